@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dasaudit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dasaudit", targets: ["dasaudit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only target that sees libpcap's C API.
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+        ),
+        .target(name: "PcapKit", dependencies: ["CPcap"]),
+        .target(name: "Wire"),
+        .target(name: "Flows", dependencies: ["Wire"]),
+        .target(name: "Policy"),
+        .target(name: "Audit", dependencies: ["PcapKit", "Wire", "Flows", "Policy"]),
+        .target(name: "Reports", dependencies: ["Audit", "Policy"]),
+        .executableTarget(
+            name: "dasaudit",
+            dependencies: [
+                "PcapKit", "Wire", "Flows", "Policy", "Audit", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Audit", "Reports", "Policy", "PcapKit"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

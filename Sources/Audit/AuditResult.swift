@@ -1,0 +1,183 @@
+import Policy
+
+/// Everything one audit found, as written to JSON (`dasaudit.result/1`, documented in
+/// docs/result-schema.md). Keys are encoded in snake_case; arrays are in a stable order.
+public struct AuditResult: Codable, Sendable {
+    public static let schemaName = "dasaudit.result/1"
+
+    public var schema = AuditResult.schemaName
+    public var tool: ToolInfo
+    public var inputs: [InputSummary]
+    public var policy: PolicySummary
+    public var coverage: Coverage
+    /// Server endpoints that carried traffic, by address then port.
+    public var services: [ServiceSummary]
+    /// Server endpoints that only saw refused or unanswered connection attempts.
+    public var attempts: [AttemptSummary]
+    /// Connections whose server side no rule could tell.
+    public var unresolved: [UnresolvedConnection]
+    public var unusedOpenings: [UnusedOpening]
+    /// Most severe first.
+    public var findings: [Finding]
+    public var summary: Summary
+}
+
+public struct ToolInfo: Codable, Sendable {
+    public var name = "dasaudit"
+    public var version: String
+}
+
+/// One input file (or stdin) and what was read from it.
+public struct InputSummary: Codable, Sendable {
+    public var path: String
+    /// libpcap's DLT value and name (`1`, `EN10MB`); nil when the file could not be opened.
+    public var linkType: Int32?
+    public var linkTypeName: String?
+    public var packets: UInt64
+    public var tcpSegments: UInt64
+    /// Packets that gave no TCP segment, by reason (`not-tcp`, `fragment`, ...); zero counts omitted.
+    public var skipped: [String: UInt64]
+    public var firstSeen: Timestamp?
+    public var lastSeen: Timestamp?
+    /// False when reading stopped early (a file cut short) or the input was unusable.
+    public var complete: Bool
+    /// Why the input was unusable or cut short.
+    public var error: String?
+}
+
+/// The policy the audit applied.
+public struct PolicySummary: Codable, Sendable {
+    public var offset: Int
+    public var mode: SparkMode
+    public var cores: Int
+    public var groups: [String]
+    public var ephemeralRange: String
+    public var executorAllowed: String
+    public var executorBand: String
+    public var failOn: FailThreshold
+}
+
+/// What the audit saw, so a reader can judge how much the verdict rests on.
+public struct Coverage: Codable, Sendable {
+    public var packets: UInt64
+    public var tcpSegments: UInt64
+    public var skipped: [String: UInt64]
+    public var captureStart: Timestamp?
+    public var captureEnd: Timestamp?
+    public var durationSeconds: Double
+    public var connections: Int
+    /// False when any input was cut short or unusable.
+    public var complete: Bool
+}
+
+/// How a service endpoint relates to the policy.
+public enum Classification: String, CaseIterable, Codable, Sendable {
+    /// A catalog port the policy expects.
+    case expected
+    /// An executor (block manager) port in the allowed 1200x range.
+    case executor
+    /// An executor port above the allowed range, within Spark's retry band.
+    case executorOutOfRange = "executor-out-of-range"
+    /// A catalog port that opens only in another Spark mode or a group not expected.
+    case notInMode = "not-in-mode"
+    /// A port the policy allows explicitly.
+    case allowed
+    /// A port nothing in the policy explains.
+    case unexpected
+}
+
+/// One server endpoint (address and port) and the traffic it served.
+public struct ServiceSummary: Codable, Sendable {
+    public var address: String
+    public var port: UInt16
+    public var classification: Classification
+    /// The catalog key of the port, or nil for ports outside the catalog.
+    public var catalogKey: String?
+    /// Other catalog keys at the same port (11000 is both HA presenter and spark.worker.port).
+    public var alsoCatalogKeys: [String]
+    /// For unexpected ports: the likeliest explanation (a Spark port retry).
+    public var hint: String?
+    public var connections: UInt64
+    public var packets: UInt64
+    /// Frame bytes as captured on the wire, both directions.
+    public var bytes: UInt64
+    public var payloadBytes: UInt64
+    /// Distinct client addresses.
+    public var clients: Int
+    /// Up to five client addresses, lowest first.
+    public var sampleClients: [String]
+    /// How each connection's server side was decided.
+    public var directionBasis: [String: UInt64]
+    /// Connections by final state.
+    public var states: [String: UInt64]
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+}
+
+/// A server endpoint that was only tried: its connections were refused or never answered.
+public struct AttemptSummary: Codable, Sendable {
+    public var address: String
+    public var port: UInt16
+    public var catalogKey: String?
+    public var refused: UInt64
+    public var unanswered: UInt64
+    public var clients: Int
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+}
+
+/// A connection no rule could orient: both endpoints as seen, lower first.
+public struct UnresolvedConnection: Codable, Sendable {
+    public var addressA: String
+    public var portA: UInt16
+    public var addressB: String
+    public var portB: UInt16
+    public var packets: UInt64
+    public var bytes: UInt64
+    public var firstSeen: Timestamp
+}
+
+/// A port the policy expects open that carried no traffic in the capture window.
+public struct UnusedOpening: Codable, Sendable {
+    public var port: UInt16
+    public var catalogKey: String
+    public var group: String
+    /// False for ports Spark normally leaves unbound (broadcast, REPL class server).
+    public var normallyBound: Bool
+    public var summary: String
+}
+
+/// Something the auditor should look at.
+public struct Finding: Codable, Sendable {
+    public var kind: Kind
+    public var severity: Severity
+    public var port: UInt16?
+    /// The host concerned, or nil where the finding concerns no one host.
+    public var address: String?
+    public var message: String
+    public var remediation: String
+
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case unexpectedPort = "unexpected-port"
+        case executorOutOfRange = "executor-out-of-range"
+        case notInMode = "not-in-mode"
+        case unusedOpening = "unused-opening"
+        case directionUnknown = "direction-unknown"
+        case incompleteInput = "incomplete-input"
+    }
+}
+
+/// Counts for a glance, and the verdict.
+public struct Summary: Codable, Sendable {
+    public var services: Int
+    /// Services by classification (every classification present, zero included).
+    public var classifications: [String: Int]
+    public var attempts: Int
+    public var unresolved: Int
+    public var unusedOpenings: Int
+    /// Findings by severity (every severity present, zero included).
+    public var findings: [String: Int]
+    public var failOn: FailThreshold
+    /// True when no finding is at or above `fail_on`.
+    public var compliant: Bool
+}

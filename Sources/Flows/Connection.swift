@@ -1,0 +1,65 @@
+/// One finished connection record, in the spirit of a line of Zeek's conn.log: who was
+/// the client, who the server and on what basis, how far it got, and what flowed.
+public struct Connection: Sendable {
+    /// The client side; when the direction is unknown, the lower endpoint.
+    public var client: Endpoint
+    /// The server side; when the direction is unknown, the higher endpoint.
+    public var server: Endpoint
+    public var directionBasis: DirectionBasis
+    public var state: ConnectionState
+    public var packetsToServer: UInt64
+    public var packetsToClient: UInt64
+    /// Frame bytes as on the wire, per direction.
+    public var bytesToServer: UInt64
+    public var bytesToClient: UInt64
+    public var payloadBytesToServer: UInt64
+    public var payloadBytesToClient: UInt64
+    /// Nanoseconds since the Unix epoch.
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+    /// The outermost VLAN id of the first packet, if it was tagged.
+    public var vlan: UInt16?
+
+    public var packets: UInt64 { packetsToServer + packetsToClient }
+    public var bytes: UInt64 { bytesToServer + bytesToClient }
+
+    /// Decides the direction and the state of a record once its packets are all in.
+    public init(_ record: ConnectionRecord, rules: DirectionRules) {
+        let serverIsA: Bool
+        if let clientIsA = record.clientIsA {
+            serverIsA = !clientIsA
+            directionBasis = .handshake
+        } else if let (isA, basis) = rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) {
+            serverIsA = isA
+            directionBasis = basis
+        } else {
+            serverIsA = false
+            directionBasis = .unknown
+        }
+        client = serverIsA ? record.key.b : record.key.a
+        server = serverIsA ? record.key.a : record.key.b
+        packetsToServer = serverIsA ? record.packetsFromB : record.packetsFromA
+        packetsToClient = serverIsA ? record.packetsFromA : record.packetsFromB
+        bytesToServer = serverIsA ? record.bytesFromB : record.bytesFromA
+        bytesToClient = serverIsA ? record.bytesFromA : record.bytesFromB
+        payloadBytesToServer = serverIsA ? record.payloadFromB : record.payloadFromA
+        payloadBytesToClient = serverIsA ? record.payloadFromA : record.payloadFromB
+        firstSeen = record.firstSeen
+        lastSeen = record.lastSeen
+        vlan = record.vlan
+        let fromServer = serverIsA ? record.seenFromA : record.seenFromB
+        let fromClient = serverIsA ? record.seenFromB : record.seenFromA
+        state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
+    }
+
+    static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
+        guard handshakeSeen else { return .midstream }
+        if !fromServer.contains(.synAck) {
+            if fromServer.contains(.rst) && !fromServer.contains(.other) { return .refused }
+            if fromServer.isEmpty { return .attempted }
+        }
+        if fromClient.contains(.fin) && fromServer.contains(.fin) { return .closed }
+        if fromClient.contains(.rst) || fromServer.contains(.rst) { return .reset }
+        return .established
+    }
+}

@@ -1,0 +1,30 @@
+/// Where a connection got to, in the spirit of Zeek's `conn_state`.
+public enum ConnectionState: String, CaseIterable, Codable, Sendable {
+    /// A SYN was seen and nothing came back (Zeek S0).
+    case attempted
+    /// The server answered the SYN with a RST: nothing listens there (Zeek REJ).
+    case refused
+    /// The handshake completed and the connection was still open when the capture ended (S1).
+    case established
+    /// The handshake completed and both sides sent FIN (SF).
+    case closed
+    /// The handshake completed and one side reset it (RSTO/RSTR).
+    case reset
+    /// The capture started after the handshake: no SYN was seen (OTH).
+    case midstream
+
+    /// Whether data could have flowed: the port was open. Attempts are reported apart.
+    public var isTraffic: Bool { self != .attempted && self != .refused }
+}
+
+/// On what evidence a connection's server side was chosen, strongest first.
+public enum DirectionBasis: String, CaseIterable, Codable, Sendable {
+    /// A SYN (its receiver is the server) or a SYN-ACK (its sender is).
+    case handshake
+    /// Exactly one side's port is one the policy expects servers on.
+    case policy
+    /// Exactly one side's port is outside the ephemeral (client) range.
+    case ephemeral
+    /// No rule applies; client and server are reported as seen, not guessed.
+    case unknown
+}

@@ -1,0 +1,21 @@
+/// How DAS runs Spark (`spark.master` / `carbon.spark.master` in spark-defaults.conf).
+public enum SparkMode: String, CaseIterable, Codable, Sendable {
+    /// Each DAS node runs its own driver in-process (`local`, `local[N]`); the DAS default.
+    case local
+    /// DAS forms its own Spark standalone cluster (`carbon[N]`): masters and workers.
+    case cluster
+    /// DAS submits to an external Spark cluster (`spark://host:port`).
+    case client
+}
+
+/// The catalog's groups of ports, which a policy expects or not as a whole.
+public enum CatalogGroup: String, CaseIterable, Codable, Sendable {
+    /// Thrift event receivers.
+    case receivers
+    /// High-availability deployment (event-processor.xml).
+    case ha
+    /// Spark ports available in every mode.
+    case spark
+    /// Spark standalone cluster ports (cluster mode only).
+    case sparkCluster = "spark-cluster"
+}

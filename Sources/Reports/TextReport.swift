@@ -1,0 +1,142 @@
+import Audit
+
+/// The terminal summary: coverage, services, attempts, unused openings, findings and the
+/// verdict, as aligned tables. ANSI colour only when asked (on a terminal).
+public struct TextReport {
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    public func render(_ result: AuditResult) -> String {
+        var out: [String] = []
+        let policy = result.policy
+        out.append(bold("dasaudit \(result.tool.version)") + ": offset \(policy.offset), mode \(policy.mode.rawValue), "
+            + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, executors \(policy.executorAllowed) "
+            + "(band \(policy.executorBand))")
+        out.append(coverageLine(result))
+        for input in result.inputs where input.error != nil {
+            out.append(paint("  ! \(input.error!)", .yellow))
+        }
+
+        out.append("")
+        out.append(bold("Services (\(result.services.count))"))
+        if result.services.isEmpty {
+            out.append("  none: no connection carried traffic")
+        } else {
+            var table = TextTable(headers: ["ADDRESS", "PORT", "CLASSIFICATION", "CATALOG KEY", "CONNS", "PACKETS", "BYTES", "CLIENTS"],
+                                  rightAligned: [1, 4, 5, 6, 7])
+            for service in result.services {
+                let key = ([service.catalogKey] + service.alsoCatalogKeys.map { $0 as String? }).compactMap { $0 }.joined(separator: " | ")
+                table.rows.append([service.address, "\(service.port)", service.classification.rawValue,
+                                   key.isEmpty ? (service.hint.map { "(" + $0.prefix(while: { $0 != ":" }) + "?)" } ?? "-") : key,
+                                   "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
+            }
+            out.append(colorRows(table.render(), result.services.map(\.classification)))
+        }
+
+        if !result.attempts.isEmpty {
+            out.append("")
+            out.append(bold("Connection attempts, not traffic (\(result.attempts.count))"))
+            var table = TextTable(headers: ["ADDRESS", "PORT", "CATALOG KEY", "REFUSED", "UNANSWERED", "CLIENTS"],
+                                  rightAligned: [1, 3, 4, 5])
+            for attempt in result.attempts {
+                table.rows.append([attempt.address, "\(attempt.port)", attempt.catalogKey ?? "-",
+                                   "\(attempt.refused)", "\(attempt.unanswered)", "\(attempt.clients)"])
+            }
+            out.append(table.render())
+        }
+
+        if !result.unresolved.isEmpty {
+            out.append("")
+            out.append(bold("Connections with unknown direction (\(result.unresolved.count))"))
+            var table = TextTable(headers: ["ENDPOINT A", "ENDPOINT B", "PACKETS", "BYTES"], rightAligned: [2, 3])
+            for connection in result.unresolved.prefix(20) {
+                table.rows.append(["\(connection.addressA):\(connection.portA)", "\(connection.addressB):\(connection.portB)",
+                                   "\(connection.packets)", "\(connection.bytes)"])
+            }
+            out.append(table.render())
+            if result.unresolved.count > 20 { out.append("  ... and \(result.unresolved.count - 20) more in the JSON result") }
+        }
+
+        out.append("")
+        out.append(bold("Unused openings (\(result.unusedOpenings.count))"))
+        if result.unusedOpenings.isEmpty {
+            out.append("  none: every expected port carried traffic")
+        } else {
+            var table = TextTable(headers: ["PORT", "CATALOG KEY", "GROUP", "NOTE"], rightAligned: [0])
+            for opening in result.unusedOpenings {
+                table.rows.append(["\(opening.port)", opening.catalogKey, opening.group,
+                                   opening.normallyBound ? opening.summary : "normally unbound"])
+            }
+            out.append(table.render())
+        }
+
+        out.append("")
+        let counts = Severity.allCases.reversed().map { "\(result.summary.findings[$0.rawValue] ?? 0) \($0.rawValue)" }
+        out.append(bold("Findings (\(result.findings.count): \(counts.joined(separator: ", ")))"))
+        for finding in result.findings {
+            let severity = finding.severity.rawValue.uppercased()
+            let label = severity + String(repeating: " ", count: 6 - severity.count)
+            out.append("  " + paint(label, severityColor(finding.severity)) + " " + finding.kind.rawValue + ": " + finding.message)
+        }
+
+        out.append("")
+        let failing = result.findings.filter { result.summary.failOn.fails($0.severity) }.count
+        if result.summary.compliant {
+            out.append(paint(bold("COMPLIANT"), .green) + ": no finding at or above --fail-on \(result.summary.failOn.rawValue)"
+                + (result.coverage.complete ? "" : " (but the input was incomplete)"))
+        } else {
+            out.append(paint(bold("NOT COMPLIANT"), .red) + ": \(failing) finding\(failing == 1 ? "" : "s") at or above "
+                + "--fail-on \(result.summary.failOn.rawValue)")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func coverageLine(_ result: AuditResult) -> String {
+        let coverage = result.coverage
+        let window = coverage.captureStart.map { start in
+            "\(start) to \(coverage.captureEnd.map { "\($0)" } ?? "?") (\(formatSeconds(coverage.durationSeconds)))"
+        } ?? "no packets"
+        let inputs = result.inputs.count == 1 ? result.inputs[0].path : "\(result.inputs.count) inputs"
+        return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
+            + "\(window)" + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
+    }
+
+    private func formatSeconds(_ seconds: Double) -> String {
+        let tenths = Int((seconds * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    enum Color: String {
+        case red = "31", green = "32", yellow = "33", cyan = "36", dim = "2"
+    }
+
+    private func paint(_ text: String, _ color: Color) -> String {
+        self.color ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    private func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+
+    private func severityColor(_ severity: Severity) -> Color {
+        switch severity {
+        case .high: .red
+        case .medium: .yellow
+        case .low: .cyan
+        case .info: .dim
+        }
+    }
+
+    /// Colours the body rows of a rendered table by each service's classification.
+    private func colorRows(_ table: String, _ classifications: [Classification]) -> String {
+        guard color else { return table }
+        var lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (index, classification) in classifications.enumerated() where index + 1 < lines.count {
+            switch classification {
+            case .unexpected, .executorOutOfRange: lines[index + 1] = paint(lines[index + 1], .red)
+            case .notInMode: lines[index + 1] = paint(lines[index + 1], .yellow)
+            case .expected, .executor, .allowed: break
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

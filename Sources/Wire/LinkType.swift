@@ -1,0 +1,39 @@
+/// A capture's link-layer header type (libpcap's DLT_/LINKTYPE_ value, as pcap_datalink
+/// returns it).
+public struct LinkType: Hashable, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let null = LinkType(rawValue: 0)          // BSD loopback, host byte order family
+    public static let ethernet = LinkType(rawValue: 1)
+    public static let raw = LinkType(rawValue: 12)          // DLT_RAW on Linux/most BSDs
+    public static let rawOpenBSD = LinkType(rawValue: 14)   // DLT_RAW on OpenBSD
+    public static let loop = LinkType(rawValue: 108)        // OpenBSD loopback, network byte order
+    public static let linuxSLL = LinkType(rawValue: 113)
+    public static let rawLinktype = LinkType(rawValue: 101) // LINKTYPE_RAW in files
+    public static let ipv4 = LinkType(rawValue: 228)
+    public static let ipv6 = LinkType(rawValue: 229)
+    public static let linuxSLL2 = LinkType(rawValue: 276)
+
+    public var isSupported: Bool {
+        switch self {
+        case .null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2: true
+        default: false
+        }
+    }
+
+    /// libpcap's short name for the type (`EN10MB`, `LINUX_SLL2`, ...), or `DLT n`.
+    public var name: String {
+        switch self {
+        case .null: "NULL"
+        case .ethernet: "EN10MB"
+        case .raw, .rawOpenBSD, .rawLinktype: "RAW"
+        case .loop: "LOOP"
+        case .linuxSLL: "LINUX_SLL"
+        case .linuxSLL2: "LINUX_SLL2"
+        case .ipv4: "IPV4"
+        case .ipv6: "IPV6"
+        default: "DLT \(rawValue)"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// The TCP control bits, as they sit in byte 13 of the TCP header.
+public struct TCPFlags: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let fin = TCPFlags(rawValue: 0x01)
+    public static let syn = TCPFlags(rawValue: 0x02)
+    public static let rst = TCPFlags(rawValue: 0x04)
+    public static let psh = TCPFlags(rawValue: 0x08)
+    public static let ack = TCPFlags(rawValue: 0x10)
+    public static let urg = TCPFlags(rawValue: 0x20)
+}
+
+/// What the decoder keeps of one TCP packet: a small value, copied out of the packet
+/// bytes, so nothing refers to libpcap's buffer once decoding returns.
+public struct TCPSegment: Hashable, Sendable {
+    public var source: IPAddress
+    public var destination: IPAddress
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    public var flags: TCPFlags
+    public var sequenceNumber: UInt32
+    public var acknowledgmentNumber: UInt32
+    /// TCP payload bytes, from the IP length fields (Ethernet padding is not payload).
+    public var payloadLength: UInt32
+    /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
+    public var vlan: UInt16?
+
+    public init(
+        source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
+        flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
+        payloadLength: UInt32 = 0, vlan: UInt16? = nil
+    ) {
+        self.source = source
+        self.destination = destination
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+        self.flags = flags
+        self.sequenceNumber = sequenceNumber
+        self.acknowledgmentNumber = acknowledgmentNumber
+        self.payloadLength = payloadLength
+        self.vlan = vlan
+    }
+}
+
+/// Why a packet yielded no TCP segment. Each reason is counted in the audit's coverage.
+public enum SkipReason: Int, CaseIterable, Sendable {
+    /// The bytes end before a header that the lengths say is there.
+    case truncated
+    /// A header field holds an impossible value (IP version, header length, ...).
+    case malformed
+    /// A link-layer or network protocol that is not IPv4 or IPv6 (ARP, LLDP, ...).
+    case notIP
+    /// An IP packet carrying something other than TCP (UDP, ICMP, ...).
+    case notTCP
+    /// A non-first IP fragment: it carries no TCP header, so no ports.
+    case fragment
+    /// GRE, IP-in-IP or VXLAN: counted, not decoded.
+    case tunnel
+    /// The capture's link type is one the decoder does not know.
+    case unsupportedLinkType
+
+    public var name: String {
+        switch self {
+        case .truncated: "truncated"
+        case .malformed: "malformed"
+        case .notIP: "not-ip"
+        case .notTCP: "not-tcp"
+        case .fragment: "fragment"
+        case .tunnel: "tunnel"
+        case .unsupportedLinkType: "unsupported-link-type"
+        }
+    }
+}
+
+/// The result of decoding one packet.
+public enum DecodeOutcome: Sendable {
+    case segment(TCPSegment)
+    case skipped(SkipReason)
+}

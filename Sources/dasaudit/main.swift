@@ -1,0 +1,1 @@
+Dasaudit.runMain()
