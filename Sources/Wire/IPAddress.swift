@@ -7,20 +7,24 @@ public struct IPAddress: Hashable, Comparable, Sendable {
     /// The last eight bytes of the address in network order, as a big-endian number.
     public var low: UInt64
 
+    @inlinable
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
 
     /// An IPv4 address from its 32-bit value in host order (`0x7f000001` is 127.0.0.1).
+    @inlinable
     public init(ipv4 value: UInt32) {
         self.high = 0
         self.low = 0x0000_FFFF_0000_0000 | UInt64(value)
     }
 
+    @inlinable
     public var isIPv4: Bool { high == 0 && (low >> 32) == 0xFFFF }
 
     /// The IPv4 value in host order, when this is an IPv4 address.
+    @inlinable
     public var ipv4Value: UInt32? { isIPv4 ? UInt32(truncatingIfNeeded: low) : nil }
 
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
@@ -72,50 +76,92 @@ extension IPAddress {
     public init?(_ text: String) { self.init(Substring(text)) }
 
     private static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, let octet = UInt32(part), octet <= 255 else { return nil }
-            value = value << 8 | octet
+        // Exactly four decimal octets of 1 to 3 digits each (no signs, no spaces).
+        var value: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: "."):
+                guard digits > 0, dots < 3, octet <= 255 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            default:
+                return nil
+            }
         }
-        return value
+        guard dots == 3, digits > 0, octet <= 255 else { return nil }
+        return value << 8 | octet
     }
 
     private static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
-        var groups: [UInt16] = []
-        var tailGroups: [UInt16] = []
-        // Split at the one "::" allowed, without Foundation.
-        var halves: [Substring] = []
-        var rest = text[...]
-        while let range = rest.firstRange(of: "::") {
-            halves.append(rest[..<range.lowerBound])
-            rest = rest[range.upperBound...]
-        }
-        halves.append(rest)
-        guard halves.count <= 2 else { return nil }
-        func parse(_ part: Substring, into result: inout [UInt16]) -> Bool {
-            if part.isEmpty { return true }
-            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (index, field) in fields.enumerated() {
-                if index == fields.count - 1, field.contains("."), let v4 = parseIPv4(field) {
-                    result.append(UInt16(v4 >> 16))
-                    result.append(UInt16(v4 & 0xffff))
-                } else {
-                    guard !field.isEmpty, field.count <= 4, let group = UInt16(field, radix: 16) else { return false }
-                    result.append(group)
-                }
+        // Split at the one "::" (if any) into the groups before and after it.
+        let colon = UInt8(ascii: ":")
+        let utf8 = text.utf8
+        var compression: Range<Substring.Index>? = nil
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let next = utf8.index(after: index)
+            if utf8[index] == colon, next < utf8.endIndex, utf8[next] == colon {
+                guard compression == nil else { return nil }
+                let end = utf8.index(after: next)
+                compression = index..<end
+                index = end
+            } else {
+                index = next
             }
-            return true
         }
-        guard parse(halves[0], into: &groups) else { return nil }
-        if halves.count == 2 {
-            guard parse(halves[1], into: &tailGroups), groups.count + tailGroups.count <= 7 else { return nil }
-            groups += Array(repeating: 0, count: 8 - groups.count - tailGroups.count) + tailGroups
+        var head: [UInt16] = []
+        var tail: [UInt16] = []
+        if let compression {
+            guard parseGroups(text[..<compression.lowerBound], allowIPv4Tail: false, into: &head),
+                  parseGroups(text[compression.upperBound...], allowIPv4Tail: true, into: &tail),
+                  head.count + tail.count <= 7
+            else { return nil }
+            head += repeatElement(0, count: 8 - head.count - tail.count)
+            head += tail
+        } else {
+            guard parseGroups(text, allowIPv4Tail: true, into: &head) else { return nil }
         }
-        guard groups.count == 8 else { return nil }
-        let high = groups[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
-        let low = groups[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        guard head.count == 8 else { return nil }
+        let high = head[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        let low = head[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
         return (high, low)
+    }
+
+    /// Appends the colon-separated hex groups of `part` (empty `part`: none). The last field
+    /// may be a dotted quad when `allowIPv4Tail` is set.
+    private static func parseGroups(_ part: Substring, allowIPv4Tail: Bool, into result: inout [UInt16]) -> Bool {
+        if part.isEmpty { return true }
+        let fields = part.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count <= 8 else { return false }
+        for (index, field) in fields.enumerated() {
+            if allowIPv4Tail, index == fields.count - 1, field.utf8.contains(UInt8(ascii: ".")) {
+                guard let v4 = parseIPv4(field) else { return false }
+                result.append(UInt16(v4 >> 16))
+                result.append(UInt16(v4 & 0xffff))
+                continue
+            }
+            guard (1...4).contains(field.utf8.count),
+                  field.utf8.allSatisfy({ isHexDigit($0) }),
+                  let group = UInt16(field, radix: 16)
+            else { return false }
+            result.append(group)
+        }
+        return true
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+             UInt8(ascii: "A")...UInt8(ascii: "F"):
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -1,6 +1,7 @@
 /// The TCP control bits, as they sit in byte 13 of the TCP header.
 public struct TCPFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8
+    @inlinable
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     public static let fin = TCPFlags(rawValue: 0x01)
@@ -9,6 +10,10 @@ public struct TCPFlags: OptionSet, Hashable, Sendable {
     public static let psh = TCPFlags(rawValue: 0x08)
     public static let ack = TCPFlags(rawValue: 0x10)
     public static let urg = TCPFlags(rawValue: 0x20)
+    /// ECN-Echo (RFC 3168). The decoder keeps all eight bits of byte 13.
+    public static let ece = TCPFlags(rawValue: 0x40)
+    /// Congestion Window Reduced (RFC 3168).
+    public static let cwr = TCPFlags(rawValue: 0x80)
 }
 
 /// What the decoder keeps of one TCP packet: a small value, copied out of the packet
@@ -26,6 +31,7 @@ public struct TCPSegment: Hashable, Sendable {
     /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
     public var vlan: UInt16?
 
+    @inlinable
     public init(
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,

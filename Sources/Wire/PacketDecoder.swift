@@ -1,0 +1,244 @@
+/// Decodes captured packets of one link type into TCP segments, or says why a packet is not
+/// one. Zero-copy: the decoder reads the caller's bytes in place through the header views
+/// (`EthernetFrame`, `IPv4Packet`, `TCPHeader`, ...) and keeps nothing of them.
+///
+/// Everything on the per-packet path is `@inlinable`, so a caller in another module gets it
+/// specialized into its own loop: no allocation, no existentials, no global state.
+@frozen
+public struct PacketDecoder: Sendable {
+    public let linkType: LinkType
+    @usableFromInline let framing: Framing
+
+    public init(linkType: LinkType) {
+        self.linkType = linkType
+        self.framing = Framing(linkType)
+    }
+
+    /// Decodes one captured packet (the `caplen` bytes libpcap gives).
+    @inlinable
+    public func decode(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+        switch framing {
+        case .ethernet: return Self.decodeEthernet(bytes)
+        case .linuxSLL: return Self.decodeLinuxSLL(bytes)
+        case .linuxSLL2: return Self.decodeLinuxSLL2(bytes)
+        case .null: return Self.decodeNull(bytes, familyInNetworkOrder: false)
+        case .loop: return Self.decodeNull(bytes, familyInNetworkOrder: true)
+        case .rawIP: return Self.decodeRawIP(bytes)
+        case .ipv4: return Self.decodeIPv4(bytes, vlan: nil)
+        case .ipv6: return Self.decodeIPv6(bytes, vlan: nil)
+        case .unsupported: return .skipped(.unsupportedLinkType)
+        }
+    }
+
+    /// At most this many IPv6 extension headers are walked; a longer chain is `.malformed`
+    /// (so a crafted header loop cannot hold the decoder).
+    @inlinable public static var maximumIPv6ExtensionHeaders: Int { 8 }
+}
+
+/// The link-layer framing, worked out once from the link type.
+@usableFromInline
+enum Framing: UInt8, Sendable {
+    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, unsupported
+
+    init(_ linkType: LinkType) {
+        switch linkType {
+        case .ethernet: self = .ethernet
+        case .linuxSLL: self = .linuxSLL
+        case .linuxSLL2: self = .linuxSLL2
+        case .null: self = .null
+        case .loop: self = .loop
+        case .raw, .rawOpenBSD, .rawLinktype: self = .rawIP
+        case .ipv4: self = .ipv4
+        case .ipv6: self = .ipv6
+        default: self = .unsupported
+        }
+    }
+}
+
+// MARK: - Link layers
+
+extension PacketDecoder {
+    @inlinable
+    static func decodeEthernet(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+        guard let frame = EthernetFrame(bytes) else { return .skipped(.truncated) }
+        return decodeEtherType(frame.etherType, frame.payload)
+    }
+
+    @inlinable
+    static func decodeLinuxSLL(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+        guard let header = LinuxSLLHeader(bytes) else { return .skipped(.truncated) }
+        guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
+        return decodeEtherType(header.protocolType, header.payload)
+    }
+
+    @inlinable
+    static func decodeLinuxSLL2(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+        guard let header = LinuxSLL2Header(bytes) else { return .skipped(.truncated) }
+        guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
+        return decodeEtherType(header.protocolType, header.payload)
+    }
+
+    @inlinable
+    static func decodeNull(_ bytes: UnsafeRawBufferPointer, familyInNetworkOrder: Bool) -> DecodeOutcome {
+        guard let header = NullLoopbackHeader(bytes) else { return .skipped(.truncated) }
+        switch familyInNetworkOrder ? header.familyInNetworkOrder : header.family {
+        case NullLoopbackHeader.familyIPv4:
+            return decodeIPv4(header.payload, vlan: nil)
+        case NullLoopbackHeader.familyIPv6BSD, NullLoopbackHeader.familyIPv6FreeBSD,
+             NullLoopbackHeader.familyIPv6Darwin:
+            return decodeIPv6(header.payload, vlan: nil)
+        default:
+            return .skipped(.notIP)
+        }
+    }
+
+    /// RAW link types carry a bare IP packet; its version nibble says which.
+    @inlinable
+    static func decodeRawIP(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+        guard let first = bytes.first else { return .skipped(.truncated) }
+        switch first >> 4 {
+        case 4: return decodeIPv4(bytes, vlan: nil)
+        case 6: return decodeIPv6(bytes, vlan: nil)
+        default: return .skipped(.malformed)
+        }
+    }
+
+    /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id),
+    /// then dispatches on the EtherType.
+    @inlinable
+    static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer) -> DecodeOutcome {
+        var type = etherType
+        var rest = payload
+        var vlan: UInt16? = nil
+        // Each tag consumes 4 bytes, so the loop ends with the bytes.
+        while EtherType.isVLANTag(type) {
+            guard let tag = VLANTag(rest) else { return .skipped(.truncated) }
+            if vlan == nil { vlan = tag.vlanID }
+            type = tag.etherType
+            rest = tag.payload
+        }
+        switch type {
+        case EtherType.ipv4: return decodeIPv4(rest, vlan: vlan)
+        case EtherType.ipv6: return decodeIPv6(rest, vlan: vlan)
+        default: return .skipped(.notIP)
+        }
+    }
+}
+
+// MARK: - IP
+
+extension PacketDecoder {
+    @inlinable
+    static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, vlan: UInt16?) -> DecodeOutcome {
+        guard let packet = IPv4Packet(bytes) else { return .skipped(.truncated) }
+        guard packet.version == 4 else { return .skipped(.malformed) }
+        let headerLength = packet.headerLength
+        guard headerLength >= IPv4Packet.minimumHeaderLength else { return .skipped(.malformed) }
+        let totalLength = Int(packet.totalLength)
+        // Total length 0: a TSO/LSO capture; the payload is whatever was captured.
+        let declaredByHeader = totalLength != 0
+        if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
+        guard headerLength <= bytes.count else { return .skipped(.truncated) }
+        // A non-first fragment carries no transport header: no ports to invent.
+        guard packet.fragmentOffset == 0 else { return .skipped(.fragment) }
+        let payload = packet.payload
+        let extent = PayloadExtent(
+            captured: payload.count,
+            declaredLength: declaredByHeader ? totalLength &- headerLength : nil,
+            moreFragments: packet.moreFragments
+        )
+        return decodeTransport(
+            packet.protocolNumber, payload, extent,
+            source: packet.source, destination: packet.destination, vlan: vlan
+        )
+    }
+
+    @inlinable
+    static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, vlan: UInt16?) -> DecodeOutcome {
+        guard let packet = IPv6Packet(bytes) else { return .skipped(.truncated) }
+        guard packet.version == 6 else { return .skipped(.malformed) }
+        var rest = packet.payload
+        // Payload length 0: a jumbogram or TSO capture; the payload is whatever was captured.
+        let payloadLength = Int(packet.payloadLength)
+        var extent = PayloadExtent(captured: rest.count, declaredLength: payloadLength != 0 ? payloadLength : nil)
+        var next = packet.nextHeader
+        var extensionHeaders = 0
+        while true {
+            if IPv6ExtensionHeader.hasGenericLayout(next) {
+                extensionHeaders &+= 1
+                guard extensionHeaders <= maximumIPv6ExtensionHeaders else { return .skipped(.malformed) }
+                if let reason = extent.shortfall(IPv6ExtensionHeader.minimumLength) { return .skipped(reason) }
+                guard let header = IPv6ExtensionHeader(rest, type: next) else { return .skipped(.truncated) }
+                let length = header.headerLength
+                if let reason = extent.shortfall(length) { return .skipped(reason) }
+                next = header.nextHeader
+                rest = rest.rest(from: length)
+                extent.advance(by: length)
+            } else if next == IPProtocol.fragment {
+                extensionHeaders &+= 1
+                guard extensionHeaders <= maximumIPv6ExtensionHeaders else { return .skipped(.malformed) }
+                if let reason = extent.shortfall(IPv6FragmentHeader.length) { return .skipped(reason) }
+                guard let fragment = IPv6FragmentHeader(rest) else { return .skipped(.truncated) }
+                guard fragment.fragmentOffset == 0 else { return .skipped(.fragment) }
+                extent.moreFragments = fragment.moreFragments
+                next = fragment.nextHeader
+                rest = fragment.payload
+                extent.advance(by: IPv6FragmentHeader.length)
+            } else {
+                return decodeTransport(
+                    next, rest, extent,
+                    source: packet.source, destination: packet.destination, vlan: vlan
+                )
+            }
+        }
+    }
+}
+
+// MARK: - Transport
+
+extension PacketDecoder {
+    /// `bytes` are the captured bytes of the upper-layer header and payload; `extent` how many
+    /// the IP header declares.
+    @inlinable
+    static func decodeTransport(
+        _ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
+        source: IPAddress, destination: IPAddress, vlan: UInt16?
+    ) -> DecodeOutcome {
+        switch protocolNumber {
+        case IPProtocol.tcp:
+            return decodeTCP(bytes, extent, source: source, destination: destination, vlan: vlan)
+        case IPProtocol.udp:
+            if let reason = extent.shortfall(UDPHeader.headerLength) { return .skipped(reason) }
+            guard let udp = UDPHeader(bytes) else { return .skipped(.truncated) }
+            return .skipped(udp.destinationPort == UDPPort.vxlan ? .tunnel : .notTCP)
+        case IPProtocol.ipInIP, IPProtocol.ipv6, IPProtocol.gre:
+            return .skipped(.tunnel)
+        default:
+            return .skipped(.notTCP)
+        }
+    }
+
+    @inlinable
+    static func decodeTCP(
+        _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
+        source: IPAddress, destination: IPAddress, vlan: UInt16?
+    ) -> DecodeOutcome {
+        if let reason = extent.shortfall(TCPHeader.minimumHeaderLength) { return .skipped(reason) }
+        guard let tcp = TCPHeader(bytes) else { return .skipped(.truncated) }
+        guard tcp.dataOffset >= 5 else { return .skipped(.malformed) }
+        let headerLength = tcp.headerLength
+        if let reason = extent.shortfall(headerLength) { return .skipped(reason) }
+        // shortfall accepted headerLength, so extent.declared >= headerLength here.
+        return .segment(TCPSegment(
+            source: source,
+            destination: destination,
+            sourcePort: tcp.sourcePort,
+            destinationPort: tcp.destinationPort,
+            flags: tcp.flags,
+            sequenceNumber: tcp.sequenceNumber,
+            acknowledgmentNumber: tcp.acknowledgmentNumber,
+            payloadLength: UInt32(clamping: extent.declared &- headerLength),
+            vlan: vlan
+        ))
+    }
+}

@@ -1,0 +1,46 @@
+/// How many bytes follow a point inside an IP packet, by the capture and by the IP header's
+/// length fields, so that a header which does not fit gets the right reason:
+///
+/// - it runs past what the IP length fields declare: the lengths contradict each other,
+///   `.malformed` (or `.fragment` in a first fragment, whose headers may legitimately be
+///   split across fragments);
+/// - it fits in the declared length but the capture ends first (snaplen): `.truncated`.
+///
+/// When the IP length field is 0 (TSO/LSO captures, IPv6 jumbograms) the declared length
+/// falls back to the captured bytes, and every shortfall is `.truncated`.
+@frozen
+@usableFromInline
+struct PayloadExtent {
+    /// Bytes captured from this point on.
+    @usableFromInline var captured: Int
+    /// Bytes the IP length fields say follow this point (the captured bytes when the IP
+    /// length field was 0).
+    @usableFromInline var declared: Int
+    /// Whether `declared` came from an IP length field (rather than from the capture).
+    @usableFromInline var declaredByHeader: Bool
+    /// Whether the packet is a first fragment (MF set, offset 0).
+    @usableFromInline var moreFragments: Bool
+
+    @inlinable
+    init(captured: Int, declaredLength: Int?, moreFragments: Bool = false) {
+        self.captured = captured
+        self.declared = declaredLength ?? captured
+        self.declaredByHeader = declaredLength != nil
+        self.moreFragments = moreFragments
+    }
+
+    /// Why `length` bytes from this point cannot be read as a header, or nil when they can.
+    @inlinable
+    func shortfall(_ length: Int) -> SkipReason? {
+        if declaredByHeader && length > declared { return moreFragments ? .fragment : .malformed }
+        if length > captured { return .truncated }
+        return nil
+    }
+
+    /// Moves the point past a header of `length` bytes that `shortfall` accepted.
+    @inlinable
+    mutating func advance(by length: Int) {
+        captured &-= length
+        declared &-= length
+    }
+}

@@ -1,0 +1,64 @@
+/// A view of a TCP header (RFC 9293):
+///
+///     0..<2    source port
+///     2..<4    destination port
+///     4..<8    sequence number
+///     8..<12   acknowledgment number
+///     12       data offset, header length in 32-bit words (4 bits) | reserved
+///     13       control bits (CWR ECE URG ACK PSH RST SYN FIN)
+///     14..<16  window
+///     16..<18  checksum
+///     18..<20  urgent pointer
+///     20..<dataOffset*4  options
+///
+/// The initializer checks the fixed 20 bytes; `headerLength` may still be below 20 or past
+/// the captured bytes, which the decoder checks before it trusts it.
+@frozen
+public struct TCPHeader {
+    public let bytes: UnsafeRawBufferPointer
+
+    @usableFromInline
+    enum Field {
+        @inlinable static var sourcePort: Int { 0 }
+        @inlinable static var destinationPort: Int { 2 }
+        @inlinable static var sequenceNumber: Int { 4 }
+        @inlinable static var acknowledgmentNumber: Int { 8 }
+        @inlinable static var dataOffset: Int { 12 }
+        @inlinable static var flags: Int { 13 }
+        @inlinable static var window: Int { 14 }
+        @inlinable static var checksum: Int { 16 }
+        @inlinable static var urgentPointer: Int { 18 }
+    }
+
+    @inlinable public static var minimumHeaderLength: Int { 20 }
+
+    @inlinable
+    public init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= Self.minimumHeaderLength else { return nil }
+        self.bytes = bytes
+    }
+
+    @inlinable public var sourcePort: UInt16 { bytes.uint16BE(at: Field.sourcePort) }
+    @inlinable public var destinationPort: UInt16 { bytes.uint16BE(at: Field.destinationPort) }
+    @inlinable public var sequenceNumber: UInt32 { bytes.uint32BE(at: Field.sequenceNumber) }
+    @inlinable public var acknowledgmentNumber: UInt32 { bytes.uint32BE(at: Field.acknowledgmentNumber) }
+    /// The data offset field: the header length in 32-bit words.
+    @inlinable public var dataOffset: UInt8 { bytes[Field.dataOffset] >> 4 }
+    /// The header length in bytes (data offset * 4), options included.
+    @inlinable public var headerLength: Int { Int(dataOffset) &* 4 }
+    /// All eight control bits of byte 13 (CWR and ECE included).
+    @inlinable public var flags: TCPFlags { TCPFlags(rawValue: bytes[Field.flags]) }
+    @inlinable public var window: UInt16 { bytes.uint16BE(at: Field.window) }
+    @inlinable public var checksum: UInt16 { bytes.uint16BE(at: Field.checksum) }
+    @inlinable public var urgentPointer: UInt16 { bytes.uint16BE(at: Field.urgentPointer) }
+
+    /// The captured option bytes (20..<dataOffset*4, cut at the end of the capture).
+    @inlinable
+    public var options: UnsafeRawBufferPointer {
+        let end = Swift.min(Swift.max(headerLength, Self.minimumHeaderLength), bytes.count)
+        return UnsafeRawBufferPointer(rebasing: bytes[Self.minimumHeaderLength..<end])
+    }
+
+    /// The captured bytes after the header (the payload length comes from the IP lengths).
+    @inlinable public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
+}

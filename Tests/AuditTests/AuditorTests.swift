@@ -1,0 +1,123 @@
+import Audit
+import Flows
+import Policy
+import Wire
+import XCTest
+
+/// Builds connections the way captures do: segments into a flow table.
+private struct Traffic {
+    var table = FlowTable()
+    var clock: Int64 = 1_700_000_000_000_000_000
+
+    mutating func send(_ from: (String, UInt16), _ to: (String, UInt16), _ flags: TCPFlags) {
+        clock += 1_000_000
+        table.add(TCPSegment(source: IPAddress(from.0)!, destination: IPAddress(to.0)!, sourcePort: from.1,
+                             destinationPort: to.1, flags: flags, payloadLength: 10),
+                  timestamp: clock, wireLength: 76)
+    }
+
+    mutating func connect(_ client: (String, UInt16), _ server: (String, UInt16)) {
+        send(client, server, [.syn])
+        send(server, client, [.syn, .ack])
+        send(client, server, [.ack, .psh])
+        send(client, server, [.fin, .ack])
+        send(server, client, [.fin, .ack])
+    }
+
+    mutating func refused(_ client: (String, UInt16), _ server: (String, UInt16)) {
+        send(client, server, [.syn])
+        send(server, client, [.rst, .ack])
+    }
+}
+
+final class AuditorTests: XCTestCase {
+    let policy = Policy(offset: 2, mode: .cluster, coresPerNode: 2)
+
+    private func audit(_ traffic: Traffic, failOn: FailThreshold = .medium) -> AuditResult {
+        let auditor = Auditor(policy: policy, failOn: failOn)
+        return auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+    }
+
+    func testEachServiceIsClassifiedAndAggregatedByServerEndpoint() {
+        var traffic = Traffic()
+        traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))
+        traffic.connect(("127.0.0.2", 40001), ("127.0.0.1", 7079))
+        traffic.connect(("127.0.0.1", 40002), ("127.0.0.2", 12003))
+        let result = audit(traffic)
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port)" }, ["127.0.0.1:7079", "127.0.0.2:12003"])
+        let master = result.services[0]
+        XCTAssertEqual(master.classification, .expected)
+        XCTAssertEqual(master.connections, 2)
+        XCTAssertEqual(master.clients, 2)
+        XCTAssertEqual(master.packets, 10)
+        XCTAssertEqual(master.bytes, 760)
+        XCTAssertEqual(master.states, ["closed": 2])
+        XCTAssertEqual(master.directionBasis, ["handshake": 2])
+        XCTAssertEqual(result.services[1].classification, .executor)
+    }
+
+    func testUnexpectedAndOutOfRangeServicesAreHighFindings() {
+        var traffic = Traffic()
+        traffic.connect(("127.0.0.1", 40000), ("127.0.0.4", 31337))
+        traffic.connect(("127.0.0.1", 40001), ("127.0.0.2", 12006))
+        let result = audit(traffic)
+        let high = result.findings.filter { $0.severity == .high }
+        XCTAssertEqual(high.map(\.kind), [.executorOutOfRange, .unexpectedPort])
+        XCTAssertEqual(high.map(\.port), [12006, 31337])
+        XCTAssertEqual(high.map(\.address), ["127.0.0.2", "127.0.0.4"])
+        XCTAssertFalse(result.summary.compliant)
+    }
+
+    func testRefusedAttemptsAreReportedApartFromServices() {
+        var traffic = Traffic()
+        traffic.refused(("127.0.0.1", 49712), ("127.0.0.1", 5432))
+        let result = audit(traffic)
+        XCTAssertTrue(result.services.isEmpty)
+        XCTAssertEqual(result.attempts.count, 1)
+        XCTAssertEqual(result.attempts[0].port, 5432)
+        XCTAssertEqual(result.attempts[0].refused, 1)
+        XCTAssertEqual(result.attempts[0].unanswered, 0)
+        XCTAssertFalse(result.findings.contains { $0.kind == .unexpectedPort })
+    }
+
+    func testEveryExpectedPortWithoutTrafficIsAnUnusedOpening() {
+        var traffic = Traffic()
+        traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))
+        let result = audit(traffic)
+        let unused = Set(result.unusedOpenings.map(\.catalogKey))
+        XCTAssertFalse(unused.contains("spark.master.port"))
+        XCTAssertTrue(unused.isSuperset(of: ["ha.management.port", "spark.broadcast.port", "spark.blockManager.port"]))
+        XCTAssertEqual(result.unusedOpenings.count, policy.expectedEntries.count - 1)
+        let broadcast = result.findings.first { $0.kind == .unusedOpening && $0.port == 12502 }
+        XCTAssertEqual(broadcast?.severity, .info, "broadcast is normally unbound")
+        XCTAssertEqual(result.findings.first { $0.kind == .unusedOpening && $0.port == 10007 }?.severity, .low)
+    }
+
+    func testTheFailOnThresholdDecidesTheVerdict() {
+        var traffic = Traffic()
+        traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))  // leaves low unused-opening findings
+        XCTAssertTrue(audit(traffic, failOn: .medium).summary.compliant)
+        XCTAssertFalse(audit(traffic, failOn: .low).summary.compliant)
+        XCTAssertTrue(audit(traffic, failOn: .never).summary.compliant)
+        XCTAssertEqual(audit(traffic).summary.findings["low"], audit(traffic).unusedOpenings.filter(\.normallyBound).count)
+    }
+
+    func testConnectionsWithoutADirectionAreListedNotGuessed() {
+        var traffic = Traffic()
+        traffic.send(("127.0.0.1", 50001), ("127.0.0.2", 50002), [.ack])
+        let result = audit(traffic)
+        XCTAssertTrue(result.services.isEmpty)
+        XCTAssertEqual(result.unresolved.count, 1)
+        XCTAssertEqual(result.findings.first { $0.kind == .directionUnknown }?.severity, .info)
+    }
+}
+
+final class TimestampTests: XCTestCase {
+    func testTimestampsKeepNanosecondsAndRoundTrip() {
+        let time = Timestamp(nanoseconds: 1_795_738_315_661_507_123)
+        XCTAssertEqual("\(time)", "2026-11-27T00:11:55.661507123Z")
+        XCTAssertEqual(Timestamp(parsing: "\(time)"), time)
+        XCTAssertEqual("\(Timestamp(nanoseconds: 0))", "1970-01-01T00:00:00.000000000Z")
+        XCTAssertEqual(Timestamp(parsing: "2000-02-29T12:00:00Z")?.nanoseconds, 951_825_600_000_000_000)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Flows
+import Wire
+import XCTest
+
+/// A tiny conversation builder: `host.send(to:flags:)` adds one segment to the table.
+private struct Conversation {
+    var table = FlowTable()
+    var clock: Int64 = 1_000_000_000
+
+    mutating func send(_ from: String, _ to: String, _ flags: TCPFlags, payload: UInt32 = 0, wire: UInt32 = 66) {
+        clock += 1_000
+        let (source, destination) = (endpoint(from), endpoint(to))
+        table.add(TCPSegment(source: source.address, destination: destination.address, sourcePort: source.port,
+                             destinationPort: destination.port, flags: flags, payloadLength: payload),
+                  timestamp: clock, wireLength: wire)
+    }
+
+    /// The full life of a connection: handshake, one request and answer, FIN both ways.
+    mutating func completeConnection(_ client: String, _ server: String) {
+        send(client, server, [.syn])
+        send(server, client, [.syn, .ack])
+        send(client, server, [.ack])
+        send(client, server, [.ack, .psh], payload: 100, wire: 166)
+        send(server, client, [.ack, .psh], payload: 200, wire: 266)
+        send(client, server, [.fin, .ack])
+        send(server, client, [.fin, .ack])
+        send(client, server, [.ack])
+    }
+
+    func connections(expected: [UInt16] = []) -> [Connection] {
+        table.finish(rules: DirectionRules(expectedServerPorts: expected))
+    }
+}
+
+private func endpoint(_ text: String) -> Endpoint {
+    let colon = text.lastIndex(of: ":")!
+    return Endpoint(address: IPAddress(String(text[..<colon]).trimmingCharacters(in: ["[", "]"]))!,
+                    port: UInt16(text[text.index(after: colon)...])!)
+}
+
+final class ServerSideTests: XCTestCase {
+    func testTheReceiverOfASynIsTheServerEvenOnAnEphemeralPort() {
+        var conversation = Conversation()
+        conversation.completeConnection("127.0.0.1:48700", "127.0.0.1:45335")
+        let connection = conversation.connections(expected: [48700]).first!
+        XCTAssertEqual(connection.server, endpoint("127.0.0.1:45335"))
+        XCTAssertEqual(connection.client, endpoint("127.0.0.1:48700"))
+        XCTAssertEqual(connection.directionBasis, .handshake)
+    }
+
+    func testTheSenderOfASynAckIsTheServerWhenTheSynWasMissed() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.2:7079", "10.0.0.1:50000", [.syn, .ack])
+        conversation.send("10.0.0.1:50000", "10.0.0.2:7079", [.ack])
+        let connection = conversation.connections().first!
+        XCTAssertEqual(connection.server, endpoint("10.0.0.2:7079"))
+        XCTAssertEqual(connection.directionBasis, .handshake)
+        XCTAssertEqual(connection.state, .established)
+    }
+
+    func testMidStreamThePolicysExpectedPortMarksTheServer() {
+        var conversation = Conversation()
+        // Both ports are outside the ephemeral range; only the policy can tell.
+        conversation.send("10.0.0.1:7079", "10.0.0.2:1500", [.ack, .psh], payload: 10)
+        let connection = conversation.connections(expected: [7079]).first!
+        XCTAssertEqual(connection.server, endpoint("10.0.0.1:7079"))
+        XCTAssertEqual(connection.directionBasis, .policy)
+        XCTAssertEqual(connection.state, .midstream)
+    }
+
+    func testMidStreamTheNonEphemeralPortMarksTheServer() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.2:8888", "10.0.0.1:49818", [.ack])
+        let connection = conversation.connections().first!
+        XCTAssertEqual(connection.server, endpoint("10.0.0.2:8888"))
+        XCTAssertEqual(connection.client, endpoint("10.0.0.1:49818"))
+        XCTAssertEqual(connection.directionBasis, .ephemeral)
+    }
+
+    func testMidStreamWithNoRuleTheDirectionIsUnknown() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.2:50001", "10.0.0.1:50002", [.ack])
+        conversation.send("10.0.0.2:22", "10.0.0.1:1022", [.ack])
+        let connections = conversation.connections()
+        XCTAssertEqual(connections.map(\.directionBasis), [.unknown, .unknown])
+    }
+
+    func testBothPortsExpectedFallsThroughToTheEphemeralRule() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:12002", "10.0.0.2:40000", [.ack])
+        let connection = conversation.connections(expected: [12002, 40000]).first!
+        XCTAssertEqual(connection.server.port, 12002)
+        XCTAssertEqual(connection.directionBasis, .ephemeral)
+    }
+}
+
+final class ConnectionStateTests: XCTestCase {
+    func testAHandshakeDataAndFinBothWaysIsClosed() {
+        var conversation = Conversation()
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613")
+        let connection = conversation.connections().first!
+        XCTAssertEqual(connection.state, .closed)
+        XCTAssertEqual(connection.packetsToServer, 5)
+        XCTAssertEqual(connection.packetsToClient, 3)
+        XCTAssertEqual(connection.payloadBytesToServer, 100)
+        XCTAssertEqual(connection.payloadBytesToClient, 200)
+        XCTAssertEqual(connection.bytes, 66 * 6 + 166 + 266)
+    }
+
+    func testASynWithNoAnswerIsAnAttempt() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.3:9999", [.syn])
+        conversation.send("10.0.0.1:40000", "10.0.0.3:9999", [.syn])
+        XCTAssertEqual(conversation.connections().first?.state, .attempted)
+        XCTAssertFalse(ConnectionState.attempted.isTraffic)
+    }
+
+    func testARstAnsweringASynIsRefused() {
+        var conversation = Conversation()
+        conversation.send("127.0.0.1:49712", "127.0.0.1:5432", [.syn])
+        conversation.send("127.0.0.1:5432", "127.0.0.1:49712", [.rst, .ack])
+        let connection = conversation.connections().first!
+        XCTAssertEqual(connection.state, .refused)
+        XCTAssertEqual(connection.server.port, 5432)
+        XCTAssertFalse(connection.state.isTraffic)
+    }
+
+    func testAnOpenConnectionAtTheEndIsEstablished() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:13002", [.syn])
+        conversation.send("10.0.0.2:13002", "10.0.0.1:40000", [.syn, .ack])
+        conversation.send("10.0.0.1:40000", "10.0.0.2:13002", [.ack])
+        XCTAssertEqual(conversation.connections().first?.state, .established)
+    }
+
+    func testARstAfterTheHandshakeIsReset() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:13002", [.syn])
+        conversation.send("10.0.0.2:13002", "10.0.0.1:40000", [.syn, .ack])
+        conversation.send("10.0.0.1:40000", "10.0.0.2:13002", [.ack, .psh], payload: 5)
+        conversation.send("10.0.0.1:40000", "10.0.0.2:13002", [.rst, .ack])
+        XCTAssertEqual(conversation.connections().first?.state, .reset)
+    }
+
+    func testNoSynSeenIsMidstream() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:7079", [.ack, .psh], payload: 5)
+        conversation.send("10.0.0.1:40000", "10.0.0.2:7079", [.fin, .ack])
+        XCTAssertEqual(conversation.connections().first?.state, .midstream)
+    }
+
+    func testASynOnAFinishedFourTupleStartsANewConnection() {
+        var conversation = Conversation()
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613")
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613")
+        let connections = conversation.connections()
+        XCTAssertEqual(connections.count, 2)
+        XCTAssertEqual(connections.map(\.packets), [8, 8])
+        XCTAssertEqual(connections.map(\.state), [.closed, .closed])
+    }
+
+    func testRetransmittedSynsStayOneConnection() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:7613", [.syn])
+        conversation.send("10.0.0.1:40000", "10.0.0.2:7613", [.syn])
+        conversation.send("10.0.0.2:7613", "10.0.0.1:40000", [.syn, .ack])
+        XCTAssertEqual(conversation.connections().count, 1)
+    }
+
+    func testAbsorbingATableContinuesItsConnections() {
+        var first = Conversation()
+        first.send("10.0.0.1:40000", "10.0.0.2:7613", [.syn])
+        var second = Conversation()
+        second.clock = first.clock
+        second.send("10.0.0.2:7613", "10.0.0.1:40000", [.syn, .ack])
+        second.send("10.0.0.1:40000", "10.0.0.2:7613", [.ack])
+        first.table.absorb(second.table)
+        let connections = first.connections()
+        XCTAssertEqual(connections.count, 1)
+        XCTAssertEqual(connections.first?.packets, 3)
+        XCTAssertEqual(connections.first?.state, .established)
+        XCTAssertEqual(connections.first?.server.port, 7613)
+    }
+}
