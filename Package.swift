@@ -36,8 +36,8 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Audit", "Reports", "Policy", "PcapKit"],
-            resources: []
+            // Depends on the executable so `swift test` builds it for the CLI tests.
+            dependencies: ["Audit", "Reports", "Policy", "PcapKit", "Flows", "dasaudit"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -87,12 +87,10 @@ enum Build {
 
 // MARK: - Decoding helpers
 
+/// Decodes `bytes` from a buffer of exactly their size, so a read past the end is caught
+/// (by the bounds checks of a debug build, or by the address sanitizer).
 func decode(_ bytes: [UInt8], as linkType: LinkType) -> DecodeOutcome {
-    // Copy into a buffer of exactly the packet's size, so any read past the end is caught.
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
-    defer { buffer.deallocate() }
-    buffer.copyBytes(from: bytes)
-    return PacketDecoder(linkType: linkType).decode(UnsafeRawBufferPointer(buffer))
+    withBytes(bytes) { PacketDecoder(linkType: linkType).decode($0) }
 }
 
 extension DecodeOutcome {
@@ -151,8 +149,9 @@ func defaultSegment(
     )
 }
 
-let defaultV6Segment = { (payloadLength: UInt32) in
-    defaultSegment(source: Build.v6Source, destination: Build.v6Destination, payloadLength: payloadLength)
+/// The segment the default `Build.tcp` fields produce between the default IPv6 addresses.
+func defaultV6Segment(payloadLength: UInt32 = 0, vlan: UInt16? = nil) -> TCPSegment {
+    defaultSegment(source: Build.v6Source, destination: Build.v6Destination, payloadLength: payloadLength, vlan: vlan)
 }
 
 /// Runs `body` over `bytes` as a raw buffer of exactly their size.

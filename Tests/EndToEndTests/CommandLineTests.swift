@@ -1,0 +1,164 @@
+import Audit
+import Foundation
+import Reports
+import XCTest
+
+/// The `dasaudit` binary as a user runs it: formats, stdin, exit codes and bad input.
+final class CommandLineTests: XCTestCase {
+    let sharedCapture = capture("spark-cluster-offset2-lo.pcap")
+    let policyArguments = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
+
+    private func jsonAudit(_ inputs: [String], stdin: Data? = nil, extra: [String] = []) throws -> (CommandResult, AuditResult?) {
+        let run = try runDasaudit(["audit"] + inputs + policyArguments + ["--format", "json"] + extra, stdin: stdin)
+        return (run, try? JSONReport.parse(Data(run.stdout.utf8)))
+    }
+
+    /// The result with the input paths taken out, for comparing audits of the same packets.
+    private func withoutPaths(_ result: AuditResult?) throws -> String {
+        guard var result else { return "no result" }
+        result.inputs = result.inputs.map { var input = $0; input.path = "-"; return input }
+        return try JSONReport.render(result)
+    }
+
+    func testPcapPcapngAndStdinGiveTheSameAudit() throws {
+        let (pcapRun, fromPcap) = try jsonAudit([sharedCapture])
+        let (_, fromPcapng) = try jsonAudit([capture("spark-cluster-offset2-lo.pcapng")])
+        let (_, fromStdin) = try jsonAudit(["-"], stdin: try Data(contentsOf: URL(fileURLWithPath: sharedCapture)))
+        XCTAssertEqual(pcapRun.status, 1, "the shared capture has high findings")
+        XCTAssertEqual(fromPcap?.services.count, 19)
+        XCTAssertEqual(try withoutPaths(fromPcap), try withoutPaths(fromPcapng))
+        XCTAssertEqual(try withoutPaths(fromPcap), try withoutPaths(fromStdin))
+        XCTAssertEqual(fromStdin?.inputs.first?.path, "-")
+    }
+
+    func testTheJSONCarriesTheContractNames() throws {
+        let run = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["schema"] as? String, "dasaudit.result/1")
+        for key in ["inputs", "policy", "services", "findings", "summary", "coverage", "attempts", "unused_openings"] {
+            XCTAssertNotNil(object?[key], key)
+        }
+        let service = (object?["services"] as? [[String: Any]])?.first
+        for key in ["address", "port", "classification", "catalog_key", "connections", "packets", "bytes",
+                    "clients", "first_seen", "last_seen"] {
+            XCTAssertTrue(service?.keys.contains(key) == true, key)
+        }
+        let finding = (object?["findings"] as? [[String: Any]])?.first
+        for key in ["kind", "severity", "port", "address", "message"] {
+            XCTAssertTrue(finding?.keys.contains(key) == true, key)
+        }
+        let policy = object?["policy"] as? [String: Any]
+        XCTAssertEqual(policy?["offset"] as? Int, 2)
+        XCTAssertEqual(policy?["mode"] as? String, "cluster")
+        XCTAssertEqual(policy?["cores"] as? Int, 2)
+    }
+
+    func testTheSameAuditGivesTheSameBytes() throws {
+        let first = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments)
+        let second = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments)
+        XCTAssertEqual(first.stdout, second.stdout)
+    }
+
+    func testExitCodesFollowFailOn() throws {
+        XCTAssertEqual(try runDasaudit(["audit", sharedCapture, "--fail-on", "high"] + policyArguments).status, 1)
+        XCTAssertEqual(try runDasaudit(["audit", sharedCapture, "--fail-on", "never"] + policyArguments).status, 0)
+    }
+
+    func testTheTextReportShowsTheVerdictAndTheTables() throws {
+        let run = try runDasaudit(["audit", sharedCapture] + policyArguments)
+        XCTAssertTrue(run.stdout.contains("NOT COMPLIANT: 7 findings at or above --fail-on medium"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("127.0.0.4  31337  unexpected"), run.stdout)
+        XCTAssertFalse(run.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+    }
+
+    func testOutputGoesToTheFileAsked() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try runDasaudit(["audit", sharedCapture, "--format", "json", "--output", path] + policyArguments)
+        XCTAssertEqual(run.stdout, "")
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: path))).services.count, 19)
+    }
+
+    func testPortsListsTheExpectedOpenings() throws {
+        let run = try runDasaudit(["ports"] + policyArguments)
+        XCTAssertEqual(run.status, 0)
+        XCTAssertTrue(run.stdout.contains(" 7079  spark.master.port"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("12002-12004"), run.stdout)
+        let local = try runDasaudit(["ports", "--offset", "2"])
+        XCTAssertFalse(local.stdout.contains("spark.master.port"), "cluster ports are not expected in local mode")
+    }
+}
+
+/// Bad input: a clear message naming the input, exit code 2, and nothing lost for the
+/// inputs that were fine.
+final class BadInputTests: XCTestCase {
+    let sharedCapture = capture("spark-cluster-offset2-lo.pcap")
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-bad-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    private func file(_ name: String, _ contents: Data) throws -> String {
+        let url = scratch.appendingPathComponent(name)
+        try contents.write(to: url)
+        return url.path
+    }
+
+    func testAMissingFileIsNamedAndExitsTwo() throws {
+        let run = try runDasaudit(["audit", "/nonexistent/capture.pcap"])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("/nonexistent/capture.pcap: no such file"), run.stderr)
+    }
+
+    func testAFileThatIsNotACaptureIsNamedAndExitsTwo() throws {
+        let path = try file("notes.txt", Data("this is not a capture\n".utf8))
+        let run = try runDasaudit(["audit", path])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(path): not a pcap or pcapng capture"), run.stderr)
+    }
+
+    func testAnEmptyFileIsNamedAndExitsTwo() throws {
+        let path = try file("empty.pcap", Data())
+        let run = try runDasaudit(["audit", path])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains(path), run.stderr)
+    }
+
+    func testOneBadInputDoesNotLoseTheOthers() throws {
+        let bad = try file("bad.pcap", Data("garbage".utf8))
+        let run = try runDasaudit(["audit", bad, sharedCapture, "--offset", "2", "--mode", "cluster", "--cores", "2",
+                                   "--format", "json"])
+        XCTAssertEqual(run.status, 2)
+        let result = try JSONReport.parse(Data(run.stdout.utf8))
+        XCTAssertEqual(result.services.count, 19)
+        XCTAssertEqual(result.inputs.map(\.complete), [false, true])
+        XCTAssertFalse(result.coverage.complete)
+    }
+
+    func testACaptureCutMidPacketIsAuditedUpToTheCutAndMarkedIncomplete() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: sharedCapture))
+        let path = try file("cut.pcap", whole.prefix(whole.count / 2))
+        let run = try runDasaudit(["audit", path, "--offset", "2", "--mode", "cluster", "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(path): capture is cut short"), run.stderr)
+        let result = try JSONReport.parse(Data(run.stdout.utf8))
+        XCTAssertFalse(result.coverage.complete)
+        XCTAssertGreaterThan(result.coverage.packets, 100)
+        XCTAssertLessThan(result.coverage.packets, 2050)
+        XCTAssertTrue(result.findings.contains { $0.kind == .incompleteInput })
+    }
+
+    func testBadOptionsExitTwoWithTheProblem() throws {
+        let negative = try runDasaudit(["audit", sharedCapture, "--cores", "0"])
+        XCTAssertEqual(negative.status, 2)
+        XCTAssertTrue(negative.stderr.contains("cores 0 is outside 1-1024"), negative.stderr)
+        let mode = try runDasaudit(["audit", sharedCapture, "--mode", "yarn"])
+        XCTAssertEqual(mode.status, 2)
+        XCTAssertTrue(mode.stderr.contains("yarn"), mode.stderr)
+        XCTAssertEqual(try runDasaudit(["audit"]).status, 2)
+    }
+}
