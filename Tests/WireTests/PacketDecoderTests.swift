@@ -1,3 +1,4 @@
+import Dispatch
 import Wire
 import XCTest
 

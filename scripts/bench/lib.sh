@@ -1,0 +1,62 @@
+# Shared helpers for scripts/bench.sh and scripts/bench/make-big-capture.sh.
+# Sourced, not run. Progress and errors go to stderr; stdout is left to the caller.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_DIR="$BENCH_ROOT/scripts/bench"
+BENCH_OUT="$BENCH_ROOT/bench-out"
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The real capture the big one is built from: the repository's copy, else the shared one.
+bench_source_capture() {
+    local c
+    for c in "${BENCH_SOURCE_CAPTURE:-}" \
+             "$BENCH_ROOT/captures/spark-cluster-offset2-lo.pcap" \
+             /work/shared/captures/spark-cluster-offset2-lo.pcap; do
+        if [[ -n "$c" && -r "$c" ]]; then
+            printf '%s\n' "$c"
+            return 0
+        fi
+    done
+    die "spark-cluster-offset2-lo.pcap not found (looked in $BENCH_ROOT/captures and /work/shared/captures; or set BENCH_SOURCE_CAPTURE)"
+}
+
+# Installs what the benchmark needs with apt-get when it is missing:
+# libpcap-dev (pcap.h, libpcap.so), time (/usr/bin/time), tshark and
+# wireshark-common (capinfos, editcap), and a C compiler.
+bench_ensure_deps() {
+    local pkgs=()
+    [[ -r /usr/include/pcap/pcap.h ]] || pkg-config --exists libpcap 2>/dev/null || pkgs+=(libpcap-dev)
+    [[ -x /usr/bin/time ]] || pkgs+=(time)
+    command -v tshark >/dev/null 2>&1 || pkgs+=(tshark)
+    command -v capinfos >/dev/null 2>&1 || pkgs+=(wireshark-common)
+    command -v cc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)
+    command -v sha256sum >/dev/null 2>&1 || pkgs+=(coreutils)
+    ((${#pkgs[@]} == 0)) && return 0
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null 2>&1 || die "missing packages: ${pkgs[*]} (not root and no sudo)"
+        sudo=(sudo)
+    fi
+    say "installing: ${pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get install -y "${pkgs[@]}" >&2 ||
+        { "${sudo[@]}" apt-get update >&2 && "${sudo[@]}" apt-get install -y "${pkgs[@]}" >&2; } ||
+        die "apt-get install ${pkgs[*]} failed"
+}
+
+# bench_compile NAME: compiles scripts/bench/NAME.c into bench-out/bin/NAME
+# (cc -O2, linked with libpcap) unless the binary is newer than the source.
+bench_compile() {
+    local name=$1 src="$BENCH_DIR/$1.c" bin="$BENCH_OUT/bin/$1"
+    mkdir -p "$BENCH_OUT/bin"
+    if [[ ! -x "$bin" || "$src" -nt "$bin" ]]; then
+        local libs
+        libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+        # shellcheck disable=SC2086
+        cc -O2 -Wall -o "$bin.tmp.$$" "$src" $libs || die "cc failed for $src"
+        mv -f "$bin.tmp.$$" "$bin"
+    fi
+    printf '%s\n' "$bin"
+}
