@@ -31,18 +31,18 @@ public struct ToolInfo: Codable, Sendable {
 public struct InputSummary: Codable, Sendable {
     public var path: String
     /// libpcap's DLT value and name (`1`, `EN10MB`); nil when the file could not be opened.
-    public var linkType: Int32?
-    public var linkTypeName: String?
+    @Nullable public var linkType: Int32?
+    @Nullable public var linkTypeName: String?
     public var packets: UInt64
     public var tcpSegments: UInt64
     /// Packets that gave no TCP segment, by reason (`not-tcp`, `fragment`, ...); zero counts omitted.
     public var skipped: [String: UInt64]
-    public var firstSeen: Timestamp?
-    public var lastSeen: Timestamp?
+    @Nullable public var firstSeen: Timestamp?
+    @Nullable public var lastSeen: Timestamp?
     /// False when reading stopped early (a file cut short) or the input was unusable.
     public var complete: Bool
     /// Why the input was unusable or cut short.
-    public var error: String?
+    @Nullable public var error: String?
 }
 
 /// The policy the audit applied.
@@ -62,8 +62,8 @@ public struct Coverage: Codable, Sendable {
     public var packets: UInt64
     public var tcpSegments: UInt64
     public var skipped: [String: UInt64]
-    public var captureStart: Timestamp?
-    public var captureEnd: Timestamp?
+    @Nullable public var captureStart: Timestamp?
+    @Nullable public var captureEnd: Timestamp?
     public var durationSeconds: Double
     public var connections: Int
     /// False when any input was cut short or unusable.
@@ -92,11 +92,11 @@ public struct ServiceSummary: Codable, Sendable {
     public var port: UInt16
     public var classification: Classification
     /// The catalog key of the port, or nil for ports outside the catalog.
-    public var catalogKey: String?
+    @Nullable public var catalogKey: String?
     /// Other catalog keys at the same port (11000 is both HA presenter and spark.worker.port).
     public var alsoCatalogKeys: [String]
     /// For unexpected ports: the likeliest explanation (a Spark port retry).
-    public var hint: String?
+    @Nullable public var hint: String?
     public var connections: UInt64
     public var packets: UInt64
     /// Frame bytes as captured on the wire, both directions.
@@ -118,7 +118,7 @@ public struct ServiceSummary: Codable, Sendable {
 public struct AttemptSummary: Codable, Sendable {
     public var address: String
     public var port: UInt16
-    public var catalogKey: String?
+    @Nullable public var catalogKey: String?
     public var refused: UInt64
     public var unanswered: UInt64
     public var clients: Int
@@ -151,9 +151,9 @@ public struct UnusedOpening: Codable, Sendable {
 public struct Finding: Codable, Sendable {
     public var kind: Kind
     public var severity: Severity
-    public var port: UInt16?
+    @Nullable public var port: UInt16?
     /// The host concerned, or nil where the finding concerns no one host.
-    public var address: String?
+    @Nullable public var address: String?
     public var message: String
     public var remediation: String
 

@@ -38,15 +38,23 @@ final class CommandLineTests: XCTestCase {
         for key in ["inputs", "policy", "services", "findings", "summary", "coverage", "attempts", "unused_openings"] {
             XCTAssertNotNil(object?[key], key)
         }
-        let service = (object?["services"] as? [[String: Any]])?.first
-        for key in ["address", "port", "classification", "catalog_key", "connections", "packets", "bytes",
-                    "clients", "first_seen", "last_seen"] {
-            XCTAssertTrue(service?.keys.contains(key) == true, key)
+        // Every field is present in every record, null where it has no value.
+        let services = object?["services"] as? [[String: Any]] ?? []
+        XCTAssertEqual(services.count, 19)
+        for service in services {
+            for key in ["address", "port", "classification", "catalog_key", "connections", "packets", "bytes",
+                        "clients", "first_seen", "last_seen"] {
+                XCTAssertTrue(service.keys.contains(key), key)
+            }
         }
-        let finding = (object?["findings"] as? [[String: Any]])?.first
-        for key in ["kind", "severity", "port", "address", "message"] {
-            XCTAssertTrue(finding?.keys.contains(key) == true, key)
+        XCTAssertTrue(services.contains { $0["catalog_key"] is NSNull }, "unexpected ports have a null catalog key")
+        let findings = object?["findings"] as? [[String: Any]] ?? []
+        for finding in findings {
+            for key in ["kind", "severity", "port", "address", "message"] {
+                XCTAssertTrue(finding.keys.contains(key), key)
+            }
         }
+        XCTAssertTrue(findings.contains { $0["address"] is NSNull }, "unused openings concern no one host")
         let policy = object?["policy"] as? [String: Any]
         XCTAssertEqual(policy?["offset"] as? Int, 2)
         XCTAssertEqual(policy?["mode"] as? String, "cluster")
