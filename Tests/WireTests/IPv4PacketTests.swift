@@ -1,0 +1,140 @@
+import Wire
+import XCTest
+
+final class IPv4PacketTests: XCTestCase {
+    func testViewReadsTheHeaderFields() {
+        let packet = Build.ipv4(source: 0x7F00_0001, destination: 0x0102_0304, protocol: 17,
+                                options: [1, 1, 1, 0], moreFragments: true, [0xEE])
+        withBytes(packet) { bytes in
+            guard let ip = IPv4Packet(bytes) else { return XCTFail("20+ bytes must make a view") }
+            XCTAssertEqual(ip.version, 4)
+            XCTAssertEqual(ip.internetHeaderLength, 6)
+            XCTAssertEqual(ip.headerLength, 24)
+            XCTAssertEqual(ip.totalLength, 25)
+            XCTAssertEqual(ip.identification, 0x1234)
+            XCTAssertTrue(ip.dontFragment)
+            XCTAssertTrue(ip.moreFragments)
+            XCTAssertEqual(ip.fragmentOffset, 0)
+            XCTAssertEqual(ip.timeToLive, 64)
+            XCTAssertEqual(ip.protocolNumber, 17)
+            XCTAssertEqual(ip.source, IPAddress("127.0.0.1"))
+            XCTAssertEqual(ip.destination, IPAddress("1.2.3.4"))
+            XCTAssertEqual(Array(ip.options), [1, 1, 1, 0])
+            XCTAssertEqual(Array(ip.payload), [0xEE])
+        }
+        for length in 0..<20 { withBytes(Array(packet.prefix(length))) { XCTAssertNil(IPv4Packet($0)) } }
+    }
+
+    func testOptionsAndPayloadNeverReachPastTheCapture() {
+        // IHL 15 over a 20-byte capture, IHL 0: the views stay inside the bytes.
+        for ihl: UInt8 in [15, 0, 4] {
+            withBytes(Build.ipv4(ihl: ihl, [])) { bytes in
+                let ip = IPv4Packet(bytes)!
+                XCTAssertEqual(ip.options.count, 0)
+                XCTAssertLessThanOrEqual(ip.payload.count, 20)
+            }
+        }
+    }
+
+    func testOptionsAreSkipped() {
+        for words in 1...10 {
+            let options = [UInt8](repeating: 1, count: 4 * words)  // NOPs
+            let packet = Build.ipv4(options: options, Build.tcp(payload: 6))
+            XCTAssertOutcome(decode(packet, as: .ipv4), .segment(defaultSegment(payloadLength: 6)), "\(words) words")
+            assertEveryCut(packet, as: .ipv4, headersEnd: 40 + 4 * words, expected: .segment(defaultSegment(payloadLength: 6)))
+        }
+    }
+
+    func testVersionOtherThanFourIsMalformed() {
+        for version: UInt8 in [0, 5, 6, 15] {
+            XCTAssertSkipped(decode(Build.ipv4(version: version, Build.tcp()), as: .ipv4), .malformed, "\(version)")
+        }
+    }
+
+    func testHeaderLengthBelowFiveWordsIsMalformed() {
+        for ihl: UInt8 in 0..<5 {
+            XCTAssertSkipped(decode(Build.ipv4(ihl: ihl, Build.tcp()), as: .ipv4), .malformed, "IHL \(ihl)")
+        }
+    }
+
+    func testHeaderLengthPastTheCaptureIsTruncated() {
+        // The header says 60 bytes and the total length agrees; the capture ends at 40 (snaplen).
+        let packet = Build.ipv4(ihl: 15, totalLength: 80, Build.tcp())
+        XCTAssertSkipped(decode(packet, as: .ipv4), .truncated)
+        // Same under TSO (no total length to compare with).
+        XCTAssertSkipped(decode(Build.ipv4(ihl: 15, totalLength: 0, Build.tcp()), as: .ipv4), .truncated)
+    }
+
+    func testHeaderLengthPastTheTotalLengthIsMalformed() {
+        // IHL 15 (60 bytes) in a packet whose total length is 40: the lengths contradict.
+        XCTAssertSkipped(decode(Build.ipv4(ihl: 15, Build.tcp()), as: .ipv4), .malformed)
+        XCTAssertSkipped(decode(Build.ipv4(ihl: 15, Build.tcp() + [UInt8](repeating: 0, count: 40)), as: .ipv4), .malformed)
+    }
+
+    func testTotalLengthShorterThanTheHeaderIsMalformed() {
+        for total: UInt16 in [1, 19] {
+            XCTAssertSkipped(decode(Build.ipv4(totalLength: total, Build.tcp()), as: .ipv4), .malformed, "\(total)")
+        }
+        XCTAssertSkipped(decode(Build.ipv4(options: [1, 1, 1, 1], totalLength: 20, Build.tcp()), as: .ipv4), .malformed)
+    }
+
+    func testTotalLengthZeroFallsBackToTheCapturedBytes() {
+        let packet = Build.ipv4(options: [1, 1, 1, 1], totalLength: 0, Build.tcp(payload: 1448))
+        XCTAssertOutcome(decode(packet, as: .ipv4), .segment(defaultSegment(payloadLength: 1448)))
+        // With the length from the capture, each cut past the headers shortens the payload.
+        for length in 0..<packet.count {
+            let outcome = decode(Array(packet.prefix(length)), as: .ipv4)
+            let expected: DecodeOutcome = length < 44 ? .skipped(.truncated)
+                : .segment(defaultSegment(payloadLength: UInt32(length - 44)))
+            XCTAssertOutcome(outcome, expected, "cut at \(length)")
+        }
+    }
+
+    func testSnaplenCutTakesThePayloadLengthFromTheHeader() {
+        let packet = Build.ipv4(Build.tcp(payload: 1400))
+        XCTAssertOutcome(decode(Array(packet.prefix(96)), as: .ipv4), .segment(defaultSegment(payloadLength: 1400)))
+    }
+
+    func testLaterFragmentsAreFragmentsWhateverTheyCarry() {
+        for proto: UInt8 in [6, 17, 47, 1] {
+            let packet = Build.ipv4(protocol: proto, moreFragments: true, fragmentOffset: 1, Build.tcp())
+            XCTAssertSkipped(decode(packet, as: .ipv4), .fragment, "protocol \(proto)")
+            // The last fragment (MF clear) too.
+            XCTAssertSkipped(decode(Build.ipv4(protocol: proto, fragmentOffset: 0x1FFF, Build.tcp()), as: .ipv4), .fragment)
+        }
+    }
+
+    func testFirstFragmentDecodesItsTCPHeader() {
+        // The payload length is that of this fragment: the rest arrives in later fragments.
+        let packet = Build.ipv4(moreFragments: true, Build.tcp(payload: 1460))
+        XCTAssertOutcome(decode(packet, as: .ipv4), .segment(defaultSegment(payloadLength: 1460)))
+    }
+
+    func testFirstFragmentTooSmallForTheTCPHeaderIsAFragment() {
+        // RFC 1858 "tiny fragment": the TCP header continues in the next fragment.
+        let packet = Build.ipv4(totalLength: 28, moreFragments: true, Build.tcp())
+        XCTAssertSkipped(decode(packet, as: .ipv4), .fragment)
+        let options = Build.ipv4(totalLength: 44, moreFragments: true, Build.tcp(options: [1, 1, 1, 1, 1, 1, 1, 0]))
+        XCTAssertSkipped(decode(options, as: .ipv4), .fragment)
+    }
+
+    func testTunnelsAreCountedNotDecoded() {
+        for proto: UInt8 in [4, 41, 47] {
+            XCTAssertSkipped(decode(Build.ipv4(protocol: proto, Build.ipv4(Build.tcp())), as: .ipv4), .tunnel, "\(proto)")
+        }
+        XCTAssertSkipped(decode(Build.ipv4(protocol: 17, Build.udp(sourcePort: 51000, destinationPort: 4789, payload: 50)), as: .ipv4),
+                         .tunnel)
+    }
+
+    func testOtherProtocolsAreNotTCP() {
+        for proto: UInt8 in [1, 2, 50, 51, 58, 89, 132, 255] {
+            XCTAssertSkipped(decode(Build.ipv4(protocol: proto, Build.tcp()), as: .ipv4), .notTCP, "\(proto)")
+        }
+        // UDP from port 4789 (the reply direction is not VXLAN's).
+        XCTAssertSkipped(decode(Build.ipv4(protocol: 17, Build.udp(sourcePort: 4789, destinationPort: 1234)), as: .ipv4), .notTCP)
+    }
+
+    func testUDPHeaderPastTheTotalLengthIsMalformed() {
+        XCTAssertSkipped(decode(Build.ipv4(protocol: 17, totalLength: 24, Build.udp()), as: .ipv4), .malformed)
+    }
+}
