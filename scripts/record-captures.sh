@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
 # Record the real loopback captures of captures/ (see captures/README.md).
 #
-#   sudo scripts/record-captures.sh            # everything, about 15 s
+#   sudo scripts/record-captures.sh            # everything, about 20 s
 #   sudo CAPTURES_DIR=/tmp/x scripts/record-captures.sh   # a trial run elsewhere
+#   sudo scripts/record-captures.sh --only das-cluster    # only das-cluster-offset4-*
+#   sudo scripts/record-captures.sh --only das-offset3    # only das-offset3-*
 #   scripts/record-captures.sh --describe-only  # keep the captures; redo steps 6-7
+#
+# --only SCENARIO records that scenario and leaves the other one's captures as they
+# are (steps 6-7 still run over every capture).
 #
 # What it does, each step re-runnable (the outputs are overwritten):
 #   1. installs what is missing (Debian): tcpdump, tshark/editcap/capinfos, openssl,
 #      curl, iproute2 (ss), iptables (or nftables), Debian python3 + python3-thrift;
 #   2. makes a throw-away self-signed server and client certificate (openssl);
-#   3. adds a firewall rule that drops SYNs to 127.0.0.3:9999 on lo (removed on exit);
+#   3. adds a firewall rule that drops SYNs to 127.0.0.3:9999 on lo (removed on exit;
+#      das-offset3 only);
 #   4. runs the scenario of scripts/recording/das_scenario.py (real Apache Thrift,
 #      TLS, HTTP and TCP servers and clients on 127.0.0.1/.2/.5 and ::1) under
 #        tcpdump -i lo  -> captures/das-offset3-lo.pcap   (Ethernet)
 #        tcpdump -i any -> captures/das-offset3-any.pcap  (LINUX_SLL2, a quicker run)
 #      and checks each recording against the scenario's expected connection table;
 #   5. editcap -F pcapng das-offset3-lo.pcap -> captures/das-offset3-lo.pcapng;
+#   5b. runs the scenario of scripts/recording/das_cluster.py (a DAS 3.1-style cluster
+#      at offset 4, cluster mode, 2 cores: das1 127.0.0.1, das2 127.0.0.2, das3
+#      127.0.0.3 misconfigured at offset 7; real HTTP, HTTPS, Thrift-over-TLS and
+#      TCP servers and clients; 2 refused connects to 127.0.0.1:7615) under
+#        tcpdump -i lo  -> captures/das-cluster-offset4-lo.pcap   (Ethernet)
+#      checks it, and converts it: editcap -F pcapng -> das-cluster-offset4-lo.pcapng;
 #   6. copies the shared Spark capture (SHARED_CAPTURE) unchanged, when available, and
 #      converts it with editcap -F pcapng (reproducible byte for byte);
 #   7. writes captures/recording-info.txt (date, tool versions, capinfos) and
@@ -36,12 +48,25 @@ NFT_TABLE=dasaudit_record
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'record-captures: %s\n' "$*" >&2; exit 1; }
 
+usage() { die "usage: $0 [--only das-offset3|das-cluster] | --describe-only"; }
 DESCRIBE_ONLY=0
-case "${1:-}" in
-    "") ;;
-    --describe-only) DESCRIBE_ONLY=1 ;;
-    *) die "usage: $0 [--describe-only]" ;;
-esac
+DO_OFFSET3=1          # record das-offset3-* (steps 3-5)
+DO_CLUSTER=1          # record das-cluster-offset4-* (step 5b)
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --describe-only) DESCRIBE_ONLY=1 ;;
+        --only)
+            [ $# -ge 2 ] || usage
+            case "$2" in
+                das-offset3) DO_CLUSTER=0 ;;
+                das-cluster) DO_OFFSET3=0 ;;
+                *) usage ;;
+            esac
+            shift ;;
+        *) usage ;;
+    esac
+    shift
+done
 if [ "$DESCRIBE_ONLY" = 0 ] && [ "$(id -u)" -ne 0 ]; then
     die "run as root (tcpdump and the firewall rule need it)"
 fi
@@ -97,6 +122,7 @@ done
 
 # ---------------------------------------------------------------- 3. firewall rule
 # INPUT is after the packet taps, so the dropped SYNs are still captured.
+if [ "$DO_OFFSET3" = 1 ]; then
 if command -v iptables >/dev/null; then
     while iptables -D INPUT -i lo -p tcp -d 127.0.0.3 --dport 9999 --syn \
             -m comment --comment "$RULE_COMMENT" -j DROP 2>/dev/null; do :; done
@@ -123,9 +149,11 @@ if [ "$FIREWALL" = none ]; then
 else
     say "firewall: $FIREWALL drops SYNs to 127.0.0.3:9999 on lo"
 fi
+fi
 
 # ---------------------------------------------------------------- 4. the scenario
 cd "$WORK"
+if [ "$DO_OFFSET3" = 1 ]; then
 say "recording captures/das-offset3-lo.pcap (tcpdump -i lo)"
 "$PY" "$REC/das_scenario.py" run --iface lo --out "$OUT/das-offset3-lo.pcap" \
     --certdir "$WORK" "${SKIP[@]}"
@@ -140,11 +168,30 @@ say "recording captures/das-offset3-any.pcap (tcpdump -i any, quick run)"
 say "editcap -F pcapng -> captures/das-offset3-lo.pcapng"
 editcap -F pcapng "$OUT/das-offset3-lo.pcap" "$OUT/das-offset3-lo.pcapng"
 "$PY" "$REC/das_scenario.py" check "$OUT/das-offset3-lo.pcapng" "${SKIP[@]}"
+else
+    say "--only das-cluster: keeping the das-offset3 captures as they are"
+fi
+
+# ---------------------------------------------------------------- 5b. the cluster scenario
+if [ "$DO_CLUSTER" = 1 ]; then
+    say "recording captures/das-cluster-offset4-lo.pcap (tcpdump -i lo)"
+    "$PY" "$REC/das_cluster.py" run --out "$OUT/das-cluster-offset4-lo.pcap" \
+        --certdir "$WORK"
+    "$PY" "$REC/das_cluster.py" check "$OUT/das-cluster-offset4-lo.pcap"
+    say "editcap -F pcapng -> captures/das-cluster-offset4-lo.pcapng"
+    editcap -F pcapng "$OUT/das-cluster-offset4-lo.pcap" "$OUT/das-cluster-offset4-lo.pcapng"
+    "$PY" "$REC/das_cluster.py" check "$OUT/das-cluster-offset4-lo.pcapng"
+else
+    say "--only das-offset3: keeping the das-cluster-offset4 captures as they are"
+fi
 cd "$ROOT"
 else
-    say "--describe-only: checking the existing das-offset3 captures"
+    say "--describe-only: checking the existing recorded captures"
     for f in das-offset3-lo.pcap das-offset3-lo.pcapng das-offset3-any.pcap; do
-        [ -r "$OUT/$f" ] && "$PY" "$REC/das_scenario.py" check "$OUT/$f"
+        [ ! -r "$OUT/$f" ] || "$PY" "$REC/das_scenario.py" check "$OUT/$f"
+    done
+    for f in das-cluster-offset4-lo.pcap das-cluster-offset4-lo.pcapng; do
+        [ ! -r "$OUT/$f" ] || "$PY" "$REC/das_cluster.py" check "$OUT/$f"
     done
 fi
 
@@ -170,12 +217,14 @@ fi
 # ---------------------------------------------------------------- 7. descriptions
 cd "$OUT"
 FILES=(spark-cluster-offset2-lo.pcap spark-cluster-offset2-lo.pcapng
-       das-offset3-lo.pcap das-offset3-lo.pcapng das-offset3-any.pcap)
+       das-offset3-lo.pcap das-offset3-lo.pcapng das-offset3-any.pcap
+       das-cluster-offset4-lo.pcap das-cluster-offset4-lo.pcapng)
 {
     echo "# written by scripts/record-captures.sh; see README.md"
     echo "# (each capture's own times are in its capinfos below)"
     echo "written: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -sr)"
-    [ "$DESCRIBE_ONLY" = 1 ] || echo "firewall for 127.0.0.3:9999: $FIREWALL"
+    [ "$DESCRIBE_ONLY" = 1 ] || [ "$DO_OFFSET3" = 0 ] \
+        || echo "firewall for 127.0.0.3:9999: $FIREWALL"
     echo "tcpdump: $(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')"
     echo "tshark: $(tshark --version 2>/dev/null | head -1)"
     echo "openssl: $(openssl version)"
