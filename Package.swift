@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The only target that sees libpcap's C API.
@@ -20,9 +22,16 @@ let package = Package(
         .target(name: "PcapKit", dependencies: ["CPcap"]),
         .target(name: "Wire"),
         .target(name: "Flows", dependencies: ["Wire"]),
-        .target(name: "Policy"),
-        .target(name: "Audit", dependencies: ["PcapKit", "Wire", "Flows", "Policy"]),
-        .target(name: "Reports", dependencies: ["Audit", "Policy"]),
+        .target(
+            name: "Policy",
+            dependencies: ["Wire", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Audit",
+            // Crypto: SHA-256 of the inputs and the policy, for the report's evidence.
+            dependencies: ["PcapKit", "Wire", "Flows", "Policy", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Reports", dependencies: ["Audit", "Policy", "Flows"]),
         .executableTarget(
             name: "dasaudit",
             dependencies: [
@@ -32,8 +41,9 @@ let package = Package(
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Policy", "Flows"]),
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.

@@ -20,6 +20,9 @@ public struct AuditResult: Codable, Sendable {
     /// Most severe first.
     public var findings: [Finding]
     public var summary: Summary
+    /// Where the numbers came from (command line, policy digest, input hashes); nil until
+    /// the command line collects it, since only it knows how the audit was asked for.
+    @Nullable public var evidence: Evidence? = nil
 }
 
 public struct ToolInfo: Codable, Sendable {
@@ -47,6 +50,8 @@ public struct InputSummary: Codable, Sendable {
 
 /// The policy the audit applied.
 public struct PolicySummary: Codable, Sendable {
+    /// The built-in profile (`das`, `das-3.1`, ...).
+    public var profile: String
     public var offset: Int
     public var mode: SparkMode
     public var cores: Int
@@ -55,6 +60,35 @@ public struct PolicySummary: Codable, Sendable {
     public var executorAllowed: String
     public var executorBand: String
     public var failOn: FailThreshold
+    /// Ports allowed beyond the catalog, with their reasons, by port.
+    public var allowedPorts: [AllowedPortSummary]
+    /// Declared nodes; empty when the policy declares none.
+    public var nodes: [NodeSummary]
+    public var waivers: [WaiverSummary]
+}
+
+public struct AllowedPortSummary: Codable, Sendable {
+    public var port: UInt16
+    public var reason: String
+}
+
+public struct NodeSummary: Codable, Sendable {
+    public var name: String
+    public var addresses: [String]
+    /// Empty: the node may play every role.
+    public var roles: [String]
+    /// The executor ports allowed on the node, or null where it runs no executors.
+    @Nullable public var executorAllowed: String?
+}
+
+public struct WaiverSummary: Codable, Sendable {
+    public var kind: String
+    @Nullable public var port: UInt16?
+    @Nullable public var host: String?
+    public var reason: String
+    /// `YYYY-MM-DD`, the last day the waiver holds.
+    public var expires: String
+    public var expired: Bool
 }
 
 /// What the audit saw, so a reader can judge how much the verdict rests on.
@@ -90,6 +124,8 @@ public enum Classification: String, CaseIterable, Codable, Sendable {
 public struct ServiceSummary: Codable, Sendable {
     public var address: String
     public var port: UInt16
+    /// The declared node the address belongs to, or null.
+    @Nullable public var node: String?
     public var classification: Classification
     /// The catalog key of the port, or nil for ports outside the catalog.
     @Nullable public var catalogKey: String?
@@ -140,6 +176,8 @@ public struct UnresolvedConnection: Codable, Sendable {
 /// A port the policy expects open that carried no traffic in the capture window.
 public struct UnusedOpening: Codable, Sendable {
     public var port: UInt16
+    /// The declared node expected to open it; null when the policy declares no nodes.
+    @Nullable public var node: String?
     public var catalogKey: String
     public var group: String
     /// False for ports Spark normally leaves unbound (broadcast, REPL class server).
@@ -154,8 +192,20 @@ public struct Finding: Codable, Sendable {
     @Nullable public var port: UInt16?
     /// The host concerned, or nil where the finding concerns no one host.
     @Nullable public var address: String?
+    /// The declared node concerned, or null.
+    @Nullable public var node: String? = nil
     public var message: String
     public var remediation: String
+    /// The waiver that suppresses this finding, or null. Waived findings never fail an audit.
+    @Nullable public var waiver: AppliedWaiver? = nil
+
+    public var isWaived: Bool { waiver != nil }
+
+    /// The approved exception a finding is shown under.
+    public struct AppliedWaiver: Codable, Sendable {
+        public var reason: String
+        public var expires: String
+    }
 
     public enum Kind: String, CaseIterable, Codable, Sendable {
         case unexpectedPort = "unexpected-port"
@@ -164,6 +214,10 @@ public struct Finding: Codable, Sendable {
         case unusedOpening = "unused-opening"
         case directionUnknown = "direction-unknown"
         case incompleteInput = "incomplete-input"
+        case roleMismatch = "role-mismatch"
+        case offsetMismatch = "offset-mismatch"
+        case expectedServiceNotAnswering = "expected-service-not-answering"
+        case waiverExpired = "waiver-expired"
     }
 }
 
@@ -175,9 +229,11 @@ public struct Summary: Codable, Sendable {
     public var attempts: Int
     public var unresolved: Int
     public var unusedOpenings: Int
-    /// Findings by severity (every severity present, zero included).
+    /// Findings by severity (every severity present, zero included), waived ones excluded.
     public var findings: [String: Int]
+    /// Findings suppressed by a waiver.
+    public var waived: Int
     public var failOn: FailThreshold
-    /// True when no finding is at or above `fail_on`.
+    /// True when no finding that is not waived is at or above `fail_on`.
     public var compliant: Bool
 }

@@ -3,16 +3,21 @@ import Policy
 import Wire
 
 /// Audits captures against a policy: reads the inputs, orients and tallies the
-/// connections, classifies each service, and derives unused openings and findings.
+/// connections, classifies each service on its node, and derives unused openings,
+/// findings and the verdict.
 public struct Auditor {
     public var policy: Policy
     public var failOn: FailThreshold
     public var toolVersion: String
+    /// The day waivers are judged on (today, UTC, unless a test pins it).
+    public var today: Day
 
-    public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current) {
+    public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
+                today: Day = .today) {
         self.policy = policy
         self.failOn = failOn
         self.toolVersion = toolVersion
+        self.today = today
     }
 
     public var directionRules: DirectionRules {
@@ -31,17 +36,27 @@ public struct Auditor {
     public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
         let tally = ServiceTally(connections)
         let classifier = PortClassifier(policy: policy)
-        let services = tally.services
+        var services = tally.services
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
-            .map { endpoint, traffic in serviceSummary(endpoint, traffic, classifier.classify(endpoint.port)) }
+            .map { endpoint, traffic in
+                let node = policy.node(for: endpoint.address)
+                return ClassifiedService(
+                    endpoint: endpoint, node: node, verdict: classifier.classify(endpoint.port, on: node), traffic: traffic)
+            }
+        let offsetMismatches = OffsetMismatch.find(in: services, policy: policy)
+        for index in services.indices {
+            if let mismatch = offsetMismatches[services[index].endpoint.address],
+               let key = OffsetFit(policy: policy).key(for: services[index].endpoint.port, at: mismatch.offset) {
+                services[index].verdict.hint = "\(key) at offset \(mismatch.offset): the host looks configured with offset "
+                    + "\(mismatch.offset), not \(policy.offset)"
+            }
+        }
         let attempts = tally.attempts
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
             .map { endpoint, tries in
-                AttemptSummary(
-                    address: "\(endpoint.address)", port: endpoint.port,
-                    catalogKey: classifier.classify(endpoint.port).catalogKey,
-                    refused: tries.refused, unanswered: tries.unanswered, clients: tries.clients.count,
-                    firstSeen: Timestamp(nanoseconds: tries.firstSeen), lastSeen: Timestamp(nanoseconds: tries.lastSeen))
+                ClassifiedAttempt(endpoint: endpoint, node: policy.node(for: endpoint.address),
+                                  verdict: classifier.classify(endpoint.port, on: policy.node(for: endpoint.address)),
+                                  tries: tries)
             }
         let unresolved = tally.unresolved.map {
             UnresolvedConnection(
@@ -49,55 +64,41 @@ public struct Auditor {
                 addressB: "\($0.server.address)", portB: $0.server.port,
                 packets: $0.packets, bytes: $0.bytes, firstSeen: Timestamp(nanoseconds: $0.firstSeen))
         }
-        let unused = unusedOpenings(services: services)
-        let findings = FindingRules(policy: policy).findings(
-            services: services, unused: unused, unresolved: unresolved.count, inputs: inputs)
+        let unused = UnusedOpenings(policy: policy).find(services: services)
+        let found = FindingRules(policy: policy).findings(
+            services: services, offsetMismatches: offsetMismatches, attempts: attempts, unused: unused,
+            unresolved: unresolved.count, inputs: inputs)
+        let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today).apply(to: found)
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
             policy: policySummary,
             coverage: coverage(inputs: inputs, connections: connections.count),
-            services: services,
-            attempts: attempts,
+            services: services.map(\.summary),
+            attempts: attempts.map(\.summary),
             unresolved: unresolved,
             unusedOpenings: unused,
             findings: findings,
-            summary: summary(services: services, attempts: attempts.count, unresolved: unresolved.count,
+            summary: summary(services: services.map(\.summary), attempts: attempts.count, unresolved: unresolved.count,
                              unused: unused.count, findings: findings))
-    }
-
-    private func serviceSummary(_ endpoint: Endpoint, _ traffic: ServiceTally.Traffic, _ verdict: PortClassifier.Verdict) -> ServiceSummary {
-        ServiceSummary(
-            address: "\(endpoint.address)", port: endpoint.port, classification: verdict.classification,
-            catalogKey: verdict.catalogKey, alsoCatalogKeys: verdict.alsoCatalogKeys, hint: verdict.hint,
-            connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
-            payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
-            sampleClients: traffic.clients.sorted().prefix(5).map { "\($0)" },
-            directionBasis: Dictionary(uniqueKeysWithValues: traffic.basis.map { ($0.key.rawValue, $0.value) }),
-            states: Dictionary(uniqueKeysWithValues: traffic.states.map { ($0.key.rawValue, $0.value) }),
-            firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen))
-    }
-
-    /// Expected catalog ports with no traffic on any host. A port counts as used when a
-    /// service on it carried traffic; the executor band when any executor port did.
-    private func unusedOpenings(services: [ServiceSummary]) -> [UnusedOpening] {
-        let usedPorts = Set(services.map(\.port))
-        let executorUsed = services.contains { $0.classification == .executor }
-        return policy.expectedEntries.compactMap { entry in
-            let port = entry.port(offset: policy.offset)
-            let used = entry.isExecutorBand ? executorUsed : usedPorts.contains(port)
-            guard !used else { return nil }
-            return UnusedOpening(port: port, catalogKey: entry.key, group: entry.group.rawValue,
-                                 normallyBound: entry.normallyBound, summary: entry.summary)
-        }.sorted { ($0.port, $0.catalogKey) < ($1.port, $1.catalogKey) }
     }
 
     private var policySummary: PolicySummary {
         PolicySummary(
-            offset: policy.offset, mode: policy.mode, cores: policy.coresPerNode,
+            profile: policy.profileName, offset: policy.offset, mode: policy.mode, cores: policy.coresPerNode,
             groups: CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue),
             ephemeralRange: "\(policy.ephemeralRange)", executorAllowed: "\(policy.executorAllowed)",
-            executorBand: "\(policy.executorBand)", failOn: failOn)
+            executorBand: "\(policy.executorBand)", failOn: failOn,
+            allowedPorts: policy.allowedPorts.sorted { $0.key < $1.key }.map { AllowedPortSummary(port: $0.key, reason: $0.value) },
+            nodes: policy.nodes.map { node in
+                NodeSummary(name: node.name, addresses: node.addresses.map(\.description),
+                            roles: NodeRole.allCases.filter(node.roles.contains).map(\.rawValue),
+                            executorAllowed: policy.executorAllowed(on: node).map(\.description))
+            },
+            waivers: policy.waivers.map { waiver in
+                WaiverSummary(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason,
+                              expires: "\(waiver.expires)", expired: waiver.hasExpired(on: today))
+            })
     }
 
     private func coverage(inputs: [InputSummary], connections: Int) -> Coverage {
@@ -116,11 +117,11 @@ public struct Auditor {
         var classifications = Dictionary(uniqueKeysWithValues: Classification.allCases.map { ($0.rawValue, 0) })
         for service in services { classifications[service.classification.rawValue, default: 0] += 1 }
         var bySeverity = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, 0) })
-        for finding in findings { bySeverity[finding.severity.rawValue, default: 0] += 1 }
+        for finding in findings where !finding.isWaived { bySeverity[finding.severity.rawValue, default: 0] += 1 }
         return Summary(
             services: services.count, classifications: classifications, attempts: attempts, unresolved: unresolved,
-            unusedOpenings: unused, findings: bySeverity, failOn: failOn,
-            compliant: !findings.contains { failOn.fails($0.severity) })
+            unusedOpenings: unused, findings: bySeverity, waived: findings.filter(\.isWaived).count, failOn: failOn,
+            compliant: !findings.contains { !$0.isWaived && failOn.fails($0.severity) })
     }
 }
 

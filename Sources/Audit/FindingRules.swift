@@ -1,23 +1,41 @@
 import Policy
 
-/// Turns classified services, unused openings and coverage into findings, each with a
-/// severity, an explanation and a remediation.
+/// Turns classified services, attempts, unused openings and coverage into findings, each
+/// with a severity, an explanation with its evidence, and a remediation.
 struct FindingRules {
     let policy: Policy
 
-    func findings(services: [ServiceSummary], unused: [UnusedOpening], unresolved: Int,
+    func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
+                  attempts: [ClassifiedAttempt], unused: [UnusedOpening], unresolved: Int,
                   inputs: [InputSummary]) -> [Finding] {
         var findings: [Finding] = []
-        for service in services {
+        for service in services where offsetMismatches[service.endpoint.address] == nil {
             if let finding = finding(for: service) { findings.append(finding) }
         }
-        for opening in unused {
+        for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
+            findings.append(offsetFinding(address: "\(address)", node: policy.node(for: address), mismatch))
+        }
+        for attempt in attempts where attempt.isExpectedService {
+            let endpoint = "\(attempt.endpoint)"
             findings.append(Finding(
-                kind: .unusedOpening, severity: opening.normallyBound ? .low : .info, port: opening.port, address: nil,
-                message: "\(opening.port) (\(opening.catalogKey), \(opening.summary)) is expected open but carried no "
-                    + "traffic in the capture window" + (opening.normallyBound ? "" : "; Spark normally leaves it unbound"),
-                remediation: "If nothing should listen there, close it in the firewall and drop its group from the policy; "
-                    + "otherwise capture for longer or while the service is in use."))
+                kind: .expectedServiceNotAnswering, severity: .medium, port: attempt.endpoint.port,
+                address: "\(attempt.endpoint.address)", node: attempt.node?.name,
+                message: "\(endpoint) is \(attempt.verdict.catalogKey ?? "an expected port") but did not answer: "
+                    + "\(attempt.tries.refused) connect\(attempt.tries.refused == 1 ? "" : "s") refused, "
+                    + "\(attempt.tries.unanswered) unanswered, from \(attempt.tries.clients.count) client"
+                    + (attempt.tries.clients.count == 1 ? "" : "s"),
+                remediation: "Check that the service is running and bound to this address and port (ss -ltnp), "
+                    + "and that no firewall drops or rejects its clients."))
+        }
+        for opening in unused {
+            let place = opening.node.map { " on \($0)" } ?? ""
+            findings.append(Finding(
+                kind: .unusedOpening, severity: opening.normallyBound ? .low : .info, port: opening.port,
+                address: opening.node.flatMap(singleAddress), node: opening.node,
+                message: "\(opening.port) (\(opening.catalogKey), \(opening.summary)) is expected open\(place) but carried "
+                    + "no traffic in the capture window" + (opening.normallyBound ? "" : "; it is normally unbound"),
+                remediation: "If nothing should listen there, close it in the firewall and drop its group or role from "
+                    + "the policy; otherwise capture for longer or while the service is in use."))
         }
         if unresolved > 0 {
             findings.append(Finding(
@@ -37,34 +55,70 @@ struct FindingRules {
         }
     }
 
-    private func finding(for service: ServiceSummary) -> Finding? {
-        let endpoint = service.address.contains(":") ? "[\(service.address)]:\(service.port)" : "\(service.address):\(service.port)"
-        let traffic = "\(service.connections) connection\(service.connections == 1 ? "" : "s") from "
-            + "\(service.clients) client\(service.clients == 1 ? "" : "s")"
-        switch service.classification {
+    private func finding(for service: ClassifiedService) -> Finding? {
+        let endpoint = "\(service.endpoint)"
+        let traffic = service.traffic
+        let seen = "\(traffic.connections) connection\(traffic.connections == 1 ? "" : "s") from "
+            + "\(traffic.clients.count) client\(traffic.clients.count == 1 ? "" : "s")"
+        let verdict = service.verdict
+        func finding(_ kind: Finding.Kind, _ severity: Severity, _ message: String, _ remediation: String) -> Finding {
+            Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
+                    node: service.node?.name, message: message, remediation: remediation)
+        }
+        switch verdict.classification {
         case .expected, .executor, .allowed:
             return nil
         case .unexpected:
-            return Finding(
-                kind: .unexpectedPort, severity: .high, port: service.port, address: service.address,
-                message: "\(endpoint) served \(traffic); no catalog port under offset \(policy.offset) explains it"
-                    + (service.hint.map { " (hint: \($0))" } ?? ""),
-                remediation: "Find the process listening there (ss -ltnp 'sport = :\(service.port)'); stop it, "
+            return finding(.unexpectedPort, .high,
+                "\(endpoint) served \(seen); no catalog port under offset \(policy.offset) explains it"
+                    + (verdict.hint.map { " (hint: \($0))" } ?? ""),
+                "Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'); stop it, "
                     + "pin it to a catalog port, or allow the port in the policy with a reason.")
         case .executorOutOfRange:
-            return Finding(
-                kind: .executorOutOfRange, severity: .high, port: service.port, address: service.address,
-                message: "\(endpoint) carried executor traffic (\(traffic)) above the allowed range "
-                    + "\(policy.executorAllowed) for \(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node",
-                remediation: "Check the cores given to Spark (spark.worker.cores / spark.executor.cores) against the "
+            let allowed = policy.executorAllowed(on: service.node).map(\.description) ?? "none"
+            return finding(.executorOutOfRange, .high,
+                "\(endpoint) carried executor traffic (\(seen)) above the allowed range \(allowed)"
+                    + "\(service.node.map { " on \($0.name)" } ?? "") for \(policy.coresPerNode) core"
+                    + "\(policy.coresPerNode == 1 ? "" : "s") per node",
+                "Check the cores given to Spark (spark.worker.cores / spark.executor.cores) against the "
                     + "policy, and look for extra executor JVMs holding ports in the band.")
+        case .notInMode where verdict.mismatch == .role:
+            let entryRoles = policy.catalog.first { $0.key == verdict.catalogKey }?.roles ?? []
+            return finding(.roleMismatch, .medium,
+                "\(endpoint) is \(verdict.catalogKey ?? "a catalog port") (roles: \(Self.names(entryRoles))), but "
+                    + "\(service.node?.name ?? "this host") is declared as \(Self.names(service.node?.roles ?? [])); "
+                    + "it served \(seen)",
+                "Stop the service on this node, or declare the role it plays in the policy's nodes.")
         case .notInMode:
-            return Finding(
-                kind: .notInMode, severity: .medium, port: service.port, address: service.address,
-                message: "\(endpoint) is \(service.catalogKey ?? "a catalog port"), which this policy does not expect "
-                    + "(Spark mode \(policy.mode.rawValue)); it served \(traffic)",
-                remediation: "Confirm the Spark mode (spark.master in spark-defaults.conf) and the expected groups; "
-                    + "audit with the right --mode, or stop the service.")
+            return finding(.notInMode, .medium,
+                "\(endpoint) is \(verdict.catalogKey ?? "a catalog port"), which this policy does not expect "
+                    + "(Spark mode \(policy.mode.rawValue), groups "
+                    + CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue).joined(separator: ", ")
+                    + "); it served \(seen)",
+                "Confirm the Spark mode (spark.master in spark-defaults.conf) and the expected groups; "
+                    + "audit with the right --mode or policy, or stop the service.")
         }
+    }
+
+    private func offsetFinding(address: String, node: Node?, _ mismatch: OffsetMismatch) -> Finding {
+        let fit = OffsetFit(policy: policy)
+        let keys = mismatch.ports.map { port in "\(port) (\(fit.key(for: port, at: mismatch.offset) ?? "?"))" }
+        return Finding(
+            kind: .offsetMismatch, severity: .high, port: nil, address: address, node: node?.name,
+            message: "\(address)\(node.map { " (\($0.name))" } ?? ""): its service ports \(keys.joined(separator: ", ")) "
+                + "all fit port offset \(mismatch.offset), not the cluster's \(policy.offset)",
+            remediation: "Set <Ports><Offset> in repository/conf/carbon.xml (or -DportOffset) on this node to "
+                + "\(policy.offset) and restart it, or audit it with --offset \(mismatch.offset) if that is intended.")
+    }
+
+    static func names(_ roles: Set<NodeRole>) -> String {
+        roles.isEmpty ? "any role" : NodeRole.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// The node's address when it is declared as exactly one host.
+    private func singleAddress(ofNode name: String) -> String? {
+        guard let node = policy.nodes.first(where: { $0.name == name }), node.addresses.count == 1,
+              node.addresses[0].isSingleAddress else { return nil }
+        return node.addresses[0].description
     }
 }

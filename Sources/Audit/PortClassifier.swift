@@ -1,9 +1,14 @@
 import Policy
 
-/// What a server port means under a policy: its classification, catalog keys and, for
-/// unexpected ports, a hint. Decided by port alone; the rules, in order:
-/// executor band, expected catalog port, catalog port of another mode or group, allowed
-/// port, unexpected (with a Spark port-retry hint where one fits).
+/// What a server port means under a policy, on a given node: its classification, its
+/// catalog keys and, for unexpected ports, a hint. The rules, in order:
+/// 1. the executor band: allowed on this node, else out of range (or a role mismatch on a
+///    node that runs no executors);
+/// 2. a catalog port expected on this node;
+/// 3. a catalog port expected on other nodes only (role mismatch);
+/// 4. a catalog port of another Spark mode or of a group not expected;
+/// 5. a port the policy allows;
+/// 6. unexpected, with a Spark port-retry hint where one fits.
 public struct PortClassifier: Sendable {
     public let policy: Policy
 
@@ -14,26 +19,44 @@ public struct PortClassifier: Sendable {
         public var catalogKey: String?
         public var alsoCatalogKeys: [String] = []
         public var hint: String?
+        /// For `not-in-mode`: whether the port belongs to another mode or group, or to
+        /// other nodes' roles.
+        public var mismatch: Mismatch?
+
+        public enum Mismatch: Sendable {
+            case mode, role
+        }
     }
 
-    public func classify(_ port: UInt16) -> Verdict {
-        let executorKey = policy.catalog.first(where: \.isExecutorBand)?.key
-        let bandExpected = policy.catalog.contains { $0.isExecutorBand && policy.expects($0) }
-        if bandExpected && policy.executorAllowed.contains(port) {
-            return Verdict(classification: .executor, catalogKey: executorKey)
+    /// Classifies `port` on `node` (nil: a host no declared node covers, or no nodes declared).
+    public func classify(_ port: UInt16, on node: Node? = nil) -> Verdict {
+        if let band = policy.executorBandEntry, policy.executorBand.contains(port) {
+            if let allowed = policy.executorAllowed(on: node), allowed.contains(port) {
+                return Verdict(classification: .executor, catalogKey: band.key)
+            }
+            if policy.executorAllowed(on: node) == nil {
+                return Verdict(classification: .notInMode, catalogKey: band.key, mismatch: .role)
+            }
+            return Verdict(classification: .executorOutOfRange, catalogKey: band.key)
         }
-        if bandExpected && policy.executorBand.contains(port) {
-            return Verdict(classification: .executorOutOfRange, catalogKey: executorKey)
+        let expected = policy.expectedEntries(at: port, on: node)
+        if !expected.isEmpty {
+            let keys = Self.ordered(expected)
+            return Verdict(classification: .expected, catalogKey: keys.first, alsoCatalogKeys: Array(keys.dropFirst()))
         }
-        let expected = policy.expectedEntries(at: port)
-        if let first = expected.first {
-            // Cluster-mode keys first: where 11000 is both, the Spark key names the port.
-            let keys = expected.sorted { ($0.group == .sparkCluster ? 0 : 1) < ($1.group == .sparkCluster ? 0 : 1) }.map(\.key)
-            return Verdict(classification: .expected, catalogKey: keys.first ?? first.key, alsoCatalogKeys: Array(keys.dropFirst()))
+        if let node {
+            let elsewhere = policy.entriesExpectedElsewhere(at: port, on: node)
+            if !elsewhere.isEmpty {
+                let keys = Self.ordered(elsewhere)
+                return Verdict(classification: .notInMode, catalogKey: keys.first, alsoCatalogKeys: Array(keys.dropFirst()),
+                               mismatch: .role)
+            }
         }
         let otherMode = policy.unexpectedCatalogEntries(at: port)
-        if let first = otherMode.first {
-            return Verdict(classification: .notInMode, catalogKey: first.key, alsoCatalogKeys: otherMode.dropFirst().map(\.key))
+        if !otherMode.isEmpty {
+            let keys = Self.ordered(otherMode)
+            return Verdict(classification: .notInMode, catalogKey: keys.first, alsoCatalogKeys: Array(keys.dropFirst()),
+                           mismatch: .mode)
         }
         if policy.allowedPorts[port] != nil {
             return Verdict(classification: .allowed, catalogKey: nil)
@@ -41,15 +64,22 @@ public struct PortClassifier: Sendable {
         return Verdict(classification: .unexpected, catalogKey: nil, hint: retryHint(port))
     }
 
+    /// Keys of entries sharing a port, Spark cluster keys first: where 11000 is both the
+    /// worker and the HA presenter, `spark.worker.port` names it and the other follows.
+    static func ordered(_ entries: [CatalogEntry]) -> [String] {
+        entries.sorted { ($0.group == .sparkCluster ? 0 : 1) < ($1.group == .sparkCluster ? 0 : 1) }.map(\.key)
+    }
+
     /// "spark.ui.port+1": the nearest Spark port below `port` within `spark.port.maxRetries`.
     func retryHint(_ port: UInt16) -> String? {
         let candidates = policy.catalog
             .filter { $0.key.hasPrefix("spark.") && !$0.isExecutorBand }
             .compactMap { entry -> (CatalogEntry, Int)? in
-                let distance = Int(port) - Int(entry.port(offset: policy.offset))
+                let distance = Int(port) - Int(policy.ports(of: entry).upperBound)
                 return (1...max(1, policy.portRetries)).contains(distance) ? (entry, distance) : nil
             }
         guard let (entry, distance) = candidates.min(by: { $0.1 < $1.1 }) else { return nil }
-        return "\(entry.key)+\(distance): a Spark port retry (the service found \(entry.port(offset: policy.offset)) busy)"
+        let base = policy.ports(of: entry).upperBound
+        return "\(entry.key)+\(distance): a Spark port retry (the service found \(base) busy)"
     }
 }

@@ -1,46 +1,115 @@
-/// The built-in port catalog of WSO2 DAS and its embedded Spark, from the WSO2 DAS port
-/// specification (see docs/ports.md for each port's source).
+/// The port catalogs the profiles are built from. Sources for each port are in
+/// docs/ports.md: the WSO2 DAS port specification (part 1) and the WSO2 and Spark
+/// sources (part 2).
 public enum Catalog {
-    public static let das: [CatalogEntry] = [
-        // Event receivers (thrift).
-        CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers,
+    /// The WSO2 DAS port specification: receivers, HA, Spark in every mode, and the Spark
+    /// standalone cluster in cluster mode. Every port is shifted by the offset.
+    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark + sparkCluster
+
+    static let receivers: [CatalogEntry] = [
+        CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers, roles: [.receiver],
                      summary: "Thrift SSL event receiver (authenticated clients)"),
-        CatalogEntry(key: "thrift.tcp.port", basePort: 7611, group: .receivers,
+        CatalogEntry(key: "thrift.tcp.port", basePort: 7611, group: .receivers, roles: [.receiver],
                      summary: "Thrift TCP event receiver"),
-        // Clustered (high availability) deployment.
-        CatalogEntry(key: "ha.management.port", basePort: 10005, group: .ha,
-                     summary: "HA management: nodes share their state"),
-        CatalogEntry(key: "ha.presenter.port", basePort: 11000, group: .ha,
-                     summary: "HA presenter node listens for events"),
-        CatalogEntry(key: "ha.eventSync.port", basePort: 11224, group: .ha,
-                     summary: "HA event sync between active nodes"),
-        // Spark, all modes.
-        CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark,
+    ]
+
+    /// The HA ports of event-processor.xml; DAS shifts them from 3.1.0 on only.
+    static func ha(shifted: Bool) -> [CatalogEntry] {
+        [
+            CatalogEntry(key: "ha.management.port", basePort: 10005, group: .ha, roles: [.ha, .presenter],
+                         shiftedByOffset: shifted, summary: "HA management: nodes share their state"),
+            CatalogEntry(key: "ha.presenter.port", basePort: 11000, group: .ha, roles: [.presenter],
+                         shiftedByOffset: shifted, summary: "HA presenter node listens for events"),
+            CatalogEntry(key: "ha.eventSync.port", basePort: 11224, group: .ha, roles: [.ha],
+                         shiftedByOffset: shifted, summary: "HA event sync between active nodes"),
+        ]
+    }
+
+    static let spark: [CatalogEntry] = [
+        CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
                      summary: "Spark application web UI"),
-        CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark,
+        CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.driver],
                      summary: "Spark history server web UI"),
-        CatalogEntry(key: "spark.blockManager.port", basePort: 12000, group: .spark, isExecutorBand: true,
-                     summary: "Spark block manager: driver and executors (the 1200x band)"),
-        CatalogEntry(key: "spark.broadcast.port", basePort: 12500, group: .spark, normallyBound: false,
+        CatalogEntry(key: "spark.blockManager.port", basePort: 12000, group: .spark, roles: [.driver, .worker],
+                     isExecutorBand: true, summary: "Spark block manager: driver and executors (the 1200x band)"),
+        CatalogEntry(key: "spark.broadcast.port", basePort: 12500, group: .spark, roles: [.driver], normallyBound: false,
                      summary: "Spark HTTP broadcast server (unbound with torrent broadcast)"),
-        CatalogEntry(key: "spark.driver.port", basePort: 13000, group: .spark,
+        CatalogEntry(key: "spark.driver.port", basePort: 13000, group: .spark, roles: [.driver],
                      summary: "Spark driver RPC"),
-        CatalogEntry(key: "spark.executor.port", basePort: 13500, group: .spark,
+        CatalogEntry(key: "spark.executor.port", basePort: 13500, group: .spark, roles: [.worker],
                      summary: "Spark executor RPC"),
-        CatalogEntry(key: "spark.fileserver.port", basePort: 14000, group: .spark,
+        CatalogEntry(key: "spark.fileserver.port", basePort: 14000, group: .spark, roles: [.driver],
                      summary: "Spark driver file server"),
-        CatalogEntry(key: "spark.replClassServer.port", basePort: 14500, group: .spark, normallyBound: false,
-                     summary: "Spark REPL class server (Spark shell only)"),
-        // Spark standalone cluster, cluster mode only.
-        CatalogEntry(key: "spark.master.port", basePort: 7077, group: .sparkCluster, modes: [.cluster],
+        CatalogEntry(key: "spark.replClassServer.port", basePort: 14500, group: .spark, roles: [.driver],
+                     normallyBound: false, summary: "Spark REPL class server (Spark shell only)"),
+    ]
+
+    static let sparkCluster: [CatalogEntry] = [
+        CatalogEntry(key: "spark.master.port", basePort: 7077, group: .sparkCluster, modes: [.cluster], roles: [.master],
                      summary: "Spark master RPC"),
         CatalogEntry(key: "spark.master.rest.port", basePort: 6066, group: .sparkCluster, modes: [.cluster],
-                     summary: "Spark master REST submission"),
+                     roles: [.master], summary: "Spark master REST submission"),
         CatalogEntry(key: "spark.master.webui.port", basePort: 8081, group: .sparkCluster, modes: [.cluster],
-                     summary: "Spark master web UI"),
+                     roles: [.master], summary: "Spark master web UI"),
         CatalogEntry(key: "spark.worker.port", basePort: 11000, group: .sparkCluster, modes: [.cluster],
-                     summary: "Spark worker RPC"),
+                     roles: [.worker], summary: "Spark worker RPC"),
         CatalogEntry(key: "spark.worker.webui.port", basePort: 11500, group: .sparkCluster, modes: [.cluster],
-                     summary: "Spark worker web UI"),
+                     roles: [.worker], summary: "Spark worker web UI"),
+    ]
+
+    /// Spark 1.6 (DAS 3.1 and 3.2): a legacy actor system beside the driver, and one
+    /// `spark.executor.port` per executor.
+    static let spark16: [CatalogEntry] = spark.map { entry in
+        guard entry.key == "spark.executor.port" else { return entry }
+        return CatalogEntry(key: entry.key, basePort: entry.basePort, group: .spark, roles: [.worker], perCore: true,
+                            summary: "Spark executor RPC, one port per executor")
+    } + [
+        CatalogEntry(key: "sparkDriverActorSystem", basePort: 13001, group: .spark, roles: [.driver],
+                     summary: "Spark 1.6 legacy actor system (spark.driver.port + 1)"),
+    ]
+
+    /// Ports every WSO2 Carbon server of DAS opens ("Default Ports of WSO2 Products").
+    static func carbon(binaryReceivers: Bool) -> [CatalogEntry] {
+        var entries = [
+            CatalogEntry(key: "carbon.https.port", basePort: 9443, group: .carbon,
+                         summary: "Management console HTTPS (Tomcat connector)"),
+            CatalogEntry(key: "carbon.http.port", basePort: 9763, group: .carbon,
+                         summary: "Management console HTTP (Tomcat connector)"),
+            CatalogEntry(key: "Ports.JMX.RMIRegistryPort", basePort: 9999, group: .carbon,
+                         summary: "JMX RMI registry"),
+            CatalogEntry(key: "Ports.JMX.RMIServerPort", basePort: 11111, group: .carbon,
+                         summary: "JMX RMI server"),
+            CatalogEntry(key: "Ports.EmbeddedLDAP.LDAPServerPort", basePort: 10389, group: .carbon, normallyBound: false,
+                         summary: "Embedded LDAP (only when enabled)"),
+            CatalogEntry(key: "Ports.EmbeddedLDAP.KDCServerPort", basePort: 8000, group: .carbon, normallyBound: false,
+                         summary: "Embedded LDAP KDC (only when enabled)"),
+            CatalogEntry(key: "hazelcast.localMemberPort", basePort: 4000, group: .carbon, shiftedByOffset: false,
+                         summary: "Hazelcast cluster membership (never shifted)"),
+        ]
+        if binaryReceivers {
+            entries += [
+                CatalogEntry(key: "binary.tcp.port", basePort: 9611, group: .carbon, roles: [.receiver],
+                             summary: "Binary event receiver TCP"),
+                CatalogEntry(key: "binary.ssl.port", basePort: 9711, group: .carbon, roles: [.receiver],
+                             summary: "Binary event receiver SSL"),
+            ]
+        }
+        return entries
+    }
+
+    /// A stock Apache Spark standalone cluster: Spark's own defaults, no DAS offset.
+    static let stockSpark: [CatalogEntry] = [
+        CatalogEntry(key: "spark.master.port", basePort: 7077, group: .sparkCluster, roles: [.master],
+                     shiftedByOffset: false, summary: "Spark master RPC"),
+        CatalogEntry(key: "spark.master.rest.port", basePort: 6066, group: .sparkCluster, roles: [.master],
+                     shiftedByOffset: false, summary: "Spark master REST submission"),
+        CatalogEntry(key: "spark.master.ui.port", basePort: 8080, group: .sparkCluster, roles: [.master],
+                     shiftedByOffset: false, summary: "Spark master web UI"),
+        CatalogEntry(key: "spark.worker.ui.port", basePort: 8081, group: .sparkCluster, roles: [.worker],
+                     shiftedByOffset: false, summary: "Spark worker web UI"),
+        CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
+                     shiftedByOffset: false, summary: "Spark application web UI"),
+        CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.driver],
+                     shiftedByOffset: false, summary: "Spark history server web UI"),
     ]
 }

@@ -1,6 +1,11 @@
-/// What the cluster is supposed to do on the network: the catalog under an offset, the
-/// Spark mode, the cores per node and the ports allowed on top.
+import Wire
+
+/// What the cluster is supposed to do on the network: a profile's catalog under an offset,
+/// the Spark mode, the cores per node, the declared nodes and their roles, the ports
+/// allowed on top, and the approved exceptions.
 public struct Policy: Sendable {
+    /// The built-in profile the catalog came from.
+    public var profileName: String
     /// The port offset of every DAS node (`<Ports><Offset>` or `-DportOffset`).
     public var offset: Int
     public var mode: SparkMode
@@ -11,25 +16,32 @@ public struct Policy: Sendable {
     /// Client ports the operating system hands out; used to tell the server side of a
     /// connection picked up mid-stream.
     public var ephemeralRange: PortRange
-    /// `spark.port.maxRetries`: how far past its port a busy Spark service may bind.
+    /// `spark.port.maxRetries`: how far past its port a busy Spark service may bind, and
+    /// so the width of the executor band watched above the allowed range.
     public var portRetries: Int
     /// Ports allowed beyond the catalog, each with the reason it was allowed.
     public var allowedPorts: [UInt16: String]
     public var catalog: [CatalogEntry]
+    /// Declared cluster members. Empty: every host may open every expected port.
+    public var nodes: [Node]
+    public var waivers: [Waiver]
 
     public init(
-        offset: Int = 0, mode: SparkMode = .local, coresPerNode: Int = 1,
-        groups: Set<CatalogGroup> = Set(CatalogGroup.allCases), ephemeralRange: PortRange = .linuxEphemeral,
-        portRetries: Int = 16, allowedPorts: [UInt16: String] = [:], catalog: [CatalogEntry] = Catalog.das
+        profile: Profile = .default, offset: Int = 0, mode: SparkMode? = nil, coresPerNode: Int = 1,
+        groups: Set<CatalogGroup>? = nil, ephemeralRange: PortRange = .linuxEphemeral, portRetries: Int = 16,
+        allowedPorts: [UInt16: String] = [:], nodes: [Node] = [], waivers: [Waiver] = []
     ) {
+        self.profileName = profile.name
         self.offset = offset
-        self.mode = mode
+        self.mode = mode ?? profile.mode
         self.coresPerNode = coresPerNode
-        self.groups = groups
+        self.groups = groups ?? profile.groups
         self.ephemeralRange = ephemeralRange
         self.portRetries = portRetries
         self.allowedPorts = allowedPorts
-        self.catalog = catalog
+        self.catalog = profile.catalog
+        self.nodes = nodes
+        self.waivers = waivers
     }
 
     /// Why a policy cannot be used, in words for the user.
@@ -38,27 +50,52 @@ public struct Policy: Sendable {
         if !(0...55535).contains(offset) { errors.append("offset \(offset) is outside 0-55535") }
         if !(1...1024).contains(coresPerNode) { errors.append("cores \(coresPerNode) is outside 1-1024") }
         if !(0...1000).contains(portRetries) { errors.append("port retries \(portRetries) is outside 0-1000") }
+        let names = nodes.map(\.name)
+        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            errors.append("node name '\(duplicate)' is declared twice")
+        }
         return errors
     }
+
+    // MARK: - The catalog under this policy
 
     /// Whether an entry applies to this cluster (its group is expected and it opens in this mode).
     public func expects(_ entry: CatalogEntry) -> Bool {
         groups.contains(entry.group) && entry.modes.contains(mode)
     }
 
+    /// Whether `node` (nil: any host) should open `entry`.
+    public func expects(_ entry: CatalogEntry, on node: Node?) -> Bool {
+        expects(entry) && (node?.plays(any: entry.roles) ?? true)
+    }
+
     /// The catalog entries this cluster is expected to open, in catalog order.
     public var expectedEntries: [CatalogEntry] { catalog.filter(expects) }
 
-    /// The expected entries listening at `port` (two where 11000 is both the HA presenter
-    /// and `spark.worker.port`).
-    public func expectedEntries(at port: UInt16) -> [CatalogEntry] {
-        expectedEntries.filter { $0.port(offset: offset) == port }
+    /// Every port an entry opens under this policy.
+    public func ports(of entry: CatalogEntry) -> ClosedRange<UInt16> { entry.ports(offset: offset, cores: coresPerNode) }
+
+    /// The expected entries listening at `port` on `node` (nil: any host). Two where
+    /// 11000 is both the HA presenter and `spark.worker.port`. The executor band is left
+    /// to `executorAllowed`.
+    public func expectedEntries(at port: UInt16, on node: Node? = nil) -> [CatalogEntry] {
+        catalog.filter { !$0.isExecutorBand && expects($0, on: node) && ports(of: $0).contains(port) }
+    }
+
+    /// Entries at `port` that the cluster expects, but on other nodes than `node`.
+    public func entriesExpectedElsewhere(at port: UInt16, on node: Node) -> [CatalogEntry] {
+        catalog.filter { !$0.isExecutorBand && expects($0) && !expects($0, on: node) && ports(of: $0).contains(port) }
     }
 
     /// Catalog entries at `port` that this cluster does not expect (another mode or group).
     public func unexpectedCatalogEntries(at port: UInt16) -> [CatalogEntry] {
-        catalog.filter { !expects($0) && $0.port(offset: offset) == port }
+        catalog.filter { !expects($0) && ports(of: $0).contains(port) }
     }
+
+    // MARK: - The executor band
+
+    /// The block manager entry, when the profile has one and the policy expects it.
+    public var executorBandEntry: CatalogEntry? { catalog.first { $0.isExecutorBand && expects($0) } }
 
     /// The first port of the executor band: `spark.blockManager.port` under the offset.
     public var executorBase: UInt16 {
@@ -66,23 +103,36 @@ public struct Policy: Sendable {
         return entry?.port(offset: offset) ?? UInt16(clamping: 12000 + offset)
     }
 
-    /// The executor ports allowed: on the Spark master the driver takes the base port and
-    /// N executors the next N, so base...base+N; a worker uses base...base+N-1, inside it.
-    public var executorAllowed: PortRange {
-        PortRange(executorBase, UInt16(clamping: Int(executorBase) + coresPerNode))
+    /// The executor ports allowed on the Spark master: the driver takes the base port and
+    /// N executors the next N, so base...base+N.
+    public var executorAllowed: PortRange { executorAllowed(on: nil) ?? PortRange(executorBase, executorBase) }
+
+    /// The executor ports allowed on `node`: base...base+N where it hosts the driver (or
+    /// when no node is known), base...base+N-1 on a worker, none on other nodes.
+    public func executorAllowed(on node: Node?) -> PortRange? {
+        guard let entry = executorBandEntry else { return nil }
+        if let node, !node.plays(any: entry.roles) { return nil }
+        let extra = (node?.hostsDriver ?? true) ? coresPerNode : coresPerNode - 1
+        return PortRange(executorBase, UInt16(clamping: Int(executorBase) + extra))
     }
 
     /// Every port a block manager can end up on: the base port plus Spark's retries
-    /// (or the cores, if more). Traffic here above `executorAllowed` is out of range.
+    /// (or the cores, if more). Traffic here above the allowed range is out of range.
     public var executorBand: PortRange {
         PortRange(executorBase, UInt16(clamping: Int(executorBase) + max(portRetries, coresPerNode)))
     }
 
+    // MARK: - Nodes
+
+    /// The declared node `address` belongs to, if any.
+    public func node(for address: IPAddress) -> Node? { nodes.first { $0.contains(address) } }
+
     /// Ports the policy says servers listen on: expected catalog ports, the allowed executor
     /// ports and the explicitly allowed ones. Used to tell the server side mid-stream.
     public var expectedPorts: Set<UInt16> {
-        var ports = Set(expectedEntries.map { $0.port(offset: offset) })
-        if expectedEntries.contains(where: \.isExecutorBand) {
+        var ports = Set<UInt16>()
+        for entry in expectedEntries where !entry.isExecutorBand { ports.formUnion(self.ports(of: entry)) }
+        if executorBandEntry != nil {
             ports.formUnion(executorAllowed.lowerBound...executorAllowed.upperBound)
         }
         ports.formUnion(allowedPorts.keys)

@@ -18,4 +18,7 @@ public enum CatalogGroup: String, CaseIterable, Codable, Sendable {
     case spark
     /// Spark standalone cluster ports (cluster mode only).
     case sparkCluster = "spark-cluster"
+    /// Ports every WSO2 Carbon server opens: management console, binary receivers, JMX,
+    /// embedded LDAP, Hazelcast clustering.
+    case carbon
 }

@@ -29,13 +29,15 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: ArgumentHelp("Output format: text (a terminal summary) or json (the dasaudit.result/1 contract).",
+    @Option(help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract), html, csv, markdown or junit.",
                                valueName: "format"))
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output.",
                                                        valueName: "path"))
     var output: String?
+
+    @OptionGroup var reportOptions: ReportOptions
 
     @Option(help: ArgumentHelp("Fail (exit 1) on findings of this severity or above: high, medium, low, info or never.",
                                valueName: "severity"))
@@ -47,30 +49,24 @@ struct AuditCommand: ParsableCommand {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one capture file (or '-' for standard input)") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
-        _ = try policyOptions.makePolicy()
     }
 
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: failOn)
-        let result = auditor.audit(paths: inputs)
+        var result = auditor.audit(paths: inputs)
+        result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()))
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
-        let report: String
-        switch format {
-        case .text:
-            let useColor = !noColor && output == nil && isatty(STDOUT_FILENO) == 1
-                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            report = TextReport(color: useColor).render(result)
-        case .json:
-            report = try JSONReport.render(result)
-        }
-        try write(report, to: output)
+        let useColor = format == .text && !noColor && output == nil && isatty(STDOUT_FILENO) == 1
+            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let reportsWritten = reportOptions.writeReports(of: result)
+        try write(try format.render(result, color: useColor), to: output)
         if let output {
             printError("wrote \(format.rawValue) report to \(output): "
                 + (result.summary.compliant ? "compliant" : "not compliant") + " (--fail-on \(failOn.rawValue))", label: "note")
         }
-        if result.inputs.contains(where: { $0.linkType == nil || ($0.error != nil && $0.packets == 0) }) {
+        if !reportsWritten || result.inputs.contains(where: { $0.linkType == nil || ($0.error != nil && $0.packets == 0) }) {
             throw ExitCode(2)
         }
         if !result.summary.compliant { throw ExitCode(1) }

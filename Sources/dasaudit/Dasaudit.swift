@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import Policy
 
 struct Dasaudit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Dasaudit: ParsableCommand {
         Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 usage or input error.
         """,
         version: DasauditVersion.current,
-        subcommands: [AuditCommand.self, PortsCommand.self]
+        subcommands: [AuditCommand.self, PortsCommand.self, RenderCommand.self, ProfilesCommand.self]
     )
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
@@ -22,6 +23,9 @@ struct Dasaudit: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as PolicyError {
+            printError("\(error)")
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code.rawValue == ExitCode.validationFailure.rawValue {

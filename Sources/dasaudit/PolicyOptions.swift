@@ -1,35 +1,75 @@
 import ArgumentParser
 import Policy
 
-/// The policy options shared by every command that needs a policy.
+/// The policy options shared by every command that needs a policy. Sources layer, later
+/// winning: the profile, `--policy FILE`, `--das-home DIR`, then the single options
+/// (`--offset` wins over carbon.xml, as `-DportOffset` does in DAS).
 struct PolicyOptions: ParsableArguments {
+    @Option(name: .customLong("policy"),
+            help: ArgumentHelp("A YAML policy file: profile, offset, mode, cores, nodes and roles, allowed ports, waivers (docs/policy.md).",
+                               valueName: "file"))
+    var policyFile: String?
+
+    @Option(help: ArgumentHelp("A built-in profile: das (default), das-3.0, das-3.1, das-3.2, spark. See `dasaudit profiles`.",
+                               valueName: "name"))
+    var profile: String?
+
+    @Option(help: ArgumentHelp("A DAS installation to read the offset, Spark mode, cores and ports from (carbon.xml, spark-defaults.conf, event-processor.xml).",
+                               valueName: "dir"))
+    var dasHome: String?
+
     @Option(name: [.customLong("offset"), .customLong("port-offset")],
-            help: ArgumentHelp("The cluster's port offset (carbon.xml <Ports><Offset>, or -DportOffset).",
+            help: ArgumentHelp("The cluster's port offset (carbon.xml <Ports><Offset>, or -DportOffset). Default 0.",
                                discussion: "Every catalog port except those marked unshifted moves by it. Example: --offset 2 puts the Spark master on 7079.",
                                valueName: "N"))
-    var offset: Int = 0
+    var offset: Int?
 
     @Option(help: ArgumentHelp("The Spark mode: local (DAS default), cluster (DAS runs a Spark standalone cluster) or client (external Spark).",
                                valueName: "mode"))
-    var mode: SparkMode = .local
+    var mode: SparkMode?
 
-    @Option(help: ArgumentHelp("Cores each node gives Spark: the master may use 12000+offset..+N, a worker 12000+offset..+N-1.",
+    @Option(help: ArgumentHelp("Cores each node gives Spark (default 1): the master may use 12000+offset..+N, a worker 12000+offset..+N-1.",
                                valueName: "N"))
-    var cores: Int = 1
+    var cores: Int?
 
-    @Option(help: ArgumentHelp("Client (ephemeral) port range, used to tell the server of a connection caught mid-stream.",
+    @Option(help: ArgumentHelp("Client (ephemeral) port range, used to tell the server of a connection caught mid-stream. Default 32768-60999.",
                                valueName: "LOW-HIGH"))
-    var ephemeralRange: String = "32768-60999"
+    var ephemeralRange: String?
 
+    @Option(name: .customLong("allow"),
+            help: ArgumentHelp("Allow a port beyond the catalog, with the reason (repeatable). Example: --allow '22:operator ssh'.",
+                               valueName: "port:reason"))
+    var allowedPorts: [String] = []
+
+    /// The policy all sources describe; throws a `PolicyError` naming the bad source.
     func makePolicy() throws -> Policy {
-        guard let range = PortRange(parsing: ephemeralRange) else {
-            throw ValidationError("--ephemeral-range '\(ephemeralRange)' is not a port range like 32768-60999")
+        var settings = PolicySettings()
+        if let policyFile { settings = settings.overlaid(with: try PolicyFile.load(path: policyFile)) }
+        if let dasHome { settings = settings.overlaid(with: try DASInstallation.read(home: dasHome)) }
+        settings = settings.overlaid(with: try commandLineSettings())
+        return try settings.makePolicy()
+    }
+
+    private func commandLineSettings() throws -> PolicySettings {
+        var settings = PolicySettings()
+        settings.profile = profile
+        settings.offset = offset
+        settings.mode = mode
+        settings.cores = cores
+        if let ephemeralRange {
+            guard let range = PortRange(parsing: ephemeralRange) else {
+                throw PolicyError(source: "--ephemeral-range", message: "'\(ephemeralRange)' is not a port range like 32768-60999")
+            }
+            settings.ephemeralRange = range
         }
-        let policy = Policy(offset: offset, mode: mode, coresPerNode: cores, ephemeralRange: range)
-        if let problem = policy.validationErrors().first {
-            throw ValidationError(problem)
+        for allowed in allowedPorts {
+            let parts = allowed.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let port = UInt16(parts[0]), port > 0, !parts[1].isEmpty else {
+                throw PolicyError(source: "--allow", message: "'\(allowed)' is not PORT:REASON, like '22:operator ssh'")
+            }
+            settings.allowedPorts[port] = String(parts[1])
         }
-        return policy
+        return settings
     }
 }
 

@@ -5,13 +5,15 @@ import Policy
 struct PortsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ports",
-        abstract: "Print the ports the policy expects open.",
+        abstract: "Print the ports the policy expects open, or firewall rules that open them.",
         discussion: """
         Lists every catalog port the cluster is expected to open under the offset and mode, \
-        with its configuration key, and the allowed executor range.
+        with its configuration key, and the allowed executor range; per node when the \
+        policy declares nodes. --firewall writes nftables or iptables rules instead.
 
-        Example:
+        Examples:
           dasaudit ports --offset 2 --mode cluster --cores 2
+          dasaudit ports --policy cluster.yaml --firewall nftables > dasaudit.nft
         """
     )
 
@@ -20,41 +22,59 @@ struct PortsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: text or json.", valueName: "format"))
     var format: OutputFormat = .text
 
-    func validate() throws { _ = try policyOptions.makePolicy() }
+    @Option(help: ArgumentHelp("Write firewall rules instead: nftables or iptables.", valueName: "dialect"))
+    var firewall: FirewallRules.Dialect?
 
     func run() throws {
         let policy = try policyOptions.makePolicy()
-        let openings = policy.expectedEntries.map { entry in
-            Opening(port: entry.port(offset: policy.offset), key: entry.key, group: entry.group.rawValue,
-                    shifted: entry.shiftedByOffset, normallyBound: entry.normallyBound, summary: entry.summary)
-        }.sorted { ($0.port, $0.key) < ($1.port, $1.key) }
+        let openings = ExpectedOpenings(policy: policy)
+        if let firewall {
+            try write(FirewallRules.render(openings, dialect: firewall, policy: policy), to: nil)
+            return
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            let document = ExpectedPorts(offset: policy.offset, mode: policy.mode.rawValue, cores: policy.coresPerNode,
-                                         executorAllowed: "\(policy.executorAllowed)", executorBand: "\(policy.executorBand)",
-                                         openings: openings)
+            let document = ExpectedPortsDocument(policy: policy, openings: openings)
             try write(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n", to: nil)
         case .text:
-            var lines = ["Expected openings: offset \(policy.offset), mode \(policy.mode.rawValue), \(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"]
-            let width = openings.map(\.key.count).max() ?? 0
-            for opening in openings {
-                let key = opening.key + String(repeating: " ", count: width - opening.key.count)
-                let group = opening.group + String(repeating: " ", count: 13 - opening.group.count)
-                lines.append("  \(String(opening.port).leftPadded(5))  \(key)  \(group)  \(opening.summary)"
-                    + (opening.normallyBound ? "" : " [normally unbound]"))
-            }
-            lines.append("Executor ports allowed: \(policy.executorAllowed) on the Spark master (driver + \(policy.coresPerNode)), "
-                + "\(policy.executorAllowed.lowerBound)-\(Int(policy.executorAllowed.upperBound) - 1) on a worker; "
-                + "band watched for out-of-range executors: \(policy.executorBand)")
-            try write(lines.joined(separator: "\n") + "\n", to: nil)
+            try write(text(policy: policy, openings: openings), to: nil)
         }
     }
 
+    private func text(policy: Policy, openings: ExpectedOpenings) -> String {
+        var lines = ["Expected openings: profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
+            + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"]
+        for scope in openings.scopes {
+            if let node = scope.node {
+                let roles = node.roles.isEmpty ? "all roles" : NodeRole.allCases.filter(node.roles.contains).map(\.rawValue).joined(separator: ", ")
+                lines.append("")
+                lines.append("node \(node.name) (\(node.addresses.map(\.description).joined(separator: ", "))): \(roles)")
+            }
+            let width = scope.openings.map(\.key.count).max() ?? 0
+            for opening in scope.openings {
+                let key = opening.key + String(repeating: " ", count: width - opening.key.count)
+                let group = opening.group.rawValue + String(repeating: " ", count: 13 - opening.group.rawValue.count)
+                var notes: [String] = []
+                if !opening.shifted { notes.append("not shifted") }
+                if !opening.normallyBound { notes.append("normally unbound") }
+                lines.append("  \(opening.ports.portText.leftPadded(11))  \(key)  \(group)  \(opening.summary)"
+                    + (notes.isEmpty ? "" : " [\(notes.joined(separator: ", "))]"))
+            }
+        }
+        lines.append("")
+        lines.append("Executor band watched for out-of-range executors: \(policy.executorBand) "
+            + "(spark.blockManager.port + spark.port.maxRetries \(policy.portRetries))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The JSON form of `dasaudit ports`.
+struct ExpectedPortsDocument: Encodable {
     struct Opening: Encodable {
-        var port: UInt16
+        var ports: String
         var key: String
         var group: String
         var shifted: Bool
@@ -62,16 +82,35 @@ struct PortsCommand: ParsableCommand {
         var summary: String
     }
 
-    struct ExpectedPorts: Encodable {
-        var offset: Int
-        var mode: String
-        var cores: Int
-        var executorAllowed: String
-        var executorBand: String
+    struct Scope: Encodable {
+        var node: String?
         var openings: [Opening]
+    }
+
+    var profile: String
+    var offset: Int
+    var mode: String
+    var cores: Int
+    var executorBand: String
+    var scopes: [Scope]
+
+    init(policy: Policy, openings: ExpectedOpenings) {
+        profile = policy.profileName
+        offset = policy.offset
+        mode = policy.mode.rawValue
+        cores = policy.coresPerNode
+        executorBand = "\(policy.executorBand)"
+        scopes = openings.scopes.map { scope in
+            Scope(node: scope.node?.name, openings: scope.openings.map {
+                Opening(ports: $0.ports.portText, key: $0.key, group: $0.group.rawValue, shifted: $0.shifted,
+                        normallyBound: $0.normallyBound, summary: $0.summary)
+            })
+        }
     }
 }
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
+
+extension FirewallRules.Dialect: ExpressibleByArgument {}

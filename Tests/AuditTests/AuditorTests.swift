@@ -4,42 +4,16 @@ import Policy
 import Wire
 import XCTest
 
-/// Builds connections the way captures do: segments into a flow table.
-private struct Traffic {
-    var table = FlowTable()
-    var clock: Int64 = 1_700_000_000_000_000_000
-
-    mutating func send(_ from: (String, UInt16), _ to: (String, UInt16), _ flags: TCPFlags) {
-        clock += 1_000_000
-        table.add(TCPSegment(source: IPAddress(from.0)!, destination: IPAddress(to.0)!, sourcePort: from.1,
-                             destinationPort: to.1, flags: flags, payloadLength: 10),
-                  timestamp: clock, wireLength: 76)
-    }
-
-    mutating func connect(_ client: (String, UInt16), _ server: (String, UInt16)) {
-        send(client, server, [.syn])
-        send(server, client, [.syn, .ack])
-        send(client, server, [.ack, .psh])
-        send(client, server, [.fin, .ack])
-        send(server, client, [.fin, .ack])
-    }
-
-    mutating func refused(_ client: (String, UInt16), _ server: (String, UInt16)) {
-        send(client, server, [.syn])
-        send(server, client, [.rst, .ack])
-    }
-}
-
 final class AuditorTests: XCTestCase {
     let policy = Policy(offset: 2, mode: .cluster, coresPerNode: 2)
 
-    private func audit(_ traffic: Traffic, failOn: FailThreshold = .medium) -> AuditResult {
+    private func audit(_ traffic: TrafficBuilder, failOn: FailThreshold = .medium) -> AuditResult {
         let auditor = Auditor(policy: policy, failOn: failOn)
         return auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
     }
 
     func testEachServiceIsClassifiedAndAggregatedByServerEndpoint() {
-        var traffic = Traffic()
+        var traffic = TrafficBuilder()
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))
         traffic.connect(("127.0.0.2", 40001), ("127.0.0.1", 7079))
         traffic.connect(("127.0.0.1", 40002), ("127.0.0.2", 12003))
@@ -57,7 +31,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testUnexpectedAndOutOfRangeServicesAreHighFindings() {
-        var traffic = Traffic()
+        var traffic = TrafficBuilder()
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.4", 31337))
         traffic.connect(("127.0.0.1", 40001), ("127.0.0.2", 12006))
         let result = audit(traffic)
@@ -69,7 +43,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testRefusedAttemptsAreReportedApartFromServices() {
-        var traffic = Traffic()
+        var traffic = TrafficBuilder()
         traffic.refused(("127.0.0.1", 49712), ("127.0.0.1", 5432))
         let result = audit(traffic)
         XCTAssertTrue(result.services.isEmpty)
@@ -81,7 +55,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testEveryExpectedPortWithoutTrafficIsAnUnusedOpening() {
-        var traffic = Traffic()
+        var traffic = TrafficBuilder()
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))
         let result = audit(traffic)
         let unused = Set(result.unusedOpenings.map(\.catalogKey))
@@ -94,7 +68,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testTheFailOnThresholdDecidesTheVerdict() {
-        var traffic = Traffic()
+        var traffic = TrafficBuilder()
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))  // leaves low unused-opening findings
         XCTAssertTrue(audit(traffic, failOn: .medium).summary.compliant)
         XCTAssertFalse(audit(traffic, failOn: .low).summary.compliant)
@@ -103,7 +77,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testConnectionsWithoutADirectionAreListedNotGuessed() {
-        var traffic = Traffic()
+        var traffic = TrafficBuilder()
         traffic.send(("127.0.0.1", 50001), ("127.0.0.2", 50002), [.ack])
         let result = audit(traffic)
         XCTAssertTrue(result.services.isEmpty)

@@ -1,0 +1,67 @@
+import Flows
+import Policy
+
+/// A server endpoint with its traffic, the node it belongs to, and what its port means
+/// there: the working form from which the result's service record and findings are made.
+struct ClassifiedService {
+    let endpoint: Endpoint
+    let node: Node?
+    var verdict: PortClassifier.Verdict
+    let traffic: ServiceTally.Traffic
+
+    var address: String { "\(endpoint.address)" }
+
+    var summary: ServiceSummary {
+        ServiceSummary(
+            address: address, port: endpoint.port, node: node?.name, classification: verdict.classification,
+            catalogKey: verdict.catalogKey, alsoCatalogKeys: verdict.alsoCatalogKeys, hint: verdict.hint,
+            connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
+            payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
+            sampleClients: traffic.clients.sorted().prefix(5).map { "\($0)" },
+            directionBasis: Dictionary(uniqueKeysWithValues: traffic.basis.map { ($0.key.rawValue, $0.value) }),
+            states: Dictionary(uniqueKeysWithValues: traffic.states.map { ($0.key.rawValue, $0.value) }),
+            firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen))
+    }
+}
+
+/// A server endpoint that only saw refused or unanswered connects, and what its port means.
+struct ClassifiedAttempt {
+    let endpoint: Endpoint
+    let node: Node?
+    let verdict: PortClassifier.Verdict
+    let tries: ServiceTally.Attempts
+
+    var summary: AttemptSummary {
+        AttemptSummary(
+            address: "\(endpoint.address)", port: endpoint.port, catalogKey: verdict.catalogKey,
+            refused: tries.refused, unanswered: tries.unanswered, clients: tries.clients.count,
+            firstSeen: Timestamp(nanoseconds: tries.firstSeen), lastSeen: Timestamp(nanoseconds: tries.lastSeen))
+    }
+
+    /// A catalog or executor port this host should answer on.
+    var isExpectedService: Bool { verdict.classification == .expected || verdict.classification == .executor }
+}
+
+/// A host whose service ports all fit another offset.
+struct OffsetMismatch {
+    let offset: Int
+    let ports: [UInt16]
+
+    /// Hosts with at least one service the policy does not explain, whose ports all fit
+    /// one other offset.
+    static func find(in services: [ClassifiedService], policy: Policy) -> [IPAddressKey: OffsetMismatch] {
+        let fit = OffsetFit(policy: policy)
+        var result: [IPAddressKey: OffsetMismatch] = [:]
+        for (address, hosted) in Dictionary(grouping: services, by: { $0.endpoint.address }) {
+            let unexplained = hosted.contains { ![.expected, .executor, .allowed].contains($0.verdict.classification) }
+            let ports = Set(hosted.map(\.endpoint.port))
+            guard unexplained, let offset = fit.offset(explaining: ports) else { continue }
+            result[address] = OffsetMismatch(offset: offset, ports: ports.sorted())
+        }
+        return result
+    }
+}
+
+typealias IPAddressKey = Wire.IPAddress
+
+import Wire

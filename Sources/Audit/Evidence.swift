@@ -1,0 +1,87 @@
+import Crypto
+import Foundation
+
+/// Where a result's numbers came from, so that a reader can check them rather than trust
+/// them: the command line that produced it, a digest of the policy it applied, and the
+/// SHA-256 and size of every input file.
+///
+/// The rest of the evidence is already in the result and is not repeated here: the tool
+/// version is `tool.version`, and each input's link type, packet count and capture window
+/// are in `inputs`, in the same order as `Evidence.inputs`.
+public struct Evidence: Codable, Sendable {
+    /// The command line, arguments as given; the program is named `dasaudit` whatever
+    /// path it was started by, so the same audit gives the same evidence.
+    public var commandLine: [String]
+    /// SHA-256 (lowercase hex) of the canonical JSON of the result's `policy` section:
+    /// keys sorted, no whitespace (`ResultCoding.encoder(canonical: true)`).
+    public var policySha256: String
+    /// One entry per input, in the order of the result's `inputs`.
+    public var inputs: [InputEvidence]
+
+    public init(commandLine: [String], policySha256: String, inputs: [InputEvidence]) {
+        self.commandLine = commandLine
+        self.policySha256 = policySha256
+        self.inputs = inputs
+    }
+
+    /// The fingerprint of one input.
+    public struct InputEvidence: Codable, Sendable {
+        public var path: String
+        /// SHA-256 (lowercase hex) of the file's bytes; nil for standard input (its bytes
+        /// are gone once read) or a file that could not be read again.
+        @Nullable public var sha256: String?
+        /// The number of bytes hashed.
+        @Nullable public var sizeBytes: UInt64?
+        /// Why there is no hash, when there is none.
+        @Nullable public var note: String?
+
+        public init(path: String, sha256: String?, sizeBytes: UInt64?, note: String?) {
+            self.path = path
+            self.sha256 = sha256
+            self.sizeBytes = sizeBytes
+            self.note = note
+        }
+    }
+}
+
+extension Evidence {
+    /// Collects the evidence of `result`: digests its policy section and hashes each of its
+    /// inputs, read again after the audit (so a file still growing hashes what it has now;
+    /// `size_bytes` says how much that was).
+    public init(of result: AuditResult, arguments: [String]) throws {
+        let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
+        self.init(commandLine: ["dasaudit"] + arguments,
+                  policySha256: SHA256.hash(data: policyJSON).hexDigest,
+                  inputs: result.inputs.map { InputEvidence(hashing: $0.path) })
+    }
+}
+
+extension Evidence.InputEvidence {
+    /// Hashes the file at `path` in 1 MiB reads; "-" (standard input) is not hashed.
+    public init(hashing path: String) {
+        guard path != "-" else {
+            self.init(path: path, sha256: nil, sizeBytes: nil,
+                      note: "standard input is read once and not kept: hash the capture before piping it")
+            return
+        }
+        do {
+            let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? file.close() }
+            var hash = SHA256()
+            var size: UInt64 = 0
+            while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hash.update(data: chunk)
+                size += UInt64(chunk.count)
+            }
+            self.init(path: path, sha256: hash.finalize().hexDigest, sizeBytes: size, note: nil)
+        } catch {
+            self.init(path: path, sha256: nil, sizeBytes: nil,
+                      note: "\(path) could not be read for hashing: \((error as NSError).localizedDescription)")
+        }
+    }
+}
+
+extension Digest {
+    /// The digest as lowercase hex, as `sha256sum` prints it.
+    var hexDigest: String { map { String(format: "%02x", $0) }.joined() }
+}

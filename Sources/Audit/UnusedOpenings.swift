@@ -1,0 +1,26 @@
+import Policy
+
+/// Expected ports that carried no traffic in the capture window: per declared node when
+/// the policy declares nodes, else across all hosts. The executor band counts as used when
+/// any executor port of the node (or cluster) carried traffic.
+struct UnusedOpenings {
+    let policy: Policy
+
+    func find(services: [ClassifiedService]) -> [UnusedOpening] {
+        let scopes: [Node?] = policy.nodes.isEmpty ? [nil] : policy.nodes
+        var openings: [UnusedOpening] = []
+        for node in scopes {
+            let hosted = services.filter { service in node.map { $0.contains(service.endpoint.address) } ?? true }
+            let usedPorts = Set(hosted.map(\.endpoint.port))
+            let executorUsed = hosted.contains { $0.verdict.classification == .executor }
+            for entry in policy.catalog where policy.expects(entry, on: node) {
+                let used = entry.isExecutorBand ? executorUsed : policy.ports(of: entry).contains { usedPorts.contains($0) }
+                guard !used else { continue }
+                openings.append(UnusedOpening(
+                    port: entry.port(offset: policy.offset), node: node?.name, catalogKey: entry.key,
+                    group: entry.group.rawValue, normallyBound: entry.normallyBound, summary: entry.summary))
+            }
+        }
+        return openings.sorted { ($0.node ?? "", $0.port, $0.catalogKey) < ($1.node ?? "", $1.port, $1.catalogKey) }
+    }
+}

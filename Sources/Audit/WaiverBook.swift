@@ -1,0 +1,57 @@
+import Policy
+import Wire
+
+/// Applies the policy's waivers to findings: a finding matched by kind, port and host is
+/// marked waived with the reason until the waiver expires; an expired waiver waives
+/// nothing and is itself reported.
+struct WaiverBook {
+    let waivers: [Waiver]
+    let nodes: [Node]
+    let today: Day
+
+    func apply(to findings: [Finding]) -> [Finding] {
+        var result = findings.map { finding -> Finding in
+            var finding = finding
+            if let waiver = waivers.first(where: { !$0.hasExpired(on: today) && matches($0, finding) }) {
+                finding.waiver = Finding.AppliedWaiver(reason: waiver.reason, expires: "\(waiver.expires)")
+            }
+            return finding
+        }
+        for waiver in waivers where waiver.hasExpired(on: today) {
+            let matched = findings.filter { matches(waiver, $0) }.count
+            result.append(Finding(
+                kind: .waiverExpired, severity: .low, port: waiver.port, address: nil,
+                message: "the waiver for \(waiver.kind)\(waiver.port.map { " on port \($0)" } ?? "")"
+                    + "\(waiver.host.map { " on \($0)" } ?? "") expired on \(waiver.expires) (\"\(waiver.reason)\"); "
+                    + "it no longer waives \(matched) finding\(matched == 1 ? "" : "s")",
+                remediation: "Fix what the finding reports, or renew the waiver with a new reason and expiry date."))
+        }
+        return result
+    }
+
+    func matches(_ waiver: Waiver, _ finding: Finding) -> Bool {
+        guard waiver.kind == finding.kind.rawValue else { return false }
+        if let port = waiver.port, port != finding.port { return false }
+        guard let host = waiver.host else { return true }
+        if host == finding.node || host == finding.address { return true }
+        guard let text = finding.address, let address = IPAddress(text) else { return false }
+        if let pattern = AddressPattern(host), pattern.contains(address) { return true }
+        return nodes.first { $0.name == host }?.contains(address) ?? false
+    }
+}
+
+extension Day {
+    /// Today's date in UTC.
+    public static var today: Day {
+        let seconds = Int64(time(nil))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
+        return Day(year: Int(year), month: Int(month), day: Int(day))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Reads the policy facts a DAS installation states about itself (`--das-home`):
+/// - `repository/conf/carbon.xml`: the port offset (`<Ports><Offset>`), required;
+/// - `repository/conf/analytics/spark/spark-defaults.conf`: the Spark mode, cores,
+///   `spark.port.maxRetries` and any moved `spark.*.port`;
+/// - `repository/conf/event-processor.xml`: whether HA is on and its three ports.
+public enum DASInstallation {
+    public static let carbonXML = "repository/conf/carbon.xml"
+    public static let sparkDefaults = "repository/conf/analytics/spark/spark-defaults.conf"
+    public static let eventProcessorXML = "repository/conf/event-processor.xml"
+
+    public static func read(home: String) throws -> PolicySettings {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PolicyError(source: home, message: "is not a directory (expected a DAS installation, the folder holding repository/conf)")
+        }
+        var settings = PolicySettings()
+        let carbonPath = (home as NSString).appendingPathComponent(carbonXML)
+        guard let carbon = FileManager.default.contents(atPath: carbonPath) else {
+            throw PolicyError(source: carbonPath, message: "missing: is \(home) a DAS installation?")
+        }
+        settings.offset = try offset(carbon, source: carbonPath)
+
+        let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
+        if let data = FileManager.default.contents(atPath: sparkPath) {
+            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, to: &settings)
+        }
+        let eventPath = (home as NSString).appendingPathComponent(eventProcessorXML)
+        if let data = FileManager.default.contents(atPath: eventPath) {
+            try applyEventProcessor(data, source: eventPath, to: &settings)
+        }
+        return settings
+    }
+
+    /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored); 0 when absent.
+    static func offset(_ data: Data, source: String) throws -> Int {
+        let root = try XMLElementTree.parse(data, source: source)
+        guard let element = root.first(["Ports", "Offset"]) else { return 0 }
+        guard let value = Int(element.trimmedText), (0...55535).contains(value) else {
+            throw PolicyError(source: source, message: "<Ports><Offset> is '\(element.trimmedText)'; expected a whole number from 0 to 55535")
+        }
+        return value
+    }
+
+    /// `key value` lines; `#` starts a comment.
+    static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
+        var values: [String: (String, Int)] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let key = parts.first else { continue }
+            values[key] = (parts.dropFirst().joined(separator: " "), index + 1)
+        }
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let (text, line) = values[key] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw PolicyError(source: source, line: line, message: "\(key) is '\(text)'; expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+        if let (master, line) = values["spark.master"] ?? values["carbon.spark.master"] {
+            guard let mode = sparkMode(master) else {
+                throw PolicyError(source: source, line: line, message: "spark master '\(master)' is not local, local[N], carbon[N] or spark://host:port")
+            }
+            settings.mode = mode
+        }
+        settings.cores = try integer("spark.worker.cores", 1...1024) ?? integer("spark.executor.cores", 1...1024)
+        settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
+        let knownKeys = Set(Profile.all.flatMap { $0.catalog.map(\.key) })
+        for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
+            if let port = try integer(key, 1...65535) { settings.basePorts[key] = UInt16(port) }
+        }
+    }
+
+    /// `local`, `local[4]` → local; `carbon`, `carbon[2]` → cluster; `spark://…` → client.
+    public static func sparkMode(_ master: String) -> SparkMode? {
+        if master == "local" || master.hasPrefix("local[") { return .local }
+        if master == "carbon" || master.hasPrefix("carbon[") { return .cluster }
+        if master.hasPrefix("spark://") { return .client }
+        return nil
+    }
+
+    /// `<mode name="HA" enable="…">` with its eventSync, management and presentation ports.
+    static func applyEventProcessor(_ data: Data, source: String, to settings: inout PolicySettings) throws {
+        let root = try XMLElementTree.parse(data, source: source)
+        guard let ha = root.all("mode").first(where: { $0.attributes["name"] == "HA" }) else { return }
+        settings.haEnabled = ha.attributes["enable"]?.lowercased() == "true"
+        let ports = [("eventSync", "ha.eventSync.port"), ("management", "ha.management.port"),
+                     ("presentation", "ha.presenter.port")]
+        for (element, key) in ports {
+            guard let port = ha.first([element, "port"]) else { continue }
+            guard let value = UInt16(port.trimmedText), value > 0 else {
+                throw PolicyError(source: source, message: "<\(element)><port> is '\(port.trimmedText)'; expected a port from 1 to 65535")
+            }
+            settings.basePorts[key] = value
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// The ports a policy expects open, per declared node (or for the whole cluster when no
+/// nodes are declared): what `dasaudit ports` prints and the firewall rules allow.
+public struct ExpectedOpenings: Sendable {
+    public struct Opening: Hashable, Sendable {
+        public var ports: ClosedRange<UInt16>
+        public var key: String
+        public var group: CatalogGroup
+        public var shifted: Bool
+        public var normallyBound: Bool
+        public var summary: String
+    }
+
+    public struct Scope: Sendable {
+        /// Nil when the policy declares no nodes: every host.
+        public var node: Node?
+        public var openings: [Opening]
+    }
+
+    public let scopes: [Scope]
+
+    public init(policy: Policy) {
+        let nodes: [Node?] = policy.nodes.isEmpty ? [nil] : policy.nodes
+        scopes = nodes.map { node in
+            var openings: [Opening] = []
+            for entry in policy.catalog where policy.expects(entry, on: node) {
+                var ports = policy.ports(of: entry)
+                var summary = entry.summary
+                if entry.isExecutorBand {
+                    guard let allowed = policy.executorAllowed(on: node) else { continue }
+                    ports = allowed.lowerBound...allowed.upperBound
+                    summary += (node?.hostsDriver ?? true) ? ": driver + one per core" : ": one per core"
+                }
+                openings.append(Opening(ports: ports, key: entry.key, group: entry.group, shifted: entry.shiftedByOffset,
+                                        normallyBound: entry.normallyBound, summary: summary))
+            }
+            for (port, reason) in policy.allowedPorts.sorted(by: { $0.key < $1.key }) {
+                openings.append(Opening(ports: port...port, key: "allowed", group: .carbon, shifted: false,
+                                        normallyBound: true, summary: reason))
+            }
+            return Scope(node: node, openings: openings.sorted { ($0.ports.lowerBound, $0.key) < ($1.ports.lowerBound, $1.key) })
+        }
+    }
+}
+
+extension ClosedRange where Bound == UInt16 {
+    /// `7079` or `12002-12004`, as firewalls and people write ports.
+    public var portText: String { lowerBound == upperBound ? "\(lowerBound)" : "\(lowerBound)-\(upperBound)" }
+}

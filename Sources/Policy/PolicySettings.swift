@@ -1,0 +1,96 @@
+/// What one source says about the policy: the built-in profile, a policy file, a DAS
+/// installation, the command line. Nil (or empty) means "not said", so sources layer:
+/// profile < policy file < DAS installation < command-line options.
+public struct PolicySettings: Sendable {
+    public var profile: String?
+    public var offset: Int?
+    public var mode: SparkMode?
+    public var cores: Int?
+    public var groups: Set<CatalogGroup>?
+    public var ephemeralRange: PortRange?
+    public var portRetries: Int?
+    /// Catalog keys moved to another base port (`spark.ui.port 4050` in spark-defaults.conf).
+    public var basePorts: [String: UInt16] = [:]
+    /// False when event-processor.xml disables HA: the HA group is then not expected.
+    public var haEnabled: Bool?
+    public var allowedPorts: [UInt16: String] = [:]
+    public var nodes: [Node]?
+    public var waivers: [Waiver] = []
+
+    public init() {}
+
+    /// This with everything `other` says on top.
+    public func overlaid(with other: PolicySettings) -> PolicySettings {
+        var result = self
+        result.profile = other.profile ?? profile
+        result.offset = other.offset ?? offset
+        result.mode = other.mode ?? mode
+        result.cores = other.cores ?? cores
+        result.groups = other.groups ?? groups
+        result.ephemeralRange = other.ephemeralRange ?? ephemeralRange
+        result.portRetries = other.portRetries ?? portRetries
+        result.basePorts.merge(other.basePorts) { _, new in new }
+        result.haEnabled = other.haEnabled ?? haEnabled
+        result.allowedPorts.merge(other.allowedPorts) { _, new in new }
+        result.nodes = other.nodes ?? nodes
+        result.waivers += other.waivers
+        return result
+    }
+
+    /// The policy these settings describe, or the reasons they cannot be one.
+    public func makePolicy() throws -> Policy {
+        let name = profile ?? Profile.default.name
+        guard let profile = Profile.named(name) else {
+            throw PolicyError(source: "profile", message: "unknown profile '\(name)'; the built-in profiles are "
+                + Profile.all.map(\.name).joined(separator: ", "))
+        }
+        var expectedGroups = groups ?? profile.groups
+        if groups == nil && haEnabled == false { expectedGroups.remove(.ha) }
+        var policy = Policy(
+            profile: profile, offset: offset ?? 0, mode: mode, coresPerNode: cores ?? 1, groups: expectedGroups,
+            ephemeralRange: ephemeralRange ?? .linuxEphemeral, portRetries: portRetries ?? 16,
+            allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers)
+        for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
+            guard policy.catalog.contains(where: { $0.key == key }) else {
+                throw PolicyError(source: "ports", message: "'\(key)' is not a catalog key of profile \(profile.name); "
+                    + "expected one of " + policy.catalog.map(\.key).joined(separator: ", "))
+            }
+            policy.moveBasePort(of: key, to: port)
+        }
+        if let problem = policy.validationErrors().first {
+            throw PolicyError(source: "policy", message: problem)
+        }
+        return policy
+    }
+}
+
+extension Policy {
+    /// Moves a catalog entry to another base port; the Spark 1.6 driver actor system
+    /// follows `spark.driver.port` (it binds driver port + 1).
+    public mutating func moveBasePort(of key: String, to port: UInt16) {
+        for index in catalog.indices where catalog[index].key == key {
+            catalog[index].basePort = port
+        }
+        if key == "spark.driver.port" {
+            moveBasePort(of: "sparkDriverActorSystem", to: UInt16(clamping: Int(port) + 1))
+        }
+    }
+}
+
+/// A policy source that cannot be used: where (a file and line, or an option) and why.
+public struct PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A file path, or the name of the setting.
+    public var source: String
+    public var line: Int?
+    public var message: String
+
+    public init(source: String, line: Int? = nil, message: String) {
+        self.source = source
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        line.map { "\(source):\($0): \(message)" } ?? "\(source): \(message)"
+    }
+}

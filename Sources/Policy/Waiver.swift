@@ -1,0 +1,60 @@
+/// An approved exception: findings of `kind` (on `port`, on `host`) are shown as waived,
+/// with the reason, until the expiry date; after it they count again and the expired
+/// waiver is reported.
+public struct Waiver: Hashable, Sendable {
+    /// A finding kind (`unexpected-port`, `unused-opening`, ...).
+    public var kind: String
+    /// Nil matches every port.
+    public var port: UInt16?
+    /// An address, a CIDR block or a node name; nil matches every host.
+    public var host: String?
+    public var reason: String
+    /// The last day the waiver holds (inclusive), as `YYYY-MM-DD`.
+    public var expires: Day
+
+    public init(kind: String, port: UInt16? = nil, host: String? = nil, reason: String, expires: Day) {
+        self.kind = kind
+        self.port = port
+        self.host = host
+        self.reason = reason
+        self.expires = expires
+    }
+
+    public func hasExpired(on today: Day) -> Bool { today > expires }
+}
+
+/// A calendar day, compared as year, month, day.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`; nil for anything else or an impossible date.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month) else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...lengths[month - 1]).contains(day) else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+}

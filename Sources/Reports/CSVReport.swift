@@ -1,0 +1,35 @@
+import Audit
+import Flows
+
+/// One row per service with raw numbers, for spreadsheets and scripts (RFC 4180: CRLF
+/// line ends, a header row, fields quoted when they hold a comma, a quote or a line break).
+/// Connection states and direction bases get a column each, zero included, so the columns
+/// are the same for every audit.
+public enum CSVReport {
+    /// The connection states a service's connections can end in (those that carried traffic).
+    static let states = ConnectionState.allCases.filter(\.isTraffic).map(\.rawValue)
+    /// How a service connection's server side can be decided (unknown ones are not services).
+    static let bases = DirectionBasis.allCases.filter { $0 != .unknown }.map(\.rawValue)
+
+    public static func render(_ result: AuditResult) -> String {
+        let header = ["address", "port", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
+                      "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
+            + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
+        var lines = [header]
+        for service in result.services {
+            lines.append([service.address, "\(service.port)", service.classification.rawValue, service.catalogKey ?? "",
+                          service.alsoCatalogKeys.joined(separator: " "), service.hint ?? "", "\(service.connections)",
+                          "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)", "\(service.clients)",
+                          service.sampleClients.joined(separator: " ")]
+                + states.map { "\(service.states[$0] ?? 0)" } + bases.map { "\(service.directionBasis[$0] ?? 0)" }
+                + ["\(service.firstSeen)", "\(service.lastSeen)"])
+        }
+        return lines.map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// One field, quoted (with quotes doubled) when it holds a comma, a quote or a line break.
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,85 @@
+import Audit
+
+/// The HTML report's full tables: every classified service with all its numbers, then the
+/// connection attempts, the connections no rule could orient, and the unused openings.
+enum HTMLServiceTables {
+    static func render(_ result: AuditResult) -> Markup {
+        let clock = Clock(result)
+        var services = HTMLTable(
+            headers: ["Address", "Port", "Classification", "Catalog key", "Conns", "Packets", "Bytes", "Payload",
+                      "Clients", "Sample clients", "States", "Direction", "First and last seen"],
+            numeric: [1, 4, 5, 6, 7, 8])
+        for service in result.services {
+            let classification = service.classification.rawValue
+            let key: Markup = service.catalogKeys.isEmpty
+                ? (service.hint.map { "<span class=\"muted\">\($0)</span>" } ?? "-")
+                : "\(service.catalogKeys.joined(separator: " | "))"
+            services.append(["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
+                             "<span class=\"badge c-\(classification)\">\(classification)</span>", key,
+                             "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
+                             "\(service.clients)", "\(service.sampleClients.joined(separator: ", "))", "\(counts(service.states))",
+                             "\(counts(service.directionBasis))", "<span class=\"nowrap\">\(clock(service.firstSeen))<br>\(clock(service.lastSeen))</span>"],
+                            cssClass: "service c-\(classification)")
+        }
+        var sections: [Markup] = [
+            "<section id=\"services\">\n<h2>Services (\(result.services.count))</h2>\n<p class=\"muted\">Every server endpoint that carried traffic, by address then port. Times are UTC\(clock.dateNote).</p>\n\(services.render())</section>\n",
+        ]
+
+        if !result.attempts.isEmpty {
+            var attempts = HTMLTable(headers: ["Address", "Port", "Catalog key", "Refused", "Unanswered", "Clients", "First seen", "Last seen"],
+                                     numeric: [1, 3, 4, 5])
+            for attempt in result.attempts {
+                attempts.append(["<span class=\"mono nowrap\">\(attempt.address)</span>", "\(attempt.port)", "\(attempt.catalogKey ?? "-")",
+                                 "\(attempt.refused)", "\(attempt.unanswered)", "\(attempt.clients)",
+                                 "\(clock(attempt.firstSeen))", "\(clock(attempt.lastSeen))"], cssClass: "attempt")
+            }
+            sections.append("<section id=\"attempts\">\n<h2>Connection attempts (\(result.attempts.count))</h2>\n<p class=\"muted\">Connects that were refused or never answered: nothing listened there, so they are not services.</p>\n\(attempts.render())</section>\n")
+        }
+
+        if !result.unresolved.isEmpty {
+            var unresolved = HTMLTable(headers: ["Endpoint A", "Endpoint B", "Packets", "Bytes", "First seen"], numeric: [2, 3])
+            for connection in result.unresolved {
+                unresolved.append(["<span class=\"mono\">\(endpointText(connection.addressA, connection.portA))</span>",
+                                   "<span class=\"mono\">\(endpointText(connection.addressB, connection.portB))</span>",
+                                   "\(connection.packets)", "\(connection.bytes)", "\(clock(connection.firstSeen))"], cssClass: "unresolved")
+            }
+            sections.append("<section id=\"unresolved\">\n<h2>Connections with unknown direction (\(result.unresolved.count))</h2>\n<p class=\"muted\">No rule could tell which side was the server; they are reported as seen, not guessed.</p>\n\(unresolved.render())</section>\n")
+        }
+
+        var unused = HTMLTable(headers: ["Port", "Catalog key", "Group", "Normally bound", "What it is"], numeric: [0])
+        for opening in result.unusedOpenings {
+            unused.append(["\(opening.port)", "\(opening.catalogKey)", "\(opening.group)", "\(opening.normallyBound ? "yes" : "no")",
+                           "\(opening.summary)"], cssClass: "unused")
+        }
+        sections.append("<section id=\"unused\">\n<h2>Unused openings (\(result.unusedOpenings.count))</h2>\n"
+            + (result.unusedOpenings.isEmpty ? "<p>None: every port the policy expects carried traffic.</p>\n"
+                : "<p class=\"muted\">Ports the policy keeps open that carried no traffic on any host in the capture window.</p>\n\(unused.render())")
+            + "</section>\n")
+        return "\(sections)"
+    }
+
+    /// "closed 1, reset 2": a count per key, keys in order.
+    private static func counts(_ values: [String: UInt64]) -> Markup {
+        Markup(joining: values.sorted { $0.key < $1.key }.map { "<span class=\"nowrap\">\($0.key) \($0.value)</span>" }, separator: "<br>")
+    }
+
+    /// Times in tables: the time of day to the microsecond when the whole capture falls on
+    /// one UTC day (the date is then said once), the full RFC 3339 text otherwise.
+    struct Clock {
+        var day: String?
+
+        init(_ result: AuditResult) {
+            let start = result.coverage.captureStart.map { String("\($0)".prefix(10)) }
+            let end = result.coverage.captureEnd.map { String("\($0)".prefix(10)) }
+            day = start == end ? start : nil
+        }
+
+        func callAsFunction(_ time: Timestamp) -> String {
+            let text = "\(time)"
+            guard let day, text.hasPrefix(day) else { return text }
+            return String(text.dropFirst(11).prefix(15))
+        }
+
+        var dateNote: String { day.map { ", on \($0)" } ?? "" }
+    }
+}

@@ -1,0 +1,105 @@
+import Audit
+
+/// The audit as JUnit XML, so a CI system shows it as tests: one test case per policy
+/// check, failed by the findings at or above `--fail-on` that concern it.
+///
+/// Three suites: `dasaudit.findings` (one case per finding kind: "no unexpected-port"),
+/// `dasaudit.services` (one per service: "this endpoint is explained by the policy") and
+/// `dasaudit.openings` (one per port the policy expects: "it carried traffic"). Findings
+/// below the threshold are listed in the case's `system-out`. The first suite's properties
+/// carry the result's counts and verdict.
+public enum JUnitReport {
+    public static func render(_ result: AuditResult) -> String {
+        let failOn = result.summary.failOn
+        let kindCases = Finding.Kind.allCases.map { kind in
+            TestCase(classname: "dasaudit.findings", name: "no \(kind.rawValue) finding",
+                     findings: result.findings.filter { $0.kind == kind }, failOn: failOn)
+        }
+        let serviceCases = result.services.map { service in
+            TestCase(classname: "dasaudit.services",
+                     name: "\(service.endpoint) \(service.classification.rawValue)" + (service.catalogKeys.first.map { " \($0)" } ?? ""),
+                     findings: result.findings.filter { $0.address == service.address && $0.port == service.port }, failOn: failOn,
+                     note: "\(service.connections) connections, \(service.packets) packets, \(service.bytes) bytes")
+        }
+        let openingCases = openings(result).map { opening in
+            TestCase(classname: "dasaudit.openings", name: "\(opening.key) (\(opening.ports)) carries traffic",
+                     findings: result.findings.filter { $0.kind == .unusedOpening && $0.port.map(opening.portSet.contains) == true },
+                     failOn: failOn)
+        }
+        var properties: [(String, String)] = [
+            ("verdict", Verdict(result).headline), ("fail_on", failOn.rawValue), ("services", "\(result.services.count)"),
+            ("connections", "\(result.coverage.connections)"), ("packets", "\(result.coverage.packets)"),
+            ("complete", "\(result.coverage.complete)"),
+        ]
+        properties += Severity.allCases.reversed().map { ("findings.\($0.rawValue)", "\(result.summary.findings[$0.rawValue] ?? 0)") }
+        if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
+
+        let suites = [("dasaudit.findings", kindCases), ("dasaudit.services", serviceCases), ("dasaudit.openings", openingCases)]
+        let allCases = suites.flatMap(\.1)
+        let body = suites.enumerated().map { index, suite -> Markup in
+            let props = index == 0 ? properties.map { name, value -> Markup in "<property name=\"\(name)\" value=\"\(value)\"/>\n" } : []
+            return """
+            <testsuite name="\(suite.0)" tests="\(suite.1.count)" failures="\(suite.1.filter(\.failed).count)" errors="0" skipped="0" time="0">
+            \(props.isEmpty ? "" : "<properties>\n\(props)</properties>\n" as Markup)\(suite.1.map(\.markup))</testsuite>
+
+            """
+        }
+        let document: Markup = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="dasaudit" tests="\(allCases.count)" failures="\(allCases.filter(\.failed).count)" errors="0" time="0">
+        \(body)</testsuites>
+
+        """
+        return document.description
+    }
+
+    /// The ports the policy expects, by catalog key: those that carried traffic (services
+    /// the audit classified expected or executor) and those that did not (unused openings).
+    static func openings(_ result: AuditResult) -> [(key: String, ports: String, portSet: Set<UInt16>)] {
+        var ports: [String: Set<UInt16>] = [:]
+        for service in result.services where service.classification == .expected || service.classification == .executor {
+            if let key = service.catalogKey { ports[key, default: []].insert(service.port) }
+        }
+        for opening in result.unusedOpenings { ports[opening.catalogKey, default: []].insert(opening.port) }
+        return ports.map { key, set in (key, set.sorted().map(String.init).joined(separator: ", "), set) }
+            .sorted { ($0.portSet.min() ?? 0, $0.key) < ($1.portSet.min() ?? 0, $1.key) }
+    }
+
+    /// One check: failed by its findings at or above the threshold; the others are listed.
+    struct TestCase {
+        var classname: String
+        var name: String
+        var failing: [Finding]
+        var other: [Finding]
+        var note: String?
+
+        init(classname: String, name: String, findings: [Finding], failOn: FailThreshold, note: String? = nil) {
+            self.classname = classname
+            self.name = name
+            failing = findings.filter { failOn.fails($0.severity) }
+            other = findings.filter { !failOn.fails($0.severity) }
+            self.note = note
+            self.failOn = failOn
+        }
+
+        private var failOn: FailThreshold
+
+        var failed: Bool { !failing.isEmpty }
+
+        var markup: Markup {
+            let failure: Markup = failing.isEmpty ? "" : """
+                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)">\(failing.map(Self.line).joined(separator: "\n"))</failure>
+
+                """
+            let out = (note.map { [$0] } ?? []) + other.map(Self.line)
+            let systemOut: Markup = out.isEmpty ? "" : "<system-out>\(out.joined(separator: "\n"))</system-out>\n"
+            return "<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0\">\n\(failure)\(systemOut)</testcase>\n"
+        }
+
+        /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation.
+        static func line(_ finding: Finding) -> String {
+            "[\(finding.severity.rawValue)] \(finding.kind.rawValue)\(finding.location.isEmpty ? "" : " " + finding.location): "
+                + "\(finding.message)\n  Remediation: \(finding.remediation)"
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Audit
+
+/// The report for change tickets and wikis (GitHub-flavoured Markdown): the verdict, the
+/// evidence, the policy, the findings and the services as tables. Text from the result is
+/// escaped, so an address, path or message cannot turn into markup or a link.
+public enum MarkdownReport {
+    public static func render(_ result: AuditResult) -> String {
+        let verdict = Verdict(result)
+        let policy = result.policy
+        let coverage = result.coverage
+        var out: [String] = []
+        out.append("# dasaudit compliance report: \(verdict.headline)")
+        out.append("")
+        out.append("**\(verdict.headline)**: \(escaped(verdict.reason)).")
+        out.append("")
+        out.append(table(["Findings", "high", "medium", "low", "info", "Services", "Connections", "Packets"],
+                         [["count"] + Severity.allCases.reversed().map { "\(result.summary.findings[$0.rawValue] ?? 0)" }
+                             + ["\(result.services.count)", "\(coverage.connections)", "\(coverage.packets)"]]))
+
+        out.append("")
+        out.append("## Evidence")
+        out.append("")
+        out.append("- Tool: \(escaped("\(result.tool.name) \(result.tool.version)")), result schema \(escaped(result.schema))")
+        if let evidence = result.evidence {
+            out.append("- Command line: \(escaped(evidence.commandLineText))")
+            out.append("- Policy SHA-256: `\(evidence.policySha256)`")
+        }
+        out.append("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        out.append("")
+        out.append(table(["Input", "SHA-256", "Bytes", "Link type", "Packets", "First packet", "Last packet", "Status"],
+                         result.inputs.enumerated().map { index, input in
+                             let proof = result.evidence.flatMap { $0.inputs.indices.contains(index) ? $0.inputs[index] : nil }
+                             return [escaped(input.path), proof?.sha256 ?? escaped(proof?.note ?? "-"),
+                                     proof?.sizeBytes.map { "\($0)" } ?? "-", escaped(input.linkTypeName ?? "-"), "\(input.packets)",
+                                     input.firstSeen.map { "\($0)" } ?? "-", input.lastSeen.map { "\($0)" } ?? "-",
+                                     escaped(input.error ?? "complete")]
+                         }))
+
+        out.append("")
+        out.append("## Policy")
+        out.append("")
+        out.append("Offset \(policy.offset), mode \(policy.mode.rawValue), \(policy.cores) core\(policy.cores == 1 ? "" : "s") per node; "
+            + "groups \(escaped(policy.groups.joined(separator: ", "))); executors \(escaped(policy.executorAllowed)) "
+            + "(band \(escaped(policy.executorBand))); ephemeral range \(escaped(policy.ephemeralRange)); --fail-on \(policy.failOn.rawValue).")
+
+        out.append("")
+        out.append("## Findings (\(result.findings.count))")
+        out.append("")
+        if result.findings.isEmpty {
+            out.append("None.")
+        } else {
+            out.append(table(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"], result.findings.map { finding in
+                [finding.severity.rawValue, policy.failOn.fails(finding.severity) ? "yes" : "no", finding.kind.rawValue,
+                 escaped(finding.location), escaped(finding.message), escaped(finding.remediation)]
+            }))
+        }
+
+        out.append("")
+        out.append("## Services (\(result.services.count))")
+        out.append("")
+        if result.services.isEmpty {
+            out.append("None: no connection carried traffic.")
+        } else {
+            out.append(table(["Address", "Port", "Classification", "Catalog key", "Connections", "Packets", "Bytes", "Clients"],
+                             result.services.map { service in
+                                 [escaped(service.address), "\(service.port)", service.classification.rawValue,
+                                  escaped(service.catalogKeys.isEmpty ? service.hint ?? "-" : service.catalogKeys.joined(separator: ", ")),
+                                  "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"]
+                             }, rightAligned: [1, 4, 5, 6, 7]))
+        }
+
+        if !result.unusedOpenings.isEmpty {
+            out.append("")
+            out.append("## Unused openings (\(result.unusedOpenings.count))")
+            out.append("")
+            out.append(table(["Port", "Catalog key", "Group", "Normally bound"], result.unusedOpenings.map { opening in
+                ["\(opening.port)", escaped(opening.catalogKey), escaped(opening.group), opening.normallyBound ? "yes" : "no"]
+            }, rightAligned: [0]))
+        }
+        out.append("")
+        out.append("*Written by \(escaped(result.tool.name)) \(escaped(result.tool.version)); the JSON result has every number.*")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A pipe table; cells must already be escaped.
+    static func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        let rule = headers.indices.map { rightAligned.contains($0) ? "---:" : "---" }
+        return ([headers, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
+    }
+
+    /// `text` as literal Markdown text, safe inside a table cell: characters that Markdown
+    /// or inline HTML would read as syntax are backslash-escaped, and line breaks become spaces.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&":
+                out += "\\" + String(character)
+            case "\n", "\r", "\r\n": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

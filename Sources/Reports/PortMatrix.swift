@@ -1,0 +1,93 @@
+import Audit
+
+/// The host x port picture: one cell per server address and port, marked with what the
+/// audit said of it (its classification), `unused` for a port the policy expects that
+/// carried no traffic on any host, and `refused` for a port that was only tried. The
+/// longer of the two axes runs down the page, so a cluster of many hosts or many ports
+/// still fits the width.
+struct PortMatrix {
+    private(set) var hosts: [String] = []
+    /// Ports, lowest first, with the catalog key (or hint) that names them.
+    private(set) var ports: [(port: UInt16, label: String)] = []
+    private(set) var cells: [Key: Cell] = [:]
+    /// Columns at most; the services table has the rest.
+    var maximumColumns = 40
+
+    struct Key: Hashable {
+        var host: String
+        var port: UInt16
+    }
+
+    struct Cell {
+        var cssClass: String
+        var text: String
+        var title: String
+    }
+
+    init(_ result: AuditResult) {
+        var labels: [UInt16: String] = [:]
+        for service in result.services {
+            if !hosts.contains(service.address) { hosts.append(service.address) }
+            labels[service.port] = labels[service.port] ?? service.catalogKeys.first
+                ?? service.hint.map { String($0.prefix { $0 != ":" }) + "?" } ?? ""
+            let classification = service.classification.rawValue
+            cells[Key(host: service.address, port: service.port)] = Cell(
+                cssClass: "c-\(classification)", text: classification,
+                title: "\(service.endpoint) \(classification): \(service.connections) connections, \(service.bytes) bytes")
+        }
+        for opening in result.unusedOpenings {
+            labels[opening.port] = labels[opening.port] ?? opening.catalogKey
+            for host in hosts where cells[Key(host: host, port: opening.port)] == nil {
+                cells[Key(host: host, port: opening.port)] = Cell(
+                    cssClass: "unused", text: "unused", title: "\(opening.catalogKey) (port \(opening.port)) carried no traffic on any host")
+            }
+        }
+        for attempt in result.attempts where labels[attempt.port] != nil && hosts.contains(attempt.address) {
+            let key = Key(host: attempt.address, port: attempt.port)
+            guard cells[key] == nil else { continue }
+            cells[key] = Cell(cssClass: "attempt", text: attempt.unanswered > 0 ? "unanswered" : "refused",
+                              title: "\(endpointText(attempt.address, attempt.port)): \(attempt.refused) refused, \(attempt.unanswered) unanswered")
+        }
+        ports = labels.keys.sorted().map { ($0, labels[$0]!) }
+    }
+
+    func render() -> Markup {
+        guard !hosts.isEmpty else {
+            return "<p>No service carried traffic, so there is no host to show.</p>"
+        }
+        let portsDown = ports.count >= hosts.count
+        let rowKeys: [String] = portsDown ? ports.map { "\($0.port)" } : hosts
+        let allColumns: [String] = portsDown ? hosts : ports.map { "\($0.port)" }
+        let columns = Array(allColumns.prefix(maximumColumns))
+        let portLabel = Dictionary(uniqueKeysWithValues: ports.map { ("\($0.port)", $0.label) })
+        func header(_ name: String) -> Markup {
+            let label = portLabel[name] ?? ""
+            return label.isEmpty ? "<span class=\"mono\">\(name)</span>" : "<span class=\"mono\">\(name)</span> <span class=\"muted\">\(label)</span>"
+        }
+        let head = columns.map { column -> Markup in "<th scope=\"col\">\(header(column))</th>" }
+        let body = rowKeys.map { row -> Markup in
+            let cells = columns.map { column -> Markup in
+                let key = portsDown ? Key(host: column, port: UInt16(row)!) : Key(host: row, port: UInt16(column)!)
+                guard let cell = self.cells[key] else { return "<td></td>" }
+                return "<td class=\"\(cell.cssClass)\" title=\"\(cell.title)\">\(cell.text)</td>"
+            }
+            return "<tr><th scope=\"row\">\(header(row))</th>\(cells)</tr>\n"
+        }
+        let present = Set(cells.values.map(\.cssClass))
+        let legend = Classification.allCases.map { (cssClass: "c-\($0.rawValue)", label: $0.rawValue) }
+            .filter { present.contains($0.cssClass) }
+            + [(cssClass: "unused", label: "unused: expected, no traffic on any host"), (cssClass: "attempt", label: "refused or unanswered")]
+            .filter { present.contains(String($0.cssClass)) }
+        let cut: Markup = allColumns.count > columns.count
+            ? "<p class=\"muted\">The first \(columns.count) of \(allColumns.count) \(portsDown ? "hosts" : "ports") are shown; the services table lists them all.</p>\n" : ""
+        return """
+        <p class="muted">\(portsDown ? "Ports down, hosts across" : "Hosts down, ports across"): what the audit said of each server endpoint. An empty cell: no traffic there.</p>
+        \(HTMLLegend.render(legend))<div class="scroll"><table class="matrix">
+        <thead><tr><th class="axis" scope="col">\(portsDown ? "port \\ host" : "host \\ port")</th>\(head)</tr></thead>
+        <tbody>
+        \(body)</tbody>
+        </table></div>
+        \(cut)
+        """
+    }
+}

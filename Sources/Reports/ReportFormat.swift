@@ -1,0 +1,38 @@
+import Audit
+
+/// The formats a result can be written in, and the one place that picks the renderer.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    /// The terminal summary.
+    case text
+    /// The `dasaudit.result/1` contract.
+    case json
+    /// One self-contained compliance report.
+    case html
+    /// One row per service, raw numbers.
+    case csv
+    /// For tickets and wikis.
+    case markdown
+    /// One test case per policy check, for CI systems.
+    case junit
+
+    /// Reads a format name as a user types it: any case, `md` for markdown.
+    public init?(name: String) {
+        let name = name.lowercased()
+        self.init(rawValue: name == "md" ? "markdown" : name)
+    }
+
+    /// The names `init(name:)` accepts, for help and error messages.
+    public static let acceptedNames = "text, json, html, csv, md (markdown), junit"
+
+    /// Renders `result` in this format. `color` applies to text only (ANSI colour on a terminal).
+    public func render(_ result: AuditResult, color: Bool = false) throws -> String {
+        switch self {
+        case .text: TextReport(color: color).render(result)
+        case .json: try JSONReport.render(result)
+        case .html: HTMLReport.render(result)
+        case .csv: CSVReport.render(result)
+        case .markdown: MarkdownReport.render(result)
+        case .junit: JUnitReport.render(result)
+        }
+    }
+}

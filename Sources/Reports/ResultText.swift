@@ -1,0 +1,36 @@
+import Audit
+import Foundation
+
+extension ServiceSummary {
+    /// The catalog keys of the port, main key first; empty outside the catalog.
+    var catalogKeys: [String] { (catalogKey.map { [$0] } ?? []) + alsoCatalogKeys }
+
+    /// "address:port", with IPv6 addresses in brackets.
+    var endpoint: String { endpointText(address, port) }
+}
+
+extension Finding {
+    /// Where the finding points: "address:port", "port 7079", an address, or "".
+    var location: String {
+        switch (address, port) {
+        case let (address?, port?): endpointText(address, port)
+        case let (nil, port?): "port \(port)"
+        case let (address?, nil): address
+        case (nil, nil): ""
+        }
+    }
+}
+
+/// "address:port", with an IPv6 address in brackets (`[::1]:7079`) as in a URL.
+func endpointText(_ address: String, _ port: UInt16) -> String {
+    address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+}
+
+extension Coverage {
+    /// "start to end (12.345 s)", or nil when the capture held no packets.
+    var windowText: String? {
+        captureStart.map { start in
+            "\(start) to \(captureEnd.map { "\($0)" } ?? "?") (\(String(format: "%.3f", durationSeconds)) s)"
+        }
+    }
+}

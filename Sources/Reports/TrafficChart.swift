@@ -1,0 +1,67 @@
+import Audit
+
+/// A horizontal bar chart of the bytes each service carried, as inline SVG: biggest first,
+/// each bar coloured by the service's classification, the rest folded into one "other"
+/// bar so the chart stays a page long whatever the number of services.
+struct TrafficChart {
+    var services: [ServiceSummary]
+    /// Bars at most, the "other" bar included.
+    var maximumBars = 30
+
+    private let width = 1000.0, labelWidth = 290.0, valueWidth = 150.0, rowHeight = 22.0, barHeight = 15.0
+
+    func render() -> Markup {
+        guard !services.isEmpty else { return "<p>No service carried traffic.</p>" }
+        let sorted = services.sorted { ($0.bytes, $1.address, $1.port) > ($1.bytes, $0.address, $0.port) }
+        var bars = sorted.prefix(sorted.count > maximumBars ? maximumBars - 1 : maximumBars).map { service in
+            Bar(label: service.endpoint + (service.catalogKeys.first.map { " " + $0 } ?? ""), cssClass: "c-\(service.classification.rawValue)",
+                bytes: service.bytes, packets: service.packets, title: "\(service.endpoint) \(service.classification.rawValue)")
+        }
+        if sorted.count > maximumBars {
+            let rest = sorted.dropFirst(maximumBars - 1)
+            bars.append(Bar(label: "other \(rest.count) services", cssClass: "other", bytes: rest.reduce(0) { $0 + $1.bytes },
+                            packets: rest.reduce(0) { $0 + $1.packets }, title: "the \(rest.count) smaller services together"))
+        }
+        let largest = Double(bars.map(\.bytes).max() ?? 0)
+        let plotWidth = width - labelWidth - valueWidth
+        let height = Double(bars.count) * rowHeight + 8
+        let rows = bars.enumerated().map { index, bar -> Markup in
+            let y = 4 + Double(index) * rowHeight
+            let length = largest > 0 ? max(1, plotWidth * Double(bar.bytes) / largest) : 1
+            return """
+            <g><title>\(bar.title): \(bar.bytes) bytes, \(bar.packets) packets</title>\
+            <text x="\(format(labelWidth - 8))" y="\(format(y + barHeight - 3))" text-anchor="end">\(Self.truncated(bar.label, to: 40))</text>\
+            <rect class="\(bar.cssClass)" x="\(format(labelWidth))" y="\(format(y))" width="\(format(length))" height="\(format(barHeight))" rx="2"/>\
+            <text class="value" x="\(format(labelWidth + length + 6))" y="\(format(y + barHeight - 3))">\(bar.bytes) B · \(bar.packets) pkts</text></g>
+
+            """
+        }
+        let present = Set(services.map(\.classification))
+        let legend = Classification.allCases.filter(present.contains).map { (cssClass: "c-\($0.rawValue)", label: $0.rawValue) }
+            + (sorted.count > maximumBars ? [(cssClass: "unused", label: "other services")] : [])
+        return """
+        <p class="muted">Frame bytes on the wire, both directions, per server endpoint\(sorted.count > maximumBars ? "; the \(maximumBars - 1) largest of \(sorted.count), the rest together" : "").</p>
+        \(HTMLLegend.render(legend))<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(format(width)) \(format(height))" width="\(format(width))" height="\(format(height))" role="img" aria-label="Bytes per service">
+        <line class="grid" x1="\(format(labelWidth))" y1="0" x2="\(format(labelWidth))" y2="\(format(height))"/>
+        \(rows)</svg>
+
+        """
+    }
+
+    private struct Bar {
+        var label: String
+        var cssClass: String
+        var bytes: UInt64
+        var packets: UInt64
+        var title: String
+    }
+
+    private func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// `text` cut to `limit` characters with an ellipsis; the bar's title keeps it whole.
+    static func truncated(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : text.prefix(limit - 1) + "…"
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Audit
+import Foundation
+import Reports
+
+/// Renders a saved JSON result again, in any format: the JSON is the contract, every other
+/// report can be made from it later (for a ticket, after a merge, on another machine).
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a saved JSON result as text, HTML, CSV, Markdown or JUnit.",
+        discussion: """
+        Reads a result written by 'dasaudit audit --format json' (or --report json:PATH) and \
+        writes it again in other formats. Nothing is audited again: the numbers, the verdict \
+        and the evidence are those of the result.
+
+        Examples:
+          dasaudit render audit.json --report html:audit.html --report md:audit.md
+          dasaudit render audit.json --format csv > services.csv
+
+        Exit codes: 0 written; 2 the result could not be read or a report could not be written.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A JSON result ('-' for standard input).", valueName: "result"))
+    var resultPath: String
+
+    @Option(help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit.",
+                               valueName: "format"))
+    var format: ReportFormat = .text
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
+    var output: String?
+
+    @OptionGroup var reportOptions: ReportOptions
+
+    func run() throws {
+        let result: AuditResult
+        do {
+            let data = resultPath == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                : try Data(contentsOf: URL(fileURLWithPath: resultPath))
+            result = try JSONReport.parse(data)
+        } catch {
+            printError("\(resultPath) is not a readable dasaudit result: \(Self.reason(error))")
+            throw ExitCode(2)
+        }
+        let reportsWritten = reportOptions.writeReports(of: result)
+        try write(try format.render(result), to: output)
+        if !reportsWritten { throw ExitCode(2) }
+    }
+
+    /// A decoding error in words: which field, and what was wrong with it.
+    private static func reason(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing '\(path(context.codingPath + [key]))'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            "at '\(path(context.codingPath))': \(context.debugDescription)"
+        default:
+            (error as NSError).localizedDescription
+        }
+    }
+
+    private static func path(_ keys: [CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Policy
+import XCTest
+
+/// Reads a realistic DAS 3.1 configuration tree (Tests/Fixtures/das-home).
+final class DASInstallationTests: XCTestCase {
+    let home = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/das-home").path
+
+    func testTheInstallationStatesOffsetModeCoresAndPorts() throws {
+        let settings = try DASInstallation.read(home: home)
+        XCTAssertEqual(settings.offset, 3, "carbon.xml <Ports><Offset> under its default namespace")
+        XCTAssertEqual(settings.mode, .cluster, "carbon.spark.master carbon")
+        XCTAssertEqual(settings.cores, 2, "spark.worker.cores")
+        XCTAssertEqual(settings.portRetries, 10, "spark.port.maxRetries")
+        XCTAssertEqual(settings.basePorts["spark.driver.port"], 13100)
+        XCTAssertEqual(settings.basePorts["ha.management.port"], 10105, "event-processor.xml <management><port>")
+        XCTAssertEqual(settings.haEnabled, true)
+    }
+
+    func testThePolicyFromTheInstallationShiftsTheConfiguredPorts() throws {
+        var settings = try DASInstallation.read(home: home)
+        settings.profile = "das-3.1"
+        let policy = try settings.makePolicy()
+        XCTAssertEqual(policy.expectedEntries(at: 13103).map(\.key), ["spark.driver.port"])
+        XCTAssertEqual(policy.expectedEntries(at: 13104).map(\.key), ["sparkDriverActorSystem"], "driver port + 1")
+        XCTAssertEqual(policy.expectedEntries(at: 10108).map(\.key), ["ha.management.port"])
+        XCTAssertEqual(policy.executorBand, PortRange(12003, 12013))
+    }
+
+    func testThePortOffsetOptionWinsOverCarbonXML() throws {
+        var commandLine = PolicySettings()
+        commandLine.offset = 7
+        let policy = try DASInstallation.read(home: home).overlaid(with: commandLine).makePolicy()
+        XCTAssertEqual(policy.offset, 7)
+    }
+
+    func testSparkMasterValuesGiveTheMode() {
+        XCTAssertEqual(DASInstallation.sparkMode("local"), .local)
+        XCTAssertEqual(DASInstallation.sparkMode("local[4]"), .local)
+        XCTAssertEqual(DASInstallation.sparkMode("carbon[2]"), .cluster)
+        XCTAssertEqual(DASInstallation.sparkMode("spark://10.0.0.1:7077"), .client)
+        XCTAssertNil(DASInstallation.sparkMode("yarn"))
+    }
+
+    func testHADisabledDropsTheHAGroup() throws {
+        let directory = try scratchHome(carbon: "<Server><Ports><Offset>1</Offset></Ports></Server>",
+                                        eventProcessor: "<c><mode name=\"HA\" enable=\"false\"/></c>")
+        let policy = try DASInstallation.read(home: directory).makePolicy()
+        XCTAssertFalse(policy.groups.contains(.ha))
+        XCTAssertEqual(policy.offset, 1)
+    }
+
+    func testBrokenFilesAreNamed() throws {
+        let noCarbon = try scratchHome(carbon: nil, eventProcessor: nil)
+        XCTAssertThrowsError(try DASInstallation.read(home: noCarbon)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("repository/conf/carbon.xml: missing: is \(noCarbon) a DAS installation?"), "\(error)")
+        }
+        let badOffset = try scratchHome(carbon: "<Server><Ports><Offset>two</Offset></Ports></Server>", eventProcessor: nil)
+        XCTAssertThrowsError(try DASInstallation.read(home: badOffset)) { error in
+            XCTAssertTrue("\(error)".contains("<Ports><Offset> is 'two'"), "\(error)")
+        }
+        let notXML = try scratchHome(carbon: "<Server><Ports>", eventProcessor: nil)
+        XCTAssertThrowsError(try DASInstallation.read(home: notXML)) { error in
+            XCTAssertTrue("\(error)".contains("carbon.xml"), "\(error)")
+            XCTAssertTrue("\(error)".contains("not well-formed XML"), "\(error)")
+        }
+        XCTAssertThrowsError(try DASInstallation.read(home: "/nonexistent")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("/nonexistent: is not a directory"), "\(error)")
+        }
+    }
+
+    private func scratchHome(carbon: String?, eventProcessor: String?) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-\(UUID())")
+        let conf = root.appendingPathComponent("repository/conf")
+        try FileManager.default.createDirectory(at: conf, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        if let carbon { try Data(carbon.utf8).write(to: conf.appendingPathComponent("carbon.xml")) }
+        if let eventProcessor { try Data(eventProcessor.utf8).write(to: conf.appendingPathComponent("event-processor.xml")) }
+        return root.path
+    }
+}

@@ -1,0 +1,113 @@
+import Policy
+import Wire
+import XCTest
+
+final class PolicyFileTests: XCTestCase {
+    let example = """
+    # A DAS 3.1 cluster of three nodes.
+    profile: das-3.1
+    offset: 4
+    mode: cluster
+    cores: 2
+    ephemeral_range: 32768-60999
+    port_retries: 16
+    expect: [receivers, ha, spark, spark-cluster, carbon]
+    ports:
+      spark.ui.port: 4050
+    nodes:
+      - name: das1
+        addresses: [127.0.0.1]
+        roles: [master, driver, receiver]
+      - name: das2
+        addresses: [127.0.0.2, 10.1.0.0/16]
+        roles: [worker, presenter]
+    allow:
+      - port: 22
+        reason: operator ssh
+    waivers:
+      - kind: unexpected-port
+        port: 9090
+        host: das1
+        reason: Prometheus exporter, CHG-1234
+        expires: 2027-01-31
+    """
+
+    func testAFullPolicyFileReadsEverySetting() throws {
+        let settings = try PolicyFile.parse(example, path: "cluster.yaml")
+        XCTAssertEqual(settings.profile, "das-3.1")
+        XCTAssertEqual(settings.offset, 4)
+        XCTAssertEqual(settings.mode, .cluster)
+        XCTAssertEqual(settings.cores, 2)
+        XCTAssertEqual(settings.groups, Set(CatalogGroup.allCases))
+        XCTAssertEqual(settings.basePorts, ["spark.ui.port": 4050])
+        XCTAssertEqual(settings.nodes?.map(\.name), ["das1", "das2"])
+        XCTAssertEqual(settings.nodes?[1].roles, [.worker, .presenter])
+        XCTAssertEqual(settings.nodes?[1].contains(IPAddress("10.1.200.3")!), true)
+        XCTAssertEqual(settings.allowedPorts, [22: "operator ssh"])
+        XCTAssertEqual(settings.waivers.first?.expires, Day(year: 2027, month: 1, day: 31))
+        let policy = try settings.makePolicy()
+        XCTAssertEqual(policy.expectedEntries(at: 4054).map(\.key), ["spark.ui.port"], "the moved base port, shifted")
+        XCTAssertEqual(policy.profileName, "das-3.1")
+    }
+
+    func testAnUnknownKeyIsAnErrorWithItsLine() {
+        XCTAssertThrowsError(try PolicyFile.parse("offset: 2\nofset: 3\n", path: "p.yaml")) { error in
+            XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; expected one of profile, offset, mode, "
+                + "cores, ephemeral_range, port_retries, expect, ports, nodes, allow, waivers")
+        }
+    }
+
+    func testBadValuesSayWhatWasExpected() {
+        let cases: [(String, String)] = [
+            ("offset: -1", "p.yaml:1: expected an offset: a whole number from 0 to 55535"),
+            ("mode: yarn", "p.yaml:1: 'yarn' is not a Spark mode; expected one of local, cluster, client"),
+            ("cores: many", "p.yaml:1: expected a number of cores: a whole number from 1 to 1024"),
+            ("profile: das-9", "p.yaml:1: unknown profile 'das-9'; expected one of das, das-3.0, das-3.1, das-3.2, spark"),
+            ("expect: [receivers, web]", "p.yaml:1: 'web' is not a catalog group; expected one of receivers, ha, spark, spark-cluster, carbon"),
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.300]", "p.yaml:3: expected an IPv4 or IPv6 address or CIDR block, like 10.0.0.5 or 10.0.1.0/24"),
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: [boss]", "p.yaml:4: 'boss' is not a node role; expected one of master, worker, driver, receiver, presenter, ha"),
+            ("nodes:\n  - addresses: [10.0.0.1]", "p.yaml:2: a node needs 'name'"),
+            ("waivers:\n  - kind: unexpected-port\n    reason: x\n    expires: 31/01/2027", "p.yaml:4: expected a date YYYY-MM-DD"),
+            ("allow:\n  - port: 70000\n    reason: x", "p.yaml:2: expected a port: a whole number from 1 to 65535"),
+            ("offset: [1, 2]", "p.yaml:1: expected a single value"),
+            ("offset: 2\n  bad: indentation: here", "p.yaml:2: not valid YAML: mapping values are not allowed in this context"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try PolicyFile.parse(text, path: "p.yaml"), text) { error in
+                XCTAssertEqual("\(error)", message, text)
+            }
+        }
+    }
+
+    func testAnUnknownCatalogKeyInPortsIsRejectedWhenThePolicyIsMade() throws {
+        let settings = try PolicyFile.parse("ports:\n  spark.nope.port: 1", path: "p.yaml")
+        XCTAssertThrowsError(try settings.makePolicy()) { error in
+            XCTAssertTrue("\(error)".hasPrefix("ports: 'spark.nope.port' is not a catalog key of profile das"), "\(error)")
+        }
+    }
+
+    func testAMissingFileIsNamed() {
+        XCTAssertThrowsError(try PolicyFile.load(path: "/nonexistent/policy.yaml")) { error in
+            XCTAssertEqual("\(error)", "/nonexistent/policy.yaml: no such file")
+        }
+    }
+
+    func testTheExamplePolicyInTheRepositoryIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/policy.yaml").path
+        let policy = try PolicyFile.load(path: path).makePolicy()
+        XCTAssertFalse(policy.nodes.isEmpty)
+        XCTAssertFalse(policy.waivers.isEmpty)
+    }
+
+    func testLaterSourcesWin() throws {
+        var file = PolicySettings()
+        file.offset = 2
+        file.cores = 4
+        var commandLine = PolicySettings()
+        commandLine.offset = 5
+        let policy = try file.overlaid(with: commandLine).makePolicy()
+        XCTAssertEqual(policy.offset, 5)
+        XCTAssertEqual(policy.coresPerNode, 4)
+    }
+}
