@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Policy", "Flows"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Policy", "Flows", "Wire"]),
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.

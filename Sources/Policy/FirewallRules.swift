@@ -19,7 +19,16 @@ public enum FirewallRules {
             } else {
                 lines.append("# every DAS node")
             }
-            let ports = scope.openings.map(\.ports.portText)
+            // One rule per port range; 11000+offset may carry two keys.
+            var keysByPorts: [(ports: ClosedRange<UInt16>, keys: [String])] = []
+            for opening in scope.openings {
+                if let index = keysByPorts.firstIndex(where: { $0.ports == opening.ports }) {
+                    keysByPorts[index].keys.append(opening.key)
+                } else {
+                    keysByPorts.append((opening.ports, [opening.key]))
+                }
+            }
+            let ports = keysByPorts.map(\.ports.portText)
             switch dialect {
             case .nftables:
                 let table = "dasaudit" + (scope.node.map { "_" + sanitized($0.name) } ?? "")
@@ -34,10 +43,9 @@ public enum FirewallRules {
             case .iptables:
                 let chain = "DASAUDIT" + (scope.node.map { "_" + sanitized($0.name).uppercased() } ?? "")
                 lines.append("iptables -N \(chain)")
-                for opening in scope.openings {
-                    let port = opening.ports.lowerBound == opening.ports.upperBound
-                        ? "\(opening.ports.lowerBound)" : "\(opening.ports.lowerBound):\(opening.ports.upperBound)"
-                    lines.append("iptables -A \(chain) -p tcp --dport \(port) -j ACCEPT  # \(opening.key)")
+                for (range, keys) in keysByPorts {
+                    let port = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound):\(range.upperBound)"
+                    lines.append("iptables -A \(chain) -p tcp --dport \(port) -j ACCEPT  # \(keys.joined(separator: ", "))")
                 }
                 lines.append("iptables -A INPUT -p tcp -j \(chain)")
             }

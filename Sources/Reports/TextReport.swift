@@ -23,13 +23,16 @@ public struct TextReport {
         if result.services.isEmpty {
             out.append("  none: no connection carried traffic")
         } else {
-            var table = TextTable(headers: ["ADDRESS", "PORT", "CLASSIFICATION", "CATALOG KEY", "CONNS", "PACKETS", "BYTES", "CLIENTS"],
-                                  rightAligned: [1, 4, 5, 6, 7])
+            let withNodes = result.services.contains { $0.node != nil }
+            var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["ADDRESS", "PORT", "CLASSIFICATION", "CATALOG KEY",
+                                                                          "CONNS", "PACKETS", "BYTES", "CLIENTS"],
+                                  rightAligned: Set([1, 4, 5, 6, 7].map { withNodes ? $0 + 1 : $0 }))
             for service in result.services {
                 let key = ([service.catalogKey] + service.alsoCatalogKeys.map { $0 as String? }).compactMap { $0 }.joined(separator: " | ")
-                table.rows.append([service.address, "\(service.port)", service.classification.rawValue,
-                                   key.isEmpty ? (service.hint.map { "(" + $0.prefix(while: { $0 != ":" }) + "?)" } ?? "-") : key,
-                                   "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
+                table.rows.append((withNodes ? [service.node ?? "-"] : []) + [
+                    service.address, "\(service.port)", service.classification.rawValue,
+                    key.isEmpty ? (service.hint.map { "(" + $0.prefix(while: { $0 != ":" }) + "?)" } ?? "-") : key,
+                    "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
             }
             out.append(colorRows(table.render(), result.services.map(\.classification)))
         }
@@ -63,25 +66,37 @@ public struct TextReport {
         if result.unusedOpenings.isEmpty {
             out.append("  none: every expected port carried traffic")
         } else {
-            var table = TextTable(headers: ["PORT", "CATALOG KEY", "GROUP", "NOTE"], rightAligned: [0])
+            let withNodes = result.unusedOpenings.contains { $0.node != nil }
+            var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["PORT", "CATALOG KEY", "GROUP", "NOTE"],
+                                  rightAligned: [withNodes ? 1 : 0])
             for opening in result.unusedOpenings {
-                table.rows.append(["\(opening.port)", opening.catalogKey, opening.group,
-                                   opening.normallyBound ? opening.summary : "normally unbound"])
+                table.rows.append((withNodes ? [opening.node ?? "-"] : []) + [
+                    "\(opening.port)", opening.catalogKey, opening.group,
+                    opening.normallyBound ? opening.summary : "normally unbound"])
             }
             out.append(table.render())
         }
 
         out.append("")
         let counts = Severity.allCases.reversed().map { "\(result.summary.findings[$0.rawValue] ?? 0) \($0.rawValue)" }
-        out.append(bold("Findings (\(result.findings.count): \(counts.joined(separator: ", ")))"))
-        for finding in result.findings {
+        let waived = result.summary.waived > 0 ? ", \(result.summary.waived) waived" : ""
+        out.append(bold("Findings (\(result.findings.count): \(counts.joined(separator: ", "))\(waived))"))
+        // Unused openings are listed in their own table above; the findings list names the rest.
+        for finding in result.findings where finding.kind != .unusedOpening {
             let severity = finding.severity.rawValue.uppercased()
             let label = severity + String(repeating: " ", count: 6 - severity.count)
-            out.append("  " + paint(label, severityColor(finding.severity)) + " " + finding.kind.rawValue + ": " + finding.message)
+            let waiver = finding.waiver.map { paint(" [waived until \($0.expires): \($0.reason)]", .dim) } ?? ""
+            out.append("  " + paint(label, finding.isWaived ? .dim : severityColor(finding.severity)) + " "
+                + finding.kind.rawValue + ": " + finding.message + waiver)
+        }
+        let unusedFindings = result.findings.filter { $0.kind == .unusedOpening }.count
+        if unusedFindings > 0 {
+            out.append("  and \(unusedFindings) unused-opening finding\(unusedFindings == 1 ? "" : "s") (low, or info where "
+                + "normally unbound): the table above")
         }
 
         out.append("")
-        let failing = result.findings.filter { result.summary.failOn.fails($0.severity) }.count
+        let failing = result.findings.filter { !$0.isWaived && result.summary.failOn.fails($0.severity) }.count
         if result.summary.compliant {
             out.append(paint(bold("COMPLIANT"), .green) + ": no finding at or above --fail-on \(result.summary.failOn.rawValue)"
                 + (result.coverage.complete ? "" : " (but the input was incomplete)"))

@@ -1,0 +1,114 @@
+import Audit
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import Reports
+import XCTest
+
+/// The same audit written as JSON, HTML, CSV, Markdown and JUnit: each output is parsed
+/// back, and every count a format carries must be the JSON's.
+final class ConsistencyTests: XCTestCase {
+    /// What a format says; nil where the format does not carry it.
+    struct Counts: Equatable, CustomStringConvertible {
+        var services: Int
+        var findings: [String: Int]?
+        var connections: Int?
+        /// Connections summed over the services.
+        var serviceConnections: Int
+
+        var description: String {
+            "services \(services), findings \(findings.map { "\($0.sorted { $0.key < $1.key })" } ?? "-"), "
+                + "connections \(connections.map(String.init) ?? "-"), in services \(serviceConnections)"
+        }
+    }
+
+    private func fromJSON(_ text: String) throws -> Counts {
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let services = try XCTUnwrap(json["services"] as? [[String: Any]])
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        var bySeverity: [String: Int] = [:]
+        for finding in findings { bySeverity[finding["severity"] as! String, default: 0] += 1 }
+        return Counts(services: services.count, findings: bySeverity,
+                      connections: (json["coverage"] as? [String: Any])?["connections"] as? Int,
+                      serviceConnections: services.map { $0["connections"] as! Int }.reduce(0, +))
+    }
+
+    private func fromHTML(_ html: String) throws -> Counts {
+        let rows = html.components(separatedBy: "<tr class=\"service ").dropFirst()
+        let connections = try rows.map { row -> Int in
+            let cells = row.components(separatedBy: "<td")
+            return try XCTUnwrap(Int(cells[5].drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }))
+        }
+        var bySeverity: [String: Int] = [:]
+        for item in html.components(separatedBy: "<li class=\"finding s-").dropFirst() {
+            bySeverity[String(item.prefix { $0 != "\"" }), default: 0] += 1
+        }
+        let tally = try XCTUnwrap(html.components(separatedBy: "data-count=\"connections\"><b>").dropFirst().first)
+        return Counts(services: rows.count, findings: bySeverity, connections: Int(tally.prefix { $0 != "<" }),
+                      serviceConnections: connections.reduce(0, +))
+    }
+
+    private func fromCSV(_ csv: String) -> Counts {
+        let rows = parseCSV(csv)
+        let column = rows[0].firstIndex(of: "connections")!
+        return Counts(services: rows.count - 1, findings: nil, connections: nil,
+                      serviceConnections: rows.dropFirst().map { Int($0[column])! }.reduce(0, +))
+    }
+
+    private func fromMarkdown(_ markdown: String) -> Counts {
+        var bySeverity: [String: Int] = [:]
+        for row in markdownTable(markdown, after: "## Findings") { bySeverity[row[0], default: 0] += 1 }
+        let services = markdownTable(markdown, after: "## Services")
+        let summary = markdownTable(markdown, after: "**")
+        return Counts(services: services.count, findings: bySeverity, connections: Int(summary[0][6]),
+                      serviceConnections: services.map { Int($0[4])! }.reduce(0, +))
+    }
+
+    private func fromJUnit(_ xml: String) throws -> Counts {
+        let document = try parseJUnit(xml)
+        let findingText = try document.nodes(forXPath: "/testsuites/testsuite[@name='dasaudit.findings']/testcase/*")
+            .compactMap(\.stringValue).joined(separator: "\n")
+        var bySeverity: [String: Int] = [:]
+        for line in findingText.components(separatedBy: "\n") where line.hasPrefix("[") {
+            bySeverity[String(line.dropFirst().prefix { $0 != "]" }), default: 0] += 1
+        }
+        let services = try document.nodes(forXPath: "/testsuites/testsuite[@name='dasaudit.services']/testcase")
+        let serviceConnections = try services.map { node -> Int in
+            let out = try XCTUnwrap((node as? XMLElement)?.elements(forName: "system-out").first?.stringValue)
+            return try XCTUnwrap(Int(out.prefix { $0 != " " }))
+        }
+        let connections = try document.nodes(forXPath: "//property[@name='connections']/@value").first?.stringValue
+        return Counts(services: services.count, findings: bySeverity, connections: connections.flatMap { Int($0) },
+                      serviceConnections: serviceConnections.reduce(0, +))
+    }
+
+    private func assertReportsAgree(_ result: AuditResult, _ name: String) throws {
+        let json = try fromJSON(try ReportFormat.json.render(result))
+        XCTAssertEqual(json.services, result.summary.services, name)
+        XCTAssertEqual(json.findings?.filter { $0.value > 0 }, result.summary.findings.filter { $0.value > 0 }, name)
+        XCTAssertEqual(json.connections, result.coverage.connections, name)
+        XCTAssertEqual(try fromHTML(try ReportFormat.html.render(result)), json, "html, \(name)")
+        XCTAssertEqual(try fromMarkdown(try ReportFormat.markdown.render(result)), json, "markdown, \(name)")
+        XCTAssertEqual(try fromJUnit(try ReportFormat.junit.render(result)), json, "junit, \(name)")
+        var csv = json
+        csv.findings = nil
+        csv.connections = nil
+        XCTAssertEqual(fromCSV(try ReportFormat.csv.render(result)), csv, "csv, \(name)")
+    }
+
+    func testTheSparkClusterAuditSaysTheSameInEveryFormat() throws {
+        try assertReportsAgree(try auditedCapture(), "spark cluster")
+        try assertReportsAgree(try auditedCapture(failOn: .info), "spark cluster, fail on info")
+    }
+
+    func testTheDASNodeSetAuditSaysTheSameInEveryFormat() throws {
+        try assertReportsAgree(try auditedCapture("das-offset3-lo.pcapng", offset: 3, mode: .local, cores: 1), "das offset 3")
+    }
+
+    func testLargeTinyAndHostileAuditsSayTheSameInEveryFormat() throws {
+        try assertReportsAgree(syntheticAudit(services: 500), "500 services")
+        try assertReportsAgree(syntheticAudit(services: 1), "1 service")
+        try assertReportsAgree(try hostileResult(), "hostile")
+    }
+}

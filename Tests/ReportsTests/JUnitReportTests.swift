@@ -1,0 +1,66 @@
+import Audit
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import Reports
+import XCTest
+
+/// The JUnit document, parsed: an XML error fails the test.
+func parseJUnit(_ text: String) throws -> XMLDocument { try XMLDocument(data: Data(text.utf8)) }
+
+final class JUnitReportTests: XCTestCase {
+    private func cases(_ document: XMLDocument, _ suite: String) throws -> [XMLElement] {
+        try document.nodes(forXPath: "/testsuites/testsuite[@name='\(suite)']/testcase").compactMap { $0 as? XMLElement }
+    }
+
+    func testOneCasePerFindingKindServiceAndExpectedOpening() throws {
+        let result = try auditedCapture()
+        let document = try parseJUnit(JUnitReport.render(result))
+        XCTAssertEqual(try cases(document, "dasaudit.findings").map { $0.attribute(forName: "name")?.stringValue },
+                       Finding.Kind.allCases.map { "no \($0.rawValue) finding" })
+        XCTAssertEqual(try cases(document, "dasaudit.services").count, result.services.count)
+        let openings = try cases(document, "dasaudit.openings").compactMap { $0.attribute(forName: "name")?.stringValue }
+        for opening in result.unusedOpenings { XCTAssertTrue(openings.contains { $0.hasPrefix(opening.catalogKey + " (") }, opening.catalogKey) }
+        XCTAssertTrue(openings.contains("spark.master.port (7079) carries traffic"))
+        XCTAssertTrue(openings.contains("spark.blockManager.port (12002, 12003) carries traffic"))
+    }
+
+    func testFailuresAreTheChecksWithFindingsAtOrAboveFailOn() throws {
+        func failures(_ failOn: FailThreshold) throws -> [String: [String]] {
+            let document = try parseJUnit(JUnitReport.render(try auditedCapture(failOn: failOn)))
+            var failed: [String: [String]] = [:]
+            for suite in ["dasaudit.findings", "dasaudit.services", "dasaudit.openings"] {
+                failed[suite] = try cases(document, suite).filter { !($0.elements(forName: "failure").isEmpty) }
+                    .compactMap { $0.attribute(forName: "name")?.stringValue }
+            }
+            let root = try XCTUnwrap(document.rootElement())
+            XCTAssertEqual(root.attribute(forName: "failures")?.stringValue, "\(failed.values.map(\.count).reduce(0, +))")
+            return failed
+        }
+        let medium = try failures(.medium)
+        XCTAssertEqual(medium["dasaudit.findings"], ["no unexpected-port finding"])
+        XCTAssertEqual(medium["dasaudit.services"]?.count, 7)
+        XCTAssertEqual(medium["dasaudit.openings"], [])
+        let low = try failures(.low)
+        XCTAssertEqual(low["dasaudit.findings"], ["no unexpected-port finding", "no unused-opening finding"])
+        XCTAssertEqual(low["dasaudit.openings"]?.count, 5)
+        XCTAssertEqual(try failures(.never).values.map(\.count).reduce(0, +), 0)
+    }
+
+    func testFindingsBelowTheThresholdAreListedNotFailed() throws {
+        let document = try parseJUnit(JUnitReport.render(try auditedCapture()))
+        let unused = try XCTUnwrap(try cases(document, "dasaudit.findings").first {
+            $0.attribute(forName: "name")?.stringValue == "no unused-opening finding" })
+        XCTAssertTrue(unused.elements(forName: "failure").isEmpty)
+        let out = try XCTUnwrap(unused.elements(forName: "system-out").first?.stringValue)
+        XCTAssertEqual(out.components(separatedBy: "\n").filter { $0.hasPrefix("[low] ") || $0.hasPrefix("[info] ") }.count, 7)
+    }
+
+    func testHostileTextStaysWellFormedXML() throws {
+        let result = try hostileResult()
+        let document = try parseJUnit(JUnitReport.render(result))
+        let failure = try XCTUnwrap(try cases(document, "dasaudit.findings").first?.elements(forName: "failure").first?.stringValue)
+        XCTAssertTrue(failure.contains("<script>alert('x')</script> & \"q\""))
+    }
+}
