@@ -21,7 +21,9 @@ let package = Package(
         ),
         .target(name: "PcapKit", dependencies: ["CPcap"]),
         .target(name: "Wire"),
-        .target(name: "Flows", dependencies: ["Wire"]),
+        // A prefetch hint for the flow table's batched lookups (Swift has none of its own).
+        .target(name: "CPrefetch"),
+        .target(name: "Flows", dependencies: ["Wire", "CPrefetch"]),
         .target(
             name: "Policy",
             dependencies: ["Wire", .product(name: "Yams", package: "Yams")]
@@ -39,6 +41,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks/: the packet loop alone, with heap allocations counted (docs/performance.md).
+        .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
+        .executableTarget(
+            name: "dasaudit-bench",
+            dependencies: ["Audit", "Flows", "Policy", "MallocCounter"],
+            path: "Benchmarks/HotLoop"
+        ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
@@ -48,6 +57,11 @@ let package = Package(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
             dependencies: ["Audit", "Reports", "Policy", "PcapKit", "Flows", "dasaudit"]
+        ),
+        .testTarget(
+            name: "LiveTests",
+            // Live capture for real on loopback (needs root, as CI runs); builds the binary too.
+            dependencies: ["Audit", "Reports", "PcapKit", "Policy", "dasaudit"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,84 +1,88 @@
 #!/usr/bin/env bash
-# scripts/bench.sh: dasaudit against the C floor, in one run, on one machine.
+# scripts/bench.sh: dasaudit against the C floor, tshark and ndpiReader, in one run, on one
+# machine, on synthetic captures of a DAS/Spark cluster (scripts/bench/gencluster.c).
 #
-# usage: scripts/bench.sh [--packets N] [--snaplen N] [--runs N] [--with-tshark]
-#                         [--tshark-packets N] [--no-build] [--dasaudit PATH]
+# usage: scripts/bench.sh [--packets N] [--full-packets N] [--snaplen N] [--runs N]
+#                         [--slice N] [--no-tshark] [--no-ndpi] [--no-full] [--no-parallel]
+#                         [--no-build] [--dasaudit PATH] [--quick]
 #
-#   --packets N         packets in the benchmark capture (default 2000000)
-#   --snaplen N         bytes kept per packet (default 96; 0 keeps whole packets)
-#   --runs N            timed runs per tool, the best is reported (default 3)
-#   --with-tshark       also time `tshark -q -z conv,tcp` on a slice of the capture
-#   --tshark-packets N  size of that slice (default 200000)
-#   --no-build          do not run `swift build`; use .build/release/dasaudit as it is
-#   --dasaudit PATH     time this dasaudit binary instead (implies --no-build)
+#   --packets N       packets of the truncated capture (default 10000000)
+#   --full-packets N  packets of the full-size capture (default 2000000; 0: none)
+#   --snaplen N       bytes kept per packet of the truncated capture (default 96)
+#   --runs N          timed runs of the floor and dasaudit, the best is reported (default 3);
+#                     tshark and ndpiReader, 50-200 times slower, run once
+#   --slice N         packets of the slice tshark reads (default 1000000)
+#   --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
+#   --no-build        do not run `swift build`; use .build/release/dasaudit{,-bench}
+#   --dasaudit PATH   time this dasaudit binary (and the dasaudit-bench beside it); not built
+#   --quick           small captures (200000 / 100000 packets, slice 50000), one run: a smoke test
 #
-# Steps: installs missing tools (apt-get), builds dasaudit in release mode,
-# builds the capture (scripts/bench/make-big-capture.sh, cached in bench-out/),
-# compiles the floor (scripts/bench/floor.c, cc -O2), reads the capture once
-# into the page cache, then runs the floor and dasaudit alternately, RUNS times
-# each, timing wall clock and peak RSS (GNU time %M). If dasaudit is not built
-# or fails, its row says so and the rest still runs.
+# For each capture: the floor (scripts/bench/floor.c: pcap_next_ex and a TCP port count),
+# `dasaudit audit` (also on the first 2,000,000 packets, to show that its peak memory does
+# not grow with the packets), `tshark -q -z conv,tcp` on the first --slice packets, and
+# `ndpiReader -q`. Then two captures of --packets/2 packets read by one `dasaudit audit`,
+# with --threads 1 and with every core; then the heap allocations of the packet loop
+# (dasaudit-bench, Benchmarks/HotLoop). Wall clock from bash's EPOCHREALTIME, peak RSS
+# from GNU time (%M), captures in the page cache.
 #
-# stdout: a Markdown table and notes, ready for docs/performance.md.
-# stderr: progress. Logs and outputs of the runs: bench-out/.
+# stdout: Markdown for docs/performance.md. stderr: progress. Outputs: bench-out/.
 set -euo pipefail
 export LC_ALL=C
 source "$(dirname "${BASH_SOURCE[0]}")/bench/lib.sh"
 
-packets=2000000 snaplen=96 runs=3 with_tshark=0 tshark_packets=200000 build=1 dasaudit_bin=""
+packets=10000000 full_packets=2000000 snaplen=96 runs=3 slice=1000000
+with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin=""
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 need_num() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { say "$1 needs a number"; usage; }; }
 while (($#)); do
     case $1 in
     --packets) need_num "$1" "${2:-}"; packets=$((10#$2)); shift 2 ;;
-    --packets=*) need_num --packets "${1#*=}"; packets=$((10#${1#*=})); shift ;;
+    --full-packets) need_num "$1" "${2:-}"; full_packets=$((10#$2)); shift 2 ;;
     --snaplen) need_num "$1" "${2:-}"; snaplen=$((10#$2)); shift 2 ;;
-    --snaplen=*) need_num --snaplen "${1#*=}"; snaplen=$((10#${1#*=})); shift ;;
     --runs) need_num "$1" "${2:-}"; runs=$((10#$2)); shift 2 ;;
-    --runs=*) need_num --runs "${1#*=}"; runs=$((10#${1#*=})); shift ;;
-    --tshark-packets) need_num "$1" "${2:-}"; tshark_packets=$((10#$2)); shift 2 ;;
-    --tshark-packets=*) need_num --tshark-packets "${1#*=}"; tshark_packets=$((10#${1#*=})); shift ;;
-    --with-tshark) with_tshark=1; shift ;;
+    --slice) need_num "$1" "${2:-}"; slice=$((10#$2)); shift 2 ;;
+    --no-tshark) with_tshark=0; shift ;;
+    --no-ndpi) with_ndpi=0; shift ;;
+    --no-full) with_full=0; shift ;;
+    --no-parallel) with_parallel=0; shift ;;
     --no-build) build=0; shift ;;
-    --dasaudit) [[ -n "${2:-}" ]] || usage; dasaudit_bin=$(realpath -m "$2"); build=0; shift 2 ;;
-    --dasaudit=*) dasaudit_bin=$(realpath -m "${1#*=}"); build=0; shift ;;
+    --dasaudit) [[ -n "${2:-}" ]] || usage; dasaudit_bin=$(realpath -m "$2"); shift 2 ;;
+    --quick) packets=200000 full_packets=100000 slice=50000 runs=1; shift ;;
     -h | --help) usage 0 ;;
     *) say "unknown argument: $1"; usage ;;
     esac
 done
-((packets > 0 && runs > 0 && tshark_packets > 0)) || { say "--packets, --runs and --tshark-packets must be > 0"; usage; }
+((packets > 1 && runs > 0 && slice > 0)) || { say "--packets, --runs and --slice must be > 0"; usage; }
+((full_packets > 0)) || with_full=0
 
 cd "$BENCH_ROOT"
 mkdir -p "$BENCH_OUT"
 bench_ensure_deps
+if ((with_ndpi)) && ! command -v ndpiReader >/dev/null 2>&1; then
+    # Debian and Ubuntu ship ndpiReader in libndpi-bin (there is no ndpi-tools package).
+    say "installing: libndpi-bin (ndpiReader)"
+    apt-get install -y libndpi-bin >&2 2>/dev/null || { apt-get update >&2 && apt-get install -y libndpi-bin >&2; } || true
+fi
 
-# ---- dasaudit ----------------------------------------------------------------
-dasaudit_bin=${dasaudit_bin:-"$BENCH_ROOT/.build/release/dasaudit"}
+# ---- builds -----------------------------------------------------------------------
 dasaudit_status=ok
 if ((build)); then
-    say "dasaudit: swift build -c release --product dasaudit (log: bench-out/swift-build.log)"
-    if ! command -v swift >/dev/null 2>&1; then
-        dasaudit_status="not built (no swift toolchain)"
-    elif ! swift build -c release --product dasaudit >"$BENCH_OUT/swift-build.log" 2>&1; then
-        dasaudit_status="not built (swift build failed, see bench-out/swift-build.log)"
-    fi
+    for product in dasaudit dasaudit-bench; do
+        [[ $product == dasaudit && -n $dasaudit_bin ]] && continue
+        say "swift build -c release --product $product (log: bench-out/swift-build.log)"
+        swift build -c release --product "$product" >>"$BENCH_OUT/swift-build.log" 2>&1 ||
+            { [[ $product == dasaudit ]] && dasaudit_status="not built (see bench-out/swift-build.log)"; }
+    done
 fi
-if [[ $dasaudit_status == ok && ! -x "$dasaudit_bin" ]]; then
-    dasaudit_status="not built (no ${dasaudit_bin#"$BENCH_ROOT"/})"
-fi
-[[ $dasaudit_status == ok ]] || say "dasaudit: $dasaudit_status"
-
-# ---- capture and floor ------------------------------------------------------
-snaptag=$([[ $snaplen -eq 0 ]] && echo full || echo "$snaplen")
-capture=$("$BENCH_DIR/make-big-capture.sh" "$BENCH_OUT/spark-n${packets}-s${snaptag}.pcap" "$packets" "$snaplen")
+dasaudit_bin=${dasaudit_bin:-"$BENCH_ROOT/.build/release/dasaudit"}
+bench_bin="$(dirname "$dasaudit_bin")/dasaudit-bench"
+[[ $dasaudit_status != ok || -x "$dasaudit_bin" ]] || dasaudit_status="not built (no ${dasaudit_bin#"$BENCH_ROOT"/})"
+[[ $dasaudit_status == ok ]] || die "dasaudit: $dasaudit_status"
 floor_bin=$(bench_compile floor)
-load=$(cut -d' ' -f1-3 /proc/loadavg)
-say "page cache: reading $capture"
-cat "$capture" >/dev/null
 
-# ---- timing -----------------------------------------------------------------
-# time_once NAME CMD...: runs CMD once with stdout/stderr in bench-out/NAME.{stdout,stderr};
-# sets T_SEC (wall clock, from bash's EPOCHREALTIME), T_KB (peak RSS, GNU time %M), T_RC.
+# ---- timing -----------------------------------------------------------------------
+# time_once NAME CMD...: runs CMD with stdout/stderr in bench-out/NAME.{stdout,stderr};
+# sets T_SEC (wall clock), T_KB (peak RSS, GNU time %M), T_RC.
 time_once() {
     local name=$1; shift
     local tf="$BENCH_OUT/$name.time" t0 t1
@@ -92,104 +96,136 @@ time_once() {
     T_KB=$(tail -n 1 "$tf" | awk '{ print $2 + 0 }')
 }
 
-# best-of bookkeeping: BEST_<name> (seconds), RSS_<name> (max KB over runs)
-record() {
-    local name=$1 best="BEST_$1" rss="RSS_$1"
-    if [[ -z "${!best:-}" ]] || awk -v a="$T_SEC" -v b="${!best}" 'BEGIN { exit !(a < b) }'; then
-        printf -v "$best" '%s' "$T_SEC"
-    fi
-    if [[ -z "${!rss:-}" ]] || ((T_KB > ${!rss})); then
-        printf -v "$rss" '%s' "$T_KB"
-    fi
+# best NAME RUNS OKCODES CMD...: the best of RUNS runs; sets B_SEC, B_KB (largest), B_OK.
+best() {
+    local name=$1 n=$2 ok=$3 r; shift 3
+    B_SEC="" B_KB=0 B_OK=1
+    for ((r = 1; r <= n; r++)); do
+        time_once "$name" "$@"
+        if [[ " $ok " != *" $T_RC "* ]]; then
+            B_OK=0
+            say "$name: failed (exit $T_RC, see bench-out/$name.stderr)"
+            return 0
+        fi
+        if [[ -z $B_SEC ]] || awk -v a="$T_SEC" -v b="$B_SEC" 'BEGIN { exit !(a < b) }'; then B_SEC=$T_SEC; fi
+        ((T_KB > B_KB)) && B_KB=$T_KB
+        say "  $name run $r/$n: $T_SEC s, $T_KB KB"
+    done
 }
 
-das_cmd=("$dasaudit_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json --output /dev/null)
-floor_line=""
-for ((r = 1; r <= runs; r++)); do
-    time_once floor "$floor_bin" "$capture"
-    ((T_RC == 0)) || die "floor failed (exit $T_RC): $(head -c 500 "$BENCH_OUT/floor.stderr")"
-    floor_line=$(cat "$BENCH_OUT/floor.stdout")
-    [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"
-    record floor
-    say "run $r/$runs: floor    ${T_SEC} s  ${T_KB} KB"
-
-    if [[ $dasaudit_status == ok ]]; then
-        time_once dasaudit "${das_cmd[@]}"
-        # exit 0: compliant, 1: findings; 2 and above (or a signal): an error
-        if ((T_RC <= 1)); then
-            record dasaudit
-            say "run $r/$runs: dasaudit ${T_SEC} s  ${T_KB} KB  (exit $T_RC)"
-        else
-            dasaudit_status="failed (exit $T_RC, see bench-out/dasaudit.stderr)"
-            say "dasaudit: $dasaudit_status"
-            head -n 20 "$BENCH_OUT/dasaudit.stderr" >&2 || true
-        fi
-    fi
-done
-
-if ((with_tshark)); then
-    slice=$("$BENCH_DIR/make-big-capture.sh" "$BENCH_OUT/spark-n${tshark_packets}-s${snaptag}.pcap" "$tshark_packets" "$snaplen")
-    cat "$slice" >/dev/null
-    tshark_status=ok
-    for ((r = 1; r <= runs; r++)); do
-        time_once tshark tshark -q -z conv,tcp -r "$slice"
-        if ((T_RC != 0)); then
-            tshark_status="failed (exit $T_RC, see bench-out/tshark.stderr)"
-            say "tshark: $tshark_status"
-            break
-        fi
-        record tshark
-        say "run $r/$runs: tshark   ${T_SEC} s  ${T_KB} KB"
-    done
-fi
-
-# ---- report -----------------------------------------------------------------
-floor_mpps=$(awk -v n="$packets" -v s="$BEST_floor" 'BEGIN { printf "%.3f", n / s / 1e6 }')
-row() { # row LABEL PACKETS BEST_SECONDS RSS_KB
-    awk -v l="$1" -v n="$2" -v s="$3" -v k="$4" -v f="$floor_mpps" 'BEGIN {
+# row LABEL PACKETS SECONDS KB FLOOR_MPPS
+row() {
+    awk -v l="$1" -v n="$2" -v s="$3" -v k="$4" -v f="$5" 'BEGIN {
         m = n / s / 1e6
         printf "| %s | %d | %.3f | %.2f | %.1f | %.2f |\n", l, n, s, m, k / 1024, f / m }'
 }
+
+das_opts=(--offset 2 --mode cluster --cores 2 --format json --output /dev/null)
+
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
 if [[ $commit != "no commit" ]] && [[ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]]; then
     commit="$commit + uncommitted changes"
 fi
-size_mb=$(awk -v b="$(stat -c %s "$capture")" 'BEGIN { printf "%.0f", b / 1e6 }')
-sha=$(sha256sum "$capture" | cut -c1-16)
+echo "### Benchmark"
+echo
+echo "- machine: $(nproc) cores, $cpu; $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo); $(uname -sr); libpcap $(pkg-config --modversion libpcap 2>/dev/null || echo '?'); $(cc --version | head -n 1); $(swift --version 2>/dev/null | head -n 1 || echo 'swift ?')"
+echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- captures: \`scripts/bench/gencluster.c\` (deterministic synthetic DAS/Spark cluster, offset 2), in the page cache"
+echo "- wall clock, best of $runs for the floor and dasaudit (tshark and ndpiReader: one run); peak RSS: GNU time %M, largest over the runs; × floor: the floor's packets per second over the tool's"
+echo "- dasaudit: \`${dasaudit_bin#"$BENCH_ROOT"/} audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --output /dev/null\` (exit 1, findings, counts as success)"
 
-echo "### Benchmark: $packets packets, snaplen $snaptag"
-echo
-echo "- capture: \`${capture#"$BENCH_ROOT"/}\` ($size_mb MB, sha256 $sha…), from \`scripts/bench/make-big-capture.sh\`"
-echo "- machine: $(nproc) cores, $cpu; $(uname -sr); libpcap $(pkg-config --modversion libpcap 2>/dev/null || echo '?'); $(cc --version | head -n 1); load average at the start: $load"
-echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), commit: $commit"
-echo "- wall clock, best of $runs, capture in the page cache; peak RSS: the largest over the runs (GNU time %M); × floor: the floor's packets per second over the tool's"
-echo "- floor: \`$floor_line\`"
-echo
-echo "| tool | packets | seconds | Mpps | peak RSS MB | × floor |"
-echo "|---|---:|---:|---:|---:|---:|"
-row "floor (C, libpcap pcap_next_ex, cc -O2)" "$packets" "$BEST_floor" "$RSS_floor"
-if [[ $dasaudit_status == ok ]]; then
-    row "dasaudit audit --offset 2 --mode cluster --cores 2 --format json" "$packets" "$BEST_dasaudit" "$RSS_dasaudit"
-else
-    echo "| dasaudit audit --offset 2 --mode cluster --cores 2 --format json | $packets | $dasaudit_status | | | |"
-fi
-if ((with_tshark)); then
-    if [[ $tshark_status == ok ]]; then
-        row "tshark -q -z conv,tcp (first $tshark_packets packets)" "$tshark_packets" "$BEST_tshark" "$RSS_tshark"
-    else
-        echo "| tshark -q -z conv,tcp (first $tshark_packets packets) | $tshark_packets | $tshark_status | | | |"
+# bench_capture TITLE CAPTURE PACKETS SNAPLEN: one table.
+bench_capture() {
+    local title=$1 capture=$2 n=$3 snap=$4 floor_sec floor_kb floor_mpps floor_line
+    cat "$capture" >/dev/null
+    say "== $title: $capture"
+    best floor "$runs" "0" "$floor_bin" "$capture"
+    ((B_OK)) || die "floor failed"
+    floor_sec=$B_SEC floor_kb=$B_KB
+    floor_line=$(cat "$BENCH_OUT/floor.stdout")
+    [[ $floor_line == *"packets=$n "* ]] || die "floor read an unexpected number of packets: $floor_line"
+    floor_mpps=$(awk -v n="$n" -v s="$floor_sec" 'BEGIN { printf "%.6f", n / s / 1e6 }')
+    echo
+    echo "#### $title"
+    echo
+    echo "\`${capture#"$BENCH_ROOT"/}\`: $n packets, $(awk -v b="$(stat -c %s "$capture")" 'BEGIN { printf "%.0f MB", b / 1e6 }'), sha256 $(sha256sum "$capture" | cut -c1-16)…; floor: \`$floor_line\`"
+    echo
+    echo "| tool | packets | seconds | Mpps | peak RSS MB | × floor |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    row "floor (C, libpcap pcap_next_ex, cc -O2)" "$n" "$floor_sec" "$floor_kb" "$floor_mpps"
+    best dasaudit "$runs" "0 1" "$dasaudit_bin" audit "$capture" "${das_opts[@]}"
+    local das_sec=$B_SEC
+    if ((B_OK)); then row "dasaudit audit" "$n" "$B_SEC" "$B_KB" "$floor_mpps"; else echo "| dasaudit audit | $n | failed | | | |"; fi
+    if ((n > 2000000)); then
+        local prefix
+        prefix=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-prefix.pcap" 2000000 "$snap")
+        cat "$prefix" >/dev/null
+        best dasaudit-2m "$runs" "0 1" "$dasaudit_bin" audit "$prefix" "${das_opts[@]}"
+        ((B_OK)) && row "dasaudit audit, first 2000000 packets (memory vs packets)" 2000000 "$B_SEC" "$B_KB" "$floor_mpps"
     fi
-fi
-echo
-if [[ $dasaudit_status == ok ]]; then
-    awk -v d="$BEST_dasaudit" -v f="$BEST_floor" -v n="$packets" 'BEGIN {
+    if ((with_tshark)); then
+        local cut=$((slice < n ? slice : n)) s
+        s=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-slice.pcap" "$cut" "$snap")
+        cat "$s" >/dev/null
+        best tshark 1 "0" tshark -q -z conv,tcp -r "$s"
+        ((B_OK)) && row "tshark -q -z conv,tcp (first $cut packets)" "$cut" "$B_SEC" "$B_KB" "$floor_mpps"
+    fi
+    if ((with_ndpi)); then
+        if command -v ndpiReader >/dev/null 2>&1; then
+            best ndpi 1 "0" ndpiReader -q -i "$capture"
+            ((B_OK)) && row "ndpiReader -q ($(ndpiReader -h 2>&1 | sed -n 's/.*nDPI \([0-9.]*\).*/nDPI \1/p' | head -n 1))" "$n" "$B_SEC" "$B_KB" "$floor_mpps"
+        else
+            echo "| ndpiReader | $n | not installable (apt-get install libndpi-bin failed) | | | |"
+        fi
+    fi
+    echo
+    awk -v d="$das_sec" -v f="$floor_sec" -v n="$n" 'BEGIN {
         r = d / f
-        printf "dasaudit / floor: %.2fx (budget: at most 1.5x on 10000000 packets): %s%s\n", r,
-            r <= 1.5 ? "within budget" : "OVER BUDGET",
-            n == 10000000 ? "" : " (this run has " n " packets)" }'
-else
-    echo "dasaudit: $dasaudit_status"
+        printf "dasaudit / floor: **%.2fx** (budget: at most 1.5x on 10000000 packets)%s\n", r,
+            n == 10000000 ? (r <= 1.5 ? ": within budget" : ": OVER BUDGET") : "" }'
+}
+
+truncated=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-truncated.pcap" "$packets" "$snaplen")
+bench_capture "$packets packets, snaplen $snaplen" "$truncated" "$packets" "$snaplen"
+if ((with_full)); then
+    full=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-full.pcap" "$full_packets" 0)
+    bench_capture "$full_packets packets, whole packets" "$full" "$full_packets" 0
 fi
-echo
-echo "dasaudit command: \`${dasaudit_bin#"$BENCH_ROOT"/} audit ${capture#"$BENCH_ROOT"/} --offset 2 --mode cluster --cores 2 --format json --output /dev/null\`"
+
+# ---- several inputs at once -------------------------------------------------------
+if ((with_parallel)); then
+    half=$((packets / 2))
+    a=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-a.pcap" "$half" "$snaplen" --seed 11)
+    b=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-b.pcap" "$half" "$snaplen" --seed 12 --start 1767230000)
+    cat "$a" "$b" >/dev/null
+    say "== two inputs"
+    best seq "$runs" "0 1" "$dasaudit_bin" audit "$a" "$b" --threads 1 "${das_opts[@]}"
+    seq_sec=$B_SEC
+    best par "$runs" "0 1" "$dasaudit_bin" audit "$a" "$b" "${das_opts[@]}"
+    par_sec=$B_SEC
+    echo
+    echo "#### Two inputs of $half packets each (snaplen $snaplen), one \`dasaudit audit A B\`"
+    echo
+    echo "| threads | seconds | × sequential |"
+    echo "|---|---:|---:|"
+    echo "| 1 (\`--threads 1\`: one after the other) | $seq_sec | 1.00 |"
+    awk -v p="$par_sec" -v s="$seq_sec" -v c="$(nproc)" 'BEGIN { printf "| %d (default: every core) | %.4f | **%.2f** |\n", c, p, p / s }'
+    echo
+    echo "Target: at most 0.6x the sequential time on two cores. Both runs hash the inputs for the evidence on one more thread."
+fi
+
+# ---- allocations ------------------------------------------------------------------
+if [[ -x "$bench_bin" ]]; then
+    say "== allocations: dasaudit-bench"
+    "$bench_bin" "$truncated" --runs 2 >"$BENCH_OUT/dasaudit-bench.stdout" 2>"$BENCH_OUT/dasaudit-bench.stderr" ||
+        die "dasaudit-bench failed: $(head -c 500 "$BENCH_OUT/dasaudit-bench.stderr")"
+    echo
+    echo "#### The packet loop's heap allocations (\`${bench_bin#"$BENCH_ROOT"/}\`, Benchmarks/HotLoop)"
+    echo
+    echo '```'
+    cat "$BENCH_OUT/dasaudit-bench.stdout"
+    echo '```'
+    echo
+    echo "\"allocations\": mallocs (and calloc, realloc, aligned allocations) made while reading, table growth and the evicted statistics included; \"steady-per-packet\": those made between 10% of the packets and the end, per packet."
+fi

@@ -9,7 +9,12 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://swift.org/install)" >&2; exit 2; }
 
-packages=(libpcap-dev pkg-config tcpdump tshark)
+# chromium, poppler-utils and python3-jsonschema: the HTML report's browser check and the
+# JSON schema check (scripts/render-report.sh).
+# tcpreplay (tcprewrite), gzip, zstd, xz-utils, bzip2: the capture variants and compressed
+# inputs of scripts/compare-tshark.sh and the input tests.
+packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
+          tcpreplay gzip zstd xz-utils bzip2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

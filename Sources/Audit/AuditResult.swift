@@ -23,6 +23,9 @@ public struct AuditResult: Codable, Sendable {
     /// Where the numbers came from (command line, policy digest, input hashes); nil until
     /// the command line collects it, since only it knows how the audit was asked for.
     @Nullable public var evidence: Evidence? = nil
+    /// Every connection, one by one: only with `dasaudit audit --connections`, for
+    /// `dasaudit merge` to count a connection captured at both ends once (docs/merge.md).
+    @Nullable public var connections: [ConnectionEntry]? = nil
 }
 
 public struct ToolInfo: Codable, Sendable {
@@ -42,10 +45,29 @@ public struct InputSummary: Codable, Sendable {
     public var skipped: [String: UInt64]
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
-    /// False when reading stopped early (a file cut short) or the input was unusable.
+    /// False when reading stopped early (a file cut short), the input was unusable, or a
+    /// live capture dropped packets.
     public var complete: Bool
     /// Why the input was unusable or cut short.
     @Nullable public var error: String?
+    /// Packets a live capture lost; null for a file, which records no drops.
+    @Nullable public var drops: Drops?
+}
+
+/// Packets a live capture lost before dasaudit saw them, as libpcap counts them.
+public struct Drops: Codable, Equatable, Sendable {
+    /// Dropped by the kernel because the capture buffer was full (`ps_drop`): dasaudit
+    /// did not keep up.
+    public var kernel: UInt64
+    /// Dropped by the interface or its driver before capture (`ps_ifdrop`).
+    public var interface: UInt64
+
+    public init(kernel: UInt64, interface: UInt64) {
+        self.kernel = kernel
+        self.interface = interface
+    }
+
+    public var total: UInt64 { kernel &+ interface }
 }
 
 /// The policy the audit applied.
@@ -100,8 +122,10 @@ public struct Coverage: Codable, Sendable {
     @Nullable public var captureEnd: Timestamp?
     public var durationSeconds: Double
     public var connections: Int
-    /// False when any input was cut short or unusable.
+    /// False when any input was cut short or unusable, or a live capture dropped packets.
     public var complete: Bool
+    /// Packets lost, summed over the live inputs; null when every input is a file.
+    @Nullable public var drops: Drops?
 }
 
 /// How a service endpoint relates to the policy.
@@ -214,6 +238,7 @@ public struct Finding: Codable, Sendable {
         case unusedOpening = "unused-opening"
         case directionUnknown = "direction-unknown"
         case incompleteInput = "incomplete-input"
+        case packetsDropped = "packets-dropped"
         case roleMismatch = "role-mismatch"
         case offsetMismatch = "offset-mismatch"
         case expectedServiceNotAnswering = "expected-service-not-answering"

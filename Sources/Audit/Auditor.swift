@@ -25,16 +25,37 @@ public struct Auditor {
                        ephemeralLow: policy.ephemeralRange.lowerBound, ephemeralHigh: policy.ephemeralRange.upperBound)
     }
 
-    /// Reads `paths` in order ("-" is stdin) and audits them as one capture.
-    public func audit(paths: [String]) -> AuditResult {
+    /// Reads `paths` ("-" is stdin) and audits them as one capture: `threads` inputs at
+    /// once (default: every core), merged as if read in order (`ParallelReader`).
+    /// `connections`: list every connection in the result too (for `dasaudit merge`).
+    public func audit(paths: [String], threads: Int? = nil, connections: Bool = false,
+                      progress: (@Sendable (ReadProgress) -> Void)? = nil) -> AuditResult {
+        var reader = ParallelReader(rules: directionRules, progress: progress)
+        if let threads { reader.threads = max(1, threads) }
+        reader.keepingConnections = connections
+        let read = reader.readMerged(paths: paths)
+        var result = audit(read.table.statistics(), inputs: read.inputs)
+        if connections { result.connections = read.table.connections().map(ConnectionEntry.init) }
+        return result
+    }
+
+    /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the
+    /// order of their first packets and oriented by the policy, with what was read from
+    /// each input: what `dasaudit flows` lists. The table evicts nothing, so memory grows
+    /// with the number of connections (about 130 bytes each).
+    public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
         var reader = CaptureReader()
         for path in paths { reader.read(path: path) }
-        return audit(reader.table.finish(rules: directionRules), inputs: reader.inputs)
+        return (reader.table.finish(rules: directionRules), reader.inputs)
     }
 
     /// Audits connections already read.
     public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
-        let tally = ServiceTally(connections)
+        audit(ServiceStatistics(connections), inputs: inputs)
+    }
+
+    /// Audits connections already folded per service (as a flow table evicts them).
+    public func audit(_ tally: ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
         let classifier = PortClassifier(policy: policy)
         var services = tally.services
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
@@ -73,7 +94,7 @@ public struct Auditor {
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
             policy: policySummary,
-            coverage: coverage(inputs: inputs, connections: connections.count),
+            coverage: coverage(inputs: inputs, connections: tally.connections),
             services: services.map(\.summary),
             attempts: attempts.map(\.summary),
             unresolved: unresolved,
@@ -107,10 +128,13 @@ public struct Auditor {
         let start = inputs.compactMap(\.firstSeen).min()
         let end = inputs.compactMap(\.lastSeen).max()
         let duration = start.flatMap { start in end.map { Double($0.nanoseconds - start.nanoseconds) / 1e9 } } ?? 0
+        let live = inputs.compactMap(\.drops)
         return Coverage(
             packets: inputs.reduce(0) { $0 + $1.packets }, tcpSegments: inputs.reduce(0) { $0 + $1.tcpSegments },
             skipped: skipped, captureStart: start, captureEnd: end, durationSeconds: duration,
-            connections: connections, complete: inputs.allSatisfy(\.complete))
+            connections: connections, complete: inputs.allSatisfy(\.complete),
+            drops: live.isEmpty ? nil
+                : Drops(kernel: live.reduce(0) { $0 + $1.kernel }, interface: live.reduce(0) { $0 + $1.interface }))
     }
 
     private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding]) -> Summary {

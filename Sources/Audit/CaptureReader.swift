@@ -5,10 +5,30 @@ import Wire
 /// Reads capture inputs into one connection table, one input after another, so a
 /// connection that spans rotated files stays one connection.
 public struct CaptureReader {
-    public private(set) var table = FlowTable()
+    public private(set) var table: FlowTable
     public private(set) var inputs: [InputSummary] = []
+    /// Told how far reading has got: every 65,536 packets and at the end of each input.
+    public var progress: ((ReadProgress) -> Void)?
+    /// Whether to track connections on a second thread while this one reads and decodes
+    /// (`SegmentPipeline`): faster when a core is free, which `ParallelReader` works out.
+    public var pipelined = false
 
-    public init() {}
+    /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
+    public init() {
+        table = FlowTable()
+    }
+
+    /// A reader whose table evicts ended and idle connections into per-service statistics
+    /// (`table.statistics()`), oriented by `rules`: memory bounded by the connections open
+    /// at once, not by the capture's length (see `FlowTable`, `FlowLimits`).
+    /// `continuesEarlierInput`: this reader reads inputs that come after another reader's,
+    /// to be merged into it with `absorb` (see `FlowTable.continuesEarlierInput`).
+    /// `keepingConnections`: keep every connection for `table.connections()` as well.
+    public init(rules: DirectionRules, limits: FlowLimits = .standard, continuesEarlierInput: Bool = false,
+                keepingConnections: Bool = false) {
+        table = FlowTable(rules: rules, limits: limits, continuesEarlierInput: continuesEarlierInput,
+                          keepingConnections: keepingConnections)
+    }
 
     /// Reads one input. An input that cannot be opened or is cut short is recorded with
     /// its error; the packets read before a cut still count.
@@ -32,47 +52,161 @@ public struct CaptureReader {
         }
         let decoder = PacketDecoder(linkType: linkType)
         var counts = PacketCounts()
-        let end = file.forEachPacket { header, bytes in
-            counts.add(header.timestamp)
-            switch decoder.decode(bytes) {
-            case .segment(let segment):
-                counts.tcpSegments &+= 1
-                table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
-            case .skipped(let reason):
-                counts.skipped[reason.rawValue] &+= 1
+        let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
+        // The packet loop: count, decode in place, track. Nothing in it allocates.
+        let end: ReadEnd
+        if pipelined {
+            let pipeline = SegmentPipeline(table: table)
+            table = FlowTable()
+            pipeline.start()
+            end = file.forEachPacket { header, bytes in
+                counts.add(header.timestamp)
+                switch decoder.decode(bytes) {
+                case .segment(let segment):
+                    counts.tcpSegments &+= 1
+                    pipeline.push(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                case .skipped(let reason):
+                    counts.skip(reason)
+                }
+                if counts.packets & 0xFFFF == 0, let meter { meter.tell(packets: counts.packets, finished: false) }
             }
+            table = pipeline.finish()
+        } else {
+            // Segments go to the table 64 at a time (FlowTable.add(_:) prefetches their
+            // slots and records); the table sees them in the same order.
+            let batch = UnsafeMutablePointer<TimedSegment>.allocate(capacity: 64)
+            defer { batch.deallocate() }
+            var pending = 0
+            end = file.forEachPacket { header, bytes in
+                counts.add(header.timestamp)
+                switch decoder.decode(bytes) {
+                case .segment(let segment):
+                    counts.tcpSegments &+= 1
+                    (batch + pending).initialize(to: TimedSegment(segment: segment, timestamp: header.timestamp,
+                                                                  wireLength: header.wireLength))
+                    pending &+= 1
+                    if pending == 64 {
+                        table.add(UnsafeBufferPointer(start: batch, count: 64))
+                        pending = 0
+                    }
+                case .skipped(let reason):
+                    counts.skip(reason)
+                }
+                if counts.packets & 0xFFFF == 0, let meter { meter.tell(packets: counts.packets, finished: false) }
+            }
+            table.add(UnsafeBufferPointer(start: batch, count: pending))
         }
+        meter?.tell(packets: counts.packets, finished: true)
         var error: String?
         if case .failed(let reason) = end {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
         }
-        inputs.append(InputSummary(
-            path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, packets: counts.packets,
-            tcpSegments: counts.tcpSegments, skipped: counts.skippedByName,
-            firstSeen: counts.first.map { Timestamp(nanoseconds: $0) },
-            lastSeen: counts.last.map { Timestamp(nanoseconds: $0) },
-            complete: error == nil, error: error))
+        inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error))
+    }
+
+    /// Adds what `other` read, as if its inputs had been read after this reader's
+    /// (`FlowTable.absorb`): how `ParallelReader` merges inputs read at once.
+    public mutating func absorb(_ other: CaptureReader) {
+        table.absorb(other.table)
+        inputs.append(contentsOf: other.inputs)
+    }
+
+    /// One packet's work, shared by the file loop above and the live loop (`LiveAudit`):
+    /// count it, decode it in place, track its segment. Allocates nothing.
+    @inline(__always)
+    mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
+                          counts: inout PacketCounts) {
+        counts.add(header.timestamp)
+        switch decoder.decode(bytes) {
+        case .segment(let segment):
+            counts.tcpSegments &+= 1
+            table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+        case .skipped(let reason):
+            counts.skip(reason)
+        }
     }
 }
 
-/// Per-input tallies kept in the packet loop.
+/// How far one input has been read.
+public struct ReadProgress: Sendable {
+    public var path: String
+    public var packets: UInt64
+    /// Bytes of the file read so far, and its size; nil where unknown (standard input,
+    /// a compressed input's stream).
+    public var bytesRead: Int64?
+    public var totalBytes: Int64?
+    /// True for the last report of an input.
+    public var finished: Bool
+}
+
+/// Turns the packet loop's occasional calls into `ReadProgress` reports.
+final class ProgressMeter {
+    let path: String
+    let file: CaptureFile
+    let total: Int64?
+    let report: (ReadProgress) -> Void
+
+    init(path: String, file: CaptureFile, report: @escaping (ReadProgress) -> Void) {
+        self.path = path
+        self.file = file
+        self.total = file.fileSize
+        self.report = report
+    }
+
+    func tell(packets: UInt64, finished: Bool) {
+        var read = finished ? total : file.bytesConsumed
+        if let consumed = read, let total { read = Swift.min(consumed, total) }
+        report(ReadProgress(path: path, packets: packets, bytesRead: read, totalBytes: total, finished: finished))
+    }
+}
+
+/// Per-input tallies kept in the packet loop: fixed size, no optionals to unwrap, no
+/// array to check for uniqueness.
 struct PacketCounts {
     var packets: UInt64 = 0
     var tcpSegments: UInt64 = 0
-    var skipped = [UInt64](repeating: 0, count: SkipReason.allCases.count)
-    var first: Int64?
-    var last: Int64?
+    /// One counter per `SkipReason` (the last shared, should there ever be more than eight).
+    var skipped: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// Earliest and latest timestamps; `Int64.max` / `Int64.min` before the first packet.
+    var earliest = Int64.max
+    var latest = Int64.min
 
+    var first: Int64? { earliest == .max ? nil : earliest }
+    var last: Int64? { latest == .min ? nil : latest }
+
+    @inline(__always)
     mutating func add(_ timestamp: Int64) {
         packets &+= 1
-        if first == nil || timestamp < first! { first = timestamp }
-        if last == nil || timestamp > last! { last = timestamp }
+        if timestamp < earliest { earliest = timestamp }
+        if timestamp > latest { latest = timestamp }
+    }
+
+    mutating func skip(_ reason: SkipReason) {
+        let offset = Swift.min(reason.rawValue, 7) &* 8
+        withUnsafeMutableBytes(of: &skipped) { counters in
+            counters.storeBytes(of: counters.load(fromByteOffset: offset, as: UInt64.self) &+ 1,
+                                toByteOffset: offset, as: UInt64.self)
+        }
+    }
+
+    func count(_ reason: SkipReason) -> UInt64 {
+        withUnsafeBytes(of: skipped) { $0.load(fromByteOffset: Swift.min(reason.rawValue, 7) &* 8, as: UInt64.self) }
+    }
+
+    /// The summary of the input these counts were kept for; `drops` for a live capture,
+    /// which is incomplete when it lost packets.
+    func summary(path: String, linkType: Int32, linkTypeName: String, error: String?, drops: Drops? = nil) -> InputSummary {
+        InputSummary(
+            path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
+            skipped: skippedByName, firstSeen: first.map { Timestamp(nanoseconds: $0) },
+            lastSeen: last.map { Timestamp(nanoseconds: $0) },
+            complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops)
     }
 
     var skippedByName: [String: UInt64] {
         var result: [String: UInt64] = [:]
-        for reason in SkipReason.allCases where skipped[reason.rawValue] > 0 {
-            result[reason.name] = skipped[reason.rawValue]
+        for reason in SkipReason.allCases where count(reason) > 0 {
+            result[reason.name] = count(reason)
         }
         return result
     }

@@ -17,6 +17,9 @@ public struct Evidence: Codable, Sendable {
     public var policySha256: String
     /// One entry per input, in the order of the result's `inputs`.
     public var inputs: [InputEvidence]
+    /// The capture files a live run wrote (`dasaudit live --write`), in the order written:
+    /// the raw packets of a capture that is not itself a file. Null for an audit of files.
+    @Nullable public var writtenCaptures: [InputEvidence]? = nil
 
     public init(commandLine: [String], policySha256: String, inputs: [InputEvidence]) {
         self.commandLine = commandLine
@@ -48,11 +51,12 @@ extension Evidence {
     /// Collects the evidence of `result`: digests its policy section and hashes each of its
     /// inputs, read again after the audit (so a file still growing hashes what it has now;
     /// `size_bytes` says how much that was).
-    public init(of result: AuditResult, arguments: [String]) throws {
+    /// `hashed`: inputs already hashed (`InputHashing`, alongside the audit), by path.
+    public init(of result: AuditResult, arguments: [String], hashed: [String: InputEvidence] = [:]) throws {
         let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
         self.init(commandLine: ["dasaudit"] + arguments,
                   policySha256: SHA256.hash(data: policyJSON).hexDigest,
-                  inputs: result.inputs.map { InputEvidence(hashing: $0.path) })
+                  inputs: result.inputs.map { hashed[$0.path] ?? InputEvidence(hashing: $0.path) })
     }
 }
 

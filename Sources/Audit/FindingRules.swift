@@ -44,7 +44,10 @@ struct FindingRules {
                     + "port that tells the server side; they are listed apart, not guessed",
                 remediation: "Capture from before the connections open, or declare the ports in the policy."))
         }
-        for input in inputs where !input.complete {
+        for input in inputs {
+            if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }
+            // Drops alone are said above; whatever else left the input incomplete, here.
+            guard !input.complete, input.error != nil || (input.drops?.total ?? 0) == 0 else { continue }
             findings.append(Finding(
                 kind: .incompleteInput, severity: .medium, port: nil, address: nil,
                 message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
@@ -98,6 +101,17 @@ struct FindingRules {
                 "Confirm the Spark mode (spark.master in spark-defaults.conf) and the expected groups; "
                     + "audit with the right --mode or policy, or stop the service.")
         }
+    }
+
+    /// A live capture that lost packets: the audit may miss services it never saw.
+    private func dropFinding(_ path: String, _ drops: Drops) -> Finding {
+        Finding(
+            kind: .packetsDropped, severity: .medium, port: nil, address: nil,
+            message: "\(path) lost \(drops.total) packet\(drops.total == 1 ? "" : "s") before dasaudit saw them "
+                + "(\(drops.kernel) dropped by the kernel, the capture buffer being full; \(drops.interface) by the "
+                + "interface); services seen only in those packets are missing from the audit",
+            remediation: "Capture again with a larger --buffer-size, a narrower --filter or a smaller --snaplen, "
+                + "or audit a capture recorded where the traffic is lighter.")
     }
 
     private func offsetFinding(address: String, node: Node?, _ mismatch: OffsetMismatch) -> Finding {

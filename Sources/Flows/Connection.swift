@@ -21,6 +21,26 @@ public struct Connection: Sendable {
     public var vlan: UInt16?
 
     public var packets: UInt64 { packetsToServer + packetsToClient }
+
+    /// A connection as recorded elsewhere (a result's `connections` section).
+    public init(client: Endpoint, server: Endpoint, directionBasis: DirectionBasis, state: ConnectionState,
+                packetsToServer: UInt64, packetsToClient: UInt64, bytesToServer: UInt64, bytesToClient: UInt64,
+                payloadBytesToServer: UInt64, payloadBytesToClient: UInt64, firstSeen: Int64, lastSeen: Int64,
+                vlan: UInt16? = nil) {
+        self.client = client
+        self.server = server
+        self.directionBasis = directionBasis
+        self.state = state
+        self.packetsToServer = packetsToServer
+        self.packetsToClient = packetsToClient
+        self.bytesToServer = bytesToServer
+        self.bytesToClient = bytesToClient
+        self.payloadBytesToServer = payloadBytesToServer
+        self.payloadBytesToClient = payloadBytesToClient
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.vlan = vlan
+    }
     public var bytes: UInt64 { bytesToServer + bytesToClient }
 
     /// Decides the direction and the state of a record once its packets are all in.

@@ -20,17 +20,23 @@ public struct ConnectionRecord: Sendable {
     /// The side that opened the connection, from the first handshake packet seen.
     public var clientIsA: Bool?
     public var vlan: UInt16?
+    /// Whether the first packet seen was a SYN without ACK: the record starts a connection
+    /// rather than continuing one whose start was missed.
+    public internal(set) var openedWithSyn = false
+    /// Whether this record may continue a connection of an earlier input (see
+    /// `FlowLimits.continuationWindow`): kept by its table until the tables are merged.
+    @usableFromInline var mayContinue = false
 
     /// Handshake and teardown events seen from one side.
     public struct Seen: OptionSet, Sendable {
         public let rawValue: UInt8
-        public init(rawValue: UInt8) { self.rawValue = rawValue }
-        public static let syn = Seen(rawValue: 1)
-        public static let synAck = Seen(rawValue: 2)
-        public static let fin = Seen(rawValue: 4)
-        public static let rst = Seen(rawValue: 8)
+        @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+        @inlinable public static var syn: Seen { Seen(rawValue: 1) }
+        @inlinable public static var synAck: Seen { Seen(rawValue: 2) }
+        @inlinable public static var fin: Seen { Seen(rawValue: 4) }
+        @inlinable public static var rst: Seen { Seen(rawValue: 8) }
         /// A packet that is neither SYN nor RST: data, an ACK or a FIN.
-        public static let other = Seen(rawValue: 16)
+        @inlinable public static var other: Seen { Seen(rawValue: 16) }
     }
 
     @inlinable
@@ -44,33 +50,36 @@ public struct ConnectionRecord: Sendable {
     /// Whether a new SYN on this 4-tuple starts a new connection: the old one ended.
     @inlinable
     public var hasEnded: Bool {
-        let seen = seenFromA.union(seenFromB)
-        return seen.contains(.rst) || (seenFromA.contains(.fin) && seenFromB.contains(.fin))
+        (seenFromA.rawValue | seenFromB.rawValue) & Seen.rst.rawValue != 0
+            || seenFromA.rawValue & seenFromB.rawValue & Seen.fin.rawValue != 0
     }
 
     /// Counts one segment travelling from a (`fromA`) or from b.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func add(_ segment: TCPSegment, fromA: Bool, timestamp: Int64, wireLength: UInt32) {
-        let flags = segment.flags
-        var seen: Seen = []
-        if flags.contains(.syn) {
-            seen.insert(flags.contains(.ack) ? .synAck : .syn)
-            if clientIsA == nil { clientIsA = flags.contains(.ack) ? !fromA : fromA }
-        } else if !flags.contains(.rst) {
-            seen.insert(.other)
+        // On the raw control bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10): no global
+        // option-set constants to load in the per-packet path.
+        let flags = segment.flags.rawValue
+        let syn = flags & 0x02 != 0, ack = flags & 0x10 != 0, rst = flags & 0x04 != 0
+        var seen: UInt8 = 0
+        if syn {
+            seen = ack ? Seen.synAck.rawValue : Seen.syn.rawValue
+            if clientIsA == nil { clientIsA = ack ? !fromA : fromA }
+        } else if !rst {
+            seen = Seen.other.rawValue
         }
-        if flags.contains(.fin) { seen.insert(.fin) }
-        if flags.contains(.rst) { seen.insert(.rst) }
+        if flags & 0x01 != 0 { seen |= Seen.fin.rawValue }
+        if rst { seen |= Seen.rst.rawValue }
         if fromA {
             packetsFromA &+= 1
             bytesFromA &+= UInt64(wireLength)
             payloadFromA &+= UInt64(segment.payloadLength)
-            seenFromA.formUnion(seen)
+            seenFromA = Seen(rawValue: seenFromA.rawValue | seen)
         } else {
             packetsFromB &+= 1
             bytesFromB &+= UInt64(wireLength)
             payloadFromB &+= UInt64(segment.payloadLength)
-            seenFromB.formUnion(seen)
+            seenFromB = Seen(rawValue: seenFromB.rawValue | seen)
         }
         if timestamp < firstSeen { firstSeen = timestamp }
         if timestamp > lastSeen { lastSeen = timestamp }

@@ -1,65 +1,334 @@
 import Wire
 
 /// The connection table: every TCP segment lands in its connection's record; `finish`
-/// turns the records into connections with a direction and a state.
+/// turns the records into connections with a direction and a state, and `statistics`
+/// folds them per service.
 ///
 /// A SYN on a 4-tuple whose connection has ended (FIN both ways, or RST) starts a new
 /// connection, as TCP port reuse does.
+///
+/// Made with direction rules (`init(rules:limits:)`), the table keeps only the open
+/// connections: ended and idle ones are evicted into per-service statistics as the capture
+/// clock advances, and at most `limits.maxConnections` are kept, so memory depends on the
+/// connections open at once, not on the length of the capture (see `FlowLimits`). Made
+/// without rules (`init()`), it keeps every connection, as `finish(rules:)` lists them.
+///
+/// The per-packet path (`add`) allocates nothing: an open-addressing index with a cheap
+/// hash (`FlowStorage`), records updated in place, one comparison with the sweep clock.
 public struct FlowTable: Sendable {
-    @usableFromInline var index: [ConnectionKey: Int] = [:]
-    @usableFromInline var records: ContiguousArray<ConnectionRecord> = []
-    /// Records replaced by a new connection on the same 4-tuple.
+    @usableFromInline var storage: FlowStorage
+    /// The rules evicted connections are oriented by; nil: nothing is evicted.
+    public let rules: DirectionRules?
+    public let limits: FlowLimits
+    /// Whether this table reads an input that continues an earlier one read into another
+    /// table (to be merged with `absorb`): it then keeps the records that may continue
+    /// that input's connections until the merge.
+    public let continuesEarlierInput: Bool
+    /// Connections evicted so far.
+    @usableFromInline var evicted: ServiceStatistics
+    /// Whether evicted connections are also kept one by one (`connections(rules:)`).
+    public let keepsConnections: Bool
+    /// The evicted connections, when `keepsConnections`: about 100 bytes each.
+    @usableFromInline var evictedConnections: [Connection] = []
+    /// Records replaced by a new connection on the same 4-tuple and kept individually:
+    /// all of them without rules; with rules, those that may continue an earlier input's
+    /// connection (the others are evicted).
     @usableFromInline var ended: [ConnectionRecord] = []
+    /// The capture clock: the latest timestamp seen.
+    @usableFromInline var clock = Int64.min
+    /// The first timestamp seen (the earliest, once tables are merged); `Int64.max` before.
+    @usableFromInline var start = Int64.max
+    /// When the next eviction sweep is due; the first packet sets it.
+    @usableFromInline var nextSweep = Int64.min
 
-    public init() {}
+    /// A table that keeps every connection.
+    public init() {
+        self.init(rules: nil)
+    }
 
-    /// Connections tracked so far.
-    public var count: Int { records.count + ended.count }
+    /// A table that evicts ended and idle connections into per-service statistics, oriented
+    /// by `rules` (pass the rules `finish` and `statistics` will use), within `limits`.
+    /// `continuesEarlierInput`: the table reads a later part of a capture whose earlier part
+    /// another table reads; it will be merged into that one with `absorb` (`ParallelReader`).
+    /// `keepingConnections`: also keep every evicted connection, for a listing of all of
+    /// them (`connections(rules:)`); memory then grows with the connections again.
+    public init(rules: DirectionRules?, limits: FlowLimits = .standard, continuesEarlierInput: Bool = false,
+                keepingConnections: Bool = false) {
+        self.rules = rules
+        self.limits = limits
+        self.continuesEarlierInput = continuesEarlierInput
+        self.keepsConnections = keepingConnections
+        self.evicted = ServiceStatistics(limits: limits)
+        var generator = SystemRandomNumberGenerator()
+        storage = FlowStorage(seed: generator.next())
+    }
 
-    @inlinable
+    /// Connections tracked so far: open, ended and evicted.
+    public var count: Int { storage.count + ended.count + evicted.connections }
+
+    /// Connections held individually (open, or ended and not yet evicted).
+    public var openCount: Int { storage.count + ended.count }
+
+    /// Connections evicted into the statistics so far.
+    public var evictedCount: Int { evicted.connections }
+
+    // MARK: - The per-packet path
+
+    @inlinable @inline(__always)
     public mutating func add(_ segment: TCPSegment, timestamp: Int64, wireLength: UInt32) {
-        let (key, fromA) = ConnectionKey.of(
-            source: Endpoint(address: segment.source, port: segment.sourcePort),
-            destination: Endpoint(address: segment.destination, port: segment.destinationPort)
-        )
-        if let slot = index[key] {
-            if segment.flags.contains(.syn) && !segment.flags.contains(.ack) && records[slot].hasEnded {
-                ended.append(records[slot])
-                records[slot] = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
+        let source = Endpoint(address: segment.source, port: segment.sourcePort)
+        let destination = Endpoint(address: segment.destination, port: segment.destinationPort)
+        let fromA = FlowTable.precedes(source, destination)
+        let key = fromA ? ConnectionKey(a: source, b: destination) : ConnectionKey(a: destination, b: source)
+        if timestamp >= nextSweep { advanceClock(to: timestamp) }
+        if timestamp > clock { clock = timestamp }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let tag = storage.tag(key)
+        let position = storage.find(key, tag: tag)
+        if position >= 0 {
+            let record = storage.records + position
+            if segment.flags.rawValue & 0x12 == 0x02 && record.pointee.hasEnded {
+                replace(at: position, with: segment, timestamp: timestamp)
             }
-            records[slot].add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+            record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         } else {
-            var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
-            record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
-            index[key] = records.count
-            records.append(record)
+            insert(segment, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         }
     }
 
-    /// Adds every record of `other`, as if its packets had come after this table's.
-    /// Records of the same connection are combined.
+    /// Whether `x` sorts before `y` (address, then port): `x` is the key's `a` side.
+    @inlinable
+    static func precedes(_ x: Endpoint, _ y: Endpoint) -> Bool {
+        if x.address.high != y.address.high { return x.address.high < y.address.high }
+        if x.address.low != y.address.low { return x.address.low < y.address.low }
+        return x.port < y.port
+    }
+
+    /// A new connection's first segment.
+    @usableFromInline
+    mutating func insert(_ segment: TCPSegment, key: ConnectionKey, tag: UInt32, fromA: Bool,
+                         timestamp: Int64, wireLength: UInt32) {
+        var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
+        record.openedWithSyn = segment.flags.rawValue & 0x12 == 0x02
+        record.mayContinue = mayContinue(record)
+        record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+        if rules != nil && storage.count >= limits.maxConnections { relieve() }
+        _ = storage.append(record, tag: tag)
+    }
+
+    /// A SYN on an ended connection's 4-tuple: the old record is done.
+    @usableFromInline
+    mutating func replace(at position: Int, with segment: TCPSegment, timestamp: Int64) {
+        let old = storage.records[position]
+        finalize(old)
+        var record = ConnectionRecord(key: old.key, timestamp: timestamp, vlan: segment.vlan)
+        record.openedWithSyn = true
+        record.mayContinue = mayContinue(record)
+        storage.records[position] = record
+    }
+
+    /// Whether a record may continue a connection of an input read before this table's:
+    /// picked up mid-stream, or opened near the start (a SYN retransmitted across the cut).
+    @inlinable
+    func mayContinue(_ record: ConnectionRecord) -> Bool {
+        continuesEarlierInput
+            && (!record.openedWithSyn || record.firstSeen < start &+ limits.continuationWindow)
+    }
+
+    // MARK: - Eviction
+
+    /// The first packet, or the clock crossing a sweep tick.
+    @usableFromInline
+    mutating func advanceClock(to timestamp: Int64) {
+        if start == Int64.max { start = timestamp }
+        guard rules != nil else {
+            nextSweep = Int64.max
+            return
+        }
+        let tick = FlowTable.tick(timestamp, interval: limits.sweepInterval)
+        if nextSweep != Int64.min { sweep(now: tick) }
+        nextSweep = tick &+ limits.sweepInterval
+    }
+
+    /// The sweep tick at or before `time`.
+    @inlinable
+    static func tick(_ time: Int64, interval: Int64) -> Int64 {
+        let (quotient, remainder) = time.quotientAndRemainder(dividingBy: interval)
+        return (remainder < 0 ? quotient - 1 : quotient) &* interval
+    }
+
+    /// Whether a sweep at `now` evicts `record`.
+    @inlinable
+    func expired(_ record: ConnectionRecord, now: Int64) -> Bool {
+        !record.mayContinue
+            && record.lastSeen <= now &- (record.hasEnded ? limits.endedLinger : limits.idleTimeout)
+    }
+
+    /// Evicts every record that has ended and lingered, or been idle, long enough.
+    @usableFromInline
+    mutating func sweep(now: Int64) {
+        guard rules != nil else { return }
+        var position = storage.count - 1
+        while position >= 0 {
+            let record = storage.records[position]
+            if expired(record, now: now) {
+                storage.remove(at: position)
+                evict(record)
+            }
+            position -= 1
+        }
+    }
+
+    /// At the cap: evicts the least recently seen quarter of the open connections.
+    @usableFromInline
+    mutating func relieve() {
+        var times = (0..<storage.count).map { storage.records[$0].lastSeen }
+        times.sort()
+        let threshold = times[times.count / 4]
+        var position = storage.count - 1
+        while position >= 0 {
+            let record = storage.records[position]
+            if record.lastSeen <= threshold {
+                storage.remove(at: position)
+                evict(record)
+            }
+            position -= 1
+        }
+    }
+
+    /// A record that is done: into the statistics, or kept when it may continue an earlier
+    /// input's connection (or when the table evicts nothing).
+    @usableFromInline
+    mutating func finalize(_ record: ConnectionRecord) {
+        if rules == nil || (record.mayContinue && ended.count < limits.maxConnections / 4) {
+            ended.append(record)
+        } else {
+            evict(record)
+        }
+    }
+
+    @usableFromInline
+    mutating func evict(_ record: ConnectionRecord) {
+        let connection = Connection(record, rules: rules!)
+        evicted.add(connection)
+        if keepsConnections { evictedConnections.append(connection) }
+    }
+
+    // MARK: - Merging and finishing
+
+    /// Adds every record of `other`, as if its packets had come after this table's: a
+    /// connection that `other` picked up mid-stream (or that opened near its start)
+    /// continues this table's record of the same 4-tuple, unless that record would have
+    /// ended or been evicted by then when read in one table.
     public mutating func absorb(_ other: FlowTable) {
-        ended.append(contentsOf: other.ended)
-        for record in other.records {
-            if let slot = index[record.key] {
-                records[slot].combine(record)
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        evicted.merge(other.evicted)
+        evictedConnections.append(contentsOf: other.evictedConnections)
+        if other.start < start { start = other.start }
+        // Per 4-tuple, other's records in time order: the ended ones, then the open one.
+        var chains: [ConnectionKey: [ConnectionRecord]] = [:]
+        for record in other.ended.sorted(by: FlowTable.earlier) {
+            chains[record.key, default: []].append(record)
+        }
+        for position in 0..<other.storage.count {
+            let record = other.storage.records[position]
+            var chain = chains.removeValue(forKey: record.key) ?? []
+            chain.append(record)
+            absorb(chain: chain, lastIsOpen: true, otherClock: other.clock)
+        }
+        for chain in chains.values.sorted(by: { FlowTable.earlier($0[0], $1[0]) }) {
+            absorb(chain: chain, lastIsOpen: false, otherClock: other.clock)
+        }
+        if other.clock > clock { clock = other.clock }
+        if rules != nil && clock != Int64.min {
+            let tick = FlowTable.tick(clock, interval: limits.sweepInterval)
+            sweep(now: tick)
+            nextSweep = tick &+ limits.sweepInterval
+        } else if rules == nil && start != Int64.max {
+            nextSweep = Int64.max
+        }
+    }
+
+    private mutating func absorb(chain: [ConnectionRecord], lastIsOpen: Bool, otherClock: Int64) {
+        var first = chain[0]
+        first.mayContinue = mayContinue(first)
+        var current = first
+        let tag = storage.tag(first.key)
+        let position = storage.find(first.key, tag: tag)
+        if position >= 0 {
+            let mine = storage.records[position]
+            storage.remove(at: position)
+            if continues(mine, with: first) {
+                current = mine
+                current.combine(first)
             } else {
-                index[record.key] = records.count
-                records.append(record)
+                finalize(mine)
+            }
+        }
+        for index in chain.indices {
+            if index > 0 {
+                current = chain[index]
+                current.mayContinue = mayContinue(current)
+            }
+            if index == chain.count - 1 && lastIsOpen {
+                if rules != nil && storage.count >= limits.maxConnections { relieve() }
+                _ = storage.append(current, tag: tag)
+            } else {
+                finalize(current)
             }
         }
     }
 
-    /// The connections, in the order of their first packet.
+    /// Whether, read in one table, the first packet of `next` would have gone to `mine`.
+    private func continues(_ mine: ConnectionRecord, with next: ConnectionRecord) -> Bool {
+        if next.openedWithSyn && mine.hasEnded { return false }
+        if rules != nil {
+            let now = FlowTable.tick(max(clock, next.firstSeen), interval: limits.sweepInterval)
+            if expired(mine, now: now) { return false }
+        }
+        return true
+    }
+
+    private static func earlier(_ x: ConnectionRecord, _ y: ConnectionRecord) -> Bool {
+        (x.firstSeen, x.key.a, x.key.b) < (y.firstSeen, y.key.a, y.key.b)
+    }
+
+    /// The connections held individually, in the order of their first packet: with rules,
+    /// the evicted ones are only in `statistics`.
     public func finish(rules: DirectionRules) -> [Connection] {
-        (ended + records)
-            .sorted { ($0.firstSeen, $0.key.a, $0.key.b) < ($1.firstSeen, $1.key.a, $1.key.b) }
-            .map { Connection($0, rules: rules) }
+        var all = ended
+        all.reserveCapacity(ended.count + storage.count)
+        for position in 0..<storage.count { all.append(storage.records[position]) }
+        return all.sorted(by: FlowTable.earlier).map { Connection($0, rules: rules) }
+    }
+
+    /// Every connection the table has seen, one by one, in the order of their first packet:
+    /// the evicted ones too when the table keeps them (`keepingConnections`).
+    public func connections(rules: DirectionRules? = nil) -> [Connection] {
+        guard let rules = rules ?? self.rules else {
+            preconditionFailure("FlowTable.connections: a table made without rules needs rules here")
+        }
+        return (evictedConnections + finish(rules: rules))
+            .sorted { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
+    }
+
+    /// Every connection the table has seen, folded per service: the evicted ones and the
+    /// ones still held. `rules` defaults to the table's own (evicted connections were
+    /// oriented by those).
+    public func statistics(rules: DirectionRules? = nil) -> ServiceStatistics {
+        guard let rules = rules ?? self.rules else {
+            preconditionFailure("FlowTable.statistics: a table made without rules needs rules here")
+        }
+        var statistics = evicted
+        for record in ended { statistics.add(Connection(record, rules: rules)) }
+        for position in 0..<storage.count { statistics.add(Connection(storage.records[position], rules: rules)) }
+        statistics.sortUnresolved()
+        return statistics
     }
 }
 
 extension ConnectionRecord {
-    /// Folds in another record of the same connection.
+    /// Folds in a later record of the same connection.
     mutating func combine(_ other: ConnectionRecord) {
         packetsFromA += other.packetsFromA
         packetsFromB += other.packetsFromB
@@ -73,6 +342,7 @@ extension ConnectionRecord {
             firstSeen = other.firstSeen
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
+            openedWithSyn = other.openedWithSyn
         } else {
             clientIsA = clientIsA ?? other.clientIsA
         }

@@ -1,8 +1,9 @@
 import CPcap
 import Foundation
 
-/// A recorded capture (pcap or pcapng, either byte order, micro- or nanosecond), or `-`
-/// for standard input, read packet by packet with `pcap_next_ex`.
+/// A recorded capture (pcap or pcapng, either byte order, micro- or nanosecond; plain or
+/// gzip/zstd/xz/bzip2-compressed), or `-` for standard input, read packet by packet with
+/// `pcap_next_ex`.
 ///
 /// The file is opened at nanosecond precision so timestamps never lose digits. One
 /// instance reads one input once; it is not shared between threads.
@@ -18,27 +19,31 @@ public final class CaptureFile {
     @usableFromInline var delivered = 0
     @usableFromInline var breakRequested = false
 
+    /// The stream libpcap reads, and the decompressor behind it for compressed inputs.
+    /// Released after `pcap_close` has closed the stream, so a decompressor still running
+    /// is then stopped and reaped.
+    let stream: CaptureStream
+
+    /// Opens `path` ("-" for standard input): a pcap or pcapng capture, plain or
+    /// compressed (gzip, zstd, xz, bzip2; recognised by their first bytes). Throws
+    /// `CaptureError.cannotOpen` with the reason when it is not a capture that can be read.
     public init(path: String) throws {
         self.path = path
-        if path != "-" {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw CaptureError.cannotOpen(path: path, reason: "no such file")
-            }
-            guard !isDirectory.boolValue else {
-                throw CaptureError.cannotOpen(path: path, reason: "is a directory, not a capture file")
-            }
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw CaptureError.cannotOpen(path: path, reason: "permission denied")
-            }
+        let stream: CaptureStream
+        do {
+            stream = try CaptureStream(path: path)
+        } catch {
+            throw CaptureError.cannotOpen(path: path, reason: error.reason)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        guard let handle = pcap_open_offline_with_tstamp_precision(
-            path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer
+        guard let handle = pcap_fopen_offline_with_tstamp_precision(
+            stream.file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer
         ) else {
-            let reason = String(cString: errorBuffer)
-            throw CaptureError.cannotOpen(path: path, reason: CaptureFile.explain(reason))
+            fclose(stream.file)
+            let reason = CaptureFile.explain(String(cString: errorBuffer))
+            throw CaptureError.cannotOpen(path: path, reason: CaptureFile.qualify(reason, stream, stoppedEarly: true))
         }
+        self.stream = stream
         self.handle = handle
         self.linkType = pcap_datalink(handle)
         self.snapshotLength = pcap_snapshot(handle)
@@ -57,29 +62,13 @@ public final class CaptureFile {
     /// the call.
     @inlinable
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> ReadEnd {
-        var headerPointer: UnsafeMutablePointer<pcap_pkthdr>?
-        var dataPointer: UnsafePointer<UInt8>?
-        while true {
-            let status = pcap_next_ex(handle, &headerPointer, &dataPointer)
-            switch status {
-            case 1:
-                let header = headerPointer.unsafelyUnwrapped.pointee
-                let packet = PacketHeader(
-                    timestamp: Int64(header.ts.tv_sec) &* 1_000_000_000 &+ Int64(header.ts.tv_usec),
-                    capturedLength: header.caplen,
-                    wireLength: header.len
-                )
-                try body(packet, UnsafeRawBufferPointer(start: dataPointer, count: Int(header.caplen)))
-                delivered &+= 1
-            case 0:
-                continue  // live timeout; never happens for files
-            case PCAP_ERROR_BREAK:
-                // For a file libpcap says "break" both at the end and after pcap_breakloop.
-                return breakRequested ? .interrupted : .endOfInput
-            default:
-                return .failed(reason: CaptureFile.explain(String(cString: pcap_geterr(handle))))
-            }
+        let status = try packetLoop(handle, fractionScale: 1) { packet, bytes in  // opened at nanosecond precision
+            try body(packet, bytes)
+            delivered &+= 1
         }
+        // For a file libpcap says "break" both at the end and after pcap_breakloop.
+        if status == PCAP_ERROR_BREAK { return breakRequested ? .interrupted : endOfStream() }
+        return failure(String(cString: pcap_geterr(handle)))
     }
 
     /// Makes the current `forEachPacket` return `.interrupted` after the packet in hand.
@@ -88,14 +77,49 @@ public final class CaptureFile {
         pcap_breakloop(handle)
     }
 
+    /// The end of the stream as libpcap saw it, unless the decompressor behind it failed:
+    /// then the stream was cut short, even if it ended between two packets.
+    @usableFromInline
+    func endOfStream() -> ReadEnd {
+        guard let problem = stream.decompressor?.finish(stoppedEarly: false) else { return .endOfInput }
+        return .failed(reason: "the \(stream.origin ?? "compressed") stream is cut short or corrupt (\(problem))")
+    }
+
+    /// Why libpcap stopped reading, with what the decompressor said if there is one.
+    @usableFromInline
+    func failure(_ libpcapMessage: String) -> ReadEnd {
+        .failed(reason: CaptureFile.qualify(CaptureFile.explain(libpcapMessage), stream, stoppedEarly: false))
+    }
+
+    /// `reason` for a compressed input: which compression, and the decompressor's complaint.
+    static func qualify(_ reason: String, _ stream: CaptureStream, stoppedEarly: Bool) -> String {
+        guard let decompressor = stream.decompressor, let origin = stream.origin else { return reason }
+        let complaint = decompressor.finish(stoppedEarly: stoppedEarly).map { "; \(decompressor.compression.command[0]) says: \($0)" } ?? ""
+        return "\(reason) (in the \(origin) content\(complaint))"
+    }
+
     /// Rewrites libpcap's terse messages into ones a user can act on.
     @usableFromInline
     static func explain(_ reason: String) -> String {
         if reason.contains("unknown file format") {
             return "not a pcap or pcapng capture (unknown file format)"
         }
+        if reason.contains("file header bytes, only got 0") {
+            return "empty: not even a capture file header"
+        }
+        if reason.contains("file header bytes") {
+            return "capture is cut short inside its file header (\(reason))"
+        }
         if reason.contains("truncated dump file") || reason.contains("truncated pcapng") {
             return "capture is cut short in the middle of a packet (\(reason))"
+        }
+        let impossibleLengths = ["invalid packet capture length", "block size", "has a length of", "has invalid length"]
+        if impossibleLengths.contains(where: reason.contains) {
+            return "corrupt capture: a record or block length is impossible (\(reason))"
+        }
+        if reason.contains("different from the type of the first interface") {
+            return "its pcapng interfaces have different link types, and libpcap reads one link type per file (\(reason)); "
+                + "split it by interface first, e.g. tshark -r FILE -Y frame.interface_id==N -w PART-N.pcapng"
         }
         if reason.isEmpty { return "unknown libpcap error" }
         return reason

@@ -12,12 +12,12 @@ public enum CSVReport {
     static let bases = DirectionBasis.allCases.filter { $0 != .unknown }.map(\.rawValue)
 
     public static func render(_ result: AuditResult) -> String {
-        let header = ["address", "port", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
+        let header = ["address", "port", "node", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
                       "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
             + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
         var lines = [header]
         for service in result.services {
-            lines.append([service.address, "\(service.port)", service.classification.rawValue, service.catalogKey ?? "",
+            lines.append([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
                           service.alsoCatalogKeys.joined(separator: " "), service.hint ?? "", "\(service.connections)",
                           "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)", "\(service.clients)",
                           service.sampleClients.joined(separator: " ")]

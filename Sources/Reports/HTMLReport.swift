@@ -69,6 +69,8 @@ public enum HTMLReport {
             return "<li data-count=\"findings-\(severity.rawValue)\"><b>\(count)</b>\(severity.rawValue)</li>"
         }
         let window: Markup = result.coverage.windowText.map { "Capture window \($0)." } ?? "The capture held no packets."
+        let waived: Markup = result.summary.waived == 0 ? ""
+            : "<li data-count=\"waived\"><b>\(result.summary.waived)</b>waived</li>"
         let incomplete: Markup = result.coverage.complete ? ""
             : " <b>Incomplete:</b> an input was unusable or cut short; the audit covers less than was asked."
         return """
@@ -76,7 +78,7 @@ public enum HTMLReport {
         <p class="eyebrow">dasaudit compliance report · offset \(policy.offset) · \(policy.mode.rawValue) mode · \(policy.cores) core\(policy.cores == 1 ? "" : "s") per node</p>
         <h1>\(verdict.headline)</h1>
         <p class="reason">\(verdict.reason.prefix(1).uppercased() + verdict.reason.dropFirst()).</p>
-        <ul class="tally">\(severities)<li data-count="services"><b>\(result.services.count)</b>services</li><li data-count="connections"><b>\(result.coverage.connections)</b>connections</li><li data-count="packets"><b>\(result.coverage.packets)</b>packets</li></ul>
+        <ul class="tally">\(severities)<li data-count="services"><b>\(result.services.count)</b>services</li><li data-count="connections"><b>\(result.coverage.connections)</b>connections</li><li data-count="packets"><b>\(result.coverage.packets)</b>packets</li>\(waived)</ul>
         <p class="muted">\(window)\(incomplete)</p>
         </header>
         """
@@ -96,10 +98,16 @@ public enum HTMLReport {
         }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
+        if let drops = coverage.drops {
+            facts.append(("Dropped", "<b>\(drops.total)</b> packets lost by the live capture: \(drops.kernel) by the kernel (dasaudit did not keep up), \(drops.interface) by the interface"))
+        }
         facts.append(("Complete", coverage.complete ? "yes: every input was read to its end" : "<b>no</b>: an input was unusable or cut short"))
 
-        var inputs = HTMLTable(headers: ["Input", "SHA-256", "Bytes", "Link type", "Packets", "TCP", "First packet", "Last packet", "Status"],
-                               numeric: [2, 4, 5])
+        // A drops column only when an input is a live capture (files record no drops).
+        let live = result.inputs.contains { $0.drops != nil }
+        var inputs = HTMLTable(headers: ["Input", "SHA-256", "Bytes", "Link type", "Packets", "TCP"] + (live ? ["Dropped"] : [])
+                                   + ["First packet", "Last packet", "Status"],
+                               numeric: live ? [2, 4, 5, 6] : [2, 4, 5])
         for (index, input) in result.inputs.enumerated() {
             let proof = result.evidence?.inputs.indices.contains(index) == true ? result.evidence!.inputs[index] : nil
             let hash: Markup = proof?.sha256.map { "<span class=\"mono wrap\">\($0)</span>" }
@@ -107,10 +115,20 @@ public enum HTMLReport {
             let link = input.linkTypeName.map { "\($0) (\(input.linkType.map { "\($0)" } ?? "?"))" } ?? "-"
             let status: Markup = input.error.map { "<b>\(input.complete ? "warning" : "incomplete")</b>: \($0)" } ?? "complete"
             inputs.append(["<span class=\"mono wrap\">\(input.path)</span>", hash, "\(proof?.sizeBytes.map { "\($0)" } ?? "-")", "\(link)",
-                           "\(input.packets)", "\(input.tcpSegments)", "\(input.firstSeen.map { "\($0)" } ?? "-")",
-                           "\(input.lastSeen.map { "\($0)" } ?? "-")", status], cssClass: "input")
+                           "\(input.packets)", "\(input.tcpSegments)"] + (live ? ["\(input.drops.map { "\($0.total)" } ?? "-")"] : [])
+                           + ["\(input.firstSeen.map { "\($0)" } ?? "-")", "\(input.lastSeen.map { "\($0)" } ?? "-")", status], cssClass: "input")
         }
-        return "\(facts: facts)\n<h3>Inputs (\(result.inputs.count))</h3>\n\(inputs.render())"
+        var written: Markup = ""
+        if let captures = result.evidence?.writtenCaptures, !captures.isEmpty {
+            var table = HTMLTable(headers: ["Written capture", "SHA-256", "Bytes"], numeric: [2])
+            for capture in captures {
+                table.append(["<span class=\"mono wrap\">\(capture.path)</span>",
+                              capture.sha256.map { "<span class=\"mono wrap\">\($0)</span>" } ?? "<span class=\"muted\">\(capture.note ?? "not hashed")</span>",
+                              "\(capture.sizeBytes.map { "\($0)" } ?? "-")"])
+            }
+            written = "<h3>Captures written by the live run (\(captures.count))</h3>\n\(table.render())"
+        }
+        return "\(facts: facts)\n<h3>Inputs (\(result.inputs.count))</h3>\n\(inputs.render())\(written)"
     }
 
     /// The policy as the result records it, field by field, so fields added to the policy

@@ -5,16 +5,18 @@ import Audit
 enum HTMLServiceTables {
     static func render(_ result: AuditResult) -> Markup {
         let clock = Clock(result)
+        // A node column only when the policy declares nodes.
+        let nodes = result.services.contains { $0.node != nil }
         var services = HTMLTable(
-            headers: ["Address", "Port", "Classification", "Catalog key", "Conns", "Packets", "Bytes", "Payload",
-                      "Clients", "Sample clients", "States", "Direction", "First and last seen"],
-            numeric: [1, 4, 5, 6, 7, 8])
+            headers: (nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Conns", "Packets", "Bytes",
+                                                "Payload", "Clients", "Sample clients", "States", "Direction", "First and last seen"],
+            numeric: Set([1, 4, 5, 6, 7, 8].map { nodes ? $0 + 1 : $0 }), cssClass: "data services")
         for service in result.services {
             let classification = service.classification.rawValue
             let key: Markup = service.catalogKeys.isEmpty
                 ? (service.hint.map { "<span class=\"muted\">\($0)</span>" } ?? "-")
                 : "\(service.catalogKeys.joined(separator: " | "))"
-            services.append(["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
+            services.append((nodes ? ["\(service.node ?? "-")"] : []) + ["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
                              "<span class=\"badge c-\(classification)\">\(classification)</span>", key,
                              "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
                              "\(service.clients)", "\(service.sampleClients.joined(separator: ", "))", "\(counts(service.states))",
@@ -46,9 +48,11 @@ enum HTMLServiceTables {
             sections.append("<section id=\"unresolved\">\n<h2>Connections with unknown direction (\(result.unresolved.count))</h2>\n<p class=\"muted\">No rule could tell which side was the server; they are reported as seen, not guessed.</p>\n\(unresolved.render())</section>\n")
         }
 
-        var unused = HTMLTable(headers: ["Port", "Catalog key", "Group", "Normally bound", "What it is"], numeric: [0])
+        let openingNodes = result.unusedOpenings.contains { $0.node != nil }
+        var unused = HTMLTable(headers: (openingNodes ? ["Node"] : []) + ["Port", "Catalog key", "Group", "Normally bound", "What it is"],
+                               numeric: [openingNodes ? 1 : 0])
         for opening in result.unusedOpenings {
-            unused.append(["\(opening.port)", "\(opening.catalogKey)", "\(opening.group)", "\(opening.normallyBound ? "yes" : "no")",
+            unused.append((openingNodes ? ["\(opening.node ?? "-")"] : []) + ["\(opening.port)", "\(opening.catalogKey)", "\(opening.group)", "\(opening.normallyBound ? "yes" : "no")",
                            "\(opening.summary)"], cssClass: "unused")
         }
         sections.append("<section id=\"unused\">\n<h2>Unused openings (\(result.unusedOpenings.count))</h2>\n"

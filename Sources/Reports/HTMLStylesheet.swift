@@ -41,6 +41,7 @@ enum HTMLStylesheet {
     table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 12.5px; }
     th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
     th { background: var(--band); font-weight: 600; white-space: nowrap; }
+    table.services th, table.services td { padding: 4px 5px; font-size: 12px; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     tbody tr:nth-child(even) td { background: #fafbfc; }
     .scroll { overflow-x: auto; }
@@ -54,6 +55,8 @@ enum HTMLStylesheet {
     .severity { margin: 10px 0 18px; border-left: 6px solid var(--info); padding-left: 14px; }
     .severity.s-high { border-color: var(--high); } .severity.s-medium { border-color: var(--medium); }
     .severity.s-low { border-color: var(--low); }
+    .severity.waived { border-left-style: dashed; }
+    li.finding.waived .what, li.finding.waived p { color: var(--muted); }
     .severity h3 .gate { font-weight: 400; color: var(--muted); font-size: 13px; margin-left: 8px; }
     ol.findings { margin: 0; padding: 0; list-style: none; }
     li.finding { padding: 8px 0; border-bottom: 1px solid var(--rule); break-inside: avoid; }
@@ -80,9 +83,10 @@ enum HTMLStylesheet {
     .legend .attempt::before { background: #fff; border: 1px dashed var(--muted); }
     table.matrix { width: auto; min-width: 50%; }
     table.matrix th.axis { background: #fff; font-weight: 400; color: var(--muted); }
-    table.matrix thead th { white-space: normal; overflow-wrap: anywhere; max-width: 120px; }
-    table.matrix tbody th { background: var(--band); white-space: nowrap; }
-    table.matrix td { text-align: center; font-size: 11.5px; white-space: nowrap; min-width: 64px; border: 1px solid #fff; }
+    table.matrix th, table.matrix td { padding: 3px 5px; }
+    table.matrix thead th { white-space: normal; overflow-wrap: anywhere; max-width: 110px; font-size: 11px; }
+    table.matrix tbody th { background: var(--band); white-space: nowrap; font-size: 11.5px; }
+    table.matrix td { text-align: center; font-size: 11px; white-space: nowrap; min-width: 56px; border: 1px solid #fff; }
     table.matrix td.c-expected { background: #d6f0df !important; color: #14532d; }
     table.matrix td.c-executor { background: #dbe8fb !important; color: #1e3a8a; }
     table.matrix td.c-allowed { background: #eaf2d7 !important; color: #3f5a12; }
@@ -101,6 +105,7 @@ enum HTMLStylesheet {
       table { font-size: 8pt; }
       thead { display: table-header-group; }
       tr, li.finding, .verdict, dl.facts, svg.chart { break-inside: avoid; page-break-inside: avoid; }
+      #traffic { break-inside: avoid; page-break-inside: avoid; } /* at most 30 bars: always fits a page */
       .scroll { overflow: visible; }
       table.matrix td { min-width: 0; }
       tbody tr:nth-child(even) td { background: #fff; }

@@ -6,7 +6,7 @@ import Audit
 /// Three suites: `dasaudit.findings` (one case per finding kind: "no unexpected-port"),
 /// `dasaudit.services` (one per service: "this endpoint is explained by the policy") and
 /// `dasaudit.openings` (one per port the policy expects: "it carried traffic"). Findings
-/// below the threshold are listed in the case's `system-out`. The first suite's properties
+/// below the threshold, and waived ones, are listed in the case's `system-out`. The first suite's properties
 /// carry the result's counts and verdict.
 public enum JUnitReport {
     public static func render(_ result: AuditResult) -> String {
@@ -76,8 +76,8 @@ public enum JUnitReport {
         init(classname: String, name: String, findings: [Finding], failOn: FailThreshold, note: String? = nil) {
             self.classname = classname
             self.name = name
-            failing = findings.filter { failOn.fails($0.severity) }
-            other = findings.filter { !failOn.fails($0.severity) }
+            failing = findings.filter { $0.fails(under: failOn) }
+            other = findings.filter { !$0.fails(under: failOn) }
             self.note = note
             self.failOn = failOn
         }
@@ -96,9 +96,10 @@ public enum JUnitReport {
             return "<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0\">\n\(failure)\(systemOut)</testcase>\n"
         }
 
-        /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation.
+        /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation; a waived
+        /// finding starts "(waived until ...: reason) [high]".
         static func line(_ finding: Finding) -> String {
-            "[\(finding.severity.rawValue)] \(finding.kind.rawValue)\(finding.location.isEmpty ? "" : " " + finding.location): "
+            (finding.waiverText.map { "(\($0)) " } ?? "") + "[\(finding.severity.rawValue)] \(finding.kind.rawValue)\(finding.location.isEmpty ? "" : " " + finding.location): "
                 + "\(finding.message)\n  Remediation: \(finding.remediation)"
         }
     }

@@ -26,6 +26,9 @@ public enum MarkdownReport {
             out.append("- Policy SHA-256: `\(evidence.policySha256)`")
         }
         out.append("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        if let drops = coverage.drops {
+            out.append("- Dropped by the live capture: \(drops.total) packets (\(drops.kernel) by the kernel, \(drops.interface) by the interface)")
+        }
         out.append("")
         out.append(table(["Input", "SHA-256", "Bytes", "Link type", "Packets", "First packet", "Last packet", "Status"],
                          result.inputs.enumerated().map { index, input in
@@ -50,7 +53,7 @@ public enum MarkdownReport {
             out.append("None.")
         } else {
             out.append(table(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"], result.findings.map { finding in
-                [finding.severity.rawValue, policy.failOn.fails(finding.severity) ? "yes" : "no", finding.kind.rawValue,
+                [finding.severity.rawValue, escaped(finding.waiverText ?? (finding.fails(under: policy.failOn) ? "yes" : "no")), finding.kind.rawValue,
                  escaped(finding.location), escaped(finding.message), escaped(finding.remediation)]
             }))
         }
@@ -61,20 +64,22 @@ public enum MarkdownReport {
         if result.services.isEmpty {
             out.append("None: no connection carried traffic.")
         } else {
-            out.append(table(["Address", "Port", "Classification", "Catalog key", "Connections", "Packets", "Bytes", "Clients"],
+            let nodes = result.services.contains { $0.node != nil }
+            out.append(table((nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Connections", "Packets", "Bytes", "Clients"],
                              result.services.map { service in
-                                 [escaped(service.address), "\(service.port)", service.classification.rawValue,
+                                 (nodes ? [escaped(service.node ?? "-")] : []) + [escaped(service.address), "\(service.port)", service.classification.rawValue,
                                   escaped(service.catalogKeys.isEmpty ? service.hint ?? "-" : service.catalogKeys.joined(separator: ", ")),
                                   "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"]
-                             }, rightAligned: [1, 4, 5, 6, 7]))
+                             }, rightAligned: Set([1, 4, 5, 6, 7].map { nodes ? $0 + 1 : $0 })))
         }
 
         if !result.unusedOpenings.isEmpty {
             out.append("")
             out.append("## Unused openings (\(result.unusedOpenings.count))")
             out.append("")
-            out.append(table(["Port", "Catalog key", "Group", "Normally bound"], result.unusedOpenings.map { opening in
-                ["\(opening.port)", escaped(opening.catalogKey), escaped(opening.group), opening.normallyBound ? "yes" : "no"]
+            out.append(table(["Port", "Catalog key", "Group", "Node", "Normally bound"], result.unusedOpenings.map { opening in
+                ["\(opening.port)", escaped(opening.catalogKey), escaped(opening.group), escaped(opening.node ?? "any"),
+                 opening.normallyBound ? "yes" : "no"]
             }, rightAligned: [0]))
         }
         out.append("")

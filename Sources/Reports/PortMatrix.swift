@@ -7,6 +7,8 @@ import Audit
 /// still fits the width.
 struct PortMatrix {
     private(set) var hosts: [String] = []
+    /// The declared node of each host, where the result names one.
+    private(set) var nodes: [String: String] = [:]
     /// Ports, lowest first, with the catalog key (or hint) that names them.
     private(set) var ports: [(port: UInt16, label: String)] = []
     private(set) var cells: [Key: Cell] = [:]
@@ -28,6 +30,7 @@ struct PortMatrix {
         var labels: [UInt16: String] = [:]
         for service in result.services {
             if !hosts.contains(service.address) { hosts.append(service.address) }
+            if let node = service.node { nodes[service.address] = node }
             labels[service.port] = labels[service.port] ?? service.catalogKeys.first
                 ?? service.hint.map { String($0.prefix { $0 != ":" }) + "?" } ?? ""
             let classification = service.classification.rawValue
@@ -37,9 +40,12 @@ struct PortMatrix {
         }
         for opening in result.unusedOpenings {
             labels[opening.port] = labels[opening.port] ?? opening.catalogKey
-            for host in hosts where cells[Key(host: host, port: opening.port)] == nil {
+            // An opening expected of one node is unused on that node's hosts; one expected
+            // of no node in particular, on every host.
+            for host in hosts where cells[Key(host: host, port: opening.port)] == nil && (opening.node == nil || nodes[host] == opening.node) {
                 cells[Key(host: host, port: opening.port)] = Cell(
-                    cssClass: "unused", text: "unused", title: "\(opening.catalogKey) (port \(opening.port)) carried no traffic on any host")
+                    cssClass: "unused", text: "unused",
+                    title: "\(opening.catalogKey) (port \(opening.port)) carried no traffic " + (opening.node.map { "on \($0)" } ?? "on any host"))
             }
         }
         for attempt in result.attempts where labels[attempt.port] != nil && hosts.contains(attempt.address) {
@@ -61,7 +67,7 @@ struct PortMatrix {
         let columns = Array(allColumns.prefix(maximumColumns))
         let portLabel = Dictionary(uniqueKeysWithValues: ports.map { ("\($0.port)", $0.label) })
         func header(_ name: String) -> Markup {
-            let label = portLabel[name] ?? ""
+            let label = portLabel[name] ?? nodes[name] ?? ""
             return label.isEmpty ? "<span class=\"mono\">\(name)</span>" : "<span class=\"mono\">\(name)</span> <span class=\"muted\">\(label)</span>"
         }
         let head = columns.map { column -> Markup in "<th scope=\"col\">\(header(column))</th>" }
@@ -76,7 +82,7 @@ struct PortMatrix {
         let present = Set(cells.values.map(\.cssClass))
         let legend = Classification.allCases.map { (cssClass: "c-\($0.rawValue)", label: $0.rawValue) }
             .filter { present.contains($0.cssClass) }
-            + [(cssClass: "unused", label: "unused: expected, no traffic on any host"), (cssClass: "attempt", label: "refused or unanswered")]
+            + [(cssClass: "unused", label: "unused: expected there, no traffic"), (cssClass: "attempt", label: "refused or unanswered")]
             .filter { present.contains(String($0.cssClass)) }
         let cut: Markup = allColumns.count > columns.count
             ? "<p class=\"muted\">The first \(columns.count) of \(allColumns.count) \(portsDown ? "hosts" : "ports") are shown; the services table lists them all.</p>\n" : ""

@@ -10,14 +10,22 @@ extension ServiceSummary {
 }
 
 extension Finding {
-    /// Where the finding points: "address:port", "port 7079", an address, or "".
+    /// Whether this finding fails the audit under `failOn`: at or above it, and not waived.
+    func fails(under failOn: FailThreshold) -> Bool { !isWaived && failOn.fails(severity) }
+
+    /// "waived until 2027-01-31: reason", or nil when no waiver covers the finding.
+    var waiverText: String? { waiver.map { "waived until \($0.expires): \($0.reason)" } }
+
+    /// Where the finding points: "address:port", "port 7079", an address, or "", with the
+    /// declared node when there is one ("master-1 127.0.0.1:7079").
     var location: String {
-        switch (address, port) {
+        let place = switch (address, port) {
         case let (address?, port?): endpointText(address, port)
         case let (nil, port?): "port \(port)"
         case let (address?, nil): address
         case (nil, nil): ""
         }
+        return [node, place].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 

@@ -96,14 +96,8 @@ public struct TextReport {
         }
 
         out.append("")
-        let failing = result.findings.filter { !$0.isWaived && result.summary.failOn.fails($0.severity) }.count
-        if result.summary.compliant {
-            out.append(paint(bold("COMPLIANT"), .green) + ": no finding at or above --fail-on \(result.summary.failOn.rawValue)"
-                + (result.coverage.complete ? "" : " (but the input was incomplete)"))
-        } else {
-            out.append(paint(bold("NOT COMPLIANT"), .red) + ": \(failing) finding\(failing == 1 ? "" : "s") at or above "
-                + "--fail-on \(result.summary.failOn.rawValue)")
-        }
+        let verdict = Verdict(result)
+        out.append(paint(bold(verdict.headline), verdict.compliant ? .green : .red) + ": " + verdict.reason)
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -1,10 +1,17 @@
 /// A plain-text table with columns padded to their widest cell; numeric columns align right.
-struct TextTable {
-    var headers: [String]
-    var rightAligned: Set<Int> = []
-    var rows: [[String]] = []
+/// Public for the command line's own listings (`dasaudit interfaces`).
+public struct TextTable {
+    public var headers: [String]
+    public var rightAligned: Set<Int> = []
+    public var rows: [[String]] = []
 
-    func render(indent: String = "  ") -> String {
+    public init(headers: [String], rightAligned: Set<Int> = [], rows: [[String]] = []) {
+        self.headers = headers
+        self.rightAligned = rightAligned
+        self.rows = rows
+    }
+
+    public func render(indent: String = "  ") -> String {
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }

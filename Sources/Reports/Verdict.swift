@@ -5,7 +5,7 @@ import Audit
 struct Verdict {
     var compliant: Bool
     var failOn: FailThreshold
-    /// The findings at or above `--fail-on`, most severe first.
+    /// The findings at or above `--fail-on` that no waiver covers, most severe first.
     var failing: [Finding]
     /// Whether every input was read to its end.
     var complete: Bool
@@ -13,7 +13,7 @@ struct Verdict {
     init(_ result: AuditResult) {
         compliant = result.summary.compliant
         failOn = result.summary.failOn
-        failing = result.findings.filter { result.summary.failOn.fails($0.severity) }
+        failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
     }
 

@@ -15,7 +15,7 @@ public struct PacketDecoder: Sendable {
     }
 
     /// Decodes one captured packet (the `caplen` bytes libpcap gives).
-    @inlinable
+    @inlinable @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
         switch framing {
         case .ethernet: return Self.decodeEthernet(bytes)
@@ -58,7 +58,7 @@ enum Framing: UInt8, Sendable {
 // MARK: - Link layers
 
 extension PacketDecoder {
-    @inlinable
+    @inlinable @inline(__always)
     static func decodeEthernet(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
         guard let frame = EthernetFrame(bytes) else { return .skipped(.truncated) }
         return decodeEtherType(frame.etherType, frame.payload)
@@ -105,7 +105,7 @@ extension PacketDecoder {
 
     /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id),
     /// then dispatches on the EtherType.
-    @inlinable
+    @inlinable @inline(__always)
     static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer) -> DecodeOutcome {
         var type = etherType
         var rest = payload
@@ -128,7 +128,7 @@ extension PacketDecoder {
 // MARK: - IP
 
 extension PacketDecoder {
-    @inlinable
+    @inlinable @inline(__always)
     static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, vlan: UInt16?) -> DecodeOutcome {
         guard let packet = IPv4Packet(bytes) else { return .skipped(.truncated) }
         guard packet.version == 4 else { return .skipped(.malformed) }
@@ -199,7 +199,7 @@ extension PacketDecoder {
 extension PacketDecoder {
     /// `bytes` are the captured bytes of the upper-layer header and payload; `extent` how many
     /// the IP header declares.
-    @inlinable
+    @inlinable @inline(__always)
     static func decodeTransport(
         _ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
         source: IPAddress, destination: IPAddress, vlan: UInt16?
@@ -218,7 +218,7 @@ extension PacketDecoder {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func decodeTCP(
         _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
         source: IPAddress, destination: IPAddress, vlan: UInt16?

@@ -23,50 +23,37 @@ struct AuditCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Capture files to audit, read in order as one capture ('-' is standard input).",
-                                 valueName: "capture"))
+    @Argument(help: CaptureArguments.help)
     var inputs: [String]
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract), html, csv, markdown or junit.",
-                               valueName: "format"))
-    var format: ReportFormat = .text
+    @OptionGroup var outputOptions: OutputOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output.",
-                                                       valueName: "path"))
-    var output: String?
+    @Option(help: ArgumentHelp("Inputs read at once, each on its own core, merged as if read in order (default: every core).",
+                               valueName: "n"))
+    var threads: Int?
 
-    @OptionGroup var reportOptions: ReportOptions
-
-    @Option(help: ArgumentHelp("Fail (exit 1) on findings of this severity or above: high, medium, low, info or never.",
-                               valueName: "severity"))
-    var failOn: FailThreshold = .medium
-
-    @Flag(help: "Never colour the text report (colour is used only on a terminal, and never when NO_COLOR is set).")
-    var noColor = false
+    @Flag(help: "List every connection in the JSON result too, for 'dasaudit merge' (memory then grows with the connections).")
+    var connections = false
 
     func validate() throws {
-        if inputs.isEmpty { throw ValidationError("give at least one capture file (or '-' for standard input)") }
-        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+        try CaptureArguments.validate(inputs)
     }
 
     func run() throws {
-        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: failOn)
-        var result = auditor.audit(paths: inputs)
-        result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()))
+        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        let paths = CaptureArguments.expand(inputs)
+        let hashing = InputHashing(paths: paths)  // on another thread, while the audit reads
+        let progress = ProgressBar.onStandardError(paths: paths)
+        var result = auditor.audit(paths: paths, threads: threads, connections: connections, progress: progress.map { bar in { bar.report($0) } })
+        progress?.finish()
+        result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
-        let useColor = format == .text && !noColor && output == nil && isatty(STDOUT_FILENO) == 1
-            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let reportsWritten = reportOptions.writeReports(of: result)
-        try write(try format.render(result, color: useColor), to: output)
-        if let output {
-            printError("wrote \(format.rawValue) report to \(output): "
-                + (result.summary.compliant ? "compliant" : "not compliant") + " (--fail-on \(failOn.rawValue))", label: "note")
-        }
-        if !reportsWritten || result.inputs.contains(where: { $0.linkType == nil || ($0.error != nil && $0.packets == 0) }) {
+        let reportsWritten = try outputOptions.deliver(result)
+        if !reportsWritten || CaptureArguments.anyUnusable(result.inputs) {
             throw ExitCode(2)
         }
         if !result.summary.compliant { throw ExitCode(1) }

@@ -15,7 +15,8 @@ struct Dasaudit: ParsableCommand {
         Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 usage or input error.
         """,
         version: DasauditVersion.current,
-        subcommands: [AuditCommand.self, PortsCommand.self, RenderCommand.self, ProfilesCommand.self]
+        subcommands: [AuditCommand.self, MergeCommand.self, FlowsCommand.self, LiveCommand.self, InterfacesCommand.self, PortsCommand.self, RenderCommand.self,
+                      ProfilesCommand.self]
     )
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).

@@ -27,7 +27,7 @@ final class CSVReportTests: XCTestCase {
         XCTAssertEqual(csv.components(separatedBy: "\r\n").count - 1, result.services.count + 1)
         let rows = parseCSV(csv)
         let header = rows[0]
-        XCTAssertEqual(header.prefix(4), ["address", "port", "classification", "catalog_key"])
+        XCTAssertEqual(header.prefix(5), ["address", "port", "node", "classification", "catalog_key"])
         XCTAssertEqual(header.filter { $0.hasPrefix("state_") }, ["state_established", "state_closed", "state_reset", "state_midstream"])
         XCTAssertEqual(header.filter { $0.hasPrefix("basis_") }, ["basis_handshake", "basis_policy", "basis_ephemeral"])
         XCTAssertEqual(parseCSV(CSVReport.render(syntheticAudit(services: 3)))[0], header)

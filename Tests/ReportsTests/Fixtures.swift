@@ -18,6 +18,18 @@ func auditedCapture(_ name: String = "spark-cluster-offset2-lo.pcap", offset: In
     return result
 }
 
+/// The real audit of the recorded DAS 3.1 cluster at offset 4 under a policy file with
+/// nodes and roles (and waivers, in `cluster-waive-all-high.yaml`), as the end-to-end tests run it.
+func auditedCluster(policy: String = "cluster-waive-all-high.yaml") throws -> AuditResult {
+    let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
+    let settings = try PolicyFile.load(path: fixtures.appendingPathComponent(policy).path)
+        .overlaid(with: try DASInstallation.read(home: fixtures.appendingPathComponent("das-cluster-home").path))
+    let capture = repositoryRoot.appendingPathComponent("captures/das-cluster-offset4-lo.pcap").path
+    var result = Auditor(policy: try settings.makePolicy()).audit(paths: [capture])
+    result.evidence = try Evidence(of: result, arguments: ["audit", capture, "--policy", policy])
+    return result
+}
+
 /// The real audit (offset 2, cluster mode, 2 cores) of made-up traffic: `count` servers
 /// spread over `hosts` hosts, each with one complete connection from one client. The
 /// first servers sit on catalog ports (master, UI, executors); the rest on ports nothing
@@ -54,6 +66,16 @@ func syntheticAudit(services count: Int, hosts: Int = 10, distinctPorts: Int = .
     input.firstSeen = Timestamp(nanoseconds: 1_790_000_000_000_001_000)
     input.lastSeen = Timestamp(nanoseconds: clock)
     return auditor.audit(table.finish(rules: auditor.directionRules), inputs: [input])
+}
+
+/// The Spark result as a live capture would give it: packets dropped, a capture written.
+func liveLikeResult() throws -> AuditResult {
+    var result = try auditedCapture()
+    result.inputs[0].drops = Drops(kernel: 3, interface: 1)
+    result.coverage.drops = Drops(kernel: 3, interface: 1)
+    let written = Evidence.InputEvidence(hashing: result.inputs[0].path)
+    result.evidence?.writtenCaptures = [written]
+    return result
 }
 
 /// A real result whose every text field an input can reach carries markup, quotes,

@@ -45,6 +45,17 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(HTMLReport.render(bare).contains("not recorded: this result was not written by the dasaudit command line"))
     }
 
+    func testLiveDropsAndWrittenCapturesAreEvidenceToo() throws {
+        let result = try liveLikeResult()
+        let html = HTMLReport.render(result)
+        XCTAssertTrue(html.contains("<dt>Dropped</dt><dd><b>4</b> packets lost by the live capture: 3 by the kernel"))
+        XCTAssertTrue(html.contains("<th class=\"num\" scope=\"col\">Dropped</th>"))
+        XCTAssertTrue(html.contains("<h3>Captures written by the live run (1)</h3>"))
+        XCTAssertTrue(html.contains(try XCTUnwrap(result.evidence?.writtenCaptures?.first?.sha256)))
+        XCTAssertFalse(HTMLReport.render(try auditedCapture()).contains("Dropped"), "files record no drops")
+        XCTAssertTrue(MarkdownReport.render(result).contains("- Dropped by the live capture: 4 packets (3 by the kernel, 1 by the interface)"))
+    }
+
     func testEveryPolicyFieldIsShown() throws {
         let result = try auditedCapture()
         let html = HTMLReport.render(result)
@@ -71,6 +82,21 @@ final class HTMLReportTests: XCTestCase {
             XCTAssertTrue(html.contains("<p>\(finding.message.htmlEscaped)</p>"), finding.message)
             XCTAssertTrue(html.contains("<b>Remediation:</b> \(finding.remediation.htmlEscaped)"))
         }
+    }
+
+    func testWaivedFindingsAndNodesAreShownApartFromWhatFails() throws {
+        let result = try auditedCluster()
+        let html = HTMLReport.render(result)
+        let waived = result.findings.filter(\.isWaived)
+        XCTAssertFalse(waived.isEmpty)
+        XCTAssertTrue(html.contains("Waived (\(waived.count))<span class=\"gate\">covered by a waiver in the policy; never fails the audit</span>"))
+        XCTAssertEqual(html.components(separatedBy: "<li class=\"finding waived ").count - 1, waived.count)
+        for finding in waived { XCTAssertTrue(html.contains("<b>Waiver:</b> \(finding.waiverText!.htmlEscaped)")) }
+        XCTAssertTrue(html.contains("<li data-count=\"waived\"><b>\(result.summary.waived)</b>waived</li>"))
+        XCTAssertTrue(html.contains("<th scope=\"col\">Node</th><th scope=\"col\">Address</th>"))
+        XCTAssertTrue(html.contains("<h3>Nodes</h3>"))
+        XCTAssertTrue(html.contains("<h3>Waivers</h3>"))
+        for node in result.policy.nodes { XCTAssertTrue(html.contains("<td>\(node.name)</td>"), node.name) }
     }
 
     func testHostileTextFromInputsIsShownAsTextNeverAsMarkup() throws {

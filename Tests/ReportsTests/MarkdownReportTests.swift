@@ -16,10 +16,15 @@ func markdownCells(_ line: String) -> [String] {
 
 /// The body rows of the first table after `heading`.
 func markdownTable(_ markdown: String, after heading: String) -> [[String]] {
-    guard let start = markdown.range(of: heading) else { return [] }
+    markdownTableWithHeader(markdown, after: heading).rows
+}
+
+/// The header and the body rows of the first table after `heading`.
+func markdownTableWithHeader(_ markdown: String, after heading: String) -> (header: [String], rows: [[String]]) {
+    guard let start = markdown.range(of: heading) else { return ([], []) }
     let lines = markdown[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let table = lines.drop { !$0.hasPrefix("| ") }.prefix { $0.hasPrefix("| ") }
-    return table.dropFirst(2).map(markdownCells)
+    return (table.first.map(markdownCells) ?? [], table.dropFirst(2).map(markdownCells))
 }
 
 final class MarkdownReportTests: XCTestCase {

@@ -1,0 +1,122 @@
+import Dispatch
+import Flows
+import PcapKit
+import Wire
+
+/// A live capture audited as it happens: each packet is written to the evidence files (if
+/// any) and then goes through the same per-packet work as a file (`CaptureReader.consume`)
+/// into one connection table; a status is computed whenever one is due, and `finish()`
+/// gives the audit of everything captured, with libpcap's drop counts in its coverage.
+///
+/// The loop runs on the calling thread; other threads reach it only through `control`.
+public struct LiveAudit {
+    public let capture: LiveCapture
+    public let auditor: Auditor
+    /// Where the raw packets are kept, or nil without `--write`.
+    public let writer: CaptureWriter?
+    public let control: LiveAuditControl
+    /// How the input is named in the result: `live:DEVICE`.
+    public let inputName: String
+
+    private let decoder: PacketDecoder
+    private var reader: CaptureReader
+    private var counts = PacketCounts()
+    private var failure: String?
+    private let started = DispatchTime.now().uptimeNanoseconds
+    private var lastStatus: (time: UInt64, packets: UInt64)
+
+    /// Sets up the audit of an opened device. Throws `LiveCaptureError.unsupportedLinkType`
+    /// for a device whose frames dasaudit cannot decode.
+    public init(capture: LiveCapture, auditor: Auditor, writer: CaptureWriter?) throws {
+        let linkType = LinkType(rawValue: capture.linkType)
+        guard linkType.isSupported else {
+            throw LiveCaptureError.unsupportedLinkType(
+                device: capture.settings.device, linkType: capture.linkType, name: capture.linkTypeName)
+        }
+        self.capture = capture
+        self.auditor = auditor
+        self.writer = writer
+        self.control = LiveAuditControl(capture: capture)
+        self.inputName = "live:\(capture.settings.device)"
+        self.decoder = PacketDecoder(linkType: linkType)
+        self.reader = CaptureReader(rules: auditor.directionRules, limits: LiveAudit.limits)
+        self.lastStatus = (started, 0)
+    }
+
+    /// Captures until a stop is asked for (`control`), `packetLimit` packets have been
+    /// captured, or the capture fails; calls `report` on this thread whenever a status is
+    /// due. Returns why it stopped.
+    public mutating func run(packetLimit: UInt64? = nil, report: (LiveAuditStatus) -> Void) -> LiveAuditControl.StopReason {
+        let limit = packetLimit ?? .max
+        var drainedAt: UInt64?
+        while true {
+            let end = capture.forEachPacket { header, bytes in
+                writer?.write(header, bytes)
+                reader.consume(header, bytes, decoder: decoder, counts: &counts)
+                if counts.packets >= limit { capture.breakLoop() }
+            }
+            if case .failed(let reason) = end {
+                failure = "\(inputName): capture failed after \(counts.packets) packets: \(reason)"
+                return .captureFailed(reason)
+            }
+            if counts.packets >= limit { return .packetLimit }
+            let (stop, statusDue) = control.take()
+            if let stop {
+                // Packets the kernel holds in a batch not yet handed over still count: read
+                // on until libpcap's batch timeout has surely passed.
+                let now = DispatchTime.now().uptimeNanoseconds
+                guard let drainedAt else {
+                    drainedAt = now &+ LiveAudit.drainNanoseconds(capture)
+                    control.breakLoop(after: Double(LiveAudit.drainNanoseconds(capture)) / 1e9)
+                    continue
+                }
+                if now >= drainedAt { return stop }
+                continue
+            }
+            if statusDue { report(status()) }
+        }
+    }
+
+    /// How long to read on after a stop: twice libpcap's batch timeout.
+    private static func drainNanoseconds(_ capture: LiveCapture) -> UInt64 {
+        UInt64(max(capture.settings.timeoutMilliseconds, 10)) * 2_000_000
+    }
+
+    /// Where the audit stands now: counts, drops, and the services and findings an audit
+    /// of what was captured so far gives.
+    public mutating func status() -> LiveAuditStatus {
+        let result = audit()
+        let now = DispatchTime.now().uptimeNanoseconds
+        let seconds = Double(now - lastStatus.time) / 1e9
+        let rate = seconds > 0 ? Double(counts.packets - lastStatus.packets) / seconds : 0
+        lastStatus = (now, counts.packets)
+        return LiveAuditStatus(
+            elapsedSeconds: Double(now - started) / 1e9, packets: counts.packets, packetsPerSecond: rate,
+            drops: result.coverage.drops ?? Drops(kernel: 0, interface: 0), connections: result.coverage.connections,
+            services: result.summary.services,
+            unexpected: result.services.filter { $0.classification == .unexpected || $0.classification == .executorOutOfRange }.count,
+            findings: result.summary.findings)
+    }
+
+    /// Stops the timers, closes the evidence files, and audits everything captured.
+    public mutating func finish() -> AuditResult {
+        control.cancelTimers()
+        writer?.close()
+        return audit()
+    }
+
+    /// The audit of the packets captured so far, with the drops libpcap counts now.
+    private mutating func audit() -> AuditResult {
+        let statistics = capture.statistics()
+        let summary = counts.summary(
+            path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName, error: failure,
+            drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped))
+        return auditor.audit(reader.table.statistics(), inputs: [summary])
+    }
+
+    /// The flow table's limits for a live capture: the standard ones, except that no
+    /// connection is held back for merging with another input's (a live table is never
+    /// merged), so ended and idle connections are evicted into the service statistics from
+    /// the start and memory stays bounded however long the capture runs.
+    static let limits = FlowLimits(continuationWindow: 0)
+}

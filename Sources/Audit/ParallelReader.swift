@@ -1,0 +1,102 @@
+import Flows
+import Foundation
+
+/// Reads several inputs at once, one per core, each into its own connection table, and
+/// merges the tables in the inputs' order by connection key (`FlowTable.absorb`): the same
+/// result as reading them one after another into one table.
+///
+/// One input is read by one thread (a capture file cannot be split without reading it), so
+/// a single input gains nothing; N inputs of similar size on N cores take about as long as
+/// the largest one.
+public struct ParallelReader {
+    public var rules: DirectionRules
+    public var limits: FlowLimits
+    /// Inputs read at once; by default, the active processors.
+    public var threads: Int
+    /// Told how far each input has got; called from the reading threads.
+    public var progress: (@Sendable (ReadProgress) -> Void)?
+    /// Whether every connection is kept as well (`CaptureReader(keepingConnections:)`).
+    public var keepingConnections = false
+
+    public init(rules: DirectionRules, limits: FlowLimits = .standard,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                progress: (@Sendable (ReadProgress) -> Void)? = nil) {
+        self.rules = rules
+        self.limits = limits
+        self.threads = max(1, threads)
+        self.progress = progress
+    }
+
+    /// Reads `paths` ("-" is standard input) and folds every connection per service.
+    public func read(paths: [String]) -> (statistics: ServiceStatistics, inputs: [InputSummary]) {
+        let reader = readMerged(paths: paths)
+        return (reader.table.statistics(), reader.inputs)
+    }
+
+    /// Reads `paths` into one reader, as `CaptureReader.read` would one after another.
+    public func readMerged(paths: [String]) -> CaptureReader {
+        let readers = readEach(paths: paths)
+        guard var merged = readers.first else { return CaptureReader(rules: rules, limits: limits) }
+        for reader in readers.dropFirst() { merged.absorb(reader) }
+        return merged
+    }
+
+    /// One reader per path, in the order of `paths`.
+    public func readEach(paths: [String]) -> [CaptureReader] {
+        let slots = ReaderSlots(count: paths.count)
+        let workers = min(threads, paths.count)
+        // A core left over for each input read: track its connections on a thread of its own.
+        let pipelined = threads >= 2 * workers
+        let work = { @Sendable in
+            while let index = slots.claim() {
+                var reader = CaptureReader(rules: self.rules, limits: self.limits, continuesEarlierInput: index > 0,
+                                           keepingConnections: self.keepingConnections)
+                reader.progress = self.progress
+                reader.pipelined = pipelined
+                reader.read(path: paths[index])
+                slots.store(reader, at: index)
+            }
+        }
+        if workers <= 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
+        }
+        return slots.readers
+    }
+}
+
+/// The inputs still to read and the readers done, shared by the reading threads.
+private final class ReaderSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+    private var done: [CaptureReader?]
+
+    init(count: Int) {
+        self.count = count
+        done = Array(repeating: nil, count: count)
+    }
+
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ reader: CaptureReader, at index: Int) {
+        lock.lock()
+        done[index] = reader
+        lock.unlock()
+    }
+
+    var readers: [CaptureReader] {
+        lock.lock()
+        defer { lock.unlock() }
+        return done.map { $0! }
+    }
+}
+
+extension ParallelReader: @unchecked Sendable {}

@@ -1,0 +1,98 @@
+import Flows
+import Foundation
+import Wire
+
+/// Tracks connections on a thread of its own while the reading thread runs libpcap and
+/// the decoder: the reading thread hands over decoded segments in batches, so libpcap's
+/// copying of each record overlaps the connection table's work. On two cores this takes
+/// most of the table's cost off the reading thread, which is the one that sets the pace.
+///
+/// Single producer, single consumer: a ring of `batches` batches of `batchSize` segments,
+/// two semaphores (free batches, filled batches) and nothing else shared; the semaphores
+/// order the memory. Everything is allocated up front: no allocation per packet.
+final class SegmentPipeline: @unchecked Sendable {
+    typealias Entry = TimedSegment
+
+    static let batchSize = 2048
+    static let batches = 8
+
+    private let entries: UnsafeMutablePointer<Entry>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let free = DispatchSemaphore(value: SegmentPipeline.batches)
+    private let filled = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    /// The table, owned by the tracking thread between `init` and `finish`.
+    private var table: FlowTable
+    // The reading thread's position.
+    private var batch = 0
+    private var fill = 0
+    private var holding = false
+
+    /// A pipeline that will track into `table` (drop your own copy of it before `start`,
+    /// so the tracking thread's is the only one and is never copied).
+    init(table: FlowTable) {
+        entries = .allocate(capacity: Self.batchSize * Self.batches)
+        lengths = .allocate(capacity: Self.batches)
+        lengths.initialize(repeating: 0, count: Self.batches)
+        self.table = table
+    }
+
+    /// Starts the tracking thread.
+    func start() {
+        let thread = Thread { [self] in self.track() }
+        thread.name = "dasaudit-track"
+        thread.start()
+    }
+
+    deinit {
+        entries.deallocate()
+        lengths.deallocate()
+    }
+
+    /// Hands one segment over (reading thread).
+    @inline(__always)
+    func push(_ segment: TCPSegment, timestamp: Int64, wireLength: UInt32) {
+        if !holding {
+            free.wait()
+            holding = true
+        }
+        (entries + (batch &* Self.batchSize &+ fill)).initialize(to: Entry(segment: segment, timestamp: timestamp, wireLength: wireLength))
+        fill &+= 1
+        if fill == Self.batchSize { publish(final: false) }
+    }
+
+    private func publish(final: Bool) {
+        lengths[batch] = final ? -(fill + 1) : fill
+        filled.signal()
+        batch = (batch + 1) % Self.batches
+        fill = 0
+        holding = false
+    }
+
+    /// Hands over the last batch, waits for the tracking thread, and returns the table
+    /// (reading thread).
+    func finish() -> FlowTable {
+        if !holding { free.wait() }
+        publish(final: true)
+        done.wait()
+        return table
+    }
+
+    /// The tracking thread: adds each batch's segments to the table.
+    private func track() {
+        var table = self.table
+        self.table = FlowTable()
+        var index = 0
+        while true {
+            filled.wait()
+            let length = lengths[index]
+            let count = length < 0 ? -length - 1 : length
+            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: count))
+            free.signal()
+            if length < 0 { break }
+            index = (index + 1) % Self.batches
+        }
+        self.table = table
+        done.signal()
+    }
+}

@@ -1,0 +1,59 @@
+/// How much a `FlowTable` keeps in memory, and when it lets go of a connection.
+///
+/// A connection leaves the table (is *evicted*) when it can no longer change: it has ended
+/// (FIN both ways, or a RST) and stayed quiet for `endedLinger`, or it has been idle for
+/// `idleTimeout`. Its numbers are then folded into the table's per-service statistics, so
+/// the audit's services, counts and states are what they would have been had it stayed. Only
+/// its individual record is gone (it is no longer listed by `FlowTable.finish(rules:)`).
+///
+/// Times are capture time (packet timestamps), never wall-clock time, so the outcome depends
+/// only on the capture. Eviction runs at the ticks of a fixed grid of `sweepInterval`.
+///
+/// When more than `maxConnections` connections are open at once (a SYN flood, a port scan),
+/// the least recently seen quarter is evicted early. Only then can the result differ from
+/// an unbounded table's: a packet of an evicted connection starts a new, mid-stream one.
+public struct FlowLimits: Sendable, Equatable {
+    /// Open connections kept at most (about 130 bytes each, plus 16 bytes of index).
+    public var maxConnections: Int
+    /// Nanoseconds an ended connection stays after its last packet (late ACKs and
+    /// retransmissions still find it). Linux keeps TIME_WAIT for 60 s.
+    public var endedLinger: Int64
+    /// Nanoseconds of silence after which an open connection is evicted as it stands.
+    public var idleTimeout: Int64
+    /// Nanoseconds between two eviction sweeps.
+    public var sweepInterval: Int64
+    /// In a table that continues an earlier input (`FlowTable.continuesEarlierInput`),
+    /// connections that open with a SYN within this many nanoseconds of its first packet
+    /// (or that are picked up mid-stream) may continue a connection of that input; they
+    /// are kept, not evicted, until the tables are merged.
+    public var continuationWindow: Int64
+    /// Distinct client addresses recorded across all services of the evicted statistics;
+    /// past it the per-service client counts become lower bounds (see `ServiceStatistics`).
+    public var maxClientAddresses: Int
+    /// Unresolved (direction unknown) connections listed individually; past it they are
+    /// only counted.
+    public var maxUnresolved: Int
+
+    public init(maxConnections: Int = 1 << 18,
+                endedLinger: Int64 = 60 * FlowLimits.second,
+                idleTimeout: Int64 = 3600 * FlowLimits.second,
+                sweepInterval: Int64 = 10 * FlowLimits.second,
+                continuationWindow: Int64 = 180 * FlowLimits.second,
+                maxClientAddresses: Int = 1 << 20,
+                maxUnresolved: Int = 100_000) {
+        precondition(maxConnections >= 16, "maxConnections must be at least 16")
+        precondition(sweepInterval > 0 && endedLinger >= 0 && idleTimeout >= endedLinger)
+        self.maxConnections = maxConnections
+        self.endedLinger = endedLinger
+        self.idleTimeout = idleTimeout
+        self.sweepInterval = sweepInterval
+        self.continuationWindow = continuationWindow
+        self.maxClientAddresses = maxClientAddresses
+        self.maxUnresolved = maxUnresolved
+    }
+
+    public static let second: Int64 = 1_000_000_000
+
+    /// The defaults: 262,144 open connections, 60 s linger, 1 h idle, 10 s sweeps.
+    public static let standard = FlowLimits()
+}

@@ -1,0 +1,181 @@
+import Wire
+
+/// The memory of a `FlowTable`: the open connections' records in one dense array, and an
+/// open-addressing index over them.
+///
+/// The index is a power-of-two array of 64-bit slots, probed linearly. A slot holds the
+/// upper 32 bits of the key's hash (the *tag*) and the record's position plus one; 0 is an
+/// empty slot. The tag's top bits are the slot a key starts probing at, so neither a lookup
+/// that misses nor a rehash touches the records; a lookup compares a record's key only
+/// when its tag matches. Removal shifts the following slots back (no tombstones), and
+/// moves the last record into the hole, so the records stay dense and a sweep over them is
+/// a plain loop. The table grows at half full.
+///
+/// The hash is three independent multiplies over the 4-tuple (IPv4-mapped addresses as two
+/// 64-bit words each, both ports), folded and multiplied once more: a few cycles, where
+/// `Hasher` (SipHash-1-3) over the same 36 bytes costs most of the per-packet budget. It is
+/// seeded per table, so crafted 4-tuples cannot aim at one chain.
+///
+/// Records are trivial values: no reference counting, no deinitialization needed.
+@usableFromInline
+final class FlowStorage: @unchecked Sendable {
+    @usableFromInline @exclusivity(unchecked) var records: UnsafeMutablePointer<ConnectionRecord>
+    @usableFromInline @exclusivity(unchecked) var recordCapacity: Int
+    @usableFromInline @exclusivity(unchecked) var count = 0
+    @usableFromInline @exclusivity(unchecked) var slots: UnsafeMutablePointer<UInt64>
+    /// log2 of the number of slots (at most 32: the tag holds the home slot).
+    @usableFromInline @exclusivity(unchecked) var slotBits: Int
+    @usableFromInline let seed: UInt64
+
+    init(seed: UInt64, recordCapacity: Int = 64, slotBits: Int = 7) {
+        self.seed = seed
+        self.recordCapacity = recordCapacity
+        self.slotBits = slotBits
+        records = .allocate(capacity: recordCapacity)
+        slots = .allocate(capacity: 1 << slotBits)
+        slots.initialize(repeating: 0, count: 1 << slotBits)
+    }
+
+    deinit {
+        records.deallocate()
+        slots.deallocate()
+    }
+
+    /// An independent copy (for copy-on-write).
+    @usableFromInline
+    func copy() -> FlowStorage {
+        let copy = FlowStorage(seed: seed, recordCapacity: recordCapacity, slotBits: slotBits)
+        copy.records.initialize(from: records, count: count)
+        copy.slots.update(from: slots, count: 1 << slotBits)
+        copy.count = count
+        return copy
+    }
+
+    @inlinable var slotMask: Int { (1 << slotBits) &- 1 }
+
+    /// The key's tag: the upper 32 bits of its hash.
+    @inlinable @inline(__always)
+    func tag(_ key: ConnectionKey) -> UInt32 {
+        let ports = UInt64(key.a.port) << 16 | UInt64(key.b.port)
+        let x = (key.a.address.low ^ seed) &* 0x9E37_79B9_7F4A_7C15
+        let y = key.b.address.low &* 0xC2B2_AE3D_27D4_EB4F
+        let z = (ports ^ key.a.address.high ^ (key.b.address.high &<< 17 | key.b.address.high &>> 47)) &* 0x1656_67B1_9E37_79F9
+        var h = x ^ y ^ z
+        h = (h ^ (h &>> 32)) &* 0xD6E8_FEB8_6659_FD93
+        return UInt32(truncatingIfNeeded: h &>> 32)
+    }
+
+    @inlinable @inline(__always)
+    func home(_ tag: UInt32) -> Int { Int(truncatingIfNeeded: tag &>> UInt32(32 &- slotBits)) }
+
+    /// Whether two keys are the same 4-tuple (branch-free).
+    @inlinable @inline(__always)
+    static func same(_ x: ConnectionKey, _ y: ConnectionKey) -> Bool {
+        let addresses = (x.a.address.low ^ y.a.address.low) | (x.b.address.low ^ y.b.address.low)
+            | (x.a.address.high ^ y.a.address.high) | (x.b.address.high ^ y.b.address.high)
+        let ports = (x.a.port ^ y.a.port) | (x.b.port ^ y.b.port)
+        return addresses | UInt64(ports) == 0
+    }
+
+    /// The position of the record with `key`, or -1.
+    @inlinable @inline(__always)
+    func find(_ key: ConnectionKey, tag: UInt32) -> Int {
+        let mask = slotMask
+        var index = home(tag)
+        while true {
+            let slot = slots[index]
+            if slot == 0 { return -1 }
+            if UInt32(truncatingIfNeeded: slot &>> 32) == tag {
+                let position = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                if Self.same(records[position].key, key) { return position }
+            }
+            index = (index &+ 1) & mask
+        }
+    }
+
+    /// Adds a record whose key is not in the table; returns its position.
+    @usableFromInline
+    func append(_ record: ConnectionRecord, tag: UInt32) -> Int {
+        if count == recordCapacity { growRecords() }
+        if (count + 1) * 2 > (1 << slotBits) { growSlots() }
+        let position = count
+        (records + position).initialize(to: record)
+        place(tag: tag, position: position)
+        count += 1
+        return position
+    }
+
+    /// Removes the record at `position`; the last record takes its place.
+    @usableFromInline
+    func remove(at position: Int) {
+        let last = count - 1
+        deleteSlot(of: position, tag: tag(records[position].key))
+        if position != last {
+            let lastTag = tag(records[last].key)
+            let slot = slotIndex(of: last, tag: lastTag)
+            slots[slot] = UInt64(lastTag) << 32 | UInt64(position + 1)
+            records[position] = records[last]
+        }
+        count = last
+    }
+
+    private func place(tag: UInt32, position: Int) {
+        let mask = slotMask
+        var index = home(tag)
+        while slots[index] != 0 { index = (index + 1) & mask }
+        slots[index] = UInt64(tag) << 32 | UInt64(position + 1)
+    }
+
+    private func slotIndex(of position: Int, tag: UInt32) -> Int {
+        let mask = slotMask
+        let wanted = UInt64(tag) << 32 | UInt64(position + 1)
+        var index = home(tag)
+        while slots[index] != wanted {
+            precondition(slots[index] != 0, "FlowStorage: record missing from the index")
+            index = (index + 1) & mask
+        }
+        return index
+    }
+
+    /// Empties the slot of the record at `position`, shifting later slots of the same run
+    /// back so that every key stays reachable from its home slot.
+    private func deleteSlot(of position: Int, tag: UInt32) {
+        let mask = slotMask
+        var hole = slotIndex(of: position, tag: tag)
+        var next = (hole + 1) & mask
+        while slots[next] != 0 {
+            let home = home(UInt32(truncatingIfNeeded: slots[next] >> 32))
+            // The entry at `next` may move back to `hole` unless its home lies after the hole.
+            if (next - home) & mask >= (next - hole) & mask {
+                slots[hole] = slots[next]
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+        slots[hole] = 0
+    }
+
+    private func growRecords() {
+        let capacity = recordCapacity * 2
+        let grown = UnsafeMutablePointer<ConnectionRecord>.allocate(capacity: capacity)
+        grown.moveInitialize(from: records, count: count)
+        records.deallocate()
+        records = grown
+        recordCapacity = capacity
+    }
+
+    private func growSlots() {
+        let old = slots, oldCount = 1 << slotBits
+        slotBits += 1
+        precondition(slotBits <= 32, "FlowStorage: index too large")
+        slots = .allocate(capacity: 1 << slotBits)
+        slots.initialize(repeating: 0, count: 1 << slotBits)
+        let mask = slotMask
+        for index in 0..<oldCount where old[index] != 0 {
+            var target = home(UInt32(truncatingIfNeeded: old[index] >> 32))
+            while slots[target] != 0 { target = (target + 1) & mask }
+            slots[target] = old[index]
+        }
+        old.deallocate()
+    }
+}

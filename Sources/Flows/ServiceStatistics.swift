@@ -1,0 +1,195 @@
+import Wire
+
+/// Connections folded into their server endpoints: the traffic of each service, the
+/// attempts on each endpoint that only saw refused or unanswered connects, and the
+/// connections no rule could orient.
+///
+/// This is what an audit needs of the connections, and it is what a `FlowTable` evicts
+/// connections into: its size grows with the services and their clients, not with the
+/// connections or the packets. Folding is exact (sums, minimum and maximum times, sets of
+/// clients), so the order in which connections are added or statistics merged does not
+/// change the outcome, up to two bounds that only a flood reaches: at most
+/// `FlowLimits.maxClientAddresses` client addresses are recorded (past it, `clients`
+/// counts are lower bounds and `clientAddressesOverflowed` is set) and at most
+/// `FlowLimits.maxUnresolved` unresolved connections are listed (the rest are counted in
+/// `unresolvedNotListed`).
+public struct ServiceStatistics: Sendable {
+    /// Server endpoints that carried traffic.
+    public var services: [Endpoint: ServiceTraffic] = [:]
+    /// Server endpoints that only saw refused or unanswered connection attempts.
+    public var attempts: [Endpoint: ServiceAttempts] = [:]
+    /// Connections whose server side no rule could tell, in the order of their first
+    /// packet once `sortUnresolved()` has run (FlowTable's statistics are sorted).
+    public var unresolved: [Connection] = []
+    /// Every connection folded in, unresolved ones included.
+    public var connections: Int = 0
+    /// Unresolved connections counted but not listed (past `maxUnresolved`).
+    public var unresolvedNotListed: Int = 0
+    /// Whether some client addresses went unrecorded (past `maxClientAddresses`).
+    public var clientAddressesOverflowed = false
+
+    /// Client addresses recorded, summed over services and attempts.
+    public private(set) var clientAddressesRecorded = 0
+    public var maxClientAddresses: Int
+    public var maxUnresolved: Int
+
+    public init(limits: FlowLimits = .standard) {
+        maxClientAddresses = limits.maxClientAddresses
+        maxUnresolved = limits.maxUnresolved
+    }
+
+    /// Folds in `connections`.
+    public init(_ connections: some Sequence<Connection>, limits: FlowLimits = .standard) {
+        self.init(limits: limits)
+        for connection in connections { add(connection) }
+        sortUnresolved()
+    }
+
+    /// Folds in one connection.
+    public mutating func add(_ connection: Connection) {
+        connections += 1
+        if connection.directionBasis == .unknown {
+            if unresolved.count < maxUnresolved {
+                unresolved.append(connection)
+            } else {
+                unresolvedNotListed += 1
+            }
+        } else if connection.state.isTraffic {
+            var budget = clientBudget
+            services[connection.server, default: ServiceTraffic()].add(connection, budget: &budget)
+            settle(budget)
+        } else {
+            var budget = clientBudget
+            attempts[connection.server, default: ServiceAttempts()].add(connection, budget: &budget)
+            settle(budget)
+        }
+    }
+
+    /// Folds in another set of statistics (of other connections).
+    public mutating func merge(_ other: ServiceStatistics) {
+        connections += other.connections
+        clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
+        for (endpoint, traffic) in other.services {
+            var budget = clientBudget
+            services[endpoint, default: ServiceTraffic()].merge(traffic, budget: &budget)
+            settle(budget)
+        }
+        for (endpoint, tries) in other.attempts {
+            var budget = clientBudget
+            attempts[endpoint, default: ServiceAttempts()].merge(tries, budget: &budget)
+            settle(budget)
+        }
+        for connection in other.unresolved {
+            if unresolved.count < maxUnresolved { unresolved.append(connection) } else { unresolvedNotListed += 1 }
+        }
+        unresolvedNotListed += other.unresolvedNotListed
+    }
+
+    /// Puts the unresolved connections in the order of their first packet (then by
+    /// endpoints), which does not depend on the order they were folded in.
+    public mutating func sortUnresolved() {
+        unresolved.sort { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
+    }
+
+    private var clientBudget: ClientBudget {
+        ClientBudget(left: max(0, maxClientAddresses - clientAddressesRecorded))
+    }
+
+    private mutating func settle(_ budget: ClientBudget) {
+        clientAddressesRecorded = maxClientAddresses - budget.left
+        if budget.overflowed { clientAddressesOverflowed = true }
+    }
+}
+
+/// How many more client addresses may be recorded.
+@usableFromInline
+struct ClientBudget {
+    var left: Int
+    var overflowed = false
+
+    /// Inserts `address` into `clients` if it is new and the budget allows.
+    mutating func record(_ address: IPAddress, in clients: inout Set<IPAddress>) {
+        if left > 0 {
+            if clients.insert(address).inserted { left -= 1 }
+        } else if !clients.contains(address) {
+            overflowed = true
+        }
+    }
+
+    mutating func record(_ addresses: Set<IPAddress>, in clients: inout Set<IPAddress>) {
+        if clients.isEmpty && addresses.count <= left {
+            clients = addresses
+            left -= addresses.count
+            return
+        }
+        for address in addresses { record(address, in: &clients) }
+    }
+}
+
+/// The traffic one server endpoint served.
+public struct ServiceTraffic: Sendable {
+    public var connections: UInt64 = 0
+    public var packets: UInt64 = 0
+    /// Frame bytes as on the wire, both directions.
+    public var bytes: UInt64 = 0
+    public var payloadBytes: UInt64 = 0
+    /// Distinct client addresses (see `ServiceStatistics` for the bound).
+    public var clients: Set<IPAddress> = []
+    public var basis: [DirectionBasis: UInt64] = [:]
+    public var states: [ConnectionState: UInt64] = [:]
+    /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
+    public var firstSeen = Int64.max
+    public var lastSeen = Int64.min
+
+    public init() {}
+
+    mutating func add(_ connection: Connection, budget: inout ClientBudget) {
+        connections += 1
+        packets += connection.packets
+        bytes += connection.bytes
+        payloadBytes += connection.payloadBytesToServer + connection.payloadBytesToClient
+        budget.record(connection.client.address, in: &clients)
+        basis[connection.directionBasis, default: 0] += 1
+        states[connection.state, default: 0] += 1
+        firstSeen = min(firstSeen, connection.firstSeen)
+        lastSeen = max(lastSeen, connection.lastSeen)
+    }
+
+    mutating func merge(_ other: ServiceTraffic, budget: inout ClientBudget) {
+        connections += other.connections
+        packets += other.packets
+        bytes += other.bytes
+        payloadBytes += other.payloadBytes
+        budget.record(other.clients, in: &clients)
+        basis.merge(other.basis, uniquingKeysWith: +)
+        states.merge(other.states, uniquingKeysWith: +)
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+    }
+}
+
+/// The refused and unanswered connects on one endpoint.
+public struct ServiceAttempts: Sendable {
+    public var refused: UInt64 = 0
+    public var unanswered: UInt64 = 0
+    public var clients: Set<IPAddress> = []
+    public var firstSeen = Int64.max
+    public var lastSeen = Int64.min
+
+    public init() {}
+
+    mutating func add(_ connection: Connection, budget: inout ClientBudget) {
+        if connection.state == .refused { refused += 1 } else { unanswered += 1 }
+        budget.record(connection.client.address, in: &clients)
+        firstSeen = min(firstSeen, connection.firstSeen)
+        lastSeen = max(lastSeen, connection.lastSeen)
+    }
+
+    mutating func merge(_ other: ServiceAttempts, budget: inout ClientBudget) {
+        refused += other.refused
+        unanswered += other.unanswered
+        budget.record(other.clients, in: &clients)
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One input opened as a stream of capture bytes for libpcap (`pcap_fopen_offline`): a
+/// file or standard input (`-`), recognised by its first bytes, and decompressed on the
+/// way when it is gzip, zstd, xz or bzip2.
+///
+/// A file is sniffed with `pread`, so libpcap reads it in place from its first byte. An
+/// input that cannot seek back (a pipe, a FIFO, `<(...)`) has its first bytes given back
+/// by `PrefixReplay`. Inputs that are not captures are refused here with a message that
+/// says what they are.
+final class CaptureStream {
+    /// The capture bytes (decompressed), for `pcap_fopen_offline`; whoever it is handed to
+    /// closes it (`pcap_close` does).
+    let file: UnsafeMutablePointer<FILE>
+    /// The decompressor child, for compressed inputs.
+    let decompressor: Decompressor?
+
+    /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
+    init(path: String) throws(DecompressorError) {
+        // Standard input is duplicated, so closing the stream never closes descriptor 0.
+        let descriptor = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+        // The descriptor this initializer still owns; nil once it is handed on.
+        var source: Int32? = descriptor
+        defer { if let source { close(source) } }
+
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            let captures = CaptureInputs.listing(of: path)?.captures.count ?? 0
+            throw DecompressorError(reason: captures == 0
+                ? "is a directory with no capture files in it"
+                : "is a directory: read its \(captures) capture files through CaptureInputs")
+        }
+        // A regular file is sniffed without moving its offset; anything else gives up the
+        // bytes it was asked for, and they must be replayed.
+        let start = (status.st_mode & S_IFMT) == S_IFREG ? lseek(descriptor, 0, SEEK_CUR) : -1
+        let prefix: [UInt8]
+        if start >= 0 {
+            var bytes = [UInt8](repeating: 0, count: InputKind.prefixLength)
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, start) }
+            guard got >= 0 else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+            prefix = Array(bytes.prefix(got))
+        } else {
+            prefix = POSIXFile.read(descriptor, upTo: InputKind.prefixLength)
+        }
+        let kind = InputKind(prefix: prefix)
+        if let problem = kind.problem { throw DecompressorError(reason: problem) }
+
+        if start < 0 {
+            guard let replay = PrefixReplay.pipe(prefix: prefix, then: descriptor) else {
+                throw DecompressorError(reason: "cannot create a pipe")
+            }
+            source = replay  // the replay thread owns the descriptor now
+        }
+        var decompressor: Decompressor?
+        if case .compressed(let compression) = kind {
+            let started = try Decompressor(compression, input: source!)
+            close(source!)  // the child has its own copy
+            source = started.output
+            decompressor = started
+        }
+        guard let file = fdopen(source!, "rb") else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+        source = nil  // the FILE owns it
+        // Pipes deliver at most a page per read with stdio's default buffer.
+        if start < 0 || decompressor != nil { setvbuf(file, nil, _IOFBF, 1 << 18) }
+        self.file = file
+        self.decompressor = decompressor
+    }
+
+    /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.
+    var origin: String? { decompressor.map { "\($0.compression.rawValue)-compressed" } }
+}

@@ -1,0 +1,187 @@
+import CPcap
+import Foundation
+
+/// Writes packets to pcap files in a directory, rotating to a new file at a size or an age,
+/// as `tcpdump -w -C -G` does: the evidence of a live capture.
+///
+/// Files are named `dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap`: the UTC time the file starts
+/// (when it was opened, or the first packet it holds for a rotated file) and its number in
+/// the run, so a shell glob lists them in capture order. They are nanosecond pcap files,
+/// like the live timestamps.
+///
+/// Each packet is flushed to the file as it is written (`pcap_dump_flush`), so a file
+/// always ends on a whole packet: readable and complete up to the last packet even if the
+/// process is killed. docs/live.md gives the cost.
+public final class CaptureWriter {
+    /// When to start a new file; nil fields never rotate.
+    public struct Rotation: Sendable {
+        /// Start a new file before one would grow past this many bytes.
+        public var maxBytes: UInt64?
+        /// Start a new file with the first packet this many seconds after a file started.
+        public var maxSeconds: Int64?
+
+        public init(maxBytes: UInt64? = nil, maxSeconds: Int64? = nil) {
+            self.maxBytes = maxBytes
+            self.maxSeconds = maxSeconds
+        }
+    }
+
+    /// A file that could not be created or written, with the system's reason.
+    public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write capture file \(path): \(reason)" }
+    }
+
+    public let directory: String
+    /// The files written so far, in order; the last is the one being written.
+    public private(set) var files: [String] = []
+    /// Set when a write failed; nothing more is written after it.
+    public private(set) var failure: Failure?
+    /// Packets written over all files.
+    public var packetsWritten: UInt64 { written }
+
+    /// A dead libpcap handle that carries the link type, snapshot length and nanosecond
+    /// precision every file is written with.
+    private let template: OpaquePointer
+    @usableFromInline var dumper: OpaquePointer?
+    @usableFromInline var written: UInt64 = 0
+    @usableFromInline var fileBytes: UInt64 = 0
+    @usableFromInline var filePackets: UInt64 = 0
+    /// The timestamp from which the next packet starts a new file.
+    @usableFromInline var fileDeadline = Int64.max
+    @usableFromInline let maxBytes: UInt64
+    @usableFromInline let maxNanoseconds: Int64?
+
+    /// Creates `directory` if needed and opens the first file, stamped `startTime`
+    /// (nanoseconds since the epoch).
+    public init(directory: String, linkType: Int32, snapshotLength: Int32, rotation: Rotation, startTime: Int64) throws {
+        self.directory = directory
+        self.maxBytes = rotation.maxBytes ?? .max
+        self.maxNanoseconds = rotation.maxSeconds.map { $0 &* 1_000_000_000 }
+        guard let template = pcap_open_dead_with_tstamp_precision(
+            linkType, snapshotLength, UInt32(PCAP_TSTAMP_PRECISION_NANO)) else {
+            throw Failure(path: directory, reason: "libpcap could not set up a writer for link type \(linkType)")
+        }
+        self.template = template
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(path: directory, reason: (error as NSError).localizedDescription)
+        }
+        try openFile(startingAt: startTime)
+    }
+
+    deinit {
+        close()
+        pcap_close(template)
+    }
+
+    /// Writes one packet, rotating first when the packet would pass the size limit or
+    /// comes after the file's time limit. Allocates nothing, except when it rotates.
+    @inlinable
+    public func write(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
+        let recordBytes = 16 &+ UInt64(header.capturedLength)
+        if header.timestamp >= fileDeadline || (fileBytes &+ recordBytes > maxBytes && filePackets > 0) {
+            rotate(at: header.timestamp)
+        }
+        guard let dumper else { return }
+        var record = pcap_pkthdr()
+        record.ts.tv_sec = Int(header.timestamp / 1_000_000_000)
+        record.ts.tv_usec = Int(header.timestamp % 1_000_000_000)
+        record.caplen = header.capturedLength
+        record.len = header.wireLength
+        pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), &record,
+                  bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        guard pcap_dump_flush(dumper) == 0 else { return fail(errno) }
+        fileBytes &+= recordBytes
+        filePackets &+= 1
+        written &+= 1
+    }
+
+    /// Closes the current file; nothing more is written.
+    public func close() {
+        if let dumper {
+            pcap_dump_close(dumper)
+            self.dumper = nil
+        }
+    }
+
+    @usableFromInline
+    func rotate(at timestamp: Int64) {
+        guard dumper != nil else { return }
+        close()
+        do {
+            try openFile(startingAt: timestamp)
+        } catch let error as Failure {
+            failure = error
+        } catch {
+            failure = Failure(path: directory, reason: "\(error)")
+        }
+    }
+
+    /// A packet could not be written (a full disk): the file is cut back to its last whole
+    /// packet, so it stays a readable capture, and nothing more is written.
+    @usableFromInline
+    func fail(_ code: Int32) {
+        failure = Failure(path: files.last ?? directory, reason: String(cString: strerror(code)))
+        if let dumper, let stream = pcap_dump_file(dumper) {
+            discardUnwritten(stream, keeping: fileBytes)
+        }
+        close()
+    }
+
+    /// Creates the next file (never over an existing one) and writes its pcap header.
+    private func openFile(startingAt time: Int64) throws {
+        var number = files.count + 1
+        while true {
+            let path = (directory as NSString).appendingPathComponent(CaptureWriter.fileName(time: time, number: number))
+            // "x": O_EXCL, never over an existing file; "e": O_CLOEXEC.
+            guard let stream = fopen(path, "wxe") else {
+                if errno == EEXIST {
+                    number += 1
+                    continue
+                }
+                throw Failure(path: path, reason: String(cString: strerror(errno)))
+            }
+            guard let opened = pcap_dump_fopen(template, stream) else {
+                fclose(stream)
+                throw Failure(path: path, reason: String(cString: pcap_geterr(template)))
+            }
+            guard pcap_dump_flush(opened) == 0 else {
+                let reason = String(cString: strerror(errno))
+                pcap_dump_close(opened)
+                throw Failure(path: path, reason: reason)
+            }
+            files.append(path)
+            dumper = opened
+            fileBytes = 24
+            filePackets = 0
+            fileDeadline = maxNanoseconds.map { time &+ $0 } ?? .max
+            return
+        }
+    }
+
+    /// `dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap` for a start time in nanoseconds (UTC).
+    static func fileName(time: Int64, number: Int) -> String {
+        var seconds = time_t(time / 1_000_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "dasaudit-%04d%02d%02d-%02d%02d%02d-%04d.pcap", Int(parts.tm_year) + 1900,
+                      Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+                      Int(parts.tm_sec), number)
+    }
+}
+
+/// Truncates the file of `stream` to `size` bytes and points the stream at /dev/null, so
+/// what stdio still holds of a packet that failed to write cannot reach the file when the
+/// stream is closed.
+private func discardUnwritten(_ stream: UnsafeMutablePointer<FILE>, keeping size: UInt64) {
+    let descriptor = fileno(stream)
+    _ = ftruncate(descriptor, off_t(size))
+    let null = open("/dev/null", O_WRONLY)
+    if null >= 0 {
+        _ = dup2(null, descriptor)
+        close(null)
+    }
+}

@@ -1,0 +1,39 @@
+/// A compression format a capture may come in, recognised by its magic bytes (never by
+/// the file name), and the standard tool that decompresses it to standard output.
+///
+/// Captures are decompressed by a child process (`gzip -dc`, `zstd -dc`, ...) whose output
+/// libpcap reads as a stream: no temporary file, no copy of the whole capture in memory,
+/// and no compression library linked into dasaudit.
+public enum Compression: String, CaseIterable, Sendable {
+    case gzip, zstd, xz, bzip2
+
+    /// The bytes every stream of this format starts with.
+    var magic: [UInt8] {
+        switch self {
+        case .gzip: [0x1F, 0x8B]
+        case .zstd: [0x28, 0xB5, 0x2F, 0xFD]
+        case .xz: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
+        case .bzip2: [0x42, 0x5A, 0x68]  // "BZh"
+        }
+    }
+
+    /// The command that writes the decompressed stream of its standard input to its standard output.
+    var command: [String] {
+        switch self {
+        case .gzip: ["gzip", "-dc"]
+        case .zstd: ["zstd", "-dcq"]
+        case .xz: ["xz", "-dc"]
+        case .bzip2: ["bzip2", "-dc"]
+        }
+    }
+
+    /// The Debian/Ubuntu package that provides `command`, for the message when it is missing.
+    var package: String {
+        switch self {
+        case .gzip: "gzip"
+        case .zstd: "zstd"
+        case .xz: "xz-utils"
+        case .bzip2: "bzip2"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Why a network device could not be captured from. Each message is one line that names
+/// the device (or the filter) and says what to do, so the CLI prints it as is and exits 2.
+public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The process may not capture: it lacks CAP_NET_RAW (not root, no file capabilities).
+    case permissionDenied(device: String, reason: String)
+    /// No device of that name; `available` lists the devices libpcap can open.
+    case noSuchDevice(device: String, available: [String])
+    /// The device exists but is not up.
+    case interfaceDown(device: String)
+    /// The BPF filter does not compile, or the device would not take it.
+    case badFilter(filter: String, reason: String)
+    /// The device's link type is not one dasaudit decodes.
+    case unsupportedLinkType(device: String, linkType: Int32, name: String)
+    /// Any other failure to open the device, in libpcap's words.
+    case cannotOpen(device: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .permissionDenied(device, reason):
+            return "cannot capture on \(device): \(reason); live capture needs CAP_NET_RAW: run as root, or grant it "
+                + "once with `setcap cap_net_raw,cap_net_admin+eip $(command -v dasaudit)`"
+        case let .noSuchDevice(device, available):
+            return "no interface named '\(device)'"
+                + (available.isEmpty ? "" : " (interfaces: \(available.joined(separator: ", ")))")
+                + "; `dasaudit interfaces` lists them"
+        case let .interfaceDown(device):
+            return "interface \(device) is down; bring it up (ip link set \(device) up) or capture on another"
+        case let .badFilter(filter, reason):
+            return "bad capture filter '\(filter)': \(reason); filters use tcpdump's syntax (pcap-filter(7)), "
+                + "for example 'tcp and host 10.0.0.5'"
+        case let .unsupportedLinkType(device, linkType, name):
+            return "\(device): link type \(name) (\(linkType)) is not supported; dasaudit reads Ethernet, "
+                + "Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 devices"
+        case let .cannotOpen(device, reason):
+            return "cannot capture on \(device): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few POSIX file-descriptor operations the input streams need, with the retries
+/// (EINTR, short reads and writes) done once here.
+enum POSIXFile {
+    /// A pipe whose two ends are closed on exec, so a child process inherits only the
+    /// ends it is given explicitly (an inherited write end would keep its reader from ever
+    /// seeing the end of its input).
+    static func pipe() -> (read: Int32, write: Int32)? {
+        var ends: [Int32] = [0, 0]
+        guard ends.withUnsafeMutableBufferPointer({ systemPipe($0.baseAddress!) }) == 0 else { return nil }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        return (ends[0], ends[1])
+    }
+
+    /// Reads up to `count` bytes, stopping early only at the end of the input or on an error.
+    static func read(_ descriptor: Int32, upTo count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = bytes.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress! + filled, count - filled) }
+            if got < 0 && errno == EINTR { continue }
+            if got <= 0 { break }
+            filled += got
+        }
+        return Array(bytes.prefix(filled))
+    }
+
+    /// Writes all of `bytes`; false when the reader has gone (EPIPE) or another error.
+    static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var written = 0
+        while written < bytes.count {
+            let put = systemWrite(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if put < 0 && errno == EINTR { continue }
+            if put <= 0 { return false }
+            written += put
+        }
+        return true
+    }
+
+    /// The text of `errno` values a user can act on.
+    static func describe(_ error: Int32) -> String {
+        switch error {
+        case ENOENT: "no such file"
+        case EACCES, EPERM: "permission denied"
+        default: String(cString: strerror(error))
+        }
+    }
+}
+
+private func systemPipe(_ ends: UnsafeMutablePointer<Int32>) -> Int32 { pipe(ends) }
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }

@@ -1,0 +1,80 @@
+import Audit
+import Flows
+
+/// Every TCP connection as one record, in the spirit of a line of Zeek's conn.log: who
+/// was the client and who the server (and on what evidence), how far the connection got,
+/// what flowed each way, when, and on which VLAN. Written as NDJSON (one JSON object per
+/// line) or CSV (a header line, then one row per connection), with the same fields in the
+/// same order; docs/flows.md says what each one means.
+public enum ConnectionExport {
+    public enum Format: String, CaseIterable, Sendable {
+        /// One JSON object per line; a missing VLAN is `null`.
+        case ndjson
+        /// A header line, then one row per connection; a missing VLAN is an empty field.
+        case csv
+    }
+
+    /// The field names, in the order both formats write them.
+    public static let fields = [
+        "client", "client_port", "server", "server_port", "direction_basis", "state",
+        "packets", "bytes", "packets_to_server", "packets_to_client",
+        "payload_bytes_to_server", "payload_bytes_to_client", "first_seen", "last_seen", "vlan",
+    ]
+
+    /// The records of `connections`, in their order (`FlowTable.finish` gives the order of
+    /// first packets), each line ending in a newline.
+    public static func render(_ connections: [Connection], as format: Format) -> String {
+        var text = format == .csv ? fields.joined(separator: ",") + "\n" : ""
+        text.reserveCapacity(text.count + connections.count * 360)
+        for connection in connections {
+            let values = self.values(of: connection)
+            switch format {
+            case .csv:
+                text += values.map(\.csv).joined(separator: ",")
+            case .ndjson:
+                text += "{" + zip(fields, values).map { "\"\($0)\":\($1.json)" }.joined(separator: ",") + "}"
+            }
+            text += "\n"
+        }
+        return text
+    }
+
+    /// One field's value: text, a number, or nothing.
+    enum Value {
+        case text(String)
+        case number(UInt64)
+        case none
+
+        /// Addresses, names and RFC 3339 times hold no character JSON must escape.
+        var json: String {
+            switch self {
+            case .text(let text): "\"\(text)\""
+            case .number(let number): "\(number)"
+            case .none: "null"
+            }
+        }
+
+        /// None of the texts holds a comma, a quote or a line break: no CSV quoting needed.
+        var csv: String {
+            switch self {
+            case .text(let text): text
+            case .number(let number): "\(number)"
+            case .none: ""
+            }
+        }
+    }
+
+    /// The values of `connection`, in the order of `fields`.
+    static func values(of connection: Connection) -> [Value] {
+        [
+            .text("\(connection.client.address)"), .number(UInt64(connection.client.port)),
+            .text("\(connection.server.address)"), .number(UInt64(connection.server.port)),
+            .text(connection.directionBasis.rawValue), .text(connection.state.rawValue),
+            .number(connection.packets), .number(connection.bytes),
+            .number(connection.packetsToServer), .number(connection.packetsToClient),
+            .number(connection.payloadBytesToServer), .number(connection.payloadBytesToClient),
+            .text("\(Timestamp(nanoseconds: connection.firstSeen))"), .text("\(Timestamp(nanoseconds: connection.lastSeen))"),
+            connection.vlan.map { .number(UInt64($0)) } ?? .none,
+        ]
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Audit
+import PcapKit
+
+/// The capture inputs named on a command line, as `audit` and `flows` take them: files,
+/// directories (their capture files, in natural order) and `-` for standard input.
+enum CaptureArguments {
+    /// The argument's help, the same for every command that reads captures.
+    static let help = ArgumentHelp(
+        "Captures to read, in order, as one capture: pcap or pcapng files (plain, gzip, zstd, xz or bzip2), "
+            + "directories of them, or '-' for standard input.",
+        valueName: "capture")
+
+    /// Usage problems with the inputs: none given, or standard input twice.
+    static func validate(_ inputs: [String]) throws {
+        if inputs.isEmpty { throw ValidationError("give at least one capture file (or '-' for standard input)") }
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+    }
+
+    /// The files to read (`CaptureInputs`), after a note for each file of a directory that
+    /// was left out because it is not a capture.
+    static func expand(_ inputs: [String]) -> [String] {
+        let captures = CaptureInputs(arguments: inputs)
+        for file in captures.skipped { printError("\(file): skipped: not a capture file", label: "note") }
+        return captures.paths
+    }
+
+    /// Whether an input could not be used at all (exit code 2): it could not be opened, or
+    /// its error came before any packet. A capture cut short after some packets is not.
+    static func anyUnusable(_ inputs: [InputSummary]) -> Bool {
+        inputs.contains { $0.linkType == nil || ($0.error != nil && $0.packets == 0) }
+    }
+}

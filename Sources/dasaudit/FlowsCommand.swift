@@ -1,0 +1,62 @@
+import ArgumentParser
+import Audit
+import Foundation
+import Reports
+
+/// `dasaudit flows`: every TCP connection of the captures, one record each, for people
+/// and tools that want the evidence under an audit (docs/flows.md).
+struct FlowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flows",
+        abstract: "List every TCP connection of the captures as NDJSON or CSV.",
+        discussion: """
+        One record per TCP connection, in the spirit of Zeek's conn.log: client, server and \
+        how the server side was decided (handshake, policy, ephemeral or unknown), state, \
+        packets and bytes each way, first and last packet (RFC 3339, nanoseconds) and the \
+        outermost VLAN id. The policy options matter only for connections caught mid-stream: \
+        the side on a port the policy expects is the server. Fields: docs/flows.md.
+
+        Examples:
+          dasaudit flows capture.pcap
+          dasaudit flows captures/ --format csv --output connections.csv
+          tcpdump -i any -w - tcp | dasaudit flows - --offset 2 --mode cluster
+
+        Exit codes: 0 every input was read (a capture cut short is read up to the cut and \
+        reported on standard error); 2 usage error, or an input that could not be used \
+        (the connections of the other inputs are still written).
+        """
+    )
+
+    @Argument(help: CaptureArguments.help)
+    var inputs: [String]
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    @Option(help: ArgumentHelp("Output format: ndjson (one JSON object per line) or csv (with a header line).",
+                               valueName: "format"))
+    var format: ConnectionExport.Format = .ndjson
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the records to this file instead of standard output.",
+                                                       valueName: "path"))
+    var output: String?
+
+    func validate() throws {
+        try CaptureArguments.validate(inputs)
+        _ = try policyOptions.makePolicy()
+    }
+
+    func run() throws {
+        let auditor = Auditor(policy: try policyOptions.makePolicy())
+        let read = auditor.connections(paths: CaptureArguments.expand(inputs))
+        for input in read.inputs {
+            if let error = input.error { printError(error) }
+        }
+        try write(ConnectionExport.render(read.connections, as: format), to: output)
+        if let output {
+            printError("wrote \(read.connections.count) connections to \(output)", label: "note")
+        }
+        if CaptureArguments.anyUnusable(read.inputs) { throw ExitCode(2) }
+    }
+}
+
+extension ConnectionExport.Format: ExpressibleByArgument {}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Audit
+import Foundation
+import PcapKit
+
+struct LiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live",
+        abstract: "Capture on an interface and audit the traffic as it happens.",
+        discussion: """
+        Captures TCP traffic on a network interface (during a load test, say), shows a \
+        status line on standard error every --interval, and when it stops (--duration, \
+        --packets, Ctrl-C or SIGTERM) writes the audit of everything captured, in every \
+        requested format, exactly as `dasaudit audit` would. A second Ctrl-C quits at once.
+
+        Packets libpcap dropped are in the coverage of every report; a capture that \
+        dropped packets is never reported complete (a medium packets-dropped finding). \
+        --write DIR keeps the raw packets as pcap files, their SHA-256 in the report's \
+        evidence; `dasaudit audit DIR/*.pcap` with the same policy gives the same services.
+
+        Capturing needs CAP_NET_RAW: run as root, or once \
+        `setcap cap_net_raw,cap_net_admin+eip $(command -v dasaudit)`. --user drops root \
+        after the interface is open.
+
+        Examples:
+          dasaudit live -i eth0 --offset 2 --mode cluster --duration 30m --write /var/tmp/das-evidence
+          dasaudit live -i any --filter 'tcp and net 10.1.0.0/16' --report html:audit.html --report json:audit.json
+          dasaudit interfaces
+
+        Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage error, an \
+        interface that cannot be captured on, or evidence or a report that could not be written.
+        """
+    )
+
+    @Option(name: [.short, .long], help: ArgumentHelp("The interface to capture on (see `dasaudit interfaces`; `any` for all).",
+                                                       valueName: "name"))
+    var interface: String
+
+    @Option(help: ArgumentHelp("A BPF capture filter in tcpdump's syntax, e.g. 'tcp and host 10.0.0.5'.", valueName: "bpf"))
+    var filter: String?
+
+    @Option(help: ArgumentHelp("Bytes kept of each packet (the audit needs the headers only; the evidence files keep what is kept).",
+                               valueName: "bytes"))
+    var snaplen: Int32 = 262_144
+
+    @Option(help: ArgumentHelp("The kernel capture buffer, as 64M or 1G (default 32M). A larger buffer rides out bursts.",
+                               valueName: "size"))
+    var bufferSize = ByteCount(bytes: 32 << 20)
+
+    @Flag(help: "Capture frames not addressed to this host too (a mirror or SPAN port).")
+    var promiscuous = false
+
+    @Flag(help: "Hand each packet over as it arrives instead of in batches: lower latency, more CPU.")
+    var immediateMode = false
+
+    @Option(help: ArgumentHelp("Stop after this long, as 90s, 10m or 2h (default: until Ctrl-C or SIGTERM).", valueName: "time"))
+    var duration: TimeSpan?
+
+    @Option(help: ArgumentHelp("Stop after this many packets.", valueName: "N"))
+    var packets: UInt64?
+
+    @Option(help: ArgumentHelp("How often the status line on standard error is updated.", valueName: "time"))
+    var interval = TimeSpan(seconds: 10)
+
+    @Option(help: ArgumentHelp("Keep the raw packets as pcap files in this directory (created if missing), named dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap.",
+                               valueName: "dir"))
+    var write: String?
+
+    @Option(help: ArgumentHelp("With --write, start a new file before one passes this size, as 100M.", valueName: "size"))
+    var rotateSize: ByteCount?
+
+    @Option(help: ArgumentHelp("With --write, start a new file every N seconds of capture.", valueName: "N"))
+    var rotateSeconds: Int64?
+
+    @Option(help: ArgumentHelp("Run as this user once the interface is open, like tcpdump -Z; --write needs a directory it may write.",
+                               valueName: "name"))
+    var user: String?
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        if write == nil && (rotateSize != nil || rotateSeconds != nil) {
+            throw ValidationError("--rotate-size and --rotate-seconds rotate the files of --write DIR; give --write too")
+        }
+        if let rotateSeconds, rotateSeconds <= 0 { throw ValidationError("--rotate-seconds must be at least 1") }
+        if packets == 0 { throw ValidationError("--packets must be at least 1") }
+        if snaplen < 64 { throw ValidationError("--snaplen must be at least 64 bytes, to hold the TCP/IP headers") }
+        if bufferSize.bytes > UInt64(Int32.max) { throw ValidationError("--buffer-size must be below 2G") }
+    }
+
+    func run() throws {
+        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        let capture = try orExit { try LiveCapture(captureSettings) }
+        if let warning = capture.warning { printError("\(interface): \(warning)", label: "warning") }
+        if let user { try orExit { try UserSwitch.become(user) } }
+        let writer = try write.map { directory in
+            try orExit {
+                try CaptureWriter(directory: directory, linkType: capture.linkType, snapshotLength: capture.snapshotLength,
+                                  rotation: .init(maxBytes: rotateSize?.bytes, maxSeconds: rotateSeconds),
+                                  startTime: Int64(Date().timeIntervalSince1970 * 1e9))
+            }
+        }
+        var live = try orExit { try LiveAudit(capture: capture, auditor: auditor, writer: writer) }
+        let signals = StopSignals(control: live.control)
+        let statusLine = StatusLine(device: interface)
+        printError("capturing on \(interface) (\(capture.linkTypeName)" + (filter.map { ", filter '\($0)'" } ?? "")
+            + (write.map { ", writing to \($0)" } ?? "") + "); stop with Ctrl-C", label: "note")
+        live.control.startTimers(duration: duration?.seconds, interval: interval.seconds)
+        let reason = live.run(packetLimit: packets) { statusLine.show($0) }
+        var result = live.finish()
+        statusLine.end()
+        let drops = result.coverage.drops?.total ?? 0
+        printError("stopped (\(reason)) after \(result.coverage.packets) packets, \(drops) dropped", label: "note")
+        // A capture that failed midway is audited up to the failure, like a file cut short
+        // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
+        if let error = result.inputs.first?.error { printError(error) }
+        if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
+        result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()),
+                                       written: writer?.files ?? [])
+        if !(try outputOptions.deliver(result)) || writer?.failure != nil { throw ExitCode(2) }
+        withExtendedLifetime(signals) {}
+        if !result.summary.compliant { throw ExitCode(1) }
+    }
+
+    private var captureSettings: LiveCapture.Settings {
+        var settings = LiveCapture.Settings(device: interface)
+        settings.filter = filter
+        settings.snapshotLength = snaplen
+        settings.bufferSize = Int32(bufferSize.bytes)
+        settings.promiscuous = promiscuous
+        settings.immediate = immediateMode
+        return settings
+    }
+
+    /// Runs `body`; an error it throws is printed as it says itself, and the run exits 2.
+    private func orExit<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}

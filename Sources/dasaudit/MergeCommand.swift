@@ -1,0 +1,93 @@
+import ArgumentParser
+import Audit
+import Flows
+import Foundation
+import Reports
+
+/// Merges the JSON results of several nodes into one cluster audit under one policy.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the JSON results of several nodes into one cluster audit.",
+        discussion: """
+        Each node audits its own traffic with '--connections' and ships its JSON result; \
+        'merge' folds their connections into one set of services, counting a connection \
+        captured at both of its ends (by the client's node and the server's) once, and \
+        audits them under the policy given here (the same options as 'audit'). Two entries \
+        are one connection when they join the same two endpoints and their times overlap \
+        within --skew. The merged result lists the merged connections, so merges can be \
+        merged again. See docs/merge.md.
+
+        Examples:
+          dasaudit audit node1.pcap --connections --format json -o node1.json   (on each node)
+          dasaudit merge node1.json node2.json node3.json --offset 2 --mode cluster --cores 2
+          dasaudit merge results/*.json --policy cluster.yaml --format json -o cluster.json
+
+        Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 a result that cannot be \
+        read or has no connections section, or a usage error.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("JSON results of 'dasaudit audit --connections --format json'.", valueName: "result"))
+    var results: [String]
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by (default 2).", valueName: "seconds"))
+    var skew: Double = 2
+
+    @Option(help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit.",
+                               valueName: "format"))
+    var format: ReportFormat = .text
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output.",
+                                                       valueName: "path"))
+    var output: String?
+
+    @OptionGroup var reportOptions: ReportOptions
+
+    @Option(help: ArgumentHelp("Fail (exit 1) on findings of this severity or above: high, medium, low, info or never.",
+                               valueName: "severity"))
+    var failOn: FailThreshold = .medium
+
+    func validate() throws {
+        if results.isEmpty { throw ValidationError("give at least one JSON result") }
+        if !(skew >= 0 && skew <= 3600) { throw ValidationError("--skew must be between 0 and 3600 seconds") }
+    }
+
+    func run() throws {
+        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: failOn)
+        var parsed: [AuditResult] = []
+        for path in results {
+            do {
+                parsed.append(try JSONReport.parse(try Data(contentsOf: URL(fileURLWithPath: path))))
+            } catch {
+                printError("\(path) is not a readable dasaudit result: \((error as NSError).localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+        for (path, result) in zip(results, parsed) where !Self.samePolicy(result.policy, auditor) {
+            printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
+                + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
+        }
+        let connections: [Connection]
+        do {
+            connections = try ResultMerger(skew: Int64(skew * 1e9)).merge(parsed, names: results)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        var result = auditor.audit(connections, inputs: ResultMerger.inputs(of: parsed, names: results))
+        result.connections = connections.map(ConnectionEntry.init)
+        result.evidence = try Evidence(ofMerged: result, arguments: Array(CommandLine.arguments.dropFirst()), resultFiles: results)
+        let reportsWritten = reportOptions.writeReports(of: result)
+        try write(try format.render(result), to: output)
+        if !reportsWritten { throw ExitCode(2) }
+        if !result.summary.compliant { throw ExitCode(1) }
+    }
+
+    private static func samePolicy(_ summary: PolicySummary, _ auditor: Auditor) -> Bool {
+        summary.offset == auditor.policy.offset && summary.mode == auditor.policy.mode
+            && summary.cores == auditor.policy.coresPerNode && summary.profile == auditor.policy.profileName
+    }
+}

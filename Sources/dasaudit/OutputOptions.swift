@@ -1,0 +1,41 @@
+import ArgumentParser
+import Audit
+import Foundation
+import Reports
+
+/// Where an audit result goes and when it fails, shared by `audit` and `live`: the
+/// format of standard output (or `--output`), the `--report` files, `--fail-on`, and
+/// colour.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract), html, csv, markdown or junit.",
+                               valueName: "format"))
+    var format: ReportFormat = .text
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output.",
+                                                       valueName: "path"))
+    var output: String?
+
+    @OptionGroup var reportOptions: ReportOptions
+
+    @Option(help: ArgumentHelp("Fail (exit 1) on findings of this severity or above: high, medium, low, info or never.",
+                               valueName: "severity"))
+    var failOn: FailThreshold = .medium
+
+    @Flag(help: "Never colour the text report (colour is used only on a terminal, and never when NO_COLOR is set).")
+    var noColor = false
+
+    /// Writes every `--report`, then the report to standard output or `--output`. Returns
+    /// false when a `--report` could not be written (each problem is printed); throws
+    /// `ExitCode(2)` when the main report cannot be.
+    func deliver(_ result: AuditResult) throws -> Bool {
+        let useColor = format == .text && !noColor && output == nil && isatty(STDOUT_FILENO) == 1
+            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let reportsWritten = reportOptions.writeReports(of: result)
+        try write(try format.render(result, color: useColor), to: output)
+        if let output {
+            printError("wrote \(format.rawValue) report to \(output): "
+                + (result.summary.compliant ? "compliant" : "not compliant") + " (--fail-on \(failOn.rawValue))", label: "note")
+        }
+        return reportsWritten
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// `--user NAME`: gives up root once the capture device is open, as `tcpdump -Z` does,
+/// so decoding packets from the network and writing files and reports run unprivileged.
+/// Files written after the switch belong to the user, and `--write` needs a directory the
+/// user may write to.
+enum UserSwitch {
+    /// Why the process could not become the user.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Becomes `name`: its groups (initgroups, which calls setgroups), its group, then its
+    /// user id, in that order, since after `setuid` the others are no longer allowed.
+    static func become(_ name: String) throws {
+        guard let entry = getpwnam(name) else {
+            throw Failure(description: "--user \(name): no such user")
+        }
+        let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
+        guard initgroups(name, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
+            throw Failure(description: "--user \(name): cannot switch to it: \(String(cString: strerror(errno)))"
+                + (geteuid() == 0 ? "" : " (only root can switch users)"))
+        }
+        if uid != 0 && setuid(0) == 0 {
+            throw Failure(description: "--user \(name): root could be regained after switching; refusing to go on")
+        }
+    }
+}

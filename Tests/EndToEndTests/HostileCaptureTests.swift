@@ -1,0 +1,188 @@
+import Audit
+import Foundation
+import Reports
+import XCTest
+
+/// Captures that lie or break: hand-made pcap and pcapng files whose headers and record
+/// lengths are impossible, empty or cut files, inputs that are not captures or cannot be
+/// read. Each must give a message naming the input and the problem, exit code 2 when
+/// nothing of it could be used, never a crash or a hang, and lose nothing of the good
+/// inputs read with it.
+final class HostileCaptureTests: XCTestCase {
+    let base = capture("das-offset3-lo.pcap")
+    var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+    override func tearDown() { scratch = nil }
+
+    /// The first `count` real packets of the base capture, as pcap records.
+    func realRecords(_ count: Int) throws -> [Data] {
+        try pcapRecords(contents(base)).prefix(count).map { pcapRecord($0.bytes, length: $0.length, seconds: $0.seconds) }
+    }
+
+    func audit(_ path: String) throws -> (CommandResult, AuditResult?) {
+        let run = try runDasaudit(["audit", path, "--format", "json", "--fail-on", "never"])
+        return (run, try? JSONReport.parse(Data(run.stdout.utf8)))
+    }
+
+    func assertUnusable(_ path: String, says message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        for command in ["audit", "flows"] {
+            let run = try runDasaudit([command, path])
+            XCTAssertEqual(run.status, 2, "\(command): \(run.stderr)", file: file, line: line)
+            XCTAssertTrue(run.stderr.contains("\(path): \(message)"), "\(command): \(run.stderr)", file: file, line: line)
+        }
+    }
+
+    func testFilesTooSmallToBeCapturesSayWhatTheyAre() throws {
+        try assertUnusable(try scratch.file("empty.pcap", Data()), says: "empty file (0 bytes)")
+        try assertUnusable("/dev/null", says: "empty file (0 bytes)")
+        try assertUnusable(try scratch.file("three.pcap", Data([0xD4, 0xC3, 0xB2])), says: "only 3 bytes: too short to be a capture")
+        try assertUnusable(try scratch.file("notes.pcap", Data("hello, world\n".utf8)),
+                           says: "not a pcap or pcapng capture (it starts with 68 65 6c 6c 6f 2c: text)")
+        try assertUnusable(try scratch.file("header.pcap", pcapHeader().prefix(10)),
+                           says: "capture is cut short inside its file header")
+        try assertUnusable(try scratch.file("version.pcap", pcapHeader(major: 9) + realRecords(1)[0]),
+                           says: "unsupported pcap savefile version 9.4")
+    }
+
+    func testAHeaderWithoutPacketsIsAnEmptyCompleteCapture() throws {
+        let (run, result) = try audit(try scratch.file("header-only.pcap", pcapHeader()))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(result?.coverage.packets, 0)
+        XCTAssertEqual(result?.coverage.complete, true)
+    }
+
+    func testARecordLongerThanTheSnapshotLengthIsCutToItAndTheNextRecordStillReads() throws {
+        // A 74-byte SYN recorded in a file whose snapshot length is 40: libpcap hands out
+        // the first 40 bytes (the TCP header is cut: a truncated packet) and skips the rest.
+        let records = try realRecords(3)
+        let path = try scratch.file("caplen-over-snaplen.pcap", pcapHeader(snaplen: 40) + records[0] + records[1] + records[2])
+        let (run, result) = try audit(path)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(result?.coverage.packets, 3)
+        XCTAssertEqual(result?.coverage.skipped["truncated"], 3, "every record is cut at 40 bytes")
+        XCTAssertEqual(result?.coverage.complete, true)
+    }
+
+    func testImpossibleRecordLengthsStopTheReadWithTheirReason() throws {
+        for caplen: UInt32 in [0xFFFF_FFFF, 300_000, 0x8000_0000] {
+            let bogus = pcapRecord(Data(count: 64), caplen: caplen, length: caplen)
+            // First record: nothing usable.
+            try assertUnusable(try scratch.file("bad-first-\(caplen).pcap", pcapHeader() + bogus),
+                               says: "corrupt capture: a record or block length is impossible")
+            // After two good records: those are audited, and the input is marked incomplete.
+            let records = try realRecords(2)
+            let (run, result) = try audit(try scratch.file("bad-third-\(caplen).pcap", pcapHeader() + records[0] + records[1] + bogus))
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stderr.contains("corrupt capture"), run.stderr)
+            XCTAssertEqual(result?.coverage.packets, 2)
+            XCTAssertEqual(result?.coverage.complete, false)
+            XCTAssertTrue(result?.findings.contains { $0.kind == .incompleteInput } ?? false)
+        }
+    }
+
+    func testZeroLengthAndLargestRecordsAreCountedNotFatal() throws {
+        let records = try realRecords(2)
+        let big = Data(largestTCPFrame())
+        XCTAssertEqual(big.count, 65535)
+        let path = try scratch.file("sizes.pcap", pcapHeader() + records[0] + pcapRecord(Data()) + pcapRecord(big) + records[1])
+        let (run, result) = try audit(path)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(result?.coverage.packets, 4)
+        XCTAssertEqual(result?.coverage.tcpSegments, 3, "the two real packets and the 65535-byte frame")
+        XCTAssertEqual(result?.coverage.skipped["truncated"], 1, "the zero-length record")
+        let big64k = try flows([path]).map(record).first { ($0["server_port"] as? Int) == 7711 }
+        XCTAssertEqual(big64k?["payload_bytes_to_server"] as? Int, 65535 - 14 - 20 - 20)
+    }
+
+    func testPcapngBlocksWithImpossibleLengthsAreNamed() throws {
+        let ng = [UInt8](try contents(capture("das-offset3-lo.pcapng")))
+        func withLength(at offset: Int, _ value: UInt32) -> Data {
+            var bytes = ng
+            withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset + 4..<offset + 8, with: $0) }
+            return Data(bytes)
+        }
+        let shb = Int(UInt32(ng[4]) | UInt32(ng[5]) << 8 | UInt32(ng[6]) << 16 | UInt32(ng[7]) << 24)
+        let idb = Int(UInt32(ng[shb + 4]) | UInt32(ng[shb + 5]) << 8)
+        let cases: [(String, Data)] = [
+            ("tiny section header", withLength(at: 0, 12)),
+            ("huge interface block", withLength(at: shb, 0xFFFF_FFF0)),
+            ("packet block of 0xFFFFFFFF", withLength(at: shb + idb, 0xFFFF_FFFF)),
+            ("packet block not a multiple of 4", withLength(at: shb + idb, 109)),
+        ]
+        for (index, (name, bytes)) in cases.enumerated() {
+            let path = try scratch.file("corrupt-\(index).pcapng", bytes)
+            let run = try runDasaudit(["flows", path])
+            XCTAssertEqual(run.status, 2, name)
+            XCTAssertTrue(run.stderr.contains("\(path): corrupt capture: a record or block length is impossible"), "\(name): \(run.stderr)")
+        }
+    }
+
+    func testACompressedCaptureCutShortIsReadUpToTheCutAndNamed() throws {
+        let gz = scratch.path("whole.pcap.gz")
+        try runTool("gzip", ["-c", capture("spark-cluster-offset2-lo.pcap")], stdout: gz)
+        let bytes = try contents(gz)
+        let cut = try scratch.file("cut.pcap.gz", bytes.prefix(bytes.count / 2))
+        let (run, result) = try audit(cut)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(cut): "), run.stderr)
+        XCTAssertTrue(run.stderr.contains("gzip-compressed"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("unexpected end of file"), "gzip's own complaint: \(run.stderr)")
+        XCTAssertEqual(result?.coverage.complete, false)
+        XCTAssertGreaterThan(result?.coverage.packets ?? 0, 100)
+        XCTAssertLessThan(result?.coverage.packets ?? 0, 2050)
+    }
+
+    func testACompressedFileThatIsNotACaptureIsNamed() throws {
+        let text = try scratch.file("notes.txt", Data(String(repeating: "not a capture\n", count: 50).utf8))
+        let zst = scratch.path("notes.zst")
+        try runTool("zstd", ["-q", "-c", text], stdout: zst)
+        try assertUnusable(zst, says: "not a pcap or pcapng capture (unknown file format) (in the zstd-compressed content")
+    }
+
+    func testAMissingDecompressorIsNamedWithItsPackage() throws {
+        let zst = scratch.path("capture.zst")
+        try runTool("zstd", ["-q", "-c", base], stdout: zst)
+        let run = try runProcess("/usr/bin/env", ["PATH=/nonexistent", dasauditBinary.path, "flows", zst])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(zst): zstd-compressed, and `zstd` is not installed to decompress it (install the zstd package)"),
+                      run.stderr)
+    }
+
+    /// Tests run as root, who can read any file: the unreadable file is read by `nobody`
+    /// through `runuser`. Skipped where that is impossible (not root, no runuser).
+    func testAnUnreadableFileIsNamed() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else {
+            throw XCTSkip("needs root and runuser to read as another user")
+        }
+        let path = try scratch.file("secret.pcap", try contents(base))
+        XCTAssertEqual(chmod(path, 0o600), 0)
+        XCTAssertEqual(chmod(scratch.url.path, 0o755), 0)
+        let run = try runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", dasauditBinary.path, "flows", path])
+        if run.stderr.contains("Permission denied") && !run.stderr.contains(path) {
+            throw XCTSkip("nobody cannot run the test binary here: \(run.stderr)")
+        }
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(path): permission denied"), run.stderr)
+    }
+
+    func testOneBadInputAmongSeveralLosesNothingOfTheOthers() throws {
+        let bad = try scratch.file("bad.pcap", pcapHeader() + pcapRecord(Data(count: 10), caplen: 0xFFFF_FFFF))
+        let empty = try scratch.file("empty.pcap", Data())
+        let run = try runDasaudit(["flows", bad, base, empty, capture("das-offset3-any.pcap")])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(bad): corrupt capture"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(empty): empty file"), run.stderr)
+        let expected = try flows([base, capture("das-offset3-any.pcap")])
+        XCTAssertEqual(run.stdout.split(separator: "\n").map(String.init), expected)
+    }
+}
+
+/// An Ethernet frame of 65535 bytes: IPv4 (total length 65521) and TCP to port 7711 with
+/// 65481 payload bytes.
+func largestTCPFrame() -> [UInt8] {
+    var frame: [UInt8] = [2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00]
+    frame += [0x45, 0, 0xFF, 0xF1, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]
+    frame += [0x9C, 0x40, 0x1E, 0x1F, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xFF, 0xFF, 0, 0, 0, 0]
+    return frame + [UInt8](repeating: 0xAA, count: 65535 - frame.count)
+}

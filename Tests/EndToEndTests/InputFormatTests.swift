@@ -1,0 +1,181 @@
+import Foundation
+import PcapKit
+import XCTest
+
+/// Every way a user hands over a capture gives the same connections: pcapng, nanosecond
+/// and big-endian pcap, gzip/zstd/xz/bzip2, standard input, a FIFO, several pcapng
+/// sections, directories and rotated sets. The variants are made here by the real tools
+/// (editcap, tcpdump, mergecap, gzip, ...), from the real captures in captures/.
+final class InputFormatTests: XCTestCase {
+    let base = capture("das-offset3-lo.pcap")
+    let spark = capture("spark-cluster-offset2-lo.pcap")
+
+    func testEveryFormatAndCompressionGivesTheSameConnections() throws {
+        let scratch = try ScratchDirectory()
+        let expected = try flows([base])
+        XCTAssertEqual(expected.count, 23)
+        var variants: [String: String] = [:]
+        variants["pcapng"] = scratch.path("v.pcapng")
+        try runTool("editcap", ["-F", "pcapng", base, variants["pcapng"]!])
+        variants["nsecpcap"] = scratch.path("v.nsec")
+        try runTool("editcap", ["-F", "nsecpcap", base, variants["nsecpcap"]!])
+        variants["big-endian"] = try scratch.file("v.be", bigEndian(try contents(base)))
+        for (tool, arguments) in [("gzip", ["-c"]), ("zstd", ["-q", "-c"]), ("xz", ["-c"]), ("bzip2", ["-c"])] {
+            variants[tool] = scratch.path("v.\(tool)")
+            try runTool(tool, arguments + [base], stdout: variants[tool]!)
+        }
+        for (name, path) in variants.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(try flows([path]), expected, name)
+        }
+        // Standard input from a pipe (sniffed, then replayed), plain and compressed.
+        XCTAssertEqual(try flows(["-"], stdin: try contents(base)), expected, "stdin")
+        XCTAssertEqual(try flows(["-"], stdin: try contents(variants["zstd"]!)), expected, "zstd on stdin")
+        XCTAssertEqual(try flows(["-"], stdin: try contents(variants["gzip"]!)), expected, "gzip on stdin")
+    }
+
+    func testAFIFOIsReadLikeAFile() throws {
+        let scratch = try ScratchDirectory()
+        let fifo = scratch.path("capture.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let bytes = try contents(base)
+        Thread.detachNewThread {
+            if let writer = FileHandle(forWritingAtPath: fifo) {
+                writer.write(bytes)
+                try? writer.close()
+            }
+        }
+        XCTAssertEqual(try flows([fifo]), try flows([base]))
+    }
+
+    func testNanosecondTimestampsKeepTheirNanoseconds() throws {
+        let scratch = try ScratchDirectory()
+        let shifted = scratch.path("shifted.nsec")
+        try runTool("editcap", ["-F", "nsecpcap", "-t", "0.000000123", base, shifted])
+        let original = try flows([base]).map(record), nano = try flows([shifted]).map(record)
+        XCTAssertEqual(original.count, nano.count)
+        for (before, after) in zip(original, nano) {
+            for field in ["first_seen", "last_seen"] {
+                let micro = before[field] as? String ?? "", nanoText = after[field] as? String ?? ""
+                XCTAssertTrue(micro.hasSuffix("000Z"), micro)
+                XCTAssertEqual(nanoText, micro.replacingOccurrences(of: "000Z", with: "123Z"))
+            }
+        }
+    }
+
+    func testSeveralPcapngSectionsAreOneCapture() throws {
+        let scratch = try ScratchDirectory()
+        let first = capture("das-offset3-lo.pcapng"), second = capture("spark-cluster-offset2-lo.pcapng")
+        let joined = try scratch.file("two-sections.pcapng", try contents(first) + contents(second))
+        let together = try flows([joined])
+        XCTAssertEqual(together.sorted(), (try flows([first]) + flows([second])).sorted())
+        let audit = try runDasaudit(["audit", joined, "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(audit.status, 0, audit.stderr)
+        XCTAssertTrue(audit.stdout.contains("\"packets\" : 2343"), "293 + 2050 packets")
+    }
+
+    func testPcapngWithInterfacesOfDifferentLinkTypesIsRefusedByName() throws {
+        let scratch = try ScratchDirectory()
+        let mixed = scratch.path("mixed.pcapng")
+        try runTool("mergecap", ["-F", "pcapng", "-w", mixed, base, capture("das-offset3-any.pcap")])
+        let run = try runDasaudit(["flows", mixed])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(mixed): its pcapng interfaces have different link types"), run.stderr)
+        // The same file next to a good one: the good one's connections are still written.
+        let both = try runDasaudit(["flows", mixed, base])
+        XCTAssertEqual(both.status, 2)
+        XCTAssertEqual(both.stdout.split(separator: "\n").count, 23)
+    }
+
+    func testAnUnsupportedLinkTypeIsNamed() throws {
+        let scratch = try ScratchDirectory()
+        let wifi = scratch.path("wifi.pcap")
+        try runTool("editcap", ["-T", "ieee-802-11-radiotap", base, wifi])
+        let run = try runDasaudit(["audit", wifi])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(wifi): link type IEEE802_11_RADIO (127) is not supported"), run.stderr)
+    }
+
+    /// `tcpdump -C` cuts a capture in the middle of connections: read as a set, in the
+    /// shell's glob order, or as a directory, the connections are those of the whole capture.
+    func testARotatedSetIsOneCaptureWhoseConnectionsContinueAcrossFiles() throws {
+        let scratch = try ScratchDirectory()
+        // tcpdump -C counts in megabytes: ten copies of the Spark capture, 40 s apart (12 MB).
+        let copies = try (0..<10).map { index -> String in
+            let copy = scratch.path("copy\(index).pcap")
+            try runTool("editcap", ["-t", "\(index * 40)", spark, copy])
+            return copy
+        }
+        let whole = scratch.path("whole.pcap")
+        try runTool("mergecap", ["-F", "pcap", "-w", whole] + copies)
+        try FileManager.default.createDirectory(atPath: scratch.path("set"), withIntermediateDirectories: true)
+        try runTool("tcpdump", ["-Z", "root", "-r", whole, "-w", scratch.path("set/dump.pcap"), "-C", "1"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: scratch.path("set"))
+        XCTAssertGreaterThan(names.count, 10, "dump.pcap, dump.pcap1, ..., dump.pcap10 and more")
+        let globOrder = names.sorted().map { scratch.path("set/\($0)") }  // dump.pcap, dump.pcap1, dump.pcap10, ...
+        XCTAssertNotEqual(CaptureInputs(arguments: globOrder).paths, globOrder, "the shell's order is not the capture's")
+        let expected = try flows([whole])
+        XCTAssertEqual(expected.count, 410)
+        XCTAssertEqual(try flows(globOrder), expected)
+        XCTAssertEqual(try flows([scratch.path("set")]), expected)
+        // Read one by one, the files split connections: the set really continues them.
+        let pieces = try names.reduce(0) { $0 + (try flows([scratch.path("set/\($1)")]).count) }
+        XCTAssertGreaterThan(pieces, expected.count)
+    }
+
+    func testAnEditcapTimeSplitSetInADirectoryIsOneCapture() throws {
+        let scratch = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.path("split"), withIntermediateDirectories: true)
+        try runTool("editcap", ["-i", "5", spark, scratch.path("split/part.pcap")])
+        XCTAssertGreaterThan(try FileManager.default.contentsOfDirectory(atPath: scratch.path("split")).count, 3)
+        XCTAssertEqual(try flows([scratch.path("split")]), try flows([spark]))
+    }
+
+    func testADirectoryReadsItsCapturesAndSaysWhichFilesItSkipped() throws {
+        let scratch = try ScratchDirectory()
+        try runTool("gzip", ["-c", base], stdout: scratch.path("dir/a.pcap.gz"))
+        try runTool("zstd", ["-q", "-c", spark], stdout: scratch.path("dir/b"))
+        try scratch.file("dir/README.txt", Data("notes\n".utf8))
+        try scratch.file("dir/.hidden.pcap", try contents(base))
+        try FileManager.default.createDirectory(atPath: scratch.path("dir/sub"), withIntermediateDirectories: true)
+        let run = try runDasaudit(["flows", scratch.path("dir")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.split(separator: "\n").map(String.init).sorted(),
+                       (try flows([base]) + flows([spark])).sorted())
+        XCTAssertTrue(run.stderr.contains("\(scratch.path("dir/README.txt")): skipped: not a capture file"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("dir/sub: skipped"), run.stderr)
+        XCTAssertFalse(run.stderr.contains(".hidden"), run.stderr)
+    }
+
+    func testADirectoryWithoutCapturesIsAnError() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.file("empty/notes.txt", Data("hello\n".utf8))
+        let run = try runDasaudit(["audit", scratch.path("empty")])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(scratch.path("empty")): is a directory with no capture files in it"), run.stderr)
+    }
+
+    func testRotatedNamesAreReadInNaturalOrderAndOtherFilesInTheOrderGiven() {
+        XCTAssertEqual(CaptureInputs(arguments: ["d/x.pcap10", "d/x.pcap", "d/x.pcap2", "d/x.pcap1"]).paths,
+                       ["d/x.pcap", "d/x.pcap1", "d/x.pcap2", "d/x.pcap10"])
+        XCTAssertEqual(CaptureInputs(arguments: ["b.pcap", "a.pcap", "-"]).paths, ["b.pcap", "a.pcap", "-"])
+        XCTAssertEqual(CaptureInputs(arguments: ["cap_20261127_0010.pcap", "cap_20261127_0002.pcap", "other.pcap"]).paths,
+                       ["cap_20261127_0002.pcap", "cap_20261127_0010.pcap", "other.pcap"])
+        XCTAssertEqual(CaptureInputs(arguments: ["x010.pcap", "x9.pcap", "x09.pcap"]).paths, ["x09.pcap", "x9.pcap", "x010.pcap"])
+    }
+}
+
+/// The same pcap with every header field byte-swapped: what a big-endian host writes.
+func bigEndian(_ file: Data) -> Data {
+    let bytes = [UInt8](file)
+    func word(_ at: Int) -> [UInt8] { Array(bytes[at..<at + 4].reversed()) }
+    func half(_ at: Int) -> [UInt8] { Array(bytes[at..<at + 2].reversed()) }
+    var out = word(0) + half(4) + half(6) + word(8) + word(12) + word(16) + word(20)
+    var offset = 24
+    while offset + 16 <= bytes.count {
+        let caplen = Int(bytes[offset + 8..<offset + 12].reversed().reduce(0) { $0 << 8 | UInt32($1) })
+        out += word(offset) + word(offset + 4) + word(offset + 8) + word(offset + 12)
+        out += bytes[offset + 16..<offset + 16 + caplen]
+        offset += 16 + caplen
+    }
+    return Data(out)
+}

@@ -1,0 +1,102 @@
+import Audit
+import Flows
+import Foundation
+import Policy
+import XCTest
+
+/// Several inputs read at once (`ParallelReader`, `dasaudit audit A B ...`) give the result
+/// of reading them one after another into one connection table.
+final class ParallelReadingTests: XCTestCase {
+    let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2))
+
+    /// Splits `capture` into pieces of `packets` packets with editcap, in a fresh directory.
+    func split(_ capture: String, packets: Int) throws -> [String] {
+        guard let editcap = ["/usr/bin/editcap", "/usr/local/bin/editcap"].first(where: FileManager.default.isExecutableFile)
+        else { throw XCTSkip("editcap (wireshark-common) is not installed") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-split-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: editcap)
+        process.arguments = ["-c", "\(packets)", capture, directory.appendingPathComponent("part.pcap").path]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            .map { directory.appendingPathComponent($0).path }
+    }
+
+    func json(_ result: AuditResult) throws -> String {
+        String(decoding: try ResultCoding.encoder().encode(result), as: UTF8.self)
+    }
+
+    /// The reference: one table, the inputs read in order, nothing evicted.
+    func sequential(_ paths: [String]) throws -> String {
+        var reader = CaptureReader()
+        for path in paths { reader.read(path: path) }
+        return try json(auditor.audit(reader.table.finish(rules: auditor.directionRules), inputs: reader.inputs))
+    }
+
+    func assertParallelEqualsSequential(_ paths: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertGreaterThan(paths.count, 1, file: file, line: line)
+        let expected = try sequential(paths)
+        var evicting = CaptureReader(rules: auditor.directionRules)
+        for path in paths { evicting.read(path: path) }
+        XCTAssertEqual(try json(auditor.audit(evicting.table.statistics(), inputs: evicting.inputs)), expected,
+                       "one evicting table", file: file, line: line)
+        for threads in [1, 2, paths.count] {
+            XCTAssertEqual(try json(auditor.audit(paths: paths, threads: threads)), expected,
+                           "\(threads) threads", file: file, line: line)
+        }
+    }
+
+    func testTheSparkCaptureInPiecesReadAtOnceEqualsReadInOrder() throws {
+        // 2,050 packets in pieces of 300: many connections span a cut.
+        try assertParallelEqualsSequential(try split(capture("spark-cluster-offset2-lo.pcap"), packets: 300))
+    }
+
+    func testTheDASClusterCaptureInPiecesReadAtOnceEqualsReadInOrder() throws {
+        try assertParallelEqualsSequential(try split(capture("das-cluster-offset4-lo.pcap"), packets: 97))
+    }
+
+    /// A synthetic cluster (scripts/bench/gencluster.c) long enough for connections to be
+    /// evicted while reading, cut into four pieces.
+    func testASyntheticClusterInPiecesReadAtOnceEqualsReadInOrder() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw XCTSkip("no C compiler") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let generator = directory.appendingPathComponent("gencluster").path
+        let source = capturesDirectory.deletingLastPathComponent().appendingPathComponent("scripts/bench/gencluster.c").path
+        let pcap = directory.appendingPathComponent("cluster.pcap").path
+        for arguments in [["/usr/bin/cc", "-O2", "-o", generator, source], [generator, pcap, "120000", "96", "--rate", "300"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, arguments.joined(separator: " "))
+        }
+        // 400 s of capture: ended connections are evicted 60 s after their last packet.
+        var reader = CaptureReader(rules: auditor.directionRules)
+        reader.read(path: pcap)
+        XCTAssertGreaterThan(reader.table.evictedCount, reader.table.count / 2)
+        try assertParallelEqualsSequential(try split(pcap, packets: 30_000))
+    }
+
+    /// On the command line: `--threads 1` and the default give the same result.
+    func testTheCommandLineGivesTheSameResultWithOneThreadOrMany() throws {
+        let parts = try split(capture("spark-cluster-offset2-lo.pcap"), packets: 500)
+        let arguments = ["audit"] + parts + ["--offset", "2", "--mode", "cluster", "--cores", "2", "--format", "json"]
+        let one = try runDasaudit(arguments + ["--threads", "1"])
+        let many = try runDasaudit(arguments + ["--threads", "4"])
+        XCTAssertEqual(one.status, many.status)
+        func withoutEvidence(_ text: String) throws -> String {
+            var result = try ResultCoding.decoder().decode(AuditResult.self, from: Data(text.utf8))
+            result.evidence = nil
+            return try json(result)
+        }
+        XCTAssertEqual(try withoutEvidence(one.stdout), try withoutEvidence(many.stdout))
+    }
+}

@@ -1,0 +1,261 @@
+import Audit
+import Foundation
+import Reports
+import XCTest
+
+/// `dasaudit live` capturing for real on loopback (as root, as CI runs): real listeners at
+/// catalog ports under offset 5 and on rogue ports, real client traffic while it runs.
+///
+/// Each test serves on a loopback address of its own (127.x.y.1, chosen at random) and
+/// captures with a filter on that address, so whatever else runs on loopback meanwhile
+/// (other tests, other builds) stays out of the assertions.
+final class LiveCaptureTests: XCTestCase {
+    var address = ""
+    var directory = ""
+    var services: [LoopbackService] = []
+    let policy = ["--offset", "5"]
+
+    /// Catalog ports at offset 5 (`dasaudit ports --offset 5`) and what the audit must call them.
+    let thrift: UInt16 = 7616  // thrift.tcp.port: expected
+    let sparkUI: UInt16 = 4045  // spark.ui.port: expected
+    let executor: UInt16 = 12005  // spark.blockManager.port, the driver's: executor
+    let executorBeyond: UInt16 = 12009  // in the band, beyond one core's range: executor-out-of-range
+    let rogue: UInt16 = 31337  // nothing explains it: unexpected
+    let thriftSSL: UInt16 = 7716  // thrift.ssl.port, nobody listens: a refused attempt
+
+    override func setUpWithError() throws {
+        address = "127.\(Int.random(in: 100...250)).\(Int.random(in: 1...250)).1"
+        directory = NSTemporaryDirectory() + "dasaudit-live-\(UUID().uuidString)"
+    }
+
+    override func tearDown() {
+        services.forEach { $0.stop() }
+        services = []
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private var filter: [String] { ["--filter", "host \(address)"] }
+
+    private func serve(_ ports: [UInt16]) throws {
+        services += try ports.map { try LoopbackService(address: address, port: $0) }
+    }
+
+    private func startLive(_ arguments: [String], readOutput: Bool = true) throws -> DasauditProcess {
+        let live = try DasauditProcess(["live", "-i", "lo"] + filter + policy + arguments, readOutput: readOutput)
+        XCTAssertTrue(live.waitForError(containing: "capturing on lo"), "live did not start: \(live.stderr)")
+        return live
+    }
+
+    private func writtenFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).sorted().map { "\(directory)/\($0)" }
+    }
+
+    /// `dasaudit audit` over files with the test's policy.
+    private func audit(_ files: [String]) throws -> AuditResult {
+        let run = try runDasaudit(["audit"] + files + policy + ["--format", "json"])
+        return try JSONReport.parse(Data(run.stdout.utf8))
+    }
+
+    func testTheLiveAuditOfRealTrafficIsTheAuditOfItsEvidence() throws {
+        try serve([thrift, sparkUI, executor, executorBeyond, rogue])
+        let live = try startLive(["--duration", "4s", "--interval", "1s", "--write", directory, "--format", "json"])
+        for _ in 0..<3 {
+            for service in services { try exchange(with: address, port: service.port) }
+        }
+        XCTAssertThrowsError(try exchange(with: address, port: thriftSSL), "nothing listens there")
+        let (status, stdout) = live.finish()
+        XCTAssertEqual(status, 1, "high findings fail the audit; stderr: \(live.stderr)")
+        let result = try JSONReport.parse(Data(stdout.utf8))
+
+        let byPort = Dictionary(uniqueKeysWithValues: result.services.map { ($0.port, $0) })
+        XCTAssertEqual(result.services.map(\.address), Array(repeating: address, count: 5))
+        XCTAssertEqual(byPort[thrift]?.classification, .expected)
+        XCTAssertEqual(byPort[thrift]?.catalogKey, "thrift.tcp.port")
+        XCTAssertEqual(byPort[sparkUI]?.classification, .expected)
+        XCTAssertEqual(byPort[sparkUI]?.catalogKey, "spark.ui.port")
+        XCTAssertEqual(byPort[executor]?.classification, .executor)
+        XCTAssertEqual(byPort[executorBeyond]?.classification, .executorOutOfRange)
+        XCTAssertEqual(byPort[rogue]?.classification, .unexpected)
+        for service in result.services {
+            XCTAssertEqual(service.connections, 3, "\(service.port)")
+            XCTAssertEqual(service.states, ["closed": 3], "\(service.port)")
+            XCTAssertEqual(service.directionBasis, ["handshake": 3], "\(service.port)")
+        }
+        XCTAssertEqual(result.attempts.map(\.port), [thriftSSL])
+        XCTAssertEqual(result.attempts.first?.refused, 1)
+        let findings = Set(result.findings.map { "\($0.kind.rawValue) \($0.severity.rawValue) \($0.port.map(String.init) ?? "-")" })
+        XCTAssertTrue(findings.isSuperset(of: [
+            "unexpected-port high \(rogue)", "executor-out-of-range high \(executorBeyond)",
+            "expected-service-not-answering medium \(thriftSSL)",
+        ]), "\(findings)")
+        XCTAssertFalse(result.findings.contains { $0.kind == .packetsDropped })
+
+        // Coverage: drops are there (none on loopback at this rate), the input is the device.
+        XCTAssertEqual(result.coverage.drops, Drops(kernel: 0, interface: 0))
+        XCTAssertTrue(result.coverage.complete)
+        XCTAssertEqual(result.inputs.map(\.path), ["live:lo"])
+        XCTAssertEqual(result.inputs.first?.linkTypeName, "EN10MB")
+        XCTAssertEqual(result.coverage.packets, result.services.reduce(0) { $0 + $1.packets } + 2, "+ the refused SYN and RST")
+
+        // Status lines every interval, plain lines since standard error is not a terminal.
+        let statusLines = live.stderr.split(separator: "\n").filter { $0.hasPrefix("live lo ") }
+        XCTAssertGreaterThanOrEqual(statusLines.count, 2, live.stderr)
+        XCTAssertTrue(statusLines.allSatisfy { $0.contains("packets ") && $0.contains("drops 0") && $0.contains("services ") },
+                      live.stderr)
+        XCTAssertTrue(live.stderr.contains("stopped (the --duration elapsed)"), live.stderr)
+
+        // The evidence: every written file, hashed; auditing them gives the same services.
+        let files = try writtenFiles()
+        XCTAssertEqual(files.count, 1)
+        XCTAssertEqual(result.evidence?.writtenCaptures?.map(\.path), files)
+        XCTAssertEqual(result.evidence?.writtenCaptures?.map(\.sha256), try files.map(sha256))
+        XCTAssertNotNil(result.evidence?.inputs.first?.note)
+        let fromFiles = try audit(files)
+        XCTAssertEqual(fromFiles.coverage.packets, result.coverage.packets)
+        XCTAssertEqual(try comparable(fromFiles.services), try comparable(result.services))
+        XCTAssertEqual(fromFiles.findings.map(\.message), result.findings.map(\.message))
+    }
+
+    func testSIGINTAndSIGTERMStopCleanlyAndWriteTheFinalAudit() throws {
+        try serve([rogue])
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            let report = "\(directory)-\(name).json"
+            defer { try? FileManager.default.removeItem(atPath: report) }
+            let live = try startLive(["--format", "json", "--report", "json:\(report)"])
+            try exchange(with: address, port: rogue)
+            try exchange(with: address, port: rogue)
+            live.signal(signal)
+            let (status, stdout) = live.finish(timeout: 10)
+            XCTAssertEqual(status, 1, "\(name): \(live.stderr)")
+            XCTAssertTrue(live.stderr.contains("stopped (\(name) asked for a stop)"), live.stderr)
+            for json in [Data(stdout.utf8), try Data(contentsOf: URL(fileURLWithPath: report))] {
+                let result = try JSONReport.parse(json)
+                XCTAssertEqual(result.services.map(\.port), [rogue], name)
+                XCTAssertEqual(result.services.first?.connections, 2, "packets still in the kernel's batch count too")
+                XCTAssertEqual(result.services.first?.states, ["closed": 2], name)
+            }
+        }
+    }
+
+    func testASecondInterruptQuitsAtOnce() throws {
+        // Standard output is not read, so writing the final report blocks: the second
+        // Ctrl-C has to end a run that is still writing.
+        let live = try startLive(["--format", "json"], readOutput: false)
+        live.signal(SIGINT)
+        XCTAssertTrue(live.waitForError(containing: "stopped ("), live.stderr)
+        live.signal(SIGINT)
+        let (status, _) = live.finish(timeout: 10)
+        XCTAssertEqual(status, 128 + SIGINT)
+        XCTAssertTrue(live.stderr.contains("SIGINT again: quitting without the final audit"), live.stderr)
+    }
+
+    func testItStopsAfterThePacketLimit() throws {
+        try serve([rogue])
+        let live = try startLive(["--packets", "5", "--format", "json"])
+        for _ in 0..<3 { try exchange(with: address, port: rogue) }
+        let (_, stdout) = live.finish(timeout: 10)
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        XCTAssertEqual(result.coverage.packets, 5)
+        XCTAssertTrue(live.stderr.contains("stopped (the --packets limit was reached) after 5 packets"), live.stderr)
+    }
+
+    func testFilesRotatedBySizeAreCompleteEvenWhenTheProcessIsKilled() throws {
+        try serve([rogue])
+        let live = try startLive(["--write", directory, "--rotate-size", "2k", "--interval", "0.2s"])
+        for _ in 0..<5 { try exchange(with: address, port: rogue) }
+        // Every packet is in once a status line counts the 5 connections and no new packet.
+        var settled: Substring?
+        XCTAssertTrue(live.waitForError { text in
+            settled = text.split(separator: "\n").last { $0.contains("connections 5 ") && $0.contains("(0/s)") }
+            return settled != nil
+        }, live.stderr)
+        let captured = try XCTUnwrap(settled?.split(separator: " ").drop { $0 != "packets" }.dropFirst().first)
+        live.signal(SIGKILL)
+        _ = live.finish()
+        let files = try writtenFiles()
+        XCTAssertGreaterThan(files.count, 1, "2 KiB files rotate")
+        for file in files {
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            XCTAssertNotNil(name.range(of: #"^dasaudit-\d{8}-\d{6}-\d{4}\.pcap$"#, options: .regularExpression), name)
+            let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
+            XCTAssertLessThanOrEqual(size, 2048, name)
+        }
+        let result = try audit(files)
+        XCTAssertTrue(result.inputs.allSatisfy(\.complete), "no file ends mid-packet")
+        XCTAssertEqual(result.coverage.packets, UInt64(captured), "every packet counted was written")
+        XCTAssertEqual(result.services.first?.states, ["closed": 5])
+    }
+
+    func testFilesRotateByTime() throws {
+        try serve([rogue])
+        let live = try startLive(["--write", directory, "--rotate-seconds", "1", "--duration", "3s", "--format", "json"])
+        for _ in 0..<3 {
+            try exchange(with: address, port: rogue)
+            usleep(1_100_000)
+        }
+        let (_, stdout) = live.finish()
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        let files = try writtenFiles()
+        XCTAssertGreaterThanOrEqual(files.count, 3, "a new file for each exchange a second apart")
+        XCTAssertEqual(result.evidence?.writtenCaptures?.count, files.count)
+        XCTAssertEqual(try comparable(audit(files).services), try comparable(result.services))
+    }
+
+    func testLostPacketsAreNeverCleanCoverage() throws {
+        try serve([rogue])
+        // A tiny buffer, and a capture process held still while traffic flows: the kernel
+        // has nowhere to put the packets and drops them, as it would under a real overload.
+        let live = try startLive(["--snaplen", "128", "--buffer-size", "64k", "--format", "json", "--interval", "0.2s"])
+        live.signal(SIGSTOP)
+        for _ in 0..<100 { try exchange(with: address, port: rogue) }
+        live.signal(SIGCONT)
+        XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
+        live.signal(SIGINT)
+        let (status, stdout) = live.finish()
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        XCTAssertEqual(status, 1)
+        XCTAssertGreaterThan(result.coverage.drops?.kernel ?? 0, 0)
+        XCTAssertEqual(result.coverage.drops, result.inputs.first?.drops)
+        XCTAssertFalse(result.coverage.complete)
+        XCTAssertFalse(result.summary.compliant)
+        let dropped = result.findings.filter { $0.kind == .packetsDropped }
+        XCTAssertEqual(dropped.map(\.severity), [.medium])
+        XCTAssertTrue(dropped.first?.message.contains("dropped by the kernel") ?? false)
+        XCTAssertFalse(result.findings.contains { $0.kind == .incompleteInput }, "said once, as drops")
+    }
+
+    func testUserGivesUpRootAfterOpeningTheDevice() throws {
+        try serve([rogue])
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o777])
+        let live = try startLive(["--user", "nobody", "--write", directory, "--duration", "1.5s", "--format", "json"])
+        try exchange(with: address, port: rogue)
+        let (status, stdout) = live.finish()
+        XCTAssertEqual(status, 1, live.stderr)
+        XCTAssertEqual(try JSONReport.parse(Data(stdout.utf8)).services.map(\.port), [rogue])
+        let nobody = try XCTUnwrap(getpwnam("nobody")).pointee.pw_uid
+        for file in try writtenFiles() {
+            let owner = try FileManager.default.attributesOfItem(atPath: file)[.ownerAccountID] as? NSNumber
+            XCTAssertEqual(owner?.uint32Value, nobody, "written after the switch to nobody")
+        }
+    }
+
+    /// The services of a result with what names its inputs left out, for comparing audits
+    /// of the same packets.
+    private func comparable(_ services: [ServiceSummary]) throws -> String {
+        String(decoding: try ResultCoding.encoder().encode(services), as: UTF8.self)
+    }
+}
+
+/// `sha256sum` of a file, as the evidence must give it.
+func sha256(_ path: String) throws -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    process.arguments = [path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return output.split(separator: " ").first.map(String.init)
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Cross-checks `dasaudit flows` against tshark: for every capture in captures/ and for
+# variants of them made with real tools, the per-connection packet counts must be equal
+# to tshark's TCP streams (tcp.stream) over the same packets.
+#
+#   scripts/compare-tshark.sh            uses .build/debug/dasaudit (DASAUDIT=... to override)
+#   KEEP=1 scripts/compare-tshark.sh     keeps the variants and both tables in the work dir
+#
+# Variants of each pcap (in a temporary directory, never committed):
+#   pcapng, nsec        editcap -F pcapng / -F nsecpcap (plus a 123 ns shift, editcap -t)
+#   big-endian          the pcap's headers byte-swapped (python3; no common tool writes it)
+#   gzip, zstd          gzip -c / zstd -c (dasaudit reads the compressed file; tshark the plain one)
+#   Ethernet captures only:
+#   vlan, qinq          tcprewrite --enet-vlan=add (802.1Q 100; then 802.1ad 200 outside it)
+#   raw                 editcap -C 14 -T rawip (the Ethernet header cut off: LINKTYPE_RAW)
+#   null, loop, sll     tcprewrite --dlt=user: BSD NULL (host order, Darwin's AF_INET6 30),
+#                       OpenBSD LOOP (network order, AF_INET6 24), Linux SLL v1; IPv4 and IPv6
+#                       are split with tcpdump filters, re-framed, and merged with mergecap
+# Exits 1 on any difference (and prints it), 2 when a tool is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dasaudit=${DASAUDIT:-.build/debug/dasaudit}
+for tool in "$dasaudit" tshark editcap mergecap tcprewrite tcpdump gzip zstd python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "compare-tshark: $tool is missing (scripts/setup.sh installs it)" >&2; exit 2; }
+done
+work=$(mktemp -d /tmp/compare-tshark.XXXXXX)
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+
+# "A B packets" per connection, the two endpoints in sorted order, all lines sorted.
+tshark_table() {
+  tshark -r "$1" -Y 'tcp && !icmp && !icmpv6' -T fields -E separator=, \
+    -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport 2>/dev/null |
+    awk -F, '{ n[$1]++; if (!($1 in a)) { a[$1] = $2 $3 "|" $4; b[$1] = $5 $6 "|" $7 } }
+             END { for (s in n) { x = a[s]; y = b[s]; if (x > y) { t = x; x = y; y = t }; print x, y, n[s] } }' | sort
+}
+dasaudit_table() {
+  "$dasaudit" flows "$1" --format csv |
+    awk -F, 'NR > 1 { x = $1 "|" $2; y = $3 "|" $4; if (x > y) { t = x; x = y; y = t }; print x, y, $7 }' | sort
+}
+
+checked=0 differ=0
+compare() {  # compare NAME DASAUDIT_INPUT TSHARK_INPUT
+  local name=$1 ours=$2 theirs=$3
+  local table="$work/${name//\//+}"
+  dasaudit_table "$ours" > "$table.dasaudit" || true
+  tshark_table "$theirs" > "$table.tshark"
+  checked=$((checked + 1))
+  if [ ! -s "$table.tshark" ]; then
+    echo "DIFFER $name: tshark found no TCP connection"; differ=$((differ + 1))
+  elif diff -q "$table.dasaudit" "$table.tshark" >/dev/null; then
+    printf '  equal  %-44s %4d connections, %6d packets\n' "$name" "$(wc -l < "$table.tshark")" \
+      "$(awk '{ s += $3 } END { print s }' "$table.tshark")"
+  else
+    echo "DIFFER $name (< dasaudit, > tshark):"; diff "$table.dasaudit" "$table.tshark" | head -20 || true
+    differ=$((differ + 1))
+  fi
+}
+
+# Swaps every header field of a little-endian pcap (file header and record headers): the
+# same packets as a big-endian host's libpcap writes them.
+big_endian() {
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out = bytearray(struct.pack(">IHHiIII", *struct.unpack("<IHHiIII", data[:24])))
+offset = 24
+while offset < len(data):
+    fields = struct.unpack("<IIII", data[offset:offset + 16])
+    out += struct.pack(">IIII", *fields) + data[offset + 16:offset + 16 + fields[2]]
+    offset += 16 + fields[2]
+open(sys.argv[2], "wb").write(out)
+PY
+}
+
+# Re-frames an Ethernet capture's IPv4 and IPv6 packets with `tcprewrite --dlt=user`.
+reframe() {  # reframe IN OUT DLT V4_HEADER V6_HEADER
+  local in=$1 out=$2 dlt=$3
+  tcpdump -Z root -r "$in" -w "$work/v4.pcap" ip 2>/dev/null
+  tcpdump -Z root -r "$in" -w "$work/v6.pcap" ip6 2>/dev/null
+  tcprewrite --dlt=user --user-dlt="$dlt" --user-dlink="$4" -i "$work/v4.pcap" -o "$work/v4r.pcap"
+  tcprewrite --dlt=user --user-dlt="$dlt" --user-dlink="$5" -i "$work/v6.pcap" -o "$work/v6r.pcap"
+  mergecap -F pcap -w "$out" "$work/v4r.pcap" "$work/v6r.pcap"
+}
+
+echo "dasaudit flows vs tshark tcp.stream: packets per connection"
+for capture in captures/*.pcap captures/*.pcapng; do
+  base=$(basename "$capture")
+  compare "$base" "$capture" "$capture"
+  [[ $capture == *.pcap ]] || continue
+  v="$work/$base"
+  editcap -F pcapng "$capture" "$v.pcapng";                  compare "$base/pcapng" "$v.pcapng" "$v.pcapng"
+  editcap -F nsecpcap -t 0.000000123 "$capture" "$v.nsec";   compare "$base/nsec" "$v.nsec" "$v.nsec"
+  big_endian "$capture" "$v.be";                              compare "$base/big-endian" "$v.be" "$v.be"
+  gzip -c "$capture" > "$v.gz";                               compare "$base/gzip" "$v.gz" "$capture"
+  zstd -q -c "$capture" > "$v.zst";                           compare "$base/zstd" "$v.zst" "$capture"
+  [ "$(tshark -r "$capture" -c 1 -T fields -e frame.encap_type 2>/dev/null)" = 1 ] || continue  # Ethernet only
+  tcprewrite --enet-vlan=add --enet-vlan-tag=100 --enet-vlan-cfi=0 --enet-vlan-pri=0 -i "$capture" -o "$v.vlan"
+  compare "$base/vlan" "$v.vlan" "$v.vlan"
+  tcprewrite --enet-vlan=add --enet-vlan-tag=200 --enet-vlan-cfi=0 --enet-vlan-pri=0 --enet-vlan-proto=802.1ad \
+    -i "$v.vlan" -o "$v.qinq"
+  compare "$base/qinq" "$v.qinq" "$v.qinq"
+  editcap -C 14 -T rawip "$capture" "$v.raw";                 compare "$base/raw" "$v.raw" "$v.raw"
+  reframe "$capture" "$v.null" 0 02,00,00,00 1e,00,00,00;     compare "$base/null" "$v.null" "$v.null"
+  reframe "$capture" "$v.loop" 108 00,00,00,02 00,00,00,18;   compare "$base/loop" "$v.loop" "$v.loop"
+  reframe "$capture" "$v.sll" 113 00,00,03,04,00,06,00,00,00,00,00,00,00,00,08,00 \
+    00,00,03,04,00,06,00,00,00,00,00,00,00,00,86,dd;           compare "$base/sll" "$v.sll" "$v.sll"
+done
+echo "$checked captures checked: $((checked - differ)) equal, $differ different"
+[ "$differ" -eq 0 ]

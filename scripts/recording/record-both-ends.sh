@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Records the same traffic at both of its ends: two hosts in network namespaces joined by
+# a veth pair, each capturing its own side with tcpdump.
+#
+#   sudo scripts/recording/record-both-ends.sh [OUTDIR]   # default: captures/
+#
+# Writes OUTDIR/both-ends-a.pcap (captured on host a, 10.77.0.1) and
+# OUTDIR/both-ends-b.pcap (captured on host b, 10.77.0.2). A DAS/Spark-like pair at port
+# offset 2 (cores 2): b serves thrift.tcp.port 7613, an executor at 12002, an executor
+# out of range at 12006 and a rogue service at 31337; a serves the driver at 13002.
+# a connects to each of b's services (several connections, real data both ways, normal
+# close), and once to b:5000 where nothing listens (refused); b connects to a's driver.
+# Every connection crosses the veth, so each appears in both captures, with each host's
+# own timestamps. The merge test (Tests/EndToEndTests/MergeTests.swift) audits each
+# capture alone and merges the two results: the merge must count every connection once.
+#
+# Needs root (ip netns, tcpdump). Traffic stays inside the two namespaces it creates,
+# which are removed on exit.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="$(realpath -m "${1:-$ROOT/captures}")"
+PY=/usr/bin/python3
+A=dasaudit-end-a B=dasaudit-end-b
+WORK=$(mktemp -d)
+pids=()
+
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    ip netns del "$A" 2>/dev/null || true
+    ip netns del "$B" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+command -v tcpdump >/dev/null || apt-get install -y tcpdump
+mkdir -p "$OUT"
+ip netns add "$A"
+ip netns add "$B"
+ip link add va netns "$A" type veth peer name vb netns "$B"
+ip -n "$A" addr add 10.77.0.1/24 dev va
+ip -n "$B" addr add 10.77.0.2/24 dev vb
+for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
+ip -n "$A" link set va up
+ip -n "$B" link set vb up
+# Offloads off, so each capture holds the segments as they went over the wire.
+ip netns exec "$A" ethtool -K va tso off gso off gro off 2>/dev/null || true
+ip netns exec "$B" ethtool -K vb tso off gso off gro off 2>/dev/null || true
+
+cat >"$WORK/server.py" <<'PY'
+import socket, sys, threading
+def serve(port):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", port)); s.listen(16)
+    while True:
+        c, _ = s.accept()
+        def talk(c):
+            with c:
+                while True:
+                    data = c.recv(65536)
+                    if not data: break
+                    c.sendall(b"r" * (len(data) * 3))
+        threading.Thread(target=talk, args=(c,), daemon=True).start()
+for port in sys.argv[1:]:
+    threading.Thread(target=serve, args=(int(port),), daemon=True).start()
+print("ready", flush=True)
+threading.Event().wait()
+PY
+cat >"$WORK/client.py" <<'PY'
+import socket, sys, time
+# host:port:connections[:refused]
+for spec in sys.argv[1:]:
+    host, port, count = spec.split(":")[:3]
+    for i in range(int(count)):
+        s = socket.socket()
+        try:
+            s.connect((host, int(port)))
+        except ConnectionRefusedError:
+            s.close(); continue
+        for n in (100, 1000, 20000)[: 1 + i % 3]:
+            s.sendall(b"q" * n)
+            want, got = 3 * n, 0
+            while got < want: got += len(s.recv(65536))
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(65536): pass
+        s.close()
+        time.sleep(0.02)
+PY
+
+for side in a b; do
+    ns=$([[ $side == a ]] && echo "$A" || echo "$B")
+    dev=$([[ $side == a ]] && echo va || echo vb)
+    ip netns exec "$ns" tcpdump -i "$dev" -s 0 -U -w "$WORK/both-ends-$side.pcap" tcp 2>"$WORK/tcpdump-$side.log" &
+    pids+=($!)
+done
+for _ in $(seq 50); do
+    grep -q listening "$WORK/tcpdump-a.log" 2>/dev/null && grep -q listening "$WORK/tcpdump-b.log" 2>/dev/null && break
+    sleep 0.1
+done
+ip netns exec "$B" "$PY" "$WORK/server.py" 7613 12002 12006 31337 >"$WORK/server-b.log" &
+pids+=($!)
+ip netns exec "$A" "$PY" "$WORK/server.py" 13002 >"$WORK/server-a.log" &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$WORK/server-a.log" && grep -q ready "$WORK/server-b.log" && break; sleep 0.1; done
+
+ip netns exec "$A" "$PY" "$WORK/client.py" 10.77.0.2:7613:6 10.77.0.2:12002:4 10.77.0.2:12006:2 10.77.0.2:31337:2 10.77.0.2:5000:1
+ip netns exec "$B" "$PY" "$WORK/client.py" 10.77.0.1:13002:3
+sleep 1
+for pid in "${pids[@]:0:2}"; do kill -INT "$pid"; done
+wait "${pids[0]}" "${pids[1]}" 2>/dev/null || true
+cp "$WORK/both-ends-a.pcap" "$WORK/both-ends-b.pcap" "$OUT/"
+for side in a b; do
+    printf '%s: %s\n' "both-ends-$side.pcap" "$(tail -n 2 "$WORK/tcpdump-$side.log" | tr '\n' ' ')" >&2
+done
