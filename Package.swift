@@ -21,9 +21,7 @@ let package = Package(
         ),
         .target(name: "PcapKit", dependencies: ["CPcap"]),
         .target(name: "Wire"),
-        // A prefetch hint for the flow table's batched lookups (Swift has none of its own).
-        .target(name: "CPrefetch"),
-        .target(name: "Flows", dependencies: ["Wire", "CPrefetch"]),
+        .target(name: "Flows", dependencies: ["Wire"]),
         .target(
             name: "Policy",
             dependencies: ["Wire", .product(name: "Yams", package: "Yams")]

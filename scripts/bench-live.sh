@@ -3,8 +3,9 @@
 # much memory it holds on a long run with many connections. Needs root (live capture) and
 # tcpreplay (installed when missing). Results and method: docs/live.md.
 #
-#   scripts/bench-live.sh rate   [--loops N] [--pps N] [--write]   one replay, then the figures
-#   scripts/bench-live.sh memory [--loops N] [--pps N]             RSS sampled every 10 s
+#   scripts/bench-live.sh rate   [--loops N] [--pps N] [--replays N] [--write] [--buffer-size SIZE]
+#   scripts/bench-live.sh memory [--loops N] [--pps N]     the same, with RSS sampled every 10 s
+#   --replays N: N tcpreplay processes at once (one saturates a core at ~400k pps here)
 #   --dasaudit PATH: time that binary instead of building .build/release/dasaudit
 #
 # The traffic is the benchmark capture (scripts/bench/make-big-capture.sh, 200,000 packets
@@ -17,13 +18,15 @@ source "$(dirname "$0")/bench/lib.sh"
 cd "$BENCH_ROOT"
 
 mode=${1:-rate}; shift || true
-loops=10 pps="" write=() binary=""
+loops=10 pps="" write=() binary="" replays=1 buffer=()
 while (($#)); do
     case $1 in
         --loops) loops=$2; shift 2 ;;
         --pps) pps=$2; shift 2 ;;
         --write) write=(--write "$BENCH_OUT/live-evidence"); shift ;;
         --dasaudit) binary=$2; shift 2 ;;
+        --replays) replays=$2; shift 2 ;;
+        --buffer-size) buffer=(--buffer-size "$2"); shift 2 ;;
         *) die "unknown option $1" ;;
     esac
 done
@@ -40,7 +43,7 @@ capture=$(scripts/bench/make-big-capture.sh "$BENCH_OUT/spark-n200000-s96.pcap" 
 rm -rf "$BENCH_OUT/live-evidence"
 
 /usr/bin/time -f "%U %S %M" -o "$BENCH_OUT/live.time" "$binary" live -i lo --filter tcp \
-    --format json --fail-on never --interval 10s "${write[@]}" >"$BENCH_OUT/live.json" 2>"$BENCH_OUT/live.stderr" &
+    --format json --fail-on never --interval 10s "${write[@]}" "${buffer[@]}" >"$BENCH_OUT/live.json" 2>"$BENCH_OUT/live.stderr" &
 timer=$!
 for _ in $(seq 50); do grep -q "capturing on" "$BENCH_OUT/live.stderr" 2>/dev/null && break; sleep 0.1; done
 live=$(pgrep -P "$timer")
@@ -52,22 +55,29 @@ if [ "$mode" = memory ]; then
     sampler=$!
 fi
 speed=(--topspeed); [ -n "$pps" ] && speed=(--pps "$pps")
-tcpreplay -K "${speed[@]}" --loop "$loops" -i lo "$capture" >"$BENCH_OUT/tcpreplay.out" 2>&1
+replayers=()
+for r in $(seq "$replays"); do
+    tcpreplay -K "${speed[@]}" --loop "$loops" -i lo "$capture" >"$BENCH_OUT/tcpreplay-$r.out" 2>&1 &
+    replayers+=($!)
+done
+wait "${replayers[@]}"
+cat "$BENCH_OUT"/tcpreplay-*.out >"$BENCH_OUT/tcpreplay.out"; rm -f "$BENCH_OUT"/tcpreplay-*.out
 sleep 1
 kill -INT "$live"
 wait "$timer" || true
 [ -n "$sampler" ] && wait "$sampler"
 
 read -r user sys rss <"$BENCH_OUT/live.time"
-sent=$(awk '/Actual:/ {print $2}' "$BENCH_OUT/tcpreplay.out")
-rate=$(awk '/Rated:/ {for (i = 1; i <= NF; i++) if ($i == "pps") print $(i-1)}' "$BENCH_OUT/tcpreplay.out")
-python3 - "$BENCH_OUT/live.json" "$sent" "$rate" "$user" "$sys" "$rss" "$mode" "${#write[@]}" <<'PY'
+# Sent packets and the rate, summed over the replays (they run side by side).
+sent=$(awk '/Actual:/ {n += $2} END {print n}' "$BENCH_OUT/tcpreplay.out")
+rate=$(awk '/Rated:/ {for (i = 1; i <= NF; i++) if ($i == "pps") r += $(i-1)} END {print r}' "$BENCH_OUT/tcpreplay.out")
+python3 - "$BENCH_OUT/live.json" "$sent" "$rate" "$user" "$sys" "$rss" "$mode" "$replays ${write[*]:0:1} ${buffer[*]}" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[1]))
-sent, rate, user, sys_, rss, mode, write = sys.argv[2:]
+sent, rate, user, sys_, rss, mode, setup = sys.argv[2:]
 c = result["coverage"]
 cpu = float(user) + float(sys_)
-print(f"| {mode}{' --write' if write != '0' else ''} | {int(sent):,} | {float(rate):,.0f} | {c['packets']:,} | "
+print(f"| {mode} | {setup} | {int(sent):,} | {float(rate):,.0f} | {c['packets']:,} | "
       f"{c['drops']['kernel']} / {c['drops']['interface']} | {c['connections']:,} | {cpu:.2f} | "
       f"{cpu / max(c['packets'], 1) * 1e6:.2f} | {int(rss) // 1024} |")
 PY

@@ -3,6 +3,9 @@
 #
 #   scripts/fuzz.sh [SECONDS]     default 60; the corpus grows in .build/fuzz/corpus
 #   scripts/fuzz.sh --build-only  just build .build/fuzz/decoder-fuzzer
+#   FUZZ_OPTIMIZATION=-Onone scripts/fuzz.sh 600
+#                                 slower, but with the standard library's debug checks
+#                                 (bounds of every buffer slice) on top of ASan
 #
 # The target (Fuzz/DecoderFuzzTarget.swift) takes the first byte of each input as the link
 # type and the rest as a packet. It is compiled, with the Wire module, by
@@ -27,9 +30,9 @@ esac
 
 out=.build/fuzz
 mkdir -p "$out/corpus"
-# -O: the speed of a release build; overflow and precondition checks stay, and ASan sees
-# any out-of-bounds access that -O would no longer check.
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+# -O by default: the speed of a release build; overflow and precondition checks stay, and
+# ASan sees any out-of-bounds access that -O would no longer check.
+flags=(-sanitize=fuzzer,address -parse-as-library "${FUZZ_OPTIMIZATION:--O}" -g)
 # Wire is built as its own module, so the target reaches the decoder across a module
 # boundary through its @inlinable API, as the dasaudit binary does.
 { swiftc "${flags[@]}" -module-name Wire -emit-module -emit-module-path "$out/Wire.swiftmodule" \

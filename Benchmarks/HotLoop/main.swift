@@ -126,6 +126,9 @@ for run in 1...options.runs {
     let figures = String(format: "%d  %llu  %.4f  %.2f  %llu  %.6f", run, packets, seconds,
                          Double(packets) / seconds / 1e6, allocations, Double(allocations) / Double(max(packets, 1)))
     print("\(figures)  \(steady)  \(table.count)  \(table.openCount)  \(table.evictedCount)")
+    let index = table.indexStatistics
+    FileHandle.standardError.write(Data(String(format: "index: %d open in %d slots, %.2f probes per lookup\n",
+                                               index.records, index.slots, index.meanProbes).utf8))
     withExtendedLifetime(table) {}
 }
 print(String(format: "best: %.4f s, %.2f Mpps; peak RSS %.1f MB", best, Double(expected) / best / 1e6, peakRSSMegabytes()))

@@ -72,29 +72,10 @@ public struct CaptureReader {
             }
             table = pipeline.finish()
         } else {
-            // Segments go to the table 64 at a time (FlowTable.add(_:) prefetches their
-            // slots and records); the table sees them in the same order.
-            let batch = UnsafeMutablePointer<TimedSegment>.allocate(capacity: 64)
-            defer { batch.deallocate() }
-            var pending = 0
             end = file.forEachPacket { header, bytes in
-                counts.add(header.timestamp)
-                switch decoder.decode(bytes) {
-                case .segment(let segment):
-                    counts.tcpSegments &+= 1
-                    (batch + pending).initialize(to: TimedSegment(segment: segment, timestamp: header.timestamp,
-                                                                  wireLength: header.wireLength))
-                    pending &+= 1
-                    if pending == 64 {
-                        table.add(UnsafeBufferPointer(start: batch, count: 64))
-                        pending = 0
-                    }
-                case .skipped(let reason):
-                    counts.skip(reason)
-                }
+                consume(header, bytes, decoder: decoder, counts: &counts)
                 if counts.packets & 0xFFFF == 0, let meter { meter.tell(packets: counts.packets, finished: false) }
             }
-            table.add(UnsafeBufferPointer(start: batch, count: pending))
         }
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?

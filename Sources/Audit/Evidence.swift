@@ -61,11 +61,19 @@ extension Evidence {
 }
 
 extension Evidence.InputEvidence {
-    /// Hashes the file at `path` in 1 MiB reads; "-" (standard input) is not hashed.
+    /// Hashes the file at `path` in 1 MiB reads; "-" (standard input), pipes, FIFOs and
+    /// devices are not hashed.
     public init(hashing path: String) {
         guard path != "-" else {
             self.init(path: path, sha256: nil, sizeBytes: nil,
                       note: "standard input is read once and not kept: hash the capture before piping it")
+            return
+        }
+        // A FIFO or `<(...)` is read once, by the audit: reading it here would steal its packets.
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+            self.init(path: path, sha256: nil, sizeBytes: nil,
+                      note: "not a regular file (a pipe, FIFO or device) is read once and not kept: hash the capture itself")
             return
         }
         do {

@@ -62,15 +62,15 @@ public struct LiveAudit {
             if counts.packets >= limit { return .packetLimit }
             let (stop, statusDue) = control.take()
             if let stop {
-                // Packets the kernel holds in a batch not yet handed over still count: read
-                // on until libpcap's batch timeout has surely passed.
+                // Packets the kernel still holds in a batch not yet handed over count too:
+                // read on until libpcap's batch timeout has surely passed, then stop.
                 let now = DispatchTime.now().uptimeNanoseconds
-                guard let drainedAt else {
-                    drainedAt = now &+ LiveAudit.drainNanoseconds(capture)
-                    control.breakLoop(after: Double(LiveAudit.drainNanoseconds(capture)) / 1e9)
-                    continue
+                if let drainedAt, now >= drainedAt { return stop }
+                if drainedAt == nil {
+                    let drain = LiveAudit.drainNanoseconds(capture)
+                    drainedAt = now &+ drain
+                    control.breakLoop(after: Double(drain) / 1e9)
                 }
-                if now >= drainedAt { return stop }
                 continue
             }
             if statusDue { report(status()) }

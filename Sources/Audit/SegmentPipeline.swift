@@ -13,7 +13,7 @@ import Wire
 final class SegmentPipeline: @unchecked Sendable {
     typealias Entry = TimedSegment
 
-    static let batchSize = 2048
+    static let batchSize = 512
     static let batches = 8
 
     private let entries: UnsafeMutablePointer<Entry>

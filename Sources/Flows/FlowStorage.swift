@@ -93,6 +93,16 @@ final class FlowStorage: @unchecked Sendable {
         }
     }
 
+    /// How far lookups of the records present probe, on average, and the index size.
+    func probeStatistics() -> (records: Int, slots: Int, meanProbes: Double) {
+        var probes = 0
+        for index in 0..<(1 << slotBits) where slots[index] != 0 {
+            let home = home(UInt32(truncatingIfNeeded: slots[index] >> 32))
+            probes += ((index - home) & slotMask) + 1
+        }
+        return (count, 1 << slotBits, count == 0 ? 0 : Double(probes) / Double(count))
+    }
+
     /// Adds a record whose key is not in the table; returns its position.
     @usableFromInline
     func append(_ record: ConnectionRecord, tag: UInt32) -> Int {

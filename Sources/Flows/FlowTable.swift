@@ -72,6 +72,10 @@ public struct FlowTable: Sendable {
     /// Connections evicted into the statistics so far.
     public var evictedCount: Int { evicted.connections }
 
+    /// The index: open connections, slots, and the mean number of slots a lookup of an
+    /// open connection reads (1 is ideal). For benchmarks and tests.
+    public var indexStatistics: (records: Int, slots: Int, meanProbes: Double) { storage.probeStatistics() }
+
     // MARK: - The per-packet path
 
     @inlinable @inline(__always)

@@ -85,10 +85,12 @@ public final class CaptureFile {
         return .failed(reason: "the \(stream.origin ?? "compressed") stream is cut short or corrupt (\(problem))")
     }
 
-    /// Why libpcap stopped reading, with what the decompressor said if there is one.
+    /// Why libpcap stopped reading, with what the decompressor said if there is one. The
+    /// decompressor may still be writing (libpcap gave up on a corrupt record), so it is
+    /// stopped rather than waited for.
     @usableFromInline
     func failure(_ libpcapMessage: String) -> ReadEnd {
-        .failed(reason: CaptureFile.qualify(CaptureFile.explain(libpcapMessage), stream, stoppedEarly: false))
+        .failed(reason: CaptureFile.qualify(CaptureFile.explain(libpcapMessage), stream, stoppedEarly: true))
     }
 
     /// `reason` for a compressed input: which compression, and the decompressor's complaint.

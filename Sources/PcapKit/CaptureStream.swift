@@ -20,19 +20,19 @@ final class CaptureStream {
     let decompressor: Decompressor?
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
-    init(path: String) throws(DecompressorError) {
+    init(path: String) throws(InputProblem) {
         // Standard input is duplicated, so closing the stream never closes descriptor 0.
         let descriptor = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+        guard descriptor >= 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
         // The descriptor this initializer still owns; nil once it is handed on.
         var source: Int32? = descriptor
         defer { if let source { close(source) } }
 
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+        guard fstat(descriptor, &status) == 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
         if (status.st_mode & S_IFMT) == S_IFDIR {
             let captures = CaptureInputs.listing(of: path)?.captures.count ?? 0
-            throw DecompressorError(reason: captures == 0
+            throw InputProblem(reason: captures == 0
                 ? "is a directory with no capture files in it"
                 : "is a directory: read its \(captures) capture files through CaptureInputs")
         }
@@ -43,17 +43,17 @@ final class CaptureStream {
         if start >= 0 {
             var bytes = [UInt8](repeating: 0, count: InputKind.prefixLength)
             let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, start) }
-            guard got >= 0 else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+            guard got >= 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
             prefix = Array(bytes.prefix(got))
         } else {
             prefix = POSIXFile.read(descriptor, upTo: InputKind.prefixLength)
         }
         let kind = InputKind(prefix: prefix)
-        if let problem = kind.problem { throw DecompressorError(reason: problem) }
+        if let problem = kind.problem { throw InputProblem(reason: problem) }
 
         if start < 0 {
             guard let replay = PrefixReplay.pipe(prefix: prefix, then: descriptor) else {
-                throw DecompressorError(reason: "cannot create a pipe")
+                throw InputProblem(reason: "cannot create a pipe")
             }
             source = replay  // the replay thread owns the descriptor now
         }
@@ -64,7 +64,7 @@ final class CaptureStream {
             source = started.output
             decompressor = started
         }
-        guard let file = fdopen(source!, "rb") else { throw DecompressorError(reason: POSIXFile.describe(errno)) }
+        guard let file = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
         source = nil  // the FILE owns it
         // Pipes deliver at most a page per read with stdio's default buffer.
         if start < 0 || decompressor != nil { setvbuf(file, nil, _IOFBF, 1 << 18) }

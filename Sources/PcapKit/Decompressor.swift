@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,12 +20,12 @@ final class Decompressor {
 
     /// Starts the decompressor on `input` (which the caller still owns and may close).
     /// Throws the reason when the tool is missing or cannot be started.
-    init(_ compression: Compression, input: Int32) throws(DecompressorError) {
+    init(_ compression: Compression, input: Int32) throws(InputProblem) {
         self.compression = compression
-        guard let errors = tmpfile() else { throw DecompressorError(reason: "cannot create a temporary file") }
+        guard let errors = tmpfile() else { throw InputProblem(reason: "cannot create a temporary file") }
         guard let outputPipe = POSIXFile.pipe() else {
             fclose(errors)
-            throw DecompressorError(reason: "cannot create a pipe")
+            throw InputProblem(reason: "cannot create a pipe")
         }
         #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()
@@ -58,7 +59,7 @@ final class Decompressor {
             close(outputPipe.read)
             fclose(errors)
             let tool = compression.command[0]
-            throw DecompressorError(reason: status == ENOENT
+            throw InputProblem(reason: status == ENOENT
                 ? "\(compression.rawValue)-compressed, and `\(tool)` is not installed to decompress it "
                     + "(install the \(compression.package) package)"
                 : "\(compression.rawValue)-compressed, and `\(tool)` could not be started: \(POSIXFile.describe(status))")
@@ -95,17 +96,13 @@ final class Decompressor {
         return problem
     }
 
-    /// The decompressor's last line on standard error, if it wrote one.
+    /// The decompressor's first line on standard error, if it wrote one (bzip2 explains
+    /// itself over several lines, the first of which says what happened).
     private func readComplaint() -> String? {
         rewind(errors)
         let text = String(decoding: POSIXFile.read(fileno(errors), upTo: 4096), as: UTF8.self)
-        return text.split(whereSeparator: \.isNewline).last.map(String.init)
+        return text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     deinit { _ = finish(stoppedEarly: true) }
-}
-
-/// Why a decompressor could not be started.
-struct DecompressorError: Error {
-    var reason: String
 }

@@ -8,7 +8,15 @@ func write(_ text: String, to path: String?) throws {
         return
     }
     do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        // A regular file is replaced atomically; anything else that exists (/dev/null, a
+        // FIFO, /dev/stdout) is written in place: renaming over it would replace the device.
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        if let type, type != .typeRegular, let handle = FileHandle(forWritingAtPath: path) {
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data(text.utf8))
+        } else {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
     } catch {
         printError("cannot write \(path): \((error as NSError).localizedDescription)")
         throw ExitCode(2)

@@ -24,8 +24,10 @@ final class ScratchDirectory {
 }
 
 /// Runs `executable` with `arguments`, its standard output into `outputPath` if given
-/// (else captured), and waits for it.
-func runProcess(_ executable: String, _ arguments: [String], stdout outputPath: String? = nil) throws -> CommandResult {
+/// (else captured), and waits for it; after `timeout` seconds it is terminated (a hang
+/// then fails the test that ran it instead of holding the whole suite).
+func runProcess(_ executable: String, _ arguments: [String], stdout outputPath: String? = nil,
+                timeout: TimeInterval = 120) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -41,6 +43,9 @@ func runProcess(_ executable: String, _ arguments: [String], stdout outputPath: 
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+        if process.isRunning { process.terminate() }
+    }
     let output = outputPath == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
     let errors = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -136,6 +136,22 @@ final class FlowsCommandTests: XCTestCase {
         XCTAssertEqual(run.stdout, "")
         XCTAssertTrue(run.stderr.contains("wrote 41 connections to \(path)"), run.stderr)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count, 42)
+        // A FIFO (like /dev/null) is written in place, not replaced by a file.
+        let fifo = scratch.path("out.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let received = Pipe()
+        let reader = Thread {
+            if let handle = FileHandle(forReadingAtPath: fifo) {
+                received.fileHandleForWriting.write(handle.readDataToEndOfFile())
+            }
+            try? received.fileHandleForWriting.close()
+        }
+        reader.start()
+        XCTAssertEqual(try runDasaudit(["flows", spark, "--output", fifo]).status, 0)
+        let type = (try FileManager.default.attributesOfItem(atPath: fifo))[.type] as? FileAttributeType
+        guard type != .typeRegular else { return XCTFail("the FIFO was replaced by a regular file") }
+        XCTAssertEqual(String(decoding: received.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                       try flows([spark]).map { $0 + "\n" }.joined())
         XCTAssertEqual(try runDasaudit(["flows", spark, "--format", "xml"]).status, 2)
         XCTAssertEqual(try runDasaudit(["flows"]).status, 2)
         XCTAssertEqual(try runDasaudit(["flows", "-", "-"]).status, 2)

@@ -35,7 +35,11 @@ final class HostileCaptureTests: XCTestCase {
 
     func testFilesTooSmallToBeCapturesSayWhatTheyAre() throws {
         try assertUnusable(try scratch.file("empty.pcap", Data()), says: "empty file (0 bytes)")
-        try assertUnusable("/dev/null", says: "empty file (0 bytes)")
+        // A character device that reads empty (checked: a tool run as root with
+        // `--output /dev/null` and an atomic write can leave a plain file there).
+        if (try? FileManager.default.attributesOfItem(atPath: "/dev/null"))?[.type] as? FileAttributeType == .typeCharacterSpecial {
+            try assertUnusable("/dev/null", says: "empty file (0 bytes)")
+        }
         try assertUnusable(try scratch.file("three.pcap", Data([0xD4, 0xC3, 0xB2])), says: "only 3 bytes: too short to be a capture")
         try assertUnusable(try scratch.file("notes.pcap", Data("hello, world\n".utf8)),
                            says: "not a pcap or pcapng capture (it starts with 68 65 6c 6c 6f 2c: text)")
@@ -131,6 +135,42 @@ final class HostileCaptureTests: XCTestCase {
         XCTAssertEqual(result?.coverage.complete, false)
         XCTAssertGreaterThan(result?.coverage.packets ?? 0, 100)
         XCTAssertLessThan(result?.coverage.packets ?? 0, 2050)
+    }
+
+    /// A corrupt record early in a large compressed capture: reading stops there while the
+    /// decompressor still has megabytes to write; it is stopped, not waited for.
+    func testACorruptRecordEarlyInACompressedCaptureEndsTheReadPromptly() throws {
+        let records = try pcapRecords(contents(capture("spark-cluster-offset2-lo.pcap")))
+            .map { pcapRecord($0.bytes, length: $0.length, seconds: $0.seconds) }
+        var bytes = pcapHeader()
+        records.prefix(100).forEach { bytes += $0 }
+        bytes += pcapRecord(Data(count: 64), caplen: 0xFFFF_FFFF)
+        for _ in 0..<4 { records.forEach { bytes += $0 } }
+        let plain = try scratch.file("corrupt.pcap", bytes)
+        let zst = scratch.path("corrupt.zst")
+        try runTool("zstd", ["-q", "-c", plain], stdout: zst)
+        let started = Date()
+        let run = try runProcess(dasauditBinary.path, ["flows", zst], timeout: 60)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "no wait for the decompressor")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(zst): corrupt capture: a record or block length is impossible"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("(after 100 packets)"), run.stderr)
+    }
+
+    /// Every packet came through, but gzip found the checksum wrong: the packets count,
+    /// and the input is not complete.
+    func testACompressedStreamThatFailsItsChecksumIsIncomplete() throws {
+        let gz = scratch.path("capture.pcap.gz")
+        try runTool("gzip", ["-c", base], stdout: gz)
+        var bytes = [UInt8](try contents(gz))
+        bytes[bytes.count - 8] ^= 0xFF  // the CRC-32 in gzip's trailer
+        let damaged = try scratch.file("crc.pcap.gz", Data(bytes))
+        let (run, result) = try audit(damaged)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(damaged): the gzip-compressed stream is cut short or corrupt (gzip: stdin: invalid compressed data--crc error)"),
+                      run.stderr)
+        XCTAssertEqual(result?.coverage.packets, 293)
+        XCTAssertEqual(result?.coverage.complete, false)
     }
 
     func testACompressedFileThatIsNotACaptureIsNamed() throws {

@@ -85,6 +85,24 @@ final class ParallelReadingTests: XCTestCase {
         try assertParallelEqualsSequential(try split(pcap, packets: 30_000))
     }
 
+    /// Tracking on a second thread (`CaptureReader.pipelined`, one input with a core to
+    /// spare) gives what tracking on the reading thread gives, for every bundled capture.
+    func testThePipelinedReaderEqualsThePlainOne() throws {
+        let captures = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
+            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted()
+        XCTAssertGreaterThan(captures.count, 5)
+        for name in captures {
+            var plain = CaptureReader(rules: auditor.directionRules)
+            plain.read(path: capture(name))
+            var pipelined = CaptureReader(rules: auditor.directionRules)
+            pipelined.pipelined = true
+            pipelined.read(path: capture(name))
+            XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)),
+                           try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs)), name)
+            XCTAssertGreaterThan(pipelined.table.count, 0, name)
+        }
+    }
+
     /// On the command line: `--threads 1` and the default give the same result.
     func testTheCommandLineGivesTheSameResultWithOneThreadOrMany() throws {
         let parts = try split(capture("spark-cluster-offset2-lo.pcap"), packets: 500)
