@@ -40,13 +40,18 @@ if [ -z "$binary" ]; then
     binary=.build/release/dasaudit
 fi
 capture=$(scripts/bench/make-big-capture.sh "$BENCH_OUT/spark-n200000-s96.pcap" 200000 96)
-rm -rf "$BENCH_OUT/live-evidence"
+rm -rf "$BENCH_OUT/live-evidence" "$BENCH_OUT/live.stderr"
 
 /usr/bin/time -f "%U %S %M" -o "$BENCH_OUT/live.time" "$binary" live -i lo --filter tcp \
     --format json --fail-on never --interval 10s "${write[@]}" "${buffer[@]}" >"$BENCH_OUT/live.json" 2>"$BENCH_OUT/live.stderr" &
 timer=$!
-for _ in $(seq 50); do grep -q "capturing on" "$BENCH_OUT/live.stderr" 2>/dev/null && break; sleep 0.1; done
-live=$(pgrep -P "$timer")
+live=""
+for _ in $(seq 100); do
+    grep -q "capturing on" "$BENCH_OUT/live.stderr" 2>/dev/null && live=$(pgrep -P "$timer" || true)
+    [ -n "$live" ] && break
+    sleep 0.1
+done
+[ -n "$live" ] || { kill "$timer" 2>/dev/null; die "dasaudit live did not start: $(cat "$BENCH_OUT/live.stderr")"; }
 sampler=""
 if [ "$mode" = memory ]; then
     (while kill -0 "$live" 2>/dev/null; do

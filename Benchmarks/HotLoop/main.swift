@@ -127,8 +127,9 @@ for run in 1...options.runs {
                          Double(packets) / seconds / 1e6, allocations, Double(allocations) / Double(max(packets, 1)))
     print("\(figures)  \(steady)  \(table.count)  \(table.openCount)  \(table.evictedCount)")
     let index = table.indexStatistics
-    FileHandle.standardError.write(Data(String(format: "index: %d open in %d slots, %.2f probes per lookup\n",
-                                               index.records, index.slots, index.meanProbes).utf8))
+    FileHandle.standardError.write(Data(String(format: "index: %d open in %d slots, %.2f probes per lookup; %d-byte records\n",
+                                               index.records, index.slots, index.meanProbes,
+                                               MemoryLayout<ConnectionRecord>.stride).utf8))
     withExtendedLifetime(table) {}
 }
 print(String(format: "best: %.4f s, %.2f Mpps; peak RSS %.1f MB", best, Double(expected) / best / 1e6, peakRSSMegabytes()))

@@ -45,8 +45,10 @@ public struct ParallelReader {
     public func readEach(paths: [String]) -> [CaptureReader] {
         let slots = ReaderSlots(count: paths.count)
         let workers = min(threads, paths.count)
-        // A core left over for each input read: track its connections on a thread of its own.
-        let pipelined = threads >= 2 * workers
+        // Two cores left over for each input read (one of them hashes the inputs for the
+        // evidence alongside): track its connections on a thread of its own. On two cores
+        // the tracking thread only competes with the hashing one (docs/performance.md).
+        let pipelined = threads >= 3 * workers
         let work = { @Sendable in
             while let index = slots.claim() {
                 var reader = CaptureReader(rules: self.rules, limits: self.limits, continuesEarlierInput: index > 0,

@@ -31,7 +31,7 @@ final class FlowStorage: @unchecked Sendable {
         self.seed = seed
         self.recordCapacity = recordCapacity
         self.slotBits = slotBits
-        records = .allocate(capacity: recordCapacity)
+        records = FlowStorage.allocateRecords(recordCapacity)
         slots = .allocate(capacity: 1 << slotBits)
         slots.initialize(repeating: 0, count: 1 << slotBits)
     }
@@ -165,9 +165,16 @@ final class FlowStorage: @unchecked Sendable {
         slots[hole] = 0
     }
 
+    /// Record memory aligned to a cache line, so that a 128-byte record spans exactly two
+    /// lines (the key and packet counters, then the rest) and never three.
+    static func allocateRecords(_ capacity: Int) -> UnsafeMutablePointer<ConnectionRecord> {
+        UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<ConnectionRecord>.stride, alignment: 64)
+            .bindMemory(to: ConnectionRecord.self, capacity: capacity)
+    }
+
     private func growRecords() {
         let capacity = recordCapacity * 2
-        let grown = UnsafeMutablePointer<ConnectionRecord>.allocate(capacity: capacity)
+        let grown = FlowStorage.allocateRecords(capacity)
         grown.moveInitialize(from: records, count: count)
         records.deallocate()
         records = grown
