@@ -107,8 +107,13 @@ public struct TextReport {
             "\(start) to \(coverage.captureEnd.map { "\($0)" } ?? "?") (\(formatSeconds(coverage.durationSeconds)))"
         } ?? "no packets"
         let inputs = result.inputs.count == 1 ? result.inputs[0].path : "\(result.inputs.count) inputs"
+        // Live captures say what the kernel and the interface dropped; files have no such count.
+        let drops = coverage.drops.map { drops in
+            "; drops: \(drops.kernel) kernel, \(drops.interface) interface"
+        } ?? ""
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
-            + "\(window)" + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
+            + "\(window)" + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
+            + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
     }
 
     private func formatSeconds(_ seconds: Double) -> String {
