@@ -45,10 +45,10 @@ public struct ParallelReader {
     public func readEach(paths: [String]) -> [CaptureReader] {
         let slots = ReaderSlots(count: paths.count)
         let workers = min(threads, paths.count)
-        // Two cores left over for each input read (one of them hashes the inputs for the
-        // evidence alongside): track its connections on a thread of its own. On two cores
-        // the tracking thread only competes with the hashing one (docs/performance.md).
-        let pipelined = threads >= 3 * workers
+        // A core left over for each input read: track its connections on a thread of its
+        // own (SegmentPipeline), beside the reading one. The evidence hash runs at the
+        // lowest priority, so it fills what these two leave (docs/design.md, Performance).
+        let pipelined = threads >= 2 * workers
         let work = { @Sendable in
             while let index = slots.claim() {
                 var reader = CaptureReader(rules: self.rules, limits: self.limits, continuesEarlierInput: index > 0,

@@ -13,7 +13,9 @@ import Wire
 final class SegmentPipeline: @unchecked Sendable {
     typealias Entry = TimedSegment
 
-    static let batchSize = 512
+    /// Segments per batch: each batch wakes the tracking thread at most once, and in this
+    /// VM a wake-up costs more than 512 segments' work (measured: 512 lost, 4,096 won).
+    static let batchSize = 4096
     static let batches = 8
 
     private let entries: UnsafeMutablePointer<Entry>
