@@ -36,19 +36,7 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by (default 2).", valueName: "seconds"))
     var skew: Double = 2
 
-    @Option(help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit.",
-                               valueName: "format"))
-    var format: ReportFormat = .text
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output.",
-                                                       valueName: "path"))
-    var output: String?
-
-    @OptionGroup var reportOptions: ReportOptions
-
-    @Option(help: ArgumentHelp("Fail (exit 1) on findings of this severity or above: high, medium, low, info or never.",
-                               valueName: "severity"))
-    var failOn: FailThreshold = .medium
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         if results.isEmpty { throw ValidationError("give at least one JSON result") }
@@ -56,7 +44,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: failOn)
+        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
         var parsed: [AuditResult] = []
         for path in results {
             do {
@@ -80,9 +68,7 @@ struct MergeCommand: ParsableCommand {
         var result = auditor.audit(connections, inputs: ResultMerger.inputs(of: parsed, names: results))
         result.connections = connections.map(ConnectionEntry.init)
         result.evidence = try Evidence(ofMerged: result, arguments: Array(CommandLine.arguments.dropFirst()), resultFiles: results)
-        let reportsWritten = reportOptions.writeReports(of: result)
-        try write(try format.render(result), to: output)
-        if !reportsWritten { throw ExitCode(2) }
+        if !(try outputOptions.deliver(result)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
     }
 
