@@ -12,7 +12,7 @@ final class ParallelReadingTests: XCTestCase {
     /// Splits `capture` into pieces of `packets` packets with editcap, in a fresh directory.
     func split(_ capture: String, packets: Int) throws -> [String] {
         guard let editcap = ["/usr/bin/editcap", "/usr/local/bin/editcap"].first(where: FileManager.default.isExecutableFile)
-        else { throw XCTSkip("editcap (wireshark-common) is not installed") }
+        else { throw MissingTool(name: "editcap (wireshark-common; scripts/setup.sh installs it)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-split-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
@@ -62,7 +62,7 @@ final class ParallelReadingTests: XCTestCase {
     /// A synthetic cluster (scripts/bench/gencluster.c) long enough for connections to be
     /// evicted while reading, cut into four pieces.
     func testASyntheticClusterInPiecesReadAtOnceEqualsReadInOrder() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw XCTSkip("no C compiler") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw MissingTool(name: "cc") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
@@ -117,4 +117,11 @@ final class ParallelReadingTests: XCTestCase {
         }
         XCTAssertEqual(try withoutEvidence(one.stdout), try withoutEvidence(many.stdout))
     }
+}
+
+/// A tool the tests need and scripts/setup.sh installs: its absence fails the test
+/// rather than skipping it, so a missing install step cannot pass unnoticed.
+struct MissingTool: Error, CustomStringConvertible {
+    var name: String
+    var description: String { "\(name) is not installed" }
 }
