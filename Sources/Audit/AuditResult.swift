@@ -126,6 +126,12 @@ public struct Coverage: Codable, Sendable {
     public var complete: Bool
     /// Packets lost, summed over the live inputs; null when every input is a file.
     @Nullable public var drops: Drops?
+    /// Connections with an unknown direction counted but not listed in `unresolved`
+    /// (past the listing cap, which only a flood reaches).
+    public var unresolvedNotListed: Int = 0
+    /// True when more distinct client addresses were seen than the audit records (a flood):
+    /// the services' `clients` counts are then lower bounds.
+    public var clientCountsCapped: Bool = false
 }
 
 /// How a service endpoint relates to the policy.

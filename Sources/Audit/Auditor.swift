@@ -88,13 +88,13 @@ public struct Auditor {
         let unused = UnusedOpenings(policy: policy).find(services: services)
         let found = FindingRules(policy: policy).findings(
             services: services, offsetMismatches: offsetMismatches, attempts: attempts, unused: unused,
-            unresolved: unresolved.count, inputs: inputs)
+            unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today).apply(to: found)
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
             policy: policySummary,
-            coverage: coverage(inputs: inputs, connections: tally.connections),
+            coverage: coverage(inputs: inputs, tally: tally),
             services: services.map(\.summary),
             attempts: attempts.map(\.summary),
             unresolved: unresolved,
@@ -122,7 +122,7 @@ public struct Auditor {
             })
     }
 
-    private func coverage(inputs: [InputSummary], connections: Int) -> Coverage {
+    private func coverage(inputs: [InputSummary], tally: ServiceStatistics) -> Coverage {
         var skipped: [String: UInt64] = [:]
         for input in inputs { skipped.merge(input.skipped, uniquingKeysWith: +) }
         let start = inputs.compactMap(\.firstSeen).min()
@@ -132,9 +132,10 @@ public struct Auditor {
         return Coverage(
             packets: inputs.reduce(0) { $0 + $1.packets }, tcpSegments: inputs.reduce(0) { $0 + $1.tcpSegments },
             skipped: skipped, captureStart: start, captureEnd: end, durationSeconds: duration,
-            connections: connections, complete: inputs.allSatisfy(\.complete),
+            connections: tally.connections, complete: inputs.allSatisfy(\.complete),
             drops: live.isEmpty ? nil
-                : Drops(kernel: live.reduce(0) { $0 + $1.kernel }, interface: live.reduce(0) { $0 + $1.interface }))
+                : Drops(kernel: live.reduce(0) { $0 + $1.kernel }, interface: live.reduce(0) { $0 + $1.interface }),
+            unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed)
     }
 
     private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding]) -> Summary {

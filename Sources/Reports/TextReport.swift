@@ -114,6 +114,7 @@ public struct TextReport {
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
+            + (coverage.clientCountsCapped ? paint("; client counts capped (lower bounds)", .yellow) : "")
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

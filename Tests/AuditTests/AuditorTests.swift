@@ -95,3 +95,25 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(Timestamp(parsing: "2000-02-29T12:00:00Z")?.nanoseconds, 951_825_600_000_000_000)
     }
 }
+
+/// A flood reaches the statistics' bounds; the coverage says so instead of hiding it.
+final class CoverageBoundsTests: XCTestCase {
+    func testCountsPastTheBoundsAreReportedInCoverage() {
+        var traffic = TrafficBuilder()
+        for client in 1...5 { traffic.connect(("10.0.1.\(client)", 40000), ("10.0.0.1", 7079)) }
+        for port: UInt16 in 50001...50004 { traffic.send(("10.0.2.1", port), ("10.0.2.2", 50100), [.ack]) }
+        let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster))
+        let limits = FlowLimits(maxClientAddresses: 3, maxUnresolved: 2)
+        let statistics = ServiceStatistics(traffic.table.finish(rules: auditor.directionRules), limits: limits)
+        let result = auditor.audit(statistics, inputs: [])
+        XCTAssertEqual(result.unresolved.count, 2)
+        XCTAssertEqual(result.coverage.unresolvedNotListed, 2)
+        XCTAssertTrue(result.coverage.clientCountsCapped)
+        XCTAssertTrue(result.findings.first { $0.kind == .directionUnknown }?.message.hasPrefix("4 connections") == true)
+
+        let unbounded = auditor.audit(ServiceStatistics(traffic.table.finish(rules: auditor.directionRules)), inputs: [])
+        XCTAssertEqual(unbounded.coverage.unresolvedNotListed, 0)
+        XCTAssertFalse(unbounded.coverage.clientCountsCapped)
+        XCTAssertEqual(unbounded.services.first?.clients, 5)
+    }
+}
