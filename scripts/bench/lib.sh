@@ -60,3 +60,31 @@ bench_compile() {
     fi
     printf '%s\n' "$bin"
 }
+
+
+# bench_cached_capture CACHE OUT DESCRIPTION COMMAND...: when CACHE is missing, runs
+# COMMAND with the path to write appended, timing it, and moves the file into CACHE only
+# once it is whole; then makes OUT the same file (hard link, else copy) and prints OUT.
+bench_cached_capture() {
+    local cache=$1 out=$2 what=$3
+    shift 3
+    if [[ -s "$cache" ]]; then
+        say "capture: cached $cache"
+    else
+        say "capture: generating $what"
+        local tmp="$cache.tmp.$$" t0 t1
+        trap 'rm -f "'"$tmp"'"' EXIT
+        t0=$EPOCHREALTIME
+        "$@" "$tmp"
+        t1=$EPOCHREALTIME
+        mv -f "$tmp" "$cache"
+        trap - EXIT
+        say "capture: $(du -h "$cache" | cut -f1) in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s -> $cache"
+    fi
+    if [[ "$(realpath -m "$out")" != "$(realpath "$cache")" ]]; then
+        mkdir -p "$(dirname "$out")"
+        rm -f "$out"
+        ln "$cache" "$out" 2>/dev/null || cp "$cache" "$out"
+    fi
+    printf '%s\n' "$out"
+}

@@ -33,23 +33,5 @@ snaptag=$([[ $snaplen -eq 0 ]] && echo full || echo "$snaplen")
 cache="$BENCH_OUT/captures/spark-n${packets}-s${snaptag}-src${src_sha}-gen${gen_sha}.pcap"
 mkdir -p "$BENCH_OUT/captures"
 
-if [[ -s "$cache" ]]; then
-    say "capture: cached $cache"
-else
-    say "capture: generating $packets packets (snaplen $snaptag) from $src"
-    tmp="$cache.tmp.$$"
-    trap 'rm -f "$tmp"' EXIT
-    t0=$EPOCHREALTIME
-    "$bigcap" "$src" "$tmp" "$packets" "$snaplen"
-    t1=$EPOCHREALTIME
-    mv -f "$tmp" "$cache"
-    trap - EXIT
-    say "capture: $(du -h "$cache" | cut -f1) in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s -> $cache"
-fi
-
-if [[ "$(realpath -m "$out")" != "$(realpath "$cache")" ]]; then
-    mkdir -p "$(dirname "$out")"
-    rm -f "$out"
-    ln "$cache" "$out" 2>/dev/null || cp "$cache" "$out"
-fi
-printf '%s\n' "$out"
+write_capture() { "$bigcap" "$src" "$1" "$packets" "$snaplen"; }
+bench_cached_capture "$cache" "$out" "$packets packets (snaplen $snaptag) from $src" write_capture

@@ -32,23 +32,8 @@ argtag=${argtag#_}
 cache="$BENCH_OUT/captures/cluster-n${packets}-s${snaptag}${argtag:+-$argtag}-gen${gen_sha}.pcap"
 mkdir -p "$BENCH_OUT/captures"
 
-if [[ -s "$cache" ]]; then
-    say "capture: cached $cache"
-else
-    say "capture: generating $packets packets (snaplen $snaptag${extra[*]:+, ${extra[*]}})"
-    tmp="$cache.tmp.$$"
-    trap 'rm -f "$tmp"' EXIT
-    t0=$EPOCHREALTIME
-    "$gen" "$tmp" "$packets" "$snaplen" "${extra[@]}" 2>"$BENCH_OUT/gencluster.log" || die "gencluster failed: $(cat "$BENCH_OUT/gencluster.log")"
-    t1=$EPOCHREALTIME
-    mv -f "$tmp" "$cache"
-    trap - EXIT
-    say "capture: $(du -h "$cache" | cut -f1) in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s -> $cache"
-fi
-
-if [[ "$(realpath -m "$out")" != "$(realpath "$cache")" ]]; then
-    mkdir -p "$(dirname "$out")"
-    rm -f "$out"
-    ln "$cache" "$out" 2>/dev/null || cp "$cache" "$out"
-fi
-printf '%s\n' "$out"
+write_capture() {
+    "$gen" "$1" "$packets" "$snaplen" "${extra[@]}" 2>"$BENCH_OUT/gencluster.log" \
+        || die "gencluster failed: $(cat "$BENCH_OUT/gencluster.log")"
+}
+bench_cached_capture "$cache" "$out" "$packets packets (snaplen $snaptag${extra[*]:+, ${extra[*]}})" write_capture
