@@ -1,3 +1,4 @@
+import CPcap
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -66,8 +67,11 @@ final class CaptureStream {
         }
         guard let file = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
         source = nil  // the FILE owns it
-        // Pipes deliver at most a page per read with stdio's default buffer.
-        if start < 0 || decompressor != nil { setvbuf(file, nil, _IOFBF, 1 << 18) }
+        // A 256 KiB buffer: pipes deliver at most a page per read with stdio's default one.
+        // Unlocked: libpcap calls fread twice per packet, and the lock glibc takes in a
+        // multithreaded process cost a tenth of the audit (measured, docs/performance.md).
+        setvbuf(file, nil, _IOFBF, 1 << 18)
+        cpcap_unlocked_stream(file)
         self.file = file
         self.decompressor = decompressor
     }
