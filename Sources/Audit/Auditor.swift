@@ -28,11 +28,22 @@ public struct Auditor {
     /// Reads `paths` ("-" is stdin) and audits them as one capture: `threads` inputs at
     /// once (default: every core), merged as if read in order (`ParallelReader`).
     /// `connections`: list every connection in the result too (for `dasaudit merge`).
-    public func audit(paths: [String], threads: Int? = nil, connections: Bool = false,
+    /// `hashing`: the inputs' evidence hash, computed alongside the reading (`InputHashing`).
+    public func audit(paths: [String], threads: Int? = nil, connections: Bool = false, hashing: InputHashing? = nil,
                       progress: (@Sendable (ReadProgress) -> Void)? = nil) -> AuditResult {
         var reader = ParallelReader(rules: directionRules, progress: progress)
         if let threads { reader.threads = max(1, threads) }
         reader.keepingConnections = connections
+        if let hashing {
+            // A reader on a thread of its own keeps its input's hash level with its reading
+            // (`pace`). The two threads of a pipelined reader leave gaps too short to share
+            // out, which a hashing thread at the lowest priority fills best (measured,
+            // docs/performance.md); so do cores left idle.
+            let busy = reader.coresBusy(reading: paths.count)
+            let workers = min(reader.threads, paths.count)
+            hashing.startBackgroundThreads((busy > workers ? workers : 0) + reader.threads - busy)
+            reader.pace = { path, bytesRead in hashing.keepUp(with: path, at: bytesRead) }
+        }
         let read = reader.readMerged(paths: paths)
         var result = audit(read.table.statistics(), inputs: read.inputs)
         if connections { result.connections = read.table.connections().map(ConnectionEntry.init) }

@@ -12,6 +12,10 @@ public struct CaptureReader {
     /// Whether to track connections on a second thread while this one reads and decodes
     /// (`SegmentPipeline`): faster when a core is free, which `ParallelReader` works out.
     public var pipelined = false
+    /// Told, every 65,536 packets, how many bytes of the input libpcap has read, unless
+    /// pipelined: for work that should keep level with the reading (the input's evidence
+    /// hash, `InputHashing.keepUp`). A pipelined reader has no time of its own to spare.
+    public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
     public init() {
@@ -53,6 +57,11 @@ public struct CaptureReader {
         let decoder = PacketDecoder(linkType: linkType)
         var counts = PacketCounts()
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
+        let pace = pipelined ? nil : self.pace
+        let tick = { (packets: UInt64) in
+            meter?.tell(packets: packets, finished: false)
+            if let pace, let consumed = file.bytesConsumed { pace(path, consumed) }
+        }
         // The packet loop: count, decode in place, track. Nothing in it allocates.
         let end: ReadEnd
         if pipelined {
@@ -68,13 +77,13 @@ public struct CaptureReader {
                 case .skipped(let reason):
                     counts.skip(reason)
                 }
-                if counts.packets & 0xFFFF == 0, let meter { meter.tell(packets: counts.packets, finished: false) }
+                if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
             table = pipeline.finish()
         } else {
             end = file.forEachPacket { header, bytes in
                 consume(header, bytes, decoder: decoder, counts: &counts)
-                if counts.packets & 0xFFFF == 0, let meter { meter.tell(packets: counts.packets, finished: false) }
+                if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
         }
         meter?.tell(packets: counts.packets, finished: true)

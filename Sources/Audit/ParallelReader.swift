@@ -15,6 +15,8 @@ public struct ParallelReader {
     public var threads: Int
     /// Told how far each input has got; called from the reading threads.
     public var progress: (@Sendable (ReadProgress) -> Void)?
+    /// Work to keep level with each input's reading (`CaptureReader.pace`).
+    public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
     /// Whether every connection is kept as well (`CaptureReader(keepingConnections:)`).
     public var keepingConnections = false
 
@@ -41,20 +43,27 @@ public struct ParallelReader {
         return merged
     }
 
+    /// The cores reading `inputs` inputs keeps busy: one per input read at once, and a
+    /// second for each when there are cores enough (`SegmentPipeline`).
+    public func coresBusy(reading inputs: Int) -> Int {
+        let workers = min(threads, max(1, inputs))
+        return threads >= 2 * workers ? 2 * workers : workers
+    }
+
     /// One reader per path, in the order of `paths`.
     public func readEach(paths: [String]) -> [CaptureReader] {
         let slots = ReaderSlots(count: paths.count)
         let workers = min(threads, paths.count)
         // A core left over for each input read: track its connections on a thread of its
-        // own (SegmentPipeline), beside the reading one. The evidence hash runs at the
-        // lowest priority, so it fills what these two leave (docs/design.md, Performance).
-        let pipelined = threads >= 2 * workers
+        // own (SegmentPipeline), beside the reading one (docs/design.md, Performance).
+        let pipelined = coresBusy(reading: paths.count) > workers
         let work = { @Sendable in
             while let index = slots.claim() {
                 var reader = CaptureReader(rules: self.rules, limits: self.limits, continuesEarlierInput: index > 0,
                                            keepingConnections: self.keepingConnections)
                 reader.progress = self.progress
                 reader.pipelined = pipelined
+                reader.pace = self.pace
                 reader.read(path: paths[index])
                 slots.store(reader, at: index)
             }

@@ -30,8 +30,10 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
-    @Option(help: ArgumentHelp("Inputs read at once, each on its own core, merged as if read in order (default: every core).",
-                               valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Cores to use (default: all). Inputs are read at once, one per core, and merged as if read in order; "
+            + "1 reads, tracks and hashes on one thread, one input after another.",
+        valueName: "n"))
     var threads: Int?
 
     @Flag(help: "List every connection in the JSON result too, for 'dasaudit merge' (memory then grows with the connections).")
@@ -44,9 +46,10 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
         let paths = CaptureArguments.expand(inputs)
-        let hashing = InputHashing(paths: paths)  // on another thread, while the audit reads
+        let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
-        var result = auditor.audit(paths: paths, threads: threads, connections: connections, progress: progress.map { bar in { bar.report($0) } })
+        var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
+                                   progress: progress.map { bar in { bar.report($0) } })
         progress?.finish()
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
         for input in result.inputs {
