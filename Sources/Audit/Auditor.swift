@@ -43,6 +43,7 @@ public struct Auditor {
             let workers = min(reader.threads, paths.count)
             hashing.startBackgroundThreads((busy > workers ? workers : 0) + reader.threads - busy)
             reader.pace = { path, bytesRead in hashing.keepUp(with: path, at: bytesRead) }
+            reader.hashedAlongside = true
         }
         let read = reader.readMerged(paths: paths)
         var result = audit(read.table.statistics(), inputs: read.inputs)

@@ -12,6 +12,12 @@ public struct CaptureReader {
     /// Whether to track connections on a second thread while this one reads and decodes
     /// (`SegmentPipeline`): faster when a core is free, which `ParallelReader` works out.
     public var pipelined = false
+    /// Whether the input's evidence hash runs beside the reading (`InputHashing`): a
+    /// pipelined reader then keeps part of the tracking on the reading thread (`TrackingSplit`).
+    public var hashedAlongside = false
+    /// The connection buckets (of 256) a pipelined reader's reading thread tracks itself;
+    /// nil: as `TrackingSplit` decides for the input.
+    public var readerShare: Int?
     /// Told, every 65,536 packets, how many bytes of the input libpcap has read, unless
     /// pipelined: for work that should keep level with the reading (the input's evidence
     /// hash, `InputHashing.keepUp`). A pipelined reader has no time of its own to spare.
@@ -64,22 +70,32 @@ public struct CaptureReader {
         }
         // The packet loop: count, decode in place, track. Nothing in it allocates.
         let end: ReadEnd
-        if pipelined {
+        var share = readerShare ?? TrackingSplit.readerShare(snapshotLength: Int(file.snapshotLength),
+                                                              hashedAlongside: hashedAlongside)
+        // A connection begun in an earlier input stays in the table that holds it.
+        if !table.isEmpty && share < 256 { share = 0 }
+        if pipelined && share < 256 {
             let pipeline = SegmentPipeline(table: table)
-            table = FlowTable()
+            table = FlowTable(settingsOf: table)
             pipeline.start()
             end = file.forEachPacket { header, bytes in
                 counts.add(header.timestamp)
                 switch decoder.decode(bytes) {
                 case .segment(let segment):
                     counts.tcpSegments &+= 1
-                    pipeline.push(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                    if TrackingSplit.bucket(segment) < share {
+                        table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                    } else {
+                        pipeline.push(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                    }
                 case .skipped(let reason):
                     counts.skip(reason)
                 }
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
-            table = pipeline.finish()
+            var tracked = pipeline.finish()
+            tracked.absorb(table)
+            table = tracked
         } else {
             end = file.forEachPacket { header, bytes in
                 consume(header, bytes, decoder: decoder, counts: &counts)

@@ -17,6 +17,8 @@ public struct ParallelReader {
     public var progress: (@Sendable (ReadProgress) -> Void)?
     /// Work to keep level with each input's reading (`CaptureReader.pace`).
     public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
+    /// Whether the inputs' evidence hash runs beside the reading (`CaptureReader.hashedAlongside`).
+    public var hashedAlongside = false
     /// Whether every connection is kept as well (`CaptureReader(keepingConnections:)`).
     public var keepingConnections = false
 
@@ -64,6 +66,7 @@ public struct ParallelReader {
                 reader.progress = self.progress
                 reader.pipelined = pipelined
                 reader.pace = self.pace
+                reader.hashedAlongside = self.hashedAlongside
                 reader.read(path: paths[index])
                 slots.store(reader, at: index)
             }

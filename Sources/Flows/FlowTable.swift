@@ -63,6 +63,16 @@ public struct FlowTable: Sendable {
         storage = FlowStorage(seed: generator.next())
     }
 
+    /// An empty table with `other`'s rules, limits and settings: for part of the same input
+    /// (`absorb` it into `other`'s successor once both are read).
+    public init(settingsOf other: FlowTable) {
+        self.init(rules: other.rules, limits: other.limits, continuesEarlierInput: other.continuesEarlierInput,
+                  keepingConnections: other.keepsConnections)
+    }
+
+    /// Whether the table has seen nothing yet.
+    public var isEmpty: Bool { count == 0 }
+
     /// Connections tracked so far: open, ended and evicted.
     public var count: Int { storage.count + ended.count + evicted.connections }
 

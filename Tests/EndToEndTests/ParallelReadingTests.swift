@@ -1,7 +1,8 @@
-import Audit
+@testable import Audit
 import Flows
 import Foundation
 import Policy
+import Wire
 import XCTest
 
 /// Several inputs read at once (`ParallelReader`, `dasaudit audit A B ...`) give the result
@@ -59,9 +60,9 @@ final class ParallelReadingTests: XCTestCase {
         try assertParallelEqualsSequential(try split(capture("das-cluster-offset4-lo.pcap"), packets: 97))
     }
 
-    /// A synthetic cluster (scripts/bench/gencluster.c) long enough for connections to be
-    /// evicted while reading, cut into four pieces.
-    func testASyntheticClusterInPiecesReadAtOnceEqualsReadInOrder() throws {
+    /// A synthetic cluster (scripts/bench/gencluster.c) of 120,000 packets at snaplen 96,
+    /// 400 s long: long enough for connections to be evicted while reading.
+    func syntheticCluster() throws -> String {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw MissingTool(name: "cc") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -78,7 +79,13 @@ final class ParallelReadingTests: XCTestCase {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0, arguments.joined(separator: " "))
         }
-        // 400 s of capture: ended connections are evicted 60 s after their last packet.
+        return pcap
+    }
+
+    /// The synthetic cluster cut into four pieces.
+    func testASyntheticClusterInPiecesReadAtOnceEqualsReadInOrder() throws {
+        let pcap = try syntheticCluster()
+        // Ended connections are evicted 60 s after their last packet.
         var reader = CaptureReader(rules: auditor.directionRules)
         reader.read(path: pcap)
         XCTAssertGreaterThan(reader.table.evictedCount, reader.table.count / 2)
@@ -86,21 +93,46 @@ final class ParallelReadingTests: XCTestCase {
     }
 
     /// Tracking on a second thread (`CaptureReader.pipelined`, one input with a core to
-    /// spare) gives what tracking on the reading thread gives, for every bundled capture.
+    /// spare), all of it or part of it (`TrackingSplit`), gives what tracking on the
+    /// reading thread gives: the audit and the list of connections, for every bundled
+    /// capture and the synthetic cluster.
     func testThePipelinedReaderEqualsThePlainOne() throws {
         let captures = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
-            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted()
+            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted().map(capture)
         XCTAssertGreaterThan(captures.count, 5)
-        for name in captures {
-            var plain = CaptureReader(rules: auditor.directionRules)
-            plain.read(path: capture(name))
-            var pipelined = CaptureReader(rules: auditor.directionRules)
-            pipelined.pipelined = true
-            pipelined.read(path: capture(name))
-            XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)),
-                           try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs)), name)
-            XCTAssertGreaterThan(pipelined.table.count, 0, name)
+        for path in captures + [try syntheticCluster()] {
+            var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+            plain.read(path: path)
+            let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
+            for share in [0, 1, 102, 255] {
+                var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+                pipelined.pipelined = true
+                pipelined.readerShare = share
+                pipelined.read(path: path)
+                let name = "\(URL(fileURLWithPath: path).lastPathComponent), reader's share \(share)/256"
+                XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected, name)
+                XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())", name)
+                XCTAssertGreaterThan(pipelined.table.count, 0, name)
+            }
         }
+    }
+
+    /// A connection's segments all land in one bucket, whichever way they go, and the
+    /// buckets spread the synthetic cluster's connections over the whole range.
+    func testAConnectionsBucketIsTheSameBothWays() throws {
+        var buckets = Set<Int>()
+        var reader = CaptureReader()
+        reader.read(path: try syntheticCluster())
+        for connection in reader.table.finish(rules: auditor.directionRules) {
+            let forward = TCPSegment(source: connection.client.address, destination: connection.server.address,
+                                     sourcePort: connection.client.port, destinationPort: connection.server.port, flags: TCPFlags(rawValue: 0x10))
+            let backward = TCPSegment(source: connection.server.address, destination: connection.client.address,
+                                      sourcePort: connection.server.port, destinationPort: connection.client.port, flags: TCPFlags(rawValue: 0x10))
+            XCTAssertEqual(TrackingSplit.bucket(forward), TrackingSplit.bucket(backward))
+            buckets.insert(TrackingSplit.bucket(forward))
+        }
+        XCTAssertGreaterThan(buckets.count, 200, "buckets used of 256")
+        XCTAssertTrue(buckets.allSatisfy { (0..<256).contains($0) })
     }
 
     /// On the command line: `--threads 1` and the default give the same result.
