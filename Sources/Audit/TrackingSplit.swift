@@ -20,7 +20,7 @@ enum TrackingSplit {
     /// every connection.
     static func readerShare(snapshotLength: Int, hashedAlongside: Bool) -> Int {
         guard hashedAlongside else { return 0 }
-        // Headers only (what docs/inputs.md recommends for audits): about as many bytes to
+        // Headers only (`tcpdump -s 96`, docs/inputs.md): about as many bytes to
         // hash per packet as the tracking costs. Larger packets: the hash outweighs it.
         return snapshotLength <= 256 ? 102 : 256
     }
