@@ -75,8 +75,12 @@ public struct CaptureReader {
         // A connection begun in an earlier input stays in the table that holds it.
         if !table.isEmpty && share < 256 { share = 0 }
         if pipelined && share < 256 {
-            let pipeline = SegmentPipeline(table: table)
-            table = FlowTable(settingsOf: table)
+            // Split, two empty tables share the connection cap and are merged at the end;
+            // otherwise the tracking thread takes this table (and no copy of it stays here).
+            let merged = FlowTable(settingsOf: table)
+            let cap = table.limits.maxConnections, ownCap = cap * share / 256
+            let pipeline = SegmentPipeline(table: share == 0 ? table : FlowTable(settingsOf: merged, maxConnections: cap - ownCap))
+            table = FlowTable(settingsOf: merged, maxConnections: ownCap)
             pipeline.start()
             end = file.forEachPacket { header, bytes in
                 counts.add(header.timestamp)
@@ -93,9 +97,14 @@ public struct CaptureReader {
                 }
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
-            var tracked = pipeline.finish()
-            tracked.absorb(table)
-            table = tracked
+            if share == 0 {
+                table = pipeline.finish()
+            } else {
+                let own = table
+                table = merged
+                table.absorb(pipeline.finish())
+                table.absorb(own)
+            }
         } else {
             end = file.forEachPacket { header, bytes in
                 consume(header, bytes, decoder: decoder, counts: &counts)

@@ -63,10 +63,13 @@ public struct FlowTable: Sendable {
         storage = FlowStorage(seed: generator.next())
     }
 
-    /// An empty table with `other`'s rules, limits and settings: for part of the same input
-    /// (`absorb` it into `other`'s successor once both are read).
-    public init(settingsOf other: FlowTable) {
-        self.init(rules: other.rules, limits: other.limits, continuesEarlierInput: other.continuesEarlierInput,
+    /// An empty table with `other`'s rules, limits and settings, holding at most
+    /// `maxConnections` at once if given: for part of the connections of the same input
+    /// (`absorb` the parts into one table once they are read).
+    public init(settingsOf other: FlowTable, maxConnections: Int? = nil) {
+        var limits = other.limits
+        if let maxConnections { limits.maxConnections = max(1, maxConnections) }
+        self.init(rules: other.rules, limits: limits, continuesEarlierInput: other.continuesEarlierInput,
                   keepingConnections: other.keepsConnections)
     }
 
