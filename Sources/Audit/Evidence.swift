@@ -48,10 +48,9 @@ public struct Evidence: Codable, Sendable {
 }
 
 extension Evidence {
-    /// Collects the evidence of `result`: digests its policy section and hashes each of its
-    /// inputs, read again after the audit (so a file still growing hashes what it has now;
-    /// `size_bytes` says how much that was).
-    /// `hashed`: inputs already hashed (`InputHashing`, alongside the audit), by path.
+    /// Collects the evidence of `result`: digests its policy section and takes each input's
+    /// hash from `hashed` (`InputHashing`, alongside the audit; `size_bytes` says how much of
+    /// a file still growing was hashed), or hashes it now, reading it again.
     public init(of result: AuditResult, arguments: [String], hashed: [String: InputEvidence] = [:]) throws {
         let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
         self.init(commandLine: ["dasaudit"] + arguments,

@@ -75,6 +75,17 @@ final class FileDigest: @unchecked Sendable {
             }
         }
         guard offset < size else { return complete() }
+        // A mapped page past the end of a file cut short meanwhile kills the process
+        // (SIGBUS): look before each chunk, so that at worst a chunk's time is at risk.
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) >= min(size, offset + Self.chunk) else {
+            unmap()
+            evidence = Evidence.InputEvidence(
+                path: path, sha256: nil, sizeBytes: nil,
+                note: "\(path) was cut short while it was hashed (\(size) bytes, then \(status.st_size)): "
+                    + "hash the capture once nothing writes to it")
+            return
+        }
         guard let window = window(at: offset) else {
             evidence = Evidence.InputEvidence(hashing: path)
             return

@@ -126,4 +126,16 @@ final class EvidenceTests: XCTestCase {
             }
         }
     }
+
+    func testAFileCutShortWhileHashedHasNoHashAndSaysWhy() throws {
+        let (path, data) = try largeFile()
+        let hashing = InputHashing(paths: [path])
+        hashing.keepUp(with: path, at: 5 << 20)
+        XCTAssertEqual(truncate(path, 3 << 20), 0)
+        let evidence = try XCTUnwrap(hashing.wait()[path])
+        XCTAssertNil(evidence.sha256)
+        XCTAssertNil(evidence.sizeBytes)
+        XCTAssertTrue(evidence.note?.contains("cut short while it was hashed (\(data.count) bytes, then \(3 << 20))") == true,
+                      evidence.note ?? "no note")
+    }
 }
