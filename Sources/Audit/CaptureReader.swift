@@ -75,36 +75,7 @@ public struct CaptureReader {
         // A connection begun in an earlier input stays in the table that holds it.
         if !table.isEmpty && share < 256 { share = 0 }
         if pipelined && share < 256 {
-            // Split, two empty tables share the connection cap and are merged at the end;
-            // otherwise the tracking thread takes this table (and no copy of it stays here).
-            let merged = FlowTable(settingsOf: table)
-            let cap = table.limits.maxConnections, ownCap = cap * share / 256
-            let pipeline = SegmentPipeline(table: share == 0 ? table : FlowTable(settingsOf: merged, maxConnections: cap - ownCap))
-            table = FlowTable(settingsOf: merged, maxConnections: ownCap)
-            pipeline.start()
-            end = file.forEachPacket { header, bytes in
-                counts.add(header.timestamp)
-                switch decoder.decode(bytes) {
-                case .segment(let segment):
-                    counts.tcpSegments &+= 1
-                    if TrackingSplit.bucket(segment) < share {
-                        table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
-                    } else {
-                        pipeline.push(segment, timestamp: header.timestamp, wireLength: header.wireLength)
-                    }
-                case .skipped(let reason):
-                    counts.skip(reason)
-                }
-                if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
-            }
-            if share == 0 {
-                table = pipeline.finish()
-            } else {
-                let own = table
-                table = merged
-                table.absorb(pipeline.finish())
-                table.absorb(own)
-            }
+            end = readPipelined(file, decoder: decoder, readerShare: share, counts: &counts, tick: tick)
         } else {
             end = file.forEachPacket { header, bytes in
                 consume(header, bytes, decoder: decoder, counts: &counts)
@@ -126,16 +97,58 @@ public struct CaptureReader {
         inputs.append(contentsOf: other.inputs)
     }
 
-    /// One packet's work, shared by the file loop above and the live loop (`LiveAudit`):
-    /// count it, decode it in place, track its segment. Allocates nothing.
+    /// Reads `file` with a tracking thread beside this one (`SegmentPipeline`), which tracks
+    /// the connections outside the first `readerShare` buckets of 256 (`TrackingSplit`).
+    /// Split, two empty tables share the connection cap and are merged at the end;
+    /// otherwise the tracking thread takes this table (and no copy of it stays here).
+    private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder, readerShare share: Int,
+                                        counts: inout PacketCounts, tick: (UInt64) -> Void) -> ReadEnd {
+        let merged = FlowTable(settingsOf: table)
+        let cap = table.limits.maxConnections, ownCap = cap * share / 256
+        let pipeline = SegmentPipeline(table: share == 0 ? table : FlowTable(settingsOf: merged, maxConnections: cap - ownCap))
+        table = FlowTable(settingsOf: merged, maxConnections: ownCap)
+        pipeline.start()
+        let end = file.forEachPacket { header, bytes in
+            consume(header, bytes, decoder: decoder, counts: &counts) { table, segment in
+                if TrackingSplit.bucket(segment) < share {
+                    table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                } else {
+                    pipeline.push(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                }
+            }
+            if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
+        }
+        if share == 0 {
+            table = pipeline.finish()
+        } else {
+            let own = table
+            table = merged
+            table.absorb(pipeline.finish())
+            table.absorb(own)
+        }
+        return end
+    }
+
+    /// One packet's work, shared by the file loops above and the live loop (`LiveAudit`):
+    /// count it, decode it in place, track its segment in this reader's table. Allocates
+    /// nothing.
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts) {
+        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment in
+            table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+        }
+    }
+
+    /// One packet's work with the segment handed to `track` (with this reader's table).
+    @inline(__always)
+    mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
+                          counts: inout PacketCounts, track: (inout FlowTable, TCPSegment) -> Void) {
         counts.add(header.timestamp)
         switch decoder.decode(bytes) {
         case .segment(let segment):
             counts.tcpSegments &+= 1
-            table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+            track(&table, segment)
         case .skipped(let reason):
             counts.skip(reason)
         }
