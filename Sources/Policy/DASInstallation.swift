@@ -16,18 +16,21 @@ public enum DASInstallation {
             throw PolicyError(source: home, message: "is not a directory (expected a DAS installation, the folder holding repository/conf)")
         }
         var settings = PolicySettings()
+        // Missing optional files keep the defaults; files that exist but cannot be read
+        // (permissions, a directory, a FIFO) are errors: ConfigurationFile tells them apart.
         let carbonPath = (home as NSString).appendingPathComponent(carbonXML)
-        guard let carbon = FileManager.default.contents(atPath: carbonPath) else {
-            throw PolicyError(source: carbonPath, message: "missing: is \(home) a DAS installation?")
+        guard let carbon = try ConfigurationFile.read(carbonPath, required: false) else {
+            throw PolicyError(source: carbonPath, message: "missing: is \(home.escapedForMessage) a DAS installation?")
         }
         settings.offset = try offset(carbon, source: carbonPath)
+        settings.origins["offset"] = SettingOrigin(source: carbonPath)
 
         let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
-        if let data = FileManager.default.contents(atPath: sparkPath) {
+        if let data = try ConfigurationFile.read(sparkPath, required: false) {
             try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, to: &settings)
         }
         let eventPath = (home as NSString).appendingPathComponent(eventProcessorXML)
-        if let data = FileManager.default.contents(atPath: eventPath) {
+        if let data = try ConfigurationFile.read(eventPath, required: false) {
             try applyEventProcessor(data, source: eventPath, to: &settings)
         }
         return settings
@@ -38,7 +41,7 @@ public enum DASInstallation {
         let root = try XMLElementTree.parse(data, source: source)
         guard let element = root.first(["Ports", "Offset"]) else { return 0 }
         guard let value = Int(element.trimmedText), (0...55535).contains(value) else {
-            throw PolicyError(source: source, message: "<Ports><Offset> is '\(element.trimmedText)'; expected a whole number from 0 to 55535")
+            throw PolicyError(source: source, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to 55535")
         }
         return value
     }
@@ -55,21 +58,28 @@ public enum DASInstallation {
         func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let (text, line) = values[key] else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw PolicyError(source: source, line: line, message: "\(key) is '\(text)'; expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw PolicyError(source: source, line: line, message: "\(key) is '\(text.escapedForMessage)'; expected a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return value
         }
         if let (master, line) = values["spark.master"] ?? values["carbon.spark.master"] {
             guard let mode = sparkMode(master) else {
-                throw PolicyError(source: source, line: line, message: "spark master '\(master)' is not local, local[N], carbon[N] or spark://host:port")
+                throw PolicyError(source: source, line: line, message: "spark master '\(master.escapedForMessage)' is not local, local[N], carbon[N] or spark://host:port")
             }
             settings.mode = mode
+            settings.origins["mode"] = SettingOrigin(source: source, line: line)
         }
+        func origin(_ key: String) -> SettingOrigin? { values[key].map { SettingOrigin(source: source, line: $0.1) } }
         settings.cores = try integer("spark.worker.cores", 1...1024) ?? integer("spark.executor.cores", 1...1024)
+        settings.origins["cores"] = origin("spark.worker.cores") ?? origin("spark.executor.cores")
         settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
+        settings.origins["port_retries"] = origin("spark.port.maxRetries")
         let knownKeys = Set(Profile.all.flatMap { $0.catalog.map(\.key) })
         for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
-            if let port = try integer(key, 1...65535) { settings.basePorts[key] = UInt16(port) }
+            if let port = try integer(key, 1...65535) {
+                settings.basePorts[key] = UInt16(port)
+                settings.origins["ports.\(key)"] = origin(key)
+            }
         }
     }
 
@@ -86,14 +96,16 @@ public enum DASInstallation {
         let root = try XMLElementTree.parse(data, source: source)
         guard let ha = root.all("mode").first(where: { $0.attributes["name"] == "HA" }) else { return }
         settings.haEnabled = ha.attributes["enable"]?.lowercased() == "true"
+        settings.origins["ha"] = SettingOrigin(source: source)
         let ports = [("eventSync", "ha.eventSync.port"), ("management", "ha.management.port"),
                      ("presentation", "ha.presenter.port")]
         for (element, key) in ports {
             guard let port = ha.first([element, "port"]) else { continue }
             guard let value = UInt16(port.trimmedText), value > 0 else {
-                throw PolicyError(source: source, message: "<\(element)><port> is '\(port.trimmedText)'; expected a port from 1 to 65535")
+                throw PolicyError(source: source, message: "<\(element)><port> is '\(port.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
             }
             settings.basePorts[key] = value
+            settings.origins["ports.\(key)"] = SettingOrigin(source: source)
         }
     }
 }

@@ -47,12 +47,15 @@ public struct Policy: Sendable {
     /// Why a policy cannot be used, in words for the user.
     public func validationErrors() -> [String] {
         var errors: [String] = []
-        if !(0...55535).contains(offset) { errors.append("offset \(offset) is outside 0-55535") }
+        if let offsetProblem { errors.append(offsetProblem) }
         if !(1...1024).contains(coresPerNode) { errors.append("cores \(coresPerNode) is outside 1-1024") }
         if !(0...1000).contains(portRetries) { errors.append("port retries \(portRetries) is outside 0-1000") }
-        let names = nodes.map(\.name)
-        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
-            errors.append("node name '\(duplicate)' is declared twice")
+        var seen = Set<String>()
+        for name in nodes.map(\.name) {
+            if let problem = NameRules.problem(with: name) {
+                errors.append("node name '\(name.escapedForMessage)' \(problem); a node name is \(NameRules.description)")
+            }
+            if !seen.insert(name).inserted { errors.append("node name '\(name.escapedForMessage)' is declared twice") }
         }
         return errors
     }

@@ -7,11 +7,7 @@ import Yams
 /// expected, so a typo never silently weakens an audit.
 public enum PolicyFile {
     public static func load(path: String) throws -> PolicySettings {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw PolicyError(source: path, message: !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "cannot be read")
-        }
+        guard let data = try ConfigurationFile.read(path) else { throw PolicyError(source: path, message: "no such file") }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PolicyError(source: path, message: "is not UTF-8 text")
         }
@@ -21,9 +17,10 @@ public enum PolicyFile {
     public static func parse(_ text: String, path: String) throws -> PolicySettings {
         let root: Yams.Node?
         do {
+            try YAMLExpansionBudget.check(text, path: path)
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PolicyError(source: path, line: yamlLine(error), message: "not valid YAML: \(yamlProblem(error))")
+            throw PolicyError(source: path, line: yamlLine(error), message: "not valid YAML: \(yamlProblem(error).escapedForMessage)")
         }
         guard let root else { return PolicySettings() }
         return try PolicyFileReader(path: path).settings(root)
@@ -54,12 +51,14 @@ struct PolicyFileReader {
     func settings(_ root: Yams.Node) throws -> PolicySettings {
         let fields = try mapping(root, allowed: Self.topLevelKeys, what: "the policy")
         var settings = PolicySettings()
+        for (key, node) in fields { settings.origins[key] = origin(node) }
         if let node = fields["profile"] {
             let name = try string(node)
-            guard Profile.named(name) != nil else {
-                throw error(node, "unknown profile '\(name)'; expected one of " + Profile.all.map(\.name).joined(separator: ", "))
+            guard let profile = Profile.all.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+                throw error(node, "unknown profile '\(name.escapedForMessage)'; expected one of "
+                    + Profile.all.map(\.name).joined(separator: ", "))
             }
-            settings.profile = name
+            settings.profile = profile.name
         }
         if let node = fields["offset"] { settings.offset = try integer(node, in: 0...55535, what: "an offset") }
         if let node = fields["mode"] { settings.mode = try choice(node, SparkMode.self, what: "a Spark mode") }
@@ -77,18 +76,36 @@ struct PolicyFileReader {
             settings.groups = Set(try list(node).map { try choice($0, CatalogGroup.self, what: "a catalog group") })
         }
         if let node = fields["ports"] {
+            let knownKeys = Profile.all.flatMap { $0.catalog.map(\.key) }
             for (keyNode, valueNode) in try pairs(node) {
-                settings.basePorts[try string(keyNode)] = UInt16(try integer(valueNode, in: 1...65535, what: "a base port"))
+                let key = try string(keyNode)
+                guard knownKeys.contains(key) else {
+                    throw unknown("catalog key", key, at: keyNode, expected: Array(Set(knownKeys)).sorted())
+                }
+                settings.basePorts[key] = UInt16(try integer(valueNode, in: 1...65535, what: "a base port"))
+                settings.origins["ports.\(key)"] = origin(keyNode)
             }
         }
-        if let node = fields["nodes"] { settings.nodes = try list(node).map(clusterNode) }
+        if let node = fields["nodes"] {
+            let nodes = try list(node).map(clusterNode)
+            var seen = Set<String>()
+            for (item, declared) in zip(try list(node), nodes) where !seen.insert(declared.name).inserted {
+                throw error(item, "node name '\(declared.name.escapedForMessage)' is declared twice")
+            }
+            settings.nodes = nodes
+        }
         if let node = fields["allow"] {
             for item in try list(node) {
                 let entry = try mapping(item, allowed: ["port", "reason"], required: ["port", "reason"], what: "an allowed port")
-                settings.allowedPorts[UInt16(try integer(entry["port"]!, in: 1...65535, what: "a port"))] = try string(entry["reason"]!)
+                let port = UInt16(try integer(entry["port"]!, in: 1...65535, what: "a port"))
+                settings.allowedPorts[port] = try string(entry["reason"]!)
+                settings.origins["allow.\(port)"] = origin(item)
             }
         }
-        if let node = fields["waivers"] { settings.waivers = try list(node).map(waiver) }
+        if let node = fields["waivers"] {
+            let nodeNames = settings.nodes?.map(\.name) ?? []
+            settings.waivers = try list(node).map { try waiver($0, nodeNames: nodeNames) }
+        }
         return settings
     }
 
@@ -96,30 +113,63 @@ struct PolicyFileReader {
         let fields = try mapping(node, allowed: ["name", "addresses", "roles"], required: ["name", "addresses"], what: "a node")
         let addresses = try list(fields["addresses"]!).map { item -> AddressPattern in
             guard let pattern = AddressPattern(try string(item)) else {
-                throw error(item, "expected an IPv4 or IPv6 address or CIDR block, like 10.0.0.5 or 10.0.1.0/24")
+                throw error(item, "'\(try string(item).escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; "
+                    + "expected one like 10.0.0.5 or 10.0.1.0/24")
             }
             return pattern
         }
         let roles = try fields["roles"].map { try list($0).map { try choice($0, NodeRole.self, what: "a node role") } } ?? []
-        return Node(name: try string(fields["name"]!), addresses: addresses, roles: Set(roles))
+        let nameNode = fields["name"]!
+        let name = try string(nameNode)
+        if let problem = NameRules.problem(with: name) {
+            throw error(nameNode, "node name '\(name.escapedForMessage)' \(problem); a node name is \(NameRules.description)")
+        }
+        return Node(name: name, addresses: addresses, roles: Set(roles))
     }
 
-    private func waiver(_ node: Yams.Node) throws -> Waiver {
+    /// A waiver whose kind is a finding kind and whose host is a declared node, an
+    /// address or a CIDR block: anything else could never match, so it is refused rather
+    /// than kept as a waiver that silently waives nothing.
+    private func waiver(_ node: Yams.Node, nodeNames: [String]) throws -> Waiver {
         let fields = try mapping(node, allowed: ["kind", "port", "host", "reason", "expires"],
                                  required: ["kind", "reason", "expires"], what: "a waiver")
         let expiresNode = fields["expires"]!
         guard let expires = Day(try string(expiresNode)) else {
             throw error(expiresNode, "expected a date YYYY-MM-DD")
         }
-        return Waiver(kind: try string(fields["kind"]!),
+        let kindNode = fields["kind"]!
+        let kindText = try string(kindNode)
+        guard let kind = Waiver.kinds.first(where: { $0.lowercased() == kindText.lowercased() }) else {
+            throw unknown("waiver kind", kindText, at: kindNode, expected: Waiver.kinds)
+        }
+        let host = try fields["host"].map { hostNode -> String in
+            let host = try string(hostNode)
+            guard nodeNames.contains(host) || AddressPattern(host) != nil else {
+                throw error(hostNode, "waiver host '\(host.escapedForMessage)' is neither a declared node, an IP address "
+                    + "nor a CIDR block; expected an address like 10.0.0.5, a block like 10.0.1.0/24 or one of the nodes: "
+                    + (nodeNames.isEmpty ? "(none declared)" : nodeNames.joined(separator: ", ")))
+            }
+            return host
+        }
+        return Waiver(kind: kind,
                       port: try fields["port"].map { UInt16(try integer($0, in: 1...65535, what: "a port")) },
-                      host: try fields["host"].map(string), reason: try string(fields["reason"]!), expires: expires)
+                      host: host, reason: try string(fields["reason"]!), expires: expires)
     }
 
     // MARK: - Shapes
 
     func error(_ node: Yams.Node, _ message: String) -> PolicyError {
-        PolicyError(source: path, line: node.mark?.line, message: message)
+        origin(node).error(message)
+    }
+
+    func origin(_ node: Yams.Node) -> SettingOrigin { SettingOrigin(source: path, line: node.mark?.line) }
+
+    /// "unknown KIND 'word'; did you mean NEAREST? expected one of ...": the suggestion
+    /// only when a known word is a few edits away.
+    func unknown(_ kind: String, _ word: String, at node: Yams.Node, expected: [String]) -> PolicyError {
+        let suggestion = EditDistance.nearest(to: word, among: expected).map { "did you mean \($0)? " } ?? ""
+        return error(node, "unknown \(kind) '\(word.escapedForMessage)'; \(suggestion)expected one of "
+            + expected.joined(separator: ", "))
     }
 
     func string(_ node: Yams.Node) throws -> String {
@@ -137,9 +187,11 @@ struct PolicyFileReader {
     func choice<Choice: RawRepresentable & CaseIterable>(_ node: Yams.Node, _ type: Choice.Type, what: String) throws -> Choice
     where Choice.RawValue == String {
         let text = try string(node)
-        guard let value = Choice(rawValue: text) else {
-            throw error(node, "'\(text)' is not \(what); expected one of "
-                + Choice.allCases.map(\.rawValue).joined(separator: ", "))
+        guard let value = Choice.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+            let names = Choice.allCases.map(\.rawValue)
+            let suggestion = EditDistance.nearest(to: text, among: names).map { "; did you mean \($0)?" } ?? ""
+            throw error(node, "'\(text.escapedForMessage)' is not \(what)\(suggestion); expected one of "
+                + names.joined(separator: ", "))
         }
         return value
     }
@@ -159,7 +211,9 @@ struct PolicyFileReader {
         for (keyNode, value) in try pairs(node) {
             let key = try string(keyNode)
             guard allowed.contains(key) else {
-                throw error(keyNode, "unknown key '\(key)' in \(what); expected one of " + allowed.joined(separator: ", "))
+                let suggestion = EditDistance.nearest(to: key, among: allowed).map { "did you mean \($0)? " } ?? ""
+                throw error(keyNode, "unknown key '\(key.escapedForMessage)' in \(what); \(suggestion)expected one of "
+                    + allowed.joined(separator: ", "))
             }
             fields[key] = value
         }

@@ -16,6 +16,9 @@ public struct PolicySettings: Sendable {
     public var allowedPorts: [UInt16: String] = [:]
     public var nodes: [Node]?
     public var waivers: [Waiver] = []
+    /// Where each field was said, keyed by its policy-file name (`offset`, `ports.KEY`,
+    /// `allow.PORT`); a field without an origin came from code.
+    public var origins: [String: SettingOrigin] = [:]
 
     public init() {}
 
@@ -34,15 +37,42 @@ public struct PolicySettings: Sendable {
         result.allowedPorts.merge(other.allowedPorts) { _, new in new }
         result.nodes = other.nodes ?? nodes
         result.waivers += other.waivers
+        result.origins.merge(other.origins) { _, new in new }
         return result
     }
+
+    /// The fields both this and `other` set to different values, which `overlaid(with:)`
+    /// takes from `other`.
+    public func overrides(by other: PolicySettings) -> [PolicyOverride] {
+        var fields: [(String, String?, String?)] = [
+            ("profile", profile, other.profile),
+            ("offset", offset.map(String.init), other.offset.map(String.init)),
+            ("mode", mode?.rawValue, other.mode?.rawValue),
+            ("cores", cores.map(String.init), other.cores.map(String.init)),
+            ("expect", groups.map(Self.text), other.groups.map(Self.text)),
+            ("ephemeral_range", ephemeralRange?.description, other.ephemeralRange?.description),
+            ("port_retries", portRetries.map(String.init), other.portRetries.map(String.init)),
+            ("ha", haEnabled.map { $0 ? "enabled" : "disabled" }, other.haEnabled.map { $0 ? "enabled" : "disabled" }),
+            ("nodes", nodes.map { $0.map(\.name).joined(separator: ",") }, other.nodes.map { $0.map(\.name).joined(separator: ",") }),
+        ]
+        for key in basePorts.keys.sorted() { fields.append(("ports.\(key)", basePorts[key].map(String.init), other.basePorts[key].map(String.init))) }
+        for port in allowedPorts.keys.sorted() { fields.append(("allow.\(port)", allowedPorts[port], other.allowedPorts[port])) }
+        return fields.compactMap { field, old, new in
+            guard let old, let new, old != new else { return nil }
+            return PolicyOverride(field: field, value: new, origin: other.origins[field],
+                                  replacedValue: old, replacedOrigin: origins[field])
+        }
+    }
+
+    private static func text(_ groups: Set<CatalogGroup>) -> String { groups.map(\.rawValue).sorted().joined(separator: ",") }
 
     /// The policy these settings describe, or the reasons they cannot be one.
     public func makePolicy() throws -> Policy {
         let name = profile ?? Profile.default.name
-        guard let profile = Profile.named(name) else {
-            throw PolicyError(source: "profile", message: "unknown profile '\(name)'; the built-in profiles are "
-                + Profile.all.map(\.name).joined(separator: ", "))
+        guard let profile = Profile.all.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            let suggestion = EditDistance.nearest(to: name, among: Profile.all.map(\.name)).map { "did you mean \($0)? " } ?? ""
+            throw (origins["profile"] ?? SettingOrigin(source: "profile")).error("unknown profile '\(name.escapedForMessage)'; "
+                + suggestion + "the built-in profiles are " + Profile.all.map(\.name).joined(separator: ", "))
         }
         var expectedGroups = groups ?? profile.groups
         if groups == nil && haEnabled == false { expectedGroups.remove(.ha) }
@@ -52,10 +82,15 @@ public struct PolicySettings: Sendable {
             allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers)
         for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
             guard policy.catalog.contains(where: { $0.key == key }) else {
-                throw PolicyError(source: "ports", message: "'\(key)' is not a catalog key of profile \(profile.name); "
+                let origin = origins["ports.\(key)"] ?? SettingOrigin(source: "ports")
+                let suggestion = EditDistance.nearest(to: key, among: policy.catalog.map(\.key)).map { "did you mean \($0)? " } ?? ""
+                throw origin.error("'\(key.escapedForMessage)' is not a catalog key of profile \(profile.name); \(suggestion)"
                     + "expected one of " + policy.catalog.map(\.key).joined(separator: ", "))
             }
             policy.moveBasePort(of: key, to: port)
+        }
+        if let problem = policy.offsetProblem {
+            throw (origins["offset"] ?? SettingOrigin(source: "offset")).error(problem)
         }
         if let problem = policy.validationErrors().first {
             throw PolicyError(source: "policy", message: problem)

@@ -21,6 +21,15 @@ public struct Waiver: Hashable, Sendable {
     }
 
     public func hasExpired(on today: Day) -> Bool { today > expires }
+
+    /// The finding kinds a waiver may name: those the audit reports (Audit's
+    /// `Finding.Kind`, which depends on this module, so the list lives here; a test in
+    /// EndToEndTests keeps the two equal). A waiver of another kind would never match.
+    public static let kinds = [
+        "unexpected-port", "executor-out-of-range", "not-in-mode", "unused-opening", "direction-unknown",
+        "incomplete-input", "packets-dropped", "role-mismatch", "offset-mismatch", "expected-service-not-answering",
+        "waiver-expired",
+    ]
 }
 
 /// A calendar day, compared as year, month, day.

@@ -67,4 +67,7 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json
 }
 
-extension FailThreshold: ExpressibleByArgument {}
+/// `--fail-on HIGH` is `--fail-on high`: severities are accepted in any letter case.
+extension FailThreshold: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}

@@ -42,7 +42,7 @@ struct FlowsCommand: ParsableCommand {
 
     func validate() throws {
         try CaptureArguments.validate(inputs)
-        _ = try policyOptions.makePolicy()
+        _ = try policyOptions.makePolicy(notes: false)
     }
 
     func run() throws {

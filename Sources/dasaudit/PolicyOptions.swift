@@ -18,7 +18,9 @@ struct PolicyOptions: ParsableArguments {
                                valueName: "dir"))
     var dasHome: String?
 
-    @Option(name: [.customLong("offset"), .customLong("port-offset")],
+    // Unconditional: `--offset -1` reaches the range check (and its message) instead of
+    // being taken for an unknown option.
+    @Option(name: [.customLong("offset"), .customLong("port-offset")], parsing: .unconditional,
             help: ArgumentHelp("The cluster's port offset (carbon.xml <Ports><Offset>, or -DportOffset). Default 0.",
                                discussion: "Every catalog port except those marked unshifted moves by it. Example: --offset 2 puts the Spark master on 7079.",
                                valueName: "N"))
@@ -42,11 +44,19 @@ struct PolicyOptions: ParsableArguments {
     var allowedPorts: [String] = []
 
     /// The policy all sources describe; throws a `PolicyError` naming the bad source.
-    func makePolicy() throws -> Policy {
+    /// Where a later source overrides a field an earlier one set, a note on standard
+    /// error says which value won ("offset 2 from --offset overrides 5 from policy.yaml:3"),
+    /// unless `notes` is false (a second call for the same command line).
+    func makePolicy(notes: Bool = true) throws -> Policy {
+        var sources: [PolicySettings] = []
+        if let policyFile { sources.append(try PolicyFile.load(path: policyFile)) }
+        if let dasHome { sources.append(try DASInstallation.read(home: dasHome)) }
+        sources.append(try commandLineSettings())
         var settings = PolicySettings()
-        if let policyFile { settings = settings.overlaid(with: try PolicyFile.load(path: policyFile)) }
-        if let dasHome { settings = settings.overlaid(with: try DASInstallation.read(home: dasHome)) }
-        settings = settings.overlaid(with: try commandLineSettings())
+        for source in sources {
+            if notes { for override in settings.overrides(by: source) { printError("\(override)", label: "note") } }
+            settings = settings.overlaid(with: source)
+        }
         return try settings.makePolicy()
     }
 
@@ -56,21 +66,29 @@ struct PolicyOptions: ParsableArguments {
         settings.offset = offset
         settings.mode = mode
         settings.cores = cores
+        let given = [("profile", "--profile", profile != nil), ("offset", "--offset", offset != nil),
+                     ("mode", "--mode", mode != nil), ("cores", "--cores", cores != nil)]
+        for (field, option, isGiven) in given where isGiven { settings.origins[field] = SettingOrigin(source: option) }
         if let ephemeralRange {
             guard let range = PortRange(parsing: ephemeralRange) else {
-                throw PolicyError(source: "--ephemeral-range", message: "'\(ephemeralRange)' is not a port range like 32768-60999")
+                throw PolicyError(source: "--ephemeral-range", message: "'\(ephemeralRange.escapedForMessage)' is not a port range like 32768-60999")
             }
             settings.ephemeralRange = range
+            settings.origins["ephemeral_range"] = SettingOrigin(source: "--ephemeral-range")
         }
         for allowed in allowedPorts {
             let parts = allowed.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, let port = UInt16(parts[0]), port > 0, !parts[1].isEmpty else {
-                throw PolicyError(source: "--allow", message: "'\(allowed)' is not PORT:REASON, like '22:operator ssh'")
+                throw PolicyError(source: "--allow", message: "'\(allowed.escapedForMessage)' is not PORT:REASON, like '22:operator ssh'")
             }
             settings.allowedPorts[port] = String(parts[1])
+            settings.origins["allow.\(port)"] = SettingOrigin(source: "--allow")
         }
         return settings
     }
 }
 
-extension SparkMode: ExpressibleByArgument {}
+/// `--mode Cluster` is `--mode cluster`: choices are accepted in any letter case.
+extension SparkMode: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}

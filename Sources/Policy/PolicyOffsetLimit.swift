@@ -1,0 +1,36 @@
+/// The offsets a policy's catalog can take: every shifted port, and the executor band
+/// above the block manager, must stay at or below 65535. A larger offset used to be
+/// clamped silently (`ports --offset 50000` listed ten keys at 65535); now it is refused,
+/// naming the largest offset this catalog allows (47455 for `das`, set by
+/// spark.history.ui.port 18080), computed from the catalog rather than written down.
+extension Policy {
+    /// The most the DAS port offset may be at all (carbon.xml's own bound).
+    public static let offsetCeiling = 55535
+
+    /// The largest offset that keeps every shifted port of the catalog within 65535.
+    public var largestOffset: Int {
+        min(Self.offsetCeiling, 65535 - (highestShiftedPort?.reach ?? 0))
+    }
+
+    /// Why `offset` does not fit the catalog, or nil when it does.
+    public var offsetProblem: String? {
+        let range = "0-\(largestOffset)"
+        if offset < 0 { return "offset \(offset) is outside the allowed range \(range) for profile \(profileName)" }
+        guard offset > largestOffset else { return nil }
+        guard let highest = highestShiftedPort, highest.reach + offset > 65535 else {
+            return "offset \(offset) is outside the allowed range \(range) for profile \(profileName)"
+        }
+        return "offset \(offset) would put \(highest.key) (base \(highest.reach)) at \(highest.reach + offset), past 65535; "
+            + "the largest offset profile \(profileName) allows is \(largestOffset) (range \(range))"
+    }
+
+    /// The shifted entry that reaches highest before the offset: its last port (per-core
+    /// ports and the executor band with Spark's retries included).
+    private var highestShiftedPort: (key: String, reach: Int)? {
+        catalog.filter(\.shiftedByOffset).map { entry -> (key: String, reach: Int) in
+            let base = Int(entry.basePort)
+            if entry.isExecutorBand { return (entry.key, base + max(portRetries, coresPerNode)) }
+            return (entry.key, entry.perCore ? base + max(coresPerNode, 1) - 1 : base)
+        }.max { $0.reach < $1.reach }
+    }
+}
