@@ -1,17 +1,23 @@
 /// Suggestions for a mistyped key: the known word at the smallest edit distance.
 enum EditDistance {
-    /// Levenshtein distance (insertions, deletions, substitutions), case-insensitive.
+    /// Edit distance counting insertions, deletions, substitutions and swaps of two
+    /// neighbouring letters (optimal string alignment), case-insensitive: "nmae" is one
+    /// edit from "name", as a typist would count it.
     static func between(_ lhs: String, _ rhs: String) -> Int {
         let a = Array(lhs.lowercased().unicodeScalars), b = Array(rhs.lowercased().unicodeScalars)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var beforePrevious = Array(repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = previous
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }

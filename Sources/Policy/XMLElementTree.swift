@@ -104,6 +104,7 @@ struct XMLElementTree {
         var elements: [Element] = []
         /// Indices of the open elements, outermost first.
         var open: [Int] = []
+        /// The first top-level element, once closed.
         var root: Int?
         /// Set when the depth limit stopped the parse.
         var tooDeepAtLine: Int?
@@ -118,7 +119,7 @@ struct XMLElementTree {
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
             elements.append(Element(name: local, attributes: attributes, text: "", children: []))
             let index = elements.count - 1
-            if let parent = open.last { elements[parent].children.append(index) } else if root == nil { root = index }
+            if let parent = open.last { elements[parent].children.append(index) }
             open.append(index)
         }
 
@@ -127,7 +128,8 @@ struct XMLElementTree {
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-            _ = open.popLast()
+            // The root counts once it is closed: a document cut short has none.
+            if let closed = open.popLast(), open.isEmpty, root == nil { root = closed }
         }
     }
 }

@@ -52,7 +52,7 @@ final class PolicyFileTests: XCTestCase {
 
     func testAnUnknownKeyIsAnErrorWithItsLine() {
         XCTAssertThrowsError(try PolicyFile.parse("offset: 2\nofset: 3\n", path: "p.yaml")) { error in
-            XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; expected one of profile, offset, mode, "
+            XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; did you mean offset? expected one of profile, offset, mode, "
                 + "cores, ephemeral_range, port_retries, expect, ports, nodes, allow, waivers")
         }
     }
@@ -61,10 +61,11 @@ final class PolicyFileTests: XCTestCase {
         let cases: [(String, String)] = [
             ("offset: -1", "p.yaml:1: expected an offset: a whole number from 0 to 55535"),
             ("mode: yarn", "p.yaml:1: 'yarn' is not a Spark mode; expected one of local, cluster, client"),
+            ("mode: clustr", "p.yaml:1: 'clustr' is not a Spark mode; did you mean cluster?; expected one of local, cluster, client"),
             ("cores: many", "p.yaml:1: expected a number of cores: a whole number from 1 to 1024"),
             ("profile: das-9", "p.yaml:1: unknown profile 'das-9'; expected one of das, das-3.0, das-3.1, das-3.2, spark"),
             ("expect: [receivers, web]", "p.yaml:1: 'web' is not a catalog group; expected one of receivers, ha, spark, spark-cluster, carbon"),
-            ("nodes:\n  - name: a\n    addresses: [10.0.0.300]", "p.yaml:3: expected an IPv4 or IPv6 address or CIDR block, like 10.0.0.5 or 10.0.1.0/24"),
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.300]", "p.yaml:3: '10.0.0.300' is not an IPv4 or IPv6 address or CIDR block; expected one like 10.0.0.5 or 10.0.1.0/24"),
             ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: [boss]", "p.yaml:4: 'boss' is not a node role; expected one of master, worker, driver, receiver, presenter, ha"),
             ("nodes:\n  - addresses: [10.0.0.1]", "p.yaml:2: a node needs 'name'"),
             ("waivers:\n  - kind: unexpected-port\n    reason: x\n    expires: 31/01/2027", "p.yaml:4: expected a date YYYY-MM-DD"),
@@ -79,10 +80,17 @@ final class PolicyFileTests: XCTestCase {
         }
     }
 
-    func testAnUnknownCatalogKeyInPortsIsRejectedWhenThePolicyIsMade() throws {
-        let settings = try PolicyFile.parse("ports:\n  spark.nope.port: 1", path: "p.yaml")
+    func testACatalogKeyOfNoProfileIsRejectedWithItsLine() {
+        XCTAssertThrowsError(try PolicyFile.parse("offset: 1\nports:\n  spark.ui.prot: 1", path: "p.yaml")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("p.yaml:3: unknown catalog key 'spark.ui.prot'; did you mean spark.ui.port? "), "\(error)")
+        }
+    }
+
+    /// Regression: the error used to name "ports" only, not the file and line.
+    func testAKeyOfAnotherProfileIsRejectedWhenThePolicyIsMadeWithItsFileAndLine() throws {
+        let settings = try PolicyFile.parse("offset: 1\nports:\n  carbon.https.port: 9444", path: "p.yaml")
         XCTAssertThrowsError(try settings.makePolicy()) { error in
-            XCTAssertTrue("\(error)".hasPrefix("ports: 'spark.nope.port' is not a catalog key of profile das"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("p.yaml:3: 'carbon.https.port' is not a catalog key of profile das; "), "\(error)")
         }
     }
 

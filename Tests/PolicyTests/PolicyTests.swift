@@ -60,7 +60,7 @@ final class PolicyTests: XCTestCase {
     }
 
     func testValidationRejectsImpossibleValues() {
-        XCTAssertEqual(Policy(offset: -1).validationErrors(), ["offset -1 is outside 0-55535"])
+        XCTAssertEqual(Policy(offset: -1).validationErrors(), ["offset -1 is outside the allowed range 0-47455 for profile das"])
         XCTAssertEqual(Policy(coresPerNode: 0).validationErrors(), ["cores 0 is outside 1-1024"])
         XCTAssertEqual(Policy(offset: 2, coresPerNode: 4).validationErrors(), [])
     }

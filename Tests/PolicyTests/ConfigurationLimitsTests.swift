@@ -1,0 +1,133 @@
+import Foundation
+import Policy
+import XCTest
+
+/// Limits on configuration input: size, file type, XML depth and DTDs, YAML aliases.
+final class ConfigurationLimitsTests: XCTestCase {
+    private var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("policy-limits-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("repository/conf/analytics/spark"),
+                                                withIntermediateDirectories: true)
+        try write("repository/conf/carbon.xml", "<Server><Ports><Offset>2</Offset></Ports></Server>")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    @discardableResult
+    private func write(_ name: String, _ text: String) throws -> String {
+        let url = root.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    private func readError(_ body: () throws -> Any) -> String {
+        do { _ = try body(); return "no error" } catch { return "\(error)" }
+    }
+
+    // MARK: - Files
+
+    func testMissingOptionalFilesKeepTheDefaults() throws {
+        let settings = try DASInstallation.read(home: root.path)
+        XCTAssertEqual(settings.offset, 2)
+        XCTAssertNil(settings.mode)
+        XCTAssertNil(try ConfigurationFile.read(root.appendingPathComponent("nothing").path, required: false))
+    }
+
+    /// Regression: a FIFO spark-defaults.conf was skipped (or blocked the read), and the
+    /// audit fell back to local mode with 1 core.
+    func testAFIFOIsAnErrorAndIsNeverOpenedForReading() throws {
+        let path = root.appendingPathComponent(DASInstallation.sparkDefaults).path
+        XCTAssertEqual(mkfifo(path, 0o644), 0)
+        let started = Date()
+        XCTAssertEqual(readError { try DASInstallation.read(home: root.path) }, "\(path): cannot be read: a FIFO, not a regular file")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "no blocking open or read")
+    }
+
+    /// Regression: a directory where event-processor.xml should be was skipped silently.
+    func testADirectoryIsAnError() throws {
+        let path = root.appendingPathComponent(DASInstallation.eventProcessorXML).path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        XCTAssertEqual(readError { try DASInstallation.read(home: root.path) }, "\(path): cannot be read: a directory, not a regular file")
+        XCTAssertEqual(readError { try PolicyFile.load(path: root.path) }, "\(root.path): cannot be read: a directory, not a regular file")
+    }
+
+    func testAFileOverTheSizeLimitIsRefused() throws {
+        let path = try write("big.yaml", "# " + String(repeating: "x", count: ConfigurationFile.sizeLimit) + "\n")
+        XCTAssertEqual(readError { try PolicyFile.load(path: path) },
+                       "\(path): is \(ConfigurationFile.sizeLimit + 3) bytes; configuration files are limited to 4194304 bytes (4 MiB)")
+        XCTAssertEqual(readError { try ConfigurationFile.read("/dev/zero") }, "/dev/zero: cannot be read: a character device, not a regular file")
+    }
+
+    // MARK: - XML
+
+    /// Regression: a carbon.xml nested 70,000 deep overflowed the stack.
+    func testDeepXMLIsRefusedWithoutRecursion() throws {
+        let depth = 70_000
+        let path = try write("repository/conf/carbon.xml",
+                             "<Server>" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth) + "</Server>")
+        XCTAssertEqual(readError { try DASInstallation.read(home: root.path) },
+                       "\(path):1: elements nest deeper than 256 levels, the limit for configuration files")
+    }
+
+    func testXMLAtTheDepthLimitIsRead() throws {
+        let depth = 250
+        try write("repository/conf/carbon.xml", "<Server><Ports><Offset>4</Offset></Ports>" + String(repeating: "<a>", count: depth)
+            + String(repeating: "</a>", count: depth) + "</Server>")
+        XCTAssertEqual(try DASInstallation.read(home: root.path).offset, 4)
+    }
+
+    /// Regression: one entity referenced a million times cost a minute of CPU.
+    func testADocumentTypeDeclarationIsRefused() throws {
+        let flood = "<?xml version=\"1.0\"?>\n<!DOCTYPE Server [<!ENTITY e \"x\">]>\n<Server><Ports><Offset>2</Offset></Ports><D>"
+            + String(repeating: "&e;", count: 1_000_000) + "</D></Server>"
+        let path = try write("repository/conf/carbon.xml", flood)
+        let started = Date()
+        XCTAssertEqual(readError { try DASInstallation.read(home: root.path) }, "\(path):2: has a document type declaration "
+            + "(<!DOCTYPE>); DTDs and entity declarations are refused in configuration files")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        try write("repository/conf/carbon.xml", "<!DOCTYPE x SYSTEM \"file:///etc/passwd\"><Server/>")
+        XCTAssertTrue(readError { try DASInstallation.read(home: root.path) }.contains("has a document type declaration"), "XXE")
+    }
+
+    func testDocumentTypeTextInACommentIsNoDeclaration() throws {
+        try write("repository/conf/carbon.xml", "<!-- <!DOCTYPE x> --><Server><![CDATA[<!DOCTYPE y>]]><Ports><Offset>3</Offset></Ports></Server>")
+        XCTAssertEqual(try DASInstallation.read(home: root.path).offset, 3)
+    }
+
+    // MARK: - Text in messages
+
+    func testSparkDefaultsValuesAreEscapedInMessages() throws {
+        let path = try write(DASInstallation.sparkDefaults, "spark.master yarn\u{1B}[2J\nspark.worker.cores two\n")
+        XCTAssertEqual(readError { try DASInstallation.read(home: root.path) },
+                       "\(path):1: spark master 'yarn\\e[2J' is not local, local[N], carbon[N] or spark://host:port")
+    }
+
+    func testSparkDefaultsRecordWhereEachValueCameFrom() throws {
+        let path = try write(DASInstallation.sparkDefaults, "# comment\nspark.master carbon\nspark.worker.cores 4\n")
+        let settings = try DASInstallation.read(home: root.path)
+        XCTAssertEqual(settings.origins["cores"], SettingOrigin(source: path, line: 3))
+        XCTAssertEqual(settings.origins["mode"], SettingOrigin(source: path, line: 2))
+        XCTAssertEqual(settings.origins["offset"]?.source, root.appendingPathComponent(DASInstallation.carbonXML).path)
+    }
+
+    // MARK: - YAML
+
+    /// Regression: nested aliases took hundreds of MB (walked copies) or minutes (hashed keys).
+    func testAnAliasBombIsRefusedBeforeItIsComposed() {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...9 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]") }
+        lines.append("m: {? *a9 : 1}")
+        let started = Date()
+        XCTAssertEqual(readError { try PolicyFile.parse(lines.joined(separator: "\n"), path: "bomb.yaml") },
+                       "bomb.yaml:5: aliases expand the document past 100000 YAML nodes, the limit for a policy file; "
+                       + "write the values out or use fewer aliases")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
+    func testAFewAliasesAreFine() throws {
+        let text = "nodes:\n  - {name: a, addresses: &net [10.0.0.0/24], roles: &r [worker]}\n  - {name: b, addresses: *net, roles: *r}\n"
+        XCTAssertEqual(try PolicyFile.parse(text, path: "p.yaml").nodes?.map(\.roles), [[.worker], [.worker]])
+    }
+}

@@ -1,0 +1,115 @@
+@testable import Policy
+import XCTest
+
+/// Node names, waiver kinds and hosts, letter case and escaping in policy files.
+final class PolicyNameAndWaiverTests: XCTestCase {
+    private func error(_ text: String) -> String {
+        do {
+            _ = try PolicyFile.parse(text, path: "p.yaml").makePolicy()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testNodeNamesFollowTheDocumentedRule() {
+        for name in ["das1", "D", "das-1.example_2", String(repeating: "a", count: 63)] {
+            XCTAssertNil(NameRules.problem(with: name), name)
+        }
+        XCTAssertEqual(NameRules.problem(with: ""), "is empty")
+        XCTAssertEqual(NameRules.problem(with: String(repeating: "a", count: 64)), "is 64 characters long")
+        XCTAssertEqual(NameRules.problem(with: "-das"), "does not start with a letter or digit")
+        XCTAssertEqual(NameRules.problem(with: "das 1"), "contains ' '")
+        XCTAssertEqual(NameRules.problem(with: "dás"), "contains 'á'")
+    }
+
+    /// Regression: such a name was accepted and reached reports and firewall comments raw.
+    func testANameCarryingAShellCommandIsRefusedWithTheNameEscaped() {
+        let message = error("nodes:\n  - name: \"das1\\ntouch /tmp/x\\n#\"\n    addresses: [10.0.0.1]\n")
+        XCTAssertEqual(message, "p.yaml:2: node name 'das1\\ntouch /tmp/x\\n#' contains '\\n'; a node name is "
+            + NameRules.description)
+        XCTAssertFalse(message.contains("\n"))
+    }
+
+    func testNamesMadeInCodeAreCheckedToo() {
+        let policy = Policy(nodes: [Node(name: "a\u{1B}[31m", addresses: [])])
+        XCTAssertEqual(policy.validationErrors(), ["node name 'a\\e[31m' contains '\\e'; a node name is " + NameRules.description])
+    }
+
+    func testADuplicateNodeNameHasItsLine() {
+        XCTAssertEqual(error("nodes:\n  - {name: a, addresses: [10.0.0.1]}\n  - {name: a, addresses: [10.0.0.2]}\n"),
+                       "p.yaml:3: node name 'a' is declared twice")
+    }
+
+    /// Regression: an unknown kind was accepted and the waiver never matched anything.
+    func testAWaiverOfAnUnknownKindIsRefusedWithTheKinds() {
+        let message = error("waivers:\n  - kind: unexpected-prot\n    reason: x\n    expires: 2030-01-01\n")
+        XCTAssertEqual(message, "p.yaml:2: unknown waiver kind 'unexpected-prot'; did you mean unexpected-port? expected one of "
+            + Waiver.kinds.joined(separator: ", "))
+    }
+
+    /// Regression: a host that is no node, address or block was accepted and never matched.
+    func testAWaiverHostMustBeANodeAnAddressOrABlock() throws {
+        let nodes = "nodes:\n  - {name: das1, addresses: [10.0.0.1]}\n"
+        func waiver(host: String) -> String {
+            nodes + "waivers:\n  - kind: unexpected-port\n    host: \(host)\n    reason: x\n    expires: 2030-01-01\n"
+        }
+        XCTAssertEqual(error(waiver(host: "das2")), "p.yaml:5: waiver host 'das2' is neither a declared node, an IP address "
+            + "nor a CIDR block; expected an address like 10.0.0.5, a block like 10.0.1.0/24 or one of the nodes: das1")
+        XCTAssertTrue(error(waiver(host: "10.0.0.0/33")).hasPrefix("p.yaml:5: waiver host '10.0.0.0/33' is neither"))
+        for host in ["das1", "10.0.0.9", "10.0.0.0/24", "fd00::/64"] {
+            let settings = try PolicyFile.parse(waiver(host: host), path: "p.yaml")
+            XCTAssertEqual(settings.waivers.first?.host, host)
+        }
+    }
+
+    func testEveryWaiverKindIsAccepted() throws {
+        for kind in Waiver.kinds {
+            let text = "waivers:\n  - kind: \(kind)\n    reason: x\n    expires: 2030-01-01\n"
+            XCTAssertEqual(try PolicyFile.parse(text, path: "p.yaml").waivers.first?.kind, kind)
+        }
+    }
+
+    /// Regression: `mode: Cluster` or `kind: Unexpected-Port` were refused for their letter case.
+    func testChoicesAreAcceptedInAnyLetterCase() throws {
+        let settings = try PolicyFile.parse("""
+            profile: DAS-3.1
+            mode: Cluster
+            expect: [SPARK, Spark-Cluster]
+            nodes:
+              - {name: a, addresses: [10.0.0.1], roles: [Master, WORKER]}
+            waivers:
+              - {kind: Unexpected-Port, reason: x, expires: 2030-01-01}
+            """, path: "p.yaml")
+        XCTAssertEqual(settings.profile, "das-3.1")
+        XCTAssertEqual(settings.mode, .cluster)
+        XCTAssertEqual(settings.groups, [.spark, .sparkCluster])
+        XCTAssertEqual(settings.nodes?.first?.roles, [.master, .worker])
+        XCTAssertEqual(settings.waivers.first?.kind, "unexpected-port")
+    }
+
+    func testUnknownKeysSuggestTheNearestKnownKey() {
+        XCTAssertTrue(error("nodes:\n  - {nmae: a, addresses: [10.0.0.1]}\n")
+            .hasPrefix("p.yaml:2: unknown key 'nmae' in a node; did you mean name? expected one of name, addresses, roles"))
+        XCTAssertTrue(error("waivers:\n  - {kind: unused-opening, reason: x, expirse: 2030-01-01}\n")
+            .contains("unknown key 'expirse' in a waiver; did you mean expires?"))
+        XCTAssertEqual(error("zzzzzz: 1\n"), "p.yaml:1: unknown key 'zzzzzz' in the policy; expected one of profile, offset, "
+            + "mode, cores, ephemeral_range, port_retries, expect, ports, nodes, allow, waivers", "no suggestion when nothing is close")
+    }
+
+    func testTheNearestWordIsFoundByEditDistance() {
+        XCTAssertEqual(EditDistance.nearest(to: "ofset", among: ["profile", "offset", "mode"]), "offset")
+        XCTAssertEqual(EditDistance.nearest(to: "cores", among: ["profile", "offset", "mode", "cores"]), "cores")
+        XCTAssertEqual(EditDistance.between("kitten", "sitting"), 3)
+        XCTAssertEqual(EditDistance.between("nmae", "name"), 1, "a swap of neighbours is one edit")
+        XCTAssertEqual(EditDistance.between("Offset", "offset"), 0)
+        XCTAssertNil(EditDistance.nearest(to: "xyz", among: ["profile", "offset"]))
+    }
+
+    /// Regression: YAML errors and values were echoed with their control characters.
+    func testTextFromTheFileIsEscapedInMessages() {
+        let message = error("mode: \"\\e]0;owned\\a\"\n")
+        XCTAssertEqual(message, "p.yaml:1: '\\e]0;owned\\u{7}' is not a Spark mode; expected one of local, cluster, client")
+        XCTAssertEqual("a\u{0}b\u{9B}c\\d\r\u{2028}".escapedForMessage, "a\\0b\\u{9b}c\\\\d\\r\\u{2028}")
+    }
+}
