@@ -1,0 +1,82 @@
+import Audit
+import Foundation
+import Policy
+import XCTest
+
+/// The policy input checks as the command line shows them: exit code 2 and one clear
+/// message naming the source, notes for overridden fields, unreadable DAS files.
+final class PolicyInputTests: XCTestCase {
+    /// Regression: `ports --offset 50000` printed 65535 for ten keys and exited 0.
+    func testAnOffsetPastTheLastPortIsRefused() throws {
+        let run = try runDasaudit(["ports", "--offset", "50000"])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.stdout, "")
+        XCTAssertEqual(run.stderr, "dasaudit: error: --offset: offset 50000 would put spark.history.ui.port (base 18080) at 68080, "
+            + "past 65535; the largest offset profile das allows is 47455 (range 0-47455)\n")
+        let negative = try runDasaudit(["ports", "--offset", "-1"])
+        XCTAssertEqual(negative.status, 2)
+        XCTAssertEqual(negative.stderr, "dasaudit: error: --offset: offset -1 is outside the allowed range 0-47455 for profile das\n")
+    }
+
+    func testAnOverriddenFieldIsNoted() throws {
+        let scratch = try ScratchDirectory()
+        let policy = try scratch.file("policy.yaml", Data("offset: 5\ncores: 2\n".utf8))
+        let run = try runDasaudit(["ports", "--policy", policy, "--offset", "2"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stderr, "dasaudit: note: offset 2 from --offset overrides 5 from \(policy):1\n")
+        XCTAssertTrue(run.stdout.contains("offset 2"), run.stdout)
+    }
+
+    func testAHostileNodeNameNeverReachesTheTerminalRaw() throws {
+        let scratch = try ScratchDirectory()
+        let policy = try scratch.file("policy.yaml", Data("nodes:\n  - name: \"das1\\ntouch /tmp/x\\n#\"\n    addresses: [10.0.0.1]\n".utf8))
+        let run = try runDasaudit(["ports", "--policy", policy])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.stdout, "")
+        XCTAssertEqual(run.stderr.filter { $0 == "\n" }.count, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(policy):2: node name 'das1\\ntouch /tmp/x\\n#' contains '\\n'"), run.stderr)
+    }
+
+    func testSeveritiesAreAcceptedInAnyLetterCase() throws {
+        let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "2", "--mode", "Cluster",
+                                   "--fail-on", "NEVER"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+    }
+
+    /// Regression: an unreadable spark-defaults.conf was skipped and the audit fell back
+    /// to local mode with 1 core.
+    func testAnUnreadableDASFileIsNamed() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else {
+            throw XCTSkip("needs root and runuser to read as another user")
+        }
+        let scratch = try ScratchDirectory()
+        try scratch.file("repository/conf/carbon.xml", Data("<Server><Ports><Offset>2</Offset></Ports></Server>".utf8))
+        let spark = try scratch.file("repository/conf/analytics/spark/spark-defaults.conf", Data("spark.master carbon\n".utf8))
+        for directory in ["", "repository", "repository/conf", "repository/conf/analytics", "repository/conf/analytics/spark"] {
+            XCTAssertEqual(chmod(scratch.path(directory), 0o755), 0)
+        }
+        XCTAssertEqual(chmod(spark, 0o000), 0)
+        let run = try runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", dasauditBinary.path, "ports", "--das-home", scratch.url.path])
+        if run.stderr.contains("Permission denied") && !run.stderr.contains(spark) {
+            throw XCTSkip("nobody cannot run the test binary here: \(run.stderr)")
+        }
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertEqual(run.stdout, "")
+        XCTAssertTrue(run.stderr.contains("\(spark): cannot be read: permission denied"), run.stderr)
+    }
+
+    func testAFIFOInTheDASHomeIsNamedWithoutBlocking() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.file("repository/conf/carbon.xml", Data("<Server><Ports><Offset>2</Offset></Ports></Server>".utf8))
+        let events = scratch.path("repository/conf/event-processor.xml")
+        XCTAssertEqual(mkfifo(events, 0o644), 0)
+        let run = try runProcess(dasauditBinary.path, ["ports", "--das-home", scratch.url.path], timeout: 30)
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(events): cannot be read: a FIFO, not a regular file"), run.stderr)
+    }
+
+    /// Waiver kinds are checked in Policy, which cannot see Audit's `Finding.Kind`.
+    func testTheWaiverKindsAreTheFindingKinds() {
+        XCTAssertEqual(Waiver.kinds, Finding.Kind.allCases.map(\.rawValue))
+    }
+}
