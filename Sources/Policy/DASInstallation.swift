@@ -13,7 +13,7 @@ public enum DASInstallation {
     public static func read(home: String) throws -> PolicySettings {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PolicyError(source: home, message: "is not a directory (expected a DAS installation, the folder holding repository/conf)")
+            throw PolicyError(source: home.escapedForMessage, message: "is not a directory (expected a DAS installation, the folder holding repository/conf)")
         }
         var settings = PolicySettings()
         // Missing optional files keep the defaults; files that exist but cannot be read

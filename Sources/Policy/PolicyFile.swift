@@ -98,7 +98,7 @@ struct PolicyFileReader {
             for item in try list(node) {
                 let entry = try mapping(item, allowed: ["port", "reason"], required: ["port", "reason"], what: "an allowed port")
                 let port = UInt16(try integer(entry["port"]!, in: 1...65535, what: "a port"))
-                settings.allowedPorts[port] = try string(entry["reason"]!)
+                settings.allowedPorts[port] = try reason(entry["reason"]!)
                 settings.origins["allow.\(port)"] = origin(item)
             }
         }
@@ -153,7 +153,7 @@ struct PolicyFileReader {
         }
         return Waiver(kind: kind,
                       port: try fields["port"].map { UInt16(try integer($0, in: 1...65535, what: "a port")) },
-                      host: host, reason: try string(fields["reason"]!), expires: expires)
+                      host: host, reason: try reason(fields["reason"]!), expires: expires)
     }
 
     // MARK: - Shapes
@@ -175,6 +175,17 @@ struct PolicyFileReader {
     func string(_ node: Yams.Node) throws -> String {
         guard case .scalar(let scalar) = node else { throw error(node, "expected a single value") }
         return scalar.string
+    }
+
+    /// A reason is free text shown in every report: one line, no control characters
+    /// (a line break or escape sequence would forge lines in text, CSV or Markdown).
+    func reason(_ node: Yams.Node) throws -> String {
+        let text = try string(node)
+        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw error(node, "the reason '\(text.escapedForMessage)' contains '\(String(control).escapedForMessage)'; "
+                + "a reason is one line of text without control characters")
+        }
+        return text
     }
 
     func integer(_ node: Yams.Node, in range: ClosedRange<Int>, what: String) throws -> Int {

@@ -36,6 +36,11 @@ final class PolicyNameAndWaiverTests: XCTestCase {
         XCTAssertEqual(policy.validationErrors(), ["node name 'a\\e[31m' contains '\\e'; a node name is " + NameRules.description])
     }
 
+    func testAReasonIsOneLineWithoutControlCharacters() {
+        XCTAssertEqual(error("allow:\n  - port: 22\n    reason: \"ssh\\r\\nFAKE LINE\"\n"),
+                       "p.yaml:3: the reason 'ssh\\r\\nFAKE LINE' contains '\\r'; a reason is one line of text without control characters")
+    }
+
     func testADuplicateNodeNameHasItsLine() {
         XCTAssertEqual(error("nodes:\n  - {name: a, addresses: [10.0.0.1]}\n  - {name: a, addresses: [10.0.0.2]}\n"),
                        "p.yaml:3: node name 'a' is declared twice")
