@@ -16,7 +16,8 @@ final class ClusterPolicyTests: XCTestCase {
     private func audit(policy: String = "cluster-nodes.yaml", _ extra: [String] = []) throws -> (CommandResult, AuditResult) {
         let run = try runDasaudit(["audit", capturePath, "--policy", fixture(policy), "--das-home", fixture("das-cluster-home"),
                                    "--format", "json"] + extra)
-        XCTAssertTrue(run.stderr.isEmpty, run.stderr)
+        // Notes only: an option overriding the installation's value says so.
+        XCTAssertTrue(run.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("dasaudit: note: ") }, run.stderr)
         return (run, try JSONReport.parse(Data(run.stdout.utf8)))
     }
 
