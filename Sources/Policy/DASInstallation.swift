@@ -22,8 +22,9 @@ public enum DASInstallation {
         guard let carbon = try ConfigurationFile.read(carbonPath, required: false) else {
             throw PolicyError(source: carbonPath, message: "missing: is \(home.escapedForMessage) a DAS installation?")
         }
-        settings.offset = try offset(carbon, source: carbonPath)
-        settings.origins["offset"] = SettingOrigin(source: carbonPath)
+        let offset = try offset(carbon, source: carbonPath)
+        settings.offset = offset.value
+        settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
 
         let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
         if let data = try ConfigurationFile.read(sparkPath, required: false) {
@@ -36,14 +37,15 @@ public enum DASInstallation {
         return settings
     }
 
-    /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored); 0 when absent.
-    static func offset(_ data: Data, source: String) throws -> Int {
+    /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored) and its line; 0
+    /// when absent.
+    static func offset(_ data: Data, source: String) throws -> (value: Int, line: Int?) {
         let root = try XMLElementTree.parse(data, source: source)
-        guard let element = root.first(["Ports", "Offset"]) else { return 0 }
-        guard let value = Int(element.trimmedText), (0...55535).contains(value) else {
-            throw PolicyError(source: source, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to 55535")
+        guard let element = root.first(["Ports", "Offset"]) else { return (0, nil) }
+        guard let value = Int(element.trimmedText), (0...Policy.offsetCeiling).contains(value) else {
+            throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to 55535")
         }
-        return value
+        return (value, element.line)
     }
 
     /// `key value` lines; `#` starts a comment.
@@ -96,16 +98,16 @@ public enum DASInstallation {
         let root = try XMLElementTree.parse(data, source: source)
         guard let ha = root.all("mode").first(where: { $0.attributes["name"] == "HA" }) else { return }
         settings.haEnabled = ha.attributes["enable"]?.lowercased() == "true"
-        settings.origins["ha"] = SettingOrigin(source: source)
+        settings.origins["ha"] = SettingOrigin(source: source, line: ha.line)
         let ports = [("eventSync", "ha.eventSync.port"), ("management", "ha.management.port"),
                      ("presentation", "ha.presenter.port")]
         for (element, key) in ports {
             guard let port = ha.first([element, "port"]) else { continue }
             guard let value = UInt16(port.trimmedText), value > 0 else {
-                throw PolicyError(source: source, message: "<\(element)><port> is '\(port.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
+                throw PolicyError(source: source, line: port.line, message: "<\(element)><port> is '\(port.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
             }
             settings.basePorts[key] = value
-            settings.origins["ports.\(key)"] = SettingOrigin(source: source)
+            settings.origins["ports.\(key)"] = SettingOrigin(source: source, line: port.line)
         }
     }
 }

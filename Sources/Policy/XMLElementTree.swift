@@ -25,6 +25,8 @@ struct XMLElementTree {
         var attributes: [String: String]
         var text: String
         var children: [Int]
+        /// The line of the start tag, for error messages and setting origins.
+        var line: Int
     }
 
     private let elements: [Element]
@@ -33,6 +35,7 @@ struct XMLElementTree {
     var name: String { elements[index].name }
     var attributes: [String: String] { elements[index].attributes }
     var text: String { elements[index].text }
+    var line: Int { elements[index].line }
     var children: [XMLElementTree] { elements[index].children.map { XMLElementTree(elements: elements, index: $0) } }
 
     /// The first descendant reached by following local names (`["Ports", "Offset"]`).
@@ -117,7 +120,7 @@ struct XMLElementTree {
                 return
             }
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            elements.append(Element(name: local, attributes: attributes, text: "", children: []))
+            elements.append(Element(name: local, attributes: attributes, text: "", children: [], line: parser.lineNumber))
             let index = elements.count - 1
             if let parent = open.last { elements[parent].children.append(index) }
             open.append(index)

@@ -109,7 +109,12 @@ final class ConfigurationLimitsTests: XCTestCase {
         let settings = try DASInstallation.read(home: root.path)
         XCTAssertEqual(settings.origins["cores"], SettingOrigin(source: path, line: 3))
         XCTAssertEqual(settings.origins["mode"], SettingOrigin(source: path, line: 2))
-        XCTAssertEqual(settings.origins["offset"]?.source, root.appendingPathComponent(DASInstallation.carbonXML).path)
+        XCTAssertEqual(settings.origins["offset"], SettingOrigin(source: root.appendingPathComponent(DASInstallation.carbonXML).path, line: 1))
+        var commandLine = PolicySettings()
+        commandLine.offset = 7
+        commandLine.origins["offset"] = SettingOrigin(source: "--offset")
+        XCTAssertEqual(settings.overrides(by: commandLine).map(\.description),
+                       ["offset 7 from --offset overrides 2 from \(root.appendingPathComponent(DASInstallation.carbonXML).path):1"])
     }
 
     // MARK: - YAML
