@@ -10,6 +10,7 @@ import CYaml
 /// size with aliases expanded, so that size is counted first, from libyaml's events (one
 /// pass, no tree), and a document over `nodeLimit` nodes is refused. A real policy has a
 /// few hundred nodes; 100,000 is generous. libyaml itself limits nesting to 1000 levels.
+/// `CYaml` is the libyaml that Yams bundles and builds; it comes with the Yams dependency.
 enum YAMLExpansionBudget {
     static let nodeLimit = 100_000
 
@@ -51,8 +52,8 @@ enum YAMLExpansionBudget {
                     break
                 }
                 if expanded > limit {
-                    throw PolicyError(source: path, line: line, message: "aliases expand the document past \(limit) "
-                        + "YAML nodes, the limit for a policy file; write the values out or use fewer aliases")
+                    throw PolicyError(source: path, line: line, message: "the document has more than \(limit) YAML "
+                        + "nodes with its aliases expanded, the limit for a policy file; use fewer aliases or a smaller file")
                 }
             }
         }
