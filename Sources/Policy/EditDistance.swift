@@ -31,4 +31,14 @@ enum EditDistance {
         let scored = candidates.map { ($0, between(word, $0)) }.filter { $0.1 <= allowed }
         return scored.min { $0.1 < $1.1 }?.0
     }
+
+    /// "did you mean NEAREST? " for an error message, or "" when nothing is close.
+    static func suggestion(for word: String, among candidates: [String]) -> String {
+        nearest(to: word, among: candidates).map { "did you mean \($0)? " } ?? ""
+    }
+
+    /// The candidate equal to `word` but for letter case (choices are accepted in any case).
+    static func matching(_ word: String, among candidates: [String]) -> String? {
+        candidates.first { $0.lowercased() == word.lowercased() }
+    }
 }

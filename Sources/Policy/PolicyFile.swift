@@ -54,9 +54,8 @@ struct PolicyFileReader {
         for (key, node) in fields { settings.origins[key] = origin(node) }
         if let node = fields["profile"] {
             let name = try string(node)
-            guard let profile = Profile.all.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                throw error(node, "unknown profile '\(name.escapedForMessage)'; expected one of "
-                    + Profile.all.map(\.name).joined(separator: ", "))
+            guard let profile = Profile.named(name) else {
+                throw unknown("profile", name, at: node, expected: Profile.all.map(\.name))
             }
             settings.profile = profile.name
         }
@@ -139,7 +138,7 @@ struct PolicyFileReader {
         }
         let kindNode = fields["kind"]!
         let kindText = try string(kindNode)
-        guard let kind = Waiver.kinds.first(where: { $0.lowercased() == kindText.lowercased() }) else {
+        guard let kind = EditDistance.matching(kindText, among: Waiver.kinds) else {
             throw unknown("waiver kind", kindText, at: kindNode, expected: Waiver.kinds)
         }
         let host = try fields["host"].map { hostNode -> String in
@@ -167,8 +166,8 @@ struct PolicyFileReader {
     /// "unknown KIND 'word'; did you mean NEAREST? expected one of ...": the suggestion
     /// only when a known word is a few edits away.
     func unknown(_ kind: String, _ word: String, at node: Yams.Node, expected: [String]) -> PolicyError {
-        let suggestion = EditDistance.nearest(to: word, among: expected).map { "did you mean \($0)? " } ?? ""
-        return error(node, "unknown \(kind) '\(word.escapedForMessage)'; \(suggestion)expected one of "
+        error(node, "unknown \(kind) '\(word.escapedForMessage)'; "
+            + EditDistance.suggestion(for: word, among: expected) + "expected one of "
             + expected.joined(separator: ", "))
     }
 
@@ -198,11 +197,10 @@ struct PolicyFileReader {
     func choice<Choice: RawRepresentable & CaseIterable>(_ node: Yams.Node, _ type: Choice.Type, what: String) throws -> Choice
     where Choice.RawValue == String {
         let text = try string(node)
-        guard let value = Choice.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-            let names = Choice.allCases.map(\.rawValue)
-            let suggestion = EditDistance.nearest(to: text, among: names).map { "; did you mean \($0)?" } ?? ""
-            throw error(node, "'\(text.escapedForMessage)' is not \(what)\(suggestion); expected one of "
-                + names.joined(separator: ", "))
+        let names = Choice.allCases.map(\.rawValue)
+        guard let value = EditDistance.matching(text, among: names).flatMap(Choice.init(rawValue:)) else {
+            throw error(node, "'\(text.escapedForMessage)' is not \(what); " + EditDistance.suggestion(for: text, among: names)
+                + "expected one of " + names.joined(separator: ", "))
         }
         return value
     }
@@ -222,9 +220,8 @@ struct PolicyFileReader {
         for (keyNode, value) in try pairs(node) {
             let key = try string(keyNode)
             guard allowed.contains(key) else {
-                let suggestion = EditDistance.nearest(to: key, among: allowed).map { "did you mean \($0)? " } ?? ""
-                throw error(keyNode, "unknown key '\(key.escapedForMessage)' in \(what); \(suggestion)expected one of "
-                    + allowed.joined(separator: ", "))
+                throw error(keyNode, "unknown key '\(key.escapedForMessage)' in \(what); "
+                    + EditDistance.suggestion(for: key, among: allowed) + "expected one of " + allowed.joined(separator: ", "))
             }
             fields[key] = value
         }

@@ -69,8 +69,8 @@ public struct PolicySettings: Sendable {
     /// The policy these settings describe, or the reasons they cannot be one.
     public func makePolicy() throws -> Policy {
         let name = profile ?? Profile.default.name
-        guard let profile = Profile.all.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-            let suggestion = EditDistance.nearest(to: name, among: Profile.all.map(\.name)).map { "did you mean \($0)? " } ?? ""
+        guard let profile = Profile.named(name) else {
+            let suggestion = EditDistance.suggestion(for: name, among: Profile.all.map(\.name))
             throw (origins["profile"] ?? SettingOrigin(source: "profile")).error("unknown profile '\(name.escapedForMessage)'; "
                 + suggestion + "the built-in profiles are " + Profile.all.map(\.name).joined(separator: ", "))
         }
@@ -83,7 +83,7 @@ public struct PolicySettings: Sendable {
         for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
             guard policy.catalog.contains(where: { $0.key == key }) else {
                 let origin = origins["ports.\(key)"] ?? SettingOrigin(source: "ports")
-                let suggestion = EditDistance.nearest(to: key, among: policy.catalog.map(\.key)).map { "did you mean \($0)? " } ?? ""
+                let suggestion = EditDistance.suggestion(for: key, among: policy.catalog.map(\.key))
                 throw origin.error("'\(key.escapedForMessage)' is not a catalog key of profile \(profile.name); \(suggestion)"
                     + "expected one of " + policy.catalog.map(\.key).joined(separator: ", "))
             }

@@ -36,5 +36,8 @@ public struct Profile: Sendable {
 
     public static let all: [Profile] = [das, das30, das31, das32, spark]
 
-    public static func named(_ name: String) -> Profile? { all.first { $0.name == name } }
+    /// The profile called `name`, in any letter case (`DAS-3.1` is `das-3.1`).
+    public static func named(_ name: String) -> Profile? {
+        EditDistance.matching(name, among: all.map(\.name)).flatMap { match in all.first { $0.name == match } }
+    }
 }

@@ -61,7 +61,7 @@ final class PolicyFileTests: XCTestCase {
         let cases: [(String, String)] = [
             ("offset: -1", "p.yaml:1: expected an offset: a whole number from 0 to 55535"),
             ("mode: yarn", "p.yaml:1: 'yarn' is not a Spark mode; expected one of local, cluster, client"),
-            ("mode: clustr", "p.yaml:1: 'clustr' is not a Spark mode; did you mean cluster?; expected one of local, cluster, client"),
+            ("mode: clustr", "p.yaml:1: 'clustr' is not a Spark mode; did you mean cluster? expected one of local, cluster, client"),
             ("cores: many", "p.yaml:1: expected a number of cores: a whole number from 1 to 1024"),
             ("profile: das-9", "p.yaml:1: unknown profile 'das-9'; expected one of das, das-3.0, das-3.1, das-3.2, spark"),
             ("expect: [receivers, web]", "p.yaml:1: 'web' is not a catalog group; expected one of receivers, ha, spark, spark-cluster, carbon"),
