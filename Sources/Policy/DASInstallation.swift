@@ -43,7 +43,7 @@ public enum DASInstallation {
         let root = try XMLElementTree.parse(data, source: source)
         guard let element = root.first(["Ports", "Offset"]) else { return (0, nil) }
         guard let value = Int(element.trimmedText), (0...Policy.offsetCeiling).contains(value) else {
-            throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to 55535")
+            throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to \(Policy.offsetCeiling)")
         }
         return (value, element.line)
     }

@@ -59,7 +59,7 @@ struct PolicyFileReader {
             }
             settings.profile = profile.name
         }
-        if let node = fields["offset"] { settings.offset = try integer(node, in: 0...55535, what: "an offset") }
+        if let node = fields["offset"] { settings.offset = try integer(node, in: 0...Policy.offsetCeiling, what: "an offset") }
         if let node = fields["mode"] { settings.mode = try choice(node, SparkMode.self, what: "a Spark mode") }
         if let node = fields["cores"] { settings.cores = try integer(node, in: 1...1024, what: "a number of cores") }
         if let node = fields["port_retries"] {
