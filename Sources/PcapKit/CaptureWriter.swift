@@ -44,6 +44,9 @@ public final class CaptureWriter {
     /// A dead libpcap handle that carries the link type, snapshot length and nanosecond
     /// precision every file is written with.
     private let template: OpaquePointer
+    /// The directory, opened once: files are created relative to it, never through a
+    /// link swapped in at its path later.
+    private let directoryDescriptor: Int32
     @usableFromInline var dumper: OpaquePointer?
     @usableFromInline var written: UInt64 = 0
     @usableFromInline var fileBytes: UInt64 = 0
@@ -53,9 +56,11 @@ public final class CaptureWriter {
     @usableFromInline let maxBytes: UInt64
     @usableFromInline let maxNanoseconds: Int64?
 
-    /// Creates `directory` if needed and opens the first file, stamped `startTime`
-    /// (nanoseconds since the epoch).
-    public init(directory: String, linkType: Int32, snapshotLength: Int32, rotation: Rotation, startTime: Int64) throws {
+    /// Creates `directory` if needed (mode 0700) and opens the first file, stamped
+    /// `startTime` (nanoseconds since the epoch). A symbolic link at `directory` is refused
+    /// unless `followLink` (`EvidenceDirectory`).
+    public init(directory: String, linkType: Int32, snapshotLength: Int32, rotation: Rotation, startTime: Int64,
+                followLink: Bool = false) throws {
         self.directory = directory
         self.maxBytes = rotation.maxBytes ?? .max
         self.maxNanoseconds = rotation.maxSeconds.map { $0 &* 1_000_000_000 }
@@ -65,9 +70,10 @@ public final class CaptureWriter {
         }
         self.template = template
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            directoryDescriptor = try EvidenceDirectory.open(directory, followLink: followLink)
         } catch {
-            throw Failure(path: directory, reason: (error as NSError).localizedDescription)
+            pcap_close(template)
+            throw Failure(path: directory, reason: error.description)
         }
         try openFile(startingAt: startTime)
     }
@@ -75,6 +81,7 @@ public final class CaptureWriter {
     deinit {
         close()
         pcap_close(template)
+        closeDescriptor(directoryDescriptor)
     }
 
     /// Writes one packet, rotating first when the packet would pass the size limit or
@@ -131,18 +138,25 @@ public final class CaptureWriter {
         close()
     }
 
-    /// Creates the next file (never over an existing one) and writes its pcap header.
+    /// Creates the next file (never over an existing one, never through a link; mode
+    /// 0600, since it holds whole packets) and writes its pcap header.
     private func openFile(startingAt time: Int64) throws {
         var number = files.count + 1
         while true {
-            let path = (directory as NSString).appendingPathComponent(CaptureWriter.fileName(time: time, number: number))
-            // "x": O_EXCL, never over an existing file; "e": O_CLOEXEC.
-            guard let stream = fopen(path, "wxe") else {
+            let name = CaptureWriter.fileName(time: time, number: number)
+            let path = (directory as NSString).appendingPathComponent(name)
+            let descriptor = openat(directoryDescriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
                 if errno == EEXIST {
                     number += 1
                     continue
                 }
                 throw Failure(path: path, reason: String(cString: strerror(errno)))
+            }
+            guard let stream = fdopen(descriptor, "w") else {
+                let reason = String(cString: strerror(errno))
+                closeDescriptor(descriptor)
+                throw Failure(path: path, reason: reason)
             }
             guard let opened = pcap_dump_fopen(template, stream) else {
                 fclose(stream)
@@ -185,3 +199,6 @@ private func discardUnwritten(_ stream: UnsafeMutablePointer<FILE>, keeping size
         close(null)
     }
 }
+
+/// `close(2)`, by another name: inside `CaptureWriter`, `close` is the method.
+private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }

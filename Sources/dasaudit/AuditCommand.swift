@@ -46,6 +46,7 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
         let paths = CaptureArguments.expand(inputs)
+        let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
@@ -55,7 +56,7 @@ struct AuditCommand: ParsableCommand {
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
-        let reportsWritten = try outputOptions.deliver(result)
+        let reportsWritten = try outputOptions.deliver(result, to: plan)
         if !reportsWritten || CaptureArguments.anyUnusable(result.inputs) {
             throw ExitCode(2)
         }

@@ -17,12 +17,22 @@ enum CaptureArguments {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
     }
 
-    /// The files to read (`CaptureInputs`), after a note for each file of a directory that
-    /// was left out because it is not a capture.
+    /// The files to read (`CaptureInputs`), each once (`RepeatedInputs`), after a note for
+    /// each file of a directory that was left out because it is not a capture and for each
+    /// file named again: read twice, its packets would be counted twice.
     static func expand(_ inputs: [String]) -> [String] {
         let captures = CaptureInputs(arguments: inputs)
         for file in captures.skipped { printError("\(file): skipped: not a capture file", label: "note") }
-        return captures.paths
+        return readOnce(captures.paths)
+    }
+
+    /// `paths` with every file named again left out, with a note naming both.
+    static func readOnce(_ paths: [String]) -> [String] {
+        let distinct = RepeatedInputs(paths)
+        for repeated in distinct.repeats {
+            printError("\(repeated.path): the same file as \(repeated.sameAs); read once", label: "note")
+        }
+        return distinct.paths
     }
 
     /// Whether an input could not be used at all (exit code 2): it could not be opened, or

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import PcapKit
 import Reports
 
 /// `dasaudit flows`: every TCP connection of the captures, one record each, for people
@@ -36,7 +37,7 @@ struct FlowsCommand: ParsableCommand {
                                valueName: "format"))
     var format: ConnectionExport.Format = .ndjson
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the records to this file instead of standard output.",
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the records to this file instead of standard output (replaced whole, never an input).",
                                                        valueName: "path"))
     var output: String?
 
@@ -47,11 +48,13 @@ struct FlowsCommand: ParsableCommand {
 
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy())
-        let read = auditor.connections(paths: CaptureArguments.expand(inputs))
+        let paths = CaptureArguments.expand(inputs)
+        let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
+        let read = auditor.connections(paths: paths)
         for input in read.inputs {
             if let error = input.error { printError(error) }
         }
-        try write(ConnectionExport.render(read.connections, as: format), to: output)
+        guard write(ConnectionExport.render(read.connections, as: format), to: plan.main) else { throw ExitCode(2) }
         if let output {
             printError("wrote \(read.connections.count) connections to \(output)", label: "note")
         }

@@ -62,9 +62,13 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How often the status line on standard error is updated.", valueName: "time"))
     var interval = TimeSpan(seconds: 10)
 
-    @Option(help: ArgumentHelp("Keep the raw packets as pcap files in this directory (created if missing), named dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap.",
+    @Option(help: ArgumentHelp("Keep the raw packets as pcap files in this directory (created 0700 if missing; files 0600), "
+                                   + "named dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap. A symbolic link is refused.",
                                valueName: "dir"))
     var write: String?
+
+    @Flag(help: "Let --write DIR be a symbolic link, followed to the directory it points at.")
+    var writeFollowSymlink = false
 
     @Option(help: ArgumentHelp("With --write, start a new file before one passes this size, as 100M.", valueName: "size"))
     var rotateSize: ByteCount?
@@ -72,7 +76,8 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --write, start a new file every N seconds of capture.", valueName: "N"))
     var rotateSeconds: Int64?
 
-    @Option(help: ArgumentHelp("Run as this user once the interface is open, like tcpdump -Z; --write needs a directory it may write.",
+    @Option(help: ArgumentHelp("Run as this user once the interface is open, like tcpdump -Z; every output is checked again as "
+                                   + "this user before capturing, so --write and the reports need places it may write.",
                                valueName: "name"))
     var user: String?
 
@@ -92,14 +97,18 @@ struct LiveCommand: ParsableCommand {
 
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        var plan = try checkOutputs(asUser: nil)
         let capture = try orExit { try LiveCapture(captureSettings) }
         if let warning = capture.warning { printError("\(interface): \(warning)", label: "warning") }
-        if let user { try orExit { try UserSwitch.become(user) } }
+        if let user {
+            try orExit { try UserSwitch.become(user) }
+            plan = try checkOutputs(asUser: user)
+        }
         let writer = try write.map { directory in
             try orExit {
                 try CaptureWriter(directory: directory, linkType: capture.linkType, snapshotLength: capture.snapshotLength,
                                   rotation: .init(maxBytes: rotateSize?.bytes, maxSeconds: rotateSeconds),
-                                  startTime: Int64(Date().timeIntervalSince1970 * 1e9))
+                                  startTime: Int64(Date().timeIntervalSince1970 * 1e9), followLink: writeFollowSymlink)
             }
         }
         var live = try orExit { try LiveAudit(capture: capture, auditor: auditor, writer: writer) }
@@ -119,9 +128,24 @@ struct LiveCommand: ParsableCommand {
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
         result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()),
                                        written: writer?.files ?? [])
-        if !(try outputOptions.deliver(result)) || writer?.failure != nil { throw ExitCode(2) }
+        if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil { throw ExitCode(2) }
         withExtendedLifetime(signals) {}
         if !result.summary.compliant { throw ExitCode(1) }
+    }
+
+    /// Checks every output and the --write directory before anything is captured, as
+    /// root and again as the --user (`asUser`), so a report that cannot be written costs
+    /// the command line, not the capture.
+    private func checkOutputs(asUser user: String?) throws -> OutputPlan {
+        var problems: [String] = []
+        if let write {
+            do {
+                try EvidenceDirectory.check(write, followLink: writeFollowSymlink)
+            } catch {
+                problems.append("--write \(write): \(error)" + (user.map { " (as --user \($0))" } ?? ""))
+            }
+        }
+        return try outputOptions.plan(inputs: policyOptions.files, otherProblems: problems, asUser: user)
     }
 
     private var captureSettings: LiveCapture.Settings {

@@ -45,6 +45,8 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        let results = CaptureArguments.readOnce(self.results)
+        let plan = try outputOptions.plan(inputs: results + policyOptions.files)
         var parsed: [AuditResult] = []
         for path in results {
             do {
@@ -68,7 +70,7 @@ struct MergeCommand: ParsableCommand {
         var result = auditor.audit(connections, inputs: ResultMerger.inputs(of: parsed, names: results))
         result.connections = connections.map(ConnectionEntry.init)
         result.evidence = try Evidence(ofMerged: result, arguments: Array(CommandLine.arguments.dropFirst()), resultFiles: results)
-        if !(try outputOptions.deliver(result)) { throw ExitCode(2) }
+        if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
     }
 

@@ -1,26 +1,25 @@
 import ArgumentParser
 import Foundation
+import PcapKit
 
-/// Writes `text` to `path`, or to standard output when `path` is nil or "-".
-func write(_ text: String, to path: String?) throws {
-    guard let path, path != "-" else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-        return
-    }
+/// Writes `text` to a destination checked by `OutputPlan` (`OutputFile`: a file is
+/// replaced atomically, never followed through a link). Returns false when it could not
+/// be written, after printing the path and the reason.
+func write(_ text: String, to destination: OutputPlan.Destination) -> Bool {
     do {
-        // A regular file is replaced atomically; anything else that exists (/dev/null, a
-        // FIFO, /dev/stdout) is written in place: renaming over it would replace the device.
-        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-        if let type, type != .typeRegular, let handle = FileHandle(forWritingAtPath: path) {
-            defer { try? handle.close() }
-            try handle.write(contentsOf: Data(text.utf8))
-        } else {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        }
+        try OutputFile.write(text, to: destination.target)
+        return true
     } catch {
-        printError("cannot write \(path): \((error as NSError).localizedDescription)")
-        throw ExitCode(2)
+        printError("\(destination.label): cannot write: \(error.reason)")
+        return false
     }
+}
+
+/// Writes `text` to standard output (`path` nil or `-`) or to `path`, checked and written
+/// as every output is, for a command whose only output is the one it prints.
+func write(_ text: String, to path: String?) throws {
+    let plan = try OutputPlan.check(main: path.map { "--output \($0)" } ?? "standard output", path: path ?? "-", inputs: [])
+    guard write(text, to: plan.main) else { throw ExitCode(2) }
 }
 
 /// Prints `dasaudit: error: message` on standard error.

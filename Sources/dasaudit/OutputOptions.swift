@@ -11,7 +11,7 @@ struct OutputOptions: ParsableArguments {
                                valueName: "format"))
     var format: ReportFormat = .text
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output.",
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output (replaced whole, never an input).",
                                                        valueName: "path"))
     var output: String?
 
@@ -24,14 +24,21 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Never colour the text report (colour is used only on a terminal, and never when NO_COLOR is set).")
     var noColor = false
 
-    /// Writes every `--report`, then the report to standard output or `--output`. Returns
-    /// false when a `--report` could not be written (each problem is printed); throws
-    /// `ExitCode(2)` when the main report cannot be.
-    func deliver(_ result: AuditResult) throws -> Bool {
+    /// Checks every output (`OutputPlan`) before anything is read: exits 2 naming each
+    /// problem. `inputs` are the files the run reads, never to be written over.
+    func plan(inputs: [String], otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
+        try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: inputs,
+                             otherProblems: otherProblems, asUser: user)
+    }
+
+    /// Writes every `--report`, then the report to standard output or `--output`, to the
+    /// destinations of `plan`. Returns false when a `--report` could not be written (each
+    /// problem is printed); throws `ExitCode(2)` when the main report cannot be.
+    func deliver(_ result: AuditResult, to plan: OutputPlan) throws -> Bool {
         let useColor = format == .text && !noColor && output == nil && isatty(STDOUT_FILENO) == 1
             && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let reportsWritten = reportOptions.writeReports(of: result)
-        try write(try format.render(result, color: useColor), to: output)
+        let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
+        guard write(try format.render(result, color: useColor), to: plan.main) else { throw ExitCode(2) }
         if let output {
             printError("wrote \(format.rawValue) report to \(output): "
                 + (result.summary.compliant ? "compliant" : "not compliant") + " (--fail-on \(failOn.rawValue))", label: "note")

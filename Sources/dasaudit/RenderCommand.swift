@@ -29,12 +29,14 @@ struct RenderCommand: ParsableCommand {
                                valueName: "format"))
     var format: ReportFormat = .text
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output (replaced whole, never the input).",
+                                                       valueName: "path"))
     var output: String?
 
     @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
+        let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: [resultPath])
         let result: AuditResult
         do {
             let data = resultPath == "-" ? FileHandle.standardInput.readDataToEndOfFile()
@@ -44,8 +46,8 @@ struct RenderCommand: ParsableCommand {
             printError("\(resultPath) is not a readable dasaudit result: \(Self.reason(error))")
             throw ExitCode(2)
         }
-        let reportsWritten = reportOptions.writeReports(of: result)
-        try write(try format.render(result), to: output)
+        let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
+        guard write(try format.render(result), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }
     }
 

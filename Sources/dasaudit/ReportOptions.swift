@@ -4,31 +4,35 @@ import Foundation
 import Reports
 
 /// `--report FORMAT:PATH`, repeatable: the reports one run writes besides what goes to
-/// standard output. A request is checked when it is written, not when it is parsed, so a
-/// typo in one report costs that report only: the audit still runs, the other reports are
-/// still written, and the run exits 2 naming the bad one.
+/// standard output. Every request is checked before any input is read (`OutputPlan`), so a
+/// typo costs nothing but the command line; a report that fails when it is written (a
+/// full disk) costs that report only: the others are still written and the run exits 2.
 struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("report"), parsing: .singleValue,
-            help: ArgumentHelp("Also write a report: FORMAT:PATH, with FORMAT one of \(ReportFormat.acceptedNames). Repeatable.",
+            help: ArgumentHelp("Also write a report: FORMAT:PATH, with FORMAT one of \(ReportFormat.acceptedNames). Repeatable. "
+                                   + "Checked before anything is read; replaced whole, never through a link, never over an input.",
                                discussion: "Example: --report html:audit.html --report json:audit.json --report junit:audit.xml",
                                valueName: "format:path"))
     var reports: [ReportRequest] = []
 
-    /// Writes every requested report of `result`. Returns false when any could not be
+    /// Writes `result` as each planned report. Returns false when any could not be
     /// written; each problem is printed, naming the request.
-    func writeReports(of result: AuditResult) -> Bool {
+    func writeReports(of result: AuditResult, to reports: [OutputPlan.Report]) -> Bool {
         var allWritten = true
-        for request in reports {
+        for report in reports {
+            let text: String
             do {
-                let (format, path) = try request.resolve()
-                try write(try format.render(result), to: path)
-                if path != "-" { printError("wrote \(format.rawValue) report to \(path)", label: "note") }
-            } catch is ExitCode {
-                allWritten = false  // `write` has said which path and why
+                text = try report.format.render(result)
             } catch {
-                printError("--report \(request.argument): \(error)")
+                printError("\(report.destination.label): \(error)")
                 allWritten = false
+                continue
             }
+            guard write(text, to: report.destination) else {
+                allWritten = false
+                continue
+            }
+            if let path = report.destination.target.path { printError("wrote \(report.format.rawValue) report to \(path)", label: "note") }
         }
         return allWritten
     }

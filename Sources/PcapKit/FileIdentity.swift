@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a path on a command line names, in the forms that tell two paths apart or make
+/// them one file: `a.pcap`, `./a.pcap` and `/cwd/a.pcap` are one entry; a symbolic link
+/// reaches the file it points at; a hard link is the same device and inode.
+public struct FileIdentity: Equatable, Sendable {
+    /// A file on a file system: device and inode.
+    public struct Node: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+        }
+    }
+
+    /// The path as given.
+    public let path: String
+    /// The entry itself with its directory resolved (a link stays the link).
+    public let entry: String
+    /// The file reached by following every link, resolved; nil when nothing is there.
+    public let resolved: String?
+    /// Device and inode of the entry itself (`lstat`); nil when nothing is there.
+    public let entryNode: Node?
+    /// Device and inode of the file reached (`stat`); nil when nothing is there.
+    public let fileNode: Node?
+
+    public init(path: String) {
+        self.path = path
+        entry = PathName.entry(path)
+        resolved = PathName.resolved(path)
+        var status = stat()
+        entryNode = lstat(path, &status) == 0 ? Node(status) : nil
+        fileNode = stat(path, &status) == 0 ? Node(status) : nil
+    }
+
+    /// Standard output, as the file it currently is (a pipe, a terminal, a file).
+    public static var standardOutput: FileIdentity { FileIdentity(descriptor: STDOUT_FILENO, name: "-") }
+
+    private init(descriptor: Int32, name: String) {
+        path = name
+        entry = name
+        resolved = nil
+        var status = stat()
+        fileNode = fstat(descriptor, &status) == 0 ? Node(status) : nil
+        entryNode = fileNode
+    }
+
+    /// Whether reading both paths reads the same file: the same entry, or the same file
+    /// reached (links, hard links, `dir/` and a file in it).
+    public func readsSameFile(as other: FileIdentity) -> Bool {
+        entry == other.entry || (resolved != nil && resolved == other.resolved) || (fileNode != nil && fileNode == other.fileNode)
+    }
+
+    /// Whether writing `target` (this identity) would change the input `input`: replacing
+    /// this entry replaces the input's entry or the file the input reaches (a link at the
+    /// output path is replaced, not followed, so its target is not the output).
+    public func writes(over input: FileIdentity, as target: OutputTarget) -> Bool {
+        if entry == input.entry || entry == input.resolved { return true }
+        guard let written = writtenNode(as: target) else { return false }
+        return written == input.fileNode || written == input.entryNode
+    }
+
+    /// Whether two outputs write the same file.
+    public func writesSameFile(as other: FileIdentity, as target: OutputTarget, otherAs otherTarget: OutputTarget) -> Bool {
+        if entry == other.entry { return true }
+        guard let written = writtenNode(as: target) else { return false }
+        return written == other.writtenNode(as: otherTarget)
+    }
+
+    /// The file a write to `target` lands in: the entry for a replaced file, the file
+    /// reached for a device or FIFO and for standard output.
+    func writtenNode(as target: OutputTarget) -> Node? {
+        if case .replacedFile = target { entryNode } else { fileNode }
+    }
+}

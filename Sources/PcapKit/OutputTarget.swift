@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a report or an output file named on the command line will be written, decided
+/// before anything is read so that a path that cannot be written fails the run at once
+/// instead of after a long audit or a whole live capture.
+///
+/// - `-` is standard output.
+/// - A character device or a FIFO that already exists (`/dev/null`, `/dev/stdout`, a pipe
+///   made with `mkfifo`) is written in place: replacing it by a file would not reach the
+///   reader. Outside `/dev` and `/proc/self/fd` it is opened with `O_NOFOLLOW`, so a
+///   symbolic link is never followed to one.
+/// - Anything else is a file replaced atomically (`OutputFile`): a new file in the same
+///   directory, renamed over the path. A symbolic link at the path is replaced, never
+///   followed, so whatever it pointed at keeps its content.
+public enum OutputTarget: Equatable, Sendable {
+    case standardOutput
+    /// A file made anew and renamed over `path`.
+    case replacedFile(path: String)
+    /// A character device or FIFO written in place.
+    case stream(path: String)
+
+    /// What `path` would be written as, or why it cannot be: its directory is missing, is
+    /// not a directory or is not writable; the path is a directory, a socket or a block
+    /// device; or a file there belongs to another user in a sticky directory (`/tmp`),
+    /// where the rename would be refused.
+    public static func checking(_ path: String) throws(OutputProblem) -> OutputTarget {
+        if path == "-" { return .standardOutput }
+        if path.isEmpty { throw OutputProblem("the path is empty") }
+        if path.hasSuffix("/") { throw OutputProblem("\(path) names a directory, not a file") }
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: throw OutputProblem("\(path) is a directory")
+            case S_IFCHR, S_IFIFO: return try stream(path)
+            case S_IFLNK where followsLinks(path):
+                var target = stat()
+                if stat(path, &target) == 0, [S_IFCHR, S_IFIFO].contains(target.st_mode & S_IFMT) { return try stream(path) }
+            case S_IFREG, S_IFLNK: break
+            default: throw OutputProblem("\(path) is not a regular file, a character device or a FIFO")
+            }
+        } else if errno != ENOENT {
+            throw OutputProblem("\(path): \(POSIXFile.describe(errno))")
+        }
+        let directory = PathName.directory(of: path)
+        var directoryStatus = stat()
+        guard stat(directory, &directoryStatus) == 0 else {
+            throw OutputProblem(errno == ENOENT ? "directory \(directory) does not exist"
+                                : "directory \(directory): \(POSIXFile.describe(errno))")
+        }
+        guard directoryStatus.st_mode & S_IFMT == S_IFDIR else { throw OutputProblem("\(directory) is not a directory") }
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw OutputProblem("directory \(directory) is not writable" + (errno == EROFS ? " (read-only file system)" : ""))
+        }
+        let sticky = directoryStatus.st_mode & S_ISVTX != 0
+        if sticky, lstat(path, &status) == 0, status.st_uid != geteuid(), directoryStatus.st_uid != geteuid(), geteuid() != 0 {
+            throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
+        }
+        return .replacedFile(path: path)
+    }
+
+    /// The path written, nil for standard output.
+    public var path: String? {
+        switch self {
+        case .standardOutput: nil
+        case .replacedFile(let path), .stream(let path): path
+        }
+    }
+
+    /// Paths under `/dev` and `/proc/self/fd` are links by nature (`/dev/stdout` ->
+    /// `/proc/self/fd/1` -> a pipe) and are followed; nowhere else is a link followed.
+    static func followsLinks(_ path: String) -> Bool {
+        path.hasPrefix("/dev/") || path.hasPrefix("/proc/self/fd/")
+    }
+
+    private static func stream(_ path: String) throws(OutputProblem) -> OutputTarget {
+        guard access(path, W_OK) == 0 else { throw OutputProblem("\(path) is not writable") }
+        return .stream(path: path)
+    }
+}
+
+/// Why an output cannot be written, in words that name the path; the command line puts
+/// the option in front ("--report html:/x/a.html: directory /x does not exist").
+public struct OutputProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

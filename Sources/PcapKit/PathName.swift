@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Path names taken apart and resolved with the system's rules, for telling whether two
+/// names on a command line are the same file (`FileIdentity`).
+enum PathName {
+    /// The directory part of `path`: `.` for a bare name, `/` for a name in the root.
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+
+    /// The last part of `path`, the name inside its directory.
+    static func name(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// `path` with every symbolic link and `.`/`..` resolved; nil when it does not exist.
+    static func resolved(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// `path` with its directory resolved and its last part as it is: the name of the
+    /// entry itself, even when that entry is a symbolic link (`./a.pcap`, `a.pcap` and
+    /// `/cwd/a.pcap` are all `/cwd/a.pcap`).
+    static func entry(_ path: String) -> String {
+        let name = name(of: path)
+        guard let directory = resolved(directory(of: path)) else { return path }
+        if name == "." || name == ".." { return resolved(path) ?? path }
+        return directory == "/" ? "/" + name : directory + "/" + name
+    }
+}

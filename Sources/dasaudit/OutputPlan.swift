@@ -1,0 +1,78 @@
+import ArgumentParser
+import PcapKit
+import Reports
+
+/// Every output of one run, checked before any input is read, so a bad `--report` or
+/// `--output` costs nothing but the command line: not a long audit, not a live capture.
+///
+/// Each output must have a known format and a path that can be written (`OutputTarget`),
+/// and none may be an input or the file of another output, nor may two of them write to
+/// standard output (`OutputConflicts`). Every problem is printed, naming the option as
+/// given, and the run exits 2.
+struct OutputPlan {
+    /// One output: the option as the user typed it, and where it goes.
+    struct Destination {
+        var label: String
+        var target: OutputTarget
+    }
+
+    /// A `--report` request that passed the checks.
+    struct Report {
+        var format: ReportFormat
+        var destination: Destination
+    }
+
+    /// Standard output, or `--output`.
+    var main: Destination
+    /// The `--report` files, in the order given.
+    var reports: [Report] = []
+
+    /// Checks the main output, `output` (`-` or nil for standard output) in `format`, as
+    /// `check(main:path:...)` does.
+    static func check(output: String?, format: String, reports: [ReportRequest] = [], inputs: [String],
+                      otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
+        try check(main: output.map { "--output \($0)" } ?? "the --format \(format) output", path: output ?? "-",
+                  reports: reports, inputs: inputs, otherProblems: otherProblems, asUser: user)
+    }
+
+    /// Checks the main output (`label` and `path`, `-` for standard output), the reports and
+    /// the problems already found (`--write`), against each other and the `inputs`. `asUser`
+    /// names the `--user` the checks ran as, for the messages.
+    static func check(main label: String, path: String, reports: [ReportRequest] = [], inputs: [String],
+                      otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
+        var problems = otherProblems
+        func target(_ label: String, _ path: String) -> OutputTarget? {
+            do {
+                return try OutputTarget.checking(path)
+            } catch {
+                problems.append("\(label): \(error)" + (user.map { " (as --user \($0))" } ?? ""))
+                return nil
+            }
+        }
+        let mainTarget = target(label, path)
+        var plan = OutputPlan(main: Destination(label: label, target: mainTarget ?? .standardOutput))
+        for request in reports {
+            let label = "--report \(request.argument)"
+            do {
+                let (format, path) = try request.resolve()
+                if let target = target(label, path) {
+                    plan.reports.append(Report(format: format, destination: Destination(label: label, target: target)))
+                }
+            } catch {
+                problems.append("\(label): \(error)")
+            }
+        }
+        if mainTarget != nil {
+            let outputs = ([plan.main] + plan.reports.map(\.destination)).map { OutputConflicts.Output(label: $0.label, target: $0.target) }
+            problems += OutputConflicts.find(outputs: outputs, inputs: inputs)
+        }
+        for problem in problems { printError(problem) }
+        if !problems.isEmpty { throw ExitCode(2) }
+        return plan
+    }
+}
+
+extension PolicyOptions {
+    /// The policy file the run reads, if any: an input like the captures, never written over.
+    var files: [String] { policyFile.map { [$0] } ?? [] }
+}
