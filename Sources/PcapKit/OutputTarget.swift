@@ -42,7 +42,7 @@ public enum OutputTarget: Equatable, Sendable {
             case S_IFREG, S_IFLNK: break
             default: throw OutputProblem("\(path) is not a regular file, a character device or a FIFO")
             }
-        } else if errno != ENOENT {
+        } else if errno != ENOENT && errno != ENOTDIR {
             throw OutputProblem("\(path): \(POSIXFile.describe(errno))")
         }
         let directory = PathName.directory(of: path)

@@ -7,6 +7,11 @@ public struct RepeatedInputs: Sendable {
     public struct Repeat: Equatable, Sendable {
         public var path: String
         public var sameAs: String
+
+        public init(path: String, sameAs: String) {
+            self.path = path
+            self.sameAs = sameAs
+        }
     }
 
     /// The inputs to read, each file once, in the order of their first appearance.

@@ -1,0 +1,170 @@
+import Audit
+import Foundation
+import Reports
+import XCTest
+
+/// What `dasaudit` refuses to write, through the binary as a user runs it: an output that
+/// is an input, two outputs of one file, a bad report found only after the audit, a link
+/// followed to someone else's file, and an input read twice.
+final class OutputSafetyTests: XCTestCase {
+    let sharedCapture = capture("spark-cluster-offset2-lo.pcap")
+    let policy = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
+
+    private func scratch() throws -> ScratchDirectory {
+        let scratch = try ScratchDirectory()
+        addTeardownBlock { withExtendedLifetime(scratch) {} }
+        return scratch
+    }
+
+    /// A copy of the shared capture in `scratch`, as `name`.
+    private func copy(into scratch: ScratchDirectory, as name: String = "a.pcap") throws -> String {
+        try scratch.file(name, try Data(contentsOf: URL(fileURLWithPath: sharedCapture)))
+    }
+
+    /// Runs `dasaudit` in `directory` with standard input open and never written: a run that
+    /// reads its input (`-`) before checking its outputs hangs until killed after `timeout`.
+    private func runWithStandardInputHeld(_ arguments: [String], timeout: TimeInterval = 10) throws
+        -> (status: Int32, stderr: String, seconds: TimeInterval) {
+        let process = Process()
+        process.executableURL = dasauditBinary
+        process.arguments = arguments
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        let start = Date()
+        try process.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+            if process.isRunning { process.terminate() }
+        }
+        let text = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        withExtendedLifetime(input) {}
+        return (process.terminationStatus, String(decoding: text, as: UTF8.self), Date().timeIntervalSince(start))
+    }
+
+    func testOutputOverTheInputIsRefusedAndTheCaptureKept() throws {
+        let scratch = try scratch()
+        let input = try copy(into: scratch)
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        XCTAssertEqual(link(input, scratch.path("hard.pcap")), 0)
+        let cwd = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(scratch.url.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        for (inputName, output) in [("a.pcap", "a.pcap"), ("a.pcap", "./a.pcap"), ("./a.pcap", input), ("a.pcap", "hard.pcap"),
+                                    (scratch.url.path, "a.pcap")] {
+            let run = try runDasaudit(["audit", inputName, "-o", output] + policy)
+            XCTAssertEqual(run.status, 2, "\(inputName) -o \(output): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("--output \(output): this is the input "), run.stderr)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: input)), before, "\(inputName) -o \(output)")
+        }
+        let report = try runDasaudit(["audit", "a.pcap", "--report", "pcap:a.pcap", "--report", "json:./a.pcap"] + policy)
+        XCTAssertEqual(report.status, 2)
+        XCTAssertTrue(report.stderr.contains("--report json:./a.pcap: this is the input a.pcap; an input is never written over"),
+                      report.stderr)
+        let flows = try runDasaudit(["flows", "a.pcap", "-o", "a.pcap"])
+        XCTAssertEqual(flows.status, 2, flows.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: input)), before)
+    }
+
+    func testABadReportFailsBeforeAnyInputIsRead() throws {
+        let run = try runWithStandardInputHeld(["audit", "-", "--report", "html:/nonexistent-dasaudit/a.html"] + policy)
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertLessThan(run.seconds, 5, "it waited for the input instead of failing at once")
+        XCTAssertEqual(run.stderr, "dasaudit: error: --report html:/nonexistent-dasaudit/a.html: directory /nonexistent-dasaudit does not exist\n")
+        for command in [["flows", "-"], ["render", "-"]] {
+            let other = try runWithStandardInputHeld(command + ["-o", "/nonexistent-dasaudit/out"])
+            XCTAssertEqual(other.status, 2, "\(command): \(other.stderr)")
+            XCTAssertEqual(other.stderr, "dasaudit: error: --output /nonexistent-dasaudit/out: directory /nonexistent-dasaudit does not exist\n")
+        }
+    }
+
+    func testEveryProblemIsNamedAndNothingIsWritten() throws {
+        let scratch = try scratch()
+        let good = scratch.path("good.html")
+        let run = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policy + [
+            "--report", "htm:\(scratch.path("typo.html"))", "--report", "html:\(scratch.url.path)", "--report", "nocolon",
+            "--report", "html:\(good)", "--report", "md:\(good)", "--report", "json:-",
+        ])
+        XCTAssertEqual(run.status, 2)
+        let expected = [
+            "--report htm:\(scratch.path("typo.html")): unknown report format 'htm' (formats: text, json, html, csv, md (markdown), junit)",
+            "--report html:\(scratch.url.path): \(scratch.url.path) is a directory",
+            "--report nocolon: give FORMAT:PATH, for example html:audit.html",
+            "--report md:\(good): the same file as --report html:\(good)",
+            "--report json:-: standard output is already written by the --format json output",
+        ]
+        XCTAssertEqual(run.stderr, expected.map { "dasaudit: error: \($0)\n" }.joined())
+        XCTAssertEqual(run.stdout, "")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path), [])
+    }
+
+    func testALinkAtTheReportPathIsReplacedAndTheFileItPointedAtKeepsItsContent() throws {
+        let scratch = try scratch()
+        // A root-owned file (the tests run as root in CI) that another user pointed a link at.
+        let precious = try scratch.file("shadow", Data("root:x:0:0\n".utf8))
+        let link = scratch.path("audit.html")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: precious)
+        let outputLink = scratch.path("audit.json")
+        try FileManager.default.createSymbolicLink(atPath: outputLink, withDestinationPath: precious)
+        let run = try runDasaudit(["audit", sharedCapture, "--report", "html:\(link)", "--format", "json", "-o", outputLink] + policy)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(try String(contentsOfFile: precious, encoding: .utf8), "root:x:0:0\n")
+        XCTAssertTrue(try String(contentsOfFile: link, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: outputLink))).services.count, 19)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted(),
+                       ["audit.html", "audit.json", "shadow"], "no temporary file left")
+    }
+
+    func testAReportIsReplacedWholeAndKeepsItsPermissions() throws {
+        let scratch = try scratch()
+        let path = try scratch.file("audit.md", Data(String(repeating: "an older, longer report\n", count: 5000).utf8))
+        XCTAssertEqual(chmod(path, 0o640), 0)
+        let run = try runDasaudit(["audit", sharedCapture, "--report", "md:\(path)"] + policy)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertFalse(text.contains("an older, longer report"), "no tail of the old file")
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue, 0o640)
+    }
+
+    func testAWriteThatFailsSaysWhyInWordsAndExitsTwo() throws {
+        let run = try runDasaudit(["audit", sharedCapture, "-o", "/dev/full"] + policy)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("--output /dev/full: cannot write: No space left on device"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
+        let render = try runDasaudit(["render", "/nonexistent-dasaudit.json"])
+        XCTAssertFalse(render.stderr.contains("NSCocoaErrorDomain"), render.stderr)
+    }
+
+    func testTheSameInputTwiceIsReadOnceWithANote() throws {
+        let scratch = try scratch()
+        let input = try copy(into: scratch)
+        let once = try runDasaudit(["audit", input, "--format", "json"] + policy)
+        let cwd = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(scratch.url.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        for arguments in [["a.pcap", "a.pcap"], ["a.pcap", "./a.pcap"], [scratch.url.path, "a.pcap"]] {
+            let twice = try runDasaudit(["audit"] + arguments + ["--format", "json"] + policy)
+            XCTAssertEqual(twice.status, once.status, twice.stderr)
+            XCTAssertTrue(twice.stderr.contains("\(arguments[1]): the same file as "), twice.stderr)
+            XCTAssertTrue(twice.stderr.contains("; read once"), twice.stderr)
+            let (single, double) = (try JSONReport.parse(Data(once.stdout.utf8)), try JSONReport.parse(Data(twice.stdout.utf8)))
+            XCTAssertEqual(double.coverage.packets, single.coverage.packets, "\(arguments)")
+            XCTAssertEqual(double.services.map(\.packets), single.services.map(\.packets), "\(arguments)")
+            XCTAssertEqual(double.inputs.count, 1, "\(arguments)")
+        }
+    }
+
+    func testMergeAndRenderRefuseToWriteOverTheirInputs() throws {
+        let scratch = try scratch()
+        let result = scratch.path("node.json")
+        XCTAssertEqual(try runDasaudit(["audit", sharedCapture, "--connections", "--format", "json", "-o", result] + policy).status, 1)
+        let before = try Data(contentsOf: URL(fileURLWithPath: result))
+        let merge = try runDasaudit(["merge", result, "--format", "json", "-o", result] + policy)
+        XCTAssertEqual(merge.status, 2, merge.stderr)
+        XCTAssertTrue(merge.stderr.contains("--output \(result): this is the input \(result)"), merge.stderr)
+        let render = try runDasaudit(["render", result, "--report", "json:\(result)"])
+        XCTAssertEqual(render.status, 2, render.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: result)), before)
+    }
+}
