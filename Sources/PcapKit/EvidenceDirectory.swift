@@ -29,7 +29,7 @@ public enum EvidenceDirectory {
             guard access(path, W_OK | X_OK) == 0 else { throw OutputProblem("directory \(path) is not writable") }
             return
         }
-        guard errno == ENOENT else { throw OutputProblem("\(path): \(POSIXFile.describe(errno))") }
+        guard errno == ENOENT || errno == ENOTDIR else { throw OutputProblem("\(path): \(POSIXFile.describe(errno))") }
         // Missing: the nearest level that exists must be a directory this process may write.
         var parent = PathName.directory(of: path)
         while stat(parent, &status) != 0 && errno == ENOENT && parent != "/" && parent != "." {
@@ -49,8 +49,10 @@ public enum EvidenceDirectory {
         try makeMissing(path)
         let descriptor = systemOpen(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else {
-            if errno == ELOOP { throw linkRefused(path) }
-            throw OutputProblem(errno == ENOTDIR ? "\(path) is not a directory" : POSIXFile.describe(errno))
+            let code = errno
+            var status = stat()
+            if !followLink && lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK { throw linkRefused(path) }
+            throw OutputProblem(code == ENOTDIR ? "\(path) is not a directory" : POSIXFile.describe(code))
         }
         return descriptor
     }
