@@ -139,10 +139,10 @@ struct LiveCommand: ParsableCommand {
     private func checkOutputs(asUser user: String?) throws -> OutputPlan {
         var problems: [String] = []
         if let write {
-            do {
+            do throws(OutputProblem) {
                 try EvidenceDirectory.check(write, followLink: writeFollowSymlink)
             } catch {
-                problems.append("--write \(write): \(error)" + (user.map { " (as --user \($0))" } ?? ""))
+                problems.append(OutputPlan.describe(error, of: "--write \(write)", asUser: user))
             }
         }
         return try outputOptions.plan(inputs: policyOptions.files, otherProblems: problems, asUser: user)

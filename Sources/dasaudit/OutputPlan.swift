@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PcapKit
 import Reports
 
@@ -42,10 +43,10 @@ struct OutputPlan {
                       otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
         var problems = otherProblems
         func target(_ label: String, _ path: String) -> OutputTarget? {
-            do {
+            do throws(OutputProblem) {
                 return try OutputTarget.checking(path)
             } catch {
-                problems.append("\(label): \(error)" + (user.map { " (as --user \($0))" } ?? ""))
+                problems.append(describe(error, of: label, asUser: user))
                 return nil
             }
         }
@@ -68,7 +69,15 @@ struct OutputPlan {
         }
         for problem in problems { printError(problem) }
         if !problems.isEmpty { throw ExitCode(2) }
+        // From here on a file size limit (ulimit -f) makes a write fail with EFBIG, which
+        // OutputFile reports and cleans up after, instead of killing the process midway.
+        signal(SIGXFSZ, SIG_IGN)
         return plan
+    }
+
+    /// A problem with the output `label` as printed, saying which user the check ran as.
+    static func describe(_ problem: OutputProblem, of label: String, asUser user: String?) -> String {
+        "\(label): \(problem)" + (user.map { " (as --user \($0))" } ?? "")
     }
 }
 

@@ -136,6 +136,21 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertFalse(render.stderr.contains("NSCocoaErrorDomain"), render.stderr)
     }
 
+    func testAReportCutShortLeavesTheLastGoodOneAndNoTemporaryFile() throws {
+        let scratch = try scratch()
+        let html = try scratch.file("audit.html", Data("the last good report".utf8))
+        let markdown = scratch.path("audit.md")
+        // Files may not grow past 16 KiB: the HTML report (about 57 KB) cannot be written,
+        // the Markdown one (about 9 KB) can.
+        let run = try runProcess("/usr/bin/prlimit", ["--fsize=16384", dasauditBinary.path, "audit", sharedCapture,
+                                                     "--report", "html:\(html)", "--report", "md:\(markdown)"] + policy)
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("--report html:\(html): cannot write: File too large"), run.stderr)
+        XCTAssertEqual(try String(contentsOfFile: html, encoding: .utf8), "the last good report")
+        XCTAssertTrue(try String(contentsOfFile: markdown, encoding: .utf8).contains("NOT COMPLIANT"), "the other report is written")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted(), ["audit.html", "audit.md"])
+    }
+
     func testTheSameInputTwiceIsReadOnceWithANote() throws {
         let scratch = try scratch()
         let input = try copy(into: scratch)
