@@ -19,7 +19,9 @@ struct AuditCommand: ParsableCommand {
           tcpdump -i eth0 -w - | dasaudit audit -
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage or input error \
-        (an input that cannot be read; the other inputs are still audited).
+        (an input that cannot be read; the other inputs are still audited), or an output \
+        that cannot be written: outputs are checked before anything is read, and one that \
+        is an input, or is named twice, is refused. An input named twice is read once.
         """
     )
 

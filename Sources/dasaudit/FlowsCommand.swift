@@ -24,7 +24,8 @@ struct FlowsCommand: ParsableCommand {
 
         Exit codes: 0 every input was read (a capture cut short is read up to the cut and \
         reported on standard error); 2 usage error, or an input that could not be used \
-        (the connections of the other inputs are still written).
+        (the connections of the other inputs are still written), or an --output that cannot \
+        be written or is an input (checked before anything is read).
         """
     )
 

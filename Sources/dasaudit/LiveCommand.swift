@@ -28,7 +28,8 @@ struct LiveCommand: ParsableCommand {
           dasaudit interfaces
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage error, an \
-        interface that cannot be captured on, or evidence or a report that could not be written.
+        interface that cannot be captured on, or evidence or a report that could not be written \
+        (every output is checked before capturing, and again as the --user).
         """
     )
 

@@ -24,7 +24,8 @@ struct MergeCommand: ParsableCommand {
           dasaudit merge results/*.json --policy cluster.yaml --format json -o cluster.json
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 a result that cannot be \
-        read or has no connections section, or a usage error.
+        read or has no connections section, an output that cannot be written or is an input \
+        (checked before anything is read), or a usage error.
         """
     )
 
