@@ -37,8 +37,7 @@ public enum OutputTarget: Equatable, Sendable {
             case S_IFDIR: throw OutputProblem("\(path) is a directory")
             case S_IFCHR, S_IFIFO: return try stream(path)
             case S_IFLNK where followsLinks(path):
-                var target = stat()
-                if stat(path, &target) == 0, [S_IFCHR, S_IFIFO].contains(target.st_mode & S_IFMT) { return try stream(path) }
+                return try linkedDescriptor(path)
             case S_IFREG, S_IFLNK: break
             default: throw OutputProblem("\(path) is not a regular file, a character device or a FIFO")
             }
@@ -74,6 +73,20 @@ public enum OutputTarget: Equatable, Sendable {
     /// `/proc/self/fd/1` -> a pipe) and are followed; nowhere else is a link followed.
     static func followsLinks(_ path: String) -> Bool {
         path.hasPrefix("/dev/") || path.hasPrefix("/proc/self/fd/")
+    }
+
+    /// A link under `/dev` or `/proc/self/fd` (`/dev/stdout`, `/dev/fd/3`): a device or FIFO
+    /// it leads to is written in place; standard output, when it is a file (`> out.txt`), is
+    /// written as standard output. Anything else is refused: replacing the link would
+    /// replace a system file, and writing through it would write over the start of a file.
+    private static func linkedDescriptor(_ path: String) throws(OutputProblem) -> OutputTarget {
+        var target = stat(), output = stat()
+        guard stat(path, &target) == 0 else { throw OutputProblem("\(path): \(POSIXFile.describe(errno))") }
+        if [S_IFCHR, S_IFIFO].contains(target.st_mode & S_IFMT) { return try stream(path) }
+        if fstat(STDOUT_FILENO, &output) == 0, output.st_dev == target.st_dev, output.st_ino == target.st_ino {
+            return .standardOutput
+        }
+        throw OutputProblem("\(path) leads to a file, not a device or FIFO; name the file itself")
     }
 
     private static func stream(_ path: String) throws(OutputProblem) -> OutputTarget {

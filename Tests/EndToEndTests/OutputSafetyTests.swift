@@ -127,6 +127,21 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue, 0o640)
     }
 
+    func testDevStdoutIsStandardOutputEvenWhenThatIsAFile() throws {
+        let scratch = try scratch()
+        let redirected = scratch.path("out.txt")
+        let run = try runProcess(dasauditBinary.path, ["audit", sharedCapture, "-o", "/dev/stdout"] + policy, stdout: redirected)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(try String(contentsOfFile: redirected, encoding: .utf8).contains("NOT COMPLIANT"))
+        let link = try FileManager.default.attributesOfItem(atPath: "/dev/stdout")[.type] as? FileAttributeType
+        XCTAssertEqual(link, .typeSymbolicLink, "/dev/stdout is still the system's link")
+        let twice = try runProcess(dasauditBinary.path, ["audit", sharedCapture, "--report", "json:/dev/stdout"] + policy,
+                                   stdout: redirected)
+        XCTAssertEqual(twice.status, 2)
+        XCTAssertTrue(twice.stderr.contains("--report json:/dev/stdout: standard output is already written by the --format text output"),
+                      twice.stderr)
+    }
+
     func testAWriteThatFailsSaysWhyInWordsAndExitsTwo() throws {
         let run = try runDasaudit(["audit", sharedCapture, "-o", "/dev/full"] + policy)
         XCTAssertEqual(run.status, 2)
