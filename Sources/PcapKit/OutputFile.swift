@@ -13,7 +13,8 @@ import Darwin
 ///   whole. On any failure the temporary file is removed. A link at the path is replaced by
 ///   the rename, so the file it pointed at keeps its content. A new file gets mode 0644
 ///   (less the umask): reports hold addresses, ports and hashes, no packet contents; a
-///   file replaced keeps its permission bits, so a report kept private stays private;
+///   file replaced keeps its permission bits (less write for others), so a report kept
+///   private stays private;
 /// - a character device or FIFO is written in place, opened with `O_NOFOLLOW` outside
 ///   `/dev` and `/proc/self/fd`, and only if it still is one once opened;
 /// - standard output is written as it is.
@@ -61,7 +62,8 @@ public enum OutputFile {
 
     private static func replace(_ path: String, with bytes: UnsafeRawBufferPointer) throws(Failure) {
         var existing = stat()
-        let keptMode = lstat(path, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o777 : nil
+        // The permission bits of a file replaced, but never writable by everyone.
+        let keptMode = lstat(path, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o775 : nil
         var temporary = temporaryPath(for: path)
         var descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         while descriptor < 0 && errno == EEXIST {

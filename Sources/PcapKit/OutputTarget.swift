@@ -89,8 +89,15 @@ public enum OutputTarget: Equatable, Sendable {
         throw OutputProblem("\(path) leads to a file, not a device or FIFO; name the file itself")
     }
 
+    /// A device or FIFO to write in place. A FIFO outside `/dev` and `/proc/self/fd` must
+    /// be this process's own: another user's FIFO at a report path (in `/tmp`, say) would
+    /// receive the report, or, never read, hold the run at its very end.
     private static func stream(_ path: String) throws(OutputProblem) -> OutputTarget {
         guard access(path, W_OK) == 0 else { throw OutputProblem("\(path) is not writable") }
+        var status = stat()
+        if !followsLinks(path), stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFIFO, status.st_uid != geteuid() {
+            throw OutputProblem("\(path) is a FIFO that belongs to another user")
+        }
         return .stream(path: path)
     }
 }

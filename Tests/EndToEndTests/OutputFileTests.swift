@@ -101,6 +101,20 @@ final class OutputFileTests: XCTestCase {
         XCTAssertEqual(try entries(scratch), ["became-a-directory", "report.html"])
     }
 
+    func testAnotherUsersFIFOIsRefusedAndAWorldWritableModeIsNotKept() throws {
+        let scratch = try scratch()
+        let fifo = scratch.path("report.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o666), 0)
+        XCTAssertEqual(try OutputTarget.checking(fifo), .stream(path: fifo))
+        let nobody = try XCTUnwrap(getpwnam("nobody")).pointee
+        XCTAssertEqual(chown(fifo, nobody.pw_uid, nobody.pw_gid), 0)
+        XCTAssertThrowsError(try OutputTarget.checking(fifo)) { XCTAssertEqual("\($0)", "\(fifo) is a FIFO that belongs to another user") }
+        let open = try scratch.file("open.json", Data("{}".utf8))
+        XCTAssertEqual(chmod(open, 0o666), 0)
+        try OutputFile.write("[]", to: OutputTarget.checking(open))
+        XCTAssertEqual(try mode(open), 0o664)
+    }
+
     func testADeviceIsWrittenInPlaceAndAFullOneSaysSo() throws {
         try OutputFile.write("discarded", to: OutputTarget.checking("/dev/null"))
         XCTAssertThrowsError(try OutputFile.write("x", to: OutputTarget.checking("/dev/full"))) {
