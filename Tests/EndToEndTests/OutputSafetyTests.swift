@@ -196,5 +196,10 @@ final class OutputSafetyTests: XCTestCase {
         let render = try runDasaudit(["render", result, "--report", "json:\(result)"])
         XCTAssertEqual(render.status, 2, render.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: result)), before)
+        // One result named twice is merged once.
+        let once = try runDasaudit(["merge", result, "--format", "csv"] + policy)
+        let twice = try runDasaudit(["merge", result, result, "--format", "csv"] + policy)
+        XCTAssertEqual(twice.stdout, once.stdout)
+        XCTAssertTrue(twice.stderr.contains("\(result): the same file as \(result); read once"), twice.stderr)
     }
 }
