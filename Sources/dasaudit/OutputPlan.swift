@@ -63,10 +63,9 @@ struct OutputPlan {
                 problems.append("\(label): \(error)")
             }
         }
-        if mainTarget != nil {
-            let outputs = ([plan.main] + plan.reports.map(\.destination)).map { OutputConflicts.Output(label: $0.label, target: $0.target) }
-            problems += OutputConflicts.find(outputs: outputs, inputs: inputs)
-        }
+        let checked = (mainTarget == nil ? [] : [plan.main]) + plan.reports.map(\.destination)
+        problems += OutputConflicts.find(outputs: checked.map { OutputConflicts.Output(label: $0.label, target: $0.target) },
+                                         inputs: inputs)
         for problem in problems { printError(problem) }
         if !problems.isEmpty { throw ExitCode(2) }
         // From here on a file size limit (ulimit -f) makes a write fail with EFBIG, which
