@@ -19,6 +19,7 @@ public enum EvidenceDirectory {
     /// Checks that `path` is, or can be made, a directory this process may write files in,
     /// without creating anything: a check run before capturing (and again after `--user`).
     public static func check(_ path: String, followLink: Bool) throws(OutputProblem) {
+        if let link = PathName.foreignLink(towards: path) { throw OutputTarget.foreignLinkProblem(link) }
         var status = stat()
         if lstat(path, &status) == 0 {
             if status.st_mode & S_IFMT == S_IFLNK {
@@ -46,6 +47,7 @@ public enum EvidenceDirectory {
     /// Creates `path` (mode 0700 for each level made) if it is missing and opens it; the
     /// descriptor is for `openat`. Throws the reason in words.
     public static func open(_ path: String, followLink: Bool) throws(OutputProblem) -> Int32 {
+        if let link = PathName.foreignLink(towards: path) { throw OutputTarget.foreignLinkProblem(link) }
         try makeMissing(path)
         let descriptor = systemOpen(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else {

@@ -31,6 +31,7 @@ public enum OutputTarget: Equatable, Sendable {
         if path == "-" { return .standardOutput }
         if path.isEmpty { throw OutputProblem("the path is empty") }
         if path.hasSuffix("/") { throw OutputProblem("\(path) names a directory, not a file") }
+        if let link = PathName.foreignLink(towards: path) { throw foreignLinkProblem(link) }
         var status = stat()
         if lstat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
@@ -87,6 +88,11 @@ public enum OutputTarget: Equatable, Sendable {
             return .standardOutput
         }
         throw OutputProblem("\(path) leads to a file, not a device or FIFO; name the file itself")
+    }
+
+    /// Why a path through another user's link is refused (`PathName.foreignLink`).
+    static func foreignLinkProblem(_ link: String) -> OutputProblem {
+        OutputProblem("the path goes through \(link), a symbolic link that belongs to another user")
     }
 
     /// A device or FIFO to write in place. A FIFO outside `/dev` and `/proc/self/fd` must

@@ -20,6 +20,22 @@ enum PathName {
         return String(path[path.index(after: slash)...])
     }
 
+    /// The first symbolic link on the way to `path`'s directory that belongs to another
+    /// user (not this process's user, not root), or nil. Another user's link in a report's
+    /// directory path would let that user choose where root's file lands; Linux refuses to
+    /// follow such links only in sticky directories and only with fs.protected_symlinks.
+    static func foreignLink(towards path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in directory(of: path).split(separator: "/") {
+            prefix += "/" + part
+            var status = stat()
+            if lstat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFLNK, status.st_uid != geteuid(), status.st_uid != 0 {
+                return prefix
+            }
+        }
+        return nil
+    }
+
     /// `path` with every symbolic link and `.`/`..` resolved; nil when it does not exist.
     static func resolved(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -74,6 +74,22 @@ final class OutputFileTests: XCTestCase {
         XCTAssertEqual(try OutputTarget.checking(toNull), .replacedFile(path: toNull))
     }
 
+    func testAPathThroughAnotherUsersLinkIsRefused() throws {
+        let scratch = try scratch()
+        let elsewhere = scratch.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
+        let shared = scratch.path("shared"), own = scratch.path("own")
+        try FileManager.default.createSymbolicLink(atPath: shared, withDestinationPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: own, withDestinationPath: elsewhere)
+        let nobody = try XCTUnwrap(getpwnam("nobody")).pointee
+        XCTAssertEqual(lchown(shared, nobody.pw_uid, nobody.pw_gid), 0)
+        XCTAssertThrowsError(try OutputTarget.checking(shared + "/audit.html")) {
+            XCTAssertEqual("\($0)", "the path goes through \(shared), a symbolic link that belongs to another user")
+        }
+        XCTAssertThrowsError(try EvidenceDirectory.check(shared + "/evidence", followLink: false))
+        XCTAssertEqual(try OutputTarget.checking(own + "/audit.html"), .replacedFile(path: own + "/audit.html"), "root's own link")
+    }
+
     func testAFailedWriteKeepsTheLastGoodFileAndRemovesTheTemporaryOne() throws {
         let scratch = try scratch()
         let path = try scratch.file("report.html", Data("last good report".utf8))
