@@ -7,9 +7,9 @@ public enum Catalog {
     public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark + sparkCluster
 
     static let receivers: [CatalogEntry] = [
-        CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers, roles: [.receiver],
+        CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers, roles: [.receiver], exposure: .clients,
                      summary: "Thrift SSL event receiver (authenticated clients)"),
-        CatalogEntry(key: "thrift.tcp.port", basePort: 7611, group: .receivers, roles: [.receiver],
+        CatalogEntry(key: "thrift.tcp.port", basePort: 7611, group: .receivers, roles: [.receiver], exposure: .clients,
                      summary: "Thrift TCP event receiver"),
     ]
 
@@ -29,6 +29,7 @@ public enum Catalog {
         CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
                      summary: "Spark application web UI"),
         CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.driver],
+                     normallyBound: false,  // DAS never starts a history server
                      summary: "Spark history server web UI"),
         CatalogEntry(key: "spark.blockManager.port", basePort: 12000, group: .spark, roles: [.driver, .worker],
                      isExecutorBand: true, summary: "Spark block manager: driver and executors (the 1200x band)"),
@@ -71,9 +72,9 @@ public enum Catalog {
     /// Ports every WSO2 Carbon server of DAS opens ("Default Ports of WSO2 Products").
     static func carbon(binaryReceivers: Bool) -> [CatalogEntry] {
         var entries = [
-            CatalogEntry(key: "carbon.https.port", basePort: 9443, group: .carbon,
+            CatalogEntry(key: "carbon.https.port", basePort: 9443, group: .carbon, exposure: .clients,
                          summary: "Management console HTTPS (Tomcat connector)"),
-            CatalogEntry(key: "carbon.http.port", basePort: 9763, group: .carbon,
+            CatalogEntry(key: "carbon.http.port", basePort: 9763, group: .carbon, exposure: .clients,
                          summary: "Management console HTTP (Tomcat connector)"),
             CatalogEntry(key: "Ports.JMX.RMIRegistryPort", basePort: 9999, group: .carbon,
                          summary: "JMX RMI registry"),
@@ -88,9 +89,9 @@ public enum Catalog {
         ]
         if binaryReceivers {
             entries += [
-                CatalogEntry(key: "binary.tcp.port", basePort: 9611, group: .carbon, roles: [.receiver],
+                CatalogEntry(key: "binary.tcp.port", basePort: 9611, group: .carbon, roles: [.receiver], exposure: .clients,
                              summary: "Binary event receiver TCP"),
-                CatalogEntry(key: "binary.ssl.port", basePort: 9711, group: .carbon, roles: [.receiver],
+                CatalogEntry(key: "binary.ssl.port", basePort: 9711, group: .carbon, roles: [.receiver], exposure: .clients,
                              summary: "Binary event receiver SSL"),
             ]
         }

@@ -20,13 +20,15 @@ public struct CatalogEntry: Hashable, Sendable {
     /// True when each executor opens its own port: base ... base + cores - 1
     /// (`spark.executor.port` in Spark 1.6).
     public let perCore: Bool
+    /// Who connects to it: the cluster's own nodes only, or clients too.
+    public let exposure: PortExposure
     /// What listens on the port, in a few words.
     public let summary: String
 
     public init(
         key: String, basePort: UInt16, group: CatalogGroup, modes: Set<SparkMode> = Set(SparkMode.allCases),
         roles: Set<NodeRole> = Set(NodeRole.allCases), shiftedByOffset: Bool = true, normallyBound: Bool = true,
-        isExecutorBand: Bool = false, perCore: Bool = false, summary: String
+        isExecutorBand: Bool = false, perCore: Bool = false, exposure: PortExposure = .cluster, summary: String
     ) {
         self.key = key
         self.basePort = basePort
@@ -37,6 +39,7 @@ public struct CatalogEntry: Hashable, Sendable {
         self.normallyBound = normallyBound
         self.isExecutorBand = isExecutorBand
         self.perCore = perCore
+        self.exposure = exposure
         self.summary = summary
     }
 

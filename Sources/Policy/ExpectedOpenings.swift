@@ -7,6 +7,8 @@ public struct ExpectedOpenings: Sendable {
         public var group: CatalogGroup
         public var shifted: Bool
         public var normallyBound: Bool
+        /// Who connects: the cluster's nodes only, or clients too (allowed ports are for clients).
+        public var exposure: PortExposure
         public var summary: String
     }
 
@@ -31,11 +33,11 @@ public struct ExpectedOpenings: Sendable {
                     summary += (node?.hostsDriver ?? true) ? ": driver + one per core" : ": one per core"
                 }
                 openings.append(Opening(ports: ports, key: entry.key, group: entry.group, shifted: entry.shiftedByOffset,
-                                        normallyBound: entry.normallyBound, summary: summary))
+                                        normallyBound: entry.normallyBound, exposure: entry.exposure, summary: summary))
             }
             for (port, reason) in policy.allowedPorts.sorted(by: { $0.key < $1.key }) {
                 openings.append(Opening(ports: port...port, key: "allowed", group: .carbon, shifted: false,
-                                        normallyBound: true, summary: reason))
+                                        normallyBound: true, exposure: .clients, summary: reason))
             }
             return Scope(node: node, openings: openings.sorted { ($0.ports.lowerBound, $0.key) < ($1.ports.lowerBound, $1.key) })
         }

@@ -1,60 +1,57 @@
-/// Firewall rules that open exactly the policy's expected ports: nftables or iptables,
-/// one block per declared node (to run on that node), or one for every node.
+/// Firewall rules that enforce a policy on one node: `dasaudit ports --firewall DIALECT
+/// [--node NAME]`. Each output is a complete inbound rule set for one machine (accept
+/// established traffic, loopback and the node's expected ports, the cluster ports from the
+/// cluster's addresses only; drop the rest), in a form its loader takes as a whole:
+/// `nft -f`, `iptables-restore` or `ip6tables-restore` (docs/firewall.md).
 public enum FirewallRules {
     public enum Dialect: String, CaseIterable, Sendable {
-        case nftables, iptables
-    }
+        /// One `table inet dasaudit`, IPv4 and IPv6 together, for `nft -f`.
+        case nftables
+        /// The IPv4 filter table for `iptables-restore`.
+        case iptables
+        /// The IPv6 filter table for `ip6tables-restore`.
+        case ip6tables
 
-    public static func render(_ openings: ExpectedOpenings, dialect: Dialect, policy: Policy) -> String {
-        var lines = [
-            "# dasaudit: inbound TCP ports of the \(policy.profileName) policy, offset \(policy.offset), "
-                + "mode \(policy.mode.rawValue), \(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node.",
-            "# Apply each block on its node. They accept the expected ports; add your own rules for",
-            "# administration (ssh) and choose the default policy for everything else.",
-        ]
-        for scope in openings.scopes {
-            lines.append("")
-            if let node = scope.node {
-                lines.append("# node \(node.name) (\(node.addresses.map(\.description).joined(separator: ", ")))")
-            } else {
-                lines.append("# every DAS node")
-            }
-            // One rule per port range; 11000+offset may carry two keys.
-            var keysByPorts: [(ports: ClosedRange<UInt16>, keys: [String])] = []
-            for opening in scope.openings {
-                if let index = keysByPorts.firstIndex(where: { $0.ports == opening.ports }) {
-                    keysByPorts[index].keys.append(opening.key)
-                } else {
-                    keysByPorts.append((opening.ports, [opening.key]))
-                }
-            }
-            let ports = keysByPorts.map(\.ports.portText)
-            switch dialect {
-            case .nftables:
-                let table = "dasaudit" + (scope.node.map { "_" + sanitized($0.name) } ?? "")
-                lines += [
-                    "table inet \(table) {",
-                    "  chain input {",
-                    "    type filter hook input priority 0; policy accept;",
-                    "    tcp dport { \(ports.joined(separator: ", ")) } accept",
-                    "  }",
-                    "}",
-                ]
-            case .iptables:
-                let chain = "DASAUDIT" + (scope.node.map { "_" + sanitized($0.name).uppercased() } ?? "")
-                lines.append("iptables -N \(chain)")
-                for (range, keys) in keysByPorts {
-                    let port = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound):\(range.upperBound)"
-                    lines.append("iptables -A \(chain) -p tcp --dport \(port) -j ACCEPT  # \(keys.joined(separator: ", "))")
-                }
-                lines.append("iptables -A INPUT -p tcp -j \(chain)")
+        /// The command that loads the output, for the header.
+        var loader: String {
+            switch self {
+            case .nftables: "nft -f FILE"
+            case .iptables: "iptables-restore FILE"
+            case .ip6tables: "ip6tables-restore FILE"
             }
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A node name as an nftables table or iptables chain name: letters, digits, `_`.
-    static func sanitized(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    /// The rule set in `dialect`'s file format.
+    public static func render(_ set: FirewallRuleSet, dialect: Dialect) -> String {
+        let lines = switch dialect {
+        case .nftables: NftablesRules.lines(set)
+        case .iptables: IptablesRules.lines(set, ipv4: true)
+        case .ip6tables: IptablesRules.lines(set, ipv4: false)
+        }
+        return (header(set, dialect: dialect) + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// The comment lines that open every output: what the set is for, how to load it, what
+    /// it leaves out. Escaped, like every comment.
+    static func header(_ set: FirewallRuleSet, dialect: Dialect) -> [String] {
+        var lines = [
+            "# dasaudit: inbound rules for \(set.target), \(set.policySummary).",
+            "# Load on that machine with: \(dialect.loader). It replaces the previous dasaudit rules and drops",
+            "# every inbound connection it does not accept: allow ssh and other host services with --allow PORT:REASON.",
+        ]
+        if set.clusterAddresses == nil {
+            lines.append("# No nodes declared: the cluster-internal ports accept any source. Declare the nodes to limit them.")
+        } else if !set.clusterOpenings.isEmpty {
+            let families = [(dialect != .ip6tables, true, "IPv4"), (dialect != .iptables, false, "IPv6")]
+            for (written, ipv4, name) in families where written && set.clusterAddresses(ipv4: ipv4)?.isEmpty == true {
+                lines.append("# The nodes declare no \(name) address: the cluster-internal ports stay closed over \(name).")
+            }
+        }
+        if !set.leftOut.isEmpty {
+            lines.append("# Left closed, normally unbound (--include-unbound opens them): "
+                + set.leftOut.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }.joined(separator: ", "))
+        }
+        return lines.map { "# " + FirewallText.comment(String($0.dropFirst(2)), limit: 400) }
     }
 }

@@ -9,11 +9,19 @@ struct PortsCommand: ParsableCommand {
         discussion: """
         Lists every catalog port the cluster is expected to open under the offset and mode, \
         with its configuration key, and the allowed executor range; per node when the \
-        policy declares nodes. --firewall writes nftables or iptables rules instead.
+        policy declares nodes.
+
+        --firewall writes the complete inbound rules of one node instead (--node NAME when \
+        the policy declares nodes): established traffic, loopback and the node's expected \
+        ports accepted, cluster-internal ports from the nodes' addresses only, everything \
+        else dropped. Review, then load with nft -f, iptables-restore or ip6tables-restore \
+        (docs/firewall.md).
 
         Examples:
           dasaudit ports --offset 2 --mode cluster --cores 2
-          dasaudit ports --policy cluster.yaml --firewall nftables > dasaudit.nft
+          dasaudit ports --policy cluster.yaml --node das1 --firewall nftables >das1.nft
+          dasaudit ports --policy cluster.yaml --node das1 --firewall iptables >das1.v4
+          dasaudit ports --policy cluster.yaml --node das1 --firewall ip6tables >das1.v6
         """
     )
 
@@ -22,16 +30,30 @@ struct PortsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: text or json.", valueName: "format"))
     var format: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("Write firewall rules instead: nftables or iptables.", valueName: "dialect"))
+    @Option(help: ArgumentHelp("Write one node's inbound firewall rules instead: nftables (IPv4 and IPv6), iptables (IPv4) or ip6tables (IPv6).",
+                               valueName: "dialect"))
     var firewall: FirewallRules.Dialect?
+
+    @Option(help: ArgumentHelp("With --firewall, the declared node the rules are for.", valueName: "name"))
+    var node: String?
+
+    @Flag(help: "With --firewall, open the ports normally left unbound too (spark.history.ui.port, the broadcast and REPL servers, embedded LDAP).")
+    var includeUnbound = false
+
+    func validate() throws {
+        if firewall == nil && (node != nil || includeUnbound) {
+            throw ValidationError("--node and --include-unbound choose what --firewall writes; give --firewall too")
+        }
+    }
 
     func run() throws {
         let policy = try policyOptions.makePolicy()
-        let openings = ExpectedOpenings(policy: policy)
         if let firewall {
-            try write(FirewallRules.render(openings, dialect: firewall, policy: policy), to: nil)
+            let rules = try FirewallRuleSet(policy: policy, nodeName: node, includeUnbound: includeUnbound)
+            try write(FirewallRules.render(rules, dialect: firewall), to: nil)
             return
         }
+        let openings = ExpectedOpenings(policy: policy)
         switch format {
         case .json:
             let encoder = JSONEncoder()

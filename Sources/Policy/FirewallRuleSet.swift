@@ -1,0 +1,92 @@
+/// The inbound rules of one node (or of any DAS node when the policy declares none),
+/// before they are written in a firewall's language: which ports every source may reach,
+/// which only the cluster's own addresses may, and what was left out. Everything else
+/// inbound is dropped; established and related traffic and loopback are accepted.
+public struct FirewallRuleSet: Sendable {
+    /// Ports opened by one rule, and the catalog keys (or allow reasons) behind them.
+    public struct Opening: Hashable, Sendable {
+        public var ports: ClosedRange<UInt16>
+        public var labels: [String]
+    }
+
+    /// The node the set is for; nil when the policy declares no nodes.
+    public let node: Node?
+    /// Ports open to every source: receivers, the management console, allowed ports.
+    public let clientOpenings: [Opening]
+    /// Ports open to the cluster's addresses only: Spark, HA, Hazelcast, JMX.
+    public let clusterOpenings: [Opening]
+    /// The addresses of every declared node; nil when none are declared, and then the
+    /// cluster ports are open to every source, since the cluster is not known.
+    public let clusterAddresses: [AddressPattern]?
+    /// Expected ports normally left unbound, not opened (unless asked for).
+    public let leftOut: [Opening]
+    /// One line on the policy the set comes from, for the file's header.
+    public let policySummary: String
+
+    /// The rule set for the node named `nodeName`. Throws a `PolicyError` when the policy
+    /// declares nodes and `nodeName` is nil or none of them, or when it names a node and
+    /// the policy declares none: a rule set is for one machine.
+    public init(policy: Policy, nodeName: String?, includeUnbound: Bool = false) throws {
+        let names = policy.nodes.map { "'\($0.name)'" }.joined(separator: ", ")
+        let node: Node?
+        switch (nodeName, policy.nodes.isEmpty) {
+        case (nil, true):
+            node = nil
+        case (nil, false):
+            throw PolicyError(source: "--firewall", message: "the policy declares nodes and each needs its own rules; "
+                + "choose one with --node NAME (one of \(names))")
+        case (let name?, true):
+            throw PolicyError(source: "--node", message: "'\(name)' is not a node of the policy: it declares none "
+                + "(leave --node out for rules that fit any DAS node)")
+        case (let name?, false):
+            guard let found = policy.nodes.first(where: { $0.name == name }) else {
+                throw PolicyError(source: "--node", message: "'\(name)' is not a node of the policy; its nodes are \(names)")
+            }
+            node = found
+        }
+        self.node = node
+        let scope = ExpectedOpenings(policy: policy).scopes.first { $0.node == node }
+        let openings = scope?.openings ?? []
+        let opened = openings.filter { includeUnbound || $0.normallyBound }
+        clientOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .clients })
+        clusterOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .cluster })
+        leftOut = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
+        clusterAddresses = policy.nodes.isEmpty ? nil : policy.nodes.flatMap(\.addresses).uniqued()
+        policySummary = "profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
+            + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"
+    }
+
+    /// Who the set is for, in words: `node das1 (10.0.0.1, 10.0.0.0/24)` or `any DAS node`.
+    public var target: String {
+        guard let node else { return "any DAS node" }
+        return "node \(node.name) (\(node.addresses.map(\.description).joined(separator: ", ")))"
+    }
+
+    /// The cluster's addresses of one family (IPv4 when `ipv4`).
+    func clusterAddresses(ipv4: Bool) -> [AddressPattern]? {
+        clusterAddresses?.filter { $0.network.isIPv4 == ipv4 }
+    }
+
+    /// One opening per port range, in port order, with every key at that range
+    /// (11000+offset can be both `ha.presenter.port` and `spark.worker.port`).
+    static func merged(_ openings: [ExpectedOpenings.Opening]) -> [Opening] {
+        var merged: [Opening] = []
+        for opening in openings {
+            let label = opening.key == "allowed" ? "allowed: \(opening.summary)" : opening.key
+            if let index = merged.firstIndex(where: { $0.ports == opening.ports }) {
+                if !merged[index].labels.contains(label) { merged[index].labels.append(label) }
+            } else {
+                merged.append(Opening(ports: opening.ports, labels: [label]))
+            }
+        }
+        return merged.sorted { $0.ports.lowerBound < $1.ports.lowerBound }
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,69 @@
+/// A rule set as an `iptables-restore` (IPv4) or `ip6tables-restore` (IPv6) file: the
+/// filter table, INPUT dropping by default and jumping to the node's chain, which accepts
+/// the client ports from anywhere and jumps to a cluster chain for the cluster's addresses.
+/// `iptables-restore` replaces the whole filter table (it flushes FORWARD and OUTPUT too,
+/// keeping their policies), so loading the file again gives the same rules.
+enum IptablesRules {
+    /// Longest chain name iptables takes (`XT_EXTENSION_MAXNAMELEN` - 1).
+    static let maximumChainLength = 28
+
+    static func lines(_ set: FirewallRuleSet, ipv4: Bool) -> [String] {
+        let chain = chainNames(for: set.node?.name)
+        var lines = [
+            "*filter",
+            ":INPUT DROP [0:0]",
+            ":\(chain.node) - [0:0]",
+        ]
+        let addresses = set.clusterAddresses(ipv4: ipv4)
+        let clusterChainUsed = (addresses?.isEmpty == false) && !set.clusterOpenings.isEmpty
+        if clusterChainUsed { lines.append(":\(chain.cluster) - [0:0]") }
+        lines += [
+            "-A INPUT -i lo -j ACCEPT",
+            "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            "-A INPUT -m conntrack --ctstate INVALID -j DROP",
+        ]
+        if !ipv4 {
+            for type in ["router-solicitation", "router-advertisement", "neighbour-solicitation", "neighbour-advertisement"] {
+                lines.append("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type \(type) -j ACCEPT")
+            }
+        }
+        lines.append("-A INPUT -p tcp -j \(chain.node)")
+        for opening in set.clientOpenings {
+            lines.append(accept(opening, in: chain.node))
+        }
+        if let addresses {
+            // Without an address of this family, the cluster ports stay closed (the header says so).
+            if clusterChainUsed {
+                for address in addresses {
+                    lines.append("-A \(chain.node) -s \(address.description) -j \(chain.cluster)")
+                }
+                for opening in set.clusterOpenings {
+                    lines.append(accept(opening, in: chain.cluster))
+                }
+            }
+        } else {
+            for opening in set.clusterOpenings {
+                lines.append(accept(opening, in: chain.node))
+            }
+        }
+        lines.append("COMMIT")
+        return lines
+    }
+
+    /// The node's chain and its cluster chain: `dasaudit-NODE` and `dasaudit-NODE-cl`
+    /// (`dasaudit-any-node` without nodes), the node's name made an identifier that fits
+    /// iptables' 28 characters with the suffix.
+    static func chainNames(for nodeName: String?) -> (node: String, cluster: String) {
+        let prefix = "dasaudit-", suffix = "-cl"
+        let id = nodeName.map { FirewallText.identifier($0, maxLength: maximumChainLength - prefix.count - suffix.count) }
+            ?? "any-node"
+        return (prefix + id, prefix + id + suffix)
+    }
+
+    /// `-A CHAIN -p tcp -m tcp --dport 12002:12004 -m comment --comment "..." -j ACCEPT`.
+    static func accept(_ opening: FirewallRuleSet.Opening, in chain: String) -> String {
+        let ports = opening.ports.lowerBound == opening.ports.upperBound
+            ? "\(opening.ports.lowerBound)" : "\(opening.ports.lowerBound):\(opening.ports.upperBound)"
+        return "-A \(chain) -p tcp -m tcp --dport \(ports) -m comment --comment \"\(FirewallText.comment(opening.labels.joined(separator: ", ")))\" -j ACCEPT"
+    }
+}

@@ -1,0 +1,61 @@
+/// A rule set as an nftables script for `nft -f`: one `table inet dasaudit` (IPv4 and IPv6)
+/// whose input chain drops by default. The script declares the table, deletes it and
+/// defines it again, all in one transaction, so it applies the same way whether or not
+/// an earlier version is loaded. One table, because an accept in one nftables table does
+/// not override a drop in another: the node's whole inbound policy must live in one chain.
+enum NftablesRules {
+    static func lines(_ set: FirewallRuleSet) -> [String] {
+        var lines = [
+            "table inet dasaudit",
+            "delete table inet dasaudit",
+            "table inet dasaudit {",
+        ]
+        let families: [(name: String, type: String, match: String, addresses: [AddressPattern]?)] = [
+            ("cluster_v4", "ipv4_addr", "ip saddr", set.clusterAddresses(ipv4: true)),
+            ("cluster_v6", "ipv6_addr", "ip6 saddr", set.clusterAddresses(ipv4: false)),
+        ]
+        for family in families {
+            guard let addresses = family.addresses, !addresses.isEmpty else { continue }
+            lines += [
+                "  set \(family.name) {",
+                "    type \(family.type)",
+                "    flags interval",
+                "    auto-merge",
+                "    elements = { \(addresses.map(\.description).joined(separator: ", ")) }",
+                "  }",
+            ]
+        }
+        lines += [
+            "  chain input {",
+            "    type filter hook input priority filter; policy drop;",
+            "    ct state established,related accept",
+            "    ct state invalid drop",
+            "    iifname \"lo\" accept",
+            "    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept "
+                + "comment \"IPv6 neighbour discovery\"",
+        ]
+        for opening in set.clientOpenings {
+            lines.append("    tcp dport \(port(opening)) accept \(comment(opening))")
+        }
+        for opening in set.clusterOpenings {
+            for family in families {
+                if let addresses = family.addresses {
+                    guard !addresses.isEmpty else { continue }
+                    lines.append("    \(family.match) @\(family.name) tcp dport \(port(opening)) accept \(comment(opening))")
+                } else {
+                    lines.append("    tcp dport \(port(opening)) accept \(comment(opening))")
+                    break
+                }
+            }
+        }
+        lines += ["  }", "}"]
+        return lines
+    }
+
+    /// `7079` or `12002-12004`.
+    static func port(_ opening: FirewallRuleSet.Opening) -> String { opening.ports.portText }
+
+    static func comment(_ opening: FirewallRuleSet.Opening) -> String {
+        "comment \"\(FirewallText.comment(opening.labels.joined(separator: ", ")))\""
+    }
+}
