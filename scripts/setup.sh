@@ -13,8 +13,9 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # JSON schema check (scripts/render-report.sh).
 # tcpreplay (tcprewrite), gzip, zstd, xz-utils, bzip2: the capture variants and compressed
 # inputs of scripts/compare-tshark.sh and the input tests.
+# nftables, iptables, iproute2: the firewall rules loaded in network namespaces (FirewallNamespaceTests).
 packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
-          tcpreplay gzip zstd xz-utils bzip2)
+          tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -155,19 +155,35 @@ final class PortsAndProfilesTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("  12004-12006  spark.blockManager.port"), run.stdout)
     }
 
-    func testNftablesRulesOpenEachNodesPorts() throws {
+    func testNftablesRulesOpenOneNodesPorts() throws {
         let run = try runDasaudit(["ports", "--policy", policy, "--offset", "4", "--mode", "cluster", "--cores", "2",
-                                   "--firewall", "nftables"])
+                                   "--node", "das2", "--firewall", "nftables"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stdout.contains("table inet dasaudit_das1 {"), run.stdout)
-        let das2 = run.stdout.components(separatedBy: "table inet dasaudit_das2")[1].components(separatedBy: "table inet")[0]
-        XCTAssertTrue(das2.contains("tcp dport { 4000, 8004, 9447, 9767, 10003, 10009, 10393, 11004, 11115, 11504, 12004-12005, 13504-13505 } accept"), das2)
+        XCTAssertTrue(run.stdout.contains("table inet dasaudit {\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("    elements = { 127.0.0.1, 127.0.0.2, 127.0.0.3 }\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("    ip saddr @cluster_v4 tcp dport 12004-12005 accept comment \"spark.blockManager.port\"\n"),
+                      run.stdout)
+        XCTAssertFalse(run.stdout.contains("7081"), "spark.master.port is das1's")
     }
 
-    func testIptablesRulesUseAChainPerNode() throws {
-        let run = try runDasaudit(["ports", "--policy", policy, "--offset", "4", "--mode", "cluster", "--firewall", "iptables"])
-        XCTAssertTrue(run.stdout.contains("iptables -A DASAUDIT_DAS1 -p tcp --dport 7081 -j ACCEPT  # spark.master.port"), run.stdout)
-        XCTAssertTrue(run.stdout.contains("iptables -A INPUT -p tcp -j DASAUDIT_DAS3"), run.stdout)
+    func testFirewallRulesNeedTheNodeWhenNodesAreDeclared() throws {
+        let run = try runDasaudit(["ports", "--policy", policy, "--firewall", "iptables"])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.stderr, "dasaudit: error: --firewall: the policy declares nodes and each needs its own rules; "
+            + "choose one with --node NAME (one of 'das1', 'das2', 'das3')\n")
+        XCTAssertEqual(run.stdout, "")
+        let unknown = try runDasaudit(["ports", "--policy", policy, "--firewall", "iptables", "--node", "das4"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertEqual(unknown.stderr, "dasaudit: error: --node: 'das4' is not a node of the policy; its nodes are 'das1', 'das2', 'das3'\n")
+    }
+
+    func testIptablesRulesUseTheNodesChain() throws {
+        let run = try runDasaudit(["ports", "--policy", policy, "--offset", "4", "--mode", "cluster", "--node", "das1",
+                                   "--firewall", "iptables"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains(
+            "-A dasaudit-das1-cl -p tcp -m tcp --dport 7081 -m comment --comment \"spark.master.port\" -j ACCEPT\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("-A INPUT -p tcp -j dasaudit-das1\n"), run.stdout)
     }
 
     func testProfilesAreListed() throws {

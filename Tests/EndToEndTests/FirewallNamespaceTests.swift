@@ -1,0 +1,126 @@
+import Foundation
+import Policy
+import XCTest
+
+/// The rules of `dasaudit ports --firewall` loaded for real with `nft -f`,
+/// `iptables-restore` and `ip6tables-restore` in a server namespace, and probed with TCP
+/// connects from a client namespace (`NamespacePair`): the node's expected ports connect,
+/// the cluster-internal ones only from the cluster's addresses, and any other port is
+/// dropped (a timeout, not a refusal: something listens there).
+final class FirewallNamespaceTests: XCTestCase {
+    /// das1 is the server namespace, das2 the client's first addresses; the client's second
+    /// addresses (192.0.2.3, ::3) belong to no node. Offset 2, so thrift.tcp.port (for
+    /// clients) is 7613 and spark.master.port (cluster only) is 7079.
+    static let policyText = """
+        profile: das
+        offset: 2
+        mode: cluster
+        nodes:
+          - name: das1
+            addresses: [\(NamespacePair.serverIPv4), "\(NamespacePair.serverIPv6)"]
+            roles: [master, driver, receiver]
+          - name: das2
+            addresses: [\(NamespacePair.clientIPv4), "\(NamespacePair.clientIPv6)"]
+            roles: [worker]
+        """
+    static let clientPort: UInt16 = 7613, clusterPort: UInt16 = 7079
+    /// spark.history.ui.port: expected of das1, but normally unbound, so left closed.
+    static let unboundPort: UInt16 = 18082
+    static let strayPort: UInt16 = 31337
+
+    var namespaces: NamespacePair!
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        for tool in ["nft", "iptables-restore", "ip6tables-restore", "ip", "python3"] {
+            let found = try NamespacePair.run(["sh", "-c", "command -v \(tool)"], check: false)
+            if found.status != 0, getuid() == 0 {
+                XCTFail("\(tool) is missing: scripts/setup.sh installs nftables, iptables and iproute2")
+            }
+        }
+        namespaces = try NamespacePair()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-firewall-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try namespaces.listen(on: [Self.clientPort, Self.clusterPort, Self.unboundPort, Self.strayPort])
+    }
+
+    override func tearDown() {
+        namespaces?.remove()
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    func testNftablesRulesEnforceThePolicyOverIPv4AndIPv6() throws {
+        try assertEnforced(dialect: "nftables", loader: ["nft", "-f"], families: [ipv4, ipv6])
+        let tables = try namespaces.inside(namespaces.server, ["nft", "list", "tables"]).stdout
+        XCTAssertEqual(tables, "table inet dasaudit\n")
+    }
+
+    func testIptablesRulesEnforceThePolicyOverIPv4() throws {
+        try assertEnforced(dialect: "iptables", loader: ["iptables-restore"], families: [ipv4])
+    }
+
+    func testIp6tablesRulesEnforceThePolicyOverIPv6() throws {
+        try assertEnforced(dialect: "ip6tables", loader: ["ip6tables-restore"], families: [ipv6])
+    }
+
+    /// A node name that once ran a command from the iptables output and added a table to
+    /// the nftables one loads as the same rules as any name: one table, derived chains.
+    func testAnInjectedNodeNameLoadsAsNothingButTheRules() throws {
+        let name = "das1\ntouch /tmp/x\n#\"; } table ip evil { chain c { type filter hook input priority 0; policy accept; } }"
+        let node = Node(name: name, addresses: [AddressPattern(NamespacePair.serverIPv4)!], roles: [.receiver])
+        let rules = try FirewallRuleSet(policy: Policy(offset: 2, mode: .cluster, nodes: [node]), nodeName: name)
+
+        let nft = directory.appendingPathComponent("injected.nft")
+        try FirewallRules.render(rules, dialect: .nftables).write(to: nft, atomically: true, encoding: .utf8)
+        try namespaces.inside(namespaces.server, ["nft", "-f", nft.path])
+        XCTAssertEqual(try namespaces.inside(namespaces.server, ["nft", "list", "tables"]).stdout, "table inet dasaudit\n")
+
+        let iptables = directory.appendingPathComponent("injected.v4")
+        try FirewallRules.render(rules, dialect: .iptables).write(to: iptables, atomically: true, encoding: .utf8)
+        try namespaces.inside(namespaces.server, ["iptables-restore", iptables.path])
+        let chains = try namespaces.inside(namespaces.server, ["iptables", "-S"]).stdout
+            .split(separator: "\n").filter { $0.hasPrefix("-N ") }
+        XCTAssertEqual(chains, ["-N dasaudit-das1_to.47fa3c0a"], "the name cut to fit 28 characters, with its hash")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/x"))
+    }
+
+    // MARK: - Helpers
+
+    typealias Family = (server: String, client: String, outsider: String, loopback: String)
+    let ipv4: Family = (NamespacePair.serverIPv4, NamespacePair.clientIPv4, NamespacePair.outsiderIPv4, "127.0.0.1")
+    let ipv6: Family = (NamespacePair.serverIPv6, NamespacePair.clientIPv6, NamespacePair.outsiderIPv6, "::1")
+
+    /// Generates das1's rules in `dialect`, checks every port connects before they are
+    /// loaded, loads them twice (re-applying must work), and probes each family.
+    func assertEnforced(dialect: String, loader: [String], families: [Family],
+                        file: StaticString = #filePath, line: UInt = #line) throws {
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try Self.policyText.write(to: policy, atomically: true, encoding: .utf8)
+        let generated = try runDasaudit(["ports", "--policy", policy.path, "--node", "das1", "--firewall", dialect])
+        XCTAssertEqual(generated.status, 0, generated.stderr, file: file, line: line)
+        let rules = directory.appendingPathComponent("das1.\(dialect)")
+        try generated.stdout.write(to: rules, atomically: true, encoding: .utf8)
+
+        let ports = [Self.clientPort, Self.clusterPort, Self.unboundPort, Self.strayPort]
+        for family in families {
+            let before = try namespaces.connect(in: namespaces.client, ports.map { (family.client, family.server, $0) })
+            XCTAssertEqual(before, Array(repeating: "connected", count: ports.count), "before the rules", file: file, line: line)
+        }
+
+        try namespaces.inside(namespaces.server, loader + [rules.path])
+        try namespaces.inside(namespaces.server, loader + [rules.path])
+
+        for family in families {
+            let fromCluster = try namespaces.connect(in: namespaces.client, ports.map { (family.client, family.server, $0) })
+            XCTAssertEqual(fromCluster, ["connected", "connected", "timeout", "timeout"],
+                           "from das2 (\(family.client)) to ports \(ports)\n\(generated.stdout)", file: file, line: line)
+            let fromOutside = try namespaces.connect(in: namespaces.client, [
+                (family.outsider, family.server, Self.clientPort), (family.outsider, family.server, Self.clusterPort),
+            ])
+            XCTAssertEqual(fromOutside, ["connected", "timeout"],
+                           "from \(family.outsider), in no node, to the client port and the cluster port", file: file, line: line)
+            let overLoopback = try namespaces.connect(in: namespaces.server, [(nil, family.loopback, Self.strayPort)])
+            XCTAssertEqual(overLoopback, ["connected"], "loopback is accepted", file: file, line: line)
+        }
+    }
+}
