@@ -9,8 +9,8 @@ struct Dasaudit: ParsableCommand {
         abstract: "Audit a WSO2 DAS / Apache Spark cluster's TCP traffic against the ports it should use.",
         discussion: """
         Start with:
-          dasaudit ports --offset 2 --mode cluster --cores 2     what should be open
-          dasaudit audit capture.pcap --offset 2 --mode cluster   what the capture shows
+          dasaudit ports --offset 2 --mode cluster --cores 2      what should be open
+          dasaudit audit capture.pcap --offset 2 --mode cluster  what the capture shows
 
         Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 usage or input error.
         """,
@@ -21,6 +21,10 @@ struct Dasaudit: ParsableCommand {
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
+        if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
+            printError(problem)
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -35,5 +39,22 @@ struct Dasaudit: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// Why `dasaudit help TOPIC...` names no command, or nil. argument-parser shows the
+    /// general help for an unknown topic and exits 0, so a typo would look like an answer.
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        var command: ParsableCommand.Type = Dasaudit.self
+        for topic in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
+            let subcommands = command.configuration.subcommands
+            guard let next = subcommands.first(where: { $0._commandName == topic }) else {
+                if command != Dasaudit.self { return "help: '\(command._commandName)' has no subcommand '\(topic)'" }
+                let names = subcommands.map { $0._commandName }
+                return "help: no command '\(topic)'; the commands are \(names.joined(separator: ", "))"
+            }
+            command = next
+        }
+        return nil
     }
 }

@@ -23,8 +23,8 @@ struct LiveCommand: ParsableCommand {
         after the interface is open.
 
         Examples:
-          dasaudit live -i eth0 --offset 2 --mode cluster --duration 30m --write /var/tmp/das-evidence
-          dasaudit live -i any --filter 'tcp and net 10.1.0.0/16' --report html:audit.html --report json:audit.json
+          dasaudit live -i eth0 --offset 2 --duration 30m --write /var/tmp/evidence
+          dasaudit live -i any --filter 'net 10.1.0.0/16' --report html:audit.html
           dasaudit interfaces
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage error, an \
@@ -44,7 +44,7 @@ struct LiveCommand: ParsableCommand {
                                valueName: "bytes"))
     var snaplen: Int32 = 262_144
 
-    @Option(help: ArgumentHelp("The kernel capture buffer, as 64M or 1G (default 32M). A larger buffer rides out bursts.",
+    @Option(help: ArgumentHelp("The kernel capture buffer, as 64M or 1G. A larger buffer rides out bursts.",
                                valueName: "size"))
     var bufferSize = ByteCount(bytes: 32 << 20)
 

@@ -19,9 +19,9 @@ struct MergeCommand: ParsableCommand {
         merged again. See docs/merge.md.
 
         Examples:
-          dasaudit audit node1.pcap --connections --format json -o node1.json   (on each node)
-          dasaudit merge node1.json node2.json node3.json --offset 2 --mode cluster --cores 2
-          dasaudit merge results/*.json --policy cluster.yaml --format json -o cluster.json
+          dasaudit audit node1.pcap --connections --format json -o node1.json
+          dasaudit merge node1.json node2.json node3.json --offset 2 --mode cluster
+          dasaudit merge results/*.json --policy cluster.yaml --format json -o all.json
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 a result that cannot be \
         read or has no connections section, an output that cannot be written or is an input \
@@ -34,7 +34,7 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by (default 2).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by.", valueName: "seconds"))
     var skew: Double = 2
 
     @OptionGroup var outputOptions: OutputOptions

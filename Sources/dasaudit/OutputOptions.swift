@@ -35,8 +35,7 @@ struct OutputOptions: ParsableArguments {
     /// destinations of `plan`. Returns false when a `--report` could not be written (each
     /// problem is printed); throws `ExitCode(2)` when the main report cannot be.
     func deliver(_ result: AuditResult, to plan: OutputPlan) throws -> Bool {
-        let useColor = format == .text && !noColor && output == nil && isatty(STDOUT_FILENO) == 1
-            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let useColor = format == .text && output == nil && colorAllowed(noColorFlag: noColor)
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
         guard write(try format.render(result, color: useColor), to: plan.main) else { throw ExitCode(2) }
         if let output {

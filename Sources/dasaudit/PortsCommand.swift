@@ -19,9 +19,9 @@ struct PortsCommand: ParsableCommand {
 
         Examples:
           dasaudit ports --offset 2 --mode cluster --cores 2
-          dasaudit ports --policy cluster.yaml --node das1 --firewall nftables >das1.nft
-          dasaudit ports --policy cluster.yaml --node das1 --firewall iptables >das1.v4
-          dasaudit ports --policy cluster.yaml --node das1 --firewall ip6tables >das1.v6
+          dasaudit ports --policy das.yaml --node das1 --firewall nftables >das1.nft
+          dasaudit ports --policy das.yaml --node das1 --firewall iptables >das1.v4
+          dasaudit ports --policy das.yaml --node das1 --firewall ip6tables >das1.v6
         """
     )
 

@@ -86,9 +86,5 @@ final class ProgressBar: @unchecked Sendable {
             : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 
-    static func terminalWidth() -> Int {
-        var size = winsize()
-        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return 80
-    }
+    static func terminalWidth() -> Int { dasaudit.terminalWidth() }
 }

@@ -3,7 +3,8 @@ import Foundation
 
 /// The status of `dasaudit live` on standard error, every interval: one line rewritten in
 /// place (`\r`) on a terminal, so a long load test does not scroll; a plain line each time
-/// otherwise, so a log keeps the history.
+/// otherwise, so a log keeps the history. On a terminal the line is cut to its width: a
+/// line that wraps cannot be rewritten by `\r`, and each update would scroll.
 final class StatusLine {
     let device: String
     let isTerminal: Bool
@@ -17,8 +18,16 @@ final class StatusLine {
     /// Shows `status`, replacing the previous line on a terminal.
     func show(_ status: LiveAuditStatus) {
         let line = StatusLine.text(status, device: device)
-        FileHandle.standardError.write(Data((isTerminal ? "\r\(line)\u{1B}[K" : "\(line)\n").utf8))
+        let shown = isTerminal ? "\r\(StatusLine.fitted(line, width: terminalWidth()))\u{1B}[K" : "\(line)\n"
+        FileHandle.standardError.write(Data(shown.utf8))
         showing = isTerminal
+    }
+
+    /// `line` cut to fit `width` columns, ending in `...` when cut. One column stays free:
+    /// some terminals wrap as soon as the last column is written.
+    static func fitted(_ line: String, width: Int) -> String {
+        let room = max(width - 1, 4)
+        return line.count <= room ? line : String(line.prefix(room - 3)) + "..."
     }
 
     /// Ends the line in place, so the next message starts on its own line.

@@ -25,13 +25,15 @@ struct CommandResult {
     var stderr: String
 }
 
-/// Runs `dasaudit` with `arguments`, feeding `stdin` if given.
-func runDasaudit(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
+/// Runs `dasaudit` with `arguments`, feeding `stdin` if given, with `NO_COLOR` set and
+/// `environment` on top of the test's own.
+func runDasaudit(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = dasauditBinary
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
