@@ -11,6 +11,8 @@ public struct Auditor {
     public var toolVersion: String
     /// The day waivers are judged on (today, UTC, unless a test pins it).
     public var today: Day
+    /// A BPF filter (tcpdump's syntax) the inputs are read through: `--filter`.
+    public var captureFilter: String?
 
     public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
                 today: Day = .today) {
@@ -34,6 +36,7 @@ public struct Auditor {
         var reader = ParallelReader(rules: directionRules, progress: progress)
         if let threads { reader.threads = max(1, threads) }
         reader.keepingConnections = connections
+        reader.filter = captureFilter
         if let hashing {
             // A reader on a thread of its own keeps its input's hash level with its reading
             // (`pace`). The two threads of a pipelined reader leave gaps too short to share
@@ -57,6 +60,7 @@ public struct Auditor {
     /// with the number of connections (about 130 bytes each).
     public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
         var reader = CaptureReader()
+        reader.filter = captureFilter
         for path in paths { reader.read(path: path) }
         return (reader.table.finish(rules: directionRules), reader.inputs)
     }

@@ -22,6 +22,8 @@ public struct CaptureReader {
     /// pipelined: for work that should keep level with the reading (the input's evidence
     /// hash, `InputHashing.keepUp`). A pipelined reader has no time of its own to spare.
     public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
+    /// A BPF filter (tcpdump's syntax): only the packets it matches are read.
+    public var filter: String?
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
     public init() {
@@ -46,6 +48,7 @@ public struct CaptureReader {
         let file: CaptureFile
         do {
             file = try CaptureFile(path: path)
+            if let filter { try file.setFilter(filter) }
         } catch {
             inputs.append(InputSummary(path: path, packets: 0, tcpSegments: 0, skipped: [:], complete: false,
                                        error: "\(error)"))

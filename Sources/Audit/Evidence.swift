@@ -20,6 +20,8 @@ public struct Evidence: Codable, Sendable {
     /// The capture files a live run wrote (`dasaudit live --write`), in the order written:
     /// the raw packets of a capture that is not itself a file. Null for an audit of files.
     @Nullable public var writtenCaptures: [InputEvidence]? = nil
+    /// The BPF filter the packets were read or captured through (`--filter`); null: every packet.
+    @Nullable public var captureFilter: String? = nil
 
     public init(commandLine: [String], policySha256: String, inputs: [InputEvidence]) {
         self.commandLine = commandLine

@@ -21,6 +21,8 @@ public struct ParallelReader {
     public var hashedAlongside = false
     /// Whether every connection is kept as well (`CaptureReader(keepingConnections:)`).
     public var keepingConnections = false
+    /// A BPF filter each input is read through (`CaptureReader.filter`).
+    public var filter: String?
 
     public init(rules: DirectionRules, limits: FlowLimits = .standard,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -67,6 +69,7 @@ public struct ParallelReader {
                 reader.pipelined = pipelined
                 reader.pace = self.pace
                 reader.hashedAlongside = self.hashedAlongside
+                reader.filter = self.filter
                 reader.read(path: paths[index])
                 slots.store(reader, at: index)
             }

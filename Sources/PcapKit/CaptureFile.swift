@@ -51,6 +51,16 @@ public final class CaptureFile {
 
     deinit { pcap_close(handle) }
 
+    /// Reads only the packets `filter` (tcpdump's syntax) matches from now on: libpcap
+    /// runs it on each record before handing it over. Throws `CaptureError.cannotOpen`
+    /// when it does not compile for this file's link type.
+    public func setFilter(_ filter: String) throws {
+        if let reason = CaptureFilter.apply(filter, to: handle) {
+            throw CaptureError.cannotOpen(path: path, reason: "the capture filter '\(filter)' does not apply to "
+                + "its link type \(linkTypeName): \(reason)")
+        }
+    }
+
     /// The name libpcap gives the link type (`EN10MB`, `LINUX_SLL2`, ...).
     public var linkTypeName: String {
         guard let name = pcap_datalink_val_to_name(linkType) else { return "DLT \(linkType)" }

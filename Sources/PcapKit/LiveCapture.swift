@@ -124,13 +124,8 @@ public final class LiveCapture {
 
     /// Compiles and sets a BPF filter.
     private func apply(filter: String) throws {
-        var program = bpf_program()
-        guard pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            throw LiveCaptureError.badFilter(filter: filter, reason: String(cString: pcap_geterr(handle)))
-        }
-        defer { pcap_freecode(&program) }
-        guard pcap_setfilter(handle, &program) == 0 else {
-            throw LiveCaptureError.badFilter(filter: filter, reason: String(cString: pcap_geterr(handle)))
+        if let reason = CaptureFilter.apply(filter, to: handle) {
+            throw LiveCaptureError.badFilter(filter: filter, reason: reason)
         }
     }
 

@@ -26,8 +26,7 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .interfaceDown(device):
             return "interface \(device) is down; bring it up (ip link set \(device) up) or capture on another"
         case let .badFilter(filter, reason):
-            return "bad capture filter '\(filter)': \(reason); filters use tcpdump's syntax (pcap-filter(7)), "
-                + "for example 'tcp and host 10.0.0.5'"
+            return CaptureFilter.message(filter: filter, reason: reason)
         case let .unsupportedLinkType(device, linkType, name):
             return "\(device): link type \(name) (\(linkType)) is not supported; dasaudit reads Ethernet, "
                 + "Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 devices"

@@ -30,6 +30,8 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var filterOption: CaptureFilterOption
+
     @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: ArgumentHelp(
@@ -46,7 +48,8 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        var auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        auditor.captureFilter = filterOption.filter
         let paths = CaptureArguments.expand(inputs)
         let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
         let hashing = InputHashing(paths: paths)  // alongside the reading
@@ -55,6 +58,7 @@ struct AuditCommand: ParsableCommand {
                                    progress: progress.map { bar in { bar.report($0) } })
         progress?.finish()
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
+        result.evidence?.captureFilter = filterOption.filter
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }

@@ -34,6 +34,8 @@ struct FlowsCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var filterOption: CaptureFilterOption
+
     @Option(help: ArgumentHelp("Output format: ndjson (one JSON object per line) or csv (with a header line).",
                                valueName: "format"))
     var format: ConnectionExport.Format = .ndjson
@@ -48,7 +50,8 @@ struct FlowsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditor = Auditor(policy: try policyOptions.makePolicy())
+        var auditor = Auditor(policy: try policyOptions.makePolicy())
+        auditor.captureFilter = filterOption.filter
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
         let read = auditor.connections(paths: paths)

@@ -129,6 +129,7 @@ struct LiveCommand: ParsableCommand {
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
         result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()),
                                        written: writer?.files ?? [])
+        result.evidence?.captureFilter = filter
         if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil { throw ExitCode(2) }
         withExtendedLifetime(signals) {}
         if !result.summary.compliant { throw ExitCode(1) }

@@ -54,6 +54,15 @@ final class CommandLineHelpTests: XCTestCase {
         XCTAssertGreaterThan(examples, 15)
     }
 
+    /// The README documents these; each shell's script completes the commands.
+    func testCompletionScriptsAreGenerated() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let run = try runDasaudit(["--generate-completion-script", shell])
+            XCTAssertEqual(run.status, 0, "\(shell): \(run.stderr)")
+            XCTAssertTrue(run.stdout.contains("ports") && run.stdout.contains("firewall"), shell)
+        }
+    }
+
     func testHelpForAnUnknownCommandIsAnError() throws {
         let run = try runDasaudit(["help", "nosuch"])
         XCTAssertEqual(run.status, 2)

@@ -1,0 +1,54 @@
+import Audit
+import Foundation
+import XCTest
+
+/// `--filter BPF` on `audit` and `flows`: libpcap filters the capture files as it does a
+/// live device, the evidence records the filter, and a bad filter stops the run before
+/// any input is read.
+final class CaptureFilterTests: XCTestCase {
+    let spark = capture("spark-cluster-offset2-lo.pcap")
+
+    func testAnAuditThroughAFilterSeesOnlyWhatItMatches() throws {
+        let run = try runDasaudit(["audit", spark, "--offset", "2", "--mode", "cluster", "--cores", "2",
+                                   "--filter", "tcp port 7079", "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let result = try ResultCoding.decoder().decode(AuditResult.self, from: Data(run.stdout.utf8))
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port)" }, ["127.0.0.1:7079"])
+        XCTAssertEqual(result.services.first?.catalogKey, "spark.master.port")
+        XCTAssertEqual(result.coverage.packets, 106, "only the packets of the two master connections")
+        XCTAssertEqual(result.evidence?.captureFilter, "tcp port 7079")
+        let unfiltered = try runDasaudit(["audit", spark, "--offset", "2", "--format", "json"])
+        let whole = try ResultCoding.decoder().decode(AuditResult.self, from: Data(unfiltered.stdout.utf8))
+        XCTAssertNil(whole.evidence?.captureFilter)
+    }
+
+    func testFlowsThroughAFilter() throws {
+        let run = try runDasaudit(["flows", spark, "--filter", "host 127.0.0.4", "--format", "csv"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let rows = run.stdout.split(separator: "\n").dropFirst()
+        XCTAssertEqual(rows.count, 2, run.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.contains("127.0.0.4,31337") }, run.stdout)
+    }
+
+    func testABadFilterIsAUsageErrorBeforeAnyInputIsRead() throws {
+        for command in ["audit", "flows"] {
+            let run = try runDasaudit([command, "/nonexistent/capture.pcap", "--filter", "tcp prot 7079"])
+            XCTAssertEqual(run.status, 2, command)
+            XCTAssertEqual(run.stdout, "", command)
+            XCTAssertTrue(run.stderr.contains("bad capture filter 'tcp prot 7079': can't parse filter expression: syntax error"),
+                          run.stderr)
+            XCTAssertFalse(run.stderr.contains("nonexistent"), "no input was opened: \(run.stderr)")
+        }
+    }
+
+    /// A filter that compiles, but not for one input's link type: that input is reported
+    /// and the others are still read.
+    func testAFilterThatDoesNotFitAnInputsLinkTypeNamesThatInput() throws {
+        let sll2 = capture("das-offset3-any.pcap")
+        let run = try runDasaudit(["flows", sll2, spark, "--filter", "port 31337 or vlan", "--format", "csv"])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.stderr, "dasaudit: error: \(sll2): the capture filter 'port 31337 or vlan' does not apply to "
+            + "its link type LINUX_SLL2: no VLAN support for Linux cooked v2\n")
+        XCTAssertEqual(run.stdout.split(separator: "\n").count, 3, "the header and the two connections of the other input")
+    }
+}
