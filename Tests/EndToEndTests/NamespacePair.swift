@@ -58,8 +58,8 @@ final class NamespacePair {
 
     /// Runs `arguments` inside `namespace`; throws on a non-zero exit, with its output.
     @discardableResult
-    func inside(_ namespace: String, _ arguments: [String], input: String? = nil, check: Bool = true) throws -> CommandResult {
-        try NamespacePair.run(["ip", "netns", "exec", namespace] + arguments, input: input, check: check)
+    func inside(_ namespace: String, _ arguments: [String], check: Bool = true) throws -> CommandResult {
+        try NamespacePair.run(["ip", "netns", "exec", namespace] + arguments, check: check)
     }
 
     /// Starts a TCP listener in the server namespace on each of `ports`, IPv4 and IPv6
@@ -120,27 +120,10 @@ final class NamespacePair {
 
     /// Runs a command (found on PATH); throws when it fails and `check` is set.
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil, check: Bool = true) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+    static func run(_ arguments: [String], check: Bool = true) throws -> CommandResult {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = (environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin:/sbin"
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let result = CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                   stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), arguments, environment: environment)
         if check && result.status != 0 {
             throw NamespaceError("\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)\(result.stdout)")
         }

@@ -28,12 +28,18 @@ struct CommandResult {
 /// Runs `dasaudit` with `arguments`, feeding `stdin` if given, with `NO_COLOR` set and
 /// `environment` on top of the test's own.
 func runDasaudit(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = dasauditBinary
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
     environment.merge(extra) { _, new in new }
+    return try runProgram(dasauditBinary, arguments, stdin: stdin, environment: environment)
+}
+
+/// Runs `program` with `arguments` in `environment`, feeding `stdin` if given, and waits
+/// for it to exit.
+func runProgram(_ program: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = program
+    process.arguments = arguments
     process.environment = environment
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
