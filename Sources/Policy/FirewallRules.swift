@@ -36,22 +36,25 @@ public enum FirewallRules {
     /// it leaves out. Escaped, like every comment.
     static func header(_ set: FirewallRuleSet, dialect: Dialect) -> [String] {
         var lines = [
-            "# dasaudit: inbound rules for \(set.target), \(set.policySummary).",
-            "# Load on that machine with: \(dialect.loader). It replaces the previous dasaudit rules and drops",
-            "# every inbound connection it does not accept: allow ssh and other host services with --allow PORT:REASON.",
+            "dasaudit: inbound rules for \(set.target), \(set.policySummary).",
+            "Load on that machine with: \(dialect.loader). It replaces the previous dasaudit rules and drops",
+            "every inbound connection it does not accept: allow ssh and other host services with --allow PORT:REASON.",
         ]
+        if dialect != .nftables {
+            lines.append("The file is the whole filter table: FORWARD drops, OUTPUT accepts.")
+        }
         if set.clusterAddresses == nil {
-            lines.append("# No nodes declared: the cluster-internal ports accept any source. Declare the nodes to limit them.")
+            lines.append("No nodes declared: the cluster-internal ports accept any source. Declare the nodes to limit them.")
         } else if !set.clusterOpenings.isEmpty {
             let families = [(dialect != .ip6tables, true, "IPv4"), (dialect != .iptables, false, "IPv6")]
             for (written, ipv4, name) in families where written && set.clusterAddresses(ipv4: ipv4)?.isEmpty == true {
-                lines.append("# The nodes declare no \(name) address: the cluster-internal ports stay closed over \(name).")
+                lines.append("The nodes declare no \(name) address: the cluster-internal ports stay closed over \(name).")
             }
         }
         if !set.leftOut.isEmpty {
-            lines.append("# Left closed, normally unbound (--include-unbound opens them): "
+            lines.append("Left closed, normally unbound (--include-unbound opens them): "
                 + set.leftOut.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }.joined(separator: ", "))
         }
-        return lines.map { "# " + FirewallText.comment(String($0.dropFirst(2)), limit: 400) }
+        return lines.map { "# " + FirewallText.comment($0, limit: 400) }
     }
 }

@@ -1,8 +1,9 @@
 /// A rule set as an `iptables-restore` (IPv4) or `ip6tables-restore` (IPv6) file: the
 /// filter table, INPUT dropping by default and jumping to the node's chain, which accepts
 /// the client ports from anywhere and jumps to a cluster chain for the cluster's addresses.
-/// `iptables-restore` replaces the whole filter table (it flushes FORWARD and OUTPUT too,
-/// keeping their policies), so loading the file again gives the same rules.
+/// `iptables-restore` replaces the whole filter table, so the file states all of it:
+/// FORWARD drops (a DAS node routes nothing; left out, iptables-nft would reset its policy
+/// to accept) and OUTPUT accepts. Loading the file again gives the same rules.
 enum IptablesRules {
     /// Longest chain name iptables takes (`XT_EXTENSION_MAXNAMELEN` - 1).
     static let maximumChainLength = 28
@@ -12,6 +13,8 @@ enum IptablesRules {
         var lines = [
             "*filter",
             ":INPUT DROP [0:0]",
+            ":FORWARD DROP [0:0]",
+            ":OUTPUT ACCEPT [0:0]",
             ":\(chain.node) - [0:0]",
         ]
         let addresses = set.clusterAddresses(ipv4: ipv4)

@@ -175,6 +175,9 @@ final class PortsAndProfilesTests: XCTestCase {
         let unknown = try runDasaudit(["ports", "--policy", policy, "--firewall", "iptables", "--node", "das4"])
         XCTAssertEqual(unknown.status, 2)
         XCTAssertEqual(unknown.stderr, "dasaudit: error: --node: 'das4' is not a node of the policy; its nodes are 'das1', 'das2', 'das3'\n")
+        let withoutFirewall = try runDasaudit(["ports", "--policy", policy, "--node", "das1"])
+        XCTAssertEqual(withoutFirewall.status, 2)
+        XCTAssertTrue(withoutFirewall.stderr.contains("--node and --include-unbound choose what --firewall writes"), withoutFirewall.stderr)
     }
 
     func testIptablesRulesUseTheNodesChain() throws {

@@ -34,7 +34,8 @@ final class FirewallRulesTests: XCTestCase {
     func testIptablesSendsOnlyTheClustersAddressesToTheClusterChain() throws {
         let text = FirewallRules.render(try FirewallRuleSet(policy: cluster(), nodeName: "das2"), dialect: .iptables)
         let rules = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        XCTAssertEqual(Array(rules.prefix(4)), ["*filter", ":INPUT DROP [0:0]", ":dasaudit-das2 - [0:0]", ":dasaudit-das2-cl - [0:0]"])
+        XCTAssertEqual(Array(rules.prefix(6)), ["*filter", ":INPUT DROP [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]",
+                                                ":dasaudit-das2 - [0:0]", ":dasaudit-das2-cl - [0:0]"])
         XCTAssertEqual(rules.last, "COMMIT")
         XCTAssertEqual(rules.filter { $0.contains("-j dasaudit-das2-cl") },
                        ["-A dasaudit-das2 -s 10.0.0.1 -j dasaudit-das2-cl", "-A dasaudit-das2 -s 10.0.1.0/24 -j dasaudit-das2-cl"])

@@ -22,9 +22,10 @@ final class CatalogTests: XCTestCase {
         XCTAssertTrue(Catalog.das.filter { $0.group != .sparkCluster }.allSatisfy { $0.modes.count == 3 })
     }
 
-    func testBroadcastAndReplClassServerAreNormallyUnbound() {
+    /// DAS never starts a history server, so its port is normally unbound too.
+    func testBroadcastReplClassServerAndHistoryUIAreNormallyUnbound() {
         XCTAssertEqual(Set(Catalog.das.filter { !$0.normallyBound }.map(\.key)),
-                       ["spark.broadcast.port", "spark.replClassServer.port"])
+                       ["spark.broadcast.port", "spark.replClassServer.port", "spark.history.ui.port"])
     }
 }
 
