@@ -101,6 +101,8 @@ struct ExpectedPortsDocument: Encodable {
         var group: String
         var shifted: Bool
         var normallyBound: Bool
+        /// `cluster` (the nodes only) or `clients` (any source): what the firewall rules allow.
+        var exposure: String
         var summary: String
     }
 
@@ -125,7 +127,7 @@ struct ExpectedPortsDocument: Encodable {
         scopes = openings.scopes.map { scope in
             Scope(node: scope.node?.name, openings: scope.openings.map {
                 Opening(ports: $0.ports.portText, key: $0.key, group: $0.group.rawValue, shifted: $0.shifted,
-                        normallyBound: $0.normallyBound, summary: $0.summary)
+                        normallyBound: $0.normallyBound, exposure: $0.exposure.rawValue, summary: $0.summary)
             })
         }
     }

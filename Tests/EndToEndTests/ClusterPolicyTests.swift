@@ -166,6 +166,18 @@ final class PortsAndProfilesTests: XCTestCase {
         XCTAssertFalse(run.stdout.contains("7081"), "spark.master.port is das1's")
     }
 
+    func testPortsInJSONSayWhoMayConnect() throws {
+        let run = try runDasaudit(["ports", "--offset", "2", "--mode", "cluster", "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let scopes = try XCTUnwrap(document?["scopes"] as? [[String: Any]])
+        let openings = try XCTUnwrap(scopes.first?["openings"] as? [[String: Any]])
+        let exposure = Dictionary(uniqueKeysWithValues: openings.map { ($0["key"] as? String ?? "", $0["exposure"] as? String ?? "") })
+        XCTAssertEqual(exposure["thrift.tcp.port"], "clients")
+        XCTAssertEqual(exposure["spark.master.port"], "cluster")
+        XCTAssertEqual(exposure["spark.master.rest.port"], "cluster")
+    }
+
     func testFirewallRulesNeedTheNodeWhenNodesAreDeclared() throws {
         let run = try runDasaudit(["ports", "--policy", policy, "--firewall", "iptables"])
         XCTAssertEqual(run.status, 2)
