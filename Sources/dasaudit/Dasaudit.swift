@@ -44,7 +44,7 @@ struct Dasaudit: ParsableCommand {
     /// Why `dasaudit help TOPIC...` names no command, or nil. argument-parser shows the
     /// general help for an unknown topic and exits 0, so a typo would look like an answer.
     static func unknownHelpTopic(_ arguments: [String]) -> String? {
-        guard arguments.first == "help" else { return nil }
+        guard arguments.first == "help", arguments.dropFirst().first != "help" else { return nil }  // help help: its own help
         var command: ParsableCommand.Type = Dasaudit.self
         for topic in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
             let subcommands = command.configuration.subcommands

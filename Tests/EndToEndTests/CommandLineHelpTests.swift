@@ -73,5 +73,6 @@ final class CommandLineHelpTests: XCTestCase {
         XCTAssertEqual(nested.status, 2)
         XCTAssertEqual(nested.stderr, "dasaudit: error: help: 'audit' has no subcommand 'nosuch'\n")
         XCTAssertEqual(try runDasaudit(["help", "ports"]).status, 0)
+        XCTAssertEqual(try runDasaudit(["help", "help"]).status, 0)
     }
 }
