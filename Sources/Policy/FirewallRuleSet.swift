@@ -7,6 +7,9 @@ public struct FirewallRuleSet: Sendable {
     public struct Opening: Hashable, Sendable {
         public var ports: ClosedRange<UInt16>
         public var labels: [String]
+
+        /// The labels as a rule comment, escaped (`FirewallText.comment`).
+        var comment: String { FirewallText.comment(labels.joined(separator: ", ")) }
     }
 
     /// The node the set is for; nil when the policy declares no nodes.

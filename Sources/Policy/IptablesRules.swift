@@ -67,6 +67,6 @@ enum IptablesRules {
     static func accept(_ opening: FirewallRuleSet.Opening, in chain: String) -> String {
         let ports = opening.ports.lowerBound == opening.ports.upperBound
             ? "\(opening.ports.lowerBound)" : "\(opening.ports.lowerBound):\(opening.ports.upperBound)"
-        return "-A \(chain) -p tcp -m tcp --dport \(ports) -m comment --comment \"\(FirewallText.comment(opening.labels.joined(separator: ", ")))\" -j ACCEPT"
+        return "-A \(chain) -p tcp -m tcp --dport \(ports) -m comment --comment \"\(opening.comment)\" -j ACCEPT"
     }
 }

@@ -34,28 +34,18 @@ enum NftablesRules {
             "    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept "
                 + "comment \"IPv6 neighbour discovery\"",
         ]
-        for opening in set.clientOpenings {
-            lines.append("    tcp dport \(port(opening)) accept \(comment(opening))")
-        }
-        for opening in set.clusterOpenings {
-            for family in families {
-                if let addresses = family.addresses {
-                    guard !addresses.isEmpty else { continue }
-                    lines.append("    \(family.match) @\(family.name) tcp dport \(port(opening)) accept \(comment(opening))")
-                } else {
-                    lines.append("    tcp dport \(port(opening)) accept \(comment(opening))")
-                    break
-                }
-            }
-        }
+        // Cluster ports: from each family's set of node addresses (a family without any
+        // stays closed); from anywhere when no nodes are declared.
+        let clusterSources = set.clusterAddresses == nil ? [""]
+            : families.filter { $0.addresses?.isEmpty == false }.map { "\($0.match) @\($0.name) " }
+        lines += set.clientOpenings.map { accept($0) }
+        lines += set.clusterOpenings.flatMap { opening in clusterSources.map { accept(opening, from: $0) } }
         lines += ["  }", "}"]
         return lines
     }
 
-    /// `7079` or `12002-12004`.
-    static func port(_ opening: FirewallRuleSet.Opening) -> String { opening.ports.portText }
-
-    static func comment(_ opening: FirewallRuleSet.Opening) -> String {
-        "comment \"\(FirewallText.comment(opening.labels.joined(separator: ", ")))\""
+    /// `    ip saddr @cluster_v4 tcp dport 12002-12004 accept comment "spark.blockManager.port"`.
+    static func accept(_ opening: FirewallRuleSet.Opening, from source: String = "") -> String {
+        "    \(source)tcp dport \(opening.ports.portText) accept comment \"\(opening.comment)\""
     }
 }
