@@ -1,3 +1,4 @@
+import Flows
 import Policy
 
 /// Everything one audit found, as written to JSON (`dasaudit.result/1`, documented in
@@ -67,7 +68,7 @@ public struct Drops: Codable, Equatable, Sendable {
         self.interface = interface
     }
 
-    public var total: UInt64 { kernel &+ interface }
+    public var total: UInt64 { kernel.addingSaturated(interface) }
 }
 
 /// The policy the audit applied.
@@ -87,6 +88,11 @@ public struct PolicySummary: Codable, Sendable {
     /// Declared nodes; empty when the policy declares none.
     public var nodes: [NodeSummary]
     public var waivers: [WaiverSummary]
+    /// Catalog keys whose base port the policy moved from the profile's (a DAS
+    /// installation's spark-defaults.conf, a policy file), with the new base port: with
+    /// the fields above, all a policy is, so `merge` can audit again under it. Nil in
+    /// results of versions that did not record it.
+    @Nullable public var basePorts: [String: UInt16]? = nil
 }
 
 public struct AllowedPortSummary: Codable, Sendable {
@@ -249,6 +255,8 @@ public struct Finding: Codable, Sendable {
         case offsetMismatch = "offset-mismatch"
         case expectedServiceNotAnswering = "expected-service-not-answering"
         case waiverExpired = "waiver-expired"
+        /// Nothing was audited: no TCP segment, or no connection to a server (`NoTraffic`).
+        case noTraffic = "no-traffic"
     }
 }
 

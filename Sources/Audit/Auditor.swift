@@ -80,12 +80,18 @@ public struct Auditor {
                 return ClassifiedService(
                     endpoint: endpoint, node: node, verdict: classifier.classify(endpoint.port, on: node), traffic: traffic)
             }
-        let offsetMismatches = OffsetMismatch.find(in: services, policy: policy)
+        // A capture that fits another offset as a whole is one finding; a host that fits
+        // another offset than the capture's is one finding per host.
+        let captureFit = CaptureOffsetFit.find(in: services, policy: policy)
+        let offsetMismatches = OffsetMismatch.find(in: services, policy: policy).filter { $0.value.offset != captureFit?.offset }
         for index in services.indices {
-            if let mismatch = offsetMismatches[services[index].endpoint.address],
-               let key = OffsetFit(policy: policy).key(for: services[index].endpoint.port, at: mismatch.offset) {
+            let endpoint = services[index].endpoint
+            if let mismatch = offsetMismatches[endpoint.address],
+               let key = OffsetFit(policy: policy).key(for: endpoint.port, at: mismatch.offset) {
                 services[index].verdict.hint = "\(key) at offset \(mismatch.offset): the host looks configured with offset "
                     + "\(mismatch.offset), not \(policy.offset)"
+            } else if let hint = captureFit?.hint(for: endpoint, given: policy.offset) {
+                services[index].verdict.hint = hint
             }
         }
         let attempts = tally.attempts
@@ -102,15 +108,16 @@ public struct Auditor {
                 packets: $0.packets, bytes: $0.bytes, firstSeen: Timestamp(nanoseconds: $0.firstSeen))
         }
         let unused = UnusedOpenings(policy: policy).find(services: services)
+        let coverage = coverage(inputs: inputs, tally: tally)
         let found = FindingRules(policy: policy).findings(
-            services: services, offsetMismatches: offsetMismatches, attempts: attempts, unused: unused,
-            unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs)
+            services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
+            unused: unused, unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs, coverage: coverage)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today).apply(to: found)
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
             policy: policySummary,
-            coverage: coverage(inputs: inputs, tally: tally),
+            coverage: coverage,
             services: services.map(\.summary),
             attempts: attempts.map(\.summary),
             unresolved: unresolved,
@@ -120,8 +127,15 @@ public struct Auditor {
                              unused: unused.count, findings: findings))
     }
 
-    private var policySummary: PolicySummary {
-        PolicySummary(
+    /// The policy section of a result of this auditor.
+    var policySummary: PolicySummary {
+        let profileCatalog = Profile.named(policy.profileName)?.catalog ?? []
+        let moved = policy.catalog.compactMap { entry -> (String, UInt16)? in
+            guard let original = profileCatalog.first(where: { $0.key == entry.key }),
+                  original.basePort != entry.basePort else { return nil }
+            return (entry.key, entry.basePort)
+        }
+        return PolicySummary(
             profile: policy.profileName, offset: policy.offset, mode: policy.mode, cores: policy.coresPerNode,
             groups: CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue),
             ephemeralRange: "\(policy.ephemeralRange)", executorAllowed: "\(policy.executorAllowed)",
@@ -135,22 +149,28 @@ public struct Auditor {
             waivers: policy.waivers.map { waiver in
                 WaiverSummary(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason,
                               expires: "\(waiver.expires)", expired: waiver.hasExpired(on: today))
-            })
+            },
+            basePorts: Dictionary(moved, uniquingKeysWith: { first, _ in first }))
     }
 
     private func coverage(inputs: [InputSummary], tally: ServiceStatistics) -> Coverage {
+        // Sums saturate and the window is taken in floating point: counts and times come from
+        // captures and result files, and two times at the ends of the Int64 range (a pcapng
+        // with 64-bit timestamps) are 2^64 ns apart.
         var skipped: [String: UInt64] = [:]
-        for input in inputs { skipped.merge(input.skipped, uniquingKeysWith: +) }
+        for input in inputs { skipped.merge(input.skipped) { $0.addingSaturated($1) } }
         let start = inputs.compactMap(\.firstSeen).min()
         let end = inputs.compactMap(\.lastSeen).max()
-        let duration = start.flatMap { start in end.map { Double($0.nanoseconds - start.nanoseconds) / 1e9 } } ?? 0
+        let duration = start.flatMap { start in end.map { (Double($0.nanoseconds) - Double(start.nanoseconds)) / 1e9 } } ?? 0
         let live = inputs.compactMap(\.drops)
         return Coverage(
-            packets: inputs.reduce(0) { $0 + $1.packets }, tcpSegments: inputs.reduce(0) { $0 + $1.tcpSegments },
+            packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },
+            tcpSegments: inputs.reduce(0) { $0.addingSaturated($1.tcpSegments) },
             skipped: skipped, captureStart: start, captureEnd: end, durationSeconds: duration,
             connections: tally.connections, complete: inputs.allSatisfy(\.complete),
             drops: live.isEmpty ? nil
-                : Drops(kernel: live.reduce(0) { $0 + $1.kernel }, interface: live.reduce(0) { $0 + $1.interface }),
+                : Drops(kernel: live.reduce(0) { $0.addingSaturated($1.kernel) },
+                        interface: live.reduce(0) { $0.addingSaturated($1.interface) }),
             unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed)
     }
 
@@ -162,7 +182,8 @@ public struct Auditor {
         return Summary(
             services: services.count, classifications: classifications, attempts: attempts, unresolved: unresolved,
             unusedOpenings: unused, findings: bySeverity, waived: findings.filter(\.isWaived).count, failOn: failOn,
-            compliant: !findings.contains { !$0.isWaived && failOn.fails($0.severity) })
+            compliant: !findings.contains { !$0.isWaived && failOn.fails($0.severity) }
+                && !NoTraffic.auditedNothing(services: services.count, attempts: attempts))
     }
 }
 

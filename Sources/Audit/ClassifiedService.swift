@@ -53,7 +53,7 @@ struct OffsetMismatch {
         let fit = OffsetFit(policy: policy)
         var result: [IPAddressKey: OffsetMismatch] = [:]
         for (address, hosted) in Dictionary(grouping: services, by: { $0.endpoint.address }) {
-            let unexplained = hosted.contains { ![.expected, .executor, .allowed].contains($0.verdict.classification) }
+            let unexplained = hosted.contains { !$0.verdict.isExplained }
             let ports = Set(hosted.map(\.endpoint.port))
             guard unexplained, let offset = fit.offset(explaining: ports) else { continue }
             result[address] = OffsetMismatch(offset: offset, ports: ports.sorted())

@@ -6,10 +6,16 @@ struct FindingRules {
     let policy: Policy
 
     func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
-                  attempts: [ClassifiedAttempt], unused: [UnusedOpening], unresolved: Int,
-                  inputs: [InputSummary]) -> [Finding] {
+                  captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
+                  unresolved: Int, inputs: [InputSummary], coverage: Coverage) -> [Finding] {
         var findings: [Finding] = []
-        for service in services where offsetMismatches[service.endpoint.address] == nil {
+        // An audit of nothing says so, and nothing about unused ports: it saw no port used.
+        let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count)
+        if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
+        if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
+        // A service a wrong offset explains is in that offset's finding, not one of its own.
+        for service in services where offsetMismatches[service.endpoint.address] == nil
+            && captureFit?.explained[service.endpoint] == nil {
             if let finding = finding(for: service) { findings.append(finding) }
         }
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
@@ -27,7 +33,7 @@ struct FindingRules {
                 remediation: "Check that the service is running and bound to this address and port (ss -ltnp), "
                     + "and that no firewall drops or rejects its clients."))
         }
-        for opening in unused {
+        for opening in unused where !nothing {
             let place = opening.node.map { " on \($0)" } ?? ""
             findings.append(Finding(
                 kind: .unusedOpening, severity: opening.normallyBound ? .low : .info, port: opening.port,

@@ -26,6 +26,9 @@ public struct PortClassifier: Sendable {
         public enum Mismatch: Sendable {
             case mode, role
         }
+
+        /// Whether the policy explains the port: expected, an allowed executor, or allowed.
+        public var isExplained: Bool { [.expected, .executor, .allowed].contains(classification) }
     }
 
     /// Classifies `port` on `node` (nil: a host no declared node covers, or no nodes declared).

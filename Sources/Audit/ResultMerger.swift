@@ -78,7 +78,10 @@ public struct ResultMerger {
     }
 
     /// The connections of all `results` (named by `names` in errors), each counted once.
+    /// Throws a `MergeError` for a result without connections, or results repeating
+    /// evidence (`refuseRepeats`).
     public func merge(_ results: [AuditResult], names: [String]) throws -> [Connection] {
+        try ResultMerger.refuseRepeats(in: results, names: names)
         var tagged: [(source: Int, connection: Connection)] = []
         for (index, result) in results.enumerated() {
             guard let entries = result.connections else {
@@ -97,24 +100,48 @@ public struct ResultMerger {
         for item in tagged { groups[PairKey(item.connection), default: []].append(item) }
         var merged: [Connection] = []
         for (_, group) in groups {
-            let ordered = group.sorted { ($0.connection.firstSeen, $0.source) < ($1.connection.firstSeen, $1.source) }
-            // Open merged connections of this pair, with the results they include.
-            var open: [(connection: Connection, sources: Set<Int>)] = []
-            for item in ordered {
-                if let index = open.firstIndex(where: { !$0.sources.contains(item.source) && overlaps($0.connection, item.connection) }) {
-                    open[index].connection = combine(open[index].connection, item.connection)
-                    open[index].sources.insert(item.source)
-                } else {
-                    open.append((item.connection, [item.source]))
-                }
-            }
-            merged += open.map(\.connection)
+            merged += mergeGroup(group.sorted { ($0.connection.firstSeen, $0.source) < ($1.connection.firstSeen, $1.source) })
         }
         return merged.sorted { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
     }
 
+    /// The connections of one endpoint pair, `ordered` by first packet: each entry joins
+    /// the earliest-opened merged connection that lacks its result and overlaps it in time,
+    /// or opens a new one.
+    ///
+    /// In linear time: entries come in order of first packet, so a merged connection
+    /// whose last packet (plus the skew) is before an entry's first packet overlaps no
+    /// later entry either and can be dropped for good. For each result, a queue holds the
+    /// merged connections that lack it, in the order they were opened; the front one,
+    /// once those ended too early are dropped, is the one the entry joins. (Scanning every
+    /// open connection for each entry took 8.5 s for 40,000 connections on one pair.)
+    func mergeGroup(_ ordered: [(source: Int, connection: Connection)]) -> [Connection] {
+        var merged: [Connection] = []
+        let sources = Set(ordered.map(\.source))
+        // Per result: indices into `merged` lacking it, oldest first, from `head` on.
+        var waiting: [Int: (queue: [Int], head: Int)] = Dictionary(uniqueKeysWithValues: sources.map { ($0, ([], 0)) })
+        for (source, connection) in ordered {
+            var joined = false
+            if sources.count > 1 {
+                var (queue, head) = waiting[source]!
+                while head < queue.count, !overlaps(merged[queue[head]], connection) { head += 1 }
+                if head < queue.count {
+                    merged[queue[head]] = combine(merged[queue[head]], connection)
+                    head += 1
+                    joined = true
+                }
+                waiting[source] = (queue, head)
+            }
+            if !joined {
+                merged.append(connection)
+                for other in sources where other != source { waiting[other]!.queue.append(merged.count - 1) }
+            }
+        }
+        return merged
+    }
+
     func overlaps(_ x: Connection, _ y: Connection) -> Bool {
-        x.firstSeen <= y.lastSeen &+ skew && y.firstSeen <= x.lastSeen &+ skew
+        x.firstSeen <= y.lastSeen.addingSaturated(skew) && y.firstSeen <= x.lastSeen.addingSaturated(skew)
     }
 
     /// One connection from two captures of it.

@@ -9,8 +9,13 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     public var description: String {
-        let seconds = nanoseconds.floorDivided(by: 1_000_000_000)
-        let fraction = nanoseconds - seconds * 1_000_000_000
+        // Floor division without forming `seconds * 10^9`, which leaves Int64 near Int64.min.
+        var seconds = nanoseconds / 1_000_000_000
+        var fraction = nanoseconds % 1_000_000_000
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1_000_000_000
+        }
         let days = seconds.floorDivided(by: 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
@@ -44,33 +49,61 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Timestamp(parsing: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 UTC time: \(text)")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not a time dasaudit writes: YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ, "
+                    + "a real calendar time between 1677-09-21 and 2262-04-11 (UTC)")
         }
         self = value
     }
 
-    /// Parses the form `description` writes (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`).
+    /// Parses the form `description` writes, `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with one to
+    /// nine fractional digits, and nothing else: every field has its digits, the calendar
+    /// fields must name a real time (month 1-12, a day the month has, hour 0-23, minute and
+    /// second 0-59), and the time must fit nanoseconds since 1970 in 64 bits (1677-09-21 to
+    /// 2262-04-11). Nil otherwise: results are outside input, and `2026-99-99T99:99:99Z`
+    /// or year 9999 must be an error naming the field, not a wrong time or a crash.
     public init?(parsing text: String) {
-        let parts = text.split(whereSeparator: { "-T:Z".contains($0) })
-        guard parts.count == 6, text.hasSuffix("Z"),
-              let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
-              let hour = Int64(parts[3]), let minute = Int64(parts[4]) else { return nil }
-        let secondParts = parts[5].split(separator: ".", omittingEmptySubsequences: false)
-        guard let second = Int64(secondParts[0]), secondParts.count <= 2 else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
+        guard separators.allSatisfy({ bytes[$0.0] == UInt8(ascii: $0.1.unicodeScalars.first!) }),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...Timestamp.daysIn(month: month, of: year)).contains(day),
+              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
         var fraction: Int64 = 0
-        if secondParts.count == 2 {
-            let digits = secondParts[1].prefix(9)
-            guard let value = Int64(digits) else { return nil }
+        if bytes.count > 20 {
+            // ".d" to ".ddddddddd" between the seconds and the Z.
+            let digits = 20..<(bytes.count - 1)
+            guard bytes[19] == UInt8(ascii: "."), (1...9).contains(digits.count), let value = number(digits) else { return nil }
             fraction = value * Int64(pow10: 9 - digits.count)
         }
-        // Days from civil (inverse of civilDate).
+        // Days from civil (inverse of civilDate); only the last steps can leave Int64.
         let y = month <= 2 ? year - 1 : year
         let era = y.floorDivided(by: 400)
         let yearOfEra = y - era * 400
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
-        nanoseconds = ((days * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000_000) + fraction
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
+        let (scaled, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowedAgain) = scaled.addingReportingOverflow(fraction)
+        guard !overflowed, !overflowedAgain else { return nil }
+        nanoseconds = total
+    }
+
+    /// Days in `month` (1-12) of `year`, in the proleptic Gregorian calendar.
+    static func daysIn(month: Int64, of year: Int64) -> Int64 {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(month) - 1]
     }
 }
 

@@ -20,7 +20,8 @@ public struct Connection: Sendable {
     /// The outermost VLAN id of the first packet, if it was tagged.
     public var vlan: UInt16?
 
-    public var packets: UInt64 { packetsToServer + packetsToClient }
+    /// Both directions; saturating, since merged counts come from result files.
+    public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
 
     /// A connection as recorded elsewhere (a result's `connections` section).
     public init(client: Endpoint, server: Endpoint, directionBasis: DirectionBasis, state: ConnectionState,
@@ -41,7 +42,10 @@ public struct Connection: Sendable {
         self.lastSeen = lastSeen
         self.vlan = vlan
     }
-    public var bytes: UInt64 { bytesToServer + bytesToClient }
+    /// Frame bytes both directions; saturating, as `packets`.
+    public var bytes: UInt64 { bytesToServer.addingSaturated(bytesToClient) }
+    /// TCP payload bytes both directions; saturating, as `packets`.
+    public var payloadBytes: UInt64 { payloadBytesToServer.addingSaturated(payloadBytesToClient) }
 
     /// Decides the direction and the state of a record once its packets are all in.
     public init(_ record: ConnectionRecord, rules: DirectionRules) {

@@ -145,9 +145,9 @@ public struct ServiceTraffic: Sendable {
 
     mutating func add(_ connection: Connection, budget: inout ClientBudget) {
         connections += 1
-        packets += connection.packets
-        bytes += connection.bytes
-        payloadBytes += connection.payloadBytesToServer + connection.payloadBytesToClient
+        packets.addSaturated(connection.packets)
+        bytes.addSaturated(connection.bytes)
+        payloadBytes.addSaturated(connection.payloadBytes)
         budget.record(connection.client.address, in: &clients)
         basis[connection.directionBasis, default: 0] += 1
         states[connection.state, default: 0] += 1
@@ -157,9 +157,9 @@ public struct ServiceTraffic: Sendable {
 
     mutating func merge(_ other: ServiceTraffic, budget: inout ClientBudget) {
         connections += other.connections
-        packets += other.packets
-        bytes += other.bytes
-        payloadBytes += other.payloadBytes
+        packets.addSaturated(other.packets)
+        bytes.addSaturated(other.bytes)
+        payloadBytes.addSaturated(other.payloadBytes)
         budget.record(other.clients, in: &clients)
         basis.merge(other.basis, uniquingKeysWith: +)
         states.merge(other.states, uniquingKeysWith: +)

@@ -8,8 +8,8 @@ public enum JSONReport {
         String(decoding: try ResultCoding.encoder().encode(result), as: UTF8.self) + "\n"
     }
 
-    /// Reads a result written by `render`.
+    /// Reads a result written by `render`, checked as a whole (`AuditResult.decode`).
     public static func parse(_ data: Data) throws -> AuditResult {
-        try ResultCoding.decoder().decode(AuditResult.self, from: data)
+        try AuditResult.decode(from: data)
     }
 }

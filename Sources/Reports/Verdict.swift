@@ -1,7 +1,9 @@
 import Audit
 
 /// The verdict of a result in the words every report uses. It reads the audit's own
-/// decision (`summary.compliant`) and lists the findings behind it; it decides nothing.
+/// decision (`summary.compliant`) and lists the findings behind it; it decides nothing,
+/// with one exception that holds for any result, even one written by hand or by an older
+/// version: a result that judged no service (`NoTraffic`) is never shown as compliant.
 struct Verdict {
     var compliant: Bool
     var failOn: FailThreshold
@@ -9,22 +11,33 @@ struct Verdict {
     var failing: [Finding]
     /// Whether every input was read to its end.
     var complete: Bool
+    /// What was (not) audited, when nothing was: the `no-traffic` finding's message.
+    var nothingAudited: String?
 
     init(_ result: AuditResult) {
-        compliant = result.summary.compliant
         failOn = result.summary.failOn
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
+        if NoTraffic.auditedNothing(services: result.services.count, attempts: result.attempts.count) {
+            nothingAudited = result.findings.first { $0.kind == .noTraffic }?.message ?? "no TCP traffic was audited"
+            failing.removeAll { $0.kind == .noTraffic }
+        }
+        compliant = result.summary.compliant && nothingAudited == nil
     }
 
     /// `COMPLIANT` or `NOT COMPLIANT`.
     var headline: String { compliant ? "COMPLIANT" : "NOT COMPLIANT" }
 
-    /// Why, against which threshold: "7 findings at or above --fail-on medium".
+    /// Why, against which threshold: "7 findings at or above --fail-on medium", or what
+    /// was not audited: "no TCP traffic was audited: none of the 12 packets ...".
     var reason: String {
+        let count = "\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)"
+        if let nothingAudited {
+            return nothingAudited + (failing.isEmpty ? "" : "; and \(count)")
+        }
         if compliant {
             return "no finding at or above --fail-on \(failOn.rawValue)" + (complete ? "" : " (but the input was incomplete)")
         }
-        return "\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)"
+        return count
     }
 }

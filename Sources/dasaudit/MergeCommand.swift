@@ -45,7 +45,6 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
         let results = CaptureArguments.readOnce(self.results)
         let plan = try outputOptions.plan(inputs: results + policyOptions.files)
         var parsed: [AuditResult] = []
@@ -57,6 +56,9 @@ struct MergeCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // Without a policy option, the policy the results share (docs/merge.md).
+        let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: results)
+        let auditor = Auditor(policy: policy, failOn: outputOptions.failOn)
         for (path, result) in zip(results, parsed) where !Self.samePolicy(result.policy, auditor) {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")

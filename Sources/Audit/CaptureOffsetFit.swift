@@ -1,0 +1,83 @@
+import Flows
+import Policy
+
+/// A capture that fits another port offset better than the one the audit was given: the
+/// sign of a wrong `--offset` (or a policy file's), or of a cluster moved as a whole.
+///
+/// `OffsetMismatch` finds one host whose ports all fit another offset. This looks at every
+/// service at once: it counts the services each offset explains (expected, an allowed
+/// executor, or allowed, on the service's node) and, when another offset explains more of
+/// them than the given one, and at least two services that the given offset leaves
+/// unexplained (so one stray port never names an offset), the audit says so in one
+/// finding: "38 of 51 services fit port offset 5; the audit was given offset 2". Those
+/// services then carry that explanation as their hint, instead of a port-retry guess, and
+/// no finding of their own: the offset is the one thing to fix.
+struct CaptureOffsetFit {
+    /// The offset that explains the most services.
+    let offset: Int
+    /// Services it explains, and services the given offset explains, of `total`.
+    let fitting: Int
+    let fittingGiven: Int
+    let total: Int
+    /// The services the given offset leaves unexplained and `offset` explains, with the
+    /// catalog key each has at `offset`.
+    let explained: [Endpoint: String]
+
+    /// At most this many candidate offsets (those explaining the most unexplained services
+    /// by catalog arithmetic) are checked by classifying every service.
+    static let candidatesChecked = 4
+
+    static func find(in services: [ClassifiedService], policy: Policy) -> CaptureOffsetFit? {
+        let fit = OffsetFit(policy: policy)
+        // Votes: for each service the given offset leaves unexplained, every offset whose
+        // catalog arithmetic explains its port (ports computed once each).
+        var offsetsOfPort: [UInt16: Set<Int>] = [:]
+        var votes: [Int: Int] = [:]
+        for service in services where !service.verdict.isExplained {
+            let port = service.endpoint.port
+            if offsetsOfPort[port] == nil { offsetsOfPort[port] = fit.offsets(explaining: port) ?? [] }
+            for offset in offsetsOfPort[port]! where offset != policy.offset { votes[offset, default: 0] += 1 }
+        }
+        let candidates = votes.filter { $0.value >= 2 }
+            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(candidatesChecked).map(\.key)
+        let fittingGiven = services.filter(\.verdict.isExplained).count
+        var best: CaptureOffsetFit?
+        for offset in candidates {
+            var shifted = policy
+            shifted.offset = offset
+            let classifier = PortClassifier(policy: shifted)
+            var fitting = 0
+            var explained: [Endpoint: String] = [:]
+            for service in services {
+                let verdict = classifier.classify(service.endpoint.port, on: service.node)
+                guard verdict.isExplained else { continue }
+                fitting += 1
+                if !service.verdict.isExplained { explained[service.endpoint] = verdict.catalogKey ?? "an allowed port" }
+            }
+            guard fitting > fittingGiven, explained.count >= 2, fitting > best?.fitting ?? 0 else { continue }
+            best = CaptureOffsetFit(offset: offset, fitting: fitting, fittingGiven: fittingGiven, total: services.count,
+                                    explained: explained)
+        }
+        return best
+    }
+
+    /// The hint on a service this offset explains.
+    func hint(for endpoint: Endpoint, given: Int) -> String? {
+        explained[endpoint].map { "\($0) at offset \(offset): the capture fits offset \(offset), not the given \(given)" }
+    }
+
+    /// The finding: how many services fit which offset, and some of the ports it explains.
+    func finding(given: Int) -> Finding {
+        let shown = 8
+        let ports = explained.sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
+        let listed = ports.prefix(shown).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            + (ports.count > shown ? " and \(ports.count - shown) more" : "")
+        return Finding(
+            kind: .offsetMismatch, severity: .high, port: nil, address: nil,
+            message: "\(fitting) of \(total) services fit port offset \(offset); the audit was given offset \(given), "
+                + "which \(fittingGiven) of them fit. At offset \(offset): \(listed)",
+            remediation: "If the cluster is meant to run at offset \(offset), audit it with --offset \(offset) (or that "
+                + "offset in the policy); otherwise set <Ports><Offset> in repository/conf/carbon.xml (or -DportOffset) "
+                + "to \(given) on every node and restart them.")
+    }
+}

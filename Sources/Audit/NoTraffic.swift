@@ -1,0 +1,43 @@
+/// The audit of nothing. A capture with no TCP segment (UDP only, the wrong interface, a
+/// capture filter too tight, a live run that captured nothing), or with TCP segments but
+/// no connection whose server side could be told, judged no service: every rule found
+/// nothing wrong because it was given nothing. Such an audit must not pass. It gets a
+/// high `no-traffic` finding, which no waiver covers, and its verdict is not compliant
+/// whatever `--fail-on` says: the threshold chooses which findings fail an audit, and an
+/// audit of nothing has nothing to pass on.
+///
+/// "Nothing" is no service and no connection attempt: refused or unanswered connects are
+/// evidence (nothing listened where the clients looked), connections of unknown
+/// direction are not (no port of them can be judged).
+public enum NoTraffic {
+    /// Whether an audit that found these services and attempted endpoints judged nothing.
+    public static func auditedNothing(services: Int, attempts: Int) -> Bool {
+        services == 0 && attempts == 0
+    }
+
+    /// The finding for an audit of nothing: what was read, and why none of it counted.
+    static func finding(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> Finding {
+        Finding(kind: .noTraffic, severity: .high, port: nil, address: nil,
+                message: message(coverage: coverage, inputs: inputs, unresolved: unresolved),
+                remediation: "Check that the capture was taken where the cluster's traffic passes (the interface: "
+                    + "dasaudit interfaces), that its filter keeps TCP to and from the cluster's ports, and that the "
+                    + "cluster was in use while it ran; then audit a capture that holds its TCP traffic.")
+    }
+
+    static func message(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> String {
+        let source = inputs.count == 1 ? inputs[0].path : inputs.isEmpty ? "the inputs" : "the \(inputs.count) inputs"
+        if coverage.packets == 0 {
+            return "no TCP traffic was audited: no packets were read from \(source)"
+        }
+        if coverage.tcpSegments == 0 {
+            let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            return "no TCP traffic was audited: none of the \(coverage.packets) packet\(coverage.packets == 1 ? "" : "s") "
+                + "read from \(source) was a TCP segment"
+                + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
+        }
+        return "no TCP service was audited: \(source) held \(coverage.tcpSegments) TCP segment"
+            + "\(coverage.tcpSegments == 1 ? "" : "s") in \(coverage.connections) connection"
+            + "\(coverage.connections == 1 ? "" : "s"), none of them to a server the audit could tell"
+            + (unresolved > 0 ? " (\(unresolved) of unknown direction: no handshake, and no port that tells the server)" : "")
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Wire
+
+/// A result read back from JSON (`merge`, `render`) is outside input: a file anyone could
+/// have written. Decoding checks each value's type; this checks what the types cannot:
+/// counts of at most 2^63 (so that sums of a few cannot leave 64 bits unnoticed), no
+/// negative count, first times not after last ones, a capture window a double can hold,
+/// SHA-256 digests as 64 lowercase hex digits, addresses that parse, VLAN ids of 12 bits.
+/// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
+/// fields, within 1677-2262). The first problem is reported with the field's path, as
+/// in the JSON: `services[3].packets: 18446744073709551615 is above 2^63`.
+public struct ResultValidationError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// The field, as a path into the JSON (`services[3].packets`).
+    public var path: String
+    public var problem: String
+
+    public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+    public var errorDescription: String? { description }
+}
+
+extension AuditResult {
+    /// The largest count a result may carry: 2^63.
+    public static let maximumCount: UInt64 = 1 << 63
+
+    /// Reads a result from JSON and checks it as a whole (`validate`); every problem, of
+    /// the JSON or of a value, is a `ResultValidationError` naming the field.
+    public static func decode(from data: Data) throws -> AuditResult {
+        let result: AuditResult
+        do {
+            result = try ResultCoding.decoder().decode(AuditResult.self, from: data)
+        } catch let error as DecodingError {
+            throw ResultValidationError(decoding: error)
+        }
+        try result.validate()
+        return result
+    }
+
+    /// Throws the first value no audit could have written.
+    public func validate() throws {
+        var check = ValueCheck()
+        if schema != AuditResult.schemaName {
+            throw ResultValidationError(path: "schema", problem: "'\(schema)' is not \(AuditResult.schemaName)")
+        }
+        for (index, input) in inputs.enumerated() {
+            let path = "inputs[\(index)]"
+            try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments])
+            try check.counts(path + ".skipped", input.skipped)
+            try check.window(path, input.firstSeen, input.lastSeen, names: ("first_seen", "last_seen"))
+            if let drops = input.drops { try check.counts(path + ".drops", ["kernel": drops.kernel, "interface": drops.interface]) }
+        }
+        try check.counts("coverage", ["packets": coverage.packets, "tcp_segments": coverage.tcpSegments])
+        try check.counts("coverage.skipped", coverage.skipped)
+        try check.window("coverage", coverage.captureStart, coverage.captureEnd, names: ("capture_start", "capture_end"))
+        // The longest window 64-bit nanoseconds allow is 2^64 ns, about 1.8e10 s.
+        if !(coverage.durationSeconds.isFinite && (0...18_446_744_074).contains(coverage.durationSeconds)) {
+            throw ResultValidationError(path: "coverage.duration_seconds",
+                                        problem: "\(coverage.durationSeconds) is not a duration between 0 and 2^64 ns")
+        }
+        try check.nonNegative("coverage", ["connections": coverage.connections, "unresolved_not_listed": coverage.unresolvedNotListed])
+        if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
+        for (index, service) in services.enumerated() {
+            let path = "services[\(index)]"
+            try check.counts(path, ["connections": service.connections, "packets": service.packets, "bytes": service.bytes,
+                                    "payload_bytes": service.payloadBytes])
+            try check.counts(path + ".direction_basis", service.directionBasis)
+            try check.counts(path + ".states", service.states)
+            try check.nonNegative(path, ["clients": service.clients])
+            try check.window(path, service.firstSeen, service.lastSeen, names: ("first_seen", "last_seen"))
+        }
+        for (index, attempt) in attempts.enumerated() {
+            let path = "attempts[\(index)]"
+            try check.counts(path, ["refused": attempt.refused, "unanswered": attempt.unanswered])
+            try check.nonNegative(path, ["clients": attempt.clients])
+            try check.window(path, attempt.firstSeen, attempt.lastSeen, names: ("first_seen", "last_seen"))
+        }
+        for (index, connection) in unresolved.enumerated() {
+            try check.counts("unresolved[\(index)]", ["packets": connection.packets, "bytes": connection.bytes])
+        }
+        try check.nonNegative("summary", ["services": summary.services, "attempts": summary.attempts,
+                                          "unresolved": summary.unresolved, "unused_openings": summary.unusedOpenings,
+                                          "waived": summary.waived])
+        try check.nonNegative("summary.classifications", summary.classifications)
+        try check.nonNegative("summary.findings", summary.findings)
+        if let evidence {
+            try check.digest("evidence.policy_sha256", evidence.policySha256)
+            for (name, files) in [("inputs", evidence.inputs), ("written_captures", evidence.writtenCaptures ?? [])] {
+                for (index, file) in files.enumerated() {
+                    let path = "evidence.\(name)[\(index)]"
+                    if let sha256 = file.sha256 { try check.digest(path + ".sha256", sha256) }
+                    if let size = file.sizeBytes { try check.counts(path, ["size_bytes": size]) }
+                }
+            }
+        }
+        for (index, entry) in (connections ?? []).enumerated() {
+            let path = "connections[\(index)]"
+            try check.counts(path, [
+                "packets_to_server": entry.packetsToServer, "packets_to_client": entry.packetsToClient,
+                "bytes_to_server": entry.bytesToServer, "bytes_to_client": entry.bytesToClient,
+                "payload_bytes_to_server": entry.payloadBytesToServer, "payload_bytes_to_client": entry.payloadBytesToClient,
+            ])
+            try check.window(path, entry.firstSeen, entry.lastSeen, names: ("first_seen", "last_seen"))
+            for (name, address) in [("client", entry.client), ("server", entry.server)] where IPAddress(address) == nil {
+                throw ResultValidationError(path: "\(path).\(name)", problem: "'\(address)' is not an IP address")
+            }
+            if let vlan = entry.vlan, vlan > 4095 {
+                throw ResultValidationError(path: "\(path).vlan", problem: "\(vlan) is not a VLAN id (0-4095)")
+            }
+        }
+    }
+}
+
+/// The checks `validate` applies to one kind of value each.
+private struct ValueCheck {
+    func counts<Key: CustomStringConvertible>(_ path: String, _ values: [Key: UInt64]) throws {
+        for (key, value) in values.sorted(by: { $0.key.description < $1.key.description })
+        where value > AuditResult.maximumCount {
+            throw ResultValidationError(path: "\(path).\(key)", problem: "\(value) is above 2^63")
+        }
+    }
+
+    func nonNegative(_ path: String, _ values: [String: Int]) throws {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) where value < 0 {
+            throw ResultValidationError(path: "\(path).\(key)", problem: "\(value) is negative")
+        }
+    }
+
+    func window(_ path: String, _ first: Timestamp?, _ last: Timestamp?, names: (String, String)) throws {
+        guard let first, let last, first > last else { return }
+        throw ResultValidationError(path: "\(path).\(names.0)", problem: "\(first) is after \(names.1) \(last)")
+    }
+
+    func digest(_ path: String, _ text: String) throws {
+        guard text.utf8.count != 64 || !text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return }
+        throw ResultValidationError(path: path, problem: "'\(text)' is not a SHA-256 digest (64 lowercase hex digits)")
+    }
+}
+
+extension ResultValidationError {
+    /// A decoding error in the same words: the field's path in the JSON and what was wrong.
+    init(decoding error: DecodingError) {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(Self.snakeCase(key.stringValue))" }
+                .joined().trimmingCharacters(in: ["."])
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(path: path(context.codingPath + [key]), problem: "missing")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            self.init(path: path(context.codingPath),
+                      problem: context.codingPath.isEmpty ? "not JSON (\(underlying ?? context.debugDescription))"
+                          : context.debugDescription)
+        @unknown default:
+            self.init(path: "", problem: "\(error)")
+        }
+    }
+
+    /// `firstSeen` -> `first_seen`, as the result's keys are written.
+    static func snakeCase(_ key: String) -> String {
+        key.reduce(into: "") { text, character in
+            if character.isUppercase { text += "_" + character.lowercased() } else { text.append(character) }
+        }
+    }
+}
