@@ -82,8 +82,16 @@ public struct Auditor {
             }
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
-        let captureFit = CaptureOffsetFit.find(in: services, policy: policy)
-        let offsetMismatches = OffsetMismatch.find(in: services, policy: policy).filter { $0.value.offset != captureFit?.offset }
+        var captureFit = CaptureOffsetFit.find(in: services, policy: policy)
+        var offsetMismatches = OffsetMismatch.find(in: services, policy: policy)
+        if let fit = captureFit {
+            let hosts = Set(fit.explained.keys.map(\.address))
+            if hosts.count == 1, offsetMismatches[hosts.first!]?.offset == fit.offset {
+                captureFit = nil
+            } else {
+                offsetMismatches = offsetMismatches.filter { $0.value.offset != fit.offset }
+            }
+        }
         for index in services.indices {
             let endpoint = services[index].endpoint
             if let mismatch = offsetMismatches[endpoint.address],

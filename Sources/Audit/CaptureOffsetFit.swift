@@ -7,11 +7,13 @@ import Policy
 /// `OffsetMismatch` finds one host whose ports all fit another offset. This looks at every
 /// service at once: it counts the services each offset explains (expected, an allowed
 /// executor, or allowed, on the service's node) and, when another offset explains more of
-/// them than the given one, and at least two services that the given offset leaves
+/// them than the given one, and at least two ports that the given offset leaves
 /// unexplained (so one stray port never names an offset), the audit says so in one
 /// finding: "38 of 51 services fit port offset 5; the audit was given offset 2". Those
 /// services then carry that explanation as their hint, instead of a port-retry guess, and
-/// no finding of their own: the offset is the one thing to fix.
+/// no finding of their own: the offset is the one thing to fix. When those services are
+/// all on one host whose ports all fit that offset, the host's own `OffsetMismatch` says
+/// it better (it names the host), and this finding is left out.
 struct CaptureOffsetFit {
     /// The offset that explains the most services.
     let offset: Int
@@ -22,6 +24,11 @@ struct CaptureOffsetFit {
     /// The services the given offset leaves unexplained and `offset` explains, with the
     /// catalog key each has at `offset`.
     let explained: [Endpoint: String]
+    /// Services the given offset leaves unexplained that are catalog ports at `offset`
+    /// but not explained there either (another mode, another node's role, an executor out
+    /// of range): their findings stay, and their hint names the port at `offset` rather
+    /// than guessing a port retry.
+    let catalogPorts: [Endpoint: String]
 
     /// At most this many candidate offsets (those explaining the most unexplained services
     /// by catalog arithmetic) are checked by classifying every service.
@@ -48,22 +55,35 @@ struct CaptureOffsetFit {
             let classifier = PortClassifier(policy: shifted)
             var fitting = 0
             var explained: [Endpoint: String] = [:]
+            var catalogPorts: [Endpoint: String] = [:]
             for service in services {
                 let verdict = classifier.classify(service.endpoint.port, on: service.node)
-                guard verdict.isExplained else { continue }
-                fitting += 1
-                if !service.verdict.isExplained { explained[service.endpoint] = verdict.catalogKey ?? "an allowed port" }
+                if verdict.isExplained { fitting += 1 }
+                guard !service.verdict.isExplained else { continue }
+                if verdict.isExplained {
+                    explained[service.endpoint] = verdict.catalogKey ?? "an allowed port"
+                } else if let key = verdict.catalogKey {
+                    catalogPorts[service.endpoint] = key
+                }
             }
-            guard fitting > fittingGiven, explained.count >= 2, fitting > best?.fitting ?? 0 else { continue }
+            // Two ports, not two services: one port open on many hosts is still one stray port.
+            guard fitting > fittingGiven, Set(explained.keys.map(\.port)).count >= 2, fitting > best?.fitting ?? 0
+            else { continue }
             best = CaptureOffsetFit(offset: offset, fitting: fitting, fittingGiven: fittingGiven, total: services.count,
-                                    explained: explained)
+                                    explained: explained, catalogPorts: catalogPorts)
         }
         return best
     }
 
-    /// The hint on a service this offset explains.
+    /// The hint on a service the given offset leaves unexplained and that is a catalog
+    /// port at this offset.
     func hint(for endpoint: Endpoint, given: Int) -> String? {
-        explained[endpoint].map { "\($0) at offset \(offset): the capture fits offset \(offset), not the given \(given)" }
+        if let key = explained[endpoint] {
+            return "\(key) at offset \(offset): the capture fits offset \(offset), not the given \(given)"
+        }
+        return catalogPorts[endpoint].map {
+            "\($0) at offset \(offset), which the capture fits better than the given \(given) (not expected here even so)"
+        }
     }
 
     /// The finding: how many services fit which offset, and some of the ports it explains.

@@ -145,7 +145,7 @@ extension ResultValidationError {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            self.init(path: path(context.codingPath + [key]), problem: "missing")
+            self.init(path: "", problem: "missing '\(path(context.codingPath + [key]))'")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             self.init(path: path(context.codingPath),

@@ -51,9 +51,10 @@ final class HostileCaptureTests: XCTestCase {
 
     func testAHeaderWithoutPacketsIsAnEmptyCompleteCapture() throws {
         let (run, result) = try audit(try scratch.file("header-only.pcap", pcapHeader()))
-        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.status, 1, "an audit of nothing never passes, even with --fail-on never: \(run.stderr)")
         XCTAssertEqual(result?.coverage.packets, 0)
         XCTAssertEqual(result?.coverage.complete, true)
+        XCTAssertEqual(result?.findings.first?.kind, .noTraffic)
     }
 
     func testARecordLongerThanTheSnapshotLengthIsCutToItAndTheNextRecordStillReads() throws {
@@ -62,7 +63,7 @@ final class HostileCaptureTests: XCTestCase {
         let records = try realRecords(3)
         let path = try scratch.file("caplen-over-snaplen.pcap", pcapHeader(snaplen: 40) + records[0] + records[1] + records[2])
         let (run, result) = try audit(path)
-        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.status, 1, "no TCP segment: nothing audited, never a pass: \(run.stderr)")
         XCTAssertEqual(result?.coverage.packets, 3)
         XCTAssertEqual(result?.coverage.skipped["truncated"], 3, "every record is cut at 40 bytes")
         XCTAssertEqual(result?.coverage.complete, true)
