@@ -94,8 +94,11 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
-        let (scaled, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, overflowedAgain) = scaled.addingReportingOverflow(fraction)
+        // Before 1970 with a fraction, (seconds + 1) * 10^9 - (10^9 - fraction): the same
+        // value, without passing below Int64.min on the way (1677-09-21T00:12:43.145224192Z).
+        let borrow: Int64 = seconds < 0 && fraction > 0 ? 1 : 0
+        let (scaled, overflowed) = (seconds + borrow).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowedAgain) = scaled.addingReportingOverflow(fraction - borrow * 1_000_000_000)
         guard !overflowed, !overflowedAgain else { return nil }
         nanoseconds = total
     }

@@ -1,0 +1,91 @@
+import Audit
+import Foundation
+import Policy
+import XCTest
+
+/// A result read back (`merge`, `render`) is checked as a whole; the first bad value is
+/// reported with its path in the JSON. Before, each of these was accepted (a count above
+/// 2^63 then overflowed a sum later, a first time after the last gave a negative window)
+/// or crashed the decoder (a time outside 1677-2262).
+final class ResultValidationTests: XCTestCase {
+    /// A valid result with one service, one connection and evidence, as JSON objects.
+    func validResult() throws -> [String: Any] {
+        var traffic = TrafficBuilder()
+        traffic.connect(("10.0.0.2", 40000), ("10.0.0.1", 7077))
+        let auditor = Auditor(policy: Policy())
+        var result = auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+        result.connections = traffic.table.finish(rules: auditor.directionRules).map(ConnectionEntry.init)
+        result.evidence = Evidence(commandLine: ["dasaudit"], policySha256: String(repeating: "ab", count: 32),
+                                   inputs: [.init(path: "a.pcap", sha256: String(repeating: "0f", count: 32), sizeBytes: 10, note: nil)])
+        return try JSONSerialization.jsonObject(with: try ResultCoding.encoder().encode(result)) as! [String: Any]
+    }
+
+    /// The problem reported for the result `edit` makes of a valid one.
+    func problem(_ edit: (inout [String: Any]) -> Void) throws -> String? {
+        var json = try validResult()
+        edit(&json)
+        do {
+            _ = try AuditResult.decode(from: try JSONSerialization.data(withJSONObject: json))
+            return nil
+        } catch let error as ResultValidationError {
+            return error.description
+        }
+    }
+
+    /// Sets `value` at `path` (keys and array indices) inside `json`.
+    func set(_ json: inout [String: Any], _ path: [Any], _ value: Any) {
+        func update(_ node: Any, _ rest: ArraySlice<Any>) -> Any {
+            guard let key = rest.first else { return value }
+            if let index = key as? Int, var array = node as? [Any] {
+                array[index] = update(array[index], rest.dropFirst())
+                return array
+            }
+            var object = node as! [String: Any]
+            object[key as! String] = update(object[key as! String]!, rest.dropFirst())
+            return object
+        }
+        json = update(json, path[...]) as! [String: Any]
+    }
+
+    func testAValidResultPasses() throws {
+        XCTAssertNil(try problem { _ in })
+    }
+
+    func testCountsAboveTwoToThe63AreNamedByPath() throws {
+        XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "packets"], UInt64.max) },
+                       "services[0].packets: 18446744073709551615 is above 2^63")
+        XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "bytes_to_client"], UInt64(1) << 63 + 1) },
+                       "connections[0].bytes_to_client: 9223372036854775809 is above 2^63")
+        XCTAssertEqual(try problem { self.set(&$0, ["coverage", "skipped"], ["not-tcp": UInt64.max]) },
+                       "coverage.skipped.not-tcp: 18446744073709551615 is above 2^63")
+        XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "states"], ["closed": UInt64.max]) },
+                       "services[0].states.closed: 18446744073709551615 is above 2^63")
+        XCTAssertNil(try problem { self.set(&$0, ["services", 0, "packets"], UInt64(1) << 63) }, "2^63 itself is allowed")
+        XCTAssertEqual(try problem { self.set(&$0, ["summary", "services"], -1) }, "summary.services: -1 is negative")
+    }
+
+    func testTimesMustBeRealAndInOrder() throws {
+        XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "first_seen"], "2099-01-01T00:00:00.000000000Z") },
+                       "services[0].first_seen: 2099-01-01T00:00:00.000000000Z is after last_seen 2023-11-14T22:13:20.005000000Z")
+        let calendar = try problem { self.set(&$0, ["services", 0, "last_seen"], "2026-99-99T99:99:99Z") }
+        XCTAssertTrue(calendar?.hasPrefix("services[0].last_seen: '2026-99-99T99:99:99Z' is not a time dasaudit writes") == true,
+                      calendar ?? "")
+        let range = try problem { self.set(&$0, ["connections", 0, "first_seen"], "9999-12-31T23:59:59.000000000Z") }
+        XCTAssertTrue(range?.hasPrefix("connections[0].first_seen: '9999-12-31T23:59:59.000000000Z'") == true, range ?? "")
+        XCTAssertEqual(try problem { self.set(&$0, ["coverage", "duration_seconds"], 1e300) },
+                       "coverage.duration_seconds: 1e+300 is not a duration between 0 and 2^64 ns")
+    }
+
+    func testDigestsAddressesAndSchema() throws {
+        XCTAssertEqual(try problem { self.set(&$0, ["evidence", "policy_sha256"], "ABC") },
+                       "evidence.policy_sha256: 'ABC' is not a SHA-256 digest (64 lowercase hex digits)")
+        XCTAssertEqual(try problem { self.set(&$0, ["evidence", "inputs", 0, "sha256"], String(repeating: "g", count: 64)) },
+                       "evidence.inputs[0].sha256: '\(String(repeating: "g", count: 64))' is not a SHA-256 digest (64 lowercase hex digits)")
+        XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "server"], "10.0.0.999") },
+                       "connections[0].server: '10.0.0.999' is not an IP address")
+        XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "vlan"], 5000) },
+                       "connections[0].vlan: 5000 is not a VLAN id (0-4095)")
+        XCTAssertEqual(try problem { self.set(&$0, ["schema"], "other/2") }, "schema: 'other/2' is not dasaudit.result/1")
+        XCTAssertEqual(try problem { $0.removeValue(forKey: "tool") }, "missing 'tool'")
+    }
+}
