@@ -10,15 +10,21 @@ extension ResultMerger {
     /// capture as two. A merged result and one of its sources may be merged again: the
     /// merged result's evidence holds the source's result file, not its capture.
     public static func refuseRepeats(in results: [AuditResult], names: [String]) throws {
-        var seenResults: [String: Int] = [:]
+        // Results are compared whole only when their small sections (inputs, coverage,
+        // summary, evidence) are equal: encoding every connection of every result took
+        // seconds for large results that differ anyway.
+        var seenResults: [String: [Int]] = [:]
         var seenCaptures: [String: (result: Int, path: String)] = [:]
         let encoder = ResultCoding.encoder(canonical: true)
         for (index, result) in results.enumerated() {
-            let digest = SHA256.hash(data: try encoder.encode(result)).hexDigest
-            if let first = seenResults[digest] {
-                throw MergeError(description: "\(names[index]) is the same result as \(names[first]): give each result once")
+            var outline = result
+            outline.connections = nil
+            outline.services = []
+            let digest = SHA256.hash(data: try encoder.encode(outline)).hexDigest
+            for earlier in seenResults[digest] ?? [] where try encoder.encode(results[earlier]) == encoder.encode(result) {
+                throw MergeError(description: "\(names[index]) is the same result as \(names[earlier]): give each result once")
             }
-            seenResults[digest] = index
+            seenResults[digest, default: []].append(index)
             for input in result.evidence?.inputs ?? [] {
                 guard let sha256 = input.sha256 else { continue }
                 if let first = seenCaptures[sha256], first.result != index {
