@@ -26,18 +26,18 @@ public enum NoTraffic {
 
     static func message(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> String {
         let source = inputs.count == 1 ? inputs[0].path : inputs.isEmpty ? "the inputs" : "the \(inputs.count) inputs"
-        if coverage.packets == 0 {
-            return "no TCP traffic was audited: no packets were read from \(source)"
+        func count(_ value: some BinaryInteger, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+        if coverage.connections == 0 && unresolved == 0 {
+            if coverage.packets == 0 { return "no TCP traffic was audited: no packets were read from \(source)" }
+            if coverage.tcpSegments == 0 {
+                let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                return "no TCP traffic was audited: none of the \(count(coverage.packets, "packet")) read from \(source) "
+                    + "was a TCP segment" + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
+            }
         }
-        if coverage.tcpSegments == 0 {
-            let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
-            return "no TCP traffic was audited: none of the \(coverage.packets) packet\(coverage.packets == 1 ? "" : "s") "
-                + "read from \(source) was a TCP segment"
-                + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
-        }
-        return "no TCP service was audited: \(source) held \(coverage.tcpSegments) TCP segment"
-            + "\(coverage.tcpSegments == 1 ? "" : "s") in \(coverage.connections) connection"
-            + "\(coverage.connections == 1 ? "" : "s"), none of them to a server the audit could tell"
+        let segments = coverage.tcpSegments > 0 ? "\(count(coverage.tcpSegments, "TCP segment")) in " : ""
+        return "no TCP service was audited: \(segments)\(count(max(coverage.connections, unresolved), "connection")) "
+            + "from \(source), none of them to a server the audit could tell"
             + (unresolved > 0 ? " (\(unresolved) of unknown direction: no handshake, and no port that tells the server)" : "")
     }
 }
