@@ -27,11 +27,13 @@ public enum NoTraffic {
     static func message(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> String {
         let source = inputs.count == 1 ? inputs[0].path : inputs.isEmpty ? "the inputs" : "the \(inputs.count) inputs"
         func count(_ value: some BinaryInteger, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+        // A live capture (it counts drops; a file does not) captured, a file was read.
+        let read = !inputs.isEmpty && inputs.allSatisfy { $0.drops != nil } ? "captured on" : "read from"
         if coverage.connections == 0 && unresolved == 0 {
-            if coverage.packets == 0 { return "no TCP traffic was audited: no packets were read from \(source)" }
+            if coverage.packets == 0 { return "no TCP traffic was audited: no packets were \(read) \(source)" }
             if coverage.tcpSegments == 0 {
                 let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
-                return "no TCP traffic was audited: none of the \(count(coverage.packets, "packet")) read from \(source) "
+                return "no TCP traffic was audited: none of the \(count(coverage.packets, "packet")) \(read) \(source) "
                     + "was a TCP segment" + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
             }
         }
