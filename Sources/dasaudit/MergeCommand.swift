@@ -13,7 +13,8 @@ struct MergeCommand: ParsableCommand {
         Each node audits its own traffic with '--connections' and ships its JSON result; \
         'merge' folds their connections into one set of services, counting a connection \
         captured at both of its ends (by the client's node and the server's) once, and \
-        audits them under the policy given here (the same options as 'audit'). Two entries \
+        audits them under the policy given here (the same options as 'audit'; without any, \
+        under the policy the results share, refusing results of different policies). Two entries \
         are one connection when they join the same two endpoints and their times overlap \
         within --skew. The merged result lists the merged connections, so merges can be \
         merged again. See docs/merge.md.
@@ -58,6 +59,7 @@ struct MergeCommand: ParsableCommand {
         }
         // Without a policy option, the policy the results share (docs/merge.md).
         let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: results)
+        if !policyOptions.givesAny { printError("no policy option: merging under the results' own policy (\(parsed[0].policy.brief))", label: "note") }
         let auditor = Auditor(policy: policy, failOn: outputOptions.failOn)
         for (path, result) in zip(results, parsed) where !Self.samePolicy(result.policy, auditor) {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
