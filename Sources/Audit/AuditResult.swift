@@ -257,6 +257,11 @@ public struct Finding: Codable, Sendable {
         case waiverExpired = "waiver-expired"
         /// Nothing was audited: no TCP segment, or no connection to a server (`NoTraffic`).
         case noTraffic = "no-traffic"
+
+        /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
+        /// since an audit of nothing cannot be approved into a pass. (Policy lists these as
+        /// `Waiver.kinds`, the kinds a policy file may name.)
+        public var isWaivable: Bool { self != .noTraffic }
     }
 }
 

@@ -32,7 +32,7 @@ struct WaiverBook {
     /// Whether `waiver` covers `finding`. Nothing covers `no-traffic`: an audit of nothing
     /// cannot be approved into a pass.
     func matches(_ waiver: Waiver, _ finding: Finding) -> Bool {
-        guard waiver.kind == finding.kind.rawValue, finding.kind != .noTraffic else { return false }
+        guard waiver.kind == finding.kind.rawValue, finding.kind.isWaivable else { return false }
         if let port = waiver.port, port != finding.port { return false }
         guard let host = waiver.host else { return true }
         if host == finding.node || host == finding.address { return true }
