@@ -37,7 +37,7 @@ extension AuditResult {
 
     /// Throws the first value no audit could have written.
     public func validate() throws {
-        var check = ValueCheck()
+        let check = ValueCheck()
         if schema != AuditResult.schemaName {
             throw ResultValidationError(path: "schema", problem: "'\(schema)' is not \(AuditResult.schemaName)")
         }
