@@ -138,6 +138,14 @@ public struct Coverage: Codable, Sendable {
     /// True when more distinct client addresses were seen than the audit records (a flood):
     /// the services' `clients` counts are then lower bounds.
     public var clientCountsCapped: Bool = false
+    /// Connections that carried traffic to server endpoints past the cap on listed
+    /// services (a scan or a flood), with their packets and bytes: counted in
+    /// `connections` and `packets`, in no `services` entry.
+    public var serviceConnectionsNotListed: UInt64 = 0
+    public var servicePacketsNotListed: UInt64 = 0
+    public var serviceBytesNotListed: UInt64 = 0
+    /// Refused or unanswered connects to endpoints past the cap on listed attempts.
+    public var attemptsNotListed: UInt64 = 0
 }
 
 /// How a service endpoint relates to the policy.

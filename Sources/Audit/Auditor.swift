@@ -179,7 +179,9 @@ public struct Auditor {
             drops: live.isEmpty ? nil
                 : Drops(kernel: live.reduce(0) { $0.addingSaturated($1.kernel) },
                         interface: live.reduce(0) { $0.addingSaturated($1.interface) }),
-            unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed)
+            unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed,
+            serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
+            serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections)
     }
 
     private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding]) -> Summary {

@@ -33,6 +33,14 @@ public struct FlowLimits: Sendable, Equatable {
     /// Unresolved (direction unknown) connections listed individually; past it they are
     /// only counted.
     public var maxUnresolved: Int
+    /// Service endpoints (server address and port that carried traffic) listed in the
+    /// statistics; connections to further endpoints are only counted (`UnlistedEndpoints`).
+    /// Each listed service costs about 1 KB from capture to report (more in JSON), so
+    /// 100,000 keep an audit under a few hundred megabytes however many a scan reaches.
+    public var maxServices: Int
+    /// Endpoints that only saw refused or unanswered connects listed; past it they are only
+    /// counted, like services.
+    public var maxAttempts: Int
 
     public init(maxConnections: Int = 1 << 18,
                 endedLinger: Int64 = 60 * FlowLimits.second,
@@ -40,7 +48,9 @@ public struct FlowLimits: Sendable, Equatable {
                 sweepInterval: Int64 = 10 * FlowLimits.second,
                 continuationWindow: Int64 = 180 * FlowLimits.second,
                 maxClientAddresses: Int = 1 << 20,
-                maxUnresolved: Int = 100_000) {
+                maxUnresolved: Int = 100_000,
+                maxServices: Int = 100_000,
+                maxAttempts: Int = 100_000) {
         precondition(maxConnections >= 16, "maxConnections must be at least 16")
         precondition(sweepInterval > 0 && endedLinger >= 0 && idleTimeout >= endedLinger)
         self.maxConnections = maxConnections
@@ -50,10 +60,13 @@ public struct FlowLimits: Sendable, Equatable {
         self.continuationWindow = continuationWindow
         self.maxClientAddresses = maxClientAddresses
         self.maxUnresolved = maxUnresolved
+        self.maxServices = maxServices
+        self.maxAttempts = maxAttempts
     }
 
     public static let second: Int64 = 1_000_000_000
 
-    /// The defaults: 262,144 open connections, 60 s linger, 1 h idle, 10 s sweeps.
+    /// The defaults: 262,144 open connections, 60 s linger, 1 h idle, 10 s sweeps;
+    /// 100,000 services, attempted endpoints and unresolved connections listed.
     public static let standard = FlowLimits()
 }

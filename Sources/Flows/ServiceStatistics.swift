@@ -8,11 +8,18 @@ import Wire
 /// connections into: its size grows with the services and their clients, not with the
 /// connections or the packets. Folding is exact (sums, minimum and maximum times, sets of
 /// clients), so the order in which connections are added or statistics merged does not
-/// change the outcome, up to two bounds that only a flood reaches: at most
-/// `FlowLimits.maxClientAddresses` client addresses are recorded (past it, `clients`
-/// counts are lower bounds and `clientAddressesOverflowed` is set) and at most
-/// `FlowLimits.maxUnresolved` unresolved connections are listed (the rest are counted in
-/// `unresolvedNotListed`).
+/// change the outcome, up to the bounds that only a flood or a scan reaches, which keep
+/// memory bounded whatever the capture holds:
+///
+/// - at most `FlowLimits.maxServices` service endpoints and `FlowLimits.maxAttempts`
+///   attempted endpoints are listed, the first ones seen; connections to endpoints past a
+///   cap are still counted (`connections`, and `unlisted` by kind with their packets and
+///   bytes), but not per endpoint. Which endpoints are listed then depends on the order
+///   in which connections were folded in;
+/// - at most `FlowLimits.maxClientAddresses` client addresses are recorded (past it,
+///   `clients` counts are lower bounds and `clientAddressesOverflowed` is set);
+/// - at most `FlowLimits.maxUnresolved` unresolved connections are listed (the rest are
+///   counted in `unresolvedNotListed`).
 public struct ServiceStatistics: Sendable {
     /// Server endpoints that carried traffic.
     public var services: [Endpoint: ServiceTraffic] = [:]
@@ -27,15 +34,21 @@ public struct ServiceStatistics: Sendable {
     public var unresolvedNotListed: Int = 0
     /// Whether some client addresses went unrecorded (past `maxClientAddresses`).
     public var clientAddressesOverflowed = false
+    /// What was folded in but not listed per endpoint, past `maxServices` and `maxAttempts`.
+    public var unlisted = UnlistedEndpoints()
 
     /// Client addresses recorded, summed over services and attempts.
     public private(set) var clientAddressesRecorded = 0
     public var maxClientAddresses: Int
     public var maxUnresolved: Int
+    public var maxServices: Int
+    public var maxAttempts: Int
 
     public init(limits: FlowLimits = .standard) {
         maxClientAddresses = limits.maxClientAddresses
         maxUnresolved = limits.maxUnresolved
+        maxServices = limits.maxServices
+        maxAttempts = limits.maxAttempts
     }
 
     /// Folds in `connections`.
@@ -55,10 +68,18 @@ public struct ServiceStatistics: Sendable {
                 unresolvedNotListed += 1
             }
         } else if connection.state.isTraffic {
+            guard services.count < maxServices || services[connection.server] != nil else {
+                unlisted.addService(connection)
+                return
+            }
             var budget = clientBudget
             services[connection.server, default: ServiceTraffic()].add(connection, budget: &budget)
             settle(budget)
         } else {
+            guard attempts.count < maxAttempts || attempts[connection.server] != nil else {
+                unlisted.attemptConnections += 1
+                return
+            }
             var budget = clientBudget
             attempts[connection.server, default: ServiceAttempts()].add(connection, budget: &budget)
             settle(budget)
@@ -69,12 +90,21 @@ public struct ServiceStatistics: Sendable {
     public mutating func merge(_ other: ServiceStatistics) {
         connections += other.connections
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
+        unlisted.merge(other.unlisted)
         for (endpoint, traffic) in other.services {
+            guard services.count < maxServices || services[endpoint] != nil else {
+                unlisted.addService(traffic)
+                continue
+            }
             var budget = clientBudget
             services[endpoint, default: ServiceTraffic()].merge(traffic, budget: &budget)
             settle(budget)
         }
         for (endpoint, tries) in other.attempts {
+            guard attempts.count < maxAttempts || attempts[endpoint] != nil else {
+                unlisted.attemptConnections += tries.refused + tries.unanswered
+                continue
+            }
             var budget = clientBudget
             attempts[endpoint, default: ServiceAttempts()].merge(tries, budget: &budget)
             settle(budget)

@@ -2,7 +2,7 @@ import Audit
 import Flows
 
 /// One row per service with raw numbers, for spreadsheets and scripts (RFC 4180: CRLF
-/// line ends, a header row, fields quoted when they hold a comma, a quote or a line break).
+/// line ends, a header row; each field made safe for spreadsheets by `String.csvField`).
 /// Connection states and direction bases get a column each, zero included, so the columns
 /// are the same for every audit.
 public enum CSVReport {
@@ -24,12 +24,6 @@ public enum CSVReport {
                 + states.map { "\(service.states[$0] ?? 0)" } + bases.map { "\(service.directionBasis[$0] ?? 0)" }
                 + ["\(service.firstSeen)", "\(service.lastSeen)"])
         }
-        return lines.map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
-    }
-
-    /// One field, quoted (with quotes doubled) when it holds a comma, a quote or a line break.
-    static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return lines.map { $0.map(\.csvField).joined(separator: ",") + "\r\n" }.joined()
     }
 }

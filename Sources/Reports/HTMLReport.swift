@@ -98,6 +98,9 @@ public enum HTMLReport {
         }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
+        if let unlisted = coverage.unlistedText {
+            facts.append(("Not listed", "<b>\(unlisted)</b>: past the caps on listed endpoints, reached only by a scan or a flood; counted above, in no table below"))
+        }
         if let drops = coverage.drops {
             facts.append(("Dropped", "<b>\(drops.total)</b> packets lost by the live capture: \(drops.kernel) by the kernel (dasaudit did not keep up), \(drops.interface) by the interface"))
         }

@@ -7,7 +7,9 @@ import Audit
 /// `dasaudit.services` (one per service: "this endpoint is explained by the policy") and
 /// `dasaudit.openings` (one per port the policy expects: "it carried traffic"). Findings
 /// below the threshold, and waived ones, are listed in the case's `system-out`. The first suite's properties
-/// carry the result's counts and verdict.
+/// carry the result's counts and verdict. Text from the result is escaped as XML and its
+/// control characters made visible (`String.htmlEscaped`): CI systems print case names,
+/// failures and `system-out` in build logs, where a raw escape sequence would act.
 public enum JUnitReport {
     public static func render(_ result: AuditResult) -> String {
         let failOn = result.summary.failOn
@@ -15,10 +17,14 @@ public enum JUnitReport {
             TestCase(classname: "dasaudit.findings", name: "no \(kind.rawValue) finding",
                      findings: result.findings.filter { $0.kind == kind }, failOn: failOn)
         }
+        // Findings by endpoint, so that each service finds its own in constant time.
+        let findingsByEndpoint = Dictionary(grouping: result.findings.filter { $0.address != nil && $0.port != nil }) {
+            EndpointKey(address: $0.address!, port: $0.port!)
+        }
         let serviceCases = result.services.map { service in
             TestCase(classname: "dasaudit.services",
                      name: "\(service.endpoint) \(service.classification.rawValue)" + (service.catalogKeys.first.map { " \($0)" } ?? ""),
-                     findings: result.findings.filter { $0.address == service.address && $0.port == service.port }, failOn: failOn,
+                     findings: findingsByEndpoint[EndpointKey(address: service.address, port: service.port)] ?? [], failOn: failOn,
                      note: "\(service.connections) connections, \(service.packets) packets, \(service.bytes) bytes")
         }
         let openingCases = openings(result).map { opening in
@@ -30,6 +36,8 @@ public enum JUnitReport {
             ("verdict", Verdict(result).headline), ("fail_on", failOn.rawValue), ("services", "\(result.services.count)"),
             ("connections", "\(result.coverage.connections)"), ("packets", "\(result.coverage.packets)"),
             ("complete", "\(result.coverage.complete)"),
+            ("service_connections_not_listed", "\(result.coverage.serviceConnectionsNotListed)"),
+            ("attempts_not_listed", "\(result.coverage.attemptsNotListed)"),
         ]
         properties += Severity.allCases.reversed().map { ("findings.\($0.rawValue)", "\(result.summary.findings[$0.rawValue] ?? 0)") }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
@@ -65,6 +73,12 @@ public enum JUnitReport {
             .sorted { ($0.portSet.min() ?? 0, $0.key) < ($1.portSet.min() ?? 0, $1.key) }
     }
 
+    /// A server endpoint as the result names it.
+    struct EndpointKey: Hashable {
+        var address: String
+        var port: UInt16
+    }
+
     /// One check: failed by its findings at or above the threshold; the others are listed.
     struct TestCase {
         var classname: String
@@ -88,19 +102,20 @@ public enum JUnitReport {
 
         var markup: Markup {
             let failure: Markup = failing.isEmpty ? "" : """
-                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)">\(failing.map(Self.line).joined(separator: "\n"))</failure>
+                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)">\(Markup(joining: failing.map(Self.line), separator: "\n"))</failure>
 
                 """
-            let out = (note.map { [$0] } ?? []) + other.map(Self.line)
-            let systemOut: Markup = out.isEmpty ? "" : "<system-out>\(out.joined(separator: "\n"))</system-out>\n"
+            let out = (note.map { ["\($0)" as Markup] } ?? []) + other.map(Self.line)
+            let systemOut: Markup = out.isEmpty ? "" : "<system-out>\(Markup(joining: out, separator: "\n"))</system-out>\n"
             return "<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0\">\n\(failure)\(systemOut)</testcase>\n"
         }
 
         /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation; a waived
         /// finding starts "(waived until ...: reason) [high]".
-        static func line(_ finding: Finding) -> String {
-            (finding.waiverText.map { "(\($0)) " } ?? "") + "[\(finding.severity.rawValue)] \(finding.kind.rawValue)\(finding.location.isEmpty ? "" : " " + finding.location): "
-                + "\(finding.message)\n  Remediation: \(finding.remediation)"
+        static func line(_ finding: Finding) -> Markup {
+            let head = (finding.waiverText.map { "(\($0)) " } ?? "") + "[\(finding.severity.rawValue)] \(finding.kind.rawValue)"
+                + (finding.location.isEmpty ? "" : " " + finding.location) + ": " + finding.message
+            return "\(head)\n  Remediation: \(finding.remediation)"
         }
     }
 }

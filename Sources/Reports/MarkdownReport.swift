@@ -23,9 +23,12 @@ public enum MarkdownReport {
         out.append("- Tool: \(escaped("\(result.tool.name) \(result.tool.version)")), result schema \(escaped(result.schema))")
         if let evidence = result.evidence {
             out.append("- Command line: \(escaped(evidence.commandLineText))")
-            out.append("- Policy SHA-256: `\(evidence.policySha256)`")
+            out.append("- Policy SHA-256: \(evidence.policySha256.markdownDigest)")
         }
         out.append("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        if let unlisted = coverage.unlistedText {
+            out.append("- **Not listed** (the caps on listed endpoints, reached by a scan or a flood): \(unlisted)")
+        }
         if let drops = coverage.drops {
             out.append("- Dropped by the live capture: \(drops.total) packets (\(drops.kernel) by the kernel, \(drops.interface) by the interface)")
         }
@@ -33,7 +36,7 @@ public enum MarkdownReport {
         out.append(table(["Input", "SHA-256", "Bytes", "Link type", "Packets", "First packet", "Last packet", "Status"],
                          result.inputs.enumerated().map { index, input in
                              let proof = result.evidence.flatMap { $0.inputs.indices.contains(index) ? $0.inputs[index] : nil }
-                             return [escaped(input.path), proof?.sha256 ?? escaped(proof?.note ?? "-"),
+                             return [escaped(input.path), escaped(proof?.sha256 ?? proof?.note ?? "-"),
                                      proof?.sizeBytes.map { "\($0)" } ?? "-", escaped(input.linkTypeName ?? "-"), "\(input.packets)",
                                      input.firstSeen.map { "\($0)" } ?? "-", input.lastSeen.map { "\($0)" } ?? "-",
                                      escaped(input.error ?? "complete")]
@@ -93,18 +96,6 @@ public enum MarkdownReport {
         return ([headers, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
     }
 
-    /// `text` as literal Markdown text, safe inside a table cell: characters that Markdown
-    /// or inline HTML would read as syntax are backslash-escaped, and line breaks become spaces.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&":
-                out += "\\" + String(character)
-            case "\n", "\r", "\r\n": out += " "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// `text` as literal Markdown text (`String.markdownEscaped`).
+    static func escaped(_ text: String) -> String { text.markdownEscaped }
 }

@@ -40,9 +40,13 @@ struct Markup: ExpressibleByStringInterpolation, CustomStringConvertible, Sendab
 
 extension String {
     /// The string as text that is safe in HTML and XML 1.0 element content and quoted
-    /// attribute values: `&`, `<`, `>`, `"` and `'` become character references, and the
-    /// control characters XML forbids (all below U+0020 except tab, line feed and carriage
-    /// return, and U+FFFE/U+FFFF) become U+FFFD.
+    /// attribute values: `&`, `<`, `>`, `"` and `'` become character references; control
+    /// characters (line breaks and tab included), the Unicode line separators and the
+    /// bidirectional controls become visible escapes as on a terminal (`\e`, `\n`,
+    /// `\u{202E}`: `Unicode.Scalar.visibleEscape`), so a value can neither reorder nor
+    /// hide what a reader sees, nor act on a terminal or in a CI log that shows the file
+    /// raw; U+FFFE and U+FFFF, which XML forbids, become U+FFFD. Line breaks of the
+    /// document itself are markup (`Markup` literals), never escaped text.
     var htmlEscaped: String {
         var escaped = ""
         escaped.reserveCapacity(utf8.count)
@@ -53,10 +57,9 @@ extension String {
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-                escaped += "\u{FFFD}"
-            default: escaped.unicodeScalars.append(scalar)
+            case "\u{FFFE}", "\u{FFFF}": escaped += "\u{FFFD}"
+            default:
+                if let visible = scalar.visibleEscape { escaped += visible } else { escaped.unicodeScalars.append(scalar) }
             }
         }
         return escaped

@@ -28,8 +28,10 @@ struct PortMatrix {
 
     init(_ result: AuditResult) {
         var labels: [UInt16: String] = [:]
+        // The hosts as a set too, so that each service and attempt checks it in constant time.
+        var hostSet: Set<String> = []
         for service in result.services {
-            if !hosts.contains(service.address) { hosts.append(service.address) }
+            if hostSet.insert(service.address).inserted { hosts.append(service.address) }
             if let node = service.node { nodes[service.address] = node }
             labels[service.port] = labels[service.port] ?? service.catalogKeys.first
                 ?? service.hint.map { String($0.prefix { $0 != ":" }) + "?" } ?? ""
@@ -48,7 +50,7 @@ struct PortMatrix {
                     title: "\(opening.catalogKey) (port \(opening.port)) carried no traffic " + (opening.node.map { "on \($0)" } ?? "on any host"))
             }
         }
-        for attempt in result.attempts where labels[attempt.port] != nil && hosts.contains(attempt.address) {
+        for attempt in result.attempts where labels[attempt.port] != nil && hostSet.contains(attempt.address) {
             let key = Key(host: attempt.address, port: attempt.port)
             guard cells[key] == nil else { continue }
             cells[key] = Cell(cssClass: "attempt", text: attempt.unanswered > 0 ? "unanswered" : "refused",

@@ -41,4 +41,17 @@ extension Coverage {
             "\(start) to \(captureEnd.map { "\($0)" } ?? "?") (\(String(format: "%.3f", durationSeconds)) s)"
         }
     }
+
+    /// What the caps on listed endpoints left out (a scan or a flood), or nil when every
+    /// endpoint is listed: "1200 connections (3600 packets, 240000 bytes) to services
+    /// past the listed ones; 900000 attempts on endpoints past the listed ones".
+    var unlistedText: String? {
+        var parts: [String] = []
+        if serviceConnectionsNotListed > 0 {
+            parts.append("\(serviceConnectionsNotListed) connections (\(servicePacketsNotListed) packets, \(serviceBytesNotListed) bytes) "
+                + "to services past the listed ones")
+        }
+        if attemptsNotListed > 0 { parts.append("\(attemptsNotListed) attempts on endpoints past the listed ones") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
 }

@@ -1,7 +1,9 @@
 import Audit
 
 /// The terminal summary: coverage, services, attempts, unused openings, findings and the
-/// verdict, as aligned tables. ANSI colour only when asked (on a terminal).
+/// verdict, as aligned tables. ANSI colour only when asked (on a terminal). Every text
+/// taken from the result is shown `terminalEscaped` (tables escape their cells), so the
+/// only control sequences in the output are the report's own colours.
 public struct TextReport {
     public var color: Bool
 
@@ -10,12 +12,12 @@ public struct TextReport {
     public func render(_ result: AuditResult) -> String {
         var out: [String] = []
         let policy = result.policy
-        out.append(bold("dasaudit \(result.tool.version)") + ": offset \(policy.offset), mode \(policy.mode.rawValue), "
-            + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, executors \(policy.executorAllowed) "
-            + "(band \(policy.executorBand))")
+        out.append(bold("dasaudit \(result.tool.version.terminalEscaped)") + ": offset \(policy.offset), mode \(policy.mode.rawValue), "
+            + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, executors \(policy.executorAllowed.terminalEscaped) "
+            + "(band \(policy.executorBand.terminalEscaped))")
         out.append(coverageLine(result))
         for input in result.inputs where input.error != nil {
-            out.append(paint("  ! \(input.error!)", .yellow))
+            out.append(paint("  ! \(input.error!.terminalEscaped)", .yellow))
         }
 
         out.append("")
@@ -85,9 +87,9 @@ public struct TextReport {
         for finding in result.findings where finding.kind != .unusedOpening {
             let severity = finding.severity.rawValue.uppercased()
             let label = severity + String(repeating: " ", count: 6 - severity.count)
-            let waiver = finding.waiver.map { paint(" [waived until \($0.expires): \($0.reason)]", .dim) } ?? ""
+            let waiver = finding.waiver.map { paint(" [waived until \($0.expires): \($0.reason)]".terminalEscaped, .dim) } ?? ""
             out.append("  " + paint(label, finding.isWaived ? .dim : severityColor(finding.severity)) + " "
-                + finding.kind.rawValue + ": " + finding.message + waiver)
+                + finding.kind.rawValue + ": " + finding.message.terminalEscaped + waiver)
         }
         let unusedFindings = result.findings.filter { $0.kind == .unusedOpening }.count
         if unusedFindings > 0 {
@@ -106,7 +108,7 @@ public struct TextReport {
         let window = coverage.captureStart.map { start in
             "\(start) to \(coverage.captureEnd.map { "\($0)" } ?? "?") (\(formatSeconds(coverage.durationSeconds)))"
         } ?? "no packets"
-        let inputs = result.inputs.count == 1 ? result.inputs[0].path : "\(result.inputs.count) inputs"
+        let inputs = result.inputs.count == 1 ? result.inputs[0].path.terminalEscaped : "\(result.inputs.count) inputs"
         // Live captures say what the kernel and the interface dropped; files have no such count.
         let drops = coverage.drops.map { drops in
             "; drops: \(drops.kernel) kernel, \(drops.interface) interface"
@@ -115,6 +117,7 @@ public struct TextReport {
             + "\(window)" + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
             + (coverage.clientCountsCapped ? paint("; client counts capped (lower bounds)", .yellow) : "")
+            + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

@@ -1,5 +1,6 @@
 /// A plain-text table with columns padded to their widest cell; numeric columns align right.
-/// Public for the command line's own listings (`dasaudit interfaces`).
+/// Cells are shown `terminalEscaped`: a value cannot break its row or reach the terminal
+/// as a control sequence. Public for the command line's own listings (`dasaudit interfaces`).
 public struct TextTable {
     public var headers: [String]
     public var rightAligned: Set<Int> = []
@@ -12,6 +13,8 @@ public struct TextTable {
     }
 
     public func render(indent: String = "  ") -> String {
+        let headers = headers.map(\.terminalEscaped)
+        let rows = rows.map { $0.map(\.terminalEscaped) }
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }

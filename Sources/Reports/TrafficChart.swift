@@ -19,8 +19,8 @@ struct TrafficChart {
         }
         if sorted.count > maximumBars {
             let rest = sorted.dropFirst(maximumBars - 1)
-            bars.append(Bar(label: "other \(rest.count) services", cssClass: "other", bytes: rest.reduce(0) { $0 + $1.bytes },
-                            packets: rest.reduce(0) { $0 + $1.packets }, title: "the \(rest.count) smaller services together"))
+            bars.append(Bar(label: "other \(rest.count) services", cssClass: "other", bytes: Self.saturatingSum(rest.map(\.bytes)),
+                            packets: Self.saturatingSum(rest.map(\.packets)), title: "the \(rest.count) smaller services together"))
         }
         let largest = Double(bars.map(\.bytes).max() ?? 0)
         let plotWidth = width - labelWidth - valueWidth
@@ -58,6 +58,15 @@ struct TrafficChart {
 
     private func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// The sum of `values`, or `UInt64.max` where it would overflow: the counts come from
+    /// a result file that may have been edited, and a chart must not trap on it.
+    static func saturatingSum(_ values: [UInt64]) -> UInt64 {
+        values.reduce(0) { sum, value in
+            let (total, overflow) = sum.addingReportingOverflow(value)
+            return overflow ? .max : total
+        }
     }
 
     /// `text` cut to `limit` characters with an ellipsis; the bar's title keeps it whole.

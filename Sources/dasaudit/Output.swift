@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PcapKit
+import Reports
 
 /// Writes `text` to a destination checked by `OutputPlan` (`OutputFile`: a file is
 /// replaced atomically, never followed through a link). Returns false when it could not
@@ -22,7 +23,9 @@ func write(_ text: String, to path: String?) throws {
     guard write(text, to: plan.main) else { throw ExitCode(2) }
 }
 
-/// Prints `dasaudit: error: message` on standard error.
+/// Prints `dasaudit: error: message` on standard error, the message `terminalEscaped`:
+/// messages carry file names, node names and text echoed from inputs, none of which may
+/// reach the terminal as a control sequence or forge a line of its own.
 func printError(_ message: String, label: String = "error") {
-    FileHandle.standardError.write(Data("dasaudit: \(label): \(message)\n".utf8))
+    FileHandle.standardError.write(Data("dasaudit: \(label): \(message.terminalEscaped)\n".utf8))
 }

@@ -44,7 +44,7 @@ final class MarkdownReportTests: XCTestCase {
 
     func testTextCannotBreakTheTableOrBecomeMarkup() throws {
         XCTAssertEqual(MarkdownReport.escaped("a|b <i>*x*</i> [l](u) `c` & ~s~ _u_\nnext"),
-                       "a\\|b \\<i\\>\\*x\\*\\</i\\> \\[l\\](u) \\`c\\` \\& \\~s\\~ \\_u\\_ next")
+                       "a\\|b \\<i\\>\\*x\\*\\</i\\> \\[l\\](u) \\`c\\` \\& \\~s\\~ \\_u\\_\\nnext")
         let result = try hostileResult()
         let markdown = MarkdownReport.render(result)
         let findings = markdownTable(markdown, after: "## Findings")

@@ -10,9 +10,9 @@ final class MarkupTests: XCTestCase {
         XCTAssertEqual("&amp; &#60;".htmlEscaped, "&amp;amp; &amp;#60;")
     }
 
-    func testControlCharactersXMLForbidsAreReplacedAndTheRestKept() {
-        XCTAssertEqual("a\u{0}b\u{1B}c\u{FFFE}".htmlEscaped, "a\u{FFFD}b\u{FFFD}c\u{FFFD}")
-        XCTAssertEqual("tab\tline\nreturn\r".htmlEscaped, "tab\tline\nreturn\r")
+    func testControlCharactersBecomeVisibleAndWhatXMLForbidsIsReplaced() {
+        XCTAssertEqual("a\u{0}b\u{1B}c\u{FFFE}".htmlEscaped, "a\\u{0}b\\ec\u{FFFD}")
+        XCTAssertEqual("tab\tline\nreturn\r".htmlEscaped, "tab\\tline\\nreturn\\r")
         XCTAssertEqual("café 😀 ::1".htmlEscaped, "café 😀 ::1")
     }
 

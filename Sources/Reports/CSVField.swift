@@ -1,0 +1,19 @@
+extension String {
+    /// The string as one CSV field that a spreadsheet shows as the text it is:
+    ///
+    /// - control characters, line breaks included, become visible escapes as on a terminal
+    ///   (`Unicode.Scalar.visibleEscape`), so a field is one line and cannot reach a
+    ///   terminal raw when the file is printed;
+    /// - a field starting with `=`, `+`, `-`, `@`, tab or carriage return, which Excel,
+    ///   LibreOffice and Google Sheets would run as a formula (`=HYPERLINK(...)`), gets a
+    ///   leading `'` (the OWASP rule for CSV injection). No field of a report is a
+    ///   negative number (counts, ports and times are unsigned or text), so nothing
+    ///   legitimate changes;
+    /// - then RFC 4180: quoted, with quotes doubled, when it holds a comma or a quote.
+    var csvField: String {
+        var field = terminalEscaped
+        if let first = unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { field = "'" + field }
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
