@@ -137,7 +137,8 @@ final class EscapingTests: XCTestCase {
         result.policy.executorAllowed = h
         result.policy.executorBand = h
         result.policy.ephemeralRange = h
-        result.policy.allowedPorts.append(AllowedPortSummary(port: 1, reason: h))
+        result.policy.allowedPorts.append(try ResultCoding.decoder().decode(
+            AllowedPortSummary.self, from: try JSONSerialization.data(withJSONObject: ["port": 1, "reason": h])))
         for index in result.policy.nodes.indices { result.policy.nodes[index].name = h }
         for index in result.policy.waivers.indices { result.policy.waivers[index].reason = h }
         for index in result.services.indices {

@@ -1,0 +1,75 @@
+import Audit
+import Flows
+import Foundation
+import Policy
+@testable import Reports
+import Wire
+import XCTest
+
+/// A scan past the (here small) caps on listed endpoints: the audit lists no more than
+/// the caps, says in its coverage what it left out, and every report shows it.
+final class EndpointCapReportTests: XCTestCase {
+    /// 300 answered and 300 unanswered ports on one host under caps of 20 and 10.
+    private func scannedAudit() -> AuditResult {
+        let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2))
+        var table = FlowTable(rules: auditor.directionRules, limits: FlowLimits(maxConnections: 64, maxServices: 20, maxAttempts: 10))
+        let scanner = IPAddress("10.9.0.9")!, target = IPAddress("10.0.0.3")!
+        var time: Int64 = 1_790_000_000 * FlowLimits.second
+        for port in UInt16(20000)..<20600 {
+            time += 1_000_000
+            table.add(TCPSegment(source: scanner, destination: target, sourcePort: 50000, destinationPort: port, flags: [.syn]),
+                      timestamp: time, wireLength: 60)
+            guard port % 2 == 0 else { continue }
+            table.add(TCPSegment(source: target, destination: scanner, sourcePort: port, destinationPort: 50000, flags: [.syn, .ack]),
+                      timestamp: time + 10, wireLength: 60)
+            table.add(TCPSegment(source: scanner, destination: target, sourcePort: 50000, destinationPort: port, flags: [.ack]),
+                      timestamp: time + 20, wireLength: 60)
+        }
+        return auditor.audit(table.statistics(), inputs: [])
+    }
+
+    func testTheAuditListsTheCapsAndCountsTheRest() throws {
+        let result = scannedAudit()
+        XCTAssertEqual(result.services.count, 20)
+        XCTAssertEqual(result.attempts.count, 10)
+        XCTAssertEqual(result.coverage.connections, 600)
+        XCTAssertEqual(result.coverage.serviceConnectionsNotListed, 280)
+        XCTAssertEqual(result.coverage.servicePacketsNotListed, 280 * 3)
+        XCTAssertEqual(result.coverage.serviceBytesNotListed, 280 * 180)
+        XCTAssertEqual(result.coverage.attemptsNotListed, 290)
+        XCTAssertLessThanOrEqual(result.findings.count, 20 + 10 + result.unusedOpenings.count + 5, "findings are bounded by the lists")
+    }
+
+    func testEveryReportSaysWhatWasNotListed() throws {
+        let result = scannedAudit()
+        let expected = "280 connections (840 packets, 50400 bytes) to services past the listed ones; 290 attempts on endpoints past the listed ones"
+        XCTAssertTrue(TextReport(color: false).render(result).contains("not listed: " + expected))
+        XCTAssertTrue(MarkdownReport.render(result).contains(expected))
+        XCTAssertTrue(HTMLReport.render(result).contains(expected))
+        XCTAssertTrue(JUnitReport.render(result).contains("<property name=\"service_connections_not_listed\" value=\"280\"/>"))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try JSONReport.render(result).utf8)) as? [String: Any])
+        let coverage = try XCTUnwrap(json["coverage"] as? [String: Any])
+        XCTAssertEqual(coverage["service_connections_not_listed"] as? Int, 280)
+        XCTAssertEqual(coverage["attempts_not_listed"] as? Int, 290)
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("docs/result-schema.json")))
+        XCTAssertEqual(JSONSchemaValidator(root: try XCTUnwrap(schema as? [String: Any])).errors(json), [])
+        // Without a cap reached, nothing is said.
+        XCTAssertFalse(TextReport(color: false).render(syntheticAudit(services: 3)).contains("not listed"))
+    }
+
+    /// Byte counts near `UInt64.max` (a hand-edited result) fold into the chart's "other"
+    /// bar without trapping.
+    func testTheTrafficChartSurvivesByteCountsNearTheLimit() {
+        var result = syntheticAudit(services: 40)
+        for index in result.services.indices {
+            result.services[index].bytes = UInt64.max - UInt64(index)
+            result.services[index].packets = UInt64.max - UInt64(index)
+        }
+        let chart = TrafficChart(services: result.services).render().description
+        XCTAssertTrue(chart.contains("other 11 services"))
+        XCTAssertTrue(chart.contains("\(UInt64.max) B"))
+        XCTAssertEqual(TrafficChart.saturatingSum([UInt64.max, 1, 2]), UInt64.max)
+        XCTAssertEqual(TrafficChart.saturatingSum([1, 2]), 3)
+        XCTAssertTrue(HTMLReport.render(result).contains("</html>"))
+    }
+}
