@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// What the command line prints holds no raw control character from its inputs: file
+/// names (given, or listed from a directory), policy text echoed in errors, and the text
+/// of a hostile result rendered for the terminal all come out as visible escapes.
+final class TerminalEscapingTests: XCTestCase {
+    private let hostileName = "x\u{1B}]0;pwned\u{07}\u{1B}[2J\r\ndasaudit: COMPLIANT\u{202E}"
+
+    /// The control characters and bidi controls in `text`, other than line feeds.
+    private func rawControls(_ text: String) -> [String] {
+        text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F..<0xA0).contains($0.value) || $0 == "\u{202E}" }
+            .map { String($0.value, radix: 16) }
+    }
+
+    private func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-escaping-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        return directory
+    }
+
+    func testFileNamesReachStandardErrorEscaped() throws {
+        let directory = try temporaryDirectory()
+        try Data("not a capture".utf8).write(to: directory.appendingPathComponent(hostileName))
+        try FileManager.default.copyItem(atPath: capture("spark-cluster-offset2-lo.pcap"),
+                                         toPath: directory.appendingPathComponent("good.pcap").path)
+        let listed = try runDasaudit(["audit", directory.path, "--offset", "2"])
+        XCTAssertTrue(listed.stderr.contains("\\e]0;pwned\\u{7}\\e[2J\\r\\ndasaudit: COMPLIANT\\u{202E}: skipped"), listed.stderr)
+        XCTAssertEqual(rawControls(listed.stderr), [])
+        XCTAssertEqual(rawControls(listed.stdout), [])
+
+        let missing = try runDasaudit(["audit", directory.appendingPathComponent(hostileName + ".pcap").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("\\e]0;pwned"), missing.stderr)
+        XCTAssertEqual(rawControls(missing.stderr), [])
+        XCTAssertEqual(rawControls(missing.stdout), [])
+    }
+
+    func testPolicyTextEchoedInAnErrorIsEscaped() throws {
+        let policy = try temporaryDirectory().appendingPathComponent("policy.yaml")
+        // An unknown key is echoed in the error message.
+        try Data("\"\\e]0;pwned\\a\\e[2J\": 1\n".utf8).write(to: policy)
+        let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--policy", policy.path])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("unknown key '\\e]0;pwned\\u{7}\\e[2J'"), run.stderr)
+        XCTAssertEqual(rawControls(run.stderr), [], run.stderr)
+    }
+
+    func testAHostileResultRendersEscapedOnTheTerminal() throws {
+        let directory = try temporaryDirectory()
+        let json = directory.appendingPathComponent("audit.json")
+        let audit = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "2", "--mode", "cluster",
+                                     "--format", "json", "--output", json.path])
+        XCTAssertNotEqual(audit.status, 2, audit.stderr)
+        var result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        var findings = try XCTUnwrap(result["findings"] as? [[String: Any]])
+        findings[0]["message"] = hostileName
+        result["findings"] = findings
+        var inputs = try XCTUnwrap(result["inputs"] as? [[String: Any]])
+        inputs[0]["path"] = hostileName
+        inputs[0]["error"] = hostileName
+        result["inputs"] = inputs
+        var services = try XCTUnwrap(result["services"] as? [[String: Any]])
+        services[0]["hint"] = hostileName
+        result["services"] = services
+        try JSONSerialization.data(withJSONObject: result).write(to: json)
+        for format in ["text", "md", "csv"] {
+            let run = try runDasaudit(["render", json.path, "--format", format])
+            XCTAssertTrue(run.stdout.contains(format == "md" ? "\\e\\]0;pwned" : "\\e]0;pwned"), format)
+            XCTAssertEqual(rawControls(run.stdout.replacingOccurrences(of: "\r\n", with: "\n")), [], format)
+            XCTAssertEqual(rawControls(run.stderr), [], format)
+        }
+    }
+}
