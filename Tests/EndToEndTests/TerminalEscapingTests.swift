@@ -13,11 +13,11 @@ final class TerminalEscapingTests: XCTestCase {
             .map { String($0.value, radix: 16) }
     }
 
+    /// A directory removed when the test ends.
     private func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-escaping-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        return directory
+        let scratch = try ScratchDirectory()
+        addTeardownBlock { withExtendedLifetime(scratch) {} }
+        return scratch.url
     }
 
     func testFileNamesReachStandardErrorEscaped() throws {
