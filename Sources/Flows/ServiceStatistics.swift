@@ -77,7 +77,7 @@ public struct ServiceStatistics: Sendable {
             settle(budget)
         } else {
             guard attempts.count < maxAttempts || attempts[connection.server] != nil else {
-                unlisted.attemptConnections += 1
+                unlisted.addAttempts(1)
                 return
             }
             var budget = clientBudget
@@ -102,7 +102,7 @@ public struct ServiceStatistics: Sendable {
         }
         for (endpoint, tries) in other.attempts {
             guard attempts.count < maxAttempts || attempts[endpoint] != nil else {
-                unlisted.attemptConnections += tries.refused + tries.unanswered
+                unlisted.addAttempts(tries.refused.addingSaturated(tries.unanswered))
                 continue
             }
             var budget = clientBudget

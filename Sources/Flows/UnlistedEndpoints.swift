@@ -18,22 +18,27 @@ public struct UnlistedEndpoints: Sendable, Equatable {
     /// Whether anything went unlisted.
     public var isEmpty: Bool { serviceConnections == 0 && attemptConnections == 0 }
 
+    // Saturating, as `ServiceTraffic` is: statistics merged from results are outside input.
     mutating func addService(_ connection: Connection) {
-        serviceConnections += 1
-        servicePackets += connection.packets
-        serviceBytes += connection.bytes
+        serviceConnections.addSaturated(1)
+        servicePackets.addSaturated(connection.packets)
+        serviceBytes.addSaturated(connection.bytes)
     }
 
     mutating func addService(_ traffic: ServiceTraffic) {
-        serviceConnections += traffic.connections
-        servicePackets += traffic.packets
-        serviceBytes += traffic.bytes
+        serviceConnections.addSaturated(traffic.connections)
+        servicePackets.addSaturated(traffic.packets)
+        serviceBytes.addSaturated(traffic.bytes)
+    }
+
+    mutating func addAttempts(_ count: UInt64) {
+        attemptConnections.addSaturated(count)
     }
 
     mutating func merge(_ other: UnlistedEndpoints) {
-        serviceConnections += other.serviceConnections
-        servicePackets += other.servicePackets
-        serviceBytes += other.serviceBytes
-        attemptConnections += other.attemptConnections
+        serviceConnections.addSaturated(other.serviceConnections)
+        servicePackets.addSaturated(other.servicePackets)
+        serviceBytes.addSaturated(other.serviceBytes)
+        attemptConnections.addSaturated(other.attemptConnections)
     }
 }

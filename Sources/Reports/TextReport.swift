@@ -99,7 +99,7 @@ public struct TextReport {
 
         out.append("")
         let verdict = Verdict(result)
-        out.append(paint(bold(verdict.headline), verdict.compliant ? .green : .red) + ": " + verdict.reason)
+        out.append(paint(bold(verdict.headline), verdict.compliant ? .green : .red) + ": " + verdict.reason.terminalEscaped)
         return out.joined(separator: "\n") + "\n"
     }
 

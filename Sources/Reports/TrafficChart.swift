@@ -1,4 +1,5 @@
 import Audit
+import Flows
 
 /// A horizontal bar chart of the bytes each service carried, as inline SVG: biggest first,
 /// each bar coloured by the service's classification, the rest folded into one "other"
@@ -63,10 +64,7 @@ struct TrafficChart {
     /// The sum of `values`, or `UInt64.max` where it would overflow: the counts come from
     /// a result file that may have been edited, and a chart must not trap on it.
     static func saturatingSum(_ values: [UInt64]) -> UInt64 {
-        values.reduce(0) { sum, value in
-            let (total, overflow) = sum.addingReportingOverflow(value)
-            return overflow ? .max : total
-        }
+        values.reduce(0) { $0.addingSaturated($1) }
     }
 
     /// `text` cut to `limit` characters with an ellipsis; the bar's title keeps it whole.
