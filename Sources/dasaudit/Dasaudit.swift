@@ -2,6 +2,7 @@ import ArgumentParser
 import Audit
 import Foundation
 import Policy
+import Reports
 
 struct Dasaudit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,11 @@ struct Dasaudit: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code.rawValue == ExitCode.validationFailure.rawValue {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // The usage text has real line breaks; what it quotes from the arguments
+                // (a file name from a hostile directory, say) is escaped line by line.
+                let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                let message = lines.map { String($0).terminalEscaped }.joined(separator: "\n")
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

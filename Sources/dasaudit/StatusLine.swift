@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Reports
 
 /// The status of `dasaudit live` on standard error, every interval: one line rewritten in
 /// place (`\r`) on a terminal, so a long load test does not scroll; a plain line each time
@@ -43,7 +44,7 @@ final class StatusLine {
         let severities = Severity.allCases.reversed().map { "\($0.rawValue) \(status.findings[$0.rawValue] ?? 0)" }
         let drops = status.drops.total == 0 ? "drops 0"
             : "DROPS \(status.drops.total) (kernel \(status.drops.kernel), interface \(status.drops.interface))"
-        return "live \(device) \(clock)  packets \(status.packets) (\(Int(status.packetsPerSecond.rounded()))/s)  \(drops)  "
+        return "live \(device.terminalEscaped) \(clock)  packets \(status.packets) (\(Int(status.packetsPerSecond.rounded()))/s)  \(drops)  "
             + "connections \(status.connections)  services \(status.services) (\(status.unexpected) unexpected)  "
             + "findings \(status.findingCount) (\(severities.joined(separator: ", ")))"
     }

@@ -37,6 +37,16 @@ final class TerminalEscapingTests: XCTestCase {
         XCTAssertEqual(rawControls(missing.stdout), [])
     }
 
+    /// argument-parser's usage errors quote the value given; the usage text keeps its own
+    /// line breaks, but the value is escaped.
+    func testAUsageErrorQuotesTheValueEscaped() throws {
+        let usage = try runDasaudit(["audit", "x.pcap", "--format", hostileName])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertTrue(usage.stderr.contains("\\e]0;pwned\\u{7}\\e[2J\\r\\ndasaudit: COMPLIANT\\u{202E}"), usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("\n  - json"), "the usage text keeps its own lines: \(usage.stderr)")
+        XCTAssertEqual(rawControls(usage.stderr), [])
+    }
+
     func testPolicyTextEchoedInAnErrorIsEscaped() throws {
         let policy = try temporaryDirectory().appendingPathComponent("policy.yaml")
         // An unknown key is echoed in the error message.
