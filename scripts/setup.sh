@@ -14,8 +14,12 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # tcpreplay (tcprewrite), gzip, zstd, xz-utils, bzip2: the capture variants and compressed
 # inputs of scripts/compare-tshark.sh and the input tests.
 # nftables, iptables, iproute2: the firewall rules loaded in network namespaces (FirewallNamespaceTests).
+# debootstrap, rpm (rpmbuild, rpm2cpio), cpio, dpkg-dev (dpkg-shlibdeps), binutils (objdump,
+# strip), patchelf: the release packages and their install test (scripts/package.sh,
+# scripts/install-test.sh).
 packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
-          tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2)
+          tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2
+          debootstrap rpm cpio dpkg-dev binutils patchelf)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -13,3 +13,5 @@ scripts/render-report.sh
 # pcapng, nanosecond, big-endian, compressed, other link types); then a short fuzz run.
 scripts/compare-tshark.sh
 scripts/fuzz.sh 20
+# The release packages (.deb, tarball, rpm) install and audit in clean Debian 12 roots.
+scripts/install-test.sh

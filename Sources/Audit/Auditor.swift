@@ -196,8 +196,3 @@ public struct Auditor {
                 && !NoTraffic.auditedNothing(services: services.count, attempts: attempts))
     }
 }
-
-/// The version written into every result.
-public enum DasauditVersion {
-    public static let current = "0.1.0"
-}

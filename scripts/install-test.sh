@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# scripts/install-test.sh: the packages install and work on a clean Debian 12 without Swift.
+#
+#   scripts/install-test.sh [--no-build]
+#
+#   --no-build   use the packages scripts/package.sh already wrote into dist/ (same commit)
+#
+# Needs root (debootstrap, chroot) and Debian's mirror (DEBIAN_MIRROR, default
+# http://deb.debian.org/debian). Run by scripts/test.sh, so by CI.
+#
+#   1. scripts/package.sh builds the packages into dist/.
+#   2. A clean root: `debootstrap --variant=minbase bookworm`, made once and cached as
+#      .build-install/bookworm-minbase.tar (delete it to make it again); each check below
+#      unpacks a fresh copy. /proc is mounted inside while it runs and always unmounted.
+#   3. The .deb: `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches libpcap0.8
+#      and the rest of Depends from the mirror), then the checks, then `apt-get purge`
+#      removes every file it installed.
+#   4. The tarball, in a second clean root, exactly as README's Install section says:
+#      `apt-get install libpcap0.8`, then extracted into /usr/local; the same checks.
+#   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
+#      second root once libpcap.so.1 names Debian's libpcap; its Requires are RHEL's names.
+#
+# The checks: `dasaudit --version` names the version, the commit and the libpcap; the
+# bundled capture captures/spark-cluster-offset2-lo.pcap audits to its known result (exit 1,
+# the seven unexpected ports as high findings, 127.0.0.1:5432 refused); the man page is where
+# man-db looks and `man` renders it; the bash completion completes `dasaudit au` to `audit`;
+# the zsh and fish completions are in their vendor directories.
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+say() { echo "install-test: $*" >&2; }
+die() { say "error: $*"; exit 2; }
+failures=()
+fail() { say "FAIL: $*"; failures+=("$*"); }
+
+build=1
+while (($#)); do
+    case $1 in
+        --no-build) build=0; shift ;;
+        -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 0 ;;
+        *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap and chroot)"
+for tool in debootstrap chroot python3 rpm rpm2cpio; do
+    command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs it)"
+done
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+cache=.build-install
+mkdir -p "$cache"
+started=$SECONDS
+
+# ---------------------------------------------------------------- 1. the packages
+version=$(tr -d ' \t\r\n' < VERSION)
+commit=$(git rev-parse --short=12 HEAD)
+if [ "$build" = 1 ]; then
+    scripts/package.sh >/dev/null
+fi
+tarball=$(ls dist/dasaudit-"$version"-linux-"$(uname -m)".tar.gz)
+deb=$(ls dist/dasaudit_"$version"_"$(dpkg --print-architecture)".deb)
+rpm_file=$(ls dist/dasaudit-"$version"-1."$(uname -m)".rpm)
+say "packages ready after $((SECONDS - started)) s"
+
+# ---------------------------------------------------------------- 2. clean roots
+base=$cache/bookworm-minbase.tar
+roots=()
+cleanup() {
+    local root
+    for root in "${roots[@]}"; do
+        umount -R "$root/proc" 2>/dev/null || umount -l "$root/proc" 2>/dev/null || true
+        # Never delete a tree with something still mounted in it.
+        if grep -q " $(realpath "$root")/" /proc/self/mounts; then
+            say "left $root in place: something is still mounted in it"
+        else
+            rm -rf "$root"
+        fi
+    done
+}
+trap cleanup EXIT
+
+if [ ! -s "$base" ]; then
+    say "debootstrap --variant=minbase bookworm (cached in $base afterwards)"
+    staging=$cache/debootstrap
+    rm -rf "$staging"
+    roots+=("$staging")
+    debootstrap --variant=minbase bookworm "$staging" "$mirror" >"$cache/debootstrap.log" 2>&1 \
+        || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed (log: $cache/debootstrap.log)"; }
+    echo "deb $mirror bookworm main" > "$staging/etc/apt/sources.list"
+    rm -f "$staging"/var/cache/apt/archives/*.deb
+    tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base"
+    rm -rf "$staging"
+    say "clean root cached after $((SECONDS - started)) s ($(du -m "$base" | cut -f1) MB)"
+fi
+
+# new_root DIR: a fresh copy of the clean root with /proc mounted and the host's DNS.
+new_root() {
+    local root=$1
+    rm -rf "$root" && mkdir -p "$root"
+    roots+=("$root")
+    tar -C "$root" -xf "$base"
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    mount -t proc proc "$root/proc"
+}
+# in_root DIR COMMAND...: runs a command inside the root, with a plain environment.
+in_root() {
+    local root=$1; shift
+    chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
+        DEBIAN_FRONTEND=noninteractive "$@"
+}
+apt_in_root() {
+    local root=$1; shift
+    in_root "$root" apt-get -o Dpkg::Use-Pty=0 -q "$@" >>"$cache/apt.log" 2>&1 \
+        || { tail -20 "$cache/apt.log" >&2; die "apt-get $* failed in $root (log: $cache/apt.log)"; }
+}
+
+# check_installed ROOT PREFIX LABEL: the checks, on the dasaudit installed under PREFIX.
+check_installed() {
+    local root=$1 prefix=$2 label=$3
+    local binary=$prefix/bin/dasaudit
+
+    # --version: the release, the commit and the libpcap actually loaded.
+    local version_text
+    version_text=$(in_root "$root" "$binary" --version 2>&1) || fail "$label: dasaudit --version failed: $version_text"
+    [ "$(sed -n 1p <<<"$version_text")" = "dasaudit $version (commit $commit)" ] \
+        || fail "$label: --version says '$(sed -n 1p <<<"$version_text")', not 'dasaudit $version (commit $commit)'"
+    [[ "$(sed -n 2p <<<"$version_text")" == "libpcap version "* ]] \
+        || fail "$label: --version does not name the libpcap: $version_text"
+
+    # The bundled capture and its known result.
+    cp captures/spark-cluster-offset2-lo.pcap "$root/tmp/spark.pcap"
+    local status=0
+    in_root "$root" "$binary" audit /tmp/spark.pcap --offset 2 --mode cluster --cores 2 \
+        --format json --output /tmp/audit.json 2>"$root/tmp/audit.stderr" || status=$?
+    [ "$status" -eq 1 ] || fail "$label: the audit exited $status, not 1: $(cat "$root/tmp/audit.stderr")"
+    python3 - "$root/tmp/audit.json" <<'PY' || fail "$label: the audit's findings differ from the known result"
+import json, sys
+result = json.load(open(sys.argv[1]))
+unexpected = sorted(f"{f['address']}:{f['port']}" for f in result["findings"] if f["kind"] == "unexpected-port")
+known = ["127.0.0.1:33289", "127.0.0.1:39897", "127.0.0.1:42985", "127.0.0.1:45335",
+         "127.0.0.1:54719", "127.0.0.1:56877", "127.0.0.4:31337"]
+problems = []
+if unexpected != known:
+    problems.append(f"unexpected-port findings {unexpected}, known {known}")
+if result["summary"]["findings"]["high"] != 7 or result["summary"]["compliant"]:
+    problems.append(f"summary {result['summary']}")
+if [f"{a['address']}:{a['port']}" for a in result["attempts"]] != ["127.0.0.1:5432"]:
+    problems.append(f"attempts {result['attempts']}")
+for problem in problems:
+    print(problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+
+    # The man page where man-db looks, rendered by man itself.
+    local manpage=$prefix/share/man/man1/dasaudit.1.gz
+    [ -s "$root$manpage" ] || fail "$label: no man page at $manpage"
+    in_root "$root" man -P cat dasaudit 2>/dev/null | grep -q "dasaudit audit" \
+        || fail "$label: 'man dasaudit' does not show the audit subcommand"
+
+    # The bash completion, loaded the way bash-completion loads it, completes a subcommand.
+    local completion=$prefix/share/bash-completion/completions/dasaudit
+    [ -s "$root$completion" ] || fail "$label: no bash completion at $completion"
+    local completed
+    completed=$(in_root "$root" bash -c "source $completion
+        COMP_WORDS=(dasaudit au); COMP_CWORD=1; COMP_LINE='dasaudit au'; COMP_POINT=\${#COMP_LINE}
+        \$(complete -p dasaudit | sed -E 's/.*-F ([^ ]+).*/\1/') dasaudit au dasaudit
+        printf '%s\n' \"\${COMPREPLY[@]}\"" 2>&1) || true
+    grep -qx "audit" <<<"$completed" || fail "$label: bash completion of 'dasaudit au' gave '$completed', not 'audit'"
+    [ -s "$root$prefix/share/zsh/vendor-completions/_dasaudit" ] || fail "$label: no zsh completion"
+    [ -s "$root$prefix/share/fish/vendor_completions.d/dasaudit.fish" ] || fail "$label: no fish completion"
+    say "$label: --version, the audit's known result, man page and completions checked"
+}
+
+work=$cache/roots
+
+# ---------------------------------------------------------------- 3. the .deb
+root=$work/deb
+new_root "$root"
+# man-db and bash-completion: what a host that reads man pages and completes has.
+apt_in_root "$root" install -y --no-install-recommends man-db bash-completion
+cp "$deb" "$root/tmp/"
+apt_in_root "$root" install -y --no-install-recommends "/tmp/$(basename "$deb")"
+say "installed $(basename "$deb") with apt-get after $((SECONDS - started)) s"
+check_installed "$root" /usr ".deb"
+apt_in_root "$root" purge -y dasaudit
+left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/share/bash-completion/completions/dasaudit 2>/dev/null || true)
+[ -z "$left" ] || fail ".deb: apt-get purge left $left"
+
+# ---------------------------------------------------------------- 4. the tarball
+root=$work/tarball
+new_root "$root"
+apt_in_root "$root" install -y --no-install-recommends libpcap0.8 man-db bash-completion
+tar -C "$root/usr/local" -xzf "$tarball" --strip-components=1
+in_root "$root" mandb -q >/dev/null 2>&1 || true
+check_installed "$root" /usr/local "tarball"
+
+# ---------------------------------------------------------------- 5. the rpm
+requires=$(rpm -qpR "$rpm_file" 2>/dev/null)
+grep -q '^libpcap.so.1()(64bit)$\|^libpcap.so.1$' <<<"$requires" || fail "rpm: does not require libpcap.so.1: $requires"
+! grep -q 'libpcap.so.0.8' <<<"$requires" || fail "rpm: requires Debian's libpcap.so.0.8: $requires"
+files=$(rpm -qpl "$rpm_file" 2>/dev/null)
+for file in /usr/bin/dasaudit /usr/share/man/man1/dasaudit.1.gz /usr/share/bash-completion/completions/dasaudit; do
+    grep -qx "$file" <<<"$files" || fail "rpm: does not install $file"
+done
+mkdir -p "$root/tmp/rpm"
+rpm2cpio "$rpm_file" | (cd "$root/tmp/rpm" && cpio -idm --quiet ./usr/bin/dasaudit)
+library=$(cd "$root" && ls usr/lib/*-linux-gnu/libpcap.so.1.* | head -1)
+ln -sf "$(basename "$library")" "$root/$(dirname "$library")/libpcap.so.1"
+rpm_version=$(in_root "$root" /tmp/rpm/usr/bin/dasaudit --version 2>&1) \
+    && [ "$(sed -n 1p <<<"$rpm_version")" = "dasaudit $version (commit $commit)" ] \
+    || fail "rpm: its binary does not run against libpcap.so.1: $rpm_version"
+say "rpm: requires $(grep -v '^rpmlib' <<<"$requires" | tr '\n' ' ')"
+
+say "took $((SECONDS - started)) s"
+if [ ${#failures[@]} -gt 0 ]; then
+    say "${#failures[@]} check(s) failed"
+    exit 1
+fi
+say "every check passed"

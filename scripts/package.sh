@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# scripts/package.sh: the release packages, for hosts without a Swift toolchain.
+#
+#   scripts/package.sh [--out DIR] [--no-build]
+#
+#   --out DIR    where the packages go (default dist/)
+#   --no-build   package the release binary already in .build-release (after a first run)
+#
+# Builds dasaudit in release mode with the Swift runtime linked in (--static-swift-stdlib),
+# in its own scratch path .build-release so the debug build in .build is left alone, strips
+# it, and writes:
+#   DIR/dasaudit-VERSION-linux-ARCH.tar.gz   bin/, share/man, share/*completions, share/doc
+#                                            (extract into /usr/local with --strip-components=1)
+#   DIR/dasaudit_VERSION_DEBARCH.deb         Depends from dpkg-shlibdeps on the binary itself
+#   DIR/dasaudit-VERSION-1.ARCH.rpm          for RHEL-family hosts, built with rpmbuild
+#   DIR/SHA256SUMS
+# The version comes from VERSION (the one source, read by Plugins/VersionStamp at build
+# time); the commit is embedded through DASAUDIT_COMMIT. The man page comes from the
+# command definitions (swift-argument-parser's generate-manual plugin), the bash, zsh and
+# fish completions from `dasaudit --generate-completion-script`. Packages are reproducible:
+# file times are the commit's time, owners root. Details: docs/install.md.
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+root=$PWD
+say() { echo "package: $*" >&2; }
+die() { say "error: $*"; exit 2; }
+
+out=dist build=1
+while (($#)); do
+    case $1 in
+        --out) [ -n "${2:-}" ] || die "--out needs a directory"; out=$2; shift 2 ;;
+        --no-build) build=0; shift ;;
+        -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 0 ;;
+        *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+for tool in swift dpkg-deb dpkg-shlibdeps rpmbuild objdump strip patchelf gzip; do
+    command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs it)"
+done
+
+# ---------------------------------------------------------------- version and commit
+version=$(tr -d ' \t\r\n' < VERSION)
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] || die "VERSION: expected a version like 1.2.3, found '$version'"
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null) || die "not a git checkout: the commit cannot be embedded"
+if ! git diff --quiet HEAD -- 2>/dev/null; then
+    say "warning: the work tree has uncommitted changes; the binary says commit $commit all the same"
+fi
+# Every file time in the packages: the commit's, so the same commit gives the same bytes.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct HEAD)}
+date_of_commit=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
+arch=$(uname -m)                           # x86_64, aarch64: the tarball's and the rpm's name
+debarch=$(dpkg --print-architecture)       # amd64, arm64: the .deb's
+scratch=.build-release
+binary=$scratch/release/dasaudit
+
+# ---------------------------------------------------------------- build
+export DASAUDIT_COMMIT=$commit
+if [ "$build" = 1 ]; then
+    # generate-manual builds every product in release mode, then writes the man page from
+    # the binary's own command definitions; the static build after it only relinks.
+    mkdir -p "$scratch"
+    say "building release $version ($commit) in $scratch, with the man page"
+    swift package --scratch-path "$scratch" plugin generate-manual \
+        --date "$date_of_commit" --authors "dasaudit maintainers" >"$scratch/package-manual.log" 2>&1 \
+        || { tail -30 "$scratch/package-manual.log" >&2; die "generate-manual failed (log: $scratch/package-manual.log)"; }
+    swift build -c release --scratch-path "$scratch" --static-swift-stdlib --product dasaudit \
+        >"$scratch/package-build.log" 2>&1 \
+        || { tail -30 "$scratch/package-build.log" >&2; die "release build failed (log: $scratch/package-build.log)"; }
+fi
+[ -x "$binary" ] || die "$binary is missing: run without --no-build"
+manual=$scratch/plugins/GenerateManual/outputs/dasaudit/dasaudit.1
+[ -f "$manual" ] || manual=$(find "$scratch/plugins" -name dasaudit.1 -path '*GenerateManual*' 2>/dev/null | head -1)
+[ -n "$manual" ] && [ -f "$manual" ] || die "the man page was not generated: run without --no-build"
+stamp=$("$binary" --version | head -1)
+[ "$stamp" = "dasaudit $version (commit $commit)" ] \
+    || die "the binary says '$stamp', not 'dasaudit $version (commit $commit)': rebuild without --no-build"
+
+# ---------------------------------------------------------------- the installed tree
+# One staged tree under a /usr-like prefix; the tarball, the .deb and the rpm all copy it.
+work=$(mktemp -d "${TMPDIR:-/tmp}/dasaudit-package.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+tree=$work/tree
+install -d "$tree/bin" "$tree/share/man/man1" "$tree/share/bash-completion/completions" \
+    "$tree/share/zsh/vendor-completions" "$tree/share/fish/vendor_completions.d" "$tree/share/doc/dasaudit"
+install -m 755 "$binary" "$tree/bin/dasaudit"
+strip --strip-all "$tree/bin/dasaudit"
+gzip -9n < "$manual" > "$tree/share/man/man1/dasaudit.1.gz"
+"$tree/bin/dasaudit" --generate-completion-script bash > "$tree/share/bash-completion/completions/dasaudit"
+"$tree/bin/dasaudit" --generate-completion-script zsh > "$tree/share/zsh/vendor-completions/_dasaudit"
+"$tree/bin/dasaudit" --generate-completion-script fish > "$tree/share/fish/vendor_completions.d/dasaudit.fish"
+install -m 644 README.md LICENSE CHANGELOG.md "$tree/share/doc/dasaudit/"
+chmod 644 "$tree"/share/*/*/* "$tree"/share/*/*/*/* 2>/dev/null || true
+find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
+# What the binary needs from the host: libraries and the newest glibc symbol version.
+needed=$(objdump -p "$tree/bin/dasaudit" | awk '/NEEDED/ {print $2}' | tr '\n' ' ')
+glibc_floor=$(objdump -T "$tree/bin/dasaudit" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+say "binary: $(stat -c %s "$tree/bin/dasaudit") bytes stripped; needs ${needed}; newest symbol version $glibc_floor"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# tar: sorted, root-owned, times from SOURCE_DATE_EPOCH; gzip -n: no name or time in the header.
+reproducible_tar() { tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" "$@"; }
+
+# ---------------------------------------------------------------- tarball
+name=dasaudit-$version-linux-$arch
+mkdir "$work/$name"
+cp -a "$tree/." "$work/$name/"
+reproducible_tar -C "$work" -cf - "$name" | gzip -9n > "$out/$name.tar.gz"
+say "wrote $out/$name.tar.gz"
+
+# ---------------------------------------------------------------- .deb
+deb=$work/deb
+mkdir -p "$deb/usr" "$deb/DEBIAN"
+cp -a "$tree/." "$deb/usr/"
+# Debian's places for the license and the changelog.
+mv "$deb/usr/share/doc/dasaudit/LICENSE" "$deb/usr/share/doc/dasaudit/copyright"
+gzip -9n "$deb/usr/share/doc/dasaudit/CHANGELOG.md"
+# dpkg-shlibdeps maps every NEEDED library to its package and the lowest version that has
+# the symbols the binary uses (libc6 (>= 2.34), libpcap0.8 (>= 1.5.1), ...); it wants a
+# debian/control to read, nothing more.
+mkdir -p "$work/shlibs/debian"
+printf 'Source: dasaudit\n\nPackage: dasaudit\nArchitecture: any\n' > "$work/shlibs/debian/control"
+depends=$(cd "$work/shlibs" && dpkg-shlibdeps -O "$deb/usr/bin/dasaudit" 2>"$work/shlibdeps.log") \
+    || { cat "$work/shlibdeps.log" >&2; die "dpkg-shlibdeps failed"; }
+depends=${depends#shlibs:Depends=}
+[ -n "$depends" ] || die "dpkg-shlibdeps found no dependency"
+installed_size=$(du -sk --apparent-size "$deb/usr" | cut -f1)
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$debarch/" -e "s/@DEPENDS@/$depends/" \
+    -e "s/@INSTALLED_SIZE@/$installed_size/" packaging/deb/control > "$deb/DEBIAN/control"
+find "$deb" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+dpkg-deb --root-owner-group -Zxz --build "$deb" "$out/dasaudit_${version}_$debarch.deb" >/dev/null
+say "wrote $out/dasaudit_${version}_$debarch.deb (Depends: $depends)"
+
+# ---------------------------------------------------------------- rpm
+# Debian's libpcap keeps the old soname libpcap.so.0.8; RHEL's (same library, same ABI) is
+# libpcap.so.1. The rpm's binary asks for libpcap.so.1, so that rpm's automatic Requires
+# name what RHEL-family hosts provide.
+rpmtop=$work/rpm
+mkdir -p "$rpmtop"/{BUILD,RPMS,SOURCES,SPECS,SRPMS,tmp} "$rpmtop/stage/usr"
+cp -a "$tree/." "$rpmtop/stage/usr/"
+# zsh on RHEL-family hosts reads /usr/share/zsh/site-functions; Debian's has vendor-completions.
+mv "$rpmtop/stage/usr/share/zsh/vendor-completions" "$rpmtop/stage/usr/share/zsh/site-functions"
+rpm_binary=$rpmtop/stage/usr/bin/dasaudit
+for library in $(objdump -p "$rpm_binary" | awk '/NEEDED/ && $2 ~ /^libpcap\.so\./ {print $2}'); do
+    [ "$library" = libpcap.so.1 ] || patchelf --replace-needed "$library" libpcap.so.1 "$rpm_binary"
+done
+touch -h -d "@$SOURCE_DATE_EPOCH" "$rpm_binary"
+sed -e "s/@VERSION@/$version/" -e "s/@COMMIT@/$commit/" packaging/rpm/dasaudit.spec > "$rpmtop/SPECS/dasaudit.spec"
+rpmbuild -bb --quiet --target "$arch" \
+    --define "_topdir $rpmtop" --define "_tmppath $rpmtop/tmp" --define "stage $rpmtop/stage" \
+    --define "_build_id_links none" --define "use_source_date_epoch_as_buildtime 1" \
+    --define "clamp_mtime_to_source_date_epoch 1" --define "__os_install_post %{nil}" \
+    --define "_binary_payload w9.gzdio" \
+    "$rpmtop/SPECS/dasaudit.spec" >"$work/rpmbuild.log" 2>&1 \
+    || { cat "$work/rpmbuild.log" >&2; die "rpmbuild failed"; }
+rpm_file=$(find "$rpmtop/RPMS" -name '*.rpm' | head -1)
+cp "$rpm_file" "$out/"
+say "wrote $out/$(basename "$rpm_file") (Requires: $(rpm -qpR "$rpm_file" 2>/dev/null | grep -v '^rpmlib' | tr '\n' ' '))"
+
+(cd "$out" && sha256sum "$name.tar.gz" "dasaudit_${version}_$debarch.deb" "$(basename "$rpm_file")" > SHA256SUMS)
+# For scripts: the three package paths, one a line.
+printf '%s\n' "$out/$name.tar.gz" "$out/dasaudit_${version}_$debarch.deb" "$out/$(basename "$rpm_file")"
