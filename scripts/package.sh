@@ -44,8 +44,8 @@ for tool in swift dpkg-deb dpkg-shlibdeps rpmbuild objdump strip patchelf gzip; 
 done
 
 # ---------------------------------------------------------------- version and commit
+# (the build checks VERSION's form: Plugins/VersionStamp)
 version=$(tr -d ' \t\r\n' < VERSION)
-[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] || die "VERSION: expected a version like 1.2.3, found '$version'"
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null) || die "not a git checkout: the commit cannot be embedded"
 if ! git diff --quiet HEAD -- 2>/dev/null; then
     say "warning: the work tree has uncommitted changes; the binary says commit $commit all the same"
