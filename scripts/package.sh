@@ -16,7 +16,7 @@
 #   DIR/SHA256SUMS
 # The version comes from VERSION (the one source, read by Plugins/VersionStamp at build
 # time); the commit is embedded through DASAUDIT_COMMIT. The man page comes from the
-# command definitions (swift-argument-parser's generate-manual plugin), the bash, zsh and
+# command definitions (the tool of swift-argument-parser's generate-manual plugin), the bash, zsh and
 # fish completions from `dasaudit --generate-completion-script`. Packages are reproducible:
 # file times are the commit's time, owners root. Details: docs/install.md.
 set -euo pipefail
@@ -59,23 +59,37 @@ scratch=.build-release
 binary=$scratch/release/dasaudit
 
 # ---------------------------------------------------------------- build
+# The symbols to bind to older versions, so the floor stays at RHEL 9's glibc and
+# libstdc++ (packaging/compat/older-symbols.c says why each).
+older_symbols=(hypot hypotf _ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE)
+link_flags=(-Xlinker "$root/$scratch/older-symbols.o")
+for symbol in "${older_symbols[@]}"; do link_flags+=(-Xlinker "--wrap=$symbol"); done
+# Both builds take the same flags, so neither makes the other recompile.
+release_build() {
+    swift build -c release --scratch-path "$scratch" --static-swift-stdlib "${link_flags[@]}" "$@"
+}
 export DASAUDIT_COMMIT=$commit
+manual_dir=$scratch/manual
 if [ "$build" = 1 ]; then
-    # generate-manual builds every product in release mode, then writes the man page from
-    # the binary's own command definitions; the static build after it only relinks.
-    mkdir -p "$scratch"
-    say "building release $version ($commit) in $scratch, with the man page"
-    swift package --scratch-path "$scratch" plugin generate-manual \
-        --date "$date_of_commit" --authors "dasaudit maintainers" >"$scratch/package-manual.log" 2>&1 \
-        || { tail -30 "$scratch/package-manual.log" >&2; die "generate-manual failed (log: $scratch/package-manual.log)"; }
-    swift build -c release --scratch-path "$scratch" --static-swift-stdlib --product dasaudit \
-        >"$scratch/package-build.log" 2>&1 \
+    mkdir -p "$scratch" "$manual_dir"
+    say "building release $version ($commit) in $scratch"
+    "${CC:-clang}" -O2 -fPIC -c packaging/compat/older-symbols.c -o "$scratch/older-symbols.o" \
+        || die "cannot compile packaging/compat/older-symbols.c"
+    release_build --product dasaudit >"$scratch/package-build.log" 2>&1 \
         || { tail -30 "$scratch/package-build.log" >&2; die "release build failed (log: $scratch/package-build.log)"; }
+    # The man page, from the binary's own command definitions, by the tool behind
+    # swift-argument-parser's generate-manual plugin (`swift package plugin generate-manual`
+    # runs the same tool, after a second release build of every product without these flags).
+    release_build --product generate-manual >"$scratch/package-manual.log" 2>&1 \
+        || { tail -30 "$scratch/package-manual.log" >&2; die "building generate-manual failed (log: $scratch/package-manual.log)"; }
+    rm -f "$manual_dir"/*
+    "$scratch/release/generate-manual" "$binary" --output-directory "$manual_dir" \
+        --date "$date_of_commit" --authors "dasaudit maintainers" >>"$scratch/package-manual.log" 2>&1 \
+        || { tail -30 "$scratch/package-manual.log" >&2; die "generate-manual failed (log: $scratch/package-manual.log)"; }
 fi
 [ -x "$binary" ] || die "$binary is missing: run without --no-build"
-manual=$scratch/plugins/GenerateManual/outputs/dasaudit/dasaudit.1
-[ -f "$manual" ] || manual=$(find "$scratch/plugins" -name dasaudit.1 -path '*GenerateManual*' 2>/dev/null | head -1)
-[ -n "$manual" ] && [ -f "$manual" ] || die "the man page was not generated: run without --no-build"
+manual=$manual_dir/dasaudit.1
+[ -f "$manual" ] || die "the man page was not generated: run without --no-build"
 stamp=$("$binary" --version | head -1)
 [ "$stamp" = "dasaudit $version (commit $commit)" ] \
     || die "the binary says '$stamp', not 'dasaudit $version (commit $commit)': rebuild without --no-build"
@@ -97,10 +111,18 @@ install -m 644 README.md LICENSE CHANGELOG.md "$tree/share/doc/dasaudit/"
 chmod 644 "$tree"/share/*/*/* "$tree"/share/*/*/*/* 2>/dev/null || true
 find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
-# What the binary needs from the host: libraries and the newest glibc symbol version.
+# What the binary needs from the host: libraries, and the newest glibc and libstdc++ symbol
+# versions. The limits are RHEL 9's (glibc 2.34, GCC 11's libstdc++), the floor README's
+# Install section states; a newer one is a regression to look into.
 needed=$(objdump -p "$tree/bin/dasaudit" | awk '/NEEDED/ {print $2}' | tr '\n' ' ')
-glibc_floor=$(objdump -T "$tree/bin/dasaudit" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
-say "binary: $(stat -c %s "$tree/bin/dasaudit") bytes stripped; needs ${needed}; newest symbol version $glibc_floor"
+newest_version() { objdump -T "$tree/bin/dasaudit" | grep -o "$1_[0-9.]*" | sort -uV | tail -1; }
+glibc_floor=$(newest_version GLIBC) glibcxx_floor=$(newest_version GLIBCXX)
+say "binary: $(stat -c %s "$tree/bin/dasaudit") bytes stripped; needs ${needed}; newest symbol versions $glibc_floor, $glibcxx_floor"
+for pair in "$glibc_floor GLIBC_2.34" "$glibcxx_floor GLIBCXX_3.4.29"; do
+    set -- $pair
+    [ "$(printf '%s\n' "$1" "$2" | sort -V | tail -1)" = "$2" ] \
+        || die "the binary needs $1, above the documented $2: objdump -T $binary | grep $1"
+done
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -156,12 +178,12 @@ rpmbuild -bb --quiet --target "$arch" \
     --define "_topdir $rpmtop" --define "_tmppath $rpmtop/tmp" --define "stage $rpmtop/stage" \
     --define "_build_id_links none" --define "use_source_date_epoch_as_buildtime 1" \
     --define "clamp_mtime_to_source_date_epoch 1" --define "__os_install_post %{nil}" \
-    --define "_binary_payload w9.gzdio" \
+    --define "_binary_payload w9.gzdio" --define "_buildhost reproducible" \
     "$rpmtop/SPECS/dasaudit.spec" >"$work/rpmbuild.log" 2>&1 \
     || { cat "$work/rpmbuild.log" >&2; die "rpmbuild failed"; }
 rpm_file=$(find "$rpmtop/RPMS" -name '*.rpm' | head -1)
 cp "$rpm_file" "$out/"
-say "wrote $out/$(basename "$rpm_file") (Requires: $(rpm -qpR "$rpm_file" 2>/dev/null | grep -v '^rpmlib' | tr '\n' ' '))"
+say "wrote $out/$(basename "$rpm_file") (Requires: $(rpm -qpR "$rpm_file" 2>/dev/null | grep -v '^rpmlib' | sed 's/(.*//' | sort -u | tr '\n' ' '))"
 
 (cd "$out" && sha256sum "$name.tar.gz" "dasaudit_${version}_$debarch.deb" "$(basename "$rpm_file")" > SHA256SUMS)
 # For scripts: the three package paths, one a line.
