@@ -75,6 +75,14 @@ if [ "$build" = 1 ]; then
     say "building release $version ($commit) in $scratch"
     "${CC:-clang}" -O2 -fPIC -c packaging/compat/older-symbols.c -o "$scratch/older-symbols.o" \
         || die "cannot compile packaging/compat/older-symbols.c"
+    # The wrappers, linked as the release build links them, reach the older versions.
+    "${CXX:-clang++}" -O2 -fuse-ld=gold packaging/compat/older-symbols-check.cpp "${link_flags[@]}" \
+        -pthread -o "$scratch/older-symbols-check" \
+        || die "cannot build packaging/compat/older-symbols-check.cpp"
+    timeout 20 "$scratch/older-symbols-check" \
+        || die "packaging/compat/older-symbols.c: the wrapped functions do not work (exit $?)"
+    ! objdump -T "$scratch/older-symbols-check" | grep -E 'GLIBC_2\.3[5-9]|GLIBCXX_3\.4\.3' \
+        || die "packaging/compat/older-symbols.c: the check program still references the versions above"
     release_build --product dasaudit >"$scratch/package-build.log" 2>&1 \
         || { tail -30 "$scratch/package-build.log" >&2; die "release build failed (log: $scratch/package-build.log)"; }
     # The man page, from the binary's own command definitions, by the tool behind
@@ -156,7 +164,7 @@ installed_size=$(du -sk --apparent-size "$deb/usr" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$debarch/" -e "s/@DEPENDS@/$depends/" \
     -e "s/@INSTALLED_SIZE@/$installed_size/" packaging/deb/control > "$deb/DEBIAN/control"
 find "$deb" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-dpkg-deb --root-owner-group -Zxz --build "$deb" "$out/dasaudit_${version}_$debarch.deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip -z9 --build "$deb" "$out/dasaudit_${version}_$debarch.deb" >/dev/null
 say "wrote $out/dasaudit_${version}_$debarch.deb (Depends: $depends)"
 
 # ---------------------------------------------------------------- rpm

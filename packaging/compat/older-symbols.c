@@ -12,7 +12,16 @@
  * scripts/package.sh links this file with `--wrap=SYMBOL` for each, so those references go
  * to the __wrap_ functions below, which call the older versions: same behaviour, and the
  * binary's floor drops to GLIBC_2.34 and GLIBCXX_3.4.29.
+ *
+ * The older versions are looked up with dlvsym on first use. A `.symver` alias does not
+ * work here: gold, the linker Swift uses, applies `--wrap=hypot` to `hypot@GLIBC_2.2.5`
+ * as well, and the wrapper would call itself.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #if defined(__x86_64__)
 #define GLIBC_BASE "GLIBC_2.2.5"
 #elif defined(__aarch64__)
@@ -21,18 +30,33 @@
 #error "no known base glibc version for this architecture"
 #endif
 
-double dasaudit_hypot_base(double x, double y);
-float dasaudit_hypotf_base(float x, float y);
-__asm__(".symver dasaudit_hypot_base, hypot@" GLIBC_BASE);
-__asm__(".symver dasaudit_hypotf_base, hypotf@" GLIBC_BASE);
+/* NAME at VERSION in the libraries loaded after the executable, looked up once into *cache. */
+static void *older_version(void **cache, const char *name, const char *version) {
+    void *function = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+    if (function == NULL) {
+        function = dlvsym(RTLD_NEXT, name, version);
+        if (function == NULL) {
+            fprintf(stderr, "dasaudit: %s@%s is missing: %s\n", name, version, dlerror());
+            abort();
+        }
+        __atomic_store_n(cache, function, __ATOMIC_RELEASE);
+    }
+    return function;
+}
 
-double __wrap_hypot(double x, double y) { return dasaudit_hypot_base(x, y); }
-float __wrap_hypotf(float x, float y) { return dasaudit_hypotf_base(x, y); }
+double __wrap_hypot(double x, double y) {
+    static void *cache;
+    return ((double (*)(double, double))older_version(&cache, "hypot", GLIBC_BASE))(x, y);
+}
+
+float __wrap_hypotf(float x, float y) {
+    static void *cache;
+    return ((float (*)(float, float))older_version(&cache, "hypotf", GLIBC_BASE))(x, y);
+}
 
 /* void std::condition_variable::wait(std::unique_lock<std::mutex>&): `this`, then the lock. */
-void dasaudit_condition_wait_base(void *condition, void *lock);
-__asm__(".symver dasaudit_condition_wait_base, _ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE@GLIBCXX_3.4.11");
-
+#define CONDITION_WAIT "_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE"
 void __wrap__ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE(void *condition, void *lock) {
-    dasaudit_condition_wait_base(condition, lock);
+    static void *cache;
+    ((void (*)(void *, void *))older_version(&cache, CONDITION_WAIT, "GLIBCXX_3.4.11"))(condition, lock);
 }
