@@ -16,7 +16,7 @@
 #      and the rest of Depends from the mirror), then the checks, then `apt-get purge`
 #      removes every file it installed.
 #   4. The tarball, in a second clean root, exactly as README's Install section says:
-#      `apt-get install libpcap0.8`, then extracted into /usr/local; the same checks.
+#      `apt-get install libpcap0.8 libxml2`, then extracted into /usr/local; the same checks.
 #   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
 #      second root once libpcap.so.1 names Debian's libpcap; its Requires are RHEL's names.
 #
@@ -117,6 +117,7 @@ apt_in_root() {
 check_installed() {
     local root=$1 prefix=$2 label=$3
     local binary=$prefix/bin/dasaudit
+    local failed_before=${#failures[@]}
 
     # --version: the release, the commit and the libpcap actually loaded.
     local version_text
@@ -132,7 +133,7 @@ check_installed() {
     in_root "$root" "$binary" audit /tmp/spark.pcap --offset 2 --mode cluster --cores 2 \
         --format json --output /tmp/audit.json 2>"$root/tmp/audit.stderr" || status=$?
     [ "$status" -eq 1 ] || fail "$label: the audit exited $status, not 1: $(cat "$root/tmp/audit.stderr")"
-    python3 - "$root/tmp/audit.json" <<'PY' || fail "$label: the audit's findings differ from the known result"
+    [ -s "$root/tmp/audit.json" ] && python3 - "$root/tmp/audit.json" <<'PY' || fail "$label: the audit's findings differ from the known result"
 import json, sys
 result = json.load(open(sys.argv[1]))
 unexpected = sorted(f"{f['address']}:{f['port']}" for f in result["findings"] if f["kind"] == "unexpected-port")
@@ -167,7 +168,8 @@ PY
     grep -qx "audit" <<<"$completed" || fail "$label: bash completion of 'dasaudit au' gave '$completed', not 'audit'"
     [ -s "$root$prefix/share/zsh/vendor-completions/_dasaudit" ] || fail "$label: no zsh completion"
     [ -s "$root$prefix/share/fish/vendor_completions.d/dasaudit.fish" ] || fail "$label: no fish completion"
-    say "$label: --version, the audit's known result, man page and completions checked"
+    [ ${#failures[@]} -gt "$failed_before" ] \
+        || say "$label: --version, the audit's known result, man page and completions are right"
 }
 
 work=$cache/roots
@@ -188,7 +190,7 @@ left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/sh
 # ---------------------------------------------------------------- 4. the tarball
 root=$work/tarball
 new_root "$root"
-apt_in_root "$root" install -y --no-install-recommends libpcap0.8 man-db bash-completion
+apt_in_root "$root" install -y --no-install-recommends libpcap0.8 libxml2 man-db bash-completion
 tar -C "$root/usr/local" -xzf "$tarball" --strip-components=1
 in_root "$root" mandb -q >/dev/null 2>&1 || true
 check_installed "$root" /usr/local "tarball"
@@ -208,7 +210,7 @@ ln -sf "$(basename "$library")" "$root/$(dirname "$library")/libpcap.so.1"
 rpm_version=$(in_root "$root" /tmp/rpm/usr/bin/dasaudit --version 2>&1) \
     && [ "$(sed -n 1p <<<"$rpm_version")" = "dasaudit $version (commit $commit)" ] \
     || fail "rpm: its binary does not run against libpcap.so.1: $rpm_version"
-say "rpm: requires $(grep -v '^rpmlib' <<<"$requires" | tr '\n' ' ')"
+say "rpm: requires $(grep -v '^rpmlib' <<<"$requires" | sed 's/(.*//' | sort -u | tr '\n' ' ')"
 
 say "took $((SECONDS - started)) s"
 if [ ${#failures[@]} -gt 0 ]; then
