@@ -17,8 +17,9 @@
 # The version comes from VERSION (the one source, read by Plugins/VersionStamp at build
 # time); the commit is embedded through DASAUDIT_COMMIT. The man page comes from the
 # command definitions (the tool of swift-argument-parser's generate-manual plugin), the bash, zsh and
-# fish completions from `dasaudit --generate-completion-script`. Packages are reproducible:
-# file times are the commit's time, owners root. Details: docs/install.md.
+# fish completions from `dasaudit --generate-completion-script`. Packaging is reproducible
+# (file times are the commit's, owners root): the same binary gives the same bytes.
+# Details: docs/install.md.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
