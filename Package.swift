@@ -21,10 +21,12 @@ let package = Package(
         ),
         .target(name: "PcapKit", dependencies: ["CPcap"]),
         .target(name: "Wire"),
-        .target(name: "Flows", dependencies: ["Wire"]),
+        // What a connection speaks, from its first payload bytes: pure functions, no dependencies.
+        .target(name: "Protocols"),
+        .target(name: "Flows", dependencies: ["Wire", "Protocols"]),
         .target(
             name: "Policy",
-            dependencies: ["Wire", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Wire", "Protocols", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Audit",
@@ -50,6 +52,7 @@ let package = Package(
             path: "Benchmarks/HotLoop"
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),

@@ -1,0 +1,65 @@
+/// What a connection speaks, as named in the result (`protocol`, `protocols`): the
+/// application protocols the DAS and Spark catalog uses, and three names for what is not
+/// one of them.
+///
+/// The raw values are stable (they are stored in a connection's 2-byte evidence); the
+/// `name` is what reports and policies use.
+public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
+    /// Payload was sent but not captured (the snapshot length cut it before a
+    /// recognizer could decide): nothing can be said either way.
+    case unknown = 0
+    /// No payload in either direction (a handshake and a close, or a refused connect).
+    case none = 1
+    /// Payload seen and captured, but no recognizer knows it.
+    case other = 2
+    case tls = 3
+    case http = 4
+    /// HTTP/2 in the clear ("prior knowledge": the client's connection preface).
+    case http2 = 5
+    /// Apache Thrift, binary (strict or old style) or compact protocol, framed or not.
+    case thrift = 6
+    /// Spark's network-common transport (RPC, block transfer, shuffle service), SASL and
+    /// auth handshakes included.
+    case sparkRPC = 7
+    /// Akka classic remoting over TCP, the RPC of Spark 1.x (DAS 3.0).
+    case akka = 8
+    /// Hazelcast member-to-member or client protocol.
+    case hazelcast = 9
+    /// Java RMI's JRMP transport (JMX remote, the RMI registry).
+    case jrmi = 10
+    case ssh = 11
+
+    /// The name used in results, reports and policy files.
+    public var name: String {
+        switch self {
+        case .unknown: "unknown"
+        case .none: "none"
+        case .other: "other"
+        case .tls: "tls"
+        case .http: "http"
+        case .http2: "http2"
+        case .thrift: "thrift"
+        case .sparkRPC: "spark-rpc"
+        case .akka: "akka"
+        case .hazelcast: "hazelcast"
+        case .jrmi: "jrmi"
+        case .ssh: "ssh"
+        }
+    }
+
+    /// The protocol with this name (as `name` spells it), or nil.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+
+    /// Whether the name says what was spoken (not `unknown`, `none` or `other`).
+    public var isRecognized: Bool { rawValue >= ProtocolName.tls.rawValue }
+
+    /// Whether the protocol carries its content in the clear (every recognized protocol
+    /// but TLS and SSH). `other` counts too: on a port that must carry TLS, bytes that are
+    /// not a TLS record are not encrypted by TLS.
+    public var isPlaintext: Bool { self != .tls && self != .ssh && (isRecognized || self == .other) }
+
+    public static func < (lhs: ProtocolName, rhs: ProtocolName) -> Bool { lhs.name < rhs.name }
+}

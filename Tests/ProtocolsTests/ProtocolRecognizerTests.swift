@@ -1,0 +1,81 @@
+@testable import Protocols
+import XCTest
+
+/// What the recognizer says when no recognizer can: none, unknown, other; and the
+/// protocols no real capture here holds (SSLv2, SSLv3, Akka, Hazelcast), on bytes built
+/// from their specifications.
+final class ProtocolRecognizerTests: XCTestCase {
+    func testNoPayloadEitherWayIsNone() {
+        XCTAssertEqual(recognize(client: [], server: [], clientSent: false, serverSent: false), .none)
+    }
+
+    func testPayloadSentButNotCapturedIsUnknown() {
+        XCTAssertEqual(recognize(client: [], server: [], clientSent: true, serverSent: false, clientCut: true), .unknown)
+        XCTAssertEqual(recognize(client: [], server: [], clientSent: true, serverSent: true, clientCut: true, serverCut: true),
+                       .unknown)
+    }
+
+    func testUnrecognizedBytesAreOther() {
+        let text = Array("RegisterWorker worker-das2 127.0.0.2:11004 cores=2\n".utf8)
+        XCTAssertEqual(recognize(client: text, server: text), .other)
+        // Cut by the capture, but already decided: not thrift, not TLS, not anything.
+        XCTAssertEqual(recognize(client: Array(text.prefix(10)), server: [], serverSent: false, clientCut: true), .other)
+    }
+
+    /// A text line that starts like Hazelcast's header is not Hazelcast (the bundled DAS-like
+    /// captures send "HZC join das2 ..." on port 4000).
+    func testHazelcastHeadersAndTheTextThatIsNotOne() {
+        for header in ["HZC", "CB2", "CP2"] {
+            let bytes = Array(header.utf8) + [0x04, 0x00, 0x00]
+            XCTAssertEqual(recognize(client: bytes, server: []), ProtocolEvidence(.hazelcast), header)
+        }
+        XCTAssertEqual(recognize(client: Array("HZC join das2 127.0.0.2:4000\n".utf8), server: []), .other)
+    }
+
+    /// Akka 2.3's ASSOCIATE: a 4-byte length, instruction (0x12, length), command type 1,
+    /// handshake info (origin address, uid).
+    func testAkkaAssociate() {
+        let handshake: [UInt8] = [0x12, 0x04, 0x0A, 0x02, 0x08, 0x01]  // a shortened HandshakeInfo
+        let control: [UInt8] = [0x08, 0x01] + handshake
+        let instruction: [UInt8] = [0x12, UInt8(control.count)] + control
+        let frame: [UInt8] = [0, 0, 0, UInt8(instruction.count)] + instruction
+        XCTAssertEqual(recognize(client: frame, server: []), ProtocolEvidence(.akka))
+        var wrongLength = frame
+        wrongLength[3] += 1
+        XCTAssertEqual(recognize(client: wrongLength, server: []), .other)
+    }
+
+    /// SSLv2 and SSLv3 from the real TLS 1.0 hellos with their versions set back (OpenSSL
+    /// 3 as Debian builds it speaks neither).
+    func testSSLv3AndSSLv2Versions() {
+        var server = RealSamples.tls10.server
+        server[1...2] = [3, 0]
+        server[9...10] = [3, 0]
+        XCTAssertEqual(recognize(client: RealSamples.tls10.client, server: server), ProtocolEvidence(.tls, tlsVersion: .ssl3))
+        // SSLv2: CLIENT-HELLO (2-byte header, type 1, version 0x0002) and SERVER-HELLO
+        // (type 4, session-id-hit 0, certificate type 1, version 0x0002).
+        let clientHello: [UInt8] = [0x80, 0x2E, 0x01, 0x00, 0x02, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10]
+        let serverHello: [UInt8] = [0x83, 0x00, 0x04, 0x00, 0x01, 0x00, 0x02, 0x02, 0xF0]
+        XCTAssertEqual(recognize(client: clientHello, server: serverHello), ProtocolEvidence(.tls, tlsVersion: .ssl2))
+        XCTAssertTrue(TLSVersion.ssl2.isDeprecated && TLSVersion.ssl3.isDeprecated && TLSVersion.tls11.isDeprecated)
+        XCTAssertFalse(TLSVersion.tls12.isDeprecated || TLSVersion.tls13.isDeprecated)
+    }
+
+    /// Every prefix of every byte value at each position of a short input: no crash, and
+    /// the same answer twice (the fuzz target checks the same on random inputs).
+    func testEveryTwoByteInputDecodesWithoutACrash() {
+        for first in 0...255 {
+            for second in 0...255 {
+                let bytes = [UInt8(first), UInt8(second)]
+                XCTAssertEqual(recognize(client: bytes, server: bytes, clientCut: true),
+                               recognize(client: bytes, server: bytes, clientCut: true))
+            }
+        }
+    }
+
+    func testNamesRoundTrip() {
+        for name in ProtocolName.allCases { XCTAssertEqual(ProtocolName(name: name.name), name) }
+        for version in TLSVersion.allCases { XCTAssertEqual(TLSVersion(name: version.name), version) }
+        XCTAssertEqual(ProtocolName.sparkRPC.name, "spark-rpc")
+    }
+}

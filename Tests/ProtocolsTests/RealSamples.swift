@@ -1,0 +1,119 @@
+// Real bytes, generated from the captures in captures/ with scripts/recording/first-payloads.sh:
+// the first 128 bytes (at most) of the first payload segment of each side of one connection.
+// Nothing here was written by hand.
+
+/// The first payload bytes of both sides of one real connection.
+struct RealSample {
+    let name: String
+    let client: [UInt8]
+    let server: [UInt8]
+
+    init(_ name: String, client: String, server: String) {
+        self.name = name
+        self.client = RealSample.bytes(client)
+        self.server = RealSample.bytes(server)
+    }
+
+    static func bytes(_ hex: String) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            result.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return result
+    }
+}
+
+enum RealSamples {
+    /// protocols-lo.pcap, 127.0.0.1:38166 -> 127.0.0.1:17611: python3-thrift TCompactProtocol, TBufferedTransport: connect().
+    static let thriftCompact = RealSample(
+        "thriftCompact",
+        client: "82210007636f6e6e656374180561646d696e180561646d696e00",
+        server: "82410007636f6e6e65637408000761646d696e2d3100")
+    /// protocols-lo.pcap, 127.0.0.1:38748 -> 127.0.0.1:17612: python3-thrift TBinaryProtocol (strict), TFramedTransport.
+    static let thriftBinaryFramed = RealSample(
+        "thriftBinaryFramed",
+        client: "0000002c8001000100000007636f6e6e656374000000000b00010000000561646d696e0b00020000000561646d696e00",
+        server: "000000228001000200000007636f6e6e656374000000000b00000000000761646d696e2d3100")
+    /// protocols-lo.pcap, 127.0.0.1:45000 -> 127.0.0.1:17613: python3-thrift TBinaryProtocol with strictWrite=False (old style), buffered; no reply.
+    static let thriftBinaryOldStyle = RealSample(
+        "thriftBinaryOldStyle",
+        client: "00000007636f6e6e65637401000000000b00010000000561646d696e0b00020000000561646d696e00",
+        server: "")
+    /// protocols-lo.pcap, 127.0.0.1:49962 -> 127.0.0.1:18441: openssl s_client -tls1 to s_server -tls1 (SECLEVEL=0).
+    static let tls10 = RealSample(
+        "tls10",
+        client: "16030100630100005f0301f066f5d1dd91d02f553181e707d55fe82b43cfa7229c5bdbcce2e7d6eaae5e0a000012c00ac0140039c009c01300330035002f00ff01000024000b000403000102000a000c000a001d0017001e00190018002300000016000000170000",
+        server: "1603010045020000410301c7f9c72b69af0f84d71f4b02049551e91020dbbc9af3ffd1a9bcf01c67f46ed100c014000019ff01000100000b00040300010200230000001600000017000016030103170b00031300031000030d30820309308201f1a00302010202143ec725aafa9db214fbcc14012c86cccb054d7907300d0609")
+    /// protocols-lo.pcap, 127.0.0.1:59190 -> 127.0.0.1:18442: openssl s_client -tls1_1 to s_server -tls1_1.
+    static let tls11 = RealSample(
+        "tls11",
+        client: "16030100630100005f0302cb1afa2e669d702c40f5fb7bb2138cc8ed8cd5285403000fc1776894330017fd000012c00ac0140039c009c01300330035002f00ff01000024000b000403000102000a000c000a001d0017001e00190018002300000016000000170000",
+        server: "1603020045020000410302b57d57e32bdfe75ccb92f519bda5b5918335e10b0d94e4a6dba6f5bde0f4000400c014000019ff01000100000b00040300010200230000001600000017000016030203170b00031300031000030d30820309308201f1a00302010202143ec725aafa9db214fbcc14012c86cccb054d7907300d0609")
+    /// protocols-lo.pcap, 127.0.0.1:39136 -> 127.0.0.1:18443: openssl s_client -tls1_2 to s_server -tls1_2.
+    static let tls12 = RealSample(
+        "tls12",
+        client: "16030100bd010000b90303d632f641811d8d1a2d3fdae27dea6eab562e688105b95719893ce0adeface7d2000038c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff01000058000b000403000102000a000c000a001d0017001e0019",
+        server: "16030300410200003d0303dc2852984d425e0ba921cd3f1b90134bf53f68d1323ccd14f6d21fe130c909e700c030000015ff01000100000b000403000102002300000017000016030303170b00031300031000030d30820309308201f1a00302010202143ec725aafa9db214fbcc14012c86cccb054d7907300d06092a864886")
+    /// protocols-lo.pcap, 127.0.0.1:33888 -> 127.0.0.1:18444: openssl s_client -tls1_3 to s_server -tls1_3.
+    static let tls13 = RealSample(
+        "tls13",
+        client: "16030100dc010000d8030332218f47c916961fec28191525cd40062b02774e42db9b0ac30dc5bac047af7020a4d8ae21ac72ef034f7b8c078ffae8c7159c24131269eadd39434f1bb6b8c950000813021303130100ff01000087000b000403000102000a00160014001d0017001e001900180100010101020103010400230000",
+        server: "160303007a0200007603037701cbd92980aaf1e8d5204ec17a75a8df7b7780aaa2f9d2ed0d6d6458033ee520a4d8ae21ac72ef034f7b8c078ffae8c7159c24131269eadd39434f1bb6b8c950130200002e002b0002030400330024001d00204c0fd5caaf1ae71d0cb2def2d9cb205a2032583024061ecd0406ca812ff8e01114")
+    /// protocols-lo.pcap, 127.0.0.1:48748 -> 127.0.0.1:18080: curl to python3 -m http.server.
+    static let http = RealSample(
+        "http",
+        client: "474554202f20485454502f312e310d0a486f73743a203132372e302e302e313a31383038300d0a557365722d4167656e743a206375726c2f372e38382e310d0a4163636570743a202a2f2a0d0a0d0a",
+        server: "485454502f312e3020323030204f4b0d0a5365727665723a2053696d706c65485454502f302e3620507974686f6e2f332e31312e320d0a446174653a205765642c2030322044656320323032362030363a32373a323120474d540d0a436f6e74656e742d747970653a20746578742f68746d6c3b20636861727365743d757466")
+    /// protocols-lo.pcap, 127.0.0.1:48754 -> 127.0.0.1:18080: curl --http2-prior-knowledge to python3 -m http.server (which answers in HTTP/1 HTML).
+    static let http2Preface = RealSample(
+        "http2Preface",
+        client: "505249202a20485454502f322e300d0a0d0a534d0d0a0d0a00001204000000000000030000006400040200000000020000000000000408000000000001ff0001",
+        server: "3c21444f43545950452048544d4c3e0a3c68746d6c206c616e673d22656e223e0a202020203c686561643e0a20202020202020203c6d65746120636861727365743d227574662d38223e0a20202020202020203c7469746c653e4572726f7220726573706f6e73653c2f7469746c653e0a202020203c2f686561643e0a202020")
+    /// protocols-lo.pcap, 127.0.0.1:55410 -> 127.0.0.1:18022: OpenSSH client to openssh-server.
+    static let ssh = RealSample(
+        "ssh",
+        client: "5353482d322e302d4f70656e5353485f392e3270312044656269616e2d322b64656231327531300d0a",
+        server: "5353482d322e302d4f70656e5353485f392e3270312044656269616e2d322b64656231327531300d0a")
+    /// protocols-lo.pcap, 127.0.0.1:53902 -> 127.0.0.1:19999: a javac-compiled JMX client to OpenJDK's JMX remote (RMI registry).
+    static let jrmi = RealSample(
+        "jrmi",
+        client: "4a524d4900024b",
+        server: "4e00093132372e302e302e310000d28e")
+    /// spark-cluster-offset2-lo.pcap, 127.0.0.1:49818 -> 127.0.0.1:7079: Spark 4.0.1 worker registering with the master (RpcRequest / RpcResponse).
+    static let sparkRPC = RealSample(
+        "sparkRPC",
+        client: "00000000000000bf0361217e43adb881b7000000aa",
+        server: "00000000000000440461217e43adb881b70000002f")
+    /// spark-cluster-offset2-lo.pcap, 127.0.0.1:59184 -> 127.0.0.1:12002: Spark 4.0.1: RpcRequest to the driver's block manager.
+    static let sparkBlockManager = RealSample(
+        "sparkBlockManager",
+        client: "0000000000000055037999581eb4e84ce700000040",
+        server: "0000000000000022047999581eb4e84ce70000000d")
+    /// spark-cluster-offset2-lo.pcap, 127.0.0.1:37362 -> 127.0.0.1:7613: python3-thrift TBinaryProtocol (strict), buffered.
+    static let thriftBinaryUnframed = RealSample(
+        "thriftBinaryUnframed",
+        client: "80010001000000077075626c697368000000000000030c7b2273747265616d223a226f72672e77736f322e6576656e74222c227061796c6f6164223a307d7b2273747265616d223a226f72672e77736f322e6576656e74222c227061796c6f6164223a307d7b2273747265616d223a226f72672e77736f322e6576656e74222c",
+        server: "80010002000000077075626c69736800000000000000066f6b3a373830")
+    /// spark-cluster-offset2-lo.pcap, 127.0.0.1:48108 -> 127.0.0.1:7713: python3-thrift TSSLSocket (Python ssl, TLS 1.3).
+    static let tls13Thrift = RealSample(
+        "tls13Thrift",
+        client: "1603010124010001200303d78e6038a43435181023e712df44b938e4f14eae8b89e8b0b92a55496ffe6267208049f3ad60a54b8c75e094884926c69e13feae231c9fe4fa74fa5163e4ec1536003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "160303007a0200007603036f135bc8f3c3cc7736c24949312d9bb16eee3f49a4d3a84bfc934ce457638a80208049f3ad60a54b8c75e094884926c69e13feae231c9fe4fa74fa5163e4ec1536130200002e002b0002030400330024001d00204bd7fe615f8d21992c97f406c723cc7363156107a7e2c831c3f137910d05d67214")
+    /// spark-cluster-offset2-lo.pcap, 127.0.0.1:48700 -> 127.0.0.1:45335: PySpark's Py4J gateway authentication (not a catalog protocol: other).
+    static let py4jAuth = RealSample(
+        "py4jAuth",
+        client: "410a363133343931323131636336326638303031616430643465303936613966393737336430363065323161303734663064326332663964613762363630393937640a",
+        server: "2179760a")
+    /// misconfigured-node-lo.pcap, 127.0.0.1:43498 -> 127.0.0.2:7611: curl to python3 -m http.server on the thrift port of the misconfigured node.
+    static let httpOnThriftPort = RealSample(
+        "httpOnThriftPort",
+        client: "474554202f20485454502f312e310d0a486f73743a203132372e302e302e323a373631310d0a557365722d4167656e743a206375726c2f372e38382e310d0a4163636570743a202a2f2a0d0a0d0a",
+        server: "485454502f312e3020323030204f4b0d0a5365727665723a2053696d706c65485454502f302e3620507974686f6e2f332e31312e320d0a446174653a205765642c2030322044656320323032362030363a32373a333020474d540d0a436f6e74656e742d747970653a20746578742f68746d6c3b20636861727365743d757466")
+
+    static let all: [RealSample] = [
+        thriftCompact, thriftBinaryFramed, thriftBinaryOldStyle, tls10, tls11, tls12, tls13, http, http2Preface, ssh, jrmi, sparkRPC, sparkBlockManager, thriftBinaryUnframed, tls13Thrift, py4jAuth, httpOnThriftPort,
+    ]
+}
