@@ -112,11 +112,11 @@ public struct CaptureReader {
         table = FlowTable(settingsOf: merged, maxConnections: ownCap)
         pipeline.start()
         let end = file.forEachPacket { header, bytes in
-            consume(header, bytes, decoder: decoder, counts: &counts) { table, segment in
+            consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
                 if TrackingSplit.bucket(segment) < share {
-                    table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                    table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
                 } else {
-                    pipeline.push(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+                    pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
                 }
             }
             if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
@@ -138,20 +138,22 @@ public struct CaptureReader {
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts) {
-        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment in
-            table.add(segment, timestamp: header.timestamp, wireLength: header.wireLength)
+        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
+            table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
         }
     }
 
-    /// One packet's work with the segment handed to `track` (with this reader's table).
+    /// One packet's work with the segment and its captured payload handed to `track` (with
+    /// this reader's table).
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
-                          counts: inout PacketCounts, track: (inout FlowTable, TCPSegment) -> Void) {
+                          counts: inout PacketCounts,
+                          track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer) -> Void) {
         counts.add(header.timestamp)
         switch decoder.decode(bytes) {
         case .segment(let segment):
             counts.tcpSegments &+= 1
-            track(&table, segment)
+            track(&table, segment, segment.capturedPayload(in: bytes))
         case .skipped(let reason):
             counts.skip(reason)
         }

@@ -19,6 +19,9 @@ final class SegmentPipeline: @unchecked Sendable {
     static let batches = 8
 
     private let entries: UnsafeMutablePointer<Entry>
+    /// The first bytes of each entry's payload (`PayloadSample`), copied only for segments
+    /// that carry payload: the packet's bytes are libpcap's again once `push` returns.
+    private let samples: UnsafeMutablePointer<PayloadSample>
     private let lengths: UnsafeMutablePointer<Int>
     private let free = DispatchSemaphore(value: SegmentPipeline.batches)
     private let filled = DispatchSemaphore(value: 0)
@@ -34,6 +37,8 @@ final class SegmentPipeline: @unchecked Sendable {
     /// so the tracking thread's is the only one and is never copied).
     init(table: FlowTable) {
         entries = .allocate(capacity: Self.batchSize * Self.batches)
+        samples = .allocate(capacity: Self.batchSize * Self.batches)
+        samples.initialize(repeating: PayloadSample(), count: Self.batchSize * Self.batches)
         lengths = .allocate(capacity: Self.batches)
         lengths.initialize(repeating: 0, count: Self.batches)
         self.table = table
@@ -48,17 +53,20 @@ final class SegmentPipeline: @unchecked Sendable {
 
     deinit {
         entries.deallocate()
+        samples.deallocate()
         lengths.deallocate()
     }
 
     /// Hands one segment over (reading thread).
     @inline(__always)
-    func push(_ segment: TCPSegment, timestamp: Int64, wireLength: UInt32) {
+    func push(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32) {
         if !holding {
             free.wait()
             holding = true
         }
-        (entries + (batch &* Self.batchSize &+ fill)).initialize(to: Entry(segment: segment, timestamp: timestamp, wireLength: wireLength))
+        let index = batch &* Self.batchSize &+ fill
+        (entries + index).initialize(to: Entry(segment: segment, timestamp: timestamp, wireLength: wireLength))
+        if segment.payloadLength != 0 { samples[index].take(payload, payloadLength: segment.payloadLength) }
         fill &+= 1
         if fill == Self.batchSize { publish(final: false) }
     }
@@ -89,7 +97,8 @@ final class SegmentPipeline: @unchecked Sendable {
             filled.wait()
             let length = lengths[index]
             let count = length < 0 ? -length - 1 : length
-            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: count))
+            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: count),
+                      samples: samples + index * Self.batchSize)
             free.signal()
             if length < 0 { break }
             index = (index + 1) % Self.batches

@@ -1,3 +1,5 @@
+import Protocols
+
 /// One finished connection record, in the spirit of a line of Zeek's conn.log: who was
 /// the client, who the server and on what basis, how far it got, and what flowed.
 public struct Connection: Sendable {
@@ -19,6 +21,9 @@ public struct Connection: Sendable {
     public var lastSeen: Int64
     /// The outermost VLAN id of the first packet, if it was tagged.
     public var vlan: UInt16?
+    /// What the connection speaks, from the first payload bytes of each side
+    /// (`ProtocolRecognizer`), recognized once, when the record is done.
+    public var evidence: ProtocolEvidence
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -27,7 +32,7 @@ public struct Connection: Sendable {
     public init(client: Endpoint, server: Endpoint, directionBasis: DirectionBasis, state: ConnectionState,
                 packetsToServer: UInt64, packetsToClient: UInt64, bytesToServer: UInt64, bytesToClient: UInt64,
                 payloadBytesToServer: UInt64, payloadBytesToClient: UInt64, firstSeen: Int64, lastSeen: Int64,
-                vlan: UInt16? = nil) {
+                vlan: UInt16? = nil, evidence: ProtocolEvidence = .none) {
         self.client = client
         self.server = server
         self.directionBasis = directionBasis
@@ -41,6 +46,7 @@ public struct Connection: Sendable {
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.vlan = vlan
+        self.evidence = evidence
     }
     /// Frame bytes both directions; saturating, as `packets`.
     public var bytes: UInt64 { bytesToServer.addingSaturated(bytesToClient) }
@@ -74,6 +80,11 @@ public struct Connection: Sendable {
         let fromServer = serverIsA ? record.seenFromA : record.seenFromB
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
+        let clientSample = serverIsA ? record.sampleFromB : record.sampleFromA
+        let serverSample = serverIsA ? record.sampleFromA : record.sampleFromB
+        evidence = clientSample.withPayloadBytes { client in
+            serverSample.withPayloadBytes { server in ProtocolRecognizer.recognize(client: client, server: server) }
+        }
     }
 
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {

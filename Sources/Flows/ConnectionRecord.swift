@@ -26,6 +26,10 @@ public struct ConnectionRecord: Sendable {
     /// Whether this record may continue a connection of an earlier input (see
     /// `FlowLimits.continuationWindow`): kept by its table until the tables are merged.
     @usableFromInline var mayContinue = false
+    /// The first payload bytes each side sent (see `PayloadSample`), for the protocol
+    /// recognizers.
+    public var sampleFromA = PayloadSample()
+    public var sampleFromB = PayloadSample()
 
     /// Handshake and teardown events seen from one side.
     public struct Seen: OptionSet, Sendable {
@@ -54,9 +58,11 @@ public struct ConnectionRecord: Sendable {
             || seenFromA.rawValue & seenFromB.rawValue & Seen.fin.rawValue != 0
     }
 
-    /// Counts one segment travelling from a (`fromA`) or from b.
+    /// Counts one segment travelling from a (`fromA`) or from b; `payload` is its captured
+    /// payload, kept if it is that side's first.
     @inlinable @inline(__always)
-    public mutating func add(_ segment: TCPSegment, fromA: Bool, timestamp: Int64, wireLength: UInt32) {
+    public mutating func add(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, fromA: Bool, timestamp: Int64,
+                             wireLength: UInt32) {
         // On the raw control bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10): no global
         // option-set constants to load in the per-packet path.
         let flags = segment.flags.rawValue
@@ -75,11 +81,17 @@ public struct ConnectionRecord: Sendable {
             bytesFromA &+= UInt64(wireLength)
             payloadFromA &+= UInt64(segment.payloadLength)
             seenFromA = Seen(rawValue: seenFromA.rawValue | seen)
+            if segment.payloadLength != 0 && !sampleFromA.isTaken {
+                sampleFromA.take(payload, payloadLength: segment.payloadLength)
+            }
         } else {
             packetsFromB &+= 1
             bytesFromB &+= UInt64(wireLength)
             payloadFromB &+= UInt64(segment.payloadLength)
             seenFromB = Seen(rawValue: seenFromB.rawValue | seen)
+            if segment.payloadLength != 0 && !sampleFromB.isTaken {
+                sampleFromB.take(payload, payloadLength: segment.payloadLength)
+            }
         }
         if timestamp < firstSeen { firstSeen = timestamp }
         if timestamp > lastSeen { lastSeen = timestamp }

@@ -28,4 +28,20 @@ extension FlowTable {
             add(entry.segment, timestamp: entry.timestamp, wireLength: entry.wireLength)
         }
     }
+
+    /// Adds `batch` with each segment's payload sample (the reading thread's copy of the
+    /// first bytes of its payload, `samples[i]` for `batch[i]`; untouched where a segment
+    /// carried none).
+    public mutating func add(_ batch: UnsafeBufferPointer<TimedSegment>, samples: UnsafePointer<PayloadSample>) {
+        for index in batch.indices {
+            let entry = batch[index]
+            if entry.segment.payloadLength == 0 {
+                add(entry.segment, timestamp: entry.timestamp, wireLength: entry.wireLength)
+            } else {
+                samples[index].withBytes { payload in
+                    add(entry.segment, payload: payload, timestamp: entry.timestamp, wireLength: entry.wireLength)
+                }
+            }
+        }
+    }
 }

@@ -91,8 +91,17 @@ public struct FlowTable: Sendable {
 
     // MARK: - The per-packet path
 
+    /// Adds a segment whose payload bytes were not kept (a side's first payload then counts
+    /// as sent but not captured: its protocol is `unknown`).
     @inlinable @inline(__always)
     public mutating func add(_ segment: TCPSegment, timestamp: Int64, wireLength: UInt32) {
+        add(segment, payload: UnsafeRawBufferPointer(start: nil, count: 0), timestamp: timestamp, wireLength: wireLength)
+    }
+
+    /// Adds a segment with its captured payload (`TCPSegment.capturedPayload(in:)`), of
+    /// which a side's first is kept for the protocol recognizers.
+    @inlinable @inline(__always)
+    public mutating func add(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32) {
         let source = Endpoint(address: segment.source, port: segment.sourcePort)
         let destination = Endpoint(address: segment.destination, port: segment.destinationPort)
         let fromA = FlowTable.precedes(source, destination)
@@ -107,9 +116,9 @@ public struct FlowTable: Sendable {
             if segment.flags.rawValue & 0x12 == 0x02 && record.pointee.hasEnded {
                 replace(at: position, with: segment, timestamp: timestamp)
             }
-            record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+            record.pointee.add(segment, payload: payload, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         } else {
-            insert(segment, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+            insert(segment, payload: payload, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         }
     }
 
@@ -123,12 +132,12 @@ public struct FlowTable: Sendable {
 
     /// A new connection's first segment.
     @usableFromInline
-    mutating func insert(_ segment: TCPSegment, key: ConnectionKey, tag: UInt32, fromA: Bool,
-                         timestamp: Int64, wireLength: UInt32) {
+    mutating func insert(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, key: ConnectionKey, tag: UInt32,
+                         fromA: Bool, timestamp: Int64, wireLength: UInt32) {
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
         record.openedWithSyn = segment.flags.rawValue & 0x12 == 0x02
         record.mayContinue = mayContinue(record)
-        record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+        record.add(segment, payload: payload, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         if rules != nil && storage.count >= limits.maxConnections { relieve() }
         _ = storage.append(record, tag: tag)
     }
@@ -356,11 +365,15 @@ extension ConnectionRecord {
         seenFromA.formUnion(other.seenFromA)
         seenFromB.formUnion(other.seenFromB)
         if other.firstSeen < firstSeen {
+            sampleFromA = other.sampleFromA.or(sampleFromA)
+            sampleFromB = other.sampleFromB.or(sampleFromB)
             firstSeen = other.firstSeen
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
             openedWithSyn = other.openedWithSyn
         } else {
+            sampleFromA = sampleFromA.or(other.sampleFromA)
+            sampleFromB = sampleFromB.or(other.sampleFromB)
             clientIsA = clientIsA ?? other.clientIsA
         }
         lastSeen = max(lastSeen, other.lastSeen)

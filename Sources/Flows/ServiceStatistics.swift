@@ -1,3 +1,4 @@
+import Protocols
 import Wire
 
 /// Connections folded into their server endpoints: the traffic of each service, the
@@ -167,6 +168,10 @@ public struct ServiceTraffic: Sendable {
     public var clients: Set<IPAddress> = []
     public var basis: [DirectionBasis: UInt64] = [:]
     public var states: [ConnectionState: UInt64] = [:]
+    /// Connections per protocol spoken (`Connection.evidence`).
+    public var protocols: [ProtocolName: UInt64] = [:]
+    /// TLS connections per negotiated version (those whose server hello was captured).
+    public var tlsVersions: [TLSVersion: UInt64] = [:]
     /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
     public var firstSeen = Int64.max
     public var lastSeen = Int64.min
@@ -174,6 +179,8 @@ public struct ServiceTraffic: Sendable {
     public init() {}
 
     mutating func add(_ connection: Connection, budget: inout ClientBudget) {
+        protocols[connection.evidence.name, default: 0] += 1
+        if let version = connection.evidence.tlsVersion { tlsVersions[version, default: 0] += 1 }
         connections += 1
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
@@ -193,6 +200,8 @@ public struct ServiceTraffic: Sendable {
         budget.record(other.clients, in: &clients)
         basis.merge(other.basis, uniquingKeysWith: +)
         states.merge(other.states, uniquingKeysWith: +)
+        protocols.merge(other.protocols, uniquingKeysWith: +)
+        tlsVersions.merge(other.tlsVersions, uniquingKeysWith: +)
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)
     }

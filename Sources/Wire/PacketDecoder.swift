@@ -238,7 +238,8 @@ extension PacketDecoder {
             sequenceNumber: tcp.sequenceNumber,
             acknowledgmentNumber: tcp.acknowledgmentNumber,
             payloadLength: UInt32(clamping: extent.declared &- headerLength),
-            vlan: vlan
+            vlan: vlan,
+            capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count)
         ))
     }
 }

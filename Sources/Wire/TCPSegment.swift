@@ -30,12 +30,17 @@ public struct TCPSegment: Hashable, Sendable {
     public var payloadLength: UInt32
     /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
     public var vlan: UInt16?
+    /// Bytes captured after the TCP header: the payload as far as the capture kept it, then
+    /// any link-layer padding. Every header view is a suffix of the packet's bytes, so the
+    /// payload starts this many bytes before their end (`capturedPayload(in:)`): where the
+    /// payload is, without a pointer into libpcap's buffer.
+    public var capturedTail: UInt32
 
     @inlinable
     public init(
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
-        payloadLength: UInt32 = 0, vlan: UInt16? = nil
+        payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0
     ) {
         self.source = source
         self.destination = destination
@@ -46,6 +51,18 @@ public struct TCPSegment: Hashable, Sendable {
         self.acknowledgmentNumber = acknowledgmentNumber
         self.payloadLength = payloadLength
         self.vlan = vlan
+        self.capturedTail = capturedTail
+    }
+
+    /// The captured payload bytes, in `packet`: the bytes this segment was decoded from.
+    /// Shorter than `payloadLength` when the capture's snapshot length cut the packet;
+    /// link-layer padding is not payload.
+    @inlinable
+    public func capturedPayload(in packet: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let tail = Int(truncatingIfNeeded: capturedTail)
+        guard tail <= packet.count, payloadLength != 0 else { return UnsafeRawBufferPointer(rebasing: packet[0..<0]) }
+        let start = packet.count &- tail
+        return UnsafeRawBufferPointer(rebasing: packet[start..<(start &+ Swift.min(tail, Int(payloadLength)))])
     }
 }
 

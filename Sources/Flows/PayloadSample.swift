@@ -1,0 +1,63 @@
+import Protocols
+
+/// The first payload bytes one side of a connection sent: up to `capacity` bytes of its
+/// first payload segment, kept inline (a trivial value, no heap), and whether the capture
+/// cut them. What the protocol recognizers read once the connection is done.
+///
+/// 96 bytes hold every header the recognizers need (a TLS 1.3 ServerHello's cipher suite
+/// sits at bytes 76-77 after a 32-byte session id, its supported_versions at 81-86) and
+/// keep two samples within three cache lines of the record.
+@frozen
+public struct PayloadSample: Sendable {
+    public static var capacity: Int { 96 }
+
+    @usableFromInline
+    var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// Bytes kept.
+    @usableFromInline var count: UInt8 = 0
+    @usableFromInline var flags: UInt8 = 0
+
+    @inlinable static var takenFlag: UInt8 { 1 }
+    @inlinable static var cutFlag: UInt8 { 2 }
+
+    @inlinable public init() {}
+
+    /// A sample of `payload`, the captured bytes of a segment that carried `payloadLength`.
+    @inlinable
+    public init(_ payload: UnsafeRawBufferPointer, payloadLength: UInt32) {
+        take(payload, payloadLength: payloadLength)
+    }
+
+    /// Whether this side's first payload segment was seen.
+    @inlinable public var isTaken: Bool { flags & Self.takenFlag != 0 }
+    /// Whether the capture kept fewer of its bytes than the sample holds.
+    @inlinable public var isCutByCapture: Bool { flags & Self.cutFlag != 0 }
+
+    /// Keeps the first bytes of `payload` (the captured part of a segment that carried
+    /// `payloadLength` bytes).
+    @inlinable
+    public mutating func take(_ payload: UnsafeRawBufferPointer, payloadLength: UInt32) {
+        let wanted = Swift.min(Int(payloadLength), Self.capacity)
+        let kept = Swift.min(payload.count, wanted)
+        if kept > 0, let source = payload.baseAddress {
+            withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: kept) }
+        }
+        count = UInt8(truncatingIfNeeded: kept)
+        flags = Self.takenFlag | (kept < wanted ? Self.cutFlag : 0)
+    }
+
+    /// The kept bytes, for as long as `body` runs.
+    @inlinable
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
+    }
+
+    /// The sample as a recognizer reads it.
+    public func withPayloadBytes<R>(_ body: (PayloadBytes) -> R) -> R {
+        withBytes { body(PayloadBytes($0, sent: isTaken, cutByCapture: isCutByCapture)) }
+    }
+
+    /// The earlier of two samples of one side: this one if it was taken.
+    func or(_ later: PayloadSample) -> PayloadSample { isTaken ? self : later }
+}

@@ -1,0 +1,72 @@
+import Protocols
+
+/// What each catalog port speaks, by catalog key (docs/ports.md, column "Protocol", gives
+/// the source of each): the evidence a service's recognized protocol is checked against
+/// (`protocol-mismatch`, `plaintext-on-tls-port`). A key not listed states no protocol and
+/// is not checked.
+///
+/// Kept apart from `Catalog` so the port list and the protocols can change independently;
+/// only Spark's RPC differs by profile: Spark 1.4 (das-3.0) ran its RPC on Akka remoting,
+/// Spark 1.6 and later on its network-common transport (its legacy actor system, 13001,
+/// still Akka).
+public enum PortProtocols {
+    static let byKey: [String: ProtocolName] = [
+        "thrift.tcp.port": .thrift,
+        "thrift.ssl.port": .tls,
+        "binary.ssl.port": .tls,
+        "carbon.https.port": .tls,
+        "carbon.http.port": .http,
+        "spark.ui.port": .http,
+        "spark.history.ui.port": .http,
+        "spark.master.webui.port": .http,
+        "spark.master.ui.port": .http,
+        "spark.worker.webui.port": .http,
+        "spark.worker.ui.port": .http,
+        "spark.master.rest.port": .http,
+        "spark.broadcast.port": .http,
+        "spark.replClassServer.port": .http,
+        "spark.blockManager.port": .sparkRPC,
+        "spark.driver.port": .sparkRPC,
+        "spark.executor.port": .sparkRPC,
+        "spark.fileserver.port": .sparkRPC,
+        "spark.master.port": .sparkRPC,
+        "spark.worker.port": .sparkRPC,
+        "sparkDriverActorSystem": .akka,
+        "Ports.JMX.RMIRegistryPort": .jrmi,
+        "Ports.JMX.RMIServerPort": .jrmi,
+        "hazelcast.localMemberPort": .hazelcast,
+        "ha.management.port": .thrift,
+    ]
+
+    /// Spark 1.4's Akka ports (das-3.0): the RPC endpoints, and its file server, which was
+    /// an HTTP server (Jetty) before Spark 2.0.
+    static let spark14: [String: ProtocolName] = [
+        "spark.driver.port": .akka,
+        "spark.executor.port": .akka,
+        "spark.master.port": .akka,
+        "spark.worker.port": .akka,
+        "spark.fileserver.port": .http,
+    ]
+
+    /// Spark 1.6's file server was still Jetty HTTP (das-3.1, das-3.2).
+    static let spark16: [String: ProtocolName] = [
+        "spark.fileserver.port": .http,
+    ]
+
+    /// The protocol the port with catalog `key` speaks under the profile `profileName`, or
+    /// nil when the catalog states none.
+    public static func expected(key: String, profileName: String) -> ProtocolName? {
+        switch profileName {
+        case "das-3.0": return spark14[key] ?? byKey[key]
+        case "das-3.1", "das-3.2": return spark16[key] ?? byKey[key]
+        default: return byKey[key]
+        }
+    }
+}
+
+extension Policy {
+    /// The protocol the port with catalog `key` speaks under this policy's profile.
+    public func expectedProtocol(key: String) -> ProtocolName? {
+        PortProtocols.expected(key: key, profileName: profileName)
+    }
+}
