@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "Audit",
             // Crypto: SHA-256 of the inputs and the policy, for the report's evidence.
-            dependencies: ["PcapKit", "Wire", "Flows", "Policy", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["PcapKit", "Wire", "Flows", "Policy", "Protocols", .product(name: "Crypto", package: "swift-crypto")],
             // DasauditVersion, generated from the VERSION file (Plugins/VersionStamp).
             plugins: ["VersionStamp"]
         ),

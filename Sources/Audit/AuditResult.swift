@@ -192,6 +192,13 @@ public struct ServiceSummary: Codable, Sendable {
     public var states: [String: UInt64]
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
+    /// What the service speaks: the recognized protocol of most of its connections, else
+    /// `other`, `unknown` or `none` (docs/protocols.md); null in results made before it.
+    @Nullable public var `protocol`: String? = nil
+    /// Connections per protocol.
+    @Nullable public var protocols: [String: UInt64]? = nil
+    /// Negotiated TLS versions seen ("1.0" ... "1.3", "SSLv3"), lowest first.
+    @Nullable public var tlsVersions: [String]? = nil
 }
 
 /// A server endpoint that was only tried: its connections were refused or never answered.
@@ -263,6 +270,9 @@ public struct Finding: Codable, Sendable {
         case offsetMismatch = "offset-mismatch"
         case expectedServiceNotAnswering = "expected-service-not-answering"
         case waiverExpired = "waiver-expired"
+        case protocolMismatch = "protocol-mismatch"
+        case plaintextOnTLSPort = "plaintext-on-tls-port"
+        case deprecatedTLS = "deprecated-tls"
         /// Nothing was audited: no TCP segment, or no connection to a server (`NoTraffic`).
         case noTraffic = "no-traffic"
 

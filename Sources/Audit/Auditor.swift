@@ -100,6 +100,8 @@ public struct Auditor {
                     + "\(mismatch.offset), not \(policy.offset)"
             } else if let hint = captureFit?.hint(for: endpoint, given: policy.offset) {
                 services[index].verdict.hint = hint
+            } else if let spoken = ProtocolFindings(policy: policy).hint(for: services[index]) {
+                services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
         let attempts = tally.attempts

@@ -20,7 +20,10 @@ struct ClassifiedService {
             sampleClients: traffic.clients.sorted().prefix(5).map { "\($0)" },
             directionBasis: Dictionary(uniqueKeysWithValues: traffic.basis.map { ($0.key.rawValue, $0.value) }),
             states: Dictionary(uniqueKeysWithValues: traffic.states.map { ($0.key.rawValue, $0.value) }),
-            firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen))
+            firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),
+            protocol: traffic.dominantProtocol.name,
+            protocols: Dictionary(uniqueKeysWithValues: traffic.protocols.map { ($0.key.name, $0.value) }),
+            tlsVersions: traffic.tlsVersionsSeen.map(\.name))
     }
 }
 

@@ -18,6 +18,7 @@ struct FindingRules {
             && captureFit?.explained[service.endpoint] == nil {
             if let finding = finding(for: service) { findings.append(finding) }
         }
+        for service in services { findings += ProtocolFindings(policy: policy).findings(for: service) }
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
             findings.append(offsetFinding(address: "\(address)", node: policy.node(for: address), mismatch))
         }

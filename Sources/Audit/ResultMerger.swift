@@ -1,5 +1,6 @@
 import Crypto
 import Flows
+import Protocols
 import Foundation
 import Wire
 
@@ -23,6 +24,10 @@ public struct ConnectionEntry: Codable, Sendable {
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
     @Nullable public var vlan: UInt16?
+    /// What the connection speaks (docs/protocols.md); null in results made before it.
+    @Nullable public var `protocol`: String? = nil
+    /// The negotiated TLS version, for TLS connections whose server hello was captured.
+    @Nullable public var tlsVersion: String? = nil
 
     public init(_ connection: Connection) {
         client = "\(connection.client.address)"
@@ -40,6 +45,8 @@ public struct ConnectionEntry: Codable, Sendable {
         firstSeen = Timestamp(nanoseconds: connection.firstSeen)
         lastSeen = Timestamp(nanoseconds: connection.lastSeen)
         vlan = connection.vlan
+        self.protocol = connection.evidence.name.name
+        tlsVersion = connection.evidence.tlsVersion?.name
     }
 
     /// The connection back, or nil when an address does not parse.
@@ -50,7 +57,8 @@ public struct ConnectionEntry: Codable, Sendable {
             directionBasis: directionBasis, state: state, packetsToServer: packetsToServer, packetsToClient: packetsToClient,
             bytesToServer: bytesToServer, bytesToClient: bytesToClient, payloadBytesToServer: payloadBytesToServer,
             payloadBytesToClient: payloadBytesToClient, firstSeen: firstSeen.nanoseconds, lastSeen: lastSeen.nanoseconds,
-            vlan: vlan)
+            vlan: vlan, evidence: ProtocolEvidence(self.protocol.flatMap(ProtocolName.init(name:)) ?? .unknown,
+                                                   tlsVersion: tlsVersion.flatMap(TLSVersion.init(name:))))
     }
 }
 

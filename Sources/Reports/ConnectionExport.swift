@@ -19,6 +19,7 @@ public enum ConnectionExport {
         "client", "client_port", "server", "server_port", "direction_basis", "state",
         "packets", "bytes", "packets_to_server", "packets_to_client",
         "payload_bytes_to_server", "payload_bytes_to_client", "first_seen", "last_seen", "vlan",
+        "protocol", "tls_version",
     ]
 
     /// The records of `connections`, in their order (`FlowTable.finish` gives the order of
@@ -75,6 +76,7 @@ public enum ConnectionExport {
             .number(connection.payloadBytesToServer), .number(connection.payloadBytesToClient),
             .text("\(Timestamp(nanoseconds: connection.firstSeen))"), .text("\(Timestamp(nanoseconds: connection.lastSeen))"),
             connection.vlan.map { .number(UInt64($0)) } ?? .none,
+            .text(connection.evidence.name.name), connection.evidence.tlsVersion.map { .text($0.name) } ?? .none,
         ]
     }
 }

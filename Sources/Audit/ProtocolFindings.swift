@@ -1,0 +1,106 @@
+import Flows
+import Policy
+import Protocols
+
+/// The findings a service earns by what it speaks, against what its catalog port (or its
+/// allowed port) says it should speak (`Policy.expectedProtocol`, docs/protocols.md):
+///
+/// - `plaintext-on-tls-port` (high): a port whose protocol is TLS carried connections that
+///   were not TLS (a recognized plaintext protocol, or bytes that are no TLS record);
+/// - `protocol-mismatch` (high): an expected port carried a recognized protocol other than
+///   its own (HTTP on the thrift port). Bytes no recognizer knows (`other`) are not
+///   evidence enough here: a recognizer may not know every version of a protocol;
+/// - `deprecated-tls` (medium): SSLv2, SSLv3, TLS 1.0 or TLS 1.1 negotiated, on any port.
+///
+/// Connections whose bytes were not captured (`unknown`) or that carried none (`none`)
+/// prove nothing either way and earn nothing.
+struct ProtocolFindings {
+    let policy: Policy
+
+    /// The protocol `service`'s port should speak, if the policy states one.
+    func expected(for service: ClassifiedService) -> ProtocolName? {
+        switch service.verdict.classification {
+        case .expected, .executor:
+            return service.verdict.catalogKey.flatMap(policy.expectedProtocol(key:))
+        default:
+            return nil
+        }
+    }
+
+    func findings(for service: ClassifiedService) -> [Finding] {
+        let endpoint = "\(service.endpoint)"
+        let traffic = service.traffic
+        var findings: [Finding] = []
+        func finding(_ kind: Finding.Kind, _ severity: Severity, _ message: String, _ remediation: String) -> Finding {
+            Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
+                    node: service.node?.name, message: message, remediation: remediation)
+        }
+        let key = service.verdict.catalogKey ?? "a catalog port"
+        if let expected = expected(for: service) {
+            let plaintext = Self.counted(traffic.protocols.filter { $0.key != expected && expected == .tls && $0.key.isPlaintext })
+            if !plaintext.isEmpty {
+                findings.append(finding(.plaintextOnTLSPort, .high,
+                    "\(endpoint) is \(key), whose protocol is TLS, but carried \(plaintext) in the clear",
+                    "Configure the service on this port for TLS (its keystore and SSL connector), and move plaintext "
+                        + "clients to the TLS port; check that nothing else took the port."))
+            }
+            let other = Self.counted(traffic.protocols.filter {
+                $0.key != expected && $0.key.isRecognized && !(expected == .tls && $0.key.isPlaintext)
+            })
+            if !other.isEmpty {
+                findings.append(finding(.protocolMismatch, .high,
+                    "\(endpoint) is \(key), which speaks \(expected.name), but carried \(other)",
+                    "Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'): another "
+                        + "service took the catalog port, or clients send the wrong protocol to it."))
+            }
+        }
+        let deprecated = traffic.tlsVersions.filter { $0.key.isDeprecated && $0.value > 0 }
+        if !deprecated.isEmpty {
+            let versions = deprecated.sorted { $0.key < $1.key }
+                .map { "\(Self.versionName($0.key)) (\($0.value) connection\($0.value == 1 ? "" : "s"))" }
+            findings.append(finding(.deprecatedTLS, .medium,
+                "\(endpoint)\(service.verdict.catalogKey.map { " (\($0))" } ?? "") negotiated "
+                    + versions.joined(separator: ", ") + ", deprecated by RFC 8996 (TLS 1.0, 1.1) and RFC 7568 (SSLv3)",
+                "Allow only TLS 1.2 and 1.3 on this service (Tomcat: sslEnabledProtocols=\"TLSv1.2,TLSv1.3\" in "
+                    + "catalina-server.xml; Thrift/JVM services: jdk.tls.disabledAlgorithms or their protocol list)."))
+        }
+        return findings
+    }
+
+    /// For a service on a port the policy does not explain: what its protocol says about it.
+    func hint(for service: ClassifiedService) -> String? {
+        guard service.verdict.classification == .unexpected else { return nil }
+        switch service.traffic.dominantProtocol {
+        case .sparkRPC:
+            return "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
+                + "spark.driver.port, spark.blockManager.port, spark.executor.port, or spark.port.maxRetries)"
+        case .akka:
+            return "it speaks Akka remoting: a Spark 1.x actor system on an unpinned port (spark.driver.port, "
+                + "spark.executor.port)"
+        case .http, .http2:
+            return "it speaks HTTP: a web server or UI"
+        case .tls:
+            let versions = service.traffic.tlsVersionsSeen.map(Self.versionName)
+            return "it speaks TLS" + (versions.isEmpty ? "" : " (\(versions.joined(separator: ", ")))")
+                + ": an encrypted service, perhaps a web server or an SSL receiver"
+        case .thrift: return "it speaks Thrift: an event receiver or another Thrift service"
+        case .jrmi: return "it speaks Java RMI: a JMX or RMI endpoint"
+        case .hazelcast: return "it speaks Hazelcast: a cluster member or client port"
+        case .ssh: return "it speaks SSH"
+        case .other, .unknown, .none: return nil
+        }
+    }
+
+    /// "12 connections of http, 1 of other".
+    static func counted(_ protocols: [ProtocolName: UInt64]) -> String {
+        let sorted = protocols.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        return sorted.enumerated().map { index, entry in
+            "\(entry.value) \(index == 0 ? "connection\(entry.value == 1 ? "" : "s") " : "")of \(entry.key.name)"
+        }.joined(separator: ", ")
+    }
+
+    /// "TLS 1.0", "SSLv3".
+    static func versionName(_ version: TLSVersion) -> String {
+        version.name.hasPrefix("SSL") ? version.name : "TLS \(version.name)"
+    }
+}
