@@ -15,6 +15,7 @@ public enum CSVReport {
         let header = ["address", "port", "node", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
                       "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
             + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
+            + ["protocol", "protocols", "tls_versions"]
         var lines = [header]
         for service in result.services {
             lines.append([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
@@ -22,7 +23,9 @@ public enum CSVReport {
                           "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)", "\(service.clients)",
                           service.sampleClients.joined(separator: " ")]
                 + states.map { "\(service.states[$0] ?? 0)" } + bases.map { "\(service.directionBasis[$0] ?? 0)" }
-                + ["\(service.firstSeen)", "\(service.lastSeen)"])
+                + ["\(service.firstSeen)", "\(service.lastSeen)"]
+                + [service.protocol ?? "", (service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    .joined(separator: " "), (service.tlsVersions ?? []).joined(separator: " ")])
         }
         return lines.map { $0.map(\.csvField).joined(separator: ",") + "\r\n" }.joined()
     }

@@ -8,9 +8,9 @@ enum HTMLServiceTables {
         // A node column only when the policy declares nodes.
         let nodes = result.services.contains { $0.node != nil }
         var services = HTMLTable(
-            headers: (nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Conns", "Packets", "Bytes",
+            headers: (nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Protocol", "Conns", "Packets", "Bytes",
                                                 "Payload", "Clients", "Sample clients", "States", "Direction", "First and last seen"],
-            numeric: Set([1, 4, 5, 6, 7, 8].map { nodes ? $0 + 1 : $0 }), cssClass: "data services")
+            numeric: Set([1, 5, 6, 7, 8, 9].map { nodes ? $0 + 1 : $0 }), cssClass: "data services")
         for service in result.services {
             let classification = service.classification.rawValue
             let key: Markup = service.catalogKeys.isEmpty
@@ -18,7 +18,7 @@ enum HTMLServiceTables {
                 : "\(service.catalogKeys.joined(separator: " | "))"
             services.append((nodes ? ["\(service.node ?? "-")"] : []) + ["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
                              "<span class=\"badge c-\(classification)\">\(classification)</span>", key,
-                             "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
+                             "\(service.protocolText)", "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
                              "\(service.clients)", "\(service.sampleClients.joined(separator: ", "))", "\(counts(service.states))",
                              "\(counts(service.directionBasis))", "<span class=\"nowrap\">\(clock(service.firstSeen))<br>\(clock(service.lastSeen))</span>"],
                             cssClass: "service c-\(classification)")

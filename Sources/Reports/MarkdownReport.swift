@@ -68,12 +68,12 @@ public enum MarkdownReport {
             out.append("None: no connection carried traffic.")
         } else {
             let nodes = result.services.contains { $0.node != nil }
-            out.append(table((nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Connections", "Packets", "Bytes", "Clients"],
+            out.append(table((nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Protocol", "Connections", "Packets", "Bytes", "Clients"],
                              result.services.map { service in
                                  (nodes ? [escaped(service.node ?? "-")] : []) + [escaped(service.address), "\(service.port)", service.classification.rawValue,
                                   escaped(service.catalogKeys.isEmpty ? service.hint ?? "-" : service.catalogKeys.joined(separator: ", ")),
-                                  "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"]
-                             }, rightAligned: Set([1, 4, 5, 6, 7].map { nodes ? $0 + 1 : $0 })))
+                                  escaped(service.protocolText), "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"]
+                             }, rightAligned: Set([1, 5, 6, 7, 8].map { nodes ? $0 + 1 : $0 })))
         }
 
         if !result.unusedOpenings.isEmpty {

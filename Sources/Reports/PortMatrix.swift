@@ -37,8 +37,9 @@ struct PortMatrix {
                 ?? service.hint.map { String($0.prefix { $0 != ":" }) + "?" } ?? ""
             let classification = service.classification.rawValue
             cells[Key(host: service.address, port: service.port)] = Cell(
-                cssClass: "c-\(classification)", text: classification,
-                title: "\(service.endpoint) \(classification): \(service.connections) connections, \(service.bytes) bytes")
+                cssClass: "c-\(classification)", text: service.protocol.map { "\(classification) \($0)" } ?? classification,
+                title: "\(service.endpoint) \(classification), \(service.protocolText): \(service.connections) connections, "
+                    + "\(service.bytes) bytes")
         }
         for opening in result.unusedOpenings {
             labels[opening.port] = labels[opening.port] ?? opening.catalogKey

@@ -7,6 +7,14 @@ extension ServiceSummary {
 
     /// "address:port", with IPv6 addresses in brackets.
     var endpoint: String { endpointText(address, port) }
+
+    /// What the service speaks, with its TLS versions: "tls 1.2, 1.3", "thrift"; "-" in a
+    /// result made before protocols were recognized (docs/protocols.md).
+    var protocolText: String {
+        guard let name = self.protocol else { return "-" }
+        let versions = tlsVersions ?? []
+        return versions.isEmpty ? name : "\(name) \(versions.joined(separator: ", "))"
+    }
 }
 
 extension Finding {

@@ -27,14 +27,14 @@ public struct TextReport {
         } else {
             let withNodes = result.services.contains { $0.node != nil }
             var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["ADDRESS", "PORT", "CLASSIFICATION", "CATALOG KEY",
-                                                                          "CONNS", "PACKETS", "BYTES", "CLIENTS"],
-                                  rightAligned: Set([1, 4, 5, 6, 7].map { withNodes ? $0 + 1 : $0 }))
+                                                                          "PROTOCOL", "CONNS", "PACKETS", "BYTES", "CLIENTS"],
+                                  rightAligned: Set([1, 5, 6, 7, 8].map { withNodes ? $0 + 1 : $0 }))
             for service in result.services {
                 let key = ([service.catalogKey] + service.alsoCatalogKeys.map { $0 as String? }).compactMap { $0 }.joined(separator: " | ")
                 table.rows.append((withNodes ? [service.node ?? "-"] : []) + [
                     service.address, "\(service.port)", service.classification.rawValue,
                     key.isEmpty ? (service.hint.map { "(" + $0.prefix(while: { $0 != ":" }) + "?)" } ?? "-") : key,
-                    "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
+                    service.protocolText, "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
             }
             out.append(colorRows(table.render(), result.services.map(\.classification)))
         }

@@ -10,7 +10,7 @@ final class FlowsCommandTests: XCTestCase {
     let policy = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
     let fields = ["client", "client_port", "server", "server_port", "direction_basis", "state", "packets", "bytes",
                   "packets_to_server", "packets_to_client", "payload_bytes_to_server", "payload_bytes_to_client",
-                  "first_seen", "last_seen", "vlan"]
+                  "first_seen", "last_seen", "vlan", "protocol", "tls_version"]
 
     func testEveryRecordHasTheDocumentedFieldsInOrder() throws {
         let lines = try flows([spark] + policy)

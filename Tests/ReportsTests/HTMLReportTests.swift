@@ -122,9 +122,9 @@ final class HTMLReportTests: XCTestCase {
         let result = try auditedCapture()
         let matrix = PortMatrix(result)
         XCTAssertEqual(matrix.hosts, ["127.0.0.1", "127.0.0.2", "127.0.0.4"])
-        XCTAssertEqual(matrix.cells[.init(host: "127.0.0.1", port: 7079)]?.text, "expected")
-        XCTAssertEqual(matrix.cells[.init(host: "127.0.0.2", port: 12003)]?.text, "executor")
-        XCTAssertEqual(matrix.cells[.init(host: "127.0.0.4", port: 31337)]?.text, "unexpected")
+        XCTAssertEqual(matrix.cells[.init(host: "127.0.0.1", port: 7079)]?.text, "expected spark-rpc")
+        XCTAssertEqual(matrix.cells[.init(host: "127.0.0.2", port: 12003)]?.text, "executor spark-rpc")
+        XCTAssertEqual(matrix.cells[.init(host: "127.0.0.4", port: 31337)]?.text, "unexpected http")
         XCTAssertNil(matrix.cells[.init(host: "127.0.0.2", port: 7079)])
         for opening in result.unusedOpenings {
             for host in matrix.hosts { XCTAssertEqual(matrix.cells[.init(host: host, port: opening.port)]?.text, "unused") }
@@ -132,7 +132,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(matrix.ports.first { $0.port == 7079 }?.label, "spark.master.port")
         let html = matrix.render().description
         XCTAssertTrue(html.contains("Ports down, hosts across"))
-        XCTAssertTrue(html.contains("<td class=\"c-unexpected\" title=\"127.0.0.4:31337 unexpected: 2 connections, 2826 bytes\">unexpected</td>"))
+        XCTAssertTrue(html.contains("<td class=\"c-unexpected\" title=\"127.0.0.4:31337 unexpected, http: 2 connections, 2826 bytes\">unexpected http</td>"))
     }
 
     func testTheMatrixRunsItsLongerAxisDownAndCutsTooManyColumns() {

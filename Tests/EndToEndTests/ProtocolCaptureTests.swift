@@ -1,0 +1,88 @@
+import Audit
+import Policy
+import XCTest
+
+/// What each port speaks, on the real captures recorded for it (captures/README.md,
+/// scripts/recording/record-protocols.sh) and the bundled Spark cluster.
+final class ProtocolCaptureTests: XCTestCase {
+    static let protocolKinds: Set<Finding.Kind> = [.protocolMismatch, .plaintextOnTLSPort, .deprecatedTLS]
+
+    func audit(_ name: String) throws -> AuditResult {
+        let policy = try PolicyFile.load(path: capture("misconfigured-node-policy.yaml")).makePolicy()
+        return Auditor(policy: policy).audit(paths: [capture(name)])
+    }
+
+    func protocolFindings(_ result: AuditResult) -> [String] {
+        result.findings.filter { Self.protocolKinds.contains($0.kind) }
+            .map { "\($0.kind.rawValue) \($0.address ?? "-"):\($0.port ?? 0)" }.sorted()
+    }
+
+    /// das2 has HTTP on the thrift port, thrift in the clear on the SSL port and TLS 1.0
+    /// on the management console; das1 is right. Exactly three findings, all on das2,
+    /// and the same with the packets cut to 96 bytes.
+    func testTheMisconfiguredNodeHasExactlyItsThreeFindings() throws {
+        for name in ["misconfigured-node-lo.pcap", "misconfigured-node-lo-s96.pcap"] {
+            let result = try audit(name)
+            XCTAssertEqual(protocolFindings(result), [
+                "deprecated-tls 127.0.0.2:9443", "plaintext-on-tls-port 127.0.0.2:7711", "protocol-mismatch 127.0.0.2:7611",
+            ], name)
+            XCTAssertEqual(result.findings.filter { Self.protocolKinds.contains($0.kind) }.map(\.node), ["das2", "das2", "das2"])
+            let services = result.servicesByEndpoint
+            XCTAssertEqual(services["127.0.0.1:7611"]?.protocol, "thrift", name)
+            XCTAssertEqual(services["127.0.0.1:7711"]?.protocol, "tls", name)
+            XCTAssertEqual(services["127.0.0.1:9443"]?.protocol, "tls", name)
+            XCTAssertEqual(services["127.0.0.2:7611"]?.protocol, "http", name)
+            XCTAssertEqual(services["127.0.0.2:7711"]?.protocol, "thrift", name)
+            XCTAssertEqual(services["127.0.0.2:9443"]?.tlsVersions, ["1.0"], name)
+        }
+    }
+
+    /// Whole packets tell TLS 1.3 from 1.2; 30 bytes of payload (snaplen 96) do not, and
+    /// the version is then left out rather than guessed.
+    func testTLSVersionsWholeAndCutAtNinetySixBytes() throws {
+        let whole = try audit("misconfigured-node-lo.pcap").servicesByEndpoint
+        XCTAssertEqual(whole["127.0.0.1:7711"]?.tlsVersions, ["1.3"])
+        XCTAssertEqual(whole["127.0.0.1:9443"]?.tlsVersions, ["1.3"])
+        let cut = try audit("misconfigured-node-lo-s96.pcap").servicesByEndpoint
+        XCTAssertEqual(cut["127.0.0.1:7711"]?.tlsVersions, [])
+        XCTAssertEqual(cut["127.0.0.1:9443"]?.tlsVersions, [])
+    }
+
+    /// One connection of each protocol (protocols-lo.pcap), whole and at snaplen 96.
+    func testEveryRecordedProtocolIsNamed() throws {
+        let expected: [String: (String, [String], [String])] = [
+            "17611": ("thrift", [], []), "17612": ("thrift", [], []), "17613": ("thrift", [], []),
+            "18441": ("tls", ["1.0"], ["1.0"]), "18442": ("tls", ["1.1"], ["1.1"]),
+            "18443": ("tls", ["1.2"], []), "18444": ("tls", ["1.3"], []),
+            "18022": ("ssh", [], []), "19999": ("jrmi", [], []),
+        ]
+        let whole = try audit("protocols-lo.pcap").servicesByEndpoint
+        let cut = try audit("protocols-lo-s96.pcap").servicesByEndpoint
+        for (port, (name, versions, cutVersions)) in expected {
+            XCTAssertEqual(whole["127.0.0.1:\(port)"]?.protocol, name, port)
+            XCTAssertEqual(whole["127.0.0.1:\(port)"]?.tlsVersions, versions, port)
+            XCTAssertEqual(cut["127.0.0.1:\(port)"]?.protocol, name, port)
+            XCTAssertEqual(cut["127.0.0.1:\(port)"]?.tlsVersions, cutVersions, port)
+        }
+        XCTAssertEqual(whole["127.0.0.1:18080"]?.protocols, ["http": 1, "http2": 1])
+    }
+
+    /// The bundled Spark 4 cluster: Spark RPC on its Spark ports, HTTP on its UIs, thrift
+    /// and TLS on the receivers, and no protocol finding; the rogue web server's hint says HTTP.
+    func testTheSparkClusterSpeaksWhatItsCatalogSays() {
+        let result = SparkClusterCaptureTests.result
+        let services = result.servicesByEndpoint
+        for endpoint in ["127.0.0.1:7079", "127.0.0.1:13002", "127.0.0.1:12002", "127.0.0.2:11002", "127.0.0.2:12002",
+                         "127.0.0.2:12003"] {
+            XCTAssertEqual(services[endpoint]?.protocol, "spark-rpc", endpoint)
+        }
+        for endpoint in ["127.0.0.1:4042", "127.0.0.1:6068", "127.0.0.1:8083", "127.0.0.2:11502", "127.0.0.4:31337"] {
+            XCTAssertEqual(services[endpoint]?.protocol, "http", endpoint)
+        }
+        XCTAssertEqual(services["127.0.0.1:7613"]?.protocols, ["thrift": 12])
+        XCTAssertEqual(services["127.0.0.1:7713"]?.protocol, "tls")
+        XCTAssertEqual(services["127.0.0.1:7713"]?.tlsVersions, ["1.3"])
+        XCTAssertEqual(protocolFindings(result), [])
+        XCTAssertTrue(services["127.0.0.4:31337"]?.hint?.contains("it speaks HTTP") == true)
+    }
+}
