@@ -22,6 +22,8 @@ struct ProtocolFindings {
         switch service.verdict.classification {
         case .expected, .executor:
             return service.verdict.catalogKey.flatMap(policy.expectedProtocol(key:))
+        case .allowed:
+            return policy.allowedProtocols[service.endpoint.port]
         default:
             return nil
         }
@@ -35,9 +37,9 @@ struct ProtocolFindings {
             Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
                     node: service.node?.name, message: message, remediation: remediation)
         }
-        let key = service.verdict.catalogKey ?? "a catalog port"
+        let key = service.verdict.catalogKey ?? (service.verdict.classification == .allowed ? "an allowed port" : "a catalog port")
         if let expected = expected(for: service) {
-            let plaintext = Self.counted(traffic.protocols.filter { $0.key != expected && expected == .tls && $0.key.isPlaintext })
+            let plaintext = Self.counted(traffic.protocols.filter { expected == .tls && $0.key.isPlaintext })
             if !plaintext.isEmpty {
                 findings.append(finding(.plaintextOnTLSPort, .high,
                     "\(endpoint) is \(key), whose protocol is TLS, but carried \(plaintext) in the clear",
@@ -45,7 +47,7 @@ struct ProtocolFindings {
                         + "clients to the TLS port; check that nothing else took the port."))
             }
             let other = Self.counted(traffic.protocols.filter {
-                $0.key != expected && $0.key.isRecognized && !(expected == .tls && $0.key.isPlaintext)
+                !$0.key.satisfies(expected) && $0.key.isRecognized && !(expected == .tls && $0.key.isPlaintext)
             })
             if !other.isEmpty {
                 findings.append(finding(.protocolMismatch, .high,

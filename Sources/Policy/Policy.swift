@@ -1,3 +1,4 @@
+import Protocols
 import Wire
 
 /// What the cluster is supposed to do on the network: a profile's catalog under an offset,
@@ -21,6 +22,9 @@ public struct Policy: Sendable {
     public var portRetries: Int
     /// Ports allowed beyond the catalog, each with the reason it was allowed.
     public var allowedPorts: [UInt16: String]
+    /// The protocol an allowed port must speak, where the policy states one
+    /// (`allow: [{port: 8443, protocol: tls, reason: ...}]`), checked like the catalog's.
+    public var allowedProtocols: [UInt16: ProtocolName] = [:]
     public var catalog: [CatalogEntry]
     /// Declared cluster members. Empty: every host may open every expected port.
     public var nodes: [Node]

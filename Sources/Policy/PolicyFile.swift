@@ -1,4 +1,5 @@
 import Foundation
+import Protocols
 import Wire
 import Yams
 
@@ -95,9 +96,11 @@ struct PolicyFileReader {
         }
         if let node = fields["allow"] {
             for item in try list(node) {
-                let entry = try mapping(item, allowed: ["port", "reason"], required: ["port", "reason"], what: "an allowed port")
+                let entry = try mapping(item, allowed: ["port", "protocol", "reason"], required: ["port", "reason"],
+                                        what: "an allowed port")
                 let port = UInt16(try integer(entry["port"]!, in: 1...65535, what: "a port"))
                 settings.allowedPorts[port] = try reason(entry["reason"]!)
+                if let node = entry["protocol"] { settings.allowedProtocols[port] = try allowedProtocol(node) }
                 settings.origins["allow.\(port)"] = origin(item)
             }
         }
@@ -213,6 +216,17 @@ struct PolicyFileReader {
     func pairs(_ node: Yams.Node) throws -> [(Yams.Node, Yams.Node)] {
         guard case .mapping(let mapping) = node else { throw error(node, "expected a mapping of key: value") }
         return mapping.map { ($0.key, $0.value) }
+    }
+
+    /// An allowed port's protocol: one of the recognized names (docs/protocols.md).
+    func allowedProtocol(_ node: Yams.Node) throws -> ProtocolName {
+        let names = ProtocolName.allCases.filter(\.isRecognized).map(\.name)
+        guard let text = node.scalar?.string, let name = ProtocolName(name: text), name.isRecognized else {
+            let text = node.scalar?.string ?? ""
+            throw error(node, "'\(text.escapedForMessage)' is not a protocol dasaudit recognizes; "
+                + EditDistance.suggestion(for: text, among: names) + "expected one of " + names.joined(separator: ", "))
+        }
+        return name
     }
 
     func mapping(_ node: Yams.Node, allowed: [String], required: [String] = [], what: String) throws -> [String: Yams.Node] {

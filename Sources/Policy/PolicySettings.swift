@@ -1,3 +1,5 @@
+import Protocols
+
 /// What one source says about the policy: the built-in profile, a policy file, a DAS
 /// installation, the command line. Nil (or empty) means "not said", so sources layer:
 /// profile < policy file < DAS installation < command-line options.
@@ -14,6 +16,8 @@ public struct PolicySettings: Sendable {
     /// False when event-processor.xml disables HA: the HA group is then not expected.
     public var haEnabled: Bool?
     public var allowedPorts: [UInt16: String] = [:]
+    /// The protocols allowed ports must speak, where stated (see `Policy.allowedProtocols`).
+    public var allowedProtocols: [UInt16: ProtocolName] = [:]
     public var nodes: [Node]?
     public var waivers: [Waiver] = []
     /// Where each field was said, keyed by its policy-file name (`offset`, `ports.KEY`,
@@ -35,6 +39,7 @@ public struct PolicySettings: Sendable {
         result.basePorts.merge(other.basePorts) { _, new in new }
         result.haEnabled = other.haEnabled ?? haEnabled
         result.allowedPorts.merge(other.allowedPorts) { _, new in new }
+        result.allowedProtocols.merge(other.allowedProtocols) { _, new in new }
         result.nodes = other.nodes ?? nodes
         result.waivers += other.waivers
         result.origins.merge(other.origins) { _, new in new }
@@ -80,6 +85,7 @@ public struct PolicySettings: Sendable {
             profile: profile, offset: offset ?? 0, mode: mode, coresPerNode: cores ?? 1, groups: expectedGroups,
             ephemeralRange: ephemeralRange ?? .linuxEphemeral, portRetries: portRetries ?? 16,
             allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers)
+        policy.allowedProtocols = allowedProtocols
         for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
             guard policy.catalog.contains(where: { $0.key == key }) else {
                 let origin = origins["ports.\(key)"] ?? SettingOrigin(source: "ports")

@@ -53,6 +53,9 @@ public enum PortProtocols {
         "spark.fileserver.port": .http,
     ]
 
+    /// Every catalog key for which some profile states a protocol.
+    public static var statedKeys: Set<String> { Set(byKey.keys).union(spark14.keys).union(spark16.keys) }
+
     /// The protocol the port with catalog `key` speaks under the profile `profileName`, or
     /// nil when the catalog states none.
     public static func expected(key: String, profileName: String) -> ProtocolName? {

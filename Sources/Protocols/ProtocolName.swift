@@ -61,5 +61,11 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
     /// not a TLS record are not encrypted by TLS.
     public var isPlaintext: Bool { self != .tls && self != .ssh && (isRecognized || self == .other) }
 
+    /// Whether a port whose protocol is `expected` may carry this one: the same, or HTTP/2
+    /// where HTTP is expected (the same web server, spoken the newer way).
+    public func satisfies(_ expected: ProtocolName) -> Bool {
+        self == expected || (self == .http2 && expected == .http)
+    }
+
     public static func < (lhs: ProtocolName, rhs: ProtocolName) -> Bool { lhs.name < rhs.name }
 }

@@ -85,4 +85,23 @@ final class ProtocolCaptureTests: XCTestCase {
         XCTAssertEqual(protocolFindings(result), [])
         XCTAssertTrue(services["127.0.0.4:31337"]?.hint?.contains("it speaks HTTP") == true)
     }
+
+    /// An allowed port that states its protocol is checked like a catalog port.
+    func testAnAllowedPortsProtocolIsChecked() throws {
+        let text = """
+            offset: 0
+            allow:
+              - {port: 18443, protocol: tls, reason: the TLS test server}
+              - {port: 17611, protocol: tls, reason: said to be TLS, but is thrift}
+              - {port: 18022, protocol: http, reason: said to be HTTP, but is SSH}
+              - {port: 19999, reason: JMX, no protocol stated}
+            """
+        let policy = try PolicyFile.parse(text, path: "allow.yaml").makePolicy()
+        let result = Auditor(policy: policy).audit(paths: [capture("protocols-lo.pcap")])
+        XCTAssertEqual(protocolFindings(result).filter { !$0.hasPrefix("deprecated-tls") }, [
+            "plaintext-on-tls-port 127.0.0.1:17611", "protocol-mismatch 127.0.0.1:18022",
+        ])
+        // 18080 is spark.history.ui.port here (http): curl's HTTP/2 preface is HTTP too.
+        XCTAssertEqual(result.servicesByEndpoint["127.0.0.1:18080"]?.classification, .expected)
+    }
 }
