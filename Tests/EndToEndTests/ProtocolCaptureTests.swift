@@ -92,9 +92,9 @@ final class ProtocolCaptureTests: XCTestCase {
             offset: 0
             allow:
               - {port: 18443, protocol: tls, reason: the TLS test server}
-              - {port: 17611, protocol: tls, reason: said to be TLS, but is thrift}
-              - {port: 18022, protocol: http, reason: said to be HTTP, but is SSH}
-              - {port: 19999, reason: JMX, no protocol stated}
+              - {port: 17611, protocol: tls, reason: said to be TLS but is thrift}
+              - {port: 18022, protocol: http, reason: said to be HTTP but is SSH}
+              - {port: 19999, reason: JMX with no protocol stated}
             """
         let policy = try PolicyFile.parse(text, path: "allow.yaml").makePolicy()
         let result = Auditor(policy: policy).audit(paths: [capture("protocols-lo.pcap")])
