@@ -25,7 +25,8 @@ public enum JUnitReport {
             TestCase(classname: "dasaudit.services",
                      name: "\(service.endpoint) \(service.classification.rawValue)" + (service.catalogKeys.first.map { " \($0)" } ?? ""),
                      findings: findingsByEndpoint[EndpointKey(address: service.address, port: service.port)] ?? [], failOn: failOn,
-                     note: "\(service.connections) connections, \(service.packets) packets, \(service.bytes) bytes")
+                     note: "\(service.connections) connections, \(service.packets) packets, \(service.bytes) bytes; "
+                        + "protocol \(service.protocolText)")
         }
         let openingCases = openings(result).map { opening in
             TestCase(classname: "dasaudit.openings", name: "\(opening.key) (\(opening.ports)) carries traffic",

@@ -1,5 +1,6 @@
 import Audit
 import Policy
+import Reports
 import XCTest
 
 /// What each port speaks, on the real captures recorded for it (captures/README.md,
@@ -103,5 +104,20 @@ final class ProtocolCaptureTests: XCTestCase {
         ])
         // 18080 is spark.history.ui.port here (http): curl's HTTP/2 preface is HTTP too.
         XCTAssertEqual(result.servicesByEndpoint["127.0.0.1:18080"]?.classification, .expected)
+    }
+
+    /// Every report format names what das2's ports speak, with the TLS version.
+    func testEveryReportFormatShowsTheProtocol() throws {
+        let result = try audit("misconfigured-node-lo.pcap")
+        for format in ReportFormat.allCases {
+            let text = try format.render(result)
+            XCTAssertTrue(text.contains("tls"), "\(format)")
+            XCTAssertTrue(text.contains("1.0"), "\(format)")
+            XCTAssertTrue(text.contains("http"), "\(format)")
+        }
+        let html = try ReportFormat.html.render(result)
+        XCTAssertTrue(html.contains(">Protocol<"))
+        XCTAssertTrue(html.contains(">expected http<"), "the host x port matrix shows the protocol")
+        XCTAssertTrue(try ReportFormat.text.render(result).contains("PROTOCOL"))
     }
 }
