@@ -120,4 +120,17 @@ final class ProtocolCaptureTests: XCTestCase {
         XCTAssertTrue(html.contains(">expected http<"), "the host x port matrix shows the protocol")
         XCTAssertTrue(try ReportFormat.text.render(result).contains("PROTOCOL"))
     }
+
+    /// Cut to 96 bytes, an IPv6 segment keeps 10 payload bytes: too few to tell framed
+    /// thrift (12 are needed), so that connection is `unknown`, never guessed; over IPv4 the
+    /// 30 bytes left are enough. No protocol finding comes of the cut.
+    func testBytesCutByTheSnapshotLengthAreUnknown() {
+        let policy = Policy(offset: 3)
+        let whole = Auditor(policy: policy).audit(paths: [capture("das-offset3-lo.pcap")]).servicesByEndpoint
+        let cut = Auditor(policy: policy).audit(paths: [capture("das-offset3-lo-s96.pcap")])
+        XCTAssertEqual(whole["::1:7614"]?.protocol, "thrift")
+        XCTAssertEqual(cut.servicesByEndpoint["::1:7614"]?.protocol, "unknown")
+        XCTAssertEqual(cut.servicesByEndpoint["127.0.0.1:7614"]?.protocol, "thrift")
+        XCTAssertEqual(protocolFindings(cut), [])
+    }
 }
