@@ -80,6 +80,7 @@ struct PortsCommand: ParsableCommand {
                 let key = opening.key + String(repeating: " ", count: width - opening.key.count)
                 let group = opening.group.rawValue + String(repeating: " ", count: 13 - opening.group.rawValue.count)
                 var notes: [String] = []
+                if let spoken = policy.expectedProtocol(key: opening.key) { notes.append("speaks \(spoken.name)") }
                 if !opening.shifted { notes.append("not shifted") }
                 if !opening.normallyBound { notes.append("normally unbound") }
                 lines.append("  \(opening.ports.portText.leftPadded(11))  \(key)  \(group)  \(opening.summary)"
@@ -104,6 +105,8 @@ struct ExpectedPortsDocument: Encodable {
         /// `cluster` (the nodes only) or `clients` (any source): what the firewall rules allow.
         var exposure: String
         var summary: String
+        /// What the port speaks (docs/protocols.md); absent where the catalog states nothing.
+        var `protocol`: String?
     }
 
     struct Scope: Encodable {
@@ -127,7 +130,8 @@ struct ExpectedPortsDocument: Encodable {
         scopes = openings.scopes.map { scope in
             Scope(node: scope.node?.name, openings: scope.openings.map {
                 Opening(ports: $0.ports.portText, key: $0.key, group: $0.group.rawValue, shifted: $0.shifted,
-                        normallyBound: $0.normallyBound, exposure: $0.exposure.rawValue, summary: $0.summary)
+                        normallyBound: $0.normallyBound, exposure: $0.exposure.rawValue, summary: $0.summary,
+                        protocol: policy.expectedProtocol(key: $0.key)?.name)
             })
         }
     }

@@ -176,6 +176,10 @@ final class PortsAndProfilesTests: XCTestCase {
         XCTAssertEqual(exposure["thrift.tcp.port"], "clients")
         XCTAssertEqual(exposure["spark.master.port"], "cluster")
         XCTAssertEqual(exposure["spark.master.rest.port"], "cluster")
+        let spoken = Dictionary(uniqueKeysWithValues: openings.map { ($0["key"] as? String ?? "", $0["protocol"] as? String ?? "-") })
+        XCTAssertEqual(spoken["thrift.ssl.port"], "tls")
+        XCTAssertEqual(spoken["spark.master.port"], "spark-rpc")
+        XCTAssertEqual(spoken["ha.eventSync.port"], "-")
     }
 
     func testFirewallRulesNeedTheNodeWhenNodesAreDeclared() throws {
