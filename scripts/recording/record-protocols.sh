@@ -35,7 +35,7 @@ record() { # scenario file
     kill -INT "$dump"
     wait "$dump" || true
     cp "$work/$2.pcap" "$out/$2.pcap"
-    editcap -s 96 "$out/$2.pcap" "$out/$2-s96.pcap"
+    editcap -F pcap -s 96 "$out/$2.pcap" "$out/$2-s96.pcap"
     echo "wrote $out/$2.pcap and $2-s96.pcap"
 }
 record protocols protocols-lo
