@@ -17,6 +17,8 @@ public struct AuditResult: Codable, Sendable {
     public var attempts: [AttemptSummary]
     /// Connections whose server side no rule could tell.
     public var unresolved: [UnresolvedConnection]
+    /// Port scans, their probes aggregated (`PortScans`); null in results of older versions.
+    @Nullable public var scans: [PortScanSummary]? = nil
     public var unusedOpenings: [UnusedOpening]
     /// Most severe first.
     public var findings: [Finding]
@@ -146,6 +148,10 @@ public struct Coverage: Codable, Sendable {
     public var serviceBytesNotListed: UInt64 = 0
     /// Refused or unanswered connects to endpoints past the cap on listed attempts.
     public var attemptsNotListed: UInt64 = 0
+    /// Connections already open when the window starts (no handshake seen) and still open
+    /// when it ends: long-lived traffic the window caught only part of. Null in older results.
+    @Nullable public var openAtStart: UInt64? = nil
+    @Nullable public var openAtEnd: UInt64? = nil
 }
 
 /// How a service endpoint relates to the policy.
@@ -275,6 +281,10 @@ public struct Finding: Codable, Sendable {
         case deprecatedTLS = "deprecated-tls"
         /// Nothing was audited: no TCP segment, or no connection to a server (`NoTraffic`).
         case noTraffic = "no-traffic"
+        /// One client probed many ports of a host, or one port of many hosts (`PortScans`).
+        case portScan = "port-scan"
+        /// The window or the connections are too few to call an opening unused (`TrafficSufficiency`).
+        case insufficientTraffic = "insufficient-traffic"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
         /// since an audit of nothing cannot be approved into a pass. (Policy lists these as

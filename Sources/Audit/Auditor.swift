@@ -104,7 +104,8 @@ public struct Auditor {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
-        let attempts = tally.attempts
+        let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tally.services, attempts: tally.attempts)
+        let attempts = tally.attempts.filter { !scanned.folded.contains($0.key) }
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
             .map { endpoint, tries in
                 ClassifiedAttempt(endpoint: endpoint, node: policy.node(for: endpoint.address),
@@ -122,7 +123,10 @@ public struct Auditor {
         let found = FindingRules(policy: policy).findings(
             services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
             unused: unused, unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs, coverage: coverage)
-        let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today).apply(to: found)
+            + scanned.scans.map(PortScans.finding)
+            + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
+        let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
+            .apply(to: found.sorted(by: FindingRules.order))
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
@@ -131,6 +135,7 @@ public struct Auditor {
             services: services.map(\.summary),
             attempts: attempts.map(\.summary),
             unresolved: unresolved,
+            scans: scanned.scans,
             unusedOpenings: unused,
             findings: findings,
             summary: summary(services: services.map(\.summary), attempts: attempts.count, unresolved: unresolved.count,
@@ -183,7 +188,9 @@ public struct Auditor {
                         interface: live.reduce(0) { $0.addingSaturated($1.interface) }),
             unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed,
             serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
-            serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections)
+            serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections,
+            openAtStart: tally.services.values.reduce(0) { $0 + ($1.states[.midstream] ?? 0) },
+            openAtEnd: tally.services.values.reduce(0) { $0 + ($1.states[.established] ?? 0) })
     }
 
     private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding]) -> Summary {

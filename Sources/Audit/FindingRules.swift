@@ -60,9 +60,12 @@ struct FindingRules {
                 message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
                 remediation: "Audit a complete capture to cover the whole window."))
         }
-        return findings.sorted {
-            ($1.severity, $0.kind.rawValue, $0.address ?? "", $0.port ?? 0) < ($0.severity, $1.kind.rawValue, $1.address ?? "", $1.port ?? 0)
-        }
+        return findings.sorted(by: Self.order)
+    }
+
+    /// Most severe first, then by kind, address and port.
+    static func order(_ a: Finding, _ b: Finding) -> Bool {
+        (b.severity, a.kind.rawValue, a.address ?? "", a.port ?? 0) < (a.severity, b.kind.rawValue, b.address ?? "", b.port ?? 0)
     }
 
     private func finding(for service: ClassifiedService) -> Finding? {

@@ -29,6 +29,8 @@ public struct Policy: Sendable {
     /// Declared cluster members. Empty: every host may open every expected port.
     public var nodes: [Node]
     public var waivers: [Waiver]
+    /// When connection attempts are a port scan (the policy file's `scan:` section).
+    public var scanThresholds = ScanThresholds()
 
     public init(
         profile: Profile = .default, offset: Int = 0, mode: SparkMode? = nil, coresPerNode: Int = 1,

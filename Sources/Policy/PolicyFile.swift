@@ -47,7 +47,7 @@ struct PolicyFileReader {
     let path: String
 
     static let topLevelKeys = ["profile", "offset", "mode", "cores", "ephemeral_range", "port_retries", "expect",
-                               "ports", "nodes", "allow", "waivers"]
+                               "ports", "nodes", "allow", "waivers", "scan"]
 
     func settings(_ root: Yams.Node) throws -> PolicySettings {
         let fields = try mapping(root, allowed: Self.topLevelKeys, what: "the policy")
@@ -108,7 +108,20 @@ struct PolicyFileReader {
             let nodeNames = settings.nodes?.map(\.name) ?? []
             settings.waivers = try list(node).map { try waiver($0, nodeNames: nodeNames) }
         }
+        if let node = fields["scan"] { settings.scanThresholds = try scanThresholds(node) }
         return settings
+    }
+
+    /// The `scan:` section: any of its three thresholds, the others keep their defaults.
+    private func scanThresholds(_ node: Yams.Node) throws -> ScanThresholds {
+        let fields = try mapping(node, allowed: ["min_ports", "min_hosts", "min_failed_percent"], what: "the scan thresholds")
+        var thresholds = ScanThresholds()
+        if let value = fields["min_ports"] { thresholds.minPorts = try integer(value, in: 2...65535, what: "a number of ports") }
+        if let value = fields["min_hosts"] { thresholds.minHosts = try integer(value, in: 2...1_000_000, what: "a number of hosts") }
+        if let value = fields["min_failed_percent"] {
+            thresholds.minFailedPercent = try integer(value, in: 0...100, what: "a percentage")
+        }
+        return thresholds
     }
 
     private func clusterNode(_ node: Yams.Node) throws -> Node {

@@ -20,6 +20,8 @@ public struct PolicySettings: Sendable {
     public var allowedProtocols: [UInt16: ProtocolName] = [:]
     public var nodes: [Node]?
     public var waivers: [Waiver] = []
+    /// The `scan:` section: when attempts are a port scan.
+    public var scanThresholds: ScanThresholds?
     /// Where each field was said, keyed by its policy-file name (`offset`, `ports.KEY`,
     /// `allow.PORT`); a field without an origin came from code.
     public var origins: [String: SettingOrigin] = [:]
@@ -42,6 +44,7 @@ public struct PolicySettings: Sendable {
         result.allowedProtocols.merge(other.allowedProtocols) { _, new in new }
         result.nodes = other.nodes ?? nodes
         result.waivers += other.waivers
+        result.scanThresholds = other.scanThresholds ?? scanThresholds
         result.origins.merge(other.origins) { _, new in new }
         return result
     }
@@ -86,6 +89,7 @@ public struct PolicySettings: Sendable {
             ephemeralRange: ephemeralRange ?? .linuxEphemeral, portRetries: portRetries ?? 16,
             allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers)
         policy.allowedProtocols = allowedProtocols
+        if let scanThresholds { policy.scanThresholds = scanThresholds }
         for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
             guard policy.catalog.contains(where: { $0.key == key }) else {
                 let origin = origins["ports.\(key)"] ?? SettingOrigin(source: "ports")

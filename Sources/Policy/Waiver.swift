@@ -28,7 +28,8 @@ public struct Waiver: Hashable, Sendable {
     public static let kinds = [
         "unexpected-port", "executor-out-of-range", "not-in-mode", "unused-opening", "direction-unknown",
         "incomplete-input", "packets-dropped", "role-mismatch", "offset-mismatch", "expected-service-not-answering",
-        "waiver-expired", "protocol-mismatch", "plaintext-on-tls-port", "deprecated-tls",
+        "waiver-expired", "protocol-mismatch", "plaintext-on-tls-port", "deprecated-tls", "port-scan",
+        "insufficient-traffic",
     ]
 }
 
