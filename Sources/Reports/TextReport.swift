@@ -29,14 +29,15 @@ public struct TextReport {
             var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["ADDRESS", "PORT", "CLASSIFICATION", "CATALOG KEY",
                                                                           "PROTOCOL", "CONNS", "PACKETS", "BYTES", "CLIENTS"],
                                   rightAligned: Set([1, 5, 6, 7, 8].map { withNodes ? $0 + 1 : $0 }))
-            for service in result.services {
+            for service in result.services.prefix(TableCap.services) {
                 let key = ([service.catalogKey] + service.alsoCatalogKeys.map { $0 as String? }).compactMap { $0 }.joined(separator: " | ")
                 table.rows.append((withNodes ? [service.node ?? "-"] : []) + [
                     service.address, "\(service.port)", service.classification.rawValue,
                     key.isEmpty ? (service.hint.map { "(" + $0.prefix(while: { $0 != ":" }) + "?)" } ?? "-") : key,
                     service.protocolText, "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
             }
-            out.append(colorRows(table.render(), result.services.map(\.classification)))
+            out.append(colorRows(table.render(), result.services.prefix(TableCap.services).map(\.classification)))
+            if let more = TableCap.moreLine(shown: TableCap.services, total: result.services.count) { out.append(more) }
         }
 
         if !result.attempts.isEmpty {
@@ -44,11 +45,12 @@ public struct TextReport {
             out.append(bold("Connection attempts, not traffic (\(result.attempts.count))"))
             var table = TextTable(headers: ["ADDRESS", "PORT", "CATALOG KEY", "REFUSED", "UNANSWERED", "CLIENTS"],
                                   rightAligned: [1, 3, 4, 5])
-            for attempt in result.attempts {
+            for attempt in result.attempts.prefix(TableCap.attempts) {
                 table.rows.append([attempt.address, "\(attempt.port)", attempt.catalogKey ?? "-",
                                    "\(attempt.refused)", "\(attempt.unanswered)", "\(attempt.clients)"])
             }
             out.append(table.render())
+            if let more = TableCap.moreLine(shown: TableCap.attempts, total: result.attempts.count) { out.append(more) }
         }
 
         if !result.unresolved.isEmpty {
@@ -71,12 +73,13 @@ public struct TextReport {
             let withNodes = result.unusedOpenings.contains { $0.node != nil }
             var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["PORT", "CATALOG KEY", "GROUP", "NOTE"],
                                   rightAligned: [withNodes ? 1 : 0])
-            for opening in result.unusedOpenings {
+            for opening in result.unusedOpenings.prefix(TableCap.unusedOpenings) {
                 table.rows.append((withNodes ? [opening.node ?? "-"] : []) + [
                     "\(opening.port)", opening.catalogKey, opening.group,
                     opening.normallyBound ? opening.summary : "normally unbound"])
             }
             out.append(table.render())
+            if let more = TableCap.moreLine(shown: TableCap.unusedOpenings, total: result.unusedOpenings.count) { out.append(more) }
         }
 
         out.append("")
@@ -84,13 +87,15 @@ public struct TextReport {
         let waived = result.summary.waived > 0 ? ", \(result.summary.waived) waived" : ""
         out.append(bold("Findings (\(result.findings.count): \(counts.joined(separator: ", "))\(waived))"))
         // Unused openings are listed in their own table above; the findings list names the rest.
-        for finding in result.findings where finding.kind != .unusedOpening {
+        let listed = result.findings.filter { $0.kind != .unusedOpening }
+        for finding in listed.prefix(TableCap.findings) {
             let severity = finding.severity.rawValue.uppercased()
             let label = severity + String(repeating: " ", count: 6 - severity.count)
             let waiver = finding.waiver.map { paint(" [waived until \($0.expires): \($0.reason)]".terminalEscaped, .dim) } ?? ""
             out.append("  " + paint(label, finding.isWaived ? .dim : severityColor(finding.severity)) + " "
                 + finding.kind.rawValue + ": " + finding.message.terminalEscaped + waiver)
         }
+        if let more = TableCap.moreLine(shown: TableCap.findings, total: listed.count) { out.append(more) }
         let unusedFindings = result.findings.filter { $0.kind == .unusedOpening }.count
         if unusedFindings > 0 {
             out.append("  and \(unusedFindings) unused-opening finding\(unusedFindings == 1 ? "" : "s") (low, or info where "

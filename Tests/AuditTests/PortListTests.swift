@@ -1,0 +1,10 @@
+@testable import Audit
+import XCTest
+
+final class PortListTests: XCTestCase {
+    func testRunsCollapse() {
+        XCTAssertEqual(PortList.collapsed([20002, 20000, 20001, 9443, 65535, 65534, 1]), "1, 9443, 20000-20002, 65534-65535")
+        XCTAssertEqual(PortList.collapsed([]), "")
+        XCTAssertEqual(PortList.collapsed([7, 7]), "7")
+    }
+}

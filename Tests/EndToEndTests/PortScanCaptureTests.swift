@@ -1,0 +1,104 @@
+import Audit
+import Foundation
+import Policy
+import XCTest
+
+/// The recorded nmap scans (scripts/recording/record-scans.sh): a SYN scan of 127.0.0.1
+/// ports 9000-11999 and a connect scan of 127.0.0.2 ports 20000-21999 on loopback; a SYN
+/// scan of two hosts in a network namespace (ports 9000-9999) and a SYN sweep of port 9999
+/// across its 20 addresses.
+final class PortScanCaptureTests: XCTestCase {
+    let auditor = Auditor(policy: Policy())
+
+    func testLoopbackScansAreOneFindingEachWithTypeTargetsPortsAndOpenPorts() throws {
+        let result = auditor.audit(paths: [capture("scan-syn-connect-lo.pcap")])
+        let scans = try XCTUnwrap(result.scans)
+        XCTAssertEqual(scans.count, 2)
+        let connect = try XCTUnwrap(scans.first { $0.type == .connect })
+        XCTAssertEqual(connect.scanner, "127.0.0.1")
+        XCTAssertEqual(connect.kind, .vertical)
+        XCTAssertEqual(connect.targets, ["127.0.0.2"])
+        XCTAssertEqual(connect.ports, 2000)
+        XCTAssertEqual(connect.portRanges, "20000-21999")
+        XCTAssertEqual(connect.openPorts, ["127.0.0.2:20100"])
+        let syn = try XCTUnwrap(scans.first { $0.type == .synHalfOpen })
+        XCTAssertEqual(syn.targets, ["127.0.0.1"])
+        XCTAssertEqual(syn.ports, 3000)
+        XCTAssertEqual(syn.portRanges, "9000-11999")
+        XCTAssertEqual(syn.openPorts, ["127.0.0.1:9443", "127.0.0.1:9763", "127.0.0.1:11111"])
+        let findings = result.findings.filter { $0.kind == .portScan }
+        XCTAssertEqual(findings.count, 2)
+        XCTAssertTrue(findings.allSatisfy { $0.severity == .medium && $0.address == "127.0.0.1" })
+        XCTAssertTrue(findings.contains { $0.message.contains("SYN (half-open) port scan of 3000 ports (9000-11999)") })
+        XCTAssertTrue(findings.contains { $0.message.contains("full-connect port scan of 2000 ports (20000-21999)") })
+    }
+
+    func testScanProbesAreFoldedNotAttemptsAndRaiseNoExpectedServiceNotAnswering() {
+        let result = auditor.audit(paths: [capture("scan-syn-connect-lo.pcap")])
+        // 9000-11999 holds catalog ports (9443, 9763, 9999, 10500, 11000, 11111 ...) that
+        // refused the SYN scan: without folding each was an attempt and a finding.
+        XCTAssertEqual(result.attempts.count, 0)
+        XCTAssertFalse(result.findings.contains { $0.kind == .expectedServiceNotAnswering })
+        XCTAssertEqual(result.summary.attempts, 0)
+    }
+
+    func testTheOpenPortsAScanFoundRemainServices() {
+        let result = auditor.audit(paths: [capture("scan-syn-connect-lo.pcap")])
+        XCTAssertEqual(Set(result.services.map { "\($0.address):\($0.port)" }),
+                       ["127.0.0.1:9443", "127.0.0.1:9763", "127.0.0.1:11111", "127.0.0.2:20100"])
+    }
+
+    func testNamespaceHostsScanAndHorizontalSweep() throws {
+        let result = auditor.audit(paths: [capture("scan-netns-veth.pcap")])
+        let scans = try XCTUnwrap(result.scans)
+        let vertical = try XCTUnwrap(scans.first { $0.kind == .vertical })
+        XCTAssertEqual(vertical.scanner, "10.203.0.1")
+        XCTAssertEqual(vertical.type, .synHalfOpen)
+        XCTAssertEqual(vertical.targets, ["10.203.0.2", "10.203.0.3"])
+        XCTAssertEqual(vertical.ports, 1000)
+        XCTAssertEqual(vertical.openPorts, ["10.203.0.2:9443", "10.203.0.2:9763", "10.203.0.3:9443"])
+        let sweep = try XCTUnwrap(scans.first { $0.kind == .horizontal })
+        XCTAssertEqual(sweep.portRanges, "9999")
+        // The two hosts scanned vertically are counted in that scan, not twice.
+        XCTAssertEqual(sweep.targets.count, 18)
+        XCTAssertEqual(sweep.targets.first, "10.203.0.4", "addresses sort as numbers")
+        XCTAssertEqual(sweep.targets.last, "10.203.0.21")
+        XCTAssertEqual(result.attempts.count, 0)
+    }
+
+    func testThresholdsFromThePolicyDecide() throws {
+        var policy = Policy()
+        policy.scanThresholds = ScanThresholds(minPorts: 5000, minHosts: 50, minFailedPercent: 80)
+        let result = Auditor(policy: policy).audit(paths: [capture("scan-netns-veth.pcap")])
+        XCTAssertEqual(result.scans?.count, 0)
+        XCTAssertFalse(result.findings.contains { $0.kind == .portScan })
+        XCTAssertEqual(result.attempts.count, 1997 + 18, "unfolded, every refused endpoint is an attempt again")
+    }
+
+    func testAShortCaptureSaysItCannotCallOpeningsUnused() throws {
+        let result = auditor.audit(paths: [capture("scan-syn-connect-lo.pcap")])
+        let finding = try XCTUnwrap(result.findings.first { $0.kind == .insufficientTraffic })
+        XCTAssertEqual(finding.severity, .info)
+        XCTAssertTrue(finding.message.contains("under 60 s"), finding.message)
+        XCTAssertTrue(finding.message.contains("0 connections besides scan probes"), finding.message)
+        XCTAssertEqual(result.coverage.openAtStart, 0)
+        XCTAssertEqual(result.coverage.openAtEnd, 0)
+    }
+
+    func testTheScanPolicySectionIsReadAndCheckedStrictly() throws {
+        let settings = try PolicyFile.parse("scan:\n  min_ports: 500\n  min_failed_percent: 90\n", path: "p.yaml")
+        XCTAssertEqual(try settings.makePolicy().scanThresholds, ScanThresholds(minPorts: 500, minHosts: 10, minFailedPercent: 90))
+        XCTAssertThrowsError(try PolicyFile.parse("scan:\n  min_port: 500\n", path: "p.yaml")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("p.yaml:2:"), "\(error)")
+        }
+        XCTAssertThrowsError(try PolicyFile.parse("scan:\n  min_failed_percent: 101\n", path: "p.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("p.yaml:2:") && "\(error)".contains("percentage"), "\(error)")
+        }
+    }
+
+    func testTheTerminalSummaryOfAScanIsShort() throws {
+        let run = try runDasaudit(["audit", capture("scan-syn-connect-lo.pcap")])
+        XCTAssertLessThanOrEqual(run.stdout.split(separator: "\n").count, 60)
+        XCTAssertTrue(run.stdout.contains("port-scan"))
+    }
+}
