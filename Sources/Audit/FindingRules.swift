@@ -65,7 +65,11 @@ struct FindingRules {
 
     /// Most severe first, then by kind, address and port.
     static func order(_ a: Finding, _ b: Finding) -> Bool {
-        (b.severity, a.kind.rawValue, a.address ?? "", a.port ?? 0) < (a.severity, b.kind.rawValue, b.address ?? "", b.port ?? 0)
+        if (b.severity, a.kind.rawValue) != (a.severity, b.kind.rawValue) {
+            return (b.severity, a.kind.rawValue) < (a.severity, b.kind.rawValue)
+        }
+        if a.address != b.address { return AddressOrder.less(a.address ?? "", b.address ?? "") }
+        return (a.port ?? 0) < (b.port ?? 0)
     }
 
     private func finding(for service: ClassifiedService) -> Finding? {

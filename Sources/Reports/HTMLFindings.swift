@@ -28,14 +28,17 @@ enum HTMLFindings {
     }
 
     private static func group(_ cssClass: String, _ title: String, _ gate: String, _ findings: [Finding]) -> Markup {
-        let items = findings.map { finding -> Markup in
-            let severity = finding.severity.rawValue
-            let location: Markup = finding.location.isEmpty ? "" : " · <span class=\"mono\">\(finding.location)</span>"
-            let waiver: Markup = finding.waiverText.map { "<p class=\"remedy\"><b>Waiver:</b> \($0)</p>\n" } ?? ""
+        // Findings of one kind on the same ports across hosts are one card (`FindingGroup`).
+        let items = FindingGroup.grouping(findings).map { group -> Markup in
+            let severity = group.severity.rawValue
+            let first = group.findings[0]
+            let location: Markup = group.findings.count > 1 ? " · \(hostList(group.hosts))"
+                : first.location.isEmpty ? "" : " · <span class=\"mono\">\(first.location)</span>"
+            let waiver: Markup = first.waiverText.map { "<p class=\"remedy\"><b>Waiver:</b> \($0)</p>\n" } ?? ""
             return """
-            <li class="finding \(finding.isWaived ? "waived " : "")s-\(severity)"><div class="what"><span class="badge s-\(severity)">\(severity)</span> \(finding.kind.rawValue)\(location)</div>
-            <p>\(finding.message)</p>
-            <p class="remedy"><b>Remediation:</b> \(finding.remediation)</p>
+            <li class="finding \(group.isWaived ? "waived " : "")s-\(severity)"><div class="what"><span class="badge s-\(severity)">\(severity)</span> \(group.title)\(location)</div>
+            <p>\(group.message)</p>
+            <p class="remedy"><b>Remediation:</b> \(group.remediation)</p>
             \(waiver)</li>
 
             """
@@ -48,5 +51,14 @@ enum HTMLFindings {
         </div>
 
         """
+    }
+
+    /// The hosts of a group: the first ten, the rest inside `<details>` (no script needed).
+    private static func hostList(_ hosts: [String]) -> Markup {
+        let spans = hosts.map { "<span class=\"mono\">\($0)</span>" as Markup }
+        let head = Markup(joining: Array(spans.prefix(10)), separator: ", ")
+        guard hosts.count > 10 else { return head }
+        let rest = Markup(joining: Array(spans.dropFirst(10)), separator: ", ")
+        return "\(head) <details><summary>and \(hosts.count - 10) more hosts</summary>\(rest)</details>"
     }
 }

@@ -30,8 +30,8 @@ enum HTMLServiceTables {
         if !result.attempts.isEmpty {
             var attempts = HTMLTable(headers: ["Address", "Port", "Catalog key", "Refused", "Unanswered", "Clients", "First seen", "Last seen"],
                                      numeric: [1, 3, 4, 5])
-            for attempt in result.attempts {
-                attempts.append(["<span class=\"mono nowrap\">\(attempt.address)</span>", "\(attempt.port)", "\(attempt.catalogKey ?? "-")",
+            for attempt in AttemptRun.collapsing(result.attempts) {
+                attempts.append(["<span class=\"mono nowrap\">\(attempt.address)</span>", "\(attempt.portText)", "\(attempt.catalogKey ?? "-")",
                                  "\(attempt.refused)", "\(attempt.unanswered)", "\(attempt.clients)",
                                  "\(clock(attempt.firstSeen))", "\(clock(attempt.lastSeen))"], cssClass: "attempt")
             }

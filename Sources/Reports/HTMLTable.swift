@@ -6,6 +6,8 @@ struct HTMLTable {
     var numeric: Set<Int> = []
     var cssClass = "data"
     var rows: [Row] = []
+    /// Rows shown before the rest is folded into `<details>`.
+    var visibleRows = 100
 
     struct Row {
         var cells: [Markup]
@@ -28,6 +30,13 @@ struct HTMLTable {
             let open: Markup = row.cssClass.map { "<tr class=\"\($0)\">" } ?? "<tr>"
             return "\(open)\(cells)</tr>\n"
         }
-        return "<div class=\"scroll\"><table class=\"\(cssClass)\">\n<thead><tr>\(head)</tr></thead>\n<tbody>\n\(body)</tbody>\n</table></div>\n"
+        func table(_ body: ArraySlice<Markup>) -> Markup {
+            "<div class=\"scroll\"><table class=\"\(cssClass)\">\n<thead><tr>\(head)</tr></thead>\n<tbody>\n\(Array(body))</tbody>\n</table></div>\n"
+        }
+        // A large table shows its first rows; the rest wait inside <details> (no script:
+        // the report's CSP is default-src 'none').
+        guard body.count > visibleRows else { return table(body[...]) }
+        return table(body.prefix(visibleRows))
+            + "<details class=\"more-rows\"><summary>\(body.count - visibleRows) more rows</summary>\n\(table(body.dropFirst(visibleRows)))</details>\n"
     }
 }

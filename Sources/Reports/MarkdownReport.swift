@@ -55,9 +55,15 @@ public enum MarkdownReport {
         if result.findings.isEmpty {
             out.append("None.")
         } else {
-            out.append(table(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"], result.findings.map { finding in
-                [finding.severity.rawValue, escaped(finding.waiverText ?? (finding.fails(under: policy.failOn) ? "yes" : "no")), finding.kind.rawValue,
-                 escaped(finding.location), escaped(finding.message), escaped(finding.remediation)]
+            // Findings of one kind on the same ports across hosts are one row (`FindingGroup`).
+            out.append(table(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"],
+                             FindingGroup.grouping(result.findings).map { group in
+                let finding = group.findings[0]
+                let hosts = group.hosts
+                let place = group.findings.count == 1 ? finding.location
+                    : hosts.prefix(10).joined(separator: ", ") + (hosts.count > 10 ? " and \(hosts.count - 10) more" : "")
+                return [finding.severity.rawValue, escaped(finding.waiverText ?? (finding.fails(under: policy.failOn) ? "yes" : "no")),
+                        escaped(group.title), escaped(place), escaped(group.message), escaped(group.remediation)]
             }))
         }
 

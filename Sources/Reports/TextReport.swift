@@ -45,12 +45,13 @@ public struct TextReport {
             out.append(bold("Connection attempts, not traffic (\(result.attempts.count))"))
             var table = TextTable(headers: ["ADDRESS", "PORT", "CATALOG KEY", "REFUSED", "UNANSWERED", "CLIENTS"],
                                   rightAligned: [1, 3, 4, 5])
-            for attempt in result.attempts.prefix(TableCap.attempts) {
-                table.rows.append([attempt.address, "\(attempt.port)", attempt.catalogKey ?? "-",
-                                   "\(attempt.refused)", "\(attempt.unanswered)", "\(attempt.clients)"])
+            let runs = AttemptRun.collapsing(result.attempts)
+            for run in runs.prefix(TableCap.attempts) {
+                table.rows.append([run.address, run.portText, run.catalogKey ?? "-",
+                                   "\(run.refused)", "\(run.unanswered)", "\(run.clients)"])
             }
             out.append(table.render())
-            if let more = TableCap.moreLine(shown: TableCap.attempts, total: result.attempts.count) { out.append(more) }
+            if let more = TableCap.moreLine(shown: TableCap.attempts, total: runs.count) { out.append(more) }
         }
 
         if !result.unresolved.isEmpty {
@@ -87,13 +88,14 @@ public struct TextReport {
         let waived = result.summary.waived > 0 ? ", \(result.summary.waived) waived" : ""
         out.append(bold("Findings (\(result.findings.count): \(counts.joined(separator: ", "))\(waived))"))
         // Unused openings are listed in their own table above; the findings list names the rest.
-        let listed = result.findings.filter { $0.kind != .unusedOpening }
-        for finding in listed.prefix(TableCap.findings) {
-            let severity = finding.severity.rawValue.uppercased()
+        // Findings of one kind on the same ports across hosts are one line (`FindingGroup`).
+        let listed = FindingGroup.grouping(result.findings.filter { $0.kind != .unusedOpening })
+        for group in listed.prefix(TableCap.findings) {
+            let severity = group.severity.rawValue.uppercased()
             let label = severity + String(repeating: " ", count: 6 - severity.count)
-            let waiver = finding.waiver.map { paint(" [waived until \($0.expires): \($0.reason)]".terminalEscaped, .dim) } ?? ""
-            out.append("  " + paint(label, finding.isWaived ? .dim : severityColor(finding.severity)) + " "
-                + finding.kind.rawValue + ": " + finding.message.terminalEscaped + waiver)
+            let waiver = group.findings[0].waiver.map { paint(" [waived until \($0.expires): \($0.reason)]".terminalEscaped, .dim) } ?? ""
+            out.append("  " + paint(label, group.isWaived ? .dim : severityColor(group.severity)) + " "
+                + group.title.terminalEscaped + ": " + group.message.terminalEscaped + waiver)
         }
         if let more = TableCap.moreLine(shown: TableCap.findings, total: listed.count) { out.append(more) }
         let unusedFindings = result.findings.filter { $0.kind == .unusedOpening }.count

@@ -3,7 +3,8 @@ import Flows
 
 /// A horizontal bar chart of the bytes each service carried, as inline SVG: biggest first,
 /// each bar coloured by the service's classification, the rest folded into one "other"
-/// bar so the chart stays a page long whatever the number of services.
+/// bar so the chart stays a page long whatever the number of services. The scale is the
+/// largest service's; an "other" bar larger than it is cut at the edge.
 struct TrafficChart {
     var services: [ServiceSummary]
     /// Bars at most, the "other" bar included.
@@ -23,12 +24,15 @@ struct TrafficChart {
             bars.append(Bar(label: "other \(rest.count) services", cssClass: "other", bytes: Self.saturatingSum(rest.map(\.bytes)),
                             packets: Self.saturatingSum(rest.map(\.packets)), title: "the \(rest.count) smaller services together"))
         }
-        let largest = Double(bars.map(\.bytes).max() ?? 0)
+        // Scaled to the largest service, not to the "other" bar: many small services
+        // together would flatten the bars that matter. The "other" bar is cut at the plot's
+        // edge (its value is still written).
+        let largest = Double(bars.filter { $0.cssClass != "other" }.map(\.bytes).max() ?? 0)
         let plotWidth = width - labelWidth - valueWidth
         let height = Double(bars.count) * rowHeight + 8
         let rows = bars.enumerated().map { index, bar -> Markup in
             let y = 4 + Double(index) * rowHeight
-            let length = largest > 0 ? max(1, plotWidth * Double(bar.bytes) / largest) : 1
+            let length = largest > 0 ? min(plotWidth, max(1, plotWidth * Double(bar.bytes) / largest)) : 1
             return """
             <g><title>\(bar.title): \(bar.bytes) bytes, \(bar.packets) packets</title>\
             <text x="\(format(labelWidth - 8))" y="\(format(y + barHeight - 3))" text-anchor="end">\(Self.truncated(bar.label, to: 40))</text>\

@@ -1,0 +1,91 @@
+import Audit
+
+/// Findings of one kind and severity on the same ports across hosts, shown once with one
+/// remediation ("unexpected-port 20000-20029 on 20 hosts") instead of one card each: 720
+/// findings that repeat one remediation 720 times are not read. Findings without a port
+/// (a scan, a node's offset, the capture's coverage) each say something of their own and
+/// stay one group each. The JSON keeps every finding.
+struct FindingGroup {
+    var kind: Finding.Kind
+    var severity: Severity
+    var isWaived: Bool
+    /// The findings, in the result's order.
+    var findings: [Finding]
+
+    var ports: [UInt16] { Array(Set(findings.compactMap(\.port))).sorted() }
+    /// Addresses (or node names) the findings point at, sorted as numbers.
+    var hosts: [String] { Array(Set(findings.map(\.host))).sorted(by: AddressOrder.less) }
+
+    /// "unexpected-port 20000-20029 on 20 hosts"; a single finding keeps its own location.
+    var title: String {
+        guard findings.count > 1 else { return findings[0].kind.rawValue }
+        let hosts = hosts
+        return "\(kind.rawValue) \(PortList.collapsed(ports)) on \(hosts.count) host\(hosts.count == 1 ? "" : "s") "
+            + "(\(findings.count) findings)"
+    }
+
+    /// The message: a single finding's own, or the first one's as an example.
+    var message: String {
+        findings.count == 1 ? findings[0].message : "e.g. " + findings[0].message
+    }
+
+    /// One remediation for the group: the findings of one kind share theirs, up to the
+    /// port they name (that of the first finding).
+    var remediation: String { findings[0].remediation }
+
+    /// `findings` grouped, in the order of each group's first finding.
+    static func grouping(_ findings: [Finding]) -> [FindingGroup] {
+        // First by kind, severity, waived and port: the hosts that share it.
+        var byPort: [PortKey: [Finding]] = [:]
+        var order: [PortKey] = []
+        var single: [Int: FindingGroup] = [:]
+        var sequence: [(isGroup: Bool, index: Int)] = []
+        for (index, finding) in findings.enumerated() {
+            guard let port = finding.port else {
+                single[index] = FindingGroup(kind: finding.kind, severity: finding.severity, isWaived: finding.isWaived,
+                                             findings: [finding])
+                sequence.append((false, index))
+                continue
+            }
+            let key = PortKey(kind: finding.kind, severity: finding.severity, waived: finding.isWaived, port: port)
+            if byPort[key] == nil { order.append(key); sequence.append((true, order.count - 1)) }
+            byPort[key, default: []].append(finding)
+        }
+        // Then ports whose findings name the same hosts, into one group.
+        var merged: [HostsKey: Int] = [:]
+        var groups: [FindingGroup] = []
+        var groupOfPortKey: [Int: Int] = [:]
+        for (position, key) in order.enumerated() {
+            let portFindings = byPort[key]!
+            let hostsKey = HostsKey(kind: key.kind, severity: key.severity, waived: key.waived,
+                                    hosts: Set(portFindings.map(\.host)))
+            if let existing = merged[hostsKey] {
+                groups[existing].findings += portFindings
+                groupOfPortKey[position] = existing
+            } else {
+                merged[hostsKey] = groups.count
+                groupOfPortKey[position] = groups.count
+                groups.append(FindingGroup(kind: key.kind, severity: key.severity, isWaived: key.waived, findings: portFindings))
+            }
+        }
+        var result: [FindingGroup] = []
+        var emitted = Set<Int>()
+        for entry in sequence {
+            if entry.isGroup {
+                let group = groupOfPortKey[entry.index]!
+                if emitted.insert(group).inserted { result.append(groups[group]) }
+            } else {
+                result.append(single[entry.index]!)
+            }
+        }
+        return result
+    }
+
+    private struct PortKey: Hashable { var kind: Finding.Kind; var severity: Severity; var waived: Bool; var port: UInt16 }
+    private struct HostsKey: Hashable { var kind: Finding.Kind; var severity: Severity; var waived: Bool; var hosts: Set<String> }
+}
+
+extension Finding {
+    /// The host a finding points at: its address, else its node, else "" (capture-wide).
+    var host: String { address ?? node ?? "" }
+}
