@@ -20,7 +20,10 @@ struct FindingGroup {
     var title: String {
         guard findings.count > 1 else { return findings[0].kind.rawValue }
         let hosts = hosts
-        return "\(kind.rawValue) \(PortList.collapsed(ports)) on \(hosts.count) host\(hosts.count == 1 ? "" : "s") "
+        let runs = PortList.ranges(ports)
+        let portText = PortList.collapsed(runs.prefix(8).flatMap { Array($0) })
+            + (runs.count > 8 ? " and \(runs.dropFirst(8).reduce(0) { $0 + $1.count }) more ports" : "")
+        return "\(kind.rawValue) \(portText) on \(hosts.count) host\(hosts.count == 1 ? "" : "s") "
             + "(\(findings.count) findings)"
     }
 
@@ -51,7 +54,8 @@ struct FindingGroup {
             if byPort[key] == nil { order.append(key); sequence.append((true, order.count - 1)) }
             byPort[key, default: []].append(finding)
         }
-        // Then ports whose findings name the same hosts, into one group.
+        // Then ports whose findings name the same hosts (two or more: on one host each
+        // finding stays itself), into one group.
         var merged: [HostsKey: Int] = [:]
         var groups: [FindingGroup] = []
         var groupOfPortKey: [Int: Int] = [:]
@@ -59,7 +63,7 @@ struct FindingGroup {
             let portFindings = byPort[key]!
             let hostsKey = HostsKey(kind: key.kind, severity: key.severity, waived: key.waived,
                                     hosts: Set(portFindings.map(\.host)))
-            if let existing = merged[hostsKey] {
+            if hostsKey.hosts.count > 1, let existing = merged[hostsKey] {
                 groups[existing].findings += portFindings
                 groupOfPortKey[position] = existing
             } else {

@@ -36,7 +36,7 @@ enum HTMLFindings {
                 : first.location.isEmpty ? "" : " · <span class=\"mono\">\(first.location)</span>"
             let waiver: Markup = first.waiverText.map { "<p class=\"remedy\"><b>Waiver:</b> \($0)</p>\n" } ?? ""
             return """
-            <li class="finding \(group.isWaived ? "waived " : "")s-\(severity)"><div class="what"><span class="badge s-\(severity)">\(severity)</span> \(group.title)\(location)</div>
+            <li class="finding \(group.isWaived ? "waived " : "")s-\(severity)" data-findings="\(group.findings.count)"><div class="what"><span class="badge s-\(severity)">\(severity)</span> \(group.title)\(location)</div>
             <p>\(group.message)</p>
             <p class="remedy"><b>Remediation:</b> \(group.remediation)</p>
             \(waiver)</li>

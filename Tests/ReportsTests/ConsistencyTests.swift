@@ -45,7 +45,9 @@ final class ConsistencyTests: XCTestCase {
         }
         var bySeverity: [String: Int] = [:]
         for item in html.components(separatedBy: "<li class=\"finding s-").dropFirst() {
-            bySeverity[String(item.prefix { $0 != "\"" }), default: 0] += 1
+            // A grouped card says how many findings it holds (`FindingGroup`).
+            let count = item.components(separatedBy: "data-findings=\"").dropFirst().first.flatMap { Int($0.prefix { $0 != "\"" }) }
+            bySeverity[String(item.prefix { $0 != "\"" }), default: 0] += count ?? 1
         }
         let tally = try XCTUnwrap(html.components(separatedBy: "data-count=\"connections\"><b>").dropFirst().first)
         return Counts(services: rows.count, findings: bySeverity, connections: Int(tally.prefix { $0 != "<" }),
@@ -61,7 +63,11 @@ final class ConsistencyTests: XCTestCase {
 
     private func fromMarkdown(_ markdown: String) -> Counts {
         var bySeverity: [String: Int] = [:]
-        for row in markdownTable(markdown, after: "## Findings") where !row[1].hasPrefix("waived") { bySeverity[row[0], default: 0] += 1 }
+        for row in markdownTable(markdown, after: "## Findings") where !row[1].hasPrefix("waived") {
+            // A grouped row's kind ends "(N findings)" (`FindingGroup`).
+            let grouped = row[2].hasSuffix(" findings)") ? Int(row[2].split(separator: "(").last!.prefix { $0 != " " }) : nil
+            bySeverity[row[0], default: 0] += grouped ?? 1
+        }
         let services = markdownTableWithHeader(markdown, after: "## Services")
         let column = services.header.firstIndex(of: "Connections") ?? 0
         let summary = markdownTableWithHeader(markdown, after: "**")
