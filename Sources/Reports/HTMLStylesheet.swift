@@ -108,6 +108,11 @@ enum HTMLStylesheet {
       #traffic { break-inside: avoid; page-break-inside: avoid; } /* at most 30 bars: always fits a page */
       .scroll { overflow: visible; }
       table.matrix td { min-width: 0; }
+      /* Each matrix table (8 columns at most, PortMatrix) takes the page's width, no more. */
+      table.matrix { table-layout: fixed; width: 100%; min-width: 0; }
+      table.matrix th.axis { width: 28%; }
+      table.matrix tbody th { white-space: normal; overflow-wrap: anywhere; }
+      table.matrix td { font-size: 7pt; overflow: hidden; text-overflow: ellipsis; }
       tbody tr:nth-child(even) td { background: #fff; }
       a { color: inherit; text-decoration: none; }
     }

@@ -14,6 +14,8 @@ struct PortMatrix {
     private(set) var cells: [Key: Cell] = [:]
     /// Columns at most; the services table has the rest.
     var maximumColumns = 40
+    /// Columns per table: the tables stack, so each fits the width of an A4 page.
+    var columnsPerTable = 8
 
     struct Key: Hashable {
         var host: String
@@ -73,14 +75,29 @@ struct PortMatrix {
             let label = portLabel[name] ?? nodes[name] ?? ""
             return label.isEmpty ? "<span class=\"mono\">\(name)</span>" : "<span class=\"mono\">\(name)</span> <span class=\"muted\">\(label)</span>"
         }
-        let head = columns.map { column -> Markup in "<th scope=\"col\">\(header(column))</th>" }
-        let body = rowKeys.map { row -> Markup in
-            let cells = columns.map { column -> Markup in
-                let key = portsDown ? Key(host: column, port: UInt16(row)!) : Key(host: row, port: UInt16(column)!)
-                guard let cell = self.cells[key] else { return "<td></td>" }
-                return "<td class=\"\(cell.cssClass)\" title=\"\(cell.title)\">\(cell.text)</td>"
+        // At most `columnsPerTable` columns per table, tables one under another: a table as
+        // wide as 20 hosts is cut by an A4 page (printing cannot scroll), eight fit.
+        let tables = stride(from: 0, to: columns.count, by: columnsPerTable).map { start -> Markup in
+            let slice = Array(columns[start..<min(start + columnsPerTable, columns.count)])
+            let head = slice.map { column -> Markup in "<th scope=\"col\">\(header(column))</th>" }
+            let body = rowKeys.map { row -> Markup in
+                let cells = slice.map { column -> Markup in
+                    let key = portsDown ? Key(host: column, port: UInt16(row)!) : Key(host: row, port: UInt16(column)!)
+                    guard let cell = self.cells[key] else { return "<td></td>" }
+                    return "<td class=\"\(cell.cssClass)\" title=\"\(cell.title)\">\(cell.text)</td>"
+                }
+                return "<tr><th scope=\"row\">\(header(row))</th>\(cells)</tr>\n"
             }
-            return "<tr><th scope=\"row\">\(header(row))</th>\(cells)</tr>\n"
+            let part: Markup = columns.count > columnsPerTable
+                ? "<p class=\"muted\">\(portsDown ? "Hosts" : "Ports") \(start + 1)-\(start + slice.count) of \(columns.count)</p>\n" : ""
+            return """
+            \(part)<div class="scroll"><table class="matrix">
+            <thead><tr><th class="axis" scope="col">\(portsDown ? "port \\ host" : "host \\ port")</th>\(head)</tr></thead>
+            <tbody>
+            \(body)</tbody>
+            </table></div>
+
+            """
         }
         let present = Set(cells.values.map(\.cssClass))
         let legend = Classification.allCases.map { (cssClass: "c-\($0.rawValue)", label: $0.rawValue) }
@@ -91,12 +108,7 @@ struct PortMatrix {
             ? "<p class=\"muted\">The first \(columns.count) of \(allColumns.count) \(portsDown ? "hosts" : "ports") are shown; the services table lists them all.</p>\n" : ""
         return """
         <p class="muted">\(portsDown ? "Ports down, hosts across" : "Hosts down, ports across"): what the audit said of each server endpoint. An empty cell: no traffic there.</p>
-        \(HTMLLegend.render(legend))<div class="scroll"><table class="matrix">
-        <thead><tr><th class="axis" scope="col">\(portsDown ? "port \\ host" : "host \\ port")</th>\(head)</tr></thead>
-        <tbody>
-        \(body)</tbody>
-        </table></div>
-        \(cut)
+        \(HTMLLegend.render(legend))\(tables)\(cut)
         """
     }
 }
