@@ -123,7 +123,7 @@ public struct Auditor {
         let found = FindingRules(policy: policy).findings(
             services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
             unused: unused, unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs, coverage: coverage)
-            + scanned.scans.map(PortScans.finding)
+            + scanned.scans.map { PortScans.finding($0, unlistedAttempts: tally.unlisted.attemptConnections) }
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
             .apply(to: found.sorted(by: FindingRules.order))

@@ -107,21 +107,26 @@ struct PortScans {
     }
 
     /// The `port-scan` finding of one scan.
-    static func finding(_ scan: PortScanSummary) -> Finding {
+    /// `unlistedAttempts`: connects past the listing cap (`FlowLimits.maxAttempts`), which
+    /// no scan can claim: the counts are then lower bounds, and the finding says so.
+    static func finding(_ scan: PortScanSummary, unlistedAttempts: UInt64) -> Finding {
         let seconds = Double(scan.lastSeen.nanoseconds - scan.firstSeen.nanoseconds) / 1e9
         let shownTargets = scan.targets.prefix(10).joined(separator: ", ")
             + (scan.targets.count > 10 ? " and \(scan.targets.count - 10) more" : "")
         let shownOpen = scan.openPorts.isEmpty ? "none"
             : scan.openPorts.prefix(20).joined(separator: ", ")
                 + (scan.openPorts.count > 20 ? " and \(scan.openPorts.count - 20) more (see the JSON)" : "")
+        let portText = PortList.collapsed(PortList.ports(inCollapsed: scan.portRanges), maxRuns: 8)
         let what = scan.kind == .vertical
-            ? "\(scan.ports) port\(scan.ports == 1 ? "" : "s") (\(scan.portRanges)) of \(scan.targets.count) host\(scan.targets.count == 1 ? "" : "s") (\(shownTargets))"
-            : "port\(scan.ports == 1 ? "" : "s") \(scan.portRanges) across \(scan.targets.count) hosts (\(shownTargets))"
+            ? "\(scan.ports) port\(scan.ports == 1 ? "" : "s") (\(portText)) of \(scan.targets.count) host\(scan.targets.count == 1 ? "" : "s") (\(shownTargets))"
+            : "port\(scan.ports == 1 ? "" : "s") \(portText) across \(scan.targets.count) hosts (\(shownTargets))"
         return Finding(
             kind: .portScan, severity: .medium, port: nil, address: scan.scanner, node: nil,
             message: "\(scan.scanner) ran a \(scan.type.words) \(scan.kind == .vertical ? "port scan" : "sweep") of \(what): "
                 + "\(scan.probes) probes, \(scan.refused) refused, \(scan.unanswered) unanswered, from \(scan.firstSeen) to "
-                + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); open ports it found: \(shownOpen)",
+                + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); open ports it found: \(shownOpen)"
+                + (unlistedAttempts > 0 ? "; \(unlistedAttempts) more connects past the listing cap are counted in the "
+                    + "coverage only, so these counts are lower bounds" : ""),
             remediation: "Confirm the scan was authorised (a vulnerability scanner in the audit window); if not, find who "
                 + "runs it on \(scan.scanner). Its probes are folded into this finding; the open ports it found are listed "
                 + "as services and judged as such.")

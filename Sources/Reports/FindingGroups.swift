@@ -20,10 +20,7 @@ struct FindingGroup {
     var title: String {
         guard findings.count > 1 else { return findings[0].kind.rawValue }
         let hosts = hosts
-        let runs = PortList.ranges(ports)
-        let portText = PortList.collapsed(runs.prefix(8).flatMap { Array($0) })
-            + (runs.count > 8 ? " and \(runs.dropFirst(8).reduce(0) { $0 + $1.count }) more ports" : "")
-        return "\(kind.rawValue) \(portText) on \(hosts.count) host\(hosts.count == 1 ? "" : "s") "
+        return "\(kind.rawValue) \(PortList.collapsed(ports, maxRuns: 8)) on \(hosts.count) host\(hosts.count == 1 ? "" : "s") "
             + "(\(findings.count) findings)"
     }
 

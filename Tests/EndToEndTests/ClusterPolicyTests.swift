@@ -73,6 +73,7 @@ final class ClusterPolicyTests: XCTestCase {
             "high offset-mismatch 127.0.0.3:-",
             "high unexpected-port 127.0.0.1:9090 waived",
             "medium expected-service-not-answering 127.0.0.1:7615",
+            "info insufficient-traffic -:-",
         ])
         let offset = result.findings.first { $0.kind == .offsetMismatch }
         XCTAssertEqual(offset?.node, "das3")

@@ -53,7 +53,7 @@ final class PolicyFileTests: XCTestCase {
     func testAnUnknownKeyIsAnErrorWithItsLine() {
         XCTAssertThrowsError(try PolicyFile.parse("offset: 2\nofset: 3\n", path: "p.yaml")) { error in
             XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; did you mean offset? expected one of profile, offset, mode, "
-                + "cores, ephemeral_range, port_retries, expect, ports, nodes, allow, waivers")
+                + "cores, ephemeral_range, port_retries, expect, ports, nodes, allow, waivers, scan")
         }
     }
 
