@@ -122,7 +122,8 @@ public struct Auditor {
         let coverage = coverage(inputs: inputs, tally: tally)
         let found = FindingRules(policy: policy).findings(
             services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
-            unused: unused, unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs, coverage: coverage)
+            unused: unused, unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs, coverage: coverage,
+            scanProbes: scanned.scans.probes)
             + scanned.scans.map { PortScans.finding($0, unlistedAttempts: tally.unlisted.attemptConnections) }
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
@@ -139,7 +140,7 @@ public struct Auditor {
             unusedOpenings: unused,
             findings: findings,
             summary: summary(services: services.map(\.summary), attempts: attempts.count, unresolved: unresolved.count,
-                             unused: unused.count, findings: findings))
+                             unused: unused.count, findings: findings, scanProbes: scanned.scans.probes))
     }
 
     /// The policy section of a result of this auditor.
@@ -193,7 +194,8 @@ public struct Auditor {
             openAtEnd: tally.services.values.reduce(0) { $0 + ($1.states[.established] ?? 0) })
     }
 
-    private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding]) -> Summary {
+    private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding],
+                         scanProbes: Int) -> Summary {
         var classifications = Dictionary(uniqueKeysWithValues: Classification.allCases.map { ($0.rawValue, 0) })
         for service in services { classifications[service.classification.rawValue, default: 0] += 1 }
         var bySeverity = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, 0) })
@@ -202,6 +204,6 @@ public struct Auditor {
             services: services.count, classifications: classifications, attempts: attempts, unresolved: unresolved,
             unusedOpenings: unused, findings: bySeverity, waived: findings.filter(\.isWaived).count, failOn: failOn,
             compliant: !findings.contains { !$0.isWaived && failOn.fails($0.severity) }
-                && !NoTraffic.auditedNothing(services: services.count, attempts: attempts))
+                && !NoTraffic.auditedNothing(services: services.count, attempts: attempts + scanProbes))
     }
 }

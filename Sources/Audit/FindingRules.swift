@@ -7,10 +7,11 @@ struct FindingRules {
 
     func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
                   captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
-                  unresolved: Int, inputs: [InputSummary], coverage: Coverage) -> [Finding] {
+                  unresolved: Int, inputs: [InputSummary], coverage: Coverage, scanProbes: Int = 0) -> [Finding] {
         var findings: [Finding] = []
         // An audit of nothing says so, and nothing about unused ports: it saw no port used.
-        let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count)
+        // Probes folded into a scan are attempts all the same: evidence of what listened.
+        let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scanProbes)
         if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.

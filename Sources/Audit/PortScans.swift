@@ -187,3 +187,9 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
 }
+
+extension [PortScanSummary] {
+    /// Endpoints probed by all these scans: attempts folded out of the `attempts` list,
+    /// still evidence that something was audited (`NoTraffic`).
+    public var probes: Int { reduce(0) { $0 + $1.probes } }
+}

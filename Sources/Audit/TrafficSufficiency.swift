@@ -12,7 +12,7 @@ enum TrafficSufficiency {
 
     static func findings(coverage: Coverage, unused: [UnusedOpening], scans: [PortScanSummary]) -> [Finding] {
         guard !unused.isEmpty, coverage.captureStart != nil else { return [] }
-        let probes = scans.reduce(0) { $0 + $1.probes }
+        let probes = scans.probes
         let connections = max(0, coverage.connections - probes)
         var reasons: [String] = []
         if coverage.durationSeconds < minWindowSeconds {

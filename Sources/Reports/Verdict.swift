@@ -18,7 +18,8 @@ struct Verdict {
         failOn = result.summary.failOn
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
-        if NoTraffic.auditedNothing(services: result.services.count, attempts: result.attempts.count) {
+        if NoTraffic.auditedNothing(services: result.services.count,
+                                    attempts: result.attempts.count + (result.scans ?? []).probes) {
             nothingAudited = result.findings.first { $0.kind == .noTraffic }?.message ?? "no TCP traffic was audited"
             failing.removeAll { $0.kind == .noTraffic }
         }

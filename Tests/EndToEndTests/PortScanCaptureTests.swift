@@ -101,4 +101,19 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertLessThanOrEqual(run.stdout.split(separator: "\n").count, 60)
         XCTAssertTrue(run.stdout.contains("port-scan"))
     }
+
+    func testAScanThatFoundNothingOpenIsStillSomethingAudited() throws {
+        var auditor = Auditor(policy: Policy())
+        // Only the refused probes: no service, every attempt folded into the scans.
+        auditor.captureFilter = "tcp and not port 9443 and not port 9763"
+        let result = auditor.audit(paths: [capture("scan-netns-veth.pcap")])
+        XCTAssertEqual(result.services.count, 0)
+        XCTAssertEqual(result.attempts.count, 0)
+        XCTAssertEqual(result.scans?.count, 2)
+        XCTAssertFalse(result.findings.contains { $0.kind == .noTraffic })
+        var lenient = Auditor(policy: Policy(), failOn: .high)
+        lenient.captureFilter = auditor.captureFilter
+        XCTAssertTrue(lenient.audit(paths: [capture("scan-netns-veth.pcap")]).summary.compliant,
+                      "a medium port-scan under --fail-on high")
+    }
 }

@@ -80,4 +80,14 @@ final class ReadableAtAnySizeTests: XCTestCase {
         XCTAssertEqual(width(ofFirst: "other"), 560)
         XCTAssertEqual(width(ofFirst: "c-unexpected"), 560, "scaled to the largest service")
     }
+
+    func testTheMatrixOf20HostsIsTablesOfAtMost8ColumnsThatFitAnA4Page() {
+        let html = HTMLReport.render(syntheticAudit(services: 600, hosts: 20))
+        let tables = html.components(separatedBy: "<table class=\"matrix\">").dropFirst()
+            .map { $0.components(separatedBy: "</thead>")[0] }
+        XCTAssertEqual(tables.count, 3, "hosts 1-8, 9-16, 17-20")
+        XCTAssertEqual(tables.map { $0.components(separatedBy: "<th scope=\"col\">").count - 1 }, [8, 8, 4])
+        XCTAssertTrue(html.contains("Hosts 17-20 of 20"))
+        XCTAssertTrue(html.contains("table.matrix { table-layout: fixed; width: 100%; min-width: 0; }"))
+    }
 }
