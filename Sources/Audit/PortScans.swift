@@ -191,5 +191,6 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
 extension [PortScanSummary] {
     /// Endpoints probed by all these scans: attempts folded out of the `attempts` list,
     /// still evidence that something was audited (`NoTraffic`).
-    public var probes: Int { reduce(0) { $0 + $1.probes } }
+    /// Saturating: a result read back may carry any numbers.
+    public var probes: Int { reduce(0) { $0.addingSaturated($1.probes) } }
 }
