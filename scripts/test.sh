@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 swift build --build-tests
-swift test --skip-build "$@"
+mkdir -p .build
+swift test --skip-build "$@" 2>&1 | tee .build/test-output.log
 # The HTML report in headless Chromium: no external load, no console error, PNG and PDF.
 scripts/render-report.sh
 # Packets per connection equal tshark's over every capture and its variants (VLAN, QinQ,
@@ -15,3 +16,9 @@ scripts/compare-tshark.sh
 scripts/fuzz.sh 20
 # The release packages (.deb, tarball, rpm) install and audit in clean Debian 12 roots.
 scripts/install-test.sh
+# One closing line for whoever reads the end of this run: the XCTest count of the whole
+# suite (the last "Executed" line), after every other check above has passed too.
+summary=$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?' .build/test-output.log | tail -1)
+executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
+failures=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+echo "tests: $((executed - failures)) passed, $failures failed"
