@@ -95,6 +95,18 @@ public struct PolicySummary: Codable, Sendable {
     /// the fields above, all a policy is, so `merge` can audit again under it. Nil in
     /// results of versions that did not record it.
     @Nullable public var basePorts: [String: UInt16]? = nil
+    /// Servers outside the cluster its nodes are meant to use; always written, null only
+    /// in results from before dependencies existed.
+    @Nullable public var dependencies: [DependencySummary]? = nil
+}
+
+/// A declared dependency: what, where, and why.
+public struct DependencySummary: Codable, Sendable {
+    public var name: String
+    /// An address or a CIDR block.
+    public var address: String
+    public var port: UInt16
+    public var reason: String
 }
 
 public struct AllowedPortSummary: Codable, Sendable {
@@ -168,6 +180,11 @@ public enum Classification: String, CaseIterable, Codable, Sendable {
     case allowed
     /// A port nothing in the policy explains.
     case unexpected
+    /// A server outside the cluster that the policy declares as a dependency: egress.
+    case dependency
+    /// A server outside the declared nodes that a node connects to, declared by no
+    /// dependency.
+    case undeclaredDependency = "undeclared-dependency"
 }
 
 /// One server endpoint (address and port) and the traffic it served.
@@ -205,6 +222,8 @@ public struct ServiceSummary: Codable, Sendable {
     @Nullable public var protocols: [String: UInt64]? = nil
     /// Negotiated TLS versions seen ("1.0" ... "1.3", "SSLv3"), lowest first.
     @Nullable public var tlsVersions: [String]? = nil
+    /// The declared dependency the endpoint is (classification `dependency`), or null.
+    @Nullable public var dependency: String? = nil
 }
 
 /// A server endpoint that was only tried: its connections were refused or never answered.
@@ -237,9 +256,13 @@ public struct UnusedOpening: Codable, Sendable {
     @Nullable public var node: String?
     public var catalogKey: String
     public var group: String
-    /// False for ports Spark normally leaves unbound (broadcast, REPL class server).
+    /// False for ports normally left unbound (Spark's broadcast and REPL class server, the
+    /// history UI), and for conditional ports whose feature the policy does not say is on.
     public var normallyBound: Bool
     public var summary: String
+    /// The deployment feature the port needs (`ha`, `clustering`, `embedded-ldap`) when the
+    /// policy does not say it is on; null otherwise.
+    @Nullable public var feature: String? = nil
 }
 
 /// Something the auditor should look at.
@@ -285,6 +308,7 @@ public struct Finding: Codable, Sendable {
         case portScan = "port-scan"
         /// The window or the connections are too few to call an opening unused (`TrafficSufficiency`).
         case insufficientTraffic = "insufficient-traffic"
+        case undeclaredDependency = "undeclared-dependency"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
         /// since an audit of nothing cannot be approved into a pass. (Policy lists these as

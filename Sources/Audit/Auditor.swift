@@ -78,7 +78,8 @@ public struct Auditor {
             .map { endpoint, traffic in
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedService(
-                    endpoint: endpoint, node: node, verdict: classifier.classify(endpoint.port, on: node), traffic: traffic)
+                    endpoint: endpoint, node: node,
+                    verdict: classifier.classify(server: endpoint, on: node, clients: traffic.clients), traffic: traffic)
             }
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
@@ -109,7 +110,8 @@ public struct Auditor {
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
             .map { endpoint, tries in
                 ClassifiedAttempt(endpoint: endpoint, node: policy.node(for: endpoint.address),
-                                  verdict: classifier.classify(endpoint.port, on: policy.node(for: endpoint.address)),
+                                  verdict: classifier.classify(server: endpoint, on: policy.node(for: endpoint.address),
+                                                               clients: tries.clients),
                                   tries: tries)
             }
         let unresolved = tally.unresolved.map {
@@ -166,7 +168,11 @@ public struct Auditor {
                 WaiverSummary(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason,
                               expires: "\(waiver.expires)", expired: waiver.hasExpired(on: today))
             },
-            basePorts: Dictionary(moved, uniquingKeysWith: { first, _ in first }))
+            basePorts: Dictionary(moved, uniquingKeysWith: { first, _ in first }),
+            dependencies: policy.dependencies.map { dependency in
+                DependencySummary(name: dependency.name, address: "\(dependency.address)", port: dependency.port,
+                                  reason: dependency.reason)
+            })
     }
 
     private func coverage(inputs: [InputSummary], tally: ServiceStatistics) -> Coverage {

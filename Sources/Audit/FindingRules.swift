@@ -41,7 +41,7 @@ struct FindingRules {
                 kind: .unusedOpening, severity: opening.normallyBound ? .low : .info, port: opening.port,
                 address: opening.node.flatMap(singleAddress), node: opening.node,
                 message: "\(opening.port) (\(opening.catalogKey), \(opening.summary)) is expected open\(place) but carried "
-                    + "no traffic in the capture window" + (opening.normallyBound ? "" : "; it is normally unbound"),
+                    + "no traffic in the capture window" + Self.boundNote(opening),
                 remediation: "If nothing should listen there, close it in the firewall and drop its group or role from "
                     + "the policy; otherwise capture for longer or while the service is in use."))
         }
@@ -84,8 +84,15 @@ struct FindingRules {
                     node: service.node?.name, message: message, remediation: remediation)
         }
         switch verdict.classification {
-        case .expected, .executor, .allowed:
+        case .expected, .executor, .allowed, .dependency:
             return nil
+        case .undeclaredDependency:
+            return finding(.undeclaredDependency, .medium,
+                "\(endpoint) is outside the declared nodes, and the nodes use it (\(seen)); no dependency of the "
+                    + "policy declares it",
+                "If the cluster is meant to use it (a database, LDAP, a broker), declare it under the policy's "
+                    + "dependencies with a reason; if it is a cluster member, declare it as a node; otherwise find "
+                    + "what on the nodes connects to it and stop it.")
         case .unexpected:
             return finding(.unexpectedPort, .high,
                 "\(endpoint) served \(seen); no catalog port under offset \(policy.offset) explains it"
@@ -138,6 +145,15 @@ struct FindingRules {
                 + "all fit port offset \(mismatch.offset), not the cluster's \(policy.offset)",
             remediation: "Set <Ports><Offset> in repository/conf/carbon.xml (or -DportOffset) on this node to "
                 + "\(policy.offset) and restart it, or audit it with --offset \(mismatch.offset) if that is intended.")
+    }
+
+    /// Why an unused opening is only info: a port normally left unbound, or one whose
+    /// deployment feature the policy does not say is on.
+    static func boundNote(_ opening: UnusedOpening) -> String {
+        if let feature = opening.feature.flatMap(DeploymentFeature.init(rawValue:)) {
+            return "; it is bound only with \(feature.switchedOnBy), which the policy does not say is on"
+        }
+        return opening.normallyBound ? "" : "; it is normally unbound"
     }
 
     static func names(_ roles: Set<NodeRole>) -> String {

@@ -28,7 +28,7 @@ struct OffsetFit {
     func offsets(explaining port: UInt16) -> Set<Int>? {
         var offsets = Set<Int>()
         for entry in policy.expectedEntries {
-            let span = entry.isExecutorBand ? policy.coresPerNode : (entry.perCore ? policy.coresPerNode - 1 : 0)
+            let span = entry.isExecutorBand ? policy.coresPerNode : entry.ports(offset: 0, cores: policy.coresPerNode).count - 1
             if !entry.shiftedByOffset {
                 if (Int(entry.basePort)...(Int(entry.basePort) + span)).contains(Int(port)) { return nil }
                 continue

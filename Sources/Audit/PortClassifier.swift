@@ -22,13 +22,16 @@ public struct PortClassifier: Sendable {
         /// For `not-in-mode`: whether the port belongs to another mode or group, or to
         /// other nodes' roles.
         public var mismatch: Mismatch?
+        /// For `dependency`: the name of the declared dependency.
+        public var dependency: String?
 
         public enum Mismatch: Sendable {
             case mode, role
         }
 
-        /// Whether the policy explains the port: expected, an allowed executor, or allowed.
-        public var isExplained: Bool { [.expected, .executor, .allowed].contains(classification) }
+        /// Whether the policy explains the port: expected, an allowed executor, allowed, or a
+        /// declared dependency.
+        public var isExplained: Bool { [.expected, .executor, .allowed, .dependency].contains(classification) }
     }
 
     /// Classifies `port` on `node` (nil: a host no declared node covers, or no nodes declared).

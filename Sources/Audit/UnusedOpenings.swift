@@ -2,7 +2,8 @@ import Policy
 
 /// Expected ports that carried no traffic in the capture window: per declared node when
 /// the policy declares nodes, else across all hosts. The executor band counts as used when
-/// any executor port of the node (or cluster) carried traffic.
+/// any executor port of the node (or cluster) carried traffic. Ports normally unbound, and
+/// conditional ports whose feature the policy does not say is on, are marked so (info).
 struct UnusedOpenings {
     let policy: Policy
 
@@ -16,9 +17,11 @@ struct UnusedOpenings {
             for entry in policy.catalog where policy.expects(entry, on: node) {
                 let used = entry.isExecutorBand ? executorUsed : policy.ports(of: entry).contains { usedPorts.contains($0) }
                 guard !used else { continue }
+                let featureNotSaid = entry.feature.flatMap { policy.features[$0] == true ? nil : $0.rawValue }
                 openings.append(UnusedOpening(
                     port: entry.port(offset: policy.offset), node: node?.name, catalogKey: entry.key,
-                    group: entry.group.rawValue, normallyBound: entry.normallyBound, summary: entry.summary))
+                    group: entry.group.rawValue, normallyBound: policy.mustBeBound(entry), summary: entry.summary,
+                    feature: featureNotSaid))
             }
         }
         return openings.sorted { ($0.node ?? "", $0.port, $0.catalogKey) < ($1.node ?? "", $1.port, $1.catalogKey) }

@@ -2,9 +2,12 @@
 /// docs/ports.md: the WSO2 DAS port specification (part 1) and the WSO2 and Spark
 /// sources (part 2).
 public enum Catalog {
-    /// The WSO2 DAS port specification: receivers, HA, Spark in every mode, and the Spark
-    /// standalone cluster in cluster mode. Every port is shifted by the offset.
-    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark + sparkCluster
+    /// A real DAS node: the WSO2 DAS port specification (receivers, HA, Spark in every
+    /// mode, the Spark standalone cluster in cluster mode, every port shifted by the
+    /// offset) and the ports of the WSO2 Carbon server every DAS node is built on. Without
+    /// the Carbon ports, every node's own management console and JMX would be
+    /// unexpected ports.
+    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark + sparkCluster + carbon
 
     static let receivers: [CatalogEntry] = [
         CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers, roles: [.receiver], exposure: .clients,
@@ -13,15 +16,16 @@ public enum Catalog {
                      summary: "Thrift TCP event receiver"),
     ]
 
-    /// The HA ports of event-processor.xml; DAS shifts them from 3.1.0 on only.
+    /// The HA ports of event-processor.xml; DAS shifts them from 3.1.0 on only. Bound only
+    /// when HA mode is enabled, which the stock event-processor.xml does not do.
     static func ha(shifted: Bool) -> [CatalogEntry] {
         [
             CatalogEntry(key: "ha.management.port", basePort: 10005, group: .ha, roles: [.ha, .presenter],
-                         shiftedByOffset: shifted, summary: "HA management: nodes share their state"),
+                         shiftedByOffset: shifted, feature: .ha, summary: "HA management: nodes share their state"),
             CatalogEntry(key: "ha.presenter.port", basePort: 11000, group: .ha, roles: [.presenter],
-                         shiftedByOffset: shifted, summary: "HA presenter node listens for events"),
+                         shiftedByOffset: shifted, feature: .ha, summary: "HA presenter node listens for events"),
             CatalogEntry(key: "ha.eventSync.port", basePort: 11224, group: .ha, roles: [.ha],
-                         shiftedByOffset: shifted, summary: "HA event sync between active nodes"),
+                         shiftedByOffset: shifted, feature: .ha, summary: "HA event sync between active nodes"),
         ]
     }
 
@@ -69,34 +73,36 @@ public enum Catalog {
                      summary: "Spark 1.6 legacy actor system (spark.driver.port + 1)"),
     ]
 
-    /// Ports every WSO2 Carbon server of DAS opens ("Default Ports of WSO2 Products").
-    static func carbon(binaryReceivers: Bool) -> [CatalogEntry] {
-        var entries = [
-            CatalogEntry(key: "carbon.https.port", basePort: 9443, group: .carbon, exposure: .clients,
-                         summary: "Management console HTTPS (Tomcat connector)"),
-            CatalogEntry(key: "carbon.http.port", basePort: 9763, group: .carbon, exposure: .clients,
-                         summary: "Management console HTTP (Tomcat connector)"),
-            CatalogEntry(key: "Ports.JMX.RMIRegistryPort", basePort: 9999, group: .carbon,
-                         summary: "JMX RMI registry"),
-            CatalogEntry(key: "Ports.JMX.RMIServerPort", basePort: 11111, group: .carbon,
-                         summary: "JMX RMI server"),
-            CatalogEntry(key: "Ports.EmbeddedLDAP.LDAPServerPort", basePort: 10389, group: .carbon, normallyBound: false,
-                         summary: "Embedded LDAP (only when enabled)"),
-            CatalogEntry(key: "Ports.EmbeddedLDAP.KDCServerPort", basePort: 8000, group: .carbon, normallyBound: false,
-                         summary: "Embedded LDAP KDC (only when enabled)"),
-            CatalogEntry(key: "hazelcast.localMemberPort", basePort: 4000, group: .carbon, shiftedByOffset: false,
-                         summary: "Hazelcast cluster membership (never shifted)"),
-        ]
-        if binaryReceivers {
-            entries += [
-                CatalogEntry(key: "binary.tcp.port", basePort: 9611, group: .carbon, roles: [.receiver], exposure: .clients,
-                             summary: "Binary event receiver TCP"),
-                CatalogEntry(key: "binary.ssl.port", basePort: 9711, group: .carbon, roles: [.receiver], exposure: .clients,
-                             summary: "Binary event receiver SSL"),
-            ]
-        }
-        return entries
-    }
+    /// How many further Carbon members on one host Hazelcast makes room for: each takes
+    /// the next port (4001, 4002, ...) when `localMemberPort` is taken.
+    public static let hazelcastMembersPerHost = 16
+
+    /// Ports of the WSO2 Carbon server under every DAS node (carbon.xml's `<Ports>`, the
+    /// Tomcat connectors, data-bridge-config.xml's binary receiver, axis2.xml's
+    /// clustering), DAS 3.0.x to 3.2.0 alike.
+    static let carbon: [CatalogEntry] = [
+        CatalogEntry(key: "carbon.https.port", basePort: 9443, group: .carbon, exposure: .clients,
+                     summary: "Management console HTTPS (Tomcat connector)"),
+        CatalogEntry(key: "carbon.http.port", basePort: 9763, group: .carbon, exposure: .clients,
+                     summary: "Management console HTTP (Tomcat connector)"),
+        CatalogEntry(key: "Ports.JMX.RMIRegistryPort", basePort: 9999, group: .carbon,
+                     summary: "JMX RMI registry"),
+        CatalogEntry(key: "Ports.JMX.RMIServerPort", basePort: 11111, group: .carbon,
+                     summary: "JMX RMI server"),
+        CatalogEntry(key: "Ports.EmbeddedLDAP.LDAPServerPort", basePort: 10389, group: .carbon, feature: .embeddedLDAP,
+                     summary: "Embedded LDAP (only when enabled)"),
+        CatalogEntry(key: "Ports.EmbeddedLDAP.KDCServerPort", basePort: 8000, group: .carbon, feature: .embeddedLDAP,
+                     summary: "Embedded LDAP KDC (only when enabled)"),
+        CatalogEntry(key: "Ports.ThriftEntitlementReceivePort", basePort: 10500, group: .carbon, normallyBound: false,
+                     summary: "Thrift entitlement service (DAS ships no entitlement feature)"),
+        CatalogEntry(key: "hazelcast.localMemberPort", basePort: 4000, group: .carbon, shiftedByOffset: false,
+                     feature: .clustering, autoIncrement: hazelcastMembersPerHost - 1,
+                     summary: "Hazelcast cluster membership (never shifted; +1 per further member on a host)"),
+        CatalogEntry(key: "binary.tcp.port", basePort: 9611, group: .carbon, roles: [.receiver], exposure: .clients,
+                     summary: "Binary event receiver TCP"),
+        CatalogEntry(key: "binary.ssl.port", basePort: 9711, group: .carbon, roles: [.receiver], exposure: .clients,
+                     summary: "Binary event receiver SSL"),
+    ]
 
     /// A stock Apache Spark standalone cluster: Spark's own defaults, no DAS offset.
     static let stockSpark: [CatalogEntry] = [

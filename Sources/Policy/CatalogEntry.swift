@@ -22,13 +22,20 @@ public struct CatalogEntry: Hashable, Sendable {
     public let perCore: Bool
     /// Who connects to it: the cluster's own nodes only, or clients too.
     public let exposure: PortExposure
+    /// The deployment feature the port needs, for ports the stock configuration leaves
+    /// closed (HA, clustering, embedded LDAP); nil for ports every node opens.
+    public let feature: DeploymentFeature?
+    /// How many ports above its own the service may take when its port is busy (Hazelcast
+    /// moves to 4001, 4002, ... for each further member on one host).
+    public let autoIncrement: Int
     /// What listens on the port, in a few words.
     public let summary: String
 
     public init(
         key: String, basePort: UInt16, group: CatalogGroup, modes: Set<SparkMode> = Set(SparkMode.allCases),
         roles: Set<NodeRole> = Set(NodeRole.allCases), shiftedByOffset: Bool = true, normallyBound: Bool = true,
-        isExecutorBand: Bool = false, perCore: Bool = false, exposure: PortExposure = .cluster, summary: String
+        isExecutorBand: Bool = false, perCore: Bool = false, exposure: PortExposure = .cluster,
+        feature: DeploymentFeature? = nil, autoIncrement: Int = 0, summary: String
     ) {
         self.key = key
         self.basePort = basePort
@@ -40,6 +47,8 @@ public struct CatalogEntry: Hashable, Sendable {
         self.isExecutorBand = isExecutorBand
         self.perCore = perCore
         self.exposure = exposure
+        self.feature = feature
+        self.autoIncrement = autoIncrement
         self.summary = summary
     }
 
@@ -51,6 +60,7 @@ public struct CatalogEntry: Hashable, Sendable {
     /// Every port the entry opens under `offset` with `cores` per node.
     public func ports(offset: Int, cores: Int) -> ClosedRange<UInt16> {
         let first = port(offset: offset)
-        return first...(perCore ? UInt16(clamping: Int(first) + max(cores, 1) - 1) : first)
+        let extra = (perCore ? max(cores, 1) - 1 : 0) + autoIncrement
+        return first...UInt16(clamping: Int(first) + extra)
     }
 }

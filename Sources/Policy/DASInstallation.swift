@@ -97,8 +97,8 @@ public enum DASInstallation {
     static func applyEventProcessor(_ data: Data, source: String, to settings: inout PolicySettings) throws {
         let root = try XMLElementTree.parse(data, source: source)
         guard let ha = root.all("mode").first(where: { $0.attributes["name"] == "HA" }) else { return }
-        settings.haEnabled = ha.attributes["enable"]?.lowercased() == "true"
-        settings.origins["ha"] = SettingOrigin(source: source, line: ha.line)
+        settings.features[.ha] = ha.attributes["enable"]?.lowercased() == "true"
+        settings.origins["features.ha"] = SettingOrigin(source: source, line: ha.line)
         let ports = [("eventSync", "ha.eventSync.port"), ("management", "ha.management.port"),
                      ("presentation", "ha.presenter.port")]
         for (element, key) in ports {

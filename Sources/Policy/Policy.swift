@@ -31,11 +31,17 @@ public struct Policy: Sendable {
     public var waivers: [Waiver]
     /// When connection attempts are a port scan (the policy file's `scan:` section).
     public var scanThresholds = ScanThresholds()
+    /// Deployment features the policy says are on (true) or off (false); a feature it
+    /// says nothing of is neither, and its conditional ports are explained but optional.
+    public var features: [DeploymentFeature: Bool]
+    /// Servers outside the cluster its nodes are meant to use (its egress).
+    public var dependencies: [Dependency]
 
     public init(
         profile: Profile = .default, offset: Int = 0, mode: SparkMode? = nil, coresPerNode: Int = 1,
         groups: Set<CatalogGroup>? = nil, ephemeralRange: PortRange = .linuxEphemeral, portRetries: Int = 16,
-        allowedPorts: [UInt16: String] = [:], nodes: [Node] = [], waivers: [Waiver] = []
+        allowedPorts: [UInt16: String] = [:], nodes: [Node] = [], waivers: [Waiver] = [],
+        features: [DeploymentFeature: Bool] = [:], dependencies: [Dependency] = []
     ) {
         self.profileName = profile.name
         self.offset = offset
@@ -48,6 +54,8 @@ public struct Policy: Sendable {
         self.catalog = profile.catalog
         self.nodes = nodes
         self.waivers = waivers
+        self.features = features
+        self.dependencies = dependencies
     }
 
     /// Why a policy cannot be used, in words for the user.
@@ -63,14 +71,26 @@ public struct Policy: Sendable {
             }
             if !seen.insert(name).inserted { errors.append("node name '\(name.escapedForMessage)' is declared twice") }
         }
+        var dependencyNames = Set<String>()
+        for name in dependencies.map(\.name) where !dependencyNames.insert(name).inserted {
+            errors.append("dependency name '\(name.escapedForMessage)' is declared twice")
+        }
         return errors
     }
 
     // MARK: - The catalog under this policy
 
-    /// Whether an entry applies to this cluster (its group is expected and it opens in this mode).
+    /// Whether an entry applies to this cluster: its group is expected, it opens in this
+    /// mode, and the feature it needs (if any) is not switched off.
     public func expects(_ entry: CatalogEntry) -> Bool {
-        groups.contains(entry.group) && entry.modes.contains(mode)
+        groups.contains(entry.group) && entry.modes.contains(mode) && entry.feature.map { features[$0] != false } ?? true
+    }
+
+    /// Whether an expected entry must be bound, so that its unused opening is a sign of
+    /// drift (low) rather than the stock configuration (info): it is normally bound, and
+    /// the feature it needs (if any) is switched on by the policy or the installation.
+    public func mustBeBound(_ entry: CatalogEntry) -> Bool {
+        entry.normallyBound && entry.feature.map { features[$0] == true } ?? true
     }
 
     /// Whether `node` (nil: any host) should open `entry`.

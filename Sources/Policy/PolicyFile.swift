@@ -47,7 +47,7 @@ struct PolicyFileReader {
     let path: String
 
     static let topLevelKeys = ["profile", "offset", "mode", "cores", "ephemeral_range", "port_retries", "expect",
-                               "ports", "nodes", "allow", "waivers", "scan"]
+                               "ports", "features", "nodes", "dependencies", "allow", "waivers", "scan"]
 
     func settings(_ root: Yams.Node) throws -> PolicySettings {
         let fields = try mapping(root, allowed: Self.topLevelKeys, what: "the policy")
@@ -86,6 +86,13 @@ struct PolicyFileReader {
                 settings.origins["ports.\(key)"] = origin(keyNode)
             }
         }
+        if let node = fields["features"] {
+            for (keyNode, valueNode) in try pairs(node) {
+                let feature = try choice(keyNode, DeploymentFeature.self, what: "a deployment feature")
+                settings.features[feature] = try switchState(valueNode)
+                settings.origins["features.\(feature.rawValue)"] = origin(keyNode)
+            }
+        }
         if let node = fields["nodes"] {
             let nodes = try list(node).map(clusterNode)
             var seen = Set<String>()
@@ -93,6 +100,16 @@ struct PolicyFileReader {
                 throw error(item, "node name '\(declared.name.escapedForMessage)' is declared twice")
             }
             settings.nodes = nodes
+        }
+        if let node = fields["dependencies"] {
+            var seen = Set<String>()
+            settings.dependencies = try list(node).map { item in
+                let declared = try dependency(item)
+                guard seen.insert(declared.name).inserted else {
+                    throw error(item, "dependency name '\(declared.name.escapedForMessage)' is declared twice")
+                }
+                return declared
+            }
         }
         if let node = fields["allow"] {
             for item in try list(node) {
@@ -140,6 +157,37 @@ struct PolicyFileReader {
             throw error(nameNode, "node name '\(name.escapedForMessage)' \(problem); a node name is \(NameRules.description)")
         }
         return Node(name: name, addresses: addresses, roles: Set(roles))
+    }
+
+    /// A server outside the cluster its nodes use: every field required, the name under
+    /// the node name rules (it ends up in reports), one address or CIDR block, one port.
+    private func dependency(_ node: Yams.Node) throws -> Dependency {
+        let fields = try mapping(node, allowed: ["name", "address", "port", "reason"],
+                                 required: ["name", "address", "port", "reason"], what: "a dependency")
+        let nameNode = fields["name"]!
+        let name = try string(nameNode)
+        if let problem = NameRules.problem(with: name) {
+            throw error(nameNode, "dependency name '\(name.escapedForMessage)' \(problem); a dependency name is \(NameRules.description)")
+        }
+        let addressNode = fields["address"]!
+        let addressText = try string(addressNode)
+        guard let address = AddressPattern(addressText) else {
+            throw error(addressNode, "'\(addressText.escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; "
+                + "expected one like 10.0.0.20 or 10.0.2.0/24")
+        }
+        return Dependency(name: name, address: address,
+                          port: UInt16(try integer(fields["port"]!, in: 1...65535, what: "a port")),
+                          reason: try reason(fields["reason"]!))
+    }
+
+    /// `true`/`false` (or YAML's `on`/`off`, `yes`/`no`), in any letter case.
+    func switchState(_ node: Yams.Node) throws -> Bool {
+        let text = try string(node)
+        switch text.lowercased() {
+        case "true", "on", "yes": return true
+        case "false", "off", "no": return false
+        default: throw error(node, "'\(text.escapedForMessage)' is not on or off; expected true or false")
+        }
     }
 
     /// A waiver whose kind is a finding kind and whose host is a declared node, an

@@ -28,9 +28,8 @@ extension Policy {
     /// ports and the executor band with Spark's retries included).
     private var highestShiftedPort: (key: String, reach: Int)? {
         catalog.filter(\.shiftedByOffset).map { entry -> (key: String, reach: Int) in
-            let base = Int(entry.basePort)
-            if entry.isExecutorBand { return (entry.key, base + max(portRetries, coresPerNode)) }
-            return (entry.key, entry.perCore ? base + max(coresPerNode, 1) - 1 : base)
+            if entry.isExecutorBand { return (entry.key, Int(entry.basePort) + max(portRetries, coresPerNode)) }
+            return (entry.key, Int(entry.ports(offset: 0, cores: coresPerNode).upperBound))
         }.max { $0.reach < $1.reach }
     }
 }

@@ -13,8 +13,10 @@ public struct PolicySettings: Sendable {
     public var portRetries: Int?
     /// Catalog keys moved to another base port (`spark.ui.port 4050` in spark-defaults.conf).
     public var basePorts: [String: UInt16] = [:]
-    /// False when event-processor.xml disables HA: the HA group is then not expected.
-    public var haEnabled: Bool?
+    /// Deployment features said to be on or off (event-processor.xml's HA mode, or the
+    /// policy file's `features`); a feature not said stays unknown.
+    public var features: [DeploymentFeature: Bool] = [:]
+    public var dependencies: [Dependency]?
     public var allowedPorts: [UInt16: String] = [:]
     /// The protocols allowed ports must speak, where stated (see `Policy.allowedProtocols`).
     public var allowedProtocols: [UInt16: ProtocolName] = [:]
@@ -39,7 +41,8 @@ public struct PolicySettings: Sendable {
         result.ephemeralRange = other.ephemeralRange ?? ephemeralRange
         result.portRetries = other.portRetries ?? portRetries
         result.basePorts.merge(other.basePorts) { _, new in new }
-        result.haEnabled = other.haEnabled ?? haEnabled
+        result.features.merge(other.features) { _, new in new }
+        result.dependencies = other.dependencies ?? dependencies
         result.allowedPorts.merge(other.allowedPorts) { _, new in new }
         result.allowedProtocols.merge(other.allowedProtocols) { _, new in new }
         result.nodes = other.nodes ?? nodes
@@ -60,9 +63,12 @@ public struct PolicySettings: Sendable {
             ("expect", groups.map(Self.text), other.groups.map(Self.text)),
             ("ephemeral_range", ephemeralRange?.description, other.ephemeralRange?.description),
             ("port_retries", portRetries.map(String.init), other.portRetries.map(String.init)),
-            ("ha", haEnabled.map { $0 ? "enabled" : "disabled" }, other.haEnabled.map { $0 ? "enabled" : "disabled" }),
             ("nodes", nodes.map { $0.map(\.name).joined(separator: ",") }, other.nodes.map { $0.map(\.name).joined(separator: ",") }),
         ]
+        for feature in DeploymentFeature.allCases {
+            fields.append(("features.\(feature.rawValue)", features[feature].map(Self.text), other.features[feature].map(Self.text)))
+        }
+        fields.append(("dependencies", dependencies.map(Self.text), other.dependencies.map(Self.text)))
         for key in basePorts.keys.sorted() { fields.append(("ports.\(key)", basePorts[key].map(String.init), other.basePorts[key].map(String.init))) }
         for port in allowedPorts.keys.sorted() { fields.append(("allow.\(port)", allowedPorts[port], other.allowedPorts[port])) }
         return fields.compactMap { field, old, new in
@@ -73,6 +79,8 @@ public struct PolicySettings: Sendable {
     }
 
     private static func text(_ groups: Set<CatalogGroup>) -> String { groups.map(\.rawValue).sorted().joined(separator: ",") }
+    private static func text(_ on: Bool) -> String { on ? "on" : "off" }
+    private static func text(_ dependencies: [Dependency]) -> String { dependencies.map(\.name).joined(separator: ",") }
 
     /// The policy these settings describe, or the reasons they cannot be one.
     public func makePolicy() throws -> Policy {
@@ -82,12 +90,11 @@ public struct PolicySettings: Sendable {
             throw (origins["profile"] ?? SettingOrigin(source: "profile")).error("unknown profile '\(name.escapedForMessage)'; "
                 + suggestion + "the built-in profiles are " + Profile.all.map(\.name).joined(separator: ", "))
         }
-        var expectedGroups = groups ?? profile.groups
-        if groups == nil && haEnabled == false { expectedGroups.remove(.ha) }
         var policy = Policy(
-            profile: profile, offset: offset ?? 0, mode: mode, coresPerNode: cores ?? 1, groups: expectedGroups,
+            profile: profile, offset: offset ?? 0, mode: mode, coresPerNode: cores ?? 1, groups: groups,
             ephemeralRange: ephemeralRange ?? .linuxEphemeral, portRetries: portRetries ?? 16,
-            allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers)
+            allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers, features: features,
+            dependencies: dependencies ?? [])
         policy.allowedProtocols = allowedProtocols
         if let scanThresholds { policy.scanThresholds = scanThresholds }
         for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {

@@ -7,23 +7,23 @@ public struct Profile: Sendable {
     public let groups: Set<CatalogGroup>
     public let mode: SparkMode
 
-    /// The profile used when none is named: exactly the WSO2 DAS port specification.
+    /// The profile used when none is named: a real DAS node of any 3.x version.
     public static let `default` = das
 
     public static let das = Profile(
-        name: "das", summary: "The WSO2 DAS port specification: receivers, HA, Spark (every port shifted by the offset)",
-        catalog: Catalog.das, groups: [.receivers, .ha, .spark, .sparkCluster], mode: .local)
+        name: "das",
+        summary: "A DAS node: the WSO2 DAS port specification (receivers, HA, Spark; every port shifted by the offset) "
+            + "and its Carbon server's ports",
+        catalog: Catalog.das, groups: Set(CatalogGroup.allCases), mode: .local)
 
     public static let das30 = Profile(
-        name: "das-3.0", summary: "DAS 3.0.x with Spark 1.4: HA ports not shifted by the offset; WSO2 common ports",
-        catalog: Catalog.receivers + Catalog.ha(shifted: false) + Catalog.spark + Catalog.sparkCluster
-            + Catalog.carbon(binaryReceivers: false),
+        name: "das-3.0", summary: "DAS 3.0.x with Spark 1.4: HA ports not shifted by the offset; Carbon ports",
+        catalog: Catalog.receivers + Catalog.ha(shifted: false) + Catalog.spark + Catalog.sparkCluster + Catalog.carbon,
         groups: Set(CatalogGroup.allCases), mode: .local)
 
     public static let das31 = Profile(
-        name: "das-3.1", summary: "DAS 3.1.0 with Spark 1.6: HA ports shifted; driver actor system; executor ports; WSO2 common ports",
-        catalog: Catalog.receivers + Catalog.ha(shifted: true) + Catalog.spark16 + Catalog.sparkCluster
-            + Catalog.carbon(binaryReceivers: true),
+        name: "das-3.1", summary: "DAS 3.1.0 with Spark 1.6: HA ports shifted; driver actor system; executor ports; Carbon ports",
+        catalog: Catalog.receivers + Catalog.ha(shifted: true) + Catalog.spark16 + Catalog.sparkCluster + Catalog.carbon,
         groups: Set(CatalogGroup.allCases), mode: .local)
 
     public static let das32 = Profile(

@@ -4,7 +4,8 @@ import Flows
 /// One row per service with raw numbers, for spreadsheets and scripts (RFC 4180: CRLF
 /// line ends, a header row; each field made safe for spreadsheets by `String.csvField`).
 /// Connection states and direction bases get a column each, zero included, so the columns
-/// are the same for every audit.
+/// are the same for every audit. A server outside the cluster is told apart by its
+/// classification (`dependency`, `undeclared-dependency`) and the declared dependency's name.
 public enum CSVReport {
     /// The connection states a service's connections can end in (those that carried traffic).
     static let states = ConnectionState.allCases.filter(\.isTraffic).map(\.rawValue)
@@ -15,7 +16,7 @@ public enum CSVReport {
         let header = ["address", "port", "node", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
                       "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
             + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
-            + ["protocol", "protocols", "tls_versions"]
+            + ["protocol", "protocols", "tls_versions", "dependency"]
         var lines = [header]
         for service in result.services {
             lines.append([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
@@ -25,7 +26,8 @@ public enum CSVReport {
                 + states.map { "\(service.states[$0] ?? 0)" } + bases.map { "\(service.directionBasis[$0] ?? 0)" }
                 + ["\(service.firstSeen)", "\(service.lastSeen)"]
                 + [service.protocol ?? "", (service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                    .joined(separator: " "), (service.tlsVersions ?? []).joined(separator: " ")])
+                    .joined(separator: " "), (service.tlsVersions ?? []).joined(separator: " "),
+                   service.dependency ?? ""])
         }
         return lines.map { $0.map(\.csvField).joined(separator: ",") + "\r\n" }.joined()
     }

@@ -27,6 +27,13 @@ enum HTMLServiceTables {
             "<section id=\"services\">\n<h2>Services (\(result.services.count))</h2>\n<p class=\"muted\">Every server endpoint that carried traffic, by address then port. Times are UTC\(clock.dateNote).</p>\n\(services.render())</section>\n",
         ]
 
+        let egress = EgressTable.rows(result)
+        if !egress.isEmpty {
+            var table = HTMLTable(headers: EgressTable.headers, numeric: EgressTable.numeric, cssClass: "data egress")
+            for row in egress { table.append(row.map { "\($0)" }, cssClass: "egress") }
+            sections.append("<section id=\"egress\">\n<h2>\(EgressTable.title(egress))</h2>\n<p class=\"muted\">Servers outside the declared nodes that the nodes connect to: the policy's dependencies, undeclared ones, and declared ones that carried no traffic.</p>\n\(table.render())</section>\n")
+        }
+
         if !result.attempts.isEmpty {
             var attempts = HTMLTable(headers: ["Address", "Port", "Catalog key", "Refused", "Unanswered", "Clients", "First seen", "Last seen"],
                                      numeric: [1, 3, 4, 5])

@@ -93,6 +93,10 @@ enum HTMLStylesheet {
     table.matrix td.c-unexpected, table.matrix td.c-executor-out-of-range {
       background: #fbd5d2 !important; color: #7a1109; font-weight: 700; }
     table.matrix td.c-not-in-mode { background: #fde7c3 !important; color: #7a4a00; font-weight: 700; }
+    .c-dependency.badge, .legend .c-dependency::before, table.matrix td.c-dependency { background: var(--allowed) !important; }
+    .c-undeclared-dependency.badge, .legend .c-undeclared-dependency::before,
+      table.matrix td.c-undeclared-dependency { background: var(--not-in-mode) !important; }
+    svg.chart rect.c-dependency { fill: var(--allowed); } svg.chart rect.c-undeclared-dependency { fill: var(--not-in-mode); }
     table.matrix td.unused { background: #eef0f3 !important; color: #475467; font-style: italic; }
     table.matrix td.attempt { color: var(--muted); border: 1px dashed var(--muted); }
     footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px; }

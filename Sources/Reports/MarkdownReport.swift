@@ -82,6 +82,14 @@ public enum MarkdownReport {
                              }, rightAligned: Set([1, 5, 6, 7, 8].map { nodes ? $0 + 1 : $0 })))
         }
 
+        let egress = EgressTable.rows(result)
+        if !egress.isEmpty {
+            out.append("")
+            out.append("## " + EgressTable.title(egress))
+            out.append("")
+            out.append(table(EgressTable.headers, egress.map { $0.map(escaped) }, rightAligned: EgressTable.numeric))
+        }
+
         if !result.unusedOpenings.isEmpty {
             out.append("")
             out.append("## Unused openings (\(result.unusedOpenings.count))")

@@ -40,6 +40,15 @@ public struct TextReport {
             if let more = TableCap.moreLine(shown: TableCap.services, total: result.services.count) { out.append(more) }
         }
 
+        let egress = EgressTable.rows(result)
+        if !egress.isEmpty {
+            out.append("")
+            out.append(bold(EgressTable.title(egress)))
+            var table = TextTable(headers: EgressTable.headers.map { $0.uppercased() }, rightAligned: EgressTable.numeric)
+            table.rows = egress
+            out.append(table.render())
+        }
+
         if !result.attempts.isEmpty {
             out.append("")
             out.append(bold("Connection attempts, not traffic (\(result.attempts.count))"))
@@ -158,8 +167,8 @@ public struct TextReport {
         for (index, classification) in classifications.enumerated() where index + 1 < lines.count {
             switch classification {
             case .unexpected, .executorOutOfRange: lines[index + 1] = paint(lines[index + 1], .red)
-            case .notInMode: lines[index + 1] = paint(lines[index + 1], .yellow)
-            case .expected, .executor, .allowed: break
+            case .notInMode, .undeclaredDependency: lines[index + 1] = paint(lines[index + 1], .yellow)
+            case .expected, .executor, .allowed, .dependency: break
             }
         }
         return lines.joined(separator: "\n")

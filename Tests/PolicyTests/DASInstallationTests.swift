@@ -15,7 +15,7 @@ final class DASInstallationTests: XCTestCase {
         XCTAssertEqual(settings.portRetries, 10, "spark.port.maxRetries")
         XCTAssertEqual(settings.basePorts["spark.driver.port"], 13100)
         XCTAssertEqual(settings.basePorts["ha.management.port"], 10105, "event-processor.xml <management><port>")
-        XCTAssertEqual(settings.haEnabled, true)
+        XCTAssertEqual(settings.features[.ha], true)
     }
 
     func testThePolicyFromTheInstallationShiftsTheConfiguredPorts() throws {

@@ -1,0 +1,25 @@
+import Flows
+import Policy
+import Wire
+
+/// The cluster's egress: servers outside the cluster that its nodes use. Checked before
+/// the port rules, because a dependency's port means nothing in the DAS catalog (5432 is
+/// PostgreSQL on the database host, not a DAS port):
+/// 1. a server endpoint a declared dependency matches is `dependency`: listed apart,
+///    never a finding;
+/// 2. when the policy declares nodes, a server outside them that a node connects to is
+///    `undeclared-dependency` (a medium finding), not an unexpected port of the cluster;
+/// 3. anything else is left to the port rules (`PortClassifier.classify(_:on:)`).
+extension PortClassifier {
+    /// Classifies the server endpoint `server` on `node` (nil: no declared node holds its
+    /// address), whose clients came from `clients`.
+    public func classify(server: Endpoint, on node: Node?, clients: Set<IPAddress>) -> Verdict {
+        if let dependency = policy.dependency(at: server.address, port: server.port) {
+            return Verdict(classification: .dependency, catalogKey: nil, dependency: dependency.name)
+        }
+        if node == nil, !policy.nodes.isEmpty, clients.contains(where: { policy.node(for: $0) != nil }) {
+            return Verdict(classification: .undeclaredDependency, catalogKey: nil)
+        }
+        return classify(server.port, on: node)
+    }
+}
