@@ -128,7 +128,7 @@ final class NodeRoleTests: XCTestCase {
         waived.waivers = [Waiver(kind: "unexpected-port", host: "10.0.0.0/24", reason: "lab", expires: Day("2099-01-01")!)]
         let result = audit({
             $0.connect(("10.0.0.2", 40000), ("10.0.0.1", 9090))
-            $0.connect(("10.0.0.2", 40001), ("10.9.0.1", 9090))
+            $0.connect(("10.9.0.2", 40001), ("10.9.0.1", 9090))  // outside the nodes on both ends
         }, policy: waived)
         let findings = result.findings.filter { $0.kind == .unexpectedPort }
         XCTAssertEqual(findings.map(\.isWaived), [true, false])

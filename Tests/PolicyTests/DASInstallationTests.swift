@@ -43,11 +43,13 @@ final class DASInstallationTests: XCTestCase {
         XCTAssertNil(DASInstallation.sparkMode("yarn"))
     }
 
-    func testHADisabledDropsTheHAGroup() throws {
+    func testHADisabledDropsTheHAPorts() throws {
         let directory = try scratchHome(carbon: "<Server><Ports><Offset>1</Offset></Ports></Server>",
                                         eventProcessor: "<c><mode name=\"HA\" enable=\"false\"/></c>")
         let policy = try DASInstallation.read(home: directory).makePolicy()
-        XCTAssertFalse(policy.groups.contains(.ha))
+        XCTAssertEqual(policy.features[.ha], false)
+        XCTAssertEqual(policy.expectedEntries(at: 10006), [], "ha.management.port")
+        XCTAssertEqual(policy.expectedEntries(at: 11225), [], "ha.eventSync.port")
         XCTAssertEqual(policy.offset, 1)
     }
 

@@ -53,7 +53,7 @@ final class PolicyFileTests: XCTestCase {
     func testAnUnknownKeyIsAnErrorWithItsLine() {
         XCTAssertThrowsError(try PolicyFile.parse("offset: 2\nofset: 3\n", path: "p.yaml")) { error in
             XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; did you mean offset? expected one of profile, offset, mode, "
-                + "cores, ephemeral_range, port_retries, expect, ports, nodes, allow, waivers, scan")
+                + "cores, ephemeral_range, port_retries, expect, ports, features, nodes, dependencies, allow, waivers, scan")
         }
     }
 
@@ -88,9 +88,9 @@ final class PolicyFileTests: XCTestCase {
 
     /// Regression: the error used to name "ports" only, not the file and line.
     func testAKeyOfAnotherProfileIsRejectedWhenThePolicyIsMadeWithItsFileAndLine() throws {
-        let settings = try PolicyFile.parse("offset: 1\nports:\n  carbon.https.port: 9444", path: "p.yaml")
+        let settings = try PolicyFile.parse("offset: 1\nports:\n  spark.master.ui.port: 8090", path: "p.yaml")
         XCTAssertThrowsError(try settings.makePolicy()) { error in
-            XCTAssertTrue("\(error)".hasPrefix("p.yaml:3: 'carbon.https.port' is not a catalog key of profile das; "), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("p.yaml:3: 'spark.master.ui.port' is not a catalog key of profile das; "), "\(error)")
         }
     }
 

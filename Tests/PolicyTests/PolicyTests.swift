@@ -12,6 +12,11 @@ final class CatalogTests: XCTestCase {
             "spark.fileserver.port": 14000, "spark.replClassServer.port": 14500,
             "spark.master.port": 7077, "spark.master.rest.port": 6066, "spark.master.webui.port": 8081,
             "spark.worker.port": 11000, "spark.worker.webui.port": 11500,
+            // The Carbon server under every DAS node.
+            "carbon.https.port": 9443, "carbon.http.port": 9763, "Ports.JMX.RMIRegistryPort": 9999,
+            "Ports.JMX.RMIServerPort": 11111, "Ports.EmbeddedLDAP.LDAPServerPort": 10389,
+            "Ports.EmbeddedLDAP.KDCServerPort": 8000, "Ports.ThriftEntitlementReceivePort": 10500,
+            "hazelcast.localMemberPort": 4000, "binary.tcp.port": 9611, "binary.ssl.port": 9711,
         ])
     }
 
@@ -22,10 +27,10 @@ final class CatalogTests: XCTestCase {
         XCTAssertTrue(Catalog.das.filter { $0.group != .sparkCluster }.allSatisfy { $0.modes.count == 3 })
     }
 
-    /// DAS never starts a history server, so its port is normally unbound too.
-    func testBroadcastReplClassServerAndHistoryUIAreNormallyUnbound() {
+    func testBroadcastReplClassServerHistoryUIAndEntitlementAreNormallyUnbound() {
         XCTAssertEqual(Set(Catalog.das.filter { !$0.normallyBound }.map(\.key)),
-                       ["spark.broadcast.port", "spark.replClassServer.port", "spark.history.ui.port"])
+                       ["spark.broadcast.port", "spark.replClassServer.port", "spark.history.ui.port",
+                        "Ports.ThriftEntitlementReceivePort"])
     }
 }
 
