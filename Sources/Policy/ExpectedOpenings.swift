@@ -6,7 +6,12 @@ public struct ExpectedOpenings: Sendable {
         public var key: String
         public var group: CatalogGroup
         public var shifted: Bool
+        /// Whether the port must be bound under the policy (`Policy.mustBeBound`): false for
+        /// ports normally left unbound and for conditional ones whose feature is not said on,
+        /// which firewall rules leave out unless asked.
         public var normallyBound: Bool
+        /// The deployment feature the port needs when the policy does not say it is on.
+        public var feature: DeploymentFeature? = nil
         /// Who connects: the cluster's nodes only, or clients too (allowed ports are for clients).
         public var exposure: PortExposure
         public var summary: String
@@ -33,7 +38,9 @@ public struct ExpectedOpenings: Sendable {
                     summary += (node?.hostsDriver ?? true) ? ": driver + one per core" : ": one per core"
                 }
                 openings.append(Opening(ports: ports, key: entry.key, group: entry.group, shifted: entry.shiftedByOffset,
-                                        normallyBound: entry.normallyBound, exposure: entry.exposure, summary: summary))
+                                        normallyBound: policy.mustBeBound(entry),
+                                        feature: entry.feature.flatMap { policy.features[$0] == true ? nil : $0 },
+                                        exposure: entry.exposure, summary: summary))
             }
             for (port, reason) in policy.allowedPorts.sorted(by: { $0.key < $1.key }) {
                 openings.append(Opening(ports: port...port, key: "allowed", group: .carbon, shifted: false,

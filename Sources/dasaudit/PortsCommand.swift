@@ -82,7 +82,11 @@ struct PortsCommand: ParsableCommand {
                 var notes: [String] = []
                 if let spoken = policy.expectedProtocol(key: opening.key) { notes.append("speaks \(spoken.name)") }
                 if !opening.shifted { notes.append("not shifted") }
-                if !opening.normallyBound { notes.append("normally unbound") }
+                if let feature = opening.feature {
+                    notes.append("only with \(feature.switchedOnBy)")
+                } else if !opening.normallyBound {
+                    notes.append("normally unbound")
+                }
                 lines.append("  \(opening.ports.portText.leftPadded(11))  \(key)  \(group)  \(opening.summary)"
                     + (notes.isEmpty ? "" : " [\(notes.joined(separator: ", "))]"))
             }
