@@ -52,7 +52,8 @@ public enum FirewallRules {
             }
         }
         if !set.leftOut.isEmpty {
-            lines.append("Left closed, normally unbound (--include-unbound opens them): "
+            lines.append("Left closed, normally unbound or needing a feature the policy does not say is on "
+                + "(--include-unbound opens them): "
                 + set.leftOut.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }.joined(separator: ", "))
         }
         return lines.map { "# " + FirewallText.comment($0, limit: 400) }

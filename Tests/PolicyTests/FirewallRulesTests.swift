@@ -82,10 +82,13 @@ final class FirewallRulesTests: XCTestCase {
     func testNormallyUnboundPortsStayClosedUnlessAsked() throws {
         let closed = try FirewallRuleSet(policy: cluster(), nodeName: "das1")
         XCTAssertFalse(closed.clusterOpenings.contains { $0.ports.contains(18082) }, "spark.history.ui.port: DAS never starts one")
-        XCTAssertEqual(closed.leftOut.map(\.ports.lowerBound), [12502, 14502, 18082])
+        // Conditional ports whose feature is not said on (Hazelcast, embedded LDAP) stay closed too.
+        XCTAssertEqual(closed.leftOut.map(\.ports.lowerBound), [4000, 8002, 10391, 10502, 12502, 14502, 18082])
         XCTAssertTrue(FirewallRules.render(closed, dialect: .nftables).contains(
-            "# Left closed, normally unbound (--include-unbound opens them): 12502 spark.broadcast.port, "
-                + "14502 spark.replClassServer.port, 18082 spark.history.ui.port"))
+            "# Left closed, normally unbound or needing a feature the policy does not say is on (--include-unbound "
+                + "opens them): 4000-4015 hazelcast.localMemberPort, 8002 Ports.EmbeddedLDAP.KDCServerPort, "
+                + "10391 Ports.EmbeddedLDAP.LDAPServerPort, 10502 Ports.ThriftEntitlementReceivePort, "
+                + "12502 spark.broadcast.port, 14502 spark.replClassServer.port, 18082 spark.history.ui.port"))
         let open = try FirewallRuleSet(policy: cluster(), nodeName: "das1", includeUnbound: true)
         XCTAssertTrue(open.clusterOpenings.contains { $0.ports == 18082...18082 })
         XCTAssertTrue(open.leftOut.isEmpty)
