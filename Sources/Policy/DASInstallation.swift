@@ -4,11 +4,14 @@ import Foundation
 /// - `repository/conf/carbon.xml`: the port offset (`<Ports><Offset>`), required;
 /// - `repository/conf/analytics/spark/spark-defaults.conf`: the Spark mode, cores,
 ///   `spark.port.maxRetries` and any moved `spark.*.port`;
-/// - `repository/conf/event-processor.xml`: whether HA is on and its three ports.
+/// - `repository/conf/event-processor.xml`: whether HA is on and its three ports;
+/// - `repository/conf/axis2/axis2.xml`: whether Carbon clustering (Hazelcast) is on, and
+///   its `localMemberPort`.
 public enum DASInstallation {
     public static let carbonXML = "repository/conf/carbon.xml"
     public static let sparkDefaults = "repository/conf/analytics/spark/spark-defaults.conf"
     public static let eventProcessorXML = "repository/conf/event-processor.xml"
+    public static let axis2XML = "repository/conf/axis2/axis2.xml"
 
     public static func read(home: String) throws -> PolicySettings {
         var isDirectory: ObjCBool = false
@@ -33,6 +36,10 @@ public enum DASInstallation {
         let eventPath = (home as NSString).appendingPathComponent(eventProcessorXML)
         if let data = try ConfigurationFile.read(eventPath, required: false) {
             try applyEventProcessor(data, source: eventPath, to: &settings)
+        }
+        let axis2Path = (home as NSString).appendingPathComponent(axis2XML)
+        if let data = try ConfigurationFile.read(axis2Path, required: false) {
+            try applyAxis2(data, source: axis2Path, to: &settings)
         }
         return settings
     }
@@ -109,5 +116,23 @@ public enum DASInstallation {
             settings.basePorts[key] = value
             settings.origins["ports.\(key)"] = SettingOrigin(source: source, line: port.line)
         }
+    }
+
+    /// `<clustering class="...HazelcastClusteringAgent" enable="…">`: the `clustering`
+    /// feature on or off, and its `<parameter name="localMemberPort">` (Hazelcast's base port).
+    static func applyAxis2(_ data: Data, source: String, to settings: inout PolicySettings) throws {
+        let root = try XMLElementTree.parse(data, source: source)
+        guard let clustering = root.all("clustering").first else { return }
+        settings.features[.clustering] = clustering.attributes["enable"]?.lowercased() == "true"
+        settings.origins["features.clustering"] = SettingOrigin(source: source, line: clustering.line)
+        guard let port = clustering.all("parameter").first(where: { $0.attributes["name"] == "localMemberPort" }) else {
+            return
+        }
+        guard let value = UInt16(port.trimmedText), value > 0 else {
+            throw PolicyError(source: source, line: port.line, message: "<parameter name=\"localMemberPort\"> is "
+                + "'\(port.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
+        }
+        settings.basePorts["hazelcast.localMemberPort"] = value
+        settings.origins["ports.hazelcast.localMemberPort"] = SettingOrigin(source: source, line: port.line)
     }
 }

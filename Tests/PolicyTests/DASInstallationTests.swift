@@ -72,6 +72,38 @@ final class DASInstallationTests: XCTestCase {
         }
     }
 
+    func testAxis2SaysWhetherClusteringIsOnAndItsMemberPort() throws {
+        let directory = try scratchHome(carbon: "<Server><Ports><Offset>1</Offset></Ports></Server>", eventProcessor: nil)
+        let axis2 = URL(fileURLWithPath: directory).appendingPathComponent("repository/conf/axis2")
+        try FileManager.default.createDirectory(at: axis2, withIntermediateDirectories: true)
+        let file = axis2.appendingPathComponent("axis2.xml")
+        try Data("""
+        <axisconfig name="AxisJava2.0">
+            <clustering class="org.wso2.carbon.core.clustering.hazelcast.HazelcastClusteringAgent"
+                        enable="true">
+                <parameter name="membershipScheme">wka</parameter>
+                <parameter name="localMemberPort">4100</parameter>
+            </clustering>
+        </axisconfig>
+        """.utf8).write(to: file)
+        let settings = try DASInstallation.read(home: directory)
+        XCTAssertEqual(settings.features[.clustering], true)
+        XCTAssertEqual(settings.origins["ports.hazelcast.localMemberPort"]?.line, 5)
+        let policy = try settings.makePolicy()
+        let hazelcast = policy.catalog.first { $0.key == "hazelcast.localMemberPort" }!
+        XCTAssertEqual(policy.ports(of: hazelcast).lowerBound, 4100, "moved, and never shifted by the offset")
+        XCTAssertTrue(policy.mustBeBound(hazelcast), "clustering on: an unused member port is drift")
+
+        try Data("<axisconfig><clustering enable=\"false\"><parameter name=\"localMemberPort\">40x0</parameter></clustering></axisconfig>"
+            .utf8).write(to: file)
+        XCTAssertThrowsError(try DASInstallation.read(home: directory)) { error in
+            XCTAssertEqual("\(error)", "\(file.path):1: <parameter name=\"localMemberPort\"> is '40x0'; expected a port from 1 to 65535")
+        }
+        try Data("<axisconfig><clustering enable=\"false\"/></axisconfig>".utf8).write(to: file)
+        let off = try DASInstallation.read(home: directory).makePolicy()
+        XCTAssertEqual(off.expectedEntries(at: 4000), [], "clustering off: no Hazelcast")
+    }
+
     private func scratchHome(carbon: String?, eventProcessor: String?) throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-\(UUID())")
         let conf = root.appendingPathComponent("repository/conf")
