@@ -24,14 +24,7 @@ final class DependencyPolicyTests: XCTestCase {
         reason: event publisher to the Kafka cluster
     """
 
-    private func error(_ text: String) -> String {
-        do {
-            _ = try PolicyFile.parse(text, path: "p.yaml").makePolicy()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    private func error(_ text: String) -> String { policyFileError(text) }
 
     func testDependenciesAndFeaturesAreRead() throws {
         let settings = try PolicyFile.parse(file, path: "p.yaml")

@@ -3,14 +3,7 @@ import XCTest
 
 /// Node names, waiver kinds and hosts, letter case and escaping in policy files.
 final class PolicyNameAndWaiverTests: XCTestCase {
-    private func error(_ text: String) -> String {
-        do {
-            _ = try PolicyFile.parse(text, path: "p.yaml").makePolicy()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    private func error(_ text: String) -> String { policyFileError(text) }
 
     func testNodeNamesFollowTheDocumentedRule() {
         for name in ["das1", "D", "das-1.example_2", String(repeating: "a", count: 63)] {
