@@ -86,7 +86,7 @@ public struct TextReport {
             for opening in result.unusedOpenings.prefix(TableCap.unusedOpenings) {
                 table.rows.append((withNodes ? [opening.node ?? "-"] : []) + [
                     "\(opening.port)", opening.catalogKey, opening.group,
-                    opening.normallyBound ? opening.summary : "normally unbound"])
+                    opening.feature.map { "only if \($0) is on" } ?? (opening.normallyBound ? opening.summary : "normally unbound")])
             }
             out.append(table.render())
             if let more = TableCap.moreLine(shown: TableCap.unusedOpenings, total: result.unusedOpenings.count) { out.append(more) }
