@@ -12,8 +12,8 @@ public struct Profile: Sendable {
 
     public static let das = Profile(
         name: "das",
-        summary: "A DAS node: the WSO2 DAS port specification (receivers, HA, Spark; every port shifted by the offset) "
-            + "and its Carbon server's ports",
+        summary: "A DAS node: the WSO2 DAS port specification (receivers, HA, Spark) and its Carbon server's ports, "
+            + "all shifted by the offset but Hazelcast",
         catalog: Catalog.das, groups: Set(CatalogGroup.allCases), mode: .local)
 
     public static let das30 = Profile(
