@@ -98,6 +98,10 @@ public struct PolicySummary: Codable, Sendable {
     /// Servers outside the cluster its nodes are meant to use; always written, null only
     /// in results from before dependencies existed.
     @Nullable public var dependencies: [DependencySummary]? = nil
+    /// The deployment features the policy says are on (true) or off (false), by name
+    /// (`ha`, `clustering`, `embedded-ldap`); a feature not said is absent. Null only in
+    /// results from before features existed.
+    @Nullable public var features: [String: Bool]? = nil
 }
 
 /// A declared dependency: what, where, and why.

@@ -172,7 +172,8 @@ public struct Auditor {
             dependencies: policy.dependencies.map { dependency in
                 DependencySummary(name: dependency.name, address: "\(dependency.address)", port: dependency.port,
                                   reason: dependency.reason)
-            })
+            },
+            features: Dictionary(uniqueKeysWithValues: policy.features.map { ($0.key.rawValue, $0.value) }))
     }
 
     private func coverage(inputs: [InputSummary], tally: ServiceStatistics) -> Coverage {

@@ -69,6 +69,7 @@ final class CarbonPortsCaptureTests: XCTestCase {
     func testAFeatureSaidOnMakesItsUnusedPortsLow() throws {
         let policy = try write("features:\n  ha: on\n  clustering: on\n")
         let (_, result) = try audit(["--policy", policy])
+        XCTAssertEqual(result.policy.features, ["ha": true, "clustering": true], "recorded in the result's policy")
         let unused = result.findings.filter { $0.kind == .unusedOpening }
         XCTAssertEqual(unused.first { $0.port == 11229 }?.severity, .low)
         XCTAssertEqual(unused.first { $0.port == 4000 }?.severity, .low)
