@@ -9,7 +9,8 @@ import Policy
 extension AuditResult {
     /// The one policy all `results` (named by `names` in errors) were audited under.
     /// Throws a `PolicyError` when they name different policies (offset, mode, cores,
-    /// profile, groups, nodes, allowed ports, waivers or moved base ports; `fail_on` and
+    /// profile, groups, nodes, allowed ports, waivers, moved base ports, deployment features
+    /// or dependencies; `fail_on` and
     /// whether a waiver had expired on the day of each audit do not count), or when the
     /// policy cannot be read back whole.
     public static func sharedPolicy(of results: [AuditResult], names: [String]) throws -> Policy {
@@ -38,6 +39,9 @@ extension PolicySummary {
     func comparable() throws -> Data {
         var summary = self
         summary.failOn = .medium
+        // Results from before features and dependencies were recorded said none.
+        summary.features = features ?? [:]
+        summary.dependencies = dependencies ?? []
         for index in summary.waivers.indices { summary.waivers[index].expired = false }
         return try ResultCoding.encoder(canonical: true).encode(summary)
     }
@@ -79,6 +83,16 @@ extension PolicySummary {
             return Waiver(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason, expires: expires)
         }
         settings.basePorts = basePorts
+        settings.features = Dictionary(uniqueKeysWithValues: try (features ?? [:]).map { name, on in
+            guard let feature = DeploymentFeature(rawValue: name) else { throw fail("unknown deployment feature '\(name)'") }
+            return (feature, on)
+        })
+        settings.dependencies = try (dependencies ?? []).map { dependency in
+            guard let address = AddressPattern(dependency.address) else {
+                throw fail("dependency \(dependency.name): '\(dependency.address)' is not an address or CIDR block")
+            }
+            return Dependency(name: dependency.name, address: address, port: dependency.port, reason: dependency.reason)
+        }
         let policy = try settings.makePolicy()
         guard try Auditor(policy: policy).policySummary.comparable() == (try comparable()) else {
             throw fail("the policy it names writes a different section back")

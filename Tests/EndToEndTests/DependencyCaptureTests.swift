@@ -89,6 +89,24 @@ final class DependencyCaptureTests: XCTestCase {
         XCTAssertTrue(undeclared.contains("undeclared"), undeclared)
     }
 
+    func testMergeAuditsAgainUnderTheResultsDependenciesAndFeatures() throws {
+        let policy = try write(node + "features: {ha: on}\n" + dependency)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("merge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        // Two results under one policy: this capture, and the Carbon one (another host's traffic).
+        let paths = ["a.json", "b.json"].map { directory.appendingPathComponent($0).path }
+        for (input, path) in zip([capturePath, capture("das-carbon-offset5-lo.pcap")], paths) {
+            let run = try runDasaudit(["audit", input, "--policy", policy, "--connections", "--format", "json", "-o", path])
+            XCTAssertTrue(run.status <= 1, run.stderr)
+        }
+        let merged = try runDasaudit(["merge"] + paths + ["--format", "json"])
+        let result = try JSONReport.parse(Data(merged.stdout.utf8))
+        XCTAssertEqual(result.servicesByEndpoint["127.0.0.9:5432"]?.classification, .dependency, merged.stderr)
+        XCTAssertEqual(result.policy.dependencies?.map(\.name), ["analytics-db"])
+        XCTAssertEqual(result.policy.features, ["ha": true])
+    }
+
     func testADeclaredDependencyWithoutTrafficIsListedAsNotSeen() throws {
         let extra = "  - {name: ldap, address: 127.0.0.10, port: 389, reason: user store}\n"
         let text = try audit(node + dependency + extra, ["--format", "text"]).stdout
