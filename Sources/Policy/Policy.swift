@@ -72,8 +72,11 @@ public struct Policy: Sendable {
             if !seen.insert(name).inserted { errors.append("node name '\(name.escapedForMessage)' is declared twice") }
         }
         var dependencyNames = Set<String>()
-        for name in dependencies.map(\.name) where !dependencyNames.insert(name).inserted {
-            errors.append("dependency name '\(name.escapedForMessage)' is declared twice")
+        for name in dependencies.map(\.name) {
+            if let problem = NameRules.problem(with: name) {
+                errors.append("dependency name '\(name.escapedForMessage)' \(problem); a dependency name is \(NameRules.description)")
+            }
+            if !dependencyNames.insert(name).inserted { errors.append("dependency name '\(name.escapedForMessage)' is declared twice") }
         }
         return errors
     }

@@ -101,6 +101,15 @@ final class DependencyPolicyTests: XCTestCase {
         """), "p.yaml:3: dependency name 'db' is declared twice")
     }
 
+    func testAPolicyMadeInCodeChecksItsDependencyNamesToo() {
+        // As a policy read back from a result (merge) is: not only the policy file's reader checks.
+        let policy = Policy(dependencies: [Dependency(name: "db\u{1b}[2J", address: AddressPattern("10.0.0.9")!, port: 5432,
+                                                      reason: "r")])
+        XCTAssertEqual(policy.validationErrors().count, 1)
+        XCTAssertTrue(policy.validationErrors().first?.hasPrefix("dependency name 'db\\e[2J' contains") ?? false,
+                      "\(policy.validationErrors())")
+    }
+
     func testABadFeatureGetsTheNearestName() {
         XCTAssertEqual(error("""
         features:
