@@ -23,7 +23,7 @@ struct ClassifiedService {
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),
             protocol: traffic.dominantProtocol.name,
             protocols: Dictionary(uniqueKeysWithValues: traffic.protocols.map { ($0.key.name, $0.value) }),
-            tlsVersions: traffic.tlsVersionsSeen.map(\.name,
+            tlsVersions: traffic.tlsVersionsSeen.map(\.name),
             dependency: verdict.dependency)
     }
 }
