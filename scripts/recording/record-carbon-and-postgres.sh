@@ -60,10 +60,12 @@ record_carbon() {
     mkdir -p "$work/www/carbon" && echo "<html><body>WSO2 Carbon console</body></html>" >"$work/www/carbon/index.html"
     (cd "$work/www" && exec python3 -m http.server --bind "$node" "$http") >/dev/null 2>&1 &
     pids+=($!)
-    java -Dcom.sun.management.jmxremote.port="$registry" -Dcom.sun.management.jmxremote.rmi.port="$rmi" \
+    # The JMX programs shared with record-protocols.sh: JmxIdle serves, JmxQuery is the client.
+    mkdir -p "$work/jmx" && javac -d "$work/jmx" "$here"/jmx/*.java
+    java -cp "$work/jmx" -Dcom.sun.management.jmxremote.port="$registry" -Dcom.sun.management.jmxremote.rmi.port="$rmi" \
         -Dcom.sun.management.jmxremote.host="$node" -Djava.rmi.server.hostname="$node" \
         -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false \
-        "$here/carbon_jmx.java" serve 120 >"$work/jmx.log" 2>&1 &
+        JmxIdle >"$work/jmx.log" 2>&1 &
     pids+=($!)
     wait_listen "$node" "$https"; wait_listen "$node" "$http"; wait_listen "$node" "$registry"; wait_listen "$node" "$rmi"
     start_capture "$out/das-carbon-offset5-lo.pcap" "tcp and host $node"
@@ -71,7 +73,7 @@ record_carbon() {
     curl -sk "https://$node:$https/carbon/admin/login.jsp" >/dev/null
     curl -s "http://$node:$http/carbon/" >/dev/null
     curl -s "http://$node:$http/carbon/index.html" >/dev/null
-    java "$here/carbon_jmx.java" query "$node" "$registry"
+    java -cp "$work/jmx" JmxQuery "$node" "$registry"
     stop_capture
 }
 
