@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -70,3 +71,18 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz/: the libFuzzer targets, declared only for scripts/fuzz.sh (DASAUDIT_FUZZ=1), so a
+// plain `swift build` or `swift test` neither builds nor sees them (Fuzz/README.md).
+if ProcessInfo.processInfo.environment["DASAUDIT_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-decoder", dependencies: ["Wire", "FuzzSupport"], path: "Fuzz/Targets/Decoder"),
+        .executableTarget(name: "fuzz-capture", dependencies: ["Audit", "Policy", "Reports", "FuzzSupport"],
+                          path: "Fuzz/Targets/Capture"),
+        .executableTarget(name: "fuzz-result", dependencies: ["Audit", "Reports", "Policy", "Flows", "FuzzSupport"],
+                          path: "Fuzz/Targets/Result"),
+        .executableTarget(name: "fuzz-policy", dependencies: ["Policy", "FuzzSupport"], path: "Fuzz/Targets/Policy"),
+        .executableTarget(name: "fuzz-das-home", dependencies: ["Policy", "FuzzSupport"], path: "Fuzz/Targets/DASHome"),
+    ]
+}

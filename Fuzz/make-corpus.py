@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the fuzz seed corpus (Fuzz/corpus/) from the real captures in captures/.
+"""Writes the decoder target's seed corpus (Fuzz/corpus/decoder/) from the real captures in captures/.
 
 Each seed is one real packet: a selector byte (the index of the link type in
-FuzzLinkTypes.all, Fuzz/DecoderFuzzTarget.swift) followed by the packet bytes. Packets are
+FuzzLinkTypes.all, Fuzz/Targets/Decoder/DecoderFuzzTarget.swift) followed by the packet bytes. Packets are
 taken from the Ethernet and Linux SLL2 captures, one per kind (EtherType, IP protocol,
 TCP flags), cut to at most 256 bytes, and re-framed for the other link types (raw IP,
 BSD NULL/LOOP, Linux SLL, 802.1Q and QinQ tags) so every framing starts from real traffic.
@@ -86,7 +86,7 @@ def seeds(captures):
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     captures = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "captures")
-    corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "Fuzz", "corpus")
+    corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "Fuzz", "corpus", "decoder")
     os.makedirs(corpus, exist_ok=True)
     count = 0
     for selector, packet in seeds(captures):

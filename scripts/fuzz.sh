@@ -1,56 +1,102 @@
 #!/usr/bin/env bash
-# Fuzzes the packet decoder (Sources/Wire) with libFuzzer and AddressSanitizer.
+# Fuzzes every parser of outside input with libFuzzer and AddressSanitizer (Fuzz/README.md).
 #
-#   scripts/fuzz.sh [SECONDS]     default 60; the corpus grows in .build/fuzz/corpus
-#   scripts/fuzz.sh --build-only  just build .build/fuzz/decoder-fuzzer
-#   FUZZ_OPTIMIZATION=-Onone scripts/fuzz.sh 600
-#                                 slower, but with the standard library's debug checks
-#                                 (bounds of every buffer slice) on top of ASan
+#   scripts/fuzz.sh [SECONDS]           every target, SECONDS shared between them (default 60;
+#                                       at least 4 s each): what CI runs, `scripts/fuzz.sh 20`
+#   scripts/fuzz.sh TARGET [SECONDS]    one target for SECONDS (default 60)
+#   scripts/fuzz.sh --build-only [TARGET]
+#   FUZZ_OPTIMIZATION=-Onone scripts/fuzz.sh capture 600
+#                                       slower, but with the standard library's debug checks
+#                                       (bounds of every buffer slice) on top of ASan
+#   FUZZ_ARGS='-fork=2 -ignore_crashes=1' scripts/fuzz.sh result 600
+#                                       extra libFuzzer options
 #
-# The target (Fuzz/DecoderFuzzTarget.swift) takes the first byte of each input as the link
-# type and the rest as a packet. It is compiled, with the Wire module, by
-# `swiftc -sanitize=fuzzer,address`, so reads past a packet are caught even where release
-# builds drop Swift's own bounds checks. Seeds: Fuzz/corpus (real packets, made by
-# Fuzz/make-corpus.py). A crash leaves its input in .build/fuzz/crash-*; turn it into a
-# regression test in Tests/WireTests. Exits non-zero on a crash.
+# Targets (Fuzz/Targets/*): decoder (one packet, PacketDecoder), capture (a whole capture
+# file through InputKind, the decompressors, libpcap, the decoder, the flow table and the
+# audit), result (a JSON result: parse, every report format, merge), policy (a YAML policy
+# file), das-home (carbon.xml, spark-defaults.conf, event-processor.xml).
+#
+# The targets are SwiftPM executables declared only when DASAUDIT_FUZZ=1, built in release
+# (-O keeps Swift's overflow and precondition checks) into .build-fuzz with ASan on Swift
+# and C code and libFuzzer's coverage on the Swift code. Seeds: Fuzz/corpus/TARGET; the
+# corpus grows in .build-fuzz/corpus/TARGET; a crash leaves its input in
+# .build-fuzz/crashes/TARGET-crash-*. Exits non-zero on a crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v swiftc >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swiftc ]; then
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH="/opt/swift/usr/bin:$PATH"
 fi
 
-seconds=60
+targets=(decoder capture result policy das-home)
+usage() { echo "usage: scripts/fuzz.sh [TARGET] [SECONDS] | --build-only [TARGET]   (TARGET: ${targets[*]})" >&2; exit 2; }
+is_target() { local t; for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+
 build_only=false
-case "${1:-}" in
-  --build-only) build_only=true ;;
-  "") ;;
-  *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS | --build-only]" >&2; exit 2 ;;
-  *) seconds=$1 ;;
-esac
+if [ "${1:-}" = "--build-only" ]; then build_only=true; shift; fi
+chosen=("${targets[@]}")
+if [ $# -gt 0 ] && is_target "$1"; then chosen=("$1"); shift; fi
+seconds=60
+if [ $# -gt 0 ]; then
+  case "$1" in ""|*[!0-9]*) usage ;; *) seconds=$1 ;; esac
+  shift
+fi
+[ $# -eq 0 ] || usage
 
-out=.build/fuzz
-mkdir -p "$out/corpus"
-# -O by default: the speed of a release build; overflow and precondition checks stay, and
-# ASan sees any out-of-bounds access that -O would no longer check.
-flags=(-sanitize=fuzzer,address -parse-as-library "${FUZZ_OPTIMIZATION:--O}" -g)
-# Wire is built as its own module, so the target reaches the decoder across a module
-# boundary through its @inlinable API, as the dasaudit binary does.
-{ swiftc "${flags[@]}" -module-name Wire -emit-module -emit-module-path "$out/Wire.swiftmodule" \
-    -emit-library -static -o "$out/libWire.a" Sources/Wire/*.swift \
-  && swiftc "${flags[@]}" -module-name DecoderFuzz -I "$out" -L "$out" -lWire \
-    Fuzz/DecoderFuzzTarget.swift -o "$out/decoder-fuzzer"; } > "$out/build.log" 2>&1 \
-  || { grep -v "Cannot export local symbol" "$out/build.log" >&2; exit 1; }
-$build_only && { echo "built $out/decoder-fuzzer"; exit 0; }
+# A build at another optimization level goes into its own scratch folder.
+scratch=.build-fuzz
+swift_flags=(-Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
+if [ -n "${FUZZ_OPTIMIZATION:-}" ]; then
+  scratch=.build-fuzz${FUZZ_OPTIMIZATION}
+  swift_flags+=(-Xswiftc "$FUZZ_OPTIMIZATION")
+fi
+mkdir -p "$scratch/crashes"
 
-echo "fuzzing the packet decoder for ${seconds}s (seeds: Fuzz/corpus, corpus: $out/corpus)"
-# The Swift backtracer would hold a crashing process for up to 30 s; libFuzzer reports the crash itself.
-SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 \
-  "$out/decoder-fuzzer" "$out/corpus" Fuzz/corpus \
-  -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 \
-  -artifact_prefix="$out/" -print_final_stats=1 2>&1 | tee "$out/last-run.log" | grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::|==|SUMMARY|artifact_prefix|Test unit)' || true
-status=${PIPESTATUS[0]}
-if [ "$status" -ne 0 ]; then
-  echo "fuzz: the target failed (exit $status); see $out/last-run.log and $out/crash-*" >&2
+for target in "${chosen[@]}"; do
+  DASAUDIT_FUZZ=1 swift build -c release --scratch-path "$scratch" --sanitize address "${swift_flags[@]}" \
+    --product "fuzz-$target" > "$scratch/build.log" 2>&1 \
+    || { grep -v "Cannot export local symbol" "$scratch/build.log" >&2; exit 1; }
+done
+bin=$(DASAUDIT_FUZZ=1 swift build -c release --scratch-path "$scratch" --show-bin-path)
+if $build_only; then
+  for target in "${chosen[@]}"; do echo "built $bin/fuzz-$target"; done
+  exit 0
+fi
+
+# Per target: the largest input worth trying, and a libFuzzer dictionary of its format.
+max_len() {
+  case "$1" in decoder) echo 4096 ;; capture|result) echo 65536 ;; *) echo 16384 ;; esac
+}
+dictionary() {
+  case "$1" in result) echo Fuzz/dictionaries/json.dict ;; policy) echo Fuzz/dictionaries/yaml.dict ;;
+               das-home) echo Fuzz/dictionaries/das-home.dict ;; capture) echo Fuzz/dictionaries/capture.dict ;; esac
+}
+
+each=$seconds
+if [ ${#chosen[@]} -gt 1 ]; then each=$(( seconds / ${#chosen[@]} )); [ "$each" -ge 4 ] || each=4; fi
+failed=()
+for target in "${chosen[@]}"; do
+  corpus="$scratch/corpus/$target"
+  mkdir -p "$corpus"
+  options=(-max_total_time="$each" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048
+           -artifact_prefix="$scratch/crashes/$target-" -print_final_stats=1)
+  dict=$(dictionary "$target")
+  [ -z "$dict" ] || options+=(-dict="$dict")
+  echo "fuzzing $target for ${each}s (seeds: Fuzz/corpus/$target, corpus: $corpus)"
+  # The Swift backtracer would hold a crashing process for up to 30 s; libFuzzer reports the crash itself.
+  status=0
+  # shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=Fuzz/lsan.supp:print_suppressions=0 \
+    "$bin/fuzz-$target" "$corpus" "Fuzz/corpus/$target" "${options[@]}" ${FUZZ_ARGS:-} \
+    > "$scratch/last-run-$target.log" 2>&1 || status=$?
+  grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|==.*ERROR|SUMMARY|artifact_prefix|Test unit|.*Fatal error)' \
+    "$scratch/last-run-$target.log" || true
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz: $target failed (exit $status); see $scratch/last-run-$target.log and $scratch/crashes/$target-*" >&2
+    failed+=("$target")
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: a crash in ${failed[*]}" >&2
   exit 1
 fi
-echo "fuzz: no crash in ${seconds}s"
+echo "fuzz: no crash in ${chosen[*]} (${each}s each)"

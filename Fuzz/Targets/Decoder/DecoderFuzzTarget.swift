@@ -1,8 +1,10 @@
 import Wire
 
 /// The libFuzzer entry point over `PacketDecoder`: the first byte of each input picks the
-/// link type, the rest is the captured packet. Built by `scripts/fuzz.sh` with
-/// `swiftc -sanitize=fuzzer,address` over the Wire sources (not part of the package).
+/// link type, the rest is the captured packet. Built by `scripts/fuzz.sh decoder` (the
+/// `fuzz-decoder` target, declared only for fuzzing), with the Wire module compiled apart so
+/// the decoder is reached across a module boundary through its @inlinable API, as the
+/// dasaudit binary reaches it.
 ///
 /// It checks more than "does not crash": a decoded segment's payload length can never
 /// exceed what an IP length field can say (65535) or, for a 0 length field (TSO), what

@@ -1,0 +1,105 @@
+import Audit
+import Foundation
+import FuzzSupport
+import Policy
+import Reports
+
+/// The libFuzzer entry point over a whole capture input: each fuzz input is one file as a
+/// user would hand it to `dasaudit audit` (pcap, pcapng, or either compressed), read the way
+/// the audit reads it: `CaptureStream` sniffs and decompresses it (`InputKind`,
+/// `Decompressor`), libpcap parses it, and each packet goes through `PacketDecoder` into the
+/// flow table (`CaptureReader`). The audit's end stage (`Auditor.audit`) then runs over the
+/// connections, so the timestamp arithmetic of the coverage and the findings sees every
+/// hostile time libpcap can hand over.
+///
+/// It checks more than "does not crash": the same bytes read as a file (plain loop) and from
+/// a pipe (the prefix replay, pipelined tracking on a second thread; one input in 16) give
+/// the same result;
+/// the audit of the evicting table's statistics equals the audit of its connections; and
+/// the JSON result reads back (`dasaudit merge` and `render` take what `audit` wrote).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    let file = CaptureFuzzing.scratch.write(bytes, to: "capture.pcap")
+    var fromFile = CaptureReader(rules: CaptureFuzzing.auditor.directionRules, keepingConnections: true)
+    fromFile.read(path: file)
+    let result = CaptureFuzzing.audit(fromFile, path: file)
+    do {
+        let reread = try JSONReport.render(try JSONReport.parse(Data(result.utf8)))
+        precondition(reread == result, "the JSON result changed when read back:\n\(result)\n\(reread)")
+    } catch {
+        preconditionFailure("the JSON result of a capture does not read back: \(error)\n\(result)")
+    }
+
+    guard CaptureFuzzing.alsoFromPipe(bytes) else { return 0 }
+    guard let pipe = ScratchPipe(bytes) else { preconditionFailure("fuzz harness: no pipe for \(size) bytes") }
+    var fromPipe = CaptureReader(rules: CaptureFuzzing.auditor.directionRules, keepingConnections: true)
+    fromPipe.pipelined = true
+    fromPipe.read(path: pipe.path)
+    let pipeResult = CaptureFuzzing.audit(fromPipe, path: pipe.path)
+    precondition(result == pipeResult, "a file and a pipe of the same bytes gave different results:\n\(result)\n\(pipeResult)")
+    return 0
+}
+
+/// What every input of the capture target shares.
+enum CaptureFuzzing {
+    static let scratch = ScratchDirectory()
+
+    /// Whether this input is also read from a pipe, pipelined: one input in 16, picked by its
+    /// bytes (so a crash reproduces). That read starts two threads (the prefix replay, the
+    /// tracking thread), whose start and hand-overs cost milliseconds on a loaded machine,
+    /// against tens of microseconds for the rest of an input; done for every input, it
+    /// would slow the fuzzing down a hundredfold.
+    static func alsoFromPipe(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a
+        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return hash % 16 == 0
+    }
+
+    /// A cluster policy with nodes, roles, an allowed port and waivers, so classification,
+    /// node roles and waivers all take part; the day is pinned so results never depend on
+    /// the date.
+    static let auditor: Auditor = {
+        var settings = PolicySettings()
+        settings.profile = "das-3.1"
+        settings.offset = 2
+        settings.mode = .cluster
+        settings.cores = 2
+        settings.allowedPorts = [22: "operator ssh"]
+        settings.nodes = [
+            Node(name: "das1", addresses: [AddressPattern("127.0.0.1")!], roles: [.master, .driver, .receiver]),
+            Node(name: "das2", addresses: [AddressPattern("127.0.0.2")!, AddressPattern("fe80::/10")!], roles: [.worker]),
+        ]
+        settings.waivers = [
+            Waiver(kind: "unexpected-port", port: 31337, host: "das1", reason: "fuzz", expires: Day(year: 2026, month: 1, day: 1)),
+            Waiver(kind: "unused-opening", reason: "fuzz", expires: Day(year: 2099, month: 12, day: 31)),
+        ]
+        return Auditor(policy: try! settings.makePolicy(), toolVersion: "fuzz", today: Day(year: 2026, month: 6, day: 1))
+    }()
+
+    /// The JSON result of what `reader` read, with the input's path written as `capture`
+    /// (a file and a pipe differ only there), after checking that auditing the table's
+    /// service statistics and auditing its connections one by one agree.
+    static func audit(_ reader: CaptureReader, path: String) -> String {
+        let inputs = reader.inputs.map { input in
+            var input = input
+            input.path = "capture"
+            input.error = input.error?.replacingOccurrences(of: path, with: "capture")
+            return input
+        }
+        var result = auditor.audit(reader.table.statistics(), inputs: inputs)
+        let connections = reader.table.connections()
+        let byConnection = auditor.audit(connections, inputs: inputs)
+        result.connections = connections.map(ConnectionEntry.init)
+        do {
+            var withConnections = byConnection
+            withConnections.connections = result.connections
+            let json = try JSONReport.render(result)
+            let jsonByConnection = try JSONReport.render(withConnections)
+            precondition(json == jsonByConnection, "the statistics and the connections give different audits:\n\(json)\n\(jsonByConnection)")
+            return json
+        } catch {
+            preconditionFailure("a capture's result cannot be written as JSON: \(error)")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Policy
+
+/// The libFuzzer entry point over a YAML policy file, as `--policy FILE` reads it: UTF-8
+/// text (`PolicyFile.load` refuses anything else), composed by Yams (libyaml) and walked by
+/// `PolicyFileReader`, then turned into a `Policy` and used the ways the commands use one:
+/// the expected openings per node (`dasaudit ports`), every firewall dialect, the direction
+/// rules' expected ports and each node's executor range.
+///
+/// Beyond "does not crash": an input is either a policy or a `PolicyError` naming the file.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPolicyFileInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard let text = String(data: Data(bytes: data, count: size), encoding: .utf8) else { return 0 }
+    let policy: Policy
+    do {
+        policy = try PolicyFile.parse(text, path: "policy.yaml").makePolicy()
+    } catch let error as PolicyError {
+        precondition(!error.description.isEmpty, "an empty policy error")
+        return 0
+    } catch {
+        preconditionFailure("a policy file failed with something other than a PolicyError: \(error)")
+    }
+    let openings = ExpectedOpenings(policy: policy)
+    for dialect in FirewallRules.Dialect.allCases { _ = FirewallRules.render(openings, dialect: dialect, policy: policy) }
+    _ = policy.expectedPorts
+    _ = policy.executorBand
+    for node in policy.nodes { _ = policy.executorAllowed(on: node) }
+    return 0
+}
