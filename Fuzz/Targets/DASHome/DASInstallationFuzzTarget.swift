@@ -25,9 +25,9 @@ public func fuzzDASInstallationInput(_ data: UnsafePointer<UInt8>, _ size: Int) 
     do {
         _ = try DASInstallation.read(home: scratch.path).makePolicy()
     } catch let error as PolicyError {
-        precondition(!error.description.isEmpty, "an empty policy error")
+        require(!error.description.isEmpty, "an empty policy error")
     } catch {
-        preconditionFailure("a DAS installation failed with something other than a PolicyError: \(error)")
+        fatalError("a DAS installation failed with something other than a PolicyError: \(error)")
     }
     return 0
 }

@@ -1,3 +1,4 @@
+import FuzzSupport
 import Wire
 
 /// The libFuzzer entry point over `PacketDecoder`: the first byte of each input picks the
@@ -24,14 +25,14 @@ public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     let second = decoder.decode(bytes)
     switch (first, second) {
     case let (.segment(a), .segment(b)):
-        precondition(a == b, "decoding is not deterministic")
-        precondition(Int(a.payloadLength) <= max(65535, bytes.count), "payload length \(a.payloadLength) from \(bytes.count) bytes")
-        precondition(linkType.isSupported, "a segment from an unsupported link type")
+        require(a == b, "decoding is not deterministic")
+        require(Int(a.payloadLength) <= max(65535, bytes.count), "payload length \(a.payloadLength) from \(bytes.count) bytes")
+        require(linkType.isSupported, "a segment from an unsupported link type")
     case let (.skipped(a), .skipped(b)):
-        precondition(a == b, "decoding is not deterministic")
-        precondition(a != .unsupportedLinkType || !linkType.isSupported, "a supported link type said unsupported")
+        require(a == b, "decoding is not deterministic")
+        require(a != .unsupportedLinkType || !linkType.isSupported, "a supported link type said unsupported")
     default:
-        preconditionFailure("decoding is not deterministic")
+        fatalError("decoding is not deterministic")
     }
     return 0
 }

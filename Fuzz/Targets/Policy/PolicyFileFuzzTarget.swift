@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Policy
 
 /// The libFuzzer entry point over a YAML policy file, as `--policy FILE` reads it: UTF-8
@@ -15,10 +16,10 @@ public func fuzzPolicyFileInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     do {
         policy = try PolicyFile.parse(text, path: "policy.yaml").makePolicy()
     } catch let error as PolicyError {
-        precondition(!error.description.isEmpty, "an empty policy error")
+        require(!error.description.isEmpty, "an empty policy error")
         return 0
     } catch {
-        preconditionFailure("a policy file failed with something other than a PolicyError: \(error)")
+        fatalError("a policy file failed with something other than a PolicyError: \(error)")
     }
     let openings = ExpectedOpenings(policy: policy)
     for dialect in FirewallRules.Dialect.allCases { _ = FirewallRules.render(openings, dialect: dialect, policy: policy) }

@@ -1,6 +1,7 @@
 import Audit
 import Flows
 import Foundation
+import FuzzSupport
 import Policy
 import Reports
 
@@ -23,9 +24,9 @@ public func fuzzResultInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try ReportFormat.text.render(result, color: true)
         let json = try JSONReport.render(result)
         let again = try JSONReport.render(try JSONReport.parse(Data(json.utf8)))
-        precondition(again == json, "the JSON result changed when read back:\n\(json)\n\(again)")
+        require(again == json, "the JSON result changed when read back:\n\(json)\n\(again)")
     } catch {
-        preconditionFailure("a result that was read cannot be written again: \(error)")
+        fatalError("a result that was read cannot be written again: \(error)")
     }
     guard result.connections != nil else { return 0 }
     let connections: [Connection]
@@ -40,7 +41,7 @@ public func fuzzResultInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for format in ReportFormat.allCases { _ = try format.render(merged) }
         for format in ConnectionExport.Format.allCases { _ = ConnectionExport.render(connections, as: format) }
     } catch {
-        preconditionFailure("a merged result cannot be written: \(error)")
+        fatalError("a merged result cannot be written: \(error)")
     }
     return 0
 }
