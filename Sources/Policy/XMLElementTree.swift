@@ -58,6 +58,10 @@ struct XMLElementTree {
             throw PolicyError(source: source, line: line, message: "has a document type declaration (<!DOCTYPE>); "
                 + "DTDs and entity declarations are refused in configuration files")
         }
+        if let line = XMLTextEncoding.firstInvalidUTF8Line(data) {
+            throw PolicyError(source: source, line: line, message: "is not UTF-8 text and its XML declaration names no other "
+                + "encoding (save it as UTF-8, or declare its encoding, e.g. <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>)")
+        }
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
