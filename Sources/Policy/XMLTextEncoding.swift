@@ -26,19 +26,53 @@ enum XMLTextEncoding {
         }
     }
 
-    /// Whether libxml2 takes `data` as UTF-8: no UTF-16/UTF-32 byte-order mark or
-    /// UTF-16 form of `<?`, and an XML declaration, if any, that names UTF-8 or no encoding.
+    /// Whether libxml2 takes `data` as UTF-8: no UTF-16/UTF-32 byte-order mark or UTF-16
+    /// form of `<`, and no well-formed XML declaration naming another encoding. The
+    /// declaration is read as strictly as libxml2 reads it (`<?xml version="1.0"
+    /// encoding="ISO-8859-1"?>`): one it would not take names no encoding for it either.
     private static func readsAsUTF8(_ data: Data) -> Bool {
         let head = Array(data.prefix(4))
         let otherForms: [[UInt8]] = [[0xFE, 0xFF], [0xFF, 0xFE], [0x00, 0x00, 0xFE, 0xFF], [0x00, 0x3C], [0x3C, 0x00]]
         if otherForms.contains(where: head.starts(with:)) { return false }
-        var text = Array(data.prefix(200))
-        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
-        guard text.starts(with: Array("<?xml".utf8)), let end = text.firstRange(of: Array("?>".utf8)) else { return true }
-        let declaration = String(decoding: text[..<end.lowerBound], as: UTF8.self)
-        guard let key = declaration.range(of: "encoding") else { return true }
-        let value = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
-            .prefix { $0 != "\"" && $0 != "'" && $0 != " " }
-        return ["utf-8", "utf8"].contains(value.lowercased())
+        var text = Substring(String(decoding: data.prefix(200), as: UTF8.self))
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        guard text.skip("<?xml"), text.skipSpace(required: true), text.skip("version"), text.skipEquals(),
+              text.quoted() != nil, text.skipSpace(required: true), text.skip("encoding"), text.skipEquals(),
+              let encoding = text.quoted() else { return true }
+        return ["utf-8", "utf8"].contains(encoding.lowercased())
+    }
+}
+
+/// The few steps of reading an XML declaration.
+private extension Substring {
+    /// Consumes `literal` if the text starts with it.
+    mutating func skip(_ literal: String) -> Bool {
+        guard hasPrefix(literal) else { return false }
+        removeFirst(literal.count)
+        return true
+    }
+
+    /// Consumes XML white space; false when `required` and there is none.
+    mutating func skipSpace(required: Bool) -> Bool {
+        let spaces = prefix { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }.count
+        removeFirst(spaces)
+        return spaces > 0 || !required
+    }
+
+    /// Consumes `=` with optional white space around it.
+    mutating func skipEquals() -> Bool {
+        _ = skipSpace(required: false)
+        guard skip("=") else { return false }
+        return skipSpace(required: false)
+    }
+
+    /// Consumes a value in single or double quotes and returns it (nil, consuming nothing
+    /// certain, when there is none or it holds anything but letters, digits, `.`, `_`, `-`).
+    mutating func quoted() -> Substring? {
+        guard let quote = first, quote == "\"" || quote == "'" else { return nil }
+        let value = dropFirst().prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+        guard !value.isEmpty, dropFirst(value.count + 1).first == quote else { return nil }
+        removeFirst(value.count + 2)
+        return value
     }
 }

@@ -19,15 +19,26 @@ final class XMLTextEncodingTests: XCTestCase {
         }
     }
 
-    func testTheFuzzersInputIsAnErrorToo() throws {
-        let input = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Fuzz/crashes/das-home-latin1-comment"))
-        // The das-home target's form: carbon.xml, spark-defaults.conf, event-processor.xml, split at NUL bytes.
-        let parts = input.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { Data($0) }
-        let names = ["carbon.xml", "analytics/spark/spark-defaults.conf", "event-processor.xml"]
-        let home = try scratchHome(Dictionary(uniqueKeysWithValues: zip(names, parts)))
+    func testTheFuzzersInputsAreErrorsToo() throws {
+        for name in ["das-home-latin1-comment", "das-home-latin1-broken-declaration", "das-home-latin1-element-name"] {
+            let input = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../Fuzz/crashes/\(name)"))
+            // The das-home target's form: carbon.xml, spark-defaults.conf, event-processor.xml, split at NUL bytes.
+            let parts = input.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { Data($0) }
+            let names = ["carbon.xml", "analytics/spark/spark-defaults.conf", "event-processor.xml"]
+            let home = try scratchHome(Dictionary(uniqueKeysWithValues: zip(names, parts)))
+            XCTAssertThrowsError(try DASInstallation.read(home: home), name) { error in
+                XCTAssertTrue(error is PolicyError, "\(name): \(error)")
+            }
+        }
+    }
+
+    func testADeclarationLibxml2DoesNotTakeNamesNoEncoding() throws {
+        var broken = latin1Comment
+        broken.replaceSubrange(0..<21, with: Data("<?xml version=\"1.0\" encod<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>".utf8))
+        let home = try scratchHome(["carbon.xml": broken])
         XCTAssertThrowsError(try DASInstallation.read(home: home)) { error in
-            XCTAssertTrue(error is PolicyError, "\(error)")
+            XCTAssertTrue("\(error)".contains("is not UTF-8 text"), "\(error)")
         }
     }
 
