@@ -5,7 +5,8 @@ import Policy
 /// The libFuzzer entry point over a YAML policy file, as `--policy FILE` reads it: UTF-8
 /// text (`PolicyFile.load` refuses anything else), composed by Yams (libyaml) and walked by
 /// `PolicyFileReader`, then turned into a `Policy` and used the ways the commands use one:
-/// the expected openings per node (`dasaudit ports`), every firewall dialect, the direction
+/// the expected openings (`dasaudit ports`), the firewall rules of the whole cluster and
+/// of each node in every dialect (`ports --firewall`), the direction
 /// rules' expected ports and each node's executor range.
 ///
 /// Beyond "does not crash": an input is either a policy or a `PolicyError` naming the file.
@@ -21,8 +22,12 @@ public func fuzzPolicyFileInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     } catch {
         fatalError("a policy file failed with something other than a PolicyError: \(error)")
     }
-    let openings = ExpectedOpenings(policy: policy)
-    for dialect in FirewallRules.Dialect.allCases { _ = FirewallRules.render(openings, dialect: dialect, policy: policy) }
+    _ = ExpectedOpenings(policy: policy)
+    for nodeName in [nil] + policy.nodes.map(\.name) {
+        // A policy that gives no rules for a node says so with an error; it must not crash.
+        guard let rules = try? FirewallRuleSet(policy: policy, nodeName: nodeName, includeUnbound: true) else { continue }
+        for dialect in FirewallRules.Dialect.allCases { _ = FirewallRules.render(rules, dialect: dialect) }
+    }
     _ = policy.expectedPorts
     _ = policy.executorBand
     for node in policy.nodes { _ = policy.executorAllowed(on: node) }
