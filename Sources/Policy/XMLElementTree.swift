@@ -58,12 +58,12 @@ struct XMLElementTree {
             throw PolicyError(source: source, line: line, message: "has a document type declaration (<!DOCTYPE>); "
                 + "DTDs and entity declarations are refused in configuration files")
         }
-        if let line = XMLTextEncoding.firstInvalidUTF8Line(data) {
-            throw PolicyError(source: source, line: line, message: "is not UTF-8 text and its XML declaration names no other "
-                + "encoding (save it as UTF-8, or declare its encoding, e.g. <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>)")
+        guard let document = XMLTextEncoding.utf8Document(data) else {
+            throw PolicyError(source: source, line: XMLTextEncoding.firstInvalidUTF8Line(data), message: "is not UTF-8 text, "
+                + "nor declared ISO-8859-1 (<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>), the encodings DAS files come in")
         }
         let builder = Builder()
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: document)
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
         let parsed = parser.parse()

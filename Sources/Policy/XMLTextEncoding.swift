@@ -1,19 +1,28 @@
 import Foundation
 
-/// Checks that an XML document read as UTF-8 really is UTF-8, before Foundation's
-/// `XMLParser` sees it.
+/// Hands Foundation's `XMLParser` nothing but UTF-8.
 ///
-/// swift-corelibs-foundation force-unwraps the UTF-8 decoding of every comment libxml2
-/// reports, so a carbon.xml saved in Latin-1 without saying so (`<!-- café -->`) would stop
-/// dasaudit with a trap instead of an error naming the file (found by the das-home fuzz
-/// target, Fuzz/README.md). Documents that declare another encoding, or start with a UTF-16
-/// or UTF-32 byte-order mark, are left to libxml2, which converts them to UTF-8 itself.
+/// swift-corelibs-foundation force-unwraps the UTF-8 decoding of every comment and element
+/// name libxml2 reports, so a carbon.xml saved in Latin-1 without saying so
+/// (`<!-- café -->`) stopped dasaudit with a trap instead of an error naming the file
+/// (found by the das-home fuzz target, Fuzz/README.md). Whether libxml2 converts a document
+/// first depends on how it reads the XML declaration, so rather than guessing that, a
+/// document is passed on only as UTF-8: as it is when its bytes are UTF-8, converted here
+/// when it declares ISO-8859-1 (the encoding WSO2 ships carbon.xml in), refused otherwise.
 enum XMLTextEncoding {
-    /// The line of the first byte that is not UTF-8 in a document read as UTF-8 (no
-    /// byte-order mark of another encoding, no `encoding` declared other than UTF-8), or
-    /// nil when there is none.
+    /// `data` as UTF-8 for the parser, or nil when it is neither UTF-8 nor declared ISO-8859-1.
+    static func utf8Document(_ data: Data) -> Data? {
+        if firstInvalidUTF8Line(data) == nil { return data }
+        guard let label = latin1Label(data) else { return nil }
+        // Latin-1 maps each byte to the code point of its value; the declaration is ASCII,
+        // so its label keeps its offsets in the converted text and is relabelled UTF-8.
+        var converted = Data(String(data.map { Character(Unicode.Scalar($0)) }).utf8)
+        converted.replaceSubrange(label, with: Data("UTF-8".utf8))
+        return converted
+    }
+
+    /// The line of the first byte that is not UTF-8, or nil when there is none.
     static func firstInvalidUTF8Line(_ data: Data) -> Int? {
-        guard readsAsUTF8(data) else { return nil }
         var line = 1
         var bytes = data.makeIterator()
         var decoder = UTF8()
@@ -26,20 +35,18 @@ enum XMLTextEncoding {
         }
     }
 
-    /// Whether libxml2 takes `data` as UTF-8: no UTF-16/UTF-32 byte-order mark or UTF-16
-    /// form of `<`, and no well-formed XML declaration naming another encoding. The
-    /// declaration is read as strictly as libxml2 reads it (`<?xml version="1.0"
-    /// encoding="ISO-8859-1"?>`): one it would not take names no encoding for it either.
-    private static func readsAsUTF8(_ data: Data) -> Bool {
-        let head = Array(data.prefix(4))
-        let otherForms: [[UInt8]] = [[0xFE, 0xFF], [0xFF, 0xFE], [0x00, 0x00, 0xFE, 0xFF], [0x00, 0x3C], [0x3C, 0x00]]
-        if otherForms.contains(where: head.starts(with:)) { return false }
-        var text = Substring(String(decoding: data.prefix(200), as: UTF8.self))
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    /// The byte range of the encoding label when `data` opens with a well-formed XML
+    /// declaration (`<?xml version="1.0" encoding="ISO-8859-1"?>`) naming ISO-8859-1.
+    private static func latin1Label(_ data: Data) -> Range<Int>? {
+        let head = Substring(String(decoding: data.prefix(200).prefix { $0 < 0x80 }, as: UTF8.self))
+        var text = head
         guard text.skip("<?xml"), text.skipSpace(required: true), text.skip("version"), text.skipEquals(),
-              text.quoted() != nil, text.skipSpace(required: true), text.skip("encoding"), text.skipEquals(),
-              let encoding = text.quoted() else { return true }
-        return ["utf-8", "utf8"].contains(encoding.lowercased())
+              let version = text.quoted(), version.hasPrefix("1."), text.skipSpace(required: true),
+              text.skip("encoding"), text.skipEquals(), let encoding = text.quoted(),
+              ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "iso-latin-1"].contains(encoding.lowercased())
+        else { return nil }
+        let start = head.utf8.distance(from: head.startIndex, to: encoding.startIndex)
+        return start..<start + encoding.utf8.count
     }
 }
 

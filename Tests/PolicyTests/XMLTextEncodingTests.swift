@@ -15,12 +15,13 @@ final class XMLTextEncodingTests: XCTestCase {
         XCTAssertThrowsError(try DASInstallation.read(home: home)) { error in
             XCTAssertEqual((error as? PolicyError)?.source, "\(home)/repository/conf/carbon.xml", "\(error)")
             XCTAssertEqual((error as? PolicyError)?.line, 2, "\(error)")
-            XCTAssertTrue("\(error)".contains("is not UTF-8 text"), "\(error)")
+            XCTAssertTrue("\(error)".contains("is not UTF-8 text, nor declared ISO-8859-1"), "\(error)")
         }
     }
 
     func testTheFuzzersInputsAreErrorsToo() throws {
-        for name in ["das-home-latin1-comment", "das-home-latin1-broken-declaration", "das-home-latin1-element-name"] {
+        for name in ["das-home-latin1-comment", "das-home-latin1-broken-declaration", "das-home-latin1-element-name",
+                     "das-home-latin1-odd-version"] {
             let input = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Fuzz/crashes/\(name)"))
             // The das-home target's form: carbon.xml, spark-defaults.conf, event-processor.xml, split at NUL bytes.
@@ -38,7 +39,7 @@ final class XMLTextEncodingTests: XCTestCase {
         broken.replaceSubrange(0..<21, with: Data("<?xml version=\"1.0\" encod<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>".utf8))
         let home = try scratchHome(["carbon.xml": broken])
         XCTAssertThrowsError(try DASInstallation.read(home: home)) { error in
-            XCTAssertTrue("\(error)".contains("is not UTF-8 text"), "\(error)")
+            XCTAssertTrue("\(error)".contains("is not UTF-8 text, nor declared ISO-8859-1"), "\(error)")
         }
     }
 
@@ -55,6 +56,23 @@ final class XMLTextEncodingTests: XCTestCase {
         declared.replaceSubrange(0..<21, with: Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>".utf8))
         let home = try scratchHome(["carbon.xml": declared])
         XCTAssertEqual(try DASInstallation.read(home: home).offset, 1)
+    }
+
+    func testAnOddVersionMakesTheDeclarationCountForNothing() throws {
+        var odd = latin1Comment
+        odd.replaceSubrange(0..<21, with: Data("<?xml version=\"q.0\" encoding=\"ISO-8859-1\"?>".utf8))
+        let home = try scratchHome(["carbon.xml": odd])
+        XCTAssertThrowsError(try DASInstallation.read(home: home))
+    }
+
+    func testLatin1TextIsReadAsItsCharacters() throws {
+        let carbon = Data("<?xml version='1.0' encoding='iso-8859-1'?>\n<Server><Ports><Offset>4</Offset></Ports></Server>".utf8)
+        let events = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><c><!-- r".utf8) + Data([0xE9])
+            + Data("sum".utf8) + Data([0xE9]) + Data(" --><mode name=\"HA\" enable=\"true\"><management><port>10105</port></management></mode></c>".utf8)
+        let home = try scratchHome(["carbon.xml": carbon, "event-processor.xml": events])
+        let settings = try DASInstallation.read(home: home)
+        XCTAssertEqual(settings.offset, 4)
+        XCTAssertEqual(settings.basePorts["ha.management.port"], 10105)
     }
 
     func testUTF8WithAByteOrderMarkIsRead() throws {
