@@ -5,6 +5,9 @@
 #                                       at least 4 s each): what CI runs, `scripts/fuzz.sh 20`
 #   scripts/fuzz.sh TARGET [SECONDS]    one target for SECONDS (default 60)
 #   scripts/fuzz.sh --build-only [TARGET]
+#   scripts/fuzz.sh --merge-seeds [TARGET]
+#                                       replace Fuzz/corpus/TARGET by the smallest set of its
+#                                       seeds and of the grown corpus that covers as much (-merge=1)
 #   FUZZ_OPTIMIZATION=-Onone scripts/fuzz.sh capture 600
 #                                       slower, but with the standard library's debug checks
 #                                       (bounds of every buffer slice) on top of ASan
@@ -31,8 +34,11 @@ targets=(decoder capture result policy das-home)
 usage() { echo "usage: scripts/fuzz.sh [TARGET] [SECONDS] | --build-only [TARGET]   (TARGET: ${targets[*]})" >&2; exit 2; }
 is_target() { local t; for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 
-build_only=false
-if [ "${1:-}" = "--build-only" ]; then build_only=true; shift; fi
+mode=fuzz
+case "${1:-}" in
+  --build-only) mode=build; shift ;;
+  --merge-seeds) mode=merge; shift ;;
+esac
 chosen=("${targets[@]}")
 if [ $# -gt 0 ] && is_target "$1"; then chosen=("$1"); shift; fi
 seconds=60
@@ -57,7 +63,7 @@ for target in "${chosen[@]}"; do
     || { grep -v "Cannot export local symbol" "$scratch/build.log" >&2; exit 1; }
 done
 bin=$(DASAUDIT_FUZZ=1 swift build -c release --scratch-path "$scratch" --show-bin-path)
-if $build_only; then
+if [ "$mode" = build ]; then
   for target in "${chosen[@]}"; do echo "built $bin/fuzz-$target"; done
   exit 0
 fi
@@ -70,6 +76,20 @@ dictionary() {
   case "$1" in result) echo Fuzz/dictionaries/json.dict ;; policy) echo Fuzz/dictionaries/yaml.dict ;;
                das-home) echo Fuzz/dictionaries/das-home.dict ;; capture) echo Fuzz/dictionaries/capture.dict ;; esac
 }
+
+if [ "$mode" = merge ]; then
+  for target in "${chosen[@]}"; do
+    merged=$(mktemp -d)
+    LSAN_OPTIONS=suppressions=Fuzz/lsan.supp SWIFT_BACKTRACE=enable=no "$bin/fuzz-$target" -merge=1 \
+      -max_len="$(max_len "$target")" -timeout=10 "$merged" "Fuzz/corpus/$target" "$scratch/corpus/$target" \
+      > "$scratch/merge-$target.log" 2>&1 || { tail -20 "$scratch/merge-$target.log" >&2; exit 1; }
+    rm -f "Fuzz/corpus/$target"/*
+    mv "$merged"/* "Fuzz/corpus/$target"/
+    rmdir "$merged"
+    echo "$target: $(find "Fuzz/corpus/$target" -type f | wc -l) seeds, $(du -sk "Fuzz/corpus/$target" | cut -f1) KiB"
+  done
+  exit 0
+fi
 
 each=$seconds
 if [ ${#chosen[@]} -gt 1 ]; then each=$(( seconds / ${#chosen[@]} )); [ "$each" -ge 4 ] || each=4; fi
