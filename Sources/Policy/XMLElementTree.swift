@@ -63,7 +63,7 @@ struct XMLElementTree {
                 + "nor declared ISO-8859-1 (<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>), the encodings DAS files come in")
         }
         let builder = Builder()
-        let parser = XMLParser(data: document)
+        let parser = XMLParser(data: XMLProcessingInstructions.blankedOut(document))
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
         let parsed = parser.parse()
