@@ -6,8 +6,8 @@
 #   scripts/fuzz.sh TARGET [SECONDS]    one target for SECONDS (default 60)
 #   scripts/fuzz.sh --build-only [TARGET]
 #   scripts/fuzz.sh --merge-seeds [TARGET]
-#                                       replace Fuzz/corpus/TARGET by the smallest set of its
-#                                       seeds and of the grown corpus that covers as much (-merge=1)
+#                                       replace Fuzz/corpus/TARGET by the fewest of its seeds and
+#                                       of the grown corpus that reach every edge they reach
 #   FUZZ_OPTIMIZATION=-Onone scripts/fuzz.sh capture 600
 #                                       slower, but with the standard library's debug checks
 #                                       (bounds of every buffer slice) on top of ASan
@@ -80,13 +80,16 @@ dictionary() {
 if [ "$mode" = merge ]; then
   for target in "${chosen[@]}"; do
     merged=$(mktemp -d)
-    LSAN_OPTIONS=suppressions=Fuzz/lsan.supp SWIFT_BACKTRACE=enable=no "$bin/fuzz-$target" -merge=1 \
+    # Edge coverage only (no hit counts) and a set cover: the fewest inputs that reach every edge.
+    LSAN_OPTIONS=suppressions=Fuzz/lsan.supp SWIFT_BACKTRACE=enable=no "$bin/fuzz-$target" -set_cover_merge=1 -use_counters=0 \
       -max_len="$(max_len "$target")" -timeout=10 "$merged" "Fuzz/corpus/$target" "$scratch/corpus/$target" \
       > "$scratch/merge-$target.log" 2>&1 || { tail -20 "$scratch/merge-$target.log" >&2; exit 1; }
+    # The repository keeps at most 1 MB of seeds per target: the largest go first.
+    while [ "$(cat "$merged"/* | wc -c)" -gt 1000000 ]; do rm -f "$merged/$(ls -S "$merged" | head -1)"; done
     rm -f "Fuzz/corpus/$target"/*
     mv "$merged"/* "Fuzz/corpus/$target"/
     rmdir "$merged"
-    echo "$target: $(find "Fuzz/corpus/$target" -type f | wc -l) seeds, $(du -sk "Fuzz/corpus/$target" | cut -f1) KiB"
+    echo "$target: $(find "Fuzz/corpus/$target" -type f | wc -l) seeds, $(cat "Fuzz/corpus/$target"/* | wc -c) bytes"
   done
   exit 0
 fi
