@@ -150,6 +150,8 @@ public enum HTMLReport {
             let label = key == "fail_on" ? "Fails on (--fail-on)" : key.prefix(1).uppercased() + key.dropFirst().replacingOccurrences(of: "_", with: " ")
             if let text = fields[key]!.scalarText {
                 facts.append((label, "\(text)"))
+            } else if case .object(let object) = fields[key]!, object.isEmpty {
+                facts.append((label, "none"))  // an empty map (no base ports moved, no features said)
             } else {
                 tables.append("<h3>\(label)</h3>\n\(objectTable(fields[key]!))")
             }

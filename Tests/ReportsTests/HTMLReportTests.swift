@@ -67,6 +67,9 @@ final class HTMLReportTests: XCTestCase {
         }
         XCTAssertTrue(html.contains("<dt>Executor allowed</dt><dd>12002-12004</dd>"))
         XCTAssertTrue(html.contains("<dt>Fails on (--fail-on)</dt><dd>medium</dd>"))
+        // Empty maps read "none", never an empty table under a heading.
+        XCTAssertTrue(html.contains("<dt>Base ports</dt><dd>none</dd>"), "no catalog port was moved")
+        XCTAssertTrue(html.contains("<dt>Features</dt><dd>none</dd>"), "no feature was said on or off")
     }
 
     func testFindingsAreGroupedBySeverityWithTheirRemediation() throws {
