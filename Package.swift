@@ -38,10 +38,13 @@ let package = Package(
         ),
         .plugin(name: "VersionStamp", capability: .buildTool()),
         .target(name: "Reports", dependencies: ["Audit", "Policy", "Flows"]),
+        // Prometheus metrics of a live audit and the small HTTP server for them (no HTTP
+        // dependency: docs/design.md says why).
+        .target(name: "Metrics", dependencies: ["Audit"]),
         .executableTarget(
             name: "dasaudit",
             dependencies: [
-                "PcapKit", "Wire", "Flows", "Policy", "Audit", "Reports",
+                "PcapKit", "Wire", "Flows", "Policy", "Audit", "Reports", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Policy", "Flows", "Wire"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Audit"]),
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.

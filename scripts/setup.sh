@@ -19,7 +19,7 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # scripts/install-test.sh).
 packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
           tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2
-          debootstrap rpm cpio dpkg-dev binutils patchelf)
+          debootstrap rpm cpio dpkg-dev binutils patchelf prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -95,7 +95,7 @@ public struct LiveAudit {
             drops: result.coverage.drops ?? Drops(kernel: 0, interface: 0), connections: result.coverage.connections,
             services: result.summary.services,
             unexpected: result.services.filter { $0.classification == .unexpected || $0.classification == .executorOutOfRange }.count,
-            findings: result.summary.findings)
+            findings: result.summary.findings, result: result)
     }
 
     /// Stops the timers, closes the evidence files, and audits everything captured.

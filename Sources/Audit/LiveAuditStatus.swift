@@ -17,9 +17,12 @@ public struct LiveAuditStatus: Sendable {
     public var unexpected: Int
     /// Findings so far by severity, waived ones excluded (as `Summary.findings`).
     public var findings: [String: Int]
+    /// The audit these counts come from, for the watchers (metrics, events); nil in tests.
+    public var result: AuditResult?
 
     public init(elapsedSeconds: Double, packets: UInt64, packetsPerSecond: Double, drops: Drops, connections: Int,
-                services: Int, unexpected: Int, findings: [String: Int]) {
+                services: Int, unexpected: Int, findings: [String: Int], result: AuditResult? = nil) {
+        self.result = result
         self.elapsedSeconds = elapsedSeconds
         self.packets = packets
         self.packetsPerSecond = packetsPerSecond

@@ -45,13 +45,19 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         try CaptureArguments.validate(inputs)
+        if policyOptions.offset == .auto && inputs.contains("-") {
+            throw ValidationError("--offset auto reads the captures twice (to find the offset, then to audit), so not standard input")
+        }
     }
 
     func run() throws {
-        var auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
-        auditor.captureFilter = filterOption.filter
         let paths = CaptureArguments.expand(inputs)
+        if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(autoOffset: 0) }  // its other problems first
         let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
+        let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter) : nil
+        var auditor = Auditor(policy: try policyOptions.makePolicy(notes: autoOffset == nil, autoOffset: autoOffset),
+                              failOn: outputOptions.failOn)
+        auditor.captureFilter = filterOption.filter
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
@@ -67,6 +73,15 @@ struct AuditCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if !result.summary.compliant { throw ExitCode(1) }
+    }
+
+    /// `--offset auto`: the offset `dasaudit infer` finds in the captures (a first read of
+    /// them; the audit reads them again under it), said in a note.
+    static func inferOffset(paths: [String], filter: String?) throws -> Int {
+        let inference = InferCommand.infer(paths: paths, filter: filter).0
+        printError("--offset auto: offset \(inference.offset) (\(inference.supportingServices) services on its catalog ports, "
+            + "confidence \(inference.confidenceWord))", label: "note")
+        return inference.offset
     }
 }
 

@@ -16,7 +16,7 @@ struct Dasaudit: ParsableCommand {
         Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 usage or input error.
         """,
         version: VersionText.full,
-        subcommands: [AuditCommand.self, MergeCommand.self, FlowsCommand.self, LiveCommand.self, InterfacesCommand.self, PortsCommand.self, RenderCommand.self,
+        subcommands: [AuditCommand.self, DiffCommand.self, InferCommand.self, MergeCommand.self, FlowsCommand.self, LiveCommand.self, InterfacesCommand.self, PortsCommand.self, RenderCommand.self,
                       ProfilesCommand.self]
     )
 

@@ -86,6 +86,8 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
+    @OptionGroup var watchOptions: LiveWatchOptions
+
     func validate() throws {
         if write == nil && (rotateSize != nil || rotateSeconds != nil) {
             throw ValidationError("--rotate-size and --rotate-seconds rotate the files of --write DIR; give --write too")
@@ -99,11 +101,13 @@ struct LiveCommand: ParsableCommand {
     func run() throws {
         let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
         var plan = try checkOutputs(asUser: nil)
+        var watchTargets = try watchOptions.check(against: plan, inputs: policyOptions.files, asUser: nil)
         let capture = try orExit { try LiveCapture(captureSettings) }
         if let warning = capture.warning { printError("\(interface): \(warning)", label: "warning") }
         if let user {
             try orExit { try UserSwitch.become(user) }
             plan = try checkOutputs(asUser: user)
+            watchTargets = try watchOptions.check(against: plan, inputs: policyOptions.files, asUser: user)
         }
         let writer = try write.map { directory in
             try orExit {
@@ -113,13 +117,19 @@ struct LiveCommand: ParsableCommand {
             }
         }
         var live = try orExit { try LiveAudit(capture: capture, auditor: auditor, writer: writer) }
+        let watch = try LiveWatch(watchOptions, targets: watchTargets)
+        watch.start(with: live.status().result!)
         let signals = StopSignals(control: live.control)
         let statusLine = StatusLine(device: interface)
         printError("capturing on \(interface) (\(capture.linkTypeName)" + (filter.map { ", filter '\($0)'" } ?? "")
             + (write.map { ", writing to \($0)" } ?? "") + "); stop with Ctrl-C", label: "note")
         live.control.startTimers(duration: duration?.seconds, interval: interval.seconds)
-        let reason = live.run(packetLimit: packets) { statusLine.show($0) }
+        let reason = live.run(packetLimit: packets) { status in
+            statusLine.show(status)
+            if let result = status.result { watch.update(with: result) }
+        }
         var result = live.finish()
+        watch.update(with: result, final: true)
         statusLine.end()
         let drops = result.coverage.drops?.total ?? 0
         printError("stopped (\(reason)) after \(result.coverage.packets) packets, \(drops) dropped", label: "note")
@@ -130,7 +140,7 @@ struct LiveCommand: ParsableCommand {
         result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()),
                                        written: writer?.files ?? [])
         result.evidence?.captureFilter = filter
-        if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil { throw ExitCode(2) }
+        if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || watch.failed { throw ExitCode(2) }
         withExtendedLifetime(signals) {}
         if !result.summary.compliant { throw ExitCode(1) }
     }

@@ -21,10 +21,11 @@ struct PolicyOptions: ParsableArguments {
     // Unconditional: `--offset -1` reaches the range check (and its message) instead of
     // being taken for an unknown option.
     @Option(name: [.customLong("offset"), .customLong("port-offset")], parsing: .unconditional,
-            help: ArgumentHelp("The cluster's port offset (carbon.xml <Ports><Offset>, or -DportOffset). Default 0.",
+            help: ArgumentHelp("The cluster's port offset (carbon.xml <Ports><Offset>, or -DportOffset), or auto (audit only: "
+                                   + "the offset the captures fit best, as 'dasaudit infer' finds it). Default 0.",
                                discussion: "Every catalog port except those marked unshifted moves by it. Example: --offset 2 puts the Spark master on 7079.",
                                valueName: "N"))
-    var offset: Int?
+    var offset: OffsetOption?
 
     @Option(help: ArgumentHelp("The Spark mode: local (DAS default), cluster (DAS runs a Spark standalone cluster) or client (external Spark).",
                                valueName: "mode"))
@@ -47,11 +48,12 @@ struct PolicyOptions: ParsableArguments {
     /// Where a later source overrides a field an earlier one set, a note on standard
     /// error says which value won ("offset 2 from --offset overrides 5 from policy.yaml:3"),
     /// unless `notes` is false (a second call for the same command line).
-    func makePolicy(notes: Bool = true) throws -> Policy {
+    /// `autoOffset` is the offset `--offset auto` stands for, found from the captures.
+    func makePolicy(notes: Bool = true, autoOffset: Int? = nil) throws -> Policy {
         var sources: [PolicySettings] = []
         if let policyFile { sources.append(try PolicyFile.load(path: policyFile)) }
         if let dasHome { sources.append(try DASInstallation.read(home: dasHome)) }
-        sources.append(try commandLineSettings())
+        sources.append(try commandLineSettings(autoOffset: autoOffset))
         var settings = PolicySettings()
         for source in sources {
             if notes { for override in settings.overrides(by: source) { printError("\(override)", label: "note") } }
@@ -60,10 +62,18 @@ struct PolicyOptions: ParsableArguments {
         return try settings.makePolicy()
     }
 
-    private func commandLineSettings() throws -> PolicySettings {
+    private func commandLineSettings(autoOffset: Int?) throws -> PolicySettings {
         var settings = PolicySettings()
         settings.profile = profile
-        settings.offset = offset
+        switch offset {
+        case .number(let value): settings.offset = value
+        case .auto:
+            guard let autoOffset else {
+                throw PolicyError(source: "--offset", message: "auto is found from captures, so only 'audit' takes it; give a number")
+            }
+            settings.offset = autoOffset
+        case nil: break
+        }
         settings.mode = mode
         settings.cores = cores
         let given = [("profile", "--profile", profile != nil), ("offset", "--offset", offset != nil),

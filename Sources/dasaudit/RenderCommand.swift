@@ -37,34 +37,9 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: [resultPath])
-        let result: AuditResult
-        do {
-            let data = resultPath == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : try Data(contentsOf: URL(fileURLWithPath: resultPath))
-            result = try JSONReport.parse(data)
-        } catch {
-            printError("\(resultPath) is not a readable dasaudit result: \(Self.reason(error))")
-            throw ExitCode(2)
-        }
+        let result = try SavedResult.read(resultPath).result
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
         guard write(try format.render(result), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }
-    }
-
-    /// A decoding error in words: which field, and what was wrong with it.
-    private static func reason(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            "missing '\(path(context.codingPath + [key]))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
-            "at '\(path(context.codingPath))': \(context.debugDescription)"
-        default:
-            (error as NSError).localizedDescription
-        }
-    }
-
-    private static func path(_ keys: [CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
     }
 }

@@ -18,11 +18,17 @@ struct ReportOptions: ParsableArguments {
     /// Writes `result` as each planned report. Returns false when any could not be
     /// written; each problem is printed, naming the request.
     func writeReports(of result: AuditResult, to reports: [OutputPlan.Report]) -> Bool {
+        writeReports(to: reports) { try $0.render(result) }
+    }
+
+    /// Writes each planned report as `render` makes it in the report's format (a result,
+    /// or a diff). Returns false when any could not be written, each problem printed.
+    func writeReports(to reports: [OutputPlan.Report], render: (ReportFormat) throws -> String) -> Bool {
         var allWritten = true
         for report in reports {
             let text: String
             do {
-                text = try report.format.render(result)
+                text = try render(report.format)
             } catch {
                 printError("\(report.destination.label): \(error)")
                 allWritten = false

@@ -1,0 +1,255 @@
+import Policy
+
+/// A policy drafted from traffic (`dasaudit infer`, `audit --offset auto`): the profile and
+/// port offset that explain the most server endpoints, the Spark mode, the cores, each
+/// host's roles from the catalog ports it serves, the hosts that fit another offset, and
+/// who connected to whom. It is a draft for a person to review, and says how sure it is.
+///
+/// The offset fit counts, for every candidate offset, the services whose port is exactly a
+/// shifted catalog port at that offset. Ports the offset does not move (Hazelcast 4000) and
+/// the executor band (12000+offset and up, where 12005 is both offset 5 and offset 4's
+/// second slot) never vote, so they cannot tip the fit; they are explained afterwards.
+public struct PolicyInference: Sendable {
+    /// One server endpoint as a result lists it, with the addresses of its clients.
+    public struct Service: Sendable {
+        public var address: String
+        public var port: UInt16
+        public var clients: [String]
+
+        public init(address: String, port: UInt16, clients: [String]) {
+            self.address = address
+            self.port = port
+            self.clients = clients
+        }
+
+        public init(_ summary: ServiceSummary) {
+            self.init(address: summary.address, port: summary.port, clients: summary.sampleClients)
+        }
+    }
+
+    /// A host and what it serves at the offset that fits it.
+    public struct Host: Sendable {
+        public var address: String
+        /// The offset its own ports fit; the cluster's unless it is misconfigured.
+        public var offset: Int
+        /// Its ports that are catalog ports at `offset`, with their keys.
+        public var catalogPorts: [(port: UInt16, key: String)]
+        public var roles: Set<NodeRole>
+        /// The executor ports it serves from the first one on without a gap.
+        public var executorRun: Int
+    }
+
+    /// A host whose own ports fit another offset than the cluster's.
+    public struct Misfit: Sendable {
+        public var address: String
+        public var offset: Int
+        /// Its ports that fit `offset` exactly, with their keys.
+        public var ports: [(port: UInt16, key: String)]
+    }
+
+    /// One client-to-server dependency seen: a host that connected to another's service.
+    public struct Dependency: Hashable, Sendable {
+        public var client: String
+        public var server: String
+        public var port: UInt16
+        public var key: String?
+    }
+
+    public var profile: Profile
+    public var offset: Int
+    /// Services whose port is exactly a shifted catalog port at `offset`, and the distinct ports among them.
+    public var supportingServices: Int
+    public var supportingPorts: [UInt16]
+    /// The best other offset and the services it explains, when one explains any.
+    public var runnerUp: (offset: Int, services: Int)?
+    public var mode: SparkMode
+    public var cores: Int
+    public var hosts: [Host]
+    public var misfits: [Misfit]
+    public var dependencies: [Dependency]
+    /// Endpoints no catalog port explains at `offset`: left to the audit to report.
+    public var unexplained: [(address: String, port: UInt16)]
+
+    /// The chosen offset's share of the services the two best offsets explain, 0 to 1:
+    /// 1 when no other offset explains any (dense catalogs make a few coincidences normal).
+    public var confidence: Double {
+        supportingServices == 0 ? 0 : Double(supportingServices) / Double(supportingServices + (runnerUp?.services ?? 0))
+    }
+
+    /// `high`: three or more supporting ports and at least twice the services of any other
+    /// offset; `medium`: two ports and more than any other; `low` otherwise.
+    public var confidenceWord: String {
+        let rival = runnerUp?.services ?? 0
+        if supportingPorts.count >= 3 && supportingServices >= 2 * rival { return "high" }
+        return supportingPorts.count >= 2 && supportingServices > rival ? "medium" : "low"
+    }
+
+    /// Drafts a policy for `services`. `profiles` are the catalogs to choose among (the one
+    /// explaining the most services wins, the first on a tie); `offsetCeiling` bounds the fit.
+    public init(services: [Service], profiles: [Profile] = Profile.all, offsetCeiling: Int = Policy.offsetCeiling) {
+        var best: (profile: Profile, fit: OffsetScores.Best, explained: Int)?
+        for profile in profiles {
+            let scores = OffsetScores(services: services, catalog: profile.catalog, ceiling: offsetCeiling)
+            guard let fit = scores.best else { continue }
+            let explained = CatalogMatch(catalog: profile.catalog, offset: fit.offset).explainedCount(services)
+            if best == nil || explained > best!.explained { best = (profile, fit, explained) }
+        }
+        profile = best?.profile ?? Profile.default
+        let scores = OffsetScores(services: services, catalog: profile.catalog, ceiling: offsetCeiling)
+        offset = best?.fit.offset ?? 0
+        supportingServices = best?.fit.services ?? 0
+        supportingPorts = best?.fit.ports ?? []
+        runnerUp = scores.runnerUp(besides: offset)
+
+        // Each host: the cluster's offset, unless its own ports fit another one better.
+        let byHost = Dictionary(grouping: services, by: \.address)
+        var hosts: [Host] = [], misfits: [Misfit] = []
+        for address in byHost.keys.sorted(by: IPOrder.precedes) {
+            let hosted = byHost[address]!
+            let own = OffsetScores(services: hosted, catalog: profile.catalog, ceiling: offsetCeiling)
+            let atCluster = own.services(at: offset)
+            var hostOffset = offset
+            if let mine = own.best, mine.offset != offset, mine.ports.count >= 2, mine.services > atCluster {
+                hostOffset = mine.offset
+                misfits.append(Misfit(address: address, offset: mine.offset,
+                                      ports: CatalogMatch(catalog: profile.catalog, offset: mine.offset).exactKeys(hosted)))
+            }
+            hosts.append(CatalogMatch(catalog: profile.catalog, offset: hostOffset).host(address, serving: hosted))
+        }
+        let clusterKeys = CatalogMatch.clusterOnlyKeys(profile.catalog)
+        let clusterSeen = hosts.contains { host in host.catalogPorts.contains { clusterKeys.contains($0.key) } }
+        mode = clusterSeen || profile.mode == .cluster ? .cluster : .local
+        // A driver's run holds its own slot and N executors; a worker's, N executors.
+        cores = max(1, hosts.map { $0.roles.contains(.driver) || $0.roles.contains(.master) ? $0.executorRun - 1 : $0.executorRun }.max() ?? 1)
+        self.hosts = hosts
+        self.misfits = misfits
+
+        let match = CatalogMatch(catalog: profile.catalog, offset: offset)
+        // A service's key at its host's own offset (a misconfigured host's ports are still its roles' ports).
+        let hostOffsets = Dictionary(uniqueKeysWithValues: hosts.map { ($0.address, $0.offset) })
+        var dependencies = Set<Dependency>()
+        for service in services {
+            let key = CatalogMatch(catalog: profile.catalog, offset: hostOffsets[service.address] ?? offset)
+                .key(for: service.port, executorCores: self.cores)
+            for client in service.clients where client != service.address {
+                dependencies.insert(Dependency(client: client, server: service.address, port: service.port, key: key))
+            }
+        }
+        self.dependencies = dependencies.sorted { ($0.client, $0.server, $0.port) < ($1.client, $1.server, $1.port) }
+        let misfitAddresses = Set(misfits.map(\.address)), cores = self.cores
+        unexplained = services.filter { !misfitAddresses.contains($0.address) && match.key(for: $0.port, executorCores: cores) == nil }
+            .map { ($0.address, $0.port) }.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
+    }
+}
+
+/// How many services each candidate offset explains exactly (shifted, non-executor catalog
+/// ports only).
+struct OffsetScores {
+    struct Best {
+        var offset: Int
+        var services: Int
+        var ports: [UInt16]
+    }
+
+    /// For each offset, the services (address and port) it explains.
+    private var explained: [Int: [(address: String, port: UInt16)]] = [:]
+
+    init(services: [PolicyInference.Service], catalog: [CatalogEntry], ceiling: Int) {
+        let voters = catalog.filter { $0.shiftedByOffset && !$0.isExecutorBand }
+        for service in services {
+            let offsets = Set(voters.map { Int(service.port) - Int($0.basePort) }.filter { (0...ceiling).contains($0) })
+            for offset in offsets { explained[offset, default: []].append((service.address, service.port)) }
+        }
+    }
+
+    func services(at offset: Int) -> Int { explained[offset]?.count ?? 0 }
+
+    /// The offset explaining the most services; on a tie, the one with more distinct
+    /// ports, then the smaller offset. Nil when no service is a shifted catalog port.
+    var best: Best? {
+        ranked.first.map { Best(offset: $0.key, services: $0.value.count, ports: Set($0.value.map(\.port)).sorted()) }
+    }
+
+    func runnerUp(besides offset: Int) -> (offset: Int, services: Int)? {
+        ranked.first { $0.key != offset }.map { ($0.key, $0.value.count) }
+    }
+
+    private var ranked: [(key: Int, value: [(address: String, port: UInt16)])] {
+        explained.sorted { lhs, rhs in
+            let left = (lhs.value.count, Set(lhs.value.map(\.port)).count), right = (rhs.value.count, Set(rhs.value.map(\.port)).count)
+            return left != right ? left > right : lhs.key < rhs.key
+        }
+    }
+}
+
+/// A profile's catalog under one offset, as inference reads it: which key a port is, and
+/// which roles a host serving some ports plays.
+struct CatalogMatch {
+    let catalog: [CatalogEntry]
+    let offset: Int
+
+    /// The keys of the entries only a Spark standalone cluster opens (master, worker).
+    static func clusterOnlyKeys(_ catalog: [CatalogEntry]) -> Set<String> {
+        Set(catalog.filter { $0.modes == [.cluster] || $0.group == .sparkCluster }.map(\.key))
+    }
+
+    /// The entries at exactly `port`, Spark cluster keys first (as the classifier orders them).
+    func exactEntries(at port: UInt16) -> [CatalogEntry] {
+        catalog.filter { !$0.isExecutorBand && $0.ports(offset: offset, cores: 1).lowerBound == port }
+            .sorted { ($0.group == .sparkCluster ? 0 : 1) < ($1.group == .sparkCluster ? 0 : 1) }
+    }
+
+    /// The first executor port, when the catalog has an executor band.
+    var executorBase: UInt16? { catalog.first(where: \.isExecutorBand).map { $0.port(offset: offset) } }
+
+    /// The key naming `port`: an exact catalog port, or an executor port within
+    /// `executorCores` of the base (the driver's slot and N executors).
+    func key(for port: UInt16, executorCores: Int) -> String? {
+        if let entry = exactEntries(at: port).first { return entry.key }
+        if let base = executorBase, (Int(base)...Int(base) + executorCores).contains(Int(port)) {
+            return catalog.first(where: \.isExecutorBand)?.key
+        }
+        return catalog.first { $0.perCore && $0.ports(offset: offset, cores: executorCores).contains(port) }?.key
+    }
+
+    /// The services of `hosted` on exact catalog ports, with their keys, by port.
+    func exactKeys(_ hosted: [PolicyInference.Service]) -> [(port: UInt16, key: String)] {
+        Set(hosted.map(\.port)).sorted().compactMap { port in exactEntries(at: port).first.map { (port, $0.key) } }
+    }
+
+    /// How many of `services` an exact catalog port, an unshifted one, or the executor band explains.
+    func explainedCount(_ services: [PolicyInference.Service]) -> Int {
+        services.filter { key(for: $0.port, executorCores: 16) != nil }.count
+    }
+
+    /// A host's catalog ports and roles: each exact port gives the roles of its first
+    /// entry (ports every role opens give none); executor ports alone make a worker.
+    func host(_ address: String, serving hosted: [PolicyInference.Service]) -> PolicyInference.Host {
+        let ports = Set(hosted.map(\.port))
+        var roles = Set<NodeRole>()
+        var keys: [(port: UInt16, key: String)] = []
+        for port in ports.sorted() {
+            guard let entry = exactEntries(at: port).first else { continue }
+            keys.append((port, entry.key))
+            if entry.roles != Set(NodeRole.allCases) { roles.formUnion(entry.roles.count == 1 ? entry.roles : []) }
+        }
+        var run = 0
+        if let base = executorBase {
+            while ports.contains(UInt16(clamping: Int(base) + run)) && run < 1024 { run += 1 }
+        }
+        if roles.isEmpty && run > 0 { roles = [.worker] }
+        return PolicyInference.Host(address: address, offset: offset, catalogPorts: keys, roles: roles, executorRun: run)
+    }
+}
+
+/// Addresses in a stable human order: IPv4 before IPv6, then numerically.
+enum IPOrder {
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        switch (IPAddress(lhs), IPAddress(rhs)) {
+        case let (left?, right?): (left.isIPv4 ? 0 : 1, left.high, left.low) < (right.isIPv4 ? 0 : 1, right.high, right.low)
+        default: lhs < rhs
+        }
+    }
+}
+
+import Wire

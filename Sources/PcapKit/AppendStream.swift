@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output written bit by bit as a run goes on (`live --events`): a checked
+/// `OutputTarget` opened once and kept open, so every line reaches the reader as soon as
+/// it is written. Standard output is written as it is; a device or FIFO in place (opened
+/// without following a link, and only if it still is one once opened); a file is appended
+/// to, created 0600 if missing (`O_APPEND|O_CREAT|O_NOFOLLOW`), never followed through a
+/// link and never truncated, so an event log keeps what earlier runs wrote.
+public final class AppendStream: @unchecked Sendable {
+    public let target: OutputTarget
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+
+    /// Opens `target`; throws naming the path and the system's reason.
+    public init(_ target: OutputTarget) throws(OutputFile.Failure) {
+        self.target = target
+        switch target {
+        case .standardOutput:
+            descriptor = STDOUT_FILENO
+            ownsDescriptor = false
+            return
+        case .stream(let path), .replacedFile(let path):
+            let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
+            let flags = O_WRONLY | O_APPEND | O_CLOEXEC | noFollow | (target == .replacedFile(path: path) ? O_CREAT : 0)
+            let opened = open(path, flags, 0o600)
+            guard opened >= 0 else { throw OutputFile.Failure(path: path, reason: POSIXFile.describe(errno)) }
+            var status = stat()
+            let kind = fstat(opened, &status) == 0 ? status.st_mode & S_IFMT : 0
+            let expected: [mode_t] = target == .replacedFile(path: path) ? [S_IFREG] : [S_IFCHR, S_IFIFO]
+            guard expected.contains(kind) else {
+                close(opened)
+                throw OutputFile.Failure(path: path, reason: "it is no longer what was checked (a regular file, a device or a FIFO)")
+            }
+            descriptor = opened
+            ownsDescriptor = true
+        }
+    }
+
+    deinit { if ownsDescriptor { close(descriptor) } }
+
+    /// Appends `text` whole; throws when the write fails (a full disk, a reader gone).
+    public func write(_ text: String) throws(OutputFile.Failure) {
+        var text = text
+        let written = text.withUTF8 { POSIXFile.write(descriptor, UnsafeRawBufferPointer($0)) }
+        if !written { throw OutputFile.Failure(path: target.path ?? "standard output", reason: POSIXFile.describe(errno)) }
+    }
+}

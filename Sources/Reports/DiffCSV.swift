@@ -1,0 +1,13 @@
+/// A diff as CSV (RFC 4180, as `CSVReport`): one row per change, services then findings,
+/// with a `what` column saying which; the columns of the other kind are left empty.
+enum DiffCSV {
+    static func render(_ rows: DiffRows) -> String {
+        let header = ["what"] + DiffRows.serviceHeaders + DiffRows.findingHeaders.dropFirst()
+        let serviceBlank = Array(repeating: "", count: DiffRows.serviceHeaders.count - 1)
+        let findingBlank = Array(repeating: "", count: DiffRows.findingHeaders.count - 1)
+        let lines = [header]
+            + rows.services.map { ["service"] + $0 + findingBlank }
+            + rows.findings.map { ["finding", $0[0]] + serviceBlank + $0.dropFirst() }
+        return lines.map { $0.map(CSVReport.field).joined(separator: ",") + "\r\n" }.joined()
+    }
+}

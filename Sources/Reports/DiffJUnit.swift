@@ -1,0 +1,34 @@
+/// A diff as JUnit XML: one suite, `dasaudit.diff`, with one test case per new finding
+/// (failed when it is at or above `--fail-on` and not waived) and one passing case per
+/// service change and resolved finding, so a CI system lists what changed.
+enum DiffJUnit {
+    static func render(_ rows: DiffRows) -> String {
+        var cases: [Markup] = []
+        for finding in rows.diff.newFindings {
+            let name = "new \(finding.kind.rawValue) \(finding.location)"
+            let failure: Markup = finding.fails(under: rows.diff.failOn)
+                ? "<failure type=\"\(finding.kind.rawValue)\" message=\"new \(finding.severity.rawValue) finding at or above --fail-on \(rows.diff.failOn.rawValue)\">\(JUnitReport.TestCase.line(finding))</failure>\n"
+                : "<system-out>\(JUnitReport.TestCase.line(finding))</system-out>\n"
+            cases.append("<testcase classname=\"dasaudit.diff\" name=\"\(name)\" time=\"0\">\n\(failure)</testcase>\n")
+        }
+        for row in rows.services {
+            cases.append("<testcase classname=\"dasaudit.diff\" name=\"\(row[0]) service \(row[1]):\(row[2]) \(row[4])\" time=\"0\"/>\n")
+        }
+        for finding in rows.diff.resolvedFindings {
+            cases.append("<testcase classname=\"dasaudit.diff\" name=\"resolved \(finding.kind.rawValue) \(finding.location)\" time=\"0\"/>\n")
+        }
+        let document: Markup = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="dasaudit diff" tests="\(cases.count)" failures="\(rows.failing.count)" errors="0" time="0">
+        <testsuite name="dasaudit.diff" tests="\(cases.count)" failures="\(rows.failing.count)" errors="0" skipped="0" time="0">
+        <properties>
+        <property name="verdict" value="\(rows.headline)"/>
+        <property name="fail_on" value="\(rows.diff.failOn.rawValue)"/>
+        </properties>
+        \(cases)</testsuite>
+        </testsuites>
+
+        """
+        return document.description
+    }
+}

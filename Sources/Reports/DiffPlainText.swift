@@ -1,0 +1,20 @@
+/// A diff for the terminal: what was compared, the service and finding changes as aligned
+/// tables, and the verdict last, as the audit's text report ends.
+enum DiffPlainText {
+    static func render(_ rows: DiffRows) -> String {
+        var out = ["baseline: " + DiffRows.describe(rows.diff.baseline), "current:  " + DiffRows.describe(rows.diff.current), ""]
+        out.append("Service changes (\(rows.services.count))")
+        out.append(rows.services.isEmpty ? "  none"
+            : TextTable(headers: DiffRows.serviceHeaders.map { $0.uppercased() }, rightAligned: [2], rows: rows.services.map { $0.map(dash) }).render())
+        out.append("")
+        out.append("Finding changes (\(rows.findings.count))")
+        out.append(rows.findings.isEmpty ? "  none"
+            : TextTable(headers: DiffRows.findingHeaders.map { $0.uppercased() }, rows: rows.findings.map { $0.map(dash) }).render())
+        out.append("")
+        out.append(rows.counts)
+        out.append("\(rows.headline): \(rows.reason)")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func dash(_ cell: String) -> String { cell.isEmpty ? "-" : cell }
+}

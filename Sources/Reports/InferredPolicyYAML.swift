@@ -1,0 +1,91 @@
+import Audit
+import Policy
+
+/// A `PolicyInference` as a YAML policy file (docs/policy.md) that `--policy` loads as it
+/// is, every value preceded by a comment saying which traffic suggested it, so the person
+/// reviewing the draft can check each one. What the schema has no key for (hosts at
+/// another offset, dependencies, ports nothing explains) is written as comments.
+public enum InferredPolicyYAML {
+    public static func render(_ inference: PolicyInference, inputs: [String]) -> String {
+        var out: [String] = []
+        out.append("# A policy drafted by `dasaudit infer` from the traffic of:")
+        out += inputs.map { "#   \(comment($0))" }
+        out.append("# REVIEW every value before auditing with it: the traffic shows what ran, not what should.")
+        out.append("# Schema: docs/policy.md. Use it with: dasaudit audit CAPTURE --policy THIS-FILE")
+        out.append("")
+        out.append("# The built-in catalog that explains the most of the services seen.")
+        out.append("profile: \(inference.profile.name)")
+        out.append("")
+        let percent = Int((inference.confidence * 100).rounded())
+        out.append("# Offset \(inference.offset) makes \(inference.supportingServices) services catalog ports (confidence "
+            + "\(inference.confidenceWord), \(percent)% of the two best offsets' services), on the ports")
+        out.append("# " + list(inference.supportingPorts.map(String.init)) + "."
+            + (inference.runnerUp.map { " The next best, offset \($0.offset), explains \($0.services) by coincidence or misconfiguration." } ?? ""))
+        out.append("offset: \(inference.offset)")
+        out.append("")
+        let clusterHosts = inference.hosts.filter { $0.catalogPorts.contains { $0.key.hasPrefix("spark.master") || $0.key.hasPrefix("spark.worker") } }
+        out.append(inference.mode == .cluster
+            ? "# cluster: Spark master or worker ports were seen (on " + list(clusterHosts.map(\.address)) + ")."
+            : "# \(inference.mode.rawValue): no Spark master or worker port was seen. (client mode, an external Spark, looks the same.)")
+        out.append("mode: \(inference.mode.rawValue)")
+        out.append("")
+        let runs = inference.hosts.filter { $0.executorRun > 0 }.map { "\($0.address) \($0.executorRun)" }
+        out.append("# Executor ports from the first one on, per host: " + (runs.isEmpty ? "none seen, so 1." : list(runs) + ".")
+            + " A driver's run holds its own slot too.")
+        out.append("cores: \(inference.cores)")
+        out.append("")
+        out.append("# The hosts that serve catalog ports, with the roles those ports belong to (master, worker,")
+        out.append("# driver, receiver; presenter and ha share their ports with others and are not guessed).")
+        let nodes = inference.hosts.filter { !$0.catalogPorts.isEmpty || $0.executorRun > 0 }
+        if nodes.isEmpty {
+            out.append("nodes: []")
+        } else {
+            out.append("nodes:")
+            for host in nodes {
+                if let misfit = inference.misfits.first(where: { $0.address == host.address }) {
+                    out.append("  # \(host.address) FITS OFFSET \(misfit.offset), not \(inference.offset): "
+                        + list(misfit.ports.map { "\($0.port) \($0.key)" }) + ".")
+                    out.append("  # Set its <Ports><Offset> (carbon.xml) to \(inference.offset), or check that it belongs here.")
+                }
+                out.append("  # \(host.address) serves " + list(host.catalogPorts.map { "\($0.port) \($0.key)" }
+                    + (host.executorRun > 0 ? ["\(host.executorRun) executor port\(host.executorRun == 1 ? "" : "s")"] : [])))
+                out.append("  - name: \(nodeName(host.address))")
+                out.append("    addresses: [\"\(host.address)\"]")
+                if host.roles.isEmpty {
+                    out.append("    # no role-specific port seen: the node may play every role")
+                } else {
+                    out.append("    roles: [\(NodeRole.allCases.filter(host.roles.contains).map(\.rawValue).joined(separator: ", "))]")
+                }
+            }
+        }
+        let others = inference.hosts.filter { $0.catalogPorts.isEmpty && $0.executorRun == 0 }
+        if !others.isEmpty {
+            out.append("")
+            out.append("# Hosts serving no catalog port, left out of the nodes: " + list(others.map(\.address)) + ".")
+        }
+        if !inference.unexplained.isEmpty {
+            out.append("")
+            out.append("# Services no catalog port explains at offset \(inference.offset) (the audit reports them):")
+            out += inference.unexplained.map { "#   \(endpointText($0.address, $0.port))" }
+        }
+        if !inference.dependencies.isEmpty {
+            out.append("")
+            out.append("# Dependencies seen (client host -> server, catalog key):")
+            out += inference.dependencies.map { "#   \($0.client) -> \(endpointText($0.server, $0.port)) \($0.key ?? "(no catalog port)")" }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The node name for a host: `host-` and its address, with the characters a name may
+    /// not hold (`:` of IPv6, `%` of a zone) as `-`, so it follows `NameRules`.
+    public static func nodeName(_ address: String) -> String {
+        "host-" + String(address.map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "." ? $0 : "-" }.prefix(NameRules.maximumLength - 5))
+    }
+
+    private static func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
+
+    /// Text safe inside a one-line comment.
+    private static func comment(_ text: String) -> String {
+        String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? "?" : $0 })
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Audit
+import Foundation
+import Reports
+
+/// `dasaudit diff BASELINE CURRENT`: what changed between two saved results of the same
+/// cluster (`ResultDiff`), in any report format, failing when a new finding is at or
+/// above `--fail-on`, for CI that keeps last week's audit as the baseline.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two saved JSON results: services new or vanished, changes, findings new or resolved.",
+        discussion: """
+        Both results are JSON written by 'dasaudit audit --format json' (or --report json:PATH). \
+        A service is its server endpoint; client ports, timestamps and traffic counts are not \
+        compared, so two captures of an unchanged cluster give no change. See docs/diff.md.
+
+        Examples:
+          dasaudit diff baseline.json today.json
+          dasaudit diff baseline.json today.json --report md:diff.md --report junit:diff.xml
+
+        Exit codes: 0 nothing got worse (no new finding at or above --fail-on); 1 a new \
+        finding at or above --fail-on; 2 a result that cannot be read or an output that \
+        cannot be written (outputs are checked before the results are read).
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The earlier JSON result ('-' for standard input).", valueName: "baseline"))
+    var baselinePath: String
+
+    @Argument(help: ArgumentHelp("The later JSON result ('-' for standard input).", valueName: "current"))
+    var currentPath: String
+
+    @Option(help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit.",
+                               valueName: "format"))
+    var format: ReportFormat = .text
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output (replaced whole, never an input).",
+                                                       valueName: "path"))
+    var output: String?
+
+    @OptionGroup var reportOptions: ReportOptions
+
+    @Option(help: ArgumentHelp("Fail (exit 1) on a new finding of this severity or above: high, medium, low, info or never.",
+                               valueName: "severity"))
+    var failOn: FailThreshold = .medium
+
+    func validate() throws {
+        if baselinePath == "-" && currentPath == "-" {
+            throw ValidationError("only one of the two results can be read from standard input")
+        }
+    }
+
+    func run() throws {
+        let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports,
+                                        inputs: [baselinePath, currentPath])
+        // Both are read (and both problems printed) before giving up.
+        let baseline = Result { try SavedResult.read(baselinePath) }, current = Result { try SavedResult.read(currentPath) }
+        guard case .success(let before) = baseline, case .success(let after) = current else { throw ExitCode(2) }
+        let diff = ResultDiff(baseline: before.result, at: baselinePath, current: after.result, at: currentPath, failOn: failOn,
+                              baselineProtocols: ResultDiff.protocols(inJSON: before.data),
+                              currentProtocols: ResultDiff.protocols(inJSON: after.data))
+        let reportsWritten = reportOptions.writeReports(to: plan.reports) { try DiffReport.render(diff, as: $0) }
+        guard write(try DiffReport.render(diff, as: format), to: plan.main) else { throw ExitCode(2) }
+        if !reportsWritten { throw ExitCode(2) }
+        if diff.worse { throw ExitCode(1) }
+    }
+}

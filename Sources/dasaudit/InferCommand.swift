@@ -1,0 +1,65 @@
+import ArgumentParser
+import Audit
+import Foundation
+import Policy
+import Reports
+
+/// `dasaudit infer CAPTURE...`: a commented YAML policy drafted from traffic
+/// (`PolicyInference`), to review and then audit with (docs/infer.md).
+struct InferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer",
+        abstract: "Draft a commented YAML policy from captures: profile, offset, mode, cores, nodes and roles.",
+        discussion: """
+        Reads the captures as 'audit' does, finds the profile and port offset that explain \
+        the most server ports, the Spark mode, the cores from the executor ports, and each \
+        host's roles from the catalog ports it serves. Hosts whose ports fit another offset, \
+        ports nothing explains and the dependencies seen are written as comments. The draft \
+        loads with --policy as it is; review it first. See docs/infer.md.
+
+        Examples:
+          dasaudit infer capture.pcap --output policy.yaml
+          dasaudit audit capture.pcap --policy policy.yaml
+
+        Exit codes: 0 written; 2 an input that cannot be read (the draft is still written \
+        from the others) or an output that cannot be written (checked before reading).
+        """
+    )
+
+    @Argument(help: CaptureArguments.help)
+    var inputs: [String]
+
+    @OptionGroup var filterOption: CaptureFilterOption
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the policy to this file instead of standard output (replaced whole, never an input).",
+                                                       valueName: "path"))
+    var output: String?
+
+    func validate() throws {
+        try CaptureArguments.validate(inputs)
+    }
+
+    func run() throws {
+        let paths = CaptureArguments.expand(inputs)
+        let plan = try OutputPlan.check(output: output, format: "yaml", inputs: paths)
+        let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter)
+        for input in result.inputs {
+            if let error = input.error { printError(error) }
+        }
+        guard write(InferredPolicyYAML.render(inference, inputs: paths), to: plan.main) else { throw ExitCode(2) }
+        printError("offset \(inference.offset) (confidence \(inference.confidenceWord)), mode \(inference.mode.rawValue), "
+            + "cores \(inference.cores), \(inference.hosts.count) hosts" + (inference.misfits.isEmpty ? ""
+                : "; at another offset: " + inference.misfits.map { "\($0.address) (\($0.offset))" }.joined(separator: ", ")),
+            label: "note")
+        if CaptureArguments.anyUnusable(result.inputs) { throw ExitCode(2) }
+    }
+
+    /// Reads `paths` once, every TCP server endpoint kept whatever its port, and drafts
+    /// the policy that fits them; also what was read from each input.
+    static func infer(paths: [String], filter: String?) -> (PolicyInference, AuditResult) {
+        var auditor = Auditor(policy: Policy(mode: .cluster), failOn: .never)
+        auditor.captureFilter = filter
+        let result = auditor.audit(paths: paths)
+        return (PolicyInference(services: result.services.map(PolicyInference.Service.init)), result)
+    }
+}

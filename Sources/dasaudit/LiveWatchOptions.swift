@@ -1,0 +1,128 @@
+import ArgumentParser
+import Audit
+import Foundation
+import Metrics
+import PcapKit
+
+/// What `dasaudit live` offers to watch a capture from outside while it runs: Prometheus
+/// metrics over HTTP (`--metrics-listen`) or as a node_exporter textfile
+/// (`--metrics-file`), and an NDJSON event stream (`--events`). docs/live.md, docs/events.md.
+struct LiveWatchOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics while capturing; PORT alone listens on "
+                                   + "127.0.0.1, [::1]:PORT on IPv6 loopback, 0.0.0.0:PORT everywhere. Updated every --interval.",
+                               valueName: "addr:port"))
+    var metricsListen: String?
+
+    @Option(help: ArgumentHelp("Write the same metrics to this file every --interval (a temporary file renamed over it), "
+                                   + "for node_exporter's textfile collector.", valueName: "path"))
+    var metricsFile: String?
+
+    @Option(help: ArgumentHelp("Write events as NDJSON to this file (appended to) or '-' for standard output: new-service, "
+                                   + "finding, capture-loss (docs/events.md). Noticed every --interval.", valueName: "path"))
+    var events: String?
+
+    @Flag(help: "With --events, also write a snapshot event (the counts so far) every --interval.")
+    var eventSnapshots = false
+
+    func validate() throws {
+        if let metricsListen, ListenAddress(metricsListen) == nil {
+            throw ValidationError("--metrics-listen '\(metricsListen)' is not ADDR:PORT with a numeric address "
+                + "(127.0.0.1:9464, [::1]:9464) or a PORT alone")
+        }
+        if eventSnapshots && events == nil { throw ValidationError("--event-snapshots adds to the --events stream; give --events too") }
+    }
+
+    /// The outputs these options add, checked like the reports (`OutputTarget`) and against
+    /// them and `inputs`; every problem printed, and exit 2. `asUser` names the `--user`.
+    func check(against plan: OutputPlan, inputs: [String], asUser user: String?) throws -> (metricsFile: OutputTarget?, events: OutputTarget?) {
+        var problems: [String] = []
+        func target(_ label: String, _ path: String?) -> OutputConflicts.Output? {
+            guard let path else { return nil }
+            do throws(OutputProblem) {
+                return OutputConflicts.Output(label: label, target: try OutputTarget.checking(path))
+            } catch {
+                problems.append(OutputPlan.describe(error, of: label, asUser: user))
+                return nil
+            }
+        }
+        let metrics = target("--metrics-file \(metricsFile ?? "")", metricsFile)
+        let eventOutput = target("--events \(events ?? "")", events)
+        let planned = [plan.main] + plan.reports.map(\.destination)
+        problems += OutputConflicts.find(outputs: planned.map { OutputConflicts.Output(label: $0.label, target: $0.target) }
+                                             + [metrics, eventOutput].compactMap { $0 }, inputs: inputs)
+        for problem in problems { printError(problem) }
+        if !problems.isEmpty { throw ExitCode(2) }
+        return (metrics?.target, eventOutput?.target)
+    }
+}
+
+/// The watchers of one live run, fed every audit of the capture so far: the metrics server
+/// and file, and the event stream. A watcher that fails (a full disk, a reader gone) is
+/// reported once and stops; the capture goes on, and the run exits 2 at the end.
+final class LiveWatch {
+    private let server: MetricsServer?
+    private let metricsFile: OutputTarget?
+    private var eventStream: AppendStream?
+    private var tracker: LiveEventTracker
+    private var metricsFileFailed = false
+    /// Whether a watcher failed during the run.
+    private(set) var failed = false
+
+    init(_ options: LiveWatchOptions, targets: (metricsFile: OutputTarget?, events: OutputTarget?)) throws {
+        tracker = LiveEventTracker(snapshots: options.eventSnapshots)
+        metricsFile = targets.metricsFile
+        if let events = targets.events {
+            signal(SIGPIPE, SIG_IGN)  // a reader that goes away is a write error, not the end of the capture
+            do throws(OutputFile.Failure) {
+                eventStream = try AppendStream(events)
+            } catch {
+                printError("--events: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        if let listen = options.metricsListen.flatMap(ListenAddress.init) {
+            do {
+                let server = try MetricsServer(address: listen)
+                printError("serving metrics at http://\(server.address)/metrics", label: "note")
+                self.server = server
+            } catch {
+                printError("--metrics-listen: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            server = nil
+        }
+    }
+
+    /// Starts serving (after the capture is open and root is given up).
+    func start(with result: AuditResult) {
+        server?.update(PrometheusExposition.render(result))
+        server?.start()
+    }
+
+    /// Feeds the audit of the capture so far (`final`: of the whole capture).
+    func update(with result: AuditResult, final: Bool = false) {
+        let exposition = server != nil || metricsFile != nil ? PrometheusExposition.render(result) : ""
+        server?.update(exposition)
+        if let metricsFile, !metricsFileFailed {
+            do throws(OutputFile.Failure) {
+                try OutputFile.write(exposition, to: metricsFile)
+            } catch {
+                printError("--metrics-file: \(error)")
+                metricsFileFailed = true
+                failed = true
+            }
+        }
+        if let stream = eventStream {
+            let lines = tracker.events(in: result, final: final).map(\.line).joined()
+            guard !lines.isEmpty else { return }
+            do throws(OutputFile.Failure) {
+                try stream.write(lines)
+            } catch {
+                printError("--events: \(error); no more events are written")
+                eventStream = nil
+                failed = true
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Audit
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+
+/// `dasaudit diff` on two real recordings of the same small cluster (offset 5, cluster
+/// mode, 2 cores; `scripts/recording/diff_pair.py`): `diff-baseline-lo.pcap`, and
+/// `diff-rogue-lo.pcap`, the same servers with a rogue HTTP server on 127.0.0.9:31338.
+/// The two share nine services with different client ports and timestamps.
+final class DiffCommandTests: XCTestCase {
+    private var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+
+    private func path(_ name: String) -> String { scratch.path(name) }
+
+    /// Audits `captureName` under the scenario's policy into a JSON result in the scratch directory.
+    private func audited(_ captureName: String, _ extra: [String] = []) throws -> String {
+        let out = path(captureName + extra.joined() + ".json")
+        let run = try runDasaudit(["audit", capture(captureName), "--offset", "5", "--mode", "cluster", "--cores", "2",
+                                   "--format", "json", "--output", out] + extra)
+        XCTAssertNotEqual(run.status, 2, run.stderr)
+        return out
+    }
+
+    private func diff(_ arguments: [String]) throws -> (CommandResult, ResultDiff?) {
+        let run = try runDasaudit(["diff"] + arguments + ["--format", "json"])
+        let diff = try? ResultCoding.decoder().decode(ResultDiff.self, from: Data(run.stdout.utf8))
+        return (run, diff)
+    }
+
+    func testTheRogueServiceIsTheOnlyChange() throws {
+        let baseline = try audited("diff-baseline-lo.pcap"), current = try audited("diff-rogue-lo.pcap")
+        let (run, diff) = try diff([baseline, current])
+        XCTAssertEqual(run.status, 1, "a new high finding fails at the default --fail-on medium: \(run.stderr)")
+        let found = try XCTUnwrap(diff)
+        XCTAssertEqual(found.newServices.map { "\($0.address):\($0.port) \($0.classification.rawValue)" }, ["127.0.0.9:31338 unexpected"])
+        XCTAssertEqual(found.vanishedServices.count, 0)
+        XCTAssertEqual(found.changedServices.count, 0, "client ports and timestamps differ, and are not compared")
+        XCTAssertEqual(found.newFindings.map { "\($0.kind.rawValue) \($0.address ?? "-"):\($0.port ?? 0)" },
+                       ["unexpected-port 127.0.0.9:31338"])
+        XCTAssertEqual(found.resolvedFindings.count, 0)
+        XCTAssertTrue(found.worse)
+        XCTAssertEqual(found.baseline.services, 9)
+        XCTAssertEqual(found.current.services, 10)
+    }
+
+    func testTheOtherWayTheServiceVanishesAndTheFindingIsResolved() throws {
+        let baseline = try audited("diff-rogue-lo.pcap"), current = try audited("diff-baseline-lo.pcap")
+        let (run, diff) = try diff([baseline, current])
+        XCTAssertEqual(run.status, 0, "nothing got worse")
+        let found = try XCTUnwrap(diff)
+        XCTAssertEqual(found.vanishedServices.map { "\($0.address):\($0.port)" }, ["127.0.0.9:31338"])
+        XCTAssertEqual(found.resolvedFindings.map(\.kind), [.unexpectedPort])
+        XCTAssertTrue(found.newServices.isEmpty && found.newFindings.isEmpty)
+    }
+
+    /// Allowing the rogue port changes its classification and resolves its finding.
+    func testAClassificationChange() throws {
+        let baseline = try audited("diff-rogue-lo.pcap"), current = try audited("diff-rogue-lo.pcap", ["--allow", "31338:approved"])
+        let (run, diff) = try diff([baseline, current])
+        XCTAssertEqual(run.status, 0)
+        let change = try XCTUnwrap(diff?.changedServices.first)
+        XCTAssertEqual(diff?.changedServices.count, 1)
+        XCTAssertEqual(change.changed, ["classification"])
+        XCTAssertEqual(change.before.classification, .unexpected)
+        XCTAssertEqual(change.after.classification, .allowed)
+        XCTAssertEqual(diff?.resolvedFindings.map(\.kind), [.unexpectedPort])
+    }
+
+    func testFailOnDecidesTheExit() throws {
+        let baseline = try audited("diff-baseline-lo.pcap"), current = try audited("diff-rogue-lo.pcap")
+        XCTAssertEqual(try runDasaudit(["diff", baseline, current, "--fail-on", "never"]).status, 0)
+        XCTAssertEqual(try runDasaudit(["diff", baseline, current, "--fail-on", "high"]).status, 1)
+    }
+
+    func testEveryReportFormat() throws {
+        let baseline = try audited("diff-baseline-lo.pcap"), current = try audited("diff-rogue-lo.pcap")
+        let run = try runDasaudit(["diff", baseline, current, "--report", "html:\(path("d.html"))", "--report", "md:\(path("d.md"))",
+                                   "--report", "csv:\(path("d.csv"))", "--report", "junit:\(path("d.xml"))",
+                                   "--report", "json:\(path("d.json"))"])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stdout.contains("WORSE: 1 new finding at or above --fail-on medium"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("127.0.0.9"))
+        func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+        XCTAssertTrue(try read("d.html").contains("<h1>WORSE</h1>"))
+        XCTAssertTrue(try read("d.html").contains("31338"))
+        XCTAssertTrue(try read("d.md").contains("| new | 127\\.0\\.0\\.9 | 31338 |"))
+        XCTAssertTrue(try read("d.csv").contains("service,new,127.0.0.9,31338,,unexpected,"))
+        XCTAssertTrue(try read("d.xml").contains("failures=\"1\""))
+        XCTAssertEqual(try ResultCoding.decoder().decode(ResultDiff.self, from: Data(try read("d.json").utf8)).newServices.count, 1)
+        let xml = try XMLDocument(data: Data(try read("d.xml").utf8))
+        XCTAssertEqual(try xml.nodes(forXPath: "//testcase/failure").count, 1)
+    }
+
+    func testABadResultIsExit2NamingIt() throws {
+        let baseline = try audited("diff-baseline-lo.pcap")
+        let bad = path("bad.json")
+        try Data("{\"schema\": \"dasaudit.result/1\"}".utf8).write(to: URL(fileURLWithPath: bad))
+        let run = try runDasaudit(["diff", baseline, bad])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(bad) is not a readable dasaudit result"), run.stderr)
+        let missing = try runDasaudit(["diff", path("none.json"), bad])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("none.json") && missing.stderr.contains("bad.json"), "both problems named: \(missing.stderr)")
+    }
+
+    /// Outputs are checked before the results are read: a bad report path is the only
+    /// problem named, and an output over an input is refused.
+    func testOutputsAreCheckedFirst() throws {
+        let run = try runDasaudit(["diff", path("none.json"), path("none2.json"), "--report", "html:/nonexistent-dir/d.html"])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("--report html:/nonexistent-dir/d.html"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("not a readable"), run.stderr)
+        let baseline = try audited("diff-baseline-lo.pcap")
+        let over = try runDasaudit(["diff", baseline, baseline, "--output", baseline])
+        XCTAssertEqual(over.status, 2)
+        XCTAssertTrue(over.stderr.contains("an input is never written over"), over.stderr)
+    }
+}

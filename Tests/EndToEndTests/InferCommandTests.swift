@@ -1,0 +1,92 @@
+import Foundation
+import Policy
+import XCTest
+
+/// `dasaudit infer` on the bundled captures, whose offsets, modes, cores and roles
+/// captures/README.md states: the draft loads with the policy loader and says the same.
+final class InferCommandTests: XCTestCase {
+    private var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+
+    /// The draft for `captureName`, its text and the policy it loads as.
+    private func inferred(_ captureName: String) throws -> (text: String, policy: Policy, stderr: String) {
+        let run = try runDasaudit(["infer", capture(captureName)])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let settings = try PolicyFile.parse(run.stdout, path: "draft.yaml")
+        return (run.stdout, try settings.makePolicy(), run.stderr)
+    }
+
+    private func roles(_ policy: Policy) -> [String: [String]] {
+        Dictionary(uniqueKeysWithValues: policy.nodes.map { node in
+            (node.addresses.map(\.description).joined(separator: ","), node.roles.map(\.rawValue).sorted())
+        })
+    }
+
+    func testDASClusterAtOffset4WithOneNodeAt7() throws {
+        let (text, policy, _) = try inferred("das-cluster-offset4-lo.pcap")
+        XCTAssertEqual(policy.profileName, "das-3.1", "the driver actor system (13005), 9447 and 4000 are das-3.1 ports")
+        XCTAssertEqual(policy.offset, 4)
+        XCTAssertEqual(policy.mode, .cluster)
+        XCTAssertEqual(policy.coresPerNode, 2)
+        XCTAssertEqual(roles(policy), ["127.0.0.1": ["driver", "master", "receiver"], "127.0.0.2": ["worker"], "127.0.0.3": ["worker"]])
+        XCTAssertTrue(text.contains("# 127.0.0.3 FITS OFFSET 7, not 4: 11007 spark.worker.port, 11507 spark.worker.webui.port."), text)
+        XCTAssertFalse(text.contains("127.0.0.2 FITS"), "das2's 12007 fits offset 7 too, but its other ports fit 4")
+        XCTAssertTrue(text.contains("#   127.0.0.1:9090\n"), "the rogue server is listed as unexplained")
+        XCTAssertTrue(text.contains("#   127.0.0.2 -> 127.0.0.1:4000 hazelcast.localMemberPort"), "dependencies seen")
+        XCTAssertTrue(policy.nodes.allSatisfy { NameRules.problem(with: $0.name) == nil })
+    }
+
+    func testSparkClusterAtOffset2() throws {
+        let (text, policy, _) = try inferred("spark-cluster-offset2-lo.pcap")
+        XCTAssertEqual(policy.offset, 2)
+        XCTAssertEqual(policy.mode, .cluster)
+        XCTAssertEqual(policy.coresPerNode, 2)
+        XCTAssertEqual(roles(policy), ["127.0.0.1": ["driver", "master", "receiver"], "127.0.0.2": ["worker"]])
+        XCTAssertTrue(text.contains("confidence high"), text)
+        XCTAssertTrue(text.contains("# Hosts serving no catalog port, left out of the nodes: 127.0.0.4."), text)
+    }
+
+    func testDASLocalAtOffset3() throws {
+        let (_, policy, _) = try inferred("das-offset3-lo.pcap")
+        XCTAssertEqual(policy.offset, 3)
+        XCTAssertEqual(policy.mode, .local)
+        XCTAssertEqual(policy.coresPerNode, 1)
+        XCTAssertEqual(roles(policy)["127.0.0.1"], ["driver", "receiver"])
+        XCTAssertEqual(roles(policy)["::1"], ["receiver"])
+        XCTAssertEqual(roles(policy)["127.0.0.2"], ["worker"])
+    }
+
+    /// The draft is a policy `audit --policy` takes as it is, and the audit under it finds
+    /// the misconfigured node and the rogue server.
+    func testTheDraftAuditsTheCapture() throws {
+        let draft = scratch.path("draft.yaml")
+        XCTAssertEqual(try runDasaudit(["infer", capture("das-cluster-offset4-lo.pcap"), "--output", draft]).status, 0)
+        let audit = try runDasaudit(["audit", capture("das-cluster-offset4-lo.pcap"), "--policy", draft, "--format", "json"])
+        XCTAssertEqual(audit.status, 1, audit.stderr)
+        XCTAssertTrue(audit.stdout.contains("\"kind\" : \"offset-mismatch\""))
+        XCTAssertTrue(audit.stdout.contains("\"port\" : 9090"))
+    }
+
+    func testAuditOffsetAutoUsesTheSameInference() throws {
+        let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "auto", "--mode", "cluster",
+                                   "--cores", "2", "--format", "json"])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("--offset auto: offset 2"), run.stderr)
+        XCTAssertTrue(run.stdout.contains("\"offset\" : 2,"))
+        let stdin = try runDasaudit(["audit", "-", "--offset", "auto"], stdin: Data())
+        XCTAssertEqual(stdin.status, 2)
+        XCTAssertTrue(stdin.stderr.contains("--offset auto reads the captures twice"), stdin.stderr)
+        let ports = try runDasaudit(["ports", "--offset", "auto"])
+        XCTAssertEqual(ports.status, 2)
+        XCTAssertTrue(ports.stderr.contains("only 'audit' takes it"), ports.stderr)
+    }
+
+    func testAnUnreadableInputIsExit2AndTheOthersStillCount() throws {
+        let bad = try scratch.file("bad.pcap", Data("not a capture".utf8))
+        let run = try runDasaudit(["infer", capture("das-cluster-offset4-lo.pcap"), bad])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("bad.pcap"), run.stderr)
+        XCTAssertTrue(run.stdout.contains("offset: 4"), "the draft comes from the good input")
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import XCTest
+
+/// `dasaudit live` watched from outside while real loopback traffic flows: a real
+/// Prometheus server (Debian's `prometheus`, installed by scripts/setup.sh) scrapes
+/// `--metrics-listen` and gives `dasaudit_packets_total` back through its HTTP API,
+/// `promtool check metrics` accepts the exposition, and `--events` writes the NDJSON
+/// event stream (docs/events.md).
+final class LiveWatchTests: XCTestCase {
+    private var directory = ""
+    private var prometheus: Process?
+
+    override func setUp() {
+        directory = NSTemporaryDirectory() + "dasaudit-live-watch-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        if let prometheus, prometheus.isRunning {
+            prometheus.terminate()
+            prometheus.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Connects to `service` again and again on another thread until `stop` is set.
+    private func traffic(to service: LoopbackService, until stop: @escaping () -> Bool) {
+        Thread.detachNewThread {
+            while !stop() {
+                _ = try? exchange(with: service.address, port: service.port)
+                usleep(50_000)
+            }
+        }
+    }
+
+    /// A TCP port nothing listens on now, on 127.0.0.1.
+    private func freePort() throws -> UInt16 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = try LoopbackService.socketAddress("127.0.0.1", 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 ? getsockname(descriptor, $0, &length) : -1 }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// The URL `live` says it serves metrics at.
+    private func metricsURL(_ run: DasauditProcess) throws -> URL {
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        let line = try XCTUnwrap(run.stderr.split(separator: "\n").first { $0.contains("serving metrics at ") })
+        return try XCTUnwrap(URL(string: String(line[line.range(of: "http://")!.lowerBound...])))
+    }
+
+    func testPrometheusScrapesPacketsWhileTrafficFlows() throws {
+        for tool in ["/usr/bin/prometheus", "/usr/bin/promtool"] {
+            XCTAssertTrue(FileManager.default.isExecutableFile(atPath: tool), "\(tool) missing: scripts/setup.sh installs prometheus")
+        }
+        let service = try LoopbackService(address: "127.3.5.1", port: 7079)
+        defer { service.stop() }
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.1", "--interval", "0.5s", "--offset", "2",
+                                       "--mode", "cluster", "--metrics-listen", "127.0.0.1:0"])
+        let metrics = try metricsURL(run)
+        var stopped = false
+        let lock = NSLock()
+        traffic(to: service) { lock.withLock { stopped } }
+        defer { lock.withLock { stopped = true } }
+
+        let webPort = try freePort()
+        let config = directory + "/prometheus.yml"
+        try """
+        global:
+          scrape_interval: 1s
+        scrape_configs:
+          - job_name: dasaudit
+            static_configs:
+              - targets: ["\(metrics.host!):\(metrics.port!)"]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+        server.arguments = ["--config.file=\(config)", "--storage.tsdb.path=\(directory)/data",
+                            "--web.listen-address=127.0.0.1:\(webPort)", "--log.level=warn"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        prometheus = server
+
+        // Prometheus's own answer: the series it scraped, with a value above zero.
+        let query = URL(string: "http://127.0.0.1:\(webPort)/api/v1/query?query=dasaudit_packets_total")!
+        var packets = 0.0
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while packets <= 0 && Date() < deadline {
+            usleep(500_000)
+            guard let data = try? Data(contentsOf: query),
+                  let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let results = (body["data"] as? [String: Any])?["result"] as? [[String: Any]],
+                  let value = results.first?["value"] as? [Any], let text = value.last as? String else { continue }
+            packets = Double(text) ?? 0
+        }
+        XCTAssertGreaterThan(packets, 0, "Prometheus read dasaudit_packets_total back")
+
+        // What dasaudit serves passes Prometheus's own linter.
+        let exposition = try Data(contentsOf: metrics)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+        check.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        check.standardInput = input
+        check.standardOutput = output
+        check.standardError = output
+        try check.run()
+        input.fileHandleForWriting.write(exposition)
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0, said)
+        XCTAssertTrue(String(decoding: exposition, as: UTF8.self).contains("dasaudit_services{classification=\"expected\"} 1"))
+
+        lock.withLock { stopped = true }
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 0, run.stderr)
+    }
+
+    func testTheMetricsFileIsReplacedWhole() throws {
+        let file = directory + "/dasaudit.prom"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.2", "--interval", "0.2s",
+                                       "--duration", "1s", "--metrics-file", file])
+        XCTAssertEqual(run.finish().status, 0, run.stderr)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("# HELP dasaudit_packets_total"))
+        XCTAssertTrue(text.contains("dasaudit_build_info{version="))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["dasaudit.prom"], "no temporary file left")
+    }
+
+    func testEventsAsTheyHappen() throws {
+        let expected = try LoopbackService(address: "127.3.5.3", port: 7079)
+        let rogue = try LoopbackService(address: "127.3.5.3", port: 31337)
+        defer { expected.stop(); rogue.stop() }
+        let events = directory + "/events.ndjson"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.3", "--interval", "0.3s", "--offset", "2",
+                                       "--mode", "cluster", "--events", events, "--event-snapshots"])
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        try exchange(with: "127.3.5.3", port: 7079)
+        // The first event is written while the capture runs, not at the end.
+        let deadline = Date(timeIntervalSinceNow: 10)
+        var lines: [String] = []
+        while Date() < deadline && !lines.contains(where: { $0.contains("\"event\":\"new-service\"") }) {
+            usleep(100_000)
+            lines = ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        XCTAssertTrue(lines.contains { $0.contains("\"event\":\"new-service\"") && $0.contains("\"port\":7079") }, "\(lines)")
+        for _ in 0..<3 { try exchange(with: "127.3.5.3", port: 31337) }
+        usleep(1_000_000)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 1, "the rogue port fails the audit: \(run.stderr)")
+
+        let objects = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+        }
+        let newServices = objects.filter { $0["event"] as? String == "new-service" }
+        XCTAssertEqual(newServices.compactMap { $0["port"] as? Int }.sorted(), [7079, 31337], "each service once")
+        XCTAssertEqual(newServices.first { $0["port"] as? Int == 31337 }?["classification"] as? String, "unexpected")
+        XCTAssertEqual(newServices.first { $0["port"] as? Int == 7079 }?["catalog_key"] as? String, "spark.master.port")
+        let findings = objects.filter { $0["event"] as? String == "finding" }
+        XCTAssertEqual(findings.filter { $0["kind"] as? String == "unexpected-port" }.count, 1)
+        XCTAssertEqual(findings.first { $0["kind"] as? String == "unexpected-port" }?["severity"] as? String, "high")
+        XCTAssertGreaterThan(objects.filter { $0["event"] as? String == "snapshot" }.count, 1)
+        XCTAssertTrue(objects.allSatisfy { ($0["time"] as? String)?.hasSuffix("Z") == true })
+    }
+
+    func testWatchOutputsAreCheckedBeforeCapturing() throws {
+        let cases: [([String], String)] = [
+            (["--format", "json", "--events", "-"], "--events -: standard output is already written by the --format json output"),
+            (["--events", "/nonexistent-dasaudit/e.ndjson"], "--events /nonexistent-dasaudit/e.ndjson: directory /nonexistent-dasaudit does not exist"),
+            (["--metrics-listen", "localhost:9"], "--metrics-listen 'localhost:9' is not ADDR:PORT"),
+            (["--event-snapshots"], "--event-snapshots adds to the --events stream; give --events too"),
+        ]
+        for (arguments, message) in cases {
+            let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.4"] + arguments)
+            XCTAssertEqual(run.finish(timeout: 5).status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(message), run.stderr)
+            XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
+        }
+    }
+}
