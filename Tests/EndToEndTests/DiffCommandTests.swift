@@ -87,7 +87,7 @@ final class DiffCommandTests: XCTestCase {
         func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
         XCTAssertTrue(try read("d.html").contains("<h1>WORSE</h1>"))
         XCTAssertTrue(try read("d.html").contains("31338"))
-        XCTAssertTrue(try read("d.md").contains("| new | 127\\.0\\.0\\.9 | 31338 |"))
+        XCTAssertTrue(try read("d.md").contains("| new | 127.0.0.9 | 31338 |  | unexpected |"))
         XCTAssertTrue(try read("d.csv").contains("service,new,127.0.0.9,31338,,unexpected,"))
         XCTAssertTrue(try read("d.xml").contains("failures=\"1\""))
         XCTAssertEqual(try ResultCoding.decoder().decode(ResultDiff.self, from: Data(try read("d.json").utf8)).newServices.count, 1)

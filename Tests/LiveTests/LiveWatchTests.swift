@@ -45,6 +45,15 @@ final class LiveWatchTests: XCTestCase {
         return UInt16(bigEndian: address.sin_port)
     }
 
+    /// The body of `GET path` from an HTTP server on 127.0.0.1:`port` (HTTP/1.0, so the
+    /// server closes after answering), or nil when it does not answer 200.
+    private func httpGet(port: UInt16, _ path: String) -> String? {
+        guard let answer = try? exchange(with: "127.0.0.1", port: port, request: "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"),
+              answer.hasPrefix("HTTP/1.1 200") || answer.hasPrefix("HTTP/1.0 200"),
+              let end = answer.range(of: "\r\n\r\n") else { return nil }
+        return String(answer[end.upperBound...])
+    }
+
     /// The URL `live` says it serves metrics at.
     private func metricsURL(_ run: DasauditProcess) throws -> URL {
         XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
@@ -86,13 +95,12 @@ final class LiveWatchTests: XCTestCase {
         prometheus = server
 
         // Prometheus's own answer: the series it scraped, with a value above zero.
-        let query = URL(string: "http://127.0.0.1:\(webPort)/api/v1/query?query=dasaudit_packets_total")!
         var packets = 0.0
         let deadline = Date(timeIntervalSinceNow: 60)
         while packets <= 0 && Date() < deadline {
             usleep(500_000)
-            guard let data = try? Data(contentsOf: query),
-                  let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            guard let answer = httpGet(port: webPort, "/api/v1/query?query=dasaudit_packets_total"),
+                  let body = try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
                   let results = (body["data"] as? [String: Any])?["result"] as? [[String: Any]],
                   let value = results.first?["value"] as? [Any], let text = value.last as? String else { continue }
             packets = Double(text) ?? 0
@@ -100,7 +108,7 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertGreaterThan(packets, 0, "Prometheus read dasaudit_packets_total back")
 
         // What dasaudit serves passes Prometheus's own linter.
-        let exposition = try Data(contentsOf: metrics)
+        let exposition = Data(try XCTUnwrap(httpGet(port: UInt16(metrics.port!), "/metrics")).utf8)
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
         check.arguments = ["check", "metrics"]
@@ -115,6 +123,7 @@ final class LiveWatchTests: XCTestCase {
         check.waitUntilExit()
         XCTAssertEqual(check.terminationStatus, 0, said)
         XCTAssertTrue(String(decoding: exposition, as: UTF8.self).contains("dasaudit_services{classification=\"expected\"} 1"))
+        XCTAssertNil(httpGet(port: UInt16(metrics.port!), "/"), "only /metrics is served")
 
         lock.withLock { stopped = true }
         run.signal(SIGINT)
