@@ -31,19 +31,9 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The later JSON result ('-' for standard input).", valueName: "current"))
     var currentPath: String
 
-    @Option(help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit.",
-                               valueName: "format"))
-    var format: ReportFormat = .text
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output (replaced whole, never an input).",
-                                                       valueName: "path"))
-    var output: String?
-
-    @OptionGroup var reportOptions: ReportOptions
-
-    @Option(help: ArgumentHelp("Fail (exit 1) on a new finding of this severity or above: high, medium, low, info or never.",
-                               valueName: "severity"))
-    var failOn: FailThreshold = .medium
+    /// The audit's output options: --format, --output, --report, --fail-on (a new finding
+    /// at or above it fails the diff).
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         if baselinePath == "-" && currentPath == "-" {
@@ -52,16 +42,15 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports,
-                                        inputs: [baselinePath, currentPath])
+        let plan = try outputOptions.plan(inputs: [baselinePath, currentPath])
         // Both are read (and both problems printed) before giving up.
         let baseline = Result { try SavedResult.read(baselinePath) }, current = Result { try SavedResult.read(currentPath) }
         guard case .success(let before) = baseline, case .success(let after) = current else { throw ExitCode(2) }
-        let diff = ResultDiff(baseline: before.result, at: baselinePath, current: after.result, at: currentPath, failOn: failOn,
+        let diff = ResultDiff(baseline: before.result, at: baselinePath, current: after.result, at: currentPath, failOn: outputOptions.failOn,
                               baselineProtocols: ResultDiff.protocols(inJSON: before.data),
                               currentProtocols: ResultDiff.protocols(inJSON: after.data))
-        let reportsWritten = reportOptions.writeReports(to: plan.reports) { try DiffReport.render(diff, as: $0) }
-        guard write(try DiffReport.render(diff, as: format), to: plan.main) else { throw ExitCode(2) }
+        let reportsWritten = outputOptions.reportOptions.writeReports(to: plan.reports) { try DiffReport.render(diff, as: $0) }
+        guard write(try DiffReport.render(diff, as: outputOptions.format), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }
         if diff.worse { throw ExitCode(1) }
     }
