@@ -67,8 +67,8 @@ final class CommandLineHelpTests: XCTestCase {
         let run = try runDasaudit(["help", "nosuch"])
         XCTAssertEqual(run.status, 2)
         XCTAssertEqual(run.stdout, "")
-        XCTAssertEqual(run.stderr, "dasaudit: error: help: no command 'nosuch'; the commands are audit, merge, flows, live, "
-            + "interfaces, ports, render, profiles\n")
+        XCTAssertEqual(run.stderr, "dasaudit: error: help: no command 'nosuch'; the commands are audit, diff, infer, merge, flows, "
+            + "live, interfaces, ports, render, profiles\n")
         let nested = try runDasaudit(["help", "audit", "nosuch"])
         XCTAssertEqual(nested.status, 2)
         XCTAssertEqual(nested.stderr, "dasaudit: error: help: 'audit' has no subcommand 'nosuch'\n")
