@@ -22,7 +22,8 @@ struct InferCommand: ParsableCommand {
           dasaudit audit capture.pcap --policy policy.yaml
 
         Exit codes: 0 written; 2 an input that cannot be read (the draft is still written \
-        from the others) or an output that cannot be written (checked before reading).
+        from the others, and not at all when none can be read) or an output that cannot be \
+        written (checked before reading).
         """
     )
 
@@ -46,7 +47,12 @@ struct InferCommand: ParsableCommand {
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
-        guard write(InferredPolicyYAML.render(inference, inputs: paths), to: plan.main) else { throw ExitCode(2) }
+        let usable = result.inputs.filter { !CaptureArguments.anyUnusable([$0]) }
+        if usable.isEmpty { throw ExitCode(2) }  // nothing to draft from: no draft
+        if result.services.isEmpty {
+            printError("no TCP server carried traffic in the captures: the draft holds the defaults only", label: "warning")
+        }
+        guard write(InferredPolicyYAML.render(inference, inputs: usable.map(\.path)), to: plan.main) else { throw ExitCode(2) }
         printError("offset \(inference.offset) (confidence \(inference.confidenceWord)), mode \(inference.mode.rawValue), "
             + "cores \(inference.cores), \(inference.hosts.count) hosts" + (inference.misfits.isEmpty ? ""
                 : "; at another offset: " + inference.misfits.map { "\($0.address) (\($0.offset))" }.joined(separator: ", ")),

@@ -88,5 +88,9 @@ final class InferCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("bad.pcap"), run.stderr)
         XCTAssertTrue(run.stdout.contains("offset: 4"), "the draft comes from the good input")
+        XCTAssertFalse(run.stdout.contains("bad.pcap"), "the draft names the inputs it comes from")
+        let none = try runDasaudit(["infer", bad])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertEqual(none.stdout, "", "no draft from nothing")
     }
 }
