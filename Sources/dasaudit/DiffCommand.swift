@@ -17,7 +17,7 @@ struct DiffCommand: ParsableCommand {
 
         Examples:
           dasaudit diff baseline.json today.json
-          dasaudit diff baseline.json today.json --report md:diff.md --report junit:diff.xml
+          dasaudit diff base.json now.json --report md:diff.md --report junit:diff.xml
 
         Exit codes: 0 nothing got worse (no new finding at or above --fail-on); 1 a new \
         finding at or above --fail-on; 2 a result that cannot be read or an output that \

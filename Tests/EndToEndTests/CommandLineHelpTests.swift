@@ -3,7 +3,7 @@ import XCTest
 /// The help of every command, as `dasaudit help COMMAND` prints it on an 80-column
 /// terminal: defaults that read like the options, each said once, examples that fit.
 final class CommandLineHelpTests: XCTestCase {
-    static let commands = ["", "audit", "merge", "flows", "live", "interfaces", "ports", "render", "profiles"]
+    static let commands = ["", "audit", "diff", "infer", "merge", "flows", "live", "interfaces", "ports", "render", "profiles"]
 
     func help(_ command: String) throws -> String {
         let run = try runDasaudit(["help"] + (command.isEmpty ? [] : [command]), environment: ["COLUMNS": "80"])
