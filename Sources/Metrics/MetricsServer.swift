@@ -11,9 +11,9 @@ import Darwin
 /// needs (docs/design.md says why no HTTP framework).
 ///
 /// It is small on purpose, because it faces the network: a request is read up to 8 KiB
-/// and for at most 5 s (a slow or silent client is dropped, and cannot hold the capture,
-/// which runs on another thread), only the request line is looked at, the answer is
-/// written with a 5 s send timeout, and every connection is closed after one answer.
+/// and for at most 5 s (a slow or silent client is dropped unanswered, and cannot hold the
+/// capture, which runs on another thread), only the request line is looked at, the answer
+/// is written with a 5 s send timeout, and every connection is closed after one answer.
 public final class MetricsServer: @unchecked Sendable {
     /// The address actually bound (the port filled in when 0 was asked for).
     public let address: ListenAddress
@@ -91,17 +91,22 @@ public final class MetricsServer: @unchecked Sendable {
     /// Reads one request from `client` and writes the answer.
     private func answer(_ client: Int32) {
         var timeout = timeval(tv_sec: MetricsServer.timeoutSeconds, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var request = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 2048)
-        let started = Date()
-        while request.count < MetricsServer.maximumRequest, !MetricsServer.hasHeaderEnd(request),
-              Date().timeIntervalSince(started) < Double(MetricsServer.timeoutSeconds) {
-            let count = recv(client, &buffer, buffer.count, 0)
+        let deadline = Date(timeIntervalSinceNow: Double(MetricsServer.timeoutSeconds))
+        while request.count < MetricsServer.maximumRequest, !MetricsServer.hasHeaderEnd(request) {
+            // Each wait is what is left of the 5 s, so a client trickling bytes gets no more.
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { break }
+            var wait = timeval(tv_sec: Int(left), tv_usec: Int((left - left.rounded(.down)) * 1e6) + 1)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            let count = recv(client, &buffer, min(buffer.count, MetricsServer.maximumRequest - request.count), 0)
             if count <= 0 { break }
             request += buffer[0..<count]
         }
+        // A request not whole within the limits gets no answer: the connection is just closed.
+        guard MetricsServer.hasHeaderEnd(request) else { return }
         let response = MetricsServer.response(to: request, document: lock.withLock { document })
         var bytes = Array(response.utf8)
         var sent = 0

@@ -130,6 +130,31 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertEqual(run.finish().status, 0, run.stderr)
     }
 
+    /// A client that connects and says nothing holds the server for 5 s at most: then it is
+    /// dropped and the next scrape is answered. The capture is not held meanwhile.
+    func testASilentClientIsDroppedAfterFiveSeconds() throws {
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.5", "--interval", "0.5s",
+                                       "--metrics-listen", "127.0.0.1:0"])
+        let port = UInt16(try metricsURL(run).port!)
+        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(silent) }
+        var address = try LoopbackService.socketAddress("127.0.0.1", port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(silent, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(connected, 0)
+        let start = Date()
+        XCTAssertNotNil(httpGet(port: port, "/metrics"))
+        let waited = Date().timeIntervalSince(start)
+        XCTAssertGreaterThan(waited, 4, "served after the silent client, one at a time")
+        XCTAssertLessThan(waited, 8, "the silent client was dropped after 5 s")
+        var byte: UInt8 = 0
+        XCTAssertEqual(read(silent, &byte, 1), 0, "the silent client's connection was closed")
+        XCTAssertTrue(run.waitForError(containing: "live lo"), "status lines went on meanwhile")
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 0, run.stderr)
+    }
+
     func testTheMetricsFileIsReplacedWhole() throws {
         let file = directory + "/dasaudit.prom"
         let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.2", "--interval", "0.2s",
