@@ -202,6 +202,34 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertTrue(objects.allSatisfy { ($0["time"] as? String)?.hasSuffix("Z") == true })
     }
 
+    /// Real drops (a tiny buffer, the capture process held still while traffic flows, as
+    /// `LiveCaptureTests` makes them) give a capture-loss event with libpcap's counts, and
+    /// the packets-dropped finding.
+    func testCaptureLossWhenTheKernelDrops() throws {
+        let service = try LoopbackService(address: "127.3.5.6", port: 31337)
+        defer { service.stop() }
+        let events = directory + "/events.ndjson"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.6", "--snaplen", "128", "--buffer-size", "64k",
+                                       "--interval", "0.2s", "--events", events])
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        run.signal(SIGSTOP)
+        for _ in 0..<100 { try exchange(with: "127.3.5.6", port: 31337) }
+        run.signal(SIGCONT)
+        XCTAssertTrue(run.waitForError(containing: "DROPS "), run.stderr)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 1, run.stderr)
+        let objects = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+        }
+        let losses = objects.filter { $0["event"] as? String == "capture-loss" }
+        XCTAssertGreaterThanOrEqual(losses.count, 1)
+        let kernel = (losses.last?["drops"] as? [String: Any])?["kernel"] as? Int ?? 0
+        XCTAssertGreaterThan(kernel, 0)
+        XCTAssertEqual(losses.compactMap { $0["new_drops"] as? Int }.reduce(0, +),
+                       kernel + ((losses.last?["drops"] as? [String: Any])?["interface"] as? Int ?? 0), "the increments add up to the total")
+        XCTAssertTrue(objects.contains { $0["event"] as? String == "finding" && $0["kind"] as? String == "packets-dropped" })
+    }
+
     func testWatchOutputsAreCheckedBeforeCapturing() throws {
         let cases: [([String], String)] = [
             (["--format", "json", "--events", "-"], "--events -: standard output is already written by the --format json output"),
