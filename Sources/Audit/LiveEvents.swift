@@ -53,9 +53,9 @@ public struct LiveEventTracker: Sendable {
 
     public init(snapshots: Bool = false) { self.snapshots = snapshots }
 
-    /// Findings about something not seen (an expected port without traffic): every one of
-    /// them holds at the start of a capture, so they are reported from the final audit only.
-    static let absenceKinds: Set<Finding.Kind> = [.unusedOpening]
+    /// Findings about something not seen (an expected port without traffic, no traffic at
+    /// all): they hold at the start of every capture, so only the final audit reports them.
+    static let absenceKinds: Set<Finding.Kind> = [.unusedOpening, .noTraffic]
 
     /// The events `result` brings since the last call, noticed at `time`; `final` for the
     /// audit of the whole capture, the only one that reports findings of absence.
