@@ -9,18 +9,7 @@ enum DiffHTML {
             return table.render()
         }
         let document: Markup = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="\(HTMLReport.contentSecurityPolicy)">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(rows.headline): dasaudit diff</title>
-        <style>
-        \(Markup(stringLiteral: HTMLStylesheet.css))
-        </style>
-        </head>
-        <body>
+        \(HTMLPage.start(title: "\(rows.headline): dasaudit diff"))
         <header class="verdict \(rows.diff.worse ? "fail" : "pass")">
         <p class="eyebrow">dasaudit diff</p>
         <h1>\(rows.headline)</h1>

@@ -16,19 +16,7 @@ public enum HTMLReport {
     public static func render(_ result: AuditResult) -> String {
         let verdict = Verdict(result)
         let document: Markup = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="\(result.tool.name) \(result.tool.version)">
-        <title>\(verdict.headline): dasaudit compliance report</title>
-        <style>
-        \(Markup(stringLiteral: HTMLStylesheet.css))
-        </style>
-        </head>
-        <body>
+        \(HTMLPage.start(title: "\(verdict.headline): dasaudit compliance report", generator: "\(result.tool.name) \(result.tool.version)"))
         \(verdictHeader(result, verdict))
         <nav><a href="#evidence">Evidence</a><a href="#policy">Policy</a><a href="#findings">Findings</a><a href="#traffic">Traffic</a><a href="#matrix">Hosts and ports</a><a href="#services">Services</a></nav>
         <section id="evidence">
