@@ -52,11 +52,11 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let paths = CaptureArguments.expand(inputs)
-        if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(autoOffset: 0) }  // its other problems first
+        // With auto, the policy's other problems first, before the captures are read for the offset.
+        if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(notes: false, autoOffset: 0) }
         let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
         let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter) : nil
-        var auditor = Auditor(policy: try policyOptions.makePolicy(notes: autoOffset == nil, autoOffset: autoOffset),
-                              failOn: outputOptions.failOn)
+        var auditor = Auditor(policy: try policyOptions.makePolicy(autoOffset: autoOffset), failOn: outputOptions.failOn)
         auditor.captureFilter = filterOption.filter
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)

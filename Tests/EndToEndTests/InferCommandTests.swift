@@ -74,6 +74,11 @@ final class InferCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stderr)
         XCTAssertTrue(run.stderr.contains("--offset auto: offset 2"), run.stderr)
         XCTAssertTrue(run.stdout.contains("\"offset\" : 2,"))
+        // Over a policy file's offset: the note names the offset found, not a placeholder.
+        let policyFile = capturesDirectory.deletingLastPathComponent().appendingPathComponent("examples/policy.yaml").path
+        let over = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--policy", policyFile, "--offset", "auto"])
+        XCTAssertTrue(over.stderr.contains("note: offset 2 from --offset overrides 4 from \(policyFile)"), over.stderr)
+        XCTAssertFalse(over.stderr.contains("offset 0 from --offset"), over.stderr)
         let stdin = try runDasaudit(["audit", "-", "--offset", "auto"], stdin: Data())
         XCTAssertEqual(stdin.status, 2)
         XCTAssertTrue(stdin.stderr.contains("--offset auto reads the captures twice"), stdin.stderr)
