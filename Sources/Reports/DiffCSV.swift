@@ -1,5 +1,6 @@
-/// A diff as CSV (RFC 4180, as `CSVReport`): one row per change, services then findings,
-/// with a `what` column saying which; the columns of the other kind are left empty.
+/// A diff as CSV, each field a `csvField` as in `CSVReport` (RFC 4180, never a formula):
+/// one row per change, services then findings, with a `what` column saying which; the
+/// columns of the other kind are left empty.
 enum DiffCSV {
     static func render(_ rows: DiffRows) -> String {
         let header = ["what"] + DiffRows.serviceHeaders + DiffRows.findingHeaders.dropFirst()
@@ -8,6 +9,6 @@ enum DiffCSV {
         let lines = [header]
             + rows.services.map { ["service"] + $0 + findingBlank }
             + rows.findings.map { ["finding", $0[0]] + serviceBlank + $0.dropFirst() }
-        return lines.map { $0.map(CSVReport.field).joined(separator: ",") + "\r\n" }.joined()
+        return lines.map { $0.map(\.csvField).joined(separator: ",") + "\r\n" }.joined()
     }
 }
