@@ -95,6 +95,23 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertEqual(try xml.nodes(forXPath: "//testcase/failure").count, 1)
     }
 
+    /// A result is outside input: a message written into it reaches no terminal raw and no
+    /// spreadsheet as a formula.
+    func testValuesFromTheResultsAreEscaped() throws {
+        let baseline = try audited("diff-baseline-lo.pcap"), current = try audited("diff-rogue-lo.pcap")
+        var json = try String(contentsOfFile: current, encoding: .utf8)
+        let message = try XCTUnwrap(json.range(of: #""message" : "127.0.0.9:31338 served"#))
+        json.replaceSubrange(message, with: #""message" : "=HYPERLINK(\"x\") \u001b]0;owned\u0007 served"#)
+        let hostile = path("hostile.json")
+        try json.write(toFile: hostile, atomically: true, encoding: .utf8)
+        let text = try runDasaudit(["diff", baseline, hostile])
+        XCTAssertEqual(text.status, 1, text.stderr)
+        XCTAssertFalse(text.stdout.contains("\u{1B}"), "no escape character reaches the terminal")
+        XCTAssertTrue(text.stdout.contains("\\e]0;owned"), text.stdout)
+        let csv = try runDasaudit(["diff", baseline, hostile, "--format", "csv"])
+        XCTAssertTrue(csv.stdout.contains(",\"'=HYPERLINK(\"\"x\"\")"), csv.stdout)
+    }
+
     func testABadResultIsExit2NamingIt() throws {
         let baseline = try audited("diff-baseline-lo.pcap")
         let bad = path("bad.json")
