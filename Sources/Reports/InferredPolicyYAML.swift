@@ -3,8 +3,9 @@ import Policy
 
 /// A `PolicyInference` as a YAML policy file (docs/policy.md) that `--policy` loads as it
 /// is, every value preceded by a comment saying which traffic suggested it, so the person
-/// reviewing the draft can check each one. What the schema has no key for (hosts at
-/// another offset, dependencies, ports nothing explains) is written as comments.
+/// reviewing the draft can check each one. Hosts at another offset, ports nothing explains
+/// and the connections seen are comments; servers outside the nodes are drafted as
+/// commented-out `dependencies:` entries, to uncomment only with a reason.
 public enum InferredPolicyYAML {
     public static func render(_ inference: PolicyInference, inputs: [String]) -> String {
         var out: [String] = []
@@ -68,9 +69,27 @@ public enum InferredPolicyYAML {
             out.append("# Services no catalog port explains at offset \(inference.offset) (the audit reports them):")
             out += inference.unexplained.map { "#   \(endpointText($0.address, $0.port))" }
         }
+        let nodeAddresses = Set(nodes.map(\.address))
+        let outside = inference.dependencies.filter { nodeAddresses.contains($0.client) && !nodeAddresses.contains($0.server) }
+        if !outside.isEmpty {
+            // Commented out: a server outside the cluster is a dependency only if someone says
+            // it is on purpose (a rogue server looks the same on the wire).
+            out.append("")
+            out.append("# Servers outside the nodes that the nodes connected to. Uncomment those the cluster uses on")
+            out.append("# purpose (a database, an LDAP server, a broker), with the reason; the others are findings.")
+            out.append("# dependencies:")
+            var listed = Set<String>()
+            for dependency in outside where listed.insert(endpointText(dependency.server, dependency.port)).inserted {
+                let clients = outside.filter { $0.server == dependency.server && $0.port == dependency.port }.map(\.client)
+                out.append("#   - name: \(dependencyName(dependency.server, dependency.port))")
+                out.append("#     address: \"\(dependency.server)\"")
+                out.append("#     port: \(dependency.port)")
+                out.append("#     reason: REVIEW (seen from \(list(clients)))")
+            }
+        }
         if !inference.dependencies.isEmpty {
             out.append("")
-            out.append("# Dependencies seen (client host -> server, catalog key):")
+            out.append("# Connections seen between hosts (client host -> server, catalog key):")
             out += inference.dependencies.map { "#   \($0.client) -> \(endpointText($0.server, $0.port)) \($0.key ?? "(no catalog port)")" }
         }
         return out.joined(separator: "\n") + "\n"
@@ -80,6 +99,11 @@ public enum InferredPolicyYAML {
     /// not hold (`:` of IPv6, `%` of a zone) as `-`, so it follows `NameRules`.
     public static func nodeName(_ address: String) -> String {
         "host-" + String(address.map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "." ? $0 : "-" }.prefix(NameRules.maximumLength - 5))
+    }
+
+    /// A dependency's name: `dep-`, its address as in `nodeName`, and its port.
+    static func dependencyName(_ address: String, _ port: UInt16) -> String {
+        "dep-" + String(nodeName(address).dropFirst(5).prefix(NameRules.maximumLength - 10)) + "-\(port)"
     }
 
     private static func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }

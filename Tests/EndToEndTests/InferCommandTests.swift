@@ -45,6 +45,8 @@ final class InferCommandTests: XCTestCase {
         XCTAssertEqual(roles(policy), ["127.0.0.1": ["driver", "master", "receiver"], "127.0.0.2": ["worker"]])
         XCTAssertTrue(text.contains("confidence high"), text)
         XCTAssertTrue(text.contains("# Hosts serving no catalog port, left out of the nodes: 127.0.0.4."), text)
+        XCTAssertTrue(text.contains("# dependencies:\n#   - name: dep-127.0.0.4-31337\n#     address: \"127.0.0.4\"\n#     port: 31337\n"
+            + "#     reason: REVIEW (seen from 127.0.0.1)\n"), "the rogue server, drafted commented out: \(text)")
     }
 
     func testDASLocalAtOffset3() throws {
