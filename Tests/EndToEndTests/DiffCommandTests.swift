@@ -119,6 +119,15 @@ final class DiffCommandTests: XCTestCase {
         let run = try runDasaudit(["diff", baseline, bad])
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("\(bad) is not a readable dasaudit result"), run.stderr)
+        // Checked as a whole when read (the result validation `render` and `merge` use too).
+        var json = try String(contentsOfFile: baseline, encoding: .utf8)
+        json = json.replacingOccurrences(of: "\"packets\" : 106,", with: "\"packets\" : 18446744073709551615,")
+        let huge = path("huge.json")
+        try json.write(toFile: huge, atomically: true, encoding: .utf8)
+        let invalid = try runDasaudit(["diff", baseline, huge])
+        XCTAssertEqual(invalid.status, 2)
+        XCTAssertTrue(invalid.stderr.contains("\(huge) is not a readable dasaudit result: inputs[0].packets: 18446744073709551615 is above 2^63"),
+                      invalid.stderr)
         let missing = try runDasaudit(["diff", path("none.json"), bad])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("none.json") && missing.stderr.contains("bad.json"), "both problems named: \(missing.stderr)")
