@@ -17,6 +17,7 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # debootstrap, rpm (rpmbuild, rpm2cpio), cpio, dpkg-dev (dpkg-shlibdeps), binutils (objdump,
 # strip), patchelf: the release packages and their install test (scripts/package.sh,
 # scripts/install-test.sh).
+# prometheus (with promtool): the live metrics scraped by a real Prometheus (LiveWatchTests).
 packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
           tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2
           debootstrap rpm cpio dpkg-dev binutils patchelf prometheus)
