@@ -49,7 +49,8 @@ public struct ResultDiff: Codable, Sendable {
         @Nullable public var node: String?
         public var classification: Classification
         @Nullable public var catalogKey: String?
-        /// The application protocol the result names for the service, when it names one.
+        /// The protocol the result recognized on the service (docs/protocols.md); null in
+        /// results made before protocols were recognized.
         @Nullable public var `protocol`: String?
     }
 
@@ -71,24 +72,21 @@ public struct ResultDiff: Codable, Sendable {
 }
 
 extension ResultDiff {
-    /// Compares `current` with `baseline`, named by the paths they were read from.
-    /// `baselineProtocols` and `currentProtocols` give each service's protocol where the
-    /// result records one (`protocols(inJSON:)`); `failOn` decides which new findings make
-    /// the diff worse.
+    /// Compares `current` with `baseline`, named by the paths they were read from;
+    /// `failOn` decides which new findings make the diff worse.
     public init(baseline: AuditResult, at baselinePath: String, current: AuditResult, at currentPath: String,
-                failOn: FailThreshold, baselineProtocols: [ServiceEndpoint: String] = [:],
-                currentProtocols: [ServiceEndpoint: String] = [:]) {
-        func states(_ result: AuditResult, _ protocols: [ServiceEndpoint: String]) -> [ServiceEndpoint: ServiceState] {
+                failOn: FailThreshold) {
+        func states(_ result: AuditResult) -> [ServiceEndpoint: ServiceState] {
             var states: [ServiceEndpoint: ServiceState] = [:]
             for service in result.services {
                 let endpoint = ServiceEndpoint(address: service.address, port: service.port)
                 states[endpoint] = ServiceState(address: service.address, port: service.port, node: service.node,
                                                 classification: service.classification, catalogKey: service.catalogKey,
-                                                protocol: protocols[endpoint])
+                                                protocol: service.protocol)
             }
             return states
         }
-        let before = states(baseline, baselineProtocols), after = states(current, currentProtocols)
+        let before = states(baseline), after = states(current)
         newServices = after.filter { before[$0.key] == nil }.sorted { $0.key < $1.key }.map(\.value)
         vanishedServices = before.filter { after[$0.key] == nil }.sorted { $0.key < $1.key }.map(\.value)
         changedServices = after.keys.sorted().compactMap { endpoint in

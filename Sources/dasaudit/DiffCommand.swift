@@ -46,9 +46,8 @@ struct DiffCommand: ParsableCommand {
         // Both are read (and both problems printed) before giving up.
         let baseline = Result { try SavedResult.read(baselinePath) }, current = Result { try SavedResult.read(currentPath) }
         guard case .success(let before) = baseline, case .success(let after) = current else { throw ExitCode(2) }
-        let diff = ResultDiff(baseline: before.result, at: baselinePath, current: after.result, at: currentPath, failOn: outputOptions.failOn,
-                              baselineProtocols: ResultDiff.protocols(inJSON: before.data),
-                              currentProtocols: ResultDiff.protocols(inJSON: after.data))
+        let diff = ResultDiff(baseline: before, at: baselinePath, current: after, at: currentPath,
+                              failOn: outputOptions.failOn)
         let reportsWritten = outputOptions.reportOptions.writeReports(to: plan.reports) { try DiffReport.render(diff, as: $0) }
         guard write(try DiffReport.render(diff, as: outputOptions.format), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }

@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: [resultPath])
-        let result = try SavedResult.read(resultPath).result
+        let result = try SavedResult.read(resultPath)
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
         guard write(try format.render(result), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }

@@ -6,17 +6,13 @@ import Reports
 /// A JSON result read back from a file or standard input (`render`, `diff`): checked as
 /// it is decoded (`JSONReport.parse`), and when it cannot be used, an error naming the
 /// path and the field, and exit 2.
-struct SavedResult {
-    var result: AuditResult
-    /// The bytes as read, for what the result type does not keep (`ResultDiff.protocols`).
-    var data: Data
-
+enum SavedResult {
     /// Reads `path` (`-`: standard input). Prints the problem and throws `ExitCode(2)`
     /// when it is not a readable dasaudit result.
-    static func read(_ path: String) throws -> SavedResult {
+    static func read(_ path: String) throws -> AuditResult {
         do {
             let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-            return SavedResult(result: try JSONReport.parse(data), data: data)
+            return try JSONReport.parse(data)
         } catch {
             printError("\(path) is not a readable dasaudit result: \(reason(error))")
             throw ExitCode(2)

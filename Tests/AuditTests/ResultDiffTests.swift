@@ -28,15 +28,15 @@ final class ResultDiffTests: XCTestCase {
         XCTAssertFalse(ResultDiff(baseline: before, at: "a", current: after, at: "b", failOn: .never).worse)
     }
 
-    /// A protocol the results record is compared too; one they do not record is not a change.
-    func testProtocolsFromTheJSON() throws {
-        let result = audited(offset: 2)
-        let endpoint = ServiceEndpoint(address: "127.0.0.4", port: 31337)
-        let diff = ResultDiff(baseline: result, at: "a", current: result, at: "b", failOn: .medium,
-                              baselineProtocols: [endpoint: "http"], currentProtocols: [endpoint: "ssh"])
+    /// The protocol a result recognized is compared too.
+    func testAProtocolChange() {
+        let before = audited(offset: 2)
+        var after = before
+        let rogue = after.services.firstIndex { $0.port == 31337 }!
+        after.services[rogue].protocol = "ssh"
+        let diff = ResultDiff(baseline: before, at: "a", current: after, at: "b", failOn: .medium)
         XCTAssertEqual(diff.changedServices.map(\.changed), [["protocol"]])
-        let json = Data(#"{"services": [{"address": "127.0.0.4", "port": 31337, "protocol": "http"}, {"address": "x"}]}"#.utf8)
-        XCTAssertEqual(ResultDiff.protocols(inJSON: json), [endpoint: "http"])
-        XCTAssertEqual(ResultDiff.protocols(inJSON: Data("[1]".utf8)), [:])
+        XCTAssertEqual(diff.changedServices.first?.before.protocol, before.services[rogue].protocol)
+        XCTAssertEqual(diff.changedServices.first?.after.protocol, "ssh")
     }
 }
