@@ -19,7 +19,8 @@ public struct ResultDiff: Codable, Sendable {
     /// Services in the current result only, and in the baseline only, by address then port.
     public var newServices: [ServiceState]
     public var vanishedServices: [ServiceState]
-    /// Services in both whose classification, catalog key or protocol differ.
+    /// Services in both whose classification, catalog key, node or protocol differ (a
+    /// protocol only when both results recognized one: older results have none).
     public var changedServices: [ServiceChange]
     /// Findings in the current result only (most severe first), and in the baseline only.
     public var newFindings: [Finding]
@@ -92,7 +93,7 @@ extension ResultDiff {
         changedServices = after.keys.sorted().compactMap { endpoint in
             guard let old = before[endpoint], let new = after[endpoint] else { return nil }
             let changed = [("classification", old.classification != new.classification), ("catalog_key", old.catalogKey != new.catalogKey),
-                           ("protocol", old.protocol != new.protocol), ("node", old.node != new.node)]
+                           ("protocol", old.protocol != nil && new.protocol != nil && old.protocol != new.protocol), ("node", old.node != new.node)]
                 .filter(\.1).map(\.0)
             return changed.isEmpty ? nil : ServiceChange(address: endpoint.address, port: endpoint.port, before: old, after: new, changed: changed)
         }

@@ -38,5 +38,9 @@ final class ResultDiffTests: XCTestCase {
         XCTAssertEqual(diff.changedServices.map(\.changed), [["protocol"]])
         XCTAssertEqual(diff.changedServices.first?.before.protocol, before.services[rogue].protocol)
         XCTAssertEqual(diff.changedServices.first?.after.protocol, "ssh")
+        var older = before
+        older.services[rogue].protocol = nil
+        XCTAssertTrue(ResultDiff(baseline: older, at: "a", current: after, at: "b", failOn: .medium).isEmpty,
+                      "a result without protocols is no protocol change")
     }
 }
