@@ -4,7 +4,7 @@ import Foundation
 /// vocabulary in docs/events.md:
 ///
 /// - `new-service`: a server endpoint seen for the first time, with its classification,
-///   catalog key and node;
+///   catalog key, node and protocol (when recognized);
 /// - `finding`: a finding seen for the first time (kind, severity, host, port and node
 ///   identify it, as in `dasaudit diff`);
 /// - `capture-loss`: libpcap counted more dropped packets than at the last look;
@@ -22,6 +22,8 @@ public struct LiveEvent: Codable, Sendable {
     @Nullable public var node: String? = nil
     @Nullable public var classification: Classification? = nil
     @Nullable public var catalogKey: String? = nil
+    /// For `new-service`: the protocol recognized on its connections so far, when known.
+    @Nullable public var `protocol`: String? = nil
     @Nullable public var hint: String? = nil
     @Nullable public var kind: Finding.Kind? = nil
     @Nullable public var severity: Severity? = nil
@@ -66,7 +68,7 @@ public struct LiveEventTracker: Sendable {
         for service in result.services where servicesSeen.insert(ServiceEndpoint(address: service.address, port: service.port)).inserted {
             events.append(LiveEvent(event: "new-service", time: stamp, address: service.address, port: service.port,
                                     node: service.node, classification: service.classification,
-                                    catalogKey: service.catalogKey, hint: service.hint))
+                                    catalogKey: service.catalogKey, protocol: service.protocol, hint: service.hint))
         }
         var counted: [FindingIdentity: Int] = [:]
         for finding in result.findings where final || !Self.absenceKinds.contains(finding.kind) {

@@ -195,6 +195,8 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertEqual(newServices.compactMap { $0["port"] as? Int }.sorted(), [7079, 31337], "each service once")
         XCTAssertEqual(newServices.first { $0["port"] as? Int == 31337 }?["classification"] as? String, "unexpected")
         XCTAssertEqual(newServices.first { $0["port"] as? Int == 7079 }?["catalog_key"] as? String, "spark.master.port")
+        XCTAssertEqual(newServices.first { $0["port"] as? Int == 7079 }?["protocol"] as? String, "http",
+                       "the test's server answers HTTP, recognized on the first connection")
         let findings = objects.filter { $0["event"] as? String == "finding" }
         XCTAssertEqual(findings.filter { $0["kind"] as? String == "unexpected-port" }.count, 1)
         XCTAssertEqual(findings.first { $0["kind"] as? String == "unexpected-port" }?["severity"] as? String, "high")
