@@ -6,9 +6,10 @@ import Policy
 /// who connected to whom. It is a draft for a person to review, and says how sure it is.
 ///
 /// The offset fit counts, for every candidate offset, the services whose port is exactly a
-/// shifted catalog port at that offset. Ports the offset does not move (Hazelcast 4000) and
-/// the executor band (12000+offset and up, where 12005 is both offset 5 and offset 4's
-/// second slot) never vote, so they cannot tip the fit; they are explained afterwards.
+/// shifted catalog port at that offset, plus each host's executor ports from the band's
+/// first port on without a gap. Ports the offset does not move (Hazelcast 4000) and
+/// executor ports alone never make an offset a candidate (12005 is both offset 5's first
+/// slot and offset 4's second).
 public struct PolicyInference: Sendable {
     /// One server endpoint as a result lists it, with the addresses of its clients.
     public struct Service: Sendable {
@@ -159,6 +160,21 @@ struct OffsetScores {
         for service in services {
             let offsets = Set(voters.map { Int(service.port) - Int($0.basePort) }.filter { (0...ceiling).contains($0) })
             for offset in offsets { explained[offset, default: []].append((service.address, service.port)) }
+        }
+        // An offset with exact votes also explains each host's executor ports from its band's
+        // first port on without a gap: 12007 counts for offset 7 on a host serving 12007, not
+        // for offset 507, where the catalog's ports 500 apart would otherwise make it tie.
+        if let band = catalog.first(where: { $0.isExecutorBand && $0.shiftedByOffset }) {
+            let portsByHost = Dictionary(grouping: services, by: \.address).mapValues { Set($0.map(\.port)) }
+            for offset in Array(explained.keys) {
+                for (address, ports) in portsByHost {
+                    var port = Int(band.basePort) + offset
+                    while port <= Int(UInt16.max), ports.contains(UInt16(port)) {
+                        explained[offset]!.append((address, UInt16(port)))
+                        port += 1
+                    }
+                }
+            }
         }
     }
 

@@ -127,7 +127,7 @@ final class LiveWatchTests: XCTestCase {
 
         lock.withLock { stopped = true }
         run.signal(SIGINT)
-        XCTAssertEqual(run.finish().status, 0, run.stderr)
+        XCTAssertTrue([0, 1].contains(run.finish().status), "a normal end (the verdict is not what this test checks: HTTP on the master port is a protocol finding): \(run.stderr)")
     }
 
     /// A client that connects and says nothing holds the server for 5 s at most: then it is
