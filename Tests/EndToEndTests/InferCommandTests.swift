@@ -47,6 +47,13 @@ final class InferCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("# Hosts serving no catalog port, left out of the nodes: 127.0.0.4."), text)
         XCTAssertTrue(text.contains("# dependencies:\n#   - name: dep-127.0.0.4-31337\n#     address: \"127.0.0.4\"\n#     port: 31337\n"
             + "#     reason: REVIEW (seen from 127.0.0.1)\n"), "the rogue server, drafted commented out: \(text)")
+        // Uncommented by a reviewer, the entry is a dependency the policy loader takes.
+        let uncommented = text.replacingOccurrences(of: "# dependencies:", with: "dependencies:")
+            .replacingOccurrences(of: "\n#   - name: dep-", with: "\n  - name: dep-")
+            .replacingOccurrences(of: "\n#     ", with: "\n    ")
+        let reviewed = try PolicyFile.parse(uncommented, path: "reviewed.yaml").makePolicy()
+        XCTAssertEqual(reviewed.dependencies.map(\.name), ["dep-127.0.0.4-31337"])
+        XCTAssertEqual(reviewed.dependencies.first?.port, 31337)
     }
 
     func testDASLocalAtOffset3() throws {
