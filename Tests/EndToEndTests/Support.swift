@@ -67,3 +67,31 @@ extension AuditResult {
         Dictionary(uniqueKeysWithValues: services.map { ("\($0.address):\($0.port)", $0) })
     }
 }
+
+/// Runs the dasaudit binary as the user `nobody` through `runuser`: tests run as root, who
+/// can read any file, so "unreadable" can only be shown as another user. Where that is
+/// impossible (not root, no runuser, or nobody cannot execute the test binary) the test is
+/// skipped with the reason, except under CI (the `CI` variable set), where the skip would
+/// hide an untested refusal and fails the test instead.
+func runDasauditAsNobody(_ arguments: [String], mentioning path: String) throws -> CommandResult {
+    guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else {
+        throw unavailable("needs root and runuser to read as another user")
+    }
+    let run = try runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", dasauditBinary.path] + arguments)
+    if run.stderr.contains("Permission denied") && !run.stderr.contains(path) {
+        throw unavailable("nobody cannot run the test binary here: \(run.stderr)")
+    }
+    return run
+}
+
+/// The error for a test whose set-up this machine cannot give: a skip with the reason, or,
+/// under CI (the `CI` variable set), a failure, so nothing is skipped there silently.
+func unavailable(_ reason: String) -> Error {
+    ProcessInfo.processInfo.environment["CI"] == nil ? XCTSkip(reason) : UnavailableUnderCI(reason: reason)
+}
+
+/// Why a test could not run under CI.
+struct UnavailableUnderCI: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "cannot run under CI: \(reason)" }
+}
