@@ -73,7 +73,7 @@ let package = Package(
             dependencies: ["Audit", "Reports", "PcapKit", "Policy", "dasaudit"]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
 
 // Fuzz/: the libFuzzer targets, declared only for scripts/fuzz.sh (DASAUDIT_FUZZ=1), so a

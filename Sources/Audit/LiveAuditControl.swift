@@ -64,7 +64,8 @@ public final class LiveAuditControl: @unchecked Sendable {
 
     /// Wakes the capture thread once, `seconds` from now.
     func breakLoop(after seconds: Double) {
-        queue.asyncAfter(deadline: .now() + seconds) { [capture] in capture.breakLoop() }
+        let breaker = capture.loopBreaker
+        queue.asyncAfter(deadline: .now() + seconds) { breaker.breakLoop() }
     }
 
     /// Starts the timers: a stop after `duration` seconds and a status every `interval`

@@ -98,6 +98,9 @@ public final class LiveCapture {
         pcap_breakloop(handle)
     }
 
+    /// A handle that can only break the loop, for timers and signal handlers on other threads.
+    public var loopBreaker: LoopBreaker { LoopBreaker(handle: handle) }
+
     /// What libpcap has counted so far, as 64-bit totals. libpcap's counters are 32 bits
     /// and wrap after 4 Gi packets; reading them at least that often (every status
     /// interval does) keeps the totals exact. Call from the capture thread.
@@ -152,4 +155,15 @@ public final class LiveCapture {
 extension String {
     /// Nil for the empty string, so a fallback can follow with `??`.
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The one libpcap call that is safe from any thread, `pcap_breakloop`, as a value that
+/// can cross threads: unchecked Sendable because it holds the pcap handle, but it only ever
+/// calls that function on it. Valid while its `LiveCapture` lives.
+public struct LoopBreaker: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    public func breakLoop() {
+        pcap_breakloop(handle)
+    }
 }

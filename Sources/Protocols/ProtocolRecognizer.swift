@@ -7,7 +7,7 @@
 /// accept the same bytes (each pattern's first bytes differ), so the order only matters
 /// for speed.
 public enum ProtocolRecognizer {
-    typealias Recognize = (PayloadBytes, PayloadBytes) -> Recognition
+    typealias Recognize = @Sendable (PayloadBytes, PayloadBytes) -> Recognition
 
     static let recognizers: [Recognize] = [
         TLSRecognizer.recognize, SSHRecognizer.recognize, HTTP2Recognizer.recognize, HTTPRecognizer.recognize,

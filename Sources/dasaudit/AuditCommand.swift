@@ -61,7 +61,7 @@ struct AuditCommand: ParsableCommand {
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
-                                   progress: progress.map { bar in { bar.report($0) } })
+                                   progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } })
         progress?.finish()
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter

@@ -11,7 +11,8 @@ let dasauditPath: String = {
 /// A `dasaudit` process as a user runs it, watched while it runs: its standard error is
 /// collected as it comes, so a test can wait for "capturing on" before it drives traffic,
 /// send it signals, and read its output once it has exited.
-final class DasauditProcess {
+// Unchecked Sendable: its reader threads touch the output state only under `lock`.
+final class DasauditProcess: @unchecked Sendable {
     let process = Process()
     private let errorPipe = Pipe()
     private let outputPipe = Pipe()

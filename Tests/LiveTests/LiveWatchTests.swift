@@ -24,10 +24,11 @@ final class LiveWatchTests: XCTestCase {
     }
 
     /// Connects to `service` again and again on another thread until `stop` is set.
-    private func traffic(to service: LoopbackService, until stop: @escaping () -> Bool) {
+    private func traffic(to service: LoopbackService, until stop: StopFlag) {
+        let (address, port) = (service.address, service.port)
         Thread.detachNewThread {
-            while !stop() {
-                _ = try? exchange(with: service.address, port: service.port)
+            while !stop.isSet {
+                _ = try? exchange(with: address, port: port)
                 usleep(50_000)
             }
         }
@@ -70,10 +71,9 @@ final class LiveWatchTests: XCTestCase {
         let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.1", "--interval", "0.5s", "--offset", "2",
                                        "--mode", "cluster", "--metrics-listen", "127.0.0.1:0"])
         let metrics = try metricsURL(run)
-        var stopped = false
-        let lock = NSLock()
-        traffic(to: service) { lock.withLock { stopped } }
-        defer { lock.withLock { stopped = true } }
+        let stop = StopFlag()
+        traffic(to: service, until: stop)
+        defer { stop.set() }
 
         let webPort = try freePort()
         let config = directory + "/prometheus.yml"
@@ -125,7 +125,7 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertTrue(String(decoding: exposition, as: UTF8.self).contains("dasaudit_services{classification=\"expected\"} 1"))
         XCTAssertNil(httpGet(port: UInt16(metrics.port!), "/"), "only /metrics is served")
 
-        lock.withLock { stopped = true }
+        stop.set()
         run.signal(SIGINT)
         XCTAssertTrue([0, 1].contains(run.finish().status), "a normal end (the verdict is not what this test checks: HTTP on the master port is a protocol finding): \(run.stderr)")
     }
@@ -246,4 +246,13 @@ final class LiveWatchTests: XCTestCase {
             XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
         }
     }
+}
+
+/// A flag one thread sets and another reads, under a lock (hence unchecked Sendable).
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

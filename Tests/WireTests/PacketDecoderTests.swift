@@ -16,11 +16,11 @@ final class PacketDecoderTests: XCTestCase {
     }
 
     /// A link-layer framing around an IP packet.
-    struct Link {
+    struct Link: Sendable {
         let name: String
         let linkType: LinkType
         let vlan: UInt16?
-        let wrap: (Family, [UInt8]) -> [UInt8]?
+        let wrap: @Sendable (Family, [UInt8]) -> [UInt8]?
     }
 
     static let inners: [Inner] = [
@@ -193,7 +193,7 @@ final class PacketDecoderTests: XCTestCase {
     func testDecoderIsAValueThatCanCrossThreads() {
         let decoder = PacketDecoder(linkType: .ethernet)
         let packet = Build.ethernet(etherType: 0x0800, Build.ipv4(Build.tcp()))
-        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 4)
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 4)
         defer { results.deallocate() }
         DispatchQueue.concurrentPerform(iterations: 4) { index in
             results[index] = withBytes(packet) { decoder.decode($0).matches(.segment(defaultSegment())) }
