@@ -44,7 +44,8 @@ public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
 
 /// What every input of the capture target shares.
 enum CaptureFuzzing {
-    static let scratch = ScratchDirectory()
+    // nonisolated(unsafe): libFuzzer runs one input at a time, on one thread.
+    nonisolated(unsafe) static let scratch = ScratchDirectory()
 
     /// Whether this input is also read from a pipe, pipelined: one input in 16, picked by its
     /// bytes (so a crash reproduces). That read starts two threads (the prefix replay, the
@@ -60,7 +61,7 @@ enum CaptureFuzzing {
     /// A cluster policy with nodes, roles, an allowed port and waivers, so classification,
     /// node roles and waivers all take part; the day is pinned so results never depend on
     /// the date.
-    static let auditor: Auditor = {
+    nonisolated(unsafe) static let auditor: Auditor = {
         var settings = PolicySettings()
         settings.profile = "das-3.1"
         settings.offset = 2

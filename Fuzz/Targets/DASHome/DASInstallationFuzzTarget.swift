@@ -35,7 +35,7 @@ public func fuzzDASInstallationInput(_ data: UnsafePointer<UInt8>, _ size: Int) 
 /// What every input of the DAS installation target shares.
 enum DASHomeFuzzing {
     /// The installation the inputs are written into.
-    static let scratch = ScratchDirectory()
+    nonisolated(unsafe) static let scratch = ScratchDirectory()  // one input at a time, on one thread
     /// The files an input holds, in order.
     static let files = [DASInstallation.carbonXML, DASInstallation.sparkDefaults, DASInstallation.eventProcessorXML]
 }

@@ -50,7 +50,7 @@ public func fuzzResultInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 enum ResultFuzzing {
     /// `merge` audits the merged connections under the policy it is given: a cluster one,
     /// on a pinned day.
-    static let auditor: Auditor = {
+    nonisolated(unsafe) static let auditor: Auditor = {  // one input at a time, on one thread
         var settings = PolicySettings()
         settings.offset = 2
         settings.mode = .cluster
