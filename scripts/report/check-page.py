@@ -21,11 +21,8 @@ way round (the self-test on a page built to fail).
 """
 import json, os, select, subprocess, sys, tempfile, time
 
-def main():
-    chromium, page = sys.argv[1], os.path.abspath(sys.argv[2])
-    expect_problems = "--expect-problems" in sys.argv[3:]
-    sections = sys.argv[sys.argv.index("--sections") + 1] if "--sections" in sys.argv else None
-    url = "file://" + page
+def browse(chromium, url, sections):
+    """One headless Chromium run: returns the DevTools events and the page's measurements."""
     commands_r, commands_w = os.pipe()   # we write, Chromium reads fd 3
     replies_r, replies_w = os.pipe()     # Chromium writes fd 4, we read
 
@@ -88,7 +85,8 @@ def main():
             pass
 
     try:
-        target = next(t for t in send("Target.getTargets")["targetInfos"] if t["type"] == "page")
+        # A cold first start (fontconfig cache, a new profile) can take far longer than a command.
+        target = next(t for t in send("Target.getTargets", timeout=90)["targetInfos"] if t["type"] == "page")
         session = send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
         for domain in ("Network", "Log", "Runtime", "Page"):
             send(f"{domain}.enable", session=session)
@@ -119,6 +117,23 @@ def main():
     finally:
         browser.kill()
         browser.wait()
+    return events, width, height, window_width, active
+
+def main():
+    chromium, page = sys.argv[1], os.path.abspath(sys.argv[2])
+    expect_problems = "--expect-problems" in sys.argv[3:]
+    sections = sys.argv[sys.argv.index("--sections") + 1] if "--sections" in sys.argv else None
+    url = "file://" + page
+    # A browser that does not answer is the machine, not the page: start a fresh one, at most
+    # three times, before giving up. A page's own problems are never retried.
+    for attempt in range(1, 4):
+        try:
+            events, width, height, window_width, active = browse(chromium, url, sections)
+            break
+        except (TimeoutError, EOFError) as error:
+            if attempt == 3:
+                raise
+            print(f"check-page: attempt {attempt}: {error}; starting Chromium again", file=sys.stderr)
 
     requests, problems = [], []
     for event in events:
