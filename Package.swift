@@ -31,12 +31,20 @@ let package = Package(
         ),
         .target(
             name: "Audit",
-            // Crypto: SHA-256 of the inputs and the policy, for the report's evidence.
-            dependencies: ["PcapKit", "Wire", "Flows", "Policy", "Protocols", .product(name: "Crypto", package: "swift-crypto")],
+            // Connections x policy -> services and findings: no threads, no pcap (the
+            // capture engine reads). Crypto: SHA-256 of the inputs and the policy, for the
+            // report's evidence.
+            dependencies: ["Wire", "Flows", "Policy", "Protocols", .product(name: "Crypto", package: "swift-crypto")],
             // DasauditVersion, generated from the VERSION file (Plugins/VersionStamp).
             plugins: ["VersionStamp"]
         ),
         .plugin(name: "VersionStamp", capability: .buildTool()),
+        // The capture-reading engine: libpcap, threads, mmap and hashing, reading inputs
+        // (files or a live device) into the connections the audit's rules take.
+        .target(
+            name: "CaptureEngine",
+            dependencies: ["PcapKit", "Wire", "Flows", "Audit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Reports", dependencies: ["Audit", "Policy", "Flows"]),
         // Prometheus metrics of a live audit and the small HTTP server for them (no HTTP
         // dependency: docs/design.md says why).
@@ -44,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "dasaudit",
             dependencies: [
-                "PcapKit", "Wire", "Flows", "Policy", "Audit", "Reports", "Metrics",
+                "PcapKit", "Wire", "Flows", "Policy", "Audit", "CaptureEngine", "Reports", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,25 +60,25 @@ let package = Package(
         .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
         .executableTarget(
             name: "dasaudit-bench",
-            dependencies: ["Audit", "Flows", "Policy", "MallocCounter"],
+            dependencies: ["CaptureEngine", "Audit", "Flows", "Policy", "MallocCounter"],
             path: "Benchmarks/HotLoop"
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Flows", "Wire", "Policy"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Policy", "Flows", "Wire"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Audit"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "CaptureEngine", "Policy", "Flows", "Wire"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Audit", "CaptureEngine"]),
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["Audit", "Reports", "Policy", "PcapKit", "Flows", "dasaudit"]
+            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "dasaudit"]
         ),
         .testTarget(
             name: "LiveTests",
             // Live capture for real on loopback (needs root, as CI runs); builds the binary too.
-            dependencies: ["Audit", "Reports", "PcapKit", "Policy", "dasaudit"]
+            dependencies: ["Audit", "CaptureEngine", "Reports", "PcapKit", "Policy", "dasaudit"]
         ),
     ],
     swiftLanguageModes: [.v6]
@@ -82,7 +90,7 @@ if ProcessInfo.processInfo.environment["DASAUDIT_FUZZ"] == "1" {
     package.targets += [
         .target(name: "FuzzSupport", path: "Fuzz/Support"),
         .executableTarget(name: "fuzz-decoder", dependencies: ["Wire", "FuzzSupport"], path: "Fuzz/Targets/Decoder"),
-        .executableTarget(name: "fuzz-capture", dependencies: ["Audit", "Policy", "Reports", "FuzzSupport"],
+        .executableTarget(name: "fuzz-capture", dependencies: ["Audit", "CaptureEngine", "Policy", "Reports", "FuzzSupport"],
                           path: "Fuzz/Targets/Capture"),
         .executableTarget(name: "fuzz-result", dependencies: ["Audit", "Reports", "Policy", "Flows", "FuzzSupport"],
                           path: "Fuzz/Targets/Result"),

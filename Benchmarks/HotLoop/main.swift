@@ -4,7 +4,7 @@
 //   .build/release/dasaudit-bench CAPTURE [CAPTURE...] [--runs N] [--offset N] [--mode M]
 //                                 [--cores N] [--unbounded] [--threads N]
 //
-// Reads every CAPTURE with the audit's own reader (Audit.CaptureReader: PcapKit's
+// Reads every CAPTURE with the audit's own reader (CaptureEngine.CaptureReader: PcapKit's
 // pcap_next_ex loop, Wire's decoder, Flows' table), as `dasaudit audit` does, but without
 // the report, the policy classification and the evidence hashing, and prints per run:
 // packets, seconds, packets per second, and heap allocations made inside the reading
@@ -17,6 +17,7 @@
 //
 // Exit status 0; 2 on a usage error. Output: one line per run on stdout, then a summary.
 import Audit
+import CaptureEngine
 import Flows
 import Foundation
 import MallocCounter

@@ -36,43 +36,6 @@ public struct ToolInfo: Codable, Sendable {
     public var version: String
 }
 
-/// One input file (or stdin) and what was read from it.
-public struct InputSummary: Codable, Sendable {
-    public var path: String
-    /// libpcap's DLT value and name (`1`, `EN10MB`); nil when the file could not be opened.
-    @Nullable public var linkType: Int32?
-    @Nullable public var linkTypeName: String?
-    public var packets: UInt64
-    public var tcpSegments: UInt64
-    /// Packets that gave no TCP segment, by reason (`not-tcp`, `fragment`, ...); zero counts omitted.
-    public var skipped: [String: UInt64]
-    @Nullable public var firstSeen: Timestamp?
-    @Nullable public var lastSeen: Timestamp?
-    /// False when reading stopped early (a file cut short), the input was unusable, or a
-    /// live capture dropped packets.
-    public var complete: Bool
-    /// Why the input was unusable or cut short.
-    @Nullable public var error: String?
-    /// Packets a live capture lost; null for a file, which records no drops.
-    @Nullable public var drops: Drops?
-}
-
-/// Packets a live capture lost before dasaudit saw them, as libpcap counts them.
-public struct Drops: Codable, Equatable, Sendable {
-    /// Dropped by the kernel because the capture buffer was full (`ps_drop`): dasaudit
-    /// did not keep up.
-    public var kernel: UInt64
-    /// Dropped by the interface or its driver before capture (`ps_ifdrop`).
-    public var interface: UInt64
-
-    public init(kernel: UInt64, interface: UInt64) {
-        self.kernel = kernel
-        self.interface = interface
-    }
-
-    public var total: UInt64 { kernel.addingSaturated(interface) }
-}
-
 /// The policy the audit applied.
 public struct PolicySummary: Codable, Sendable {
     /// The built-in profile (`das`, `das-3.1`, ...).

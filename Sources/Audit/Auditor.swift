@@ -2,9 +2,10 @@ import Flows
 import Policy
 import Wire
 
-/// Audits captures against a policy: reads the inputs, orients and tallies the
-/// connections, classifies each service on its node, and derives unused openings,
-/// findings and the verdict.
+/// Audits connections against a policy: classifies each service on its node, and derives
+/// unused openings, findings and the verdict. It reads nothing itself: the capture engine
+/// (`CaptureEngine`, `Auditor.audit(paths:)`) reads the inputs into the connections and
+/// per-service statistics it is given.
 public struct Auditor {
     public var policy: Policy
     public var failOn: FailThreshold
@@ -25,44 +26,6 @@ public struct Auditor {
     public var directionRules: DirectionRules {
         DirectionRules(expectedServerPorts: policy.expectedPorts,
                        ephemeralLow: policy.ephemeralRange.lowerBound, ephemeralHigh: policy.ephemeralRange.upperBound)
-    }
-
-    /// Reads `paths` ("-" is stdin) and audits them as one capture: `threads` inputs at
-    /// once (default: every core), merged as if read in order (`ParallelReader`).
-    /// `connections`: list every connection in the result too (for `dasaudit merge`).
-    /// `hashing`: the inputs' evidence hash, computed alongside the reading (`InputHashing`).
-    public func audit(paths: [String], threads: Int? = nil, connections: Bool = false, hashing: InputHashing? = nil,
-                      progress: (@Sendable (ReadProgress) -> Void)? = nil) -> AuditResult {
-        var reader = ParallelReader(rules: directionRules, progress: progress)
-        if let threads { reader.threads = max(1, threads) }
-        reader.keepingConnections = connections
-        reader.filter = captureFilter
-        if let hashing {
-            // A reader on a thread of its own keeps its input's hash level with its reading
-            // (`pace`). The two threads of a pipelined reader leave gaps too short to share
-            // out, which a hashing thread at the lowest priority fills best (measured,
-            // docs/performance.md); so do cores left idle.
-            let busy = reader.coresBusy(reading: paths.count)
-            let workers = min(reader.threads, paths.count)
-            hashing.startBackgroundThreads((busy > workers ? workers : 0) + reader.threads - busy)
-            reader.pace = { path, bytesRead in hashing.keepUp(with: path, at: bytesRead) }
-            reader.hashedAlongside = true
-        }
-        let read = reader.readMerged(paths: paths)
-        var result = audit(read.table.statistics(), inputs: read.inputs)
-        if connections { result.connections = read.table.connections().map(ConnectionEntry.init) }
-        return result
-    }
-
-    /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the
-    /// order of their first packets and oriented by the policy, with what was read from
-    /// each input: what `dasaudit flows` lists. The table evicts nothing, so memory grows
-    /// with the number of connections (about 130 bytes each).
-    public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
-        var reader = CaptureReader()
-        reader.filter = captureFilter
-        for path in paths { reader.read(path: path) }
-        return (reader.table.finish(rules: directionRules), reader.inputs)
     }
 
     /// Audits connections already read.

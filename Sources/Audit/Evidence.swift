@@ -96,5 +96,5 @@ extension Evidence.InputEvidence {
 
 extension Digest {
     /// The digest as lowercase hex, as `sha256sum` prints it.
-    var hexDigest: String { map { String(format: "%02x", $0) }.joined() }
+    public var hexDigest: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Policy
 import Wire
 
@@ -45,15 +46,9 @@ struct WaiverBook {
 extension Day {
     /// Today's date in UTC.
     public static var today: Day {
-        let seconds = Int64(time(nil))
+        let seconds = Int64(Date().timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
         return Day(year: Int(year), month: Int(month), day: Int(day))
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import CaptureEngine
 import Foundation
 import Reports
 

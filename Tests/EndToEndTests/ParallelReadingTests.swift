@@ -1,4 +1,5 @@
-@testable import Audit
+import Audit
+@testable import CaptureEngine
 import Flows
 import Foundation
 import Policy

@@ -1,4 +1,5 @@
 import Audit
+import CaptureEngine
 import Flows
 import Foundation
 import Policy

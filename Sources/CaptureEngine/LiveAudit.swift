@@ -1,3 +1,4 @@
+import Audit
 import Dispatch
 import Flows
 import PcapKit

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 
 /// Hashes the evidence of input files (`Evidence.InputEvidence`) alongside the audit that

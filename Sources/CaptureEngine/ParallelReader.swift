@@ -1,3 +1,4 @@
+import Audit
 import Flows
 import Foundation
 
@@ -52,6 +53,19 @@ public struct ParallelReader {
     public func coresBusy(reading inputs: Int) -> Int {
         let workers = min(threads, max(1, inputs))
         return threads >= 2 * workers ? 2 * workers : workers
+    }
+
+    /// Hashes the inputs' evidence (`hashing`) alongside the reading of `inputs` inputs: a
+    /// reader on a thread of its own keeps its input's hash level with its reading
+    /// (`CaptureReader.pace`). The two threads of a pipelined reader leave gaps too short to
+    /// share out, which a hashing thread at the lowest priority fills best (measured,
+    /// docs/performance.md); so do cores left idle.
+    public mutating func hash(alongside hashing: InputHashing, inputs: Int) {
+        let busy = coresBusy(reading: inputs)
+        let workers = min(threads, inputs)
+        hashing.startBackgroundThreads((busy > workers ? workers : 0) + threads - busy)
+        pace = { path, bytesRead in hashing.keepUp(with: path, at: bytesRead) }
+        hashedAlongside = true
     }
 
     /// One reader per path, in the order of `paths`.

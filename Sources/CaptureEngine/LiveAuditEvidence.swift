@@ -1,3 +1,5 @@
+import Audit
+
 extension Evidence {
     /// The evidence of a live audit: the command line and the policy digest as for files,
     /// a note in place of a hash for the live input (there is no file to hash), and the

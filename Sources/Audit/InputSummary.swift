@@ -1,0 +1,37 @@
+/// One input file (or stdin, or a live device) and what was read from it: what the capture
+/// engine (`CaptureEngine`) tells the audit about each input, and the result's `inputs`.
+public struct InputSummary: Codable, Sendable {
+    public var path: String
+    /// libpcap's DLT value and name (`1`, `EN10MB`); nil when the file could not be opened.
+    @Nullable public var linkType: Int32?
+    @Nullable public var linkTypeName: String?
+    public var packets: UInt64
+    public var tcpSegments: UInt64
+    /// Packets that gave no TCP segment, by reason (`not-tcp`, `fragment`, ...); zero counts omitted.
+    public var skipped: [String: UInt64]
+    @Nullable public var firstSeen: Timestamp?
+    @Nullable public var lastSeen: Timestamp?
+    /// False when reading stopped early (a file cut short), the input was unusable, or a
+    /// live capture dropped packets.
+    public var complete: Bool
+    /// Why the input was unusable or cut short.
+    @Nullable public var error: String?
+    /// Packets a live capture lost; null for a file, which records no drops.
+    @Nullable public var drops: Drops?
+
+    public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
+                skipped: [String: UInt64], firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, complete: Bool,
+                error: String? = nil, drops: Drops? = nil) {
+        self.path = path
+        self.linkType = linkType
+        self.linkTypeName = linkTypeName
+        self.packets = packets
+        self.tcpSegments = tcpSegments
+        self.skipped = skipped
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.complete = complete
+        self.error = error
+        self.drops = drops
+    }
+}

@@ -1,0 +1,34 @@
+import Audit
+import Flows
+
+/// The audit of capture files: the engine reads them (`ParallelReader`, `CaptureReader`)
+/// and the rules (`Auditor`, which reads nothing itself) audit what was read.
+extension Auditor {
+    /// Reads `paths` ("-" is stdin) and audits them as one capture: `threads` inputs at
+    /// once (default: every core), merged as if read in order (`ParallelReader`).
+    /// `connections`: list every connection in the result too (for `dasaudit merge`).
+    /// `hashing`: the inputs' evidence hash, computed alongside the reading (`InputHashing`).
+    public func audit(paths: [String], threads: Int? = nil, connections: Bool = false, hashing: InputHashing? = nil,
+                      progress: (@Sendable (ReadProgress) -> Void)? = nil) -> AuditResult {
+        var reader = ParallelReader(rules: directionRules, progress: progress)
+        if let threads { reader.threads = max(1, threads) }
+        reader.keepingConnections = connections
+        reader.filter = captureFilter
+        if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
+        let read = reader.readMerged(paths: paths)
+        var result = audit(read.table.statistics(), inputs: read.inputs)
+        if connections { result.connections = read.table.connections().map(ConnectionEntry.init) }
+        return result
+    }
+
+    /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the
+    /// order of their first packets and oriented by the policy, with what was read from
+    /// each input: what `dasaudit flows` lists. The table evicts nothing, so memory grows
+    /// with the number of connections (about 130 bytes each).
+    public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
+        var reader = CaptureReader()
+        reader.filter = captureFilter
+        for path in paths { reader.read(path: path) }
+        return (reader.table.finish(rules: directionRules), reader.inputs)
+    }
+}
