@@ -9,6 +9,9 @@ public struct AuditResult: Codable, Sendable {
     public var schema = AuditResult.schemaName
     public var tool: ToolInfo
     public var inputs: [InputSummary]
+    /// Where the packets were captured (`CapturePoint`): one for an audit, every source's
+    /// for a merge, by name; null in results of older versions.
+    @Nullable public var capturePoints: [CapturePoint]? = nil
     public var policy: PolicySummary
     public var coverage: Coverage
     /// Server endpoints that carried traffic, by address then port.

@@ -18,6 +18,8 @@ public struct InputSummary: Codable, Sendable {
     @Nullable public var error: String?
     /// Packets a live capture lost; null for a file, which records no drops.
     @Nullable public var drops: Drops?
+    /// The name of the capture point the input was recorded at (`CapturePoint`).
+    @Nullable public var capturePoint: String? = nil
 
     public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
                 skipped: [String: UInt64], firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, complete: Bool,

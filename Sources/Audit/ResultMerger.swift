@@ -28,6 +28,16 @@ public struct ConnectionEntry: Codable, Sendable {
     @Nullable public var `protocol`: String? = nil
     /// The negotiated TLS version, for TLS connections whose server hello was captured.
     @Nullable public var tlsVersion: String? = nil
+    /// The client's initial sequence number, when the handshake was captured: with the
+    /// endpoints, the connection's identity at any capture point. Null without a SYN or
+    /// SYN-ACK, and in results made before it.
+    @Nullable public var clientIsn: UInt32? = nil
+    /// `closed`, `reset` or `established` (still open at the last packet), whether or not
+    /// the start was seen; null in results made before it (taken as the state then).
+    @Nullable public var ending: ConnectionState? = nil
+    /// The capture point that saw it (`CapturePoint.name`); null in results made before it
+    /// (the result's own point is taken then).
+    @Nullable public var capturePoint: String? = nil
 
     public init(_ connection: Connection) {
         client = "\(connection.client.address)"
@@ -47,6 +57,8 @@ public struct ConnectionEntry: Codable, Sendable {
         vlan = connection.vlan
         self.protocol = connection.evidence.name.name
         tlsVersion = connection.evidence.tlsVersion?.name
+        clientIsn = connection.clientInitialSequence
+        ending = connection.ending
     }
 
     /// The connection back, or nil when an address does not parse.
@@ -58,22 +70,27 @@ public struct ConnectionEntry: Codable, Sendable {
             bytesToServer: bytesToServer, bytesToClient: bytesToClient, payloadBytesToServer: payloadBytesToServer,
             payloadBytesToClient: payloadBytesToClient, firstSeen: firstSeen.nanoseconds, lastSeen: lastSeen.nanoseconds,
             vlan: vlan, evidence: ProtocolEvidence(self.protocol.flatMap(ProtocolName.init(name:)) ?? .unknown,
-                                                   tlsVersion: tlsVersion.flatMap(TLSVersion.init(name:))))
+                                                   tlsVersion: tlsVersion.flatMap(TLSVersion.init(name:))),
+            clientInitialSequence: clientIsn, ending: ending ?? (state == .midstream ? .established : state))
     }
 }
 
-/// Combines the results of several nodes (each audited its own traffic with
-/// `--connections`) into the connections of one cluster, counting a connection that two
-/// nodes captured, one at each end, once.
+/// Combines the results of several capture points and time windows (each audited with
+/// `--connections`) into the connections of one cluster, each counted once
+/// (docs/merge.md).
 ///
-/// Two entries from different results are the same connection when they have the same two
-/// endpoints (in either orientation) and their times overlap, allowing `skew` for the
-/// nodes' clocks. Entries of one result are never merged with each other: they are
-/// different connections of that capture (a client port reused after a close). The merged
-/// connection takes, per direction, the larger packet and byte counts (each end sees every
-/// packet, unless its capture dropped some), the earliest first and the latest last packet,
-/// and the orientation and state of the entry on the strongest evidence (a handshake over
-/// the policy, over the ephemeral range; then the one with more packets).
+/// Within one capture point, a connection cut by the end of one window (still open) and
+/// picked up at the start of a later one (no SYN: `midstream`) is joined into one, its
+/// counts summed (`joinWindows`). Across capture points, two sightings of one connection
+/// (its two ends) are one when they join the same two endpoints and either both saw the
+/// handshake with the same client initial sequence number, or, when one did not, their
+/// times overlap within `skew`; the connection takes, per direction, the larger packet
+/// and byte counts (each end sees every packet, unless its capture dropped some), the
+/// earliest first and the latest last packet, and the orientation and state of the
+/// sighting on the strongest evidence. Sightings of one capture point are never
+/// deduplicated with each other. Every step works on the sightings sorted in one
+/// canonical order, so the outcome depends only on the set of sightings, not on the order
+/// or grouping of the results: merge is associative and commutative.
 public struct ResultMerger {
     /// Nanoseconds the nodes' clocks may differ by.
     public var skew: Int64
@@ -85,54 +102,107 @@ public struct ResultMerger {
         public var description: String
     }
 
+    /// One connection as one capture point saw it (its windows joined).
+    public struct Sighting {
+        public var point: String
+        public var connection: Connection
+    }
+
+    /// What a merge gives: each connection once, to audit, and the sightings (one per
+    /// capture point that saw the connection), to list so that the merged result can be
+    /// merged again.
+    public struct Merged {
+        public var connections: [Connection]
+        public var sightings: [Sighting]
+
+        /// The sightings as the merged result's `connections` entries, by capture point
+        /// then time.
+        public var entries: [ConnectionEntry] {
+            sightings.map { sighting in
+                var entry = ConnectionEntry(sighting.connection)
+                entry.capturePoint = sighting.point
+                return entry
+            }
+        }
+    }
+
     /// The connections of all `results` (named by `names` in errors), each counted once.
     /// Throws a `MergeError` for a result without connections, or results repeating
     /// evidence (`refuseRepeats`).
-    public func merge(_ results: [AuditResult], names: [String]) throws -> [Connection] {
+    public func merge(_ results: [AuditResult], names: [String]) throws -> Merged {
         try ResultMerger.refuseRepeats(in: results, names: names)
-        var tagged: [(source: Int, connection: Connection)] = []
+        var groups: [PairKey: [Sighting]] = [:]
         for (index, result) in results.enumerated() {
             guard let entries = result.connections else {
                 throw MergeError(description: "\(names[index]) has no connections section: audit with --connections "
                     + "so that a connection seen at both ends can be counted once")
             }
+            // A result from before capture points: its file stands for its point.
+            let resultPoint = result.capturePoints?.count == 1 ? result.capturePoints![0].name : names[index]
             for entry in entries {
                 guard let connection = entry.connection else {
                     throw MergeError(description: "\(names[index]): connection \(entry.client) -> \(entry.server) has an address that does not parse")
                 }
-                tagged.append((index, connection))
+                groups[PairKey(connection), default: []].append(Sighting(point: entry.capturePoint ?? resultPoint, connection: connection))
             }
         }
-        // Group by the unordered pair of endpoints, then walk each group in time order.
-        var groups: [PairKey: [(source: Int, connection: Connection)]] = [:]
-        for item in tagged { groups[PairKey(item.connection), default: []].append(item) }
-        var merged: [Connection] = []
+        var merged = Merged(connections: [], sightings: [])
         for (_, group) in groups {
-            merged += mergeGroup(group.sorted { ($0.connection.firstSeen, $0.source) < ($1.connection.firstSeen, $1.source) })
+            let sightings = ResultMerger.joinWindows(group.sorted(by: ResultMerger.canonicalOrder))
+            merged.sightings += sightings
+            merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) })
         }
-        return merged.sorted { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
+        merged.sightings.sort { ($0.point, ResultMerger.sortKey($0.connection)) < ($1.point, ResultMerger.sortKey($1.connection)) }
+        merged.connections.sort { ResultMerger.sortKey($0) < ResultMerger.sortKey($1) }
+        return merged
     }
 
-    /// The connections of one endpoint pair, `ordered` by first packet: each entry joins
-    /// the earliest-opened merged connection that lacks its result and overlaps it in time,
-    /// or opens a new one.
+    /// The order every step walks sightings in: by first packet, then capture point, then
+    /// the rest of the connection, so that equal inputs in any order give equal outputs.
+    static func canonicalOrder(_ x: Sighting, _ y: Sighting) -> Bool {
+        let (kx, ky) = (sortKey(x.connection), sortKey(y.connection))
+        if kx.first != ky.first { return kx.first < ky.first }
+        if x.point != y.point { return x.point < y.point }
+        return kx < ky
+    }
+
+    /// A total order of connections, for stable output.
+    static func sortKey(_ c: Connection) -> SortKey {
+        SortKey(first: c.firstSeen, client: c.client, server: c.server, last: c.lastSeen, packets: c.packets, bytes: c.bytes,
+                isn: c.clientInitialSequence.map(Int64.init) ?? -1)
+    }
+
+    struct SortKey: Comparable {
+        var first: Int64, client: Endpoint, server: Endpoint, last: Int64, packets: UInt64, bytes: UInt64, isn: Int64
+
+        static func < (x: SortKey, y: SortKey) -> Bool {
+            if x.first != y.first { return x.first < y.first }
+            if x.client != y.client { return x.client < y.client }
+            if x.server != y.server { return x.server < y.server }
+            return (x.last, x.packets, x.bytes, x.isn) < (y.last, y.packets, y.bytes, y.isn)
+        }
+    }
+
+    /// The sightings of one endpoint pair, in canonical order, from different capture
+    /// points: each joins the earliest-opened merged connection that lacks its point and is
+    /// the same connection (`sameConnection`), or opens a new one.
     ///
-    /// In linear time: entries come in order of first packet, so a merged connection
-    /// whose last packet (plus the skew) is before an entry's first packet overlaps no
-    /// later entry either and can be dropped for good. For each result, a queue holds the
-    /// merged connections that lack it, in the order they were opened; the front one,
-    /// once those ended too early are dropped, is the one the entry joins. (Scanning every
-    /// open connection for each entry took 8.5 s for 40,000 connections on one pair.)
-    func mergeGroup(_ ordered: [(source: Int, connection: Connection)]) -> [Connection] {
+    /// In linear time: sightings come in order of first packet, so a merged connection
+    /// that does not match a sighting of a point matches no later sighting of that point
+    /// either (that point's sightings of one pair are successive connections) and leaves
+    /// that point's queue for good. For each point, a queue holds the merged connections
+    /// that lack it, in the order they were opened. (Scanning every open connection for
+    /// each sighting took 8.5 s for 40,000 connections on one pair.)
+    func mergeGroup(_ ordered: [(source: String, connection: Connection)]) -> [Connection] {
         var merged: [Connection] = []
         let sources = Set(ordered.map(\.source))
-        // Per result: indices into `merged` lacking it, oldest first, from `head` on.
-        var waiting: [Int: (queue: [Int], head: Int)] = Dictionary(uniqueKeysWithValues: sources.map { ($0, ([], 0)) })
+        // Per point: indices into `merged` lacking it, oldest first, from `head` on.
+        var waiting: [String: (queue: [Int], head: Int)] = Dictionary(uniqueKeysWithValues: sources.map { ($0, ([], 0)) })
         for (source, connection) in ordered {
             var joined = false
             if sources.count > 1 {
                 var (queue, head) = waiting[source]!
-                while head < queue.count, !overlaps(merged[queue[head]], connection) { head += 1 }
+                while head < queue.count, !sameConnection(merged[queue[head]], connection) { head += 1 }
                 if head < queue.count {
                     merged[queue[head]] = combine(merged[queue[head]], connection)
                     head += 1
@@ -146,6 +216,17 @@ public struct ResultMerger {
             }
         }
         return merged
+    }
+
+    /// Whether two sightings of one endpoint pair from different capture points are one
+    /// connection: the same client initial sequence number when both saw the handshake
+    /// (the clocks of two hosts may disagree by more than any skew), else times that
+    /// overlap within `skew`.
+    func sameConnection(_ x: Connection, _ y: Connection) -> Bool {
+        if let isnX = x.clientInitialSequence, let isnY = y.clientInitialSequence {
+            return isnX == isnY && x.client == y.client
+        }
+        return overlaps(x, y)
     }
 
     func overlaps(_ x: Connection, _ y: Connection) -> Bool {
@@ -165,6 +246,7 @@ public struct ResultMerger {
         result.payloadBytesToClient = max(lead.payloadBytesToClient, same ? other.payloadBytesToClient : other.payloadBytesToServer)
         result.firstSeen = min(lead.firstSeen, other.firstSeen)
         result.lastSeen = max(lead.lastSeen, other.lastSeen)
+        result.clientInitialSequence = lead.clientInitialSequence ?? other.clientInitialSequence
         return result
     }
 
@@ -188,27 +270,3 @@ public struct ResultMerger {
     }
 }
 
-extension ResultMerger {
-    /// The inputs of the merged results, each path prefixed with the result file it came
-    /// from (`node1.json: /captures/a.pcap`).
-    public static func inputs(of results: [AuditResult], names: [String]) -> [InputSummary] {
-        zip(results, names).flatMap { result, name in
-            result.inputs.map { input in
-                var input = input
-                input.path = "\(name): \(input.path)"
-                return input
-            }
-        }
-    }
-}
-
-extension Evidence {
-    /// The evidence of a merged result: the command line, the policy digest, and the
-    /// SHA-256 of each result file merged (the captures themselves are on the nodes).
-    public init(ofMerged result: AuditResult, arguments: [String], resultFiles: [String]) throws {
-        let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
-        self.init(commandLine: ["dasaudit"] + arguments,
-                  policySha256: SHA256.hash(data: policyJSON).map { String(format: "%02x", $0) }.joined(),
-                  inputs: resultFiles.map { InputEvidence(hashing: $0) })
-    }
-}

@@ -24,6 +24,15 @@ public struct Connection: Sendable {
     /// What the connection speaks, from the first payload bytes of each side
     /// (`ProtocolRecognizer`), recognized once, when the record is done.
     public var evidence: ProtocolEvidence
+    /// The client's initial sequence number when the handshake was seen (a SYN or a
+    /// SYN-ACK), else nil: with the endpoints, the connection's identity across capture
+    /// points whose clocks differ (docs/merge.md).
+    public var clientInitialSequence: UInt32? = nil
+    /// How the connection stood at its last captured packet, whether or not its start
+    /// was seen: `closed` (FIN both ways), `reset`, or `established` (still open). A
+    /// `midstream` state says nothing of the end; this does, so that `merge` can join a
+    /// connection cut by two capture windows into the state one capture would give it.
+    public var ending: ConnectionState = .established
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -32,7 +41,8 @@ public struct Connection: Sendable {
     public init(client: Endpoint, server: Endpoint, directionBasis: DirectionBasis, state: ConnectionState,
                 packetsToServer: UInt64, packetsToClient: UInt64, bytesToServer: UInt64, bytesToClient: UInt64,
                 payloadBytesToServer: UInt64, payloadBytesToClient: UInt64, firstSeen: Int64, lastSeen: Int64,
-                vlan: UInt16? = nil, evidence: ProtocolEvidence = .none) {
+                vlan: UInt16? = nil, evidence: ProtocolEvidence = .none, clientInitialSequence: UInt32? = nil,
+                ending: ConnectionState = .established) {
         self.client = client
         self.server = server
         self.directionBasis = directionBasis
@@ -47,6 +57,8 @@ public struct Connection: Sendable {
         self.lastSeen = lastSeen
         self.vlan = vlan
         self.evidence = evidence
+        self.clientInitialSequence = clientInitialSequence
+        self.ending = ending
     }
     /// Frame bytes both directions; saturating, as `packets`.
     public var bytes: UInt64 { bytesToServer.addingSaturated(bytesToClient) }
@@ -77,14 +89,23 @@ public struct Connection: Sendable {
         firstSeen = record.firstSeen
         lastSeen = record.lastSeen
         vlan = record.vlan
+        clientInitialSequence = record.clientIsA != nil ? record.clientInitialSequence : nil
         let fromServer = serverIsA ? record.seenFromA : record.seenFromB
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
+        ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         let clientSample = serverIsA ? record.sampleFromB : record.sampleFromA
         let serverSample = serverIsA ? record.sampleFromA : record.sampleFromB
         evidence = clientSample.withPayloadBytes { client in
             serverSample.withPayloadBytes { server in ProtocolRecognizer.recognize(client: client, server: server) }
         }
+    }
+
+    /// `closed`, `reset` or `established`, from the control bits alone (see `ending`).
+    static func ending(fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
+        if fromClient.contains(.fin) && fromServer.contains(.fin) { return .closed }
+        if fromClient.contains(.rst) || fromServer.contains(.rst) { return .reset }
+        return .established
     }
 
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {

@@ -19,6 +19,11 @@ public struct ConnectionRecord: Sendable {
     public var seenFromB: Seen = []
     /// The side that opened the connection, from the first handshake packet seen.
     public var clientIsA: Bool?
+    /// The client's initial sequence number, from the same handshake packet (a SYN's
+    /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
+    /// when `clientIsA` is set. With the endpoints it names the connection across capture
+    /// points, whose clocks differ (docs/merge.md).
+    public var clientInitialSequence: UInt32 = 0
     public var vlan: UInt16?
     /// Whether the first packet seen was a SYN without ACK: the record starts a connection
     /// rather than continuing one whose start was missed.
@@ -70,7 +75,10 @@ public struct ConnectionRecord: Sendable {
         var seen: UInt8 = 0
         if syn {
             seen = ack ? Seen.synAck.rawValue : Seen.syn.rawValue
-            if clientIsA == nil { clientIsA = ack ? !fromA : fromA }
+            if clientIsA == nil {
+                clientIsA = ack ? !fromA : fromA
+                clientInitialSequence = ack ? segment.acknowledgmentNumber &- 1 : segment.sequenceNumber
+            }
         } else if !rst {
             seen = Seen.other.rawValue
         }

@@ -368,12 +368,14 @@ extension ConnectionRecord {
             sampleFromA = other.sampleFromA.or(sampleFromA)
             sampleFromB = other.sampleFromB.or(sampleFromB)
             firstSeen = other.firstSeen
+            if other.clientIsA != nil { clientInitialSequence = other.clientInitialSequence }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
             openedWithSyn = other.openedWithSyn
         } else {
             sampleFromA = sampleFromA.or(other.sampleFromA)
             sampleFromB = sampleFromB.or(other.sampleFromB)
+            if clientIsA == nil { clientInitialSequence = other.clientInitialSequence }
             clientIsA = clientIsA ?? other.clientIsA
         }
         lastSeen = max(lastSeen, other.lastSeen)

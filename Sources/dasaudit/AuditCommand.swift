@@ -33,6 +33,8 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var filterOption: CaptureFilterOption
 
+    @OptionGroup var capturePointOption: CapturePointOption
+
     @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: ArgumentHelp(
@@ -64,6 +66,7 @@ struct AuditCommand: ParsableCommand {
         var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
                                    progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } })
         progress?.finish()
+        result.record(capturePoint: capturePointOption.point(or: .files(paths)))
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter
         for input in result.inputs {

@@ -85,6 +85,8 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var capturePointOption: CapturePointOption
+
     @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var watchOptions: LiveWatchOptions
@@ -130,6 +132,7 @@ struct LiveCommand: ParsableCommand {
             if let result = status.result { watch.update(with: result) }
         }
         var result = live.finish()
+        result.record(capturePoint: capturePointOption.point(or: .live(interface: interface)))
         watch.update(with: result, final: true)
         statusLine.end()
         let drops = result.coverage.drops?.total ?? 0

@@ -11,13 +11,14 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge the JSON results of several nodes into one cluster audit.",
         discussion: """
         Each node audits its own traffic with '--connections' and ships its JSON result; \
-        'merge' folds their connections into one set of services, counting a connection \
-        captured at both of its ends (by the client's node and the server's) once, and \
-        audits them under the policy given here (the same options as 'audit'; without any, \
-        under the policy the results share, refusing results of different policies). Two entries \
-        are one connection when they join the same two endpoints and their times overlap \
-        within --skew. The merged result lists the merged connections, so merges can be \
-        merged again. See docs/merge.md.
+        'merge' folds their connections into one set of services and audits them under the \
+        policy given here (the same options as 'audit'; without any, under the policy the \
+        results share, refusing results of different policies). A connection cut by two time \
+        windows of one capture point is joined; a connection captured at both of its ends \
+        (two capture points) is counted once: the same two endpoints and the same client \
+        initial sequence number, or, without a captured handshake, times that overlap within \
+        --skew. Any grouping and order of merges gives the same result as one merge of all. \
+        See docs/merge.md.
 
         Examples:
           dasaudit audit node1.pcap --connections --format json -o node1.json
@@ -65,16 +66,18 @@ struct MergeCommand: ParsableCommand {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
         }
-        let connections: [Connection]
+        let merged: ResultMerger.Merged
         do {
-            connections = try ResultMerger(skew: Int64(skew * 1e9)).merge(parsed, names: results)
+            merged = try ResultMerger(skew: Int64(skew * 1e9)).merge(parsed, names: results)
         } catch {
             printError("\(error)")
             throw ExitCode(2)
         }
-        var result = auditor.audit(connections, inputs: ResultMerger.inputs(of: parsed, names: results))
-        result.connections = connections.map(ConnectionEntry.init)
-        result.evidence = try Evidence(ofMerged: result, arguments: Array(CommandLine.arguments.dropFirst()), resultFiles: results)
+        let provenance = MergedProvenance(parsed, names: results)
+        var result = auditor.audit(merged.connections, inputs: provenance.inputs)
+        result.capturePoints = provenance.capturePoints
+        result.connections = merged.entries
+        result.evidence = try provenance.evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()))
         if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
     }

@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+
+/// What a merged result says of where its numbers came from: its sources' inputs, their
+/// capture points, and the captures' fingerprints. All of it comes from the captured
+/// inputs, never from the result files in between, so that any tree of merges of the same
+/// audits says the same (docs/merge.md).
+public struct MergedProvenance {
+    /// Every source's inputs, each with its capture point, by capture point, then first
+    /// packet, then path.
+    public var inputs: [InputSummary]
+    /// Each input's fingerprint from its source's evidence, in the order of `inputs`.
+    public var inputEvidence: [Evidence.InputEvidence]
+    /// The distinct capture points of the sources, by name.
+    public var capturePoints: [CapturePoint]
+
+    /// The provenance of merging `results` (named `names`); a result from before capture
+    /// points stands for a point named after its file.
+    public init(_ results: [AuditResult], names: [String]) {
+        var rows: [(input: InputSummary, evidence: Evidence.InputEvidence)] = []
+        var points = Set<CapturePoint>()
+        for (result, name) in zip(results, names) {
+            let own = result.capturePoints ?? [CapturePoint(name: name, basis: .fileName)]
+            points.formUnion(own)
+            let evidence = result.evidence?.inputs ?? []
+            for (index, input) in result.inputs.enumerated() {
+                var input = input
+                if input.capturePoint == nil { input.capturePoint = own.count == 1 ? own[0].name : name }
+                let fingerprint = index < evidence.count && evidence.count == result.inputs.count ? evidence[index]
+                    : Evidence.InputEvidence(path: input.path, sha256: nil, sizeBytes: nil,
+                                             note: "\(name) holds no evidence of this input")
+                rows.append((input, fingerprint))
+            }
+        }
+        rows.sort { x, y in
+            let (a, b) = (x.input, y.input)
+            if a.capturePoint != b.capturePoint { return (a.capturePoint ?? "") < (b.capturePoint ?? "") }
+            if a.firstSeen?.nanoseconds != b.firstSeen?.nanoseconds {
+                return (a.firstSeen?.nanoseconds ?? .min) < (b.firstSeen?.nanoseconds ?? .min)
+            }
+            if a.path != b.path { return a.path < b.path }
+            return (x.evidence.sha256 ?? "") < (y.evidence.sha256 ?? "")
+        }
+        inputs = rows.map(\.input)
+        inputEvidence = rows.map(\.evidence)
+        capturePoints = points.sorted()
+    }
+
+    /// The evidence of the merged `result`: the command line, the policy digest, and the
+    /// fingerprints of the captures behind every source.
+    public func evidence(of result: AuditResult, arguments: [String]) throws -> Evidence {
+        let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
+        return Evidence(commandLine: ["dasaudit"] + arguments, policySha256: SHA256.hash(data: policyJSON).hexDigest,
+                        inputs: inputEvidence)
+    }
+}
