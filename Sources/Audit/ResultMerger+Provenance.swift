@@ -54,3 +54,21 @@ public struct MergedProvenance {
                         inputs: inputEvidence)
     }
 }
+
+extension ResultMerger {
+    /// The merged result of `results` (named `names` in errors and for results from
+    /// before capture points): their connections each counted once (`merge`), audited by
+    /// `auditor`, with the sources' capture points, inputs and capture fingerprints, and
+    /// the sightings listed so that it can be merged again. `arguments` is the command line
+    /// for the evidence.
+    public func mergedResult(of results: [AuditResult], names: [String], auditor: Auditor,
+                             arguments: [String]) throws -> AuditResult {
+        let merged = try merge(results, names: names)
+        let provenance = MergedProvenance(results, names: names)
+        var result = auditor.audit(merged.connections, inputs: provenance.inputs)
+        result.capturePoints = provenance.capturePoints
+        result.connections = merged.entries
+        result.evidence = try provenance.evidence(of: result, arguments: arguments)
+        return result
+    }
+}

@@ -108,9 +108,12 @@ public struct ResultMerger {
         public var connection: Connection
     }
 
-    /// What a merge gives: each connection once, to audit, and the sightings (one per
-    /// capture point that saw the connection), to list so that the merged result can be
-    /// merged again.
+    /// What a merge gives: each connection once, to audit, and every sighting as its
+    /// source listed it (one per capture point and time window that saw the connection),
+    /// to list so that the merged result can be merged again. Sightings are listed before
+    /// any joining: a merge of some windows cannot tell whether a window between two of
+    /// them is missing, so only the merge that has them all joins them, and every tree of
+    /// merges joins the same pieces.
     public struct Merged {
         public var connections: [Connection]
         public var sightings: [Sighting]
@@ -148,8 +151,9 @@ public struct ResultMerger {
         }
         var merged = Merged(connections: [], sightings: [])
         for (_, group) in groups {
-            let sightings = ResultMerger.joinWindows(group.sorted(by: ResultMerger.canonicalOrder))
-            merged.sightings += sightings
+            let ordered = group.sorted(by: ResultMerger.canonicalOrder)
+            merged.sightings += ordered
+            let sightings = ResultMerger.joinWindows(ordered)
             merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) })
         }
         merged.sightings.sort { ($0.point, ResultMerger.sortKey($0.connection)) < ($1.point, ResultMerger.sortKey($1.connection)) }

@@ -106,6 +106,7 @@ extension AuditResult {
                 throw ResultValidationError(path: "\(path).vlan", problem: "\(vlan) is not a VLAN id (0-4095)")
             }
         }
+        try validateCapturePoints()
     }
 }
 

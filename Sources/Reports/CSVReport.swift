@@ -16,7 +16,7 @@ public enum CSVReport {
         let header = ["address", "port", "node", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
                       "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
             + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
-            + ["protocol", "protocols", "tls_versions", "dependency"]
+            + ["protocol", "protocols", "tls_versions", "dependency", "capture_points"]
         var lines = [header]
         for service in result.services {
             lines.append([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
@@ -27,7 +27,7 @@ public enum CSVReport {
                 + ["\(service.firstSeen)", "\(service.lastSeen)"]
                 + [service.protocol ?? "", (service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                     .joined(separator: " "), (service.tlsVersions ?? []).joined(separator: " "),
-                   service.dependency ?? ""])
+                   service.dependency ?? "", result.capturePointNames])
         }
         return lines.map { $0.map(\.csvField).joined(separator: ",") + "\r\n" }.joined()
     }

@@ -84,6 +84,7 @@ public enum HTMLReport {
         } else {
             facts.append(("Command line", "<span class=\"muted\">not recorded: this result was not written by the dasaudit command line</span>"))
         }
+        if let points = result.capturePointsText { facts.append(("Captured at", "\(points)")) }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
         if let unlisted = coverage.unlistedText {

@@ -42,6 +42,7 @@ public enum JUnitReport {
         ]
         properties += Severity.allCases.reversed().map { ("findings.\($0.rawValue)", "\(result.summary.findings[$0.rawValue] ?? 0)") }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
+        if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }
 
         let suites = [("dasaudit.findings", kindCases), ("dasaudit.services", serviceCases), ("dasaudit.openings", openingCases)]
         let allCases = suites.flatMap(\.1)

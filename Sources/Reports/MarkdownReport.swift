@@ -25,6 +25,7 @@ public enum MarkdownReport {
             out.append("- Command line: \(escaped(evidence.commandLineText))")
             out.append("- Policy SHA-256: \(evidence.policySha256.markdownDigest)")
         }
+        if let points = result.capturePointsText { out.append("- Captured at: \(escaped(points))") }
         out.append("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
         if let unlisted = coverage.unlistedText {
             out.append("- **Not listed** (the caps on listed endpoints, reached by a scan or a flood): \(unlisted)")

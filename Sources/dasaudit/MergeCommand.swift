@@ -66,18 +66,14 @@ struct MergeCommand: ParsableCommand {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
         }
-        let merged: ResultMerger.Merged
+        let result: AuditResult
         do {
-            merged = try ResultMerger(skew: Int64(skew * 1e9)).merge(parsed, names: results)
-        } catch {
+            result = try ResultMerger(skew: Int64(skew * 1e9)).mergedResult(
+                of: parsed, names: results, auditor: auditor, arguments: Array(CommandLine.arguments.dropFirst()))
+        } catch let error as ResultMerger.MergeError {
             printError("\(error)")
             throw ExitCode(2)
         }
-        let provenance = MergedProvenance(parsed, names: results)
-        var result = auditor.audit(merged.connections, inputs: provenance.inputs)
-        result.capturePoints = provenance.capturePoints
-        result.connections = merged.entries
-        result.evidence = try provenance.evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()))
         if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
     }

@@ -97,7 +97,7 @@ final class HostileNumberTests: XCTestCase {
         }
         let results = [result(client: 40000), result(client: 40001)]
         for (index, result) in results.enumerated() { XCTAssertNoThrow(try result.validate(), "\(index)") }
-        let merged = try ResultMerger().merge(results, names: ["a.json", "b.json"])
+        let merged = try ResultMerger().merge(results, names: ["a.json", "b.json"]).connections
         let audit = Auditor(policy: Policy()).audit(merged, inputs: [])
         XCTAssertEqual(audit.services.first?.packets, .max)
         XCTAssertEqual(audit.services.first?.bytes, .max)

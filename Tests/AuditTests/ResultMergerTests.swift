@@ -28,11 +28,13 @@ final class ResultMergerTests: XCTestCase {
     }
 
     /// The matching as it was: each entry joins the first open merged connection (in the
-    /// order opened) that lacks its result and overlaps it.
+    /// order opened) that lacks its result and overlaps it; entries taken in the merger's
+    /// canonical order (first packet, result, then the rest of the connection).
     func reference(_ results: [[Connection]], skew: Int64) -> [Connection] {
         let merger = ResultMerger(skew: skew)
         let ordered = results.enumerated().flatMap { source, connections in connections.map { (source, $0) } }
-            .sorted { ($0.1.firstSeen, $0.0) < ($1.1.firstSeen, $1.0) }
+            .sorted { ($0.1.firstSeen, $0.0, $0.1.client.port, $0.1.lastSeen, $0.1.packets)
+                < ($1.1.firstSeen, $1.0, $1.1.client.port, $1.1.lastSeen, $1.1.packets) }
         var open: [(connection: Connection, sources: Set<Int>)] = []
         for (source, connection) in ordered {
             // Within one endpoint pair (here: one client port).
@@ -63,7 +65,7 @@ final class ResultMergerTests: XCTestCase {
                                       packets: UInt64.random(in: 1...9, using: &generator))
                 }
             }
-            let merged = try ResultMerger(skew: 3).merge(results.map { result($0) }, names: results.indices.map { "r\($0)" })
+            let merged = try ResultMerger(skew: 3).merge(results.map { result($0) }, names: results.indices.map { "r\($0)" }).connections
             let expected = results.isEmpty ? [] : reference(results, skew: 3)
             XCTAssertEqual(merged.map(key).sorted(), expected.map(key).sorted(), "round \(round)")
         }
@@ -77,7 +79,7 @@ final class ResultMergerTests: XCTestCase {
         let b = a.map { var c = $0; c.firstSeen += 1_000; c.lastSeen += 1_000; return c }
         let results = [result(a), result(b)]
         let start = Date()
-        let merged = try ResultMerger().merge(results, names: ["a.json", "b.json"])
+        let merged = try ResultMerger().merge(results, names: ["a.json", "b.json"]).connections
         let seconds = Date().timeIntervalSince(start)
         XCTAssertEqual(merged.count, count, "each connection of a pairs with its twin in b")
         XCTAssertLessThan(seconds, 10, "linear: about a second in a debug build; the scan took minutes")
@@ -100,6 +102,6 @@ final class ResultMergerTests: XCTestCase {
         }
         // Different captures merge.
         let other = result([connection(40000, first: 0, last: 10)], capture: "def")
-        XCTAssertEqual(try ResultMerger().merge([first, other], names: ["a.json", "b.json"]).count, 1)
+        XCTAssertEqual(try ResultMerger().merge([first, other], names: ["a.json", "b.json"]).connections.count, 1)
     }
 }

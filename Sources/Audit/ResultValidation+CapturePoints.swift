@@ -1,0 +1,40 @@
+import Policy
+
+extension AuditResult {
+    /// The longest capture point name a result may hold (a file name is at most 255
+    /// bytes; a host name and an interface, less).
+    public static let maximumCapturePointLength = 512
+
+    /// Throws the first capture point no audit or merge could have written: an empty or
+    /// overlong name, a connection entry naming a point the result does not list, or an
+    /// entry whose `ending` is not `closed`, `reset` or `established`. Names are otherwise
+    /// free text (file and host names), escaped wherever they are printed.
+    func validateCapturePoints() throws {
+        func checkName(_ path: String, _ name: String) throws {
+            if name.isEmpty { throw ResultValidationError(path: path, problem: "is empty") }
+            if name.unicodeScalars.count > AuditResult.maximumCapturePointLength {
+                throw ResultValidationError(path: path, problem: "is \(name.unicodeScalars.count) characters long, above "
+                    + "\(AuditResult.maximumCapturePointLength)")
+            }
+        }
+        for (index, point) in (capturePoints ?? []).enumerated() { try checkName("capture_points[\(index)].name", point.name) }
+        let listed = Set((capturePoints ?? []).map(\.name))
+        for (index, input) in inputs.enumerated() {
+            guard let name = input.capturePoint else { continue }
+            try checkName("inputs[\(index)].capture_point", name)
+        }
+        for (index, entry) in (connections ?? []).enumerated() {
+            let path = "connections[\(index)]"
+            if let name = entry.capturePoint {
+                try checkName(path + ".capture_point", name)
+                if capturePoints != nil && !listed.contains(name) {
+                    throw ResultValidationError(path: path + ".capture_point",
+                                                problem: "'\(name.escapedForMessage)' is not one of the result's capture_points")
+                }
+            }
+            if let ending = entry.ending, ![.closed, .reset, .established].contains(ending) {
+                throw ResultValidationError(path: path + ".ending", problem: "'\(ending.rawValue)' is not closed, reset or established")
+            }
+        }
+    }
+}
