@@ -18,9 +18,13 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # strip), patchelf: the release packages and their install test (scripts/package.sh,
 # scripts/install-test.sh).
 # prometheus (with promtool): the live metrics scraped by a real Prometheus (LiveWatchTests).
+# default-jdk-headless, python3-venv: Spark local mode for scripts/spark-fanout-test.sh (pyspark
+# itself comes from PyPI into .build/spark-venv); openssh-server and -client: the ssh fan-out
+# recipe of docs/merge.md against a local sshd (scripts/fanout-ssh-test.sh).
 packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
           tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2
-          debootstrap rpm cpio dpkg-dev binutils patchelf prometheus)
+          debootstrap rpm cpio dpkg-dev binutils patchelf prometheus
+          default-jdk-headless python3-venv openssh-server openssh-client)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

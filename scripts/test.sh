@@ -16,6 +16,10 @@ scripts/compare-tshark.sh
 scripts/fuzz.sh 20
 # The release packages (.deb, tarball, rpm) install and audit in clean Debian 12 roots.
 scripts/install-test.sh
+# The fleet: audits fanned out on Spark (local mode, pyspark from PyPI) merge to what a
+# local merge gives; the ssh + xargs recipe of docs/merge.md against a local sshd.
+scripts/spark-fanout-test.sh
+scripts/fanout-ssh-test.sh
 # One closing line for whoever reads the end of this run: the XCTest count of the whole
 # suite (the last "Executed" line), after every other check above has passed too.
 summary=$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?' .build/test-output.log | tail -1)
