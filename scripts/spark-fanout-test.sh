@@ -13,6 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN="$ROOT/.build/debug/dasaudit"
 VENV="${SPARK_VENV:-$ROOT/.build/spark-venv}"
+export SPARK_LOCAL_IP=127.0.0.1   # Spark local mode stays on loopback
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 say() { printf 'spark-fanout-test: %s\n' "$*" >&2; }
