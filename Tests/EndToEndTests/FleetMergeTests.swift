@@ -135,4 +135,25 @@ final class FleetMergeTests: XCTestCase {
         XCTAssertFalse(escaped.stdout.contains("\u{1B}[31m"), escaped.stdout)
         XCTAssertTrue(escaped.stdout.contains("captured at: evil"), escaped.stdout)
     }
+
+    /// A result read back whose capture points do not hold together is refused, exit 2,
+    /// naming the file and the field; the other results are not merged without it.
+    func testAResultWithBadCapturePointsIsRefusedNamingTheField() throws {
+        let a = try audit("fleet-a-w1.pcap", at: "a")
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a))) as? [String: Any])
+        var connections = try XCTUnwrap(json["connections"] as? [[String: Any]])
+        connections[0]["capture_point"] = "elsewhere"
+        json["connections"] = connections
+        let edited = temporary("edited.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+        let run = try runDasaudit(["merge", edited, try audit("fleet-b-w1.pcap", at: "b")] + policy)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("connections[0].capture_point: 'elsewhere' is not one of the result's capture_points"),
+                      run.stderr)
+        json["capture_points"] = [["name": "", "basis": "option", "host": NSNull(), "interface": NSNull()]]
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+        let empty = try runDasaudit(["merge", edited] + policy)
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertTrue(empty.stderr.contains("capture_points[0].name: is empty"), empty.stderr)
+    }
 }
