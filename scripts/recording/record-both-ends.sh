@@ -20,32 +20,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$(realpath -m "${1:-$ROOT/captures}")"
 PY=/usr/bin/python3
-A=dasaudit-end-a B=dasaudit-end-b
-WORK=$(mktemp -d)
-pids=()
-
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    ip netns del "$A" 2>/dev/null || true
-    ip netns del "$B" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-command -v tcpdump >/dev/null || apt-get install -y tcpdump
+A=dasaudit-end-a B=dasaudit-end-b SUBNET=10.77.0
 mkdir -p "$OUT"
-ip netns add "$A"
-ip netns add "$B"
-ip link add va netns "$A" type veth peer name vb netns "$B"
-ip -n "$A" addr add 10.77.0.1/24 dev va
-ip -n "$B" addr add 10.77.0.2/24 dev vb
-for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
-ip -n "$A" link set va up
-ip -n "$B" link set vb up
-# Offloads off, so each capture holds the segments as they went over the wire.
-ip netns exec "$A" ethtool -K va tso off gso off gro off 2>/dev/null || true
-ip netns exec "$B" ethtool -K vb tso off gso off gro off 2>/dev/null || true
+# shellcheck source=scripts/recording/netns-pair.sh
+source "$ROOT/scripts/recording/netns-pair.sh"
 
 cat >"$WORK/server.py" <<'PY'
 import socket, sys, threading
