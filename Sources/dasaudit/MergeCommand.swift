@@ -36,7 +36,8 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by, for connections whose handshake a capture point missed "
+                                   + "(with it, the client's initial sequence number matches them whatever the clocks).", valueName: "seconds"))
     var skew: Double = 2
 
     @OptionGroup var outputOptions: OutputOptions

@@ -13,11 +13,12 @@ final class CommandLineTests: XCTestCase {
         return (run, try? JSONReport.parse(Data(run.stdout.utf8)))
     }
 
-    /// The result without what names the files (paths, file hashes, the command line),
-    /// for comparing audits of the same packets.
+    /// The result without what names the files (paths, file hashes, the command line, the
+    /// capture point named after the file), for comparing audits of the same packets.
     private func withoutPaths(_ result: AuditResult?) throws -> String {
         guard var result else { return "no result" }
-        result.inputs = result.inputs.map { var input = $0; input.path = "-"; return input }
+        result.inputs = result.inputs.map { var input = $0; input.path = "-"; input.capturePoint = nil; return input }
+        result.capturePoints = nil
         result.evidence = nil
         return try JSONReport.render(result)
     }
