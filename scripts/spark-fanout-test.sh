@@ -5,7 +5,8 @@
 # the two-node fleet recorded in network namespaces (captures/fleet-{a,b}-w{1,2,3}.pcap,
 # scripts/recording/record-fleet.sh) at capture points a and b on Spark and merges them;
 # the result must equal a local `merge` of the same audits, byte for byte but for the
-# command line in the evidence (the two merges were asked for differently).
+# command line in the evidence (the two merges were asked for differently). An audit that
+# fails on an executor (a missing capture) makes the script exit 2 naming it, merging nothing.
 #
 #   scripts/spark-fanout-test.sh        # after swift build
 set -euo pipefail
@@ -47,6 +48,14 @@ status=0
 PYSPARK_PYTHON="$VENV/bin/python" "$VENV/bin/python" scripts/spark-fanout.py --master 'local[2]' --partitions 2 \
     --dasaudit "$BIN" --audit-args "${POLICY[*]}" --output "$WORK/spark.json" "${pairs[@]}" || status=$?
 [ "$status" -eq 1 ] || { say "spark-fanout.py: exit $status, expected 1 like the local merge"; exit 1; }
+
+say "an audit that fails on the executors: exit 2, naming its capture, nothing merged"
+status=0
+PYSPARK_PYTHON="$VENV/bin/python" "$VENV/bin/python" scripts/spark-fanout.py --master 'local[2]' --dasaudit "$BIN" \
+    --audit-args "${POLICY[*]}" --output "$WORK/bad.json" "${pairs[0]}" "b=$WORK/missing.pcap" 2>"$WORK/bad.log" || status=$?
+if [ "$status" -ne 2 ] || [ -e "$WORK/bad.json" ] || ! grep -q "spark-fanout: error: $WORK/missing.pcap (capture point b): " "$WORK/bad.log"; then
+    say "FAIL: a missing capture gave exit $status"; tail -3 "$WORK/bad.log" >&2; exit 1
+fi
 
 python3 - "$WORK/local.json" "$WORK/spark.json" <<'PY'
 import json, sys
