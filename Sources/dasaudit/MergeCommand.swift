@@ -67,6 +67,13 @@ struct MergeCommand: ParsableCommand {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
         }
+        // Windows of one node audited without --capture-point are different points to merge.
+        let namedAfterFiles = parsed.compactMap { $0.capturePoints?.first { $0.basis == .fileName }?.name }
+        if namedAfterFiles.count > 1 {
+            printError("\(namedAfterFiles.count) results have capture points named after their files (\(namedAfterFiles.prefix(3).joined(separator: ", "))"
+                + "\(namedAfterFiles.count > 3 ? ", ..." : "")): merged as different capture points; time windows of one node are "
+                + "joined only when audited with one --capture-point", label: "note")
+        }
         let result: AuditResult
         do {
             result = try ResultMerger(skew: Int64(skew * 1e9)).mergedResult(

@@ -134,6 +134,15 @@ final class FleetMergeTests: XCTestCase {
         let escaped = try runDasaudit(["audit", hostile] + policy)
         XCTAssertFalse(escaped.stdout.contains("\u{1B}[31m"), escaped.stdout)
         XCTAssertTrue(escaped.stdout.contains("captured at: evil"), escaped.stdout)
+        // Windows audited without --capture-point: merge says they stay different points.
+        let unnamed = try (1...2).map { window -> String in
+            let output = temporary("unnamed-\(window).json")
+            _ = try runDasaudit(["audit", capture("fleet-a-w\(window).pcap"), "--connections", "--format", "json", "-o", output] + policy)
+            return output
+        }
+        let note = try runDasaudit(["merge"] + unnamed + policy)
+        XCTAssertTrue(note.stderr.contains("2 results have capture points named after their files (fleet-a-w1.pcap, fleet-a-w2.pcap)"),
+                      note.stderr)
     }
 
     /// A result read back whose capture points do not hold together is refused, exit 2,
