@@ -25,25 +25,6 @@ mkdir -p "$OUT"
 # shellcheck source=scripts/recording/netns-pair.sh
 source "$ROOT/scripts/recording/netns-pair.sh"
 
-cat >"$WORK/server.py" <<'PY'
-import socket, sys, threading
-def serve(port):
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", port)); s.listen(16)
-    while True:
-        c, _ = s.accept()
-        def talk(c):
-            with c:
-                while True:
-                    data = c.recv(65536)
-                    if not data: break
-                    c.sendall(b"r" * (len(data) * 3))
-        threading.Thread(target=talk, args=(c,), daemon=True).start()
-for port in sys.argv[1:]:
-    threading.Thread(target=serve, args=(int(port),), daemon=True).start()
-print("ready", flush=True)
-threading.Event().wait()
-PY
 cat >"$WORK/client.py" <<'PY'
 import socket, sys, time
 # host:port:connections[:refused]
@@ -75,9 +56,9 @@ for _ in $(seq 50); do
     grep -q listening "$WORK/tcpdump-a.log" 2>/dev/null && grep -q listening "$WORK/tcpdump-b.log" 2>/dev/null && break
     sleep 0.1
 done
-ip netns exec "$B" "$PY" "$WORK/server.py" 7613 12002 12006 31337 >"$WORK/server-b.log" &
+ip netns exec "$B" "$PY" "$ROOT/scripts/recording/reply_server.py" 3 7613 12002 12006 31337 >"$WORK/server-b.log" &
 pids+=($!)
-ip netns exec "$A" "$PY" "$WORK/server.py" 13002 >"$WORK/server-a.log" &
+ip netns exec "$A" "$PY" "$ROOT/scripts/recording/reply_server.py" 3 13002 >"$WORK/server-a.log" &
 pids+=($!)
 for _ in $(seq 50); do grep -q ready "$WORK/server-a.log" && grep -q ready "$WORK/server-b.log" && break; sleep 0.1; done
 

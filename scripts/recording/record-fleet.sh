@@ -31,25 +31,6 @@ command -v editcap >/dev/null || apt-get install -y tshark
 # shellcheck source=scripts/recording/netns-pair.sh
 source "$ROOT/scripts/recording/netns-pair.sh"
 
-cat >"$WORK/server.py" <<'PY'
-import socket, sys, threading
-def serve(port):
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", port)); s.listen(16)
-    while True:
-        c, _ = s.accept()
-        def talk(c):
-            with c:
-                while True:
-                    data = c.recv(65536)
-                    if not data: break
-                    c.sendall(b"r" * (len(data) * 2))
-        threading.Thread(target=talk, args=(c,), daemon=True).start()
-for port in sys.argv[1:]:
-    threading.Thread(target=serve, args=(int(port),), daemon=True).start()
-print("ready", flush=True)
-threading.Event().wait()
-PY
 cat >"$WORK/client.py" <<'PY'
 import socket, sys, time
 # long HOST PORT SECONDS INTERVAL [open]: one connection sending every INTERVAL for
@@ -86,9 +67,9 @@ else:
         time.sleep(interval)
 PY
 
-ip netns exec "$B" "$PY" "$WORK/server.py" 7613 12002 31337 >"$WORK/server-b.log" &
+ip netns exec "$B" "$PY" "$ROOT/scripts/recording/reply_server.py" 2 7613 12002 31337 >"$WORK/server-b.log" &
 pids+=($!)
-ip netns exec "$A" "$PY" "$WORK/server.py" 13002 >"$WORK/server-a.log" &
+ip netns exec "$A" "$PY" "$ROOT/scripts/recording/reply_server.py" 2 13002 >"$WORK/server-a.log" &
 pids+=($!)
 for _ in $(seq 50); do grep -q ready "$WORK/server-a.log" && grep -q ready "$WORK/server-b.log" && break; sleep 0.1; done
 captures=()
