@@ -126,6 +126,13 @@ final class FleetMergeTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("captured at: fleet-a.pcap (file name: the host that recorded it is unknown)"), text.stdout)
         let named = try runDasaudit(["audit", capture("fleet-a.pcap"), "--capture-point", "das1"] + policy + ["--format", "markdown"])
         XCTAssertTrue(named.stdout.contains("- Captured at: das1 (named with --capture-point)"), named.stdout)
+        let named2 = ["audit", capture("fleet-a.pcap"), "--capture-point", "das1"] + policy
+        let html = try runDasaudit(named2 + ["--format", "html"]).stdout
+        XCTAssertTrue(html.contains("<dt>Captured at</dt><dd>das1 (named with --capture-point)</dd>"), html)
+        let junit = try runDasaudit(named2 + ["--format", "junit"]).stdout
+        XCTAssertTrue(junit.contains("<property name=\"capture_points\" value=\"das1\"/>"), junit)
+        let csv = try runDasaudit(named2 + ["--format", "csv"]).stdout.split(separator: "\r\n")
+        XCTAssertTrue(csv[0].hasSuffix(",capture_points") && csv.dropFirst().allSatisfy { $0.hasSuffix(",das1") }, "\(csv)")
         // A file name with a control character reaches the terminal escaped.
         let directory = temporary("dir")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
