@@ -2,10 +2,12 @@ import Audit
 import Policy
 import XCTest
 
-/// The protocols recorded from real peers outside Debian's components
-/// (captures/protocol-evidence-lo.pcap, scripts/recording/record-evidence.sh): SSL 3.0 from
+/// The protocols recorded for protocol evidence beyond protocols-lo.pcap:
+/// captures/protocol-evidence-lo.pcap (scripts/recording/record-evidence.sh: SSL 3.0 from
 /// tlslite-ng on the management console, the JDK's SSLv2-format ClientHello on the thrift
-/// SSL port, and Hazelcast 5.x and 3.x clients on the clustering port of one DAS node.
+/// SSL port, Hazelcast 5.x and 3.x clients on the clustering port of one DAS node) and
+/// captures/databases-lo.pcap (record-databases.sh: Debian's Redis, MariaDB, OpenLDAP and
+/// PostgreSQL, the generic servers an unexpected port may turn out to be).
 final class ProtocolEvidenceCaptureTests: XCTestCase {
     func audit(_ name: String) throws -> AuditResult {
         let policy = try PolicyFile.load(path: capture("protocol-evidence-policy.yaml")).makePolicy()
@@ -35,5 +37,26 @@ final class ProtocolEvidenceCaptureTests: XCTestCase {
     func testTheSSLv2FormatHelloNegotiatesTLS12() throws {
         XCTAssertEqual(try audit("protocol-evidence-lo.pcap").servicesByEndpoint["127.0.0.21:7711"]?.tlsVersions, ["1.2"])
         XCTAssertEqual(try audit("protocol-evidence-lo-s96.pcap").servicesByEndpoint["127.0.0.21:7711"]?.tlsVersions, [])
+    }
+
+    /// Each database on its usual port, unexpected on a DAS node, named with its hint; cut
+    /// to 96 bytes, MariaDB's version text is cut before it ends, so that one is `unknown`.
+    func testTheGenericServersAreNamedOnUnexpectedPorts() {
+        let expected = ["127.0.0.22:6379": ("redis", "Redis"), "127.0.0.23:3306": ("mysql", "MySQL"),
+                        "127.0.0.24:389": ("ldap", "LDAP"), "127.0.0.25:5432": ("postgresql", "PostgreSQL")]
+        let whole = Auditor(policy: Policy(offset: 0)).audit(paths: [capture("databases-lo.pcap")])
+        XCTAssertEqual(Set(whole.servicesByEndpoint.keys), Set(expected.keys))
+        for (endpoint, (name, shown)) in expected {
+            let service = whole.servicesByEndpoint[endpoint]
+            XCTAssertEqual(service?.classification, .unexpected, endpoint)
+            XCTAssertEqual(service?.protocol, name, endpoint)
+            XCTAssertTrue(service?.hint?.contains("it speaks \(shown)") == true, "\(endpoint): \(service?.hint ?? "no hint")")
+        }
+        XCTAssertEqual(whole.servicesByEndpoint["127.0.0.22:6379"]?.protocols, ["redis": 3])
+        XCTAssertEqual(whole.servicesByEndpoint["127.0.0.25:5432"]?.protocols, ["postgresql": 2])
+        let cut = Auditor(policy: Policy(offset: 0)).audit(paths: [capture("databases-lo-s96.pcap")]).servicesByEndpoint
+        XCTAssertEqual(cut.mapValues { $0.protocol ?? "-" }, [
+            "127.0.0.22:6379": "redis", "127.0.0.23:3306": "unknown", "127.0.0.24:389": "ldap", "127.0.0.25:5432": "postgresql",
+        ])
     }
 }

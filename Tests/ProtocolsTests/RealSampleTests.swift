@@ -26,6 +26,12 @@ final class RealSampleTests: XCTestCase {
         "sslv2FormatHello": ProtocolEvidence(.tls, tlsVersion: .tls12),
         "hazelcastClient5": ProtocolEvidence(.hazelcast),
         "hazelcastClient3": ProtocolEvidence(.hazelcast),
+        "redisSet": ProtocolEvidence(.redis),
+        "mysql": ProtocolEvidence(.mysql),
+        "ldapSearch": ProtocolEvidence(.ldap),
+        "ldapBind": ProtocolEvidence(.ldap),
+        "postgresqlSSLRequest": ProtocolEvidence(.postgresql),
+        "postgresqlStartup": ProtocolEvidence(.postgresql),
     ]
 
     func testEveryRealSampleIsRecognized() {

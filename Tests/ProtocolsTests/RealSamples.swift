@@ -134,8 +134,40 @@ enum RealSamples {
         client: "434232",
         server: "")
 
+    /// databases-lo.pcap, 127.0.0.1:44822 -> 127.0.0.22:6379: redis-cli 7.0.15 SET to redis-server 7.0.15.
+    static let redisSet = RealSample(
+        "redisSet",
+        client: "2a330d0a24330d0a5345540d0a2431380d0a64617361756469743a7265636f7264696e670d0a24310d0a310d0a",
+        server: "2b4f4b0d0a")
+    /// databases-lo.pcap, 127.0.0.1:60642 -> 127.0.0.23:3306: the mariadb client to MariaDB 10.11.19 (the server speaks first: its handshake, protocol 10).
+    static let mysql = RealSample(
+        "mysql",
+        client: "d000000184a2bf000000100021000000000000000000000000000000000000001d0000006461730014a57297e194c48c768071b7247b83c945b42537536d7973716c5f6e61746976655f70617373776f72640080035f6f73054c696e75780c5f636c69656e745f6e616d650a6c69626d617269616462045f7069640532383039",
+        server: "640000000a352e352e352d31302e31312e31392d4d6172696144422d302b646562313275310005000000357d3a493e3b4e5500fef72d0200ff81150000000000001d000000407e7d765a3d645f3276213d006d7973716c5f6e61746976655f70617373776f726400")
+    /// databases-lo.pcap, 127.0.0.1:56896 -> 127.0.0.24:389: ldapsearch to OpenLDAP slapd 2.5.13: an anonymous bind first.
+    static let ldapSearch = RealSample(
+        "ldapSearch",
+        client: "300c020101600702010304008000",
+        server: "300c02010161070a010004000400")
+    /// databases-lo.pcap, 127.0.0.1:56904 -> 127.0.0.24:389: ldapwhoami to OpenLDAP slapd 2.5.13: a simple bind as cn=admin.
+    static let ldapBind = RealSample(
+        "ldapBind",
+        client: "30380201016033020103041a636e3d61646d696e2c64633d6461732c64633d6578616d706c65801264617361756469742d7265636f7264696e67",
+        server: "300c02010161070a010004000400")
+    /// databases-lo.pcap, 127.0.0.1:34238 -> 127.0.0.25:5432: psql (libpq, sslmode=prefer) to PostgreSQL 15.18: an SSLRequest, answered 'N'.
+    static let postgresqlSSLRequest = RealSample(
+        "postgresqlSSLRequest",
+        client: "0000000804d2162f",
+        server: "4e")
+    /// databases-lo.pcap, 127.0.0.1:34248 -> 127.0.0.25:5432: psql (libpq, sslmode=disable) to PostgreSQL 15.18: the StartupMessage, protocol 3.0.
+    static let postgresqlStartup = RealSample(
+        "postgresqlStartup",
+        client: "0000003f000300007573657200706f73746772657300646174616261736500706f737467726573006170706c69636174696f6e5f6e616d65007073716c0000",
+        server: "520000000800000000530000001a6170706c69636174696f6e5f6e616d65007073716c005300000019636c69656e745f656e636f64696e670055544638005300000017446174655374796c650049534f2c204d445900530000002664656661756c745f7472616e73616374696f6e5f726561645f6f6e6c79006f666600530000")
+
     static let all: [RealSample] = [
         thriftCompact, thriftBinaryFramed, thriftBinaryOldStyle, tls10, tls11, tls12, tls13, http, http2Preface, ssh, jrmi, sparkRPC, sparkBlockManager, thriftBinaryUnframed, tls13Thrift, py4jAuth, httpOnThriftPort,
         ssl3, sslv2FormatHello, hazelcastClient5, hazelcastClient3,
+        redisSet, mysql, ldapSearch, ldapBind, postgresqlSSLRequest, postgresqlStartup,
     ]
 }
