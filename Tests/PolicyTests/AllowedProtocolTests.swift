@@ -27,6 +27,7 @@ final class AllowedProtocolTests: XCTestCase {
     func testTheCatalogStatesWhatItsPortsSpeak() {
         XCTAssertEqual(PortProtocols.expected(key: "thrift.ssl.port", profileName: "das"), .tls)
         XCTAssertEqual(PortProtocols.expected(key: "spark.driver.port", profileName: "das"), .sparkRPC)
+        XCTAssertEqual(PortProtocols.expected(key: "Ports.EmbeddedLDAP.LDAPServerPort", profileName: "das"), .ldap)
         XCTAssertEqual(PortProtocols.expected(key: "spark.driver.port", profileName: "das-3.0"), .akka)
         XCTAssertEqual(PortProtocols.expected(key: "spark.fileserver.port", profileName: "das-3.1"), .http)
         XCTAssertNil(PortProtocols.expected(key: "ha.eventSync.port", profileName: "das"))
