@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # recognizer-cost.sh [CAPTURE...]: nanoseconds per connection of dasaudit's protocol
 # recognition (Sources/Protocols, compiled with -O) on the first payload bytes of every
-# connection of the captures (default: every captures/*.pcap), and, when Debian's nDPI is
-# installed (libndpi-dev), what ndpi-flows.c costs on the same captures. Needs swiftc and
-# tshark (scripts/recording/first-payloads.sh).
+# connection of the captures (default: every captures/*.pcap). Needs swiftc and tshark
+# (scripts/recording/first-payloads.sh). nDPI's cost on the same captures: ndpi-flows.c.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
