@@ -1,4 +1,5 @@
 import Audit
+import CaptureEngine
 import Policy
 import XCTest
 
