@@ -90,6 +90,11 @@ psql "host=127.0.0.25 port=5432 user=postgres dbname=postgres sslmode=disable" -
 sleep 1
 kill -INT "$dump"
 wait "$dump" || true
+# Every server must have been reached (summarize.py lists each server with its connections).
+table=$(/usr/bin/python3 "$(dirname "$0")/summarize.py" "$work/databases.pcap")
+for server in 127.0.0.22:6379 127.0.0.23:3306 127.0.0.24:389 127.0.0.25:5432; do
+    grep -q "^| $server | [1-9]" <<<"$table" || { echo "record: no connection to $server was recorded" >&2; exit 1; }
+done
 cp "$work/databases.pcap" "$out/databases-lo.pcap"
 editcap -F pcap -s 96 "$out/databases-lo.pcap" "$out/databases-lo-s96.pcap"
 echo "wrote $out/databases-lo.pcap and databases-lo-s96.pcap"

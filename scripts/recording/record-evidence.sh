@@ -70,6 +70,11 @@ sleep 1
 sleep 3   # the listener closes each connection after 2 s of quiet
 kill -INT "$dump"
 wait "$dump" || true
+# Every server must have been reached (summarize.py lists each server with its connections).
+table=$(/usr/bin/python3 "$(dirname "$0")/summarize.py" "$work/evidence.pcap")
+for server in 127.0.0.21:9443 127.0.0.21:7711 127.0.0.21:4000; do
+    grep -q "^| $server | [1-9]" <<<"$table" || { echo "record: no connection to $server was recorded" >&2; exit 1; }
+done
 cp "$work/evidence.pcap" "$out/protocol-evidence-lo.pcap"
 editcap -F pcap -s 96 "$out/protocol-evidence-lo.pcap" "$out/protocol-evidence-lo-s96.pcap"
 echo "wrote $out/protocol-evidence-lo.pcap and protocol-evidence-lo-s96.pcap"
