@@ -89,6 +89,10 @@ struct ProtocolFindings {
         case .jrmi: return "it speaks Java RMI: a JMX or RMI endpoint"
         case .hazelcast: return "it speaks Hazelcast: a cluster member or client port"
         case .ssh: return "it speaks SSH"
+        case .postgresql: return "it speaks PostgreSQL: a database server"
+        case .mysql: return "it speaks MySQL: a MySQL or MariaDB server"
+        case .redis: return "it speaks Redis"
+        case .ldap: return "it speaks LDAP: a directory server"
         case .other, .unknown, .none: return nil
         }
     }

@@ -35,6 +35,7 @@ public enum PortProtocols {
         "Ports.JMX.RMIRegistryPort": .jrmi,
         "Ports.JMX.RMIServerPort": .jrmi,
         "hazelcast.localMemberPort": .hazelcast,
+        "Ports.EmbeddedLDAP.LDAPServerPort": .ldap,
         "ha.management.port": .thrift,
     ]
 

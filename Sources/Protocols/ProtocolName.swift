@@ -28,6 +28,14 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
     /// Java RMI's JRMP transport (JMX remote, the RMI registry).
     case jrmi = 10
     case ssh = 11
+    /// PostgreSQL's frontend/backend protocol 3.0 (a startup, SSL or cancel request).
+    case postgresql = 12
+    /// The MySQL protocol, MariaDB's too (the server's initial handshake).
+    case mysql = 13
+    /// Redis's RESP (a client's command array).
+    case redis = 14
+    /// LDAP v3 (a BER-encoded LDAPMessage from either side).
+    case ldap = 15
 
     /// The name used in results, reports and policy files.
     public var name: String {
@@ -44,6 +52,10 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
         case .hazelcast: "hazelcast"
         case .jrmi: "jrmi"
         case .ssh: "ssh"
+        case .postgresql: "postgresql"
+        case .mysql: "mysql"
+        case .redis: "redis"
+        case .ldap: "ldap"
         }
     }
 

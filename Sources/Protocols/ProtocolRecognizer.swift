@@ -12,7 +12,8 @@ public enum ProtocolRecognizer {
     static let recognizers: [Recognize] = [
         TLSRecognizer.recognize, SSHRecognizer.recognize, HTTP2Recognizer.recognize, HTTPRecognizer.recognize,
         JRMIRecognizer.recognize, HazelcastRecognizer.recognize, SparkRPCRecognizer.recognize,
-        AkkaRecognizer.recognize, ThriftRecognizer.recognize,
+        AkkaRecognizer.recognize, ThriftRecognizer.recognize, PostgreSQLRecognizer.recognize, MySQLRecognizer.recognize,
+        RedisRecognizer.recognize, LDAPRecognizer.recognize,
     ]
 
     public static func recognize(client: PayloadBytes, server: PayloadBytes) -> ProtocolEvidence {

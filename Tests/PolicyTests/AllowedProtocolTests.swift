@@ -19,7 +19,7 @@ final class AllowedProtocolTests: XCTestCase {
         let text = "allow:\n  - {port: 8443, protocol: tsl, reason: proxy}\n"
         XCTAssertThrowsError(try PolicyFile.parse(text, path: "p.yaml")) { error in
             XCTAssertEqual("\(error)", "p.yaml:2: 'tsl' is not a protocol dasaudit recognizes; did you mean tls? expected one of "
-                + "tls, http, http2, thrift, spark-rpc, akka, hazelcast, jrmi, ssh")
+                + "tls, http, http2, thrift, spark-rpc, akka, hazelcast, jrmi, ssh, postgresql, mysql, redis, ldap")
         }
         XCTAssertThrowsError(try PolicyFile.parse("allow:\n  - {port: 1, protocol: other, reason: r}\n", path: "p.yaml"))
     }
@@ -27,6 +27,7 @@ final class AllowedProtocolTests: XCTestCase {
     func testTheCatalogStatesWhatItsPortsSpeak() {
         XCTAssertEqual(PortProtocols.expected(key: "thrift.ssl.port", profileName: "das"), .tls)
         XCTAssertEqual(PortProtocols.expected(key: "spark.driver.port", profileName: "das"), .sparkRPC)
+        XCTAssertEqual(PortProtocols.expected(key: "Ports.EmbeddedLDAP.LDAPServerPort", profileName: "das"), .ldap)
         XCTAssertEqual(PortProtocols.expected(key: "spark.driver.port", profileName: "das-3.0"), .akka)
         XCTAssertEqual(PortProtocols.expected(key: "spark.fileserver.port", profileName: "das-3.1"), .http)
         XCTAssertNil(PortProtocols.expected(key: "ha.eventSync.port", profileName: "das"))

@@ -22,6 +22,16 @@ final class RealSampleTests: XCTestCase {
         "sparkRPC": ProtocolEvidence(.sparkRPC),
         "sparkBlockManager": ProtocolEvidence(.sparkRPC),
         "py4jAuth": ProtocolEvidence(.other),
+        "ssl3": ProtocolEvidence(.tls, tlsVersion: .ssl3),
+        "sslv2FormatHello": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "hazelcastClient5": ProtocolEvidence(.hazelcast),
+        "hazelcastClient3": ProtocolEvidence(.hazelcast),
+        "redisSet": ProtocolEvidence(.redis),
+        "mysql": ProtocolEvidence(.mysql),
+        "ldapSearch": ProtocolEvidence(.ldap),
+        "ldapBind": ProtocolEvidence(.ldap),
+        "postgresqlSSLRequest": ProtocolEvidence(.postgresql),
+        "postgresqlStartup": ProtocolEvidence(.postgresql),
     ]
 
     func testEveryRealSampleIsRecognized() {
@@ -83,6 +93,40 @@ final class RealSampleTests: XCTestCase {
         let cipherSuite = 44 + Int(sample.server[43])
         XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(cipherSuite + 1))).tlsVersion, nil)
         XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(cipherSuite + 2))).tlsVersion, .tls12)
+    }
+
+    /// SSL 3.0 from a real stack (tlslite-ng on both ends): the record and hello versions
+    /// say 3.0, and that is a deprecated version.
+    func testSSLv3FromTlsliteIsDeprecated() {
+        let sample = RealSamples.ssl3
+        XCTAssertEqual(Array(sample.server[9..<11]), [3, 0], "the ServerHello's version")
+        let got = recognize(sample)
+        XCTAssertEqual(got.tlsVersion, .ssl3)
+        XCTAssertTrue(got.tlsVersion?.isDeprecated == true)
+        // The version is in the first 11 bytes: a capture cut to 30 payload bytes keeps it.
+        XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(11)), serverCut: true).tlsVersion, .ssl3)
+        XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(10)), serverCut: true).tlsVersion, nil)
+    }
+
+    /// The JDK's SSLv2-format ClientHello (2-byte header with the top bit set, CLIENT-HELLO,
+    /// version 3.3) is TLS on its own, before any answer; the answer says which version.
+    func testTheJDKsSSLv2FormatHelloIsTLSWithoutTheServersAnswer() {
+        let sample = RealSamples.sslv2FormatHello
+        XCTAssertEqual(Array(sample.client[0..<5]), [0x80, 0x95, 0x01, 0x03, 0x03])
+        XCTAssertEqual(recognize(client: sample.client, server: [], serverSent: false), ProtocolEvidence(.tls))
+        XCTAssertEqual(recognize(client: Array(sample.client.prefix(5)), server: [], serverSent: false, clientCut: true),
+                       ProtocolEvidence(.tls))
+        XCTAssertEqual(recognize(client: Array(sample.client.prefix(4)), server: [], serverSent: false, clientCut: true),
+                       .unknown)
+    }
+
+    /// Hazelcast's 3.x client sends its 3-byte header alone in the first segment: those 3
+    /// bytes are enough, fewer are not.
+    func testHazelcastClientHeadersOfBothGenerations() {
+        XCTAssertEqual(RealSamples.hazelcastClient3.client, Array("CB2".utf8))
+        XCTAssertEqual(Array(RealSamples.hazelcastClient5.client.prefix(3)), Array("CP2".utf8))
+        XCTAssertEqual(recognize(client: Array("CB".utf8), server: [], serverSent: false, clientCut: true), .unknown)
+        XCTAssertEqual(recognize(client: Array("CB".utf8), server: [], serverSent: false), .other)
     }
 
     /// HTTP on the thrift port: text, not a thrift message, whichever way it is read.

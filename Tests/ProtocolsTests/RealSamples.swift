@@ -113,7 +113,61 @@ enum RealSamples {
         client: "474554202f20485454502f312e310d0a486f73743a203132372e302e302e323a373631310d0a557365722d4167656e743a206375726c2f372e38382e310d0a4163636570743a202a2f2a0d0a0d0a",
         server: "485454502f312e3020323030204f4b0d0a5365727665723a2053696d706c65485454502f302e3620507974686f6e2f332e31312e320d0a446174653a205765642c2030322044656320323032362030363a32373a333020474d540d0a436f6e74656e742d747970653a20746578742f68746d6c3b20636861727365743d757466")
 
+    /// protocol-evidence-lo.pcap, 127.0.0.1:38646 -> 127.0.0.21:9443: a tlslite-ng 0.8.2 client to a tlslite-ng server, both limited to SSL 3.0.
+    static let ssl3 = RealSample(
+        "ssl3",
+        client: "16030000530100004f03005e614995df42ce5f8322ecbb522b1367a9f56f50116e19b87f1662c354d6196d00002000ffc00ac009c008c014c013c0120039003300160035002f000a00380032001301000006000900020100",
+        server: "16030000310200002d0300b9123d8a44e704188e3c5d27656304e27b34908ff0ed5b1ca406b33c0d4fca8a00c014000005ff0100010016030003170b00031300031000030d30820309308201f1a003020102021412d8cfdd1a7eade005b3a68bf89a5ad1f788bbbb300d06092a864886f70d01010b0500301431123010060355")
+    /// protocol-evidence-lo.pcap, 127.0.0.1:59382 -> 127.0.0.21:7711: OpenJDK 17's JSSE with SSLv2Hello enabled (an SSLv2-format CLIENT-HELLO, version 3.3) to openssl s_server -tls1_2, which answers in TLS 1.2.
+    static let sslv2FormatHello = RealSample(
+        "sslv2FormatHello",
+        client: "8095010303006c0000002000c02c00c02b00cca900c03000cca800c02f00009f00ccaa0000a300009e0000a200c02400c02800c02300c02700006b00006a00006700004000c00a0700c000c01400c00906004000c01300003900003800003300003200009d00009c00003d00003c00003500002f0000ff7c5ef92b5309fc6dfd",
+        server: "16030300510200004d0303fb5d86355a8b4c5d4946d98532efed1d0302336f15b7dac10c6fd58d8f2288e220df5e2c6651a9891243f0125547d666277a62eb5be5c4d596a3877c8dc95d0ec7009f000005ff0100010016030303170b00031300031000030d30820309308201f1a003020102021412d8cfdd1a7eade005b3a68b")
+    /// protocol-evidence-lo.pcap, 127.0.0.1:32770 -> 127.0.0.21:4000: hazelcast-python-client 5.7.0 ("CP2", then its authentication frame) to a listener that only reads.
+    static let hazelcastClient5 = RealSample(
+        "hazelcastClient5",
+        client: "4350322800000000c1000100000100000000000000ffffffff00ce4807c53661d665cd017f7008b6e996010900000000006465760600000000040600000000040900000000005059480b0000000000352e372e30110000000000687a2e636c69656e745f30060000000010060000000028",
+        server: "")
+    /// protocol-evidence-lo.pcap, 127.0.0.1:50020 -> 127.0.0.21:4000: hazelcast-python-client 3.12.3 ("CB2" alone in the first segment) to a listener that only reads.
+    static let hazelcastClient3 = RealSample(
+        "hazelcastClient3",
+        client: "434232",
+        server: "")
+
+    /// databases-lo.pcap, 127.0.0.1:44822 -> 127.0.0.22:6379: redis-cli 7.0.15 SET to redis-server 7.0.15.
+    static let redisSet = RealSample(
+        "redisSet",
+        client: "2a330d0a24330d0a5345540d0a2431380d0a64617361756469743a7265636f7264696e670d0a24310d0a310d0a",
+        server: "2b4f4b0d0a")
+    /// databases-lo.pcap, 127.0.0.1:60642 -> 127.0.0.23:3306: the mariadb client to MariaDB 10.11.19 (the server speaks first: its handshake, protocol 10).
+    static let mysql = RealSample(
+        "mysql",
+        client: "d000000184a2bf000000100021000000000000000000000000000000000000001d0000006461730014a57297e194c48c768071b7247b83c945b42537536d7973716c5f6e61746976655f70617373776f72640080035f6f73054c696e75780c5f636c69656e745f6e616d650a6c69626d617269616462045f7069640532383039",
+        server: "640000000a352e352e352d31302e31312e31392d4d6172696144422d302b646562313275310005000000357d3a493e3b4e5500fef72d0200ff81150000000000001d000000407e7d765a3d645f3276213d006d7973716c5f6e61746976655f70617373776f726400")
+    /// databases-lo.pcap, 127.0.0.1:56896 -> 127.0.0.24:389: ldapsearch to OpenLDAP slapd 2.5.13: an anonymous bind first.
+    static let ldapSearch = RealSample(
+        "ldapSearch",
+        client: "300c020101600702010304008000",
+        server: "300c02010161070a010004000400")
+    /// databases-lo.pcap, 127.0.0.1:56904 -> 127.0.0.24:389: ldapwhoami to OpenLDAP slapd 2.5.13: a simple bind as cn=admin.
+    static let ldapBind = RealSample(
+        "ldapBind",
+        client: "30380201016033020103041a636e3d61646d696e2c64633d6461732c64633d6578616d706c65801264617361756469742d7265636f7264696e67",
+        server: "300c02010161070a010004000400")
+    /// databases-lo.pcap, 127.0.0.1:34238 -> 127.0.0.25:5432: psql (libpq, sslmode=prefer) to PostgreSQL 15.18: an SSLRequest, answered 'N'.
+    static let postgresqlSSLRequest = RealSample(
+        "postgresqlSSLRequest",
+        client: "0000000804d2162f",
+        server: "4e")
+    /// databases-lo.pcap, 127.0.0.1:34248 -> 127.0.0.25:5432: psql (libpq, sslmode=disable) to PostgreSQL 15.18: the StartupMessage, protocol 3.0.
+    static let postgresqlStartup = RealSample(
+        "postgresqlStartup",
+        client: "0000003f000300007573657200706f73746772657300646174616261736500706f737467726573006170706c69636174696f6e5f6e616d65007073716c0000",
+        server: "520000000800000000530000001a6170706c69636174696f6e5f6e616d65007073716c005300000019636c69656e745f656e636f64696e670055544638005300000017446174655374796c650049534f2c204d445900530000002664656661756c745f7472616e73616374696f6e5f726561645f6f6e6c79006f666600530000")
+
     static let all: [RealSample] = [
         thriftCompact, thriftBinaryFramed, thriftBinaryOldStyle, tls10, tls11, tls12, tls13, http, http2Preface, ssh, jrmi, sparkRPC, sparkBlockManager, thriftBinaryUnframed, tls13Thrift, py4jAuth, httpOnThriftPort,
+        ssl3, sslv2FormatHello, hazelcastClient5, hazelcastClient3,
+        redisSet, mysql, ldapSearch, ldapBind, postgresqlSSLRequest, postgresqlStartup,
     ]
 }
