@@ -37,3 +37,10 @@ public struct InputSummary: Codable, Sendable {
         self.drops = drops
     }
 }
+
+extension InputSummary {
+    /// Whether nothing of the input could be used (the commands exit 2): it could not be
+    /// opened (no link type), or its error came before any packet. A capture cut short
+    /// after some packets is usable: what was read before the cut counts.
+    public var isUnusable: Bool { linkType == nil || (error != nil && packets == 0) }
+}

@@ -73,7 +73,7 @@ struct AuditCommand: ParsableCommand {
             if let error = input.error { printError(error) }
         }
         let reportsWritten = try outputOptions.deliver(result, to: plan)
-        if !reportsWritten || CaptureArguments.anyUnusable(result.inputs) {
+        if !reportsWritten || result.inputs.contains(where: \.isUnusable) {
             throw ExitCode(2)
         }
         if !result.summary.compliant { throw ExitCode(1) }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Audit
 import PcapKit
 
 /// The capture inputs named on a command line, as `audit` and `flows` take them: files,
@@ -33,11 +32,5 @@ enum CaptureArguments {
             printError("\(repeated.path): the same file as \(repeated.sameAs); read once", label: "note")
         }
         return distinct.paths
-    }
-
-    /// Whether an input could not be used at all (exit code 2): it could not be opened, or
-    /// its error came before any packet. A capture cut short after some packets is not.
-    static func anyUnusable(_ inputs: [InputSummary]) -> Bool {
-        inputs.contains { $0.linkType == nil || ($0.error != nil && $0.packets == 0) }
     }
 }

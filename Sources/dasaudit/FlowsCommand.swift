@@ -63,7 +63,7 @@ struct FlowsCommand: ParsableCommand {
         if let output {
             printError("wrote \(read.connections.count) connections to \(output)", label: "note")
         }
-        if CaptureArguments.anyUnusable(read.inputs) { throw ExitCode(2) }
+        if read.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
     }
 }
 

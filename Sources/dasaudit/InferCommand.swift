@@ -48,7 +48,7 @@ struct InferCommand: ParsableCommand {
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
-        let usable = result.inputs.filter { !CaptureArguments.anyUnusable([$0]) }
+        let usable = result.inputs.filter { !$0.isUnusable }
         if usable.isEmpty { throw ExitCode(2) }  // nothing to draft from: no draft
         if result.services.isEmpty {
             printError("no TCP server carried traffic in the captures: the draft holds the defaults only", label: "warning")
@@ -58,7 +58,7 @@ struct InferCommand: ParsableCommand {
             + "cores \(inference.cores), \(inference.hosts.count) hosts" + (inference.misfits.isEmpty ? ""
                 : "; at another offset: " + inference.misfits.map { "\($0.address) (\($0.offset))" }.joined(separator: ", ")),
             label: "note")
-        if CaptureArguments.anyUnusable(result.inputs) { throw ExitCode(2) }
+        if result.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
     }
 
     /// Reads `paths` once, every TCP server endpoint kept whatever its port, and drafts

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import PcapKit
 import Reports
 
@@ -28,38 +27,13 @@ struct InterfacesCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(2)
         }
+        let listing = devices.map {
+            InterfaceListing(name: $0.name, isUp: $0.isUp, isRunning: $0.isRunning, isLoopback: $0.isLoopback,
+                             addresses: $0.addresses, description: $0.description)
+        }
         switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            try write(String(decoding: try encoder.encode(devices.map(Listing.init)), as: UTF8.self) + "\n", to: nil)
-        case .text:
-            try write(text(devices), to: nil)
-        }
-    }
-
-    private func text(_ devices: [CaptureDevice]) -> String {
-        let rows = devices.map(Listing.init).map { row in
-            [row.name, row.state, row.addresses.isEmpty ? "-" : row.addresses.joined(separator: ", "), row.description ?? ""]
-        }
-        return TextTable(headers: ["NAME", "STATE", "ADDRESSES", "DESCRIPTION"], rows: rows).render(indent: "") + "\n"
-    }
-
-    /// One device as listed: its state in words.
-    struct Listing: Encodable {
-        var name: String
-        var state: String
-        var loopback: Bool
-        var addresses: [String]
-        var description: String?
-
-        init(_ device: CaptureDevice) {
-            name = device.name
-            state = device.isUp ? (device.isRunning ? "up" : "up, not running") : "down"
-            loopback = device.isLoopback
-            addresses = device.addresses
-            description = device.description
+        case .json: try write(InterfaceListing.json(listing), to: nil)
+        case .text: try write(InterfaceListing.text(listing), to: nil)
         }
     }
 }

@@ -63,7 +63,7 @@ struct MergeCommand: ParsableCommand {
         let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: results)
         if !policyOptions.givesAny { printError("no policy option: merging under the results' own policy (\(parsed[0].policy.brief))", label: "note") }
         let auditor = Auditor(policy: policy, failOn: outputOptions.failOn)
-        for (path, result) in zip(results, parsed) where !Self.samePolicy(result.policy, auditor) {
+        for (path, result) in zip(results, parsed) where !result.policy.hasSameSettings(as: auditor.policy) {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
         }
@@ -84,10 +84,5 @@ struct MergeCommand: ParsableCommand {
         }
         if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
-    }
-
-    private static func samePolicy(_ summary: PolicySummary, _ auditor: Auditor) -> Bool {
-        summary.offset == auditor.policy.offset && summary.mode == auditor.policy.mode
-            && summary.cores == auditor.policy.coresPerNode && summary.profile == auditor.policy.profileName
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Policy
+import Reports
 
 struct PortsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,94 +55,10 @@ struct PortsCommand: ParsableCommand {
         }
         let openings = ExpectedOpenings(policy: policy)
         switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            let document = ExpectedPortsDocument(policy: policy, openings: openings)
-            try write(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n", to: nil)
-        case .text:
-            try write(text(policy: policy, openings: openings), to: nil)
+        case .json: try write(ExpectedPortsDocument(policy: policy, openings: openings).render(), to: nil)
+        case .text: try write(ExpectedPortsText.render(policy: policy, openings: openings), to: nil)
         }
     }
-
-    private func text(policy: Policy, openings: ExpectedOpenings) -> String {
-        var lines = ["Expected openings: profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
-            + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"]
-        for scope in openings.scopes {
-            if let node = scope.node {
-                let roles = node.roles.isEmpty ? "all roles" : NodeRole.allCases.filter(node.roles.contains).map(\.rawValue).joined(separator: ", ")
-                lines.append("")
-                lines.append("node \(node.name) (\(node.addresses.map(\.description).joined(separator: ", "))): \(roles)")
-            }
-            let width = scope.openings.map(\.key.count).max() ?? 0
-            for opening in scope.openings {
-                let key = opening.key + String(repeating: " ", count: width - opening.key.count)
-                let group = opening.group.rawValue + String(repeating: " ", count: 13 - opening.group.rawValue.count)
-                var notes: [String] = []
-                if let spoken = policy.expectedProtocol(key: opening.key) { notes.append("speaks \(spoken.name)") }
-                if !opening.shifted { notes.append("not shifted") }
-                if let feature = opening.feature {
-                    notes.append("only with \(feature.switchedOnBy)")
-                } else if !opening.normallyBound {
-                    notes.append("normally unbound")
-                }
-                lines.append("  \(opening.ports.portText.leftPadded(11))  \(key)  \(group)  \(opening.summary)"
-                    + (notes.isEmpty ? "" : " [\(notes.joined(separator: ", "))]"))
-            }
-        }
-        lines.append("")
-        lines.append("Executor band watched for out-of-range executors: \(policy.executorBand) "
-            + "(spark.blockManager.port + spark.port.maxRetries \(policy.portRetries))")
-        return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// The JSON form of `dasaudit ports`.
-struct ExpectedPortsDocument: Encodable {
-    struct Opening: Encodable {
-        var ports: String
-        var key: String
-        var group: String
-        var shifted: Bool
-        var normallyBound: Bool
-        /// `cluster` (the nodes only) or `clients` (any source): what the firewall rules allow.
-        var exposure: String
-        var summary: String
-        /// What the port speaks (docs/protocols.md); absent where the catalog states nothing.
-        var `protocol`: String?
-    }
-
-    struct Scope: Encodable {
-        var node: String?
-        var openings: [Opening]
-    }
-
-    var profile: String
-    var offset: Int
-    var mode: String
-    var cores: Int
-    var executorBand: String
-    var scopes: [Scope]
-
-    init(policy: Policy, openings: ExpectedOpenings) {
-        profile = policy.profileName
-        offset = policy.offset
-        mode = policy.mode.rawValue
-        cores = policy.coresPerNode
-        executorBand = "\(policy.executorBand)"
-        scopes = openings.scopes.map { scope in
-            Scope(node: scope.node?.name, openings: scope.openings.map {
-                Opening(ports: $0.ports.portText, key: $0.key, group: $0.group.rawValue, shifted: $0.shifted,
-                        normallyBound: $0.normallyBound, exposure: $0.exposure.rawValue, summary: $0.summary,
-                        protocol: policy.expectedProtocol(key: $0.key)?.name)
-            })
-        }
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
 
 extension FirewallRules.Dialect: ExpressibleByArgument {}

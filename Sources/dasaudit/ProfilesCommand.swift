@@ -1,5 +1,5 @@
 import ArgumentParser
-import Policy
+import Reports
 
 struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,16 +12,6 @@ struct ProfilesCommand: ParsableCommand {
     )
 
     func run() throws {
-        let width = Profile.all.map(\.name.count).max() ?? 0
-        var lines: [String] = []
-        for profile in Profile.all {
-            let name = profile.name + String(repeating: " ", count: width - profile.name.count)
-            let marker = profile.name == Profile.default.name ? " (default)" : ""
-            lines.append("\(name)  \(profile.summary)\(marker)")
-            let groups = CatalogGroup.allCases.filter(profile.groups.contains).map(\.rawValue).joined(separator: ", ")
-            lines.append(String(repeating: " ", count: width + 2) + "\(profile.catalog.count) ports; expects \(groups); "
-                + "mode \(profile.mode.rawValue) unless set")
-        }
-        try write(lines.joined(separator: "\n") + "\n", to: nil)
+        try write(ProfileListing.render(), to: nil)
     }
 }

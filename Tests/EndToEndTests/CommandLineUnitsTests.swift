@@ -26,14 +26,6 @@ final class CommandLineUnitsTests: XCTestCase {
         }
     }
 
-    func testTheStatusLineFitsTheTerminal() {
-        let line = String(repeating: "x", count: 150)
-        XCTAssertEqual(StatusLine.fitted(line, width: 80), String(repeating: "x", count: 76) + "...")
-        XCTAssertEqual(StatusLine.fitted("short", width: 80), "short")
-        XCTAssertEqual(StatusLine.fitted(String(repeating: "x", count: 79), width: 80).count, 79, "one column stays free")
-        XCTAssertEqual(StatusLine.fitted(line, width: 2).count, 4)
-    }
-
     func testTheTerminalWidthFallsBackOnColumns() {
         let notATerminal = open("/dev/null", O_RDONLY)
         defer { close(notATerminal) }

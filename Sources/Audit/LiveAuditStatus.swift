@@ -1,5 +1,3 @@
-import Audit
-
 /// Where a live audit stands: what the status line shows every interval, so an engineer
 /// watching a load test sees unexpected services and drops while there is time to act.
 public struct LiveAuditStatus: Sendable {
