@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy"]),
+        .testTarget(name: "CaptureEngineTests", dependencies: ["CaptureEngine", "Flows", "Wire"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "CaptureEngine", "Policy", "Flows", "Wire"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Audit", "CaptureEngine"]),
         .testTarget(

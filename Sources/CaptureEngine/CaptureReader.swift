@@ -16,9 +16,9 @@ public struct CaptureReader {
     /// Whether the input's evidence hash runs beside the reading (`InputHashing`): a
     /// pipelined reader then keeps part of the tracking on the reading thread (`TrackingSplit`).
     public var hashedAlongside = false
-    /// The connection buckets (of 256) a pipelined reader's reading thread tracks itself;
-    /// nil: as `TrackingSplit` decides for the input.
-    public var readerShare: Int?
+    /// The connections a pipelined reader's reading thread tracks itself; nil: as
+    /// `TrackingSplit` decides for the input.
+    public var readerShare: ReaderShare?
     /// Told, every 65,536 packets, how many bytes of the input libpcap has read, unless
     /// pipelined: for work that should keep level with the reading (the input's evidence
     /// hash, `InputHashing.keepUp`). A pipelined reader has no time of its own to spare.
@@ -77,8 +77,8 @@ public struct CaptureReader {
         var share = readerShare ?? TrackingSplit.readerShare(snapshotLength: Int(file.snapshotLength),
                                                               hashedAlongside: hashedAlongside)
         // A connection begun in an earlier input stays in the table that holds it.
-        if !table.isEmpty && share < 256 { share = 0 }
-        if pipelined && share < 256 {
+        if !table.isEmpty && share != .readerKeepsAll { share = .trackingThreadTakesAll }
+        if pipelined && share != .readerKeepsAll {
             end = readPipelined(file, decoder: decoder, readerShare: share, counts: &counts, tick: tick)
         } else {
             end = file.forEachPacket { header, bytes in
@@ -102,19 +102,20 @@ public struct CaptureReader {
     }
 
     /// Reads `file` with a tracking thread beside this one (`SegmentPipeline`), which tracks
-    /// the connections outside the first `readerShare` buckets of 256 (`TrackingSplit`).
+    /// the connections outside the reading thread's `share` (`TrackingSplit`).
     /// Split, two empty tables share the connection cap and are merged at the end;
     /// otherwise the tracking thread takes this table (and no copy of it stays here).
-    private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder, readerShare share: Int,
+    private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder, readerShare share: ReaderShare,
                                         counts: inout PacketCounts, tick: (UInt64) -> Void) -> ReadEnd {
+        let kept = share.bucketsKept
         let merged = FlowTable(settingsOf: table)
-        let cap = table.limits.maxConnections, ownCap = cap * share / 256
-        let pipeline = SegmentPipeline(table: share == 0 ? table : FlowTable(settingsOf: merged, maxConnections: cap - ownCap))
+        let cap = table.limits.maxConnections, ownCap = cap * kept / 256
+        let pipeline = SegmentPipeline(table: kept == 0 ? table : FlowTable(settingsOf: merged, maxConnections: cap - ownCap))
         table = FlowTable(settingsOf: merged, maxConnections: ownCap)
         pipeline.start()
         let end = file.forEachPacket { header, bytes in
             consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
-                if TrackingSplit.bucket(segment) < share {
+                if kept != 0 && TrackingSplit.bucket(segment) < kept {
                     table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
                 } else {
                     pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
@@ -122,7 +123,7 @@ public struct CaptureReader {
             }
             if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
         }
-        if share == 0 {
+        if kept == 0 {
             table = pipeline.finish()
         } else {
             let own = table

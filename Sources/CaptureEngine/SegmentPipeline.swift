@@ -9,20 +9,31 @@ import Wire
 ///
 /// Single producer, single consumer: a ring of `batches` batches of `batchSize` segments,
 /// two semaphores (free batches, filled batches) and nothing else shared; the semaphores
-/// order the memory. Everything is allocated up front: no allocation per packet.
+/// order the memory. Everything is allocated up front: no allocation per packet; entries
+/// and samples are BitwiseCopyable, overwritten in place and freed without deinitializing.
+// Unchecked Sendable: the ring is raw memory that the two threads take turns on, in the
+// order the semaphores give; the compiler cannot see that hand-over.
 final class SegmentPipeline: @unchecked Sendable {
     typealias Entry = TimedSegment
 
-    /// Segments per batch: each batch wakes the tracking thread at most once, and in this
-    /// VM a wake-up costs more than 512 segments' work (measured: 512 lost, 4,096 won).
+    /// Segments per batch: each batch wakes the tracking thread at most once, and a
+    /// wake-up can cost more than a few hundred segments' work (docs/performance.md).
     static let batchSize = 4096
     static let batches = 8
+
+    /// What the reading thread says of a batch it hands over.
+    struct Batch: BitwiseCopyable {
+        /// Entries filled, 0 ... `batchSize`.
+        var count = 0
+        /// Whether it is the last: the tracking thread stops after it.
+        var isLast = false
+    }
 
     private let entries: UnsafeMutablePointer<Entry>
     /// The first bytes of each entry's payload (`PayloadSample`), copied only for segments
     /// that carry payload: the packet's bytes are libpcap's again once `push` returns.
     private let samples: UnsafeMutablePointer<PayloadSample>
-    private let lengths: UnsafeMutablePointer<Int>
+    private let handedOver: UnsafeMutablePointer<Batch>
     private let free = DispatchSemaphore(value: SegmentPipeline.batches)
     private let filled = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -39,8 +50,8 @@ final class SegmentPipeline: @unchecked Sendable {
         entries = .allocate(capacity: Self.batchSize * Self.batches)
         samples = .allocate(capacity: Self.batchSize * Self.batches)
         samples.initialize(repeating: PayloadSample(), count: Self.batchSize * Self.batches)
-        lengths = .allocate(capacity: Self.batches)
-        lengths.initialize(repeating: 0, count: Self.batches)
+        handedOver = .allocate(capacity: Self.batches)
+        handedOver.initialize(repeating: Batch(), count: Self.batches)
         self.table = table
     }
 
@@ -54,7 +65,7 @@ final class SegmentPipeline: @unchecked Sendable {
     deinit {
         entries.deallocate()
         samples.deallocate()
-        lengths.deallocate()
+        handedOver.deallocate()
     }
 
     /// Hands one segment over (reading thread).
@@ -72,7 +83,7 @@ final class SegmentPipeline: @unchecked Sendable {
     }
 
     private func publish(final: Bool) {
-        lengths[batch] = final ? -(fill + 1) : fill
+        handedOver[batch] = Batch(count: fill, isLast: final)
         filled.signal()
         batch = (batch + 1) % Self.batches
         fill = 0
@@ -95,12 +106,11 @@ final class SegmentPipeline: @unchecked Sendable {
         var index = 0
         while true {
             filled.wait()
-            let length = lengths[index]
-            let count = length < 0 ? -length - 1 : length
-            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: count),
+            let batch = handedOver[index]
+            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: batch.count),
                       samples: samples + index * Self.batchSize)
             free.signal()
-            if length < 0 { break }
+            if batch.isLast { break }
             index = (index + 1) % Self.batches
         }
         self.table = table

@@ -2,7 +2,9 @@ import Wire
 
 /// The running state of one connection while packets arrive, kept per canonical side
 /// (a = the lower endpoint, b = the higher). Fixed size: no allocation per packet.
-public struct ConnectionRecord: Sendable {
+/// BitwiseCopyable: the table keeps records in raw memory, copies them bit for bit and
+/// frees them without deinitializing (`FlowStorage`).
+public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public let key: ConnectionKey
     public var packetsFromA: UInt64 = 0
     public var packetsFromB: UInt64 = 0
@@ -37,7 +39,7 @@ public struct ConnectionRecord: Sendable {
     public var sampleFromB = PayloadSample()
 
     /// Handshake and teardown events seen from one side.
-    public struct Seen: OptionSet, Sendable {
+    public struct Seen: OptionSet, Sendable, BitwiseCopyable {
         public let rawValue: UInt8
         @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
         @inlinable public static var syn: Seen { Seen(rawValue: 1) }
@@ -68,10 +70,8 @@ public struct ConnectionRecord: Sendable {
     @inlinable @inline(__always)
     public mutating func add(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, fromA: Bool, timestamp: Int64,
                              wireLength: UInt32) {
-        // On the raw control bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10): no global
-        // option-set constants to load in the per-packet path.
-        let flags = segment.flags.rawValue
-        let syn = flags & 0x02 != 0, ack = flags & 0x10 != 0, rst = flags & 0x04 != 0
+        let flags = segment.flags
+        let syn = flags.contains(.syn), ack = flags.contains(.ack), rst = flags.contains(.rst)
         var seen: UInt8 = 0
         if syn {
             seen = ack ? Seen.synAck.rawValue : Seen.syn.rawValue
@@ -82,7 +82,7 @@ public struct ConnectionRecord: Sendable {
         } else if !rst {
             seen = Seen.other.rawValue
         }
-        if flags & 0x01 != 0 { seen |= Seen.fin.rawValue }
+        if flags.contains(.fin) { seen |= Seen.fin.rawValue }
         if rst { seen |= Seen.rst.rawValue }
         if fromA {
             packetsFromA &+= 1

@@ -1,7 +1,7 @@
 import Wire
 
 /// One end of a connection: an address and a port. A fixed-size value usable as a key.
-public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Endpoint: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var address: IPAddress
     public var port: UInt16
 
@@ -22,7 +22,7 @@ public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible 
 
 /// A connection's identity regardless of direction: its two endpoints in canonical order,
 /// so both directions of a connection find the same entry.
-public struct ConnectionKey: Hashable, Sendable {
+public struct ConnectionKey: Hashable, Sendable, BitwiseCopyable {
     /// The lower endpoint.
     public let a: Endpoint
     /// The higher endpoint.

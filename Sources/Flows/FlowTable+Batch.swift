@@ -1,9 +1,10 @@
 import Wire
 
 /// A decoded segment with its packet's time and wire length: what a reader hands the
-/// table in batches.
+/// table in batches. BitwiseCopyable: a pipelined reader's ring holds these in raw memory,
+/// written in place and never deinitialized.
 @frozen
-public struct TimedSegment: Sendable {
+public struct TimedSegment: Sendable, BitwiseCopyable {
     public var segment: TCPSegment
     public var timestamp: Int64
     public var wireLength: UInt32

@@ -113,7 +113,7 @@ public struct FlowTable: Sendable {
         let position = storage.find(key, tag: tag)
         if position >= 0 {
             let record = storage.records + position
-            if segment.flags.rawValue & 0x12 == 0x02 && record.pointee.hasEnded {
+            if segment.flags.isConnectionRequest && record.pointee.hasEnded {
                 replace(at: position, with: segment, timestamp: timestamp)
             }
             record.pointee.add(segment, payload: payload, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
@@ -135,7 +135,7 @@ public struct FlowTable: Sendable {
     mutating func insert(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, key: ConnectionKey, tag: UInt32,
                          fromA: Bool, timestamp: Int64, wireLength: UInt32) {
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
-        record.openedWithSyn = segment.flags.rawValue & 0x12 == 0x02
+        record.openedWithSyn = segment.flags.isConnectionRequest
         record.mayContinue = mayContinue(record)
         record.add(segment, payload: payload, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         if rules != nil && storage.count >= limits.maxConnections { relieve() }

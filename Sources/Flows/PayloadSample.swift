@@ -8,7 +8,7 @@ import Protocols
 /// sits at bytes 76-77 after a 32-byte session id, its supported_versions at 81-86) and
 /// keep two samples within three cache lines of the record.
 @frozen
-public struct PayloadSample: Sendable {
+public struct PayloadSample: Sendable, BitwiseCopyable {
     public static var capacity: Int { 96 }
 
     @usableFromInline

@@ -1,7 +1,7 @@
 /// An IPv4 or IPv6 address as a 16-byte value: cheap to copy, usable as a hash key,
 /// never allocated. IPv4 addresses are stored IPv4-mapped (`::ffff:a.b.c.d`), so one type
 /// covers both families and IPv4 sorts before other IPv6 addresses in practice.
-public struct IPAddress: Hashable, Comparable, Sendable {
+public struct IPAddress: Hashable, Comparable, Sendable, BitwiseCopyable {
     /// The first eight bytes of the address in network order, as a big-endian number.
     public var high: UInt64
     /// The last eight bytes of the address in network order, as a big-endian number.

@@ -1,24 +1,6 @@
-/// The TCP control bits, as they sit in byte 13 of the TCP header.
-public struct TCPFlags: OptionSet, Hashable, Sendable {
-    public let rawValue: UInt8
-    @inlinable
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-
-    public static let fin = TCPFlags(rawValue: 0x01)
-    public static let syn = TCPFlags(rawValue: 0x02)
-    public static let rst = TCPFlags(rawValue: 0x04)
-    public static let psh = TCPFlags(rawValue: 0x08)
-    public static let ack = TCPFlags(rawValue: 0x10)
-    public static let urg = TCPFlags(rawValue: 0x20)
-    /// ECN-Echo (RFC 3168). The decoder keeps all eight bits of byte 13.
-    public static let ece = TCPFlags(rawValue: 0x40)
-    /// Congestion Window Reduced (RFC 3168).
-    public static let cwr = TCPFlags(rawValue: 0x80)
-}
-
 /// What the decoder keeps of one TCP packet: a small value, copied out of the packet
 /// bytes, so nothing refers to libpcap's buffer once decoding returns.
-public struct TCPSegment: Hashable, Sendable {
+public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public var source: IPAddress
     public var destination: IPAddress
     public var sourcePort: UInt16

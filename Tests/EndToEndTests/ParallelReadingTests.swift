@@ -105,12 +105,13 @@ final class ParallelReadingTests: XCTestCase {
             var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
             plain.read(path: path)
             let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
-            for share in [0, 1, 102, 255] {
+            for share in [ReaderShare.trackingThreadTakesAll, .split(readerBuckets: 1), .split(readerBuckets: 102),
+                          .split(readerBuckets: 255)] {
                 var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
                 pipelined.pipelined = true
                 pipelined.readerShare = share
                 pipelined.read(path: path)
-                let name = "\(URL(fileURLWithPath: path).lastPathComponent), reader's share \(share)/256"
+                let name = "\(URL(fileURLWithPath: path).lastPathComponent), reader's share \(share)"
                 XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected, name)
                 XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())", name)
                 XCTAssertGreaterThan(pipelined.table.count, 0, name)
