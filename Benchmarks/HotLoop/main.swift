@@ -66,6 +66,7 @@ func parse() -> Options {
 }
 
 /// Allocation counts sampled from inside the loop, without allocating.
+// Unchecked Sendable: only the one reading thread writes it, and it is read once reading is done.
 final class Sampler: @unchecked Sendable {
     let threshold: UInt64
     var atThreshold: (packets: UInt64, allocations: UInt64)?

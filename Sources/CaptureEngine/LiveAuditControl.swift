@@ -5,6 +5,9 @@ import PcapKit
 /// Requests to a running `LiveAudit` from other threads: the duration and status timers,
 /// and the CLI's Ctrl-C / SIGTERM handlers. A request is left here and the capture thread
 /// is woken with `pcap_breakloop`, so the packet loop itself checks nothing per packet.
+// Unchecked Sendable: the requests are touched only under `lock`, the timers only by the
+// thread that runs the audit (start and cancel); other threads reach the capture only
+// through its `LoopBreaker`.
 public final class LiveAuditControl: @unchecked Sendable {
     /// Why a live audit stopped.
     public enum StopReason: Equatable, Sendable, CustomStringConvertible {
@@ -27,7 +30,7 @@ public final class LiveAuditControl: @unchecked Sendable {
         }
     }
 
-    private let capture: LiveCapture
+    private let breaker: LoopBreaker
     private let lock = NSLock()
     private var stopReason: StopReason?
     private var statusDue = false
@@ -35,19 +38,19 @@ public final class LiveAuditControl: @unchecked Sendable {
     private var timers: [DispatchSourceTimer] = []
 
     public init(capture: LiveCapture) {
-        self.capture = capture
+        self.breaker = capture.loopBreaker
     }
 
     /// Asks the audit to stop after the packet in hand; the first reason given is kept.
     public func requestStop(_ reason: StopReason) {
         lock.withLock { if stopReason == nil { stopReason = reason } }
-        capture.breakLoop()
+        breaker.breakLoop()
     }
 
     /// Asks for a status report at the capture thread's next chance.
     public func requestStatus() {
         lock.withLock { statusDue = true }
-        capture.breakLoop()
+        breaker.breakLoop()
     }
 
     /// Whether a stop has been asked for, without taking it.
@@ -64,7 +67,7 @@ public final class LiveAuditControl: @unchecked Sendable {
 
     /// Wakes the capture thread once, `seconds` from now.
     func breakLoop(after seconds: Double) {
-        let breaker = capture.loopBreaker
+        let breaker = self.breaker
         queue.asyncAfter(deadline: .now() + seconds) { breaker.breakLoop() }
     }
 

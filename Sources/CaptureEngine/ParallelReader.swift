@@ -98,6 +98,7 @@ public struct ParallelReader {
 }
 
 /// The inputs still to read and the readers done, shared by the reading threads.
+// Unchecked Sendable: its mutable state is touched only under `lock`.
 private final class ReaderSlots: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
@@ -130,4 +131,4 @@ private final class ReaderSlots: @unchecked Sendable {
     }
 }
 
-extension ParallelReader: @unchecked Sendable {}
+extension ParallelReader: Sendable {}

@@ -17,6 +17,8 @@ import Wire
 /// seeded per table, so crafted 4-tuples cannot aim at one chain.
 ///
 /// Records are trivial values: no reference counting, no deinitialization needed.
+// Unchecked Sendable: raw memory, owned by one `FlowTable` at a time (copied on write when
+// shared), so it crosses threads only with its table, never used by two at once.
 @usableFromInline
 final class FlowStorage: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var records: UnsafeMutablePointer<ConnectionRecord>

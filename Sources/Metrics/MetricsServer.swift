@@ -14,6 +14,8 @@ import Darwin
 /// and for at most 5 s (a slow or silent client is dropped unanswered, and cannot hold the
 /// capture, which runs on another thread), only the request line is looked at, the answer
 /// is written with a 5 s send timeout, and every connection is closed after one answer.
+// Unchecked Sendable: the document it serves is touched only under `lock`, `thread` only
+// by the thread that calls `start`; the socket is set up before serving starts.
 public final class MetricsServer: @unchecked Sendable {
     /// The address actually bound (the port filled in when 0 was asked for).
     public let address: ListenAddress

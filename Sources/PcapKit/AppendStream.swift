@@ -10,7 +10,7 @@ import Darwin
 /// without following a link, and only if it still is one once opened); a file is appended
 /// to, created 0600 if missing (`O_APPEND|O_CREAT|O_NOFOLLOW`), never followed through a
 /// link and never truncated, so an event log keeps what earlier runs wrote.
-public final class AppendStream: @unchecked Sendable {
+public final class AppendStream: Sendable {
     public let target: OutputTarget
     private let descriptor: Int32
     private let ownsDescriptor: Bool

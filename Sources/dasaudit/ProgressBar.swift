@@ -8,6 +8,8 @@ import Foundation
 /// when standard error is a terminal (and DASAUDIT_NO_PROGRESS is not set), and only once a
 /// read has taken half a second, so short audits and logs never see it; it is erased when
 /// reading ends. Inputs read at once (several files on several cores) add up.
+// Unchecked Sendable: the reading threads report to it, and its state is touched only
+// under `lock`.
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int64?
