@@ -10,10 +10,12 @@ import Foundation
 /// audit is reading it too): no second copy through `read`, which cost another quarter of
 /// the hashing time, and at most 16 MiB of it mapped at once (mapped pages count in the
 /// process's resident memory).
+// Unchecked Sendable: its mutable state (the descriptor, the mapping, the running hash) is
+// touched only under `lock`.
 final class FileDigest: @unchecked Sendable {
     let path: String
-    /// Bytes hashed per `advance`: about 0.2 ms of SHA-256 here, so a thread waiting for
-    /// the lock waits little.
+    /// Bytes hashed per `advance`: a fraction of a millisecond of SHA-256, so a thread
+    /// waiting for the lock waits little (docs/performance.md).
     static let chunk = 256 << 10
     /// Bytes mapped at once.
     static let window = 16 << 20

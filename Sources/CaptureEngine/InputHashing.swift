@@ -3,9 +3,9 @@ import Foundation
 
 /// Hashes the evidence of input files (`Evidence.InputEvidence`) alongside the audit that
 /// reads them, so that the SHA-256 of a large capture overlaps the packet loop instead of
-/// following it: SHA-256 runs at about 1.5 GB/s here (the CPU's SHA instructions), nearly
-/// the speed at which libpcap reads, so hashing after the audit would add most of the
-/// floor's time again.
+/// following it: with the CPU's SHA instructions, SHA-256 runs at nearly the speed at
+/// which libpcap reads, so hashing after the audit would add most of the floor's time
+/// again (figures: docs/performance.md).
 ///
 /// The hash of a file is one serial chain, advanced a chunk at a time by whichever thread
 /// has the time (`FileDigest`):
@@ -15,7 +15,7 @@ import Foundation
 /// - background threads at the lowest priority (`startBackgroundThreads`) fill the gaps a
 ///   pipelined reader's two threads leave, and idle cores;
 /// - `wait` finishes what is left on the calling thread.
-public final class InputHashing: @unchecked Sendable {
+public final class InputHashing: Sendable {
     private let digests: [FileDigest]
     private let byPath: [String: FileDigest]
 
