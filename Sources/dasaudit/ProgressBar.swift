@@ -2,6 +2,7 @@ import Audit
 import CaptureEngine
 import Dispatch
 import Foundation
+import Reports
 
 /// A progress bar on standard error for long offline audits: bytes read of the total, the
 /// rate, and the time left, redrawn in place at most ten times a second. It appears only
@@ -60,33 +61,11 @@ final class ProgressBar: @unchecked Sendable {
         visible = false
     }
 
-    /// `[########------------]  41%  386.2 MB of 942.3 MB  412.6 MB/s  4.38 Mpps  0:01 left`
+    /// The bar now (`ReadProgressText`): the inputs' reports added up.
     func line(now: UInt64) -> String {
-        let seconds = max(Double(now - started) / 1e9, 1e-3)
-        let packets = inputs.values.reduce(UInt64(0)) { $0 + $1.packets }
-        let read = inputs.values.reduce(Int64(0)) { $0 + ($1.bytesRead ?? 0) }
-        let rate = Double(read) / seconds
-        let packetRate = String(format: "%.2f Mpps", Double(packets) / seconds / 1e6)
-        guard let total, read > 0 else {
-            return "reading: \(packets) packets  \(packetRate)"
-        }
-        let fraction = min(1, Double(read) / Double(total))
-        let barWidth = max(10, min(30, width - 70))
-        let filled = Int(fraction * Double(barWidth))
-        let bar = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled) + "]"
-        let left = rate > 0 ? Double(total - min(read, total)) / rate : 0
-        return "\(bar) \(String(format: "%3.0f%%", fraction * 100))  \(Self.megabytes(read)) of \(Self.megabytes(total))  "
-            + "\(Self.megabytes(Int64(rate)))/s  \(packetRate)  \(Self.clock(left)) left"
-    }
-
-    static func megabytes(_ bytes: Int64) -> String {
-        bytes >= 1_000_000_000 ? String(format: "%.2f GB", Double(bytes) / 1e9) : String(format: "%.1f MB", Double(bytes) / 1e6)
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.up))
-        return whole >= 3600 ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
-            : String(format: "%d:%02d", whole / 60, whole % 60)
+        ReadProgressText.render(packets: inputs.values.reduce(UInt64(0)) { $0 + $1.packets },
+                                bytesRead: inputs.values.reduce(Int64(0)) { $0 + ($1.bytesRead ?? 0) },
+                                totalBytes: total, seconds: Double(now - started) / 1e9, width: width)
     }
 
     static func terminalWidth() -> Int { dasaudit.terminalWidth() }

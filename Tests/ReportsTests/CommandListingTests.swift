@@ -59,3 +59,25 @@ final class CommandListingTests: XCTestCase {
         XCTAssertEqual(LiveStatusText.fitted(line, width: 2).count, 4)
     }
 }
+
+/// The progress bar of a long audit, rendered without a terminal.
+final class ReadProgressTextTests: XCTestCase {
+    func testTheBarShowsTheShareReadTheRatesAndTheTimeLeft() {
+        let line = ReadProgressText.render(packets: 4_380_000, bytesRead: 386_200_000, totalBytes: 942_300_000, seconds: 1,
+                                           width: 100)
+        XCTAssertEqual(line, "[############------------------]  41%  386.2 MB of 942.3 MB  386.2 MB/s  4.38 Mpps  0:02 left")
+    }
+
+    func testWithoutATotalItCountsPackets() {
+        XCTAssertEqual(ReadProgressText.render(packets: 1_000_000, bytesRead: 5_000, totalBytes: nil, seconds: 2, width: 80),
+                       "reading: 1000000 packets  0.50 Mpps")
+        XCTAssertEqual(ReadProgressText.render(packets: 0, bytesRead: 0, totalBytes: 10, seconds: 0, width: 80),
+                       "reading: 0 packets  0.00 Mpps", "nothing read yet, no time elapsed: no division by zero")
+    }
+
+    func testTheBarIsTenToThirtyColumnsAndNeverOverfills() {
+        let narrow = ReadProgressText.render(packets: 1, bytesRead: 2_000_000_000, totalBytes: 1_000_000_000, seconds: 1, width: 20)
+        XCTAssertTrue(narrow.hasPrefix("[##########] 100%  2.00 GB of 1.00 GB"), narrow)
+        XCTAssertTrue(narrow.hasSuffix("0:00 left"), narrow)
+    }
+}
