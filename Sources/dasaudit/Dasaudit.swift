@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import PcapKit
 import Policy
 import Reports
 
@@ -15,7 +16,7 @@ struct Dasaudit: ParsableCommand {
 
         Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 usage or input error.
         """,
-        version: VersionText.full,
+        version: VersionText.render(version: DasauditVersion.current, commit: DasauditVersion.commit, libpcap: PcapLibrary.version),
         subcommands: [AuditCommand.self, DiffCommand.self, InferCommand.self, MergeCommand.self, FlowsCommand.self, LiveCommand.self, InterfacesCommand.self, PortsCommand.self, RenderCommand.self,
                       ProfilesCommand.self]
     )

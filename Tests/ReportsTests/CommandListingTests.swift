@@ -81,3 +81,13 @@ final class ReadProgressTextTests: XCTestCase {
         XCTAssertTrue(narrow.hasSuffix("0:00 left"), narrow)
     }
 }
+
+/// `dasaudit --version`, rendered without the binary.
+final class VersionTextTests: XCTestCase {
+    func testTheVersionNamesTheCommitWhenKnownAndTheLibpcap() {
+        XCTAssertEqual(VersionText.render(version: "0.1.0", commit: "abc1234", libpcap: "libpcap version 1.10.3"),
+                       "dasaudit 0.1.0 (commit abc1234)\nlibpcap version 1.10.3")
+        XCTAssertEqual(VersionText.render(version: "0.1.0", commit: "unknown commit", libpcap: "libpcap version 1.10.3"),
+                       "dasaudit 0.1.0 (unknown commit)\nlibpcap version 1.10.3")
+    }
+}
