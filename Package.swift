@@ -63,6 +63,13 @@ let package = Package(
             dependencies: ["CaptureEngine", "Audit", "Flows", "Policy", "MallocCounter"],
             path: "Benchmarks/HotLoop"
         ),
+        // The capture generator: traffic of any shape, written through PcapKit (docs/performance.md).
+        .target(name: "TrafficGenerator", dependencies: ["PcapKit", "Policy", "Protocols"]),
+        .executableTarget(
+            name: "dasaudit-gen",
+            dependencies: ["TrafficGenerator", "PcapKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "TrafficGeneratorTests", dependencies: ["TrafficGenerator", "PcapKit", "Audit", "CaptureEngine", "Policy"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
@@ -74,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "dasaudit"]
+            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "TrafficGenerator", "dasaudit"]
         ),
         .testTarget(
             name: "LiveTests",

@@ -12,6 +12,10 @@ import Foundation
 /// Each packet is flushed to the file as it is written (`pcap_dump_flush`), so a file
 /// always ends on a whole packet: readable and complete up to the last packet even if the
 /// process is killed. docs/live.md gives the cost.
+///
+/// `init(path:...)` writes one file instead, buffered (no flush per packet, no rotation):
+/// the fast path of the capture generator (`dasaudit-gen`), tens of millions of packets.
+/// Either way a record longer than the snapshot length is cut to it, as `tcpdump -s` cuts.
 public final class CaptureWriter {
     /// When to start a new file; nil fields never rotate.
     public struct Rotation: Sendable {
@@ -55,6 +59,11 @@ public final class CaptureWriter {
     @usableFromInline var fileDeadline = Int64.max
     @usableFromInline let maxBytes: UInt64
     @usableFromInline let maxNanoseconds: Int64?
+    /// Records are cut to this many bytes.
+    @usableFromInline let snapshotLength: UInt32
+    /// Whether each packet is flushed as it is written (the evidence directory); a single
+    /// file written with `init(path:)` is flushed when closed.
+    @usableFromInline let flushesEachPacket: Bool
 
     /// Creates `directory` if needed (mode 0700) and opens the first file, stamped
     /// `startTime` (nanoseconds since the epoch). A symbolic link at `directory` is refused
@@ -64,6 +73,8 @@ public final class CaptureWriter {
         self.directory = directory
         self.maxBytes = rotation.maxBytes ?? .max
         self.maxNanoseconds = rotation.maxSeconds.map { $0 &* 1_000_000_000 }
+        self.snapshotLength = UInt32(clamping: snapshotLength > 0 ? Int(snapshotLength) : 262_144)
+        self.flushesEachPacket = true
         guard let template = pcap_open_dead_with_tstamp_precision(
             linkType, snapshotLength, UInt32(PCAP_TSTAMP_PRECISION_NANO)) else {
             throw Failure(path: directory, reason: "libpcap could not set up a writer for link type \(linkType)")
@@ -78,10 +89,52 @@ public final class CaptureWriter {
         try openFile(startingAt: startTime)
     }
 
+    /// Opens one capture file at `path` (created, or emptied if it exists; mode 0644) for
+    /// packets of `linkType`, cut to `snapshotLength` bytes (0: 262,144), nanosecond
+    /// timestamps. Writes are buffered (1 MiB) and never rotate; call `finish()` to learn
+    /// whether everything reached the file.
+    public init(path: String, linkType: Int32, snapshotLength: Int32) throws {
+        self.directory = (path as NSString).deletingLastPathComponent
+        self.maxBytes = .max
+        self.maxNanoseconds = nil
+        self.snapshotLength = UInt32(clamping: snapshotLength > 0 ? Int(snapshotLength) : 262_144)
+        self.flushesEachPacket = false
+        self.directoryDescriptor = -1
+        guard let template = pcap_open_dead_with_tstamp_precision(
+            linkType, Int32(clamping: self.snapshotLength), UInt32(PCAP_TSTAMP_PRECISION_NANO)) else {
+            throw Failure(path: path, reason: "libpcap could not set up a writer for link type \(linkType)")
+        }
+        self.template = template
+        guard let stream = fopen(path, "wb") else {
+            let reason = String(cString: strerror(errno))
+            pcap_close(template)
+            throw Failure(path: path, reason: reason)
+        }
+        // One thread writes: no stdio lock per call, and a large buffer.
+        cpcap_unlocked_stream(stream)
+        setvbuf(stream, nil, _IOFBF, 1 << 20)
+        guard let opened = pcap_dump_fopen(template, stream) else {
+            let reason = String(cString: pcap_geterr(template))
+            fclose(stream)
+            pcap_close(template)
+            throw Failure(path: path, reason: reason)
+        }
+        files = [path]
+        dumper = opened
+        fileBytes = 24
+    }
+
     deinit {
         close()
         pcap_close(template)
-        closeDescriptor(directoryDescriptor)
+        if directoryDescriptor >= 0 { closeDescriptor(directoryDescriptor) }
+    }
+
+    /// Flushes and closes the file; throws the first write failure, if any (a full disk).
+    public func finish() throws {
+        if let dumper, failure == nil, pcap_dump_flush(dumper) != 0 { fail(errno) }
+        close()
+        if let failure { throw failure }
     }
 
     /// Writes one packet, rotating first when the packet would pass the size limit or
@@ -96,12 +149,16 @@ public final class CaptureWriter {
         var record = pcap_pkthdr()
         record.ts.tv_sec = Int(header.timestamp / 1_000_000_000)
         record.ts.tv_usec = Int(header.timestamp % 1_000_000_000)
-        record.caplen = header.capturedLength
-        record.len = header.wireLength
+        record.caplen = min(header.capturedLength, UInt32(bytes.count), snapshotLength)
+        record.len = max(header.wireLength, record.caplen)
         pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), &record,
                   bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-        guard pcap_dump_flush(dumper) == 0 else { return fail(errno) }
-        fileBytes &+= recordBytes
+        if flushesEachPacket {
+            guard pcap_dump_flush(dumper) == 0 else { return fail(errno) }
+        } else if ferror(pcap_dump_file(dumper)) != 0 {
+            return fail(errno)
+        }
+        fileBytes &+= 16 &+ UInt64(record.caplen)
         filePackets &+= 1
         written &+= 1
     }
@@ -127,12 +184,13 @@ public final class CaptureWriter {
         }
     }
 
-    /// A packet could not be written (a full disk): the file is cut back to its last whole
-    /// packet, so it stays a readable capture, and nothing more is written.
+    /// A packet could not be written (a full disk): an evidence file is cut back to its last
+    /// whole packet, so it stays a readable capture, and nothing more is written.
     @usableFromInline
     func fail(_ code: Int32) {
         failure = Failure(path: files.last ?? directory, reason: String(cString: strerror(code)))
-        if let dumper, let stream = pcap_dump_file(dumper) {
+        // Only a file flushed packet by packet knows where its last whole packet ends.
+        if flushesEachPacket, let dumper, let stream = pcap_dump_file(dumper) {
             discardUnwritten(stream, keeping: fileBytes)
         }
         close()

@@ -1,0 +1,26 @@
+/// The generator's only source of randomness: SplitMix64 (Steele, Lea and Flood), seeded by
+/// the shape, so the same shape always gives the same bytes on every machine. No clock and
+/// no address of the machine running it is used.
+struct SplitMix {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in 0..<bound (bound > 0), by Lemire's multiply-shift: no division per draw.
+    mutating func below(_ bound: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: next() >> 32) &* UInt64(bound)) >> 32)
+    }
+
+    /// True with probability `share` (0...1).
+    mutating func chance(_ share: Double) -> Bool {
+        share > 0 && Double(next() >> 11) * 0x1p-53 < share
+    }
+}
