@@ -8,16 +8,19 @@ extension Auditor {
     /// once (default: every core), merged as if read in order (`ParallelReader`).
     /// `connections`: list every connection in the result too (for `dasaudit merge`).
     /// `hashing`: the inputs' evidence hash, computed alongside the reading (`InputHashing`).
+    /// `timings`: ends its packet loop and end stage (`dasaudit audit --timings`).
     public func audit(paths: [String], threads: Int? = nil, connections: Bool = false, hashing: InputHashing? = nil,
-                      progress: (@Sendable (ReadProgress) -> Void)? = nil) -> AuditResult {
+                      progress: (@Sendable (ReadProgress) -> Void)? = nil, timings: StageTimings? = nil) -> AuditResult {
         var reader = ParallelReader(rules: directionRules, progress: progress)
         if let threads { reader.threads = max(1, threads) }
         reader.keepingConnections = connections
         reader.filter = captureFilter
         if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
         let read = reader.readMerged(paths: paths)
+        timings?.end(.packetLoop)
         var result = audit(read.table.statistics(), inputs: read.inputs)
         if connections { result.connections = read.table.connections().map(ConnectionEntry.init) }
+        timings?.end(.endStage)
         return result
     }
 

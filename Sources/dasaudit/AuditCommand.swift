@@ -46,6 +46,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "List every connection in the JSON result too, for 'dasaudit merge' (memory then grows with the connections).")
     var connections = false
 
+    @Flag(help: "Print the time of each stage on standard error at the end: packet loop, end stage (services, findings), evidence hash, output.")
+    var timings = false
+
     func validate() throws {
         try CaptureArguments.validate(inputs)
         if policyOptions.offset == .auto && inputs.contains("-") {
@@ -63,16 +66,23 @@ struct AuditCommand: ParsableCommand {
         auditor.captureFilter = filterOption.filter
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
+        let stageTimings = timings ? StageTimings() : nil
         var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
-                                   progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } })
+                                   progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } },
+                                   timings: stageTimings)
         progress?.finish()
         result.record(capturePoint: capturePointOption.point(or: .files(paths)))
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter
+        stageTimings?.end(.evidence)
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
         let reportsWritten = try outputOptions.deliver(result, to: plan)
+        if let stageTimings {
+            stageTimings.end(.output)
+            FileHandle.standardError.write(Data((stageTimings.line + "\n").utf8))
+        }
         if !reportsWritten || result.inputs.contains(where: \.isUnusable) {
             throw ExitCode(2)
         }
