@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "TrafficGenerator", "dasaudit"]
+            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "TrafficGenerator", "dasaudit", "dasaudit-gen"]
         ),
         .testTarget(
             name: "LiveTests",

@@ -1,38 +1,44 @@
 #!/usr/bin/env bash
-# scripts/bench.sh: dasaudit against the C floor, tshark and ndpiReader, in one run, on one
-# machine, on synthetic captures of a DAS/Spark cluster (scripts/bench/gencluster.c).
+# scripts/bench.sh: dasaudit against the C floor on a matrix of traffic shapes, and against
+# tshark and ndpiReader, in one run, on one machine. The captures come from the project's
+# generator (dasaudit-gen, Sources/TrafficGenerator), cached in bench-out/captures/.
 #
 # usage: scripts/bench.sh [--packets N] [--full-packets N] [--snaplen N] [--runs N]
-#                         [--slice N] [--no-tshark] [--no-ndpi] [--no-full] [--no-parallel]
-#                         [--no-build] [--dasaudit PATH] [--quick]
+#                         [--slice N] [--shapes LIST] [--no-matrix] [--no-tshark] [--no-ndpi]
+#                         [--no-full] [--no-parallel] [--no-build] [--dasaudit PATH] [--quick]
 #
-#   --packets N       packets of the truncated capture (default 10000000)
+#   --packets N       packets of every truncated capture (default 10000000)
 #   --full-packets N  packets of the full-size capture (default 2000000; 0: none)
-#   --snaplen N       bytes kept per packet of the truncated capture (default 96)
-#   --runs N          timed runs of the floor and dasaudit, in turn; the best is reported (default 5);
-#                     tshark and ndpiReader, 50-200 times slower, run once
+#   --snaplen N       bytes kept per packet of the truncated captures (default 96)
+#   --runs N          timed runs of the floor and dasaudit, in turn; the best is reported (default 5,
+#                     3 in the matrix); tshark and ndpiReader, 50-200 times slower, run once
 #   --slice N         packets of the slice tshark reads (default 1000000)
-#   --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
-#   --no-build        do not run `swift build`; use .build/release/dasaudit{,-bench}
+#   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap)
+#   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
+#   --no-build        do not run `swift build`; use .build/release/dasaudit{,-bench,-gen}
 #   --dasaudit PATH   time this dasaudit binary (and the dasaudit-bench beside it); not built
 #   --quick           small captures (200000 / 100000 packets, slice 50000), one run: a smoke test
 #   --no-nice         do not run the timed commands under `nice -n -20` (they are, as root,
 #                     so other work on a shared machine takes less from them; every tool alike)
 #
-# For each capture: the floor (scripts/bench/floor.c: pcap_next_ex and a TCP port count),
-# `dasaudit audit` (also on the first 2,000,000 packets, to show that its peak memory does
-# not grow with the packets), `tshark -q -z conv,tcp` on the first --slice packets, and
-# `ndpiReader -q`. Then two captures of --packets/2 packets read by one `dasaudit audit`,
-# with --threads 1 and with every core; then the heap allocations of the packet loop
-# (dasaudit-bench, Benchmarks/HotLoop). Wall clock from bash's EPOCHREALTIME, peak RSS
-# from GNU time (%M), captures in the page cache.
+# The matrix (docs/performance.md says what each shape is): for each shape, a capture of
+# --packets packets at --snaplen, the floor (scripts/bench/floor.c: pcap_next_ex and a TCP
+# port count) and `dasaudit audit CAPTURE --format json --timings` taking turns; the ratio
+# of the best runs, dasaudit's peak RSS, and the split of its time (packet loop, end stage,
+# evidence hash, output) from `--timings`. Then, on the cluster shape: `dasaudit audit`
+# on its first 2,000,000 packets (peak memory against packets), `tshark -q -z conv,tcp`
+# on the first --slice packets, `ndpiReader -q`; the same with whole packets; two captures
+# of --packets/2 packets read by one `dasaudit audit`, with --threads 1 and with every
+# core; the heap allocations of the packet loop (dasaudit-bench, Benchmarks/HotLoop). Wall
+# clock from bash's EPOCHREALTIME, peak RSS from GNU time (%M), captures in the page cache.
 #
 # stdout: Markdown for docs/performance.md. stderr: progress. Outputs: bench-out/.
 set -euo pipefail
 export LC_ALL=C
 source "$(dirname "${BASH_SOURCE[0]}")/bench/lib.sh"
 
-packets=10000000 full_packets=2000000 snaplen=96 runs=5 slice=1000000
+packets=10000000 full_packets=2000000 snaplen=96 runs=5 slice=1000000 matrix_runs=3
+shapes=cluster,concurrent,short,services,nmap with_matrix=1
 nice=()
 [[ $(id -u) -eq 0 ]] && nice=(nice -n -20)
 with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin=""
@@ -43,7 +49,9 @@ while (($#)); do
     --packets) need_num "$1" "${2:-}"; packets=$((10#$2)); shift 2 ;;
     --full-packets) need_num "$1" "${2:-}"; full_packets=$((10#$2)); shift 2 ;;
     --snaplen) need_num "$1" "${2:-}"; snaplen=$((10#$2)); shift 2 ;;
-    --runs) need_num "$1" "${2:-}"; runs=$((10#$2)); shift 2 ;;
+    --runs) need_num "$1" "${2:-}"; runs=$((10#$2)) matrix_runs=$((10#$2)); shift 2 ;;
+    --shapes) [[ "${2:-}" =~ ^[a-z,]+$ ]] || { say "--shapes needs a comma-separated list"; usage; }; shapes=$2; shift 2 ;;
+    --no-matrix) with_matrix=0; shift ;;
     --slice) need_num "$1" "${2:-}"; slice=$((10#$2)); shift 2 ;;
     --no-tshark) with_tshark=0; shift ;;
     --no-ndpi) with_ndpi=0; shift ;;
@@ -51,7 +59,7 @@ while (($#)); do
     --no-parallel) with_parallel=0; shift ;;
     --no-build) build=0; shift ;;
     --dasaudit) [[ -n "${2:-}" ]] || usage; dasaudit_bin=$(realpath -m "$2"); shift 2 ;;
-    --quick) packets=200000 full_packets=100000 slice=50000 runs=1; shift ;;
+    --quick) packets=200000 full_packets=100000 slice=50000 runs=1 matrix_runs=1; shift ;;
     --no-nice) nice=(); shift ;;
     -h | --help) usage 0 ;;
     *) say "unknown argument: $1"; usage ;;
@@ -72,7 +80,7 @@ fi
 # ---- builds -----------------------------------------------------------------------
 dasaudit_status=ok
 if ((build)); then
-    for product in dasaudit dasaudit-bench; do
+    for product in dasaudit dasaudit-bench dasaudit-gen; do
         [[ $product == dasaudit && -n $dasaudit_bin ]] && continue
         say "swift build -c release --product $product (log: bench-out/swift-build.log)"
         swift build -c release --product "$product" >>"$BENCH_OUT/swift-build.log" 2>&1 ||
@@ -149,7 +157,7 @@ echo "### Benchmark"
 echo
 echo "- machine: $(nproc) cores, $cpu; $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo); $(uname -sr); libpcap $(pkg-config --modversion libpcap 2>/dev/null || echo '?'); $(cc --version | head -n 1); $(swift --version 2>/dev/null | head -n 1 || echo 'swift ?')"
 echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)${nice[*]:+; timed commands run under \`${nice[*]}\`}"
-echo "- captures: \`scripts/bench/gencluster.c\` (deterministic synthetic DAS/Spark cluster, offset 2), in the page cache"
+echo "- captures: \`dasaudit-gen\` (Sources/TrafficGenerator; deterministic, offset 2; scripts/bench/make-capture.sh caches them), in the page cache"
 echo "- wall clock, best of $runs for the floor and dasaudit, which take turns (tshark and ndpiReader: one run); peak RSS: GNU time %M, largest over the runs; × floor: the floor's packets per second over the tool's"
 echo "- dasaudit: \`${dasaudit_bin#"$BENCH_ROOT"/} audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --output /dev/null\` (exit 1, findings, counts as success)"
 
@@ -190,14 +198,14 @@ bench_capture() {
     if ((d_ok)); then row "dasaudit audit" "$n" "$d_sec" "$d_kb" "$floor_mpps"; else echo "| dasaudit audit | $n | failed | | | |"; fi
     if ((n > 2000000)); then
         local prefix
-        prefix=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-prefix.pcap" 2000000 "$snap")
+        prefix=$("$BENCH_DIR/make-capture.sh" "$BENCH_OUT/cluster-prefix.pcap" 2000000 "$snap" --preset cluster)
         cat "$prefix" >/dev/null
         best dasaudit-2m "$runs" "0 1" "$dasaudit_bin" audit "$prefix" "${das_opts[@]}"
         ((B_OK)) && row "dasaudit audit, first 2000000 packets (memory vs packets)" 2000000 "$B_SEC" "$B_KB" "$floor_mpps"
     fi
     if ((with_tshark)); then
         local cut=$((slice < n ? slice : n)) s
-        s=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-slice.pcap" "$cut" "$snap")
+        s=$("$BENCH_DIR/make-capture.sh" "$BENCH_OUT/cluster-slice.pcap" "$cut" "$snap" --preset cluster)
         cat "$s" >/dev/null
         best tshark 1 "0" tshark -q -z conv,tcp -r "$s"
         ((B_OK)) && row "tshark -q -z conv,tcp (first $cut packets)" "$cut" "$B_SEC" "$B_KB" "$floor_mpps"
@@ -221,18 +229,101 @@ bench_capture() {
         printf "\nEvery run, in turn (seconds): floor%s; dasaudit%s.\n", fl, dl }'
 }
 
-truncated=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-truncated.pcap" "$packets" "$snaplen")
+# ---- the matrix of traffic shapes -------------------------------------------------
+# shape_capture NAME: the capture of shape NAME (--packets packets at --snaplen); prints its path.
+shape_capture() {
+    case $1 in
+    cluster | concurrent | short | services)
+        "$BENCH_DIR/make-capture.sh" "$BENCH_OUT/shape-$1.pcap" "$packets" "$snaplen" --preset "$1" ;;
+    nmap)
+        local scan="$BENCH_ROOT/captures/scan-syn-connect-lo.pcap"
+        [[ -r $scan ]] || die "$scan is missing"
+        "$BENCH_DIR/make-capture.sh" "$BENCH_OUT/shape-nmap.pcap" "$packets" "$snaplen" --repeat "$scan" ;;
+    *) die "--shapes: no shape '$1' (cluster, concurrent, short, services, nmap)" ;;
+    esac
+}
+
+# shape_what NAME: one line saying what the shape is.
+shape_what() {
+    case $1 in
+    cluster) echo "low-concurrency cluster: 256 connections in flight, 51 services on 17 hosts (3 unexpected), 14 packets each, some refused, unanswered, reset, left open" ;;
+    concurrent) echo "50,000 concurrent interleaved connections of 20 packets to 7,000 services on 128 hosts (half unexpected)" ;;
+    short) echo "2.5 M short connections (4 packets: SYN, SYN-ACK, request+FIN, answer+FIN) to 1,000 services on 32 hosts (half unexpected)" ;;
+    services) echo "port-scan-like: 1 M connections of 10 packets to 40,000 services on 64 hosts (95% unexpected)" ;;
+    nmap) echo "a real nmap SYN and connect scan (captures/scan-syn-connect-lo.pcap, 10,006 packets) repeated, each copy from a new scanner address" ;;
+    esac
+}
+
+# matrix_shape NAME: times the floor and dasaudit on the shape's capture, in turn; prints a row.
+matrix_shape() {
+    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" ok=1 json="$BENCH_OUT/shape-$1.json"
+    capture=$(shape_capture "$name")
+    cat "$capture" >/dev/null
+    say "== shape $name: $capture"
+    for ((r = 1; r <= matrix_runs; r++)); do
+        B_SEC=$f_sec B_KB=0 B_ALL=$f_all B_OK=1
+        once floor "0" "$floor_bin" "$capture" || die "floor failed"
+        f_sec=$B_SEC f_all=$B_ALL
+        say "  floor run $r/$matrix_runs: $T_SEC s"
+        B_SEC=$d_sec B_KB=$d_kb B_ALL=$d_all B_OK=1
+        if once dasaudit "0 1" "$dasaudit_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json \
+            --output "$json" --timings; then
+            [[ $B_SEC == "$T_SEC" ]] && cp "$BENCH_OUT/dasaudit.stderr" "$BENCH_OUT/shape-$name.timings"
+            d_sec=$B_SEC d_kb=$B_KB d_all=$B_ALL
+            say "  dasaudit run $r/$matrix_runs: $T_SEC s, $T_KB KB"
+        else
+            ok=0
+            break
+        fi
+    done
+    local floor_line counts split
+    floor_line=$(cat "$BENCH_OUT/floor.stdout")
+    [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"
+    if ((!ok)); then
+        echo "| $name | $(shape_what "$name") | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | |"
+        return 0
+    fi
+    counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$json")
+    # "timings: packet loop 1.234 s, end stage 0.012 s, evidence hash 0.000 s, output 0.051 s, total 1.297 s"
+    split=$(grep '^timings:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed 's/[^0-9. ]//g' | awk '{ print $1, $2, $3, $4 }')
+    # shellcheck disable=SC2086 # the lists split on purpose
+    awk -v n="$name" -v w="$(shape_what "$name")" -v f="$f_sec" -v d="$d_sec" -v k="$d_kb" -v c="$counts" -v t="$split" \
+        -v fm="$(median $f_all)" -v dm="$(median $d_all)" 'BEGIN {
+        split(c, cs, " "); split(t, ts, " ")
+        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.1f | %.2f | %.2f | %.2f | %.2f |\n",
+            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, k / 1024, ts[1], ts[2], ts[3], ts[4] }'
+    MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all"
+}
+
+if ((with_matrix)); then
+    MATRIX_RUNS=""
+    echo
+    echo "#### The traffic shapes: $packets packets each, snaplen $snaplen"
+    echo
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --output FILE --timings\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds)."
+    echo
+    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | peak RSS MB | packet loop | end stage | evidence hash | output |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    IFS=, read -r -a shape_list <<<"$shapes"
+    for shape in "${shape_list[@]}"; do matrix_shape "$shape"; done
+    echo
+    echo "Every run, in turn (seconds):$MATRIX_RUNS"
+    echo
+fi
+
+# ---- the cluster shape against tshark and ndpiReader ---------------------------------
+truncated=$("$BENCH_DIR/make-capture.sh" "$BENCH_OUT/cluster-truncated.pcap" "$packets" "$snaplen" --preset cluster)
 bench_capture "$packets packets, snaplen $snaplen" "$truncated" "$packets" "$snaplen"
 if ((with_full)); then
-    full=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-full.pcap" "$full_packets" 0)
+    full=$("$BENCH_DIR/make-capture.sh" "$BENCH_OUT/cluster-full.pcap" "$full_packets" 0 --preset cluster)
     bench_capture "$full_packets packets, whole packets" "$full" "$full_packets" 0
 fi
 
 # ---- several inputs at once -------------------------------------------------------
 if ((with_parallel)); then
     half=$((packets / 2))
-    a=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-a.pcap" "$half" "$snaplen" --seed 11)
-    b=$("$BENCH_DIR/make-cluster-capture.sh" "$BENCH_OUT/cluster-b.pcap" "$half" "$snaplen" --seed 12 --start 1767230000)
+    a=$("$BENCH_DIR/make-capture.sh" "$BENCH_OUT/cluster-a.pcap" "$half" "$snaplen" --preset cluster --seed 11)
+    b=$("$BENCH_DIR/make-capture.sh" "$BENCH_OUT/cluster-b.pcap" "$half" "$snaplen" --preset cluster --seed 12 --start 1767230000)
     cat "$a" "$b" >/dev/null
     say "== two inputs"
     # Sequential: one thread (reading, tracking and hashing one input after the other),

@@ -7,9 +7,9 @@
 #   1. Self-test: the page checker must flag scripts/report/bad-page.html (an external
 #      image, an inline script, a page wider than the window).
 #   2. Reports of real audits: the bundled Spark capture (offset 2, cluster, 2 cores), a
-#      generated capture of 500 services on 10 hosts and one of 1 service
-#      (scripts/report/make-services-capture.py), and the Spark result with hostile text
-#      in every input-reachable field, re-rendered with `dasaudit render`.
+#      generated capture of 500 services on 10 hosts (450 of them unexpected) and one of 1
+#      service, one connection each (dasaudit-gen --preset report), and the Spark result
+#      with hostile text in every input-reachable field, re-rendered with `dasaudit render`.
 #   3. For each: scripts/report/check-page.py loads it over the DevTools pipe and fails on
 #      any request but the page itself, any warning or error logged (CSP violations
 #      included), any script/image/link element, or a page wider than the window, and
@@ -24,12 +24,14 @@ cd "$(dirname "$0")/.."
 out=${1:-.build-reports/render-check}
 chromium=${CHROMIUM:-chromium}
 dasaudit=${DASAUDIT:-.build/debug/dasaudit}
+generator=${DASAUDIT_GEN:-.build/debug/dasaudit-gen}
 say() { echo "render-report: $*" >&2; }
 failures=()
 fail() { say "FAIL: $*"; failures+=("$*"); }
 
 command -v "$chromium" >/dev/null || { say "chromium is not installed (scripts/setup.sh installs it)"; exit 2; }
 [ -x "$dasaudit" ] || swift build --product dasaudit
+[ -x "$generator" ] || swift build --product dasaudit-gen
 rm -rf "$out" && mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -55,9 +57,14 @@ audit() {
   [ "$status" -le 1 ] || fail "$name: dasaudit audit exited $status: $(cat "$out/$name.stderr")"
 }
 audit spark-cluster captures/spark-cluster-offset2-lo.pcap
-python3 scripts/report/make-services-capture.py 500 10 "$out/services-500.pcap"
+# services (one connection each), hosts, unexpected share
+services_capture() {
+  "$generator" "$out/services-$1.pcap" --preset report --services "$1" --connections "$1" --hosts "$2" \
+    --unexpected-share "$3" 2>>"$out/generator.log" || fail "services-$1: dasaudit-gen failed: $(cat "$out/generator.log")"
+}
+services_capture 500 10 0.9
 audit services-500 "$out/services-500.pcap"
-python3 scripts/report/make-services-capture.py 1 1 "$out/services-1.pcap"
+services_capture 1 1 0
 audit services-1 "$out/services-1.pcap"
 python3 - "$out/spark-cluster.json" "$out/hostile.json" <<'PY'
 import json, sys

@@ -9,8 +9,8 @@ import PcapKit
 /// a connection's SYN, or received its SYN-ACK; for a connection with neither, the side
 /// with the higher port) becomes a new one, 198.18.0.0/15 or 2001:2::/48 numbered by copy
 /// and client, so each copy's connections are new connections from new clients to the
-/// same services. The IPv4 header checksum is computed again, the TCP checksum adjusted
-/// (RFC 1624) when captured, so it is exactly as right or wrong as in the source (loopback
+/// same services. The IPv4 header and TCP checksums are adjusted (RFC 1624) when captured,
+/// so they are exactly as right or wrong as in the source (loopback
 /// captures carry partial, offloaded checksums). Packets that are not TCP over IP are
 /// copied with the time shift only. Link types: Ethernet (VLAN tags too), Linux cooked
 /// (v1 and v2), raw IP, BSD loopback.
@@ -44,12 +44,15 @@ public enum CaptureRepeater {
         let file = try CaptureFile(path: source)
         var bytes: [UInt8] = []
         var records: [(header: PacketHeader, offset: Int)] = []
-        _ = try file.forEachPacket { header, packet in
+        let end = try file.forEachPacket { header, packet in
             guard bytes.count + packet.count <= sourceLimit else {
                 throw ShapeError("\(source) holds more than \(sourceLimit >> 20) MiB of packets: repeat a smaller capture")
             }
             records.append((header, bytes.count))
             bytes.append(contentsOf: packet)
+        }
+        if case .failed(let reason) = end {
+            throw ShapeError("\(source) cannot be read to its end (\(reason)): repeat a whole capture")
         }
         var summary = Summary(sourcePackets: records.count)
         guard !records.isEmpty else { throw ShapeError("\(source) holds no packet to repeat") }

@@ -146,4 +146,14 @@ struct GenerateCommand: ParsableCommand {
     }
 }
 
-GenerateCommand.main()
+// A usage error (an unknown option, a value out of range) exits 2, as dasaudit's do.
+do {
+    var command = try GenerateCommand.parseAsRoot()
+    try command.run()
+} catch {
+    if GenerateCommand.exitCode(for: error).rawValue == ExitCode.validationFailure.rawValue {
+        FileHandle.standardError.write(Data((GenerateCommand.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+    }
+    GenerateCommand.exit(withError: error)
+}

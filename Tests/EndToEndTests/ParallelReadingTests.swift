@@ -2,7 +2,9 @@ import Audit
 @testable import CaptureEngine
 import Flows
 import Foundation
+import PcapKit
 import Policy
+import TrafficGenerator
 import Wire
 import XCTest
 
@@ -61,25 +63,19 @@ final class ParallelReadingTests: XCTestCase {
         try assertParallelEqualsSequential(try split(capture("das-cluster-offset4-lo.pcap"), packets: 97))
     }
 
-    /// A synthetic cluster (scripts/bench/gencluster.c) of 120,000 packets at snaplen 96,
-    /// 400 s long: long enough for connections to be evicted while reading.
+    /// A synthetic cluster (the generator's `cluster` shape) of 120,000 packets at snaplen
+    /// 96, 400 s long: long enough for connections to be evicted while reading.
     func syntheticCluster() throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw MissingTool(name: "cc") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let generator = directory.appendingPathComponent("gencluster").path
-        let source = capturesDirectory.deletingLastPathComponent().appendingPathComponent("scripts/bench/gencluster.c").path
         let pcap = directory.appendingPathComponent("cluster.pcap").path
-        for arguments in [["/usr/bin/cc", "-O2", "-o", generator, source], [generator, pcap, "120000", "96", "--rate", "300"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, arguments.joined(separator: " "))
-        }
+        var shape = TrafficPreset.cluster.shape(packets: 120_000)
+        shape.snaplen = 96
+        shape.rate = 300
+        let writer = try CaptureWriter(path: pcap, linkType: 1, snapshotLength: 96)
+        _ = try TrafficGenerator.generate(shape, into: writer)
+        try writer.finish()
         return pcap
     }
 

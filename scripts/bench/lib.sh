@@ -1,9 +1,11 @@
-# Shared helpers for scripts/bench.sh and scripts/bench/make-big-capture.sh.
+# Shared helpers for scripts/bench.sh and scripts/bench/make-capture.sh.
 # Sourced, not run. Progress and errors go to stderr; stdout is left to the caller.
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR="$BENCH_ROOT/scripts/bench"
 BENCH_OUT="$BENCH_ROOT/bench-out"
+# Generated captures are cached here (BENCH_CACHE: one cache for several checkouts).
+BENCH_CACHE=${BENCH_CACHE:-$BENCH_OUT/captures}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -44,6 +46,27 @@ bench_ensure_deps() {
     "${sudo[@]}" apt-get install -y "${pkgs[@]}" >&2 ||
         { "${sudo[@]}" apt-get update >&2 && "${sudo[@]}" apt-get install -y "${pkgs[@]}" >&2; } ||
         die "apt-get install ${pkgs[*]} failed"
+}
+
+# bench_generator: the release build of the capture generator (dasaudit-gen, Sources/
+# TrafficGenerator), built when missing or older than its sources; prints its path.
+bench_generator() {
+    local bin="$BENCH_ROOT/.build/release/dasaudit-gen" newer
+    newer=$(find "$BENCH_ROOT/Sources/TrafficGenerator" "$BENCH_ROOT/Sources/dasaudit-gen" \
+        "$BENCH_ROOT/Sources/PcapKit" -name '*.swift' -newer "$bin" 2>/dev/null | head -n 1)
+    if [[ ! -x "$bin" || -n "$newer" ]]; then
+        say "swift build -c release --product dasaudit-gen (log: bench-out/swift-build.log)"
+        mkdir -p "$BENCH_OUT"
+        (cd "$BENCH_ROOT" && swift build -c release --product dasaudit-gen >>"$BENCH_OUT/swift-build.log" 2>&1) ||
+            die "dasaudit-gen did not build (see bench-out/swift-build.log)"
+    fi
+    printf '%s\n' "$bin"
+}
+
+# bench_generator_sha: a hash of the generator's sources, part of every cached capture's name.
+bench_generator_sha() {
+    (cd "$BENCH_ROOT" && cat Sources/TrafficGenerator/*.swift Sources/dasaudit-gen/*.swift Sources/PcapKit/CaptureWriter.swift) |
+        sha256sum | cut -c1-8
 }
 
 # bench_compile NAME: compiles scripts/bench/NAME.c into bench-out/bin/NAME
