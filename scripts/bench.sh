@@ -4,7 +4,7 @@
 # generator (dasaudit-gen, Sources/TrafficGenerator), cached in bench-out/captures/.
 #
 # usage: scripts/bench.sh [--packets N] [--full-packets N] [--snaplen N] [--runs N]
-#                         [--slice N] [--shapes LIST] [--no-matrix] [--no-tshark] [--no-ndpi]
+#                         [--slice N] [--shapes LIST] [--matrix-runs N] [--no-matrix] [--no-tshark] [--no-ndpi]
 #                         [--no-full] [--no-parallel] [--no-build] [--dasaudit PATH] [--quick]
 #
 #   --packets N       packets of every truncated capture (default 10000000)
@@ -12,6 +12,7 @@
 #   --snaplen N       bytes kept per packet of the truncated captures (default 96)
 #   --runs N          timed runs of the floor and dasaudit, in turn; the best is reported (default 5,
 #                     3 in the matrix); tshark and ndpiReader, 50-200 times slower, run once
+#   --matrix-runs N   timed runs in the matrix only (default 3; after --runs, which sets both)
 #   --slice N         packets of the slice tshark reads (default 1000000)
 #   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap)
 #   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
@@ -50,6 +51,7 @@ while (($#)); do
     --full-packets) need_num "$1" "${2:-}"; full_packets=$((10#$2)); shift 2 ;;
     --snaplen) need_num "$1" "${2:-}"; snaplen=$((10#$2)); shift 2 ;;
     --runs) need_num "$1" "${2:-}"; runs=$((10#$2)) matrix_runs=$((10#$2)); shift 2 ;;
+    --matrix-runs) need_num "$1" "${2:-}"; matrix_runs=$((10#$2)); shift 2 ;;
     --shapes) [[ "${2:-}" =~ ^[a-z,]+$ ]] || { say "--shapes needs a comma-separated list"; usage; }; shapes=$2; shift 2 ;;
     --no-matrix) with_matrix=0; shift ;;
     --slice) need_num "$1" "${2:-}"; slice=$((10#$2)); shift 2 ;;
@@ -256,7 +258,7 @@ shape_what() {
 
 # matrix_shape NAME: times the floor and dasaudit on the shape's capture, in turn; prints a row.
 matrix_shape() {
-    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" ok=1 json="$BENCH_OUT/shape-$1.json"
+    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" ok=1
     capture=$(shape_capture "$name")
     cat "$capture" >/dev/null
     say "== shape $name: $capture"
@@ -266,9 +268,13 @@ matrix_shape() {
         f_sec=$B_SEC f_all=$B_ALL
         say "  floor run $r/$matrix_runs: $T_SEC s"
         B_SEC=$d_sec B_KB=$d_kb B_ALL=$d_all B_OK=1
-        if once dasaudit "0 1" "$dasaudit_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json \
-            --output "$json" --timings; then
-            [[ $B_SEC == "$T_SEC" ]] && cp "$BENCH_OUT/dasaudit.stderr" "$BENCH_OUT/shape-$name.timings"
+        # The JSON on standard output, as `dasaudit audit FILE --format json` writes it (time_once
+        # sends it to a file; --output would add the fsync of a safe write to the output's time).
+        if once dasaudit "0 1" "$dasaudit_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json --timings; then
+            if [[ $B_SEC == "$T_SEC" ]]; then
+                cp "$BENCH_OUT/dasaudit.stderr" "$BENCH_OUT/shape-$name.timings"
+                mv -f "$BENCH_OUT/dasaudit.stdout" "$BENCH_OUT/shape-$name.json"
+            fi
             d_sec=$B_SEC d_kb=$B_KB d_all=$B_ALL
             say "  dasaudit run $r/$matrix_runs: $T_SEC s, $T_KB KB"
         else
@@ -283,7 +289,7 @@ matrix_shape() {
         echo "| $name | $(shape_what "$name") | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | |"
         return 0
     fi
-    counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$json")
+    counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$BENCH_OUT/shape-$name.json")
     # "timings: packet loop 1.234 s, end stage 0.012 s, evidence hash 0.000 s, output 0.051 s, total 1.297 s"
     split=$(grep '^timings:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed 's/[^0-9. ]//g' | awk '{ print $1, $2, $3, $4 }')
     # shellcheck disable=SC2086 # the lists split on purpose
@@ -300,7 +306,7 @@ if ((with_matrix)); then
     echo
     echo "#### The traffic shapes: $packets packets each, snaplen $snaplen"
     echo
-    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --output FILE --timings\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds)."
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds)."
     echo
     echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | peak RSS MB | packet loop | end stage | evidence hash | output |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -20,7 +20,7 @@ final class CaptureRepeaterTests: XCTestCase {
         let source = captures.appendingPathComponent("spark-cluster-offset2-lo.pcap").path
         let output = scratch("three.pcap")
         let summary = try CaptureRepeater.repeatCapture(source, to: output, packets: 3 * 2_050, snaplen: 96)
-        XCTAssertEqual(summary, CaptureRepeater.Summary(packets: 6_150, copies: 3, sourcePackets: 2_050, sourceConnections: 64))
+        XCTAssertEqual(summary, CaptureRepeater.Summary(packets: 6_150, copies: 3, sourcePackets: 2_050, sourceConnections: 41))
         let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2))
         let once = auditor.audit(paths: [source]), thrice = auditor.audit(paths: [output])
         XCTAssertEqual(thrice.coverage.packets, 6_150)
@@ -29,7 +29,8 @@ final class CaptureRepeaterTests: XCTestCase {
                        once.services.map { "\($0.address):\($0.port) \($0.classification)" })
         XCTAssertEqual(thrice.services.map(\.connections), once.services.map { 3 * $0.connections })
         XCTAssertTrue(zip(thrice.services, once.services).allSatisfy { $0.clients == 3 * $1.clients }, "new clients per copy")
-        XCTAssertEqual(thrice.findings.map(\.kind), once.findings.map(\.kind))
+        // The same findings, but that three copies are traffic enough (the source alone is not).
+        XCTAssertEqual(thrice.findings.map(\.kind), once.findings.map(\.kind).filter { $0 != .insufficientTraffic })
     }
 
     func testTheCaptureToRepeatIsNeverOverwritten() throws {
