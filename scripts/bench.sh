@@ -26,7 +26,8 @@
 # --packets packets at --snaplen, the floor (scripts/bench/floor.c: pcap_next_ex and a TCP
 # port count) and `dasaudit audit CAPTURE --format json --timings` taking turns; the ratio
 # of the best runs, dasaudit's peak RSS, and the split of its time (packet loop, end stage,
-# evidence hash, output) from `--timings`. Then, on the cluster shape: `dasaudit audit`
+# evidence hash, output) from `--timings`; each capture is timed from a copy in tmpfs
+# (BENCH_RAM, default /dev/shm) when there is room. Then, on the cluster shape: `dasaudit audit`
 # on its first 2,000,000 packets (peak memory against packets), `tshark -q -z conv,tcp`
 # on the first --slice packets, `ndpiReader -q`; the same with whole packets; two captures
 # of --packets/2 packets read by one `dasaudit audit`, with --threads 1 and with every
@@ -39,6 +40,7 @@ export LC_ALL=C
 source "$(dirname "${BASH_SOURCE[0]}")/bench/lib.sh"
 
 packets=10000000 full_packets=2000000 snaplen=96 runs=5 slice=1000000 matrix_runs=3
+BENCH_RAM=${BENCH_RAM:-/dev/shm}
 shapes=cluster,concurrent,short,services,nmap with_matrix=1
 nice=()
 [[ $(id -u) -eq 0 ]] && nice=(nice -n -20)
@@ -165,8 +167,8 @@ echo "- dasaudit: \`${dasaudit_bin#"$BENCH_ROOT"/} audit CAPTURE --offset 2 --mo
 
 # bench_capture TITLE CAPTURE PACKETS SNAPLEN: one table.
 bench_capture() {
-    local title=$1 capture=$2 n=$3 snap=$4 floor_sec floor_kb floor_mpps floor_line
-    cat "$capture" >/dev/null
+    local title=$1 capture n=$3 snap=$4 floor_sec floor_kb floor_mpps floor_line
+    capture=$(in_memory "$2")
     say "== $title: $capture"
     # The floor and dasaudit take turns, so that both see the same moments of a shared
     # machine (this VM's timings drift by 10% over minutes).
@@ -191,7 +193,7 @@ bench_capture() {
     echo
     echo "#### $title"
     echo
-    echo "\`${capture#"$BENCH_ROOT"/}\`: $n packets, $(awk -v b="$(stat -c %s "$capture")" 'BEGIN { printf "%.0f MB", b / 1e6 }'), sha256 $(sha256sum "$capture" | cut -c1-16)…; floor: \`$floor_line\`"
+    echo "\`${2#"$BENCH_ROOT"/}\`: $n packets, $(awk -v b="$(stat -c %s "$capture")" 'BEGIN { printf "%.0f MB", b / 1e6 }'), sha256 $(sha256sum "$capture" | cut -c1-16)…; floor: \`$floor_line\`"
     echo
     echo "| tool | packets | seconds | Mpps | peak RSS MB | × floor |"
     echo "|---|---:|---:|---:|---:|---:|"
@@ -221,6 +223,7 @@ bench_capture() {
         fi
     fi
     echo
+    out_of_memory
     ((d_ok)) || return 0
     # shellcheck disable=SC2086 # the lists of seconds split on purpose
     awk -v d="$das_sec" -v f="$floor_sec" -v dm="$(median $d_all)" -v fm="$(median $f_all)" -v n="$n" -v runs="$runs" \
@@ -230,6 +233,26 @@ bench_capture() {
             n == 10000000 ? (r <= 1.5 ? ": within budget" : ": OVER BUDGET") : ""
         printf "\nEvery run, in turn (seconds): floor%s; dasaudit%s.\n", fl, dl }'
 }
+
+# in_memory CAPTURE: prints the path to time CAPTURE at: a copy in tmpfs ($BENCH_RAM,
+# default /dev/shm) when it has room for two, since this VM's proactive reclaim (DAMON)
+# drops captures from the page cache between runs and the floor then measures the disk;
+# else CAPTURE itself, read once into the page cache. out_of_memory removes the copy.
+bench_ram="$BENCH_RAM/dasaudit-bench-$$"
+trap 'rm -rf "$bench_ram"' EXIT
+in_memory() {
+    local available
+    available=$(df --output=avail -k "$BENCH_RAM" 2>/dev/null | tail -n 1 || echo 0)
+    if ((available > 2 * $(stat -c %s "$1") / 1024)); then
+        mkdir -p "$bench_ram"
+        cp "$1" "$bench_ram/$(basename "$1")"
+        printf '%s\n' "$bench_ram/$(basename "$1")"
+    else
+        cat "$1" >/dev/null
+        printf '%s\n' "$1"
+    fi
+}
+out_of_memory() { rm -rf "$bench_ram"; }
 
 # ---- the matrix of traffic shapes -------------------------------------------------
 # shape_capture NAME: the capture of shape NAME (--packets packets at --snaplen); prints its path.
@@ -248,7 +271,7 @@ shape_capture() {
 # shape_what NAME: one line saying what the shape is.
 shape_what() {
     case $1 in
-    cluster) echo "low-concurrency cluster: 256 connections in flight, 51 services on 17 hosts (3 unexpected), 14 packets each, some refused, unanswered, reset, left open" ;;
+    cluster) echo "low-concurrency cluster: 256 connections in flight, 51 services on 17 hosts (3 unexpected), 28 packets each, some refused, unanswered, reset, left open" ;;
     concurrent) echo "50,000 concurrent interleaved connections of 20 packets to 7,000 services on 128 hosts (half unexpected)" ;;
     short) echo "2.5 M short connections (4 packets: SYN, SYN-ACK, request+FIN, answer+FIN) to 1,000 services on 32 hosts (half unexpected)" ;;
     services) echo "port-scan-like: 1 M connections of 10 packets to 40,000 services on 64 hosts (95% unexpected)" ;;
@@ -259,8 +282,7 @@ shape_what() {
 # matrix_shape NAME: times the floor and dasaudit on the shape's capture, in turn; prints a row.
 matrix_shape() {
     local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" ok=1
-    capture=$(shape_capture "$name")
-    cat "$capture" >/dev/null
+    capture=$(in_memory "$(shape_capture "$name")")
     say "== shape $name: $capture"
     for ((r = 1; r <= matrix_runs; r++)); do
         B_SEC=$f_sec B_KB=0 B_ALL=$f_all B_OK=1
@@ -282,6 +304,7 @@ matrix_shape() {
             break
         fi
     done
+    out_of_memory
     local floor_line counts split
     floor_line=$(cat "$BENCH_OUT/floor.stdout")
     [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"

@@ -2,7 +2,8 @@
 /// and the small one the report scripts use. A preset is a starting point: any parameter
 /// can still be changed after it.
 public enum TrafficPreset: String, CaseIterable, Sendable {
-    /// A DAS/Spark cluster at low concurrency: 256 connections in flight over 51 services
+    /// A DAS/Spark cluster at low concurrency (the shape of the C generator the benchmark
+    /// used first): 256 connections in flight, 28 packets each, over 51 services
     /// on 17 hosts, 3 of them unexpected; a few refused, unanswered, reset and left-open
     /// connections. What the budget was first measured on.
     case cluster
@@ -30,7 +31,7 @@ public enum TrafficPreset: String, CaseIterable, Sendable {
             shape.serverHosts = 17
             shape.clientHosts = 16
             shape.connectionsInFlight = 256
-            shape.packetsPerConnection = 14
+            shape.packetsPerConnection = 28
             shape.refusedShare = 0.05
             shape.unansweredShare = 0.03
             shape.resetShare = 0.04
