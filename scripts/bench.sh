@@ -32,7 +32,7 @@
 # on the first --slice packets, `ndpiReader -q`; the same with whole packets; two captures
 # of --packets/2 packets read by one `dasaudit audit`, with --threads 1 and with every
 # core; the heap allocations of the packet loop (dasaudit-bench, Benchmarks/HotLoop). Wall
-# clock from bash's EPOCHREALTIME, peak RSS from GNU time (%M), captures in the page cache.
+# clock from bash's EPOCHREALTIME, peak RSS from GNU time (%M), captures in tmpfs or the page cache.
 #
 # stdout: Markdown for docs/performance.md. stderr: progress. Outputs: bench-out/.
 set -euo pipefail
@@ -161,7 +161,7 @@ echo "### Benchmark"
 echo
 echo "- machine: $(nproc) cores, $cpu; $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo); $(uname -sr); libpcap $(pkg-config --modversion libpcap 2>/dev/null || echo '?'); $(cc --version | head -n 1); $(swift --version 2>/dev/null | head -n 1 || echo 'swift ?')"
 echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)${nice[*]:+; timed commands run under \`${nice[*]}\`}"
-echo "- captures: \`dasaudit-gen\` (Sources/TrafficGenerator; deterministic, offset 2; scripts/bench/make-capture.sh caches them), in the page cache"
+echo "- captures: \`dasaudit-gen\` (Sources/TrafficGenerator; deterministic, offset 2; scripts/bench/make-capture.sh caches them), timed from a copy in tmpfs when there is room, else from the page cache"
 echo "- wall clock, best of $runs for the floor and dasaudit, which take turns (tshark and ndpiReader: one run); peak RSS: GNU time %M, largest over the runs; × floor: the floor's packets per second over the tool's"
 echo "- dasaudit: \`${dasaudit_bin#"$BENCH_ROOT"/} audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --output /dev/null\` (exit 1, findings, counts as success)"
 
