@@ -3,8 +3,8 @@ import Protocols
 /// The first bytes each side of a connection sends, per protocol, so that dasaudit's
 /// recognizers see a real protocol start (the rest of a generated payload is zeros). The
 /// bytes are the starts of real connections of the bundled captures (`RealSamples` in the
-/// protocol tests), cut to what a snapshot length of 96 keeps, except Akka and Hazelcast,
-/// which are the smallest starts their recognizers accept.
+/// protocol tests), cut to what a snapshot length of 96 keeps, except Akka, Hazelcast
+/// and LDAP, which are the smallest starts their recognizers accept.
 enum PayloadStarts {
     static func client(_ name: ProtocolName) -> [UInt8] {
         switch name {
@@ -24,7 +24,9 @@ enum PayloadStarts {
         case .akka: [0x00, 0x00, 0x00, 0x08, 0x12, 0x06, 0x08, 0x01, 0x12, 0x02, 0x0A, 0x00]  // ASSOCIATE
         case .hazelcast: Array("HZC".utf8) + [0x00, 0x01]
         case .jrmi: [0x4A, 0x52, 0x4D, 0x49, 0x00, 0x02, 0x4B]
-        case .ssh, .http2, .unknown, .none, .other: server(name)
+        // An anonymous simple bind, LDAP v3 (RFC 4511).
+        case .ldap: [0x30, 0x0C, 0x02, 0x01, 0x01, 0x60, 0x07, 0x02, 0x01, 0x03, 0x04, 0x00, 0x80, 0x00]
+        case .ssh, .http2, .postgresql, .mysql, .redis, .unknown, .none, .other: server(name)
         }
     }
 
@@ -45,7 +47,8 @@ enum PayloadStarts {
         case .hazelcast: Array("HZC".utf8)
         case .jrmi: [0x4E, 0x00, 0x09, 0x31, 0x32, 0x37, 0x2E, 0x30, 0x2E, 0x30, 0x2E, 0x31, 0x00, 0x00, 0xD2, 0x8E]
         case .ssh: Array("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u1\r\n".utf8)
-        case .http2, .unknown, .none, .other: []
+        case .ldap: [0x30, 0x0C, 0x02, 0x01, 0x01, 0x61, 0x07, 0x0A, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]  // bind: success
+        case .http2, .postgresql, .mysql, .redis, .unknown, .none, .other: []
         }
     }
 }

@@ -1,4 +1,5 @@
 import Audit
+import CaptureEngine
 import Foundation
 import PcapKit
 import Policy
