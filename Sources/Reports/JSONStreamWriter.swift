@@ -11,8 +11,8 @@ import Foundation
 /// - strings escape `"`, `\`, and the control characters U+0000-U+001F (`\b`, `\f`,
 ///   `\n`, `\r`, `\t`, else `\u00XX` in lowercase hex); everything else, non-ASCII and
 ///   U+007F included, is written as its UTF-8;
-/// - integers in decimal; doubles as Swift prints them without a trailing `.0`, and the
-///   non-finite ones as the strings `inf`, `-inf` and `nan`.
+/// - integers in decimal (the result's one double, `duration_seconds`, is in a part
+///   JSONEncoder writes itself: `JSONResultWriter`).
 ///
 /// The caller writes an object's keys in sorted order (their UTF-8 bytes, JSONEncoder's
 /// order on Linux), already in snake case; dictionaries (`counts`) are sorted here. The
@@ -118,16 +118,6 @@ struct JSONStreamWriter {
     /// A time, as `Timestamp` encodes itself (RFC 3339 text).
     @inline(__always)
     func time(_ value: Timestamp) { string(value.description) }
-
-    /// A double as JSONEncoder writes it under `ResultCoding`'s float strategy.
-    func double(_ value: Double) {
-        guard value.isFinite else {
-            return string(value.isNaN ? "nan" : value > 0 ? "inf" : "-inf")
-        }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        sink.write(text)
-    }
 
     // MARK: Composites
 
