@@ -21,6 +21,10 @@ struct JSONStreamWriter {
     let sink: ByteSink
     /// Containers open, so the indentation of the next line is two spaces each.
     private(set) var depth: Int
+    /// The last whole second `time` wrote, and its text up to the fraction
+    /// (`"2026-12-02T07:00:15.`): times in a result come in runs of the same second.
+    private var cachedSecond: Int64 = -1
+    private var cachedSecondText: [UInt8] = []
     /// For each open container: whether nothing has been written in it yet.
     private var isEmpty: [Bool] = []
 
@@ -48,8 +52,9 @@ struct JSONStreamWriter {
         sink.write("\" : ")
     }
 
-    /// Starts the member `name` (a dictionary key, escaped as any string).
-    mutating func key(_ name: String) {
+    /// Starts the member `name` (a dictionary key, escaped as any string). Named apart from
+    /// `key(_:)` so that a literal key never takes this slower path.
+    mutating func key(escaping name: String) {
         startItem()
         string(name)
         sink.write(" : ")
@@ -115,9 +120,30 @@ struct JSONStreamWriter {
     func bool(_ value: Bool) { value ? sink.write("true") : sink.write("false") }
     func null() { sink.write("null") }
 
-    /// A time, as `Timestamp` encodes itself (RFC 3339 text).
+    /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits). The
+    /// calendar part is `Timestamp`'s own text, made once per second; times before 1970
+    /// are rare and written from `description` whole.
     @inline(__always)
-    func time(_ value: Timestamp) { string(value.description) }
+    mutating func time(_ value: Timestamp) {
+        guard value.nanoseconds >= 0 else { return string(value.description) }
+        let (second, fraction) = value.nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        if second != cachedSecond {
+            // `"YYYY-MM-DDTHH:MM:SS.` of the whole second's text.
+            cachedSecondText = Array("\"\(Timestamp(nanoseconds: second * 1_000_000_000))".utf8.dropLast(10))
+            cachedSecond = second
+        }
+        cachedSecondText.withUnsafeBytes { sink.write($0) }
+        var digits = fraction
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 11) { text in
+            for position in (0..<9).reversed() {
+                text[position] = UInt8(truncatingIfNeeded: digits % 10) &+ UInt8(ascii: "0")
+                digits /= 10
+            }
+            text[9] = UInt8(ascii: "Z")
+            text[10] = UInt8(ascii: "\"")
+            sink.write(UnsafeRawBufferPointer(text))
+        }
+    }
 
     // MARK: Composites
 
@@ -140,7 +166,7 @@ struct JSONStreamWriter {
     mutating func counts(_ dictionary: [String: UInt64]) {
         beginObject()
         for (key, value) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            self.key(key)
+            self.key(escaping: key)
             number(value)
         }
         endObject()

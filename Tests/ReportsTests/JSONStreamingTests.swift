@@ -140,6 +140,14 @@ final class JSONStreamingTests: XCTestCase {
             result.coverage.packets = extreme
             result.coverage.durationSeconds = extreme == 0 ? -.infinity : Double(extreme)
         }
+        // Times around second boundaries, on both sides of 1970, in and out of runs of one second.
+        for nanoseconds: Int64 in [-1_000_000_001, -1_000_000_000, -1, 0, 1, 999_999_999, 1_000_000_000, 1_000_000_000, 86_399_999_999_999,
+                                   1_790_000_000_123_456_789, 1_790_000_000_999_999_999, 1_790_000_001_000_000_000, .max - 1] {
+            var entry = result.connections![0]
+            entry.firstSeen = Timestamp(nanoseconds: nanoseconds)
+            entry.lastSeen = Timestamp(nanoseconds: nanoseconds)
+            result.connections!.append(entry)
+        }
         try assertStreamedEqualsEncoded(result, "extreme numbers")
     }
 
