@@ -33,7 +33,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .html: sink.write(HTMLReport.render(result))
         case .csv: CSVReport.write(result, to: sink)
         case .markdown: sink.write(MarkdownReport.render(result))
-        case .junit: sink.write(JUnitReport.render(result))
+        case .junit: JUnitReport.write(result, to: sink)
         }
     }
 
