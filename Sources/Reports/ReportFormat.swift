@@ -30,7 +30,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         switch self {
         case .text: sink.write(TextReport(color: color).render(result))
         case .json: try JSONReport.write(result, to: sink)
-        case .html: sink.write(HTMLReport.render(result))
+        case .html: HTMLReport.write(result, to: sink)
         case .csv: CSVReport.write(result, to: sink)
         case .markdown: sink.write(MarkdownReport.render(result))
         case .junit: JUnitReport.write(result, to: sink)
