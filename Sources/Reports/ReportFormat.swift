@@ -32,7 +32,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: try JSONReport.write(result, to: sink)
         case .html: HTMLReport.write(result, to: sink)
         case .csv: CSVReport.write(result, to: sink)
-        case .markdown: sink.write(MarkdownReport.render(result))
+        case .markdown: MarkdownReport.write(result, to: sink)
         case .junit: JUnitReport.write(result, to: sink)
         }
     }
