@@ -8,18 +8,19 @@ import XCTest
 /// the guarantees of a report written whole: the old file until the new one is complete,
 /// no temporary file left behind, every format's bytes as before.
 final class StreamedOutputTests: XCTestCase {
-    private func scratch() throws -> ScratchDirectory {
-        let scratch = try ScratchDirectory()
-        addTeardownBlock { withExtendedLifetime(scratch) {} }
-        return scratch
-    }
+    /// This test's directory, removed after it.
+    private var directory: ScratchDirectory!
 
-    private func entries(_ scratch: ScratchDirectory) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
+    override func setUpWithError() throws { directory = try ScratchDirectory() }
+    override func tearDown() { directory = nil }
+
+    /// What the directory holds, by name.
+    private var entries: [String] {
+        get throws { try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted() }
     }
 
     func testAFileWrittenInPiecesReplacesTheOldOneOnlyWhenFinished() throws {
-        let scratch = try scratch()
+        let scratch = directory!
         let path = try scratch.file("audit.json", Data("last good".utf8))
         let writer = try OutputFile.Writer(.replacedFile(path: path))
         for piece in ["{", "\"a\"", " : 1}"] {
@@ -28,19 +29,19 @@ final class StreamedOutputTests: XCTestCase {
         }
         try writer.finish()
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "{\"a\" : 1}")
-        XCTAssertEqual(try entries(scratch), ["audit.json"])
+        XCTAssertEqual(try entries, ["audit.json"])
     }
 
     func testAWriterGivenUpLeavesTheOldFileAndNoTemporaryOne() throws {
-        let scratch = try scratch()
+        let scratch = directory!
         let path = try scratch.file("audit.json", Data("last good".utf8))
         do {
             let writer = try OutputFile.Writer(.replacedFile(path: path))
             try Array("half a rep".utf8).withUnsafeBytes { try writer.write($0) }
-            XCTAssertEqual(try entries(scratch).count, 2, "the temporary file")
+            XCTAssertEqual(try entries.count, 2, "the temporary file")
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "last good")
-        XCTAssertEqual(try entries(scratch), ["audit.json"])
+        XCTAssertEqual(try entries, ["audit.json"])
     }
 
     /// A sink whose destination fails keeps the first failure, drops what follows, and says
@@ -62,7 +63,7 @@ final class StreamedOutputTests: XCTestCase {
     /// a file, is the saved result byte for byte, and a disk that fills mid-report leaves
     /// the old file whole.
     func testRenderingAResultAgainGivesItsBytesAndAFullDiskKeepsTheOldFile() throws {
-        let scratch = try scratch()
+        let scratch = directory!
         let saved = scratch.path("scan.json")
         let audit = try runDasaudit(["audit", capture("scan-syn-connect-lo.pcap"), "--format", "json", "--connections", "-o", saved])
         XCTAssertTrue([0, 1].contains(audit.status), audit.stderr)
@@ -86,6 +87,6 @@ final class StreamedOutputTests: XCTestCase {
         XCTAssertEqual(limited.status, 2, limited.stderr)
         XCTAssertTrue(limited.stderr.contains("--output \(again): cannot write: "), limited.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: again)), bytes, "the old file is whole")
-        XCTAssertEqual(try entries(scratch), ["again.csv", "again.json", "scan.json"])
+        XCTAssertEqual(try entries, ["again.csv", "again.json", "scan.json"])
     }
 }
