@@ -69,12 +69,7 @@ public final class ByteSink {
         text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Appends `text`'s UTF-8 (a substring or other string-like value).
-    public func write<Text: StringProtocol>(_ text: Text) {
-        write(String(text))
-    }
-
-    /// Appends a literal.
+    /// Appends a literal given as `StaticString` (a plain string literal is a `String`).
     @inline(__always)
     public func write(_ text: StaticString) {
         write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
