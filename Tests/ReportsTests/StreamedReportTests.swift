@@ -8,7 +8,9 @@ import XCTest
 final class StreamedReportTests: XCTestCase {
     /// Every format of every bundled capture against the fingerprints of the reports the
     /// string-building renderers wrote (Tests/Fixtures/report-fingerprints.txt, recorded
-    /// with DASAUDIT_RECORD_FINGERPRINTS=1 before the renderers streamed).
+    /// with DASAUDIT_RECORD_FINGERPRINTS=1 before the renderers streamed). A deliberate
+    /// change to what a report says records them again the same way, in its own commit; the
+    /// JSON stays checked against JSONEncoder itself whatever it says (`JSONStreamingTests`).
     func testEveryBundledCaptureGivesTheReportsWrittenBeforeStreaming() throws {
         let file = repositoryRoot.appendingPathComponent("Tests/Fixtures/report-fingerprints.txt")
         var lines: [String] = []
