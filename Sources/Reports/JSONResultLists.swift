@@ -120,9 +120,13 @@ extension JSONStreamWriter {
         beginObject()
         key("bytes_to_client"); number(entry.bytesToClient)
         key("bytes_to_server"); number(entry.bytesToServer)
+        key("capture_point"); string(entry.capturePoint)
         key("client"); string(entry.client)
+        key("client_isn")
+        if let isn = entry.clientIsn { number(UInt64(isn)) } else { null() }
         key("client_port"); number(entry.clientPort)
         key("direction_basis"); string(entry.directionBasis.rawValue)
+        key("ending"); string(entry.ending?.rawValue)
         key("first_seen"); time(entry.firstSeen)
         key("last_seen"); time(entry.lastSeen)
         key("packets_to_client"); number(entry.packetsToClient)

@@ -99,7 +99,7 @@ final class JSONStreamingTests: XCTestCase {
             scan.scanner = text; scan.targets = [text]; scan.portRanges = text; scan.openPorts = [text]
             result.scans!.append(scan)
             var entry = result.connections![0]
-            entry.client = text; entry.server = text; entry.protocol = text; entry.tlsVersion = text
+            entry.client = text; entry.server = text; entry.protocol = text; entry.tlsVersion = text; entry.capturePoint = text
             result.connections!.append(entry)
             var unresolved = result.unresolved[0]
             unresolved.addressA = text; unresolved.addressB = text
@@ -133,6 +133,7 @@ final class JSONStreamingTests: XCTestCase {
             entry.clientPort = port; entry.serverPort = port; entry.vlan = port; entry.packetsToServer = extreme
             entry.packetsToClient = extreme; entry.bytesToServer = extreme; entry.bytesToClient = extreme
             entry.payloadBytesToServer = extreme; entry.payloadBytesToClient = extreme; entry.firstSeen = time
+            entry.clientIsn = extreme == 0 ? 0 : .max; entry.ending = extreme == 0 ? nil : .reset
             result.connections!.append(entry)
             var finding = result.findings[0]
             finding.port = port
