@@ -42,13 +42,97 @@ public enum OutputFile {
 
     /// Writes `bytes` to `target`.
     public static func write(_ bytes: UnsafeRawBufferPointer, to target: OutputTarget) throws(Failure) {
-        switch target {
-        case .standardOutput:
-            guard POSIXFile.write(STDOUT_FILENO, bytes) else { throw Failure(path: "standard output", reason: describeErrno()) }
-        case .stream(let path):
-            try writeInPlace(bytes, to: path)
-        case .replacedFile(let path):
-            try replace(path, with: bytes)
+        let writer = try Writer(target)
+        try writer.write(bytes)
+        try writer.finish()
+    }
+
+    /// An output written piece by piece as it is produced, with the guarantees of
+    /// `OutputFile`: a file's new content replaces the old only at `finish`, and a writer
+    /// dropped or failed before it removes its temporary file and leaves the path as it was.
+    public final class Writer {
+        private let target: OutputTarget
+        private var descriptor: Int32
+        /// The temporary file of a replaced file, until it is renamed or removed.
+        private var temporary: String?
+        /// Where failures are reported: the path, or "standard output".
+        private var name: String { target.path ?? "standard output" }
+
+        /// Opens `target` for writing: creates the temporary file of a replaced file, opens
+        /// a device or FIFO (refusing one that stopped being one), or takes standard output.
+        public init(_ target: OutputTarget) throws(Failure) {
+            self.target = target
+            switch target {
+            case .standardOutput:
+                descriptor = STDOUT_FILENO
+            case .stream(let path):
+                let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
+                descriptor = open(path, O_WRONLY | O_CLOEXEC | noFollow)
+                guard descriptor >= 0 else { throw Failure(path: path, reason: OutputFile.describeErrno()) }
+                var status = stat()
+                guard fstat(descriptor, &status) == 0, [S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT) else {
+                    close(descriptor)
+                    throw Failure(path: path, reason: "it is no longer a device or FIFO")
+                }
+            case .replacedFile(let path):
+                var existing = stat()
+                // The permission bits of a file replaced, but never writable by everyone.
+                let keptMode = lstat(path, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o775 : nil
+                var temporary = OutputFile.temporaryPath(for: path)
+                descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                while descriptor < 0 && errno == EEXIST {
+                    temporary = OutputFile.temporaryPath(for: path)
+                    descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                }
+                guard descriptor >= 0 else { throw Failure(path: path, reason: "cannot create a file in its directory: \(OutputFile.describeErrno())") }
+                self.temporary = temporary
+                if let keptMode, fchmod(descriptor, keptMode) != 0 { throw failing(OutputFile.describeErrno()) }
+            }
+        }
+
+        deinit { discard() }
+
+        /// Appends `bytes`; on failure the output is discarded.
+        public func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
+            guard descriptor >= 0 || target == .standardOutput else { throw Failure(path: name, reason: "already closed") }
+            guard POSIXFile.write(descriptor, bytes) else { throw failing(OutputFile.describeErrno()) }
+        }
+
+        /// Completes the output: a replaced file is flushed to disk and renamed over its
+        /// path; a device or FIFO is closed.
+        public func finish() throws(Failure) {
+            switch target {
+            case .standardOutput:
+                return
+            case .stream:
+                close(descriptor)
+                descriptor = -1
+            case .replacedFile(let path):
+                guard let temporary else { throw Failure(path: path, reason: "already closed") }
+                if fsync(descriptor) != 0 { throw failing(OutputFile.describeErrno()) }
+                let closed = close(descriptor)
+                descriptor = -1
+                if closed != 0 { throw failing(OutputFile.describeErrno()) }
+                if rename(temporary, path) != 0 { throw failing(OutputFile.describeErrno()) }
+                self.temporary = nil
+                OutputFile.syncDirectory(of: path)
+            }
+        }
+
+        /// Gives the output up: a replaced file's temporary file is removed, the path left
+        /// as it was.
+        public func discard() {
+            if target != .standardOutput && descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+            if let temporary { unlink(temporary) }
+            temporary = nil
+        }
+
+        /// Discards the output and returns the failure `reason` (taken before the clean-up
+        /// can change errno).
+        private func failing(_ reason: String) -> Failure {
+            discard()
+            return Failure(path: name, reason: reason)
         }
     }
 
@@ -60,52 +144,16 @@ public enum OutputFile {
         return (directory == "/" ? "/" : directory + "/") + ".\(name).\(suffix).tmp"
     }
 
-    private static func replace(_ path: String, with bytes: UnsafeRawBufferPointer) throws(Failure) {
-        var existing = stat()
-        // The permission bits of a file replaced, but never writable by everyone.
-        let keptMode = lstat(path, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o775 : nil
-        var temporary = temporaryPath(for: path)
-        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        while descriptor < 0 && errno == EEXIST {
-            temporary = temporaryPath(for: path)
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        }
-        guard descriptor >= 0 else { throw Failure(path: path, reason: "cannot create a file in its directory: \(describeErrno())") }
-        var failure: String?
-        if let keptMode, fchmod(descriptor, keptMode) != 0 { failure = describeErrno() }
-        if failure == nil && !POSIXFile.write(descriptor, bytes) { failure = describeErrno() }
-        if failure == nil && fsync(descriptor) != 0 { failure = describeErrno() }
-        if close(descriptor) != 0 && failure == nil { failure = describeErrno() }
-        if failure == nil && rename(temporary, path) != 0 { failure = describeErrno() }
-        if let failure {
-            unlink(temporary)
-            throw Failure(path: path, reason: failure)
-        }
-        syncDirectory(of: path)
-    }
-
-    private static func writeInPlace(_ bytes: UnsafeRawBufferPointer, to path: String) throws(Failure) {
-        let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC | noFollow)
-        guard descriptor >= 0 else { throw Failure(path: path, reason: describeErrno()) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, [S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT) else {
-            throw Failure(path: path, reason: "it is no longer a device or FIFO")
-        }
-        guard POSIXFile.write(descriptor, bytes) else { throw Failure(path: path, reason: describeErrno()) }
-    }
-
     /// Makes the rename itself durable; a directory that cannot be synced loses nothing
     /// but that guarantee, so a failure here is not reported.
-    private static func syncDirectory(of path: String) {
+    fileprivate static func syncDirectory(of path: String) {
         let directory = open(PathName.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { return }
         fsync(directory)
         close(directory)
     }
 
-    private static func describeErrno() -> String {
+    fileprivate static func describeErrno() -> String {
         errno == 0 ? "short write" : POSIXFile.describe(errno)
     }
 }

@@ -12,23 +12,39 @@ public enum CSVReport {
     /// How a service connection's server side can be decided (unknown ones are not services).
     static let bases = DirectionBasis.allCases.filter { $0 != .unknown }.map(\.rawValue)
 
+    /// The column names, in order.
+    static let header = ["address", "port", "node", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
+                         "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
+        + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
+        + ["protocol", "protocols", "tls_versions", "dependency", "capture_points"]
+
+    /// The CSV of `result` as one string (`write`, collected in memory).
     public static func render(_ result: AuditResult) -> String {
-        let header = ["address", "port", "node", "classification", "catalog_key", "also_catalog_keys", "hint", "connections",
-                      "packets", "bytes", "payload_bytes", "clients", "sample_clients"]
-            + states.map { "state_\($0)" } + bases.map { "basis_\($0)" } + ["first_seen", "last_seen"]
-            + ["protocol", "protocols", "tls_versions", "dependency", "capture_points"]
-        var lines = [header]
+        ByteSink.collect { write(result, to: $0) }
+    }
+
+    /// Writes the CSV of `result` to `sink` one row at a time.
+    public static func write(_ result: AuditResult, to sink: ByteSink) {
+        writeRow(header, to: sink)
         for service in result.services {
-            lines.append([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
-                          service.alsoCatalogKeys.joined(separator: " "), service.hint ?? "", "\(service.connections)",
-                          "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)", "\(service.clients)",
-                          service.sampleClients.joined(separator: " ")]
+            writeRow([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
+                      service.alsoCatalogKeys.joined(separator: " "), service.hint ?? "", "\(service.connections)",
+                      "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)", "\(service.clients)",
+                      service.sampleClients.joined(separator: " ")]
                 + states.map { "\(service.states[$0] ?? 0)" } + bases.map { "\(service.directionBasis[$0] ?? 0)" }
                 + ["\(service.firstSeen)", "\(service.lastSeen)"]
                 + [service.protocol ?? "", (service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                     .joined(separator: " "), (service.tlsVersions ?? []).joined(separator: " "),
-                   service.dependency ?? "", result.capturePointNames])
+                   service.dependency ?? "", result.capturePointNames], to: sink)
         }
-        return lines.map { $0.map(\.csvField).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// One row: its fields made safe (`csvField`), separated by commas, ended by CRLF.
+    private static func writeRow(_ fields: [String], to sink: ByteSink) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { sink.write(byte: UInt8(ascii: ",")) }
+            sink.write(field.csvField)
+        }
+        sink.write("\r\n")
     }
 }

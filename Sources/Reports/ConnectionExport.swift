@@ -23,21 +23,29 @@ public enum ConnectionExport {
     ]
 
     /// The records of `connections`, in their order (`FlowTable.finish` gives the order of
-    /// first packets), each line ending in a newline.
+    /// first packets), each line ending in a newline, as one string (`write`, collected).
     public static func render(_ connections: [Connection], as format: Format) -> String {
-        var text = format == .csv ? fields.joined(separator: ",") + "\n" : ""
-        text.reserveCapacity(text.count + connections.count * 360)
+        ByteSink.collect { write(connections, as: format, to: $0) }
+    }
+
+    /// Writes the records of `connections` to `sink` one line at a time.
+    public static func write(_ connections: [Connection], as format: Format, to sink: ByteSink) {
+        if format == .csv { sink.write(fields.joined(separator: ",") + "\n") }
         for connection in connections {
-            let values = self.values(of: connection)
-            switch format {
-            case .csv:
-                text += values.map(\.csv).joined(separator: ",")
-            case .ndjson:
-                text += "{" + zip(fields, values).map { "\"\($0)\":\($1.json)" }.joined(separator: ",") + "}"
+            if format == .ndjson { sink.write(byte: UInt8(ascii: "{")) }
+            for (index, value) in values(of: connection).enumerated() {
+                if index > 0 { sink.write(byte: UInt8(ascii: ",")) }
+                switch format {
+                case .csv: sink.write(value.csv)
+                case .ndjson:
+                    sink.write(byte: UInt8(ascii: "\""))
+                    sink.write(fields[index])
+                    sink.write("\":")
+                    sink.write(value.json)
+                }
             }
-            text += "\n"
+            sink.write(format == .ndjson ? "}\n" : "\n")
         }
-        return text
     }
 
     /// One field's value: text, a number, or nothing.

@@ -13,7 +13,13 @@ public enum HTMLReport {
     /// The content security policy: nothing may load; inline styles and data: images only.
     public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
+    /// The report as one string (`write`, collected in memory).
     public static func render(_ result: AuditResult) -> String {
+        ByteSink.collect { write(result, to: $0) }
+    }
+
+    /// Writes the report to `sink`; its long tables row by row (`HTMLServiceTables`).
+    public static func write(_ result: AuditResult, to sink: ByteSink) {
         let verdict = Verdict(result)
         let document: Markup = """
         \(HTMLPage.start(title: "\(verdict.headline): dasaudit compliance report", generator: "\(result.tool.name) \(result.tool.version)"))
@@ -39,14 +45,19 @@ public enum HTMLReport {
         <h2>Hosts and ports</h2>
         \(PortMatrix(result).render())
         </section>
-        \(HTMLServiceTables.render(result))
+
+        """
+        sink.write(document.description)
+        HTMLServiceTables.write(result, to: sink)
+        let end: Markup = """
+
         <footer>Written by \(result.tool.name) \(result.tool.version) from a \(result.schema) result. \
         This file loads nothing and runs no script; its numbers are those of the JSON result.</footer>
         </body>
         </html>
 
         """
-        return document.description
+        sink.write(end.description)
     }
 
     /// The verdict, first: compliant or not, against which `--fail-on`, and the counts.

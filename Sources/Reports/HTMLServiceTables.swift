@@ -3,29 +3,34 @@ import Audit
 /// The HTML report's full tables: every classified service with all its numbers, then the
 /// connection attempts, the connections no rule could orient, and the unused openings.
 enum HTMLServiceTables {
-    static func render(_ result: AuditResult) -> Markup {
+    /// Writes the tables to `sink`; the services table row by row, each row made as it is
+    /// written.
+    static func write(_ result: AuditResult, to sink: ByteSink) {
         let clock = Clock(result)
         // A node column only when the policy declares nodes.
         let nodes = result.services.contains { $0.node != nil }
-        var services = HTMLTable(
+        let services = HTMLTable(
             headers: (nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Protocol", "Conns", "Packets", "Bytes",
                                                 "Payload", "Clients", "Sample clients", "States", "Direction", "First and last seen"],
             numeric: Set([1, 5, 6, 7, 8, 9].map { nodes ? $0 + 1 : $0 }), cssClass: "data services")
-        for service in result.services {
+        let rows = result.services.lazy.map { service -> HTMLTable.Row in
             let classification = service.classification.rawValue
             let key: Markup = service.catalogKeys.isEmpty
                 ? (service.hint.map { "<span class=\"muted\">\($0)</span>" } ?? "-")
                 : "\(service.catalogKeys.joined(separator: " | "))"
-            services.append((nodes ? ["\(service.node ?? "-")"] : []) + ["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
-                             "<span class=\"badge c-\(classification)\">\(classification)</span>", key,
-                             "\(service.protocolText)", "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
-                             "\(service.clients)", "\(service.sampleClients.joined(separator: ", "))", "\(counts(service.states))",
-                             "\(counts(service.directionBasis))", "<span class=\"nowrap\">\(clock(service.firstSeen))<br>\(clock(service.lastSeen))</span>"],
-                            cssClass: "service c-\(classification)")
+            return HTMLTable.Row(
+                cells: (nodes ? ["\(service.node ?? "-")"] : []) + ["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
+                        "<span class=\"badge c-\(classification)\">\(classification)</span>", key,
+                        "\(service.protocolText)", "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
+                        "\(service.clients)", "\(service.sampleClients.joined(separator: ", "))", "\(counts(service.states))",
+                        "\(counts(service.directionBasis))", "<span class=\"nowrap\">\(clock(service.firstSeen))<br>\(clock(service.lastSeen))</span>"],
+                cssClass: "service c-\(classification)")
         }
-        var sections: [Markup] = [
-            "<section id=\"services\">\n<h2>Services (\(result.services.count))</h2>\n<p class=\"muted\">Every server endpoint that carried traffic, by address then port. Times are UTC\(clock.dateNote).</p>\n\(services.render())</section>\n",
-        ]
+        let servicesHead: Markup = "<section id=\"services\">\n<h2>Services (\(result.services.count))</h2>\n<p class=\"muted\">Every server endpoint that carried traffic, by address then port. Times are UTC\(clock.dateNote).</p>\n"
+        sink.write(servicesHead.description)
+        services.write(rows, to: sink)
+        sink.write("</section>\n")
+        var sections: [Markup] = []
 
         let egress = EgressTable.rows(result)
         if !egress.isEmpty {
@@ -66,7 +71,7 @@ enum HTMLServiceTables {
             + (result.unusedOpenings.isEmpty ? "<p>None: every port the policy expects carried traffic.</p>\n"
                 : "<p class=\"muted\">Ports the policy keeps open that carried no traffic on any host in the capture window.</p>\n\(unused.render())")
             + "</section>\n")
-        return "\(sections)"
+        sink.write(Markup(joining: sections).description)
     }
 
     /// "closed 1, reset 2": a count per key, keys in order.

@@ -19,24 +19,34 @@ struct HTMLTable {
         rows.append(Row(cells: cells, cssClass: cssClass))
     }
 
+    /// The table of the rows appended, as markup (`write`, collected in memory).
     func render() -> Markup {
+        Markup(stringLiteral: ByteSink.collect { write(rows, to: $0) })
+    }
+
+    /// Writes the table of `rows` to `sink` row by row: a table that is a view over a result
+    /// (a lazy collection) is never held whole. A large table shows its first rows; the rest
+    /// wait inside <details> (no script: the report's CSP is default-src 'none').
+    func write<Rows: Collection<Row>>(_ rows: Rows, to sink: ByteSink) {
         let head = headers.enumerated().map { column, header -> Markup in
             numeric.contains(column) ? "<th class=\"num\" scope=\"col\">\(header)</th>" : "<th scope=\"col\">\(header)</th>"
         }
-        let body = rows.map { row -> Markup in
-            let cells = row.cells.enumerated().map { column, cell -> Markup in
-                numeric.contains(column) ? "<td class=\"num\">\(cell)</td>" : "<td>\(cell)</td>"
+        func table(_ body: Rows.SubSequence) {
+            let start: Markup = "<div class=\"scroll\"><table class=\"\(cssClass)\">\n<thead><tr>\(head)</tr></thead>\n<tbody>\n"
+            sink.write(start.description)
+            for row in body {
+                let cells = row.cells.enumerated().map { column, cell -> Markup in
+                    numeric.contains(column) ? "<td class=\"num\">\(cell)</td>" : "<td>\(cell)</td>"
+                }
+                let open: Markup = row.cssClass.map { "<tr class=\"\($0)\">" } ?? "<tr>"
+                sink.write(("\(open)\(cells)</tr>\n" as Markup).description)
             }
-            let open: Markup = row.cssClass.map { "<tr class=\"\($0)\">" } ?? "<tr>"
-            return "\(open)\(cells)</tr>\n"
+            sink.write("</tbody>\n</table></div>\n")
         }
-        func table(_ body: ArraySlice<Markup>) -> Markup {
-            "<div class=\"scroll\"><table class=\"\(cssClass)\">\n<thead><tr>\(head)</tr></thead>\n<tbody>\n\(Array(body))</tbody>\n</table></div>\n"
-        }
-        // A large table shows its first rows; the rest wait inside <details> (no script:
-        // the report's CSP is default-src 'none').
-        guard body.count > visibleRows else { return table(body[...]) }
-        return table(body.prefix(visibleRows))
-            + "<details class=\"more-rows\"><summary>\(body.count - visibleRows) more rows</summary>\n\(table(body.dropFirst(visibleRows)))</details>\n"
+        guard rows.count > visibleRows else { return table(rows[...]) }
+        table(rows.prefix(visibleRows))
+        sink.write(("<details class=\"more-rows\"><summary>\(rows.count - visibleRows) more rows</summary>\n" as Markup).description)
+        table(rows.dropFirst(visibleRows))
+        sink.write("</details>\n")
     }
 }

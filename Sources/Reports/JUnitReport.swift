@@ -11,7 +11,15 @@ import Audit
 /// control characters made visible (`String.htmlEscaped`): CI systems print case names,
 /// failures and `system-out` in build logs, where a raw escape sequence would act.
 public enum JUnitReport {
+    /// The JUnit XML of `result` as one string (`write`, collected in memory).
     public static func render(_ result: AuditResult) -> String {
+        ByteSink.collect { write(result, to: $0) }
+    }
+
+    /// Writes the JUnit XML of `result` to `sink` one test case at a time: the services'
+    /// cases (one per service) are made as they are written, after a first pass that
+    /// counts their failures for the suite's header.
+    public static func write(_ result: AuditResult, to sink: ByteSink) {
         let failOn = result.summary.failOn
         let kindCases = Finding.Kind.allCases.map { kind in
             TestCase(classname: "dasaudit.findings", name: "no \(kind.rawValue) finding",
@@ -21,7 +29,7 @@ public enum JUnitReport {
         let findingsByEndpoint = Dictionary(grouping: result.findings.filter { $0.address != nil && $0.port != nil }) {
             EndpointKey(address: $0.address!, port: $0.port!)
         }
-        let serviceCases = result.services.map { service in
+        let serviceCases = result.services.lazy.map { service in
             TestCase(classname: "dasaudit.services",
                      name: "\(service.endpoint) \(service.classification.rawValue)" + (service.catalogKeys.first.map { " \($0)" } ?? ""),
                      findings: findingsByEndpoint[EndpointKey(address: service.address, port: service.port)] ?? [], failOn: failOn,
@@ -44,23 +52,33 @@ public enum JUnitReport {
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
         if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }
 
-        let suites = [("dasaudit.findings", kindCases), ("dasaudit.services", serviceCases), ("dasaudit.openings", openingCases)]
-        let allCases = suites.flatMap(\.1)
-        let body = suites.enumerated().map { index, suite -> Markup in
-            let props = index == 0 ? properties.map { name, value -> Markup in "<property name=\"\(name)\" value=\"\(value)\"/>\n" } : []
-            return """
-            <testsuite name="\(suite.0)" tests="\(suite.1.count)" failures="\(suite.1.filter(\.failed).count)" errors="0" skipped="0" time="0">
-            \(props.isEmpty ? "" : "<properties>\n\(props)</properties>\n" as Markup)\(suite.1.map(\.markup))</testsuite>
-
-            """
-        }
-        let document: Markup = """
+        let serviceFailures = serviceCases.filter(\.failed).count
+        let tests = kindCases.count + result.services.count + openingCases.count
+        let failures = kindCases.filter(\.failed).count + serviceFailures + openingCases.filter(\.failed).count
+        let head: Markup = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="dasaudit" tests="\(allCases.count)" failures="\(allCases.filter(\.failed).count)" errors="0" time="0">
-        \(body)</testsuites>
+        <testsuites name="dasaudit" tests="\(tests)" failures="\(failures)" errors="0" time="0">
 
         """
-        return document.description
+        sink.write(head.description)
+        let props = properties.map { name, value -> Markup in "<property name=\"\(name)\" value=\"\(value)\"/>\n" }
+        writeSuite("dasaudit.findings", kindCases, count: kindCases.count, failures: kindCases.filter(\.failed).count,
+                   properties: "<properties>\n\(props)</properties>\n", to: sink)
+        writeSuite("dasaudit.services", serviceCases, count: result.services.count, failures: serviceFailures, to: sink)
+        writeSuite("dasaudit.openings", openingCases, count: openingCases.count, failures: openingCases.filter(\.failed).count, to: sink)
+        sink.write("</testsuites>\n")
+    }
+
+    /// One `<testsuite>`: its header, `properties`, then each case as it comes.
+    private static func writeSuite(_ name: String, _ cases: some Sequence<TestCase>, count: Int, failures: Int,
+                                   properties: Markup = "", to sink: ByteSink) {
+        let head: Markup = """
+        <testsuite name="\(name)" tests="\(count)" failures="\(failures)" errors="0" skipped="0" time="0">
+        \(properties)
+        """
+        sink.write(head.description)
+        for testCase in cases { sink.write(testCase.markup.description) }
+        sink.write("</testsuite>\n")
     }
 
     /// The ports the policy expects, by catalog key: those that carried traffic (services

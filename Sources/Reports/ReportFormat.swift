@@ -24,15 +24,21 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// The names `init(name:)` accepts, for help and error messages.
     public static let acceptedNames = "text, json, html, csv, md (markdown), junit"
 
-    /// Renders `result` in this format. `color` applies to text only (ANSI colour on a terminal).
-    public func render(_ result: AuditResult, color: Bool = false) throws -> String {
+    /// Writes `result` in this format to `sink` while it is produced. `color` applies to
+    /// text only (ANSI colour on a terminal).
+    public func write(_ result: AuditResult, to sink: ByteSink, color: Bool = false) throws {
         switch self {
-        case .text: TextReport(color: color).render(result)
-        case .json: try JSONReport.render(result)
-        case .html: HTMLReport.render(result)
-        case .csv: CSVReport.render(result)
-        case .markdown: MarkdownReport.render(result)
-        case .junit: JUnitReport.render(result)
+        case .text: sink.write(TextReport(color: color).render(result))
+        case .json: try JSONReport.write(result, to: sink)
+        case .html: HTMLReport.write(result, to: sink)
+        case .csv: CSVReport.write(result, to: sink)
+        case .markdown: MarkdownReport.write(result, to: sink)
+        case .junit: JUnitReport.write(result, to: sink)
         }
+    }
+
+    /// Renders `result` in this format as one string (`write`, collected in memory).
+    public func render(_ result: AuditResult, color: Bool = false) throws -> String {
+        try ByteSink.collect { try write(result, to: $0, color: color) }
     }
 }

@@ -48,7 +48,7 @@ struct DiffCommand: ParsableCommand {
         guard case .success(let before) = baseline, case .success(let after) = current else { throw ExitCode(2) }
         let diff = ResultDiff(baseline: before, at: baselinePath, current: after, at: currentPath,
                               failOn: outputOptions.failOn)
-        let reportsWritten = outputOptions.reportOptions.writeReports(to: plan.reports) { try DiffReport.render(diff, as: $0) }
+        let reportsWritten = outputOptions.reportOptions.writeReports(to: plan.reports) { try $1.write(DiffReport.render(diff, as: $0)) }
         guard write(try DiffReport.render(diff, as: outputOptions.format), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }
         if diff.worse { throw ExitCode(1) }

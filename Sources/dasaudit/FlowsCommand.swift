@@ -59,7 +59,7 @@ struct FlowsCommand: ParsableCommand {
         for input in read.inputs {
             if let error = input.error { printError(error) }
         }
-        guard write(ConnectionExport.render(read.connections, as: format), to: plan.main) else { throw ExitCode(2) }
+        guard write(to: plan.main, { ConnectionExport.write(read.connections, as: format, to: $0) }) else { throw ExitCode(2) }
         if let output {
             printError("wrote \(read.connections.count) connections to \(output)", label: "note")
         }

@@ -3,17 +3,43 @@ import Foundation
 import PcapKit
 import Reports
 
-/// Writes `text` to a destination checked by `OutputPlan` (`OutputFile`: a file is
-/// replaced atomically, never followed through a link). Returns false when it could not
-/// be written, after printing the path and the reason.
-func write(_ text: String, to destination: OutputPlan.Destination) -> Bool {
+/// Writes what `produce` writes to a sink to a destination checked by `OutputPlan`, while
+/// it is produced: through a 64 KiB `ByteSink` into an `OutputFile.Writer` (a file is
+/// replaced atomically when it is whole, never followed through a link). Returns false
+/// when it could not be written or produced, after printing the label and the reason; a
+/// file is then left as it was.
+func write(to destination: OutputPlan.Destination, _ produce: (ByteSink) throws -> Void) -> Bool {
+    let writer: OutputFile.Writer
     do {
-        try OutputFile.write(text, to: destination.target)
-        return true
+        writer = try OutputFile.Writer(destination.target)
     } catch {
         printError("\(destination.label): cannot write: \(error.reason)")
         return false
     }
+    let sink = ByteSink { try writer.write($0) }
+    do {
+        try produce(sink)
+    } catch {
+        writer.discard()
+        printError("\(destination.label): \(error)")
+        return false
+    }
+    do {
+        try sink.finish()
+        try writer.finish()
+        return true
+    } catch let failure as OutputFile.Failure {
+        printError("\(destination.label): cannot write: \(failure.reason)")
+    } catch {
+        printError("\(destination.label): cannot write: \(error)")
+    }
+    writer.discard()
+    return false
+}
+
+/// Writes `text` to a destination checked by `OutputPlan`, as `write(to:_:)` does.
+func write(_ text: String, to destination: OutputPlan.Destination) -> Bool {
+    write(to: destination) { $0.write(text) }
 }
 
 /// Writes `text` to standard output (`path` nil or `-`) or to `path`, checked and written

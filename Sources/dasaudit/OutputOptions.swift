@@ -37,7 +37,7 @@ struct OutputOptions: ParsableArguments {
     func deliver(_ result: AuditResult, to plan: OutputPlan) throws -> Bool {
         let useColor = format == .text && output == nil && colorAllowed(noColorFlag: noColor)
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
-        guard write(try format.render(result, color: useColor), to: plan.main) else { throw ExitCode(2) }
+        guard write(to: plan.main, { try format.write(result, to: $0, color: useColor) }) else { throw ExitCode(2) }
         if let output {
             printError("wrote \(format.rawValue) report to \(output): "
                 + (result.summary.compliant ? "compliant" : "not compliant") + " (--fail-on \(failOn.rawValue))", label: "note")

@@ -39,7 +39,7 @@ struct RenderCommand: ParsableCommand {
         let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: [resultPath])
         let result = try SavedResult.read(resultPath)
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
-        guard write(try format.render(result), to: plan.main) else { throw ExitCode(2) }
+        guard write(to: plan.main, { try format.write(result, to: $0) }) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }
     }
 }

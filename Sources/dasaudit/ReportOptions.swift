@@ -18,23 +18,16 @@ struct ReportOptions: ParsableArguments {
     /// Writes `result` as each planned report. Returns false when any could not be
     /// written; each problem is printed, naming the request.
     func writeReports(of result: AuditResult, to reports: [OutputPlan.Report]) -> Bool {
-        writeReports(to: reports) { try $0.render(result) }
+        writeReports(to: reports) { try $0.write(result, to: $1) }
     }
 
-    /// Writes each planned report as `render` makes it in the report's format (a result,
-    /// or a diff). Returns false when any could not be written, each problem printed.
-    func writeReports(to reports: [OutputPlan.Report], render: (ReportFormat) throws -> String) -> Bool {
+    /// Writes each planned report as `produce` writes it to a sink in the report's format
+    /// (a result, or a diff), while it is produced. Returns false when any could not be
+    /// written, each problem printed.
+    func writeReports(to reports: [OutputPlan.Report], produce: (ReportFormat, ByteSink) throws -> Void) -> Bool {
         var allWritten = true
         for report in reports {
-            let text: String
-            do {
-                text = try render(report.format)
-            } catch {
-                printError("\(report.destination.label): \(error)")
-                allWritten = false
-                continue
-            }
-            guard write(text, to: report.destination) else {
+            guard write(to: report.destination, { try produce(report.format, $0) }) else {
                 allWritten = false
                 continue
             }

@@ -1,0 +1,231 @@
+import Audit
+import Foundation
+
+/// Pretty-printed JSON written straight to a `ByteSink`, byte for byte as
+/// `ResultCoding.encoder()` (Foundation's JSONEncoder: pretty, sorted keys, slashes
+/// unescaped) writes the same values, so a streamed result is the result JSONEncoder
+/// would have built in memory:
+///
+/// - two spaces per level, `"key" : value`, `,` then a newline between members, and an
+///   empty container as its brackets around an empty line (`[`, ``, `]`);
+/// - strings escape `"`, `\`, and the control characters U+0000-U+001F (`\b`, `\f`,
+///   `\n`, `\r`, `\t`, else `\u00XX` in lowercase hex); everything else, non-ASCII and
+///   U+007F included, is written as its UTF-8;
+/// - integers in decimal (the result's one double, `duration_seconds`, is in a part
+///   JSONEncoder writes itself: `JSONResultWriter`).
+///
+/// The caller writes an object's keys in sorted order (their UTF-8 bytes, JSONEncoder's
+/// order on Linux), already in snake case; dictionaries (`counts`) are sorted here. The
+/// byte-equality tests against JSONEncoder keep the two from drifting apart.
+struct JSONStreamWriter {
+    let sink: ByteSink
+    /// Containers open, so the indentation of the next line is two spaces each.
+    private(set) var depth: Int
+    /// The last whole second `time` wrote, and its text up to the fraction
+    /// (`"2026-12-02T07:00:15.`): times in a result come in runs of the same second.
+    private var cachedSecond: Int64 = -1
+    private var cachedSecondText: [UInt8] = []
+    /// For each open container: whether nothing has been written in it yet.
+    private var isEmpty: [Bool] = []
+
+    /// A writer whose first value sits at `depth` (inside `depth` containers written by
+    /// someone else), so its lines are indented as theirs are.
+    init(sink: ByteSink, depth: Int = 0) {
+        self.sink = sink
+        self.depth = depth
+    }
+
+    // MARK: Containers
+
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// Starts the member `name` of the object being written: `name` is snake case and
+    /// needs no escaping (a coding key).
+    @inline(__always)
+    mutating func key(_ name: StaticString) {
+        startItem()
+        sink.write(byte: UInt8(ascii: "\""))
+        sink.write(name)
+        sink.write("\" : ")
+    }
+
+    /// Starts the member `name` (a dictionary key, escaped as any string). Named apart from
+    /// `key(_:)` so that a literal key never takes this slower path.
+    mutating func key(escaping name: String) {
+        startItem()
+        string(name)
+        sink.write(" : ")
+    }
+
+    /// Starts the next element of the array being written.
+    @inline(__always)
+    mutating func element() { startItem() }
+
+    @inline(__always)
+    private mutating func open(_ bracket: UInt8) {
+        sink.write(byte: bracket)
+        sink.write(byte: UInt8(ascii: "\n"))
+        depth += 1
+        isEmpty.append(true)
+    }
+
+    @inline(__always)
+    private mutating func close(_ bracket: UInt8) {
+        isEmpty.removeLast()
+        depth -= 1
+        sink.write(byte: UInt8(ascii: "\n"))
+        sink.write(byte: UInt8(ascii: " "), repeating: 2 * depth)
+        sink.write(byte: bracket)
+    }
+
+    @inline(__always)
+    private mutating func startItem() {
+        if isEmpty[isEmpty.count - 1] {
+            isEmpty[isEmpty.count - 1] = false
+        } else {
+            sink.write(",\n")
+        }
+        sink.write(byte: UInt8(ascii: " "), repeating: 2 * depth)
+    }
+
+    // MARK: Scalars
+
+    /// A string, quoted and escaped.
+    @inline(__always)
+    func string(_ value: String) {
+        var value = value
+        value.withUTF8 { escaped(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string or `null`.
+    func string(_ value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    @inline(__always)
+    func number(_ value: UInt64) { sink.write(decimal: value) }
+    @inline(__always)
+    func number(_ value: UInt16) { sink.write(decimal: UInt64(value)) }
+    @inline(__always)
+    func number(_ value: Int) { sink.write(decimal: Int64(value)) }
+
+    /// A port, or `null`.
+    func number(_ value: UInt16?) {
+        if let value { number(value) } else { null() }
+    }
+
+    func bool(_ value: Bool) { value ? sink.write("true") : sink.write("false") }
+    func null() { sink.write("null") }
+
+    /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits). The
+    /// calendar part is `Timestamp`'s own text, made once per second; times before 1970
+    /// are rare and written from `description` whole.
+    @inline(__always)
+    mutating func time(_ value: Timestamp) {
+        guard value.nanoseconds >= 0 else { return string(value.description) }
+        let (second, fraction) = value.nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        if second != cachedSecond {
+            // `"YYYY-MM-DDTHH:MM:SS.` of the whole second's text.
+            cachedSecondText = Array("\"\(Timestamp(nanoseconds: second * 1_000_000_000))".utf8.dropLast(10))
+            cachedSecond = second
+        }
+        cachedSecondText.withUnsafeBytes { sink.write($0) }
+        var digits = fraction
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 11) { text in
+            for position in (0..<9).reversed() {
+                text[position] = UInt8(truncatingIfNeeded: digits % 10) &+ UInt8(ascii: "0")
+                digits /= 10
+            }
+            text[9] = UInt8(ascii: "Z")
+            text[10] = UInt8(ascii: "\"")
+            sink.write(UnsafeRawBufferPointer(text))
+        }
+    }
+
+    // MARK: Composites
+
+    /// An array of strings.
+    mutating func strings(_ values: [String]) {
+        beginArray()
+        for value in values {
+            element()
+            string(value)
+        }
+        endArray()
+    }
+
+    /// An array of strings, or `null`.
+    mutating func strings(_ values: [String]?) {
+        if let values { strings(values) } else { null() }
+    }
+
+    /// A dictionary of counts, its keys sorted as JSONEncoder sorts them (UTF-8 bytes).
+    mutating func counts(_ dictionary: [String: UInt64]) {
+        beginObject()
+        for (key, value) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            self.key(escaping: key)
+            number(value)
+        }
+        endObject()
+    }
+
+    /// A dictionary of counts, or `null`.
+    mutating func counts(_ dictionary: [String: UInt64]?) {
+        if let dictionary { counts(dictionary) } else { null() }
+    }
+
+    /// `value` as JSONEncoder writes it with `ResultCoding.encoder()`, indented to sit here:
+    /// for the bounded parts of a result, so they follow the model's Codable conformance
+    /// whatever fields it gains.
+    func encoded(_ value: some Encodable) throws {
+        reindented(try ResultCoding.encoder().encode(value))
+    }
+
+    /// JSON written at depth 0 by JSONEncoder, each line after the first indented by this
+    /// writer's depth (an empty line, inside an empty container, stays empty).
+    func reindented(_ json: Data) {
+        json.withUnsafeBytes { bytes in
+            var start = 0
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
+                sink.write(UnsafeRawBufferPointer(rebasing: bytes[start...index]))
+                start = index + 1
+                if start < bytes.count, bytes[start] != UInt8(ascii: "\n") {
+                    sink.write(byte: UInt8(ascii: " "), repeating: 2 * depth)
+                }
+            }
+            sink.write(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+        }
+    }
+
+    /// `bytes` (UTF-8) between quotes, escaped as JSONEncoder escapes them.
+    @inline(__always)
+    private func escaped(_ bytes: UnsafeRawBufferPointer) {
+        sink.write(byte: UInt8(ascii: "\""))
+        var start = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if index > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) }
+            start = index + 1
+            switch byte {
+            case UInt8(ascii: "\""): sink.write("\\\"")
+            case UInt8(ascii: "\\"): sink.write("\\\\")
+            case 0x08: sink.write("\\b")
+            case 0x0C: sink.write("\\f")
+            case 0x0A: sink.write("\\n")
+            case 0x0D: sink.write("\\r")
+            case 0x09: sink.write("\\t")
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                sink.write("\\u00")
+                sink.write(byte: hex.utf8Start[Int(byte >> 4)])
+                sink.write(byte: hex.utf8Start[Int(byte & 0x0F)])
+            }
+        }
+        if bytes.count > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start...])) }
+        sink.write(byte: UInt8(ascii: "\""))
+    }
+}
