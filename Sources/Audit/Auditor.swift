@@ -160,8 +160,8 @@ public struct Auditor {
             unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed,
             serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
             serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections,
-            openAtStart: tally.services.values.reduce(0) { $0 + ($1.states[.midstream] ?? 0) },
-            openAtEnd: tally.services.values.reduce(0) { $0 + ($1.states[.established] ?? 0) })
+            openAtStart: tally.services.values.reduce(0) { $0 + $1.stateCounts[.midstream] },
+            openAtEnd: tally.services.values.reduce(0) { $0 + $1.stateCounts[.established] })
     }
 
     private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding],

@@ -166,12 +166,18 @@ public struct ServiceTraffic: Sendable {
     public var payloadBytes: UInt64 = 0
     /// Distinct client addresses (see `ServiceStatistics` for the bound).
     public var clients: Set<IPAddress> = []
-    public var basis: [DirectionBasis: UInt64] = [:]
-    public var states: [ConnectionState: UInt64] = [:]
-    /// Connections per protocol spoken (`Connection.evidence`).
-    public var protocols: [ProtocolName: UInt64] = [:]
-    /// TLS connections per negotiated version (those whose server hello was captured).
-    public var tlsVersions: [TLSVersion: UInt64] = [:]
+    /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
+    /// negotiated TLS version (those whose server hello was captured): fixed counters, so
+    /// that folding a connection in hashes nothing but its server and client (`CaseCounts`).
+    public var basisCounts = CaseCounts<DirectionBasis>()
+    public var stateCounts = CaseCounts<ConnectionState>()
+    public var protocolCounts = CaseCounts<ProtocolName>()
+    public var tlsVersionCounts = CaseCounts<TLSVersion>()
+    /// The same counts as dictionaries (each case counted at least once), as results hold them.
+    public var basis: [DirectionBasis: UInt64] { basisCounts.dictionary }
+    public var states: [ConnectionState: UInt64] { stateCounts.dictionary }
+    public var protocols: [ProtocolName: UInt64] { protocolCounts.dictionary }
+    public var tlsVersions: [TLSVersion: UInt64] { tlsVersionCounts.dictionary }
     /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
     public var firstSeen = Int64.max
     public var lastSeen = Int64.min
@@ -179,15 +185,15 @@ public struct ServiceTraffic: Sendable {
     public init() {}
 
     mutating func add(_ connection: Connection, budget: inout ClientBudget) {
-        protocols[connection.evidence.name, default: 0] += 1
-        if let version = connection.evidence.tlsVersion { tlsVersions[version, default: 0] += 1 }
+        protocolCounts.increment(connection.evidence.name)
+        if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
         payloadBytes.addSaturated(connection.payloadBytes)
         budget.record(connection.client.address, in: &clients)
-        basis[connection.directionBasis, default: 0] += 1
-        states[connection.state, default: 0] += 1
+        basisCounts.increment(connection.directionBasis)
+        stateCounts.increment(connection.state)
         firstSeen = min(firstSeen, connection.firstSeen)
         lastSeen = max(lastSeen, connection.lastSeen)
     }
@@ -198,10 +204,10 @@ public struct ServiceTraffic: Sendable {
         bytes.addSaturated(other.bytes)
         payloadBytes.addSaturated(other.payloadBytes)
         budget.record(other.clients, in: &clients)
-        basis.merge(other.basis, uniquingKeysWith: +)
-        states.merge(other.states, uniquingKeysWith: +)
-        protocols.merge(other.protocols, uniquingKeysWith: +)
-        tlsVersions.merge(other.tlsVersions, uniquingKeysWith: +)
+        basisCounts.add(other.basisCounts)
+        stateCounts.add(other.stateCounts)
+        protocolCounts.add(other.protocolCounts)
+        tlsVersionCounts.add(other.tlsVersionCounts)
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)
     }
