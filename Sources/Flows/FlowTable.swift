@@ -208,9 +208,7 @@ public struct FlowTable: Sendable {
     /// At the cap: evicts the least recently seen quarter of the open connections.
     @usableFromInline
     mutating func relieve() {
-        var times = (0..<storage.count).map { storage.records[$0].lastSeen }
-        times.sort()
-        let threshold = times[times.count / 4]
+        let threshold = storage.lastSeen(rank: storage.count / 4)
         var position = storage.count - 1
         while position >= 0 {
             let record = storage.records[position]

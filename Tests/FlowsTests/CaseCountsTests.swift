@@ -1,0 +1,61 @@
+@testable import Flows
+import Protocols
+import XCTest
+
+final class CaseCountsTests: XCTestCase {
+    /// Every case has its own counter, and the dictionary view lists exactly the cases
+    /// counted (what the result's `states`, `direction_basis` and `protocols` hold).
+    func testCountsEachCaseApartAndTheDictionaryListsOnlyCountedCases() {
+        var states = CaseCounts<ConnectionState>()
+        XCTAssertEqual(states.dictionary, [:])
+        states.increment(.closed)
+        states.increment(.closed)
+        states.increment(.midstream)
+        XCTAssertEqual(states.dictionary, [.closed: 2, .midstream: 1])
+        var protocols = CaseCounts<ProtocolName>()
+        for name in ProtocolName.allCases { for _ in 0...Int(name.rawValue) { protocols.increment(name) } }
+        XCTAssertEqual(protocols.dictionary, Dictionary(uniqueKeysWithValues: ProtocolName.allCases.map { ($0, UInt64($0.rawValue) + 1) }))
+        var versions = CaseCounts<TLSVersion>()
+        versions.increment(.tls13)
+        versions.increment(.ssl2)
+        XCTAssertEqual(versions.dictionary, [.tls13: 1, .ssl2: 1])
+    }
+
+    /// Every case's number is in range and distinct, so no two cases share a counter.
+    func testDenseIndexesAreDistinctAndInRange() {
+        func check<Key: DenselyNumbered>(_: Key.Type) {
+            let indexes = Key.allCases.map(\.denseIndex)
+            XCTAssertEqual(indexes, Array(0..<Key.allCases.count), "\(Key.self)")
+            XCTAssertLessThanOrEqual(Key.allCases.count, CaseCounts<Key>.capacity, "\(Key.self)")
+        }
+        check(ConnectionState.self)
+        check(DirectionBasis.self)
+        check(ProtocolName.self)
+        check(TLSVersion.self)
+    }
+
+    /// Merged counts saturate (counts from result files may be near 2^64) instead of trapping.
+    func testAddingSaturates() {
+        var x = CaseCounts<DirectionBasis>(), y = CaseCounts<DirectionBasis>()
+        x[.policy] = UInt64.max - 1
+        y[.policy] = 5
+        y[.handshake] = 3
+        x.add(y)
+        XCTAssertEqual(x.dictionary, [.policy: .max, .handshake: 3])
+    }
+
+    /// A service's dominant protocol and TLS versions read from the counters as they did
+    /// from the dictionaries: the most connections wins, ties by name.
+    func testDominantProtocolFromTheCounters() {
+        var traffic = ServiceTraffic()
+        XCTAssertEqual(traffic.dominantProtocol, ProtocolName.none)
+        traffic.protocolCounts[.other] = 9
+        XCTAssertEqual(traffic.dominantProtocol, .other)
+        traffic.protocolCounts[.http] = 2
+        traffic.protocolCounts[.tls] = 2
+        XCTAssertEqual(traffic.dominantProtocol, [ProtocolName.http, .tls].min())
+        traffic.tlsVersionCounts[.tls12] = 1
+        traffic.tlsVersionCounts[.tls10] = 4
+        XCTAssertEqual(traffic.tlsVersionsSeen, [.tls10, .tls12])
+    }
+}
