@@ -65,8 +65,9 @@ public struct Connection: Sendable {
     /// TCP payload bytes both directions; saturating, as `packets`.
     public var payloadBytes: UInt64 { payloadBytesToServer.addingSaturated(payloadBytesToClient) }
 
-    /// Decides the direction and the state of a record once its packets are all in.
-    public init(_ record: ConnectionRecord, rules: DirectionRules) {
+    /// Decides the direction and the state of a record once its packets are all in;
+    /// `samples` are its sides' first payload bytes.
+    public init(_ record: ConnectionRecord, samples: PayloadSamples, rules: DirectionRules) {
         let serverIsA: Bool
         if let clientIsA = record.clientIsA {
             serverIsA = !clientIsA
@@ -94,8 +95,8 @@ public struct Connection: Sendable {
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
-        let clientSample = serverIsA ? record.sampleFromB : record.sampleFromA
-        let serverSample = serverIsA ? record.sampleFromA : record.sampleFromB
+        let clientSample = serverIsA ? samples.fromB : samples.fromA
+        let serverSample = serverIsA ? samples.fromA : samples.fromB
         evidence = clientSample.withPayloadBytes { client in
             serverSample.withPayloadBytes { server in ProtocolRecognizer.recognize(client: client, server: server) }
         }
@@ -106,6 +107,11 @@ public struct Connection: Sendable {
         if fromClient.contains(.fin) && fromServer.contains(.fin) { return .closed }
         if fromClient.contains(.rst) || fromServer.contains(.rst) { return .reset }
         return .established
+    }
+
+    /// A record out of its table, with its samples.
+    public init(_ detached: DetachedRecord, rules: DirectionRules) {
+        self.init(detached.record, samples: detached.samples, rules: rules)
     }
 
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {

@@ -21,22 +21,43 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public var seenFromB: Seen = []
     /// The side that opened the connection, from the first handshake packet seen.
     public var clientIsA: Bool?
+    /// Bits: which sides' first payload was seen (`sampleTakenFromA`, `sampleTakenFromB`:
+    /// their samples are in the table's sample pool, at `sampleSlot`), `openedWithSyn`,
+    /// `mayContinue`. One byte, so that the record stays 128 bytes, two cache lines.
+    @usableFromInline var bits: UInt8 = 0
     /// The client's initial sequence number, from the same handshake packet (a SYN's
     /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
     /// when `clientIsA` is set. With the endpoints it names the connection across capture
     /// points, whose clocks differ (docs/merge.md).
     public var clientInitialSequence: UInt32 = 0
+    /// Where the table keeps this record's payload samples (0: none taken).
+    @usableFromInline var sampleSlot: UInt32 = 0
     public var vlan: UInt16?
+
+    @inlinable static var sampleTakenFromA: UInt8 { 1 }
+    @inlinable static var sampleTakenFromB: UInt8 { 2 }
+    @inlinable static var openedWithSynBit: UInt8 { 4 }
+    @inlinable static var mayContinueBit: UInt8 { 8 }
+
+    /// Which sides' samples were taken (`sampleTakenFromA`, `sampleTakenFromB`).
+    @inlinable var samplesTaken: UInt8 {
+        get { bits & (Self.sampleTakenFromA | Self.sampleTakenFromB) }
+        set { bits = bits & ~(Self.sampleTakenFromA | Self.sampleTakenFromB) | newValue }
+    }
+
     /// Whether the first packet seen was a SYN without ACK: the record starts a connection
     /// rather than continuing one whose start was missed.
-    public internal(set) var openedWithSyn = false
+    public internal(set) var openedWithSyn: Bool {
+        get { bits & Self.openedWithSynBit != 0 }
+        set { bits = newValue ? bits | Self.openedWithSynBit : bits & ~Self.openedWithSynBit }
+    }
+
     /// Whether this record may continue a connection of an earlier input (see
     /// `FlowLimits.continuationWindow`): kept by its table until the tables are merged.
-    @usableFromInline var mayContinue = false
-    /// The first payload bytes each side sent (see `PayloadSample`), for the protocol
-    /// recognizers.
-    public var sampleFromA = PayloadSample()
-    public var sampleFromB = PayloadSample()
+    @usableFromInline var mayContinue: Bool {
+        get { bits & Self.mayContinueBit != 0 }
+        set { bits = newValue ? bits | Self.mayContinueBit : bits & ~Self.mayContinueBit }
+    }
 
     /// Handshake and teardown events seen from one side.
     public struct Seen: OptionSet, Sendable, BitwiseCopyable {
@@ -65,11 +86,10 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             || seenFromA.rawValue & seenFromB.rawValue & Seen.fin.rawValue != 0
     }
 
-    /// Counts one segment travelling from a (`fromA`) or from b; `payload` is its captured
-    /// payload, kept if it is that side's first.
+    /// Counts one segment travelling from a (`fromA`) or from b. Returns whether it is the
+    /// first payload of its side, whose bytes the table then keeps as the side's sample.
     @inlinable @inline(__always)
-    public mutating func add(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, fromA: Bool, timestamp: Int64,
-                             wireLength: UInt32) {
+    public mutating func add(_ segment: TCPSegment, fromA: Bool, timestamp: Int64, wireLength: UInt32) -> Bool {
         let flags = segment.flags
         let syn = flags.contains(.syn), ack = flags.contains(.ack), rst = flags.contains(.rst)
         var seen: UInt8 = 0
@@ -89,19 +109,17 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             bytesFromA &+= UInt64(wireLength)
             payloadFromA &+= UInt64(segment.payloadLength)
             seenFromA = Seen(rawValue: seenFromA.rawValue | seen)
-            if segment.payloadLength != 0 && !sampleFromA.isTaken {
-                sampleFromA.take(payload, payloadLength: segment.payloadLength)
-            }
         } else {
             packetsFromB &+= 1
             bytesFromB &+= UInt64(wireLength)
             payloadFromB &+= UInt64(segment.payloadLength)
             seenFromB = Seen(rawValue: seenFromB.rawValue | seen)
-            if segment.payloadLength != 0 && !sampleFromB.isTaken {
-                sampleFromB.take(payload, payloadLength: segment.payloadLength)
-            }
         }
         if timestamp < firstSeen { firstSeen = timestamp }
         if timestamp > lastSeen { lastSeen = timestamp }
+        let side = fromA ? Self.sampleTakenFromA : Self.sampleTakenFromB
+        guard segment.payloadLength != 0 && samplesTaken & side == 0 else { return false }
+        samplesTaken |= side
+        return true
     }
 }

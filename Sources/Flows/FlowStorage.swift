@@ -28,29 +28,102 @@ final class FlowStorage: @unchecked Sendable {
     /// log2 of the number of slots (at most 32: the tag holds the home slot).
     @usableFromInline @exclusivity(unchecked) var slotBits: Int
     @usableFromInline let seed: UInt64
+    /// The payload samples of the records that carried payload, at their `sampleSlot`
+    /// (slot 0 is never used: it means "none"): kept apart so that a record stays two
+    /// cache lines. Slots freed by removed records are reused (`freeSampleSlots`).
+    @usableFromInline @exclusivity(unchecked) var samples: UnsafeMutablePointer<PayloadSamples>
+    @usableFromInline @exclusivity(unchecked) var sampleCapacity: Int
+    /// Slots handed out so far (the next new one), and the freed ones to reuse first.
+    @usableFromInline @exclusivity(unchecked) var samplesUsed = 1
+    @usableFromInline @exclusivity(unchecked) var freeSampleSlots: [UInt32] = []
 
-    init(seed: UInt64, recordCapacity: Int = 64, slotBits: Int = 7) {
+    init(seed: UInt64, recordCapacity: Int = 64, slotBits: Int = 7, sampleCapacity: Int = 64) {
         self.seed = seed
         self.recordCapacity = recordCapacity
         self.slotBits = slotBits
+        self.sampleCapacity = sampleCapacity
         records = FlowStorage.allocateRecords(recordCapacity)
         slots = .allocate(capacity: 1 << slotBits)
         slots.initialize(repeating: 0, count: 1 << slotBits)
+        samples = .allocate(capacity: sampleCapacity)
     }
 
     deinit {
         records.deallocate()
         slots.deallocate()
+        samples.deallocate()
     }
 
     /// An independent copy (for copy-on-write).
     @usableFromInline
     func copy() -> FlowStorage {
-        let copy = FlowStorage(seed: seed, recordCapacity: recordCapacity, slotBits: slotBits)
+        let copy = FlowStorage(seed: seed, recordCapacity: recordCapacity, slotBits: slotBits, sampleCapacity: sampleCapacity)
         copy.records.initialize(from: records, count: count)
         copy.slots.update(from: slots, count: 1 << slotBits)
         copy.count = count
+        copy.samples.initialize(from: samples, count: samplesUsed)
+        copy.samplesUsed = samplesUsed
+        copy.freeSampleSlots = freeSampleSlots
         return copy
+    }
+
+    // MARK: - Payload samples
+
+    /// Keeps `payload` (the captured part of a segment that carried `payloadLength` bytes)
+    /// as the sample of one side of the record at `position`: called for the first payload
+    /// of each side only (`ConnectionRecord.add` says when).
+    @inlinable
+    func keepSample(at position: Int, fromA: Bool, payload: UnsafeRawBufferPointer, payloadLength: UInt32) {
+        var slot = Int(records[position].sampleSlot)
+        if slot == 0 {
+            slot = takeSampleSlot()
+            records[position].sampleSlot = UInt32(truncatingIfNeeded: slot)
+        }
+        if fromA {
+            samples[slot].fromA.take(payload, payloadLength: payloadLength)
+        } else {
+            samples[slot].fromB.take(payload, payloadLength: payloadLength)
+        }
+    }
+
+    /// The samples of the record at `position` (empty if it carried no payload).
+    func samples(at position: Int) -> PayloadSamples {
+        let slot = Int(records[position].sampleSlot)
+        return slot == 0 ? PayloadSamples() : samples[slot]
+    }
+
+    /// The record at `position` with its samples, left in place.
+    func detached(at position: Int) -> DetachedRecord {
+        DetachedRecord(record: records[position], samples: samples(at: position))
+    }
+
+    /// An empty sample slot.
+    @usableFromInline
+    func takeSampleSlot() -> Int {
+        let slot: Int
+        if let free = freeSampleSlots.popLast() {
+            slot = Int(free)
+        } else {
+            if samplesUsed == sampleCapacity { growSamples() }
+            slot = samplesUsed
+            samplesUsed += 1
+        }
+        (samples + slot).initialize(to: PayloadSamples())
+        return slot
+    }
+
+    private func freeSampleSlot(of position: Int) {
+        let slot = records[position].sampleSlot
+        if slot != 0 { freeSampleSlots.append(slot) }
+    }
+
+    private func growSamples() {
+        let capacity = sampleCapacity * 2
+        let grown = UnsafeMutablePointer<PayloadSamples>.allocate(capacity: capacity)
+        grown.moveInitialize(from: samples, count: samplesUsed)
+        samples.deallocate()
+        samples = grown
+        sampleCapacity = capacity
     }
 
     @inlinable var slotMask: Int { (1 << slotBits) &- 1 }
@@ -105,21 +178,40 @@ final class FlowStorage: @unchecked Sendable {
         return (count, 1 << slotBits, count == 0 ? 0 : Double(probes) / Double(count))
     }
 
-    /// Adds a record whose key is not in the table; returns its position.
-    @usableFromInline
-    func append(_ record: ConnectionRecord, tag: UInt32) -> Int {
+    /// Adds a record whose key is not in the table, with `samples`; returns its position.
+    @usableFromInline @discardableResult
+    func append(_ record: ConnectionRecord, samples kept: PayloadSamples = PayloadSamples(), tag: UInt32) -> Int {
         if count == recordCapacity { growRecords() }
         if (count + 1) * 2 > (1 << slotBits) { growSlots() }
         let position = count
         (records + position).initialize(to: record)
+        records[position].sampleSlot = 0
+        if !kept.isEmpty {
+            let slot = takeSampleSlot()
+            samples[slot] = kept
+            records[position].sampleSlot = UInt32(truncatingIfNeeded: slot)
+        }
         place(tag: tag, position: position)
         count += 1
         return position
     }
 
-    /// Removes the record at `position`; the last record takes its place.
+    /// Puts `record` (of the same key, without samples) in place of the record at
+    /// `position`, and returns the one it replaces.
     @usableFromInline
-    func remove(at position: Int) {
+    func replace(at position: Int, with record: ConnectionRecord) -> DetachedRecord {
+        let old = detached(at: position)
+        freeSampleSlot(of: position)
+        records[position] = record
+        records[position].sampleSlot = 0
+        return old
+    }
+
+    /// Removes the record at `position` and returns it; the last record takes its place.
+    @usableFromInline @discardableResult
+    func remove(at position: Int) -> DetachedRecord {
+        let removed = detached(at: position)
+        freeSampleSlot(of: position)
         let last = count - 1
         deleteSlot(of: position, tag: tag(records[position].key))
         if position != last {
@@ -129,6 +221,7 @@ final class FlowStorage: @unchecked Sendable {
             records[position] = records[last]
         }
         count = last
+        return removed
     }
 
     private func place(tag: UInt32, position: Int) {

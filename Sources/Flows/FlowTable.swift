@@ -33,7 +33,7 @@ public struct FlowTable: Sendable {
     /// Records replaced by a new connection on the same 4-tuple and kept individually:
     /// all of them without rules; with rules, those that may continue an earlier input's
     /// connection (the others are evicted).
-    @usableFromInline var ended: [ConnectionRecord] = []
+    @usableFromInline var ended: [DetachedRecord] = []
     /// The capture clock: the latest timestamp seen.
     @usableFromInline var clock = Int64.min
     /// The first timestamp seen (the earliest, once tables are merged); `Int64.max` before.
@@ -116,7 +116,9 @@ public struct FlowTable: Sendable {
             if segment.flags.isConnectionRequest && record.pointee.hasEnded {
                 replace(at: position, with: segment, timestamp: timestamp)
             }
-            record.pointee.add(segment, payload: payload, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+            if record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength) {
+                storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
+            }
         } else {
             insert(segment, payload: payload, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         }
@@ -137,20 +139,21 @@ public struct FlowTable: Sendable {
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
         record.openedWithSyn = segment.flags.isConnectionRequest
         record.mayContinue = mayContinue(record)
-        record.add(segment, payload: payload, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+        let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         if rules != nil && storage.count >= limits.maxConnections { relieve() }
-        _ = storage.append(record, tag: tag)
+        let position = storage.append(record, tag: tag)
+        if firstPayload {
+            storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
+        }
     }
 
     /// A SYN on an ended connection's 4-tuple: the old record is done.
     @usableFromInline
     mutating func replace(at position: Int, with segment: TCPSegment, timestamp: Int64) {
-        let old = storage.records[position]
-        finalize(old)
-        var record = ConnectionRecord(key: old.key, timestamp: timestamp, vlan: segment.vlan)
+        var record = ConnectionRecord(key: storage.records[position].key, timestamp: timestamp, vlan: segment.vlan)
         record.openedWithSyn = true
         record.mayContinue = mayContinue(record)
-        storage.records[position] = record
+        finalize(storage.replace(at: position, with: record))
     }
 
     /// Whether a record may continue a connection of an input read before this table's:
@@ -196,10 +199,8 @@ public struct FlowTable: Sendable {
         guard rules != nil else { return }
         var position = storage.count - 1
         while position >= 0 {
-            let record = storage.records[position]
-            if expired(record, now: now) {
-                storage.remove(at: position)
-                evict(record)
+            if expired(storage.records[position], now: now) {
+                evict(storage.remove(at: position))
             }
             position -= 1
         }
@@ -208,13 +209,13 @@ public struct FlowTable: Sendable {
     /// At the cap: evicts the least recently seen quarter of the open connections.
     @usableFromInline
     mutating func relieve() {
-        let threshold = storage.lastSeen(rank: storage.count / 4)
+        var times = (0..<storage.count).map { storage.records[$0].lastSeen }
+        times.sort()
+        let threshold = times[times.count / 4]
         var position = storage.count - 1
         while position >= 0 {
-            let record = storage.records[position]
-            if record.lastSeen <= threshold {
-                storage.remove(at: position)
-                evict(record)
+            if storage.records[position].lastSeen <= threshold {
+                evict(storage.remove(at: position))
             }
             position -= 1
         }
@@ -223,8 +224,8 @@ public struct FlowTable: Sendable {
     /// A record that is done: into the statistics, or kept when it may continue an earlier
     /// input's connection (or when the table evicts nothing).
     @usableFromInline
-    mutating func finalize(_ record: ConnectionRecord) {
-        if rules == nil || (record.mayContinue && ended.count < limits.maxConnections / 4) {
+    mutating func finalize(_ record: DetachedRecord) {
+        if rules == nil || (record.record.mayContinue && ended.count < limits.maxConnections / 4) {
             ended.append(record)
         } else {
             evict(record)
@@ -232,7 +233,7 @@ public struct FlowTable: Sendable {
     }
 
     @usableFromInline
-    mutating func evict(_ record: ConnectionRecord) {
+    mutating func evict(_ record: DetachedRecord) {
         let connection = Connection(record, rules: rules!)
         evicted.add(connection)
         if keepsConnections { evictedConnections.append(connection) }
@@ -250,13 +251,13 @@ public struct FlowTable: Sendable {
         evictedConnections.append(contentsOf: other.evictedConnections)
         if other.start < start { start = other.start }
         // Per 4-tuple, other's records in time order: the ended ones, then the open one.
-        var chains: [ConnectionKey: [ConnectionRecord]] = [:]
+        var chains: [ConnectionKey: [DetachedRecord]] = [:]
         for record in other.ended.sorted(by: FlowTable.earlier) {
-            chains[record.key, default: []].append(record)
+            chains[record.record.key, default: []].append(record)
         }
         for position in 0..<other.storage.count {
-            let record = other.storage.records[position]
-            var chain = chains.removeValue(forKey: record.key) ?? []
+            let record = other.storage.detached(at: position)
+            var chain = chains.removeValue(forKey: record.record.key) ?? []
             chain.append(record)
             absorb(chain: chain, lastIsOpen: true, otherClock: other.clock)
         }
@@ -273,16 +274,15 @@ public struct FlowTable: Sendable {
         }
     }
 
-    private mutating func absorb(chain: [ConnectionRecord], lastIsOpen: Bool, otherClock: Int64) {
+    private mutating func absorb(chain: [DetachedRecord], lastIsOpen: Bool, otherClock: Int64) {
         var first = chain[0]
-        first.mayContinue = mayContinue(first)
+        first.record.mayContinue = mayContinue(first.record)
         var current = first
-        let tag = storage.tag(first.key)
-        let position = storage.find(first.key, tag: tag)
+        let tag = storage.tag(first.record.key)
+        let position = storage.find(first.record.key, tag: tag)
         if position >= 0 {
-            let mine = storage.records[position]
-            storage.remove(at: position)
-            if continues(mine, with: first) {
+            let mine = storage.remove(at: position)
+            if continues(mine.record, with: first.record) {
                 current = mine
                 current.combine(first)
             } else {
@@ -292,11 +292,11 @@ public struct FlowTable: Sendable {
         for index in chain.indices {
             if index > 0 {
                 current = chain[index]
-                current.mayContinue = mayContinue(current)
+                current.record.mayContinue = mayContinue(current.record)
             }
             if index == chain.count - 1 && lastIsOpen {
                 if rules != nil && storage.count >= limits.maxConnections { relieve() }
-                _ = storage.append(current, tag: tag)
+                storage.append(current.record, samples: current.samples, tag: tag)
             } else {
                 finalize(current)
             }
@@ -313,8 +313,8 @@ public struct FlowTable: Sendable {
         return true
     }
 
-    private static func earlier(_ x: ConnectionRecord, _ y: ConnectionRecord) -> Bool {
-        (x.firstSeen, x.key.a, x.key.b) < (y.firstSeen, y.key.a, y.key.b)
+    private static func earlier(_ x: DetachedRecord, _ y: DetachedRecord) -> Bool {
+        (x.record.firstSeen, x.record.key.a, x.record.key.b) < (y.record.firstSeen, y.record.key.a, y.record.key.b)
     }
 
     /// The connections held individually, in the order of their first packet: with rules,
@@ -322,7 +322,7 @@ public struct FlowTable: Sendable {
     public func finish(rules: DirectionRules) -> [Connection] {
         var all = ended
         all.reserveCapacity(ended.count + storage.count)
-        for position in 0..<storage.count { all.append(storage.records[position]) }
+        for position in 0..<storage.count { all.append(storage.detached(at: position)) }
         return all.sorted(by: FlowTable.earlier).map { Connection($0, rules: rules) }
     }
 
@@ -345,7 +345,7 @@ public struct FlowTable: Sendable {
         }
         var statistics = evicted
         for record in ended { statistics.add(Connection(record, rules: rules)) }
-        for position in 0..<storage.count { statistics.add(Connection(storage.records[position], rules: rules)) }
+        for position in 0..<storage.count { statistics.add(Connection(storage.detached(at: position), rules: rules)) }
         statistics.sortUnresolved()
         return statistics
     }
@@ -362,17 +362,14 @@ extension ConnectionRecord {
         payloadFromB += other.payloadFromB
         seenFromA.formUnion(other.seenFromA)
         seenFromB.formUnion(other.seenFromB)
+        samplesTaken |= other.samplesTaken
         if other.firstSeen < firstSeen {
-            sampleFromA = other.sampleFromA.or(sampleFromA)
-            sampleFromB = other.sampleFromB.or(sampleFromB)
             firstSeen = other.firstSeen
             if other.clientIsA != nil { clientInitialSequence = other.clientInitialSequence }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
             openedWithSyn = other.openedWithSyn
         } else {
-            sampleFromA = sampleFromA.or(other.sampleFromA)
-            sampleFromB = sampleFromB.or(other.sampleFromB)
             if clientIsA == nil { clientInitialSequence = other.clientInitialSequence }
             clientIsA = clientIsA ?? other.clientIsA
         }
