@@ -224,6 +224,42 @@ final class FlowStorage: @unchecked Sendable {
         return removed
     }
 
+    /// Removes every record `isDone` picks (it must depend on the record alone) and hands
+    /// each to `done`: in the order, and leaving the others at the positions, that
+    /// `remove(at:)` from the last position down gives, so what an eviction folds in, and
+    /// in which order, does not depend on how it is done.
+    ///
+    /// When many go (an eighth or more: a sweep after a burst of short connections, the
+    /// cap's quarter), the index is rebuilt once instead of being searched and shifted per
+    /// record: the per-record deletion cost a random probe run for the record and another
+    /// for the record moved into its place, a third of the eviction's time with 262,144
+    /// records held.
+    func removeAll(where isDone: (ConnectionRecord) -> Bool, _ done: (DetachedRecord) -> Void) {
+        var going = 0
+        for position in 0..<count where isDone(records[position]) { going += 1 }
+        guard going > 0 else { return }
+        var position = count - 1
+        if going * 8 < count {
+            while position >= 0 {
+                if isDone(records[position]) { done(remove(at: position)) }
+                position -= 1
+            }
+            return
+        }
+        while position >= 0 {
+            if isDone(records[position]) {
+                done(detached(at: position))
+                freeSampleSlot(of: position)
+                let last = count - 1
+                if position != last { records[position] = records[last] }
+                count = last
+            }
+            position -= 1
+        }
+        slots.update(repeating: 0, count: 1 << slotBits)
+        for position in 0..<count { place(tag: tag(records[position].key), position: position) }
+    }
+
     private func place(tag: UInt32, position: Int) {
         let mask = slotMask
         var index = home(tag)

@@ -189,6 +189,11 @@ public struct FlowTable: Sendable {
     /// Whether a sweep at `now` evicts `record`.
     @inlinable
     func expired(_ record: ConnectionRecord, now: Int64) -> Bool {
+        FlowTable.expired(record, now: now, limits: limits)
+    }
+
+    @inlinable
+    static func expired(_ record: ConnectionRecord, now: Int64, limits: FlowLimits) -> Bool {
         !record.mayContinue
             && record.lastSeen <= now &- (record.hasEnded ? limits.endedLinger : limits.idleTimeout)
     }
@@ -197,27 +202,20 @@ public struct FlowTable: Sendable {
     @usableFromInline
     mutating func sweep(now: Int64) {
         guard rules != nil else { return }
-        var position = storage.count - 1
-        while position >= 0 {
-            if expired(storage.records[position], now: now) {
-                evict(storage.remove(at: position))
-            }
-            position -= 1
-        }
+        // A sweep can run before `add`'s copy-on-write check: the storage may be shared.
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let storage = self.storage, limits = self.limits
+        storage.removeAll(where: { FlowTable.expired($0, now: now, limits: limits) }) { evict($0) }
     }
 
     /// At the cap: evicts the least recently seen quarter of the open connections.
     @usableFromInline
     mutating func relieve() {
-        var times = (0..<storage.count).map { storage.records[$0].lastSeen }
-        times.sort()
-        let threshold = times[times.count / 4]
-        var position = storage.count - 1
-        while position >= 0 {
-            if storage.records[position].lastSeen <= threshold {
-                evict(storage.remove(at: position))
-            }
-            position -= 1
+        let storage = self.storage
+        let threshold = storage.lastSeen(rank: storage.count / 4)
+        storage.removeAll(where: { $0.lastSeen <= threshold }) { record in
+            if !record.record.hasEnded { evicted.openConnectionsEvictedAtCap += 1 }
+            evict(record)
         }
     }
 

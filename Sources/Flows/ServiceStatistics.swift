@@ -37,6 +37,12 @@ public struct ServiceStatistics: Sendable {
     public var clientAddressesOverflowed = false
     /// What was folded in but not listed per endpoint, past `maxServices` and `maxAttempts`.
     public var unlisted = UnlistedEndpoints()
+    /// Connections a `FlowTable` evicted while still open because it held
+    /// `FlowLimits.maxConnections` at once (a flood, a scan, or millions of short
+    /// connections within a minute): the one bound on the table that can change what is
+    /// counted, since a later packet of such a connection starts a new, mid-stream one.
+    /// Zero when the cap was never reached or evicted only connections that had ended.
+    public var openConnectionsEvictedAtCap: UInt64 = 0
 
     /// Client addresses recorded, summed over services and attempts.
     public private(set) var clientAddressesRecorded = 0
@@ -90,6 +96,7 @@ public struct ServiceStatistics: Sendable {
     /// Folds in another set of statistics (of other connections).
     public mutating func merge(_ other: ServiceStatistics) {
         connections += other.connections
+        openConnectionsEvictedAtCap.addSaturated(other.openConnectionsEvictedAtCap)
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
         unlisted.merge(other.unlisted)
         for (endpoint, traffic) in other.services {

@@ -184,6 +184,36 @@ final class FlowEvictionTests: XCTestCase {
         XCTAssertEqual(attempts?.clients.count, 50_000)
     }
 
+    /// The statistics say how many open connections the cap evicted early (what can split
+    /// a connection in two), and count none when the cap evicted only ended connections.
+    func testTheCapCountsTheOpenConnectionsItEvicted() {
+        func run(closing: Bool) -> ServiceStatistics {
+            var table = FlowTable(rules: rules, limits: FlowLimits(maxConnections: 100))
+            for index in 0..<1000 {
+                let client = IPAddress(ipv4: 0xC000_0000 | UInt32(index))
+                let server = IPAddress(ipv4: 0x0A00_0001)
+                var packets: [(IPAddress, IPAddress, UInt16, UInt16, TCPFlags)] = [
+                    (client, server, 40000, 7079, [.syn]), (server, client, 7079, 40000, [.syn, .ack])]
+                if closing {
+                    packets += [(client, server, 40000, 7079, [.fin, .ack]), (server, client, 7079, 40000, [.fin, .ack])]
+                }
+                for (source, destination, sourcePort, destinationPort, flags) in packets {
+                    table.add(TCPSegment(source: source, destination: destination, sourcePort: sourcePort,
+                                         destinationPort: destinationPort, flags: flags),
+                              timestamp: Int64(index) * 1000, wireLength: 60)
+                }
+            }
+            return table.statistics()
+        }
+        let open = run(closing: false)
+        XCTAssertEqual(open.connections, 1000)
+        XCTAssertGreaterThanOrEqual(open.openConnectionsEvictedAtCap, 900)
+        XCTAssertLessThan(open.openConnectionsEvictedAtCap, 1000)
+        let closed = run(closing: true)
+        XCTAssertEqual(closed.connections, 1000)
+        XCTAssertEqual(closed.openConnectionsEvictedAtCap, 0)
+    }
+
     /// Client addresses are recorded up to the budget; past it the count is a lower bound
     /// and the statistics say so.
     func testTheClientBudgetBoundsTheAddressesKept() {
