@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "dasaudit", targets: ["dasaudit"]),
+        // The connection table on its own, for the micro benchmarks in Benchmarks/Micro.
+        .library(name: "DasauditFlows", targets: ["Flows", "Wire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
