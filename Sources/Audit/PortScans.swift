@@ -24,8 +24,14 @@ struct PortScans {
         for (endpoint, tries) in attempts {
             for client in tries.clients { tried[Pair(client: client, host: endpoint.address), default: Probes()].failed.insert(endpoint.port) }
         }
+        // A scan is mostly failed connects, so a client that failed none scans nothing
+        // (unless the policy's share is 0): its answered connections are not gathered. On
+        // a busy capture without scans that was a third of the audit's time.
+        let failing: Set<IPAddress>? = thresholds.minFailedPercent > 0 ? Set(attempts.values.lazy.flatMap(\.clients)) : nil
         for (endpoint, traffic) in services {
-            for client in traffic.clients { tried[Pair(client: client, host: endpoint.address), default: Probes()].open.insert(endpoint.port) }
+            for client in traffic.clients where failing?.contains(client) ?? true {
+                tried[Pair(client: client, host: endpoint.address), default: Probes()].open.insert(endpoint.port)
+            }
         }
         // Vertical: one client, one host, many ports.
         let vertical = tried.filter { _, probes in

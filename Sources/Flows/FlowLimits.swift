@@ -13,7 +13,8 @@
 /// the least recently seen quarter is evicted early. Only then can the result differ from
 /// an unbounded table's: a packet of an evicted connection starts a new, mid-stream one.
 public struct FlowLimits: Sendable, Equatable {
-    /// Open connections kept at most (about 130 bytes each, plus 16 bytes of index).
+    /// Open connections kept at most (128 bytes each, plus 16 bytes of index, plus 208
+    /// bytes of payload samples for those that carried payload).
     public var maxConnections: Int
     /// Nanoseconds an ended connection stays after its last packet (late ACKs and
     /// retransmissions still find it). Linux keeps TIME_WAIT for 60 s.
