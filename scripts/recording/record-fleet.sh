@@ -101,7 +101,7 @@ wait "${captures[@]}" 2>/dev/null || true
 for side in a b; do
     cp "$WORK/fleet-$side.pcap" "$OUT/"
     mkdir "$WORK/split-$side"
-    editcap -i 3 "$WORK/fleet-$side.pcap" "$WORK/split-$side/w.pcap"
+    editcap -F pcap -i 3 "$WORK/fleet-$side.pcap" "$WORK/split-$side/w.pcap"
     n=0
     for window in $(ls "$WORK/split-$side" | sort); do
         n=$((n + 1))
