@@ -66,7 +66,7 @@ let package = Package(
             path: "Benchmarks/HotLoop"
         ),
         // The capture generator: traffic of any shape, written through PcapKit (docs/performance.md).
-        .target(name: "TrafficGenerator", dependencies: ["PcapKit", "Policy", "Protocols"]),
+        .target(name: "TrafficGenerator", dependencies: ["PcapKit", "Policy", "Protocols", "Wire", "Flows"]),
         .executableTarget(
             name: "dasaudit-gen",
             dependencies: ["TrafficGenerator", "PcapKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy", "TrafficGenerator"]),
         .testTarget(name: "CaptureEngineTests", dependencies: ["CaptureEngine", "Flows", "Wire"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "CaptureEngine", "Policy", "Flows", "Wire"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Audit", "CaptureEngine"]),

@@ -34,6 +34,12 @@ enum ConnectionScript {
         }
     }
 
+    /// The sequence space `step` takes: its payload, plus one for a SYN or a FIN.
+    @inline(__always)
+    static func sequenceSpan(_ step: Step) -> UInt32 {
+        UInt32(step.payload) &+ (step.flags & (syn | fin) != 0 ? 1 : 0)
+    }
+
     /// Packet `index` of a connection of `kind` (`packets` as in `length`).
     @inline(__always)
     static func step(_ kind: Kind, _ index: Int, packets: Int) -> Step {

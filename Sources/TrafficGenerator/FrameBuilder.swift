@@ -47,6 +47,12 @@ struct FrameBuilder: ~Copyable {
         return ~UInt16(s)
     }
 
+    /// The length of the frame `write` builds: Ethernet, IPv4 or IPv6, TCP (with the MSS
+    /// option on a SYN) and `payload` bytes.
+    static func frameLength(ipv6: Bool, flags: UInt8, payload: Int) -> Int {
+        14 + (ipv6 ? 40 : 20) + (flags & ConnectionScript.syn != 0 ? 24 : 20) + payload
+    }
+
     /// Writes one segment from `source`:`sourcePort` to `destination`:`destinationPort` at
     /// `time` (nanoseconds since 1970), `payload` bytes long, starting with `start`.
     mutating func write(to writer: CaptureWriter, time: Int64, source: HostAddress, sourcePort: UInt16,
@@ -57,7 +63,7 @@ struct FrameBuilder: ~Copyable {
         let tcpLength = flags & ConnectionScript.syn != 0 ? 24 : 20
         let tcp = 14 + ipLength
         let data = tcp + tcpLength
-        let frameLength = data + payload
+        let frameLength = Self.frameLength(ipv6: ipv6, flags: flags, payload: payload)
         // Ethernet: locally administered MACs, one per direction.
         put32(0x0200_0000, at: 0); put16(ipv6 ? 0x0002 : 0x0001, at: 4)
         put32(0x0200_0000, at: 6); put16(ipv6 ? 0x0102 : 0x0101, at: 10)

@@ -180,7 +180,7 @@ public enum TrafficGenerator {
                 if step.payload > 0 { slot.serverSpoke = true }
                 emit(slot, fromServer: true, step.flags, sequence: slot.serverNext, payload: step.payload,
                      start: carries ? serverStarts[Int(slot.speaks.rawValue)] : [])
-                slot.serverNext &+= UInt32(step.payload) &+ (step.flags & (ConnectionScript.syn | ConnectionScript.fin) != 0 ? 1 : 0)
+                slot.serverNext &+= ConnectionScript.sequenceSpan(step)
             } else {
                 if syn {
                     slot.clientNext = slot.clientISN  // a retransmitted SYN repeats its number
@@ -192,7 +192,7 @@ public enum TrafficGenerator {
                 if step.payload > 0 { slot.clientSpoke = true }
                 emit(slot, fromServer: false, step.flags, sequence: slot.clientNext, payload: step.payload,
                      start: carries ? clientStarts[Int(slot.speaks.rawValue)] : [])
-                slot.clientNext &+= UInt32(step.payload) &+ (step.flags & (ConnectionScript.syn | ConnectionScript.fin) != 0 ? 1 : 0)
+                slot.clientNext &+= ConnectionScript.sequenceSpan(step)
             }
             slot.step += 1
             return slot.step < slot.length

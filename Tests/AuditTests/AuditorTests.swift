@@ -7,13 +7,13 @@ import XCTest
 final class AuditorTests: XCTestCase {
     let policy = Policy(offset: 2, mode: .cluster, coresPerNode: 2)
 
-    private func audit(_ traffic: TrafficBuilder, failOn: FailThreshold = .medium) -> AuditResult {
+    private func audit(_ traffic: ScriptedFlows, failOn: FailThreshold = .medium) -> AuditResult {
         let auditor = Auditor(policy: policy, failOn: failOn)
-        return auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+        return auditor.audit(traffic.sink.finish(rules: auditor.directionRules), inputs: [])
     }
 
     func testEachServiceIsClassifiedAndAggregatedByServerEndpoint() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))
         traffic.connect(("127.0.0.2", 40001), ("127.0.0.1", 7079))
         traffic.connect(("127.0.0.1", 40002), ("127.0.0.2", 12003))
@@ -24,14 +24,16 @@ final class AuditorTests: XCTestCase {
         XCTAssertEqual(master.connections, 2)
         XCTAssertEqual(master.clients, 2)
         XCTAssertEqual(master.packets, 10)
-        XCTAssertEqual(master.bytes, 760)
+        // Per connection, the generator's frames: SYN and SYN-ACK 58 bytes (MSS option), the
+        // request 54 + 180, the client's FIN 54, the server's FIN with the response 54 + 1448.
+        XCTAssertEqual(master.bytes, 2 * (58 + 58 + 234 + 54 + 1502))
         XCTAssertEqual(master.states, ["closed": 2])
         XCTAssertEqual(master.directionBasis, ["handshake": 2])
         XCTAssertEqual(result.services[1].classification, .executor)
     }
 
     func testUnexpectedAndOutOfRangeServicesAreHighFindings() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.4", 31337))
         traffic.connect(("127.0.0.1", 40001), ("127.0.0.2", 12006))
         let result = audit(traffic)
@@ -43,7 +45,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testRefusedAttemptsAreReportedApartFromServices() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.refused(("127.0.0.1", 49712), ("127.0.0.1", 5432))
         let result = audit(traffic)
         XCTAssertTrue(result.services.isEmpty)
@@ -55,7 +57,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testEveryExpectedPortWithoutTrafficIsAnUnusedOpening() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))
         let result = audit(traffic)
         let unused = Set(result.unusedOpenings.map(\.catalogKey))
@@ -69,7 +71,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testTheFailOnThresholdDecidesTheVerdict() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.connect(("127.0.0.1", 40000), ("127.0.0.1", 7079))  // leaves low unused-opening findings
         XCTAssertTrue(audit(traffic, failOn: .medium).summary.compliant)
         XCTAssertFalse(audit(traffic, failOn: .low).summary.compliant)
@@ -78,7 +80,7 @@ final class AuditorTests: XCTestCase {
     }
 
     func testConnectionsWithoutADirectionAreListedNotGuessed() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.send(("127.0.0.1", 50001), ("127.0.0.2", 50002), [.ack])
         let result = audit(traffic)
         XCTAssertTrue(result.services.isEmpty)
@@ -100,19 +102,19 @@ final class TimestampTests: XCTestCase {
 /// A flood reaches the statistics' bounds; the coverage says so instead of hiding it.
 final class CoverageBoundsTests: XCTestCase {
     func testCountsPastTheBoundsAreReportedInCoverage() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         for client in 1...5 { traffic.connect(("10.0.1.\(client)", 40000), ("10.0.0.1", 7079)) }
         for port: UInt16 in 50001...50004 { traffic.send(("10.0.2.1", port), ("10.0.2.2", 50100), [.ack]) }
         let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster))
         let limits = FlowLimits(maxClientAddresses: 3, maxUnresolved: 2)
-        let statistics = ServiceStatistics(traffic.table.finish(rules: auditor.directionRules), limits: limits)
+        let statistics = ServiceStatistics(traffic.sink.finish(rules: auditor.directionRules), limits: limits)
         let result = auditor.audit(statistics, inputs: [])
         XCTAssertEqual(result.unresolved.count, 2)
         XCTAssertEqual(result.coverage.unresolvedNotListed, 2)
         XCTAssertTrue(result.coverage.clientCountsCapped)
         XCTAssertTrue(result.findings.first { $0.kind == .directionUnknown }?.message.hasPrefix("4 connections") == true)
 
-        let unbounded = auditor.audit(ServiceStatistics(traffic.table.finish(rules: auditor.directionRules)), inputs: [])
+        let unbounded = auditor.audit(ServiceStatistics(traffic.sink.finish(rules: auditor.directionRules)), inputs: [])
         XCTAssertEqual(unbounded.coverage.unresolvedNotListed, 0)
         XCTAssertFalse(unbounded.coverage.clientCountsCapped)
         XCTAssertEqual(unbounded.services.first?.clients, 5)

@@ -11,15 +11,15 @@ import XCTest
 final class CaptureOffsetFitTests: XCTestCase {
     let given = Policy(offset: 2, mode: .cluster, coresPerNode: 2)
 
-    func audit(_ build: (inout TrafficBuilder) -> Void, policy: Policy? = nil) -> AuditResult {
-        var traffic = TrafficBuilder()
+    func audit(_ build: (inout ScriptedFlows) -> Void, policy: Policy? = nil) -> AuditResult {
+        var traffic = ScriptedFlows(into: FlowTable())
         build(&traffic)
         let auditor = Auditor(policy: policy ?? given)
-        return auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+        return auditor.audit(traffic.sink.finish(rules: auditor.directionRules), inputs: [])
     }
 
     /// A two-node cluster at offset 5, plus a rogue port.
-    func clusterAtOffset5(_ traffic: inout TrafficBuilder) {
+    func clusterAtOffset5(_ traffic: inout ScriptedFlows) {
         traffic.connect(("10.0.0.2", 40000), ("10.0.0.1", 7082))   // spark.master.port + 5
         traffic.connect(("10.0.0.2", 40001), ("10.0.0.1", 8086))   // spark.master.webui.port (8081) + 5
         traffic.connect(("10.0.0.2", 40002), ("10.0.0.1", 4045))   // spark.ui.port + 5

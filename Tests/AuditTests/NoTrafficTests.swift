@@ -60,10 +60,10 @@ final class NoTrafficTests: XCTestCase {
 
     /// TCP without a connection the audit can judge: mid-stream, both ports ephemeral.
     func testConnectionsOfUnknownDirectionOnlyAreNothing() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.send(("10.0.0.1", 50001), ("10.0.0.2", 50002), [.ack])
         let auditor = Auditor(policy: Policy())
-        let result = auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+        let result = auditor.audit(traffic.sink.finish(rules: auditor.directionRules), inputs: [])
         XCTAssertEqual(result.unresolved.count, 1)
         XCTAssertTrue(noTraffic(result)?.message.hasPrefix("no TCP service was audited") == true, noTraffic(result)?.message ?? "")
         XCTAssertFalse(result.summary.compliant)
@@ -71,10 +71,10 @@ final class NoTrafficTests: XCTestCase {
 
     /// Refused connects are evidence (nothing listened): not nothing.
     func testAttemptsAloneAreSomething() {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.refused(("10.0.0.1", 40000), ("10.0.0.2", 5432))
         let auditor = Auditor(policy: Policy())
-        let result = auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+        let result = auditor.audit(traffic.sink.finish(rules: auditor.directionRules), inputs: [])
         XCTAssertNil(noTraffic(result))
         XCTAssertTrue(result.summary.compliant)
     }

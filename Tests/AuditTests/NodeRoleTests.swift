@@ -14,12 +14,12 @@ final class NodeRoleTests: XCTestCase {
         Policy(profile: .das31, offset: 4, mode: .cluster, coresPerNode: 2, nodes: [master, worker, presenter])
     }
 
-    private func audit(_ build: (inout TrafficBuilder) -> Void, policy: Policy? = nil,
+    private func audit(_ build: (inout ScriptedFlows) -> Void, policy: Policy? = nil,
                        today: Day = Day(year: 2026, month: 11, day: 27)) -> AuditResult {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         build(&traffic)
         let auditor = Auditor(policy: policy ?? self.policy, today: today)
-        return auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
+        return auditor.audit(traffic.sink.finish(rules: auditor.directionRules), inputs: [])
     }
 
     func testThe11000AmbiguityIsResolvedByRole() {
@@ -143,31 +143,5 @@ final class NodeRoleTests: XCTestCase {
         let das30 = PortClassifier(policy: Policy(profile: .das30, offset: 4, mode: .cluster))
         XCTAssertEqual(das30.classify(11224).catalogKey, "ha.eventSync.port", "HA ports are not shifted in DAS 3.0")
         XCTAssertEqual(das30.classify(13005).classification, .unexpected)
-    }
-}
-
-/// Builds connections the way captures do: segments into a flow table.
-struct TrafficBuilder {
-    var table = FlowTable()
-    var clock: Int64 = 1_700_000_000_000_000_000
-
-    mutating func send(_ from: (String, UInt16), _ to: (String, UInt16), _ flags: TCPFlags) {
-        clock += 1_000_000
-        table.add(TCPSegment(source: IPAddress(from.0)!, destination: IPAddress(to.0)!, sourcePort: from.1,
-                             destinationPort: to.1, flags: flags, payloadLength: 10),
-                  timestamp: clock, wireLength: 76)
-    }
-
-    mutating func connect(_ client: (String, UInt16), _ server: (String, UInt16)) {
-        send(client, server, [.syn])
-        send(server, client, [.syn, .ack])
-        send(client, server, [.ack, .psh])
-        send(client, server, [.fin, .ack])
-        send(server, client, [.fin, .ack])
-    }
-
-    mutating func refused(_ client: (String, UInt16), _ server: (String, UInt16)) {
-        send(client, server, [.syn])
-        send(server, client, [.rst, .ack])
     }
 }

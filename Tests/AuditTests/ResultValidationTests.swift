@@ -1,4 +1,5 @@
 import Audit
+import Flows
 import Foundation
 import Policy
 import XCTest
@@ -10,11 +11,11 @@ import XCTest
 final class ResultValidationTests: XCTestCase {
     /// A valid result with one service, one connection and evidence, as JSON objects.
     func validResult() throws -> [String: Any] {
-        var traffic = TrafficBuilder()
+        var traffic = ScriptedFlows(into: FlowTable())
         traffic.connect(("10.0.0.2", 40000), ("10.0.0.1", 7077))
         let auditor = Auditor(policy: Policy())
-        var result = auditor.audit(traffic.table.finish(rules: auditor.directionRules), inputs: [])
-        result.connections = traffic.table.finish(rules: auditor.directionRules).map(ConnectionEntry.init)
+        var result = auditor.audit(traffic.sink.finish(rules: auditor.directionRules), inputs: [])
+        result.connections = traffic.sink.finish(rules: auditor.directionRules).map(ConnectionEntry.init)
         result.evidence = Evidence(commandLine: ["dasaudit"], policySha256: String(repeating: "ab", count: 32),
                                    inputs: [.init(path: "a.pcap", sha256: String(repeating: "0f", count: 32), sizeBytes: 10, note: nil)])
         return try JSONSerialization.jsonObject(with: try ResultCoding.encoder().encode(result)) as! [String: Any]
