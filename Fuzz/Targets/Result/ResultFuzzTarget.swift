@@ -29,14 +29,17 @@ public func fuzzResultInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("a result that was read cannot be written again: \(error)")
     }
     guard result.connections != nil else { return 0 }
+    // Merged as `merge` does it (a result with itself is refused as a repeat, so alone):
+    // its connections matched, joined and audited again, then written in every format.
     let connections: [Connection]
+    let merged: AuditResult
     do {
-        connections = try ResultMerger().merge([result, result], names: ["a.json", "b.json"])
+        let merger = ResultMerger()
+        connections = try merger.merge([result], names: ["a.json"]).connections
+        merged = try merger.mergedResult(of: [result], names: ["a.json"], auditor: ResultFuzzing.auditor, arguments: ["a.json"])
     } catch {
-        return 0  // an address that does not parse: refused with a message
+        return 0  // an address or a capture point that does not hold: refused with a message
     }
-    var merged = ResultFuzzing.auditor.audit(connections, inputs: ResultMerger.inputs(of: [result, result], names: ["a.json", "b.json"]))
-    merged.connections = connections.map(ConnectionEntry.init)
     do {
         for format in ReportFormat.allCases { _ = try format.render(merged) }
         for format in ConnectionExport.Format.allCases { _ = ConnectionExport.render(connections, as: format) }
