@@ -9,12 +9,6 @@ import XCTest
 final class FleetMergeTests: XCTestCase {
     let policy = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
 
-    func temporary(_ name: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-fleet-\(UUID().uuidString)-\(name)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
-
     /// The JSON result of auditing `captureName` at capture point `point`, with its connections.
     func audit(_ captureName: String, at point: String) throws -> String {
         let output = temporary(captureName + ".json")

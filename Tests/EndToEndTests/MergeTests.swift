@@ -8,12 +8,6 @@ import XCTest
 final class MergeTests: XCTestCase {
     let policy = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
 
-    func temporary(_ name: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-merge-\(UUID().uuidString)-\(name)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
-
     func audit(_ capture: String, connections: Bool = true) throws -> String {
         let output = temporary(capture + ".json")
         let run = try runDasaudit(["audit", capturesDirectory.appendingPathComponent(capture).path] + policy

@@ -95,3 +95,12 @@ struct UnavailableUnderCI: Error, CustomStringConvertible {
     var reason: String
     var description: String { "cannot run under CI: \(reason)" }
 }
+
+extension XCTestCase {
+    /// A path in the temporary directory, unique to this call, removed when the test ends.
+    func temporary(_ name: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-\(UUID().uuidString)-\(name)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+}
