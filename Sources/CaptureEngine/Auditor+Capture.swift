@@ -16,12 +16,19 @@ extension Auditor {
         reader.keepingConnections = connections
         reader.filter = captureFilter
         if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
-        let read = reader.readMerged(paths: paths)
-        timings?.end(.packetLoop)
-        var result = audit(read.table.statistics(), inputs: read.inputs)
-        if connections { result.connections = read.table.connections().map(ConnectionEntry.init) }
+        let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths), listing: connections, timings: timings)
+        var result = audit(statistics, inputs: inputs)
+        if let listed { result.connections = listed }
         timings?.end(.endStage)
         return result
+    }
+
+    /// What the audit needs of a finished `read`, taken out of it so that its connection
+    /// table (tens of MB at the cap) is freed before the end stage builds its own tables.
+    private static func fold(_ read: consuming CaptureReader, listing: Bool, timings: StageTimings?)
+        -> (ServiceStatistics, [InputSummary], [ConnectionEntry]?) {
+        timings?.end(.packetLoop)
+        return (read.table.statistics(), read.inputs, listing ? read.table.connections().map(ConnectionEntry.init) : nil)
     }
 
     /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the

@@ -103,15 +103,14 @@ public struct CaptureReader {
 
     /// Reads `file` with a tracking thread beside this one (`SegmentPipeline`), which tracks
     /// the connections outside the reading thread's `share` (`TrackingSplit`).
-    /// Split, two empty tables share the connection cap and are merged at the end;
+    /// Split, two empty tables share the connection cap and are joined at the end;
     /// otherwise the tracking thread takes this table (and no copy of it stays here).
     private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder, readerShare share: ReaderShare,
                                         counts: inout PacketCounts, tick: (UInt64) -> Void) -> ReadEnd {
         let kept = share.bucketsKept
-        let merged = FlowTable(settingsOf: table)
         let cap = table.limits.maxConnections, ownCap = cap * kept / 256
-        let pipeline = SegmentPipeline(table: kept == 0 ? table : FlowTable(settingsOf: merged, maxConnections: cap - ownCap))
-        table = FlowTable(settingsOf: merged, maxConnections: ownCap)
+        let pipeline = SegmentPipeline(table: kept == 0 ? table : FlowTable(settingsOf: table, maxConnections: cap - ownCap))
+        table = FlowTable(settingsOf: table, maxConnections: ownCap)
         pipeline.start()
         let end = file.forEachPacket { header, bytes in
             consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
@@ -127,9 +126,8 @@ public struct CaptureReader {
             table = pipeline.finish()
         } else {
             let own = table
-            table = merged
-            table.absorb(pipeline.finish())
-            table.absorb(own)
+            table = pipeline.finish()
+            table.join(part: own, maxConnections: cap)
         }
         return end
     }

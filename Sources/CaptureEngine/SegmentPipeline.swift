@@ -96,7 +96,11 @@ final class SegmentPipeline: @unchecked Sendable {
         if !holding { free.wait() }
         publish(final: true)
         done.wait()
-        return table
+        // Handed out, not shared: a copy left here would make the caller's first change
+        // copy the whole table (copy on write).
+        let finished = table
+        table = FlowTable()
+        return finished
     }
 
     /// The tracking thread: adds each batch's segments to the table.

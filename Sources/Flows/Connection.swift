@@ -95,11 +95,7 @@ public struct Connection: Sendable {
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
-        let clientSample = serverIsA ? samples.fromB : samples.fromA
-        let serverSample = serverIsA ? samples.fromA : samples.fromB
-        evidence = clientSample.withPayloadBytes { client in
-            serverSample.withPayloadBytes { server in ProtocolRecognizer.recognize(client: client, server: server) }
-        }
+        evidence = record.recognizedEvidence ?? samples.evidence(serverIsA: serverIsA)
     }
 
     /// `closed`, `reset` or `established`, from the control bits alone (see `ending`).

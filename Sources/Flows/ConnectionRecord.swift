@@ -1,3 +1,4 @@
+import Protocols
 import Wire
 
 /// The running state of one connection while packets arrive, kept per canonical side
@@ -30,7 +31,8 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// when `clientIsA` is set. With the endpoints it names the connection across capture
     /// points, whose clocks differ (docs/merge.md).
     public var clientInitialSequence: UInt32 = 0
-    /// Where the table keeps this record's payload samples (0: none taken).
+    /// Where the table keeps this record's payload samples (0: none taken); once they are
+    /// recognized (`isRecognized`), what they said instead (`recognizedEvidence`).
     @usableFromInline var sampleSlot: UInt32 = 0
     public var vlan: UInt16?
 
@@ -38,6 +40,9 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable static var sampleTakenFromB: UInt8 { 2 }
     @inlinable static var openedWithSynBit: UInt8 { 4 }
     @inlinable static var mayContinueBit: UInt8 { 8 }
+    @inlinable static var recognizedBit: UInt8 { 16 }
+
+    @inlinable static var bothSamplesTaken: UInt8 { sampleTakenFromA | sampleTakenFromB }
 
     /// Which sides' samples were taken (`sampleTakenFromA`, `sampleTakenFromB`).
     @inlinable var samplesTaken: UInt8 {
@@ -57,6 +62,31 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @usableFromInline var mayContinue: Bool {
         get { bits & Self.mayContinueBit != 0 }
         set { bits = newValue ? bits | Self.mayContinueBit : bits & ~Self.mayContinueBit }
+    }
+
+    /// Whether the samples were recognized while the connection was open, and let go
+    /// (`FlowStorage.keepSample`): `sampleSlot` then holds the evidence, not a pool slot.
+    @inlinable public var isRecognized: Bool { bits & Self.recognizedBit != 0 }
+
+    /// The pool slot of this record's samples; 0 when it has none (or they were recognized).
+    @inlinable var poolSlot: Int { isRecognized ? 0 : Int(sampleSlot) }
+
+    /// What the samples said, once recognized (`isRecognized`), else nil. Packed into
+    /// `sampleSlot`: the protocol in the low byte, the TLS version (0: none) in the next.
+    public internal(set) var recognizedEvidence: ProtocolEvidence? {
+        get {
+            guard isRecognized, let name = ProtocolName(rawValue: UInt8(truncatingIfNeeded: sampleSlot)) else { return nil }
+            return ProtocolEvidence(name, tlsVersion: TLSVersion(rawValue: UInt8(truncatingIfNeeded: sampleSlot >> 8)))
+        }
+        set {
+            guard let evidence = newValue else {
+                bits &= ~Self.recognizedBit
+                sampleSlot = 0
+                return
+            }
+            bits |= Self.recognizedBit
+            sampleSlot = UInt32(evidence.name.rawValue) | UInt32(evidence.tlsVersion?.rawValue ?? 0) << 8
+        }
     }
 
     /// Handshake and teardown events seen from one side.

@@ -1,3 +1,5 @@
+import Protocols
+
 /// The first payload bytes of both sides of one connection (`PayloadSample`), for the
 /// protocol recognizers once the connection is done.
 ///
@@ -13,6 +15,16 @@ public struct PayloadSamples: Sendable {
 
     /// Whether either side's sample was taken.
     @inlinable public var isEmpty: Bool { !fromA.isTaken && !fromB.isTaken }
+
+    /// What the two sides' first payload bytes speak, side a being the server if `serverIsA`.
+    @usableFromInline
+    func evidence(serverIsA: Bool) -> ProtocolEvidence {
+        let clientSample = serverIsA ? fromB : fromA
+        let serverSample = serverIsA ? fromA : fromB
+        return clientSample.withPayloadBytes { client in
+            serverSample.withPayloadBytes { server in ProtocolRecognizer.recognize(client: client, server: server) }
+        }
+    }
 
     /// Per side, this one's sample if it was taken, else `later`'s: the samples of a
     /// connection whose earlier record is this one.
@@ -36,9 +48,20 @@ public struct DetachedRecord: Sendable {
     }
 
     /// Folds in a later record of the same connection.
+    ///
+    /// Samples recognized already (`ConnectionRecord.isRecognized`) are the first of both
+    /// sides read, and stay what the connection speaks, as they would had the two been read
+    /// into one table. Only a table that continues no earlier input recognizes early, so
+    /// `other`, the later record, has its samples still, unless this one has none.
     mutating func combine(_ other: DetachedRecord) {
         let otherIsEarlier = other.record.firstSeen < record.firstSeen
-        samples = otherIsEarlier ? other.samples.or(samples) : samples.or(other.samples)
+        if record.isRecognized {
+            samples = PayloadSamples()
+        } else if let evidence = other.record.recognizedEvidence, samples.isEmpty {
+            record.recognizedEvidence = evidence
+        } else {
+            samples = otherIsEarlier ? other.samples.or(samples) : samples.or(other.samples)
+        }
         record.combine(other.record)
     }
 }

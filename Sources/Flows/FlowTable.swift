@@ -19,7 +19,7 @@ public struct FlowTable: Sendable {
     @usableFromInline var storage: FlowStorage
     /// The rules evicted connections are oriented by; nil: nothing is evicted.
     public let rules: DirectionRules?
-    public let limits: FlowLimits
+    public private(set) var limits: FlowLimits
     /// Whether this table reads an input that continues an earlier one read into another
     /// table (to be merged with `absorb`): it then keeps the records that may continue
     /// that input's connections until the merge.
@@ -60,7 +60,7 @@ public struct FlowTable: Sendable {
         self.keepsConnections = keepingConnections
         self.evicted = ServiceStatistics(limits: limits)
         var generator = SystemRandomNumberGenerator()
-        storage = FlowStorage(seed: generator.next())
+        storage = FlowStorage(seed: generator.next(), recognizesEarly: !continuesEarlierInput)
     }
 
     /// An empty table with `other`'s rules, limits and settings, holding at most
@@ -270,6 +270,19 @@ public struct FlowTable: Sendable {
         } else if rules == nil && start != Int64.max {
             nextSweep = Int64.max
         }
+    }
+
+    /// Joins `other`, the rest of the same input's connections (a pipelined reader splits
+    /// them over two tables by 4-tuple, so no connection is in both), into this table,
+    /// whose cap becomes `maxConnections`, the two parts' together: as `absorb` into an
+    /// empty table of that cap would, without building that third table and copying both
+    /// parts into it (half a second and a second copy of every record, measured on 50 k
+    /// connections open at once; docs/performance.md).
+    public mutating func join(part other: FlowTable, maxConnections: Int) {
+        limits.maxConnections = max(limits.maxConnections, maxConnections)
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.reserve(records: storage.count + other.storage.count, samples: other.storage.samplesInUse)
+        absorb(other)
     }
 
     private mutating func absorb(chain: [DetachedRecord], lastIsOpen: Bool, otherClock: Int64) {
