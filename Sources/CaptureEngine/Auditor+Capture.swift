@@ -28,7 +28,9 @@ extension Auditor {
     private static func fold(_ read: consuming CaptureReader, listing: Bool, timings: StageTimings?)
         -> (ServiceStatistics, [InputSummary], [ConnectionEntry]?) {
         timings?.end(.packetLoop)
-        return (read.table.statistics(), read.inputs, listing ? read.table.connections().map(ConnectionEntry.init) : nil)
+        var table = read.takeTable()
+        let listed = listing ? table.connections().map(ConnectionEntry.init) : nil
+        return (table.takeStatistics(), read.inputs, listed)
     }
 
     /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the

@@ -94,6 +94,14 @@ public struct CaptureReader {
         inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error))
     }
 
+    /// The table, moved out of this reader (which keeps an empty one): the caller then holds
+    /// the only reference, so folding it (`FlowTable.takeStatistics`) copies nothing.
+    public mutating func takeTable() -> FlowTable {
+        let taken = table
+        table = FlowTable()
+        return taken
+    }
+
     /// Adds what `other` read, as if its inputs had been read after this reader's
     /// (`FlowTable.absorb`): how `ParallelReader` merges inputs read at once.
     public mutating func absorb(_ other: CaptureReader) {

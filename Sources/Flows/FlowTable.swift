@@ -351,10 +351,21 @@ public struct FlowTable: Sendable {
     /// ones still held. `rules` defaults to the table's own (evicted connections were
     /// oriented by those).
     public func statistics(rules: DirectionRules? = nil) -> ServiceStatistics {
+        var table = self
+        return table.takeStatistics(rules: rules)
+    }
+
+    /// `statistics(rules:)`, moving the evicted statistics out instead of copying them:
+    /// folding the held connections into a copy that the table still shares copies every
+    /// service's dictionary entry and client set on first write (39 MB and 31 MB with 40 k
+    /// services, measured). The table keeps its held records; its evicted statistics are
+    /// left empty.
+    public mutating func takeStatistics(rules: DirectionRules? = nil) -> ServiceStatistics {
         guard let rules = rules ?? self.rules else {
             preconditionFailure("FlowTable.statistics: a table made without rules needs rules here")
         }
         var statistics = evicted
+        evicted = ServiceStatistics(limits: limits)
         for record in ended { statistics.add(Connection(record, rules: rules)) }
         for position in 0..<storage.count { statistics.add(Connection(storage.detached(at: position), rules: rules)) }
         statistics.sortUnresolved()
