@@ -10,7 +10,7 @@ extension FlowStorage {
         precondition(rank >= 0 && rank < count, "FlowStorage.lastSeen(rank:): rank out of range")
         let times = UnsafeMutablePointer<Int64>.allocate(capacity: count)
         defer { times.deallocate() }
-        for position in 0..<count { times[position] = records[position].lastSeen }
+        times.update(from: lastSeenTimes, count: count)
         var generator = SystemRandomNumberGenerator()
         var low = 0, high = count - 1
         while low < high {

@@ -119,6 +119,7 @@ public struct FlowTable: Sendable {
             if record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength) {
                 storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
             }
+            storage.lastSeenTimes[position] = record.pointee.lastSeen
         } else {
             insert(segment, payload: payload, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         }
@@ -205,7 +206,9 @@ public struct FlowTable: Sendable {
         // A sweep can run before `add`'s copy-on-write check: the storage may be shared.
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         let storage = self.storage, limits = self.limits
-        storage.removeAll(where: { FlowTable.expired($0, now: now, limits: limits) }) { evict($0) }
+        // Nothing last seen within the shorter of the two timeouts can have expired.
+        storage.removeAll(lastSeenAtMost: now &- min(limits.endedLinger, limits.idleTimeout),
+                          where: { FlowTable.expired($0, now: now, limits: limits) }) { evict($0) }
     }
 
     /// At the cap: evicts the least recently seen quarter of the open connections.
@@ -213,7 +216,7 @@ public struct FlowTable: Sendable {
     mutating func relieve() {
         let storage = self.storage
         let threshold = storage.lastSeen(rank: storage.count / 4)
-        storage.removeAll(where: { $0.lastSeen <= threshold }) { record in
+        storage.removeAll(lastSeenAtMost: threshold, where: { _ in true }) { record in
             if !record.record.hasEnded { evicted.openConnectionsEvictedAtCap += 1 }
             evict(record)
         }

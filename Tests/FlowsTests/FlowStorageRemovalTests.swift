@@ -21,7 +21,7 @@ final class FlowStorageRemovalTests: XCTestCase {
             }
             let isDone: (ConnectionRecord) -> Bool = { $0.lastSeen < Int64(share) }
             var bulkOrder: [ConnectionKey] = [], singleOrder: [ConnectionKey] = []
-            bulk.removeAll(where: isDone) { bulkOrder.append($0.record.key) }
+            bulk.removeAll(lastSeenAtMost: .max, where: isDone) { bulkOrder.append($0.record.key) }
             var position = single.count - 1
             while position >= 0 {
                 if isDone(single.records[position]) { singleOrder.append(single.remove(at: position).record.key) }
@@ -37,5 +37,30 @@ final class FlowStorageRemovalTests: XCTestCase {
                 if position >= 0 { XCTAssertEqual(bulk.records[position].key, k) }
             }
         }
+    }
+
+    /// The side array of last-seen times that sweeps read stays equal to the records
+    /// through packets, port reuse, removals, sweeps, the cap's evictions and growth.
+    func testLastSeenTimesFollowTheRecords() {
+        var random = SplitMix(state: 11)
+        let server = Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 443)
+        var table = FlowTable(rules: DirectionRules(expectedServerPorts: [443]), limits: FlowLimits(maxConnections: 64))
+        for step in 0..<20_000 {
+            let client = Endpoint(address: IPAddress(ipv4: 0x0A01_0000 | UInt32(random.next() % 300)), port: 40_000)
+            let flags: TCPFlags = [[.syn], [.ack], [.fin, .ack], [.rst]][Int(random.next() % 4)]
+            let toServer = random.next() % 2 == 0
+            let segment = TCPSegment(source: toServer ? client.address : server.address,
+                                     destination: toServer ? server.address : client.address,
+                                     sourcePort: toServer ? client.port : server.port,
+                                     destinationPort: toServer ? server.port : client.port, flags: flags, payloadLength: 0)
+            table.add(segment, timestamp: Int64(step) * 50_000_000 - Int64(random.next() % 3) * 1_000_000_000,
+                      wireLength: 60)
+            if step % 101 == 0 {
+                for position in 0..<table.storage.count {
+                    XCTAssertEqual(table.storage.lastSeenTimes[position], table.storage.records[position].lastSeen)
+                }
+            }
+        }
+        XCTAssertGreaterThan(table.evictedCount, 1_000)
     }
 }
