@@ -134,6 +134,11 @@ public struct Coverage: Codable, Sendable {
     /// when it ends: long-lived traffic the window caught only part of. Null in older results.
     @Nullable public var openAtStart: UInt64? = nil
     @Nullable public var openAtEnd: UInt64? = nil
+    /// Connections the connection table evicted while still open, because it held its cap
+    /// of connections at once (a flood, a scan, or millions of short connections within a
+    /// minute): the one memory bound that can change what is counted, since a later packet
+    /// of such a connection starts a new, mid-stream one. Null in older results.
+    @Nullable public var openConnectionsEvictedAtCap: UInt64? = nil
 }
 
 /// How a service endpoint relates to the policy.

@@ -161,7 +161,8 @@ public struct Auditor {
             serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
             serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections,
             openAtStart: tally.services.values.reduce(0) { $0 + $1.stateCounts[.midstream] },
-            openAtEnd: tally.services.values.reduce(0) { $0 + $1.stateCounts[.established] })
+            openAtEnd: tally.services.values.reduce(0) { $0 + $1.stateCounts[.established] },
+            openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap)
     }
 
     private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding],

@@ -66,6 +66,9 @@ extension ResultMerger {
         let merged = try merge(results, names: names)
         let provenance = MergedProvenance(results, names: names)
         var result = auditor.audit(merged.connections, inputs: provenance.inputs)
+        // The sources' tables evicted these before listing them; the merged list cannot tell.
+        let evictedAtCap = results.compactMap(\.coverage.openConnectionsEvictedAtCap)
+        if !evictedAtCap.isEmpty { result.coverage.openConnectionsEvictedAtCap = evictedAtCap.reduce(0) { $0.addingSaturated($1) } }
         result.capturePoints = provenance.capturePoints
         result.connections = merged.entries
         result.evidence = try provenance.evidence(of: result, arguments: arguments)

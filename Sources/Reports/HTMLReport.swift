@@ -98,6 +98,9 @@ public enum HTMLReport {
         if let points = result.capturePointsText { facts.append(("Captured at", "\(points)")) }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
+        if let evicted = coverage.evictedAtCapText {
+            facts.append(("Memory bound", "<b>\(evicted)</b>"))
+        }
         if let unlisted = coverage.unlistedText {
             facts.append(("Not listed", "<b>\(unlisted)</b>: past the caps on listed endpoints, reached only by a scan or a flood; counted above, in no table below"))
         }

@@ -47,6 +47,7 @@ public enum JUnitReport {
             ("complete", "\(result.coverage.complete)"),
             ("service_connections_not_listed", "\(result.coverage.serviceConnectionsNotListed)"),
             ("attempts_not_listed", "\(result.coverage.attemptsNotListed)"),
+            ("open_connections_evicted_at_cap", "\(result.coverage.openConnectionsEvictedAtCap ?? 0)"),
         ]
         properties += Severity.allCases.reversed().map { ("findings.\($0.rawValue)", "\(result.summary.findings[$0.rawValue] ?? 0)") }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }

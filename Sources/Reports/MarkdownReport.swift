@@ -37,6 +37,9 @@ public enum MarkdownReport {
         }
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        if let evicted = coverage.evictedAtCapText {
+            line("- **Memory bound reached**: \(evicted)")
+        }
         if let unlisted = coverage.unlistedText {
             line("- **Not listed** (the caps on listed endpoints, reached by a scan or a flood): \(unlisted)")
         }

@@ -62,4 +62,12 @@ extension Coverage {
         if attemptsNotListed > 0 { parts.append("\(attemptsNotListed) attempts on endpoints past the listed ones") }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
+
+    /// The connections the table's cap evicted while open, or nil when none was:
+    /// "12 connections evicted while open at the connection-table cap (...)".
+    var evictedAtCapText: String? {
+        guard let evicted = openConnectionsEvictedAtCap, evicted > 0 else { return nil }
+        return "\(evicted) connections evicted while open at the connection-table cap (262,144 at once; a later packet "
+            + "of one counts as a new, mid-stream connection, so their counts are split)"
+    }
 }

@@ -135,6 +135,7 @@ public struct TextReport {
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
             + (coverage.clientCountsCapped ? paint("; client counts capped (lower bounds)", .yellow) : "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
+            + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

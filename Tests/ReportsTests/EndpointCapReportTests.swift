@@ -56,4 +56,24 @@ final class EndpointCapReportTests: XCTestCase {
         // Without a cap reached, nothing is said.
         XCTAssertFalse(TextReport(color: false).render(syntheticAudit(services: 3)).contains("not listed"))
     }
+
+    /// The connection table's cap (64 here) evicted unanswered connects while they were
+    /// still open: the coverage counts them and every report says the bound was reached.
+    func testEveryReportSaysWhenTheConnectionCapEvictedOpenConnections() throws {
+        let result = scannedAudit()
+        let evicted = try XCTUnwrap(result.coverage.openConnectionsEvictedAtCap)
+        XCTAssertGreaterThan(evicted, 0)
+        let expected = "\(evicted) connections evicted while open at the connection-table cap"
+        XCTAssertTrue(TextReport(color: false).render(result).contains(expected))
+        XCTAssertTrue(MarkdownReport.render(result).contains("**Memory bound reached**: " + expected))
+        XCTAssertTrue(HTMLReport.render(result).contains(expected))
+        XCTAssertTrue(JUnitReport.render(result).contains("<property name=\"open_connections_evicted_at_cap\" value=\"\(evicted)\"/>"))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try JSONReport.render(result).utf8)) as? [String: Any])
+        XCTAssertEqual((json["coverage"] as? [String: Any])?["open_connections_evicted_at_cap"] as? Int, Int(evicted))
+        // Under the cap: zero, and no report mentions it.
+        let quiet = syntheticAudit(services: 3)
+        XCTAssertEqual(quiet.coverage.openConnectionsEvictedAtCap ?? 0, 0)
+        XCTAssertFalse(TextReport(color: false).render(quiet).contains("connection-table cap"))
+        XCTAssertFalse(MarkdownReport.render(quiet).contains("Memory bound"))
+    }
 }
