@@ -35,14 +35,14 @@ public struct Auditor {
 
     /// Audits connections already folded per service (as a flow table evicts them).
     public func audit(_ tally: ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
-        let classifier = PortClassifier(policy: policy)
+        var verdicts = PortVerdicts(policy: policy)
         var services = tally.services
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
             .map { endpoint, traffic in
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedService(
                     endpoint: endpoint, node: node,
-                    verdict: classifier.classify(server: endpoint, on: node, clients: traffic.clients), traffic: traffic)
+                    verdict: verdicts.verdict(server: endpoint, on: node, clients: traffic.clients), traffic: traffic)
             }
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
@@ -56,10 +56,11 @@ public struct Auditor {
                 offsetMismatches = offsetMismatches.filter { $0.value.offset != fit.offset }
             }
         }
+        let offsetFit = OffsetFit(policy: policy)
         for index in services.indices {
             let endpoint = services[index].endpoint
             if let mismatch = offsetMismatches[endpoint.address],
-               let key = OffsetFit(policy: policy).key(for: endpoint.port, at: mismatch.offset) {
+               let key = offsetFit.key(for: endpoint.port, at: mismatch.offset) {
                 services[index].verdict.hint = "\(key) at offset \(mismatch.offset): the host looks configured with offset "
                     + "\(mismatch.offset), not \(policy.offset)"
             } else if let hint = captureFit?.hint(for: endpoint, given: policy.offset) {
@@ -72,10 +73,10 @@ public struct Auditor {
         let attempts = tally.attempts.filter { !scanned.folded.contains($0.key) }
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
             .map { endpoint, tries in
-                ClassifiedAttempt(endpoint: endpoint, node: policy.node(for: endpoint.address),
-                                  verdict: classifier.classify(server: endpoint, on: policy.node(for: endpoint.address),
-                                                               clients: tries.clients),
-                                  tries: tries)
+                let node = policy.node(for: endpoint.address)
+                return ClassifiedAttempt(endpoint: endpoint, node: node,
+                                         verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
+                                         tries: tries)
             }
         let unresolved = tally.unresolved.map {
             UnresolvedConnection(

@@ -37,33 +37,39 @@ struct CaptureOffsetFit {
     static func find(in services: [ClassifiedService], policy: Policy) -> CaptureOffsetFit? {
         let fit = OffsetFit(policy: policy)
         // Votes: for each service the given offset leaves unexplained, every offset whose
-        // catalog arithmetic explains its port (ports computed once each).
+        // catalog arithmetic explains its port (ports computed once each). Counted by
+        // offset in an array: tens of thousands of services give millions of votes.
         var offsetsOfPort: [UInt16: Set<Int>] = [:]
-        var votes: [Int: Int] = [:]
-        for service in services where !service.verdict.isExplained {
-            let port = service.endpoint.port
-            if offsetsOfPort[port] == nil { offsetsOfPort[port] = fit.offsets(explaining: port) ?? [] }
-            for offset in offsetsOfPort[port]! where offset != policy.offset { votes[offset, default: 0] += 1 }
+        var votes = [Int](repeating: 0, count: Int(UInt16.max) + 1)
+        for index in services.indices where !services[index].verdict.isExplained {
+            let port = services[index].endpoint.port
+            let offsets = offsetsOfPort[port] ?? {
+                let offsets = fit.offsets(explaining: port) ?? []
+                offsetsOfPort[port] = offsets
+                return offsets
+            }()
+            for offset in offsets where offset != policy.offset { votes[offset] += 1 }
         }
-        let candidates = votes.filter { $0.value >= 2 }
-            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(candidatesChecked).map(\.key)
-        let fittingGiven = services.filter(\.verdict.isExplained).count
+        let candidates = votes.indices.filter { votes[$0] >= 2 }
+            .sorted { (votes[$1], $0) < (votes[$0], $1) }.prefix(candidatesChecked)
+        let fittingGiven = services.count(where: \.verdict.isExplained)
         var best: CaptureOffsetFit?
         for offset in candidates {
             var shifted = policy
             shifted.offset = offset
-            let classifier = PortClassifier(policy: shifted)
+            var verdicts = PortVerdicts(policy: shifted)
             var fitting = 0
             var explained: [Endpoint: String] = [:]
             var catalogPorts: [Endpoint: String] = [:]
-            for service in services {
-                let verdict = classifier.classify(service.endpoint.port, on: service.node)
+            for index in services.indices {
+                let endpoint = services[index].endpoint
+                let verdict = verdicts.verdict(endpoint.port, on: services[index].node)
                 if verdict.isExplained { fitting += 1 }
-                guard !service.verdict.isExplained else { continue }
+                guard !services[index].verdict.isExplained else { continue }
                 if verdict.isExplained {
-                    explained[service.endpoint] = verdict.catalogKey ?? "an allowed port"
+                    explained[endpoint] = verdict.catalogKey ?? "an allowed port"
                 } else if let key = verdict.catalogKey {
-                    catalogPorts[service.endpoint] = key
+                    catalogPorts[endpoint] = key
                 }
             }
             // Two ports, not two services: one port open on many hosts is still one stray port.

@@ -14,12 +14,17 @@ extension PortClassifier {
     /// Classifies the server endpoint `server` on `node` (nil: no declared node holds its
     /// address), whose clients came from `clients`.
     public func classify(server: Endpoint, on node: Node?, clients: Set<IPAddress>) -> Verdict {
+        egressVerdict(server: server, on: node, clients: clients) ?? classify(server.port, on: node)
+    }
+
+    /// The verdict of rules 1 and 2, nil where the port rules decide.
+    func egressVerdict(server: Endpoint, on node: Node?, clients: Set<IPAddress>) -> Verdict? {
         if let dependency = policy.dependency(at: server.address, port: server.port) {
             return Verdict(classification: .dependency, catalogKey: nil, dependency: dependency.name)
         }
         if node == nil, !policy.nodes.isEmpty, clients.contains(where: { policy.node(for: $0) != nil }) {
             return Verdict(classification: .undeclaredDependency, catalogKey: nil)
         }
-        return classify(server.port, on: node)
+        return nil
     }
 }

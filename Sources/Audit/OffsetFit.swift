@@ -4,6 +4,13 @@ import Policy
 /// node configured with the wrong `<Ports><Offset>`.
 struct OffsetFit {
     let policy: Policy
+    /// `policy.expectedEntries`, filtered once rather than once per port.
+    private let expectedEntries: [CatalogEntry]
+
+    init(policy: Policy) {
+        self.policy = policy
+        expectedEntries = policy.expectedEntries
+    }
 
     /// The offset (other than the policy's) at which every port in `ports` is an expected
     /// catalog port or an allowed executor port, if there is one. Ports that the offset
@@ -27,7 +34,7 @@ struct OffsetFit {
     /// at every offset.
     func offsets(explaining port: UInt16) -> Set<Int>? {
         var offsets = Set<Int>()
-        for entry in policy.expectedEntries {
+        for entry in expectedEntries {
             let span = entry.isExecutorBand ? policy.coresPerNode : entry.ports(offset: 0, cores: policy.coresPerNode).count - 1
             if !entry.shiftedByOffset {
                 if (Int(entry.basePort)...(Int(entry.basePort) + span)).contains(Int(port)) { return nil }

@@ -31,7 +31,12 @@ public struct PortClassifier: Sendable {
 
         /// Whether the policy explains the port: expected, an allowed executor, allowed, or a
         /// declared dependency.
-        public var isExplained: Bool { [.expected, .executor, .allowed, .dependency].contains(classification) }
+        public var isExplained: Bool {
+            switch classification {
+            case .expected, .executor, .allowed, .dependency: true
+            case .executorOutOfRange, .notInMode, .unexpected, .undeclaredDependency: false
+            }
+        }
     }
 
     /// Classifies `port` on `node` (nil: a host no declared node covers, or no nodes declared).
@@ -79,13 +84,26 @@ public struct PortClassifier: Sendable {
     /// "spark.ui.port+1": the nearest Spark port below `port` within `spark.port.maxRetries`.
     func retryHint(_ port: UInt16) -> String? {
         let candidates = policy.catalog
-            .filter { $0.key.hasPrefix("spark.") && !$0.isExecutorBand }
             .compactMap { entry -> (CatalogEntry, Int)? in
                 let distance = Int(port) - Int(policy.ports(of: entry).upperBound)
-                return (1...max(1, policy.portRetries)).contains(distance) ? (entry, distance) : nil
+                return (1...max(1, policy.portRetries)).contains(distance) && Self.isRetrySource(entry) ? (entry, distance) : nil
             }
         guard let (entry, distance) = candidates.min(by: { $0.1 < $1.1 }) else { return nil }
         let base = policy.ports(of: entry).upperBound
         return "\(entry.key)+\(distance): a Spark port retry (the service found \(base) busy)"
+    }
+
+    /// Whether a busy service of `entry` may retry past its port: Spark's ports, but for the
+    /// executor band (which has its own rule).
+    static func isRetrySource(_ entry: CatalogEntry) -> Bool { entry.key.hasPrefix("spark.") && !entry.isExecutorBand }
+
+    /// Every port `retryHint(_:)` may name a retry for: the `spark.port.maxRetries` ports
+    /// above each Spark port (at least one).
+    var retryHintPorts: [ClosedRange<UInt16>] {
+        policy.catalog.filter(Self.isRetrySource).compactMap { entry in
+            let top = Int(policy.ports(of: entry).upperBound)
+            guard top < Int(UInt16.max) else { return nil }
+            return UInt16(top + 1)...UInt16(clamping: top + max(1, policy.portRetries))
+        }
     }
 }

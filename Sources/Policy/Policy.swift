@@ -109,19 +109,20 @@ public struct Policy: Sendable {
 
     /// The expected entries listening at `port` on `node` (nil: any host). Two where
     /// 11000 is both the HA presenter and `spark.worker.port`. The executor band is left
-    /// to `executorAllowed`.
+    /// to `executorAllowed`. (Each of these three checks the port, two comparisons, before
+    /// the set lookups of `expects`: most entries are not at the port.)
     public func expectedEntries(at port: UInt16, on node: Node? = nil) -> [CatalogEntry] {
-        catalog.filter { !$0.isExecutorBand && expects($0, on: node) && ports(of: $0).contains(port) }
+        catalog.filter { ports(of: $0).contains(port) && !$0.isExecutorBand && expects($0, on: node) }
     }
 
     /// Entries at `port` that the cluster expects, but on other nodes than `node`.
     public func entriesExpectedElsewhere(at port: UInt16, on node: Node) -> [CatalogEntry] {
-        catalog.filter { !$0.isExecutorBand && expects($0) && !expects($0, on: node) && ports(of: $0).contains(port) }
+        catalog.filter { ports(of: $0).contains(port) && !$0.isExecutorBand && expects($0) && !expects($0, on: node) }
     }
 
     /// Catalog entries at `port` that this cluster does not expect (another mode or group).
     public func unexpectedCatalogEntries(at port: UInt16) -> [CatalogEntry] {
-        catalog.filter { !expects($0) && ports(of: $0).contains(port) }
+        catalog.filter { ports(of: $0).contains(port) && !expects($0) }
     }
 
     // MARK: - The executor band
