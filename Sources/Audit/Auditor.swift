@@ -94,18 +94,19 @@ public struct Auditor {
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
             .apply(to: found.sorted(by: FindingRules.order))
+        let serviceSummaries = services.map(\.summary)
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
             policy: policySummary,
             coverage: coverage,
-            services: services.map(\.summary),
+            services: serviceSummaries,
             attempts: attempts.map(\.summary),
             unresolved: unresolved,
             scans: scanned.scans,
             unusedOpenings: unused,
             findings: findings,
-            summary: summary(services: services.map(\.summary), attempts: attempts.count, unresolved: unresolved.count,
+            summary: summary(services: serviceSummaries, attempts: attempts.count, unresolved: unresolved.count,
                              unused: unused.count, findings: findings, scanProbes: scanned.scans.probes))
     }
 
