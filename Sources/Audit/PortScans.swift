@@ -19,62 +19,55 @@ struct PortScans {
     /// The scans found, in a stable order, and the attempt endpoints folded into them.
     func find(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts])
         -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
-        // What each client tried on each host: ports that failed, ports that answered.
-        var tried: [Pair: Probes] = [:]
-        for (endpoint, tries) in attempts {
-            for client in tries.clients { tried[Pair(client: client, host: endpoint.address), default: Probes()].failed.insert(endpoint.port) }
-        }
-        // A scan is mostly failed connects, so a client that failed none scans nothing
-        // (unless the policy's share is 0): its answered connections are not gathered. On
-        // a busy capture without scans that was a third of the audit's time.
-        let failing: Set<IPAddress>? = thresholds.minFailedPercent > 0 ? Set(attempts.values.lazy.flatMap(\.clients)) : nil
-        for (endpoint, traffic) in services {
-            for client in traffic.clients where failing?.contains(client) ?? true {
-                tried[Pair(client: client, host: endpoint.address), default: Probes()].open.insert(endpoint.port)
-            }
-        }
+        // A scan is mostly failed connects, so (unless the policy's share is 0) only the
+        // answered connects next to a failed one are gathered: on a busy capture without
+        // scans, gathering every client's was most of the audit's end stage.
+        var probes = ScanProbe.gather(services: services, attempts: attempts, onlyNearFailures: thresholds.minFailedPercent > 0)
+        var scans: [ScanKey: [Endpoint]] = [:]
+
         // Vertical: one client, one host, many ports.
-        let vertical = tried.filter { _, probes in
-            probes.count >= thresholds.minPorts && thresholds.mostlyFailed(probes.failed.count, of: probes.count)
-        }
-        // Horizontal: one client, one port, many hosts (hosts it did not scan vertically).
-        var sweeps: [ClientPort: Probes] = [:]
-        for (pair, probes) in tried where vertical[pair] == nil {
-            for port in probes.failed { sweeps[ClientPort(client: pair.client, port: port), default: Probes()].failedHosts.insert(pair.host) }
-            for port in probes.open { sweeps[ClientPort(client: pair.client, port: port), default: Probes()].openHosts.insert(pair.host) }
-        }
-        let horizontal = sweeps.filter { _, probes in
-            let hosts = probes.failedHosts.count + probes.openHosts.count
-            return hosts >= thresholds.minHosts && thresholds.mostlyFailed(probes.failedHosts.count, of: hosts)
+        probes.sort { ($0.client, $0.host, $0.port) < ($1.client, $1.host, $1.port) }
+        for run in probes.runs(where: { $0.client == $1.client && $0.host == $1.host }) {
+            // A port both answered and failed (the endpoint is a service and an attempt) is one port.
+            let ports = run.filter { $0 == run.lowerBound || probes[$0].port != probes[$0 - 1].port }
+            let failed = run.count(where: { probes[$0].failed })
+            guard ports.count >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports.count) else { continue }
+            for index in run { probes[index].inVerticalScan = true }
+            let scanner = probes[run.lowerBound].client
+            let open = run.filter { !probes[$0].failed }.map { probes[$0].endpoint }
+            let type = scanType(open: open, scanner: scanner, services: services)
+            scans[ScanKey(scanner: scanner, kind: .vertical, type: type), default: []] += ports.map { probes[$0].endpoint }
         }
 
-        // Every endpoint each scanner probed.
-        var probedBy: [Endpoint: Set<IPAddress>] = [:]
-        var scans: [ScanKey: [Endpoint]] = [:]
-        for (pair, probes) in vertical {
-            let endpoints = probes.failed.union(probes.open).map { Endpoint(address: pair.host, port: $0) }
-            let type = scanType(open: probes.open.map { Endpoint(address: pair.host, port: $0) }, scanner: pair.client,
-                                services: services)
-            scans[ScanKey(scanner: pair.client, kind: .vertical, type: type), default: []] += endpoints
-            for endpoint in endpoints { probedBy[endpoint, default: []].insert(pair.client) }
+        // Horizontal: one client, one port, many hosts (hosts it did not scan vertically,
+        // moved last and left out). A host both answered and failed counts twice.
+        let sweepable = probes.partition { $0.inVerticalScan }
+        probes[..<sweepable].sort { ($0.client, $0.port, $0.host) < ($1.client, $1.port, $1.host) }
+        for run in probes[..<sweepable].runs(where: { $0.client == $1.client && $0.port == $1.port }) {
+            let failed = run.count(where: { probes[$0].failed })
+            guard run.count >= thresholds.minHosts, thresholds.mostlyFailed(failed, of: run.count) else { continue }
+            for index in run { probes[index].inHorizontalSweep = true }
+            let scanner = probes[run.lowerBound].client
+            let hosts = run.filter { $0 == run.lowerBound || probes[$0].host != probes[$0 - 1].host }
+            let open = run.filter { !probes[$0].failed }.map { probes[$0].endpoint }
+            let type = scanType(open: open, scanner: scanner, services: services)
+            scans[ScanKey(scanner: scanner, kind: .horizontal, type: type), default: []] += hosts.map { probes[$0].endpoint }
         }
-        for (sweep, probes) in horizontal {
-            let endpoints = probes.failedHosts.union(probes.openHosts).map { Endpoint(address: $0, port: sweep.port) }
-            let type = scanType(open: probes.openHosts.map { Endpoint(address: $0, port: sweep.port) }, scanner: sweep.client,
-                                services: services)
-            scans[ScanKey(scanner: sweep.client, kind: .horizontal, type: type), default: []] += endpoints
-            for endpoint in endpoints { probedBy[endpoint, default: []].insert(sweep.client) }
+
+        // An attempt that a scan probed is folded when only scanners made it: every client
+        // that failed on it scanned it (an attempt whose clients went uncounted, past the
+        // clients bound, has none left). One with other clients stays.
+        var folded = Set(probes.lazy.filter { $0.scanned && ($0.failed || attempts[$0.endpoint] != nil) }.map(\.endpoint))
+        if !folded.isEmpty {
+            for probe in probes where probe.failed && !probe.scanned { folded.remove(probe.endpoint) }
         }
-        // An attempt is folded when only scanners made it; one with other clients stays.
-        let folded = Set(attempts.compactMap { endpoint, tries in
-            probedBy[endpoint].map { tries.clients.isSubset(of: $0) } == true ? endpoint : nil
-        })
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, endpoints in summary(key, endpoints: endpoints, services: services, attempts: attempts) }
         return (summaries, folded)
     }
 
-    private func summary(_ key: ScanKey, endpoints: [Endpoint], services: [Endpoint: ServiceTraffic],
+    /// The `scans` entry of one scan from the endpoints it probed (each once).
+    func summary(_ key: ScanKey, endpoints: [Endpoint], services: [Endpoint: ServiceTraffic],
                          attempts: [Endpoint: ServiceAttempts]) -> PortScanSummary {
         var refused: UInt64 = 0, unanswered: UInt64 = 0
         var first = Int64.max, last = Int64.min
@@ -104,7 +97,7 @@ struct PortScans {
 
     /// SYN (half-open) or connect, from the open ports only `scanner` used; undetermined
     /// when no port answered it alone.
-    private func scanType(open: [Endpoint], scanner: IPAddress, services: [Endpoint: ServiceTraffic]) -> PortScanSummary.ScanType {
+    func scanType(open: [Endpoint], scanner: IPAddress, services: [Endpoint: ServiceTraffic]) -> PortScanSummary.ScanType {
         let alone = open.compactMap { services[$0] }.filter { $0.clients == [scanner] && $0.payloadBytes == 0 }
         guard !alone.isEmpty else { return .undetermined }
         let packets = alone.reduce(UInt64(0)) { $0.addingSaturated($1.packets) }
@@ -138,65 +131,5 @@ struct PortScans {
                 + "as services and judged as such.")
     }
 
-    private struct Pair: Hashable { var client: IPAddress; var host: IPAddress }
-    private struct ClientPort: Hashable { var client: IPAddress; var port: UInt16 }
-    private struct ScanKey: Hashable { var scanner: IPAddress; var kind: PortScanSummary.Kind; var type: PortScanSummary.ScanType }
-
-    private struct Probes {
-        var failed: Set<UInt16> = []
-        var open: Set<UInt16> = []
-        var failedHosts: Set<IPAddress> = []
-        var openHosts: Set<IPAddress> = []
-        var count: Int { failed.union(open).count }
-    }
-}
-
-/// One port scan, as written to the result's `scans`: its probes aggregated.
-public struct PortScanSummary: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, Comparable {
-        /// Many ports of one host each.
-        case vertical
-        /// One port (or a few) across many hosts.
-        case horizontal
-        public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
-    }
-
-    public enum ScanType: String, Codable, Sendable, Comparable {
-        case synHalfOpen = "syn-half-open"
-        case connect
-        /// No port answered the scanner alone, so the handshake cannot tell.
-        case undetermined
-        var words: String {
-            switch self {
-            case .synHalfOpen: "SYN (half-open)"
-            case .connect: "full-connect"
-            case .undetermined: "SYN or connect"
-            }
-        }
-        public static func < (a: ScanType, b: ScanType) -> Bool { a.rawValue < b.rawValue }
-    }
-
-    public var scanner: String
-    public var kind: Kind
-    public var type: ScanType
-    /// Hosts probed, as numbers sort.
-    public var targets: [String]
-    /// Distinct ports probed, and the same as collapsed ranges.
-    public var ports: Int
-    public var portRanges: String
-    /// Endpoints probed (host x port), and the connects refused and unanswered among them.
-    public var probes: Int
-    public var refused: UInt64
-    public var unanswered: UInt64
-    /// Endpoints that answered: they stay services.
-    public var openPorts: [String]
-    public var firstSeen: Timestamp
-    public var lastSeen: Timestamp
-}
-
-extension [PortScanSummary] {
-    /// Endpoints probed by all these scans: attempts folded out of the `attempts` list,
-    /// still evidence that something was audited (`NoTraffic`).
-    /// Saturating: a result read back may carry any numbers.
-    public var probes: Int { reduce(0) { $0.addingSaturated($1.probes) } }
+    struct ScanKey: Hashable { var scanner: IPAddress; var kind: PortScanSummary.Kind; var type: PortScanSummary.ScanType }
 }

@@ -1,0 +1,201 @@
+@testable import Audit
+import Flows
+import Policy
+import Wire
+import XCTest
+
+/// `PortScans.find` gathers flat probes near the failed connects and sorts them; these tests
+/// hold it to the definition of a scan written plainly with sets (`referenceScans`, the
+/// algorithm it replaced) on random fleets of attempts and services: IPv4 and IPv6, endpoints
+/// that are both a service and an attempt, empty client sets, thresholds 0 and 100 and
+/// shares that land exactly on the threshold.
+final class PortScanReferenceTests: XCTestCase {
+    func testRandomFleetsGiveTheReferenceScansAndFoldedAttempts() {
+        var random = SplitMix64(seed: 17)
+        var scansSeen = 0
+        for fleetNumber in 0..<3000 {
+            let fleet = Fleet.random(&random)
+            let thresholds = ScanThresholds(
+                minPorts: Int.random(in: 0...6, using: &random), minHosts: Int.random(in: 0...6, using: &random),
+                minFailedPercent: [0, 1, 25, 50, 60, 75, 80, 99, 100].randomElement(using: &random)!)
+            let found = PortScans(thresholds: thresholds).find(services: fleet.services, attempts: fleet.attempts)
+            let expected = referenceScans(thresholds, services: fleet.services, attempts: fleet.attempts)
+            XCTAssertEqual(found.scans, expected.scans, "fleet \(fleetNumber), \(thresholds)")
+            XCTAssertEqual(found.folded, expected.folded, "fleet \(fleetNumber), \(thresholds)")
+            scansSeen += found.scans.count
+            if found.scans != expected.scans || found.folded != expected.folded { return }
+        }
+        // The fleets are dense enough that scans of both kinds are common, not a corner case.
+        XCTAssertGreaterThan(scansSeen, 1000)
+    }
+
+    /// Exactly `minPorts` ports with exactly the failed share is a scan; one port fewer, or one
+    /// failure fewer, is not.
+    func testAShareExactlyOnTheThresholdIsAScanAndOneLessIsNot() throws {
+        let scanner = IPAddress("fd00::5")!, host = IPAddress("fd00::1")!
+        let thresholds = ScanThresholds(minPorts: 4, minHosts: 10, minFailedPercent: 75)
+        var fleet = Fleet()
+        for port: UInt16 in 1...3 { fleet.attempt(Endpoint(address: host, port: port), by: [scanner]) }
+        fleet.serve(Endpoint(address: host, port: 4), to: [scanner])
+        let found = PortScans(thresholds: thresholds).find(services: fleet.services, attempts: fleet.attempts)
+        let scan = try XCTUnwrap(found.scans.first)
+        XCTAssertEqual(found.scans.count, 1)
+        XCTAssertEqual(scan.scanner, "fd00::5")
+        XCTAssertEqual(scan.kind, .vertical)
+        XCTAssertEqual(scan.portRanges, "1-4")
+        XCTAssertEqual(scan.openPorts, ["[fd00::1]:4"])
+        XCTAssertEqual(found.folded.count, 3)
+
+        var fewerPorts = fleet
+        fewerPorts.services = [:]
+        XCTAssertTrue(PortScans(thresholds: thresholds).find(services: fewerPorts.services, attempts: fewerPorts.attempts).scans.isEmpty)
+        var fewerFailures = fleet
+        fewerFailures.attempts[Endpoint(address: host, port: 3)] = nil
+        fewerFailures.serve(Endpoint(address: host, port: 3), to: [scanner])
+        XCTAssertTrue(PortScans(thresholds: thresholds).find(services: fewerFailures.services, attempts: fewerFailures.attempts).scans.isEmpty)
+    }
+
+    /// With a failed share above 0, an answered connect is gathered only where its client
+    /// failed on the same host or the same port: a client that failed once and talks to
+    /// thousands of other endpoints costs one probe, not thousands (the memory issue 17 measured).
+    func testOnlyAnsweredConnectsNextToAFailureAreGathered() {
+        let client = IPAddress(ipv4: 0xC0A8_0001)
+        var fleet = Fleet()
+        fleet.attempt(Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 7), by: [client])
+        for index in 0..<5000 {
+            fleet.serve(Endpoint(address: IPAddress(ipv4: 0x0B00_0000 + UInt32(index)), port: 20000 + UInt16(index)), to: [client])
+        }
+        // Next to the failure: the same host on another port, and the same port on another host.
+        fleet.serve(Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 8), to: [client])
+        fleet.serve(Endpoint(address: IPAddress(ipv4: 0x0A00_0002), port: 7), to: [client])
+        let near = ScanProbe.gather(services: fleet.services, attempts: fleet.attempts, onlyNearFailures: true)
+        XCTAssertEqual(near.count, 3)
+        XCTAssertEqual(near.filter(\.failed).count, 1)
+        let every = ScanProbe.gather(services: fleet.services, attempts: fleet.attempts, onlyNearFailures: false)
+        XCTAssertEqual(every.count, 5003)
+    }
+
+    func testRunsSplitASortedArrayIntoItsGroups() {
+        XCTAssertEqual([1, 1, 2, 3, 3, 3].runs(where: ==), [0..<2, 2..<3, 3..<6])
+        XCTAssertEqual([Int]().runs(where: ==), [])
+        XCTAssertEqual([4, 4, 5][1...].runs(where: ==), [1..<2, 2..<3])
+    }
+}
+
+/// Port scans by their definition, with a set of ports per (client, host) and of hosts per
+/// (client, port), gathering every answered connect: slow, but plainly what the policy's
+/// `ScanThresholds` say. The summaries are built by the code under test (`summary`,
+/// `scanType`), which the change left alone.
+private func referenceScans(_ thresholds: ScanThresholds, services: [Endpoint: ServiceTraffic],
+                            attempts: [Endpoint: ServiceAttempts]) -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
+    struct Pair: Hashable { var client: IPAddress; var host: IPAddress }
+    struct ClientPort: Hashable { var client: IPAddress; var port: UInt16 }
+    let detector = PortScans(thresholds: thresholds)
+    var failedPorts: [Pair: Set<UInt16>] = [:], openPorts: [Pair: Set<UInt16>] = [:]
+    for (endpoint, tries) in attempts {
+        for client in tries.clients { failedPorts[Pair(client: client, host: endpoint.address), default: []].insert(endpoint.port) }
+    }
+    for (endpoint, traffic) in services {
+        for client in traffic.clients { openPorts[Pair(client: client, host: endpoint.address), default: []].insert(endpoint.port) }
+    }
+    let pairs = Set(failedPorts.keys).union(openPorts.keys)
+    let vertical = pairs.filter { pair in
+        let failed = failedPorts[pair, default: []], tried = failed.union(openPorts[pair, default: []])
+        return tried.count >= thresholds.minPorts && thresholds.mostlyFailed(failed.count, of: tried.count)
+    }
+    var failedHosts: [ClientPort: Set<IPAddress>] = [:], openHosts: [ClientPort: Set<IPAddress>] = [:]
+    for pair in pairs where !vertical.contains(pair) {
+        for port in failedPorts[pair, default: []] { failedHosts[ClientPort(client: pair.client, port: port), default: []].insert(pair.host) }
+        for port in openPorts[pair, default: []] { openHosts[ClientPort(client: pair.client, port: port), default: []].insert(pair.host) }
+    }
+    let horizontal = Set(failedHosts.keys).union(openHosts.keys).filter { sweep in
+        let failed = failedHosts[sweep, default: []].count, hosts = failed + openHosts[sweep, default: []].count
+        return hosts >= thresholds.minHosts && thresholds.mostlyFailed(failed, of: hosts)
+    }
+    var scans: [PortScans.ScanKey: [Endpoint]] = [:]
+    var probedBy: [Endpoint: Set<IPAddress>] = [:]
+    func add(_ scanner: IPAddress, _ kind: PortScanSummary.Kind, failed: [Endpoint], open: [Endpoint]) {
+        let type = detector.scanType(open: open, scanner: scanner, services: services)
+        let endpoints = Array(Set(failed + open))
+        scans[PortScans.ScanKey(scanner: scanner, kind: kind, type: type), default: []] += endpoints
+        for endpoint in endpoints { probedBy[endpoint, default: []].insert(scanner) }
+    }
+    for pair in vertical {
+        add(pair.client, .vertical, failed: failedPorts[pair, default: []].map { Endpoint(address: pair.host, port: $0) },
+            open: openPorts[pair, default: []].map { Endpoint(address: pair.host, port: $0) })
+    }
+    for sweep in horizontal {
+        add(sweep.client, .horizontal, failed: failedHosts[sweep, default: []].map { Endpoint(address: $0, port: sweep.port) },
+            open: openHosts[sweep, default: []].map { Endpoint(address: $0, port: sweep.port) })
+    }
+    let folded = Set(attempts.compactMap { endpoint, tries in
+        probedBy[endpoint].map { tries.clients.isSubset(of: $0) } == true ? endpoint : nil
+    })
+    let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
+        .map { detector.summary($0.key, endpoints: $0.value, services: services, attempts: attempts) }
+    return (summaries, folded)
+}
+
+/// Attempts and services of a made-up fleet.
+private struct Fleet {
+    var services: [Endpoint: ServiceTraffic] = [:]
+    var attempts: [Endpoint: ServiceAttempts] = [:]
+
+    mutating func serve(_ endpoint: Endpoint, to clients: Set<IPAddress>, packets: UInt64 = 3, payloadBytes: UInt64 = 0,
+                        at time: Int64 = 1_000) {
+        var traffic = ServiceTraffic()
+        traffic.clients = clients
+        traffic.connections = 1
+        traffic.packets = packets
+        traffic.payloadBytes = payloadBytes
+        traffic.firstSeen = time
+        traffic.lastSeen = time + 10
+        services[endpoint] = traffic
+    }
+
+    mutating func attempt(_ endpoint: Endpoint, by clients: Set<IPAddress>, refused: UInt64 = 1, at time: Int64 = 1_000) {
+        var tries = ServiceAttempts()
+        tries.clients = clients
+        tries.refused = refused
+        tries.unanswered = 1
+        tries.firstSeen = time
+        tries.lastSeen = time + 5
+        attempts[endpoint] = tries
+    }
+
+    /// A few hosts, clients and ports (IPv4 and IPv6, some clients also hosts), so that
+    /// the same (client, host) and (client, port) keys recur and thresholds are met often.
+    static func random(_ random: inout SplitMix64) -> Fleet {
+        let hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "fd00::1", "fd00::2", "::1", "192.168.0.1"].map { IPAddress($0)! }
+        let clients = ["192.168.0.1", "192.168.0.2", "fd00::9", "10.0.0.3", "2001:db8::1"].map { IPAddress($0)! }
+        let ports = (0..<Int.random(in: 1...10, using: &random)).map { UInt16(9000 + $0) } + [65535]
+        func someClients() -> Set<IPAddress> {
+            Set((0..<Int.random(in: 0...3, using: &random)).map { _ in clients.randomElement(using: &random)! })
+        }
+        var fleet = Fleet()
+        for _ in 0..<Int.random(in: 0...40, using: &random) {
+            let endpoint = Endpoint(address: hosts.randomElement(using: &random)!, port: ports.randomElement(using: &random)!)
+            fleet.attempt(endpoint, by: someClients(), refused: UInt64.random(in: 0...2, using: &random),
+                          at: Int64.random(in: 0...1_000_000, using: &random))
+        }
+        for _ in 0..<Int.random(in: 0...30, using: &random) {
+            let endpoint = Endpoint(address: hosts.randomElement(using: &random)!, port: ports.randomElement(using: &random)!)
+            fleet.serve(endpoint, to: someClients(), packets: UInt64.random(in: 1...8, using: &random),
+                        payloadBytes: Bool.random(using: &random) ? 0 : 100, at: Int64.random(in: 0...1_000_000, using: &random))
+        }
+        return fleet
+    }
+}
+
+/// A seeded generator, so that a failing fleet can be found again by its number.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
