@@ -22,7 +22,9 @@ struct PortScans {
         // A scan is mostly failed connects, so (unless the policy's share is 0) only the
         // answered connects next to a failed one are gathered: on a busy capture without
         // scans, gathering every client's was most of the audit's end stage.
-        var probes = ScanProbe.gather(services: services, attempts: attempts, onlyNearFailures: thresholds.minFailedPercent > 0)
+        var gathered = ScanProbes(services: services, attempts: attempts, onlyNearFailures: thresholds.minFailedPercent > 0)
+        var probes = gathered.probes
+        gathered.probes = []  // moved out, so that sorting them does not copy them
         var scans: [ScanKey: [Endpoint]] = [:]
 
         // Vertical: one client, one host, many ports.
@@ -33,10 +35,10 @@ struct PortScans {
             let failed = run.count(where: { probes[$0].failed })
             guard ports.count >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports.count) else { continue }
             for index in run { probes[index].inVerticalScan = true }
-            let scanner = probes[run.lowerBound].client
-            let open = run.filter { !probes[$0].failed }.map { probes[$0].endpoint }
+            let scanner = gathered.addresses[Int(probes[run.lowerBound].client)]
+            let open = run.filter { !probes[$0].failed }.map { gathered.endpoint(of: probes[$0]) }
             let type = scanType(open: open, scanner: scanner, services: services)
-            scans[ScanKey(scanner: scanner, kind: .vertical, type: type), default: []] += ports.map { probes[$0].endpoint }
+            scans[ScanKey(scanner: scanner, kind: .vertical, type: type), default: []] += ports.map { gathered.endpoint(of: probes[$0]) }
         }
 
         // Horizontal: one client, one port, many hosts (hosts it did not scan vertically,
@@ -47,19 +49,19 @@ struct PortScans {
             let failed = run.count(where: { probes[$0].failed })
             guard run.count >= thresholds.minHosts, thresholds.mostlyFailed(failed, of: run.count) else { continue }
             for index in run { probes[index].inHorizontalSweep = true }
-            let scanner = probes[run.lowerBound].client
+            let scanner = gathered.addresses[Int(probes[run.lowerBound].client)]
             let hosts = run.filter { $0 == run.lowerBound || probes[$0].host != probes[$0 - 1].host }
-            let open = run.filter { !probes[$0].failed }.map { probes[$0].endpoint }
+            let open = run.filter { !probes[$0].failed }.map { gathered.endpoint(of: probes[$0]) }
             let type = scanType(open: open, scanner: scanner, services: services)
-            scans[ScanKey(scanner: scanner, kind: .horizontal, type: type), default: []] += hosts.map { probes[$0].endpoint }
+            scans[ScanKey(scanner: scanner, kind: .horizontal, type: type), default: []] += hosts.map { gathered.endpoint(of: probes[$0]) }
         }
 
         // An attempt that a scan probed is folded when only scanners made it: every client
         // that failed on it scanned it (an attempt whose clients went uncounted, past the
         // clients bound, has none left). One with other clients stays.
-        var folded = Set(probes.lazy.filter { $0.scanned && ($0.failed || attempts[$0.endpoint] != nil) }.map(\.endpoint))
+        var folded = Set(probes.lazy.filter(\.scanned).map { gathered.endpoint(of: $0) }.filter { attempts[$0] != nil })
         if !folded.isEmpty {
-            for probe in probes where probe.failed && !probe.scanned { folded.remove(probe.endpoint) }
+            for probe in probes where probe.failed && !probe.scanned { folded.remove(gathered.endpoint(of: probe)) }
         }
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, endpoints in summary(key, endpoints: endpoints, services: services, attempts: attempts) }

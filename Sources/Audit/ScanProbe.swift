@@ -3,64 +3,122 @@ import Wire
 
 /// One client's connect to one endpoint as port-scan detection (`PortScans`) sees it:
 /// refused or unanswered (`failed`, from the attempts) or answered (from the services).
-/// A fixed-size value, so that the probes of a capture are one flat array, sorted once by
-/// client and host (vertical scans) and once by client and port (horizontal sweeps),
-/// instead of a dictionary of sets per (client, host) and per (client, port).
+/// Twelve bytes, the addresses as numbers into `ScanProbes.addresses`, so that the probes of
+/// a capture are one flat array, sorted once by client and host (vertical scans) and once by
+/// client and port (horizontal sweeps), instead of a dictionary of sets per (client, host)
+/// and per (client, port): a million probes of a scan-heavy capture are 12 MB.
 struct ScanProbe {
-    var client: IPAddress
-    var host: IPAddress
+    var client: UInt32
+    var host: UInt32
     var port: UInt16
-    var failed: Bool
-    /// Its client's probes of its host make a vertical scan.
-    var inVerticalScan = false
-    /// Its client's probes of its port (on hosts not scanned vertically) make a horizontal sweep.
-    var inHorizontalSweep = false
+    private var marks: UInt8
 
-    init(client: IPAddress, endpoint: Endpoint, failed: Bool) {
+    init(client: UInt32, host: UInt32, port: UInt16, failed: Bool) {
         self.client = client
-        self.host = endpoint.address
-        self.port = endpoint.port
-        self.failed = failed
+        self.host = host
+        self.port = port
+        self.marks = failed ? Self.failedMark : 0
     }
 
-    var endpoint: Endpoint { Endpoint(address: host, port: port) }
-    var scanned: Bool { inVerticalScan || inHorizontalSweep }
+    var failed: Bool { marks & Self.failedMark != 0 }
+    /// Its client's probes of its host make a vertical scan.
+    var inVerticalScan: Bool {
+        get { marks & Self.verticalMark != 0 }
+        set { marks = newValue ? marks | Self.verticalMark : marks & ~Self.verticalMark }
+    }
+    /// Its client's probes of its port (on hosts not scanned vertically) make a horizontal sweep.
+    var inHorizontalSweep: Bool {
+        get { marks & Self.horizontalMark != 0 }
+        set { marks = newValue ? marks | Self.horizontalMark : marks & ~Self.horizontalMark }
+    }
+    var scanned: Bool { marks & (Self.verticalMark | Self.horizontalMark) != 0 }
 
-    /// The probes port-scan detection needs: every failed connect, and the answered ones
-    /// that can belong to a scan. When a scan needs failed connects (`onlyNearFailures`,
-    /// a failed share above 0), an answered connect can only count where its client also
-    /// failed on the same host (a possible vertical scan) or on the same port (a possible
-    /// sweep); the others are not gathered, so memory and time follow the failed connects,
-    /// not every (client, host) pair of a busy capture. Otherwise every one is gathered.
-    static func gather(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts],
-                       onlyNearFailures: Bool) -> [ScanProbe] {
-        var probes: [ScanProbe] = []
+    private static let failedMark: UInt8 = 1, verticalMark: UInt8 = 2, horizontalMark: UInt8 = 4
+}
+
+/// The probes port-scan detection needs, and the addresses their numbers stand for.
+struct ScanProbes {
+    var probes: [ScanProbe] = []
+    private(set) var addresses: [IPAddress] = []
+    private var numbers: [IPAddress: UInt32] = [:]
+
+    func endpoint(of probe: ScanProbe) -> Endpoint { Endpoint(address: addresses[Int(probe.host)], port: probe.port) }
+
+    /// Every failed connect, and the answered ones that can belong to a scan. When a scan
+    /// needs failed connects (`onlyNearFailures`, a failed share above 0), an answered
+    /// connect can only count where its client also failed on the same host (a possible
+    /// vertical scan) or on the same port (a possible sweep); the others are not gathered,
+    /// so memory and time follow the failed connects, not every (client, host) pair of a
+    /// busy capture. Otherwise every one is gathered.
+    init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts], onlyNearFailures: Bool) {
         probes.reserveCapacity(attempts.values.reduce(0) { $0 + $1.clients.count })
         for (endpoint, tries) in attempts {
-            for client in tries.clients { probes.append(ScanProbe(client: client, endpoint: endpoint, failed: true)) }
+            let host = number(endpoint.address)
+            for client in tries.clients {
+                probes.append(ScanProbe(client: number(client), host: host, port: endpoint.port, failed: true))
+            }
         }
         guard onlyNearFailures else {
             for (endpoint, traffic) in services {
-                for client in traffic.clients { probes.append(ScanProbe(client: client, endpoint: endpoint, failed: false)) }
+                let host = number(endpoint.address)
+                for client in traffic.clients {
+                    probes.append(ScanProbe(client: number(client), host: host, port: endpoint.port, failed: false))
+                }
             }
-            return probes
+            return
         }
-        guard !probes.isEmpty else { return [] }
-        let failedClients = Set(probes.lazy.map(\.client))
-        let failedHosts = Set(probes.lazy.map { ClientHost(client: $0.client, host: $0.host) })
-        let failedPorts = Set(probes.lazy.map { ClientPort(client: $0.client, port: $0.port) })
+        guard !probes.isEmpty, !services.isEmpty else { return }
+        // What each client failed on, as sorted keys (no set per client): its hosts, its ports.
+        let failedHosts = SortedKeys(probes.map { UInt64($0.client) << 32 | UInt64($0.host) })
+        let failedPorts = SortedKeys(probes.map { UInt64($0.client) << 16 | UInt64($0.port) })
         for (endpoint, traffic) in services {
-            for client in traffic.clients where failedClients.contains(client)
-                && (failedHosts.contains(ClientHost(client: client, host: endpoint.address))
-                    || failedPorts.contains(ClientPort(client: client, port: endpoint.port))) {
-                probes.append(ScanProbe(client: client, endpoint: endpoint, failed: false))
+            // A client or host never numbered failed nothing here.
+            let knownHost = numbers[endpoint.address]
+            for client in traffic.clients {
+                guard let client = numbers[client] else { continue }
+                let nearFailure = knownHost.map { failedHosts.contains(UInt64(client) << 32 | UInt64($0)) } == true
+                    || failedPorts.contains(UInt64(client) << 16 | UInt64(endpoint.port))
+                guard nearFailure else { continue }
+                probes.append(ScanProbe(client: client, host: knownHost ?? number(endpoint.address), port: endpoint.port, failed: false))
             }
         }
-        return probes
     }
 
-    private struct ClientHost: Hashable { var client: IPAddress; var host: IPAddress }
-    private struct ClientPort: Hashable { var client: IPAddress; var port: UInt16 }
+    /// The number standing for `address`, given on first sight.
+    private mutating func number(_ address: IPAddress) -> UInt32 {
+        if let known = numbers[address] { return known }
+        let next = UInt32(addresses.count)
+        numbers[address] = next
+        addresses.append(address)
+        return next
+    }
+}
+
+/// Distinct numbers, sorted, and a binary search: a compact set for keys that are known
+/// all at once.
+private struct SortedKeys {
+    private var keys: [UInt64]
+
+    init(_ keys: [UInt64]) {
+        var keys = keys
+        keys.sort()
+        var kept = 0
+        for index in keys.indices where kept == 0 || keys[kept - 1] != keys[index] {
+            keys[kept] = keys[index]
+            kept += 1
+        }
+        keys.removeLast(keys.count - kept)
+        self.keys = keys
+    }
+
+    func contains(_ key: UInt64) -> Bool {
+        var low = 0, high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low < keys.count && keys[low] == key
+    }
 }
 
 extension RandomAccessCollection where Index == Int {

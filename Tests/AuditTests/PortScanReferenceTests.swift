@@ -68,11 +68,13 @@ final class PortScanReferenceTests: XCTestCase {
         // Next to the failure: the same host on another port, and the same port on another host.
         fleet.serve(Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 8), to: [client])
         fleet.serve(Endpoint(address: IPAddress(ipv4: 0x0A00_0002), port: 7), to: [client])
-        let near = ScanProbe.gather(services: fleet.services, attempts: fleet.attempts, onlyNearFailures: true)
-        XCTAssertEqual(near.count, 3)
-        XCTAssertEqual(near.filter(\.failed).count, 1)
-        let every = ScanProbe.gather(services: fleet.services, attempts: fleet.attempts, onlyNearFailures: false)
-        XCTAssertEqual(every.count, 5003)
+        let near = ScanProbes(services: fleet.services, attempts: fleet.attempts, onlyNearFailures: true)
+        XCTAssertEqual(near.probes.count, 3)
+        XCTAssertEqual(near.probes.filter(\.failed).count, 1)
+        XCTAssertEqual(Set(near.probes.filter { !$0.failed }.map { near.endpoint(of: $0) }),
+                       [Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 8), Endpoint(address: IPAddress(ipv4: 0x0A00_0002), port: 7)])
+        let every = ScanProbes(services: fleet.services, attempts: fleet.attempts, onlyNearFailures: false)
+        XCTAssertEqual(every.probes.count, 5003)
     }
 
     func testRunsSplitASortedArrayIntoItsGroups() {
