@@ -26,6 +26,13 @@ struct PortScans {
         var probes = gathered.probes
         gathered.probes = []  // moved out, so that sorting them does not copy them
         var scans: [ScanKey: [Endpoint]] = [:]
+        /// One scan's probes (`run`), and those of them that are distinct endpoints.
+        func record(_ kind: PortScanSummary.Kind, run: Range<Int>, distinct: [Int]) {
+            let scanner = gathered.addresses[Int(probes[run.lowerBound].client)]
+            let open = run.filter { !probes[$0].failed }.map { gathered.endpoint(of: probes[$0]) }
+            let type = scanType(open: open, scanner: scanner, services: services)
+            scans[ScanKey(scanner: scanner, kind: kind, type: type), default: []] += distinct.map { gathered.endpoint(of: probes[$0]) }
+        }
 
         // Vertical: one client, one host, many ports.
         probes.sort { ($0.client, $0.host, $0.port) < ($1.client, $1.host, $1.port) }
@@ -35,10 +42,7 @@ struct PortScans {
             let failed = run.count(where: { probes[$0].failed })
             guard ports.count >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports.count) else { continue }
             for index in run { probes[index].inVerticalScan = true }
-            let scanner = gathered.addresses[Int(probes[run.lowerBound].client)]
-            let open = run.filter { !probes[$0].failed }.map { gathered.endpoint(of: probes[$0]) }
-            let type = scanType(open: open, scanner: scanner, services: services)
-            scans[ScanKey(scanner: scanner, kind: .vertical, type: type), default: []] += ports.map { gathered.endpoint(of: probes[$0]) }
+            record(.vertical, run: run, distinct: ports)
         }
 
         // Horizontal: one client, one port, many hosts (hosts it did not scan vertically,
@@ -49,11 +53,7 @@ struct PortScans {
             let failed = run.count(where: { probes[$0].failed })
             guard run.count >= thresholds.minHosts, thresholds.mostlyFailed(failed, of: run.count) else { continue }
             for index in run { probes[index].inHorizontalSweep = true }
-            let scanner = gathered.addresses[Int(probes[run.lowerBound].client)]
-            let hosts = run.filter { $0 == run.lowerBound || probes[$0].host != probes[$0 - 1].host }
-            let open = run.filter { !probes[$0].failed }.map { gathered.endpoint(of: probes[$0]) }
-            let type = scanType(open: open, scanner: scanner, services: services)
-            scans[ScanKey(scanner: scanner, kind: .horizontal, type: type), default: []] += hosts.map { gathered.endpoint(of: probes[$0]) }
+            record(.horizontal, run: run, distinct: run.filter { $0 == run.lowerBound || probes[$0].host != probes[$0 - 1].host })
         }
 
         // An attempt that a scan probed is folded when only scanners made it: every client
@@ -70,7 +70,7 @@ struct PortScans {
 
     /// The `scans` entry of one scan from the endpoints it probed (each once).
     func summary(_ key: ScanKey, endpoints: [Endpoint], services: [Endpoint: ServiceTraffic],
-                         attempts: [Endpoint: ServiceAttempts]) -> PortScanSummary {
+                 attempts: [Endpoint: ServiceAttempts]) -> PortScanSummary {
         var refused: UInt64 = 0, unanswered: UInt64 = 0
         var first = Int64.max, last = Int64.min
         var open: [Endpoint] = []
