@@ -1,6 +1,7 @@
 @testable import Audit
 import Flows
 import Policy
+@testable import TrafficGenerator
 import Wire
 import XCTest
 
@@ -11,7 +12,7 @@ import XCTest
 /// shares that land exactly on the threshold.
 final class PortScanReferenceTests: XCTestCase {
     func testRandomFleetsGiveTheReferenceScansAndFoldedAttempts() {
-        var random = SplitMix64(seed: 17)
+        var random = SplitMix(seed: 17)
         var scansSeen = 0
         for fleetNumber in 0..<3000 {
             let fleet = Fleet.random(&random)
@@ -167,7 +168,7 @@ private struct Fleet {
 
     /// A few hosts, clients and ports (IPv4 and IPv6, some clients also hosts), so that
     /// the same (client, host) and (client, port) keys recur and thresholds are met often.
-    static func random(_ random: inout SplitMix64) -> Fleet {
+    static func random(_ random: inout SplitMix) -> Fleet {
         let hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "fd00::1", "fd00::2", "::1", "192.168.0.1"].map { IPAddress($0)! }
         let clients = ["192.168.0.1", "192.168.0.2", "fd00::9", "10.0.0.3", "2001:db8::1"].map { IPAddress($0)! }
         let ports = (0..<Int.random(in: 1...10, using: &random)).map { UInt16(9000 + $0) } + [65535]
@@ -189,15 +190,5 @@ private struct Fleet {
     }
 }
 
-/// A seeded generator, so that a failing fleet can be found again by its number.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The capture generator's seeded generator, so that a failing fleet can be found again by its number.
+extension SplitMix: RandomNumberGenerator {}
