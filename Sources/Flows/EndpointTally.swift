@@ -59,7 +59,10 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
 
     /// The endpoints with what `make` builds of their counters and client addresses.
     func dictionary<Value>(_ make: (Counts, Set<IPAddress>) -> Value) -> [Endpoint: Value] {
-        var clientsByRow = [Set<IPAddress>](repeating: [], count: count)
+        // Each set is made at its final size, so that none is copied as it grows.
+        var clientCounts = [Int](repeating: 0, count: count)
+        clients.forEach { owner, _ in clientCounts[owner] += 1 }
+        var clientsByRow = clientCounts.map { Set<IPAddress>(minimumCapacity: $0) }
         clients.forEach { owner, address in clientsByRow[owner].insert(address) }
         var dictionary: [Endpoint: Value] = [:]
         dictionary.reserveCapacity(count)

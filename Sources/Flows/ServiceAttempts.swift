@@ -15,6 +15,7 @@ public struct ServiceAttempts: Sendable, Equatable {
         self.clients = clients
     }
 
+    @inlinable
     public subscript<Value>(dynamicMember field: WritableKeyPath<AttemptCounts, Value>) -> Value {
         get { counts[keyPath: field] }
         set { counts[keyPath: field] = newValue }

@@ -20,11 +20,13 @@ public struct ServiceTraffic: Sendable, Equatable {
         self.clients = clients
     }
 
+    @inlinable
     public subscript<Value>(dynamicMember field: WritableKeyPath<TrafficCounts, Value>) -> Value {
         get { counts[keyPath: field] }
         set { counts[keyPath: field] = newValue }
     }
 
+    @inlinable
     public subscript<Value>(dynamicMember field: KeyPath<TrafficCounts, Value>) -> Value {
         counts[keyPath: field]
     }
