@@ -15,21 +15,20 @@ final class StatisticsViews: @unchecked Sendable {
 
     /// The services of `generation`, built by `build` unless already built.
     func services(generation: UInt64, _ build: () -> [Endpoint: ServiceTraffic]) -> [Endpoint: ServiceTraffic] {
-        lock.withLock {
-            if let services, services.generation == generation { return services.value }
-            let value = build()
-            services = (generation, value)
-            return value
-        }
+        lock.withLock { Self.kept(&services, generation: generation, build) }
     }
 
     /// The attempts of `generation`, built by `build` unless already built.
     func attempts(generation: UInt64, _ build: () -> [Endpoint: ServiceAttempts]) -> [Endpoint: ServiceAttempts] {
-        lock.withLock {
-            if let attempts, attempts.generation == generation { return attempts.value }
-            let value = build()
-            attempts = (generation, value)
-            return value
-        }
+        lock.withLock { Self.kept(&attempts, generation: generation, build) }
+    }
+
+    /// `entry`'s value if it was built at `generation`, else a new one from `build`, kept.
+    private static func kept<Value>(_ entry: inout (generation: UInt64, value: Value)?, generation: UInt64,
+                                    _ build: () -> Value) -> Value {
+        if let entry, entry.generation == generation { return entry.value }
+        let value = build()
+        entry = (generation, value)
+        return value
     }
 }
