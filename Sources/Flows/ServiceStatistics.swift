@@ -22,10 +22,16 @@ import Wire
 /// - at most `FlowLimits.maxUnresolved` unresolved connections are listed (the rest are
 ///   counted in `unresolvedNotListed`).
 public struct ServiceStatistics: Sendable {
-    /// Server endpoints that carried traffic.
-    public var services: [Endpoint: ServiceTraffic] = [:]
-    /// Server endpoints that only saw refused or unanswered connection attempts.
-    public var attempts: [Endpoint: ServiceAttempts] = [:]
+    /// Server endpoints that carried traffic (built from the flat tallies when first read
+    /// after a change, `StatisticsViews`).
+    public var services: [Endpoint: ServiceTraffic] {
+        views.services(generation: generation) { serviceTally.dictionary(ServiceTraffic.init) }
+    }
+    /// Server endpoints that only saw refused or unanswered connection attempts (built as
+    /// `services` is).
+    public var attempts: [Endpoint: ServiceAttempts] {
+        views.attempts(generation: generation) { attemptTally.dictionary(ServiceAttempts.init) }
+    }
     /// Connections whose server side no rule could tell, in the order of their first
     /// packet once `sortUnresolved()` has run (FlowTable's statistics are sorted).
     public var unresolved: [Connection] = []
@@ -51,6 +57,14 @@ public struct ServiceStatistics: Sendable {
     public var maxServices: Int
     public var maxAttempts: Int
 
+    /// The services and the attempted endpoints as flat tables (`EndpointTally`): folding a
+    /// connection in allocates nothing and hashes with `SeededHash`, not SipHash.
+    private var serviceTally = EndpointTally<TrafficCounts>()
+    private var attemptTally = EndpointTally<AttemptCounts>()
+    /// `services` and `attempts` as last built, and the count of changes they were built at.
+    private var views = StatisticsViews()
+    private var generation: UInt64 = 0
+
     public init(limits: FlowLimits = .standard) {
         maxClientAddresses = limits.maxClientAddresses
         maxUnresolved = limits.maxUnresolved
@@ -65,8 +79,14 @@ public struct ServiceStatistics: Sendable {
         sortUnresolved()
     }
 
+    /// Service endpoints listed.
+    public var serviceCount: Int { serviceTally.count }
+    /// Attempted endpoints listed.
+    public var attemptCount: Int { attemptTally.count }
+
     /// Folds in one connection.
     public mutating func add(_ connection: Connection) {
+        tallyWillChange()
         connections += 1
         if connection.directionBasis == .unknown {
             if unresolved.count < maxUnresolved {
@@ -75,48 +95,40 @@ public struct ServiceStatistics: Sendable {
                 unresolvedNotListed += 1
             }
         } else if connection.state.isTraffic {
-            guard services.count < maxServices || services[connection.server] != nil else {
+            guard let row = serviceTally.row(for: connection.server, cap: maxServices) else {
                 unlisted.addService(connection)
                 return
             }
+            serviceTally.rows[row].add(connection)
             var budget = clientBudget
-            services[connection.server, default: ServiceTraffic()].add(connection, budget: &budget)
+            serviceTally.recordClient(connection.client.address, row: row, budget: &budget)
             settle(budget)
         } else {
-            guard attempts.count < maxAttempts || attempts[connection.server] != nil else {
+            guard let row = attemptTally.row(for: connection.server, cap: maxAttempts) else {
                 unlisted.addAttempts(1)
                 return
             }
+            attemptTally.rows[row].add(connection)
             var budget = clientBudget
-            attempts[connection.server, default: ServiceAttempts()].add(connection, budget: &budget)
+            attemptTally.recordClient(connection.client.address, row: row, budget: &budget)
             settle(budget)
         }
     }
 
-    /// Folds in another set of statistics (of other connections).
+    /// Folds in another set of statistics (of other connections): linear in `other`'s
+    /// endpoints and clients, its endpoints taken in the order it first saw them.
     public mutating func merge(_ other: ServiceStatistics) {
+        tallyWillChange()
         connections += other.connections
         openConnectionsEvictedAtCap.addSaturated(other.openConnectionsEvictedAtCap)
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
         unlisted.merge(other.unlisted)
-        for (endpoint, traffic) in other.services {
-            guard services.count < maxServices || services[endpoint] != nil else {
-                unlisted.addService(traffic)
-                continue
-            }
-            var budget = clientBudget
-            services[endpoint, default: ServiceTraffic()].merge(traffic, budget: &budget)
-            settle(budget)
+        var budget = clientBudget
+        serviceTally.merge(other.serviceTally, cap: maxServices, budget: &budget) { unlisted.addService($0) }
+        attemptTally.merge(other.attemptTally, cap: maxAttempts, budget: &budget) {
+            unlisted.addAttempts($0.refused.addingSaturated($0.unanswered))
         }
-        for (endpoint, tries) in other.attempts {
-            guard attempts.count < maxAttempts || attempts[endpoint] != nil else {
-                unlisted.addAttempts(tries.refused.addingSaturated(tries.unanswered))
-                continue
-            }
-            var budget = clientBudget
-            attempts[endpoint, default: ServiceAttempts()].merge(tries, budget: &budget)
-            settle(budget)
-        }
+        settle(budget)
         for connection in other.unresolved {
             if unresolved.count < maxUnresolved { unresolved.append(connection) } else { unresolvedNotListed += 1 }
         }
@@ -129,6 +141,14 @@ public struct ServiceStatistics: Sendable {
         unresolved.sort { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
     }
 
+    /// Marks `services` and `attempts` as to be built again; a copy sharing the built ones
+    /// keeps them.
+    @inline(__always)
+    private mutating func tallyWillChange() {
+        generation &+= 1
+        if !isKnownUniquelyReferenced(&views) { views = StatisticsViews() }
+    }
+
     private var clientBudget: ClientBudget {
         ClientBudget(left: max(0, maxClientAddresses - clientAddressesRecorded))
     }
@@ -136,112 +156,5 @@ public struct ServiceStatistics: Sendable {
     private mutating func settle(_ budget: ClientBudget) {
         clientAddressesRecorded = maxClientAddresses - budget.left
         if budget.overflowed { clientAddressesOverflowed = true }
-    }
-}
-
-/// How many more client addresses may be recorded.
-@usableFromInline
-struct ClientBudget {
-    var left: Int
-    var overflowed = false
-
-    /// Inserts `address` into `clients` if it is new and the budget allows.
-    mutating func record(_ address: IPAddress, in clients: inout Set<IPAddress>) {
-        if left > 0 {
-            if clients.insert(address).inserted { left -= 1 }
-        } else if !clients.contains(address) {
-            overflowed = true
-        }
-    }
-
-    mutating func record(_ addresses: Set<IPAddress>, in clients: inout Set<IPAddress>) {
-        if clients.isEmpty && addresses.count <= left {
-            clients = addresses
-            left -= addresses.count
-            return
-        }
-        for address in addresses { record(address, in: &clients) }
-    }
-}
-
-/// The traffic one server endpoint served.
-public struct ServiceTraffic: Sendable {
-    public var connections: UInt64 = 0
-    public var packets: UInt64 = 0
-    /// Frame bytes as on the wire, both directions.
-    public var bytes: UInt64 = 0
-    public var payloadBytes: UInt64 = 0
-    /// Distinct client addresses (see `ServiceStatistics` for the bound).
-    public var clients: Set<IPAddress> = []
-    /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
-    /// negotiated TLS version (those whose server hello was captured): fixed counters, so
-    /// that folding a connection in hashes nothing but its server and client (`CaseCounts`).
-    public var basisCounts = CaseCounts<DirectionBasis>()
-    public var stateCounts = CaseCounts<ConnectionState>()
-    public var protocolCounts = CaseCounts<ProtocolName>()
-    public var tlsVersionCounts = CaseCounts<TLSVersion>()
-    /// The same counts as dictionaries (each case counted at least once), as results hold them.
-    public var basis: [DirectionBasis: UInt64] { basisCounts.dictionary }
-    public var states: [ConnectionState: UInt64] { stateCounts.dictionary }
-    public var protocols: [ProtocolName: UInt64] { protocolCounts.dictionary }
-    public var tlsVersions: [TLSVersion: UInt64] { tlsVersionCounts.dictionary }
-    /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
-    public var firstSeen = Int64.max
-    public var lastSeen = Int64.min
-
-    public init() {}
-
-    mutating func add(_ connection: Connection, budget: inout ClientBudget) {
-        protocolCounts.increment(connection.evidence.name)
-        if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
-        connections += 1
-        packets.addSaturated(connection.packets)
-        bytes.addSaturated(connection.bytes)
-        payloadBytes.addSaturated(connection.payloadBytes)
-        budget.record(connection.client.address, in: &clients)
-        basisCounts.increment(connection.directionBasis)
-        stateCounts.increment(connection.state)
-        firstSeen = min(firstSeen, connection.firstSeen)
-        lastSeen = max(lastSeen, connection.lastSeen)
-    }
-
-    mutating func merge(_ other: ServiceTraffic, budget: inout ClientBudget) {
-        connections += other.connections
-        packets.addSaturated(other.packets)
-        bytes.addSaturated(other.bytes)
-        payloadBytes.addSaturated(other.payloadBytes)
-        budget.record(other.clients, in: &clients)
-        basisCounts.add(other.basisCounts)
-        stateCounts.add(other.stateCounts)
-        protocolCounts.add(other.protocolCounts)
-        tlsVersionCounts.add(other.tlsVersionCounts)
-        firstSeen = min(firstSeen, other.firstSeen)
-        lastSeen = max(lastSeen, other.lastSeen)
-    }
-}
-
-/// The refused and unanswered connects on one endpoint.
-public struct ServiceAttempts: Sendable {
-    public var refused: UInt64 = 0
-    public var unanswered: UInt64 = 0
-    public var clients: Set<IPAddress> = []
-    public var firstSeen = Int64.max
-    public var lastSeen = Int64.min
-
-    public init() {}
-
-    mutating func add(_ connection: Connection, budget: inout ClientBudget) {
-        if connection.state == .refused { refused += 1 } else { unanswered += 1 }
-        budget.record(connection.client.address, in: &clients)
-        firstSeen = min(firstSeen, connection.firstSeen)
-        lastSeen = max(lastSeen, connection.lastSeen)
-    }
-
-    mutating func merge(_ other: ServiceAttempts, budget: inout ClientBudget) {
-        refused += other.refused
-        unanswered += other.unanswered
-        budget.record(other.clients, in: &clients)
-        firstSeen = min(firstSeen, other.firstSeen)
-        lastSeen = max(lastSeen, other.lastSeen)
     }
 }

@@ -1,6 +1,6 @@
 import Protocols
 
-extension ServiceTraffic {
+extension TrafficCounts {
     /// What the service speaks: the recognized protocol of most of its connections (ties
     /// by name); failing any, `other` if some connection's bytes were seen but not
     /// recognized, then `unknown` (bytes not captured), then `none` (no payload at all).

@@ -25,7 +25,7 @@ public struct UnlistedEndpoints: Sendable, Equatable {
         serviceBytes.addSaturated(connection.bytes)
     }
 
-    mutating func addService(_ traffic: ServiceTraffic) {
+    mutating func addService(_ traffic: TrafficCounts) {
         serviceConnections.addSaturated(traffic.connections)
         servicePackets.addSaturated(traffic.packets)
         serviceBytes.addSaturated(traffic.bytes)

@@ -1,0 +1,24 @@
+import Wire
+
+/// How many more client addresses a `ServiceStatistics` may record, summed over its
+/// services and attempts (`FlowLimits.maxClientAddresses`), and whether one was refused.
+///
+/// Past the budget an address already recorded for an endpoint still counts as known; a
+/// new one is not recorded, and `overflowed` says that the endpoints' client counts are
+/// now lower bounds.
+@usableFromInline
+struct ClientBudget {
+    var left: Int
+    var overflowed = false
+
+    /// Records `address` as a client of endpoint `owner` in `clients` if it is new and the
+    /// budget allows.
+    @inline(__always)
+    mutating func record(_ address: IPAddress, owner: Int, in clients: inout ClientAddressPairs) {
+        if left > 0 {
+            if clients.insert(address, owner: owner) { left -= 1 }
+        } else if !clients.contains(address, owner: owner) {
+            overflowed = true
+        }
+    }
+}

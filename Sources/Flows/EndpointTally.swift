@@ -1,0 +1,74 @@
+import Wire
+
+/// What an `EndpointTally` keeps per endpoint: fixed counters that merge by addition.
+protocol EndpointCounts: Sendable {
+    init()
+    /// Adds `other`'s counts (of other connections to the same endpoint).
+    mutating func merge(_ other: Self)
+}
+
+/// Per-endpoint counters and clients: the services (or the attempted endpoints) of a
+/// `ServiceStatistics`.
+///
+/// Endpoints are numbered in the order they are first seen (`EndpointIndex`); their
+/// counters sit in a dense array by number and their client addresses in one flat set of
+/// (number, address) pairs (`ClientAddressPairs`). Folding a connection in is two probes of
+/// flat tables and a few additions, and merging is linear in the other tally.
+struct EndpointTally<Counts: EndpointCounts>: Sendable {
+    private(set) var index = EndpointIndex()
+    /// The counters, by endpoint number.
+    var rows: [Counts] = []
+    private(set) var clients = ClientAddressPairs()
+
+    /// Endpoints listed.
+    var count: Int { rows.count }
+
+    /// The row number of `endpoint`, a new row if it is new and fewer than `cap` are
+    /// listed; nil if it is new and `cap` are.
+    @inline(__always)
+    mutating func row(for endpoint: Endpoint, cap: Int) -> Int? {
+        guard let number = index.number(of: endpoint, addingBelow: cap) else { return nil }
+        if number == rows.count { rows.append(Counts()) }
+        return number
+    }
+
+    /// Records `address` as a client of row `row`, within `budget`.
+    @inline(__always)
+    mutating func recordClient(_ address: IPAddress, row: Int, budget: inout ClientBudget) {
+        budget.record(address, owner: row, in: &clients)
+    }
+
+    /// Adds `other`'s endpoints in their order (new ones while fewer than `cap` are listed),
+    /// then their clients within `budget`; hands the counters of endpoints past the cap to
+    /// `unlisted`.
+    mutating func merge(_ other: EndpointTally, cap: Int, budget: inout ClientBudget, unlisted: (Counts) -> Void) {
+        var rowOf = [Int](repeating: -1, count: other.count)
+        for (number, endpoint) in other.index.endpoints.enumerated() {
+            if let row = row(for: endpoint, cap: cap) {
+                rows[row].merge(other.rows[number])
+                rowOf[number] = row
+            } else {
+                unlisted(other.rows[number])
+            }
+        }
+        other.clients.forEach { owner, address in
+            let row = rowOf[owner]
+            if row >= 0 { budget.record(address, owner: row, in: &clients) }
+        }
+    }
+
+    /// The endpoints with what `make` builds of their counters and client addresses.
+    func dictionary<Value>(_ make: (Counts, Set<IPAddress>) -> Value) -> [Endpoint: Value] {
+        // Each set is made at its final size, so that none is copied as it grows.
+        var clientCounts = [Int](repeating: 0, count: count)
+        clients.forEach { owner, _ in clientCounts[owner] += 1 }
+        var clientsByRow = clientCounts.map { Set<IPAddress>(minimumCapacity: $0) }
+        clients.forEach { owner, address in clientsByRow[owner].insert(address) }
+        var dictionary: [Endpoint: Value] = [:]
+        dictionary.reserveCapacity(count)
+        for (number, endpoint) in index.endpoints.enumerated() {
+            dictionary[endpoint] = make(rows[number], clientsByRow[number])
+        }
+        return dictionary
+    }
+}

@@ -1,0 +1,47 @@
+import Wire
+
+/// A cheap hash of an address and a small tag (a port, a row number), keyed by a random
+/// seed drawn once per process: what the per-service statistics' open-addressing tables
+/// (`EndpointIndex`, `ClientAddressPairs`) place their keys by.
+///
+/// Swift's `Hasher` (SipHash-1-3) cost about 20 ns a key and, with the `Set` and
+/// `Dictionary` it served, a retain and release per connection folded in. This is two
+/// 64×64→128-bit multiplications folded into 64 bits (as wyhash does), a few nanoseconds.
+/// It is not a cryptographic hash, but every multiplication takes a word of the secret
+/// seed, so whoever crafts the addresses in a capture cannot tell which of them share a
+/// slot, and cannot aim them at one probe chain without knowing the seed.
+struct SeededHash: Sendable {
+    /// The seed of this process: the same for every table, so that tables built in
+    /// different threads (a pipelined reader's) merge by the same placement rules.
+    static let process: SeededHash = {
+        var generator = SystemRandomNumberGenerator()
+        return SeededHash(using: &generator)
+    }()
+
+    private let addressHigh: UInt64
+    private let addressLow: UInt64
+    private let fold: UInt64
+    private let tagSeed: UInt64
+
+    /// Draws the seed from `generator` (tests pass a seeded one to get a fixed placement).
+    init(using generator: inout some RandomNumberGenerator) {
+        addressHigh = generator.next()
+        addressLow = generator.next()
+        fold = generator.next()
+        // The top bit set: a tag (below 2^63) never cancels the seed into a zero factor.
+        tagSeed = generator.next() | (1 << 63)
+    }
+
+    /// The hash of `address` with `tag`; its low bits are as mixed as its high ones.
+    @inline(__always)
+    func callAsFunction(_ address: IPAddress, tag: UInt64) -> UInt64 {
+        let first = Self.folded(address.high ^ addressHigh, address.low ^ addressLow)
+        return Self.folded(first ^ fold, tag ^ tagSeed)
+    }
+
+    @inline(__always)
+    private static func folded(_ x: UInt64, _ y: UInt64) -> UInt64 {
+        let product = x.multipliedFullWidth(by: y)
+        return product.high ^ product.low
+    }
+}

@@ -1,0 +1,49 @@
+import Wire
+
+/// The refused and unanswered connects on one endpoint: counters and client addresses,
+/// built when `ServiceStatistics.attempts` is read (as `ServiceTraffic` is). The counters
+/// read and write as fields (`tries.refused`).
+@dynamicMemberLookup
+public struct ServiceAttempts: Sendable, Equatable {
+    public var counts = AttemptCounts()
+    public var clients: Set<IPAddress> = []
+
+    public init() {}
+
+    init(counts: AttemptCounts, clients: Set<IPAddress>) {
+        self.counts = counts
+        self.clients = clients
+    }
+
+    @inlinable
+    public subscript<Value>(dynamicMember field: WritableKeyPath<AttemptCounts, Value>) -> Value {
+        get { counts[keyPath: field] }
+        set { counts[keyPath: field] = newValue }
+    }
+}
+
+/// The counters of one attempted endpoint.
+public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
+    public var refused: UInt64 = 0
+    public var unanswered: UInt64 = 0
+    /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
+    public var firstSeen = Int64.max
+    public var lastSeen = Int64.min
+
+    public init() {}
+
+    /// Counts one refused or unanswered connect (its client is recorded apart).
+    @inline(__always)
+    mutating func add(_ connection: Connection) {
+        if connection.state == .refused { refused += 1 } else { unanswered += 1 }
+        firstSeen = min(firstSeen, connection.firstSeen)
+        lastSeen = max(lastSeen, connection.lastSeen)
+    }
+
+    mutating func merge(_ other: AttemptCounts) {
+        refused += other.refused
+        unanswered += other.unanswered
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+    }
+}

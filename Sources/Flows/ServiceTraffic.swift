@@ -1,0 +1,89 @@
+import Protocols
+import Wire
+
+/// The traffic one server endpoint served: its counters and its client addresses.
+///
+/// `ServiceStatistics` keeps the counters (`TrafficCounts`) in a dense array and the
+/// clients in one flat set for all services while it folds connections in, and builds
+/// these values when `services` is read. The counters read and write as fields of the
+/// service (`traffic.connections`, `traffic.stateCounts[.midstream]`).
+@dynamicMemberLookup
+public struct ServiceTraffic: Sendable, Equatable {
+    public var counts = TrafficCounts()
+    /// Distinct client addresses (see `ServiceStatistics` for the bound).
+    public var clients: Set<IPAddress> = []
+
+    public init() {}
+
+    init(counts: TrafficCounts, clients: Set<IPAddress>) {
+        self.counts = counts
+        self.clients = clients
+    }
+
+    @inlinable
+    public subscript<Value>(dynamicMember field: WritableKeyPath<TrafficCounts, Value>) -> Value {
+        get { counts[keyPath: field] }
+        set { counts[keyPath: field] = newValue }
+    }
+
+    @inlinable
+    public subscript<Value>(dynamicMember field: KeyPath<TrafficCounts, Value>) -> Value {
+        counts[keyPath: field]
+    }
+}
+
+/// The counters of one service: fixed-size, so that folding a connection in allocates and
+/// hashes nothing (the client address is recorded apart, `ClientAddressPairs`).
+public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
+    public var connections: UInt64 = 0
+    public var packets: UInt64 = 0
+    /// Frame bytes as on the wire, both directions.
+    public var bytes: UInt64 = 0
+    public var payloadBytes: UInt64 = 0
+    /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
+    /// negotiated TLS version (those whose server hello was captured): fixed counters
+    /// (`CaseCounts`).
+    public var basisCounts = CaseCounts<DirectionBasis>()
+    public var stateCounts = CaseCounts<ConnectionState>()
+    public var protocolCounts = CaseCounts<ProtocolName>()
+    public var tlsVersionCounts = CaseCounts<TLSVersion>()
+    /// The same counts as dictionaries (each case counted at least once), as results hold them.
+    public var basis: [DirectionBasis: UInt64] { basisCounts.dictionary }
+    public var states: [ConnectionState: UInt64] { stateCounts.dictionary }
+    public var protocols: [ProtocolName: UInt64] { protocolCounts.dictionary }
+    public var tlsVersions: [TLSVersion: UInt64] { tlsVersionCounts.dictionary }
+    /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
+    public var firstSeen = Int64.max
+    public var lastSeen = Int64.min
+
+    public init() {}
+
+    /// Counts one connection (its client is recorded apart).
+    @inline(__always)
+    mutating func add(_ connection: Connection) {
+        protocolCounts.increment(connection.evidence.name)
+        if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
+        connections += 1
+        packets.addSaturated(connection.packets)
+        bytes.addSaturated(connection.bytes)
+        payloadBytes.addSaturated(connection.payloadBytes)
+        basisCounts.increment(connection.directionBasis)
+        stateCounts.increment(connection.state)
+        firstSeen = min(firstSeen, connection.firstSeen)
+        lastSeen = max(lastSeen, connection.lastSeen)
+    }
+
+    /// Adds `other`'s counts, saturating (counts merged from result files are outside input).
+    mutating func merge(_ other: TrafficCounts) {
+        connections += other.connections
+        packets.addSaturated(other.packets)
+        bytes.addSaturated(other.bytes)
+        payloadBytes.addSaturated(other.payloadBytes)
+        basisCounts.add(other.basisCounts)
+        stateCounts.add(other.stateCounts)
+        protocolCounts.add(other.protocolCounts)
+        tlsVersionCounts.add(other.tlsVersionCounts)
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+    }
+}
