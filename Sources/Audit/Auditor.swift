@@ -34,16 +34,31 @@ public struct Auditor {
     }
 
     /// Audits connections already folded per service (as a flow table evicts them).
-    public func audit(_ tally: ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
+    ///
+    /// Consumes `tally`: what the end stage needs of it is taken out first (the scans, the
+    /// coverage, the services and attempts) and the rest is let go, and the services'
+    /// dictionary goes once they are classified, so that the statistics, their dictionary
+    /// and the classified services are never all held at once (80 MB at 40,000 services).
+    public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
         var verdicts = PortVerdicts(policy: policy)
-        var services = tally.services
-            .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
-            .map { endpoint, traffic in
+        let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tally.services, attempts: tally.attempts)
+        let coverage = coverage(inputs: inputs, tally: tally)
+        let listedUnresolved = tally.unresolved
+        let unresolvedNotListed = tally.unresolvedNotListed
+        let attemptsNotListed = tally.unlisted.attemptConnections
+        let tallyAttempts = tally.attempts
+        var tallyServices = tally.services
+        _ = consume tally
+        var services = tallyServices.keys
+            .sorted { ($0.address, $0.port) < ($1.address, $1.port) }
+            .map { endpoint in
+                let traffic = tallyServices[endpoint]!
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedService(
                     endpoint: endpoint, node: node,
                     verdict: verdicts.verdict(server: endpoint, on: node, clients: traffic.clients), traffic: traffic)
             }
+        tallyServices = [:]
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
         var captureFit = CaptureOffsetFit.find(in: services, policy: policy)
@@ -69,8 +84,7 @@ public struct Auditor {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
-        let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tally.services, attempts: tally.attempts)
-        let attempts = tally.attempts.filter { !scanned.folded.contains($0.key) }
+        let attempts = tallyAttempts.filter { !scanned.folded.contains($0.key) }
             .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
             .map { endpoint, tries in
                 let node = policy.node(for: endpoint.address)
@@ -78,19 +92,18 @@ public struct Auditor {
                                          verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
                                          tries: tries)
             }
-        let unresolved = tally.unresolved.map {
+        let unresolved = listedUnresolved.map {
             UnresolvedConnection(
                 addressA: "\($0.client.address)", portA: $0.client.port,
                 addressB: "\($0.server.address)", portB: $0.server.port,
                 packets: $0.packets, bytes: $0.bytes, firstSeen: Timestamp(nanoseconds: $0.firstSeen))
         }
         let unused = UnusedOpenings(policy: policy).find(services: services)
-        let coverage = coverage(inputs: inputs, tally: tally)
         let found = FindingRules(policy: policy).findings(
             services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
-            unused: unused, unresolved: unresolved.count + tally.unresolvedNotListed, inputs: inputs, coverage: coverage,
+            unused: unused, unresolved: unresolved.count + unresolvedNotListed, inputs: inputs, coverage: coverage,
             scanProbes: scanned.scans.probes)
-            + scanned.scans.map { PortScans.finding($0, unlistedAttempts: tally.unlisted.attemptConnections) }
+            + scanned.scans.map { PortScans.finding($0, unlistedAttempts: attemptsNotListed) }
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
             .apply(to: found.sorted(by: FindingRules.order))

@@ -17,7 +17,7 @@ extension Auditor {
         reader.filter = captureFilter
         if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
         let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths), listing: connections, timings: timings)
-        var result = audit(statistics, inputs: inputs)
+        var result = audit(consume statistics, inputs: inputs)
         if let listed { result.connections = listed }
         timings?.end(.endStage)
         return result
