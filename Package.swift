@@ -23,6 +23,8 @@ let package = Package(
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
         .target(name: "PcapKit", dependencies: ["CPcap"]),
+        // The C library's allocator settings (`LargeAllocations`).
+        .target(name: "CMalloc"),
         .target(name: "Wire"),
         // What a connection speaks, from its first payload bytes: pure functions, no dependencies.
         .target(name: "Protocols"),
@@ -45,7 +47,7 @@ let package = Package(
         // (files or a live device) into the connections the audit's rules take.
         .target(
             name: "CaptureEngine",
-            dependencies: ["PcapKit", "Wire", "Flows", "Audit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PcapKit", "Wire", "Flows", "Audit", "CMalloc", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Reports", dependencies: ["Audit", "Policy", "Flows"]),
         // Prometheus metrics of a live audit and the small HTTP server for them (no HTTP

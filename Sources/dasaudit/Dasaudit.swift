@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import CaptureEngine
 import Foundation
 import PcapKit
 import Policy
@@ -23,6 +24,7 @@ struct Dasaudit: ParsableCommand {
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
+        LargeAllocations.returnToSystemWhenFreed()
         if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
             printError(problem)
             Foundation.exit(2)
