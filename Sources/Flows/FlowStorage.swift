@@ -23,10 +23,6 @@ import Wire
 final class FlowStorage: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var records: UnsafeMutablePointer<ConnectionRecord>
     @usableFromInline @exclusivity(unchecked) var recordCapacity: Int
-    /// The most records the owning table holds at once (its connection cap): the records
-    /// grow by doubling up to it, not past it. Doubling from 131,072 to 262,144 for a cap of
-    /// 157,286 (the tracking thread's share) left 13 MB of the peak unused.
-    @usableFromInline @exclusivity(unchecked) var recordLimit = Int.max
     /// Each record's `lastSeen`, at the record's position, kept equal to it by every write
     /// (`FlowTable.add` after each packet): what a sweep or the cap's eviction reads to find
     /// the records that may go, 8 bytes per record in one run instead of a cache line per
@@ -74,7 +70,6 @@ final class FlowStorage: @unchecked Sendable {
     @usableFromInline
     func copy() -> FlowStorage {
         let copy = FlowStorage(seed: seed, recognizesEarly: recognizesEarly, recordCapacity: recordCapacity, slotBits: slotBits, sampleCapacity: sampleCapacity)
-        copy.recordLimit = recordLimit
         copy.records.initialize(from: records, count: count)
         copy.lastSeenTimes.initialize(from: lastSeenTimes, count: count)
         copy.slots.update(from: slots, count: 1 << slotBits)
@@ -364,9 +359,7 @@ final class FlowStorage: @unchecked Sendable {
     }
 
     private func growRecords(to wanted: Int? = nil) {
-        // Past the limit (a table whose relief left every record in place) doubling goes on.
-        let doubled = recordCapacity < recordLimit ? min(recordCapacity * 2, recordLimit) : recordCapacity * 2
-        let capacity = max(doubled, wanted ?? 0)
+        let capacity = max(recordCapacity * 2, wanted ?? 0)
         let grown = FlowStorage.allocateRecords(capacity)
         grown.moveInitialize(from: records, count: count)
         records.deallocate()

@@ -61,7 +61,6 @@ public struct FlowTable: Sendable {
         self.evicted = ServiceStatistics(limits: limits)
         var generator = SystemRandomNumberGenerator()
         storage = FlowStorage(seed: generator.next(), recognizesEarly: !continuesEarlierInput)
-        storage.recordLimit = rules == nil ? .max : limits.maxConnections
     }
 
     /// An empty table with `other`'s rules, limits and settings, holding at most
@@ -285,7 +284,6 @@ public struct FlowTable: Sendable {
     public mutating func join(part other: FlowTable, maxConnections: Int) {
         limits.maxConnections = max(limits.maxConnections, maxConnections)
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        if rules != nil { storage.recordLimit = limits.maxConnections }
         storage.reserve(records: storage.count + other.storage.count, samples: other.storage.samplesInUse)
         absorb(other)
     }
