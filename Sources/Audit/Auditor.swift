@@ -41,13 +41,14 @@ public struct Auditor {
     /// and the classified services are never all held at once (80 MB at 40,000 services).
     public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
         var verdicts = PortVerdicts(policy: policy)
-        let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tally.services, attempts: tally.attempts)
-        let coverage = coverage(inputs: inputs, tally: tally)
+        let tallyAttempts: [Endpoint: ServiceAttempts]
+        var tallyServices: [Endpoint: ServiceTraffic]
+        (tallyServices, tallyAttempts) = tally.takeServicesAndAttempts()
+        let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts)
+        let coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
-        let tallyAttempts = tally.attempts
-        var tallyServices = tally.services
         _ = consume tally
         var services = tallyServices.keys
             .sorted { ($0.address, $0.port) < ($1.address, $1.port) }
@@ -154,7 +155,9 @@ public struct Auditor {
             features: Dictionary(uniqueKeysWithValues: policy.features.map { ($0.key.rawValue, $0.value) }))
     }
 
-    private func coverage(inputs: [InputSummary], tally: ServiceStatistics) -> Coverage {
+    /// The coverage of `tally`, whose `services` (taken out of it) are passed apart.
+    private func coverage(inputs: [InputSummary], tally: ServiceStatistics,
+                          services: [Endpoint: ServiceTraffic]) -> Coverage {
         // Sums saturate and the window is taken in floating point: counts and times come from
         // captures and result files, and two times at the ends of the Int64 range (a pcapng
         // with 64-bit timestamps) are 2^64 ns apart.
@@ -175,8 +178,8 @@ public struct Auditor {
             unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed,
             serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
             serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections,
-            openAtStart: tally.services.values.reduce(0) { $0 + $1.stateCounts[.midstream] },
-            openAtEnd: tally.services.values.reduce(0) { $0 + $1.stateCounts[.established] },
+            openAtStart: services.values.reduce(0) { $0 + $1.stateCounts[.midstream] },
+            openAtEnd: services.values.reduce(0) { $0 + $1.stateCounts[.established] },
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap)
     }
 

@@ -17,7 +17,7 @@ struct ClassifiedService {
             catalogKey: verdict.catalogKey, alsoCatalogKeys: verdict.alsoCatalogKeys, hint: verdict.hint,
             connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
             payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
-            sampleClients: traffic.clients.sorted().prefix(5).map { "\($0)" },
+            sampleClients: traffic.clients.prefix(5).map { "\($0)" }, // sorted already
             directionBasis: Dictionary(uniqueKeysWithValues: traffic.basis.map { ($0.key.rawValue, $0.value) }),
             states: Dictionary(uniqueKeysWithValues: traffic.states.map { ($0.key.rawValue, $0.value) }),
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),

@@ -13,12 +13,12 @@ import Wire
 extension PortClassifier {
     /// Classifies the server endpoint `server` on `node` (nil: no declared node holds its
     /// address), whose clients came from `clients`.
-    public func classify(server: Endpoint, on node: Node?, clients: Set<IPAddress>) -> Verdict {
+    public func classify(server: Endpoint, on node: Node?, clients: some Sequence<IPAddress>) -> Verdict {
         egressVerdict(server: server, on: node, clients: clients) ?? classify(server.port, on: node)
     }
 
     /// The verdict of rules 1 and 2, nil where the port rules decide.
-    func egressVerdict(server: Endpoint, on node: Node?, clients: Set<IPAddress>) -> Verdict? {
+    func egressVerdict(server: Endpoint, on node: Node?, clients: some Sequence<IPAddress>) -> Verdict? {
         if let dependency = policy.dependency(at: server.address, port: server.port) {
             return Verdict(classification: .dependency, catalogKey: nil, dependency: dependency.name)
         }

@@ -54,7 +54,7 @@ struct PortVerdicts {
     }
 
     /// `PortClassifier.classify(server:on:clients:)`, the port rules remembered.
-    mutating func verdict(server: Endpoint, on node: Node?, clients: Set<IPAddress>) -> PortClassifier.Verdict {
+    mutating func verdict(server: Endpoint, on node: Node?, clients: some Sequence<IPAddress>) -> PortClassifier.Verdict {
         classifier.egressVerdict(server: server, on: node, clients: clients) ?? verdict(server.port, on: node)
     }
 }

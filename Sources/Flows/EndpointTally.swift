@@ -57,13 +57,15 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
         }
     }
 
-    /// The endpoints with what `make` builds of their counters and client addresses.
-    func dictionary<Value>(_ make: (Counts, Set<IPAddress>) -> Value) -> [Endpoint: Value] {
-        // Each set is made at its final size, so that none is copied as it grows.
-        var clientCounts = [Int](repeating: 0, count: count)
-        clients.forEach { owner, _ in clientCounts[owner] += 1 }
-        var clientsByRow = clientCounts.map { Set<IPAddress>(minimumCapacity: $0) }
-        clients.forEach { owner, address in clientsByRow[owner].insert(address) }
+    /// The endpoints with what `make` builds of their counters and client addresses (each
+    /// endpoint's sorted, `ClientAddressPairs.grouped`).
+    ///
+    /// Consuming: a tally handed over (`ServiceStatistics.takeServicesAndAttempts`) lets its
+    /// client pairs go as soon as they are grouped, before the dictionary is built, so the
+    /// flat pairs, the grouped addresses and the dictionary are never all held at once.
+    consuming func dictionary<Value>(_ make: (Counts, ClientAddresses) -> Value) -> [Endpoint: Value] {
+        let clientsByRow = clients.grouped(owners: count)
+        clients = ClientAddressPairs()
         var dictionary: [Endpoint: Value] = [:]
         dictionary.reserveCapacity(count)
         for (number, endpoint) in index.endpoints.enumerated() {

@@ -6,11 +6,12 @@ import Wire
 @dynamicMemberLookup
 public struct ServiceAttempts: Sendable, Equatable {
     public var counts = AttemptCounts()
-    public var clients: Set<IPAddress> = []
+    /// Distinct client addresses, sorted (see `ServiceStatistics` for the bound).
+    public var clients: ClientAddresses = []
 
     public init() {}
 
-    init(counts: AttemptCounts, clients: Set<IPAddress>) {
+    init(counts: AttemptCounts, clients: ClientAddresses) {
         self.counts = counts
         self.clients = clients
     }

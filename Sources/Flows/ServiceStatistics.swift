@@ -22,16 +22,13 @@ import Wire
 /// - at most `FlowLimits.maxUnresolved` unresolved connections are listed (the rest are
 ///   counted in `unresolvedNotListed`).
 public struct ServiceStatistics: Sendable {
-    /// Server endpoints that carried traffic (built from the flat tallies when first read
-    /// after a change, `StatisticsViews`).
-    public var services: [Endpoint: ServiceTraffic] {
-        views.services(generation: generation) { serviceTally.dictionary(ServiceTraffic.init) }
-    }
+    /// Server endpoints that carried traffic, built from the flat tallies on every read
+    /// (linear in the services and their clients): read it once, or take it out with
+    /// `takeServicesAndAttempts()`.
+    public var services: [Endpoint: ServiceTraffic] { serviceTally.dictionary(ServiceTraffic.init) }
     /// Server endpoints that only saw refused or unanswered connection attempts (built as
     /// `services` is).
-    public var attempts: [Endpoint: ServiceAttempts] {
-        views.attempts(generation: generation) { attemptTally.dictionary(ServiceAttempts.init) }
-    }
+    public var attempts: [Endpoint: ServiceAttempts] { attemptTally.dictionary(ServiceAttempts.init) }
     /// Connections whose server side no rule could tell, in the order of their first
     /// packet once `sortUnresolved()` has run (FlowTable's statistics are sorted).
     public var unresolved: [Connection] = []
@@ -61,9 +58,6 @@ public struct ServiceStatistics: Sendable {
     /// connection in allocates nothing and hashes with `SeededHash`, not SipHash.
     private var serviceTally = EndpointTally<TrafficCounts>()
     private var attemptTally = EndpointTally<AttemptCounts>()
-    /// `services` and `attempts` as last built, and the count of changes they were built at.
-    private var views = StatisticsViews()
-    private var generation: UInt64 = 0
 
     public init(limits: FlowLimits = .standard) {
         maxClientAddresses = limits.maxClientAddresses
@@ -86,7 +80,6 @@ public struct ServiceStatistics: Sendable {
 
     /// Folds in one connection.
     public mutating func add(_ connection: Connection) {
-        tallyWillChange()
         connections += 1
         if connection.directionBasis == .unknown {
             if unresolved.count < maxUnresolved {
@@ -118,7 +111,6 @@ public struct ServiceStatistics: Sendable {
     /// Folds in another set of statistics (of other connections): linear in `other`'s
     /// endpoints and clients, its endpoints taken in the order it first saw them.
     public mutating func merge(_ other: ServiceStatistics) {
-        tallyWillChange()
         connections += other.connections
         openConnectionsEvictedAtCap.addSaturated(other.openConnectionsEvictedAtCap)
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
@@ -141,12 +133,18 @@ public struct ServiceStatistics: Sendable {
         unresolved.sort { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
     }
 
-    /// Marks `services` and `attempts` as to be built again; a copy sharing the built ones
-    /// keeps them.
-    @inline(__always)
-    private mutating func tallyWillChange() {
-        generation &+= 1
-        if !isKnownUniquelyReferenced(&views) { views = StatisticsViews() }
+    /// `services` and `attempts`, moved out: the statistics keep their counts
+    /// (`connections`, `unlisted`, the unresolved connections, the client budget) but list
+    /// no endpoint afterwards. The audit's end stage reads each once; moving them out lets
+    /// each flat tally go while its dictionary is built (`EndpointTally.dictionary`), instead
+    /// of holding both until the statistics are dropped.
+    public mutating func takeServicesAndAttempts()
+        -> (services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts]) {
+        var services = EndpointTally<TrafficCounts>()
+        swap(&services, &serviceTally)
+        var attempts = EndpointTally<AttemptCounts>()
+        swap(&attempts, &attemptTally)
+        return ((consume services).dictionary(ServiceTraffic.init), (consume attempts).dictionary(ServiceAttempts.init))
     }
 
     private var clientBudget: ClientBudget {

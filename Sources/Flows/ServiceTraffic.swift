@@ -5,17 +5,18 @@ import Wire
 ///
 /// `ServiceStatistics` keeps the counters (`TrafficCounts`) in a dense array and the
 /// clients in one flat set for all services while it folds connections in, and builds
-/// these values when `services` is read. The counters read and write as fields of the
-/// service (`traffic.connections`, `traffic.stateCounts[.midstream]`).
+/// these values when `services` is read, the clients of each sorted (`ClientAddresses`).
+/// The counters read and write as fields of the service (`traffic.connections`,
+/// `traffic.stateCounts[.midstream]`).
 @dynamicMemberLookup
 public struct ServiceTraffic: Sendable, Equatable {
     public var counts = TrafficCounts()
-    /// Distinct client addresses (see `ServiceStatistics` for the bound).
-    public var clients: Set<IPAddress> = []
+    /// Distinct client addresses, sorted (see `ServiceStatistics` for the bound).
+    public var clients: ClientAddresses = []
 
     public init() {}
 
-    init(counts: TrafficCounts, clients: Set<IPAddress>) {
+    init(counts: TrafficCounts, clients: ClientAddresses) {
         self.counts = counts
         self.clients = clients
     }

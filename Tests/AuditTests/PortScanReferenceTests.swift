@@ -132,7 +132,7 @@ private func referenceScans(_ thresholds: ScanThresholds, services: [Endpoint: S
             open: openHosts[sweep, default: []].map { Endpoint(address: $0, port: sweep.port) })
     }
     let folded = Set(attempts.compactMap { endpoint, tries in
-        probedBy[endpoint].map { tries.clients.isSubset(of: $0) } == true ? endpoint : nil
+        probedBy[endpoint].map { $0.isSuperset(of: tries.clients) } == true ? endpoint : nil
     })
     let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
         .map { detector.summary($0.key, endpoints: $0.value, services: services, attempts: attempts) }
@@ -147,7 +147,7 @@ private struct Fleet {
     mutating func serve(_ endpoint: Endpoint, to clients: Set<IPAddress>, packets: UInt64 = 3, payloadBytes: UInt64 = 0,
                         at time: Int64 = 1_000) {
         var traffic = ServiceTraffic()
-        traffic.clients = clients
+        traffic.clients = ClientAddresses(clients)
         traffic.connections = 1
         traffic.packets = packets
         traffic.payloadBytes = payloadBytes
@@ -158,7 +158,7 @@ private struct Fleet {
 
     mutating func attempt(_ endpoint: Endpoint, by clients: Set<IPAddress>, refused: UInt64 = 1, at time: Int64 = 1_000) {
         var tries = ServiceAttempts()
-        tries.clients = clients
+        tries.clients = ClientAddresses(clients)
         tries.refused = refused
         tries.unanswered = 1
         tries.firstSeen = time
