@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "Wire"),
         // What a connection speaks, from its first payload bytes: pure functions, no dependencies.
         .target(name: "Protocols"),
-        .target(name: "Flows", dependencies: ["Wire", "Protocols"]),
+        // CPcap for its prefetch hint only (FlowTable+Batch.swift).
+        .target(name: "Flows", dependencies: ["Wire", "Protocols", "CPcap"]),
         .target(
             name: "Policy",
             dependencies: ["Wire", "Protocols", .product(name: "Yams", package: "Yams")]

@@ -284,21 +284,69 @@ final class FlowStorage: @unchecked Sendable {
             }
             return
         }
+        let countBefore = count
+        // Where each record was before (`origins[p]` for the record now at p), and which of
+        // those positions held a removed record (a bit each).
+        let origins = UnsafeMutablePointer<Int32>.allocate(capacity: countBefore)
+        defer { origins.deallocate() }
+        for position in 0..<countBefore { origins[position] = Int32(truncatingIfNeeded: position) }
+        let removedBits = UnsafeMutablePointer<UInt64>.allocate(capacity: (countBefore + 63) / 64)
+        defer { removedBits.deallocate() }
+        removedBits.initialize(repeating: 0, count: (countBefore + 63) / 64)
         while position >= 0 {
             if picked(position) {
                 done(detached(at: position))
                 freeSampleSlot(of: position)
+                let origin = Int(origins[position])
+                removedBits[origin >> 6] |= 1 << UInt64(origin & 63)
                 let last = count - 1
                 if position != last {
                     records[position] = records[last]
                     lastSeenTimes[position] = lastSeenTimes[last]
+                    origins[position] = origins[last]
                 }
                 count = last
             }
             position -= 1
         }
-        slots.update(repeating: 0, count: 1 << slotBits)
-        for position in 0..<count { place(tag: tag(records[position].key), position: position) }
+        // A record that moved came from the end, at or past the new count (the removals
+        // moved the last record into each hole): where each of those went, -1 if removed.
+        let movedTo = UnsafeMutablePointer<Int32>.allocate(capacity: countBefore - count)
+        defer { movedTo.deallocate() }
+        movedTo.initialize(repeating: -1, count: countBefore - count)
+        for position in 0..<count where Int(origins[position]) != position {
+            movedTo[Int(origins[position]) - count] = Int32(truncatingIfNeeded: position)
+        }
+        reindex { old in
+            if old >= count { return Int(movedTo[old - count]) }
+            return removedBits[old >> 6] & (1 << UInt64(old & 63)) != 0 ? -1 : old
+        }
+    }
+
+    /// After a bulk removal, points the index's entries at their records' new positions
+    /// (`destination(old position)`) and drops those of the removed records (-1), in one
+    /// pass over the slots in index order, starting after an empty slot, each kept entry
+    /// placed again from its home slot. Every slot between an entry's home and its old slot
+    /// has been passed already (they were one run in the old index, and the pass started
+    /// outside every run), so the entry lands at or before its old slot, in a slot already
+    /// passed: the index stays a valid linear-probing index. The pass reads and writes the
+    /// index in order, and asks `destination` about the records' old positions, where a
+    /// rebuild read every record's key (a cache line per record) and wrote its slot at
+    /// random: that was two thirds of a bulk removal's time, and bulk removals 14% of the
+    /// audit of a scan (the connection cap evicting a quarter of the table dozens of times).
+    private func reindex(_ destination: (Int) -> Int) {
+        let mask = slotMask
+        var start = 0
+        while slots[start] != 0 { start += 1 }  // there is one: the index is at most half full
+        var index = start
+        for _ in 0..<mask {
+            index = (index &+ 1) & mask
+            let slot = slots[index]
+            if slot == 0 { continue }
+            slots[index] = 0
+            let moved = destination(Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1)
+            if moved >= 0 { place(tag: UInt32(truncatingIfNeeded: slot &>> 32), position: moved) }
+        }
     }
 
     private func place(tag: UInt32, position: Int) {

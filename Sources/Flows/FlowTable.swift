@@ -102,14 +102,19 @@ public struct FlowTable: Sendable {
     /// which a side's first is kept for the protocol recognizers.
     @inlinable @inline(__always)
     public mutating func add(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32) {
-        let source = Endpoint(address: segment.source, port: segment.sourcePort)
-        let destination = Endpoint(address: segment.destination, port: segment.destinationPort)
-        let fromA = FlowTable.precedes(source, destination)
-        let key = fromA ? ConnectionKey(a: source, b: destination) : ConnectionKey(a: destination, b: source)
+        let (key, fromA) = FlowTable.key(of: segment)
+        add(segment, key: key, fromA: fromA, tag: storage.tag(key), payload: payload, timestamp: timestamp, wireLength: wireLength)
+    }
+
+    /// `add(_:payload:timestamp:wireLength:)` with the segment's key, direction and tag
+    /// (`FlowStorage.tag`, which a copy of the storage keeps) already worked out: the batch
+    /// loop works them out a few segments ahead, for its prefetching, and keeps them.
+    @inlinable @inline(__always)
+    mutating func add(_ segment: TCPSegment, key: ConnectionKey, fromA: Bool, tag: UInt32, payload: UnsafeRawBufferPointer,
+                      timestamp: Int64, wireLength: UInt32) {
         if timestamp >= nextSweep { advanceClock(to: timestamp) }
         if timestamp > clock { clock = timestamp }
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        let tag = storage.tag(key)
         let position = storage.find(key, tag: tag)
         if position >= 0 {
             let record = storage.records + position
@@ -123,6 +128,15 @@ public struct FlowTable: Sendable {
         } else {
             insert(segment, payload: payload, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         }
+    }
+
+    /// The segment's connection key, and whether it travels from the key's `a` side.
+    @inlinable @inline(__always)
+    static func key(of segment: TCPSegment) -> (key: ConnectionKey, fromA: Bool) {
+        let source = Endpoint(address: segment.source, port: segment.sourcePort)
+        let destination = Endpoint(address: segment.destination, port: segment.destinationPort)
+        let fromA = FlowTable.precedes(source, destination)
+        return (fromA ? ConnectionKey(a: source, b: destination) : ConnectionKey(a: destination, b: source), fromA)
     }
 
     /// Whether `x` sorts before `y` (address, then port): `x` is the key's `a` side.

@@ -64,3 +64,53 @@ final class FlowStorageRemovalTests: XCTestCase {
         XCTAssertGreaterThan(table.evictedCount, 1_000)
     }
 }
+
+final class FlowStorageReindexTests: XCTestCase {
+    /// A bulk removal re-points the index in one pass over its slots
+    /// (`FlowStorage.reindex`): afterwards the index must hold exactly one entry per record,
+    /// each with its record's tag and position, reachable from its home slot through
+    /// occupied slots only; and this on indexes half full, whose probe runs wrap around the
+    /// end of the slot array, with keys sharing home slots.
+    func testTheIndexStaysValidAfterBulkRemovals() {
+        var wrapped = 0
+        for seed in 0..<200 {
+            var random = SplitMix(state: UInt64(seed) &* 7919 &+ 1)
+            let storage = FlowStorage(seed: UInt64(seed))
+            let records = 40 + Int(random.next() % 24)  // up to 63: the 128-slot index at half full
+            var keys: [ConnectionKey] = []
+            for index in 0..<records {
+                let k = key(0x0A00_0000 | UInt32(random.next() % 64), UInt16(index), 0x0B00_0000, 443)
+                storage.append(ConnectionRecord(key: k, timestamp: Int64(random.next() % 100), vlan: nil), tag: storage.tag(k))
+                keys.append(k)
+            }
+            let mask = storage.slotMask
+            if storage.slots[mask] != 0 && storage.slots[0] != 0 { wrapped += 1 }
+            let bound = Int64(random.next() % 100)
+            var removed: Set<ConnectionKey> = []
+            storage.removeAll(lastSeenAtMost: .max, where: { $0.lastSeen < bound }) { removed.insert($0.record.key) }
+            XCTAssertEqual(storage.count + removed.count, records)
+            var entries = 0
+            for index in 0...mask where storage.slots[index] != 0 {
+                entries += 1
+                let slot = storage.slots[index]
+                let position = Int(slot & 0xFFFF_FFFF) - 1
+                XCTAssert(position >= 0 && position < storage.count, "seed \(seed): slot \(index) names \(position)")
+                guard position >= 0 && position < storage.count else { continue }
+                let tag = UInt32(slot >> 32)
+                XCTAssertEqual(tag, storage.tag(storage.records[position].key), "seed \(seed)")
+                var probe = storage.home(tag)
+                while probe != index {
+                    XCTAssertNotEqual(storage.slots[probe], 0, "seed \(seed): a hole between slot \(index) and its home")
+                    probe = (probe + 1) & mask
+                }
+            }
+            XCTAssertEqual(entries, storage.count, "seed \(seed)")
+            for k in keys {
+                let position = storage.find(k, tag: storage.tag(k))
+                XCTAssertEqual(position < 0, removed.contains(k), "seed \(seed)")
+                if position >= 0 { XCTAssertEqual(storage.records[position].key, k) }
+            }
+        }
+        XCTAssertGreaterThan(wrapped, 10, "no index had a probe run wrapping around its end")
+    }
+}
