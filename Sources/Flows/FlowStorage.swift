@@ -266,10 +266,10 @@ final class FlowStorage: @unchecked Sendable {
     /// others' records are not touched): `isDone` must refuse every later one.
     ///
     /// When many go (an eighth or more: a sweep after a burst of short connections, the
-    /// cap's quarter), the index is rebuilt once instead of being searched and shifted per
-    /// record: the per-record deletion cost a random probe run for the record and another
-    /// for the record moved into its place, a third of the eviction's time with 262,144
-    /// records held.
+    /// cap's quarter), the index is re-pointed in one pass (`reindex`) instead of being
+    /// searched and shifted per record: the per-record deletion cost a random probe run for
+    /// the record and another for the record moved into its place, a third of the
+    /// eviction's time with 262,144 records held.
     func removeAll(lastSeenAtMost lastSeenBound: Int64, where isDone: (ConnectionRecord) -> Bool,
                    _ done: (DetachedRecord) -> Void) {
         func picked(_ position: Int) -> Bool { lastSeenTimes[position] <= lastSeenBound && isDone(records[position]) }
