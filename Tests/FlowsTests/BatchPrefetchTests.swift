@@ -16,10 +16,23 @@ final class BatchPrefetchTests: XCTestCase {
         func client(_ index: Int) -> Endpoint {
             Endpoint(address: IPAddress(ipv4: 0x0A01_0000 | UInt32(index >> 8)), port: 32768 + UInt16(index & 0xFF))
         }
-        // Round r carries packet r of every connection, the connections in a random order.
+        // Round r carries packet r of every connection, the connections in a random order;
+        // made a batch at a time (the whole capture would be 17 MB of test data).
         var random = SplitMix(state: 17)
         var order = Array(0..<connections)
+        var one = FlowTable(), batched = FlowTable()
         var batch: [TimedSegment] = [], samples: [PayloadSample] = []
+        func flush() {
+            for (entry, sample) in zip(batch, samples) {
+                sample.withBytes { one.add(entry.segment, payload: $0, timestamp: entry.timestamp, wireLength: entry.wireLength) }
+            }
+            batch.withUnsafeBufferPointer { entries in
+                samples.withUnsafeBufferPointer { batched.add(entries, samples: $0.baseAddress!) }
+            }
+            batch.removeAll(keepingCapacity: true)
+            samples.removeAll(keepingCapacity: true)
+        }
+        var time: Int64 = 0
         for round in 0..<5 {
             for index in stride(from: order.count - 1, to: 0, by: -1) {
                 order.swapAt(index, Int(random.next() % UInt64(index + 1)))
@@ -34,20 +47,13 @@ final class BatchPrefetchTests: XCTestCase {
                 }
                 let segment = TCPSegment(source: from.address, destination: to.address, sourcePort: from.port,
                                          destinationPort: to.port, flags: flags, payloadLength: UInt32(payload.count))
-                batch.append(TimedSegment(segment: segment, timestamp: Int64(batch.count) * 1_000, wireLength: 60 + UInt32(payload.count)))
+                time += 1_000
+                batch.append(TimedSegment(segment: segment, timestamp: time, wireLength: 60 + UInt32(payload.count)))
                 samples.append(payload.withUnsafeBytes { PayloadSample($0, payloadLength: UInt32(payload.count)) })
+                if batch.count == 4096 { flush() }
             }
         }
-        var one = FlowTable(), batched = FlowTable()
-        for (entry, sample) in zip(batch, samples) {
-            sample.withBytes { one.add(entry.segment, payload: $0, timestamp: entry.timestamp, wireLength: entry.wireLength) }
-        }
-        for start in stride(from: 0, to: batch.count, by: 4096) {
-            let end = min(start + 4096, batch.count)
-            batch[start..<end].withUnsafeBufferPointer { entries in
-                samples[start..<end].withUnsafeBufferPointer { batched.add(entries, samples: $0.baseAddress!) }
-            }
-        }
+        flush()
         XCTAssertGreaterThanOrEqual(batched.storage.count, FlowTable.prefetchingFrom)
         let rules = DirectionRules(expectedServerPorts: [8080])
         let expected = one.finish(rules: rules), got = batched.finish(rules: rules)
