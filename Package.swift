@@ -28,8 +28,9 @@ let package = Package(
         .target(name: "Wire"),
         // What a connection speaks, from its first payload bytes: pure functions, no dependencies.
         .target(name: "Protocols"),
-        // CPcap for its prefetch hint only (FlowTable+Batch.swift).
-        .target(name: "Flows", dependencies: ["Wire", "Protocols", "CPcap"]),
+        // The CPU's prefetch hint, for the connection table's batch loop (FlowStorage+Prefetch.swift).
+        .systemLibrary(name: "CPrefetch"),
+        .target(name: "Flows", dependencies: ["Wire", "Protocols", "CPrefetch"]),
         .target(
             name: "Policy",
             dependencies: ["Wire", "Protocols", .product(name: "Yams", package: "Yams")]

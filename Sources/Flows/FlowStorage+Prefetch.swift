@@ -1,4 +1,4 @@
-import CPcap
+import CPrefetch
 
 extension FlowStorage {
     /// Asks for the index slot a lookup of the key with `tag` reads first: the first of
@@ -6,7 +6,7 @@ extension FlowStorage {
     /// (`FlowTable.add(_:samples:)`).
     @inlinable @inline(__always)
     func prefetchSlot(tag: UInt32) {
-        cpcap_prefetch_for_write(slots + home(tag))
+        prefetch_for_write(slots + home(tag))
     }
 
     /// Asks for the record the index names for the key with `tag` (both of its cache lines)
@@ -25,9 +25,9 @@ extension FlowStorage {
             if UInt32(truncatingIfNeeded: slot &>> 32) == tag {
                 let position = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
                 let record = UnsafeRawPointer(records + position)
-                cpcap_prefetch_for_write(record)
-                cpcap_prefetch_for_write(record + 64)
-                cpcap_prefetch_for_write(lastSeenTimes + position)
+                prefetch_for_write(record)
+                prefetch_for_write(record + 64)
+                prefetch_for_write(lastSeenTimes + position)
                 return
             }
             index = (index &+ 1) & mask
