@@ -16,17 +16,32 @@ public enum PortList {
     /// their ports: for callers that hold the runs already, so that no port is parsed back
     /// from text or gathered again.
     public static func written(_ runs: some Sequence<ClosedRange<UInt16>>) -> String {
-        var text = ""
+        // As ASCII bytes, decoded once: a scan's text is thousands of runs, and appending
+        // each number to a String was most of the time of the scans' summaries.
+        var text: [UInt8] = []
         text.reserveCapacity(runs.underestimatedCount * 12)
         for run in runs {
-            if !text.isEmpty { text += ", " }
-            text += String(run.lowerBound)
+            if !text.isEmpty {
+                text.append(UInt8(ascii: ","))
+                text.append(UInt8(ascii: " "))
+            }
+            appendDecimal(run.lowerBound, to: &text)
             if run.upperBound != run.lowerBound {
-                text += "-"
-                text += String(run.upperBound)
+                text.append(UInt8(ascii: "-"))
+                appendDecimal(run.upperBound, to: &text)
             }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The decimal digits of `port`, most significant first.
+    private static func appendDecimal(_ port: UInt16, to text: inout [UInt8]) {
+        var divisor: UInt16 = 10_000
+        while divisor > 1, port / divisor == 0 { divisor /= 10 }
+        while divisor > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(port / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// `runs` written as `collapsed(_:maxRuns:)` writes their ports.

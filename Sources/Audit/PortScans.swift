@@ -38,9 +38,11 @@ struct PortScans {
         // Vertical: one client, one host, many ports (the probes are in that order).
         for run in probes.runs(where: { $0.client == $1.client && endpoints.hosts[Int($0.endpoint)] == endpoints.hosts[Int($1.endpoint)] }) {
             // A port both answered and failed (the endpoint is a service and an attempt) is one port.
-            let slice = probes[run]
-            let ports = run.count(where: slice.isFirst(at:))
-            let failed = slice.count(where: \.failed)
+            // Counted on a slice that is gone before the probes are marked (a slice alive then
+            // would make marking copy the whole array).
+            let (ports, failed) = { (slice: ArraySlice<ScanProbe>) in
+                (slice.indices.count(where: slice.isFirst(at:)), slice.count(where: \.failed))
+            }(probes[run])
             guard ports >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports) else { continue }
             for index in run { probes[index].inVerticalScan = true }
             record(.vertical, run: probes[run])
