@@ -81,7 +81,18 @@ struct ScanProbes {
             }
         }
         if !(onlyNearFailures && failed.isEmpty) {
+            // Near a failure is on a host or a port someone failed on: the clients of the
+            // other services are not even looked up.
+            var failedHosts = [Bool](repeating: false, count: endpoints.hostAddresses.count)
+            var failedPorts = PortSet()
+            for probe in failed {
+                failedHosts[Int(endpoints.hosts[Int(probe.endpoint)])] = true
+                failedPorts.insert(endpoints.endpoints[Int(probe.endpoint)].port)
+            }
             for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.services[index] != nil {
+                guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])] || failedPorts.contains(endpoint.port) else {
+                    continue
+                }
                 for client in services[endpoint]!.clients {
                     // A client never numbered failed nothing: it is near no failure.
                     guard let client = onlyNearFailures ? numbers[client] : number(client) else { continue }
