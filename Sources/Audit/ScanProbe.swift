@@ -89,13 +89,16 @@ struct ScanProbes {
                 failedHosts[Int(endpoints.hosts[Int(probe.endpoint)])] = true
                 failedPorts.insert(endpoints.endpoints[Int(probe.endpoint)].port)
             }
+            var failedClients = AddressFilter(capacity: onlyNearFailures ? clients.count : 0)
+            for client in clients where onlyNearFailures { failedClients.insert(client) }
             for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.services[index] != nil {
                 guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])] || failedPorts.contains(endpoint.port) else {
                     continue
                 }
                 for client in services[endpoint]!.clients {
                     // A client never numbered failed nothing: it is near no failure.
-                    guard let client = onlyNearFailures ? numbers[client] : number(client) else { continue }
+                    guard !onlyNearFailures || failedClients.mayContain(client),
+                          let client = onlyNearFailures ? numbers[client] : number(client) else { continue }
                     answered.append(ScanProbe(client: client, endpoint: UInt32(index), failed: false))
                 }
             }
