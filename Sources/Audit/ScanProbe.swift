@@ -60,16 +60,7 @@ struct ScanProbes {
             return
         }
         endpoints = ScanEndpoints(services: services, attempts: attempts)
-        var numbers: [IPAddress: UInt32] = [:]
-        var clients: [IPAddress] = []
-        /// The number standing for `client`, given on first sight.
-        func number(_ client: IPAddress) -> UInt32 {
-            if let known = numbers[client] { return known }
-            let next = UInt32(clients.count)
-            numbers[client] = next
-            clients.append(client)
-            return next
-        }
+        var numbers = AddressNumbers()
 
         // In endpoint order, so that ordering by client (a stable sort) orders by (client, endpoint).
         var failed: [ScanProbe] = []
@@ -77,7 +68,7 @@ struct ScanProbes {
         var answered: [ScanProbe] = []
         for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.attempts[index] != nil {
             for client in attempts[endpoint]!.clients {
-                failed.append(ScanProbe(client: number(client), endpoint: UInt32(index), failed: true))
+                failed.append(ScanProbe(client: numbers.number(adding: client), endpoint: UInt32(index), failed: true))
             }
         }
         if !(onlyNearFailures && failed.isEmpty) {
@@ -89,21 +80,20 @@ struct ScanProbes {
                 failedHosts[Int(endpoints.hosts[Int(probe.endpoint)])] = true
                 failedPorts.insert(endpoints.endpoints[Int(probe.endpoint)].port)
             }
-            var failedClients = AddressFilter(capacity: onlyNearFailures ? clients.count : 0)
-            for client in clients where onlyNearFailures { failedClients.insert(client) }
             for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.services[index] != nil {
                 guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])] || failedPorts.contains(endpoint.port) else {
                     continue
                 }
                 for client in services[endpoint]!.clients {
                     // A client never numbered failed nothing: it is near no failure.
-                    guard !onlyNearFailures || failedClients.mayContain(client),
-                          let client = onlyNearFailures ? numbers[client] : number(client) else { continue }
+                    guard let client = onlyNearFailures ? numbers.number(of: client) : numbers.number(adding: client) else {
+                        continue
+                    }
                     answered.append(ScanProbe(client: client, endpoint: UInt32(index), failed: false))
                 }
             }
         }
-        self.clients = clients
+        clients = numbers.addresses
         failed = failed.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
         answered = answered.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
         if onlyNearFailures { answered = nearFailures(answered, failed: failed) }

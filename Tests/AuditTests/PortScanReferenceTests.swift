@@ -233,21 +233,28 @@ private struct Fleet {
 /// The capture generator's seeded generator, so that a failing fleet can be found again by its number.
 extension SplitMix: RandomNumberGenerator {}
 
-/// The filter in front of the clients' numbers never says no to an address it holds, and
-/// says maybe to few others.
-final class AddressFilterTests: XCTestCase {
-    func testInsertedAddressesAreAlwaysMaybesAndFewOthersAre() {
+/// The clients' numbers: first seen, first numbered; the same number on every later lookup,
+/// across the table's growth; none for an address never added.
+final class AddressNumbersTests: XCTestCase {
+    func testAddressesAreNumberedInTheOrderFirstSeenAndFoundAgain() {
         var random = SplitMix(seed: 2474)
-        let inserted = (0..<2474).map { index in
+        let addresses = (0..<5000).map { index in
             index.isMultiple(of: 3) ? IPAddress(high: random.next(), low: random.next())
-                : IPAddress(ipv4: UInt32(truncatingIfNeeded: random.next()))
+                : IPAddress(ipv4: index.isMultiple(of: 2) ? UInt32(index) : UInt32(truncatingIfNeeded: random.next()))
         }
-        var filter = AddressFilter(capacity: inserted.count)
-        for address in inserted { filter.insert(address) }
-        XCTAssertTrue(inserted.allSatisfy(filter.mayContain))
-        let insertedSet = Set(inserted)
-        let others = (0..<100_000).map { IPAddress(ipv4: 0x0A00_0000 + UInt32($0)) }.filter { !insertedSet.contains($0) }
-        XCTAssertLessThan(others.count(where: filter.mayContain), others.count / 8)
-        XCTAssertFalse(AddressFilter(capacity: 0).mayContain(inserted[0]))
+        var numbers = AddressNumbers()
+        var expected: [IPAddress: UInt32] = [:]
+        for address in addresses + addresses.shuffled(using: &random) {
+            let number = numbers.number(adding: address)
+            if expected[address] == nil { expected[address] = UInt32(expected.count) }
+            XCTAssertEqual(number, expected[address])
+        }
+        XCTAssertEqual(numbers.count, expected.count)
+        for (address, number) in expected {
+            XCTAssertEqual(numbers.number(of: address), number)
+            XCTAssertEqual(numbers.addresses[Int(number)], address)
+        }
+        XCTAssertNil(numbers.number(of: IPAddress(high: 1, low: 2)))
+        XCTAssertNil(AddressNumbers().number(of: IPAddress(ipv4: 0)))
     }
 }
