@@ -25,28 +25,29 @@ struct AddressNumbers {
 
     /// The number of `address`, if it has one.
     func number(of address: IPAddress) -> UInt32? {
-        var slot = home(of: address)
-        while slots[slot] != 0 {
-            let number = slots[slot] - 1
-            if addresses[Int(number)] == address { return number }
-            slot = (slot + 1) & (slots.count - 1)
-        }
-        return nil
+        place(of: address).number
     }
 
     /// The number of `address`, the next one if it is new.
     mutating func number(adding address: IPAddress) -> UInt32 {
+        let place = place(of: address)
+        if let known = place.number { return known }
+        let number = UInt32(addresses.count)
+        addresses.append(address)
+        slots[place.slot] = number + 1
+        if addresses.count * 2 > slots.count { grow() }
+        return number
+    }
+
+    /// The slot holding `address` and its number, or the empty slot where it would go.
+    private func place(of address: IPAddress) -> (slot: Int, number: UInt32?) {
         var slot = home(of: address)
         while slots[slot] != 0 {
             let number = slots[slot] - 1
-            if addresses[Int(number)] == address { return number }
+            if addresses[Int(number)] == address { return (slot, number) }
             slot = (slot + 1) & (slots.count - 1)
         }
-        let number = UInt32(addresses.count)
-        addresses.append(address)
-        slots[slot] = number + 1
-        if addresses.count * 2 > slots.count { grow() }
-        return number
+        return (slot, nil)
     }
 
     private func home(of address: IPAddress) -> Int {
