@@ -52,6 +52,14 @@ final class PortListTests: XCTestCase {
         }
     }
 
+    /// A result read back with a hostile `port_ranges` (the whole range named 20,000 times)
+    /// costs a few words per range, not 65,536 ports each (1.3 billion in all).
+    func testAHostileTextIsReadAsRunsNotExpandedPortByPort() {
+        let text = Array(repeating: "0-65535", count: 20_000).joined(separator: ", ") + ", 7, 70000, 9-8"
+        XCTAssertEqual(PortList.ranges(inCollapsed: text), [0...65535])
+        XCTAssertEqual(PortList.ranges(inCollapsed: "1-2, 4, 3-3"), [1...4])
+    }
+
     /// A scan read back from a result has the runs its text names, so it equals the scan written.
     func testAScanReadBackHasItsRunsAgain() throws {
         let ports: [UInt16] = [0, 1, 2, 80, 443, 9000, 9001, 65535]
