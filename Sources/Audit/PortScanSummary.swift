@@ -31,6 +31,9 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
     /// Distinct ports probed, and the same as collapsed ranges.
     public var ports: Int
     public var portRanges: String
+    /// `portRanges` as numbers (not written: decoding reads them back from the text), so
+    /// that the finding's message is written from the ports and not parsed back from text.
+    public var portRuns: [ClosedRange<UInt16>] = []
     /// Endpoints probed (host x port), and the connects refused and unanswered among them.
     public var probes: Int
     public var refused: UInt64
@@ -39,6 +42,31 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
     public var openPorts: [String]
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
+}
+
+extension PortScanSummary {
+    /// Every field but `portRuns`, which the text `portRanges` stands for.
+    private enum CodingKeys: String, CodingKey {
+        case scanner, kind, type, targets, ports, portRanges, probes, refused, unanswered, openPorts, firstSeen, lastSeen
+    }
+
+    /// A scan read back from a result: `portRuns` are the runs of the ports `portRanges` names.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scanner = try container.decode(String.self, forKey: .scanner)
+        kind = try container.decode(Kind.self, forKey: .kind)
+        type = try container.decode(ScanType.self, forKey: .type)
+        targets = try container.decode([String].self, forKey: .targets)
+        ports = try container.decode(Int.self, forKey: .ports)
+        portRanges = try container.decode(String.self, forKey: .portRanges)
+        portRuns = PortList.ranges(inCollapsed: portRanges)
+        probes = try container.decode(Int.self, forKey: .probes)
+        refused = try container.decode(UInt64.self, forKey: .refused)
+        unanswered = try container.decode(UInt64.self, forKey: .unanswered)
+        openPorts = try container.decode([String].self, forKey: .openPorts)
+        firstSeen = try container.decode(Timestamp.self, forKey: .firstSeen)
+        lastSeen = try container.decode(Timestamp.self, forKey: .lastSeen)
+    }
 }
 
 extension [PortScanSummary] {

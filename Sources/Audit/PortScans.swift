@@ -23,88 +23,117 @@ struct PortScans {
         // answered connects next to a failed one are gathered: on a busy capture without
         // scans, gathering every client's was most of the audit's end stage.
         var gathered = ScanProbes(services: services, attempts: attempts, onlyNearFailures: thresholds.minFailedPercent > 0)
+        let endpoints = gathered.endpoints
         var probes = gathered.probes
-        gathered.probes = []  // moved out, so that sorting them does not copy them
-        var scans: [ScanKey: [Endpoint]] = [:]
-        /// One scan's probes (`run`), and those of them that are distinct endpoints.
-        func record(_ kind: PortScanSummary.Kind, run: Range<Int>, distinct: [Int]) {
-            let scanner = gathered.addresses[Int(probes[run.lowerBound].client)]
-            let open = run.filter { !probes[$0].failed }.map { gathered.endpoint(of: probes[$0]) }
-            let type = scanType(open: open, scanner: scanner, services: services)
-            scans[ScanKey(scanner: scanner, kind: kind, type: type), default: []] += distinct.map { gathered.endpoint(of: probes[$0]) }
+        gathered.probes = []  // moved out, so that marking them does not copy them
+        var scans: [ScanKey: [UInt32]] = [:]
+        /// One scan's probes (`run`, of one client): its kind of scan and the endpoints it probed.
+        func record(_ kind: PortScanSummary.Kind, run: ArraySlice<ScanProbe>) {
+            let scanner = gathered.clients[Int(run.first!.client)]
+            let type = scanType(open: run.lazy.filter { !$0.failed }.map(\.endpoint), scanner: scanner, endpoints: endpoints)
+            scans[ScanKey(scanner: scanner, kind: kind, type: type), default: []]
+                .append(contentsOf: run.indices.lazy.filter { run.isFirst(at: $0) }.map { run[$0].endpoint })
         }
 
-        // Vertical: one client, one host, many ports.
-        probes.sort { ($0.client, $0.host, $0.port) < ($1.client, $1.host, $1.port) }
-        for run in probes.runs(where: { $0.client == $1.client && $0.host == $1.host }) {
+        // Vertical: one client, one host, many ports (the probes are in that order).
+        for run in probes.runs(where: { $0.client == $1.client && endpoints.hosts[Int($0.endpoint)] == endpoints.hosts[Int($1.endpoint)] }) {
             // A port both answered and failed (the endpoint is a service and an attempt) is one port.
-            let ports = run.filter { $0 == run.lowerBound || probes[$0].port != probes[$0 - 1].port }
-            let failed = run.count(where: { probes[$0].failed })
-            guard ports.count >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports.count) else { continue }
+            // Counted on a slice that is gone before the probes are marked (a slice alive then
+            // would make marking copy the whole array).
+            let (ports, failed) = { (slice: ArraySlice<ScanProbe>) in
+                (slice.indices.count(where: slice.isFirst(at:)), slice.count(where: \.failed))
+            }(probes[run])
+            guard ports >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports) else { continue }
             for index in run { probes[index].inVerticalScan = true }
-            record(.vertical, run: run, distinct: ports)
+            record(.vertical, run: probes[run])
         }
 
-        // Horizontal: one client, one port, many hosts (hosts it did not scan vertically,
-        // moved last and left out). A host both answered and failed counts twice.
-        let sweepable = probes.partition { $0.inVerticalScan }
-        probes[..<sweepable].sort { ($0.client, $0.port, $0.host) < ($1.client, $1.port, $1.host) }
-        for run in probes[..<sweepable].runs(where: { $0.client == $1.client && $0.port == $1.port }) {
-            let failed = run.count(where: { probes[$0].failed })
+        // Horizontal: one client, one port, many hosts (hosts it did not scan vertically, left
+        // out), ordered by port and host, then (a stable sort) by client. A host both answered
+        // and failed counts twice.
+        var sweepable = probes.filter { !$0.inVerticalScan }
+            .stablySorted(by: { Int(endpoints.portMajorOrder[Int($0.endpoint)]) }, keyCount: endpoints.count)
+            .stablySorted(by: { Int($0.client) }, keyCount: gathered.clients.count)
+        for run in sweepable.runs(where: { $0.client == $1.client && endpoints.endpoints[Int($0.endpoint)].port == endpoints.endpoints[Int($1.endpoint)].port }) {
+            let failed = sweepable[run].count(where: \.failed)
             guard run.count >= thresholds.minHosts, thresholds.mostlyFailed(failed, of: run.count) else { continue }
-            for index in run { probes[index].inHorizontalSweep = true }
-            record(.horizontal, run: run, distinct: run.filter { $0 == run.lowerBound || probes[$0].host != probes[$0 - 1].host })
+            for index in run { sweepable[index].inHorizontalSweep = true }
+            record(.horizontal, run: sweepable[run])
         }
 
         // An attempt that a scan probed is folded when only scanners made it: every client
         // that failed on it scanned it (an attempt whose clients went uncounted, past the
         // clients bound, has none left). One with other clients stays.
-        var folded = Set(probes.lazy.filter(\.scanned).map { gathered.endpoint(of: $0) }.filter { attempts[$0] != nil })
-        if !folded.isEmpty {
-            for probe in probes where probe.failed && !probe.scanned { folded.remove(gathered.endpoint(of: probe)) }
+        var scanned = [Bool](repeating: false, count: endpoints.count), failedUnscanned = scanned
+        for probe in probes where probe.inVerticalScan { scanned[Int(probe.endpoint)] = true }
+        for probe in sweepable {
+            if probe.inHorizontalSweep {
+                scanned[Int(probe.endpoint)] = true
+            } else if probe.failed {
+                failedUnscanned[Int(probe.endpoint)] = true
+            }
         }
+        let folded = Set(endpoints.endpoints.indices.lazy
+            .filter { scanned[$0] && !failedUnscanned[$0] && endpoints.attempts[$0] != nil }
+            .map { endpoints.endpoints[$0] })
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
-            .map { key, endpoints in summary(key, endpoints: endpoints, services: services, attempts: attempts) }
+            .map { key, numbers in summary(key, endpoints: numbers, of: endpoints) }
         return (summaries, folded)
     }
 
-    /// The `scans` entry of one scan from the endpoints it probed (each once).
-    func summary(_ key: ScanKey, endpoints: [Endpoint], services: [Endpoint: ServiceTraffic],
-                 attempts: [Endpoint: ServiceAttempts]) -> PortScanSummary {
+    /// The `scans` entry of one scan from the endpoints it probed (numbers into `book`, each
+    /// once), added up by number: no dictionary lookup, set or sort per probe.
+    func summary(_ key: ScanKey, endpoints numbers: [UInt32], of book: ScanEndpoints) -> PortScanSummary {
         var refused: UInt64 = 0, unanswered: UInt64 = 0
         var first = Int64.max, last = Int64.min
-        var open: [Endpoint] = []
-        for endpoint in endpoints {
-            if let tries = attempts[endpoint] {
+        var open: [UInt32] = []
+        var hosts: [UInt32] = []
+        var ports = PortSet()
+        for number in numbers {
+            let index = Int(number)
+            ports.insert(book.endpoints[index].port)
+            if hosts.last != book.hosts[index] { hosts.append(book.hosts[index]) }
+            if let tries = book.attempts[index] {
                 refused.addSaturated(tries.refused)
                 unanswered.addSaturated(tries.unanswered)
                 first = min(first, tries.firstSeen)
                 last = max(last, tries.lastSeen)
-            } else if let traffic = services[endpoint] {
-                open.append(endpoint)
-                if traffic.clients == [key.scanner] {
+            } else if let traffic = book.services[index] {
+                open.append(number)
+                if traffic.soleClient == key.scanner {
                     first = min(first, traffic.firstSeen)
                     last = max(last, traffic.lastSeen)
                 }
             }
         }
-        let hosts = Set(endpoints.map(\.address)).sorted()
+        // Host numbers are in address order: sorted, neighbours alike are one host.
+        hosts.sort()
+        let targets = hosts.indices.filter { $0 == 0 || hosts[$0] != hosts[$0 - 1] }
+            .map { book.hostAddresses[Int(hosts[$0])].description }
+        let runs = ports.runs
         return PortScanSummary(
-            scanner: "\(key.scanner)", kind: key.kind, type: key.type, targets: hosts.map(\.description),
-            ports: Set(endpoints.map(\.port)).count, portRanges: PortList.collapsed(endpoints.map(\.port)),
-            probes: endpoints.count, refused: refused, unanswered: unanswered,
-            openPorts: open.sorted().map(\.description),
+            scanner: "\(key.scanner)", kind: key.kind, type: key.type, targets: targets,
+            ports: runs.reduce(0) { $0 + $1.count }, portRanges: PortList.written(runs), portRuns: runs,
+            probes: numbers.count, refused: refused, unanswered: unanswered,
+            openPorts: open.sorted().map { book.endpoints[Int($0)].description },
             firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
     }
 
-    /// SYN (half-open) or connect, from the open ports only `scanner` used; undetermined
-    /// when no port answered it alone.
-    func scanType(open: [Endpoint], scanner: IPAddress, services: [Endpoint: ServiceTraffic]) -> PortScanSummary.ScanType {
-        let alone = open.compactMap { services[$0] }.filter { $0.clients == [scanner] && $0.payloadBytes == 0 }
-        guard !alone.isEmpty else { return .undetermined }
-        let packets = alone.reduce(UInt64(0)) { $0.addingSaturated($1.packets) }
-        let connections = alone.reduce(UInt64(0)) { $0.addingSaturated($1.connections) }
-        return packets <= 3 * connections ? .synHalfOpen : .connect
+    /// SYN (half-open) or connect, from the open ports (`open`, numbers into `endpoints`)
+    /// only `scanner` used; undetermined when no port answered it alone.
+    func scanType(open: some Sequence<UInt32>, scanner: IPAddress, endpoints: ScanEndpoints) -> PortScanSummary.ScanType {
+        var alone = false
+        var packets: UInt64 = 0, connections: UInt64 = 0
+        for number in open {
+            guard let traffic = endpoints.services[Int(number)], traffic.soleClient == scanner, traffic.payloadless else { continue }
+            alone = true
+            packets.addSaturated(traffic.packets)
+            connections.addSaturated(traffic.connections)
+        }
+        guard alone else { return .undetermined }
+        // At most three packets a connection: SYN, SYN-ACK, RST.
+        let (limit, overflow) = connections.multipliedReportingOverflow(by: 3)
+        return overflow || packets <= limit ? .synHalfOpen : .connect
     }
 
     /// The `port-scan` finding of one scan.
@@ -117,7 +146,7 @@ struct PortScans {
         let shownOpen = scan.openPorts.isEmpty ? "none"
             : scan.openPorts.prefix(20).joined(separator: ", ")
                 + (scan.openPorts.count > 20 ? " and \(scan.openPorts.count - 20) more (see the JSON)" : "")
-        let portText = PortList.collapsed(PortList.ports(inCollapsed: scan.portRanges), maxRuns: 8)
+        let portText = PortList.written(scan.portRuns, maxRuns: 8)
         let what = scan.kind == .vertical
             ? "\(scan.ports) port\(scan.ports == 1 ? "" : "s") (\(portText)) of \(scan.targets.count) host\(scan.targets.count == 1 ? "" : "s") (\(shownTargets))"
             : "port\(scan.ports == 1 ? "" : "s") \(portText) across \(scan.targets.count) hosts (\(shownTargets))"

@@ -3,20 +3,20 @@ import Wire
 
 /// One client's connect to one endpoint as port-scan detection (`PortScans`) sees it:
 /// refused or unanswered (`failed`, from the attempts) or answered (from the services).
-/// Twelve bytes, the addresses as numbers into `ScanProbes.addresses`, so that the probes of
-/// a capture are one flat array, sorted once by client and host (vertical scans) and once by
-/// client and port (horizontal sweeps), instead of a dictionary of sets per (client, host)
-/// and per (client, port): a million probes of a scan-heavy capture are 12 MB.
+/// Twelve bytes, the client and the endpoint as numbers into `ScanProbes.clients` and
+/// `ScanEndpoints`, so that the probes of a capture are one flat array, ordered by client
+/// and host (vertical scans) and by client and port (horizontal sweeps) with counting
+/// sorts, instead of a dictionary of sets per (client, host) and per (client, port): a
+/// million probes of a scan-heavy capture are 12 MB.
 struct ScanProbe {
     var client: UInt32
-    var host: UInt32
-    var port: UInt16
+    /// The endpoint's number in `ScanEndpoints`, which are in (address, port) order.
+    var endpoint: UInt32
     private var marks: UInt8
 
-    init(client: UInt32, host: UInt32, port: UInt16, failed: Bool) {
+    init(client: UInt32, endpoint: UInt32, failed: Bool) {
         self.client = client
-        self.host = host
-        self.port = port
+        self.endpoint = endpoint
         self.marks = failed ? Self.failedMark : 0
     }
 
@@ -36,13 +36,17 @@ struct ScanProbe {
     private static let failedMark: UInt8 = 1, verticalMark: UInt8 = 2, horizontalMark: UInt8 = 4
 }
 
-/// The probes port-scan detection needs, and the addresses their numbers stand for.
+/// The probes port-scan detection needs, in (client, host, port) order, the endpoints they
+/// name and the clients their numbers stand for.
 struct ScanProbes {
+    /// Sorted by client, then endpoint (so by host, then port); a failed and an answered
+    /// connect of one client to one endpoint (both an attempt and a service) are neighbours.
     var probes: [ScanProbe] = []
-    private(set) var addresses: [IPAddress] = []
-    private var numbers: [IPAddress: UInt32] = [:]
+    let endpoints: ScanEndpoints
+    /// The clients by number.
+    private(set) var clients: [IPAddress] = []
 
-    func endpoint(of probe: ScanProbe) -> Endpoint { Endpoint(address: addresses[Int(probe.host)], port: probe.port) }
+    func endpoint(of probe: ScanProbe) -> Endpoint { endpoints.endpoints[Int(probe.endpoint)] }
 
     /// Every failed connect, and the answered ones that can belong to a scan. When a scan
     /// needs failed connects (`onlyNearFailures`, a failed share above 0), an answered
@@ -51,73 +55,97 @@ struct ScanProbes {
     /// so memory and time follow the failed connects, not every (client, host) pair of a
     /// busy capture. Otherwise every one is gathered.
     init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts], onlyNearFailures: Bool) {
-        probes.reserveCapacity(attempts.values.reduce(0) { $0 + $1.clients.count })
-        for (endpoint, tries) in attempts {
-            let host = number(endpoint.address)
-            for client in tries.clients {
-                probes.append(ScanProbe(client: number(client), host: host, port: endpoint.port, failed: true))
-            }
-        }
-        guard onlyNearFailures else {
-            for (endpoint, traffic) in services {
-                let host = number(endpoint.address)
-                for client in traffic.clients {
-                    probes.append(ScanProbe(client: number(client), host: host, port: endpoint.port, failed: false))
-                }
-            }
+        guard !(onlyNearFailures && attempts.isEmpty) else {
+            endpoints = ScanEndpoints(services: [:], attempts: [:])
             return
         }
-        guard !probes.isEmpty, !services.isEmpty else { return }
-        // What each client failed on, as sorted keys (no set per client): its hosts, its ports.
-        let failedHosts = SortedKeys(probes.map { UInt64($0.client) << 32 | UInt64($0.host) })
-        let failedPorts = SortedKeys(probes.map { UInt64($0.client) << 16 | UInt64($0.port) })
-        for (endpoint, traffic) in services {
-            // A client or host never numbered failed nothing here.
-            let knownHost = numbers[endpoint.address]
-            for client in traffic.clients {
-                guard let client = numbers[client] else { continue }
-                let nearFailure = knownHost.map { failedHosts.contains(UInt64(client) << 32 | UInt64($0)) } == true
-                    || failedPorts.contains(UInt64(client) << 16 | UInt64(endpoint.port))
-                guard nearFailure else { continue }
-                probes.append(ScanProbe(client: client, host: knownHost ?? number(endpoint.address), port: endpoint.port, failed: false))
+        endpoints = ScanEndpoints(services: services, attempts: attempts)
+        var numbers = AddressNumbers()
+
+        // In endpoint order, so that ordering by client (a stable sort) orders by (client, endpoint).
+        var failed: [ScanProbe] = []
+        failed.reserveCapacity(attempts.values.reduce(0) { $0 + $1.clients.count })
+        var answered: [ScanProbe] = []
+        for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.attempts[index] != nil {
+            for client in attempts[endpoint]!.clients {
+                failed.append(ScanProbe(client: numbers.number(adding: client), endpoint: UInt32(index), failed: true))
             }
+        }
+        if !(onlyNearFailures && failed.isEmpty) {
+            // Near a failure is on a host or a port someone failed on: the clients of the
+            // other services are not even looked up.
+            var failedHosts = [Bool](repeating: false, count: endpoints.hostAddresses.count)
+            var failedPorts = PortSet()
+            for probe in failed {
+                failedHosts[Int(endpoints.hosts[Int(probe.endpoint)])] = true
+                failedPorts.insert(endpoints.endpoints[Int(probe.endpoint)].port)
+            }
+            for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.services[index] != nil {
+                guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])] || failedPorts.contains(endpoint.port) else {
+                    continue
+                }
+                for client in services[endpoint]!.clients {
+                    // A client never numbered failed nothing: it is near no failure.
+                    guard let client = onlyNearFailures ? numbers.number(of: client) : numbers.number(adding: client) else {
+                        continue
+                    }
+                    answered.append(ScanProbe(client: client, endpoint: UInt32(index), failed: false))
+                }
+            }
+        }
+        clients = numbers.addresses
+        failed = failed.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
+        answered = answered.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
+        if onlyNearFailures { answered = nearFailures(answered, failed: failed) }
+        probes = Self.merged(failed, answered)
+    }
+
+    /// The answered probes (sorted by client) whose client also failed on their host or on
+    /// their port (`failed`, sorted by client). One pass over each: the failed probes of a
+    /// client stamp their hosts and ports with the client's number before its answered
+    /// probes are looked at, so no set per client is built.
+    private func nearFailures(_ answered: [ScanProbe], failed: [ScanProbe]) -> [ScanProbe] {
+        var hostStamps = [Int](repeating: -1, count: endpoints.hostAddresses.count)
+        var portStamps = [Int](repeating: -1, count: 1 << 16)
+        var stamped = 0  // failed probes stamped so far
+        return answered.filter { probe in
+            let client = Int(probe.client)
+            while stamped < failed.count, failed[stamped].client <= probe.client {
+                let endpoint = Int(failed[stamped].endpoint)
+                hostStamps[Int(endpoints.hosts[endpoint])] = Int(failed[stamped].client)
+                portStamps[Int(endpoints.endpoints[endpoint].port)] = Int(failed[stamped].client)
+                stamped += 1
+            }
+            let endpoint = Int(probe.endpoint)
+            return hostStamps[Int(endpoints.hosts[endpoint])] == client || portStamps[Int(endpoints.endpoints[endpoint].port)] == client
         }
     }
 
-    /// The number standing for `address`, given on first sight.
-    private mutating func number(_ address: IPAddress) -> UInt32 {
-        if let known = numbers[address] { return known }
-        let next = UInt32(addresses.count)
-        numbers[address] = next
-        addresses.append(address)
-        return next
+    /// Two arrays sorted by (client, endpoint) as one, the failed probe first where both name
+    /// the same client and endpoint.
+    private static func merged(_ failed: [ScanProbe], _ answered: [ScanProbe]) -> [ScanProbe] {
+        guard !answered.isEmpty else { return failed }
+        var merged: [ScanProbe] = []
+        merged.reserveCapacity(failed.count + answered.count)
+        var next = 0  // in answered
+        for probe in failed {
+            while next < answered.count, (answered[next].client, answered[next].endpoint) < (probe.client, probe.endpoint) {
+                merged.append(answered[next])
+                next += 1
+            }
+            merged.append(probe)
+        }
+        merged.append(contentsOf: answered[next...])
+        return merged
     }
 }
 
-/// Distinct numbers, sorted, and a binary search: a compact set for keys that are known
-/// all at once.
-private struct SortedKeys {
-    private var keys: [UInt64]
-
-    init(_ keys: [UInt64]) {
-        var keys = keys
-        keys.sort()
-        var kept = 0
-        for index in keys.indices where kept == 0 || keys[kept - 1] != keys[index] {
-            keys[kept] = keys[index]
-            kept += 1
-        }
-        keys.removeLast(keys.count - kept)
-        self.keys = keys
-    }
-
-    func contains(_ key: UInt64) -> Bool {
-        var low = 0, high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        return low < keys.count && keys[low] == key
+extension ArraySlice<ScanProbe> {
+    /// Whether the probe at `index` names another endpoint than the one before it: in a run
+    /// of one client's probes in endpoint order, a failed and an answered connect to one
+    /// endpoint are neighbours, and only the first of them counts the endpoint.
+    func isFirst(at index: Int) -> Bool {
+        index == startIndex || self[index].endpoint != self[index - 1].endpoint
     }
 }
 

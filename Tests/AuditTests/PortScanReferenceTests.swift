@@ -87,13 +87,13 @@ final class PortScanReferenceTests: XCTestCase {
 
 /// Port scans by their definition, with a set of ports per (client, host) and of hosts per
 /// (client, port), gathering every answered connect: slow, but plainly what the policy's
-/// `ScanThresholds` say. The summaries are built by the code under test (`summary`,
-/// `scanType`), which the change left alone.
+/// `ScanThresholds` say. The summaries too are built plainly, from the dictionaries, with
+/// sets and sorts (`referenceSummary`, `referenceScanType`: the code that numbered endpoints,
+/// bit sets of ports and counting sorts replaced).
 private func referenceScans(_ thresholds: ScanThresholds, services: [Endpoint: ServiceTraffic],
                             attempts: [Endpoint: ServiceAttempts]) -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
     struct Pair: Hashable { var client: IPAddress; var host: IPAddress }
     struct ClientPort: Hashable { var client: IPAddress; var port: UInt16 }
-    let detector = PortScans(thresholds: thresholds)
     var failedPorts: [Pair: Set<UInt16>] = [:], openPorts: [Pair: Set<UInt16>] = [:]
     for (endpoint, tries) in attempts {
         for client in tries.clients { failedPorts[Pair(client: client, host: endpoint.address), default: []].insert(endpoint.port) }
@@ -118,7 +118,7 @@ private func referenceScans(_ thresholds: ScanThresholds, services: [Endpoint: S
     var scans: [PortScans.ScanKey: [Endpoint]] = [:]
     var probedBy: [Endpoint: Set<IPAddress>] = [:]
     func add(_ scanner: IPAddress, _ kind: PortScanSummary.Kind, failed: [Endpoint], open: [Endpoint]) {
-        let type = detector.scanType(open: open, scanner: scanner, services: services)
+        let type = referenceScanType(open: open, scanner: scanner, services: services)
         let endpoints = Array(Set(failed + open))
         scans[PortScans.ScanKey(scanner: scanner, kind: kind, type: type), default: []] += endpoints
         for endpoint in endpoints { probedBy[endpoint, default: []].insert(scanner) }
@@ -135,8 +135,48 @@ private func referenceScans(_ thresholds: ScanThresholds, services: [Endpoint: S
         probedBy[endpoint].map { $0.isSuperset(of: tries.clients) } == true ? endpoint : nil
     })
     let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
-        .map { detector.summary($0.key, endpoints: $0.value, services: services, attempts: attempts) }
+        .map { referenceSummary($0.key, endpoints: $0.value, services: services, attempts: attempts) }
     return (summaries, folded)
+}
+
+/// The `scans` entry of one scan from the endpoints it probed (each once), looked up in the
+/// dictionaries one by one.
+private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], services: [Endpoint: ServiceTraffic],
+                              attempts: [Endpoint: ServiceAttempts]) -> PortScanSummary {
+    var refused: UInt64 = 0, unanswered: UInt64 = 0
+    var first = Int64.max, last = Int64.min
+    var open: [Endpoint] = []
+    for endpoint in endpoints {
+        if let tries = attempts[endpoint] {
+            refused.addSaturated(tries.refused)
+            unanswered.addSaturated(tries.unanswered)
+            first = min(first, tries.firstSeen)
+            last = max(last, tries.lastSeen)
+        } else if let traffic = services[endpoint] {
+            open.append(endpoint)
+            if traffic.clients == [key.scanner] {
+                first = min(first, traffic.firstSeen)
+                last = max(last, traffic.lastSeen)
+            }
+        }
+    }
+    let hosts = Set(endpoints.map(\.address)).sorted()
+    let ports = Set(endpoints.map(\.port)).sorted()
+    return PortScanSummary(
+        scanner: "\(key.scanner)", kind: key.kind, type: key.type, targets: hosts.map(\.description),
+        ports: ports.count, portRanges: referenceCollapsed(ports), portRuns: referenceRanges(ports),
+        probes: endpoints.count, refused: refused, unanswered: unanswered,
+        openPorts: open.sorted().map(\.description),
+        firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
+}
+
+/// SYN (half-open) or connect, from the open ports only `scanner` used.
+private func referenceScanType(open: [Endpoint], scanner: IPAddress, services: [Endpoint: ServiceTraffic]) -> PortScanSummary.ScanType {
+    let alone = open.compactMap { services[$0] }.filter { $0.clients == [scanner] && $0.payloadBytes == 0 }
+    guard !alone.isEmpty else { return .undetermined }
+    let packets = alone.reduce(UInt64(0)) { $0.addingSaturated($1.packets) }
+    let connections = alone.reduce(UInt64(0)) { $0.addingSaturated($1.connections) }
+    return packets <= 3 * connections ? .synHalfOpen : .connect
 }
 
 /// Attempts and services of a made-up fleet.
@@ -192,3 +232,29 @@ private struct Fleet {
 
 /// The capture generator's seeded generator, so that a failing fleet can be found again by its number.
 extension SplitMix: RandomNumberGenerator {}
+
+/// The clients' numbers: first seen, first numbered; the same number on every later lookup,
+/// across the table's growth; none for an address never added.
+final class AddressNumbersTests: XCTestCase {
+    func testAddressesAreNumberedInTheOrderFirstSeenAndFoundAgain() {
+        var random = SplitMix(seed: 2474)
+        let addresses = (0..<5000).map { index in
+            index.isMultiple(of: 3) ? IPAddress(high: random.next(), low: random.next())
+                : IPAddress(ipv4: index.isMultiple(of: 2) ? UInt32(index) : UInt32(truncatingIfNeeded: random.next()))
+        }
+        var numbers = AddressNumbers()
+        var expected: [IPAddress: UInt32] = [:]
+        for address in addresses + addresses.shuffled(using: &random) {
+            let number = numbers.number(adding: address)
+            if expected[address] == nil { expected[address] = UInt32(expected.count) }
+            XCTAssertEqual(number, expected[address])
+        }
+        XCTAssertEqual(numbers.count, expected.count)
+        for (address, number) in expected {
+            XCTAssertEqual(numbers.number(of: address), number)
+            XCTAssertEqual(numbers.addresses[Int(number)], address)
+        }
+        XCTAssertNil(numbers.number(of: IPAddress(high: 1, low: 2)))
+        XCTAssertNil(AddressNumbers().number(of: IPAddress(ipv4: 0)))
+    }
+}

@@ -1,0 +1,68 @@
+import Flows
+import Wire
+
+/// The endpoints port-scan detection looks at (every attempt and every service), numbered
+/// in address and port order, with what a scan's summary needs of each as plain values.
+///
+/// Numbered so that a probe carries its endpoint as a number: sorting probes by (client,
+/// endpoint number) is sorting them by (client, host, port), and a scan's summary adds up
+/// its endpoints by index instead of looking each up in the dictionaries (and copying its
+/// set of clients) once per probe.
+struct ScanEndpoints {
+    /// What an endpoint that only saw failed connects adds to a scan's counts.
+    struct Attempt {
+        var refused: UInt64
+        var unanswered: UInt64
+        var firstSeen: Int64
+        var lastSeen: Int64
+    }
+
+    /// What a service tells about a scan that found it open.
+    struct Service {
+        /// Its only client; nil with several (or none counted).
+        var soleClient: IPAddress?
+        /// No payload in either direction: a SYN scan's or a connect scan's handshake.
+        var payloadless: Bool
+        var packets: UInt64
+        var connections: UInt64
+        var firstSeen: Int64
+        var lastSeen: Int64
+    }
+
+    /// The endpoints by number, in (address, port) order.
+    private(set) var endpoints: [Endpoint] = []
+    /// Each endpoint's host as a number into `hostAddresses`, which are in address order.
+    private(set) var hosts: [UInt32] = []
+    private(set) var hostAddresses: [IPAddress] = []
+    /// Each endpoint's place in (port, address) order: sorting by it sorts by port, then host.
+    private(set) var portMajorOrder: [UInt32] = []
+    /// Each endpoint's attempt, if it is one; its service, if it is one (an endpoint can be both).
+    private(set) var attempts: [Attempt?] = []
+    private(set) var services: [Service?] = []
+
+    init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts]) {
+        var all = Array(attempts.keys)
+        all.append(contentsOf: services.keys)
+        all.sort()
+        endpoints.reserveCapacity(all.count)
+        for endpoint in all where endpoints.last != endpoint {
+            if hostAddresses.last != endpoint.address { hostAddresses.append(endpoint.address) }
+            endpoints.append(endpoint)
+            hosts.append(UInt32(hostAddresses.count - 1))
+            self.attempts.append(attempts[endpoint].map {
+                Attempt(refused: $0.refused, unanswered: $0.unanswered, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
+            })
+            self.services.append(services[endpoint].map { traffic in
+                Service(soleClient: traffic.clients.count == 1 ? traffic.clients.first : nil,
+                        payloadless: traffic.payloadBytes == 0, packets: traffic.packets,
+                        connections: traffic.connections, firstSeen: traffic.firstSeen, lastSeen: traffic.lastSeen)
+            })
+        }
+        // Numbers are in (address, port) order, so a stable sort by port keeps the addresses in order.
+        let byPort = endpoints.indices.stablySorted(by: { Int(endpoints[$0].port) }, keyCount: 1 << 16)
+        portMajorOrder = [UInt32](repeating: 0, count: endpoints.count)
+        for (place, number) in byPort.enumerated() { portMajorOrder[number] = UInt32(place) }
+    }
+
+    var count: Int { endpoints.count }
+}
