@@ -107,7 +107,7 @@ public struct Auditor {
             + scanned.scans.map { PortScans.finding($0, unlistedAttempts: attemptsNotListed) }
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
-            .apply(to: found.sorted(by: FindingRules.order))
+            .apply(to: FindingRules.sorted(found))
         let serviceSummaries = services.map(\.summary)
         return AuditResult(
             tool: ToolInfo(version: toolVersion),

@@ -37,19 +37,19 @@ struct CaptureOffsetFit {
     static func find(in services: [ClassifiedService], policy: Policy) -> CaptureOffsetFit? {
         let fit = OffsetFit(policy: policy)
         // Votes: for each service the given offset leaves unexplained, every offset whose
-        // catalog arithmetic explains its port (ports computed once each). Counted by
-        // offset in an array: tens of thousands of services give millions of votes.
-        var offsetsOfPort: [UInt16: Set<Int>] = [:]
-        var votes = [Int](repeating: 0, count: Int(UInt16.max) + 1)
+        // catalog arithmetic explains its port. Tens of thousands of services give millions
+        // of votes, so each service adds its ranges of offsets to a difference array (+1 at
+        // the start, -1 past the end), summed once afterwards.
+        var votes = [Int](repeating: 0, count: Int(UInt16.max) + 2)
         for index in services.indices where !services[index].verdict.isExplained {
-            let port = services[index].endpoint.port
-            let offsets = offsetsOfPort[port] ?? {
-                let offsets = fit.offsets(explaining: port) ?? []
-                offsetsOfPort[port] = offsets
-                return offsets
-            }()
-            for offset in offsets where offset != policy.offset { votes[offset] += 1 }
+            fit.forEachOffsetRange(explaining: services[index].endpoint.port) { range in
+                votes[range.lowerBound] += 1
+                votes[range.upperBound + 1] -= 1
+            }
         }
+        for offset in votes.indices.dropFirst() { votes[offset] += votes[offset - 1] }
+        votes.removeLast()
+        if votes.indices.contains(policy.offset) { votes[policy.offset] = 0 }  // the given offset is no candidate
         let candidates = votes.indices.filter { votes[$0] >= 2 }
             .sorted { (votes[$1], $0) < (votes[$0], $1) }.prefix(candidatesChecked)
         let fittingGiven = services.count(where: \.verdict.isExplained)

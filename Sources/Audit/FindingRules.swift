@@ -61,7 +61,7 @@ struct FindingRules {
                 message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
                 remediation: "Audit a complete capture to cover the whole window."))
         }
-        return findings.sorted(by: Self.order)
+        return Self.sorted(findings)
     }
 
     /// Most severe first, then by kind, address and port.

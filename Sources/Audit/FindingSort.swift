@@ -1,0 +1,55 @@
+import Wire
+
+extension FindingRules {
+    /// `findings` in `FindingRules.order`, with ties kept in their given order (as the
+    /// stable `sorted(by: FindingRules.order)` gives), but each finding's sort key (its
+    /// severity's rank, its kind's rank, its address parsed once) computed once rather than
+    /// at every comparison, and the indices sorted rather than the findings: an audit of
+    /// tens of thousands of services sorts as many findings, and comparing them directly
+    /// parsed two addresses and moved two large values per comparison.
+    static func sorted(_ findings: [Finding]) -> [Finding] {
+        let keys = findings.map(FindingSortKey.init)
+        let order = keys.indices.sorted { keys[$0].precedes(keys[$1]) }
+        return order.map { findings[$0] }
+    }
+}
+
+/// What `FindingRules.order` compares of one finding, computed once.
+struct FindingSortKey {
+    let severityRank: Int
+    let kindRank: Int
+    let address: String?
+    /// `address` as an address (nil: none, or text that is no address, such as a node name).
+    let parsedAddress: IPAddress?
+    let port: UInt16
+
+    /// Each kind's place in the order of the raw values, which `FindingRules.order` compares.
+    private static let kindRanks: [Finding.Kind: Int] = Dictionary(uniqueKeysWithValues:
+        Finding.Kind.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($0.element, $0.offset) })
+    private static let severityRanks: [Severity: Int] = Dictionary(uniqueKeysWithValues:
+        Severity.allCases.enumerated().map { ($0.element, $0.offset) })
+
+    init(_ finding: Finding) {
+        severityRank = Self.severityRanks[finding.severity]!
+        kindRank = Self.kindRanks[finding.kind]!
+        address = finding.address
+        parsedAddress = IPAddress(finding.address ?? "")
+        port = finding.port ?? 0
+    }
+
+    /// `FindingRules.order`: most severe first, then by kind, address (as `AddressOrder`)
+    /// and port.
+    func precedes(_ other: FindingSortKey) -> Bool {
+        if severityRank != other.severityRank { return severityRank > other.severityRank }
+        if kindRank != other.kindRank { return kindRank < other.kindRank }
+        if address != other.address {
+            switch (parsedAddress, other.parsedAddress) {
+            case let (x?, y?): return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return (address ?? "") < (other.address ?? "")
+            }
+        }
+        return port < other.port
+    }
+}
