@@ -73,6 +73,7 @@ public struct Auditor {
             }
         }
         let offsetFit = OffsetFit(policy: policy)
+        let protocolFindings = ProtocolFindings(policy: policy)
         for index in services.indices {
             let endpoint = services[index].endpoint
             if let mismatch = offsetMismatches[endpoint.address],
@@ -81,7 +82,7 @@ public struct Auditor {
                     + "\(mismatch.offset), not \(policy.offset)"
             } else if let hint = captureFit?.hint(for: endpoint, given: policy.offset) {
                 services[index].verdict.hint = hint
-            } else if let spoken = ProtocolFindings(policy: policy).hint(for: services[index]) {
+            } else if let spoken = protocolFindings.hint(for: services[index]) {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }

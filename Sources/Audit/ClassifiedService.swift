@@ -8,8 +8,17 @@ struct ClassifiedService {
     let node: Node?
     var verdict: PortClassifier.Verdict
     let traffic: ServiceTally.Traffic
+    /// The endpoint's address as text, made once: the service record and the service's
+    /// finding both carry it.
+    let address: String
 
-    var address: String { "\(endpoint.address)" }
+    init(endpoint: Endpoint, node: Node?, verdict: PortClassifier.Verdict, traffic: ServiceTally.Traffic) {
+        self.endpoint = endpoint
+        self.node = node
+        self.verdict = verdict
+        self.traffic = traffic
+        address = "\(endpoint.address)"
+    }
 
     var summary: ServiceSummary {
         ServiceSummary(

@@ -5,6 +5,9 @@ import Policy
 struct FindingRules {
     let policy: Policy
 
+    /// The findings in the order they are made: the auditor sorts them once, with the
+    /// others (`FindingRules.sorted`, stable, so that sorting them here first would change
+    /// nothing).
     func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
                   captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
                   unresolved: Int, inputs: [InputSummary], coverage: Coverage, scanProbes: Int = 0) -> [Finding] {
@@ -19,7 +22,8 @@ struct FindingRules {
             && captureFit?.explained[service.endpoint] == nil {
             if let finding = finding(for: service) { findings.append(finding) }
         }
-        for service in services { findings += ProtocolFindings(policy: policy).findings(for: service) }
+        let protocolFindings = ProtocolFindings(policy: policy)
+        for service in services { findings += protocolFindings.findings(for: service) }
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
             findings.append(offsetFinding(address: "\(address)", node: policy.node(for: address), mismatch))
         }
@@ -61,7 +65,7 @@ struct FindingRules {
                 message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
                 remediation: "Audit a complete capture to cover the whole window."))
         }
-        return Self.sorted(findings)
+        return findings
     }
 
     /// Most severe first, then by kind, address and port.

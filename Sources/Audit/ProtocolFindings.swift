@@ -30,6 +30,9 @@ struct ProtocolFindings {
     }
 
     func findings(for service: ClassifiedService) -> [Finding] {
+        // Most services earn nothing here: they say so before any text is made.
+        let expected = expected(for: service)
+        guard expected != nil || Self.negotiatedDeprecatedTLS(service.traffic) else { return [] }
         let endpoint = "\(service.endpoint)"
         let traffic = service.traffic
         var findings: [Finding] = []
@@ -38,7 +41,7 @@ struct ProtocolFindings {
                     node: service.node?.name, message: message, remediation: remediation)
         }
         let key = service.verdict.catalogKey ?? (service.verdict.classification == .allowed ? "an allowed port" : "a catalog port")
-        if let expected = expected(for: service) {
+        if let expected {
             let plaintext = Self.counted(traffic.protocols.filter { expected == .tls && $0.key.isPlaintext })
             if !plaintext.isEmpty {
                 findings.append(finding(.plaintextOnTLSPort, .high,
@@ -67,6 +70,12 @@ struct ProtocolFindings {
                     + "catalina-server.xml; Thrift/JVM services: jdk.tls.disabledAlgorithms or their protocol list)."))
         }
         return findings
+    }
+
+    /// Whether `traffic` negotiated a deprecated TLS version on any connection (read from
+    /// the counters, without building their dictionary).
+    static func negotiatedDeprecatedTLS(_ traffic: ServiceTally.Traffic) -> Bool {
+        TLSVersion.allCases.contains { $0.isDeprecated && traffic.tlsVersionCounts[$0] > 0 }
     }
 
     /// For a service on a port the policy does not explain: what its protocol says about it.
