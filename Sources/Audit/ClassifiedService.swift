@@ -20,6 +20,11 @@ struct ClassifiedService {
         address = "\(endpoint.address)"
     }
 
+    /// `Endpoint.description` (`1.2.3.4:80`, `[::1]:80`), from the address text made once.
+    var endpointText: String {
+        endpoint.address.isIPv4 ? "\(address):\(endpoint.port)" : "[\(address)]:\(endpoint.port)"
+    }
+
     var summary: ServiceSummary {
         ServiceSummary(
             address: address, port: endpoint.port, node: node?.name, classification: verdict.classification,
@@ -27,13 +32,21 @@ struct ClassifiedService {
             connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
             payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
             sampleClients: traffic.clients.prefix(5).map { "\($0)" }, // sorted already
-            directionBasis: Dictionary(uniqueKeysWithValues: traffic.basis.map { ($0.key.rawValue, $0.value) }),
-            states: Dictionary(uniqueKeysWithValues: traffic.states.map { ($0.key.rawValue, $0.value) }),
+            directionBasis: Self.named(traffic.basisCounts, \.rawValue),
+            states: Self.named(traffic.stateCounts, \.rawValue),
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),
             protocol: traffic.dominantProtocol.name,
-            protocols: Dictionary(uniqueKeysWithValues: traffic.protocols.map { ($0.key.name, $0.value) }),
+            protocols: Self.named(traffic.protocolCounts, \.name),
             tlsVersions: traffic.tlsVersionsSeen.map(\.name),
             dependency: verdict.dependency)
+    }
+
+    /// The cases counted at least once, by name: `counts.dictionary` with its keys named,
+    /// built in one dictionary (no intermediate dictionary and array per service).
+    static func named<Key>(_ counts: CaseCounts<Key>, _ name: (Key) -> String) -> [String: UInt64] {
+        var named: [String: UInt64] = [:]
+        for key in Key.allCases where counts[key] != 0 { named[name(key)] = counts[key] }
+        return named
     }
 }
 

@@ -78,11 +78,16 @@ struct FindingRules {
     }
 
     private func finding(for service: ClassifiedService) -> Finding? {
-        let endpoint = "\(service.endpoint)"
-        let traffic = service.traffic
-        let seen = "\(traffic.connections) connection\(traffic.connections == 1 ? "" : "s") from "
-            + "\(traffic.clients.count) client\(traffic.clients.count == 1 ? "" : "s")"
+        // Texts are made for the services that earn a finding only, each in one piece
+        // (tens of thousands of unexpected ports earn one each).
         let verdict = service.verdict
+        guard !verdict.isExplained else { return nil }
+        let endpoint = service.endpointText
+        let traffic = service.traffic
+        let seen = """
+            \(traffic.connections) connection\(traffic.connections == 1 ? "" : "s") from \
+            \(traffic.clients.count) client\(traffic.clients.count == 1 ? "" : "s")
+            """
         func finding(_ kind: Finding.Kind, _ severity: Severity, _ message: String, _ remediation: String) -> Finding {
             Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
                     node: service.node?.name, message: message, remediation: remediation)
@@ -98,11 +103,17 @@ struct FindingRules {
                     + "dependencies with a reason; if it is a cluster member, declare it as a node; otherwise find "
                     + "what on the nodes connects to it and stop it.")
         case .unexpected:
-            return finding(.unexpectedPort, .high,
-                "\(endpoint) served \(seen); no catalog port under offset \(policy.offset) explains it"
-                    + (verdict.hint.map { " (hint: \($0))" } ?? ""),
-                "Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'); stop it, "
-                    + "pin it to a catalog port, or allow the port in the policy with a reason.")
+            var message = "\(endpoint) served \(seen); no catalog port under offset \(policy.offset) explains it"
+            if let hint = verdict.hint {
+                message.reserveCapacity(message.utf8.count + hint.utf8.count + 9)
+                message += " (hint: "
+                message += hint
+                message += ")"
+            }
+            return finding(.unexpectedPort, .high, message, """
+                Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'); stop it, \
+                pin it to a catalog port, or allow the port in the policy with a reason.
+                """)
         case .executorOutOfRange:
             let allowed = policy.executorAllowed(on: service.node).map(\.description) ?? "none"
             return finding(.executorOutOfRange, .high,
