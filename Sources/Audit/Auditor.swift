@@ -108,7 +108,7 @@ public struct Auditor {
             + scanned.scans.map { PortScans.finding($0, unlistedAttempts: attemptsNotListed) }
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
-            .apply(to: FindingRules.sorted(found))
+            .apply(to: FindingRules.sorted(consume found))
         let serviceSummaries = services.map(\.summary)
         return AuditResult(
             tool: ToolInfo(version: toolVersion),

@@ -44,8 +44,10 @@ struct ClassifiedService {
     /// The cases counted at least once, by name: `counts.dictionary` with its keys named,
     /// built in one dictionary (no intermediate dictionary and array per service).
     static func named<Key>(_ counts: CaseCounts<Key>, _ name: (Key) -> String) -> [String: UInt64] {
+        let cases = Key.allCases
         var named: [String: UInt64] = [:]
-        for key in Key.allCases where counts[key] != 0 { named[name(key)] = counts[key] }
+        named.reserveCapacity(cases.count(where: { counts[$0] != 0 }))
+        for key in cases where counts[key] != 0 { named[name(key)] = counts[key] }
         return named
     }
 }

@@ -18,12 +18,13 @@ struct FindingRules {
         if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
-        for service in services where offsetMismatches[service.endpoint.address] == nil
-            && captureFit?.explained[service.endpoint] == nil {
-            if let finding = finding(for: service) { findings.append(finding) }
+        // By index: the services are read, not copied.
+        for index in services.indices where offsetMismatches[services[index].endpoint.address] == nil
+            && captureFit?.explained[services[index].endpoint] == nil {
+            if let finding = finding(for: services[index]) { findings.append(finding) }
         }
         let protocolFindings = ProtocolFindings(policy: policy)
-        for service in services { findings += protocolFindings.findings(for: service) }
+        for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
             findings.append(offsetFinding(address: "\(address)", node: policy.node(for: address), mismatch))
         }

@@ -7,10 +7,26 @@ extension FindingRules {
     /// at every comparison, and the indices sorted rather than the findings: an audit of
     /// tens of thousands of services sorts as many findings, and comparing them directly
     /// parsed two addresses and moved two large values per comparison.
-    static func sorted(_ findings: [Finding]) -> [Finding] {
+    ///
+    /// The findings are then moved into place (an in-place permutation, cycle by cycle),
+    /// not copied: pass a uniquely held array (`consume`) and none is retained again.
+    static func sorted(_ findings: consuming [Finding]) -> [Finding] {
         let keys = findings.map(FindingSortKey.init)
         let order = keys.indices.sorted { keys[$0].precedes(keys[$1]) }
-        return order.map { findings[$0] }
+        var sorted = findings
+        // sorted[k] must become the finding at order[k]: follow each cycle of the
+        // permutation, moving each finding once.
+        var placed = [Bool](repeating: false, count: order.count)
+        for start in order.indices where !placed[start] {
+            var position = start
+            while order[position] != start {
+                sorted.swapAt(position, order[position])
+                placed[position] = true
+                position = order[position]
+            }
+            placed[position] = true
+        }
+        return sorted
     }
 }
 
