@@ -11,20 +11,23 @@ extension FindingRules {
     /// The findings are then moved into place (an in-place permutation, cycle by cycle),
     /// not copied: pass a uniquely held array (`consume`) and none is retained again.
     static func sorted(_ findings: consuming [Finding]) -> [Finding] {
-        let keys = findings.map(FindingSortKey.init)
+        let keys = findings.withUnsafeBufferPointer { buffer in buffer.indices.map { FindingSortKey(buffer[$0]) } }
         let order = keys.indices.sorted { keys[$0].precedes(keys[$1]) }
-        var sorted = findings
+        var sorted = consume findings  // unique, so that the swaps below copy nothing
         // sorted[k] must become the finding at order[k]: follow each cycle of the
         // permutation, moving each finding once.
+        // (The buffer's swap moves the values; the array's would copy them.)
         var placed = [Bool](repeating: false, count: order.count)
-        for start in order.indices where !placed[start] {
-            var position = start
-            while order[position] != start {
-                sorted.swapAt(position, order[position])
+        sorted.withUnsafeMutableBufferPointer { buffer in
+            for start in order.indices where !placed[start] {
+                var position = start
+                while order[position] != start {
+                    buffer.swapAt(position, order[position])
+                    placed[position] = true
+                    position = order[position]
+                }
                 placed[position] = true
-                position = order[position]
             }
-            placed[position] = true
         }
         return sorted
     }
