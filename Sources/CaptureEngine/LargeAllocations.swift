@@ -20,4 +20,16 @@ public enum LargeAllocations {
     public static func returnToSystemWhenFreed() -> Bool {
         cmalloc_map_allocations_from(Int32(threshold)) == 1
     }
+
+    /// Bytes held right now in blocks of their own mapping (0 where the C library does not
+    /// say): what a test reads to see that a large block got one and gave it back.
+    public static var mappedBytes: Int {
+        Int(clamping: cmalloc_mapped_bytes())
+    }
+
+    /// Bytes free in the heap right now (0 where the C library does not say): a block no
+    /// larger than this may be carved from it whatever the threshold.
+    public static var heapFreeBytes: Int {
+        Int(clamping: cmalloc_heap_free_bytes())
+    }
 }
