@@ -120,16 +120,18 @@ public struct CaptureReader {
         let pipeline = SegmentPipeline(table: kept == 0 ? table : FlowTable(settingsOf: table, maxConnections: cap - ownCap))
         table = FlowTable(settingsOf: table, maxConnections: ownCap)
         pipeline.start()
+        let own = ReaderBatch()
         let end = file.forEachPacket { header, bytes in
             consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
                 if kept != 0 && TrackingSplit.bucket(segment) < kept {
-                    table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
+                    own.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength, to: &table)
                 } else {
                     pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
                 }
             }
             if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
         }
+        own.flush(into: &table)
         if kept == 0 {
             table = pipeline.finish()
         } else {

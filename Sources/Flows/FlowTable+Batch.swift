@@ -69,6 +69,10 @@ extension FlowTable {
         }
     }
 
+    /// Whether the batch loop prefetches for this table now (`prefetchingFrom`): whether a
+    /// reader gains by handing its segments over in batches.
+    @inlinable public var prefetches: Bool { storage.count >= FlowTable.prefetchingFrom }
+
     /// Records from which the batch loop prefetches: 16,384 records are 2 MiB, one core's
     /// L2 cache here. Below, the records a batch touches are mostly in the cache already,
     /// and the prefetching pass cost more than it saved (the cluster shape, about 7,000

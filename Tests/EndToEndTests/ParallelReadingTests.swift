@@ -115,6 +115,36 @@ final class ParallelReadingTests: XCTestCase {
         }
     }
 
+    /// With more connections open than the cache holds, the reading thread hands its own
+    /// share to its table in prefetched batches (`ReaderBatch`): the result is still what
+    /// one thread gives, whether the reader keeps nearly all or part of the connections.
+    func testTheReadersBatchedShareEqualsThePlainReader() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let pcap = directory.appendingPathComponent("concurrent.pcap").path
+        var shape = TrafficPreset.short.shape(packets: 200_000)
+        // 40,000 open at once: the reader's table passes FlowTable.prefetchingFrom (16,384).
+        shape.connectionsInFlight = 40_000
+        shape.snaplen = 96
+        shape.rate = 100_000
+        let writer = try CaptureWriter(path: pcap, linkType: 1, snapshotLength: 96)
+        _ = try TrafficGenerator.generate(shape, into: writer)
+        try writer.finish()
+        var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+        plain.read(path: pcap)
+        let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
+        XCTAssertGreaterThan(plain.table.count, 40_000)
+        for share in [ReaderShare.split(readerBuckets: 255), .split(readerBuckets: 160)] {
+            var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+            pipelined.pipelined = true
+            pipelined.readerShare = share
+            pipelined.read(path: pcap)
+            XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected, "\(share)")
+            XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())", "\(share)")
+        }
+    }
+
     /// A connection's segments all land in one bucket, whichever way they go, and the
     /// buckets spread the synthetic cluster's connections over the whole range.
     func testAConnectionsBucketIsTheSameBothWays() throws {
