@@ -66,13 +66,18 @@ final class ParallelReadingTests: XCTestCase {
     /// A synthetic cluster (the generator's `cluster` shape) of 120,000 packets at snaplen
     /// 96, 400 s long: long enough for connections to be evicted while reading.
     func syntheticCluster() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let pcap = directory.appendingPathComponent("cluster.pcap").path
         var shape = TrafficPreset.cluster.shape(packets: 120_000)
         shape.snaplen = 96
         shape.rate = 300
+        return try generated(shape)
+    }
+
+    /// A capture of `shape` (at snaplen 96) in a directory removed after the test.
+    func generated(_ shape: TrafficShape) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let pcap = directory.appendingPathComponent("generated.pcap").path
         let writer = try CaptureWriter(path: pcap, linkType: 1, snapshotLength: 96)
         _ = try TrafficGenerator.generate(shape, into: writer)
         try writer.finish()
@@ -119,18 +124,12 @@ final class ParallelReadingTests: XCTestCase {
     /// share to its table in prefetched batches (`ReaderBatch`): the result is still what
     /// one thread gives, whether the reader keeps nearly all or part of the connections.
     func testTheReadersBatchedShareEqualsThePlainReader() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-gen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let pcap = directory.appendingPathComponent("concurrent.pcap").path
         var shape = TrafficPreset.short.shape(packets: 200_000)
         // 40,000 open at once: the reader's table passes FlowTable.prefetchingFrom (16,384).
         shape.connectionsInFlight = 40_000
         shape.snaplen = 96
         shape.rate = 100_000
-        let writer = try CaptureWriter(path: pcap, linkType: 1, snapshotLength: 96)
-        _ = try TrafficGenerator.generate(shape, into: writer)
-        try writer.finish()
+        let pcap = try generated(shape)
         var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
         plain.read(path: pcap)
         let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
