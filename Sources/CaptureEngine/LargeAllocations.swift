@@ -7,7 +7,7 @@ import CMalloc
 /// block from a mapping of its own only above a threshold that it raises to the size of each
 /// such block freed, up to 32 MiB; after that, growing arrays come from the heap, and what
 /// they free stays resident. Fixing the threshold returns every large block when it is
-/// freed: 167 to 137 MB peak on 40,000 services, 132 to 107 on 2.5 M short connections, at
+/// freed: 172 to 136 MB peak on 40,000 services, 135 to 112 on 2.5 M short connections, at
 /// the same speed (docs/performance.md).
 public enum LargeAllocations {
     /// Blocks of this many bytes or more get a mapping of their own.

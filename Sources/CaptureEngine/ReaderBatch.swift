@@ -8,7 +8,7 @@ import Wire
 /// connections, set the pace on the shapes with many connections open.
 ///
 /// A packet's bytes are libpcap's only until the next read, so each segment and the first
-/// bytes of its payload are copied, as `SegmentPipeline.push` does. While the table is
+/// bytes of its payload are copied (`TimedSegment.store`), as `SegmentPipeline.push` does. While the table is
 /// small, segments go straight in: the copy would cost more than the prefetch saves.
 /// Allocated once per input; no allocation per packet.
 final class ReaderBatch {
@@ -38,8 +38,8 @@ final class ReaderBatch {
             table.add(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
             return
         }
-        (entries + count).initialize(to: TimedSegment(segment: segment, timestamp: timestamp, wireLength: wireLength))
-        if segment.payloadLength != 0 { samples[count].take(payload, payloadLength: segment.payloadLength) }
+        TimedSegment.store(segment, payload: payload, timestamp: timestamp, wireLength: wireLength,
+                           in: entries + count, sample: samples + count)
         count &+= 1
         if count == Self.capacity { flush(into: &table) }
     }

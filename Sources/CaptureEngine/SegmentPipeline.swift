@@ -76,8 +76,8 @@ final class SegmentPipeline: @unchecked Sendable {
             holding = true
         }
         let index = batch &* Self.batchSize &+ fill
-        (entries + index).initialize(to: Entry(segment: segment, timestamp: timestamp, wireLength: wireLength))
-        if segment.payloadLength != 0 { samples[index].take(payload, payloadLength: segment.payloadLength) }
+        TimedSegment.store(segment, payload: payload, timestamp: timestamp, wireLength: wireLength,
+                           in: entries + index, sample: samples + index)
         fill &+= 1
         if fill == Self.batchSize { publish(final: false) }
     }
@@ -119,5 +119,17 @@ final class SegmentPipeline: @unchecked Sendable {
         }
         self.table = table
         done.signal()
+    }
+}
+
+extension TimedSegment {
+    /// Copies a segment into `entry` and the first bytes of its payload into `sample` (left
+    /// as it was when the segment carried none): a packet's bytes are libpcap's only until
+    /// the next read, so whatever hands segments on in batches keeps these copies.
+    @inline(__always)
+    static func store(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32,
+                      in entry: UnsafeMutablePointer<TimedSegment>, sample: UnsafeMutablePointer<PayloadSample>) {
+        entry.initialize(to: TimedSegment(segment: segment, timestamp: timestamp, wireLength: wireLength))
+        if segment.payloadLength != 0 { sample.pointee.take(payload, payloadLength: segment.payloadLength) }
     }
 }
