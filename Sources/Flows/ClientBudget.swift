@@ -5,7 +5,8 @@ import Wire
 ///
 /// Past the budget an address already recorded for an endpoint still counts as known; a
 /// new one is not recorded, and `overflowed` says that the endpoints' client counts are
-/// now lower bounds.
+/// now lower bounds. Once it says so, nothing more is looked up: past the budget the
+/// lookup could only set it again, and on a scan it missed the cache for every probe.
 @usableFromInline
 struct ClientBudget {
     var left: Int
@@ -17,7 +18,7 @@ struct ClientBudget {
     mutating func record(_ address: IPAddress, owner: Int, in clients: inout ClientAddressPairs) {
         if left > 0 {
             if clients.insert(address, owner: owner) { left -= 1 }
-        } else if !clients.contains(address, owner: owner) {
+        } else if !overflowed && !clients.contains(address, owner: owner) {
             overflowed = true
         }
     }

@@ -148,7 +148,7 @@ public struct ServiceStatistics: Sendable {
     }
 
     private var clientBudget: ClientBudget {
-        ClientBudget(left: max(0, maxClientAddresses - clientAddressesRecorded))
+        ClientBudget(left: max(0, maxClientAddresses - clientAddressesRecorded), overflowed: clientAddressesOverflowed)
     }
 
     private mutating func settle(_ budget: ClientBudget) {
