@@ -5,7 +5,7 @@
 #
 # usage: scripts/bench.sh [--packets N] [--full-packets N] [--snaplen N] [--runs N]
 #                         [--slice N] [--shapes LIST] [--matrix-runs N] [--no-matrix] [--no-tshark] [--no-ndpi]
-#                         [--no-full] [--no-parallel] [--no-build] [--dasaudit PATH] [--quick]
+#                         [--no-full] [--no-parallel] [--no-protocol-stage-price] [--no-build] [--dasaudit PATH] [--quick]
 #
 #   --packets N       packets of every truncated capture (default 10000000)
 #   --full-packets N  packets of the full-size capture (default 2000000; 0: none)
@@ -16,7 +16,9 @@
 #   --slice N         packets of the slice tshark reads (default 1000000)
 #   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap)
 #   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
-#   --no-build        do not run `swift build`; use .build/release/dasaudit{,-bench,-gen}
+#   --no-protocol-stage-price   leave out the matrix's runs of dasaudit without the protocol stage
+#   --no-build        do not run `swift build`; use .build/release/dasaudit{,-bench,-gen} (and the
+#                     build without the protocol stage, .build/without-protocol-stage, if there)
 #   --dasaudit PATH   time this dasaudit binary (and the dasaudit-bench beside it); not built
 #   --quick           small captures (200000 / 100000 packets, slice 50000), one run: a smoke test
 #   --no-nice         do not run the timed commands under `nice -n -20` (they are, as root,
@@ -26,7 +28,9 @@
 # --packets packets at --snaplen, the floor (scripts/bench/floor.c: pcap_next_ex and a TCP
 # port count) and `dasaudit audit CAPTURE --format json --timings` taking turns; the ratio
 # of the best runs, dasaudit's peak RSS, and the split of its time (packet loop, end stage,
-# evidence hash, output) from `--timings`; each capture is timed from a copy in tmpfs
+# evidence hash, output) from `--timings`, and what the protocol stage costs there: the same
+# audit by a build with the stage compiled out (-DDASAUDIT_WITHOUT_PROTOCOL_STAGE: no payload
+# byte kept, nothing to recognize), in turn with the others; each capture is timed from a copy in tmpfs
 # (BENCH_RAM, default /dev/shm) when there is room. Then, on the cluster shape: `dasaudit audit`
 # on its first 2,000,000 packets (peak memory against packets), `tshark -q -z conv,tcp`
 # on the first --slice packets, `ndpiReader -q`; the same with whole packets; two captures
@@ -44,7 +48,7 @@ BENCH_RAM=${BENCH_RAM:-/dev/shm}
 shapes=cluster,concurrent,short,services,nmap with_matrix=1
 nice=()
 [[ $(id -u) -eq 0 ]] && nice=(nice -n -20)
-with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin=""
+with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin="" price_protocols=1
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 need_num() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { say "$1 needs a number"; usage; }; }
 while (($#)); do
@@ -62,6 +66,7 @@ while (($#)); do
     --no-full) with_full=0; shift ;;
     --no-parallel) with_parallel=0; shift ;;
     --no-build) build=0; shift ;;
+    --no-protocol-stage-price) price_protocols=0; shift ;;
     --dasaudit) [[ -n "${2:-}" ]] || usage; dasaudit_bin=$(realpath -m "$2"); shift 2 ;;
     --quick) packets=200000 full_packets=100000 slice=50000 runs=1 matrix_runs=1; shift ;;
     --no-nice) nice=(); shift ;;
@@ -96,6 +101,19 @@ bench_bin="$(dirname "$dasaudit_bin")/dasaudit-bench"
 [[ $dasaudit_status != ok || -x "$dasaudit_bin" ]] || dasaudit_status="not built (no ${dasaudit_bin#"$BENCH_ROOT"/})"
 [[ $dasaudit_status == ok ]] || die "dasaudit: $dasaudit_status"
 floor_bin=$(bench_compile floor)
+# The build without the protocol stage, in a scratch path of its own (a first build there
+# compiles everything, dependencies too: several minutes).
+unstaged_bin="$BENCH_ROOT/.build/without-protocol-stage/release/dasaudit"
+if ((with_matrix && price_protocols && build)) && [[ $dasaudit_bin == "$BENCH_ROOT/.build/release/dasaudit" ]]; then
+    say "swift build -c release --product dasaudit -DDASAUDIT_WITHOUT_PROTOCOL_STAGE (log: bench-out/swift-build.log)"
+    swift build -c release --product dasaudit --scratch-path "$BENCH_ROOT/.build/without-protocol-stage" \
+        -Xswiftc -DDASAUDIT_WITHOUT_PROTOCOL_STAGE >>"$BENCH_OUT/swift-build.log" 2>&1 ||
+        die "the build without the protocol stage failed (see bench-out/swift-build.log)"
+fi
+if ((price_protocols)) && [[ ! -x $unstaged_bin ]]; then
+    say "no build without the protocol stage ($unstaged_bin): its column is left empty"
+    price_protocols=0
+fi
 
 # ---- timing -----------------------------------------------------------------------
 # time_once NAME CMD...: runs CMD with stdout/stderr in bench-out/NAME.{stdout,stderr};
@@ -281,7 +299,7 @@ shape_what() {
 
 # matrix_shape NAME: times the floor and dasaudit on the shape's capture, in turn; prints a row.
 matrix_shape() {
-    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" ok=1
+    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" u_sec="" u_all="" ok=1
     capture=$(in_memory "$(shape_capture "$name")")
     say "== shape $name: $capture"
     for ((r = 1; r <= matrix_runs; r++)); do
@@ -303,13 +321,20 @@ matrix_shape() {
             ok=0
             break
         fi
+        if ((price_protocols)); then
+            B_SEC=$u_sec B_KB=0 B_ALL=$u_all B_OK=1
+            once unstaged "0 1" "$unstaged_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json ||
+                die "the build without the protocol stage failed on $name (see bench-out/unstaged.stderr)"
+            u_sec=$B_SEC u_all=$B_ALL
+            say "  dasaudit without the protocol stage, run $r/$matrix_runs: $T_SEC s"
+        fi
     done
     out_of_memory
     local floor_line counts split
     floor_line=$(cat "$BENCH_OUT/floor.stdout")
     [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"
     if ((!ok)); then
-        echo "| $name | $(shape_what "$name") | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | |"
+        echo "| $name | $(shape_what "$name") | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | |"
         return 0
     fi
     counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$BENCH_OUT/shape-$name.json")
@@ -317,11 +342,13 @@ matrix_shape() {
     split=$(grep '^timings:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed 's/[^0-9. ]//g' | awk '{ print $1, $2, $3, $4 }')
     # shellcheck disable=SC2086 # the lists split on purpose
     awk -v n="$name" -v w="$(shape_what "$name")" -v f="$f_sec" -v d="$d_sec" -v k="$d_kb" -v c="$counts" -v t="$split" \
-        -v fm="$(median $f_all)" -v dm="$(median $d_all)" 'BEGIN {
+        -v fm="$(median $f_all)" -v dm="$(median $d_all)" -v u="$u_sec" 'BEGIN {
         split(c, cs, " "); split(t, ts, " ")
-        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.1f | %.2f | %.2f | %.2f | %.2f |\n",
-            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, k / 1024, ts[1], ts[2], ts[3], ts[4] }'
-    MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all"
+        unstaged = u == "" ? "-" : sprintf("%.3f", u)
+        stage = u == "" ? "-" : sprintf("%+.3f s, %+.2fx", d - u, (d - u) / f)
+        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n",
+            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, k / 1024, ts[1], ts[2], ts[3], ts[4], unstaged, stage }'
+    MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all${u_all:+; without the protocol stage$u_all}"
 }
 
 if ((with_matrix)); then
@@ -329,10 +356,10 @@ if ((with_matrix)); then
     echo
     echo "#### The traffic shapes: $packets packets each, snaplen $snaplen"
     echo
-    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds)."
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds); the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors."
     echo
-    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | peak RSS MB | packet loop | end stage | evidence hash | output |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | peak RSS MB | packet loop | end stage | evidence hash | output | without the protocol stage s | the stage: s, × floor |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     IFS=, read -r -a shape_list <<<"$shapes"
     for shape in "${shape_list[@]}"; do matrix_shape "$shape"; done
     echo

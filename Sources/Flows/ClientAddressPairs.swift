@@ -26,6 +26,13 @@ struct ClientAddressPairs: Sendable {
         return others.insert(ClientAddressPair(address: address, owner: UInt32(truncatingIfNeeded: owner)))
     }
 
+    /// Asks for the slot that `insert` or `contains` of this pair reads first (`FlatTable.prefetch`).
+    @inline(__always)
+    func prefetch(_ address: IPAddress, owner: Int) {
+        if let value = address.ipv4Value { return ipv4.prefetch(IPv4ClientPair(address: value, owner: owner)) }
+        others.prefetch(ClientAddressPair(address: address, owner: UInt32(truncatingIfNeeded: owner)))
+    }
+
     /// Whether `address` is a client of endpoint `owner`.
     func contains(_ address: IPAddress, owner: Int) -> Bool {
         if let value = address.ipv4Value { return ipv4.find(IPv4ClientPair(address: value, owner: owner)).found }

@@ -21,6 +21,10 @@ struct EndpointIndex: Sendable {
         return place.found ? Int(table[place.slot].number) : nil
     }
 
+    /// Asks for the slot that a lookup of `endpoint` reads first (`FlatTable.prefetch`).
+    @inline(__always)
+    func prefetch(_ endpoint: Endpoint) { table.prefetch(endpoint) }
+
     /// The number of `endpoint`, adding it if it is new and fewer than `cap` endpoints are
     /// numbered; nil if it is new and `cap` are.
     @inline(__always)

@@ -1,3 +1,4 @@
+import CPrefetch
 import Wire
 
 /// What an `EndpointTally` keeps per endpoint: fixed counters that merge by addition.
@@ -30,6 +31,23 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
         guard let number = index.number(of: endpoint, addingBelow: cap) else { return nil }
         if number == rows.count { rows.append(Counts()) }
         return number
+    }
+
+    /// Asks for what `row(for:cap:)` of `endpoint` reads first.
+    @inline(__always)
+    func prefetchRow(for endpoint: Endpoint) { index.prefetch(endpoint) }
+
+    /// Asks for the counters of row `row` (every cache line of them: a service's run to
+    /// several) and the slot that `recordClient` of `address` for it reads first.
+    @inline(__always)
+    func prefetch(row: Int, client address: IPAddress) {
+        if row < rows.count {
+            rows.withUnsafeBufferPointer { rows in
+                let start = UnsafeRawPointer(rows.baseAddress! + row)
+                for offset in stride(from: 0, to: MemoryLayout<Counts>.stride, by: 64) { prefetch_for_write(start + offset) }
+            }
+        }
+        clients.prefetch(address, owner: row)
     }
 
     /// Records `address` as a client of row `row`, within `budget`.

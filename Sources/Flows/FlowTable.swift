@@ -383,8 +383,10 @@ public struct FlowTable: Sendable {
         }
         var statistics = evicted
         evicted = ServiceStatistics(limits: limits)
-        for record in ended { statistics.add(Connection(record, rules: rules)) }
-        for position in 0..<storage.count { statistics.add(Connection(storage.detached(at: position), rules: rules)) }
+        var batch = FoldingBatch()
+        for record in ended { batch.add(Connection(record, rules: rules), into: &statistics) }
+        for position in 0..<storage.count { batch.add(Connection(storage.detached(at: position), rules: rules), into: &statistics) }
+        batch.flush(into: &statistics)
         statistics.sortUnresolved()
         return statistics
     }

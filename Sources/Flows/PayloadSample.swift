@@ -36,10 +36,18 @@ public struct PayloadSample: Sendable, BitwiseCopyable {
 
     /// Keeps the first bytes of `payload` (the captured part of a segment that carried
     /// `payloadLength` bytes).
+    ///
+    /// Built with `-DDASAUDIT_WITHOUT_PROTOCOL_STAGE`, no byte is kept (the payload counts as
+    /// not captured, and recognition sees nothing): the benchmark's build without the
+    /// protocol stage, which prices the stage on every traffic shape (`scripts/bench.sh`).
     @inlinable
     public mutating func take(_ payload: UnsafeRawBufferPointer, payloadLength: UInt32) {
         let wanted = Swift.min(Int(payloadLength), Self.capacity)
+        #if DASAUDIT_WITHOUT_PROTOCOL_STAGE
+        let kept = 0
+        #else
         let kept = Swift.min(payload.count, wanted)
+        #endif
         if kept > 0, let source = payload.baseAddress {
             withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: kept) }
         }

@@ -80,31 +80,84 @@ public struct ServiceStatistics: Sendable {
 
     /// Folds in one connection.
     public mutating func add(_ connection: Connection) {
+        var budget = clientBudget
+        fold(connection, row: row(for: connection), budget: &budget)
+        settle(budget)
+    }
+
+    /// Folds in `batch`, in its order: the same as adding each connection, with each
+    /// lookup of the whole batch asked for (`FlatTable.prefetch`) before any is made, so
+    /// that their cache misses overlap instead of coming one after another. With tens of
+    /// thousands of services the endpoint index and the counters (several cache lines a
+    /// service) outgrow the caches, and with a scan the client pairs (tens of MB). Endpoint
+    /// numbers are handed out in the batch's order, then everything is folded in that
+    /// order, so numbers, caps and the client budget fall as they would one by one.
+    public mutating func add(contentsOf batch: [Connection]) {
+        for connection in batch {
+            switch Self.tally(of: connection) {
+            case .service: serviceTally.prefetchRow(for: connection.server)
+            case .attempt: attemptTally.prefetchRow(for: connection.server)
+            case nil: break
+            }
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.count) { rows in
+            for (index, connection) in batch.enumerated() {
+                let row = row(for: connection)
+                rows[index] = row ?? -1
+                guard let row else { continue }
+                if connection.state.isTraffic {
+                    serviceTally.prefetch(row: row, client: connection.client.address)
+                } else {
+                    attemptTally.prefetch(row: row, client: connection.client.address)
+                }
+            }
+            var budget = clientBudget
+            for (index, connection) in batch.enumerated() {
+                fold(connection, row: rows[index] >= 0 ? rows[index] : nil, budget: &budget)
+            }
+            settle(budget)
+        }
+    }
+
+    /// Which tally a connection is folded into: none when no rule could orient it.
+    private enum Tally { case service, attempt }
+
+    private static func tally(of connection: Connection) -> Tally? {
+        if connection.directionBasis == .unknown { return nil }
+        return connection.state.isTraffic ? .service : .attempt
+    }
+
+    /// The row of the connection's endpoint in its tally, numbered now if the endpoint is
+    /// new and the cap allows; nil if unresolved or past the cap.
+    @inline(__always)
+    private mutating func row(for connection: Connection) -> Int? {
+        switch Self.tally(of: connection) {
+        case nil: nil
+        case .service: serviceTally.row(for: connection.server, cap: maxServices)
+        case .attempt: attemptTally.row(for: connection.server, cap: maxAttempts)
+        }
+    }
+
+    /// Folds `connection` in, at `row` of its tally (`row(for:)`; nil: unresolved, or
+    /// counted as unlisted past the cap).
+    @inline(__always)
+    private mutating func fold(_ connection: Connection, row: Int?, budget: inout ClientBudget) {
         connections += 1
-        if connection.directionBasis == .unknown {
+        switch Self.tally(of: connection) {
+        case nil:
             if unresolved.count < maxUnresolved {
                 unresolved.append(connection)
             } else {
                 unresolvedNotListed += 1
             }
-        } else if connection.state.isTraffic {
-            guard let row = serviceTally.row(for: connection.server, cap: maxServices) else {
-                unlisted.addService(connection)
-                return
-            }
+        case .service:
+            guard let row else { return unlisted.addService(connection) }
             serviceTally.rows[row].add(connection)
-            var budget = clientBudget
             serviceTally.recordClient(connection.client.address, row: row, budget: &budget)
-            settle(budget)
-        } else {
-            guard let row = attemptTally.row(for: connection.server, cap: maxAttempts) else {
-                unlisted.addAttempts(1)
-                return
-            }
+        case .attempt:
+            guard let row else { return unlisted.addAttempts(1) }
             attemptTally.rows[row].add(connection)
-            var budget = clientBudget
             attemptTally.recordClient(connection.client.address, row: row, budget: &budget)
-            settle(budget)
         }
     }
 

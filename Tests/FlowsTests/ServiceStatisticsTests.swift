@@ -127,6 +127,42 @@ final class ServiceStatisticsTests: XCTestCase {
         }
     }
 
+    /// Folding in batches (`add(contentsOf:)`, as the end of an audit does) is folding one
+    /// by one: the same endpoints in the same numbering, counters, clients within the same
+    /// budget, unlisted counts and unresolved connections, under caps that batches cross.
+    func testBatchesFoldAsOneByOne() {
+        var random = SplitMix(state: 29)
+        for _ in 0..<30 {
+            let limits = FlowLimits(maxClientAddresses: Int.random(in: 1...3_000, using: &random),
+                                    maxUnresolved: 50, maxServices: Int.random(in: 1...400, using: &random),
+                                    maxAttempts: Int.random(in: 1...200, using: &random))
+            let connections = randomConnections(Int.random(in: 0...3_000, using: &random), using: &random)
+            var oneByOne = ServiceStatistics(limits: limits)
+            for connection in connections { oneByOne.add(connection) }
+            var batched = ServiceStatistics(limits: limits)
+            var start = 0
+            while start < connections.count {
+                let end = min(connections.count, start + Int.random(in: 1...100, using: &random))
+                batched.add(contentsOf: Array(connections[start..<end]))
+                start = end
+            }
+            batched.add(contentsOf: [])
+            XCTAssertEqual(batched.services, oneByOne.services)
+            XCTAssertEqual(batched.attempts, oneByOne.attempts)
+            XCTAssertEqual(batched.unresolved.map { "\($0.client) \($0.server) \($0.firstSeen)" },
+                           oneByOne.unresolved.map { "\($0.client) \($0.server) \($0.firstSeen)" })
+            XCTAssertEqual(batched.unresolvedNotListed, oneByOne.unresolvedNotListed)
+            XCTAssertEqual(batched.clientAddressesRecorded, oneByOne.clientAddressesRecorded)
+            XCTAssertEqual(batched.clientAddressesOverflowed, oneByOne.clientAddressesOverflowed)
+            XCTAssertEqual(batched.unlisted, oneByOne.unlisted)
+            XCTAssertEqual(batched.connections, oneByOne.connections)
+            var mergedAfterBatches = ServiceStatistics(limits: limits), mergedAfterOne = ServiceStatistics(limits: limits)
+            mergedAfterBatches.merge(batched)
+            mergedAfterOne.merge(oneByOne)
+            XCTAssertEqual(mergedAfterBatches.services, mergedAfterOne.services, "the endpoints are numbered alike")
+        }
+    }
+
     /// Connections to a few hundred endpoints from a few thousand clients: traffic,
     /// attempts and some unresolved, with protocols and TLS versions.
     private func randomConnections(_ count: Int, using random: inout SplitMix) -> [Connection] {
