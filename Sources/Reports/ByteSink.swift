@@ -18,7 +18,7 @@ public final class ByteSink {
     /// The first error `drain` threw; nil while every write succeeded.
     public private(set) var failure: (any Error)?
     /// Bytes handed over so far, the buffered ones included.
-    public private(set) var bytesWritten: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var bytesWritten: UInt64 = 0
 
     /// A sink whose bytes go to `drain`, in order, in pieces of up to `capacity` bytes
     /// (a larger single write goes straight through).
