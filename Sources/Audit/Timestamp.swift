@@ -28,7 +28,7 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    public static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let z = daysSinceEpoch + 719_468
         let era = z.floorDivided(by: 146_097)
         let dayOfEra = z - era * 146_097

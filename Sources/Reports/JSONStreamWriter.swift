@@ -21,10 +21,6 @@ struct JSONStreamWriter {
     let sink: ByteSink
     /// Containers open, so the indentation of the next line is two spaces each.
     private(set) var depth: Int
-    /// The last whole second `time` wrote, and its text up to the fraction
-    /// (`"2026-12-02T07:00:15.`): times in a result come in runs of the same second.
-    private var cachedSecond: Int64 = -1
-    private var cachedSecondText: [UInt8] = []
     /// For each open container: whether nothing has been written in it yet.
     private var isEmpty: [Bool] = []
 
@@ -120,27 +116,43 @@ struct JSONStreamWriter {
     func bool(_ value: Bool) { value ? sink.write("true") : sink.write("false") }
     func null() { sink.write("null") }
 
-    /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits). The
-    /// calendar part is `Timestamp`'s own text, made once per second; times before 1970
-    /// are rare and written from `description` whole.
+    /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits),
+    /// written digit by digit: a time from 1970 on (every capture's) always has a four-digit
+    /// year, so its text is 30 bytes at fixed places. Rendering `description` once per
+    /// second and keeping it, as before, made a string for nearly every time of the
+    /// services list, whose first and last times alternate between seconds. Earlier
+    /// times are written from `description` whole.
     @inline(__always)
-    mutating func time(_ value: Timestamp) {
+    func time(_ value: Timestamp) {
         guard value.nanoseconds >= 0 else { return string(value.description) }
         let (second, fraction) = value.nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-        if second != cachedSecond {
-            // `"YYYY-MM-DDTHH:MM:SS.` of the whole second's text.
-            cachedSecondText = Array("\"\(Timestamp(nanoseconds: second * 1_000_000_000))".utf8.dropLast(10))
-            cachedSecond = second
-        }
-        cachedSecondText.withUnsafeBytes { sink.write($0) }
-        var digits = fraction
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 11) { text in
-            for position in (0..<9).reversed() {
-                text[position] = UInt8(truncatingIfNeeded: digits % 10) &+ UInt8(ascii: "0")
-                digits /= 10
+        let (days, secondOfDay) = second.quotientAndRemainder(dividingBy: 86_400)
+        let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
+        // "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" between quotes.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
+            func digits(_ value: Int64, at end: Int, count: Int) {
+                var value = value
+                for position in stride(from: end, to: end - count, by: -1) {
+                    text[position] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
+                    value /= 10
+                }
             }
-            text[9] = UInt8(ascii: "Z")
-            text[10] = UInt8(ascii: "\"")
+            text[0] = UInt8(ascii: "\"")
+            digits(year, at: 4, count: 4)
+            text[5] = UInt8(ascii: "-")
+            digits(month, at: 7, count: 2)
+            text[8] = UInt8(ascii: "-")
+            digits(day, at: 10, count: 2)
+            text[11] = UInt8(ascii: "T")
+            digits(secondOfDay / 3600, at: 13, count: 2)
+            text[14] = UInt8(ascii: ":")
+            digits(secondOfDay / 60 % 60, at: 16, count: 2)
+            text[17] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, at: 19, count: 2)
+            text[20] = UInt8(ascii: ".")
+            digits(fraction, at: 29, count: 9)
+            text[30] = UInt8(ascii: "Z")
+            text[31] = UInt8(ascii: "\"")
             sink.write(UnsafeRawBufferPointer(text))
         }
     }

@@ -152,6 +152,31 @@ final class JSONStreamingTests: XCTestCase {
         try assertStreamedEqualsEncoded(result, "extreme numbers")
     }
 
+    /// Times written digit by digit are `Timestamp`'s own text: random times from 1970 to
+    /// the end of 64-bit nanoseconds, the last instant of each day and of leap days, and
+    /// times before 1970 (written from `description`).
+    func testTimesStreamAsTimestampEncodesThem() throws {
+        var result = try richResult()
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var times: [Int64] = (0..<2_000).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int64(bitPattern: state >> 1)
+        }
+        let day: Int64 = 86_400_000_000_000
+        // 2000-02-29 (a leap day of a century), 2100-02-28 (no leap day), 2024-12-31, 1970-01-01.
+        for midnight: Int64 in [951_782_400, 4_107_456_000, 1_735_603_200, 0] {
+            times += [midnight * 1_000_000_000, midnight * 1_000_000_000 + day - 1]
+        }
+        times += [-1, -day, .min]
+        for nanoseconds in times {
+            var entry = result.connections![0]
+            entry.firstSeen = Timestamp(nanoseconds: nanoseconds)
+            entry.lastSeen = Timestamp(nanoseconds: nanoseconds / 2)
+            result.connections!.append(entry)
+        }
+        try assertStreamedEqualsEncoded(result, "random times")
+    }
+
     /// A result with every list empty, and with the optional lists absent (null) or empty.
     func testEmptyResultsStreamAsJSONEncoderWritesThem() throws {
         var result = try BundledCaptureReports.result(of: "das-postgres-lo.pcap")
