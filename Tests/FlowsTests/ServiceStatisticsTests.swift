@@ -109,9 +109,7 @@ final class ServiceStatisticsTests: XCTestCase {
     func testRandomConnectionsAgreeWithTheDictionaryAndSetModel() {
         var random = SplitMix(state: 13)
         for _ in 0..<30 {
-            let limits = FlowLimits(maxClientAddresses: Int.random(in: 1...3_000, using: &random),
-                                    maxUnresolved: 50, maxServices: Int.random(in: 1...400, using: &random),
-                                    maxAttempts: Int.random(in: 1...200, using: &random))
+            let limits = randomLimits(using: &random)
             let connections = randomConnections(Int.random(in: 0...3_000, using: &random), using: &random)
             let statistics = ServiceStatistics(connections, limits: limits)
             var model = StatisticsModel(limits: limits)
@@ -133,9 +131,7 @@ final class ServiceStatisticsTests: XCTestCase {
     func testBatchesFoldAsOneByOne() {
         var random = SplitMix(state: 29)
         for _ in 0..<30 {
-            let limits = FlowLimits(maxClientAddresses: Int.random(in: 1...3_000, using: &random),
-                                    maxUnresolved: 50, maxServices: Int.random(in: 1...400, using: &random),
-                                    maxAttempts: Int.random(in: 1...200, using: &random))
+            let limits = randomLimits(using: &random)
             let connections = randomConnections(Int.random(in: 0...3_000, using: &random), using: &random)
             var oneByOne = ServiceStatistics(limits: limits)
             for connection in connections { oneByOne.add(connection) }
@@ -161,6 +157,13 @@ final class ServiceStatisticsTests: XCTestCase {
             mergedAfterOne.merge(oneByOne)
             XCTAssertEqual(mergedAfterBatches.services, mergedAfterOne.services, "the endpoints are numbered alike")
         }
+    }
+
+    /// Caps and a client budget small enough for random connections to reach them.
+    private func randomLimits(using random: inout SplitMix) -> FlowLimits {
+        FlowLimits(maxClientAddresses: Int.random(in: 1...3_000, using: &random),
+                   maxUnresolved: 50, maxServices: Int.random(in: 1...400, using: &random),
+                   maxAttempts: Int.random(in: 1...200, using: &random))
     }
 
     /// Connections to a few hundred endpoints from a few thousand clients: traffic,
