@@ -221,8 +221,10 @@ public struct FlowTable: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         let storage = self.storage, limits = self.limits
         // Nothing last seen within the shorter of the two timeouts can have expired.
-        storage.removeAll(lastSeenAtMost: now &- min(limits.endedLinger, limits.idleTimeout),
-                          where: { FlowTable.expired($0, now: now, limits: limits) }) { evict($0) }
+        evictInBatches { evict in
+            storage.removeAll(lastSeenAtMost: now &- min(limits.endedLinger, limits.idleTimeout),
+                              where: { FlowTable.expired($0, now: now, limits: limits) }, evict)
+        }
     }
 
     /// At the cap: evicts the least recently seen quarter of the open connections.
@@ -230,10 +232,14 @@ public struct FlowTable: Sendable {
     mutating func relieve() {
         let storage = self.storage
         let threshold = storage.lastSeen(rank: storage.count / 4)
-        storage.removeAll(lastSeenAtMost: threshold, where: { _ in true }) { record in
-            if !record.record.hasEnded { evicted.openConnectionsEvictedAtCap += 1 }
-            evict(record)
+        var evictedOpen: UInt64 = 0
+        evictInBatches { evict in
+            storage.removeAll(lastSeenAtMost: threshold, where: { _ in true }) { record in
+                if !record.record.hasEnded { evictedOpen += 1 }
+                evict(record)
+            }
         }
+        evicted.openConnectionsEvictedAtCap += evictedOpen
     }
 
     /// A record that is done: into the statistics, or kept when it may continue an earlier
@@ -252,6 +258,20 @@ public struct FlowTable: Sendable {
         let connection = Connection(record, rules: rules!)
         evicted.add(connection)
         if keepsConnections { evictedConnections.append(connection) }
+    }
+
+    /// Evicts every record `remove` hands to the function it is given, as `evict` would one
+    /// by one, folding them into the statistics in batches (`FoldingBatch`): a sweep or
+    /// the cap evicts thousands at once, whose lookups then overlap their cache misses.
+    private mutating func evictInBatches(_ remove: (_ evict: (DetachedRecord) -> Void) -> Void) {
+        let rules = rules!
+        var batch = FoldingBatch()
+        remove { record in
+            let connection = Connection(record, rules: rules)
+            if keepsConnections { evictedConnections.append(connection) }
+            batch.add(connection, into: &evicted)
+        }
+        batch.flush(into: &evicted)
     }
 
     // MARK: - Merging and finishing

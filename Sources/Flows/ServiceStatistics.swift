@@ -93,30 +93,43 @@ public struct ServiceStatistics: Sendable {
     /// numbers are handed out in the batch's order, then everything is folded in that
     /// order, so numbers, caps and the client budget fall as they would one by one.
     public mutating func add(contentsOf batch: [Connection]) {
-        for connection in batch {
+        var start = batch.startIndex
+        while start < batch.endIndex {
+            let end = min(batch.endIndex, start + Self.foldedAtOnce)
+            add(chunk: batch[start..<end])
+            start = end
+        }
+    }
+
+    /// Connections whose lookups `add(contentsOf:)` asks for at once.
+    static let foldedAtOnce = 64
+
+    /// `add(contentsOf:)` for at most `foldedAtOnce` connections. The rows sit in an
+    /// `InlineArray` on the stack: with a closure around them
+    /// (`withUnsafeTemporaryAllocation`), each call on a tally inside it copied the tally.
+    private mutating func add(chunk: ArraySlice<Connection>) {
+        for connection in chunk {
             switch Self.tally(of: connection) {
             case .service: serviceTally.prefetchRow(for: connection.server)
             case .attempt: attemptTally.prefetchRow(for: connection.server)
             case nil: break
             }
         }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.count) { rows in
-            for (index, connection) in batch.enumerated() {
-                let row = row(for: connection)
-                rows[index] = row ?? -1
-                guard let row else { continue }
-                if connection.state.isTraffic {
-                    serviceTally.prefetch(row: row, client: connection.client.address)
-                } else {
-                    attemptTally.prefetch(row: row, client: connection.client.address)
-                }
+        var rows = InlineArray<64, Int>(repeating: -1)
+        for (offset, connection) in chunk.enumerated() {
+            guard let row = row(for: connection) else { continue }
+            rows[offset] = row
+            if connection.state.isTraffic {
+                serviceTally.prefetch(row: row, client: connection.client.address)
+            } else {
+                attemptTally.prefetch(row: row, client: connection.client.address)
             }
-            var budget = clientBudget
-            for (index, connection) in batch.enumerated() {
-                fold(connection, row: rows[index] >= 0 ? rows[index] : nil, budget: &budget)
-            }
-            settle(budget)
         }
+        var budget = clientBudget
+        for (offset, connection) in chunk.enumerated() {
+            fold(connection, row: rows[offset] >= 0 ? rows[offset] : nil, budget: &budget)
+        }
+        settle(budget)
     }
 
     /// Which tally a connection is folded into: none when no rule could orient it.
