@@ -3,9 +3,8 @@
 /// misses): how a bulk eviction and the end's fold of the held connections add them.
 /// Whoever fills one calls `flush` at the end; until then the last connections are held.
 struct FoldingBatch {
-    /// Enough connections for the lookups of one batch to overlap, few enough that the
-    /// batch stays in the cache.
-    static let capacity = 64
+    /// What `ServiceStatistics.add(contentsOf:)` folds at once.
+    static let capacity = ServiceStatistics.foldedAtOnce
 
     private var connections: [Connection] = []
 

@@ -101,7 +101,9 @@ public struct ServiceStatistics: Sendable {
         }
     }
 
-    /// Connections whose lookups `add(contentsOf:)` asks for at once.
+    /// Connections whose lookups `add(contentsOf:)` asks for at once: enough for their
+    /// misses to overlap, few enough that they stay in the cache (the count of the
+    /// `InlineArray` in `add(chunk:)`).
     static let foldedAtOnce = 64
 
     /// `add(contentsOf:)` for at most `foldedAtOnce` connections. The rows sit in an
@@ -115,7 +117,8 @@ public struct ServiceStatistics: Sendable {
             case nil: break
             }
         }
-        var rows = InlineArray<64, Int>(repeating: -1)
+        var rows = InlineArray<64, Int>(repeating: -1)  // foldedAtOnce
+        precondition(chunk.count <= rows.count)
         for (offset, connection) in chunk.enumerated() {
             guard let row = row(for: connection) else { continue }
             rows[offset] = row
