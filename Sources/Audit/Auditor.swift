@@ -41,25 +41,27 @@ public struct Auditor {
     /// and the classified services are never all held at once (80 MB at 40,000 services).
     public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
         var verdicts = PortVerdicts(policy: policy)
-        let tallyAttempts: [Endpoint: ServiceAttempts]
-        var tallyServices: [Endpoint: ServiceTraffic]
-        (tallyServices, tallyAttempts) = tally.takeServicesAndAttempts()
+        var (tallyServices, tallyAttempts) = tally.takeServicesAndAttempts()
         let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts)
         let coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
         _ = consume tally
-        var services = tallyServices.keys
-            .sorted { ($0.address, $0.port) < ($1.address, $1.port) }
-            .map { endpoint in
-                let traffic = tallyServices[endpoint]!
-                let node = policy.node(for: endpoint.address)
-                return ClassifiedService(
-                    endpoint: endpoint, node: node,
-                    verdict: verdicts.verdict(server: endpoint, on: node, clients: traffic.clients), traffic: traffic)
-            }
-        tallyServices = [:]
+        // In endpoint order already; a host's services are neighbours, so its node and its
+        // address text are found once per host, not per service.
+        var services: [ClassifiedService] = []
+        services.reserveCapacity(tallyServices.count)
+        var host = HostOfServices(policy: policy)
+        for position in tallyServices.indices {
+            let endpoint = tallyServices.endpoints[position]
+            let (node, address) = host.nodeAndText(of: endpoint.address)
+            services.append(ClassifiedService(
+                endpoint: endpoint, node: node,
+                verdict: verdicts.verdict(server: endpoint, on: node, clients: tallyServices.values[position].clients),
+                traffic: tallyServices.values[position], address: address))
+        }
+        tallyServices = EndpointList()
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
         var captureFit = CaptureOffsetFit.find(in: services, policy: policy)
@@ -86,9 +88,9 @@ public struct Auditor {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
-        let attempts = tallyAttempts.filter { !scanned.folded.contains($0.key) }
-            .sorted { ($0.key.address, $0.key.port) < ($1.key.address, $1.key.port) }
-            .map { endpoint, tries in
+        let attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
+            .map { position in
+                let endpoint = tallyAttempts.endpoints[position], tries = tallyAttempts.values[position]
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedAttempt(endpoint: endpoint, node: node,
                                          verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
@@ -158,7 +160,7 @@ public struct Auditor {
 
     /// The coverage of `tally`, whose `services` (taken out of it) are passed apart.
     private func coverage(inputs: [InputSummary], tally: ServiceStatistics,
-                          services: [Endpoint: ServiceTraffic]) -> Coverage {
+                          services: EndpointList<ServiceTraffic>) -> Coverage {
         // Sums saturate and the window is taken in floating point: counts and times come from
         // captures and result files, and two times at the ends of the Int64 range (a pcapng
         // with 64-bit timestamps) are 2^64 ns apart.

@@ -1,5 +1,6 @@
 import Flows
 import Policy
+import Protocols
 
 /// A server endpoint with its traffic, the node it belongs to, and what its port means
 /// there: the working form from which the result's service record and findings are made.
@@ -12,12 +13,15 @@ struct ClassifiedService {
     /// finding both carry it.
     let address: String
 
-    init(endpoint: Endpoint, node: Node?, verdict: PortClassifier.Verdict, traffic: ServiceTally.Traffic) {
+    /// `address`: the endpoint's address as text, if it was made already (for the
+    /// service before, on the same host).
+    init(endpoint: Endpoint, node: Node?, verdict: PortClassifier.Verdict, traffic: ServiceTally.Traffic,
+         address: String? = nil) {
         self.endpoint = endpoint
         self.node = node
         self.verdict = verdict
         self.traffic = traffic
-        address = "\(endpoint.address)"
+        self.address = address ?? AddressText.of(endpoint.address)
     }
 
     /// `Endpoint.description` (`1.2.3.4:80`, `[::1]:80`), from the address text made once.
@@ -31,25 +35,30 @@ struct ClassifiedService {
             catalogKey: verdict.catalogKey, alsoCatalogKeys: verdict.alsoCatalogKeys, hint: verdict.hint,
             connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
             payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
-            sampleClients: traffic.clients.prefix(5).map { "\($0)" }, // sorted already
-            directionBasis: Self.named(traffic.basisCounts, \.rawValue),
-            states: Self.named(traffic.stateCounts, \.rawValue),
+            sampleClients: traffic.clients.prefix(5).map(AddressText.of), // sorted already
+            directionBasis: Self.named(traffic.basisCounts, Self.basisNames),
+            states: Self.named(traffic.stateCounts, Self.stateNames),
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),
             protocol: traffic.dominantProtocol.name,
-            protocols: Self.named(traffic.protocolCounts, \.name),
+            protocols: Self.named(traffic.protocolCounts, Self.protocolNames),
             tlsVersions: traffic.tlsVersionsSeen.map(\.name),
             dependency: verdict.dependency)
     }
 
     /// The cases counted at least once, by name: `counts.dictionary` with its keys named,
-    /// built in one dictionary (no intermediate dictionary and array per service).
-    static func named<Key>(_ counts: CaseCounts<Key>, _ name: (Key) -> String) -> [String: UInt64] {
-        let cases = Key.allCases
+    /// built in one dictionary (no intermediate dictionary and array per service). `names`:
+    /// every case with its name, in case order, made once (`basisNames`, ...) rather than
+    /// per service (an enumeration's `allCases` is a new array at every call).
+    static func named<Key>(_ counts: CaseCounts<Key>, _ names: [(key: Key, name: String)]) -> [String: UInt64] {
         var named: [String: UInt64] = [:]
-        named.reserveCapacity(cases.count(where: { counts[$0] != 0 }))
-        for key in cases where counts[key] != 0 { named[name(key)] = counts[key] }
+        named.reserveCapacity(names.count(where: { counts[$0.key] != 0 }))
+        for (key, name) in names where counts[key] != 0 { named[name] = counts[key] }
         return named
     }
+
+    static let basisNames = DirectionBasis.allCases.map { (key: $0, name: $0.rawValue) }
+    static let stateNames = ConnectionState.allCases.map { (key: $0, name: $0.rawValue) }
+    static let protocolNames = ProtocolName.allCases.map { (key: $0, name: $0.name) }
 }
 
 /// A server endpoint that only saw refused or unanswered connects, and what its port means.
@@ -61,7 +70,7 @@ struct ClassifiedAttempt {
 
     var summary: AttemptSummary {
         AttemptSummary(
-            address: "\(endpoint.address)", port: endpoint.port, catalogKey: verdict.catalogKey,
+            address: AddressText.of(endpoint.address), port: endpoint.port, catalogKey: verdict.catalogKey,
             refused: tries.refused, unanswered: tries.unanswered, clients: tries.clients.count,
             firstSeen: Timestamp(nanoseconds: tries.firstSeen), lastSeen: Timestamp(nanoseconds: tries.lastSeen))
     }

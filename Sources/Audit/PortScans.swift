@@ -17,7 +17,7 @@ struct PortScans {
     let thresholds: ScanThresholds
 
     /// The scans found, in a stable order, and the attempt endpoints folded into them.
-    func find(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts])
+    func find(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>)
         -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
         // A scan is mostly failed connects, so (unless the policy's share is 0) only the
         // answered connects next to a failed one are gathered: on a busy capture without
@@ -79,6 +79,12 @@ struct PortScans {
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, numbers in summary(key, endpoints: numbers, of: endpoints) }
         return (summaries, folded)
+    }
+
+    /// The same from dictionaries (tests build fleets of endpoints as dictionaries).
+    func find(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts])
+        -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
+        find(services: EndpointList(services), attempts: EndpointList(attempts))
     }
 
     /// The `scans` entry of one scan from the endpoints it probed (numbers into `book`, each

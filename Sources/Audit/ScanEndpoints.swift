@@ -39,24 +39,46 @@ struct ScanEndpoints {
     /// Each endpoint's attempt, if it is one; its service, if it is one (an endpoint can be both).
     private(set) var attempts: [Attempt?] = []
     private(set) var services: [Service?] = []
+    /// Each endpoint's position in the attempts and in the services it was built from
+    /// (-1: not one), where its clients are.
+    private(set) var attemptPositions: [Int32] = []
+    private(set) var servicePositions: [Int32] = []
 
-    init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts]) {
-        var all = Array(attempts.keys)
-        all.append(contentsOf: services.keys)
-        all.sort()
-        endpoints.reserveCapacity(all.count)
-        for endpoint in all where endpoints.last != endpoint {
+    /// The endpoints of `services` and `attempts` (both in endpoint order) merged in one
+    /// pass: no sort, no lookup.
+    init(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>) {
+        endpoints.reserveCapacity(services.count + attempts.count)
+        var nextService = 0, nextAttempt = 0
+        while nextService < services.count || nextAttempt < attempts.count {
+            let endpoint = nextAttempt == attempts.count
+                || (nextService < services.count && services.endpoints[nextService] < attempts.endpoints[nextAttempt])
+                ? services.endpoints[nextService] : attempts.endpoints[nextAttempt]
             if hostAddresses.last != endpoint.address { hostAddresses.append(endpoint.address) }
             endpoints.append(endpoint)
             hosts.append(UInt32(hostAddresses.count - 1))
-            self.attempts.append(attempts[endpoint].map {
-                Attempt(refused: $0.refused, unanswered: $0.unanswered, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
-            })
-            self.services.append(services[endpoint].map { traffic in
-                Service(soleClient: traffic.clients.count == 1 ? traffic.clients.first : nil,
-                        payloadless: traffic.payloadBytes == 0, packets: traffic.packets,
-                        connections: traffic.connections, firstSeen: traffic.firstSeen, lastSeen: traffic.lastSeen)
-            })
+            if nextAttempt < attempts.count, attempts.endpoints[nextAttempt] == endpoint {
+                let tries = attempts.values[nextAttempt].counts
+                self.attempts.append(Attempt(refused: tries.refused, unanswered: tries.unanswered,
+                                             firstSeen: tries.firstSeen, lastSeen: tries.lastSeen))
+                attemptPositions.append(Int32(nextAttempt))
+                nextAttempt += 1
+            } else {
+                self.attempts.append(nil)
+                attemptPositions.append(-1)
+            }
+            if nextService < services.count, services.endpoints[nextService] == endpoint {
+                let clients = services.values[nextService].clients
+                let traffic = services.values[nextService].counts
+                self.services.append(Service(soleClient: clients.count == 1 ? clients.first : nil,
+                                             payloadless: traffic.payloadBytes == 0, packets: traffic.packets,
+                                             connections: traffic.connections, firstSeen: traffic.firstSeen,
+                                             lastSeen: traffic.lastSeen))
+                servicePositions.append(Int32(nextService))
+                nextService += 1
+            } else {
+                self.services.append(nil)
+                servicePositions.append(-1)
+            }
         }
         // Numbers are in (address, port) order, so a stable sort by port keeps the addresses in order.
         let byPort = endpoints.indices.stablySorted(by: { Int(endpoints[$0].port) }, keyCount: 1 << 16)

@@ -54,9 +54,9 @@ struct ScanProbes {
     /// vertical scan) or on the same port (a possible sweep); the others are not gathered,
     /// so memory and time follow the failed connects, not every (client, host) pair of a
     /// busy capture. Otherwise every one is gathered.
-    init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts], onlyNearFailures: Bool) {
+    init(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>, onlyNearFailures: Bool) {
         guard !(onlyNearFailures && attempts.isEmpty) else {
-            endpoints = ScanEndpoints(services: [:], attempts: [:])
+            endpoints = ScanEndpoints(services: EndpointList(), attempts: EndpointList())
             return
         }
         endpoints = ScanEndpoints(services: services, attempts: attempts)
@@ -66,8 +66,8 @@ struct ScanProbes {
         var failed: [ScanProbe] = []
         failed.reserveCapacity(attempts.values.reduce(0) { $0 + $1.clients.count })
         var answered: [ScanProbe] = []
-        for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.attempts[index] != nil {
-            for client in attempts[endpoint]!.clients {
+        for (index, position) in endpoints.attemptPositions.enumerated() where position >= 0 {
+            attempts.values[Int(position)].clients.forEach { client in
                 failed.append(ScanProbe(client: numbers.number(adding: client), endpoint: UInt32(index), failed: true))
             }
         }
@@ -80,14 +80,15 @@ struct ScanProbes {
                 failedHosts[Int(endpoints.hosts[Int(probe.endpoint)])] = true
                 failedPorts.insert(endpoints.endpoints[Int(probe.endpoint)].port)
             }
-            for (index, endpoint) in endpoints.endpoints.enumerated() where endpoints.services[index] != nil {
-                guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])] || failedPorts.contains(endpoint.port) else {
+            for (index, position) in endpoints.servicePositions.enumerated() where position >= 0 {
+                guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])]
+                    || failedPorts.contains(endpoints.endpoints[index].port) else {
                     continue
                 }
-                for client in services[endpoint]!.clients {
+                services.values[Int(position)].clients.forEach { client in
                     // A client never numbered failed nothing: it is near no failure.
                     guard let client = onlyNearFailures ? numbers.number(of: client) : numbers.number(adding: client) else {
-                        continue
+                        return
                     }
                     answered.append(ScanProbe(client: client, endpoint: UInt32(index), failed: false))
                 }
@@ -98,6 +99,11 @@ struct ScanProbes {
         answered = answered.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
         if onlyNearFailures { answered = nearFailures(answered, failed: failed) }
         probes = Self.merged(failed, answered)
+    }
+
+    /// The same from dictionaries (tests build fleets of endpoints as dictionaries).
+    init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts], onlyNearFailures: Bool) {
+        self.init(services: EndpointList(services), attempts: EndpointList(attempts), onlyNearFailures: onlyNearFailures)
     }
 
     /// The answered probes (sorted by client) whose client also failed on their host or on

@@ -84,6 +84,16 @@ public struct ClientAddresses: RandomAccessCollection, Equatable, Sendable, Expr
         }
     }
 
+    /// Calls `body` with each address, in order: the storage's form is read once, not at
+    /// every element as a walk by index reads it (port-scan detection walks a million
+    /// clients on a capture with tens of thousands of services).
+    public func forEach(_ body: (IPAddress) throws -> Void) rethrows {
+        switch storage {
+        case .ipv4(let values): for value in values { try body(IPAddress(ipv4: value)) }
+        case .mixed(let addresses): for address in addresses { try body(address) }
+        }
+    }
+
     /// Whether `address` is one of them: a binary search.
     public func contains(_ address: IPAddress) -> Bool {
         switch storage {

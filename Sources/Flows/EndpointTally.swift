@@ -75,20 +75,25 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
         }
     }
 
-    /// The endpoints with what `make` builds of their counters and client addresses (each
-    /// endpoint's sorted, `ClientAddressPairs.grouped`).
+    /// The endpoints in (address, port) order with what `make` builds of their counters and
+    /// client addresses (each endpoint's sorted, `ClientAddressPairs.grouped`): the form the
+    /// audit's end stage reads (`EndpointList`). Sorting is of the endpoint numbers; each
+    /// value is built once, in its place.
     ///
     /// Consuming: a tally handed over (`ServiceStatistics.takeServicesAndAttempts`) lets its
-    /// client pairs go as soon as they are grouped, before the dictionary is built, so the
-    /// flat pairs, the grouped addresses and the dictionary are never all held at once.
-    consuming func dictionary<Value>(_ make: (Counts, ClientAddresses) -> Value) -> [Endpoint: Value] {
+    /// client pairs go as soon as they are grouped, before the values are built, so the
+    /// flat pairs, the grouped addresses and the list are never all held at once.
+    consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value) -> EndpointList<Value> {
         let clientsByRow = clients.grouped(owners: count)
         clients = ClientAddressPairs()
-        var dictionary: [Endpoint: Value] = [:]
-        dictionary.reserveCapacity(count)
-        for (number, endpoint) in index.endpoints.enumerated() {
-            dictionary[endpoint] = make(rows[number], clientsByRow[number])
-        }
-        return dictionary
+        let endpoints = index.endpoints
+        let order = endpoints.indices.sorted { endpoints[$0] < endpoints[$1] }
+        return EndpointList(sortedEndpoints: order.map { endpoints[$0] },
+                            values: order.map { make(rows[$0], clientsByRow[$0]) })
+    }
+
+    /// `sorted(make)` as a dictionary (`ServiceStatistics.services`).
+    consuming func dictionary<Value>(_ make: (Counts, ClientAddresses) -> Value) -> [Endpoint: Value] {
+        sorted(make).dictionary
     }
 }

@@ -202,18 +202,18 @@ public struct ServiceStatistics: Sendable {
         unresolved.sort { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
     }
 
-    /// `services` and `attempts`, moved out: the statistics keep their counts
-    /// (`connections`, `unlisted`, the unresolved connections, the client budget) but list
-    /// no endpoint afterwards. The audit's end stage reads each once; moving them out lets
-    /// each flat tally go while its dictionary is built (`EndpointTally.dictionary`), instead
-    /// of holding both until the statistics are dropped.
+    /// `services` and `attempts`, moved out in endpoint order (`EndpointList`): the
+    /// statistics keep their counts (`connections`, `unlisted`, the unresolved connections,
+    /// the client budget) but list no endpoint afterwards. The audit's end stage reads each
+    /// once; moving them out lets each flat tally go while its list is built
+    /// (`EndpointTally.sorted`), instead of holding both until the statistics are dropped.
     public mutating func takeServicesAndAttempts()
-        -> (services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts]) {
+        -> (services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>) {
         var services = EndpointTally<TrafficCounts>()
         swap(&services, &serviceTally)
         var attempts = EndpointTally<AttemptCounts>()
         swap(&attempts, &attemptTally)
-        return ((consume services).dictionary(ServiceTraffic.init), (consume attempts).dictionary(ServiceAttempts.init))
+        return ((consume services).sorted(ServiceTraffic.init), (consume attempts).sorted(ServiceAttempts.init))
     }
 
     private var clientBudget: ClientBudget {

@@ -20,15 +20,15 @@ final class ClassifiedServiceTests: XCTestCase {
 
     func testNamedCountsAreTheCountsDictionaryByName() {
         var counts = CaseCounts<DirectionBasis>()
-        XCTAssertEqual(ClassifiedService.named(counts, \.rawValue), [:])
+        XCTAssertEqual(ClassifiedService.named(counts, ClassifiedService.basisNames), [:])
         counts.increment(.policy)
         counts.increment(.policy)
         counts.increment(.unknown)
-        XCTAssertEqual(ClassifiedService.named(counts, \.rawValue), ["policy": 2, "unknown": 1])
-        XCTAssertEqual(ClassifiedService.named(counts, \.rawValue),
+        XCTAssertEqual(ClassifiedService.named(counts, ClassifiedService.basisNames), ["policy": 2, "unknown": 1])
+        XCTAssertEqual(ClassifiedService.named(counts, ClassifiedService.basisNames),
                        Dictionary(uniqueKeysWithValues: counts.dictionary.map { ($0.key.rawValue, $0.value) }))
         var protocols = CaseCounts<ProtocolName>()
         protocols.increment(.http)
-        XCTAssertEqual(ClassifiedService.named(protocols, \.name), [ProtocolName.http.name: 1])
+        XCTAssertEqual(ClassifiedService.named(protocols, ClassifiedService.protocolNames), [ProtocolName.http.name: 1])
     }
 }
