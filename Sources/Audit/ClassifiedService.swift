@@ -47,18 +47,34 @@ struct ClassifiedService {
 
     /// The cases counted at least once, by name: `counts.dictionary` with its keys named,
     /// built in one dictionary (no intermediate dictionary and array per service). `names`:
-    /// every case with its name, in case order, made once (`basisNames`, ...) rather than
-    /// per service (an enumeration's `allCases` is a new array at every call).
-    static func named<Key>(_ counts: CaseCounts<Key>, _ names: [(key: Key, name: String)]) -> [String: UInt64] {
-        var named: [String: UInt64] = [:]
-        named.reserveCapacity(names.count(where: { counts[$0.key] != 0 }))
-        for (key, name) in names where counts[key] != 0 { named[name] = counts[key] }
+    /// every case's dense index (`DenselyNumbered`) with its name, in case order, made once
+    /// (`basisNames`, ...) rather than per service, so that a count is one load
+    /// (`CaseCounts.count(atDenseIndex:)`) and no enumeration's `allCases` is made again.
+    static func named<Key>(_ counts: CaseCounts<Key>, _ names: CaseNames<Key>) -> [String: UInt64] {
+        var counted = 0
+        for (index, _) in names.cases where counts.count(atDenseIndex: index) != 0 { counted += 1 }
+        guard counted > 0 else { return [:] }
+        var named = [String: UInt64](minimumCapacity: counted)
+        for (index, name) in names.cases {
+            let count = counts.count(atDenseIndex: index)
+            if count != 0 { named[name] = count }
+        }
         return named
     }
 
-    static let basisNames = DirectionBasis.allCases.map { (key: $0, name: $0.rawValue) }
-    static let stateNames = ConnectionState.allCases.map { (key: $0, name: $0.rawValue) }
-    static let protocolNames = ProtocolName.allCases.map { (key: $0, name: $0.name) }
+    static let basisNames = CaseNames<DirectionBasis>(\.rawValue)
+    static let stateNames = CaseNames<ConnectionState>(\.rawValue)
+    static let protocolNames = CaseNames<ProtocolName>(\.name)
+}
+
+/// Every case of a counted enumeration as its dense index and its name, in case order:
+/// what `ClassifiedService.named` names a service's counts by.
+struct CaseNames<Key: DenselyNumbered> {
+    let cases: [(denseIndex: Int, name: String)]
+
+    init(_ name: (Key) -> String) {
+        cases = Key.allCases.map { (denseIndex: $0.denseIndex, name: name($0)) }
+    }
 }
 
 /// A server endpoint that only saw refused or unanswered connects, and what its port means.

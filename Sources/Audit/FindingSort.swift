@@ -11,7 +11,17 @@ extension FindingRules {
     /// The findings are then moved into place (an in-place permutation, cycle by cycle),
     /// not copied: pass a uniquely held array (`consume`) and none is retained again.
     static func sorted(_ findings: consuming [Finding]) -> [Finding] {
-        let keys = findings.withUnsafeBufferPointer { buffer in buffer.indices.map { FindingSortKey(buffer[$0]) } }
+        // Each key from the finding's fields (not a copy of the finding); an address is parsed
+        // once per run of findings on one address (the services' findings come by host).
+        var parsed: (address: String?, value: IPAddress?)?
+        let keys = findings.withUnsafeBufferPointer { buffer in
+            buffer.indices.map { index in
+                let address = buffer[index].address
+                if parsed == nil || parsed!.address != address { parsed = (address, IPAddress(address ?? "")) }
+                return FindingSortKey(severity: buffer[index].severity, kind: buffer[index].kind, address: address,
+                                      parsedAddress: parsed!.value, port: buffer[index].port)
+            }
+        }
         let order = keys.indices.sorted { keys[$0].precedes(keys[$1]) }
         var sorted = consume findings  // unique, so that the swaps below copy nothing
         // sorted[k] must become the finding at order[k]: follow each cycle of the
@@ -48,12 +58,13 @@ struct FindingSortKey {
     private static let severityRanks: [Severity: Int] = Dictionary(uniqueKeysWithValues:
         Severity.allCases.enumerated().map { ($0.element, $0.offset) })
 
-    init(_ finding: Finding) {
-        severityRank = Self.severityRanks[finding.severity]!
-        kindRank = Self.kindRanks[finding.kind]!
-        address = finding.address
-        parsedAddress = IPAddress(finding.address ?? "")
-        port = finding.port ?? 0
+    /// The key of a finding with these fields, `parsedAddress` being `IPAddress(address ?? "")`.
+    init(severity: Severity, kind: Finding.Kind, address: String?, parsedAddress: IPAddress?, port: UInt16?) {
+        severityRank = Self.severityRanks[severity]!
+        kindRank = Self.kindRanks[kind]!
+        self.address = address
+        self.parsedAddress = parsedAddress
+        self.port = port ?? 0
     }
 
     /// `FindingRules.order`: most severe first, then by kind, address (as `AddressOrder`)

@@ -18,12 +18,14 @@ public struct ClientAddresses: RandomAccessCollection, Equatable, Sendable, Expr
     CustomStringConvertible {
     /// IPv4 values in host order, or addresses of which at least one is not IPv4; sorted,
     /// distinct.
-    private enum Storage: Sendable {
+    @usableFromInline
+    enum Storage: Sendable {
         case ipv4(ArraySlice<UInt32>)
         case mixed(ArraySlice<IPAddress>)
     }
 
-    private let storage: Storage
+    @usableFromInline
+    let storage: Storage
 
     /// No addresses.
     public init() { storage = .ipv4([]) }
@@ -68,8 +70,10 @@ public struct ClientAddresses: RandomAccessCollection, Equatable, Sendable, Expr
         storage = .mixed(addresses)
     }
 
+    @inlinable
     public var startIndex: Int { 0 }
 
+    @inlinable
     public var endIndex: Int {
         switch storage {
         case .ipv4(let values): values.count
@@ -77,6 +81,7 @@ public struct ClientAddresses: RandomAccessCollection, Equatable, Sendable, Expr
         }
     }
 
+    @inlinable
     public subscript(position: Int) -> IPAddress {
         switch storage {
         case .ipv4(let values): IPAddress(ipv4: values[values.startIndex + position])
@@ -87,6 +92,7 @@ public struct ClientAddresses: RandomAccessCollection, Equatable, Sendable, Expr
     /// Calls `body` with each address, in order: the storage's form is read once, not at
     /// every element as a walk by index reads it (port-scan detection walks a million
     /// clients on a capture with tens of thousands of services).
+    @inlinable
     public func forEach(_ body: (IPAddress) throws -> Void) rethrows {
         switch storage {
         case .ipv4(let values): for value in values { try body(IPAddress(ipv4: value)) }
