@@ -26,7 +26,18 @@ struct ClassifiedService {
 
     /// `Endpoint.description` (`1.2.3.4:80`, `[::1]:80`), from the address text made once.
     var endpointText: String {
-        endpoint.address.isIPv4 ? "\(address):\(endpoint.port)" : "[\(address)]:\(endpoint.port)"
+        var text = ""
+        appendEndpointText(to: &text)
+        return text
+    }
+
+    /// Appends `endpointText` to `text`.
+    func appendEndpointText(to text: inout String) {
+        let bracketed = !endpoint.address.isIPv4
+        if bracketed { text += "[" }
+        text += address
+        text += bracketed ? "]:" : ":"
+        text += String(endpoint.port)
     }
 
     var summary: ServiceSummary {

@@ -19,9 +19,10 @@ struct FindingRules {
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
         // By index: the services are read, not copied.
+        var remediations = PortRemediations()
         for index in services.indices where offsetMismatches[services[index].endpoint.address] == nil
             && captureFit?.explained[services[index].endpoint] == nil {
-            if let finding = finding(for: services[index]) { findings.append(finding) }
+            if let finding = finding(for: services[index], remediations: &remediations) { findings.append(finding) }
         }
         let protocolFindings = ProtocolFindings(policy: policy)
         for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
@@ -78,23 +79,24 @@ struct FindingRules {
         return (a.port ?? 0) < (b.port ?? 0)
     }
 
-    private func finding(for service: ClassifiedService) -> Finding? {
+    /// `remediations`: the unexpected-port remediation of each port, made once per port.
+    private func finding(for service: ClassifiedService, remediations: inout PortRemediations) -> Finding? {
         // Texts are made for the services that earn a finding only, each in one piece
         // (tens of thousands of unexpected ports earn one each).
         let verdict = service.verdict
         guard !verdict.isExplained else { return nil }
-        let endpoint = service.endpointText
         let traffic = service.traffic
-        let seen = """
-            \(traffic.connections) connection\(traffic.connections == 1 ? "" : "s") from \
-            \(traffic.clients.count) client\(traffic.clients.count == 1 ? "" : "s")
-            """
+        // The common finding on a busy capture, made apart without the texts below.
+        if verdict.classification == .unexpected { return unexpectedPortFinding(service, remediations: &remediations) }
+        let endpoint = service.endpointText
+        var seen = ""
+        Self.appendSeen(traffic, to: &seen)
         func finding(_ kind: Finding.Kind, _ severity: Severity, _ message: String, _ remediation: String) -> Finding {
             Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
                     node: service.node?.name, message: message, remediation: remediation)
         }
         switch verdict.classification {
-        case .expected, .executor, .allowed, .dependency:
+        case .expected, .executor, .allowed, .dependency, .unexpected:  // unexpected: made above
             return nil
         case .undeclaredDependency:
             return finding(.undeclaredDependency, .medium,
@@ -103,18 +105,6 @@ struct FindingRules {
                 "If the cluster is meant to use it (a database, LDAP, a broker), declare it under the policy's "
                     + "dependencies with a reason; if it is a cluster member, declare it as a node; otherwise find "
                     + "what on the nodes connects to it and stop it.")
-        case .unexpected:
-            var message = "\(endpoint) served \(seen); no catalog port under offset \(policy.offset) explains it"
-            if let hint = verdict.hint {
-                message.reserveCapacity(message.utf8.count + hint.utf8.count + 9)
-                message += " (hint: "
-                message += hint
-                message += ")"
-            }
-            return finding(.unexpectedPort, .high, message, """
-                Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'); stop it, \
-                pin it to a catalog port, or allow the port in the policy with a reason.
-                """)
         case .executorOutOfRange:
             let allowed = policy.executorAllowed(on: service.node).map(\.description) ?? "none"
             return finding(.executorOutOfRange, .high,
@@ -139,6 +129,36 @@ struct FindingRules {
                 "Confirm the Spark mode (spark.master in spark-defaults.conf) and the expected groups; "
                     + "audit with the right --mode or policy, or stop the service.")
         }
+    }
+
+    /// The `unexpected-port` finding of `service`: its message appended piece by piece into
+    /// one string reserved once (no intermediate strings), its remediation shared per port.
+    private func unexpectedPortFinding(_ service: ClassifiedService, remediations: inout PortRemediations) -> Finding {
+        var message = ""
+        message.reserveCapacity(service.address.utf8.count + 112 + (service.verdict.hint?.utf8.count ?? 0))
+        service.appendEndpointText(to: &message)
+        message += " served "
+        Self.appendSeen(service.traffic, to: &message)
+        message += "; no catalog port under offset "
+        message += String(policy.offset)
+        message += " explains it"
+        if let hint = service.verdict.hint {
+            message += " (hint: "
+            message += hint
+            message += ")"
+        }
+        return Finding(kind: .unexpectedPort, severity: .high, port: service.endpoint.port, address: service.address,
+                       node: service.node?.name, message: message,
+                       remediation: remediations.unexpectedPort(service.endpoint.port))
+    }
+
+    /// "27 connections from 25 clients": what a service's finding says it served.
+    static func appendSeen(_ traffic: ServiceTally.Traffic, to text: inout String) {
+        let connections = traffic.connections, clients = traffic.clients.count
+        text += String(connections)
+        text += connections == 1 ? " connection from " : " connections from "
+        text += String(clients)
+        text += clients == 1 ? " client" : " clients"
     }
 
     /// A live capture that lost packets: the audit may miss services it never saw.

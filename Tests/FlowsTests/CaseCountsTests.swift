@@ -58,4 +58,38 @@ final class CaseCountsTests: XCTestCase {
         traffic.tlsVersionCounts[.tls10] = 4
         XCTAssertEqual(traffic.tlsVersionsSeen, [.tls10, .tls12])
     }
+
+    /// `dominantProtocol` and `tlsVersionsSeen`, now one pass over cases made once, give what
+    /// their definitions with arrays gave (`max(by:)` over the recognized protocols, ties by
+    /// name; the versions filtered and sorted), on random counts with many ties.
+    func testDominantProtocolAndVersionsEqualTheirArrayDefinitions() {
+        var random = SplitMix(state: 31)
+        for _ in 0..<5_000 {
+            var traffic = ServiceTraffic()
+            for name in ProtocolName.allCases where Int.random(in: 0..<3, using: &random) == 0 {
+                traffic.protocolCounts[name] = UInt64.random(in: 0...3, using: &random)
+            }
+            for version in TLSVersion.allCases where Bool.random(using: &random) {
+                traffic.tlsVersionCounts[version] = UInt64.random(in: 0...2, using: &random)
+            }
+            let counts = traffic.protocolCounts
+            let recognized = ProtocolName.allCases.filter { $0.isRecognized && counts[$0] > 0 }
+            let expected = recognized.max(by: { (counts[$0], $1) < (counts[$1], $0) })
+                ?? [ProtocolName.other, .unknown].first { counts[$0] > 0 } ?? ProtocolName.none
+            XCTAssertEqual(traffic.dominantProtocol, expected)
+            XCTAssertEqual(traffic.tlsVersionsSeen, TLSVersion.allCases.filter { traffic.tlsVersionCounts[$0] > 0 }.sorted())
+        }
+    }
+
+    /// A counter read by dense index is the counter read by case.
+    func testCountAtDenseIndexIsTheCountOfTheCase() {
+        var counts = CaseCounts<ProtocolName>()
+        for (offset, name) in ProtocolName.allCases.enumerated() { counts[name] = UInt64(offset * 7 + 1) }
+        for name in ProtocolName.allCases { XCTAssertEqual(counts.count(atDenseIndex: name.denseIndex), counts[name]) }
+        var states = CaseCounts<ConnectionState>()
+        states.increment(.closed)
+        for state in ConnectionState.allCases {
+            XCTAssertEqual(states.count(atDenseIndex: state.denseIndex), state == .closed ? 1 : 0)
+        }
+    }
 }

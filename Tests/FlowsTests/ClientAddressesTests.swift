@@ -122,4 +122,27 @@ final class ClientAddressesTests: XCTestCase {
         XCTAssertEqual(statistics.connections, 8)
         XCTAssertEqual(statistics.clientAddressesRecorded, 4)
     }
+
+    /// `forEach` walks the addresses in order, in both forms.
+    func testForEachWalksTheAddressesInOrder() {
+        for addresses in [[IPAddress(ipv4: 3), IPAddress(ipv4: 1)], [IPAddress("fd00::9")!, IPAddress(ipv4: 2)], []] {
+            let clients = ClientAddresses(addresses)
+            var walked: [IPAddress] = []
+            clients.forEach { walked.append($0) }
+            XCTAssertEqual(walked, addresses.sorted())
+            XCTAssertEqual(walked, Array(clients))
+        }
+    }
+
+    /// The runs `grouped` sorts (by insertion up to 32, by the standard sort past it) come
+    /// out as the standard sort leaves them, at every length around the switch.
+    func testSortingARunEqualsTheStandardSort() {
+        var random = SplitMix(state: 37)
+        for count in 0...70 {
+            var values = (0..<count).map { _ in UInt32.random(in: 0...50, using: &random) }
+            let expected = values.sorted()
+            values.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
+            XCTAssertEqual(values, expected, "\(count) values")
+        }
+    }
 }
