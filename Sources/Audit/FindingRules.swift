@@ -19,10 +19,9 @@ struct FindingRules {
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
         // By index: the services are read, not copied.
-        var remediations = PortRemediations()
         for index in services.indices where offsetMismatches[services[index].endpoint.address] == nil
             && captureFit?.explained[services[index].endpoint] == nil {
-            if let finding = finding(for: services[index], remediations: &remediations) { findings.append(finding) }
+            if let finding = finding(for: services[index]) { findings.append(finding) }
         }
         let protocolFindings = ProtocolFindings(policy: policy)
         for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
@@ -79,15 +78,14 @@ struct FindingRules {
         return (a.port ?? 0) < (b.port ?? 0)
     }
 
-    /// `remediations`: the unexpected-port remediation of each port, made once per port.
-    private func finding(for service: ClassifiedService, remediations: inout PortRemediations) -> Finding? {
+    private func finding(for service: ClassifiedService) -> Finding? {
         // Texts are made for the services that earn a finding only, each in one piece
         // (tens of thousands of unexpected ports earn one each).
         let verdict = service.verdict
         guard !verdict.isExplained else { return nil }
         let traffic = service.traffic
         // The common finding on a busy capture, made apart without the texts below.
-        if verdict.classification == .unexpected { return unexpectedPortFinding(service, remediations: &remediations) }
+        if verdict.classification == .unexpected { return unexpectedPortFinding(service) }
         let endpoint = service.endpointText
         var seen = ""
         Self.appendSeen(traffic, to: &seen)
@@ -131,9 +129,9 @@ struct FindingRules {
         }
     }
 
-    /// The `unexpected-port` finding of `service`: its message appended piece by piece into
-    /// one string reserved once (no intermediate strings), its remediation shared per port.
-    private func unexpectedPortFinding(_ service: ClassifiedService, remediations: inout PortRemediations) -> Finding {
+    /// The `unexpected-port` finding of `service`: its message and its remediation each
+    /// appended piece by piece into one string reserved once (no intermediate strings).
+    private func unexpectedPortFinding(_ service: ClassifiedService) -> Finding {
         var message = ""
         message.reserveCapacity(service.address.utf8.count + 112 + (service.verdict.hint?.utf8.count ?? 0))
         service.appendEndpointText(to: &message)
@@ -149,7 +147,17 @@ struct FindingRules {
         }
         return Finding(kind: .unexpectedPort, severity: .high, port: service.endpoint.port, address: service.address,
                        node: service.node?.name, message: message,
-                       remediation: remediations.unexpectedPort(service.endpoint.port))
+                       remediation: Self.unexpectedPortRemediation(service.endpoint.port))
+    }
+
+    /// What to do about an unexpected service on `port`.
+    static func unexpectedPortRemediation(_ port: UInt16) -> String {
+        var text = ""
+        text.reserveCapacity(150)
+        text += "Find the process listening there (ss -ltnp 'sport = :"
+        text += String(port)
+        text += "'); stop it, pin it to a catalog port, or allow the port in the policy with a reason."
+        return text
     }
 
     /// "27 connections from 25 clients": what a service's finding says it served.

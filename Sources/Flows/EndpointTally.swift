@@ -83,6 +83,7 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
     /// Consuming: a tally handed over (`ServiceStatistics.takeServicesAndAttempts`) lets its
     /// client pairs go as soon as they are grouped, before the values are built, so the
     /// flat pairs, the grouped addresses and the list are never all held at once.
+    @inline(__always)
     consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value) -> EndpointList<Value> {
         let clientsByRow = clients.grouped(owners: count)
         clients = ClientAddressPairs()

@@ -5,12 +5,11 @@ import Wire
 import XCTest
 
 /// The pieces an `unexpected-port` finding is now appended from, against the interpolated
-/// texts they replaced: the remediation shared per port, and what the service served.
+/// texts they replaced: the remediation, and what the service served; and waivers.
 final class UnexpectedPortTextTests: XCTestCase {
-    func testTheRemediationPerPortIsTheInterpolatedText() {
-        var remediations = PortRemediations()
-        for port: UInt16 in [0, 80, 7082, 65535, 80] {
-            XCTAssertEqual(remediations.unexpectedPort(port), """
+    func testTheRemediationIsTheInterpolatedText() {
+        for port: UInt16 in [0, 80, 7082, 65535] {
+            XCTAssertEqual(FindingRules.unexpectedPortRemediation(port), """
                 Find the process listening there (ss -ltnp 'sport = :\(port)'); stop it, \
                 pin it to a catalog port, or allow the port in the policy with a reason.
                 """)
