@@ -18,13 +18,15 @@ struct FindingRules {
         if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
-        // By index: the services are read, not copied.
-        for index in services.indices where offsetMismatches[services[index].endpoint.address] == nil
-            && captureFit?.explained[services[index].endpoint] == nil {
-            if let finding = finding(for: services[index]) { findings.append(finding) }
-        }
+        // Through a buffer: the services are read in place, not copied.
         let protocolFindings = ProtocolFindings(policy: policy)
-        for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
+        services.withUnsafeBufferPointer { services in
+            for index in services.indices where offsetMismatches[services[index].endpoint.address] == nil
+                && captureFit?.explained[services[index].endpoint] == nil {
+                if let finding = finding(for: services[index]) { findings.append(finding) }
+            }
+            for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
+        }
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
             findings.append(offsetFinding(address: "\(address)", node: policy.node(for: address), mismatch))
         }

@@ -11,13 +11,15 @@ struct UnusedOpenings {
         let scopes: [Node?] = policy.nodes.isEmpty ? [nil] : policy.nodes
         var openings: [UnusedOpening] = []
         for node in scopes {
-            // The ports in use on this scope, read in place: a filtered copy of the services
-            // cost 68 MB at 40,000 services.
+            // The ports in use on this scope, read in place (through a buffer, so that no
+            // service is copied): a filtered copy of the services cost 68 MB at 40,000 services.
             var usedPorts = Set<UInt16>()
             var executorUsed = false
-            for service in services where node.map({ $0.contains(service.endpoint.address) }) ?? true {
-                usedPorts.insert(service.endpoint.port)
-                executorUsed = executorUsed || service.verdict.classification == .executor
+            services.withUnsafeBufferPointer { services in
+                for index in services.indices where node.map({ $0.contains(services[index].endpoint.address) }) ?? true {
+                    usedPorts.insert(services[index].endpoint.port)
+                    executorUsed = executorUsed || services[index].verdict.classification == .executor
+                }
             }
             for entry in policy.catalog where policy.expects(entry, on: node) {
                 let used = entry.isExecutorBand ? executorUsed : policy.ports(of: entry).contains { usedPorts.contains($0) }

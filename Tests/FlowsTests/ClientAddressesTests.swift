@@ -134,15 +134,24 @@ final class ClientAddressesTests: XCTestCase {
         }
     }
 
-    /// The runs `grouped` sorts (by insertion up to 32, by the standard sort past it) come
-    /// out as the standard sort leaves them, at every length around the switch.
+    /// The runs `grouped` sorts (by insertion up to 32, by quicksort past it) come out as
+    /// the standard sort leaves them, at every length around the switch and well past it,
+    /// with many repeats, sorted and reversed input.
     func testSortingARunEqualsTheStandardSort() {
         var random = SplitMix(state: 37)
-        for count in 0...70 {
-            var values = (0..<count).map { _ in UInt32.random(in: 0...50, using: &random) }
-            let expected = values.sorted()
-            values.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
-            XCTAssertEqual(values, expected, "\(count) values")
+        for count in Array(0...140) + [1000, 5000] {
+            for shape in 0..<4 {
+                var values = (0..<count).map { _ in UInt32.random(in: 0...(shape == 0 ? 5 : 5000), using: &random) }
+                if shape == 2 { values.sort() }
+                if shape == 3 { values.sort(by: >) }
+                let expected = values.sorted()
+                values.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
+                XCTAssertEqual(values, expected, "\(count) values, shape \(shape)")
+            }
         }
+        var addresses = (0..<300).map { _ in IPAddress(high: UInt64.random(in: 0...3, using: &random), low: UInt64.random(in: 0...9, using: &random)) }
+        let expected = addresses.sorted()
+        addresses.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
+        XCTAssertEqual(addresses, expected)
     }
 }
