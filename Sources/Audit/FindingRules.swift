@@ -12,6 +12,9 @@ struct FindingRules {
                   captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
                   unresolved: Int, inputs: [InputSummary], coverage: Coverage, scanProbes: Int = 0) -> [Finding] {
         var findings: [Finding] = []
+        // At most one per service or attempt, besides the protocols' and a few others: room
+        // for them at once, not grown (and copied) a dozen times on a busy capture.
+        findings.reserveCapacity(services.count + attempts.count + unused.count + inputs.count + 8)
         // An audit of nothing says so, and nothing about unused ports: it saw no port used.
         // Probes folded into a scan are attempts all the same: evidence of what listened.
         let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scanProbes)
