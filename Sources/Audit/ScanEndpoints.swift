@@ -45,34 +45,54 @@ struct ScanEndpoints {
     private(set) var servicePositions: [Int32] = []
 
     /// The endpoints of `services` and `attempts` (both in endpoint order) merged in one
-    /// pass: no sort, no lookup.
+    /// pass: no sort, no lookup, and each value's fields read in place (through buffers),
+    /// not the value copied.
     init(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>) {
-        endpoints.reserveCapacity(services.count + attempts.count)
+        let most = services.count + attempts.count
+        endpoints.reserveCapacity(most)
+        hosts.reserveCapacity(most)
+        self.attempts.reserveCapacity(most)
+        self.services.reserveCapacity(most)
+        attemptPositions.reserveCapacity(most)
+        servicePositions.reserveCapacity(most)
+        services.values.withUnsafeBufferPointer { serviceValues in
+            attempts.values.withUnsafeBufferPointer { attemptValues in
+                merge(services.endpoints, serviceValues, attempts.endpoints, attemptValues)
+            }
+        }
+        // Numbers are in (address, port) order, so a stable sort by port keeps the addresses in order.
+        let byPort = endpoints.indices.stablySorted(by: { Int(endpoints[$0].port) }, keyCount: 1 << 16)
+        portMajorOrder = [UInt32](repeating: 0, count: endpoints.count)
+        for (place, number) in byPort.enumerated() { portMajorOrder[number] = UInt32(place) }
+    }
+
+    /// Appends the endpoints of both lists in order, each once with what it is.
+    private mutating func merge(_ serviceEndpoints: [Endpoint], _ services: UnsafeBufferPointer<ServiceTraffic>,
+                                _ attemptEndpoints: [Endpoint], _ attempts: UnsafeBufferPointer<ServiceAttempts>) {
         var nextService = 0, nextAttempt = 0
         while nextService < services.count || nextAttempt < attempts.count {
             let endpoint = nextAttempt == attempts.count
-                || (nextService < services.count && services.endpoints[nextService] < attempts.endpoints[nextAttempt])
-                ? services.endpoints[nextService] : attempts.endpoints[nextAttempt]
+                || (nextService < services.count && serviceEndpoints[nextService] < attemptEndpoints[nextAttempt])
+                ? serviceEndpoints[nextService] : attemptEndpoints[nextAttempt]
             if hostAddresses.last != endpoint.address { hostAddresses.append(endpoint.address) }
             endpoints.append(endpoint)
             hosts.append(UInt32(hostAddresses.count - 1))
-            if nextAttempt < attempts.count, attempts.endpoints[nextAttempt] == endpoint {
-                let tries = attempts.values[nextAttempt].counts
-                self.attempts.append(Attempt(refused: tries.refused, unanswered: tries.unanswered,
-                                             firstSeen: tries.firstSeen, lastSeen: tries.lastSeen))
+            if nextAttempt < attempts.count, attemptEndpoints[nextAttempt] == endpoint {
+                self.attempts.append(Attempt(
+                    refused: attempts[nextAttempt].counts.refused, unanswered: attempts[nextAttempt].counts.unanswered,
+                    firstSeen: attempts[nextAttempt].counts.firstSeen, lastSeen: attempts[nextAttempt].counts.lastSeen))
                 attemptPositions.append(Int32(nextAttempt))
                 nextAttempt += 1
             } else {
                 self.attempts.append(nil)
                 attemptPositions.append(-1)
             }
-            if nextService < services.count, services.endpoints[nextService] == endpoint {
-                let clients = services.values[nextService].clients
-                let traffic = services.values[nextService].counts
-                self.services.append(Service(soleClient: clients.count == 1 ? clients.first : nil,
-                                             payloadless: traffic.payloadBytes == 0, packets: traffic.packets,
-                                             connections: traffic.connections, firstSeen: traffic.firstSeen,
-                                             lastSeen: traffic.lastSeen))
+            if nextService < services.count, serviceEndpoints[nextService] == endpoint {
+                self.services.append(Service(
+                    soleClient: services[nextService].clients.count == 1 ? services[nextService].clients.first : nil,
+                    payloadless: services[nextService].counts.payloadBytes == 0,
+                    packets: services[nextService].counts.packets, connections: services[nextService].counts.connections,
+                    firstSeen: services[nextService].counts.firstSeen, lastSeen: services[nextService].counts.lastSeen))
                 servicePositions.append(Int32(nextService))
                 nextService += 1
             } else {
@@ -80,10 +100,6 @@ struct ScanEndpoints {
                 servicePositions.append(-1)
             }
         }
-        // Numbers are in (address, port) order, so a stable sort by port keeps the addresses in order.
-        let byPort = endpoints.indices.stablySorted(by: { Int(endpoints[$0].port) }, keyCount: 1 << 16)
-        portMajorOrder = [UInt32](repeating: 0, count: endpoints.count)
-        for (place, number) in byPort.enumerated() { portMajorOrder[number] = UInt32(place) }
     }
 
     var count: Int { endpoints.count }

@@ -74,18 +74,31 @@ struct ScanProbes {
         if !(onlyNearFailures && failed.isEmpty) {
             // Near a failure is on a host or a port someone failed on: the clients of the
             // other services are not even looked up.
-            var failedHosts = [Bool](repeating: false, count: endpoints.hostAddresses.count)
-            var failedPorts = PortSet()
-            for probe in failed {
-                failedHosts[Int(endpoints.hosts[Int(probe.endpoint)])] = true
-                failedPorts.insert(endpoints.endpoints[Int(probe.endpoint)].port)
+            let failedOnHost = FailedClients(failed, keyCount: endpoints.hostAddresses.count) {
+                Int(endpoints.hosts[Int($0.endpoint)])
             }
+            let failedOnPort = FailedClients(failed, keyCount: 1 << 16) { Int(endpoints.endpoints[Int($0.endpoint)].port) }
+            var candidates: [UInt32] = []
             for (index, position) in endpoints.servicePositions.enumerated() where position >= 0 {
-                guard !onlyNearFailures || failedHosts[Int(endpoints.hosts[index])]
-                    || failedPorts.contains(endpoints.endpoints[index].port) else {
+                let onHost = failedOnHost[Int(endpoints.hosts[index])]
+                let onPort = failedOnPort[Int(endpoints.endpoints[index].port)]
+                guard !onlyNearFailures || !onHost.isEmpty || !onPort.isEmpty else { continue }
+                let clients = services.values[Int(position)].clients
+                if onlyNearFailures, (onHost.count + onPort.count) * 4 < clients.count {
+                    // Few clients failed on this host or port, against many clients here: each
+                    // of those is looked for among the service's (a binary search), instead of
+                    // each of the service's among the failed clients.
+                    candidates.removeAll(keepingCapacity: true)
+                    candidates += onHost
+                    candidates += onPort
+                    candidates.sort()
+                    for (place, client) in candidates.enumerated()
+                    where (place == 0 || candidates[place - 1] != client) && clients.contains(numbers.addresses[Int(client)]) {
+                        answered.append(ScanProbe(client: client, endpoint: UInt32(index), failed: false))
+                    }
                     continue
                 }
-                services.values[Int(position)].clients.forEach { client in
+                clients.forEach { client in
                     // A client never numbered failed nothing: it is near no failure.
                     guard let client = onlyNearFailures ? numbers.number(of: client) : numbers.number(adding: client) else {
                         return
@@ -125,6 +138,28 @@ struct ScanProbes {
             let endpoint = Int(probe.endpoint)
             return hostStamps[Int(endpoints.hosts[endpoint])] == client || portStamps[Int(endpoints.endpoints[endpoint].port)] == client
         }
+    }
+
+    /// The clients of failed probes by a key of their endpoint (its host's number, or its
+    /// port): one array in key order, a run per key (a counting sort).
+    private struct FailedClients {
+        private var starts: [Int]
+        private var clients: [UInt32]
+
+        init(_ failed: [ScanProbe], keyCount: Int, key: (ScanProbe) -> Int) {
+            starts = [Int](repeating: 0, count: keyCount + 1)
+            for probe in failed { starts[key(probe) + 1] += 1 }
+            for index in 0..<keyCount { starts[index + 1] += starts[index] }
+            clients = [UInt32](repeating: 0, count: failed.count)
+            var next = starts
+            for probe in failed {
+                clients[next[key(probe)]] = probe.client
+                next[key(probe)] += 1
+            }
+        }
+
+        /// The clients that failed on an endpoint with this key (repeats possible).
+        subscript(key: Int) -> ArraySlice<UInt32> { clients[starts[key]..<starts[key + 1]] }
     }
 
     /// Two arrays sorted by (client, endpoint) as one, the failed probe first where both name

@@ -83,6 +83,43 @@ final class PortScanReferenceTests: XCTestCase {
         XCTAssertEqual([Int]().runs(where: ==), [])
         XCTAssertEqual([4, 4, 5][1...].runs(where: ==), [1..<2, 2..<3])
     }
+
+    /// Services with many clients and few failed clients on their host or port, where the
+    /// answered connects near a failure are found by looking each failed client up among
+    /// the service's clients (a binary search) rather than the other way round: the same
+    /// scans and folded attempts as the reference.
+    func testServicesWithManyClientsGiveTheReferenceScans() {
+        var random = SplitMix(seed: 23)
+        let hosts = ["10.0.0.1", "10.0.0.2", "fd00::1"].map { IPAddress($0)! }
+        let pool = (0..<60).map { IPAddress(ipv4: 0xC0A8_0000 + UInt32($0)) } + [IPAddress("fd00::9")!]
+        var scansSeen = 0
+        for fleetNumber in 0..<600 {
+            var fleet = Fleet()
+            let ports = (0..<Int.random(in: 1...6, using: &random)).map { UInt16(9000 + $0) }
+            func someClients(_ counts: ClosedRange<Int>) -> Set<IPAddress> {
+                Set((0..<Int.random(in: counts, using: &random)).map { _ in pool.randomElement(using: &random)! })
+            }
+            for _ in 0..<Int.random(in: 0...8, using: &random) {
+                fleet.attempt(Endpoint(address: hosts.randomElement(using: &random)!, port: ports.randomElement(using: &random)!),
+                              by: someClients(1...2), at: Int64.random(in: 0...1_000_000, using: &random))
+            }
+            for _ in 0..<Int.random(in: 0...20, using: &random) {
+                fleet.serve(Endpoint(address: hosts.randomElement(using: &random)!, port: ports.randomElement(using: &random)!),
+                            to: someClients(5...40), packets: UInt64.random(in: 1...8, using: &random),
+                            at: Int64.random(in: 0...1_000_000, using: &random))
+            }
+            let thresholds = ScanThresholds(
+                minPorts: Int.random(in: 0...4, using: &random), minHosts: Int.random(in: 0...3, using: &random),
+                minFailedPercent: [1, 10, 25, 50].randomElement(using: &random)!)
+            let found = PortScans(thresholds: thresholds).find(services: fleet.services, attempts: fleet.attempts)
+            let expected = referenceScans(thresholds, services: fleet.services, attempts: fleet.attempts)
+            XCTAssertEqual(found.scans, expected.scans, "fleet \(fleetNumber), \(thresholds)")
+            XCTAssertEqual(found.folded, expected.folded, "fleet \(fleetNumber), \(thresholds)")
+            scansSeen += found.scans.count
+            if found.scans != expected.scans || found.folded != expected.folded { return }
+        }
+        XCTAssertGreaterThan(scansSeen, 100)
+    }
 }
 
 /// Port scans by their definition, with a set of ports per (client, host) and of hosts per
