@@ -12,7 +12,13 @@ extension ClientAddressPairs {
     /// in all, each endpoint's clients a slice of one of them. The passes go through buffer
     /// pointers (a million pairs at 40,000 services: no bounds or uniqueness check per pair),
     /// and the runs are sorted by a quicksort with insertion for short ones (`sort`).
-    func grouped(owners: Int) -> [ClientAddresses] {
+    ///
+    /// `layout`: the endpoints in the order their runs are laid out in the buffers (each
+    /// once; by default by number). The end stage passes the endpoint order it reads them
+    /// in, so that walking the services walks the clients' buffer front to back instead of
+    /// missing the cache at every service.
+    func grouped(owners: Int, layout: [Int]? = nil) -> [ClientAddresses] {
+        precondition(layout.map { $0.count == owners } ?? true, "a layout names each endpoint once")
         var ipv4Counts = [Int](repeating: 0, count: owners)
         var otherCounts = [Int](repeating: 0, count: owners)
         ipv4Counts.withUnsafeMutableBufferPointer { ipv4Counts in
@@ -26,7 +32,7 @@ extension ClientAddressPairs {
         // clients only.
         var starts = [Int](repeating: 0, count: owners)
         var compactCount = 0, wideCount = 0
-        for owner in 0..<owners {
+        for owner in layout ?? Array(0..<owners) {
             if otherCounts[owner] == 0 {
                 starts[owner] = compactCount
                 compactCount += ipv4Counts[owner]

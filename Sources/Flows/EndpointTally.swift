@@ -85,10 +85,10 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
     /// flat pairs, the grouped addresses and the list are never all held at once.
     @inline(__always)
     consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value) -> EndpointList<Value> {
-        let clientsByRow = clients.grouped(owners: count)
-        clients = ClientAddressPairs()
         let endpoints = index.endpoints
         let order = endpoints.indices.sorted { endpoints[$0] < endpoints[$1] }
+        let clientsByRow = clients.grouped(owners: count, layout: order)
+        clients = ClientAddressPairs()
         // Each value made in its place (a service's is about 400 bytes), the rows read in
         // their order (a gather in endpoint order missed the cache on every row).
         var placeOf = [Int](repeating: 0, count: order.count)

@@ -94,6 +94,8 @@ final class ClientAddressesTests: XCTestCase {
             }
             let grouped = pairs.grouped(owners: owners)
             XCTAssertEqual(grouped.count, owners)
+            // Laid out in another order, the same clients per endpoint.
+            XCTAssertEqual(pairs.grouped(owners: owners, layout: (0..<owners).shuffled(using: &random)), grouped)
             for owner in 0..<owners {
                 XCTAssertEqual(Array(grouped[owner]), oracle[owner].sorted(), "endpoint \(owner)")
                 XCTAssertEqual(grouped[owner], ClientAddresses(oracle[owner]), "endpoint \(owner)")
