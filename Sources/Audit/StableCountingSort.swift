@@ -9,13 +9,14 @@ extension Sequence {
         var starts = [Int](repeating: 0, count: keyCount + 1)
         for element in elements { starts[key(element) + 1] += 1 }
         for index in 0..<keyCount { starts[index + 1] += starts[index] }
-        guard let first = elements.first else { return [] }
-        var sorted = [Element](repeating: first, count: elements.count)
-        for element in elements {
-            let keyValue = key(element)
-            sorted[starts[keyValue]] = element
-            starts[keyValue] += 1
+        // Each element placed once into uninitialized room (no fill pass first).
+        return [Element](unsafeUninitializedCapacity: elements.count) { sorted, placed in
+            for element in elements {
+                let keyValue = key(element)
+                (sorted.baseAddress! + starts[keyValue]).initialize(to: element)
+                starts[keyValue] += 1
+            }
+            placed = elements.count
         }
-        return sorted
     }
 }
