@@ -63,6 +63,8 @@ struct CaptureOffsetFit {
             var catalogPorts: [Endpoint: String] = [:]
             for index in services.indices {
                 let endpoint = services[index].endpoint
+                // A port no rule names neither fits nor is a catalog port at this offset.
+                guard verdicts.namesAnything(endpoint.port) else { continue }
                 let verdict = verdicts.verdict(endpoint.port, on: services[index].node)
                 if verdict.isExplained { fitting += 1 }
                 guard !services[index].verdict.isExplained else { continue }

@@ -43,6 +43,11 @@ struct PortVerdicts {
         self.meaningful = meaningful
     }
 
+    /// Whether any rule names `port`. If not, its verdict is `unexpected` with no catalog
+    /// key or hint on every node: a caller that only wants explained or catalog ports can
+    /// skip it without asking for (and copying) that verdict.
+    func namesAnything(_ port: UInt16) -> Bool { meaningful[Int(port)] }
+
     /// `PortClassifier.classify(_:on:)`, remembered.
     mutating func verdict(_ port: UInt16, on node: Node?) -> PortClassifier.Verdict {
         guard meaningful[Int(port)] else { return Self.unnamed }

@@ -29,6 +29,11 @@ final class PortVerdictsTests: XCTestCase {
                     if got != want, mismatches.count < 5 {
                         mismatches.append("port \(port) on \(node?.name ?? "no node") (pass \(pass)): \(got) != \(want)")
                     }
+                    // A port no rule names is unexpected, with no catalog key or hint.
+                    if !remembered.namesAnything(port), want.classification != .unexpected || want.catalogKey != nil
+                        || want.hint != nil, mismatches.count < 5 {
+                        mismatches.append("port \(port) on \(node?.name ?? "no node"): named by no rule, yet \(want)")
+                    }
                 }
             }
         }
