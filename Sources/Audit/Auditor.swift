@@ -36,8 +36,8 @@ public struct Auditor {
     /// Audits connections already folded per service (as a flow table evicts them).
     ///
     /// Consumes `tally`: what the end stage needs of it is taken out first (the scans, the
-    /// coverage, the services and attempts) and the rest is let go, and the services'
-    /// dictionary goes once they are classified, so that the statistics, their dictionary
+    /// coverage, the services and attempts, in endpoint order) and the rest is let go, and
+    /// the services' list goes once they are classified, so that the statistics, their list
     /// and the classified services are never all held at once (80 MB at 40,000 services).
     public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
         var verdicts = PortVerdicts(policy: policy)
