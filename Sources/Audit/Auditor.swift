@@ -111,7 +111,8 @@ public struct Auditor {
             + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
         let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
             .apply(to: FindingRules.sorted(consume found))
-        let serviceSummaries = services.map(\.summary)
+        var countNames = RecordCountNames()
+        let serviceSummaries = services.map { $0.summary(naming: &countNames) }
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,

@@ -40,18 +40,19 @@ struct ClassifiedService {
         text += String(endpoint.port)
     }
 
-    var summary: ServiceSummary {
+    /// The service's record; `names` shares the named counts between records.
+    func summary(naming names: inout RecordCountNames) -> ServiceSummary {
         ServiceSummary(
             address: address, port: endpoint.port, node: node?.name, classification: verdict.classification,
             catalogKey: verdict.catalogKey, alsoCatalogKeys: verdict.alsoCatalogKeys, hint: verdict.hint,
             connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
             payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
             sampleClients: traffic.clients.prefix(5).map(AddressText.of), // sorted already
-            directionBasis: Self.named(traffic.basisCounts, Self.basisNames),
-            states: Self.named(traffic.stateCounts, Self.stateNames),
+            directionBasis: names.basis.named(traffic.basisCounts),
+            states: names.states.named(traffic.stateCounts),
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),
             protocol: traffic.dominantProtocol.name,
-            protocols: Self.named(traffic.protocolCounts, Self.protocolNames),
+            protocols: names.protocols.named(traffic.protocolCounts),
             tlsVersions: traffic.tlsVersionsSeen.map(\.name),
             dependency: verdict.dependency)
     }

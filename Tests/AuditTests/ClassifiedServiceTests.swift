@@ -31,4 +31,18 @@ final class ClassifiedServiceTests: XCTestCase {
         protocols.increment(.http)
         XCTAssertEqual(ClassifiedService.named(protocols, ClassifiedService.protocolNames), [ProtocolName.http.name: 1])
     }
+
+    /// Shared named counts are the counts named afresh, whether a single case (shared) or
+    /// several (made each time), and the same single count gives the same dictionary again.
+    func testSharedNamedCountsAreTheNamedCounts() {
+        var shared = SharedNamedCounts(ClassifiedService.stateNames)
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var counts = CaseCounts<ConnectionState>()
+            for state in ConnectionState.allCases where Int.random(in: 0..<4, using: &random) == 0 {
+                counts[state] = [1, 2, 27, UInt64.max, 1 << 56].randomElement(using: &random)!
+            }
+            XCTAssertEqual(shared.named(counts), ClassifiedService.named(counts, ClassifiedService.stateNames))
+        }
+    }
 }
