@@ -79,6 +79,10 @@ struct ScanProbes {
             }
             let failedOnPort = FailedClients(failed, keyCount: 1 << 16) { Int(endpoints.endpoints[Int($0.endpoint)].port) }
             var candidates: [UInt32] = []
+            // The clients that failed on the current service's host or port, stamped with the
+            // service's number: an answered connect is near a failure when its client's stamp
+            // is the service's, so only those are gathered.
+            var nearStamp = [Int](repeating: -1, count: onlyNearFailures ? numbers.count : 0)
             for (index, position) in endpoints.servicePositions.enumerated() where position >= 0 {
                 let onHost = failedOnHost[Int(endpoints.hosts[index])]
                 let onPort = failedOnPort[Int(endpoints.endpoints[index].port)]
@@ -98,11 +102,17 @@ struct ScanProbes {
                     }
                     continue
                 }
+                guard onlyNearFailures else {
+                    clients.forEach { client in
+                        answered.append(ScanProbe(client: numbers.number(adding: client), endpoint: UInt32(index), failed: false))
+                    }
+                    continue
+                }
+                for client in onHost { nearStamp[Int(client)] = index }
+                for client in onPort { nearStamp[Int(client)] = index }
                 clients.forEach { client in
                     // A client never numbered failed nothing: it is near no failure.
-                    guard let client = onlyNearFailures ? numbers.number(of: client) : numbers.number(adding: client) else {
-                        return
-                    }
+                    guard let client = numbers.number(of: client), nearStamp[Int(client)] == index else { return }
                     answered.append(ScanProbe(client: client, endpoint: UInt32(index), failed: false))
                 }
             }
@@ -110,34 +120,12 @@ struct ScanProbes {
         clients = numbers.addresses
         failed = failed.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
         answered = answered.stablySorted(by: { Int($0.client) }, keyCount: clients.count)
-        if onlyNearFailures { answered = nearFailures(answered, failed: failed) }
         probes = Self.merged(failed, answered)
     }
 
     /// The same from dictionaries (tests build fleets of endpoints as dictionaries).
     init(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts], onlyNearFailures: Bool) {
         self.init(services: EndpointList(services), attempts: EndpointList(attempts), onlyNearFailures: onlyNearFailures)
-    }
-
-    /// The answered probes (sorted by client) whose client also failed on their host or on
-    /// their port (`failed`, sorted by client). One pass over each: the failed probes of a
-    /// client stamp their hosts and ports with the client's number before its answered
-    /// probes are looked at, so no set per client is built.
-    private func nearFailures(_ answered: [ScanProbe], failed: [ScanProbe]) -> [ScanProbe] {
-        var hostStamps = [Int](repeating: -1, count: endpoints.hostAddresses.count)
-        var portStamps = [Int](repeating: -1, count: 1 << 16)
-        var stamped = 0  // failed probes stamped so far
-        return answered.filter { probe in
-            let client = Int(probe.client)
-            while stamped < failed.count, failed[stamped].client <= probe.client {
-                let endpoint = Int(failed[stamped].endpoint)
-                hostStamps[Int(endpoints.hosts[endpoint])] = Int(failed[stamped].client)
-                portStamps[Int(endpoints.endpoints[endpoint].port)] = Int(failed[stamped].client)
-                stamped += 1
-            }
-            let endpoint = Int(probe.endpoint)
-            return hostStamps[Int(endpoints.hosts[endpoint])] == client || portStamps[Int(endpoints.endpoints[endpoint].port)] == client
-        }
     }
 
     /// The clients of failed probes by a key of their endpoint (its host's number, or its
