@@ -77,28 +77,23 @@ struct ScanEndpoints {
             if hostAddresses.last != endpoint.address { hostAddresses.append(endpoint.address) }
             endpoints.append(endpoint)
             hosts.append(UInt32(hostAddresses.count - 1))
-            if nextAttempt < attempts.count, attemptEndpoints[nextAttempt] == endpoint {
-                self.attempts.append(Attempt(
-                    refused: attempts[nextAttempt].counts.refused, unanswered: attempts[nextAttempt].counts.unanswered,
-                    firstSeen: attempts[nextAttempt].counts.firstSeen, lastSeen: attempts[nextAttempt].counts.lastSeen))
-                attemptPositions.append(Int32(nextAttempt))
-                nextAttempt += 1
-            } else {
-                self.attempts.append(nil)
-                attemptPositions.append(-1)
-            }
-            if nextService < services.count, serviceEndpoints[nextService] == endpoint {
-                self.services.append(Service(
-                    soleClient: services[nextService].clients.count == 1 ? services[nextService].clients.first : nil,
-                    payloadless: services[nextService].counts.payloadBytes == 0,
-                    packets: services[nextService].counts.packets, connections: services[nextService].counts.connections,
-                    firstSeen: services[nextService].counts.firstSeen, lastSeen: services[nextService].counts.lastSeen))
-                servicePositions.append(Int32(nextService))
-                nextService += 1
-            } else {
-                self.services.append(nil)
-                servicePositions.append(-1)
-            }
+            // Where the endpoint is among the attempts and the services, if it is one.
+            let attempt = nextAttempt < attempts.count && attemptEndpoints[nextAttempt] == endpoint ? nextAttempt : nil
+            let service = nextService < services.count && serviceEndpoints[nextService] == endpoint ? nextService : nil
+            self.attempts.append(attempt.map { attempts[$0].counts }.map {
+                Attempt(refused: $0.refused, unanswered: $0.unanswered, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
+            })
+            self.services.append(service.map { position in
+                let clients = services[position].clients
+                return Service(soleClient: clients.count == 1 ? clients.first : nil,
+                               payloadless: services[position].counts.payloadBytes == 0,
+                               packets: services[position].counts.packets, connections: services[position].counts.connections,
+                               firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
+            })
+            attemptPositions.append(Int32(attempt ?? -1))
+            servicePositions.append(Int32(service ?? -1))
+            if attempt != nil { nextAttempt += 1 }
+            if service != nil { nextService += 1 }
         }
     }
 

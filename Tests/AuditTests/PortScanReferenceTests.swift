@@ -19,12 +19,8 @@ final class PortScanReferenceTests: XCTestCase {
             let thresholds = ScanThresholds(
                 minPorts: Int.random(in: 0...6, using: &random), minHosts: Int.random(in: 0...6, using: &random),
                 minFailedPercent: [0, 1, 25, 50, 60, 75, 80, 99, 100].randomElement(using: &random)!)
-            let found = PortScans(thresholds: thresholds).find(services: fleet.services, attempts: fleet.attempts)
-            let expected = referenceScans(thresholds, services: fleet.services, attempts: fleet.attempts)
-            XCTAssertEqual(found.scans, expected.scans, "fleet \(fleetNumber), \(thresholds)")
-            XCTAssertEqual(found.folded, expected.folded, "fleet \(fleetNumber), \(thresholds)")
-            scansSeen += found.scans.count
-            if found.scans != expected.scans || found.folded != expected.folded { return }
+            guard let scans = assertReferenceScans(fleet, thresholds, "fleet \(fleetNumber)") else { return }
+            scansSeen += scans
         }
         // The fleets are dense enough that scans of both kinds are common, not a corner case.
         XCTAssertGreaterThan(scansSeen, 1000)
@@ -84,6 +80,17 @@ final class PortScanReferenceTests: XCTestCase {
         XCTAssertEqual([4, 4, 5][1...].runs(where: ==), [1..<2, 2..<3])
     }
 
+    /// Whether `PortScans.find` gives the reference's scans and folded attempts on `fleet`:
+    /// the number of scans if so, nil (after failing the test) if not.
+    private func assertReferenceScans(_ fleet: Fleet, _ thresholds: ScanThresholds, _ name: String,
+                                      file: StaticString = #filePath, line: UInt = #line) -> Int? {
+        let found = PortScans(thresholds: thresholds).find(services: fleet.services, attempts: fleet.attempts)
+        let expected = referenceScans(thresholds, services: fleet.services, attempts: fleet.attempts)
+        XCTAssertEqual(found.scans, expected.scans, "\(name), \(thresholds)", file: file, line: line)
+        XCTAssertEqual(found.folded, expected.folded, "\(name), \(thresholds)", file: file, line: line)
+        return found.scans == expected.scans && found.folded == expected.folded ? found.scans.count : nil
+    }
+
     /// Services with many clients and few failed clients on their host or port, where the
     /// answered connects near a failure are found by looking each failed client up among
     /// the service's clients (a binary search) rather than the other way round: the same
@@ -111,12 +118,8 @@ final class PortScanReferenceTests: XCTestCase {
             let thresholds = ScanThresholds(
                 minPorts: Int.random(in: 0...4, using: &random), minHosts: Int.random(in: 0...3, using: &random),
                 minFailedPercent: [1, 10, 25, 50].randomElement(using: &random)!)
-            let found = PortScans(thresholds: thresholds).find(services: fleet.services, attempts: fleet.attempts)
-            let expected = referenceScans(thresholds, services: fleet.services, attempts: fleet.attempts)
-            XCTAssertEqual(found.scans, expected.scans, "fleet \(fleetNumber), \(thresholds)")
-            XCTAssertEqual(found.folded, expected.folded, "fleet \(fleetNumber), \(thresholds)")
-            scansSeen += found.scans.count
-            if found.scans != expected.scans || found.folded != expected.folded { return }
+            guard let scans = assertReferenceScans(fleet, thresholds, "fleet \(fleetNumber)") else { return }
+            scansSeen += scans
         }
         XCTAssertGreaterThan(scansSeen, 100)
     }
