@@ -81,9 +81,27 @@ extension ClientAddressPairs {
     /// clients), else by quicksort (the middle of three as the pivot, the shorter side
     /// first, so the stack stays logarithmic). The standard library's sort is a stable
     /// merge sort, which these distinct values do not need, at twice the time.
+    ///
+    /// The addresses come from capture data, so an order that defeats the pivot must not
+    /// make it quadratic: after twice the logarithm of the length in partitions, what is
+    /// left goes to the standard library's sort, O(n log n) whatever the order (as an
+    /// introsort does). The order it is given is the client table's, which a per-process
+    /// seed scrambles, so that limit is not expected to be reached.
     static func sort<Element: Comparable>(_ run: UnsafeMutableBufferPointer<Element>) {
+        sort(run, partitionsLeft: 2 * (Int.bitWidth - run.count.leadingZeroBitCount))
+    }
+
+    /// `sort(_:)` with at most `partitionsLeft` quicksort partitions before the fallback.
+    static func sort<Element: Comparable>(_ run: UnsafeMutableBufferPointer<Element>, partitionsLeft: Int) {
+        var partitionsLeft = partitionsLeft
         var low = 0, high = run.count  // the part still to sort, low..<high
         while high - low > 32 {
+            guard partitionsLeft > 0 else {
+                var rest = UnsafeMutableBufferPointer(rebasing: run[low..<high])
+                rest.sort()
+                return
+            }
+            partitionsLeft -= 1
             let middle = low + (high - low) / 2
             // The median of the first, middle and last elements, moved to the middle.
             if run[middle] < run[low] { run.swapAt(middle, low) }
@@ -104,10 +122,10 @@ extension ClientAddressPairs {
             }
             // low...right and left..<high remain; recurse into the shorter one.
             if right - low < high - left {
-                sort(UnsafeMutableBufferPointer(rebasing: run[low..<(right + 1)]))
+                sort(UnsafeMutableBufferPointer(rebasing: run[low..<(right + 1)]), partitionsLeft: partitionsLeft)
                 low = left
             } else {
-                sort(UnsafeMutableBufferPointer(rebasing: run[left..<high]))
+                sort(UnsafeMutableBufferPointer(rebasing: run[left..<high]), partitionsLeft: partitionsLeft)
                 high = right + 1
             }
         }

@@ -151,6 +151,13 @@ final class ClientAddressesTests: XCTestCase {
                 XCTAssertEqual(values, expected, "\(count) values, shape \(shape)")
             }
         }
+        // With the partitions used up at once or midway, the standard sort finishes the run.
+        for partitionsLeft in [0, 1, 3] {
+            var values = (0..<2000).map { _ in UInt32.random(in: 0...3000, using: &random) }
+            let expected = values.sorted()
+            values.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0, partitionsLeft: partitionsLeft) }
+            XCTAssertEqual(values, expected, "\(partitionsLeft) partitions")
+        }
         var addresses = (0..<300).map { _ in IPAddress(high: UInt64.random(in: 0...3, using: &random), low: UInt64.random(in: 0...9, using: &random)) }
         let expected = addresses.sorted()
         addresses.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
