@@ -9,6 +9,22 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     public var description: String {
+        String(unsafeUninitializedCapacity: Self.textLength) { buffer in
+            write(into: UnsafeMutableRawBufferPointer(buffer))
+            return Self.textLength
+        }
+    }
+
+    /// Bytes of the text: 64-bit nanoseconds reach from 1677 to 2262, so every year has
+    /// four digits and every field its fixed place.
+    public static let textLength = 30
+
+    /// Writes `description` (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`) into the first `textLength`
+    /// bytes of `text`, digit by digit: what the JSON writer uses for each time, with no
+    /// string made.
+    @inline(__always)
+    public func write(into text: UnsafeMutableRawBufferPointer) {
+        precondition(text.count >= Self.textLength)
         // Floor division without forming `seconds * 10^9`, which leaves Int64 near Int64.min.
         var seconds = nanoseconds / 1_000_000_000
         var fraction = nanoseconds % 1_000_000_000
@@ -19,16 +35,31 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
         let days = seconds.floorDivided(by: 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        func digits(_ value: Int64, endingAt last: Int, count: Int) {
+            var value = value
+            for position in stride(from: last, to: last - count, by: -1) {
+                text[position] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
+                value /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 9))Z"
+        digits(year, endingAt: 3, count: 4)
+        text[4] = UInt8(ascii: "-")
+        digits(month, endingAt: 6, count: 2)
+        text[7] = UInt8(ascii: "-")
+        digits(day, endingAt: 9, count: 2)
+        text[10] = UInt8(ascii: "T")
+        digits(secondOfDay / 3600, endingAt: 12, count: 2)
+        text[13] = UInt8(ascii: ":")
+        digits(secondOfDay / 60 % 60, endingAt: 15, count: 2)
+        text[16] = UInt8(ascii: ":")
+        digits(secondOfDay % 60, endingAt: 18, count: 2)
+        text[19] = UInt8(ascii: ".")
+        digits(fraction, endingAt: 28, count: 9)
+        text[29] = UInt8(ascii: "Z")
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-    public static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let z = daysSinceEpoch + 719_468
         let era = z.floorDivided(by: 146_097)
         let dayOfEra = z - era * 146_097

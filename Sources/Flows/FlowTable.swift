@@ -255,20 +255,24 @@ public struct FlowTable: Sendable {
 
     @usableFromInline
     mutating func evict(_ record: DetachedRecord) {
+        evicted.add(evictedConnection(record))
+    }
+
+    /// A record that goes as a connection, kept one by one too when the table keeps them.
+    @usableFromInline
+    mutating func evictedConnection(_ record: DetachedRecord) -> Connection {
         let connection = Connection(record, rules: rules!)
-        evicted.add(connection)
         if keepsConnections { evictedConnections.append(connection) }
+        return connection
     }
 
     /// Evicts every record `remove` hands to the function it is given, as `evict` would one
     /// by one, folding them into the statistics in batches (`FoldingBatch`): a sweep or
     /// the cap evicts thousands at once, whose lookups then overlap their cache misses.
     private mutating func evictInBatches(_ remove: (_ evict: (DetachedRecord) -> Void) -> Void) {
-        let rules = rules!
         var batch = FoldingBatch()
         remove { record in
-            let connection = Connection(record, rules: rules)
-            if keepsConnections { evictedConnections.append(connection) }
+            let connection = evictedConnection(record)
             batch.add(connection, into: &evicted)
         }
         batch.flush(into: &evicted)

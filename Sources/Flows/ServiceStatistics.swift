@@ -92,7 +92,7 @@ public struct ServiceStatistics: Sendable {
     /// service) outgrow the caches, and with a scan the client pairs (tens of MB). Endpoint
     /// numbers are handed out in the batch's order, then everything is folded in that
     /// order, so numbers, caps and the client budget fall as they would one by one.
-    public mutating func add(contentsOf batch: [Connection]) {
+    mutating func add(contentsOf batch: [Connection]) {
         var start = batch.startIndex
         while start < batch.endIndex {
             let end = min(batch.endIndex, start + Self.foldedAtOnce)
@@ -122,10 +122,10 @@ public struct ServiceStatistics: Sendable {
         for (offset, connection) in chunk.enumerated() {
             guard let row = row(for: connection) else { continue }
             rows[offset] = row
-            if connection.state.isTraffic {
-                serviceTally.prefetch(row: row, client: connection.client.address)
-            } else {
-                attemptTally.prefetch(row: row, client: connection.client.address)
+            switch Self.tally(of: connection) {
+            case .service: serviceTally.prefetch(row: row, client: connection.client.address)
+            case .attempt: attemptTally.prefetch(row: row, client: connection.client.address)
+            case nil: break
             }
         }
         var budget = clientBudget

@@ -117,42 +117,15 @@ struct JSONStreamWriter {
     func null() { sink.write("null") }
 
     /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits),
-    /// written digit by digit: a time from 1970 on (every capture's) always has a four-digit
-    /// year, so its text is 30 bytes at fixed places. Rendering `description` once per
-    /// second and keeping it, as before, made a string for nearly every time of the
-    /// services list, whose first and last times alternate between seconds. Earlier
-    /// times are written from `description` whole.
+    /// written in place (`Timestamp.write(into:)`): making a string of each, or keeping
+    /// one per second, cost most of the services list's output, whose first and last
+    /// times alternate between seconds.
     @inline(__always)
     func time(_ value: Timestamp) {
-        guard value.nanoseconds >= 0 else { return string(value.description) }
-        let (second, fraction) = value.nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-        let (days, secondOfDay) = second.quotientAndRemainder(dividingBy: 86_400)
-        let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
-        // "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" between quotes.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
-            func digits(_ value: Int64, at end: Int, count: Int) {
-                var value = value
-                for position in stride(from: end, to: end - count, by: -1) {
-                    text[position] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
-                    value /= 10
-                }
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.textLength + 2) { text in
             text[0] = UInt8(ascii: "\"")
-            digits(year, at: 4, count: 4)
-            text[5] = UInt8(ascii: "-")
-            digits(month, at: 7, count: 2)
-            text[8] = UInt8(ascii: "-")
-            digits(day, at: 10, count: 2)
-            text[11] = UInt8(ascii: "T")
-            digits(secondOfDay / 3600, at: 13, count: 2)
-            text[14] = UInt8(ascii: ":")
-            digits(secondOfDay / 60 % 60, at: 16, count: 2)
-            text[17] = UInt8(ascii: ":")
-            digits(secondOfDay % 60, at: 19, count: 2)
-            text[20] = UInt8(ascii: ".")
-            digits(fraction, at: 29, count: 9)
-            text[30] = UInt8(ascii: "Z")
-            text[31] = UInt8(ascii: "\"")
+            value.write(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(text)[1...]))
+            text[Timestamp.textLength + 1] = UInt8(ascii: "\"")
             sink.write(UnsafeRawBufferPointer(text))
         }
     }

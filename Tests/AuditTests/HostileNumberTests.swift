@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import CaptureEngine
 import Flows
 import Foundation
@@ -103,6 +103,37 @@ final class HostileNumberTests: XCTestCase {
         XCTAssertEqual(audit.services.first?.bytes, .max)
         XCTAssertEqual(audit.services.first?.connections, 2)
     }
+
+    /// `Timestamp`'s text, written digit by digit at fixed places, is the text the former
+    /// string-padding code wrote, on random times over the whole 64-bit range (1677-2262),
+    /// both sides of 1970, and the first and last instant of leap and ordinary days.
+    func testTimestampTextEqualsTheFormerPaddedText() {
+        func former(_ nanoseconds: Int64) -> String {
+            var seconds = nanoseconds / 1_000_000_000, fraction = nanoseconds % 1_000_000_000
+            if fraction < 0 { seconds -= 1; fraction += 1_000_000_000 }
+            let days = seconds.floorDivided(by: 86_400), secondOfDay = seconds - days * 86_400
+            let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
+            func pad(_ value: Int64, _ width: Int) -> String {
+                let digits = String(value)
+                return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+                + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 9))Z"
+        }
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var times: [Int64] = (0..<5_000).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int64(bitPattern: state)
+        }
+        let day: Int64 = 86_400_000_000_000
+        for midnight: Int64 in [951_782_400, 4_107_456_000, 1_735_603_200, 0, -86_400, -2_208_988_800] {
+            times += [midnight * 1_000_000_000, midnight * 1_000_000_000 + day - 1, midnight * 1_000_000_000 - 1]
+        }
+        times += [.min, .max, -1, 1]
+        for nanoseconds in times {
+            XCTAssertEqual(Timestamp(nanoseconds: nanoseconds).description, former(nanoseconds), "\(nanoseconds)")
+        }
+    }
 }
 
 /// A minimal pcapng writer for hand-made captures: one section, one Ethernet interface
@@ -139,4 +170,5 @@ enum PcapNG {
         }
         return Data(section + interface + packet(secondsFirst, 40000) + packet(secondsSecond, 40001))
     }
+
 }
