@@ -59,7 +59,13 @@ extension FlowTable {
                     storage.prefetchSlot(tag: tag)
                 }
                 let near = step &- distance
-                if near >= 0 && near < count { storage.prefetchRecord(tag: tags[near & mask]) }
+                if near >= 0 && near < count {
+                    // Unretained: a call into C (the prefetch) otherwise keeps the storage
+                    // retained across it, an atomic increment and decrement per segment.
+                    Unmanaged.passUnretained(storage)._withUnsafeGuaranteedRef { storage in
+                        storage.prefetchRecord(tag: tags[near & mask])
+                    }
+                }
                 let current = near &- distance
                 if current >= 0 {
                     let (key, fromA) = FlowTable.key(of: batch[current].segment)
