@@ -67,7 +67,7 @@ public struct Connection: Sendable {
 
     /// Decides the direction and the state of a record once its packets are all in;
     /// `samples` are its sides' first payload bytes.
-    public init(_ record: ConnectionRecord, samples: PayloadSamples, rules: DirectionRules) {
+    public init(_ record: ConnectionRecord, samples: PayloadSamples, rules: borrowing DirectionRules) {
         let serverIsA: Bool
         if let clientIsA = record.clientIsA {
             serverIsA = !clientIsA
