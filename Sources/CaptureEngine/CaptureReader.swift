@@ -13,11 +13,12 @@ public struct CaptureReader {
     /// Whether to track connections on a second thread while this one reads and decodes
     /// (`SegmentPipeline`): faster when a core is free, which `ParallelReader` works out.
     public var pipelined = false
-    /// Whether the input's evidence hash runs beside the reading (`InputHashing`): a
-    /// pipelined reader then keeps part of the tracking on the reading thread (`TrackingSplit`).
+    /// Whether the input's evidence hash runs beside the reading (`InputHashing`): with
+    /// whole packets, a pipelined reader then tracks on the reading thread and leaves the
+    /// second core to the hash (`ReaderShare.forInput`).
     public var hashedAlongside = false
-    /// The connections a pipelined reader's reading thread tracks itself; nil: as
-    /// `TrackingSplit` decides for the input.
+    /// Which thread of a pipelined reader tracks the connections; nil: as
+    /// `ReaderShare.forInput` decides for the input.
     public var readerShare: ReaderShare?
     /// Told, every 65,536 packets, how many bytes of the input libpcap has read, unless
     /// pipelined: for work that should keep level with the reading (the input's evidence
@@ -74,12 +75,10 @@ public struct CaptureReader {
         }
         // The packet loop: count, decode in place, track. Nothing in it allocates.
         let end: ReadEnd
-        var share = readerShare ?? TrackingSplit.readerShare(snapshotLength: Int(file.snapshotLength),
-                                                              hashedAlongside: hashedAlongside)
-        // A connection begun in an earlier input stays in the table that holds it.
-        if !table.isEmpty && share != .readerKeepsAll { share = .trackingThreadTakesAll }
-        if pipelined && share != .readerKeepsAll {
-            end = readPipelined(file, decoder: decoder, readerShare: share, counts: &counts, tick: tick)
+        let share = readerShare ?? ReaderShare.forInput(snapshotLength: Int(file.snapshotLength),
+                                                        hashedAlongside: hashedAlongside)
+        if pipelined && share == .trackingThreadTakesAll {
+            end = readPipelined(file, decoder: decoder, counts: &counts, tick: tick)
         } else {
             end = file.forEachPacket { header, bytes in
                 consume(header, bytes, decoder: decoder, counts: &counts)
@@ -109,36 +108,21 @@ public struct CaptureReader {
         inputs.append(contentsOf: other.inputs)
     }
 
-    /// Reads `file` with a tracking thread beside this one (`SegmentPipeline`), which tracks
-    /// the connections outside the reading thread's `share` (`TrackingSplit`).
-    /// Split, two empty tables share the connection cap and are joined at the end;
-    /// otherwise the tracking thread takes this table (and no copy of it stays here).
-    private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder, readerShare share: ReaderShare,
+    /// Reads `file` with a tracking thread beside this one (`SegmentPipeline`), which takes
+    /// this reader's table for the time of the input (no copy of it stays here) and tracks
+    /// every segment this thread decodes.
+    private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder,
                                         counts: inout PacketCounts, tick: (UInt64) -> Void) -> ReadEnd {
-        let kept = share.bucketsKept
-        let cap = table.limits.maxConnections, ownCap = cap * kept / 256
-        let pipeline = SegmentPipeline(table: kept == 0 ? table : FlowTable(settingsOf: table, maxConnections: cap - ownCap))
-        table = FlowTable(settingsOf: table, maxConnections: ownCap)
+        let pipeline = SegmentPipeline(table: table)
+        table = FlowTable(settingsOf: table)
         pipeline.start()
-        let own = ReaderBatch()
         let end = file.forEachPacket { header, bytes in
-            consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
-                if kept != 0 && TrackingSplit.bucket(segment) < kept {
-                    own.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength, to: &table)
-                } else {
-                    pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
-                }
+            consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload in
+                pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
             }
             if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
         }
-        own.flush(into: &table)
-        if kept == 0 {
-            table = pipeline.finish()
-        } else {
-            let own = table
-            table = pipeline.finish()
-            table.join(part: own, maxConnections: cap)
-        }
+        table = pipeline.finish()
         return end
     }
 

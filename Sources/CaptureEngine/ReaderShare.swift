@@ -1,22 +1,23 @@
-/// Which of one input's connections the reading thread of a pipelined reader tracks
-/// itself, in a table of its own, while the tracking thread (`SegmentPipeline`) takes the
-/// rest (`TrackingSplit` chooses).
+/// Which thread of a pipelined reader tracks an input's connections: the tracking thread
+/// (`SegmentPipeline`) beside the reading one, or the reading thread itself.
 public enum ReaderShare: Equatable, Sendable {
-    /// The tracking thread tracks every connection: it has the second core to itself.
+    /// The tracking thread tracks every connection; the reading thread reads and decodes.
     case trackingThreadTakesAll
-    /// The reading thread tracks the connections of the first `readerBuckets` of the 256
-    /// buckets (`TrackingSplit.bucket`), 1...255; the tracking thread the others.
-    case split(readerBuckets: UInt8)
     /// The reading thread tracks every connection and no tracking thread starts: the
     /// second core is left to the evidence hash.
     case readerKeepsAll
 
-    /// The buckets of 256 the reading thread keeps: 0 ... 256.
-    var bucketsKept: Int {
-        switch self {
-        case .trackingThreadTakesAll: 0
-        case .split(let readerBuckets): Int(readerBuckets)
-        case .readerKeepsAll: 256
-        }
+    /// The share for an input with packets of at most `snapshotLength` bytes.
+    /// `hashedAlongside`: the input's evidence hash (`InputHashing`) runs beside the reading.
+    ///
+    /// Why: with whole packets the hash of a packet outweighs its reading, so the second
+    /// core hashes and the reading thread tracks. With headers only (`tcpdump -s 96`,
+    /// docs/inputs.md) the tracking thread takes every connection, and the hash, at the
+    /// lowest priority, fills the gaps both threads leave. Keeping 40% of the connections
+    /// on the reading thread, as before, left that thread the slowest on four of the five
+    /// shapes of the benchmark and split a scan's clients over two budgets; the medians of
+    /// seven interleaved runs are in docs/performance.md ("One table per input").
+    public static func forInput(snapshotLength: Int, hashedAlongside: Bool) -> ReaderShare {
+        hashedAlongside && snapshotLength > 256 ? .readerKeepsAll : .trackingThreadTakesAll
     }
 }

@@ -148,8 +148,8 @@ final class FlowStorage: @unchecked Sendable {
         if slot != 0 { freeSampleSlots.append(UInt32(truncatingIfNeeded: slot)) }
     }
 
-    private func growSamples(to wanted: Int? = nil) {
-        let capacity = max(sampleCapacity * 2, wanted ?? 0)
+    private func growSamples() {
+        let capacity = sampleCapacity * 2
         let grown = UnsafeMutablePointer<PayloadSamples>.allocate(capacity: capacity)
         grown.moveInitialize(from: samples, count: samplesUsed)
         samples.deallocate()
@@ -395,19 +395,8 @@ final class FlowStorage: @unchecked Sendable {
     /// Payload sample slots holding samples.
     var samplesInUse: Int { samplesUsed - 1 - freeSampleSlots.count }
 
-    /// Makes room for `records` records, with an index at most half full, and for
-    /// `samples` more samples, at once: a table about to take in another's records
-    /// (`FlowTable.join`) grows once instead of doubling its way there, which copied and
-    /// first touched each array several times over.
-    func reserve(records wanted: Int, samples more: Int) {
-        if wanted > recordCapacity { growRecords(to: wanted) }
-        while wanted * 2 > (1 << slotBits) { growSlots() }
-        let samplesWanted = samplesUsed + max(0, more - freeSampleSlots.count)
-        if samplesWanted > sampleCapacity { growSamples(to: samplesWanted) }
-    }
-
-    private func growRecords(to wanted: Int? = nil) {
-        let capacity = max(recordCapacity * 2, wanted ?? 0)
+    private func growRecords() {
+        let capacity = recordCapacity * 2
         let grown = FlowStorage.allocateRecords(capacity)
         grown.moveInitialize(from: records, count: count)
         records.deallocate()

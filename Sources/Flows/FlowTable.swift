@@ -313,19 +313,6 @@ public struct FlowTable: Sendable {
         }
     }
 
-    /// Joins `other`, the rest of the same input's connections (a pipelined reader splits
-    /// them over two tables by 4-tuple, so no connection is in both), into this table,
-    /// whose cap becomes `maxConnections`, the two parts' together: as `absorb` into an
-    /// empty table of that cap would, without building that third table and copying both
-    /// parts into it (half a second and a second copy of every record, measured on 50 k
-    /// connections open at once; docs/performance.md).
-    public mutating func join(part other: FlowTable, maxConnections: Int) {
-        limits.maxConnections = max(limits.maxConnections, maxConnections)
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        storage.reserve(records: storage.count + other.storage.count, samples: other.storage.samplesInUse)
-        absorb(other)
-    }
-
     private mutating func absorb(chain: [DetachedRecord], lastIsOpen: Bool, otherClock: Int64) {
         var first = chain[0]
         first.record.mayContinue = mayContinue(first.record)

@@ -95,8 +95,8 @@ final class ParallelReadingTests: XCTestCase {
     }
 
     /// Tracking on a second thread (`CaptureReader.pipelined`, one input with a core to
-    /// spare), all of it or part of it (`TrackingSplit`), gives what tracking on the
-    /// reading thread gives: the audit and the list of connections, for every bundled
+    /// spare) gives what tracking on the reading thread gives, whichever thread
+    /// `ReaderShare` names: the audit and the list of connections, for every bundled
     /// capture and the synthetic cluster.
     func testThePipelinedReaderEqualsThePlainOne() throws {
         let captures = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
@@ -106,8 +106,7 @@ final class ParallelReadingTests: XCTestCase {
             var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
             plain.read(path: path)
             let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
-            for share in [ReaderShare.trackingThreadTakesAll, .split(readerBuckets: 1), .split(readerBuckets: 102),
-                          .split(readerBuckets: 255)] {
+            for share in [ReaderShare.trackingThreadTakesAll, .readerKeepsAll] {
                 var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
                 pipelined.pipelined = true
                 pipelined.readerShare = share
@@ -120,12 +119,12 @@ final class ParallelReadingTests: XCTestCase {
         }
     }
 
-    /// With more connections open than the cache holds, the reading thread hands its own
-    /// share to its table in prefetched batches (`ReaderBatch`): the result is still what
-    /// one thread gives, whether the reader keeps nearly all or part of the connections.
-    func testTheReadersBatchedShareEqualsThePlainReader() throws {
+    /// With more connections open than the cache holds, the tracking thread adds its
+    /// batches with prefetching (`FlowTable.add(_:samples:)`): the result is still what
+    /// one thread gives.
+    func testTheTrackingThreadsPrefetchedBatchesEqualThePlainReader() throws {
         var shape = TrafficPreset.short.shape(packets: 200_000)
-        // 40,000 open at once: the reader's table passes FlowTable.prefetchingFrom (16,384).
+        // 40,000 open at once: the table passes FlowTable.prefetchingFrom (16,384).
         shape.connectionsInFlight = 40_000
         shape.snaplen = 96
         shape.rate = 100_000
@@ -134,32 +133,12 @@ final class ParallelReadingTests: XCTestCase {
         plain.read(path: pcap)
         let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
         XCTAssertGreaterThan(plain.table.count, 40_000)
-        for share in [ReaderShare.split(readerBuckets: 255), .split(readerBuckets: 160)] {
-            var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
-            pipelined.pipelined = true
-            pipelined.readerShare = share
-            pipelined.read(path: pcap)
-            XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected, "\(share)")
-            XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())", "\(share)")
-        }
-    }
-
-    /// A connection's segments all land in one bucket, whichever way they go, and the
-    /// buckets spread the synthetic cluster's connections over the whole range.
-    func testAConnectionsBucketIsTheSameBothWays() throws {
-        var buckets = Set<Int>()
-        var reader = CaptureReader()
-        reader.read(path: try syntheticCluster())
-        for connection in reader.table.finish(rules: auditor.directionRules) {
-            let forward = TCPSegment(source: connection.client.address, destination: connection.server.address,
-                                     sourcePort: connection.client.port, destinationPort: connection.server.port, flags: TCPFlags(rawValue: 0x10))
-            let backward = TCPSegment(source: connection.server.address, destination: connection.client.address,
-                                      sourcePort: connection.server.port, destinationPort: connection.client.port, flags: TCPFlags(rawValue: 0x10))
-            XCTAssertEqual(TrackingSplit.bucket(forward), TrackingSplit.bucket(backward))
-            buckets.insert(TrackingSplit.bucket(forward))
-        }
-        XCTAssertGreaterThan(buckets.count, 200, "buckets used of 256")
-        XCTAssertTrue(buckets.allSatisfy { (0..<256).contains($0) })
+        var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+        pipelined.pipelined = true
+        pipelined.readerShare = .trackingThreadTakesAll
+        pipelined.read(path: pcap)
+        XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected)
+        XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())")
     }
 
     /// On the command line: `--threads 1` and the default give the same result.

@@ -84,42 +84,4 @@ final class EarlyRecognitionTests: XCTestCase {
         merged.absorb(early)
         XCTAssertEqual(merged.finish(rules: rules).map(\.evidence), expected)
     }
-
-    /// A pipelined reader's two parts joined in place give what absorbing both into an
-    /// empty table gave.
-    func testJoiningTwoPartsEqualsAbsorbingThemIntoAnEmptyTable() {
-        let limits = FlowLimits(maxConnections: 64)
-        var first = FlowTable(rules: rules, limits: FlowLimits(maxConnections: 24))
-        var second = FlowTable(rules: rules, limits: FlowLimits(maxConnections: 40))
-        for index in 0..<300 {
-            let time = Int64(index) * FlowLimits.second
-            let client = client(index)
-            var table = index % 3 == 0 ? first : second
-            add(&table, client, server, [.syn], at: time)
-            add(&table, server, client, [.syn, .ack], at: time)
-            add(&table, client, server, [.ack, .psh], request, at: time)
-            if index % 5 != 0 { add(&table, server, client, [.ack, .psh], response, at: time) }
-            if index % 2 == 0 {
-                add(&table, client, server, [.fin, .ack], at: time)
-                add(&table, server, client, [.fin, .ack], at: time)
-            }
-            if index % 3 == 0 { first = table } else { second = table }
-        }
-        var absorbed = FlowTable(rules: rules, limits: limits)
-        absorbed.absorb(second)
-        absorbed.absorb(first)
-        var joined = second
-        joined.join(part: first, maxConnections: limits.maxConnections)
-        XCTAssertEqual(joined.limits, limits)
-        XCTAssertEqual(joined.finish(rules: rules).map(\.client), absorbed.finish(rules: rules).map(\.client))
-        XCTAssertEqual(summary(joined.statistics()), summary(absorbed.statistics()))
-    }
-
-    /// What the statistics say per service, comparable.
-    func summary(_ statistics: ServiceStatistics) -> [String] {
-        ["\(statistics.connections) connections"] + statistics.services.map { endpoint, traffic in
-            "\(endpoint): \(traffic.connections) connections, \(traffic.packets) packets, \(traffic.protocols), "
-                + "\(traffic.states), \(traffic.clients.count) clients"
-        }.sorted()
-    }
 }
