@@ -117,18 +117,20 @@ fi
 
 # ---- timing -----------------------------------------------------------------------
 # time_once NAME CMD...: runs CMD with stdout/stderr in bench-out/NAME.{stdout,stderr};
-# sets T_SEC (wall clock), T_KB (peak RSS, GNU time %M), T_RC.
+# sets T_SEC (wall clock), T_KB (peak RSS, GNU time %M), T_CPU (user + system CPU seconds,
+# GNU time %U and %S, all threads), T_RC.
 time_once() {
     local name=$1; shift
     local tf="$BENCH_OUT/$name.time" t0 t1
     t0=$EPOCHREALTIME
     set +e
-    "${nice[@]}" /usr/bin/time -f '%e %M' -o "$tf" -- "$@" >"$BENCH_OUT/$name.stdout" 2>"$BENCH_OUT/$name.stderr"
+    "${nice[@]}" /usr/bin/time -f '%e %M %U %S' -o "$tf" -- "$@" >"$BENCH_OUT/$name.stdout" 2>"$BENCH_OUT/$name.stderr"
     T_RC=$?
     set -e
     t1=$EPOCHREALTIME
     T_SEC=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
     T_KB=$(tail -n 1 "$tf" | awk '{ print $2 + 0 }')
+    T_CPU=$(tail -n 1 "$tf" | awk '{ printf "%.2f", $3 + $4 }')
 }
 
 # best NAME RUNS OKCODES CMD...: the best of RUNS runs; sets B_SEC, B_KB (largest), B_OK,
@@ -299,7 +301,7 @@ shape_what() {
 
 # matrix_shape NAME: times the floor and dasaudit on the shape's capture, in turn; prints a row.
 matrix_shape() {
-    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" u_sec="" u_all="" ok=1
+    local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" d_cpu="" u_sec="" u_all="" ok=1
     capture=$(in_memory "$(shape_capture "$name")")
     say "== shape $name: $capture"
     for ((r = 1; r <= matrix_runs; r++)); do
@@ -312,11 +314,12 @@ matrix_shape() {
         # sends it to a file; --output would add the fsync of a safe write to the output's time).
         if once dasaudit "0 1" "$dasaudit_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json --timings; then
             if [[ $B_SEC == "$T_SEC" ]]; then
+                d_cpu=$T_CPU
                 cp "$BENCH_OUT/dasaudit.stderr" "$BENCH_OUT/shape-$name.timings"
                 mv -f "$BENCH_OUT/dasaudit.stdout" "$BENCH_OUT/shape-$name.json"
             fi
             d_sec=$B_SEC d_kb=$B_KB d_all=$B_ALL
-            say "  dasaudit run $r/$matrix_runs: $T_SEC s, $T_KB KB"
+            say "  dasaudit run $r/$matrix_runs: $T_SEC s, $T_KB KB, $T_CPU s of CPU"
         else
             ok=0
             break
@@ -334,7 +337,7 @@ matrix_shape() {
     floor_line=$(cat "$BENCH_OUT/floor.stdout")
     [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"
     if ((!ok)); then
-        echo "| $name | $(shape_what "$name") | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | |"
+        echo "| $name | $(shape_what "$name") | | | | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | | |"
         return 0
     fi
     counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$BENCH_OUT/shape-$name.json")
@@ -342,12 +345,12 @@ matrix_shape() {
     split=$(grep '^timings:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed 's/[^0-9. ]//g' | awk '{ print $1, $2, $3, $4 }')
     # shellcheck disable=SC2086 # the lists split on purpose
     awk -v n="$name" -v w="$(shape_what "$name")" -v f="$f_sec" -v d="$d_sec" -v k="$d_kb" -v c="$counts" -v t="$split" \
-        -v fm="$(median $f_all)" -v dm="$(median $d_all)" -v u="$u_sec" 'BEGIN {
+        -v fm="$(median $f_all)" -v dm="$(median $d_all)" -v u="$u_sec" -v cpu="$d_cpu" -v cores="$(nproc)" 'BEGIN {
         split(c, cs, " "); split(t, ts, " ")
         unstaged = u == "" ? "-" : sprintf("%.3f", u)
         stage = u == "" ? "-" : sprintf("%+.3f s, %+.2fx", d - u, (d - u) / f)
-        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n",
-            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, k / 1024, ts[1], ts[2], ts[3], ts[4], unstaged, stage }'
+        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.2f | %.2fx | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n",
+            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, cpu, cpu / (cores * f), k / 1024, ts[1], ts[2], ts[3], ts[4], unstaged, stage }'
     MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all${u_all:+; without the protocol stage$u_all}"
 }
 
@@ -356,10 +359,10 @@ if ((with_matrix)); then
     echo
     echo "#### The traffic shapes: $packets packets each, snaplen $snaplen"
     echo
-    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds); the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors."
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds); CPU s is that run's user and system time over all its threads, and CPU ÷ (cores × floor) the ratio no schedule on $(nproc) cores can beat with that much work; the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors."
     echo
-    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | peak RSS MB | packet loop | end stage | evidence hash | output | without the protocol stage s | the stage: s, × floor |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | CPU s | CPU ÷ (cores × floor) | peak RSS MB | packet loop | end stage | evidence hash | output | without the protocol stage s | the stage: s, × floor |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     IFS=, read -r -a shape_list <<<"$shapes"
     for shape in "${shape_list[@]}"; do matrix_shape "$shape"; done
     echo
