@@ -6,25 +6,26 @@ import Foundation
 /// time (`InputHashing`): a thread takes the lock, hashes the next chunk, and lets go, so
 /// the work moves between threads without ever running on two at once.
 ///
-/// The file is hashed where it lies, mapped from the page cache 4 MiB at a time (the
-/// audit is reading it too): no second copy through `read`, which cost another quarter of
-/// the hashing time, and at most 4 MiB of it mapped at once (mapped pages count in the
-/// process's resident memory; one mapping per 16 chunks costs nothing measurable).
-// Unchecked Sendable: its mutable state (the descriptor, the mapping, the running hash) is
+/// The file is read with `pread` into one buffer of a chunk, reused: a read that comes up
+/// short is a file cut short, said in the evidence. Until December 2026 the file was mapped
+/// 4 MiB at a time instead, which costs the same CPU (both 0.14-0.17 s a GB here,
+/// docs/performance.md) but kills the process with SIGBUS when the file shrinks between a
+/// check and a read of the mapping: for a tool that runs as root on files others may write,
+/// a short read is the safer way to learn it.
+// Unchecked Sendable: its mutable state (the descriptor, the buffer, the running hash) is
 // touched only under `lock`.
 final class FileDigest: @unchecked Sendable {
     let path: String
     /// Bytes hashed per `advance`: a fraction of a millisecond of SHA-256, so a thread
     /// waiting for the lock waits little (docs/performance.md).
     static let chunk = 256 << 10
-    /// Bytes mapped at once.
-    static let window = 4 << 20
 
     private let lock = NSLock()
     private var descriptor: Int32 = -1
     private var size = 0
     private var offset = 0
-    private var mapped: (base: UnsafeMutableRawPointer, start: Int, length: Int)?
+    /// The chunk read last; allocated on the first `step`, freed at the end.
+    private var buffer: UnsafeMutableRawPointer?
     private var hash = SHA256()
     private var started = false
     /// Set once, under the lock, when the last chunk is hashed or the file fails.
@@ -35,8 +36,7 @@ final class FileDigest: @unchecked Sendable {
     }
 
     deinit {
-        unmap()
-        if descriptor >= 0 { close(descriptor) }
+        release()
     }
 
     /// Hashes the next chunk if no other thread is at it and it starts before `limit`;
@@ -72,70 +72,60 @@ final class FileDigest: @unchecked Sendable {
         if !started {
             started = true
             guard openFile() else {
-                // Not mappable (an unusual file system): hash it the ordinary way.
+                // Gone, empty or no longer a regular file: `InputEvidence(hashing:)` says which.
+                release()
                 evidence = Evidence.InputEvidence(hashing: path)
                 return
             }
         }
         guard offset < size else { return complete() }
-        // A mapped page past the end of a file cut short meanwhile kills the process
-        // (SIGBUS): look before each chunk, so that at worst a chunk's time is at risk.
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, Int(status.st_size) >= min(size, offset + Self.chunk) else {
-            unmap()
-            evidence = Evidence.InputEvidence(
-                path: path, sha256: nil, sizeBytes: nil,
-                note: "\(path) was cut short while it was hashed (\(size) bytes, then \(status.st_size)): "
+        let wanted = min(Self.chunk, size - offset)
+        var got = 0
+        while got < wanted {
+            let read = pread(descriptor, buffer! + got, wanted - got, off_t(offset + got))
+            if read > 0 {
+                got += read
+            } else if read < 0 && errno == EINTR {
+                continue
+            } else if read == 0 {
+                var status = stat()
+                let now = fstat(descriptor, &status) == 0 ? "\(status.st_size)" : "unknown"
+                return fail("\(path) was cut short while it was hashed (\(size) bytes, then \(now)): "
                     + "hash the capture once nothing writes to it")
-            return
+            } else {
+                return fail("\(path) could not be read while it was hashed: \(String(cString: strerror(errno)))")
+            }
         }
-        guard let window = window(at: offset) else {
-            evidence = Evidence.InputEvidence(hashing: path)
-            return
-        }
-        let length = min(Self.chunk, size - offset, window.start + window.length - offset)
-        hash.update(bufferPointer: UnsafeRawBufferPointer(start: window.base + (offset - window.start), count: length))
-        offset += length
+        hash.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: wanted))
+        offset += wanted
         if offset == size { complete() }
     }
 
     private func openFile() -> Bool {
-        descriptor = open(path, O_RDONLY)
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return false }
         size = Int(status.st_size)
+        buffer = .allocate(byteCount: Self.chunk, alignment: 4096)
         return true
     }
 
-    /// The mapped window holding `position`, mapping the next one when needed.
-    private func window(at position: Int) -> (base: UnsafeMutableRawPointer, start: Int, length: Int)? {
-        if let mapped, position < mapped.start + mapped.length { return mapped }
-        unmap()
-        let length = min(Self.window, size - position)
-        guard let base = mmap(nil, length, PROT_READ, MAP_PRIVATE | Self.populate, descriptor, off_t(position)),
-              base != MAP_FAILED else { return nil }
-        _ = madvise(base, length, MADV_SEQUENTIAL)
-        mapped = (base, position, length)
-        return mapped
+    /// Ends the hash without one, saying why.
+    private func fail(_ note: String) {
+        release()
+        evidence = Evidence.InputEvidence(path: path, sha256: nil, sizeBytes: nil, note: note)
     }
 
-    private func unmap() {
-        if let mapped { munmap(mapped.base, mapped.length) }
-        mapped = nil
+    private func release() {
+        buffer?.deallocate()
+        buffer = nil
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
     }
 
     private func complete() {
-        unmap()
-        close(descriptor)
-        descriptor = -1
+        release()
         evidence = Evidence.InputEvidence(path: path, sha256: hash.finalize().hexDigest, sizeBytes: UInt64(size), note: nil)
     }
-
-    /// Map every page of a window at once (one call into the kernel, not one fault per page).
-    #if os(Linux)
-    static let populate = Int32(MAP_POPULATE)
-    #else
-    static let populate: Int32 = 0
-    #endif
 }
