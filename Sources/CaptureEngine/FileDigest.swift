@@ -1,6 +1,7 @@
 import Audit
 import Crypto
 import Foundation
+import PcapKit
 
 /// The SHA-256 of one regular file, computed a chunk at a time by whichever thread has the
 /// time (`InputHashing`): a thread takes the lock, hashes the next chunk, and lets go, so
@@ -80,21 +81,15 @@ final class FileDigest: @unchecked Sendable {
         }
         guard offset < size else { return complete() }
         let wanted = min(Self.chunk, size - offset)
-        var got = 0
-        while got < wanted {
-            let read = pread(descriptor, buffer! + got, wanted - got, off_t(offset + got))
-            if read > 0 {
-                got += read
-            } else if read < 0 && errno == EINTR {
-                continue
-            } else if read == 0 {
-                var status = stat()
-                let now = fstat(descriptor, &status) == 0 ? "\(status.st_size)" : "unknown"
-                return fail("\(path) was cut short while it was hashed (\(size) bytes, then \(now)): "
-                    + "hash the capture once nothing writes to it")
-            } else {
-                return fail("\(path) could not be read while it was hashed: \(String(cString: strerror(errno)))")
-            }
+        guard let got = POSIXFile.read(descriptor, into: UnsafeMutableRawBufferPointer(start: buffer, count: wanted),
+                                       at: offset) else {
+            return fail("\(path) could not be read while it was hashed: \(POSIXFile.describe(errno))")
+        }
+        guard got == wanted else {
+            var status = stat()
+            let now = fstat(descriptor, &status) == 0 ? "\(status.st_size)" : "unknown"
+            return fail("\(path) was cut short while it was hashed (\(size) bytes, then \(now)): "
+                + "hash the capture once nothing writes to it")
         }
         hash.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: wanted))
         offset += wanted

@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The few POSIX file-descriptor operations the input streams need, with the retries
-/// (EINTR, short reads and writes) done once here.
-enum POSIXFile {
+/// The few POSIX file-descriptor operations the input streams and the evidence hash need,
+/// with the retries (EINTR, short reads and writes) done once here.
+public enum POSIXFile {
     /// A pipe whose two ends are closed on exec, so a child process inherits only the
     /// ends it is given explicitly (an inherited write end would keep its reader from ever
     /// seeing the end of its input).
@@ -30,6 +30,20 @@ enum POSIXFile {
         return Array(bytes.prefix(filled))
     }
 
+    /// Fills `buffer` from `offset` of a file, stopping early only at its end: the bytes
+    /// read, or nil on an error (`errno` says which). Moves no file offset.
+    public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int? {
+        var filled = 0
+        while filled < buffer.count {
+            let got = systemPread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return nil }
+            if got == 0 { break }
+            filled += got
+        }
+        return filled
+    }
+
     /// Writes all of `bytes`; false when the reader has gone (EPIPE) or another error.
     static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var written = 0
@@ -43,7 +57,7 @@ enum POSIXFile {
     }
 
     /// The text of `errno` values a user can act on.
-    static func describe(_ error: Int32) -> String {
+    public static func describe(_ error: Int32) -> String {
         switch error {
         case ENOENT: "no such file"
         case EACCES, EPERM: "permission denied"
@@ -54,4 +68,7 @@ enum POSIXFile {
 
 private func systemPipe(_ ends: UnsafeMutablePointer<Int32>) -> Int32 { pipe(ends) }
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
+private func systemPread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Int {
+    pread(fd, buffer, count, offset)
+}
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
