@@ -26,6 +26,10 @@ public struct CaptureReader {
     public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
     /// A BPF filter (tcpdump's syntax): only the packets it matches are read.
     public var filter: String?
+    /// Whether a reading thread that tracks its own connections adds them a batch at a
+    /// time once its table is large (`SegmentBatch`): on, except for the one-by-one
+    /// reference that tests compare the batches with.
+    public var tracksInBatches = true
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
     public init() {
@@ -80,10 +84,19 @@ public struct CaptureReader {
         if pipelined && share == .trackingThreadTakesAll {
             end = readPipelined(file, decoder: decoder, counts: &counts, tick: tick)
         } else {
+            let batch = tracksInBatches ? SegmentBatch() : nil
             end = file.forEachPacket { header, bytes in
-                consume(header, bytes, decoder: decoder, counts: &counts)
+                consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
+                    if let batch {
+                        batch.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength,
+                                  to: &table)
+                    } else {
+                        table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
+                    }
+                }
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
+            batch?.flush(into: &table)
         }
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?

@@ -104,6 +104,7 @@ final class ParallelReadingTests: XCTestCase {
         XCTAssertGreaterThan(captures.count, 5)
         for path in captures + [try syntheticCluster()] {
             var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+            plain.tracksInBatches = false
             plain.read(path: path)
             let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
             for share in [ReaderShare.trackingThreadTakesAll, .readerKeepsAll] {
@@ -120,9 +121,10 @@ final class ParallelReadingTests: XCTestCase {
     }
 
     /// With more connections open than the cache holds, the tracking thread adds its
-    /// batches with prefetching (`FlowTable.add(_:samples:)`): the result is still what
-    /// one thread gives.
-    func testTheTrackingThreadsPrefetchedBatchesEqualThePlainReader() throws {
+    /// batches with prefetching (`FlowTable.add(_:samples:)`), and so does a reading thread
+    /// that tracks its own (`SegmentBatch`): the result is still what adding each segment
+    /// as it comes gives.
+    func testPrefetchedBatchesOnEitherThreadEqualTheOneByOneReader() throws {
         var shape = TrafficPreset.short.shape(packets: 200_000)
         // 40,000 open at once: the table passes FlowTable.prefetchingFrom (16,384).
         shape.connectionsInFlight = 40_000
@@ -130,15 +132,20 @@ final class ParallelReadingTests: XCTestCase {
         shape.rate = 100_000
         let pcap = try generated(shape)
         var plain = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+        plain.tracksInBatches = false
         plain.read(path: pcap)
         let expected = try json(auditor.audit(plain.table.statistics(), inputs: plain.inputs))
         XCTAssertGreaterThan(plain.table.count, 40_000)
         var pipelined = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
         pipelined.pipelined = true
         pipelined.readerShare = .trackingThreadTakesAll
-        pipelined.read(path: pcap)
-        XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected)
-        XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())")
+        let batched = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+        for (name, reader) in [("the tracking thread", pipelined), ("the reading thread", batched)] {
+            var reader = reader
+            reader.read(path: pcap)
+            XCTAssertEqual(try json(auditor.audit(reader.table.statistics(), inputs: reader.inputs)), expected, name)
+            XCTAssertEqual("\(reader.table.connections())", "\(plain.table.connections())", name)
+        }
     }
 
     /// On the command line: `--threads 1` and the default give the same result.
