@@ -86,17 +86,14 @@ public struct CaptureReader {
         } else {
             let batch = tracksInBatches ? SegmentBatch() : nil
             end = file.forEachPacket { header, bytes in
-                consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
-                    if let batch {
-                        batch.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength,
-                                  to: &table)
-                    } else {
-                        table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
-                    }
+                if let batch {
+                    consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
+                } else {
+                    consume(header, bytes, decoder: decoder, counts: &counts)
                 }
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
-            batch?.flush(into: &table)
+            if let batch { flush(batch) }
         }
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?
@@ -148,6 +145,21 @@ public struct CaptureReader {
         consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
             table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
         }
+    }
+
+    /// `consume`, with the segment added through `batch` (`SegmentBatch`): call `flush`
+    /// before the table is read.
+    @inline(__always)
+    mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
+                          counts: inout PacketCounts, batch: SegmentBatch) {
+        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
+            batch.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength, to: &table)
+        }
+    }
+
+    /// Adds the segments `batch` still holds to the table.
+    mutating func flush(_ batch: SegmentBatch) {
+        batch.flush(into: &table)
     }
 
     /// One packet's work with the segment and its captured payload handed to `track` (with

@@ -6,8 +6,10 @@ import Wire
 
 /// A live capture audited as it happens: each packet is written to the evidence files (if
 /// any) and then goes through the same per-packet work as a file (`CaptureReader.consume`)
-/// into one connection table; a status is computed whenever one is due, and `finish()`
-/// gives the audit of everything captured, with libpcap's drop counts in its coverage.
+/// into one connection table, in prefetched batches once the table is large
+/// (`SegmentBatch`, flushed before every audit of it); a status is computed whenever one is
+/// due, and `finish()` gives the audit of everything captured, with libpcap's drop counts
+/// in its coverage.
 ///
 /// The loop runs on the calling thread; other threads reach it only through `control`.
 public struct LiveAudit {
@@ -21,6 +23,8 @@ public struct LiveAudit {
 
     private let decoder: PacketDecoder
     private var reader: CaptureReader
+    /// The segments on their way into the reader's table.
+    private let batch = SegmentBatch()
     private var counts = PacketCounts()
     private var failure: String?
     private let started = DispatchTime.now().uptimeNanoseconds
@@ -53,7 +57,7 @@ public struct LiveAudit {
         while true {
             let end = capture.forEachPacket { header, bytes in
                 writer?.write(header, bytes)
-                reader.consume(header, bytes, decoder: decoder, counts: &counts)
+                reader.consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
                 if counts.packets >= limit { capture.breakLoop() }
             }
             if case .failed(let reason) = end {
@@ -112,6 +116,7 @@ public struct LiveAudit {
         let summary = counts.summary(
             path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName, error: failure,
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped))
+        reader.flush(batch)
         return auditor.audit(reader.table.statistics(), inputs: [summary])
     }
 

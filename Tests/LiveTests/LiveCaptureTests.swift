@@ -117,6 +117,35 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(fromFiles.findings.map(\.message), result.findings.map(\.message))
     }
 
+    /// A storm of 20,000 real connections: ended connections stay 60 s in the table, so it
+    /// outgrows the cache and the live loop adds its segments in prefetched batches
+    /// (`SegmentBatch`). Every status and the final audit see every connection, and the
+    /// audit is the audit of the evidence written.
+    func testAStormOfConnectionsIsCountedWholeWhileItsSegmentsGoInBatches() throws {
+        // Four ports, so that no 4-tuple comes twice: Linux hands a client's connects to one
+        // port fewer local ports than its whole range (about 8,000 here before one came
+        // back), and a reused 4-tuple replaces its record instead of adding one.
+        let ports = [rogue, rogue + 1, rogue + 2, rogue + 3], each = 5_000
+        try serve(ports)
+        let live = try startLive(["--write", directory, "--interval", "0.5s", "--format", "json"])
+        for port in ports {
+            for _ in 0..<each { try exchange(with: address, port: port) }
+        }
+        live.signal(SIGINT)
+        let (status, stdout) = live.finish()
+        XCTAssertEqual(status, 1, "rogue ports are high findings; stderr: \(live.stderr.suffix(2_000))")
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        XCTAssertTrue(result.coverage.complete, "no drops on loopback at this rate: \(String(describing: result.coverage.drops))")
+        XCTAssertEqual(result.coverage.connections, ports.count * each)
+        XCTAssertEqual(result.services.map(\.port), ports)
+        for service in result.services {
+            XCTAssertEqual(service.connections, UInt64(each), "\(service.port)")
+            XCTAssertEqual(service.states, ["closed": UInt64(each)], "\(service.port)")
+            XCTAssertEqual(service.protocols, ["http": UInt64(each)], "\(service.port)")
+        }
+        XCTAssertEqual(try comparable(audit(try writtenFiles()).services), try comparable(result.services))
+    }
+
     func testSIGINTAndSIGTERMStopCleanlyAndWriteTheFinalAudit() throws {
         try serve([rogue])
         for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
