@@ -84,16 +84,12 @@ public struct CaptureReader {
         if pipelined && share == .trackingThreadTakesAll {
             end = readPipelined(file, decoder: decoder, counts: &counts, tick: tick)
         } else {
-            let batch = tracksInBatches ? SegmentBatch() : nil
+            let batch = SegmentBatch(gathering: tracksInBatches)
             end = file.forEachPacket { header, bytes in
-                if let batch {
-                    consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
-                } else {
-                    consume(header, bytes, decoder: decoder, counts: &counts)
-                }
+                consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
-            if let batch { flush(batch) }
+            flush(batch)
         }
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?
@@ -136,19 +132,9 @@ public struct CaptureReader {
         return end
     }
 
-    /// One packet's work, shared by the file loops above and the live loop (`LiveAudit`):
-    /// count it, decode it in place, track its segment in this reader's table. Allocates
-    /// nothing.
-    @inline(__always)
-    mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
-                          counts: inout PacketCounts) {
-        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
-            table.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
-        }
-    }
-
-    /// `consume`, with the segment added through `batch` (`SegmentBatch`): call `flush`
-    /// before the table is read.
+    /// One packet's work, shared by the file loop above and the live loop (`LiveAudit`):
+    /// count it, decode it in place, track its segment in this reader's table through
+    /// `batch` (`SegmentBatch`; call `flush` before the table is read). Allocates nothing.
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts, batch: SegmentBatch) {

@@ -6,7 +6,8 @@ import Wire
 /// (`FlowTable.add(_:samples:)`, `FlowTable.prefetches`): each lookup of a large table
 /// otherwise waits for two or three cache misses in turn. Used where no tracking thread
 /// takes the segments: one thread per input when several are read at once, whole-packet
-/// captures whose second core hashes (`ReaderShare.readerKeepsAll`), `--threads 1`.
+/// captures whose second core hashes (`ReaderShare.readerKeepsAll`), `--threads 1`, a live
+/// capture.
 ///
 /// While the table is small, segments go straight in (copying them into the batch would
 /// cost more than the prefetching saves); either way they are added in the order they
@@ -15,11 +16,15 @@ final class SegmentBatch {
     /// Segments per batch: many times the prefetch distance, few enough to stay in the cache.
     static let capacity = 256
 
+    /// Whether segments are gathered at all; false: each goes straight in (the one-by-one
+    /// reference tests compare the batches with, `CaptureReader.tracksInBatches`).
+    private let gathers: Bool
     private let entries: UnsafeMutablePointer<TimedSegment>
     private let samples: UnsafeMutablePointer<PayloadSample>
     private var count = 0
 
-    init() {
+    init(gathering: Bool = true) {
+        gathers = gathering
         entries = .allocate(capacity: Self.capacity)
         samples = .allocate(capacity: Self.capacity)
         samples.initialize(repeating: PayloadSample(), count: Self.capacity)
@@ -34,7 +39,7 @@ final class SegmentBatch {
     @inline(__always)
     func add(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32,
              to table: inout FlowTable) {
-        if count == 0 && !table.prefetches {
+        if count == 0 && !(gathers && table.prefetches) {
             table.add(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
             return
         }
