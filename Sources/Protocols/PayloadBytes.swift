@@ -34,6 +34,7 @@ public struct PayloadBytes {
 
     /// Whether the captured bytes begin with `prefix`, as far as they go: `.yes` when all of
     /// it is there, `.undecided` when the bytes end inside a matching prefix.
+    @inline(__always)
     func starts(with prefix: StaticString) -> Match {
         guard sent else { return .no }
         let length = prefix.utf8CodeUnitCount

@@ -69,6 +69,28 @@ final class ProtocolRecognizerTests: XCTestCase {
         }
     }
 
+    /// The quick test of the first byte: a request whose bytes end after it is undecided
+    /// exactly when a method starts with it, and no other first byte is HTTP.
+    func testHTTPRequestsByTheirFirstByte() {
+        let initials = Set(HTTPRecognizer.methods.map { $0.utf8Start.pointee })
+        for byte in UInt8.min...UInt8.max {
+            [byte].withUnsafeBytes { bytes in
+                let match = HTTPRecognizer.request(PayloadBytes(bytes, cutByCapture: true))
+                XCTAssertEqual(match, initials.contains(byte) ? .undecided : .no, "first byte \(byte)")
+            }
+        }
+        for method in ["GET /", "POST /", "OPTIONS *", "CONNECT h"] {
+            XCTAssertEqual(recognize(client: Array(method.utf8), server: []), ProtocolEvidence(.http), method)
+        }
+        XCTAssertEqual(recognize(client: Array("GOT /".utf8), server: []), .other)
+    }
+
+    func testByteSetHoldsWhatItWasGiven() {
+        let set = ByteSet([0, 63, 64, 127, 128, 200, 255])
+        XCTAssertEqual((UInt8.min...UInt8.max).filter(set.contains), [0, 63, 64, 127, 128, 200, 255])
+        XCTAssertFalse((UInt8.min...UInt8.max).contains(where: ByteSet([]).contains))
+    }
+
     func testNamesRoundTrip() {
         for name in ProtocolName.allCases { XCTAssertEqual(ProtocolName(name: name.name), name) }
         for version in TLSVersion.allCases { XCTAssertEqual(TLSVersion(name: version.name), version) }
