@@ -19,6 +19,9 @@ public struct PayloadSamples: Sendable {
     /// What the two sides' first payload bytes speak, side a being the server if `serverIsA`.
     @usableFromInline
     func evidence(serverIsA: Bool) -> ProtocolEvidence {
+        // What the recognizer says of no payload either way, without copying out the samples
+        // (a scan's millions of connections carry none).
+        if isEmpty { return .none }
         let clientSample = serverIsA ? fromB : fromA
         let serverSample = serverIsA ? fromA : fromB
         return clientSample.withPayloadBytes { client in
