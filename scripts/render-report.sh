@@ -35,9 +35,11 @@ command -v "$chromium" >/dev/null || { say "chromium is not installed (scripts/s
 rm -rf "$out" && mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# Chromium, headless, with a throwaway profile and nothing but the page.
+# Chromium, headless, with a throwaway profile and nothing but the page; its singleton
+# socket's directory (made under TMPDIR) goes in the profile, not in /tmp.
 headless() {
-  "$chromium" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars \
+  mkdir -p "$out/profile"
+  TMPDIR="$out/profile" "$chromium" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars \
     --user-data-dir="$out/profile" "$@" >/dev/null 2>&1
 }
 

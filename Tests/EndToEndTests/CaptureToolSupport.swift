@@ -1,14 +1,17 @@
 import Foundation
 import XCTest
 
-/// A scratch directory for one test, removed afterwards.
+/// A scratch directory for one test, removed afterwards: when the last reference goes, or,
+/// for one a test case keeps as a property, when the test ends (`XCTestCase.scratchDirectory`).
 final class ScratchDirectory {
     let url: URL
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("dasaudit-inputs-\(UUID())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
-    deinit { try? FileManager.default.removeItem(at: url) }
+    deinit { remove() }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
@@ -20,6 +23,17 @@ final class ScratchDirectory {
                                                 withIntermediateDirectories: true)
         try contents.write(to: URL(fileURLWithPath: path))
         return path
+    }
+}
+
+extension XCTestCase {
+    /// A scratch directory removed when the current test ends. XCTest keeps every test
+    /// case, and so its properties, until the whole run ends, so a property's directory
+    /// would otherwise be left behind in the temporary directory, one per test.
+    func scratchDirectory() throws -> ScratchDirectory {
+        let scratch = try ScratchDirectory()
+        addTeardownBlock { scratch.remove() }
+        return scratch
     }
 }
 

@@ -12,7 +12,7 @@ import XCTest
 final class DiffCommandTests: XCTestCase {
     private var scratch: ScratchDirectory!
 
-    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+    override func setUpWithError() throws { scratch = try scratchDirectory() }
 
     private func path(_ name: String) -> String { scratch.path(name) }
 

@@ -12,7 +12,7 @@ final class HostileCaptureTests: XCTestCase {
     let base = capture("das-offset3-lo.pcap")
     var scratch: ScratchDirectory!
 
-    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+    override func setUpWithError() throws { scratch = try scratchDirectory() }
     override func tearDown() { scratch = nil }
 
     /// The first `count` real packets of the base capture, as pcap records.

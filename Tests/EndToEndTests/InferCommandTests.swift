@@ -7,7 +7,7 @@ import XCTest
 final class InferCommandTests: XCTestCase {
     private var scratch: ScratchDirectory!
 
-    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+    override func setUpWithError() throws { scratch = try scratchDirectory() }
 
     /// The draft for `captureName`, its text and the policy it loads as.
     private func inferred(_ captureName: String) throws -> (text: String, policy: Policy, stderr: String) {

@@ -11,7 +11,7 @@ final class StreamedOutputTests: XCTestCase {
     /// This test's directory, removed after it.
     private var directory: ScratchDirectory!
 
-    override func setUpWithError() throws { directory = try ScratchDirectory() }
+    override func setUpWithError() throws { directory = try scratchDirectory() }
     override func tearDown() { directory = nil }
 
     /// What the directory holds, by name.

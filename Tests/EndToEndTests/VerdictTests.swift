@@ -11,7 +11,7 @@ final class VerdictTests: XCTestCase {
         .appendingPathComponent("Fixtures/no-tcp")
     var scratch: ScratchDirectory!
 
-    override func setUpWithError() throws { scratch = try ScratchDirectory() }
+    override func setUpWithError() throws { scratch = try scratchDirectory() }
     override func tearDown() { scratch = nil }
 
     func testAUDPOnlyCaptureIsNotCompliantInEveryReport() throws {

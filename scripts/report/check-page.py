@@ -19,7 +19,7 @@ Prints one JSON line: {"requests": [...], "problems": [...], "height": px, "widt
 Exits 0 when there are no problems, 1 when there are; with --expect-problems the other
 way round (the self-test on a page built to fail).
 """
-import json, os, select, subprocess, sys, tempfile, time
+import json, os, select, shutil, signal, subprocess, sys, tempfile, time
 
 def browse(chromium, url, sections):
     """One headless Chromium run: returns the DevTools events and the page's measurements."""
@@ -38,7 +38,9 @@ def browse(chromium, url, sections):
          "--no-default-browser-check", "--hide-scrollbars", "--window-size=1280,1000", "--remote-debugging-pipe",
          f"--user-data-dir={profile}", "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=child_fds, close_fds=False)
+        # Chromium makes its singleton socket's directory under TMPDIR: in the profile, so
+        # that removing the profile leaves nothing behind in /tmp.
+        env=dict(os.environ, TMPDIR=profile), preexec_fn=child_fds, close_fds=False, start_new_session=True)
     os.close(commands_r)
     os.close(replies_w)
     buffer, events, next_id = b"", [], [0]
@@ -115,8 +117,14 @@ def browse(chromium, url, sections):
                 with open(f"{sections}-{section}.png", "wb") as picture:
                     picture.write(base64.b64decode(shot["data"]))
     finally:
-        browser.kill()
+        # The whole process group: a renderer left behind would write into the profile
+        # while it is removed.
+        try:
+            os.killpg(browser.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         browser.wait()
+        shutil.rmtree(profile, ignore_errors=True)
     return events, width, height, window_width, active
 
 def main():
