@@ -19,6 +19,8 @@ final class CaptureStream {
     let file: UnsafeMutablePointer<FILE>
     /// The decompressor child, for compressed inputs.
     let decompressor: Decompressor?
+    /// `file`'s buffer, freed after whoever closes `file` has (when this goes).
+    private let buffer: StreamBuffer
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
@@ -67,10 +69,11 @@ final class CaptureStream {
         }
         guard let file = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
         source = nil  // the FILE owns it
-        // A 256 KiB buffer: pipes deliver at most a page per read with stdio's default one.
+        // A 256 KiB buffer: reads of a page each with stdio's default one, a system call per
+        // 4 KiB (for pipes, at most a page per read), and 260,000 of them for a 1 GB file.
         // Unlocked: libpcap calls fread twice per packet, and the lock glibc takes in a
         // multithreaded process cost a tenth of the audit (measured, docs/performance.md).
-        setvbuf(file, nil, _IOFBF, 1 << 18)
+        buffer = StreamBuffer(for: file, size: 1 << 18)
         cpcap_unlocked_stream(file)
         self.file = file
         self.decompressor = decompressor

@@ -52,6 +52,8 @@ public final class CaptureWriter {
     /// link swapped in at its path later.
     private let directoryDescriptor: Int32
     @usableFromInline var dumper: OpaquePointer?
+    /// The single file's stream buffer (`init(path:)`), freed after the file is closed.
+    private var buffer: StreamBuffer?
     @usableFromInline var written: UInt64 = 0
     @usableFromInline var fileBytes: UInt64 = 0
     @usableFromInline var filePackets: UInt64 = 0
@@ -112,7 +114,7 @@ public final class CaptureWriter {
         }
         // One thread writes: no stdio lock per call, and a large buffer.
         cpcap_unlocked_stream(stream)
-        setvbuf(stream, nil, _IOFBF, 1 << 20)
+        buffer = StreamBuffer(for: stream, size: 1 << 20)
         guard let opened = pcap_dump_fopen(template, stream) else {
             let reason = String(cString: pcap_geterr(template))
             fclose(stream)
