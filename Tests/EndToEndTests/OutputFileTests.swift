@@ -5,12 +5,6 @@ import XCTest
 /// The safe writer under the command line (`OutputTarget`, `OutputFile`, `OutputConflicts`,
 /// `RepeatedInputs`), on real files: what is refused, what is replaced, what is kept.
 final class OutputFileTests: XCTestCase {
-    private func scratch() throws -> ScratchDirectory {
-        let scratch = try ScratchDirectory()
-        addTeardownBlock { withExtendedLifetime(scratch) {} }
-        return scratch
-    }
-
     private func entries(_ scratch: ScratchDirectory) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
     }
@@ -20,7 +14,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testTargetsAreCheckedWithTheProblemInWords() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         XCTAssertEqual(try OutputTarget.checking("-"), .standardOutput)
         XCTAssertEqual(try OutputTarget.checking(scratch.path("new.html")), .replacedFile(path: scratch.path("new.html")))
         XCTAssertEqual(try OutputTarget.checking("/dev/null"), .stream(path: "/dev/null"))
@@ -38,7 +32,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAFileIsReplacedWholeWithNothingLeftBehind() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let path = try scratch.file("report.json", Data(String(repeating: "old and longer ", count: 100).utf8))
         try OutputFile.write("new", to: OutputTarget.checking(path))
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "new", "truncated, no old tail")
@@ -51,7 +45,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAReplacedFileKeepsItsPermissions() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let path = try scratch.file("private.html", Data("old".utf8))
         XCTAssertEqual(chmod(path, 0o600), 0)
         try OutputFile.write("new", to: OutputTarget.checking(path))
@@ -59,7 +53,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testALinkAtThePathIsReplacedAndItsTargetKeepsItsContent() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let precious = try scratch.file("root-owned.conf", Data("precious\n".utf8))
         let link = scratch.path("audit.html")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: precious)
@@ -75,7 +69,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAPathThroughAnotherUsersLinkIsRefused() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let elsewhere = scratch.path("elsewhere")
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
         let shared = scratch.path("shared"), own = scratch.path("own")
@@ -91,7 +85,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAFailedWriteKeepsTheLastGoodFileAndRemovesTheTemporaryOne() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let path = try scratch.file("report.html", Data("last good report".utf8))
         // Files may not grow past 1 KiB for this process: the write fails with EFBIG.
         let previousHandler = signal(SIGXFSZ, SIG_IGN)
@@ -118,7 +112,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAnotherUsersFIFOIsRefusedAndAWorldWritableModeIsNotKept() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let fifo = scratch.path("report.fifo")
         XCTAssertEqual(mkfifo(fifo, 0o666), 0)
         XCTAssertEqual(try OutputTarget.checking(fifo), .stream(path: fifo))
@@ -139,7 +133,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAnOutputThatIsAnInputIsRefusedByNameLinkOrHardLink() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let input = try scratch.file("a.pcap", Data("capture".utf8))
         let hardLink = scratch.path("hard.pcap"), symbolic = scratch.path("soft.pcap")
         XCTAssertEqual(link(input, hardLink), 0)
@@ -159,7 +153,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testTwoOutputsOfOneFileOrTwoOnStandardOutputAreRefusedButDevNullIsShared() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let path = scratch.path("a.json")
         let outputs: [OutputConflicts.Output] = [
             .init(label: "--format json", target: .standardOutput),
@@ -176,7 +170,7 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testARepeatedInputIsReadOnceWhereItFirstAppears() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let a = try scratch.file("captures/a.pcap", Data("a".utf8))
         let b = try scratch.file("captures/b.pcap", Data("b".utf8))
         let hard = scratch.path("captures/hard.pcap")

@@ -10,12 +10,6 @@ final class OutputSafetyTests: XCTestCase {
     let sharedCapture = capture("spark-cluster-offset2-lo.pcap")
     let policy = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
 
-    private func scratch() throws -> ScratchDirectory {
-        let scratch = try ScratchDirectory()
-        addTeardownBlock { withExtendedLifetime(scratch) {} }
-        return scratch
-    }
-
     /// A copy of the shared capture in `scratch`, as `name`.
     private func copy(into scratch: ScratchDirectory, as name: String = "a.pcap") throws -> String {
         try scratch.file(name, try Data(contentsOf: URL(fileURLWithPath: sharedCapture)))
@@ -44,7 +38,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testOutputOverTheInputIsRefusedAndTheCaptureKept() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let input = try copy(into: scratch)
         let before = try Data(contentsOf: URL(fileURLWithPath: input))
         XCTAssertEqual(link(input, scratch.path("hard.pcap")), 0)
@@ -80,7 +74,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testEveryProblemIsNamedAndNothingIsWritten() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let good = scratch.path("good.html")
         let run = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policy + [
             "--report", "htm:\(scratch.path("typo.html"))", "--report", "html:\(scratch.url.path)", "--report", "nocolon",
@@ -100,7 +94,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testALinkAtTheReportPathIsReplacedAndTheFileItPointedAtKeepsItsContent() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         // A root-owned file (the tests run as root in CI) that another user pointed a link at.
         let precious = try scratch.file("shadow", Data("root:x:0:0\n".utf8))
         let link = scratch.path("audit.html")
@@ -117,7 +111,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testAReportIsReplacedWholeAndKeepsItsPermissions() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let path = try scratch.file("audit.md", Data(String(repeating: "an older, longer report\n", count: 5000).utf8))
         XCTAssertEqual(chmod(path, 0o640), 0)
         let run = try runDasaudit(["audit", sharedCapture, "--report", "md:\(path)"] + policy)
@@ -128,7 +122,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testDevStdoutIsStandardOutputEvenWhenThatIsAFile() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let redirected = scratch.path("out.txt")
         let run = try runProcess(dasauditBinary.path, ["audit", sharedCapture, "-o", "/dev/stdout"] + policy, stdout: redirected)
         XCTAssertEqual(run.status, 1, run.stderr)
@@ -152,7 +146,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testAReportCutShortLeavesTheLastGoodOneAndNoTemporaryFile() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let html = try scratch.file("audit.html", Data("the last good report".utf8))
         let markdown = scratch.path("audit.md")
         // Files may not grow past 16 KiB: the HTML report (about 57 KB) cannot be written,
@@ -167,7 +161,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testTheSameInputTwiceIsReadOnceWithANote() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let input = try copy(into: scratch)
         let once = try runDasaudit(["audit", input, "--format", "json"] + policy)
         let cwd = FileManager.default.currentDirectoryPath
@@ -186,7 +180,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testMergeAndRenderRefuseToWriteOverTheirInputs() throws {
-        let scratch = try scratch()
+        let scratch = try scratchDirectory()
         let result = scratch.path("node.json")
         XCTAssertEqual(try runDasaudit(["audit", sharedCapture, "--connections", "--format", "json", "-o", result] + policy).status, 1)
         let before = try Data(contentsOf: URL(fileURLWithPath: result))

@@ -14,11 +14,7 @@ final class TerminalEscapingTests: XCTestCase {
     }
 
     /// A directory removed when the test ends.
-    private func temporaryDirectory() throws -> URL {
-        let scratch = try ScratchDirectory()
-        addTeardownBlock { withExtendedLifetime(scratch) {} }
-        return scratch.url
-    }
+    private func temporaryDirectory() throws -> URL { try scratchDirectory().url }
 
     func testFileNamesReachStandardErrorEscaped() throws {
         let directory = try temporaryDirectory()
