@@ -7,21 +7,13 @@
 ///
 /// DAS 3.x clusters its nodes with Hazelcast (axis2.xml's clustering agent, port 4000).
 public enum HazelcastRecognizer {
-    static let headers: [StaticString] = ["HZC", "CB2", "CP2"]
+    static let headers = Prefixes(["HZC", "CB2", "CP2"])
 
     public static func recognize(client: PayloadBytes, server: PayloadBytes) -> Recognition {
-        var match = Match.no
-        for header in headers {
-            switch client.starts(with: header) {
-            case .yes:
-                // The member protocol's text header is followed by binary packets, never
-                // by a space: "HZC join ..." is a line of text, not Hazelcast.
-                guard client.has(4) else { return .recognized(ProtocolEvidence(.hazelcast)) }
-                return client[3] == UInt8(ascii: " ") ? .no : .recognized(ProtocolEvidence(.hazelcast))
-            case .undecided: match = .undecided
-            case .no: break
-            }
-        }
+        let match = headers.match(client)
+        // The member protocol's text header is followed by binary packets, never by a
+        // space: "HZC join ..." is a line of text, not Hazelcast.
+        if match == .yes && client.has(4) && client[3] == UInt8(ascii: " ") { return .no }
         return Recognition(match, ProtocolEvidence(.hazelcast))
     }
 }
