@@ -39,28 +39,25 @@ public struct Auditor {
     /// coverage, the services and attempts, in endpoint order) and the rest is let go, and
     /// the services' list goes once they are classified, so that the statistics, their list
     /// and the classified services are never all held at once (80 MB at 40,000 services).
-    public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary]) -> AuditResult {
+    ///
+    /// `threads`: the cores it may use. With two or more, passes that read the same
+    /// services but not each other's results run two at a time (`bothAtOnce`): the sorting
+    /// of the services' clients in two halves, the port scans beside the classification,
+    /// the findings beside the services' summaries.
+    public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary], threads: Int = 2) -> AuditResult {
+        let inParallel = threads > 1
         var verdicts = PortVerdicts(policy: policy)
-        var (tallyServices, tallyAttempts) = tally.takeServicesAndAttempts()
-        let scanned = PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts)
+        var (tallyServices, tallyAttempts) = tally.takeServicesAndAttempts(inParallel: inParallel)
         let coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
         _ = consume tally
-        // In endpoint order already; a host's services are neighbours, so its node and its
-        // address text are found once per host, not per service.
-        var services: [ClassifiedService] = []
-        services.reserveCapacity(tallyServices.count)
-        var host = HostOfServices(policy: policy)
-        for position in tallyServices.indices {
-            let endpoint = tallyServices.endpoints[position]
-            let (node, address) = host.nodeAndText(of: endpoint.address)
-            services.append(ClassifiedService(
-                endpoint: endpoint, node: node,
-                verdict: verdicts.verdict(server: endpoint, on: node, clients: tallyServices.values[position].clients),
-                traffic: tallyServices.values[position], address: address))
-        }
+        var (scanned, services) = bothAtOnce(inParallel: inParallel, {
+            PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts)
+        }, {
+            classify(tallyServices, verdicts: &verdicts)
+        })
         tallyServices = EndpointList()
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
@@ -103,16 +100,19 @@ public struct Auditor {
                 packets: $0.packets, bytes: $0.bytes, firstSeen: Timestamp(nanoseconds: $0.firstSeen))
         }
         let unused = UnusedOpenings(policy: policy).find(services: services)
-        let found = FindingRules(policy: policy).findings(
-            services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
-            unused: unused, unresolved: unresolved.count + unresolvedNotListed, inputs: inputs, coverage: coverage,
-            scanProbes: scanned.scans.probes)
-            + scanned.scans.map { PortScans.finding($0, unlistedAttempts: attemptsNotListed) }
-            + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
-        let findings = WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
-            .apply(to: FindingRules.sorted(consume found))
-        var countNames = RecordCountNames()
-        let serviceSummaries = services.map { $0.summary(naming: &countNames) }
+        let (findings, serviceSummaries) = bothAtOnce(inParallel: inParallel, {
+            let found = FindingRules(policy: policy).findings(
+                services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
+                unused: unused, unresolved: unresolved.count + unresolvedNotListed, inputs: inputs, coverage: coverage,
+                scanProbes: scanned.scans.probes)
+                + scanned.scans.map { PortScans.finding($0, unlistedAttempts: attemptsNotListed) }
+                + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
+            return WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
+                .apply(to: FindingRules.sorted(consume found))
+        }, {
+            var countNames = RecordCountNames()
+            return services.map { $0.summary(naming: &countNames) }
+        })
         return AuditResult(
             tool: ToolInfo(version: toolVersion),
             inputs: inputs,
@@ -126,6 +126,24 @@ public struct Auditor {
             findings: findings,
             summary: summary(services: serviceSummaries, attempts: attempts.count, unresolved: unresolved.count,
                              unused: unused.count, findings: findings, scanProbes: scanned.scans.probes))
+    }
+
+    /// Each service of `list` on its node, with its verdict. The list is in endpoint order:
+    /// a host's services are neighbours, so its node and its address text are found once
+    /// per host, not per service.
+    private func classify(_ list: EndpointList<ServiceTraffic>, verdicts: inout PortVerdicts) -> [ClassifiedService] {
+        var services: [ClassifiedService] = []
+        services.reserveCapacity(list.count)
+        var host = HostOfServices(policy: policy)
+        for position in list.indices {
+            let endpoint = list.endpoints[position]
+            let (node, address) = host.nodeAndText(of: endpoint.address)
+            services.append(ClassifiedService(
+                endpoint: endpoint, node: node,
+                verdict: verdicts.verdict(server: endpoint, on: node, clients: list.values[position].clients),
+                traffic: list.values[position], address: address))
+        }
+        return services
     }
 
     /// The policy section of a result of this auditor.

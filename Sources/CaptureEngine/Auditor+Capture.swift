@@ -9,6 +9,7 @@ extension Auditor {
     /// `connections`: list every connection in the result too (for `dasaudit merge`).
     /// `hashing`: the inputs' evidence hash, computed alongside the reading (`InputHashing`).
     /// `timings`: ends its packet loop and end stage (`dasaudit audit --timings`).
+    /// The end stage uses two of the `threads` if it has them (`audit(_:inputs:threads:)`).
     public func audit(paths: [String], threads: Int? = nil, connections: Bool = false, hashing: InputHashing? = nil,
                       progress: (@Sendable (ReadProgress) -> Void)? = nil, timings: StageTimings? = nil) -> AuditResult {
         var reader = ParallelReader(rules: directionRules, progress: progress)
@@ -17,7 +18,7 @@ extension Auditor {
         reader.filter = captureFilter
         if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
         let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths), listing: connections, timings: timings)
-        var result = audit(consume statistics, inputs: inputs)
+        var result = audit(consume statistics, inputs: inputs, threads: reader.threads)
         if let listed { result.connections = listed }
         timings?.end(.endStage)
         return result

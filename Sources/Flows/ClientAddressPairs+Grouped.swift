@@ -17,7 +17,9 @@ extension ClientAddressPairs {
     /// once; by default by number). The end stage passes the endpoint order it reads them
     /// in, so that walking the services walks the clients' buffer front to back instead of
     /// missing the cache at every service.
-    func grouped(owners: Int, layout: [Int]? = nil) -> [ClientAddresses] {
+    ///
+    /// `inParallel`: sort the runs on two threads (`bothAtOnce`), with the same result.
+    func grouped(owners: Int, layout: [Int]? = nil, inParallel: Bool = false) -> [ClientAddresses] {
         precondition(layout.map { $0.count == owners } ?? true, "a layout names each endpoint once")
         var ipv4Counts = [Int](repeating: 0, count: owners)
         var otherCounts = [Int](repeating: 0, count: owners)
@@ -60,14 +62,20 @@ extension ClientAddressPairs {
                 }
             }
         }
-        compact.withUnsafeMutableBufferPointer { buffer in
-            for owner in 0..<owners where otherCounts[owner] == 0 && ipv4Counts[owner] > 1 {
-                Self.sort(UnsafeMutableBufferPointer(rebasing: buffer[starts[owner]..<next[owner]]))
-            }
-        }
-        wide.withUnsafeMutableBufferPointer { buffer in
-            for owner in 0..<owners where otherCounts[owner] > 0 {
-                Self.sort(UnsafeMutableBufferPointer(rebasing: buffer[starts[owner]..<next[owner]]))
+        // Each run sorted in place; the runs are disjoint, so the first and the second half
+        // of the endpoints are sorted at once when `inParallel`.
+        compact.withUnsafeMutableBufferPointer { compact in
+            wide.withUnsafeMutableBufferPointer { wide in
+                func sortRuns(of endpoints: Range<Int>) {
+                    for owner in endpoints where ipv4Counts[owner] + otherCounts[owner] > 1 {
+                        if otherCounts[owner] == 0 {
+                            Self.sort(UnsafeMutableBufferPointer(rebasing: compact[starts[owner]..<next[owner]]))
+                        } else {
+                            Self.sort(UnsafeMutableBufferPointer(rebasing: wide[starts[owner]..<next[owner]]))
+                        }
+                    }
+                }
+                _ = bothAtOnce(inParallel: inParallel, { sortRuns(of: 0..<owners / 2) }, { sortRuns(of: owners / 2..<owners) })
             }
         }
         return (0..<owners).map { owner in

@@ -84,10 +84,11 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
     /// client pairs go as soon as they are grouped, before the values are built, so the
     /// flat pairs, the grouped addresses and the list are never all held at once.
     @inline(__always)
-    consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value) -> EndpointList<Value> {
+    /// `inParallel`: sort the clients on two threads (`ClientAddressPairs.grouped`).
+    consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool = false) -> EndpointList<Value> {
         let endpoints = index.endpoints
         let order = endpoints.indices.sorted { endpoints[$0] < endpoints[$1] }
-        let clientsByRow = clients.grouped(owners: count, layout: order)
+        let clientsByRow = clients.grouped(owners: count, layout: order, inParallel: inParallel)
         clients = ClientAddressPairs()
         // Each value made in its place (a service's is about 400 bytes), the rows read in
         // their order (a gather in endpoint order missed the cache on every row).

@@ -207,13 +207,16 @@ public struct ServiceStatistics: Sendable {
     /// the client budget) but list no endpoint afterwards. The audit's end stage reads each
     /// once; moving them out lets each flat tally go while its list is built
     /// (`EndpointTally.sorted`), instead of holding both until the statistics are dropped.
-    public mutating func takeServicesAndAttempts()
+    ///
+    /// `inParallel`: sort each endpoint's clients on two threads, with the same result.
+    public mutating func takeServicesAndAttempts(inParallel: Bool = false)
         -> (services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>) {
         var services = EndpointTally<TrafficCounts>()
         swap(&services, &serviceTally)
         var attempts = EndpointTally<AttemptCounts>()
         swap(&attempts, &attemptTally)
-        return ((consume services).sorted(ServiceTraffic.init), (consume attempts).sorted(ServiceAttempts.init))
+        return ((consume services).sorted(ServiceTraffic.init, inParallel: inParallel),
+                (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel))
     }
 
     private var clientBudget: ClientBudget {

@@ -120,6 +120,30 @@ final class ParallelReadingTests: XCTestCase {
         }
     }
 
+    /// The end stage on two threads (the clients sorted in two halves, the scans beside the
+    /// classification, the findings beside the summaries) gives what it gives on one: for
+    /// every bundled capture (the recorded scans among them) and thousands of services.
+    func testTheEndStageOnTwoThreadsEqualsItOnOne() throws {
+        let captures = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
+            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted().map(capture)
+        var services = TrafficPreset.services.shape(packets: 100_000)
+        services.snaplen = 96
+        let manyServices = try generated(services)
+        for path in captures + [manyServices] {
+            var reader = CaptureReader(rules: auditor.directionRules)
+            reader.read(path: path)
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let oneThread = auditor.audit(reader.table.statistics(), inputs: reader.inputs, threads: 1)
+            let twoThreads = auditor.audit(reader.table.statistics(), inputs: reader.inputs, threads: 2)
+            XCTAssertEqual(try json(twoThreads), try json(oneThread), name)
+            XCTAssertFalse(oneThread.services.isEmpty && oneThread.attempts.isEmpty, name)
+            if path == manyServices {
+                XCTAssertGreaterThan(oneThread.services.count, 1_000)
+                XCTAssertGreaterThan(oneThread.findings.count, 1_000)
+            }
+        }
+    }
+
     /// With more connections open than the cache holds, the tracking thread adds its
     /// batches with prefetching (`FlowTable.add(_:samples:)`), and so does a reading thread
     /// that tracks its own (`SegmentBatch`): the result is still what adding each segment

@@ -96,6 +96,8 @@ final class ClientAddressesTests: XCTestCase {
             XCTAssertEqual(grouped.count, owners)
             // Laid out in another order, the same clients per endpoint.
             XCTAssertEqual(pairs.grouped(owners: owners, layout: (0..<owners).shuffled(using: &random)), grouped)
+            // Sorted on two threads, half the endpoints each: the same.
+            XCTAssertEqual(pairs.grouped(owners: owners, inParallel: true), grouped)
             for owner in 0..<owners {
                 XCTAssertEqual(Array(grouped[owner]), oracle[owner].sorted(), "endpoint \(owner)")
                 XCTAssertEqual(grouped[owner], ClientAddresses(oracle[owner]), "endpoint \(owner)")
