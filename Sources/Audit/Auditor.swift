@@ -53,11 +53,12 @@ public struct Auditor {
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
         _ = consume tally
-        var (scanned, services) = bothAtOnce(inParallel: inParallel, {
+        let (scanned, classified) = bothAtOnce(inParallel: inParallel, {
             PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts)
         }, {
             classify(tallyServices, verdicts: &verdicts)
         })
+        var services = classified
         tallyServices = EndpointList()
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.

@@ -83,8 +83,9 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
     /// Consuming: a tally handed over (`ServiceStatistics.takeServicesAndAttempts`) lets its
     /// client pairs go as soon as they are grouped, before the values are built, so the
     /// flat pairs, the grouped addresses and the list are never all held at once.
-    @inline(__always)
+    ///
     /// `inParallel`: sort the clients on two threads (`ClientAddressPairs.grouped`).
+    @inline(__always)
     consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool = false) -> EndpointList<Value> {
         let endpoints = index.endpoints
         let order = endpoints.indices.sorted { endpoints[$0] < endpoints[$1] }
