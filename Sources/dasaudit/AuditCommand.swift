@@ -39,7 +39,7 @@ struct AuditCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Cores to use (default: all). Inputs are read at once, one per core, and merged as if read in order; "
-            + "1 reads, tracks and hashes on one thread, one input after another.",
+            + "1 reads, tracks, hashes and ends the audit on one thread, one input after another.",
         valueName: "n"))
     var threads: Int?
 
