@@ -3,7 +3,8 @@ import Foundation
 
 /// A recorded capture (pcap or pcapng, either byte order, micro- or nanosecond; plain or
 /// gzip/zstd/xz/bzip2-compressed), or `-` for standard input, read packet by packet with
-/// `pcap_next_ex`.
+/// `pcap_next_ex`, or, for a classic pcap file, a megabyte at a time with the same checks
+/// (`readPcapRecords`, `PcapRecordFormat`).
 ///
 /// The file is opened at nanosecond precision so timestamps never lose digits. One
 /// instance reads one input once; it is not shared between threads.
@@ -18,16 +19,21 @@ public final class CaptureFile {
     public var packetsRead: Int { delivered }
     @usableFromInline var delivered = 0
     @usableFromInline var breakRequested = false
+    /// Set when dasaudit reads the records itself, a megabyte at a time (`readPcapRecords`);
+    /// nil when libpcap does: pcapng, pipes, compressed inputs, filters, other formats.
+    @usableFromInline var recordFormat: PcapRecordFormat?
 
     /// The stream libpcap reads, and the decompressor behind it for compressed inputs.
     /// Released after `pcap_close` has closed the stream, so a decompressor still running
     /// is then stopped and reaped.
-    let stream: CaptureStream
+    @usableFromInline let stream: CaptureStream
 
     /// Opens `path` ("-" for standard input): a pcap or pcapng capture, plain or
     /// compressed (gzip, zstd, xz, bzip2; recognised by their first bytes). Throws
     /// `CaptureError.cannotOpen` with the reason when it is not a capture that can be read.
-    public init(path: String) throws {
+    /// `records`: who reads the records of a classic pcap file (`.libpcap` for the tests
+    /// that compare the two).
+    public init(path: String, records: RecordReading = .inPlace) throws {
         self.path = path
         let stream: CaptureStream
         do {
@@ -47,7 +53,20 @@ public final class CaptureFile {
         self.handle = handle
         self.linkType = pcap_datalink(handle)
         self.snapshotLength = pcap_snapshot(handle)
+        if records == .inPlace, let prefix = stream.regularFilePrefix {
+            self.recordFormat = PcapRecordFormat(magic: prefix, handle: handle)
+        }
     }
+
+    /// Who reads a classic pcap file's records: dasaudit, in place in a megabyte of the file
+    /// (`readPcapRecords`), or libpcap's `pcap_next_ex`. Other inputs are always libpcap's.
+    public enum RecordReading: Sendable {
+        case inPlace
+        case libpcap
+    }
+
+    /// Whether dasaudit reads this input's records itself (see `RecordReading`).
+    public var readsRecordsInPlace: Bool { recordFormat != nil }
 
     deinit { pcap_close(handle) }
 
@@ -55,6 +74,7 @@ public final class CaptureFile {
     /// runs it on each record before handing it over. Throws `CaptureError.cannotOpen`
     /// when it does not compile for this file's link type.
     public func setFilter(_ filter: String) throws {
+        recordFormat = nil  // libpcap runs the filter as it reads
         if let reason = CaptureFilter.apply(filter, to: handle) {
             throw CaptureError.cannotOpen(path: path, reason: "the capture filter '\(filter)' does not apply to "
                 + "its link type \(linkTypeName): \(reason)")
@@ -72,6 +92,18 @@ public final class CaptureFile {
     /// the call.
     @inlinable
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> ReadEnd {
+        if let recordFormat {
+            let end = try readPcapRecords(from: stream.file, format: recordFormat) { packet, bytes in
+                try body(packet, bytes)
+                delivered &+= 1
+                return !breakRequested
+            }
+            switch end {
+            case .endOfFile: return endOfStream()
+            case .stopped: return .interrupted
+            case .failed(let message): return failure(message)
+            }
+        }
         let status = try packetLoop(handle, fractionScale: 1) { packet, bytes in  // opened at nanosecond precision
             try body(packet, bytes)
             delivered &+= 1

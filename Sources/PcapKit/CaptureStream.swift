@@ -13,14 +13,19 @@ import Darwin
 /// input that cannot seek back (a pipe, a FIFO, `<(...)`) has its first bytes given back
 /// by `PrefixReplay`. Inputs that are not captures are refused here with a message that
 /// says what they are.
+@usableFromInline
 final class CaptureStream {
     /// The capture bytes (decompressed), for `pcap_fopen_offline`; whoever it is handed to
     /// closes it (`pcap_close` does).
-    let file: UnsafeMutablePointer<FILE>
+    @usableFromInline let file: UnsafeMutablePointer<FILE>
     /// The decompressor child, for compressed inputs.
     let decompressor: Decompressor?
     /// `file`'s buffer, freed after whoever closes `file` has (when this goes).
     private let buffer: StreamBuffer
+    /// The first bytes of a capture read straight from a regular file (not through a
+    /// decompressor or a pipe), where `PcapRecordFormat` may read its records in place;
+    /// nil for the others.
+    let regularFilePrefix: [UInt8]?
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
@@ -77,6 +82,7 @@ final class CaptureStream {
         cpcap_unlocked_stream(file)
         self.file = file
         self.decompressor = decompressor
+        self.regularFilePrefix = start >= 0 && kind == .capture ? prefix : nil
     }
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.

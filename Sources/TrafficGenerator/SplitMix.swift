@@ -1,7 +1,8 @@
 /// The generator's only source of randomness: SplitMix64 (Steele, Lea and Flood), seeded by
 /// the shape, so the same shape always gives the same bytes on every machine. No clock and
-/// no address of the machine running it is used.
-struct SplitMix {
+/// no address of the machine running it is used. Tests draw from it too, so a failing
+/// round can be replayed from its seed.
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -270,9 +270,6 @@ private struct Fleet {
     }
 }
 
-/// The capture generator's seeded generator, so that a failing fleet can be found again by its number.
-extension SplitMix: RandomNumberGenerator {}
-
 /// The clients' numbers: first seen, first numbered; the same number on every later lookup,
 /// across the table's growth; none for an address never added.
 final class AddressNumbersTests: XCTestCase {

@@ -2,6 +2,7 @@ import Audit
 import CaptureEngine
 import Foundation
 import FuzzSupport
+import PcapKit
 import Policy
 import Reports
 
@@ -13,7 +14,8 @@ import Reports
 /// connections, so the timestamp arithmetic of the coverage and the findings sees every
 /// hostile time libpcap can hand over.
 ///
-/// It checks more than "does not crash": the same bytes read as a file (plain loop) and from
+/// It checks more than "does not crash": a classic pcap file's records, which dasaudit reads
+/// itself, are the ones libpcap reads; the same bytes read as a file (plain loop) and from
 /// a pipe (the prefix replay, pipelined tracking on a second thread; one input in 16) give
 /// the same result;
 /// the audit of the evicting table's statistics equals the audit of its connections; and
@@ -22,6 +24,7 @@ import Reports
 public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     let file = CaptureFuzzing.scratch.write(bytes, to: "capture.pcap")
+    CaptureFuzzing.requireRecordsReadAlike(file)
     var fromFile = CaptureReader(rules: CaptureFuzzing.auditor.directionRules, keepingConnections: true)
     fromFile.read(path: file)
     let result = CaptureFuzzing.audit(fromFile, path: file)
@@ -45,6 +48,18 @@ public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
 
 /// What every input of the capture target shares.
 enum CaptureFuzzing {
+    /// dasaudit's reading of a classic pcap file's records (`readPcapRecords`) hands over
+    /// what libpcap's does, packet for packet, and ends the same way.
+    static func requireRecordsReadAlike(_ path: String) {
+        guard let byLibpcap = try? CaptureFile(path: path, records: .libpcap) else {
+            require((try? CaptureFile(path: path)) == nil, "an input libpcap refused was opened")
+            return
+        }
+        guard let byDasaudit = try? CaptureFile(path: path) else { fatalError("an input libpcap opened was refused") }
+        let (expected, found) = (byLibpcap.recordDigest(), byDasaudit.recordDigest())
+        require(found == expected, "the records read in place differ from libpcap's: \(found), libpcap: \(expected)")
+    }
+
     // nonisolated(unsafe): libFuzzer runs one input at a time, on one thread.
     nonisolated(unsafe) static let scratch = ScratchDirectory()
 
