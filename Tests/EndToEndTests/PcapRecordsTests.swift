@@ -137,6 +137,33 @@ final class PcapRecordsTests: XCTestCase {
         }
     }
 
+    /// A file several times the reading window (1 MiB), whose records of every size, up to
+    /// the largest, straddle its boundaries; and the same file cut on either side of them.
+    func testRecordsAcrossManyWindowsReadAlike() throws {
+        var generator = SplitMix(seed: 0xB16_F11E)
+        let real = pcapRecords(try contents(capture("spark-cluster-offset2-lo.pcap")))
+        var bytes = pcapHeader()
+        var sizes: Set<Int> = []
+        while bytes.count < 5 * RecordWindow.capacity {
+            let record = real.randomElement(using: &generator)!
+            // Now and then a large record, up to the largest libpcap allows.
+            let packet = generator.chance(0.002)
+                ? Data(count: Int.random(in: 65_536...Int(PcapRecordFormat.largestRecord), using: &generator))
+                : record.bytes
+            sizes.insert(packet.count)
+            bytes += pcapRecord(packet, length: max(record.length, UInt32(packet.count)), seconds: record.seconds)
+        }
+        XCTAssertTrue(sizes.contains { $0 > 65_536 }, "large records were drawn")
+        let whole = try XCTUnwrap(try assertReadAlike(try scratch.file("large.pcap", bytes)))
+        XCTAssertEqual(whole.end, .endOfInput)
+        XCTAssertGreaterThan(whole.packets, 1_000)
+        for boundary in [1, 2, 4].map({ $0 * RecordWindow.capacity }) {
+            for length in [boundary - 17, boundary - 1, boundary, boundary + 1, boundary + 15, boundary + 100_000] {
+                try assertReadAlike(try scratch.file("cut.pcap", bytes.prefix(length)), "cut at \(length)")
+            }
+        }
+    }
+
     /// Thousands of files, each a real capture with a few bytes changed anywhere, most of
     /// them in record headers, where the lengths and times are: the two readers agree on
     /// every one.
