@@ -20,7 +20,7 @@ public final class CaptureFile {
     @usableFromInline var delivered = 0
     @usableFromInline var breakRequested = false
     /// Set when dasaudit reads the records itself, a megabyte at a time (`readPcapRecords`);
-    /// nil when libpcap does: pcapng, pipes, compressed inputs, filters, other formats.
+    /// nil when libpcap does: pcapng, compressed inputs, filters, other formats.
     @usableFromInline var recordFormat: PcapRecordFormat?
 
     /// The stream libpcap reads, and the decompressor behind it for compressed inputs.
@@ -53,7 +53,7 @@ public final class CaptureFile {
         self.handle = handle
         self.linkType = pcap_datalink(handle)
         self.snapshotLength = pcap_snapshot(handle)
-        if records == .inPlace, let prefix = stream.regularFilePrefix {
+        if records == .inPlace, let prefix = stream.capturePrefix {
             self.recordFormat = PcapRecordFormat(magic: prefix, handle: handle)
         }
     }

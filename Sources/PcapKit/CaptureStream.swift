@@ -22,10 +22,10 @@ final class CaptureStream {
     let decompressor: Decompressor?
     /// `file`'s buffer, freed after whoever closes `file` has (when this goes).
     private let buffer: StreamBuffer
-    /// The first bytes of a capture read straight from a regular file (not through a
-    /// decompressor or a pipe), where `PcapRecordFormat` may read its records in place;
-    /// nil for the others.
-    let regularFilePrefix: [UInt8]?
+    /// The first bytes of a capture that is not decompressed (a file, a pipe, standard
+    /// input), whose records `PcapRecordFormat` may then read in place; nil for a
+    /// compressed input, whose decompressed first bytes are not looked at.
+    let capturePrefix: [UInt8]?
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
@@ -82,7 +82,7 @@ final class CaptureStream {
         cpcap_unlocked_stream(file)
         self.file = file
         self.decompressor = decompressor
-        self.regularFilePrefix = start >= 0 && kind == .capture ? prefix : nil
+        self.capturePrefix = kind == .capture ? prefix : nil
     }
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.

@@ -6,8 +6,10 @@ import CPcap
 ///
 /// That is a pcap file of format 2.4 (older versions swap or may swap the two lengths),
 /// with the microsecond or nanosecond magic (not the modified format, whose records have
-/// 24-byte headers), read straight from a regular file (a pipe's `fread` of a megabyte would
-/// wait for the whole megabyte), with no filter, of a link type dasaudit decodes. Those link
+/// 24-byte headers), not compressed (its first bytes, which say all this, are known only
+/// then), with no filter, of a link type dasaudit decodes. From a pipe or standard input,
+/// `fread` waits for a whole megabyte or the end, so a slow writer's packets are taken a
+/// megabyte at a time; an audit, whose result comes at the end, does not mind. Those link
 /// types have libpcap's usual largest record, 262,144 bytes; libpcap rewrites nothing in
 /// their packets except, in a file of the other byte order, the CAN frames of Linux SLL and
 /// SLL2, which are left to libpcap.

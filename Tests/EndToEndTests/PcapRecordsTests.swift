@@ -140,20 +140,7 @@ final class PcapRecordsTests: XCTestCase {
     /// A file several times the reading window (1 MiB), whose records of every size, up to
     /// the largest, straddle its boundaries; and the same file cut on either side of them.
     func testRecordsAcrossManyWindowsReadAlike() throws {
-        var generator = SplitMix(seed: 0xB16_F11E)
-        let real = pcapRecords(try contents(capture("spark-cluster-offset2-lo.pcap")))
-        var bytes = pcapHeader()
-        var sizes: Set<Int> = []
-        while bytes.count < 5 * RecordWindow.capacity {
-            let record = real.randomElement(using: &generator)!
-            // Now and then a large record, up to the largest libpcap allows.
-            let packet = generator.chance(0.002)
-                ? Data(count: Int.random(in: 65_536...Int(PcapRecordFormat.largestRecord), using: &generator))
-                : record.bytes
-            sizes.insert(packet.count)
-            bytes += pcapRecord(packet, length: max(record.length, UInt32(packet.count)), seconds: record.seconds)
-        }
-        XCTAssertTrue(sizes.contains { $0 > 65_536 }, "large records were drawn")
+        let bytes = try manyWindows()
         let whole = try XCTUnwrap(try assertReadAlike(try scratch.file("large.pcap", bytes)))
         XCTAssertEqual(whole.end, .endOfInput)
         XCTAssertGreaterThan(whole.packets, 1_000)
@@ -161,6 +148,49 @@ final class PcapRecordsTests: XCTestCase {
             for length in [boundary - 17, boundary - 1, boundary, boundary + 1, boundary + 15, boundary + 100_000] {
                 try assertReadAlike(try scratch.file("cut.pcap", bytes.prefix(length)), "cut at \(length)")
             }
+        }
+    }
+
+    /// Real records, now and then a large one up to the largest libpcap allows, for five
+    /// windows (5 MiB).
+    func manyWindows() throws -> Data {
+        var generator = SplitMix(seed: 0xB16_F11E)
+        let real = pcapRecords(try contents(capture("spark-cluster-offset2-lo.pcap")))
+        var bytes = pcapHeader()
+        var largest = 0
+        while bytes.count < 5 * RecordWindow.capacity {
+            let record = real.randomElement(using: &generator)!
+            let packet = generator.chance(0.002)
+                ? Data(count: Int.random(in: 65_536...Int(PcapRecordFormat.largestRecord), using: &generator))
+                : record.bytes
+            largest = max(largest, packet.count)
+            bytes += pcapRecord(packet, length: max(record.length, UInt32(packet.count)), seconds: record.seconds)
+        }
+        XCTAssertGreaterThan(largest, 65_536, "large records were drawn")
+        return bytes
+    }
+
+    /// A pipe or standard input (`tcpdump -w - | dasaudit audit -`) is read in place too,
+    /// a megabyte at a time: through a FIFO, each layout and a file of five windows, whole
+    /// and cut, give what libpcap reads from the same bytes in a file.
+    func testAPipeIsReadInPlaceAsLibpcapReadsTheFile() throws {
+        let large = try manyWindows()
+        var cases = try layouts()
+        cases += [("five windows", large), ("five windows, cut inside a record", large.prefix(3 * RecordWindow.capacity + 7)),
+                  ("a header cut short", large.prefix(24 + 9))]
+        for (name, bytes) in cases {
+            let expected = try CaptureFile(path: try scratch.file("file.pcap", bytes), records: .libpcap).recordDigest()
+            let fifo = scratch.path("pipe-\(cases.firstIndex { $0.name == name }!)")
+            XCTAssertEqual(mkfifo(fifo, 0o600), 0, name)
+            let writer = Thread {
+                let handle = FileHandle(forWritingAtPath: fifo)!
+                handle.write(bytes)
+                try? handle.close()
+            }
+            writer.start()
+            let piped = try CaptureFile(path: fifo)
+            XCTAssertTrue(piped.readsRecordsInPlace, name)
+            XCTAssertEqual(piped.recordDigest(), expected, name)
         }
     }
 
