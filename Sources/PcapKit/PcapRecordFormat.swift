@@ -7,12 +7,13 @@ import CPcap
 /// That is a pcap file of format 2.4 (older versions swap or may swap the two lengths),
 /// with the microsecond or nanosecond magic (not the modified format, whose records have
 /// 24-byte headers), not compressed (its first bytes, which say all this, are known only
-/// then), with no filter, of a link type dasaudit decodes. From a pipe or standard input,
-/// `fread` waits for a whole megabyte or the end, so a slow writer's packets are taken a
-/// megabyte at a time; an audit, whose result comes at the end, does not mind. Those link
-/// types have libpcap's usual largest record, 262,144 bytes; libpcap rewrites nothing in
-/// their packets except, in a file of the other byte order, the CAN frames of Linux SLL and
-/// SLL2, which are left to libpcap.
+/// then), with no filter. From a pipe or standard input, `fread` waits for a whole
+/// megabyte or the end, so a slow writer's packets are taken a megabyte at a time; an
+/// audit, whose result comes at the end, does not mind.
+///
+/// The link types left to libpcap are named in libpcap's terms, not dasaudit's (which
+/// link types Wire decodes is Wire's business): those whose largest record is not 262,144
+/// bytes, and those whose records libpcap rewrites (`pcap_post_process`).
 @usableFromInline
 struct PcapRecordFormat {
     /// The file was written in the other byte order.
@@ -24,18 +25,21 @@ struct PcapRecordFormat {
     /// to it.
     @usableFromInline let snapshot: UInt32
 
-    /// libpcap's `MAXIMUM_SNAPLEN`, its largest record for these link types; a longer
-    /// one is an error.
+    /// libpcap's `MAXIMUM_SNAPLEN`, its largest record for every link type read in place; a
+    /// longer one is an error.
     @usableFromInline static let largestRecord: UInt32 = 262_144
     /// The size of a record's header: seconds, fraction, captured length, wire length.
     @usableFromInline static let recordHeaderSize = 16
 
-    /// The link types (libpcap's DLT values, as `pcap_datalink` gives them) dasaudit
-    /// decodes: NULL, EN10MB, RAW (12 and OpenBSD's 14), LOOP, LINUX_SLL, IPV4, IPV6,
-    /// LINUX_SLL2.
-    static let decodedLinkTypes: Set<Int32> = [0, 1, 12, 14, 108, 113, 228, 229, 276]
-    /// LINUX_SLL and LINUX_SLL2, whose CAN frames libpcap byte-swaps in a swapped file.
-    static let rewrittenWhenSwapped: Set<Int32> = [113, 276]
+    /// Link types (DLT values, as `pcap_datalink` gives them) libpcap 1.10 treats apart in
+    /// every file: a largest record other than 262,144 bytes (`max_snaplen_for_dlt`: DBUS
+    /// 231, USBPCAP 249, EBHSCR 279), or lengths it corrects (`fixup_pcap_pkthdr`:
+    /// USB_LINUX_MMAPPED 220).
+    static let alwaysLibpcaps: Set<Int32> = [220, 231, 249, 279]
+    /// Link types whose pseudo-headers libpcap byte-swaps in a file of the other byte order
+    /// (`swap_pseudo_headers`): LINUX_SLL 113, PFLOG 117, USB_LINUX 189, USB_LINUX_MMAPPED
+    /// 220, NFLOG 239, LINUX_SLL2 276.
+    static let libpcapsWhenSwapped: Set<Int32> = [113, 117, 189, 220, 239, 276]
 
     /// The format of the file libpcap opened as `handle`, whose first bytes are
     /// `magic`, or nil when libpcap must read its records.
@@ -51,8 +55,8 @@ struct PcapRecordFormat {
         let swapped = pcap_is_swapped(handle) == 1
         let snapshot = pcap_snapshot(handle)
         guard pcap_major_version(handle) == 2, pcap_minor_version(handle) == 4, snapshot > 0,
-              Self.decodedLinkTypes.contains(linkType),
-              !(swapped && Self.rewrittenWhenSwapped.contains(linkType)) else { return nil }
+              !Self.alwaysLibpcaps.contains(linkType),
+              !(swapped && Self.libpcapsWhenSwapped.contains(linkType)) else { return nil }
         self.swapped = swapped
         self.fractionScale = fractionScale
         self.snapshot = UInt32(snapshot)
