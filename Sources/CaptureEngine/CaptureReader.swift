@@ -24,6 +24,11 @@ public struct CaptureReader {
     /// pipelined: for work that should keep level with the reading (the input's evidence
     /// hash, `InputHashing.keepUp`). A pipelined reader has no time of its own to spare.
     public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
+    /// The inputs' evidence hash. Unless pipelined, this reader keeps a pcap file's hash
+    /// level with its reading from the bytes it reads in place (`FileDigest`), where
+    /// `pace` would read them again; a pipelined reader's two threads leave the hash to a
+    /// thread of its own, which may fall behind (docs/design.md, the evidence hash).
+    public var hashing: InputHashing?
     /// A BPF filter (tcpdump's syntax): only the packets it matches are read.
     public var filter: String?
     /// Whether a reading thread that tracks its own connections adds them a batch at a
@@ -81,6 +86,7 @@ public struct CaptureReader {
         let end: ReadEnd
         let share = readerShare ?? ReaderShare.forInput(snapshotLength: Int(file.snapshotLength),
                                                         hashedAlongside: hashedAlongside)
+        if !pipelined { file.windowObserver = hashing?.digest(for: path) }
         if pipelined && share == .trackingThreadTakesAll {
             end = readPipelined(file, decoder: decoder, counts: &counts, tick: tick)
         } else {

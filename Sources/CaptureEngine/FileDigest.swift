@@ -1,5 +1,6 @@
 import Audit
 import Crypto
+import Dispatch
 import Foundation
 import PcapKit
 
@@ -7,14 +8,21 @@ import PcapKit
 /// time (`InputHashing`): a thread takes the lock, hashes the next chunk, and lets go, so
 /// the work moves between threads without ever running on two at once.
 ///
-/// The file is read with `pread` into one buffer of a chunk, reused: a read that comes up
-/// short is a file cut short, said in the evidence. Until December 2026 the file was mapped
-/// 4 MiB at a time instead, which costs the same CPU (both 0.14-0.17 s a GB here,
-/// docs/performance.md) but kills the process with SIGBUS when the file shrinks between a
-/// check and a read of the mapping: for a tool that runs as root on files others may write,
-/// a short read is the safer way to learn it.
-// Unchecked Sendable: its mutable state (the descriptor, the buffer, the running hash) is
-// touched only under `lock`.
+/// Where the bytes come from:
+/// - **Lent by the reading thread** (`ReadWindowObserver`), when a reader that tracks its
+///   own connections reads a pcap file in place: before each refill of its megabyte window
+///   it hashes the window's bytes not hashed yet (`windowWillChange`), so the hash keeps
+///   level with the reading without reading the file a second time (the `pread` copy
+///   below costs 0.2-0.35 s of CPU a GB), and the bytes hashed are the bytes audited.
+///   Other threads wait for the feed to end (`advance`), so none can hold the lock while
+///   the reading needs it.
+/// - **Read with `pread`** into one buffer of a chunk, reused, for everything else (the file
+///   header, inputs libpcap reads, a pipelined reading): a read that comes up short is a
+///   file cut short, said in the evidence. Until December 2026 the file was mapped 4 MiB at
+///   a time instead, which costs the same CPU but kills the process with SIGBUS when the
+///   file shrinks between a check and a read of the mapping.
+// Unchecked Sendable: its mutable state (the descriptor, the buffer, the running hash, the
+// lent window) is touched only under `lock`.
 final class FileDigest: @unchecked Sendable {
     let path: String
     /// Bytes hashed per `advance`: a fraction of a millisecond of SHA-256, so a thread
@@ -25,12 +33,21 @@ final class FileDigest: @unchecked Sendable {
     private var descriptor: Int32 = -1
     private var size = 0
     private var offset = 0
-    /// The chunk read last; allocated on the first `step`, freed at the end.
+    /// The chunk read last; allocated on the first `pread`, freed at the end.
     private var buffer: UnsafeMutableRawPointer?
     private var hash = SHA256()
     private var started = false
     /// Set once, under the lock, when the last chunk is hashed or the file fails.
     private var evidence: Evidence.InputEvidence?
+
+    /// The reading thread's window while it is lent: the file's bytes from `lentOffset` on.
+    private var lent: UnsafeRawBufferPointer?
+    private var lentOffset = 0
+    private var feed = Feed.notStarted
+    /// Signalled when the feed ends, for threads that wait for it (each passes it on).
+    private let feedEnded = DispatchSemaphore(value: 0)
+
+    private enum Feed { case notStarted, feeding, ended }
 
     init(path: String) {
         self.path = path
@@ -41,21 +58,28 @@ final class FileDigest: @unchecked Sendable {
     }
 
     /// Hashes the next chunk if no other thread is at it and it starts before `limit`;
-    /// false when this thread did nothing.
+    /// false when this thread did nothing (always while the reading feeds the hash).
     func advanceIfFree(before limit: Int) -> Bool {
         guard lock.try() else { return false }
         defer { lock.unlock() }
-        guard evidence == nil, offset < limit else { return false }
-        step()
+        guard evidence == nil, feed != .feeding, offset < limit else { return false }
+        step(before: Int.max)
         return true
     }
 
-    /// Hashes one chunk, waiting for another thread's turn to end; false once finished.
+    /// Hashes one chunk, waiting for another thread's turn to end, or for the reading to
+    /// stop feeding the hash; false once finished.
     func advance() -> Bool {
         lock.lock()
+        while feed == .feeding {
+            lock.unlock()
+            feedEnded.wait()
+            feedEnded.signal()
+            lock.lock()
+        }
         defer { lock.unlock() }
         guard evidence == nil else { return false }
-        step()
+        step(before: Int.max)
         return evidence == nil
     }
 
@@ -69,7 +93,9 @@ final class FileDigest: @unchecked Sendable {
 
     // MARK: - Under the lock
 
-    private func step() {
+    /// Hashes the next chunk, from the lent window if it holds it, else read from the file
+    /// (up to the window, if the hash is behind it: the file header); never past `limit`.
+    private func step(before limit: Int) {
         if !started {
             started = true
             guard openFile() else {
@@ -80,20 +106,37 @@ final class FileDigest: @unchecked Sendable {
             }
         }
         guard offset < size else { return complete() }
-        let wanted = min(Self.chunk, size - offset)
+        var wanted = min(Self.chunk, size - offset, limit - offset)
+        if let lent, offset >= lentOffset, offset < lentOffset + lent.count {
+            wanted = min(wanted, lentOffset + lent.count - offset)
+            hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: lent[(offset - lentOffset)...].prefix(wanted)))
+            offset += wanted
+        } else {
+            if lent != nil && lentOffset > offset { wanted = min(wanted, lentOffset - offset) }
+            guard readAndHash(wanted) else { return }
+        }
+        if offset == size { complete() }
+    }
+
+    /// Reads the next `wanted` bytes with `pread` and hashes them; false when the file
+    /// failed (the evidence then says how).
+    private func readAndHash(_ wanted: Int) -> Bool {
+        if buffer == nil { buffer = .allocate(byteCount: Self.chunk, alignment: 4096) }
         guard let got = POSIXFile.read(descriptor, into: UnsafeMutableRawBufferPointer(start: buffer, count: wanted),
                                        at: offset) else {
-            return fail("\(path) could not be read while it was hashed: \(POSIXFile.describe(errno))")
+            fail("\(path) could not be read while it was hashed: \(POSIXFile.describe(errno))")
+            return false
         }
         guard got == wanted else {
             var status = stat()
             let now = fstat(descriptor, &status) == 0 ? "\(status.st_size)" : "unknown"
-            return fail("\(path) was cut short while it was hashed (\(size) bytes, then \(now)): "
+            fail("\(path) was cut short while it was hashed (\(size) bytes, then \(now)): "
                 + "hash the capture once nothing writes to it")
+            return false
         }
         hash.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: wanted))
         offset += wanted
-        if offset == size { complete() }
+        return true
     }
 
     private func openFile() -> Bool {
@@ -102,7 +145,6 @@ final class FileDigest: @unchecked Sendable {
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return false }
         size = Int(status.st_size)
-        buffer = .allocate(byteCount: Self.chunk, alignment: 4096)
         return true
     }
 
@@ -122,5 +164,38 @@ final class FileDigest: @unchecked Sendable {
     private func complete() {
         release()
         evidence = Evidence.InputEvidence(path: path, sha256: hash.finalize().hexDigest, sizeBytes: UInt64(size), note: nil)
+    }
+}
+
+/// The reading thread lends its window (`readPcapRecords`).
+extension FileDigest: ReadWindowObserver {
+    func windowFilled(_ bytes: UnsafeRawBufferPointer, at offset: Int64) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard feed != .ended, evidence == nil, !bytes.isEmpty else { return }
+        feed = .feeding
+        lent = bytes
+        lentOffset = Int(offset)
+    }
+
+    /// Hashes the rest of the window before the reading changes it (and what lies before
+    /// it, the first time: the file header).
+    func windowWillChange() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let lent else { return }
+        while evidence == nil, offset < lentOffset + lent.count {
+            step(before: lentOffset + lent.count)
+        }
+        self.lent = nil
+    }
+
+    /// The reading is done with the file: threads waiting for the feed go on with `pread`.
+    func readingEnded() {
+        lock.lock()
+        defer { lock.unlock() }
+        lent = nil
+        if feed == .feeding { feedEnded.signal() }
+        feed = .ended
     }
 }

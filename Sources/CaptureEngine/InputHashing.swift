@@ -54,6 +54,12 @@ public final class InputHashing: Sendable {
         while digest.advanceIfFree(before: Int(position)) {}
     }
 
+    /// The hash of `path`, for a reader to lend its bytes to (`FileDigest`); nil when it is
+    /// not hashed.
+    func digest(for path: String) -> FileDigest? {
+        byPath[path]
+    }
+
     /// The evidence of each path, finishing on this thread whatever is not hashed yet.
     public func wait() -> [String: Evidence.InputEvidence] {
         Dictionary(digests.map { ($0.path, $0.finish()) }, uniquingKeysWith: { first, _ in first })

@@ -20,6 +20,8 @@ public struct ParallelReader {
     public var pace: (@Sendable (_ path: String, _ bytesRead: Int64) -> Void)?
     /// Whether the inputs' evidence hash runs beside the reading (`CaptureReader.hashedAlongside`).
     public var hashedAlongside = false
+    /// The inputs' evidence hash, fed what the readers read (`CaptureReader.hashing`).
+    public var hashing: InputHashing?
     /// Whether every connection is kept as well (`CaptureReader(keepingConnections:)`).
     public var keepingConnections = false
     /// A BPF filter each input is read through (`CaptureReader.filter`).
@@ -66,6 +68,7 @@ public struct ParallelReader {
         hashing.startBackgroundThreads((busy > workers ? workers : 0) + threads - busy)
         pace = { path, bytesRead in hashing.keepUp(with: path, at: bytesRead) }
         hashedAlongside = true
+        self.hashing = hashing
     }
 
     /// One reader per path, in the order of `paths`.
@@ -83,6 +86,7 @@ public struct ParallelReader {
                 reader.pipelined = pipelined
                 reader.pace = self.pace
                 reader.hashedAlongside = self.hashedAlongside
+                reader.hashing = self.hashing
                 reader.filter = self.filter
                 reader.read(path: paths[index])
                 slots.store(reader, at: index)

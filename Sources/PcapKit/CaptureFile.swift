@@ -68,6 +68,10 @@ public final class CaptureFile {
     /// Whether dasaudit reads this input's records itself (see `RecordReading`).
     public var readsRecordsInPlace: Bool { recordFormat != nil }
 
+    /// Sees the bytes of the file as they are read, when dasaudit reads them in place
+    /// (`readsRecordsInPlace`, a file rather than a pipe); never told otherwise.
+    public var windowObserver: (any ReadWindowObserver)?
+
     deinit { pcap_close(handle) }
 
     /// Reads only the packets `filter` (tcpdump's syntax) matches from now on: libpcap
@@ -93,7 +97,7 @@ public final class CaptureFile {
     @inlinable
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> ReadEnd {
         if let recordFormat {
-            let end = try readPcapRecords(from: stream.file, format: recordFormat) { packet, bytes in
+            let end = try readPcapRecords(from: stream.file, format: recordFormat, observer: windowObserver) { packet, bytes in
                 try body(packet, bytes)
                 delivered &+= 1
                 return !breakRequested

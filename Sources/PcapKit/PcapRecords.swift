@@ -40,9 +40,10 @@ enum PcapRecordsEnd {
 /// boundary, the caller's closure context was retained and released around every packet.
 @inlinable @inline(__always)
 func readPcapRecords(from file: UnsafeMutablePointer<FILE>, format: PcapRecordFormat,
+                     observer: (any ReadWindowObserver)? = nil,
                      _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> PcapRecordsEnd {
     let headerSize = PcapRecordFormat.recordHeaderSize
-    var window = RecordWindow()
+    var window = RecordWindow(observer: observer)
     defer { window.deallocate() }
     while true {
         if window.count < headerSize { window.refill(from: file) }
@@ -95,7 +96,7 @@ func readPcapRecords(from file: UnsafeMutablePointer<FILE>, format: PcapRecordFo
 /// The megabyte of the file `readPcapRecords` works in: the bytes read and not yet handed
 /// over are `unread ..< unread + count`. A megabyte holds the largest record (16 +
 /// 262,144 bytes) several times over, so a record is never larger than what a refill
-/// brings.
+/// brings. An `observer` sees the whole window after each refill.
 @usableFromInline
 struct RecordWindow {
     @usableFromInline static let capacity = 1 << 20
@@ -106,8 +107,14 @@ struct RecordWindow {
     @usableFromInline var exhausted = false
     /// libpcap's words for the read error that exhausted the file, if one did.
     @usableFromInline var readError: String?
+    /// Told of each refill; nil too when the stream cannot say where it is (a pipe).
+    @usableFromInline var observer: (any ReadWindowObserver)?
+    /// The file offset of `base`'s first byte; -1 before the first refill.
+    @usableFromInline var baseOffset: Int64 = -1
 
-    @usableFromInline init() {}
+    @usableFromInline init(observer: (any ReadWindowObserver)?) {
+        self.observer = observer
+    }
 
     @inlinable var count: Int { end &- start }
     @inlinable var unread: UnsafeMutableRawPointer { base + start }
@@ -119,6 +126,18 @@ struct RecordWindow {
     @usableFromInline
     mutating func refill(from file: UnsafeMutablePointer<FILE>) {
         guard !exhausted else { return }
+        if let observer {
+            if baseOffset < 0 {
+                baseOffset = Int64(ftello(file))
+                if baseOffset < 0 {
+                    observer.readingEnded()
+                    self.observer = nil
+                }
+            } else {
+                observer.windowWillChange()
+                baseOffset &+= Int64(start)
+            }
+        }
         if start > 0 {
             base.copyMemory(from: base + start, byteCount: count)
             end = count
@@ -131,7 +150,14 @@ struct RecordWindow {
             exhausted = true
             if ferror(file) != 0 { readError = "error reading dump file: " + String(cString: strerror(errno)) }
         }
+        observer?.windowFilled(UnsafeRawBufferPointer(start: base, count: end), at: baseOffset)
     }
 
-    @usableFromInline func deallocate() { base.deallocate() }
+    @usableFromInline func deallocate() {
+        if let observer {
+            if baseOffset >= 0 { observer.windowWillChange() }
+            observer.readingEnded()
+        }
+        base.deallocate()
+    }
 }

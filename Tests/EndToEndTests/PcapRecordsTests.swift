@@ -147,7 +147,7 @@ final class PcapRecordsTests: XCTestCase {
     /// A file several times the reading window (1 MiB), whose records of every size, up to
     /// the largest, straddle its boundaries; and the same file cut on either side of them.
     func testRecordsAcrossManyWindowsReadAlike() throws {
-        let bytes = try manyWindows()
+        let bytes = try manyWindowsCapture()
         let whole = try XCTUnwrap(try assertReadAlike(try scratch.file("large.pcap", bytes)))
         XCTAssertEqual(whole.end, .endOfInput)
         XCTAssertGreaterThan(whole.packets, 1_000)
@@ -158,30 +158,11 @@ final class PcapRecordsTests: XCTestCase {
         }
     }
 
-    /// Real records, now and then a large one up to the largest libpcap allows, for five
-    /// windows (5 MiB).
-    func manyWindows() throws -> Data {
-        var generator = SplitMix(seed: 0xB16_F11E)
-        let real = pcapRecords(try contents(capture("spark-cluster-offset2-lo.pcap")))
-        var bytes = pcapHeader()
-        var largest = 0
-        while bytes.count < 5 * RecordWindow.capacity {
-            let record = real.randomElement(using: &generator)!
-            let packet = generator.chance(0.002)
-                ? Data(count: Int.random(in: 65_536...Int(PcapRecordFormat.largestRecord), using: &generator))
-                : record.bytes
-            largest = max(largest, packet.count)
-            bytes += pcapRecord(packet, length: max(record.length, UInt32(packet.count)), seconds: record.seconds)
-        }
-        XCTAssertGreaterThan(largest, 65_536, "large records were drawn")
-        return bytes
-    }
-
     /// A pipe or standard input (`tcpdump -w - | dasaudit audit -`) is read in place too,
     /// a megabyte at a time: through a FIFO, each layout and a file of five windows, whole
     /// and cut, give what libpcap reads from the same bytes in a file.
     func testAPipeIsReadInPlaceAsLibpcapReadsTheFile() throws {
-        let large = try manyWindows()
+        let large = try manyWindowsCapture()
         var cases = try layouts()
         cases += [("five windows", large), ("five windows, cut inside a record", large.prefix(3 * RecordWindow.capacity + 7)),
                   ("a header cut short", large.prefix(24 + 9))]
@@ -237,4 +218,23 @@ final class PcapRecordsTests: XCTestCase {
         }
         return offsets
     }
+}
+
+/// Real records, now and then a large one up to the largest libpcap allows, for five
+/// windows of the reading in place (5 MiB).
+func manyWindowsCapture() throws -> Data {
+    var generator = SplitMix(seed: 0xB16_F11E)
+    let real = pcapRecords(try contents(capture("spark-cluster-offset2-lo.pcap")))
+    var bytes = pcapHeader()
+    var largest = 0
+    while bytes.count < 5 * RecordWindow.capacity {
+        let record = real.randomElement(using: &generator)!
+        let packet = generator.chance(0.002)
+            ? Data(count: Int.random(in: 65_536...Int(PcapRecordFormat.largestRecord), using: &generator))
+            : record.bytes
+        largest = max(largest, packet.count)
+        bytes += pcapRecord(packet, length: max(record.length, UInt32(packet.count)), seconds: record.seconds)
+    }
+    XCTAssertGreaterThan(largest, 65_536, "large records were drawn")
+    return bytes
 }

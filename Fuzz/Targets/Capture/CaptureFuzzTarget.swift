@@ -15,7 +15,7 @@ import Reports
 /// hostile time libpcap can hand over.
 ///
 /// It checks more than "does not crash": a classic pcap file's records, which dasaudit reads
-/// itself, are the ones libpcap reads; the same bytes read as a file (plain loop) and from
+/// itself, are the ones libpcap reads, and the evidence hash they feed is the file's; the same bytes read as a file (plain loop) and from
 /// a pipe (the prefix replay, pipelined tracking on a second thread; one input in 16) give
 /// the same result;
 /// the audit of the evicting table's statistics equals the audit of its connections; and
@@ -26,7 +26,13 @@ public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     let file = CaptureFuzzing.scratch.write(bytes, to: "capture.pcap")
     CaptureFuzzing.requireRecordsReadAlike(file)
     var fromFile = CaptureReader(rules: CaptureFuzzing.auditor.directionRules, keepingConnections: true)
+    let hashing = InputHashing(paths: [file])
+    fromFile.hashing = hashing
     fromFile.read(path: file)
+    // A pcap file read in place fed its own hash; anything else was read for it.
+    let (fed, reference) = (hashing.wait()[file], Evidence.InputEvidence(hashing: file))
+    require(fed?.sha256 == reference.sha256 && fed?.sizeBytes == reference.sizeBytes,
+            "the hash of the bytes read differs from the file's: \(String(describing: fed?.sha256)), \(String(describing: reference.sha256))")
     let result = CaptureFuzzing.audit(fromFile, path: file)
     do {
         let reread = try JSONReport.render(try JSONReport.parse(Data(result.utf8)))
