@@ -65,6 +65,8 @@ public struct CaptureReader {
                                        error: "\(error)"))
             return
         }
+        // The input's hash holds only if the file stood still while it was read.
+        defer { hashing?.noteAudited(path, opened: file.openedVersion, ended: FileVersion(path: path)) }
         let linkType = LinkType(rawValue: file.linkType)
         guard linkType.isSupported else {
             inputs.append(InputSummary(

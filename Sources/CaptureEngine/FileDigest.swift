@@ -37,8 +37,14 @@ final class FileDigest: @unchecked Sendable {
     private var buffer: UnsafeMutableRawPointer?
     private var hash = SHA256()
     private var started = false
-    /// Set once, under the lock, when the last chunk is hashed or the file fails.
+    /// Set under the lock when the last chunk is hashed or the file fails; a hash is
+    /// taken back if the file turns out to have changed while it was audited (`settle`).
     private var evidence: Evidence.InputEvidence?
+    /// The file when this opened it, and when the hash was done.
+    private var versionOpened: FileVersion?
+    private var versionHashed: FileVersion?
+    /// The file when the audit opened it and when it was done reading it (`noteAudited`).
+    private var versionsAudited: (opened: FileVersion?, ended: FileVersion?)?
 
     /// The reading thread's window while it is lent: the file's bytes from `lentOffset` on.
     private var lent: UnsafeRawBufferPointer?
@@ -81,6 +87,15 @@ final class FileDigest: @unchecked Sendable {
         guard evidence == nil else { return false }
         step(before: Int.max)
         return evidence == nil
+    }
+
+    /// The file as the audit found it when it opened it and when it was done reading it:
+    /// unless all the looks agree, the file has no hash, and the evidence says why.
+    func noteAudited(opened: FileVersion?, ended: FileVersion?) {
+        lock.lock()
+        defer { lock.unlock() }
+        versionsAudited = (opened, ended)
+        settle()
     }
 
     /// Hashes what is left on this thread and returns the evidence.
@@ -145,6 +160,7 @@ final class FileDigest: @unchecked Sendable {
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return false }
         size = Int(status.st_size)
+        versionOpened = FileVersion(descriptor: descriptor)
         return true
     }
 
@@ -162,8 +178,26 @@ final class FileDigest: @unchecked Sendable {
     }
 
     private func complete() {
+        versionHashed = FileVersion(descriptor: descriptor)
         release()
         evidence = Evidence.InputEvidence(path: path, sha256: hash.finalize().hexDigest, sizeBytes: UInt64(size), note: nil)
+        settle()
+    }
+
+    /// Takes the hash back if the looks at the file disagree: it changed while this hashed
+    /// it, between the audit's look and this one, or while the audit read it. The hash
+    /// would then not be of the bytes audited, or not only of them.
+    private func settle() {
+        guard evidence?.sha256 != nil, let versionOpened else { return }
+        var change = versionOpened.change(to: versionHashed)
+        if change == nil, let audited = versionsAudited {
+            change = audited.opened.map { $0.change(to: versionOpened) ?? $0.change(to: audited.ended) }
+                ?? "was not a regular file when the audit opened it"
+        }
+        guard let change else { return }
+        evidence = Evidence.InputEvidence(path: path, sha256: nil, sizeBytes: nil,
+                                          note: "\(path) \(change) while it was audited, so a hash would not be of the "
+                                              + "bytes the audit read: audit it again once nothing writes to it")
     }
 }
 

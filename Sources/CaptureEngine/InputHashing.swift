@@ -1,4 +1,5 @@
 import Audit
+import PcapKit
 import Foundation
 
 /// Hashes the evidence of input files (`Evidence.InputEvidence`) alongside the audit that
@@ -52,6 +53,12 @@ public final class InputHashing: Sendable {
     public func keepUp(with path: String, at position: Int64) {
         guard let digest = byPath[path] else { return }
         while digest.advanceIfFree(before: Int(position)) {}
+    }
+
+    /// How `path` stood when the audit opened it and when it was done reading it: a file
+    /// that changed meanwhile gets no hash (`FileDigest.noteAudited`).
+    public func noteAudited(_ path: String, opened: FileVersion?, ended: FileVersion?) {
+        byPath[path]?.noteAudited(opened: opened, ended: ended)
     }
 
     /// The hash of `path`, for a reader to lend its bytes to (`FileDigest`); nil when it is

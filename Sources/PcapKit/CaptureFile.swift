@@ -68,6 +68,10 @@ public final class CaptureFile {
     /// Whether dasaudit reads this input's records itself (see `RecordReading`).
     public var readsRecordsInPlace: Bool { recordFormat != nil }
 
+    /// The file as it was opened, for a regular file: compared with later looks to learn
+    /// whether it changed while it was audited (`FileVersion`).
+    public var openedVersion: FileVersion? { stream.version }
+
     /// Sees the bytes of the file as they are read, when dasaudit reads them in place
     /// (`readsRecordsInPlace`, a file rather than a pipe); never told otherwise.
     public var windowObserver: (any ReadWindowObserver)?

@@ -26,6 +26,8 @@ final class CaptureStream {
     /// input), whose records `PcapRecordFormat` may then read in place; nil for a
     /// compressed input, whose decompressed first bytes are not looked at.
     let capturePrefix: [UInt8]?
+    /// The file as it was opened, for a regular file (compressed or not); nil otherwise.
+    let version: FileVersion?
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
@@ -38,6 +40,7 @@ final class CaptureStream {
 
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
+        let version = FileVersion(descriptor: descriptor)
         if (status.st_mode & S_IFMT) == S_IFDIR {
             let captures = CaptureInputs.listing(of: path)?.captures.count ?? 0
             throw InputProblem(reason: captures == 0
@@ -83,6 +86,7 @@ final class CaptureStream {
         self.file = file
         self.decompressor = decompressor
         self.capturePrefix = kind == .capture ? prefix : nil
+        self.version = version
     }
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.
