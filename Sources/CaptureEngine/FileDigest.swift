@@ -157,10 +157,9 @@ final class FileDigest: @unchecked Sendable {
     private func openFile() -> Bool {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return false }
-        size = Int(status.st_size)
-        versionOpened = FileVersion(descriptor: descriptor)
+        guard let version = FileVersion(descriptor: descriptor), version.size > 0 else { return false }
+        size = Int(version.size)
+        versionOpened = version
         return true
     }
 

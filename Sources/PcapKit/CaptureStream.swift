@@ -40,7 +40,7 @@ final class CaptureStream {
 
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
-        let version = FileVersion(descriptor: descriptor)
+        let version = FileVersion(status)
         if (status.st_mode & S_IFMT) == S_IFDIR {
             let captures = CaptureInputs.listing(of: path)?.captures.count ?? 0
             throw InputProblem(reason: captures == 0

@@ -10,8 +10,8 @@ import Darwin
 /// differ mean it was replaced or changed in between, so its evidence hash may not be of
 /// the bytes the audit read (`FileDigest`, docs/security.md).
 public struct FileVersion: Equatable, Sendable {
-    public let device: UInt64
-    public let inode: UInt64
+    /// Which file: device and inode.
+    public let node: FileIdentity.Node
     public let size: Int64
     /// The change time, in nanoseconds since 1970.
     public let changed: Int64
@@ -30,10 +30,10 @@ public struct FileVersion: Equatable, Sendable {
         self.init(status)
     }
 
-    private init?(_ status: stat) {
+    /// The file `status` describes (an `fstat` already made); nil unless it is a regular file.
+    public init?(_ status: stat) {
         guard (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        device = UInt64(status.st_dev)
-        inode = UInt64(status.st_ino)
+        node = FileIdentity.Node(status)
         size = Int64(status.st_size)
         changed = Int64(status.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(status.st_ctim.tv_nsec)
     }
@@ -42,7 +42,7 @@ public struct FileVersion: Equatable, Sendable {
     /// nothing did. `later` nil: it is gone, or no longer a regular file.
     public func change(to later: FileVersion?) -> String? {
         guard let later else { return "was removed or replaced by something that is not a regular file" }
-        if later.device != device || later.inode != inode { return "was replaced by another file" }
+        if later.node != node { return "was replaced by another file" }
         if later.size != size { return "changed size (\(size) bytes, then \(later.size))" }
         if later.changed != changed { return "was written to, or its metadata changed" }
         return nil

@@ -144,3 +144,14 @@ extension Data {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }
+
+/// Makes a FIFO at `path` and writes `bytes` into it from a thread of its own, as
+/// `tcpdump -w - |` would: whoever opens the FIFO to read gets them, then its end.
+func fifo(at path: String, carrying bytes: Data, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(mkfifo(path, 0o600), 0, "mkfifo \(path)", file: file, line: line)
+    Thread {
+        let handle = FileHandle(forWritingAtPath: path)!
+        handle.write(bytes)
+        try? handle.close()
+    }.start()
+}

@@ -54,16 +54,9 @@ final class HashFedByReadingTests: XCTestCase {
     /// A pipe cannot say where it is in the stream: nothing is lent, and the reading still
     /// says it ended.
     func testAPipeLendsNothing() throws {
-        let fifo = scratch.path("pipe")
-        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        let bytes = try contents(capture("spark-cluster-offset2-lo.pcap"))
-        let writer = Thread {
-            let handle = FileHandle(forWritingAtPath: fifo)!
-            handle.write(bytes)
-            try? handle.close()
-        }
-        writer.start()
-        let file = try CaptureFile(path: fifo)
+        let pipe = scratch.path("pipe")
+        fifo(at: pipe, carrying: try contents(capture("spark-cluster-offset2-lo.pcap")))
+        let file = try CaptureFile(path: pipe)
         let recorder = WindowRecorder()
         file.windowObserver = recorder
         XCTAssertGreaterThan(file.recordDigest().packets, 0)

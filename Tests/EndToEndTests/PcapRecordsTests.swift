@@ -168,15 +168,9 @@ final class PcapRecordsTests: XCTestCase {
                   ("a header cut short", large.prefix(24 + 9))]
         for (name, bytes) in cases {
             let expected = try CaptureFile(path: try scratch.file("file.pcap", bytes), records: .libpcap).recordDigest()
-            let fifo = scratch.path("pipe-\(cases.firstIndex { $0.name == name }!)")
-            XCTAssertEqual(mkfifo(fifo, 0o600), 0, name)
-            let writer = Thread {
-                let handle = FileHandle(forWritingAtPath: fifo)!
-                handle.write(bytes)
-                try? handle.close()
-            }
-            writer.start()
-            let piped = try CaptureFile(path: fifo)
+            let pipe = scratch.path("pipe-\(cases.firstIndex { $0.name == name }!)")
+            fifo(at: pipe, carrying: bytes)
+            let piped = try CaptureFile(path: pipe)
             XCTAssertTrue(piped.readsRecordsInPlace, name)
             XCTAssertEqual(piped.recordDigest(), expected, name)
         }
