@@ -19,9 +19,17 @@ public final class CaptureFile {
     public var packetsRead: Int { delivered }
     @usableFromInline var delivered = 0
     @usableFromInline var breakRequested = false
-    /// Set when dasaudit reads the records itself, a megabyte at a time (`readPcapRecords`);
-    /// nil when libpcap does: pcapng, compressed inputs, filters, other formats.
-    @usableFromInline var recordFormat: PcapRecordFormat?
+    /// Set when dasaudit reads the records itself, a megabyte at a time (`readPcapRecords`,
+    /// `readPcapngRecords`); nil when libpcap does: compressed inputs, filters, pcapng from
+    /// a pipe, other formats, and a pcapng file from the block libpcap was handed back on.
+    @usableFromInline var recordFormat: RecordFormat?
+
+    /// How dasaudit reads a file's records in place.
+    @usableFromInline
+    enum RecordFormat {
+        case pcap(PcapRecordFormat)
+        case pcapng(PcapngRecordFormat)
+    }
 
     /// The stream libpcap reads, and the decompressor behind it for compressed inputs.
     /// Released after `pcap_close` has closed the stream, so a decompressor still running
@@ -54,12 +62,19 @@ public final class CaptureFile {
         self.linkType = pcap_datalink(handle)
         self.snapshotLength = pcap_snapshot(handle)
         if records == .inPlace, let prefix = stream.capturePrefix {
-            self.recordFormat = PcapRecordFormat(magic: prefix, handle: handle)
+            if let format = PcapRecordFormat(magic: prefix, handle: handle) {
+                recordFormat = .pcap(format)
+            } else if let start = stream.startOffset, prefix.starts(with: [0x0A, 0x0D, 0x0D, 0x0A]),
+                      let format = PcapngRecordFormat(handle: handle, descriptor: fileno(stream.file), start: start,
+                                                      end: Int64(ftello(stream.file))) {
+                recordFormat = .pcapng(format)
+            }
         }
     }
 
-    /// Who reads a classic pcap file's records: dasaudit, in place in a megabyte of the file
-    /// (`readPcapRecords`), or libpcap's `pcap_next_ex`. Other inputs are always libpcap's.
+    /// Who reads a pcap or pcapng file's records: dasaudit, in place in a megabyte of the
+    /// file (`readPcapRecords`, `readPcapngRecords`), or libpcap's `pcap_next_ex`. Other
+    /// inputs are always libpcap's.
     public enum RecordReading: Sendable {
         case inPlace
         case libpcap
@@ -100,17 +115,29 @@ public final class CaptureFile {
     /// the call.
     @inlinable
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> ReadEnd {
-        if let recordFormat {
-            let end = try readPcapRecords(from: stream.file, format: recordFormat, observer: windowObserver) { packet, bytes in
-                try body(packet, bytes)
-                delivered &+= 1
-                return !breakRequested
+        func deliver(_ packet: PacketHeader, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
+            try body(packet, bytes)
+            delivered &+= 1
+            return !breakRequested
+        }
+        let inPlace: InPlaceReadEnd?
+        switch recordFormat {
+        case .pcap(let format): inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, deliver)
+        case .pcapng(let format): inPlace = try readPcapngRecords(from: stream.file, format: format, observer: windowObserver, deliver)
+        case nil: inPlace = nil
+        }
+        switch inPlace {
+        case .endOfFile: return endOfStream()
+        case .stopped: return .interrupted
+        case .failed(let message): return failure(message)
+        case .handOver(let offset):
+            // libpcap reads on from that block, with the state it kept since the header.
+            recordFormat = nil
+            guard offset >= 0, fseeko(stream.file, off_t(offset), SEEK_SET) == 0 else {
+                return failure("error reading dump file: " + POSIXFile.describe(errno))
             }
-            switch end {
-            case .endOfFile: return endOfStream()
-            case .stopped: return .interrupted
-            case .failed(let message): return failure(message)
-            }
+        case nil:
+            break
         }
         let status = try packetLoop(handle, fractionScale: 1) { packet, bytes in  // opened at nanosecond precision
             try body(packet, bytes)

@@ -28,6 +28,10 @@ final class CaptureStream {
     let capturePrefix: [UInt8]?
     /// The file as it was opened, for a regular file (compressed or not); nil otherwise.
     let version: FileVersion?
+    /// Where the capture starts in a regular file that is not decompressed (0, unless
+    /// standard input was left further on); nil otherwise. Such a stream can be read
+    /// again with `pread` and repositioned with `fseeko`.
+    let startOffset: Int64?
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
@@ -87,6 +91,7 @@ final class CaptureStream {
         self.decompressor = decompressor
         self.capturePrefix = kind == .capture ? prefix : nil
         self.version = version
+        self.startOffset = start >= 0 && kind == .capture ? Int64(start) : nil
     }
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.

@@ -13,6 +13,17 @@ public struct PacketHeader: Sendable {
         self.capturedLength = capturedLength
         self.wireLength = wireLength
     }
+
+    /// Nanoseconds since 1970 of `seconds` and `fraction` units of 1/`fractionScale` ns, as
+    /// libpcap hands out a time (`ts.tv_sec`, `ts.tv_usec`). A time past what nanoseconds in
+    /// 64 bits hold (years before 1677 or after 2262: a pcapng's 64-bit timestamps can say
+    /// so) is pinned to the nearest end of the range instead of wrapping to an arbitrary time.
+    @inlinable
+    static func nanoseconds(seconds: Int64, fraction: Int64, fractionScale: Int64) -> Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (time, overflowAgain) = scaled.addingReportingOverflow(fraction &* fractionScale)
+        return !(overflow || overflowAgain) ? time : seconds < 0 ? Int64.min : Int64.max
+    }
 }
 
 /// How a read loop ended.

@@ -17,12 +17,8 @@ func packetLoop(_ handle: OpaquePointer, fractionScale: Int64,
         let status = pcap_next_ex(handle, &headerPointer, &dataPointer)
         if status == 1 {
             let record = headerPointer.unsafelyUnwrapped.pointee
-            // A time past what nanoseconds in 64 bits hold (years before 1677 or after 2262: a
-            // pcapng's 64-bit timestamps can say so) is pinned to the nearest end of the range
-            // instead of wrapping to an arbitrary time.
-            let (scaled, overflow) = Int64(record.ts.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
-            let (time, overflowAgain) = scaled.addingReportingOverflow(Int64(record.ts.tv_usec) &* fractionScale)
-            let timestamp = !(overflow || overflowAgain) ? time : record.ts.tv_sec < 0 ? Int64.min : Int64.max
+            let timestamp = PacketHeader.nanoseconds(seconds: Int64(record.ts.tv_sec), fraction: Int64(record.ts.tv_usec),
+                                                     fractionScale: fractionScale)
             try body(PacketHeader(timestamp: timestamp, capturedLength: record.caplen, wireLength: record.len),
                      UnsafeRawBufferPointer(start: dataPointer, count: Int(record.caplen)))
         } else if status != 0 {

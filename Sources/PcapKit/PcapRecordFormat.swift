@@ -41,6 +41,13 @@ struct PcapRecordFormat {
     /// 220, NFLOG 239, LINUX_SLL2 276.
     static let libpcapsWhenSwapped: Set<Int32> = [113, 117, 189, 220, 239, 276]
 
+    /// Whether libpcap hands over this link type's records as they are in the file (pcap
+    /// or pcapng): neither a largest record of its own nor lengths or pseudo-headers it
+    /// rewrites (`pcap_post_process`).
+    static func readsInPlace(linkType: Int32, swapped: Bool) -> Bool {
+        !alwaysLibpcaps.contains(linkType) && !(swapped && libpcapsWhenSwapped.contains(linkType))
+    }
+
     /// The format of the file libpcap opened as `handle`, whose first bytes are
     /// `magic`, or nil when libpcap must read its records.
     init?(magic: [UInt8], handle: OpaquePointer) {
@@ -55,8 +62,7 @@ struct PcapRecordFormat {
         let swapped = pcap_is_swapped(handle) == 1
         let snapshot = pcap_snapshot(handle)
         guard pcap_major_version(handle) == 2, pcap_minor_version(handle) == 4, snapshot > 0,
-              !Self.alwaysLibpcaps.contains(linkType),
-              !(swapped && Self.libpcapsWhenSwapped.contains(linkType)) else { return nil }
+              Self.readsInPlace(linkType: linkType, swapped: swapped) else { return nil }
         self.swapped = swapped
         self.fractionScale = fractionScale
         self.snapshot = UInt32(snapshot)

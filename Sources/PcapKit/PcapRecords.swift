@@ -5,17 +5,6 @@ import Glibc
 import Darwin
 #endif
 
-/// How `readPcapRecords` ended.
-@usableFromInline
-enum PcapRecordsEnd {
-    /// The file ended between two records.
-    case endOfFile
-    /// The body asked to stop.
-    case stopped
-    /// What libpcap would have said: a record cut short, an impossible length, a read error.
-    case failed(String)
-}
-
 /// Reads the records of a classic pcap file from `file` (positioned after the file header,
 /// as libpcap leaves it) a megabyte at a time, and hands `body` each one in place, until
 /// `body` returns false, the file ends, or a record is wrong. The bytes are only valid
@@ -41,7 +30,7 @@ enum PcapRecordsEnd {
 @inlinable @inline(__always)
 func readPcapRecords(from file: UnsafeMutablePointer<FILE>, format: PcapRecordFormat,
                      observer: (any ReadWindowObserver)? = nil,
-                     _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> PcapRecordsEnd {
+                     _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> InPlaceReadEnd {
     let headerSize = PcapRecordFormat.recordHeaderSize
     var window = RecordWindow(observer: observer)
     defer { window.deallocate() }
@@ -90,74 +79,5 @@ func readPcapRecords(from file: UnsafeMutablePointer<FILE>, format: PcapRecordFo
         guard try body(header, UnsafeRawBufferPointer(start: packet, count: Int(header.capturedLength))) else {
             return .stopped
         }
-    }
-}
-
-/// The megabyte of the file `readPcapRecords` works in: the bytes read and not yet handed
-/// over are `unread ..< unread + count`. A megabyte holds the largest record (16 +
-/// 262,144 bytes) several times over, so a record is never larger than what a refill
-/// brings. An `observer` sees the whole window after each refill.
-@usableFromInline
-struct RecordWindow {
-    @usableFromInline static let capacity = 1 << 20
-    @usableFromInline let base = UnsafeMutableRawPointer.allocate(byteCount: RecordWindow.capacity, alignment: 16)
-    @usableFromInline var start = 0
-    @usableFromInline var end = 0
-    /// The file has no more bytes to give (its end, or a read error).
-    @usableFromInline var exhausted = false
-    /// libpcap's words for the read error that exhausted the file, if one did.
-    @usableFromInline var readError: String?
-    /// Told of each refill; nil too when the stream cannot say where it is (a pipe).
-    @usableFromInline var observer: (any ReadWindowObserver)?
-    /// The file offset of `base`'s first byte; -1 before the first refill.
-    @usableFromInline var baseOffset: Int64 = -1
-
-    @usableFromInline init(observer: (any ReadWindowObserver)?) {
-        self.observer = observer
-    }
-
-    @inlinable var count: Int { end &- start }
-    @inlinable var unread: UnsafeMutableRawPointer { base + start }
-
-    @inlinable mutating func consume(_ bytes: Int) { start &+= bytes }
-
-    /// Moves the unread bytes to the front and fills the rest from `file`, unless the file
-    /// is exhausted.
-    @usableFromInline
-    mutating func refill(from file: UnsafeMutablePointer<FILE>) {
-        guard !exhausted else { return }
-        if let observer {
-            if baseOffset < 0 {
-                baseOffset = Int64(ftello(file))
-                if baseOffset < 0 {
-                    observer.readingEnded()
-                    self.observer = nil
-                }
-            } else {
-                observer.windowWillChange()
-                baseOffset &+= Int64(start)
-            }
-        }
-        if start > 0 {
-            base.copyMemory(from: base + start, byteCount: count)
-            end = count
-            start = 0
-        }
-        let wanted = RecordWindow.capacity - end
-        let got = fread(base + end, 1, wanted, file)
-        end += got
-        if got < wanted {
-            exhausted = true
-            if ferror(file) != 0 { readError = "error reading dump file: " + String(cString: strerror(errno)) }
-        }
-        observer?.windowFilled(UnsafeRawBufferPointer(start: base, count: end), at: baseOffset)
-    }
-
-    @usableFromInline func deallocate() {
-        if let observer {
-            if baseOffset >= 0 { observer.windowWillChange() }
-            observer.readingEnded()
-        }
-        base.deallocate()
     }
 }

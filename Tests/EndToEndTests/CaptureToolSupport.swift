@@ -1,4 +1,5 @@
 import Foundation
+@testable import PcapKit
 import XCTest
 
 /// A scratch directory for one test, removed afterwards: when the last reference goes, or,
@@ -92,6 +93,31 @@ func flows(_ inputs: [String], _ extra: [String] = [], stdin: Data? = nil,
 /// One NDJSON record of `dasaudit flows` as a dictionary.
 func record(_ line: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+}
+
+/// Reads the capture at `path` with libpcap and as dasaudit reads it (in place where it
+/// can) and checks they agree; that dasaudit started in place (unless `inPlace` is nil) and
+/// whether it handed a pcapng back to libpcap on the way (unless `handsBack` is nil).
+/// Returns what was read, nil when libpcap refused the file (and so did dasaudit).
+@discardableResult
+func assertReadsAsLibpcap(_ path: String, inPlace: Bool?, handsBack: Bool? = nil, _ context: @autoclosure () -> String,
+                          file: StaticString = #filePath, line: UInt = #line) throws -> RecordDigest? {
+    let byLibpcap: CaptureFile
+    do {
+        byLibpcap = try CaptureFile(path: path, records: .libpcap)
+    } catch {
+        XCTAssertThrowsError(try CaptureFile(path: path), "libpcap refused it: \(error)", file: file, line: line)
+        return nil
+    }
+    let byDasaudit = try CaptureFile(path: path)
+    if let inPlace { XCTAssertEqual(byDasaudit.readsRecordsInPlace, inPlace, context(), file: file, line: line) }
+    XCTAssertFalse(byLibpcap.readsRecordsInPlace, file: file, line: line)
+    let expected = byLibpcap.recordDigest()
+    XCTAssertEqual(byDasaudit.recordDigest(), expected, context(), file: file, line: line)
+    if let handsBack {
+        XCTAssertEqual(!byDasaudit.readsRecordsInPlace, handsBack, "handed back: \(context())", file: file, line: line)
+    }
+    return expected
 }
 
 /// The bytes of a pcap file.

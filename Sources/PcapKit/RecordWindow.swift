@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The megabyte of the file `readPcapRecords` and `readPcapngRecords` work in: the bytes
+/// read and not yet handed over are `unread ..< unread + count`. A megabyte holds the
+/// largest pcap record (16 + 262,144 bytes) several times over, so such a record is never
+/// larger than what a refill brings. An `observer` sees the whole window after each refill.
+@usableFromInline
+struct RecordWindow {
+    @usableFromInline static let capacity = 1 << 20
+    @usableFromInline let base = UnsafeMutableRawPointer.allocate(byteCount: RecordWindow.capacity, alignment: 16)
+    @usableFromInline var start = 0
+    @usableFromInline var end = 0
+    /// The file has no more bytes to give (its end, or a read error).
+    @usableFromInline var exhausted = false
+    /// libpcap's words for the read error that exhausted the file, if one did.
+    @usableFromInline var readError: String?
+    /// Told of each refill; nil too when the stream cannot say where it is (a pipe).
+    @usableFromInline var observer: (any ReadWindowObserver)?
+    /// The file offset of `base`'s first byte: nil before the first refill, -1 when the
+    /// stream cannot say where it is (a pipe).
+    @usableFromInline var baseOffset: Int64?
+
+    @usableFromInline init(observer: (any ReadWindowObserver)?) {
+        self.observer = observer
+    }
+
+    @inlinable var count: Int { end &- start }
+    @inlinable var unread: UnsafeMutableRawPointer { base + start }
+    /// The file offset of the first unread byte, -1 when the stream cannot say (a pipe).
+    @inlinable var unreadOffset: Int64 {
+        guard let baseOffset, baseOffset >= 0 else { return -1 }
+        return baseOffset &+ Int64(start)
+    }
+
+    @inlinable mutating func consume(_ bytes: Int) { start &+= bytes }
+
+    /// Moves the unread bytes to the front and fills the rest from `file`, unless the file
+    /// is exhausted.
+    @usableFromInline
+    mutating func refill(from file: UnsafeMutablePointer<FILE>) {
+        guard !exhausted else { return }
+        if let known = baseOffset {
+            if known >= 0 {
+                observer?.windowWillChange()
+                baseOffset = known &+ Int64(start)
+            }
+        } else {
+            let here = Int64(ftello(file))
+            baseOffset = max(here, -1)
+            if here < 0, let observer {
+                observer.readingEnded()
+                self.observer = nil
+            }
+        }
+        if start > 0 {
+            base.copyMemory(from: base + start, byteCount: count)
+            end = count
+            start = 0
+        }
+        let wanted = RecordWindow.capacity - end
+        let got = fread(base + end, 1, wanted, file)
+        end += got
+        if got < wanted {
+            exhausted = true
+            if ferror(file) != 0 { readError = "error reading dump file: " + String(cString: strerror(errno)) }
+        }
+        if let observer, let baseOffset { observer.windowFilled(UnsafeRawBufferPointer(start: base, count: end), at: baseOffset) }
+    }
+
+    @usableFromInline func deallocate() {
+        if let observer {
+            if (baseOffset ?? -1) >= 0 { observer.windowWillChange() }
+            observer.readingEnded()
+        }
+        base.deallocate()
+    }
+}
