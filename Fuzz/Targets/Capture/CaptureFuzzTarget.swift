@@ -54,10 +54,11 @@ public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
 
 /// What every input of the capture target shares.
 enum CaptureFuzzing {
-    /// dasaudit's reading of a classic pcap file's records (`readPcapRecords`) hands over
-    /// what libpcap's does, packet for packet, and ends the same way.
+    /// dasaudit's reading of a pcap file's records or a pcapng file's packet blocks
+    /// (`readPcapRecords`, `readPcapngRecords`) hands over what libpcap's does, packet for
+    /// packet, and ends the same way.
     static func requireRecordsReadAlike(_ path: String) {
-        // Other inputs (pcapng, compressed, ...) are libpcap's either way.
+        // Other inputs (compressed, the modified format, ...) are libpcap's either way.
         guard let inPlace = try? CaptureFile(path: path), inPlace.readsRecordsInPlace else { return }
         guard let byLibpcap = try? CaptureFile(path: path, records: .libpcap) else {
             fatalError("a capture opened for reading in place was refused by libpcap")
