@@ -61,6 +61,20 @@ def cut_pcapng(data):
     return data[:end]
 
 
+def statistics_blocks(data):
+    """The Interface Statistics Blocks (type 5) of a pcapng: where it records its drops."""
+    endian = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    blocks, offset = [], 0
+    while offset + 12 <= len(data):
+        kind, length = struct.unpack(endian + "II", data[offset:offset + 8])
+        if length < 12:
+            break
+        if kind == 5:
+            blocks.append(data[offset:offset + length])
+        offset += length
+    return b"".join(blocks)
+
+
 def big_endian(pcap):
     """A little-endian microsecond pcap rewritten in big-endian byte order."""
     header = struct.unpack("<IHHiIII", pcap[:24])
@@ -89,7 +103,8 @@ def capture_seeds():
     for path in sorted(glob.glob(os.path.join(ROOT, "captures", "*.pcap*"))):
         with open(path, "rb") as f:
             data = f.read()
-        cut = cut_pcapng(data) if data[:4] == b"\x0a\x0d\x0d\x0a" else cut_pcap(data)
+        # A pcapng keeps its statistics blocks after the cut: they say what it dropped.
+        cut = cut_pcapng(data) + statistics_blocks(data) if data[:4] == b"\x0a\x0d\x0d\x0a" else cut_pcap(data)
         cuts[os.path.basename(path)] = cut
         write_seed("capture", cut)
     main = cuts["spark-cluster-offset2-lo.pcap"]

@@ -189,15 +189,15 @@ public struct Auditor {
         let start = inputs.compactMap(\.firstSeen).min()
         let end = inputs.compactMap(\.lastSeen).max()
         let duration = start.flatMap { start in end.map { (Double($0.nanoseconds) - Double(start.nanoseconds)) / 1e9 } } ?? 0
-        let live = inputs.compactMap(\.drops)
+        let counted = inputs.compactMap(\.drops)  // live captures, pcapng files that record drops
         return Coverage(
             packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },
             tcpSegments: inputs.reduce(0) { $0.addingSaturated($1.tcpSegments) },
             skipped: skipped, captureStart: start, captureEnd: end, durationSeconds: duration,
             connections: tally.connections, complete: inputs.allSatisfy(\.complete),
-            drops: live.isEmpty ? nil
-                : Drops(kernel: live.reduce(0) { $0.addingSaturated($1.kernel) },
-                        interface: live.reduce(0) { $0.addingSaturated($1.interface) }),
+            drops: counted.isEmpty ? nil
+                : Drops(kernel: counted.reduce(0) { $0.addingSaturated($1.kernel) },
+                        interface: counted.reduce(0) { $0.addingSaturated($1.interface) }),
             unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed,
             serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
             serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections,

@@ -1,6 +1,8 @@
 import Flows
 
-/// Packets a live capture lost before dasaudit saw them, as libpcap counts them.
+/// Packets a capture lost before dasaudit saw them: a live capture's, as libpcap counts
+/// them, or what a pcapng file's interface statistics record (`isb_osdrop` as the kernel's,
+/// `isb_ifdrop` as the interface's).
 public struct Drops: Codable, Equatable, Sendable {
     /// Dropped by the kernel because the capture buffer was full (`ps_drop`): dasaudit
     /// did not keep up.

@@ -174,15 +174,19 @@ struct FindingRules {
         text += clients == 1 ? " client" : " clients"
     }
 
-    /// A live capture that lost packets: the audit may miss services it never saw.
+    /// A live capture, or the recording of a pcapng file, that lost packets: the audit may
+    /// miss services it never saw.
     private func dropFinding(_ path: String, _ drops: Drops) -> Finding {
         Finding(
             kind: .packetsDropped, severity: .medium, port: nil, address: nil,
             message: "\(path) lost \(drops.total) packet\(drops.total == 1 ? "" : "s") before dasaudit saw them "
-                + "(\(drops.kernel) dropped by the kernel, the capture buffer being full; \(drops.interface) by the "
-                + "interface); services seen only in those packets are missing from the audit",
-            remediation: "Capture again with a larger --buffer-size, a narrower --filter or a smaller --snaplen, "
-                + "or audit a capture recorded where the traffic is lighter.")
+                + (path.hasPrefix("live:")
+                    ? "(\(drops.kernel) dropped by the kernel, the capture buffer being full; \(drops.interface) by the interface)"
+                    : "(as the file's interface statistics record: \(drops.interface) dropped by the interface, as dumpcap "
+                        + "counts its kernel buffer's drops, and \(drops.kernel) by the operating system)")
+                + "; services seen only in those packets are missing from the audit",
+            remediation: "Capture again with a larger capture buffer (dasaudit live --buffer-size, dumpcap or tcpdump -B), "
+                + "a narrower filter or a smaller snapshot length, or audit a capture recorded where the traffic is lighter.")
     }
 
     private func offsetFinding(address: String, node: Node?, _ mismatch: OffsetMismatch) -> Finding {

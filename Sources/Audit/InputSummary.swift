@@ -16,14 +16,17 @@ public struct InputSummary: Codable, Sendable {
     public var complete: Bool
     /// Why the input was unusable or cut short.
     @Nullable public var error: String?
-    /// Packets a live capture lost; null for a file, which records no drops.
+    /// Packets a live capture lost, or a pcapng file records as lost (read in place to its
+    /// end); null for other files, which record no drops or whose records were not read.
     @Nullable public var drops: Drops?
+    /// Where `drops` come from, or why they are null (`DropsSource`); null in older results.
+    @Nullable public var dropsSource: DropsSource?
     /// The name of the capture point the input was recorded at (`CapturePoint`).
     @Nullable public var capturePoint: String? = nil
 
     public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
                 skipped: [String: UInt64], firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, complete: Bool,
-                error: String? = nil, drops: Drops? = nil) {
+                error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
         self.path = path
         self.linkType = linkType
         self.linkTypeName = linkTypeName
@@ -35,6 +38,7 @@ public struct InputSummary: Codable, Sendable {
         self.complete = complete
         self.error = error
         self.drops = drops
+        self.dropsSource = dropsSource
     }
 }
 

@@ -104,7 +104,10 @@ public struct CaptureReader {
         if case .failed(let reason) = end {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
         }
-        inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error))
+        let drops = file.recordedDrops.flatMap(Drops.init(recorded:))
+        let source: DropsSource = drops != nil ? .pcapng : file.isPcapng && !file.statisticsRead ? .unread : .none
+        inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
+                                     drops: drops, dropsSource: source))
     }
 
     /// The table, moved out of this reader (which keeps an empty one): the caller then holds
@@ -227,14 +230,15 @@ struct PacketCounts {
         withUnsafeBytes(of: skipped) { $0.load(fromByteOffset: Swift.min(reason.rawValue, 7) &* 8, as: UInt64.self) }
     }
 
-    /// The summary of the input these counts were kept for; `drops` for a live capture,
-    /// which is incomplete when it lost packets.
-    func summary(path: String, linkType: Int32, linkTypeName: String, error: String?, drops: Drops? = nil) -> InputSummary {
+    /// The summary of the input these counts were kept for; `drops` for a live capture or
+    /// a pcapng file that records them, which is incomplete when it lost packets.
+    func summary(path: String, linkType: Int32, linkTypeName: String, error: String?, drops: Drops?,
+                 dropsSource: DropsSource) -> InputSummary {
         InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
             skipped: skippedByName, firstSeen: first.map { Timestamp(nanoseconds: $0) },
             lastSeen: last.map { Timestamp(nanoseconds: $0) },
-            complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops)
+            complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)
     }
 
     var skippedByName: [String: UInt64] {

@@ -115,7 +115,7 @@ public struct LiveAudit {
         let statistics = capture.statistics()
         let summary = counts.summary(
             path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName, error: failure,
-            drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped))
+            drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live)
         reader.flush(batch)
         return auditor.audit(reader.table.statistics(), inputs: [summary])
     }

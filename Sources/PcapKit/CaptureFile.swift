@@ -87,6 +87,22 @@ public final class CaptureFile {
     /// whether it changed while it was audited (`FileVersion`).
     public var openedVersion: FileVersion? { stream.version }
 
+    /// What the file says its recorder lost (`RecordedDrops`), once it has been read: known
+    /// only for a pcapng file dasaudit read in place (`statisticsRead`); nil otherwise.
+    public var recordedDrops: RecordedDrops? { dropsRecorded }
+    @usableFromInline var dropsRecorded: RecordedDrops?
+
+    /// Whether the input is a pcapng (libpcap gives its sections' major version, 1, where
+    /// a pcap file's is 2), compressed or not.
+    public var isPcapng: Bool { pcap_major_version(handle) == 1 }
+
+    /// Whether dasaudit saw every block of this pcapng it read, statistics blocks included:
+    /// it read the file in place and never handed it to libpcap.
+    public var statisticsRead: Bool {
+        if case .pcapng = recordFormat { return true }
+        return false
+    }
+
     /// Sees the bytes of the file as they are read, when dasaudit reads them in place
     /// (`readsRecordsInPlace`, a file rather than a pipe); never told otherwise.
     public var windowObserver: (any ReadWindowObserver)?
@@ -123,7 +139,9 @@ public final class CaptureFile {
         let inPlace: InPlaceReadEnd?
         switch recordFormat {
         case .pcap(let format): inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, deliver)
-        case .pcapng(let format): inPlace = try readPcapngRecords(from: stream.file, format: format, observer: windowObserver, deliver)
+        case .pcapng(let format):
+            inPlace = try readPcapngRecords(from: stream.file, format: format, observer: windowObserver, drops: &dropsRecorded,
+                                            deliver)
         case nil: inPlace = nil
         }
         switch inPlace {
@@ -131,8 +149,10 @@ public final class CaptureFile {
         case .stopped: return .interrupted
         case .failed(let message): return failure(message)
         case .handOver(let offset):
-            // libpcap reads on from that block, with the state it kept since the header.
+            // libpcap reads on from that block, with the state it kept since the header. The
+            // statistics blocks it reads are not seen: the drops are no longer known.
             recordFormat = nil
+            dropsRecorded = nil
             guard offset >= 0, fseeko(stream.file, off_t(offset), SEEK_SET) == 0 else {
                 return failure("error reading dump file: " + POSIXFile.describe(errno))
             }

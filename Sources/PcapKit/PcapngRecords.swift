@@ -18,7 +18,8 @@ import Darwin
 ///   block and no longer than the snapshot), its time converted as `PcapngRecordFormat`
 ///   says;
 /// - a Simple Packet Block, cut to the snapshot, at the interface's time 0;
-/// - any other block but those below, checked the same way and skipped, as libpcap skips it.
+/// - any other block but those below, checked the same way and skipped, as libpcap skips it;
+///   of an Interface Statistics Block, what it says was dropped is kept in `drops`.
 ///
 /// Everything else is handed back (`.handOver`): a new section or interface (libpcap keeps
 /// their state), the obsolete Packet Block, a packet of another interface, any length
@@ -27,7 +28,7 @@ import Darwin
 /// error messages included, so nothing here has to say what is wrong.
 @inlinable @inline(__always)
 func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngRecordFormat,
-                       observer: (any ReadWindowObserver)? = nil,
+                       observer: (any ReadWindowObserver)? = nil, drops: inout RecordedDrops?,
                        _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> InPlaceReadEnd {
     let blockHeaderSize = 8, trailerSize = 4
     var window = RecordWindow(observer: observer)
@@ -74,6 +75,12 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
             packet = block + blockHeaderSize + 4
         case PcapngBlockType.sectionHeader, PcapngBlockType.interfaceDescription, PcapngBlockType.obsoletePacket:
             return .handOver(at: window.unreadOffset)
+        case PcapngBlockType.interfaceStatistics:
+            // The last one of the first interface holds the totals.
+            let content = UnsafeRawBufferPointer(start: block + blockHeaderSize, count: contentSize)
+            if let reported = RecordedDrops(statisticsBlock: content, swapped: format.swapped) { drops = reported }
+            window.consume(blockSize)
+            continue
         default:
             window.consume(blockSize)
             continue
@@ -92,5 +99,6 @@ enum PcapngBlockType {
     @usableFromInline static let interfaceDescription: UInt32 = 1
     @usableFromInline static let obsoletePacket: UInt32 = 2
     @usableFromInline static let simplePacket: UInt32 = 3
+    @usableFromInline static let interfaceStatistics: UInt32 = 5
     @usableFromInline static let enhancedPacket: UInt32 = 6
 }

@@ -105,11 +105,15 @@ public enum HTMLReport {
             facts.append(("Not listed", "<b>\(unlisted)</b>: past the caps on listed endpoints, reached only by a scan or a flood; counted above, in no table below"))
         }
         if let drops = coverage.drops {
-            facts.append(("Dropped", "<b>\(drops.total)</b> packets lost by the live capture: \(drops.kernel) by the kernel (dasaudit did not keep up), \(drops.interface) by the interface"))
+            facts.append(("Dropped", "<b>\(drops.total)</b> packets lost while capturing: \(drops.kernel) by the kernel (the capture did not keep up), \(drops.interface) by the interface"))
         }
-        facts.append(("Complete", coverage.complete ? "yes: every input was read to its end" : "<b>no</b>: an input was unusable or cut short"))
+        if let unread = result.unreadDropsText {
+            facts.append(("Drops not known", "\(unread)"))
+        }
+        facts.append(("Complete", coverage.complete ? "yes: every input was read to its end"
+                          : "<b>no</b>: an input was unusable, cut short, or lost packets while capturing"))
 
-        // A drops column only when an input is a live capture (files record no drops).
+        // A drops column only when an input counts drops: a live capture, or a pcapng file that records them.
         let live = result.inputs.contains { $0.drops != nil }
         var inputs = HTMLTable(headers: ["Input", "SHA-256", "Bytes", "Link type", "Packets", "TCP"] + (live ? ["Dropped"] : [])
                                    + ["First packet", "Last packet", "Status"],
@@ -119,7 +123,8 @@ public enum HTMLReport {
             let hash: Markup = proof?.sha256.map { "<span class=\"mono wrap\">\($0)</span>" }
                 ?? "<span class=\"muted\">\(proof?.note ?? "not recorded")</span>"
             let link = input.linkTypeName.map { "\($0) (\(input.linkType.map { "\($0)" } ?? "?"))" } ?? "-"
-            let status: Markup = input.error.map { "<b>\(input.complete ? "warning" : "incomplete")</b>: \($0)" } ?? "complete"
+            let status: Markup = input.error.map { "<b>\(input.complete ? "warning" : "incomplete")</b>: \($0)" }
+                ?? (input.complete ? "complete" : "<b>incomplete</b>: lost \(input.drops?.total ?? 0) packets while capturing")
             inputs.append(["<span class=\"mono wrap\">\(input.path)</span>", hash, "\(proof?.sizeBytes.map { "\($0)" } ?? "-")", "\(link)",
                            "\(input.packets)", "\(input.tcpSegments)"] + (live ? ["\(input.drops.map { "\($0.total)" } ?? "-")"] : [])
                            + ["\(input.firstSeen.map { "\($0)" } ?? "-")", "\(input.lastSeen.map { "\($0)" } ?? "-")", status], cssClass: "input")

@@ -44,7 +44,10 @@ public enum MarkdownReport {
             line("- **Not listed** (the caps on listed endpoints, reached by a scan or a flood): \(unlisted)")
         }
         if let drops = coverage.drops {
-            line("- Dropped by the live capture: \(drops.total) packets (\(drops.kernel) by the kernel, \(drops.interface) by the interface)")
+            line("- Dropped while capturing: \(drops.total) packets (\(drops.kernel) by the kernel, \(drops.interface) by the interface)")
+        }
+        if let unread = result.unreadDropsText {
+            line("- Drops not known: \(unread)")
         }
         line("")
         line(table(["Input", "SHA-256", "Bytes", "Link type", "Packets", "First packet", "Last packet", "Status"],
@@ -53,7 +56,8 @@ public enum MarkdownReport {
                              return [escaped(input.path), escaped(proof?.sha256 ?? proof?.note ?? "-"),
                                      proof?.sizeBytes.map { "\($0)" } ?? "-", escaped(input.linkTypeName ?? "-"), "\(input.packets)",
                                      input.firstSeen.map { "\($0)" } ?? "-", input.lastSeen.map { "\($0)" } ?? "-",
-                                     escaped(input.error ?? "complete")]
+                                     escaped(input.error ?? (input.complete ? "complete"
+                                         : "incomplete: lost \(input.drops?.total ?? 0) packets while capturing"))]
                          }))
 
         line("")

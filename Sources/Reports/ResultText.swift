@@ -37,6 +37,18 @@ extension Finding {
     }
 }
 
+extension AuditResult {
+    /// The pcapng inputs whose recorded drops dasaudit could not read (`DropsSource.unread`),
+    /// or nil when there is none: "2 pcapng inputs read by libpcap (from a pipe, compressed,
+    /// or with more than one interface): the drops their recorder counted are not known".
+    var unreadDropsText: String? {
+        let count = inputs.filter { $0.dropsSource == .unread }.count
+        guard count > 0 else { return nil }
+        return (count == 1 ? "a pcapng input" : "\(count) pcapng inputs") + " read by libpcap (from a pipe, compressed, "
+            + "or with more than one interface): the drops \(count == 1 ? "its" : "their") recorder counted are not known"
+    }
+}
+
 /// "address:port", with an IPv6 address in brackets (`[::1]:7079`) as in a URL.
 func endpointText(_ address: String, _ port: UInt16) -> String {
     address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"

@@ -126,7 +126,7 @@ public struct TextReport {
             "\(start) to \(coverage.captureEnd.map { "\($0)" } ?? "?") (\(formatSeconds(coverage.durationSeconds)))"
         } ?? "no packets"
         let inputs = result.inputs.count == 1 ? result.inputs[0].path.terminalEscaped : "\(result.inputs.count) inputs"
-        // Live captures say what the kernel and the interface dropped; files have no such count.
+        // Live captures and pcapng files say what the kernel and the interface dropped; pcap files have no such count.
         let drops = coverage.drops.map { drops in
             "; drops: \(drops.kernel) kernel, \(drops.interface) interface"
         } ?? ""
@@ -136,6 +136,7 @@ public struct TextReport {
             + (coverage.clientCountsCapped ? paint("; client counts capped (lower bounds)", .yellow) : "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
+            + (result.unreadDropsText.map { "; \($0)" } ?? "")
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

@@ -239,6 +239,49 @@ final class PcapngRecordsTests: XCTestCase {
         XCTAssertEqual(piped.recordDigest(), expected)
     }
 
+    /// The drops a pcapng records are those of the last Interface Statistics Block of its
+    /// first interface, in either byte order; a block of another interface, or one whose
+    /// options do not hold together, is not believed; a file handed back to libpcap, whose
+    /// later blocks dasaudit does not see, has none.
+    func testTheLastStatisticsBlockOfTheFirstInterfaceGivesTheDrops() throws {
+        let packets = try realPackets(3)
+        func read(_ build: (inout Pcapng) -> Void, swapped: Bool) throws -> CaptureFile {
+            var file = Pcapng(swapped: swapped)
+            file.interface(resolution: nil, offset: nil)
+            file.enhancedPacket(packets[0].bytes, time: 1)
+            build(&file)
+            let capture = try CaptureFile(path: try scratch.file("drops.pcapng", file.bytes))
+            XCTAssertEqual(capture.recordDigest().end, .endOfInput)
+            return capture
+        }
+        for swapped in [false, true] {
+            let one = try read({ $0.statistics(interfaceDrops: 5, systemDrops: 2) }, swapped: swapped)
+            XCTAssertEqual(one.recordedDrops, RecordedDrops(interface: 5, system: 2))
+            XCTAssertTrue(one.isPcapng)
+            XCTAssertTrue(one.statisticsRead)
+            let last = try read({ file in
+                file.statistics(interfaceDrops: 10, systemDrops: nil)
+                file.enhancedPacket(packets[1].bytes, time: 2)
+                file.statistics(interfaceDrops: 12, systemDrops: nil)
+                file.statistics(interfaceDrops: 99, systemDrops: nil, interface: 1)
+                file.statistics(interfaceDrops: 98, systemDrops: nil, optionLengthLie: true)
+            }, swapped: swapped)
+            XCTAssertEqual(last.recordedDrops, RecordedDrops(interface: 12, system: nil), "swapped \(swapped)")
+            let silent = try read({ $0.statistics(interfaceDrops: nil, systemDrops: nil) }, swapped: swapped)
+            XCTAssertEqual(silent.recordedDrops, RecordedDrops(interface: nil, system: nil))
+            let handed = try read({ file in
+                file.statistics(interfaceDrops: 7, systemDrops: nil)
+                file.interface(resolution: nil, offset: nil)
+            }, swapped: swapped)
+            XCTAssertNil(handed.recordedDrops)
+            XCTAssertFalse(handed.statisticsRead)
+        }
+        let pcap = try CaptureFile(path: capture("das-offset3-lo.pcap"))
+        XCTAssertFalse(pcap.isPcapng)
+        XCTAssertEqual(pcap.recordDigest().end, .endOfInput)
+        XCTAssertNil(pcap.recordedDrops)
+    }
+
     /// What the reading lends the evidence hash of a pcapng is the file after libpcap's
     /// header: with the header the hash reads itself, `sha256sum`'s.
     func testTheHashOfAPcapngReadInPlaceIsTheFiles() throws {
@@ -333,6 +376,31 @@ struct Pcapng {
         put(wireLength ?? UInt32(packet.count), into: &content)
         content += packet
         block(type: 3, content: content)
+    }
+
+    /// An Interface Statistics Block with `isb_ifdrop` and `isb_osdrop` when given (and an
+    /// `isb_ifrecv` before them); `optionLengthLie`: its last option claims more bytes than
+    /// the block has.
+    mutating func statistics(interfaceDrops: UInt64?, systemDrops: UInt64?, interface: UInt32 = 0,
+                             optionLengthLie: Bool = false) {
+        var content = Data()
+        put(interface, into: &content)
+        put(UInt32(0), into: &content)
+        put(UInt32(1_000), into: &content)
+        for (code, value) in [(UInt16(4), UInt64(1_000) as UInt64?), (5, interfaceDrops), (7, systemDrops)] {
+            guard let value else { continue }
+            put(code, into: &content)
+            put(UInt16(8), into: &content)
+            put(value, into: &content)
+        }
+        if optionLengthLie {
+            put(UInt16(5), into: &content)
+            put(UInt16(64), into: &content)
+            put(UInt64(1), into: &content)
+        } else {
+            put(UInt32(0), into: &content)  // end of options
+        }
+        block(type: 5, content: content)
     }
 
     /// The content of an obsolete Packet Block (type 2) on interface 0.

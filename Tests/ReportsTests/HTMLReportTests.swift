@@ -48,12 +48,12 @@ final class HTMLReportTests: XCTestCase {
     func testLiveDropsAndWrittenCapturesAreEvidenceToo() throws {
         let result = try liveLikeResult()
         let html = HTMLReport.render(result)
-        XCTAssertTrue(html.contains("<dt>Dropped</dt><dd><b>4</b> packets lost by the live capture: 3 by the kernel"))
+        XCTAssertTrue(html.contains("<dt>Dropped</dt><dd><b>4</b> packets lost while capturing: 3 by the kernel"))
         XCTAssertTrue(html.contains("<th class=\"num\" scope=\"col\">Dropped</th>"))
         XCTAssertTrue(html.contains("<h3>Captures written by the live run (1)</h3>"))
         XCTAssertTrue(html.contains(try XCTUnwrap(result.evidence?.writtenCaptures?.first?.sha256)))
         XCTAssertFalse(HTMLReport.render(try auditedCapture()).contains("Dropped"), "files record no drops")
-        XCTAssertTrue(MarkdownReport.render(result).contains("- Dropped by the live capture: 4 packets (3 by the kernel, 1 by the interface)"))
+        XCTAssertTrue(MarkdownReport.render(result).contains("- Dropped while capturing: 4 packets (3 by the kernel, 1 by the interface)"))
     }
 
     func testEveryPolicyFieldIsShown() throws {

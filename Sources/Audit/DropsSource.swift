@@ -1,0 +1,15 @@
+/// Where an input's `drops` come from, so that a null `drops` says why: the result's
+/// `inputs[].drops_source`.
+public enum DropsSource: String, Codable, Sendable, CaseIterable {
+    /// A live capture: libpcap's counts (`pcap_stats`).
+    case live
+    /// A pcapng file's last Interface Statistics Block, read by dasaudit.
+    case pcapng
+    /// A file that records no drops: a pcap file, or a pcapng without statistics of its
+    /// drops. `drops` is null.
+    case none
+    /// A pcapng file whose statistics blocks dasaudit could not read: libpcap read it (from
+    /// a pipe, compressed, with more than one interface, or from a block on), so any drops
+    /// its recorder counted are not known. `drops` is null.
+    case unread
+}

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// A pcapng that dumpcap wrote while its kernel buffer overflowed records the packets it
+/// lost (`captures/dumpcap-drops-lo.pcapng`, recorded by
+/// `scripts/recording/record-dumpcap-drops.sh`: 2,785 packets kept, 99,955 dropped). The audit
+/// must not call that capture complete: it reports the drops, marks the input incomplete
+/// and fails on a packets-dropped finding. Where it cannot read the file's statistics (the
+/// same file from a pipe, or compressed), it says so.
+final class RecordedDropsTests: XCTestCase {
+    let dropped = capture("dumpcap-drops-lo.pcapng")
+
+    func audit(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, result: [String: Any]) {
+        let run = try runDasaudit(["audit"] + arguments + ["--offset", "0", "--format", "json"], stdin: stdin)
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stderr)
+        return (run.status, result)
+    }
+
+    func input(_ result: [String: Any]) throws -> [String: Any] {
+        try XCTUnwrap((result["inputs"] as? [[String: Any]])?.first)
+    }
+
+    func testAPcapngWhoseRecorderDroppedPacketsIsAnIncompleteAuditThatFails() throws {
+        let (status, result) = try audit([dropped])
+        XCTAssertEqual(status, 1)
+        let input = try input(result)
+        XCTAssertEqual(input["drops"] as? [String: UInt64], ["interface": 99_955, "kernel": 0])
+        XCTAssertEqual(input["drops_source"] as? String, "pcapng")
+        XCTAssertEqual(input["complete"] as? Bool, false)
+        XCTAssertEqual(input["packets"] as? Int, 2_785)
+        let coverage = try XCTUnwrap(result["coverage"] as? [String: Any])
+        XCTAssertEqual(coverage["complete"] as? Bool, false)
+        XCTAssertEqual(coverage["drops"] as? [String: UInt64], ["interface": 99_955, "kernel": 0])
+        let findings = try XCTUnwrap(result["findings"] as? [[String: Any]])
+        let drop = try XCTUnwrap(findings.first { $0["kind"] as? String == "packets-dropped" })
+        XCTAssertEqual(drop["severity"] as? String, "medium")
+        XCTAssertTrue((drop["message"] as? String)?.contains("lost 99955 packets") == true, "\(drop)")
+
+        let text = try runDasaudit(["audit", dropped, "--offset", "0"])
+        XCTAssertTrue(text.stdout.contains("drops: 0 kernel, 99955 interface; INCOMPLETE"), text.stdout)
+        let html = try runDasaudit(["audit", dropped, "--offset", "0", "--format", "html"])
+        XCTAssertTrue(html.stdout.contains("<b>incomplete</b>: lost 99955 packets while capturing"))
+    }
+
+    func testTheSameFileFromAPipeOrCompressedSaysItsDropsAreNotKnown() throws {
+        let bytes = try contents(dropped)
+        let scratch = try ScratchDirectory()
+        let compressed = scratch.path("dropped.pcapng.gz")
+        try runTool("gzip", ["-c", dropped], stdout: compressed)
+        for (name, arguments, stdin) in [("stdin", ["-"], bytes), ("gzip", [compressed], nil)] as [(String, [String], Data?)] {
+            let (status, result) = try audit(arguments, stdin: stdin)
+            XCTAssertEqual(status, 0, name)  // what was read is complete; what the file records of drops is unknown
+            let input = try input(result)
+            XCTAssertTrue(input["drops"] is NSNull, name)
+            XCTAssertEqual(input["drops_source"] as? String, "unread", name)
+            XCTAssertEqual(input["packets"] as? Int, 2_785, name)
+        }
+        let text = try runDasaudit(["audit", "-", "--offset", "0"], stdin: bytes)
+        XCTAssertTrue(text.stdout.contains("a pcapng input read by libpcap (from a pipe, compressed, or with more than one "
+            + "interface): the drops its recorder counted are not known"), text.stdout)
+    }
+
+    func testFilesThatRecordNoDropsSaySo() throws {
+        for name in ["das-offset3-lo.pcap", "das-offset3-lo.pcapng"] {
+            let (_, result) = try audit([capture(name)])
+            let input = try input(result)
+            XCTAssertTrue(input["drops"] is NSNull, name)
+            XCTAssertEqual(input["drops_source"] as? String, "none", name)
+            XCTAssertEqual(input["complete"] as? Bool, true, name)
+        }
+    }
+}
