@@ -3,13 +3,13 @@
 public enum DropsSource: String, Codable, Sendable, CaseIterable {
     /// A live capture: libpcap's counts (`pcap_stats`).
     case live
-    /// A pcapng file's last Interface Statistics Block, read by dasaudit.
+    /// A pcapng file's Interface Statistics Blocks (each interface's last), read by dasaudit.
     case pcapng
     /// A file that records no drops: a pcap file, or a pcapng without statistics of its
     /// drops. `drops` is null.
     case none
-    /// A pcapng file whose statistics blocks dasaudit could not read: libpcap read it (from
-    /// a pipe, compressed, with more than one interface, or from a block on), so any drops
+    /// A pcapng file whose statistics blocks dasaudit could not all read: libpcap read it
+    /// from a pipe or compressed, or it was cut short or broken before its end, so any drops
     /// its recorder counted are not known. `drops` is null.
     case unread
 }

@@ -68,6 +68,7 @@ public final class CaptureFile {
                       let format = PcapngRecordFormat(handle: handle, descriptor: fileno(stream.file), start: start,
                                                       end: Int64(ftello(stream.file))) {
                 recordFormat = .pcapng(format)
+                statistics = PcapngStatistics(swapped: format.swapped)
             }
         }
     }
@@ -87,21 +88,22 @@ public final class CaptureFile {
     /// whether it changed while it was audited (`FileVersion`).
     public var openedVersion: FileVersion? { stream.version }
 
-    /// What the file says its recorder lost (`RecordedDrops`), once it has been read: known
-    /// only for a pcapng file dasaudit read in place (`statisticsRead`); nil otherwise.
-    public var recordedDrops: RecordedDrops? { dropsRecorded }
-    @usableFromInline var dropsRecorded: RecordedDrops?
+    /// What the file says its recorder lost (`RecordedDrops`, summed over its interfaces),
+    /// once it has been read: known only for a pcapng file whose every block dasaudit saw
+    /// (`statisticsRead`); nil otherwise.
+    public var recordedDrops: RecordedDrops? { statisticsRead ? statistics?.total : nil }
+    /// The statistics blocks of a pcapng file read in place, noted as it is read.
+    @usableFromInline var statistics: PcapngStatistics?
+    /// Where the reading in place handed the file to libpcap, for `PcapngStatistics.walk`.
+    @usableFromInline var handedOverAt: Int64?
 
     /// Whether the input is a pcapng (libpcap gives its sections' major version, 1, where
     /// a pcap file's is 2), compressed or not.
     public var isPcapng: Bool { pcap_major_version(handle) == 1 }
 
-    /// Whether dasaudit saw every block of this pcapng it read, statistics blocks included:
-    /// it read the file in place and never handed it to libpcap.
-    public var statisticsRead: Bool {
-        if case .pcapng = recordFormat { return true }
-        return false
-    }
+    /// Whether dasaudit saw every block of this pcapng, statistics blocks included: it read
+    /// the file in place to its end, or read again after libpcap what it had handed it.
+    public var statisticsRead: Bool { statistics?.complete == true }
 
     /// Sees the bytes of the file as they are read, when dasaudit reads them in place
     /// (`readsRecordsInPlace`, a file rather than a pipe); never told otherwise.
@@ -140,8 +142,8 @@ public final class CaptureFile {
         switch recordFormat {
         case .pcap(let format): inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, deliver)
         case .pcapng(let format):
-            inPlace = try readPcapngRecords(from: stream.file, format: format, observer: windowObserver, drops: &dropsRecorded,
-                                            deliver)
+            inPlace = try readPcapngRecords(from: stream.file, format: format, observer: windowObserver,
+                                            statistics: &statistics!, deliver)
         case nil: inPlace = nil
         }
         switch inPlace {
@@ -149,10 +151,9 @@ public final class CaptureFile {
         case .stopped: return .interrupted
         case .failed(let message): return failure(message)
         case .handOver(let offset):
-            // libpcap reads on from that block, with the state it kept since the header. The
-            // statistics blocks it reads are not seen: the drops are no longer known.
+            // libpcap reads on from that block, with the state it kept since the header.
             recordFormat = nil
-            dropsRecorded = nil
+            handedOverAt = offset
             guard offset >= 0, fseeko(stream.file, off_t(offset), SEEK_SET) == 0 else {
                 return failure("error reading dump file: " + POSIXFile.describe(errno))
             }
@@ -164,6 +165,10 @@ public final class CaptureFile {
             delivered &+= 1
         }
         // For a file libpcap says "break" both at the end and after pcap_breakloop.
+        if status == PCAP_ERROR_BREAK && !breakRequested, let handedOverAt {
+            // libpcap never shows the statistics blocks: read them from where it took over.
+            statistics?.walk(descriptor: fileno(stream.file), from: handedOverAt)
+        }
         if status == PCAP_ERROR_BREAK { return breakRequested ? .interrupted : endOfStream() }
         return failure(String(cString: pcap_geterr(handle)))
     }

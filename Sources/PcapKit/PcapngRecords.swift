@@ -19,7 +19,7 @@ import Darwin
 ///   says;
 /// - a Simple Packet Block, cut to the snapshot, at the interface's time 0;
 /// - any other block but those below, checked the same way and skipped, as libpcap skips it;
-///   of an Interface Statistics Block, what it says was dropped is kept in `drops`.
+///   an Interface Statistics Block is noted in `statistics`.
 ///
 /// Everything else is handed back (`.handOver`): a new section or interface (libpcap keeps
 /// their state), the obsolete Packet Block, a packet of another interface, any length
@@ -28,7 +28,7 @@ import Darwin
 /// error messages included, so nothing here has to say what is wrong.
 @inlinable @inline(__always)
 func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngRecordFormat,
-                       observer: (any ReadWindowObserver)? = nil, drops: inout RecordedDrops?,
+                       observer: (any ReadWindowObserver)? = nil, statistics: inout PcapngStatistics,
                        _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> InPlaceReadEnd {
     let blockHeaderSize = 8, trailerSize = 4
     var window = RecordWindow(observer: observer)
@@ -40,7 +40,9 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
     while true {
         if window.count < blockHeaderSize { window.refill(from: file) }
         guard window.count >= blockHeaderSize else {
-            return window.count == 0 && window.readError == nil ? .endOfFile : .handOver(at: window.unreadOffset)
+            guard window.count == 0 && window.readError == nil else { return .handOver(at: window.unreadOffset) }
+            statistics.complete = true
+            return .endOfFile
         }
         let length = word(window.unread, 4)
         guard length >= 12, length % 4 == 0, length <= RecordWindow.capacity else { return .handOver(at: window.unreadOffset) }
@@ -76,9 +78,7 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
         case PcapngBlockType.sectionHeader, PcapngBlockType.interfaceDescription, PcapngBlockType.obsoletePacket:
             return .handOver(at: window.unreadOffset)
         case PcapngBlockType.interfaceStatistics:
-            // The last one of the first interface holds the totals.
-            let content = UnsafeRawBufferPointer(start: block + blockHeaderSize, count: contentSize)
-            if let reported = RecordedDrops(statisticsBlock: content, swapped: format.swapped) { drops = reported }
+            statistics.note(statisticsBlock: UnsafeRawBufferPointer(start: block + blockHeaderSize, count: contentSize))
             window.consume(blockSize)
             continue
         default:

@@ -1,8 +1,9 @@
-/// The packets a pcapng file says its recorder lost, from the last Interface Statistics
-/// Block of its first interface: pcapng counts statistics from the start of the capture,
-/// so the last block holds the totals. dumpcap (and so tshark and Wireshark) writes one
-/// when it stops, with `isb_ifdrop` the packets its kernel buffer and itself dropped.
-/// A pcap file has no such record.
+/// The packets a pcapng file says its recorder lost, as its Interface Statistics Blocks
+/// record them: pcapng counts statistics from the start of the capture, so each
+/// interface's last block holds its totals (`PcapngStatistics` sums them over the
+/// interfaces). dumpcap (and so tshark and Wireshark) writes one per interface when it
+/// stops, with `isb_ifdrop` the packets its kernel buffer and itself dropped. A pcap file
+/// has no such record.
 public struct RecordedDrops: Equatable, Sendable {
     /// `isb_ifdrop`: "dropped by the interface due to lack of resources"; nil when absent.
     public var interface: UInt64?
@@ -14,40 +15,47 @@ public struct RecordedDrops: Equatable, Sendable {
         self.system = system
     }
 
+    /// Both counts summed, saturating; a count stays nil only when neither gives it.
+    func adding(_ other: RecordedDrops) -> RecordedDrops {
+        func sum(_ a: UInt64?, _ b: UInt64?) -> UInt64? {
+            guard a != nil || b != nil else { return nil }
+            let (total, overflow) = (a ?? 0).addingReportingOverflow(b ?? 0)
+            return overflow ? UInt64.max : total
+        }
+        return RecordedDrops(interface: sum(interface, other.interface), system: sum(system, other.system))
+    }
+
     static let endOfOptions: UInt16 = 0
     static let interfaceDropOption: UInt16 = 5
     static let systemDropOption: UInt16 = 7
 
-    /// The drops an Interface Statistics Block of interface 0 reports: `content` is the
-    /// block between its header and its trailer (interface, time high and low, options), in
-    /// the section's byte order. nil for another interface, or when a length in it does not
-    /// hold together (the block is then not believed at all).
-    @usableFromInline
-    init?(statisticsBlock content: UnsafeRawBufferPointer, swapped: Bool) {
-        func halfWord(_ offset: Int) -> UInt16 {
-            let value = content.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-            return swapped ? value.byteSwapped : value
-        }
-        func doubleWord(_ offset: Int) -> UInt64 {
-            let value = content.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    /// The interface an Interface Statistics Block is about and the drops it reports:
+    /// `content` is the block between its header and its trailer (interface, time high and
+    /// low, options), in the section's byte order. nil when a length in it does not hold
+    /// together (the block is then not believed at all).
+    static func reported(statisticsBlock content: UnsafeRawBufferPointer, swapped: Bool) -> (interface: UInt32, drops: RecordedDrops)? {
+        func load<T: FixedWidthInteger>(_ offset: Int, as type: T.Type) -> T {
+            let value = content.loadUnaligned(fromByteOffset: offset, as: T.self)
             return swapped ? value.byteSwapped : value
         }
         let fixedSize = 12
-        guard content.count >= fixedSize, content.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == 0 else { return nil }
+        guard content.count >= fixedSize else { return nil }
+        var drops = RecordedDrops(interface: nil, system: nil)
         var position = fixedSize
         while content.count - position >= 4 {
-            let code = halfWord(position), length = Int(halfWord(position + 2))
+            let code = load(position, as: UInt16.self), length = Int(load(position + 2, as: UInt16.self))
             let value = position + 4
             let padded = (length + 3) / 4 * 4
             guard content.count - value >= padded else { return nil }
             position = value + padded
             switch (code, length) {
-            case (Self.endOfOptions, _): return
-            case (Self.interfaceDropOption, 8): interface = doubleWord(value)
-            case (Self.systemDropOption, 8): system = doubleWord(value)
+            case (endOfOptions, _): position = content.count
+            case (interfaceDropOption, 8): drops.interface = load(value, as: UInt64.self)
+            case (systemDropOption, 8): drops.system = load(value, as: UInt64.self)
             default: break
             }
         }
         guard position == content.count else { return nil }
+        return (load(0, as: UInt32.self), drops)
     }
 }

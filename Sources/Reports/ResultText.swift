@@ -40,12 +40,12 @@ extension Finding {
 extension AuditResult {
     /// The pcapng inputs whose recorded drops dasaudit could not read (`DropsSource.unread`),
     /// or nil when there is none: "2 pcapng inputs read by libpcap (from a pipe, compressed,
-    /// or with more than one interface): the drops their recorder counted are not known".
+    /// or cut short): the drops their recorder counted are not known".
     var unreadDropsText: String? {
         let count = inputs.filter { $0.dropsSource == .unread }.count
         guard count > 0 else { return nil }
         return (count == 1 ? "a pcapng input" : "\(count) pcapng inputs") + " read by libpcap (from a pipe, compressed, "
-            + "or with more than one interface): the drops \(count == 1 ? "its" : "their") recorder counted are not known"
+            + "or cut short): the drops \(count == 1 ? "its" : "their") recorder counted are not known"
     }
 }
 

@@ -239,10 +239,11 @@ final class PcapngRecordsTests: XCTestCase {
         XCTAssertEqual(piped.recordDigest(), expected)
     }
 
-    /// The drops a pcapng records are those of the last Interface Statistics Block of its
-    /// first interface, in either byte order; a block of another interface, or one whose
-    /// options do not hold together, is not believed; a file handed back to libpcap, whose
-    /// later blocks dasaudit does not see, has none.
+    /// The drops a pcapng records are those of the last Interface Statistics Block of each
+    /// interface of each section, summed, in either byte order; a block about an interface
+    /// never described, or whose options do not hold together, is not believed. A file
+    /// handed to libpcap is read again from there for its statistics; one cut short has
+    /// none known.
     func testTheLastStatisticsBlockOfTheFirstInterfaceGivesTheDrops() throws {
         let packets = try realPackets(3)
         func read(_ build: (inout Pcapng) -> Void, swapped: Bool) throws -> CaptureFile {
@@ -269,13 +270,42 @@ final class PcapngRecordsTests: XCTestCase {
             XCTAssertEqual(last.recordedDrops, RecordedDrops(interface: 12, system: nil), "swapped \(swapped)")
             let silent = try read({ $0.statistics(interfaceDrops: nil, systemDrops: nil) }, swapped: swapped)
             XCTAssertEqual(silent.recordedDrops, RecordedDrops(interface: nil, system: nil))
-            let handed = try read({ file in
+            // Handed to libpcap at the second interface: the rest of the file is read again
+            // for its statistics, and each interface's last block counts.
+            let two = try read({ file in
                 file.statistics(interfaceDrops: 7, systemDrops: nil)
                 file.interface(resolution: nil, offset: nil)
+                file.enhancedPacket(packets[1].bytes, time: 2, interface: 1)
+                file.statistics(interfaceDrops: 3, systemDrops: 1)
+                file.statistics(interfaceDrops: 4, systemDrops: nil, interface: 1)
+                file.block(type: 0xBAD, content: Data(count: 3 * RecordWindow.capacity))
             }, swapped: swapped)
-            XCTAssertNil(handed.recordedDrops)
-            XCTAssertFalse(handed.statisticsRead)
+            XCTAssertFalse(two.readsRecordsInPlace)
+            XCTAssertTrue(two.statisticsRead)
+            XCTAssertEqual(two.recordedDrops, RecordedDrops(interface: 7, system: 1))
+            // Cut inside its last block: libpcap fails there, and the drops are not known.
+            var cut = Pcapng(swapped: swapped)
+            cut.interface(resolution: nil, offset: nil)
+            cut.statistics(interfaceDrops: 7, systemDrops: nil)
+            cut.interface(resolution: nil, offset: nil)
+            cut.statistics(interfaceDrops: 1, systemDrops: nil, interface: 1)
+            let cutFile = try CaptureFile(path: try scratch.file("cut.pcapng", cut.bytes.dropLast(2)))
+            if case .endOfInput = cutFile.recordDigest().end { XCTFail("a cut file read to its end") }
+            XCTAssertFalse(cutFile.statisticsRead)
+            XCTAssertNil(cutFile.recordedDrops)
         }
+        // Two files one after the other (`cat a.pcapng b.pcapng`): each section's interfaces
+        // count. (libpcap refuses sections of different byte orders.)
+        var first = Pcapng(swapped: true), second = Pcapng(swapped: true)
+        first.interface(resolution: nil, offset: nil)
+        first.enhancedPacket(packets[0].bytes, time: 1)
+        first.statistics(interfaceDrops: 2, systemDrops: nil)
+        second.interface(resolution: nil, offset: nil)
+        second.enhancedPacket(packets[1].bytes, time: 2)
+        second.statistics(interfaceDrops: 5, systemDrops: 6)
+        let joined = try CaptureFile(path: try scratch.file("joined.pcapng", first.bytes + second.bytes))
+        XCTAssertEqual(joined.recordDigest().packets, 2)
+        XCTAssertEqual(joined.recordedDrops, RecordedDrops(interface: 7, system: 6))
         let pcap = try CaptureFile(path: capture("das-offset3-lo.pcap"))
         XCTAssertFalse(pcap.isPcapng)
         XCTAssertEqual(pcap.recordDigest().end, .endOfInput)
