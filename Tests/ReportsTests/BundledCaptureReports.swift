@@ -36,6 +36,10 @@ enum BundledCaptureReports {
         result.evidence?.inputs[0].path = portable
         let commandLine = result.evidence!.commandLine
         result.evidence?.commandLine = commandLine.map { $0 == path ? portable : $0 }
+        // Findings about the input itself (packets-dropped) name it too.
+        for index in result.findings.indices {
+            result.findings[index].message = result.findings[index].message.replacingOccurrences(of: path, with: portable)
+        }
         return result
     }
 
