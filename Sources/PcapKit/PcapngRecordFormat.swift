@@ -61,11 +61,9 @@ struct PcapngRecordFormat {
               end > start, end - start <= Int64(Self.largestHeader) else { return nil }
         var header = [UInt8](repeating: 0, count: Int(end - start))
         let got = header.withUnsafeMutableBytes { POSIXFile.read(descriptor, into: $0, at: Int(start)) }
-        guard got == header.count else { return nil }
-        let blocks = PcapngBlocks(bytes: header, swapped: swapped)
-        guard let interface = blocks.lastBlock(), interface.type == PcapngBlockType.interfaceDescription,
-              blocks.word(at: 0) == PcapngBlockType.sectionHeader,
-              let times = InterfaceTimes(options: blocks, from: interface.offset + 16, to: interface.end - 4) else { return nil }
+        guard got == header.count, let times = header.withUnsafeBytes({ InterfaceTimes(header: $0, swapped: swapped) }) else {
+            return nil
+        }
         self.swapped = swapped
         self.snapshot = UInt32(snapshot)
         self.unitsPerSecond = times.unitsPerSecond
@@ -105,37 +103,6 @@ struct PcapngRecordFormat {
     }
 }
 
-/// The bytes of a run of pcapng blocks, in a section's byte order.
-struct PcapngBlocks {
-    let bytes: [UInt8]
-    let swapped: Bool
-
-    func word(at offset: Int) -> UInt32? {
-        guard offset >= 0, offset <= bytes.count - 4 else { return nil }
-        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
-        return swapped ? value.byteSwapped : value
-    }
-
-    func halfWord(at offset: Int) -> UInt16? {
-        guard offset >= 0, offset <= bytes.count - 2 else { return nil }
-        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt16.self) }
-        return swapped ? value.byteSwapped : value
-    }
-
-    /// The last block, when the bytes are whole blocks, each of a sane length.
-    func lastBlock() -> (type: UInt32, offset: Int, end: Int)? {
-        var offset = 0
-        var last: (type: UInt32, offset: Int, end: Int)?
-        while offset < bytes.count {
-            guard let type = word(at: offset), let length = word(at: offset + 4), length >= 12, length % 4 == 0,
-                  Int(length) <= bytes.count - offset else { return nil }
-            last = (type, offset, offset + Int(length))
-            offset += Int(length)
-        }
-        return last
-    }
-}
-
 /// An Interface Description Block's `if_tsresol` and `if_tsoffset`, read as libpcap 1.10's
 /// `process_idb_options` reads them; nil where it would have failed.
 struct InterfaceTimes {
@@ -143,47 +110,50 @@ struct InterfaceTimes {
     var binary = false
     var offsetSeconds: UInt64 = 0
 
-    static let endOfOptions: UInt16 = 0
     static let resolution: UInt16 = 9
     static let offset: UInt16 = 14
 
-    init?(options blocks: PcapngBlocks, from start: Int, to end: Int) {
-        var position = start
+    /// From a file's header as libpcap read it: a Section Header Block, then whole blocks of
+    /// sane lengths, the last the first Interface Description Block.
+    init?(header: UnsafeRawBufferPointer, swapped: Bool) {
+        func word(_ offset: Int) -> UInt32 { header.pcapngField(at: offset, as: UInt32.self, swapped: swapped) }
+        guard header.count >= 12, word(0) == PcapngBlockType.sectionHeader else { return nil }
+        var block = 0, blockEnd = 0
+        while blockEnd < header.count {
+            guard header.count - blockEnd >= 12 else { return nil }
+            let length = Int(word(blockEnd + 4))
+            guard length >= 12, length % 4 == 0, length <= header.count - blockEnd else { return nil }
+            (block, blockEnd) = (blockEnd, blockEnd + length)
+        }
+        // Link type, reserved, snapshot length; then the options, up to the trailer.
+        guard word(block) == PcapngBlockType.interfaceDescription, blockEnd - block >= 20 else { return nil }
         var sawResolution = false, sawOffset = false
-        while position < end {
-            guard end - position >= 4, let code = blocks.halfWord(at: position),
-                  let length = blocks.halfWord(at: position + 2) else { return nil }
-            let value = position + 4
-            let padded = (Int(length) + 3) / 4 * 4
-            guard end - value >= padded else { return nil }
-            position = value + padded
+        let whole = header.forEachPcapngOption(from: block + 16, to: blockEnd - 4, swapped: swapped) { code, length, value in
             switch code {
-            case Self.endOfOptions:
-                guard length == 0 else { return nil }
-                return
             case Self.resolution:
-                guard length == 1, !sawResolution else { return nil }
+                guard length == 1, !sawResolution else { return false }
                 sawResolution = true
-                let resolution = blocks.bytes[value]
+                let resolution = header[value]
                 if resolution & 0x80 != 0 {
                     let shift = resolution & 0x7F
-                    guard shift <= 63 else { return nil }
+                    guard shift <= 63 else { return false }
                     unitsPerSecond = 1 << UInt64(shift)
                     binary = true
                 } else {
-                    guard resolution <= 19 else { return nil }
+                    guard resolution <= 19 else { return false }
                     unitsPerSecond = 1
                     for _ in 0..<resolution { unitsPerSecond &*= 10 }
                     binary = false
                 }
             case Self.offset:
-                guard length == 8, !sawOffset else { return nil }
+                guard length == 8, !sawOffset else { return false }
                 sawOffset = true
-                let raw = blocks.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: value, as: UInt64.self) }
-                offsetSeconds = blocks.swapped ? raw.byteSwapped : raw
+                offsetSeconds = header.pcapngField(at: value, as: UInt64.self, swapped: swapped)
             default:
                 break
             }
+            return true
         }
+        guard whole else { return nil }
     }
 }

@@ -74,7 +74,7 @@ struct PcapngStatistics {
                     break
                 }
                 enter(newSection)
-                switch load(bytes, start, as: UInt32.self) {
+                switch bytes.pcapngField(at: start, as: UInt32.self, swapped: swapped) {
                 case PcapngBlockType.interfaceDescription: interfaces &+= 1
                 case PcapngBlockType.interfaceStatistics:
                     note(statisticsBlock: UnsafeRawBufferPointer(rebasing: bytes[(start + 8)..<(start + length - 4)]))
@@ -99,10 +99,7 @@ struct PcapngStatistics {
             order = magic == 0x4D3C_2B1A
             newSection = order
         }
-        func word(_ offset: Int) -> Int {
-            let value = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-            return Int(order ? value.byteSwapped : value)
-        }
+        func word(_ offset: Int) -> Int { Int(bytes.pcapngField(at: offset, as: UInt32.self, swapped: order)) }
         let length = word(start + 4)
         guard length >= 12, length % 4 == 0 else { return nil }
         if length <= bytes.count - start, word(start + length - 4) != length { return nil }
@@ -117,8 +114,4 @@ struct PcapngStatistics {
         interfaces = 0
     }
 
-    private func load<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, _ offset: Int, as type: T.Type) -> T {
-        let value = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
-        return swapped ? value.byteSwapped : value
-    }
 }

@@ -25,7 +25,6 @@ public struct RecordedDrops: Equatable, Sendable {
         return RecordedDrops(interface: sum(interface, other.interface), system: sum(system, other.system))
     }
 
-    static let endOfOptions: UInt16 = 0
     static let interfaceDropOption: UInt16 = 5
     static let systemDropOption: UInt16 = 7
 
@@ -34,28 +33,18 @@ public struct RecordedDrops: Equatable, Sendable {
     /// low, options), in the section's byte order. nil when a length in it does not hold
     /// together (the block is then not believed at all).
     static func reported(statisticsBlock content: UnsafeRawBufferPointer, swapped: Bool) -> (interface: UInt32, drops: RecordedDrops)? {
-        func load<T: FixedWidthInteger>(_ offset: Int, as type: T.Type) -> T {
-            let value = content.loadUnaligned(fromByteOffset: offset, as: T.self)
-            return swapped ? value.byteSwapped : value
-        }
         let fixedSize = 12
         guard content.count >= fixedSize else { return nil }
         var drops = RecordedDrops(interface: nil, system: nil)
-        var position = fixedSize
-        while content.count - position >= 4 {
-            let code = load(position, as: UInt16.self), length = Int(load(position + 2, as: UInt16.self))
-            let value = position + 4
-            let padded = (length + 3) / 4 * 4
-            guard content.count - value >= padded else { return nil }
-            position = value + padded
+        let whole = content.forEachPcapngOption(from: fixedSize, to: content.count, swapped: swapped) { code, length, value in
             switch (code, length) {
-            case (endOfOptions, _): position = content.count
-            case (interfaceDropOption, 8): drops.interface = load(value, as: UInt64.self)
-            case (systemDropOption, 8): drops.system = load(value, as: UInt64.self)
+            case (interfaceDropOption, 8): drops.interface = content.pcapngField(at: value, as: UInt64.self, swapped: swapped)
+            case (systemDropOption, 8): drops.system = content.pcapngField(at: value, as: UInt64.self, swapped: swapped)
             default: break
             }
+            return true
         }
-        guard position == content.count else { return nil }
-        return (load(0, as: UInt32.self), drops)
+        guard whole else { return nil }
+        return (content.pcapngField(at: 0, as: UInt32.self, swapped: swapped), drops)
     }
 }
