@@ -139,8 +139,8 @@ final class FlowEvictionTests: XCTestCase {
         var traffic = Traffic()
         let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0001, 7079)
         traffic.complete(c, s, at: 0)
-        traffic.send(c, s, [.ack], at: 50 * second)        // within the 60 s linger
-        traffic.send(c, s, [.ack], at: 50 * second + 1)
+        traffic.send(c, s, [.ack], at: 4 * second)        // within the 5 s linger
+        traffic.send(c, s, [.ack], at: 4 * second + 1)
         traffic.send((0x0A00_0102, 40000), s, [.syn], at: 200 * second)  // moves the clock on
         traffic.feed(&table)
         let statistics = table.statistics()
