@@ -38,6 +38,13 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
     public var probes: Int
     public var refused: UInt64
     public var unanswered: UInt64
+    /// Refused or unanswered endpoints among `probes` that other clients tried too (or whose
+    /// clients went uncounted): the statistics count an endpoint's connects, not each
+    /// client's, so theirs are not in `refused` and `unanswered`. 0 in older results.
+    public var sharedProbes: Int = 0
+    /// `firstSeen` and `lastSeen` are those of every client's connects to the endpoints it
+    /// probed, since it tried none alone. False in older results.
+    public var windowShared = false
     /// Endpoints that answered: they stay services.
     public var openPorts: [String]
     public var firstSeen: Timestamp
@@ -47,7 +54,8 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
 extension PortScanSummary {
     /// Every field but `portRuns`, which the text `portRanges` stands for.
     private enum CodingKeys: String, CodingKey {
-        case scanner, kind, type, targets, ports, portRanges, probes, refused, unanswered, openPorts, firstSeen, lastSeen
+        case scanner, kind, type, targets, ports, portRanges, probes, refused, unanswered, sharedProbes, windowShared
+        case openPorts, firstSeen, lastSeen
     }
 
     /// A scan read back from a result: `portRuns` are the runs of the ports `portRanges` names.
@@ -63,6 +71,8 @@ extension PortScanSummary {
         probes = try container.decode(Int.self, forKey: .probes)
         refused = try container.decode(UInt64.self, forKey: .refused)
         unanswered = try container.decode(UInt64.self, forKey: .unanswered)
+        sharedProbes = try container.decodeIfPresent(Int.self, forKey: .sharedProbes) ?? 0
+        windowShared = try container.decodeIfPresent(Bool.self, forKey: .windowShared) ?? false
         openPorts = try container.decode([String].self, forKey: .openPorts)
         firstSeen = try container.decode(Timestamp.self, forKey: .firstSeen)
         lastSeen = try container.decode(Timestamp.self, forKey: .lastSeen)

@@ -89,9 +89,16 @@ struct PortScans {
 
     /// The `scans` entry of one scan from the endpoints it probed (numbers into `book`, each
     /// once), added up by number: no dictionary lookup, set or sort per probe.
+    ///
+    /// The statistics count an endpoint's connects, not each client's, so only the endpoints
+    /// the scanner alone tried give it their counts and times. The others (several scanners
+    /// probing the same ports, or a client besides the scanner) are counted as shared: their
+    /// connects were made by several clients and are in no scan's counts. Their times make
+    /// the window only of a scan that tried no endpoint alone, which the finding says.
     func summary(_ key: ScanKey, endpoints numbers: [UInt32], of book: ScanEndpoints) -> PortScanSummary {
-        var refused: UInt64 = 0, unanswered: UInt64 = 0
+        var refused: UInt64 = 0, unanswered: UInt64 = 0, shared = 0
         var first = Int64.max, last = Int64.min
+        var sharedFirst = Int64.max, sharedLast = Int64.min
         var open: [UInt32] = []
         var hosts: [UInt32] = []
         var ports = PortSet()
@@ -99,11 +106,15 @@ struct PortScans {
             let index = Int(number)
             ports.insert(book.endpoints[index].port)
             if hosts.last != book.hosts[index] { hosts.append(book.hosts[index]) }
-            if let tries = book.attempts[index] {
+            if let tries = book.attempts[index], tries.soleClient == key.scanner {
                 refused.addSaturated(tries.refused)
                 unanswered.addSaturated(tries.unanswered)
                 first = min(first, tries.firstSeen)
                 last = max(last, tries.lastSeen)
+            } else if let tries = book.attempts[index] {
+                shared += 1
+                sharedFirst = min(sharedFirst, tries.firstSeen)
+                sharedLast = max(sharedLast, tries.lastSeen)
             } else if let traffic = book.services[index] {
                 open.append(number)
                 if traffic.soleClient == key.scanner {
@@ -116,11 +127,13 @@ struct PortScans {
         hosts.sort()
         let targets = hosts.indices.filter { $0 == 0 || hosts[$0] != hosts[$0 - 1] }
             .map { book.hostAddresses[Int(hosts[$0])].description }
+        let windowShared = first == .max && sharedFirst != .max
+        if windowShared { (first, last) = (sharedFirst, sharedLast) }
         let runs = ports.runs
         return PortScanSummary(
             scanner: "\(key.scanner)", kind: key.kind, type: key.type, targets: targets,
             ports: runs.reduce(0) { $0 + $1.count }, portRanges: PortList.written(runs), portRuns: runs,
-            probes: numbers.count, refused: refused, unanswered: unanswered,
+            probes: numbers.count, refused: refused, unanswered: unanswered, sharedProbes: shared, windowShared: windowShared,
             openPorts: open.sorted().map { book.endpoints[Int($0)].description },
             firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
     }
@@ -159,7 +172,10 @@ struct PortScans {
         return Finding(
             kind: .portScan, severity: .medium, port: nil, address: scan.scanner, node: nil,
             message: "\(scan.scanner) ran a \(scan.type.words) \(scan.kind == .vertical ? "port scan" : "sweep") of \(what): "
-                + "\(scan.probes) probes, \(scan.refused) refused, \(scan.unanswered) unanswered, from \(scan.firstSeen) to "
+                + "\(scan.probes) probes, \(scan.refused) refused, \(scan.unanswered) unanswered"
+                + (scan.sharedProbes > 0 ? " (\(scan.sharedProbes) of the failed ones other clients tried too, so their connects "
+                    + "are in no scan's counts)" : "")
+                + ", \(scan.windowShared ? "while any client tried these endpoints, " : "")from \(scan.firstSeen) to "
                 + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); open ports it found: \(shownOpen)"
                 + (unlistedAttempts > 0 ? "; \(unlistedAttempts) more connects past the listing cap are counted in the "
                     + "coverage only, so these counts are lower bounds" : ""),

@@ -11,6 +11,9 @@ import Wire
 struct ScanEndpoints {
     /// What an endpoint that only saw failed connects adds to a scan's counts.
     struct Attempt {
+        /// Its only client; nil with several (or none counted, past the clients bound): its
+        /// counts and times are then not one scanner's.
+        var soleClient: IPAddress?
         var refused: UInt64
         var unanswered: UInt64
         var firstSeen: Int64
@@ -80,8 +83,10 @@ struct ScanEndpoints {
             // Where the endpoint is among the attempts and the services, if it is one.
             let attempt = nextAttempt < attempts.count && attemptEndpoints[nextAttempt] == endpoint ? nextAttempt : nil
             let service = nextService < services.count && serviceEndpoints[nextService] == endpoint ? nextService : nil
-            self.attempts.append(attempt.map { attempts[$0].counts }.map {
-                Attempt(refused: $0.refused, unanswered: $0.unanswered, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
+            self.attempts.append(attempt.map { position in
+                let clients = attempts[position].clients, counts = attempts[position].counts
+                return Attempt(soleClient: clients.count == 1 ? clients.first : nil, refused: counts.refused,
+                               unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
             })
             self.services.append(service.map { position in
                 let clients = services[position].clients

@@ -110,9 +110,11 @@ extension JSONStreamWriter {
         key("probes"); number(scan.probes)
         key("refused"); number(scan.refused)
         key("scanner"); string(scan.scanner)
+        key("shared_probes"); number(scan.sharedProbes)
         key("targets"); strings(scan.targets)
         key("type"); string(scan.type.rawValue)
         key("unanswered"); number(scan.unanswered)
+        key("window_shared"); bool(scan.windowShared)
         endObject()
     }
 

@@ -37,6 +37,56 @@ final class PortScanClientsTests: XCTestCase {
         XCTAssertEqual(found.folded.count, 200)
     }
 
+    /// Refused connects to `ports` of the host, at `time`, by `clients`: one each.
+    func refused(_ ports: Range<UInt16>, by clients: ClientAddresses, at time: Int64) -> [Endpoint: ServiceAttempts] {
+        var attempts: [Endpoint: ServiceAttempts] = [:]
+        for port in ports {
+            var tries = ServiceAttempts()
+            tries.refused = UInt64(clients.count)
+            tries.firstSeen = time
+            tries.lastSeen = time + 1
+            tries.clients = clients
+            attempts[Endpoint(address: host, port: port)] = tries
+        }
+        return attempts
+    }
+
+    /// Two scanners of the same ports: the statistics count each endpoint's connects, not
+    /// each client's, so neither scan claims the other's refusals or times. Each counts its
+    /// own ports and the shared ones apart.
+    func testScannersOfTheSamePortsCountOnlyThePortsTheyTriedAlone() {
+        let other = IPAddress(ipv4: 0xC0A8_0002)
+        var attempts = refused(1000..<1100, by: [scanner, other], at: 5_000)
+        attempts.merge(refused(2000..<2050, by: [scanner], at: 1_000)) { $1 }
+        attempts.merge(refused(3000..<3020, by: [other], at: 9_000)) { $1 }
+        let scans = PortScans(thresholds: ScanThresholds()).find(services: [:], attempts: attempts).scans
+        XCTAssertEqual(scans.map(\.scanner), ["\(scanner)", "\(other)"])
+        XCTAssertEqual(scans.map(\.probes), [150, 120])
+        XCTAssertEqual(scans.map(\.refused), [50, 20], "only the ports each tried alone")
+        XCTAssertEqual(scans.map(\.sharedProbes), [100, 100])
+        XCTAssertEqual(scans.map(\.firstSeen.nanoseconds), [1_000, 9_000], "each its own window")
+        XCTAssertEqual(scans.map(\.lastSeen.nanoseconds), [1_001, 9_001])
+        XCTAssertEqual(scans.map(\.windowShared), [false, false])
+        XCTAssertTrue(PortScans.finding(scans[0], unlistedAttempts: 0).message
+            .contains("150 probes, 50 refused, 0 unanswered (100 of the failed ones other clients tried too"))
+    }
+
+    /// Scanners that tried nothing alone: no counts to give them, and a window that the
+    /// result and the finding mark as every client's.
+    func testScannersThatTriedNothingAloneSayTheirWindowIsShared() {
+        let others = (2...3).map { IPAddress(ipv4: 0xC0A8_0000 + $0) }
+        let attempts = refused(1000..<1100, by: ClientAddresses([scanner] + others), at: 5_000)
+        let scans = PortScans(thresholds: ScanThresholds()).find(services: [:], attempts: attempts).scans
+        XCTAssertEqual(scans.count, 3)
+        for scan in scans {
+            XCTAssertEqual([scan.probes, scan.sharedProbes], [100, 100])
+            XCTAssertEqual([scan.refused, scan.unanswered], [0, 0])
+            XCTAssertTrue(scan.windowShared)
+            XCTAssertEqual([scan.firstSeen.nanoseconds, scan.lastSeen.nanoseconds], [5_000, 5_001])
+            XCTAssertTrue(PortScans.finding(scan, unlistedAttempts: 0).message.contains(", while any client tried these endpoints, from "))
+        }
+    }
+
     /// With a failed share of 0 the policy counts scans without failures: every client's
     /// answered connections are gathered then.
     func testAZeroFailedShareStillSeesScansWithoutFailures() {

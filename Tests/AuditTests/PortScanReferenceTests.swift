@@ -185,13 +185,16 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
                               attempts: [Endpoint: ServiceAttempts]) -> PortScanSummary {
     var refused: UInt64 = 0, unanswered: UInt64 = 0
     var first = Int64.max, last = Int64.min
+    var shared: [ServiceAttempts] = []
     var open: [Endpoint] = []
     for endpoint in endpoints {
-        if let tries = attempts[endpoint] {
+        if let tries = attempts[endpoint], tries.clients == [key.scanner] {
             refused.addSaturated(tries.refused)
             unanswered.addSaturated(tries.unanswered)
             first = min(first, tries.firstSeen)
             last = max(last, tries.lastSeen)
+        } else if let tries = attempts[endpoint] {
+            shared.append(tries)
         } else if let traffic = services[endpoint] {
             open.append(endpoint)
             if traffic.clients == [key.scanner] {
@@ -200,13 +203,18 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
             }
         }
     }
+    let windowShared = first == .max && !shared.isEmpty
+    if windowShared {
+        first = shared.map(\.firstSeen).min()!
+        last = shared.map(\.lastSeen).max()!
+    }
     let hosts = Set(endpoints.map(\.address)).sorted()
     let ports = Set(endpoints.map(\.port)).sorted()
     return PortScanSummary(
         scanner: "\(key.scanner)", kind: key.kind, type: key.type, targets: hosts.map(\.description),
         ports: ports.count, portRanges: referenceCollapsed(ports), portRuns: referenceRanges(ports),
-        probes: endpoints.count, refused: refused, unanswered: unanswered,
-        openPorts: open.sorted().map(\.description),
+        probes: endpoints.count, refused: refused, unanswered: unanswered, sharedProbes: shared.count,
+        windowShared: windowShared, openPorts: open.sorted().map(\.description),
         firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
 }
 

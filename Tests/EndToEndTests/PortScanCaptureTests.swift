@@ -49,6 +49,26 @@ final class PortScanCaptureTests: XCTestCase {
                        ["127.0.0.1:9443", "127.0.0.1:9763", "127.0.0.1:11111", "127.0.0.2:20100"])
     }
 
+    /// Two real scanners of one host (10.203.0.1: ports 9000-9599, then 10.203.0.250: ports
+    /// 9300-9999; 9443 and 9763 listen): each scan counts the refusals of the ports it
+    /// alone tried, and its own window, not the other's. The 299 refused ports both tried
+    /// (9300-9599 less 9443) are shared: their 598 refusals are in neither count.
+    func testTwoScannersOfTheSamePortsEachCountOnlyTheirOwn() throws {
+        let result = auditor.audit(paths: [capture("scan-two-scanners-veth.pcap")])
+        let scans = try XCTUnwrap(result.scans).sorted { $0.firstSeen < $1.firstSeen }
+        XCTAssertEqual(scans.map(\.scanner), ["10.203.0.1", "10.203.0.250"])
+        XCTAssertEqual(scans.map(\.portRanges), ["9000-9599", "9300-9999"])
+        XCTAssertEqual(scans.map(\.probes), [600, 700])
+        XCTAssertEqual(scans.map(\.refused), [300, 399], "9000-9299; 9600-9999 less 9763")
+        XCTAssertEqual(scans.map(\.sharedProbes), [299, 299])
+        XCTAssertEqual(scans.map(\.windowShared), [false, false])
+        XCTAssertLessThan(scans[0].lastSeen, scans[1].firstSeen, "one scan after the other, each its own window")
+        let messages = result.findings.filter { $0.kind == .portScan }.map(\.message)
+        XCTAssertEqual(messages.count, 2)
+        XCTAssertTrue(messages.allSatisfy { $0.contains("(299 of the failed ones other clients tried too") })
+        XCTAssertTrue(messages.contains { $0.contains("600 probes, 300 refused, 0 unanswered") })
+    }
+
     func testNamespaceHostsScanAndHorizontalSweep() throws {
         let result = auditor.audit(paths: [capture("scan-netns-veth.pcap")])
         let scans = try XCTUnwrap(result.scans)

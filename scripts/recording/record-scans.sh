@@ -9,6 +9,10 @@
 #                              namespace): a SYN scan of 10.203.0.2 and 10.203.0.3, ports
 #                              9000-9999, then a horizontal SYN sweep of port 9999 across
 #                              all 20 addresses (`tcpdump -i` the host's end of the pair).
+#   scan-two-scanners-veth.pcap two scanners of the same host, over the same pair: SYN scans
+#                              of 10.203.0.2 by 10.203.0.1 (ports 9000-9599) and then by
+#                              10.203.0.250 (`nmap -S`, ports 9300-9999): 300 ports both
+#                              tried, so neither scan may claim the other's refusals or time.
 # With BIG=DIR it also records, into DIR (not the repository: about 300,000 packets), the
 # issue's size benchmark: SYN scans of 127.0.0.1 and 127.0.0.2, all 65,535 ports, and a
 # 20,000-port connect scan of 127.0.0.3 (`scan-big-lo.pcap`).
@@ -79,7 +83,14 @@ record "$out/scan-netns-veth.pcap" dasscan0 tcp sh -c '
   nmap -n -Pn -sS -T4 -p 9000-9999 10.203.0.2-3
   nmap -n -Pn -sS -T4 -p 9999 10.203.0.2-21'
 
-# 3. The size benchmark (optional, outside the repository).
+# 3. Two scanners of the same ports, one after the other.
+ip addr add 10.203.0.250/24 dev dasscan0
+sleep 1
+record "$out/scan-two-scanners-veth.pcap" dasscan0 tcp sh -c '
+  nmap -n -Pn -sS -T4 -p 9000-9599 10.203.0.2
+  nmap -n -Pn -sS -T4 -S 10.203.0.250 -e dasscan0 -p 9300-9999 10.203.0.2'
+
+# 4. The size benchmark (optional, outside the repository).
 if [ -n "${BIG:-}" ]; then
   mkdir -p "$BIG"
   pids="$pids $(listen - 127.0.0.3:20100 127.0.0.3:20200)"
