@@ -18,10 +18,11 @@ public struct FlowLimits: Sendable, Equatable {
     public var maxConnections: Int
     /// Nanoseconds an ended connection stays after its last packet, so that the last ACK
     /// and a retransmitted FIN still find it. 5 s, as Zeek's `tcp_close_delay` and
-    /// `tcp_reset_delay`: a FIN retransmitted after that is a lost cause for its sender
-    /// too, while a longer linger holds every recent connection of a busy capture (60 s,
-    /// Linux's TIME_WAIT, held 175,000 records of a scan at 2,500 connections a second, and
-    /// took the scan's audit from 1.3-1.5 s to 2.0 s: docs/performance.md).
+    /// `tcp_reset_delay`: a rarer, later straggler starts a new mid-stream connection (one
+    /// more connection counted), while a longer linger holds every recent connection of a
+    /// busy capture (60 s, Linux's TIME_WAIT, held 175,000 records of a scan at 2,500
+    /// connections a second, and made its audit 1.87 s where it is now 1.28 s:
+    /// docs/performance.md).
     public var endedLinger: Int64
     /// Nanoseconds of silence after which an open connection is evicted as it stands.
     public var idleTimeout: Int64
