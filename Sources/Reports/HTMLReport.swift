@@ -101,6 +101,9 @@ public enum HTMLReport {
         if let evicted = coverage.evictedAtCapText {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))
         }
+        if let capped = coverage.clientCountsCappedText {
+            facts.append(("Clients bound", "<b>\(capped)</b>"))
+        }
         if let unlisted = coverage.unlistedText {
             facts.append(("Not listed", "<b>\(unlisted)</b>: past the caps on listed endpoints, reached only by a scan or a flood; counted above, in no table below"))
         }

@@ -40,6 +40,9 @@ public enum MarkdownReport {
         if let evicted = coverage.evictedAtCapText {
             line("- **Memory bound reached**: \(evicted)")
         }
+        if let capped = coverage.clientCountsCappedText {
+            line("- **Clients bound reached**: \(capped)")
+        }
         if let unlisted = coverage.unlistedText {
             line("- **Not listed** (the caps on listed endpoints, reached by a scan or a flood): \(unlisted)")
         }

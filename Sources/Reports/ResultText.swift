@@ -75,6 +75,15 @@ extension Coverage {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    /// What the bound on recorded client addresses left out, or nil when it was not reached.
+    /// Port-scan detection reads the same records, so a scanner first seen past it is
+    /// missed, not only undercounted.
+    var clientCountsCappedText: String? {
+        guard clientCountsCapped else { return nil }
+        return "more client addresses than the bound of 1,048,576 (endpoint, client) pairs: the client counts are lower "
+            + "bounds, and port scans by clients past the bound are not found"
+    }
+
     /// The connections the table's cap evicted while open, or nil when none was:
     /// "12 connections evicted while open at the connection-table cap (...)".
     var evictedAtCapText: String? {

@@ -133,7 +133,7 @@ public struct TextReport {
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
-            + (coverage.clientCountsCapped ? paint("; client counts capped (lower bounds)", .yellow) : "")
+            + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.unreadDropsText.map { "; \($0)" } ?? "")

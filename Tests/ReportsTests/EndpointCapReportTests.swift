@@ -57,6 +57,35 @@ final class EndpointCapReportTests: XCTestCase {
         XCTAssertFalse(TextReport(color: false).render(syntheticAudit(services: 3)).contains("not listed"))
     }
 
+    /// Three scanners of 250 refused ports each under a bound of 300 (endpoint, client)
+    /// pairs: the first is found, the second and third are past the bound and are not,
+    /// and every report says that scans past it are not found.
+    func testEveryReportSaysWhenTheClientBoundHidScanners() throws {
+        let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2))
+        var table = FlowTable(rules: auditor.directionRules, limits: FlowLimits(maxClientAddresses: 300))
+        let target = IPAddress("10.0.0.3")!
+        var time: Int64 = 1_790_000_000 * FlowLimits.second
+        for scanner in ["10.9.0.1", "10.9.0.2", "10.9.0.3"].map({ IPAddress($0)! }) {
+            for port in UInt16(20000)..<20250 {
+                time += 1_000_000
+                table.add(TCPSegment(source: scanner, destination: target, sourcePort: 50000, destinationPort: port, flags: [.syn]),
+                          timestamp: time, wireLength: 60)
+                table.add(TCPSegment(source: target, destination: scanner, sourcePort: port, destinationPort: 50000, flags: [.rst, .ack]),
+                          timestamp: time + 10, wireLength: 60)
+            }
+        }
+        let result = auditor.audit(table.statistics(), inputs: [])
+        XCTAssertTrue(result.coverage.clientCountsCapped)
+        XCTAssertEqual(result.scans?.map(\.scanner), ["10.9.0.1"])
+        let expected = "port scans by clients past the bound are not found"
+        XCTAssertTrue(TextReport(color: false).render(result).contains(expected))
+        XCTAssertTrue(MarkdownReport.render(result).contains("**Clients bound reached**: "))
+        XCTAssertTrue(MarkdownReport.render(result).contains(expected))
+        XCTAssertTrue(HTMLReport.render(result).contains(expected))
+        XCTAssertFalse(TextReport(color: false).render(syntheticAudit(services: 3)).contains("client addresses than the bound"))
+        XCTAssertFalse(HTMLReport.render(syntheticAudit(services: 3)).contains("Clients bound"))
+    }
+
     /// The connection table's cap (64 here) evicted unanswered connects while they were
     /// still open: the coverage counts them and every report says the bound was reached.
     func testEveryReportSaysWhenTheConnectionCapEvictedOpenConnections() throws {
