@@ -149,6 +149,23 @@ final class FlowEvictionTests: XCTestCase {
         XCTAssertEqual(table.evictedCount, 1)
     }
 
+    /// Past the 5 s linger (Zeek's `tcp_close_delay`), a straggler of a closed connection
+    /// is a new, mid-stream connection to the same service: one more connection, no
+    /// packet lost.
+    func testAStragglerPastTheLingerStartsAMidStreamConnection() {
+        var table = FlowTable(rules: rules)
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0001, 7079)
+        traffic.complete(c, s, at: 0)
+        traffic.send(c, s, [.ack], at: 30 * second)
+        traffic.send((0x0A00_0102, 40000), s, [.syn], at: 200 * second)  // moves the clock on
+        traffic.feed(&table)
+        let service = table.statistics().services[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]
+        XCTAssertEqual(service?.connections, 2)
+        XCTAssertEqual(service?.packets, 9)
+        XCTAssertEqual(service?.states[.midstream], 1)
+    }
+
     /// The one documented difference: a connection silent for longer than the idle timeout
     /// is evicted, and its next packet starts a new, mid-stream connection.
     func testAConnectionIdleBeyondTheTimeoutComesBackAsANewOne() {
