@@ -73,6 +73,12 @@ extension AuditResult {
             try check.nonNegative(path, ["clients": attempt.clients])
             try check.window(path, attempt.firstSeen, attempt.lastSeen, names: ("first_seen", "last_seen"))
         }
+        for (index, scan) in (scans ?? []).enumerated() {
+            let path = "scans[\(index)]"
+            try check.counts(path, ["refused": scan.refused, "unanswered": scan.unanswered])
+            try check.nonNegative(path, ["ports": scan.ports, "probes": scan.probes, "shared_probes": scan.sharedProbes])
+            try check.window(path, scan.firstSeen, scan.lastSeen, names: ("first_seen", "last_seen"))
+        }
         for (index, connection) in unresolved.enumerated() {
             try check.counts("unresolved[\(index)]", ["packets": connection.packets, "bytes": connection.bytes])
         }

@@ -77,6 +77,34 @@ final class ResultValidationTests: XCTestCase {
                        "coverage.duration_seconds: 1e+300 is not a duration between 0 and 2^64 ns")
     }
 
+    /// A port scan read back: its counts and window are checked like the other lists', and
+    /// a scan written before `shared_probes` and `window_shared` reads as none shared.
+    func testScansAreCheckedLikeTheOtherLists() throws {
+        let scan: [String: Any] = [
+            "scanner": "10.9.0.1", "kind": "vertical", "type": "syn-half-open", "targets": ["10.0.0.1"], "ports": 200,
+            "port_ranges": "1-200", "probes": 200, "refused": 150, "unanswered": 0, "shared_probes": 50,
+            "window_shared": false, "open_ports": [String](),
+            "first_seen": "2026-01-01T00:00:00.000000000Z", "last_seen": "2026-01-01T00:00:01.000000000Z",
+        ]
+        XCTAssertNil(try problem { $0["scans"] = [scan] })
+        XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "refused"], UInt64.max) },
+                       "scans[0].refused: 18446744073709551615 is above 2^63")
+        XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "shared_probes"], -1) },
+                       "scans[0].shared_probes: -1 is negative")
+        XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "probes"], -3) },
+                       "scans[0].probes: -3 is negative")
+        XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "first_seen"], "2026-01-02T00:00:00.000000000Z") },
+                       "scans[0].first_seen: 2026-01-02T00:00:00.000000000Z is after last_seen 2026-01-01T00:00:01.000000000Z")
+        var older = scan
+        older["shared_probes"] = nil
+        older["window_shared"] = nil
+        var json = try validResult()
+        json["scans"] = [older]
+        let read = try AuditResult.decode(from: try JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(read.scans?.map(\.sharedProbes), [0])
+        XCTAssertEqual(read.scans?.map(\.windowShared), [false])
+    }
+
     func testDigestsAddressesAndSchema() throws {
         XCTAssertEqual(try problem { self.set(&$0, ["evidence", "policy_sha256"], "ABC") },
                        "evidence.policy_sha256: 'ABC' is not a SHA-256 digest (64 lowercase hex digits)")
