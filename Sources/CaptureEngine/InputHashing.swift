@@ -13,8 +13,12 @@ import Foundation
 /// - a reading thread that tracks its own connections keeps its file's hash level with
 ///   its reading (`keepUp`), so inputs read at once on all cores are hashed on all cores,
 ///   and an audit on one thread (`--threads 1`) runs on one core, start to end;
-/// - background threads at the lowest priority (`startBackgroundThreads`) fill the gaps a
-///   pipelined reader's two threads leave, and idle cores;
+/// - background threads (`startBackgroundThreads`) hash beside a pipelined reader's two
+///   threads, and on idle cores, at the audit's own priority: the hash is as much the
+///   audit's work as the reading. At the lowest priority (nice 19, until December 2026)
+///   it only got what the two pipeline threads left, and the rest of it ran alone after
+///   the packet loop, one core idle: 0.25-0.6 s of the cluster shape's 1.2 s
+///   (docs/performance.md, "The evidence hash at the audit's priority");
 /// - `wait` finishes what is left on the calling thread.
 public final class InputHashing: Sendable {
     private let digests: [FileDigest]
@@ -33,14 +37,12 @@ public final class InputHashing: Sendable {
         byPath = Dictionary(uniqueKeysWithValues: digests.map { ($0.path, $0) })
     }
 
-    /// Starts `count` threads (at most one per file) that hash at the lowest priority: for
-    /// cores the reading leaves idle.
+    /// Starts `count` threads (at most one per file) that hash beside the reading.
     public func startBackgroundThreads(_ count: Int) {
         for first in 0..<min(digests.count, max(0, count)) {
-            // Threads of their own (not the shared dispatch pool), so their lowered
-            // priority ends with them. Each starts on its own file, then helps with the rest.
+            // Threads of their own (not the shared dispatch pool, whose threads the end
+            // stage uses). Each starts on its own file, then helps with the rest.
             Thread.detachNewThread { [digests] in
-                InputHashing.lowerThisThreadsPriority()
                 for digest in digests[first...] + digests[..<first] {
                     while digest.advance() {}
                 }
@@ -70,14 +72,5 @@ public final class InputHashing: Sendable {
     /// The evidence of each path, finishing on this thread whatever is not hashed yet.
     public func wait() -> [String: Evidence.InputEvidence] {
         Dictionary(digests.map { ($0.path, $0.finish()) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// Lowers the calling thread to the lowest scheduling priority (Linux: its nice value
-    /// 19; the nice value is per thread there), so that on a busy machine the packet loop,
-    /// which sets the audit's pace, gets the cores first and the hash fills the gaps.
-    static func lowerThisThreadsPriority() {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-        #endif
     }
 }

@@ -59,9 +59,9 @@ public struct ParallelReader {
 
     /// Hashes the inputs' evidence (`hashing`) alongside the reading of `inputs` inputs: a
     /// reader on a thread of its own keeps its input's hash level with its reading
-    /// (`CaptureReader.pace`). The two threads of a pipelined reader leave gaps too short to
-    /// share out, which a hashing thread at the lowest priority fills best (measured,
-    /// docs/performance.md); so do cores left idle.
+    /// (`CaptureReader.pace`). Beside the two threads of a pipelined reader, and on cores
+    /// left idle, a hashing thread of its own does it, at the audit's priority (measured,
+    /// docs/performance.md).
     public mutating func hash(alongside hashing: InputHashing, inputs: Int) {
         let busy = coresBusy(reading: inputs)
         let workers = min(threads, inputs)

@@ -12,8 +12,8 @@ public enum ReaderShare: Equatable, Sendable {
     ///
     /// Why: with whole packets the hash of a packet outweighs its reading, so the second
     /// core hashes and the reading thread tracks. With headers only (`tcpdump -s 96`,
-    /// docs/inputs.md) the tracking thread takes every connection, and the hash, at the
-    /// lowest priority, fills the gaps both threads leave. Keeping 40% of the connections
+    /// docs/inputs.md) the tracking thread takes every connection, and the hash runs on a
+    /// thread of its own beside both. Keeping 40% of the connections
     /// on the reading thread, as before, left that thread the slowest on four of the five
     /// shapes of the benchmark and split a scan's clients over two budgets; the medians of
     /// seven interleaved runs are in docs/performance.md ("One table per input").
