@@ -106,15 +106,17 @@ struct PortScans {
             let index = Int(number)
             ports.insert(book.endpoints[index].port)
             if hosts.last != book.hosts[index] { hosts.append(book.hosts[index]) }
-            if let tries = book.attempts[index], tries.soleClient == key.scanner {
-                refused.addSaturated(tries.refused)
-                unanswered.addSaturated(tries.unanswered)
-                first = min(first, tries.firstSeen)
-                last = max(last, tries.lastSeen)
-            } else if let tries = book.attempts[index] {
-                shared += 1
-                sharedFirst = min(sharedFirst, tries.firstSeen)
-                sharedLast = max(sharedLast, tries.lastSeen)
+            if let tries = book.attempts[index] {
+                if tries.soleClient == key.scanner {
+                    refused.addSaturated(tries.refused)
+                    unanswered.addSaturated(tries.unanswered)
+                    first = min(first, tries.firstSeen)
+                    last = max(last, tries.lastSeen)
+                } else {
+                    shared += 1
+                    sharedFirst = min(sharedFirst, tries.firstSeen)
+                    sharedLast = max(sharedLast, tries.lastSeen)
+                }
             } else if let traffic = book.services[index] {
                 open.append(number)
                 if traffic.soleClient == key.scanner {

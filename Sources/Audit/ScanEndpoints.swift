@@ -84,13 +84,13 @@ struct ScanEndpoints {
             let attempt = nextAttempt < attempts.count && attemptEndpoints[nextAttempt] == endpoint ? nextAttempt : nil
             let service = nextService < services.count && serviceEndpoints[nextService] == endpoint ? nextService : nil
             self.attempts.append(attempt.map { position in
-                let clients = attempts[position].clients, counts = attempts[position].counts
-                return Attempt(soleClient: clients.count == 1 ? clients.first : nil, refused: counts.refused,
+                let counts = attempts[position].counts
+                return Attempt(soleClient: attempts[position].clients.sole, refused: counts.refused,
                                unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
             })
             self.services.append(service.map { position in
                 let clients = services[position].clients
-                return Service(soleClient: clients.count == 1 ? clients.first : nil,
+                return Service(soleClient: clients.sole,
                                payloadless: services[position].counts.payloadBytes == 0,
                                packets: services[position].counts.packets, connections: services[position].counts.connections,
                                firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
@@ -103,4 +103,9 @@ struct ScanEndpoints {
     }
 
     var count: Int { endpoints.count }
+}
+
+private extension ClientAddresses {
+    /// The only address; nil with several or none.
+    var sole: IPAddress? { count == 1 ? first : nil }
 }
