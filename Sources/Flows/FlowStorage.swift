@@ -45,6 +45,11 @@ final class FlowStorage: @unchecked Sendable {
     /// Slots handed out so far (the next new one), and the freed ones to reuse first.
     @usableFromInline @exclusivity(unchecked) var samplesUsed = 1
     @usableFromInline @exclusivity(unchecked) var freeSampleSlots: [UInt32] = []
+    /// The bulk removal's bookkeeping (`removeAll`), kept from one removal to the next: a
+    /// block of a megabyte or two allocated per sweep came back as fresh pages each time,
+    /// and the page faults were 3-4% of the tracking thread's time on millions of short
+    /// connections (docs/performance.md).
+    private var removalScratch = RemovalScratch()
 
     init(seed: UInt64, recognizesEarly: Bool = true, recordCapacity: Int = 64, slotBits: Int = 7, sampleCapacity: Int = 64) {
         self.seed = seed
@@ -64,6 +69,7 @@ final class FlowStorage: @unchecked Sendable {
         lastSeenTimes.deallocate()
         slots.deallocate()
         samples.deallocate()
+        removalScratch.deallocate()
     }
 
     /// An independent copy (for copy-on-write).
@@ -287,12 +293,9 @@ final class FlowStorage: @unchecked Sendable {
         let countBefore = count
         // Where each record was before (`origins[p]` for the record now at p), and which of
         // those positions held a removed record (a bit each).
-        let origins = UnsafeMutablePointer<Int32>.allocate(capacity: countBefore)
-        defer { origins.deallocate() }
+        let (origins, removedBits, movedTo) = removalScratch.reserve(records: countBefore)
         for position in 0..<countBefore { origins[position] = Int32(truncatingIfNeeded: position) }
-        let removedBits = UnsafeMutablePointer<UInt64>.allocate(capacity: (countBefore + 63) / 64)
-        defer { removedBits.deallocate() }
-        removedBits.initialize(repeating: 0, count: (countBefore + 63) / 64)
+        removedBits.update(repeating: 0, count: (countBefore + 63) / 64)
         while position >= 0 {
             if picked(position) {
                 done(detached(at: position))
@@ -311,9 +314,7 @@ final class FlowStorage: @unchecked Sendable {
         }
         // A record that moved came from the end, at or past the new count (the removals
         // moved the last record into each hole): where each of those went, -1 if removed.
-        let movedTo = UnsafeMutablePointer<Int32>.allocate(capacity: countBefore - count)
-        defer { movedTo.deallocate() }
-        movedTo.initialize(repeating: -1, count: countBefore - count)
+        movedTo.update(repeating: -1, count: countBefore - count)
         for position in 0..<count where Int(origins[position]) != position {
             movedTo[Int(origins[position]) - count] = Int32(truncatingIfNeeded: position)
         }
@@ -422,4 +423,29 @@ final class FlowStorage: @unchecked Sendable {
         }
         old.deallocate()
     }
+}
+
+/// The three arrays of a bulk removal of up to `records` records, in one block reused from
+/// one removal to the next: where each record was (`origins`), a bit per removed position
+/// (`removedBits`), and where each record moved from the end went (`movedTo`).
+private struct RemovalScratch {
+    private var block: UnsafeMutableRawPointer?
+    private var capacity = 0
+
+    mutating func reserve(records: Int) -> (origins: UnsafeMutablePointer<Int32>, removedBits: UnsafeMutablePointer<UInt64>,
+                                            movedTo: UnsafeMutablePointer<Int32>) {
+        if records > capacity {
+            block?.deallocate()
+            capacity = records
+            block = .allocate(byteCount: Self.bytes(records), alignment: 8)
+        }
+        let words = (capacity + 63) / 64
+        let bits = block!.bindMemory(to: UInt64.self, capacity: words)
+        let origins = (block! + words * 8).bindMemory(to: Int32.self, capacity: capacity)
+        return (origins, bits, origins + capacity)
+    }
+
+    func deallocate() { block?.deallocate() }
+
+    private static func bytes(_ records: Int) -> Int { (records + 63) / 64 * 8 + records * 2 * 4 }
 }

@@ -20,13 +20,7 @@ final class FlowStorageRemovalTests: XCTestCase {
                 keys.append(k)
             }
             let isDone: (ConnectionRecord) -> Bool = { $0.lastSeen < Int64(share) }
-            var bulkOrder: [ConnectionKey] = [], singleOrder: [ConnectionKey] = []
-            bulk.removeAll(lastSeenAtMost: .max, where: isDone) { bulkOrder.append($0.record.key) }
-            var position = single.count - 1
-            while position >= 0 {
-                if isDone(single.records[position]) { singleOrder.append(single.remove(at: position).record.key) }
-                position -= 1
-            }
+            let (bulkOrder, singleOrder) = removeBoth(bulk, single, where: isDone)
             XCTAssertEqual(bulkOrder, singleOrder, "share \(share)")
             XCTAssertFalse(bulkOrder.isEmpty)
             XCTAssertEqual((0..<bulk.count).map { bulk.records[$0].key }, (0..<single.count).map { single.records[$0].key })
@@ -63,6 +57,20 @@ final class FlowStorageRemovalTests: XCTestCase {
         }
         XCTAssertGreaterThan(table.evictedCount, 1_000)
     }
+}
+
+/// Removes the records `isDone` picks from `bulk` with `removeAll` and from `single` one by
+/// one from the last position down; the keys each handed over, in order.
+private func removeBoth(_ bulk: FlowStorage, _ single: FlowStorage,
+                        where isDone: (ConnectionRecord) -> Bool) -> (bulk: [ConnectionKey], single: [ConnectionKey]) {
+    var bulkOrder: [ConnectionKey] = [], singleOrder: [ConnectionKey] = []
+    bulk.removeAll(lastSeenAtMost: .max, where: isDone) { bulkOrder.append($0.record.key) }
+    var position = single.count - 1
+    while position >= 0 {
+        if isDone(single.records[position]) { singleOrder.append(single.remove(at: position).record.key) }
+        position -= 1
+    }
+    return (bulkOrder, singleOrder)
 }
 
 final class FlowStorageReindexTests: XCTestCase {
@@ -112,5 +120,36 @@ final class FlowStorageReindexTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(wrapped, 10, "no index had a probe run wrapping around its end")
+    }
+
+    /// One table through rounds of growth and bulk removals, larger and smaller than the
+    /// one before (the removal's bookkeeping is kept from one to the next): each round
+    /// hands over exactly the records done, in the order one-by-one removal gives, and
+    /// every survivor is still found.
+    func testBulkRemovalsOneAfterAnotherOnOneTable() {
+        var random = SplitMix(state: 11)
+        let bulk = FlowStorage(seed: 9), single = FlowStorage(seed: 9)
+        var serial: UInt32 = 0
+        for round in 0..<12 {
+            for _ in 0..<(round % 3 == 0 ? 5000 : 700) {
+                serial += 1
+                let k = key(0x0A00_0000 | serial, UInt16(random.next() % 60000), 0x0B00_0000, 443)
+                let time = Int64(round * 100) + Int64(random.next() % 100)
+                for storage in [bulk, single] {
+                    storage.append(ConnectionRecord(key: k, timestamp: time, vlan: nil), tag: storage.tag(k))
+                }
+            }
+            let bound = Int64(round * 100 + 20) + Int64(random.next() % 60)
+            let before = bulk.count
+            let isDone: (ConnectionRecord) -> Bool = { $0.lastSeen < bound }
+            let (bulkOrder, singleOrder) = removeBoth(bulk, single, where: isDone)
+            XCTAssertEqual(bulkOrder, singleOrder, "round \(round)")
+            XCTAssertGreaterThanOrEqual(bulkOrder.count * 8, before, "round \(round) took the per-record path")
+            for position in 0..<bulk.count {
+                let k = bulk.records[position].key
+                XCTAssertEqual(bulk.find(k, tag: bulk.tag(k)), position, "round \(round)")
+            }
+            for k in bulkOrder { XCTAssertLessThan(bulk.find(k, tag: bulk.tag(k)), 0, "round \(round)") }
+        }
     }
 }
