@@ -11,8 +11,10 @@ import Wire
 ///
 /// It works on the folded per-endpoint statistics (`ServiceStatistics`), so it sees which
 /// clients tried which endpoints but not each connection: the scan type is read from the
-/// open ports only the scanner used (a SYN scan leaves SYN, SYN-ACK, RST: at most three
-/// packets and no payload; a connect scan completes the handshake: four or more).
+/// open ports only the scanner used (a SYN scan answers the SYN-ACK with a RST and leaves
+/// every connection half open, `Connection.halfOpen`; a connect scan completes the
+/// handshake). Until December 4, 2026 it was read from the packets (at most three a
+/// connection), which a capture holding every packet twice turned into a connect scan.
 struct PortScans {
     let thresholds: ScanThresholds
 
@@ -144,17 +146,14 @@ struct PortScans {
     /// only `scanner` used; undetermined when no port answered it alone.
     func scanType(open: some Sequence<UInt32>, scanner: IPAddress, endpoints: ScanEndpoints) -> PortScanSummary.ScanType {
         var alone = false
-        var packets: UInt64 = 0, connections: UInt64 = 0
+        var everyOneHalfOpen = true
         for number in open {
             guard let traffic = endpoints.services[Int(number)], traffic.soleClient == scanner, traffic.payloadless else { continue }
             alone = true
-            packets.addSaturated(traffic.packets)
-            connections.addSaturated(traffic.connections)
+            if traffic.halfOpenConnections < traffic.connections { everyOneHalfOpen = false }
         }
         guard alone else { return .undetermined }
-        // At most three packets a connection: SYN, SYN-ACK, RST.
-        let (limit, overflow) = connections.multipliedReportingOverflow(by: 3)
-        return overflow || packets <= limit ? .synHalfOpen : .connect
+        return everyOneHalfOpen ? .synHalfOpen : .connect
     }
 
     /// The `port-scan` finding of one scan.

@@ -26,8 +26,9 @@ struct ScanEndpoints {
         var soleClient: IPAddress?
         /// No payload in either direction: a SYN scan's or a connect scan's handshake.
         var payloadless: Bool
-        var packets: UInt64
         var connections: UInt64
+        /// Those the client left half open (`Connection.halfOpen`).
+        var halfOpenConnections: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
     }
@@ -92,7 +93,8 @@ struct ScanEndpoints {
                 let clients = services[position].clients
                 return Service(soleClient: clients.sole,
                                payloadless: services[position].counts.payloadBytes == 0,
-                               packets: services[position].counts.packets, connections: services[position].counts.connections,
+                               connections: services[position].counts.connections,
+                               halfOpenConnections: services[position].counts.halfOpenConnections,
                                firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
             })
             attemptPositions.append(Int32(attempt ?? -1))

@@ -33,6 +33,10 @@ public struct Connection: Sendable {
     /// `midstream` state says nothing of the end; this does, so that `merge` can join a
     /// connection cut by two capture windows into the state one capture would give it.
     public var ending: ConnectionState = .established
+    /// Whether the client answered the server's SYN-ACK with a RST and sent nothing else
+    /// but SYNs: a SYN (half-open) scan's probe of an open port. Read from the control bits
+    /// of each side, so a capture that holds every packet twice says the same.
+    public var halfOpen = false
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -42,7 +46,7 @@ public struct Connection: Sendable {
                 packetsToServer: UInt64, packetsToClient: UInt64, bytesToServer: UInt64, bytesToClient: UInt64,
                 payloadBytesToServer: UInt64, payloadBytesToClient: UInt64, firstSeen: Int64, lastSeen: Int64,
                 vlan: UInt16? = nil, evidence: ProtocolEvidence = .none, clientInitialSequence: UInt32? = nil,
-                ending: ConnectionState = .established) {
+                ending: ConnectionState = .established, halfOpen: Bool? = nil) {
         self.client = client
         self.server = server
         self.directionBasis = directionBasis
@@ -59,6 +63,10 @@ public struct Connection: Sendable {
         self.evidence = evidence
         self.clientInitialSequence = clientInitialSequence
         self.ending = ending
+        // A result's record has no control bits: at most SYN, SYN-ACK and RST, no payload.
+        self.halfOpen = halfOpen
+            ?? (state == .reset && packetsToServer.addingSaturated(packetsToClient) <= 3
+                && payloadBytesToServer == 0 && payloadBytesToClient == 0)
     }
     /// Frame bytes both directions; saturating, as `packets`.
     public var bytes: UInt64 { bytesToServer.addingSaturated(bytesToClient) }
@@ -95,6 +103,8 @@ public struct Connection: Sendable {
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
+        halfOpen = fromServer.contains(.synAck) && fromClient.contains(.rst)
+            && !fromClient.contains(.other) && !fromClient.contains(.fin)
         evidence = record.recognizedEvidence ?? samples.evidence(serverIsA: serverIsA)
     }
 

@@ -116,6 +116,15 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             || seenFromA.rawValue & seenFromB.rawValue & Seen.fin.rawValue != 0
     }
 
+    /// Whether the server answered the client's SYN with a RST and nothing else
+    /// (`ConnectionState.refused`).
+    @inlinable
+    public var wasRefused: Bool {
+        guard let clientIsA else { return false }
+        let fromServer = clientIsA ? seenFromB : seenFromA
+        return fromServer.rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
+    }
+
     /// Counts one segment travelling from a (`fromA`) or from b. Returns whether it is the
     /// first payload of its side, whose bytes the table then keeps as the side's sample.
     @inlinable @inline(__always)

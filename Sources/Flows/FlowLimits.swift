@@ -2,7 +2,9 @@
 ///
 /// A connection leaves the table (is *evicted*) when it can no longer change: it has ended
 /// (FIN both ways, or a RST) and stayed quiet for `endedLinger`, or it has been idle for
-/// `idleTimeout`. Its numbers are then folded into the table's per-service statistics, so
+/// `idleTimeout`; a connection the server refused leaves at once, its 4-tuple remembered
+/// for the linger (`RecentlyRefused`). Its numbers are then folded into the table's
+/// per-service statistics, so
 /// the audit's services, counts and states are what they would have been had it stayed. Only
 /// its individual record is gone (it is no longer listed by `FlowTable.finish(rules:)`).
 ///

@@ -167,13 +167,18 @@ final class FlowStorage: @unchecked Sendable {
     /// The key's tag: the upper 32 bits of its hash.
     @inlinable @inline(__always)
     func tag(_ key: ConnectionKey) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash(key) &>> 32)
+    }
+
+    /// The key's seeded hash, of which the tag is the upper half.
+    @inlinable @inline(__always)
+    func hash(_ key: ConnectionKey) -> UInt64 {
         let ports = UInt64(key.a.port) << 16 | UInt64(key.b.port)
         let x = (key.a.address.low ^ seed) &* 0x9E37_79B9_7F4A_7C15
         let y = key.b.address.low &* 0xC2B2_AE3D_27D4_EB4F
         let z = (ports ^ key.a.address.high ^ (key.b.address.high &<< 17 | key.b.address.high &>> 47)) &* 0x1656_67B1_9E37_79F9
-        var h = x ^ y ^ z
-        h = (h ^ (h &>> 32)) &* 0xD6E8_FEB8_6659_FD93
-        return UInt32(truncatingIfNeeded: h &>> 32)
+        let h = x ^ y ^ z
+        return (h ^ (h &>> 32)) &* 0xD6E8_FEB8_6659_FD93
     }
 
     @inlinable @inline(__always)

@@ -40,6 +40,8 @@ public struct FlowTable: Sendable {
     @usableFromInline var start = Int64.max
     /// When the next eviction sweep is due; the first packet sets it.
     @usableFromInline var nextSweep = Int64.min
+    /// Connections refused within the linger, let go at their RST (`letGoRefused`).
+    @usableFromInline var recentlyRefused = RecentlyRefused()
 
     /// A table that keeps every connection.
     public init() {
@@ -124,6 +126,9 @@ public struct FlowTable: Sendable {
             if record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength) {
                 storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
             }
+            if segment.flags.contains(.rst) && rules != nil && !record.pointee.mayContinue && record.pointee.wasRefused {
+                return letGoRefused(at: position)
+            }
             storage.lastSeenTimes[position] = record.pointee.lastSeen
         } else {
             insert(segment, payload: payload, key: key, tag: tag, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
@@ -147,10 +152,13 @@ public struct FlowTable: Sendable {
         return x.port < y.port
     }
 
-    /// A new connection's first segment.
+    /// A new connection's first segment; nothing for a straggler of a connection refused
+    /// within the linger (`RecentlyRefused`).
     @usableFromInline
     mutating func insert(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, key: ConnectionKey, tag: UInt32,
                          fromA: Bool, timestamp: Int64, wireLength: UInt32) {
+        if !segment.flags.isConnectionRequest
+            && recentlyRefused.contains(hash: storage.hash(key), refusedWithin: limits.endedLinger, of: timestamp) { return }
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
         record.openedWithSyn = segment.flags.isConnectionRequest
         record.mayContinue = mayContinue(record)
@@ -160,6 +168,15 @@ public struct FlowTable: Sendable {
         if firstPayload {
             storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
         }
+    }
+
+    /// A connection the server refused: evicted at once rather than held for the linger,
+    /// and remembered for it (`RecentlyRefused`).
+    @usableFromInline
+    mutating func letGoRefused(at position: Int) {
+        let record = storage.records + position
+        recentlyRefused.note(hash: storage.hash(record.pointee.key), at: record.pointee.lastSeen)
+        evict(storage.remove(at: position))
     }
 
     /// A SYN on an ended connection's 4-tuple: the old record is done.
@@ -314,6 +331,11 @@ public struct FlowTable: Sendable {
     }
 
     private mutating func absorb(chain: [DetachedRecord], lastIsOpen: Bool, otherClock: Int64) {
+        if isStragglerOfRefused(chain[0].record) {
+            // Segments this table would not have tracked (`insert`): gone with the refusal.
+            if chain.count > 1 { absorb(chain: Array(chain.dropFirst()), lastIsOpen: lastIsOpen, otherClock: otherClock) }
+            return
+        }
         var first = chain[0]
         first.record.mayContinue = mayContinue(first.record)
         var current = first
@@ -340,6 +362,16 @@ public struct FlowTable: Sendable {
                 finalize(current)
             }
         }
+    }
+
+    /// Whether `record`, from a later input, starts with a segment that `insert` would have
+    /// dropped here: no SYN, no record of its 4-tuple, which this table let go refused
+    /// within the linger before.
+    private func isStragglerOfRefused(_ record: ConnectionRecord) -> Bool {
+        !record.openedWithSyn
+            && recentlyRefused.contains(hash: storage.hash(record.key), refusedWithin: limits.endedLinger,
+                                     of: record.firstSeen)
+            && storage.find(record.key, tag: storage.tag(record.key)) < 0
     }
 
     /// Whether, read in one table, the first packet of `next` would have gone to `mine`.

@@ -41,6 +41,9 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// Frame bytes as on the wire, both directions.
     public var bytes: UInt64 = 0
     public var payloadBytes: UInt64 = 0
+    /// Connections the client left half open (`Connection.halfOpen`): how port-scan
+    /// detection tells a SYN scan from a connect scan.
+    public var halfOpenConnections: UInt64 = 0
     /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
     /// negotiated TLS version (those whose server hello was captured): fixed counters
     /// (`CaseCounts`).
@@ -65,6 +68,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         protocolCounts.increment(connection.evidence.name)
         if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
+        if connection.halfOpen { halfOpenConnections += 1 }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
         payloadBytes.addSaturated(connection.payloadBytes)
@@ -77,6 +81,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// Adds `other`'s counts, saturating (counts merged from result files are outside input).
     mutating func merge(_ other: TrafficCounts) {
         connections += other.connections
+        halfOpenConnections.addSaturated(other.halfOpenConnections)
         packets.addSaturated(other.packets)
         bytes.addSaturated(other.bytes)
         payloadBytes.addSaturated(other.payloadBytes)

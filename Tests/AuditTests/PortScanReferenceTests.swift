@@ -113,7 +113,7 @@ final class PortScanReferenceTests: XCTestCase {
             for _ in 0..<Int.random(in: 0...20, using: &random) {
                 fleet.serve(Endpoint(address: hosts.randomElement(using: &random)!, port: ports.randomElement(using: &random)!),
                             to: someClients(5...40), packets: UInt64.random(in: 1...8, using: &random),
-                            at: Int64.random(in: 0...1_000_000, using: &random))
+                            halfOpen: Bool.random(using: &random), at: Int64.random(in: 0...1_000_000, using: &random))
             }
             let thresholds = ScanThresholds(
                 minPorts: Int.random(in: 0...4, using: &random), minHosts: Int.random(in: 0...3, using: &random),
@@ -222,9 +222,7 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
 private func referenceScanType(open: [Endpoint], scanner: IPAddress, services: [Endpoint: ServiceTraffic]) -> PortScanSummary.ScanType {
     let alone = open.compactMap { services[$0] }.filter { $0.clients == [scanner] && $0.payloadBytes == 0 }
     guard !alone.isEmpty else { return .undetermined }
-    let packets = alone.reduce(UInt64(0)) { $0.addingSaturated($1.packets) }
-    let connections = alone.reduce(UInt64(0)) { $0.addingSaturated($1.connections) }
-    return packets <= 3 * connections ? .synHalfOpen : .connect
+    return alone.allSatisfy { $0.halfOpenConnections == $0.connections } ? .synHalfOpen : .connect
 }
 
 /// Attempts and services of a made-up fleet.
@@ -232,12 +230,14 @@ private struct Fleet {
     var services: [Endpoint: ServiceTraffic] = [:]
     var attempts: [Endpoint: ServiceAttempts] = [:]
 
+    /// `halfOpen`: the client answered the SYN-ACK with a RST (a SYN scan's probe).
     mutating func serve(_ endpoint: Endpoint, to clients: Set<IPAddress>, packets: UInt64 = 3, payloadBytes: UInt64 = 0,
-                        at time: Int64 = 1_000) {
+                        halfOpen: Bool = true, at time: Int64 = 1_000) {
         var traffic = ServiceTraffic()
         traffic.clients = ClientAddresses(clients)
         traffic.connections = 1
         traffic.packets = packets
+        traffic.halfOpenConnections = halfOpen ? 1 : 0
         traffic.payloadBytes = payloadBytes
         traffic.firstSeen = time
         traffic.lastSeen = time + 10
@@ -272,7 +272,8 @@ private struct Fleet {
         for _ in 0..<Int.random(in: 0...30, using: &random) {
             let endpoint = Endpoint(address: hosts.randomElement(using: &random)!, port: ports.randomElement(using: &random)!)
             fleet.serve(endpoint, to: someClients(), packets: UInt64.random(in: 1...8, using: &random),
-                        payloadBytes: Bool.random(using: &random) ? 0 : 100, at: Int64.random(in: 0...1_000_000, using: &random))
+                        payloadBytes: Bool.random(using: &random) ? 0 : 100, halfOpen: Bool.random(using: &random),
+                        at: Int64.random(in: 0...1_000_000, using: &random))
         }
         return fleet
     }

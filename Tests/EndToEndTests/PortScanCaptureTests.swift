@@ -7,7 +7,8 @@ import XCTest
 /// The recorded nmap scans (scripts/recording/record-scans.sh): a SYN scan of 127.0.0.1
 /// ports 9000-11999 and a connect scan of 127.0.0.2 ports 20000-21999 on loopback; a SYN
 /// scan of two hosts in a network namespace (ports 9000-9999) and a SYN sweep of port 9999
-/// across its 20 addresses.
+/// across its 20 addresses; two scanners of one host; a SYN scan seen twice on every
+/// packet.
 final class PortScanCaptureTests: XCTestCase {
     let auditor = Auditor(policy: Policy())
 
@@ -32,6 +33,25 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertTrue(findings.allSatisfy { $0.severity == .medium && $0.address == "127.0.0.1" })
         XCTAssertTrue(findings.contains { $0.message.contains("SYN (half-open) port scan of 3000 ports (9000-11999)") })
         XCTAssertTrue(findings.contains { $0.message.contains("full-connect port scan of 2000 ports (20000-21999)") })
+    }
+
+    /// A real SYN scan recorded on every interface at once (`tcpdump -i any` on a bridge
+    /// between two namespaces): every packet is there twice. The second RST of each
+    /// refusal comes after the refused connection has left the table (`RecentlyRefused`),
+    /// and must start no connection: taken for a mid-stream one, it made all 999 closed
+    /// ports services with a high finding each. And the scan is still a SYN scan.
+    func testAScanSeenTwiceOnEveryPacketLeavesTheClosedPortsClosed() throws {
+        let result = auditor.audit(paths: [capture("scan-duplicated-any.pcap")])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port)" }, ["10.204.0.2:9443"])
+        XCTAssertEqual(result.coverage.connections, 1000)
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.scanner, "10.204.0.1")
+        XCTAssertEqual(scan.type, .synHalfOpen, "read from the control bits, not the packets (six a probe here)")
+        XCTAssertEqual(scan.portRanges, "9000-9999")
+        XCTAssertEqual(scan.refused, 999)
+        XCTAssertEqual(scan.openPorts, ["10.204.0.2:9443"])
+        XCTAssertEqual(result.summary.findings["high"] ?? 0, 0)
     }
 
     func testScanProbesAreFoldedNotAttemptsAndRaiseNoExpectedServiceNotAnswering() {

@@ -166,6 +166,117 @@ final class FlowEvictionTests: XCTestCase {
         XCTAssertEqual(service?.states[.midstream], 1)
     }
 
+    // MARK: - Refused connections leave at their RST (`RecentlyRefused`)
+
+    /// A connection the server refused is evicted at its RST, not held for the linger.
+    func testARefusedConnectionLeavesTheTableAtItsRst() {
+        var table = FlowTable(rules: rules)
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        traffic.send(c, s, [.syn], at: 0)
+        traffic.feed(&table)
+        XCTAssertEqual(table.openCount, 1)
+        traffic.packets = []
+        traffic.send(s, c, [.rst, .ack], at: 100_000)
+        traffic.feed(&table)
+        XCTAssertEqual(table.openCount, 0)
+        XCTAssertEqual(table.evictedCount, 1)
+        XCTAssertEqual(table.statistics().attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 1)
+    }
+
+    /// Only the server's RST to a SYN lets a connection go early: a client that gives up
+    /// with a RST, or a reset after the handshake, lingers as before (a segment in flight
+    /// may still come).
+    func testOtherResetsStillLinger() {
+        var table = FlowTable(rules: rules)
+        var traffic = Traffic()
+        let s: (UInt32, UInt16) = (0x0A00_0001, 7079)
+        traffic.send((0x0A00_0101, 40000), s, [.syn], at: 0)
+        traffic.send((0x0A00_0101, 40000), s, [.rst], at: 1_000)
+        traffic.send((0x0A00_0102, 40000), s, [.syn], at: 2_000)
+        traffic.send(s, (0x0A00_0102, 40000), [.syn, .ack], at: 3_000)
+        traffic.send(s, (0x0A00_0102, 40000), [.rst, .ack], at: 4_000)
+        traffic.feed(&table)
+        XCTAssertEqual(table.openCount, 2)
+        XCTAssertEqual(table.evictedCount, 0)
+    }
+
+    /// Duplicated RSTs (a capture on several interfaces, a mirror port) start no
+    /// connection of their own: a port scan's thousands of refusals give what a table that
+    /// keeps every record gives, and no refused port looks open. Only the attempts' last
+    /// times differ: a dropped duplicate's time is not in them.
+    func testStragglersOfARefusalStartNoConnection() {
+        var traffic = Traffic()
+        let rogue: UInt32 = 0x0A00_0009
+        for index in 0..<10_000 {
+            let c: (UInt32, UInt16) = (0xC000_0001, UInt16(20000 + index % 30000))
+            let s: (UInt32, UInt16) = (rogue, UInt16(1 + index))
+            let time = Int64(index) * 200_000
+            traffic.send(c, s, [.syn], at: time)
+            traffic.send(s, c, [.rst, .ack], at: time + 50_000)
+            traffic.send(s, c, [.rst, .ack], at: time + 50_010)
+        }
+        var bounded = FlowTable(rules: rules), unbounded = FlowTable()
+        traffic.feed(&bounded)
+        traffic.feed(&unbounded)
+        let statistics = bounded.statistics()
+        XCTAssertTrue(statistics.services.isEmpty, "no refused port looks open")
+        XCTAssertEqual(statistics.attempts.values.map(\.refused).reduce(0, +), 10_000)
+        let untimed = { (lines: [String]) in
+            lines.map { $0.hasPrefix("attempts") ? $0.split(separator: " ").dropLast().joined(separator: " ") : $0 }
+        }
+        XCTAssertEqual(statistics.connections, 10_000)
+        XCTAssertEqual(untimed(digest(statistics)), untimed(digest(unbounded.statistics(rules: rules))))
+        XCTAssertEqual(statistics.attempts[Endpoint(address: IPAddress(ipv4: rogue), port: 1)]?.lastSeen, 50_000)
+    }
+
+    /// A new SYN after a refusal is a new attempt, as port reuse always was.
+    func testASynAfterARefusalIsANewAttempt() {
+        var table = FlowTable(rules: rules)
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        for retry in 0..<3 {
+            traffic.send(c, s, [.syn], at: Int64(retry) * second)
+            traffic.send(s, c, [.rst, .ack], at: Int64(retry) * second + 1_000)
+        }
+        traffic.feed(&table)
+        XCTAssertEqual(table.statistics().attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 3)
+    }
+
+    /// Past the linger, a straggler of a refusal starts a mid-stream connection, as a
+    /// straggler of any ended connection does.
+    func testAStragglerOfARefusalPastTheLingerStartsAMidStreamConnection() {
+        var table = FlowTable(rules: rules)
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        traffic.send(c, s, [.syn], at: 0)
+        traffic.send(s, c, [.rst, .ack], at: 1_000)
+        traffic.send(s, c, [.rst, .ack], at: 30 * second)
+        traffic.feed(&table)
+        let statistics = table.statistics()
+        XCTAssertEqual(statistics.connections, 2)
+        XCTAssertEqual(statistics.attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 1)
+    }
+
+    /// A refusal at the end of one input and its duplicated RST at the start of the next,
+    /// read into two tables and merged, give what one table gives.
+    func testARefusalsStragglerInTheNextInputStartsNoConnection() {
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        traffic.send(c, s, [.syn], at: 0)
+        traffic.send(s, c, [.rst, .ack], at: 1_000)
+        traffic.send(s, c, [.rst, .ack], at: 1_010)
+        traffic.send((0x0A00_0102, 40001), (0x0A00_0001, 7079), [.syn], at: 2_000)
+        var whole = FlowTable(rules: rules)
+        traffic.feed(&whole)
+        var first = FlowTable(rules: rules), second = FlowTable(rules: rules, continuesEarlierInput: true)
+        traffic.feed(&first, 0..<2)
+        traffic.feed(&second, 2..<4)
+        first.absorb(second)
+        XCTAssertEqual(first.statistics().connections, 2)
+        XCTAssertEqual(digest(first.statistics()), digest(whole.statistics()))
+    }
+
     /// The one documented difference: a connection silent for longer than the idle timeout
     /// is evicted, and its next packet starts a new, mid-stream connection.
     func testAConnectionIdleBeyondTheTimeoutComesBackAsANewOne() {

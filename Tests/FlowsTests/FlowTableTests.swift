@@ -143,6 +143,30 @@ final class ConnectionStateTests: XCTestCase {
         XCTAssertEqual(conversation.connections().first?.state, .reset)
     }
 
+    /// A SYN scan's probe of an open port: the scanner answers the SYN-ACK with a RST. Half
+    /// open however often each packet was captured; a completed handshake is not.
+    func testAClientThatAnswersTheSynAckWithARstLeftItHalfOpen() {
+        for copies in 1...2 {
+            var conversation = Conversation()
+            for _ in 0..<copies { conversation.send("10.0.0.1:40000", "10.0.0.2:9443", [.syn]) }
+            for _ in 0..<copies { conversation.send("10.0.0.2:9443", "10.0.0.1:40000", [.syn, .ack]) }
+            for _ in 0..<copies { conversation.send("10.0.0.1:40000", "10.0.0.2:9443", [.rst]) }
+            let connection = conversation.connections().first!
+            XCTAssertEqual(connection.state, .reset)
+            XCTAssertTrue(connection.halfOpen, "\(copies) copies")
+        }
+        var connect = Conversation()
+        connect.send("10.0.0.1:40001", "10.0.0.2:9443", [.syn])
+        connect.send("10.0.0.2:9443", "10.0.0.1:40001", [.syn, .ack])
+        connect.send("10.0.0.1:40001", "10.0.0.2:9443", [.ack])
+        connect.send("10.0.0.1:40001", "10.0.0.2:9443", [.rst, .ack])
+        XCTAssertFalse(connect.connections().first!.halfOpen)
+        var refused = Conversation()
+        refused.send("10.0.0.1:40002", "10.0.0.2:9000", [.syn])
+        refused.send("10.0.0.2:9000", "10.0.0.1:40002", [.rst, .ack])
+        XCTAssertFalse(refused.connections().first!.halfOpen)
+    }
+
     func testNoSynSeenIsMidstream() {
         var conversation = Conversation()
         conversation.send("10.0.0.1:40000", "10.0.0.2:7079", [.ack, .psh], payload: 5)

@@ -13,6 +13,12 @@
 #                              of 10.203.0.2 by 10.203.0.1 (ports 9000-9599) and then by
 #                              10.203.0.250 (`nmap -S`, ports 9300-9999): 300 ports both
 #                              tried, so neither scan may claim the other's refusals or time.
+#   scan-duplicated-any.pcap   a SYN scan through a bridge, recorded on every interface at
+#                              once (`tcpdump -i any`): two namespaces (10.204.0.1 the
+#                              scanner, 10.204.0.2 the target) on veth pairs to a bridge, so
+#                              each packet is seen twice, on both bridge ports. A SYN scan of
+#                              ports 9000-9999; a listener on 9443. Every refusal's RST comes
+#                              twice: the second must not make the closed port look open.
 # With BIG=DIR it also records, into DIR (not the repository: about 300,000 packets), the
 # issue's size benchmark: SYN scans of 127.0.0.1 and 127.0.0.2, all 65,535 ports, and a
 # 20,000-port connect scan of 127.0.0.3 (`scan-big-lo.pcap`).
@@ -47,6 +53,8 @@ cleanup() {
   for pid in ${pids:-}; do kill "$pid" 2>/dev/null || true; done
   ip netns del "$NS" 2>/dev/null || true
   ip link del dasscan0 2>/dev/null || true
+  for ns in "$NS-a" "$NS-b"; do ip netns del "$ns" 2>/dev/null || true; done
+  ip link del dasdupbr 2>/dev/null || true
 }
 trap cleanup EXIT
 pids=""
@@ -90,7 +98,26 @@ record "$out/scan-two-scanners-veth.pcap" dasscan0 tcp sh -c '
   nmap -n -Pn -sS -T4 -p 9000-9599 10.203.0.2
   nmap -n -Pn -sS -T4 -S 10.203.0.250 -e dasscan0 -p 9300-9999 10.203.0.2'
 
-# 4. The size benchmark (optional, outside the repository).
+# 4. Every packet twice: a scan through a bridge, recorded on all interfaces.
+ip link add dasdupbr type bridge
+ip link set dasdupbr up
+for side in a b; do
+  ip netns add "$NS-$side"
+  ip link add "dasdup$side" type veth peer name "dasdup${side}1"
+  ip link set "dasdup${side}1" netns "$NS-$side"
+  ip link set "dasdup$side" master dasdupbr
+  ip link set "dasdup$side" up
+  ip -n "$NS-$side" link set lo up
+  ip -n "$NS-$side" link set "dasdup${side}1" up
+done
+ip -n "$NS-a" addr add 10.204.0.1/24 dev dasdupa1
+ip -n "$NS-b" addr add 10.204.0.2/24 dev dasdupb1
+pids="$pids $(listen "$NS-b" 10.204.0.2:9443)"
+sleep 2
+record "$out/scan-duplicated-any.pcap" any 'tcp and net 10.204.0.0/24' \
+  ip netns exec "$NS-a" nmap -n -Pn -sS -T4 -p 9000-9999 10.204.0.2
+
+# 5. The size benchmark (optional, outside the repository).
 if [ -n "${BIG:-}" ]; then
   mkdir -p "$BIG"
   pids="$pids $(listen - 127.0.0.3:20100 127.0.0.3:20200)"

@@ -1,0 +1,56 @@
+/// The connections refused moments ago, by their 4-tuple's hash: what lets the table let a
+/// refused connection go at its RST instead of holding its record for the linger.
+///
+/// Why: a connection the server refused (SYN, then RST: `ConnectionState.refused`) can
+/// change no further. A new SYN on its 4-tuple starts a new connection either way, and what
+/// else may follow (a duplicated RST, a SYN retransmitted before the RST arrived) would
+/// only add packets an attempt does not report. Held for the linger like any ended
+/// connection, a scan's refused probes filled most of the table, and the scan shape's audit
+/// took 10-15% longer (docs/performance.md, "Refused connections leave at their RST").
+///
+/// What still matters is that such a straggler does not start a connection of its own: a
+/// duplicated RST taken for a mid-stream connection would make a closed port look open. A
+/// segment that is not a SYN and finds no record is therefore looked up here first
+/// (`FlowTable.insert`): if its 4-tuple was refused within the linger, it is counted in the
+/// input's packets and tracked nowhere, as the refused record would have absorbed it.
+///
+/// Limits: 4,096 entries of 8 bytes (32 KiB, allocated at the first refusal), one per
+/// 4-tuple hash, a refusal overwriting whatever shared its entry. A refusal is remembered
+/// for the linger (5 s) or until 4,096 later ones have likely taken its entry: at least the
+/// milliseconds in which duplicates arrive, even in a scan of 100,000 ports a second. A
+/// straggler after that starts a mid-stream connection, as every straggler after the
+/// linger always did. An entry names its 4-tuple by 44 bits of the table's seeded hash (the
+/// entry and the mark), so another 4-tuple's segment matches one with a chance of 2^-44.
+/// Times are kept in units of 2^20 ns (about a millisecond), 32 bits of them: they wrap
+/// after 52 days.
+@usableFromInline
+struct RecentlyRefused: Sendable {
+    static let entryCount = 1 << 12
+    static let unitShift: Int64 = 20
+
+    /// Per entry: the mark (the hash's upper 32 bits, never 0) over the refusal's time in
+    /// units; 0 while empty.
+    private var entries: [UInt64] = []
+
+    init() {}
+
+    /// Notes that the connection whose 4-tuple has `hash` (`FlowStorage.hash`) was
+    /// refused at `time`.
+    mutating func note(hash: UInt64, at time: Int64) {
+        if entries.isEmpty { entries = [UInt64](repeating: 0, count: Self.entryCount) }
+        entries[Self.entry(hash)] = Self.mark(hash) << 32 | UInt64(truncatingIfNeeded: time >> Self.unitShift) & 0xFFFF_FFFF
+    }
+
+    /// Whether the connection whose 4-tuple has `hash` was refused within `linger` before
+    /// `now` (to the unit).
+    func contains(hash: UInt64, refusedWithin linger: Int64, of now: Int64) -> Bool {
+        guard !entries.isEmpty else { return false }
+        let entry = entries[Self.entry(hash)]
+        guard entry >> 32 == Self.mark(hash) else { return false }
+        let age = UInt32(truncatingIfNeeded: now >> Self.unitShift) &- UInt32(truncatingIfNeeded: entry)
+        return Int64(age) <= (linger >> Self.unitShift) + 1
+    }
+
+    private static func entry(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (entryCount - 1) }
+    private static func mark(_ hash: UInt64) -> UInt64 { hash >> 32 | 1 }
+}
