@@ -5,7 +5,8 @@ import Wire
 /// folds them per service.
 ///
 /// A SYN on a 4-tuple whose connection has ended (FIN both ways, or RST) starts a new
-/// connection, as TCP port reuse does.
+/// connection, as TCP port reuse does. A connection the server refused leaves the table at
+/// its RST (`letGoRefused`, `RecentlyRefused`).
 ///
 /// Made with direction rules (`init(rules:limits:)`), the table keeps only the open
 /// connections: ended and idle ones are evicted into per-service statistics as the capture
