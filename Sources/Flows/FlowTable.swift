@@ -44,6 +44,15 @@ public struct FlowTable: Sendable {
     /// Connections refused within the linger, let go at their RST (`letGoRefused`).
     @usableFromInline var recentlyRefused = RecentlyRefused()
 
+    /// The seed of every table's hash in this process (`FlowStorage.hash`), drawn once: the
+    /// same for tables read on different threads, so that what one table remembers by hash
+    /// (`RecentlyRefused`) means the same in the table it is merged into. Whoever crafts a
+    /// capture still cannot know it.
+    static let processSeed: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+
     /// A table that keeps every connection.
     public init() {
         self.init(rules: nil)
@@ -62,8 +71,7 @@ public struct FlowTable: Sendable {
         self.continuesEarlierInput = continuesEarlierInput
         self.keepsConnections = keepingConnections
         self.evicted = ServiceStatistics(limits: limits)
-        var generator = SystemRandomNumberGenerator()
-        storage = FlowStorage(seed: generator.next(), recognizesEarly: !continuesEarlierInput)
+        storage = FlowStorage(seed: FlowTable.processSeed, recognizesEarly: !continuesEarlierInput)
     }
 
     /// An empty table with `other`'s rules, limits and settings, holding at most
@@ -322,6 +330,7 @@ public struct FlowTable: Sendable {
             absorb(chain: chain, lastIsOpen: false, otherClock: other.clock)
         }
         if other.clock > clock { clock = other.clock }
+        recentlyRefused.merge(later: other.recentlyRefused)
         if rules != nil && clock != Int64.min {
             let tick = FlowTable.tick(clock, interval: limits.sweepInterval)
             sweep(now: tick)

@@ -51,6 +51,14 @@ struct RecentlyRefused: Sendable {
         return Int64(age) <= (linger >> Self.unitShift) + 1
     }
 
+    /// Takes in the refusals of a table that read a later input (`FlowTable.absorb`): where
+    /// both hold an entry, the later input's is the more recent.
+    mutating func merge(later: RecentlyRefused) {
+        guard !later.entries.isEmpty else { return }
+        guard !entries.isEmpty else { return entries = later.entries }
+        for index in entries.indices where later.entries[index] != 0 { entries[index] = later.entries[index] }
+    }
+
     private static func entry(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (entryCount - 1) }
     private static func mark(_ hash: UInt64) -> UInt64 { hash >> 32 | 1 }
 }

@@ -277,6 +277,31 @@ final class FlowEvictionTests: XCTestCase {
         XCTAssertEqual(digest(first.statistics()), digest(whole.statistics()))
     }
 
+    /// The same with three inputs: the refusal in the second (past the 180 s in which a
+    /// later input's connections may continue an earlier one's, so it leaves at its RST),
+    /// its duplicated RST at the start of the third. The merged table keeps what each table
+    /// it absorbed refused.
+    func testARefusalsStragglerTwoInputsOnStartsNoConnection() {
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        traffic.send((0x0A00_0102, 40001), (0x0A00_0001, 7079), [.syn], at: 0)
+        traffic.send((0x0A00_0103, 40002), (0x0A00_0001, 7079), [.syn], at: 1_000)
+        traffic.send(c, s, [.syn], at: 200 * second)
+        traffic.send(s, c, [.rst, .ack], at: 200 * second + 1_000)
+        traffic.send(s, c, [.rst, .ack], at: 200 * second + 1_010)
+        var whole = FlowTable(rules: rules)
+        traffic.feed(&whole)
+        var merged = FlowTable(rules: rules)
+        traffic.feed(&merged, 0..<1)
+        for range in [1..<4, 4..<5] {
+            var part = FlowTable(rules: rules, continuesEarlierInput: true)
+            traffic.feed(&part, range)
+            merged.absorb(part)
+        }
+        XCTAssertEqual(merged.statistics().connections, 3)
+        XCTAssertEqual(digest(merged.statistics()), digest(whole.statistics()))
+    }
+
     /// The one documented difference: a connection silent for longer than the idle timeout
     /// is evicted, and its next packet starts a new, mid-stream connection.
     func testAConnectionIdleBeyondTheTimeoutComesBackAsANewOne() {
