@@ -42,13 +42,16 @@ struct RecentlyRefused: Sendable {
     }
 
     /// Whether the connection whose 4-tuple has `hash` was refused within `linger` before
-    /// `now` (to the unit).
+    /// `now` (to the unit), or a unit after it: copies of one packet captured on several
+    /// interfaces (`tcpdump -i any`) can come a little out of time order.
     func contains(hash: UInt64, refusedWithin linger: Int64, of now: Int64) -> Bool {
         guard !entries.isEmpty else { return false }
         let entry = entries[Self.entry(hash)]
         guard entry >> 32 == Self.mark(hash) else { return false }
-        let age = UInt32(truncatingIfNeeded: now >> Self.unitShift) &- UInt32(truncatingIfNeeded: entry)
-        return Int64(age) <= (linger >> Self.unitShift) + 1
+        // Units since the refusal, signed: 32 bits of them wrap after 52 days, so any two
+        // times of one capture's linger are told apart.
+        let age = Int32(bitPattern: UInt32(truncatingIfNeeded: now >> Self.unitShift) &- UInt32(truncatingIfNeeded: entry))
+        return age >= -1 && Int64(age) <= (linger >> Self.unitShift) + 1
     }
 
     /// Takes in the refusals of a table that read a later input (`FlowTable.absorb`): where

@@ -230,6 +230,23 @@ final class FlowEvictionTests: XCTestCase {
         XCTAssertEqual(statistics.attempts[Endpoint(address: IPAddress(ipv4: rogue), port: 1)]?.lastSeen, 50_000)
     }
 
+    /// Copies from several interfaces can be a little out of time order: a repeated RST
+    /// stamped just before the first, across a tick of the memory's millisecond clock,
+    /// is still the refusal's.
+    func testARepeatedRstStampedJustBeforeTheFirstStartsNoConnection() {
+        var table = FlowTable(rules: rules)
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        let tick: Int64 = (1 << 20) * 1000
+        traffic.send(c, s, [.syn], at: tick - 500_000)
+        traffic.send(s, c, [.rst, .ack], at: tick + 5)
+        traffic.send(s, c, [.rst, .ack], at: tick - 5)
+        traffic.feed(&table)
+        let statistics = table.statistics()
+        XCTAssertTrue(statistics.services.isEmpty)
+        XCTAssertEqual(statistics.connections, 1)
+    }
+
     /// A new SYN after a refusal is a new attempt, as port reuse always was.
     func testASynAfterARefusalIsANewAttempt() {
         var table = FlowTable(rules: rules)
