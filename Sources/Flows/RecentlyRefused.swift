@@ -21,8 +21,8 @@
 /// straggler after that starts a mid-stream connection, as every straggler after the
 /// linger always did. An entry names its 4-tuple by 44 bits of the table's seeded hash (the
 /// entry and the mark), so another 4-tuple's segment matches one with a chance of 2^-44.
-/// Times are kept in units of 2^20 ns (about a millisecond), 32 bits of them: they wrap
-/// after 52 days.
+/// Times are kept in units of 2^20 ns (about a millisecond), 32 bits of them, compared as
+/// signed: two times less than 26 days apart are told apart.
 @usableFromInline
 struct RecentlyRefused: Sendable {
     static let entryCount = 1 << 12
@@ -42,14 +42,13 @@ struct RecentlyRefused: Sendable {
     }
 
     /// Whether the connection whose 4-tuple has `hash` was refused within `linger` before
-    /// `now` (to the unit), or a unit after it: copies of one packet captured on several
-    /// interfaces (`tcpdump -i any`) can come a little out of time order.
+    /// `now` (to the unit), or at most a unit after `now`: copies of one packet captured on
+    /// several interfaces (`tcpdump -i any`) can come a little out of time order.
     func contains(hash: UInt64, refusedWithin linger: Int64, of now: Int64) -> Bool {
         guard !entries.isEmpty else { return false }
         let entry = entries[Self.entry(hash)]
         guard entry >> 32 == Self.mark(hash) else { return false }
-        // Units since the refusal, signed: 32 bits of them wrap after 52 days, so any two
-        // times of one capture's linger are told apart.
+        // Units since the refusal, signed (negative: stamped before it).
         let age = Int32(bitPattern: UInt32(truncatingIfNeeded: now >> Self.unitShift) &- UInt32(truncatingIfNeeded: entry))
         return age >= -1 && Int64(age) <= (linger >> Self.unitShift) + 1
     }
