@@ -19,8 +19,9 @@
 /// for the linger (5 s) or until 4,096 later ones have likely taken its entry: at least the
 /// milliseconds in which duplicates arrive, even in a scan of 100,000 ports a second. A
 /// straggler after that starts a mid-stream connection, as every straggler after the
-/// linger always did. An entry names its 4-tuple by 44 bits of the table's seeded hash (the
-/// entry and the mark), so another 4-tuple's segment matches one with a chance of 2^-44.
+/// linger always did. An entry names its 4-tuple by 43 bits of the table's seeded hash
+/// (12 place the entry, 31 are the mark), so another 4-tuple's segment matches one with a
+/// chance of 2^-43.
 /// Times are kept in units of 2^20 ns (about a millisecond), 32 bits of them, compared as
 /// signed: two times less than 26 days apart are told apart.
 @usableFromInline
