@@ -103,8 +103,7 @@ public struct Connection: Sendable {
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
-        halfOpen = fromServer.contains(.synAck) && fromClient.contains(.rst)
-            && !fromClient.contains(.other) && !fromClient.contains(.fin)
+        halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         evidence = record.recognizedEvidence ?? samples.evidence(serverIsA: serverIsA)
     }
 
@@ -122,10 +121,8 @@ public struct Connection: Sendable {
 
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
         guard handshakeSeen else { return .midstream }
-        if !fromServer.contains(.synAck) {
-            if fromServer.contains(.rst) && !fromServer.contains(.other) { return .refused }
-            if fromServer.isEmpty { return .attempted }
-        }
+        if fromServer.isRefusal { return .refused }
+        if fromServer.isEmpty { return .attempted }
         if fromClient.contains(.fin) && fromServer.contains(.fin) { return .closed }
         if fromClient.contains(.rst) || fromServer.contains(.rst) { return .reset }
         return .established

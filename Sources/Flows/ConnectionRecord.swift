@@ -99,6 +99,17 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         @inlinable public static var rst: Seen { Seen(rawValue: 8) }
         /// A packet that is neither SYN nor RST: data, an ACK or a FIN.
         @inlinable public static var other: Seen { Seen(rawValue: 16) }
+
+        /// A server's side of a refusal: a RST, no SYN-ACK, nothing else.
+        @inlinable public var isRefusal: Bool {
+            rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
+        }
+
+        /// A client's side of a connection it left half open: a RST and at most SYNs before
+        /// it, never an ACK, data or a FIN (with the server's SYN-ACK, a SYN scan's probe).
+        @inlinable public var isHalfOpenClose: Bool {
+            rawValue & (Seen.rst.rawValue | Seen.other.rawValue | Seen.fin.rawValue) == Seen.rst.rawValue
+        }
     }
 
     @inlinable
@@ -121,8 +132,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable
     public var wasRefused: Bool {
         guard let clientIsA else { return false }
-        let fromServer = clientIsA ? seenFromB : seenFromA
-        return fromServer.rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
+        return (clientIsA ? seenFromB : seenFromA).isRefusal
     }
 
     /// Counts one segment travelling from a (`fromA`) or from b. Returns whether it is the
