@@ -35,6 +35,9 @@ public struct CaptureReader {
     /// time once its table is large (`SegmentBatch`): on, except for the one-by-one
     /// reference that tests compare the batches with.
     public var tracksInBatches = true
+    /// The input's packets of moments ago, when its packets name their interface: what sets
+    /// aside a copy of a packet captured on several interfaces (`InterfaceCopies`).
+    var copies = InterfaceCopies()
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
     public init() {
@@ -77,6 +80,7 @@ public struct CaptureReader {
             return
         }
         let decoder = PacketDecoder(linkType: linkType)
+        copies = InterfaceCopies(for: decoder)
         var counts = PacketCounts()
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
         let pace = pipelined ? nil : self.pace
@@ -160,7 +164,8 @@ public struct CaptureReader {
     }
 
     /// One packet's work with the segment and its captured payload handed to `track` (with
-    /// this reader's table).
+    /// this reader's table), unless it is a copy of a packet captured moments before on
+    /// another interface (`copies`).
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts,
@@ -168,6 +173,9 @@ public struct CaptureReader {
         counts.add(header.timestamp)
         switch decoder.decode(bytes) {
         case .segment(let segment):
+            if copies.isActive && copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp) {
+                return counts.skip(.duplicate)
+            }
             counts.tcpSegments &+= 1
             track(&table, segment, segment.capturedPayload(in: bytes))
         case .skipped(let reason):

@@ -30,6 +30,20 @@ public struct PacketDecoder: Sendable {
         }
     }
 
+    /// Whether this is the link type of a capture on every interface at once (`tcpdump -i
+    /// any`, the Linux cooked captures): the only kind whose file holds a forwarded packet
+    /// once per interface it crossed (`InterfaceCopies`).
+    @inlinable
+    public var capturesEveryInterface: Bool { framing == .linuxSLL || framing == .linuxSLL2 }
+
+    /// The index of the interface `bytes` were captured on, when the link header names it
+    /// (SLL2); nil otherwise (SLL v1 says only whether the packet was received or sent).
+    @inlinable
+    public func interfaceIndex(of bytes: UnsafeRawBufferPointer) -> UInt32? {
+        guard framing == .linuxSLL2 else { return nil }
+        return LinuxSLL2Header(bytes)?.interfaceIndex
+    }
+
     /// At most this many IPv6 extension headers are walked; a longer chain is `.malformed`
     /// (so a crafted header loop cannot hold the decoder).
     @inlinable public static var maximumIPv6ExtensionHeaders: Int { 8 }
@@ -149,7 +163,8 @@ extension PacketDecoder {
         )
         return decodeTransport(
             packet.protocolNumber, payload, extent,
-            source: packet.source, destination: packet.destination, vlan: vlan
+            source: packet.source, destination: packet.destination, vlan: vlan,
+            identification: packet.identification
         )
     }
 
@@ -187,7 +202,7 @@ extension PacketDecoder {
             } else {
                 return decodeTransport(
                     next, rest, extent,
-                    source: packet.source, destination: packet.destination, vlan: vlan
+                    source: packet.source, destination: packet.destination, vlan: vlan, identification: 0
                 )
             }
         }
@@ -202,11 +217,12 @@ extension PacketDecoder {
     @inlinable @inline(__always)
     static func decodeTransport(
         _ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
-        source: IPAddress, destination: IPAddress, vlan: UInt16?
+        source: IPAddress, destination: IPAddress, vlan: UInt16?, identification: UInt16
     ) -> DecodeOutcome {
         switch protocolNumber {
         case IPProtocol.tcp:
-            return decodeTCP(bytes, extent, source: source, destination: destination, vlan: vlan)
+            return decodeTCP(bytes, extent, source: source, destination: destination, vlan: vlan,
+                             identification: identification)
         case IPProtocol.udp:
             if let reason = extent.shortfall(UDPHeader.headerLength) { return .skipped(reason) }
             guard let udp = UDPHeader(bytes) else { return .skipped(.truncated) }
@@ -221,7 +237,7 @@ extension PacketDecoder {
     @inlinable @inline(__always)
     static func decodeTCP(
         _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
-        source: IPAddress, destination: IPAddress, vlan: UInt16?
+        source: IPAddress, destination: IPAddress, vlan: UInt16?, identification: UInt16
     ) -> DecodeOutcome {
         if let reason = extent.shortfall(TCPHeader.minimumHeaderLength) { return .skipped(reason) }
         guard let tcp = TCPHeader(bytes) else { return .skipped(.truncated) }
@@ -239,7 +255,8 @@ extension PacketDecoder {
             acknowledgmentNumber: tcp.acknowledgmentNumber,
             payloadLength: UInt32(clamping: extent.declared &- headerLength),
             vlan: vlan,
-            capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count)
+            capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count),
+            copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window)
         ))
     }
 }

@@ -17,12 +17,17 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     /// payload starts this many bytes before their end (`capturedPayload(in:)`): where the
     /// payload is, without a pointer into libpcap's buffer.
     public var capturedTail: UInt32
+    /// What tells this packet from a retransmission with the same numbers: the IPv4
+    /// identification (0 in IPv6) over the TCP checksum xor the window. Copies of one packet
+    /// captured on several interfaces share it, as bridging and routing change none of
+    /// these fields (`InterfaceCopies`). It fits in the value's padding (64-byte stride).
+    public var copyIdentity: UInt32
 
     @inlinable
     public init(
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
-        payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0
+        payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0
     ) {
         self.source = source
         self.destination = destination
@@ -34,6 +39,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         self.payloadLength = payloadLength
         self.vlan = vlan
         self.capturedTail = capturedTail
+        self.copyIdentity = copyIdentity
     }
 
     /// The captured payload bytes, in `packet`: the bytes this segment was decoded from.
@@ -48,7 +54,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     }
 }
 
-/// Why a packet yielded no TCP segment. Each reason is counted in the audit's coverage.
+/// Why a packet yielded no TCP segment to track. Each reason is counted in the audit's coverage.
 public enum SkipReason: Int, CaseIterable, Sendable {
     /// The bytes end before a header that the lengths say is there.
     case truncated
@@ -64,6 +70,10 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     case tunnel
     /// The capture's link type is one the decoder does not know.
     case unsupportedLinkType
+    /// A TCP segment, but a copy of one read moments before on another interface of the
+    /// same capture (`tcpdump -i any` on a host with a bridge or routing): set aside by the
+    /// reader (`InterfaceCopies`), never returned by the decoder.
+    case duplicate
 
     public var name: String {
         switch self {
@@ -74,6 +84,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .fragment: "fragment"
         case .tunnel: "tunnel"
         case .unsupportedLinkType: "unsupported-link-type"
+        case .duplicate: "duplicate"
         }
     }
 }

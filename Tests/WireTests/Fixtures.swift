@@ -97,11 +97,13 @@ extension DecodeOutcome {
     /// Outcomes compare by value in tests (the library type is deliberately not Equatable).
     func matches(_ other: DecodeOutcome) -> Bool {
         switch (self, other) {
-        // Where the payload sits in the packet (`capturedTail`) is checked on its own
-        // (PayloadPositionTests); the expected segments here say what the headers say.
+        // Where the payload sits in the packet (`capturedTail`) and what tells a copy
+        // (`copyIdentity`) are checked on their own (PayloadPositionTests,
+        // CopyIdentityTests); the expected segments here say what the headers say.
         case let (.segment(a), .segment(b)):
             var a = a
             a.capturedTail = b.capturedTail
+            a.copyIdentity = b.copyIdentity
             return a == b
         case let (.skipped(a), .skipped(b)): return a == b
         default: return false

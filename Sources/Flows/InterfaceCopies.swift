@@ -1,0 +1,93 @@
+import Wire
+
+/// The packets a Linux cooked capture gave moments ago, by a hash of what names each one:
+/// what tells a copy of a packet, captured again on another interface it crossed, from a
+/// packet of its own.
+///
+/// Why: `tcpdump -i any` on a host that bridges or routes (Docker, Kubernetes, a
+/// hypervisor) records a forwarded packet once on every interface it crosses: into a bridge
+/// port, up the bridge, out of another port or interface. The connections and their states
+/// come out right from any one copy, but each copy would add the packet and its bytes to
+/// the service's traffic again: two or three times the truth (docs/design.md, "Copies of
+/// one packet").
+///
+/// A segment is a copy when one with the same signature came at most `window` before it (or
+/// a unit after: copies reach the capture from several CPUs, a little out of time order) on
+/// another interface. The signature hashes the addresses, ports, sequence and
+/// acknowledgment numbers, control bits and `TCPSegment.copyIdentity` (the IPv4
+/// identification, the TCP checksum xor window). Bridging and routing change none of
+/// these (routing changes the TTL, which is left out). A retransmission repeats the numbers
+/// but takes a new IPv4 identification, and with TCP timestamps a new checksum; it also
+/// comes on the interface the original came on, which SLL2 names
+/// (`PacketDecoder.interfaceIndex`). SLL (v1) names none, and its packet type does not
+/// tell the interfaces apart (a packet received on a bridge port is received again on the
+/// bridge), so there the signature and the time decide alone: only an IPv6 retransmission
+/// whose checksum is left to the network card and whose TCP timestamp did not change can
+/// be taken for a copy.
+///
+/// Limits: 16,384 entries of 8 bytes (128 KiB, allocated for cooked captures only), one per
+/// signature hash, a packet overwriting whatever shared its entry: a copy more than a few
+/// thousand packets after its original may be missed, and counted as before. An entry
+/// names its signature by 46 bits of a seeded hash (14 place it, 32 are the mark), so two
+/// different packets are taken for copies with a chance of 2^-46 each. The time is kept in
+/// units of 2^20 ns (about a millisecond), 16 bits of it compared as signed (times 34 s
+/// apart are told apart), the interface by its low 16 bits.
+public struct InterfaceCopies: Sendable {
+    static let entryCount = 1 << 14
+    static let unitShift: Int64 = 20
+    /// How long after a packet its copies may come: 64 units, 67 ms. Forwarding takes
+    /// microseconds; the margin is for a queue on the way out. A retransmission on another
+    /// interface that soon, with the same identification, is a copy by any measure.
+    static let window: Int16 = 64
+
+    /// Per entry: the mark (the hash's upper 32 bits, never 0), the time in units, the
+    /// interface; 0 while empty.
+    private var entries: [UInt64]
+
+    /// A memory that is never consulted (`isActive` false).
+    public init() {
+        entries = []
+    }
+
+    /// A memory for a capture of `decoder`'s link type: empty (and never consulted) unless
+    /// its packets name their interface.
+    public init(for decoder: PacketDecoder) {
+        entries = decoder.capturesEveryInterface ? [UInt64](repeating: 0, count: Self.entryCount) : []
+    }
+
+    /// Whether this capture's packets are looked at here: only a cooked capture's are.
+    @inlinable
+    public var isActive: Bool { entryCountIfActive != 0 }
+
+    @usableFromInline
+    var entryCountIfActive: Int { entries.count }
+
+    /// Whether `segment`, captured at `time` (nanoseconds) on the interface of index
+    /// `interface` (nil: not known), is a copy of one that came moments before on another
+    /// interface. A segment that is not is remembered.
+    public mutating func isCopy(_ segment: TCPSegment, interface: UInt32?, at time: Int64) -> Bool {
+        let hash = Self.signature(segment)
+        let index = Int(truncatingIfNeeded: hash) & (Self.entryCount - 1)
+        let mark = hash >> 32 | 1
+        let units = UInt16(truncatingIfNeeded: time >> Self.unitShift)
+        let port = UInt16(truncatingIfNeeded: interface ?? 0)
+        let entry = entries[index]
+        if entry >> 32 == mark && (interface == nil || UInt16(truncatingIfNeeded: entry) != port) {
+            let age = Int16(bitPattern: units &- UInt16(truncatingIfNeeded: entry >> 16))
+            if age >= -1 && age <= Self.window { return true }
+        }
+        entries[index] = mark << 32 | UInt64(units) << 16 | UInt64(port)
+        return false
+    }
+
+    /// The seeded hash of what a copy shares with its original. The payload length is in the
+    /// TCP checksum (even a checksum left for the network card to finish holds the length).
+    static func signature(_ segment: TCPSegment) -> UInt64 {
+        let hash = SeededHash.process
+        let outward = hash(segment.source, tag: UInt64(segment.sourcePort) << 32 | UInt64(segment.sequenceNumber))
+        let back = hash(segment.destination,
+                        tag: UInt64(segment.destinationPort) << 32 | UInt64(segment.acknowledgmentNumber))
+        return hash(IPAddress(high: outward, low: back),
+                    tag: UInt64(segment.copyIdentity) << 8 | UInt64(segment.flags.rawValue))
+    }
+}

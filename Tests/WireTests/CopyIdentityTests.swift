@@ -1,0 +1,55 @@
+import Wire
+import XCTest
+
+/// What the decoder keeps for telling a copy of a packet (captured again on another
+/// interface) from a retransmission: `TCPSegment.copyIdentity` and the interface index.
+final class CopyIdentityTests: XCTestCase {
+    /// `Build.tcp` with its window (bytes 14-15) and checksum (16-17) set.
+    private func tcp(window: UInt16, checksum: UInt16) -> [UInt8] {
+        var header = Build.tcp(payload: 4)
+        header.replaceSubrange(14..<18, with: Build.be16(window) + Build.be16(checksum))
+        return header
+    }
+
+    private func segment(_ packet: [UInt8], as linkType: LinkType) -> TCPSegment? {
+        guard case .segment(let segment) = decode(packet, as: linkType) else { return nil }
+        return segment
+    }
+
+    func testIPv4IdentificationOverChecksumXorWindow() throws {
+        let packet = Build.ethernet(etherType: 0x0800, Build.ipv4(tcp(window: 0x0F0F, checksum: 0xABCD)))
+        let decoded = try XCTUnwrap(segment(packet, as: .ethernet))
+        XCTAssertEqual(decoded.copyIdentity, 0x1234 << 16 | (0xABCD ^ 0x0F0F), "Build.ipv4's identification is 0x1234")
+    }
+
+    func testIPv6HasNoIdentification() throws {
+        let packet = Build.sll2(protocol: 0x86DD, Build.ipv6(tcp(window: 0x0F0F, checksum: 0xABCD)))
+        let decoded = try XCTUnwrap(segment(packet, as: .linuxSLL2))
+        XCTAssertEqual(decoded.copyIdentity, 0xABCD ^ 0x0F0F)
+    }
+
+    func testARetransmissionWithANewChecksumHasANewIdentity() throws {
+        let first = try XCTUnwrap(segment(Build.sll(protocol: 0x0800, Build.ipv4(tcp(window: 512, checksum: 1))),
+                                          as: .linuxSLL))
+        let again = try XCTUnwrap(segment(Build.sll(protocol: 0x0800, Build.ipv4(tcp(window: 512, checksum: 2))),
+                                          as: .linuxSLL))
+        XCTAssertNotEqual(first.copyIdentity, again.copyIdentity)
+    }
+
+    func testOnlyCookedCapturesCaptureEveryInterfaceAndOnlySLL2NamesIt() {
+        XCTAssertTrue(PacketDecoder(linkType: .linuxSLL2).capturesEveryInterface)
+        XCTAssertTrue(PacketDecoder(linkType: .linuxSLL).capturesEveryInterface)
+        for linkType: LinkType in [.ethernet, .null, .loop, .raw, .ipv4, .ipv6] {
+            XCTAssertFalse(PacketDecoder(linkType: linkType).capturesEveryInterface, "\(linkType)")
+        }
+        let packet = Build.sll2(protocol: 0x0800, Build.ipv4(Build.tcp()))
+        withBytes(packet) { bytes in
+            XCTAssertEqual(PacketDecoder(linkType: .linuxSLL2).interfaceIndex(of: bytes), 2, "Build.sll2's index")
+            XCTAssertNil(PacketDecoder(linkType: .linuxSLL).interfaceIndex(of: bytes))
+            XCTAssertNil(PacketDecoder(linkType: .ethernet).interfaceIndex(of: bytes))
+        }
+        for length in 0..<20 {
+            withBytes(Array(packet.prefix(length))) { XCTAssertNil(PacketDecoder(linkType: .linuxSLL2).interfaceIndex(of: $0)) }
+        }
+    }
+}

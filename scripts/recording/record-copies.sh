@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Records real HTTP traffic through a host that bridges and routes, captured on every
+# interface at once (`tcpdump -i any`), so that a forwarded packet is in the file once per
+# interface it crossed (captures/README.md):
+#   copies-any-sll2.pcap   the capture as tcpdump 4.99 writes it (LINUX_SLL2: each packet
+#                          names its interface)
+#   copies-any-sll.pcap    the same traffic recorded at the same time as older tcpdumps
+#                          write it (LINUX_SLL, v1: only the packet type, no interface)
+# The host is a namespace of its own (das-copies-host) with a bridge (10.205.0.254/24,
+# fd00:205::fe/64) and two namespaces on it (a: 10.205.0.1, fd00:205::1; b: 10.205.0.2,
+# fd00:205::2), and a routed namespace c (10.206.0.1, via 10.206.0.254 on the host).
+# b serves HTTP (python3 -m http.server) on port 9763; a fetches a 64 KiB file five times
+# over IPv4 and three times over IPv6 (two copies of every packet: into the bridge port,
+# out of the other port); c fetches it five times over IPv4 (three copies of a request
+# packet: in from c, out of the bridge, out of b's port; and of an answer packet: in from
+# b's port, up the bridge, out to c). Snapshot length 128.
+# Needs root (namespaces, tcpdump). Traffic stays in the namespaces.
+# Usage: sudo scripts/recording/record-copies.sh [CAPTURES_DIR]
+set -euo pipefail
+out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}"
+mkdir -p "$out"
+H=das-copies-host
+command -v tcpdump >/dev/null && command -v curl >/dev/null || apt-get install -y -qq tcpdump curl iproute2
+
+in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
+work=$(mktemp -d)
+cleanup() {
+  for pid in ${pids:-}; do kill "$pid" 2>/dev/null || true; done
+  for ns in "$H" "$H-a" "$H-b" "$H-c"; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+pids=""
+
+ip netns add "$H"
+in_ns "$H" ip link set lo up
+in_ns "$H" sysctl -qw net.ipv4.ip_forward=1
+in_ns "$H" ip link add dascpbr type bridge
+in_ns "$H" ip addr add 10.205.0.254/24 dev dascpbr
+in_ns "$H" ip addr add fd00:205::fe/64 dev dascpbr nodad
+in_ns "$H" ip link set dascpbr up
+for side in a b c; do
+  ip netns add "$H-$side"
+  in_ns "$H-$side" ip link set lo up
+  ip -n "$H" link add "dascp$side" type veth peer name eth0 netns "$H-$side"
+  ip -n "$H" link set "dascp$side" up
+  ip -n "$H-$side" link set eth0 up
+done
+for side in a b; do in_ns "$H" ip link set "dascp$side" master dascpbr; done
+in_ns "$H-a" ip addr add 10.205.0.1/24 dev eth0
+in_ns "$H-a" ip addr add fd00:205::1/64 dev eth0 nodad
+in_ns "$H-b" ip addr add 10.205.0.2/24 dev eth0
+in_ns "$H-b" ip addr add fd00:205::2/64 dev eth0 nodad
+in_ns "$H-b" ip route add default via 10.205.0.254
+in_ns "$H" ip addr add 10.206.0.254/24 dev dascpc
+in_ns "$H-c" ip addr add 10.206.0.1/24 dev eth0
+in_ns "$H-c" ip route add default via 10.206.0.254
+
+mkdir -p "$work/site"
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 256)' > "$work/site/blob"
+(cd "$work/site" && exec ip netns exec "$H-b" python3 -m http.server 9763 --bind :: >/dev/null 2>&1) &
+pids="$pids $!"
+sleep 2
+
+ip netns exec "$H" tcpdump -i any -y LINUX_SLL2 -U -s 128 -w "$out/copies-any-sll2.pcap" tcp 2>/dev/null &
+sll2=$!
+ip netns exec "$H" tcpdump -i any -y LINUX_SLL -U -s 128 -w "$out/copies-any-sll.pcap" tcp 2>/dev/null &
+sll=$!
+sleep 2
+for i in 1 2 3 4 5; do in_ns "$H-a" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
+for i in 1 2 3; do in_ns "$H-a" curl -s -o /dev/null 'http://[fd00:205::2]:9763/blob'; done
+for i in 1 2 3 4 5; do in_ns "$H-c" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
+sleep 2
+kill -INT "$sll2" "$sll"; wait "$sll2" "$sll" || true
+for f in "$out"/copies-any-sll2.pcap "$out"/copies-any-sll.pcap; do
+  capinfos -c -u "$f" 2>/dev/null | sed -n '2,3p' || ls -l "$f"
+done
+in_ns "$H" ip -o link show | awk '{print "interface", $1, $2}'
