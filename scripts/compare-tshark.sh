@@ -16,6 +16,10 @@
 #   null, loop, sll     tcprewrite --dlt=user: BSD NULL (host order, Darwin's AF_INET6 30),
 #                       OpenBSD LOOP (network order, AF_INET6 24), Linux SLL v1; IPv4 and IPv6
 #                       are split with tcpdump filters, re-framed, and merged with mergecap
+# Captures on every interface at once (`tcpdump -i any`) through a bridge or a router hold
+# a forwarded packet once per interface it crossed; dasaudit counts it once (docs/design.md,
+# "Copies of one packet"), tshark every copy. For those, tshark is shown one interface per
+# path (`one_copy` below), a fact of how each capture was recorded, not dasaudit's rule.
 # Exits 1 on any difference (and prints it), 2 when a tool is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +30,19 @@ done
 work=$(mktemp -d /tmp/compare-tshark.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
-# "A B packets" per connection, the two endpoints in sorted order, all lines sorted.
+# For the captures that hold copies: "TSHARK_INPUT|DISPLAY_FILTER", the packets of one
+# interface per path (TSHARK_INPUT empty: the capture or variant itself). The SLL v1
+# capture names no interface; its twin, recorded at the same time as SLL2, does.
+declare -A one_copy=(
+  [scan-duplicated-any.pcap]="|sll.ifindex == 11"
+  [copies-any-sll2.pcap]="|sll.ifindex == 3 || sll.ifindex == 5"
+  [copies-any-sll.pcap]="captures/copies-any-sll2.pcap|sll.ifindex == 3 || sll.ifindex == 5"
+)
+
+# "A B packets" per connection, the two endpoints in sorted order, all lines sorted; only
+# the packets matching the display filter $2, if given.
 tshark_table() {
-  tshark -r "$1" -Y 'tcp && !icmp && !icmpv6' -T fields -E separator=, \
+  tshark -r "$1" -Y "tcp && !icmp && !icmpv6${2:+ && ($2)}" -T fields -E separator=, \
     -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport 2>/dev/null |
     awk -F, '{ n[$1]++; if (!($1 in a)) { a[$1] = $2 $3 "|" $4; b[$1] = $5 $6 "|" $7 } }
              END { for (s in n) { x = a[s]; y = b[s]; if (x > y) { t = x; x = y; y = t }; print x, y, n[s] } }' | sort
@@ -40,10 +54,14 @@ dasaudit_table() {
 
 checked=0 differ=0
 compare() {  # compare NAME DASAUDIT_INPUT TSHARK_INPUT
-  local name=$1 ours=$2 theirs=$3
+  local name=$1 ours=$2 theirs=$3 filter="" reference=${one_copy[${1%%/*}]:-}
   local table="$work/${name//\//+}"
+  if [ -n "$reference" ]; then
+    [ -z "${reference%%|*}" ] || theirs=${reference%%|*}
+    filter=${reference#*|}
+  fi
   dasaudit_table "$ours" > "$table.dasaudit" || true
-  tshark_table "$theirs" > "$table.tshark"
+  tshark_table "$theirs" "$filter" > "$table.tshark"
   checked=$((checked + 1))
   if [ ! -s "$table.tshark" ]; then
     echo "DIFFER $name: tshark found no TCP connection"; differ=$((differ + 1))
