@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Wire
 
 extension ServiceSummary {
     /// The catalog keys of the port, main key first; empty outside the catalog.
@@ -82,6 +83,13 @@ extension Coverage {
         guard clientCountsCapped else { return nil }
         return "more client addresses than the bound of 1,048,576 (endpoint, client) pairs: the client counts are lower "
             + "bounds, and port scans by clients past the bound are not found"
+    }
+
+    /// The copies of packets captured again on another interface (`tcpdump -i any` on a host
+    /// that bridges or routes), each counted once, or nil when there were none.
+    var copiesText: String? {
+        guard let copies = skipped[SkipReason.duplicate.name], copies > 0 else { return nil }
+        return "\(copies) copies of packets captured again on another interface, counted once"
     }
 
     /// The connections the table's cap evicted while open, or nil when none was:
