@@ -43,24 +43,22 @@ public struct InterfaceCopies: Sendable {
     /// Per entry: the mark (the hash's upper 32 bits, never 0), the time in units, the
     /// interface; 0 while empty.
     private var entries: [UInt64]
+    /// Whether this capture's packets are to be looked at here (`isCopy`): only a capture on
+    /// every interface's are. A stored flag, so the reader's test of it costs one load.
+    public let isActive: Bool
 
     /// A memory that is never consulted (`isActive` false).
     public init() {
         entries = []
+        isActive = false
     }
 
     /// A memory for a capture of `decoder`'s link type: empty (and never consulted) unless
-    /// its packets name their interface.
+    /// it is a capture on every interface.
     public init(for decoder: PacketDecoder) {
-        entries = decoder.capturesEveryInterface ? [UInt64](repeating: 0, count: Self.entryCount) : []
+        isActive = decoder.capturesEveryInterface
+        entries = isActive ? [UInt64](repeating: 0, count: Self.entryCount) : []
     }
-
-    /// Whether this capture's packets are looked at here: only a cooked capture's are.
-    @inlinable
-    public var isActive: Bool { entryCountIfActive != 0 }
-
-    @usableFromInline
-    var entryCountIfActive: Int { entries.count }
 
     /// Whether `segment`, captured at `time` (nanoseconds) on the interface of index
     /// `interface` (nil: not known), is a copy of one that came moments before on another
