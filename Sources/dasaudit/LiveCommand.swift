@@ -34,7 +34,8 @@ struct LiveCommand: ParsableCommand {
         """
     )
 
-    @Option(name: [.short, .long], help: ArgumentHelp("The interface to capture on (see `dasaudit interfaces`; `any` for all).",
+    @Option(name: [.short, .long], help: ArgumentHelp("The interface to capture on (see `dasaudit interfaces`; `any` for all: a packet "
+                                                       + "forwarded through a bridge or a router counts once).",
                                                        valueName: "name"))
     var interface: String
 

@@ -78,9 +78,11 @@ final class LiveCopiesTests: XCTestCase {
                 c, _ = s.accept(); c.recv(100); c.sendall(b"x" * 3000); c.close()
             """, in: server)
 
+        let evidence = NSTemporaryDirectory() + "dasaudit-live-copies-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: evidence) }
         let inside = ["/usr/bin/env", "ip", "netns", "exec", host]
-        let everyInterface = try DasauditProcess(["live", "-i", "any", "--filter", "tcp", "--duration", "5s", "--format", "json"],
-                                                 launcher: inside)
+        let everyInterface = try DasauditProcess(["live", "-i", "any", "--filter", "tcp", "--duration", "5s", "--format", "json",
+                                                  "--write", evidence], launcher: inside)
         let onePort = try DasauditProcess(["live", "-i", clientPort, "--filter", "tcp", "--duration", "5s", "--format", "json"],
                                           launcher: inside)
         XCTAssertTrue(everyInterface.waitForError(containing: "capturing on any"), everyInterface.stderr)
@@ -118,5 +120,14 @@ final class LiveCopiesTests: XCTestCase {
         XCTAssertEqual(all.coverage.skipped["duplicate"], one.coverage.packets, "every packet crossed both ports")
         XCTAssertEqual(all.coverage.packets, 2 * one.coverage.packets)
         XCTAssertEqual(all.coverage.drops?.total, 0)
+
+        // The evidence holds every copy, as captured; its audit counts each packet once too.
+        let files = try FileManager.default.contentsOfDirectory(atPath: evidence).sorted().map { "\(evidence)/\($0)" }
+        let reread = try JSONReport.parse(Data(try runDasaudit(["audit"] + files + ["--format", "json"]).stdout.utf8))
+        let rereadService = try XCTUnwrap(reread.services.first { $0.port == 7611 })
+        XCTAssertEqual([rereadService.connections, rereadService.packets, rereadService.payloadBytes],
+                       [truth.connections, truth.packets, truth.payloadBytes])
+        XCTAssertEqual(reread.coverage.packets, all.coverage.packets)
+        XCTAssertEqual(reread.coverage.skipped, all.coverage.skipped)
     }
 }
