@@ -1,5 +1,7 @@
 import Audit
 import CaptureEngine
+import Foundation
+import PcapKit
 import Policy
 import XCTest
 
@@ -14,8 +16,8 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
     /// What each service's traffic adds up to, in the terms a copy would double.
     private func traffic(_ result: AuditResult) -> [String] {
         result.services.map {
-            "\($0.address):\($0.port) \($0.packets) packets \($0.payloadBytes) payload "
-                + "\($0.connections) connections \($0.states)"
+            "\($0.address):\($0.port) \($0.packets) packets \($0.payloadBytes) payload \($0.connections) connections "
+                + $0.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
     }
 
@@ -29,8 +31,8 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(traffic(everything), traffic(truth))
         XCTAssertEqual(everything.services.map(\.bytes), truth.services.map(\.bytes))
         XCTAssertEqual(traffic(everything), [
-            "10.205.0.2:9763 223 packets 658220 payload 10 connections [\"closed\": 10]",
-            "fd00:205::2:9763 65 packets 197475 payload 3 connections [\"closed\": 3]",
+            "10.205.0.2:9763 223 packets 658220 payload 10 connections closed 10",
+            "fd00:205::2:9763 65 packets 197475 payload 3 connections closed 3",
         ])
         XCTAssertEqual(everything.coverage.packets, 686)
         XCTAssertEqual(everything.coverage.tcpSegments, truth.coverage.tcpSegments)
@@ -56,6 +58,56 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         let service = try XCTUnwrap(result.services.first)
         XCTAssertEqual([service.packets, service.bytes], [3, 188])
         XCTAssertEqual(result.coverage.skipped, ["duplicate": 2001])
+    }
+
+    /// Every bundled Ethernet capture (DAS, Spark, scans, databases: traffic the copies
+    /// memory was not written for), re-framed as SLL2 on one interface, and again with each
+    /// packet followed 1 µs later by its copy on a second interface (as a bridge's two ports
+    /// show it): the doubled file's services are the single one's, and its duplicates are
+    /// the single one's segments.
+    func testEveryBundledCaptureSeenOnTwoInterfacesAuditsAsSeenOnOne() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
+            .filter { $0.hasSuffix(".pcap") }.sorted()
+        let work = NSTemporaryDirectory() + "dasaudit-copies-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var checked = 0
+        for name in names {
+            let source = try CaptureFile(path: capture(name))
+            guard source.linkType == 1 else { continue }
+            let single = "\(work)/\(name).single", doubled = "\(work)/\(name).doubled"
+            let one = try CaptureWriter(path: single, linkType: 276, snapshotLength: 0)
+            let two = try CaptureWriter(path: doubled, linkType: 276, snapshotLength: 0)
+            _ = source.forEachPacket { header, bytes in
+                guard bytes.count >= 14 else { return }
+                for (writer, interface, delay) in [(one, 3, 0), (two, 3, 0), (two, 4, 1000)] as [(CaptureWriter, UInt8, Int64)] {
+                    let framed = Self.sll2(bytes, interface: interface)
+                    framed.withUnsafeBytes { packet in
+                        writer.write(PacketHeader(timestamp: header.timestamp + delay, capturedLength: UInt32(packet.count),
+                                                  wireLength: header.wireLength + 6), packet)
+                    }
+                }
+            }
+            try one.finish()
+            try two.finish()
+            let once = auditor.audit(paths: [single]), twice = auditor.audit(paths: [doubled])
+            XCTAssertEqual(traffic(twice), traffic(once), name)
+            XCTAssertEqual(twice.services.map(\.bytes), once.services.map(\.bytes), name)
+            XCTAssertEqual(twice.attempts.map { "\($0.address):\($0.port) \($0.refused) \($0.unanswered)" },
+                           once.attempts.map { "\($0.address):\($0.port) \($0.refused) \($0.unanswered)" }, name)
+            XCTAssertEqual(twice.coverage.connections, once.coverage.connections, name)
+            XCTAssertEqual(twice.scans?.count, once.scans?.count, name)
+            XCTAssertEqual(once.coverage.skipped["duplicate"], nil, name)
+            XCTAssertEqual(twice.coverage.skipped["duplicate"], once.coverage.tcpSegments, name)
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 25, "the bundled Ethernet captures")
+    }
+
+    /// An Ethernet frame's payload under an SLL2 header: a packet received (type 0) on
+    /// `interface`, from the frame's source address.
+    private static func sll2(_ frame: UnsafeRawBufferPointer, interface: UInt8) -> [UInt8] {
+        [frame[12], frame[13], 0, 0, 0, 0, 0, interface, 0, 1, 0, 6] + Array(frame[6..<12]) + [0, 0] + Array(frame[14...])
     }
 
     /// `tcpdump -i any` on loopback alone: libpcap keeps one copy of each packet, and no
