@@ -21,9 +21,10 @@ import Wire
 /// comes on the interface the original came on, which SLL2 names
 /// (`PacketDecoder.interfaceIndex`). SLL (v1) names none, and its packet type does not
 /// tell the interfaces apart (a packet received on a bridge port is received again on the
-/// bridge), so there the signature and the time decide alone: only an IPv6 retransmission
-/// whose checksum is left to the network card and whose TCP timestamp did not change can
-/// be taken for a copy.
+/// bridge), so there the signature and the time decide alone: only a retransmission
+/// without an IPv4 identification of its own (IPv6 has none; some stacks send 0 with DF
+/// set), whose checksum is left to the network card and whose TCP timestamp did not change,
+/// can be taken for a copy there.
 ///
 /// Limits: 16,384 entries of 8 bytes (128 KiB, allocated for cooked captures only), one per
 /// signature hash, a packet overwriting whatever shared its entry: a copy more than a few
