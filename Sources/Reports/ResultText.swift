@@ -88,9 +88,12 @@ extension Coverage {
     /// The copies of packets captured again on another interface (`tcpdump -i any` on a host
     /// that bridges or routes), each counted once, or nil when there were none.
     var copiesText: String? {
-        guard let copies = skipped[SkipReason.duplicate.name], copies > 0 else { return nil }
-        return "\(copies) copies of packets captured again on another interface, counted once"
+        guard duplicatePackets > 0 else { return nil }
+        return "\(duplicatePackets) copies of packets captured again on another interface, counted once"
     }
+
+    /// The packets set aside as copies of a packet captured on another interface.
+    var duplicatePackets: UInt64 { skipped[SkipReason.duplicate.name] ?? 0 }
 
     /// The connections the table's cap evicted while open, or nil when none was:
     /// "12 connections evicted while open at the connection-table cap (...)".

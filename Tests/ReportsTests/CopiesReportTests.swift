@@ -19,6 +19,7 @@ final class CopiesReportTests: XCTestCase {
         XCTAssertTrue(TextReport(color: false).render(result).contains("; " + expected))
         XCTAssertTrue(MarkdownReport.render(result).contains("- Copies: " + expected))
         XCTAssertTrue(HTMLReport.render(result).contains(expected))
+        XCTAssertTrue(JUnitReport.render(result).contains("<property name=\"duplicate_packets\" value=\"398\"/>"))
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try JSONReport.render(result).utf8)) as? [String: Any])
         let coverage = try XCTUnwrap(json["coverage"] as? [String: Any])
         XCTAssertEqual(coverage["skipped"] as? [String: Int], ["duplicate": 398])
@@ -30,5 +31,6 @@ final class CopiesReportTests: XCTestCase {
         let result = syntheticAudit(services: 3)
         XCTAssertFalse(TextReport(color: false).render(result).contains("copies"))
         XCTAssertFalse(MarkdownReport.render(result).contains("Copies"))
+        XCTAssertFalse(JUnitReport.render(result).contains("duplicate_packets"))
     }
 }
