@@ -35,8 +35,9 @@ public struct CaptureReader {
     /// time once its table is large (`SegmentBatch`): on, except for the one-by-one
     /// reference that tests compare the batches with.
     public var tracksInBatches = true
-    /// The input's packets of moments ago, when its packets name their interface: what sets
-    /// aside a copy of a packet captured on several interfaces (`InterfaceCopies`).
+    /// The input's packets of moments ago, when it is a capture on every interface
+    /// (`tcpdump -i any`): what sets aside a copy of a packet captured again on another
+    /// interface (`InterfaceCopies`). Each input starts with an empty one.
     var copies = InterfaceCopies()
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
