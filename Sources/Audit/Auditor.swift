@@ -14,6 +14,10 @@ public struct Auditor {
     public var today: Day
     /// A BPF filter (tcpdump's syntax) the inputs are read through: `--filter`.
     public var captureFilter: String?
+    /// Whether a packet seen again moments later (the same IP and TCP fields) is counted
+    /// once whatever the capture's link type: `--deduplicate`. Captures on every interface
+    /// (`tcpdump -i any`) always are.
+    public var deduplicates = false
 
     public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
                 today: Day = .today) {

@@ -16,6 +16,7 @@ extension Auditor {
         if let threads { reader.threads = max(1, threads) }
         reader.keepingConnections = connections
         reader.filter = captureFilter
+        reader.deduplicates = deduplicates
         if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
         let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths), listing: connections, timings: timings)
         var result = audit(consume statistics, inputs: inputs, threads: reader.threads)
@@ -41,6 +42,7 @@ extension Auditor {
     public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
         var reader = CaptureReader()
         reader.filter = captureFilter
+        reader.deduplicates = deduplicates
         for path in paths { reader.read(path: path) }
         return (reader.table.finish(rules: directionRules), reader.inputs)
     }

@@ -39,6 +39,9 @@ public struct CaptureReader {
     /// (`tcpdump -i any`): what sets aside a copy of a packet captured again on another
     /// interface (`InterfaceCopies`). Each input starts with an empty one.
     var copies = InterfaceCopies()
+    /// Whether copies are looked for in captures of every link type, not only in captures
+    /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
+    public var deduplicates = false
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
     public init() {
@@ -81,7 +84,7 @@ public struct CaptureReader {
             return
         }
         let decoder = PacketDecoder(linkType: linkType)
-        copies = InterfaceCopies(for: decoder)
+        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
         var counts = PacketCounts()
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
         let pace = pipelined ? nil : self.pace

@@ -26,6 +26,8 @@ public struct ParallelReader {
     public var keepingConnections = false
     /// A BPF filter each input is read through (`CaptureReader.filter`).
     public var filter: String?
+    /// Whether copies are looked for whatever the link type (`CaptureReader.deduplicates`).
+    public var deduplicates = false
 
     public init(rules: DirectionRules, limits: FlowLimits = .standard,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -88,6 +90,7 @@ public struct ParallelReader {
                 reader.hashedAlongside = self.hashedAlongside
                 reader.hashing = self.hashing
                 reader.filter = self.filter
+                reader.deduplicates = self.deduplicates
                 reader.read(path: paths[index])
                 slots.store(reader, at: index)
             }

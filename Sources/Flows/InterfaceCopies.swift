@@ -26,15 +26,19 @@ import Wire
 /// set), whose checksum is left to the network card and whose TCP timestamp did not change,
 /// can be taken for a copy there.
 ///
-/// Limits: 16,384 entries of 8 bytes (128 KiB, allocated for cooked captures only), one per
-/// signature hash, a packet overwriting whatever shared its entry: a copy more than a few
-/// thousand packets after its original may be missed, and counted as before. An entry
-/// names its signature by 46 bits of a seeded hash (14 place it, 32 are the mark), so two
-/// different packets are taken for copies with a chance of 2^-46 each. The time is kept in
-/// units of 2^20 ns (about a millisecond), 16 bits of it compared as signed (times 34 s
-/// apart are told apart), the interface by its low 16 bits.
+/// Limits: 4,096 buckets of 4 entries of 8 bytes (128 KiB, allocated only where copies are
+/// looked for), a bucket per signature hash, its newest four packets kept: a copy is missed
+/// (and counted as before) only when four later packets whose signatures share its bucket
+/// came between it and its original. dumpcap writes each interface's packets in batches, so
+/// there a copy can come hundreds of packets after its original; with one entry per hash,
+/// 2 of 9 reads of `captures/copies-dumpcap.pcapng` missed some. An entry names its
+/// signature by 44 bits of a seeded hash (12 place the bucket, 32 are the mark), so two
+/// different packets are taken for copies with a chance of 2^-42 each (four entries). The
+/// time is kept in units of 2^20 ns (about a millisecond), 16 bits of it compared as signed
+/// (times 34 s apart are told apart), the interface by its low 16 bits.
 public struct InterfaceCopies: Sendable {
-    static let entryCount = 1 << 14
+    static let bucketCount = 1 << 12
+    static let ways = 4
     static let unitShift: Int64 = 20
     /// How long after a packet its copies may come: 64 units, 67 ms. Forwarding takes
     /// microseconds; the margin is for a queue on the way out. A retransmission on another
@@ -55,10 +59,12 @@ public struct InterfaceCopies: Sendable {
     }
 
     /// A memory for a capture of `decoder`'s link type: empty (and never consulted) unless
-    /// it is a capture on every interface.
-    public init(for decoder: PacketDecoder) {
-        isActive = decoder.capturesEveryInterface
-        entries = isActive ? [UInt64](repeating: 0, count: Self.entryCount) : []
+    /// it is a capture on every interface, or `everyLinkType` (`--deduplicate`: a switch's
+    /// mirror port that sends a frame twice, a pcapng of several interfaces, whose packets
+    /// do not name their interface).
+    public init(for decoder: PacketDecoder, everyLinkType: Bool = false) {
+        isActive = decoder.capturesEveryInterface || everyLinkType
+        entries = isActive ? [UInt64](repeating: 0, count: Self.bucketCount * Self.ways) : []
     }
 
     /// Whether `segment`, captured at `time` (nanoseconds) on the interface of index
@@ -66,17 +72,30 @@ public struct InterfaceCopies: Sendable {
     /// interface. A segment that is not is remembered.
     public mutating func isCopy(_ segment: TCPSegment, interface: UInt32?, at time: Int64) -> Bool {
         let hash = Self.signature(segment)
-        let index = Int(truncatingIfNeeded: hash) & (Self.entryCount - 1)
+        let first = (Int(truncatingIfNeeded: hash) & (Self.bucketCount - 1)) &* Self.ways
         let mark = hash >> 32 | 1
         let units = UInt16(truncatingIfNeeded: time >> Self.unitShift)
         let port = UInt16(truncatingIfNeeded: interface ?? 0)
-        let entry = entries[index]
-        if entry >> 32 == mark && (interface == nil || UInt16(truncatingIfNeeded: entry) != port) {
-            let age = Int16(bitPattern: units &- UInt16(truncatingIfNeeded: entry >> 16))
-            if age >= -1 && age <= Self.window { return true }
+        let stamped = mark << 32 | UInt64(units) << 16 | UInt64(port)
+        for slot in first..<(first &+ Self.ways) where entries[slot] >> 32 == mark {
+            let entry = entries[slot]
+            if interface == nil || UInt16(truncatingIfNeeded: entry) != port {
+                let age = Int16(bitPattern: units &- UInt16(truncatingIfNeeded: entry >> 16))
+                if age >= -1 && age <= Self.window { return true }
+            }
+            // The same packet again on its own interface (a retransmission), or long after.
+            entries[slot] = stamped
+            return false
         }
-        entries[index] = mark << 32 | UInt64(units) << 16 | UInt64(port)
+        // The newest first: the oldest of the bucket makes room.
+        for slot in stride(from: first &+ Self.ways &- 1, to: first, by: -1) { entries[slot] = entries[slot &- 1] }
+        entries[first] = stamped
         return false
+    }
+
+    /// The bucket `segment`'s signature falls in (for tests).
+    static func bucket(of segment: TCPSegment) -> Int {
+        Int(truncatingIfNeeded: signature(segment)) & (bucketCount - 1)
     }
 
     /// The seeded hash of what a copy shares with its original. The payload length is in the

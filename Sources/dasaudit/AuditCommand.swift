@@ -32,6 +32,7 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var policyOptions: PolicyOptions
 
     @OptionGroup var filterOption: CaptureFilterOption
+    @OptionGroup var deduplicateOption: DeduplicateOption
 
     @OptionGroup var capturePointOption: CapturePointOption
 
@@ -64,6 +65,7 @@ struct AuditCommand: ParsableCommand {
         let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter) : nil
         var auditor = Auditor(policy: try policyOptions.makePolicy(autoOffset: autoOffset), failOn: outputOptions.failOn)
         auditor.captureFilter = filterOption.filter
+        auditor.deduplicates = deduplicateOption.deduplicate
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         let stageTimings = timings ? StageTimings() : nil

@@ -36,6 +36,7 @@ struct FlowsCommand: ParsableCommand {
     @OptionGroup var policyOptions: PolicyOptions
 
     @OptionGroup var filterOption: CaptureFilterOption
+    @OptionGroup var deduplicateOption: DeduplicateOption
 
     @Option(help: ArgumentHelp("Output format: ndjson (one JSON object per line) or csv (with a header line).",
                                valueName: "format"))
@@ -53,6 +54,7 @@ struct FlowsCommand: ParsableCommand {
     func run() throws {
         var auditor = Auditor(policy: try policyOptions.makePolicy())
         auditor.captureFilter = filterOption.filter
+        auditor.deduplicates = deduplicateOption.deduplicate
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
         let read = auditor.connections(paths: paths)

@@ -42,6 +42,8 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A BPF capture filter in tcpdump's syntax, e.g. 'tcp and host 10.0.0.5'.", valueName: "bpf"))
     var filter: String?
 
+    @OptionGroup var deduplicateOption: DeduplicateOption
+
     @Option(help: ArgumentHelp("Bytes kept of each packet (the audit needs the headers only; the evidence files keep what is kept).",
                                valueName: "bytes"))
     var snaplen: Int32 = 262_144
@@ -103,7 +105,8 @@ struct LiveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        var auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        auditor.deduplicates = deduplicateOption.deduplicate
         var plan = try checkOutputs(asUser: nil)
         var watchTargets = try watchOptions.check(against: plan, inputs: policyOptions.files, asUser: nil)
         let capture = try orExit { try LiveCapture(captureSettings) }

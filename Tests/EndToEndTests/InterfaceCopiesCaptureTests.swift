@@ -60,11 +60,32 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(result.coverage.skipped, ["duplicate": 2001])
     }
 
+    /// Real HTTP through the same host, recorded by dumpcap on its three veth ends at once
+    /// (`copies-dumpcap.pcapng`): Ethernet, and libpcap does not say which interface a
+    /// packet came from. As read, each packet between a and b counts twice, and as dumpcap
+    /// writes each interface's packets in batches, a connection's copies come after it has
+    /// ended and make a second connection. With `--deduplicate`, each packet counts once:
+    /// the 132 packets of interfaces 0 and 2 (one per path, tshark's count).
+    func testAPcapngOfSeveralInterfacesCountsEachPacketOnceWhenAsked() throws {
+        let asRead = auditor.audit(paths: [capture("copies-dumpcap.pcapng")])
+        XCTAssertEqual(traffic(asRead), ["10.205.0.2:9763 264 packets 789864 payload 12 connections closed 12"])
+        var deduplicating = auditor
+        deduplicating.deduplicates = true
+        let once = deduplicating.audit(paths: [capture("copies-dumpcap.pcapng")])
+        XCTAssertEqual(traffic(once), ["10.205.0.2:9763 132 packets 394932 payload 6 connections closed 6"])
+        XCTAssertEqual(once.coverage.skipped, ["duplicate": 132])
+
+        let command = try runDasaudit(["audit", capture("copies-dumpcap.pcapng"), "--deduplicate", "--format", "json"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(command.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((json["coverage"] as? [String: Any])?["skipped"] as? [String: Int], ["duplicate": 132])
+    }
+
     /// Every bundled Ethernet capture (DAS, Spark, scans, databases: traffic the copies
     /// memory was not written for), re-framed as SLL2 on one interface, and again with each
     /// packet followed 1 µs later by its copy on a second interface (as a bridge's two ports
     /// show it): the doubled file's services are the single one's, and its duplicates are
-    /// the single one's segments.
+    /// the single one's segments. And with each Ethernet frame written twice (a mirror
+    /// port's duplicates), read with `--deduplicate`: the original's services.
     func testEveryBundledCaptureSeenOnTwoInterfacesAuditsAsSeenOnOne() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
             .filter { $0.hasSuffix(".pcap") }.sorted()
@@ -78,7 +99,13 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
             let single = "\(work)/\(name).single", doubled = "\(work)/\(name).doubled"
             let one = try CaptureWriter(path: single, linkType: 276, snapshotLength: 0)
             let two = try CaptureWriter(path: doubled, linkType: 276, snapshotLength: 0)
+            let mirrored = "\(work)/\(name).mirrored"
+            let mirror = try CaptureWriter(path: mirrored, linkType: 1, snapshotLength: 0)
             _ = source.forEachPacket { header, bytes in
+                // A mirror port's frames: each one twice, the second 1 µs later.
+                mirror.write(header, bytes)
+                mirror.write(PacketHeader(timestamp: header.timestamp + 1000, capturedLength: header.capturedLength,
+                                          wireLength: header.wireLength), bytes)
                 guard bytes.count >= 14 else { return }
                 for (writer, interface, delay) in [(one, 3, 0), (two, 3, 0), (two, 4, 1000)] as [(CaptureWriter, UInt8, Int64)] {
                     let framed = Self.sll2(bytes, interface: interface)
@@ -90,6 +117,12 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
             }
             try one.finish()
             try two.finish()
+            try mirror.finish()
+            var deduplicating = auditor
+            deduplicating.deduplicates = true
+            let original = auditor.audit(paths: [capture(name)]), fromMirror = deduplicating.audit(paths: [mirrored])
+            XCTAssertEqual(traffic(fromMirror), traffic(original), "\(name), every frame twice, --deduplicate")
+            XCTAssertEqual(fromMirror.coverage.skipped["duplicate"], original.coverage.tcpSegments, name)
             let once = auditor.audit(paths: [single]), twice = auditor.audit(paths: [doubled])
             XCTAssertEqual(traffic(twice), traffic(once), name)
             XCTAssertEqual(twice.services.map(\.bytes), once.services.map(\.bytes), name)

@@ -6,6 +6,11 @@
 #                          names its interface)
 #   copies-any-sll.pcap    the same traffic recorded at the same time as older tcpdumps
 #                          write it (LINUX_SLL, v1: only the packet type, no interface)
+#   copies-dumpcap.pcapng  a second run of the traffic (three fetches from a, three from
+#                          c, IPv4), recorded by dumpcap on the host's three veth ends at
+#                          once: Ethernet, one Interface Description Block each, and
+#                          packets that do not say which interface they came from to libpcap
+#                          (`dasaudit audit --deduplicate`)
 # The host is a namespace of its own (das-copies-host) with a bridge (10.205.0.254/24,
 # fd00:205::fe/64) and two namespaces on it (a: 10.205.0.1, fd00:205::1; b: 10.205.0.2,
 # fd00:205::2), and a routed namespace c (10.206.0.1, via 10.206.0.254 on the host).
@@ -20,7 +25,8 @@ set -euo pipefail
 out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}"
 mkdir -p "$out"
 H=das-copies-host
-command -v tcpdump >/dev/null && command -v curl >/dev/null || apt-get install -y -qq tcpdump curl iproute2
+command -v tcpdump >/dev/null && command -v curl >/dev/null && command -v dumpcap >/dev/null ||
+  apt-get install -y -qq tcpdump curl iproute2 wireshark-common
 
 in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
 work=$(mktemp -d)
@@ -72,7 +78,15 @@ for i in 1 2 3; do in_ns "$H-a" curl -s -o /dev/null 'http://[fd00:205::2]:9763/
 for i in 1 2 3 4 5; do in_ns "$H-c" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
 sleep 2
 kill -INT "$sll2" "$sll"; wait "$sll2" "$sll" || true
-for f in "$out"/copies-any-sll2.pcap "$out"/copies-any-sll.pcap; do
+
+ip netns exec "$H" dumpcap -q -i dascpa -s 128 -f tcp -i dascpb -s 128 -f tcp -i dascpc -s 128 -f tcp -w "$out/copies-dumpcap.pcapng" 2>/dev/null &
+dump=$!
+sleep 3
+for i in 1 2 3; do in_ns "$H-a" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
+for i in 1 2 3; do in_ns "$H-c" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
+sleep 2
+kill -INT "$dump"; wait "$dump" || true
+for f in "$out"/copies-any-sll2.pcap "$out"/copies-any-sll.pcap "$out"/copies-dumpcap.pcapng; do
   capinfos -c -u "$f" 2>/dev/null | sed -n '2,3p' || ls -l "$f"
 done
 in_ns "$H" ip -o link show | awk '{print "interface", $1, $2}'
