@@ -36,7 +36,10 @@ final class PcapngRecordsTests: XCTestCase {
             .filter { $0.hasSuffix(".pcapng") }.sorted()
         XCTAssertGreaterThanOrEqual(names.count, 3)
         for name in names {
-            let digest = try XCTUnwrap(try assertReadAlike(try contents(capture(name)), handsBack: false, name))
+            // A pcapng of several interfaces (dumpcap's) goes back to libpcap at its second
+            // Interface Description Block; every other one is read in place to its end.
+            let severalInterfaces = name == "copies-dumpcap.pcapng"
+            let digest = try XCTUnwrap(try assertReadAlike(try contents(capture(name)), handsBack: severalInterfaces, name))
             XCTAssertGreaterThan(digest.packets, 200, name)
             XCTAssertEqual(digest.end, .endOfInput, name)
         }
