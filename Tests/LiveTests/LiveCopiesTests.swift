@@ -3,12 +3,12 @@ import Foundation
 import Reports
 import XCTest
 
-/// `dasaudit live -i any` on a host with a bridge: the host is a network namespace of the
-/// test's own, with a bridge whose two ports lead to two more namespaces, a client
+/// `dasaudit live` where a packet is captured twice: the host is a network namespace of
+/// the test's own, with a bridge whose two ports lead to two more namespaces, a client
 /// (10.207.0.1) and a server (10.207.0.2). Every packet between them crosses both ports,
-/// so a capture on every interface sees it twice. The live audit counts it once, as a live
-/// audit of one bridge port, run at the same time, does; and it counts the other copy as a
-/// duplicate.
+/// so a capture on every interface sees it twice, and so does a mirror port of both. The
+/// live audit counts it once, as a live audit of one bridge port, run at the same time,
+/// does; and it counts the other copy as a duplicate.
 final class LiveCopiesTests: XCTestCase {
     private var namespaces: [String] = []
     private var processes: [Process] = []
@@ -47,46 +47,50 @@ final class LiveCopiesTests: XCTestCase {
         return process
     }
 
-    func testALiveCaptureOnEveryInterfaceCountsABridgedPacketOnce() throws {
+    /// The namespaces of one test: a host with a bridge, its ports to a client and a
+    /// server namespace, and a server there on thrift.tcp.port that answers each connection
+    /// with 3,000 bytes.
+    private struct Bridge {
+        let host: String, client: String, server: String, clientPort: String, serverPort: String
+    }
+
+    private func makeBridge() throws -> Bridge {
         guard getuid() == 0 else {
-            if ProcessInfo.processInfo.environment["CI"] != nil { return XCTFail("CI runs as root: namespaces need it") }
+            if ProcessInfo.processInfo.environment["CI"] != nil { throw CocoaError(.featureUnsupported) }
             throw XCTSkip("network namespaces need root (CI runs as root)")
         }
         let tag = "\(getpid() % 100_000)"
-        let host = "dasaudit-cp-h\(tag)", client = "dasaudit-cp-a\(tag)", server = "dasaudit-cp-b\(tag)"
-        let bridge = "dcpbr\(tag)", clientPort = "dcpa\(tag)", serverPort = "dcpb\(tag)"
-        for namespace in [host, client, server] {
+        let bridge = Bridge(host: "dasaudit-cp-h\(tag)", client: "dasaudit-cp-a\(tag)", server: "dasaudit-cp-b\(tag)",
+                            clientPort: "dcpa\(tag)", serverPort: "dcpb\(tag)")
+        let device = "dcpbr\(tag)"
+        for namespace in [bridge.host, bridge.client, bridge.server] {
             try require(["ip", "netns", "add", namespace])
             namespaces.append(namespace)
             try require(["ip", "-n", namespace, "link", "set", "lo", "up"])
         }
-        try require(["ip", "-n", host, "link", "add", bridge, "type", "bridge"])
-        try require(["ip", "-n", host, "link", "set", bridge, "up"])
-        for (port, namespace, address) in [(clientPort, client, "10.207.0.1/24"), (serverPort, server, "10.207.0.2/24")] {
-            try require(["ip", "-n", host, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", namespace])
-            try require(["ip", "-n", host, "link", "set", port, "master", bridge])
-            try require(["ip", "-n", host, "link", "set", port, "up"])
+        try require(["ip", "-n", bridge.host, "link", "add", device, "type", "bridge"])
+        try require(["ip", "-n", bridge.host, "link", "set", device, "up"])
+        for (port, namespace, address) in [(bridge.clientPort, bridge.client, "10.207.0.1/24"),
+                                           (bridge.serverPort, bridge.server, "10.207.0.2/24")] {
+            try require(["ip", "-n", bridge.host, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", namespace])
+            try require(["ip", "-n", bridge.host, "link", "set", port, "master", device])
+            try require(["ip", "-n", bridge.host, "link", "set", port, "up"])
             try require(["ip", "-n", namespace, "address", "add", address, "dev", "eth0"])
             try require(["ip", "-n", namespace, "link", "set", "eth0", "up"])
         }
-        // A server on thrift.tcp.port that answers each connection with 3,000 bytes.
         _ = try start("""
             import socket
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("10.207.0.2", 7611)); s.listen(16)
             while True:
                 c, _ = s.accept(); c.recv(100); c.sendall(b"x" * 3000); c.close()
-            """, in: server)
+            """, in: bridge.server)
+        return bridge
+    }
 
-        let evidence = NSTemporaryDirectory() + "dasaudit-live-copies-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: evidence) }
-        let inside = ["/usr/bin/env", "ip", "netns", "exec", host]
-        let everyInterface = try DasauditProcess(["live", "-i", "any", "--filter", "tcp", "--duration", "5s", "--format", "json",
-                                                  "--write", evidence], launcher: inside)
-        let onePort = try DasauditProcess(["live", "-i", clientPort, "--filter", "tcp", "--duration", "5s", "--format", "json"],
-                                          launcher: inside)
-        XCTAssertTrue(everyInterface.waitForError(containing: "capturing on any"), everyInterface.stderr)
-        XCTAssertTrue(onePort.waitForError(containing: "capturing on \(clientPort)"), onePort.stderr)
+    /// From the client: one connection to see the server up, then five that each send a
+    /// request and read the answer to its end.
+    private func driveClients(_ bridge: Bridge) throws {
         let clients = try start("""
             import socket, time
             for attempt in range(50):
@@ -99,16 +103,35 @@ final class LiveCopiesTests: XCTestCase {
                 c.sendall(b"hello"); data = b""
                 while chunk := c.recv(4096): data += chunk
                 c.close()
-            """, in: client)
+            """, in: bridge.client)
         clients.waitUntilExit()
         XCTAssertEqual(clients.terminationStatus, 0, "the clients reached the server")
+    }
 
-        let (everyStatus, everyOutput) = everyInterface.finish()
-        let (portStatus, portOutput) = onePort.finish()
-        XCTAssertNotEqual(everyStatus, 2, everyInterface.stderr)
-        XCTAssertNotEqual(portStatus, 2, onePort.stderr)
-        let all = try JSONReport.parse(Data(everyOutput.utf8))
-        let one = try JSONReport.parse(Data(portOutput.utf8))
+    /// `dasaudit live` in the host namespace, started and seen capturing.
+    private func live(_ bridge: Bridge, _ arguments: [String]) throws -> DasauditProcess {
+        let process = try DasauditProcess(["live"] + arguments + ["--filter", "tcp", "--duration", "5s", "--format", "json"],
+                                          launcher: ["/usr/bin/env", "ip", "netns", "exec", bridge.host])
+        XCTAssertTrue(process.waitForError(containing: "capturing on \(arguments[1])"), process.stderr)
+        return process
+    }
+
+    /// The result of a live audit that ran to its end.
+    private func result(of process: DasauditProcess) throws -> AuditResult {
+        let (status, output) = process.finish()
+        XCTAssertNotEqual(status, 2, process.stderr)
+        return try JSONReport.parse(Data(output.utf8))
+    }
+
+    func testALiveCaptureOnEveryInterfaceCountsABridgedPacketOnce() throws {
+        let bridge = try makeBridge()
+        let evidence = NSTemporaryDirectory() + "dasaudit-live-copies-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: evidence) }
+        let everyInterface = try live(bridge, ["-i", "any", "--write", evidence])
+        let onePort = try live(bridge, ["-i", bridge.clientPort])
+        try driveClients(bridge)
+        let all = try result(of: everyInterface)
+        let one = try result(of: onePort)
 
         let service = try XCTUnwrap(all.services.first { $0.port == 7611 })
         let truth = try XCTUnwrap(one.services.first { $0.port == 7611 })
@@ -129,5 +152,39 @@ final class LiveCopiesTests: XCTestCase {
                        [truth.connections, truth.packets, truth.payloadBytes])
         XCTAssertEqual(reread.coverage.packets, all.coverage.packets)
         XCTAssertEqual(reread.coverage.skipped, all.coverage.skipped)
+    }
+
+    /// A mirror port, as a switch's SPAN session of both bridge ports makes one: tc mirrors
+    /// every frame that enters or leaves either port to a veth pair, and the capture on its
+    /// far end shows each frame twice, in Ethernet, naming no interface. As read, every
+    /// packet counts twice; with `--deduplicate`, once, as on one bridge port.
+    func testALiveCaptureOfAMirrorPortCountsEachFrameOnceWithDeduplicate() throws {
+        let bridge = try makeBridge()
+        let mirror = "dcpm\(getpid() % 100_000)", span = "dcps\(getpid() % 100_000)"
+        try require(["ip", "-n", bridge.host, "link", "add", mirror, "type", "veth", "peer", "name", span])
+        try require(["ip", "-n", bridge.host, "link", "set", mirror, "up"])
+        try require(["ip", "-n", bridge.host, "link", "set", span, "up"])
+        for port in [bridge.clientPort, bridge.serverPort] {
+            try require(["ip", "netns", "exec", bridge.host, "tc", "qdisc", "add", "dev", port, "clsact"])
+            for direction in ["ingress", "egress"] {
+                try require(["ip", "netns", "exec", bridge.host, "tc", "filter", "add", "dev", port, direction,
+                             "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "mirror", "dev", mirror])
+            }
+        }
+        let deduplicated = try live(bridge, ["-i", span, "--deduplicate"])
+        let asRead = try live(bridge, ["-i", span])
+        let onePort = try live(bridge, ["-i", bridge.clientPort])
+        try driveClients(bridge)
+        let once = try result(of: deduplicated), twice = try result(of: asRead), one = try result(of: onePort)
+
+        let truth = try XCTUnwrap(one.services.first { $0.port == 7611 })
+        let service = try XCTUnwrap(once.services.first { $0.port == 7611 })
+        let doubled = try XCTUnwrap(twice.services.first { $0.port == 7611 })
+        XCTAssertEqual(once.inputs.first?.linkTypeName, "EN10MB")
+        XCTAssertEqual([service.connections, service.packets, service.payloadBytes],
+                       [truth.connections, truth.packets, truth.payloadBytes])
+        XCTAssertEqual(once.coverage.skipped["duplicate"], one.coverage.packets, "every frame mirrored twice")
+        XCTAssertEqual(doubled.packets, 2 * truth.packets, "as read, every frame counts twice")
+        XCTAssertEqual(twice.coverage.skipped["duplicate"], nil)
     }
 }
