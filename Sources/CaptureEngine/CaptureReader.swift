@@ -38,7 +38,7 @@ public struct CaptureReader {
     /// The input's packets of moments ago, when it is a capture on every interface
     /// (`tcpdump -i any`): what sets aside a copy of a packet captured again on another
     /// interface (`InterfaceCopies`). Each input starts with an empty one.
-    var copies = InterfaceCopies()
+    private var copies = InterfaceCopies()
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
@@ -84,7 +84,7 @@ public struct CaptureReader {
             return
         }
         let decoder = PacketDecoder(linkType: linkType)
-        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
+        expectCopies(of: decoder)
         var counts = PacketCounts()
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
         let pace = pipelined ? nil : self.pace
@@ -116,6 +116,12 @@ public struct CaptureReader {
         let source: DropsSource = drops != nil ? .pcapng : file.isPcapng && !file.statisticsRead ? .unread : .none
         inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
                                      drops: drops, dropsSource: source))
+    }
+
+    /// Starts an empty copies memory for an input `decoder` reads: looked at when it is a
+    /// capture on every interface, or with `deduplicates` (`InterfaceCopies`).
+    mutating func expectCopies(of decoder: PacketDecoder) {
+        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
     }
 
     /// The table, moved out of this reader (which keeps an empty one): the caller then holds

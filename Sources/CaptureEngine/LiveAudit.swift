@@ -45,7 +45,8 @@ public struct LiveAudit {
         self.inputName = "live:\(capture.settings.device)"
         self.decoder = PacketDecoder(linkType: linkType)
         self.reader = CaptureReader(rules: auditor.directionRules, limits: LiveAudit.limits)
-        reader.copies = InterfaceCopies(for: decoder, everyLinkType: auditor.deduplicates)
+        reader.deduplicates = auditor.deduplicates
+        reader.expectCopies(of: decoder)
         self.lastStatus = (started, 0)
     }
 

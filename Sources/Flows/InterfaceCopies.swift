@@ -39,7 +39,6 @@ import Wire
 public struct InterfaceCopies: Sendable {
     static let bucketCount = 1 << 12
     static let ways = 4
-    static let unitShift: Int64 = 20
     /// How long after a packet its copies may come: 64 units, 67 ms. Forwarding takes
     /// microseconds; the margin is for a queue on the way out. A retransmission on another
     /// interface that soon, with the same identification, is a copy by any measure.
@@ -73,15 +72,15 @@ public struct InterfaceCopies: Sendable {
     public mutating func isCopy(_ segment: TCPSegment, interface: UInt32?, at time: Int64) -> Bool {
         let hash = Self.signature(segment)
         let first = (Int(truncatingIfNeeded: hash) & (Self.bucketCount - 1)) &* Self.ways
-        let mark = hash >> 32 | 1
-        let units = UInt16(truncatingIfNeeded: time >> Self.unitShift)
+        let mark = PacketMemoryClock.mark(hash)
+        let units = UInt16(truncatingIfNeeded: PacketMemoryClock.units(time))
         let port = UInt16(truncatingIfNeeded: interface ?? 0)
         let stamped = mark << 32 | UInt64(units) << 16 | UInt64(port)
         for slot in first..<(first &+ Self.ways) where entries[slot] >> 32 == mark {
             let entry = entries[slot]
             if interface == nil || UInt16(truncatingIfNeeded: entry) != port {
                 let age = Int16(bitPattern: units &- UInt16(truncatingIfNeeded: entry >> 16))
-                if age >= -1 && age <= Self.window { return true }
+                if PacketMemoryClock.isRecent(age: age, within: Self.window) { return true }
             }
             // The same packet again on its own interface (a retransmission), or long after.
             entries[slot] = stamped

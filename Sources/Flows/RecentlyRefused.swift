@@ -27,7 +27,6 @@
 @usableFromInline
 struct RecentlyRefused: Sendable {
     static let entryCount = 1 << 12
-    static let unitShift: Int64 = 20
 
     /// Per entry: the mark (the hash's upper 32 bits, never 0) over the refusal's time in
     /// units; 0 while empty.
@@ -39,7 +38,8 @@ struct RecentlyRefused: Sendable {
     /// refused at `time`.
     mutating func note(hash: UInt64, at time: Int64) {
         if entries.isEmpty { entries = [UInt64](repeating: 0, count: Self.entryCount) }
-        entries[Self.entry(hash)] = Self.mark(hash) << 32 | UInt64(truncatingIfNeeded: time >> Self.unitShift) & 0xFFFF_FFFF
+        entries[Self.entry(hash)] = PacketMemoryClock.mark(hash) << 32
+            | UInt64(truncatingIfNeeded: PacketMemoryClock.units(time)) & 0xFFFF_FFFF
     }
 
     /// Whether the connection whose 4-tuple has `hash` was refused within `linger` before
@@ -48,10 +48,11 @@ struct RecentlyRefused: Sendable {
     func contains(hash: UInt64, refusedWithin linger: Int64, of now: Int64) -> Bool {
         guard !entries.isEmpty else { return false }
         let entry = entries[Self.entry(hash)]
-        guard entry >> 32 == Self.mark(hash) else { return false }
+        guard entry >> 32 == PacketMemoryClock.mark(hash) else { return false }
         // Units since the refusal, signed (negative: stamped before it).
-        let age = Int32(bitPattern: UInt32(truncatingIfNeeded: now >> Self.unitShift) &- UInt32(truncatingIfNeeded: entry))
-        return age >= -1 && Int64(age) <= (linger >> Self.unitShift) + 1
+        let age = Int32(bitPattern: UInt32(truncatingIfNeeded: PacketMemoryClock.units(now)) &- UInt32(truncatingIfNeeded: entry))
+        let window = Int32(clamping: PacketMemoryClock.units(linger) + 1)
+        return PacketMemoryClock.isRecent(age: age, within: window)
     }
 
     /// Takes in the refusals of a table that read a later input (`FlowTable.absorb`): where
@@ -63,5 +64,4 @@ struct RecentlyRefused: Sendable {
     }
 
     private static func entry(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (entryCount - 1) }
-    private static func mark(_ hash: UInt64) -> UInt64 { hash >> 32 | 1 }
 }

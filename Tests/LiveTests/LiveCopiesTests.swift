@@ -54,11 +54,8 @@ final class LiveCopiesTests: XCTestCase {
         let host: String, client: String, server: String, clientPort: String, serverPort: String
     }
 
+    /// Needs root, as every live test does (CI runs as root).
     private func makeBridge() throws -> Bridge {
-        guard getuid() == 0 else {
-            if ProcessInfo.processInfo.environment["CI"] != nil { throw CocoaError(.featureUnsupported) }
-            throw XCTSkip("network namespaces need root (CI runs as root)")
-        }
         let tag = "\(getpid() % 100_000)"
         let bridge = Bridge(host: "dasaudit-cp-h\(tag)", client: "dasaudit-cp-a\(tag)", server: "dasaudit-cp-b\(tag)",
                             clientPort: "dcpa\(tag)", serverPort: "dcpb\(tag)")
