@@ -34,14 +34,23 @@ def packets(path):
         offset += caplen
 
 
+TUNNEL_PORTS = (4789, 8472, 6081)
+
+
 def kind(ethertype, ip):
-    """What makes a packet different for the decoder: EtherType, protocol, TCP flags."""
+    """What makes a packet different for the decoder: EtherType, protocol, TCP flags, and
+    for a tunnel its port and the inner packet's kind."""
     if ethertype == 0x0800 and len(ip) >= 20:
         proto, rest = ip[9], ip[(ip[0] & 15) * 4:]
     elif ethertype == 0x86DD and len(ip) >= 40:
         proto, rest = ip[6], ip[40:]
     else:
         return (ethertype,)
+    if proto == 17 and len(rest) >= 16 and struct.unpack(">H", rest[2:4])[0] in TUNNEL_PORTS:
+        # VXLAN (and Geneve without options): an Ethernet frame after 8 bytes of header.
+        port, frame = struct.unpack(">H", rest[2:4])[0], rest[16:]
+        inner = kind(struct.unpack(">H", frame[12:14])[0], frame[14:]) if len(frame) >= 14 else ()
+        return (ethertype, proto, port) + inner
     flags = rest[13] if proto == 6 and len(rest) > 13 else None
     return (ethertype, proto, flags)
 

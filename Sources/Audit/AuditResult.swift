@@ -108,6 +108,10 @@ public struct Coverage: Codable, Sendable {
     public var packets: UInt64
     public var tcpSegments: UInt64
     public var skipped: [String: UInt64]
+    /// TCP segments taken out of a tunnel, by tunnel (`InputSummary.tunneled`): the capture
+    /// was made on an underlay, and these segments' addresses are the inner packets'. Null
+    /// in older results.
+    @Nullable public var tunneled: [String: UInt64]? = nil
     @Nullable public var captureStart: Timestamp?
     @Nullable public var captureEnd: Timestamp?
     public var durationSeconds: Double

@@ -9,6 +9,9 @@ public struct InputSummary: Codable, Sendable {
     public var tcpSegments: UInt64
     /// Packets that gave no TCP segment, by reason (`not-tcp`, `fragment`, ...); zero counts omitted.
     public var skipped: [String: UInt64]
+    /// TCP segments taken out of a tunnel (the capture was made on an underlay), by tunnel:
+    /// `vxlan`, `geneve`, `gre`, `erspan`, `ip-in-ip`; zero counts omitted; null in older results.
+    @Nullable public var tunneled: [String: UInt64]?
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// False when reading stopped early (a file cut short), the input was unusable, or a
@@ -25,7 +28,7 @@ public struct InputSummary: Codable, Sendable {
     @Nullable public var capturePoint: String? = nil
 
     public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
-                skipped: [String: UInt64], firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, complete: Bool,
+                skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, complete: Bool,
                 error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
         self.path = path
         self.linkType = linkType
@@ -33,6 +36,7 @@ public struct InputSummary: Codable, Sendable {
         self.packets = packets
         self.tcpSegments = tcpSegments
         self.skipped = skipped
+        self.tunneled = tunneled
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.complete = complete

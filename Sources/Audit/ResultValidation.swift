@@ -45,11 +45,13 @@ extension AuditResult {
             let path = "inputs[\(index)]"
             try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments])
             try check.counts(path + ".skipped", input.skipped)
+            try check.counts(path + ".tunneled", input.tunneled ?? [:])
             try check.window(path, input.firstSeen, input.lastSeen, names: ("first_seen", "last_seen"))
             if let drops = input.drops { try check.counts(path + ".drops", ["kernel": drops.kernel, "interface": drops.interface]) }
         }
         try check.counts("coverage", ["packets": coverage.packets, "tcp_segments": coverage.tcpSegments])
         try check.counts("coverage.skipped", coverage.skipped)
+        try check.counts("coverage.tunneled", coverage.tunneled ?? [:])
         try check.window("coverage", coverage.captureStart, coverage.captureEnd, names: ("capture_start", "capture_end"))
         // The longest window 64-bit nanoseconds allow is 2^64 ns, about 1.8e10 s.
         if !(coverage.durationSeconds.isFinite && (0...18_446_744_074).contains(coverage.durationSeconds)) {

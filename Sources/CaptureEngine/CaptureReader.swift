@@ -186,7 +186,7 @@ public struct CaptureReader {
             if copies.isActive && copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp) {
                 return counts.skip(.duplicate)
             }
-            counts.tcpSegments &+= 1
+            counts.track(segment)
             track(&table, segment, segment.capturedPayload(in: bytes))
         case .skipped(let reason):
             counts.skip(reason)
@@ -220,8 +220,10 @@ final class ProgressMeter {
 struct PacketCounts {
     var packets: UInt64 = 0
     var tcpSegments: UInt64 = 0
-    /// One counter per `SkipReason` (the last shared, should there ever be more than eight).
-    var skipped: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// One counter per `SkipReason`.
+    var skipped = EightCounters()
+    /// The tracked segments taken out of a tunnel, one counter per `Tunnel`.
+    var tunneled = EightCounters()
     /// Earliest and latest timestamps; `Int64.max` / `Int64.min` before the first packet.
     var earliest = Int64.max
     var latest = Int64.min
@@ -237,15 +239,14 @@ struct PacketCounts {
     }
 
     mutating func skip(_ reason: SkipReason) {
-        let offset = Swift.min(reason.rawValue, 7) &* 8
-        withUnsafeMutableBytes(of: &skipped) { counters in
-            counters.storeBytes(of: counters.load(fromByteOffset: offset, as: UInt64.self) &+ 1,
-                                toByteOffset: offset, as: UInt64.self)
-        }
+        skipped.increment(reason.rawValue)
     }
 
-    func count(_ reason: SkipReason) -> UInt64 {
-        withUnsafeBytes(of: skipped) { $0.load(fromByteOffset: Swift.min(reason.rawValue, 7) &* 8, as: UInt64.self) }
+    /// Counts a segment to track, and the tunnel it came out of.
+    @inline(__always)
+    mutating func track(_ segment: TCPSegment) {
+        tcpSegments &+= 1
+        if segment.tunnel != .none { tunneled.increment(Int(segment.tunnel.rawValue)) }
     }
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
@@ -254,16 +255,35 @@ struct PacketCounts {
                  dropsSource: DropsSource) -> InputSummary {
         InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
-            skipped: skippedByName, firstSeen: first.map { Timestamp(nanoseconds: $0) },
-            lastSeen: last.map { Timestamp(nanoseconds: $0) },
+            skipped: skipped.byName(SkipReason.allCases.map { ($0.rawValue, $0.name) }),
+            tunneled: tunneled.byName(Tunnel.allCases.map { (Int($0.rawValue), $0.name) }),
+            firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
             complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)
     }
+}
 
-    var skippedByName: [String: UInt64] {
-        var result: [String: UInt64] = [:]
-        for reason in SkipReason.allCases where count(reason) > 0 {
-            result[reason.name] = count(reason)
+/// Eight counters kept in place (no array to allocate or check for uniqueness in the packet
+/// loop), indexed by a small raw value; an index past the last shares the last counter.
+struct EightCounters {
+    private var values: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    @inline(__always)
+    mutating func increment(_ index: Int) {
+        let offset = Swift.min(index, 7) &* 8
+        withUnsafeMutableBytes(of: &values) { counters in
+            counters.storeBytes(of: counters.load(fromByteOffset: offset, as: UInt64.self) &+ 1,
+                                toByteOffset: offset, as: UInt64.self)
         }
+    }
+
+    subscript(index: Int) -> UInt64 {
+        withUnsafeBytes(of: values) { $0.load(fromByteOffset: Swift.min(index, 7) &* 8, as: UInt64.self) }
+    }
+
+    /// The counts that are not zero, by the name of their index.
+    func byName(_ names: [(index: Int, name: String)]) -> [String: UInt64] {
+        var result: [String: UInt64] = [:]
+        for (index, name) in names where self[index] > 0 { result[name] = self[index] }
         return result
     }
 }

@@ -98,6 +98,7 @@ public enum HTMLReport {
         if let points = result.capturePointsText { facts.append(("Captured at", "\(points)")) }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
+        if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
         if let evicted = coverage.evictedAtCapText {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))

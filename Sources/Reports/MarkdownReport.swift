@@ -37,6 +37,7 @@ public enum MarkdownReport {
         }
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
         if let evicted = coverage.evictedAtCapText {
             line("- **Memory bound reached**: \(evicted)")

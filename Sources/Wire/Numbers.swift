@@ -38,6 +38,11 @@ public enum IPProtocol {
 
 /// Well-known UDP ports the decoder looks at.
 public enum UDPPort {
-    /// VXLAN (RFC 7348): counted as a tunnel, not decoded.
+    /// VXLAN (RFC 7348), IANA's port.
     @inlinable public static var vxlan: UInt16 { 4789 }
+    /// VXLAN on the port Linux chose before IANA's (`ip link add type vxlan dstport 0`),
+    /// which flannel and Cilium use.
+    @inlinable public static var linuxVXLAN: UInt16 { 8472 }
+    /// Geneve (RFC 8926).
+    @inlinable public static var geneve: UInt16 { 6081 }
 }

@@ -24,8 +24,8 @@ public struct PacketDecoder: Sendable {
         case .null: return Self.decodeNull(bytes, familyInNetworkOrder: false)
         case .loop: return Self.decodeNull(bytes, familyInNetworkOrder: true)
         case .rawIP: return Self.decodeRawIP(bytes)
-        case .ipv4: return Self.decodeIPv4(bytes, vlan: nil)
-        case .ipv6: return Self.decodeIPv6(bytes, vlan: nil)
+        case .ipv4: return Self.decodeIPv4(bytes, around: Encapsulation())
+        case .ipv6: return Self.decodeIPv6(bytes, around: Encapsulation())
         case .unsupported: return .skipped(.unsupportedLinkType)
         }
     }
@@ -73,23 +73,23 @@ enum Framing: UInt8, Sendable {
 
 extension PacketDecoder {
     @inlinable @inline(__always)
-    static func decodeEthernet(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+    static func decodeEthernet(_ bytes: UnsafeRawBufferPointer, around: Encapsulation = Encapsulation()) -> DecodeOutcome {
         guard let frame = EthernetFrame(bytes) else { return .skipped(.truncated) }
-        return decodeEtherType(frame.etherType, frame.payload)
+        return decodeEtherType(frame.etherType, frame.payload, around: around)
     }
 
     @inlinable
     static func decodeLinuxSLL(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
         guard let header = LinuxSLLHeader(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload)
+        return decodeEtherType(header.protocolType, header.payload, around: Encapsulation())
     }
 
     @inlinable
     static func decodeLinuxSLL2(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
         guard let header = LinuxSLL2Header(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload)
+        return decodeEtherType(header.protocolType, header.payload, around: Encapsulation())
     }
 
     @inlinable
@@ -97,10 +97,10 @@ extension PacketDecoder {
         guard let header = NullLoopbackHeader(bytes) else { return .skipped(.truncated) }
         switch familyInNetworkOrder ? header.familyInNetworkOrder : header.family {
         case NullLoopbackHeader.familyIPv4:
-            return decodeIPv4(header.payload, vlan: nil)
+            return decodeIPv4(header.payload, around: Encapsulation())
         case NullLoopbackHeader.familyIPv6BSD, NullLoopbackHeader.familyIPv6FreeBSD,
              NullLoopbackHeader.familyIPv6Darwin:
-            return decodeIPv6(header.payload, vlan: nil)
+            return decodeIPv6(header.payload, around: Encapsulation())
         default:
             return .skipped(.notIP)
         }
@@ -108,11 +108,11 @@ extension PacketDecoder {
 
     /// RAW link types carry a bare IP packet; its version nibble says which.
     @inlinable
-    static func decodeRawIP(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+    static func decodeRawIP(_ bytes: UnsafeRawBufferPointer, around: Encapsulation = Encapsulation()) -> DecodeOutcome {
         guard let first = bytes.first else { return .skipped(.truncated) }
         switch first >> 4 {
-        case 4: return decodeIPv4(bytes, vlan: nil)
-        case 6: return decodeIPv6(bytes, vlan: nil)
+        case 4: return decodeIPv4(bytes, around: around)
+        case 6: return decodeIPv6(bytes, around: around)
         default: return .skipped(.malformed)
         }
     }
@@ -120,20 +120,20 @@ extension PacketDecoder {
     /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id),
     /// then dispatches on the EtherType.
     @inlinable @inline(__always)
-    static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer) -> DecodeOutcome {
+    static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         var type = etherType
         var rest = payload
-        var vlan: UInt16? = nil
+        var around = around
         // Each tag consumes 4 bytes, so the loop ends with the bytes.
         while EtherType.isVLANTag(type) {
             guard let tag = VLANTag(rest) else { return .skipped(.truncated) }
-            if vlan == nil { vlan = tag.vlanID }
+            if around.vlan == nil { around.vlan = tag.vlanID }
             type = tag.etherType
             rest = tag.payload
         }
         switch type {
-        case EtherType.ipv4: return decodeIPv4(rest, vlan: vlan)
-        case EtherType.ipv6: return decodeIPv6(rest, vlan: vlan)
+        case EtherType.ipv4: return decodeIPv4(rest, around: around)
+        case EtherType.ipv6: return decodeIPv6(rest, around: around)
         default: return .skipped(.notIP)
         }
     }
@@ -143,7 +143,7 @@ extension PacketDecoder {
 
 extension PacketDecoder {
     @inlinable @inline(__always)
-    static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, vlan: UInt16?) -> DecodeOutcome {
+    static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let packet = IPv4Packet(bytes) else { return .skipped(.truncated) }
         guard packet.version == 4 else { return .skipped(.malformed) }
         let headerLength = packet.headerLength
@@ -163,13 +163,13 @@ extension PacketDecoder {
         )
         return decodeTransport(
             packet.protocolNumber, payload, extent,
-            source: packet.source, destination: packet.destination, vlan: vlan,
+            source: packet.source, destination: packet.destination, around: around,
             identification: packet.identification
         )
     }
 
     @inlinable
-    static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, vlan: UInt16?) -> DecodeOutcome {
+    static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let packet = IPv6Packet(bytes) else { return .skipped(.truncated) }
         guard packet.version == 6 else { return .skipped(.malformed) }
         var rest = packet.payload
@@ -202,7 +202,7 @@ extension PacketDecoder {
             } else {
                 return decodeTransport(
                     next, rest, extent,
-                    source: packet.source, destination: packet.destination, vlan: vlan, identification: 0
+                    source: packet.source, destination: packet.destination, around: around, identification: 0
                 )
             }
         }
@@ -217,18 +217,23 @@ extension PacketDecoder {
     @inlinable @inline(__always)
     static func decodeTransport(
         _ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
-        source: IPAddress, destination: IPAddress, vlan: UInt16?, identification: UInt16
+        source: IPAddress, destination: IPAddress, around: Encapsulation, identification: UInt16
     ) -> DecodeOutcome {
         switch protocolNumber {
         case IPProtocol.tcp:
-            return decodeTCP(bytes, extent, source: source, destination: destination, vlan: vlan,
+            return decodeTCP(bytes, extent, source: source, destination: destination, around: around,
                              identification: identification)
         case IPProtocol.udp:
             if let reason = extent.shortfall(UDPHeader.headerLength) { return .skipped(reason) }
             guard let udp = UDPHeader(bytes) else { return .skipped(.truncated) }
-            return .skipped(udp.destinationPort == UDPPort.vxlan ? .tunnel : .notTCP)
-        case IPProtocol.ipInIP, IPProtocol.ipv6, IPProtocol.gre:
-            return .skipped(.tunnel)
+            switch udp.destinationPort {
+            case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve: return decodeUDPTunnel(udp, extent, around: around)
+            default: return .skipped(.notTCP)
+            }
+        case IPProtocol.ipInIP, IPProtocol.ipv6:
+            return decodeIPInIP(protocolNumber, bytes, around: around)
+        case IPProtocol.gre:
+            return decodeGRE(bytes, extent, around: around)
         default:
             return .skipped(.notTCP)
         }
@@ -237,7 +242,7 @@ extension PacketDecoder {
     @inlinable @inline(__always)
     static func decodeTCP(
         _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
-        source: IPAddress, destination: IPAddress, vlan: UInt16?, identification: UInt16
+        source: IPAddress, destination: IPAddress, around: Encapsulation, identification: UInt16
     ) -> DecodeOutcome {
         if let reason = extent.shortfall(TCPHeader.minimumHeaderLength) { return .skipped(reason) }
         guard let tcp = TCPHeader(bytes) else { return .skipped(.truncated) }
@@ -254,9 +259,10 @@ extension PacketDecoder {
             sequenceNumber: tcp.sequenceNumber,
             acknowledgmentNumber: tcp.acknowledgmentNumber,
             payloadLength: UInt32(clamping: extent.declared &- headerLength),
-            vlan: vlan,
+            vlan: around.vlan,
             capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count),
-            copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window)
+            copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window),
+            tunnel: around.tunnel
         ))
     }
 }

@@ -6,6 +6,9 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public var sourcePort: UInt16
     public var destinationPort: UInt16
     public var flags: TCPFlags
+    /// The tunnel the segment was taken out of (`.none` for most captures). It sits in the
+    /// bytes after `flags` that alignment leaves free, so the value stays 64 bytes.
+    public var tunnel: Tunnel
     public var sequenceNumber: UInt32
     public var acknowledgmentNumber: UInt32
     /// TCP payload bytes, from the IP length fields (Ethernet padding is not payload).
@@ -27,7 +30,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public init(
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
-        payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0
+        payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0,
+        tunnel: Tunnel = .none
     ) {
         self.source = source
         self.destination = destination
@@ -40,6 +44,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         self.vlan = vlan
         self.capturedTail = capturedTail
         self.copyIdentity = copyIdentity
+        self.tunnel = tunnel
     }
 
     /// The captured payload bytes, in `packet`: the bytes this segment was decoded from.
@@ -66,7 +71,9 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     case notTCP
     /// A non-first IP fragment: it carries no TCP header, so no ports.
     case fragment
-    /// GRE, IP-in-IP or VXLAN: counted, not decoded.
+    /// A tunnel the decoder does not open (PPTP's GRE, GRE with source routing, a GRE or
+    /// Geneve payload that is not Ethernet or IP), or tunnels nested deeper than
+    /// `Encapsulation.maximumDepth`. The tunnels it opens give their inner segments.
     case tunnel
     /// The capture's link type is one the decoder does not know.
     case unsupportedLinkType

@@ -1,4 +1,4 @@
-/// A view of a UDP header (RFC 768), read only to recognize VXLAN:
+/// A view of a UDP header (RFC 768), read only to open tunnels (VXLAN, Geneve):
 ///
 ///     0..<2    source port
 ///     2..<4    destination port

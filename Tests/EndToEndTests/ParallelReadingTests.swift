@@ -115,7 +115,7 @@ final class ParallelReadingTests: XCTestCase {
                 let name = "\(URL(fileURLWithPath: path).lastPathComponent), reader's share \(share)"
                 XCTAssertEqual(try json(auditor.audit(pipelined.table.statistics(), inputs: pipelined.inputs)), expected, name)
                 XCTAssertEqual("\(pipelined.table.connections())", "\(plain.table.connections())", name)
-                XCTAssertGreaterThan(pipelined.table.count, 0, name)
+                XCTAssertEqual(pipelined.table.count > 0, !capturesWithoutTCP.contains(URL(fileURLWithPath: path).lastPathComponent), name)
             }
         }
     }
@@ -136,7 +136,7 @@ final class ParallelReadingTests: XCTestCase {
             let oneThread = auditor.audit(reader.table.statistics(), inputs: reader.inputs, threads: 1)
             let twoThreads = auditor.audit(reader.table.statistics(), inputs: reader.inputs, threads: 2)
             XCTAssertEqual(try json(twoThreads), try json(oneThread), name)
-            XCTAssertFalse(oneThread.services.isEmpty && oneThread.attempts.isEmpty, name)
+            XCTAssertEqual(oneThread.services.isEmpty && oneThread.attempts.isEmpty, capturesWithoutTCP.contains(name), name)
             if path == manyServices {
                 XCTAssertGreaterThan(oneThread.services.count, 1_000)
                 XCTAssertGreaterThan(oneThread.findings.count, 1_000)

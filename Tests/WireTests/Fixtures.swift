@@ -79,6 +79,42 @@ enum Build {
         be16(proto) + be16(0) + be32(2) + be16(arphrd) + [0, 6] + [0x02, 0, 0, 0, 0, 0x01, 0, 0] + payload
     }
 
+    /// A UDP header carrying `payload` (a tunnel's header and what it carries).
+    static func udp(sourcePort: UInt16 = 51000, destinationPort: UInt16, carrying payload: [UInt8]) -> [UInt8] {
+        be16(sourcePort) + be16(destinationPort) + be16(UInt16(8 + payload.count)) + be16(0) + payload
+    }
+
+    /// A VXLAN header (`flags` 0x08: the VNI is valid) and the Ethernet frame it carries.
+    static func vxlan(flags: UInt8 = 0x08, vni: UInt32 = 42, _ frame: [UInt8]) -> [UInt8] {
+        [flags, 0, 0, 0] + be32(vni << 8) + frame
+    }
+
+    /// A Geneve header with `options` (a multiple of 4 bytes) and its payload.
+    static func geneve(version: UInt8 = 0, protocolType: UInt16 = 0x6558, options: [UInt8] = [], _ payload: [UInt8]) -> [UInt8] {
+        [version << 6 | UInt8(options.count / 4), 0] + be16(protocolType) + be32(7 << 8) + options + payload
+    }
+
+    /// A GRE header with the optional fields its flags announce (checksum, key, sequence).
+    static func gre(checksum: Bool = false, key: UInt32? = nil, sequence: UInt32? = nil, routing: Bool = false,
+                    version: UInt16 = 0, protocolType: UInt16, _ payload: [UInt8]) -> [UInt8] {
+        let flags: UInt16 = (checksum ? 0x8000 : 0) | (routing ? 0x4000 : 0) | (key != nil ? 0x2000 : 0)
+            | (sequence != nil ? 0x1000 : 0) | version
+        return be16(flags) + be16(protocolType) + (checksum || routing ? be32(0xC5C5_0000) : [])
+            + (key.map(be32) ?? []) + (sequence.map(be32) ?? []) + payload
+    }
+
+    /// An ERSPAN type II header and the mirrored frame.
+    static func erspanII(vlan: UInt16 = 0, _ frame: [UInt8]) -> [UInt8] {
+        be16(0x1000 | vlan) + be16(0x0005) + be32(0x0000_0001) + frame
+    }
+
+    /// An ERSPAN type III header (with the 8-byte platform subheader when `subheader`) and
+    /// the mirrored frame or packet (`frameType` 0 Ethernet, 2 IP).
+    static func erspanIII(frameType: UInt16 = 0, subheader: Bool = false, _ frame: [UInt8]) -> [UInt8] {
+        be16(0x2000) + be16(0x0005) + be32(0x1234_5678) + be16(0) + be16(frameType << 10 | (subheader ? 1 : 0))
+            + (subheader ? be64(0x0123_4567_89AB_CDEF) : []) + frame
+    }
+
     /// A BSD NULL header with the family in little-endian (x86 capture host) or big-endian order.
     static func null(family: UInt32, littleEndian: Bool = true, _ payload: [UInt8]) -> [UInt8] {
         (littleEndian ? be32(family.byteSwapped) : be32(family)) + payload
@@ -154,6 +190,15 @@ func defaultSegment(
         flags: [.psh, .ack], sequenceNumber: 0x1122_3344, acknowledgmentNumber: 0x5566_7788,
         payloadLength: payloadLength, vlan: vlan
     )
+}
+
+extension TCPSegment {
+    /// The same segment, taken out of `tunnel`.
+    func `in`(_ tunnel: Tunnel) -> TCPSegment {
+        var segment = self
+        segment.tunnel = tunnel
+        return segment
+    }
 }
 
 /// The segment the default `Build.tcp` fields produce between the default IPv6 addresses.

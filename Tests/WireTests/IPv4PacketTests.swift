@@ -118,12 +118,11 @@ final class IPv4PacketTests: XCTestCase {
         XCTAssertSkipped(decode(options, as: .ipv4), .fragment)
     }
 
-    func testTunnelsAreCountedNotDecoded() {
-        for proto: UInt8 in [4, 41, 47] {
-            XCTAssertSkipped(decode(Build.ipv4(protocol: proto, Build.ipv4(Build.tcp())), as: .ipv4), .tunnel, "\(proto)")
-        }
-        XCTAssertSkipped(decode(Build.ipv4(protocol: 17, Build.udp(sourcePort: 51000, destinationPort: 4789, payload: 50)), as: .ipv4),
-                         .tunnel)
+    func testIPInIPIsOpenedAndItsProtocolNumberMustMatchTheInnerVersion() {
+        XCTAssertOutcome(decode(Build.ipv4(protocol: 4, Build.ipv4(Build.tcp())), as: .ipv4), .segment(defaultSegment().in(.ipInIP)))
+        XCTAssertOutcome(decode(Build.ipv4(protocol: 41, Build.ipv6(Build.tcp())), as: .ipv4), .segment(defaultV6Segment().in(.ipInIP)))
+        // Protocol 41 promises IPv6: an IPv4 header there is malformed.
+        XCTAssertSkipped(decode(Build.ipv4(protocol: 41, Build.ipv4(Build.tcp())), as: .ipv4), .malformed)
     }
 
     func testOtherProtocolsAreNotTCP() {

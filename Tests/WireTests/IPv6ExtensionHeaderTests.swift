@@ -97,8 +97,10 @@ final class IPv6ExtensionHeaderTests: XCTestCase {
 
     func testChainEndingInNoNextHeaderOrATunnel() {
         XCTAssertSkipped(decode(Build.ipv6(nextHeader: 0, Build.extensionHeader(0, next: 59)), as: .ipv6), .notTCP)
-        XCTAssertSkipped(decode(Build.ipv6(nextHeader: 60, Build.extensionHeader(60, next: 41) + Build.ipv6([])), as: .ipv6), .tunnel)
-        XCTAssertSkipped(decode(Build.ipv6(nextHeader: 43, Build.extensionHeader(43, next: 17) + Build.udp(destinationPort: 4789)),
-                                as: .ipv6), .tunnel)
+        XCTAssertOutcome(decode(Build.ipv6(nextHeader: 60, Build.extensionHeader(60, next: 41) + Build.ipv6(Build.tcp())), as: .ipv6),
+                         .segment(defaultV6Segment().in(.ipInIP)))
+        let vxlan = Build.udp(destinationPort: 4789, carrying: Build.vxlan(Build.ethernet(etherType: 0x0800, Build.ipv4(Build.tcp()))))
+        XCTAssertOutcome(decode(Build.ipv6(nextHeader: 43, Build.extensionHeader(43, next: 17) + vxlan), as: .ipv6),
+                         .segment(defaultSegment().in(.vxlan)))
     }
 }

@@ -63,9 +63,10 @@ final class IPv6PacketTests: XCTestCase {
         XCTAssertSkipped(decode(Build.ipv6(nextHeader: 58, [128, 0, 0, 0]), as: .ipv6), .notTCP)
         XCTAssertSkipped(decode(Build.ipv6(nextHeader: 50, [UInt8](repeating: 0, count: 16)), as: .ipv6), .notTCP)
         XCTAssertSkipped(decode(Build.ipv6(nextHeader: 17, Build.udp()), as: .ipv6), .notTCP)
-        for tunnel: UInt8 in [4, 41, 47] {
-            XCTAssertSkipped(decode(Build.ipv6(nextHeader: tunnel, Build.ipv4(Build.tcp())), as: .ipv6), .tunnel, "\(tunnel)")
-        }
-        XCTAssertSkipped(decode(Build.ipv6(nextHeader: 17, Build.udp(destinationPort: 4789)), as: .ipv6), .tunnel)
+        XCTAssertOutcome(decode(Build.ipv6(nextHeader: 4, Build.ipv4(Build.tcp())), as: .ipv6), .segment(defaultSegment().in(.ipInIP)))
+        XCTAssertOutcome(decode(Build.ipv6(nextHeader: 47, Build.gre(protocolType: 0x0800, Build.ipv4(Build.tcp()))), as: .ipv6),
+                         .segment(defaultSegment().in(.gre)))
+        // A VXLAN datagram that declares no room for its VXLAN header.
+        XCTAssertSkipped(decode(Build.ipv6(nextHeader: 17, Build.udp(destinationPort: 4789)), as: .ipv6), .malformed)
     }
 }

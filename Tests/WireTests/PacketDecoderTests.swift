@@ -34,12 +34,14 @@ final class PacketDecoderTests: XCTestCase {
               headersEnd: 40, expected: .segment(defaultSegment(payloadLength: 100))),
         Inner(name: "v4 later fragment", family: .v4, bytes: Build.ipv4(fragmentOffset: 185, [UInt8](repeating: 1, count: 30)),
               headersEnd: 20, expected: .skipped(.fragment)),
-        Inner(name: "v4 udp vxlan", family: .v4, bytes: Build.ipv4(protocol: 17, Build.udp(destinationPort: 4789, payload: 16)),
-              headersEnd: 28, expected: .skipped(.tunnel)),
+        Inner(name: "v4 udp vxlan", family: .v4,
+              bytes: Build.ipv4(protocol: 17, Build.udp(destinationPort: 4789, carrying:
+                  Build.vxlan(Build.ethernet(etherType: 0x0800, Build.ipv4(Build.tcp(payload: 4)))))),
+              headersEnd: 90, expected: .segment(defaultSegment(payloadLength: 4).in(.vxlan))),
         Inner(name: "v4 udp dns", family: .v4, bytes: Build.ipv4(protocol: 17, Build.udp(payload: 16)),
               headersEnd: 28, expected: .skipped(.notTCP)),
-        Inner(name: "v4 gre", family: .v4, bytes: Build.ipv4(protocol: 47, [0, 0, 0x08, 0x00] + Build.ipv4(Build.tcp())),
-              headersEnd: 20, expected: .skipped(.tunnel)),
+        Inner(name: "v4 gre", family: .v4, bytes: Build.ipv4(protocol: 47, Build.gre(protocolType: 0x0800, Build.ipv4(Build.tcp()))),
+              headersEnd: 64, expected: .segment(defaultSegment().in(.gre))),
         Inner(name: "v4 icmp", family: .v4, bytes: Build.ipv4(protocol: 1, [8, 0, 0, 0, 0, 1, 0, 1]),
               headersEnd: 20, expected: .skipped(.notTCP)),
         Inner(name: "v6 tcp", family: .v6, bytes: Build.ipv6(Build.tcp(payload: 10)),
@@ -60,9 +62,11 @@ final class PacketDecoderTests: XCTestCase {
         Inner(name: "v6 no next header", family: .v6, bytes: Build.ipv6(nextHeader: 59, []),
               headersEnd: 40, expected: .skipped(.notTCP)),
         Inner(name: "v6 ipv6-in-ipv6", family: .v6, bytes: Build.ipv6(nextHeader: 41, Build.ipv6(Build.tcp())),
-              headersEnd: 40, expected: .skipped(.tunnel)),
-        Inner(name: "v6 udp vxlan", family: .v6, bytes: Build.ipv6(nextHeader: 17, Build.udp(destinationPort: 4789, payload: 8)),
-              headersEnd: 48, expected: .skipped(.tunnel)),
+              headersEnd: 100, expected: .segment(defaultV6Segment().in(.ipInIP))),
+        Inner(name: "v6 udp vxlan on 8472", family: .v6,
+              bytes: Build.ipv6(nextHeader: 17, Build.udp(destinationPort: 8472, carrying:
+                  Build.vxlan(Build.ethernet(etherType: 0x86DD, Build.ipv6(Build.tcp(payload: 2)))))),
+              headersEnd: 130, expected: .segment(defaultV6Segment(payloadLength: 2).in(.vxlan))),
     ]
 
     static func etherType(_ family: Family) -> UInt16 { family == .v4 ? 0x0800 : 0x86DD }

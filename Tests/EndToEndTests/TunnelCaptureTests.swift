@@ -1,0 +1,80 @@
+import Audit
+import Foundation
+import Policy
+import XCTest
+
+/// Real HTTP between two nodes over VXLAN (scripts/recording/record-tunnels.sh), recorded at
+/// the same time on node a's underlay interface, on its three VXLAN devices, and on every
+/// interface at once. The underlay holds every segment inside UDP; opened, it audits as the
+/// overlay devices saw the traffic.
+final class TunnelCaptureTests: XCTestCase {
+    let auditor = Auditor(policy: Policy())
+
+    private func traffic(_ result: AuditResult) -> [String] {
+        result.services.map {
+            "\($0.address):\($0.port) \($0.packets) packets \($0.payloadBytes) payload \($0.connections) connections "
+                + "\($0.protocol ?? "-") " + $0.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+    }
+
+    private func attempts(_ result: AuditResult) -> [String] {
+        result.attempts.map { "\($0.address):\($0.port) refused \($0.refused)" }
+    }
+
+    /// VXLAN on 4789 and 8472, over an IPv4 and an IPv6 underlay, inner IPv4 and IPv6.
+    func testTheUnderlayAuditsAsTheOverlayDevicesSawIt() {
+        let underlay = auditor.audit(paths: [capture("tunnel-vxlan-underlay.pcap")])
+        let overlay = auditor.audit(paths: [capture("tunnel-vxlan-overlay.pcapng")])
+        XCTAssertEqual(traffic(underlay), [
+            "10.211.0.2:9763 239 packets 197466 payload 3 connections http closed 3",
+            "10.212.0.2:9763 156 packets 131644 payload 2 connections http closed 2",
+            "10.213.0.2:9763 163 packets 131644 payload 2 connections http closed 2",
+            "fd00:211::2:9763 159 packets 131650 payload 2 connections http closed 2",
+        ])
+        XCTAssertEqual(traffic(underlay), traffic(overlay))
+        XCTAssertEqual(attempts(underlay), ["10.211.0.2:9443 refused 1"])
+        XCTAssertEqual(attempts(underlay), attempts(overlay))
+        XCTAssertEqual(underlay.coverage.tcpSegments, overlay.coverage.tcpSegments)
+        XCTAssertEqual(underlay.coverage.tunneled, ["vxlan": underlay.coverage.tcpSegments])
+        XCTAssertEqual(overlay.coverage.tunneled, [:])
+        // The outer headers (50 bytes over IPv4, 70 over IPv6) are bytes on the wire too.
+        for (outer, inner) in zip(underlay.services, overlay.services) {
+            XCTAssertEqual(outer.bytes - inner.bytes, outer.address == "10.213.0.2" ? 70 * outer.packets : 50 * outer.packets,
+                           outer.address)
+        }
+    }
+
+    /// On every interface at once, each segment is there twice: inside UDP on the underlay
+    /// and as it is on a VXLAN device. The two are copies of one packet, counted once.
+    func testOnEveryInterfaceTheEncapsulatedCopyCountsOnce() {
+        let everything = auditor.audit(paths: [capture("tunnel-vxlan-any.pcap")])
+        let overlay = auditor.audit(paths: [capture("tunnel-vxlan-overlay.pcapng")])
+        XCTAssertEqual(traffic(everything), traffic(overlay))
+        XCTAssertEqual(everything.coverage.tcpSegments, overlay.coverage.tcpSegments)
+        XCTAssertEqual(everything.coverage.skipped["duplicate"], overlay.coverage.tcpSegments)
+    }
+
+    /// At snapshot length 96 the outer headers leave no room for the inner TCP header: no
+    /// connection, every such packet `truncated`, and a verdict that says nothing was audited.
+    func testCutAt96NothingIsAuditedAndTheVerdictSaysSo() throws {
+        let result = auditor.audit(paths: [capture("tunnel-vxlan-underlay-s96.pcap")])
+        XCTAssertEqual(result.coverage.connections, 0)
+        XCTAssertEqual(result.coverage.skipped["truncated"], 730)
+        XCTAssertTrue(result.findings.contains { $0.kind == .noTraffic })
+
+        let command = try runDasaudit(["audit", capture("tunnel-vxlan-underlay-s96.pcap")])
+        XCTAssertEqual(command.status, 1)
+        XCTAssertTrue(command.stdout.contains("NOT COMPLIANT: no TCP traffic was audited"), command.stdout)
+        XCTAssertTrue(command.stdout.contains("730 truncated"), command.stdout)
+    }
+
+    func testTheCommandLineSaysWhereTheSegmentsCameFrom() throws {
+        let text = try runDasaudit(["audit", capture("tunnel-vxlan-underlay.pcap")])
+        XCTAssertTrue(text.stdout.contains("719 TCP segments taken out of tunnels (vxlan 719), audited by their inner addresses"),
+                      text.stdout)
+        let json = try runDasaudit(["audit", capture("tunnel-vxlan-underlay.pcap"), "--format", "json"])
+        let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let inputs = try XCTUnwrap(result["inputs"] as? [[String: Any]])
+        XCTAssertEqual(inputs.first?["tunneled"] as? [String: Int], ["vxlan": 719])
+    }
+}
