@@ -20,6 +20,7 @@
 # a forwarded packet once per interface it crossed; dasaudit counts it once (docs/design.md,
 # "Copies of one packet"), tshark every copy. For those, tshark is shown one interface per
 # path (`one_copy` below), a fact of how each capture was recorded, not dasaudit's rule.
+# Captures on an underlay hold TCP in tunnels (VXLAN); both tools count the inner packets.
 # Exits 1 on any difference (and prints it), 2 when a tool is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,19 +39,32 @@ declare -A one_copy=(
   [copies-any-sll2.pcap]="|sll.ifindex == 3 || sll.ifindex == 5"
   [copies-any-sll.pcap]="captures/copies-any-sll2.pcap|sll.ifindex == 3 || sll.ifindex == 5"
   [copies-dumpcap.pcapng]="|frame.interface_id == 0 || frame.interface_id == 2"
+  [tunnel-vxlan-any.pcap]="|sll.ifindex == 2"
 )
 # A pcapng of several interfaces: libpcap does not say which one a packet came from, so
 # dasaudit counts its copies once only when asked.
 declare -A our_flags=(
   [copies-dumpcap.pcapng]="--deduplicate"
 )
+# Captures whose packets end inside the TCP header: tshark follows the ports it can read,
+# dasaudit counts such a packet `truncated` (no flags, no state). Not compared.
+declare -A not_compared=(
+  [tunnel-vxlan-underlay-s96.pcap]="96 bytes end inside the TCP header behind VXLAN's 50 bytes of outer headers"
+)
 
 # "A B packets" per connection, the two endpoints in sorted order, all lines sorted; only
-# the packets matching the display filter $2, if given.
+# the packets matching the display filter $2, if given. In a tunnel the addresses are the
+# innermost (the last occurrence of ip.src or ipv6.src, whichever layer comes last before
+# tcp in frame.protocols), as dasaudit audits them; tshark is told that UDP 8472 is VXLAN
+# (Linux's port; 4789 it knows).
 tshark_table() {
-  tshark -r "$1" -Y "tcp && !icmp && !icmpv6${2:+ && ($2)}" -T fields -E separator=, \
-    -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport 2>/dev/null |
-    awk -F, '{ n[$1]++; if (!($1 in a)) { a[$1] = $2 $3 "|" $4; b[$1] = $5 $6 "|" $7 } }
+  tshark -r "$1" -d udp.port==8472,vxlan -Y "tcp && !icmp && !icmpv6${2:+ && ($2)}" -T fields -E separator=, \
+    -E occurrence=l -e tcp.stream -e frame.protocols -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst \
+    -e tcp.dstport 2>/dev/null |
+    awk -F, '{ k = split($2, layer, ":"); v6 = 0
+               for (i = 1; i <= k && layer[i] != "tcp"; i++) { if (layer[i] == "ip") v6 = 0; if (layer[i] == "ipv6") v6 = 1 }
+               src = v6 ? $4 : $3; dst = v6 ? $7 : $6
+               n[$1]++; if (!($1 in a)) { a[$1] = src "|" $5; b[$1] = dst "|" $8 } }
              END { for (s in n) { x = a[s]; y = b[s]; if (x > y) { t = x; x = y; y = t }; print x, y, n[s] } }' | sort
 }
 dasaudit_table() {  # dasaudit_table INPUT [FLAG...]
@@ -62,6 +76,9 @@ checked=0 differ=0
 compare() {  # compare NAME DASAUDIT_INPUT TSHARK_INPUT
   local name=$1 ours=$2 theirs=$3 filter="" reference=${one_copy[${1%%/*}]:-}
   local table="$work/${name//\//+}"
+  if [ -n "${not_compared[${1%%/*}]:-}" ]; then
+    printf '  skip   %-44s %s\n' "$name" "${not_compared[${1%%/*}]}"; return
+  fi
   if [ -n "$reference" ]; then
     [ -z "${reference%%|*}" ] || theirs=${reference%%|*}
     filter=${reference#*|}

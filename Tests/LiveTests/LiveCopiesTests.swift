@@ -10,41 +10,10 @@ import XCTest
 /// live audit counts it once, as a live audit of one bridge port, run at the same time,
 /// does; and it counts the other copy as a duplicate.
 final class LiveCopiesTests: XCTestCase {
-    private var namespaces: [String] = []
-    private var processes: [Process] = []
+    private let lab = NamespaceLab()
 
     override func tearDown() {
-        for process in processes where process.isRunning { process.terminate(); process.waitUntilExit() }
-        for namespace in namespaces { _ = try? run(["ip", "netns", "delete", namespace]) }
-    }
-
-    @discardableResult
-    private func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    private func require(_ arguments: [String]) throws {
-        let status = try run(arguments)
-        guard status == 0 else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "\(arguments) exited \(status)"]) }
-    }
-
-    /// Starts `script` (Python) inside `namespace`, left running until the test ends.
-    private func start(_ script: String, in namespace: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", namespace, "python3", "-c", script]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        processes.append(process)
-        return process
+        lab.tearDown()
     }
 
     /// The namespaces of one test: a host with a bridge, its ports to a client and a
@@ -60,64 +29,34 @@ final class LiveCopiesTests: XCTestCase {
         let bridge = Bridge(host: "dasaudit-cp-h\(tag)", client: "dasaudit-cp-a\(tag)", server: "dasaudit-cp-b\(tag)",
                             clientPort: "dcpa\(tag)", serverPort: "dcpb\(tag)")
         let device = "dcpbr\(tag)"
-        for namespace in [bridge.host, bridge.client, bridge.server] {
-            try require(["ip", "netns", "add", namespace])
-            namespaces.append(namespace)
-            try require(["ip", "-n", namespace, "link", "set", "lo", "up"])
-        }
-        try require(["ip", "-n", bridge.host, "link", "add", device, "type", "bridge"])
-        try require(["ip", "-n", bridge.host, "link", "set", device, "up"])
+        for namespace in [bridge.host, bridge.client, bridge.server] { try lab.addNamespace(namespace) }
+        try lab.require(["ip", "-n", bridge.host, "link", "add", device, "type", "bridge"])
+        try lab.require(["ip", "-n", bridge.host, "link", "set", device, "up"])
         for (port, namespace, address) in [(bridge.clientPort, bridge.client, "10.207.0.1/24"),
                                            (bridge.serverPort, bridge.server, "10.207.0.2/24")] {
-            try require(["ip", "-n", bridge.host, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", namespace])
-            try require(["ip", "-n", bridge.host, "link", "set", port, "master", device])
-            try require(["ip", "-n", bridge.host, "link", "set", port, "up"])
-            try require(["ip", "-n", namespace, "address", "add", address, "dev", "eth0"])
-            try require(["ip", "-n", namespace, "link", "set", "eth0", "up"])
+            try lab.require(["ip", "-n", bridge.host, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", namespace])
+            try lab.require(["ip", "-n", bridge.host, "link", "set", port, "master", device])
+            try lab.require(["ip", "-n", bridge.host, "link", "set", port, "up"])
+            try lab.require(["ip", "-n", namespace, "address", "add", address, "dev", "eth0"])
+            try lab.require(["ip", "-n", namespace, "link", "set", "eth0", "up"])
         }
-        _ = try start("""
-            import socket
-            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(("10.207.0.2", 7611)); s.listen(16)
-            while True:
-                c, _ = s.accept(); c.recv(100); c.sendall(b"x" * 3000); c.close()
-            """, in: bridge.server)
+        try lab.startAnsweringServer(at: "10.207.0.2", port: 7611, in: bridge.server)
         return bridge
     }
 
     /// From the client: one connection to see the server up, then five that each send a
     /// request and read the answer to its end.
     private func driveClients(_ bridge: Bridge) throws {
-        let clients = try start("""
-            import socket, time
-            for attempt in range(50):
-                try:
-                    socket.create_connection(("10.207.0.2", 7611), timeout=1).close(); break
-                except OSError:
-                    time.sleep(0.05)
-            for _ in range(5):
-                c = socket.create_connection(("10.207.0.2", 7611), timeout=5)
-                c.sendall(b"hello"); data = b""
-                while chunk := c.recv(4096): data += chunk
-                c.close()
-            """, in: bridge.client)
-        clients.waitUntilExit()
-        XCTAssertEqual(clients.terminationStatus, 0, "the clients reached the server")
+        XCTAssertEqual(try lab.runClients(to: "10.207.0.2", port: 7611, in: bridge.client), 0, "the clients reached the server")
     }
 
-    /// `dasaudit live` in the host namespace, started and seen capturing.
+    /// `dasaudit live` of TCP in the host namespace, started and seen capturing.
     private func live(_ bridge: Bridge, _ arguments: [String]) throws -> DasauditProcess {
-        let process = try DasauditProcess(["live"] + arguments + ["--filter", "tcp", "--duration", "5s", "--format", "json"],
-                                          launcher: ["/usr/bin/env", "ip", "netns", "exec", bridge.host])
-        XCTAssertTrue(process.waitForError(containing: "capturing on \(arguments[1])"), process.stderr)
-        return process
+        try lab.live(in: bridge.host, arguments + ["--filter", "tcp"])
     }
 
-    /// The result of a live audit that ran to its end.
     private func result(of process: DasauditProcess) throws -> AuditResult {
-        let (status, output) = process.finish()
-        XCTAssertNotEqual(status, 2, process.stderr)
-        return try JSONReport.parse(Data(output.utf8))
+        try lab.result(of: process)
     }
 
     func testALiveCaptureOnEveryInterfaceCountsABridgedPacketOnce() throws {
@@ -158,13 +97,13 @@ final class LiveCopiesTests: XCTestCase {
     func testALiveCaptureOfAMirrorPortCountsEachFrameOnceWithDeduplicate() throws {
         let bridge = try makeBridge()
         let mirror = "dcpm\(getpid() % 100_000)", span = "dcps\(getpid() % 100_000)"
-        try require(["ip", "-n", bridge.host, "link", "add", mirror, "type", "veth", "peer", "name", span])
-        try require(["ip", "-n", bridge.host, "link", "set", mirror, "up"])
-        try require(["ip", "-n", bridge.host, "link", "set", span, "up"])
+        try lab.require(["ip", "-n", bridge.host, "link", "add", mirror, "type", "veth", "peer", "name", span])
+        try lab.require(["ip", "-n", bridge.host, "link", "set", mirror, "up"])
+        try lab.require(["ip", "-n", bridge.host, "link", "set", span, "up"])
         for port in [bridge.clientPort, bridge.serverPort] {
-            try require(["ip", "netns", "exec", bridge.host, "tc", "qdisc", "add", "dev", port, "clsact"])
+            try lab.require(["ip", "netns", "exec", bridge.host, "tc", "qdisc", "add", "dev", port, "clsact"])
             for direction in ["ingress", "egress"] {
-                try require(["ip", "netns", "exec", bridge.host, "tc", "filter", "add", "dev", port, direction,
+                try lab.require(["ip", "netns", "exec", bridge.host, "tc", "filter", "add", "dev", port, direction,
                              "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "mirror", "dev", mirror])
             }
         }
