@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the decoder target's seed corpus (Fuzz/corpus/decoder/) from the real captures in captures/.
+"""Writes the decoder target's seed corpus (Fuzz/corpus/decoder/) from the real captures in captures/
+and captures/tunnels/.
 
 Each seed is one real packet: a selector byte (the index of the link type in
 FuzzLinkTypes.all, Fuzz/Targets/Decoder/DecoderFuzzTarget.swift) followed by the packet bytes. Packets are
@@ -57,10 +58,14 @@ def kind(ethertype, ip):
 
 def seeds(captures):
     chosen = {}
-    for name in sorted(os.listdir(captures)):
-        if not name.endswith(".pcap"):
+    tunnels = os.path.join(captures, "tunnels")
+    paths = [os.path.join(captures, name) for name in sorted(os.listdir(captures))]
+    if os.path.isdir(tunnels):
+        paths += [os.path.join(tunnels, name) for name in sorted(os.listdir(tunnels))]
+    for path in paths:
+        if not path.endswith(".pcap"):
             continue
-        for linktype, packet in packets(os.path.join(captures, name)):
+        for linktype, packet in packets(path):
             if linktype == 1 and len(packet) >= 14:
                 ethertype, ip = struct.unpack(">H", packet[12:14])[0], packet[14:]
             elif linktype == 276 and len(packet) >= 20:
