@@ -1,3 +1,5 @@
+import Wire
+
 /// The audit of nothing. A capture with no TCP segment (UDP only, the wrong interface, a
 /// capture filter too tight, a live run that captured nothing), or with TCP segments but
 /// no connection whose server side could be told, judged no service: every rule found
@@ -33,8 +35,11 @@ public enum NoTraffic {
             if coverage.packets == 0 { return "no TCP traffic was audited: no packets were \(read) \(source)" }
             if coverage.tcpSegments == 0 {
                 let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                let cutInTunnels = coverage.skipped[SkipReason.truncatedInTunnel.name] ?? 0
                 return "no TCP traffic was audited: none of the \(count(coverage.packets, "packet")) \(read) \(source) "
                     + "was a TCP segment" + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
+                    + (cutInTunnels == 0 ? "" : "; the packets cut inside a tunnel need a snapshot length that holds the "
+                        + "outer headers too (tcpdump -s 200)")
             }
         }
         let segments = coverage.tcpSegments > 0 ? "\(count(coverage.tcpSegments, "TCP segment")) in " : ""

@@ -220,10 +220,10 @@ final class ProgressMeter {
 struct PacketCounts {
     var packets: UInt64 = 0
     var tcpSegments: UInt64 = 0
-    /// One counter per `SkipReason`.
-    var skipped = EightCounters()
-    /// The tracked segments taken out of a tunnel, one counter per `Tunnel`.
-    var tunneled = EightCounters()
+    /// Packets that gave no segment to track, by reason.
+    var skipped = CaseCounts<SkipReason>()
+    /// The tracked segments taken out of a tunnel, by tunnel.
+    var tunneled = CaseCounts<Tunnel>()
     /// Earliest and latest timestamps; `Int64.max` / `Int64.min` before the first packet.
     var earliest = Int64.max
     var latest = Int64.min
@@ -238,15 +238,16 @@ struct PacketCounts {
         if timestamp > latest { latest = timestamp }
     }
 
+    @inline(__always)
     mutating func skip(_ reason: SkipReason) {
-        skipped.increment(reason.rawValue)
+        skipped.increment(reason)
     }
 
     /// Counts a segment to track, and the tunnel it came out of.
     @inline(__always)
     mutating func track(_ segment: TCPSegment) {
         tcpSegments &+= 1
-        if segment.tunnel != .none { tunneled.increment(Int(segment.tunnel.rawValue)) }
+        if segment.tunnel != .none { tunneled.increment(segment.tunnel) }
     }
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
@@ -255,35 +256,10 @@ struct PacketCounts {
                  dropsSource: DropsSource) -> InputSummary {
         InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
-            skipped: skipped.byName(SkipReason.allCases.map { ($0.rawValue, $0.name) }),
-            tunneled: tunneled.byName(Tunnel.allCases.map { (Int($0.rawValue), $0.name) }),
+            skipped: Dictionary(uniqueKeysWithValues: skipped.dictionary.map { ($0.key.name, $0.value) }),
+            tunneled: Dictionary(uniqueKeysWithValues: tunneled.dictionary.map { ($0.key.name, $0.value) }),
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
             complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)
     }
 }
 
-/// Eight counters kept in place (no array to allocate or check for uniqueness in the packet
-/// loop), indexed by a small raw value; an index past the last shares the last counter.
-struct EightCounters {
-    private var values: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-
-    @inline(__always)
-    mutating func increment(_ index: Int) {
-        let offset = Swift.min(index, 7) &* 8
-        withUnsafeMutableBytes(of: &values) { counters in
-            counters.storeBytes(of: counters.load(fromByteOffset: offset, as: UInt64.self) &+ 1,
-                                toByteOffset: offset, as: UInt64.self)
-        }
-    }
-
-    subscript(index: Int) -> UInt64 {
-        withUnsafeBytes(of: values) { $0.load(fromByteOffset: Swift.min(index, 7) &* 8, as: UInt64.self) }
-    }
-
-    /// The counts that are not zero, by the name of their index.
-    func byName(_ names: [(index: Int, name: String)]) -> [String: UInt64] {
-        var result: [String: UInt64] = [:]
-        for (index, name) in names where self[index] > 0 { result[name] = self[index] }
-        return result
-    }
-}

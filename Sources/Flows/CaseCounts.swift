@@ -1,4 +1,5 @@
 import Protocols
+import Wire
 
 /// A small enumeration whose cases are numbered 0..<n, n at most `Counters.count`:
 /// what `CaseCounts` indexes its counters by.
@@ -53,7 +54,9 @@ public struct CaseCounts<Key: DenselyNumbered>: Sendable, Equatable {
 
     public init() {}
 
-    /// The count of `key` (0 if never counted).
+    /// The count of `key` (0 if never counted). Inlinable, as `increment` is, so that the
+    /// packet loop in another module counts with one add (`PacketCounts`).
+    @inlinable
     public subscript(key: Key) -> UInt64 {
         get { withUnsafeBytes(of: storage) { $0.load(fromByteOffset: key.denseIndex * 8, as: UInt64.self) } }
         set {
@@ -62,7 +65,7 @@ public struct CaseCounts<Key: DenselyNumbered>: Sendable, Equatable {
     }
 
     /// Counts one more `key`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func increment(_ key: Key) {
         self[key] = self[key] &+ 1
     }
@@ -120,4 +123,16 @@ extension TLSVersion: DenselyNumbered {
     public typealias Counters = EightCounters
     /// Raw values are 1...6 in case order.
     public var denseIndex: Int { Int(rawValue) - 1 }
+}
+
+extension SkipReason: DenselyNumbered {
+    public typealias Counters = SixteenCounters
+    /// Raw values are 0, 1, 2, ... in case order.
+    @inlinable public var denseIndex: Int { rawValue }
+}
+
+extension Tunnel: DenselyNumbered {
+    public typealias Counters = EightCounters
+    /// Raw values are 0, 1, 2, ... in case order.
+    @inlinable public var denseIndex: Int { Int(rawValue) }
 }

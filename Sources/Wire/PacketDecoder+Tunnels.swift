@@ -12,6 +12,14 @@
 /// functions as the outer one, which call back here for a tunnel inside, and the depth is
 /// bounded (`Encapsulation.maximumDepth`). Captures without tunnels never reach this code.
 extension PacketDecoder {
+    /// A packet cut after its outer headers, inside the tunnel they announce, is
+    /// `.truncatedInTunnel`: what a too short snapshot length on an underlay looks like.
+    @inlinable
+    static func cutInTunnel(_ outcome: DecodeOutcome) -> DecodeOutcome {
+        if case .skipped(.truncated) = outcome { return .skipped(.truncatedInTunnel) }
+        return outcome
+    }
+
     /// VXLAN and Geneve, after the UDP header (`extent` as it was before the UDP header).
     @usableFromInline @inline(never)
     static func decodeUDPTunnel(_ udp: UDPHeader, _ extent: PayloadExtent, around: Encapsulation) -> DecodeOutcome {

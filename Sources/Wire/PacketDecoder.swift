@@ -227,13 +227,13 @@ extension PacketDecoder {
             if let reason = extent.shortfall(UDPHeader.headerLength) { return .skipped(reason) }
             guard let udp = UDPHeader(bytes) else { return .skipped(.truncated) }
             switch udp.destinationPort {
-            case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve: return decodeUDPTunnel(udp, extent, around: around)
+            case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve: return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
             default: return .skipped(.notTCP)
             }
         case IPProtocol.ipInIP, IPProtocol.ipv6:
-            return decodeIPInIP(protocolNumber, bytes, around: around)
+            return cutInTunnel(decodeIPInIP(protocolNumber, bytes, around: around))
         case IPProtocol.gre:
-            return decodeGRE(bytes, extent, around: around)
+            return cutInTunnel(decodeGRE(bytes, extent, around: around))
         default:
             return .skipped(.notTCP)
         }

@@ -81,6 +81,10 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// same capture (`tcpdump -i any` on a host with a bridge or routing): set aside by the
     /// reader (`InterfaceCopies`), never returned by the decoder.
     case duplicate
+    /// The packet ends inside a tunnel the decoder opened, before the inner TCP header: the
+    /// capture's snapshot length held the outer headers but not the inner ones (VXLAN adds
+    /// 50 bytes over IPv4, so `tcpdump -s 96` on an underlay cuts every segment).
+    case truncatedInTunnel
 
     public var name: String {
         switch self {
@@ -92,6 +96,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .tunnel: "tunnel"
         case .unsupportedLinkType: "unsupported-link-type"
         case .duplicate: "duplicate"
+        case .truncatedInTunnel: "truncated-in-tunnel"
         }
     }
 }

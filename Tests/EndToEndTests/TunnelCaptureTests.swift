@@ -97,17 +97,19 @@ final class TunnelCaptureTests: XCTestCase {
     }
 
     /// At snapshot length 96 the outer headers leave no room for the inner TCP header: no
-    /// connection, every such packet `truncated`, and a verdict that says nothing was audited.
-    func testCutAt96NothingIsAuditedAndTheVerdictSaysSo() throws {
+    /// connection, every such packet `truncated-in-tunnel`, and a verdict that says nothing
+    /// was audited and what snapshot length an underlay needs.
+    func testCutAt96NothingIsAuditedAndTheVerdictSaysWhy() throws {
         let result = auditor.audit(paths: [capture("tunnel-vxlan-underlay-s96.pcap")])
         XCTAssertEqual(result.coverage.connections, 0)
-        XCTAssertEqual(result.coverage.skipped["truncated"], 730)
+        XCTAssertEqual(result.coverage.skipped, ["not-ip": 8, "not-tcp": 7, "truncated-in-tunnel": 730])
         XCTAssertTrue(result.findings.contains { $0.kind == .noTraffic })
 
         let command = try runDasaudit(["audit", capture("tunnel-vxlan-underlay-s96.pcap")])
         XCTAssertEqual(command.status, 1)
         XCTAssertTrue(command.stdout.contains("NOT COMPLIANT: no TCP traffic was audited"), command.stdout)
-        XCTAssertTrue(command.stdout.contains("730 truncated"), command.stdout)
+        XCTAssertTrue(command.stdout.contains("730 truncated-in-tunnel); the packets cut inside a tunnel need a snapshot "
+                                              + "length that holds the outer headers too (tcpdump -s 200)"), command.stdout)
     }
 
     func testTheCommandLineSaysWhereTheSegmentsCameFrom() throws {

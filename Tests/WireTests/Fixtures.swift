@@ -166,13 +166,16 @@ func XCTAssertSkipped(
 /// headers are present, a snaplen cut must not change the outcome: `expected`.
 func assertEveryCut(
     _ packet: [UInt8], as linkType: LinkType, headersEnd: Int, expected: DecodeOutcome,
-    cut: SkipReason = .truncated, _ message: String = "",
+    cut: SkipReason = .truncated, tunnelStart: Int? = nil, _ message: String = "",
     file: StaticString = #filePath, line: UInt = #line
 ) {
     precondition(headersEnd <= packet.count)
     for length in 0...packet.count {
         let outcome = decode(Array(packet.prefix(length)), as: linkType)
-        let want: DecodeOutcome = length < headersEnd ? .skipped(cut) : expected
+        // A cut past the outer headers, inside the tunnel they announce (`tunnelStart`),
+        // is `.truncatedInTunnel`.
+        let reason = tunnelStart.map { length >= $0 } == true ? .truncatedInTunnel : cut
+        let want: DecodeOutcome = length < headersEnd ? .skipped(reason) : expected
         if !outcome.matches(want) {
             XCTFail("cut at \(length) of \(packet.count): got \(outcome), expected \(want) \(message)", file: file, line: line)
             return

@@ -13,6 +13,8 @@ final class PacketDecoderTests: XCTestCase {
         let bytes: [UInt8]
         let headersEnd: Int
         let expected: DecodeOutcome
+        /// For a tunnel: where its outer headers end, from which a cut is `.truncatedInTunnel`.
+        var tunnelStart: Int? = nil
     }
 
     /// A link-layer framing around an IP packet.
@@ -37,11 +39,11 @@ final class PacketDecoderTests: XCTestCase {
         Inner(name: "v4 udp vxlan", family: .v4,
               bytes: Build.ipv4(protocol: 17, Build.udp(destinationPort: 4789, carrying:
                   Build.vxlan(Build.ethernet(etherType: 0x0800, Build.ipv4(Build.tcp(payload: 4)))))),
-              headersEnd: 90, expected: .segment(defaultSegment(payloadLength: 4).in(.vxlan))),
+              headersEnd: 90, expected: .segment(defaultSegment(payloadLength: 4).in(.vxlan)), tunnelStart: 28),
         Inner(name: "v4 udp dns", family: .v4, bytes: Build.ipv4(protocol: 17, Build.udp(payload: 16)),
               headersEnd: 28, expected: .skipped(.notTCP)),
         Inner(name: "v4 gre", family: .v4, bytes: Build.ipv4(protocol: 47, Build.gre(protocolType: 0x0800, Build.ipv4(Build.tcp()))),
-              headersEnd: 64, expected: .segment(defaultSegment().in(.gre))),
+              headersEnd: 64, expected: .segment(defaultSegment().in(.gre)), tunnelStart: 20),
         Inner(name: "v4 icmp", family: .v4, bytes: Build.ipv4(protocol: 1, [8, 0, 0, 0, 0, 1, 0, 1]),
               headersEnd: 20, expected: .skipped(.notTCP)),
         Inner(name: "v6 tcp", family: .v6, bytes: Build.ipv6(Build.tcp(payload: 10)),
@@ -62,11 +64,11 @@ final class PacketDecoderTests: XCTestCase {
         Inner(name: "v6 no next header", family: .v6, bytes: Build.ipv6(nextHeader: 59, []),
               headersEnd: 40, expected: .skipped(.notTCP)),
         Inner(name: "v6 ipv6-in-ipv6", family: .v6, bytes: Build.ipv6(nextHeader: 41, Build.ipv6(Build.tcp())),
-              headersEnd: 100, expected: .segment(defaultV6Segment().in(.ipInIP))),
+              headersEnd: 100, expected: .segment(defaultV6Segment().in(.ipInIP)), tunnelStart: 40),
         Inner(name: "v6 udp vxlan on 8472", family: .v6,
               bytes: Build.ipv6(nextHeader: 17, Build.udp(destinationPort: 8472, carrying:
                   Build.vxlan(Build.ethernet(etherType: 0x86DD, Build.ipv6(Build.tcp(payload: 2)))))),
-              headersEnd: 130, expected: .segment(defaultV6Segment(payloadLength: 2).in(.vxlan))),
+              headersEnd: 130, expected: .segment(defaultV6Segment(payloadLength: 2).in(.vxlan)), tunnelStart: 48),
     ]
 
     static func etherType(_ family: Family) -> UInt16 { family == .v4 ? 0x0800 : 0x86DD }
@@ -114,7 +116,8 @@ final class PacketDecoderTests: XCTestCase {
                 let linkHeader = packet.count - inner.bytes.count
                 XCTAssertOutcome(decode(packet, as: link.linkType), expected, "\(link.name) / \(inner.name)")
                 assertEveryCut(packet, as: link.linkType, headersEnd: linkHeader + inner.headersEnd,
-                               expected: expected, "\(link.name) / \(inner.name)")
+                               expected: expected, tunnelStart: inner.tunnelStart.map { linkHeader + $0 },
+                               "\(link.name) / \(inner.name)")
                 combinations += 1
             }
         }

@@ -18,13 +18,15 @@ final class TunnelTests: XCTestCase {
         Build.ethernet(etherType: 0x0800, Build.ipv4(source: 0xC0A8_0001, destination: 0xC0A8_0002, protocol: 47, gre))
     }
 
-    /// Decodes `packet` to `expected`, and every cut of it before its last `tail` bytes (the
-    /// TCP payload) to `.truncated`.
+    /// Decodes `packet` to `expected`, every cut of it before the end of its outer headers
+    /// (Ethernet, IPv4, and UDP when the tunnel is in UDP) to `.truncated`, and every cut
+    /// after them and before its last `tail` bytes (the TCP payload) to `.truncatedInTunnel`.
     func assertOpens(_ packet: [UInt8], to expected: TCPSegment, tail: Int = 6, _ message: String = "",
                      file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertOutcome(decode(packet, as: .ethernet), .segment(expected), message, file: file, line: line)
-        assertEveryCut(packet, as: .ethernet, headersEnd: packet.count - tail, expected: .segment(expected), message,
-                       file: file, line: line)
+        let outerHeaders = packet[23] == 17 ? 14 + 20 + 8 : 14 + 20
+        assertEveryCut(packet, as: .ethernet, headersEnd: packet.count - tail, expected: .segment(expected),
+                       tunnelStart: outerHeaders, message, file: file, line: line)
     }
 
     func testVXLANOnBothPortsCarriesAnEthernetFrame() {

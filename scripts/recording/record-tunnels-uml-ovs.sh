@@ -324,12 +324,10 @@ rm -f "$OUT/uml-run.log" "$OUT/uml-results.txt" "$OUT"/.http-*.log
 
 echo "[uml] booting user-mode-linux (log: $OUT/uml-run.log)"
 # unknown name=value kernel parameters become environment variables of init
-setsid linux.uml mem=512M rootfstype=hostfs rootflags=/ rw init="$WORK/uml-inner.sh" \
+setsid timeout -s KILL 900 linux.uml mem=512M rootfstype=hostfs rootflags=/ rw init="$WORK/uml-inner.sh" \
   OUT="$OUT" ${ONLY:+ONLY=$ONLY} con=null con0=null,fd:1 > "$WORK/uml-console.log" 2>&1 < /dev/null &
 UMLPID=$!
-( sleep 900; kill -- -"$UMLPID" 2>/dev/null ) & WD=$!
 wait "$UMLPID" || true
-kill "$WD" 2>/dev/null || true
 UMLPID=
 cat "$OUT/uml-results.txt"
 grep -q "UML inner done" "$OUT/uml-run.log" || { echo "UML run did not finish; console tail:"; tail -20 "$WORK/uml-console.log"; }
