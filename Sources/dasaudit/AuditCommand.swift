@@ -12,12 +12,14 @@ struct AuditCommand: ParsableCommand {
         Reads each capture (pcap or pcapng; '-' for standard input) in order as one capture, \
         works out the server side of every TCP connection, classifies each server port \
         against the catalog under the offset, and reports unexpected ports, unused openings \
-        and executor traffic outside the allowed 1200x range.
+        and executor traffic outside the allowed 1200x range. TCP inside VXLAN, Geneve, \
+        GRE, ERSPAN or IP-in-IP (a capture on an underlay) is audited by its inner packets.
 
         Examples:
           dasaudit audit capture.pcap --offset 2 --mode cluster --cores 2
           dasaudit audit capture.pcapng --format json --output audit.json
           tcpdump -i eth0 -w - | dasaudit audit -
+          tcpdump -i eth0 -s 200 -w - 'tcp or udp port 4789' | dasaudit audit -
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage or input error \
         (an input that cannot be read; the other inputs are still audited), or an output \
