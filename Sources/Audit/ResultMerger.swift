@@ -24,6 +24,9 @@ public struct ConnectionEntry: Codable, Sendable {
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
     @Nullable public var vlan: UInt16?
+    /// The tunnel its first packet came out of (`vxlan`, `geneve`, `gre`, `erspan`,
+    /// `ip-in-ip`); null when it came in none, and in results made before it.
+    @Nullable public var tunnel: String? = nil
     /// What the connection speaks (docs/protocols.md); null in results made before it.
     @Nullable public var `protocol`: String? = nil
     /// The negotiated TLS version, for TLS connections whose server hello was captured.
@@ -55,6 +58,7 @@ public struct ConnectionEntry: Codable, Sendable {
         firstSeen = Timestamp(nanoseconds: connection.firstSeen)
         lastSeen = Timestamp(nanoseconds: connection.lastSeen)
         vlan = connection.vlan
+        tunnel = connection.tunnel == .none ? nil : connection.tunnel.name
         self.protocol = connection.evidence.name.name
         tlsVersion = connection.evidence.tlsVersion?.name
         clientIsn = connection.clientInitialSequence
@@ -69,7 +73,7 @@ public struct ConnectionEntry: Codable, Sendable {
             directionBasis: directionBasis, state: state, packetsToServer: packetsToServer, packetsToClient: packetsToClient,
             bytesToServer: bytesToServer, bytesToClient: bytesToClient, payloadBytesToServer: payloadBytesToServer,
             payloadBytesToClient: payloadBytesToClient, firstSeen: firstSeen.nanoseconds, lastSeen: lastSeen.nanoseconds,
-            vlan: vlan, evidence: ProtocolEvidence(self.protocol.flatMap(ProtocolName.init(name:)) ?? .unknown,
+            vlan: vlan, tunnel: tunnel.flatMap(Tunnel.init(name:)) ?? .none, evidence: ProtocolEvidence(self.protocol.flatMap(ProtocolName.init(name:)) ?? .unknown,
                                                    tlsVersion: tlsVersion.flatMap(TLSVersion.init(name:))),
             clientInitialSequence: clientIsn, ending: ending ?? (state == .midstream ? .established : state))
     }

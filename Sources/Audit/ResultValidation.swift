@@ -113,6 +113,9 @@ extension AuditResult {
             if let vlan = entry.vlan, vlan > 4095 {
                 throw ResultValidationError(path: "\(path).vlan", problem: "\(vlan) is not a VLAN id (0-4095)")
             }
+            if let tunnel = entry.tunnel, Tunnel(name: tunnel) == nil {
+                throw ResultValidationError(path: "\(path).tunnel", problem: "'\(tunnel)' is not a tunnel dasaudit opens")
+            }
         }
         try validateCapturePoints()
     }

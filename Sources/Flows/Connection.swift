@@ -1,4 +1,5 @@
 import Protocols
+import Wire
 
 /// One finished connection record, in the spirit of a line of Zeek's conn.log: who was
 /// the client, who the server and on what basis, how far it got, and what flowed.
@@ -21,6 +22,8 @@ public struct Connection: Sendable {
     public var lastSeen: Int64
     /// The outermost VLAN id of the first packet, if it was tagged.
     public var vlan: UInt16?
+    /// The tunnel the first packet came out of (a capture on an underlay), or `.none`.
+    public var tunnel: Tunnel = .none
     /// What the connection speaks, from the first payload bytes of each side
     /// (`ProtocolRecognizer`), recognized once, when the record is done.
     public var evidence: ProtocolEvidence
@@ -45,8 +48,8 @@ public struct Connection: Sendable {
     public init(client: Endpoint, server: Endpoint, directionBasis: DirectionBasis, state: ConnectionState,
                 packetsToServer: UInt64, packetsToClient: UInt64, bytesToServer: UInt64, bytesToClient: UInt64,
                 payloadBytesToServer: UInt64, payloadBytesToClient: UInt64, firstSeen: Int64, lastSeen: Int64,
-                vlan: UInt16? = nil, evidence: ProtocolEvidence = .none, clientInitialSequence: UInt32? = nil,
-                ending: ConnectionState = .established, halfOpen: Bool? = nil) {
+                vlan: UInt16? = nil, tunnel: Tunnel = .none, evidence: ProtocolEvidence = .none,
+                clientInitialSequence: UInt32? = nil, ending: ConnectionState = .established, halfOpen: Bool? = nil) {
         self.client = client
         self.server = server
         self.directionBasis = directionBasis
@@ -60,6 +63,7 @@ public struct Connection: Sendable {
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.vlan = vlan
+        self.tunnel = tunnel
         self.evidence = evidence
         self.clientInitialSequence = clientInitialSequence
         self.ending = ending
@@ -98,6 +102,7 @@ public struct Connection: Sendable {
         firstSeen = record.firstSeen
         lastSeen = record.lastSeen
         vlan = record.vlan
+        tunnel = record.tunnel
         clientInitialSequence = record.clientIsA != nil ? record.clientInitialSequence : nil
         let fromServer = serverIsA ? record.seenFromA : record.seenFromB
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA

@@ -24,7 +24,8 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public var clientIsA: Bool?
     /// Bits: which sides' first payload was seen (`sampleTakenFromA`, `sampleTakenFromB`:
     /// their samples are in the table's sample pool, at `sampleSlot`), `openedWithSyn`,
-    /// `mayContinue`. One byte, so that the record stays 128 bytes, two cache lines.
+    /// `mayContinue`, `isRecognized`, and in the top three the `tunnel`. One byte, so that
+    /// the record stays 128 bytes, two cache lines.
     @usableFromInline var bits: UInt8 = 0
     /// The client's initial sequence number, from the same handshake packet (a SYN's
     /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
@@ -41,6 +42,8 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable static var openedWithSynBit: UInt8 { 4 }
     @inlinable static var mayContinueBit: UInt8 { 8 }
     @inlinable static var recognizedBit: UInt8 { 16 }
+    /// `Tunnel`'s raw values (0-5) sit in the bits above the flags.
+    @inlinable static var tunnelShift: UInt8 { 5 }
 
     @inlinable static var bothSamplesTaken: UInt8 { sampleTakenFromA | sampleTakenFromB }
 
@@ -48,6 +51,12 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable var samplesTaken: UInt8 {
         get { bits & (Self.sampleTakenFromA | Self.sampleTakenFromB) }
         set { bits = bits & ~(Self.sampleTakenFromA | Self.sampleTakenFromB) | newValue }
+    }
+
+    /// The tunnel the connection's first packet came out of (`TCPSegment.tunnel`).
+    public internal(set) var tunnel: Tunnel {
+        get { Tunnel(rawValue: bits >> Self.tunnelShift) ?? .none }
+        set { bits = bits & (1 << Self.tunnelShift - 1) | newValue.rawValue << Self.tunnelShift }
     }
 
     /// Whether the first packet seen was a SYN without ACK: the record starts a connection
@@ -113,11 +122,12 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     }
 
     @inlinable
-    public init(key: ConnectionKey, timestamp: Int64, vlan: UInt16?) {
+    public init(key: ConnectionKey, timestamp: Int64, vlan: UInt16?, tunnel: Tunnel = .none) {
         self.key = key
         self.firstSeen = timestamp
         self.lastSeen = timestamp
         self.vlan = vlan
+        self.bits = tunnel.rawValue << Self.tunnelShift
     }
 
     /// Whether a new SYN on this 4-tuple starts a new connection: the old one ended.

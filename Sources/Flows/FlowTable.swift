@@ -168,7 +168,7 @@ public struct FlowTable: Sendable {
                          fromA: Bool, timestamp: Int64, wireLength: UInt32) {
         if !segment.flags.isConnectionRequest
             && recentlyRefused.contains(hash: storage.hash(key), refusedWithin: limits.endedLinger, of: timestamp) { return }
-        var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan)
+        var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan, tunnel: segment.tunnel)
         record.openedWithSyn = segment.flags.isConnectionRequest
         record.mayContinue = mayContinue(record)
         let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
@@ -191,7 +191,8 @@ public struct FlowTable: Sendable {
     /// A SYN on an ended connection's 4-tuple: the old record is done.
     @usableFromInline
     mutating func replace(at position: Int, with segment: TCPSegment, timestamp: Int64) {
-        var record = ConnectionRecord(key: storage.records[position].key, timestamp: timestamp, vlan: segment.vlan)
+        var record = ConnectionRecord(key: storage.records[position].key, timestamp: timestamp, vlan: segment.vlan,
+                                      tunnel: segment.tunnel)
         record.openedWithSyn = true
         record.mayContinue = mayContinue(record)
         finalize(storage.replace(at: position, with: record))
@@ -462,6 +463,7 @@ extension ConnectionRecord {
             if other.clientIsA != nil { clientInitialSequence = other.clientInitialSequence }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
+            tunnel = other.tunnel
             openedWithSyn = other.openedWithSyn
         } else {
             if clientIsA == nil { clientInitialSequence = other.clientInitialSequence }

@@ -3,7 +3,7 @@ import Flows
 
 /// Every TCP connection as one record, in the spirit of a line of Zeek's conn.log: who
 /// was the client and who the server (and on what evidence), how far the connection got,
-/// what flowed each way, when, and on which VLAN. Written as NDJSON (one JSON object per
+/// what flowed each way, when, on which VLAN and out of which tunnel. Written as NDJSON (one JSON object per
 /// line) or CSV (a header line, then one row per connection), with the same fields in the
 /// same order; docs/flows.md says what each one means.
 public enum ConnectionExport {
@@ -19,7 +19,7 @@ public enum ConnectionExport {
         "client", "client_port", "server", "server_port", "direction_basis", "state",
         "packets", "bytes", "packets_to_server", "packets_to_client",
         "payload_bytes_to_server", "payload_bytes_to_client", "first_seen", "last_seen", "vlan",
-        "protocol", "tls_version",
+        "protocol", "tls_version", "tunnel",
     ]
 
     /// The records of `connections`, in their order (`FlowTable.finish` gives the order of
@@ -85,6 +85,7 @@ public enum ConnectionExport {
             .text("\(Timestamp(nanoseconds: connection.firstSeen))"), .text("\(Timestamp(nanoseconds: connection.lastSeen))"),
             connection.vlan.map { .number(UInt64($0)) } ?? .none,
             .text(connection.evidence.name.name), connection.evidence.tlsVersion.map { .text($0.name) } ?? .none,
+            connection.tunnel == .none ? .none : .text(connection.tunnel.name),
         ]
     }
 }

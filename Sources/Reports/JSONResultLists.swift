@@ -140,6 +140,7 @@ extension JSONStreamWriter {
         key("server_port"); number(entry.serverPort)
         key("state"); string(entry.state.rawValue)
         key("tls_version"); string(entry.tlsVersion)
+        key("tunnel"); string(entry.tunnel)
         key("vlan"); number(entry.vlan)
         endObject()
     }

@@ -16,6 +16,12 @@ public enum Tunnel: UInt8, CaseIterable, Sendable, BitwiseCopyable {
     /// IPv4 or IPv6 carried directly in IPv4 or IPv6 (IP protocols 4 and 41: IPIP, SIT/6in4, ip6tnl).
     case ipInIP
 
+    /// The tunnel of `name` (`vxlan`, ...); nil for any other text, "none" among them.
+    public init?(name: String) {
+        guard let tunnel = Self.allCases.first(where: { $0 != .none && $0.name == name }) else { return nil }
+        self = tunnel
+    }
+
     /// The name the result uses (`coverage.tunneled`).
     public var name: String {
         switch self {

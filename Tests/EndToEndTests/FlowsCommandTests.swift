@@ -10,7 +10,7 @@ final class FlowsCommandTests: XCTestCase {
     let policy = ["--offset", "2", "--mode", "cluster", "--cores", "2"]
     let fields = ["client", "client_port", "server", "server_port", "direction_basis", "state", "packets", "bytes",
                   "packets_to_server", "packets_to_client", "payload_bytes_to_server", "payload_bytes_to_client",
-                  "first_seen", "last_seen", "vlan", "protocol", "tls_version"]
+                  "first_seen", "last_seen", "vlan", "protocol", "tls_version", "tunnel"]
 
     func testEveryRecordHasTheDocumentedFieldsInOrder() throws {
         let lines = try flows([spark] + policy)
@@ -23,6 +23,7 @@ final class FlowsCommandTests: XCTestCase {
             let object = record(line)
             XCTAssertEqual(Set(object.keys), Set(fields), line)
             XCTAssertTrue(object["vlan"] is NSNull, "untagged loopback traffic has no VLAN")
+            XCTAssertTrue(object["tunnel"] is NSNull, "loopback traffic comes in no tunnel")
             for time in ["first_seen", "last_seen"] {
                 let text = object[time] as? String ?? ""
                 XCTAssertNotNil(Timestamp(parsing: text), text)

@@ -112,6 +112,35 @@ final class TunnelCaptureTests: XCTestCase {
                                               + "length that holds the outer headers too (tcpdump -s 200)"), command.stdout)
     }
 
+    /// `flows` names each connection's tunnel, and a result's `connections` carry it
+    /// through a file and back (`merge`).
+    func testEachConnectionNamesItsTunnel() throws {
+        let underlay = try runDasaudit(["flows", capture("tunnel-vxlan-underlay.pcap")])
+        let records = underlay.stdout.split(separator: "\n").map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:]
+        }
+        XCTAssertEqual(records.count, 10)
+        XCTAssertEqual(Set(records.map { $0["tunnel"] as? String }), ["vxlan"])
+        let csv = try runDasaudit(["flows", capture("tunnel-vxlan-underlay.pcap"), "--format", "csv"]).stdout
+            .split(separator: "\n")
+        XCTAssertTrue(csv.first?.hasSuffix(",tls_version,tunnel") == true, "\(csv.first ?? "")")
+        XCTAssertTrue(csv.dropFirst().allSatisfy { $0.hasSuffix(",vxlan") })
+        let overlay = try runDasaudit(["flows", capture("tunnel-vxlan-overlay.pcapng"), "--format", "csv"]).stdout
+            .split(separator: "\n")
+        XCTAssertTrue(overlay.dropFirst().allSatisfy { $0.hasSuffix(",") }, "no tunnel: an empty field")
+
+        let work = NSTemporaryDirectory() + "dasaudit-tunnel-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        _ = try runDasaudit(["audit", capture("tunnel-vxlan-underlay.pcap"), "--connections", "--format", "json",
+                             "--output", "\(work)/a.json"])
+        let merged = try runDasaudit(["merge", "\(work)/a.json", "--format", "json"])
+        let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any], merged.stderr)
+        let connections = try XCTUnwrap(result["connections"] as? [[String: Any]])
+        XCTAssertEqual(connections.count, 10)
+        XCTAssertEqual(Set(connections.map { $0["tunnel"] as? String }), ["vxlan"])
+    }
+
     func testTheCommandLineSaysWhereTheSegmentsCameFrom() throws {
         let text = try runDasaudit(["audit", capture("tunnel-vxlan-underlay.pcap")])
         XCTAssertTrue(text.stdout.contains("719 TCP segments taken out of tunnels (vxlan 719), audited by their inner addresses"),
