@@ -19,7 +19,7 @@ struct AuditCommand: ParsableCommand {
           dasaudit audit capture.pcap --offset 2 --mode cluster --cores 2
           dasaudit audit capture.pcapng --format json --output audit.json
           tcpdump -i eth0 -w - | dasaudit audit -
-          tcpdump -i eth0 -s 200 -w - 'tcp or udp port 4789' | dasaudit audit -
+          tcpdump -i eth0 -s 256 -w - 'tcp or udp port 4789' | dasaudit audit -
 
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage or input error \
         (an input that cannot be read; the other inputs are still audited), or an output \

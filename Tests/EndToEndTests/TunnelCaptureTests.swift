@@ -109,7 +109,7 @@ final class TunnelCaptureTests: XCTestCase {
         XCTAssertEqual(command.status, 1)
         XCTAssertTrue(command.stdout.contains("NOT COMPLIANT: no TCP traffic was audited"), command.stdout)
         XCTAssertTrue(command.stdout.contains("730 truncated-in-tunnel); the packets cut inside a tunnel need a snapshot "
-                                              + "length that holds the outer headers too (tcpdump -s 200)"), command.stdout)
+                                              + "length that holds the outer headers too (tcpdump -s 256)"), command.stdout)
     }
 
     /// `flows` names each connection's tunnel, and a result's `connections` carry it
