@@ -28,8 +28,8 @@ public struct InputSummary: Codable, Sendable {
     @Nullable public var capturePoint: String? = nil
 
     public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
-                skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, complete: Bool,
-                error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
+                skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, firstSeen: Timestamp? = nil,
+                lastSeen: Timestamp? = nil, complete: Bool, error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
         self.path = path
         self.linkType = linkType
         self.linkTypeName = linkTypeName

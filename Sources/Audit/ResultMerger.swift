@@ -73,8 +73,9 @@ public struct ConnectionEntry: Codable, Sendable {
             directionBasis: directionBasis, state: state, packetsToServer: packetsToServer, packetsToClient: packetsToClient,
             bytesToServer: bytesToServer, bytesToClient: bytesToClient, payloadBytesToServer: payloadBytesToServer,
             payloadBytesToClient: payloadBytesToClient, firstSeen: firstSeen.nanoseconds, lastSeen: lastSeen.nanoseconds,
-            vlan: vlan, tunnel: tunnel.flatMap(Tunnel.init(name:)) ?? .none, evidence: ProtocolEvidence(self.protocol.flatMap(ProtocolName.init(name:)) ?? .unknown,
-                                                   tlsVersion: tlsVersion.flatMap(TLSVersion.init(name:))),
+            vlan: vlan, tunnel: tunnel.flatMap(Tunnel.init(name:)) ?? .none,
+            evidence: ProtocolEvidence(self.protocol.flatMap(ProtocolName.init(name:)) ?? .unknown,
+                                       tlsVersion: tlsVersion.flatMap(TLSVersion.init(name:))),
             clientInitialSequence: clientIsn, ending: ending ?? (state == .midstream ? .established : state))
     }
 }

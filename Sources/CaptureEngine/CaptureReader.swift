@@ -186,7 +186,7 @@ public struct CaptureReader {
             if copies.isActive && copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp) {
                 return counts.skip(.duplicate)
             }
-            counts.track(segment)
+            counts.countTracked(segment)
             track(&table, segment, segment.capturedPayload(in: bytes))
         case .skipped(let reason):
             counts.skip(reason)
@@ -245,7 +245,7 @@ struct PacketCounts {
 
     /// Counts a segment to track, and the tunnel it came out of.
     @inline(__always)
-    mutating func track(_ segment: TCPSegment) {
+    mutating func countTracked(_ segment: TCPSegment) {
         tcpSegments &+= 1
         if segment.tunnel != .none { tunneled.increment(segment.tunnel) }
     }
@@ -256,10 +256,14 @@ struct PacketCounts {
                  dropsSource: DropsSource) -> InputSummary {
         InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
-            skipped: Dictionary(uniqueKeysWithValues: skipped.dictionary.map { ($0.key.name, $0.value) }),
-            tunneled: Dictionary(uniqueKeysWithValues: tunneled.dictionary.map { ($0.key.name, $0.value) }),
+            skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name),
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
             complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)
+    }
+
+    /// The counts that are not zero, by the name of their case (the result's `skipped`, `tunneled`).
+    private static func byName<Key>(_ counts: CaseCounts<Key>, _ name: (Key) -> String) -> [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: counts.dictionary.map { (name($0.key), $0.value) })
     }
 }
 

@@ -3,9 +3,9 @@ import Flows
 
 /// Every TCP connection as one record, in the spirit of a line of Zeek's conn.log: who
 /// was the client and who the server (and on what evidence), how far the connection got,
-/// what flowed each way, when, on which VLAN and out of which tunnel. Written as NDJSON (one JSON object per
-/// line) or CSV (a header line, then one row per connection), with the same fields in the
-/// same order; docs/flows.md says what each one means.
+/// what flowed each way, when, on which VLAN and out of which tunnel. Written as NDJSON (one
+/// JSON object per line) or CSV (a header line, then one row per connection), with the same
+/// fields in the same order; docs/flows.md says what each one means.
 public enum ConnectionExport {
     public enum Format: String, CaseIterable, Sendable {
         /// One JSON object per line; a missing VLAN is `null`.

@@ -50,9 +50,7 @@ public enum JUnitReport {
             ("open_connections_evicted_at_cap", "\(result.coverage.openConnectionsEvictedAtCap ?? 0)"),
         ]
         properties += Severity.allCases.reversed().map { ("findings.\($0.rawValue)", "\(result.summary.findings[$0.rawValue] ?? 0)") }
-        if let tunneled = result.coverage.tunneled, !tunneled.isEmpty {
-            properties.append(("tunneled_segments", "\(tunneled.values.reduce(UInt64(0)) { $0.addingSaturated($1) })"))
-        }
+        if result.coverage.tunneledSegments > 0 { properties.append(("tunneled_segments", "\(result.coverage.tunneledSegments)")) }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
         if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }

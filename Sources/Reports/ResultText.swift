@@ -96,10 +96,12 @@ extension Coverage {
     /// "719 TCP segments taken out of tunnels (vxlan 719), audited by their inner addresses".
     var tunneledText: String? {
         guard let tunneled, !tunneled.isEmpty else { return nil }
-        let total = tunneled.values.reduce(UInt64(0)) { $0.addingSaturated($1) }
         let kinds = tunneled.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        return "\(total) TCP segments taken out of tunnels (\(kinds)), audited by their inner addresses"
+        return "\(tunneledSegments) TCP segments taken out of tunnels (\(kinds)), audited by their inner addresses"
     }
+
+    /// The TCP segments taken out of tunnels, over every tunnel.
+    var tunneledSegments: UInt64 { (tunneled ?? [:]).values.reduce(0) { $0.addingSaturated($1) } }
 
     /// The packets set aside as copies of a packet captured on another interface.
     var duplicatePackets: UInt64 { skipped[SkipReason.duplicate.name] ?? 0 }

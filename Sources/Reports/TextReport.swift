@@ -131,7 +131,8 @@ public struct TextReport {
             "; drops: \(drops.kernel) kernel, \(drops.interface) interface"
         } ?? ""
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
-            + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
+            + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "")
+            + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")

@@ -227,7 +227,8 @@ extension PacketDecoder {
             if let reason = extent.shortfall(UDPHeader.headerLength) { return .skipped(reason) }
             guard let udp = UDPHeader(bytes) else { return .skipped(.truncated) }
             switch udp.destinationPort {
-            case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve: return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
+            case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve:
+                return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
             default: return .skipped(.notTCP)
             }
         case IPProtocol.ipInIP, IPProtocol.ipv6:
