@@ -20,6 +20,9 @@
 # a forwarded packet once per interface it crossed; dasaudit counts it once (docs/design.md,
 # "Copies of one packet"), tshark every copy. For those, tshark is shown one interface per
 # path (`one_copy` below), a fact of how each capture was recorded, not dasaudit's rule.
+# Through a host that translates addresses (NAT), dasaudit counts a connection once, in the
+# view that reached the server or left the host ("Translated copies"); tshark is shown
+# that view's interface.
 # Captures on an underlay hold TCP in tunnels (VXLAN); both tools count the inner packets.
 # Exits 1 on any difference (and prints it), 2 when a tool is missing.
 set -euo pipefail
@@ -40,6 +43,10 @@ declare -A one_copy=(
   [copies-any-sll.pcap]="captures/copies-any-sll2.pcap|sll.ifindex == 3 || sll.ifindex == 5"
   [copies-dumpcap.pcapng]="|frame.interface_id == 0 || frame.interface_id == 2"
   [tunnel-vxlan-any.pcap]="|sll.ifindex == 2"
+  # Address translation: each connection as it reached the server (b's port, 3), and the
+  # masqueraded fetches as they left the host (c's link, 4).
+  [nat-any-sll2.pcap]="|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
+  [nat-any-sll.pcap]="captures/nat-any-sll2.pcap|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
 )
 # A pcapng of several interfaces: libpcap does not say which one a packet came from, so
 # dasaudit counts its copies once only when asked.

@@ -112,6 +112,9 @@ public struct Coverage: Codable, Sendable {
     /// was made on an underlay, and these segments' addresses are the inner packets'. Null
     /// in older results.
     @Nullable public var tunneled: [String: UInt64]? = nil
+    /// Connections audited once although captured before and after address translation, by
+    /// translation (`InputSummary.translated`). Null in older results.
+    @Nullable public var translated: [String: UInt64]? = nil
     @Nullable public var captureStart: Timestamp?
     @Nullable public var captureEnd: Timestamp?
     public var durationSeconds: Double

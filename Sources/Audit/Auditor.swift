@@ -190,9 +190,11 @@ public struct Auditor {
         // with 64-bit timestamps) are 2^64 ns apart.
         var skipped: [String: UInt64] = [:]
         var tunneled: [String: UInt64] = [:]
+        var translated: [String: UInt64] = [:]
         for input in inputs {
             skipped.merge(input.skipped) { $0.addingSaturated($1) }
             tunneled.merge(input.tunneled ?? [:]) { $0.addingSaturated($1) }
+            translated.merge(input.translated ?? [:]) { $0.addingSaturated($1) }
         }
         let start = inputs.compactMap(\.firstSeen).min()
         let end = inputs.compactMap(\.lastSeen).max()
@@ -201,7 +203,7 @@ public struct Auditor {
         return Coverage(
             packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },
             tcpSegments: inputs.reduce(0) { $0.addingSaturated($1.tcpSegments) },
-            skipped: skipped, tunneled: tunneled, captureStart: start, captureEnd: end, durationSeconds: duration,
+            skipped: skipped, tunneled: tunneled, translated: translated, captureStart: start, captureEnd: end, durationSeconds: duration,
             connections: tally.connections, complete: inputs.allSatisfy(\.complete),
             drops: counted.isEmpty ? nil
                 : Drops(kernel: counted.reduce(0) { $0.addingSaturated($1.kernel) },

@@ -12,6 +12,12 @@ public struct InputSummary: Codable, Sendable {
     /// TCP segments taken out of a tunnel (the capture was made on an underlay), by tunnel:
     /// `vxlan`, `geneve`, `gre`, `erspan`, `ip-in-ip`; zero counts omitted; null in older results.
     @Nullable public var tunneled: [String: UInt64]?
+    /// Connections captured twice, before and after address translation (NAT) on the
+    /// capturing host, and audited once, in the view that reached the server (or left the
+    /// host), by translation: `10.208.0.254:19763 -> 10.207.0.2:9763` (a destination
+    /// translated), `client 10.207.0.2 -> 10.208.0.254` (a source translated), `other`
+    /// past 256 named; null in older results.
+    @Nullable public var translated: [String: UInt64]?
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// False when reading stopped early (a file cut short), the input was unusable, or a
@@ -28,7 +34,8 @@ public struct InputSummary: Codable, Sendable {
     @Nullable public var capturePoint: String? = nil
 
     public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
-                skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, firstSeen: Timestamp? = nil,
+                skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, translated: [String: UInt64]? = nil,
+                firstSeen: Timestamp? = nil,
                 lastSeen: Timestamp? = nil, complete: Bool, error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
         self.path = path
         self.linkType = linkType
@@ -37,6 +44,7 @@ public struct InputSummary: Codable, Sendable {
         self.tcpSegments = tcpSegments
         self.skipped = skipped
         self.tunneled = tunneled
+        self.translated = translated
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.complete = complete

@@ -46,12 +46,16 @@ extension AuditResult {
             try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments])
             try check.counts(path + ".skipped", input.skipped)
             try check.counts(path + ".tunneled", input.tunneled ?? [:])
+            try check.counts(path + ".translated", input.translated ?? [:])
+            try check.translationNames(path + ".translated", input.translated)
             try check.window(path, input.firstSeen, input.lastSeen, names: ("first_seen", "last_seen"))
             if let drops = input.drops { try check.counts(path + ".drops", ["kernel": drops.kernel, "interface": drops.interface]) }
         }
         try check.counts("coverage", ["packets": coverage.packets, "tcp_segments": coverage.tcpSegments])
         try check.counts("coverage.skipped", coverage.skipped)
         try check.counts("coverage.tunneled", coverage.tunneled ?? [:])
+        try check.counts("coverage.translated", coverage.translated ?? [:])
+        try check.translationNames("coverage.translated", coverage.translated)
         try check.window("coverage", coverage.captureStart, coverage.captureEnd, names: ("capture_start", "capture_end"))
         // The longest window 64-bit nanoseconds allow is 2^64 ns, about 1.8e10 s.
         if !(coverage.durationSeconds.isFinite && (0...18_446_744_074).contains(coverage.durationSeconds)) {
@@ -127,6 +131,17 @@ private struct ValueCheck {
         for (key, value) in values.sorted(by: { $0.key.description < $1.key.description })
         where value > AuditResult.maximumCount {
             throw ResultValidationError(path: "\(path).\(key)", problem: "\(value) is above 2^63")
+        }
+    }
+
+    /// A translation's name is `other` or `FROM -> TO`, each side 1 to 60 characters (an
+    /// IPv6 endpoint is at most 47), as the JSON Schema says.
+    func translationNames(_ path: String, _ translated: [String: UInt64]?) throws {
+        for name in (translated ?? [:]).keys.sorted() where name != "other" {
+            let sides = name.components(separatedBy: " -> ")
+            guard sides.count == 2, sides.allSatisfy({ (1...60).contains($0.count) }) else {
+                throw ResultValidationError(path: "\(path).\(name.prefix(64))", problem: "is not a translation (FROM -> TO)")
+            }
         }
     }
 

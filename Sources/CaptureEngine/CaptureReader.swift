@@ -39,6 +39,9 @@ public struct CaptureReader {
     /// (`tcpdump -i any`): what sets aside a copy of a packet captured again on another
     /// interface (`InterfaceCopies`). Each input starts with an empty one.
     private var copies = InterfaceCopies()
+    /// The input's connections seen again after address translation, when its packets name
+    /// their interface (`TranslatedCopies`). Each input starts with an empty one.
+    private var translatedCopies = TranslatedCopies()
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
@@ -86,6 +89,7 @@ public struct CaptureReader {
         let decoder = PacketDecoder(linkType: linkType)
         expectCopies(of: decoder)
         var counts = PacketCounts()
+        let retractedBefore = table.retracted
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
         let pace = pipelined ? nil : self.pace
         let tick = { (packets: UInt64) in
@@ -108,6 +112,7 @@ public struct CaptureReader {
             flush(batch)
         }
         meter?.tell(packets: counts.packets, finished: true)
+        counts.countRetracted(since: retractedBefore, by: table)
         var error: String?
         if case .failed(let reason) = end {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
@@ -115,14 +120,19 @@ public struct CaptureReader {
         let drops = file.recordedDrops.flatMap(Drops.init(recorded:))
         let source: DropsSource = drops != nil ? .pcapng : file.isPcapng && !file.statisticsRead ? .unread : .none
         inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
-                                     drops: drops, dropsSource: source))
+                                     drops: drops, dropsSource: source, translations: translations))
     }
 
     /// Starts an empty copies memory for an input `decoder` reads: looked at when it is a
     /// capture on every interface, or with `deduplicates` (`InterfaceCopies`).
     mutating func expectCopies(of decoder: PacketDecoder) {
         copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
+        translatedCopies = TranslatedCopies(for: decoder)
     }
+
+    /// The current input's connections audited in their view after address translation, by
+    /// translation (`TranslatedCopies.byName`).
+    var translations: [String: UInt64] { translatedCopies.byName }
 
     /// The table, moved out of this reader (which keeps an empty one): the caller then holds
     /// the only reference, so folding it (`FlowTable.takeStatistics`) copies nothing.
@@ -150,6 +160,8 @@ public struct CaptureReader {
         let end = file.forEachPacket { header, bytes in
             consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload in
                 pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
+            } retract: { _, front in
+                pipeline.retract(front)
             }
             if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
         }
@@ -165,6 +177,8 @@ public struct CaptureReader {
                           counts: inout PacketCounts, batch: SegmentBatch) {
         consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
             batch.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength, to: &table)
+        } retract: { table, front in
+            batch.retract(front, from: &table)
         }
     }
 
@@ -175,16 +189,27 @@ public struct CaptureReader {
 
     /// One packet's work with the segment and its captured payload handed to `track` (with
     /// this reader's table), unless it is a copy of a packet captured moments before on
-    /// another interface (`copies`).
+    /// another interface (`copies`) or of a connection's view before address translation
+    /// (`translatedCopies`, whose earlier view of a connection `retract` takes back).
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts,
-                          track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer) -> Void) {
+                          track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer) -> Void,
+                          retract: (inout FlowTable, TCPSegment) -> Void) {
         counts.add(header.timestamp)
         switch decoder.decode(bytes) {
         case .segment(let segment):
-            if copies.isActive && copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp) {
-                return counts.skip(.duplicate)
+            if copies.isActive {
+                if copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp) {
+                    return counts.skip(.duplicate)
+                }
+                if translatedCopies.isActive {
+                    switch translatedCopies.classify(segment, outgoing: decoder.isOutgoing(bytes), at: header.timestamp) {
+                    case .own: break
+                    case .front: return counts.skip(.translated)
+                    case .translates(let front): retract(&table, front)
+                    }
+                }
             }
             counts.countTracked(segment)
             track(&table, segment, segment.capturedPayload(in: bytes))
@@ -243,6 +268,18 @@ struct PacketCounts {
         skipped.increment(reason)
     }
 
+    /// Counts the segments `table` took back since its count was `before` (`FlowTable.retract`:
+    /// the front view of a translated connection) as `translated`, not tracked.
+    mutating func countRetracted(since before: CaseCounts<Tunnel>, by table: FlowTable) {
+        for tunnel in Tunnel.allCases {
+            let taken = table.retracted[tunnel] &- before[tunnel]
+            guard taken > 0 else { continue }
+            tcpSegments = tcpSegments.subtractingSaturated(taken)
+            if tunnel != .none { tunneled[tunnel] = tunneled[tunnel].subtractingSaturated(taken) }
+            skipped[.translated] = skipped[.translated].addingSaturated(taken)
+        }
+    }
+
     /// Counts a segment to track, and the tunnel it came out of.
     @inline(__always)
     mutating func countTracked(_ segment: TCPSegment) {
@@ -253,10 +290,10 @@ struct PacketCounts {
     /// The summary of the input these counts were kept for; `drops` for a live capture or
     /// a pcapng file that records them, which is incomplete when it lost packets.
     func summary(path: String, linkType: Int32, linkTypeName: String, error: String?, drops: Drops?,
-                 dropsSource: DropsSource) -> InputSummary {
+                 dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
         InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
-            skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name),
+            skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
             complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)
     }

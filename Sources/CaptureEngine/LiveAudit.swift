@@ -115,10 +115,13 @@ public struct LiveAudit {
     /// The audit of the packets captured so far, with the drops libpcap counts now.
     private mutating func audit() -> AuditResult {
         let statistics = capture.statistics()
+        reader.flush(batch)
+        var counts = self.counts
+        counts.countRetracted(since: CaseCounts(), by: reader.table)
         let summary = counts.summary(
             path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName, error: failure,
-            drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live)
-        reader.flush(batch)
+            drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
+            translations: reader.translations)
         return auditor.audit(reader.table.statistics(), inputs: [summary])
     }
 

@@ -51,6 +51,12 @@ final class SegmentBatch {
 
     /// Adds the segments gathered so far to `table`: when the input ends, before the table
     /// is read.
+    /// Takes back `segment`'s connection (`FlowTable.retract`) after the segments gathered.
+    func retract(_ segment: TCPSegment, from table: inout FlowTable) {
+        flush(into: &table)
+        table.retract(segment)
+    }
+
     func flush(into table: inout FlowTable) {
         guard count > 0 else { return }
         table.add(UnsafeBufferPointer(start: entries, count: count), samples: samples)

@@ -71,13 +71,31 @@ final class SegmentPipeline: @unchecked Sendable {
     /// Hands one segment over (reading thread).
     @inline(__always)
     func push(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32) {
+        let index = claimEntry()
+        TimedSegment.store(segment, payload: payload, timestamp: timestamp, wireLength: wireLength,
+                           in: entries + index, sample: samples + index)
+        entryFilled()
+    }
+
+    /// Hands over the taking back of `segment`'s connection (`FlowTable.retract`), in its
+    /// place among the segments (reading thread).
+    func retract(_ segment: TCPSegment) {
+        (entries + claimEntry()).initialize(to: TimedSegment(segment: segment, timestamp: 0, wireLength: 0, retracts: true))
+        entryFilled()
+    }
+
+    /// The index of the next entry to fill, once a batch is free to fill.
+    @inline(__always)
+    private func claimEntry() -> Int {
         if !holding {
             free.wait()
             holding = true
         }
-        let index = batch &* Self.batchSize &+ fill
-        TimedSegment.store(segment, payload: payload, timestamp: timestamp, wireLength: wireLength,
-                           in: entries + index, sample: samples + index)
+        return batch &* Self.batchSize &+ fill
+    }
+
+    @inline(__always)
+    private func entryFilled() {
         fill &+= 1
         if fill == Self.batchSize { publish(final: false) }
     }

@@ -8,12 +8,16 @@ public struct TimedSegment: Sendable, BitwiseCopyable {
     public var segment: TCPSegment
     public var timestamp: Int64
     public var wireLength: UInt32
+    /// Whether this entry takes back the segment's connection (`FlowTable.retract`) rather
+    /// than adding the segment: in the padding, so the entry stays 80 bytes.
+    public var retracts: Bool
 
     @inlinable
-    public init(segment: TCPSegment, timestamp: Int64, wireLength: UInt32) {
+    public init(segment: TCPSegment, timestamp: Int64, wireLength: UInt32, retracts: Bool = false) {
         self.segment = segment
         self.timestamp = timestamp
         self.wireLength = wireLength
+        self.retracts = retracts
     }
 }
 
@@ -22,6 +26,7 @@ extension FlowTable {
     /// tracking thread of a pipelined reader gets its segments in batches).
     public mutating func add(_ batch: UnsafeBufferPointer<TimedSegment>) {
         for entry in batch {
+            if entry.retracts { retract(entry.segment); continue }
             add(entry.segment, timestamp: entry.timestamp, wireLength: entry.wireLength)
         }
     }
@@ -93,7 +98,9 @@ extension FlowTable {
     @inline(__always)
     private mutating func add(_ entry: TimedSegment, key: ConnectionKey, fromA: Bool, tag: UInt32,
                               sample: UnsafePointer<PayloadSample>) {
-        if entry.segment.payloadLength == 0 {
+        if entry.retracts {
+            retract(entry.segment)
+        } else if entry.segment.payloadLength == 0 {
             add(entry.segment, key: key, fromA: fromA, tag: tag, payload: UnsafeRawBufferPointer(start: nil, count: 0),
                 timestamp: entry.timestamp, wireLength: entry.wireLength)
         } else {

@@ -43,6 +43,8 @@ public struct FlowTable: Sendable {
     @usableFromInline var nextSweep = Int64.min
     /// Connections refused within the linger, let go at their RST (`letGoRefused`).
     @usableFromInline var recentlyRefused = RecentlyRefused()
+    /// The packets taken back by `retract`, by the tunnel of their connection's first packet.
+    public private(set) var retracted = CaseCounts<Tunnel>()
 
     /// The seed of every table's hash in this process (`FlowStorage.hash`), drawn once: the
     /// same for tables read on different threads, so that what one table remembers by hash
@@ -186,6 +188,20 @@ public struct FlowTable: Sendable {
         let record = storage.records + position
         recentlyRefused.note(hash: storage.hash(record.pointee.key), at: record.pointee.lastSeen)
         evict(storage.remove(at: position))
+    }
+
+    /// Takes back the connection `segment` belongs to, as if none of its packets had been
+    /// added: it is the front view of a connection seen again after address translation
+    /// (`TranslatedCopies`), whose packets are counted as `translated`, not audited. Its
+    /// packets are counted in `retracted`, so the reader can count them so.
+    public mutating func retract(_ segment: TCPSegment) {
+        let key = FlowTable.key(of: segment).key
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let position = storage.find(key, tag: storage.tag(key))
+        guard position >= 0 else { return }
+        let record = storage.remove(at: position).record
+        retracted[record.tunnel] = retracted[record.tunnel]
+            .addingSaturated(record.packetsFromA.addingSaturated(record.packetsFromB))
     }
 
     /// A SYN on an ended connection's 4-tuple: the old record is done.

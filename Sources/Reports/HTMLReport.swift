@@ -100,6 +100,7 @@ public enum HTMLReport {
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
+        if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }
         if let evicted = coverage.evictedAtCapText {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))
         }

@@ -51,6 +51,9 @@ public enum JUnitReport {
         ]
         properties += Severity.allCases.reversed().map { ("findings.\($0.rawValue)", "\(result.summary.findings[$0.rawValue] ?? 0)") }
         if result.coverage.tunneledSegments > 0 { properties.append(("tunneled_segments", "\(result.coverage.tunneledSegments)")) }
+        if result.coverage.translatedConnections > 0 {
+            properties.append(("translated_connections", "\(result.coverage.translatedConnections)"))
+        }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
         if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }

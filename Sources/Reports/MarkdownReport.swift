@@ -39,6 +39,7 @@ public enum MarkdownReport {
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
         if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
+        if let translated = coverage.translatedText { line("- Address translation: \(escaped(translated))") }
         if let evicted = coverage.evictedAtCapText {
             line("- **Memory bound reached**: \(evicted)")
         }

@@ -100,6 +100,25 @@ extension Coverage {
         return "\(tunneledSegments) TCP segments taken out of tunnels (\(kinds)), audited by their inner addresses"
     }
 
+    /// The connections captured twice, before and after address translation on the
+    /// capturing host, and audited once, or nil when there were none: "14 connections
+    /// captured again after address translation (NAT), audited once, as they reached the
+    /// server or left the host: 10.96.0.10:80 -> 10.207.0.2:9763 (3), ...". The eight
+    /// translations with the most connections are named.
+    var translatedText: String? {
+        guard let translated, !translated.isEmpty else { return nil }
+        let shown = translated.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.translationsNamed)
+        let more = translated.count - shown.count
+        let named = shown.map { "\($0.key) (\($0.value))" }.joined(separator: ", ") + (more > 0 ? ", and \(more) more" : "")
+        return "\(translatedConnections) connections captured again after address translation (NAT), audited once, "
+            + "as they reached the server or left the host: \(named)"
+    }
+
+    static let translationsNamed = 8
+
+    /// The connections audited once although captured before and after address translation.
+    var translatedConnections: UInt64 { (translated ?? [:]).values.reduce(0) { $0.addingSaturated($1) } }
+
     /// The TCP segments taken out of tunnels, over every tunnel.
     var tunneledSegments: UInt64 { (tunneled ?? [:]).values.reduce(0) { $0.addingSaturated($1) } }
 

@@ -132,7 +132,7 @@ public struct TextReport {
         } ?? ""
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "")
-            + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
+            + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")

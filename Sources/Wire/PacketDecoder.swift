@@ -36,6 +36,21 @@ public struct PacketDecoder: Sendable {
     @inlinable
     public var capturesEveryInterface: Bool { framing == .linuxSLL || framing == .linuxSLL2 }
 
+    /// Whether `bytes` were captured as they left the host (the Linux cooked headers'
+    /// packet type `PACKET_OUTGOING`); false for a packet received, and for every link type
+    /// that does not say.
+    @inlinable
+    public func isOutgoing(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        switch framing {
+        case .linuxSLL: LinuxSLLHeader(bytes)?.packetType == Self.packetOutgoing
+        case .linuxSLL2: LinuxSLL2Header(bytes).map { UInt16($0.packetType) } == Self.packetOutgoing
+        default: false
+        }
+    }
+
+    /// Linux's `PACKET_OUTGOING`, in the cooked headers' packet type.
+    @inlinable static var packetOutgoing: UInt16 { 4 }
+
     /// The index of the interface `bytes` were captured on, when the link header names it
     /// (SLL2); nil otherwise (SLL v1 says only whether the packet was received or sent).
     @inlinable

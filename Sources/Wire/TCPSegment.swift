@@ -85,6 +85,12 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// capture's snapshot length held the outer headers but not the inner ones (VXLAN adds
     /// 50 bytes over IPv4, so `tcpdump -s 96` on an underlay cuts every segment).
     case truncatedInTunnel
+    /// A packet of a connection captured again after address translation, in the view that
+    /// is not audited: as the client addressed the server, before a destination translation
+    /// (a published port, a Service's address), or as the client sent it, before a source
+    /// translation (masquerade). The same connection is audited in its other view
+    /// (`TranslatedCopies`).
+    case translated
 
     public var name: String {
         switch self {
@@ -97,6 +103,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .unsupportedLinkType: "unsupported-link-type"
         case .duplicate: "duplicate"
         case .truncatedInTunnel: "truncated-in-tunnel"
+        case .translated: "translated"
         }
     }
 }

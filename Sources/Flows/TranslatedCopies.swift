@@ -1,0 +1,218 @@
+import Wire
+
+/// The connections a capture on every interface holds twice because the host translated
+/// their addresses on the way (NAT), and which of the two views is audited.
+///
+/// Why: on a host that publishes a container's port (`docker run -p 19763:9763`) or runs a
+/// Kubernetes Service, `tcpdump -i any` records each connection once as the client
+/// addressed it (10.208.0.254:19763, the ClusterIP's port 80) and once as it reached the
+/// server (10.207.0.2:9763). The packets of the two views differ in an address or a port,
+/// so `InterfaceCopies` cannot tell them for copies: each connection would count twice,
+/// and the front address would be audited as a service of its own (an unexpected port 80
+/// on the ClusterIP) although nothing listens there (docs/design.md, "Translated copies").
+///
+/// How: a connection request sent out of the host that repeats the initial sequence number
+/// and IPv4 identification of one received within `InterfaceCopies.window` before, with
+/// exactly one of its two endpoints changed, is that request after translation: the host
+/// translates between receiving a packet and sending it on (destination translation before
+/// routing, source translation after), and the Linux cooked headers say which a packet was. Its connection is
+/// audited; the earlier view becomes a *front*: its first request is taken back from the
+/// table (`FlowTable.retract`) and every later packet of it is set aside as `translated`.
+/// So the view kept is the one captured later, which is the server's side for a
+/// destination translation (the address that reached the server) and the host's side for a
+/// source translation (masquerade: the address that left the host). Each translation is
+/// counted (`translations`), so the front addresses stay in the report.
+///
+/// A scanner's probes to many hosts can repeat one sequence number and identification, but
+/// they are all sent, or all received: none is taken for another's translation. A
+/// translation that changes both endpoints (a source and a destination translation at
+/// once) is not matched, nor is one that rewrites sequence numbers, nor one made on
+/// another host than the capture's.
+///
+/// Limits: 1,024 buckets of 4 requests received (224 KiB, allocated only for captures on
+/// every interface);
+/// `frontLimit` fronts followed at once, the ones idle longest forgotten first (a
+/// forgotten front's later packets are audited as a connection of their own, as without
+/// this); `translationLimit` translations named, the others counted under `other`.
+public struct TranslatedCopies: Sendable {
+    /// What a segment is to the translations seen so far.
+    public enum Verdict: Equatable {
+        /// A packet of its own connection's view: track it.
+        case own
+        /// A packet of a front: set it aside as `translated`.
+        case front
+        /// The request, after translation, of the connection whose earlier request is
+        /// given: track this one and take that one back.
+        case translates(front: TCPSegment)
+    }
+
+    static let bucketCount = 1 << 10
+    static let ways = 4
+    /// Fronts followed at once.
+    public static let frontLimit = 1 << 16
+    /// Distinct translations named per input.
+    public static let translationLimit = 256
+
+    /// A connection request seen moments ago: what a translated copy of it would repeat.
+    struct Request: Sendable {
+        var mark: UInt32 = 0
+        var units: UInt16 = 0
+        var source = Endpoint(address: IPAddress(high: 0, low: 0), port: 0)
+        var destination = Endpoint(address: IPAddress(high: 0, low: 0), port: 0)
+        var tunnel = Tunnel.none
+    }
+
+    /// Whether this capture's packets are looked at: only a capture on every interface's.
+    public let isActive: Bool
+    private var requests: [Request]
+    /// Each front's connection key, with the time its last packet was seen.
+    private var fronts: [ConnectionKey: Int64] = [:]
+    /// Fronts followed now.
+    public var frontCount: Int { fronts.count }
+    /// Connections audited in their translated view, by translation.
+    public private(set) var translations: [Translation: UInt64] = [:]
+    /// Connections whose translation was not named (`translationLimit` reached).
+    public private(set) var otherTranslations: UInt64 = 0
+
+    /// A memory that is never consulted.
+    public init() {
+        isActive = false
+        requests = []
+    }
+
+    /// A memory for a capture of `decoder`'s link type: consulted only for a capture on
+    /// every interface (the Linux cooked captures, which say whether a packet was sent).
+    public init(for decoder: PacketDecoder) {
+        isActive = decoder.capturesEveryInterface
+        requests = isActive ? [Request](repeating: Request(), count: Self.bucketCount * Self.ways) : []
+    }
+
+    /// What `segment`, captured at `time` as it was sent out of the host (`outgoing`) or
+    /// received, is.
+    public mutating func classify(_ segment: TCPSegment, outgoing: Bool, at time: Int64) -> Verdict {
+        if !fronts.isEmpty {
+            let key = FlowTable.key(of: segment).key
+            if fronts[key] != nil {
+                fronts[key] = time
+                return .front
+            }
+        }
+        guard segment.flags.isConnectionRequest else { return .own }
+        return outgoing ? match(segment, at: time) : remember(segment, at: time)
+    }
+
+    /// A connection request sent: the translated copy of one received, or its own.
+    private mutating func match(_ segment: TCPSegment, at time: Int64) -> Verdict {
+        let (first, mark) = Self.place(segment)
+        let units = UInt16(truncatingIfNeeded: PacketMemoryClock.units(time))
+        let source = Endpoint(address: segment.source, port: segment.sourcePort)
+        let destination = Endpoint(address: segment.destination, port: segment.destinationPort)
+        for slot in first..<(first &+ Self.ways) where requests[slot].mark == mark {
+            let earlier = requests[slot]
+            let age = Int16(bitPattern: units &- earlier.units)
+            guard PacketMemoryClock.isRecent(age: age, within: InterfaceCopies.window),
+                  (earlier.source == source) != (earlier.destination == destination) else { continue }
+            requests[slot].mark = 0
+            let front = TCPSegment(
+                source: earlier.source.address, destination: earlier.destination.address,
+                sourcePort: earlier.source.port, destinationPort: earlier.destination.port,
+                flags: segment.flags, sequenceNumber: segment.sequenceNumber, tunnel: earlier.tunnel)
+            follow(front: FlowTable.key(of: front).key, at: time)
+            count(Translation(front: earlier, source: source, destination: destination))
+            return .translates(front: front)
+        }
+        return .own
+    }
+
+    /// A connection request received: remembered, the newest first in its bucket (the
+    /// oldest makes room).
+    private mutating func remember(_ segment: TCPSegment, at time: Int64) -> Verdict {
+        let (first, mark) = Self.place(segment)
+        for slot in stride(from: first &+ Self.ways &- 1, to: first, by: -1) { requests[slot] = requests[slot &- 1] }
+        requests[first] = Request(
+            mark: mark,
+            units: UInt16(truncatingIfNeeded: PacketMemoryClock.units(time)),
+            source: Endpoint(address: segment.source, port: segment.sourcePort),
+            destination: Endpoint(address: segment.destination, port: segment.destinationPort), tunnel: segment.tunnel)
+        return .own
+    }
+
+    private mutating func follow(front key: ConnectionKey, at time: Int64) {
+        if fronts.count >= Self.frontLimit { forgetIdlest() }
+        if fronts.isEmpty { fronts.reserveCapacity(Self.frontLimit) }
+        fronts[key] = time
+    }
+
+    /// Forgets the half of the fronts idle longest.
+    private mutating func forgetIdlest() {
+        for (key, _) in fronts.sorted(by: { $0.value < $1.value }).prefix(fronts.count / 2) { fronts[key] = nil }
+    }
+
+    private mutating func count(_ translation: Translation) {
+        if translations[translation] != nil || translations.count < Self.translationLimit {
+            translations[translation, default: 0] &+= 1
+        } else {
+            otherTranslations &+= 1
+        }
+    }
+
+    /// The first slot of the bucket a request falls in, and the mark that names it there.
+    static func place(_ segment: TCPSegment) -> (first: Int, mark: UInt32) {
+        let hash = signature(segment)
+        return ((Int(truncatingIfNeeded: hash) & (bucketCount - 1)) &* ways, UInt32(truncatingIfNeeded: PacketMemoryClock.mark(hash)))
+    }
+
+    /// What a translated copy of a request shares with it: its initial sequence number, its
+    /// IPv4 identification and its control bits (NAT rewrites addresses, ports and
+    /// checksums, nothing else).
+    static func signature(_ segment: TCPSegment) -> UInt64 {
+        SeededHash.process(IPAddress(high: UInt64(segment.sequenceNumber), low: UInt64(segment.copyIdentity >> 16)),
+                           tag: UInt64(segment.flags.rawValue) << 32 | UInt64(segment.payloadLength))
+    }
+
+    /// The counts by name, for an input's summary: `Translation.description` for each named
+    /// one, and `other`.
+    public var byName: [String: UInt64] {
+        var named = [String: UInt64](minimumCapacity: translations.count + 1)
+        for (translation, connections) in translations { named[translation.description] = connections }
+        if otherTranslations > 0 { named[Translation.otherName] = otherTranslations }
+        return named
+    }
+}
+
+/// One address translation seen in a capture: the server a client addressed and the one
+/// its connection reached, or, when only the client's side was translated, the client's
+/// address before and after.
+public struct Translation: Hashable, Sendable, CustomStringConvertible {
+    public let from: Endpoint
+    public let to: Endpoint
+    /// Whether the client's side was translated (masquerade), not the server's.
+    public let ofClient: Bool
+
+    /// The name of the connections whose translation was not named.
+    public static let otherName = "other"
+
+    init(from: Endpoint, to: Endpoint, ofClient: Bool) {
+        self.from = from
+        self.to = to
+        self.ofClient = ofClient
+    }
+
+    init(front: TranslatedCopies.Request, source: Endpoint, destination: Endpoint) {
+        if front.destination != destination {
+            from = front.destination
+            to = destination
+            ofClient = false
+        } else {
+            // Ports of clients are many: the translation is named by its addresses.
+            from = Endpoint(address: front.source.address, port: 0)
+            to = Endpoint(address: source.address, port: 0)
+            ofClient = true
+        }
+    }
+
+    /// `10.208.0.254:19763 -> 10.207.0.2:9763`, or `client 10.207.0.2 -> 10.208.0.254`.
+    public var description: String {
+        ofClient ? "client \(from.address) -> \(to.address)" : "\(from) -> \(to)"
+    }
+}
