@@ -87,9 +87,9 @@ public struct TranslatedCopies: Sendable {
         requests = isActive ? [Request](repeating: Request(), count: Self.bucketCount * Self.ways) : []
     }
 
-    /// What `segment`, captured at `time` as it was sent out of the host (`outgoing`) or
-    /// received, is.
-    public mutating func classify(_ segment: TCPSegment, outgoing: Bool, at time: Int64) -> Verdict {
+    /// What `segment`, captured at `time` as it was sent out of the host (`outgoing`, asked
+    /// only of a connection request) or received, is.
+    public mutating func classify(_ segment: TCPSegment, outgoing: @autoclosure () -> Bool, at time: Int64) -> Verdict {
         if !fronts.isEmpty {
             let key = FlowTable.key(of: segment).key
             if fronts[key] != nil {
@@ -98,7 +98,7 @@ public struct TranslatedCopies: Sendable {
             }
         }
         guard segment.flags.isConnectionRequest else { return .own }
-        return outgoing ? match(segment, at: time) : remember(segment, at: time)
+        return outgoing() ? match(segment, at: time) : remember(segment, at: time)
     }
 
     /// A connection request sent: the translated copy of one received, or its own.
