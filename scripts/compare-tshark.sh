@@ -47,6 +47,7 @@ declare -A one_copy=(
   # masqueraded fetches as they left the host (c's link, 4).
   [nat-any-sll2.pcap]="|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
   [nat-any-sll.pcap]="captures/nat-any-sll2.pcap|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
+  [nat-nodeport-sll2.pcap]="|sll.ifindex == 3"
 )
 # A pcapng of several interfaces: libpcap does not say which one a packet came from, so
 # dasaudit counts its copies once only when asked.

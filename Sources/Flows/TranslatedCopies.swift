@@ -12,10 +12,15 @@ import Wire
 /// on the ClusterIP) although nothing listens there (docs/design.md, "Translated copies").
 ///
 /// How: a connection request sent out of the host that repeats the initial sequence number
-/// and IPv4 identification of one received within `InterfaceCopies.window` before, with
-/// exactly one of its two endpoints changed, is that request after translation: the host
-/// translates between receiving a packet and sending it on (destination translation before
-/// routing, source translation after), and the Linux cooked headers say which a packet was. Its connection is
+/// and identification (IPv4; the flow label's low bits in IPv6) of one received within
+/// `InterfaceCopies.window` before, with one of its two endpoints changed, is that request
+/// after translation: the host translates between receiving a packet and sending it on
+/// (destination translation before routing, source translation after), and the Linux
+/// cooked headers say which a packet was. With both endpoints changed (a Kubernetes
+/// NodePort, which masquerades as it forwards), it must come within `bothChangedWindow`:
+/// nothing else ties the two, and forwarding takes microseconds; and the answers, which the
+/// host translates back one side at a time, can be captured halfway, with the server's
+/// translated side and the client's original one: those two mixed views are fronts too. Its connection is
 /// audited; the earlier view becomes a *front*: its first request is taken back from the
 /// table (`FlowTable.retract`) and every later packet of it is set aside as `translated`.
 /// So the view kept is the one captured later, which is the server's side for a
@@ -24,10 +29,9 @@ import Wire
 /// counted (`translations`), so the front addresses stay in the report.
 ///
 /// A scanner's probes to many hosts can repeat one sequence number and identification, but
-/// they are all sent, or all received: none is taken for another's translation. A
-/// translation that changes both endpoints (a source and a destination translation at
-/// once) is not matched, nor is one that rewrites sequence numbers, nor one made on
-/// another host than the capture's.
+/// they are all sent, or all received: none is taken for another's translation. Not
+/// matched: a translation that rewrites sequence numbers, and one made on another host than
+/// the capture's.
 ///
 /// Limits: 1,024 buckets of 4 requests received (224 KiB, allocated only for captures on
 /// every interface);
@@ -52,6 +56,9 @@ public struct TranslatedCopies: Sendable {
     public static let frontLimit = 1 << 16
     /// Distinct translations named per input.
     public static let translationLimit = 256
+    /// How soon a request with both endpoints changed must follow the one it translates: 2
+    /// units of 2^20 ns, about 2 ms.
+    static let bothChangedWindow: Int16 = 2
 
     /// A connection request seen moments ago: what a translated copy of it would repeat.
     struct Request: Sendable {
@@ -110,14 +117,23 @@ public struct TranslatedCopies: Sendable {
         for slot in first..<(first &+ Self.ways) where requests[slot].mark == mark {
             let earlier = requests[slot]
             let age = Int16(bitPattern: units &- earlier.units)
-            guard PacketMemoryClock.isRecent(age: age, within: InterfaceCopies.window),
-                  (earlier.source == source) != (earlier.destination == destination) else { continue }
+            let sameSource = earlier.source == source, sameDestination = earlier.destination == destination
+            guard !(sameSource && sameDestination),
+                  PacketMemoryClock.isRecent(age: age, within: sameSource || sameDestination
+                                                 ? InterfaceCopies.window : Self.bothChangedWindow) else { continue }
             requests[slot].mark = 0
             let front = TCPSegment(
                 source: earlier.source.address, destination: earlier.destination.address,
                 sourcePort: earlier.source.port, destinationPort: earlier.destination.port,
                 flags: segment.flags, sequenceNumber: segment.sequenceNumber, tunnel: earlier.tunnel)
-            follow(front: FlowTable.key(of: front).key, at: time)
+            follow(front: Self.key(earlier.source, earlier.destination), at: time)
+            if !sameSource && !sameDestination {
+                // The answers are translated back in two steps, the client's side before
+                // routing and the server's after (bridge netfilter puts a capture between
+                // them): a view with one side of each is a front too.
+                follow(front: Self.key(earlier.source, destination), at: time)
+                follow(front: Self.key(source, earlier.destination), at: time)
+            }
             count(Translation(front: earlier, source: source, destination: destination))
             return .translates(front: front)
         }
@@ -156,6 +172,11 @@ public struct TranslatedCopies: Sendable {
         }
     }
 
+    /// The connection table's key of the connection between `x` and `y` (`FlowTable.key`).
+    static func key(_ x: Endpoint, _ y: Endpoint) -> ConnectionKey {
+        FlowTable.precedes(x, y) ? ConnectionKey(a: x, b: y) : ConnectionKey(a: y, b: x)
+    }
+
     /// The first slot of the bucket a request falls in, and the mark that names it there.
     static func place(_ segment: TCPSegment) -> (first: Int, mark: UInt32) {
         let hash = signature(segment)
@@ -163,8 +184,8 @@ public struct TranslatedCopies: Sendable {
     }
 
     /// What a translated copy of a request shares with it: its initial sequence number, its
-    /// IPv4 identification and its control bits (NAT rewrites addresses, ports and
-    /// checksums, nothing else).
+    /// identification (IPv4, or IPv6's flow label) and its control bits (NAT rewrites
+    /// addresses, ports and checksums, nothing else).
     static func signature(_ segment: TCPSegment) -> UInt64 {
         SeededHash.process(IPAddress(high: UInt64(segment.sequenceNumber), low: UInt64(segment.copyIdentity >> 16)),
                            tag: UInt64(segment.flags.rawValue) << 32 | UInt64(segment.payloadLength))

@@ -217,7 +217,11 @@ extension PacketDecoder {
             } else {
                 return decodeTransport(
                     next, rest, extent,
-                    source: packet.source, destination: packet.destination, around: around, identification: 0
+                    // IPv6 has no identification; the flow label's low bits stand in for it:
+                    // random per connection (Linux), kept by forwarding and address
+                    // translation, and drawn again when a retransmission times out.
+                    source: packet.source, destination: packet.destination, around: around,
+                    identification: UInt16(truncatingIfNeeded: packet.flowLabel)
                 )
             }
         }

@@ -21,7 +21,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     /// payload is, without a pointer into libpcap's buffer.
     public var capturedTail: UInt32
     /// What tells this packet from a retransmission with the same numbers: the IPv4
-    /// identification (0 in IPv6) over the TCP checksum xor the window. Copies of one packet
+    /// identification (in IPv6 the flow label's low 16 bits) over the TCP checksum xor the
+    /// window. Copies of one packet
     /// captured on several interfaces share it, as bridging and routing change none of
     /// these fields (`InterfaceCopies`). It fits in the value's padding (64-byte stride).
     public var copyIdentity: UInt32

@@ -83,6 +83,25 @@ final class TranslatedCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(older.coverage.translated, translations)
     }
 
+    /// A Kubernetes NodePort, recorded as kube-proxy serves one (a second run of the script):
+    /// DNAT and masquerade, so both endpoints change, and the answers are translated back
+    /// one side at a time, with bridge netfilter capturing them halfway. Each connection
+    /// counts once, as the server's link saw it, from the node's address.
+    func testANodePortTranslatingBothEndpointsCountsEachConnectionOnce() {
+        let everything = auditor.audit(paths: [capture("nat-nodeport-sll2.pcap")])
+        var serverSide = auditor
+        serverSide.captureFilter = "ifindex 3"
+        let truth = serverSide.audit(paths: [capture("nat-nodeport-sll2.pcap")])
+        XCTAssertEqual(traffic(everything), traffic(truth))
+        XCTAssertEqual(traffic(everything),
+                       ["10.207.0.2:9763 expected 49 packets 53595 bytes 50019 payload 3 connections closed 3"])
+        XCTAssertEqual(everything.services.first?.clients, 1, "the node's address, as the server saw it")
+        XCTAssertEqual(everything.coverage.packets, 147)
+        XCTAssertEqual(everything.coverage.skipped, ["duplicate": 27, "translated": 71])
+        XCTAssertEqual(everything.coverage.translated, ["10.208.0.254:30763 -> 10.207.0.2:9763": 3])
+        XCTAssertFalse(everything.findings.contains { $0.port == 30763 }, "the NodePort is a front, not a service")
+    }
+
     func testTheCommandLineSaysWhatWasTranslated() throws {
         let text = try runDasaudit(["audit", capture("nat-any-sll2.pcap"), "--offset", "0"])
         XCTAssertTrue(text.stdout.contains(

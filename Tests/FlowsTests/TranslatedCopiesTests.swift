@@ -75,8 +75,10 @@ final class TranslatedCopiesTests: XCTestCase {
         XCTAssertEqual(verdict(addressed, outgoing: false, reached, outgoing: false), .own, "both received")
         XCTAssertEqual(verdict(addressed, outgoing: false, addressed), .own,
                        "nothing changed: forwarded, a copy for InterfaceCopies")
-        XCTAssertEqual(verdict(addressed, outgoing: false, request(from: front, 61000, to: server, 9763)), .own,
-                       "both endpoints changed")
+        XCTAssertEqual(verdict(addressed, outgoing: false, request(from: front, 61000, to: server, 9763)),
+                       .translates(front: asTakenBack(addressed)), "both endpoints changed: a NodePort, masqueraded")
+        XCTAssertEqual(verdict(addressed, outgoing: false, request(from: front, 61000, to: server, 9763),
+                               after: 5 * millisecond), .own, "both endpoints changed, but not within 2 ms")
         XCTAssertEqual(verdict(addressed, outgoing: false, request(from: client, to: server, 9763, sequence: 1)), .own)
         XCTAssertEqual(verdict(addressed, outgoing: false, request(from: client, to: server, 9763, identity: 0x5B93)), .own,
                        "another IPv4 identification")

@@ -22,10 +22,14 @@ final class CopyIdentityTests: XCTestCase {
         XCTAssertEqual(decoded.copyIdentity, 0x1234 << 16 | (0xABCD ^ 0x0F0F), "Build.ipv4's identification is 0x1234")
     }
 
-    func testIPv6HasNoIdentification() throws {
+    func testIPv6HasTheFlowLabelsLowBitsForAnIdentification() throws {
         let packet = Build.sll2(protocol: 0x86DD, Build.ipv6(tcp(window: 0x0F0F, checksum: 0xABCD)))
         let decoded = try XCTUnwrap(segment(packet, as: .linuxSLL2))
-        XCTAssertEqual(decoded.copyIdentity, 0xABCD ^ 0x0F0F)
+        XCTAssertEqual(decoded.copyIdentity, 0xABCD ^ 0x0F0F, "Build.ipv6's flow label is 0")
+        var labelled = Build.ipv6(tcp(window: 0x0F0F, checksum: 0xABCD))
+        labelled.replaceSubrange(0..<4, with: [0x6A, 0xB5, 0x43, 0x21])  // traffic class 0xAB, flow label 0x54321
+        let withLabel = try XCTUnwrap(segment(Build.sll2(protocol: 0x86DD, labelled), as: .linuxSLL2))
+        XCTAssertEqual(withLabel.copyIdentity, 0x4321 << 16 | (0xABCD ^ 0x0F0F))
     }
 
     func testARetransmissionWithANewChecksumHasANewIdentity() throws {

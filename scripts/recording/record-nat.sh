@@ -8,6 +8,7 @@
 #                       its interface)
 #   nat-any-sll.pcap    the same traffic recorded at the same time as older tcpdumps write it
 #                       (LINUX_SLL, v1: no interface)
+#   nat-nodeport-sll2.pcap  a second run, through a NodePort (below)
 # The host is a namespace of its own (das-nat-host) with:
 #   - a bridge (10.207.0.254/24, fd00:207::fe/64) and a "container" b on it (10.207.0.2,
 #     fd00:207::2) serving HTTP (python3 -m http.server) on 9763;
@@ -23,6 +24,9 @@
 #   - MASQUERADE of b's connections out to c (c serves HTTP on 8080): 2 by b, which reach c
 #     from 10.208.0.254 and a port of the host's choosing;
 #   - and, untranslated, 2 fetches by c of b's 9763 directly (routed, no NAT).
+# Then a second capture, nat-nodeport-sll2.pcap, as kube-proxy serves a NodePort: DNAT
+# 10.208.0.254:30763 -> 10.207.0.2:9763 and MASQUERADE of what it marked (both endpoints
+# translated: b sees the host's 10.207.0.254 as the client): 3 fetches by c.
 # Snapshot length 128. Needs root (namespaces, iptables, tcpdump). Traffic stays in the
 # namespaces.
 # Usage: sudo scripts/recording/record-nat.sh [CAPTURES_DIR]
@@ -101,7 +105,18 @@ fetch "$H-b" http://10.208.0.1:8080/blob 2
 fetch "$H-c" http://10.207.0.2:9763/blob 2
 sleep 2
 kill -INT "$sll2" "$sll"; wait "$sll2" "$sll" || true
-for f in "$out"/nat-any-sll2.pcap "$out"/nat-any-sll.pcap; do
+
+# kube-proxy's NodePort: mark, DNAT, and masquerade what was marked.
+in_ns "$H" iptables -t nat -A PREROUTING -d 10.208.0.254 -p tcp --dport 30763 -j MARK --set-xmark 0x4000/0x4000
+in_ns "$H" iptables -t nat -A PREROUTING -d 10.208.0.254 -p tcp --dport 30763 -j DNAT --to-destination 10.207.0.2:9763
+in_ns "$H" iptables -t nat -I POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE
+ip netns exec "$H" tcpdump -i any -y LINUX_SLL2 -U -s 128 -w "$out/nat-nodeport-sll2.pcap" tcp 2>/dev/null &
+nodeport=$!
+sleep 2
+fetch "$H-c" http://10.208.0.254:30763/blob 3
+sleep 2
+kill -INT "$nodeport"; wait "$nodeport" || true
+for f in "$out"/nat-any-sll2.pcap "$out"/nat-any-sll.pcap "$out"/nat-nodeport-sll2.pcap; do
   capinfos -c -u "$f" 2>/dev/null | sed -n '2,3p' || ls -l "$f"
 done
 in_ns "$H" ip -o link show | awk '{print "interface", $1, $2}'
