@@ -24,34 +24,18 @@
 set -euo pipefail
 out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}"
 mkdir -p "$out"
-H=das-copies-host
 command -v tcpdump >/dev/null && command -v curl >/dev/null && command -v dumpcap >/dev/null ||
   apt-get install -y -qq tcpdump curl iproute2 wireshark-common
+H=das-copies-host LINK=dascp
+# shellcheck source=host-lab.sh
+. "$(dirname "$0")/host-lab.sh"
 
-in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
-work=$(mktemp -d)
-cleanup() {
-  for pid in ${pids:-}; do kill "$pid" 2>/dev/null || true; done
-  for ns in "$H" "$H-a" "$H-b" "$H-c"; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-pids=""
-
-ip netns add "$H"
-in_ns "$H" ip link set lo up
 in_ns "$H" sysctl -qw net.ipv4.ip_forward=1
 in_ns "$H" ip link add dascpbr type bridge
 in_ns "$H" ip addr add 10.205.0.254/24 dev dascpbr
 in_ns "$H" ip addr add fd00:205::fe/64 dev dascpbr nodad
 in_ns "$H" ip link set dascpbr up
-for side in a b c; do
-  ip netns add "$H-$side"
-  in_ns "$H-$side" ip link set lo up
-  ip -n "$H" link add "dascp$side" type veth peer name eth0 netns "$H-$side"
-  ip -n "$H" link set "dascp$side" up
-  ip -n "$H-$side" link set eth0 up
-done
+for side in a b c; do add_side "$side"; done
 for side in a b; do in_ns "$H" ip link set "dascp$side" master dascpbr; done
 in_ns "$H-a" ip addr add 10.205.0.1/24 dev eth0
 in_ns "$H-a" ip addr add fd00:205::1/64 dev eth0 nodad

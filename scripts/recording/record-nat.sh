@@ -33,35 +33,19 @@
 set -euo pipefail
 out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}"
 mkdir -p "$out"
-H=das-nat-host
 command -v tcpdump >/dev/null && command -v curl >/dev/null && command -v iptables >/dev/null ||
   apt-get install -y -qq tcpdump curl iproute2 iptables
+H=das-nat-host LINK=dsn
+# shellcheck source=host-lab.sh
+. "$(dirname "$0")/host-lab.sh"
 
-in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
-work=$(mktemp -d)
-cleanup() {
-  for pid in ${pids:-}; do kill "$pid" 2>/dev/null || true; done
-  for ns in "$H" "$H-b" "$H-c" "$H-d"; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-pids=""
-
-ip netns add "$H"
-in_ns "$H" ip link set lo up
 in_ns "$H" sysctl -qw net.ipv4.ip_forward=1
 in_ns "$H" sysctl -qw net.ipv6.conf.all.forwarding=1
 in_ns "$H" ip link add dsnbr type bridge
 in_ns "$H" ip addr add 10.207.0.254/24 dev dsnbr
 in_ns "$H" ip addr add fd00:207::fe/64 dev dsnbr nodad
 in_ns "$H" ip link set dsnbr up
-for side in b c d; do
-  ip netns add "$H-$side"
-  in_ns "$H-$side" ip link set lo up
-  ip -n "$H" link add "dsn$side" type veth peer name eth0 netns "$H-$side"
-  ip -n "$H" link set "dsn$side" up
-  ip -n "$H-$side" link set eth0 up
-done
+for side in b c d; do add_side "$side"; done
 in_ns "$H" ip link set dsnb master dsnbr
 in_ns "$H-b" ip addr add 10.207.0.2/24 dev eth0
 in_ns "$H-b" ip addr add fd00:207::2/64 dev eth0 nodad
