@@ -17,7 +17,8 @@ protocol FlatTableEntry: BitwiseCopyable, Sendable {
 ///
 /// Entries sit in one flat array of plain values, so finding or adding one costs a
 /// `SeededHash` and, usually, one or two cache lines: no allocation per entry, no
-/// reference counting, no SipHash. Entries are never removed.
+/// reference counting, no SipHash. Entries are never removed one by one: a table that must
+/// forget builds a smaller one of what it keeps (`TranslatedCopies`).
 struct FlatTable<Entry: FlatTableEntry>: Sendable {
     /// Entries held.
     private(set) var count = 0
@@ -70,6 +71,12 @@ struct FlatTable<Entry: FlatTableEntry>: Sendable {
         slots[slot] = entry
         count += 1
         if count > slots.count / 4 * 3 { grow() }
+    }
+
+    /// Stores `entry` in `slot` in place of the entry with the same key that `find` found there.
+    @inline(__always)
+    mutating func replace(at slot: Int, with entry: Entry) {
+        slots[slot] = entry
     }
 
     /// Stores `entry` unless its key is already held; whether it was stored.
