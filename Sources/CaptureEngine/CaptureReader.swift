@@ -112,22 +112,23 @@ public struct CaptureReader {
             flush(batch)
         }
         meter?.tell(packets: counts.packets, finished: true)
-        counts.countRetracted(since: retractedBefore, by: table)
         var error: String?
         if case .failed(let reason) = end {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
         }
         let drops = file.recordedDrops.flatMap(Drops.init(recorded:))
         let source: DropsSource = drops != nil ? .pcapng : file.isPcapng && !file.statisticsRead ? .unread : .none
-        inputs.append(counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
-                                     drops: drops, dropsSource: source, translations: translations))
+        var summary = counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
+                                     drops: drops, dropsSource: source, translations: translations)
+        summary.countRetracted(since: retractedBefore, by: table)
+        inputs.append(summary)
     }
 
     /// Starts an empty copies memory for an input `decoder` reads: looked at when it is a
     /// capture on every interface, or with `deduplicates` (`InterfaceCopies`).
     mutating func expectCopies(of decoder: PacketDecoder) {
         copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
-        translatedCopies = TranslatedCopies(for: decoder)
+        translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
     }
 
     /// The current input's connections audited in their view after address translation, by
@@ -144,7 +145,17 @@ public struct CaptureReader {
 
     /// Adds what `other` read, as if its inputs had been read after this reader's
     /// (`FlowTable.absorb`): how `ParallelReader` merges inputs read at once.
+    /// A connection that goes on into `other`'s inputs, whose front view this reader's
+    /// inputs found (`TranslatedCopies`), is taken out of `other`'s table first: its
+    /// packets there are counted as `translated` in `other`'s first input.
     public mutating func absorb(_ other: CaptureReader) {
+        var other = other
+        if let first = other.inputs.indices.first {
+            let before = other.table.retracted
+            other.table.retractContinuations { translatedCopies.isFront($0) }
+            other.inputs[first].countRetracted(since: before, by: other.table)
+        }
+        translatedCopies.adoptFronts(of: other.translatedCopies)
         table.absorb(other.table)
         inputs.append(contentsOf: other.inputs)
     }
@@ -219,6 +230,23 @@ public struct CaptureReader {
     }
 }
 
+extension InputSummary {
+    /// Counts the segments `table` took back since its count was `before` (`FlowTable.retract`:
+    /// the front view of a translated connection) as `translated`, not tracked.
+    mutating func countRetracted(since before: CaseCounts<Tunnel>, by table: FlowTable) {
+        for tunnel in Tunnel.allCases {
+            let taken = table.retracted[tunnel] &- before[tunnel]
+            guard taken > 0 else { continue }
+            tcpSegments = tcpSegments.subtractingSaturated(taken)
+            if tunnel != .none, let count = tunneled?[tunnel.name] {
+                tunneled?[tunnel.name] = count > taken ? count - taken : nil
+            }
+            skipped[SkipReason.translated.name, default: 0] = skipped[SkipReason.translated.name, default: 0]
+                .addingSaturated(taken)
+        }
+    }
+}
+
 /// Turns the packet loop's occasional calls into `ReadProgress` reports.
 final class ProgressMeter {
     let path: String
@@ -266,18 +294,6 @@ struct PacketCounts {
     @inline(__always)
     mutating func skip(_ reason: SkipReason) {
         skipped.increment(reason)
-    }
-
-    /// Counts the segments `table` took back since its count was `before` (`FlowTable.retract`:
-    /// the front view of a translated connection) as `translated`, not tracked.
-    mutating func countRetracted(since before: CaseCounts<Tunnel>, by table: FlowTable) {
-        for tunnel in Tunnel.allCases {
-            let taken = table.retracted[tunnel] &- before[tunnel]
-            guard taken > 0 else { continue }
-            tcpSegments = tcpSegments.subtractingSaturated(taken)
-            if tunnel != .none { tunneled[tunnel] = tunneled[tunnel].subtractingSaturated(taken) }
-            skipped[.translated] = skipped[.translated].addingSaturated(taken)
-        }
     }
 
     /// Counts a segment to track, and the tunnel it came out of.

@@ -116,12 +116,11 @@ public struct LiveAudit {
     private mutating func audit() -> AuditResult {
         let statistics = capture.statistics()
         reader.flush(batch)
-        var counts = self.counts
-        counts.countRetracted(since: CaseCounts(), by: reader.table)
-        let summary = counts.summary(
+        var summary = counts.summary(
             path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName, error: failure,
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
             translations: reader.translations)
+        summary.countRetracted(since: CaseCounts(), by: reader.table)
         return auditor.audit(reader.table.statistics(), inputs: [summary])
     }
 

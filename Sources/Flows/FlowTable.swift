@@ -204,6 +204,27 @@ public struct FlowTable: Sendable {
             .addingSaturated(record.packetsFromA.addingSaturated(record.packetsFromB))
     }
 
+    /// Takes back every record picked up mid-stream whose key `isFront` picks (open, or ended
+    /// and held for merging): in a table that continues an earlier input, the rest of a
+    /// connection whose earlier input's reader had found it to be the front view of a
+    /// translated connection. Counted in `retracted`, as `retract` counts.
+    public mutating func retractContinuations(where isFront: (ConnectionKey) -> Bool) {
+        func picked(_ record: ConnectionRecord) -> Bool { !record.openedWithSyn && isFront(record.key) }
+        func count(_ record: ConnectionRecord) {
+            retracted[record.tunnel] = retracted[record.tunnel]
+                .addingSaturated(record.packetsFromA.addingSaturated(record.packetsFromB))
+        }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        for position in stride(from: storage.count - 1, through: 0, by: -1) where picked(storage.records[position]) {
+            count(storage.remove(at: position).record)
+        }
+        ended.removeAll { held in
+            guard picked(held.record) else { return false }
+            count(held.record)
+            return true
+        }
+    }
+
     /// A SYN on an ended connection's 4-tuple: the old record is done.
     @usableFromInline
     mutating func replace(at position: Int, with segment: TCPSegment, timestamp: Int64) {

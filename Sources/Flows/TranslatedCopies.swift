@@ -28,6 +28,10 @@ import Wire
 /// source translation (masquerade: the address that left the host). Each translation is
 /// counted (`translations`), so the front addresses stay in the report.
 ///
+/// A front can go on into the next input of a rotated capture: the next input's memory
+/// starts with the fronts (`init(for:continuing:)`), and a merge of inputs read at once
+/// takes their continuations out of the later tables (`CaptureReader.absorb`).
+///
 /// A scanner's probes to many hosts can repeat one sequence number and identification, but
 /// they are all sent, or all received: none is taken for another's translation. Not
 /// matched: a translation that rewrites sequence numbers, and one made on another host than
@@ -96,6 +100,31 @@ public struct TranslatedCopies: Sendable {
     public init(for decoder: PacketDecoder) {
         isActive = decoder.capturesEveryInterface
         requests = isActive ? [Request](repeating: Request(), count: Self.bucketCount * Self.ways) : []
+    }
+
+    /// A memory for the next input of the same capture (a rotated file): it starts with the
+    /// fronts `earlier` follows, whose connections may go on in it, and nothing else.
+    public init(for decoder: PacketDecoder, continuing earlier: TranslatedCopies) {
+        self.init(for: decoder)
+        if isActive { fronts = earlier.fronts }
+    }
+
+    /// Whether `key` is a front this memory follows.
+    public func isFront(_ key: ConnectionKey) -> Bool {
+        fronts.count > 0 && fronts.find(Front.fingerprint(key)).found
+    }
+
+    /// Follows the fronts `later` follows too (the memory of a later input, read apart).
+    public mutating func adoptFronts(of later: TranslatedCopies) {
+        later.fronts.forEach { front in
+            if fronts.count >= Self.frontLimit { forgetIdlest() }
+            let place = fronts.find(front.key)
+            if place.found {
+                if fronts[place.slot].lastSeen < front.lastSeen { fronts.replace(at: place.slot, with: front) }
+            } else {
+                fronts.insert(front, at: place.slot)
+            }
+        }
     }
 
     /// What `segment`, captured at `time` as it was sent out of the host (`outgoing`, asked

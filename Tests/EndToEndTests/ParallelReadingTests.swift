@@ -54,6 +54,26 @@ final class ParallelReadingTests: XCTestCase {
         }
     }
 
+    /// A capture through a host that translates addresses, cut into pieces of 60 packets:
+    /// a translated connection's front view goes on past the cut that holds its request.
+    /// Read in order, the next piece's memory starts with the fronts; read at once, the
+    /// merge takes the fronts' continuations out of the later tables. Either way, what the
+    /// whole file gives.
+    func testTranslatedConnectionsCutIntoPiecesCountAsInTheWholeFile() throws {
+        let whole = capture("nat-any-sll2.pcap")
+        let pieces = try split(whole, packets: 60)
+        XCTAssertEqual(pieces.count, 14)
+        try assertParallelEqualsSequential(pieces)
+        let one = auditor.audit(paths: [whole])
+        for result in [auditor.audit(paths: pieces, threads: 1), auditor.audit(paths: pieces, threads: 2)] {
+            XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections) \($0.packets) \($0.payloadBytes)" },
+                           one.services.map { "\($0.address):\($0.port) \($0.connections) \($0.packets) \($0.payloadBytes)" })
+            XCTAssertEqual(result.coverage.translated, one.coverage.translated)
+            XCTAssertEqual(result.coverage.skipped, one.coverage.skipped)
+            XCTAssertEqual(result.coverage.tcpSegments, one.coverage.tcpSegments)
+        }
+    }
+
     func testTheSparkCaptureInPiecesReadAtOnceEqualsReadInOrder() throws {
         // 2,050 packets in pieces of 300: many connections span a cut.
         try assertParallelEqualsSequential(try split(capture("spark-cluster-offset2-lo.pcap"), packets: 300))
