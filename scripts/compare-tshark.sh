@@ -48,6 +48,9 @@ declare -A one_copy=(
   [nat-any-sll2.pcap]="|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
   [nat-any-sll.pcap]="captures/nat-any-sll2.pcap|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
   [nat-nodeport-sll2.pcap]="|sll.ifindex == 3"
+  # A host that cuts the segments it forwards: the server's link, where they are whole.
+  [segmented-any-sll2.pcap]="|sll.ifindex == 3"
+  [segmented-any-sll.pcap]="captures/segmented-any-sll2.pcap|sll.ifindex == 3"
 )
 # A pcapng of several interfaces: libpcap does not say which one a packet came from, so
 # dasaudit counts its copies once only when asked.

@@ -42,6 +42,9 @@ public struct CaptureReader {
     /// The input's connections seen again after address translation, when its packets name
     /// their interface (`TranslatedCopies`). Each input starts with an empty one.
     private var translatedCopies = TranslatedCopies()
+    /// The input's large segments received moments ago, whose pieces the host sent on
+    /// (`SegmentedCopies`). Each input starts with an empty one.
+    private var segmentedCopies = SegmentedCopies()
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
@@ -129,6 +132,7 @@ public struct CaptureReader {
     mutating func expectCopies(of decoder: PacketDecoder) {
         copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
         translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
+        segmentedCopies = SegmentedCopies(for: decoder)
     }
 
     /// The current input's connections audited in their view after address translation, by
@@ -211,7 +215,9 @@ public struct CaptureReader {
         switch decoder.decode(bytes) {
         case .segment(let segment):
             if copies.isActive {
-                if copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp) {
+                if copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp)
+                    || segmentedCopies.isActive
+                    && segmentedCopies.isPiece(segment, outgoing: decoder.isOutgoing(bytes), at: header.timestamp) {
                     return counts.skip(.duplicate)
                 }
                 if translatedCopies.isActive {

@@ -40,6 +40,25 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(everything.coverage.connections, 13)
     }
 
+    /// Real HTTP through a host that cuts the large segments it forwards (GSO; its link to
+    /// the client has segmentation offload off: scripts/recording/record-segmented.sh): each
+    /// segment of up to 64 KiB from the server is in the file whole, as received, and in
+    /// pieces, as sent on. The pieces are set aside as `duplicate`, and the traffic is what
+    /// the server's link (interface 3) saw; before, the payload counted twice.
+    func testThePiecesOfASegmentTheHostCutCountOnce() {
+        let everything = auditor.audit(paths: [capture("segmented-any-sll2.pcap")])
+        var serverSide = auditor
+        serverSide.captureFilter = "ifindex 3"
+        let truth = serverSide.audit(paths: [capture("segmented-any-sll2.pcap")])
+        XCTAssertEqual(traffic(everything), traffic(truth))
+        XCTAssertEqual(everything.services.map(\.bytes), truth.services.map(\.bytes))
+        XCTAssertEqual(traffic(everything), ["10.216.0.2:9763 280 packets 787293 payload 3 connections closed 3"])
+        XCTAssertEqual(everything.coverage.packets, 1074)
+        XCTAssertEqual(everything.coverage.skipped, ["duplicate": 794])
+        let older = auditor.audit(paths: [capture("segmented-any-sll.pcap")])
+        XCTAssertEqual(traffic(older), traffic(everything), "SLL v1 says whether a packet was sent: enough")
+    }
+
     /// SLL v1 names no interface, and a packet received on a bridge port is received again
     /// on the bridge: the copies are told by their signature and time alone, and give the
     /// same traffic as SLL2 (its header is 4 bytes shorter a packet).

@@ -1,0 +1,88 @@
+import Wire
+
+/// The large segments a capture on every interface received moments ago, by what their
+/// pieces would repeat: what tells the pieces of a segment the host cut up on its way out
+/// (GSO, for an interface without TCP segmentation offload) from segments of their own.
+///
+/// Why: a container or VM hands its host segments of up to 64 KiB (TSO), which the host
+/// receives whole and, when the interface it forwards them to cannot cut them itself, cuts
+/// into MTU-sized segments before they are captured there. `tcpdump -i any` then holds the
+/// large segment and its pieces; they differ in sequence number, length and checksum, so
+/// `InterfaceCopies` cannot tell them for copies, and the connection's packets, bytes and
+/// payload would count twice (docs/design.md, "Segmented copies").
+///
+/// How: a segment the host *sent* whose payload lies within the payload of one it
+/// *received* at most `InterfaceCopies.window` before, with the same addresses, ports and
+/// acknowledgment number, is a piece of it. Only a segment of more than `largest` bytes of
+/// payload is remembered. A retransmission is never taken for a piece: a host that sends
+/// both did not receive the original, and one that receives both sent neither.
+///
+/// Limits: 4,096 entries of 16 bytes (64 KiB, allocated only for captures on every
+/// interface), one per hash of a direction's addresses, ports and acknowledgment number, the
+/// newest kept: pieces are missed (and counted as before) when another large segment with
+/// the same hash came between. Pieces of a segment whose capture was cut short are still
+/// found: the payload length comes from the IP header.
+public struct SegmentedCopies: Sendable {
+    static let entryCount = 1 << 12
+    /// Payload bytes above which a received segment is remembered: more than an Ethernet
+    /// MTU carries, so on most links only a segmentation offload made it, and the segments
+    /// a host forwards are rarely this large.
+    static let largest: UInt32 = 1500
+
+    /// A large segment received: its mark, time in units, and its payload's sequence range.
+    struct Received: Sendable {
+        var mark: UInt32 = 0
+        var units: UInt16 = 0
+        var start: UInt32 = 0
+        var length: UInt32 = 0
+    }
+
+    /// Whether this capture's packets are looked at: only a capture on every interface's.
+    public let isActive: Bool
+    private var received: [Received]
+
+    /// A memory that is never consulted.
+    public init() {
+        isActive = false
+        received = []
+    }
+
+    /// A memory for a capture of `decoder`'s link type: consulted only for a capture on
+    /// every interface (the Linux cooked captures, which say whether a packet was sent).
+    public init(for decoder: PacketDecoder) {
+        isActive = decoder.capturesEveryInterface
+        received = isActive ? [Received](repeating: Received(), count: Self.entryCount) : []
+    }
+
+    /// Whether `segment`, captured at `time`, sent out of the host (`outgoing`) or received,
+    /// is a piece of a larger segment received moments before. A large segment received is
+    /// remembered.
+    public mutating func isPiece(_ segment: TCPSegment, outgoing: @autoclosure () -> Bool, at time: Int64) -> Bool {
+        guard segment.payloadLength != 0 else { return false }
+        let hash = Self.signature(segment)
+        let slot = Int(truncatingIfNeeded: hash) & (Self.entryCount - 1)
+        let mark = UInt32(truncatingIfNeeded: PacketMemoryClock.mark(hash))
+        let units = UInt16(truncatingIfNeeded: PacketMemoryClock.units(time))
+        if segment.payloadLength > Self.largest {
+            if !outgoing() {
+                received[slot] = Received(mark: mark, units: units, start: segment.sequenceNumber,
+                                          length: segment.payloadLength)
+            }
+            return false
+        }
+        let whole = received[slot]
+        guard whole.mark == mark, outgoing(),
+              PacketMemoryClock.isRecent(age: Int16(bitPattern: units &- whole.units), within: InterfaceCopies.window)
+        else { return false }
+        // Within the whole's range, in sequence space (which wraps).
+        let offset = segment.sequenceNumber &- whole.start
+        return offset < whole.length && segment.payloadLength <= whole.length &- offset
+    }
+
+    /// The seeded hash of what a piece shares with the segment it was cut from.
+    static func signature(_ segment: TCPSegment) -> UInt64 {
+        let hash = SeededHash.process
+        let outward = hash(segment.source, tag: UInt64(segment.sourcePort) << 16 | UInt64(segment.destinationPort))
+        return hash(segment.destination, tag: outward ^ UInt64(segment.acknowledgmentNumber) << 32)
+    }
+}
