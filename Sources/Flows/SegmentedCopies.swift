@@ -59,19 +59,21 @@ public struct SegmentedCopies: Sendable {
     /// remembered.
     public mutating func isPiece(_ segment: TCPSegment, outgoing: @autoclosure () -> Bool, at time: Int64) -> Bool {
         guard segment.payloadLength != 0 else { return false }
+        // Only a large segment received is remembered, and only a smaller one sent can be
+        // a piece: the others are told apart before any hashing (half of a forwarding
+        // host's segments are received ones of an MTU or less).
+        let isLarge = segment.payloadLength > Self.largest
+        guard isLarge != outgoing() else { return false }
         let hash = Self.signature(segment)
         let slot = Int(truncatingIfNeeded: hash) & (Self.entryCount - 1)
         let mark = UInt32(truncatingIfNeeded: PacketMemoryClock.mark(hash))
         let units = UInt16(truncatingIfNeeded: PacketMemoryClock.units(time))
-        if segment.payloadLength > Self.largest {
-            if !outgoing() {
-                received[slot] = Received(mark: mark, units: units, start: segment.sequenceNumber,
-                                          length: segment.payloadLength)
-            }
+        if isLarge {
+            received[slot] = Received(mark: mark, units: units, start: segment.sequenceNumber, length: segment.payloadLength)
             return false
         }
         let whole = received[slot]
-        guard whole.mark == mark, outgoing(),
+        guard whole.mark == mark,
               PacketMemoryClock.isRecent(age: Int16(bitPattern: units &- whole.units), within: InterfaceCopies.window)
         else { return false }
         // Within the whole's range, in sequence space (which wraps).
