@@ -39,11 +39,13 @@ public struct CaptureReader {
     /// (`tcpdump -i any`): what sets aside a copy of a packet captured again on another
     /// interface (`InterfaceCopies`). Each input starts with an empty one.
     private var copies = InterfaceCopies()
-    /// The input's connections seen again after address translation, when its packets name
-    /// their interface (`TranslatedCopies`). Each input starts with an empty one.
+    /// The connections seen again after address translation, when the input is a capture on
+    /// every interface (`TranslatedCopies`). Each input starts with the fronts of the one
+    /// before, whose connections may go on in it, and nothing else.
     private var translatedCopies = TranslatedCopies()
-    /// The input's large segments received moments ago, whose pieces the host sent on
-    /// (`SegmentedCopies`). Each input starts with an empty one.
+    /// The input's large segments received moments ago, whose pieces the host sent on, when
+    /// it is a capture on every interface (`SegmentedCopies`). Each input starts with an
+    /// empty one.
     private var segmentedCopies = SegmentedCopies()
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
@@ -127,8 +129,9 @@ public struct CaptureReader {
         inputs.append(summary)
     }
 
-    /// Starts an empty copies memory for an input `decoder` reads: looked at when it is a
-    /// capture on every interface, or with `deduplicates` (`InterfaceCopies`).
+    /// Starts the copies memories for an input `decoder` reads: looked at when it is a
+    /// capture on every interface, or with `deduplicates` (`InterfaceCopies`; the
+    /// translations and segments only for the former).
     mutating func expectCopies(of decoder: PacketDecoder) {
         copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
         translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
@@ -149,6 +152,7 @@ public struct CaptureReader {
 
     /// Adds what `other` read, as if its inputs had been read after this reader's
     /// (`FlowTable.absorb`): how `ParallelReader` merges inputs read at once.
+    ///
     /// A connection that goes on into `other`'s inputs, whose front view this reader's
     /// inputs found (`TranslatedCopies`), is taken out of `other`'s table first: its
     /// packets there are counted as `translated` in `other`'s first input.
@@ -204,8 +208,9 @@ public struct CaptureReader {
 
     /// One packet's work with the segment and its captured payload handed to `track` (with
     /// this reader's table), unless it is a copy of a packet captured moments before on
-    /// another interface (`copies`) or of a connection's view before address translation
-    /// (`translatedCopies`, whose earlier view of a connection `retract` takes back).
+    /// another interface (`copies`), a piece of a segment received whole (`segmentedCopies`),
+    /// or of a connection's view before address translation (`translatedCopies`, whose
+    /// earlier view of a connection `retract` takes back).
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts,

@@ -199,9 +199,7 @@ public struct FlowTable: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         let position = storage.find(key, tag: storage.tag(key))
         guard position >= 0 else { return }
-        let record = storage.remove(at: position).record
-        retracted[record.tunnel] = retracted[record.tunnel]
-            .addingSaturated(record.packetsFromA.addingSaturated(record.packetsFromB))
+        countRetracted(storage.remove(at: position).record)
     }
 
     /// Takes back every record picked up mid-stream whose key `isFront` picks (open, or ended
@@ -210,19 +208,20 @@ public struct FlowTable: Sendable {
     /// translated connection. Counted in `retracted`, as `retract` counts.
     public mutating func retractContinuations(where isFront: (ConnectionKey) -> Bool) {
         func picked(_ record: ConnectionRecord) -> Bool { !record.openedWithSyn && isFront(record.key) }
-        func count(_ record: ConnectionRecord) {
-            retracted[record.tunnel] = retracted[record.tunnel]
-                .addingSaturated(record.packetsFromA.addingSaturated(record.packetsFromB))
-        }
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         for position in stride(from: storage.count - 1, through: 0, by: -1) where picked(storage.records[position]) {
-            count(storage.remove(at: position).record)
+            countRetracted(storage.remove(at: position).record)
         }
-        ended.removeAll { held in
-            guard picked(held.record) else { return false }
-            count(held.record)
-            return true
+        var kept: [DetachedRecord] = []
+        for held in ended {
+            if picked(held.record) { countRetracted(held.record) } else { kept.append(held) }
         }
+        ended = kept
+    }
+
+    private mutating func countRetracted(_ record: ConnectionRecord) {
+        retracted[record.tunnel] = retracted[record.tunnel]
+            .addingSaturated(record.packetsFromA.addingSaturated(record.packetsFromB))
     }
 
     /// A SYN on an ended connection's 4-tuple: the old record is done.
