@@ -116,15 +116,7 @@ public struct TranslatedCopies: Sendable {
 
     /// Follows the fronts `later` follows too (the memory of a later input, read apart).
     public mutating func adoptFronts(of later: TranslatedCopies) {
-        later.fronts.forEach { front in
-            if fronts.count >= Self.frontLimit { forgetIdlest() }
-            let place = fronts.find(front.key)
-            if place.found {
-                if fronts[place.slot].lastSeen < front.lastSeen { fronts.replace(at: place.slot, with: front) }
-            } else {
-                fronts.insert(front, at: place.slot)
-            }
-        }
+        later.fronts.forEach { hold($0) }
     }
 
     /// What `segment`, captured at `time` as it was sent out of the host (`outgoing`, asked
@@ -188,13 +180,18 @@ public struct TranslatedCopies: Sendable {
     }
 
     private mutating func follow(front connection: ConnectionKey, at time: Int64) {
+        hold(Front(key: Front.fingerprint(connection), lastSeen: time))
+    }
+
+    /// Holds `front`, or its later time if it is held already; the idlest half is forgotten
+    /// first when the table is full.
+    private mutating func hold(_ front: Front) {
         if fronts.count >= Self.frontLimit { forgetIdlest() }
-        let key = Front.fingerprint(connection)
-        let place = fronts.find(key)
-        if place.found {
-            fronts.replace(at: place.slot, with: Front(key: key, lastSeen: time))
-        } else {
-            fronts.insert(Front(key: key, lastSeen: time), at: place.slot)
+        let place = fronts.find(front.key)
+        if !place.found {
+            fronts.insert(front, at: place.slot)
+        } else if fronts[place.slot].lastSeen < front.lastSeen {
+            fronts.replace(at: place.slot, with: front)
         }
     }
 
