@@ -92,7 +92,7 @@ public struct CaptureReader {
             return
         }
         let decoder = PacketDecoder(linkType: linkType)
-        expectCopies(of: decoder)
+        expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1 && file.readsRecordsInPlace)
         var counts = PacketCounts()
         let retractedBefore = table.retracted
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
@@ -130,10 +130,12 @@ public struct CaptureReader {
     }
 
     /// Starts the copies memories for an input `decoder` reads: looked at when it is a
-    /// capture on every interface, or with `deduplicates` (`InterfaceCopies`; the
-    /// translations and segments only for the former).
-    mutating func expectCopies(of decoder: PacketDecoder) {
-        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates)
+    /// capture on every interface, a capture of several interfaces whose packets name theirs
+    /// (`interfacesNamed`: a pcapng of several, read in place), or with `deduplicates`
+    /// (`InterfaceCopies`; the translations and segments only for a capture on every
+    /// interface, whose packets say whether they were sent).
+    mutating func expectCopies(of decoder: PacketDecoder, interfacesNamed: Bool = false) {
+        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates || interfacesNamed)
         translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
         segmentedCopies = SegmentedCopies(for: decoder)
     }
@@ -220,7 +222,8 @@ public struct CaptureReader {
         switch decoder.decode(bytes) {
         case .segment(let segment):
             if copies.isActive {
-                if copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes), at: header.timestamp)
+                if copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes) ?? header.interface,
+                                 at: header.timestamp)
                     || segmentedCopies.isActive
                     && segmentedCopies.isPiece(segment, outgoing: decoder.isOutgoing(bytes), at: header.timestamp) {
                     return counts.skip(.duplicate)

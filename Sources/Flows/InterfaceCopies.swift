@@ -19,7 +19,9 @@ import Wire
 /// these (routing changes the TTL, which is left out). A retransmission repeats the numbers
 /// but takes a new IPv4 identification, and with TCP timestamps a new checksum; it also
 /// comes on the interface the original came on, which SLL2 names
-/// (`PacketDecoder.interfaceIndex`). SLL (v1) names none, and its packet type does not
+/// (`PacketDecoder.interfaceIndex`), and so does a pcapng of several interfaces
+/// (`dumpcap -i a -i b`, its Enhanced Packet Blocks' interface number, `PacketHeader.interface`).
+/// SLL (v1) names none, and its packet type does not
 /// tell the interfaces apart (a packet received on a bridge port is received again on the
 /// bridge), so there the signature and the time decide alone: only a retransmission
 /// without an identification of its own (an IPv6 flow label kept; some stacks send IPv4
@@ -58,9 +60,10 @@ public struct InterfaceCopies: Sendable {
     }
 
     /// A memory for a capture of `decoder`'s link type: empty (and never consulted) unless
-    /// it is a capture on every interface, or `everyLinkType` (`--deduplicate`: a switch's
-    /// mirror port that sends a frame twice, a pcapng of several interfaces, whose packets
-    /// do not name their interface).
+    /// it is a capture on every interface, or `everyLinkType`: a pcapng of several
+    /// interfaces read in place, whose packets name their interface (`PacketHeader.interface`),
+    /// or `--deduplicate` (a switch's mirror port that sends a frame twice, a pcapng of
+    /// several interfaces read by libpcap, whose packets do not name their interface).
     public init(for decoder: PacketDecoder, everyLinkType: Bool = false) {
         isActive = decoder.capturesEveryInterface || everyLinkType
         entries = isActive ? [UInt64](repeating: 0, count: Self.bucketCount * Self.ways) : []

@@ -69,6 +69,8 @@ public final class CaptureFile {
                                                       end: Int64(ftello(stream.file))) {
                 recordFormat = .pcapng(format)
                 statistics = PcapngStatistics(swapped: format.swapped)
+                interfacesAtStart = format.interfacesBeforeFirstPacket(descriptor: fileno(stream.file),
+                                                                       from: Int64(ftello(stream.file)))
             }
         }
     }
@@ -80,6 +82,12 @@ public final class CaptureFile {
         case inPlace
         case libpcap
     }
+
+    /// How many interfaces a pcapng file read in place describes before its first packet
+    /// (`dumpcap -i a -i b` describes each); 0 for other inputs. Above 1, its packets say
+    /// which interface they came from (`PacketHeader.interface`), as long as libpcap does
+    /// not take the file over (`readsRecordsInPlace`).
+    public private(set) var interfacesAtStart = 0
 
     /// Whether dasaudit reads this input's records itself (see `RecordReading`).
     public var readsRecordsInPlace: Bool { recordFormat != nil }
@@ -141,9 +149,7 @@ public final class CaptureFile {
         let inPlace: InPlaceReadEnd?
         switch recordFormat {
         case .pcap(let format): inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, deliver)
-        case .pcapng(let format):
-            inPlace = try readPcapngRecords(from: stream.file, format: format, observer: windowObserver,
-                                            statistics: &statistics!, deliver)
+        case .pcapng: inPlace = try readPcapngInPlace(deliver)
         case nil: inPlace = nil
         }
         switch inPlace {
@@ -157,7 +163,7 @@ public final class CaptureFile {
             guard offset >= 0, fseeko(stream.file, off_t(offset), SEEK_SET) == 0 else {
                 return failure("error reading dump file: " + POSIXFile.describe(errno))
             }
-        case nil:
+        case .libpcapReadsOn, nil:
             break
         }
         let status = try packetLoop(handle, fractionScale: 1) { packet, bytes in  // opened at nanosecond precision

@@ -12,4 +12,7 @@ enum InPlaceReadEnd {
     /// libpcap expects it. libpcap is to read on from the block at this file offset, and
     /// judge it itself.
     case handOver(at: Int64)
+    /// A pcapng file: libpcap has read on past a block it was handed, and reads the rest
+    /// from where it is (`CaptureFile.readPcapngInPlace`).
+    case libpcapReadsOn
 }

@@ -7,11 +7,16 @@ public struct PacketHeader: Sendable {
     public var capturedLength: UInt32
     /// Bytes the packet had on the wire (`len`).
     public var wireLength: UInt32
+    /// The interface the packet came from, by its number in a pcapng file read in place
+    /// (`readPcapngRecords`); nil where the input does not say (a pcap file, a live capture)
+    /// or libpcap read the packet, which does not tell.
+    public var interface: UInt32?
 
-    public init(timestamp: Int64, capturedLength: UInt32, wireLength: UInt32) {
+    public init(timestamp: Int64, capturedLength: UInt32, wireLength: UInt32, interface: UInt32? = nil) {
         self.timestamp = timestamp
         self.capturedLength = capturedLength
         self.wireLength = wireLength
+        self.interface = interface
     }
 
     /// Nanoseconds since 1970 of `seconds` and `fraction` units of 1/`fractionScale` ns, as

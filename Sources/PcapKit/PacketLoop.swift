@@ -1,4 +1,9 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `pcap_next_ex` loop shared by files (`CaptureFile`) and devices (`LiveCapture`):
 /// hands `body` each packet's header and its `caplen` captured bytes (valid only inside the
@@ -7,9 +12,10 @@ import CPcap
 /// what that means for its kind of input.
 ///
 /// `fractionScale` is the nanoseconds in one unit of `ts.tv_usec`: 1 for a handle opened
-/// at nanosecond precision, 1000 at microsecond precision.
+/// at nanosecond precision, 1000 at microsecond precision. With `onePacket`, the loop ends
+/// after the first packet, returning 1.
 @inlinable
-func packetLoop(_ handle: OpaquePointer, fractionScale: Int64,
+func packetLoop(_ handle: OpaquePointer, fractionScale: Int64, onePacket: Bool = false,
                 _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> Int32 {
     var headerPointer: UnsafeMutablePointer<pcap_pkthdr>?
     var dataPointer: UnsafePointer<UInt8>?
@@ -21,6 +27,7 @@ func packetLoop(_ handle: OpaquePointer, fractionScale: Int64,
                                                      fractionScale: fractionScale)
             try body(PacketHeader(timestamp: timestamp, capturedLength: record.caplen, wireLength: record.len),
                      UnsafeRawBufferPointer(start: dataPointer, count: Int(record.caplen)))
+            if onePacket { return status }
         } else if status != 0 {
             return status
         }

@@ -6,48 +6,34 @@ import Darwin
 #endif
 
 /// What `readPcapngRecords` needs to read a pcapng file's packet blocks itself: the byte
-/// order, the snapshot, and how the first interface's times are written, taken from the
-/// Interface Description Block libpcap 1.10's `pcap_ng_check_header` (sf-pcapng.c) stopped
-/// after when it opened the file, and read the way its `add_interface` and
-/// `process_idb_options` read it.
+/// order, the snapshot, and the clock of each interface the current section has described,
+/// taken first from the Interface Description Block libpcap 1.10's `pcap_ng_check_header`
+/// (sf-pcapng.c) stopped after when it opened the file, then from the blocks libpcap reads
+/// whenever it is handed the file (`advanced(over:statistics:)`).
 ///
-/// Only for a regular file, not decompressed and with no filter, whose interface's link
-/// type libpcap does not rewrite (`PcapRecordFormat.readsInPlace`): reading in place
-/// may have to give the rest of the file back to libpcap at any block
-/// (`InPlaceReadEnd.handOver`), which needs a stream that can be repositioned.
+/// Only for a regular file, not decompressed, whose link type libpcap does not rewrite
+/// (`PcapRecordFormat.readsInPlace`): reading in place gives the file to libpcap at any
+/// block it should judge (`InPlaceReadEnd.handOver`), which needs a stream that can be
+/// repositioned.
 @usableFromInline
 struct PcapngRecordFormat {
-    /// The section was written in the other byte order.
+    /// The section was written in the other byte order (libpcap refuses a file whose
+    /// sections disagree).
     @usableFromInline let swapped: Bool
-    /// libpcap's snapshot length for the file (`pcap_snapshot`): an Enhanced Packet Block
-    /// with more bytes is an error, a Simple Packet Block is cut to it.
+    /// libpcap's snapshot length for the file (`pcap_snapshot`; libpcap refuses an
+    /// interface with another): an Enhanced Packet Block with more bytes is an error, a
+    /// Simple Packet Block is cut to it.
     @usableFromInline let snapshot: UInt32
-    /// The first interface's time units per second (`if_tsresol`: 10^-n or 2^-n seconds;
-    /// a microsecond when the option is absent).
-    @usableFromInline let unitsPerSecond: UInt64
-    /// Seconds added to every time of the interface (`if_tsoffset`), wrapping as libpcap's
-    /// unsigned 64-bit sum does.
-    @usableFromInline let offsetSeconds: UInt64
-    /// How a fraction of a second in the interface's units becomes nanoseconds (the
-    /// precision the file is opened at): libpcap's `tstamp_scale_type_t`.
-    @usableFromInline let scaling: Scaling
-
-    @usableFromInline
-    enum Scaling {
-        /// The interface counts nanoseconds.
-        case none
-        /// 10^-n with n < 9: times 10^(9-n).
-        case multiply(UInt64)
-        /// 10^-n with n > 9: divided by 10^(n-9).
-        case divide(UInt64)
-        /// 2^-n: times 10^9, then divided by 2^n (in 64 bits, wrapping as libpcap's does).
-        case binary
-    }
+    /// The clocks of the current section's interfaces, by interface number.
+    @usableFromInline private(set) var clocks: [PcapngInterfaceClock]
 
     /// The most bytes `init` reads before the first packet block: libpcap reads any
     /// number of blocks before the first interface's, and a file with more than this is
     /// left to it.
     static let largestHeader = 1 << 20
+    /// The most interfaces of a section read in place (128 KiB of clocks); past them,
+    /// libpcap reads on.
+    static let interfaceLimit = 4_096
 
     /// The format of the pcapng file libpcap opened as `handle`, whose bytes from
     /// `start` (the Section Header Block) to `end` (just after the first Interface
@@ -61,99 +47,105 @@ struct PcapngRecordFormat {
               end > start, end - start <= Int64(Self.largestHeader) else { return nil }
         var header = [UInt8](repeating: 0, count: Int(end - start))
         let got = header.withUnsafeMutableBytes { POSIXFile.read(descriptor, into: $0, at: Int(start)) }
-        guard got == header.count, let times = header.withUnsafeBytes({ InterfaceTimes(header: $0, swapped: swapped) }) else {
+        guard got == header.count,
+              let clock = header.withUnsafeBytes({ Self.firstInterfaceClock(header: $0, swapped: swapped) }) else {
             return nil
         }
         self.swapped = swapped
         self.snapshot = UInt32(snapshot)
-        self.unitsPerSecond = times.unitsPerSecond
-        self.offsetSeconds = times.offsetSeconds
-        if times.binary {
-            scaling = .binary
-        } else if times.unitsPerSecond == 1_000_000_000 {
-            scaling = .none
-        } else if times.unitsPerSecond < 1_000_000_000 {
-            scaling = .multiply(1_000_000_000 / times.unitsPerSecond)
-        } else {
-            scaling = .divide(times.unitsPerSecond / 1_000_000_000)
+        clocks = [clock]
+    }
+
+    /// The clock of the last block of `header` (a Section Header Block, then whole blocks of
+    /// sane lengths, the last an Interface Description Block), as libpcap read them.
+    static func firstInterfaceClock(header: UnsafeRawBufferPointer, swapped: Bool) -> PcapngInterfaceClock? {
+        guard header.count >= 12, header.pcapngField(at: 0, as: UInt32.self, swapped: swapped) == PcapngBlockType.sectionHeader
+        else { return nil }
+        var block = 0, blockEnd = 0
+        while blockEnd < header.count {
+            guard let length = header.pcapngBlockLength(at: blockEnd, swapped: swapped) else { return nil }
+            (block, blockEnd) = (blockEnd, blockEnd + length)
+        }
+        guard header.pcapngField(at: block, as: UInt32.self, swapped: swapped) == PcapngBlockType.interfaceDescription
+        else { return nil }
+        return PcapngInterfaceClock(interfaceBlock: UnsafeRawBufferPointer(rebasing: header[block..<blockEnd]), swapped: swapped)
+    }
+
+    /// How many interfaces the section describes before its first packet block: the first
+    /// one and those whose blocks follow it from `offset` in the file open as `descriptor`
+    /// (at most 64 KiB are looked at). A capture on several interfaces
+    /// (`dumpcap -i a -i b`) describes them all there.
+    func interfacesBeforeFirstPacket(descriptor: Int32, from offset: Int64) -> Int {
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        let got = bytes.withUnsafeMutableBytes { POSIXFile.read(descriptor, into: $0, at: Int(offset)) } ?? 0
+        return bytes.withUnsafeBytes { all in
+            let blocks = UnsafeRawBufferPointer(rebasing: all[..<got])
+            var (count, start) = (1, 0)
+            while let length = blocks.pcapngBlockLength(at: start, swapped: swapped) {
+                switch blocks.pcapngField(at: start, as: UInt32.self, swapped: swapped) {
+                case PcapngBlockType.interfaceDescription: count += 1
+                case PcapngBlockType.enhancedPacket, PcapngBlockType.simplePacket, PcapngBlockType.obsoletePacket,
+                     PcapngBlockType.sectionHeader: return count
+                default: break
+                }
+                start += length
+            }
+            return count
         }
     }
 
-    /// A packet's time in nanoseconds since 1970, from its 64-bit count of the interface's
-    /// units, as libpcap's `pcap_ng_next_packet` converts it (seconds and fraction as
-    /// `ts.tv_sec` and an `int` `ts.tv_usec`), then `PacketHeader.nanoseconds`.
-    @inlinable
-    func nanoseconds(units: UInt64) -> Int64 {
-        // The usual resolutions divide by a constant, a multiplication instead of a division.
-        let (quotient, remainder): (UInt64, UInt64)
-        switch unitsPerSecond {
-        case 1_000_000: (quotient, remainder) = units.quotientAndRemainder(dividingBy: 1_000_000)
-        case 1_000_000_000: (quotient, remainder) = units.quotientAndRemainder(dividingBy: 1_000_000_000)
-        default: (quotient, remainder) = units.quotientAndRemainder(dividingBy: unitsPerSecond)
+    /// After libpcap read `blocks` (whole blocks, from the one the reading in place handed
+    /// it to the packet block whose packet it returned), the format to read on in place with,
+    /// and the interface that packet came from; nil when libpcap is to read on instead (an
+    /// interface past `interfaceLimit`, or blocks that do not read as libpcap read them).
+    /// `statistics` notes the blocks.
+    func advanced(over blocks: UnsafeRawBufferPointer, statistics: inout PcapngStatistics)
+        -> (format: PcapngRecordFormat, interface: UInt32)? {
+        var format = self
+        var start = 0
+        while start < blocks.count {
+            guard let length = blocks.pcapngBlockLength(at: start, swapped: swapped) else { return nil }
+            let block = UnsafeRawBufferPointer(rebasing: blocks[start..<(start + length)])
+            statistics.note(block: block)
+            start += length
+            let interface: UInt32
+            switch block.pcapngField(at: 0, as: UInt32.self, swapped: swapped) {
+            case PcapngBlockType.sectionHeader:
+                guard length >= 16, block.pcapngField(at: 8, as: UInt32.self, swapped: swapped) == 0x1A2B_3C4D else {
+                    return nil
+                }
+                format.clocks.removeAll(keepingCapacity: true)
+                continue
+            case PcapngBlockType.interfaceDescription:
+                guard format.clocks.count < Self.interfaceLimit,
+                      let clock = PcapngInterfaceClock(interfaceBlock: block, swapped: swapped) else { return nil }
+                format.clocks.append(clock)
+                continue
+            case PcapngBlockType.enhancedPacket where length >= 12 + 4:
+                interface = block.pcapngField(at: 8, as: UInt32.self, swapped: swapped)
+            case PcapngBlockType.obsoletePacket where length >= 12 + 2:
+                interface = UInt32(block.pcapngField(at: 8, as: UInt16.self, swapped: swapped))
+            case PcapngBlockType.simplePacket:
+                interface = 0
+            default:
+                continue
+            }
+            // The packet libpcap returned ends the blocks it read.
+            guard start == blocks.count, interface < format.clocks.count else { return nil }
+            return (format, interface)
         }
-        var fraction = remainder
-        switch scaling {
-        case .none: break
-        case .multiply(let factor): fraction &*= factor
-        case .divide(let divisor): fraction /= divisor
-        case .binary: fraction = (fraction &* 1_000_000_000) / unitsPerSecond
-        }
-        return PacketHeader.nanoseconds(seconds: Int64(bitPattern: quotient &+ offsetSeconds),
-                                        fraction: Int64(Int32(truncatingIfNeeded: fraction)), fractionScale: 1)
+        return nil
     }
 }
 
-/// An Interface Description Block's `if_tsresol` and `if_tsoffset`, read as libpcap 1.10's
-/// `process_idb_options` reads them; nil where it would have failed.
-struct InterfaceTimes {
-    var unitsPerSecond: UInt64 = 1_000_000
-    var binary = false
-    var offsetSeconds: UInt64 = 0
-
-    static let resolution: UInt16 = 9
-    static let offset: UInt16 = 14
-
-    /// From a file's header as libpcap read it: a Section Header Block, then whole blocks of
-    /// sane lengths, the last the first Interface Description Block.
-    init?(header: UnsafeRawBufferPointer, swapped: Bool) {
-        func word(_ offset: Int) -> UInt32 { header.pcapngField(at: offset, as: UInt32.self, swapped: swapped) }
-        guard header.count >= 12, word(0) == PcapngBlockType.sectionHeader else { return nil }
-        var block = 0, blockEnd = 0
-        while blockEnd < header.count {
-            guard header.count - blockEnd >= 12 else { return nil }
-            let length = Int(word(blockEnd + 4))
-            guard length >= 12, length % 4 == 0, length <= header.count - blockEnd else { return nil }
-            (block, blockEnd) = (blockEnd, blockEnd + length)
-        }
-        // Link type, reserved, snapshot length; then the options, up to the trailer.
-        guard word(block) == PcapngBlockType.interfaceDescription, blockEnd - block >= 20 else { return nil }
-        var sawResolution = false, sawOffset = false
-        let whole = header.forEachPcapngOption(from: block + 16, to: blockEnd - 4, swapped: swapped) { code, length, value in
-            switch code {
-            case Self.resolution:
-                guard length == 1, !sawResolution else { return false }
-                sawResolution = true
-                let resolution = header[value]
-                if resolution & 0x80 != 0 {
-                    let shift = resolution & 0x7F
-                    guard shift <= 63 else { return false }
-                    unitsPerSecond = 1 << UInt64(shift)
-                    binary = true
-                } else {
-                    guard resolution <= 19 else { return false }
-                    unitsPerSecond = 1
-                    for _ in 0..<resolution { unitsPerSecond &*= 10 }
-                    binary = false
-                }
-            case Self.offset:
-                guard length == 8, !sawOffset else { return false }
-                sawOffset = true
-                offsetSeconds = header.pcapngField(at: value, as: UInt64.self, swapped: swapped)
-            default:
-                break
-            }
-            return true
-        }
-        guard whole else { return nil }
+extension UnsafeRawBufferPointer {
+    /// The length of the pcapng block at `start` when it holds together as libpcap reads
+    /// blocks: at least 12 bytes, a multiple of 4, all within these bytes, its trailer the same.
+    func pcapngBlockLength(at start: Int, swapped: Bool) -> Int? {
+        guard count - start >= 12 else { return nil }
+        let length = Int(pcapngField(at: start + 4, as: UInt32.self, swapped: swapped))
+        guard length >= 12, length % 4 == 0, length <= count - start,
+              Int(pcapngField(at: start + length - 4, as: UInt32.self, swapped: swapped)) == length else { return nil }
+        return length
     }
 }

@@ -4,35 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads the blocks of a pcapng file from `file` (positioned after the first Interface
-/// Description Block, as libpcap leaves it) a megabyte at a time, and hands `body` the packet
-/// of each Enhanced or Simple Packet Block of the first interface in place, until `body`
-/// returns false, the file ends, or a block comes that libpcap must read.
+/// Reads the blocks of a pcapng file from `file` into `window` a megabyte at a time (from
+/// where libpcap left the file: after the first Interface Description Block at first, after
+/// a packet it read since), and hands `body` the packet of each Enhanced or Simple Packet
+/// Block in place, with the interface it came from, until `body` returns false, the file
+/// ends, or a block comes that libpcap must read.
 ///
 /// Why: libpcap's `pcap_ng_next_packet` makes two `fread` calls per block and copies the
-/// block out of stdio's buffer into its own, as for a pcap file (`readPcapRecords`).
+/// block out of stdio's buffer into its own, as for a pcap file (`readPcapRecords`); and it
+/// never says which interface a packet came from, which is what tells a packet captured
+/// again on another interface from a retransmission (`InterfaceCopies`).
 ///
 /// What is read here is only what libpcap 1.10 (sf-pcapng.c) would hand over unchanged:
-/// - an Enhanced Packet Block of interface 0 whose lengths hold together (the block's 12
-///   to 1 MiB bytes, a multiple of 4, its trailer's length equal; the packet within the
-///   block and no longer than the snapshot), its time converted as `PcapngRecordFormat`
-///   says;
-/// - a Simple Packet Block, cut to the snapshot, at the interface's time 0;
+/// - an Enhanced Packet Block of an interface `format` knows whose lengths hold together
+///   (the block's 12 to 1 MiB bytes, a multiple of 4, its trailer's length equal; the
+///   packet within the block and no longer than the snapshot), its time converted with its
+///   interface's clock;
+/// - a Simple Packet Block, cut to the snapshot, at the first interface's time 0;
 /// - any other block but those below, checked the same way and skipped, as libpcap skips it;
 ///   an Interface Statistics Block is noted in `statistics`.
 ///
-/// Everything else is handed back (`.handOver`): a new section or interface (libpcap keeps
-/// their state), the obsolete Packet Block, a packet of another interface, any length
-/// libpcap would refuse, a block larger than the window, a block cut short by the end of
-/// the file, a read error. libpcap then reads that block again and does what it does,
+/// Everything else is handed to libpcap (`.handOver`): a new section or interface (libpcap
+/// keeps their state), the obsolete Packet Block, a packet of an interface not described,
+/// any length libpcap would refuse, a block larger than the window, a block cut short by the
+/// end of the file, a read error. libpcap then reads that block again and does what it does,
 /// error messages included, so nothing here has to say what is wrong.
 @inlinable @inline(__always)
-func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngRecordFormat,
-                       observer: (any ReadWindowObserver)? = nil, statistics: inout PcapngStatistics,
+func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngRecordFormat, window: inout RecordWindow,
+                       statistics: inout PcapngStatistics,
                        _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> InPlaceReadEnd {
     let blockHeaderSize = 8, trailerSize = 4
-    var window = RecordWindow(observer: observer)
-    defer { window.deallocate() }
     @inline(__always) func word(_ block: UnsafeMutableRawPointer, _ offset: Int) -> UInt32 {
         let value = block.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
         return format.swapped ? value.byteSwapped : value
@@ -58,22 +59,24 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
         case PcapngBlockType.enhancedPacket:
             // Interface, time high and low, captured and original lengths.
             let fixedSize = 20
-            guard contentSize >= fixedSize, word(block, 8) == 0 else { return .handOver(at: window.unreadOffset) }
+            let interface = word(block, 8)
+            guard contentSize >= fixedSize, interface < format.clocks.count else { return .handOver(at: window.unreadOffset) }
             let capturedLength = word(block, 20)
             guard capturedLength <= format.snapshot, Int(capturedLength) <= contentSize &- fixedSize else {
                 return .handOver(at: window.unreadOffset)
             }
             let units = UInt64(word(block, 12)) << 32 | UInt64(word(block, 16))
-            header = PacketHeader(timestamp: format.nanoseconds(units: units), capturedLength: capturedLength,
-                                  wireLength: word(block, 24))
+            header = PacketHeader(timestamp: format.clocks[Int(interface)].nanoseconds(units: units),
+                                  capturedLength: capturedLength, wireLength: word(block, 24), interface: interface)
             packet = block + blockHeaderSize + fixedSize
         case PcapngBlockType.simplePacket:
             // The original length; the captured length is what the snapshot keeps of it.
-            guard contentSize >= 4 else { return .handOver(at: window.unreadOffset) }
+            guard contentSize >= 4, let clock = format.clocks.first else { return .handOver(at: window.unreadOffset) }
             let wireLength = word(block, 8)
             let capturedLength = min(wireLength, format.snapshot)
             guard Int(capturedLength) <= contentSize &- 4 else { return .handOver(at: window.unreadOffset) }
-            header = PacketHeader(timestamp: format.nanoseconds(units: 0), capturedLength: capturedLength, wireLength: wireLength)
+            header = PacketHeader(timestamp: clock.nanoseconds(units: 0), capturedLength: capturedLength,
+                                  wireLength: wireLength, interface: 0)
             packet = block + blockHeaderSize + 4
         case PcapngBlockType.sectionHeader, PcapngBlockType.interfaceDescription, PcapngBlockType.obsoletePacket:
             return .handOver(at: window.unreadOffset)

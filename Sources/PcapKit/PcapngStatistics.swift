@@ -43,6 +43,26 @@ struct PcapngStatistics {
         last[Interface(section: section, number: number)] = drops
     }
 
+    /// Notes `block` (a whole block of the current section's byte order, or one that opens
+    /// a new section), which libpcap read: a new section, interface or statistics.
+    @usableFromInline
+    mutating func note(block: UnsafeRawBufferPointer) {
+        guard let (_, newSection) = self.block(block, at: 0) else { return }
+        enter(newSection)
+        noteContent(of: block)
+    }
+
+    /// Counts an interface, or notes the statistics, that the whole `block` of the current
+    /// section describes.
+    private mutating func noteContent(of block: UnsafeRawBufferPointer) {
+        switch block.pcapngField(at: 0, as: UInt32.self, swapped: swapped) {
+        case PcapngBlockType.interfaceDescription: interfaces &+= 1
+        case PcapngBlockType.interfaceStatistics:
+            note(statisticsBlock: UnsafeRawBufferPointer(rebasing: block[8..<(block.count - 4)]))
+        default: break
+        }
+    }
+
     /// Reads the blocks of the file open as `descriptor` from `offset` (a block's first
     /// byte, in the current section) to its end, a megabyte at a time, noting their
     /// statistics and following new sections; `complete` when it ends exactly at the end
@@ -74,12 +94,7 @@ struct PcapngStatistics {
                     break
                 }
                 enter(newSection)
-                switch bytes.pcapngField(at: start, as: UInt32.self, swapped: swapped) {
-                case PcapngBlockType.interfaceDescription: interfaces &+= 1
-                case PcapngBlockType.interfaceStatistics:
-                    note(statisticsBlock: UnsafeRawBufferPointer(rebasing: bytes[(start + 8)..<(start + length - 4)]))
-                default: break
-                }
+                noteContent(of: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]))
                 start += length
             }
             if start == 0 { return }  // fewer than 12 bytes left: a block cut short

@@ -71,6 +71,23 @@ struct RecordWindow {
         if let observer, let baseOffset { observer.windowFilled(UnsafeRawBufferPointer(start: base, count: end), at: baseOffset) }
     }
 
+    /// Goes on from `offset` after libpcap read the file from `unreadOffset` up to there
+    /// (`CaptureFile`'s step through libpcap): in this window when it holds that offset,
+    /// refilled from it otherwise; `file` is put back where the next refill reads. false when
+    /// the file cannot be repositioned.
+    @usableFromInline
+    mutating func resume(at offset: Int64, in file: UnsafeMutablePointer<FILE>) -> Bool {
+        guard let known = baseOffset, known >= 0, offset >= known &+ Int64(start) else { return false }
+        let windowEnd = known &+ Int64(end)
+        if offset <= windowEnd {
+            start = Int(offset &- known)
+            return fseeko(file, off_t(windowEnd), SEEK_SET) == 0
+        }
+        observer?.windowWillChange()
+        (baseOffset, start, end, exhausted, readError) = (offset, 0, 0, false, nil)
+        return fseeko(file, off_t(offset), SEEK_SET) == 0
+    }
+
     @usableFromInline func deallocate() {
         if let observer {
             if (baseOffset ?? -1) >= 0 { observer.windowWillChange() }

@@ -80,23 +80,55 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
     }
 
     /// Real HTTP through the same host, recorded by dumpcap on its three veth ends at once
-    /// (`copies-dumpcap.pcapng`): Ethernet, and libpcap does not say which interface a
-    /// packet came from. As read, each packet between a and b counts twice, and as dumpcap
-    /// writes each interface's packets in batches, a connection's copies come after it has
-    /// ended and make a second connection. With `--deduplicate`, each packet counts once:
-    /// the 132 packets of interfaces 0 and 2 (one per path, tshark's count).
-    func testAPcapngOfSeveralInterfacesCountsEachPacketOnceWhenAsked() throws {
+    /// (`copies-dumpcap.pcapng`): Ethernet, whose frames say nothing of where they were
+    /// captured, but each packet block of the pcapng names its interface. Each packet counts
+    /// once: the 132 packets of interfaces 0 and 2 (one per path, tshark's count), with or
+    /// without `--deduplicate`. (Read without the interfaces, each packet between a and b
+    /// counted twice, and as dumpcap writes each interface's packets in batches, a
+    /// connection's copies came after it had ended and made a second connection.)
+    func testAPcapngOfSeveralInterfacesCountsEachPacketOnce() throws {
+        let once = ["10.205.0.2:9763 132 packets 394932 payload 6 connections closed 6"]
         let asRead = auditor.audit(paths: [capture("copies-dumpcap.pcapng")])
-        XCTAssertEqual(traffic(asRead), ["10.205.0.2:9763 264 packets 789864 payload 12 connections closed 12"])
+        XCTAssertEqual(traffic(asRead), once)
+        XCTAssertEqual(asRead.coverage.skipped, ["duplicate": 132])
         var deduplicating = auditor
         deduplicating.deduplicates = true
-        let once = deduplicating.audit(paths: [capture("copies-dumpcap.pcapng")])
-        XCTAssertEqual(traffic(once), ["10.205.0.2:9763 132 packets 394932 payload 6 connections closed 6"])
-        XCTAssertEqual(once.coverage.skipped, ["duplicate": 132])
+        let asked = deduplicating.audit(paths: [capture("copies-dumpcap.pcapng")])
+        XCTAssertEqual(traffic(asked), once)
+        XCTAssertEqual(asked.coverage.skipped, ["duplicate": 132])
 
-        let command = try runDasaudit(["audit", capture("copies-dumpcap.pcapng"), "--deduplicate", "--format", "json"])
-        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(command.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual((json["coverage"] as? [String: Any])?["skipped"] as? [String: Int], ["duplicate": 132])
+        for options in [[], ["--deduplicate"]] {
+            let command = try runDasaudit(["audit", capture("copies-dumpcap.pcapng"), "--format", "json"] + options)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(command.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual((json["coverage"] as? [String: Any])?["skipped"] as? [String: Int], ["duplicate": 132], "\(options)")
+        }
+    }
+
+    /// A packet captured again on its own interface moments later is a retransmission, not
+    /// a copy, in a pcapng whose packets name their interface: every packet of a real capture
+    /// written twice on interface 0 counts twice, and written on 0 then on 1, once. Without
+    /// the interface (`--deduplicate` on a capture whose packets name none), both would
+    /// count once.
+    func testAPacketAgainOnItsOwnInterfaceIsNotACopy() throws {
+        let scratch = try scratchDirectory()
+        let records = pcapRecords(try contents(capture("das-offset3-lo.pcap")))
+        let original = auditor.audit(paths: [capture("das-offset3-lo.pcap")])
+        XCTAssertGreaterThan(original.coverage.tcpSegments, 100)
+        for again in [UInt32(0), 1] {
+            var file = Pcapng(swapped: false)
+            file.interface(resolution: 9, offset: nil)
+            file.interface(resolution: 9, offset: nil)
+            for record in records {
+                let time = UInt64(record.seconds) * 1_000_000_000 + UInt64(record.fraction) * 1_000
+                file.enhancedPacket(record.bytes, time: time, interface: 0)
+                file.enhancedPacket(record.bytes, time: time + 20_000, interface: again)
+            }
+            let result = auditor.audit(paths: [try scratch.file("again-on-\(again).pcapng", file.bytes)])
+            XCTAssertEqual(result.coverage.packets, 2 * original.coverage.packets)
+            XCTAssertEqual(result.services.map(\.packets), original.services.map { $0.packets * (again == 0 ? 2 : 1) },
+                           "again on interface \(again)")
+            XCTAssertEqual(result.coverage.skipped["duplicate"], again == 0 ? nil : original.coverage.tcpSegments)
+        }
     }
 
     /// Every bundled Ethernet capture (DAS, Spark, scans, databases: traffic the copies

@@ -4,11 +4,13 @@ import Foundation
 import XCTest
 
 /// dasaudit reads a pcapng file's packet blocks itself, a megabyte at a time
-/// (`readPcapngRecords`), and gives the rest of the file back to libpcap at the first block
-/// it does not read (a new interface or section, anything libpcap would refuse). Read
-/// either way, a file must give the same packets, times and lengths and the same end, in
-/// libpcap's own words: real captures, every time resolution and offset, every kind of
-/// block, files cut at every length and corrupted anywhere.
+/// (`readPcapngRecords`), gives the file to libpcap at each block it does not read (a new
+/// interface or section, anything libpcap would refuse) up to libpcap's next packet, and
+/// takes it back after that packet (`CaptureFile.readPcapngInPlace`). Read either way, a
+/// file must give the same packets, times and lengths and the same end, in libpcap's own
+/// words: real captures, every time resolution and offset, every kind of block, files cut
+/// at every length and corrupted anywhere. Read in place, each packet also names the
+/// interface it came from.
 final class PcapngRecordsTests: XCTestCase {
     var scratch: ScratchDirectory!
 
@@ -36,12 +38,66 @@ final class PcapngRecordsTests: XCTestCase {
             .filter { $0.hasSuffix(".pcapng") }.sorted()
         XCTAssertGreaterThanOrEqual(names.count, 3)
         for name in names {
-            // A pcapng of several interfaces (dumpcap's) goes back to libpcap at its second
-            // Interface Description Block; every other one is read in place to its end.
-            let severalInterfaces = ["copies-dumpcap.pcapng", "tunnel-vxlan-overlay.pcapng"].contains(name)
-            let digest = try XCTUnwrap(try assertReadAlike(try contents(capture(name)), handsBack: severalInterfaces, name))
+            // Every one is read in place to its end, a pcapng of several interfaces
+            // (dumpcap's) too: libpcap reads its second Interface Description Block and the
+            // ones after, up to the first packet, and gives the file back.
+            let digest = try XCTUnwrap(try assertReadAlike(try contents(capture(name)), handsBack: false, name))
             XCTAssertGreaterThan(digest.packets, 200, name)
             XCTAssertEqual(digest.end, .endOfInput, name)
+            // Each packet names its interface as tshark numbers them.
+            let file = try CaptureFile(path: capture(name))
+            let interfaces = interfaceNumbers(of: file)
+            let byTshark = try runTool("tshark", ["-r", capture(name), "-T", "fields", "-e", "frame.interface_id"])
+                .split(separator: "\n").map { UInt32($0) }
+            XCTAssertEqual(interfaces, byTshark, name)
+            let severalInterfaces = ["copies-dumpcap.pcapng", "tunnel-vxlan-overlay.pcapng"].contains(name)
+            XCTAssertEqual(file.interfacesAtStart > 1, severalInterfaces, name)
+            XCTAssertEqual(Set(interfaces).count > 1, severalInterfaces, name)
+        }
+    }
+
+    /// The interface each packet of `file` names, read as dasaudit reads it.
+    func interfaceNumbers(of file: CaptureFile) -> [UInt32?] {
+        var interfaces: [UInt32?] = []
+        _ = file.forEachPacket { header, _ in interfaces.append(header.interface) }
+        return interfaces
+    }
+
+    /// Interfaces of different clocks, described before the packets and between them, in
+    /// two sections: each packet has its own interface's time (libpcap's), and names it.
+    func testEachPacketHasItsInterfacesClockAndNamesIt() throws {
+        let packets = try realPackets(8)
+        for swapped in [false, true] {
+            var file = Pcapng(swapped: swapped)
+            let clocks: [(UInt8?, UInt64?)] = [(nil, nil), (9, 1_700_000_000), (0x80 | 30, nil)]
+            for (resolution, offset) in clocks { file.interface(resolution: resolution, offset: offset) }
+            var written: [UInt32?] = []
+            for index in 0..<24 {
+                let interface = UInt32(index % 3)
+                file.enhancedPacket(packets[index % packets.count].bytes, time: UInt64(index) * 1_234_567, interface: interface)
+                written.append(interface)
+                if index == 11 {
+                    // A fourth interface, between packets.
+                    file.interface(resolution: 3, offset: 5)
+                    file.enhancedPacket(packets[0].bytes, time: 77, interface: 3)
+                    written.append(3)
+                }
+            }
+            // A second section, whose two interfaces are numbered from 0 again.
+            file.section()
+            file.interface(resolution: 6, offset: nil)
+            file.interface(resolution: 9, offset: nil)
+            for index in 0..<4 {
+                file.enhancedPacket(packets[index].bytes, time: 1_000_000_000 + UInt64(index), interface: UInt32(index % 2))
+                written.append(UInt32(index % 2))
+            }
+            let path = try scratch.file("interfaces.pcapng", file.bytes)
+            let digest = try XCTUnwrap(try assertReadAlike(file.bytes, handsBack: false, "swapped \(swapped)"))
+            XCTAssertEqual(digest.packets, written.count)
+            let capture = try CaptureFile(path: path)
+            XCTAssertEqual(capture.interfacesAtStart, 3)
+            XCTAssertEqual(interfaceNumbers(of: capture), written, "swapped \(swapped)")
+            XCTAssertTrue(capture.readsRecordsInPlace)
         }
     }
 
@@ -69,11 +125,15 @@ final class PcapngRecordsTests: XCTestCase {
     }
 
     /// Blocks of every kind between the packets: skipped as libpcap skips them, or handed
-    /// back to it (a new interface or section, the obsolete Packet Block, a packet of an
-    /// interface libpcap has not been told of, lengths it refuses), and read the same.
+    /// to it (a new interface or section, the obsolete Packet Block, a packet of an
+    /// interface libpcap has not been told of, lengths it refuses), and read the same; after
+    /// a block libpcap reads without complaint, the reading in place goes on.
     func testEveryKindOfBlockIsReadOrHandedBackAsLibpcapReadsIt() throws {
         let packets = try realPackets()
-        // Whether the file is handed back to libpcap: every variant but the first two.
+        // Whether libpcap has the last word (it refused a block): the variants from the
+        // fourth on, but for the second section, the obsolete Packet Block and the block
+        // larger than the window, after which the file is read in place again.
+        let readOnInPlace: Set = [0, 1, 2, 5, 6, 9]
         let variants: [(name: String, packets: Int?, build: (inout Pcapng) -> Void)] = [
             ("simple packet blocks, cut to the snapshot", 4, { file in
                 file.simplePacket(packets[0].bytes)
@@ -150,7 +210,7 @@ final class PcapngRecordsTests: XCTestCase {
                 file.interface(resolution: nil, offset: nil)
                 variant.build(&file)
                 let name = "\(variant.name), swapped \(swapped)"
-                let digest = try XCTUnwrap(try assertReadAlike(file.bytes, handsBack: index >= 2, name))
+                let digest = try XCTUnwrap(try assertReadAlike(file.bytes, handsBack: !readOnInPlace.contains(index), name))
                 if let count = variant.packets { XCTAssertEqual(digest.packets, count, name) }
             }
         }
@@ -195,9 +255,55 @@ final class PcapngRecordsTests: XCTestCase {
         let whole = try XCTUnwrap(try assertReadAlike(file.bytes, handsBack: false))
         XCTAssertEqual(whole.end, .endOfInput)
         XCTAssertGreaterThan(whole.packets, 1_000)
+        try assertCutsReadAlike(file)
+    }
+
+    /// The same with interfaces described between the packets, now and then a block larger
+    /// than the window after them: libpcap steps in at each, anywhere in a window, and the
+    /// reading in place goes on from where libpcap stopped, within the window or past it.
+    /// Every packet names its interface, and the evidence hash fed by the windows is still
+    /// the file's.
+    func testInterfacesDescribedAcrossManyWindowsReadAlike() throws {
+        var generator = SplitMix(seed: 0x1D_B5EED)
+        let real = pcapRecords(try contents(capture("spark-cluster-offset2-lo.pcap")))
+        var file = Pcapng(swapped: false)
+        file.interface(resolution: nil, offset: nil)
+        var (time, described): (UInt64, UInt32) = (1_700_000_000_000_000, 1)
+        var (written, large): ([UInt32?], Int) = ([], 0)
+        while file.bytes.count < 6 * RecordWindow.capacity {
+            if generator.chance(0.004) {
+                file.interface(resolution: nil, offset: UInt64(described))
+                described += 1
+            }
+            if generator.chance(0.0002) {
+                file.block(type: 0xBAD, content: Data(count: RecordWindow.capacity + Int.random(in: 0...9_000, using: &generator)))
+                large += 1
+            }
+            let interface = UInt32.random(in: 0..<described, using: &generator)
+            time += UInt64.random(in: 1...5_000, using: &generator)
+            file.enhancedPacket(real.randomElement(using: &generator)!.bytes, time: time, interface: interface)
+            written.append(interface)
+        }
+        XCTAssertGreaterThan(described, 20)
+        XCTAssertGreaterThan(large, 0)
+        let whole = try XCTUnwrap(try assertReadAlike(file.bytes, handsBack: false))
+        XCTAssertEqual(whole.packets, written.count)
+        let path = try scratch.file("interfaces.pcapng", file.bytes)
+        XCTAssertEqual(interfaceNumbers(of: try CaptureFile(path: path)), written)
+        try assertCutsReadAlike(file)
+        let result = try runDasaudit(["audit", path, "--offset", "2", "--threads", "1", "--format", "json"])
+        XCTAssertLessThanOrEqual(result.status, 1, result.stderr)  // 1: findings
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let inputs = try XCTUnwrap((report["evidence"] as? [String: Any])?["inputs"] as? [[String: Any]])
+        XCTAssertEqual(inputs.first?["sha256"] as? String, String(try runTool("sha256sum", [path]).prefix(64)))
+    }
+
+    /// `file` cut on either side of the reading window's first and fourth edges reads as
+    /// libpcap reads it.
+    func assertCutsReadAlike(_ file: Pcapng, line: UInt = #line) throws {
         for boundary in [1, 3].map({ $0 * RecordWindow.capacity }) {
             for length in [boundary - 9, boundary - 1, boundary, boundary + 3, boundary + 70_000] {
-                try assertReadAlike(file.bytes.prefix(length), "cut at \(length)")
+                try assertReadAlike(file.bytes.prefix(length), "cut at \(length)", line: line)
             }
         }
     }
@@ -273,8 +379,9 @@ final class PcapngRecordsTests: XCTestCase {
             XCTAssertEqual(last.recordedDrops, RecordedDrops(interface: 12, system: nil), "swapped \(swapped)")
             let silent = try read({ $0.statistics(interfaceDrops: nil, systemDrops: nil) }, swapped: swapped)
             XCTAssertEqual(silent.recordedDrops, RecordedDrops(interface: nil, system: nil))
-            // Handed to libpcap at the second interface: the rest of the file is read again
-            // for its statistics, and each interface's last block counts.
+            // Two interfaces, read in place; libpcap has the last word at a block larger than
+            // the window, and the rest of the file is read again for its statistics. Each
+            // interface's last block counts.
             let two = try read({ file in
                 file.statistics(interfaceDrops: 7, systemDrops: nil)
                 file.interface(resolution: nil, offset: nil)
