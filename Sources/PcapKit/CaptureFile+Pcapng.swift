@@ -62,7 +62,8 @@ extension CaptureFile {
         case 1:
             guard let taken else {
                 // libpcap keeps the file; its statistics blocks are read after it from `offset`.
-                (recordFormat, handedOverAt) = (nil, offset)
+                libpcapTakesOver()
+                handedOverAt = offset
                 return goOn ? .libpcapReadsOn : .stopped
             }
             (recordFormat, statistics) = (.pcapng(taken.format), taken.statistics)

@@ -20,8 +20,8 @@ public final class CaptureFile {
     @usableFromInline var delivered = 0
     @usableFromInline var breakRequested = false
     /// Set when dasaudit reads the records itself, a megabyte at a time (`readPcapRecords`,
-    /// `readPcapngRecords`); nil when libpcap does: compressed inputs, filters, pcapng from
-    /// a pipe, other formats, and a pcapng file from the block libpcap was handed back on.
+    /// `readPcapngRecords`); nil when libpcap does: compressed inputs, pcapng from a pipe,
+    /// other formats, and a pcapng file once libpcap has taken it over (`libpcapTakesOver`).
     @usableFromInline var recordFormat: RecordFormat?
 
     /// How dasaudit reads a file's records in place.
@@ -117,17 +117,40 @@ public final class CaptureFile {
     /// (`readsRecordsInPlace`, a file rather than a pipe); never told otherwise.
     public var windowObserver: (any ReadWindowObserver)?
 
-    deinit { pcap_close(handle) }
+    deinit {
+        pcap_close(handle)
+        filter?.free()
+    }
 
-    /// Reads only the packets `filter` (tcpdump's syntax) matches from now on: libpcap
-    /// runs it on each record before handing it over. Throws `CaptureError.cannotOpen`
-    /// when it does not compile for this file's link type.
+    /// Reads only the packets `filter` (tcpdump's syntax) matches from now on: run on each
+    /// packet read, whoever reads it (`CaptureFilter.Program`, as libpcap runs it). Throws
+    /// `CaptureError.cannotOpen` when it does not compile for this file's link type.
     public func setFilter(_ filter: String) throws {
-        recordFormat = nil  // libpcap runs the filter as it reads
-        if let reason = CaptureFilter.apply(filter, to: handle) {
-            throw CaptureError.cannotOpen(path: path, reason: "the capture filter '\(filter)' does not apply to "
-                + "its link type \(linkTypeName): \(reason)")
+        let problem = "the capture filter '\(filter)' does not apply to its link type \(linkTypeName): "
+        switch CaptureFilter.compile(filter, for: handle) {
+        case .success(let program):
+            // libpcap is given the program only when it reads on its own (`libpcapTakesOver`):
+            // stepping in for a block of a file read in place, it is to hand over its next
+            // packet, which `forEachPacket` filters.
+            if recordFormat == nil, pcap_setfilter(handle, program.code) != 0 {
+                program.free()
+                throw CaptureError.cannotOpen(path: path, reason: problem + String(cString: pcap_geterr(handle)))
+            }
+            self.filter?.free()
+            self.filter = program
+        case .failure(let failure):
+            throw CaptureError.cannotOpen(path: path, reason: problem + failure.reason)
         }
+    }
+
+    /// The filter run on every packet read in place before it is handed on (`setFilter`).
+    @usableFromInline var filter: CaptureFilter.Program?
+
+    /// libpcap reads the rest of the file: with the filter, if there is one.
+    @usableFromInline
+    func libpcapTakesOver() {
+        recordFormat = nil
+        if let filter { pcap_setfilter(handle, filter.code) }
     }
 
     /// The name libpcap gives the link type (`EN10MB`, `LINUX_SLL2`, ...).
@@ -142,6 +165,7 @@ public final class CaptureFile {
     @inlinable
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> ReadEnd {
         func deliver(_ packet: PacketHeader, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
+            if let filter, !filter.matches(packet, bytes) { return true }
             try body(packet, bytes)
             delivered &+= 1
             return !breakRequested
@@ -158,7 +182,7 @@ public final class CaptureFile {
         case .failed(let message): return failure(message)
         case .handOver(let offset):
             // libpcap reads on from that block, with the state it kept since the header.
-            recordFormat = nil
+            libpcapTakesOver()
             handedOverAt = offset
             guard offset >= 0, fseeko(stream.file, off_t(offset), SEEK_SET) == 0 else {
                 return failure("error reading dump file: " + POSIXFile.describe(errno))

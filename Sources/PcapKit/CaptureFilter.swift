@@ -7,12 +7,45 @@ public enum CaptureFilter {
     /// Compiles `expression` for `handle` and makes it the handle's filter. Returns
     /// libpcap's message when it does not compile or the handle refuses it, nil when set.
     static func apply(_ expression: String, to handle: OpaquePointer) -> String? {
-        var program = bpf_program()
-        guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            return String(cString: pcap_geterr(handle))
+        switch compile(expression, for: handle) {
+        case .success(let program):
+            defer { program.free() }
+            return pcap_setfilter(handle, program.code) == 0 ? nil : String(cString: pcap_geterr(handle))
+        case .failure(let problem):
+            return problem.reason
         }
-        defer { pcap_freecode(&program) }
-        return pcap_setfilter(handle, &program) == 0 ? nil : String(cString: pcap_geterr(handle))
+    }
+
+    /// `expression` compiled for `handle`'s link type, or libpcap's message.
+    static func compile(_ expression: String, for handle: OpaquePointer) -> Result<Program, InputProblem> {
+        let code = UnsafeMutablePointer<bpf_program>.allocate(capacity: 1)
+        code.initialize(to: bpf_program())
+        guard pcap_compile(handle, code, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            code.deallocate()
+            return .failure(InputProblem(reason: String(cString: pcap_geterr(handle))))
+        }
+        return .success(Program(code: code))
+    }
+
+    /// A compiled filter, run on packets read in place as libpcap runs it on those it reads
+    /// (`pcap_offline_filter`, the `pcap_filter` of `pcap_next_ex`); `free` gives it back.
+    @usableFromInline
+    struct Program {
+        @usableFromInline let code: UnsafeMutablePointer<bpf_program>
+
+        /// Whether the filter takes the packet `bytes` whose lengths `header` gives.
+        @inlinable
+        func matches(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) -> Bool {
+            var record = pcap_pkthdr()
+            record.caplen = header.capturedLength
+            record.len = header.wireLength
+            return pcap_offline_filter(code, &record, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) != 0
+        }
+
+        func free() {
+            pcap_freecode(code)
+            code.deallocate()
+        }
     }
 
     /// Why `expression` is not a filter libpcap can compile for Ethernet, or nil: checks a

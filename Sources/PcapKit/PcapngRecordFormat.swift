@@ -95,7 +95,7 @@ struct PcapngRecordFormat {
     }
 
     /// After libpcap read `blocks` (whole blocks, from the one the reading in place handed
-    /// it to the packet block whose packet it returned), the format to read on in place with,
+    /// it to the packet block whose packet it returned, past any its filter refused), the format to read on in place with,
     /// and the interface that packet came from; nil when libpcap is to read on instead (an
     /// interface past `interfaceLimit`, or blocks that do not read as libpcap read them).
     /// `statistics` notes the blocks.
@@ -130,9 +130,10 @@ struct PcapngRecordFormat {
             default:
                 continue
             }
-            // The packet libpcap returned ends the blocks it read.
-            guard start == blocks.count, interface < format.clocks.count else { return nil }
-            return (format, interface)
+            // The packet libpcap returned ends the blocks it read; those before it, its filter
+            // refused.
+            guard interface < format.clocks.count else { return nil }
+            if start == blocks.count { return (format, interface) }
         }
         return nil
     }

@@ -50,10 +50,26 @@ final class PcapRecordsTests: XCTestCase {
         XCTAssertFalse(try CaptureFile(path: swappedCooked).readsRecordsInPlace, "SLL in the other byte order")
         let cooked = try scratch.file("sll-native.pcap", pcapHeader(linkType: 113))
         XCTAssertTrue(try CaptureFile(path: cooked).readsRecordsInPlace, "SLL in this byte order: nothing to rewrite")
-        let filtered = try CaptureFile(path: capture("das-offset3-lo.pcap"))
-        XCTAssertTrue(filtered.readsRecordsInPlace)
-        try filtered.setFilter("tcp port 9763")
-        XCTAssertFalse(filtered.readsRecordsInPlace, "a filter")
+    }
+
+    /// A filter runs on the records read in place as libpcap runs it on those it reads:
+    /// the same packets, pcap and pcapng, one interface or several.
+    func testAFilteredFileIsReadInPlaceAsLibpcapFiltersIt() throws {
+        let filters = ["tcp port 9763", "tcp[tcpflags] & tcp-syn != 0", "not tcp", "ip6", "len > 1000", "tcp and host 10.205.0.2"]
+        for name in ["das-offset3-lo.pcap", "das-offset3-lo.pcapng", "copies-dumpcap.pcapng", "copies-any-sll2.pcap"] {
+            var matched = 0
+            for filter in filters {
+                let byLibpcap = try CaptureFile(path: capture(name), records: .libpcap)
+                try byLibpcap.setFilter(filter)
+                let inPlace = try CaptureFile(path: capture(name))
+                try inPlace.setFilter(filter)
+                let expected = byLibpcap.recordDigest()
+                XCTAssertEqual(inPlace.recordDigest(), expected, "\(name), \(filter)")
+                XCTAssertTrue(inPlace.readsRecordsInPlace, "\(name), \(filter)")
+                matched += expected.packets
+            }
+            XCTAssertGreaterThan(matched, 0, name)
+        }
     }
 
     /// A small real capture in each of the four classic layouts.

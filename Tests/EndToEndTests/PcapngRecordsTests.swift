@@ -63,6 +63,33 @@ final class PcapngRecordsTests: XCTestCase {
         return interfaces
     }
 
+    /// Past `PcapngRecordFormat.interfaceLimit` interfaces, libpcap reads on from the
+    /// block that described one too many, with the filter: the same packets, but those it
+    /// read name no interface.
+    func testPastTheInterfaceLimitLibpcapReadsOnWithTheFilter() throws {
+        let packets = try realPackets(6)
+        var file = Pcapng(swapped: false)
+        file.interface(resolution: nil, offset: nil)
+        file.enhancedPacket(packets[0].bytes, time: 1)
+        for _ in 0..<PcapngRecordFormat.interfaceLimit { file.interface(resolution: nil, offset: nil) }
+        for index in 0..<40 {
+            file.enhancedPacket(packets[index % packets.count].bytes, time: UInt64(index) + 2, interface: UInt32(index))
+        }
+        let path = try scratch.file("many.pcapng", file.bytes)
+        let all = try CaptureFile(path: path)
+        XCTAssertEqual(interfaceNumbers(of: all), [0] + Array(repeating: nil, count: 40))
+        XCTAssertFalse(all.readsRecordsInPlace)
+        for filter in ["tcp[tcpflags] & tcp-syn != 0", "tcp port 9763", "udp"] {
+            let byLibpcap = try CaptureFile(path: path, records: .libpcap)
+            try byLibpcap.setFilter(filter)
+            let inPlace = try CaptureFile(path: path)
+            try inPlace.setFilter(filter)
+            let expected = byLibpcap.recordDigest()
+            XCTAssertEqual(inPlace.recordDigest(), expected, filter)
+            XCTAssertLessThan(expected.packets, 41, filter)
+        }
+    }
+
     /// Interfaces of different clocks, described before the packets and between them, in
     /// two sections: each packet has its own interface's time (libpcap's), and names it.
     func testEachPacketHasItsInterfacesClockAndNamesIt() throws {
