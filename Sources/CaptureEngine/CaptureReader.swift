@@ -92,7 +92,7 @@ public struct CaptureReader {
             return
         }
         let decoder = PacketDecoder(linkType: linkType)
-        expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1 && file.readsRecordsInPlace)
+        expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1)
         var counts = PacketCounts()
         let retractedBefore = table.retracted
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }

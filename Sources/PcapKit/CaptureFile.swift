@@ -73,6 +73,11 @@ public final class CaptureFile {
                                                                        from: Int64(ftello(stream.file)))
             }
         }
+        if let tap = stream.tap, tap.isPcapng {
+            tap.lookAhead()
+            interfacesAtStart = tap.interfacesBeforeFirstPacket
+            readsThroughTap = true
+        }
     }
 
     /// Who reads a pcap or pcapng file's records: dasaudit, in place in a megabyte of the
@@ -83,10 +88,10 @@ public final class CaptureFile {
         case libpcap
     }
 
-    /// How many interfaces a pcapng file read in place describes before its first packet
-    /// (`dumpcap -i a -i b` describes each); 0 for other inputs. Above 1, its packets say
-    /// which interface they came from (`PacketHeader.interface`), as long as libpcap does
-    /// not take the file over (`readsRecordsInPlace`).
+    /// How many interfaces a pcapng describes before its first packet (`dumpcap -i a -i b`
+    /// describes each), when its packets name the interface they came from
+    /// (`PacketHeader.interface`): read in place, or through its tap (`PcapngBlockTap`: a
+    /// pipe, a compressed file); 0 for other inputs.
     public private(set) var interfacesAtStart = 0
 
     /// Whether dasaudit reads this input's records itself (see `RecordReading`).
@@ -146,6 +151,16 @@ public final class CaptureFile {
     /// The filter run on every packet read in place before it is handed on (`setFilter`).
     @usableFromInline var filter: CaptureFilter.Program?
 
+    /// The input is a pcapng whose blocks its tap follows (`PcapngBlockTap`).
+    @usableFromInline var readsThroughTap = false
+
+    /// The interface of the packet libpcap has just returned from a tapped stream
+    /// (`PcapngBlockTap`): that of the block ending where libpcap stands.
+    @usableFromInline
+    func interfaceOfPacketJustRead() -> UInt32? {
+        stream.tap?.interface(ofPacketEndingAt: Int64(ftello(stream.file)))
+    }
+
     /// libpcap reads the rest of the file: with the filter, if there is one.
     @usableFromInline
     func libpcapTakesOver() {
@@ -190,7 +205,9 @@ public final class CaptureFile {
         case .libpcapReadsOn, nil:
             break
         }
-        let status = try packetLoop(handle, fractionScale: 1) { packet, bytes in  // opened at nanosecond precision
+        let status = try packetLoop(handle, fractionScale: 1) { header, bytes in  // opened at nanosecond precision
+            var packet = header
+            if readsThroughTap { packet.interface = interfaceOfPacketJustRead() }
             try body(packet, bytes)
             delivered &+= 1
         }

@@ -18,6 +18,9 @@ final class CaptureStream {
     /// The capture bytes (decompressed), for `pcap_fopen_offline`; whoever it is handed to
     /// closes it (`pcap_close` does).
     @usableFromInline let file: UnsafeMutablePointer<FILE>
+    /// What follows the pcapng blocks of a stream that is not a regular file read as it is
+    /// (a pipe, standard input, a decompressed stream); nil for those.
+    let tap: PcapngBlockTap?
     /// The decompressor child, for compressed inputs.
     let decompressor: Decompressor?
     /// `file`'s buffer, freed after whoever closes `file` has (when this goes).
@@ -79,7 +82,18 @@ final class CaptureStream {
             source = started.output
             decompressor = started
         }
-        guard let file = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
+        // A regular file is read in place or by libpcap from its descriptor; any other
+        // stream, through a tap that follows its pcapng blocks (`PcapngBlockTap`).
+        let file: UnsafeMutablePointer<FILE>
+        if start >= 0 && decompressor == nil {
+            guard let opened = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
+            (file, tap) = (opened, nil)
+        } else {
+            guard let tapped = PcapngBlockTap.stream(reading: source!) else {
+                throw InputProblem(reason: POSIXFile.describe(errno))
+            }
+            (file, tap) = tapped
+        }
         source = nil  // the FILE owns it
         // A 256 KiB buffer: reads of a page each with stdio's default one, a system call per
         // 4 KiB (for pipes, at most a page per read), and 260,000 of them for a 1 GB file.

@@ -181,3 +181,10 @@ func fifo(at path: String, carrying bytes: Data, file: StaticString = #filePath,
         try? handle.close()
     }.start()
 }
+
+/// The interface each packet of `file` names, read as dasaudit reads it.
+func interfaceNumbers(of file: CaptureFile) -> [UInt32?] {
+    var interfaces: [UInt32?] = []
+    _ = file.forEachPacket { header, _ in interfaces.append(header.interface) }
+    return interfaces
+}

@@ -56,13 +56,6 @@ final class PcapngRecordsTests: XCTestCase {
         }
     }
 
-    /// The interface each packet of `file` names, read as dasaudit reads it.
-    func interfaceNumbers(of file: CaptureFile) -> [UInt32?] {
-        var interfaces: [UInt32?] = []
-        _ = file.forEachPacket { header, _ in interfaces.append(header.interface) }
-        return interfaces
-    }
-
     /// Past `PcapngRecordFormat.interfaceLimit` interfaces, libpcap reads on from the
     /// block that described one too many, with the filter: the same packets, but those it
     /// read name no interface.
