@@ -113,6 +113,9 @@ def capture_seeds():
     for tool in (["gzip", "-c", "-n"], ["zstd", "-c", "-q"], ["xz", "-c"], ["bzip2", "-c"]):
         if shutil.which(tool[0]):
             write_seed("capture", subprocess.run(tool, input=main, capture_output=True, check=True).stdout)
+    # A pcapng of several interfaces read through the tap of a decompressed stream.
+    several = cuts["copies-dumpcap.pcapng"]
+    write_seed("capture", subprocess.run(["gzip", "-c", "-n"], input=several, capture_output=True, check=True).stdout)
     return cuts
 
 

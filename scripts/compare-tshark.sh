@@ -52,11 +52,6 @@ declare -A one_copy=(
   [segmented-any-sll2.pcap]="|sll.ifindex == 3"
   [segmented-any-sll.pcap]="captures/segmented-any-sll2.pcap|sll.ifindex == 3"
 )
-# A pcapng of several interfaces: libpcap does not say which one a packet came from, so
-# dasaudit counts its copies once only when asked.
-declare -A our_flags=(
-  [copies-dumpcap.pcapng]="--deduplicate"
-)
 # Captures whose packets end inside the TCP header: tshark follows the ports it can read,
 # dasaudit counts such a packet `truncated` (no flags, no state). Not compared.
 declare -A not_compared=(
@@ -78,7 +73,7 @@ tshark_table() {
                n[$1]++; if (!($1 in a)) { a[$1] = src "|" $5; b[$1] = dst "|" $8 } }
              END { for (s in n) { x = a[s]; y = b[s]; if (x > y) { t = x; x = y; y = t }; print x, y, n[s] } }' | sort
 }
-dasaudit_table() {  # dasaudit_table INPUT [FLAG...]
+dasaudit_table() {  # dasaudit_table INPUT
   "$dasaudit" flows "$@" --format csv |
     awk -F, 'NR > 1 { x = $1 "|" $2; y = $3 "|" $4; if (x > y) { t = x; x = y; y = t }; print x, y, $7 }' | sort
 }
@@ -94,8 +89,7 @@ compare() {  # compare NAME DASAUDIT_INPUT TSHARK_INPUT
     [ -z "${reference%%|*}" ] || theirs=${reference%%|*}
     filter=${reference#*|}
   fi
-  # shellcheck disable=SC2086  # the flags are words
-  dasaudit_table "$ours" ${our_flags[${1%%/*}]:-} > "$table.dasaudit" || true
+  dasaudit_table "$ours" > "$table.dasaudit" || true
   tshark_table "$theirs" "$filter" > "$table.tshark"
   checked=$((checked + 1))
   if [ ! -s "$table.tshark" ]; then
