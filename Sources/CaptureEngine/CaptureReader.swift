@@ -47,6 +47,9 @@ public struct CaptureReader {
     /// it is a capture on every interface (`SegmentedCopies`). Each input starts with an
     /// empty one.
     private var segmentedCopies = SegmentedCopies()
+    /// Whether the current input's packets name one of several interfaces
+    /// (`PacketHeader.interface`): in a pcapng of one interface, the number says nothing.
+    private var interfacesNamed = false
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
@@ -131,10 +134,11 @@ public struct CaptureReader {
 
     /// Starts the copies memories for an input `decoder` reads: looked at when it is a
     /// capture on every interface, a capture of several interfaces whose packets name theirs
-    /// (`interfacesNamed`: a pcapng of several, read in place), or with `deduplicates`
+    /// (`interfacesNamed`: a pcapng of several), or with `deduplicates`
     /// (`InterfaceCopies`; the translations and segments only for a capture on every
     /// interface, whose packets say whether they were sent).
     mutating func expectCopies(of decoder: PacketDecoder, interfacesNamed: Bool = false) {
+        self.interfacesNamed = interfacesNamed
         copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates || interfacesNamed)
         translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
         segmentedCopies = SegmentedCopies(for: decoder)
@@ -222,8 +226,8 @@ public struct CaptureReader {
         switch decoder.decode(bytes) {
         case .segment(let segment):
             if copies.isActive {
-                if copies.isCopy(segment, interface: decoder.interfaceIndex(of: bytes) ?? header.interface,
-                                 at: header.timestamp)
+                let interface = decoder.interfaceIndex(of: bytes) ?? (interfacesNamed ? header.interface : nil)
+                if copies.isCopy(segment, interface: interface, at: header.timestamp)
                     || segmentedCopies.isActive
                     && segmentedCopies.isPiece(segment, outgoing: decoder.isOutgoing(bytes), at: header.timestamp) {
                     return counts.skip(.duplicate)

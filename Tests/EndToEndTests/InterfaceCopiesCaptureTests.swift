@@ -70,6 +70,21 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(older.coverage.skipped, newer.coverage.skipped)
     }
 
+    /// The same captures written as pcapng of one interface (`editcap -F pcapng`): its
+    /// packets all name interface 0, which says nothing of where they were captured, so
+    /// they count as the pcap's do.
+    func testAPcapngOfOneInterfaceCountsAsItsPcap() throws {
+        let scratch = try scratchDirectory()
+        for name in ["copies-any-sll.pcap", "copies-any-sll2.pcap", "nat-any-sll.pcap", "segmented-any-sll.pcap"] {
+            let pcapng = scratch.path(name + "ng")
+            try runTool("editcap", ["-F", "pcapng", capture(name), pcapng])
+            let (asPcap, asPcapng) = (auditor.audit(paths: [capture(name)]), auditor.audit(paths: [pcapng]))
+            XCTAssertEqual(traffic(asPcapng), traffic(asPcap), name)
+            XCTAssertEqual(asPcapng.coverage.skipped, asPcap.coverage.skipped, name)
+            XCTAssertNotNil(asPcap.coverage.skipped["duplicate"], name)
+        }
+    }
+
     /// The scan through a bridge (every packet twice): the open port's probe is three
     /// packets again, not six.
     func testAScanSeenTwiceCountsItsProbeOnce() throws {
