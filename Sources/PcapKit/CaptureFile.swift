@@ -73,9 +73,9 @@ public final class CaptureFile {
                                                                        from: Int64(ftello(stream.file)))
             }
         }
-        if let tap = stream.tap, tap.isPcapng {
+        if let tap = stream.tap, tap.follower.isPcapng {
             tap.lookAhead()
-            interfacesAtStart = tap.interfacesBeforeFirstPacket
+            interfacesAtStart = tap.follower.interfacesBeforeFirstPacket
             readsThroughTap = true
         }
     }
@@ -155,10 +155,10 @@ public final class CaptureFile {
     @usableFromInline var readsThroughTap = false
 
     /// The interface of the packet libpcap has just returned from a tapped stream
-    /// (`PcapngBlockTap`): that of the block ending where libpcap stands.
+    /// (`PcapngBlockTap`).
     @usableFromInline
     func interfaceOfPacketJustRead() -> UInt32? {
-        stream.tap?.interface(ofPacketEndingAt: Int64(ftello(stream.file)))
+        stream.tap?.interfaceOfPacketJustRead(filtered: filter != nil, file: stream.file)
     }
 
     /// libpcap reads the rest of the file: with the filter, if there is one.

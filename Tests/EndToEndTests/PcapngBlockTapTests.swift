@@ -1,5 +1,6 @@
 import Foundation
 @testable import PcapKit
+@testable import TrafficGenerator
 import XCTest
 
 /// A pcapng that libpcap reads from a stream dasaudit cannot read in place (a pipe, standard
@@ -45,6 +46,34 @@ final class PcapngBlockTapTests: XCTestCase {
         XCTAssertEqual(found.map(\.atStart), Array(repeating: found[0].atStart, count: 3), context, line: line)
         XCTAssertEqual(found[0].interfaces.count, expected.packets, context, line: line)
         return found[0]
+    }
+
+    /// The follower sees the same packet blocks whatever sizes of chunks the bytes come in:
+    /// every size from 1 to 40 bytes, and random ones, over the real capture on three
+    /// interfaces; it ends where each packet block ends, with its interface.
+    func testTheFollowerReadsTheSameBlocksInChunksOfAnySize() throws {
+        let bytes = [UInt8](try contents(capture("copies-dumpcap.pcapng")))
+        let byTshark = try runTool("tshark", ["-r", capture("copies-dumpcap.pcapng"), "-T", "fields", "-e", "frame.interface_id"])
+            .split(separator: "\n").map { UInt32($0) }
+        func interfaces(chunks: [Int]) -> [UInt32?] {
+            var follower = PcapngBlockFollower()
+            var start = 0, chunk = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + chunks[chunk % chunks.count])
+                bytes.withUnsafeBytes { follower.follow(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                (start, chunk) = (end, chunk + 1)
+            }
+            XCTAssertEqual(follower.interfacesBeforeFirstPacket, 3)
+            XCTAssertTrue(follower.isFollowing)
+            return byTshark.map { _ in follower.interfaceOfNextPacket() }
+        }
+        XCTAssertEqual(byTshark.count, 264)
+        for size in 1...40 { XCTAssertEqual(interfaces(chunks: [size]), byTshark, "chunks of \(size)") }
+        var generator = SplitMix(seed: 0xF0_11_0E)
+        for round in 0..<20 {
+            let chunks = (0..<7).map { _ in Int.random(in: 1...3_000, using: &generator) }
+            XCTAssertEqual(interfaces(chunks: chunks), byTshark, "round \(round): \(chunks)")
+        }
     }
 
     func testEveryBundledPcapngNamesTheSameInterfacesPipedAndCompressed() throws {
@@ -104,7 +133,7 @@ final class PcapngBlockTapTests: XCTestCase {
         var file = Pcapng(swapped: false)
         file.interface(resolution: nil, offset: nil)
         file.interface(resolution: nil, offset: nil)
-        for index in 0..<(PcapngBlockTap.packetsKept + 5_000) {
+        for index in 0..<(PcapngBlockFollower.packetsKept + 5_000) {
             file.enhancedPacket(other.bytes, time: UInt64(index), interface: UInt32(index % 2))
         }
         file.enhancedPacket(syn.bytes, time: 1 << 40, interface: 1)
