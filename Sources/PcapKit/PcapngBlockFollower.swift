@@ -13,15 +13,17 @@
 /// Limits: the packet blocks not yet passed are kept, at most `packetsKept` (512 KiB); past
 /// `PcapngRecordFormat.interfaceLimit` interfaces in a section the follower stops, as reading
 /// in place does.
-struct PcapngBlockFollower {
+package struct PcapngBlockFollower {
     /// Bytes followed so far.
-    private(set) var position: Int64 = 0
+    package private(set) var position: Int64 = 0
     /// Whether the stream is a pcapng (its first block a Section Header Block), whose blocks
     /// are followed up to any libpcap refuses.
-    private(set) var isPcapng = false
+    package private(set) var isPcapng = false
     /// Interfaces described before the first packet block.
-    private(set) var interfacesBeforeFirstPacket = 0
-    private(set) var sawPacket = false
+    package private(set) var interfacesBeforeFirstPacket = 0
+    package private(set) var sawPacket = false
+
+    package init() {}
 
     private var state = State.firstBlock
     /// The current block's first 12 bytes, as they come (type, length, a first field).
@@ -57,14 +59,14 @@ struct PcapngBlockFollower {
     /// The most packet blocks kept: more than libpcap's stream buffer and the bytes read
     /// ahead of it (320 KiB) can hold, at 16 bytes or more each. Older ones libpcap has
     /// passed, its filter refusing them. A power of two.
-    static let packetsKept = 32_768
+    package static let packetsKept = 32_768
     static let sectionHeader: UInt32 = 0x0A0D_0D0A
 
     /// Whether more blocks can be followed.
-    var isFollowing: Bool { state != .stopped }
+    package var isFollowing: Bool { state != .stopped }
 
     /// Notes the blocks that `bytes`, the stream's next, hold.
-    mutating func follow(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func follow(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
         while index < bytes.count, state != .stopped {
             if remaining > 0 {
@@ -94,7 +96,7 @@ struct PcapngBlockFollower {
 
     /// The interface of the next packet block not yet passed: that of the packet libpcap
     /// just returned, when it has no filter (each packet block gives a packet, in order).
-    mutating func interfaceOfNextPacket() -> UInt32? {
+    package mutating func interfaceOfNextPacket() -> UInt32? {
         guard passed < followed else { return nil }
         passed += 1
         return packets[(passed - 1) & (Self.packetsKept - 1)].interface
@@ -103,7 +105,7 @@ struct PcapngBlockFollower {
     /// The interface of the packet block that ends `end` bytes into the stream, passing
     /// the packet blocks before it (libpcap's filter refused them); nil when no followed
     /// block ends there.
-    mutating func interface(ofPacketEndingAt end: Int64) -> UInt32? {
+    package mutating func interface(ofPacketEndingAt end: Int64) -> UInt32? {
         let mask = Self.packetsKept - 1
         while passed < followed, packets[passed & mask].end < end { passed += 1 }
         guard passed < followed, packets[passed & mask].end == end else { return nil }

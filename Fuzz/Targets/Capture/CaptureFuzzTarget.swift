@@ -25,6 +25,7 @@ public func fuzzCaptureInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     let file = CaptureFuzzing.scratch.write(bytes, to: "capture.pcap")
     CaptureFuzzing.requireRecordsReadAlike(file)
+    CaptureFuzzing.requireInterfacesAsFollowed(file, bytes: bytes)
     var fromFile = CaptureReader(rules: CaptureFuzzing.auditor.directionRules, keepingConnections: true)
     let hashing = InputHashing(paths: [file])
     fromFile.hashing = hashing
@@ -69,6 +70,21 @@ enum CaptureFuzzing {
         }
         let (expected, found) = (byLibpcap.recordDigest(), inPlace.recordDigest())
         require(found == expected, "the records read in place differ from libpcap's: \(found), libpcap: \(expected)")
+    }
+
+    /// The interface each packet of a pcapng read in place names is the one the tap of a
+    /// piped or compressed stream finds in the same bytes (`PcapngBlockFollower`), packet
+    /// for packet, up to where libpcap takes the file over (its packets name none).
+    static func requireInterfacesAsFollowed(_ path: String, bytes: UnsafeRawBufferPointer) {
+        guard let file = try? CaptureFile(path: path), file.readsRecordsInPlace, file.isPcapng else { return }
+        var follower = PcapngBlockFollower()
+        follower.follow(bytes)
+        _ = file.forEachPacket { header, _ in
+            let followed = follower.interfaceOfNextPacket()
+            guard let interface = header.interface else { return }
+            require(followed == interface, "packet \(file.packetsRead): interface \(interface) read in place, "
+                + "\(String(describing: followed)) followed")
+        }
     }
 
     // nonisolated(unsafe): libFuzzer runs one input at a time, on one thread.
