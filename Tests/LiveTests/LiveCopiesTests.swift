@@ -90,6 +90,41 @@ final class LiveCopiesTests: XCTestCase {
         XCTAssertEqual(reread.coverage.skipped, all.coverage.skipped)
     }
 
+    /// dumpcap on both bridge ports (`dumpcap -i a -i b`, Wireshark's way to capture
+    /// several interfaces), writing its pcapng to a pipe that `dasaudit audit -` reads as it
+    /// comes: every packet is in it twice, once per port, each packet block naming its
+    /// port. The audit counts each packet once, as a live audit of one port, run at the same
+    /// time, does; and the pcapng kept on the way (`tee`) audits the same from its file.
+    func testDumpcapOnBothPortsPipedIntoAnAuditCountsEachPacketOnce() throws {
+        let bridge = try makeBridge()
+        let saved = NSTemporaryDirectory() + "dasaudit-dumpcap-\(UUID().uuidString).pcapng"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let pipeline = "dumpcap -i \(bridge.clientPort) -i \(bridge.serverPort) -f tcp -a duration:5 -w - "
+            + "| tee \(saved) | \(dasauditPath) audit - --offset 0 --format json"
+        let piped = try DasauditProcess(["-c", pipeline], program: "sh",
+                                        launcher: ["/usr/bin/env", "ip", "netns", "exec", bridge.host])
+        XCTAssertTrue(piped.waitForError(containing: "Capturing on"), piped.stderr)
+        let onePort = try live(bridge, ["-i", bridge.clientPort])
+        try driveClients(bridge)
+        let (status, output) = piped.finish()
+        XCTAssertNotEqual(status, 2, piped.stderr)
+        let all = try JSONReport.parse(Data(output.utf8)), one = try result(of: onePort)
+
+        let service = try XCTUnwrap(all.services.first { $0.port == 7611 })
+        let truth = try XCTUnwrap(one.services.first { $0.port == 7611 })
+        XCTAssertEqual(service.connections, 6, "a first connection to see the server up, then five")
+        XCTAssertEqual([service.connections, service.packets, service.payloadBytes],
+                       [truth.connections, truth.packets, truth.payloadBytes])
+        XCTAssertEqual(all.coverage.tcpSegments, one.coverage.tcpSegments)
+        XCTAssertEqual(all.coverage.skipped["duplicate"], one.coverage.packets, "every packet crossed both ports")
+        XCTAssertEqual(all.inputs.first?.linkTypeName, "EN10MB")
+
+        let fromFile = try JSONReport.parse(Data(try runDasaudit(["audit", saved, "--offset", "0", "--format", "json"]).stdout.utf8))
+        XCTAssertEqual(fromFile.services.map(\.packets), all.services.map(\.packets))
+        XCTAssertEqual(fromFile.coverage.skipped, all.coverage.skipped)
+        XCTAssertEqual(fromFile.coverage.packets, all.coverage.packets)
+    }
+
     /// A mirror port, as a switch's SPAN session of both bridge ports makes one: tc mirrors
     /// every frame that enters or leaves either port to a veth pair, and the capture on its
     /// far end shows each frame twice, in Ethernet, naming no interface. As read, every
