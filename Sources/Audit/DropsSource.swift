@@ -8,8 +8,9 @@ public enum DropsSource: String, Codable, Sendable, CaseIterable {
     /// A file that records no drops: a pcap file, or a pcapng without statistics of its
     /// drops. `drops` is null.
     case none
-    /// A pcapng file whose statistics blocks dasaudit could not all read: libpcap read it
-    /// from a pipe or compressed, or it was cut short or broken before its end, so any drops
-    /// its recorder counted are not known. `drops` is null.
+    /// A pcapng whose statistics blocks dasaudit could not all see: it was cut short or
+    /// broken before its end, or its reading was stopped (a packet limit, Ctrl-C), so any
+    /// drops its recorder counted are not known. `drops` is null. (From a file, a pipe or
+    /// compressed alike: a pipe's blocks pass through `PcapngBlockTap`.)
     case unread
 }

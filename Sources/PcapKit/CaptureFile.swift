@@ -102,9 +102,11 @@ public final class CaptureFile {
     public var openedVersion: FileVersion? { stream.version }
 
     /// What the file says its recorder lost (`RecordedDrops`, summed over its interfaces),
-    /// once it has been read: known only for a pcapng file whose every block dasaudit saw
-    /// (`statisticsRead`); nil otherwise.
-    public var recordedDrops: RecordedDrops? { statisticsRead ? statistics?.total : nil }
+    /// once it has been read: known only for a pcapng whose every block dasaudit saw
+    /// (`statisticsRead`), from a file or through its tap; nil otherwise.
+    public var recordedDrops: RecordedDrops? {
+        statisticsRead ? (readsThroughTap ? stream.tap?.follower.statistics : statistics)?.total : nil
+    }
     /// The statistics blocks of a pcapng file read in place, noted as it is read.
     @usableFromInline var statistics: PcapngStatistics?
     /// Where the reading in place handed the file to libpcap, for `PcapngStatistics.walk`.
@@ -115,8 +117,14 @@ public final class CaptureFile {
     public var isPcapng: Bool { pcap_major_version(handle) == 1 }
 
     /// Whether dasaudit saw every block of this pcapng, statistics blocks included: it read
-    /// the file in place to its end, or read again after libpcap what it had handed it.
-    public var statisticsRead: Bool { statistics?.complete == true }
+    /// the file in place to its end, or read again after libpcap what it had handed it; or
+    /// libpcap read a piped or decompressed one to its end, every block through the tap.
+    public var statisticsRead: Bool {
+        readsThroughTap ? tappedStreamRead && stream.tap?.follower.statistics?.complete == true : statistics?.complete == true
+    }
+
+    /// libpcap read a tapped stream to its end without an error.
+    @usableFromInline var tappedStreamRead = false
 
     /// Sees the bytes of the file as they are read, when dasaudit reads them in place
     /// (`readsRecordsInPlace`, a file rather than a pipe); never told otherwise.
@@ -216,7 +224,12 @@ public final class CaptureFile {
             // libpcap never shows the statistics blocks: read them from where it took over.
             statistics?.walk(descriptor: fileno(stream.file), from: handedOverAt)
         }
-        if status == PCAP_ERROR_BREAK { return breakRequested ? .interrupted : endOfStream() }
+        if status == PCAP_ERROR_BREAK {
+            if breakRequested { return .interrupted }
+            let end = endOfStream()
+            tappedStreamRead = readsThroughTap && end == .endOfInput
+            return end
+        }
         return failure(String(cString: pcap_geterr(handle)))
     }
 

@@ -10,9 +10,13 @@
 /// A value type, so that following a chunk touches no shared state: each packet block costs
 /// a few instructions, in the reading of every packet of a piped or compressed pcapng.
 ///
+/// It also notes what the Interface Statistics Blocks record as dropped (`statistics`), as
+/// reading a file in place does: a piped `dumpcap -w -` says what it lost.
+///
 /// Limits: the packet blocks not yet passed are kept, at most `packetsKept` (512 KiB); past
-/// `PcapngRecordFormat.interfaceLimit` interfaces in a section the follower stops, as reading
-/// in place does.
+/// `PcapngRecordFormat.interfaceLimit` interfaces in a section it names no more packets, as
+/// reading in place does; an Interface Statistics Block is gathered whole, up to 1 MiB (a larger
+/// one is not noted, as in place).
 package struct PcapngBlockFollower {
     /// Bytes followed so far.
     package private(set) var position: Int64 = 0
@@ -24,6 +28,13 @@ package struct PcapngBlockFollower {
     package private(set) var sawPacket = false
 
     package init() {}
+
+    /// What the Interface Statistics Blocks followed record; `complete` once the stream ended
+    /// between two blocks while they were followed (`finish`).
+    private(set) var statistics: PcapngStatistics?
+    /// The Interface Statistics Block coming in, while it does.
+    private var statisticsBlock: [UInt8] = []
+    private var gathering = false
 
     private var state = State.firstBlock
     /// The current block's first 12 bytes, as they come (type, length, a first field).
@@ -41,10 +52,12 @@ package struct PcapngBlockFollower {
     private var packets: [PacketBlock] = []
     private var passed = 0
     private var followed = 0
+    /// Packets are named by their interface: false past `PcapngRecordFormat.interfaceLimit`.
+    private var naming = true
 
     private struct PacketBlock {
         var end: Int64
-        var interface: UInt32
+        var interface: UInt32?
     }
 
     private enum State {
@@ -71,8 +84,10 @@ package struct PcapngBlockFollower {
         while index < bytes.count, state != .stopped {
             if remaining > 0 {
                 let skipped = Int(min(remaining, Int64(bytes.count - index)))
+                if gathering { statisticsBlock += UnsafeRawBufferPointer(rebasing: bytes[index..<(index + skipped)]) }
                 remaining -= Int64(skipped)
                 index += skipped
+                if remaining == 0 && gathering { noteStatistics() }
                 continue
             }
             // A block's first 12 bytes, then what they say: read where they lie, unless a
@@ -92,6 +107,12 @@ package struct PcapngBlockFollower {
             if headerCount == 12 { startBlock() }
         }
         position += Int64(bytes.count)
+    }
+
+    /// The stream ended: the statistics are complete when it ended between two blocks that
+    /// were all followed.
+    package mutating func finish() {
+        if state == .blocks && remaining == 0 && headerCount == 0 { statistics?.complete = true }
     }
 
     /// The interface of the next packet block not yet passed: that of the packet libpcap
@@ -125,6 +146,7 @@ package struct PcapngBlockFollower {
             default: return state = .stopped
             }
             interfaces = 0
+            if statistics == nil { statistics = PcapngStatistics(swapped: swapped) }
         }
         let swapped = self.swapped
         func field(_ value: UInt32) -> UInt32 { swapped ? value.byteSwapped : value }
@@ -134,15 +156,27 @@ package struct PcapngBlockFollower {
         isPcapng = true
         let interface: UInt32
         switch field(type) {
-        case 1:  // Interface Description
-            // Past the interfaces a file read in place follows, none is named, as there.
-            guard interfaces < PcapngRecordFormat.interfaceLimit else { return state = .stopped }
+        case PcapngBlockType.sectionHeader:
+            withUnsafeBytes(of: header) { statistics?.note(block: UnsafeRawBufferPointer(rebasing: $0[..<12])) }
+            return skip(length)
+        case PcapngBlockType.interfaceDescription:
+            // Past the interfaces a file read in place follows, no packet is named any more, as
+            // there; the blocks are still followed, for their statistics.
+            if interfaces == PcapngRecordFormat.interfaceLimit { naming = false }
             interfaces += 1
             if !sawPacket { interfacesBeforeFirstPacket += 1 }
+            withUnsafeBytes(of: header) { statistics?.note(block: UnsafeRawBufferPointer(rebasing: $0[..<12])) }
             return skip(length)
-        case 6: interface = field(header.1)  // Enhanced Packet
-        case 3: interface = 0  // Simple Packet
-        case 2:  // the obsolete Packet Block: a 16-bit interface
+        case PcapngBlockType.interfaceStatistics where length <= Int64(RecordWindow.capacity):
+            gathering = true
+            withUnsafeBytes(of: header) { statisticsBlock = Array($0[..<12]) }
+            statisticsBlock.reserveCapacity(Int(length))
+            skip(length)
+            if remaining == 0 { noteStatistics() }
+            return
+        case PcapngBlockType.enhancedPacket: interface = field(header.1)
+        case PcapngBlockType.simplePacket: interface = 0
+        case PcapngBlockType.obsoletePacket:  // a 16-bit interface
             let raw = UInt16(truncatingIfNeeded: header.1)
             interface = UInt32(swapped ? raw.byteSwapped : raw)
         default: return skip(length)
@@ -152,9 +186,15 @@ package struct PcapngBlockFollower {
             packets = Array(repeating: PacketBlock(end: 0, interface: 0), count: Self.packetsKept)
         }
         if followed - passed == Self.packetsKept { passed += 1 }
-        packets[followed & (Self.packetsKept - 1)] = PacketBlock(end: blockStart + length, interface: interface)
+        packets[followed & (Self.packetsKept - 1)] = PacketBlock(end: blockStart + length, interface: naming ? interface : nil)
         followed += 1
         skip(length)
+    }
+
+    /// Notes the Interface Statistics Block gathered whole.
+    private mutating func noteStatistics() {
+        statisticsBlock.withUnsafeBytes { statistics?.note(block: $0) }
+        (statisticsBlock, gathering) = ([], false)
     }
 
     /// Goes on past the block of `length` bytes whose first 12 have come.

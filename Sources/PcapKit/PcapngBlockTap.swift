@@ -76,6 +76,7 @@ final class PcapngBlockTap {
         }
         let got = readDescriptor(into: buffer)
         if got > 0 { follower.follow(UnsafeRawBufferPointer(rebasing: buffer[..<got])) }
+        if got == 0 { follower.finish() }
         return got
     }
 
@@ -86,7 +87,10 @@ final class PcapngBlockTap {
         var chunk = [UInt8](repeating: 0, count: 4_096)
         while follower.isPcapng, follower.isFollowing, !follower.sawPacket, ahead.count < 1 << 16 {
             let got = chunk.withUnsafeMutableBytes { readDescriptor(into: $0) }
-            guard got > 0 else { return }
+            guard got > 0 else {
+                if got == 0 { follower.finish() }
+                return
+            }
             ahead += chunk[..<got]
             chunk.withUnsafeBytes { follower.follow(UnsafeRawBufferPointer(rebasing: $0[..<got])) }
         }

@@ -40,13 +40,13 @@ extension Finding {
 
 extension AuditResult {
     /// The pcapng inputs whose recorded drops dasaudit could not read (`DropsSource.unread`),
-    /// or nil when there is none: "2 pcapng inputs read by libpcap (from a pipe, compressed,
-    /// or cut short): the drops their recorder counted are not known".
+    /// or nil when there is none: "2 pcapng inputs not read to their end (cut short, broken
+    /// or stopped): the drops their recorder counted are not known".
     var unreadDropsText: String? {
         let count = inputs.filter { $0.dropsSource == .unread }.count
         guard count > 0 else { return nil }
-        return (count == 1 ? "a pcapng input" : "\(count) pcapng inputs") + " read by libpcap (from a pipe, compressed, "
-            + "or cut short): the drops \(count == 1 ? "its" : "their") recorder counted are not known"
+        return (count == 1 ? "a pcapng input not read to its end" : "\(count) pcapng inputs not read to their end")
+            + " (cut short, broken or stopped): the drops \(count == 1 ? "its" : "their") recorder counted are not known"
     }
 }
 

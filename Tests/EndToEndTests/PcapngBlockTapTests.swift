@@ -27,10 +27,12 @@ final class PcapngBlockTapTests: XCTestCase {
         if let filter { try reference.setFilter(filter) }
         let expected = reference.recordDigest()
         var found: [(interfaces: [UInt32?], atStart: Int)] = []
+        var drops: [String] = []
         for input in [path, pipe, compressed] {
             let file = try CaptureFile(path: input)
             if let filter { try file.setFilter(filter) }
             found.append((interfaceNumbers(of: file), file.interfacesAtStart))
+            drops.append("\(file.statisticsRead) \(String(describing: file.recordedDrops))")
             // The packets are libpcap's (a compressed input's message says so too).
             let again = input == pipe ? nil : try CaptureFile(path: input)
             if let again {
@@ -41,6 +43,7 @@ final class PcapngBlockTapTests: XCTestCase {
                 XCTAssertEqual(digest.end == .endOfInput, expected.end == .endOfInput, "\(context): \(input)", line: line)
             }
         }
+        XCTAssertEqual(drops, Array(repeating: drops[0], count: 3), "\(context): the recorded drops", line: line)
         XCTAssertEqual(found[1].interfaces, found[0].interfaces, "\(context): piped", line: line)
         XCTAssertEqual(found[2].interfaces, found[0].interfaces, "\(context): compressed", line: line)
         XCTAssertEqual(found.map(\.atStart), Array(repeating: found[0].atStart, count: 3), context, line: line)
@@ -140,6 +143,25 @@ final class PcapngBlockTapTests: XCTestCase {
         file.enhancedPacket(other.bytes, time: 1 << 41, interface: 0)
         let (interfaces, _) = try assertInterfacesAlike(file.bytes, filter: "tcp[tcpflags] & tcp-syn != 0", "rare SYNs")
         XCTAssertEqual(interfaces, [1])
+    }
+
+    /// Past `PcapngRecordFormat.interfaceLimit` interfaces, no packet is named, piped as in
+    /// place, and the statistics after them still count.
+    func testPastTheInterfaceLimitNoPacketIsNamedButTheDropsCount() throws {
+        let packets = Array(pcapRecords(try contents(capture("das-offset3-lo.pcap"))).prefix(6))
+        var file = Pcapng(swapped: false)
+        file.interface(resolution: nil, offset: nil)
+        file.enhancedPacket(packets[0].bytes, time: 1)
+        for _ in 0..<PcapngRecordFormat.interfaceLimit { file.interface(resolution: nil, offset: nil) }
+        for index in 0..<12 { file.enhancedPacket(packets[index % packets.count].bytes, time: 2, interface: UInt32(index)) }
+        file.statistics(interfaceDrops: 7, systemDrops: 3, interface: 4_000)
+        let (interfaces, _) = try assertInterfacesAlike(file.bytes, "past the limit")
+        XCTAssertEqual(interfaces, [0] + Array(repeating: nil, count: 12))
+        let piped = scratch.path("limit-pipe")
+        fifo(at: piped, carrying: file.bytes)
+        let capture = try CaptureFile(path: piped)
+        XCTAssertEqual(capture.recordDigest().packets, 13)
+        XCTAssertEqual(capture.recordedDrops, RecordedDrops(interface: 7, system: 3))
     }
 
     /// A pcap stream leaves the tap idle; a pcapng whose blocks go wrong stops it where

@@ -5,8 +5,8 @@ import XCTest
 /// lost (`captures/dumpcap-drops-lo.pcapng`, recorded by
 /// `scripts/recording/record-dumpcap-drops.sh`: 2,785 packets kept, 99,955 dropped). The audit
 /// must not call that capture complete: it reports the drops, marks the input incomplete
-/// and fails on a packets-dropped finding. Where it cannot read the file's statistics (the
-/// same file from a pipe, or compressed), it says so.
+/// and fails on a packets-dropped finding, from a file, a pipe or compressed alike. Where it
+/// cannot read all of the file's statistics (a file cut short), it says so.
 final class RecordedDropsTests: XCTestCase {
     let dropped = capture("dumpcap-drops-lo.pcapng")
 
@@ -42,21 +42,40 @@ final class RecordedDropsTests: XCTestCase {
         XCTAssertTrue(html.stdout.contains("<b>incomplete</b>: lost 99955 packets while capturing"))
     }
 
-    func testTheSameFileFromAPipeOrCompressedSaysItsDropsAreNotKnown() throws {
+    /// Piped (standard input) or gzip-compressed, libpcap reads the file and its blocks pass
+    /// through the tap, which gathers the statistics blocks: the same drops, the same
+    /// finding.
+    func testTheSameFileFromAPipeOrCompressedRecordsTheSameDrops() throws {
         let bytes = try contents(dropped)
         let scratch = try ScratchDirectory()
         let compressed = scratch.path("dropped.pcapng.gz")
         try runTool("gzip", ["-c", dropped], stdout: compressed)
         for (name, arguments, stdin) in [("stdin", ["-"], bytes), ("gzip", [compressed], nil)] as [(String, [String], Data?)] {
             let (status, result) = try audit(arguments, stdin: stdin)
-            XCTAssertEqual(status, 0, name)  // what was read is complete; what the file records of drops is unknown
+            XCTAssertEqual(status, 1, name)
+            let input = try input(result)
+            XCTAssertEqual(input["drops"] as? [String: UInt64], ["interface": 99_955, "kernel": 0], name)
+            XCTAssertEqual(input["drops_source"] as? String, "pcapng", name)
+            XCTAssertEqual(input["complete"] as? Bool, false, name)
+            XCTAssertEqual(input["packets"] as? Int, 2_785, name)
+        }
+    }
+
+    /// Cut inside its last block (the statistics), piped or as a file: libpcap stops there,
+    /// and the drops the file records are not known, rather than none.
+    func testACutFileSaysItsDropsAreNotKnown() throws {
+        let bytes = try contents(dropped)
+        let scratch = try ScratchDirectory()
+        let cut = try scratch.file("cut.pcapng", bytes.dropLast(8))
+        for (name, arguments, stdin) in [("stdin", ["-"], bytes.dropLast(8)), ("file", [cut], nil)] as [(String, [String], Data?)] {
+            let (_, result) = try audit(arguments, stdin: stdin)
             let input = try input(result)
             XCTAssertTrue(input["drops"] is NSNull, name)
             XCTAssertEqual(input["drops_source"] as? String, "unread", name)
             XCTAssertEqual(input["packets"] as? Int, 2_785, name)
         }
-        let text = try runDasaudit(["audit", "-", "--offset", "0"], stdin: bytes)
-        XCTAssertTrue(text.stdout.contains("a pcapng input read by libpcap (from a pipe, compressed, or cut short): the drops "
+        let text = try runDasaudit(["audit", "-", "--offset", "0"], stdin: bytes.dropLast(8))
+        XCTAssertTrue(text.stdout.contains("a pcapng input not read to its end (cut short, broken or stopped): the drops "
             + "its recorder counted are not known"), text.stdout)
     }
 
