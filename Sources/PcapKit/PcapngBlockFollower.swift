@@ -73,7 +73,6 @@ package struct PcapngBlockFollower {
     /// ahead of it (320 KiB) can hold, at 16 bytes or more each. Older ones libpcap has
     /// passed, its filter refusing them. A power of two.
     package static let packetsKept = 32_768
-    static let sectionHeader: UInt32 = 0x0A0D_0D0A
 
     /// Whether more blocks can be followed.
     package var isFollowing: Bool { state != .stopped }
@@ -138,8 +137,8 @@ package struct PcapngBlockFollower {
     private mutating func startBlock() {
         headerCount = 0
         let type = UInt32(truncatingIfNeeded: header.0)
-        if state == .firstBlock && type != Self.sectionHeader { return state = .stopped }
-        if type == Self.sectionHeader {
+        if state == .firstBlock && type != PcapngBlockType.sectionHeader { return state = .stopped }
+        if type == PcapngBlockType.sectionHeader {
             switch header.1 {
             case 0x1A2B_3C4D: swapped = false
             case 0x4D3C_2B1A: swapped = true
