@@ -36,8 +36,8 @@ public struct CaptureReader {
     /// reference that tests compare the batches with.
     public var tracksInBatches = true
     /// The input's packets of moments ago, when it is a capture on every interface
-    /// (`tcpdump -i any`): what sets aside a copy of a packet captured again on another
-    /// interface (`InterfaceCopies`). Each input starts with an empty one.
+    /// (`tcpdump -i any`) or a pcapng of several: what sets aside a copy of a packet captured
+    /// again on another interface (`InterfaceCopies`). Each input starts with an empty one.
     private var copies = InterfaceCopies()
     /// The connections seen again after address translation, when the input is a capture on
     /// every interface (`TranslatedCopies`). Each input starts with the fronts of the one
