@@ -23,9 +23,7 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
 
     func testEveryPacketCountsOnceAsOnOneInterfacePerPath() {
         let everything = auditor.audit(paths: [capture("copies-any-sll2.pcap")])
-        var onePerPath = auditor
-        onePerPath.captureFilter = "ifindex 3 or ifindex 5"
-        let truth = onePerPath.audit(paths: [capture("copies-any-sll2.pcap")])
+        let truth = auditor.audit(bundled: "copies-any-sll2.pcap", filter: "ifindex 3 or ifindex 5")
 
         XCTAssertEqual(truth.coverage.skipped["duplicate"], nil, "one interface per path holds no copy")
         XCTAssertEqual(traffic(everything), traffic(truth))
@@ -47,9 +45,7 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
     /// the server's link (interface 3) saw; before, the payload counted twice.
     func testThePiecesOfASegmentTheHostCutCountOnce() {
         let everything = auditor.audit(paths: [capture("segmented-any-sll2.pcap")])
-        var serverSide = auditor
-        serverSide.captureFilter = "ifindex 3"
-        let truth = serverSide.audit(paths: [capture("segmented-any-sll2.pcap")])
+        let truth = auditor.audit(bundled: "segmented-any-sll2.pcap", filter: "ifindex 3")
         XCTAssertEqual(traffic(everything), traffic(truth))
         XCTAssertEqual(everything.services.map(\.bytes), truth.services.map(\.bytes))
         XCTAssertEqual(traffic(everything), ["10.216.0.2:9763 280 packets 787293 payload 3 connections closed 3"])

@@ -10,6 +10,16 @@ let capturesDirectory = URL(fileURLWithPath: #filePath)
 
 func capture(_ name: String) -> String { capturesDirectory.appendingPathComponent(name).path }
 
+extension Auditor {
+    /// The audit of the bundled capture `name`, of the packets `filter` matches: on a capture
+    /// of every interface, `ifindex 3` is what that interface alone saw.
+    func audit(bundled name: String, filter: String) -> AuditResult {
+        var auditor = self
+        auditor.captureFilter = filter
+        return auditor.audit(paths: [capture(name)])
+    }
+}
+
 /// The bundled captures that hold no TCP segment to track (VXLAN cut at 96 bytes, where no
 /// inner TCP header fits): tests that read every capture expect traffic from the others.
 let capturesWithoutTCP: Set<String> = ["tunnel-vxlan-underlay-s96.pcap"]

@@ -33,9 +33,7 @@ final class TranslatedCopiesCaptureTests: XCTestCase {
 
     func testEachConnectionCountsOnceWhereItReachedTheServer() {
         let everything = auditor.audit(paths: [capture("nat-any-sll2.pcap")])
-        var containerSide = auditor
-        containerSide.captureFilter = "ifindex 3"
-        let truth = containerSide.audit(paths: [capture("nat-any-sll2.pcap")])
+        let truth = auditor.audit(bundled: "nat-any-sll2.pcap", filter: "ifindex 3")
 
         XCTAssertEqual(truth.coverage.skipped, [:], "the container's interface holds one view of each connection")
         XCTAssertEqual(traffic(everything), traffic(truth))
@@ -57,11 +55,7 @@ final class TranslatedCopiesCaptureTests: XCTestCase {
     /// Before this, the front views were services of their own: an unexpected port 80 on
     /// the ClusterIP, 19763 on the host, and the masqueraded fetches counted twice.
     func testEachFrontViewIsNamedWithTheServiceItLeadsTo() {
-        let frontSide = { () -> AuditResult in
-            var auditor = self.auditor
-            auditor.captureFilter = "ifindex 4 or ifindex 5"
-            return auditor.audit(paths: [capture("nat-any-sll2.pcap")])
-        }()
+        let frontSide = auditor.audit(bundled: "nat-any-sll2.pcap", filter: "ifindex 4 or ifindex 5")
         let fronts = Set(frontSide.services.map { "\($0.address):\($0.port)" })
         XCTAssertEqual(fronts, ["10.96.0.10:80", "10.208.0.254:19763", "10.208.0.254:9763", "fd00:208::fe:19763",
                                 "10.207.0.2:9763", "10.208.0.1:8080"])
@@ -89,9 +83,7 @@ final class TranslatedCopiesCaptureTests: XCTestCase {
     /// counts once, as the server's link saw it, from the node's address.
     func testANodePortTranslatingBothEndpointsCountsEachConnectionOnce() {
         let everything = auditor.audit(paths: [capture("nat-nodeport-sll2.pcap")])
-        var serverSide = auditor
-        serverSide.captureFilter = "ifindex 3"
-        let truth = serverSide.audit(paths: [capture("nat-nodeport-sll2.pcap")])
+        let truth = auditor.audit(bundled: "nat-nodeport-sll2.pcap", filter: "ifindex 3")
         XCTAssertEqual(traffic(everything), traffic(truth))
         XCTAssertEqual(traffic(everything),
                        ["10.207.0.2:9763 expected 49 packets 53595 bytes 50019 payload 3 connections closed 3"])

@@ -52,10 +52,8 @@ final class TranslationReportTests: XCTestCase {
         var result = syntheticAudit(services: 3)
         for translated in [nil, [:]] as [[String: UInt64]?] {
             result.coverage.translated = translated
-            XCTAssertFalse(TextReport(color: false).render(result).contains("translation"))
-            XCTAssertFalse(MarkdownReport.render(result).contains("Address translation"))
-            XCTAssertFalse(HTMLReport.render(result).contains("Address translation"))
-            XCTAssertFalse(JUnitReport.render(result).contains("translated_connections"))
+            assertReportsSayNothing(of: result, text: "translation", markdown: "Address translation",
+                                    html: "Address translation", junit: "translated_connections")
         }
     }
 
@@ -63,9 +61,7 @@ final class TranslationReportTests: XCTestCase {
     /// Markdown and HTML reports escaped.
     func testATranslationNameFromAResultFileIsEscapedEverywhere() {
         var result = syntheticAudit(services: 1)
-        result.coverage.translated = ["\u{1B}[2J<b>*x*</b> -> 10.0.0.1:80": 1]
-        XCTAssertFalse(TextReport(color: false).render(result).contains("\u{1B}[2J"))
-        XCTAssertFalse(HTMLReport.render(result).contains("<b>*x*</b>"))
-        XCTAssertFalse(MarkdownReport.render(result).contains("<b>*x*</b>"))
+        result.coverage.translated = [plantedName + " -> 10.0.0.1:80": 1]
+        assertPlantedNameIsEscapedEverywhere(result)
     }
 }

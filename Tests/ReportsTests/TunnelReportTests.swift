@@ -32,10 +32,8 @@ final class TunnelReportTests: XCTestCase {
         var result = syntheticAudit(services: 3)
         for tunneled in [nil, [:]] as [[String: UInt64]?] {
             result.coverage.tunneled = tunneled
-            XCTAssertFalse(TextReport(color: false).render(result).contains("tunnels"))
-            XCTAssertFalse(MarkdownReport.render(result).contains("Tunnels"))
-            XCTAssertFalse(HTMLReport.render(result).contains("Tunnels"))
-            XCTAssertFalse(JUnitReport.render(result).contains("tunneled_segments"))
+            assertReportsSayNothing(of: result, text: "tunnels", markdown: "Tunnels", html: "Tunnels",
+                                    junit: "tunneled_segments")
         }
     }
 
@@ -43,9 +41,7 @@ final class TunnelReportTests: XCTestCase {
     /// Markdown and HTML reports escaped.
     func testATunnelNameFromAResultFileIsEscapedEverywhere() {
         var result = syntheticAudit(services: 1)
-        result.coverage.tunneled = ["\u{1B}[2J<b>*x*</b>": 1]
-        XCTAssertFalse(TextReport(color: false).render(result).contains("\u{1B}[2J"))
-        XCTAssertFalse(HTMLReport.render(result).contains("<b>*x*</b>"))
-        XCTAssertFalse(MarkdownReport.render(result).contains("<b>*x*</b>"))
+        result.coverage.tunneled = [plantedName: 1]
+        assertPlantedNameIsEscapedEverywhere(result)
     }
 }

@@ -3,8 +3,9 @@
 # bridges, routes or translates (record-copies.sh, record-nat.sh). Sourced, with H (the
 # host namespace's name) and LINK (the prefix of the host's ends of the veth pairs) set.
 # Gives in_ns NAMESPACE COMMAND... and add_side SIDE (namespace "$H-SIDE", whose eth0 is the
-# host's "$LINK"SIDE; both up). Sets work (a temporary directory) and pids (processes to
-# stop, space-separated); on exit both, and every namespace added, are removed. Needs root.
+# host's "$LINK"SIDE; both up); serve_blob, fetch, record_any and stop_recording (below).
+# Sets work (a temporary directory) and pids (processes to stop, space-separated); on exit
+# both, and every namespace added, are removed. Needs root.
 in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
 work=$(mktemp -d)
 pids=""
@@ -28,4 +29,32 @@ add_side() {
   ip -n "$H" link add "$LINK$side" type veth peer name eth0 netns "$H-$side"
   ip -n "$H" link set "$LINK$side" up
   ip -n "$H-$side" link set eth0 up
+}
+
+# serve_blob KIB SIDE BIND PORT: HTTP (python3 -m http.server) from side SIDE's namespace on
+# BIND:PORT, serving /blob, KIB KiB of the bytes 0-255 over and over.
+serve_blob() {
+  local kib="$1" side="$2" bind="$3" port="$4"
+  mkdir -p "$work/site"
+  python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 4 * $kib)" > "$work/site/blob"
+  (cd "$work/site" && exec ip netns exec "$H-$side" python3 -m http.server "$port" --bind "$bind" >/dev/null 2>&1) &
+  pids="$pids $!"
+}
+
+# fetch NAMESPACE URL N: N fetches of URL from NAMESPACE, the bodies thrown away.
+fetch() { local ns="$1" url="$2" n="$3"; for _ in $(seq "$n"); do in_ns "$ns" curl -s -o /dev/null "$url"; done; }
+
+# record_any FILE LINKTYPE: tcpdump -i any on the host, TCP at snapshot length 128, in the
+# cooked header LINKTYPE (LINUX_SLL2, LINUX_SLL), written to FILE until stop_recording.
+recorders=""
+record_any() {
+  ip netns exec "$H" tcpdump -i any -y "$2" -U -s 128 -w "$1" tcp 2>/dev/null &
+  recorders="$recorders $!"
+}
+
+# stop_recording: ends the recordings record_any started, their files whole.
+stop_recording() {
+  # shellcheck disable=SC2086  # the pids are words
+  kill -INT $recorders; wait $recorders || true
+  recorders=""
 }

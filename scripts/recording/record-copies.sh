@@ -46,28 +46,23 @@ in_ns "$H" ip addr add 10.206.0.254/24 dev dascpc
 in_ns "$H-c" ip addr add 10.206.0.1/24 dev eth0
 in_ns "$H-c" ip route add default via 10.206.0.254
 
-mkdir -p "$work/site"
-python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 256)' > "$work/site/blob"
-(cd "$work/site" && exec ip netns exec "$H-b" python3 -m http.server 9763 --bind :: >/dev/null 2>&1) &
-pids="$pids $!"
+serve_blob 64 b :: 9763
 sleep 2
 
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL2 -U -s 128 -w "$out/copies-any-sll2.pcap" tcp 2>/dev/null &
-sll2=$!
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL -U -s 128 -w "$out/copies-any-sll.pcap" tcp 2>/dev/null &
-sll=$!
+record_any "$out/copies-any-sll2.pcap" LINUX_SLL2
+record_any "$out/copies-any-sll.pcap" LINUX_SLL
 sleep 2
-for i in 1 2 3 4 5; do in_ns "$H-a" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
-for i in 1 2 3; do in_ns "$H-a" curl -s -o /dev/null 'http://[fd00:205::2]:9763/blob'; done
-for i in 1 2 3 4 5; do in_ns "$H-c" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
+fetch "$H-a" http://10.205.0.2:9763/blob 5
+fetch "$H-a" 'http://[fd00:205::2]:9763/blob' 3
+fetch "$H-c" http://10.205.0.2:9763/blob 5
 sleep 2
-kill -INT "$sll2" "$sll"; wait "$sll2" "$sll" || true
+stop_recording
 
 ip netns exec "$H" dumpcap -q -i dascpa -s 128 -f tcp -i dascpb -s 128 -f tcp -i dascpc -s 128 -f tcp -w "$out/copies-dumpcap.pcapng" 2>/dev/null &
 dump=$!
 sleep 3
-for i in 1 2 3; do in_ns "$H-a" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
-for i in 1 2 3; do in_ns "$H-c" curl -s -o /dev/null http://10.205.0.2:9763/blob; done
+fetch "$H-a" http://10.205.0.2:9763/blob 3
+fetch "$H-c" http://10.205.0.2:9763/blob 3
 sleep 2
 kill -INT "$dump"; wait "$dump" || true
 for f in "$out"/copies-any-sll2.pcap "$out"/copies-any-sll.pcap "$out"/copies-dumpcap.pcapng; do

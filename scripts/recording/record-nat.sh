@@ -67,20 +67,13 @@ in_ns "$H" iptables -t nat -A PREROUTING -d 10.96.0.10 -p tcp --dport 80 -j DNAT
 in_ns "$H" iptables -t nat -A POSTROUTING -s 10.207.0.0/24 -o dsnc -j MASQUERADE
 in_ns "$H" ip6tables -t nat -A PREROUTING -d fd00:208::fe -p tcp --dport 19763 -j DNAT --to-destination '[fd00:207::2]:9763'
 
-mkdir -p "$work/site"
-python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' > "$work/site/blob"
-(cd "$work/site" && exec ip netns exec "$H-b" python3 -m http.server 9763 --bind :: >/dev/null 2>&1) &
-pids="$pids $!"
-(cd "$work/site" && exec ip netns exec "$H-c" python3 -m http.server 8080 --bind 10.208.0.1 >/dev/null 2>&1) &
-pids="$pids $!"
+serve_blob 16 b :: 9763
+serve_blob 16 c 10.208.0.1 8080
 sleep 2
 
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL2 -U -s 128 -w "$out/nat-any-sll2.pcap" tcp 2>/dev/null &
-sll2=$!
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL -U -s 128 -w "$out/nat-any-sll.pcap" tcp 2>/dev/null &
-sll=$!
+record_any "$out/nat-any-sll2.pcap" LINUX_SLL2
+record_any "$out/nat-any-sll.pcap" LINUX_SLL
 sleep 2
-fetch() { local ns="$1" url="$2" n="$3"; for _ in $(seq "$n"); do in_ns "$ns" curl -s -o /dev/null "$url"; done; }
 fetch "$H-c" http://10.208.0.254:19763/blob 4
 fetch "$H-c" http://10.208.0.254:9763/blob 3
 fetch "$H-c" 'http://[fd00:208::fe]:19763/blob' 2
@@ -88,18 +81,17 @@ fetch "$H-d" http://10.96.0.10:80/blob 3
 fetch "$H-b" http://10.208.0.1:8080/blob 2
 fetch "$H-c" http://10.207.0.2:9763/blob 2
 sleep 2
-kill -INT "$sll2" "$sll"; wait "$sll2" "$sll" || true
+stop_recording
 
 # kube-proxy's NodePort: mark, DNAT, and masquerade what was marked.
 in_ns "$H" iptables -t nat -A PREROUTING -d 10.208.0.254 -p tcp --dport 30763 -j MARK --set-xmark 0x4000/0x4000
 in_ns "$H" iptables -t nat -A PREROUTING -d 10.208.0.254 -p tcp --dport 30763 -j DNAT --to-destination 10.207.0.2:9763
 in_ns "$H" iptables -t nat -I POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL2 -U -s 128 -w "$out/nat-nodeport-sll2.pcap" tcp 2>/dev/null &
-nodeport=$!
+record_any "$out/nat-nodeport-sll2.pcap" LINUX_SLL2
 sleep 2
 fetch "$H-c" http://10.208.0.254:30763/blob 3
 sleep 2
-kill -INT "$nodeport"; wait "$nodeport" || true
+stop_recording
 for f in "$out"/nat-any-sll2.pcap "$out"/nat-any-sll.pcap "$out"/nat-nodeport-sll2.pcap; do
   capinfos -c -u "$f" 2>/dev/null | sed -n '2,3p' || ls -l "$f"
 done

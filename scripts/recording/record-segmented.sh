@@ -31,20 +31,15 @@ in_ns "$H-b" ip addr add 10.216.0.2/24 dev eth0
 in_ns "$H-b" ip route add default via 10.216.0.254
 in_ns "$H" ethtool -K dsga tso off gso off >/dev/null
 
-mkdir -p "$work/site"
-python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 1024)' > "$work/site/blob"
-(cd "$work/site" && exec ip netns exec "$H-b" python3 -m http.server 9763 --bind 10.216.0.2 >/dev/null 2>&1) &
-pids="$pids $!"
+serve_blob 256 b 10.216.0.2 9763
 sleep 2
 
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL2 -U -s 128 -w "$out/segmented-any-sll2.pcap" tcp 2>/dev/null &
-sll2=$!
-ip netns exec "$H" tcpdump -i any -y LINUX_SLL -U -s 128 -w "$out/segmented-any-sll.pcap" tcp 2>/dev/null &
-sll=$!
+record_any "$out/segmented-any-sll2.pcap" LINUX_SLL2
+record_any "$out/segmented-any-sll.pcap" LINUX_SLL
 sleep 2
-for _ in 1 2 3; do in_ns "$H-a" curl -s -o /dev/null http://10.216.0.2:9763/blob; done
+fetch "$H-a" http://10.216.0.2:9763/blob 3
 sleep 2
-kill -INT "$sll2" "$sll"; wait "$sll2" "$sll" || true
+stop_recording
 for f in "$out"/segmented-any-sll2.pcap "$out"/segmented-any-sll.pcap; do
   capinfos -c -u "$f" 2>/dev/null | sed -n '2,3p' || ls -l "$f"
 done
