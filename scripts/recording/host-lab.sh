@@ -1,6 +1,6 @@
 # A host in a network namespace of its own with "sides": a namespace per side, each joined
 # to the host by a veth pair, for the recordings made on every interface of a host that
-# bridges, routes or translates (record-copies.sh, record-nat.sh). Sourced, with H (the
+# bridges, routes or translates (record-copies.sh, record-nat.sh, record-segmented.sh). Sourced, with H (the
 # host namespace's name) and LINK (the prefix of the host's ends of the veth pairs) set.
 # Gives in_ns NAMESPACE COMMAND... and add_side SIDE (namespace "$H-SIDE", whose eth0 is the
 # host's "$LINK"SIDE; both up); serve_blob, fetch, record_any and stop_recording (below).
