@@ -51,19 +51,22 @@ public struct Auditor {
     public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary], threads: Int = 2) -> AuditResult {
         let inParallel = threads > 1
         var verdicts = PortVerdicts(policy: policy)
-        var (tallyServices, tallyAttempts) = tally.takeServicesAndAttempts(inParallel: inParallel)
+        var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
+                                                                                           keepingAttemptTallies: true)
         let coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
         _ = consume tally
         let (scanned, classified) = bothAtOnce(inParallel: inParallel, {
-            PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts)
+            PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts,
+                                                              attemptTallies: attemptTallies)
         }, {
             classify(tallyServices, verdicts: &verdicts)
         })
         var services = classified
         tallyServices = EndpointList()
+        attemptTallies = AttemptClientTallies()
         // A capture that fits another offset as a whole is one finding; a host that fits
         // another offset than the capture's is one finding per host.
         var captureFit = CaptureOffsetFit.find(in: services, policy: policy)
@@ -110,7 +113,9 @@ public struct Auditor {
                 services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
                 unused: unused, unresolved: unresolved.count + unresolvedNotListed, inputs: inputs, coverage: coverage,
                 scanProbes: scanned.scans.probes)
-                + scanned.scans.map { PortScans.finding($0, unlistedAttempts: attemptsNotListed) }
+                + scanned.scans.map {
+                    PortScans.finding($0, unlistedAttempts: attemptsNotListed, clientsCapped: coverage.clientCountsCapped)
+                }
                 + TrafficSufficiency.findings(coverage: coverage, unused: unused, scans: scanned.scans)
             return WaiverBook(waivers: policy.waivers, nodes: policy.nodes, today: today)
                 .apply(to: FindingRules.sorted(consume found))

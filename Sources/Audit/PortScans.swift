@@ -19,7 +19,11 @@ struct PortScans {
     let thresholds: ScanThresholds
 
     /// The scans found, in a stable order, and the attempt endpoints folded into them.
-    func find(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>)
+    /// `attemptTallies`: each attempted endpoint's clients' own failed connects, which a scan
+    /// counts where other clients tried the same endpoint (without them, such endpoints are
+    /// counted as shared).
+    func find(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>,
+              attemptTallies: AttemptClientTallies = AttemptClientTallies())
         -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
         // A scan is mostly failed connects, so (unless the policy's share is 0) only the
         // answered connects next to a failed one are gathered: on a busy capture without
@@ -79,7 +83,7 @@ struct PortScans {
             .filter { scanned[$0] && !failedUnscanned[$0] && endpoints.attempts[$0] != nil }
             .map { endpoints.endpoints[$0] })
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
-            .map { key, numbers in summary(key, endpoints: numbers, of: endpoints) }
+            .map { key, numbers in summary(key, endpoints: numbers, of: endpoints, tallies: attemptTallies) }
         return (summaries, folded)
     }
 
@@ -92,19 +96,31 @@ struct PortScans {
     /// The `scans` entry of one scan from the endpoints it probed (numbers into `book`, each
     /// once), added up by number: no dictionary lookup, set or sort per probe.
     ///
-    /// The statistics count an endpoint's connects, not each client's, so only the endpoints
-    /// the scanner alone tried give it their counts and times. The others (several scanners
-    /// probing the same ports, or a client besides the scanner) are counted as shared: their
-    /// connects were made by several clients and are in no scan's counts. Their times make
-    /// the window only of a scan that tried no endpoint alone, which the finding says.
-    func summary(_ key: ScanKey, endpoints numbers: [UInt32], of book: ScanEndpoints) -> PortScanSummary {
+    /// An endpoint the scanner alone tried gives it its counts and times. One that other
+    /// clients tried too (several scanners probing the same ports, or a client besides the
+    /// scanner) gives it the scanner's own refused and unanswered connects, from `tallies`;
+    /// where those are not known (no tallies, as for fleets built in tests) it is counted as
+    /// shared, and its connects are in no scan's counts. The times of such endpoints are
+    /// every client's, so they make the window only of a scan that tried no endpoint alone,
+    /// which the finding says.
+    func summary(_ key: ScanKey, endpoints numbers: [UInt32], of book: ScanEndpoints,
+                 tallies: AttemptClientTallies = AttemptClientTallies()) -> PortScanSummary {
         var refused: UInt64 = 0, unanswered: UInt64 = 0, shared = 0
         var first = Int64.max, last = Int64.min
         var sharedFirst = Int64.max, sharedLast = Int64.min
         var open: [UInt32] = []
         var hosts: [UInt32] = []
         var ports = PortSet()
-        for number in numbers {
+        // The tallies of a scan from many addresses are a million lookups at random in a
+        // table of tens of MB: asked for a few endpoints ahead, their misses overlap.
+        let lookahead = 16
+        for (position, number) in numbers.enumerated() {
+            if position + lookahead < numbers.count {
+                let ahead = Int(numbers[position + lookahead])
+                if let tries = book.attempts[ahead], tries.soleClient != key.scanner {
+                    tallies.prefetch(at: Int(book.attemptPositions[ahead]), client: key.scanner)
+                }
+            }
             let index = Int(number)
             ports.insert(book.endpoints[index].port)
             if hosts.last != book.hosts[index] { hosts.append(book.hosts[index]) }
@@ -115,7 +131,12 @@ struct PortScans {
                     first = min(first, tries.firstSeen)
                     last = max(last, tries.lastSeen)
                 } else {
-                    shared += 1
+                    if let own = tallies.tally(at: Int(book.attemptPositions[index]), client: key.scanner) {
+                        refused.addSaturated(UInt64(own.refused))
+                        unanswered.addSaturated(UInt64(own.unanswered))
+                    } else {
+                        shared += 1
+                    }
                     sharedFirst = min(sharedFirst, tries.firstSeen)
                     sharedLast = max(sharedLast, tries.lastSeen)
                 }
@@ -158,8 +179,10 @@ struct PortScans {
 
     /// The `port-scan` finding of one scan.
     /// `unlistedAttempts`: connects past the listing cap (`FlowLimits.maxAttempts`), which
-    /// no scan can claim: the counts are then lower bounds, and the finding says so.
-    static func finding(_ scan: PortScanSummary, unlistedAttempts: UInt64) -> Finding {
+    /// no scan can claim; `clientsCapped`: the bound on client addresses was reached, past
+    /// which no client's connects are tallied. The counts are then lower bounds, and the
+    /// finding says so.
+    static func finding(_ scan: PortScanSummary, unlistedAttempts: UInt64, clientsCapped: Bool = false) -> Finding {
         let seconds = Double(scan.lastSeen.nanoseconds - scan.firstSeen.nanoseconds) / 1e9
         let shownTargets = scan.targets.prefix(10).joined(separator: ", ")
             + (scan.targets.count > 10 ? " and \(scan.targets.count - 10) more" : "")
@@ -179,7 +202,9 @@ struct PortScans {
                 + ", \(scan.windowShared ? "while any client tried these endpoints, " : "")from \(scan.firstSeen) to "
                 + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); open ports it found: \(shownOpen)"
                 + (unlistedAttempts > 0 ? "; \(unlistedAttempts) more connects past the listing cap are counted in the "
-                    + "coverage only, so these counts are lower bounds" : ""),
+                    + "coverage only, so these counts are lower bounds" : "")
+                + (clientsCapped ? "; the capture reached the bound on client addresses, past which no client's connects "
+                    + "are tallied, so these counts are lower bounds" : ""),
             remediation: "Confirm the scan was authorised (a vulnerability scanner in the audit window); if not, find who "
                 + "runs it on \(scan.scanner). Its probes are folded into this finding; the open ports it found are listed "
                 + "as services and judged as such.")

@@ -12,13 +12,16 @@ struct ClientBudget {
     var left: Int
     var overflowed = false
 
-    /// Records `address` as a client of endpoint `owner` in `clients` if it is new and the
-    /// budget allows.
+    /// Records `address` as a client of endpoint `owner` in `clients` with `tally` if it is
+    /// new and the budget allows, or adds `tally` to the pair's if it is there. Past the
+    /// budget, tallies stop growing too: they are lower bounds from then on, as the clients
+    /// counts are.
     @inline(__always)
-    mutating func record(_ address: IPAddress, owner: Int, in clients: inout ClientAddressPairs) {
+    mutating func record<Tally>(_ address: IPAddress, owner: Int, tally: Tally = Tally(),
+                                in clients: inout ClientAddressPairs<Tally>) {
         if left > 0 {
-            if clients.insert(address, owner: owner) { left -= 1 }
-        } else if !overflowed && !clients.contains(address, owner: owner) {
+            if clients.insert(address, owner: owner, tally: tally) { left -= 1 }
+        } else if !overflowed && !clients.addToExisting(address, owner: owner, tally: tally) {
             overflowed = true
         }
     }

@@ -1,8 +1,10 @@
 import CPrefetch
 import Wire
 
-/// What an `EndpointTally` keeps per endpoint: fixed counters that merge by addition.
+/// What an `EndpointTally` keeps per endpoint: fixed counters that merge by addition, and
+/// what it keeps per client of each endpoint (`PairTally`).
 protocol EndpointCounts: Sendable {
+    associatedtype PairTally: ClientTally = NoClientTally
     init()
     /// Adds `other`'s counts (of other connections to the same endpoint).
     mutating func merge(_ other: Self)
@@ -13,13 +15,14 @@ protocol EndpointCounts: Sendable {
 ///
 /// Endpoints are numbered in the order they are first seen (`EndpointIndex`); their
 /// counters sit in a dense array by number and their client addresses in one flat set of
-/// (number, address) pairs (`ClientAddressPairs`). Folding a connection in is two probes of
-/// flat tables and a few additions, and merging is linear in the other tally.
+/// (number, address) pairs (`ClientAddressPairs`), each with its `PairTally`. Folding a
+/// connection in is two probes of flat tables and a few additions, and merging is linear
+/// in the other tally.
 struct EndpointTally<Counts: EndpointCounts>: Sendable {
     private(set) var index = EndpointIndex()
     /// The counters, by endpoint number.
     var rows: [Counts] = []
-    private(set) var clients = ClientAddressPairs()
+    private(set) var clients = ClientAddressPairs<Counts.PairTally>()
 
     /// Endpoints listed.
     var count: Int { rows.count }
@@ -50,10 +53,11 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
         clients.prefetch(address, owner: row)
     }
 
-    /// Records `address` as a client of row `row`, within `budget`.
+    /// Records `address` as a client of row `row` with `tally`, within `budget`.
     @inline(__always)
-    mutating func recordClient(_ address: IPAddress, row: Int, budget: inout ClientBudget) {
-        budget.record(address, owner: row, in: &clients)
+    mutating func recordClient(_ address: IPAddress, row: Int, tally: Counts.PairTally = .init(),
+                               budget: inout ClientBudget) {
+        budget.record(address, owner: row, tally: tally, in: &clients)
     }
 
     /// Adds `other`'s endpoints in their order (new ones while fewer than `cap` are listed),
@@ -69,9 +73,9 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
                 unlisted(other.rows[number])
             }
         }
-        other.clients.forEach { owner, address in
+        other.clients.forEach { owner, address, tally in
             let row = rowOf[owner]
-            if row >= 0 { budget.record(address, owner: row, in: &clients) }
+            if row >= 0 { budget.record(address, owner: row, tally: tally, in: &clients) }
         }
     }
 
@@ -87,9 +91,18 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
     /// `inParallel`: sort the clients on two threads (`ClientAddressPairs.grouped`).
     @inline(__always)
     consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool = false) -> EndpointList<Value> {
+        sorted(make, inParallel: inParallel, keepingTallies: false).list
+    }
+
+    /// `sorted(_:inParallel:)`, and the pairs' tallies by the endpoints' places in the list
+    /// when `keepingTallies` (the pairs then stay, for the end stage to look them up).
+    @inline(__always)
+    consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool, keepingTallies: Bool)
+        -> (list: EndpointList<Value>, tallies: ClientTallies<Counts.PairTally>) {
         let endpoints = index.endpoints
         let order = endpoints.indices.sorted { endpoints[$0] < endpoints[$1] }
         let clientsByRow = clients.grouped(owners: count, layout: order, inParallel: inParallel)
+        let tallies = keepingTallies ? ClientTallies(pairs: clients, rowOfPlace: order) : ClientTallies()
         clients = ClientAddressPairs()
         // Each value made in its place (a service's is about 400 bytes), the rows read in
         // their order (a gather in endpoint order missed the cache on every row).
@@ -103,7 +116,7 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
                 initialized = order.count
             }
         }
-        return EndpointList(sortedEndpoints: order.map { endpoints[$0] }, values: values)
+        return (EndpointList(sortedEndpoints: order.map { endpoints[$0] }, values: values), tallies)
     }
 
     /// `sorted(make)` as a dictionary (`ServiceStatistics.services`).

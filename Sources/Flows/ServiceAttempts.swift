@@ -25,6 +25,9 @@ public struct ServiceAttempts: Sendable, Equatable {
 
 /// The counters of one attempted endpoint.
 public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
+    /// Each client's own refused and unanswered connects (`ClientAttemptTally`).
+    typealias PairTally = ClientAttemptTally
+
     public var refused: UInt64 = 0
     public var unanswered: UInt64 = 0
     /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.

@@ -173,7 +173,8 @@ public struct ServiceStatistics: Sendable {
         case .attempt:
             guard let row else { return unlisted.addAttempts(1) }
             attemptTally.rows[row].add(connection)
-            attemptTally.recordClient(connection.client.address, row: row, budget: &budget)
+            attemptTally.recordClient(connection.client.address, row: row, tally: ClientAttemptTally(connection),
+                                      budget: &budget)
         }
     }
 
@@ -211,12 +212,24 @@ public struct ServiceStatistics: Sendable {
     /// `inParallel`: sort each endpoint's clients on two threads, with the same result.
     public mutating func takeServicesAndAttempts(inParallel: Bool = false)
         -> (services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>) {
+        let (services, attempts, _) = takeServicesAndAttempts(inParallel: inParallel, keepingAttemptTallies: false)
+        return (services, attempts)
+    }
+
+    /// `takeServicesAndAttempts(inParallel:)`, with each attempted endpoint's clients' own
+    /// failed connects (`ClientAttemptTally`, by the endpoint's place in `attempts`) when
+    /// `keepingAttemptTallies`: what tells one scanner's probes from another's.
+    public mutating func takeServicesAndAttempts(inParallel: Bool, keepingAttemptTallies: Bool)
+        -> (services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>,
+            attemptTallies: AttemptClientTallies) {
         var services = EndpointTally<TrafficCounts>()
         swap(&services, &serviceTally)
         var attempts = EndpointTally<AttemptCounts>()
         swap(&attempts, &attemptTally)
-        return ((consume services).sorted(ServiceTraffic.init, inParallel: inParallel),
-                (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel))
+        let serviceList = (consume services).sorted(ServiceTraffic.init, inParallel: inParallel)
+        let (attemptList, tallies) = (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel,
+                                                               keepingTallies: keepingAttemptTallies)
+        return (serviceList, attemptList, AttemptClientTallies(tallies))
     }
 
     private var clientBudget: ClientBudget {

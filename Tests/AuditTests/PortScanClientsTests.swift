@@ -71,6 +71,40 @@ final class PortScanClientsTests: XCTestCase {
             .contains("150 probes, 50 refused, 0 unanswered (100 of the failed ones other clients tried too"))
     }
 
+    /// The same two scanners folded from their connections (`ServiceStatistics`), which
+    /// tally each client's failed connects: each scan counts its own, refused and
+    /// unanswered, on the shared ports too, and none is shared.
+    func testScannersOfTheSamePortsCountTheirOwnConnectsFromTheirTallies() {
+        let other = IPAddress(ipv4: 0xC0A8_0002)
+        func failed(_ client: IPAddress, _ port: UInt16, refused: Bool, at time: Int64) -> Connection {
+            Connection(client: Endpoint(address: client, port: 40000), server: Endpoint(address: host, port: port),
+                       directionBasis: .handshake, state: refused ? .refused : .attempted,
+                       packetsToServer: 1, packetsToClient: refused ? 1 : 0, bytesToServer: 60, bytesToClient: refused ? 54 : 0,
+                       payloadBytesToServer: 0, payloadBytesToClient: 0, firstSeen: time, lastSeen: time + 1, evidence: .none)
+        }
+        var connections: [Connection] = []
+        for port in UInt16(1000)..<1100 {
+            connections.append(failed(scanner, port, refused: true, at: 5_000))
+            connections.append(failed(other, port, refused: port < 1040, at: 6_000))
+            if port < 1010 { connections.append(failed(other, port, refused: true, at: 6_500)) }  // tried twice
+        }
+        for port in UInt16(2000)..<2050 { connections.append(failed(scanner, port, refused: false, at: 1_000)) }
+        var statistics = ServiceStatistics(connections)
+        let (services, attempts, tallies) = statistics.takeServicesAndAttempts(inParallel: false, keepingAttemptTallies: true)
+        let scans = PortScans(thresholds: ScanThresholds()).find(services: services, attempts: attempts, attemptTallies: tallies).scans
+        XCTAssertEqual(scans.map(\.scanner), ["\(scanner)", "\(other)"])
+        XCTAssertEqual(scans.map(\.probes), [150, 100])
+        XCTAssertEqual(scans.map(\.refused), [100, 50], "the scanner's 100 shared; the other's 40, and 10 twice")
+        XCTAssertEqual(scans.map(\.unanswered), [50, 60])
+        XCTAssertEqual(scans.map(\.sharedProbes), [0, 0])
+        XCTAssertEqual(scans.map(\.windowShared), [false, true], "the other tried no port alone: its window is everyone's")
+        XCTAssertEqual(scans[0].firstSeen.nanoseconds, 1_000)
+        let lowerBounds = "the capture reached the bound on client addresses, past which no client's connects are tallied, "
+            + "so these counts are lower bounds"
+        XCTAssertFalse(PortScans.finding(scans[0], unlistedAttempts: 0).message.contains(lowerBounds))
+        XCTAssertTrue(PortScans.finding(scans[0], unlistedAttempts: 0, clientsCapped: true).message.hasSuffix(lowerBounds))
+    }
+
     /// Scanners that tried nothing alone: no counts to give them, and a window that the
     /// result and the finding mark as every client's.
     func testScannersThatTriedNothingAloneSayTheirWindowIsShared() {

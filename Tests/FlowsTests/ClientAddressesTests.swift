@@ -83,7 +83,7 @@ final class ClientAddressesTests: XCTestCase {
         var random = SplitMix(state: 18)
         for round in 0..<60 {
             let owners = Int.random(in: 0...40, using: &random)
-            var pairs = ClientAddressPairs()
+            var pairs = ClientAddressPairs<NoClientTally>()
             var oracle = [Set<IPAddress>](repeating: [], count: owners)
             if owners > 0 {
                 for _ in 0..<Int.random(in: 0...2_000, using: &random) {
@@ -149,7 +149,7 @@ final class ClientAddressesTests: XCTestCase {
                 if shape == 2 { values.sort() }
                 if shape == 3 { values.sort(by: >) }
                 let expected = values.sorted()
-                values.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
+                values.withUnsafeMutableBufferPointer { ClientAddressPairs<NoClientTally>.sort($0) }
                 XCTAssertEqual(values, expected, "\(count) values, shape \(shape)")
             }
         }
@@ -157,12 +157,12 @@ final class ClientAddressesTests: XCTestCase {
         for partitionsLeft in [0, 1, 3] {
             var values = (0..<2000).map { _ in UInt32.random(in: 0...3000, using: &random) }
             let expected = values.sorted()
-            values.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0, partitionsLeft: partitionsLeft) }
+            values.withUnsafeMutableBufferPointer { ClientAddressPairs<NoClientTally>.sort($0, partitionsLeft: partitionsLeft) }
             XCTAssertEqual(values, expected, "\(partitionsLeft) partitions")
         }
         var addresses = (0..<300).map { _ in IPAddress(high: UInt64.random(in: 0...3, using: &random), low: UInt64.random(in: 0...9, using: &random)) }
         let expected = addresses.sorted()
-        addresses.withUnsafeMutableBufferPointer { ClientAddressPairs.sort($0) }
+        addresses.withUnsafeMutableBufferPointer { ClientAddressPairs<NoClientTally>.sort($0) }
         XCTAssertEqual(addresses, expected)
     }
 }

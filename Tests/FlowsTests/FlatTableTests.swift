@@ -25,7 +25,7 @@ final class FlatTableTests: XCTestCase {
 
     func testKeysSharingAHomeSlotAtTheEndWrapAroundAndStayFindable() {
         let hash = fixedHash(1)
-        var pairs = ClientAddressPairs(hash: hash)
+        var pairs = ClientAddressPairs<NoClientTally>(hash: hash)
         // Twelve keys all aimed at the last of the first 16 slots: the chain wraps to slot 0.
         let addresses = colliding(count: 13, owner: 7, slot: 15, capacity: 16, hash: hash)
         for address in addresses.dropLast() { XCTAssertTrue(pairs.insert(address, owner: 7)) }
@@ -40,25 +40,25 @@ final class FlatTableTests: XCTestCase {
     }
 
     func testGrowthKeepsEveryEntryAndStaysAtMostThreeQuartersFull() {
-        var table = FlatTable<ClientAddressPair>(hash: fixedHash(2))
+        var table = FlatTable<ClientAddressPair<NoClientTally>>(hash: fixedHash(2))
         var capacities: Set<Int> = []
         for value in 0..<20_000 as Range<UInt32> {
-            XCTAssertTrue(table.insert(ClientAddressPair(address: IPAddress(ipv4: value), owner: value % 5)))
+            XCTAssertTrue(table.insertOrMerge(ClientAddressPair(address: IPAddress(ipv4: value), owner: value % 5, tally: NoClientTally())))
             XCTAssertLessThanOrEqual(table.count * 4, table.capacity * 3)
             capacities.insert(table.capacity)
         }
         XCTAssertEqual(table.count, 20_000)
         XCTAssertEqual(capacities.sorted(), (4...15).map { 1 << $0 }, "doubled from 16 slots, one step at a time")
         for value in 0..<20_000 as Range<UInt32> {
-            XCTAssertTrue(table.find(ClientAddressPair(address: IPAddress(ipv4: value), owner: value % 5)).found)
-            XCTAssertFalse(table.find(ClientAddressPair(address: IPAddress(ipv4: value), owner: 5)).found)
+            XCTAssertTrue(table.find(.init(address: IPAddress(ipv4: value), owner: value % 5)).found)
+            XCTAssertFalse(table.find(.init(address: IPAddress(ipv4: value), owner: 5)).found)
         }
     }
 
     func testClientAddressPairsBehaveAsASetOfPairs() {
         var random = SplitMix(state: 3)
         for round in 0..<20 {
-            var pairs = ClientAddressPairs(hash: fixedHash(UInt64(round)))
+            var pairs = ClientAddressPairs<NoClientTally>(hash: fixedHash(UInt64(round)))
             var oracle = Set<[UInt64]>()
             // Few owners and addresses, so that repeats are common; IPv6 ones too.
             let addressSpace = UInt64.random(in: 4...3_000, using: &random)

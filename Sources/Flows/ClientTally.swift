@@ -1,0 +1,104 @@
+import Wire
+
+/// What a client-pair table (`ClientAddressPairs`) keeps of each (endpoint, client) pair
+/// besides the pair: nothing for the services (`NoClientTally`, no byte), each client's own
+/// failed connects for the attempted endpoints (`ClientAttemptTally`).
+public protocol ClientTally: BitwiseCopyable, Sendable, Equatable {
+    init()
+    /// Adds `other` (of other connections of the same client to the same endpoint).
+    mutating func merge(_ other: Self)
+}
+
+/// Nothing kept per pair: the pairs are a set.
+public struct NoClientTally: ClientTally {
+    public init() {}
+    public mutating func merge(_ other: Self) {}
+}
+
+/// One client's refused and unanswered connects to one attempted endpoint: what tells one
+/// scanner's probes from another's where several tried the same port (`PortScans`), since
+/// the endpoint's own counts (`AttemptCounts`) are every client's. Saturating: 4 billion
+/// connects of one client to one endpoint is more than a capture holds.
+public struct ClientAttemptTally: ClientTally {
+    public var refused: UInt32 = 0
+    public var unanswered: UInt32 = 0
+
+    public init() {}
+
+    public init(refused: UInt32, unanswered: UInt32) {
+        self.refused = refused
+        self.unanswered = unanswered
+    }
+
+    /// One failed connect of `connection`'s client.
+    init(_ connection: Connection) {
+        if connection.state == .refused { refused = 1 } else { unanswered = 1 }
+    }
+
+    public mutating func merge(_ other: Self) {
+        refused.addSaturated(other.refused)
+        unanswered.addSaturated(other.unanswered)
+    }
+}
+
+/// The tallies of an endpoint list's clients, looked up by an endpoint's place in the list
+/// (`EndpointList`) and a client: what `EndpointTally.sorted` keeps of its pairs when they
+/// carry a tally (the attempts), for the end stage to read (port-scan detection).
+struct ClientTallies<Tally: ClientTally>: Sendable {
+    private let pairs: ClientAddressPairs<Tally>
+    /// Each place's row in the tally the pairs are numbered by.
+    private let rowOfPlace: [Int]
+
+    init(pairs: ClientAddressPairs<Tally>, rowOfPlace: [Int]) {
+        self.pairs = pairs
+        self.rowOfPlace = rowOfPlace
+    }
+
+    /// No tallies.
+    init() {
+        self.init(pairs: ClientAddressPairs(), rowOfPlace: [])
+    }
+
+    /// Asks for the slot `tally(at:client:)` reads first, without waiting for it.
+    @inline(__always)
+    func prefetch(at place: Int, client: IPAddress) {
+        guard rowOfPlace.indices.contains(place) else { return }
+        pairs.prefetch(client, owner: rowOfPlace[place])
+    }
+
+    /// The tally of `client` at the endpoint at `place`; nil when the client was not
+    /// recorded there (past `FlowLimits.maxClientAddresses`, or not a client of it).
+    func tally(at place: Int, client: IPAddress) -> Tally? {
+        guard rowOfPlace.indices.contains(place) else { return nil }
+        return pairs.tally(of: client, owner: rowOfPlace[place])
+    }
+}
+
+/// Each attempted endpoint's clients' own failed connects (`ClientAttemptTally`), by the
+/// endpoint's place in the attempts' list (`ServiceStatistics.takeServicesAndAttempts`).
+/// Concrete, so that the lookups are compiled for their types here rather than resolved
+/// at run time from another module (a generic table's metadata looked up per call).
+public struct AttemptClientTallies: Sendable {
+    let tallies: ClientTallies<ClientAttemptTally>
+
+    init(_ tallies: ClientTallies<ClientAttemptTally>) {
+        self.tallies = tallies
+    }
+
+    /// No tallies: every endpoint other clients tried too counts as shared.
+    public init() {
+        tallies = ClientTallies()
+    }
+
+    /// Asks for what `tally(at:client:)` reads first, without waiting for it: a caller with
+    /// many to look up asks a few ahead, so that their cache misses overlap.
+    public func prefetch(at place: Int, client: IPAddress) {
+        tallies.prefetch(at: place, client: client)
+    }
+
+    /// The failed connects of `client` to the attempted endpoint at `place`; nil when the
+    /// client was not recorded there (past `FlowLimits.maxClientAddresses`).
+    public func tally(at place: Int, client: IPAddress) -> ClientAttemptTally? {
+        tallies.tally(at: place, client: client)
+    }
+}
