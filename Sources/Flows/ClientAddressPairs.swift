@@ -72,38 +72,6 @@ struct ClientAddressPairs<Tally: ClientTally>: Sendable {
     }
 }
 
-/// A pair whose tally adds up (`FlatTable.merge`).
-protocol TalliedEntry: FlatTableEntry {
-    mutating func merge(_ other: Self)
-}
-
-extension FlatTable where Entry: TalliedEntry {
-    /// Stores `entry`, or adds its tally to the entry with its key; whether it was new.
-    @inline(__always)
-    mutating func insertOrMerge(_ entry: Entry) -> Bool {
-        let place = find(entry.key)
-        if place.found {
-            var held = self[place.slot]
-            held.merge(entry)
-            replace(at: place.slot, with: held)
-            return false
-        }
-        insert(entry, at: place.slot)
-        return true
-    }
-
-    /// Adds `entry`'s tally to the entry with its key, if there is one; whether there is.
-    @inline(__always)
-    mutating func merge(_ entry: Entry) -> Bool {
-        let place = find(entry.key)
-        guard place.found else { return false }
-        var held = self[place.slot]
-        held.merge(entry)
-        replace(at: place.slot, with: held)
-        return true
-    }
-}
-
 /// An IPv4 client address of one endpoint in one word, the endpoint's number in the high
 /// half (`UInt32.max` in a free slot), the address in the low one, and its tally.
 struct IPv4ClientPair<Tally: ClientTally>: TalliedEntry {

@@ -41,64 +41,37 @@ public struct ClientAttemptTally: ClientTally {
     }
 }
 
-/// The tallies of an endpoint list's clients, looked up by an endpoint's place in the list
-/// (`EndpointList`) and a client: what `EndpointTally.sorted` keeps of its pairs when they
-/// carry a tally (the attempts), for the end stage to read (port-scan detection).
-struct ClientTallies<Tally: ClientTally>: Sendable {
-    private let pairs: ClientAddressPairs<Tally>
+/// Each attempted endpoint's clients' own failed connects (`ClientAttemptTally`), looked up
+/// by the endpoint's place in the attempts' list (`ServiceStatistics.takeServicesAndAttempts`)
+/// and a client: the attempts' client pairs, kept for the end stage (port-scan detection).
+/// Concrete, so that the lookups are compiled for their types here rather than resolved at
+/// run time from another module (a generic table's metadata looked up per call).
+public struct AttemptClientTallies: Sendable {
+    private let pairs: ClientAddressPairs<ClientAttemptTally>
     /// Each place's row in the tally the pairs are numbered by.
     private let rowOfPlace: [Int]
 
-    init(pairs: ClientAddressPairs<Tally>, rowOfPlace: [Int]) {
+    init(pairs: ClientAddressPairs<ClientAttemptTally>, rowOfPlace: [Int]) {
         self.pairs = pairs
         self.rowOfPlace = rowOfPlace
     }
 
-    /// No tallies.
-    init() {
-        self.init(pairs: ClientAddressPairs(), rowOfPlace: [])
-    }
-
-    /// Asks for the slot `tally(at:client:)` reads first, without waiting for it.
-    @inline(__always)
-    func prefetch(at place: Int, client: IPAddress) {
-        guard rowOfPlace.indices.contains(place) else { return }
-        pairs.prefetch(client, owner: rowOfPlace[place])
-    }
-
-    /// The tally of `client` at the endpoint at `place`; nil when the client was not
-    /// recorded there (past `FlowLimits.maxClientAddresses`, or not a client of it).
-    func tally(at place: Int, client: IPAddress) -> Tally? {
-        guard rowOfPlace.indices.contains(place) else { return nil }
-        return pairs.tally(of: client, owner: rowOfPlace[place])
-    }
-}
-
-/// Each attempted endpoint's clients' own failed connects (`ClientAttemptTally`), by the
-/// endpoint's place in the attempts' list (`ServiceStatistics.takeServicesAndAttempts`).
-/// Concrete, so that the lookups are compiled for their types here rather than resolved
-/// at run time from another module (a generic table's metadata looked up per call).
-public struct AttemptClientTallies: Sendable {
-    let tallies: ClientTallies<ClientAttemptTally>
-
-    init(_ tallies: ClientTallies<ClientAttemptTally>) {
-        self.tallies = tallies
-    }
-
     /// No tallies: every endpoint other clients tried too counts as shared.
     public init() {
-        tallies = ClientTallies()
+        self.init(pairs: ClientAddressPairs(), rowOfPlace: [])
     }
 
     /// Asks for what `tally(at:client:)` reads first, without waiting for it: a caller with
     /// many to look up asks a few ahead, so that their cache misses overlap.
     public func prefetch(at place: Int, client: IPAddress) {
-        tallies.prefetch(at: place, client: client)
+        guard rowOfPlace.indices.contains(place) else { return }
+        pairs.prefetch(client, owner: rowOfPlace[place])
     }
 
     /// The failed connects of `client` to the attempted endpoint at `place`; nil when the
     /// client was not recorded there (past `FlowLimits.maxClientAddresses`).
     public func tally(at place: Int, client: IPAddress) -> ClientAttemptTally? {
-        tallies.tally(at: place, client: client)
+        guard rowOfPlace.indices.contains(place) else { return nil }
+        return pairs.tally(of: client, owner: rowOfPlace[place])
     }
 }

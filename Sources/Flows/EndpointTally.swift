@@ -91,18 +91,19 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
     /// `inParallel`: sort the clients on two threads (`ClientAddressPairs.grouped`).
     @inline(__always)
     consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool = false) -> EndpointList<Value> {
-        sorted(make, inParallel: inParallel, keepingTallies: false).list
+        sorted(make, inParallel: inParallel, keepingPairs: false).list
     }
 
-    /// `sorted(_:inParallel:)`, and the pairs' tallies by the endpoints' places in the list
-    /// when `keepingTallies` (the pairs then stay, for the end stage to look them up).
+    /// `sorted(_:inParallel:)`, and, when `keepingPairs`, the client pairs with each
+    /// endpoint's row by its place in the list (`rowOfPlace`): what the end stage looks
+    /// the pairs' tallies up in (`AttemptClientTallies`). Otherwise they go once grouped.
     @inline(__always)
-    consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool, keepingTallies: Bool)
-        -> (list: EndpointList<Value>, tallies: ClientTallies<Counts.PairTally>) {
+    consuming func sorted<Value>(_ make: (Counts, ClientAddresses) -> Value, inParallel: Bool, keepingPairs: Bool)
+        -> (list: EndpointList<Value>, pairs: ClientAddressPairs<Counts.PairTally>, rowOfPlace: [Int]) {
         let endpoints = index.endpoints
         let order = endpoints.indices.sorted { endpoints[$0] < endpoints[$1] }
         let clientsByRow = clients.grouped(owners: count, layout: order, inParallel: inParallel)
-        let tallies = keepingTallies ? ClientTallies(pairs: clients, rowOfPlace: order) : ClientTallies()
+        let kept = keepingPairs ? (clients, order) : (ClientAddressPairs(), [])
         clients = ClientAddressPairs()
         // Each value made in its place (a service's is about 400 bytes), the rows read in
         // their order (a gather in endpoint order missed the cache on every row).
@@ -116,7 +117,7 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
                 initialized = order.count
             }
         }
-        return (EndpointList(sortedEndpoints: order.map { endpoints[$0] }, values: values), tallies)
+        return (EndpointList(sortedEndpoints: order.map { endpoints[$0] }, values: values), kept.0, kept.1)
     }
 
     /// `sorted(make)` as a dictionary (`ServiceStatistics.services`).

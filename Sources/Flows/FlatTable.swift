@@ -106,3 +106,37 @@ struct FlatTable<Entry: FlatTableEntry>: Sendable {
         }
     }
 }
+
+/// An entry that carries a tally which adds up (`ClientAddressPairs`' pairs).
+protocol TalliedEntry: FlatTableEntry {
+    mutating func merge(_ other: Self)
+}
+
+extension FlatTable where Entry: TalliedEntry {
+    /// Stores `entry`, or adds its tally to the entry with its key; whether it was new.
+    @inline(__always)
+    mutating func insertOrMerge(_ entry: Entry) -> Bool {
+        let place = find(entry.key)
+        guard place.found else {
+            insert(entry, at: place.slot)
+            return true
+        }
+        merge(entry, at: place.slot)
+        return false
+    }
+
+    /// Adds `entry`'s tally to the entry with its key, if there is one; whether there is.
+    @inline(__always)
+    mutating func merge(_ entry: Entry) -> Bool {
+        let place = find(entry.key)
+        if place.found { merge(entry, at: place.slot) }
+        return place.found
+    }
+
+    @inline(__always)
+    private mutating func merge(_ entry: Entry, at slot: Int) {
+        var held = self[slot]
+        held.merge(entry)
+        replace(at: slot, with: held)
+    }
+}

@@ -227,9 +227,9 @@ public struct ServiceStatistics: Sendable {
         var attempts = EndpointTally<AttemptCounts>()
         swap(&attempts, &attemptTally)
         let serviceList = (consume services).sorted(ServiceTraffic.init, inParallel: inParallel)
-        let (attemptList, tallies) = (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel,
-                                                               keepingTallies: keepingAttemptTallies)
-        return (serviceList, attemptList, AttemptClientTallies(tallies))
+        let (attemptList, pairs, rowOfPlace) = (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel,
+                                                                         keepingPairs: keepingAttemptTallies)
+        return (serviceList, attemptList, AttemptClientTallies(pairs: pairs, rowOfPlace: rowOfPlace))
     }
 
     private var clientBudget: ClientBudget {
