@@ -5,7 +5,8 @@
 #
 # usage: scripts/bench.sh [--packets N] [--full-packets N] [--snaplen N] [--runs N]
 #                         [--slice N] [--shapes LIST] [--matrix-runs N] [--no-matrix] [--no-tshark] [--no-ndpi]
-#                         [--no-full] [--no-parallel] [--no-protocol-stage-price] [--no-build] [--dasaudit PATH] [--quick]
+#                         [--no-full] [--no-parallel] [--no-protocol-stage-price] [--price-tracking] [--no-build]
+#                         [--dasaudit PATH] [--quick]
 #
 #   --packets N       packets of every truncated capture (default 10000000)
 #   --full-packets N  packets of the full-size capture (default 2000000; 0: none)
@@ -17,8 +18,12 @@
 #   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap,copies,vxlan,nat)
 #   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
 #   --no-protocol-stage-price   leave out the matrix's runs of dasaudit without the protocol stage
+#   --price-tracking  also time, in the matrix, a build whose tracking thread hands each batch back
+#                     untracked (-DDASAUDIT_WITHOUT_TRACKING): the rest of the audit alone, and so
+#                     what the tracking costs on each shape (its results are empty, and unused)
 #   --no-build        do not run `swift build`; use .build/release/dasaudit{,-bench,-gen} (and the
-#                     build without the protocol stage, .build/without-protocol-stage, if there)
+#                     builds without the protocol stage and without the tracking,
+#                     .build/without-protocol-stage and .build/without-tracking, if there)
 #   --dasaudit PATH   time this dasaudit binary (and the dasaudit-bench beside it); not built
 #   --quick           small captures (200000 / 100000 packets, slice 50000), one run: a smoke test
 #   --no-nice         do not run the timed commands under `nice -n -20` (they are, as root,
@@ -51,7 +56,7 @@ BENCH_RAM=${BENCH_RAM:-/dev/shm}
 shapes=cluster,concurrent,short,services,nmap,copies,vxlan,nat with_matrix=1
 nice=()
 [[ $(id -u) -eq 0 ]] && nice=(nice -n -20)
-with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin="" price_protocols=1
+with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin="" price_protocols=1 price_tracking=0
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 need_num() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { say "$1 needs a number"; usage; }; }
 while (($#)); do
@@ -70,6 +75,7 @@ while (($#)); do
     --no-parallel) with_parallel=0; shift ;;
     --no-build) build=0; shift ;;
     --no-protocol-stage-price) price_protocols=0; shift ;;
+    --price-tracking) price_tracking=1; shift ;;
     --dasaudit) [[ -n "${2:-}" ]] || usage; dasaudit_bin=$(realpath -m "$2"); shift 2 ;;
     --quick) packets=200000 full_packets=100000 slice=50000 runs=1 matrix_runs=1; shift ;;
     --no-nice) nice=(); shift ;;
@@ -104,18 +110,35 @@ bench_bin="$(dirname "$dasaudit_bin")/dasaudit-bench"
 [[ $dasaudit_status != ok || -x "$dasaudit_bin" ]] || dasaudit_status="not built (no ${dasaudit_bin#"$BENCH_ROOT"/})"
 [[ $dasaudit_status == ok ]] || die "dasaudit: $dasaudit_status"
 floor_bin=$(bench_compile floor)
-# The build without the protocol stage, in a scratch path of its own (a first build there
-# compiles everything, dependencies too: several minutes).
-unstaged_bin="$BENCH_ROOT/.build/without-protocol-stage/release/dasaudit"
-if ((with_matrix && price_protocols && build)) && [[ $dasaudit_bin == "$BENCH_ROOT/.build/release/dasaudit" ]]; then
-    say "swift build -c release --product dasaudit -DDASAUDIT_WITHOUT_PROTOCOL_STAGE (log: bench-out/swift-build.log)"
-    swift build -c release --product dasaudit --scratch-path "$BENCH_ROOT/.build/without-protocol-stage" \
-        -Xswiftc -DDASAUDIT_WITHOUT_PROTOCOL_STAGE >>"$BENCH_OUT/swift-build.log" 2>&1 ||
-        die "the build without the protocol stage failed (see bench-out/swift-build.log)"
+# variant DIR FLAG WHAT: a build of dasaudit with -DFLAG, the matrix's price of what the
+# flag compiles out, in a scratch path of its own (.build/DIR: a first build there compiles
+# everything, dependencies too, several minutes); built unless --no-build or --dasaudit.
+# Sets VARIANT_BIN; fails, saying so, when there is no such build.
+variant() {
+    VARIANT_BIN="$BENCH_ROOT/.build/$1/release/dasaudit"
+    if ((with_matrix && build)) && [[ $dasaudit_bin == "$BENCH_ROOT/.build/release/dasaudit" ]]; then
+        say "swift build -c release --product dasaudit -D$2 (log: bench-out/swift-build.log)"
+        swift build -c release --product dasaudit --scratch-path "$BENCH_ROOT/.build/$1" -Xswiftc "-D$2" \
+            >>"$BENCH_OUT/swift-build.log" 2>&1 || die "the build $3 failed (see bench-out/swift-build.log)"
+    fi
+    [[ -x $VARIANT_BIN ]] && return 0
+    say "no build $3 ($VARIANT_BIN): its column is left empty"
+    return 1
+}
+unstaged_bin="" untracked_bin=""
+if ((price_protocols)); then
+    if variant without-protocol-stage DASAUDIT_WITHOUT_PROTOCOL_STAGE "without the protocol stage"; then
+        unstaged_bin=$VARIANT_BIN
+    else
+        price_protocols=0
+    fi
 fi
-if ((price_protocols)) && [[ ! -x $unstaged_bin ]]; then
-    say "no build without the protocol stage ($unstaged_bin): its column is left empty"
-    price_protocols=0
+if ((price_tracking)); then
+    if variant without-tracking DASAUDIT_WITHOUT_TRACKING "without the tracking"; then
+        untracked_bin=$VARIANT_BIN
+    else
+        price_tracking=0
+    fi
 fi
 
 # ---- timing -----------------------------------------------------------------------
@@ -328,9 +351,22 @@ shape_what() {
     esac
 }
 
+# variant_once NAME BIN WHAT SEC ALL: one more run of a variant build (`variant`) on the
+# capture of the shape `matrix_shape` is timing (its `capture`, `name` and `r`), towards the
+# best in the variables named SEC and ALL.
+variant_once() {
+    local -n sec=$4 all=$5
+    B_SEC=$sec B_KB=0 B_ALL=$all B_OK=1
+    once "$1" "0 1" "$2" audit "$capture" --offset 2 --mode cluster --cores 2 --format json ||
+        die "the build $3 failed on $name (see bench-out/$1.stderr)"
+    sec=$B_SEC all=$B_ALL
+    say "  dasaudit $3, run $r/$matrix_runs: $T_SEC s"
+}
+
 # matrix_shape NAME: times the floor and dasaudit on the shape's capture, in turn; prints a row.
 matrix_shape() {
     local name=$1 capture r f_sec="" f_all="" d_sec="" d_kb=0 d_all="" d_cpu="" u_sec="" u_all="" h_sec="" ok=1
+    local n_sec="" n_all=""
     capture=$(in_memory "$(shape_capture "$name")")
     say "== shape $name: $capture"
     for ((r = 1; r <= matrix_runs; r++)); do
@@ -353,13 +389,8 @@ matrix_shape() {
             ok=0
             break
         fi
-        if ((price_protocols)); then
-            B_SEC=$u_sec B_KB=0 B_ALL=$u_all B_OK=1
-            once unstaged "0 1" "$unstaged_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format json ||
-                die "the build without the protocol stage failed on $name (see bench-out/unstaged.stderr)"
-            u_sec=$B_SEC u_all=$B_ALL
-            say "  dasaudit without the protocol stage, run $r/$matrix_runs: $T_SEC s"
-        fi
+        ((price_protocols)) && variant_once unstaged "$unstaged_bin" "without the protocol stage" u_sec u_all
+        ((price_tracking)) && variant_once untracked "$untracked_bin" "without the tracking" n_sec n_all
     done
     # The SHA-256 of the capture's bytes at the rate measured in memory (`sha256_rate`):
     # the hashing alone, without the reading that other threads overlap with it.
@@ -369,7 +400,7 @@ matrix_shape() {
     floor_line=$(cat "$BENCH_OUT/floor.stdout")
     [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"
     if ((!ok)); then
-        echo "| $name | $(shape_what "$name") | | | | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | | | | |"
+        echo "| $name | $(shape_what "$name") | | | | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | | | | | |"
         return 0
     fi
     counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$BENCH_OUT/shape-$name.json")
@@ -377,16 +408,18 @@ matrix_shape() {
     split=$(grep '^timings:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed 's/[^0-9. ]//g' | awk '{ print $1, $2, $3, $4 }')
     # shellcheck disable=SC2086 # the lists split on purpose
     awk -v n="$name" -v w="$(shape_what "$name")" -v f="$f_sec" -v d="$d_sec" -v k="$d_kb" -v c="$counts" -v t="$split" \
-        -v fm="$(median $f_all)" -v dm="$(median $d_all)" -v u="$u_sec" -v cpu="$d_cpu" -v cores="$(nproc)" -v h="$h_sec" 'BEGIN {
+        -v fm="$(median $f_all)" -v dm="$(median $d_all)" -v u="$u_sec" -v cpu="$d_cpu" -v cores="$(nproc)" -v h="$h_sec" \
+        -v un="$n_sec" 'BEGIN {
         split(c, cs, " "); split(t, ts, " ")
         unstaged = u == "" ? "-" : sprintf("%.3f", u)
         stage = u == "" ? "-" : sprintf("%+.3f s, %+.2fx", d - u, (d - u) / f)
         hashed = h == "" ? "-" : sprintf("%.3f s, %.2fx", h, h / f)
+        untracked = un == "" ? "-" : sprintf("%.3f s, %.2fx", un, un / f)
         bound = cpu / (cores * f)
         if (h != "" && h / f > bound) bound = h / f
-        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.2f | %.2fx | %s | %.2fx | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n",
-            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, cpu, cpu / (cores * f), hashed, bound, k / 1024, ts[1], ts[2], ts[3], ts[4], unstaged, stage }'
-    MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all${u_all:+; without the protocol stage$u_all}"
+        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.2f | %.2fx | %s | %.2fx | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |\n",
+            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, cpu, cpu / (cores * f), hashed, bound, k / 1024, ts[1], ts[2], ts[3], ts[4], unstaged, stage, untracked }'
+    MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all${u_all:+; without the protocol stage$u_all}${n_all:+; without the tracking$n_all}"
 }
 
 if ((with_matrix)); then
@@ -400,10 +433,10 @@ if ((with_matrix)); then
     echo
     echo "#### The traffic shapes: $packets packets each, snaplen $snaplen"
     echo
-    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds); CPU s is that run's user and system time over all its threads, and CPU ÷ (cores × floor) the ratio no schedule on $(nproc) cores can beat with that much work; SHA-256 alone is the capture's size over the rate of \`openssl speed -evp sha256\` on 1 MiB blocks in memory (${sha256_rate:-not measured} bytes/s, the same SHA extensions as dasaudit's evidence hash), one chain no schedule can split between cores, and the bound the larger of the two ratios: the least this machine can give while the audit hashes its input; the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors."
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds); CPU s is that run's user and system time over all its threads, and CPU ÷ (cores × floor) the ratio no schedule on $(nproc) cores can beat with that much work; SHA-256 alone is the capture's size over the rate of \`openssl speed -evp sha256\` on 1 MiB blocks in memory (${sha256_rate:-not measured} bytes/s, the same SHA extensions as dasaudit's evidence hash), one chain no schedule can split between cores, and the bound the larger of the two ratios: the least this machine can give while the audit hashes its input; the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors; without the tracking (\`--price-tracking\`) is the best of a build whose tracking thread hands each batch back untracked: reading, decoding, the hand-over and the evidence hash alone."
     echo
-    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | CPU s | CPU ÷ (cores × floor) | SHA-256 alone: s, × floor | bound × floor | peak RSS MB | packet loop | end stage | evidence hash | output | without the protocol stage s | the stage: s, × floor |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | CPU s | CPU ÷ (cores × floor) | SHA-256 alone: s, × floor | bound × floor | peak RSS MB | packet loop | end stage | evidence hash | output | without the protocol stage s | the stage: s, × floor | without the tracking: s, × floor |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     IFS=, read -r -a shape_list <<<"$shapes"
     for shape in "${shape_list[@]}"; do matrix_shape "$shape"; done
     echo
