@@ -396,29 +396,33 @@ matrix_shape() {
     # the hashing alone, without the reading that other threads overlap with it.
     [[ -n $sha256_rate ]] && h_sec=$(awk -v b="$(stat -c %s "$capture")" -v r="$sha256_rate" 'BEGIN { printf "%.3f", b / r }')
     out_of_memory
-    local floor_line counts split
+    local floor_line counts split tracking_cpu
     floor_line=$(cat "$BENCH_OUT/floor.stdout")
     [[ $floor_line == *"packets=$packets "* ]] || die "floor read an unexpected number of packets: $floor_line"
     if ((!ok)); then
-        echo "| $name | $(shape_what "$name") | | | | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | | | | | |"
+        echo "| $name | $(shape_what "$name") | | | | $f_sec | failed (bench-out/dasaudit.stderr) | | | | | | | | | | | | | | |"
         return 0
     fi
     counts=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["coverage"]["connections"], len(r["services"]), len(r["findings"]))' "$BENCH_OUT/shape-$name.json")
     # "timings: packet loop 1.234 s, end stage 0.012 s, evidence hash 0.000 s, output 0.051 s, total 1.297 s"
     split=$(grep '^timings:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed 's/[^0-9. ]//g' | awk '{ print $1, $2, $3, $4 }')
+    # "cpu: tracking thread 0.850 s, evidence hash 0.472 s, all threads 1.684 s" (no tracking
+    # thread when the reading thread tracked its own connections)
+    tracking_cpu=$(grep '^cpu:' "$BENCH_OUT/shape-$name.timings" | tail -n 1 | sed -n 's/.*tracking thread \([0-9.]*\) s.*/\1/p')
     # shellcheck disable=SC2086 # the lists split on purpose
     awk -v n="$name" -v w="$(shape_what "$name")" -v f="$f_sec" -v d="$d_sec" -v k="$d_kb" -v c="$counts" -v t="$split" \
         -v fm="$(median $f_all)" -v dm="$(median $d_all)" -v u="$u_sec" -v cpu="$d_cpu" -v cores="$(nproc)" -v h="$h_sec" \
-        -v un="$n_sec" 'BEGIN {
+        -v un="$n_sec" -v tc="$tracking_cpu" 'BEGIN {
         split(c, cs, " "); split(t, ts, " ")
         unstaged = u == "" ? "-" : sprintf("%.3f", u)
         stage = u == "" ? "-" : sprintf("%+.3f s, %+.2fx", d - u, (d - u) / f)
         hashed = h == "" ? "-" : sprintf("%.3f s, %.2fx", h, h / f)
         untracked = un == "" ? "-" : sprintf("%.3f s, %.2fx", un, un / f)
+        tracking = tc == "" ? "-" : sprintf("%.2f", tc)
         bound = cpu / (cores * f)
         if (h != "" && h / f > bound) bound = h / f
-        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.2f | %.2fx | %s | %.2fx | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |\n",
-            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, cpu, cpu / (cores * f), hashed, bound, k / 1024, ts[1], ts[2], ts[3], ts[4], unstaged, stage, untracked }'
+        printf "| %s | %s | %d | %d | %d | %.3f | %.3f | **%.2fx** (%.2fx) | %.2f | %.2fx | %s | %.2fx | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n",
+            n, w, cs[1], cs[2], cs[3], f, d, d / f, dm / fm, cpu, cpu / (cores * f), hashed, bound, k / 1024, ts[1], ts[2], ts[3], ts[4], tracking, unstaged, stage, untracked }'
     MATRIX_RUNS="$MATRIX_RUNS"$'\n'"- $name: floor$f_all; dasaudit$d_all${u_all:+; without the protocol stage$u_all}${n_all:+; without the tracking$n_all}"
 }
 
@@ -433,10 +437,10 @@ if ((with_matrix)); then
     echo
     echo "#### The traffic shapes: $packets packets each, snaplen $snaplen"
     echo
-    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds); CPU s is that run's user and system time over all its threads, and CPU ÷ (cores × floor) the ratio no schedule on $(nproc) cores can beat with that much work; SHA-256 alone is the capture's size over the rate of \`openssl speed -evp sha256\` on 1 MiB blocks in memory (${sha256_rate:-not measured} bytes/s, the same SHA extensions as dasaudit's evidence hash), one chain no schedule can split between cores, and the bound the larger of the two ratios: the least this machine can give while the audit hashes its input; the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors; without the tracking (\`--price-tracking\`) is the best of a build whose tracking thread hands each batch back untracked: reading, decoding, the hand-over and the evidence hash alone."
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format json --timings > FILE\` against the floor, in turn, best of $matrix_runs (median against median in brackets); the split is that of dasaudit's best run, from \`--timings\` (seconds), with the CPU time of its tracking thread (when the packet loop's time is about that, the tracking set it); CPU s is that run's user and system time over all its threads, and CPU ÷ (cores × floor) the ratio no schedule on $(nproc) cores can beat with that much work; SHA-256 alone is the capture's size over the rate of \`openssl speed -evp sha256\` on 1 MiB blocks in memory (${sha256_rate:-not measured} bytes/s, the same SHA extensions as dasaudit's evidence hash), one chain no schedule can split between cores, and the bound the larger of the two ratios: the least this machine can give while the audit hashes its input; the protocol stage's cost is dasaudit's best less the best of the build without it, in seconds and in floors; without the tracking (\`--price-tracking\`) is the best of a build whose tracking thread hands each batch back untracked: reading, decoding, the hand-over and the evidence hash alone."
     echo
-    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | CPU s | CPU ÷ (cores × floor) | SHA-256 alone: s, × floor | bound × floor | peak RSS MB | packet loop | end stage | evidence hash | output | without the protocol stage s | the stage: s, × floor | without the tracking: s, × floor |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| shape | what | connections | services | findings | floor s | dasaudit s | × floor | CPU s | CPU ÷ (cores × floor) | SHA-256 alone: s, × floor | bound × floor | peak RSS MB | packet loop | end stage | evidence hash | output | tracking thread CPU s | without the protocol stage s | the stage: s, × floor | without the tracking: s, × floor |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     IFS=, read -r -a shape_list <<<"$shapes"
     for shape in "${shape_list[@]}"; do matrix_shape "$shape"; done
     echo

@@ -30,6 +30,7 @@ extension Auditor {
     private static func fold(_ read: consuming CaptureReader, listing: Bool, timings: StageTimings?)
         -> (ServiceStatistics, [InputSummary], [ConnectionEntry]?) {
         timings?.end(.packetLoop)
+        if read.trackingThreadCPU > 0 { timings?.trackingCPU = read.trackingThreadCPU }
         var table = read.takeTable()
         let listed = listing ? table.connections().map(ConnectionEntry.init) : nil
         return (table.takeStatistics(), read.inputs, listed)

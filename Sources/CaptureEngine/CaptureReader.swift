@@ -13,6 +13,9 @@ public struct CaptureReader {
     /// Whether to track connections on a second thread while this one reads and decodes
     /// (`SegmentPipeline`): faster when a core is free, which `ParallelReader` works out.
     public var pipelined = false
+    /// The CPU time of the tracking threads of its pipelined inputs, in seconds (0 when the
+    /// reading threads tracked themselves): `dasaudit audit --timings`.
+    public private(set) var trackingThreadCPU = 0.0
     /// Whether the input's evidence hash runs beside the reading (`InputHashing`): with
     /// whole packets, a pipelined reader then tracks on the reading thread and leaves the
     /// second core to the hash (`ReaderShare.forInput`).
@@ -172,6 +175,7 @@ public struct CaptureReader {
         translatedCopies.adoptFronts(of: other.translatedCopies)
         table.absorb(other.table)
         inputs.append(contentsOf: other.inputs)
+        trackingThreadCPU += other.trackingThreadCPU
     }
 
     /// Reads `file` with a tracking thread beside this one (`SegmentPipeline`), which takes
@@ -191,6 +195,7 @@ public struct CaptureReader {
             if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
         }
         table = pipeline.finish()
+        trackingThreadCPU += pipeline.trackingCPU
         return end
     }
 

@@ -37,6 +37,8 @@ final class FileDigest: @unchecked Sendable {
     private var buffer: UnsafeMutableRawPointer?
     private var hash = SHA256()
     private var started = false
+    /// The CPU time spent hashing, on whichever threads (`hashingCPU`).
+    private var cpu = 0.0
     /// Set under the lock when the last chunk is hashed or the file fails; a hash is
     /// taken back if the file turns out to have changed while it was audited (`settle`).
     private var evidence: Evidence.InputEvidence?
@@ -98,6 +100,13 @@ final class FileDigest: @unchecked Sendable {
         settle()
     }
 
+    /// The CPU time spent hashing so far, in seconds, whichever threads did it.
+    var hashingCPU: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return cpu
+    }
+
     /// Hashes what is left on this thread and returns the evidence.
     func finish() -> Evidence.InputEvidence {
         while advance() {}
@@ -111,6 +120,8 @@ final class FileDigest: @unchecked Sendable {
     /// Hashes the next chunk, from the lent window if it holds it, else read from the file
     /// (up to the window, if the hash is behind it: the file header); never past `limit`.
     private func step(before limit: Int) {
+        let cpuBefore = ThreadCPUTime.now()
+        defer { cpu += ThreadCPUTime.now() - cpuBefore }
         if !started {
             started = true
             guard openFile() else {

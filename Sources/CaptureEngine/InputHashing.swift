@@ -69,6 +69,12 @@ public final class InputHashing: Sendable {
         byPath[path]
     }
 
+    /// The CPU time the hashes have taken so far, in seconds, on every thread; nil when no
+    /// input is a regular file (nothing is hashed).
+    public var cpuSeconds: Double? {
+        digests.isEmpty ? nil : digests.reduce(0) { $0 + $1.hashingCPU }
+    }
+
     /// The evidence of each path, finishing on this thread whatever is not hashed yet.
     public func wait() -> [String: Evidence.InputEvidence] {
         Dictionary(digests.map { ($0.path, $0.finish()) }, uniquingKeysWith: { first, _ in first })

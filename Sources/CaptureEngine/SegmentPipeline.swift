@@ -121,8 +121,12 @@ final class SegmentPipeline: @unchecked Sendable {
         return finished
     }
 
+    /// The CPU time the tracking thread used, in seconds; read after `finish`.
+    private(set) var trackingCPU = 0.0
+
     /// The tracking thread: adds each batch's segments to the table.
     private func track() {
+        let started = ThreadCPUTime.now()
         var table = self.table
         self.table = FlowTable()
         var index = 0
@@ -142,6 +146,7 @@ final class SegmentPipeline: @unchecked Sendable {
             index = (index + 1) % Self.batches
         }
         self.table = table
+        trackingCPU = ThreadCPUTime.now() - started
         done.signal()
     }
 }

@@ -49,7 +49,7 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "List every connection in the JSON result too, for 'dasaudit merge' (memory then grows with the connections).")
     var connections = false
 
-    @Flag(help: "Print the time of each stage on standard error at the end: packet loop, end stage (services, findings), evidence hash, output.")
+    @Flag(help: "Print the time of each stage on standard error at the end: packet loop, end stage (services, findings), evidence hash, output; and the CPU time of the tracking thread, of the evidence hash and of all threads.")
     var timings = false
 
     func validate() throws {
@@ -79,13 +79,14 @@ struct AuditCommand: ParsableCommand {
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter
         stageTimings?.end(.evidence)
+        stageTimings?.hashingCPU = hashing.cpuSeconds
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
         let reportsWritten = try outputOptions.deliver(result, to: plan)
         if let stageTimings {
             stageTimings.end(.output)
-            FileHandle.standardError.write(Data((stageTimings.line + "\n").utf8))
+            FileHandle.standardError.write(Data((stageTimings.cpuLine + "\n" + stageTimings.line + "\n").utf8))
         }
         if !reportsWritten || result.inputs.contains(where: \.isUnusable) {
             throw ExitCode(2)

@@ -20,4 +20,22 @@ final class StageTimingsTests: XCTestCase {
         // The result is the same but for the command line its evidence records.
         XCTAssertEqual(timed.stdout.replacingOccurrences(of: ",\n      \"--timings\"", with: ""), plain.stdout)
     }
+
+    func testTimingsSayTheCPUOfTheTrackingThreadAndOfTheHashBesideAllThreads() throws {
+        // Headers only: beside a second core, a tracking thread of its own takes the connections.
+        let path = capture("das-offset3-lo-s96.pcap")
+        let pattern = #"^cpu: (?:tracking thread (\d+\.\d{3}) s, )?evidence hash (\d+\.\d{3}) s, all threads (\d+\.\d{3}) s$"#
+        for threads in [1, 2] {
+            let timed = try runDasaudit(["audit", path, "--format", "json", "--timings", "--threads", "\(threads)"] + policy)
+            let lines = timed.stderr.split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.last?.hasPrefix("timings: ") ?? false, timed.stderr)
+            let line = try XCTUnwrap(lines.dropLast().last, timed.stderr)
+            let match = try XCTUnwrap(line.wholeMatch(of: try Regex(pattern)), line)
+            let tracking = match.output[1].substring.map { Double($0)! }
+            let hash = Double(match.output[2].substring!)!, all = Double(match.output[3].substring!)!
+            XCTAssertEqual(tracking == nil, threads == 1, "a tracking thread only beside a second core: \(line)")
+            XCTAssertGreaterThan(all, 0)
+            XCTAssertLessThanOrEqual(hash + (tracking ?? 0), all + 0.002, "parts of all the threads' time: \(line)")
+        }
+    }
 }
