@@ -18,7 +18,7 @@ public enum PolicyFile {
     public static func parse(_ text: String, path: String) throws -> PolicySettings {
         let root: Yams.Node?
         do {
-            try YAMLExpansionBudget.check(text, path: path)
+            try YAMLPreflight.check(text, path: path)
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw PolicyError(source: path, line: yamlLine(error), message: "not valid YAML: \(yamlProblem(error).escapedForMessage)")

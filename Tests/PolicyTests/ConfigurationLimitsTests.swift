@@ -140,6 +140,28 @@ final class ConfigurationLimitsTests: XCTestCase {
             .contains("more than 100000 YAML nodes with its aliases expanded"))
     }
 
+    /// Regression (policy fuzz target): nested complex keys, some equal, made Yams sort them
+    /// for its duplicate-key message by comparing them in full: minutes for a 2 KB file.
+    func testAKeyThatIsAListOrAMappingIsRefusedBeforeItIsComposed() {
+        let refusal = "a key here is a list or a mapping, not a name: a policy's keys are names (docs/policy.md)"
+        XCTAssertEqual(readError { try PolicyFile.parse("ports:\n  ? [a, b]\n  : 1\n", path: "p.yaml") }, "p.yaml:2: " + refusal)
+        XCTAssertEqual(readError { try PolicyFile.parse("offset: 2\nm: {? {a: 1} : 2}\n", path: "p.yaml") }, "p.yaml:2: " + refusal)
+        XCTAssertEqual(readError { try PolicyFile.parse("l: &l [a]\nm: {*l : 1}\n", path: "p.yaml") }, "p.yaml:2: " + refusal,
+                       "an alias of a list in a key's place")
+        var nested = ""
+        for depth in 0..<40 { nested += String(repeating: "  ", count: depth) + "? - x\n" + String(repeating: "  ", count: depth) + "  ? - x\n" }
+        let started = Date()
+        XCTAssertEqual(readError { try PolicyFile.parse(nested, path: "p.yaml") }, "p.yaml:1: " + refusal)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
+    func testAnAliasOfANameMayStandForAKey() {
+        // The preflight lets it through; the reader then names the key it does not know.
+        XCTAssertEqual(readError { try PolicyFile.parse("a: &k b\nc: {*k : 1}\n", path: "p.yaml") },
+                       "p.yaml:1: unknown key 'a' in the policy; expected one of profile, offset, mode, cores, ephemeral_range, "
+                       + "port_retries, expect, ports, features, nodes, dependencies, allow, waivers, scan")
+    }
+
     func testAFewAliasesAreFine() throws {
         let text = "nodes:\n  - {name: a, addresses: &net [10.0.0.0/24], roles: &r [worker]}\n  - {name: b, addresses: *net, roles: *r}\n"
         XCTAssertEqual(try PolicyFile.parse(text, path: "p.yaml").nodes?.map(\.roles), [[.worker], [.worker]])
