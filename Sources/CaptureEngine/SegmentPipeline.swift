@@ -133,14 +133,14 @@ final class SegmentPipeline: @unchecked Sendable {
         while true {
             filled.wait()
             let batch = handedOver[index]
-            #if !DASAUDIT_WITHOUT_TRACKING
-            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: batch.count),
-                      samples: samples + index * Self.batchSize)
-            #endif
             // Built with `-DDASAUDIT_WITHOUT_TRACKING` (only by `scripts/bench.sh
             // --price-tracking`), each batch is handed back untracked: the benchmark times
             // the rest of the audit (reading, decoding, the hand-over, the evidence hash)
             // without the tracking. Such a build's results are empty.
+            #if !DASAUDIT_WITHOUT_TRACKING
+            table.add(UnsafeBufferPointer(start: entries + index * Self.batchSize, count: batch.count),
+                      samples: samples + index * Self.batchSize)
+            #endif
             free.signal()
             if batch.isLast { break }
             index = (index + 1) % Self.batches
