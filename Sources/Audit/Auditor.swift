@@ -216,7 +216,10 @@ public struct Auditor {
             unresolvedNotListed: tally.unresolvedNotListed, clientCountsCapped: tally.clientAddressesOverflowed,
             serviceConnectionsNotListed: tally.unlisted.serviceConnections, servicePacketsNotListed: tally.unlisted.servicePackets,
             serviceBytesNotListed: tally.unlisted.serviceBytes, attemptsNotListed: tally.unlisted.attemptConnections,
-            openAtStart: services.values.reduce(0) { $0 + $1.stateCounts[.midstream] },
+            // A connection whose server could not be told saw no handshake: it was open at
+            // the start too.
+            openAtStart: services.values.reduce(0) { $0 + $1.stateCounts[.midstream] }
+                .addingSaturated(UInt64(tally.unresolved.count + tally.unresolvedNotListed)),
             openAtEnd: services.values.reduce(0) { $0 + $1.stateCounts[.established] },
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap)
     }

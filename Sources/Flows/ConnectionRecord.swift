@@ -130,11 +130,24 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         self.bits = tunnel.rawValue << Self.tunnelShift
     }
 
-    /// Whether a new SYN on this 4-tuple starts a new connection: the old one ended.
+    /// Whether the connection ended: FIN both ways, or a RST.
     @inlinable
     public var hasEnded: Bool {
         (seenFromA.rawValue | seenFromB.rawValue) & Seen.rst.rawValue != 0
             || seenFromA.rawValue & seenFromB.rawValue & Seen.fin.rawValue != 0
+    }
+
+    /// Whether a SYN (no ACK) with sequence number `sequence` starts a new connection on
+    /// this 4-tuple, as TCP port reuse does: this one ended; or no handshake of it was seen
+    /// (picked up mid-stream, so it ended unseen); or it was closing (a FIN seen either way)
+    /// and the SYN is not its own sent again. A capture, or a rotated file, that begins
+    /// between a connection's two FINs, or at its last ACK, sees the 4-tuple used again
+    /// with no end in view: without the last two rules the new connection was counted into
+    /// the old one.
+    @inlinable
+    public func isEnded(forConnectionRequestWith sequence: UInt32) -> Bool {
+        if hasEnded || clientIsA == nil { return true }
+        return (seenFromA.rawValue | seenFromB.rawValue) & Seen.fin.rawValue != 0 && sequence != clientInitialSequence
     }
 
     /// Whether the server answered the client's SYN with a RST and nothing else

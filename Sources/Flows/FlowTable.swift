@@ -4,8 +4,9 @@ import Wire
 /// turns the records into connections with a direction and a state, and `statistics`
 /// folds them per service.
 ///
-/// A SYN on a 4-tuple whose connection has ended (FIN both ways, or RST) starts a new
-/// connection, as TCP port reuse does. A connection the server refused leaves the table at
+/// A SYN on a 4-tuple whose connection has ended (FIN both ways, or RST), or was closing
+/// (`ConnectionRecord.isEnded(forConnectionRequestWith:)`), starts a new connection, as TCP
+/// port reuse does. A connection the server refused leaves the table at
 /// its RST (`letGoRefused`, `RecentlyRefused`).
 ///
 /// Made with direction rules (`init(rules:limits:)`), the table keeps only the open
@@ -131,7 +132,7 @@ public struct FlowTable: Sendable {
         let position = storage.find(key, tag: tag)
         if position >= 0 {
             let record = storage.records + position
-            if segment.flags.isConnectionRequest && record.pointee.hasEnded {
+            if segment.flags.isConnectionRequest && record.pointee.isEnded(forConnectionRequestWith: segment.sequenceNumber) {
                 replace(at: position, with: segment, timestamp: timestamp)
             }
             if record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength) {
@@ -190,7 +191,7 @@ public struct FlowTable: Sendable {
         evict(storage.remove(at: position))
     }
 
-    /// A SYN on an ended connection's 4-tuple: the old record is done.
+    /// A SYN on an ended or closing connection's 4-tuple: the old record is done.
     @usableFromInline
     mutating func replace(at position: Int, with segment: TCPSegment, timestamp: Int64) {
         var record = ConnectionRecord(key: storage.records[position].key, timestamp: timestamp, vlan: segment.vlan,

@@ -87,6 +87,18 @@ final class AuditorTests: XCTestCase {
         XCTAssertEqual(result.unresolved.count, 1)
         XCTAssertEqual(result.findings.first { $0.kind == .directionUnknown }?.severity, .info)
     }
+
+    /// Whether or not its server could be told, a connection with no handshake in view was
+    /// open when the capture began: `open_at_start` counts both kinds.
+    func testEveryConnectionPickedUpMidStreamWasOpenAtTheStart() {
+        var traffic = ScriptedFlows(into: FlowTable())
+        traffic.send(("127.0.0.1", 50001), ("127.0.0.2", 7079), [.ack])
+        traffic.send(("127.0.0.1", 50003), ("127.0.0.2", 50004), [.ack])
+        let result = audit(traffic)
+        XCTAssertEqual(result.services.count, 1)
+        XCTAssertEqual(result.unresolved.count, 1)
+        XCTAssertEqual(result.coverage.openAtStart, 2)
+    }
 }
 
 final class TimestampTests: XCTestCase {

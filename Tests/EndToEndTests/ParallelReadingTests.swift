@@ -74,6 +74,20 @@ final class ParallelReadingTests: XCTestCase {
         }
     }
 
+    /// Two files of a real rotated capture (`tcpdump -C`, `captures/rotated/`): the second
+    /// begins at one connection's last ACK and between three others' two FINs, and each of
+    /// those 4-tuples is used again in it. Read apart and merged, on one thread or two, they
+    /// count the 9 connections tshark counts in the two files put together (`mergecap`),
+    /// not 5; the second file alone, the 8 tshark counts in it, not 4.
+    func testARotatedCaptureCutBeforeConnectionsEndedCountsTheirReusedFourTuplesApart() throws {
+        let files = ["ab-lo.pcap5", "ab-lo.pcap6"].map { capture("rotated/\($0)") }
+        try assertParallelEqualsSequential(files)
+        for threads in [1, 2] {
+            XCTAssertEqual(auditor.audit(paths: files, threads: threads).coverage.connections, 9, "\(threads) threads")
+        }
+        XCTAssertEqual(auditor.audit(paths: [files[1]]).coverage.connections, 8)
+    }
+
     func testTheSparkCaptureInPiecesReadAtOnceEqualsReadInOrder() throws {
         // 2,050 packets in pieces of 300: many connections span a cut.
         try assertParallelEqualsSequential(try split(capture("spark-cluster-offset2-lo.pcap"), packets: 300))

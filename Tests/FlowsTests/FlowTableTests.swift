@@ -8,17 +8,20 @@ private struct Conversation {
     var table = FlowTable()
     var clock: Int64 = 1_000_000_000
 
-    mutating func send(_ from: String, _ to: String, _ flags: TCPFlags, payload: UInt32 = 0, wire: UInt32 = 66) {
+    mutating func send(_ from: String, _ to: String, _ flags: TCPFlags, payload: UInt32 = 0, wire: UInt32 = 66,
+                       sequence: UInt32 = 0) {
         clock += 1_000
         let (source, destination) = (endpoint(from), endpoint(to))
         table.add(TCPSegment(source: source.address, destination: destination.address, sourcePort: source.port,
-                             destinationPort: destination.port, flags: flags, payloadLength: payload),
+                             destinationPort: destination.port, flags: flags, sequenceNumber: sequence,
+                             payloadLength: payload),
                   timestamp: clock, wireLength: wire)
     }
 
-    /// The full life of a connection: handshake, one request and answer, FIN both ways.
-    mutating func completeConnection(_ client: String, _ server: String) {
-        send(client, server, [.syn])
+    /// The full life of a connection: handshake (the client's SYN numbered `isn`), one
+    /// request and answer, FIN both ways.
+    mutating func completeConnection(_ client: String, _ server: String, isn: UInt32 = 0) {
+        send(client, server, [.syn], sequence: isn)
         send(server, client, [.syn, .ack])
         send(client, server, [.ack])
         send(client, server, [.ack, .psh], payload: 100, wire: 166)
@@ -190,6 +193,65 @@ final class ConnectionStateTests: XCTestCase {
         conversation.send("10.0.0.1:40000", "10.0.0.2:7613", [.syn])
         conversation.send("10.0.0.2:7613", "10.0.0.1:40000", [.syn, .ack])
         XCTAssertEqual(conversation.connections().count, 1)
+    }
+
+    /// A capture (or a file of a rotated one) that begins at a connection's last ACK sees
+    /// no handshake and no end of it before its 4-tuple is used again.
+    func testASynAfterAMidStreamPieceStartsANewConnection() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.2:80", "10.0.0.1:40000", [.ack])
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:80")
+        let connections = conversation.connections()
+        XCTAssertEqual(connections.map(\.packets), [1, 8])
+        XCTAssertEqual(connections.map(\.state), [.midstream, .closed])
+    }
+
+    func testASynWithANewNumberAfterOneFinStartsANewConnection() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:80", [.syn], sequence: 1_000)
+        conversation.send("10.0.0.2:80", "10.0.0.1:40000", [.syn, .ack])
+        conversation.send("10.0.0.1:40000", "10.0.0.2:80", [.ack])
+        conversation.send("10.0.0.2:80", "10.0.0.1:40000", [.fin, .ack])
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:80", isn: 9_000)
+        XCTAssertEqual(conversation.connections().map(\.packets), [4, 8])
+    }
+
+    func testTheConnectionsOwnSynSentAgainAfterOneFinStaysInIt() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:80", [.syn], sequence: 1_000)
+        conversation.send("10.0.0.2:80", "10.0.0.1:40000", [.syn, .ack])
+        conversation.send("10.0.0.2:80", "10.0.0.1:40000", [.fin, .ack])
+        conversation.send("10.0.0.1:40000", "10.0.0.2:80", [.syn], sequence: 1_000)
+        XCTAssertEqual(conversation.connections().map(\.packets), [4])
+    }
+
+    /// Inputs read apart and merged count what one table reading them in order counts,
+    /// whether the cut falls between the two FINs or before the last ACK.
+    func testAbsorbingATableCutBeforeTheEndKeepsTheNextConnectionApart() {
+        let (client, server) = ("10.0.0.1:40000", "10.0.0.2:80")
+        // An HTTP server's close: its FIN first, the client's, then its last ACK.
+        let firstConnection: [(from: String, to: String, flags: TCPFlags, sequence: UInt32)] = [
+            (client, server, [.syn], 1_000), (server, client, [.syn, .ack], 0), (client, server, [.ack], 0),
+            (client, server, [.ack, .psh], 0), (server, client, [.ack, .psh], 0), (server, client, [.fin, .ack], 0),
+            (client, server, [.fin, .ack], 0), (server, client, [.ack], 0),
+        ]
+        var whole = Conversation()
+        for packet in firstConnection { whole.send(packet.from, packet.to, packet.flags, sequence: packet.sequence) }
+        whole.completeConnection(client, server, isn: 9_000)
+        for cut in [6, 7] {
+            var first = Conversation(), second = Conversation()
+            for packet in firstConnection.prefix(cut) {
+                first.send(packet.from, packet.to, packet.flags, sequence: packet.sequence)
+            }
+            second.clock = first.clock
+            for packet in firstConnection.dropFirst(cut) {
+                second.send(packet.from, packet.to, packet.flags, sequence: packet.sequence)
+            }
+            second.completeConnection(client, server, isn: 9_000)
+            first.table.absorb(second.table)
+            XCTAssertEqual(first.connections().map(\.packets), [8, 8], "cut after \(cut) packets")
+            XCTAssertEqual(first.connections().map(\.state), whole.connections().map(\.state), "cut after \(cut) packets")
+        }
     }
 
     func testAbsorbingATableContinuesItsConnections() {
