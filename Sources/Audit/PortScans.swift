@@ -96,7 +96,8 @@ struct PortScans {
     /// The `scans` entry of one scan from the endpoints it probed (numbers into `book`, each
     /// once), added up by number: no dictionary lookup, set or sort per probe.
     ///
-    /// An endpoint the scanner alone tried gives it its counts and times. One that other
+    /// An endpoint the scanner alone tried gives it its counts and times (an open port its
+    /// times only where it answered nothing but probes, `answeredOnlyProbes`). One that other
     /// clients tried too (several scanners probing the same ports, or a client besides the
     /// scanner) gives it the scanner's own refused and unanswered connects, from `tallies`;
     /// where those are not known (no tallies, as for fleets built in tests) it is counted as
@@ -142,7 +143,7 @@ struct PortScans {
                 }
             } else if let traffic = book.services[index] {
                 open.append(number)
-                if traffic.soleClient == key.scanner {
+                if traffic.answeredOnlyProbes(of: key.scanner) {
                     first = min(first, traffic.firstSeen)
                     last = max(last, traffic.lastSeen)
                 }
@@ -164,12 +165,12 @@ struct PortScans {
     }
 
     /// SYN (half-open) or connect, from the open ports (`open`, numbers into `endpoints`)
-    /// only `scanner` used; undetermined when no port answered it alone.
+    /// that answered only `scanner`'s probes; undetermined when none did.
     func scanType(open: some Sequence<UInt32>, scanner: IPAddress, endpoints: ScanEndpoints) -> PortScanSummary.ScanType {
         var alone = false
         var everyOneHalfOpen = true
         for number in open {
-            guard let traffic = endpoints.services[Int(number)], traffic.soleClient == scanner, traffic.payloadless else { continue }
+            guard let traffic = endpoints.services[Int(number)], traffic.answeredOnlyProbes(of: scanner) else { continue }
             alone = true
             if traffic.halfOpenConnections < traffic.connections { everyOneHalfOpen = false }
         }

@@ -31,6 +31,13 @@ struct ScanEndpoints {
         var halfOpenConnections: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
+
+        /// Whether its connections are `scanner`'s probes: it alone connected, and nothing
+        /// was sent. A service the scanner also used for real (a client that sends a
+        /// request, then scans the host) says nothing of how or when it scanned.
+        func answeredOnlyProbes(of scanner: IPAddress) -> Bool {
+            soleClient == scanner && payloadless
+        }
     }
 
     /// The endpoints by number, in (address, port) order.

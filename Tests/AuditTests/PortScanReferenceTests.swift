@@ -197,7 +197,8 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
             shared.append(tries)
         } else if let traffic = services[endpoint] {
             open.append(endpoint)
-            if traffic.clients == [key.scanner] {
+            // An open port makes the window only where it saw the scanner's probes alone.
+            if traffic.clients == [key.scanner] && traffic.payloadBytes == 0 {
                 first = min(first, traffic.firstSeen)
                 last = max(last, traffic.lastSeen)
             }

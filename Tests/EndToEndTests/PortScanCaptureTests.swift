@@ -92,6 +92,24 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertTrue(messages.contains { $0.contains("700 probes, 698 refused, 0 unanswered, from ") })
     }
 
+    /// A client fetches a page from 10.77.0.2:9763 three times, then SYN-scans the host
+    /// (scripts/recording/record-scan-after-use.sh). The page fetches are no probes: the
+    /// scan's window is its probes' 8 ms, not the 3 s since the first fetch, and 9763,
+    /// which carried requests too, cannot tell a SYN scan from a connect scan.
+    func testAClientThatUsedAServiceBeforeScanningItsHostScannedOnlyWhenItProbed() throws {
+        let result = auditor.audit(paths: [capture("scan-after-use-veth.pcap")])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.scanner, "10.77.0.1")
+        XCTAssertEqual(scan.probes, 1001)
+        XCTAssertEqual(scan.refused, 1000)
+        XCTAssertEqual(scan.openPorts, ["10.77.0.2:9763"])
+        XCTAssertEqual("\(scan.firstSeen)", "2026-12-05T06:46:55.014920000Z", "the first probe, not the first fetch")
+        XCTAssertEqual("\(scan.lastSeen)", "2026-12-05T06:46:55.023330000Z")
+        XCTAssertEqual(scan.type, .undetermined)
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.77.0.2:9763 4"])
+    }
+
     func testNamespaceHostsScanAndHorizontalSweep() throws {
         let result = auditor.audit(paths: [capture("scan-netns-veth.pcap")])
         let scans = try XCTUnwrap(result.scans)
