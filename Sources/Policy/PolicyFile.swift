@@ -240,14 +240,10 @@ struct PolicyFileReader {
         return scalar.string
     }
 
-    /// A reason is free text shown in every report: one line, no control characters
-    /// (a line break or escape sequence would forge lines in text, CSV or Markdown).
+    /// A reason: one line of text (`ReasonRules`).
     func reason(_ node: Yams.Node) throws -> String {
         let text = try string(node)
-        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            throw error(node, "the reason '\(text.escapedForMessage)' contains '\(String(control).escapedForMessage)'; "
-                + "a reason is one line of text without control characters")
-        }
+        if let problem = ReasonRules.problem(with: text) { throw error(node, problem) }
         return text
     }
 
