@@ -62,7 +62,7 @@ struct PolicyFileReader {
         }
         if let node = fields["offset"] { settings.offset = try integer(node, in: 0...Policy.offsetCeiling, what: "an offset") }
         if let node = fields["mode"] { settings.mode = try choice(node, SparkMode.self, what: "a Spark mode") }
-        if let node = fields["cores"] { settings.cores = try integer(node, in: 1...1024, what: "a number of cores") }
+        if let node = fields["cores"] { settings.cores = try integer(node, in: Policy.coresRange, what: "a number of cores") }
         if let node = fields["port_retries"] {
             settings.portRetries = try integer(node, in: 0...1000, what: "spark.port.maxRetries")
         }
