@@ -21,9 +21,12 @@ public enum JUnitReport {
     /// counts their failures for the suite's header.
     public static func write(_ result: AuditResult, to sink: ByteSink) {
         let failOn = result.summary.failOn
+        let verdict = Verdict(result)
+        // The no-traffic case from the verdict: it fails even a result that lacks the finding.
         let kindCases = Finding.Kind.allCases.map { kind in
             TestCase(classname: "dasaudit.findings", name: "no \(kind.rawValue) finding",
-                     findings: result.findings.filter { $0.kind == kind }, failOn: failOn)
+                     findings: kind == .noTraffic ? verdict.noTraffic.map { [$0] } ?? []
+                        : result.findings.filter { $0.kind == kind }, failOn: failOn)
         }
         // Findings by endpoint, so that each service finds its own in constant time.
         let findingsByEndpoint = Dictionary(grouping: result.findings.filter { $0.address != nil && $0.port != nil }) {
@@ -42,7 +45,7 @@ public enum JUnitReport {
                      failOn: failOn)
         }
         var properties: [(String, String)] = [
-            ("verdict", Verdict(result).headline), ("fail_on", failOn.rawValue), ("services", "\(result.services.count)"),
+            ("verdict", verdict.headline), ("fail_on", failOn.rawValue), ("services", "\(result.services.count)"),
             ("connections", "\(result.coverage.connections)"), ("packets", "\(result.coverage.packets)"),
             ("complete", "\(result.coverage.complete)"),
             ("service_connections_not_listed", "\(result.coverage.serviceConnectionsNotListed)"),

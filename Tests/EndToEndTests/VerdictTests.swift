@@ -48,7 +48,12 @@ final class VerdictTests: XCTestCase {
         let render = try runDasaudit(["render", json, "--format", "html"])
         XCTAssertEqual(render.status, 0, render.stderr)
         XCTAssertTrue(render.stdout.contains("<header class=\"verdict fail\">"))
-        XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: no TCP traffic was audited"))
+        XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: no TCP traffic was audited: none of the 10 packets"))
+        // JUnit fails the finding the result left out, as the verdict does.
+        let junit = try runDasaudit(["render", json, "--format", "junit"]).stdout
+        XCTAssertTrue(junit.contains("<testsuites name=\"dasaudit\" tests=\"41\" failures=\"1\""), junit)
+        XCTAssertTrue(junit.contains("<failure type=\"no-traffic\" message=\"1 finding failing the audit at --fail-on medium\">"
+            + "[high] no-traffic: no TCP traffic was audited: none of the 10 packets"), junit)
     }
 
     /// Every report fails an audit of nothing as the verdict does, at `--fail-on never` and
