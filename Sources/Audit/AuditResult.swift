@@ -261,7 +261,17 @@ public struct Finding: Codable, Sendable {
     /// The waiver that suppresses this finding, or null. Waived findings never fail an audit.
     @Nullable public var waiver: AppliedWaiver? = nil
 
-    public var isWaived: Bool { waiver != nil }
+    /// Whether a waiver covers this finding. One on a kind no waiver may cover (a result
+    /// edited by hand) covers nothing.
+    public var isWaived: Bool { waiver != nil && kind.isWaivable }
+
+    /// Whether this finding fails the audit under `failOn`: the one rule that the verdict
+    /// and every report read. A `no-traffic` finding always does (an audit of nothing has
+    /// nothing to pass on, `NoTraffic`); any other when it is at or above the threshold
+    /// and not waived.
+    public func fails(under failOn: FailThreshold) -> Bool {
+        kind == .noTraffic || !isWaived && failOn.fails(severity)
+    }
 
     /// The approved exception a finding is shown under.
     public struct AppliedWaiver: Codable, Sendable {

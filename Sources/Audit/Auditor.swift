@@ -135,7 +135,7 @@ public struct Auditor {
             unusedOpenings: unused,
             findings: findings,
             summary: summary(services: serviceSummaries, attempts: attempts.count, unresolved: unresolved.count,
-                             unused: unused.count, findings: findings, scanProbes: scanned.scans.probes))
+                             unused: unused.count, findings: findings))
     }
 
     /// Each service of `list` on its node, with its verdict. The list is in endpoint order:
@@ -224,8 +224,9 @@ public struct Auditor {
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap)
     }
 
-    private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding],
-                         scanProbes: Int) -> Summary {
+    /// The counts, and the verdict: compliant when no finding fails the audit
+    /// (`Finding.fails`; an audit of nothing has its `no-traffic` finding, which does).
+    private func summary(services: [ServiceSummary], attempts: Int, unresolved: Int, unused: Int, findings: [Finding]) -> Summary {
         // Counted by index, per case, then named: tens of thousands of records are read,
         // none copied and no name hashed per record.
         let classificationCases = Classification.allCases, severityCases = Severity.allCases
@@ -243,12 +244,12 @@ public struct Auditor {
                 continue
             }
             perSeverity[severityCases.firstIndex(of: findings[index].severity)!] += 1
-            if failOn.fails(findings[index].severity) { failing = true }
+            if findings[index].fails(under: failOn) { failing = true }
         }
         let bySeverity = Dictionary(uniqueKeysWithValues: zip(severityCases.map(\.rawValue), perSeverity))
         return Summary(
             services: services.count, classifications: classifications, attempts: attempts, unresolved: unresolved,
             unusedOpenings: unused, findings: bySeverity, waived: waived, failOn: failOn,
-            compliant: !failing && !NoTraffic.auditedNothing(services: services.count, attempts: attempts + scanProbes))
+            compliant: !failing)
     }
 }

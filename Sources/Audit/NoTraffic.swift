@@ -18,7 +18,7 @@ public enum NoTraffic {
     }
 
     /// The finding for an audit of nothing: what was read, and why none of it counted.
-    static func finding(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> Finding {
+    public static func finding(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> Finding {
         Finding(kind: .noTraffic, severity: .high, port: nil, address: nil,
                 message: message(coverage: coverage, inputs: inputs, unresolved: unresolved),
                 remediation: "Check that the capture was taken where the cluster's traffic passes (the interface: "

@@ -100,7 +100,7 @@ extension ResultDiff {
         newFindings = FindingIdentity.unmatched(current.findings, against: baseline.findings)
         resolvedFindings = FindingIdentity.unmatched(baseline.findings, against: current.findings)
         self.failOn = failOn
-        worse = newFindings.contains { !$0.isWaived && failOn.fails($0.severity) }
+        worse = newFindings.contains { $0.fails(under: failOn) }
         self.baseline = Side(path: baselinePath, baseline)
         self.current = Side(path: currentPath, current)
     }

@@ -8,7 +8,7 @@ import Darwin
 /// and a link planted at the path never redirects the write:
 ///
 /// - a file is written to a new temporary file in the same directory (`.NAME.XXXXXX.tmp`,
-///   created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed to disk with `fsync`, then renamed
+///   NAME cut to 64 bytes, created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed to disk with `fsync`, then renamed
 ///   over the path. Until the rename the old file is untouched; after it the new one is
 ///   whole. On any failure the temporary file is removed. A link at the path is replaced by
 ///   the rename, so the file it pointed at keeps its content. A new file gets mode 0644
@@ -136,13 +136,23 @@ public enum OutputFile {
         }
     }
 
-    /// The temporary file's name for `path`: hidden (so a directory of captures read by
-    /// `dasaudit audit DIR` skips it) and unique.
+    /// The temporary file's name for `path`, `.NAME.RANDOM.tmp`: hidden (so a directory of
+    /// captures read by `dasaudit audit DIR` skips it) and unique. NAME is at most the first
+    /// `temporaryNameBytes` bytes of the name, whole characters, so that any name the system
+    /// takes (255 bytes) leaves room for the rest: a longer one failed after the whole audit.
     static func temporaryPath(for path: String) -> String {
-        let directory = PathName.directory(of: path), name = PathName.name(of: path)
+        let directory = PathName.directory(of: path)
+        var budget = temporaryNameBytes
+        let name = String(PathName.name(of: path).unicodeScalars.prefix { scalar in
+            budget -= UTF8.width(scalar)
+            return budget >= 0
+        })
         let suffix = String(UInt64.random(in: 0 ... .max), radix: 36)
         return (directory == "/" ? "/" : directory + "/") + ".\(name).\(suffix).tmp"
     }
+
+    /// The most of a name's bytes its temporary file's name keeps.
+    static let temporaryNameBytes = 64
 
     /// Makes the rename itself durable; a directory that cannot be synced loses nothing
     /// but that guarantee, so a failure here is not reported.

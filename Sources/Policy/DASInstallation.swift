@@ -79,7 +79,7 @@ public enum DASInstallation {
             settings.origins["mode"] = SettingOrigin(source: source, line: line)
         }
         func origin(_ key: String) -> SettingOrigin? { values[key].map { SettingOrigin(source: source, line: $0.1) } }
-        settings.cores = try integer("spark.worker.cores", 1...1024) ?? integer("spark.executor.cores", 1...1024)
+        settings.cores = try integer("spark.worker.cores", Policy.coresRange) ?? integer("spark.executor.cores", Policy.coresRange)
         settings.origins["cores"] = origin("spark.worker.cores") ?? origin("spark.executor.cores")
         settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
         settings.origins["port_retries"] = origin("spark.port.maxRetries")

@@ -58,11 +58,21 @@ public struct Policy: Sendable {
         self.dependencies = dependencies
     }
 
+    /// The cores per node a policy may give, wherever from (a policy file, `--cores`, an installation).
+    public static let coresRange = 1...1024
+
+    /// Why the cores per node cannot be used, or nil when they can. Checked before the
+    /// offset, whose largest value depends on them: an absurd count is named as itself.
+    public var coresProblem: String? {
+        Self.coresRange.contains(coresPerNode) ? nil
+            : "cores \(coresPerNode) is outside \(Self.coresRange.lowerBound)-\(Self.coresRange.upperBound)"
+    }
+
     /// Why a policy cannot be used, in words for the user.
     public func validationErrors() -> [String] {
         var errors: [String] = []
+        if let coresProblem { errors.append(coresProblem) }
         if let offsetProblem { errors.append(offsetProblem) }
-        if !(1...1024).contains(coresPerNode) { errors.append("cores \(coresPerNode) is outside 1-1024") }
         if !(0...1000).contains(portRetries) { errors.append("port retries \(portRetries) is outside 0-1000") }
         var seen = Set<String>()
         for name in nodes.map(\.name) {

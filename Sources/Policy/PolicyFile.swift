@@ -62,7 +62,7 @@ struct PolicyFileReader {
         }
         if let node = fields["offset"] { settings.offset = try integer(node, in: 0...Policy.offsetCeiling, what: "an offset") }
         if let node = fields["mode"] { settings.mode = try choice(node, SparkMode.self, what: "a Spark mode") }
-        if let node = fields["cores"] { settings.cores = try integer(node, in: 1...1024, what: "a number of cores") }
+        if let node = fields["cores"] { settings.cores = try integer(node, in: Policy.coresRange, what: "a number of cores") }
         if let node = fields["port_retries"] {
             settings.portRetries = try integer(node, in: 0...1000, what: "spark.port.maxRetries")
         }
@@ -240,14 +240,10 @@ struct PolicyFileReader {
         return scalar.string
     }
 
-    /// A reason is free text shown in every report: one line, no control characters
-    /// (a line break or escape sequence would forge lines in text, CSV or Markdown).
+    /// A reason: one line of text (`ReasonRules`).
     func reason(_ node: Yams.Node) throws -> String {
         let text = try string(node)
-        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            throw error(node, "the reason '\(text.escapedForMessage)' contains '\(String(control).escapedForMessage)'; "
-                + "a reason is one line of text without control characters")
-        }
+        if let problem = ReasonRules.problem(with: text) { throw error(node, problem) }
         return text
     }
 

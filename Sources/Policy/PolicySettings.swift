@@ -106,6 +106,9 @@ public struct PolicySettings: Sendable {
             }
             policy.moveBasePort(of: key, to: port)
         }
+        if let problem = policy.coresProblem {
+            throw (origins["cores"] ?? SettingOrigin(source: "cores")).error(problem)
+        }
         if let problem = policy.offsetProblem {
             throw (origins["offset"] ?? SettingOrigin(source: "offset")).error(problem)
         }

@@ -2,7 +2,7 @@ import Policy
 
 /// The text of `dasaudit ports`: the ports the policy expects open under its offset, mode
 /// and cores, per node when it declares nodes, with each port's catalog key, group, summary
-/// and notes, and the executor band the audit watches.
+/// and notes, and the executor band the audit watches. Every line is `terminalEscaped`.
 public enum ExpectedPortsText {
     /// Width of the port column, right-aligned: a range such as `12002-12005`.
     static let portColumn = 11
@@ -28,7 +28,8 @@ public enum ExpectedPortsText {
         lines.append("")
         lines.append("Executor band watched for out-of-range executors: \(policy.executorBand) "
             + "(spark.blockManager.port + spark.port.maxRetries \(policy.portRetries))")
-        return lines.joined(separator: "\n") + "\n"
+        // Reasons and names come from the policy: shown escaped, they cannot act on the terminal.
+        return lines.map(\.terminalEscaped).joined(separator: "\n") + "\n"
     }
 
     /// A node's roles in words: `all roles` when it declares none.

@@ -12,8 +12,11 @@ enum HTMLFindings {
         var groups = Severity.allCases.reversed().compactMap { severity -> Markup? in
             let findings = open.filter { $0.severity == severity }
             guard !findings.isEmpty else { return nil }
-            let gate = failOn.fails(severity) ? "fails the audit at --fail-on \(failOn.rawValue)"
-                : "reported; does not fail the audit at --fail-on \(failOn.rawValue)"
+            // Read from the findings (`Finding.fails`), not the severity: `no-traffic` fails at any threshold.
+            let failing = findings.filter { $0.fails(under: failOn) }.count
+            let gate = failing == findings.count ? "fails the audit at --fail-on \(failOn.rawValue)"
+                : failing == 0 ? "reported; does not fail the audit at --fail-on \(failOn.rawValue)"
+                : "\(failing) of \(findings.count) fail the audit at --fail-on \(failOn.rawValue)"
             return group("s-\(severity.rawValue)", title(severity.rawValue, findings.count), gate, findings)
         }
         let waived = result.findings.filter(\.isWaived)

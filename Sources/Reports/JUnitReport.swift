@@ -1,12 +1,12 @@
 import Audit
 
 /// The audit as JUnit XML, so a CI system shows it as tests: one test case per policy
-/// check, failed by the findings at or above `--fail-on` that concern it.
+/// check, failed by the findings that concern it and fail the audit (`Finding.fails`).
 ///
 /// Three suites: `dasaudit.findings` (one case per finding kind: "no unexpected-port"),
 /// `dasaudit.services` (one per service: "this endpoint is explained by the policy") and
 /// `dasaudit.openings` (one per port the policy expects: "it carried traffic"). Findings
-/// below the threshold, and waived ones, are listed in the case's `system-out`. The first suite's properties
+/// that do not fail the audit (below the threshold, or waived) are listed in the case's `system-out`. The first suite's properties
 /// carry the result's counts and verdict. Text from the result is escaped as XML and its
 /// control characters made visible (`String.htmlEscaped`): CI systems print case names,
 /// failures and `system-out` in build logs, where a raw escape sequence would act.
@@ -21,9 +21,12 @@ public enum JUnitReport {
     /// counts their failures for the suite's header.
     public static func write(_ result: AuditResult, to sink: ByteSink) {
         let failOn = result.summary.failOn
+        let verdict = Verdict(result)
+        // The no-traffic case from the verdict: it fails even a result that lacks the finding.
         let kindCases = Finding.Kind.allCases.map { kind in
             TestCase(classname: "dasaudit.findings", name: "no \(kind.rawValue) finding",
-                     findings: result.findings.filter { $0.kind == kind }, failOn: failOn)
+                     findings: kind == .noTraffic ? verdict.noTraffic.map { [$0] } ?? []
+                        : result.findings.filter { $0.kind == kind }, failOn: failOn)
         }
         // Findings by endpoint, so that each service finds its own in constant time.
         let findingsByEndpoint = Dictionary(grouping: result.findings.filter { $0.address != nil && $0.port != nil }) {
@@ -42,7 +45,7 @@ public enum JUnitReport {
                      failOn: failOn)
         }
         var properties: [(String, String)] = [
-            ("verdict", Verdict(result).headline), ("fail_on", failOn.rawValue), ("services", "\(result.services.count)"),
+            ("verdict", verdict.headline), ("fail_on", failOn.rawValue), ("services", "\(result.services.count)"),
             ("connections", "\(result.coverage.connections)"), ("packets", "\(result.coverage.packets)"),
             ("complete", "\(result.coverage.complete)"),
             ("service_connections_not_listed", "\(result.coverage.serviceConnectionsNotListed)"),
@@ -105,7 +108,7 @@ public enum JUnitReport {
         var port: UInt16
     }
 
-    /// One check: failed by its findings at or above the threshold; the others are listed.
+    /// One check: failed by its findings that fail the audit; the others are listed.
     struct TestCase {
         var classname: String
         var name: String
@@ -128,7 +131,7 @@ public enum JUnitReport {
 
         var markup: Markup {
             let failure: Markup = failing.isEmpty ? "" : """
-                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)">\(Markup(joining: failing.map(Self.line), separator: "\n"))</failure>
+                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") failing the audit at --fail-on \(failOn.rawValue)">\(Markup(joining: failing.map(Self.line), separator: "\n"))</failure>
 
                 """
             let out = (note.map { ["\($0)" as Markup] } ?? []) + other.map(Self.line)

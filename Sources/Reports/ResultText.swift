@@ -19,11 +19,8 @@ extension ServiceSummary {
 }
 
 extension Finding {
-    /// Whether this finding fails the audit under `failOn`: at or above it, and not waived.
-    func fails(under failOn: FailThreshold) -> Bool { !isWaived && failOn.fails(severity) }
-
     /// "waived until 2027-01-31: reason", or nil when no waiver covers the finding.
-    var waiverText: String? { waiver.map { "waived until \($0.expires): \($0.reason)" } }
+    var waiverText: String? { isWaived ? waiver.map { "waived until \($0.expires): \($0.reason)" } : nil }
 
     /// Where the finding points: "address:port", "port 7079", an address, or "", with the
     /// declared node when there is one ("master-1 127.0.0.1:7079").

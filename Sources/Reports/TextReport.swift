@@ -103,7 +103,7 @@ public struct TextReport {
         for group in listed.prefix(TableCap.findings) {
             let severity = group.severity.rawValue.uppercased()
             let label = severity + String(repeating: " ", count: 6 - severity.count)
-            let waiver = group.findings[0].waiver.map { paint(" [waived until \($0.expires): \($0.reason)]".terminalEscaped, .dim) } ?? ""
+            let waiver = group.findings[0].waiverText.map { paint(" [\($0)]".terminalEscaped, .dim) } ?? ""
             out.append("  " + paint(label, group.isWaived ? .dim : severityColor(group.severity)) + " "
                 + group.title.terminalEscaped + ": " + group.message.terminalEscaped + waiver)
         }

@@ -11,8 +11,10 @@ struct Verdict {
     var failing: [Finding]
     /// Whether every input was read to its end.
     var complete: Bool
-    /// What was (not) audited, when nothing was: the `no-traffic` finding's message.
-    var nothingAudited: String?
+    /// When nothing was audited, the `no-traffic` finding the verdict stands on: the
+    /// result's own, or, for a result that lacks it (hand-edited, or older), the one the
+    /// audit would have made, so that JUnit fails it as the verdict does.
+    var noTraffic: Finding?
 
     init(_ result: AuditResult) {
         failOn = result.summary.failOn
@@ -20,10 +22,11 @@ struct Verdict {
         complete = result.coverage.complete
         if NoTraffic.auditedNothing(services: result.services.count,
                                     attempts: result.attempts.count + (result.scans ?? []).probes) {
-            nothingAudited = result.findings.first { $0.kind == .noTraffic }?.message ?? "no TCP traffic was audited"
+            noTraffic = result.findings.first { $0.kind == .noTraffic }
+                ?? NoTraffic.finding(coverage: result.coverage, inputs: result.inputs, unresolved: result.unresolved.count)
             failing.removeAll { $0.kind == .noTraffic }
         }
-        compliant = result.summary.compliant && nothingAudited == nil
+        compliant = result.summary.compliant && noTraffic == nil
     }
 
     /// `COMPLIANT` or `NOT COMPLIANT`.
@@ -33,8 +36,8 @@ struct Verdict {
     /// was not audited: "no TCP traffic was audited: none of the 12 packets ...".
     var reason: String {
         let count = "\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)"
-        if let nothingAudited {
-            return nothingAudited + (failing.isEmpty ? "" : "; and \(count)")
+        if let noTraffic {
+            return noTraffic.message + (failing.isEmpty ? "" : "; and \(count)")
         }
         if compliant {
             return "no finding at or above --fail-on \(failOn.rawValue)" + (complete ? "" : " (but the input was incomplete)")

@@ -41,10 +41,14 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: ArgumentHelp(
-        "Cores to use (default: all). Inputs are read at once, one per core, and merged as if read in order; "
+        "Cores to use, 1-1024 (default: all). Inputs are read at once, one per core, and merged as if read in order; "
             + "1 reads, tracks, hashes and ends the audit on one thread, one input after another.",
         valueName: "n"))
     var threads: Int?
+
+    /// The values `--threads` takes: at least one thread, and a bound past any machine's
+    /// cores (a count near Int.max overflowed the reader's arithmetic).
+    static let threadsRange = 1...1024
 
     @Flag(help: "List every connection in the JSON result too, for 'dasaudit merge' (memory then grows with the connections).")
     var connections = false
@@ -54,6 +58,9 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         try CaptureArguments.validate(inputs)
+        if let threads, !Self.threadsRange.contains(threads) {
+            throw ValidationError("--threads \(threads) is outside \(Self.threadsRange.lowerBound)-\(Self.threadsRange.upperBound)")
+        }
         if policyOptions.offset == .auto && inputs.contains("-") {
             throw ValidationError("--offset auto reads the captures twice (to find the offset, then to audit), so not standard input")
         }

@@ -48,10 +48,11 @@ struct FlowsCommand: ParsableCommand {
 
     func validate() throws {
         try CaptureArguments.validate(inputs)
-        _ = try policyOptions.makePolicy(notes: false)
     }
 
     func run() throws {
+        // The policy first, here and not in `validate`: argument-parser wraps what `validate`
+        // throws, and a policy error exited 1 instead of 2.
         var auditor = Auditor(policy: try policyOptions.makePolicy())
         auditor.captureFilter = filterOption.filter
         auditor.deduplicates = deduplicateOption.deduplicate

@@ -91,6 +91,7 @@ struct PolicyOptions: ParsableArguments {
             guard parts.count == 2, let port = UInt16(parts[0]), port > 0, !parts[1].isEmpty else {
                 throw PolicyError(source: "--allow", message: "'\(allowed.escapedForMessage)' is not PORT:REASON, like '22:operator ssh'")
             }
+            if let problem = ReasonRules.problem(with: String(parts[1])) { throw PolicyError(source: "--allow", message: problem) }
             settings.allowedPorts[port] = String(parts[1])
             settings.origins["allow.\(port)"] = SettingOrigin(source: "--allow")
         }

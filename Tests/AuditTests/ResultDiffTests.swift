@@ -29,6 +29,15 @@ final class ResultDiffTests: XCTestCase {
         XCTAssertFalse(ResultDiff(baseline: before, at: "a", current: after, at: "b", failOn: .never).worse)
     }
 
+    /// A current audit that saw nothing is worse at any threshold, as its verdict fails.
+    func testANewAuditOfNothingIsWorseEvenAtFailOnNever() {
+        let before = audited(offset: 2)
+        let nothing = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2)).audit(paths: [])
+        let diff = ResultDiff(baseline: before, at: "a", current: nothing, at: "b", failOn: .never)
+        XCTAssertTrue(diff.newFindings.contains { $0.kind == .noTraffic })
+        XCTAssertTrue(diff.worse)
+    }
+
     /// The protocol a result recognized is compared too.
     func testAProtocolChange() {
         let before = audited(offset: 2)

@@ -172,4 +172,30 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(mode.stderr.contains("yarn"), mode.stderr)
         XCTAssertEqual(try runDasaudit(["audit"]).status, 2)
     }
+
+    /// `--threads` outside 1-1024 is a usage error: 0 and -1 were taken silently (as 1), and
+    /// a count near Int.max crashed the reader.
+    func testThreadsOutsideTheirRangeAreAUsageError() throws {
+        for threads in ["0", "-1", "1025", "9223372036854775807"] {
+            let run = try runDasaudit(["audit", sharedCapture, "--threads=\(threads)"])
+            XCTAssertEqual(run.status, 2, "--threads=\(threads): \(run.stderr)")
+            XCTAssertEqual(run.stdout, "")
+            XCTAssertTrue(run.stderr.hasPrefix("Error: --threads \(threads) is outside 1-1024\n"), run.stderr)
+        }
+    }
+
+    /// Cores outside 1-1024 are named as such by every command that takes them, before the
+    /// offset they move: `--cores 60000` was "the largest offset profile das allows is -6465",
+    /// and `--offset 10 --cores 53530` blamed --offset (flows exited 1).
+    func testCoresOutsideTheirRangeAreNamedBeforeTheOffset() throws {
+        let commands = [["ports"], ["ports", "--offset", "10"], ["audit", sharedCapture], ["flows", sharedCapture],
+                        ["live", "-i", "lo", "--duration", "1s"]]
+        for command in commands {
+            for cores in ["60000", "53530", "0"] {
+                let run = try runDasaudit(command + ["--cores", cores])
+                XCTAssertEqual(run.status, 2, "\(command) --cores \(cores)")
+                XCTAssertEqual(run.stderr, "dasaudit: error: --cores: cores \(cores) is outside 1-1024\n", "\(command)")
+            }
+        }
+    }
 }

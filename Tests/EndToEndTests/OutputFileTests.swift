@@ -44,6 +44,19 @@ final class OutputFileTests: XCTestCase {
         XCTAssertEqual(try mode(fresh), 0o644 & ~Int(mask))
     }
 
+    /// A name of 236-255 bytes failed at the rename's temporary file (`.NAME.RANDOM.tmp`,
+    /// past the system's 255), after the whole audit; any name the system takes works.
+    func testANameAsLongAsTheSystemTakesIsWritten() throws {
+        let scratch = try scratchDirectory()
+        for name in [String(repeating: "a", count: 255), String(repeating: "é", count: 127) + "a"] {
+            let path = try scratch.file(name, Data("old".utf8))
+            try OutputFile.write("new", to: OutputTarget.checking(path))
+            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "new")
+            try OutputFile.write("fresh", to: OutputTarget.checking(scratch.path(String(name.dropLast()) + "b")))
+        }
+        XCTAssertEqual(try entries(scratch).count, 4, "no temporary file left")
+    }
+
     func testAReplacedFileKeepsItsPermissions() throws {
         let scratch = try scratchDirectory()
         let path = try scratch.file("private.html", Data("old".utf8))

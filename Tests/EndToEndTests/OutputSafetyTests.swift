@@ -110,6 +110,16 @@ final class OutputSafetyTests: XCTestCase {
                        ["audit.html", "audit.json", "shadow"], "no temporary file left")
     }
 
+    /// `-o` with a 245-byte name passed the check before reading, then failed when the
+    /// audit was done: its temporary file's name was past the system's 255 bytes.
+    func testAReportWithTheLongestNameIsWrittenAfterTheAudit() throws {
+        let scratch = try scratchDirectory()
+        let report = scratch.path(String(repeating: "a", count: 245) + ".txt")
+        let run = try runDasaudit(["audit", try copy(into: scratch), "-o", report] + policy)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(try String(contentsOfFile: report, encoding: .utf8).hasSuffix("NOT COMPLIANT: 7 findings at or above --fail-on medium\n"))
+    }
+
     func testAReportIsReplacedWholeAndKeepsItsPermissions() throws {
         let scratch = try scratchDirectory()
         let path = try scratch.file("audit.md", Data(String(repeating: "an older, longer report\n", count: 5000).utf8))

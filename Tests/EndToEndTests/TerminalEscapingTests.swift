@@ -78,4 +78,30 @@ final class TerminalEscapingTests: XCTestCase {
             XCTAssertEqual(rawControls(run.stderr), [], format)
         }
     }
+
+    /// `ports` printed a policy's reasons raw: a bidi control reordered its line.
+    func testPortsPrintsAPolicysReasonsEscaped() throws {
+        let policy = try temporaryDirectory().appendingPathComponent("policy.yaml")
+        try Data("allow:\n  - port: 22\n    reason: \"operator\\u202Essh\"\n".utf8).write(to: policy)
+        let run = try runDasaudit(["ports", "--policy", policy.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("  allowed  "), run.stdout)
+        XCTAssertTrue(run.stdout.contains("operator\\u{202E}ssh [not shifted]\n"), run.stdout)
+        XCTAssertEqual(rawControls(run.stdout), [])
+    }
+
+    /// A reason given with `--allow` is refused for a control character, as in a policy
+    /// file: `ports` printed it raw, an escape sequence set the window title.
+    func testAnAllowReasonWithAControlCharacterIsRefused() throws {
+        let refused = [("\u{1B}]0;PWN\u{07}\u{1B}[31mred", #"the reason '\e]0;PWN\u{7}\e[31mred' contains '\e'"#),
+                       ("a\nb", #"the reason 'a\nb' contains '\n'"#)]
+        for (reason, message) in refused {
+            let run = try runDasaudit(["ports", "--allow", "22:" + reason])
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertEqual(run.stdout, "")
+            XCTAssertTrue(run.stderr.contains("--allow: \(message); a reason is one line of text without control characters"),
+                          run.stderr)
+            XCTAssertEqual(rawControls(run.stderr), [], run.stderr)
+        }
+    }
 }

@@ -48,7 +48,43 @@ final class VerdictTests: XCTestCase {
         let render = try runDasaudit(["render", json, "--format", "html"])
         XCTAssertEqual(render.status, 0, render.stderr)
         XCTAssertTrue(render.stdout.contains("<header class=\"verdict fail\">"))
-        XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: no TCP traffic was audited"))
+        XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: no TCP traffic was audited: none of the 10 packets"))
+        // JUnit fails the finding the result left out, as the verdict does.
+        let junit = try runDasaudit(["render", json, "--format", "junit"]).stdout
+        XCTAssertTrue(junit.contains("<testsuites name=\"dasaudit\" tests=\"41\" failures=\"1\""), junit)
+        XCTAssertTrue(junit.contains("<failure type=\"no-traffic\" message=\"1 finding failing the audit at --fail-on medium\">"
+            + "[high] no-traffic: no TCP traffic was audited: none of the 10 packets"), junit)
+    }
+
+    /// Every report fails an audit of nothing as the verdict does, at `--fail-on never` and
+    /// under a waiver written into the result by hand: JUnit, HTML and Markdown showed its
+    /// `no-traffic` finding as passing while the verdict said NOT COMPLIANT.
+    func testNothingAuditedFailsInEveryReportWhateverFailOnOrAWaiverSays() throws {
+        let json = scratch.path("never.json")
+        let audit = try runDasaudit(["audit", noTCP.appendingPathComponent("udp-only-lo.pcap").path, "--fail-on", "never",
+                                     "--report", "json:\(json)"])
+        XCTAssertEqual(audit.status, 1, audit.stderr)
+        try assertNothingAuditedFails(json)
+
+        var object = try JSONSerialization.jsonObject(with: try contents(json)) as! [String: Any]
+        var findings = object["findings"] as! [[String: Any]]
+        findings[0]["waiver"] = ["reason": "lab capture", "expires": "2999-01-01"]
+        object["findings"] = findings
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: json))
+        try assertNothingAuditedFails(json)
+    }
+
+    /// The result at `json`, rendered as JUnit, HTML and Markdown, fails its `no-traffic` finding.
+    private func assertNothingAuditedFails(_ json: String, line: UInt = #line) throws {
+        let junit = try runDasaudit(["render", json, "--format", "junit"])
+        XCTAssertTrue(junit.stdout.contains("<testsuites name=\"dasaudit\" tests=\"41\" failures=\"1\""), junit.stdout, line: line)
+        XCTAssertTrue(junit.stdout.contains("name=\"no no-traffic finding\" time=\"0\">\n<failure type=\"no-traffic\" "
+            + "message=\"1 finding failing the audit at --fail-on never\">"), junit.stdout, line: line)
+        let html = try runDasaudit(["render", json, "--format", "html"]).stdout
+        XCTAssertTrue(html.contains("<h3>High (1)<span class=\"gate\">fails the audit at --fail-on never</span></h3>"), line: line)
+        XCTAssertFalse(html.contains("<b>Waiver:</b>"), line: line)
+        let markdown = try runDasaudit(["render", json, "--format", "markdown"]).stdout
+        XCTAssertTrue(markdown.contains("| high | yes | no-traffic |"), markdown, line: line)
     }
 
     func testALiveRunThatCapturedNothingIsNotCompliant() throws {
