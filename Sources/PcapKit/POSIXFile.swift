@@ -30,6 +30,20 @@ public enum POSIXFile {
         return Array(bytes.prefix(filled))
     }
 
+    /// Reads to the end of the input, a chunk at a time, so a pipe, a FIFO or a terminal
+    /// reads as a file does: the bytes, or nil on an error (`errno` says which).
+    public static func readToEnd(_ descriptor: Int32) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return nil }
+            if got == 0 { return bytes }
+            bytes += chunk[..<got]
+        }
+    }
+
     /// Fills `buffer` from `offset` of a file, stopping early only at its end: the bytes
     /// read, or nil on an error (`errno` says which). Moves no file offset.
     public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int? {
