@@ -31,10 +31,11 @@ enum SavedResult {
         let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Unreadable(description: POSIXFile.describe(errno)) }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-        guard let bytes = POSIXFile.readToEnd(descriptor) else {
+        var bytes = Data()
+        guard POSIXFile.readToEnd(descriptor, into: &bytes) else {
             throw Unreadable(description: errno == EISDIR ? "a directory, not a JSON result" : POSIXFile.describe(errno))
         }
         if bytes.isEmpty { throw Unreadable(description: "empty (0 bytes), not a JSON result") }
-        return Data(bytes)
+        return bytes
     }
 }
