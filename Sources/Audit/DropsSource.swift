@@ -13,4 +13,8 @@ public enum DropsSource: String, Codable, Sendable, CaseIterable {
     /// drops its recorder counted are not known. `drops` is null. (From a file, a pipe or
     /// compressed alike: a pipe's blocks pass through `PcapngBlockTap`.)
     case unread
+    /// A pcapng whose statistics record more drops than a capture could have lost (above
+    /// 2^48, `RecordedDrops.credibleLimit`): garbage, not believed, so what its recorder
+    /// lost is not known. `drops` is null.
+    case implausible
 }

@@ -27,7 +27,7 @@ extension AuditResult {
     public static func decode(from data: Data) throws -> AuditResult {
         let result: AuditResult
         do {
-            result = try ResultCoding.decoder().decode(AuditResult.self, from: data)
+            result = try NumberCheckingDecoder.decode(AuditResult.self, from: data, with: ResultCoding.decoder())
         } catch let error as DecodingError {
             throw ResultValidationError(decoding: error)
         }

@@ -127,8 +127,7 @@ public struct CaptureReader {
         if case .failed(let reason) = end {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
         }
-        let drops = file.recordedDrops.flatMap(Drops.init(recorded:))
-        let source: DropsSource = drops != nil ? .pcapng : file.isPcapng && !file.statisticsRead ? .unread : .none
+        let (drops, source) = Drops.recorded(in: file)
         var summary = counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
                                      drops: drops, dropsSource: source, translations: translations)
         summary.countRetracted(since: retractedBefore, by: table)

@@ -30,6 +30,22 @@ public enum POSIXFile {
         return Array(bytes.prefix(filled))
     }
 
+    /// Appends the input to `bytes` up to its end, a chunk at a time, so a pipe, a FIFO or
+    /// a terminal reads as a file does (whose size is reserved first, so a large file is
+    /// not copied as the bytes grow): false on an error (`errno` says which).
+    public static func readToEnd(_ descriptor: Int32, into bytes: inout some RangeReplaceableCollection<UInt8>) -> Bool {
+        var status = stat()
+        if fstat(descriptor, &status) == 0 { bytes.reserveCapacity(bytes.count + Int(status.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return false }
+            if got == 0 { return true }
+            bytes.append(contentsOf: chunk[..<got])
+        }
+    }
+
     /// Fills `buffer` from `offset` of a file, stopping early only at its end: the bytes
     /// read, or nil on an error (`errno` says which). Moves no file offset.
     public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int? {

@@ -15,7 +15,19 @@ public struct RecordedDrops: Equatable, Sendable {
         self.system = system
     }
 
-    /// Both counts summed, saturating; a count stays nil only when neither gives it.
+    /// The most packets a count may credibly say were dropped: 2^48, 281 trillion, a
+    /// 100 Gbit/s link's smallest frames for three weeks, every one lost. A block that
+    /// claims more (2^63 + 5, or 2^64 - 1 where a recorder's counter saturated) holds
+    /// garbage; and under it, the drops of thousands of inputs still sum within the 2^63
+    /// that a result's counts are checked against when it is read back.
+    public static let credibleLimit: UInt64 = 1 << 48
+
+    /// Whether both counts are at most `credibleLimit`, so that they can be believed.
+    public var isCredible: Bool {
+        (interface ?? 0) <= Self.credibleLimit && (system ?? 0) <= Self.credibleLimit
+    }
+
+    /// Both counts summed, saturating (a sum past `credibleLimit` is not credible either); a count stays nil only when neither gives it.
     func adding(_ other: RecordedDrops) -> RecordedDrops {
         func sum(_ a: UInt64?, _ b: UInt64?) -> UInt64? {
             guard a != nil || b != nil else { return nil }

@@ -113,8 +113,8 @@ public enum HTMLReport {
         if let drops = coverage.drops {
             facts.append(("Dropped", "<b>\(drops.total)</b> packets lost while capturing: \(drops.kernel) by the kernel (the capture did not keep up), \(drops.interface) by the interface"))
         }
-        if let unread = result.unreadDropsText {
-            facts.append(("Drops not known", "\(unread)"))
+        if let unknown = result.unknownDropsText {
+            facts.append(("Drops not known", "\(unknown)"))
         }
         facts.append(("Complete", coverage.complete ? "yes: every input was read to its end"
                           : "<b>no</b>: an input was unusable, cut short, or lost packets while capturing"))

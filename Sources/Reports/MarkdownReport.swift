@@ -52,8 +52,8 @@ public enum MarkdownReport {
         if let drops = coverage.drops {
             line("- Dropped while capturing: \(drops.total) packets (\(drops.kernel) by the kernel, \(drops.interface) by the interface)")
         }
-        if let unread = result.unreadDropsText {
-            line("- Drops not known: \(unread)")
+        if let unknown = result.unknownDropsText {
+            line("- Drops not known: \(unknown)")
         }
         line("")
         line(table(["Input", "SHA-256", "Bytes", "Link type", "Packets", "First packet", "Last packet", "Status"],

@@ -36,14 +36,22 @@ extension Finding {
 }
 
 extension AuditResult {
-    /// The pcapng inputs whose recorded drops dasaudit could not read (`DropsSource.unread`),
-    /// or nil when there is none: "2 pcapng inputs not read to their end (cut short, broken
-    /// or stopped): the drops their recorder counted are not known".
-    var unreadDropsText: String? {
-        let count = inputs.filter { $0.dropsSource == .unread }.count
-        guard count > 0 else { return nil }
-        return (count == 1 ? "a pcapng input not read to its end" : "\(count) pcapng inputs not read to their end")
-            + " (cut short, broken or stopped): the drops \(count == 1 ? "its" : "their") recorder counted are not known"
+    /// The pcapng inputs whose recorded drops are not known, and why, or nil when there is
+    /// none: not read to their end (`DropsSource.unread`), or past belief
+    /// (`DropsSource.implausible`): "2 pcapng inputs not read to their end (cut short,
+    /// broken or stopped): the drops their recorder counted are not known".
+    var unknownDropsText: String? {
+        func unknown(_ source: DropsSource, _ why: (_ one: Bool) -> String) -> String? {
+            let count = inputs.filter { $0.dropsSource == source }.count
+            guard count > 0 else { return nil }
+            return (count == 1 ? "a pcapng input " : "\(count) pcapng inputs ") + why(count == 1)
+                + ": the drops \(count == 1 ? "its" : "their") recorder counted are not known"
+        }
+        let texts = [
+            unknown(.unread) { "not read to \($0 ? "its" : "their") end (cut short, broken or stopped)" },
+            unknown(.implausible) { _ in "whose statistics record more drops than a capture could (above 2^48), not believed" },
+        ].compactMap { $0 }
+        return texts.isEmpty ? nil : texts.joined(separator: "; ")
     }
 }
 

@@ -137,7 +137,7 @@ public struct TextReport {
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
-            + (result.unreadDropsText.map { "; \($0)" } ?? "")
+            + (result.unknownDropsText.map { "; \($0)" } ?? "")
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Audit
 import CaptureEngine
 import Foundation
+import PcapKit
 import Reports
 
 struct AuditCommand: ParsableCommand {
@@ -61,8 +62,12 @@ struct AuditCommand: ParsableCommand {
         if let threads, !Self.threadsRange.contains(threads) {
             throw ValidationError("--threads \(threads) is outside \(Self.threadsRange.lowerBound)-\(Self.threadsRange.upperBound)")
         }
-        if policyOptions.offset == .auto && inputs.contains("-") {
-            throw ValidationError("--offset auto reads the captures twice (to find the offset, then to audit), so not standard input")
+        // Checked before anything is read: read for the offset, a FIFO would have nothing left for the audit.
+        for input in inputs where policyOptions.offset == .auto {
+            guard let kind = SinglePassInput.kind(of: input) else { continue }
+            throw ValidationError("--offset auto reads the captures twice (to find the offset, then to audit), so not "
+                + (input == "-" ? kind : "\(input), \(kind)")
+                + ", which can be read only once: give --offset N, or save the capture to a file")
         }
     }
 

@@ -13,6 +13,11 @@ enum CaptureArguments {
     /// Usage problems with the inputs: none given, or standard input twice.
     static func validate(_ inputs: [String]) throws {
         if inputs.isEmpty { throw ValidationError("give at least one capture file (or '-' for standard input)") }
+        try validateStandardInputOnce(inputs)
+    }
+
+    /// Standard input named twice, among any command's inputs (captures or results).
+    static func validateStandardInputOnce(_ inputs: [String]) throws {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
     }
 

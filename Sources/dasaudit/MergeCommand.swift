@@ -31,7 +31,7 @@ struct MergeCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("JSON results of 'dasaudit audit --connections --format json'.", valueName: "result"))
+    @Argument(help: ArgumentHelp("JSON results of 'dasaudit audit --connections --format json' ('-' for standard input, once).", valueName: "result"))
     var results: [String]
 
     @OptionGroup var policyOptions: PolicyOptions
@@ -44,21 +44,14 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         if results.isEmpty { throw ValidationError("give at least one JSON result") }
+        try CaptureArguments.validateStandardInputOnce(results)
         if !(skew >= 0 && skew <= 3600) { throw ValidationError("--skew must be between 0 and 3600 seconds") }
     }
 
     func run() throws {
         let results = CaptureArguments.readOnce(self.results)
         let plan = try outputOptions.plan(inputs: results + policyOptions.files)
-        var parsed: [AuditResult] = []
-        for path in results {
-            do {
-                parsed.append(try JSONReport.parse(try Data(contentsOf: URL(fileURLWithPath: path))))
-            } catch {
-                printError("\(path) is not a readable dasaudit result: \((error as NSError).localizedDescription)")
-                throw ExitCode(2)
-            }
-        }
+        let parsed = try results.map(SavedResult.read)
         // Without a policy option, the policy the results share (docs/merge.md).
         let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: results)
         if !policyOptions.givesAny { printError("no policy option: merging under the results' own policy (\(parsed[0].policy.brief))", label: "note") }

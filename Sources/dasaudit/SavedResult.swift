@@ -1,38 +1,41 @@
 import ArgumentParser
 import Audit
 import Foundation
+import PcapKit
 import Reports
 
-/// A JSON result read back from a file or standard input (`render`, `diff`): checked as
-/// it is decoded (`JSONReport.parse`), and when it cannot be used, an error naming the
-/// path and the field, and exit 2.
+/// A JSON result read back from a file or standard input (`render`, `diff`, `merge`):
+/// checked as it is decoded (`JSONReport.parse`), and when it cannot be used, an error
+/// naming the path and the field, and exit 2.
 enum SavedResult {
     /// Reads `path` (`-`: standard input). Prints the problem and throws `ExitCode(2)`
     /// when it is not a readable dasaudit result.
     static func read(_ path: String) throws -> AuditResult {
         do {
-            let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-            return try JSONReport.parse(data)
+            return try JSONReport.parse(try bytes(of: path))
         } catch {
-            printError("\(path) is not a readable dasaudit result: \(reason(error))")
+            printError("\(path) is not a readable dasaudit result: \(error)")
             throw ExitCode(2)
         }
     }
 
-    /// A decoding error in words: which field, and what was wrong with it.
-    static func reason(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            "missing '\(path(context.codingPath + [key]))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
-            "at '\(path(context.codingPath))': \(context.debugDescription)"
-        default:
-            (error as NSError).localizedDescription
-        }
+    /// Why an input gave no bytes to parse, in words.
+    private struct Unreadable: Error, CustomStringConvertible {
+        var description: String
     }
 
-    private static func path(_ keys: [CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+    /// The bytes of `path` (`-`: standard input), read as a stream to its end, so a FIFO,
+    /// `<(...)` or `/dev/stdin` reads as a file does; as with `cat`, opening a FIFO waits
+    /// for its writer.
+    private static func bytes(of path: String) throws -> Data {
+        let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Unreadable(description: POSIXFile.describe(errno)) }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        var bytes = Data()
+        guard POSIXFile.readToEnd(descriptor, into: &bytes) else {
+            throw Unreadable(description: errno == EISDIR ? "a directory, not a JSON result" : POSIXFile.describe(errno))
+        }
+        if bytes.isEmpty { throw Unreadable(description: "empty (0 bytes), not a JSON result") }
+        return bytes
     }
 }

@@ -105,6 +105,40 @@ final class ResultValidationTests: XCTestCase {
         XCTAssertEqual(read.scans?.map(\.windowShared), [false])
     }
 
+    /// Valid JSON numbers that do not fit their field were "not JSON (The given data was
+    /// not valid JSON.)", without the field (Foundation's decoder loses the path); only
+    /// text that is not JSON is still said to be so.
+    func testNumbersThatDoNotFitTheirFieldAreNamedByPath() throws {
+        XCTAssertEqual(try problem(number: "65536", at: ["services", 0, "port"]),
+                       "services[0].port: 65536 is not an integer from 0 to 65535")
+        XCTAssertEqual(try problem(number: "1.5", at: ["services", 0, "port"]), "services[0].port: 1.5 is not an integer from 0 to 65535")
+        XCTAssertEqual(try problem(number: "-1", at: ["services", 0, "packets"]),
+                       "services[0].packets: -1 is not an integer from 0 to 18446744073709551615")
+        XCTAssertEqual(try problem(number: "18446744073709551616", at: ["connections", 0, "bytes_to_client"]),
+                       "connections[0].bytes_to_client: 18446744073709551616 is not an integer from 0 to 18446744073709551615")
+        XCTAssertEqual(try problem(number: #"{"not-tcp": 2.5}"#, at: ["coverage", "skipped"]),
+                       "coverage.skipped.not-tcp: 2.5 is not an integer from 0 to 18446744073709551615")
+        XCTAssertEqual(problem(text: #"{"schema": "#), "not JSON (The given data was not valid JSON.)")
+    }
+
+    /// The problem reported for the result `text`.
+    func problem(text: String) -> String? {
+        do {
+            _ = try AuditResult.decode(from: Data(text.utf8))
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The problem reported for a valid result with the JSON text `number` at `path`.
+    func problem(number: String, at path: [Any]) throws -> String? {
+        var json = try validResult()
+        set(&json, path, "NUMBER")
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        return problem(text: text.replacingOccurrences(of: "\"NUMBER\"", with: number))
+    }
+
     func testDigestsAddressesAndSchema() throws {
         XCTAssertEqual(try problem { self.set(&$0, ["evidence", "policy_sha256"], "ABC") },
                        "evidence.policy_sha256: 'ABC' is not a SHA-256 digest (64 lowercase hex digits)")

@@ -96,6 +96,21 @@ final class InferCommandTests: XCTestCase {
         XCTAssertTrue(ports.stderr.contains("only 'audit' takes it"), ports.stderr)
     }
 
+    /// Read for the offset, a FIFO, `<(...)` or a device would have nothing left for the
+    /// audit (a FIFO hung, `<(...)` was audited as empty): refused before it is opened.
+    func testOffsetAutoRefusesAnInputThatCanBeReadOnlyOnce() throws {
+        let device = try runDasaudit(["audit", capture("das-offset3-lo.pcap"), "/dev/null", "--offset", "auto"])
+        XCTAssertEqual(device.status, 2)
+        XCTAssertTrue(device.stderr.contains("--offset auto reads the captures twice (to find the offset, then to audit), "
+            + "so not /dev/null, a character device, which can be read only once"), device.stderr)
+        let fifo = scratch.path("capture.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let run = try runDasaudit(["audit", fifo, "--offset", "auto"])  // no writer: opening it would wait forever
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("so not \(fifo), a FIFO or pipe, which can be read only once: give --offset N"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("note: --offset auto: offset"), "refused before anything is read")
+    }
+
     func testAnUnreadableInputIsExit2AndTheOthersStillCount() throws {
         let bad = try scratch.file("bad.pcap", Data("not a capture".utf8))
         let run = try runDasaudit(["infer", capture("das-cluster-offset4-lo.pcap"), bad])

@@ -79,6 +79,45 @@ final class RecordedDropsTests: XCTestCase {
             + "its recorder counted are not known"), text.stdout)
     }
 
+    /// A statistics block claiming more drops than any capture could lose (2^63 + 5, or
+    /// 2^64 - 1 where a counter saturated, or two interfaces whose sum is past 2^48) is not
+    /// believed: the result says its drops are not known, and `render`, `merge` and `diff`
+    /// read it back (they refused `drops.kernel: 9223372036854775813 is above 2^63`).
+    func testDropsPastBeliefAreNotKnownAndTheResultReadsBack() throws {
+        let scratch = try ScratchDirectory()
+        let packet = try XCTUnwrap(pcapRecords(try contents(capture("das-offset3-lo.pcap"))).first).bytes
+        let claims: [(String, (inout Pcapng) -> Void)] = [
+            ("above 2^63", { $0.statistics(interfaceDrops: nil, systemDrops: (1 << 63) + 5) }),
+            ("saturated", { $0.statistics(interfaceDrops: .max, systemDrops: 1) }),
+            ("summed past 2^48", { file in
+                file.interface(resolution: nil, offset: nil)
+                file.statistics(interfaceDrops: 1 << 48, systemDrops: nil)
+                file.statistics(interfaceDrops: 1, systemDrops: nil, interface: 1)
+            }),
+        ]
+        for (name, claim) in claims {
+            var file = Pcapng(swapped: false)
+            file.interface(resolution: nil, offset: nil)
+            file.enhancedPacket(packet, time: 1)
+            claim(&file)
+            let path = try scratch.file("\(name).pcapng", file.bytes)
+            let result = scratch.path("\(name).json")
+            let audit = try runDasaudit(["audit", path, "--offset", "0", "--connections", "--format", "json", "--output", result])
+            XCTAssertNotEqual(audit.status, 2, "\(name): \(audit.stderr)")
+            let input = try input(try XCTUnwrap(try JSONSerialization.jsonObject(with: contents(result)) as? [String: Any]))
+            XCTAssertTrue(input["drops"] is NSNull, name)
+            XCTAssertEqual(input["drops_source"] as? String, "implausible", name)
+            for command in [["render", result], ["merge", result, "--offset", "0"], ["diff", result, result]] {
+                let run = try runDasaudit(command)
+                XCTAssertNotEqual(run.status, 2, "\(name), \(command[0]): \(run.stderr)")
+                XCTAssertFalse(run.stderr.contains("not a readable dasaudit result"), "\(name), \(command[0]): \(run.stderr)")
+            }
+            let text = try runDasaudit(["render", result])
+            XCTAssertTrue(text.stdout.contains("a pcapng input whose statistics record more drops than a capture could (above 2^48), "
+                + "not believed: the drops its recorder counted are not known"), "\(name): \(text.stdout)")
+        }
+    }
+
     func testFilesThatRecordNoDropsSaySo() throws {
         for name in ["das-offset3-lo.pcap", "das-offset3-lo.pcapng"] {
             let (_, result) = try audit([capture(name)])
