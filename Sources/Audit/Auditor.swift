@@ -203,7 +203,7 @@ public struct Auditor {
         }
         let start = inputs.compactMap(\.firstSeen).min()
         let end = inputs.compactMap(\.lastSeen).max()
-        let duration = start.flatMap { start in end.map { (Double($0.nanoseconds) - Double(start.nanoseconds)) / 1e9 } } ?? 0
+        let duration = start.flatMap { start in end.map { $0.seconds(since: start) } } ?? 0
         let counted = inputs.compactMap(\.drops)  // live captures, pcapng files that record drops
         return Coverage(
             packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },

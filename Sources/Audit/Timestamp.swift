@@ -8,6 +8,14 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
+    /// The seconds from `earlier` to this time: the nanoseconds subtracted first, so a
+    /// window shorter than 104 days (2^53 ns) comes out as exact as a double allows; each
+    /// time made a double first lost up to 256 ns at today's dates.
+    public func seconds(since earlier: Timestamp) -> Double {
+        let (difference, overflow) = nanoseconds.subtractingReportingOverflow(earlier.nanoseconds)
+        return overflow ? (Double(nanoseconds) - Double(earlier.nanoseconds)) / 1e9 : Double(difference) / 1e9
+    }
+
     public var description: String {
         String(unsafeUninitializedCapacity: Self.textLength) { buffer in
             write(into: UnsafeMutableRawBufferPointer(buffer))

@@ -109,6 +109,14 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual("\(Timestamp(nanoseconds: 0))", "1970-01-01T00:00:00.000000000Z")
         XCTAssertEqual(Timestamp(parsing: "2000-02-29T12:00:00Z")?.nanoseconds, 951_825_600_000_000_000)
     }
+
+    /// `coverage.duration_seconds` is `capture_end - capture_start` to the nanosecond, not
+    /// the difference of two times each rounded to a double (256 ns apart in 2026).
+    func testSecondsBetweenTimesKeepTheirNanoseconds() {
+        let start = Timestamp(nanoseconds: 1_796_452_562_779_734_285), end = Timestamp(nanoseconds: 1_796_452_563_521_549_749)
+        XCTAssertEqual(end.seconds(since: start), 0.741815464)
+        XCTAssertEqual(Timestamp(nanoseconds: .max).seconds(since: Timestamp(nanoseconds: .min)), 18_446_744_073.709553)
+    }
 }
 
 /// A flood reaches the statistics' bounds; the coverage says so instead of hiding it.
