@@ -9,7 +9,7 @@ import Wire
 /// into one connection table, in prefetched batches once the table is large
 /// (`SegmentBatch`, flushed before every audit of it); a status is computed whenever one is
 /// due, and `finish()` gives the audit of everything captured, with libpcap's drop counts
-/// in its coverage.
+/// in its coverage (and every connection listed, for `dasaudit merge`, when asked for).
 ///
 /// The loop runs on the calling thread; other threads reach it only through `control`.
 public struct LiveAudit {
@@ -18,6 +18,8 @@ public struct LiveAudit {
     /// Where the raw packets are kept, or nil without `--write`.
     public let writer: CaptureWriter?
     public let control: LiveAuditControl
+    /// Whether the final result lists every connection (`dasaudit live --connections`).
+    public let listsConnections: Bool
     /// How the input is named in the result: `live:DEVICE`.
     public let inputName: String
 
@@ -31,8 +33,9 @@ public struct LiveAudit {
     private var lastStatus: (time: UInt64, packets: UInt64)
 
     /// Sets up the audit of an opened device. Throws `LiveCaptureError.unsupportedLinkType`
-    /// for a device whose frames dasaudit cannot decode.
-    public init(capture: LiveCapture, auditor: Auditor, writer: CaptureWriter?) throws {
+    /// for a device whose frames dasaudit cannot decode. `listingConnections`: keep every
+    /// connection for the final result's `connections` too; memory then grows with them.
+    public init(capture: LiveCapture, auditor: Auditor, writer: CaptureWriter?, listingConnections: Bool = false) throws {
         let linkType = LinkType(rawValue: capture.linkType)
         guard linkType.isSupported else {
             throw LiveCaptureError.unsupportedLinkType(
@@ -42,9 +45,11 @@ public struct LiveAudit {
         self.auditor = auditor
         self.writer = writer
         self.control = LiveAuditControl(capture: capture)
+        self.listsConnections = listingConnections
         self.inputName = "live:\(capture.settings.device)"
         self.decoder = PacketDecoder(linkType: linkType)
-        self.reader = CaptureReader(rules: auditor.directionRules, limits: LiveAudit.limits)
+        self.reader = CaptureReader(rules: auditor.directionRules, limits: LiveAudit.limits,
+                                    keepingConnections: listingConnections)
         reader.deduplicates = auditor.deduplicates
         reader.expectCopies(of: decoder)
         self.lastStatus = (started, 0)
@@ -105,11 +110,14 @@ public struct LiveAudit {
             findings: result.summary.findings, result: result)
     }
 
-    /// Stops the timers, closes the evidence files, and audits everything captured.
+    /// Stops the timers, closes the evidence files, and audits everything captured, with
+    /// every connection listed when `listsConnections` (the status audits list none).
     public mutating func finish() -> AuditResult {
         control.cancelTimers()
         writer?.close()
-        return audit()
+        var result = audit()
+        if listsConnections { result.connections = reader.table.connections().map(ConnectionEntry.init) }
+        return result
     }
 
     /// The audit of the packets captured so far, with the drops libpcap counts now.
@@ -127,6 +135,8 @@ public struct LiveAudit {
     /// The flow table's limits for a live capture: the standard ones, except that no
     /// connection is held back for merging with another input's (a live table is never
     /// merged), so ended and idle connections are evicted into the service statistics from
-    /// the start and memory stays bounded however long the capture runs.
+    /// the start and memory stays bounded however long the capture runs (unless every
+    /// connection is listed too, `listingConnections`). A result of one time window is
+    /// still merged with the next window's by `dasaudit merge`, from the listed connections.
     static let limits = FlowLimits(continuationWindow: 0)
 }

@@ -51,8 +51,7 @@ struct AuditCommand: ParsableCommand {
     /// cores (a count near Int.max overflowed the reader's arithmetic).
     static let threadsRange = 1...1024
 
-    @Flag(help: "List every connection in the JSON result too, for 'dasaudit merge' (memory then grows with the connections).")
-    var connections = false
+    @OptionGroup var connectionsOption: ConnectionsOption
 
     @Flag(help: "Print the time of each stage on standard error at the end: packet loop, end stage (services, findings), evidence hash, output; and the CPU time of the tracking thread, of the evidence hash and of all threads.")
     var timings = false
@@ -83,7 +82,7 @@ struct AuditCommand: ParsableCommand {
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         let stageTimings = timings ? StageTimings() : nil
-        var result = auditor.audit(paths: paths, threads: threads, connections: connections, hashing: hashing,
+        var result = auditor.audit(paths: paths, threads: threads, connections: connectionsOption.connections, hashing: hashing,
                                    progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } },
                                    timings: stageTimings)
         progress?.finish()

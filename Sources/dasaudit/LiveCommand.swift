@@ -17,7 +17,9 @@ struct LiveCommand: ParsableCommand {
         Packets libpcap dropped are in the coverage of every report; a capture that \
         dropped packets is never reported complete (a medium packets-dropped finding). \
         --write DIR keeps the raw packets as pcap files, their SHA-256 in the report's \
-        evidence; `dasaudit audit DIR/*.pcap` with the same policy gives the same services.
+        evidence; `dasaudit audit DIR/*.pcap` with the same policy gives the same services. \
+        --connections lists every connection in the JSON result, so that `dasaudit merge` \
+        joins the results of several nodes, and of successive windows of one node.
 
         Capturing needs CAP_NET_RAW: run as root, or once \
         `setcap cap_net_raw,cap_net_admin+eip $(command -v dasaudit)`. --user drops root \
@@ -90,6 +92,8 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var capturePointOption: CapturePointOption
 
+    @OptionGroup var connectionsOption: ConnectionsOption
+
     @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var watchOptions: LiveWatchOptions
@@ -123,7 +127,9 @@ struct LiveCommand: ParsableCommand {
                                   startTime: Int64(Date().timeIntervalSince1970 * 1e9), followLink: writeFollowSymlink)
             }
         }
-        var live = try orExit { try LiveAudit(capture: capture, auditor: auditor, writer: writer) }
+        var live = try orExit {
+            try LiveAudit(capture: capture, auditor: auditor, writer: writer, listingConnections: connectionsOption.connections)
+        }
         let watch = try LiveWatch(watchOptions, targets: watchTargets)
         watch.start(with: live.status().result!)
         let signals = StopSignals(control: live.control)

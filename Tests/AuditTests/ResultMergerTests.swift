@@ -7,7 +7,7 @@ import XCTest
 
 /// `ResultMerger` on its own: the linear matching gives what the scan of every open
 /// connection gave, on any interleaving; many connections on one endpoint pair merge in
-/// linear time; repeated evidence is refused.
+/// linear time; repeated evidence, and a result without connections, are refused.
 final class ResultMergerTests: XCTestCase {
     func connection(_ clientPort: UInt16, first: Int64, last: Int64, packets: UInt64 = 4) -> Connection {
         Connection(client: Endpoint(address: IPAddress("10.0.0.2")!, port: clientPort),
@@ -103,5 +103,21 @@ final class ResultMergerTests: XCTestCase {
         // Different captures merge.
         let other = result([connection(40000, first: 0, last: 10)], capture: "def")
         XCTAssertEqual(try ResultMerger().merge([first, other], names: ["a.json", "b.json"]).connections.count, 1)
+    }
+
+    /// A result without connections is refused with the command that makes it with them:
+    /// `live` for a live capture's (its input's drops came from libpcap), else `audit`.
+    func testAResultWithoutConnectionsNamesTheCommandToRunAgain() throws {
+        let listed = result([connection(40000, first: 0, last: 10)], capture: "abc")
+        for (dropsSource, command) in [(DropsSource.live, "live"), (.none, "audit"), (nil, "audit")] {
+            var unlisted = result([connection(40001, first: 0, last: 10)], capture: "def")
+            unlisted.connections = nil
+            unlisted.inputs = [InputSummary(path: "live:lo", packets: 8, tcpSegments: 8, skipped: [:], complete: true,
+                                            dropsSource: dropsSource)]
+            XCTAssertThrowsError(try ResultMerger().merge([listed, unlisted], names: ["a.json", "b.json"])) { error in
+                XCTAssertEqual("\(error)", "b.json has no connections section: make it with `dasaudit \(command) --connections`, "
+                    + "so that a connection seen at both ends, or cut between time windows, is counted once")
+            }
+        }
     }
 }

@@ -64,6 +64,6 @@ final class MergeTests: XCTestCase {
         let a = try audit("both-ends-a.pcap"), plain = try audit("both-ends-b.pcap", connections: false)
         let run = try runDasaudit(["merge", a, plain] + policy)
         XCTAssertEqual(run.status, 2)
-        XCTAssertTrue(run.stderr.contains("--connections"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("has no connections section: make it with `dasaudit audit --connections`"), run.stderr)
     }
 }

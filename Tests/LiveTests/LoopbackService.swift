@@ -12,21 +12,7 @@ final class LoopbackService {
     init(address: String, port: UInt16) throws {
         self.address = address
         self.port = port
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw SocketError("socket", errno) }
-        var yes: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var socketAddress = try LoopbackService.socketAddress(address, port)
-        let bound = withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 128) == 0 else {
-            let code = errno
-            close(descriptor)
-            throw SocketError("bind/listen \(address):\(port)", code)
-        }
+        let descriptor = try LoopbackService.listeningSocket(address, port)
         listener = descriptor
         thread = Thread {
             while true {
@@ -56,6 +42,45 @@ final class LoopbackService {
         close(connection)
     }
 
+    /// A socket listening on `address`:`port`.
+    static func listeningSocket(_ address: String, _ port: UInt16) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw SocketError("socket", errno) }
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var socketAddress = try socketAddress(address, port)
+        let bound = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(descriptor, 128) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw SocketError("bind/listen \(address):\(port)", code)
+        }
+        return descriptor
+    }
+
+    /// A socket connected to `address`:`port`; throws when the connect fails
+    /// (`ECONNREFUSED` when nothing listens).
+    static func connectedSocket(_ address: String, _ port: UInt16) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw SocketError("socket", errno) }
+        var socketAddress = try socketAddress(address, port)
+        let connected = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(descriptor)
+            throw SocketError("connect \(address):\(port)", code)
+        }
+        return descriptor
+    }
+
     static func socketAddress(_ address: String, _ port: UInt16) throws -> sockaddr_in {
         var socketAddress = sockaddr_in()
         socketAddress.sin_family = sa_family_t(AF_INET)
@@ -71,16 +96,8 @@ final class LoopbackService {
 /// the answer, or throws when the connect fails (`ECONNREFUSED` when nothing listens).
 @discardableResult
 func exchange(with address: String, port: UInt16, request: String = "GET / HTTP/1.0\r\n\r\n") throws -> String {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw SocketError("socket", errno) }
+    let descriptor = try LoopbackService.connectedSocket(address, port)
     defer { close(descriptor) }
-    var socketAddress = try LoopbackService.socketAddress(address, port)
-    let connected = withUnsafePointer(to: &socketAddress) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else { throw SocketError("connect \(address):\(port)", errno) }
     let bytes = Array(request.utf8)
     _ = write(descriptor, bytes, bytes.count)
     var answer: [UInt8] = []
