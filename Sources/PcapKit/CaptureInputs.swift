@@ -9,10 +9,11 @@ import Foundation
 ///   its first bytes are those of a pcap, a pcapng, or a gzip/zstd/xz/bzip2 stream; the
 ///   others are listed in `skipped`. A directory without any is kept as it is, so reading
 ///   it reports the problem;
-/// - consecutive file arguments whose names differ only in their numbers form a rotated
-///   set (`tcpdump -C`: `dump.pcap`, `dump.pcap1`, ...; `tcpdump -G`: strftime names) and
-///   are put in natural order, whatever order the shell's glob gave them. Other files keep
-///   the order they were given in.
+/// - files are read in the order given, except a rotated set given in a glob's order:
+///   consecutive file arguments whose names differ only in their numbers and compression
+///   suffix (`tcpdump -C`: `dump.pcap`, `dump.pcap1.gz`, ...; `tcpdump -G`: strftime names),
+///   sorted as text as a shell's glob sorts them (`GlobOrder`), are put in natural order.
+///   In any other order they are the user's (`ls -tr` for a wrapped ring), and kept.
 public struct CaptureInputs: Sendable, Equatable {
     /// The inputs to read, in order.
     public private(set) var paths: [String] = []
@@ -58,17 +59,24 @@ public struct CaptureInputs: Sendable, Equatable {
         return InputKind(prefix: Array(prefix ?? Data())).isCaptureOrCompressed
     }
 
-    /// `files` with each run of consecutive names of the same shape in natural order.
+    /// `files` with each run of consecutive names of the same shape that is in a glob's
+    /// order put in natural order.
     static func rotatedSetsInOrder(_ files: [String]) -> [String] {
         var result: [String] = []
         var run: [String] = []
         for file in files {
             if let first = run.first, file == "-" || first == "-" || NaturalOrder.shape(first) != NaturalOrder.shape(file) {
-                result += run.sorted(by: NaturalOrder.precedes)
+                result += inReadingOrder(run)
                 run = []
             }
             run.append(file)
         }
-        return result + run.sorted(by: NaturalOrder.precedes)
+        return result + inReadingOrder(run)
+    }
+
+    /// One rotated set's files: a glob's order is the shell's, not the user's, and not the
+    /// order they were written in.
+    private static func inReadingOrder(_ run: [String]) -> [String] {
+        GlobOrder.holds(run) ? run.sorted(by: NaturalOrder.precedes) : run
     }
 }

@@ -27,6 +27,18 @@ public enum Compression: String, CaseIterable, Sendable {
         }
     }
 
+    /// The suffix its tool gives a file it compresses (`gzip x.pcap` writes `x.pcap.gz`),
+    /// which `NaturalOrder` sets aside so that `tcpdump -z gzip`'s `dump.pcap.gz` still
+    /// comes before `dump.pcap1.gz`. Only for ordering: the format is told by the bytes.
+    var fileSuffix: String {
+        switch self {
+        case .gzip: ".gz"
+        case .zstd: ".zst"
+        case .xz: ".xz"
+        case .bzip2: ".bz2"
+        }
+    }
+
     /// The Debian/Ubuntu package that provides `command`, for the message when it is missing.
     var package: String {
         switch self {

@@ -1,11 +1,33 @@
 /// Orders names the way people number files: runs of digits compare as numbers, so a
 /// rotated capture set reads `dump.pcap`, `dump.pcap1`, `dump.pcap2`, ..., `dump.pcap10`
 /// (a shell glob gives `dump.pcap10` before `dump.pcap2`), and strftime names
-/// (`tcpdump -G`) stay in time order.
+/// (`tcpdump -G`) stay in time order. A compression suffix (`.gz`, `.zst`, `.xz`, `.bz2`)
+/// is set aside: `tcpdump -C -z gzip` compresses every file but the last, so its set reads
+/// `dump.pcap.gz`, `dump.pcap1.gz`, ..., `dump.pcap12.gz`, `dump.pcap13`.
 enum NaturalOrder {
-    /// Whether `a` comes before `b`. Equal numbers with different zero padding, and
-    /// otherwise equal names, fall back to plain byte order, so the order is total.
+    /// Whether `a` comes before `b`. Names equal without their compression suffix, equal
+    /// numbers with different zero padding, and otherwise equal names fall back to plain
+    /// byte order, so the order is total.
     static func precedes(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (uncompressed(a), uncompressed(b))
+        return x != y ? numberwisePrecedes(x, y) : numberwisePrecedes(a, b)
+    }
+
+    /// The name without its digits and compression suffix: the names of one rotated set
+    /// have the same shape (`dump.pcap`, `dump.pcap7.gz`; `cap-2026-11-27_0010.pcap`,
+    /// `cap-2026-11-27_0020.pcap`).
+    static func shape(_ name: String) -> String {
+        String(decoding: uncompressed(name).utf8.filter { !isDigit($0) }, as: UTF8.self)
+    }
+
+    /// `name` without the suffix its compression tool gave it, if any.
+    static func uncompressed(_ name: String) -> String {
+        guard let suffix = Compression.allCases.map(\.fileSuffix).first(where: { name.hasSuffix($0) }),
+              name.utf8.count > suffix.utf8.count else { return name }
+        return String(name.dropLast(suffix.count))
+    }
+
+    private static func numberwisePrecedes(_ a: String, _ b: String) -> Bool {
         let left = runs(a), right = runs(b)
         for (x, y) in zip(left, right) where x != y {
             if x.isNumber && y.isNumber {
@@ -18,12 +40,6 @@ enum NaturalOrder {
         }
         if left.count != right.count { return left.count < right.count }
         return Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
-    }
-
-    /// The name with its digits taken out: names that differ only in their numbers have
-    /// the same shape (`dump.pcap`, `dump.pcap7`; `cap-2026-11-27_0010.pcap`, `cap-2026-11-27_0020.pcap`).
-    static func shape(_ name: String) -> String {
-        String(decoding: name.utf8.filter { !isDigit($0) }, as: UTF8.self)
     }
 
     private struct Run: Equatable {

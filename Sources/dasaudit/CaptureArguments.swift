@@ -7,7 +7,10 @@ enum CaptureArguments {
     /// The argument's help, the same for every command that reads captures.
     static let help = ArgumentHelp(
         "Captures to read, in order, as one capture: pcap or pcapng files (plain, gzip, zstd, xz or bzip2), "
-            + "directories of them, or '-' for standard input.",
+            + "directories of them, or '-' for standard input. A rotated set given by a glob "
+            + "(dump.pcap*: dump.pcap dump.pcap1 dump.pcap10 dump.pcap2; dump.pcap.gz ... with -z gzip) "
+            + "and a directory's files are read in natural order; files in any other order as given "
+            + "(ls -tr for a wrapped ring).",
         valueName: "capture")
 
     /// Usage problems with the inputs: none given, or standard input twice.

@@ -4,8 +4,9 @@ import XCTest
 
 /// Every way a user hands over a capture gives the same connections: pcapng, nanosecond
 /// and big-endian pcap, gzip/zstd/xz/bzip2, standard input, a FIFO, several pcapng
-/// sections, directories and rotated sets. The variants are made here by the real tools
-/// (editcap, tcpdump, mergecap, gzip, ...), from the real captures in captures/.
+/// sections and directories (rotated sets: `RotatedSetOrderTests`). The variants are made
+/// here by the real tools (editcap, tcpdump, mergecap, gzip, ...), from the real captures
+/// in captures/.
 final class InputFormatTests: XCTestCase {
     let base = capture("das-offset3-lo.pcap")
     let spark = capture("spark-cluster-offset2-lo.pcap")
@@ -111,33 +112,6 @@ final class InputFormatTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("\(wifi): link type IEEE802_11_RADIO (127) is not supported"), run.stderr)
     }
 
-    /// `tcpdump -C` cuts a capture in the middle of connections: read as a set, in the
-    /// shell's glob order, or as a directory, the connections are those of the whole capture.
-    func testARotatedSetIsOneCaptureWhoseConnectionsContinueAcrossFiles() throws {
-        let scratch = try ScratchDirectory()
-        // tcpdump -C counts in megabytes: ten copies of the Spark capture, 40 s apart (12 MB).
-        let copies = try (0..<10).map { index -> String in
-            let copy = scratch.path("copy\(index).pcap")
-            try runTool("editcap", ["-t", "\(index * 40)", spark, copy])
-            return copy
-        }
-        let whole = scratch.path("whole.pcap")
-        try runTool("mergecap", ["-F", "pcap", "-w", whole] + copies)
-        try FileManager.default.createDirectory(atPath: scratch.path("set"), withIntermediateDirectories: true)
-        try runTool("tcpdump", ["-Z", "root", "-r", whole, "-w", scratch.path("set/dump.pcap"), "-C", "1"])
-        let names = try FileManager.default.contentsOfDirectory(atPath: scratch.path("set"))
-        XCTAssertGreaterThan(names.count, 10, "dump.pcap, dump.pcap1, ..., dump.pcap10 and more")
-        let globOrder = names.sorted().map { scratch.path("set/\($0)") }  // dump.pcap, dump.pcap1, dump.pcap10, ...
-        XCTAssertNotEqual(CaptureInputs(arguments: globOrder).paths, globOrder, "the shell's order is not the capture's")
-        let expected = try flows([whole])
-        XCTAssertEqual(expected.count, 410)
-        XCTAssertEqual(try flows(globOrder), expected)
-        XCTAssertEqual(try flows([scratch.path("set")]), expected)
-        // Read one by one, the files split connections: the set really continues them.
-        let pieces = try names.reduce(0) { $0 + (try flows([scratch.path("set/\($1)")]).count) }
-        XCTAssertGreaterThan(pieces, expected.count)
-    }
-
     func testAnEditcapTimeSplitSetInADirectoryIsOneCapture() throws {
         let scratch = try ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.path("split"), withIntermediateDirectories: true)
@@ -168,15 +142,6 @@ final class InputFormatTests: XCTestCase {
         let run = try runDasaudit(["audit", scratch.path("empty")])
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("\(scratch.path("empty")): is a directory with no capture files in it"), run.stderr)
-    }
-
-    func testRotatedNamesAreReadInNaturalOrderAndOtherFilesInTheOrderGiven() {
-        XCTAssertEqual(CaptureInputs(arguments: ["d/x.pcap10", "d/x.pcap", "d/x.pcap2", "d/x.pcap1"]).paths,
-                       ["d/x.pcap", "d/x.pcap1", "d/x.pcap2", "d/x.pcap10"])
-        XCTAssertEqual(CaptureInputs(arguments: ["b.pcap", "a.pcap", "-"]).paths, ["b.pcap", "a.pcap", "-"])
-        XCTAssertEqual(CaptureInputs(arguments: ["cap_20261127_0010.pcap", "cap_20261127_0002.pcap", "other.pcap"]).paths,
-                       ["cap_20261127_0002.pcap", "cap_20261127_0010.pcap", "other.pcap"])
-        XCTAssertEqual(CaptureInputs(arguments: ["x010.pcap", "x9.pcap", "x09.pcap"]).paths, ["x09.pcap", "x9.pcap", "x010.pcap"])
     }
 }
 
