@@ -25,9 +25,7 @@ struct Dasaudit: ParsableCommand {
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
         LargeAllocations.returnToSystemWhenFreed()
-        // A reader that has gone (`| head`, `| true`) makes a write fail as an output error,
-        // exit 2 with everything else still written, instead of killing the run unannounced.
-        signal(SIGPIPE, SIG_IGN)
+        ProgramSignals.set()
         if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
             printError(problem)
             Foundation.exit(2)

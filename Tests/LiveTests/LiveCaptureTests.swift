@@ -181,6 +181,18 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertTrue(live.stderr.contains("SIGINT again: quitting without the final audit"), live.stderr)
     }
 
+    func testCtrlBackslashQuitsAtOnce() throws {
+        // SIGQUIT's default: no backtrace, no wait for a key (no core file left, either).
+        let live = try DasauditProcess(["live", "-i", "lo"] + filter + ["--format", "json"], launcher: ["/usr/bin/prlimit", "--core=0"])
+        XCTAssertTrue(live.waitForError(containing: "capturing on lo"), live.stderr)
+        live.signal(SIGQUIT)
+        let (status, stdout) = live.finish(timeout: 5)
+        XCTAssertEqual(live.process.terminationReason, .uncaughtSignal, live.stderr)
+        XCTAssertEqual(status, SIGQUIT)
+        XCTAssertEqual(stdout, "", "without the final audit")
+        XCTAssertFalse(live.stderr.contains("crashed"), live.stderr)
+    }
+
     func testItStopsAfterThePacketLimit() throws {
         try serve([rogue])
         let live = try startLive(["--packets", "5", "--format", "json"])
