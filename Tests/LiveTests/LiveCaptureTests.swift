@@ -148,9 +148,9 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(try comparable(audit(try writtenFiles()).services), try comparable(result.services))
     }
 
-    func testSIGINTAndSIGTERMStopCleanlyAndWriteTheFinalAudit() throws {
+    func testSIGINTSIGTERMAndSIGHUPStopCleanlyAndWriteTheFinalAudit() throws {
         try serve([rogue])
-        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             let report = "\(directory)-\(name).json"
             defer { try? FileManager.default.removeItem(atPath: report) }
             let live = try startLive(["--format", "json", "--report", "json:\(report)"])
@@ -167,6 +167,19 @@ final class LiveCaptureTests: XCTestCase {
                 XCTAssertEqual(result.services.first?.states, ["closed": 2], name)
             }
         }
+    }
+
+    func testUnderNohupSIGHUPIsLeftIgnored() throws {
+        let live = try DasauditProcess(["live", "-i", "lo"] + filter + ["--format", "json"], launcher: ["/usr/bin/nohup"])
+        XCTAssertTrue(live.waitForError(containing: "capturing on lo"), live.stderr)
+        live.signal(SIGHUP)
+        usleep(500_000)
+        XCTAssertTrue(live.process.isRunning, "the run outlives its session")
+        live.signal(SIGINT)
+        let (status, stdout) = live.finish(timeout: 10)
+        XCTAssertEqual(status, 1, live.stderr)
+        XCTAssertTrue(live.stderr.contains("stopped (SIGINT asked for a stop)"), live.stderr)
+        XCTAssertNoThrow(try JSONReport.parse(Data(stdout.utf8)))
     }
 
     func testASecondInterruptQuitsAtOnce() throws {
