@@ -75,6 +75,8 @@ let package = Package(
             name: "dasaudit-gen",
             dependencies: ["TrafficGenerator", "PcapKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // What the test targets share: `unavailable`, a skip that fails under CI.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TrafficGeneratorTests", dependencies: ["TrafficGenerator", "PcapKit", "Audit", "CaptureEngine", "Policy"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
@@ -87,12 +89,13 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "TrafficGenerator", "dasaudit", "dasaudit-gen"]
+            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "TrafficGenerator", "TestSupport", "dasaudit",
+                           "dasaudit-gen"]
         ),
         .testTarget(
             name: "LiveTests",
             // Live capture for real on loopback (needs root, as CI runs); builds the binary too.
-            dependencies: ["Audit", "CaptureEngine", "Reports", "PcapKit", "Policy", "dasaudit"]
+            dependencies: ["Audit", "CaptureEngine", "Reports", "PcapKit", "Policy", "TestSupport", "dasaudit"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,7 +15,7 @@ public final class LiveAuditControl: @unchecked Sendable {
         case duration
         /// `--packets` were captured.
         case packetLimit
-        /// A signal asked for a clean stop (`SIGINT`, `SIGTERM`).
+        /// A signal asked for a clean stop (`SIGINT`, `SIGTERM`, `SIGHUP`).
         case signal(String)
         /// The capture failed (the interface went away); the reason in libpcap's words.
         case captureFailed(String)

@@ -155,11 +155,11 @@ public final class CaptureWriter {
         record.len = max(header.wireLength, record.caplen)
         pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), &record,
                   bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-        if flushesEachPacket {
-            guard pcap_dump_flush(dumper) == 0 else { return fail(errno) }
-        } else if ferror(pcap_dump_file(dumper)) != 0 {
-            return fail(errno)
-        }
+        // A record larger than stdio's buffer is written straight through inside pcap_dump,
+        // and a failure there only marks the stream (a later flush finds nothing to write
+        // and succeeds): the mark is checked after every packet, before the flush.
+        guard ferror(pcap_dump_file(dumper)) == 0 else { return fail(errno) }
+        if flushesEachPacket && pcap_dump_flush(dumper) != 0 { return fail(errno) }
         fileBytes &+= 16 &+ UInt64(record.caplen)
         filePackets &+= 1
         written &+= 1

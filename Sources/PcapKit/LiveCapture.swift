@@ -69,6 +69,10 @@ public final class LiveCapture {
             : nil
         self.handle = handle
         self.fractionScale = nano && pcap_get_tstamp_precision(handle) == Int32(PCAP_TSTAMP_PRECISION_NANO) ? 1 : 1000
+        // `any` gives Linux cooked SLL frames unless SLL2 is asked for (libpcap 1.10 and later):
+        // SLL2 names each packet's interface, which tells a retransmission from a copy seen on
+        // another interface (docs/design.md, "Copies of one packet"). Where it cannot, SLL stays.
+        if pcap_datalink(handle) == DLT_LINUX_SLL { _ = pcap_set_datalink(handle, DLT_LINUX_SLL2) }
         self.linkType = pcap_datalink(handle)
         self.snapshotLength = pcap_snapshot(handle)
         if let filter = settings.filter { try apply(filter: filter) }

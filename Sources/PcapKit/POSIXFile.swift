@@ -61,7 +61,7 @@ public enum POSIXFile {
     }
 
     /// Writes all of `bytes`; false when the reader has gone (EPIPE) or another error.
-    static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    public static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var written = 0
         while written < bytes.count {
             let put = systemWrite(descriptor, bytes.baseAddress! + written, bytes.count - written)

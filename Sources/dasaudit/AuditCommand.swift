@@ -97,7 +97,7 @@ struct AuditCommand: ParsableCommand {
         let reportsWritten = try outputOptions.deliver(result, to: plan)
         if let stageTimings {
             stageTimings.end(.output)
-            FileHandle.standardError.write(Data((stageTimings.cpuLine + "\n" + stageTimings.line + "\n").utf8))
+            StandardError.write(stageTimings.cpuLine + "\n" + stageTimings.line + "\n")
         }
         if !reportsWritten || result.inputs.contains(where: \.isUnusable) {
             throw ExitCode(2)

@@ -25,6 +25,7 @@ struct Dasaudit: ParsableCommand {
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
         LargeAllocations.returnToSystemWhenFreed()
+        ProgramSignals.set()
         if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
             printError(problem)
             Foundation.exit(2)
@@ -32,6 +33,7 @@ struct Dasaudit: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            if StandardError.lostMessages { Foundation.exit(2) }
         } catch let error as PolicyError {
             printError("\(error)")
             Foundation.exit(2)
@@ -42,9 +44,11 @@ struct Dasaudit: ParsableCommand {
                 // (a file name from a hostile directory, say) is escaped line by line.
                 let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
                 let message = lines.map { String($0).terminalEscaped }.joined(separator: "\n")
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                StandardError.write(message + "\n")
                 Foundation.exit(2)
             }
+            // Messages lost outrank findings, as a report not written does.
+            if StandardError.lostMessages && code == .failure { Foundation.exit(2) }
             exit(withError: error)
         }
     }

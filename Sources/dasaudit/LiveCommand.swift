@@ -11,7 +11,7 @@ struct LiveCommand: ParsableCommand {
         discussion: """
         Captures TCP traffic on a network interface (during a load test, say), shows a \
         status line on standard error every --interval, and when it stops (--duration, \
-        --packets, Ctrl-C or SIGTERM) writes the audit of everything captured, in every \
+        --packets, Ctrl-C, SIGTERM or SIGHUP) writes the audit of everything captured, in every \
         requested format, exactly as `dasaudit audit` would. A second Ctrl-C quits at once.
 
         Packets libpcap dropped are in the coverage of every report; a capture that \

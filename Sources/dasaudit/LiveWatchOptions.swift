@@ -72,7 +72,6 @@ final class LiveWatch {
         tracker = LiveEventTracker(snapshots: options.eventSnapshots)
         metricsFile = targets.metricsFile
         if let events = targets.events {
-            signal(SIGPIPE, SIG_IGN)  // a reader that goes away is a write error, not the end of the capture
             do throws(OutputFile.Failure) {
                 eventStream = try AppendStream(events)
             } catch {

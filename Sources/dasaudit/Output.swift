@@ -53,5 +53,5 @@ func write(_ text: String, to path: String?) throws {
 /// messages carry file names, node names and text echoed from inputs, none of which may
 /// reach the terminal as a control sequence or forge a line of its own.
 func printError(_ message: String, label: String = "error") {
-    FileHandle.standardError.write(Data("dasaudit: \(label): \(message.terminalEscaped)\n".utf8))
+    StandardError.write("dasaudit: \(label): \(message.terminalEscaped)\n")
 }

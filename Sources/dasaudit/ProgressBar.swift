@@ -50,14 +50,14 @@ final class ProgressBar: @unchecked Sendable {
         guard now - started >= 500_000_000, now - lastDrawn >= 100_000_000 else { return }
         lastDrawn = now
         visible = true
-        FileHandle.standardError.write(Data(("\r" + line(now: now) + "\u{1B}[K").utf8))
+        StandardError.write("\r" + line(now: now) + "\u{1B}[K")
     }
 
     /// Erases the bar, if it was shown.
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        if visible { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if visible { StandardError.write("\r\u{1B}[K") }
         visible = false
     }
 

@@ -20,13 +20,13 @@ final class StatusLine {
     func show(_ status: LiveAuditStatus) {
         let line = LiveStatusText.render(status, device: device)
         let shown = isTerminal ? "\r\(LiveStatusText.fitted(line, width: terminalWidth()))\u{1B}[K" : "\(line)\n"
-        FileHandle.standardError.write(Data(shown.utf8))
+        StandardError.write(shown)
         showing = isTerminal
     }
 
     /// Ends the line in place, so the next message starts on its own line.
     func end() {
-        if showing { FileHandle.standardError.write(Data("\n".utf8)) }
+        if showing { StandardError.write("\n") }
         showing = false
     }
 }

@@ -3,10 +3,11 @@ import CaptureEngine
 import Dispatch
 import Foundation
 
-/// Ctrl-C (SIGINT) and SIGTERM during `dasaudit live`. The first asks the capture to stop
-/// cleanly, so the final audit is still written in every requested format; a second exits
-/// at once, without it (the evidence files are complete up to their last packet, since
-/// each packet is flushed as it is written).
+/// Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal or the ssh session gone) during
+/// `dasaudit live`. The first asks the capture to stop cleanly, so the final audit is still
+/// written in every requested format; a second exits at once, without it (the evidence
+/// files are complete up to their last packet, since each packet is flushed as it is
+/// written). Started under nohup, it leaves SIGHUP ignored.
 ///
 /// The signals are taken by dispatch sources, not handlers, so the work runs on a normal
 /// thread; it wakes the capture thread through `LiveAuditControl` (`pcap_breakloop`).
@@ -16,8 +17,10 @@ final class StopSignals {
     private var received = 0
 
     init(control: LiveAuditControl) {
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
+            let previous = signal(number, SIG_IGN)
+            // Under nohup SIGHUP is ignored from the start, and stays so: the run outlives its session.
+            if number == SIGHUP && unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [unowned self] in  // the cycle with `source` ends at cancel()
                 received += Int(source.data)

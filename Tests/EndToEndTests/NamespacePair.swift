@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Two network namespaces of the test's own, `server` and `client`, joined by a veth pair:

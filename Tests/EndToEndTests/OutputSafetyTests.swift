@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Reports
+import TestSupport
 import XCTest
 
 /// What `dasaudit` refuses to write, through the binary as a user runs it: an output that
@@ -153,6 +154,18 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
         let render = try runDasaudit(["render", "/nonexistent-dasaudit.json"])
         XCTAssertFalse(render.stderr.contains("NSCocoaErrorDomain"), render.stderr)
+    }
+
+    func testStandardOutputWithItsReaderGoneIsAWriteErrorAndTheOtherReportsAreWritten() throws {
+        let scratch = try scratchDirectory()
+        let report = scratch.path("audit.md")
+        // `dasaudit audit ... --format json | true`: SIGPIPE would end the run unannounced.
+        let run = try runWithReaderGone(dasauditBinary.path, ["audit", capture("das-offset3-lo.pcap"), "--format", "json",
+                                                              "--report", "md:\(report)"] + policy)
+        XCTAssertEqual(run.reason, .exit, "not killed by SIGPIPE")
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("the --format json output: cannot write: Broken pipe"), run.stderr)
+        XCTAssertTrue(try String(contentsOfFile: report, encoding: .utf8).contains("NOT COMPLIANT"), "the other report is written")
     }
 
     func testAReportCutShortLeavesTheLastGoodOneAndNoTemporaryFile() throws {

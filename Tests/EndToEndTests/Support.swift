@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Policy
+import TestSupport
 import XCTest
 
 /// The repository's `captures/` directory.
@@ -98,17 +99,6 @@ func runDasauditAsNobody(_ arguments: [String], mentioning path: String) throws 
     return run
 }
 
-/// The error for a test whose set-up this machine cannot give: a skip with the reason, or,
-/// under CI (the `CI` variable set), a failure, so nothing is skipped there silently.
-func unavailable(_ reason: String) -> Error {
-    ProcessInfo.processInfo.environment["CI"] == nil ? XCTSkip(reason) : UnavailableUnderCI(reason: reason)
-}
-
-/// Why a test could not run under CI.
-struct UnavailableUnderCI: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { "cannot run under CI: \(reason)" }
-}
 
 extension XCTestCase {
     /// A path in the temporary directory, unique to this call, removed when the test ends.

@@ -1,7 +1,9 @@
 import Audit
 import CaptureEngine
 import Foundation
+import PcapKit
 import Reports
+import TestSupport
 import XCTest
 
 /// `dasaudit live` capturing for real on loopback (as root, as CI runs): real listeners at
@@ -146,9 +148,9 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(try comparable(audit(try writtenFiles()).services), try comparable(result.services))
     }
 
-    func testSIGINTAndSIGTERMStopCleanlyAndWriteTheFinalAudit() throws {
+    func testSIGINTSIGTERMAndSIGHUPStopCleanlyAndWriteTheFinalAudit() throws {
         try serve([rogue])
-        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             let report = "\(directory)-\(name).json"
             defer { try? FileManager.default.removeItem(atPath: report) }
             let live = try startLive(["--format", "json", "--report", "json:\(report)"])
@@ -167,6 +169,19 @@ final class LiveCaptureTests: XCTestCase {
         }
     }
 
+    func testUnderNohupSIGHUPIsLeftIgnored() throws {
+        let live = try DasauditProcess(["live", "-i", "lo"] + filter + ["--format", "json"], launcher: ["/usr/bin/nohup"])
+        XCTAssertTrue(live.waitForError(containing: "capturing on lo"), live.stderr)
+        live.signal(SIGHUP)
+        usleep(500_000)
+        XCTAssertTrue(live.process.isRunning, "the run outlives its session")
+        live.signal(SIGINT)
+        let (status, stdout) = live.finish(timeout: 10)
+        XCTAssertEqual(status, 1, live.stderr)
+        XCTAssertTrue(live.stderr.contains("stopped (SIGINT asked for a stop)"), live.stderr)
+        XCTAssertNoThrow(try JSONReport.parse(Data(stdout.utf8)))
+    }
+
     func testASecondInterruptQuitsAtOnce() throws {
         // Standard output is not read, so writing the final report blocks: the second
         // Ctrl-C has to end a run that is still writing.
@@ -177,6 +192,18 @@ final class LiveCaptureTests: XCTestCase {
         let (status, _) = live.finish(timeout: 10)
         XCTAssertEqual(status, 128 + SIGINT)
         XCTAssertTrue(live.stderr.contains("SIGINT again: quitting without the final audit"), live.stderr)
+    }
+
+    func testCtrlBackslashQuitsAtOnce() throws {
+        // SIGQUIT's default: no backtrace, no wait for a key (no core file left, either).
+        let live = try DasauditProcess(["live", "-i", "lo"] + filter + ["--format", "json"], launcher: ["/usr/bin/prlimit", "--core=0"])
+        XCTAssertTrue(live.waitForError(containing: "capturing on lo"), live.stderr)
+        live.signal(SIGQUIT)
+        let (status, stdout) = live.finish(timeout: 5)
+        XCTAssertEqual(live.process.terminationReason, .uncaughtSignal, live.stderr)
+        XCTAssertEqual(status, SIGQUIT)
+        XCTAssertEqual(stdout, "", "without the final audit")
+        XCTAssertFalse(live.stderr.contains("crashed"), live.stderr)
     }
 
     func testItStopsAfterThePacketLimit() throws {
@@ -229,6 +256,32 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(files.count, 3, "a new file for each exchange a second apart")
         XCTAssertEqual(result.evidence?.writtenCaptures?.count, files.count)
         XCTAssertEqual(try comparable(audit(files).services), try comparable(result.services))
+    }
+
+    func testEvidenceOnAFullDiskEndsOnAWholePacketAndTheRunExits2() throws {
+        // A 256 KiB file system filled by packets of up to 64 KiB: each record is larger
+        // than stdio's buffer, so it is written straight through, and its failure too must
+        // be seen.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard mount("tmpfs", directory, "tmpfs", 0, "size=256k") == 0 else {
+            throw unavailable("a full disk is a tmpfs of the test's own, which needs mount(2): \(String(cString: strerror(errno)))")
+        }
+        defer { umount2(directory, Int32(MNT_DETACH)) }
+        try serve([rogue])
+        let live = try startLive(["--write", "\(directory)/evidence", "--format", "json"])
+        try exchange(with: address, port: rogue, request: String(repeating: "x", count: 1 << 20))
+        live.signal(SIGINT)
+        let (status, stdout) = live.finish()
+        XCTAssertEqual(status, 2, live.stderr)
+        XCTAssertTrue(live.stderr.contains(": No space left on device; the evidence stops at the last packet written"), live.stderr)
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        XCTAssertEqual(result.services.map(\.port), [rogue], "the audit is still written")
+        let files = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/evidence").map { "\(directory)/evidence/\($0)" }
+        XCTAssertEqual(files.count, 1)
+        var kept: UInt64 = 0
+        XCTAssertEqual(try CaptureFile(path: files[0]).forEachPacket { _, _ in kept += 1 }, .endOfInput, "no packet cut short")
+        XCTAssertGreaterThan(kept, 0)
+        XCTAssertLessThan(kept, result.coverage.packets, "nothing more is written after the failure")
     }
 
     func testLostPacketsAreNeverCleanCoverage() throws {

@@ -79,6 +79,7 @@ final class LiveCopiesTests: XCTestCase {
         XCTAssertEqual(all.coverage.skipped["duplicate"], one.coverage.packets, "every packet crossed both ports")
         XCTAssertEqual(all.coverage.packets, 2 * one.coverage.packets)
         XCTAssertEqual(all.coverage.drops?.total, 0)
+        XCTAssertEqual(all.inputs.first?.linkTypeName, "LINUX_SLL2", "the cooked frames that name their interface")
 
         // The evidence holds every copy, as captured; its audit counts each packet once too.
         let files = try FileManager.default.contentsOfDirectory(atPath: evidence).sorted().map { "\(evidence)/\($0)" }

@@ -1,4 +1,6 @@
 import Foundation
+import Reports
+import TestSupport
 import XCTest
 
 /// `dasaudit live` checks every output before it captures, so a typo in a report path
@@ -88,5 +90,17 @@ final class LiveOutputTests: XCTestCase {
             XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [])
+    }
+
+    func testStandardOutputAndErrorWithTheirReaderGoneAreWriteErrorsAndTheAuditIsStillWritten() throws {
+        // `live ... --report text:- 2>&1 | head -2`, once head has gone: the status lines and
+        // the text report fail to be written, and the run goes on to write its JSON.
+        let audit = directory + "/audit.json"
+        let run = try runWithReaderGone(dasauditPath, ["live", "-i", "lo", "--filter", "host 127.3.2.1", "--duration", "1s",
+                                                       "--interval", "0.2s", "--format", "json", "-o", audit,
+                                                       "--report", "text:-"], stderrToo: true)
+        XCTAssertEqual(run.reason, .exit, "not killed by SIGPIPE")
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: audit))).coverage.packets, 0)
     }
 }
