@@ -1,5 +1,6 @@
 import Foundation
 import PcapKit
+import TestSupport
 import XCTest
 
 /// The order a rotated set is read in: a shell glob's order is put back in the order the
