@@ -268,8 +268,12 @@ extension PacketDecoder {
         guard let tcp = TCPHeader(bytes) else { return .skipped(.truncated) }
         guard tcp.dataOffset >= 5 else { return .skipped(.malformed) }
         let headerLength = tcp.headerLength
-        if let reason = extent.shortfall(headerLength) { return .skipped(reason) }
-        // shortfall accepted headerLength, so extent.declared >= headerLength here.
+        // The options need only fit in the IP packet, not in the capture: a snapshot length
+        // that cuts them (an IPv6 SYN's 20 bytes at `tcpdump -i any -s 96`) leaves every
+        // field a segment keeps, and the data offset still says where the payload starts.
+        if let reason = extent.overrun(headerLength) { return .skipped(reason) }
+        // overrun accepted headerLength, so extent.declared >= headerLength here, unless the
+        // IP length field was 0 (TSO) and the capture cut the options: no payload captured, 0.
         return .segment(TCPSegment(
             source: source,
             destination: destination,

@@ -4,7 +4,8 @@
 /// - it runs past what the IP length fields declare: the lengths contradict each other,
 ///   `.malformed` (or `.fragment` in a first fragment, whose headers may legitimately be
 ///   split across fragments);
-/// - it fits in the declared length but the capture ends first (snaplen): `.truncated`.
+/// - it fits in the declared length but the capture ends first (snaplen): `.truncated`
+///   (TCP's options excepted: `overrun` alone is asked of them, `PacketDecoder.decodeTCP`).
 ///
 /// When the IP length field is 0 (TSO/LSO captures, IPv6 jumbograms) the declared length
 /// falls back to the captured bytes, and every shortfall is `.truncated`.
@@ -32,9 +33,16 @@ struct PayloadExtent {
     /// Why `length` bytes from this point cannot be read as a header, or nil when they can.
     @inlinable
     func shortfall(_ length: Int) -> SkipReason? {
-        if declaredByHeader && length > declared { return moreFragments ? .fragment : .malformed }
-        if length > captured { return .truncated }
-        return nil
+        if let reason = overrun(length) { return reason }
+        return length > captured ? .truncated : nil
+    }
+
+    /// Why `length` bytes from this point cannot be there by the IP length fields, or nil
+    /// when they fit: `shortfall` without the capture, for a header whose fixed part is all
+    /// that is read (TCP's options).
+    @inlinable
+    func overrun(_ length: Int) -> SkipReason? {
+        declaredByHeader && length > declared ? (moreFragments ? .fragment : .malformed) : nil
     }
 
     /// Moves the point past a header of `length` bytes that `shortfall` accepted.

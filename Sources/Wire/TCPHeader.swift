@@ -11,8 +11,9 @@
 ///     18..<20  urgent pointer
 ///     20..<dataOffset*4  options
 ///
-/// The initializer checks the fixed 20 bytes; `headerLength` may still be below 20 or past
-/// the captured bytes, which the decoder checks before it trusts it.
+/// The initializer checks the fixed 20 bytes, which hold every field read; `headerLength`
+/// may still be below 20, which the decoder checks, or past the captured bytes (a snapshot
+/// length that cut the options), so `options` and `payload` are cut at the end of the capture.
 @frozen
 public struct TCPHeader {
     public let bytes: UnsafeRawBufferPointer

@@ -16,9 +16,10 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
     public var vlan: UInt16?
     /// Bytes captured after the TCP header: the payload as far as the capture kept it, then
-    /// any link-layer padding. Every header view is a suffix of the packet's bytes, so the
-    /// payload starts this many bytes before their end (`capturedPayload(in:)`): where the
-    /// payload is, without a pointer into libpcap's buffer.
+    /// any link-layer padding; none when the capture ended in the TCP options. Every header
+    /// view is a suffix of the packet's bytes, so the payload starts this many bytes before
+    /// their end (`capturedPayload(in:)`): where the payload is, without a pointer into
+    /// libpcap's buffer.
     public var capturedTail: UInt32
     /// What tells this packet from a retransmission with the same numbers: the IPv4
     /// identification (in IPv6 the flow label's low 16 bits) over the TCP checksum xor the
@@ -62,7 +63,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
 
 /// Why a packet yielded no TCP segment to track. Each reason is counted in the audit's coverage.
 public enum SkipReason: Int, CaseIterable, Sendable {
-    /// The bytes end before a header that the lengths say is there.
+    /// The bytes end before a header that the lengths say is there. TCP's options are not
+    /// needed: a segment is decoded from the fixed 20 bytes of its header on.
     case truncated
     /// A header field holds an impossible value (IP version, header length, ...).
     case malformed
