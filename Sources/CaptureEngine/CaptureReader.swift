@@ -303,8 +303,10 @@ struct PacketCounts {
     var earliest = Int64.max
     var latest = Int64.min
 
-    var first: Int64? { earliest == .max ? nil : earliest }
-    var last: Int64? { latest == .min ? nil : latest }
+    // Told by the packet count, not the values: a time past 2262 is pinned to `Int64.max`
+    // (`PacketHeader.nanoseconds`), and was then taken for no time at all.
+    var first: Int64? { packets == 0 ? nil : earliest }
+    var last: Int64? { packets == 0 ? nil : latest }
 
     @inline(__always)
     mutating func add(_ timestamp: Int64) {

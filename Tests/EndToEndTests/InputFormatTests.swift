@@ -79,6 +79,22 @@ final class InputFormatTests: XCTestCase {
         }
     }
 
+    /// A pcapng's 64-bit times can say 2359 (`editcap -t`); past 2262 they do not fit in
+    /// nanoseconds and are pinned to its end. The window then ends there: it was null, and
+    /// the summary said "no packets" of 293.
+    func testTimesPastWhatNanosecondsHoldArePinnedNotTakenForNone() throws {
+        let scratch = try ScratchDirectory()
+        let late = scratch.path("late.pcapng")
+        try runTool("editcap", ["-F", "pcapng", "-t", "10500000000", base, late])
+        let audit = try runDasaudit(["audit", late, "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(audit.status, 0, audit.stderr)
+        XCTAssertTrue(audit.stdout.contains("\"packets\" : 293"), audit.stdout)
+        XCTAssertTrue(audit.stdout.contains("\"capture_start\" : \"2262-04-11T23:47:16.854775807Z\""), audit.stdout)
+        XCTAssertTrue(audit.stdout.contains("\"first_seen\" : \"2262-04-11T23:47:16.854775807Z\""), audit.stdout)
+        let text = try runDasaudit(["audit", late, "--fail-on", "never"])
+        XCTAssertFalse(text.stdout.contains("no packets"), text.stdout)
+    }
+
     func testSeveralPcapngSectionsAreOneCapture() throws {
         let scratch = try ScratchDirectory()
         let first = capture("das-offset3-lo.pcapng"), second = capture("spark-cluster-offset2-lo.pcapng")
