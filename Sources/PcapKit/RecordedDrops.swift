@@ -27,7 +27,8 @@ public struct RecordedDrops: Equatable, Sendable {
         (interface ?? 0) <= Self.credibleLimit && (system ?? 0) <= Self.credibleLimit
     }
 
-    /// Both counts summed, saturating (a sum past `credibleLimit` is not credible either); a count stays nil only when neither gives it.
+    /// Both counts summed, saturating (a sum past `credibleLimit` is not credible either); a
+    /// count stays nil only when neither gives it.
     func adding(_ other: RecordedDrops) -> RecordedDrops {
         func sum(_ a: UInt64?, _ b: UInt64?) -> UInt64? {
             guard a != nil || b != nil else { return nil }
