@@ -109,7 +109,8 @@ public struct Connection: Sendable {
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
-        evidence = record.recognizedEvidence ?? samples.evidence(serverIsA: serverIsA)
+        evidence = record.recognizedEvidence
+            ?? samples.evidence(serverIsA: serverIsA, fromStart: record.clientIsA != nil)
     }
 
     /// `closed`, `reset` or `established`, from the control bits alone (see `ending`).

@@ -44,6 +44,11 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// Connections the client left half open (`Connection.halfOpen`): how port-scan
     /// detection tells a SYN scan from a connect scan.
     public var halfOpenConnections: UInt64 = 0
+    /// Connections of a plaintext protocol (`ProtocolName.isPlaintext`) to which the server
+    /// sent no payload: only the client spoke in the clear, and the service did not answer
+    /// it so (a TLS server waits for a hello). What a `plaintext-on-tls-port` finding tells
+    /// apart: the clients to configure, not the service.
+    public var unansweredPlaintextConnections: UInt64 = 0
     /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
     /// negotiated TLS version (those whose server hello was captured): fixed counters
     /// (`CaseCounts`).
@@ -69,6 +74,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
         if connection.halfOpen { halfOpenConnections += 1 }
+        if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
         payloadBytes.addSaturated(connection.payloadBytes)
@@ -82,6 +88,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     mutating func merge(_ other: TrafficCounts) {
         connections += other.connections
         halfOpenConnections.addSaturated(other.halfOpenConnections)
+        unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)
         packets.addSaturated(other.packets)
         bytes.addSaturated(other.bytes)
         payloadBytes.addSaturated(other.payloadBytes)
