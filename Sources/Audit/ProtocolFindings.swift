@@ -17,13 +17,12 @@ import Protocols
 struct ProtocolFindings {
     let policy: Policy
 
-    /// The protocol `service`'s port should speak, if the policy states one.
+    /// The protocol `service`'s port should speak, if the policy states one: its `allow:`
+    /// entry's, else its catalog port's (`Policy.expectedProtocol(port:key:)`).
     func expected(for service: ClassifiedService) -> ProtocolName? {
         switch service.verdict.classification {
-        case .expected, .executor:
-            return service.verdict.catalogKey.flatMap(policy.expectedProtocol(key:))
-        case .allowed:
-            return policy.allowedProtocols[service.endpoint.port]
+        case .expected, .executor, .allowed:
+            return policy.expectedProtocol(port: service.endpoint.port, key: service.verdict.catalogKey)
         default:
             return nil
         }
@@ -40,12 +39,14 @@ struct ProtocolFindings {
             Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
                     node: service.node?.name, message: message, remediation: remediation)
         }
-        let key = service.verdict.catalogKey ?? (service.verdict.classification == .allowed ? "an allowed port" : "a catalog port")
+        let key = portName(for: service)
         if let expected {
-            let plaintext = Self.counted(traffic.protocols.filter { expected == .tls && $0.key.isPlaintext })
+            let plaintextProtocols = traffic.protocols.filter { expected == .tls && $0.key.isPlaintext }
+            let plaintext = Self.counted(plaintextProtocols)
             if !plaintext.isEmpty {
                 findings.append(finding(.plaintextOnTLSPort, .high,
-                    "\(endpoint) is \(key), whose protocol is TLS, but carried \(plaintext) in the clear",
+                    "\(endpoint) is \(key), whose protocol is TLS, but carried \(plaintext) that began in the clear"
+                        + Self.inBandTLSNote(plaintextProtocols.keys),
                     "Configure the service on this port for TLS (its keystore and SSL connector), and move plaintext "
                         + "clients to the TLS port; check that nothing else took the port."))
             }
