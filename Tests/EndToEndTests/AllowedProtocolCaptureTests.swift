@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Policy
+import Protocols
 import XCTest
 
 /// An `allow:` entry's protocol, the HTTP family and the snapshot length advice, on
@@ -34,6 +35,22 @@ final class AllowedProtocolCaptureTests: XCTestCase {
         let tls = Auditor(policy: try PolicyFile.parse("offset: 0\nallow:\n  - {port: 8080, protocol: tls, reason: r}\n",
                                                          path: "p.yaml").makePolicy()).audit(paths: [capture(Self.name)])
         XCTAssertTrue(tls.findings.contains { $0.message.hasPrefix("127.0.0.33:8080 is an allowed port, whose protocol is TLS") })
+    }
+
+    /// The result records each allowed port's protocol, and the policy read back from it
+    /// (what `merge` audits under) has it: before, TLS on the thrift port allowed as `tls`
+    /// would have been a protocol-mismatch again once merged.
+    func testTheResultRecordsTheAllowedProtocolForMerge() throws {
+        let policy = try PolicyFile.parse("offset: 0\nallow:\n  - {port: 7611, protocol: tls, reason: r}\n  - {port: 22, reason: s}\n",
+                                          path: "p.yaml").makePolicy()
+        let result = Auditor(policy: policy).audit(paths: [capture(Self.name)])
+        let json = try ResultCoding.encoder().encode(result)
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("\"protocol\":\"tls\"") || String(decoding: json, as: UTF8.self).contains("\"protocol\" : \"tls\""))
+        let decoded = try AuditResult.decode(from: json)
+        XCTAssertEqual(decoded.policy.allowedPorts.map(\.protocol), [nil, "tls"])
+        let rebuilt = try AuditResult.sharedPolicy(of: [decoded], names: ["a.json"])
+        XCTAssertEqual(rebuilt.allowedProtocols, [7611: .tls])
+        XCTAssertFalse(Auditor(policy: rebuilt).audit(paths: [capture(Self.name)]).findings.contains { $0.port == 7611 })
     }
 
     /// Regression: a port allowed as `http2` flagged HTTP/1.1, h2c upgrade offer included,
