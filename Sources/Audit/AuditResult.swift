@@ -82,6 +82,10 @@ public struct DependencySummary: Codable, Sendable {
 public struct AllowedPortSummary: Codable, Sendable {
     public var port: UInt16
     public var reason: String
+    /// What the entry says the port speaks (`allow: {protocol: tls}`), checked like a
+    /// catalog port's and over it; null when it says nothing, and in results made before
+    /// it was recorded. `merge` audits under it again.
+    @Nullable public var `protocol`: String? = nil
 }
 
 public struct NodeSummary: Codable, Sendable {

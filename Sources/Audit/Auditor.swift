@@ -169,7 +169,9 @@ public struct Auditor {
             groups: CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue),
             ephemeralRange: "\(policy.ephemeralRange)", executorAllowed: "\(policy.executorAllowed)",
             executorBand: "\(policy.executorBand)", failOn: failOn,
-            allowedPorts: policy.allowedPorts.sorted { $0.key < $1.key }.map { AllowedPortSummary(port: $0.key, reason: $0.value) },
+            allowedPorts: policy.allowedPorts.sorted { $0.key < $1.key }.map {
+                AllowedPortSummary(port: $0.key, reason: $0.value, protocol: policy.allowedProtocols[$0.key]?.name)
+            },
             nodes: policy.nodes.map { node in
                 NodeSummary(name: node.name, addresses: node.addresses.map(\.description),
                             roles: NodeRole.allCases.filter(node.roles.contains).map(\.rawValue),

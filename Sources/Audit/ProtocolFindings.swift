@@ -18,13 +18,12 @@ import Protocols
 struct ProtocolFindings {
     let policy: Policy
 
-    /// The protocol `service`'s port should speak, if the policy states one.
+    /// The protocol `service`'s port should speak, if the policy states one: its `allow:`
+    /// entry's, else its catalog port's (`Policy.expectedProtocol(port:key:)`).
     func expected(for service: ClassifiedService) -> ProtocolName? {
         switch service.verdict.classification {
-        case .expected, .executor:
-            return service.verdict.catalogKey.flatMap(policy.expectedProtocol(key:))
-        case .allowed:
-            return policy.allowedProtocols[service.endpoint.port]
+        case .expected, .executor, .allowed:
+            return policy.expectedProtocol(port: service.endpoint.port, key: service.verdict.catalogKey)
         default:
             return nil
         }
@@ -41,7 +40,7 @@ struct ProtocolFindings {
             Finding(kind: kind, severity: severity, port: service.endpoint.port, address: service.address,
                     node: service.node?.name, message: message, remediation: remediation)
         }
-        let key = service.verdict.catalogKey ?? (service.verdict.classification == .allowed ? "an allowed port" : "a catalog port")
+        let key = portName(for: service)
         if let expected {
             let plaintext = traffic.protocols.filter { expected == .tls && $0.key.isPlaintext && $0.value > 0 }
             if !plaintext.isEmpty {
@@ -83,12 +82,13 @@ struct ProtocolFindings {
         let counted = Self.counted(plaintext)
         if traffic.unansweredPlaintextConnections == plaintext.values.reduce(0, +) {
             return ("\(endpoint) is \(key), whose protocol is TLS, but clients sent \(counted) in the clear, "
-                        + "which the service did not answer",
+                        + "which the service did not answer" + inBandTLSNote(plaintext.keys),
                     "Configure these clients for TLS (https:// or ssl:// URLs, the SSL receiver port, their "
                         + "truststore): they send their requests, and any credentials in them, in the clear; the "
                         + "service itself answered none of them in the clear.")
         }
-        return ("\(endpoint) is \(key), whose protocol is TLS, but carried \(counted) in the clear",
+        return ("\(endpoint) is \(key), whose protocol is TLS, but carried \(counted) that began in the clear"
+                    + inBandTLSNote(plaintext.keys),
                 "Configure the service on this port for TLS (its keystore and SSL connector), and move plaintext "
                         + "clients to the TLS port; check that nothing else took the port. A TLS server that answers "
                     + "plaintext requests with a plaintext error (nginx: 400 \"The plain HTTP request was sent to "

@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Protocols
 
 /// The policy a result was audited under, read back from its `policy` section: what
 /// `dasaudit merge` audits under when no policy option is given. Merging at the default
@@ -90,6 +91,13 @@ extension PolicySummary {
         guard let band = PortRange(parsing: executorBand) else { throw fail("executor_band '\(executorBand)' is not a port range") }
         settings.portRetries = min(Int(band.upperBound) - Int(band.lowerBound), 1000)
         settings.allowedPorts = Dictionary(allowedPorts.map { ($0.port, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        for allowed in allowedPorts {
+            guard let text = allowed.protocol else { continue }
+            guard let name = ProtocolName(name: text), name.isRecognized else {
+                throw fail("allowed port \(allowed.port): '\(text)' is not a protocol dasaudit recognizes")
+            }
+            settings.allowedProtocols[allowed.port] = name
+        }
         settings.nodes = try nodes.map { node in
             Node(name: node.name,
                  addresses: try node.addresses.map { text in

@@ -116,8 +116,16 @@ struct PolicyFileReader {
                 let entry = try mapping(item, allowed: ["port", "protocol", "reason"], required: ["port", "reason"],
                                         what: "an allowed port")
                 let port = UInt16(try integer(entry["port"]!, in: 1...65535, what: "a port"))
-                settings.allowedPorts[port] = try reason(entry["reason"]!)
-                if let node = entry["protocol"] { settings.allowedProtocols[port] = try allowedProtocol(node) }
+                let allowed = AllowedPort(reason: try reason(entry["reason"]!),
+                                          protocol: try entry["protocol"].map { try allowedProtocol($0, port: port) })
+                if let earlier = settings.allowed(port) {
+                    let line = settings.origins["allow.\(port)"]?.line.map { " at line \($0)" } ?? ""
+                    throw error(item, "port \(port) is allowed twice, by \("\(earlier)".escapedForMessage)\(line) and by "
+                        + "\("\(allowed)".escapedForMessage) here; "
+                        + "a port takes one allow entry: keep the one that says why the port is open and what it speaks")
+                }
+                settings.allowedPorts[port] = allowed.reason
+                settings.allowedProtocols[port] = allowed.protocol
                 settings.origins["allow.\(port)"] = origin(item)
             }
         }
@@ -275,15 +283,30 @@ struct PolicyFileReader {
         return mapping.map { ($0.key, $0.value) }
     }
 
-    /// An allowed port's protocol: one of the recognized names (docs/protocols.md).
-    func allowedProtocol(_ node: Yams.Node) throws -> ProtocolName {
+    /// An allowed port's protocol: one of the recognized names (docs/protocols.md). One
+    /// name, not a list: a port's protocol is what each of its connections is checked
+    /// against, and the result states one per allowed port.
+    func allowedProtocol(_ node: Yams.Node, port: UInt16) throws -> ProtocolName {
         let names = ProtocolName.allCases.filter(\.isRecognized).map(\.name)
-        guard let text = node.scalar?.string, let name = ProtocolName(name: text), name.isRecognized else {
-            let text = node.scalar?.string ?? ""
-            throw error(node, "'\(text.escapedForMessage)' is not a protocol dasaudit recognizes; "
+        guard let text = node.scalar?.string else {
+            throw error(node, "the protocol of allowed port \(port) is \(Self.shape(of: node)), not one name; an allowed port "
+                + "states one protocol, or none to leave what it speaks unchecked; expected one of " + names.joined(separator: ", "))
+        }
+        guard let name = ProtocolName(name: text), name.isRecognized else {
+            throw error(node, "'\(text.escapedForMessage)' is not a protocol dasaudit recognizes (allowed port \(port)); "
                 + EditDistance.suggestion(for: text, among: names) + "expected one of " + names.joined(separator: ", "))
         }
         return name
+    }
+
+    /// "a list (tls, http)", "a mapping": what a node that should have been one value is.
+    static func shape(of node: Yams.Node) -> String {
+        switch node {
+        case .sequence(let sequence):
+            "a list (" + sequence.map { ($0.scalar?.string ?? "...").escapedForMessage }.joined(separator: ", ") + ")"
+        case .mapping: "a mapping"
+        default: "not a single value"
+        }
     }
 
     func mapping(_ node: Yams.Node, allowed: [String], required: [String] = [], what: String) throws -> [String: Yams.Node] {

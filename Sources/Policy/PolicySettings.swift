@@ -43,8 +43,12 @@ public struct PolicySettings: Sendable {
         result.basePorts.merge(other.basePorts) { _, new in new }
         result.features.merge(other.features) { _, new in new }
         result.dependencies = other.dependencies ?? dependencies
-        result.allowedPorts.merge(other.allowedPorts) { _, new in new }
-        result.allowedProtocols.merge(other.allowedProtocols) { _, new in new }
+        // An entry replaces the earlier source's entry for its port whole: a later entry
+        // without a protocol leaves the port unchecked rather than keeping the old protocol.
+        for port in other.allowedPorts.keys {
+            result.allowedPorts[port] = other.allowedPorts[port]
+            result.allowedProtocols[port] = other.allowedProtocols[port]
+        }
         result.nodes = other.nodes ?? nodes
         result.waivers += other.waivers
         result.scanThresholds = other.scanThresholds ?? scanThresholds
@@ -70,7 +74,9 @@ public struct PolicySettings: Sendable {
         }
         fields.append(("dependencies", dependencies.map(Self.text), other.dependencies.map(Self.text)))
         for key in basePorts.keys.sorted() { fields.append(("ports.\(key)", basePorts[key].map(String.init), other.basePorts[key].map(String.init))) }
-        for port in allowedPorts.keys.sorted() { fields.append(("allow.\(port)", allowedPorts[port], other.allowedPorts[port])) }
+        for port in allowedPorts.keys.sorted() {
+            fields.append(("allow.\(port)", allowed(port)?.description, other.allowed(port)?.description))
+        }
         return fields.compactMap { field, old, new in
             guard let old, let new, old != new else { return nil }
             return PolicyOverride(field: field, value: new, origin: other.origins[field],

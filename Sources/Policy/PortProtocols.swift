@@ -73,4 +73,18 @@ extension Policy {
     public func expectedProtocol(key: String) -> ProtocolName? {
         PortProtocols.expected(key: key, profileName: profileName)
     }
+
+    /// What the service on `port` (the opening of catalog `key`, if any) should speak: the
+    /// protocol its `allow:` entry states, which wins over the catalog's, since it is the
+    /// auditor's word about this site (the thrift port wrapped in TLS); else the catalog's.
+    public func expectedProtocol(port: UInt16, key: String?) -> ProtocolName? {
+        allowedProtocols[port] ?? key.flatMap(expectedProtocol(key:))
+    }
+
+    /// What an expected opening speaks: as `expectedProtocol(port:key:)` for one port, the
+    /// catalog's for a range.
+    public func expectedProtocol(of opening: ExpectedOpenings.Opening) -> ProtocolName? {
+        opening.ports.lowerBound == opening.ports.upperBound
+            ? expectedProtocol(port: opening.ports.lowerBound, key: opening.key) : expectedProtocol(key: opening.key)
+    }
 }

@@ -75,11 +75,17 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
     /// not a TLS record are not encrypted by TLS.
     public var isPlaintext: Bool { self != .tls && self != .ssh && (isRecognized || self == .other) }
 
-    /// Whether a port whose protocol is `expected` may carry this one: the same, or HTTP/2
-    /// where HTTP is expected (the same web server, spoken the newer way).
+    /// Whether a port whose protocol is `expected` (its catalog port's or its `allow:`
+    /// entry's) may carry this one: the same, or the other of HTTP/1.x and HTTP/2 in the
+    /// clear, both ways. They are one family: the same web server speaks both on one port,
+    /// and an h2c upgrade begins as an HTTP/1.1 request, so a port said to speak `http2`
+    /// carries HTTP/1.1 too, as a port said to speak `http` carries HTTP/2.
     public func satisfies(_ expected: ProtocolName) -> Bool {
-        self == expected || (self == .http2 && expected == .http)
+        self == expected || (isHTTP && expected.isHTTP)
     }
+
+    /// HTTP/1.x or HTTP/2 in the clear.
+    var isHTTP: Bool { self == .http || self == .http2 }
 
     public static func < (lhs: ProtocolName, rhs: ProtocolName) -> Bool { lhs.name < rhs.name }
 }

@@ -41,7 +41,7 @@ public struct ExpectedPortsDocument: Encodable {
             Scope(node: scope.node?.name, openings: scope.openings.map {
                 Opening(ports: $0.ports.portText, key: $0.key, group: $0.group.rawValue, shifted: $0.shifted,
                         normallyBound: $0.normallyBound, exposure: $0.exposure.rawValue, summary: $0.summary,
-                        protocol: policy.expectedProtocol(key: $0.key)?.name)
+                        protocol: policy.expectedProtocol(of: $0)?.name)
             })
         }
     }

@@ -41,7 +41,7 @@ public enum ExpectedPortsText {
     /// moves it, and whether it opens only with a feature or is normally unbound.
     static func notes(on opening: ExpectedOpenings.Opening, policy: Policy) -> [String] {
         var notes: [String] = []
-        if let spoken = policy.expectedProtocol(key: opening.key) { notes.append("speaks \(spoken.name)") }
+        if let spoken = policy.expectedProtocol(of: opening) { notes.append("speaks \(spoken.name)") }
         if !opening.shifted { notes.append("not shifted") }
         if let feature = opening.feature {
             notes.append("only with \(feature.switchedOnBy)")

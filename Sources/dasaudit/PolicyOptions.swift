@@ -92,6 +92,10 @@ struct PolicyOptions: ParsableArguments {
                 throw PolicyError(source: "--allow", message: "'\(allowed.escapedForMessage)' is not PORT:REASON, like '22:operator ssh'")
             }
             if let problem = ReasonRules.problem(with: String(parts[1])) { throw PolicyError(source: "--allow", message: problem) }
+            if let earlier = settings.allowed(port) {
+                throw PolicyError(source: "--allow", message: ("port \(port) is allowed twice, by \(earlier) and by "
+                    + "\(AllowedPort(reason: String(parts[1]))); a port takes one --allow").escapedForMessage)
+            }
             settings.allowedPorts[port] = String(parts[1])
             settings.origins["allow.\(port)"] = SettingOrigin(source: "--allow")
         }

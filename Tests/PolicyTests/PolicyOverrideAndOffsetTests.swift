@@ -24,7 +24,7 @@ final class PolicyOverrideAndOffsetTests: XCTestCase {
         home.allowedPorts = [22: "operator ssh"]
         XCTAssertEqual(file.overrides(by: home).map(\.description), [
             "ports.spark.ui.port 4060 from spark-defaults.conf:4 overrides 4050 from p.yaml:2",
-            "allow.22 operator ssh overrides ssh from p.yaml:4",
+            "allow.22 'operator ssh' (no protocol) overrides 'ssh' (no protocol) from p.yaml:4",
         ])
     }
 
