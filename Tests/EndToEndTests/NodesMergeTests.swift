@@ -110,7 +110,7 @@ final class NodesMergeTests: XCTestCase {
     /// were refused naming those four, equal on both sides; the message names the field.
     func testAPolicyMismatchNamesTheFieldThatDiffers() throws {
         let n1 = try audit(capture("nodes-n1.pcap"), at: "n1")
-        for (option, expected) in [(["--allow", "8888:rogue ok"], "allowed_ports [{\"port\":8888,\"reason\":\"rogue ok\"}] against []"), (["--ephemeral-range", "40000-60999"],
+        for (option, expected) in [(["--allow", "8888:rogue ok"], "allowed_ports [{\"port\":8888,\"protocol\":null,\"reason\":\"rogue ok\"}] against []"), (["--ephemeral-range", "40000-60999"],
                                                                              "ephemeral_range 40000-60999 against 32768-60999")] {
             let output = temporary("n2.json")
             _ = try runDasaudit(["audit", capture("nodes-n2.pcap"), "--capture-point", "n2", "--connections", "--fail-on", "never",

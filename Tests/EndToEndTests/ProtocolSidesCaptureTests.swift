@@ -42,7 +42,7 @@ final class ProtocolSidesCaptureTests: XCTestCase {
                 XCTAssertTrue(finding.message.contains("clients sent 1 connection of http in the clear"), finding.message)
                 XCTAssertTrue(finding.remediation.hasPrefix("Configure these clients for TLS"), finding.remediation)
             } else {
-                XCTAssertTrue(finding.message.contains("carried 1 connection of http in the clear"), finding.message)
+                XCTAssertTrue(finding.message.contains("carried 1 connection of http that began in the clear"), finding.message)
                 XCTAssertTrue(finding.remediation.hasPrefix("Configure the service on this port for TLS"), finding.remediation)
             }
         }
