@@ -51,7 +51,8 @@ public final class CaptureFile {
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         var opened = pcap_fopen_offline_with_tstamp_precision(stream.file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
-        if opened == nil, CaptureFile.describesNoInterface(String(cString: errorBuffer)) {
+        let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        if opened == nil, CaptureFile.describesNoInterface(message) {
             // Read to its end without an interface, so without a packet: an empty capture, as
             // tshark reads it. A dead handle stands in for libpcap's (nothing is read from it).
             fclose(stream.file)
@@ -59,7 +60,7 @@ public final class CaptureFile {
             sectionsOnly = true
         } else if opened == nil {
             fclose(stream.file)
-            let reason = CaptureFile.explain(String(cString: errorBuffer))
+            let reason = CaptureFile.explain(message)
             throw CaptureError.cannotOpen(path: path, reason: CaptureFile.qualify(reason, stream, stoppedEarly: true))
         }
         guard let handle = opened else { throw CaptureError.cannotOpen(path: path, reason: "libpcap could not make a handle") }
