@@ -56,7 +56,8 @@ public struct InputSummary: Codable, Sendable {
 
 extension InputSummary {
     /// Whether nothing of the input could be used (the commands exit 2): it could not be
-    /// opened (no link type), or its error came before any packet. A capture cut short
-    /// after some packets is usable: what was read before the cut counts.
-    public var isUnusable: Bool { linkType == nil || (error != nil && packets == 0) }
+    /// opened, or its error came before any packet. A capture cut short after some packets
+    /// is usable: what was read before the cut counts; so is a pcapng of sections only,
+    /// read to its end without an interface (no link type, no error, no packet).
+    public var isUnusable: Bool { error != nil && packets == 0 }
 }

@@ -71,18 +71,31 @@ public struct PolicyInference: Sendable {
     /// Endpoints no catalog port explains at `offset`: left to the audit to report.
     public var unexplained: [(address: String, port: UInt16)]
 
-    /// The chosen offset's share of the services the two best offsets explain, 0 to 1:
-    /// 1 when no other offset explains any (dense catalogs make a few coincidences normal).
+    /// The services some offset explains (a shifted catalog port at an offset from 0 to the
+    /// ceiling, or an executor port run after one): the candidates the offset was chosen among.
+    public var candidateServices: Int
+
+    /// The chosen offset's share of the candidate services, 0 to 1: how much of the traffic
+    /// that could be DAS traffic at all this offset accounts for.
     public var confidence: Double {
-        supportingServices == 0 ? 0 : Double(supportingServices) / Double(supportingServices + (runnerUp?.services ?? 0))
+        candidateServices == 0 ? 0 : Double(supportingServices) / Double(candidateServices)
     }
 
-    /// `high`: three or more supporting ports and at least twice the services of any other
-    /// offset; `medium`: two ports and more than any other; `low` otherwise.
+    /// `high`: three or more supporting ports, at least 60% of the candidate services, and
+    /// no other offset explaining half as many services or more (the catalog's ports 500
+    /// apart give offset+500 about half by construction; a rival at half is not beaten
+    /// clearly enough); `medium`: two or more ports and more services than any other
+    /// offset; `low` otherwise (docs/infer.md).
     public var confidenceWord: String {
-        let rival = runnerUp?.services ?? 0
-        if supportingPorts.count >= 3 && supportingServices >= 2 * rival { return "high" }
-        return supportingPorts.count >= 2 && supportingServices > rival ? "medium" : "low"
+        Self.confidenceWord(ports: supportingPorts.count, services: supportingServices, candidates: candidateServices,
+                            rival: runnerUp?.services ?? 0)
+    }
+
+    /// The rule of `confidenceWord` on its four numbers, in integers so that the boundaries
+    /// (exactly 60%, a rival at exactly half) do not depend on rounding.
+    static func confidenceWord(ports: Int, services: Int, candidates: Int, rival: Int) -> String {
+        if ports >= 3 && services * 5 >= candidates * 3 && rival * 2 < services { return "high" }
+        return ports >= 2 && services > rival ? "medium" : "low"
     }
 
     /// Drafts a policy for `services`. `profiles` are the catalogs to choose among (the one
@@ -101,6 +114,7 @@ public struct PolicyInference: Sendable {
         supportingServices = best?.fit.services ?? 0
         supportingPorts = best?.fit.ports ?? []
         runnerUp = scores.runnerUp(besides: offset)
+        candidateServices = scores.candidates
 
         // Each host: the cluster's offset, unless its own ports fit another one better.
         let byHost = Dictionary(grouping: services, by: \.address)
@@ -179,6 +193,11 @@ struct OffsetScores {
     }
 
     func services(at offset: Int) -> Int { explained[offset]?.count ?? 0 }
+
+    /// How many services (address and port) at least one offset explains.
+    var candidates: Int {
+        Set(explained.values.joined().map { "\($0.address) \($0.port)" }).count
+    }
 
     /// The offset explaining the most services; on a tie, the one with more distinct
     /// ports, then the smaller offset. Nil when no service is a shifted catalog port.

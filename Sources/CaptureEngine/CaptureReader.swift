@@ -128,7 +128,9 @@ public struct CaptureReader {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
         }
         let (drops, source) = Drops.recorded(in: file)
-        var summary = counts.summary(path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, error: error,
+        // A pcapng without an interface has no link type (its handle's is a stand-in).
+        var summary = counts.summary(path: path, linkType: file.sectionsOnly ? nil : file.linkType,
+                                     linkTypeName: file.sectionsOnly ? nil : file.linkTypeName, error: error,
                                      drops: drops, dropsSource: source, translations: translations)
         summary.countRetracted(since: retractedBefore, by: table)
         inputs.append(summary)
@@ -335,7 +337,7 @@ struct PacketCounts {
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
     /// a pcapng file that records them, which is incomplete when it lost packets.
-    func summary(path: String, linkType: Int32, linkTypeName: String, error: String?, drops: Drops?,
+    func summary(path: String, linkType: Int32?, linkTypeName: String?, error: String?, drops: Drops?,
                  dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
         InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,

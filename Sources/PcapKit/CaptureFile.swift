@@ -50,17 +50,25 @@ public final class CaptureFile {
             throw CaptureError.cannotOpen(path: path, reason: error.reason)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        guard let handle = pcap_fopen_offline_with_tstamp_precision(
-            stream.file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer
-        ) else {
+        var opened = pcap_fopen_offline_with_tstamp_precision(stream.file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        if opened == nil, CaptureFile.describesNoInterface(message) {
+            // Read to its end without an interface, so without a packet: an empty capture, as
+            // tshark reads it. A dead handle stands in for libpcap's (nothing is read from it).
             fclose(stream.file)
-            let reason = CaptureFile.explain(String(cString: errorBuffer))
+            opened = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262_144, UInt32(PCAP_TSTAMP_PRECISION_NANO))
+            sectionsOnly = true
+        } else if opened == nil {
+            fclose(stream.file)
+            let reason = CaptureFile.explain(message)
             throw CaptureError.cannotOpen(path: path, reason: CaptureFile.qualify(reason, stream, stoppedEarly: true))
         }
+        guard let handle = opened else { throw CaptureError.cannotOpen(path: path, reason: "libpcap could not make a handle") }
         self.stream = stream
         self.handle = handle
         self.linkType = pcap_datalink(handle)
         self.snapshotLength = pcap_snapshot(handle)
+        if sectionsOnly { return }
         if records == .inPlace, let prefix = stream.capturePrefix {
             if let format = PcapRecordFormat(magic: prefix, handle: handle) {
                 recordFormat = .pcap(format)
@@ -78,6 +86,19 @@ public final class CaptureFile {
             interfacesAtStart = tap.follower.interfacesBeforeFirstPacket
             readsThroughTap = true
         }
+    }
+
+    /// The input is a pcapng of section headers (and perhaps other blocks) but no Interface
+    /// Description Block up to its end, as `editcap -r in.pcapng out.pcapng 0` writes when no
+    /// packet is kept: libpcap refuses to open it ("the capture file has no Interface
+    /// Description Blocks"), tshark reads it as an empty capture, and so does dasaudit: no
+    /// packets, and no link type (`linkType` is a stand-in).
+    public private(set) var sectionsOnly = false
+
+    /// libpcap's message for a pcapng that ends before any interface is described (an
+    /// interface-less block cut short or a packet before any interface gives another).
+    static func describesNoInterface(_ message: String) -> Bool {
+        message.contains("has no Interface Description Blocks")
     }
 
     /// Who reads a pcap or pcapng file's records: dasaudit, in place in a megabyte of the
@@ -145,7 +166,8 @@ public final class CaptureFile {
             // libpcap is given the program only when it reads on its own (`libpcapTakesOver`):
             // stepping in for a block of a file read in place, it is to hand over its next
             // packet, which `forEachPacket` filters.
-            if recordFormat == nil, pcap_setfilter(handle, program.code) != 0 {
+            // An input of sections only is never read (and a dead handle takes no filter).
+            if recordFormat == nil, !sectionsOnly, pcap_setfilter(handle, program.code) != 0 {
                 program.free()
                 throw CaptureError.cannotOpen(path: path, reason: problem + String(cString: pcap_geterr(handle)))
             }
@@ -193,6 +215,7 @@ public final class CaptureFile {
             delivered &+= 1
             return !breakRequested
         }
+        if sectionsOnly { return endOfStream() }
         let inPlace: InPlaceReadEnd?
         switch recordFormat {
         case .pcap(let format): inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, deliver)

@@ -21,8 +21,14 @@ public struct FirewallRuleSet: Sendable {
     /// The addresses of every declared node; nil when none are declared, and then the
     /// cluster ports are open to every source, since the cluster is not known.
     public let clusterAddresses: [AddressPattern]?
-    /// Expected ports normally left unbound, not opened (unless asked for).
+    /// Expected ports normally left unbound, not opened (unless asked for), and no rule
+    /// opens them for another entry either: the header's "Left closed" list.
     public let leftOut: [Opening]
+    /// Expected ports left out for their own entry, but opened by another entry's rule on
+    /// the same port: without HA, 11000+offset is `ha.presenter.port` left out and
+    /// `spark.worker.port` opened; with 600 cores the executor band 12000-12600 covers
+    /// `spark.broadcast.port`. Listed apart, since calling them closed would be false.
+    public let openedByOthers: [SharedPort]
     /// One line on the policy the set comes from, for the file's header.
     public let policySummary: String
 
@@ -53,10 +59,39 @@ public struct FirewallRuleSet: Sendable {
         let opened = openings.filter { includeUnbound || $0.normallyBound }
         clientOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .clients })
         clusterOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .cluster })
-        leftOut = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
+        let notOpened = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
+        (leftOut, openedByOthers) = FirewallRuleSet.split(notOpened, by: clientOpenings + clusterOpenings)
         clusterAddresses = policy.nodes.isEmpty ? nil : policy.nodes.flatMap(\.addresses).uniqued()
         policySummary = "profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
             + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"
+    }
+
+    /// A port range left out for its own entries (`labels`) that rules for other entries
+    /// open (`openedAs`: their labels).
+    public struct SharedPort: Hashable, Sendable {
+        public var ports: ClosedRange<UInt16>
+        public var labels: [String]
+        public var openedAs: [String]
+    }
+
+    /// `notOpened` cut by the ranges `opened` covers: the pieces no rule opens, and the
+    /// pieces a rule opens with that rule's labels.
+    static func split(_ notOpened: [Opening], by opened: [Opening]) -> (closed: [Opening], shared: [SharedPort]) {
+        var closed: [Opening] = [], shared: [SharedPort] = []
+        for opening in notOpened {
+            var next = Int(opening.ports.lowerBound)
+            let end = Int(opening.ports.upperBound)
+            // In order of their first port, so each piece is taken from the rule reaching it first.
+            for rule in opened.sorted(by: { $0.ports.lowerBound < $1.ports.lowerBound }) where next <= end {
+                let lower = max(next, Int(rule.ports.lowerBound)), upper = min(end, Int(rule.ports.upperBound))
+                guard lower <= upper else { continue }
+                if next < lower { closed.append(Opening(ports: UInt16(next)...UInt16(lower - 1), labels: opening.labels)) }
+                shared.append(SharedPort(ports: UInt16(lower)...UInt16(upper), labels: opening.labels, openedAs: rule.labels))
+                next = upper + 1
+            }
+            if next <= end { closed.append(Opening(ports: UInt16(next)...UInt16(end), labels: opening.labels)) }
+        }
+        return (closed, shared)
     }
 
     /// Who the set is for, in words: `node das1 (10.0.0.1, 10.0.0.0/24)` or `any DAS node`.

@@ -33,7 +33,8 @@ public enum FirewallRules {
     }
 
     /// The comment lines that open every output: what the set is for, how to load it, what
-    /// it leaves out. Escaped, like every comment.
+    /// it leaves out. Escaped, like every comment, and wrapped, never cut: the list of what
+    /// is left closed is the file's promise of what stays closed, so all of it is there.
     static func header(_ set: FirewallRuleSet, dialect: Dialect) -> [String] {
         var lines = [
             "dasaudit: inbound rules for \(set.target), \(set.policySummary).",
@@ -51,11 +52,20 @@ public enum FirewallRules {
                 lines.append("The nodes declare no \(name) address: the cluster-internal ports stay closed over \(name).")
             }
         }
+        var wrapped = lines.flatMap { FirewallText.commentLines($0) }
         if !set.leftOut.isEmpty {
-            lines.append("Left closed, normally unbound or needing a feature the policy does not say is on "
-                + "(--include-unbound opens them): "
-                + set.leftOut.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }.joined(separator: ", "))
+            let items = set.leftOut.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }
+            wrapped += FirewallText.commentLines(
+                "Left closed, normally unbound or needing a feature the policy does not say is on (--include-unbound opens them):",
+                items: items)
         }
-        return lines.map { "# " + FirewallText.comment($0, limit: 400) }
+        if !set.openedByOthers.isEmpty {
+            let items = set.openedByOthers.map {
+                "\($0.ports.portText) \($0.labels.joined(separator: " / ")) (opened as \($0.openedAs.joined(separator: " / ")))"
+            }
+            wrapped += FirewallText.commentLines(
+                "Open though normally unbound or off, because a rule for another entry opens the same port:", items: items)
+        }
+        return wrapped
     }
 }

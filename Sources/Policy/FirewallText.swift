@@ -15,6 +15,29 @@ enum FirewallText {
         return kept.count <= limit ? kept : String(kept.prefix(limit - 3)) + "..."
     }
 
+    /// Width of a header comment line before it wraps (past the existing lines' longest).
+    static let commentWidth = 110
+
+    /// The words of `text`, then `items` separated by commas, as `#` comment lines of at most
+    /// `commentWidth` characters where the words allow: a line breaks only between words and
+    /// between items (never inside `12500 spark.broadcast.port`), and continues indented.
+    /// Each word and item is escaped (`comment`); nothing is cut but an item over 120 characters.
+    static func commentLines(_ text: String, items: [String] = []) -> [String] {
+        let pieces = text.split(separator: " ").map { comment(String($0)) }
+            + items.enumerated().map { comment($1) + ($0 < items.count - 1 ? "," : "") }
+        var lines: [String] = []
+        var line = ""
+        for piece in pieces {
+            if !line.isEmpty, line.count + 1 + piece.count > commentWidth {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + piece
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.enumerated().map { ($0 == 0 ? "# " : "#   ") + $1 }
+    }
+
     /// Characters an identifier keeps as they are.
     static let identifierCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 

@@ -46,6 +46,19 @@ public struct AddressPattern: Hashable, Sendable, CustomStringConvertible {
         AddressPattern.masked(address, prefixLength) == network
     }
 
+    /// The block `text` stands for when the address it is written with has host bits set
+    /// (`10.77.0.1/8` stands for `10.0.0.0/8`); nil when it is written with its network
+    /// address, or is not a pattern. Such text is refused where a policy is read, since
+    /// `10.77.0.1/8` more likely means one host or a /24 than all of 10.0.0.0/8.
+    public static func widened(_ text: String) -> AddressPattern? {
+        guard let pattern = AddressPattern(text), let written = IPAddress(text.prefix { $0 != "/" }),
+              written != pattern.network else { return nil }
+        return pattern
+    }
+
+    /// True when the pattern is every address of its family (`0.0.0.0/0`, `::/0`).
+    public var isEveryAddress: Bool { prefixLength == (network.isIPv4 ? 96 : 0) }
+
     /// True when the pattern is one host (no prefix or a full-length prefix).
     public var isSingleAddress: Bool { prefixLength == 128 }
 

@@ -151,18 +151,22 @@ struct PolicyFileReader {
 
     private func clusterNode(_ node: Yams.Node) throws -> Node {
         let fields = try mapping(node, allowed: ["name", "addresses", "roles"], required: ["name", "addresses"], what: "a node")
-        let addresses = try list(fields["addresses"]!).map { item -> AddressPattern in
-            guard let pattern = AddressPattern(try string(item)) else {
-                throw error(item, "'\(try string(item).escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; "
-                    + "expected one like 10.0.0.5 or 10.0.1.0/24")
-            }
-            return pattern
-        }
         let roles = try fields["roles"].map { try list($0).map { try choice($0, NodeRole.self, what: "a node role") } } ?? []
         let nameNode = fields["name"]!
         let name = try string(nameNode)
         if let problem = NameRules.problem(with: name) {
             throw error(nameNode, "node name '\(name.escapedForMessage)' \(problem); a node name is \(NameRules.description)")
+        }
+        let addresses = try list(fields["addresses"]!).map { item -> AddressPattern in
+            let pattern = try addressPattern(item, of: "node '\(name)'", example: "10.0.0.5 or 10.0.1.0/24")
+            if pattern.isEveryAddress {
+                // A node is one machine: every address would make every host a node, and its
+                // firewall rules would open every cluster-internal port to any source.
+                throw error(item, "node '\(name)' has the address \(pattern), every \(pattern.network.isIPv4 ? "IPv4" : "IPv6") address: "
+                    + "every host would count as this node and `ports --firewall` would open the cluster-internal ports to any "
+                    + "source; list the node's own addresses (or declare no nodes, for rules that fit any node)")
+            }
+            return pattern
         }
         return Node(name: name, addresses: addresses, roles: Set(roles))
     }
@@ -177,12 +181,7 @@ struct PolicyFileReader {
         if let problem = NameRules.problem(with: name) {
             throw error(nameNode, "dependency name '\(name.escapedForMessage)' \(problem); a dependency name is \(NameRules.description)")
         }
-        let addressNode = fields["address"]!
-        let addressText = try string(addressNode)
-        guard let address = AddressPattern(addressText) else {
-            throw error(addressNode, "'\(addressText.escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; "
-                + "expected one like 10.0.0.20 or 10.0.2.0/24")
-        }
+        let address = try addressPattern(fields["address"]!, of: "dependency '\(name)'", example: "10.0.0.20 or 10.0.2.0/24")
         return Dependency(name: name, address: address,
                           port: UInt16(try integer(fields["port"]!, in: 1...65535, what: "a port")),
                           reason: try reason(fields["reason"]!))
@@ -215,6 +214,9 @@ struct PolicyFileReader {
         }
         let host = try fields["host"].map { hostNode -> String in
             let host = try string(hostNode)
+            if let block = AddressPattern.widened(host) {
+                throw error(hostNode, Self.hostBitsMessage(host, block, of: "waiver host"))
+            }
             guard nodeNames.contains(host) || AddressPattern(host) != nil else {
                 throw error(hostNode, "waiver host '\(host.escapedForMessage)' is neither a declared node, an IP address "
                     + "nor a CIDR block; expected an address like 10.0.0.5, a block like 10.0.1.0/24 or one of the nodes: "
@@ -225,6 +227,23 @@ struct PolicyFileReader {
         return Waiver(kind: kind,
                       port: try fields["port"].map { UInt16(try integer($0, in: 1...65535, what: "a port")) },
                       host: host, reason: try reason(fields["reason"]!), expires: expires)
+    }
+
+    /// An address or CIDR block of `entry` (`node 'das1'`), written with its network address.
+    private func addressPattern(_ node: Yams.Node, of entry: String, example: String) throws -> AddressPattern {
+        let text = try string(node)
+        guard let pattern = AddressPattern(text) else {
+            throw error(node, "'\(text.escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; expected one like \(example)")
+        }
+        if AddressPattern.widened(text) != nil { throw error(node, Self.hostBitsMessage(text, pattern, of: entry)) }
+        return pattern
+    }
+
+    /// `10.77.0.1/8` has host bits set: it would silently stand for all of 10.0.0.0/8.
+    static func hostBitsMessage(_ text: String, _ block: AddressPattern, of entry: String) -> String {
+        let host = text.prefix { $0 != "/" }
+        return "\(entry): '\(text.escapedForMessage)' has host bits set, so it would stand for the whole block \(block); "
+            + "write the block as \(block), or the one host as \(host)"
     }
 
     // MARK: - Shapes

@@ -19,7 +19,7 @@ public enum InferredPolicyYAML {
         out.append("")
         let percent = Int((inference.confidence * 100).rounded())
         out.append("# Offset \(inference.offset) makes \(inference.supportingServices) services catalog ports (confidence "
-            + "\(inference.confidenceWord), \(percent)% of the two best offsets' services), on the ports")
+            + "\(inference.confidenceWord), \(percent)% of the \(inference.candidateServices) services some offset explains), on the ports")
         out.append("# " + list(inference.supportingPorts.map(String.init)) + "."
             + (inference.runnerUp.map { " The next best, offset \($0.offset), explains \($0.services) by coincidence or misconfiguration." } ?? ""))
         out.append("offset: \(inference.offset)")

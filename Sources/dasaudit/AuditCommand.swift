@@ -41,7 +41,8 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
-    @Option(help: ArgumentHelp(
+    // Unconditional, as every numeric option: `--threads -1` reaches the range check.
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Cores to use, 1-1024 (default: all). Inputs are read at once, one per core, and merged as if read in order; "
             + "1 reads, tracks, hashes and ends the audit on one thread, one input after another.",
         valueName: "n"))

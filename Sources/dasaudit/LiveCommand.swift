@@ -46,7 +46,9 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var deduplicateOption: DeduplicateOption
 
-    @Option(help: ArgumentHelp("Bytes kept of each packet (the audit needs the headers only; the evidence files keep what is kept).",
+    // Numeric options are unconditional: `--snaplen -1` reaches the range check instead of
+    // being taken for an unknown option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Bytes kept of each packet (the audit needs the headers only; the evidence files keep what is kept).",
                                valueName: "bytes"))
     var snaplen: Int32 = 262_144
 
@@ -63,7 +65,7 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this long, as 90s, 10m or 2h (default: until Ctrl-C or SIGTERM).", valueName: "time"))
     var duration: TimeSpan?
 
-    @Option(help: ArgumentHelp("Stop after this many packets.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many packets.", valueName: "N"))
     var packets: UInt64?
 
     @Option(help: ArgumentHelp("How often the status line on standard error is updated.", valueName: "time"))
@@ -80,7 +82,7 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --write, start a new file before one passes this size, as 100M.", valueName: "size"))
     var rotateSize: ByteCount?
 
-    @Option(help: ArgumentHelp("With --write, start a new file every N seconds of capture.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --write, start a new file every N seconds of capture.", valueName: "N"))
     var rotateSeconds: Int64?
 
     @Option(help: ArgumentHelp("Run as this user once the interface is open, like tcpdump -Z; every output is checked again as "

@@ -36,16 +36,21 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: ArgumentHelp("Seconds the nodes' clocks may differ by, for connections whose handshake a capture point missed "
+    // Unconditional, as every numeric option: `--skew -1` reaches the range check.
+    @Option(name: .customLong("skew"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds the nodes' clocks may differ by, for connections whose handshake a capture point missed "
                                    + "(with it, the client's initial sequence number matches them whatever the clocks).", valueName: "seconds"))
-    var skew: Double = 2
+    var skewText = DecimalNumber(2)
+
+    /// `--skew` in seconds.
+    var skew: Double { skewText.value }
 
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         if results.isEmpty { throw ValidationError("give at least one JSON result") }
         try CaptureArguments.validateStandardInputOnce(results)
-        if !(skew >= 0 && skew <= 3600) { throw ValidationError("--skew must be between 0 and 3600 seconds") }
+        if !(0...3600).contains(skew) { throw ValidationError("--skew must be between 0 and 3600 seconds, not \(skewText)") }
     }
 
     func run() throws {

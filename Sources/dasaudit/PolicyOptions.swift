@@ -31,7 +31,8 @@ struct PolicyOptions: ParsableArguments {
                                valueName: "mode"))
     var mode: SparkMode?
 
-    @Option(help: ArgumentHelp("Cores each node gives Spark (default 1): the master may use 12000+offset..+N, a worker 12000+offset..+N-1.",
+    // Unconditional too, as every numeric option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Cores each node gives Spark (default 1): the master may use 12000+offset..+N, a worker 12000+offset..+N-1.",
                                valueName: "N"))
     var cores: Int?
 
@@ -88,6 +89,10 @@ struct PolicyOptions: ParsableArguments {
         }
         for allowed in allowedPorts {
             let parts = allowed.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+               !(1...65535).contains(Int(parts[0]) ?? 0) {
+                throw PolicyError(source: "--allow", message: "'\(allowed.escapedForMessage)': port \(parts[0]) is out of range 1-65535")
+            }
             guard parts.count == 2, let port = UInt16(parts[0]), port > 0, !parts[1].isEmpty else {
                 throw PolicyError(source: "--allow", message: "'\(allowed.escapedForMessage)' is not PORT:REASON, like '22:operator ssh'")
             }

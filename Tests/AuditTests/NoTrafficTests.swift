@@ -43,6 +43,25 @@ final class NoTrafficTests: XCTestCase {
         XCTAssertFalse(result.summary.compliant)
     }
 
+    /// `editcap -r IN OUT 0` keeps a section header and no interface (record-no-tcp.sh).
+    /// libpcap refuses to open it, so the audit said "the capture file has no Interface
+    /// Description Blocks", an incomplete input, and exited 2; tshark reads it as an empty
+    /// capture, and so does dasaudit now: complete, no link type, no packets, no-traffic.
+    func testAPcapngOfASectionHeaderOnlyIsAnEmptyCapture() {
+        for fixture in ["sections-only.pcapng", "sections-only-shb-options.pcapng"] {
+            let result = audit(fixture)
+            XCTAssertEqual(result.coverage.packets, 0, fixture)
+            XCTAssertEqual(result.inputs.map(\.complete), [true], fixture)
+            XCTAssertNil(result.inputs.first?.error, fixture)
+            XCTAssertNil(result.inputs.first?.linkType, "no interface, so no link type")
+            XCTAssertEqual(result.inputs.first?.isUnusable, false, fixture)
+            XCTAssertEqual(result.findings.map(\.kind), [.noTraffic], fixture)
+            XCTAssertTrue(noTraffic(result)?.message.hasSuffix("no packets were read from "
+                + NoTrafficTests.fixtures.appendingPathComponent(fixture).path) == true, noTraffic(result)?.message ?? "")
+            XCTAssertFalse(result.summary.compliant)
+        }
+    }
+
     func testFailOnNeverDoesNotMakeNothingCompliant() {
         let result = audit("udp-only-lo.pcap", failOn: .never)
         XCTAssertNotNil(noTraffic(result))

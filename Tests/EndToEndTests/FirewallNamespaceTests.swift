@@ -68,6 +68,39 @@ final class FirewallNamespaceTests: XCTestCase {
         try assertEnforced(dialect: "ip6tables", loader: ["ip6tables-restore"], families: [ipv6])
     }
 
+    /// What the header says is closed is closed, and what it says another entry opens is
+    /// open: das1's rules at 600 cores, whose executor band 12002-12602 covers
+    /// `spark.broadcast.port` 12502. The header listed 12502 as left closed, and it connected.
+    /// A listener on the first port of every range the header names, probed from das2 (a
+    /// cluster address, so only "left closed" can stop it).
+    func testEveryPortTheHeaderCallsClosedTimesOut() throws {
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try Self.policyText.write(to: policy, atomically: true, encoding: .utf8)
+        let generated = try runDasaudit(["ports", "--policy", policy.path, "--node", "das1", "--cores", "600", "--firewall", "nftables"])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        // The header's paragraphs, each line's text after "# " or "#   " joined.
+        var paragraphs: [String] = []
+        for line in generated.stdout.split(separator: "\n") where line.hasPrefix("#") {
+            if line.hasPrefix("#   ") { paragraphs[paragraphs.count - 1] += " " + line.dropFirst(4) } else { paragraphs.append(String(line.dropFirst(2))) }
+        }
+        func firstPorts(of paragraph: String?) -> [UInt16] {
+            guard let paragraph, let list = paragraph.split(separator: ":", maxSplits: 1).last else { return [] }
+            return list.split(separator: ",").compactMap { UInt16($0.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber }) }
+        }
+        let closed = firstPorts(of: paragraphs.first { $0.hasPrefix("Left closed") })
+        let opened = firstPorts(of: paragraphs.first { $0.hasPrefix("Open though") })
+        XCTAssertEqual(closed, [4000, 8002, 10391, 10502, 14502, 18082], generated.stdout)
+        XCTAssertEqual(opened, [12502], generated.stdout)
+
+        try namespaces.listen(on: (closed + opened).filter { $0 != Self.unboundPort })  // setUp listens there
+        let rules = directory.appendingPathComponent("das1.nft")
+        try generated.stdout.write(to: rules, atomically: true, encoding: .utf8)
+        try namespaces.inside(namespaces.server, ["nft", "-f", rules.path])
+        let probes = try namespaces.connect(in: namespaces.client, (closed + opened).map { (ipv4.client, ipv4.server, $0) })
+        XCTAssertEqual(probes, Array(repeating: "timeout", count: closed.count) + ["connected"],
+                       "from das2 to \(closed) (said closed) and \(opened) (said opened)\n\(generated.stdout)")
+    }
+
     /// A node name that once ran a command from the iptables output and added a table to
     /// the nftables one loads as the same rules as any name: one table, derived chains.
     func testAnInjectedNodeNameLoadsAsNothingButTheRules() throws {

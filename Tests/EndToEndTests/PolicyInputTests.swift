@@ -18,6 +18,51 @@ final class PolicyInputTests: XCTestCase {
         XCTAssertEqual(negative.stderr, "dasaudit: error: --offset: offset -1 is outside the allowed range 0-47455 for profile das\n")
     }
 
+    /// Every numeric option takes a negative number to its range check, as `--offset`
+    /// does: `--skew -1` and `--cores -1` said "Missing value", taking -1 for an option.
+    func testANegativeNumberReachesTheRangeCheckOfEveryNumericOption() throws {
+        let cases: [([String], String)] = [
+            (["merge", "a.json", "--skew", "-1"], "Error: --skew must be between 0 and 3600 seconds, not -1\n"),
+            (["ports", "--cores", "-1"], "dasaudit: error: --cores: cores -1 is outside 1-1024\n"),
+            (["audit", "x.pcap", "--threads", "-1"], "Error: --threads -1 is outside 1-1024\n"),
+            (["live", "-i", "lo", "--snaplen", "-1"], "Error: --snaplen must be at least 64 bytes, to hold the TCP/IP headers\n"),
+            (["live", "-i", "lo", "--write", "d", "--rotate-seconds", "-1"], "Error: --rotate-seconds must be at least 1\n"),
+        ]
+        for (arguments, message) in cases {
+            let run = try runDasaudit(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.hasPrefix(message), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    /// `--skew` is read in decimal, as the whole-number options are: Swift's `Double` took
+    /// `0x10` for 16 (and `1e3`, `inf`), where `--cores 0x10` is refused.
+    func testSkewIsADecimalNumber() throws {
+        for text in ["0x10", "1e3", "inf", "nan", "", "."] {
+            let run = try runDasaudit(["merge", "a.json", "--skew", text])
+            XCTAssertEqual(run.status, 2, "--skew \(text): \(run.stderr)")
+            XCTAssertTrue(run.stderr.hasPrefix("Error: The value '\(text)' is invalid for '--skew <seconds>'\n"), run.stderr)
+        }
+        let cores = try runDasaudit(["ports", "--cores", "0x10"])
+        XCTAssertTrue(cores.stderr.hasPrefix("Error: The value '0x10' is invalid for '--cores <N>'\n"), cores.stderr)
+        // Decimal seconds pass the parsing (and fail only later, on the missing file).
+        for text in ["0", "0.5", "2", "3600"] {
+            let run = try runDasaudit(["merge", "/nonexistent/a.json", "--skew", text])
+            XCTAssertFalse(run.stderr.contains("--skew"), "--skew \(text): \(run.stderr)")
+        }
+    }
+
+    /// A port out of range is said to be so: `--allow 0:x` was "not PORT:REASON".
+    func testAnAllowedPortOutOfRangeIsNamed() throws {
+        for port in ["0", "65536", "99999999999999999999"] {
+            let run = try runDasaudit(["ports", "--allow", "\(port):x"])
+            XCTAssertEqual(run.status, 2)
+            XCTAssertEqual(run.stderr, "dasaudit: error: --allow: '\(port):x': port \(port) is out of range 1-65535\n")
+        }
+        let shape = try runDasaudit(["ports", "--allow", "ssh:22"])
+        XCTAssertEqual(shape.stderr, "dasaudit: error: --allow: 'ssh:22' is not PORT:REASON, like '22:operator ssh'\n")
+    }
+
     func testAnOverriddenFieldIsNoted() throws {
         let scratch = try ScratchDirectory()
         let policy = try scratch.file("policy.yaml", Data("offset: 5\ncores: 2\n".utf8))

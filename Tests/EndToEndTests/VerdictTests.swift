@@ -35,6 +35,30 @@ final class VerdictTests: XCTestCase {
         XCTAssertTrue(never.stdout.contains("NOT COMPLIANT: no TCP traffic was audited"), never.stdout)
     }
 
+    /// A pcapng of a section header only (`editcap -r IN OUT 0`) is an empty capture, as
+    /// tshark reads it: the usual no-traffic verdict (exit 1), from a file, standard input
+    /// and gzip alike, with a filter too; `infer` drafts the defaults. It was libpcap's error
+    /// and exit 2.
+    func testASectionHeaderOnlyPcapngIsAnEmptyCapture() throws {
+        let path = noTCP.appendingPathComponent("sections-only.pcapng").path
+        let gzipped = scratch.path("sections-only.pcapng.gz")
+        let gzip = try runProgram(URL(fileURLWithPath: "/bin/sh"), ["-c", "gzip -c '\(path)' >'\(gzipped)'"],
+                                  environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(gzip.status, 0, gzip.stderr)
+        for (input, stdin) in [(path, nil), ("-", try contents(path)), (gzipped, nil)] as [(String, Data?)] {
+            for extra in [[], ["--filter", "tcp port 7613"]] {
+                let run = try runDasaudit(["audit", input] + extra, stdin: stdin)
+                XCTAssertEqual(run.status, 1, "\(input) \(extra): \(run.stderr)")
+                XCTAssertEqual(run.stderr, "", input)
+                XCTAssertTrue(run.stdout.hasSuffix("NOT COMPLIANT: no TCP traffic was audited: no packets were read from \(input)\n"),
+                              run.stdout)
+            }
+        }
+        let infer = try runDasaudit(["infer", path])
+        XCTAssertEqual(infer.status, 0, infer.stderr)
+        XCTAssertTrue(infer.stderr.contains("no TCP server carried traffic"), infer.stderr)
+    }
+
     /// A hand-made result that claims compliance about nothing is rendered as not compliant.
     func testRenderNeverShowsNothingAsCompliant() throws {
         let json = scratch.path("empty.json")

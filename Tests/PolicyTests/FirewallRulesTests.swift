@@ -84,14 +84,61 @@ final class FirewallRulesTests: XCTestCase {
         XCTAssertFalse(closed.clusterOpenings.contains { $0.ports.contains(18082) }, "spark.history.ui.port: DAS never starts one")
         // Conditional ports whose feature is not said on (Hazelcast, embedded LDAP) stay closed too.
         XCTAssertEqual(closed.leftOut.map(\.ports.lowerBound), [4000, 8002, 10391, 10502, 12502, 14502, 18082])
-        XCTAssertTrue(FirewallRules.render(closed, dialect: .nftables).contains(
-            "# Left closed, normally unbound or needing a feature the policy does not say is on (--include-unbound "
-                + "opens them): 4000-4015 hazelcast.localMemberPort, 8002 Ports.EmbeddedLDAP.KDCServerPort, "
-                + "10391 Ports.EmbeddedLDAP.LDAPServerPort, 10502 Ports.ThriftEntitlementReceivePort, "
-                + "12502 spark.broadcast.port, 14502 spark.replClassServer.port, 18082 spark.history.ui.port"))
+        XCTAssertTrue(FirewallRules.render(closed, dialect: .nftables).contains("""
+            # Left closed, normally unbound or needing a feature the policy does not say is on (--include-unbound opens
+            #   them): 4000-4015 hazelcast.localMemberPort, 8002 Ports.EmbeddedLDAP.KDCServerPort,
+            #   10391 Ports.EmbeddedLDAP.LDAPServerPort, 10502 Ports.ThriftEntitlementReceivePort, 12502 spark.broadcast.port,
+            #   14502 spark.replClassServer.port, 18082 spark.history.ui.port
+            table inet dasaudit
+            """))
         let open = try FirewallRuleSet(policy: cluster(), nodeName: "das1", includeUnbound: true)
         XCTAssertTrue(open.clusterOpenings.contains { $0.ports == 18082...18082 })
         XCTAssertTrue(open.leftOut.isEmpty)
+    }
+
+    /// The header lists every closed port: it was one line cut at 400 characters, so at
+    /// offset 0 without nodes it ended at `14500 spark.replClass...` and never named 18080,
+    /// which stays closed. Now it wraps between items and cuts nothing.
+    func testTheHeaderListsEveryClosedPortAndCutsNothing() throws {
+        let set = try FirewallRuleSet(policy: Policy(offset: 0, mode: .cluster), nodeName: nil)
+        for dialect in FirewallRules.Dialect.allCases {
+            let header = FirewallRules.render(set, dialect: dialect).split(separator: "\n").filter { $0.hasPrefix("#") }
+            XCTAssertFalse(header.contains { $0.contains("...") }, "\(header)")
+            XCTAssertTrue(header.allSatisfy { $0.count <= 4 + FirewallText.commentWidth }, "\(header)")
+            let text = header.map { $0.dropFirst($0.hasPrefix("#   ") ? 4 : 2) }.joined(separator: " ")
+            for closed in set.leftOut {
+                XCTAssertTrue(text.contains("\(closed.ports.portText) \(closed.labels.joined(separator: " / "))"), "\(closed)")
+            }
+            XCTAssertTrue(text.hasSuffix("14500 spark.replClassServer.port, 18080 spark.history.ui.port "
+                + "Open though normally unbound or off, because a rule for another entry opens the same port: "
+                + "11000 ha.presenter.port (opened as spark.worker.port)"), text)
+        }
+    }
+
+    /// A port another entry's rule opens is never called closed: 11000 is `ha.presenter.port`
+    /// (HA off, left out) and `spark.worker.port` (opened); 600 cores make the executor band
+    /// 12000-12600, over `spark.broadcast.port` 12500; an allowed port inside Hazelcast's
+    /// 4000-4015 cuts that range in two.
+    func testAPortAnotherRuleOpensIsNotListedAsClosed() throws {
+        let policy = Policy(offset: 0, mode: .cluster, coresPerNode: 600, allowedPorts: [4005: "agent"])
+        let set = try FirewallRuleSet(policy: policy, nodeName: nil)
+        let opened = (set.clientOpenings + set.clusterOpenings).map(\.ports)
+        for closed in set.leftOut {
+            XCTAssertFalse(opened.contains { $0.overlaps(closed.ports) }, "\(closed) is listed closed but a rule opens it")
+        }
+        XCTAssertEqual(set.leftOut.prefix(2).map(\.ports), [4000...4004, 4006...4015])
+        XCTAssertEqual(set.openedByOthers, [
+            .init(ports: 4005...4005, labels: ["hazelcast.localMemberPort"], openedAs: ["allowed: agent"]),
+            .init(ports: 11000...11000, labels: ["ha.presenter.port"], openedAs: ["spark.worker.port"]),
+            .init(ports: 12500...12500, labels: ["spark.broadcast.port"], openedAs: ["spark.blockManager.port"]),
+        ])
+        let text = FirewallRules.render(set, dialect: .nftables)
+        XCTAssertTrue(text.contains("""
+            # Open though normally unbound or off, because a rule for another entry opens the same port:
+            #   4005 hazelcast.localMemberPort (opened as allowed: agent),
+            #   11000 ha.presenter.port (opened as spark.worker.port),
+            #   12500 spark.broadcast.port (opened as spark.blockManager.port)
+            """), text)
     }
 
     /// The injection of the old output: a newline in a node name ended the comment and the

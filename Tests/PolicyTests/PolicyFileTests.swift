@@ -80,6 +80,43 @@ final class PolicyFileTests: XCTestCase {
         }
     }
 
+    /// An address with host bits set is refused, naming the entry and the network address:
+    /// `10.77.0.1/8` silently stood for all of 10.0.0.0/8 in the audit and the firewall rules.
+    /// A node of every address (`0.0.0.0/0`) opened every cluster port to any source.
+    func testAnAddressWithHostBitsOrEveryAddressIsRefused() {
+        let cases: [(String, String)] = [
+            ("nodes:\n  - name: das1\n    addresses: [10.77.0.1/8]",
+             "p.yaml:3: node 'das1': '10.77.0.1/8' has host bits set, so it would stand for the whole block 10.0.0.0/8; "
+                + "write the block as 10.0.0.0/8, or the one host as 10.77.0.1"),
+            ("nodes:\n  - name: das1\n    addresses: [\"fd00::1/64\"]",
+             "p.yaml:3: node 'das1': 'fd00::1/64' has host bits set, so it would stand for the whole block fd00::/64; "
+                + "write the block as fd00::/64, or the one host as fd00::1"),
+            ("dependencies:\n  - name: db\n    address: 10.0.5.7/24\n    port: 5432\n    reason: x",
+             "p.yaml:3: dependency 'db': '10.0.5.7/24' has host bits set, so it would stand for the whole block 10.0.5.0/24; "
+                + "write the block as 10.0.5.0/24, or the one host as 10.0.5.7"),
+            ("waivers:\n  - kind: unexpected-port\n    host: 10.0.5.7/24\n    reason: x\n    expires: 2030-01-01",
+             "p.yaml:3: waiver host: '10.0.5.7/24' has host bits set, so it would stand for the whole block 10.0.5.0/24; "
+                + "write the block as 10.0.5.0/24, or the one host as 10.0.5.7"),
+            ("nodes:\n  - name: das1\n    addresses: [0.0.0.0/0]",
+             "p.yaml:3: node 'das1' has the address 0.0.0.0/0, every IPv4 address: every host would count as this node and "
+                + "`ports --firewall` would open the cluster-internal ports to any source; list the node's own addresses "
+                + "(or declare no nodes, for rules that fit any node)"),
+            ("nodes:\n  - name: das1\n    addresses: [\"::/0\"]",
+             "p.yaml:3: node 'das1' has the address ::/0, every IPv6 address: every host would count as this node and "
+                + "`ports --firewall` would open the cluster-internal ports to any source; list the node's own addresses "
+                + "(or declare no nodes, for rules that fit any node)"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try PolicyFile.parse(text, path: "p.yaml"), text) { error in
+                XCTAssertEqual("\(error)", message, text)
+            }
+        }
+        // Network addresses, single hosts and full-length prefixes are as before.
+        let fine = "nodes:\n  - name: das1\n    addresses: [10.0.0.0/8, 10.77.0.1, 10.77.0.1/32, \"fd00::/64\", \"fd00::1/128\"]"
+        XCTAssertEqual(try PolicyFile.parse(fine, path: "p.yaml").nodes?.first?.addresses.map(\.description),
+                       ["10.0.0.0/8", "10.77.0.1", "10.77.0.1", "fd00::/64", "fd00::1"])
+    }
+
     func testACatalogKeyOfNoProfileIsRejectedWithItsLine() {
         XCTAssertThrowsError(try PolicyFile.parse("offset: 1\nports:\n  spark.ui.prot: 1", path: "p.yaml")) { error in
             XCTAssertTrue("\(error)".hasPrefix("p.yaml:3: unknown catalog key 'spark.ui.prot'; did you mean spark.ui.port? "), "\(error)")

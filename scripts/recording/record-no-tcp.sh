@@ -5,6 +5,11 @@
 #                      capture filter too tight (or the wrong service) leaves.
 #   arp-udp-veth.pcap  ARP, UDP and ICMP on a veth pair between two network namespaces:
 #                      the wrong interface, where the cluster's TCP never passes.
+#   sections-only.pcapng, sections-only-shb-options.pcapng
+#                      what `editcap -r IN OUT 0` keeps of udp-only-lo.pcap, as such and
+#                      first made a pcapng: a section header (with editcap's application
+#                      option, for the second) and no interface. libpcap refuses to open
+#                      it; tshark reads it as an empty capture, and so does dasaudit.
 # Needs root (namespaces, tcpdump). Usage: sudo scripts/recording/record-no-tcp.sh
 set -euo pipefail
 out="$(cd "$(dirname "$0")/../.." && pwd)/Tests/Fixtures/no-tcp"
@@ -49,5 +54,13 @@ sleep 1
 ip netns exec "$a" bash -c "$(declare -f send_udp); send_udp 10.231.7.2 9 5"
 sleep 0.5
 kill -INT "$dump"; wait "$dump" || true
+
+# 3. No packet kept: a section header only, no Interface Description Block.
+editcap -r "$out/udp-only-lo.pcap" "$out/sections-only.pcapng" 0
+scratch=$(mktemp -d)
+editcap -F pcapng "$out/udp-only-lo.pcap" "$scratch/udp.pcapng"
+editcap -r "$scratch/udp.pcapng" "$out/sections-only-shb-options.pcapng" 0
+rm -r "$scratch"
+capinfos -c "$out/sections-only.pcapng" "$out/sections-only-shb-options.pcapng"
 tcpdump -nr "$out/udp-only-lo.pcap" | head -3
 tcpdump -nr "$out/arp-udp-veth.pcap"
