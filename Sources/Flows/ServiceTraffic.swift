@@ -44,6 +44,13 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// Connections the client left half open (`Connection.halfOpen`): how port-scan
     /// detection tells a SYN scan from a connect scan.
     public var halfOpenConnections: UInt64 = 0
+    /// Connections that were only a probe without a SYN (`Connection.probeWithoutSyn`), and
+    /// those of them the server answered with a RST: a service all of whose connections
+    /// are such probes is, within a port scan, a probed port that did not serve.
+    public var probesWithoutSyn: UInt64 = 0
+    public var probesWithoutSynReset: UInt64 = 0
+    /// Whether every connection was a probe without a SYN.
+    public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
     /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
     /// negotiated TLS version (those whose server hello was captured): fixed counters
     /// (`CaseCounts`).
@@ -69,6 +76,10 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
         if connection.halfOpen { halfOpenConnections += 1 }
+        if connection.probeWithoutSyn {
+            probesWithoutSyn += 1
+            if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
+        }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
         payloadBytes.addSaturated(connection.payloadBytes)
@@ -82,6 +93,8 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     mutating func merge(_ other: TrafficCounts) {
         connections += other.connections
         halfOpenConnections.addSaturated(other.halfOpenConnections)
+        probesWithoutSyn.addSaturated(other.probesWithoutSyn)
+        probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
         packets.addSaturated(other.packets)
         bytes.addSaturated(other.bytes)
         payloadBytes.addSaturated(other.payloadBytes)
