@@ -6,7 +6,10 @@ import Protocols
 /// read past them. Built by `scripts/fuzz-protocols.sh` (not part of the package).
 ///
 /// Besides "no crash": the same bytes give the same answer twice, a TLS version comes only
-/// with `tls`, and bytes no cut touched are never `unknown`.
+/// with `tls`, bytes no cut touched are never `unknown`, the same bytes picked up mid-stream
+/// differ only in `other` becoming `unknown`, and docs/protocols.md's promise: where the two sides' whole bytes name a
+/// protocol, each side cut by the capture (at lengths the input's last byte chooses, one
+/// side, the other, both) gives the same protocol or `unknown`, never another.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzProtocolRecognizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -19,19 +22,39 @@ public func fuzzProtocolRecognizer(_ data: UnsafePointer<UInt8>, _ size: Int) ->
         if count > 0 { buffer.copyMemory(from: UnsafeRawBufferPointer(start: data + 1 + start, count: count)) }
         return buffer
     }
-    let client = copy(0, split), server = copy(split, rest - split)
-    defer {
-        client.deallocate()
-        server.deallocate()
+    /// The answer for the first `clientKeep` and `serverKeep` bytes of each side, in buffers
+    /// of exactly that size; a side is cut if the flag says so or if fewer bytes are kept.
+    func recognize(clientKeep: Int, serverKeep: Int, clientCut: Bool, serverCut: Bool, fromStart: Bool = true) -> ProtocolEvidence {
+        let client = copy(0, clientKeep), server = copy(split, serverKeep)
+        defer {
+            client.deallocate()
+            server.deallocate()
+        }
+        return ProtocolRecognizer.recognize(
+            client: PayloadBytes(UnsafeRawBufferPointer(client), sent: split > 0 || clientCut,
+                                 cutByCapture: clientCut || clientKeep < split),
+            server: PayloadBytes(UnsafeRawBufferPointer(server), sent: rest > split || serverCut,
+                                 cutByCapture: serverCut || serverKeep < rest - split),
+            fromStart: fromStart)
     }
-    func recognize() -> ProtocolEvidence {
-        ProtocolRecognizer.recognize(
-            client: PayloadBytes(UnsafeRawBufferPointer(client), sent: split > 0 || clientCut, cutByCapture: clientCut),
-            server: PayloadBytes(UnsafeRawBufferPointer(server), sent: rest > split || serverCut, cutByCapture: serverCut))
-    }
-    let first = recognize()
-    precondition(first == recognize(), "recognition is not deterministic")
+    let first = recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut, serverCut: serverCut)
+    precondition(first == recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut,
+                                    serverCut: serverCut), "recognition is not deterministic")
     precondition(first.tlsVersion == nil || first.name == .tls, "a TLS version without TLS")
     precondition(first.name != .unknown || clientCut || serverCut, "unknown without a cut")
+    // Picked up mid-stream, the same bytes say the same, except that unknown bytes are `unknown`.
+    let midStream = recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut, serverCut: serverCut,
+                              fromStart: false)
+    precondition(midStream == first || (first.name == .other && midStream == .unknown), "mid-stream says another")
+    let whole = recognize(clientKeep: split, serverKeep: rest - split, clientCut: false, serverCut: false)
+    if whole.name.isRecognized {
+        let lengths = Int(data[size - 1])
+        let clientKeep = lengths % (split + 1), serverKeep = lengths % (rest - split + 1)
+        for (keepClient, keepServer) in [(clientKeep, rest - split), (split, serverKeep), (clientKeep, serverKeep)] {
+            let cut = recognize(clientKeep: keepClient, serverKeep: keepServer, clientCut: false, serverCut: false)
+            precondition(cut.name == whole.name || cut.name == .unknown,
+                         "cut to \(keepClient)/\(keepServer): \(cut.name.name), whole: \(whole.name.name)")
+        }
+    }
     return 0
 }

@@ -51,6 +51,8 @@ declare -A one_copy=(
   # A host that cuts the segments it forwards: the server's link, where they are whole.
   [segmented-any-sll2.pcap]="|sll.ifindex == 3"
   [segmented-any-sll.pcap]="captures/segmented-any-sll2.pcap|sll.ifindex == 3"
+  [segmented-interleaved-any-sll2.pcap]="|sll.ifindex == 3"
+  [segmented-resent-any-sll2.pcap]="|sll.ifindex == 3"
 )
 # Captures whose packets end inside TCP's fixed 20-byte header: tshark follows the ports it
 # can read, dasaudit counts such a packet `truncated` (no flags, no state). Not compared.

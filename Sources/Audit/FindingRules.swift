@@ -19,6 +19,8 @@ struct FindingRules {
         // Probes folded into a scan are attempts all the same: evidence of what listened.
         let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scanProbes)
         if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
+        // A merge: a capture point that read no TCP traffic is an audit of nothing of its own.
+        else { findings += NoTraffic.pointFindings(inputs: inputs) }
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
         // Through a buffer: the services are read in place, not copied.

@@ -48,3 +48,37 @@ public enum NoTraffic {
             + (unresolved > 0 ? " (\(unresolved) of unknown direction: no handshake, and no port that tells the server)" : "")
     }
 }
+
+extension NoTraffic {
+    /// The capture points of a merge (inputs at two or more points) whose inputs hold no
+    /// TCP segment, by name, each with its inputs. A node whose capture is empty (tcpdump
+    /// stopped at once, the wrong interface) adds nothing to the merge's services: without
+    /// this, the merge would judge the rest and list that node as captured, saying nothing
+    /// of the part of the cluster nobody saw.
+    public static func silentPoints(of inputs: [InputSummary]) -> [(point: String, inputs: [InputSummary])] {
+        let byPoint = Dictionary(grouping: inputs) { $0.capturePoint ?? "" }
+        guard byPoint.count > 1 else { return [] }
+        return byPoint.filter { $0.value.allSatisfy { $0.tcpSegments == 0 } }.sorted { $0.key < $1.key }
+            .map { (point: $0.key, inputs: $0.value) }
+    }
+
+    /// What `silentPoints` says of one point: what was read there, and that none of it counted.
+    public static func pointMessage(_ point: String, inputs: [InputSummary]) -> String {
+        let packets = inputs.reduce(0 as UInt64) { $0.addingSaturated($1.packets) }
+        let source = inputs.count == 1 ? inputs[0].path : "its \(inputs.count) inputs"
+        return "capture point \(point) audited no TCP traffic: "
+            + (packets == 0 ? "no packets were read from \(source)" : "none of the \(packets) packets read from \(source) was a TCP segment")
+            + "; the merge holds nothing of what it captured"
+    }
+
+    /// One `no-traffic` finding per silent point of a merge (`silentPoints`): a merge that
+    /// has one node's capture empty is, for that node, an audit of nothing, and fails as one.
+    static func pointFindings(inputs: [InputSummary]) -> [Finding] {
+        silentPoints(of: inputs).map { point, inputs in
+            Finding(kind: .noTraffic, severity: .high, port: nil, address: nil, message: pointMessage(point, inputs: inputs),
+                    remediation: "Check that this node's capture was taken where its traffic passes (the interface: "
+                        + "dasaudit interfaces), that its filter keeps TCP, and that it ran while the cluster was in use; "
+                        + "then audit a capture of it that holds its TCP traffic and merge again.")
+        }
+    }
+}

@@ -6,7 +6,8 @@ import Protocols
 /// allowed port) says it should speak (`Policy.expectedProtocol`, docs/protocols.md):
 ///
 /// - `plaintext-on-tls-port` (high): a port whose protocol is TLS carried connections that
-///   were not TLS (a recognized plaintext protocol, or bytes that are no TLS record);
+///   were not TLS (a recognized plaintext protocol, or bytes that are no TLS record); told
+///   apart when only clients spoke in the clear (the service sent nothing back);
 /// - `protocol-mismatch` (high): an expected port carried a recognized protocol other than
 ///   its own (HTTP on the thrift port). Bytes no recognizer knows (`other`) are not
 ///   evidence enough here: a recognizer may not know every version of a protocol;
@@ -42,12 +43,10 @@ struct ProtocolFindings {
         }
         let key = service.verdict.catalogKey ?? (service.verdict.classification == .allowed ? "an allowed port" : "a catalog port")
         if let expected {
-            let plaintext = Self.counted(traffic.protocols.filter { expected == .tls && $0.key.isPlaintext })
+            let plaintext = traffic.protocols.filter { expected == .tls && $0.key.isPlaintext && $0.value > 0 }
             if !plaintext.isEmpty {
-                findings.append(finding(.plaintextOnTLSPort, .high,
-                    "\(endpoint) is \(key), whose protocol is TLS, but carried \(plaintext) in the clear",
-                    "Configure the service on this port for TLS (its keystore and SSL connector), and move plaintext "
-                        + "clients to the TLS port; check that nothing else took the port."))
+                let (message, remediation) = Self.plaintextOnTLSPort(plaintext, traffic, endpoint: endpoint, key: key)
+                findings.append(finding(.plaintextOnTLSPort, .high, message, remediation))
             }
             let other = Self.counted(traffic.protocols.filter {
                 !$0.key.satisfies(expected) && $0.key.isRecognized && !(expected == .tls && $0.key.isPlaintext)
@@ -70,6 +69,30 @@ struct ProtocolFindings {
                     + "catalina-server.xml; Thrift/JVM services: jdk.tls.disabledAlgorithms or their protocol list)."))
         }
         return findings
+    }
+
+    /// `plaintext-on-tls-port`, told by who spoke in the clear. When the server answered
+    /// none of those connections (`unansweredPlaintextConnections`: it sent nothing back, as
+    /// a TLS server waiting for a hello does), only clients sent plaintext: it still crossed
+    /// the wire, but what to fix is their configuration. Otherwise the service answered in
+    /// the clear too, which is what a plaintext service on the port does, and also what a
+    /// TLS server that answers plaintext clients with a plaintext error does (nginx's `400
+    /// The plain HTTP request was sent to HTTPS port`).
+    static func plaintextOnTLSPort(_ plaintext: [ProtocolName: UInt64], _ traffic: ServiceTally.Traffic,
+                                   endpoint: String, key: String) -> (message: String, remediation: String) {
+        let counted = Self.counted(plaintext)
+        if traffic.unansweredPlaintextConnections == plaintext.values.reduce(0, +) {
+            return ("\(endpoint) is \(key), whose protocol is TLS, but clients sent \(counted) in the clear, "
+                        + "which the service did not answer",
+                    "Configure these clients for TLS (https:// or ssl:// URLs, the SSL receiver port, their "
+                        + "truststore): they send their requests, and any credentials in them, in the clear; the "
+                        + "service itself answered none of them in the clear.")
+        }
+        return ("\(endpoint) is \(key), whose protocol is TLS, but carried \(counted) in the clear",
+                "Configure the service on this port for TLS (its keystore and SSL connector), and move plaintext "
+                        + "clients to the TLS port; check that nothing else took the port. A TLS server that answers "
+                    + "plaintext requests with a plaintext error (nginx: 400 \"The plain HTTP request was sent to "
+                    + "HTTPS port\") is configured right: then configure its clients for TLS.")
     }
 
     /// Whether `traffic` negotiated a deprecated TLS version on any connection (read from

@@ -60,9 +60,9 @@ extension ResultMerger {
     /// before capture points): their connections each counted once (`merge`), audited by
     /// `auditor`, with the sources' capture points, inputs and capture fingerprints, and
     /// the sightings listed so that it can be merged again. `arguments` is the command line
-    /// for the evidence.
+    /// for the evidence. With it, what the matching learnt that the result cannot show.
     public func mergedResult(of results: [AuditResult], names: [String], auditor: Auditor,
-                             arguments: [String]) throws -> AuditResult {
+                             arguments: [String]) throws -> (result: AuditResult, observations: MergeObservations) {
         let merged = try merge(results, names: names)
         let provenance = MergedProvenance(results, names: names)
         var result = auditor.audit(merged.connections, inputs: provenance.inputs)
@@ -72,6 +72,6 @@ extension ResultMerger {
         result.capturePoints = provenance.capturePoints
         result.connections = merged.entries
         result.evidence = try provenance.evidence(of: result, arguments: arguments)
-        return result
+        return (result, merged.observations)
     }
 }

@@ -122,6 +122,8 @@ public struct ResultMerger {
     public struct Merged {
         public var connections: [Connection]
         public var sightings: [Sighting]
+        /// What the matching learnt that the counts cannot show.
+        public var observations = MergeObservations()
 
         /// The sightings as the merged result's `connections` entries, by capture point
         /// then time.
@@ -139,6 +141,7 @@ public struct ResultMerger {
     /// evidence (`refuseRepeats`).
     public func merge(_ results: [AuditResult], names: [String]) throws -> Merged {
         try ResultMerger.refuseRepeats(in: results, names: names)
+        try ResultMerger.refuseSharedPoints(in: results, names: names)
         var groups: [PairKey: [Sighting]] = [:]
         for (index, result) in results.enumerated() {
             guard let entries = result.connections else {
@@ -161,7 +164,8 @@ public struct ResultMerger {
             let ordered = group.sorted(by: ResultMerger.canonicalOrder)
             merged.sightings += ordered
             let sightings = ResultMerger.joinWindows(ordered)
-            merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) })
+            merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) },
+                                             observations: &merged.observations)
         }
         merged.sightings.sort { ($0.point, ResultMerger.sortKey($0.connection)) < ($1.point, ResultMerger.sortKey($1.connection)) }
         merged.connections.sort { ResultMerger.sortKey($0) < ResultMerger.sortKey($1) }
@@ -196,7 +200,9 @@ public struct ResultMerger {
 
     /// The sightings of one endpoint pair, in canonical order, from different capture
     /// points: each joins the earliest-opened merged connection that lacks its point and is
-    /// the same connection (`sameConnection`), or opens a new one.
+    /// the same connection (`sameConnection`), or opens a new one. A merged connection whose
+    /// sightings' windows each reach past the other's is counted in `observations.countedLow`,
+    /// and one whose sightings both saw the handshake gives its clocks' offset.
     ///
     /// In linear time: sightings come in order of first packet, so a merged connection
     /// that does not match a sighting of a point matches no later sighting of that point
@@ -204,8 +210,11 @@ public struct ResultMerger {
     /// that point's queue for good. For each point, a queue holds the merged connections
     /// that lack it, in the order they were opened. (Scanning every open connection for
     /// each sighting took 8.5 s for 40,000 connections on one pair.)
-    func mergeGroup(_ ordered: [(source: String, connection: Connection)]) -> [Connection] {
+    func mergeGroup(_ ordered: [(source: String, connection: Connection)], observations: inout MergeObservations) -> [Connection] {
         var merged: [Connection] = []
+        // Per merged connection: the sighting that opened it, and whether its counts are low.
+        var openers: [(source: String, connection: Connection)] = []
+        var low: [Bool] = []
         let sources = Set(ordered.map(\.source))
         // Per point: indices into `merged` lacking it, oldest first, from `head` on.
         var waiting: [String: (queue: [Int], head: Int)] = Dictionary(uniqueKeysWithValues: sources.map { ($0, ([], 0)) })
@@ -215,7 +224,12 @@ public struct ResultMerger {
                 var (queue, head) = waiting[source]!
                 while head < queue.count, !sameConnection(merged[queue[head]], connection) { head += 1 }
                 if head < queue.count {
-                    merged[queue[head]] = combine(merged[queue[head]], connection)
+                    let index = queue[head], opener = openers[index]
+                    if !covers(merged[index], connection) && !covers(connection, merged[index]) { low[index] = true }
+                    if opener.connection.clientInitialSequence != nil && connection.clientInitialSequence != nil {
+                        observations.recordHandshake(opener.connection, at: opener.source, connection, at: source)
+                    }
+                    merged[index] = combine(merged[index], connection)
                     head += 1
                     joined = true
                 }
@@ -223,9 +237,12 @@ public struct ResultMerger {
             }
             if !joined {
                 merged.append(connection)
+                openers.append((source, connection))
+                low.append(false)
                 for other in sources where other != source { waiting[other]!.queue.append(merged.count - 1) }
             }
         }
+        observations.countedLow += low.lazy.filter { $0 }.count
         return merged
     }
 

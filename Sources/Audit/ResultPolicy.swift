@@ -16,10 +16,13 @@ extension AuditResult {
     public static func sharedPolicy(of results: [AuditResult], names: [String]) throws -> Policy {
         guard let first = results.first else { throw PolicyError(source: "merge", message: "no result to take a policy from") }
         let reference = try first.policy.comparable()
-        for (index, result) in results.enumerated().dropFirst() where try result.policy.comparable() != reference {
+        for (index, result) in results.enumerated().dropFirst() {
+            let other = try result.policy.comparable()
+            guard other != reference else { continue }
+            let difference = result.policy.brief != first.policy.brief ? "\(result.policy.brief) against \(first.policy.brief)"
+                : PolicySummary.differences(other, reference)
             throw PolicyError(source: "merge", message: "\(names[index]) was audited under another policy than \(names[0]) "
-                + "(\(result.policy.brief) against \(first.policy.brief)); give the policy to merge under "
-                + "(--policy, --offset, --mode, --cores, ...)")
+                + "(\(difference)); give the policy to merge under (--policy, --offset, --mode, --cores, ...)")
         }
         do {
             return try first.policy.rebuiltPolicy()
@@ -33,6 +36,26 @@ extension AuditResult {
 extension PolicySummary {
     /// "offset 2, mode cluster, cores 2, profile das": the settings that differ most often.
     public var brief: String { "offset \(offset), mode \(mode.rawValue), cores \(cores), profile \(profile)" }
+
+    /// The fields in which two sections (`comparable()`) differ, each with its two values
+    /// (cut when long): "ephemeral_range 40000-60999 against 32768-60999". What a refusal
+    /// names when offset, mode, cores and profile (`brief`) are equal: the policies differ
+    /// in another field (allowed ports, waivers, nodes), and naming only those four showed
+    /// two equal texts as different policies.
+    static func differences(_ section: Data, _ reference: Data) -> String {
+        func fields(_ data: Data) -> [String: Any] { (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:] }
+        let (x, y) = (fields(section), fields(reference))
+        // Each value as canonical JSON (a string as itself): equal values give equal text.
+        func json(_ value: Any?) -> String {
+            if let text = value as? String { return text }
+            guard let value, !(value is NSNull),
+                  let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) else { return "none" }
+            return String(decoding: data, as: UTF8.self)
+        }
+        func short(_ text: String) -> String { text.count <= 60 ? text : "\(text.prefix(57))..." }
+        return Set(x.keys).union(y.keys).sorted().filter { json(x[$0]) != json(y[$0]) }
+            .map { "\($0) \(short(json(x[$0]))) against \(short(json(y[$0])))" }.joined(separator: ", ")
+    }
 
     /// The canonical JSON of the section without what depends on the run rather than the
     /// policy: the `--fail-on` threshold and whether waivers had expired on the audit's day.

@@ -230,10 +230,16 @@ public struct CaptureReader {
         switch decoder.decode(bytes) {
         case .segment(let segment):
             if copies.isActive {
-                let interface = decoder.interfaceIndex(of: bytes) ?? (interfacesNamed ? header.interface : nil)
-                if copies.isCopy(segment, interface: interface, at: header.timestamp)
-                    || segmentedCopies.isActive
+                // A piece is told first, so that it is not remembered among the copies'
+                // originals: the sender's retransmission of the same bytes, received later
+                // with the same numbers, length and (offloaded) checksum, is a packet of its
+                // own, not a copy of the piece.
+                if segmentedCopies.isActive
                     && segmentedCopies.isPiece(segment, outgoing: decoder.isOutgoing(bytes), at: header.timestamp) {
+                    return counts.skip(.duplicate)
+                }
+                let interface = decoder.interfaceIndex(of: bytes) ?? (interfacesNamed ? header.interface : nil)
+                if copies.isCopy(segment, interface: interface, at: header.timestamp) {
                     return counts.skip(.duplicate)
                 }
                 if translatedCopies.isActive {

@@ -122,7 +122,8 @@ public struct Connection: Sendable {
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
             && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusal)
-        evidence = record.recognizedEvidence ?? samples.evidence(serverIsA: serverIsA)
+        evidence = record.recognizedEvidence
+            ?? samples.evidence(serverIsA: serverIsA, fromStart: record.clientIsA != nil)
     }
 
     /// Which side sent a probe without a SYN (`probeWithoutSyn`) that the other answered with

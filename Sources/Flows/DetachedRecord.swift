@@ -16,16 +16,20 @@ public struct PayloadSamples: Sendable {
     /// Whether either side's sample was taken.
     @inlinable public var isEmpty: Bool { !fromA.isTaken && !fromB.isTaken }
 
-    /// What the two sides' first payload bytes speak, side a being the server if `serverIsA`.
+    /// What the two sides' first payload bytes speak, side a being the server if `serverIsA`;
+    /// `fromStart`: whether the connection's handshake was seen (its first payload is the
+    /// start of its protocol), as `ProtocolRecognizer.recognize` takes it.
     @usableFromInline
-    func evidence(serverIsA: Bool) -> ProtocolEvidence {
+    func evidence(serverIsA: Bool, fromStart: Bool) -> ProtocolEvidence {
         // What the recognizer says of no payload either way, without copying out the samples
         // (a scan's millions of connections carry none).
         if isEmpty { return .none }
         let clientSample = serverIsA ? fromB : fromA
         let serverSample = serverIsA ? fromA : fromB
         return clientSample.withPayloadBytes { client in
-            serverSample.withPayloadBytes { server in ProtocolRecognizer.recognize(client: client, server: server) }
+            serverSample.withPayloadBytes { server in
+                ProtocolRecognizer.recognize(client: client, server: server, fromStart: fromStart)
+            }
         }
     }
 

@@ -117,7 +117,7 @@ final class FlowStorage: @unchecked Sendable {
     /// Recognizes the samples of the record at `position` and frees their slot.
     @usableFromInline
     func recognize(at position: Int, slot: Int, clientIsA: Bool) {
-        records[position].recognizedEvidence = samples[slot].evidence(serverIsA: !clientIsA)
+        records[position].recognizedEvidence = samples[slot].evidence(serverIsA: !clientIsA, fromStart: true)
         freeSampleSlots.append(UInt32(truncatingIfNeeded: slot))
     }
 

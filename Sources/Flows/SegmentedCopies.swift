@@ -17,13 +17,22 @@ import Wire
 /// payload is remembered. A retransmission is never taken for a piece: a host that sends
 /// both did not receive the original, and one that receives both sent neither.
 ///
-/// Limits: 4,096 entries of 16 bytes (64 KiB, allocated only for captures on every
-/// interface), one per hash of a direction's addresses, ports and acknowledgment number, the
-/// newest kept: pieces are missed (and counted as before) when another large segment with
-/// the same hash came between. Pieces of a segment whose capture was cut short are still
-/// found: the payload length comes from the IP header.
+/// The host may receive the next large segment before it has sent all the pieces of the
+/// last, and then sends the pieces of both in turn: a sender that is not acknowledged in
+/// between sends them with the same acknowledgment number (real captures put up to 45
+/// pieces of a segment of 64 KiB between those of the next; with one segment remembered per
+/// hash, they were counted on top of their whole: 561 packets for 515). So a bucket
+/// holds the newest `ways` large segments of its hashes, and a piece is looked for in each.
+///
+/// Limits: 1,024 buckets of 4 entries of 16 bytes (64 KiB, one cache line a bucket,
+/// allocated only for captures on every interface), a bucket per hash of a direction's
+/// addresses, ports and acknowledgment number, its newest four segments kept: pieces are
+/// missed (and counted as before) when four other large segments whose hashes share the
+/// bucket came between the whole and its piece. Pieces of a segment whose capture was cut
+/// short are still found: the payload length comes from the IP header.
 public struct SegmentedCopies: Sendable {
-    static let entryCount = 1 << 12
+    static let bucketCount = 1 << 10
+    static let ways = 4
     /// Payload bytes above which a received segment is remembered: more than an Ethernet
     /// MTU carries, so on most links only a segmentation offload made it, and the segments
     /// a host forwards are rarely this large.
@@ -51,7 +60,7 @@ public struct SegmentedCopies: Sendable {
     /// every interface (the Linux cooked captures, which say whether a packet was sent).
     public init(for decoder: PacketDecoder) {
         isActive = decoder.capturesEveryInterface
-        received = isActive ? [Received](repeating: Received(), count: Self.entryCount) : []
+        received = isActive ? [Received](repeating: Received(), count: Self.bucketCount * Self.ways) : []
     }
 
     /// Whether `segment`, captured at `time`, sent out of the host (`outgoing`) or received,
@@ -65,20 +74,30 @@ public struct SegmentedCopies: Sendable {
         let isLarge = segment.payloadLength > Self.largest
         guard isLarge != outgoing() else { return false }
         let hash = Self.signature(segment)
-        let slot = Int(truncatingIfNeeded: hash) & (Self.entryCount - 1)
+        let first = (Int(truncatingIfNeeded: hash) & (Self.bucketCount - 1)) &* Self.ways
         let mark = UInt32(truncatingIfNeeded: PacketMemoryClock.mark(hash))
         let units = UInt16(truncatingIfNeeded: PacketMemoryClock.units(time))
         if isLarge {
-            received[slot] = Received(mark: mark, units: units, start: segment.sequenceNumber, length: segment.payloadLength)
+            // The same segment again (captured on the bridge it came through too): one entry.
+            if received[first].mark == mark && received[first].start == segment.sequenceNumber
+                && received[first].length == segment.payloadLength {
+                received[first].units = units
+                return false
+            }
+            // The newest first: the oldest of the bucket makes room.
+            for slot in stride(from: first &+ Self.ways &- 1, to: first, by: -1) { received[slot] = received[slot &- 1] }
+            received[first] = Received(mark: mark, units: units, start: segment.sequenceNumber, length: segment.payloadLength)
             return false
         }
-        let whole = received[slot]
-        guard whole.mark == mark,
-              PacketMemoryClock.isRecent(age: Int16(bitPattern: units &- whole.units), within: InterfaceCopies.window)
-        else { return false }
-        // Within the whole's range, in sequence space (which wraps).
-        let offset = segment.sequenceNumber &- whole.start
-        return offset < whole.length && segment.payloadLength <= whole.length &- offset
+        for slot in first..<(first &+ Self.ways) where received[slot].mark == mark {
+            let whole = received[slot]
+            guard PacketMemoryClock.isRecent(age: Int16(bitPattern: units &- whole.units), within: InterfaceCopies.window)
+            else { continue }
+            // Within the whole's range, in sequence space (which wraps).
+            let offset = segment.sequenceNumber &- whole.start
+            if offset < whole.length && segment.payloadLength <= whole.length &- offset { return true }
+        }
+        return false
     }
 
     /// The seeded hash of what a piece shares with the segment it was cut from.

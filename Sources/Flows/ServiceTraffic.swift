@@ -51,6 +51,11 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     public var probesWithoutSynReset: UInt64 = 0
     /// Whether every connection was a probe without a SYN.
     public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
+    /// Connections of a plaintext protocol (`ProtocolName.isPlaintext`) to which the server
+    /// sent no payload: only the client spoke in the clear, and the service did not answer
+    /// it so (a TLS server waits for a hello). What a `plaintext-on-tls-port` finding tells
+    /// apart: the clients to configure, not the service.
+    public var unansweredPlaintextConnections: UInt64 = 0
     /// Connections per direction basis, state, protocol spoken (`Connection.evidence`) and
     /// negotiated TLS version (those whose server hello was captured): fixed counters
     /// (`CaseCounts`).
@@ -80,6 +85,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
             probesWithoutSyn += 1
             if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
         }
+        if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
         payloadBytes.addSaturated(connection.payloadBytes)
@@ -95,6 +101,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         halfOpenConnections.addSaturated(other.halfOpenConnections)
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
+        unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)
         packets.addSaturated(other.packets)
         bytes.addSaturated(other.bytes)
         payloadBytes.addSaturated(other.payloadBytes)

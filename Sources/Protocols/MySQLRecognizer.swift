@@ -17,6 +17,9 @@ public enum MySQLRecognizer {
     }
 
     static func handshake(_ side: PayloadBytes) -> Match {
+        // A length of at most 1024 (little-endian): its second byte at most 4, its third 0,
+        // which rule out bytes cut before the sequence number.
+        if (side.has(2) && side[1] > 4) || (side.has(3) && side[2] != 0) { return .no }
         guard side.has(4) else { return side.sent ? .undecided : .no }
         let length = UInt32(side[0]) | UInt32(side[1]) << 8 | UInt32(side[2]) << 16
         guard length >= 32 && length <= 1024 && side[3] == 0 else { return .no }

@@ -19,6 +19,10 @@ public struct PayloadBytes {
 
     public var count: Int { bytes.count }
 
+    /// Whether the capture kept less than this side sent in its first segment: cut by the
+    /// snapshot length, or nothing of it captured.
+    var isCut: Bool { cutByCapture || (sent && bytes.isEmpty) }
+
     /// Whether bytes `0..<length` were captured.
     @inline(__always) func has(_ length: Int) -> Bool { bytes.count >= length }
 

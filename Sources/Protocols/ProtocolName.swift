@@ -5,12 +5,14 @@
 /// The raw values are stable (they are stored in a connection's 2-byte evidence); the
 /// `name` is what reports and policies use.
 public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
-    /// Payload was sent but not captured (the snapshot length cut it before a
-    /// recognizer could decide): nothing can be said either way.
+    /// The start of the payload was not captured: the snapshot length cut it before a
+    /// recognizer could decide, or the connection was picked up mid-stream and its first
+    /// captured bytes are no protocol's start (they may continue a record begun before the
+    /// capture). Nothing can be said either way.
     case unknown = 0
     /// No payload in either direction (a handshake and a close, or a refused connect).
     case none = 1
-    /// Payload seen and captured, but no recognizer knows it.
+    /// Payload seen and captured from the connection's start, but no recognizer knows it.
     case other = 2
     case tls = 3
     case http = 4

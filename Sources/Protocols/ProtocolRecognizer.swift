@@ -1,45 +1,84 @@
-/// Names what a connection speaks from the first payload bytes of each side: runs every
-/// recognizer, the first that recognizes the bytes wins. When none does, the connection
-/// speaks `none` (no payload either way), `unknown` (a recognizer could not decide because
-/// the capture cut the bytes), or `other`.
+/// Names what a connection speaks from the first payload bytes of each side
+/// (docs/protocols.md, "Which side names the protocol").
 ///
-/// The order puts the recognizers with the longest fixed patterns first; no two of them
-/// accept the same bytes (each pattern's first bytes differ), so the order only matters
-/// for speed.
+/// **The server's bytes decide.** What a server sends first says what listens on its port,
+/// whatever its client sent: nginx without `ssl` answers a ClientHello with a plaintext
+/// `HTTP/1.1 400`, and that port speaks HTTP; a TLS server answers a plaintext request with
+/// an alert, and that port speaks TLS. The client's bytes name the connection only where
+/// the server's say nothing: it sent none, or none a recognizer knows. And a server side
+/// the capture cut while a recognizer other than the client's protocol was still undecided
+/// lets the client's protocol through no more (`unknown` instead): its whole bytes might
+/// have said otherwise, and a cut capture must never give a different protocol than the
+/// whole one.
+///
+/// When no side's bytes are named, the connection speaks `none` (no payload either way),
+/// `unknown` (a recognizer could not decide because the capture cut the bytes, or the
+/// connection was picked up mid-stream, so its first captured bytes need not start
+/// anything), or `other`.
+///
+/// Within one side, the order puts the recognizers with the longest fixed patterns first;
+/// no two of them accept the same bytes (each pattern's first bytes differ), so within a
+/// side the order only matters for speed.
 public enum ProtocolRecognizer {
-    public static func recognize(client: PayloadBytes, server: PayloadBytes) -> ProtocolEvidence {
+    /// - Parameter fromStart: whether the connection's start was captured (a handshake
+    ///   packet seen): if not, bytes no recognizer knows are `unknown`, not `other`.
+    public static func recognize(client: PayloadBytes, server: PayloadBytes, fromStart: Bool = true) -> ProtocolEvidence {
         guard client.sent || server.sent else { return .none }
-        var undecided = false
-        /// What `recognizer` found, noting whether it was undecided.
-        func tried<R: Recognizer>(_ recognizer: R.Type) -> ProtocolEvidence? {
-            switch recognizer.recognize(client: client, server: server) {
-            case .recognized(let evidence): return evidence
-            case .undecided: undecided = true
-            case .no: break
-            }
-            return nil
+        let byServer = SideRecognition(client: .silent, server: server)
+        if let found = byServer.found { return found }
+        let byClient = SideRecognition(client: client, server: .silent)
+        if let found = byClient.found {
+            // Only the client's own protocol may be pending on a cut server side.
+            let pending = server.isCut ? byServer.undecided & ~SideRecognition.bit(found.name) : 0
+            if pending == 0 { return found }
+            return .unknown
         }
+        let undecided = (byServer.undecided != 0 && server.isCut) || (byClient.undecided != 0 && client.isCut)
+        return undecided || !fromStart ? .unknown : .other
+    }
+}
+
+/// What the recognizers say of one side's bytes (the other side silent): the first that
+/// recognizes them, and which were undecided.
+struct SideRecognition {
+    var found: ProtocolEvidence?
+    /// The protocols whose recognizers were undecided (`bit(name)` each).
+    var undecided: UInt32 = 0
+
+    static func bit(_ name: ProtocolName) -> UInt32 { 1 << UInt32(name.rawValue) }
+
+    init(client: PayloadBytes, server: PayloadBytes) {
+        guard client.sent || server.sent else { return }
         // Called one by one, not from an array of functions (nor a parameter pack, which
         // the compiler does not specialize): direct calls, with no reference count taken per
         // connection. That halved the recognition's time with millions of short connections
         // (docs/performance.md).
-        if let found = tried(TLSRecognizer.self) { return found }
-        if let found = tried(SSHRecognizer.self) { return found }
-        if let found = tried(HTTP2Recognizer.self) { return found }
-        if let found = tried(HTTPRecognizer.self) { return found }
-        if let found = tried(JRMIRecognizer.self) { return found }
-        if let found = tried(HazelcastRecognizer.self) { return found }
-        if let found = tried(SparkRPCRecognizer.self) { return found }
-        if let found = tried(AkkaRecognizer.self) { return found }
-        if let found = tried(ThriftRecognizer.self) { return found }
-        if let found = tried(PostgreSQLRecognizer.self) { return found }
-        if let found = tried(MySQLRecognizer.self) { return found }
-        if let found = tried(RedisRecognizer.self) { return found }
-        if let found = tried(LDAPRecognizer.self) { return found }
-        // Nothing captured of what was sent, or a recognizer stopped where the capture did.
-        let cut = (client.sent && client.count == 0) || (server.sent && server.count == 0)
-            || client.cutByCapture || server.cutByCapture
-        return undecided && cut ? .unknown : .other
+        if tried(TLSRecognizer.self, .tls, client, server) { return }
+        if tried(SSHRecognizer.self, .ssh, client, server) { return }
+        if tried(HTTP2Recognizer.self, .http2, client, server) { return }
+        if tried(HTTPRecognizer.self, .http, client, server) { return }
+        if tried(JRMIRecognizer.self, .jrmi, client, server) { return }
+        if tried(HazelcastRecognizer.self, .hazelcast, client, server) { return }
+        if tried(SparkRPCRecognizer.self, .sparkRPC, client, server) { return }
+        if tried(AkkaRecognizer.self, .akka, client, server) { return }
+        if tried(ThriftRecognizer.self, .thrift, client, server) { return }
+        if tried(PostgreSQLRecognizer.self, .postgresql, client, server) { return }
+        if tried(MySQLRecognizer.self, .mysql, client, server) { return }
+        if tried(RedisRecognizer.self, .redis, client, server) { return }
+        _ = tried(LDAPRecognizer.self, .ldap, client, server)
+    }
+
+    /// Whether `recognizer` (of `name`) recognized the bytes; notes it if undecided.
+    private mutating func tried<R: Recognizer>(_ recognizer: R.Type, _ name: ProtocolName,
+                                               _ client: PayloadBytes, _ server: PayloadBytes) -> Bool {
+        switch recognizer.recognize(client: client, server: server) {
+        case .recognized(let evidence):
+            found = evidence
+            return true
+        case .undecided: undecided |= Self.bit(name)
+        case .no: break
+        }
+        return false
     }
 }
 

@@ -46,6 +46,9 @@ public enum SparkRPCRecognizer {
     }
 
     static func frame(_ side: PayloadBytes) -> Match {
+        // A length under 2^31 begins with four zero bytes: bytes cut before the whole length
+        // are ruled out by the first of them that is not (a server's cut "HTTP" is no frame).
+        for index in 0..<min(side.count, 4) where side[index] != 0 { return .no }
         guard side.has(8) else { return side.sent ? .undecided : .no }
         let frameLength = side.uint64(at: Field.frameLength)
         guard frameLength > 8 && frameLength < maximumFrame else { return .no }

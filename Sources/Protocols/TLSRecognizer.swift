@@ -1,9 +1,12 @@
 /// TLS (and SSL 3.0) records and SSLv2 hellos (RFC 8446 section 5.1, RFC 5246 section 6.2,
-/// draft-hickman-netscape-ssl-00). The client's first record is a handshake record holding
-/// a ClientHello; the server's first is a ServerHello, whose version says what was
-/// negotiated: `legacy_version` up to TLS 1.2, and for TLS 1.3 the supported_versions
-/// extension (or, when the bytes end before it, a TLS 1.3 cipher suite, 0x13xx, which no
-/// earlier version can select).
+/// draft-hickman-netscape-ssl-00). Either side's first bytes are TLS when they begin with a
+/// record header of any content type (change_cipher_spec, alert, handshake or
+/// application_data; version 3.x; a length a record may have), or with an SSLv2 hello: a
+/// connection picked up mid-stream begins with application data, and a server answers a
+/// plaintext request with an alert. When the server's first record is a ServerHello, its
+/// version says what was negotiated: `legacy_version` up to TLS 1.2, and for TLS 1.3 the
+/// supported_versions extension (or, when the bytes end before it, a TLS 1.3 cipher suite,
+/// 0x13xx, which no earlier version can select); otherwise the version is unknown.
 ///
 /// A TLS record, with the handshake message it starts:
 ///
@@ -33,62 +36,51 @@ public enum TLSRecognizer {
     }
 
     static let handshake: UInt8 = 22
-    static let alert: UInt8 = 21
-    static let clientHello: UInt8 = 1
+    /// The content types of TLS 1.0-1.3 records: change_cipher_spec (20), alert (21),
+    /// handshake (22), application_data (23).
+    static let contentTypes: ClosedRange<UInt8> = 20...23
     static let serverHello: UInt8 = 2
     static let maximumRecordLength = (1 << 14) + 2048
     static let supportedVersions: UInt16 = 0x002B
 
     public static func recognize(client: PayloadBytes, server: PayloadBytes) -> Recognition {
-        let fromClient = clientHelloRecord(client)
-        let hello = serverHelloVersion(server)
-        switch (fromClient, hello.match) {
-        case (.yes, _), (_, .yes):
-            return .recognized(ProtocolEvidence(.tls, tlsVersion: hello.version))
-        case (.no, _):
-            return .no
-        default:
-            return .undecided
-        }
+        let fromServer = serverRecord(server)
+        if fromServer.match == .yes { return .recognized(ProtocolEvidence(.tls, tlsVersion: fromServer.version)) }
+        return .either(clientRecord(client), fromServer.match, .tls)
     }
 
-    /// Whether the bytes begin with a TLS handshake record holding a ClientHello, or an
-    /// SSLv2 CLIENT-HELLO.
-    static func clientHelloRecord(_ side: PayloadBytes) -> Match {
+    /// Whether the client's bytes begin with a TLS record or an SSLv2 CLIENT-HELLO.
+    static func clientRecord(_ side: PayloadBytes) -> Match {
         guard side.has(1) else { return side.sent ? .undecided : .no }
         if side[0] & 0x80 != 0 { return sslv2Hello(side, type: 1, versionAt: 3) }
-        return record(side, type: handshake) && handshakeType(side, clientHello)
+        return record(side)
     }
 
-    /// Whether the server's bytes begin with a ServerHello (or an alert, or an SSLv2
-    /// SERVER-HELLO), and the negotiated version when its bytes hold it.
-    static func serverHelloVersion(_ side: PayloadBytes) -> (match: Match, version: TLSVersion?) {
+    /// Whether the server's bytes begin with a TLS record (or an SSLv2 SERVER-HELLO), and
+    /// the negotiated version when they are a hello whose bytes hold it.
+    static func serverRecord(_ side: PayloadBytes) -> (match: Match, version: TLSVersion?) {
         guard side.has(1) else { return (side.sent ? .undecided : .no, nil) }
         if side[0] & 0x80 != 0 {
             let match = sslv2Hello(side, type: 4, versionAt: 5)
             return (match, match == .yes && side.has(7) ? TLSVersion(wire: side.uint16(at: 5)) : nil)
         }
-        // A server that answers a ClientHello with an alert still speaks TLS.
-        if side[0] == alert { return (record(side, type: alert), nil) }
-        let match = record(side, type: handshake) && handshakeType(side, serverHello)
-        guard match == .yes else { return (match, nil) }
+        let match = record(side)
+        guard match == .yes, side[Field.contentType] == handshake,
+              side.has(Field.handshakeType + 1), side[Field.handshakeType] == serverHello else { return (match, nil) }
         return (.yes, negotiatedVersion(side))
     }
 
-    /// The record header: content type, a version 3.x, a length a record may have.
-    static func record(_ side: PayloadBytes, type: UInt8) -> Match {
+    /// The record header: a content type, a version 3.x, a length a record may have.
+    static func record(_ side: PayloadBytes) -> Match {
         guard side.has(1) else { return .undecided }
-        guard side[Field.contentType] == type else { return .no }
+        guard contentTypes.contains(side[Field.contentType]) else { return .no }
+        guard side.has(2) else { return .undecided }
+        guard side[Field.recordVersion] == 3 else { return .no }
         guard side.has(3) else { return .undecided }
         guard side[Field.recordVersion] == 3 && side[Field.recordVersion + 1] <= 4 else { return .no }
         guard side.has(5) else { return .undecided }
         let length = Int(side.uint16(at: Field.recordLength))
-        return .when(length >= 2 && length <= maximumRecordLength)
-    }
-
-    static func handshakeType(_ side: PayloadBytes, _ type: UInt8) -> Match {
-        guard side.has(Field.handshakeType + 1) else { return .undecided }
-        return .when(side[Field.handshakeType] == type)
+        return .when(length >= 1 && length <= maximumRecordLength)
     }
 
     /// An SSLv2 record header and message type, and a version SSL/TLS knows.

@@ -9,8 +9,10 @@
 /// - compact: 0x82 (protocol id), message type << 5 | version 1, sequence id (varint),
 ///   name length (varint), name.
 ///
-/// The message name is a method name: letters, digits, `_` and `.`, which is what tells
-/// an old-style message from any 4 bytes followed by text.
+/// The message name is a method name: letters, digits, `_` and `.`, and `:`, which
+/// TMultiplexedProtocol puts between the service's name and the method's
+/// (`ThriftEventTransmissionService:connect`). That is what tells an old-style message from
+/// any 4 bytes followed by text.
 public enum ThriftRecognizer {
     /// Thrift's default maximum frame (TFramedTransport) and message name lengths.
     static let maximumFrame: UInt32 = 256 * 1024 * 1024
@@ -95,14 +97,14 @@ public enum ThriftRecognizer {
     }
 
     /// A method name of `length` characters at `from`: every captured one a letter, digit,
-    /// `_` or `.`; undecided only if none was captured.
+    /// `_`, `.` or `:`; undecided only if none was captured.
     static func name(_ side: PayloadBytes, from: Int, length: Int) -> Match {
         let end = min(from + length, side.count)
         guard end > from else { return .undecided }
         for index in from..<end {
             let byte = side[index]
             let isName = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
             if !isName { return .no }
         }
         return end == from + length || end == side.count ? .yes : .undecided

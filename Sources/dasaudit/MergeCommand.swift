@@ -60,22 +60,44 @@ struct MergeCommand: ParsableCommand {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
         }
-        // Windows of one node audited without --capture-point are different points to merge.
-        let namedAfterFiles = parsed.compactMap { $0.capturePoints?.first { $0.basis == .fileName }?.name }
-        if namedAfterFiles.count > 1 {
-            printError("\(namedAfterFiles.count) results have capture points named after their files (\(namedAfterFiles.prefix(3).joined(separator: ", "))"
-                + "\(namedAfterFiles.count > 3 ? ", ..." : "")): merged as different capture points; time windows of one node are "
-                + "joined only when audited with one --capture-point", label: "note")
-        }
-        let result: AuditResult
+        let result: AuditResult, observations: MergeObservations
         do {
-            result = try ResultMerger(skew: Int64(skew * 1e9)).mergedResult(
+            (result, observations) = try ResultMerger(skew: Int64(skew * 1e9)).mergedResult(
                 of: parsed, names: results, auditor: auditor, arguments: Array(CommandLine.arguments.dropFirst()))
         } catch let error as ResultMerger.MergeError {
             printError("\(error)")
             throw ExitCode(2)
         }
+        // Windows of one node audited without --capture-point are different points to merge
+        // (results that share a point's name are its windows: ResultMerger.refuseSharedPoints).
+        let namedAfterFiles = Set(parsed.compactMap { $0.capturePoints?.first { $0.basis == .fileName }?.name }).sorted()
+        if namedAfterFiles.count > 1 {
+            printError("\(namedAfterFiles.count) capture points are named after their files (\(namedAfterFiles.prefix(3).joined(separator: ", "))"
+                + "\(namedAfterFiles.count > 3 ? ", ..." : "")): merged as different capture points; time windows of one node are "
+                + "joined only when audited with one --capture-point", label: "note")
+        }
+        for (point, inputs) in NoTraffic.silentPoints(of: result.inputs) {
+            printError(NoTraffic.pointMessage(point, inputs: inputs) + " (a no-traffic finding)", label: "note")
+        }
+        printNotes(observations)
         if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
+    }
+
+    /// What the matching learnt that the result cannot show (docs/merge.md).
+    func printNotes(_ observations: MergeObservations) {
+        if observations.countedLow > 0 {
+            printError("\(observations.countedLow) connection\(observations.countedLow == 1 ? " was" : "s were") seen at two capture "
+                + "points whose windows each reach past the other's (one started capturing later, the other stopped earlier): "
+                + "their packet and byte counts, the larger sighting's, are a lower bound", label: "note")
+        }
+        for offset in observations.clockOffsets(beyond: Int64(skew * 1e9)) {
+            let seconds = Double(offset.nanoseconds.magnitude) / 1e9
+            let (ahead, behind) = offset.nanoseconds > 0 ? (offset.second, offset.first) : (offset.first, offset.second)
+            printError("capture point \(ahead)'s clock is \(String(format: "%.1f", seconds)) s ahead of \(behind)'s (the median "
+                + "over \(offset.connections) connection\(offset.connections == 1 ? "" : "s") both saw the handshake of): connections "
+                + "either saw without one are matched within --skew \(String(format: "%g", skew)) s only; give --skew "
+                + "\(Int((seconds + skew).rounded()))", label: "note")
+        }
     }
 }

@@ -142,7 +142,7 @@ final class FleetMergeTests: XCTestCase {
             return output
         }
         let note = try runDasaudit(["merge"] + unnamed + policy)
-        XCTAssertTrue(note.stderr.contains("2 results have capture points named after their files (fleet-a-w1.pcap, fleet-a-w2.pcap)"),
+        XCTAssertTrue(note.stderr.contains("2 capture points are named after their files (fleet-a-w1.pcap, fleet-a-w2.pcap)"),
                       note.stderr)
     }
 

@@ -55,6 +55,43 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(traffic(older), traffic(everything), "SLL v1 says whether a packet was sent: enough")
     }
 
+    /// The same kind of host with more traffic (scripts/recording/record-segmented-interleaved.sh):
+    /// it received the next 65,160-byte segment before it had sent all the pieces of the
+    /// last, and sent the last 16 pieces of the first between those of the second, with the
+    /// same acknowledgment number. Every piece is set aside, and the traffic is what the
+    /// server's link (interface 3) saw; with one segment remembered per hash, the 16 counted
+    /// on top of it (317 packets, 3,023,777 payload bytes).
+    func testThePiecesOfTwoSegmentsSentInTurnCountOnce() {
+        assertCountsAsTheServersLink("segmented-interleaved-any-sll2.pcap", packets: 2619,
+                                     traffic: "10.125.0.2:18083 301 packets 3000609 payload 1 connections closed 1")
+    }
+
+    /// The server sent again, in segments of one piece's size, bytes the host had already
+    /// sent on as pieces: the same numbers and length, and the same checksum (left to the
+    /// card: the pseudo-header's sum only) as the piece. Such a segment, received, is a
+    /// packet of its own, not a copy of the piece: the traffic is what the server's link
+    /// (interface 3) saw, 1,515 packets. Were the pieces remembered among the copies'
+    /// originals, 29 resent segments would be dropped as copies of them (1,486 packets);
+    /// with one segment remembered per hash, missed pieces made up for them and more (1,693).
+    func testASegmentSentAgainIsNoCopyOfAPiece() {
+        assertCountsAsTheServersLink("segmented-resent-any-sll2.pcap", packets: 5154,
+                                     traffic: "fd00:125::2:18083 1515 packets 3339775 payload 1 connections closed 1")
+    }
+
+    /// That the bundled capture `name` of one service, recorded on every interface of the
+    /// host in front of it, audits as what the server's link (interface 3) alone saw, its
+    /// one service's `traffic`, every other of its `packets` set aside as a `duplicate`.
+    private func assertCountsAsTheServersLink(_ name: String, packets: UInt64, traffic expected: String,
+                                              file: StaticString = #filePath, line: UInt = #line) {
+        let everything = auditor.audit(paths: [capture(name)])
+        let truth = auditor.audit(bundled: name, filter: "ifindex 3")
+        XCTAssertEqual(traffic(everything), traffic(truth), file: file, line: line)
+        XCTAssertEqual(everything.services.map(\.bytes), truth.services.map(\.bytes), file: file, line: line)
+        XCTAssertEqual(traffic(everything), [expected], file: file, line: line)
+        XCTAssertEqual(everything.coverage.packets, packets, file: file, line: line)
+        XCTAssertEqual(everything.coverage.skipped, ["duplicate": packets - truth.coverage.tcpSegments], file: file, line: line)
+    }
+
     /// SLL v1 names no interface, and a packet received on a bridge port is received again
     /// on the bridge: the copies are told by their signature and time alone, and give the
     /// same traffic as SLL2 (its header is 4 bytes shorter a packet).

@@ -28,7 +28,8 @@ final class PcapRecordsTests: XCTestCase {
         XCTAssertGreaterThan(names.count, 20)
         for name in names {
             let digest = try XCTUnwrap(try assertReadAlike(capture(name), name))
-            XCTAssertGreaterThan(digest.packets, 0, name)
+            // nodes-n2-empty.pcap: a real tcpdump file that captured nothing, read alike all the same.
+            if name != "nodes-n2-empty.pcap" { XCTAssertGreaterThan(digest.packets, 0, name) }
             XCTAssertEqual(digest.end, .endOfInput, name)
         }
     }

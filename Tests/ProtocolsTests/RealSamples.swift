@@ -165,9 +165,57 @@ enum RealSamples {
         client: "0000003f000300007573657200706f73746772657300646174616261736500706f737467726573006170706c69636174696f6e5f6e616d65007073716c0000",
         server: "520000000800000000530000001a6170706c69636174696f6e5f6e616d65007073716c005300000019636c69656e745f656e636f64696e670055544638005300000017446174655374796c650049534f2c204d445900530000002664656661756c745f7472616e73616374696f6e5f726561645f6f6e6c79006f666600530000")
 
+    /// protocol-sides-lo.pcap, 127.0.0.1:52510 -> 127.0.0.80:9443: nginx 1.22.1 without `ssl` on 9443, curl https://: a ClientHello answered by a plaintext 400.
+    static let httpsToPlainNginx = RealSample(
+        "httpsToPlainNginx",
+        client: "1603010200010001fc0303b52c944ead5405cc1d8a6aa490eb8905099397f1ea9def210963d3c38cf2500120e001be88766d8ccc90f051c13ea952389b1b19a2df912536c93d84657dce7313003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "485454502f312e31203430302042616420526571756573740d0a5365727665723a206e67696e782f312e32322e310d0a446174653a205361742c2030352044656320323032362030393a31333a343820474d540d0a436f6e74656e742d547970653a20746578742f68746d6c0d0a436f6e74656e742d4c656e6774683a203135")
+    /// protocol-sides-lo.pcap, 127.0.0.1:35740 -> 127.0.0.81:9443: nginx 1.22.1 with `ssl` on 9443, curl http://: a plaintext request answered by nginx's plaintext 400 ("The plain HTTP request was sent to HTTPS port").
+    static let httpToTLSNginx = RealSample(
+        "httpToTLSNginx",
+        client: "474554202f20485454502f312e310d0a486f73743a203132372e302e302e38313a393434330d0a557365722d4167656e743a206375726c2f372e38382e310d0a4163636570743a202a2f2a0d0a0d0a",
+        server: "485454502f312e31203430302042616420526571756573740d0a5365727665723a206e67696e782f312e32322e310d0a446174653a205361742c2030352044656320323032362030393a31333a343820474d540d0a436f6e74656e742d547970653a20746578742f68746d6c0d0a436f6e74656e742d4c656e6774683a203235")
+    /// protocol-sides-lo.pcap, 127.0.0.1:43958 -> 127.0.0.63:31339: Python 3.11 http.server on 31339, curl https://: a ClientHello answered by an HTML error page with no status line.
+    static let httpsToPythonHTTPServer = RealSample(
+        "httpsToPythonHTTPServer",
+        client: "1603010200010001fc0303173c5b37abb7f6507c76a2b77ed43635ebdd3c336c8bf2ab26a1750d600ef5ea20c334e11a87ccb4a8fdcd0ca206384dcd1f777096e65a8d2b69e63106f2411283003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "3c21444f43545950452048544d4c3e0a3c68746d6c206c616e673d22656e223e0a202020203c686561643e0a20202020202020203c6d65746120636861727365743d227574662d38223e0a20202020202020203c7469746c653e4572726f7220726573706f6e73653c2f7469746c653e0a202020203c2f686561643e0a202020")
+    /// protocol-sides-lo.pcap, 127.0.0.1:53434 -> 127.0.0.62:9443: openssl s_server -www on 9443, curl http://: the server sends nothing back.
+    static let httpToSilentTLSServer = RealSample(
+        "httpToSilentTLSServer",
+        client: "474554202f20485454502f312e310d0a486f73743a203132372e302e302e36323a393434330d0a557365722d4167656e743a206375726c2f372e38382e310d0a4163636570743a202a2f2a0d0a0d0a",
+        server: "")
+    /// protocol-sides-lo.pcap, 127.0.0.1:55884 -> 127.0.0.72:9443: OpenJDK 17 JSSE SSLServerSocket on 9443 (scripts/recording/sides/TlsServer.java), curl http://: answered with a TLS alert.
+    static let httpToJSSEServer = RealSample(
+        "httpToJSSEServer",
+        client: "474554202f20485454502f312e310d0a486f73743a203132372e302e302e37323a393434330d0a557365722d4167656e743a206375726c2f372e38382e310d0a4163636570743a202a2f2a0d0a0d0a",
+        server: "1503030002020a")
+    /// protocol-sides-lo.pcap, 127.0.0.1:45606 -> 127.0.0.36:7611: python3-thrift TMultiplexedProtocol over TBinaryProtocol, TFramedTransport: "ThriftEventTransmissionService:connect".
+    static let thriftMultiplexedBinaryFramed = RealSample(
+        "thriftMultiplexedBinaryFramed",
+        client: "0000003f80010001000000265468726966744576656e745472616e736d697373696f6e536572766963653a636f6e6e656374000000010b00010000000561646d696e00",
+        server: "0000003380010002000000265468726966744576656e745472616e736d697373696f6e536572766963653a636f6e6e6563740000000100")
+    /// protocol-sides-lo.pcap, 127.0.0.1:39420 -> 127.0.0.37:7611: python3-thrift TMultiplexedProtocol over TCompactProtocol, TBufferedTransport.
+    static let thriftMultiplexedCompact = RealSample(
+        "thriftMultiplexedCompact",
+        client: "822101265468726966744576656e745472616e736d697373696f6e536572766963653a636f6e6e656374180561646d696e00",
+        server: "824101265468726966744576656e745472616e736d697373696f6e536572766963653a636f6e6e65637400")
+    /// protocol-sides-lo.pcap, 127.0.0.1:59140 -> 127.0.0.90:7711: openssl s_client to s_server on 7711, picked up mid-stream: the client's application data (TLS 1.3), the server silent.
+    static let tlsMidStream = RealSample(
+        "tlsMidStream",
+        client: "170303001841611deb00e625e56e3e6d7c6f5acff3d598c2d9fdc1ea84",
+        server: "")
+    /// protocol-sides-lo.pcap, 127.0.0.1:53278 -> 127.0.0.91:9443: openssl s_client to s_server on 9443, picked up mid-stream: an HTTP request inside TLS application data.
+    static let tlsMidStreamHTTP = RealSample(
+        "tlsMidStreamHTTP",
+        client: "170303002176b6842e44a5df2ea9a427e10bd3e6a7cfb65eb5daed7b3302e43e1d9a63f4c7ec",
+        server: "")
+
     static let all: [RealSample] = [
         thriftCompact, thriftBinaryFramed, thriftBinaryOldStyle, tls10, tls11, tls12, tls13, http, http2Preface, ssh, jrmi, sparkRPC, sparkBlockManager, thriftBinaryUnframed, tls13Thrift, py4jAuth, httpOnThriftPort,
         ssl3, sslv2FormatHello, hazelcastClient5, hazelcastClient3,
         redisSet, mysql, ldapSearch, ldapBind, postgresqlSSLRequest, postgresqlStartup,
+        httpsToPlainNginx, httpToTLSNginx, httpsToPythonHTTPServer, httpToSilentTLSServer, httpToJSSEServer,
+        thriftMultiplexedBinaryFramed, thriftMultiplexedCompact, tlsMidStream, tlsMidStreamHTTP,
     ]
 }

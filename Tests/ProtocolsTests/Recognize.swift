@@ -3,7 +3,7 @@ import Protocols
 /// Runs the recognizer over copies of the bytes in buffers of exactly their size, so a
 /// read past the end is a crash under the address sanitizer, not a silent pass.
 func recognize(client: [UInt8], server: [UInt8], clientSent: Bool? = nil, serverSent: Bool? = nil,
-               clientCut: Bool = false, serverCut: Bool = false) -> ProtocolEvidence {
+               clientCut: Bool = false, serverCut: Bool = false, fromStart: Bool = true) -> ProtocolEvidence {
     let clientBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: client.count, alignment: 1)
     let serverBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: server.count, alignment: 1)
     defer {
@@ -14,7 +14,8 @@ func recognize(client: [UInt8], server: [UInt8], clientSent: Bool? = nil, server
     serverBuffer.copyBytes(from: server)
     return ProtocolRecognizer.recognize(
         client: PayloadBytes(UnsafeRawBufferPointer(clientBuffer), sent: clientSent, cutByCapture: clientCut),
-        server: PayloadBytes(UnsafeRawBufferPointer(serverBuffer), sent: serverSent, cutByCapture: serverCut))
+        server: PayloadBytes(UnsafeRawBufferPointer(serverBuffer), sent: serverSent, cutByCapture: serverCut),
+        fromStart: fromStart)
 }
 
 func recognize(_ sample: RealSample) -> ProtocolEvidence {

@@ -1,0 +1,124 @@
+import Audit
+import Foundation
+import XCTest
+
+/// `dasaudit merge` of a real three-node Spark standalone cluster recorded in network
+/// namespaces, each node capturing its own interface over a different window
+/// (`captures/nodes-*.pcap`, scripts/recording/record-nodes.sh): n1 from 08:56:07 to
+/// 08:57:02, n2 from 08:56:25 to 08:57:00, n3 from 08:56:27 to 08:57:05. tshark counts 22
+/// distinct connections in n2's and n3's captures together, and n1 -> n3:12007 at 334
+/// packets at n1 and 225 (no SYN) at n3.
+final class NodesMergeTests: XCTestCase {
+    let policy = ["--offset", "3", "--mode", "cluster", "--cores", "2"]
+
+    /// The JSON result of auditing `path` (at `point`, or named after its file without one).
+    func audit(_ path: String, at point: String?) throws -> String {
+        let output = temporary((point ?? "file") + ".json")
+        let run = try runDasaudit(["audit", path, "--connections", "--fail-on", "never", "--format", "json", "--output", output]
+            + policy + (point.map { ["--capture-point", $0] } ?? []))
+        XCTAssertTrue([0, 1].contains(run.status), run.stderr)
+        return output
+    }
+
+    func merge(_ results: [String], _ options: [String] = []) throws -> (run: CommandResult, result: AuditResult?) {
+        let output = temporary("merged.json")
+        let run = try runDasaudit(["merge"] + results + ["--fail-on", "never", "--format", "json", "--output", output] + options)
+        let data = FileManager.default.contents(atPath: output)
+        return (run, try data.map { try ResultCoding.decoder().decode(AuditResult.self, from: $0) })
+    }
+
+    func nodes(_ names: [String]) throws -> [String] {
+        try names.map { try audit(capture("nodes-\($0).pcap"), at: String($0.prefix(2))) }
+    }
+
+    /// Two nodes' captures of the same file name (tcpdump's `cap-%Y%m%d-%H%M%S.pcap` started
+    /// in the same second), audited without --capture-point, were merged as one point: 28
+    /// connections instead of 22, while the note said they were different points. Two
+    /// results of one point's name that overlap in time cannot be its windows: refused,
+    /// naming both; the same with one --capture-point given to both. Distinct names: 22.
+    func testTwoNodesOfOneCapturePointNameAreRefusedNotCountedTwice() throws {
+        let sameName = try ["n2", "n3"].map { node -> String in
+            let directory = temporary(node)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: capture("nodes-\(node).pcap"), toPath: directory + "/cap.pcap")
+            return directory + "/cap.pcap"
+        }
+        for point in [nil, "node"] {
+            let results = try sameName.map { try audit($0, at: point) }
+            let (run, merged) = try merge(results)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertNil(merged)
+            XCTAssertTrue(run.stderr.contains("\(results[1]) and \(results[0]) both name their capture point '\(point ?? "cap.pcap")', "
+                + "but are different captures of the same time (2026-12-05T08:56:27 to 2026-12-05T08:57:05 and "
+                + "2026-12-05T08:56:25 to 2026-12-05T08:57:00)"), run.stderr)
+            XCTAssertFalse(run.stderr.contains("merged as different capture points"), run.stderr)
+        }
+        let (run, merged) = try merge(try nodes(["n2", "n3"]))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(merged?.coverage.connections, 22, "tshark: 22 distinct connections")
+    }
+
+    /// n1 -> n3:12007 was seen by n1 (334 packets, from its SYN) and by n3 (225, from
+    /// 20 s later to 3 s after n1 stopped): about 352 in all, and the merge keeps the larger
+    /// sighting per direction. It cannot count what only n3 saw without its packets, so it
+    /// says the count is a lower bound.
+    func testStaggeredWindowsSayTheCountsAreALowerBound() throws {
+        let (run, merged) = try merge(try nodes(["n1", "n3"]))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("note: 1 connection was seen at two capture points whose windows each reach past the "
+            + "other's (one started capturing later, the other stopped earlier): their packet and byte counts, the larger "
+            + "sighting's, are a lower bound"), run.stderr)
+        let hold = try XCTUnwrap(merged?.services.first { $0.port == 12007 })
+        XCTAssertEqual(hold.packets, 334 + 14, "the held connection's 334 packets at n1, and n2's echo client's 14")
+    }
+
+    /// n2's capture is empty (tcpdump's 24-byte header, no packet): it was listed as
+    /// captured and said nothing. It is now a note and a high no-traffic finding of its own.
+    func testACapturePointWithNoPacketsIsANoTrafficFinding() throws {
+        let (run, merged) = try merge(try nodes(["n1", "n2-empty", "n3"]))
+        XCTAssertEqual(run.status, 1, "an audit of nothing at one point fails whatever --fail-on says: \(run.stderr)")
+        let message = "capture point n2 audited no TCP traffic: no packets were read from \(capture("nodes-n2-empty.pcap")); "
+            + "the merge holds nothing of what it captured"
+        XCTAssertTrue(run.stderr.contains("note: \(message)"), run.stderr)
+        let findings = try XCTUnwrap(merged?.findings.filter { $0.kind == .noTraffic })
+        XCTAssertEqual(findings.map(\.message), [message])
+        XCTAssertEqual(findings.first?.severity, .high)
+        // Every point with traffic: no such finding.
+        XCTAssertEqual(try merge(try nodes(["n1", "n2", "n3"])).result?.findings.filter { $0.kind == .noTraffic }.count, 0)
+    }
+
+    /// n3's capture shifted 30 s (`editcap -t 30`): the connections matched by their ISN
+    /// measure the offset, which merge names with the --skew that matches the others; the
+    /// master's port 7080 then has 2 connections, as without the shift, not 3.
+    func testAClockOffsetMeasuredByHandshakesIsNamed() throws {
+        let results = try nodes(["n1", "n2", "n3-skew30"])
+        let (run, merged) = try merge(results)
+        for other in ["n1", "n2"] {
+            XCTAssertTrue(run.stderr.contains("note: capture point n3's clock is 30.0 s ahead of \(other)'s (the median over 6 "
+                + "connections both saw the handshake of): connections either saw without one are matched within --skew 2 s only; "
+                + "give --skew 32"), run.stderr)
+        }
+        XCTAssertEqual(merged?.services.first { $0.port == 7080 }?.connections, 3)
+        let (again, skewed) = try merge(results, ["--skew", "32"])
+        XCTAssertFalse(again.stderr.contains("clock is"), again.stderr)
+        XCTAssertEqual(skewed?.services.first { $0.port == 7080 }?.connections, 2)
+        // Clocks that agree: no note.
+        XCTAssertFalse(try merge(try nodes(["n1", "n2", "n3"])).run.stderr.contains("clock is"))
+    }
+
+    /// Results whose policies differ in a field other than offset, mode, cores and profile
+    /// were refused naming those four, equal on both sides; the message names the field.
+    func testAPolicyMismatchNamesTheFieldThatDiffers() throws {
+        let n1 = try audit(capture("nodes-n1.pcap"), at: "n1")
+        for (option, expected) in [(["--allow", "8888:rogue ok"], "allowed_ports [{\"port\":8888,\"reason\":\"rogue ok\"}] against []"), (["--ephemeral-range", "40000-60999"],
+                                                                             "ephemeral_range 40000-60999 against 32768-60999")] {
+            let output = temporary("n2.json")
+            _ = try runDasaudit(["audit", capture("nodes-n2.pcap"), "--capture-point", "n2", "--connections", "--fail-on", "never",
+                                 "--format", "json", "--output", output] + policy + option)
+            let run = try runDasaudit(["merge", n1, output])
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertTrue(run.stderr.contains("\(output) was audited under another policy than \(n1) (\(expected)"), run.stderr)
+            XCTAssertFalse(run.stderr.contains("against offset 3"), run.stderr)
+        }
+    }
+}
