@@ -53,7 +53,7 @@ public struct Auditor {
         var verdicts = PortVerdicts(policy: policy)
         var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
                                                                                            keepingAttemptTallies: true)
-        let coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
+        var coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
@@ -64,7 +64,15 @@ public struct Auditor {
         }, {
             classify(tallyServices, verdicts: &verdicts)
         })
-        var services = classified
+        // A port a scan probed without a SYN and nobody else used is no service: its probes
+        // are in the scan, and were no connection open at the start of the window.
+        var services = scanned.foldedServices.isEmpty ? classified
+            : classified.filter { !scanned.foldedServices.contains($0.endpoint) }
+        if !scanned.foldedServices.isEmpty {
+            let probes = tallyServices.indices.lazy.filter { scanned.foldedServices.contains(tallyServices.endpoints[$0]) }
+                .reduce(UInt64(0)) { $0.addingSaturated(tallyServices.values[$1].stateCounts[.midstream]) }
+            coverage.openAtStart = coverage.openAtStart.map { $0 - min($0, probes) }
+        }
         tallyServices = EndpointList()
         attemptTallies = AttemptClientTallies()
         // A capture that fits another offset as a whole is one finding; a host that fits

@@ -11,12 +11,16 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
     public enum ScanType: String, Codable, Sendable, Comparable {
         case synHalfOpen = "syn-half-open"
         case connect
+        /// Probes without a SYN (nmap's FIN, NULL, Xmas, ACK, Window or Maimon scans): most
+        /// failed probes were a packet answered by a RST or by nothing, no handshake.
+        case stealth
         /// No port answered the scanner alone, so the handshake cannot tell.
         case undetermined
         var words: String {
             switch self {
             case .synHalfOpen: "SYN (half-open)"
             case .connect: "full-connect"
+            case .stealth: "stealth (FIN, NULL, Xmas, ACK, Window or Maimon: no SYN)"
             case .undetermined: "SYN or connect"
             }
         }

@@ -22,9 +22,11 @@ struct PortScans {
     /// `attemptTallies`: each attempted endpoint's clients' own failed connects, which a scan
     /// counts where other clients tried the same endpoint (without them, such endpoints are
     /// counted as shared).
+    /// `foldedServices`: the services of probes without a SYN only (`ScanEndpoints.probedOnly`)
+    /// among `folded`, which are no services: the scan probed them.
     func find(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>,
               attemptTallies: AttemptClientTallies = AttemptClientTallies())
-        -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
+        -> (scans: [PortScanSummary], folded: Set<Endpoint>, foldedServices: Set<Endpoint>) {
         // A scan is mostly failed connects, so (unless the policy's share is 0) only the
         // answered connects next to a failed one are gathered: on a busy capture without
         // scans, gathering every client's was most of the audit's end stage.
@@ -36,7 +38,8 @@ struct PortScans {
         /// One scan's probes (`run`, of one client): its kind of scan and the endpoints it probed.
         func record(_ kind: PortScanSummary.Kind, run: ArraySlice<ScanProbe>) {
             let scanner = gathered.clients[Int(run.first!.client)]
-            let type = scanType(open: run.lazy.filter { !$0.failed }.map(\.endpoint), scanner: scanner, endpoints: endpoints)
+            var type = scanType(open: run.lazy.filter { !$0.failed }.map(\.endpoint), scanner: scanner, endpoints: endpoints)
+            if type == .undetermined, Self.mostlyWithoutSyn(run, endpoints: endpoints) { type = .stealth }
             scans[ScanKey(scanner: scanner, kind: kind, type: type), default: []]
                 .append(contentsOf: run.indices.lazy.filter { run.isFirst(at: $0) }.map { run[$0].endpoint })
         }
@@ -79,17 +82,19 @@ struct PortScans {
                 failedUnscanned[Int(probe.endpoint)] = true
             }
         }
-        let folded = Set(endpoints.endpoints.indices.lazy
-            .filter { scanned[$0] && !failedUnscanned[$0] && endpoints.attempts[$0] != nil }
-            .map { endpoints.endpoints[$0] })
+        let foldedNumbers = endpoints.endpoints.indices.filter {
+            scanned[$0] && !failedUnscanned[$0] && endpoints.attempts[$0] != nil
+        }
+        let folded = Set(foldedNumbers.lazy.map { endpoints.endpoints[$0] })
+        let foldedServices = Set(foldedNumbers.lazy.filter { endpoints.probedOnly[$0] }.map { endpoints.endpoints[$0] })
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, numbers in summary(key, endpoints: numbers, of: endpoints, tallies: attemptTallies) }
-        return (summaries, folded)
+        return (summaries, folded, foldedServices)
     }
 
     /// The same from dictionaries (tests build fleets of endpoints as dictionaries).
     func find(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts])
-        -> (scans: [PortScanSummary], folded: Set<Endpoint>) {
+        -> (scans: [PortScanSummary], folded: Set<Endpoint>, foldedServices: Set<Endpoint>) {
         find(services: EndpointList(services), attempts: EndpointList(attempts))
     }
 
@@ -118,7 +123,7 @@ struct PortScans {
         for (position, number) in numbers.enumerated() {
             if position + lookahead < numbers.count {
                 let ahead = Int(numbers[position + lookahead])
-                if let tries = book.attempts[ahead], tries.soleClient != key.scanner {
+                if let tries = book.attempts[ahead], tries.soleClient != key.scanner, book.attemptPositions[ahead] >= 0 {
                     tallies.prefetch(at: Int(book.attemptPositions[ahead]), client: key.scanner)
                 }
             }
@@ -132,7 +137,9 @@ struct PortScans {
                     first = min(first, tries.firstSeen)
                     last = max(last, tries.lastSeen)
                 } else {
-                    if let own = tallies.tally(at: Int(book.attemptPositions[index]), client: key.scanner) {
+                    // A service of probes without a SYN has no tally of each client's probes.
+                    if book.attemptPositions[index] >= 0 && !book.probedOnly[index],
+                       let own = tallies.tally(at: Int(book.attemptPositions[index]), client: key.scanner) {
                         refused.addSaturated(UInt64(own.refused))
                         unanswered.addSaturated(UInt64(own.unanswered))
                     } else {
@@ -141,7 +148,9 @@ struct PortScans {
                     sharedFirst = min(sharedFirst, tries.firstSeen)
                     sharedLast = max(sharedLast, tries.lastSeen)
                 }
-            } else if let traffic = book.services[index] {
+            }
+            // An endpoint can be both: a port that answered some probes and not others.
+            if let traffic = book.services[index] {
                 open.append(number)
                 if traffic.answeredOnlyProbes(of: key.scanner) {
                     first = min(first, traffic.firstSeen)
@@ -164,15 +173,27 @@ struct PortScans {
             firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
     }
 
+    /// Whether most of the endpoints a scan's probes (`run`) failed on were probed without a
+    /// SYN (`ScanEndpoints.probedOnly`): a FIN, NULL, Xmas, ACK, Window or Maimon scan,
+    /// whose type no open port tells (a Linux port answers none of them with a SYN-ACK).
+    static func mostlyWithoutSyn(_ run: ArraySlice<ScanProbe>, endpoints: ScanEndpoints) -> Bool {
+        let failed = run.lazy.filter(\.failed)
+        let withoutSyn = failed.count(where: { endpoints.probedOnly[Int($0.endpoint)] })
+        return withoutSyn * 2 > failed.count
+    }
+
     /// SYN (half-open) or connect, from the open ports (`open`, numbers into `endpoints`)
-    /// that answered only `scanner`'s probes; undetermined when none did.
+    /// that answered only `scanner`'s probes; undetermined when none did. The scanner's
+    /// probes without a SYN of such a port (nmap -O's) are neither.
     func scanType(open: some Sequence<UInt32>, scanner: IPAddress, endpoints: ScanEndpoints) -> PortScanSummary.ScanType {
         var alone = false
         var everyOneHalfOpen = true
         for number in open {
             guard let traffic = endpoints.services[Int(number)], traffic.answeredOnlyProbes(of: scanner) else { continue }
             alone = true
-            if traffic.halfOpenConnections < traffic.connections { everyOneHalfOpen = false }
+            if traffic.halfOpenConnections.addingSaturated(traffic.probesWithoutSyn) < traffic.connections {
+                everyOneHalfOpen = false
+            }
         }
         guard alone else { return .undetermined }
         return everyOneHalfOpen ? .synHalfOpen : .connect
@@ -200,7 +221,7 @@ struct PortScans {
                 + "\(scan.probes) probes, \(scan.refused) refused, \(scan.unanswered) unanswered"
                 + (scan.sharedProbes > 0 ? " (\(scan.sharedProbes) of the failed ones other clients tried too, so their connects "
                     + "are in no scan's counts)" : "")
-                + ", \(scan.windowShared ? "while any client tried these endpoints, " : "")from \(scan.firstSeen) to "
+                + ", \(scan.windowShared ? "while any client tried these endpoints, " : "on the ports it alone tried, ")from \(scan.firstSeen) to "
                 + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); open ports it found: \(shownOpen)"
                 + (unlistedAttempts > 0 ? "; \(unlistedAttempts) more connects past the listing cap are counted in the "
                     + "coverage only, so these counts are lower bounds" : "")

@@ -18,6 +18,13 @@ struct ScanEndpoints {
         var unanswered: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
+
+        /// Both endpoints' connects as one (an endpoint refused SYNs and probes without one).
+        func adding(_ other: Attempt) -> Attempt {
+            Attempt(soleClient: soleClient == other.soleClient ? soleClient : nil,
+                    refused: refused.addingSaturated(other.refused), unanswered: unanswered.addingSaturated(other.unanswered),
+                    firstSeen: min(firstSeen, other.firstSeen), lastSeen: max(lastSeen, other.lastSeen))
+        }
     }
 
     /// What a service tells about a scan that found it open.
@@ -29,6 +36,9 @@ struct ScanEndpoints {
         var connections: UInt64
         /// Those the client left half open (`Connection.halfOpen`).
         var halfOpenConnections: UInt64
+        /// Those that were only a probe without a SYN (the scanner's FIN to an open port
+        /// that said nothing, in a service that served other connections).
+        var probesWithoutSyn: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
 
@@ -48,8 +58,15 @@ struct ScanEndpoints {
     /// Each endpoint's place in (port, address) order: sorting by it sorts by port, then host.
     private(set) var portMajorOrder: [UInt32] = []
     /// Each endpoint's attempt, if it is one; its service, if it is one (an endpoint can be both).
+    /// A service whose connections were all probes without a SYN (`probedOnly`) is not one
+    /// here: its probes count as refused (RST back) or unanswered connects, in `attempts`
+    /// (added to the endpoint's refused and unanswered connects if it is one too).
     private(set) var attempts: [Attempt?] = []
     private(set) var services: [Service?] = []
+    /// Whether the endpoint is a service whose every connection was a probe without a SYN
+    /// (`TrafficCounts.onlyProbesWithoutSyn`): a port scan that probed it folds it, service
+    /// and all.
+    private(set) var probedOnly: [Bool] = []
     /// Each endpoint's position in the attempts and in the services it was built from
     /// (-1: not one), where its clients are.
     private(set) var attemptPositions: [Int32] = []
@@ -65,6 +82,7 @@ struct ScanEndpoints {
         self.attempts.reserveCapacity(most)
         self.services.reserveCapacity(most)
         attemptPositions.reserveCapacity(most)
+        probedOnly.reserveCapacity(most)
         servicePositions.reserveCapacity(most)
         services.values.withUnsafeBufferPointer { serviceValues in
             attempts.values.withUnsafeBufferPointer { attemptValues in
@@ -91,19 +109,31 @@ struct ScanEndpoints {
             // Where the endpoint is among the attempts and the services, if it is one.
             let attempt = nextAttempt < attempts.count && attemptEndpoints[nextAttempt] == endpoint ? nextAttempt : nil
             let service = nextService < services.count && serviceEndpoints[nextService] == endpoint ? nextService : nil
-            self.attempts.append(attempt.map { position in
+            var tries = attempt.map { position in
                 let counts = attempts[position].counts
                 return Attempt(soleClient: attempts[position].clients.sole, refused: counts.refused,
                                unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
-            })
-            self.services.append(service.map { position in
+            }
+            let probed = service.map { services[$0].counts.onlyProbesWithoutSyn } ?? false
+            if let position = service, probed {
+                let counts = services[position].counts, sole = services[position].clients.sole
+                let probes = Attempt(soleClient: sole, refused: counts.probesWithoutSynReset,
+                                     unanswered: counts.probesWithoutSyn - counts.probesWithoutSynReset,
+                                     firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
+                tries = tries.map { $0.adding(probes) } ?? probes
+            }
+            self.attempts.append(tries)
+            self.services.append(service.flatMap { position in
+                guard !probed else { return nil }
                 let clients = services[position].clients
                 return Service(soleClient: clients.sole,
                                payloadless: services[position].counts.payloadBytes == 0,
                                connections: services[position].counts.connections,
                                halfOpenConnections: services[position].counts.halfOpenConnections,
+                               probesWithoutSyn: services[position].counts.probesWithoutSyn,
                                firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
             })
+            probedOnly.append(probed)
             attemptPositions.append(Int32(attempt ?? -1))
             servicePositions.append(Int32(service ?? -1))
             if attempt != nil { nextAttempt += 1 }

@@ -55,7 +55,7 @@ struct ScanProbes {
     /// so memory and time follow the failed connects, not every (client, host) pair of a
     /// busy capture. Otherwise every one is gathered.
     init(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>, onlyNearFailures: Bool) {
-        guard !(onlyNearFailures && attempts.isEmpty) else {
+        guard !(onlyNearFailures && attempts.isEmpty && !services.values.contains(where: \.counts.onlyProbesWithoutSyn)) else {
             endpoints = ScanEndpoints(services: EndpointList(), attempts: EndpointList())
             return
         }
@@ -66,8 +66,16 @@ struct ScanProbes {
         var failed: [ScanProbe] = []
         failed.reserveCapacity(attempts.values.reduce(0) { $0 + $1.clients.count })
         var answered: [ScanProbe] = []
-        for (index, position) in endpoints.attemptPositions.enumerated() where position >= 0 {
-            attempts.values[Int(position)].clients.forEach { client in
+        for (index, position) in endpoints.attemptPositions.enumerated() {
+            let attempted = position >= 0 ? attempts.values[Int(position)].clients : []
+            attempted.forEach { client in
+                failed.append(ScanProbe(client: numbers.number(adding: client), endpoint: UInt32(index), failed: true))
+            }
+            // A service of probes without a SYN only is its clients' failed probes (each
+            // client once where the endpoint is an attempt too).
+            guard endpoints.probedOnly[index] else { continue }
+            services.values[Int(endpoints.servicePositions[index])].clients.forEach { client in
+                guard !attempted.contains(client) else { return }
                 failed.append(ScanProbe(client: numbers.number(adding: client), endpoint: UInt32(index), failed: true))
             }
         }
@@ -83,7 +91,7 @@ struct ScanProbes {
             // service's number: an answered connect is near a failure when its client's stamp
             // is the service's, so only those are gathered.
             var nearStamp = [Int](repeating: -1, count: onlyNearFailures ? numbers.count : 0)
-            for (index, position) in endpoints.servicePositions.enumerated() where position >= 0 {
+            for (index, position) in endpoints.servicePositions.enumerated() where position >= 0 && !endpoints.probedOnly[index] {
                 let onHost = failedOnHost[Int(endpoints.hosts[index])]
                 let onPort = failedOnPort[Int(endpoints.endpoints[index].port)]
                 guard !onlyNearFailures || !onHost.isEmpty || !onPort.isEmpty else { continue }

@@ -108,7 +108,8 @@ extension DirectionBasis: DenselyNumbered {
         case .handshake: 0
         case .policy: 1
         case .ephemeral: 2
-        case .unknown: 3
+        case .probe: 3
+        case .unknown: 4
         }
     }
 }

@@ -40,6 +40,14 @@ public struct Connection: Sendable {
     /// but SYNs: a SYN (half-open) scan's probe of an open port. Read from the control bits
     /// of each side, so a capture that holds every packet twice says the same.
     public var halfOpen = false
+    /// Whether the connection is nothing but a probe without a SYN: no handshake seen, no
+    /// payload either way, the client's packets neither SYN nor RST (a FIN, NULL, Xmas,
+    /// ACK, Window or Maimon scan's probe) and the server's a RST or nothing. Such a
+    /// connection is `midstream` (the end of a real connection caught at its last packets
+    /// looks the same), so it stays a service unless its client probed enough ports for a
+    /// port scan (`PortScans`), which then takes it for a refused (RST back) or unanswered
+    /// probe. Read from the control bits, as `halfOpen`.
+    public var probeWithoutSyn = false
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -87,6 +95,9 @@ public struct Connection: Sendable {
         } else if let (isA, basis) = rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) {
             serverIsA = isA
             directionBasis = basis
+        } else if let proberIsA = Connection.proberIsA(record) {
+            serverIsA = !proberIsA
+            directionBasis = .probe
         } else {
             serverIsA = false
             directionBasis = .unknown
@@ -109,8 +120,24 @@ public struct Connection: Sendable {
         state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
+        probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
+            && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusal)
         evidence = record.recognizedEvidence
             ?? samples.evidence(serverIsA: serverIsA, fromStart: record.clientIsA != nil)
+    }
+
+    /// Which side sent a probe without a SYN (`probeWithoutSyn`) that the other answered with
+    /// a RST: `true` for a, `false` for b, nil when the record is no such probe. Only an
+    /// answered one: a packet nothing answered is also what a capture that sees one
+    /// direction only holds of a real connection, whose side stays unknown.
+    static func proberIsA(_ record: ConnectionRecord) -> Bool? {
+        guard record.clientIsA == nil, record.payloadFromA == 0, record.payloadFromB == 0 else { return nil }
+        func probes(_ prober: ConnectionRecord.Seen, _ other: ConnectionRecord.Seen) -> Bool {
+            prober.isProbeWithoutSyn && other.isRefusal
+        }
+        if probes(record.seenFromA, record.seenFromB) { return true }
+        if probes(record.seenFromB, record.seenFromA) { return false }
+        return nil
     }
 
     /// `closed`, `reset` or `established`, from the control bits alone (see `ending`).

@@ -114,6 +114,14 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
         }
 
+        /// A scanner's side of a probe without a SYN (nmap's FIN, NULL, Xmas, ACK, Window
+        /// or Maimon scans): packets that are neither SYN nor RST (an ACK, a FIN, or no flag
+        /// at all), and nothing else.
+        @inlinable public var isProbeWithoutSyn: Bool {
+            rawValue & (Seen.syn.rawValue | Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue)
+                == Seen.other.rawValue
+        }
+
         /// A client's side of a connection it left half open: a RST and at most SYNs before
         /// it, never an ACK, data or a FIN (with the server's SYN-ACK, a SYN scan's probe).
         @inlinable public var isHalfOpenClose: Bool {

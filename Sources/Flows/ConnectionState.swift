@@ -25,6 +25,10 @@ public enum DirectionBasis: String, CaseIterable, Codable, Sendable {
     case policy
     /// Exactly one side's port is outside the ephemeral (client) range.
     case ephemeral
+    /// None of these, and one side sent only a probe without a SYN (`Connection.probeWithoutSyn`),
+    /// which the other answered with a RST: the prober is the client (a scanner's FIN,
+    /// NULL, Xmas, ACK, Window or Maimon probe from a port above the ephemeral range).
+    case probe
     /// No rule applies; client and server are reported as seen, not guessed.
     case unknown
 }

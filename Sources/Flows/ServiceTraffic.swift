@@ -44,6 +44,13 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// Connections the client left half open (`Connection.halfOpen`): how port-scan
     /// detection tells a SYN scan from a connect scan.
     public var halfOpenConnections: UInt64 = 0
+    /// Connections that were only a probe without a SYN (`Connection.probeWithoutSyn`), and
+    /// those of them the server answered with a RST: a service all of whose connections
+    /// are such probes is, within a port scan, a probed port that did not serve.
+    public var probesWithoutSyn: UInt64 = 0
+    public var probesWithoutSynReset: UInt64 = 0
+    /// Whether every connection was a probe without a SYN.
+    public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
     /// Connections of a plaintext protocol (`ProtocolName.isPlaintext`) to which the server
     /// sent no payload: only the client spoke in the clear, and the service did not answer
     /// it so (a TLS server waits for a hello). What a `plaintext-on-tls-port` finding tells
@@ -74,6 +81,10 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
         if connection.halfOpen { halfOpenConnections += 1 }
+        if connection.probeWithoutSyn {
+            probesWithoutSyn += 1
+            if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
+        }
         if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
@@ -88,6 +99,8 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     mutating func merge(_ other: TrafficCounts) {
         connections += other.connections
         halfOpenConnections.addSaturated(other.halfOpenConnections)
+        probesWithoutSyn.addSaturated(other.probesWithoutSyn)
+        probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)
         packets.addSaturated(other.packets)
         bytes.addSaturated(other.bytes)

@@ -13,7 +13,7 @@ struct FlowsCommand: ParsableCommand {
         abstract: "List every TCP connection of the captures as NDJSON or CSV.",
         discussion: """
         One record per TCP connection, in the spirit of Zeek's conn.log: client, server and \
-        how the server side was decided (handshake, policy, ephemeral or unknown), state, \
+        how the server side was decided (handshake, policy, ephemeral, probe or unknown), state, \
         packets and bytes each way, first and last packet (RFC 3339, nanoseconds) and the \
         outermost VLAN id. The policy options matter only for connections caught mid-stream: \
         the side on a port the policy expects is the server. Fields: docs/flows.md.

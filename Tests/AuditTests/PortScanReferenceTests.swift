@@ -195,7 +195,9 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
             last = max(last, tries.lastSeen)
         } else if let tries = attempts[endpoint] {
             shared.append(tries)
-        } else if let traffic = services[endpoint] {
+        }
+        // A port that answered some probes and not others is open too.
+        if let traffic = services[endpoint] {
             open.append(endpoint)
             // An open port makes the window only where it saw the scanner's probes alone.
             if traffic.clients == [key.scanner] && traffic.payloadBytes == 0 {

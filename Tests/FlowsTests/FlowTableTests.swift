@@ -89,6 +89,23 @@ final class ServerSideTests: XCTestCase {
         XCTAssertEqual(connections.map(\.directionBasis), [.unknown, .unknown])
     }
 
+    /// A probe without a SYN answered by a RST (a FIN or Maimon scan from a port above the
+    /// ephemeral range, to ports below it): its sender is the client, and it is a probe. A
+    /// FIN answered by data is a real connection's end, and stays unknown.
+    func testMidStreamWithNoRuleAProbeAnsweredByARSTHasItsSenderForClient() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.9:62000", "10.0.0.1:80", [.fin, .ack])
+        conversation.send("10.0.0.1:80", "10.0.0.9:62000", [.rst])
+        conversation.send("10.0.0.9:62001", "10.0.0.1:81", [.fin])
+        conversation.send("10.0.0.1:81", "10.0.0.9:62001", [.ack], payload: 10)
+        let connections = conversation.connections()
+        XCTAssertEqual(connections.map(\.directionBasis), [.probe, .unknown])
+        XCTAssertEqual(connections[0].client, endpoint("10.0.0.9:62000"))
+        XCTAssertEqual(connections[0].server, endpoint("10.0.0.1:80"))
+        XCTAssertEqual(connections[0].state, .midstream)
+        XCTAssertEqual(connections.map(\.probeWithoutSyn), [true, false])
+    }
+
     func testBothPortsExpectedFallsThroughToTheEphemeralRule() {
         var conversation = Conversation()
         conversation.send("10.0.0.1:12002", "10.0.0.2:40000", [.ack])

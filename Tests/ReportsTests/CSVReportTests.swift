@@ -29,7 +29,7 @@ final class CSVReportTests: XCTestCase {
         let header = rows[0]
         XCTAssertEqual(header.prefix(5), ["address", "port", "node", "classification", "catalog_key"])
         XCTAssertEqual(header.filter { $0.hasPrefix("state_") }, ["state_established", "state_closed", "state_reset", "state_midstream"])
-        XCTAssertEqual(header.filter { $0.hasPrefix("basis_") }, ["basis_handshake", "basis_policy", "basis_ephemeral"])
+        XCTAssertEqual(header.filter { $0.hasPrefix("basis_") }, ["basis_handshake", "basis_policy", "basis_ephemeral", "basis_probe"])
         XCTAssertEqual(parseCSV(CSVReport.render(syntheticAudit(services: 3)))[0], header)
         for (row, service) in zip(rows.dropFirst(), result.services) {
             XCTAssertEqual(row.count, header.count)

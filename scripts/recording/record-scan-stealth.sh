@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Records captures/scan-fin-veth.pcap, scan-maimon-slow-veth.pcap and
+# scan-os-detect-veth.pcap: nmap scans that send no SYN (a FIN scan, a slow Maimon scan)
+# and an OS detection (a SYN scan, then probes without a SYN), next to real use of a port.
+#
+#   sudo scripts/recording/record-scan-stealth.sh [OUTDIR]   # default: captures/ (about 90 s)
+#
+# Two hosts in network namespaces joined by a veth pair (netns-pair.sh): b (10.78.0.2)
+# serves HTTP on 9765 (a DAS node's HTTP port at offset 2, Python's http.server) and
+# answers "backdoor" on 31337 (an unexpected port nobody uses); a is the scanner
+# (10.78.0.1) and, from a second address (10.78.0.3), a real client that fetches a page
+# from 9765 with curl while the scans run. Recorded on b's end of the pair, one capture
+# per scan:
+#
+# - scan-fin-veth.pcap: `nmap -sF -g 40000 -p 1-300,9765,31337`. Each closed port answers
+#   the FIN with a RST; the open ports say nothing.
+# - scan-maimon-slow-veth.pcap: `nmap -sM -g 62000 --scan-delay 220ms -p 1-300`, about a
+#   minute, with a fetch every 6 s. Port 62000 is above the ephemeral range and every
+#   probed port below it: no port tells the server side.
+# - scan-os-detect-veth.pcap: `nmap -O -p 1-1500,9765,31337`, a fetch every second: a SYN
+#   scan, then OS probes (SYN, NULL, FIN/PSH/URG, ACK) of an open and a closed port.
+#
+# What the audit must say: Tests/EndToEndTests/StealthScanCaptureTests.swift.
+# Needs root (ip netns, tcpdump, nmap's raw packets). Traffic stays inside the two
+# namespaces it creates, which are removed on exit.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="$(realpath -m "${1:-$ROOT/captures}")"
+A=ss-stealth-a B=ss-stealth-b SUBNET=10.78.0
+command -v nmap >/dev/null && command -v curl >/dev/null && command -v socat >/dev/null \
+    || apt-get install -y -q nmap curl socat >/dev/null
+mkdir -p "$OUT"
+# shellcheck source=scripts/recording/netns-pair.sh
+source "$ROOT/scripts/recording/netns-pair.sh"
+ip -n "$A" addr add "$SUBNET.3/24" dev va  # the real client, after the scanner's address
+
+mkdir -p "$WORK/site" && echo "<html>carbon</html>" > "$WORK/site/index.html"
+ip netns exec "$B" python3 -m http.server 9765 --bind "$SUBNET.2" --directory "$WORK/site" >/dev/null 2>&1 &
+pids+=($!)
+ip netns exec "$B" socat "TCP-LISTEN:31337,bind=$SUBNET.2,fork,reuseaddr" SYSTEM:'echo backdoor' >/dev/null 2>&1 &
+pids+=($!)
+for port in 9765 31337; do
+    for _ in $(seq 50); do
+        ip netns exec "$B" ss -ltn "sport = :$port" | grep -q LISTEN && break
+        sleep 0.1
+    done
+done
+
+# record NAME SECONDS_BETWEEN_FETCHES NMAP_OPTIONS...: one capture of one scan, with a
+# fetch from the real client before it and every SECONDS while it runs.
+record() {
+    local name=$1 every=$2
+    shift 2
+    ip netns exec "$B" tcpdump -i vb -s 0 -U -w "$WORK/$name.pcap" tcp 2>"$WORK/tcpdump.log" &
+    local tcpdump=$!
+    for _ in $(seq 50); do
+        grep -q listening "$WORK/tcpdump.log" 2>/dev/null && break
+        sleep 0.1
+    done
+    (while true; do
+        ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
+        sleep "$every"
+    done) &
+    local fetches=$!
+    sleep 1
+    ip netns exec "$A" nmap -n -Pn "$@" "$SUBNET.2" >"$WORK/$name.txt"
+    kill "$fetches"; wait "$fetches" 2>/dev/null || true
+    sleep 1
+    kill -INT "$tcpdump"; wait "$tcpdump" 2>/dev/null || true
+    cp "$WORK/$name.pcap" "$OUT/"
+    echo "== $name: nmap $*"
+    cat "$WORK/$name.txt"
+}
+
+record scan-fin-veth 1 -sF -g 40000 -p 1-300,9765,31337
+record scan-maimon-slow-veth 6 -sM -g 62000 --scan-delay 220ms -p 1-300
+record scan-os-detect-veth 1 -O -p 1-1500,9765,31337
