@@ -279,10 +279,11 @@ public struct ResultMerger {
     }
 
     /// Whether `x` rests on stronger evidence than `y` (its orientation and state win).
+    /// The bases rank in their declaration order, strongest first (a `probe` under `ephemeral`).
     static func stronger(_ x: Connection, _ y: Connection) -> Bool {
-        let rank: [DirectionBasis: Int] = [.handshake: 3, .policy: 2, .ephemeral: 1, .unknown: 0]
-        let (rx, ry) = (rank[x.directionBasis, default: 0], rank[y.directionBasis, default: 0])
-        if rx != ry { return rx > ry }
+        let order = DirectionBasis.allCases
+        let (rx, ry) = (order.firstIndex(of: x.directionBasis)!, order.firstIndex(of: y.directionBasis)!)
+        if rx != ry { return rx < ry }
         return x.packets >= y.packets
     }
 

@@ -16,6 +16,23 @@ final class ResultMergerTests: XCTestCase {
                    payloadBytesToServer: 10, payloadBytesToClient: 10, firstSeen: first, lastSeen: last)
     }
 
+    /// Two sightings of one connection: the one oriented on stronger evidence wins, in
+    /// `DirectionBasis`'s declared order (a scanner's `probe` above `unknown`, under
+    /// `ephemeral`), whatever their packets.
+    func testTheStrongerDirectionBasisWins() {
+        let bases = DirectionBasis.allCases
+        for (strongIndex, strong) in bases.enumerated() {
+            for weak in bases[(strongIndex + 1)...] {
+                var x = connection(40000, first: 0, last: 1, packets: 1), y = connection(40000, first: 0, last: 1, packets: 9)
+                x.directionBasis = strong
+                y.directionBasis = weak
+                XCTAssertTrue(ResultMerger.stronger(x, y), "\(strong) over \(weak)")
+                XCTAssertFalse(ResultMerger.stronger(y, x), "\(weak) under \(strong)")
+            }
+        }
+        XCTAssertEqual(bases.firstIndex(of: .probe)!, bases.firstIndex(of: .ephemeral)! + 1)
+    }
+
     func result(_ connections: [Connection], capture: String = UUID().uuidString) -> AuditResult {
         var result = Auditor(policy: Policy()).audit(connections, inputs: [])
         result.connections = connections.map(ConnectionEntry.init)
