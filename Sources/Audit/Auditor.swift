@@ -65,6 +65,7 @@ public struct Auditor {
             classify(tallyServices, verdicts: &verdicts)
         })
         var services = classified
+        ScannerClients.mark(scanned.scans, in: &services)
         tallyServices = EndpointList()
         attemptTallies = AttemptClientTallies()
         // A capture that fits another offset as a whole is one finding; a host that fits
