@@ -202,9 +202,10 @@ public struct ServiceSummary: Codable, Sendable {
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
     /// What the service speaks: the recognized protocol of most of its connections, else
-    /// `other`, `unknown` or `none` (docs/protocols.md); null in results made before it.
+    /// `other`, `unknown` or `none`, port scanners' connections left out unless only they
+    /// carried payload (docs/protocols.md); null in results made before it.
     @Nullable public var `protocol`: String? = nil
-    /// Connections per protocol.
+    /// Connections per protocol, port scanners' included.
     @Nullable public var protocols: [String: UInt64]? = nil
     /// Negotiated TLS versions seen ("1.0" ... "1.3", "SSLv3"), lowest first.
     @Nullable public var tlsVersions: [String]? = nil

@@ -73,6 +73,7 @@ public struct Auditor {
                 .reduce(UInt64(0)) { $0.addingSaturated(tallyServices.values[$1].stateCounts[.midstream]) }
             coverage.openAtStart = coverage.openAtStart.map { $0 - min($0, probes) }
         }
+        ScannerClients.mark(scanned.scans, in: &services)
         tallyServices = EndpointList()
         attemptTallies = AttemptClientTallies()
         // A capture that fits another offset as a whole is one finding; a host that fits

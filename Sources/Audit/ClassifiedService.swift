@@ -8,7 +8,8 @@ struct ClassifiedService {
     let endpoint: Endpoint
     let node: Node?
     var verdict: PortClassifier.Verdict
-    let traffic: ServiceTally.Traffic
+    /// Its traffic; the end stage marks the port scanners among its clients (`markScanners`).
+    var traffic: ServiceTally.Traffic
     /// The endpoint's address as text, made once: the service record and the service's
     /// finding both carry it.
     let address: String
@@ -51,7 +52,7 @@ struct ClassifiedService {
             directionBasis: names.basis.named(traffic.basisCounts),
             states: names.states.named(traffic.stateCounts),
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),
-            protocol: traffic.dominantProtocol.name,
+            protocol: traffic.protocolBesidesScanners.name,
             protocols: names.protocols.named(traffic.protocolCounts),
             tlsVersions: traffic.tlsVersionsSeen.map(\.name),
             dependency: verdict.dependency)

@@ -13,6 +13,11 @@ import Protocols
 ///   evidence enough here: a recognizer may not know every version of a protocol;
 /// - `deprecated-tls` (medium): SSLv2, SSLv3, TLS 1.0 or TLS 1.1 negotiated, on any port.
 ///
+/// The first two count the connections of the service's clients, not a port scanner's
+/// probes (`ServiceTraffic.protocolCountsBesidesScanners`): a version scan speaks HTTP,
+/// LDAP and more to every open port, whatever listens. A finding on the rest says how many
+/// of the scanners' connections it left out.
+///
 /// Connections whose bytes were not captured (`unknown`) or that carried none (`none`)
 /// prove nothing either way and earn nothing.
 struct ProtocolFindings {
@@ -42,17 +47,21 @@ struct ProtocolFindings {
         }
         let key = portName(for: service)
         if let expected {
-            let plaintext = traffic.protocols.filter { expected == .tls && $0.key.isPlaintext && $0.value > 0 }
+            // Port scanners' probes are no client of the service: left out, and named.
+            let spoken = traffic.protocolCountsBesidesScanners.dictionary
+            let isPlaintext = { (name: ProtocolName) in expected == .tls && name.isPlaintext }
+            let plaintext = spoken.filter { isPlaintext($0.key) }
             if !plaintext.isEmpty {
                 let (message, remediation) = Self.plaintextOnTLSPort(plaintext, traffic, endpoint: endpoint, key: key)
-                findings.append(finding(.plaintextOnTLSPort, .high, message, remediation))
+                findings.append(finding(.plaintextOnTLSPort, .high, message + Self.scannersLeftOut(traffic, isPlaintext),
+                                        remediation))
             }
-            let other = Self.counted(traffic.protocols.filter {
-                !$0.key.satisfies(expected) && $0.key.isRecognized && !(expected == .tls && $0.key.isPlaintext)
-            })
+            let isMismatch = { (name: ProtocolName) in !name.satisfies(expected) && name.isRecognized && !isPlaintext(name) }
+            let other = Self.counted(spoken.filter { isMismatch($0.key) })
             if !other.isEmpty {
                 findings.append(finding(.protocolMismatch, .high,
-                    "\(endpoint) is \(key), which speaks \(expected.name), but carried \(other)",
+                    "\(endpoint) is \(key), which speaks \(expected.name), but carried \(other)"
+                        + Self.scannersLeftOut(traffic, isMismatch),
                     "Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'): another "
                         + "service took the catalog port, or clients send the wrong protocol to it."))
             }
@@ -80,7 +89,7 @@ struct ProtocolFindings {
     static func plaintextOnTLSPort(_ plaintext: [ProtocolName: UInt64], _ traffic: ServiceTally.Traffic,
                                    endpoint: String, key: String) -> (message: String, remediation: String) {
         let counted = Self.counted(plaintext)
-        if traffic.unansweredPlaintextConnections == plaintext.values.reduce(0, +) {
+        if traffic.unansweredPlaintextBesidesScanners == plaintext.values.reduce(0, +) {
             return ("\(endpoint) is \(key), whose protocol is TLS, but clients sent \(counted) in the clear, "
                         + "which the service did not answer" + inBandTLSNote(plaintext.keys),
                     "Configure these clients for TLS (https:// or ssl:// URLs, the SSL receiver port, their "
@@ -95,6 +104,17 @@ struct ProtocolFindings {
                     + "HTTPS port\") is configured right: then configure its clients for TLS.")
     }
 
+    /// "; besides these, 6 connections of http, 2 of ldap from 10.77.0.10, which port-scanned
+    /// (its port-scan finding), are left out": the marked scanners' connections of the
+    /// protocols `counts` picks, which a finding on the rest names; "" when there are none.
+    static func scannersLeftOut(_ traffic: ServiceTally.Traffic, _ counts: (ProtocolName) -> Bool) -> String {
+        let left = traffic.scannerProtocolCounts.dictionary.filter { counts($0.key) }
+        guard !left.isEmpty else { return "" }
+        let scanners = traffic.scanners(speaking: left.keys).map(AddressText.of).joined(separator: ", ")
+        return "; besides these, \(Self.counted(left)) from \(scanners), which port-scanned (its port-scan finding), "
+            + "are left out"
+    }
+
     /// Whether `traffic` negotiated a deprecated TLS version on any connection (read from
     /// the counters, without building their dictionary).
     static func negotiatedDeprecatedTLS(_ traffic: ServiceTally.Traffic) -> Bool {
@@ -104,7 +124,7 @@ struct ProtocolFindings {
     /// For a service on a port the policy does not explain: what its protocol says about it.
     func hint(for service: ClassifiedService) -> String? {
         guard service.verdict.classification == .unexpected else { return nil }
-        switch service.traffic.dominantProtocol {
+        switch service.traffic.protocolBesidesScanners {
         case .sparkRPC:
             return "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
                 + "spark.driver.port, spark.blockManager.port, spark.executor.port, or spark.port.maxRetries)"

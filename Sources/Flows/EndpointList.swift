@@ -38,12 +38,22 @@ public struct EndpointList<Value> {
 
     /// The value of `endpoint`, if it is listed: a binary search.
     public subscript(endpoint: Endpoint) -> Value? {
+        position(of: endpoint).map { values[$0] }
+    }
+
+    /// The position of `endpoint`, if it is listed: a binary search.
+    public func position(of endpoint: Endpoint) -> Int? {
         var low = 0, high = endpoints.count
         while low < high {
             let middle = low + (high - low) / 2
             if endpoints[middle] < endpoint { low = middle + 1 } else { high = middle }
         }
-        return low < endpoints.count && endpoints[low] == endpoint ? values[low] : nil
+        return low < endpoints.count && endpoints[low] == endpoint ? low : nil
+    }
+
+    /// Changes the value at `position` in place.
+    mutating func modifyValue(at position: Int, _ body: (inout Value) -> Void) {
+        body(&values[position])
     }
 
     /// The same entries as a dictionary.

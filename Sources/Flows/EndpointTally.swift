@@ -62,8 +62,9 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
 
     /// Adds `other`'s endpoints in their order (new ones while fewer than `cap` are listed),
     /// then their clients within `budget`; hands the counters of endpoints past the cap to
-    /// `unlisted`.
-    mutating func merge(_ other: EndpointTally, cap: Int, budget: inout ClientBudget, unlisted: (Counts) -> Void) {
+    /// `unlisted`. Returns each of `other`'s rows' row here (-1: past the cap).
+    @discardableResult
+    mutating func merge(_ other: EndpointTally, cap: Int, budget: inout ClientBudget, unlisted: (Counts) -> Void) -> [Int] {
         var rowOf = [Int](repeating: -1, count: other.count)
         for (number, endpoint) in other.index.endpoints.enumerated() {
             if let row = row(for: endpoint, cap: cap) {
@@ -77,6 +78,7 @@ struct EndpointTally<Counts: EndpointCounts>: Sendable {
             let row = rowOf[owner]
             if row >= 0 { budget.record(address, owner: row, tally: tally, in: &clients) }
         }
+        return rowOf
     }
 
     /// The endpoints in (address, port) order with what `make` builds of their counters and

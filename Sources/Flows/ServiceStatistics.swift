@@ -58,6 +58,8 @@ public struct ServiceStatistics: Sendable {
     /// connection in allocates nothing and hashes with `SeededHash`, not SipHash.
     private var serviceTally = EndpointTally<TrafficCounts>()
     private var attemptTally = EndpointTally<AttemptCounts>()
+    /// The first clients of each protocol of each service, by row (`ProtocolClientTable`).
+    private var protocolClients = ProtocolClientTable()
 
     public init(limits: FlowLimits = .standard) {
         maxClientAddresses = limits.maxClientAddresses
@@ -170,6 +172,7 @@ public struct ServiceStatistics: Sendable {
             guard let row else { return unlisted.addService(connection) }
             serviceTally.rows[row].add(connection)
             serviceTally.recordClient(connection.client.address, row: row, budget: &budget)
+            protocolClients.add(connection, row: row)
         case .attempt:
             guard let row else { return unlisted.addAttempts(1) }
             attemptTally.rows[row].add(connection)
@@ -186,7 +189,8 @@ public struct ServiceStatistics: Sendable {
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
         unlisted.merge(other.unlisted)
         var budget = clientBudget
-        serviceTally.merge(other.serviceTally, cap: maxServices, budget: &budget) { unlisted.addService($0) }
+        let rowOf = serviceTally.merge(other.serviceTally, cap: maxServices, budget: &budget) { unlisted.addService($0) }
+        protocolClients.merge(other.protocolClients, rowOf: rowOf)
         attemptTally.merge(other.attemptTally, cap: maxAttempts, budget: &budget) {
             unlisted.addAttempts($0.refused.addingSaturated($0.unanswered))
         }
@@ -226,7 +230,11 @@ public struct ServiceStatistics: Sendable {
         swap(&services, &serviceTally)
         var attempts = EndpointTally<AttemptCounts>()
         swap(&attempts, &attemptTally)
-        let serviceList = (consume services).sorted(ServiceTraffic.init, inParallel: inParallel)
+        var clientsOfProtocols = ProtocolClientTable()
+        swap(&clientsOfProtocols, &protocolClients)
+        let endpointOfRow = services.index.endpoints
+        var serviceList = (consume services).sorted(ServiceTraffic.init, inParallel: inParallel)
+        serviceList.attach(clientsOfProtocols, endpointOfRow: endpointOfRow)
         let (attemptList, pairs, rowOfPlace) = (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel,
                                                                          keepingPairs: keepingAttemptTallies)
         return (serviceList, attemptList, AttemptClientTallies(pairs: pairs, rowOfPlace: rowOfPlace))

@@ -6,7 +6,10 @@ extension TrafficCounts {
     /// recognized, then `unknown` (bytes not captured), then `none` (no payload at all).
     ///
     /// One pass over the cases, building no array: the end stage asks it of every service.
-    public var dominantProtocol: ProtocolName {
+    public var dominantProtocol: ProtocolName { Self.dominant(in: protocolCounts) }
+
+    /// The dominant protocol of `protocolCounts` (`dominantProtocol`).
+    public static func dominant(in protocolCounts: CaseCounts<ProtocolName>) -> ProtocolName {
         var top: ProtocolName?
         for name in Self.recognizedProtocols where protocolCounts[name] > 0 {
             // As `max(by:)` with (count, reversed name): more connections win, then the earlier name.

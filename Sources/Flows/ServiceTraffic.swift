@@ -13,6 +13,9 @@ public struct ServiceTraffic: Sendable, Equatable {
     public var counts = TrafficCounts()
     /// Distinct client addresses, sorted (see `ServiceStatistics` for the bound).
     public var clients: ClientAddresses = []
+    /// The first clients of each protocol it spoke, with their own counts, by protocol then
+    /// address (`ProtocolClientTable` for the bounds); empty for a service no table built.
+    public var protocolClients: [ProtocolClient] = []
 
     public init() {}
 
