@@ -30,18 +30,7 @@ H=${NETNS:-das-rotated-copies} LINK=${NETNS_LINK:-darc}
 in_ns "$H" sysctl -qw net.ipv4.ip_forward=1
 in_ns "$H" sysctl -qw net.ipv6.conf.all.forwarding=1
 for side in a b; do add_side "$side"; done
-in_ns "$H" ip addr add 10.233.0.254/24 dev "${LINK}a"
-in_ns "$H" ip addr add fd00:233::fe/64 dev "${LINK}a" nodad
-in_ns "$H" ip addr add 10.234.0.254/24 dev "${LINK}b"
-in_ns "$H" ip addr add fd00:234::fe/64 dev "${LINK}b" nodad
-in_ns "$H-a" ip addr add 10.233.0.1/24 dev eth0
-in_ns "$H-a" ip addr add fd00:233::1/64 dev eth0 nodad
-in_ns "$H-a" ip route add default via 10.233.0.254
-in_ns "$H-a" ip -6 route add default via fd00:233::fe
-in_ns "$H-b" ip addr add 10.234.0.2/24 dev eth0
-in_ns "$H-b" ip addr add fd00:234::2/64 dev eth0 nodad
-in_ns "$H-b" ip route add default via 10.234.0.254
-in_ns "$H-b" ip -6 route add default via fd00:234::fe
+route_sides 10.233 10.234 fd00:233 fd00:234
 
 serve_blob 1 b :: 9763
 sleep 2
