@@ -53,6 +53,11 @@ declare -A one_copy=(
   [segmented-any-sll.pcap]="captures/segmented-any-sll2.pcap|sll.ifindex == 3"
   [segmented-interleaved-any-sll2.pcap]="|sll.ifindex == 3"
   [segmented-resent-any-sll2.pcap]="|sll.ifindex == 3"
+  # A host that routes, dumpcap on both links; tshark names each section's interfaces from 0.
+  [sections-two-interfaces.pcapng]="|frame.interface_id == 0"
+  [sections-concatenated.pcapng]="|frame.interface_id == 0"
+  # A rotated capture on every interface, read as one set: the client's link.
+  [rotated-copies]="|sll.ifindex == 2"
 )
 # Captures whose packets end inside TCP's fixed 20-byte header: tshark follows the ports it
 # can read, dasaudit counts such a packet `truncated` (no flags, no state). Not compared.
@@ -166,5 +171,12 @@ done
 for capture in captures/rotated/*; do
   compare "rotated/$(basename "$capture")" "$capture" "$capture"
 done
+# A rotated capture on every interface, its files read as one set (their directory), and
+# a pcapng whose second section alone has several interfaces: copies whose original is in
+# the file or section before (docs/inputs.md, "Several inputs: one capture").
+mergecap -a -F pcap -w "$work/rotated-copies.pcap" captures/rotated-copies/any.pcap{,1,2,3,4}
+compare "rotated-copies" captures/rotated-copies "$work/rotated-copies.pcap"
+cat captures/sections-one-interface.pcapng captures/sections-two-interfaces.pcapng > "$work/sections-concatenated.pcapng"
+compare "sections-concatenated.pcapng" "$work/sections-concatenated.pcapng" "$work/sections-concatenated.pcapng"
 echo "$checked captures checked: $((checked - differ)) equal, $differ different"
 [ "$differ" -eq 0 ]

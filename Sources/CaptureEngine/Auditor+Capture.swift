@@ -17,8 +17,10 @@ extension Auditor {
         reader.keepingConnections = connections
         reader.filter = captureFilter
         reader.deduplicates = deduplicates
-        if let hashing { reader.hash(alongside: hashing, inputs: paths.count) }
-        let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths), listing: connections, timings: timings)
+        let runs = reader.runs(of: paths)
+        if let hashing { reader.hash(alongside: hashing, inputs: runs.count) }
+        let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths, runs: runs), listing: connections,
+                                                     timings: timings)
         var result = audit(consume statistics, inputs: inputs, threads: reader.threads)
         if let listed { result.connections = listed }
         timings?.end(.endStage)

@@ -40,7 +40,8 @@ public struct CaptureReader {
     public var tracksInBatches = true
     /// The input's packets of moments ago, when it is a capture on every interface
     /// (`tcpdump -i any`) or a pcapng of several: what sets aside a copy of a packet captured
-    /// again on another interface (`InterfaceCopies`). Each input starts with an empty one.
+    /// again on another interface (`InterfaceCopies`). Each input starts with an empty one,
+    /// unless it is the next piece of the same recording (`RecordingPiece`).
     private var copies = InterfaceCopies()
     /// The connections seen again after address translation, when the input is a capture on
     /// every interface (`TranslatedCopies`). Each input starts with the fronts of the one
@@ -48,8 +49,14 @@ public struct CaptureReader {
     private var translatedCopies = TranslatedCopies()
     /// The input's large segments received moments ago, whose pieces the host sent on, when
     /// it is a capture on every interface (`SegmentedCopies`). Each input starts with an
-    /// empty one.
+    /// empty one, unless it is the next piece of the same recording, as `copies`.
     private var segmentedCopies = SegmentedCopies()
+    /// The input before, read to its end with its copies looked for: the next input may go
+    /// on with its memories (`RecordingPiece`); nil after any other.
+    private var ended: RecordingPiece.End?
+    /// Whether the current input kept the memories of the one before (`ended`), until its
+    /// first packet tells whether it is back to back with it in time (`settleContinuation`).
+    private var awaitsFirstPacket = false
     /// Whether the current input's packets name one of several interfaces
     /// (`PacketHeader.interface`): in a pcapng of one interface, the number says nothing.
     private var interfacesNamed = false
@@ -98,7 +105,10 @@ public struct CaptureReader {
             return
         }
         let decoder = PacketDecoder(linkType: linkType)
-        expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1)
+        let piece = RecordingPiece(file)
+        let continuing = ended?.mayContinue(into: piece) == true
+        expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
+        awaitsFirstPacket = continuing
         var counts = PacketCounts()
         let retractedBefore = table.retracted
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
@@ -127,6 +137,9 @@ public struct CaptureReader {
         if case .failed(let reason) = end {
             error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
         }
+        ended = copies.isActive && end == .endOfInput && counts.packets > 0
+            ? RecordingPiece.End(piece: piece, lastSeen: counts.latest) : nil
+        awaitsFirstPacket = false
         let (drops, source) = Drops.recorded(in: file)
         // A pcapng without an interface has no link type (its handle's is a stand-in).
         var summary = counts.summary(path: path, linkType: file.sectionsOnly ? nil : file.linkType,
@@ -140,12 +153,38 @@ public struct CaptureReader {
     /// capture on every interface, a capture of several interfaces whose packets name theirs
     /// (`interfacesNamed`: a pcapng of several), or with `deduplicates`
     /// (`InterfaceCopies`; the translations and segments only for a capture on every
-    /// interface, whose packets say whether they were sent).
-    mutating func expectCopies(of decoder: PacketDecoder, interfacesNamed: Bool = false) {
+    /// interface, whose packets say whether they were sent). `continuing`: the input may be
+    /// the next piece of the recording the input before was (`RecordingPiece`), whose
+    /// packets of moments ago are kept until its first packet says (`settleContinuation`).
+    mutating func expectCopies(of decoder: PacketDecoder, interfacesNamed: Bool = false, continuing: Bool = false) {
+        translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
+        if !continuing { forgetCopies(of: decoder, interfacesNamed: interfacesNamed) }
+    }
+
+    /// Empties the memories of copies and segments, for an input `decoder` reads.
+    private mutating func forgetCopies(of decoder: PacketDecoder, interfacesNamed: Bool) {
         self.interfacesNamed = interfacesNamed
         copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates || interfacesNamed)
-        translatedCopies = TranslatedCopies(for: decoder, continuing: translatedCopies)
         segmentedCopies = SegmentedCopies(for: decoder)
+    }
+
+    /// At the first packet of an input that kept the memories of the one before: keeps
+    /// them if it came back to back with that input's last (`RecordingPiece.End`), empties
+    /// them otherwise (two captures made at the same time, given one after the other).
+    @inline(never)
+    private mutating func settleContinuation(at time: Int64, decoder: PacketDecoder) {
+        awaitsFirstPacket = false
+        guard let ended, !ended.continues(at: time) else { return }
+        forgetCopies(of: decoder, interfacesNamed: ended.piece.interfaces > 1)
+    }
+
+    /// The first packet of a later section of a pcapng names an interface of its own
+    /// (`PacketHeader.interface`, numbered over the whole file): a file whose first section
+    /// described one interface (`cat a.pcapng b.pcapng`) has its copies looked for from
+    /// there on, as one whose first section described several.
+    @inline(never)
+    private mutating func expectNamedInterfaces(of decoder: PacketDecoder) {
+        forgetCopies(of: decoder, interfacesNamed: true)
     }
 
     /// The current input's connections audited in their view after address translation, by
@@ -174,6 +213,9 @@ public struct CaptureReader {
             other.inputs[first].countRetracted(since: before, by: other.table)
         }
         translatedCopies.adoptFronts(of: other.translatedCopies)
+        // The memories of copies as the last input read left them.
+        (copies, segmentedCopies, interfacesNamed, ended) =
+            (other.copies, other.segmentedCopies, other.interfacesNamed, other.ended)
         table.absorb(other.table)
         inputs.append(contentsOf: other.inputs)
         trackingThreadCPU += other.trackingThreadCPU
@@ -229,8 +271,10 @@ public struct CaptureReader {
                           track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer) -> Void,
                           retract: (inout FlowTable, TCPSegment) -> Void) {
         counts.add(header.timestamp)
+        if awaitsFirstPacket { settleContinuation(at: header.timestamp, decoder: decoder) }
         switch decoder.decode(bytes) {
         case .segment(let segment):
+            if !copies.isActive, let named = header.interface, named > 0 { expectNamedInterfaces(of: decoder) }
             if copies.isActive {
                 // A piece is told first, so that it is not remembered among the copies'
                 // originals: the sender's retransmission of the same bytes, received later

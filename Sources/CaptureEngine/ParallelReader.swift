@@ -8,7 +8,9 @@ import Foundation
 ///
 /// One input is read by one thread (a capture file cannot be split without reading it), so
 /// a single input gains nothing; N inputs of similar size on N cores take about as long as
-/// the largest one.
+/// the largest one. The pieces of one recording whose copies are looked for (`tcpdump -i any
+/// -C`: `RecordingPiece.runs`) are read one after another by one reader, so that a copy at
+/// the start of a file is told from the end of the file before.
 public struct ParallelReader {
     public var rules: DirectionRules
     public var limits: FlowLimits
@@ -46,7 +48,18 @@ public struct ParallelReader {
 
     /// Reads `paths` into one reader, as `CaptureReader.read` would one after another.
     public func readMerged(paths: [String]) -> CaptureReader {
-        let readers = readEach(paths: paths)
+        readMerged(paths: paths, runs: runs(of: paths))
+    }
+
+    /// The runs of `paths` each read by one reader, in order (`RecordingPiece.runs`): how
+    /// many inputs are read at once (`hash(alongside:inputs:)`), and what `readMerged` reads.
+    public func runs(of paths: [String]) -> [Range<Int>] {
+        RecordingPiece.runs(of: paths, deduplicates: deduplicates)
+    }
+
+    /// Reads `paths` into one reader, each of `runs` (`runs(of:)`) by a reader of its own.
+    public func readMerged(paths: [String], runs: [Range<Int>]) -> CaptureReader {
+        let readers = readEach(paths: paths, runs: runs)
         guard var merged = readers.first else { return CaptureReader(rules: rules, limits: limits) }
         for reader in readers.dropFirst() { merged.absorb(reader) }
         return merged
@@ -59,7 +72,8 @@ public struct ParallelReader {
         return threads >= 2 * workers ? 2 * workers : workers
     }
 
-    /// Hashes the inputs' evidence (`hashing`) alongside the reading of `inputs` inputs: a
+    /// Hashes the inputs' evidence (`hashing`) alongside the reading of `inputs` inputs (or
+    /// runs of inputs, each read by one reader: `runs(of:)`): a
     /// reader on a thread of its own keeps its input's hash level with its reading
     /// (`CaptureReader.pace`). Beside the two threads of a pipelined reader, and on cores
     /// left idle, a hashing thread of its own does it, at the audit's priority (measured,
@@ -73,16 +87,19 @@ public struct ParallelReader {
         self.hashing = hashing
     }
 
-    /// One reader per path, in the order of `paths`.
-    public func readEach(paths: [String]) -> [CaptureReader] {
-        let slots = ReaderSlots(count: paths.count)
-        let workers = min(threads, paths.count)
+    /// One reader per run of `paths` (one per path unless `runs` says otherwise), in order.
+    public func readEach(paths: [String], runs: [Range<Int>]? = nil) -> [CaptureReader] {
+        let runs = runs ?? paths.indices.map { $0..<($0 + 1) }
+        let slots = ReaderSlots(count: runs.count)
+        let workers = min(threads, runs.count)
         // A core left over for each input read: track its connections on a thread of its
         // own (SegmentPipeline), beside the reading one (docs/design.md, Performance).
-        let pipelined = coresBusy(reading: paths.count) > workers
+        let pipelined = coresBusy(reading: runs.count) > workers
         let work = { @Sendable in
             while let index = slots.claim() {
-                var reader = CaptureReader(rules: self.rules, limits: self.limits, continuesEarlierInput: index > 0,
+                let run = runs[index]
+                var reader = CaptureReader(rules: self.rules, limits: self.limits,
+                                           continuesEarlierInput: run.lowerBound > 0,
                                            keepingConnections: self.keepingConnections)
                 reader.progress = self.progress
                 reader.pipelined = pipelined
@@ -91,7 +108,7 @@ public struct ParallelReader {
                 reader.hashing = self.hashing
                 reader.filter = self.filter
                 reader.deduplicates = self.deduplicates
-                reader.read(path: paths[index])
+                for path in paths[run] { reader.read(path: path) }
                 slots.store(reader, at: index)
             }
         }

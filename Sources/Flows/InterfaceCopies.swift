@@ -95,6 +95,16 @@ public struct InterfaceCopies: Sendable {
         return false
     }
 
+    /// Whether a capture's packets from `first` (nanoseconds) on can be copies of those it
+    /// held up to `last`, as when one file of a rotated set follows another: `first` at
+    /// most a unit before `last` (copies come a little out of time order) and at most
+    /// `window` after it. Two captures made at the same time overlap by more, and packets
+    /// further apart are no copies of each other (`RecordingPiece`).
+    public static func mayHoldCopies(from first: Int64, of last: Int64) -> Bool {
+        PacketMemoryClock.isRecent(age: PacketMemoryClock.units(first) &- PacketMemoryClock.units(last),
+                                   within: Int64(window))
+    }
+
     /// The bucket `segment`'s signature falls in (for tests).
     static func bucket(of segment: TCPSegment) -> Int {
         Int(truncatingIfNeeded: signature(segment)) & (bucketCount - 1)

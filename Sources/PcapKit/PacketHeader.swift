@@ -8,8 +8,10 @@ public struct PacketHeader: Sendable {
     /// Bytes the packet had on the wire (`len`).
     public var wireLength: UInt32
     /// The interface the packet came from, by its number in a pcapng file read in place
-    /// (`readPcapngRecords`); nil where the input does not say (a pcap file, a live capture)
-    /// or libpcap read the packet, which does not tell.
+    /// (`readPcapngRecords`) or through its tap, counted over the file's sections (a later
+    /// section's first interface comes after the earlier sections' last); nil where the
+    /// input does not say (a pcap file, a live capture) or libpcap read the packet, which
+    /// does not tell.
     public var interface: UInt32?
 
     public init(timestamp: Int64, capturedLength: UInt32, wireLength: UInt32, interface: UInt32? = nil) {

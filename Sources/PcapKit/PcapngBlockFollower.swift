@@ -47,6 +47,9 @@ package struct PcapngBlockFollower {
     private var swapped = false
     /// Interfaces the current section has described.
     private var interfaces = 0
+    /// The number of the current section's first interface: packets name their interface
+    /// over the whole stream, as reading a file in place does (`PcapngRecordFormat.firstInterface`).
+    private var firstInterface: UInt32 = 0
     /// Packet blocks followed and not yet passed, oldest first: where each ends, its
     /// interface. A ring of `packetsKept`, allocated with the first packet block.
     private var packets: [PacketBlock] = []
@@ -144,6 +147,7 @@ package struct PcapngBlockFollower {
             case 0x4D3C_2B1A: swapped = true
             default: return state = .stopped
             }
+            firstInterface &+= UInt32(truncatingIfNeeded: interfaces)
             interfaces = 0
             if statistics == nil { statistics = PcapngStatistics(swapped: swapped) }
         }
@@ -185,7 +189,7 @@ package struct PcapngBlockFollower {
             packets = Array(repeating: PacketBlock(end: 0, interface: 0), count: Self.packetsKept)
         }
         if followed - passed == Self.packetsKept { passed += 1 }
-        packets[followed & (Self.packetsKept - 1)] = PacketBlock(end: blockStart + length, interface: naming ? interface : nil)
+        packets[followed & (Self.packetsKept - 1)] = PacketBlock(end: blockStart + length, interface: naming ? firstInterface &+ interface : nil)
         followed += 1
         skip(length)
     }

@@ -26,6 +26,13 @@ struct PcapngRecordFormat {
     @usableFromInline let snapshot: UInt32
     /// The clocks of the current section's interfaces, by interface number.
     @usableFromInline private(set) var clocks: [PcapngInterfaceClock]
+    /// The number the current section's first interface is named by: the interfaces the
+    /// sections before it described (0 in the first). A packet names its interface by its
+    /// number in the section after these (`PacketHeader.interface`), so that in a
+    /// concatenated file (`cat a.pcapng b.pcapng`) a later section's interfaces are told
+    /// from the earlier ones', and one whose first section had one interface is seen to
+    /// name several (`InterfaceCopies`).
+    @usableFromInline private(set) var firstInterface: UInt32 = 0
 
     /// The most bytes `init` reads before the first packet block: libpcap reads any
     /// number of blocks before the first interface's, and a file with more than this is
@@ -96,7 +103,8 @@ struct PcapngRecordFormat {
 
     /// After libpcap read `blocks` (whole blocks, from the one the reading in place handed
     /// it to the packet block whose packet it returned, past any its filter refused), the format to read on in place with,
-    /// and the interface that packet came from; nil when libpcap is to read on instead (an
+    /// and the interface that packet came from (numbered over the file, `firstInterface`);
+    /// nil when libpcap is to read on instead (an
     /// interface past `interfaceLimit`, or blocks that do not read as libpcap read them).
     /// `statistics` notes the blocks.
     func advanced(over blocks: UnsafeRawBufferPointer, statistics: inout PcapngStatistics)
@@ -114,6 +122,7 @@ struct PcapngRecordFormat {
                 guard length >= 16, block.pcapngField(at: 8, as: UInt32.self, swapped: swapped) == 0x1A2B_3C4D else {
                     return nil
                 }
+                format.firstInterface &+= UInt32(format.clocks.count)
                 format.clocks.removeAll(keepingCapacity: true)
                 continue
             case PcapngBlockType.interfaceDescription:
@@ -133,7 +142,7 @@ struct PcapngRecordFormat {
             // The packet libpcap returned ends the blocks it read; those before it, its filter
             // refused.
             guard interface < format.clocks.count else { return nil }
-            if start == blocks.count { return (format, interface) }
+            if start == blocks.count { return (format, format.firstInterface &+ interface) }
         }
         return nil
     }

@@ -7,7 +7,8 @@ import Darwin
 /// Reads the blocks of a pcapng file from `file` into `window` a megabyte at a time (from
 /// where libpcap left the file: after the first Interface Description Block at first, after
 /// a packet it read since), and hands `body` the packet of each Enhanced or Simple Packet
-/// Block in place, with the interface it came from, until `body` returns false, the file
+/// Block in place, with the interface it came from (numbered over the file's sections,
+/// `PcapngRecordFormat.firstInterface`), until `body` returns false, the file
 /// ends, or a block comes that libpcap must read.
 ///
 /// Why: libpcap's `pcap_ng_next_packet` makes two `fread` calls per block and copies the
@@ -67,7 +68,8 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
             }
             let units = UInt64(word(block, 12)) << 32 | UInt64(word(block, 16))
             header = PacketHeader(timestamp: format.clocks[Int(interface)].nanoseconds(units: units),
-                                  capturedLength: capturedLength, wireLength: word(block, 24), interface: interface)
+                                  capturedLength: capturedLength, wireLength: word(block, 24),
+                                  interface: format.firstInterface &+ interface)
             packet = block + blockHeaderSize + fixedSize
         case PcapngBlockType.simplePacket:
             // The original length; the captured length is what the snapshot keeps of it.
@@ -76,7 +78,7 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
             let capturedLength = min(wireLength, format.snapshot)
             guard Int(capturedLength) <= contentSize &- 4 else { return .handOver(at: window.unreadOffset) }
             header = PacketHeader(timestamp: clock.nanoseconds(units: 0), capturedLength: capturedLength,
-                                  wireLength: wireLength, interface: 0)
+                                  wireLength: wireLength, interface: format.firstInterface)
             packet = block + blockHeaderSize + 4
         case PcapngBlockType.sectionHeader, PcapngBlockType.interfaceDescription, PcapngBlockType.obsoletePacket:
             return .handOver(at: window.unreadOffset)

@@ -42,7 +42,7 @@ final class PcapngRecordsTests: XCTestCase {
             // (dumpcap's) too: libpcap reads its second Interface Description Block and the
             // ones after, up to the first packet, and gives the file back.
             let digest = try XCTUnwrap(try assertReadAlike(try contents(capture(name)), handsBack: false, name))
-            XCTAssertGreaterThan(digest.packets, 200, name)
+            XCTAssertGreaterThanOrEqual(digest.packets, 60, name)
             XCTAssertEqual(digest.end, .endOfInput, name)
             // Each packet names its interface as tshark numbers them.
             let file = try CaptureFile(path: capture(name))
@@ -50,7 +50,8 @@ final class PcapngRecordsTests: XCTestCase {
             let byTshark = try runTool("tshark", ["-r", capture(name), "-T", "fields", "-e", "frame.interface_id"])
                 .split(separator: "\n").map { UInt32($0) }
             XCTAssertEqual(interfaces, byTshark, name)
-            let severalInterfaces = ["copies-dumpcap.pcapng", "tunnel-vxlan-overlay.pcapng"].contains(name)
+            let severalInterfaces = ["copies-dumpcap.pcapng", "sections-two-interfaces.pcapng",
+                                     "tunnel-vxlan-overlay.pcapng"].contains(name)
             XCTAssertEqual(file.interfacesAtStart > 1, severalInterfaces, name)
             XCTAssertEqual(Set(interfaces).count > 1, severalInterfaces, name)
         }
@@ -103,13 +104,14 @@ final class PcapngRecordsTests: XCTestCase {
                     written.append(3)
                 }
             }
-            // A second section, whose two interfaces are numbered from 0 again.
+            // A second section, whose two interfaces are numbered from 0 again in the file,
+            // and named after the first section's four (`PacketHeader.interface`).
             file.section()
             file.interface(resolution: 6, offset: nil)
             file.interface(resolution: 9, offset: nil)
             for index in 0..<4 {
                 file.enhancedPacket(packets[index].bytes, time: 1_000_000_000 + UInt64(index), interface: UInt32(index % 2))
-                written.append(UInt32(index % 2))
+                written.append(4 + UInt32(index % 2))
             }
             let path = try scratch.file("interfaces.pcapng", file.bytes)
             let digest = try XCTUnwrap(try assertReadAlike(file.bytes, handsBack: false, "swapped \(swapped)"))

@@ -3,7 +3,8 @@
 # bridges, routes or translates (record-copies.sh, record-nat.sh, record-segmented.sh). Sourced, with H (the
 # host namespace's name) and LINK (the prefix of the host's ends of the veth pairs) set.
 # Gives in_ns NAMESPACE COMMAND... and add_side SIDE (namespace "$H-SIDE", whose eth0 is the
-# host's "$LINK"SIDE; both up); serve_blob, fetch, record_any and stop_recording (below).
+# host's "$LINK"SIDE; both up); route_sides, serve_blob, fetch, record_any and
+# stop_recording (below).
 # Sets work (a temporary directory) and pids (processes to stop, space-separated); on exit
 # both, and every namespace added, are removed. Needs root.
 in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
@@ -29,6 +30,23 @@ add_side() {
   ip -n "$H" link add "$LINK$side" type veth peer name eth0 netns "$H-$side"
   ip -n "$H" link set "$LINK$side" up
   ip -n "$H-$side" link set eth0 up
+}
+
+# route_sides A4 B4 A6 B6: the host routes between sides a and b (both added): a is
+# A4.0.1/24 and A6::1/64, b is B4.0.2/24 and B6::2/64, each routed through the host's end of
+# its link (A4.0.254 and A6::fe, B4.0.254 and B6::fe); e.g. route_sides 10.124 10.125
+# fd00:124 fd00:125. Forwarding is the caller's to turn on.
+route_sides() {
+  local side net4 net6 host
+  for side in a b; do
+    if [ "$side" = a ]; then net4=$1 net6=$3 host=1; else net4=$2 net6=$4 host=2; fi
+    in_ns "$H" ip addr add "$net4.0.254/24" dev "$LINK$side"
+    in_ns "$H" ip addr add "$net6::fe/64" dev "$LINK$side" nodad
+    in_ns "$H-$side" ip addr add "$net4.0.$host/24" dev eth0
+    in_ns "$H-$side" ip addr add "$net6::$host/64" dev eth0 nodad
+    in_ns "$H-$side" ip route add default via "$net4.0.254"
+    in_ns "$H-$side" ip -6 route add default via "$net6::fe"
+  done
 }
 
 # serve_blob KIB SIDE BIND PORT: HTTP (python3 -m http.server) from side SIDE's namespace on

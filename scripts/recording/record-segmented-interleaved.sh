@@ -38,18 +38,7 @@ for side in a b; do
   in_ns "$H-$side" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.eth0.accept_dad=0
   in_ns "$H" sysctl -qw "net.ipv6.conf.$LINK$side.accept_dad=0"
 done
-in_ns "$H" ip addr add 10.124.0.254/24 dev "$LINK"a
-in_ns "$H" ip addr add fd00:124::fe/64 dev "$LINK"a nodad
-in_ns "$H" ip addr add 10.125.0.254/24 dev "$LINK"b
-in_ns "$H" ip addr add fd00:125::fe/64 dev "$LINK"b nodad
-in_ns "$H-a" ip addr add 10.124.0.1/24 dev eth0
-in_ns "$H-a" ip addr add fd00:124::1/64 dev eth0 nodad
-in_ns "$H-a" ip route add default via 10.124.0.254
-in_ns "$H-a" ip -6 route add default via fd00:124::fe
-in_ns "$H-b" ip addr add 10.125.0.2/24 dev eth0
-in_ns "$H-b" ip addr add fd00:125::2/64 dev eth0 nodad
-in_ns "$H-b" ip route add default via 10.125.0.254
-in_ns "$H-b" ip -6 route add default via fd00:125::fe
+route_sides 10.124 10.125 fd00:124 fd00:125
 in_ns "$H" ethtool -K "$LINK"a tso off gso off >/dev/null
 
 serve_blob 2930 b :: 18083
