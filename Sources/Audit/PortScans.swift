@@ -218,7 +218,8 @@ struct PortScans {
         return Finding(
             kind: .portScan, severity: .medium, port: nil, address: scan.scanner, node: nil,
             message: "\(scan.scanner) ran a \(scan.type.words) \(scan.kind == .vertical ? "port scan" : "sweep") of \(what): "
-                + "\(scan.probes) probes, \(scan.refused) refused, \(scan.unanswered) unanswered"
+                // Probes are endpoints, connects are attempts: one endpoint can be refused many times.
+                + "\(scan.probes) endpoints probed, \(scan.refused) connects refused, \(scan.unanswered) unanswered"
                 + (scan.sharedProbes > 0 ? " (\(scan.sharedProbes) of the failed ones other clients tried too, so their connects "
                     + "are in no scan's counts)" : "")
                 + ", \(scan.windowShared ? "while any client tried these endpoints, " : "on the ports it alone tried, ")from \(scan.firstSeen) to "

@@ -68,7 +68,7 @@ final class PortScanClientsTests: XCTestCase {
         XCTAssertEqual(scans.map(\.lastSeen.nanoseconds), [1_001, 9_001])
         XCTAssertEqual(scans.map(\.windowShared), [false, false])
         XCTAssertTrue(PortScans.finding(scans[0], unlistedAttempts: 0).message
-            .contains("150 probes, 50 refused, 0 unanswered (100 of the failed ones other clients tried too"))
+            .contains("150 endpoints probed, 50 connects refused, 0 unanswered (100 of the failed ones other clients tried too"))
     }
 
     /// The same two scanners folded from their connections (`ServiceStatistics`), which

@@ -88,8 +88,8 @@ final class PortScanCaptureTests: XCTestCase {
         let messages = result.findings.filter { $0.kind == .portScan }.map(\.message)
         XCTAssertEqual(messages.count, 2)
         XCTAssertFalse(messages.contains { $0.contains("other clients tried too") })
-        XCTAssertTrue(messages.contains { $0.contains("600 probes, 599 refused, 0 unanswered, on the ports it alone tried, from ") })
-        XCTAssertTrue(messages.contains { $0.contains("700 probes, 698 refused, 0 unanswered, on the ports it alone tried, from ") })
+        XCTAssertTrue(messages.contains { $0.contains("600 endpoints probed, 599 connects refused, 0 unanswered, on the ports it alone tried, from ") })
+        XCTAssertTrue(messages.contains { $0.contains("700 endpoints probed, 698 connects refused, 0 unanswered, on the ports it alone tried, from ") })
     }
 
     /// A client fetches a page from 10.77.0.2:9763 three times, then SYN-scans the host
