@@ -24,7 +24,7 @@ struct UnusedOpenings {
             for entry in policy.catalog where policy.expects(entry, on: node) {
                 let used = entry.isExecutorBand ? executorUsed : policy.ports(of: entry).contains { usedPorts.contains($0) }
                 guard !used else { continue }
-                let featureNotSaid = entry.feature.flatMap { policy.features[$0] == true ? nil : $0.rawValue }
+                let featureNotSaid = entry.feature.flatMap { policy.isOn($0) ? nil : $0.rawValue }
                 openings.append(UnusedOpening(
                     port: entry.port(offset: policy.offset), node: node?.name, catalogKey: entry.key,
                     group: entry.group.rawValue, normallyBound: policy.mustBeBound(entry), summary: entry.summary,

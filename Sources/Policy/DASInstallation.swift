@@ -2,6 +2,8 @@ import Foundation
 
 /// Reads the policy facts a DAS installation states about itself (`--das-home`):
 /// - `repository/conf/carbon.xml`: the port offset (`<Ports><Offset>`), required;
+/// - carbon.xml's other ports, data-bridge-config.xml, catalina-server.xml, etc/jmx.xml:
+///   the ports the installation moves, and whether JMX runs (`InstallationPorts`);
 /// - `repository/conf/analytics/spark/spark-defaults.conf`: the Spark mode, cores,
 ///   `spark.port.maxRetries` and any moved `spark.*.port`;
 /// - `repository/conf/event-processor.xml`: whether HA is on and its three ports;
@@ -28,6 +30,7 @@ public enum DASInstallation {
         let offset = try offset(carbon, source: carbonPath)
         settings.offset = offset.value
         settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
+        try InstallationPorts.apply(home: home, carbon: carbon, carbonPath: carbonPath, offset: offset.value, to: &settings)
 
         let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
         if let data = try ConfigurationFile.read(sparkPath, required: false) {

@@ -10,6 +10,12 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     case clustering
     /// The embedded LDAP user store and its KDC (embedded-ldap.xml; off in DAS).
     case embeddedLDAP = "embedded-ldap"
+    /// The JMX RMI registry and server (`<StartRMIServer>` in etc/jmx.xml). The one feature
+    /// the stock configuration has **on**: not said, its ports are expected and must be used.
+    case jmx
+
+    /// Whether the stock configuration has it on (a policy that says nothing of it keeps that).
+    public var isOnInStockConfiguration: Bool { self == .jmx }
 
     /// What switches it on, for messages.
     public var switchedOnBy: String {
@@ -17,6 +23,7 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
         case .ha: "HA mode in event-processor.xml"
         case .clustering: "clustering in axis2.xml"
         case .embeddedLDAP: "the embedded LDAP in embedded-ldap.xml"
+        case .jmx: "StartRMIServer in etc/jmx.xml"
         }
     }
 }

@@ -39,7 +39,7 @@ public struct ExpectedOpenings: Sendable {
                 }
                 openings.append(Opening(ports: ports, key: entry.key, group: entry.group, shifted: entry.shiftedByOffset,
                                         normallyBound: policy.mustBeBound(entry),
-                                        feature: entry.feature.flatMap { policy.features[$0] == true ? nil : $0 },
+                                        feature: entry.feature.flatMap { policy.isOn($0) ? nil : $0 },
                                         exposure: entry.exposure, summary: summary))
             }
             for (port, reason) in policy.allowedPorts.sorted(by: { $0.key < $1.key }) {

@@ -103,8 +103,12 @@ public struct Policy: Sendable {
     /// drift (low) rather than the stock configuration (info): it is normally bound, and
     /// the feature it needs (if any) is switched on by the policy or the installation.
     public func mustBeBound(_ entry: CatalogEntry) -> Bool {
-        entry.normallyBound && entry.feature.map { features[$0] == true } ?? true
+        entry.normallyBound && entry.feature.map(isOn) ?? true
     }
+
+    /// Whether a feature is on: as the policy says, else as the stock configuration has it
+    /// (only `jmx` is on there).
+    public func isOn(_ feature: DeploymentFeature) -> Bool { features[feature] ?? feature.isOnInStockConfiguration }
 
     /// Whether `node` (nil: any host) should open `entry`.
     public func expects(_ entry: CatalogEntry, on node: Node?) -> Bool {

@@ -24,12 +24,16 @@ final class ResultSchemaTests: XCTestCase {
             repositoryRoot.appendingPathComponent("captures/das-offset3-lo.pcap").path, "/nonexistent.pcap", "-",
         ])
         incomplete.evidence = try Evidence(of: incomplete, arguments: ["audit", "x"])
+        // The jmx feature said, off (etc/jmx.xml's StartRMIServer false under --das-home).
+        let jmxOff = Auditor(policy: .init(offset: 5, features: [.jmx: false])).audit(paths: [
+            repositoryRoot.appendingPathComponent("captures/das-carbon-offset5-lo.pcap").path,
+        ])
         var bare = syntheticAudit(services: 3)
         bare.evidence = nil
         let results: [(String, AuditResult)] = [
             ("spark cluster", try auditedCapture()), ("das offset 3", try auditedCapture("das-offset3-any.pcap", offset: 3, mode: .local, cores: 1)),
             ("cluster with nodes and waivers", try auditedCluster()), ("500 services", syntheticAudit(services: 500)),
-            ("without evidence", bare), ("live-like, with drops", try liveLikeResult()), ("missing and standard inputs", incomplete), ("hostile text", try hostileResult()),
+            ("without evidence", bare), ("live-like, with drops", try liveLikeResult()), ("missing and standard inputs", incomplete), ("hostile text", try hostileResult()), ("jmx off", jmxOff),
         ]
         for (name, result) in results {
             let errors = validator.errors(try written(result))

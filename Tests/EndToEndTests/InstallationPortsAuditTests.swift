@@ -1,0 +1,65 @@
+import Audit
+import Foundation
+import Reports
+import XCTest
+
+/// The ports an installation moves, end to end: `ports --das-home` lists them, and the
+/// recorded Carbon node at offset 5 (captures/das-carbon-offset5-lo.pcap: console 9448 and
+/// 9768, JMX 10004 and 11116) audited against Tests/Fixtures/das-home-moved, a DAS 3.2.0
+/// configuration at offset 5 whose HTTP connector (9780) and JMX registry (9899) moved.
+final class InstallationPortsAuditTests: XCTestCase {
+    let movedHome = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/das-home-moved").path
+
+    func testPortsListsTheMovedPorts() throws {
+        let run = try runDasaudit(["ports", "--das-home", movedHome])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let listed = run.stdout.split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            return fields.count >= 2 ? "\(fields[0]) \(fields[1])" : nil
+        }
+        for expected in ["9904 Ports.JMX.RMIRegistryPort", "10395 Ports.EmbeddedLDAP.LDAPServerPort", "7655 thrift.tcp.port",
+                         "9785 carbon.http.port", "9448 carbon.https.port", "11116 Ports.JMX.RMIServerPort"] {
+            XCTAssertTrue(listed.contains(expected), "\(expected) in\n\(run.stdout)")
+        }
+        for stock in ["10004", "10394", "7616", "9768"] {
+            XCTAssertFalse(listed.contains { $0.hasPrefix(stock + " ") }, "the stock \(stock) is not listed")
+        }
+    }
+
+    private func classified(_ arguments: [String]) throws -> (CommandResult, [String]) {
+        let run = try runDasaudit(["audit", capture("das-carbon-offset5-lo.pcap"), "--format", "json"] + arguments)
+        let result = try JSONReport.parse(Data(run.stdout.utf8))
+        return (run, result.services.map { "\($0.port) \($0.classification.rawValue) \($0.catalogKey ?? "-")" })
+    }
+
+    func testTheCaptureFitsTheStockPortsAtOffset5() throws {
+        let (run, services) = try classified(["--offset", "5"])
+        XCTAssertEqual(services, ["9448 expected carbon.https.port", "9768 expected carbon.http.port",
+                                  "10004 expected Ports.JMX.RMIRegistryPort", "11116 expected Ports.JMX.RMIServerPort"])
+        XCTAssertEqual(run.status, 0, run.stdout)
+    }
+
+    /// The installation moved the HTTP connector and the JMX registry: the node still
+    /// serving on the stock ports is serving on ports its configuration does not explain.
+    func testTheMovedInstallationMakesTheStockPortsUnexpected() throws {
+        let (run, services) = try classified(["--das-home", movedHome])
+        XCTAssertEqual(services, ["9448 expected carbon.https.port", "9768 unexpected -",
+                                  "10004 unexpected -", "11116 expected Ports.JMX.RMIServerPort"])
+        XCTAssertEqual(run.status, 1)
+    }
+
+    /// JMX switched off in etc/jmx.xml: its ports are not expected at all.
+    func testJMXOffInTheInstallationMakesJMXTrafficAFinding() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-jmx-off-\(UUID())")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: movedHome), to: copy)
+        addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
+        let jmx = copy.appendingPathComponent("repository/conf/etc/jmx.xml")
+        let text = try String(contentsOf: jmx, encoding: .utf8)
+        try text.replacingOccurrences(of: "<StartRMIServer>true", with: "<StartRMIServer>false")
+            .write(to: jmx, atomically: true, encoding: .utf8)
+        let (_, services) = try classified(["--das-home", copy.path])
+        XCTAssertEqual(services.filter { $0.hasPrefix("10004 ") || $0.hasPrefix("11116 ") },
+                       ["10004 unexpected -", "11116 not-in-mode Ports.JMX.RMIServerPort"])
+    }
+}

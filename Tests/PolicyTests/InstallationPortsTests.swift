@@ -1,0 +1,113 @@
+import Foundation
+import Policy
+import XCTest
+
+/// `--das-home` reads the ports an installation moves (carbon.xml's `<Ports>`,
+/// data-bridge-config.xml, catalina-server.xml) and etc/jmx.xml's StartRMIServer, from
+/// real DAS 3.2.0 files with moved ports (Tests/Fixtures/das-home-moved, SOURCE.md there).
+final class InstallationPortsTests: XCTestCase {
+    let home = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/das-home-moved").path
+
+    private func conf(_ file: String) -> String { "\(home)/repository/conf/\(file)" }
+
+    func testTheMovedPortsAreReadWithTheirFileAndLine() throws {
+        let settings = try DASInstallation.read(home: home)
+        XCTAssertEqual(settings.offset, 5)
+        XCTAssertEqual(settings.basePorts, [
+            "Ports.JMX.RMIRegistryPort": 9899, "Ports.JMX.RMIServerPort": 11111,
+            "Ports.EmbeddedLDAP.LDAPServerPort": 10390, "Ports.EmbeddedLDAP.KDCServerPort": 8000,
+            "Ports.ThriftEntitlementReceivePort": 10500,
+            "thrift.tcp.port": 7650, "thrift.ssl.port": 7711, "binary.tcp.port": 9611, "binary.ssl.port": 9711,
+            "carbon.http.port": 9780, "carbon.https.port": 9443,
+        ])
+        XCTAssertEqual(settings.origins["ports.Ports.JMX.RMIRegistryPort"]?.description, conf("carbon.xml") + ":133")
+        XCTAssertEqual(settings.origins["ports.Ports.EmbeddedLDAP.LDAPServerPort"]?.description, conf("carbon.xml") + ":141")
+        XCTAssertEqual(settings.origins["ports.thrift.tcp.port"]?.description, conf("data-bridge/data-bridge-config.xml") + ":32")
+        XCTAssertEqual(settings.origins["ports.carbon.http.port"]?.description, conf("tomcat/catalina-server.xml") + ":29",
+                       "the line of the port attribute, not of the tag's end")
+        XCTAssertEqual(settings.origins["ports.carbon.https.port"]?.description, conf("tomcat/catalina-server.xml") + ":54")
+        XCTAssertEqual(settings.features[.jmx], true, "<StartRMIServer>true")
+    }
+
+    /// The installation moves its ports exactly as the same `ports:` in a policy file does.
+    func testTheInstallationMovesPortsLikeAPolicyFile() throws {
+        let fromHome = try DASInstallation.read(home: home).makePolicy()
+        let fromFile = try PolicyFile.parse("""
+            offset: 5
+            ports:
+              Ports.JMX.RMIRegistryPort: 9899
+              Ports.EmbeddedLDAP.LDAPServerPort: 10390
+              thrift.tcp.port: 7650
+              carbon.http.port: 9780
+            """, path: "moved.yaml").makePolicy()
+        XCTAssertEqual(fromHome.catalog, fromFile.catalog)
+        for (port, key) in [(9904, "Ports.JMX.RMIRegistryPort"), (10395, "Ports.EmbeddedLDAP.LDAPServerPort"),
+                            (7655, "thrift.tcp.port"), (9785, "carbon.http.port"), (9448, "carbon.https.port")] {
+            XCTAssertEqual(fromHome.expectedEntries(at: UInt16(port)).map(\.key), [key], "\(port)")
+        }
+        for port: UInt16 in [10004, 10394, 7616, 9768] {
+            XCTAssertEqual(fromHome.expectedEntries(at: port), [], "the stock port \(port) is no longer expected")
+        }
+    }
+
+    func testJMXOffLeavesItsPortsUnexpected() throws {
+        let copy = try scratchCopy()
+        try edit(copy, "etc/jmx.xml", "<StartRMIServer>true</StartRMIServer>", "<StartRMIServer>false</StartRMIServer>")
+        let settings = try DASInstallation.read(home: copy)
+        XCTAssertEqual(settings.features[.jmx], false)
+        XCTAssertEqual(settings.origins["features.jmx"]?.line, 22)
+        let policy = try settings.makePolicy()
+        XCTAssertEqual(policy.expectedEntries(at: 9904), [], "the registry is not bound")
+        XCTAssertEqual(policy.expectedEntries(at: 11116), [], "nor the RMI server")
+        // Not said (no jmx.xml): on, as the stock configuration has it.
+        try FileManager.default.removeItem(atPath: "\(copy)/repository/conf/etc/jmx.xml")
+        let stock = try DASInstallation.read(home: copy).makePolicy()
+        XCTAssertNil(stock.features[.jmx])
+        XCTAssertEqual(stock.expectedEntries(at: 11116).map(\.key), ["Ports.JMX.RMIServerPort"])
+        XCTAssertTrue(stock.mustBeBound(stock.catalog.first { $0.key == "Ports.JMX.RMIServerPort" }!),
+                      "an unused JMX port stays a low finding, as before the jmx feature")
+    }
+
+    /// JMXServerManager binds a number in jmx.xml as it is; only `${...}` gets the offset.
+    func testANumberInJMXXMLIsBoundWithoutTheOffset() throws {
+        let copy = try scratchCopy()
+        try edit(copy, "etc/jmx.xml", "<RMIServerPort>${Ports.JMX.RMIServerPort}</RMIServerPort>",
+                 "<RMIServerPort>11200</RMIServerPort>")
+        let settings = try DASInstallation.read(home: copy)
+        XCTAssertEqual(settings.basePorts["Ports.JMX.RMIServerPort"], 11195)
+        XCTAssertEqual(settings.origins["ports.Ports.JMX.RMIServerPort"]?.description, "\(copy)/repository/conf/etc/jmx.xml:31")
+        XCTAssertEqual(try settings.makePolicy().expectedEntries(at: 11200).map(\.key), ["Ports.JMX.RMIServerPort"])
+    }
+
+    func testAPortThatIsNotANumberIsNamedWithItsLine() throws {
+        let copy = try scratchCopy()
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
+        XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
+            XCTAssertEqual("\(error)", "\(copy)/repository/conf/tomcat/catalina-server.xml:29: <Connector scheme=\"http\" port> "
+                + "is '${http.port}'; expected a port from 1 to 65535")
+        }
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"${http.port}\"", "port=\"9780\"")
+        try edit(copy, "data-bridge/data-bridge-config.xml", "<config name=\"sslPort\">9711</config>",
+                 "<config name=\"SSLPORT\">70000</config>")
+        XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
+            XCTAssertEqual("\(error)", "\(copy)/repository/conf/data-bridge/data-bridge-config.xml:64: <dataReceiver "
+                + "name=\"Binary\"><config name=\"sslPort\"> is '70000'; expected a port from 1 to 65535",
+                "config names match in any letter case, as DataReceiver.getConfiguration does")
+        }
+    }
+
+    private func scratchCopy() throws -> String {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-moved-\(UUID())")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: home), to: copy)
+        addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
+        return copy.path
+    }
+
+    private func edit(_ home: String, _ file: String, _ old: String, _ new: String) throws {
+        let path = "\(home)/repository/conf/\(file)"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(text.contains(old), "\(file) holds \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
