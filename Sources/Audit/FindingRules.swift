@@ -131,8 +131,8 @@ struct FindingRules {
                     + "(Spark mode \(policy.mode.rawValue), groups "
                     + CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue).joined(separator: ", ")
                     + "); it served \(seen)",
-                "Confirm the Spark mode (spark.master in spark-defaults.conf) and the expected groups; "
-                    + "audit with the right --mode or policy, or stop the service.")
+                "Confirm the Spark mode (carbon.spark.master in spark-defaults.conf, with Carbon clustering in "
+                    + "axis2.xml) and the expected groups; audit with the right --mode or policy, or stop the service.")
         }
     }
 

@@ -4,8 +4,8 @@ import Foundation
 /// - `repository/conf/carbon.xml`: the port offset (`<Ports><Offset>`), required;
 /// - carbon.xml's other ports, data-bridge-config.xml, catalina-server.xml, etc/jmx.xml:
 ///   the ports the installation moves, and whether JMX runs (`InstallationPorts`);
-/// - `repository/conf/analytics/spark/spark-defaults.conf`: the Spark mode, cores,
-///   `spark.port.maxRetries` and any moved `spark.*.port`;
+/// - `repository/conf/analytics/spark/spark-defaults.conf` (SparkDefaults.swift): the Spark
+///   mode (with axis2.xml's clustering), cores, `spark.port.maxRetries` and any moved `spark.*.port`;
 /// - `repository/conf/event-processor.xml`: whether HA is on and its three ports;
 /// - `repository/conf/axis2/axis2.xml`: whether Carbon clustering (Hazelcast) is on, and
 ///   its `localMemberPort`.
@@ -32,10 +32,6 @@ public enum DASInstallation {
         settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
         try InstallationPorts.apply(home: home, carbon: carbon, carbonPath: carbonPath, offset: offset.value, to: &settings)
 
-        let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
-        if let data = try ConfigurationFile.read(sparkPath, required: false) {
-            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, to: &settings)
-        }
         let eventPath = (home as NSString).appendingPathComponent(eventProcessorXML)
         if let data = try ConfigurationFile.read(eventPath, required: false) {
             try applyEventProcessor(data, source: eventPath, to: &settings)
@@ -43,6 +39,11 @@ public enum DASInstallation {
         let axis2Path = (home as NSString).appendingPathComponent(axis2XML)
         if let data = try ConfigurationFile.read(axis2Path, required: false) {
             try applyAxis2(data, source: axis2Path, to: &settings)
+        }
+        // After axis2.xml: with Carbon clustering on, `local` is DAS's own Spark cluster.
+        let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
+        if let data = try ConfigurationFile.read(sparkPath, required: false) {
+            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, to: &settings)
         }
         return settings
     }
@@ -56,51 +57,6 @@ public enum DASInstallation {
             throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to \(Policy.offsetCeiling)")
         }
         return (value, element.line)
-    }
-
-    /// `key value` lines; `#` starts a comment.
-    static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
-        var values: [String: (String, Int)] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard let key = parts.first else { continue }
-            values[key] = (parts.dropFirst().joined(separator: " "), index + 1)
-        }
-        func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let (text, line) = values[key] else { return nil }
-            guard let value = Int(text), range.contains(value) else {
-                throw PolicyError(source: source, line: line, message: "\(key) is '\(text.escapedForMessage)'; expected a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            return value
-        }
-        if let (master, line) = values["spark.master"] ?? values["carbon.spark.master"] {
-            guard let mode = sparkMode(master) else {
-                throw PolicyError(source: source, line: line, message: "spark master '\(master.escapedForMessage)' is not local, local[N], carbon[N] or spark://host:port")
-            }
-            settings.mode = mode
-            settings.origins["mode"] = SettingOrigin(source: source, line: line)
-        }
-        func origin(_ key: String) -> SettingOrigin? { values[key].map { SettingOrigin(source: source, line: $0.1) } }
-        settings.cores = try integer("spark.worker.cores", Policy.coresRange) ?? integer("spark.executor.cores", Policy.coresRange)
-        settings.origins["cores"] = origin("spark.worker.cores") ?? origin("spark.executor.cores")
-        settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
-        settings.origins["port_retries"] = origin("spark.port.maxRetries")
-        let knownKeys = Set(Profile.all.flatMap { $0.catalog.map(\.key) })
-        for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
-            if let port = try integer(key, 1...65535) {
-                settings.basePorts[key] = UInt16(port)
-                settings.origins["ports.\(key)"] = origin(key)
-            }
-        }
-    }
-
-    /// `local`, `local[4]` → local; `carbon`, `carbon[2]` → cluster; `spark://…` → client.
-    public static func sparkMode(_ master: String) -> SparkMode? {
-        if master == "local" || master.hasPrefix("local[") { return .local }
-        if master == "carbon" || master.hasPrefix("carbon[") { return .cluster }
-        if master.hasPrefix("spark://") { return .client }
-        return nil
     }
 
     /// `<mode name="HA" enable="…">` with its eventSync, management and presentation ports.

@@ -94,9 +94,12 @@ public struct Policy: Sendable {
     // MARK: - The catalog under this policy
 
     /// Whether an entry applies to this cluster: its group is expected, it opens in this
-    /// mode, and the feature it needs (if any) is not switched off.
+    /// mode, the feature it needs (if any) is not switched off, and its port is known: a
+    /// Spark port set to 0 (`spark.ui.port 0`) under offset 0 is any free port, which no
+    /// catalog port can name (under offset N, DAS makes it port N).
     public func expects(_ entry: CatalogEntry) -> Bool {
-        groups.contains(entry.group) && entry.modes.contains(mode) && entry.feature.map { features[$0] != false } ?? true
+        groups.contains(entry.group) && entry.modes.contains(mode) && (entry.feature.map { features[$0] != false } ?? true)
+            && entry.port(offset: offset) != 0
     }
 
     /// Whether an expected entry must be bound, so that its unused opening is a sign of

@@ -127,13 +127,14 @@ public struct PolicySettings: Sendable {
 
 extension Policy {
     /// Moves a catalog entry to another base port; the Spark 1.6 driver actor system
-    /// follows `spark.driver.port` (it binds driver port + 1).
+    /// follows `spark.driver.port` (it binds driver port + 1, or any free port when the
+    /// driver port is 0: `SparkEnv`).
     public mutating func moveBasePort(of key: String, to port: UInt16) {
         for index in catalog.indices where catalog[index].key == key {
             catalog[index].basePort = port
         }
         if key == "spark.driver.port" {
-            moveBasePort(of: "sparkDriverActorSystem", to: UInt16(clamping: Int(port) + 1))
+            moveBasePort(of: "sparkDriverActorSystem", to: port == 0 ? 0 : UInt16(clamping: Int(port) + 1))
         }
     }
 }

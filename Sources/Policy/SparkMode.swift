@@ -1,10 +1,13 @@
-/// How DAS runs Spark (`spark.master` / `carbon.spark.master` in spark-defaults.conf).
+/// How DAS runs Spark (`carbon.spark.master` in spark-defaults.conf with Carbon clustering:
+/// `SparkMaster`).
 public enum SparkMode: String, CaseIterable, Codable, Sendable {
     /// Each DAS node runs its own driver in-process (`local`, `local[N]`); the DAS default.
     case local
-    /// DAS forms its own Spark standalone cluster (`carbon[N]`): masters and workers.
+    /// DAS forms its own Spark standalone cluster (`carbon`, or `local` under Carbon
+    /// clustering): masters and workers.
     case cluster
-    /// DAS submits to an external Spark cluster (`spark://host:port`).
+    /// DAS submits to an external cluster (`spark://host:port`, `yarn-client`, `mesos://…`):
+    /// the DAS node runs the driver only.
     case client
 }
 

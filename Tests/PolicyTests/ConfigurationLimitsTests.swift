@@ -99,13 +99,14 @@ final class ConfigurationLimitsTests: XCTestCase {
     // MARK: - Text in messages
 
     func testSparkDefaultsValuesAreEscapedInMessages() throws {
-        let path = try write(DASInstallation.sparkDefaults, "spark.master yarn\u{1B}[2J\nspark.worker.cores two\n")
+        let path = try write(DASInstallation.sparkDefaults, "carbon.spark.master kube\u{1B}[2J\nspark.worker.cores two\n")
         XCTAssertEqual(readError { try DASInstallation.read(home: root.path) },
-                       "\(path):1: spark master 'yarn\\e[2J' is not local, local[N], carbon[N] or spark://host:port")
+                       "\(path):1: carbon.spark.master 'kube\\e[2J' is not a master DAS knows (it refuses to start Spark); "
+                        + "expected local, local[N], carbon, spark://host:port, yarn-client or mesos://host:port")
     }
 
     func testSparkDefaultsRecordWhereEachValueCameFrom() throws {
-        let path = try write(DASInstallation.sparkDefaults, "# comment\nspark.master carbon\nspark.worker.cores 4\n")
+        let path = try write(DASInstallation.sparkDefaults, "# comment\ncarbon.spark.master carbon\nspark.worker.cores 4\n")
         let settings = try DASInstallation.read(home: root.path)
         XCTAssertEqual(settings.origins["cores"], SettingOrigin(source: path, line: 3))
         XCTAssertEqual(settings.origins["mode"], SettingOrigin(source: path, line: 2))

@@ -35,14 +35,6 @@ final class DASInstallationTests: XCTestCase {
         XCTAssertEqual(policy.offset, 7)
     }
 
-    func testSparkMasterValuesGiveTheMode() {
-        XCTAssertEqual(DASInstallation.sparkMode("local"), .local)
-        XCTAssertEqual(DASInstallation.sparkMode("local[4]"), .local)
-        XCTAssertEqual(DASInstallation.sparkMode("carbon[2]"), .cluster)
-        XCTAssertEqual(DASInstallation.sparkMode("spark://10.0.0.1:7077"), .client)
-        XCTAssertNil(DASInstallation.sparkMode("yarn"))
-    }
-
     func testHADisabledDropsTheHAPorts() throws {
         let directory = try scratchHome(carbon: "<Server><Ports><Offset>1</Offset></Ports></Server>",
                                         eventProcessor: "<c><mode name=\"HA\" enable=\"false\"/></c>")

@@ -1,0 +1,61 @@
+/// Reading `repository/conf/analytics/spark/spark-defaults.conf` as DAS does: Spark loads it
+/// with `java.util.Properties` (`Utils.getPropertiesFromFile`, values trimmed), DAS takes the
+/// mode from `carbon.spark.master` (default `local`) and Carbon clustering, then sets it as
+/// Spark's master, so a `spark.master` line has no effect; and it adds the port offset to
+/// every `spark.*.port`.
+extension DASInstallation {
+    /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
+    /// first), the cores, `spark.port.maxRetries` and every catalog `spark.*.port`.
+    static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
+        let values: [String: (value: String, line: Int)]
+        do {
+            values = try JavaProperties.values(text).mapValues { ($0.value.trimmedAsJava, $0.line) }
+        } catch {
+            throw PolicyError(source: source, line: error.line, message: "malformed \\uXXXX escape (Java refuses the file)")
+        }
+        func origin(_ key: String) -> SettingOrigin? { values[key].map { SettingOrigin(source: source, line: $0.line) } }
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let (text, line) = values[key] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw PolicyError(source: source, line: line, message: "\(key) is '\(text.escapedForMessage)'; expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+        let clustering = settings.features[.clustering]
+        if let (master, line) = values["carbon.spark.master"] {
+            switch SparkMaster.mode(master, clustering: clustering) {
+            case .success(let mode):
+                settings.mode = mode
+                settings.origins["mode"] = SettingOrigin(source: source, line: line)
+            case .failure(let refusal):
+                throw PolicyError(source: source, line: line, message: "carbon.spark.master \(refusal.message)")
+            }
+        } else if clustering == true {
+            // No carbon.spark.master: DAS runs `local`, a Spark cluster under Carbon clustering.
+            settings.mode = .cluster
+            settings.origins["mode"] = settings.origins["features.clustering"]
+        }
+        settings.cores = try integer("spark.worker.cores", Policy.coresRange) ?? integer("spark.executor.cores", Policy.coresRange)
+        settings.origins["cores"] = origin("spark.worker.cores") ?? origin("spark.executor.cores")
+        settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
+        settings.origins["port_retries"] = origin("spark.port.maxRetries")
+        let knownKeys = Set(Profile.all.flatMap { $0.catalog.map(\.key) })
+        for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
+            // 0 is Spark's "any free port"; DAS adds the offset to it all the same (see Policy.expects).
+            if let port = try integer(key, 0...65535) {
+                settings.basePorts[key] = UInt16(port)
+                settings.origins["ports.\(key)"] = origin(key)
+            }
+        }
+    }
+}
+
+extension String {
+    /// Java's `String.trim()`: without the leading and trailing characters up to U+0020.
+    var trimmedAsJava: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0.value > 0x20 }),
+              let last = scalars.lastIndex(where: { $0.value > 0x20 }) else { return "" }
+        return String(scalars[first...last])
+    }
+}
