@@ -34,6 +34,10 @@ public struct Policy: Sendable {
     /// Deployment features the policy says are on (true) or off (false); a feature it
     /// says nothing of is neither, and its conditional ports are explained but optional.
     public var features: [DeploymentFeature: Bool]
+    /// Catalog keys not expected although their feature is on, because the installation
+    /// says its node never binds them (an HA worker's `ha.presenter.port`). Applied only
+    /// when no nodes are declared: declared nodes' roles say which node binds what.
+    public var unboundKeys: Set<String> = []
     /// Servers outside the cluster its nodes are meant to use (its egress).
     public var dependencies: [Dependency]
 
@@ -94,9 +98,12 @@ public struct Policy: Sendable {
     // MARK: - The catalog under this policy
 
     /// Whether an entry applies to this cluster: its group is expected, it opens in this
-    /// mode, and the feature it needs (if any) is not switched off.
+    /// mode, the feature it needs (if any) is not switched off, and, without declared
+    /// nodes, the installation does not say its node never binds it.
     public func expects(_ entry: CatalogEntry) -> Bool {
-        groups.contains(entry.group) && entry.modes.contains(mode) && entry.feature.map { features[$0] != false } ?? true
+        groups.contains(entry.group) && entry.modes.contains(mode)
+            && (entry.feature.map { features[$0] != false } ?? true)
+            && (!nodes.isEmpty || !unboundKeys.contains(entry.key))
     }
 
     /// Whether an expected entry must be bound, so that its unused opening is a sign of
