@@ -10,8 +10,9 @@ import Darwin
 ///
 /// - **missing** is told apart from **unreadable**: a missing optional file is simply
 ///   not there (nil); a file that exists but cannot be read (permissions, a directory,
-///   a FIFO or device, an I/O error) is an error naming the file and why, so an audit
-///   never falls back to defaults because a file it should have read was skipped;
+///   a FIFO or device, an I/O error), or a symbolic link to a missing file, is an error
+///   naming the file and why, so an audit never falls back to defaults because a file it
+///   should have read was skipped;
 /// - only **regular files** are read: the file is opened with `O_NONBLOCK` and checked
 ///   with `fstat` before any read, so a FIFO never blocks the audit and the type checked
 ///   is the type of the file actually read (no race between a check and the open);
@@ -26,6 +27,9 @@ public enum ConfigurationFile {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
+            if code == ENOENT, let target = danglingLinkTarget(path) {
+                throw PolicyError(source: path, message: "is a symbolic link to '\(target.escapedForMessage)', which does not exist")
+            }
             if code == ENOENT && !required { return nil }
             throw PolicyError(source: path, message: code == ENOENT ? "no such file" : "cannot be read: \(reason(code))")
         }
@@ -57,6 +61,14 @@ public enum ConfigurationFile {
             throw PolicyError(source: path, message: "is larger than \(sizeLimit) bytes (4 MiB), the limit for configuration files")
         }
         return data
+    }
+
+    /// Where `path` points when it is a symbolic link whose target is missing: such a file
+    /// was meant to be read, so it is an error rather than a missing file.
+    private static func danglingLinkTarget(_ path: String) -> String? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return nil }
+        return (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
     }
 
     private static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }

@@ -15,11 +15,10 @@ public enum DASInstallation {
     public static let eventProcessorXML = "repository/conf/event-processor.xml"
     public static let axis2XML = "repository/conf/axis2/axis2.xml"
 
-    public static func read(home: String) throws -> PolicySettings {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PolicyError(source: home.escapedForMessage, message: "is not a directory (expected a DAS installation, the folder holding repository/conf)")
-        }
+    /// `offsetGiven`: `--offset` replaces carbon.xml's offset, so an offset DAS takes from
+    /// a system property or environment variable at start-up is then not needed.
+    public static func read(home: String, offsetGiven: Bool = false) throws -> PolicySettings {
+        try InstallationFolder.check(home)
         var settings = PolicySettings()
         // Missing optional files keep the defaults; files that exist but cannot be read
         // (permissions, a directory, a FIFO) are errors: ConfigurationFile tells them apart.
@@ -27,10 +26,14 @@ public enum DASInstallation {
         guard let carbon = try ConfigurationFile.read(carbonPath, required: false) else {
             throw PolicyError(source: carbonPath, message: "missing: is \(home.escapedForMessage) a DAS installation?")
         }
-        let offset = try offset(carbon, source: carbonPath)
-        settings.offset = offset.value
-        settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
-        try InstallationPorts.apply(home: home, carbon: carbon, carbonPath: carbonPath, offset: offset.value, to: &settings)
+        let offset = try offset(carbon, source: carbonPath, offsetGiven: offsetGiven)
+        if let offset {
+            settings.offset = offset.value
+            settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
+        }
+        // An offset given on the command line in place of a placeholder: jmx.xml's plain
+        // numbers are stored against offset 0 then (InstallationPorts).
+        try InstallationPorts.apply(home: home, carbon: carbon, carbonPath: carbonPath, offset: offset?.value ?? 0, to: &settings)
 
         let eventPath = (home as NSString).appendingPathComponent(eventProcessorXML)
         if let data = try ConfigurationFile.read(eventPath, required: false) {
@@ -49,26 +52,29 @@ public enum DASInstallation {
     }
 
     /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored) and its line; 0
-    /// when absent.
-    static func offset(_ data: Data, source: String) throws -> (value: Int, line: Int?) {
+    /// when absent; nil when it is a `${…}` placeholder and `offsetGiven`.
+    static func offset(_ data: Data, source: String, offsetGiven: Bool = false) throws -> (value: Int, line: Int?)? {
         let root = try XMLElementTree.parse(data, source: source)
         guard let element = root.first(["Ports", "Offset"]) else { return (0, nil) }
+        if CarbonPlaceholder.isPlaceholder(element.trimmedText) {
+            if offsetGiven { return nil }
+            throw PolicyError(source: source, line: element.line, message: CarbonPlaceholder.offsetProblem(element.trimmedText))
+        }
         guard let value = Int(element.trimmedText), (0...Policy.offsetCeiling).contains(value) else {
             throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to \(Policy.offsetCeiling)")
         }
         return (value, element.line)
     }
 
-    /// `<mode name="HA" enable="…">` with its eventSync, management and presentation ports.
+    /// The mode DAS picks from event-processor.xml (`EventProcessorMode`): HA on or off,
+    /// and the ports of the HA servers this node starts.
     static func applyEventProcessor(_ data: Data, source: String, to settings: inout PolicySettings) throws {
-        let root = try XMLElementTree.parse(data, source: source)
-        guard let ha = root.all("mode").first(where: { $0.attributes["name"] == "HA" }) else { return }
-        settings.features[.ha] = ha.attributes["enable"]?.lowercased() == "true"
-        settings.origins["features.ha"] = SettingOrigin(source: source, line: ha.line)
-        let ports = [("eventSync", "ha.eventSync.port"), ("management", "ha.management.port"),
-                     ("presentation", "ha.presenter.port")]
-        for (element, key) in ports {
-            guard let port = ha.first([element, "port"]) else { continue }
+        let mode = try EventProcessorMode(root: XMLElementTree.parse(data, source: source), source: source)
+        settings.features[.ha] = mode.isHA
+        settings.origins["features.ha"] = SettingOrigin(source: source, line: mode.line)
+        settings.unboundKeys.formUnion(mode.unboundKeys)
+        for (element, key, port) in mode.boundPorts {
+            guard let port else { continue }
             guard let value = UInt16(port.trimmedText), value > 0 else {
                 throw PolicyError(source: source, line: port.line, message: "<\(element)><port> is '\(port.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
             }
@@ -82,9 +88,10 @@ public enum DASInstallation {
     static func applyAxis2(_ data: Data, source: String, to settings: inout PolicySettings) throws {
         let root = try XMLElementTree.parse(data, source: source)
         guard let clustering = root.all("clustering").first else { return }
-        settings.features[.clustering] = clustering.attributes["enable"]?.lowercased() == "true"
+        let enabled = Axis2Switch.isEnabled(clustering)
+        settings.features[.clustering] = enabled
         settings.origins["features.clustering"] = SettingOrigin(source: source, line: clustering.line)
-        guard let port = clustering.all("parameter").first(where: { $0.attributes["name"] == "localMemberPort" }) else {
+        guard enabled, let port = clustering.all("parameter").first(where: { $0.attributes["name"] == "localMemberPort" }) else {
             return
         }
         guard let value = UInt16(port.trimmedText), value > 0 else {

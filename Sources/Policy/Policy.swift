@@ -34,6 +34,10 @@ public struct Policy: Sendable {
     /// Deployment features the policy says are on (true) or off (false); a feature it
     /// says nothing of is neither, and its conditional ports are explained but optional.
     public var features: [DeploymentFeature: Bool]
+    /// Catalog keys not expected although their feature is on, because the installation
+    /// says its node never binds them (an HA worker's `ha.presenter.port`). Applied only
+    /// when no nodes are declared: declared nodes' roles say which node binds what.
+    public var unboundKeys: Set<String> = []
     /// Servers outside the cluster its nodes are meant to use (its egress).
     public var dependencies: [Dependency]
 
@@ -94,11 +98,14 @@ public struct Policy: Sendable {
     // MARK: - The catalog under this policy
 
     /// Whether an entry applies to this cluster: its group is expected, it opens in this
-    /// mode, the feature it needs (if any) is not switched off, and its port is known: a
-    /// Spark port set to 0 (`spark.ui.port 0`) under offset 0 is any free port, which no
-    /// catalog port can name (under offset N, DAS makes it port N).
+    /// mode, the feature it needs (if any) is not switched off, without declared nodes the
+    /// installation does not say its node never binds it, and its port is known: a Spark
+    /// port set to 0 (`spark.ui.port 0`) under offset 0 is any free port, which no catalog
+    /// port can name (under offset N, DAS makes it port N).
     public func expects(_ entry: CatalogEntry) -> Bool {
-        groups.contains(entry.group) && entry.modes.contains(mode) && (entry.feature.map { features[$0] != false } ?? true)
+        groups.contains(entry.group) && entry.modes.contains(mode)
+            && (entry.feature.map { features[$0] != false } ?? true)
+            && (!nodes.isEmpty || !unboundKeys.contains(entry.key))
             && entry.port(offset: offset) != 0
     }
 

@@ -16,6 +16,9 @@ public struct PolicySettings: Sendable {
     /// Deployment features said to be on or off (event-processor.xml's HA mode, or the
     /// policy file's `features`); a feature not said stays unknown.
     public var features: [DeploymentFeature: Bool] = [:]
+    /// Catalog keys the installation says its node never binds although their feature is
+    /// on: an HA worker binds no `ha.presenter.port` (event-processor.xml's `<nodeType>`).
+    public var unboundKeys: Set<String> = []
     public var dependencies: [Dependency]?
     public var allowedPorts: [UInt16: String] = [:]
     /// The protocols allowed ports must speak, where stated (see `Policy.allowedProtocols`).
@@ -42,6 +45,7 @@ public struct PolicySettings: Sendable {
         result.portRetries = other.portRetries ?? portRetries
         result.basePorts.merge(other.basePorts) { _, new in new }
         result.features.merge(other.features) { _, new in new }
+        result.unboundKeys.formUnion(other.unboundKeys)
         result.dependencies = other.dependencies ?? dependencies
         // An entry replaces the earlier source's entry for its port whole: a later entry
         // without a protocol leaves the port unchecked rather than keeping the old protocol.
@@ -102,6 +106,7 @@ public struct PolicySettings: Sendable {
             allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers, features: features,
             dependencies: dependencies ?? [])
         policy.allowedProtocols = allowedProtocols
+        policy.unboundKeys = unboundKeys
         if let scanThresholds { policy.scanThresholds = scanThresholds }
         for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
             guard policy.catalog.contains(where: { $0.key == key }) else {

@@ -54,14 +54,14 @@ struct XMLElementTree {
 
     /// Parses `data`, or throws with the parser's line and message.
     static func parse(_ data: Data, source: String) throws -> XMLElementTree {
-        if let line = documentTypeLine(in: data) {
-            throw PolicyError(source: source, line: line, message: "has a document type declaration (<!DOCTYPE>); "
-                + "DTDs and entity declarations are refused in configuration files")
-        }
+        try refuseDocumentType(in: data, source: source)
         guard let document = XMLTextEncoding.utf8Document(data) else {
             throw PolicyError(source: source, line: XMLTextEncoding.firstInvalidUTF8Line(data), message: "is not UTF-8 text, "
-                + "nor declared ISO-8859-1 (<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>), the encodings DAS files come in")
+                + "nor UTF-16 with a byte order mark, nor declared ISO-8859-1 (<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>); "
+                + "save it as UTF-8")
         }
+        // Again on the converted text: in UTF-16, `<!DOCTYPE` is not those ASCII bytes.
+        try refuseDocumentType(in: document, source: source)
         let builder = Builder()
         let parser = XMLParser(data: XMLProcessingInstructions.blankedOut(document))
         parser.shouldResolveExternalEntities = false
@@ -76,6 +76,13 @@ struct XMLElementTree {
                               message: "not well-formed XML (\(parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"))")
         }
         return XMLElementTree(elements: builder.elements, index: root)
+    }
+
+    /// Throws when `data` has a document type declaration.
+    private static func refuseDocumentType(in data: Data, source: String) throws {
+        guard let line = documentTypeLine(in: data) else { return }
+        throw PolicyError(source: source, line: line, message: "has a document type declaration (<!DOCTYPE>); "
+            + "DTDs and entity declarations are refused in configuration files")
     }
 
     /// The line of `<!DOCTYPE` outside comments, CDATA sections and processing
@@ -132,6 +139,12 @@ struct XMLElementTree {
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
             if let current = open.last { elements[current].text += string }
+        }
+
+        /// `<Offset><![CDATA[3]]></Offset>`: text as DAS's XML readers see it (the parser
+        /// reports CDATA here and not as characters). The document is UTF-8 by now.
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            if let current = open.last { elements[current].text += String(decoding: CDATABlock, as: UTF8.self) }
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {

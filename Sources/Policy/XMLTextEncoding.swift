@@ -8,17 +8,43 @@ import Foundation
 /// (found by the das-home fuzz target, Fuzz/README.md). Whether libxml2 converts a document
 /// first depends on how it reads the XML declaration, so rather than guessing that, a
 /// document is passed on only as UTF-8: as it is when its bytes are UTF-8, converted here
-/// when it declares ISO-8859-1 (the encoding WSO2 ships carbon.xml in), refused otherwise.
+/// when it declares ISO-8859-1 (the encoding WSO2 ships carbon.xml in) or opens with a
+/// UTF-16 byte order mark (Windows Notepad's "Unicode"; Java's XML readers take it),
+/// refused otherwise.
 enum XMLTextEncoding {
-    /// `data` as UTF-8 for the parser, or nil when it is neither UTF-8 nor declared ISO-8859-1.
+    /// `data` as UTF-8 for the parser, or nil when it is neither UTF-8, nor UTF-16 with a
+    /// byte order mark, nor declared ISO-8859-1.
     static func utf8Document(_ data: Data) -> Data? {
+        if let text = utf16Text(data) {
+            // The declaration (`encoding="UTF-16"`) now describes UTF-8 bytes.
+            var converted = Data(text.utf8)
+            if let label = declaredLabel(converted) { converted.replaceSubrange(label, with: Data("UTF-8".utf8)) }
+            return converted
+        }
         if firstInvalidUTF8Line(data) == nil { return data }
-        guard let label = latin1Label(data) else { return nil }
+        guard let label = declaredLabel(data),
+              ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "iso-latin-1"].contains(
+                  String(decoding: data.dropFirst(label.lowerBound).prefix(label.count), as: UTF8.self).lowercased())
+        else { return nil }
         // Latin-1 maps each byte to the code point of its value; the declaration is ASCII,
         // so its label keeps its offsets in the converted text and is relabelled UTF-8.
         var converted = Data(String(data.map { Character(Unicode.Scalar($0)) }).utf8)
         converted.replaceSubrange(label, with: Data("UTF-8".utf8))
         return converted
+    }
+
+    /// The text of `data` when it opens with a UTF-16 byte order mark (FF FE little-endian,
+    /// FE FF big-endian) and decodes cleanly, without the mark.
+    private static func utf16Text(_ data: Data) -> String? {
+        guard data.count >= 2, data.count % 2 == 0 else { return nil }
+        let first = data[data.startIndex], second = data[data.startIndex + 1]
+        let encoding: String.Encoding
+        switch (first, second) {
+        case (0xFF, 0xFE): encoding = .utf16LittleEndian
+        case (0xFE, 0xFF): encoding = .utf16BigEndian
+        default: return nil
+        }
+        return String(data: data.dropFirst(2), encoding: encoding)
     }
 
     /// The line of the first byte that is not UTF-8, or nil when there is none.
@@ -36,14 +62,13 @@ enum XMLTextEncoding {
     }
 
     /// The byte range of the encoding label when `data` opens with a well-formed XML
-    /// declaration (`<?xml version="1.0" encoding="ISO-8859-1"?>`) naming ISO-8859-1.
-    private static func latin1Label(_ data: Data) -> Range<Int>? {
+    /// declaration naming an encoding (`<?xml version="1.0" encoding="ISO-8859-1"?>`).
+    private static func declaredLabel(_ data: Data) -> Range<Int>? {
         let head = Substring(String(decoding: data.prefix(200).prefix { $0 < 0x80 }, as: UTF8.self))
         var text = head
         guard text.skip("<?xml"), text.skipSpace(required: true), text.skip("version"), text.skipEquals(),
               let version = text.quoted(), version.hasPrefix("1."), text.skipSpace(required: true),
-              text.skip("encoding"), text.skipEquals(), let encoding = text.quoted(),
-              ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "iso-latin-1"].contains(encoding.lowercased())
+              text.skip("encoding"), text.skipEquals(), let encoding = text.quoted()
         else { return nil }
         let start = head.utf8.distance(from: head.startIndex, to: encoding.startIndex)
         return start..<start + encoding.utf8.count

@@ -53,7 +53,7 @@ struct PolicyOptions: ParsableArguments {
     func makePolicy(notes: Bool = true, autoOffset: Int? = nil) throws -> Policy {
         var sources: [PolicySettings] = []
         if let policyFile { sources.append(try PolicyFile.load(path: policyFile)) }
-        if let dasHome { sources.append(try DASInstallation.read(home: dasHome)) }
+        if let dasHome { sources.append(try DASInstallation.read(home: dasHome, offsetGiven: offset != nil)) }
         sources.append(try commandLineSettings(autoOffset: autoOffset))
         var settings = PolicySettings()
         for source in sources {

@@ -15,7 +15,7 @@ final class XMLTextEncodingTests: XCTestCase {
         XCTAssertThrowsError(try DASInstallation.read(home: home)) { error in
             XCTAssertEqual((error as? PolicyError)?.source, "\(home)/repository/conf/carbon.xml", "\(error)")
             XCTAssertEqual((error as? PolicyError)?.line, 2, "\(error)")
-            XCTAssertTrue("\(error)".contains("is not UTF-8 text, nor declared ISO-8859-1"), "\(error)")
+            XCTAssertTrue("\(error)".contains("is not UTF-8 text, nor UTF-16 with a byte order mark, nor declared ISO-8859-1"), "\(error)")
         }
     }
 
@@ -39,7 +39,7 @@ final class XMLTextEncodingTests: XCTestCase {
         broken.replaceSubrange(0..<21, with: Data("<?xml version=\"1.0\" encod<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>".utf8))
         let home = try scratchHome(["carbon.xml": broken])
         XCTAssertThrowsError(try DASInstallation.read(home: home)) { error in
-            XCTAssertTrue("\(error)".contains("is not UTF-8 text, nor declared ISO-8859-1"), "\(error)")
+            XCTAssertTrue("\(error)".contains("is not UTF-8 text, nor UTF-16 with a byte order mark, nor declared ISO-8859-1"), "\(error)")
         }
     }
 
@@ -68,7 +68,7 @@ final class XMLTextEncodingTests: XCTestCase {
     func testLatin1TextIsReadAsItsCharacters() throws {
         let carbon = Data("<?xml version='1.0' encoding='iso-8859-1'?>\n<Server><Ports><Offset>4</Offset></Ports></Server>".utf8)
         let events = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><c><!-- r".utf8) + Data([0xE9])
-            + Data("sum".utf8) + Data([0xE9]) + Data(" --><mode name=\"HA\" enable=\"true\"><management><port>10105</port></management></mode></c>".utf8)
+            + Data("sum".utf8) + Data([0xE9]) + Data(" --><mode name=\"HA\" enable=\"true\"><nodeType><worker enable=\"true\"/></nodeType><management><port>10105</port></management></mode></c>".utf8)
         let home = try scratchHome(["carbon.xml": carbon, "event-processor.xml": events])
         let settings = try DASInstallation.read(home: home)
         XCTAssertEqual(settings.offset, 4)
