@@ -17,10 +17,13 @@ public enum Catalog {
     ]
 
     /// The HA ports of event-processor.xml; DAS shifts them from 3.1.0 on only. Bound only
-    /// when HA mode is enabled, which the stock event-processor.xml does not do.
+    /// when HA mode is enabled, which the stock event-processor.xml does not do: a worker
+    /// (role `ha`) binds event sync and management (the snapshot server starts in
+    /// `HAManager.init`, which only workers reach), a presenter that is not a worker only
+    /// the presenter port (docs/ports.md).
     static func ha(shifted: Bool) -> [CatalogEntry] {
         [
-            CatalogEntry(key: "ha.management.port", basePort: 10005, group: .ha, roles: [.ha, .presenter],
+            CatalogEntry(key: "ha.management.port", basePort: 10005, group: .ha, roles: [.ha],
                          shiftedByOffset: shifted, feature: .ha, summary: "HA management: nodes share their state"),
             CatalogEntry(key: "ha.presenter.port", basePort: 11000, group: .ha, roles: [.presenter],
                          shiftedByOffset: shifted, feature: .ha, summary: "HA presenter node listens for events"),

@@ -31,6 +31,19 @@ final class NodeRoleTests: XCTestCase {
         XCTAssertEqual([both.catalogKey!] + both.alsoCatalogKeys, ["spark.worker.port", "ha.presenter.port"])
     }
 
+    /// DAS starts the HA management (snapshot) server in `HAManager.init`, which only HA
+    /// workers reach: a presenter-only node binds 11000+offset, not 10005+offset, and
+    /// serving 10005 there is a role mismatch.
+    func testAPresenterOnlyNodeBindsNoManagementPort() {
+        let presenterOnly = Node(name: "das4", addresses: [AddressPattern("10.0.0.4")!], roles: [.presenter])
+        let policy = Policy(profile: .das31, offset: 4, mode: .cluster, coresPerNode: 2,
+                            nodes: [master, worker, presenterOnly], features: [.ha: true])
+        let classifier = PortClassifier(policy: policy)
+        XCTAssertEqual(classifier.classify(11004, on: presenterOnly).catalogKey, "ha.presenter.port")
+        XCTAssertEqual(classifier.classify(10009, on: presenterOnly).mismatch, .role)
+        XCTAssertNil(classifier.classify(10009, on: presenter).mismatch, "an HA worker binds the management port")
+    }
+
     func testTheExecutorRangeIsDriverPlusNOnTheMasterAndNOnAWorker() {
         XCTAssertEqual(policy.executorAllowed(on: master), PortRange(12004, 12006))
         XCTAssertEqual(policy.executorAllowed(on: worker), PortRange(12004, 12005))

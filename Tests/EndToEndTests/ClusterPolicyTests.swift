@@ -80,8 +80,8 @@ final class ClusterPolicyTests: XCTestCase {
         XCTAssertTrue(offset?.message.contains("all fit port offset 7, not the cluster's 4") == true)
         XCTAssertEqual(result.attempts.map { "\($0.address):\($0.port) \($0.refused)" }, ["127.0.0.1:7615 2"])
         let unused = Set(result.unusedOpenings.map { "\($0.node ?? "-") \($0.catalogKey)" })
-        XCTAssertTrue(unused.isSuperset(of: ["das1 thrift.tcp.port", "das1 spark.master.rest.port", "das2 ha.management.port",
-                                             "das3 spark.worker.port"]))
+        XCTAssertTrue(unused.isSuperset(of: ["das1 thrift.tcp.port", "das1 spark.master.rest.port", "das3 spark.worker.port"]))
+        XCTAssertFalse(unused.contains("das2 ha.management.port"), "a presenter binds no management port: HA workers do")
         XCTAssertFalse(unused.contains("das1 spark.master.port"))
         XCTAssertFalse(unused.contains("das2 ha.presenter.port"), "11004 carried traffic as worker and presenter port")
         XCTAssertEqual(result.unusedOpenings.first { $0.catalogKey == "spark.broadcast.port" }?.normallyBound, false)

@@ -12,11 +12,16 @@ final class DASHomeXMLCaptureTests: XCTestCase {
         .appendingPathComponent("Fixtures")
 
     func testClusteringWithoutAnEnableAttributeExpectsHazelcastOnTheCapture() throws {
-        let on = try audit(clustering: "")
+        let on = try JSONReport.parse(Data(audit(clustering: "").stdout.utf8))
         XCTAssertEqual(on.services.first { $0.port == 4000 }?.classification, .expected)
         XCTAssertEqual(on.findings.filter { $0.port == 4000 }.map(\.kind), [])
-        // The same installation with clustering switched off: Hazelcast is not in the mode.
-        let off = try audit(clustering: " enable=\"false\"")
+        // Clustering switched off under `carbon.spark.master carbon`: DAS refuses to start
+        // Spark, and so does the audit (SparkMaster).
+        let refused = try audit(clustering: " enable=\"false\"")
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("without enabling clustering"), refused.stderr)
+        // Off with the cluster mode given: Hazelcast alone is not in the mode.
+        let off = try JSONReport.parse(Data(audit(clustering: " enable=\"false\"", master: "local", options: ["--mode", "cluster"]).stdout.utf8))
         XCTAssertEqual(off.services.first { $0.port == 4000 }?.classification, .notInMode)
         XCTAssertEqual(off.findings.filter { $0.port == 4000 }.map(\.kind), [.notInMode])
         XCTAssertEqual(on.findings.count, off.findings.count - 1)
@@ -44,8 +49,9 @@ final class DASHomeXMLCaptureTests: XCTestCase {
     }
 
     /// The audit of the recorded cluster with Tests/Fixtures/das-cluster-home (offset 4,
-    /// cluster mode) plus the stock DAS 3.2.0 axis2.xml with this `enable` attribute.
-    private func audit(clustering attribute: String) throws -> AuditResult {
+    /// cluster mode) plus the stock DAS 3.2.0 axis2.xml with this `enable` attribute, its
+    /// `carbon.spark.master` set to `master`.
+    private func audit(clustering attribute: String, master: String = "carbon", options: [String] = []) throws -> CommandResult {
         let home = try scratchHome()
         let stock = try String(decoding: Data(contentsOf: fixtures.appendingPathComponent("das-stock-conf/axis2-3.2.0.xml")),
                                as: UTF8.self)
@@ -53,8 +59,10 @@ final class DASHomeXMLCaptureTests: XCTestCase {
                                                with: "HazelcastClusteringAgent\"\(attribute)>")
         XCTAssertNotEqual(axis2, stock)
         try Data(axis2.utf8).write(to: home.appendingPathComponent("repository/conf/axis2/axis2.xml"))
-        let run = try runDasaudit(["audit", capture("das-cluster-offset4-lo.pcap"), "--das-home", home.path, "--format", "json"])
-        return try JSONReport.parse(Data(run.stdout.utf8))
+        let spark = home.appendingPathComponent("repository/conf/analytics/spark/spark-defaults.conf")
+        let defaults = try String(decoding: Data(contentsOf: spark), as: UTF8.self)
+        try Data(defaults.replacingOccurrences(of: "carbon.spark.master carbon\n", with: "carbon.spark.master \(master)\n").utf8).write(to: spark)
+        return try runDasaudit(["audit", capture("das-cluster-offset4-lo.pcap"), "--das-home", home.path, "--format", "json"] + options)
     }
 
     /// A copy of Tests/Fixtures/das-cluster-home, removed after the test.
