@@ -29,8 +29,10 @@ public struct ProtocolClient: Sendable, Equatable {
 /// spoke, each with its own connection counts: bounded, whatever the capture holds.
 ///
 /// Keyed by (service row, protocol), one entry holding `perProtocol` clients; at most
-/// `maxEntries` entries. A client past its entry's `perProtocol`, or of a (service,
-/// protocol) past `maxEntries`, is not recorded: its connections stay in the service's
+/// `maxEntries` entries, and only the first `connectionsRecorded` connections of each
+/// (service, protocol) are looked up (`ServiceStatistics`). A client past its entry's
+/// `perProtocol`, of a (service, protocol) past `maxEntries`, or a connection past the
+/// first `connectionsRecorded`, is not recorded: its connections stay in the service's
 /// counts only, so they are never taken out as a scanner's (which ones are recorded then
 /// depends on the order connections were folded in, as with the other bounds). `none` and
 /// `unknown` name no protocol and are not recorded. The counts of a recorded client are
@@ -38,6 +40,14 @@ public struct ProtocolClient: Sendable, Equatable {
 struct ProtocolClientTable: Sendable {
     /// Clients recorded per (service, protocol).
     static let perProtocol = 4
+    /// Connections of one protocol at one service whose clients are recorded: the first
+    /// 8. A scanner's probes are a few per port (nmap -sV: at most 6 of one protocol on the
+    /// bug hunt's ports); a protocol a service has carried more
+    /// often than this is its clients' (a scanner's later connections of it stay counted,
+    /// so the findings keep them: the safe side). Without this bound every connection
+    /// looked up its (service, protocol) entry: the tracking thread took 0.84 s instead of
+    /// 0.67 s on the services shape of the benchmark (docs/performance.md).
+    static let connectionsRecorded: UInt64 = 8
     /// (service, protocol) entries at most: 65,536 of 112 bytes (the table at most 3/4 full: 8 to 16 MB).
     static let maxEntries = 1 << 16
 

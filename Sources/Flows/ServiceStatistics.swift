@@ -172,7 +172,9 @@ public struct ServiceStatistics: Sendable {
             guard let row else { return unlisted.addService(connection) }
             serviceTally.rows[row].add(connection)
             serviceTally.recordClient(connection.client.address, row: row, budget: &budget)
-            protocolClients.add(connection, row: row)
+            if serviceTally.rows[row].protocolCounts[connection.evidence.name] <= ProtocolClientTable.connectionsRecorded {
+                protocolClients.add(connection, row: row)
+            }
         case .attempt:
             guard let row else { return unlisted.addAttempts(1) }
             attemptTally.rows[row].add(connection)

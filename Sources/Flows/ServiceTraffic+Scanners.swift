@@ -17,6 +17,7 @@ extension ServiceTraffic {
         for index in protocolClients.indices {
             protocolClients[index].isScanner = scanners.contains(protocolClients[index].address)
         }
+        servedOnlyScanners = !clients.isEmpty && clients.allSatisfy { scanners.contains($0) }
     }
 
     /// Whether some recorded client is a marked scanner.
@@ -48,10 +49,11 @@ extension ServiceTraffic {
     }
 
     /// What the service speaks: `dominantProtocol` of the connections besides the marked
-    /// scanners', unless those carried no payload a recognizer saw (then the scanners'
-    /// connections are all there is to tell, and they name it).
+    /// scanners', unless those carried no payload a recognizer saw, or there are none
+    /// (only scanners connected: their connections, past the recorded ones too, are all
+    /// there is to tell, and they name it).
     public var protocolBesidesScanners: ProtocolName {
-        guard spokeWithScanners else { return counts.dominantProtocol }
+        guard spokeWithScanners, !servedOnlyScanners else { return counts.dominantProtocol }
         let besides = TrafficCounts.dominant(in: protocolCountsBesidesScanners)
         return besides == .none || besides == .unknown ? counts.dominantProtocol : besides
     }

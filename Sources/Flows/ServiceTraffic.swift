@@ -16,6 +16,9 @@ public struct ServiceTraffic: Sendable, Equatable {
     /// The first clients of each protocol it spoke, with their own counts, by protocol then
     /// address (`ProtocolClientTable` for the bounds); empty for a service no table built.
     public var protocolClients: [ProtocolClient] = []
+    /// Set by `markScanners`: every client address it has is a marked scanner, so all its
+    /// connections are theirs, recorded in `protocolClients` or not.
+    public var servedOnlyScanners = false
 
     public init() {}
 

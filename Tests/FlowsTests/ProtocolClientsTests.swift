@@ -35,6 +35,33 @@ final class ProtocolClientsTests: XCTestCase {
                        ["http 0.0.0.10 2 2", "other 0.0.0.10 1 1", "tls 0.0.0.3 2 0"])
     }
 
+    /// Only the first `connectionsRecorded` connections of a protocol at a service are
+    /// looked up: a scanner's later probes of a protocol the service carries often stay
+    /// counted (the findings keep them), while its probes of another protocol are recorded.
+    func testOnlyAProtocolsFirstConnectionsAtAServiceAreRecorded() {
+        let many = Int(ProtocolClientTable.connectionsRecorded)
+        let connections = Array(repeating: connection(from: 3, speaking: .tls), count: many)
+            + [connection(from: 10, speaking: .tls), connection(from: 10, speaking: .http)]
+        var service = traffic(ServiceStatistics(connections))
+        XCTAssertEqual(service.protocolClients.map { "\($0.protocolName.name) \($0.address) \($0.connections)" },
+                       ["http 0.0.0.10 1", "tls 0.0.0.3 \(many)"])
+        service.markScanners([IPAddress(ipv4: 10)])
+        XCTAssertEqual(service.protocolCountsBesidesScanners.dictionary, [.tls: UInt64(many) + 1])
+    }
+
+    /// A service only scanners reached names its protocol from all their connections, the
+    /// ones past `connectionsRecorded` too.
+    func testAServiceOnlyScannersReachedSpeaksWhatAllTheirConnectionsSaid() {
+        let recorded = Int(ProtocolClientTable.connectionsRecorded)
+        let connections = Array(repeating: connection(from: 10, speaking: .http), count: recorded)
+            + Array(repeating: connection(from: 10, speaking: .other), count: recorded + 4)
+        var service = traffic(ServiceStatistics(connections))
+        service.markScanners([IPAddress(ipv4: 10)])
+        XCTAssertTrue(service.servedOnlyScanners)
+        XCTAssertEqual(service.protocolBesidesScanners, .http,
+                       "a recognized protocol names the port, not the 4 unrecorded connections of other")
+    }
+
     /// A scanner's connections leave the counts the findings and the dominant protocol
     /// read; the counts themselves keep them.
     func testScannersConnectionsAreTakenOut() {
