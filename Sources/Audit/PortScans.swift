@@ -104,11 +104,13 @@ struct PortScans {
     /// An endpoint the scanner alone tried gives it its counts and times (an open port its
     /// times only where it answered nothing but probes, `answeredOnlyProbes`). One that other
     /// clients tried too (several scanners probing the same ports, or a client besides the
-    /// scanner) gives it the scanner's own refused and unanswered connects, from `tallies`;
-    /// where those are not known (no tallies, as for fleets built in tests) it is counted as
-    /// shared, and its connects are in no scan's counts. The times of such endpoints are
-    /// every client's, so they make the window only of a scan that tried no endpoint alone,
-    /// which the finding says.
+    /// scanner) gives it the scanner's own refused and unanswered connects: those with a SYN
+    /// from `tallies`, its probes without a SYN where it alone sent such probes there
+    /// (`ScanEndpoints.probesWithoutSyn`, whose times are then its own too). Where those are
+    /// not known (no tallies, as for fleets built in tests; probes without a SYN from several
+    /// clients) it is counted as shared, and its connects are in no scan's counts. The
+    /// other times of such endpoints are every client's, so they make the window only of a
+    /// scan that has no time of its own, which the finding says.
     func summary(_ key: ScanKey, endpoints numbers: [UInt32], of book: ScanEndpoints,
                  tallies: AttemptClientTallies = AttemptClientTallies()) -> PortScanSummary {
         var refused: UInt64 = 0, unanswered: UInt64 = 0, shared = 0
@@ -137,11 +139,33 @@ struct PortScans {
                     first = min(first, tries.firstSeen)
                     last = max(last, tries.lastSeen)
                 } else {
-                    // A service of probes without a SYN has no tally of each client's probes.
-                    if book.attemptPositions[index] >= 0 && !book.probedOnly[index],
-                       let own = tallies.tally(at: Int(book.attemptPositions[index]), client: key.scanner) {
-                        refused.addSaturated(UInt64(own.refused))
-                        unanswered.addSaturated(UInt64(own.unanswered))
+                    // The scanner's own connects, where they can be known: its connects with a
+                    // SYN from the attempts' tallies (none there if it has no tally), its probes
+                    // without a SYN from their only client (with several, not known).
+                    var ownRefused: UInt64 = 0, ownUnanswered: UInt64 = 0, known = true
+                    let place = Int(book.attemptPositions[index])
+                    if place >= 0 {
+                        if let own = tallies.tally(at: place, client: key.scanner) {
+                            ownRefused = UInt64(own.refused)
+                            ownUnanswered = UInt64(own.unanswered)
+                        } else if !tallies.hasTallies(at: place) {
+                            known = false
+                        }
+                    }
+                    if let probes = book.probesWithoutSyn[index] {
+                        if probes.soleClient == key.scanner {
+                            ownRefused.addSaturated(probes.refused)
+                            ownUnanswered.addSaturated(probes.unanswered)
+                            // Those probes are its only: their times are its own.
+                            first = min(first, probes.firstSeen)
+                            last = max(last, probes.lastSeen)
+                        } else if probes.soleClient == nil {
+                            known = false
+                        }
+                    }
+                    if known {
+                        refused.addSaturated(ownRefused)
+                        unanswered.addSaturated(ownUnanswered)
                     } else {
                         shared += 1
                     }

@@ -63,6 +63,10 @@ struct ScanEndpoints {
     /// (added to the endpoint's refused and unanswered connects if it is one too).
     private(set) var attempts: [Attempt?] = []
     private(set) var services: [Service?] = []
+    /// Of an endpoint's attempt, its probes without a SYN alone (those of a `probedOnly`
+    /// service), with their only client: they are not in the attempts' client tallies, so a
+    /// scan that probed an endpoint other clients connected to too counts its probes from here.
+    private(set) var probesWithoutSyn: [Attempt?] = []
     /// Whether the endpoint is a service whose every connection was a probe without a SYN
     /// (`TrafficCounts.onlyProbesWithoutSyn`): a port scan that probed it folds it, service
     /// and all.
@@ -81,6 +85,7 @@ struct ScanEndpoints {
         hosts.reserveCapacity(most)
         self.attempts.reserveCapacity(most)
         self.services.reserveCapacity(most)
+        probesWithoutSyn.reserveCapacity(most)
         attemptPositions.reserveCapacity(most)
         probedOnly.reserveCapacity(most)
         servicePositions.reserveCapacity(most)
@@ -115,14 +120,16 @@ struct ScanEndpoints {
                                unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
             }
             let probed = service.map { services[$0].counts.onlyProbesWithoutSyn } ?? false
-            if let position = service, probed {
-                let counts = services[position].counts, sole = services[position].clients.sole
-                let probes = Attempt(soleClient: sole, refused: counts.probesWithoutSynReset,
-                                     unanswered: counts.probesWithoutSyn - counts.probesWithoutSynReset,
-                                     firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
-                tries = tries.map { $0.adding(probes) } ?? probes
+            let probes = service.flatMap { position -> Attempt? in
+                guard probed else { return nil }
+                let counts = services[position].counts
+                return Attempt(soleClient: services[position].clients.sole, refused: counts.probesWithoutSynReset,
+                               unanswered: counts.probesWithoutSyn - counts.probesWithoutSynReset,
+                               firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
             }
+            if let probes { tries = tries.map { $0.adding(probes) } ?? probes }
             self.attempts.append(tries)
+            probesWithoutSyn.append(probes)
             self.services.append(service.flatMap { position in
                 guard !probed else { return nil }
                 let clients = services[position].clients

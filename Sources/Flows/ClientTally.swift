@@ -68,6 +68,10 @@ public struct AttemptClientTallies: Sendable {
         pairs.prefetch(client, owner: rowOfPlace[place])
     }
 
+    /// Whether the attempted endpoint at `place` has its clients' tallies: then a client
+    /// without one there (`tally(at:client:)` nil) made no failed connect to it that was recorded.
+    public func hasTallies(at place: Int) -> Bool { rowOfPlace.indices.contains(place) }
+
     /// The failed connects of `client` to the attempted endpoint at `place`; nil when the
     /// client was not recorded there (past `FlowLimits.maxClientAddresses`).
     public func tally(at place: Int, client: IPAddress) -> ClientAttemptTally? {

@@ -54,7 +54,7 @@ extension ServiceTraffic {
     /// there is to tell, and they name it).
     public var protocolBesidesScanners: ProtocolName {
         guard spokeWithScanners, !servedOnlyScanners else { return counts.dominantProtocol }
-        let besides = TrafficCounts.dominant(in: protocolCountsBesidesScanners)
+        let besides = TrafficCounts.dominant(in: protocolCountsBesidesScanners, unansweredPlaintext: unansweredPlaintextBesidesScanners)
         return besides == .none || besides == .unknown ? counts.dominantProtocol : besides
     }
 

@@ -92,6 +92,24 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertTrue(messages.contains { $0.contains("700 endpoints probed, 698 connects refused, 0 unanswered, on the ports it alone tried, from ") })
     }
 
+    /// A FIN scan beside a SYN scan of the same ports (a piece of the bug hunt's multi.pcap:
+    /// 10.77.0.10's SYN scan of 10.77.0.2 ports 1-300 and 9765, 10.77.0.12's FIN scan of
+    /// ports 1-150). tshark counts 300 RSTs to 10.77.0.10 and 150 to 10.77.0.12. Until
+    /// December 5, 2026 the SYN scan counted 150 refused with 150 shared probes and the FIN
+    /// scan none, with the window of every client.
+    func testAFinScanBesideASynScanOfTheSamePortsEachCountTheirOwnRefusals() throws {
+        let result = auditor.audit(paths: [capture("scan-syn-fin-same-ports.pcap")])
+        let scans = try XCTUnwrap(result.scans).sorted { $0.scanner < $1.scanner }
+        XCTAssertEqual(scans.map(\.scanner), ["10.77.0.10", "10.77.0.12"])
+        XCTAssertEqual(scans.map(\.type), [.synHalfOpen, .stealth])
+        XCTAssertEqual(scans.map(\.probes), [301, 150])
+        XCTAssertEqual(scans.map(\.refused), [300, 150], "tshark's RSTs to each scanner")
+        XCTAssertEqual(scans.map(\.unanswered), [0, 0])
+        XCTAssertEqual(scans.map(\.sharedProbes), [0, 0])
+        XCTAssertEqual(scans.map(\.windowShared), [false, false], "the FIN probes' times are the FIN scanner's own")
+        XCTAssertLessThan(scans[1].lastSeen, scans[0].firstSeen, "the FIN scan ran first")
+    }
+
     /// A client fetches a page from 10.77.0.2:9763 three times, then SYN-scans the host
     /// (scripts/recording/record-scan-after-use.sh). The page fetches are no probes: the
     /// scan's window is its probes' 8 ms, not the 3 s since the first fetch, and 9763,

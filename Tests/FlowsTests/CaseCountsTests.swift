@@ -59,6 +59,24 @@ final class CaseCountsTests: XCTestCase {
         XCTAssertEqual(traffic.tlsVersionsSeen, [.tls10, .tls12])
     }
 
+    /// A client's plaintext the server never answered names the port only when nothing else
+    /// does: 8 TLS and 8 unanswered HTTP connections speak `tls` (a tie by name made it
+    /// `http`); one HTTP connection the server answered puts HTTP back in the count; with no
+    /// TLS or SSH, the unanswered plaintext is all there is to tell.
+    func testUnansweredPlaintextNamesThePortOnlyWhenNothingElseDoes() {
+        var traffic = ServiceTraffic()
+        traffic.protocolCounts[.tls] = 8
+        traffic.protocolCounts[.http] = 8
+        traffic.unansweredPlaintextConnections = 8
+        XCTAssertEqual(traffic.dominantProtocol, .tls)
+        traffic.protocolCounts[.http] = 9
+        XCTAssertEqual(traffic.dominantProtocol, .http, "one plaintext connection was answered")
+        traffic.protocolCounts[.tls] = 0
+        traffic.protocolCounts[.http] = 8
+        XCTAssertEqual(traffic.dominantProtocol, .http)
+        XCTAssertEqual(TrafficCounts.dominant(in: traffic.protocolCounts, unansweredPlaintext: 8), .http)
+    }
+
     /// `dominantProtocol` and `tlsVersionsSeen`, now one pass over cases made once, give what
     /// their definitions with arrays gave (`max(by:)` over the recognized protocols, ties by
     /// name; the versions filtered and sorted), on random counts with many ties.

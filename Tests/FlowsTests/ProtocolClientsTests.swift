@@ -69,13 +69,14 @@ final class ProtocolClientsTests: XCTestCase {
                            connection(from: 10, speaking: .http), connection(from: 10, speaking: .http),
                            connection(from: 10, speaking: .ldap)]
         var service = traffic(ServiceStatistics(connections))
-        XCTAssertEqual(service.dominantProtocol, .http)
+        // Every plaintext connection went unanswered: the TLS one names the port.
+        XCTAssertEqual(service.dominantProtocol, .tls)
         service.markScanners([IPAddress(ipv4: 10)])
         XCTAssertEqual(service.protocols, [.tls: 1, .http: 3, .ldap: 1], "every connection still counted")
         XCTAssertEqual(service.protocolCountsBesidesScanners.dictionary, [.tls: 1, .http: 1])
         XCTAssertEqual(service.scannerProtocolCounts.dictionary, [.http: 2, .ldap: 1])
         XCTAssertEqual(service.unansweredPlaintextBesidesScanners, 1)
-        XCTAssertEqual(service.protocolBesidesScanners, [ProtocolName.http, .tls].min())
+        XCTAssertEqual(service.protocolBesidesScanners, .tls, "a tie with unanswered plaintext, not broken by name")
         XCTAssertEqual(service.scanners(speaking: [.ldap]), [IPAddress(ipv4: 10)])
     }
 
