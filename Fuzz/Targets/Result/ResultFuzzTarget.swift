@@ -36,7 +36,7 @@ public func fuzzResultInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         let merger = ResultMerger()
         connections = try merger.merge([result], names: ["a.json"]).connections
-        merged = try merger.mergedResult(of: [result], names: ["a.json"], auditor: ResultFuzzing.auditor, arguments: ["a.json"])
+        merged = try merger.mergedResult(of: [result], names: ["a.json"], auditor: ResultFuzzing.auditor, arguments: ["a.json"]).result
     } catch {
         return 0  // an address or a capture point that does not hold: refused with a message
     }
