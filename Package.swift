@@ -75,12 +75,12 @@ let package = Package(
             name: "dasaudit-gen",
             dependencies: ["TrafficGenerator", "PcapKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // What the test targets share: `unavailable`, a skip that fails under CI.
+        // What the test targets share: `unavailable`, a skip that fails under CI, and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TrafficGeneratorTests", dependencies: ["TrafficGenerator", "PcapKit", "Audit", "CaptureEngine", "Policy"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire", "TestSupport"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy", "TrafficGenerator"]),
         .testTarget(name: "CaptureEngineTests", dependencies: ["CaptureEngine", "Flows", "Wire"]),

@@ -5,7 +5,8 @@ import Protocols
 /// each; the two sides get heap buffers of exactly their size, so AddressSanitizer sees any
 /// read past them. Built by `scripts/fuzz-protocols.sh` (not part of the package).
 ///
-/// Besides "no crash": the same bytes give the same answer twice, a TLS version comes only
+/// Besides "no crash": every answer is the one with every recognizer tried on each side
+/// (the first byte's choice of recognizers changes no answer), the same bytes give the same answer twice, a TLS version comes only
 /// with `tls`, bytes no cut touched are never `unknown`, the same bytes picked up mid-stream
 /// differ only in `other` becoming `unknown`, and docs/protocols.md's promise: where the two sides' whole bytes name a
 /// protocol, each side cut by the capture (at lengths the input's last byte chooses, one
@@ -30,12 +31,14 @@ public func fuzzProtocolRecognizer(_ data: UnsafePointer<UInt8>, _ size: Int) ->
             client.deallocate()
             server.deallocate()
         }
-        return ProtocolRecognizer.recognize(
-            client: PayloadBytes(UnsafeRawBufferPointer(client), sent: split > 0 || clientCut,
-                                 cutByCapture: clientCut || clientKeep < split),
-            server: PayloadBytes(UnsafeRawBufferPointer(server), sent: rest > split || serverCut,
-                                 cutByCapture: serverCut || serverKeep < rest - split),
-            fromStart: fromStart)
+        let clientBytes = PayloadBytes(UnsafeRawBufferPointer(client), sent: split > 0 || clientCut,
+                                       cutByCapture: clientCut || clientKeep < split)
+        let serverBytes = PayloadBytes(UnsafeRawBufferPointer(server), sent: rest > split || serverCut,
+                                       cutByCapture: serverCut || serverKeep < rest - split)
+        let answer = ProtocolRecognizer.recognize(client: clientBytes, server: serverBytes, fromStart: fromStart)
+        precondition(answer == ProtocolRecognizer.recognizeTryingEvery(client: clientBytes, server: serverBytes, fromStart: fromStart),
+                     "the first byte's recognizers answer otherwise than every recognizer")
+        return answer
     }
     let first = recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut, serverCut: serverCut)
     precondition(first == recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut,

@@ -17,6 +17,9 @@ struct Prefixes: Sendable {
     /// end inside one (`PayloadBytes.starts(with:)`), `.no` otherwise.
     @inline(__always)
     func match(_ side: PayloadBytes) -> Match {
+        // A silent side (each recognizer is asked about both sides, one of them silent)
+        // and a first byte that starts no pattern are ruled out before the patterns' loop.
+        guard side.sent else { return .no }
         if side.has(1) && !initials.contains(side[0]) { return .no }
         var result = Match.no
         for pattern in patterns {

@@ -23,10 +23,24 @@ public enum ProtocolRecognizer {
     /// - Parameter fromStart: whether the connection's start was captured (a handshake
     ///   packet seen): if not, bytes no recognizer knows are `unknown`, not `other`.
     public static func recognize(client: PayloadBytes, server: PayloadBytes, fromStart: Bool = true) -> ProtocolEvidence {
+        recognize(client: client, server: server, fromStart: fromStart, candidates: FirstByteCandidates.table)
+    }
+
+    /// `recognize(client:server:fromStart:)` with every recognizer tried on every side, as
+    /// before the first byte picked the candidates (`FirstByteCandidates`): the reference
+    /// the tests and the fuzz target hold the dispatched answer to.
+    public static func recognizeTryingEvery(client: PayloadBytes, server: PayloadBytes, fromStart: Bool = true) -> ProtocolEvidence {
+        recognize(client: client, server: server, fromStart: fromStart, candidates: nil)
+    }
+
+    private static func recognize(client: PayloadBytes, server: PayloadBytes, fromStart: Bool,
+                                  candidates: FirstByteCandidates?) -> ProtocolEvidence {
         guard client.sent || server.sent else { return .none }
-        let byServer = SideRecognition(client: .silent, server: server)
+        let byServer = SideRecognition(client: .silent, server: server,
+                                       trying: candidates?.recognizers(forServer: server) ?? SideRecognition.every)
         if let found = byServer.found { return found }
-        let byClient = SideRecognition(client: client, server: .silent)
+        let byClient = SideRecognition(client: client, server: .silent,
+                                       trying: candidates?.recognizers(forClient: client) ?? SideRecognition.every)
         if let found = byClient.found {
             // Only the client's own protocol may be pending on a cut server side.
             let pending = server.isCut ? byServer.undecided & ~SideRecognition.bit(found.name) : 0
@@ -47,25 +61,30 @@ struct SideRecognition {
 
     static func bit(_ name: ProtocolName) -> UInt32 { 1 << UInt32(name.rawValue) }
 
-    init(client: PayloadBytes, server: PayloadBytes) {
-        guard client.sent || server.sent else { return }
+    /// Every recognizer's bit.
+    static var every: UInt32 { .max }
+
+    /// - Parameter trying: the recognizers to try (`bit(name)` each); the others are taken
+    ///   to say no.
+    init(client: PayloadBytes, server: PayloadBytes, trying: UInt32) {
+        guard client.sent || server.sent, trying != 0 else { return }
         // Called one by one, not from an array of functions (nor a parameter pack, which
         // the compiler does not specialize): direct calls, with no reference count taken per
         // connection. That halved the recognition's time with millions of short connections
         // (docs/performance.md).
-        if tried(TLSRecognizer.self, .tls, client, server) { return }
-        if tried(SSHRecognizer.self, .ssh, client, server) { return }
-        if tried(HTTP2Recognizer.self, .http2, client, server) { return }
-        if tried(HTTPRecognizer.self, .http, client, server) { return }
-        if tried(JRMIRecognizer.self, .jrmi, client, server) { return }
-        if tried(HazelcastRecognizer.self, .hazelcast, client, server) { return }
-        if tried(SparkRPCRecognizer.self, .sparkRPC, client, server) { return }
-        if tried(AkkaRecognizer.self, .akka, client, server) { return }
-        if tried(ThriftRecognizer.self, .thrift, client, server) { return }
-        if tried(PostgreSQLRecognizer.self, .postgresql, client, server) { return }
-        if tried(MySQLRecognizer.self, .mysql, client, server) { return }
-        if tried(RedisRecognizer.self, .redis, client, server) { return }
-        _ = tried(LDAPRecognizer.self, .ldap, client, server)
+        if trying & Self.bit(.tls) != 0, tried(TLSRecognizer.self, .tls, client, server) { return }
+        if trying & Self.bit(.ssh) != 0, tried(SSHRecognizer.self, .ssh, client, server) { return }
+        if trying & Self.bit(.http2) != 0, tried(HTTP2Recognizer.self, .http2, client, server) { return }
+        if trying & Self.bit(.http) != 0, tried(HTTPRecognizer.self, .http, client, server) { return }
+        if trying & Self.bit(.jrmi) != 0, tried(JRMIRecognizer.self, .jrmi, client, server) { return }
+        if trying & Self.bit(.hazelcast) != 0, tried(HazelcastRecognizer.self, .hazelcast, client, server) { return }
+        if trying & Self.bit(.sparkRPC) != 0, tried(SparkRPCRecognizer.self, .sparkRPC, client, server) { return }
+        if trying & Self.bit(.akka) != 0, tried(AkkaRecognizer.self, .akka, client, server) { return }
+        if trying & Self.bit(.thrift) != 0, tried(ThriftRecognizer.self, .thrift, client, server) { return }
+        if trying & Self.bit(.postgresql) != 0, tried(PostgreSQLRecognizer.self, .postgresql, client, server) { return }
+        if trying & Self.bit(.mysql) != 0, tried(MySQLRecognizer.self, .mysql, client, server) { return }
+        if trying & Self.bit(.redis) != 0, tried(RedisRecognizer.self, .redis, client, server) { return }
+        if trying & Self.bit(.ldap) != 0 { _ = tried(LDAPRecognizer.self, .ldap, client, server) }
     }
 
     /// Whether `recognizer` (of `name`) recognized the bytes; notes it if undecided.

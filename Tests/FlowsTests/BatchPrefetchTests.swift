@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Protocols
 import Wire
 import XCTest
@@ -18,7 +19,7 @@ final class BatchPrefetchTests: XCTestCase {
         }
         // Round r carries packet r of every connection, the connections in a random order;
         // made a batch at a time (the whole capture would be 17 MB of test data).
-        var random = SplitMix(state: 17)
+        var random = SplitMix64(seed: 17)
         var order = Array(0..<connections)
         var one = FlowTable(), batched = FlowTable()
         var batch: [TimedSegment] = [], samples: [PayloadSample] = []

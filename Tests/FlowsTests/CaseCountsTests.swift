@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Protocols
 import XCTest
 
@@ -81,7 +82,7 @@ final class CaseCountsTests: XCTestCase {
     /// their definitions with arrays gave (`max(by:)` over the recognized protocols, ties by
     /// name; the versions filtered and sorted), on random counts with many ties.
     func testDominantProtocolAndVersionsEqualTheirArrayDefinitions() {
-        var random = SplitMix(state: 31)
+        var random = SplitMix64(seed: 31)
         for _ in 0..<5_000 {
             var traffic = ServiceTraffic()
             for name in ProtocolName.allCases where Int.random(in: 0..<3, using: &random) == 0 {

@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Wire
 import XCTest
 
@@ -9,7 +10,7 @@ final class ClientAddressesTests: XCTestCase {
     /// Addresses drawn from a small pool, so that repeats are common: IPv4 at both ends of
     /// the range, and IPv6 on both sides of the IPv4-mapped block (`::1` sorts before every
     /// IPv4 address, `::1:0:0:0` after).
-    private func randomAddress(using random: inout SplitMix, ipv6Share: Int) -> IPAddress {
+    private func randomAddress(using random: inout SplitMix64, ipv6Share: Int) -> IPAddress {
         if Int.random(in: 0..<100, using: &random) < ipv6Share {
             let pool = [IPAddress(high: 0, low: 1), IPAddress(high: 0, low: 0x0001_0000_0000_0000),
                         IPAddress(high: 0, low: 0x0000_FFFE_FFFF_FFFF), IPAddress("2001:db8::1")!,
@@ -37,7 +38,7 @@ final class ClientAddressesTests: XCTestCase {
     }
 
     func testRandomAddressesWithRepeatsAgreeWithASetSorted() {
-        var random = SplitMix(state: 17)
+        var random = SplitMix64(seed: 17)
         for round in 0..<400 {
             let ipv6Share = [0, 5, 50, 100][round % 4]
             let addresses = (0..<Int.random(in: 0...60, using: &random)).map { _ in
@@ -80,7 +81,7 @@ final class ClientAddressesTests: XCTestCase {
     /// clients are its set's, sorted; endpoints with no pair have none; slices of the shared
     /// buffers compare by contents.
     func testGroupingPairsEqualsOneSetPerEndpoint() {
-        var random = SplitMix(state: 18)
+        var random = SplitMix64(seed: 18)
         for round in 0..<60 {
             let owners = Int.random(in: 0...40, using: &random)
             var pairs = ClientAddressPairs<NoClientTally>()
@@ -142,7 +143,7 @@ final class ClientAddressesTests: XCTestCase {
     /// the standard sort leaves them, at every length around the switch and well past it,
     /// with many repeats, sorted and reversed input.
     func testSortingARunEqualsTheStandardSort() {
-        var random = SplitMix(state: 37)
+        var random = SplitMix64(seed: 37)
         for count in Array(0...140) + [1000, 5000] {
             for shape in 0..<4 {
                 var values = (0..<count).map { _ in UInt32.random(in: 0...(shape == 0 ? 5 : 5000), using: &random) }

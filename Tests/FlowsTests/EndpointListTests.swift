@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Wire
 import XCTest
 
@@ -29,7 +30,7 @@ final class EndpointListTests: XCTestCase {
     /// Random connections (IPv4 and IPv6 servers and clients, services and attempts): the
     /// lists taken out are the dictionaries' entries in endpoint order, values equal.
     func testTakenListsEqualTheDictionariesInEndpointOrder() {
-        var random = SplitMix(state: 29)
+        var random = SplitMix64(seed: 29)
         for round in 0..<40 {
             var statistics = ServiceStatistics()
             for _ in 0..<Int.random(in: 0...400, using: &random) {

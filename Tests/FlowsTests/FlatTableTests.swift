@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Wire
 import XCTest
 
@@ -7,7 +8,7 @@ import XCTest
 /// random operations checked against Swift's `Set` and `Dictionary`.
 final class FlatTableTests: XCTestCase {
     private func fixedHash(_ seed: UInt64) -> SeededHash {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)
         return SeededHash(using: &generator)
     }
 
@@ -56,7 +57,7 @@ final class FlatTableTests: XCTestCase {
     }
 
     func testClientAddressPairsBehaveAsASetOfPairs() {
-        var random = SplitMix(state: 3)
+        var random = SplitMix64(seed: 3)
         for round in 0..<20 {
             var pairs = ClientAddressPairs<NoClientTally>(hash: fixedHash(UInt64(round)))
             var oracle = Set<[UInt64]>()
@@ -91,7 +92,7 @@ final class FlatTableTests: XCTestCase {
     }
 
     func testEndpointIndexAgreesWithADictionary() {
-        var random = SplitMix(state: 5)
+        var random = SplitMix64(seed: 5)
         var index = EndpointIndex(hash: fixedHash(6))
         var oracle: [Endpoint: Int] = [:]
         for _ in 0..<30_000 {

@@ -1,3 +1,4 @@
+import TestSupport
 import Flows
 import Wire
 import XCTest
@@ -15,7 +16,7 @@ private struct Packet {
 /// Builds time-ordered traffic of many connections of every kind.
 private struct Traffic {
     var packets: [Packet] = []
-    var random = SplitMix(state: 2026)
+    var random = SplitMix64(seed: 2026)
 
     mutating func send(_ from: (UInt32, UInt16), _ to: (UInt32, UInt16), _ flags: TCPFlags, at time: Int64,
                        payload: UInt32 = 0) {

@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Wire
 import XCTest
 
@@ -6,7 +7,7 @@ final class FlowStorageRankTests: XCTestCase {
     /// The quickselect gives what sorting the records' times gave (`FlowTable.relieve`'s
     /// threshold), for every rank, with many equal times and with all times equal.
     func testRankMatchesTheSortedTimes() {
-        var random = SplitMix(state: 11)
+        var random = SplitMix64(seed: 11)
         for (count, spread) in [(1, 1), (2, 1), (17, 3), (300, 1000), (1000, 1), (2048, 50)] {
             let storage = FlowStorage(seed: 1)
             var times: [Int64] = []

@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Wire
 import XCTest
 
@@ -8,7 +9,7 @@ final class FlowStorageRemovalTests: XCTestCase {
     /// last position down does; every survivor is still found, every removed key is gone.
     func testBulkRemovalMatchesRemovingOneByOne() {
         for share in [1, 3, 50] {  // percent of records removed: per-record and bulk paths
-            var random = SplitMix(state: UInt64(share))
+            var random = SplitMix64(seed: UInt64(share))
             let bulk = FlowStorage(seed: 5), single = FlowStorage(seed: 5)
             var keys: [ConnectionKey] = []
             for index in 0..<3000 {
@@ -36,7 +37,7 @@ final class FlowStorageRemovalTests: XCTestCase {
     /// The side array of last-seen times that sweeps read stays equal to the records
     /// through packets, port reuse, removals, sweeps, the cap's evictions and growth.
     func testLastSeenTimesFollowTheRecords() {
-        var random = SplitMix(state: 11)
+        var random = SplitMix64(seed: 11)
         let server = Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 443)
         var table = FlowTable(rules: DirectionRules(expectedServerPorts: [443]), limits: FlowLimits(maxConnections: 64))
         for step in 0..<20_000 {
@@ -82,7 +83,7 @@ final class FlowStorageReindexTests: XCTestCase {
     func testTheIndexStaysValidAfterBulkRemovals() {
         var wrapped = 0
         for seed in 0..<200 {
-            var random = SplitMix(state: UInt64(seed) &* 7919 &+ 1)
+            var random = SplitMix64(seed: UInt64(seed) &* 7919 &+ 1)
             let storage = FlowStorage(seed: UInt64(seed))
             let records = 40 + Int(random.next() % 24)  // up to 63: the 128-slot index at half full
             var keys: [ConnectionKey] = []
@@ -127,7 +128,7 @@ final class FlowStorageReindexTests: XCTestCase {
     /// hands over exactly the records done, in the order one-by-one removal gives, and
     /// every survivor is still found.
     func testBulkRemovalsOneAfterAnotherOnOneTable() {
-        var random = SplitMix(state: 11)
+        var random = SplitMix64(seed: 11)
         let bulk = FlowStorage(seed: 9), single = FlowStorage(seed: 9)
         var serial: UInt32 = 0
         for round in 0..<12 {

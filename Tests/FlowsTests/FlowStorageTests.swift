@@ -1,18 +1,7 @@
 @testable import Flows
+import TestSupport
 import Wire
 import XCTest
-
-/// A deterministic generator (SplitMix64), so every run tests the same keys.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func key(_ a: UInt32, _ portA: UInt16, _ b: UInt32, _ portB: UInt16) -> ConnectionKey {
     ConnectionKey.of(source: Endpoint(address: IPAddress(ipv4: a), port: portA),
@@ -24,7 +13,7 @@ final class FlowStorageTests: XCTestCase {
     /// occupied slots are long and wrap around the end) and checks every lookup against a
     /// Dictionary after each step.
     func testLookupsMatchADictionaryThroughInsertsRemovalsAndGrowth() {
-        var random = SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         let storage = FlowStorage(seed: 42, recordCapacity: 4, slotBits: 3)
         var reference: [ConnectionKey: Int64] = [:]
         var keys: [ConnectionKey] = []

@@ -1,4 +1,5 @@
 @testable import Flows
+import TestSupport
 import Protocols
 import Wire
 import XCTest
@@ -67,7 +68,7 @@ final class ServiceStatisticsTests: XCTestCase {
     }
 
     func testMergingInEitherOrderEqualsFoldingEverythingIntoOne() {
-        var random = SplitMix(state: 11)
+        var random = SplitMix64(seed: 11)
         let all = randomConnections(5_000, using: &random)
         let parts = [all.prefix(1_700), all.dropFirst(1_700).prefix(2_000), all.dropFirst(3_700)].map { ServiceStatistics(Array($0)) }
         var forward = parts[0]
@@ -87,7 +88,7 @@ final class ServiceStatisticsTests: XCTestCase {
     }
 
     func testMergingAtTheBudgetRecordsNoMoreThanItAllowsAndSaysSo() {
-        var random = SplitMix(state: 12)
+        var random = SplitMix64(seed: 12)
         let all = randomConnections(4_000, using: &random)
         let limits = FlowLimits(maxClientAddresses: 500)
         var merged = ServiceStatistics(all.prefix(2_000), limits: limits)
@@ -107,7 +108,7 @@ final class ServiceStatisticsTests: XCTestCase {
     /// Random connections folded in one by one, under random caps and budgets, give what
     /// the model gives: the same endpoints, counters, clients, overflow and unlisted counts.
     func testRandomConnectionsAgreeWithTheDictionaryAndSetModel() {
-        var random = SplitMix(state: 13)
+        var random = SplitMix64(seed: 13)
         for _ in 0..<30 {
             let limits = randomLimits(using: &random)
             let connections = randomConnections(Int.random(in: 0...3_000, using: &random), using: &random)
@@ -129,7 +130,7 @@ final class ServiceStatisticsTests: XCTestCase {
     /// by one: the same endpoints in the same numbering, counters, clients within the same
     /// budget, unlisted counts and unresolved connections, under caps that batches cross.
     func testBatchesFoldAsOneByOne() {
-        var random = SplitMix(state: 29)
+        var random = SplitMix64(seed: 29)
         for _ in 0..<30 {
             let limits = randomLimits(using: &random)
             let connections = randomConnections(Int.random(in: 0...3_000, using: &random), using: &random)
@@ -160,7 +161,7 @@ final class ServiceStatisticsTests: XCTestCase {
     }
 
     /// Caps and a client budget small enough for random connections to reach them.
-    private func randomLimits(using random: inout SplitMix) -> FlowLimits {
+    private func randomLimits(using random: inout SplitMix64) -> FlowLimits {
         FlowLimits(maxClientAddresses: Int.random(in: 1...3_000, using: &random),
                    maxUnresolved: 50, maxServices: Int.random(in: 1...400, using: &random),
                    maxAttempts: Int.random(in: 1...200, using: &random))
@@ -168,7 +169,7 @@ final class ServiceStatisticsTests: XCTestCase {
 
     /// Connections to a few hundred endpoints from a few thousand clients: traffic,
     /// attempts and some unresolved, with protocols and TLS versions.
-    private func randomConnections(_ count: Int, using random: inout SplitMix) -> [Connection] {
+    private func randomConnections(_ count: Int, using random: inout SplitMix64) -> [Connection] {
         let states: [ConnectionState] = [.closed, .reset, .established, .midstream, .attempted, .refused]
         let evidence: [ProtocolEvidence] = [.none, ProtocolEvidence(.http), ProtocolEvidence(.tls, tlsVersion: .tls12),
                                             ProtocolEvidence(.tls, tlsVersion: .tls13)]

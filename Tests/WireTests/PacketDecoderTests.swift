@@ -1,3 +1,4 @@
+import TestSupport
 import Dispatch
 import Wire
 import XCTest
@@ -206,18 +207,5 @@ final class PacketDecoderTests: XCTestCase {
             results[index] = withBytes(packet) { decoder.decode($0).matches(.segment(defaultSegment())) }
         }
         XCTAssertEqual(Array(results), [true, true, true, true])
-    }
-}
-
-/// A small deterministic generator, so a failing input can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
