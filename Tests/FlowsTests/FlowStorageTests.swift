@@ -83,6 +83,25 @@ final class FlowStorageTests: XCTestCase {
         XCTAssertEqual(table.finish(rules: DirectionRules(expectedServerPorts: [])).first?.packets, 2)
     }
 
+    /// The batch path copies a shared storage once per batch, before its first segment:
+    /// the copy taken before the batch keeps what it had.
+    func testACopiedTableIsIndependentOfABatchAddedToTheOriginal() {
+        var table = FlowTable()
+        let segment = TCPSegment(source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002),
+                                 sourcePort: 40000, destinationPort: 7079, flags: [.syn])
+        table.add(segment, timestamp: 1, wireLength: 60)
+        let copy = table
+        let batch = [TimedSegment(segment: segment, timestamp: 2, wireLength: 60),
+                     TimedSegment(segment: segment, timestamp: 3, wireLength: 60)]
+        let samples = [PayloadSample(), PayloadSample()]
+        batch.withUnsafeBufferPointer { entries in
+            samples.withUnsafeBufferPointer { table.add(entries, samples: $0.baseAddress!) }
+        }
+        let rules = DirectionRules(expectedServerPorts: [])
+        XCTAssertEqual(copy.finish(rules: rules).first?.packets, 1)
+        XCTAssertEqual(table.finish(rules: rules).first?.packets, 3)
+    }
+
     /// 100,000 distinct connections all land in their own records.
     func testGrowthToManyConnections() {
         var table = FlowTable()
