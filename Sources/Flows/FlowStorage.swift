@@ -179,7 +179,8 @@ final class FlowStorage: @unchecked Sendable {
         sampleCapacity = capacity
     }
 
-    @inlinable var slotMask: Int { (1 << slotBits) &- 1 }
+    /// Masking shifts (`&<<`), and inlined: a smart shift of `slotBits` was a call per lookup.
+    @inlinable @inline(__always) var slotMask: Int { (1 &<< slotBits) &- 1 }
 
     /// The key's tag: the upper 32 bits of its hash.
     @inlinable @inline(__always)
@@ -199,7 +200,7 @@ final class FlowStorage: @unchecked Sendable {
     }
 
     @inlinable @inline(__always)
-    func home(_ tag: UInt32) -> Int { Int(truncatingIfNeeded: tag &>> UInt32(32 &- slotBits)) }
+    func home(_ tag: UInt32) -> Int { Int(truncatingIfNeeded: tag &>> UInt32(truncatingIfNeeded: 32 &- slotBits)) }
 
     /// Whether two keys are the same 4-tuple (branch-free).
     @inlinable @inline(__always)
