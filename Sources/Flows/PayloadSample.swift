@@ -61,9 +61,13 @@ public struct PayloadSample: Sendable, BitwiseCopyable {
         withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
     }
 
-    /// The sample as a recognizer reads it.
-    public func withPayloadBytes<R>(_ body: (PayloadBytes) -> R) -> R {
-        withBytes { body(PayloadBytes($0, sent: isTaken, cutByCapture: isCutByCapture)) }
+    /// The sample at `sample` as a recognizer reads it, its bytes left where they are (valid
+    /// while that memory is).
+    @inlinable
+    static func payloadBytes(at sample: UnsafePointer<PayloadSample>) -> PayloadBytes {
+        let bytes = UnsafeRawPointer(sample) + MemoryLayout<PayloadSample>.offset(of: \.storage)!
+        return PayloadBytes(UnsafeRawBufferPointer(start: bytes, count: Int(sample.pointee.count)),
+                            sent: sample.pointee.isTaken, cutByCapture: sample.pointee.isCutByCapture)
     }
 
     /// The earlier of two samples of one side: this one if it was taken.
