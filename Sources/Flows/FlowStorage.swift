@@ -153,7 +153,10 @@ final class FlowStorage: @unchecked Sendable {
             slot = samplesUsed
             samplesUsed += 1
         }
-        (samples + slot).initialize(to: PayloadSamples())
+        // Both sides not taken: their bytes are read only up to their counts, so the 192
+        // bytes need no zeroing.
+        (samples + slot).pointee.fromA.clear()
+        (samples + slot).pointee.fromB.clear()
         return slot
     }
 
@@ -237,22 +240,31 @@ final class FlowStorage: @unchecked Sendable {
         return (count, 1 << slotBits, count == 0 ? 0 : Double(probes) / Double(count))
     }
 
-    /// Adds a record whose key is not in the table, with `samples`; returns its position.
+    /// Adds a record whose key is not in the table, without samples; returns its position.
+    /// (A separate function from the one with samples: an empty `PayloadSamples` made and
+    /// passed for every new connection was 200 bytes zeroed and copied each time.)
     @usableFromInline @discardableResult
-    func append(_ record: ConnectionRecord, samples kept: PayloadSamples = PayloadSamples(), tag: UInt32) -> Int {
+    func append(_ record: ConnectionRecord, tag: UInt32) -> Int {
         if count == recordCapacity { growRecords() }
         if (count + 1) * 2 > (1 << slotBits) { growSlots() }
         let position = count
         (records + position).initialize(to: record)
         lastSeenTimes[position] = record.lastSeen
         if !record.isRecognized { records[position].sampleSlot = 0 }
+        place(tag: tag, position: position)
+        count += 1
+        return position
+    }
+
+    /// Adds a record whose key is not in the table, with `samples`; returns its position.
+    @usableFromInline @discardableResult
+    func append(_ record: ConnectionRecord, samples kept: PayloadSamples, tag: UInt32) -> Int {
+        let position = append(record, tag: tag)
         if !kept.isEmpty && !record.isRecognized {
             let slot = takeSampleSlot()
             samples[slot] = kept
             records[position].sampleSlot = UInt32(truncatingIfNeeded: slot)
         }
-        place(tag: tag, position: position)
-        count += 1
         return position
     }
 

@@ -29,6 +29,14 @@ public struct PayloadSample: Sendable, BitwiseCopyable {
         take(payload, payloadLength: payloadLength)
     }
 
+    /// Makes this sample not taken, as a new one is, leaving its bytes (never read past
+    /// `count`) as they are.
+    @inlinable
+    mutating func clear() {
+        count = 0
+        flags = 0
+    }
+
     /// Whether this side's first payload segment was seen.
     @inlinable public var isTaken: Bool { flags & Self.takenFlag != 0 }
     /// Whether the capture kept fewer of its bytes than the sample holds.
