@@ -39,6 +39,9 @@ struct ScanEndpoints {
         /// Those that were only a probe without a SYN (the scanner's FIN to an open port
         /// that said nothing, in a service that served other connections).
         var probesWithoutSyn: UInt64
+        /// Those of them the server answered with a RST: a listening port answers an ACK
+        /// (nmap's ACK, Window or Maimon probe) so, never a FIN, NULL or Xmas probe.
+        var probesWithoutSynReset: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
 
@@ -138,6 +141,7 @@ struct ScanEndpoints {
                                connections: services[position].counts.connections,
                                halfOpenConnections: services[position].counts.halfOpenConnections,
                                probesWithoutSyn: services[position].counts.probesWithoutSyn,
+                               probesWithoutSynReset: services[position].counts.probesWithoutSynReset,
                                firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
             })
             probedOnly.append(probed)
