@@ -142,10 +142,7 @@ struct PortScans {
             if hosts.last != book.hosts[index] { hosts.append(book.hosts[index]) }
             if let tries = book.attempts[index] {
                 if tries.soleClient == key.scanner {
-                    refused.addSaturated(tries.refused)
-                    unanswered.addSaturated(tries.unanswered)
-                    first = min(first, tries.firstSeen)
-                    last = max(last, tries.lastSeen)
+                    tries.count(into: &refused, &unanswered, widening: &first, &last)
                 } else {
                     // The scanner's own connects, where they can be known: its connects with a
                     // SYN from the attempts' tallies (none there if it has no tally), its probes
@@ -162,11 +159,8 @@ struct PortScans {
                     }
                     if let probes = book.probesWithoutSyn[index] {
                         if probes.soleClient == key.scanner {
-                            ownRefused.addSaturated(probes.refused)
-                            ownUnanswered.addSaturated(probes.unanswered)
                             // Those probes are its only: their times are its own.
-                            first = min(first, probes.firstSeen)
-                            last = max(last, probes.lastSeen)
+                            probes.count(into: &ownRefused, &ownUnanswered, widening: &first, &last)
                         } else if probes.soleClient == nil {
                             known = false
                         }

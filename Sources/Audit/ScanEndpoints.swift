@@ -19,6 +19,18 @@ struct ScanEndpoints {
         var firstSeen: Int64
         var lastSeen: Int64
 
+        /// Counts its connects as one scanner's: adds its refused and unanswered ones to
+        /// `refused` and `unanswered` (saturating) and widens the window `first`...`last` by
+        /// its times. The one place a scan takes connects it knows are its own, whether they
+        /// are an endpoint's attempts (it alone tried it) or its probes without a SYN (it
+        /// alone sent such probes there).
+        func count(into refused: inout UInt64, _ unanswered: inout UInt64, widening first: inout Int64, _ last: inout Int64) {
+            refused.addSaturated(self.refused)
+            unanswered.addSaturated(self.unanswered)
+            first = min(first, firstSeen)
+            last = max(last, lastSeen)
+        }
+
         /// Both endpoints' connects as one (an endpoint refused SYNs and probes without one).
         func adding(_ other: Attempt) -> Attempt {
             Attempt(soleClient: soleClient == other.soleClient ? soleClient : nil,
