@@ -65,14 +65,17 @@ public struct Auditor {
             classify(tallyServices, verdicts: &verdicts)
         })
         // A port a scan probed without a SYN and nobody else used is no service: its probes
-        // are in the scan, and were no connection open at the start of the window.
+        // are in the scan, and were no connection open at the start of the window. Nor were
+        // its probes without a SYN of the ports others used (a FIN scan's unanswered FIN to an
+        // open port), which stay services.
         var services = scanned.foldedServices.isEmpty ? classified
             : classified.filter { !scanned.foldedServices.contains($0.endpoint) }
+        var probes = scanned.probesAtServices
         if !scanned.foldedServices.isEmpty {
-            let probes = tallyServices.indices.lazy.filter { scanned.foldedServices.contains(tallyServices.endpoints[$0]) }
-                .reduce(UInt64(0)) { $0.addingSaturated(tallyServices.values[$1].stateCounts[.midstream]) }
-            coverage.openAtStart = coverage.openAtStart.map { $0 - min($0, probes) }
+            probes = tallyServices.indices.lazy.filter { scanned.foldedServices.contains(tallyServices.endpoints[$0]) }
+                .reduce(probes) { $0.addingSaturated(tallyServices.values[$1].stateCounts[.midstream]) }
         }
+        if probes > 0 { coverage.openAtStart = coverage.openAtStart.map { $0 - min($0, probes) } }
         ScannerClients.mark(scanned.scans, in: &services)
         tallyServices = EndpointList()
         attemptTallies = AttemptClientTallies()

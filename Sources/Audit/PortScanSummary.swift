@@ -49,8 +49,16 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
     /// `firstSeen` and `lastSeen` are those of every client's connects to the endpoints it
     /// probed, since it tried none alone. False in older results.
     public var windowShared = false
-    /// Endpoints that answered: they stay services.
+    /// Endpoints that answered: they stay services. For a `stealth` scan, whose probes show
+    /// no port open, the probed endpoints that other connections show open and that left
+    /// its probes without a SYN unanswered (nmap's open|filtered), not those that answered
+    /// them with a RST (`unfilteredPorts`).
     public var openPorts: [String]
+    /// Of a `stealth` scan, the probed endpoints that other connections show open and that
+    /// answered every probe without a SYN with a RST: an ACK, Window or Maimon probe, which
+    /// open and closed ports answer alike (nmap's unfiltered), so the scan did not find them
+    /// open. Empty for other scans; absent (empty) in older results.
+    public var unfilteredPorts: [String] = []
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
 }
@@ -59,7 +67,7 @@ extension PortScanSummary {
     /// Every field but `portRuns`, which the text `portRanges` stands for.
     private enum CodingKeys: String, CodingKey {
         case scanner, kind, type, targets, ports, portRanges, probes, refused, unanswered, sharedProbes, windowShared
-        case openPorts, firstSeen, lastSeen
+        case openPorts, unfilteredPorts, firstSeen, lastSeen
     }
 
     /// A scan read back from a result: `portRuns` are the runs of the ports `portRanges` names.
@@ -78,6 +86,7 @@ extension PortScanSummary {
         sharedProbes = try container.decodeIfPresent(Int.self, forKey: .sharedProbes) ?? 0
         windowShared = try container.decodeIfPresent(Bool.self, forKey: .windowShared) ?? false
         openPorts = try container.decode([String].self, forKey: .openPorts)
+        unfilteredPorts = try container.decodeIfPresent([String].self, forKey: .unfilteredPorts) ?? []
         firstSeen = try container.decode(Timestamp.self, forKey: .firstSeen)
         lastSeen = try container.decode(Timestamp.self, forKey: .lastSeen)
     }

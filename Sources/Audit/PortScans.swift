@@ -24,9 +24,11 @@ struct PortScans {
     /// counted as shared).
     /// `foldedServices`: the services of probes without a SYN only (`ScanEndpoints.probedOnly`)
     /// among `folded`, which are no services: the scan probed them.
+    /// `probesAtServices`: the probes without a SYN of the ports scans probed that stay
+    /// services (others used them too), which were no connections open at the start.
     func find(services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>,
               attemptTallies: AttemptClientTallies = AttemptClientTallies())
-        -> (scans: [PortScanSummary], folded: Set<Endpoint>, foldedServices: Set<Endpoint>) {
+        -> (scans: [PortScanSummary], folded: Set<Endpoint>, foldedServices: Set<Endpoint>, probesAtServices: UInt64) {
         // A scan is mostly failed connects, so (unless the policy's share is 0) only the
         // answered connects next to a failed one are gathered: on a busy capture without
         // scans, gathering every client's was most of the audit's end stage.
@@ -85,16 +87,22 @@ struct PortScans {
         let foldedNumbers = endpoints.endpoints.indices.filter {
             scanned[$0] && !failedUnscanned[$0] && endpoints.attempts[$0] != nil
         }
+        // The probes without a SYN of the scanned ports that stay services (other clients
+        // used them): no connection open at the start of the window either.
+        let probesAtServices = endpoints.endpoints.indices.reduce(UInt64(0)) { sum, number in
+            guard scanned[number], let service = endpoints.services[number] else { return sum }
+            return sum.addingSaturated(service.probesWithoutSyn)
+        }
         let folded = Set(foldedNumbers.lazy.map { endpoints.endpoints[$0] })
         let foldedServices = Set(foldedNumbers.lazy.filter { endpoints.probedOnly[$0] }.map { endpoints.endpoints[$0] })
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, numbers in summary(key, endpoints: numbers, of: endpoints, tallies: attemptTallies) }
-        return (summaries, folded, foldedServices)
+        return (summaries, folded, foldedServices, probesAtServices)
     }
 
     /// The same from dictionaries (tests build fleets of endpoints as dictionaries).
     func find(services: [Endpoint: ServiceTraffic], attempts: [Endpoint: ServiceAttempts])
-        -> (scans: [PortScanSummary], folded: Set<Endpoint>, foldedServices: Set<Endpoint>) {
+        -> (scans: [PortScanSummary], folded: Set<Endpoint>, foldedServices: Set<Endpoint>, probesAtServices: UInt64) {
         find(services: EndpointList(services), attempts: EndpointList(attempts))
     }
 
@@ -116,7 +124,7 @@ struct PortScans {
         var refused: UInt64 = 0, unanswered: UInt64 = 0, shared = 0
         var first = Int64.max, last = Int64.min
         var sharedFirst = Int64.max, sharedLast = Int64.min
-        var open: [UInt32] = []
+        var open: [UInt32] = [], unfiltered: [UInt32] = []
         var hosts: [UInt32] = []
         var ports = PortSet()
         // The tallies of a scan from many addresses are a million lookups at random in a
@@ -134,10 +142,7 @@ struct PortScans {
             if hosts.last != book.hosts[index] { hosts.append(book.hosts[index]) }
             if let tries = book.attempts[index] {
                 if tries.soleClient == key.scanner {
-                    refused.addSaturated(tries.refused)
-                    unanswered.addSaturated(tries.unanswered)
-                    first = min(first, tries.firstSeen)
-                    last = max(last, tries.lastSeen)
+                    tries.count(into: &refused, &unanswered, widening: &first, &last)
                 } else {
                     // The scanner's own connects, where they can be known: its connects with a
                     // SYN from the attempts' tallies (none there if it has no tally), its probes
@@ -154,11 +159,8 @@ struct PortScans {
                     }
                     if let probes = book.probesWithoutSyn[index] {
                         if probes.soleClient == key.scanner {
-                            ownRefused.addSaturated(probes.refused)
-                            ownUnanswered.addSaturated(probes.unanswered)
                             // Those probes are its only: their times are its own.
-                            first = min(first, probes.firstSeen)
-                            last = max(last, probes.lastSeen)
+                            probes.count(into: &ownRefused, &ownUnanswered, widening: &first, &last)
                         } else if probes.soleClient == nil {
                             known = false
                         }
@@ -175,7 +177,12 @@ struct PortScans {
             }
             // An endpoint can be both: a port that answered some probes and not others.
             if let traffic = book.services[index] {
-                open.append(number)
+                // A stealth scan's RST from a port others show open: unfiltered, not found open.
+                if key.type == .stealth && traffic.probesWithoutSyn > 0 && traffic.probesWithoutSynReset == traffic.probesWithoutSyn {
+                    unfiltered.append(number)
+                } else {
+                    open.append(number)
+                }
                 if traffic.answeredOnlyProbes(of: key.scanner) {
                     first = min(first, traffic.firstSeen)
                     last = max(last, traffic.lastSeen)
@@ -194,6 +201,7 @@ struct PortScans {
             ports: runs.reduce(0) { $0 + $1.count }, portRanges: PortList.written(runs), portRuns: runs,
             probes: numbers.count, refused: refused, unanswered: unanswered, sharedProbes: shared, windowShared: windowShared,
             openPorts: open.sorted().map { book.endpoints[Int($0)].description },
+            unfilteredPorts: unfiltered.sorted().map { book.endpoints[Int($0)].description },
             firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
     }
 
@@ -232,9 +240,24 @@ struct PortScans {
         let seconds = Double(scan.lastSeen.nanoseconds - scan.firstSeen.nanoseconds) / 1e9
         let shownTargets = scan.targets.prefix(10).joined(separator: ", ")
             + (scan.targets.count > 10 ? " and \(scan.targets.count - 10) more" : "")
-        let shownOpen = scan.openPorts.isEmpty ? "none"
-            : scan.openPorts.prefix(20).joined(separator: ", ")
-                + (scan.openPorts.count > 20 ? " and \(scan.openPorts.count - 20) more (see the JSON)" : "")
+        func shown(_ ports: [String]) -> String {
+            ports.isEmpty ? "none" : ports.prefix(20).joined(separator: ", ")
+                + (ports.count > 20 ? " and \(ports.count - 20) more (see the JSON)" : "")
+        }
+        // A stealth scan's probes show no port open: to an ACK or Window probe open and closed
+        // ports answer a RST alike (unfiltered), to a FIN, NULL, Xmas or Maimon probe an open
+        // port says nothing, as a filtered one does (open|filtered), as nmap reports them.
+        let stealth = scan.type == .stealth
+        let counts = stealth
+            ? "\(scan.probes) endpoints probed, \(scan.refused) probes answered with a RST (closed, or unfiltered to an ACK or "
+                + "Window probe), \(scan.unanswered) unanswered (open|filtered, or filtered to an ACK or Window probe)"
+            : "\(scan.probes) endpoints probed, \(scan.refused) connects refused, \(scan.unanswered) unanswered"
+        let found = stealth
+            ? "open ports it found: none (its probes show no port open); ports other connections show open that left its "
+                + "probes unanswered (open|filtered to them): \(shown(scan.openPorts))"
+                + (scan.unfilteredPorts.isEmpty ? "" : "; ports other connections show open that answered its probes with a "
+                    + "RST (unfiltered to them, as closed ports are): \(shown(scan.unfilteredPorts))")
+            : "open ports it found: \(shown(scan.openPorts))"
         let portText = PortList.written(scan.portRuns, maxRuns: 8)
         let what = scan.kind == .vertical
             ? "\(scan.ports) port\(scan.ports == 1 ? "" : "s") (\(portText)) of \(scan.targets.count) host\(scan.targets.count == 1 ? "" : "s") (\(shownTargets))"
@@ -243,11 +266,11 @@ struct PortScans {
             kind: .portScan, severity: .medium, port: nil, address: scan.scanner, node: nil,
             message: "\(scan.scanner) ran a \(scan.type.words) \(scan.kind == .vertical ? "port scan" : "sweep") of \(what): "
                 // Probes are endpoints, connects are attempts: one endpoint can be refused many times.
-                + "\(scan.probes) endpoints probed, \(scan.refused) connects refused, \(scan.unanswered) unanswered"
+                + counts
                 + (scan.sharedProbes > 0 ? " (\(scan.sharedProbes) of the failed ones other clients tried too, so their connects "
                     + "are in no scan's counts)" : "")
                 + ", \(scan.windowShared ? "while any client tried these endpoints, " : "on the ports it alone tried, ")from \(scan.firstSeen) to "
-                + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); open ports it found: \(shownOpen)"
+                + "\(scan.lastSeen) (\(String(format: "%.1f", seconds)) s); \(found)"
                 + (unlistedAttempts > 0 ? "; \(unlistedAttempts) more connects past the listing cap are counted in the "
                     + "coverage only, so these counts are lower bounds" : "")
                 + (clientsCapped ? "; the capture reached the bound on client addresses, past which no client's connects "

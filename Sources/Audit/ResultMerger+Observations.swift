@@ -4,17 +4,25 @@ import Foundation
 /// What a merge learns while matching sightings that its counts cannot show: `dasaudit
 /// merge` tells it on standard error (docs/merge.md).
 public struct MergeObservations: Sendable {
-    /// Connections seen at two capture points whose windows each reach past the other's (one
-    /// started capturing later, the other stopped earlier): their counts, the larger
-    /// sighting's per direction, miss what only the other saw, so they are a lower bound.
-    public var countedLow = 0
     /// Per pair of capture points (names in order): the second's first packet minus the
     /// first's, in nanoseconds, for each connection both saw the handshake of (matched by
     /// its client ISN, whatever the clocks): both first packets are its SYN, so the
     /// differences measure how far apart the two clocks are.
     public var handshakeOffsets: [[String]: [Int64]] = [:]
+    /// The windows of every connection seen at two or more capture points, one after the
+    /// other (`sharedStarts[i]` is where connection `i`'s begin), each in its own point's
+    /// clock: whether their counts are a lower bound can be told only once the clocks'
+    /// offsets are measured over all of them (`countedLow`). Flat, not an array per
+    /// connection.
+    var sharedWindows: [Window] = []
+    var sharedStarts: [Int] = []
 
     public init() {}
+
+    /// One sighting's first and last packet, at its capture point.
+    struct Window: Sendable {
+        var point: String, first: Int64, last: Int64
+    }
 
     /// One clock offset measured between two capture points.
     public struct ClockOffset: Sendable, Equatable {
@@ -25,15 +33,59 @@ public struct MergeObservations: Sendable {
         public var connections: Int
     }
 
+    /// Every pair of capture points with a connection both saw the handshake of, and the
+    /// median of their handshake offsets.
+    public func measuredOffsets() -> [ClockOffset] {
+        handshakeOffsets.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { pair, differences in
+            ClockOffset(first: pair[0], second: pair[1], nanoseconds: differences.sorted()[differences.count / 2],
+                        connections: differences.count)
+        }
+    }
+
     /// The pairs of capture points whose clocks, measured by the median of their handshake
     /// offsets, differ by more than `skew`: connections without a handshake are matched
     /// across them by times, which that difference puts apart.
     public func clockOffsets(beyond skew: Int64) -> [ClockOffset] {
-        handshakeOffsets.sorted { $0.key.lexicographicallyPrecedes($1.key) }.compactMap { pair, differences in
-            let median = differences.sorted()[differences.count / 2]
-            return median.magnitude > skew.magnitude
-                ? ClockOffset(first: pair[0], second: pair[1], nanoseconds: median, connections: differences.count) : nil
+        measuredOffsets().filter { $0.nanoseconds.magnitude > skew.magnitude }
+    }
+
+    /// Connections seen at two or more capture points whose windows each reach past the
+    /// others' (one started capturing later, another stopped earlier): their counts, the
+    /// larger sighting's per direction, miss what only another saw, so they are a lower
+    /// bound. A window that holds all the others' saw every packet.
+    ///
+    /// Windows are compared in the clock of the point that saw the connection first, each
+    /// other point's times moved back by the offset measured between the two
+    /// (`measuredOffsets`). Within `skew` where an offset was not measured; where every one
+    /// was, within `skew` but at most `ResultMerger.defaultSkew`: the offsets taken out,
+    /// the clocks agree as synchronised ones do, and the `--skew` a user widened to match
+    /// connections across an offset would hide windows seconds apart. Without the offsets,
+    /// a node whose clock was 30 s off put the windows of every connection both ends saw
+    /// 30 s apart: 13 of a real cluster's connections were said to be lower bounds where 1 is.
+    public func countedLow(skew: Int64) -> Int {
+        var offsets: [[String]: Int64] = [:]
+        for offset in measuredOffsets() { offsets[[offset.first, offset.second]] = offset.nanoseconds }
+        var low = 0
+        for (index, start) in sharedStarts.enumerated() {
+            let end = index + 1 < sharedStarts.count ? sharedStarts[index + 1] : sharedWindows.count
+            let reference = sharedWindows[start].point
+            var allMeasured = true
+            // Each window in the reference point's clock.
+            let windows = sharedWindows[start..<end].map { window -> (first: Int64, last: Int64) in
+                var shift: Int64 = 0
+                if window.point != reference {
+                    let pair = [min(window.point, reference), max(window.point, reference)]
+                    if let offset = offsets[pair] { shift = window.point > reference ? offset : -offset } else { allMeasured = false }
+                }
+                return (window.first.subtractingSaturated(shift), window.last.subtractingSaturated(shift))
+            }
+            let slack = allMeasured ? min(skew, ResultMerger.defaultSkew) : skew
+            let first = windows.lazy.map(\.first).min()!, last = windows.lazy.map(\.last).max()!
+            if !windows.contains(where: { $0.first <= first.addingSaturated(slack) && last <= $0.last.addingSaturated(slack) }) {
+                low += 1
+            }
         }
+        return low
     }
 
     /// Records a connection opened by `opener` at point `openerPoint` and seen again by
@@ -43,12 +95,25 @@ public struct MergeObservations: Sendable {
         handshakeOffsets[[min(openerPoint, point), max(openerPoint, point)], default: []]
             .append(second.firstSeen.subtractingSaturated(first.firstSeen))
     }
-}
 
-extension ResultMerger {
-    /// Whether `x`'s window holds all of `y`'s (within `skew`): then `x` saw every packet
-    /// `y` saw, unless its capture dropped some, and the larger count is the connection's.
-    func covers(_ x: Connection, _ y: Connection) -> Bool {
-        x.firstSeen <= y.firstSeen.addingSaturated(skew) && y.lastSeen <= x.lastSeen.addingSaturated(skew)
+    /// Records the windows of the merged connections seen at two or more capture points:
+    /// `owners[i]` is the merged connection (of `count`) that sighting `ordered[i]` opened or
+    /// joined. Gathered by a stable counting sort, so each connection's sightings keep their
+    /// order (the one that opened it first) and no array is made per connection.
+    mutating func recordShared(_ ordered: [(source: String, connection: Connection)], owners: [Int], count: Int) {
+        var sizes = [Int](repeating: 0, count: count)
+        for owner in owners { sizes[owner] += 1 }
+        guard sizes.contains(where: { $0 > 1 }) else { return }
+        var starts = [Int](repeating: 0, count: count + 1)
+        for index in 0..<count { starts[index + 1] = starts[index] + sizes[index] }
+        var next = starts, placed = [Int](repeating: 0, count: owners.count)
+        for (sighting, owner) in owners.enumerated() { placed[next[owner]] = sighting; next[owner] += 1 }
+        for owner in 0..<count where sizes[owner] > 1 {
+            sharedStarts.append(sharedWindows.count)
+            for sighting in placed[starts[owner]..<starts[owner + 1]] {
+                let (point, connection) = ordered[sighting]
+                sharedWindows.append(Window(point: point, first: connection.firstSeen, last: connection.lastSeen))
+            }
+        }
     }
 }

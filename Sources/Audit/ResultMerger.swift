@@ -99,8 +99,10 @@ public struct ConnectionEntry: Codable, Sendable {
 public struct ResultMerger {
     /// Nanoseconds the nodes' clocks may differ by.
     public var skew: Int64
+    /// `--skew`'s default, 2 s: how far the clocks of synchronised hosts may disagree.
+    public static let defaultSkew: Int64 = 2_000_000_000
 
-    public init(skew: Int64 = 2_000_000_000) { self.skew = skew }
+    public init(skew: Int64 = ResultMerger.defaultSkew) { self.skew = skew }
 
     /// Why a result cannot be merged.
     public struct MergeError: Error, CustomStringConvertible {
@@ -200,9 +202,10 @@ public struct ResultMerger {
 
     /// The sightings of one endpoint pair, in canonical order, from different capture
     /// points: each joins the earliest-opened merged connection that lacks its point and is
-    /// the same connection (`sameConnection`), or opens a new one. A merged connection whose
-    /// sightings' windows each reach past the other's is counted in `observations.countedLow`,
-    /// and one whose sightings both saw the handshake gives its clocks' offset.
+    /// the same connection (`sameConnection`), or opens a new one. The windows of a merged
+    /// connection of several sightings go to `observations` (whether its counts are a lower
+    /// bound, `MergeObservations.countedLow`, needs the clocks' offsets measured over the
+    /// whole merge), and one whose sightings both saw the handshake gives its clocks' offset.
     ///
     /// In linear time: sightings come in order of first packet, so a merged connection
     /// that does not match a sighting of a point matches no later sighting of that point
@@ -212,9 +215,10 @@ public struct ResultMerger {
     /// each sighting took 8.5 s for 40,000 connections on one pair.)
     func mergeGroup(_ ordered: [(source: String, connection: Connection)], observations: inout MergeObservations) -> [Connection] {
         var merged: [Connection] = []
-        // Per merged connection: the sighting that opened it, and whether its counts are low.
+        // Per merged connection: the sighting that opened it; per sighting, its merged connection.
         var openers: [(source: String, connection: Connection)] = []
-        var low: [Bool] = []
+        var owners: [Int] = []
+        owners.reserveCapacity(ordered.count)
         let sources = Set(ordered.map(\.source))
         // Per point: indices into `merged` lacking it, oldest first, from `head` on.
         var waiting: [String: (queue: [Int], head: Int)] = Dictionary(uniqueKeysWithValues: sources.map { ($0, ([], 0)) })
@@ -225,11 +229,11 @@ public struct ResultMerger {
                 while head < queue.count, !sameConnection(merged[queue[head]], connection) { head += 1 }
                 if head < queue.count {
                     let index = queue[head], opener = openers[index]
-                    if !covers(merged[index], connection) && !covers(connection, merged[index]) { low[index] = true }
                     if opener.connection.clientInitialSequence != nil && connection.clientInitialSequence != nil {
                         observations.recordHandshake(opener.connection, at: opener.source, connection, at: source)
                     }
                     merged[index] = combine(merged[index], connection)
+                    owners.append(index)
                     head += 1
                     joined = true
                 }
@@ -238,11 +242,11 @@ public struct ResultMerger {
             if !joined {
                 merged.append(connection)
                 openers.append((source, connection))
-                low.append(false)
+                owners.append(merged.count - 1)
                 for other in sources where other != source { waiting[other]!.queue.append(merged.count - 1) }
             }
         }
-        observations.countedLow += low.lazy.filter { $0 }.count
+        if sources.count > 1 { observations.recordShared(ordered, owners: owners, count: merged.count) }
         return merged
     }
 

@@ -19,6 +19,18 @@ struct ScanEndpoints {
         var firstSeen: Int64
         var lastSeen: Int64
 
+        /// Counts its connects as one scanner's: adds its refused and unanswered ones to
+        /// `refused` and `unanswered` (saturating) and widens the window `first`...`last` by
+        /// its times. The one place a scan takes connects it knows are its own, whether they
+        /// are an endpoint's attempts (it alone tried it) or its probes without a SYN (it
+        /// alone sent such probes there).
+        func count(into refused: inout UInt64, _ unanswered: inout UInt64, widening first: inout Int64, _ last: inout Int64) {
+            refused.addSaturated(self.refused)
+            unanswered.addSaturated(self.unanswered)
+            first = min(first, firstSeen)
+            last = max(last, lastSeen)
+        }
+
         /// Both endpoints' connects as one (an endpoint refused SYNs and probes without one).
         func adding(_ other: Attempt) -> Attempt {
             Attempt(soleClient: soleClient == other.soleClient ? soleClient : nil,
@@ -39,6 +51,9 @@ struct ScanEndpoints {
         /// Those that were only a probe without a SYN (the scanner's FIN to an open port
         /// that said nothing, in a service that served other connections).
         var probesWithoutSyn: UInt64
+        /// Those of them the server answered with a RST: a listening port answers an ACK
+        /// (nmap's ACK, Window or Maimon probe) so, never a FIN, NULL or Xmas probe.
+        var probesWithoutSynReset: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
 
@@ -138,6 +153,7 @@ struct ScanEndpoints {
                                connections: services[position].counts.connections,
                                halfOpenConnections: services[position].counts.halfOpenConnections,
                                probesWithoutSyn: services[position].counts.probesWithoutSyn,
+                               probesWithoutSynReset: services[position].counts.probesWithoutSynReset,
                                firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
             })
             probedOnly.append(probed)

@@ -114,6 +114,7 @@ extension JSONStreamWriter {
         key("targets"); strings(scan.targets)
         key("type"); string(scan.type.rawValue)
         key("unanswered"); number(scan.unanswered)
+        key("unfiltered_ports"); strings(scan.unfilteredPorts)
         key("window_shared"); bool(scan.windowShared)
         endObject()
     }

@@ -91,12 +91,17 @@ struct MergeCommand: ParsableCommand {
 
     /// What the matching learnt that the result cannot show (docs/merge.md).
     func printNotes(_ observations: MergeObservations) {
-        if observations.countedLow > 0 {
-            printError("\(observations.countedLow) connection\(observations.countedLow == 1 ? " was" : "s were") seen at two capture "
-                + "points whose windows each reach past the other's (one started capturing later, the other stopped earlier): "
+        let nanoseconds = Int64(skew * 1e9), offsets = observations.clockOffsets(beyond: nanoseconds)
+        let low = observations.countedLow(skew: nanoseconds)
+        // Offsets that moved the windows compared (within --skew, at most 2 s, once taken out).
+        let corrected = !observations.clockOffsets(beyond: min(nanoseconds, ResultMerger.defaultSkew)).isEmpty
+        if low > 0 {
+            printError("\(low) connection\(low == 1 ? " was" : "s were") seen at two capture points whose windows each reach "
+                + "past the other's (one started capturing later, the other stopped earlier"
+                + (corrected ? "; compared with the clocks' offsets, measured from the handshakes both ends saw, taken out" : "") + "): "
                 + "their packet and byte counts, the larger sighting's, are a lower bound", label: "note")
         }
-        for offset in observations.clockOffsets(beyond: Int64(skew * 1e9)) {
+        for offset in offsets {
             let seconds = Double(offset.nanoseconds.magnitude) / 1e9
             let (ahead, behind) = offset.nanoseconds > 0 ? (offset.second, offset.first) : (offset.first, offset.second)
             printError("capture point \(ahead)'s clock is \(String(format: "%.1f", seconds)) s ahead of \(behind)'s (the median "

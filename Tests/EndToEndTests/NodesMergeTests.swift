@@ -72,6 +72,30 @@ final class NodesMergeTests: XCTestCase {
         XCTAssertEqual(hold.packets, 334 + 14, "the held connection's 334 packets at n1, and n2's echo client's 14")
     }
 
+    /// The same cluster with n3's clock 30 s ahead: the note counted 13 connections as lower
+    /// bounds (14 with it 30 s behind), every connection n3 and another node both saw from its
+    /// handshake put 30 s apart, while the offset note beside it measured those 30 s; with
+    /// `--skew 47`, none, the held connection's windows 3 s apart hidden by the tolerance.
+    /// The windows are now compared with the measured offset taken out (and within 2 s where
+    /// it was measured): 1, the held connection, as with the true clocks, whatever --skew.
+    func testStaggeredWindowsAreComparedWithTheMeasuredClockOffsetTakenOut() throws {
+        let note = "note: 1 connection was seen at two capture points whose windows each reach past the other's (one started "
+            + "capturing later, the other stopped earlier"
+        let corrected = "; compared with the clocks' offsets, measured from the handshakes both ends saw, taken out): their "
+            + "packet and byte counts, the larger sighting's, are a lower bound"
+        let results = try nodes(["n1", "n2", "n3-skew30"])
+        for skew in ["2", "32", "47"] {
+            let (run, _) = try merge(results, ["--skew", skew])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stderr.contains(note + corrected), "--skew \(skew): \(run.stderr)")
+        }
+        // The true clocks: the same connection, and no offset to speak of.
+        for skew in ["2", "47"] {
+            let run = try merge(try nodes(["n1", "n2", "n3"]), ["--skew", skew]).run
+            XCTAssertTrue(run.stderr.contains(note + "): their packet and byte counts"), "--skew \(skew): \(run.stderr)")
+        }
+    }
+
     /// n2's capture is empty (tcpdump's 24-byte header, no packet): it was listed as
     /// captured and said nothing. It is now a note and a high no-traffic finding of its own.
     func testACapturePointWithNoPacketsIsANoTrafficFinding() throws {

@@ -4,8 +4,9 @@ import Policy
 import XCTest
 
 /// Real nmap scans without a SYN and an OS detection (scripts/recording/record-scan-stealth.sh):
-/// a FIN scan of 10.78.0.2, a slow Maimon scan from a port above the ephemeral range, and
-/// `nmap -O`, whose probes of closed port 1 and of an open port are no SYN either.
+/// a FIN, an ACK and a Window scan of 10.78.0.2, a slow Maimon scan from a port above the
+/// ephemeral range, and `nmap -O`, whose probes of closed port 1 and of an open port are no
+/// SYN either.
 final class StealthScanCaptureTests: XCTestCase {
     let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2))
 
@@ -25,6 +26,46 @@ final class StealthScanCaptureTests: XCTestCase {
         XCTAssertEqual(result.services.map { "\($0.address):\($0.port)" }, ["10.78.0.2:9765"])
         XCTAssertEqual(result.summary.findings["high"] ?? 0, 0)
         XCTAssertTrue(result.findings.contains { $0.kind == .portScan && $0.message.contains("ran a stealth (FIN, NULL") })
+    }
+
+    /// nmap says of the same scan: 300 closed, 9765 and 31337 open|filtered. Its probe of
+    /// 9765, unanswered, was a connection "open at the start" of the window in the
+    /// `insufficient-traffic` finding (1 here; 12, six ports probed twice, on a bug hunt's
+    /// `nmap -sF` of seven ports in use); and the finding said the scan found 9765 open.
+    func testAFINScanSaysOpenFilteredAndItsProbesAreNotOpenAtTheStart() throws {
+        let result = auditor.audit(paths: [capture("scan-fin-veth.pcap")])
+        XCTAssertEqual(result.coverage.openAtStart, 0, "the FIN probe of 9765 is no connection open at the start")
+        let thin = try XCTUnwrap(result.findings.first { $0.kind == .insufficientTraffic })
+        XCTAssertTrue(thin.message.contains("long-lived connections: 0 open at the start"), thin.message)
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(scan.unfilteredPorts, [])
+        let message = try XCTUnwrap(result.findings.first { $0.kind == .portScan }?.message)
+        XCTAssertTrue(message.contains("300 probes answered with a RST (closed, or unfiltered to an ACK or Window probe), "
+            + "1 unanswered (open|filtered, or filtered to an ACK or Window probe)"), message)
+        XCTAssertTrue(message.contains("open ports it found: none (its probes show no port open); ports other connections show "
+            + "open that left its probes unanswered (open|filtered to them): 10.78.0.2:9765"), message)
+    }
+
+    /// nmap's ACK and Window scans of the same ports (record-scan-stealth.sh): every port,
+    /// open 9765 and 31337 too, answers the ACK with a RST; nmap calls all 302 unfiltered
+    /// (`-sA`) or closed (`-sW`, by the RSTs' zero window), none open. The audit said the
+    /// scan found 9765 open, and counted its probe as a connection open at the start.
+    func testAnACKOrWindowScanFindsNoPortOpen() throws {
+        for name in ["scan-ack-veth.pcap", "scan-window-veth.pcap"] {
+            let result = auditor.audit(paths: [capture(name)])
+            let scan = try XCTUnwrap(result.scans?.first, name)
+            XCTAssertEqual(result.scans?.count, 1, name)
+            XCTAssertEqual(scan.type, .stealth, name)
+            XCTAssertEqual(scan.refused, 301, "\(name): tshark counts 302 RSTs to the scanner, 9765's among them")
+            XCTAssertEqual(scan.openPorts, [], name)
+            XCTAssertEqual(scan.unfilteredPorts, ["10.78.0.2:9765"], "\(name): its RST says unfiltered, not open")
+            let message = try XCTUnwrap(result.findings.first { $0.kind == .portScan }?.message)
+            XCTAssertTrue(message.contains("open ports it found: none (its probes show no port open); ports other connections "
+                + "show open that left its probes unanswered (open|filtered to them): none; ports other connections show open "
+                + "that answered its probes with a RST (unfiltered to them, as closed ports are): 10.78.0.2:9765"), message)
+            XCTAssertEqual(result.services.map(\.port), [9765], "\(name): the real client's")
+            XCTAssertEqual(result.coverage.openAtStart, 0, name)
+        }
     }
 
     /// The same probes short of the scan thresholds are what a real connection caught at

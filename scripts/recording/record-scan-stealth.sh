@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Records captures/scan-fin-veth.pcap, scan-maimon-slow-veth.pcap and
-# scan-os-detect-veth.pcap: nmap scans that send no SYN (a FIN scan, a slow Maimon scan)
-# and an OS detection (a SYN scan, then probes without a SYN), next to real use of a port.
+# Records captures/scan-fin-veth.pcap, scan-maimon-slow-veth.pcap,
+# scan-os-detect-veth.pcap, scan-ack-veth.pcap and scan-window-veth.pcap: nmap scans that
+# send no SYN (a FIN scan, a slow Maimon scan, an ACK and a Window scan) and an OS
+# detection (a SYN scan, then probes without a SYN), next to real use of a port.
 #
-#   sudo scripts/recording/record-scan-stealth.sh [OUTDIR]   # default: captures/ (about 90 s)
+#   sudo scripts/recording/record-scan-stealth.sh [OUTDIR [NAME...]]  # default: captures/, all (about 95 s)
+#   sudo scripts/recording/record-scan-stealth.sh captures scan-ack-veth scan-window-veth  # those two only
+#
+# NETNS_A and NETNS_B name the two namespaces (default ss-stealth-a and ss-stealth-b).
 #
 # Two hosts in network namespaces joined by a veth pair (netns-pair.sh): b (10.78.0.2)
 # serves HTTP on 9765 (a DAS node's HTTP port at offset 2, Python's http.server) and
@@ -19,6 +23,10 @@
 #   probed port below it: no port tells the server side.
 # - scan-os-detect-veth.pcap: `nmap -O -p 1-1500,9765,31337`, a fetch every second: a SYN
 #   scan, then OS probes (SYN, NULL, FIN/PSH/URG, ACK) of an open and a closed port.
+# - scan-ack-veth.pcap: `nmap -sA -g 40000 -p 1-300,9765,31337`. Every port, open or
+#   closed, answers the ACK with a RST: nmap calls them all unfiltered, none open.
+# - scan-window-veth.pcap: `nmap -sW -g 40000 -p 1-300,9765,31337`: the same probes and
+#   RSTs, which nmap reads by their window (Linux's are 0: closed).
 #
 # What the audit must say: Tests/EndToEndTests/StealthScanCaptureTests.swift.
 # Needs root (ip netns, tcpdump, nmap's raw packets). Traffic stays inside the two
@@ -26,7 +34,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$(realpath -m "${1:-$ROOT/captures}")"
-A=ss-stealth-a B=ss-stealth-b SUBNET=10.78.0
+A=${NETNS_A:-ss-stealth-a} B=${NETNS_B:-ss-stealth-b} SUBNET=10.78.0
+shift || true
+ONLY=("$@")
 command -v nmap >/dev/null && command -v curl >/dev/null && command -v socat >/dev/null \
     || apt-get install -y -q nmap curl socat >/dev/null
 mkdir -p "$OUT"
@@ -51,6 +61,7 @@ done
 record() {
     local name=$1 every=$2
     shift 2
+    if [ ${#ONLY[@]} -gt 0 ] && [[ " ${ONLY[*]} " != *" $name "* ]]; then return; fi
     ip netns exec "$B" tcpdump -i vb -s 0 -U -w "$WORK/$name.pcap" tcp 2>"$WORK/tcpdump.log" &
     local tcpdump=$!
     for _ in $(seq 50); do
@@ -75,3 +86,5 @@ record() {
 record scan-fin-veth 1 -sF -g 40000 -p 1-300,9765,31337
 record scan-maimon-slow-veth 6 -sM -g 62000 --scan-delay 220ms -p 1-300
 record scan-os-detect-veth 1 -O -p 1-1500,9765,31337
+record scan-ack-veth 1 -sA -g 40000 -p 1-300,9765,31337
+record scan-window-veth 1 -sW -g 40000 -p 1-300,9765,31337
