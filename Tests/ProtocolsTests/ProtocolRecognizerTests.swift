@@ -72,7 +72,7 @@ final class ProtocolRecognizerTests: XCTestCase {
     /// The quick test of the first byte: a request whose bytes end after it is undecided
     /// exactly when a method starts with it, and no other first byte is HTTP.
     func testHTTPRequestsByTheirFirstByte() {
-        let initials = Set(HTTPRecognizer.methods.patterns.map { $0.utf8Start.pointee })
+        let initials = Set(HTTPRecognizer.methods.patterns.map { $0[0] })
         for byte in UInt8.min...UInt8.max {
             [byte].withUnsafeBytes { bytes in
                 let match = HTTPRecognizer.request(PayloadBytes(bytes, cutByCapture: true))
