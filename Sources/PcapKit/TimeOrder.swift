@@ -54,7 +54,7 @@ public struct TimeOrder: Sendable {
     /// (above); else as given.
     private static func inTimeOrder(_ run: [String], firstPacketTime: (String) -> Int64?) -> [String] {
         guard run.count > 1 else { return run }
-        let times = run.map { $0 == "-" ? nil : firstPacketTime($0) }
+        let times = run.map(firstPacketTime)
         let timed = run.indices.filter { times[$0] != nil }
         let byTime = timed.sorted { times[$0]! < times[$1]! }.map { run[$0] }
         let distinct = Set(timed.map { times[$0]! }).count == timed.count

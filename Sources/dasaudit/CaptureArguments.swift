@@ -47,8 +47,9 @@ enum CaptureArguments {
         let pairs = InputOverlaps.find(in: inputs)
         for (earlier, later) in pairs.prefix(shown) {
             printError("\(later.path) (from \(later.firstSeen!)) begins before \(earlier.path), read before it, ends "
-                + "(\(earlier.lastSeen!)): files that overlap in time are not pieces of one recording in time order, "
-                + "and a connection in both may be split in two or counted twice, with its packets, state and service; "
+                + "(\(earlier.lastSeen!)): inputs that overlap in time, or come out of time order, are not pieces of one "
+                + "recording read in order, and a connection in both may be split in two or counted twice, with its "
+                + "packets, state and service; "
                 + "give the pieces of one recording in time order, and audit captures made at the same time apart "
                 + "(dasaudit merge joins their results)", label: "warning")
         }

@@ -7,7 +7,8 @@ import XCTest
 /// they are given in (`TimeOrder`), and inputs that overlap in time are named in a warning
 /// (`InputOverlaps`). On real rotated captures: `captures/rotated-copies/` (`tcpdump -i any
 /// -C 1` through a host that routes, 11 connections) given newest first was read as given
-/// and audited 18 connections, with nothing said; `captures/rotated/` (`tcpdump -i lo -C 4`).
+/// and audited 18 connections, with nothing said; `captures/rotated/` (`tcpdump -i lo -C 4`);
+/// `captures/ring/` (`tcpdump -i lo -C 1 -W 3`, wrapped: its names' order is not its time order).
 final class TimeOrderTests: XCTestCase {
     let copiesSet = ["any.pcap", "any.pcap1", "any.pcap2", "any.pcap3", "any.pcap4"].map { capture("rotated-copies/" + $0) }
     let loopbackSet = [capture("rotated/ab-lo.pcap5"), capture("rotated/ab-lo.pcap6")]
@@ -46,14 +47,22 @@ final class TimeOrderTests: XCTestCase {
     /// the same connections, services and findings, the files read in time order, with a
     /// note naming them when that is not the order given. Given reversed, the
     /// `rotated-copies` set counted 18 connections (each one crossing a boundary split in
-    /// two) and 135 segments (the copies at the boundaries counted again), against 11 and 132.
+    /// two) and 135 segments (the copies at the boundaries counted again), against 11 and
+    /// 132; the wrapped ring `captures/ring/` (time order `ring.pcap1 ring.pcap2
+    /// ring.pcap0`) as a glob or a directory 10, its kept connection split in three, against 7.
     func testARotatedSetGivenInAnyOrderAuditsAsItsFilesJoined() throws {
         let scratch = try scratchDirectory()
-        for (set, count) in [(copiesSet, 11), (loopbackSet, 9)] {
+        let c = copiesSet
+        let ring = ["ring.pcap1", "ring.pcap2", "ring.pcap0"].map { capture("ring/" + $0) }
+        let sets: [(timeOrder: [String], orders: [[String]], connections: Int)] = [
+            (c, [c, c.reversed(), [c[2], c[4], c[0], c[3], c[1]]], 11),
+            (loopbackSet, [loopbackSet, loopbackSet.reversed()], 9),
+            (ring, [ring, ring.sorted(), ring.reversed(), [capture("ring")]], 7),
+        ]
+        for (set, orders, count) in sets {
             let whole = try audit([try joined(set, in: scratch)]).result
             XCTAssertEqual(connections(whole), count)
-            let shuffled = set.count > 2 ? [set[2], set[4], set[0], set[3], set[1]] : set
-            for order in [set, Array(set.reversed()), shuffled] {
+            for order in orders {
                 let (result, stderr) = try audit(order)
                 XCTAssertEqual(inputsRead(result), set, "read in time order")
                 XCTAssertEqual(try findings(result), try findings(whole), "\(order)")
