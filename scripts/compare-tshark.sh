@@ -178,6 +178,10 @@ done
 # the file or section before (docs/inputs.md, "Several inputs: one capture").
 mergecap -a -F pcap -w "$work/rotated-copies.pcap" captures/rotated-copies/any.pcap{,1,2,3,4}
 compare "rotated-copies" captures/rotated-copies "$work/rotated-copies.pcap"
+# A wrapped ring (tcpdump -W), its directory read in time order (ring.pcap1 ring.pcap2
+# ring.pcap0, not the names' order), over its files joined in that order.
+mergecap -a -F pcap -w "$work/ring.pcap" captures/ring/ring.pcap{1,2,0}
+compare "ring" captures/ring "$work/ring.pcap"
 cat captures/sections-one-interface.pcapng captures/sections-two-interfaces.pcapng > "$work/sections-concatenated.pcapng"
 compare "sections-concatenated.pcapng" "$work/sections-concatenated.pcapng" "$work/sections-concatenated.pcapng"
 echo "$checked captures checked: $((checked - differ)) equal, $differ different"

@@ -66,7 +66,8 @@ public struct CapturePoint: Codable, Equatable, Hashable, Sendable, Comparable {
     }
 
     /// An audit of files: which host recorded them is unknown, so the point is named after
-    /// the first input's file name (`-` is `stdin`). Windows of one host's rotated
+    /// the file name of the first input read (`-` is `stdin`; a rotated set's oldest file,
+    /// `TimeOrder`). Windows of one host's rotated
     /// captures audited apart need one `--capture-point` to be joined by `merge`.
     public static func files(_ paths: [String]) -> CapturePoint {
         let first = paths.first ?? "-"

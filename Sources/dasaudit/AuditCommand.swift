@@ -95,6 +95,7 @@ struct AuditCommand: ParsableCommand {
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
+        CaptureArguments.warnOfOverlaps(result.inputs)
         let reportsWritten = try outputOptions.deliver(result, to: plan)
         if let stageTimings {
             stageTimings.end(.output)

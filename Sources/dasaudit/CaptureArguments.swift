@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import PcapKit
 
 /// The capture inputs named on a command line, as `audit` and `flows` take them: files,
@@ -9,8 +10,9 @@ enum CaptureArguments {
         "Captures to read, in order, as one capture: pcap or pcapng files (plain, gzip, zstd, xz or bzip2), "
             + "directories of them, or '-' for standard input. A rotated set given by a glob "
             + "(dump.pcap*: dump.pcap dump.pcap1 dump.pcap10 dump.pcap2; dump.pcap.gz ... with -z gzip) "
-            + "and a directory's files are read in natural order; files in any other order as given "
-            + "(ls -tr for a wrapped ring).",
+            + "and a directory's files are read in natural order, and the pieces of one recording "
+            + "(names that differ only in their numbers) in the order of their first packets: "
+            + "a set given newest first, a wrapped ring (-W). Other files are read as given.",
         valueName: "capture")
 
     /// Usage problems with the inputs: none given, or standard input twice.
@@ -24,13 +26,36 @@ enum CaptureArguments {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
     }
 
-    /// The files to read (`CaptureInputs`), each once (`RepeatedInputs`), after a note for
-    /// each file of a directory that was left out because it is not a capture and for each
-    /// file named again: read twice, its packets would be counted twice.
+    /// The files to read (`CaptureInputs`), each once (`RepeatedInputs`), the pieces of one
+    /// recording in time order (`TimeOrder`), after a note for each file of a directory that
+    /// was left out because it is not a capture, for each file named again (read twice, its
+    /// packets would be counted twice), and for each set put in time order.
     static func expand(_ inputs: [String]) -> [String] {
         let captures = CaptureInputs(arguments: inputs)
         for file in captures.skipped { printError("\(file): skipped: not a capture file", label: "note") }
-        return readOnce(captures.paths)
+        let order = TimeOrder(readOnce(captures.paths))
+        for run in order.reordered {
+            printError("read in the order of their first packets, the order they were recorded in: "
+                + run.joined(separator: ", "), label: "note")
+        }
+        return order.paths
+    }
+
+    /// A warning for each two inputs read one after the other that overlap in time
+    /// (`InputOverlaps`), at most `shown` of them and how many more: what they may miscount.
+    static func warnOfOverlaps(_ inputs: [InputSummary], shown: Int = 5) {
+        let pairs = InputOverlaps.find(in: inputs)
+        for (earlier, later) in pairs.prefix(shown) {
+            printError("\(later.path) (from \(later.firstSeen!)) begins before \(earlier.path), read before it, ends "
+                + "(\(earlier.lastSeen!)): inputs that overlap in time, or come out of time order, are not pieces of one "
+                + "recording read in order, and a connection in both may be split in two or counted twice, with its "
+                + "packets, state and service; "
+                + "give the pieces of one recording in time order, and audit captures made at the same time apart "
+                + "(dasaudit merge joins their results)", label: "warning")
+        }
+        if pairs.count > shown {
+            printError("\(pairs.count - shown) more inputs begin before the input read before them ends", label: "warning")
+        }
     }
 
     /// `paths` with every file named again left out, with a note naming both.

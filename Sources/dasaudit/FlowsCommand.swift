@@ -62,6 +62,7 @@ struct FlowsCommand: ParsableCommand {
         for input in read.inputs {
             if let error = input.error { printError(error) }
         }
+        CaptureArguments.warnOfOverlaps(read.inputs)
         guard write(to: plan.main, { ConnectionExport.write(read.connections, as: format, to: $0) }) else { throw ExitCode(2) }
         if let output {
             printError("wrote \(read.connections.count) connections to \(output)", label: "note")

@@ -48,6 +48,7 @@ struct InferCommand: ParsableCommand {
         for input in result.inputs {
             if let error = input.error { printError(error) }
         }
+        CaptureArguments.warnOfOverlaps(result.inputs)
         let usable = result.inputs.filter { !$0.isUnusable }
         if usable.isEmpty { throw ExitCode(2) }  // nothing to draft from: no draft
         if result.services.isEmpty {

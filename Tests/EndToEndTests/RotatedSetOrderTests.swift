@@ -4,9 +4,10 @@ import TestSupport
 import XCTest
 
 /// The order a rotated set is read in: a shell glob's order is put back in the order the
-/// files were written, `tcpdump -z gzip`'s compressed files too; an order the user gave
-/// (`ls -tr` for a wrapped ring) is read as given. Each set is written by tcpdump from one
-/// capture, so the set read in write order has that capture's connections.
+/// files were written, `tcpdump -z gzip`'s compressed files too; any other order of its
+/// files (by hand, newest first, a wrapped ring's names) is put in the order of their first
+/// packets (`TimeOrder`). Each set is written by tcpdump from one capture, so the set read
+/// in write order has that capture's connections.
 final class RotatedSetOrderTests: XCTestCase {
     let spark = capture("spark-cluster-offset2-lo.pcap")
 
@@ -97,20 +98,24 @@ final class RotatedSetOrderTests: XCTestCase {
         XCTAssertEqual(try inputsRead(englishGlob, environment: english), inWriteOrder)
     }
 
-    /// Files given one by one in an order that is not a glob's are the user's order.
-    func testAnOrderGivenByHandIsReadAsGiven() throws {
+    /// Files of one set given one by one in another order than a glob's were read as given
+    /// until December 2026, splitting every connection that crosses a boundary: now in the
+    /// order they were written, the order of their first packets.
+    func testAnOrderGivenByHandIsReadInWriteOrder() throws {
         let scratch = try ScratchDirectory()
         let names = try rotate(try whole(in: scratch), into: scratch.path("set"), "rot.pcap")
         XCTAssertGreaterThan(names.count, 4)
         let byHand = ["rot.pcap3", "rot.pcap4", "rot.pcap", "rot.pcap1", "rot.pcap2"].map { scratch.path("set/\($0)") }
-        XCTAssertEqual(try inputsRead(byHand), byHand)
-        XCTAssertEqual(try inputsRead(byHand.reversed()), byHand.reversed())
+        let written = ["rot.pcap", "rot.pcap1", "rot.pcap2", "rot.pcap3", "rot.pcap4"].map { scratch.path("set/\($0)") }
+        XCTAssertEqual(try inputsRead(byHand), written)
+        XCTAssertEqual(try inputsRead(byHand.reversed()), written)
+        XCTAssertEqual(try flows(byHand), try flows(written))
     }
 
     /// `tcpdump -C 1 -W 5` reuses `w.pcap0` ... `w.pcap4`: the 12 MB leave `w.pcap2` the
-    /// oldest, so their natural order is not their time order, which `ls -tr` gives, and
-    /// which is read as given.
-    func testAWrappedRingGivenInTimeOrderIsReadInIt() throws {
+    /// oldest, so their natural order is not their time order, which `ls -tr` gives. Given
+    /// in it, in a glob's order or as their directory, they are read in time order.
+    func testAWrappedRingIsReadInTimeOrder() throws {
         let scratch = try ScratchDirectory()
         let ring = scratch.path("ring")
         XCTAssertEqual(try rotate(try whole(in: scratch), into: ring, "w.pcap", ["-W", "5"]).count, 5)
@@ -118,10 +123,14 @@ final class RotatedSetOrderTests: XCTestCase {
         XCTAssertEqual(timeOrder.map { ($0 as NSString).lastPathComponent }, ["w.pcap2", "w.pcap3", "w.pcap4", "w.pcap0", "w.pcap1"])
         let joined = scratch.path("ring-joined.pcap")
         try runTool("mergecap", ["-a", "-F", "pcap", "-w", joined] + timeOrder)
+        let glob = timeOrder.sorted()
         XCTAssertEqual(try inputsRead(timeOrder), timeOrder)
+        XCTAssertEqual(try inputsRead(glob), timeOrder)
+        XCTAssertEqual(try inputsRead([ring]), timeOrder)
         let expected = try flows([joined])
         XCTAssertEqual(try flows(timeOrder), expected)
-        XCTAssertNotEqual(try flows([ring]), expected, "the directory's natural order is not the ring's")
+        XCTAssertEqual(try flows([ring]), expected, "the directory's natural order is not the ring's, its time order is")
+        XCTAssertEqual(try flows(glob), expected)
     }
 
     func testAGlobsOrderIsPutInNaturalOrderAndAnyOtherKept() {
