@@ -89,6 +89,13 @@ struct MergeCommand: ParsableCommand {
         if !result.summary.compliant { throw ExitCode(1) }
     }
 
+    /// The `--skew` that matches connections across a clock offset of `offsetSeconds`: the
+    /// offset and the default's tolerance on top (not the `--skew` given: with 32 given and
+    /// a 45 s offset, 47 is enough, not 77).
+    static func skewMatching(offsetSeconds: Double) -> Int {
+        Int((offsetSeconds + Double(ResultMerger.defaultSkew) / 1e9).rounded())
+    }
+
     /// What the matching learnt that the result cannot show (docs/merge.md).
     func printNotes(_ observations: MergeObservations) {
         let nanoseconds = Int64(skew * 1e9), offsets = observations.clockOffsets(beyond: nanoseconds)
@@ -107,7 +114,7 @@ struct MergeCommand: ParsableCommand {
             printError("capture point \(ahead)'s clock is \(String(format: "%.1f", seconds)) s ahead of \(behind)'s (the median "
                 + "over \(offset.connections) connection\(offset.connections == 1 ? "" : "s") both saw the handshake of): connections "
                 + "either saw without one are matched within --skew \(String(format: "%g", skew)) s only; give --skew "
-                + "\(Int((seconds + skew).rounded()))", label: "note")
+                + "\(Self.skewMatching(offsetSeconds: seconds))", label: "note")
         }
     }
 }

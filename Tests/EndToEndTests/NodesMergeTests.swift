@@ -123,6 +123,10 @@ final class NodesMergeTests: XCTestCase {
                 + "give --skew 32"), run.stderr)
         }
         XCTAssertEqual(merged?.services.first { $0.port == 7080 }?.connections, 3)
+        // A --skew given too small: the one to give is the offset and the default's 2 s, not
+        // the offset and the --skew given (it said 40 here).
+        let (tooSmall, _) = try merge(results, ["--skew", "10"])
+        XCTAssertTrue(tooSmall.stderr.contains("matched within --skew 10 s only; give --skew 32"), tooSmall.stderr)
         let (again, skewed) = try merge(results, ["--skew", "32"])
         XCTAssertFalse(again.stderr.contains("clock is"), again.stderr)
         XCTAssertEqual(skewed?.services.first { $0.port == 7080 }?.connections, 2)
