@@ -35,7 +35,7 @@
 # of the best runs, dasaudit's peak RSS, and the split of its time (packet loop, end stage,
 # evidence hash, output) from `--timings`, and what the protocol stage costs there: the same
 # audit by a build with the stage compiled out (-DDASAUDIT_WITHOUT_PROTOCOL_STAGE: no payload
-# byte kept, nothing to recognize), in turn with the others; the SHA-256 of the capture alone
+# byte copied, no sample kept, nothing recognized), in turn with the others; the SHA-256 of the capture alone
 # (its size over `openssl speed -evp sha256`'s rate) and the bound it and the CPU time set on this many
 # cores; each capture is timed from a copy in tmpfs
 # (BENCH_RAM, default /dev/shm) when there is room. Then, on the cluster shape: the floor with

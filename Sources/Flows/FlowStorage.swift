@@ -103,8 +103,14 @@ final class FlowStorage: @unchecked Sendable {
     /// (`recognizesEarly`). The pool then holds only the connections still waiting for a
     /// side's first payload, not every connection open or lingering: 208 bytes less per
     /// connection, up to 54 MB at the default cap, and no pass over them at the end.
+    ///
+    /// Built with `-DDASAUDIT_WITHOUT_PROTOCOL_STAGE` (the benchmark's build without the
+    /// protocol stage), nothing is kept: no slot, no recognition, every protocol `none`.
     @inlinable
     func keepSample(at position: Int, fromA: Bool, payload: UnsafeRawBufferPointer, payloadLength: UInt32) {
+        #if DASAUDIT_WITHOUT_PROTOCOL_STAGE
+        return
+        #endif
         var slot = Int(records[position].sampleSlot)
         if slot == 0 {
             slot = takeSampleSlot()

@@ -45,9 +45,9 @@ public struct PayloadSample: Sendable, BitwiseCopyable {
     /// Keeps the first bytes of `payload` (the captured part of a segment that carried
     /// `payloadLength` bytes).
     ///
-    /// Built with `-DDASAUDIT_WITHOUT_PROTOCOL_STAGE`, no byte is kept (the payload counts as
-    /// not captured, and recognition sees nothing): the benchmark's build without the
-    /// protocol stage, which prices the stage on every traffic shape (`scripts/bench.sh`).
+    /// Built with `-DDASAUDIT_WITHOUT_PROTOCOL_STAGE`, no byte is kept, and the table keeps
+    /// no sample (`FlowStorage.keepSample`): the benchmark's build without the protocol
+    /// stage, which prices the stage on every traffic shape (`scripts/bench.sh`).
     @inlinable
     public mutating func take(_ payload: UnsafeRawBufferPointer, payloadLength: UInt32) {
         let wanted = Swift.min(Int(payloadLength), Self.capacity)
