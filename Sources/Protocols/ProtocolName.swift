@@ -68,12 +68,12 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
     }
 
     /// Whether the name says what was spoken (not `unknown`, `none` or `other`).
-    public var isRecognized: Bool { rawValue >= ProtocolName.tls.rawValue }
+    @inlinable public var isRecognized: Bool { rawValue >= ProtocolName.tls.rawValue }
 
     /// Whether the protocol carries its content in the clear (every recognized protocol
     /// but TLS and SSH). `other` counts too: on a port that must carry TLS, bytes that are
     /// not a TLS record are not encrypted by TLS.
-    public var isPlaintext: Bool { self != .tls && self != .ssh && (isRecognized || self == .other) }
+    @inlinable public var isPlaintext: Bool { self != .tls && self != .ssh && (isRecognized || self == .other) }
 
     /// Whether a port whose protocol is `expected` (its catalog port's or its `allow:`
     /// entry's) may carry this one: the same, or the other of HTTP/1.x and HTTP/2 in the
