@@ -8,7 +8,7 @@ public enum DiffReport {
         let rows = DiffRows(diff)
         return switch format {
         case .text: DiffPlainText.render(rows)
-        case .json: String(decoding: try ResultCoding.encoder().encode(diff), as: UTF8.self) + "\n"
+        case .json: String(decoding: JSONInvisibles.escaped(try ResultCoding.encoder().encode(diff)), as: UTF8.self) + "\n"
         case .html: DiffHTML.render(rows)
         case .csv: DiffCSV.render(rows)
         case .markdown: DiffMarkdown.render(rows)

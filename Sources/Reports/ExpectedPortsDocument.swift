@@ -49,6 +49,6 @@ public struct ExpectedPortsDocument: Encodable {
     /// The document as pretty-printed JSON, keys in snake_case and sorted, as results are
     /// written (`ResultCoding`).
     public func render() throws -> String {
-        String(decoding: try ResultCoding.encoder().encode(self), as: UTF8.self) + "\n"
+        String(decoding: JSONInvisibles.escaped(try ResultCoding.encoder().encode(self)), as: UTF8.self) + "\n"
     }
 }

@@ -108,8 +108,19 @@ public enum InferredPolicyYAML {
 
     private static func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
 
-    /// Text safe inside a one-line comment.
-    private static func comment(_ text: String) -> String {
-        String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? "?" : $0 })
+    /// Text (an input's file name) safe inside a one-line comment: the characters a
+    /// terminal or a reader must never get raw (line breaks, ESC and the other C0 controls,
+    /// DEL, the C1 controls such as U+009B, a CSI to a terminal, the bidirectional
+    /// overrides) as the visible escapes of `terminalEscaped` (`\n`, `\e`, `\u{9B}`,
+    /// `\u{202E}`), and U+FFFE and U+FFFF, which YAML does not allow, as U+FFFD. Replacing
+    /// only the line breaks and C0 left the rest raw: on the terminal `infer` prints to,
+    /// and in the draft, which libyaml then refused ("control characters are not allowed"),
+    /// so the tool's own draft did not load.
+    static func comment(_ text: String) -> String {
+        var escaped = text.terminalEscaped
+        if escaped.unicodeScalars.contains(where: { $0 == "\u{FFFE}" || $0 == "\u{FFFF}" }) {
+            escaped.unicodeScalars = .init(escaped.unicodeScalars.map { $0 == "\u{FFFE}" || $0 == "\u{FFFF}" ? "\u{FFFD}" : $0 })
+        }
+        return escaped
     }
 }

@@ -31,6 +31,6 @@ public struct InterfaceListing: Encodable, Equatable, Sendable {
 
     /// The devices as a JSON array, written as results are (`ResultCoding`).
     public static func json(_ devices: [InterfaceListing]) throws -> String {
-        String(decoding: try ResultCoding.encoder().encode(devices), as: UTF8.self) + "\n"
+        String(decoding: JSONInvisibles.escaped(try ResultCoding.encoder().encode(devices)), as: UTF8.self) + "\n"
     }
 }

@@ -40,7 +40,7 @@ enum JSONResultWriter {
             StreamedList(key: "scans", write: result.scans.map { scans in { $0.list(scans) { $0.scan($1) } } }),
             StreamedList(key: "connections", write: result.connections.map { entries in { $0.list(entries) { $0.connection($1) } } }),
         ]
-        let json = try ResultCoding.encoder().encode(skeleton)
+        let json = JSONInvisibles.escaped(try ResultCoding.encoder().encode(skeleton))
         json.withUnsafeBytes { bytes in
             // Each list's place in the skeleton: a top-level member holding an empty array.
             var places: [(range: Range<Int>, write: (inout JSONStreamWriter) -> Void)] = []

@@ -9,8 +9,10 @@ import Foundation
 /// - two spaces per level, `"key" : value`, `,` then a newline between members, and an
 ///   empty container as its brackets around an empty line (`[`, ``, `]`);
 /// - strings escape `"`, `\`, and the control characters U+0000-U+001F (`\b`, `\f`,
-///   `\n`, `\r`, `\t`, else `\u00XX` in lowercase hex); everything else, non-ASCII and
-///   U+007F included, is written as its UTF-8;
+///   `\n`, `\r`, `\t`, else `\u00XX` in lowercase hex), and then, as every JSON output
+///   does (`JSONInvisibles`), DEL, the C1 controls, U+2028/U+2029 and the bidirectional
+///   controls as `\uXXXX`; everything else, other non-ASCII included, is written as its
+///   UTF-8;
 /// - integers in decimal (the result's one double, `duration_seconds`, is in a part
 ///   JSONEncoder writes itself: `JSONResultWriter`).
 ///
@@ -166,7 +168,7 @@ struct JSONStreamWriter {
     /// for the bounded parts of a result, so they follow the model's Codable conformance
     /// whatever fields it gains.
     func encoded(_ value: some Encodable) throws {
-        reindented(try ResultCoding.encoder().encode(value))
+        reindented(JSONInvisibles.escaped(try ResultCoding.encoder().encode(value)))
     }
 
     /// JSON written at depth 0 by JSONEncoder, each line after the first indented by this
@@ -185,14 +187,24 @@ struct JSONStreamWriter {
         }
     }
 
-    /// `bytes` (UTF-8) between quotes, escaped as JSONEncoder escapes them.
+    /// `bytes` (UTF-8) between quotes, escaped as JSONEncoder escapes them, then as
+    /// `JSONInvisibles` escapes JSONEncoder's text.
     @inline(__always)
     private func escaped(_ bytes: UnsafeRawBufferPointer) {
         sink.write(byte: UInt8(ascii: "\""))
         var start = 0
         for index in bytes.indices {
             let byte = bytes[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte >= 0x7F else { continue }
+            if byte >= 0x7F {
+                // DEL, a C1, line-separator or bidirectional control: escaped as `JSONInvisibles`
+                // escapes what JSONEncoder wrote; its continuation bytes pass as others do.
+                guard let found = JSONInvisibles.scalar(in: bytes, at: index) else { continue }
+                if index > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) }
+                JSONInvisibles.write(found.value, to: sink)
+                start = index + found.length
+                continue
+            }
             if index > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) }
             start = index + 1
             switch byte {
@@ -203,11 +215,7 @@ struct JSONStreamWriter {
             case 0x0A: sink.write("\\n")
             case 0x0D: sink.write("\\r")
             case 0x09: sink.write("\\t")
-            default:
-                let hex: StaticString = "0123456789abcdef"
-                sink.write("\\u00")
-                sink.write(byte: hex.utf8Start[Int(byte >> 4)])
-                sink.write(byte: hex.utf8Start[Int(byte & 0x0F)])
+            default: JSONInvisibles.write(UInt32(byte), to: sink)
             }
         }
         if bytes.count > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start...])) }

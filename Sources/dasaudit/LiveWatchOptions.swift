@@ -3,6 +3,7 @@ import Audit
 import Foundation
 import Metrics
 import PcapKit
+import Reports
 
 /// What `dasaudit live` offers to watch a capture from outside while it runs: Prometheus
 /// metrics over HTTP (`--metrics-listen`) or as a node_exporter textfile
@@ -113,7 +114,7 @@ final class LiveWatch {
             }
         }
         if let stream = eventStream {
-            let lines = tracker.events(in: result, final: final).map(\.line).joined()
+            let lines = tracker.events(in: result, final: final).map { JSONInvisibles.escaped($0.line) }.joined()
             guard !lines.isEmpty else { return }
             do throws(OutputFile.Failure) {
                 try stream.write(lines)

@@ -122,4 +122,21 @@ final class InferCommandTests: XCTestCase {
         XCTAssertEqual(none.status, 2)
         XCTAssertEqual(none.stdout, "", "no draft from nothing")
     }
+
+    /// A capture whose file name holds what a terminal acts on (ESC, BEL, the C1 CSI
+    /// U+009B, DEL) and a bidirectional override: the draft names it with visible escapes,
+    /// so nothing raw reaches the terminal `infer` prints to, and the draft still loads.
+    /// Before, the C1, DEL and the override went out raw and the policy loader refused the
+    /// tool's own draft ("control characters are not allowed").
+    func testAHostileCaptureNameStaysEscapedAndTheDraftLoads() throws {
+        let name = "das\u{1B}]0;owned\u{7}\u{9B}2J\u{7F}\u{202E}pacp.pcap"
+        let path = try scratch.file(name, Data(contentsOf: URL(fileURLWithPath: capture("das-offset3-lo.pcap"))))
+        let run = try runDasaudit(["infer", path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        for raw: Unicode.Scalar in ["\u{1B}", "\u{7}", "\u{9B}", "\u{7F}", "\u{202E}"] {
+            XCTAssertFalse(run.stdout.unicodeScalars.contains(raw), "U+\(String(raw.value, radix: 16)) raw in the draft")
+        }
+        XCTAssertTrue(run.stdout.contains("das\\e]0;owned\\u{7}\\u{9B}2J\\u{7F}\\u{202E}pacp.pcap"), run.stdout)
+        XCTAssertEqual(try PolicyFile.parse(run.stdout, path: "draft.yaml").makePolicy().offset, 3)
+    }
 }

@@ -79,6 +79,34 @@ final class TerminalEscapingTests: XCTestCase {
         }
     }
 
+    /// JSON on standard output (audit, render, diff, ports) holds no raw C1 or bidi
+    /// control: a capture named with U+009B (CSI) and U+202E, and an allow reason and a
+    /// saved result's name with U+202E, are written `\u009b`, `\u202e`, and read back as the same text. Before,
+    /// JSON escaped only U+0000-U+001F and both reached the terminal raw.
+    func testJSONOnATerminalHoldsNoRawC1OrBidiControl() throws {
+        let directory = try temporaryDirectory()
+        let name = "das\u{9B}2J\u{202E}txt.pcap"
+        let path = directory.appendingPathComponent(name).path
+        try FileManager.default.copyItem(atPath: capture("spark-cluster-offset2-lo.pcap"), toPath: path)
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try Data("offset: 2\nmode: cluster\nallow:\n  - port: 22\n    reason: \"operator\\u202Essh\"\n".utf8).write(to: policy)
+        let audit = try runDasaudit(["audit", path, "--policy", policy.path, "--format", "json"])
+        XCTAssertNotEqual(audit.status, 2, audit.stderr)
+        XCTAssertTrue(audit.stdout.contains("das\\u009b2J\\u202etxt.pcap"), audit.stdout)
+        let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let inputs = try XCTUnwrap(result["inputs"] as? [[String: Any]])
+        XCTAssertEqual(inputs.first?["path"] as? String, path, "the data stays the data")
+        let json = directory.appendingPathComponent("audit\u{202E}.json")
+        try Data(audit.stdout.utf8).write(to: json)
+        let runs = [audit, try runDasaudit(["render", json.path, "--format", "json"]),
+                    try runDasaudit(["diff", json.path, json.path, "--format", "json"]),
+                    try runDasaudit(["ports", "--policy", policy.path, "--format", "json"])]
+        for run in runs {
+            XCTAssertEqual(rawControls(run.stdout), [], run.stdout)
+            XCTAssertTrue(run.stdout.contains("\\u202e"), run.stdout)
+        }
+    }
+
     /// `ports` printed a policy's reasons raw: a bidi control reordered its line.
     func testPortsPrintsAPolicysReasonsEscaped() throws {
         let policy = try temporaryDirectory().appendingPathComponent("policy.yaml")

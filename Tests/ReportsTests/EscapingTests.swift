@@ -90,9 +90,13 @@ final class EscapingTests: XCTestCase {
             }
             XCTAssertFalse(text.contains("\ndasaudit: COMPLIANT"), "\(format): a forged line")
         }
-        // JSON escapes the C0 controls itself; the data stays the data.
+        // JSON escapes the C0 controls itself, and DEL, the C1, line-separator and bidi
+        // controls as `\u009b` (`JSONInvisibles`): before, those reached a terminal raw
+        // from `--format json`. The data stays the data.
         let json = try JSONReport.render(result)
-        XCTAssertFalse(json.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        let raw = json.unicodeScalars.filter { $0 != "\n" && $0.visibleEscape != nil }
+        XCTAssertEqual(raw.map { String($0.value, radix: 16) }, [], "json: raw control characters")
+        XCTAssertTrue(json.contains("\\u009b31m\\u007f") && json.contains("\\u202etxt.exe"))
         let findings = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
         XCTAssertEqual(findings[0]["message"] as? String, result.findings[0].message)
     }

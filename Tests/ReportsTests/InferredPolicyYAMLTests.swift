@@ -23,10 +23,23 @@ final class InferredPolicyYAMLTests: XCTestCase {
             .init(address: "10.0.0.2", port: 11002, clients: []),
         ])
         let text = InferredPolicyYAML.render(inference, inputs: ["a.pcap\noffset: 9\n"])
-        XCTAssertTrue(text.contains("#   a.pcap?offset: 9?\n"))
+        XCTAssertTrue(text.contains("#   a.pcap\\noffset: 9\\n\n"), text)
         let policy = try PolicyFile.parse(text, path: "draft.yaml").makePolicy()
         XCTAssertEqual(policy.offset, 2)
         XCTAssertEqual(policy.mode, .cluster)
         XCTAssertEqual(policy.nodes.map(\.name), ["host-10.0.0.1", "host-10.0.0.2"])
+    }
+
+    /// Every character a terminal acts on or YAML refuses is shown escaped in the comment:
+    /// ESC, BEL, DEL, the C1 CSI (U+009B, which some terminals read as ESC [), the
+    /// bidirectional override, the line separator; U+FFFE becomes U+FFFD. Before, only
+    /// line breaks and C0 were replaced, so the C1, DEL and bidi controls went out raw.
+    func testAnInputNameCannotReachATerminalOrBreakTheYAML() throws {
+        let name = "a\u{1B}]0;t\u{7}\u{7F}\u{9B}31m\u{202E}\u{2028}\u{FFFE}.pcap"
+        XCTAssertEqual(InferredPolicyYAML.comment(name), "a\\e]0;t\\u{7}\\u{7F}\\u{9B}31m\\u{202E}\\u{2028}\u{FFFD}.pcap")
+        let inference = PolicyInference(services: [.init(address: "10.0.0.1", port: 7079, clients: ["10.0.0.2"])])
+        let text = InferredPolicyYAML.render(inference, inputs: [name])
+        XCTAssertFalse(text.unicodeScalars.contains { $0 != "\n" && $0.visibleEscape != nil }, text)
+        XCTAssertNoThrow(try PolicyFile.parse(text, path: "draft.yaml").makePolicy())
     }
 }
