@@ -27,7 +27,16 @@ public final class AppendStream: Sendable {
             let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
             let flags = O_WRONLY | O_APPEND | O_CLOEXEC | noFollow | (target == .replacedFile(path: path) ? O_CREAT : 0)
             let opened = open(path, flags, 0o600)
-            guard opened >= 0 else { throw OutputFile.Failure(path: path, reason: POSIXFile.describe(errno)) }
+            guard opened >= 0 else {
+                let code = errno
+                // O_NOFOLLOW says ELOOP for a link, and a sticky directory's protection EACCES
+                // for another user's: say what the path is instead.
+                var status = stat()
+                if noFollow != 0, lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+                    throw OutputFile.Failure(path: path, reason: "it is a symbolic link, and events are appended to a file itself, never through a link")
+                }
+                throw OutputFile.Failure(path: path, reason: POSIXFile.describe(code))
+            }
             var status = stat()
             let kind = fstat(opened, &status) == 0 ? status.st_mode & S_IFMT : 0
             let expected: [mode_t] = target == .replacedFile(path: path) ? [S_IFREG] : [S_IFCHR, S_IFIFO]

@@ -10,8 +10,10 @@ import Foundation
 /// like the live timestamps.
 ///
 /// Each packet is flushed to the file as it is written (`pcap_dump_flush`), so a file
-/// always ends on a whole packet: readable and complete up to the last packet even if the
-/// process is killed. docs/live.md gives the cost.
+/// always ends on a whole packet: readable and complete up to the last packet when the
+/// process quits at once (`PacketWriteGate`), and almost always when it is killed (SIGKILL
+/// inside a write larger than a page can leave the last packet short). docs/live.md gives
+/// the cost.
 ///
 /// `init(path:...)` writes one file instead, buffered (no flush per packet, no rotation):
 /// the fast path of the capture generator (`dasaudit-gen`), tens of millions of packets.
@@ -143,6 +145,9 @@ public final class CaptureWriter {
     /// comes after the file's time limit. Allocates nothing, except when it rotates.
     @inlinable
     public func write(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
+        // Evidence: a second Ctrl-C waits for this packet to be whole in its file.
+        if flushesEachPacket { PacketWriteGate.enter() }
+        defer { if flushesEachPacket { PacketWriteGate.leave() } }
         let recordBytes = 16 &+ UInt64(header.capturedLength)
         if header.timestamp >= fileDeadline || (fileBytes &+ recordBytes > maxBytes && filePackets > 0) {
             rotate(at: header.timestamp)

@@ -11,7 +11,10 @@ import Darwin
 ///   are 0600 (`CaptureWriter`), whatever the umask;
 /// - a symbolic link at the directory's path is refused unless the user says to follow it
 ///   (`followLink`): a link planted where an operator's evidence directory will be would
-///   otherwise send root's captures wherever it points;
+///   otherwise send root's captures wherever it points; another user's link (not root's,
+///   not this process user's) is refused even then, at the path itself as on the way to
+///   it: the flag says to follow the operator's own link, not one planted in a sticky
+///   `/tmp` at the same name;
 /// - the directory is opened once (`O_DIRECTORY`, and `O_NOFOLLOW` unless following) and
 ///   every file is created relative to that descriptor, so swapping the path for a link
 ///   after the check changes nothing.
@@ -19,7 +22,9 @@ public enum EvidenceDirectory {
     /// Checks that `path` is, or can be made, a directory this process may write files in,
     /// without creating anything: a check run before capturing (and again after `--user`).
     public static func check(_ path: String, followLink: Bool) throws(OutputProblem) {
-        if let link = PathName.foreignLink(towards: path) { throw OutputTarget.foreignLinkProblem(link) }
+        if let link = PathName.foreignLink(towards: path, includingItself: followLink) {
+            throw OutputTarget.foreignLinkProblem(link)
+        }
         var status = stat()
         if lstat(path, &status) == 0 {
             if status.st_mode & S_IFMT == S_IFLNK {
@@ -47,7 +52,9 @@ public enum EvidenceDirectory {
     /// Creates `path` (mode 0700 for each level made) if it is missing and opens it; the
     /// descriptor is for `openat`. Throws the reason in words.
     public static func open(_ path: String, followLink: Bool) throws(OutputProblem) -> Int32 {
-        if let link = PathName.foreignLink(towards: path) { throw OutputTarget.foreignLinkProblem(link) }
+        if let link = PathName.foreignLink(towards: path, includingItself: followLink) {
+            throw OutputTarget.foreignLinkProblem(link)
+        }
         try makeMissing(path)
         let descriptor = systemOpen(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else {

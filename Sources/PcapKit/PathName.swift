@@ -24,16 +24,23 @@ enum PathName {
     /// user (not this process's user, not root), or nil. Another user's link in a report's
     /// directory path would let that user choose where root's file lands; Linux refuses to
     /// follow such links only in sticky directories and only with fs.protected_symlinks.
-    static func foreignLink(towards path: String) -> String? {
+    /// `includingItself`: `path` too, for a path that is followed when it is a link (a
+    /// `--write-follow-symlink` directory); a report's own name is never followed.
+    static func foreignLink(towards path: String, includingItself: Bool = false) -> String? {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in directory(of: path).split(separator: "/") {
             prefix += "/" + part
-            var status = stat()
-            if lstat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFLNK, status.st_uid != geteuid(), status.st_uid != 0 {
-                return prefix
-            }
+            if isForeignLink(prefix) { return prefix }
         }
-        return nil
+        return includingItself && isForeignLink(path) ? path : nil
+    }
+
+    /// Whether `path` itself is a symbolic link that belongs to another user (not this
+    /// process's user, not root).
+    private static func isForeignLink(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK && status.st_uid != geteuid()
+            && status.st_uid != 0
     }
 
     /// `path` with every symbolic link and `.`/`..` resolved; nil when it does not exist.

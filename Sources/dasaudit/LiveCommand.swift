@@ -76,7 +76,7 @@ struct LiveCommand: ParsableCommand {
                                valueName: "dir"))
     var write: String?
 
-    @Flag(help: "Let --write DIR be a symbolic link, followed to the directory it points at.")
+    @Flag(help: "Let --write DIR be a symbolic link (root's or your own; another user's is refused), followed to the directory it points at.")
     var writeFollowSymlink = false
 
     @Option(help: ArgumentHelp("With --write, start a new file before one passes this size, as 100M.", valueName: "size"))

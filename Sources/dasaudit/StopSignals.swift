@@ -2,12 +2,13 @@ import Audit
 import CaptureEngine
 import Dispatch
 import Foundation
+import PcapKit
 
 /// Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal or the ssh session gone) during
 /// `dasaudit live`. The first asks the capture to stop cleanly, so the final audit is still
 /// written in every requested format; a second exits at once, without it (the evidence
-/// files are complete up to their last packet, since each packet is flushed as it is
-/// written). Started under nohup, it leaves SIGHUP ignored.
+/// files are complete up to their last packet: each packet is flushed as it is written,
+/// and the exit waits for the one being written, `PacketWriteGate`). Started under nohup, it leaves SIGHUP ignored.
 ///
 /// The signals are taken by dispatch sources, not handlers, so the work runs on a normal
 /// thread; it wakes the capture thread through `LiveAuditControl` (`pcap_breakloop`).
@@ -29,7 +30,7 @@ final class StopSignals {
                     control.requestStop(.signal(name))
                 } else {
                     printError("\(name) again: quitting without the final audit")
-                    _exit(128 + number)
+                    PacketWriteGate.quit(128 + number)
                 }
             }
             // A signal that came before the source is registered would be lost (ignored):

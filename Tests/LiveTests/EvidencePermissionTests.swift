@@ -62,6 +62,29 @@ final class EvidencePermissionTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: real).count, 1)
     }
 
+    func testAnotherUsersLinkIsRefusedEvenWhenFollowed() throws {
+        // nobody plants a link in a sticky, world-writable directory (/tmp) at the name the
+        // operator's evidence directory will have: --write-follow-symlink is for the
+        // operator's own link, and root's captures must not land where nobody chose.
+        let real = base + "/real", planted = base + "/evidence"
+        try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(base, 0o1777), 0)
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: real)
+        let nobody = try XCTUnwrap(getpwnam("nobody")).pointee
+        XCTAssertEqual(lchown(planted, nobody.pw_uid, nobody.pw_gid), 0)
+        let refusal = "the path goes through \(planted), a symbolic link that belongs to another user"
+        XCTAssertThrowsError(try EvidenceDirectory.check(planted, followLink: true)) { XCTAssertEqual("\($0)", refusal) }
+        XCTAssertThrowsError(try writer(planted, followLink: true)) {
+            XCTAssertEqual("\($0)", "cannot write capture file \(planted): \(refusal)")
+        }
+        let run = try runDasaudit(["live", "-i", "lo", "--filter", "host 127.0.0.254", "--duration", "1s",
+                                   "--write", planted, "--write-follow-symlink"])
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("--write \(planted): \(refusal)"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("capturing on"), "refused before capturing")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: real), [], "nothing written where the link points")
+    }
+
     func testTheCheckNamesWhatIsWrongWithoutCreatingAnything() throws {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: false)
         let file = base + "/file"

@@ -233,7 +233,23 @@ final class LiveWatchTests: XCTestCase {
     }
 
     func testWatchOutputsAreCheckedBeforeCapturing() throws {
+        // A link at the events path, the user's own or one nobody planted in a sticky
+        // directory: refused in words ("Too many levels of symbolic links" and "permission
+        // denied" before).
+        let directory = NSTemporaryDirectory() + "dasaudit-events-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        XCTAssertEqual(chmod(directory, 0o1777), 0)
+        let target = directory + "/log.ndjson", own = directory + "/own.ndjson", planted = directory + "/planted.ndjson"
+        try Data().write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: own, withDestinationPath: target)
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: target)
+        let nobody = try XCTUnwrap(getpwnam("nobody")).pointee
+        XCTAssertEqual(lchown(planted, nobody.pw_uid, nobody.pw_gid), 0)
+        let notThroughALink = "it is a symbolic link, and events are appended to a file itself, never through a link"
         let cases: [([String], String)] = [
+            (["--events", own], "--events: cannot write \(own): \(notThroughALink)"),
+            (["--events", planted], "--events: cannot write \(planted): \(notThroughALink)"),
             (["--format", "json", "--events", "-"], "--events -: standard output is already written by the --format json output"),
             (["--events", "/nonexistent-dasaudit/e.ndjson"], "--events /nonexistent-dasaudit/e.ndjson: directory /nonexistent-dasaudit does not exist"),
             (["--metrics-listen", "localhost:9"], "--metrics-listen 'localhost:9' is not ADDR:PORT"),
