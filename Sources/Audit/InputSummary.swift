@@ -5,6 +5,13 @@ public struct InputSummary: Codable, Sendable {
     /// libpcap's DLT value and name (`1`, `EN10MB`); nil when the file could not be opened.
     @Nullable public var linkType: Int32?
     @Nullable public var linkTypeName: String?
+    /// The snapshot length: the most bytes of a packet the input kept (pcap file header
+    /// `snaplen`; pcapng: its interfaces', which libpcap requires to be equal; a live
+    /// capture's `--snaplen`), as libpcap applies it: 0 ("unlimited") and lengths past its
+    /// maximum are 262,144 (`InputSummary.largestSnaplen`). Below `InputSummary.wholeSampleSnaplen`
+    /// payloads are cut before protocol recognition has read them. Null when the input could
+    /// not be opened, describes no interface, or in results made before it.
+    @Nullable public var snaplen: Int32? = nil
     public var packets: UInt64
     public var tcpSegments: UInt64
     /// Packets that gave no TCP segment, by reason (`not-tcp`, `fragment`, ...); zero counts omitted.
@@ -33,13 +40,15 @@ public struct InputSummary: Codable, Sendable {
     /// The name of the capture point the input was recorded at (`CapturePoint`).
     @Nullable public var capturePoint: String? = nil
 
-    public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, packets: UInt64, tcpSegments: UInt64,
+    public init(path: String, linkType: Int32? = nil, linkTypeName: String? = nil, snaplen: Int32? = nil,
+                packets: UInt64, tcpSegments: UInt64,
                 skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, translated: [String: UInt64]? = nil,
                 firstSeen: Timestamp? = nil,
                 lastSeen: Timestamp? = nil, complete: Bool, error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
         self.path = path
         self.linkType = linkType
         self.linkTypeName = linkTypeName
+        self.snaplen = snaplen
         self.packets = packets
         self.tcpSegments = tcpSegments
         self.skipped = skipped
@@ -60,4 +69,15 @@ extension InputSummary {
     /// is usable: what was read before the cut counts; so is a pcapng of sections only,
     /// read to its end without an interface (no link type, no error, no packet).
     public var isUnusable: Bool { error != nil && packets == 0 }
+
+    /// The largest snapshot length libpcap keeps for the link types dasaudit reads
+    /// (`MAXIMUM_SNAPLEN`): a file header's 0 or more reads as this.
+    public static let largestSnaplen: Int32 = 262_144
+
+    /// The shortest snapshot length that keeps the whole 96-byte payload sample protocol
+    /// recognition reads (docs/protocols.md) behind the longest usual headers: Linux SLL2
+    /// (20 bytes), IPv6 (40) and TCP with timestamps (32) make 92, and 96 more fit with 4 to
+    /// spare: the README's `-s 192`. Below it payloads may be cut before a recognizer could
+    /// decide, and the report says so (docs/inputs.md#recording-for-an-audit).
+    public static let wholeSampleSnaplen: Int32 = 192
 }

@@ -5,7 +5,8 @@ import Wire
 /// have written. Decoding checks each value's type; this checks what the types cannot:
 /// counts of at most 2^63 (so that sums of a few cannot leave 64 bits unnoticed), no
 /// negative count, first times not after last ones, a capture window a double can hold,
-/// SHA-256 digests as 64 lowercase hex digits, addresses that parse, VLAN ids of 12 bits.
+/// SHA-256 digests as 64 lowercase hex digits, addresses that parse, VLAN ids of 12 bits,
+/// snapshot lengths libpcap could apply (1-262,144).
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). The first problem is reported with the field's path, as
 /// in the JSON: `services[3].packets: 18446744073709551615 is above 2^63`.
@@ -50,6 +51,10 @@ extension AuditResult {
             try check.translationNames(path + ".translated", input.translated)
             try check.window(path, input.firstSeen, input.lastSeen, names: ("first_seen", "last_seen"))
             if let drops = input.drops { try check.counts(path + ".drops", ["kernel": drops.kernel, "interface": drops.interface]) }
+            if let snaplen = input.snaplen, !(1...InputSummary.largestSnaplen).contains(snaplen) {
+                throw ResultValidationError(path: path + ".snaplen",
+                                            problem: "\(snaplen) is not a snapshot length (1-\(InputSummary.largestSnaplen))")
+            }
         }
         try check.counts("coverage", ["packets": coverage.packets, "tcp_segments": coverage.tcpSegments])
         try check.counts("coverage.skipped", coverage.skipped)

@@ -98,7 +98,8 @@ public struct CaptureReader {
         let linkType = LinkType(rawValue: file.linkType)
         guard linkType.isSupported else {
             inputs.append(InputSummary(
-                path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, packets: 0, tcpSegments: 0,
+                path: path, linkType: file.linkType, linkTypeName: file.linkTypeName, snaplen: file.snapshotLength,
+                packets: 0, tcpSegments: 0,
                 skipped: [:], complete: false,
                 error: "\(path): link type \(file.linkTypeName) (\(file.linkType)) is not supported; "
                     + "dasaudit reads Ethernet, Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 captures"))
@@ -141,9 +142,10 @@ public struct CaptureReader {
             ? RecordingPiece.End(piece: piece, lastSeen: counts.latest) : nil
         awaitsFirstPacket = false
         let (drops, source) = Drops.recorded(in: file)
-        // A pcapng without an interface has no link type (its handle's is a stand-in).
+        // A pcapng without an interface has no link type nor snapshot length (its handle's are stand-ins).
         var summary = counts.summary(path: path, linkType: file.sectionsOnly ? nil : file.linkType,
-                                     linkTypeName: file.sectionsOnly ? nil : file.linkTypeName, error: error,
+                                     linkTypeName: file.sectionsOnly ? nil : file.linkTypeName,
+                                     snaplen: file.sectionsOnly ? nil : file.snapshotLength, error: error,
                                      drops: drops, dropsSource: source, translations: translations)
         summary.countRetracted(since: retractedBefore, by: table)
         inputs.append(summary)
@@ -381,10 +383,10 @@ struct PacketCounts {
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
     /// a pcapng file that records them, which is incomplete when it lost packets.
-    func summary(path: String, linkType: Int32?, linkTypeName: String?, error: String?, drops: Drops?,
+    func summary(path: String, linkType: Int32?, linkTypeName: String?, snaplen: Int32?, error: String?, drops: Drops?,
                  dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
         InputSummary(
-            path: path, linkType: linkType, linkTypeName: linkTypeName, packets: packets, tcpSegments: tcpSegments,
+            path: path, linkType: linkType, linkTypeName: linkTypeName, snaplen: snaplen, packets: packets, tcpSegments: tcpSegments,
             skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
             complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)

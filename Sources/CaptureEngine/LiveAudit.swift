@@ -125,7 +125,8 @@ public struct LiveAudit {
         let statistics = capture.statistics()
         reader.flush(batch)
         var summary = counts.summary(
-            path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName, error: failure,
+            path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName,
+            snaplen: capture.snapshotLength, error: failure,
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
             translations: reader.translations)
         summary.countRetracted(since: CaseCounts(), by: reader.table)

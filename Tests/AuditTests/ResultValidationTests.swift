@@ -139,6 +139,35 @@ final class ResultValidationTests: XCTestCase {
         return problem(text: text.replacingOccurrences(of: "\"NUMBER\"", with: number))
     }
 
+    /// An input's snapshot length is read from outside too: only what libpcap could have
+    /// applied (1-262,144) is taken; null (not opened, or an older result) is.
+    func testASnapshotLengthLibpcapCouldNotApplyIsRefused() throws {
+        let input = InputSummary(path: "a.pcap", linkType: 1, linkTypeName: "EN10MB", snaplen: 64, packets: 0, tcpSegments: 0,
+                                 skipped: [:], complete: true)
+        let object = try JSONSerialization.jsonObject(with: try ResultCoding.encoder().encode(input))
+        let withInput = { (json: inout [String: Any]) in json["inputs"] = [object] }
+        XCTAssertNil(try problem { withInput(&$0) })
+        XCTAssertNil(try problem { withInput(&$0); self.set(&$0, ["inputs", 0, "snaplen"], NSNull()) })
+        XCTAssertNil(try problem { withInput(&$0); self.set(&$0, ["inputs", 0, "snaplen"], 262_144) })
+        XCTAssertEqual(try problem { withInput(&$0); self.set(&$0, ["inputs", 0, "snaplen"], 0) },
+                       "inputs[0].snaplen: 0 is not a snapshot length (1-262144)")
+        XCTAssertEqual(try problem { withInput(&$0); self.set(&$0, ["inputs", 0, "snaplen"], -64) },
+                       "inputs[0].snaplen: -64 is not a snapshot length (1-262144)")
+        XCTAssertEqual(try problem { withInput(&$0); self.set(&$0, ["inputs", 0, "snaplen"], 262_145) },
+                       "inputs[0].snaplen: 262145 is not a snapshot length (1-262144)")
+        var huge = try validResult()
+        withInput(&huge)
+        set(&huge, ["inputs", 0, "snaplen"], "NUMBER")
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: huge), as: UTF8.self)
+        XCTAssertEqual(problem(text: text.replacingOccurrences(of: "\"NUMBER\"", with: "4294967360")),
+                       "inputs[0].snaplen: 4294967360 is not an integer from -2147483648 to 2147483647")
+        var older = try validResult()
+        withInput(&older)
+        set(&older, ["inputs", 0], (object as! [String: Any]).filter { $0.key != "snaplen" })
+        let read = try AuditResult.decode(from: try JSONSerialization.data(withJSONObject: older))
+        XCTAssertEqual(read.inputs.map(\.snaplen), [nil], "a result made before the field reads as unknown")
+    }
+
     func testDigestsAddressesAndSchema() throws {
         XCTAssertEqual(try problem { self.set(&$0, ["evidence", "policy_sha256"], "ABC") },
                        "evidence.policy_sha256: 'ABC' is not a SHA-256 digest (64 lowercase hex digits)")

@@ -98,6 +98,7 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertTrue(result.coverage.complete)
         XCTAssertEqual(result.inputs.map(\.path), ["live:lo"])
         XCTAssertEqual(result.inputs.first?.linkTypeName, "EN10MB")
+        XCTAssertEqual(result.inputs.first?.snaplen, 262_144, "the default --snaplen")
         XCTAssertEqual(result.coverage.packets, result.services.reduce(0) { $0 + $1.packets } + 2, "+ the refused SYN and RST")
 
         // Status lines every interval, plain lines since standard error is not a terminal.
@@ -326,6 +327,7 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(status, 1)
         XCTAssertGreaterThan(result.coverage.drops?.kernel ?? 0, 0)
         XCTAssertEqual(result.coverage.drops, result.inputs.first?.drops)
+        XCTAssertEqual(result.inputs.first?.snaplen, 128, "the --snaplen given")
         XCTAssertFalse(result.coverage.complete)
         XCTAssertFalse(result.summary.compliant)
         let dropped = result.findings.filter { $0.kind == .packetsDropped }
