@@ -84,7 +84,7 @@ public enum HTMLReport {
     }
 
     /// What the verdict rests on: the tool, the command line, the policy digest, and every
-    /// input with its hash, size, link type, packets and window.
+    /// input with its hash, size, link type, snapshot length, packets and window.
     private static func evidence(_ result: AuditResult) -> Markup {
         let coverage = result.coverage
         let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
@@ -116,14 +116,15 @@ public enum HTMLReport {
         if let unknown = result.unknownDropsText {
             facts.append(("Drops not known", "\(unknown)"))
         }
+        if let short = result.shortSnaplenText { facts.append(("Payloads cut", "<b>\(short)</b>")) }
         facts.append(("Complete", coverage.complete ? "yes: every input was read to its end"
                           : "<b>no</b>: an input was unusable, cut short, or lost packets while capturing"))
 
         // A drops column only when an input counts drops: a live capture, or a pcapng file that records them.
         let live = result.inputs.contains { $0.drops != nil }
-        var inputs = HTMLTable(headers: ["Input", "SHA-256", "Bytes", "Link type", "Packets", "TCP"] + (live ? ["Dropped"] : [])
-                                   + ["First packet", "Last packet", "Status"],
-                               numeric: live ? [2, 4, 5, 6] : [2, 4, 5])
+        var inputs = HTMLTable(headers: ["Input", "SHA-256", "Bytes", "Link type", "Snaplen", "Packets", "TCP"]
+                                   + (live ? ["Dropped"] : []) + ["First packet", "Last packet", "Status"],
+                               numeric: live ? [2, 4, 5, 6, 7] : [2, 4, 5, 6])
         for (index, input) in result.inputs.enumerated() {
             let proof = result.evidence?.inputs.indices.contains(index) == true ? result.evidence!.inputs[index] : nil
             let hash: Markup = proof?.sha256.map { "<span class=\"mono wrap\">\($0)</span>" }
@@ -132,7 +133,7 @@ public enum HTMLReport {
             let status: Markup = input.error.map { "<b>\(input.complete ? "warning" : "incomplete")</b>: \($0)" }
                 ?? (input.complete ? "complete" : "<b>incomplete</b>: lost \(input.drops?.total ?? 0) packets while capturing")
             inputs.append(["<span class=\"mono wrap\">\(input.path)</span>", hash, "\(proof?.sizeBytes.map { "\($0)" } ?? "-")", "\(link)",
-                           "\(input.packets)", "\(input.tcpSegments)"] + (live ? ["\(input.drops.map { "\($0.total)" } ?? "-")"] : [])
+                           "\(input.snaplen.map { "\($0)" } ?? "-")", "\(input.packets)", "\(input.tcpSegments)"] + (live ? ["\(input.drops.map { "\($0.total)" } ?? "-")"] : [])
                            + ["\(input.firstSeen.map { "\($0)" } ?? "-")", "\(input.lastSeen.map { "\($0)" } ?? "-")", status], cssClass: "input")
         }
         var written: Markup = ""

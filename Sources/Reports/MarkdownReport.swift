@@ -55,12 +55,14 @@ public enum MarkdownReport {
         if let unknown = result.unknownDropsText {
             line("- Drops not known: \(unknown)")
         }
+        if let short = result.shortSnaplenText { line("- **Payloads cut**: \(short)") }
         line("")
-        line(table(["Input", "SHA-256", "Bytes", "Link type", "Packets", "First packet", "Last packet", "Status"],
+        line(table(["Input", "SHA-256", "Bytes", "Link type", "Snaplen", "Packets", "First packet", "Last packet", "Status"],
                          result.inputs.enumerated().map { index, input in
                              let proof = result.evidence.flatMap { $0.inputs.indices.contains(index) ? $0.inputs[index] : nil }
                              return [escaped(input.path), escaped(proof?.sha256 ?? proof?.note ?? "-"),
-                                     proof?.sizeBytes.map { "\($0)" } ?? "-", escaped(input.linkTypeName ?? "-"), "\(input.packets)",
+                                     proof?.sizeBytes.map { "\($0)" } ?? "-", escaped(input.linkTypeName ?? "-"),
+                                     input.snaplen.map { "\($0)" } ?? "-", "\(input.packets)",
                                      input.firstSeen.map { "\($0)" } ?? "-", input.lastSeen.map { "\($0)" } ?? "-",
                                      escaped(input.error ?? (input.complete ? "complete"
                                          : "incomplete: lost \(input.drops?.total ?? 0) packets while capturing"))]

@@ -130,6 +130,7 @@ public struct TextReport {
         let drops = coverage.drops.map { drops in
             "; drops: \(drops.kernel) kernel, \(drops.interface) interface"
         } ?? ""
+        let shortSnaplen = result.shortSnaplenText.map { paint("; \($0)", .yellow) } ?? ""
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "")
             + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
@@ -137,7 +138,7 @@ public struct TextReport {
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
-            + (result.unknownDropsText.map { "; \($0)" } ?? "")
+            + (result.unknownDropsText.map { "; \($0)" } ?? "") + shortSnaplen
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

@@ -3,7 +3,8 @@
 # from real components on loopback: python3-thrift, openssl s_server/s_client, python's
 # http.server and curl, openssh-server, OpenJDK with JMX remote. Needs root (tcpdump, sshd).
 # The -s96 files are the same packets cut to 96 bytes with editcap -s 96, as tcpdump -s 96
-# would have kept them. Usage: sudo scripts/recording/record-protocols.sh [OUTDIR]
+# would have kept them; protocols-lo-s64.pcap is cut to 64 (`tcpdump -s 64`: no payload
+# byte left, the snapshot length note's capture). Usage: sudo scripts/recording/record-protocols.sh [OUTDIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../captures}
@@ -39,4 +40,5 @@ record() { # scenario file
     echo "wrote $out/$2.pcap and $2-s96.pcap"
 }
 record protocols protocols-lo
+editcap -F pcap -s 64 "$out/protocols-lo.pcap" "$out/protocols-lo-s64.pcap"
 record misconfigured misconfigured-node-lo
