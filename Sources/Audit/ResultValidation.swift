@@ -5,7 +5,8 @@ import Wire
 /// have written. Decoding checks each value's type; this checks what the types cannot:
 /// counts of at most 2^63 (so that sums of a few cannot leave 64 bits unnoticed), no
 /// negative count, first times not after last ones, a capture window a double can hold,
-/// SHA-256 digests as 64 lowercase hex digits, addresses that parse, VLAN ids of 12 bits,
+/// SHA-256 digests as 64 lowercase hex digits, addresses that parse (of connections,
+/// services, attempts, scans and unresolved connections), VLAN ids of 12 bits,
 /// snapshot lengths libpcap could apply (1-262,144).
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). The first problem is reported with the field's path, as
@@ -77,21 +78,28 @@ extension AuditResult {
             try check.counts(path + ".states", service.states)
             try check.nonNegative(path, ["clients": service.clients])
             try check.window(path, service.firstSeen, service.lastSeen, names: ("first_seen", "last_seen"))
+            try check.address(path + ".address", service.address)
         }
         for (index, attempt) in attempts.enumerated() {
             let path = "attempts[\(index)]"
             try check.counts(path, ["refused": attempt.refused, "unanswered": attempt.unanswered])
             try check.nonNegative(path, ["clients": attempt.clients])
             try check.window(path, attempt.firstSeen, attempt.lastSeen, names: ("first_seen", "last_seen"))
+            try check.address(path + ".address", attempt.address)
         }
         for (index, scan) in (scans ?? []).enumerated() {
             let path = "scans[\(index)]"
             try check.counts(path, ["refused": scan.refused, "unanswered": scan.unanswered])
             try check.nonNegative(path, ["ports": scan.ports, "probes": scan.probes, "shared_probes": scan.sharedProbes])
             try check.window(path, scan.firstSeen, scan.lastSeen, names: ("first_seen", "last_seen"))
+            try check.address(path + ".scanner", scan.scanner)
+            for (target, address) in scan.targets.enumerated() { try check.address("\(path).targets[\(target)]", address) }
         }
         for (index, connection) in unresolved.enumerated() {
-            try check.counts("unresolved[\(index)]", ["packets": connection.packets, "bytes": connection.bytes])
+            let path = "unresolved[\(index)]"
+            try check.counts(path, ["packets": connection.packets, "bytes": connection.bytes])
+            try check.address(path + ".address_a", connection.addressA)
+            try check.address(path + ".address_b", connection.addressB)
         }
         try check.nonNegative("summary", ["services": summary.services, "attempts": summary.attempts,
                                           "unresolved": summary.unresolved, "unused_openings": summary.unusedOpenings,
@@ -116,9 +124,8 @@ extension AuditResult {
                 "payload_bytes_to_server": entry.payloadBytesToServer, "payload_bytes_to_client": entry.payloadBytesToClient,
             ])
             try check.window(path, entry.firstSeen, entry.lastSeen, names: ("first_seen", "last_seen"))
-            for (name, address) in [("client", entry.client), ("server", entry.server)] where IPAddress(address) == nil {
-                throw ResultValidationError(path: "\(path).\(name)", problem: "'\(address)' is not an IP address")
-            }
+            try check.address("\(path).client", entry.client)
+            try check.address("\(path).server", entry.server)
             if let vlan = entry.vlan, vlan > 4095 {
                 throw ResultValidationError(path: "\(path).vlan", problem: "\(vlan) is not a VLAN id (0-4095)")
             }
@@ -159,6 +166,13 @@ private struct ValueCheck {
     func window(_ path: String, _ first: Timestamp?, _ last: Timestamp?, names: (String, String)) throws {
         guard let first, let last, first > last else { return }
         throw ResultValidationError(path: "\(path).\(names.0)", problem: "\(first) is after \(names.1) \(last)")
+    }
+
+    /// An address as every report prints it: one that parses (a hand-edited one could carry
+    /// anything, escape sequences included).
+    func address(_ path: String, _ text: String) throws {
+        guard IPAddress(text) == nil else { return }
+        throw ResultValidationError(path: path, problem: "'\(text)' is not an IP address")
     }
 
     func digest(_ path: String, _ text: String) throws {

@@ -91,6 +91,10 @@ final class ResultValidationTests: XCTestCase {
                        "scans[0].refused: 18446744073709551615 is above 2^63")
         XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "shared_probes"], -1) },
                        "scans[0].shared_probes: -1 is negative")
+        XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "scanner"], "evil") },
+                       "scans[0].scanner: 'evil' is not an IP address")
+        XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "targets", 0], "10.0.0.1 ") },
+                       "scans[0].targets[0]: '10.0.0.1 ' is not an IP address")
         XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "probes"], -3) },
                        "scans[0].probes: -3 is negative")
         XCTAssertEqual(try problem { $0["scans"] = [scan]; self.set(&$0, ["scans", 0, "first_seen"], "2026-01-02T00:00:00.000000000Z") },
@@ -175,6 +179,10 @@ final class ResultValidationTests: XCTestCase {
                        "evidence.inputs[0].sha256: '\(String(repeating: "g", count: 64))' is not a SHA-256 digest (64 lowercase hex digits)")
         XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "server"], "10.0.0.999") },
                        "connections[0].server: '10.0.0.999' is not an IP address")
+        // A service's address reaches every report: one that is no address (an escape
+        // sequence in a hand-edited result) is refused, as a connection's is.
+        XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "address"], "10.0.0.1\u{1B}]0;x\u{07}") },
+                       "services[0].address: '10.0.0.1\u{1B}]0;x\u{07}' is not an IP address")
         XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "vlan"], 5000) },
                        "connections[0].vlan: 5000 is not a VLAN id (0-4095)")
         XCTAssertEqual(try problem { self.set(&$0, ["schema"], "other/2") }, "schema: 'other/2' is not dasaudit.result/1")
