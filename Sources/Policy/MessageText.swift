@@ -2,9 +2,10 @@
 ///
 /// Policy files, spark-defaults.conf and XML values are written by whoever controls the
 /// configuration; a node name such as `"das1\ntouch /tmp/x\n#"` or a value carrying an
-/// escape sequence must not reach the terminal (or a log scraper) raw. Every control
-/// character (C0, DEL, C1) is shown as an escape: `\n`, `\t`, `\r`, `\e`, `\0`, or
-/// `\u{..}`; a backslash is doubled so the escapes cannot be forged.
+/// escape sequence must not reach the terminal (or a log scraper) raw. Every character of
+/// `Unicode.Scalar.visibleEscape`'s list (C0, DEL, C1, the line separators, the
+/// bidirectional controls) is shown as its escape, NUL as `\0`; a backslash is doubled so
+/// the escapes cannot be forged.
 extension String {
     public var escapedForMessage: String {
         var result = ""
@@ -12,14 +13,9 @@ extension String {
         for scalar in unicodeScalars {
             switch scalar.value {
             case 0x5C: result += "\\\\"
-            case 0x0A: result += "\\n"
-            case 0x09: result += "\\t"
-            case 0x0D: result += "\\r"
-            case 0x1B: result += "\\e"
             case 0x00: result += "\\0"
-            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029:
-                result += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: result.unicodeScalars.append(scalar)
+            default:
+                if let visible = scalar.visibleEscape { result += visible } else { result.unicodeScalars.append(scalar) }
             }
         }
         return result

@@ -1,3 +1,5 @@
+import Policy
+
 extension String {
     /// The string as one CSV field that a spreadsheet shows as the text it is:
     ///

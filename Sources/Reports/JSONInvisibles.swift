@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 
 /// The characters JSON lets through raw that must still not reach a reader raw: those of
 /// `Unicode.Scalar.visibleEscape`'s list above U+001F (DEL; the C1 controls, U+0085 and

@@ -1,3 +1,5 @@
+import Policy
+
 extension String {
     /// The string as literal Markdown text, safe anywhere in a line and inside a table
     /// cell: the characters GitHub-flavoured Markdown, its tables, math and inline HTML

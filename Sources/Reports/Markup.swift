@@ -1,3 +1,5 @@
+import Policy
+
 /// HTML or XML text in which everything interpolated is escaped unless it is itself
 /// `Markup`. Literals are trusted markup written here; values (addresses, paths, messages,
 /// anything from an input) can only get in escaped, so escaping is the default rather than

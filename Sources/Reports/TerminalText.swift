@@ -1,3 +1,5 @@
+import Policy
+
 extension String {
     /// The string as text that is safe to print on a terminal: every control character
     /// (C0 with tab and line breaks, DEL, C1), the Unicode line separators and the

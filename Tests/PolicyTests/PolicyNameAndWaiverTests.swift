@@ -108,6 +108,8 @@ final class PolicyNameAndWaiverTests: XCTestCase {
     func testTextFromTheFileIsEscapedInMessages() {
         let message = error("mode: \"\\e]0;owned\\a\"\n")
         XCTAssertEqual(message, "p.yaml:1: '\\e]0;owned\\u{7}' is not a Spark mode; expected one of local, cluster, client")
-        XCTAssertEqual("a\u{0}b\u{9B}c\\d\r\u{2028}".escapedForMessage, "a\\0b\\u{9b}c\\\\d\\r\\u{2028}")
+        XCTAssertEqual("a\u{0}b\u{9B}c\\d\r\u{2028}".escapedForMessage, "a\\0b\\u{9B}c\\\\d\\r\\u{2028}")
+        // The bidirectional overrides too, as every report shows them ("Trojan source").
+        XCTAssertEqual("db\u{202E}1sad".escapedForMessage, "db\\u{202E}1sad")
     }
 }
