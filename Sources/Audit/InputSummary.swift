@@ -48,7 +48,7 @@ public struct InputSummary: Codable, Sendable {
         self.path = path
         self.linkType = linkType
         self.linkTypeName = linkTypeName
-        self.snaplen = snaplen
+        self.snaplen = snaplen.map(InputSummary.applied)
         self.packets = packets
         self.tcpSegments = tcpSegments
         self.skipped = skipped
@@ -80,4 +80,12 @@ extension InputSummary {
     /// spare: the README's `-s 192`. Below it payloads may be cut before a recognizer could
     /// decide, and the report says so (docs/inputs.md#recording-for-an-audit).
     public static let wholeSampleSnaplen: Int32 = 192
+
+    /// A snapshot length as read from an input (a pcap file header's `snaplen` is any 32
+    /// bits a file holds, and libpcap passes some through): 0, negative and past
+    /// `largestSnaplen` mean "whole packets", applied as `largestSnaplen`, so that a result
+    /// never carries a value its own validation refuses.
+    static func applied(_ snaplen: Int32) -> Int32 {
+        (1...largestSnaplen).contains(snaplen) ? snaplen : largestSnaplen
+    }
 }

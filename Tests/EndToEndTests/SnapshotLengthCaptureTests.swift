@@ -1,3 +1,4 @@
+import Foundation
 import Audit
 import CaptureEngine
 import Policy
@@ -22,6 +23,27 @@ final class SnapshotLengthCaptureTests: XCTestCase {
         XCTAssertNoThrow(try result.validate())
         let read = try? AuditResult.decode(from: ResultCoding.encoder().encode(result))
         XCTAssertEqual(read?.inputs.map(\.snaplen), [262_144, 96, 64, 262_144, 96, nil], "written and read back")
+    }
+
+    /// A pcap file header's `snaplen` is any 32 bits the file holds, and libpcap passed
+    /// 67,109,537 through: the result carried it and its own validation refused it (the
+    /// capture fuzz target's find). Lengths past libpcap's maximum, and 0, read as the
+    /// maximum, and the result reads back.
+    func testAHeaderSnaplenPastLibpcapsMaximumReadsAsTheMaximum() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("snaplen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var paths: [String] = []
+        for snaplen: UInt32 in [67_109_537, 0, 0xFFFF_FFFF] {
+            var header: [UInt8] = [0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0] + [UInt8](repeating: 0, count: 8)
+            header += withUnsafeBytes(of: snaplen.littleEndian, Array.init) + [1, 0, 0, 0]
+            let path = directory.appendingPathComponent("snaplen-\(snaplen).pcap").path
+            try Data(header).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        let result = Auditor(policy: Policy()).audit(paths: paths)
+        XCTAssertEqual(result.inputs.map(\.snaplen), [262_144, 262_144, 262_144])
+        XCTAssertNoThrow(try AuditResult.decode(from: ResultCoding.encoder().encode(result)))
     }
 
     /// At 64 bytes no payload byte is left (Ethernet, IPv4 and TCP with timestamps take 66):
