@@ -6,7 +6,7 @@ extension FlowTable {
     /// continues this table's record of the same 4-tuple, unless that record would have
     /// ended or been evicted by then when read in one table.
     public mutating func absorb(_ other: FlowTable) {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        makeStorageUnique()
         evicted.merge(other.evicted)
         evictedConnections.append(contentsOf: other.evictedConnections)
         if other.start < start { start = other.start }

@@ -9,7 +9,7 @@ extension FlowTable {
     /// packets are counted in `retracted`, so the reader can count them so.
     public mutating func retract(_ segment: TCPSegment) {
         let key = FlowTable.key(of: segment).key
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        makeStorageUnique()
         let position = storage.find(key, tag: storage.tag(key))
         guard position >= 0 else { return }
         countRetracted(storage.remove(at: position).record)
@@ -21,7 +21,7 @@ extension FlowTable {
     /// translated connection. Counted in `retracted`, as `retract` counts.
     public mutating func retractContinuations(where isFront: (ConnectionKey) -> Bool) {
         func picked(_ record: ConnectionRecord) -> Bool { !record.openedWithSyn && isFront(record.key) }
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        makeStorageUnique()
         for position in stride(from: storage.count - 1, through: 0, by: -1) where picked(storage.records[position]) {
             countRetracted(storage.remove(at: position).record)
         }

@@ -264,7 +264,7 @@ public struct FlowTable: Sendable {
     mutating func sweep(now: Int64) {
         guard rules != nil else { return }
         // A sweep can run before `add`'s copy-on-write check: the storage may be shared.
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        makeStorageUnique()
         let storage = self.storage, limits = self.limits
         // Nothing last seen within the shorter of the two timeouts can have expired.
         evictInBatches { evict in

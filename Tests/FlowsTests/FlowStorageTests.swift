@@ -73,10 +73,7 @@ final class FlowStorageTests: XCTestCase {
 
     /// A copy of a table is independent of the original (copy on write).
     func testACopiedTableIsIndependent() {
-        var table = FlowTable()
-        let segment = TCPSegment(source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002),
-                                 sourcePort: 40000, destinationPort: 7079, flags: [.syn])
-        table.add(segment, timestamp: 1, wireLength: 60)
+        var (table, segment) = tableWithOneSYN()
         let copy = table
         table.add(segment, timestamp: 2, wireLength: 60)
         XCTAssertEqual(copy.finish(rules: DirectionRules(expectedServerPorts: [])).first?.packets, 1)
@@ -86,10 +83,7 @@ final class FlowStorageTests: XCTestCase {
     /// The batch path copies a shared storage once per batch, before its first segment:
     /// the copy taken before the batch keeps what it had.
     func testACopiedTableIsIndependentOfABatchAddedToTheOriginal() {
-        var table = FlowTable()
-        let segment = TCPSegment(source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002),
-                                 sourcePort: 40000, destinationPort: 7079, flags: [.syn])
-        table.add(segment, timestamp: 1, wireLength: 60)
+        var (table, segment) = tableWithOneSYN()
         let copy = table
         let batch = [TimedSegment(segment: segment, timestamp: 2, wireLength: 60),
                      TimedSegment(segment: segment, timestamp: 3, wireLength: 60)]
@@ -100,6 +94,15 @@ final class FlowStorageTests: XCTestCase {
         let rules = DirectionRules(expectedServerPorts: [])
         XCTAssertEqual(copy.finish(rules: rules).first?.packets, 1)
         XCTAssertEqual(table.finish(rules: rules).first?.packets, 3)
+    }
+
+    /// A table holding one SYN (at time 1), and that SYN.
+    private func tableWithOneSYN() -> (FlowTable, TCPSegment) {
+        var table = FlowTable()
+        let segment = TCPSegment(source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002),
+                                 sourcePort: 40000, destinationPort: 7079, flags: [.syn])
+        table.add(segment, timestamp: 1, wireLength: 60)
+        return (table, segment)
     }
 
     /// 100,000 distinct connections all land in their own records.
