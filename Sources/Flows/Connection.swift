@@ -87,7 +87,16 @@ public struct Connection: Sendable {
 
     /// Decides the direction and the state of a record once its packets are all in;
     /// `samples` are its sides' first payload bytes.
-    public init(_ record: ConnectionRecord, samples: PayloadSamples, rules: borrowing DirectionRules) {
+    public init(_ record: ConnectionRecord, samples: PayloadSamples, rules: DirectionRules) {
+        self = withUnsafePointer(to: samples) { Connection(record, samplesAt: $0, rules: rules) }
+    }
+
+    /// `init(_:samples:rules:)` with the samples read where they lie (nil: none kept): a
+    /// sweep makes its connections from the records and samples in the table's storage,
+    /// where handing each over as a `DetachedRecord` copied 320 bytes, 200 of them samples
+    /// recognized already or empty (docs/performance.md, "Evicted in place").
+    public init(_ record: ConnectionRecord, samplesAt samples: UnsafePointer<PayloadSamples>?,
+                rules: borrowing DirectionRules) {
         let serverIsA: Bool
         if let clientIsA = record.clientIsA {
             serverIsA = !clientIsA
@@ -122,8 +131,13 @@ public struct Connection: Sendable {
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
             && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusal)
-        evidence = record.recognizedEvidence
-            ?? samples.evidence(serverIsA: serverIsA, fromStart: record.clientIsA != nil)
+        if let recognized = record.recognizedEvidence {
+            evidence = recognized
+        } else if let samples {
+            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.clientIsA != nil)
+        } else {
+            evidence = .none
+        }
     }
 
     /// Which side sent a probe without a SYN (`probeWithoutSyn`) that the other answered with

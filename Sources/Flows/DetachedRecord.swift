@@ -16,18 +16,13 @@ public struct PayloadSamples: Sendable {
     /// Whether either side's sample was taken.
     @inlinable public var isEmpty: Bool { !fromA.isTaken && !fromB.isTaken }
 
-    /// What the two sides' first payload bytes speak, side a being the server if `serverIsA`;
-    /// `fromStart`: whether the connection's handshake was seen (its first payload is the
-    /// start of its protocol), as `ProtocolRecognizer.recognize` takes it.
-    @usableFromInline
-    func evidence(serverIsA: Bool, fromStart: Bool) -> ProtocolEvidence {
-        withUnsafePointer(to: self) { Self.evidence(of: $0, serverIsA: serverIsA, fromStart: fromStart) }
-    }
-
-    /// `evidence(serverIsA:fromStart:)` of the samples at `samples`, read where they are:
-    /// the table's pool recognizes each connection's samples in place, where copying them
-    /// out (200 bytes, then each side again to reach its bytes) was a fifth of the
-    /// recognition's instructions on millions of short connections.
+    /// What the two sides' first payload bytes at `samples` speak, side a being the server
+    /// if `serverIsA`; `fromStart`: whether the connection's handshake was seen (its first
+    /// payload is the start of its protocol), as `ProtocolRecognizer.recognize` takes it.
+    ///
+    /// Read where they are: the table's pool recognizes each connection's samples in place,
+    /// where copying them out (200 bytes, then each side again to reach its bytes) was a
+    /// fifth of the recognition's instructions on millions of short connections.
     @usableFromInline
     static func evidence(of samples: UnsafePointer<PayloadSamples>, serverIsA: Bool, fromStart: Bool) -> ProtocolEvidence {
         // What the recognizer says of no payload either way, without reading the bytes (a

@@ -137,8 +137,13 @@ final class FlowStorage: @unchecked Sendable {
     /// The samples of the record at `position` (empty if it carried no payload, or if they
     /// were recognized already).
     func samples(at position: Int) -> PayloadSamples {
+        samplesInPlace(at: position)?.pointee ?? PayloadSamples()
+    }
+
+    /// `samples(at:)` where they lie in the pool: nil if none are kept.
+    func samplesInPlace(at position: Int) -> UnsafePointer<PayloadSamples>? {
         let slot = records[position].poolSlot
-        return slot == 0 ? PayloadSamples() : samples[slot]
+        return slot == 0 ? nil : UnsafePointer(samples + slot)
     }
 
     /// The record at `position` with its samples, left in place.
@@ -290,6 +295,12 @@ final class FlowStorage: @unchecked Sendable {
     @usableFromInline @discardableResult
     func remove(at position: Int) -> DetachedRecord {
         let removed = detached(at: position)
+        discard(at: position)
+        return removed
+    }
+
+    /// `remove(at:)` without handing the record over.
+    private func discard(at position: Int) {
         freeSampleSlot(of: position)
         let last = count - 1
         deleteSlot(of: position, tag: tag(records[position].key))
@@ -301,11 +312,12 @@ final class FlowStorage: @unchecked Sendable {
             lastSeenTimes[position] = lastSeenTimes[last]
         }
         count = last
-        return removed
     }
 
     /// Removes every record `isDone` picks (it must depend on the record alone) and hands
-    /// each to `done`: in the order, and leaving the others at the positions, that
+    /// each to `done`, with its samples (nil: none kept), where they lie: the pointers are
+    /// valid during the call only, and `done` must not touch this storage. In the order,
+    /// and leaving the others at the positions, that
     /// `remove(at:)` from the last position down gives, so what an eviction folds in, and
     /// in which order, does not depend on how it is done. Only records last seen at or
     /// before `lastSeenBound` are offered to `isDone` (read from `lastSeenTimes`, so the
@@ -317,7 +329,7 @@ final class FlowStorage: @unchecked Sendable {
     /// the record and another for the record moved into its place, a third of the
     /// eviction's time with 262,144 records held.
     func removeAll(lastSeenAtMost lastSeenBound: Int64, where isDone: (ConnectionRecord) -> Bool,
-                   _ done: (DetachedRecord) -> Void) {
+                   _ done: (UnsafePointer<ConnectionRecord>, UnsafePointer<PayloadSamples>?) -> Void) {
         func picked(_ position: Int) -> Bool { lastSeenTimes[position] <= lastSeenBound && isDone(records[position]) }
         var going = 0
         for position in 0..<count where picked(position) { going += 1 }
@@ -325,7 +337,10 @@ final class FlowStorage: @unchecked Sendable {
         var position = count - 1
         if going * 8 < count {
             while position >= 0 {
-                if picked(position) { done(remove(at: position)) }
+                if picked(position) {
+                    done(records + position, samplesInPlace(at: position))
+                    discard(at: position)
+                }
                 position -= 1
             }
             return
@@ -338,7 +353,7 @@ final class FlowStorage: @unchecked Sendable {
         removedBits.update(repeating: 0, count: (countBefore + 63) / 64)
         while position >= 0 {
             if picked(position) {
-                done(detached(at: position))
+                done(records + position, samplesInPlace(at: position))
                 freeSampleSlot(of: position)
                 let origin = Int(origins[position])
                 removedBits[origin >> 6] |= 1 << UInt64(origin & 63)

@@ -280,9 +280,9 @@ public struct FlowTable: Sendable {
         let threshold = storage.lastSeen(rank: storage.count / 4)
         var evictedOpen: UInt64 = 0
         evictInBatches { evict in
-            storage.removeAll(lastSeenAtMost: threshold, where: { _ in true }) { record in
-                if !record.record.hasEnded { evictedOpen += 1 }
-                evict(record)
+            storage.removeAll(lastSeenAtMost: threshold, where: { _ in true }) { record, samples in
+                if !record.pointee.hasEnded { evictedOpen += 1 }
+                evict(record, samples)
             }
         }
         evicted.openConnectionsEvictedAtCap += evictedOpen
@@ -307,18 +307,27 @@ public struct FlowTable: Sendable {
     /// A record that goes as a connection, kept one by one too when the table keeps them.
     @usableFromInline
     mutating func evictedConnection(_ record: DetachedRecord) -> Connection {
-        let connection = Connection(record, rules: rules!)
+        withUnsafePointer(to: record.samples) { evictedConnection(record.record, samplesAt: $0) }
+    }
+
+    /// `evictedConnection(_:)` of a record and its samples (nil: none) where they lie.
+    private mutating func evictedConnection(_ record: ConnectionRecord,
+                                            samplesAt samples: UnsafePointer<PayloadSamples>?) -> Connection {
+        let connection = Connection(record, samplesAt: samples, rules: rules!)
         if keepsConnections { evictedConnections.append(connection) }
         return connection
     }
 
-    /// Evicts every record `remove` hands to the function it is given, as `evict` would one
-    /// by one, folding them into the statistics in batches (`FoldingBatch`): a sweep or
-    /// the cap evicts thousands at once, whose lookups then overlap their cache misses.
-    private mutating func evictInBatches(_ remove: (_ evict: (DetachedRecord) -> Void) -> Void) {
+    /// Evicts every record `remove` hands to the function it is given (where it lies, as
+    /// `FlowStorage.removeAll` hands them), as `evict` would one by one, folding them into
+    /// the statistics in batches (`FoldingBatch`): a sweep or the cap evicts thousands at
+    /// once, whose lookups then overlap their cache misses.
+    private mutating func evictInBatches(
+        _ remove: (_ evict: (UnsafePointer<ConnectionRecord>, UnsafePointer<PayloadSamples>?) -> Void) -> Void
+    ) {
         var batch = FoldingBatch()
-        remove { record in
-            let connection = evictedConnection(record)
+        remove { record, samples in
+            let connection = evictedConnection(record.pointee, samplesAt: samples)
             batch.add(connection, into: &evicted)
         }
         batch.flush(into: &evicted)

@@ -126,7 +126,7 @@ final class ResultMergerTests: XCTestCase {
     /// `live` for a live capture's (its input's drops came from libpcap), else `audit`.
     func testAResultWithoutConnectionsNamesTheCommandToRunAgain() throws {
         let listed = result([connection(40000, first: 0, last: 10)], capture: "abc")
-        for (dropsSource, command) in [(DropsSource.live, "live"), (.none, "audit"), (nil, "audit")] {
+        for (dropsSource, command) in [(DropsSource.live, "live"), (DropsSource.none, "audit"), (nil, "audit")] {
             var unlisted = result([connection(40001, first: 0, last: 10)], capture: "def")
             unlisted.connections = nil
             unlisted.inputs = [InputSummary(path: "live:lo", packets: 8, tcpSegments: 8, skipped: [:], complete: true,

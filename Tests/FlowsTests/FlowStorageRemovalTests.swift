@@ -65,7 +65,7 @@ final class FlowStorageRemovalTests: XCTestCase {
 private func removeBoth(_ bulk: FlowStorage, _ single: FlowStorage,
                         where isDone: (ConnectionRecord) -> Bool) -> (bulk: [ConnectionKey], single: [ConnectionKey]) {
     var bulkOrder: [ConnectionKey] = [], singleOrder: [ConnectionKey] = []
-    bulk.removeAll(lastSeenAtMost: .max, where: isDone) { bulkOrder.append($0.record.key) }
+    bulk.removeAll(lastSeenAtMost: .max, where: isDone) { record, _ in bulkOrder.append(record.pointee.key) }
     var position = single.count - 1
     while position >= 0 {
         if isDone(single.records[position]) { singleOrder.append(single.remove(at: position).record.key) }
@@ -96,7 +96,7 @@ final class FlowStorageReindexTests: XCTestCase {
             if storage.slots[mask] != 0 && storage.slots[0] != 0 { wrapped += 1 }
             let bound = Int64(random.next() % 100)
             var removed: Set<ConnectionKey> = []
-            storage.removeAll(lastSeenAtMost: .max, where: { $0.lastSeen < bound }) { removed.insert($0.record.key) }
+            storage.removeAll(lastSeenAtMost: .max, where: { $0.lastSeen < bound }) { record, _ in removed.insert(record.pointee.key) }
             XCTAssertEqual(storage.count + removed.count, records)
             var entries = 0
             for index in 0...mask where storage.slots[index] != 0 {
