@@ -35,6 +35,7 @@ public enum EvidenceDirectory {
             guard access(path, W_OK | X_OK) == 0 else { throw OutputProblem("directory \(path) is not writable") }
             return
         }
+        if errno == EACCES, let problem = OutputTarget.unreachable(path) { throw problem }
         guard errno == ENOENT || errno == ENOTDIR else { throw OutputProblem("\(path): \(POSIXFile.describe(errno))") }
         // Missing: the nearest level that exists must be a directory this process may write.
         var parent = PathName.directory(of: path)

@@ -78,13 +78,10 @@ public enum OutputFile {
                 var existing = stat()
                 // The permission bits of a file replaced, but never writable by everyone.
                 let keptMode = lstat(path, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o775 : nil
-                var temporary = OutputFile.temporaryPath(for: path)
-                descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-                while descriptor < 0 && errno == EEXIST {
-                    temporary = OutputFile.temporaryPath(for: path)
-                    descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                guard let (descriptor, temporary) = OutputFile.createTemporary(for: path) else {
+                    throw Failure(path: path, reason: "cannot create a file in its directory: \(OutputFile.describeErrno())")
                 }
-                guard descriptor >= 0 else { throw Failure(path: path, reason: "cannot create a file in its directory: \(OutputFile.describeErrno())") }
+                self.descriptor = descriptor
                 self.temporary = temporary
                 if let keptMode, fchmod(descriptor, keptMode) != 0 { throw failing(OutputFile.describeErrno()) }
             }
@@ -149,6 +146,18 @@ public enum OutputFile {
         })
         let suffix = String(UInt64.random(in: 0 ... .max), radix: 36)
         return (directory == "/" ? "/" : directory + "/") + ".\(name).\(suffix).tmp"
+    }
+
+    /// Creates a new temporary file for `path` (`temporaryPath`, mode 0644 less the umask,
+    /// `O_CREAT|O_EXCL|O_NOFOLLOW`, so it is never an existing file or a link planted
+    /// there), opened for writing: its descriptor and path, or nil with errno set.
+    static func createTemporary(for path: String) -> (descriptor: Int32, path: String)? {
+        while true {
+            let temporary = temporaryPath(for: path)
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if descriptor >= 0 { return (descriptor, temporary) }
+            if errno != EEXIST { return nil }
+        }
     }
 
     /// The most of a name's bytes its temporary file's name keeps.

@@ -24,9 +24,10 @@ public enum OutputTarget: Equatable, Sendable {
     case stream(path: String)
 
     /// What `path` would be written as, or why it cannot be: its directory is missing, is
-    /// not a directory or is not writable; the path is a directory, a socket or a block
-    /// device; or a file there belongs to another user in a sticky directory (`/tmp`),
-    /// where the rename would be refused.
+    /// not a directory, cannot be entered, or takes no new file that can be written (tried
+    /// for real, `proveWritable`); the path is a directory, a socket or a block device; or a
+    /// file there belongs to another user in a sticky directory (`/tmp`), where the rename
+    /// would be refused.
     public static func checking(_ path: String) throws(OutputProblem) -> OutputTarget {
         if path == "-" { return .standardOutput }
         if path.isEmpty { throw OutputProblem("the path is empty") }
@@ -42,24 +43,33 @@ public enum OutputTarget: Equatable, Sendable {
             case S_IFREG, S_IFLNK: break
             default: throw OutputProblem("\(path) is not a regular file, a character device or a FIFO")
             }
-        } else if errno != ENOENT && errno != ENOTDIR {
-            throw OutputProblem("\(path): \(POSIXFile.describe(errno))")
+        } else if case let code = errno, code != ENOENT && code != ENOTDIR {
+            throw code == EACCES ? unreachable(path) ?? OutputProblem("\(path): \(POSIXFile.describe(code))")
+                : OutputProblem("\(path): \(POSIXFile.describe(code))")
         }
         let directory = PathName.directory(of: path)
         var directoryStatus = stat()
         guard stat(directory, &directoryStatus) == 0 else {
-            throw OutputProblem(errno == ENOENT ? "directory \(directory) does not exist"
-                                : "directory \(directory): \(POSIXFile.describe(errno))")
+            let code = errno
+            if code == EACCES, let problem = unreachable(path) { throw problem }
+            throw OutputProblem(code == ENOENT ? "directory \(directory) does not exist"
+                                : "directory \(directory): \(POSIXFile.describe(code))")
         }
         guard directoryStatus.st_mode & S_IFMT == S_IFDIR else { throw OutputProblem("\(directory) is not a directory") }
-        guard access(directory, W_OK | X_OK) == 0 else {
-            throw OutputProblem("directory \(directory) is not writable" + (errno == EROFS ? " (read-only file system)" : ""))
-        }
         let sticky = directoryStatus.st_mode & S_ISVTX != 0
         if sticky, lstat(path, &status) == 0, status.st_uid != geteuid(), directoryStatus.st_uid != geteuid(), geteuid() != 0 {
             throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
         }
+        try proveWritable(path, in: directory)
         return .replacedFile(path: path)
+    }
+
+    /// Why `path` cannot be reached, when a directory on the way to it cannot be entered
+    /// by this process's user (`/root/a.html` for any user but root): a plain "permission
+    /// denied" on the path did not say which directory, nor that it is the user's right to
+    /// enter it that is missing. Nil when every directory on the way can be entered.
+    public static func unreachable(_ path: String) -> OutputProblem? {
+        PathName.closedDirectory(towards: path).map { OutputProblem("directory \($0) cannot be entered, so \(path) cannot be written") }
     }
 
     /// The path written, nil for standard output.

@@ -27,12 +27,26 @@ enum PathName {
     /// `includingItself`: `path` too, for a path that is followed when it is a link (a
     /// `--write-follow-symlink` directory); a report's own name is never followed.
     static func foreignLink(towards path: String, includingItself: Bool = false) -> String? {
+        firstLevel(towards: path, where: isForeignLink) ?? (includingItself && isForeignLink(path) ? path : nil)
+    }
+
+    /// The first directory on the way to `path` that this process may not enter (no search
+    /// permission, as `/root`, mode 0700, is to any user but root), or nil. Under such a
+    /// directory nothing can be looked at, created or written, whatever the levels below
+    /// allow: the reason to name when a path gives "permission denied".
+    static func closedDirectory(towards path: String) -> String? {
+        firstLevel(towards: path) { access($0, X_OK) != 0 && errno == EACCES }
+    }
+
+    /// The first of the levels leading to `path`'s directory, outermost first (`/a`, `/a/b`
+    /// for `/a/b/c`; `./a` for `a/c`), for which `test` holds, or nil.
+    private static func firstLevel(towards path: String, where test: (String) -> Bool) -> String? {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in directory(of: path).split(separator: "/") {
             prefix += "/" + part
-            if isForeignLink(prefix) { return prefix }
+            if test(prefix) { return prefix }
         }
-        return includingItself && isForeignLink(path) ? path : nil
+        return nil
     }
 
     /// Whether `path` itself is a symbolic link that belongs to another user (not this

@@ -110,8 +110,8 @@ public enum InferredPolicyYAML {
 
     /// Text (an input's file name) safe inside a one-line comment: the characters a
     /// terminal or a reader must never get raw (line breaks, ESC and the other C0 controls,
-    /// DEL, the C1 controls such as U+009B, a CSI to a terminal, the bidirectional
-    /// overrides) as the visible escapes of `terminalEscaped` (`\n`, `\e`, `\u{9B}`,
+    /// DEL, the C1 controls such as U+009B, a CSI to a terminal, the format characters
+    /// such as the bidirectional overrides and the zero-width space) as the visible escapes of `terminalEscaped` (`\n`, `\e`, `\u{9B}`,
     /// `\u{202E}`), and U+FFFE and U+FFFF, which YAML does not allow, as U+FFFD. Replacing
     /// only the line breaks and C0 left the rest raw: on the terminal `infer` prints to,
     /// and in the draft, which libyaml then refused ("control characters are not allowed"),

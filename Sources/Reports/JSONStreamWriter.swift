@@ -10,8 +10,8 @@ import Foundation
 ///   empty container as its brackets around an empty line (`[`, ``, `]`);
 /// - strings escape `"`, `\`, and the control characters U+0000-U+001F (`\b`, `\f`,
 ///   `\n`, `\r`, `\t`, else `\u00XX` in lowercase hex), and then, as every JSON output
-///   does (`JSONInvisibles`), DEL, the C1 controls, U+2028/U+2029 and the bidirectional
-///   controls as `\uXXXX`; everything else, other non-ASCII included, is written as its
+///   does (`JSONInvisibles`), DEL, the C1 controls, U+2028/U+2029 and the format
+///   characters (bidirectional controls, zero-width ones, tags) as `\uXXXX`; everything else, other non-ASCII included, is written as its
 ///   UTF-8;
 /// - integers in decimal (the result's one double, `duration_seconds`, is in a part
 ///   JSONEncoder writes itself: `JSONResultWriter`).
@@ -197,7 +197,7 @@ struct JSONStreamWriter {
             let byte = bytes[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte >= 0x7F else { continue }
             if byte >= 0x7F {
-                // DEL, a C1, line-separator or bidirectional control: escaped as `JSONInvisibles`
+                // DEL, a C1, line-separator or format character: escaped as `JSONInvisibles`
                 // escapes what JSONEncoder wrote; its continuation bytes pass as others do.
                 guard let found = JSONInvisibles.scalar(in: bytes, at: index) else { continue }
                 if index > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) }

@@ -44,7 +44,7 @@ extension String {
     /// The string as text that is safe in HTML and XML 1.0 element content and quoted
     /// attribute values: `&`, `<`, `>`, `"` and `'` become character references; control
     /// characters (line breaks and tab included), the Unicode line separators and the
-    /// bidirectional controls become visible escapes as on a terminal (`\e`, `\n`,
+    /// format characters (bidirectional controls, zero-width ones, tags) become visible escapes as on a terminal (`\e`, `\n`,
     /// `\u{202E}`: `Unicode.Scalar.visibleEscape`), so a value can neither reorder nor
     /// hide what a reader sees, nor act on a terminal or in a CI log that shows the file
     /// raw; U+FFFE and U+FFFF, which XML forbids, become U+FFFD. Line breaks of the

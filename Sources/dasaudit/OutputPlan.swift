@@ -41,6 +41,10 @@ struct OutputPlan {
     /// names the `--user` the checks ran as, for the messages.
     static func check(main label: String, path: String, reports: [ReportRequest] = [], inputs: [String],
                       otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
+        // From here on a file size limit (ulimit -f) makes a write fail with EFBIG, which
+        // the checks' trial write and OutputFile report (and clean up after), instead of
+        // killing the process, at the check or midway.
+        signal(SIGXFSZ, SIG_IGN)
         var problems = otherProblems
         func target(_ label: String, _ path: String) -> OutputTarget? {
             do throws(OutputProblem) {
@@ -68,9 +72,6 @@ struct OutputPlan {
                                          inputs: inputs)
         for problem in problems { printError(problem) }
         if !problems.isEmpty { throw ExitCode(2) }
-        // From here on a file size limit (ulimit -f) makes a write fail with EFBIG, which
-        // OutputFile reports and cleans up after, instead of killing the process midway.
-        signal(SIGXFSZ, SIG_IGN)
         return plan
     }
 

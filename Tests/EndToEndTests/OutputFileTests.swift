@@ -1,5 +1,6 @@
 import Foundation
 import PcapKit
+import TestSupport
 import XCTest
 
 /// The safe writer under the command line (`OutputTarget`, `OutputFile`, `OutputConflicts`,
@@ -28,6 +29,27 @@ final class OutputFileTests: XCTestCase {
         ]
         for (path, problem) in problems {
             XCTAssertThrowsError(try OutputTarget.checking(path), path) { XCTAssertEqual("\($0)", problem) }
+        }
+    }
+
+    /// A directory where no file can be made passed the check (root may write any
+    /// directory by its mode, and `access` said so) and failed after the whole audit. The
+    /// check now creates and writes a trial file there, as the writer will, and removes it.
+    func testADirectoryThatTakesNoNewFileIsRefusedByATrialThatLeavesNothingBehind() throws {
+        let scratch = try scratchDirectory()
+        let problems: [(String, String)] = [
+            ("/proc/x.html", "directory /proc does not take new files (its file system makes none)"),
+            ("/sys/x.json", "directory /sys is not writable"),
+        ]
+        for (path, problem) in problems {
+            XCTAssertThrowsError(try OutputTarget.checking(path), path) { XCTAssertEqual("\($0)", problem) }
+        }
+        XCTAssertEqual(try OutputTarget.checking(scratch.path("new.html")), .replacedFile(path: scratch.path("new.html")))
+        XCTAssertEqual(try entries(scratch), [], "the trial file is removed")
+        // A read-only mount of a directory root could otherwise write.
+        let readOnly = try readOnlyMount(of: try scratch.file("rw/keep", Data()).replacingOccurrences(of: "/keep", with: ""))
+        XCTAssertThrowsError(try OutputTarget.checking(readOnly + "/a.html")) {
+            XCTAssertEqual("\($0)", "directory \(readOnly) is not writable (read-only file system)")
         }
     }
 

@@ -74,6 +74,25 @@ final class OutputSafetyTests: XCTestCase {
         }
     }
 
+    /// `--report html:/proc/x.html` passed the check (root may write /proc by its mode) and
+    /// failed after the audit had read everything. The trial file the check now writes
+    /// finds it before the first byte of input; a file size limit too.
+    func testAReportWhereNoFileCanBeWrittenFailsBeforeAnyInputIsRead() throws {
+        let run = try runWithStandardInputHeld(["audit", "-", "--report", "html:/proc/x.html", "-o", "/sys/x.json"] + policy)
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertLessThan(run.seconds, 5, "it waited for the input instead of failing at once")
+        XCTAssertEqual(run.stderr, "dasaudit: error: --output /sys/x.json: directory /sys is not writable\n"
+            + "dasaudit: error: --report html:/proc/x.html: directory /proc does not take new files (its file system makes none)\n")
+        let scratch = try scratchDirectory()
+        let limited = try runProgram(URL(fileURLWithPath: "/bin/sh"),
+                                     ["-c", "ulimit -f 0; exec \"$0\" \"$@\" </dev/null", dasauditBinary.path, "audit", "-",
+                                      "--report", "html:" + scratch.path("a.html")] + policy, environment: [:])
+        XCTAssertEqual(limited.status, 2, limited.stderr)
+        XCTAssertEqual(limited.stderr, "dasaudit: error: --report html:\(scratch.path("a.html")): a new file in directory "
+            + "\(scratch.url.path) cannot be written: File too large\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path), [], "the trial file is removed")
+    }
+
     func testEveryProblemIsNamedAndNothingIsWritten() throws {
         let scratch = try scratchDirectory()
         let good = scratch.path("good.html")

@@ -33,6 +33,10 @@ final class LiveOutputTests: XCTestCase {
             (["--report", "htlm:\(directory)/a.html"], "--report htlm:\(directory)/a.html: unknown report format 'htlm'"),
             (["-o", directory], "--output \(directory): \(directory) is a directory"),
             (["--format", "json", "--report", "json:-"], "--report json:-: standard output is already written by the --format json output"),
+            // Root may write /proc and /sys by their modes, so these passed the check and
+            // failed only after the capture; the check's trial file finds them now.
+            (["--report", "html:/proc/x.html"], "--report html:/proc/x.html: directory /proc does not take new files (its file system makes none)"),
+            (["-o", "/sys/x.json"], "--output /sys/x.json: directory /sys is not writable"),
         ]
         for (arguments, message) in cases {
             let run = try liveRun(arguments)
@@ -41,6 +45,17 @@ final class LiveOutputTests: XCTestCase {
             XCTAssertTrue(run.stderr.contains("dasaudit: error: \(message)"), run.stderr)
             XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
         }
+    }
+
+    func testAReportOnAReadOnlyMountExitsTwoBeforeCapturingAndLeavesNothing() throws {
+        let readOnly = try readOnlyMount(of: directory)
+        let run = try liveRun(["--report", "html:\(readOnly)/a.html", "--duration", "0.5s"])
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertLessThan(run.seconds, 1, "checked before capturing")
+        XCTAssertTrue(run.stderr.contains("dasaudit: error: --report html:\(readOnly)/a.html: directory \(readOnly) is not writable "
+            + "(read-only file system)"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [])
     }
 
     func testALinkedWriteDirectoryIsRefusedUnlessFollowed() throws {
@@ -90,6 +105,34 @@ final class LiveOutputTests: XCTestCase {
             XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [])
+    }
+
+    /// A report under a directory the --user cannot enter (`/root`, 0700) got "/root/a.html:
+    /// permission denied", which named neither the directory nor the reason, while
+    /// docs/live.md showed another message. Now both say which directory, and that it is the
+    /// user who cannot enter it; the message in the docs is the one printed.
+    func testUnderUserADirectoryTheUserCannotEnterIsNamedAsTheDocsSay() throws {
+        let closed = directory + "/closed"
+        try FileManager.default.createDirectory(atPath: closed + "/sub", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: closed)
+        let message = { (path: String, closed: String) in
+            "--report html:\(path): directory \(closed) cannot be entered, so \(path) cannot be written (as --user nobody)"
+        }
+        for path in [closed + "/a.html", closed + "/sub/a.html"] {
+            let run = try liveRun(["--user", "nobody", "--report", "html:\(path)"])
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertLessThan(run.seconds, 1, "checked before capturing")
+            XCTAssertTrue(run.stderr.contains("dasaudit: error: " + message(path, closed)), run.stderr)
+        }
+        let evidence = try liveRun(["--user", "nobody", "--write", closed + "/sub/evidence"])
+        XCTAssertEqual(evidence.status, 2, evidence.stderr)
+        XCTAssertTrue(evidence.stderr.contains("dasaudit: error: --write \(closed)/sub/evidence: directory \(closed) cannot be entered, "
+            + "so \(closed)/sub/evidence cannot be written (as --user nobody)"), evidence.stderr)
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/live.md")
+        XCTAssertTrue(try String(contentsOf: docs, encoding: .utf8).replacingOccurrences(of: "\n", with: " ")
+            .contains("`" + message("/root/a.html", "/root") + "`"), "docs/live.md quotes the message as printed")
     }
 
     func testStandardOutputAndErrorWithTheirReaderGoneAreWriteErrorsAndTheAuditIsStillWritten() throws {

@@ -20,8 +20,11 @@ enum Hostile {
     static let bidi = "\u{202E}txt.exe"
     /// CSI as one C1 character, and DEL.
     static let c1 = "\u{9B}31m\u{7F}"
+    /// Invisible format characters: a zero-width space, a tag character ("A") and a BOM,
+    /// hiding text in what reads as "ok".
+    static let invisible = "ok\u{200B}\u{E0041}\u{FEFF}"
 
-    static let all = [title, clear, forged, formula, markdown, bidi, c1]
+    static let all = [title, clear, forged, formula, markdown, bidi, c1, invisible]
     /// Every hostile string in one.
     static let combined = all.joined(separator: " ")
 }
@@ -97,6 +100,7 @@ final class EscapingTests: XCTestCase {
         let raw = json.unicodeScalars.filter { $0 != "\n" && $0.visibleEscape != nil }
         XCTAssertEqual(raw.map { String($0.value, radix: 16) }, [], "json: raw control characters")
         XCTAssertTrue(json.contains("\\u009b31m\\u007f") && json.contains("\\u202etxt.exe"))
+        XCTAssertTrue(json.contains("ok\\u200b\\udb40\\udc41\\ufeff"), "format characters, above U+FFFF as a surrogate pair")
         let findings = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
         XCTAssertEqual(findings[0]["message"] as? String, result.findings[0].message)
     }
@@ -106,6 +110,7 @@ final class EscapingTests: XCTestCase {
         let text = TextReport(color: false).render(result)
         XCTAssertTrue(text.contains("\\e]0;pwned\\u{7}"))
         XCTAssertTrue(text.contains("\\u{202E}txt.exe"))
+        XCTAssertTrue(text.contains("ok\\u{200B}\\u{E0041}\\u{FEFF}"))
         let markdown = MarkdownReport.render(result)
         XCTAssertTrue(markdown.contains("- Policy SHA-256: " + Hostile.combined.markdownEscaped))
         XCTAssertFalse(markdown.contains("`" + Hostile.combined), "a hash field opens no raw code span")
