@@ -330,14 +330,25 @@ final class FlowStorage: @unchecked Sendable {
     /// eviction's time with 262,144 records held.
     func removeAll(lastSeenAtMost lastSeenBound: Int64, where isDone: (ConnectionRecord) -> Bool,
                    _ done: (UnsafePointer<ConnectionRecord>, UnsafePointer<PayloadSamples>?) -> Void) {
-        func picked(_ position: Int) -> Bool { lastSeenTimes[position] <= lastSeenBound && isDone(records[position]) }
+        let countBefore = count
+        // Which positions hold a record that goes (a bit each), asked once: removing from
+        // the last position down moves only records from past the cursor (the last one into
+        // each hole), so every position below it still holds the record it was asked about.
+        // Where each record was before (`origins[p]` for the record now at p).
+        let (origins, removedBits, movedTo) = removalScratch.reserve(records: countBefore)
+        removedBits.update(repeating: 0, count: (countBefore + 63) / 64)
         var going = 0
-        for position in 0..<count where picked(position) { going += 1 }
+        for position in 0..<countBefore
+        where lastSeenTimes[position] <= lastSeenBound && isDone(records[position]) {
+            going += 1
+            removedBits[position >> 6] |= 1 << UInt64(position & 63)
+        }
         guard going > 0 else { return }
+        func goes(_ position: Int) -> Bool { removedBits[position >> 6] & (1 << UInt64(position & 63)) != 0 }
         var position = count - 1
         if going * 8 < count {
             while position >= 0 {
-                if picked(position) {
+                if goes(position) {
                     done(records + position, samplesInPlace(at: position))
                     discard(at: position)
                 }
@@ -345,18 +356,11 @@ final class FlowStorage: @unchecked Sendable {
             }
             return
         }
-        let countBefore = count
-        // Where each record was before (`origins[p]` for the record now at p), and which of
-        // those positions held a removed record (a bit each).
-        let (origins, removedBits, movedTo) = removalScratch.reserve(records: countBefore)
         for position in 0..<countBefore { origins[position] = Int32(truncatingIfNeeded: position) }
-        removedBits.update(repeating: 0, count: (countBefore + 63) / 64)
         while position >= 0 {
-            if picked(position) {
+            if goes(position) {
                 done(records + position, samplesInPlace(at: position))
                 freeSampleSlot(of: position)
-                let origin = Int(origins[position])
-                removedBits[origin >> 6] |= 1 << UInt64(origin & 63)
                 let last = count - 1
                 if position != last {
                     records[position] = records[last]
@@ -375,7 +379,7 @@ final class FlowStorage: @unchecked Sendable {
         }
         reindex { old in
             if old >= count { return Int(movedTo[old - count]) }
-            return removedBits[old >> 6] & (1 << UInt64(old & 63)) != 0 ? -1 : old
+            return goes(old) ? -1 : old
         }
     }
 
