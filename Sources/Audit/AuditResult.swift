@@ -306,11 +306,14 @@ public struct Finding: Codable, Sendable {
         /// The window or the connections are too few to call an opening unused (`TrafficSufficiency`).
         case insufficientTraffic = "insufficient-traffic"
         case undeclaredDependency = "undeclared-dependency"
+        /// A waiver in force matched no finding (`WaiverBook`).
+        case waiverUnused = "waiver-unused"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
-        /// since an audit of nothing cannot be approved into a pass. (Policy lists these as
+        /// since an audit of nothing cannot be approved into a pass, and `waiver-unused`,
+        /// whose remedy is removing the waiver, not a second one. (Policy lists these as
         /// `Waiver.kinds`, the kinds a policy file may name.)
-        public var isWaivable: Bool { self != .noTraffic }
+        public var isWaivable: Bool { self != .noTraffic && self != .waiverUnused }
     }
 }
 

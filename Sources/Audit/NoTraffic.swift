@@ -82,3 +82,20 @@ extension NoTraffic {
         }
     }
 }
+
+extension AuditResult {
+    /// Whether this result judged nothing (`NoTraffic.auditedNothing`), a scan's probes
+    /// counted as the connection attempts they are.
+    public var auditedNothing: Bool {
+        NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + (scans ?? []).probes)
+    }
+
+    /// The result's `no-traffic` findings: its own, or, for a result that judged nothing but
+    /// lacks the finding (hand-edited, or older), the one the audit would have made. What
+    /// the verdict and the diff stand on, so that neither passes an audit of nothing.
+    public var noTrafficFindings: [Finding] {
+        let own = findings.filter { $0.kind == .noTraffic }
+        guard own.isEmpty, auditedNothing else { return own }
+        return [NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved.count)]
+    }
+}

@@ -2,11 +2,14 @@ import Policy
 
 /// What changed between two audits of the same cluster (`dasaudit diff BASELINE CURRENT`),
 /// as written to JSON (`dasaudit.diff/1`, docs/diff.md): services that appeared or
-/// vanished, services whose classification, catalog key or protocol changed, and findings
-/// that are new or resolved.
+/// vanished, services whose classification, catalog key or protocol changed, findings
+/// that are new or resolved, findings in both whose waiver lapsed or began, and the
+/// current audit's `no-traffic` findings that are not new.
 ///
 /// Only what describes the cluster is compared: a service is its server endpoint (address
-/// and port), a finding its kind, severity, host, port and node. Client ports, timestamps,
+/// and port), a finding its kind, severity, host, port and node, and whether a waiver
+/// covers it (a finding no longer waived fails the audit again, so the diff must see it).
+/// Client ports, timestamps,
 /// traffic counts and messages (which quote counts) are left out, so two captures of an
 /// unchanged cluster give an empty diff whatever their length.
 public struct ResultDiff: Codable, Sendable {
@@ -25,9 +28,20 @@ public struct ResultDiff: Codable, Sendable {
     /// Findings in the current result only (most severe first), and in the baseline only.
     public var newFindings: [Finding]
     public var resolvedFindings: [Finding]
+    /// Findings in both results that the baseline waived and the current one does not (the
+    /// waiver expired or was removed), as the current result has them.
+    public var unwaivedFindings: [Finding]
+    /// Findings in both results that the current one waives and the baseline did not.
+    public var waivedFindings: [Finding]
+    /// The current result's audit of nothing when it is not new: its `no-traffic` findings
+    /// that the baseline had too, or, for a result that judged nothing but lacks the finding
+    /// (hand-edited, or older), the one the audit would have made. An audit of nothing
+    /// fails every time, not only the first (`NoTraffic`).
+    public var repeatedNoTraffic: [Finding]
     public var failOn: FailThreshold
-    /// True when a new finding that is not waived is at or above `fail_on`: the exit 1 of
-    /// `dasaudit diff`.
+    /// True when the current result fails where the baseline did not: a new finding or one
+    /// no longer waived that is at or above `fail_on` and not waived, or any `no-traffic`
+    /// (new or repeated): the exit 1 of `dasaudit diff`.
     public var worse: Bool
 
     /// One result as the diff names it.
@@ -65,10 +79,16 @@ public struct ResultDiff: Codable, Sendable {
         public var changed: [String]
     }
 
-    /// True when nothing changed at all.
+    /// True when nothing changed at all (and the current audit did not see nothing again).
     public var isEmpty: Bool {
         newServices.isEmpty && vanishedServices.isEmpty && changedServices.isEmpty && newFindings.isEmpty
-            && resolvedFindings.isEmpty
+            && resolvedFindings.isEmpty && unwaivedFindings.isEmpty && waivedFindings.isEmpty && repeatedNoTraffic.isEmpty
+    }
+
+    /// The findings that make the diff worse, in the order the reports list them: new ones,
+    /// ones no longer waived, repeated `no-traffic`.
+    public var failing: [Finding] {
+        (newFindings + unwaivedFindings).filter { $0.fails(under: failOn) } + repeatedNoTraffic
     }
 }
 
@@ -97,12 +117,24 @@ extension ResultDiff {
                 .filter(\.1).map(\.0)
             return changed.isEmpty ? nil : ServiceChange(address: endpoint.address, port: endpoint.port, before: old, after: new, changed: changed)
         }
-        newFindings = FindingIdentity.unmatched(current.findings, against: baseline.findings)
-        resolvedFindings = FindingIdentity.unmatched(baseline.findings, against: current.findings)
+        // Findings the same in both, waiver included, are no change. Of the rest, one whose
+        // identity the other side still has changed only its waiver: one side has more of
+        // that identity waived, the other more unwaived.
+        func waived(_ finding: Finding) -> WaivedIdentity { WaivedIdentity(FindingIdentity(finding), finding.isWaived) }
+        let currentLeft = FindingIdentity.unmatched(current.findings, against: baseline.findings, by: waived)
+        let baselineLeft = FindingIdentity.unmatched(baseline.findings, against: current.findings, by: waived)
+        newFindings = FindingIdentity.unmatched(currentLeft, against: baselineLeft, by: FindingIdentity.init)
+        resolvedFindings = FindingIdentity.unmatched(baselineLeft, against: currentLeft, by: FindingIdentity.init)
+        let rewaived = FindingIdentity.unmatched(currentLeft, against: newFindings, by: FindingIdentity.init)
+        unwaivedFindings = rewaived.filter { !$0.isWaived }
+        waivedFindings = rewaived.filter(\.isWaived)
+        let newNoTraffic = newFindings.filter { $0.kind == .noTraffic }
+        repeatedNoTraffic = FindingIdentity.unmatched(current.noTrafficFindings, against: newNoTraffic, by: FindingIdentity.init)
         self.failOn = failOn
-        worse = newFindings.contains { $0.fails(under: failOn) }
         self.baseline = Side(path: baselinePath, baseline)
         self.current = Side(path: currentPath, current)
+        worse = false
+        worse = !failing.isEmpty
     }
 }
 
@@ -128,7 +160,8 @@ public struct ServiceEndpoint: Hashable, Comparable, Sendable {
 }
 
 /// What makes two findings of two audits the same finding: kind, severity, host, port and
-/// node, not the message (which quotes counts and times) nor the waiver.
+/// node, not the message (which quotes counts and times) nor the waiver (the diff compares
+/// that apart, `WaivedIdentity`).
 struct FindingIdentity: Hashable {
     var kind: Finding.Kind
     var severity: Severity
@@ -144,16 +177,29 @@ struct FindingIdentity: Hashable {
         node = finding.node
     }
 
-    /// The findings of `findings` that `others` has no counterpart for, in their order; a
-    /// finding present twice in one and once in the other leaves one unmatched.
-    static func unmatched(_ findings: [Finding], against others: [Finding]) -> [Finding] {
-        var available: [FindingIdentity: Int] = [:]
-        for finding in others { available[FindingIdentity(finding), default: 0] += 1 }
+    /// The findings of `findings` that `others` has no counterpart for under `key`, in
+    /// their order; a finding present twice in one and once in the other leaves one unmatched.
+    static func unmatched<Key: Hashable>(_ findings: [Finding], against others: [Finding],
+                                         by key: (Finding) -> Key) -> [Finding] {
+        var available: [Key: Int] = [:]
+        for finding in others { available[key(finding), default: 0] += 1 }
         return findings.filter { finding in
-            let identity = FindingIdentity(finding)
+            let identity = key(finding)
             guard let count = available[identity], count > 0 else { return true }
             available[identity] = count - 1
             return false
         }
+    }
+}
+
+/// A finding's identity and whether a waiver covers it: what the diff compares first, so
+/// that a finding whose waiver lapsed is a change and not the same finding.
+struct WaivedIdentity: Hashable {
+    var identity: FindingIdentity
+    var waived: Bool
+
+    init(_ identity: FindingIdentity, _ waived: Bool) {
+        self.identity = identity
+        self.waived = waived
     }
 }

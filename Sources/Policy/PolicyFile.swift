@@ -207,6 +207,11 @@ struct PolicyFileReader {
         guard let expires = Day(try string(expiresNode)) else {
             throw error(expiresNode, "expected a date YYYY-MM-DD")
         }
+        guard Waiver.expiryYears.contains(expires.year) else {
+            throw error(expiresNode, "the expiry date \(expires) is implausible; expected a date from "
+                + "\(Waiver.expiryYears.lowerBound)-01-01 to \(Waiver.expiryYears.upperBound)-12-31 (a permanent "
+                + "exception is an allow: entry)")
+        }
         let kindNode = fields["kind"]!
         let kindText = try string(kindNode)
         guard let kind = EditDistance.matching(kindText, among: Waiver.kinds) else {
@@ -223,6 +228,12 @@ struct PolicyFileReader {
                     + (nodeNames.isEmpty ? "(none declared)" : nodeNames.joined(separator: ", ")))
             }
             return host
+        }
+        let scope = Waiver.scopes.first { $0.kind == kind }!
+        for (field, applies) in [("port", scope.port), ("host", scope.host)] where !applies {
+            guard let fieldNode = fields[field] else { continue }
+            throw error(fieldNode, "a waiver of \(kind) cannot name a \(field): \(kind) findings carry \(scope.carried), "
+                + "so it would never match; remove its \(field)")
         }
         return Waiver(kind: kind,
                       port: try fields["port"].map { UInt16(try integer($0, in: 1...65535, what: "a port")) },

@@ -25,12 +25,51 @@ public struct Waiver: Hashable, Sendable {
     /// The finding kinds a waiver may name: those the audit reports (Audit's
     /// `Finding.Kind`, which depends on this module, so the list lives here; a test in
     /// EndToEndTests keeps the two equal). A waiver of another kind would never match.
-    public static let kinds = [
-        "unexpected-port", "executor-out-of-range", "not-in-mode", "unused-opening", "direction-unknown",
-        "incomplete-input", "packets-dropped", "role-mismatch", "offset-mismatch", "expected-service-not-answering",
-        "waiver-expired", "protocol-mismatch", "plaintext-on-tls-port", "deprecated-tls", "port-scan",
-        "insufficient-traffic", "undeclared-dependency",
+    public static let kinds = scopes.map(\.kind)
+
+    /// Which of a waiver's `port` and `host` a finding of each kind can match: whether its
+    /// findings carry a port, and a host (an address or a node). A waiver naming a field its
+    /// kind's findings never carry would never match, so the policy file refuses it. A test
+    /// in EndToEndTests checks these against the findings of real audits.
+    public static let scopes: [Scope] = [
+        Scope("unexpected-port", port: true, host: true), Scope("executor-out-of-range", port: true, host: true),
+        Scope("not-in-mode", port: true, host: true), Scope("unused-opening", port: true, host: true),
+        Scope("direction-unknown", port: false, host: false), Scope("incomplete-input", port: false, host: false),
+        Scope("packets-dropped", port: false, host: false), Scope("role-mismatch", port: true, host: true),
+        Scope("offset-mismatch", port: false, host: true), Scope("expected-service-not-answering", port: true, host: true),
+        Scope("waiver-expired", port: true, host: false), Scope("protocol-mismatch", port: true, host: true),
+        Scope("plaintext-on-tls-port", port: true, host: true), Scope("deprecated-tls", port: true, host: true),
+        Scope("port-scan", port: false, host: true), Scope("insufficient-traffic", port: false, host: false),
+        Scope("undeclared-dependency", port: true, host: true),
     ]
+
+    /// The fields a finding kind's findings carry (`scopes`).
+    public struct Scope: Sendable {
+        public var kind: String
+        public var port: Bool
+        public var host: Bool
+
+        /// "a port and a host", "a host only", "a port only", "neither a port nor a host".
+        public var carried: String {
+            switch (port, host) {
+            case (true, true): "a port and a host"
+            case (false, true): "a host only"
+            case (true, false): "a port only"
+            case (false, false): "neither a port nor a host"
+            }
+        }
+
+        init(_ kind: String, port: Bool, host: Bool) {
+            self.kind = kind
+            self.port = port
+            self.host = host
+        }
+    }
+
+    /// The years an expiry date may fall in. A waiver is a dated exception: a date before
+    /// 2000 or after 2999 (`0000-01-01`, `9999-12-31`) is a typo or a permanent exception in
+    /// disguise, which `allow:` states openly.
+    public static let expiryYears = 2000...2999
 }
 
 /// A calendar day, compared as year, month, day.

@@ -1,13 +1,14 @@
-/// A diff as JUnit XML: one suite, `dasaudit.diff`, with one test case per new finding
-/// (failed when it is at or above `--fail-on` and not waived) and one passing case per
-/// service change and resolved finding, so a CI system lists what changed.
+/// A diff as JUnit XML: one suite, `dasaudit.diff`, with one test case per finding change
+/// (failed when it makes the diff worse: new or no longer waived, at or above `--fail-on`
+/// and not waived, or a repeated `no-traffic`) and one passing case per service change, so
+/// a CI system lists what changed.
 enum DiffJUnit {
     static func render(_ rows: DiffRows) -> String {
         var cases: [Markup] = []
-        for finding in rows.diff.newFindings {
-            let name = "new \(finding.kind.rawValue) \(finding.location)"
-            let failure: Markup = finding.fails(under: rows.diff.failOn)
-                ? "<failure type=\"\(finding.kind.rawValue)\" message=\"new \(finding.severity.rawValue) finding at or above --fail-on \(rows.diff.failOn.rawValue)\">\(JUnitReport.TestCase.line(finding))</failure>\n"
+        for (change, finding, fails) in rows.findingChanges where change != "resolved" {
+            let name = "\(change) \(finding.kind.rawValue) \(finding.location)"
+            let failure: Markup = fails
+                ? "<failure type=\"\(finding.kind.rawValue)\" message=\"\(change) \(finding.severity.rawValue) finding at or above --fail-on \(rows.diff.failOn.rawValue)\">\(JUnitReport.TestCase.line(finding))</failure>\n"
                 : "<system-out>\(JUnitReport.TestCase.line(finding))</system-out>\n"
             cases.append("<testcase classname=\"dasaudit.diff\" name=\"\(name)\" time=\"0\">\n\(failure)</testcase>\n")
         }

@@ -8,13 +8,15 @@ struct DiffRows {
 
     let diff: ResultDiff
     var services: [[String]] = []
-    var findings: [[String]] = []
-    /// The new findings that make the diff worse (not waived, at or above `fail_on`).
-    let failing: [Finding]
+    /// Every finding change, as each format lists it: new, no longer waived, now waived,
+    /// repeated `no-traffic`, resolved; whether it makes the diff worse.
+    var findingChanges: [(change: String, finding: Finding, fails: Bool)] = []
+    var findings: [[String]] { findingChanges.map { row($0.change, $0.finding, fails: $0.fails) } }
+    /// The finding changes that make the diff worse (`ResultDiff.failing`).
+    var failing: [Finding] { diff.failing }
 
     init(_ diff: ResultDiff) {
         self.diff = diff
-        failing = diff.newFindings.filter { $0.fails(under: diff.failOn) }
         func row(_ change: String, _ state: ResultDiff.ServiceState, before: String = "") -> [String] {
             [change, state.address, "\(state.port)", state.node ?? "", state.classification.rawValue, state.catalogKey ?? "",
              state.protocol ?? "", before]
@@ -33,20 +35,36 @@ struct DiffRows {
                 }
                 return row("changed", change.after, before: before.joined(separator: ", "))
             }
-        func row(_ change: String, _ finding: Finding, fails: Bool) -> [String] {
-            [change, finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.message, fails ? "yes" : "no"]
+        func changes(_ change: String, _ list: [Finding], failing: Bool) -> [(change: String, finding: Finding, fails: Bool)] {
+            list.map { (change, $0, failing && $0.fails(under: diff.failOn)) }
         }
-        findings = diff.newFindings.map { row("new", $0, fails: $0.fails(under: diff.failOn)) }
-            + diff.resolvedFindings.map { row("resolved", $0, fails: false) }
+        findingChanges = changes("new", diff.newFindings, failing: true) + changes("unwaived", diff.unwaivedFindings, failing: true)
+            + changes("repeated", diff.repeatedNoTraffic, failing: true) + changes("waived", diff.waivedFindings, failing: false)
+            + changes("resolved", diff.resolvedFindings, failing: false)
+    }
+
+    private func row(_ change: String, _ finding: Finding, fails: Bool) -> [String] {
+        [change, finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.message, fails ? "yes" : "no"]
     }
 
     /// `WORSE` or `NOT WORSE`.
     var headline: String { diff.worse ? "WORSE" : "NOT WORSE" }
 
-    /// Why: "2 new findings at or above --fail-on medium", or what did change.
+    /// Why: "2 new findings at or above --fail-on medium; 1 finding no longer waived at or
+    /// above --fail-on medium", "the current audit saw nothing, as the baseline's did", or
+    /// what did change.
     var reason: String {
         if diff.worse {
-            return "\(failing.count) new finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(diff.failOn.rawValue)"
+            func findings(_ count: Int, _ what: String) -> String? {
+                count == 0 ? nil : "\(count) \(what)finding\(count == 1 ? "" : "s")"
+            }
+            let threshold = " at or above --fail-on \(diff.failOn.rawValue)"
+            let new = diff.newFindings.filter { $0.fails(under: diff.failOn) }.count
+            let unwaived = diff.unwaivedFindings.filter { $0.fails(under: diff.failOn) }.count
+            return [findings(new, "new ").map { $0 + threshold },
+                    findings(unwaived, "").map { $0 + " no longer waived" + threshold },
+                    diff.repeatedNoTraffic.isEmpty ? nil : "the current audit saw nothing (no-traffic), as the baseline's did"]
+                .compactMap { $0 }.joined(separator: "; ")
         }
         if diff.isEmpty { return "no change in services or findings" }
         return "no new finding at or above --fail-on \(diff.failOn.rawValue)"
@@ -56,6 +74,8 @@ struct DiffRows {
     var counts: String {
         "\(diff.newServices.count) new, \(diff.vanishedServices.count) vanished, \(diff.changedServices.count) changed services; "
             + "\(diff.newFindings.count) new, \(diff.resolvedFindings.count) resolved findings"
+            + (diff.unwaivedFindings.isEmpty && diff.waivedFindings.isEmpty ? ""
+                : ", \(diff.unwaivedFindings.count) no longer waived, \(diff.waivedFindings.count) newly waived")
     }
 
     /// "baseline.json (offset 4, cluster, 2 cores: 22 services, 9 findings)".

@@ -20,10 +20,8 @@ struct Verdict {
         failOn = result.summary.failOn
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
-        if NoTraffic.auditedNothing(services: result.services.count,
-                                    attempts: result.attempts.count + (result.scans ?? []).probes) {
-            noTraffic = result.findings.first { $0.kind == .noTraffic }
-                ?? NoTraffic.finding(coverage: result.coverage, inputs: result.inputs, unresolved: result.unresolved.count)
+        if result.auditedNothing {
+            noTraffic = result.noTrafficFindings.first
             failing.removeAll { $0.kind == .noTraffic }
         }
         compliant = result.summary.compliant && noTraffic == nil

@@ -19,8 +19,8 @@ struct DiffCommand: ParsableCommand {
           dasaudit diff baseline.json today.json
           dasaudit diff base.json now.json --report md:diff.md --report junit:diff.xml
 
-        Exit codes: 0 nothing got worse (no new finding at or above --fail-on); 1 a new \
-        finding at or above --fail-on; 2 a result that cannot be read or an output that \
+        Exit codes: 0 nothing got worse; 1 a new finding, or one no longer waived, at or \
+        above --fail-on, or a current audit that saw nothing (no-traffic, new or not); 2 a result that cannot be read or an output that \
         cannot be written (outputs are checked before the results are read).
         """
     )

@@ -7,11 +7,16 @@ import XCTest
 /// `ResultDiff` on real audits of one capture under two policies: the services and
 /// findings that change, and only those.
 final class ResultDiffTests: XCTestCase {
-    private func audited(offset: Int, allow: [UInt16: String] = [:]) -> AuditResult {
+    private func audited(offset: Int, allow: [UInt16: String] = [:], waivers: [Waiver] = [],
+                         today: Day = Day(year: 2026, month: 12, day: 4)) -> AuditResult {
         let capture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("captures/spark-cluster-offset2-lo.pcap").path
-        return Auditor(policy: Policy(offset: offset, mode: .cluster, coresPerNode: 2, allowedPorts: allow)).audit(paths: [capture])
+        return Auditor(policy: Policy(offset: offset, mode: .cluster, coresPerNode: 2, allowedPorts: allow, waivers: waivers),
+                       today: today).audit(paths: [capture])
     }
+
+    /// The rogue 31337 waived until 2026-12-05.
+    private let rogueWaiver = Waiver(kind: "unexpected-port", port: 31337, reason: "approved", expires: Day(year: 2026, month: 12, day: 5))
 
     func testTheSameResultIsNoChange() {
         let result = audited(offset: 2)
@@ -36,6 +41,47 @@ final class ResultDiffTests: XCTestCase {
         let diff = ResultDiff(baseline: before, at: "a", current: nothing, at: "b", failOn: .never)
         XCTAssertTrue(diff.newFindings.contains { $0.kind == .noTraffic })
         XCTAssertTrue(diff.worse)
+    }
+
+    /// Regression: a waiver that expired overnight made the audit fail (exit 1) but the diff
+    /// NOT WORSE, since the finding's identity left out whether it was waived: the high
+    /// finding was neither new nor changed.
+    func testAFindingNoLongerWaivedIsWorse() {
+        let before = audited(offset: 2, waivers: [rogueWaiver])
+        let after = audited(offset: 2, waivers: [rogueWaiver], today: Day(year: 2026, month: 12, day: 6))
+        XCTAssertTrue(before.findings.contains { $0.kind == .unexpectedPort && $0.isWaived })
+        let diff = ResultDiff(baseline: before, at: "a", current: after, at: "b", failOn: .high)
+        XCTAssertEqual(diff.unwaivedFindings.map { "\($0.kind.rawValue) \($0.port ?? 0)" }, ["unexpected-port 31337"])
+        XCTAssertEqual(diff.newFindings.map(\.kind), [.waiverExpired])
+        XCTAssertTrue(diff.waivedFindings.isEmpty && diff.resolvedFindings.isEmpty)
+        XCTAssertTrue(diff.worse)
+        XCTAssertEqual(diff.failing.map(\.kind), [.unexpectedPort])
+        XCTAssertFalse(ResultDiff(baseline: before, at: "a", current: after, at: "b", failOn: .never).worse)
+        // The other way, the finding becomes waived: listed, not worse.
+        let back = ResultDiff(baseline: after, at: "b", current: before, at: "a", failOn: .high)
+        XCTAssertEqual(back.waivedFindings.map { "\($0.kind.rawValue) \($0.port ?? 0)" }, ["unexpected-port 31337"])
+        XCTAssertTrue(back.unwaivedFindings.isEmpty && back.newFindings.isEmpty)
+        XCTAssertEqual(back.resolvedFindings.map(\.kind), [.waiverExpired])
+        XCTAssertFalse(back.worse)
+        XCTAssertFalse(back.isEmpty)
+    }
+
+    /// Regression: an audit of nothing after an audit of nothing was NOT WORSE, since only
+    /// new findings were checked, so a rolling baseline passed a broken capture every day
+    /// after the first.
+    func testAnAuditOfNothingAgainIsWorse() {
+        let nothing = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2)).audit(paths: [])
+        let diff = ResultDiff(baseline: nothing, at: "a", current: nothing, at: "b", failOn: .never)
+        XCTAssertTrue(diff.newFindings.isEmpty)
+        XCTAssertEqual(diff.repeatedNoTraffic.map(\.kind), [.noTraffic])
+        XCTAssertTrue(diff.worse)
+        // A result that judged nothing but lacks the finding (hand-edited, older) too.
+        var edited = nothing
+        edited.findings.removeAll { $0.kind == .noTraffic }
+        XCTAssertTrue(ResultDiff(baseline: nothing, at: "a", current: edited, at: "b", failOn: .never).worse)
+        XCTAssertEqual(ResultDiff(baseline: edited, at: "a", current: edited, at: "b", failOn: .never).repeatedNoTraffic.count, 1)
+        // Nothing before, something now: not worse for that.
+        XCTAssertTrue(ResultDiff(baseline: nothing, at: "a", current: audited(offset: 2), at: "b", failOn: .never).repeatedNoTraffic.isEmpty)
     }
 
     /// The protocol a result recognized is compared too.

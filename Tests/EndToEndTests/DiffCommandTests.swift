@@ -18,8 +18,9 @@ final class DiffCommandTests: XCTestCase {
 
     /// Audits `captureName` under the scenario's policy into a JSON result in the scratch directory.
     private func audited(_ captureName: String, _ extra: [String] = []) throws -> String {
-        let out = path(captureName + extra.joined() + ".json")
-        let run = try runDasaudit(["audit", capture(captureName), "--offset", "5", "--mode", "cluster", "--cores", "2",
+        let out = path((captureName + extra.joined()).replacingOccurrences(of: "/", with: "_") + ".json")
+        let input = captureName.hasPrefix("/") ? captureName : capture(captureName)
+        let run = try runDasaudit(["audit", input, "--offset", "5", "--mode", "cluster", "--cores", "2",
                                    "--format", "json", "--output", out] + extra)
         XCTAssertNotEqual(run.status, 2, run.stderr)
         return out
@@ -144,5 +145,61 @@ final class DiffCommandTests: XCTestCase {
         let over = try runDasaudit(["diff", baseline, baseline, "--output", baseline])
         XCTAssertEqual(over.status, 2)
         XCTAssertTrue(over.stderr.contains("an input is never written over"), over.stderr)
+    }
+
+    /// Regression (hunt27): the rogue 31338 waived until 2099 audits compliant at --fail-on
+    /// high; once its waiver has expired the audit fails, yet the diff said NOT WORSE and its
+    /// JUnit had no failure. Now the finding is listed as no longer waived in every format,
+    /// and the diff fails.
+    func testAWaiverThatExpiredMakesTheDiffWorseInEveryFormat() throws {
+        func policy(_ name: String, expires: String) throws -> String {
+            let file = path(name)
+            try Data("waivers:\n  - {kind: unexpected-port, port: 31338, reason: approved CHG-1, expires: \(expires)}\n".utf8)
+                .write(to: URL(fileURLWithPath: file))
+            return file
+        }
+        let waived = try audited("diff-rogue-lo.pcap", ["--policy", try policy("in-force.yaml", expires: "2099-01-01")])
+        let lapsed = try audited("diff-rogue-lo.pcap", ["--policy", try policy("lapsed.yaml", expires: "2020-01-01")])
+        let run = try runDasaudit(["diff", waived, lapsed, "--fail-on", "high", "--report", "html:\(path("u.html"))",
+                                   "--report", "md:\(path("u.md"))", "--report", "csv:\(path("u.csv"))",
+                                   "--report", "junit:\(path("u.xml"))", "--report", "json:\(path("u.json"))"])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("WORSE: 1 finding no longer waived at or above --fail-on high"), run.stdout)
+        func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+        let html = try read("u.html"), markdown = try read("u.md"), csv = try read("u.csv")
+        XCTAssertTrue(html.contains("<h1>WORSE</h1>"))
+        XCTAssertTrue(html.contains("<td>unwaived</td>"), html)
+        XCTAssertTrue(markdown.contains("| unwaived | high | unexpected-port | 127.0.0.9:31338 |"), markdown)
+        XCTAssertTrue(csv.contains("finding,unwaived,"), csv)
+        let diff = try ResultCoding.decoder().decode(ResultDiff.self, from: Data(try read("u.json").utf8))
+        XCTAssertEqual(diff.unwaivedFindings.map { "\($0.kind.rawValue) \($0.port ?? 0)" }, ["unexpected-port 31338"])
+        XCTAssertEqual(diff.newFindings.map(\.kind), [.waiverExpired])
+        let xml = try XMLDocument(data: Data(try read("u.xml").utf8))
+        XCTAssertEqual(try xml.nodes(forXPath: "//testcase/failure").map { $0.parent?.xmlString.contains("unwaived unexpected-port") },
+                       [true])
+        // Back again: the finding becomes waived, listed, and not worse.
+        let back = try runDasaudit(["diff", lapsed, waived, "--fail-on", "high"])
+        XCTAssertEqual(back.status, 0, back.stdout)
+        XCTAssertTrue(back.stdout.contains("waived    high      unexpected-port"), back.stdout)
+    }
+
+    /// Regression (hunt27): an empty capture's result against a UDP-only capture's (both
+    /// audits of nothing, each with its high no-traffic finding) said NOT WORSE and exit 0,
+    /// though docs/diff.md promised WORSE when the current audit saw nothing.
+    func testTwoAuditsOfNothingAreWorse() throws {
+        let udpOnly = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/no-tcp/udp-only-lo.pcap").path
+        let empty = try audited("nodes-n2-empty.pcap"), udp = try audited(udpOnly)
+        for failOn in ["medium", "never"] {
+            let run = try runDasaudit(["diff", empty, udp, "--fail-on", failOn, "--report", "junit:\(path("n.xml"))"])
+            XCTAssertEqual(run.status, 1, run.stdout)
+            XCTAssertTrue(run.stdout.contains("WORSE: the current audit saw nothing (no-traffic), as the baseline's did"), run.stdout)
+            XCTAssertTrue(run.stdout.contains("repeated  high      no-traffic"), run.stdout)
+            let xml = try XMLDocument(data: Data(contentsOf: URL(fileURLWithPath: path("n.xml"))))
+            XCTAssertEqual(try xml.nodes(forXPath: "//testcase/failure[@type='no-traffic']").count, 1)
+        }
+        let (_, diff) = try diff([empty, udp])
+        XCTAssertEqual(diff?.repeatedNoTraffic.map(\.kind), [.noTraffic])
+        XCTAssertEqual(diff?.worse, true)
     }
 }

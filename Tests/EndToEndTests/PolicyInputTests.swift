@@ -118,4 +118,36 @@ final class PolicyInputTests: XCTestCase {
     func testTheWaiverKindsAreTheFindingKinds() {
         XCTAssertEqual(Waiver.kinds, Finding.Kind.allCases.filter(\.isWaivable).map(\.rawValue))
     }
+
+    /// Every finding of real audits carries only the fields `Waiver.scopes` says its kind
+    /// carries, so a waiver the policy file refuses as unable to match (a port on port-scan,
+    /// hunt27) could indeed never have matched, and one it accepts can. The audits cover a
+    /// rogue service and its waiver expired, scans, a wrong offset, a misconfigured node
+    /// with its policy, protocol findings and an incomplete input.
+    func testTheWaiverScopesAreTheFieldsFindingsCarry() throws {
+        let expired = Waiver(kind: "unexpected-port", port: 31338, reason: "x", expires: Day(year: 2020, month: 1, day: 1))
+        func policy(_ file: String) throws -> Policy {
+            try PolicyFile.parse(String(contentsOfFile: capture(file), encoding: .utf8), path: file).makePolicy()
+        }
+        let audits: [(Policy, String)] = [
+            (Policy(offset: 5, mode: .cluster, coresPerNode: 2, waivers: [expired]), "diff-rogue-lo.pcap"),
+            (Policy(), "scan-netns-veth.pcap"), (Policy(), "scan-two-scanners-veth.pcap"),
+            (Policy(offset: 0), "das-offset3-lo.pcap"), (Policy(offset: 2, mode: .cluster, coresPerNode: 2), "das-cluster-offset4-lo.pcap"),
+            (try policy("misconfigured-node-policy.yaml"), "misconfigured-node-lo.pcap"),
+            (try policy("protocol-evidence-policy.yaml"), "protocol-evidence-lo.pcap"),
+            (Policy(offset: 3), "protocols-lo-s64.pcap"),
+        ]
+        var seen = Set<Finding.Kind>()
+        for (policy, name) in audits {
+            for finding in Auditor(policy: policy).audit(paths: [capture(name)]).findings where finding.kind.isWaivable {
+                let scope = try XCTUnwrap(Waiver.scopes.first { $0.kind == finding.kind.rawValue }, finding.kind.rawValue)
+                seen.insert(finding.kind)
+                XCTAssertTrue(scope.port || finding.port == nil, "\(name): \(finding.kind.rawValue) has port \(finding.port ?? 0)")
+                XCTAssertTrue(scope.host || (finding.address == nil && finding.node == nil),
+                              "\(name): \(finding.kind.rawValue) has a host \(finding.address ?? finding.node ?? "")")
+            }
+        }
+        XCTAssertTrue(seen.isSuperset(of: [.unexpectedPort, .waiverExpired, .portScan, .offsetMismatch, .insufficientTraffic,
+                                           .unusedOpening]), "\(seen)")
+    }
 }

@@ -61,6 +61,48 @@ final class PolicyNameAndWaiverTests: XCTestCase {
         }
     }
 
+    /// Regression: `{kind: port-scan, port: 7000}` was accepted, yet port-scan findings
+    /// have no port, so it never waived the scan it was written for.
+    func testAWaiverFieldItsKindNeverCarriesIsRefused() throws {
+        func waiver(_ kind: String, _ field: String) -> String {
+            "waivers:\n  - kind: \(kind)\n    \(field)\n    reason: x\n    expires: 2030-01-01\n"
+        }
+        XCTAssertEqual(error(waiver("port-scan", "port: 7000")), "p.yaml:3: a waiver of port-scan cannot name a port: "
+            + "port-scan findings carry a host only, so it would never match; remove its port")
+        XCTAssertEqual(error(waiver("insufficient-traffic", "host: 127.0.0.1")), "p.yaml:3: a waiver of insufficient-traffic "
+            + "cannot name a host: insufficient-traffic findings carry neither a port nor a host, so it would never match; "
+            + "remove its host")
+        XCTAssertEqual(error(waiver("waiver-expired", "host: 10.0.0.1")), "p.yaml:3: a waiver of waiver-expired cannot name "
+            + "a host: waiver-expired findings carry a port only, so it would never match; remove its host")
+        XCTAssertEqual(try PolicyFile.parse(waiver("port-scan", "host: 10.0.0.9"), path: "p.yaml").waivers.first?.host, "10.0.0.9")
+        XCTAssertEqual(try PolicyFile.parse(waiver("unexpected-port", "port: 7000"), path: "p.yaml").waivers.first?.port, 7000)
+        XCTAssertEqual(Set(Waiver.scopes.map(\.kind)).count, Waiver.scopes.count, "one scope per kind")
+    }
+
+    /// Regression: `reason: ""` and `reason: "   "` were accepted and printed as
+    /// "[waived until 2099-01-01: ]", while `--allow '31337:'` was refused.
+    func testABlankReasonIsRefused() {
+        for reason in ["\"\"", "\"   \"", "\"\\t\""] {
+            let message = error("waivers:\n  - kind: unexpected-port\n    reason: \(reason)\n    expires: 2030-01-01\n")
+            XCTAssertTrue(message.hasPrefix("p.yaml:3: the reason is blank;") || message.contains("contains '\\t'"), message)
+        }
+        XCTAssertEqual(error("allow:\n  - port: 22\n    reason: \" \"\n"),
+                       "p.yaml:3: the reason is blank; a reason says why the exception is approved, so it cannot be empty")
+        XCTAssertNil(ReasonRules.problem(with: " operator ssh "))
+    }
+
+    /// Regression: `expires: 0000-01-01` was accepted (a date, but no plausible expiry).
+    func testAnImplausibleExpiryIsRefusedWithTheRange() throws {
+        func waiver(_ expires: String) -> String { "waivers:\n  - kind: unexpected-port\n    reason: x\n    expires: \(expires)\n" }
+        for expires in ["0000-01-01", "1999-12-31", "3000-01-01", "9999-12-31"] {
+            XCTAssertEqual(error(waiver(expires)), "p.yaml:4: the expiry date \(expires) is implausible; expected a date from "
+                + "2000-01-01 to 2999-12-31 (a permanent exception is an allow: entry)")
+        }
+        for expires in ["2000-01-01", "2020-06-30", "2999-12-31"] {
+            XCTAssertEqual(try PolicyFile.parse(waiver(expires), path: "p.yaml").waivers.first?.expires.description, expires)
+        }
+    }
+
     func testEveryWaiverKindIsAccepted() throws {
         for kind in Waiver.kinds {
             let text = "waivers:\n  - kind: \(kind)\n    reason: x\n    expires: 2030-01-01\n"
