@@ -299,13 +299,16 @@ public struct Finding: Codable, Sendable {
         case protocolMismatch = "protocol-mismatch"
         case plaintextOnTLSPort = "plaintext-on-tls-port"
         case deprecatedTLS = "deprecated-tls"
-        /// Nothing was audited: no TCP segment, or no connection to a server (`NoTraffic`).
+        /// Nothing was audited: no TCP segment, no connection to a server (`NoTraffic`), or
+        /// nothing of the cluster: a port scan alone, none of the declared nodes (`ClusterPresence`).
         case noTraffic = "no-traffic"
         /// One client probed many ports of a host, or one port of many hosts (`PortScans`).
         case portScan = "port-scan"
         /// The window or the connections are too few to call an opening unused (`TrafficSufficiency`).
         case insufficientTraffic = "insufficient-traffic"
         case undeclaredDependency = "undeclared-dependency"
+        /// A declared node took part in no connection while others did (`ClusterPresence`).
+        case nodeNotSeen = "node-not-seen"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
         /// since an audit of nothing cannot be approved into a pass. (Policy lists these as

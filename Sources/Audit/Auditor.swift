@@ -123,8 +123,8 @@ public struct Auditor {
         let (findings, serviceSummaries) = bothAtOnce(inParallel: inParallel, {
             let found = FindingRules(policy: policy).findings(
                 services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
-                unused: unused, unresolved: unresolved.count + unresolvedNotListed, inputs: inputs, coverage: coverage,
-                scanProbes: scanned.scans.probes)
+                unused: unused, unresolved: unresolved, unresolvedNotListed: unresolvedNotListed, inputs: inputs,
+                coverage: coverage, scans: scanned.scans)
                 + scanned.scans.map {
                     PortScans.finding($0, unlistedAttempts: attemptsNotListed, clientsCapped: coverage.clientCountsCapped)
                 }

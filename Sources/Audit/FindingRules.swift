@@ -10,17 +10,30 @@ struct FindingRules {
     /// nothing).
     func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
                   captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
-                  unresolved: Int, inputs: [InputSummary], coverage: Coverage, scanProbes: Int = 0) -> [Finding] {
+                  unresolved unresolvedConnections: [UnresolvedConnection], unresolvedNotListed: Int, inputs: [InputSummary],
+                  coverage: Coverage, scans: [PortScanSummary] = []) -> [Finding] {
         var findings: [Finding] = []
         // At most one per service or attempt, besides the protocols' and a few others: room
         // for them at once, not grown (and copied) a dozen times on a busy capture.
         findings.reserveCapacity(services.count + attempts.count + unused.count + inputs.count + 8)
         // An audit of nothing says so, and nothing about unused ports: it saw no port used.
         // Probes folded into a scan are attempts all the same: evidence of what listened.
-        let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scanProbes)
-        if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
-        // A merge: a capture point that read no TCP traffic is an audit of nothing of its own.
-        else { findings += NoTraffic.pointFindings(inputs: inputs) }
+        let unresolved = unresolvedConnections.count + unresolvedNotListed
+        var nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scans.probes)
+        if nothing {
+            findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved))
+        } else {
+            // A merge: a capture point that read no TCP traffic is an audit of nothing of its own.
+            findings += NoTraffic.pointFindings(inputs: inputs)
+            // Nothing of the cluster (a port scan alone, none of the declared nodes) is nothing too.
+            let presence = ClusterPresence(policy: policy).findings(
+                services: services, attempts: attempts, unresolved: unresolvedConnections, scans: scans, coverage: coverage)
+            if let finding = presence.nothing {
+                findings.append(finding)
+                nothing = true
+            }
+            findings += presence.notSeen
+        }
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
         // Through a buffer: the services are read in place, not copied.

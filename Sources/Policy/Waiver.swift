@@ -29,7 +29,7 @@ public struct Waiver: Hashable, Sendable {
         "unexpected-port", "executor-out-of-range", "not-in-mode", "unused-opening", "direction-unknown",
         "incomplete-input", "packets-dropped", "role-mismatch", "offset-mismatch", "expected-service-not-answering",
         "waiver-expired", "protocol-mismatch", "plaintext-on-tls-port", "deprecated-tls", "port-scan",
-        "insufficient-traffic", "undeclared-dependency",
+        "insufficient-traffic", "undeclared-dependency", "node-not-seen",
     ]
 }
 
