@@ -16,6 +16,7 @@ public struct TextReport {
             + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, executors \(policy.executorAllowed.terminalEscaped) "
             + "(band \(policy.executorBand.terminalEscaped))")
         out.append(coverageLine(result))
+        if let audited = result.evidence?.auditedText { out.append("audited: \(audited)") }
         if let points = result.capturePointsText { out.append("captured at: \(points.terminalEscaped)") }
         for input in result.inputs where input.error != nil {
             out.append(paint("  ! \(input.error!.terminalEscaped)", .yellow))

@@ -217,4 +217,30 @@ final class VerdictTests: XCTestCase {
             }
         }
     }
+
+    /// A result edited to say `compliant: true` over its failing findings (an unexpected
+    /// port, high, and more) was rendered COMPLIANT in text, Markdown and HTML, and JUnit
+    /// said verdict=COMPLIANT beside failures="5". It is refused by field now (exit 2),
+    /// by render and merge alike; the result as written renders as before.
+    func testAResultWhoseCompliantDisagreesWithItsFindingsIsRefused() throws {
+        let json = scratch.path("spark.json")
+        let audit = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "2", "--mode", "cluster",
+                                     "--cores", "2", "--format", "json", "-o", json])
+        XCTAssertEqual(audit.status, 1, audit.stderr)
+        XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: 7 findings at or above --fail-on medium"))
+        var object = try JSONSerialization.jsonObject(with: try contents(json)) as! [String: Any]
+        var summary = object["summary"] as! [String: Any]
+        summary["compliant"] = true
+        object["summary"] = summary
+        let edited = scratch.path("edited.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: edited))
+        for arguments in [["render", edited], ["render", edited, "--format", "junit"], ["render", edited, "--format", "html"],
+                          ["merge", edited, "--offset", "2", "--mode", "cluster", "--cores", "2"]] {
+            let run = try runDasaudit(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stdout)")
+            XCTAssertFalse(run.stdout.contains("COMPLIANT"), "\(arguments)")
+            XCTAssertTrue(run.stderr.contains("summary.compliant: true disagrees with the findings: 7 of them fail at "
+                + "--fail-on medium, so the audit is not compliant"), run.stderr)
+        }
+    }
 }
