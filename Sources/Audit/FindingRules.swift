@@ -141,9 +141,7 @@ struct FindingRules {
         case .notInMode:
             return finding(.notInMode, .medium,
                 "\(endpoint) is \(verdict.catalogKey ?? "a catalog port"), which this policy does not expect "
-                    + "(Spark mode \(policy.mode.rawValue), groups "
-                    + CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue).joined(separator: ", ")
-                    + "); it served \(seen)",
+                    + "(Spark mode \(policy.mode.rawValue), " + Self.groupsText(policy.groups) + "); it served \(seen)",
                 "Confirm the Spark mode (carbon.spark.master in spark-defaults.conf, with Carbon clustering in "
                     + "axis2.xml) and the expected groups; audit with the right --mode or policy, or stop the service.")
         }
@@ -222,6 +220,12 @@ struct FindingRules {
             return "; it is bound only with \(feature.switchedOnBy), which the policy does not say is on"
         }
         return opening.normallyBound ? "" : "; it is normally unbound"
+    }
+
+    /// "groups das, spark", or "no catalog group" for a policy that expects none (`expect: []`).
+    static func groupsText(_ groups: Set<CatalogGroup>) -> String {
+        let names = CatalogGroup.allCases.filter(groups.contains).map(\.rawValue)
+        return names.isEmpty ? "no catalog group" : "groups " + names.joined(separator: ", ")
     }
 
     static func names(_ roles: Set<NodeRole>) -> String {
