@@ -80,7 +80,9 @@ public struct TextReport {
         out.append("")
         out.append(bold("Unused openings (\(result.unusedOpenings.count))"))
         if result.unusedOpenings.isEmpty {
-            out.append("  none: every expected port carried traffic")
+            // With no group expected (`expect: []`) there was no port to carry traffic.
+            out.append(policy.groups.isEmpty ? "  none: the policy expects no catalog port"
+                : "  none: every expected port carried traffic")
         } else {
             let withNodes = result.unusedOpenings.contains { $0.node != nil }
             var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["PORT", "CATALOG KEY", "GROUP", "NOTE"],

@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 
 /// Words a report got wrong at the edges, on real captures: an empty list printed as
-/// "groups )", "no connection's protocol unknown" when there was no connection at all,
-/// and "1 hosts".
+/// "groups )" and "every expected port carried traffic" when none was expected, "no
+/// connection's protocol unknown" when there was no connection at all, and "1 hosts".
 final class ReportWordingTests: XCTestCase {
     /// `expect: []`: a service of a catalog group the policy does not expect says that the
     /// policy expects no group, not "groups )".
@@ -14,6 +14,8 @@ final class ReportWordingTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("which this policy does not expect (Spark mode local, no catalog group); it served"),
                       run.stdout)
         XCTAssertFalse(run.stdout.contains("groups )"), run.stdout)
+        // Nor does it say every expected port carried traffic: none was expected.
+        XCTAssertTrue(run.stdout.contains("Unused openings (0)\n  none: the policy expects no catalog port\n"), run.stdout)
     }
 
     /// A `-s 40` capture cuts every TCP header: no connection was read, so none had a
