@@ -299,7 +299,8 @@ public struct Finding: Codable, Sendable {
         case protocolMismatch = "protocol-mismatch"
         case plaintextOnTLSPort = "plaintext-on-tls-port"
         case deprecatedTLS = "deprecated-tls"
-        /// Nothing was audited: no TCP segment, or no connection to a server (`NoTraffic`).
+        /// Nothing was audited: no TCP segment, no connection to a server (`NoTraffic`), or
+        /// nothing of the cluster: a port scan alone, none of the declared nodes (`ClusterPresence`).
         case noTraffic = "no-traffic"
         /// One client probed many ports of a host, or one port of many hosts (`PortScans`).
         case portScan = "port-scan"
@@ -308,6 +309,8 @@ public struct Finding: Codable, Sendable {
         case undeclaredDependency = "undeclared-dependency"
         /// A waiver in force matched no finding (`WaiverBook`).
         case waiverUnused = "waiver-unused"
+        /// A declared node took part in no connection while others did (`ClusterPresence`).
+        case nodeNotSeen = "node-not-seen"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
         /// since an audit of nothing cannot be approved into a pass, and `waiver-unused`,

@@ -10,7 +10,9 @@ public struct Auditor {
     public var policy: Policy
     public var failOn: FailThreshold
     public var toolVersion: String
-    /// The day waivers are judged on (today, UTC, unless a test pins it).
+    /// When the audit ran (`AuditClock`): what the result's evidence records.
+    public var auditTime: Timestamp
+    /// The day waivers are judged on: the UTC day of `auditTime`, unless a test pins it.
     public var today: Day
     /// A BPF filter (tcpdump's syntax) the inputs are read through: `--filter`.
     public var captureFilter: String?
@@ -20,11 +22,13 @@ public struct Auditor {
     public var deduplicates = false
 
     public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
-                today: Day = .today) {
+                auditTime: Timestamp? = nil, today: Day? = nil) {
         self.policy = policy
         self.failOn = failOn
         self.toolVersion = toolVersion
-        self.today = today
+        let time = auditTime ?? .wallClock
+        self.auditTime = time
+        self.today = today ?? Day(time)
     }
 
     public var directionRules: DirectionRules {
@@ -123,8 +127,8 @@ public struct Auditor {
         let (findings, serviceSummaries) = bothAtOnce(inParallel: inParallel, {
             let found = FindingRules(policy: policy).findings(
                 services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
-                unused: unused, unresolved: unresolved.count + unresolvedNotListed, inputs: inputs, coverage: coverage,
-                scanProbes: scanned.scans.probes)
+                unused: unused, unresolved: unresolved, unresolvedNotListed: unresolvedNotListed, inputs: inputs,
+                coverage: coverage, scans: scanned.scans)
                 + scanned.scans.map {
                     PortScans.finding($0, unlistedAttempts: attemptsNotListed, clientsCapped: coverage.clientCountsCapped)
                 }

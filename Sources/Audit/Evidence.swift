@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// Where a result's numbers came from, so that a reader can check them rather than trust
-/// them: the command line that produced it, a digest of the policy it applied, and the
-/// SHA-256 and size of every input file.
+/// them: the command line that produced it, when it ran, a digest of the policy it
+/// applied, and the SHA-256 and size of every input file.
 ///
 /// The rest of the evidence is already in the result and is not repeated here: the tool
 /// version is `tool.version`, and each input's link type, packet count and capture window
@@ -22,11 +22,16 @@ public struct Evidence: Codable, Sendable {
     @Nullable public var writtenCaptures: [InputEvidence]? = nil
     /// The BPF filter the packets were read or captured through (`--filter`); null: every packet.
     @Nullable public var captureFilter: String? = nil
+    /// When the audit ran, by the wall clock of the machine that ran it (UTC, to the
+    /// second; `AuditClock`): the time its waivers were judged at, which a capture's own
+    /// timestamps are not. Null in results made before it was recorded.
+    @Nullable public var auditedAt: Timestamp? = nil
 
-    public init(commandLine: [String], policySha256: String, inputs: [InputEvidence]) {
+    public init(commandLine: [String], policySha256: String, inputs: [InputEvidence], auditedAt: Timestamp? = nil) {
         self.commandLine = commandLine
         self.policySha256 = policySha256
         self.inputs = inputs
+        self.auditedAt = auditedAt
     }
 
     /// The fingerprint of one input.
@@ -53,11 +58,14 @@ extension Evidence {
     /// Collects the evidence of `result`: digests its policy section and takes each input's
     /// hash from `hashed` (`InputHashing`, alongside the audit; `size_bytes` says how much of
     /// a file still growing was hashed), or hashes it now, reading it again.
-    public init(of result: AuditResult, arguments: [String], hashed: [String: InputEvidence] = [:]) throws {
+    /// `auditedAt`: when the audit ran (`Auditor.auditTime`).
+    public init(of result: AuditResult, arguments: [String], auditedAt: Timestamp,
+                hashed: [String: InputEvidence] = [:]) throws {
         let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
         self.init(commandLine: ["dasaudit"] + arguments,
                   policySha256: SHA256.hash(data: policyJSON).hexDigest,
-                  inputs: result.inputs.map { hashed[$0.path] ?? InputEvidence(hashing: $0.path) })
+                  inputs: result.inputs.map { hashed[$0.path] ?? InputEvidence(hashing: $0.path) },
+                  auditedAt: auditedAt)
     }
 }
 

@@ -10,17 +10,30 @@ struct FindingRules {
     /// nothing).
     func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
                   captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
-                  unresolved: Int, inputs: [InputSummary], coverage: Coverage, scanProbes: Int = 0) -> [Finding] {
+                  unresolved unresolvedConnections: [UnresolvedConnection], unresolvedNotListed: Int, inputs: [InputSummary],
+                  coverage: Coverage, scans: [PortScanSummary] = []) -> [Finding] {
         var findings: [Finding] = []
         // At most one per service or attempt, besides the protocols' and a few others: room
         // for them at once, not grown (and copied) a dozen times on a busy capture.
         findings.reserveCapacity(services.count + attempts.count + unused.count + inputs.count + 8)
         // An audit of nothing says so, and nothing about unused ports: it saw no port used.
         // Probes folded into a scan are attempts all the same: evidence of what listened.
-        let nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scanProbes)
-        if nothing { findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved)) }
-        // A merge: a capture point that read no TCP traffic is an audit of nothing of its own.
-        else { findings += NoTraffic.pointFindings(inputs: inputs) }
+        let unresolved = unresolvedConnections.count + unresolvedNotListed
+        var nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scans.probes)
+        if nothing {
+            findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved))
+        } else {
+            // A merge: a capture point that read no TCP traffic is an audit of nothing of its own.
+            findings += NoTraffic.pointFindings(inputs: inputs)
+            // Nothing of the cluster (a port scan alone, none of the declared nodes) is nothing too.
+            let presence = ClusterPresence(policy: policy).findings(
+                services: services, attempts: attempts, unresolved: unresolvedConnections, scans: scans, coverage: coverage)
+            if let finding = presence.nothing {
+                findings.append(finding)
+                nothing = true
+            }
+            findings += presence.notSeen
+        }
         if let captureFit { findings.append(captureFit.finding(given: policy.offset)) }
         // A service a wrong offset explains is in that offset's finding, not one of its own.
         // Through a buffer: the services are read in place, not copied.
@@ -128,9 +141,7 @@ struct FindingRules {
         case .notInMode:
             return finding(.notInMode, .medium,
                 "\(endpoint) is \(verdict.catalogKey ?? "a catalog port"), which this policy does not expect "
-                    + "(Spark mode \(policy.mode.rawValue), groups "
-                    + CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue).joined(separator: ", ")
-                    + "); it served \(seen)",
+                    + "(Spark mode \(policy.mode.rawValue), " + Self.groupsText(policy.groups) + "); it served \(seen)",
                 "Confirm the Spark mode (carbon.spark.master in spark-defaults.conf, with Carbon clustering in "
                     + "axis2.xml) and the expected groups; audit with the right --mode or policy, or stop the service.")
         }
@@ -209,6 +220,12 @@ struct FindingRules {
             return "; it is bound only with \(feature.switchedOnBy), which the policy does not say is on"
         }
         return opening.normallyBound ? "" : "; it is normally unbound"
+    }
+
+    /// "groups das, spark", or "no catalog group" for a policy that expects none (`expect: []`).
+    static func groupsText(_ groups: Set<CatalogGroup>) -> String {
+        let names = CatalogGroup.allCases.filter(groups.contains).map(\.rawValue)
+        return names.isEmpty ? "no catalog group" : "groups " + names.joined(separator: ", ")
     }
 
     static func names(_ roles: Set<NodeRole>) -> String {

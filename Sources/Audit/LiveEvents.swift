@@ -55,10 +55,10 @@ public struct LiveEventTracker: Sendable {
 
     public init(snapshots: Bool = false) { self.snapshots = snapshots }
 
-    /// Findings about something not seen (an expected port without traffic, no traffic at
-    /// all, a waiver that matched nothing): they hold at the start of every capture, so only
-    /// the final audit reports them.
-    static let absenceKinds: Set<Finding.Kind> = [.unusedOpening, .noTraffic, .waiverUnused]
+    /// Findings about something not seen (an expected port without traffic, a declared
+    /// node without any, no traffic at all, a waiver that matched nothing): they hold at the
+    /// start of every capture, so only the final audit reports them.
+    static let absenceKinds: Set<Finding.Kind> = [.unusedOpening, .noTraffic, .nodeNotSeen, .waiverUnused]
 
     /// The events `result` brings since the last call, noticed at `time`; `final` for the
     /// audit of the whole capture, the only one that reports findings of absence.

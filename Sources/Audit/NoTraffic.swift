@@ -90,12 +90,21 @@ extension AuditResult {
         NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + (scans ?? []).probes)
     }
 
-    /// The result's `no-traffic` findings: its own, or, for a result that judged nothing but
-    /// lacks the finding (hand-edited, or older), the one the audit would have made. What
-    /// the verdict and the diff stand on, so that neither passes an audit of nothing.
+    /// The result's `no-traffic` findings (an audit of nothing, of none of the declared
+    /// nodes, of a port scan alone, of a silent capture point): its own, or, for a result
+    /// that judged nothing or only a scan's probes but lacks the finding (hand-edited, or
+    /// older), the one the audit would have made. What the verdict and the diff stand on,
+    /// so that neither passes an audit of nothing.
     public var noTrafficFindings: [Finding] {
         let own = findings.filter { $0.kind == .noTraffic }
-        guard own.isEmpty, auditedNothing else { return own }
-        return [NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved.count)]
+        guard own.isEmpty else { return own }
+        if auditedNothing { return [NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved.count)] }
+        let scans = scans ?? []
+        if !ClusterPresence.boundsOverflowed(coverage),
+           ClusterPresence.onlyScanned(services: services.lazy.map { ($0.endpoint, $0.payloadBytes) },
+                                       attempts: attempts.count, scans: scans) {
+            return [ClusterPresence.scanOnlyFinding(answered: services.count, scans: scans)]
+        }
+        return []
     }
 }

@@ -48,10 +48,10 @@ public struct MergedProvenance {
 
     /// The evidence of the merged `result`: the command line, the policy digest, and the
     /// fingerprints of the captures behind every source.
-    public func evidence(of result: AuditResult, arguments: [String]) throws -> Evidence {
+    public func evidence(of result: AuditResult, arguments: [String], auditedAt: Timestamp) throws -> Evidence {
         let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
         return Evidence(commandLine: ["dasaudit"] + arguments, policySha256: SHA256.hash(data: policyJSON).hexDigest,
-                        inputs: inputEvidence)
+                        inputs: inputEvidence, auditedAt: auditedAt)
     }
 }
 
@@ -71,7 +71,7 @@ extension ResultMerger {
         if !evictedAtCap.isEmpty { result.coverage.openConnectionsEvictedAtCap = evictedAtCap.reduce(0) { $0.addingSaturated($1) } }
         result.capturePoints = provenance.capturePoints
         result.connections = merged.entries
-        result.evidence = try provenance.evidence(of: result, arguments: arguments)
+        result.evidence = try provenance.evidence(of: result, arguments: arguments, auditedAt: auditor.auditTime)
         return (result, merged.observations)
     }
 }

@@ -7,7 +7,8 @@ import Wire
 /// negative count, first times not after last ones, a capture window a double can hold,
 /// SHA-256 digests as 64 lowercase hex digits, addresses that parse (of connections,
 /// services, attempts, scans and unresolved connections), VLAN ids of 12 bits,
-/// snapshot lengths libpcap could apply (1-262,144).
+/// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, and a
+/// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). The first problem is reported with the field's path, as
 /// in the JSON: `services[3].packets: 18446744073709551615 is above 2^63`.
@@ -106,8 +107,21 @@ extension AuditResult {
                                           "waived": summary.waived])
         try check.nonNegative("summary.classifications", summary.classifications)
         try check.nonNegative("summary.findings", summary.findings)
+        // The verdict is the findings' under the threshold (`Finding.fails`): a result whose
+        // `compliant` says otherwise was edited, and no report may show it green (or red).
+        let failing = findings.filter { $0.fails(under: summary.failOn) }.count
+        if summary.compliant != (failing == 0) {
+            throw ResultValidationError(
+                path: "summary.compliant",
+                problem: "\(summary.compliant) disagrees with the findings: \(failing) of them fail at --fail-on "
+                    + "\(summary.failOn.rawValue), so the audit is \(failing == 0 ? "" : "not ")compliant")
+        }
         if let evidence {
             try check.digest("evidence.policy_sha256", evidence.policySha256)
+            if let auditedAt = evidence.auditedAt, auditedAt < .epoch {
+                throw ResultValidationError(path: "evidence.audited_at",
+                                            problem: "\(auditedAt) is before 1970: no audit ran then")
+            }
             for (name, files) in [("inputs", evidence.inputs), ("written_captures", evidence.writtenCaptures ?? [])] {
                 for (index, file) in files.enumerated() {
                     let path = "evidence.\(name)[\(index)]"

@@ -60,11 +60,8 @@ struct WaiverBook {
 }
 
 extension Day {
-    /// Today's date in UTC.
+    /// Today's date in UTC, by the wall clock (`AuditClock` gives the audit's own time).
     public static var today: Day {
-        let seconds = Int64(Date().timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
-        return Day(year: Int(year), month: Int(month), day: Int(day))
+        Day(.wallClock)
     }
 }

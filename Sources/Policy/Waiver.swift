@@ -40,7 +40,7 @@ public struct Waiver: Hashable, Sendable {
         Scope("waiver-expired", port: true, host: false), Scope("protocol-mismatch", port: true, host: true),
         Scope("plaintext-on-tls-port", port: true, host: true), Scope("deprecated-tls", port: true, host: true),
         Scope("port-scan", port: false, host: true), Scope("insufficient-traffic", port: false, host: false),
-        Scope("undeclared-dependency", port: true, host: true),
+        Scope("undeclared-dependency", port: true, host: true), Scope("node-not-seen", port: false, host: true),
     ]
 
     /// The fields a finding kind's findings carry (`scopes`).

@@ -91,6 +91,7 @@ public enum HTMLReport {
         var facts: [(String, Markup)] = [("Tool", "\(result.tool.name) \(result.tool.version), result schema \(result.schema)")]
         if let evidence = result.evidence {
             facts.append(("Command line", "<code class=\"mono wrap\">\(evidence.commandLineText)</code>"))
+            if let auditedText = evidence.auditedText { facts.append(("Audited", "\(auditedText)")) }
             facts.append(("Policy SHA-256", "<code class=\"mono wrap\">\(evidence.policySha256)</code> <span class=\"muted\">(of the canonical JSON of the policy below)</span>"))
         } else {
             facts.append(("Command line", "<span class=\"muted\">not recorded: this result was not written by the dasaudit command line</span>"))

@@ -25,7 +25,7 @@ public enum JUnitReport {
         // The no-traffic case from the verdict: it fails even a result that lacks the finding.
         let kindCases = Finding.Kind.allCases.map { kind in
             TestCase(classname: "dasaudit.findings", name: "no \(kind.rawValue) finding",
-                     findings: kind == .noTraffic ? verdict.noTraffic.map { [$0] } ?? []
+                     findings: kind == .noTraffic ? verdict.noTrafficFindings
                         : result.findings.filter { $0.kind == kind }, failOn: failOn)
         }
         // Findings by endpoint, so that each service finds its own in constant time.

@@ -33,6 +33,7 @@ public enum MarkdownReport {
         line("- Tool: \(escaped("\(result.tool.name) \(result.tool.version)")), result schema \(escaped(result.schema))")
         if let evidence = result.evidence {
             line("- Command line: \(escaped(evidence.commandLineText))")
+            if let auditedText = evidence.auditedText { line("- Audited: \(auditedText)") }
             line("- Policy SHA-256: \(evidence.policySha256.markdownDigest)")
         }
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }

@@ -6,9 +6,6 @@ extension ServiceSummary {
     /// The catalog keys of the port, main key first; empty outside the catalog.
     var catalogKeys: [String] { (catalogKey.map { [$0] } ?? []) + alsoCatalogKeys }
 
-    /// "address:port", with IPv6 addresses in brackets.
-    var endpoint: String { endpointText(address, port) }
-
     /// What the service speaks, with its TLS versions: "tls 1.2, 1.3", "thrift"; "-" in a
     /// result made before protocols were recognized (docs/protocols.md).
     var protocolText: String {
@@ -53,11 +50,6 @@ extension AuditResult {
         ].compactMap { $0 }
         return texts.isEmpty ? nil : texts.joined(separator: "; ")
     }
-}
-
-/// "address:port", with an IPv6 address in brackets (`[::1]:7079`) as in a URL.
-func endpointText(_ address: String, _ port: UInt16) -> String {
-    address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
 }
 
 extension Coverage {

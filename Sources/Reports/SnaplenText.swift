@@ -16,6 +16,7 @@ extension AuditResult {
         let which = inputs.count == 1 ? "" : " (\(short.count) of \(inputs.count) inputs)"
         let unknown = services.reduce(UInt64(0)) { $0.addingSaturated($1.protocols?[ProtocolName.unknown.name] ?? 0) }
         let unknownText = switch unknown {
+        case 0 where coverage.connections == 0: "no connection to tell"
         case 0: "no connection's protocol unknown"
         case 1: "1 connection's protocol unknown"
         default: "\(unknown) connections' protocols unknown"

@@ -16,6 +16,7 @@ public struct TextReport {
             + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, executors \(policy.executorAllowed.terminalEscaped) "
             + "(band \(policy.executorBand.terminalEscaped))")
         out.append(coverageLine(result))
+        if let audited = result.evidence?.auditedText { out.append("audited: \(audited)") }
         if let points = result.capturePointsText { out.append("captured at: \(points.terminalEscaped)") }
         for input in result.inputs where input.error != nil {
             out.append(paint("  ! \(input.error!.terminalEscaped)", .yellow))
@@ -79,7 +80,9 @@ public struct TextReport {
         out.append("")
         out.append(bold("Unused openings (\(result.unusedOpenings.count))"))
         if result.unusedOpenings.isEmpty {
-            out.append("  none: every expected port carried traffic")
+            // With no group expected (`expect: []`) there was no port to carry traffic.
+            out.append(policy.groups.isEmpty ? "  none: the policy expects no catalog port"
+                : "  none: every expected port carried traffic")
         } else {
             let withNodes = result.unusedOpenings.contains { $0.node != nil }
             var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["PORT", "CATALOG KEY", "GROUP", "NOTE"],

@@ -1,30 +1,36 @@
 import Audit
 
-/// The verdict of a result in the words every report uses. It reads the audit's own
-/// decision (`summary.compliant`) and lists the findings behind it; it decides nothing,
-/// with one exception that holds for any result, even one written by hand or by an older
-/// version: a result that judged no service (`NoTraffic`) is never shown as compliant.
+/// The verdict of a result in the words every report uses. It is derived from the findings
+/// and the threshold (`Finding.fails` under `summary.fail_on`), never read from
+/// `summary.compliant`: a result whose `compliant` was edited to true while it holds
+/// failing findings is refused when read back (`AuditResult.validate`), and any result
+/// built in memory is judged by the same rule, so no format can show green over a failing
+/// finding. Two rules hold for any result, even one written by hand or by an older
+/// version: a result that judged no service (`NoTraffic`), or only a port scan's probes
+/// (`ClusterPresence.onlyScanned`), is never shown as compliant.
 struct Verdict {
     var compliant: Bool
     var failOn: FailThreshold
-    /// The findings at or above `--fail-on` that no waiver covers, most severe first.
+    /// The findings at or above `--fail-on` that no waiver covers, most severe first,
+    /// besides the `no-traffic` ones.
     var failing: [Finding]
     /// Whether every input was read to its end.
     var complete: Bool
-    /// When nothing was audited, the `no-traffic` finding the verdict stands on: the
-    /// result's own, or, for a result that lacks it (hand-edited, or older), the one the
-    /// audit would have made, so that JUnit fails it as the verdict does.
-    var noTraffic: Finding?
+    /// The `no-traffic` findings the verdict stands on (an audit of nothing, of none of the
+    /// declared nodes, of a port scan alone, of a silent capture point): the result's own,
+    /// or, for a result that audited nothing or only a scan and lacks it (hand-edited, or
+    /// older), the one the audit would have made, so that JUnit fails it as the verdict does.
+    var noTrafficFindings: [Finding]
+    /// The first of them: what the verdict's reason says.
+    var noTraffic: Finding? { noTrafficFindings.first }
 
     init(_ result: AuditResult) {
         failOn = result.summary.failOn
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
-        if result.auditedNothing {
-            noTraffic = result.noTrafficFindings.first
-            failing.removeAll { $0.kind == .noTraffic }
-        }
-        compliant = result.summary.compliant && noTraffic == nil
+        noTrafficFindings = result.noTrafficFindings
+        failing.removeAll { $0.kind == .noTraffic }
+        compliant = failing.isEmpty && noTrafficFindings.isEmpty
     }
 
     /// `COMPLIANT` or `NOT COMPLIANT`.
@@ -35,7 +41,9 @@ struct Verdict {
     var reason: String {
         let count = "\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)"
         if let noTraffic {
-            return noTraffic.message + (failing.isEmpty ? "" : "; and \(count)")
+            let others = noTrafficFindings.count - 1
+            return noTraffic.message + (others == 0 ? "" : "; and \(others) more no-traffic finding\(others == 1 ? "" : "s")")
+                + (failing.isEmpty ? "" : "; and \(count)")
         }
         if compliant {
             return "no finding at or above --fail-on \(failOn.rawValue)" + (complete ? "" : " (but the input was incomplete)")

@@ -77,7 +77,8 @@ struct AuditCommand: ParsableCommand {
         if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(notes: false, autoOffset: 0) }
         let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
         let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter) : nil
-        var auditor = Auditor(policy: try policyOptions.makePolicy(autoOffset: autoOffset), failOn: outputOptions.failOn)
+        var auditor = Auditor(policy: try policyOptions.makePolicy(autoOffset: autoOffset), failOn: outputOptions.failOn,
+                              auditTime: try AuditTimeOption.now())
         auditor.captureFilter = filterOption.filter
         auditor.deduplicates = deduplicateOption.deduplicate
         let hashing = InputHashing(paths: paths)  // alongside the reading
@@ -88,7 +89,8 @@ struct AuditCommand: ParsableCommand {
                                    timings: stageTimings)
         progress?.finish()
         result.record(capturePoint: capturePointOption.point(or: .files(paths)))
-        result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()), hashed: hashing.wait())
+        result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()),
+                                       auditedAt: auditor.auditTime, hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter
         stageTimings?.end(.evidence)
         stageTimings?.hashingCPU = hashing.cpuSeconds

@@ -56,7 +56,7 @@ struct InferCommand: ParsableCommand {
         }
         guard write(InferredPolicyYAML.render(inference, inputs: usable.map(\.path)), to: plan.main) else { throw ExitCode(2) }
         printError("offset \(inference.offset) (confidence \(inference.confidenceWord)), mode \(inference.mode.rawValue), "
-            + "cores \(inference.cores), \(inference.hosts.count) hosts" + (inference.misfits.isEmpty ? ""
+            + "cores \(inference.cores), \(inference.hosts.count) host\(inference.hosts.count == 1 ? "" : "s")" + (inference.misfits.isEmpty ? ""
                 : "; at another offset: " + inference.misfits.map { "\($0.address) (\($0.offset))" }.joined(separator: ", ")),
             label: "note")
         if result.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }

@@ -111,7 +111,8 @@ struct LiveCommand: ParsableCommand {
     }
 
     func run() throws {
-        var auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn)
+        var auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn,
+                              auditTime: try AuditTimeOption.now())
         auditor.deduplicates = deduplicateOption.deduplicate
         var plan = try checkOutputs(asUser: nil)
         var watchTargets = try watchOptions.check(against: plan, inputs: policyOptions.files, asUser: nil)
@@ -153,7 +154,7 @@ struct LiveCommand: ParsableCommand {
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
         if let error = result.inputs.first?.error { printError(error) }
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
-        result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()),
+        result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()), auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [])
         result.evidence?.captureFilter = filter
         if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || watch.failed { throw ExitCode(2) }

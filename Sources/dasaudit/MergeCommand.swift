@@ -60,7 +60,7 @@ struct MergeCommand: ParsableCommand {
         // Without a policy option, the policy the results share (docs/merge.md).
         let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: results)
         if !policyOptions.givesAny { printError("no policy option: merging under the results' own policy (\(parsed[0].policy.brief))", label: "note") }
-        let auditor = Auditor(policy: policy, failOn: outputOptions.failOn)
+        let auditor = Auditor(policy: policy, failOn: outputOptions.failOn, auditTime: try AuditTimeOption.now())
         for (path, result) in zip(results, parsed) where !result.policy.hasSameSettings(as: auditor.policy) {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")

@@ -40,7 +40,8 @@ final class ResultMergerFleetTests: XCTestCase {
 
     func merge(_ results: [AuditResult]) throws -> AuditResult {
         try ResultMerger().mergedResult(of: results, names: results.indices.map { "r\($0).json" },
-                                        auditor: Auditor(policy: Policy()), arguments: ["merge"]).result
+                                        auditor: Auditor(policy: Policy(), auditTime: Timestamp(nanoseconds: 0)),
+                                        arguments: ["merge"]).result
     }
 
     func bytes(_ result: AuditResult) throws -> Data { try ResultCoding.encoder(canonical: true).encode(result) }

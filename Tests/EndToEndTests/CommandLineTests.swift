@@ -64,9 +64,11 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(policy?["cores"] as? Int, 2)
     }
 
+    /// At the same audit time (`DASAUDIT_AUDIT_TIME`): the result records when it ran.
     func testTheSameAuditGivesTheSameBytes() throws {
-        let first = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments)
-        let second = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments)
+        let time = ["DASAUDIT_AUDIT_TIME": "2026-12-05T12:00:00Z"]
+        let first = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments, environment: time)
+        let second = try runDasaudit(["audit", sharedCapture, "--format", "json"] + policyArguments, environment: time)
         XCTAssertEqual(first.stdout, second.stdout)
     }
 

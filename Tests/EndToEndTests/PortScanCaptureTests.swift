@@ -51,7 +51,8 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertEqual(scan.portRanges, "9000-9999")
         XCTAssertEqual(scan.refused, 999)
         XCTAssertEqual(scan.openPorts, ["10.204.0.2:9443"])
-        XCTAssertEqual(result.summary.findings["high"] ?? 0, 0)
+        // A scan alone is no cluster traffic: its one high finding says so (`ClusterPresence`).
+        XCTAssertEqual(result.findings.filter { $0.severity == .high }.map(\.kind), [.noTraffic])
     }
 
     func testScanProbesAreFoldedNotAttemptsAndRaiseNoExpectedServiceNotAnswering() {
@@ -182,18 +183,39 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("port-scan"))
     }
 
-    func testAScanThatFoundNothingOpenIsStillSomethingAudited() throws {
-        var auditor = Auditor(policy: Policy())
-        // Only the refused probes: no service, every attempt folded into the scans.
-        auditor.captureFilter = "tcp and not port 9443 and not port 9763"
-        let result = auditor.audit(paths: [capture("scan-netns-veth.pcap")])
-        XCTAssertEqual(result.services.count, 0)
-        XCTAssertEqual(result.attempts.count, 0)
-        XCTAssertEqual(result.scans?.count, 2)
-        XCTAssertFalse(result.findings.contains { $0.kind == .noTraffic })
-        var lenient = Auditor(policy: Policy(), failOn: .high)
-        lenient.captureFilter = auditor.captureFilter
-        XCTAssertTrue(lenient.audit(paths: [capture("scan-netns-veth.pcap")]).summary.compliant,
-                      "a medium port-scan under --fail-on high")
+    /// A capture whose only traffic is a scan's probes says nothing of what the cluster
+    /// uses: its probes were evidence enough that `no-traffic` never fired, and under
+    /// `--fail-on high` the medium port-scan left it COMPLIANT, its ports "unused". It is
+    /// not compliant at any threshold now, and makes no unused-opening finding.
+    func testAScanAloneIsNotCompliantWhateverFailOnSays() throws {
+        for failOn in [FailThreshold.high, .never] {
+            var auditor = Auditor(policy: Policy(), failOn: failOn)
+            // Only the refused probes: no service, every attempt folded into the scans.
+            auditor.captureFilter = "tcp and not port 9443 and not port 9763"
+            let result = auditor.audit(paths: [capture("scan-netns-veth.pcap")])
+            XCTAssertEqual(result.services.count, 0)
+            XCTAssertEqual(result.attempts.count, 0)
+            XCTAssertEqual(result.scans?.count, 2)
+            let finding = try XCTUnwrap(result.findings.first { $0.kind == .noTraffic })
+            XCTAssertEqual(finding.severity, .high)
+            XCTAssertTrue(finding.message.hasPrefix("no cluster traffic was audited: the capture's only connections were "
+                + "2014 port-scan probes from 10.203.0.1; a scan shows what answered"), finding.message)
+            XCTAssertFalse(result.findings.contains { $0.kind == .unusedOpening })
+            XCTAssertFalse(result.summary.compliant, "\(failOn)")
+        }
+        // The open ports that answered are named, and do not make the probes traffic.
+        let answered = Auditor(policy: Policy()).audit(paths: [capture("scan-netns-veth.pcap")])
+        XCTAssertEqual(answered.services.count, 3)
+        XCTAssertTrue(answered.findings.contains { $0.kind == .noTraffic && $0.message.contains("(3 ports answered them)") })
+    }
+
+    /// Real traffic beside a scan is audited as before: the scan is a finding, the capture
+    /// is no audit of nothing (one real client before the scan, or beside a stealth scan).
+    func testRealTrafficBesideAScanIsStillAudited() {
+        for name in ["scan-after-use-veth.pcap", "scan-fin-veth.pcap", "scan-os-detect-veth.pcap", "scan-version-probes-veth.pcap"] {
+            let result = Auditor(policy: Policy(offset: 2)).audit(paths: [capture(name)])
+            XCTAssertFalse(result.findings.contains { $0.kind == .noTraffic }, name)
+            XCTAssertTrue(result.findings.contains { $0.kind == .portScan }, name)
+        }
     }
 }

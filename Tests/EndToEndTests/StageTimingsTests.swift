@@ -7,8 +7,10 @@ final class StageTimingsTests: XCTestCase {
 
     func testTimingsNameEveryStageOnStandardErrorAndLeaveTheResultAlone() throws {
         let path = capture("spark-cluster-offset2-lo.pcap")
-        let plain = try runDasaudit(["audit", path, "--format", "json"] + policy)
-        let timed = try runDasaudit(["audit", path, "--format", "json", "--timings"] + policy)
+        // At one audit time: the result records when it ran.
+        let time = ["DASAUDIT_AUDIT_TIME": "2026-12-05T12:00:00Z"]
+        let plain = try runDasaudit(["audit", path, "--format", "json"] + policy, environment: time)
+        let timed = try runDasaudit(["audit", path, "--format", "json", "--timings"] + policy, environment: time)
         XCTAssertEqual(timed.status, plain.status)
         let line = try XCTUnwrap(timed.stderr.split(separator: "\n").last.map(String.init))
         let pattern = #"^timings: packet loop (\d+\.\d{3}) s, end stage (\d+\.\d{3}) s, evidence hash (\d+\.\d{3}) s, output (\d+\.\d{3}) s, total (\d+\.\d{3}) s$"#

@@ -22,9 +22,10 @@ extension Auditor {
 }
 
 /// The bundled captures that hold no TCP segment to track (VXLAN cut at 96 bytes, where no
-/// inner TCP header fits; a node's tcpdump file that captured nothing): tests that read
+/// inner TCP header fits; a node's tcpdump file that captured nothing; HTTP cut at 40 bytes,
+/// where no TCP header fits): tests that read
 /// every capture expect traffic from the others.
-let capturesWithoutTCP: Set<String> = ["tunnel-vxlan-underlay-s96.pcap", "nodes-n2-empty.pcap"]
+let capturesWithoutTCP: Set<String> = ["tunnel-vxlan-underlay-s96.pcap", "nodes-n2-empty.pcap", "http-cut-s40-lo.pcap"]
 
 /// The built `dasaudit` binary, next to the test bundle.
 let dasauditBinary: URL = {

@@ -75,7 +75,7 @@ final class VerdictTests: XCTestCase {
         XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: no TCP traffic was audited: none of the 10 packets"))
         // JUnit fails the finding the result left out, as the verdict does.
         let junit = try runDasaudit(["render", json, "--format", "junit"]).stdout
-        XCTAssertTrue(junit.contains("<testsuites name=\"dasaudit\" tests=\"42\" failures=\"1\""), junit)
+        XCTAssertTrue(junit.contains("<testsuites name=\"dasaudit\" tests=\"43\" failures=\"1\""), junit)
         XCTAssertTrue(junit.contains("<failure type=\"no-traffic\" message=\"1 finding failing the audit at --fail-on medium\">"
             + "[high] no-traffic: no TCP traffic was audited: none of the 10 packets"), junit)
     }
@@ -101,7 +101,7 @@ final class VerdictTests: XCTestCase {
     /// The result at `json`, rendered as JUnit, HTML and Markdown, fails its `no-traffic` finding.
     private func assertNothingAuditedFails(_ json: String, line: UInt = #line) throws {
         let junit = try runDasaudit(["render", json, "--format", "junit"])
-        XCTAssertTrue(junit.stdout.contains("<testsuites name=\"dasaudit\" tests=\"42\" failures=\"1\""), junit.stdout, line: line)
+        XCTAssertTrue(junit.stdout.contains("<testsuites name=\"dasaudit\" tests=\"43\" failures=\"1\""), junit.stdout, line: line)
         XCTAssertTrue(junit.stdout.contains("name=\"no no-traffic finding\" time=\"0\">\n<failure type=\"no-traffic\" "
             + "message=\"1 finding failing the audit at --fail-on never\">"), junit.stdout, line: line)
         let html = try runDasaudit(["render", json, "--format", "html"]).stdout
@@ -215,6 +215,32 @@ final class VerdictTests: XCTestCase {
                 XCTAssertTrue(run.stderr.contains("\(path) is not a readable dasaudit result: "), run.stderr)
                 XCTAssertTrue(run.stderr.contains(message), "\(command[0]): \(run.stderr)")
             }
+        }
+    }
+
+    /// A result edited to say `compliant: true` over its failing findings (an unexpected
+    /// port, high, and more) was rendered COMPLIANT in text, Markdown and HTML, and JUnit
+    /// said verdict=COMPLIANT beside failures="5". It is refused by field now (exit 2),
+    /// by render and merge alike; the result as written renders as before.
+    func testAResultWhoseCompliantDisagreesWithItsFindingsIsRefused() throws {
+        let json = scratch.path("spark.json")
+        let audit = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "2", "--mode", "cluster",
+                                     "--cores", "2", "--format", "json", "-o", json])
+        XCTAssertEqual(audit.status, 1, audit.stderr)
+        XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: 7 findings at or above --fail-on medium"))
+        var object = try JSONSerialization.jsonObject(with: try contents(json)) as! [String: Any]
+        var summary = object["summary"] as! [String: Any]
+        summary["compliant"] = true
+        object["summary"] = summary
+        let edited = scratch.path("edited.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: edited))
+        for arguments in [["render", edited], ["render", edited, "--format", "junit"], ["render", edited, "--format", "html"],
+                          ["merge", edited, "--offset", "2", "--mode", "cluster", "--cores", "2"]] {
+            let run = try runDasaudit(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stdout)")
+            XCTAssertFalse(run.stdout.contains("COMPLIANT"), "\(arguments)")
+            XCTAssertTrue(run.stderr.contains("summary.compliant: true disagrees with the findings: 7 of them fail at "
+                + "--fail-on medium, so the audit is not compliant"), run.stderr)
         }
     }
 }

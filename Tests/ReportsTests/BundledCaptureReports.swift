@@ -26,10 +26,10 @@ enum BundledCaptureReports {
     static func result(of name: String) throws -> AuditResult {
         let path = repositoryRoot.appendingPathComponent("captures/\(name)").path
         let offset = offset(of: name)
-        var result = Auditor(policy: Policy(offset: offset, mode: .cluster, coresPerNode: 2))
+        var result = Auditor(policy: Policy(offset: offset, mode: .cluster, coresPerNode: 2), auditTime: testAuditTime)
             .audit(paths: [path], threads: 1, connections: true)
         let arguments = ["audit", path, "--offset", "\(offset)", "--connections"]
-        result.evidence = try Evidence(of: result, arguments: arguments)
+        result.evidence = try Evidence(of: result, arguments: arguments, auditedAt: testAuditTime)
         let portable = "captures/\(name)"
         result.tool.version = "0.0.0-test"
         result.inputs[0].path = portable

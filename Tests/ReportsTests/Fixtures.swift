@@ -10,12 +10,18 @@ import XCTest
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The audit time the reports' tests give (as `DASAUDIT_AUDIT_TIME` would): their bytes
+/// must not depend on the day they run.
+let testAuditTime = Timestamp(parsing: "2026-12-05T12:00:00Z")!
+
 /// The real audit of a bundled capture, with its evidence, as `dasaudit audit` makes it.
 func auditedCapture(_ name: String = "spark-cluster-offset2-lo.pcap", offset: Int = 2, mode: SparkMode = .cluster,
                     cores: Int = 2, failOn: FailThreshold = .medium) throws -> AuditResult {
     let path = repositoryRoot.appendingPathComponent("captures/\(name)").path
-    var result = Auditor(policy: Policy(offset: offset, mode: mode, coresPerNode: cores), failOn: failOn).audit(paths: [path])
-    result.evidence = try Evidence(of: result, arguments: ["audit", path, "--offset", "\(offset)", "--mode", mode.rawValue])
+    var result = Auditor(policy: Policy(offset: offset, mode: mode, coresPerNode: cores), failOn: failOn,
+                         auditTime: testAuditTime).audit(paths: [path])
+    result.evidence = try Evidence(of: result, arguments: ["audit", path, "--offset", "\(offset)", "--mode", mode.rawValue],
+                                   auditedAt: testAuditTime)
     return result
 }
 
@@ -26,8 +32,8 @@ func auditedCluster(policy: String = "cluster-waive-all-high.yaml") throws -> Au
     let settings = try PolicyFile.load(path: fixtures.appendingPathComponent(policy).path)
         .overlaid(with: try DASInstallation.read(home: fixtures.appendingPathComponent("das-cluster-home").path))
     let capture = repositoryRoot.appendingPathComponent("captures/das-cluster-offset4-lo.pcap").path
-    var result = Auditor(policy: try settings.makePolicy()).audit(paths: [capture])
-    result.evidence = try Evidence(of: result, arguments: ["audit", capture, "--policy", policy])
+    var result = Auditor(policy: try settings.makePolicy(), auditTime: testAuditTime).audit(paths: [capture])
+    result.evidence = try Evidence(of: result, arguments: ["audit", capture, "--policy", policy], auditedAt: testAuditTime)
     return result
 }
 

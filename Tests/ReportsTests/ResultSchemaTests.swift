@@ -23,7 +23,7 @@ final class ResultSchemaTests: XCTestCase {
         var incomplete = Auditor(policy: .init(offset: 3)).audit(paths: [
             repositoryRoot.appendingPathComponent("captures/das-offset3-lo.pcap").path, "/nonexistent.pcap", "-",
         ])
-        incomplete.evidence = try Evidence(of: incomplete, arguments: ["audit", "x"])
+        incomplete.evidence = try Evidence(of: incomplete, arguments: ["audit", "x"], auditedAt: testAuditTime)
         // The jmx feature said, off (etc/jmx.xml's StartRMIServer false under --das-home).
         let jmxOff = Auditor(policy: .init(offset: 5, features: [.jmx: false])).audit(paths: [
             repositoryRoot.appendingPathComponent("captures/das-carbon-offset5-lo.pcap").path,
