@@ -24,6 +24,15 @@ struct Dasaudit: ParsableCommand {
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
+        // The Swift runtime reads the arguments through /proc on Linux: without it mounted (a
+        // chroot, a sandbox) it hands over none, and an empty command line would print the
+        // help and exit 0, which a CI gate reads as compliant. A real exec always passes at
+        // least the program's name.
+        guard CommandLine.argc > 0 else {
+            printError("cannot read its own command line: the Swift runtime reads it from /proc, which is not "
+                       + "mounted here (mount it in the chroot or sandbox: mount -t proc proc /proc)")
+            Foundation.exit(2)
+        }
         LargeAllocations.returnToSystemWhenFreed()
         ProgramSignals.set()
         if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
