@@ -7,7 +7,8 @@ import Wire
 /// negative count, first times not after last ones, a capture window a double can hold,
 /// SHA-256 digests as 64 lowercase hex digits, addresses that parse (of connections,
 /// services, attempts, scans and unresolved connections), VLAN ids of 12 bits,
-/// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, and a
+/// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, no more
+/// connections counted low than connections, and a
 /// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). The first problem is reported with the field's path, as
@@ -71,6 +72,11 @@ extension AuditResult {
         }
         try check.nonNegative("coverage", ["connections": coverage.connections, "unresolved_not_listed": coverage.unresolvedNotListed])
         if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
+        // Connections of the merge, so never more than it counted.
+        if let low = coverage.connectionsCountedLow, low > UInt64(max(coverage.connections, 0)) {
+            throw ResultValidationError(path: "coverage.connections_counted_low",
+                                        problem: "\(low) is more than the \(coverage.connections) connections")
+        }
         for (index, service) in services.enumerated() {
             let path = "services[\(index)]"
             try check.counts(path, ["connections": service.connections, "packets": service.packets, "bytes": service.bytes,
