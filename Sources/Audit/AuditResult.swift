@@ -318,10 +318,12 @@ public struct Finding: Codable, Sendable {
         case nodeNotSeen = "node-not-seen"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
-        /// since an audit of nothing cannot be approved into a pass, and `waiver-unused`,
-        /// whose remedy is removing the waiver, not a second one. (Policy lists these as
-        /// `Waiver.kinds`, the kinds a policy file may name.)
-        public var isWaivable: Bool { self != .noTraffic && self != .waiverUnused }
+        /// since an audit of nothing cannot be approved into a pass, `waiver-unused`,
+        /// whose remedy is removing the waiver, not a second one, and `waiver-expired`,
+        /// made after the waivers apply, so none could match it. (Policy lists these as
+        /// `Waiver.kinds`, the kinds a policy file may name, and the others as
+        /// `Waiver.unwaivableKinds`.)
+        public var isWaivable: Bool { self != .noTraffic && self != .waiverUnused && self != .waiverExpired }
     }
 }
 
