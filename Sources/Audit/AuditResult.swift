@@ -150,6 +150,11 @@ public struct Coverage: Codable, Sendable {
     /// minute): the one memory bound that can change what is counted, since a later packet
     /// of such a connection starts a new, mid-stream one. Null in older results.
     @Nullable public var openConnectionsEvictedAtCap: UInt64? = nil
+    /// A merge's connections seen at two capture points whose windows each reach past the
+    /// other's (`MergeObservations.countedLow`): each end saw packets the other did not, so
+    /// their packet and byte counts, the larger sighting's, are lower bounds. Null in an
+    /// audit (one capture point) and in older results.
+    @Nullable public var connectionsCountedLow: UInt64? = nil
 }
 
 /// How a service endpoint relates to the policy.
@@ -313,10 +318,12 @@ public struct Finding: Codable, Sendable {
         case nodeNotSeen = "node-not-seen"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
-        /// since an audit of nothing cannot be approved into a pass, and `waiver-unused`,
-        /// whose remedy is removing the waiver, not a second one. (Policy lists these as
-        /// `Waiver.kinds`, the kinds a policy file may name.)
-        public var isWaivable: Bool { self != .noTraffic && self != .waiverUnused }
+        /// since an audit of nothing cannot be approved into a pass, `waiver-unused`,
+        /// whose remedy is removing the waiver, not a second one, and `waiver-expired`,
+        /// made after the waivers apply, so none could match it. (Policy lists these as
+        /// `Waiver.kinds`, the kinds a policy file may name, and the others as
+        /// `Waiver.unwaivableKinds`.)
+        public var isWaivable: Bool { self != .noTraffic && self != .waiverUnused && self != .waiverExpired }
     }
 }
 

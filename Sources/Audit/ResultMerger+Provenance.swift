@@ -69,6 +69,10 @@ extension ResultMerger {
         // The sources' tables evicted these before listing them; the merged list cannot tell.
         let evictedAtCap = results.compactMap(\.coverage.openConnectionsEvictedAtCap)
         if !evictedAtCap.isEmpty { result.coverage.openConnectionsEvictedAtCap = evictedAtCap.reduce(0) { $0.addingSaturated($1) } }
+        // Said in the result, not only on standard error, so that every report and a later
+        // `render` state the bound. Counted from every sighting (merged results list theirs),
+        // so a merge of merged results counts the same as one merge of them all.
+        result.coverage.connectionsCountedLow = UInt64(merged.observations.countedLow(skew: skew))
         result.capturePoints = provenance.capturePoints
         result.connections = merged.entries
         result.evidence = try provenance.evidence(of: result, arguments: arguments, auditedAt: auditor.auditTime)

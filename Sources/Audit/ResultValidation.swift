@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 import Wire
 
 /// A result read back from JSON (`merge`, `render`) is outside input: a file anyone could
@@ -7,7 +8,9 @@ import Wire
 /// negative count, first times not after last ones, a capture window a double can hold,
 /// SHA-256 digests as 64 lowercase hex digits, addresses that parse (of connections,
 /// services, attempts, scans and unresolved connections), VLAN ids of 12 bits,
-/// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, and a
+/// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, no more
+/// connections counted low than connections, waivers with a reason (one line, not blank)
+/// and an expiry date in 2000-2999, and a
 /// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). The first problem is reported with the field's path, as
@@ -71,6 +74,11 @@ extension AuditResult {
         }
         try check.nonNegative("coverage", ["connections": coverage.connections, "unresolved_not_listed": coverage.unresolvedNotListed])
         if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
+        // Connections of the merge, so never more than it counted.
+        if let low = coverage.connectionsCountedLow, low > UInt64(max(coverage.connections, 0)) {
+            throw ResultValidationError(path: "coverage.connections_counted_low",
+                                        problem: "\(low) is more than the \(coverage.connections) connections")
+        }
         for (index, service) in services.enumerated() {
             let path = "services[\(index)]"
             try check.counts(path, ["connections": service.connections, "packets": service.packets, "bytes": service.bytes,
@@ -115,6 +123,15 @@ extension AuditResult {
                 path: "summary.compliant",
                 problem: "\(summary.compliant) disagrees with the findings: \(failing) of them fail at --fail-on "
                     + "\(summary.failOn.rawValue), so the audit is \(failing == 0 ? "" : "not ")compliant")
+        }
+        // Waivers as a policy file must state them (`PolicyFile`): a reason that is one line
+        // and not blank, an expiry date within `Waiver.expiryYears`.
+        for (index, finding) in findings.enumerated() {
+            guard let waiver = finding.waiver else { continue }
+            try check.waiver("findings[\(index)].waiver", reason: waiver.reason, expires: waiver.expires)
+        }
+        for (index, waiver) in policy.waivers.enumerated() {
+            try check.waiver("policy.waivers[\(index)]", reason: waiver.reason, expires: waiver.expires)
         }
         if let evidence {
             try check.digest("evidence.policy_sha256", evidence.policySha256)
@@ -187,6 +204,16 @@ private struct ValueCheck {
     func address(_ path: String, _ text: String) throws {
         guard IPAddress(text) == nil else { return }
         throw ResultValidationError(path: path, problem: "'\(text)' is not an IP address")
+    }
+
+    func waiver(_ path: String, reason: String, expires: String) throws {
+        if let problem = ReasonRules.problem(with: reason) {
+            throw ResultValidationError(path: path + ".reason", problem: problem)
+        }
+        guard let day = Day(expires), Waiver.expiryYears.contains(day.year) else {
+            throw ResultValidationError(path: path + ".expires", problem: "'\(expires)' is not an expiry date from "
+                + "\(Waiver.expiryYears.lowerBound)-01-01 to \(Waiver.expiryYears.upperBound)-12-31")
+        }
     }
 
     func digest(_ path: String, _ text: String) throws {

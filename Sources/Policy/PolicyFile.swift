@@ -214,6 +214,9 @@ struct PolicyFileReader {
         }
         let kindNode = fields["kind"]!
         let kindText = try string(kindNode)
+        if let why = Waiver.unwaivableKinds[kindText.lowercased()] {
+            throw error(kindNode, "a waiver cannot be of kind \(kindText.lowercased()): \(why)")
+        }
         guard let kind = EditDistance.matching(kindText, among: Waiver.kinds) else {
             throw unknown("waiver kind", kindText, at: kindNode, expected: Waiver.kinds)
         }

@@ -37,10 +37,20 @@ public struct Waiver: Hashable, Sendable {
         Scope("direction-unknown", port: false, host: false), Scope("incomplete-input", port: false, host: false),
         Scope("packets-dropped", port: false, host: false), Scope("role-mismatch", port: true, host: true),
         Scope("offset-mismatch", port: false, host: true), Scope("expected-service-not-answering", port: true, host: true),
-        Scope("waiver-expired", port: true, host: false), Scope("protocol-mismatch", port: true, host: true),
+        Scope("protocol-mismatch", port: true, host: true),
         Scope("plaintext-on-tls-port", port: true, host: true), Scope("deprecated-tls", port: true, host: true),
         Scope("port-scan", port: false, host: true), Scope("insufficient-traffic", port: false, host: false),
         Scope("undeclared-dependency", port: true, host: true), Scope("node-not-seen", port: false, host: true),
+    ]
+
+    /// The finding kinds no waiver may name, and why: a policy file that names one is
+    /// refused with the reason, not told the kind is unknown. `waiver-expired` findings are
+    /// made from the expired waivers after the waivers apply, so no waiver ever sees one.
+    public static let unwaivableKinds: [String: String] = [
+        "no-traffic": "an audit of nothing cannot be approved into a pass",
+        "waiver-unused": "its remedy is removing the waiver that matched nothing, not a second waiver",
+        "waiver-expired": "waiver-expired findings are made after the waivers apply, so no waiver can match one; renew "
+            + "the expired waiver with a new reason and expiry date, or fix what it excused",
     ]
 
     /// The fields a finding kind's findings carry (`scopes`).

@@ -105,6 +105,7 @@ public enum HTMLReport {
         if let evicted = coverage.evictedAtCapText {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))
         }
+        if let low = coverage.countedLowText { facts.append(("Lower bounds", "<b>\(low)</b>")) }
         if let capped = coverage.clientCountsCappedText {
             facts.append(("Clients bound", "<b>\(capped)</b>"))
         }

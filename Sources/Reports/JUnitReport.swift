@@ -57,6 +57,9 @@ public enum JUnitReport {
         if result.coverage.translatedConnections > 0 {
             properties.append(("translated_connections", "\(result.coverage.translatedConnections)"))
         }
+        if let low = result.coverage.connectionsCountedLow, low > 0 {
+            properties.append(("connections_counted_low", "\(low)"))
+        }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
         if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }

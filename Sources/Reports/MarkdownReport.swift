@@ -44,6 +44,7 @@ public enum MarkdownReport {
         if let evicted = coverage.evictedAtCapText {
             line("- **Memory bound reached**: \(evicted)")
         }
+        if let low = coverage.countedLowText { line("- **Counts lower bounds**: \(low)") }
         if let capped = coverage.clientCountsCappedText {
             line("- **Clients bound reached**: \(capped)")
         }

@@ -73,6 +73,14 @@ extension Coverage {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    /// A merge's connections whose counts are lower bounds (seen at two capture points whose
+    /// windows each reach past the other's), or nil when there were none.
+    var countedLowText: String? {
+        guard let low = connectionsCountedLow, low > 0 else { return nil }
+        return "\(low) connection\(low == 1 ? " was" : "s were") seen at two capture points whose windows each reach past "
+            + "the other's: \(low == 1 ? "its" : "their") packet and byte counts, the larger sighting's, are a lower bound"
+    }
+
     /// What the bound on recorded client addresses left out, or nil when it was not reached.
     /// Port-scan detection reads the same records, so a scanner first seen past it is
     /// missed, not only undercounted.

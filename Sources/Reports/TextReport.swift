@@ -39,7 +39,7 @@ public struct TextReport {
                     service.protocolText, "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
             }
             out.append(colorRows(table.render(), result.services.prefix(TableCap.services).map(\.classification)))
-            if let more = TableCap.moreLine(shown: TableCap.services, total: result.services.count) { out.append(more) }
+            if let more = TableCap.moreLine(.services, shown: TableCap.services, total: result.services.count) { out.append(more) }
         }
 
         let egress = EgressTable.rows(result)
@@ -62,7 +62,10 @@ public struct TextReport {
                                    "\(run.refused)", "\(run.unanswered)", "\(run.clients)"])
             }
             out.append(table.render())
-            if let more = TableCap.moreLine(shown: TableCap.attempts, total: runs.count) { out.append(more) }
+            let hidden = runs.dropFirst(TableCap.attempts).reduce(0) { $0 + $1.ports.count }
+            if let more = TableCap.moreLine(.attempts, shown: TableCap.attempts, total: runs.count, hiddenItems: hidden) {
+                out.append(more)
+            }
         }
 
         if !result.unresolved.isEmpty {
@@ -78,22 +81,28 @@ public struct TextReport {
         }
 
         out.append("")
-        out.append(bold("Unused openings (\(result.unusedOpenings.count))"))
+        // Unused openings are listed here, not among the findings: each one's waiver too.
+        let unused = UnusedOpeningFindings(result)
+        out.append(bold("Unused openings (\(result.unusedOpenings.count)\(unused.waivedCountText))"))
         if result.unusedOpenings.isEmpty {
             // With no group expected (`expect: []`) there was no port to carry traffic.
             out.append(policy.groups.isEmpty ? "  none: the policy expects no catalog port"
                 : "  none: every expected port carried traffic")
         } else {
             let withNodes = result.unusedOpenings.contains { $0.node != nil }
-            var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["PORT", "CATALOG KEY", "GROUP", "NOTE"],
-                                  rightAligned: [withNodes ? 1 : 0])
+            let withWaivers = unused.waived > 0
+            var table = TextTable(headers: (withNodes ? ["NODE"] : []) + ["PORT", "CATALOG KEY", "GROUP", "NOTE"]
+                                  + (withWaivers ? ["WAIVED"] : []), rightAligned: [withNodes ? 1 : 0])
             for opening in result.unusedOpenings.prefix(TableCap.unusedOpenings) {
                 table.rows.append((withNodes ? [opening.node ?? "-"] : []) + [
                     "\(opening.port)", opening.catalogKey, opening.group,
-                    opening.feature.map { "only if \($0) is on" } ?? (opening.normallyBound ? opening.summary : "normally unbound")])
+                    opening.feature.map { "only if \($0) is on" } ?? (opening.normallyBound ? opening.summary : "normally unbound")]
+                    + (withWaivers ? [unused.waiver(of: opening).map { "until \($0.expires)" } ?? "-"] : []))
             }
             out.append(table.render())
-            if let more = TableCap.moreLine(shown: TableCap.unusedOpenings, total: result.unusedOpenings.count) { out.append(more) }
+            if let more = TableCap.moreLine(.unusedOpenings, shown: TableCap.unusedOpenings, total: result.unusedOpenings.count) {
+                out.append(more)
+            }
         }
 
         out.append("")
@@ -110,11 +119,13 @@ public struct TextReport {
             out.append("  " + paint(label, group.isWaived ? .dim : severityColor(group.severity)) + " "
                 + group.title.terminalEscaped + ": " + group.message.terminalEscaped + waiver)
         }
-        if let more = TableCap.moreLine(shown: TableCap.findings, total: listed.count) { out.append(more) }
-        let unusedFindings = result.findings.filter { $0.kind == .unusedOpening }.count
-        if unusedFindings > 0 {
-            out.append("  and \(unusedFindings) unused-opening finding\(unusedFindings == 1 ? "" : "s") (low, or info where "
-                + "normally unbound): the table above")
+        let hidden = listed.dropFirst(TableCap.findings).reduce(0) { $0 + $1.findings.count }
+        if let more = TableCap.moreLine(.findings, shown: TableCap.findings, total: listed.count, hiddenItems: hidden) {
+            out.append(more)
+        }
+        if let line = unused.summaryLine(shown: min(TableCap.unusedOpenings, result.unusedOpenings.count),
+                                         openings: result.unusedOpenings.count) {
+            out.append(line.terminalEscaped)
         }
 
         out.append("")
@@ -141,6 +152,7 @@ public struct TextReport {
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.countedLowText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.unknownDropsText.map { "; \($0)" } ?? "") + shortSnaplen
     }
 

@@ -94,9 +94,7 @@ struct AuditCommand: ParsableCommand {
         result.evidence?.captureFilter = filterOption.filter
         stageTimings?.end(.evidence)
         stageTimings?.hashingCPU = hashing.cpuSeconds
-        for input in result.inputs {
-            if let error = input.error { printError(error) }
-        }
+        CaptureArguments.reportProblems(result.inputs)
         CaptureArguments.warnOfOverlaps(result.inputs)
         let reportsWritten = try outputOptions.deliver(result, to: plan)
         if let stageTimings {

@@ -41,6 +41,16 @@ enum CaptureArguments {
         return order.paths
     }
 
+    /// Each input's problem, worded by what it costs: an error for an input none of whose
+    /// packets could be read (the command exits 2), a warning for one read up to a cut or a
+    /// failure, audited up to it (an `incomplete-input` finding; the exit code is the
+    /// verdict's). "dasaudit: error:" beside exit 0 read as a failure in CI logs.
+    static func reportProblems(_ inputs: [InputSummary]) {
+        for input in inputs {
+            if let error = input.error { printError(error, label: input.isUnusable ? "error" : "warning") }
+        }
+    }
+
     /// A warning for each two inputs read one after the other that overlap in time
     /// (`InputOverlaps`), at most `shown` of them and how many more: what they may miscount.
     static func warnOfOverlaps(_ inputs: [InputSummary], shown: Int = 5) {

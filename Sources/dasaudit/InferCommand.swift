@@ -45,9 +45,7 @@ struct InferCommand: ParsableCommand {
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: "yaml", inputs: paths)
         let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter)
-        for input in result.inputs {
-            if let error = input.error { printError(error) }
-        }
+        CaptureArguments.reportProblems(result.inputs)
         CaptureArguments.warnOfOverlaps(result.inputs)
         let usable = result.inputs.filter { !$0.isUnusable }
         if usable.isEmpty { throw ExitCode(2) }  // nothing to draft from: no draft

@@ -152,7 +152,7 @@ struct LiveCommand: ParsableCommand {
         printError("stopped (\(reason)) after \(result.coverage.packets) packets, \(drops) dropped", label: "note")
         // A capture that failed midway is audited up to the failure, like a file cut short
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
-        if let error = result.inputs.first?.error { printError(error) }
+        CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
         result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()), auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [])

@@ -84,7 +84,7 @@ struct MergeCommand: ParsableCommand {
         for (point, inputs) in NoTraffic.silentPoints(of: result.inputs) {
             printError(NoTraffic.pointMessage(point, inputs: inputs) + " (a no-traffic finding)", label: "note")
         }
-        printNotes(observations)
+        printNotes(observations, countedLow: result.coverage.connectionsCountedLow ?? 0)
         if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
     }
@@ -96,10 +96,11 @@ struct MergeCommand: ParsableCommand {
         Int((offsetSeconds + Double(ResultMerger.defaultSkew) / 1e9).rounded())
     }
 
-    /// What the matching learnt that the result cannot show (docs/merge.md).
-    func printNotes(_ observations: MergeObservations) {
+    /// What the matching learnt (docs/merge.md): the clocks' offsets, which the result
+    /// cannot show, and the connections whose counts are lower bounds
+    /// (`coverage.connections_counted_low`, which every report states too).
+    func printNotes(_ observations: MergeObservations, countedLow low: UInt64) {
         let nanoseconds = Int64(skew * 1e9), offsets = observations.clockOffsets(beyond: nanoseconds)
-        let low = observations.countedLow(skew: nanoseconds)
         // Offsets that moved the windows compared (within --skew, at most 2 s, once taken out).
         let corrected = !observations.clockOffsets(beyond: min(nanoseconds, ResultMerger.defaultSkew)).isEmpty
         if low > 0 {

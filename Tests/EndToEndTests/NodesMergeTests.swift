@@ -72,6 +72,38 @@ final class NodesMergeTests: XCTestCase {
         XCTAssertEqual(hold.packets, 334 + 14, "the held connection's 334 packets at n1, and n2's echo client's 14")
     }
 
+    /// Regression: the lower bound was a note on standard error only; the JSON's coverage,
+    /// the reports and a later `render` of the merged result did not say it. It is now
+    /// `coverage.connections_counted_low`, stated by every format, and range-checked.
+    func testTheLowerBoundIsInTheResultAndEveryReport() throws {
+        let saved = temporary("merged.json")
+        let run = try runDasaudit(["merge"] + (try nodes(["n1", "n3"])) + ["--fail-on", "never", "--format", "json", "-o", saved])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let merged = try AuditResult.decode(from: try Data(contentsOf: URL(fileURLWithPath: saved)))
+        XCTAssertEqual(merged.coverage.connectionsCountedLow, 1)
+        let line = "1 connection was seen at two capture points whose windows each reach past the other's: its packet and "
+            + "byte counts, the larger sighting's, are a lower bound"
+        for format in ["text", "markdown", "html"] {
+            let rendered = try runDasaudit(["render", saved, "--format", format])
+            XCTAssertEqual(rendered.status, 0, rendered.stderr)
+            XCTAssertTrue(rendered.stdout.replacingOccurrences(of: "&#39;", with: "'").contains(line),
+                          "\(format): \(rendered.stdout.prefix(2000))")
+        }
+        let junit = try runDasaudit(["render", saved, "--format", "junit"]).stdout
+        XCTAssertTrue(junit.contains("<property name=\"connections_counted_low\" value=\"1\"/>"), junit)
+        // An audit has none to state, and writes null.
+        let audit = try String(contentsOfFile: try nodes(["n1"])[0], encoding: .utf8)
+        XCTAssertTrue(audit.contains("\"connections_counted_low\" : null"), String(audit.prefix(3000)))
+        // Read back, more than the merge's connections is refused.
+        let edited = temporary("edited.json")
+        let text = try String(contentsOfFile: saved, encoding: .utf8)
+            .replacingOccurrences(of: "\"connections_counted_low\" : 1", with: "\"connections_counted_low\" : 999999")
+        try text.write(toFile: edited, atomically: true, encoding: .utf8)
+        let refused = try runDasaudit(["render", edited])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("coverage.connections_counted_low: 999999 is more than the "), refused.stderr)
+    }
+
     /// The same cluster with n3's clock 30 s ahead: the note counted 13 connections as lower
     /// bounds (14 with it 30 s behind), every connection n3 and another node both saw from its
     /// handshake put 30 s apart, while the offset note beside it measured those 30 s; with

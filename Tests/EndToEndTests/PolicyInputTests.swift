@@ -147,7 +147,7 @@ final class PolicyInputTests: XCTestCase {
                               "\(name): \(finding.kind.rawValue) has a host \(finding.address ?? finding.node ?? "")")
             }
         }
-        XCTAssertTrue(seen.isSuperset(of: [.unexpectedPort, .waiverExpired, .portScan, .offsetMismatch, .insufficientTraffic,
+        XCTAssertTrue(seen.isSuperset(of: [.unexpectedPort, .portScan, .offsetMismatch, .insufficientTraffic,
                                            .unusedOpening]), "\(seen)")
     }
 }

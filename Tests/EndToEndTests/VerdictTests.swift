@@ -147,6 +147,21 @@ final class VerdictTests: XCTestCase {
         XCTAssertFalse(right.findings.contains { $0.kind == .offsetMismatch })
     }
 
+    /// Regression: 300 rogue web servers on 127.0.0.1:20000-20299 audited at offset 0 gave
+    /// "4 of 300 services fit port offset 10289" and took those 4 out of unexpected-port. An
+    /// offset that explains a sliver of the unexplained services is chance, not the capture's.
+    func testRoguePortsThatFitAnOffsetByChanceKeepTheirFindings() throws {
+        for offset in ["0", "3"] {
+            let run = try runDasaudit(["audit", capture("rogue-web-lo-s96.pcap"), "--offset", offset, "--format", "json"])
+            XCTAssertEqual(run.status, 1, run.stderr)
+            let result = try JSONReport.parse(Data(run.stdout.utf8))
+            XCTAssertFalse(result.findings.contains { $0.kind == .offsetMismatch }, offset)
+            XCTAssertEqual(result.services.count, 300)
+            XCTAssertEqual(result.findings.filter { $0.kind == .unexpectedPort }.count, 300, offset)
+            XCTAssertFalse(result.services.contains { $0.hint?.contains("the capture fits offset") == true })
+        }
+    }
+
     func result(_ file: String, _ policy: [String]) throws -> String {
         let path = scratch.path(file + ".json")
         let run = try runDasaudit(["audit", capture(file)] + policy + ["--connections", "--format", "json", "-o", path])

@@ -72,11 +72,26 @@ final class PolicyNameAndWaiverTests: XCTestCase {
         XCTAssertEqual(error(waiver("insufficient-traffic", "host: 127.0.0.1")), "p.yaml:3: a waiver of insufficient-traffic "
             + "cannot name a host: insufficient-traffic findings carry neither a port nor a host, so it would never match; "
             + "remove its host")
-        XCTAssertEqual(error(waiver("waiver-expired", "host: 10.0.0.1")), "p.yaml:3: a waiver of waiver-expired cannot name "
-            + "a host: waiver-expired findings carry a port only, so it would never match; remove its host")
+        XCTAssertEqual(error(waiver("offset-mismatch", "port: 9443")), "p.yaml:3: a waiver of offset-mismatch cannot name "
+            + "a port: offset-mismatch findings carry a host only, so it would never match; remove its port")
         XCTAssertEqual(try PolicyFile.parse(waiver("port-scan", "host: 10.0.0.9"), path: "p.yaml").waivers.first?.host, "10.0.0.9")
         XCTAssertEqual(try PolicyFile.parse(waiver("unexpected-port", "port: 7000"), path: "p.yaml").waivers.first?.port, 7000)
         XCTAssertEqual(Set(Waiver.scopes.map(\.kind)).count, Waiver.scopes.count, "one scope per kind")
+    }
+
+    /// Regression: `kind: waiver-expired` was accepted, yet waiver-expired findings are made
+    /// from the expired waivers after the waivers apply, so it never waived anything. The
+    /// kinds no waiver may name are refused with the reason, not called unknown.
+    func testAWaiverOfAKindNoWaiverCanCoverIsRefusedWithTheReason() {
+        func waiver(_ kind: String) -> String { "waivers:\n  - kind: \(kind)\n    reason: x\n    expires: 2030-01-01\n" }
+        XCTAssertEqual(error(waiver("waiver-expired")), "p.yaml:2: a waiver cannot be of kind waiver-expired: waiver-expired "
+            + "findings are made after the waivers apply, so no waiver can match one; renew the expired waiver with a new "
+            + "reason and expiry date, or fix what it excused")
+        XCTAssertEqual(error(waiver("Waiver-Expired")).prefix(49), "p.yaml:2: a waiver cannot be of kind waiver-expir")
+        XCTAssertEqual(error(waiver("no-traffic")),
+                       "p.yaml:2: a waiver cannot be of kind no-traffic: an audit of nothing cannot be approved into a pass")
+        XCTAssertTrue(error(waiver("waiver-unused")).hasPrefix("p.yaml:2: a waiver cannot be of kind waiver-unused: "))
+        XCTAssertFalse(Waiver.kinds.contains("waiver-expired"))
     }
 
     /// Regression: `reason: ""` and `reason: "   "` were accepted and printed as

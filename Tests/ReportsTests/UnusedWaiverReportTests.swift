@@ -51,4 +51,29 @@ final class UnusedWaiverReportTests: XCTestCase {
             .audit(paths: [])
         XCTAssertFalse(nothing.findings.contains { $0.kind == .waiverUnused })
     }
+
+    /// Regression: a result whose waiver has a blank reason or an expiry outside 2000-2999
+    /// (which a policy file refuses) was read back and rendered: "[waived until 0000-01-01: ]".
+    /// It is refused like any other value no audit could have written, naming the field.
+    func testAResultWhoseWaiverAPolicyFileWouldRefuseIsRefusedReadBack() throws {
+        let result = audited([Waiver(kind: "unexpected-port", port: 31338, reason: "approved CHG-1", expires: until)])
+        let json = try JSONReport.render(result)
+        XCTAssertNoThrow(try AuditResult.decode(from: Data(json.utf8)))
+        let cases: [(String, String, String)] = [
+            ("\"reason\" : \"approved CHG-1\"", "\"reason\" : \"   \"", ".reason: the reason is blank;"),
+            ("\"expires\" : \"2099-01-01\"", "\"expires\" : \"0000-01-01\"",
+             ".expires: '0000-01-01' is not an expiry date from 2000-01-01 to 2999-12-31"),
+            ("\"expires\" : \"2099-01-01\"", "\"expires\" : \"2099-02-30\"", ".expires: '2099-02-30' is not an expiry date"),
+        ]
+        for (from, to, problem) in cases {
+            XCTAssertTrue(json.contains(from), from)
+            do {
+                _ = try AuditResult.decode(from: Data(json.replacingOccurrences(of: from, with: to).utf8))
+                XCTFail("\(to) was read back")
+            } catch let error as ResultValidationError {
+                XCTAssertTrue(error.path.hasPrefix("findings[") || error.path.hasPrefix("policy.waivers["), error.description)
+                XCTAssertTrue(error.description.contains(problem), error.description)
+            }
+        }
+    }
 }
