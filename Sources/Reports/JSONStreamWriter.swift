@@ -23,8 +23,12 @@ struct JSONStreamWriter {
     let sink: ByteSink
     /// Containers open, so the indentation of the next line is two spaces each.
     private(set) var depth: Int
-    /// For each open container: whether nothing has been written in it yet.
-    private var isEmpty: [Bool] = []
+    /// For each container this writer opened, innermost in the lowest bit: whether nothing
+    /// has been written in it yet. Bits, not an array of flags: an array's uniqueness and
+    /// bounds checks on every member were a tenth of the output's instructions. A result
+    /// nests a few levels deep (`open` checks the 64).
+    private var emptyContainers: UInt64 = 0
+    private var opened = 0
 
     /// A writer whose first value sits at `depth` (inside `depth` containers written by
     /// someone else), so its lines are indented as theirs are.
@@ -47,7 +51,7 @@ struct JSONStreamWriter {
         startItem()
         sink.write(byte: UInt8(ascii: "\""))
         sink.write(name)
-        sink.write("\" : ")
+        sink.write("\" : " as StaticString)
     }
 
     /// Starts the member `name` (a dictionary key, escaped as any string). Named apart from
@@ -55,7 +59,7 @@ struct JSONStreamWriter {
     mutating func key(escaping name: String) {
         startItem()
         string(name)
-        sink.write(" : ")
+        sink.write(" : " as StaticString)
     }
 
     /// Starts the next element of the array being written.
@@ -67,12 +71,15 @@ struct JSONStreamWriter {
         sink.write(byte: bracket)
         sink.write(byte: UInt8(ascii: "\n"))
         depth += 1
-        isEmpty.append(true)
+        precondition(opened < 64, "JSONStreamWriter: containers nested past 64")
+        opened += 1
+        emptyContainers = emptyContainers << 1 | 1
     }
 
     @inline(__always)
     private mutating func close(_ bracket: UInt8) {
-        isEmpty.removeLast()
+        opened -= 1
+        emptyContainers >>= 1
         depth -= 1
         sink.write(byte: UInt8(ascii: "\n"))
         sink.write(byte: UInt8(ascii: " "), repeating: 2 * depth)
@@ -81,10 +88,10 @@ struct JSONStreamWriter {
 
     @inline(__always)
     private mutating func startItem() {
-        if isEmpty[isEmpty.count - 1] {
-            isEmpty[isEmpty.count - 1] = false
+        if emptyContainers & 1 != 0 {
+            emptyContainers &= ~1
         } else {
-            sink.write(",\n")
+            sink.write(",\n" as StaticString)
         }
         sink.write(byte: UInt8(ascii: " "), repeating: 2 * depth)
     }
@@ -115,8 +122,8 @@ struct JSONStreamWriter {
         if let value { number(value) } else { null() }
     }
 
-    func bool(_ value: Bool) { value ? sink.write("true") : sink.write("false") }
-    func null() { sink.write("null") }
+    func bool(_ value: Bool) { value ? sink.write("true" as StaticString) : sink.write("false" as StaticString) }
+    func null() { sink.write("null" as StaticString) }
 
     /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits),
     /// written in place (`Timestamp.write(into:)`): making a string of each, or keeping
