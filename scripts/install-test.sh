@@ -188,8 +188,8 @@ work=$cache/roots
 
 # ---------------------------------------------------------------- 3. the .deb
 # The decompressors of compressed captures, as weak dependencies of both packages.
-recommends="$(dpkg-deb -f "$deb" Recommends) / $(rpm -qp --recommends "$rpm_file" 2>/dev/null | tr '\n' ' ')"
-[ "$recommends" = "xz-utils, zstd, bzip2 / xz zstd bzip2 " ] || fail "packages recommend '$recommends', not xz, zstd and bzip2"
+recommends="$(dpkg-deb -f "$deb" Recommends) / $(rpm -qp --recommends "$rpm_file" 2>/dev/null | sort | tr '\n' ' ')"
+[ "$recommends" = "xz-utils, zstd, bzip2 / bzip2 xz zstd " ] || fail "packages recommend '$recommends', not xz, zstd and bzip2"
 root=$work/deb
 new_root "$root"
 # man-db and bash-completion: what a host that reads man pages and completes has.
