@@ -135,7 +135,8 @@ find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 needed=$(objdump -p "$tree/bin/dasaudit" | awk '/NEEDED/ {print $2}' | tr '\n' ' ')
 newest_version() { objdump -T "$tree/bin/dasaudit" | grep -o "$1_[0-9.]*" | sort -uV | tail -1; }
 glibc_floor=$(newest_version GLIBC) glibcxx_floor=$(newest_version GLIBCXX)
-# No build path in the binary (prefix_map above): a rebuild elsewhere can give the same bytes.
+# No build path in the binary (prefix_map above; docs/security.md says what else differs
+# between builds in two directories).
 build_paths=$(strings "$tree/bin/dasaudit" | grep -c -F "$root") || true
 [ "$build_paths" = 0 ] \
     || die "the binary holds $build_paths strings with the build path $root: strings $binary | grep $root"
