@@ -23,8 +23,12 @@
 # The checks: `dasaudit --version` names the version, the commit and the libpcap; the
 # bundled capture captures/spark-cluster-offset2-lo.pcap audits to its known result (exit 1,
 # the seven unexpected ports as high findings, 127.0.0.1:5432 refused); the man page is where
-# man-db looks and `man` renders it; the bash completion completes `dasaudit au` to `audit`;
-# the zsh and fish completions are in their vendor directories.
+# man-db looks and `man` renders it without a warning; the bash completion completes
+# `dasaudit au` to `audit`; zsh's compinit, with Debian zsh's default fpath, binds `_dasaudit`
+# to dasaudit; the fish completion is in its vendor directory. The tarball leaves the
+# host's /usr/local directories as they were (a /usr/local/bin kept 2775 root:staff stays so).
+# Both packages recommend xz, zstd and bzip2. package.sh itself fails on a binary that names
+# its build path.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -113,9 +117,10 @@ apt_in_root() {
         || { tail -20 "$cache/apt.log" >&2; die "apt-get $* failed in $root (log: $cache/apt.log)"; }
 }
 
-# check_installed ROOT PREFIX LABEL: the checks, on the dasaudit installed under PREFIX.
+# check_installed ROOT PREFIX LABEL ZSH_DIR: the checks, on the dasaudit installed under
+# PREFIX, its zsh completion in PREFIX/share/zsh/ZSH_DIR.
 check_installed() {
-    local root=$1 prefix=$2 label=$3
+    local root=$1 prefix=$2 label=$3 zsh_dir=$4
     local binary=$prefix/bin/dasaudit
     local failed_before=${#failures[@]}
 
@@ -151,11 +156,14 @@ for problem in problems:
 sys.exit(1 if problems else 0)
 PY
 
-    # The man page where man-db looks, rendered by man itself.
+    # The man page where man-db looks, rendered by man itself, with nothing on stderr (groff
+    # warns there of what the page gets wrong, such as "mdoc warning: Empty input line").
     local manpage=$prefix/share/man/man1/dasaudit.1.gz
     [ -s "$root$manpage" ] || fail "$label: no man page at $manpage"
-    in_root "$root" MAN_DISABLE_SECCOMP=1 man -P cat dasaudit 2>/dev/null | grep -q "dasaudit audit" \
-        || fail "$label: 'man dasaudit' does not show the audit subcommand"
+    in_root "$root" MAN_DISABLE_SECCOMP=1 MANWIDTH=80 man -P cat dasaudit >"$root/tmp/man.out" 2>"$root/tmp/man.err" || true
+    grep -q "dasaudit audit" "$root/tmp/man.out" || fail "$label: 'man dasaudit' does not show the audit subcommand"
+    [ ! -s "$root/tmp/man.err" ] \
+        || fail "$label: 'man dasaudit' warns $(wc -l <"$root/tmp/man.err") time(s): $(head -3 "$root/tmp/man.err" | tr '\n' ' ')"
 
     # The bash completion, loaded the way bash-completion loads it, completes a subcommand.
     local completion=$prefix/share/bash-completion/completions/dasaudit
@@ -166,7 +174,11 @@ PY
         \$(complete -p dasaudit | sed -E 's/.*-F ([^ ]+).*/\1/') dasaudit au dasaudit
         printf '%s\n' \"\${COMPREPLY[@]}\"" 2>&1) || true
     grep -qx "audit" <<<"$completed" || fail "$label: bash completion of 'dasaudit au' gave '$completed', not 'audit'"
-    [ -s "$root$prefix/share/zsh/vendor-completions/_dasaudit" ] || fail "$label: no zsh completion"
+    # zsh: compinit (with zsh's own default fpath, no user setup) finds the completion.
+    local zsh_completion=$prefix/share/zsh/$zsh_dir/_dasaudit
+    [ -s "$root$zsh_completion" ] || fail "$label: no zsh completion at $zsh_completion"
+    completed=$(in_root "$root" zsh -fc 'autoload -Uz compinit && compinit -u -d /tmp/zcompdump && print -r -- ${_comps[dasaudit]}' 2>&1) || true
+    [ "$completed" = _dasaudit ] || fail "$label: zsh's compinit does not load $zsh_completion (fpath: $(in_root "$root" zsh -fc 'print -r -- $fpath' 2>&1)): '$completed'"
     [ -s "$root$prefix/share/fish/vendor_completions.d/dasaudit.fish" ] || fail "$label: no fish completion"
     [ ${#failures[@]} -gt "$failed_before" ] \
         || say "$label: --version, the audit's known result, man page and completions are right"
@@ -175,14 +187,17 @@ PY
 work=$cache/roots
 
 # ---------------------------------------------------------------- 3. the .deb
+# The decompressors of compressed captures, as weak dependencies of both packages.
+recommends="$(dpkg-deb -f "$deb" Recommends) / $(rpm -qp --recommends "$rpm_file" 2>/dev/null | sort | tr '\n' ' ')"
+[ "$recommends" = "xz-utils, zstd, bzip2 / bzip2 xz zstd " ] || fail "packages recommend '$recommends', not xz, zstd and bzip2"
 root=$work/deb
 new_root "$root"
 # man-db and bash-completion: what a host that reads man pages and completes has.
-apt_in_root "$root" install -y --no-install-recommends man-db bash-completion
+apt_in_root "$root" install -y --no-install-recommends man-db bash-completion zsh
 cp "$deb" "$root/tmp/"
 apt_in_root "$root" install -y --no-install-recommends "/tmp/$(basename "$deb")"
 say "installed $(basename "$deb") with apt-get after $((SECONDS - started)) s"
-check_installed "$root" /usr ".deb"
+check_installed "$root" /usr ".deb" vendor-completions
 apt_in_root "$root" purge -y dasaudit
 left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/share/bash-completion/completions/dasaudit 2>/dev/null || true)
 [ -z "$left" ] || fail ".deb: apt-get purge left $left"
@@ -190,10 +205,19 @@ left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/sh
 # ---------------------------------------------------------------- 4. the tarball
 root=$work/tarball
 new_root "$root"
-apt_in_root "$root" install -y --no-install-recommends libpcap0.8 libxml2 man-db bash-completion
+apt_in_root "$root" install -y --no-install-recommends libpcap0.8 libxml2 man-db bash-completion zsh
+# A host that lets the staff group install into /usr/local/bin (setgid, group-writable): the
+# documented extraction must leave that, and every other directory already there, alone.
+chgrp staff "$root/usr/local/bin" && chmod 2775 "$root/usr/local/bin"
+local_dirs() { (cd "$root" && find usr/local -type d -exec stat -c '%n %a %U:%G' {} + | sort); }
+dirs_before=$(local_dirs)
 tar -C "$root/usr/local" -xzf "$tarball" --strip-components=1
+changed=$(comm -23 <(echo "$dirs_before") <(local_dirs))
+[ -z "$changed" ] || fail "tarball: extracting it changed existing directories; before: $(tr '\n' ' ' <<<"$changed")"
+[ "$(stat -c '%a %G' "$root/usr/local/bin")" = "2775 staff" ] \
+    || fail "tarball: /usr/local/bin is $(stat -c '%a %U:%G' "$root/usr/local/bin") after extraction, not 2775 root:staff"
 in_root "$root" mandb -q >/dev/null 2>&1 || true
-check_installed "$root" /usr/local "tarball"
+check_installed "$root" /usr/local "tarball" site-functions
 
 # ---------------------------------------------------------------- 5. the rpm
 requires=$(rpm -qpR "$rpm_file" 2>/dev/null)

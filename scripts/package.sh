@@ -10,7 +10,8 @@
 # in its own scratch path .build-release so the debug build in .build is left alone, strips
 # it, and writes:
 #   DIR/dasaudit-VERSION-linux-ARCH.tar.gz   bin/, share/man, share/*completions, share/doc
-#                                            (extract into /usr/local with --strip-components=1)
+#                                            (extract into /usr/local with --strip-components=1;
+#                                            files only, so existing directories keep their mode)
 #   DIR/dasaudit_VERSION_DEBARCH.deb         Depends from dpkg-shlibdeps on the binary itself
 #   DIR/dasaudit-VERSION-1.ARCH.rpm          for RHEL-family hosts, built with rpmbuild
 #   DIR/SHA256SUMS
@@ -18,7 +19,8 @@
 # time); the commit is embedded through DASAUDIT_COMMIT. The man page comes from the
 # command definitions (the tool of swift-argument-parser's generate-manual plugin), the bash, zsh and
 # fish completions from `dasaudit --generate-completion-script`. Packaging is reproducible
-# (file times are the commit's, owners root): the same binary gives the same bytes.
+# (file times are the commit's, owners root): the same binary gives the same bytes. The build
+# maps its own path to "." (-ffile-prefix-map), so the binary names no build directory.
 # Details: docs/install.md.
 set -euo pipefail
 export LC_ALL=C
@@ -40,7 +42,7 @@ done
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
     export PATH="/opt/swift/usr/bin:$PATH"
 fi
-for tool in swift dpkg-deb dpkg-shlibdeps rpmbuild objdump strip patchelf gzip; do
+for tool in swift dpkg-deb dpkg-shlibdeps rpmbuild objdump strip strings patchelf gzip; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs it)"
 done
 
@@ -65,9 +67,14 @@ binary=$scratch/release/dasaudit
 older_symbols=(hypot hypotf _ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE)
 link_flags=(-Xlinker "$root/$scratch/older-symbols.o")
 for symbol in "${older_symbols[@]}"; do link_flags+=(-Xlinker "--wrap=$symbol"); done
+# The checkout's path out of the binary: C's __FILE__ (BoringSSL's asserts and error queue in
+# swift-crypto, some 200 strings) and Swift's #filePath would otherwise carry
+# /where/it/was/built/.build-release/checkouts/..., so a rebuild elsewhere differs.
+prefix_map=(-Xcc "-ffile-prefix-map=$root=." -Xswiftc -file-prefix-map -Xswiftc "$root=.")
 # Both builds take the same flags, so neither makes the other recompile.
 release_build() {
-    swift build -c release --scratch-path "$scratch" --static-swift-stdlib "${link_flags[@]}" "$@"
+    swift build -c release --scratch-path "$scratch" --static-swift-stdlib "${prefix_map[@]}" \
+        "${link_flags[@]}" "$@"
 }
 export DASAUDIT_COMMIT=$commit
 manual_dir=$scratch/manual
@@ -112,7 +119,9 @@ install -d "$tree/bin" "$tree/share/man/man1" "$tree/share/bash-completion/compl
     "$tree/share/zsh/vendor-completions" "$tree/share/fish/vendor_completions.d" "$tree/share/doc/dasaudit"
 install -m 755 "$binary" "$tree/bin/dasaudit"
 strip --strip-all "$tree/bin/dasaudit"
-gzip -9n < "$manual" > "$tree/share/man/man1/dasaudit.1.gz"
+# The generator leaves blank lines between the paragraphs of a discussion; groff's mdoc
+# warns "Empty input line" for each when `man dasaudit` renders it. .Pp is mdoc's paragraph.
+sed 's/^$/.Pp/' "$manual" | gzip -9n > "$tree/share/man/man1/dasaudit.1.gz"
 "$tree/bin/dasaudit" --generate-completion-script bash > "$tree/share/bash-completion/completions/dasaudit"
 "$tree/bin/dasaudit" --generate-completion-script zsh > "$tree/share/zsh/vendor-completions/_dasaudit"
 "$tree/bin/dasaudit" --generate-completion-script fish > "$tree/share/fish/vendor_completions.d/dasaudit.fish"
@@ -126,6 +135,11 @@ find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 needed=$(objdump -p "$tree/bin/dasaudit" | awk '/NEEDED/ {print $2}' | tr '\n' ' ')
 newest_version() { objdump -T "$tree/bin/dasaudit" | grep -o "$1_[0-9.]*" | sort -uV | tail -1; }
 glibc_floor=$(newest_version GLIBC) glibcxx_floor=$(newest_version GLIBCXX)
+# No build path in the binary (prefix_map above; docs/security.md says what else differs
+# between builds in two directories).
+build_paths=$(strings "$tree/bin/dasaudit" | grep -c -F "$root") || true
+[ "$build_paths" = 0 ] \
+    || die "the binary holds $build_paths strings with the build path $root: strings $binary | grep $root"
 say "binary: $(stat -c %s "$tree/bin/dasaudit") bytes stripped; needs ${needed}; newest symbol versions $glibc_floor, $glibcxx_floor"
 for pair in "$glibc_floor GLIBC_2.34" "$glibcxx_floor GLIBCXX_3.4.29"; do
     set -- $pair
@@ -139,10 +153,17 @@ out=$(cd "$out" && pwd)
 reproducible_tar() { tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" "$@"; }
 
 # ---------------------------------------------------------------- tarball
+# Extracted into /usr/local, so zsh's completion goes where zsh looks under /usr/local
+# (share/zsh/site-functions, as in the rpm; vendor-completions is Debian's for /usr only).
+# The archive holds the files and dasaudit's own directory only: an entry for bin/, share/
+# or share/man/ would make tar, run as root, give the host's /usr/local/bin (2775 root:staff
+# on some hosts) the archive's mode, owner and time. tar creates a missing parent itself.
 name=dasaudit-$version-linux-$arch
 mkdir "$work/$name"
 cp -a "$tree/." "$work/$name/"
-reproducible_tar -C "$work" -cf - "$name" | gzip -9n > "$out/$name.tar.gz"
+mv "$work/$name/share/zsh/vendor-completions" "$work/$name/share/zsh/site-functions"
+(cd "$work" && { find "$name" -type f; echo "$name/share/doc/dasaudit"; } | sort) \
+    | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$name.tar.gz"
 say "wrote $out/$name.tar.gz"
 
 # ---------------------------------------------------------------- .deb
