@@ -17,8 +17,12 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .permissionDenied(device, reason):
-            return "cannot capture on \(device): \(reason); live capture needs CAP_NET_RAW: run as root, or grant it "
-                + "once with `setcap cap_net_raw,cap_net_admin+eip $(command -v dasaudit)`"
+            // Not `setcap` on the installed binary, which every user may run: that would let
+            // every local user capture all traffic (docs/security.md, "Running as root").
+            return "cannot capture on \(device): \(reason); live capture needs CAP_NET_RAW: run as root (--user drops it "
+                + "once the interface is open), or give the capability to a copy only an admin group may run: "
+                + "`install -o root -g pcap -m 750 $(command -v dasaudit) /usr/local/sbin/dasaudit-capture && "
+                + "setcap cap_net_raw,cap_net_admin+eip /usr/local/sbin/dasaudit-capture` (again after each upgrade)"
         case let .noSuchDevice(device, available):
             return "no interface named '\(device)'"
                 + (available.isEmpty ? "" : " (interfaces: \(available.joined(separator: ", ")))")

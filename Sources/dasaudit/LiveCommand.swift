@@ -21,9 +21,9 @@ struct LiveCommand: ParsableCommand {
         --connections lists every connection in the JSON result, so that `dasaudit merge` \
         joins the results of several nodes, and of successive windows of one node.
 
-        Capturing needs CAP_NET_RAW: run as root, or once \
-        `setcap cap_net_raw,cap_net_admin+eip $(command -v dasaudit)`. --user drops root \
-        after the interface is open.
+        Capturing needs CAP_NET_RAW: run as root (--user drops root after the interface \
+        is open), or give the capability to a copy only an admin group may run, not to \
+        the installed binary every user may run (docs/live.md shows how).
 
         Examples:
           dasaudit live -i eth0 --offset 2 --duration 30m --write /var/tmp/evidence
