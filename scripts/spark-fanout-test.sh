@@ -15,6 +15,8 @@ cd "$ROOT"
 BIN="$ROOT/.build/debug/dasaudit"
 VENV="${SPARK_VENV:-$ROOT/.build/spark-venv}"
 export SPARK_LOCAL_IP=127.0.0.1   # Spark local mode stays on loopback
+# One audit time for both merges: a result records when it was made (evidence.audited_at).
+export DASAUDIT_AUDIT_TIME=2026-12-05T12:00:00Z
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 say() { printf 'spark-fanout-test: %s\n' "$*" >&2; }
