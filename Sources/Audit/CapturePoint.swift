@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Wire
 
 /// Where a result's packets were captured: a name, and how the name was chosen.
 ///
@@ -51,11 +52,15 @@ public struct CapturePoint: Codable, Equatable, Hashable, Sendable, Comparable {
         (lhs.name, lhs.basis, lhs.host ?? "", lhs.interface ?? "") < (rhs.name, rhs.basis, rhs.host ?? "", rhs.interface ?? "")
     }
 
-    /// A name given with `--capture-point`, or why it is refused (the node-name rule).
+    /// A name given with `--capture-point`, or why it is refused: the node-name rule, or an
+    /// IPv6 address (`fd00:27::1`), since a fleet recipe names each point after the host it
+    /// ssh-es to and an IPv6-addressed fleet lists addresses. Nothing downstream relies on
+    /// the name lacking ':' (derived names are free text already), and an address's text is
+    /// hex digits, ':' and '.' only; a zone id (`fe80::1%eth0`) is not an address here.
     public static func named(_ name: String) throws -> CapturePoint {
-        if let problem = NameRules.problem(with: name) {
+        if let problem = NameRules.problem(with: name), IPAddress(name) == nil {
             throw CapturePointError(description: "--capture-point '\(name.escapedForMessage)' \(problem): "
-                + "a capture point name is \(NameRules.description)")
+                + "a capture point name is \(NameRules.description), or an IPv6 address")
         }
         return CapturePoint(name: name, basis: .option)
     }

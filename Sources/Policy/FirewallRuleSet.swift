@@ -102,7 +102,7 @@ public struct FirewallRuleSet: Sendable {
 
     /// The cluster's addresses of one family (IPv4 when `ipv4`).
     func clusterAddresses(ipv4: Bool) -> [AddressPattern]? {
-        clusterAddresses?.filter { $0.network.isIPv4 == ipv4 }
+        clusterAddresses?.filter { $0.isIPv4 == ipv4 }
     }
 
     /// One opening per port range, in port order, with every key at that range

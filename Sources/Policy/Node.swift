@@ -15,6 +15,16 @@ public struct Node: Hashable, Sendable {
 
     public func contains(_ address: IPAddress) -> Bool { addresses.contains { $0.contains(address) } }
 
+    /// The first of this node's addresses that overlaps one of `other`'s, with that one:
+    /// an address in two nodes would be labelled with the first node only, and the other
+    /// reported `node-not-seen`, so a policy with one is refused.
+    public func overlap(with other: Node) -> (mine: AddressPattern, theirs: AddressPattern)? {
+        for mine in addresses {
+            if let theirs = other.addresses.first(where: { $0.overlaps(mine) }) { return (mine, theirs) }
+        }
+        return nil
+    }
+
     /// Whether the node opens ports of an entry with `roles`.
     public func plays(any roles: Set<NodeRole>) -> Bool { self.roles.isEmpty || !self.roles.isDisjoint(with: roles) }
 
@@ -42,8 +52,22 @@ public struct AddressPattern: Hashable, Sendable, CustomStringConvertible {
         network = AddressPattern.masked(address, prefixLength)
     }
 
+    /// Whether `address` is in the block, of the pattern's own family only: IPv4 is stored
+    /// IPv4-mapped, so without the family check `::/0` (or `::/64`, `::/1`) would also
+    /// take every IPv4 address, while `ports --firewall` puts an IPv6 block in the IPv6
+    /// set alone; audit and firewall must agree on who a node or waiver means.
     public func contains(_ address: IPAddress) -> Bool {
-        AddressPattern.masked(address, prefixLength) == network
+        address.isIPv4 == isIPv4 && AddressPattern.masked(address, prefixLength) == network
+    }
+
+    /// Whether the pattern is IPv4 (written as a dotted quad). An IPv6 block never has an
+    /// IPv4-mapped network: text of a mapped address is read as IPv4.
+    public var isIPv4: Bool { network.isIPv4 }
+
+    /// Whether the two patterns share an address: same family, and one block holds the
+    /// other's network (blocks are nested or apart, never partly overlapping).
+    public func overlaps(_ other: AddressPattern) -> Bool {
+        prefixLength <= other.prefixLength ? contains(other.network) : other.contains(network)
     }
 
     /// The block `text` stands for when the address it is written with has host bits set
@@ -57,13 +81,13 @@ public struct AddressPattern: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// True when the pattern is every address of its family (`0.0.0.0/0`, `::/0`).
-    public var isEveryAddress: Bool { prefixLength == (network.isIPv4 ? 96 : 0) }
+    public var isEveryAddress: Bool { prefixLength == (isIPv4 ? 96 : 0) }
 
     /// True when the pattern is one host (no prefix or a full-length prefix).
     public var isSingleAddress: Bool { prefixLength == 128 }
 
     public var description: String {
-        let shown = network.isIPv4 ? prefixLength - 96 : prefixLength
+        let shown = isIPv4 ? prefixLength - 96 : prefixLength
         return isSingleAddress ? "\(network)" : "\(network)/\(shown)"
     }
 

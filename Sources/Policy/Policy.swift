@@ -85,6 +85,11 @@ public struct Policy: Sendable {
             }
             if !seen.insert(name).inserted { errors.append("node name '\(name.escapedForMessage)' is declared twice") }
         }
+        for (index, later) in nodes.enumerated() {
+            for earlier in nodes[..<index] {
+                if let overlap = later.overlap(with: earlier) { errors.append(Self.overlapProblem(earlier: earlier, later: later, overlap)) }
+            }
+        }
         var dependencyNames = Set<String>()
         for name in dependencies.map(\.name) {
             if let problem = NameRules.problem(with: name) {
@@ -93,6 +98,16 @@ public struct Policy: Sendable {
             if !dependencyNames.insert(name).inserted { errors.append("dependency name '\(name.escapedForMessage)' is declared twice") }
         }
         return errors
+    }
+
+    /// Two nodes sharing an address, in words: each captured address is labelled with one
+    /// node (the first that holds it), so the other would lose its services and be
+    /// reported `node-not-seen`.
+    static func overlapProblem(earlier: Node, later: Node, _ overlap: (mine: AddressPattern, theirs: AddressPattern)) -> String {
+        let shared = overlap.mine == overlap.theirs ? "is also an address of" : "overlaps \(overlap.theirs), an address of"
+        return "node '\(later.name)': \(overlap.mine) \(shared) node '\(earlier.name)'; an address belongs to one node "
+            + "(dasaudit labels each host with one node, so the other would be reported node-not-seen): give each node "
+            + "only its own addresses"
     }
 
     // MARK: - The catalog under this policy

@@ -21,15 +21,33 @@ public enum PolicyFile {
             try YAMLPreflight.check(text, path: path)
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PolicyError(source: path, line: yamlLine(error), message: "not valid YAML: \(yamlProblem(error).escapedForMessage)")
+            throw PolicyError(source: path, line: yamlLine(error),
+                              message: "not valid YAML: \(yamlProblem(error).escapedForMessage)" + ipv6Hint(text, error))
         }
         guard let root else { return PolicySettings() }
         return try PolicyFileReader(path: path).settings(root)
     }
 
-    private static func yamlLine(_ error: YamlError) -> Int? {
+    private static func yamlLine(_ error: YamlError) -> Int? { mark(of: error)?.line }
+
+    /// A hint when the YAML error is at a `::`: an unquoted IPv6 address in flow style
+    /// (`addresses: [::1]`, `{host: ::1}`) is read as a mapping key, and libyaml's message
+    /// ("did not find expected node content") does not say so.
+    private static func ipv6Hint(_ text: String, _ error: YamlError) -> String {
+        guard let mark = mark(of: error), mark.line >= 1 else { return "" }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line <= lines.count else { return "" }
+        let line = Array(lines[mark.line - 1].utf8)
+        let at = mark.column - 1
+        let near = max(0, at - 1)..<min(line.count, at + 2)
+        guard near.contains(where: { $0 + 1 < line.count && line[$0] == UInt8(ascii: ":") && line[$0 + 1] == UInt8(ascii: ":") })
+        else { return "" }
+        return "; an IPv6 address with '::' must be quoted in YAML (addresses: [\"::1\"], host: \"fd00::/64\")"
+    }
+
+    private static func mark(of error: YamlError) -> Mark? {
         switch error {
-        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): mark.line
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): mark
         default: nil
         }
     }
@@ -96,8 +114,18 @@ struct PolicyFileReader {
         if let node = fields["nodes"] {
             let nodes = try list(node).map(clusterNode)
             var seen = Set<String>()
-            for (item, declared) in zip(try list(node), nodes) where !seen.insert(declared.name).inserted {
+            let items = try list(node)
+            for (item, declared) in zip(items, nodes) where !seen.insert(declared.name).inserted {
                 throw error(item, "node name '\(declared.name.escapedForMessage)' is declared twice")
+            }
+            for (index, later) in nodes.enumerated() {
+                for (earlierIndex, earlier) in nodes[..<index].enumerated() {
+                    guard let overlap = later.overlap(with: earlier) else { continue }
+                    let addressItems = try list(try mapping(items[index], allowed: ["name", "addresses", "roles"], what: "a node")["addresses"]!)
+                    let at = zip(addressItems, later.addresses).first { $0.1 == overlap.mine }?.0 ?? items[index]
+                    let line = items[earlierIndex].mark.map { " at line \($0.line)" } ?? ""
+                    throw error(at, Policy.overlapProblem(earlier: earlier, later: later, overlap) + " (\(earlier.name) is declared\(line))")
+                }
             }
             settings.nodes = nodes
         }
@@ -162,7 +190,7 @@ struct PolicyFileReader {
             if pattern.isEveryAddress {
                 // A node is one machine: every address would make every host a node, and its
                 // firewall rules would open every cluster-internal port to any source.
-                throw error(item, "node '\(name)' has the address \(pattern), every \(pattern.network.isIPv4 ? "IPv4" : "IPv6") address: "
+                throw error(item, "node '\(name)' has the address \(pattern), every \(pattern.isIPv4 ? "IPv4" : "IPv6") address: "
                     + "every host would count as this node and `ports --firewall` would open the cluster-internal ports to any "
                     + "source; list the node's own addresses (or declare no nodes, for rules that fit any node)")
             }
@@ -226,6 +254,7 @@ struct PolicyFileReader {
                 throw error(hostNode, Self.hostBitsMessage(host, block, of: "waiver host"))
             }
             guard nodeNames.contains(host) || AddressPattern(host) != nil else {
+                if let zone = Self.zoneProblem(host) { throw error(hostNode, "waiver host: \(zone)") }
                 throw error(hostNode, "waiver host '\(host.escapedForMessage)' is neither a declared node, an IP address "
                     + "nor a CIDR block; expected an address like 10.0.0.5, a block like 10.0.1.0/24 or one of the nodes: "
                     + (nodeNames.isEmpty ? "(none declared)" : nodeNames.joined(separator: ", ")))
@@ -247,10 +276,23 @@ struct PolicyFileReader {
     private func addressPattern(_ node: Yams.Node, of entry: String, example: String) throws -> AddressPattern {
         let text = try string(node)
         guard let pattern = AddressPattern(text) else {
+            if let zone = Self.zoneProblem(text) { throw error(node, "\(entry): \(zone)") }
             throw error(node, "'\(text.escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; expected one like \(example)")
         }
         if AddressPattern.widened(text) != nil { throw error(node, Self.hostBitsMessage(text, pattern, of: entry)) }
         return pattern
+    }
+
+    /// `fe80::1%eth0`: an IPv6 address with a zone id (the interface a link-local address
+    /// is on), which a policy cannot use: addresses in a capture carry no zone, so the
+    /// address could never be told apart or matched by it. Nil for any other text.
+    static func zoneProblem(_ text: String) -> String? {
+        let parts = text.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, IPAddress(parts[0]) != nil else { return nil }
+        let zone = parts[1].prefix { $0 != "/" }
+        let bare = String(parts[0]) + String(parts[1].dropFirst(zone.count))
+        return "'\(text.escapedForMessage)' has a zone id (%\(String(zone).escapedForMessage)), which dasaudit does not support: "
+            + "addresses in a capture carry no zone id, so it could never match; write the address without it (" + bare.escapedForMessage + ")"
     }
 
     /// `10.77.0.1/8` has host bits set: it would silently stand for all of 10.0.0.0/8.

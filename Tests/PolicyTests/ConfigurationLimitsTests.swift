@@ -164,7 +164,12 @@ final class ConfigurationLimitsTests: XCTestCase {
     }
 
     func testAFewAliasesAreFine() throws {
-        let text = "nodes:\n  - {name: a, addresses: &net [10.0.0.0/24], roles: &r [worker]}\n  - {name: b, addresses: *net, roles: *r}\n"
-        XCTAssertEqual(try PolicyFile.parse(text, path: "p.yaml").nodes?.map(\.roles), [[.worker], [.worker]])
+        // Two nodes may not share an address list (overlapping nodes are refused): the
+        // aliases are of roles and of a reason.
+        let text = "nodes:\n  - {name: a, addresses: [10.0.0.1], roles: &r [worker]}\n  - {name: b, addresses: [10.0.0.2], roles: *r}\n"
+            + "allow:\n  - {port: 22, reason: &why ssh}\n  - {port: 2222, reason: *why}\n"
+        let settings = try PolicyFile.parse(text, path: "p.yaml")
+        XCTAssertEqual(settings.nodes?.map(\.roles), [[.worker], [.worker]])
+        XCTAssertEqual(settings.allowedPorts[2222], "ssh")
     }
 }
