@@ -88,8 +88,9 @@ public struct Auditor {
         var captureFit = CaptureOffsetFit.find(in: services, policy: policy)
         var offsetMismatches = OffsetMismatch.find(in: services, policy: policy)
         if let fit = captureFit {
-            let hosts = Set(fit.explained.keys.map(\.address))
-            if hosts.count == 1, offsetMismatches[hosts.first!]?.offset == fit.offset {
+            // One host's mismatch (a node's, over its addresses) names the host: it says it better.
+            let hosts = Set(fit.explained.keys.map { offsetMismatches[$0.address] })
+            if hosts.count == 1, let host = hosts.first ?? nil, host.offset == fit.offset {
                 captureFit = nil
             } else {
                 offsetMismatches = offsetMismatches.filter { $0.value.offset != fit.offset }

@@ -108,35 +108,6 @@ struct ClassifiedAttempt {
     var isExpectedService: Bool { verdict.classification == .expected || verdict.classification == .executor }
 }
 
-/// A host whose service ports all fit another offset.
-struct OffsetMismatch {
-    let offset: Int
-    let ports: [UInt16]
-
-    /// Hosts with at least one service the policy does not explain, whose ports all fit
-    /// one other offset.
-    static func find(in services: [ClassifiedService], policy: Policy) -> [IPAddressKey: OffsetMismatch] {
-        let fit = OffsetFit(policy: policy)
-        var result: [IPAddressKey: OffsetMismatch] = [:]
-        // Each host's services as a run of indices (the auditor's services are sorted by
-        // address already, which the stable sort keeps in linear time): no service is copied.
-        let order = services.indices.sorted { services[$0].endpoint.address < services[$1].endpoint.address }
-        var start = order.startIndex
-        while start < order.endIndex {
-            let address = services[order[start]].endpoint.address
-            var end = start
-            while end < order.endIndex, services[order[end]].endpoint.address == address { end += 1 }
-            let hosted = order[start..<end]
-            defer { start = end }
-            guard hosted.contains(where: { !services[$0].verdict.isExplained }) else { continue }
-            let ports = Set(hosted.map { services[$0].endpoint.port })
-            guard let offset = fit.offset(explaining: ports) else { continue }
-            result[address] = OffsetMismatch(offset: offset, ports: ports.sorted())
-        }
-        return result
-    }
-}
-
 typealias IPAddressKey = Wire.IPAddress
 
 import Wire

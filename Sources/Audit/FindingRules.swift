@@ -45,8 +45,9 @@ struct FindingRules {
             }
             for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
         }
-        for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) {
-            findings.append(offsetFinding(address: "\(address)", node: policy.node(for: address), mismatch))
+        // Once per host: each of a node's addresses names its one mismatch.
+        for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) where address == mismatch.addresses[0] {
+            findings.append(offsetFinding(mismatch))
         }
         for attempt in attempts where attempt.isExpectedService {
             let endpoint = "\(attempt.endpoint)"
@@ -202,12 +203,19 @@ struct FindingRules {
                 + "a narrower filter or a smaller snapshot length, or audit a capture recorded where the traffic is lighter.")
     }
 
-    private func offsetFinding(address: String, node: Node?, _ mismatch: OffsetMismatch) -> Finding {
+    /// The finding of one host: "10.0.0.2 (das2): ...", or for a node whose services were
+    /// on several addresses "das2 (10.0.0.2, fd00::2): ..." with its first address as the
+    /// finding's `address`.
+    private func offsetFinding(_ mismatch: OffsetMismatch) -> Finding {
         let fit = OffsetFit(policy: policy)
         let keys = mismatch.ports.map { port in "\(port) (\(fit.key(for: port, at: mismatch.offset) ?? "?"))" }
+        let address = "\(mismatch.addresses[0])", node = mismatch.node
+        let host = mismatch.addresses.count > 1 && node != nil
+            ? "\(node!.name) (\(mismatch.addresses.map(\.description).joined(separator: ", ")))"
+            : address + (node.map { " (\($0.name))" } ?? "")
         return Finding(
             kind: .offsetMismatch, severity: .high, port: nil, address: address, node: node?.name,
-            message: "\(address)\(node.map { " (\($0.name))" } ?? ""): its service ports \(keys.joined(separator: ", ")) "
+            message: "\(host): its service ports \(keys.joined(separator: ", ")) "
                 + "all fit port offset \(mismatch.offset), not the cluster's \(policy.offset)",
             remediation: "Set <Ports><Offset> in repository/conf/carbon.xml (or -DportOffset) on this node to "
                 + "\(policy.offset) and restart it, or audit it with --offset \(mismatch.offset) if that is intended.")

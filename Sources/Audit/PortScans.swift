@@ -34,7 +34,7 @@ struct PortScans {
         // scans, gathering every client's was most of the audit's end stage.
         var gathered = ScanProbes(services: services, attempts: attempts, onlyNearFailures: thresholds.minFailedPercent > 0)
         let endpoints = gathered.endpoints
-        var probes = gathered.probes
+        var probes = ProbeSourcePort.withoutOwnConnects(gathered.probes, endpoints: endpoints, fewerThan: thresholds.minPorts)
         gathered.probes = []  // moved out, so that marking them does not copy them
         var scans: [ScanKey: [UInt32]] = [:]
         /// One scan's probes (`run`, of one client): its kind of scan and the endpoints it probed.

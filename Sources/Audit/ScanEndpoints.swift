@@ -18,6 +18,9 @@ struct ScanEndpoints {
         var unanswered: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
+        /// The client port every connect came from (`AttemptCounts.clientPort`); nil with
+        /// several, or for probes without a SYN (`ProbeSourcePort`).
+        var clientPort: UInt16? = nil
 
         /// Counts its connects as one scanner's: adds its refused and unanswered ones to
         /// `refused` and `unanswered` (saturating) and widens the window `first`...`last` by
@@ -35,7 +38,8 @@ struct ScanEndpoints {
         func adding(_ other: Attempt) -> Attempt {
             Attempt(soleClient: soleClient == other.soleClient ? soleClient : nil,
                     refused: refused.addingSaturated(other.refused), unanswered: unanswered.addingSaturated(other.unanswered),
-                    firstSeen: min(firstSeen, other.firstSeen), lastSeen: max(lastSeen, other.lastSeen))
+                    firstSeen: min(firstSeen, other.firstSeen), lastSeen: max(lastSeen, other.lastSeen),
+                    clientPort: clientPort == other.clientPort ? clientPort : nil)
         }
     }
 
@@ -56,6 +60,9 @@ struct ScanEndpoints {
         var probesWithoutSynReset: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
+        /// Every connection carried the client's payload (`TrafficCounts.onlyClientPayload`):
+        /// none was a raw-socket scan's probe (`ProbeSourcePort`).
+        var onlyClientPayload = false
 
         /// Whether its connections are `scanner`'s probes: it alone connected, and nothing
         /// was sent. A service the scanner also used for real (a client that sends a
@@ -132,7 +139,8 @@ struct ScanEndpoints {
             var tries = attempt.map { position in
                 let counts = attempts[position].counts
                 return Attempt(soleClient: attempts[position].clients.sole, refused: counts.refused,
-                               unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
+                               unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
+                               clientPort: counts.clientPort)
             }
             let probed = service.map { services[$0].counts.onlyProbesWithoutSyn } ?? false
             let probes = service.flatMap { position -> Attempt? in
@@ -154,7 +162,8 @@ struct ScanEndpoints {
                                halfOpenConnections: services[position].counts.halfOpenConnections,
                                probesWithoutSyn: services[position].counts.probesWithoutSyn,
                                probesWithoutSynReset: services[position].counts.probesWithoutSynReset,
-                               firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen)
+                               firstSeen: services[position].counts.firstSeen, lastSeen: services[position].counts.lastSeen,
+                               onlyClientPayload: services[position].counts.onlyClientPayload)
             })
             probedOnly.append(probed)
             attemptPositions.append(Int32(attempt ?? -1))

@@ -57,6 +57,12 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     public var probesWithoutSynReset: UInt64 = 0
     /// Whether every connection was a probe without a SYN.
     public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
+    /// Connections in which the client sent payload: a request, which no port scan's probe
+    /// carries (a SYN scan's half-open handshake, a connect scan's handshake closed at once).
+    public var clientPayloadConnections: UInt64 = 0
+    /// Whether every connection carried the client's payload: the port served real clients
+    /// only, and no scanner among them probed it (`ScanProbes`).
+    public var onlyClientPayload: Bool { connections > 0 && clientPayloadConnections == connections }
     /// Connections of a plaintext protocol (`ProtocolName.isPlaintext`) to which the server
     /// sent no payload: only the client spoke in the clear, and the service did not answer
     /// it so (a TLS server waits for a hello). What a `plaintext-on-tls-port` finding tells
@@ -87,6 +93,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
         if connection.halfOpen { halfOpenConnections += 1 }
+        if connection.payloadBytesToServer > 0 { clientPayloadConnections += 1 }
         if connection.probeWithoutSyn {
             probesWithoutSyn += 1
             if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
@@ -105,6 +112,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     mutating func merge(_ other: TrafficCounts) {
         connections += other.connections
         halfOpenConnections.addSaturated(other.halfOpenConnections)
+        clientPayloadConnections.addSaturated(other.clientPayloadConnections)
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)

@@ -1,0 +1,61 @@
+import Flows
+
+/// A raw-socket scan's probes told from its host's real connections by their source port.
+///
+/// A raw-socket scan (nmap's SYN scan, masscan) sends every probe of a host from one
+/// source port, and leaves an open port's handshake half open without a byte of payload.
+/// The scanner host's own connections come from ports the kernel picked: a failed one
+/// (curl to a closed port) from another port, an answered one (a Spark executor fetching
+/// blocks, curl) with a request. Without this, a Spark worker that also ran `nmap -6`
+/// counted them as probes (a bug hunt, December 5, 2026: nmap probed 1,205 ports, 1,200
+/// refused and 5 open; the finding said 1,209, with the executor's and curl's ports
+/// 8083, 12002 and 13002 among the open ports it found and curl's refused 9999 among
+/// the probes). A connect loop has no source port of its own, and its probes may carry
+/// payload (a `HELO` to every open port): its probes are all kept, as before.
+enum ProbeSourcePort {
+    /// `probes` (in client, host, port order) without the connections that are a
+    /// scanner's own. In each client's probes of one host, when more than half of the
+    /// failed connects whose endpoint saw one client port (`ScanEndpoints.Attempt.clientPort`)
+    /// share one port, and at least two do, that is the scan's source port; then
+    /// - a failed connect from another port is the host's own, when such connects are too
+    ///   few (`fewerThan`, the policy's `min_ports`) to be a scan of their own (a connect
+    ///   scan of the host besides its SYN scan stays);
+    /// - an answered one is the host's own where every connection of the service carried
+    ///   the client's payload (`ScanEndpoints.Service.onlyClientPayload`): the scan's probe
+    ///   of an open port carries none.
+    /// Connects whose endpoint saw several client ports, and probes without a SYN, are
+    /// kept: their port is not known.
+    static func withoutOwnConnects(_ probes: [ScanProbe], endpoints: ScanEndpoints, fewerThan limit: Int) -> [ScanProbe] {
+        func port(_ probe: ScanProbe) -> UInt16? {
+            probe.failed ? endpoints.attempts[Int(probe.endpoint)]?.clientPort : nil
+        }
+        var kept: [ScanProbe] = []
+        kept.reserveCapacity(probes.count)
+        for run in probes.runs(where: { $0.client == $1.client && endpoints.hosts[Int($0.endpoint)] == endpoints.hosts[Int($1.endpoint)] }) {
+            // The majority port, if any (Boyer-Moore: one pass, no table), then its count.
+            var candidate: UInt16 = 0, lead = 0, known = 0
+            for index in run {
+                guard let own = port(probes[index]) else { continue }
+                known += 1
+                if lead == 0 { candidate = own }
+                lead += own == candidate ? 1 : -1
+            }
+            let sharing = run.count { port(probes[$0]) == candidate }
+            guard sharing >= 2, sharing * 2 > known else {
+                kept += probes[run]
+                continue
+            }
+            let dropFailed = known - sharing < limit
+            for index in run {
+                let probe = probes[index]
+                if probe.failed {
+                    if dropFailed, let own = port(probe), own != candidate { continue }
+                } else if endpoints.services[Int(probe.endpoint)]?.onlyClientPayload == true {
+                    continue
+                }
+                kept.append(probe)
+            }
+        }
+        return kept
+    }
+}
