@@ -38,9 +38,12 @@ public enum PolicyFile {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard mark.line <= lines.count else { return "" }
         let line = Array(lines[mark.line - 1].utf8)
+        // YAML also breaks lines at a lone CR, so the mark's column can lie past this line's
+        // end (the policy fuzz target's find): then there is nothing near it to look at.
         let at = mark.column - 1
-        let near = max(0, at - 1)..<min(line.count, at + 2)
-        guard near.contains(where: { $0 + 1 < line.count && line[$0] == UInt8(ascii: ":") && line[$0 + 1] == UInt8(ascii: ":") })
+        let lower = max(0, at - 1), upper = min(line.count, at + 2)
+        guard lower < upper else { return "" }
+        guard (lower..<upper).contains(where: { $0 + 1 < line.count && line[$0] == UInt8(ascii: ":") && line[$0 + 1] == UInt8(ascii: ":") })
         else { return "" }
         return "; an IPv6 address with '::' must be quoted in YAML (addresses: [\"::1\"], host: \"fd00::/64\")"
     }

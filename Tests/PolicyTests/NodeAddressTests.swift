@@ -61,4 +61,12 @@ final class NodeAddressTests: XCTestCase {
         XCTAssertFalse(error("nodes: [a, b\n").contains("IPv6"))
         XCTAssertEqual(error("nodes:\n  - name: n1\n    addresses:\n      - ::1\n"), "no error")
     }
+
+    /// YAML breaks lines at a lone CR too, so an error's column can lie past the line the
+    /// hint looks at: a plain error then, not a crash (the policy fuzz target's find).
+    func testAnErrorMarkPastItsLineGetsNoHintAndNoCrash() {
+        let text = "# Te9-12-31}\n  - {kiexpimode: [[[[deSsxpires: 0505-01\r01}\n"
+        XCTAssertTrue(error(text).hasPrefix("p.yaml:"), error(text))
+        XCTAssertFalse(error(text).contains("IPv6"))
+    }
 }
