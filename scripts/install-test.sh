@@ -25,7 +25,8 @@
 # the seven unexpected ports as high findings, 127.0.0.1:5432 refused); the man page is where
 # man-db looks and `man` renders it without a warning; the bash completion completes
 # `dasaudit au` to `audit`; zsh's compinit, with Debian zsh's default fpath, binds `_dasaudit`
-# to dasaudit; the fish completion is in its vendor directory. The tarball leaves the
+# to dasaudit; the fish completion is in its vendor directory; every docs/ page the README
+# links to is installed beside it. The tarball leaves the
 # host's /usr/local directories as they were (a /usr/local/bin kept 2775 root:staff stays so).
 # Both packages recommend xz, zstd and bzip2. package.sh itself fails on a binary that names
 # its build path.
@@ -180,6 +181,12 @@ PY
     completed=$(in_root "$root" zsh -fc 'autoload -Uz compinit && compinit -u -d /tmp/zcompdump && print -r -- ${_comps[dasaudit]}' 2>&1) || true
     [ "$completed" = _dasaudit ] || fail "$label: zsh's compinit does not load $zsh_completion (fpath: $(in_root "$root" zsh -fc 'print -r -- $fpath' 2>&1)): '$completed'"
     [ -s "$root$prefix/share/fish/vendor_completions.d/dasaudit.fish" ] || fail "$label: no fish completion"
+    # The installed README's links into the manual (docs/...) lead to installed files.
+    local doc=$prefix/share/doc/dasaudit link
+    [ -s "$root$doc/README.md" ] || fail "$label: no README in $doc"
+    for link in $(grep -o '](docs/[^)#]*' "$root$doc/README.md" | cut -c3- | sort -u); do
+        [ -s "$root$doc/$link" ] || fail "$label: the README links to $link, not installed in $doc"
+    done
     [ ${#failures[@]} -gt "$failed_before" ] \
         || say "$label: --version, the audit's known result, man page and completions are right"
 }

@@ -10,6 +10,7 @@
 # in its own scratch path .build-release so the debug build in .build is left alone, strips
 # it, and writes:
 #   DIR/dasaudit-VERSION-linux-ARCH.tar.gz   bin/, share/man, share/*completions, share/doc
+#                                            (the README, and the manual under docs/)
 #                                            (extract into /usr/local with --strip-components=1;
 #                                            files only, so existing directories keep their mode)
 #   DIR/dasaudit_VERSION_DEBARCH.deb         Depends from dpkg-shlibdeps on the binary itself
@@ -116,7 +117,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dasaudit-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tree=$work/tree
 install -d "$tree/bin" "$tree/share/man/man1" "$tree/share/bash-completion/completions" \
-    "$tree/share/zsh/vendor-completions" "$tree/share/fish/vendor_completions.d" "$tree/share/doc/dasaudit"
+    "$tree/share/zsh/vendor-completions" "$tree/share/fish/vendor_completions.d" "$tree/share/doc/dasaudit/docs"
 install -m 755 "$binary" "$tree/bin/dasaudit"
 strip --strip-all "$tree/bin/dasaudit"
 # The generator leaves blank lines between the paragraphs of a discussion; groff's mdoc
@@ -126,7 +127,12 @@ sed 's/^$/.Pp/' "$manual" | gzip -9n > "$tree/share/man/man1/dasaudit.1.gz"
 "$tree/bin/dasaudit" --generate-completion-script zsh > "$tree/share/zsh/vendor-completions/_dasaudit"
 "$tree/bin/dasaudit" --generate-completion-script fish > "$tree/share/fish/vendor_completions.d/dasaudit.fish"
 install -m 644 README.md LICENSE CHANGELOG.md "$tree/share/doc/dasaudit/"
-chmod 644 "$tree"/share/*/*/* "$tree"/share/*/*/*/* 2>/dev/null || true
+# The manual the README links to (docs/...), so that its links work where it is installed.
+install -m 644 docs/*.md docs/result-schema.json "$tree/share/doc/dasaudit/docs/"
+install -d "$tree/share/doc/dasaudit/docs/example-report"
+install -m 644 docs/example-report/* "$tree/share/doc/dasaudit/docs/example-report/"
+find "$tree/share" -type f -exec chmod 644 {} +
+find "$tree/share" -type d -exec chmod 755 {} +
 find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 # What the binary needs from the host: libraries, and the newest glibc and libstdc++ symbol
@@ -162,7 +168,7 @@ name=dasaudit-$version-linux-$arch
 mkdir "$work/$name"
 cp -a "$tree/." "$work/$name/"
 mv "$work/$name/share/zsh/vendor-completions" "$work/$name/share/zsh/site-functions"
-(cd "$work" && { find "$name" -type f; echo "$name/share/doc/dasaudit"; } | sort) \
+(cd "$work" && { find "$name" -type f; find "$name/share/doc/dasaudit" -type d; } | sort) \
     | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$name.tar.gz"
 say "wrote $out/$name.tar.gz"
 
