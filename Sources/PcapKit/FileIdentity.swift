@@ -39,6 +39,10 @@ public struct FileIdentity: Equatable, Sendable {
         fileNode = stat(path, &status) == 0 ? Node(status) : nil
     }
 
+    /// Standard input, as the file it currently is: `audit - a.pcap < a.pcap` names one file
+    /// twice, and `/dev/stdin` is the pipe `-` reads.
+    public static var standardInput: FileIdentity { FileIdentity(descriptor: STDIN_FILENO, name: "-") }
+
     /// Standard output, as the file it currently is (a pipe, a terminal, a file).
     public static var standardOutput: FileIdentity { FileIdentity(descriptor: STDOUT_FILENO, name: "-") }
 

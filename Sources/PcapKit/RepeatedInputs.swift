@@ -1,5 +1,6 @@
 /// Inputs named more than once: `a.pcap a.pcap`, `a.pcap ./a.pcap`, a link and its target,
-/// a hard link, or a file given and also found in a given directory. Read twice, every
+/// a hard link, a file given and also found in a given directory, or a file that is also
+/// standard input (`audit - a.pcap < a.pcap`). Read twice, every
 /// packet would be counted twice; each file is read once, where it first appears, and the
 /// repeats are reported (`FileIdentity.readsSameFile`).
 public struct RepeatedInputs: Sendable {
@@ -22,11 +23,7 @@ public struct RepeatedInputs: Sendable {
     public init(_ inputs: [String]) {
         var kept: [FileIdentity] = []
         for path in inputs {
-            guard path != "-" else {
-                paths.append(path)
-                continue
-            }
-            let identity = FileIdentity(path: path)
+            let identity = path == "-" ? FileIdentity.standardInput : FileIdentity(path: path)
             if let first = kept.first(where: { $0.readsSameFile(as: identity) }) {
                 repeats.append(Repeat(path: path, sameAs: first.path))
             } else {

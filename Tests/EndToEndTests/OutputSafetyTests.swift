@@ -221,6 +221,19 @@ final class OutputSafetyTests: XCTestCase {
         }
     }
 
+    func testAFileThatIsAlsoStandardInputIsReadOnce() throws {
+        let scratch = try scratchDirectory()
+        let input = try copy(into: scratch)
+        let once = try runDasaudit(["audit", input, "--format", "json"] + policy)
+        let twice = try runProcess("/bin/sh", ["-c", "input=$1; shift; exec \"$0\" \"$@\" < \"$input\"",
+                                               dasauditBinary.path, input, "audit", "-", input, "--format", "json"] + policy)
+        XCTAssertEqual(twice.status, once.status, twice.stderr)
+        XCTAssertTrue(twice.stderr.contains("\(input): the same file as -; read once"), twice.stderr)
+        let (single, double) = (try JSONReport.parse(Data(once.stdout.utf8)), try JSONReport.parse(Data(twice.stdout.utf8)))
+        XCTAssertEqual(double.coverage.packets, single.coverage.packets)
+        XCTAssertEqual(double.inputs.count, 1)
+    }
+
     func testMergeAndRenderRefuseToWriteOverTheirInputs() throws {
         let scratch = try scratchDirectory()
         let result = scratch.path("node.json")
