@@ -33,6 +33,10 @@ struct Dasaudit: ParsableCommand {
                        + "mounted here (mount it in the chroot or sandbox: mount -t proc proc /proc)")
             Foundation.exit(2)
         }
+        if let problem = DescriptorLimit.ensure() {
+            printError(problem)
+            Foundation.exit(2)
+        }
         LargeAllocations.returnToSystemWhenFreed()
         ProgramSignals.set()
         if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
