@@ -48,6 +48,9 @@ declare -A one_copy=(
   [nat-any-sll2.pcap]="|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
   [nat-any-sll.pcap]="captures/nat-any-sll2.pcap|(sll.ifindex == 3 && tcp.port != 8080) || (sll.ifindex == 4 && tcp.port == 8080)"
   [nat-nodeport-sll2.pcap]="|sll.ifindex == 3"
+  # The same at the translating host of a merge: the containers' ports (4, 5) without the
+  # containers' fetches out, which are audited as they left the host on b's link (3).
+  [nat-merge-host-sll2.pcap]="|((sll.ifindex == 4 || sll.ifindex == 5) && !(ip.dst == 10.228.0.1 && tcp.dstport == 9763) && !(ip.src == 10.228.0.1 && tcp.srcport == 9763)) || (sll.ifindex == 3 && ip.addr == 10.228.0.254 && tcp.port == 9763)"
   # A host that cuts the segments it forwards: the server's link, where they are whole.
   [segmented-any-sll2.pcap]="|sll.ifindex == 3"
   [segmented-any-sll.pcap]="captures/segmented-any-sll2.pcap|sll.ifindex == 3"

@@ -95,7 +95,9 @@ public struct ConnectionEntry: Codable, Sendable {
 /// sighting on the strongest evidence. Sightings of one capture point are never
 /// deduplicated with each other. Every step works on the sightings sorted in one
 /// canonical order, so the outcome depends only on the set of sightings, not on the order
-/// or grouping of the results: merge is associative and commutative.
+/// or grouping of the results: merge is associative and commutative. A connection captured
+/// at one point before an address translation another point named (a published port, a
+/// Service) is matched to that point's view, the server it reached (`KnownTranslations`).
 public struct ResultMerger {
     /// Nanoseconds the nodes' clocks may differ by.
     public var skew: Int64
@@ -162,10 +164,20 @@ public struct ResultMerger {
             }
         }
         var merged = Merged(connections: [], sightings: [])
+        var joined: [[Sighting]] = []
         for (_, group) in groups {
             let ordered = group.sorted(by: ResultMerger.canonicalOrder)
             merged.sightings += ordered
-            let sightings = ResultMerger.joinWindows(ordered)
+            joined.append(ResultMerger.joinWindows(ordered))
+        }
+        // A connection other points saw before a translation one of them named goes with the
+        // view that point audited: grouped again by the endpoints matched.
+        let translations = KnownTranslations(results, names: names)
+        if !translations.isEmpty {
+            joined = Dictionary(grouping: translations.matched(joined.flatMap { $0 }), by: { PairKey($0.connection) })
+                .values.map { $0.sorted(by: ResultMerger.canonicalOrder) }
+        }
+        for sightings in joined {
             merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) },
                                              observations: &merged.observations)
         }

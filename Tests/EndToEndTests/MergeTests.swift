@@ -16,17 +16,11 @@ final class MergeTests: XCTestCase {
         return output
     }
 
-    func result(_ text: String) throws -> AuditResult {
-        try ResultCoding.decoder().decode(AuditResult.self, from: Data(text.utf8))
-    }
+    func result(_ text: String) throws -> AuditResult { try decodedResult(text) }
 
     /// What must not change: per service and per attempted endpoint, every count.
     func counts(_ result: AuditResult) -> [String] {
-        result.services.map {
-            "\($0.address):\($0.port) \($0.classification) conns \($0.connections) packets \($0.packets) bytes \($0.bytes) "
-                + "payload \($0.payloadBytes) clients \($0.clients) \($0.states.sorted { $0.key < $1.key }) "
-                + "\($0.directionBasis.sorted { $0.key < $1.key })"
-        } + result.attempts.map { "\($0.address):\($0.port) refused \($0.refused) unanswered \($0.unanswered)" }
+        serviceCounts(result) + result.attempts.map { "\($0.address):\($0.port) refused \($0.refused) unanswered \($0.unanswered)" }
             + ["unresolved \(result.unresolved.count)", "connections \(result.coverage.connections)",
                "findings \(result.findings.map { "\($0.kind.rawValue) \($0.address ?? "-"):\($0.port.map(String.init) ?? "-")" })"]
     }
