@@ -48,8 +48,18 @@ public struct PolicySummary: Codable, Sendable {
     public var cores: Int
     public var groups: [String]
     public var ephemeralRange: String
-    public var executorAllowed: String
-    public var executorBand: String
+    /// The executor ports allowed (on the master: the driver's slot and one per core) and
+    /// the band watched for out-of-range executors; null when the policy has no executor
+    /// band (the `spark` profile without a pinned `spark.blockManager.port`).
+    @Nullable public var executorAllowed: String?
+    @Nullable public var executorBand: String?
+
+    /// The executor ranges in words for the report headers: "executors 12002-12006 (band
+    /// 12002-12018)", or "no executor band" when the policy has none.
+    public var executorsText: String {
+        guard let executorAllowed else { return "no executor band (spark.blockManager.port not pinned)" }
+        return "executors \(executorAllowed) (band \(executorBand ?? "none"))"
+    }
     public var failOn: FailThreshold
     /// Ports allowed beyond the catalog, with their reasons, by port.
     public var allowedPorts: [AllowedPortSummary]

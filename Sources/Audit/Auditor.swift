@@ -184,8 +184,8 @@ public struct Auditor {
         return PolicySummary(
             profile: policy.profileName, offset: policy.offset, mode: policy.mode, cores: policy.coresPerNode,
             groups: CatalogGroup.allCases.filter(policy.groups.contains).map(\.rawValue),
-            ephemeralRange: "\(policy.ephemeralRange)", executorAllowed: "\(policy.executorAllowed)",
-            executorBand: "\(policy.executorBand)", failOn: failOn,
+            ephemeralRange: "\(policy.ephemeralRange)", executorAllowed: policy.executorAllowed?.description,
+            executorBand: policy.executorBand?.description, failOn: failOn,
             allowedPorts: policy.allowedPorts.sorted { $0.key < $1.key }.map {
                 AllowedPortSummary(port: $0.key, reason: $0.value, protocol: policy.allowedProtocols[$0.key]?.name)
             },

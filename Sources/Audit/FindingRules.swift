@@ -140,6 +140,18 @@ struct FindingRules {
                     + "it served \(seen)",
                 "Stop the service on this node, or declare the role it plays in the policy's nodes.")
         case .notInMode:
+            // A port its feature keeps out (HA off, the shuffle service not said on) says so:
+            // the mode and groups are not what to change.
+            if let entry = policy.catalog.first(where: { $0.key == verdict.catalogKey }),
+               let feature = policy.featureKeepingOut(entry),
+               policy.groups.contains(entry.group), entry.modes.contains(policy.mode) {
+                let said = policy.features[feature] == false ? "says is off" : "does not say is on"
+                return finding(.notInMode, .medium,
+                    "\(endpoint) is \(entry.key), which this policy does not expect: it is bound only with "
+                        + "\(feature.switchedOnBy), which the policy \(said); it served \(seen)",
+                    "If the service is meant to run, say so (features: {\(feature.rawValue): on} in the policy, or "
+                        + "--das-home reading it); otherwise stop it on this node.")
+            }
             return finding(.notInMode, .medium,
                 "\(endpoint) is \(verdict.catalogKey ?? "a catalog port"), which this policy does not expect "
                     + "(Spark mode \(policy.mode.rawValue), " + Self.groupsText(policy.groups) + "); it served \(seen)",

@@ -1,4 +1,5 @@
 import Policy
+import Protocols
 
 /// A policy drafted from traffic (`dasaudit infer`, `audit --offset auto`): the profile and
 /// port offset that explain the most server endpoints, the Spark mode, the cores, each
@@ -11,20 +12,24 @@ import Policy
 /// executor ports alone never make an offset a candidate (12005 is both offset 5's first
 /// slot and offset 4's second).
 public struct PolicyInference: Sendable {
-    /// One server endpoint as a result lists it, with the addresses of its clients.
+    /// One server endpoint as a result lists it, with the addresses of its clients and
+    /// what it speaks (nil: not known).
     public struct Service: Sendable {
         public var address: String
         public var port: UInt16
         public var clients: [String]
+        public var speaks: ProtocolName?
 
-        public init(address: String, port: UInt16, clients: [String]) {
+        public init(address: String, port: UInt16, clients: [String], speaks: ProtocolName? = nil) {
             self.address = address
             self.port = port
             self.clients = clients
+            self.speaks = speaks
         }
 
         public init(_ summary: ServiceSummary) {
-            self.init(address: summary.address, port: summary.port, clients: summary.sampleClients)
+            self.init(address: summary.address, port: summary.port, clients: summary.sampleClients,
+                      speaks: summary.protocol.flatMap(ProtocolName.init(name:)))
         }
     }
 
@@ -66,6 +71,10 @@ public struct PolicyInference: Sendable {
     public var mode: SparkMode
     public var cores: Int
     public var hosts: [Host]
+    /// Features the draft says are on because a host serves a port of theirs: only those a
+    /// policy must say on before their ports are expected (the shuffle service), with the
+    /// hosts and ports that showed it.
+    public var features: [(feature: DeploymentFeature, seen: [(address: String, port: UInt16)])]
     public var misfits: [Misfit]
     public var dependencies: [Dependency]
     /// Endpoints no catalog port explains at `offset`: left to the audit to report.
@@ -105,7 +114,8 @@ public struct PolicyInference: Sendable {
         for profile in profiles {
             let scores = OffsetScores(services: services, catalog: profile.catalog, ceiling: offsetCeiling)
             guard let fit = scores.best else { continue }
-            let explained = CatalogMatch(catalog: profile.catalog, offset: fit.offset).explainedCount(services)
+            let explained = CatalogMatch(catalog: profile.catalog, offset: fit.offset)
+                .explainedCount(services, profileName: profile.name)
             if best == nil || explained > best!.explained { best = (profile, fit, explained) }
         }
         profile = best?.profile ?? Profile.default
@@ -138,6 +148,14 @@ public struct PolicyInference: Sendable {
         cores = max(1, hosts.map { $0.roles.contains(.driver) || $0.roles.contains(.master) ? $0.executorRun - 1 : $0.executorRun }.max() ?? 1)
         self.hosts = hosts
         self.misfits = misfits
+        let needsSaying = Dictionary(profile.catalog.compactMap { entry in
+            entry.feature.flatMap { $0.isExpectedWhenNotSaid ? nil : (entry.key, $0) }
+        }, uniquingKeysWith: { first, _ in first })
+        var seen: [DeploymentFeature: [(address: String, port: UInt16)]] = [:]
+        for host in hosts {
+            for (port, key) in host.catalogPorts { if let feature = needsSaying[key] { seen[feature, default: []].append((host.address, port)) } }
+        }
+        features = DeploymentFeature.allCases.compactMap { feature in seen[feature].map { (feature, $0) } }
 
         let match = CatalogMatch(catalog: profile.catalog, offset: offset)
         // A service's key at its host's own offset (a misconfigured host's ports are still its roles' ports).
@@ -252,9 +270,18 @@ struct CatalogMatch {
         Set(hosted.map(\.port)).sorted().compactMap { port in exactEntries(at: port).first.map { (port, $0.key) } }
     }
 
-    /// How many of `services` an exact catalog port, an unshifted one, or the executor band explains.
-    func explainedCount(_ services: [PolicyInference.Service]) -> Int {
-        services.filter { key(for: $0.port, executorCores: 16) != nil }.count
+    /// How many of `services` an exact catalog port, an unshifted one, or the executor band
+    /// explains, and whose protocol does not contradict that port's under `profileName`: a
+    /// service that speaks Spark RPC on 13003 is no Spark 1.6 `sparkDriverActorSystem`
+    /// (Akka) of offset 2, so it does not draw a Spark 4 cluster to das-3.1 (docs/infer.md).
+    func explainedCount(_ services: [PolicyInference.Service], profileName: String) -> Int {
+        services.filter { service in
+            guard let key = key(for: service.port, executorCores: 16) else { return false }
+            guard let spoken = service.speaks, let expected = PortProtocols.expected(key: key, profileName: profileName) else {
+                return true
+            }
+            return !spoken.contradicts(expected)
+        }.count
     }
 
     /// A host's catalog ports and roles: each exact port gives the roles of its first

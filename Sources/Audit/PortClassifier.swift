@@ -41,7 +41,7 @@ public struct PortClassifier: Sendable {
 
     /// Classifies `port` on `node` (nil: a host no declared node covers, or no nodes declared).
     public func classify(_ port: UInt16, on node: Node? = nil) -> Verdict {
-        if let band = policy.executorBandEntry, policy.executorBand.contains(port) {
+        if let band = policy.executorBandEntry, policy.executorBand?.contains(port) == true {
             if let allowed = policy.executorAllowed(on: node), allowed.contains(port) {
                 return Verdict(classification: .executor, catalogKey: band.key)
             }
@@ -83,10 +83,10 @@ public struct PortClassifier: Sendable {
 
     /// "spark.ui.port+1": the nearest Spark port below `port` within `spark.port.maxRetries`.
     func retryHint(_ port: UInt16) -> String? {
-        let candidates = policy.catalog
+        let candidates = retrySources
             .compactMap { entry -> (CatalogEntry, Int)? in
                 let distance = Int(port) - Int(policy.ports(of: entry).upperBound)
-                return (1...max(1, policy.portRetries)).contains(distance) && Self.isRetrySource(entry) ? (entry, distance) : nil
+                return (1...max(1, policy.portRetries)).contains(distance) ? (entry, distance) : nil
             }
         guard let (entry, distance) = candidates.min(by: { $0.1 < $1.1 }) else { return nil }
         let base = policy.ports(of: entry).upperBound
@@ -97,10 +97,16 @@ public struct PortClassifier: Sendable {
     /// executor band (which has its own rule).
     static func isRetrySource(_ entry: CatalogEntry) -> Bool { entry.key.hasPrefix("spark.") && !entry.isExecutorBand }
 
+    /// The catalog's retry sources with a port: one at port 0 (a random port, the `spark`
+    /// profile's unpinned RPC ports) has no port to retry past.
+    var retrySources: [CatalogEntry] {
+        policy.catalog.filter { Self.isRetrySource($0) && policy.ports(of: $0).upperBound != 0 }
+    }
+
     /// Every port `retryHint(_:)` may name a retry for: the `spark.port.maxRetries` ports
     /// above each Spark port (at least one).
     var retryHintPorts: [ClosedRange<UInt16>] {
-        policy.catalog.filter(Self.isRetrySource).compactMap { entry in
+        retrySources.compactMap { entry in
             let top = Int(policy.ports(of: entry).upperBound)
             guard top < Int(UInt16.max) else { return nil }
             return UInt16(top + 1)...UInt16(clamping: top + max(1, policy.portRetries))

@@ -34,10 +34,7 @@ struct PortVerdicts {
         var meaningful = [Bool](repeating: false, count: Int(UInt16.max) + 1)
         func mark(_ ports: ClosedRange<UInt16>) { for port in ports { meaningful[Int(port)] = true } }
         for entry in policy.catalog { mark(policy.ports(of: entry)) }
-        if policy.executorBandEntry != nil {
-            let band = policy.executorBand
-            mark(band.lowerBound...max(band.lowerBound, band.upperBound))
-        }
+        if let band = policy.executorBand { mark(band.lowerBound...max(band.lowerBound, band.upperBound)) }
         for port in policy.allowedPorts.keys { mark(port...port) }
         for ports in classifier.retryHintPorts { mark(ports) }
         self.meaningful = meaningful

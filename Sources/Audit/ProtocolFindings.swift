@@ -126,8 +126,7 @@ struct ProtocolFindings {
         guard service.verdict.classification == .unexpected else { return nil }
         switch service.traffic.protocolBesidesScanners {
         case .sparkRPC:
-            return "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
-                + "spark.driver.port, spark.blockManager.port, spark.executor.port, or spark.port.maxRetries)"
+            return sparkRPCHint(port: service.endpoint.port)
         case .akka:
             return "it speaks Akka remoting: a Spark 1.x actor system on an unpinned port (spark.driver.port, "
                 + "spark.executor.port)"

@@ -87,9 +87,12 @@ extension PolicySummary {
         })
         guard let ephemeral = PortRange(parsing: ephemeralRange) else { throw fail("ephemeral_range '\(ephemeralRange)' is not a port range") }
         settings.ephemeralRange = ephemeral
-        // The band is the executor base plus the larger of spark.port.maxRetries and the cores.
-        guard let band = PortRange(parsing: executorBand) else { throw fail("executor_band '\(executorBand)' is not a port range") }
-        settings.portRetries = min(Int(band.upperBound) - Int(band.lowerBound), 1000)
+        // The band is the executor base plus the larger of spark.port.maxRetries and the cores
+        // (a policy without a band, the spark profile's unpinned, keeps the default retries).
+        if let executorBand {
+            guard let band = PortRange(parsing: executorBand) else { throw fail("executor_band '\(executorBand)' is not a port range") }
+            settings.portRetries = min(Int(band.upperBound) - Int(band.lowerBound), 1000)
+        }
         settings.allowedPorts = Dictionary(allowedPorts.map { ($0.port, $0.reason) }, uniquingKeysWith: { first, _ in first })
         for allowed in allowedPorts {
             guard let text = allowed.protocol else { continue }

@@ -63,7 +63,18 @@ public enum Catalog {
                      roles: [.worker], summary: "Spark worker RPC"),
         CatalogEntry(key: "spark.worker.webui.port", basePort: 11500, group: .sparkCluster, modes: [.cluster],
                      roles: [.worker], summary: "Spark worker web UI"),
+        shuffleService(shifted: true),
     ]
+
+    /// Spark's external shuffle service (`ExternalShuffleService`, started by each
+    /// standalone worker): on `spark.shuffle.service.port`, 7337 in every Spark from 1.2 on,
+    /// only when `spark.shuffle.service.enabled` is true (default false). DAS adds its
+    /// offset, as to every `spark.*.port`; plain Spark does not. docs/ports.md.
+    static func shuffleService(shifted: Bool) -> CatalogEntry {
+        CatalogEntry(key: "spark.shuffle.service.port", basePort: 7337, group: .sparkCluster, modes: [.cluster],
+                     roles: [.worker], shiftedByOffset: shifted, feature: .shuffleService,
+                     summary: "Spark external shuffle service (only with spark.shuffle.service.enabled)")
+    }
 
     /// Spark 1.6 (DAS 3.1 and 3.2): a legacy actor system beside the driver, and one
     /// `spark.executor.port` per executor.
@@ -107,7 +118,11 @@ public enum Catalog {
                      summary: "Binary event receiver SSL"),
     ]
 
-    /// A stock Apache Spark standalone cluster: Spark's own defaults, no DAS offset.
+    /// A stock Apache Spark standalone cluster: Spark's own defaults, no DAS offset. The
+    /// RPC and block manager ports are random in plain Spark (their keys default to 0), so
+    /// their entries are at port 0, which no policy expects (`Policy.expects`) until it pins
+    /// them (`ports: {spark.blockManager.port: 12002}`): a pinned block manager port gives
+    /// the executor band, as in the DAS profiles.
     static let stockSpark: [CatalogEntry] = [
         CatalogEntry(key: "spark.master.port", basePort: 7077, group: .sparkCluster, roles: [.master],
                      shiftedByOffset: false, summary: "Spark master RPC"),
@@ -121,5 +136,16 @@ public enum Catalog {
                      shiftedByOffset: false, summary: "Spark application web UI"),
         CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.driver],
                      shiftedByOffset: false, summary: "Spark history server web UI"),
+        CatalogEntry(key: "spark.driver.port", basePort: 0, group: .spark, roles: [.driver], shiftedByOffset: false,
+                     summary: "Spark driver RPC (random unless pinned)"),
+        CatalogEntry(key: "spark.blockManager.port", basePort: 0, group: .spark, roles: [.driver, .worker],
+                     shiftedByOffset: false, isExecutorBand: true,
+                     summary: "Spark block manager: driver and executors (random unless pinned)"),
+        CatalogEntry(key: "spark.driver.blockManager.port", basePort: 0, group: .spark, roles: [.driver],
+                     shiftedByOffset: false,
+                     summary: "Spark driver's block manager, when apart from spark.blockManager.port (Spark 2.1 on)"),
+        CatalogEntry(key: "spark.worker.port", basePort: 0, group: .sparkCluster, roles: [.worker], shiftedByOffset: false,
+                     summary: "Spark worker RPC (SPARK_WORKER_PORT or --port; random unless pinned)"),
+        shuffleService(shifted: false),
     ]
 }

@@ -13,9 +13,20 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     /// The JMX RMI registry and server (`<StartRMIServer>` in etc/jmx.xml). The one feature
     /// the stock configuration has **on**: not said, its ports are expected and must be used.
     case jmx
+    /// Spark's external shuffle service, which each standalone worker starts on
+    /// `spark.shuffle.service.port` when `spark.shuffle.service.enabled` is true (Spark's
+    /// default: false; dynamic allocation in standalone mode needs it). No DAS port: the
+    /// specification does not list it, so unlike the features above, a policy that says
+    /// nothing of it does not expect its port either (docs/ports.md).
+    case shuffleService = "shuffle-service"
 
     /// Whether the stock configuration has it on (a policy that says nothing of it keeps that).
     public var isOnInStockConfiguration: Bool { self == .jmx }
+
+    /// Whether its ports are expected (explained when seen, info when unused) while the
+    /// policy says nothing of it: the DAS specification's conditional ports are; the shuffle
+    /// service, which only Spark's own configuration names, is expected only when said on.
+    public var isExpectedWhenNotSaid: Bool { self != .shuffleService }
 
     /// What switches it on, for messages.
     public var switchedOnBy: String {
@@ -24,6 +35,7 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
         case .clustering: "clustering in axis2.xml"
         case .embeddedLDAP: "the embedded LDAP in embedded-ldap.xml"
         case .jmx: "StartRMIServer in etc/jmx.xml"
+        case .shuffleService: "spark.shuffle.service.enabled in spark-defaults.conf"
         }
     }
 }

@@ -113,15 +113,22 @@ public struct Policy: Sendable {
     // MARK: - The catalog under this policy
 
     /// Whether an entry applies to this cluster: its group is expected, it opens in this
-    /// mode, the feature it needs (if any) is not switched off, without declared nodes the
+    /// mode, the feature it needs (if any) is not switched off (nor, for the shuffle
+    /// service, left unsaid: `DeploymentFeature.isExpectedWhenNotSaid`), without declared nodes the
     /// installation does not say its node never binds it, and its port is known: a Spark
     /// port set to 0 (`spark.ui.port 0`) under offset 0 is any free port, which no catalog
     /// port can name (under offset N, DAS makes it port N).
     public func expects(_ entry: CatalogEntry) -> Bool {
         groups.contains(entry.group) && entry.modes.contains(mode)
-            && (entry.feature.map { features[$0] != false } ?? true)
+            && featureKeepingOut(entry) == nil
             && (!nodes.isEmpty || !unboundKeys.contains(entry.key))
             && entry.port(offset: offset) != 0
+    }
+
+    /// The feature that keeps `entry` from being expected: the one it needs, when the policy
+    /// says it is off, or says nothing of one expected only when said on (the shuffle service).
+    public func featureKeepingOut(_ entry: CatalogEntry) -> DeploymentFeature? {
+        entry.feature.flatMap { (features[$0] ?? $0.isExpectedWhenNotSaid) ? nil : $0 }
     }
 
     /// Whether an expected entry must be bound, so that its unused opening is a sign of
@@ -169,29 +176,29 @@ public struct Policy: Sendable {
     /// The block manager entry, when the profile has one and the policy expects it.
     public var executorBandEntry: CatalogEntry? { catalog.first { $0.isExecutorBand && expects($0) } }
 
-    /// The first port of the executor band: `spark.blockManager.port` under the offset.
-    public var executorBase: UInt16 {
-        let entry = catalog.first(where: \.isExecutorBand)
-        return entry?.port(offset: offset) ?? UInt16(clamping: 12000 + offset)
-    }
+    /// The first port of the executor band: `spark.blockManager.port` under the offset, or
+    /// nil when the policy expects no block manager port (the `spark` profile leaves it
+    /// random unless the policy pins it; a policy that does not expect the `spark` group).
+    public var executorBase: UInt16? { executorBandEntry?.port(offset: offset) }
 
     /// The executor ports allowed on the Spark master: the driver takes the base port and
-    /// N executors the next N, so base...base+N.
-    public var executorAllowed: PortRange { executorAllowed(on: nil) ?? PortRange(executorBase, executorBase) }
+    /// N executors the next N, so base...base+N; nil without an executor band.
+    public var executorAllowed: PortRange? { executorAllowed(on: nil) }
 
     /// The executor ports allowed on `node`: base...base+N where it hosts the driver (or
     /// when no node is known), base...base+N-1 on a worker, none on other nodes.
     public func executorAllowed(on node: Node?) -> PortRange? {
-        guard let entry = executorBandEntry else { return nil }
+        guard let entry = executorBandEntry, let base = executorBase else { return nil }
         if let node, !node.plays(any: entry.roles) { return nil }
         let extra = (node?.hostsDriver ?? true) ? coresPerNode : coresPerNode - 1
-        return PortRange(executorBase, UInt16(clamping: Int(executorBase) + extra))
+        return PortRange(base, UInt16(clamping: Int(base) + extra))
     }
 
     /// Every port a block manager can end up on: the base port plus Spark's retries
     /// (or the cores, if more). Traffic here above the allowed range is out of range.
-    public var executorBand: PortRange {
-        PortRange(executorBase, UInt16(clamping: Int(executorBase) + max(portRetries, coresPerNode)))
+    /// Nil without an executor band.
+    public var executorBand: PortRange? {
+        executorBase.map { PortRange($0, UInt16(clamping: Int($0) + max(portRetries, coresPerNode))) }
     }
 
     // MARK: - Nodes
@@ -204,9 +211,7 @@ public struct Policy: Sendable {
     public var expectedPorts: Set<UInt16> {
         var ports = Set<UInt16>()
         for entry in expectedEntries where !entry.isExecutorBand { ports.formUnion(self.ports(of: entry)) }
-        if executorBandEntry != nil {
-            ports.formUnion(executorAllowed.lowerBound...executorAllowed.upperBound)
-        }
+        if let allowed = executorAllowed { ports.formUnion(allowed.lowerBound...allowed.upperBound) }
         ports.formUnion(allowedPorts.keys)
         return ports
     }

@@ -7,14 +7,22 @@ extension Policy {
     /// The most the DAS port offset may be at all (carbon.xml's own bound).
     public static let offsetCeiling = 55535
 
-    /// The largest offset that keeps every shifted port of the catalog within 65535.
+    /// The largest offset that keeps every shifted port of the catalog within 65535; 0 for
+    /// a catalog the offset does not move at all (the `spark` profile: plain Spark has no
+    /// port offset, DAS adds it).
     public var largestOffset: Int {
-        min(Self.offsetCeiling, 65535 - (highestShiftedPort?.reach ?? 0))
+        guard let highest = highestShiftedPort else { return 0 }
+        return min(Self.offsetCeiling, 65535 - highest.reach)
     }
 
     /// Why `offset` does not fit the catalog, or nil when it does.
     public var offsetProblem: String? {
         let range = "0-\(largestOffset)"
+        if offset != 0 && highestShiftedPort == nil {
+            return "offset \(offset): profile \(profileName) has no port offset (plain Spark adds none to its ports; the "
+                + "offset is DAS's, added by its Spark integration); give its moved ports under the policy's ports: "
+                + "(spark.blockManager.port: 12002), or use a das profile"
+        }
         if offset < 0 { return "offset \(offset) is outside the allowed range \(range) for profile \(profileName)" }
         guard offset > largestOffset else { return nil }
         guard let highest = highestShiftedPort, highest.reach + offset > 65535 else {

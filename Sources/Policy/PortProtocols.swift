@@ -26,6 +26,8 @@ public enum PortProtocols {
         "spark.broadcast.port": .http,
         "spark.replClassServer.port": .http,
         "spark.blockManager.port": .sparkRPC,
+        "spark.driver.blockManager.port": .sparkRPC,
+        "spark.shuffle.service.port": .sparkRPC,
         "spark.driver.port": .sparkRPC,
         "spark.executor.port": .sparkRPC,
         "spark.fileserver.port": .sparkRPC,

@@ -31,7 +31,9 @@ public struct Profile: Sendable {
         catalog: das31.catalog, groups: das31.groups, mode: .local)
 
     public static let spark = Profile(
-        name: "spark", summary: "A stock Apache Spark standalone cluster: Spark's default ports, no offset",
+        name: "spark",
+        summary: "A stock Apache Spark standalone cluster: Spark's default ports, no offset; RPC and block manager ports "
+            + "random unless pinned (ports:)",
         catalog: Catalog.stockSpark, groups: [.spark, .sparkCluster], mode: .cluster)
 
     public static let all: [Profile] = [das, das30, das31, das32, spark]

@@ -5,7 +5,8 @@
 /// every `spark.*.port`.
 extension DASInstallation {
     /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
-    /// first), the cores, `spark.port.maxRetries` and every catalog `spark.*.port`.
+    /// first), the cores, `spark.port.maxRetries`, whether the external shuffle service
+    /// runs (`spark.shuffle.service.enabled`) and every catalog `spark.*.port`.
     static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
         let values: [String: (value: String, line: Int)]
         do {
@@ -39,7 +40,20 @@ extension DASInstallation {
         settings.origins["cores"] = origin("spark.worker.cores") ?? origin("spark.executor.cores")
         settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
         settings.origins["port_retries"] = origin("spark.port.maxRetries")
-        let knownKeys = Set(Profile.all.flatMap { $0.catalog.map(\.key) })
+        if let (text, line) = values["spark.shuffle.service.enabled"] {
+            // Spark reads it as a boolean conf (`String.toBoolean`: true or false in any case)
+            // and refuses anything else; unsaid, its default is false, which the feature
+            // left unsaid means too.
+            guard let on = ["true": true, "false": false][text.lowercased()] else {
+                throw PolicyError(source: source, line: line,
+                                  message: "spark.shuffle.service.enabled is '\(text.escapedForMessage)'; expected true or false")
+            }
+            settings.features[.shuffleService] = on
+            settings.origins["features.\(DeploymentFeature.shuffleService.rawValue)"] = SettingOrigin(source: source, line: line)
+        }
+        // The DAS profiles' keys only: Spark 1.6 ignores keys of later Sparks
+        // (spark.driver.blockManager.port, Spark 2.1), and so does DAS.
+        let knownKeys = Set(Profile.all.filter { $0.name.hasPrefix("das") }.flatMap { $0.catalog.map(\.key) })
         for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
             // 0 is Spark's "any free port"; DAS adds the offset to it all the same (see Policy.expects).
             if let port = try integer(key, 0...65535) {

@@ -84,6 +84,13 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
         self == expected || (isHTTP && expected.isHTTP)
     }
 
+    /// Whether speaking this shows the port is not one whose protocol is `expected`: a
+    /// recognized protocol in the clear that does not satisfy it. TLS does not: what it
+    /// wraps is not seen (Spark's RPC over TLS is still Spark's RPC port).
+    public func contradicts(_ expected: ProtocolName) -> Bool {
+        isRecognized && self != .tls && !satisfies(expected)
+    }
+
     /// HTTP/1.x or HTTP/2 in the clear.
     var isHTTP: Bool { self == .http || self == .http2 }
 

@@ -28,7 +28,8 @@ public struct ExpectedPortsDocument: Encodable {
     public var offset: Int
     public var mode: String
     public var cores: Int
-    public var executorBand: String
+    /// Absent when the policy has no executor band (the `spark` profile, unpinned).
+    public var executorBand: String?
     public var scopes: [Scope]
 
     public init(policy: Policy, openings: ExpectedOpenings) {
@@ -36,7 +37,7 @@ public struct ExpectedPortsDocument: Encodable {
         offset = policy.offset
         mode = policy.mode.rawValue
         cores = policy.coresPerNode
-        executorBand = "\(policy.executorBand)"
+        executorBand = policy.executorBand?.description
         scopes = openings.scopes.map { scope in
             Scope(node: scope.node?.name, openings: scope.openings.map {
                 Opening(ports: $0.ports.portText, key: $0.key, group: $0.group.rawValue, shifted: $0.shifted,

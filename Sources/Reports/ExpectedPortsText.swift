@@ -26,8 +26,12 @@ public enum ExpectedPortsText {
             }
         }
         lines.append("")
-        lines.append("Executor band watched for out-of-range executors: \(policy.executorBand) "
-            + "(spark.blockManager.port + spark.port.maxRetries \(policy.portRetries))")
+        if let band = policy.executorBand {
+            lines.append("Executor band watched for out-of-range executors: \(band) "
+                + "(spark.blockManager.port + spark.port.maxRetries \(policy.portRetries))")
+        } else {
+            lines.append("No executor band: the policy pins no spark.blockManager.port (Spark picks random ports)")
+        }
         // Reasons and names come from the policy: shown escaped, they cannot act on the terminal.
         return lines.map(\.terminalEscaped).joined(separator: "\n") + "\n"
     }

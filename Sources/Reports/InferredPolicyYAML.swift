@@ -35,6 +35,15 @@ public enum InferredPolicyYAML {
             + " A driver's run holds its own slot too.")
         out.append("cores: \(inference.cores)")
         out.append("")
+        if !inference.features.isEmpty {
+            out.append("# Features whose ports were seen, which a policy must say are on for them to be expected:")
+            for (feature, seen) in inference.features {
+                out.append("# \(feature.rawValue) (\(feature.switchedOnBy)): " + list(seen.map { endpointText($0.address, $0.port) }) + ".")
+            }
+            out.append("features:")
+            out += inference.features.map { "  \($0.feature.rawValue): on" }
+            out.append("")
+        }
         out.append("# The hosts that serve catalog ports, with the roles those ports belong to (master, worker,")
         out.append("# driver, receiver; presenter and ha share their ports with others and are not guessed).")
         let nodes = inference.hosts.filter { !$0.catalogPorts.isEmpty || $0.executorRun > 0 }

@@ -74,8 +74,8 @@ public enum MarkdownReport {
         line("## Policy")
         line("")
         line("Offset \(policy.offset), mode \(policy.mode.rawValue), \(policy.cores) core\(policy.cores == 1 ? "" : "s") per node; "
-            + "groups \(escaped(policy.groups.joined(separator: ", "))); executors \(escaped(policy.executorAllowed)) "
-            + "(band \(escaped(policy.executorBand))); ephemeral range \(escaped(policy.ephemeralRange)); --fail-on \(policy.failOn.rawValue).")
+            + "groups \(escaped(policy.groups.joined(separator: ", "))); \(escaped(policy.executorsText)); "
+            + "ephemeral range \(escaped(policy.ephemeralRange)); --fail-on \(policy.failOn.rawValue).")
 
         line("")
         line("## Findings (\(result.findings.count))")

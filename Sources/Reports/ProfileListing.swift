@@ -11,7 +11,10 @@ public enum ProfileListing {
             let marker = profile.name == defaultName ? " (default)" : ""
             lines.append("\(name)  \(profile.summary)\(marker)")
             let groups = CatalogGroup.allCases.filter(profile.groups.contains).map(\.rawValue).joined(separator: ", ")
-            lines.append(String(repeating: " ", count: width + 2) + "\(profile.catalog.count) ports; expects \(groups); "
+            // Keys at port 0 (the spark profile's random RPC ports) are counted apart: no port until pinned.
+            let unpinned = profile.catalog.filter { $0.basePort == 0 }.count
+            lines.append(String(repeating: " ", count: width + 2) + "\(profile.catalog.count - unpinned) ports"
+                + (unpinned == 0 ? "" : " (and \(unpinned) random unless pinned)") + "; expects \(groups); "
                 + "mode \(profile.mode.rawValue) unless set")
         }
         return lines.joined(separator: "\n") + "\n"

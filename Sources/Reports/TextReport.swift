@@ -13,8 +13,7 @@ public struct TextReport {
         var out: [String] = []
         let policy = result.policy
         out.append(bold("dasaudit \(result.tool.version.terminalEscaped)") + ": offset \(policy.offset), mode \(policy.mode.rawValue), "
-            + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, executors \(policy.executorAllowed.terminalEscaped) "
-            + "(band \(policy.executorBand.terminalEscaped))")
+            + "\(policy.cores) core\(policy.cores == 1 ? "" : "s") per node, \(policy.executorsText.terminalEscaped)")
         out.append(coverageLine(result))
         if let audited = result.evidence?.auditedText { out.append("audited: \(audited)") }
         if let points = result.capturePointsText { out.append("captured at: \(points.terminalEscaped)") }

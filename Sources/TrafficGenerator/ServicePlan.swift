@@ -34,7 +34,7 @@ struct ServicePlan {
         for entry in policy.expectedEntries {
             let speaks = policy.expectedProtocol(key: entry.key) ?? .other
             let range = entry.isExecutorBand
-                ? policy.executorAllowed.lowerBound...policy.executorAllowed.upperBound
+                ? policy.executorAllowed.map { $0.lowerBound...$0.upperBound } ?? policy.ports(of: entry)
                 : policy.ports(of: entry)
             for port in range where ports[port] == nil { ports[port] = speaks }
         }
@@ -46,7 +46,7 @@ struct ServicePlan {
     static func unexplainedPorts(_ policy: Policy) -> [UInt16] {
         var taken = Set<UInt16>()
         for entry in policy.catalog { taken.formUnion(policy.ports(of: entry)) }
-        taken.formUnion(policy.executorBand.lowerBound...policy.executorBand.upperBound)
+        if let band = policy.executorBand { taken.formUnion(band.lowerBound...band.upperBound) }
         return (Array(20000...65535) + Array(1024..<20000)).map(UInt16.init).filter { !taken.contains($0) }
     }
 

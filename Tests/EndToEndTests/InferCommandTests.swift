@@ -1,5 +1,7 @@
+import Audit
 import Foundation
 import Policy
+import Reports
 import XCTest
 
 /// `dasaudit infer` on the bundled captures, whose offsets, modes, cores and roles
@@ -138,5 +140,24 @@ final class InferCommandTests: XCTestCase {
         }
         XCTAssertTrue(run.stdout.contains("das\\e]0;owned\\u{7}\\u{9B}2J\\u{7F}\\u{202E}pacp.pcap"), run.stdout)
         XCTAssertEqual(try PolicyFile.parse(run.stdout, path: "draft.yaml").makePolicy().offset, 3)
+    }
+
+    /// captures/spark43-multi-s200.pcap: a Spark 4.3.0 cluster at offset 2 whose second
+    /// application's driver retried to 13003, das-3.1's Spark 1.6 `sparkDriverActorSystem`
+    /// (Akka) at that offset. It speaks Spark RPC, so it is no reason to pick das-3.1 (whose
+    /// draft then failed its own audit with a high protocol-mismatch); the worker's shuffle
+    /// service (7339) makes the draft say the feature is on.
+    func testWhatThePortsSpeakChoosesTheProfile() throws {
+        let (text, policy, _) = try inferred("spark43-multi-s200.pcap")
+        XCTAssertEqual(policy.profileName, "das")
+        XCTAssertEqual(policy.offset, 2)
+        XCTAssertEqual(policy.features[.shuffleService], true, text)
+        XCTAssertTrue(text.contains("# shuffle-service (spark.shuffle.service.enabled in spark-defaults.conf): 127.0.0.2:7339."), text)
+        let path = scratch.path("draft.yaml")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try runDasaudit(["audit", capture("spark43-multi-s200.pcap"), "--policy", path, "--format", "json"])
+        let result = try JSONReport.parse(Data(run.stdout.utf8))
+        XCTAssertEqual(result.findings.filter { $0.kind == .protocolMismatch }.map(\.message), [])
+        XCTAssertEqual(result.findings.filter { $0.port == 7339 }.map(\.message), [])
     }
 }

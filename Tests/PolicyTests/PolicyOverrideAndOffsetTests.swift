@@ -32,7 +32,8 @@ final class PolicyOverrideAndOffsetTests: XCTestCase {
     func testTheLargestOffsetComesFromTheCatalog() {
         XCTAssertEqual(Policy(profile: .das).largestOffset, 65535 - 18080, "spark.history.ui.port 18080")
         XCTAssertEqual(Policy(profile: .das).largestOffset, 47455)
-        XCTAssertEqual(Policy(profile: .spark).largestOffset, Policy.offsetCeiling, "nothing shifted: carbon.xml's own bound")
+        XCTAssertEqual(Policy(profile: .spark).largestOffset, 0, "nothing shifted: plain Spark has no offset")
+        XCTAssertEqual(Policy(profile: .spark, offset: 2).offsetProblem?.hasPrefix("offset 2: profile spark has no port offset"), true)
         var moved = Policy(profile: .das)
         moved.moveBasePort(of: "spark.ui.port", to: 60000)
         XCTAssertEqual(moved.largestOffset, 5535, "a moved port counts")

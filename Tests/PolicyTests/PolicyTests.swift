@@ -12,6 +12,8 @@ final class CatalogTests: XCTestCase {
             "spark.fileserver.port": 14000, "spark.replClassServer.port": 14500,
             "spark.master.port": 7077, "spark.master.rest.port": 6066, "spark.master.webui.port": 8081,
             "spark.worker.port": 11000, "spark.worker.webui.port": 11500,
+            // Spark's external shuffle service (only with the shuffle-service feature).
+            "spark.shuffle.service.port": 7337,
             // The Carbon server under every DAS node.
             "carbon.https.port": 9443, "carbon.http.port": 9763, "Ports.JMX.RMIRegistryPort": 9999,
             "Ports.JMX.RMIServerPort": 11111, "Ports.EmbeddedLDAP.LDAPServerPort": 10389,
@@ -22,7 +24,7 @@ final class CatalogTests: XCTestCase {
 
     func testClusterPortsOpenOnlyInClusterMode() {
         let clusterOnly = Catalog.das.filter { $0.group == .sparkCluster }
-        XCTAssertEqual(clusterOnly.count, 5)
+        XCTAssertEqual(clusterOnly.count, 6, "master 3, worker 2, the shuffle service")
         XCTAssertTrue(clusterOnly.allSatisfy { $0.modes == [.cluster] })
         XCTAssertTrue(Catalog.das.filter { $0.group != .sparkCluster }.allSatisfy { $0.modes.count == 3 })
     }

@@ -1,0 +1,31 @@
+import Policy
+
+extension ProtocolFindings {
+    /// The Spark RPC ports a policy can pin, in the order the hint names them: each is
+    /// named only when the policy's profile has it (Spark 2 and later have no
+    /// `spark.executor.port`; Spark 1.6 no `spark.driver.blockManager.port`).
+    static let pinnableSparkKeys = ["spark.driver.port", "spark.blockManager.port", "spark.driver.blockManager.port",
+                                    "spark.executor.port"]
+
+    /// What Spark RPC on an unexpected `port` suggests. When the port is a known Spark RPC
+    /// key's port in some profile (under this policy's offset, or its unshifted default:
+    /// 7337 is `spark.shuffle.service.port`), that key and what listens there; otherwise a
+    /// service on a random port, with the keys of this profile that would pin it.
+    func sparkRPCHint(port: UInt16) -> String {
+        let own = Profile.named(policy.profileName)?.catalog ?? []
+        for profile in Profile.all {
+            for entry in profile.catalog where entry.basePort != 0 && entry.key.hasPrefix("spark.")
+                && (entry.port(offset: policy.offset) == port || entry.basePort == port)
+                && PortProtocols.expected(key: entry.key, profileName: profile.name) == .sparkRPC {
+                let shifted = entry.port(offset: policy.offset) == port && entry.port(offset: policy.offset) != entry.basePort
+                let place = shifted ? "\(entry.key)'s port under offset \(policy.offset)" : "\(entry.key)'s default port"
+                // Another profile's port for the key (DAS's 13000 under the spark profile) says whose.
+                let elsewhere = own.contains { $0.key == entry.key && $0.basePort == entry.basePort } ? "" : " in profile \(profile.name)"
+                return "it speaks Spark RPC: \(place)\(elsewhere), the \(entry.summary)"
+            }
+        }
+        let keys = Self.pinnableSparkKeys.filter { key in policy.catalog.contains { $0.key == key } }
+        return "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
+            + keys.joined(separator: ", ") + ", or spark.port.maxRetries)"
+    }
+}
