@@ -89,7 +89,7 @@ final class CaptureStream {
             guard let opened = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
             (file, tap) = (opened, nil)
         } else {
-            guard let tapped = PcapngBlockTap.stream(reading: source!) else {
+            guard let tapped = PcapngBlockTap.stream(reading: source!, waitsForWriter: start < 0) else {
                 throw InputProblem(reason: POSIXFile.describe(errno))
             }
             (file, tap) = tapped
