@@ -82,8 +82,15 @@ public struct CaptureReader {
     }
 
     /// Reads one input. An input that cannot be opened or is cut short is recorded with
-    /// its error; the packets read before a cut still count.
+    /// its error; the packets read before a cut still count. After a stop of the reading
+    /// (`InputStop`: Ctrl-C) an input is cut where it stands, and one not opened yet is not
+    /// read: each is incomplete, with what the stop did to it as its error.
     public mutating func read(path: String) {
+        if InputStop.isRequested {
+            inputs.append(InputSummary(path: path, packets: 0, tcpSegments: 0, skipped: [:], complete: false,
+                                       error: InputStop.notRead(path)))
+            return
+        }
         let file: CaptureFile
         do {
             file = try CaptureFile(path: path)
@@ -135,8 +142,10 @@ public struct CaptureReader {
         }
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?
-        if case .failed(let reason) = end {
-            error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
+        switch end {
+        case .failed(let reason): error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
+        case .interrupted: error = InputStop.cut(path, packetsRead: counts.packets)  // no one else breaks its loop
+        case .endOfInput: break
         }
         ended = copies.isActive && end == .endOfInput && counts.packets > 0
             ? RecordingPiece.End(piece: piece, lastSeen: counts.latest) : nil

@@ -119,7 +119,12 @@ final class FileDigest: @unchecked Sendable {
 
     /// Hashes the next chunk, from the lent window if it holds it, else read from the file
     /// (up to the window, if the hash is behind it: the file header); never past `limit`.
+    /// A stop of the reading (`InputStop`: Ctrl-C) gives up a hash not done: the rest of a
+    /// large file, or files never read, would keep the report waiting.
     private func step(before limit: Int) {
+        if let signal = InputStop.signal {
+            return fail("\(path) was not hashed: \(signal) stopped the reading before its hash was done")
+        }
         let cpuBefore = ThreadCPUTime.now()
         defer { cpu += ThreadCPUTime.now() - cpuBefore }
         if !started {

@@ -23,7 +23,7 @@ extension CaptureFile {
     /// `stepLimit` bytes read in the step).
     @inlinable
     func readPcapngInPlace(_ deliver: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> InPlaceReadEnd {
-        var window = RecordWindow(observer: windowObserver)
+        var window = RecordWindow(observer: windowObserver, cutsOnStop: isCutOnStop)
         defer { window.deallocate() }
         while case .pcapng(let format) = recordFormat {
             let end = try readPcapngRecords(from: stream.file, format: format, window: &window, statistics: &statistics!,

@@ -205,8 +205,8 @@ public final class CaptureFile {
     }
 
     /// Calls `body` with each packet's header and its captured bytes, until the input
-    /// ends, `breakLoop()` is called, or libpcap fails. The bytes are only valid inside
-    /// the call.
+    /// ends, `breakLoop()` is called or the reading is stopped (`InputStop`; both
+    /// `.interrupted`), or libpcap fails. The bytes are only valid inside the call.
     @inlinable
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Void) rethrows -> ReadEnd {
         func deliver(_ packet: PacketHeader, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
@@ -218,11 +218,14 @@ public final class CaptureFile {
         if sectionsOnly { return endOfStream() }
         let inPlace: InPlaceReadEnd?
         switch recordFormat {
-        case .pcap(let format): inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, deliver)
+        case .pcap(let format):
+            inPlace = try readPcapRecords(from: stream.file, format: format, observer: windowObserver, cutsOnStop: isCutOnStop,
+                                          deliver)
         case .pcapng: inPlace = try readPcapngInPlace(deliver)
         case nil: inPlace = nil
         }
         switch inPlace {
+        case _ where cutByStop: return .interrupted
         case .endOfFile: return endOfStream()
         case .stopped: return .interrupted
         case .failed(let message): return failure(message)
@@ -236,25 +239,36 @@ public final class CaptureFile {
         case .libpcapReadsOn, nil:
             break
         }
-        let status = try packetLoop(handle, fractionScale: 1) { header, bytes in  // opened at nanosecond precision
-            var packet = header
-            if readsThroughTap { packet.interface = interfaceOfPacketJustRead() }
-            try body(packet, bytes)
-            delivered &+= 1
+        let (status, brokenByStop) = try InputStop.whileLibpcapReads(isCutOnStop ? handle : nil) {
+            try packetLoop(handle, fractionScale: 1) { header, bytes in  // opened at nanosecond precision
+                var packet = header
+                if readsThroughTap { packet.interface = interfaceOfPacketJustRead() }
+                try body(packet, bytes)
+                delivered &+= 1
+            }
         }
+        // A pipe's tap ended the stream at the stop: cut there, even mid-packet.
+        if cutByStop { return .interrupted }
         // For a file libpcap says "break" both at the end and after pcap_breakloop.
         if status == PCAP_ERROR_BREAK && !breakRequested, let handedOverAt {
             // libpcap never shows the statistics blocks: read them from where it took over.
             statistics?.walk(descriptor: fileno(stream.file), from: handedOverAt)
         }
         if status == PCAP_ERROR_BREAK {
-            if breakRequested { return .interrupted }
+            if breakRequested || (brokenByStop && feof(stream.file) == 0) { return .interrupted }
             let end = endOfStream()
             tappedStreamRead = readsThroughTap && end == .endOfInput
             return end
         }
         return failure(String(cString: pcap_geterr(handle)))
     }
+
+    /// Whether a stop of the reading (`InputStop`) cuts this input where dasaudit reads it in
+    /// place: a file; a pipe's tap (`PcapngBlockTap`) ends its stream itself.
+    @usableFromInline var isCutOnStop: Bool { stream.tap == nil }
+
+    /// Whether a stop of the reading ended a pipe's stream before its writer did.
+    @usableFromInline var cutByStop: Bool { stream.tap?.cutByStop == true }
 
     /// Makes the current `forEachPacket` return `.interrupted` after the packet in hand.
     public func breakLoop() {

@@ -64,6 +64,11 @@ final class CaptureStream {
             guard got >= 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
             prefix = Array(bytes.prefix(got))
         } else {
+            // A writer that has sent nothing yet (tcpdump's header still in its buffer) is
+            // waited for as the rest of the stream will be: until a stop of the reading.
+            guard InputStop.awaitInput(on: descriptor, graceful: true) else {
+                throw InputProblem(reason: "not read: \(InputStop.signal ?? "a signal") stopped the reading before its first bytes came")
+            }
             prefix = POSIXFile.read(descriptor, upTo: InputKind.prefixLength)
         }
         let kind = InputKind(prefix: prefix)
@@ -89,7 +94,7 @@ final class CaptureStream {
             guard let opened = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
             (file, tap) = (opened, nil)
         } else {
-            guard let tapped = PcapngBlockTap.stream(reading: source!) else {
+            guard let tapped = PcapngBlockTap.stream(reading: source!, waitsForWriter: start < 0) else {
                 throw InputProblem(reason: POSIXFile.describe(errno))
             }
             (file, tap) = tapped

@@ -3,7 +3,7 @@
 enum InPlaceReadEnd {
     /// The file ended between two records or blocks.
     case endOfFile
-    /// The body asked to stop.
+    /// The body asked to stop, or the reading was stopped (`InputStop`).
     case stopped
     /// A pcap file: what libpcap would have said (a record cut short, an impossible
     /// length, a read error).

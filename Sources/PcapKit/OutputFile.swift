@@ -10,7 +10,8 @@ import Darwin
 /// - a file is written to a new temporary file in the same directory (`.NAME.XXXXXX.tmp`,
 ///   NAME cut to 64 bytes, created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed to disk with `fsync`, then renamed
 ///   over the path. Until the rename the old file is untouched; after it the new one is
-///   whole. On any failure the temporary file is removed. A link at the path is replaced by
+///   whole. On any failure the temporary file is removed, and so it is when the run quits at
+///   once (a second Ctrl-C: `TemporaryOutputs`). A link at the path is replaced by
 ///   the rename, so the file it pointed at keeps its content. A new file gets mode 0644
 ///   (less the umask): reports hold addresses, ports and hashes, no packet contents; a
 ///   file replaced keeps its permission bits (less write for others), so a report kept
@@ -83,6 +84,7 @@ public enum OutputFile {
                 }
                 self.descriptor = descriptor
                 self.temporary = temporary
+                TemporaryOutputs.add(temporary)
                 if let keptMode, fchmod(descriptor, keptMode) != 0 { throw failing(OutputFile.describeErrno()) }
             }
         }
@@ -111,6 +113,7 @@ public enum OutputFile {
                 descriptor = -1
                 if closed != 0 { throw failing(OutputFile.describeErrno()) }
                 if rename(temporary, path) != 0 { throw failing(OutputFile.describeErrno()) }
+                TemporaryOutputs.remove(temporary)
                 self.temporary = nil
                 OutputFile.syncDirectory(of: path)
             }
@@ -121,7 +124,10 @@ public enum OutputFile {
         public func discard() {
             if target != .standardOutput && descriptor >= 0 { close(descriptor) }
             descriptor = -1
-            if let temporary { unlink(temporary) }
+            if let temporary {
+                unlink(temporary)
+                TemporaryOutputs.remove(temporary)
+            }
             temporary = nil
         }
 

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Lets `live` quit at once (a second Ctrl-C) without cutting an evidence file in the
-/// middle of a packet.
+/// Lets a run quit at once (a second Ctrl-C) without cutting an evidence file of `live` in
+/// the middle of a packet, nor leaving a report's temporary file behind (`TemporaryOutputs`).
 ///
 /// `_exit` from the signal thread kills the capture thread wherever it is, and a thread
 /// killed inside write(2) leaves the write short: the kernel stops copying at the next page
@@ -34,14 +34,24 @@ public enum PacketWriteGate {
     @usableFromInline static func leave() { pthread_mutex_unlock(mutex) }
 
     /// Waits (at most `patienceMilliseconds`) for the packet being written to be whole in
-    /// its file, then ends the process with `status`, holding the gate so that no other
-    /// write starts.
-    public static func quit(_ status: Int32) -> Never {
+    /// its file, removes the reports' temporary files, then ends the process as `signal`'s
+    /// default action does (a shell sees it killed by the signal: status 130 for SIGINT),
+    /// holding the gate so that no other write starts.
+    public static func quit(signal number: Int32) -> Never {
         var waited = 0
         while pthread_mutex_trylock(mutex) != 0 && waited < patienceMilliseconds {
             usleep(1_000)
             waited += 1
         }
-        _exit(status)
+        TemporaryOutputs.removeAllAndHold()
+        // The signal was taken (ignored, and read by a dispatch source): its default action
+        // back, and unblocked on this thread, it ends the process.
+        signal(number, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(number)
+        _exit(128 + number)
     }
 }

@@ -7,8 +7,8 @@ import Darwin
 
 /// Reads the records of a classic pcap file from `file` (positioned after the file header,
 /// as libpcap leaves it) a megabyte at a time, and hands `body` each one in place, until
-/// `body` returns false, the file ends, or a record is wrong. The bytes are only valid
-/// inside the call.
+/// `body` returns false, the file ends, a record is wrong, or the reading is stopped
+/// (`cutsOnStop`: `RecordWindow`). The bytes are only valid inside the call.
 ///
 /// Why: libpcap's `pcap_next_ex` makes two `fread` calls per packet and copies the packet
 /// out of stdio's buffer into its own, which costs about 40 ns a packet, two thirds of the
@@ -29,14 +29,15 @@ import Darwin
 /// boundary, the caller's closure context was retained and released around every packet.
 @inlinable @inline(__always)
 func readPcapRecords(from file: UnsafeMutablePointer<FILE>, format: PcapRecordFormat,
-                     observer: (any ReadWindowObserver)? = nil,
+                     observer: (any ReadWindowObserver)? = nil, cutsOnStop: Bool = false,
                      _ body: (PacketHeader, UnsafeRawBufferPointer) throws -> Bool) rethrows -> InPlaceReadEnd {
     let headerSize = PcapRecordFormat.recordHeaderSize
-    var window = RecordWindow(observer: observer)
+    var window = RecordWindow(observer: observer, cutsOnStop: cutsOnStop)
     defer { window.deallocate() }
     while true {
         if window.count < headerSize { window.refill(from: file) }
         guard window.count >= headerSize else {
+            if window.stopped { return .stopped }
             if let error = window.readError { return .failed(error) }
             return window.count == 0 ? .endOfFile
                 : .failed("truncated dump file; tried to read \(headerSize) header bytes, only got \(window.count)")
@@ -60,6 +61,7 @@ func readPcapRecords(from file: UnsafeMutablePointer<FILE>, format: PcapRecordFo
         let recordSize = headerSize &+ Int(capturedLength)
         if window.count < recordSize { window.refill(from: file) }
         guard window.count >= recordSize else {
+            if window.stopped { return .stopped }
             if let error = window.readError { return .failed(error) }
             let got = window.count - headerSize
             // libpcap reads the snapshot's bytes first, then discards the rest.

@@ -24,14 +24,24 @@ final class PcapngBlockTap {
     private var ahead: [UInt8] = []
     private var aheadServed = 0
 
-    private init(descriptor: Int32) {
+    /// Whether a stop of the reading (`InputStop`) waits for the writer's last bytes: a pipe
+    /// or FIFO, not the decompressor of a file.
+    private let waitsForWriter: Bool
+    /// Set when a stop of the reading ended the stream before its writer did (`InputStop`):
+    /// the input is cut there, whatever libpcap made of its end.
+    private(set) var cutByStop = false
+
+    private init(descriptor: Int32, waitsForWriter: Bool) {
         self.descriptor = descriptor
+        self.waitsForWriter = waitsForWriter
     }
 
     /// A stream of `descriptor`'s bytes through a new tap, which closes the descriptor when
     /// the stream is closed; nil (the descriptor still the caller's) when none can be made.
-    static func stream(reading descriptor: Int32) -> (stream: UnsafeMutablePointer<FILE>, tap: PcapngBlockTap)? {
-        let tap = PcapngBlockTap(descriptor: descriptor)
+    /// `waitsForWriter`: a stop of the reading waits a moment for the writer's last bytes
+    /// (`InputStop.pipeGraceSeconds`).
+    static func stream(reading descriptor: Int32, waitsForWriter: Bool) -> (stream: UnsafeMutablePointer<FILE>, tap: PcapngBlockTap)? {
+        let tap = PcapngBlockTap(descriptor: descriptor, waitsForWriter: waitsForWriter)
         let cookie = Unmanaged.passRetained(tap).toOpaque()
         var functions = cpcap_cookie_functions()
         functions.read = { cookie, buffer, size in
@@ -103,8 +113,15 @@ final class PcapngBlockTap {
         filtered ? follower.interface(ofPacketEndingAt: Int64(ftello(file))) : follower.interfaceOfNextPacket()
     }
 
+    /// Reads what the descriptor has, waiting for it as long as the reading is not stopped
+    /// (`InputStop`): then the stream ends here, said by `cutByStop`.
     private func readDescriptor(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard !cutByStop else { return 0 }
         while true {
+            guard InputStop.awaitInput(on: descriptor, graceful: waitsForWriter) else {
+                cutByStop = true
+                return 0
+            }
             let got = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if got >= 0 || errno != EINTR { return got }
         }

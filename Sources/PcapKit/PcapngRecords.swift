@@ -9,7 +9,7 @@ import Darwin
 /// a packet it read since), and hands `body` the packet of each Enhanced or Simple Packet
 /// Block in place, with the interface it came from (numbered over the file's sections,
 /// `PcapngRecordFormat.firstInterface`), until `body` returns false, the file
-/// ends, or a block comes that libpcap must read.
+/// ends, a block comes that libpcap must read, or the reading is stopped (`RecordWindow`).
 ///
 /// Why: libpcap's `pcap_ng_next_packet` makes two `fread` calls per block and copies the
 /// block out of stdio's buffer into its own, as for a pcap file (`readPcapRecords`); and it
@@ -42,6 +42,7 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
     while true {
         if window.count < blockHeaderSize { window.refill(from: file) }
         guard window.count >= blockHeaderSize else {
+            if window.stopped { return .stopped }
             guard window.count == 0 && window.readError == nil else { return .handOver(at: window.unreadOffset) }
             statistics.complete = true
             return .endOfFile
@@ -50,7 +51,7 @@ func readPcapngRecords(from file: UnsafeMutablePointer<FILE>, format: PcapngReco
         guard length >= 12, length % 4 == 0, length <= RecordWindow.capacity else { return .handOver(at: window.unreadOffset) }
         let blockSize = Int(length)
         if window.count < blockSize { window.refill(from: file) }
-        guard window.count >= blockSize else { return .handOver(at: window.unreadOffset) }
+        guard window.count >= blockSize else { return window.stopped ? .stopped : .handOver(at: window.unreadOffset) }
         let block = window.unread
         guard word(block, blockSize &- trailerSize) == length else { return .handOver(at: window.unreadOffset) }
         let contentSize = blockSize &- blockHeaderSize &- trailerSize

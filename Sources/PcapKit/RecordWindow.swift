@@ -18,14 +18,20 @@ struct RecordWindow {
     @usableFromInline var exhausted = false
     /// libpcap's words for the read error that exhausted the file, if one did.
     @usableFromInline var readError: String?
+    /// Whether a stop of the reading (`InputStop`) cuts the file at the next refill: a file;
+    /// a pipe's tap stops it itself (`PcapngBlockTap`).
+    @usableFromInline let cutsOnStop: Bool
+    /// Set when a stop of the reading exhausted the file: what is left unread is not an end.
+    @usableFromInline var stopped = false
     /// Told of each refill; nil too when the stream cannot say where it is (a pipe).
     @usableFromInline var observer: (any ReadWindowObserver)?
     /// The file offset of `base`'s first byte: nil before the first refill, -1 when the
     /// stream cannot say where it is (a pipe).
     @usableFromInline var baseOffset: Int64?
 
-    @usableFromInline init(observer: (any ReadWindowObserver)?) {
+    @usableFromInline init(observer: (any ReadWindowObserver)?, cutsOnStop: Bool = false) {
         self.observer = observer
+        self.cutsOnStop = cutsOnStop
     }
 
     @inlinable var count: Int { end &- start }
@@ -39,10 +45,14 @@ struct RecordWindow {
     @inlinable mutating func consume(_ bytes: Int) { start &+= bytes }
 
     /// Moves the unread bytes to the front and fills the rest from `file`, unless the file
-    /// is exhausted.
+    /// is exhausted, or the reading stopped (`cutsOnStop`).
     @usableFromInline
     mutating func refill(from file: UnsafeMutablePointer<FILE>) {
         guard !exhausted else { return }
+        if cutsOnStop && InputStop.isRequested {
+            (exhausted, stopped) = (true, true)
+            return
+        }
         if let known = baseOffset {
             if known >= 0 {
                 observer?.windowWillChange()

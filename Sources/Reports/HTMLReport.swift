@@ -142,8 +142,11 @@ public enum HTMLReport {
         if let captures = result.evidence?.writtenCaptures, !captures.isEmpty {
             var table = HTMLTable(headers: ["Written capture", "SHA-256", "Bytes"], numeric: [2])
             for capture in captures {
-                table.append(["<span class=\"mono wrap\">\(capture.path)</span>",
-                              capture.sha256.map { "<span class=\"mono wrap\">\($0)</span>" } ?? "<span class=\"muted\">\(capture.note ?? "not hashed")</span>",
+                // A hash and a note: a capture cut short by a failed write (the note says where).
+                let hash: Markup = capture.sha256.map { sha256 in
+                    "<span class=\"mono wrap\">\(sha256)</span>" + (capture.note.map { "<br><b>\($0)</b>" } ?? "")
+                } ?? "<span class=\"muted\">\(capture.note ?? "not hashed")</span>"
+                table.append(["<span class=\"mono wrap\">\(capture.path)</span>", hash,
                               "\(capture.sizeBytes.map { "\($0)" } ?? "-")"])
             }
             written = "<h3>Captures written by the live run (\(captures.count))</h3>\n\(table.render())"

@@ -22,6 +22,12 @@ struct AuditCommand: ParsableCommand {
           tcpdump -i eth0 -w - | dasaudit audit -
           tcpdump -i eth0 -s 256 -w - 'tcp or udp port 4789' | dasaudit audit -
 
+        Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the reading, and the audit of what was read \
+        follows in every requested format: a pipe ends with what its writer (tcpdump, stopped \
+        by the same Ctrl-C) sends within a second; a file, or a pipe whose writer goes on, is \
+        cut, an incomplete input (a medium incomplete-input finding). A second quits at once, \
+        without the reports.
+
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 usage or input error \
         (an input that cannot be read; the other inputs are still audited), or an output \
         that cannot be written: outputs are checked before anything is read, and one that \
@@ -72,6 +78,8 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = StopSignals.reading(then: "the audit of what was read follows", quitting: "without the reports")
+        defer { withExtendedLifetime(signals) {} }
         let paths = CaptureArguments.expand(inputs)
         // With auto, the policy's other problems first, before the captures are read for the offset.
         if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(notes: false, autoOffset: 0) }
@@ -92,6 +100,8 @@ struct AuditCommand: ParsableCommand {
         result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()),
                                        auditedAt: auditor.auditTime, hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter
+        let audited = result.inputs
+        result.evidence?.noteStoppedReading(of: audited)
         stageTimings?.end(.evidence)
         stageTimings?.hashingCPU = hashing.cpuSeconds
         CaptureArguments.reportProblems(result.inputs)

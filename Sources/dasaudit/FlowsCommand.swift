@@ -51,6 +51,8 @@ struct FlowsCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = StopSignals.reading(then: "the connections read are listed", quitting: "without the list")
+        defer { withExtendedLifetime(signals) {} }
         // The policy first, here and not in `validate`: argument-parser wraps what `validate`
         // throws, and a policy error exited 1 instead of 2.
         var auditor = Auditor(policy: try policyOptions.makePolicy())

@@ -42,6 +42,8 @@ struct InferCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = StopSignals.reading(then: "the draft of what was read follows", quitting: "without the draft")
+        defer { withExtendedLifetime(signals) {} }
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: "yaml", inputs: paths)
         let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter)

@@ -135,7 +135,7 @@ struct LiveCommand: ParsableCommand {
         }
         let watch = try LiveWatch(watchOptions, targets: watchTargets)
         watch.start(with: live.status().result!)
-        let signals = StopSignals(control: live.control)
+        let signals = StopSignals.capturing(live.control)
         let statusLine = StatusLine(device: interface)
         printError("capturing on \(interface) (\(capture.linkTypeName)" + (filter.map { ", filter '\($0)'" } ?? "")
             + (write.map { ", writing to \($0)" } ?? "") + "); stop with Ctrl-C", label: "note")
@@ -155,7 +155,8 @@ struct LiveCommand: ParsableCommand {
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
         result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()), auditedAt: auditor.auditTime,
-                                       written: writer?.files ?? [])
+                                       written: writer?.files ?? [], writeFailure: writer?.failure,
+                                       packetsWritten: writer?.packetsWritten ?? 0)
         result.evidence?.captureFilter = filter
         if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || watch.failed { throw ExitCode(2) }
         withExtendedLifetime(signals) {}

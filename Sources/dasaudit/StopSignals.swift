@@ -5,19 +5,36 @@ import Foundation
 import PcapKit
 
 /// Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal or the ssh session gone) during
-/// `dasaudit live`. The first asks the capture to stop cleanly, so the final audit is still
-/// written in every requested format; a second exits at once, without it (the evidence
-/// files are complete up to their last packet: each packet is flushed as it is written,
-/// and the exit waits for the one being written, `PacketWriteGate`). Started under nohup, it leaves SIGHUP ignored.
+/// `dasaudit live`, or while `audit`, `flows` or `infer` read captures. The first asks the
+/// capture (`capturing`) or the reading of the inputs (`reading`, `InputStop`) to stop
+/// cleanly, so what was captured or read is still audited and every report written; a
+/// second ends the run at once, without them, as the signal's default action does
+/// (`PacketWriteGate.quit`: the evidence files of `live` are complete up to their last
+/// packet, each flushed as it is written and the one being written waited for; the
+/// reports' temporary files are removed). Started under nohup, it leaves SIGHUP ignored.
 ///
 /// The signals are taken by dispatch sources, not handlers, so the work runs on a normal
-/// thread; it wakes the capture thread through `LiveAuditControl` (`pcap_breakloop`).
+/// thread; it wakes the capture thread through `LiveAuditControl` (`pcap_breakloop`), the
+/// reading threads through `InputStop`.
 final class StopSignals {
-    private let queue = DispatchQueue(label: "dasaudit.live.signals")
+    private let queue = DispatchQueue(label: "dasaudit.signals")
     private var sources: [DispatchSourceSignal] = []
     private var received = 0
 
-    init(control: LiveAuditControl) {
+    /// For `live`: the first signal stops the capture.
+    static func capturing(_ control: LiveAuditControl) -> StopSignals {
+        StopSignals(stopping: "the capture", then: "the final audit follows", quitting: "without the final audit") {
+            control.requestStop(.signal($0))
+        }
+    }
+
+    /// For the commands that read captures: the first signal stops the reading, and `then`
+    /// says what follows (`the audit of what was read follows`).
+    static func reading(then: String, quitting: String) -> StopSignals {
+        StopSignals(stopping: "the reading", then: then, quitting: quitting) { InputStop.request(signal: $0) }
+    }
+
+    private init(stopping: String, then: String, quitting: String, stop: @escaping (String) -> Void) {
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             let previous = signal(number, SIG_IGN)
             // Under nohup SIGHUP is ignored from the start, and stays so: the run outlives its session.
@@ -26,11 +43,11 @@ final class StopSignals {
             source.setEventHandler { [unowned self] in  // the cycle with `source` ends at cancel()
                 received += Int(source.data)
                 if received == 1 {
-                    printError("\(name): stopping the capture; the final audit follows (again to quit at once)", label: "note")
-                    control.requestStop(.signal(name))
+                    printError("\(name): stopping \(stopping); \(then) (again to quit at once)", label: "note")
+                    stop(name)
                 } else {
-                    printError("\(name) again: quitting without the final audit")
-                    PacketWriteGate.quit(128 + number)
+                    printError("\(name) again: quitting \(quitting)")
+                    PacketWriteGate.quit(signal: number)
                 }
             }
             // A signal that came before the source is registered would be lost (ignored):

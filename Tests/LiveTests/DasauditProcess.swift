@@ -26,7 +26,9 @@ final class DasauditProcess: @unchecked Sendable {
     /// Starts `program` (dasaudit), through `launcher` if given (`setpriv ...`), with
     /// `arguments`. With `readOutput` false, standard output is not read until the process
     /// exits and its pipe holds only 4 KiB, so a large report blocks the process writing it.
-    init(_ arguments: [String], program: String = dasauditPath, launcher: [String]? = nil, readOutput: Bool = true) throws {
+    /// `input`: its standard input (a pipe's read end from another program); /dev/null by default.
+    init(_ arguments: [String], program: String = dasauditPath, launcher: [String]? = nil, readOutput: Bool = true,
+         input: FileHandle? = nil) throws {
         let command = (launcher ?? []) + [program] + arguments
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
@@ -35,7 +37,7 @@ final class DasauditProcess: @unchecked Sendable {
         process.environment = environment
         process.standardOutput = outputPipe
         process.standardError = errorPipe
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input ?? FileHandle.nullDevice
         if !readOutput { _ = fcntl(outputPipe.fileHandleForWriting.fileDescriptor, 1031 /* F_SETPIPE_SZ */, 4096) }
         try process.run()
         let errors = errorPipe.fileHandleForReading

@@ -191,7 +191,9 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertTrue(live.waitForError(containing: "stopped ("), live.stderr)
         live.signal(SIGINT)
         let (status, _) = live.finish(timeout: 10)
-        XCTAssertEqual(status, 128 + SIGINT)
+        // Killed by the signal, as its default action does (a shell's status 130).
+        XCTAssertEqual(live.process.terminationReason, .uncaughtSignal, live.stderr)
+        XCTAssertEqual(status, SIGINT)
         XCTAssertTrue(live.stderr.contains("SIGINT again: quitting without the final audit"), live.stderr)
     }
 
@@ -210,7 +212,8 @@ final class LiveCaptureTests: XCTestCase {
             live.signal(SIGINT)  // while the first stop still reads what the kernel holds
             let (status, _) = live.finish(timeout: 10)
             flow.stop()
-            XCTAssertEqual(status, 128 + SIGINT, live.stderr)
+            XCTAssertEqual(live.process.terminationReason, .uncaughtSignal, live.stderr)
+            XCTAssertEqual(status, SIGINT, live.stderr)
             let files = try FileManager.default.contentsOfDirectory(atPath: evidence).sorted()
             XCTAssertFalse(files.isEmpty, "round \(round): no evidence written")
             for file in files {
@@ -310,6 +313,15 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(try CaptureFile(path: files[0]).forEachPacket { _, _ in kept += 1 }, .endOfInput, "no packet cut short")
         XCTAssertGreaterThan(kept, 0)
         XCTAssertLessThan(kept, result.coverage.packets, "nothing more is written after the failure")
+        // The evidence says how much the file holds, beside its hash; until December 2026 it
+        // said every packet was in the written captures, and the cut file had no note.
+        let failure = "cannot write capture file \(files[0]): No space left on device"
+        let written = try XCTUnwrap(result.evidence?.writtenCaptures?.first)
+        XCTAssertNotNil(written.sha256)
+        XCTAssertEqual(written.note, "cut short: the evidence stops at packet \(kept) of the \(result.coverage.packets) "
+                           + "captured: \(failure)")
+        XCTAssertEqual(result.evidence?.inputs.first?.note, "a live capture: only its first \(kept) of \(result.coverage.packets) "
+                           + "packets are in the written captures, hashed in written_captures (\(failure))")
     }
 
     func testLostPacketsAreNeverCleanCoverage() throws {
