@@ -160,6 +160,11 @@ public struct Coverage: Codable, Sendable {
     /// minute): the one memory bound that can change what is counted, since a later packet
     /// of such a connection starts a new, mid-stream one. Null in older results.
     @Nullable public var openConnectionsEvictedAtCap: UInt64? = nil
+    /// Connections of which the capture holds one side's packets only although the other
+    /// side took part (`Connection.seenOneWay`): the capture may hold one direction (a SPAN
+    /// port mirroring one way, asymmetric routing, `tcpdump -Q in`), so refusals cannot
+    /// be told from unanswered connects, nor what the unseen side sent. Null in older results.
+    @Nullable public var connectionsSeenOneWay: UInt64? = nil
     /// A merge's connections seen at two capture points whose windows each reach past the
     /// other's (`MergeObservations.countedLow`): each end saw packets the other did not, so
     /// their packet and byte counts, the larger sighting's, are lower bounds. Null in an

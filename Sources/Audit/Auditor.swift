@@ -75,11 +75,15 @@ public struct Auditor {
         var services = scanned.foldedServices.isEmpty ? classified
             : classified.filter { !scanned.foldedServices.contains($0.endpoint) }
         var probes = scanned.probesAtServices
+        var probesOpenAtEnd: UInt64 = 0
         if !scanned.foldedServices.isEmpty {
-            probes = tallyServices.indices.lazy.filter { scanned.foldedServices.contains(tallyServices.endpoints[$0]) }
-                .reduce(probes) { $0.addingSaturated(tallyServices.values[$1].stateCounts[.midstream]) }
+            for index in tallyServices.indices where scanned.foldedServices.contains(tallyServices.endpoints[index]) {
+                probes.addSaturated(tallyServices.values[index].stateCounts[.midstream])
+                probesOpenAtEnd.addSaturated(tallyServices.values[index].openAtEndConnections)
+            }
         }
         if probes > 0 { coverage.openAtStart = coverage.openAtStart.map { $0 - min($0, probes) } }
+        if probesOpenAtEnd > 0 { coverage.openAtEnd = coverage.openAtEnd.map { $0 - min($0, probesOpenAtEnd) } }
         ScannerClients.mark(scanned.scans, in: &services)
         tallyServices = EndpointList()
         attemptTallies = AttemptClientTallies()
@@ -239,8 +243,12 @@ public struct Auditor {
             // the start too.
             openAtStart: services.values.reduce(0) { $0 + $1.stateCounts[.midstream] }
                 .addingSaturated(UInt64(tally.unresolved.count + tally.unresolvedNotListed)),
-            openAtEnd: services.values.reduce(0) { $0 + $1.stateCounts[.established] },
-            openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap)
+            // Every connection whose last captured packet left it open, mid-stream ones and
+            // unresolved ones too: counting the `established` state alone left out those
+            // begun before the window, which are open at both ends.
+            openAtEnd: tally.connectionsOpenAtEnd,
+            openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
+            connectionsSeenOneWay: tally.connectionsSeenOneWay)
     }
 
     /// The counts, and the verdict: compliant when no finding fails the audit

@@ -74,10 +74,13 @@ extension AuditResult {
         }
         try check.nonNegative("coverage", ["connections": coverage.connections, "unresolved_not_listed": coverage.unresolvedNotListed])
         if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
-        // Connections of the merge, so never more than it counted.
-        if let low = coverage.connectionsCountedLow, low > UInt64(max(coverage.connections, 0)) {
-            throw ResultValidationError(path: "coverage.connections_counted_low",
-                                        problem: "\(low) is more than the \(coverage.connections) connections")
+        // Connections of the audit or the merge, so never more than it counted.
+        for (name, count) in [("connections_counted_low", coverage.connectionsCountedLow),
+                              ("connections_seen_one_way", coverage.connectionsSeenOneWay)] {
+            if let count, count > UInt64(max(coverage.connections, 0)) {
+                throw ResultValidationError(path: "coverage.\(name)",
+                                            problem: "\(count) is more than the \(coverage.connections) connections")
+            }
         }
         for (index, service) in services.enumerated() {
             let path = "services[\(index)]"

@@ -141,21 +141,31 @@ public struct Connection: Sendable {
     }
 
     /// Which side sent a probe without a SYN (`probeWithoutSyn`) that the other answered with
-    /// a RST: `true` for a, `false` for b, nil when the record is no such probe. Only an
+    /// a RST, or sent nothing captured and was sent RSTs and nothing else (a lone refusal:
+    /// the SYN or probe it answered was not captured, `state`): `true` for a, `false` for b,
+    /// nil when the record is no such probe. Only an
     /// answered one: a packet nothing answered is also what a capture that sees one
     /// direction only holds of a real connection, whose side stays unknown.
     static func proberIsA(_ record: ConnectionRecord) -> Bool? {
         guard record.clientIsA == nil, record.payloadFromA == 0, record.payloadFromB == 0 else { return nil }
         func probes(_ prober: ConnectionRecord.Seen, _ other: ConnectionRecord.Seen) -> Bool {
-            prober.isProbeWithoutSyn && other.isRefusal
+            (prober.isProbeWithoutSyn || prober.isEmpty) && other.isRefusal
         }
         if probes(record.seenFromA, record.seenFromB) { return true }
         if probes(record.seenFromB, record.seenFromA) { return false }
         return nil
     }
 
-    /// `closed`, `reset` or `established`, from the control bits alone (see `ending`).
+    /// `closed`, `reset` or `established`, from the control bits alone (see `ending`). A
+    /// connection of which one side only was captured (a capture of one
+    /// direction, a SPAN port mirroring one way, `tcpdump -Q in`) ends as that side's FIN or
+    /// RST says: the other side's packets are not in the capture, and waiting for its FIN
+    /// counted every such connection still open at the end.
     static func ending(fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
+        if fromClient.isEmpty || fromServer.isEmpty {
+            let side = fromClient.union(fromServer)
+            return side.contains(.fin) ? .closed : side.contains(.rst) ? .reset : .established
+        }
         if fromClient.contains(.fin) && fromServer.contains(.fin) { return .closed }
         if fromClient.contains(.rst) || fromServer.contains(.rst) { return .reset }
         return .established
@@ -166,12 +176,32 @@ public struct Connection: Sendable {
         self.init(detached.record, samples: detached.samples, rules: rules)
     }
 
+    /// The state from the control bits of each side. Without a handshake, RSTs from the
+    /// server and nothing from the client are a refusal whose SYN was not captured (a
+    /// capture of the server's side only of a connect to a closed port, or of a port scan):
+    /// no data could flow, so it is `refused`, never a mid-stream service. With one, a
+    /// client whose server sent nothing captured but who answered as only a SYN-ACK lets
+    /// it (`Seen.showsHandshakeAnswered`: an ACK, data or a FIN, or a SYN-ACK of its own
+    /// in a simultaneous open) completed the handshake: the capture holds its direction
+    /// only, and the connection served.
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
-        guard handshakeSeen else { return .midstream }
+        guard handshakeSeen else { return fromClient.isEmpty && fromServer.isRefusal ? .refused : .midstream }
         if fromServer.isRefusal { return .refused }
-        if fromServer.isEmpty { return .attempted }
-        if fromClient.contains(.fin) && fromServer.contains(.fin) { return .closed }
-        if fromClient.contains(.rst) || fromServer.contains(.rst) { return .reset }
-        return .established
+        if fromServer.isEmpty && !fromClient.showsHandshakeAnswered { return .attempted }
+        return ending(fromClient: fromClient, fromServer: fromServer)
     }
+
+    /// Whether the capture holds one side's packets only although the other side took
+    /// part: data, a handshake answered, a close, or a refusal seen from one side alone.
+    /// An unanswered connect (`attempted`) and an unanswered probe without a SYN are not
+    /// counted: a capture of both directions holds those too (a firewall that drops them,
+    /// an open port silent to a FIN probe).
+    public var seenOneWay: Bool {
+        (packetsToServer == 0) != (packetsToClient == 0) && state != .attempted && !probeWithoutSyn
+    }
+
+    /// Whether the connection was still open at its last captured packet (`ending`
+    /// `established`) and carried traffic: what `coverage.open_at_end` counts, mid-stream
+    /// ones included (begun before the window, they are open at both ends).
+    public var isOpenAtEnd: Bool { state.isTraffic && ending == .established }
 }

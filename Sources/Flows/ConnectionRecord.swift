@@ -114,6 +114,14 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
         }
 
+        /// A client's side that shows its SYN was answered by a SYN-ACK: an ACK, data or a
+        /// FIN (`other`), which a client sends only once its handshake completed, or a
+        /// SYN-ACK of its own (a simultaneous open). What tells, in a capture of the client's
+        /// direction only, a connection that served from a connect nothing answered.
+        @inlinable public var showsHandshakeAnswered: Bool {
+            rawValue & (Seen.synAck.rawValue | Seen.other.rawValue) != 0
+        }
+
         /// A scanner's side of a probe without a SYN (nmap's FIN, NULL, Xmas, ACK, Window
         /// or Maimon scans): packets that are neither SYN nor RST (an ACK, a FIN, or no flag
         /// at all), and nothing else.

@@ -1,12 +1,17 @@
 /// Where a connection got to, in the spirit of Zeek's `conn_state`.
 public enum ConnectionState: String, CaseIterable, Codable, Sendable {
-    /// A SYN was seen and nothing came back (Zeek S0).
+    /// A SYN was seen and nothing came back (Zeek S0); nor did the client send what only an
+    /// answered SYN lets it (an ACK, data, a FIN), so a capture of its direction alone
+    /// does not make a connection that served an attempt.
     case attempted
-    /// The server answered the SYN with a RST: nothing listens there (Zeek REJ).
+    /// The server answered the SYN with a RST: nothing listens there (Zeek REJ). Also a
+    /// side's RSTs with nothing from the other side and no handshake: a refusal whose SYN
+    /// was not captured (a capture of the server's direction only).
     case refused
     /// The handshake completed and the connection was still open when the capture ended (S1).
     case established
-    /// The handshake completed and both sides sent FIN (SF).
+    /// The handshake completed and both sides sent FIN (SF); with one side only captured,
+    /// that side's FIN.
     case closed
     /// The handshake completed and one side reset it (RSTO/RSTR).
     case reset
@@ -27,7 +32,9 @@ public enum DirectionBasis: String, CaseIterable, Codable, Sendable {
     case ephemeral
     /// None of these, and one side sent only a probe without a SYN (`Connection.probeWithoutSyn`),
     /// which the other answered with a RST: the prober is the client (a scanner's FIN,
-    /// NULL, Xmas, ACK, Window or Maimon probe from a port above the ephemeral range).
+    /// NULL, Xmas, ACK, Window or Maimon probe from a port above the ephemeral range); or
+    /// one side sent only RSTs and the other nothing captured: the RSTs' sender is the
+    /// server (a refusal whose SYN was not captured).
     case probe
     /// No rule applies; client and server are reported as seen, not guessed.
     case unknown

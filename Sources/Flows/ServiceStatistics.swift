@@ -47,6 +47,13 @@ public struct ServiceStatistics: Sendable {
     /// Zero when the cap was never reached or evicted only connections that had ended.
     public var openConnectionsEvictedAtCap: UInt64 = 0
 
+    /// Connections of which one side only was captured (`Connection.seenOneWay`): the
+    /// capture may hold one direction (a SPAN port mirroring one way, `tcpdump -Q in`).
+    public var connectionsSeenOneWay: UInt64 = 0
+    /// Connections still open at their last captured packet (`Connection.isOpenAtEnd`),
+    /// unresolved ones included.
+    public var connectionsOpenAtEnd: UInt64 = 0
+
     /// Client addresses recorded, summed over services and attempts.
     public private(set) var clientAddressesRecorded = 0
     public var maxClientAddresses: Int
@@ -161,6 +168,8 @@ public struct ServiceStatistics: Sendable {
     @inline(__always)
     private mutating func fold(_ connection: Connection, row: Int?, budget: inout ClientBudget) {
         connections += 1
+        if connection.seenOneWay { connectionsSeenOneWay += 1 }
+        if connection.isOpenAtEnd { connectionsOpenAtEnd += 1 }
         switch Self.tally(of: connection) {
         case nil:
             if unresolved.count < maxUnresolved {
@@ -187,6 +196,8 @@ public struct ServiceStatistics: Sendable {
     /// endpoints and clients, its endpoints taken in the order it first saw them.
     public mutating func merge(_ other: ServiceStatistics) {
         connections += other.connections
+        connectionsSeenOneWay.addSaturated(other.connectionsSeenOneWay)
+        connectionsOpenAtEnd.addSaturated(other.connectionsOpenAtEnd)
         openConnectionsEvictedAtCap.addSaturated(other.openConnectionsEvictedAtCap)
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
         unlisted.merge(other.unlisted)

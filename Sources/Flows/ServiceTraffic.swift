@@ -57,6 +57,9 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     public var probesWithoutSynReset: UInt64 = 0
     /// Whether every connection was a probe without a SYN.
     public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
+    /// Connections still open at their last captured packet (`Connection.isOpenAtEnd`): what
+    /// a port a scan folded takes out of `coverage.open_at_end` (its probes were none).
+    public var openAtEndConnections: UInt64 = 0
     /// Connections in which the client sent payload: a request, which no port scan's probe
     /// carries (a SYN scan's half-open handshake, a connect scan's handshake closed at once).
     public var clientPayloadConnections: UInt64 = 0
@@ -93,6 +96,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if let version = connection.evidence.tlsVersion { tlsVersionCounts.increment(version) }
         connections += 1
         if connection.halfOpen { halfOpenConnections += 1 }
+        if connection.isOpenAtEnd { openAtEndConnections += 1 }
         if connection.payloadBytesToServer > 0 { clientPayloadConnections += 1 }
         if connection.probeWithoutSyn {
             probesWithoutSyn += 1
@@ -112,6 +116,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     mutating func merge(_ other: TrafficCounts) {
         connections += other.connections
         halfOpenConnections.addSaturated(other.halfOpenConnections)
+        openAtEndConnections.addSaturated(other.openAtEndConnections)
         clientPayloadConnections.addSaturated(other.clientPayloadConnections)
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)

@@ -99,6 +99,7 @@ public enum HTMLReport {
         if let points = result.capturePointsText { facts.append(("Captured at", "\(points)")) }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
+        if let oneWay = coverage.oneWayText { facts.append(("One direction", "<b>\(oneWay)</b>")) }
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
         if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }

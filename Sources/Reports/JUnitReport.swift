@@ -57,6 +57,9 @@ public enum JUnitReport {
         if result.coverage.translatedConnections > 0 {
             properties.append(("translated_connections", "\(result.coverage.translatedConnections)"))
         }
+        if let oneWay = result.coverage.connectionsSeenOneWay, oneWay > 0 {
+            properties.append(("connections_seen_one_way", "\(oneWay)"))
+        }
         if let low = result.coverage.connectionsCountedLow, low > 0 {
             properties.append(("connections_counted_low", "\(low)"))
         }

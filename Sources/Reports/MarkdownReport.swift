@@ -38,6 +38,7 @@ public enum MarkdownReport {
         }
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        if let oneWay = coverage.oneWayText { line("- **One direction**: \(oneWay)") }
         if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
         if let translated = coverage.translatedText { line("- Address translation: \(escaped(translated))") }

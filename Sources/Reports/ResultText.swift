@@ -81,6 +81,18 @@ extension Coverage {
             + "the other's: \(low == 1 ? "its" : "their") packet and byte counts, the larger sighting's, are a lower bound"
     }
 
+    /// The connections of which one side only was captured (`connections_seen_one_way`), or
+    /// nil when there were none: "6 connections seen in one direction only: the capture may
+    /// hold one direction (...)". What such a capture cannot show is said with it: a
+    /// refused connect looks unanswered from the client's side, and an unanswered one is
+    /// not in the server's.
+    var oneWayText: String? {
+        guard let oneWay = connectionsSeenOneWay, oneWay > 0 else { return nil }
+        return "\(oneWay) connection\(oneWay == 1 ? "" : "s") seen in one direction only: the capture may hold one direction "
+            + "(a SPAN port mirroring one way, asymmetric routing, tcpdump -Q in or out), so refused connects cannot be "
+            + "told from unanswered ones, and what the unseen side sent is not audited"
+    }
+
     /// What the bound on recorded client addresses left out, or nil when it was not reached.
     /// Port-scan detection reads the same records, so a scanner first seen past it is
     /// missed, not only undercounted.

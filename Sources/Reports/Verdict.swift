@@ -16,6 +16,8 @@ struct Verdict {
     var failing: [Finding]
     /// Whether every input was read to its end.
     var complete: Bool
+    /// Connections of which one side only was captured (`coverage.connections_seen_one_way`).
+    var seenOneWay: UInt64
     /// The `no-traffic` findings the verdict stands on (an audit of nothing, of none of the
     /// declared nodes, of a port scan alone, of a silent capture point): the result's own,
     /// or, for a result that audited nothing or only a scan and lacks it (hand-edited, or
@@ -28,6 +30,7 @@ struct Verdict {
         failOn = result.summary.failOn
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
+        seenOneWay = result.coverage.connectionsSeenOneWay ?? 0
         noTrafficFindings = result.noTrafficFindings
         failing.removeAll { $0.kind == .noTraffic }
         compliant = failing.isEmpty && noTrafficFindings.isEmpty
@@ -46,7 +49,16 @@ struct Verdict {
                 + (failing.isEmpty ? "" : "; and \(count)")
         }
         if compliant {
-            return "no finding at or above --fail-on \(failOn.rawValue)" + (complete ? "" : " (but the input was incomplete)")
+            // What the audit could not see, said beside a pass: a cut input, a capture of
+            // one direction (whose refusals look unanswered and whose unseen side is not
+            // audited).
+            var gaps: [String] = []
+            if !complete { gaps.append("the input was incomplete") }
+            if seenOneWay > 0 {
+                gaps.append("\(seenOneWay) connection\(seenOneWay == 1 ? " was" : "s were") seen in one direction only")
+            }
+            return "no finding at or above --fail-on \(failOn.rawValue)"
+                + (gaps.isEmpty ? "" : " (but " + gaps.joined(separator: "; ") + ")")
         }
         return count
     }

@@ -261,9 +261,10 @@ final class FlowEvictionTests: XCTestCase {
         XCTAssertEqual(table.statistics().attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 3)
     }
 
-    /// Past the linger, a straggler of a refusal starts a mid-stream connection, as a
-    /// straggler of any ended connection does.
-    func testAStragglerOfARefusalPastTheLingerStartsAMidStreamConnection() {
+    /// Past the linger, a straggler of a refusal starts a connection of its own, as a
+    /// straggler of any ended connection does: a lone RST, which is a refusal whose SYN was
+    /// not captured (docs/flows.md, "One-direction captures").
+    func testAStragglerOfARefusalPastTheLingerStartsAConnectionOfItsOwn() {
         var table = FlowTable(rules: rules)
         var traffic = Traffic()
         let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
@@ -273,7 +274,7 @@ final class FlowEvictionTests: XCTestCase {
         traffic.feed(&table)
         let statistics = table.statistics()
         XCTAssertEqual(statistics.connections, 2)
-        XCTAssertEqual(statistics.attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 1)
+        XCTAssertEqual(statistics.attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 2)
     }
 
     /// A refusal at the end of one input and its duplicated RST at the start of the next,
