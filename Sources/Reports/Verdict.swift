@@ -16,6 +16,9 @@ struct Verdict {
     var failing: [Finding]
     /// Whether every input was read to its end.
     var complete: Bool
+    /// How much traffic was of unknown direction, when it was at least half
+    /// (`AuditResult.unjudgedText`): a compliant verdict drawn from the lesser part says so.
+    var unjudgedText: String?
     /// The `no-traffic` findings the verdict stands on (an audit of nothing, of none of the
     /// declared nodes, of a port scan alone, of a silent capture point): the result's own,
     /// or, for a result that audited nothing or only a scan and lacks it (hand-edited, or
@@ -28,6 +31,7 @@ struct Verdict {
         failOn = result.summary.failOn
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
+        unjudgedText = result.unjudgedText
         noTrafficFindings = result.noTrafficFindings
         failing.removeAll { $0.kind == .noTraffic }
         compliant = failing.isEmpty && noTrafficFindings.isEmpty
@@ -46,7 +50,9 @@ struct Verdict {
                 + (failing.isEmpty ? "" : "; and \(count)")
         }
         if compliant {
+            let unjudged = unjudgedText.map { " (but \($0))" } ?? ""
             return "no finding at or above --fail-on \(failOn.rawValue)" + (complete ? "" : " (but the input was incomplete)")
+                + unjudged
         }
         return count
     }
