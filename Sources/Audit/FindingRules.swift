@@ -72,11 +72,22 @@ struct FindingRules {
                     + "the policy; otherwise capture for longer or while the service is in use."))
         }
         if unresolved > 0 {
+            // Most of what was seen unjudged is medium, as an input read only in part is; in an
+            // audit of nothing, its no-traffic finding says it already.
+            let unjudged = UnjudgedTraffic(
+                connections: unresolved, bytes: unresolvedConnections.reduce(0) { $0.addingSaturated($1.bytes) },
+                totalConnections: coverage.connections,
+                judgedBytes: services.reduce(coverage.serviceBytesNotListed) { $0.addingSaturated($1.traffic.bytes) })
+            let large = unjudged.isLarge && !nothing
             findings.append(Finding(
-                kind: .directionUnknown, severity: .info, port: nil, address: nil,
+                kind: .directionUnknown, severity: large ? .medium : .info, port: nil, address: nil,
                 message: "\(unresolved) connection\(unresolved == 1 ? "" : "s") had no handshake in the capture and no "
-                    + "port that tells the server side; they are listed apart, not guessed",
-                remediation: "Capture from before the connections open, or declare the ports in the policy."))
+                    + "port that tells the server side; they are listed apart, not guessed"
+                    + (large ? "; they are at least half of the connections or of the bytes, so the audit "
+                        + "judged the lesser part: \(unjudged.text)" : ""),
+                remediation: "Capture from before the connections open, or declare the ports in the policy"
+                    + (large ? "; give --ephemeral-range when the clients pick ports outside 32768-60999" : "")
+                    + "."))
         }
         for input in inputs {
             if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }

@@ -21,16 +21,31 @@ public struct DirectionRules: Sendable {
 
     /// Which of two ports is the server's when no handshake was seen: `true` for `a`,
     /// `false` for `b`, nil when the rules cannot tell.
+    ///
+    /// The policy rule (exactly one port is one the policy expects servers on) comes first,
+    /// the ephemeral rule (exactly one port is outside the client range) second; but when
+    /// the two point at opposite sides, neither is taken and the answer is nil: a catalog
+    /// port that lies in the range its host picks client ports from, facing a port outside
+    /// it, is as likely a client's port that happens to be a catalog number (a client whose
+    /// `ip_local_port_range` overlaps the catalog, connected to an unknown listener) as the
+    /// service, and guessing the policy's side invented an expected service on a client and
+    /// hid the listener (docs/flows.md).
     public func serverIsA(portA: UInt16, portB: UInt16) -> (Bool, DirectionBasis)? {
-        switch (isExpected(portA), isExpected(portB)) {
-        case (true, false): return (true, .policy)
-        case (false, true): return (false, .policy)
-        default: break
+        let byPolicy: Bool? = switch (isExpected(portA), isExpected(portB)) {
+        case (true, false): true
+        case (false, true): false
+        default: nil
         }
-        switch (isEphemeral(portA), isEphemeral(portB)) {
-        case (false, true): return (true, .ephemeral)
-        case (true, false): return (false, .ephemeral)
-        default: return nil
+        let byEphemeral: Bool? = switch (isEphemeral(portA), isEphemeral(portB)) {
+        case (false, true): true
+        case (true, false): false
+        default: nil
+        }
+        switch (byPolicy, byEphemeral) {
+        case (let policy?, let ephemeral?) where policy != ephemeral: return nil
+        case (let policy?, _): return (policy, .policy)
+        case (nil, let ephemeral?): return (ephemeral, .ephemeral)
+        case (nil, nil): return nil
         }
     }
 }

@@ -149,6 +149,7 @@ public struct TextReport {
             + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
             + (coverage.oneWayText.map { paint("; \($0)", .yellow) } ?? "")
+            + (result.unjudgedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")

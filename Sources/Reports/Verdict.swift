@@ -18,6 +18,9 @@ struct Verdict {
     var complete: Bool
     /// Connections of which one side only was captured (`coverage.connections_seen_one_way`).
     var seenOneWay: UInt64
+    /// How much traffic was of unknown direction, when it was at least half
+    /// (`AuditResult.unjudgedText`): a compliant verdict drawn from the lesser part says so.
+    var unjudgedText: String?
     /// The `no-traffic` findings the verdict stands on (an audit of nothing, of none of the
     /// declared nodes, of a port scan alone, of a silent capture point): the result's own,
     /// or, for a result that audited nothing or only a scan and lacks it (hand-edited, or
@@ -31,6 +34,7 @@ struct Verdict {
         failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
         seenOneWay = result.coverage.connectionsSeenOneWay ?? 0
+        unjudgedText = result.unjudgedText
         noTrafficFindings = result.noTrafficFindings
         failing.removeAll { $0.kind == .noTraffic }
         compliant = failing.isEmpty && noTrafficFindings.isEmpty
@@ -51,12 +55,13 @@ struct Verdict {
         if compliant {
             // What the audit could not see, said beside a pass: a cut input, a capture of
             // one direction (whose refusals look unanswered and whose unseen side is not
-            // audited).
+            // audited), traffic mostly of unknown direction.
             var gaps: [String] = []
             if !complete { gaps.append("the input was incomplete") }
             if seenOneWay > 0 {
                 gaps.append("\(seenOneWay) connection\(seenOneWay == 1 ? " was" : "s were") seen in one direction only")
             }
+            if let unjudgedText { gaps.append(unjudgedText) }
             return "no finding at or above --fail-on \(failOn.rawValue)"
                 + (gaps.isEmpty ? "" : " (but " + gaps.joined(separator: "; ") + ")")
         }

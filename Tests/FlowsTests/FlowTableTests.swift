@@ -81,6 +81,19 @@ final class ServerSideTests: XCTestCase {
         XCTAssertEqual(connection.directionBasis, .ephemeral)
     }
 
+    func testMidStreamPolicyAndEphemeralRulesThatDisagreeLeaveTheDirectionUnknown() {
+        // A client whose range is 7000-13000, on port 7611 (a catalog port), to a listener on
+        // 45000: the policy points at 7611, the range at 45000. Neither wins.
+        let rules = DirectionRules(expectedServerPorts: [7611], ephemeralLow: 7000, ephemeralHigh: 13000)
+        XCTAssertNil(rules.serverIsA(portA: 7611, portB: 45000))
+        XCTAssertNil(rules.serverIsA(portA: 45000, portB: 7611))
+        // They agree, or only one speaks: as before.
+        XCTAssertEqual(rules.serverIsA(portA: 7611, portB: 12005).map { "\($0.0) \($0.1)" }, "true policy")
+        XCTAssertEqual(rules.serverIsA(portA: 45000, portB: 12005).map { "\($0.0) \($0.1)" }, "true ephemeral")
+        let standard = DirectionRules(expectedServerPorts: [7611])
+        XCTAssertEqual(standard.serverIsA(portA: 45000, portB: 7611).map { "\($0.0) \($0.1)" }, "false policy")
+    }
+
     func testMidStreamWithNoRuleTheDirectionIsUnknown() {
         var conversation = Conversation()
         conversation.send("10.0.0.2:50001", "10.0.0.1:50002", [.ack])
