@@ -56,7 +56,12 @@ struct ProtocolFindings {
                 findings.append(finding(.plaintextOnTLSPort, .high, message + Self.scannersLeftOut(traffic, isPlaintext),
                                         remediation))
             }
-            let isMismatch = { (name: ProtocolName) in !name.satisfies(expected) && name.isRecognized && !isPlaintext(name) }
+            // TLS on a Spark port is Spark's own encryption of it (spark.ssl.rpc.enabled and
+            // the like), not another service: its version is still judged below.
+            let wrapped = policy.mayWrapInTLS(port: service.endpoint.port, key: service.verdict.catalogKey)
+            let isMismatch = { (name: ProtocolName) in
+                !name.satisfies(expected) && !(name == .tls && wrapped) && name.isRecognized && !isPlaintext(name)
+            }
             let other = Self.counted(spoken.filter { isMismatch($0.key) })
             if !other.isEmpty {
                 findings.append(finding(.protocolMismatch, .high,
