@@ -39,7 +39,7 @@ public enum PortProtocols {
         "hazelcast.localMemberPort": .hazelcast,
         "Ports.EmbeddedLDAP.LDAPServerPort": .ldap,
         "ha.management.port": .thrift,
-    ]
+    ].merging(SparkHTTPSPorts.connectors.map { ($0.key, .tls) }) { stated, _ in stated }
 
     /// Spark 1.4's Akka ports (das-3.0): the RPC endpoints, and its file server, which was
     /// an HTTP server (Jetty) before Spark 2.0.
