@@ -59,14 +59,15 @@ public enum PortProtocols {
     /// Catalog keys whose protocol Spark can run inside TLS by its own configuration, by
     /// profile: TLS there is that encryption, not another service (docs/protocols.md, "TLS
     /// on Spark's own ports"). Spark 4.0's `spark.ssl.rpc.enabled` (network-common's
-    /// `TransportConf.sslRpcEnabled`) wraps the RPC, block transfer and file server of
-    /// network-common in TLS; Spark 1.3 to 1.6 wrap Akka remoting in TLS with
+    /// `TransportConf.sslRpcEnabled`) wraps the RPC, block transfer, file server and
+    /// external shuffle service of network-common in TLS (SPARK-45545 passes the RPC SSL
+    /// options to every `SparkTransportConf`); Spark 1.3 to 1.6 wrap Akka remoting in TLS with
     /// `spark.ssl.akka.enabled` and the Jetty `HttpServer` (file server, HTTP broadcast,
     /// REPL class server) with `spark.ssl.fs.enabled` (`SecurityManager`). The Spark 1.6 of
     /// das-3.1 and das-3.2 has no TLS on its network-common RPC.
     static let sparkRPCTLS: Set<String> = [
-        "spark.blockManager.port", "spark.driver.port", "spark.executor.port", "spark.fileserver.port",
-        "spark.master.port", "spark.worker.port",
+        "spark.blockManager.port", "spark.driver.blockManager.port", "spark.driver.port", "spark.executor.port",
+        "spark.fileserver.port", "spark.master.port", "spark.worker.port", "spark.shuffle.service.port",
     ]
     static let sparkHTTPServerTLS: Set<String> = ["spark.fileserver.port", "spark.broadcast.port", "spark.replClassServer.port"]
     static let akkaTLS: Set<String> = ["spark.driver.port", "spark.executor.port", "spark.master.port", "spark.worker.port"]
