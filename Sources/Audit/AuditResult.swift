@@ -75,7 +75,7 @@ public struct PolicySummary: Codable, Sendable {
     /// in results from before dependencies existed.
     @Nullable public var dependencies: [DependencySummary]? = nil
     /// The deployment features the policy says are on (true) or off (false), by name
-    /// (`ha`, `clustering`, `embedded-ldap`); a feature not said is absent. Null only in
+    /// (`ha`, `clustering`, `embedded-ldap`, `jmx`, `spark-ui-https`); a feature not said is absent. Null only in
     /// results from before features existed.
     @Nullable public var features: [String: Bool]? = nil
 }
@@ -267,7 +267,7 @@ public struct UnusedOpening: Codable, Sendable {
     /// history UI), and for conditional ports whose feature the policy does not say is on.
     public var normallyBound: Bool
     public var summary: String
-    /// The deployment feature the port needs (`ha`, `clustering`, `embedded-ldap`) when the
+    /// The deployment feature the port needs (`ha`, `clustering`, `embedded-ldap`, `spark-ui-https`) when the
     /// policy does not say it is on; null otherwise.
     @Nullable public var feature: String? = nil
 }

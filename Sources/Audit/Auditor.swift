@@ -182,7 +182,7 @@ public struct Auditor {
         let profileCatalog = Profile.named(policy.profileName)?.catalog ?? []
         let moved = policy.catalog.compactMap { entry -> (String, UInt16)? in
             guard let original = profileCatalog.first(where: { $0.key == entry.key }),
-                  original.basePort != entry.basePort else { return nil }
+                  original.basePort != entry.basePort, !SparkHTTPSPorts.followsItsUI(entry, in: policy.catalog) else { return nil }
             return (entry.key, entry.basePort)
         }
         return PolicySummary(

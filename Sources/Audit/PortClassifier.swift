@@ -89,8 +89,10 @@ public struct PortClassifier: Sendable {
                 return (1...max(1, policy.portRetries)).contains(distance) ? (entry, distance) : nil
             }
         guard let (entry, distance) = candidates.min(by: { $0.1 < $1.1 }) else { return nil }
-        let base = policy.ports(of: entry).upperBound
-        return "\(entry.key)+\(distance): a Spark port retry (the service found \(base) busy)"
+        let base = Int(policy.ports(of: entry).upperBound)
+        // Every port it tried before this one was busy: 4042, "4042 and 4043", "4042 to 4044".
+        let busy = distance == 1 ? "\(base)" : "\(base)\(distance == 2 ? " and " : " to ")\(base + distance - 1)"
+        return "\(entry.key)+\(distance): a Spark port retry (the service found \(busy) busy)"
     }
 
     /// Whether a busy service of `entry` may retry past its port: Spark's ports, but for the

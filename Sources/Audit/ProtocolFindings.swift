@@ -56,7 +56,12 @@ struct ProtocolFindings {
                 findings.append(finding(.plaintextOnTLSPort, .high, message + Self.scannersLeftOut(traffic, isPlaintext),
                                         remediation))
             }
-            let isMismatch = { (name: ProtocolName) in !name.satisfies(expected) && name.isRecognized && !isPlaintext(name) }
+            // TLS on a Spark port is Spark's own encryption of it (spark.ssl.rpc.enabled and
+            // the like), not another service: its version is still judged below.
+            let wrapped = policy.mayWrapInTLS(port: service.endpoint.port, key: service.verdict.catalogKey)
+            let isMismatch = { (name: ProtocolName) in
+                !name.satisfies(expected) && !(name == .tls && wrapped) && name.isRecognized && !isPlaintext(name)
+            }
             let other = Self.counted(spoken.filter { isMismatch($0.key) })
             if !other.isEmpty {
                 findings.append(finding(.protocolMismatch, .high,
@@ -121,6 +126,22 @@ struct ProtocolFindings {
         TLSVersion.allCases.contains { $0.isDeprecated && traffic.tlsVersionCounts[$0] > 0 }
     }
 
+    /// Spark Connect's gRPC port (`spark.connect.grpc.binding.port`, Spark 3.4 and later):
+    /// no DAS configuration moves it.
+    static let sparkConnectPort: UInt16 = 15002
+
+    /// The hint for HTTP/2 in the clear: a client's prior-knowledge preface, which gRPC
+    /// clients send and browsers never do (they speak HTTP/2 only inside TLS). On Spark
+    /// Connect's default port, that is Spark Connect; elsewhere, some gRPC server. (The text
+    /// before the first colon labels the port in the services table.)
+    static func http2Hint(port: UInt16) -> String {
+        port == sparkConnectPort
+            ? "Spark Connect: HTTP/2 in the clear on its default port, the Spark Connect gRPC server "
+                + "(spark.connect.grpc.binding.port; Spark 3.4 and later)"
+            : "it speaks HTTP/2 in the clear: a gRPC server (Spark Connect on a moved spark.connect.grpc.binding.port, "
+                + "or another) or a web server; its client sent HTTP/2's preface without TLS, as gRPC clients do"
+    }
+
     /// For a service on a port the policy does not explain: what its protocol says about it.
     func hint(for service: ClassifiedService) -> String? {
         guard service.verdict.classification == .unexpected else { return nil }
@@ -130,8 +151,10 @@ struct ProtocolFindings {
         case .akka:
             return "it speaks Akka remoting: a Spark 1.x actor system on an unpinned port (spark.driver.port, "
                 + "spark.executor.port)"
-        case .http, .http2:
+        case .http:
             return "it speaks HTTP: a web server or UI"
+        case .http2:
+            return Self.http2Hint(port: service.endpoint.port)
         case .tls:
             let versions = service.traffic.tlsVersionsSeen.map(Self.versionName)
             return "it speaks TLS" + (versions.isEmpty ? "" : " (\(versions.joined(separator: ", ")))")

@@ -3,7 +3,8 @@ import Policy
 /// Expected ports that carried no traffic in the capture window: per declared node when
 /// the policy declares nodes, else across all hosts. The executor band counts as used when
 /// any executor port of the node (or cluster) carried traffic. Ports normally unbound, and
-/// conditional ports whose feature the policy does not say is on, are marked so (info).
+/// conditional ports whose feature the policy does not say is on, are marked so (info);
+/// those of a feature that lists none then (`DeploymentFeature.listsUnusedWhenNotSaid`) are left out.
 struct UnusedOpenings {
     let policy: Policy
 
@@ -23,7 +24,7 @@ struct UnusedOpenings {
             }
             for entry in policy.catalog where policy.expects(entry, on: node) {
                 let used = entry.isExecutorBand ? executorUsed : policy.ports(of: entry).contains { usedPorts.contains($0) }
-                guard !used else { continue }
+                guard !used, entry.feature.map({ policy.isOn($0) || $0.listsUnusedWhenNotSaid }) ?? true else { continue }
                 let featureNotSaid = entry.feature.flatMap { policy.isOn($0) ? nil : $0.rawValue }
                 openings.append(UnusedOpening(
                     port: entry.port(offset: policy.offset), node: node?.name, catalogKey: entry.key,

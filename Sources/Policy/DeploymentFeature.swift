@@ -19,6 +19,9 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     /// specification does not list it, so unlike the features above, a policy that says
     /// nothing of it does not expect its port either (docs/ports.md).
     case shuffleService = "shuffle-service"
+    /// The HTTPS connectors of Spark's web UIs (`SparkHTTPSPorts`): `spark.ssl.enabled`, or
+    /// `spark.ssl.ui.enabled`, `spark.ssl.standalone.enabled`, `spark.ssl.historyServer.enabled`.
+    case sparkUIHTTPS = "spark-ui-https"
 
     /// Whether the stock configuration has it on (a policy that says nothing of it keeps that).
     public var isOnInStockConfiguration: Bool { self == .jmx }
@@ -36,6 +39,13 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
         case .embeddedLDAP: "the embedded LDAP in embedded-ldap.xml"
         case .jmx: "StartRMIServer in etc/jmx.xml"
         case .shuffleService: "spark.shuffle.service.enabled in spark-defaults.conf"
+        case .sparkUIHTTPS: "spark.ssl.enabled (or spark.ssl.<ui|standalone|historyServer>.enabled) in spark-defaults.conf"
         }
     }
+
+    /// Whether its ports are listed as unused openings (info) when the policy does not say
+    /// it is on. Not the web UIs' HTTPS ports: every Spark UI would list one beside its
+    /// HTTP port on every cluster without SSL, the usual one; traffic there is explained all
+    /// the same, and a policy that says the feature is on expects them used.
+    public var listsUnusedWhenNotSaid: Bool { self != .sparkUIHTTPS }
 }

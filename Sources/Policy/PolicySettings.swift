@@ -108,7 +108,13 @@ public struct PolicySettings: Sendable {
         policy.allowedProtocols = allowedProtocols
         policy.unboundKeys = unboundKeys
         if let scanThresholds { policy.scanThresholds = scanThresholds }
-        for (key, port) in basePorts.sorted(by: { $0.key < $1.key }) {
+        // A UI's HTTPS port follows the UI's (moveBasePort) unless set itself: set after it.
+        let order = { (key: String) in (SparkHTTPSPorts.isConnectorKey(key) ? 1 : 0, key) }
+        for (key, port) in basePorts.sorted(by: { order($0.key) < order($1.key) }) {
+            // A UI's HTTPS port under a Spark 1.x profile (das-3.x): Spark 1.x has none to move.
+            if SparkHTTPSPorts.isConnectorKey(key), !policy.catalog.contains(where: { SparkHTTPSPorts.isConnectorKey($0.key) }) {
+                continue
+            }
             guard policy.catalog.contains(where: { $0.key == key }) else {
                 let origin = origins["ports.\(key)"] ?? SettingOrigin(source: "ports")
                 let suggestion = EditDistance.suggestion(for: key, among: policy.catalog.map(\.key))
@@ -131,12 +137,16 @@ public struct PolicySettings: Sendable {
 }
 
 extension Policy {
-    /// Moves a catalog entry to another base port; the Spark 1.6 driver actor system
-    /// follows `spark.driver.port` (it binds driver port + 1, or any free port when the
-    /// driver port is 0: `SparkEnv`).
+    /// Moves a catalog entry to another base port; a web UI's HTTPS connector follows its
+    /// UI (port + 400, `SparkHTTPSPorts`), and the Spark 1.6 driver actor system follows
+    /// `spark.driver.port` (it binds driver port + 1, or any free port when the driver port
+    /// is 0: `SparkEnv`).
     public mutating func moveBasePort(of key: String, to port: UInt16) {
         for index in catalog.indices where catalog[index].key == key {
             catalog[index].basePort = port
+        }
+        for connector in SparkHTTPSPorts.connectors where connector.uiKey == key {
+            moveBasePort(of: connector.key, to: SparkHTTPSPorts.derivedPort(from: port))
         }
         if key == "spark.driver.port" {
             moveBasePort(of: "sparkDriverActorSystem", to: port == 0 ? 0 : UInt16(clamping: Int(port) + 1))

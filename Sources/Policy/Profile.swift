@@ -14,7 +14,7 @@ public struct Profile: Sendable {
         name: "das",
         summary: "A DAS node: the WSO2 DAS port specification (receivers, HA, Spark) and its Carbon server's ports, "
             + "all shifted by the offset but Hazelcast",
-        catalog: Catalog.das, groups: Set(CatalogGroup.allCases), mode: .local)
+        catalog: SparkHTTPSPorts.adding(to: Catalog.das), groups: Set(CatalogGroup.allCases), mode: .local)
 
     public static let das30 = Profile(
         name: "das-3.0", summary: "DAS 3.0.x with Spark 1.4: HA ports not shifted by the offset; Carbon ports",
@@ -34,7 +34,7 @@ public struct Profile: Sendable {
         name: "spark",
         summary: "A stock Apache Spark standalone cluster: Spark's default ports, no offset; RPC and block manager ports "
             + "random unless pinned (ports:)",
-        catalog: Catalog.stockSpark, groups: [.spark, .sparkCluster], mode: .cluster)
+        catalog: SparkHTTPSPorts.adding(to: Catalog.stockSpark), groups: [.spark, .sparkCluster], mode: .cluster)
 
     public static let all: [Profile] = [das, das30, das31, das32, spark]
 

@@ -51,9 +51,12 @@ extension DASInstallation {
             settings.features[.shuffleService] = on
             settings.origins["features.\(DeploymentFeature.shuffleService.rawValue)"] = SettingOrigin(source: source, line: line)
         }
+        try applySparkHTTPS(values, source: source, to: &settings)
         // The DAS profiles' keys only: Spark 1.6 ignores keys of later Sparks
-        // (spark.driver.blockManager.port, Spark 2.1), and so does DAS.
+        // (spark.driver.blockManager.port, Spark 2.1), and so does DAS. The UIs' HTTPS
+        // ports are dasaudit's names: applySparkHTTPS reads Spark's keys for them.
         let knownKeys = Set(Profile.all.filter { $0.name.hasPrefix("das") }.flatMap { $0.catalog.map(\.key) })
+            .filter { !SparkHTTPSPorts.isConnectorKey($0) }
         for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
             // 0 is Spark's "any free port"; DAS adds the offset to it all the same (see Policy.expects).
             if let port = try integer(key, 0...65535) {

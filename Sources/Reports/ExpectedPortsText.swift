@@ -45,7 +45,11 @@ public enum ExpectedPortsText {
     /// moves it, and whether it opens only with a feature or is normally unbound.
     static func notes(on opening: ExpectedOpenings.Opening, policy: Policy) -> [String] {
         var notes: [String] = []
-        if let spoken = policy.expectedProtocol(of: opening) { notes.append("speaks \(spoken.name)") }
+        if let spoken = policy.expectedProtocol(of: opening) {
+            // "or tls" where Spark can encrypt the port itself (spark.ssl.rpc.enabled and the like).
+            let wrapped = policy.mayWrapInTLS(port: opening.ports.lowerBound, key: opening.key)
+            notes.append("speaks \(spoken.name)" + (wrapped ? " or tls" : ""))
+        }
         if !opening.shifted { notes.append("not shifted") }
         if let feature = opening.feature {
             notes.append("only with \(feature.switchedOnBy)")

@@ -82,13 +82,14 @@ final class FirewallRulesTests: XCTestCase {
     func testNormallyUnboundPortsStayClosedUnlessAsked() throws {
         let closed = try FirewallRuleSet(policy: cluster(), nodeName: "das1")
         XCTAssertFalse(closed.clusterOpenings.contains { $0.ports.contains(18082) }, "spark.history.ui.port: DAS never starts one")
-        // Conditional ports whose feature is not said on (Hazelcast, embedded LDAP) stay closed too.
-        XCTAssertEqual(closed.leftOut.map(\.ports.lowerBound), [4000, 8002, 10391, 10502, 12502, 14502, 18082])
+        // Conditional ports whose feature is not said on (Hazelcast, embedded LDAP, the UIs' HTTPS) stay closed too.
+        XCTAssertEqual(closed.leftOut.map(\.ports.lowerBound), [4000, 4442, 8002, 8483, 10391, 10502, 12502, 14502, 18082, 18482])
         XCTAssertTrue(FirewallRules.render(closed, dialect: .nftables).contains("""
             # Left closed, normally unbound or needing a feature the policy does not say is on (--include-unbound opens
-            #   them): 4000-4015 hazelcast.localMemberPort, 8002 Ports.EmbeddedLDAP.KDCServerPort,
-            #   10391 Ports.EmbeddedLDAP.LDAPServerPort, 10502 Ports.ThriftEntitlementReceivePort, 12502 spark.broadcast.port,
-            #   14502 spark.replClassServer.port, 18082 spark.history.ui.port
+            #   them): 4000-4015 hazelcast.localMemberPort, 4442 spark.ui.https.port, 8002 Ports.EmbeddedLDAP.KDCServerPort,
+            #   8483 spark.master.webui.https.port, 10391 Ports.EmbeddedLDAP.LDAPServerPort,
+            #   10502 Ports.ThriftEntitlementReceivePort, 12502 spark.broadcast.port, 14502 spark.replClassServer.port,
+            #   18082 spark.history.ui.port, 18482 spark.history.ui.https.port
             table inet dasaudit
             """))
         let open = try FirewallRuleSet(policy: cluster(), nodeName: "das1", includeUnbound: true)
@@ -109,7 +110,8 @@ final class FirewallRulesTests: XCTestCase {
             for closed in set.leftOut {
                 XCTAssertTrue(text.contains("\(closed.ports.portText) \(closed.labels.joined(separator: " / "))"), "\(closed)")
             }
-            XCTAssertTrue(text.hasSuffix("14500 spark.replClassServer.port, 18080 spark.history.ui.port "
+            XCTAssertTrue(text.hasSuffix("14500 spark.replClassServer.port, 18080 spark.history.ui.port, "
+                + "18480 spark.history.ui.https.port "
                 + "Open though normally unbound or off, because a rule for another entry opens the same port: "
                 + "11000 ha.presenter.port (opened as spark.worker.port)"), text)
         }

@@ -122,6 +122,8 @@ final class SparkDefaultsTests: XCTestCase {
         XCTAssertEqual(policy.expectedEntries(at: 0), [])
         settings.offset = 4
         XCTAssertEqual(try settings.makePolicy().expectedEntries(at: 4).map(\.key), ["spark.ui.port"], "DAS adds the offset to 0")
+        XCTAssertEqual(try settings.makePolicy().expectedEntries(at: 404).map(\.key), ["spark.ui.https.port"],
+                       "Spark's HTTPS port for UI port 4: Utils.userPort(4, 400)")
 
         var driver = PolicySettings()
         driver.profile = "das-3.2"

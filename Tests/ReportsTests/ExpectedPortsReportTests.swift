@@ -13,9 +13,9 @@ final class ExpectedPortsReportTests: XCTestCase {
             .components(separatedBy: "\n")
         XCTAssertEqual(lines.first, "Expected openings: profile das, offset 2, mode cluster, 2 cores per node")
         // Ports right-aligned, keys padded to the longest key, groups to the longest group.
-        XCTAssertTrue(lines.contains("         7079  spark.master.port                   spark-cluster  Spark master RPC [speaks spark-rpc]"),
+        XCTAssertTrue(lines.contains("         7079  spark.master.port                   spark-cluster  Spark master RPC [speaks spark-rpc or tls]"),
                       lines.joined(separator: "\n"))
-        XCTAssertTrue(lines.contains { $0.hasPrefix("  12002-12004  spark.blockManager.port") && $0.hasSuffix("driver + one per core [speaks spark-rpc]") },
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  12002-12004  spark.blockManager.port") && $0.hasSuffix("driver + one per core [speaks spark-rpc or tls]") },
                       "the executor band, right-aligned in the port column")
         XCTAssertTrue(lines.contains { $0.hasPrefix("         9090  allowed ") && $0.hasSuffix("Prometheus [not shifted]") })
         XCTAssertEqual(lines.suffix(2), ["Executor band watched for out-of-range executors: 12002-12018 "
