@@ -129,11 +129,15 @@ public struct Coverage: Codable, Sendable {
     /// Connections audited once although captured before and after address translation, by
     /// translation (`InputSummary.translated`). Null in older results.
     @Nullable public var translated: [String: UInt64]? = nil
+    /// The UDP datagrams not opened as tunnels, by destination port, over every input
+    /// (`UDPCoverage.combined`); null when there were none, and in older results.
+    @Nullable public var udp: UDPCoverage? = nil
     @Nullable public var captureStart: Timestamp?
     @Nullable public var captureEnd: Timestamp?
     public var durationSeconds: Double
     public var connections: Int
-    /// False when any input was cut short or unusable, or a live capture dropped packets.
+    /// False when any input was cut short or unusable, a live capture dropped packets, or
+    /// packets were cut inside a tunnel before their inner TCP header (`InputSummary.complete`).
     public var complete: Bool
     /// Packets lost, summed over the live inputs; null when every input is a file.
     @Nullable public var drops: Drops?

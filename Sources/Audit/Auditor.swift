@@ -20,6 +20,9 @@ public struct Auditor {
     /// once whatever the capture's link type: `--deduplicate`. Captures on every interface
     /// (`tcpdump -i any`) always are.
     public var deduplicates = false
+    /// The UDP ports besides 4789 and 8472 that carry VXLAN on the captured network:
+    /// `--vxlan-port`. The decoder opens them as it does the standard ones.
+    public var vxlanPorts = VXLANPorts()
 
     public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
                 auditTime: Timestamp? = nil, today: Day? = nil) {
@@ -231,8 +234,11 @@ public struct Auditor {
         return Coverage(
             packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },
             tcpSegments: inputs.reduce(0) { $0.addingSaturated($1.tcpSegments) },
-            skipped: skipped, tunneled: tunneled, translated: translated, captureStart: start, captureEnd: end, durationSeconds: duration,
-            connections: tally.connections, complete: inputs.allSatisfy(\.complete),
+            skipped: skipped, tunneled: tunneled, translated: translated,
+            udp: UDPCoverage.combined(inputs.compactMap(\.udp)), captureStart: start, captureEnd: end, durationSeconds: duration,
+            connections: tally.connections,
+            // An input of an older result whose packets were cut inside a tunnel said complete.
+            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 },
             drops: counted.isEmpty ? nil
                 : Drops(kernel: counted.reduce(0) { $0.addingSaturated($1.kernel) },
                         interface: counted.reduce(0) { $0.addingSaturated($1.interface) }),

@@ -20,6 +20,8 @@ struct FindingRules {
         // Probes folded into a scan are attempts all the same: evidence of what listened.
         let unresolved = unresolvedConnections.count + unresolvedNotListed
         var nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scans.probes)
+        // Its no-traffic finding says why, cuts inside tunnels included.
+        let auditedNothing = nothing
         if nothing {
             findings.append(NoTraffic.finding(coverage: coverage, inputs: inputs, unresolved: unresolved))
         } else {
@@ -91,8 +93,10 @@ struct FindingRules {
         }
         for input in inputs {
             if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }
-            // Drops alone are said above; whatever else left the input incomplete, here.
-            guard !input.complete, input.error != nil || (input.drops?.total ?? 0) == 0 else { continue }
+            if input.cutInTunnels > 0 && !auditedNothing { findings.append(cutInTunnelsFinding(input)) }
+            // Drops and cuts alone are said above; whatever else left the input incomplete, here.
+            guard !input.complete,
+                  input.error != nil || ((input.drops?.total ?? 0) == 0 && input.cutInTunnels == 0) else { continue }
             findings.append(Finding(
                 kind: .incompleteInput, severity: .medium, port: nil, address: nil,
                 message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
@@ -209,6 +213,20 @@ struct FindingRules {
         text += connections == 1 ? " connection from " : " connections from "
         text += String(clients)
         text += clients == 1 ? " client" : " clients"
+    }
+
+    /// An input whose snapshot length cut packets inside a tunnel, before their inner TCP
+    /// header (a capture on an underlay at `-s 96`): the services only they carried are
+    /// missing, as a capture's drops are, and the audit is incomplete the same way (medium,
+    /// so that at the default `--fail-on medium` such a cut cannot pass unnoticed).
+    private func cutInTunnelsFinding(_ input: InputSummary) -> Finding {
+        Finding(
+            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
+            message: "\(input.path): " + InputSummary.cutInTunnelsText(input.cutInTunnels, snaplen: input.snaplen)
+                + "; services seen only in those packets are missing from the audit",
+            remediation: "Record the underlay again with a snapshot length that holds the outer headers too "
+                + "(tcpdump -s \(InputSummary.tunnelSnaplen)), or capture on the overlay's interfaces, whose packets are not "
+                + "in a tunnel.")
     }
 
     /// A live capture, or the recording of a pcapng file, that lost packets: the audit may

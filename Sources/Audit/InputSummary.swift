@@ -1,3 +1,5 @@
+import Wire
+
 /// One input file (or stdin, or a live device) and what was read from it: what the capture
 /// engine (`CaptureEngine`) tells the audit about each input, and the result's `inputs`.
 public struct InputSummary: Codable, Sendable {
@@ -25,10 +27,14 @@ public struct InputSummary: Codable, Sendable {
     /// translated), `client 10.207.0.2 -> 10.208.0.254` (a source translated), `other`
     /// past 256 named; null in older results.
     @Nullable public var translated: [String: UInt64]?
+    /// The UDP datagrams not opened as tunnels, by destination port (`UDPCoverage`); null
+    /// when there were none, and in older results.
+    @Nullable public var udp: UDPCoverage? = nil
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
-    /// False when reading stopped early (a file cut short), the input was unusable, or a
-    /// live capture dropped packets.
+    /// False when reading stopped early (a file cut short), the input was unusable, a live
+    /// capture dropped packets, or packets were cut inside a tunnel before their inner TCP
+    /// header (`cutInTunnels`).
     public var complete: Bool
     /// Why the input was unusable or cut short.
     @Nullable public var error: String?
@@ -64,6 +70,27 @@ public struct InputSummary: Codable, Sendable {
 }
 
 extension InputSummary {
+    /// The packets cut inside a tunnel the decoder opened, before their inner TCP header
+    /// (`truncated-in-tunnel`): the snapshot length held the outer headers, not the inner
+    /// ones, and the segments they carried are missing from the audit.
+    public var cutInTunnels: UInt64 { skipped[SkipReason.truncatedInTunnel.name] ?? 0 }
+
+    /// The snapshot length that keeps the inner TCP header of every tunnel dasaudit opens,
+    /// IPv6 outside and in, with the longest TCP options (docs/inputs.md, Tunnels).
+    public static let tunnelSnaplen = 256
+
+    /// What `count` packets cut inside a tunnel mean, at `snaplen` when known: "176 packets
+    /// cut by the snapshot length (96 bytes) inside a tunnel, before their inner TCP header:
+    /// the TCP they carried was not audited; a snapshot length of 256 keeps it (tcpdump -s
+    /// 256)". What the `incomplete-input` finding of such an input and every report's
+    /// coverage say.
+    public static func cutInTunnelsText(_ count: UInt64, snaplen: Int32?) -> String {
+        "\(count) packet\(count == 1 ? "" : "s") cut by the snapshot length\(snaplen.map { " (\($0) bytes)" } ?? "") "
+            + "inside a tunnel, before \(count == 1 ? "its" : "their") inner TCP header: the TCP "
+            + "\(count == 1 ? "it" : "they") carried was not audited; a snapshot length of \(tunnelSnaplen) keeps it "
+            + "(tcpdump -s \(tunnelSnaplen))"
+    }
+
     /// Whether nothing of the input could be used (the commands exit 2): it could not be
     /// opened, or its error came before any packet. A capture cut short after some packets
     /// is usable: what was read before the cut counts; so is a pcapng of sections only,

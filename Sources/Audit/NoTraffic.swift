@@ -39,7 +39,7 @@ public enum NoTraffic {
                 return "no TCP traffic was audited: none of the \(count(coverage.packets, "packet")) \(read) \(source) "
                     + "was a TCP segment" + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
                     + (cutInTunnels == 0 ? "" : "; the packets cut inside a tunnel need a snapshot length that holds the "
-                        + "outer headers too (tcpdump -s 256)")
+                        + "outer headers too (tcpdump -s \(InputSummary.tunnelSnaplen))")
             }
         }
         let segments = coverage.tcpSegments > 0 ? "\(count(coverage.tcpSegments, "TCP segment")) in " : ""

@@ -54,6 +54,7 @@ extension AuditResult {
             try check.counts(path + ".tunneled", input.tunneled ?? [:])
             try check.counts(path + ".translated", input.translated ?? [:])
             try check.translationNames(path + ".translated", input.translated)
+            try check.udp(path + ".udp", input.udp)
             try check.window(path, input.firstSeen, input.lastSeen, names: ("first_seen", "last_seen"))
             if let drops = input.drops { try check.counts(path + ".drops", ["kernel": drops.kernel, "interface": drops.interface]) }
             if let snaplen = input.snaplen, !(1...InputSummary.largestSnaplen).contains(snaplen) {
@@ -66,6 +67,7 @@ extension AuditResult {
         try check.counts("coverage.tunneled", coverage.tunneled ?? [:])
         try check.counts("coverage.translated", coverage.translated ?? [:])
         try check.translationNames("coverage.translated", coverage.translated)
+        try check.udp("coverage.udp", coverage.udp)
         try check.window("coverage", coverage.captureStart, coverage.captureEnd, names: ("capture_start", "capture_end"))
         // The longest window 64-bit nanoseconds allow is 2^64 ns, about 1.8e10 s.
         if !(coverage.durationSeconds.isFinite && (0...18_446_744_074).contains(coverage.durationSeconds)) {
@@ -173,6 +175,19 @@ extension AuditResult {
 
 /// The checks `validate` applies to one kind of value each.
 private struct ValueCheck {
+    /// The UDP counts (`UDPCoverage`): each a count, and each port's within its whole.
+    func udp(_ path: String, _ udp: UDPCoverage?) throws {
+        guard let udp else { return }
+        try counts(path, ["packets": udp.packets])
+        for (index, port) in udp.ports.enumerated() {
+            try counts("\(path).ports[\(index)]", ["packets": port.packets, "vxlan_shaped": port.vxlanShaped])
+            if port.vxlanShaped > port.packets || port.packets > udp.packets {
+                throw ResultValidationError(path: "\(path).ports[\(index)]",
+                                            problem: "its counts are more than the datagrams they are part of")
+            }
+        }
+    }
+
     func counts<Key: CustomStringConvertible>(_ path: String, _ values: [Key: UInt64]) throws {
         for (key, value) in values.sorted(by: { $0.key.description < $1.key.description })
         where value > AuditResult.maximumCount {

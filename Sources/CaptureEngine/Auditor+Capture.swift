@@ -17,6 +17,7 @@ extension Auditor {
         reader.keepingConnections = connections
         reader.filter = captureFilter
         reader.deduplicates = deduplicates
+        reader.vxlanPorts = vxlanPorts
         let runs = reader.runs(of: paths)
         if let hashing { reader.hash(alongside: hashing, inputs: runs.count) }
         let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths, runs: runs), listing: connections,
@@ -46,6 +47,7 @@ extension Auditor {
         var reader = CaptureReader()
         reader.filter = captureFilter
         reader.deduplicates = deduplicates
+        reader.vxlanPorts = vxlanPorts
         for path in paths { reader.read(path: path) }
         return (reader.table.finish(rules: directionRules), reader.inputs)
     }

@@ -63,6 +63,9 @@ public struct CaptureReader {
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
+    /// The UDP ports besides 4789 and 8472 opened as VXLAN (`dasaudit audit --vxlan-port`),
+    /// handed to each input's decoder.
+    public var vxlanPorts = VXLANPorts()
 
     /// A reader whose table keeps every connection (`table.finish(rules:)` lists them all).
     public init() {
@@ -112,7 +115,7 @@ public struct CaptureReader {
                     + "dasaudit reads Ethernet, Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 captures"))
             return
         }
-        let decoder = PacketDecoder(linkType: linkType)
+        let decoder = PacketDecoder(linkType: linkType, vxlanPorts: vxlanPorts)
         let piece = RecordingPiece(file)
         let continuing = ended?.mayContinue(into: piece) == true
         expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
@@ -311,6 +314,9 @@ public struct CaptureReader {
             track(&table, segment, segment.capturedPayload(in: bytes))
         case .skipped(let reason):
             counts.skip(reason)
+        case .udp(let datagram):
+            counts.skip(.notTCP)
+            counts.udp.add(datagram)
         }
     }
 }
@@ -362,6 +368,9 @@ struct PacketCounts {
     var skipped = CaseCounts<SkipReason>()
     /// The tracked segments taken out of a tunnel, by tunnel.
     var tunneled = CaseCounts<Tunnel>()
+    /// The UDP datagrams not opened as tunnels, by destination port (counted in `skipped`
+    /// as `notTCP` too).
+    var udp = UDPPortTally()
     /// Earliest and latest timestamps; `Int64.max` / `Int64.min` before the first packet.
     var earliest = Int64.max
     var latest = Int64.min
@@ -391,14 +400,18 @@ struct PacketCounts {
     }
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
-    /// a pcapng file that records them, which is incomplete when it lost packets.
+    /// a pcapng file that records them, which is incomplete when it lost packets, as one
+    /// whose packets were cut inside a tunnel is (`InputSummary.cutInTunnels`).
     func summary(path: String, linkType: Int32?, linkTypeName: String?, snaplen: Int32?, error: String?, drops: Drops?,
                  dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
-        InputSummary(
+        var summary = InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, snaplen: snaplen, packets: packets, tcpSegments: tcpSegments,
             skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
-            complete: error == nil && (drops?.total ?? 0) == 0, error: error, drops: drops, dropsSource: dropsSource)
+            complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncatedInTunnel] == 0, error: error,
+            drops: drops, dropsSource: dropsSource)
+        summary.udp = udp.coverage
+        return summary
     }
 
     /// The counts that are not zero, by the name of their case (the result's `skipped`, `tunneled`).

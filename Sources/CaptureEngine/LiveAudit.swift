@@ -47,7 +47,7 @@ public struct LiveAudit {
         self.control = LiveAuditControl(capture: capture)
         self.listsConnections = listingConnections
         self.inputName = "live:\(capture.settings.device)"
-        self.decoder = PacketDecoder(linkType: linkType)
+        self.decoder = PacketDecoder(linkType: linkType, vxlanPorts: auditor.vxlanPorts)
         self.reader = CaptureReader(rules: auditor.directionRules, limits: LiveAudit.limits,
                                     keepingConnections: listingConnections)
         reader.deduplicates = auditor.deduplicates

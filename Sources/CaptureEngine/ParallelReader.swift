@@ -1,6 +1,7 @@
 import Audit
 import Flows
 import Foundation
+import Wire
 
 /// Reads several inputs at once, one per core, each into its own connection table, and
 /// merges the tables in the inputs' order by connection key (`FlowTable.absorb`): the same
@@ -30,6 +31,8 @@ public struct ParallelReader {
     public var filter: String?
     /// Whether copies are looked for whatever the link type (`CaptureReader.deduplicates`).
     public var deduplicates = false
+    /// The UDP ports opened as VXLAN besides the standard ones (`CaptureReader.vxlanPorts`).
+    public var vxlanPorts = VXLANPorts()
 
     public init(rules: DirectionRules, limits: FlowLimits = .standard,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -108,6 +111,7 @@ public struct ParallelReader {
                 reader.hashing = self.hashing
                 reader.filter = self.filter
                 reader.deduplicates = self.deduplicates
+                reader.vxlanPorts = self.vxlanPorts
                 for path in paths[run] { reader.read(path: path) }
                 slots.store(reader, at: index)
             }

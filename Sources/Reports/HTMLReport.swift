@@ -70,8 +70,7 @@ public enum HTMLReport {
         let window: Markup = result.coverage.windowText.map { "Capture window \($0)." } ?? "The capture held no packets."
         let waived: Markup = result.summary.waived == 0 ? ""
             : "<li data-count=\"waived\"><b>\(result.summary.waived)</b>waived</li>"
-        let incomplete: Markup = result.coverage.complete ? ""
-            : " <b>Incomplete:</b> an input was unusable or cut short; the audit covers less than was asked."
+        let incomplete: Markup = result.incompleteText.map { " <b>Incomplete:</b> \($0); the audit covers less than was asked." } ?? ""
         return """
         <header class="verdict \(verdict.compliant ? "pass" : "fail")">
         <p class="eyebrow">dasaudit compliance report · offset \(policy.offset) · \(policy.mode.rawValue) mode · \(policy.cores) core\(policy.cores == 1 ? "" : "s") per node</p>
@@ -101,6 +100,8 @@ public enum HTMLReport {
             + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
         if let oneWay = coverage.oneWayText { facts.append(("One direction", "<b>\(oneWay)</b>")) }
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
+        if let cut = result.cutInTunnelsText { facts.append(("Cut inside tunnels", "<b>\(cut)</b>")) }
+        if let udp = coverage.udpText { facts.append(("UDP", "\(udp)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
         if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }
         if let evicted = coverage.evictedAtCapText {
@@ -121,8 +122,7 @@ public enum HTMLReport {
             facts.append(("Drops not known", "\(unknown)"))
         }
         if let short = result.shortSnaplenText { facts.append(("Payloads cut", "<b>\(short)</b>")) }
-        facts.append(("Complete", coverage.complete ? "yes: every input was read to its end"
-                          : "<b>no</b>: an input was unusable, cut short, or lost packets while capturing"))
+        facts.append(("Complete", result.incompleteText.map { "<b>no</b>: \($0)" } ?? "yes: every input was read to its end"))
 
         // A drops column only when an input counts drops: a live capture, or a pcapng file that records them.
         let live = result.inputs.contains { $0.drops != nil }
@@ -135,7 +135,7 @@ public enum HTMLReport {
                 ?? "<span class=\"muted\">\(proof?.note ?? "not recorded")</span>"
             let link = input.linkTypeName.map { "\($0) (\(input.linkType.map { "\($0)" } ?? "?"))" } ?? "-"
             let status: Markup = input.error.map { "<b>\(input.complete ? "warning" : "incomplete")</b>: \($0)" }
-                ?? (input.complete ? "complete" : "<b>incomplete</b>: lost \(input.drops?.total ?? 0) packets while capturing")
+                ?? input.incompleteReason.map { "<b>incomplete</b>: \($0)" } ?? "complete"
             inputs.append(["<span class=\"mono wrap\">\(input.path)</span>", hash, "\(proof?.sizeBytes.map { "\($0)" } ?? "-")", "\(link)",
                            "\(input.snaplen.map { "\($0)" } ?? "-")", "\(input.packets)", "\(input.tcpSegments)"] + (live ? ["\(input.drops.map { "\($0.total)" } ?? "-")"] : [])
                            + ["\(input.firstSeen.map { "\($0)" } ?? "-")", "\(input.lastSeen.map { "\($0)" } ?? "-")", status], cssClass: "input")

@@ -1,4 +1,5 @@
 import Audit
+import Wire
 
 /// The audit as JUnit XML, so a CI system shows it as tests: one test case per policy
 /// check, failed by the findings that concern it and fail the audit (`Finding.fails`).
@@ -64,6 +65,14 @@ public enum JUnitReport {
             properties.append(("connections_counted_low", "\(low)"))
         }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }
+        if let cut = result.coverage.skipped[SkipReason.truncatedInTunnel.name], cut > 0 {
+            properties.append(("cut_in_tunnels", "\(cut)"))
+        }
+        if let udp = result.coverage.udp {
+            properties.append(("udp_packets", "\(udp.packets)"))
+            let shaped = udp.vxlanShapedPorts
+            if !shaped.isEmpty { properties.append(("udp_ports_shaped_like_vxlan", shaped.map(String.init).joined(separator: " "))) }
+        }
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
         if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }
 

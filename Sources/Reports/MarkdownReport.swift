@@ -37,9 +37,11 @@ public enum MarkdownReport {
             line("- Policy SHA-256: \(evidence.policySha256.markdownDigest)")
         }
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }
-        line("- Capture window: " + (coverage.windowText ?? "no packets") + (coverage.complete ? "" : "; **incomplete**: an input was unusable or cut short"))
+        line("- Capture window: " + (coverage.windowText ?? "no packets") + (result.incompleteText.map { "; **incomplete**: \($0)" } ?? ""))
         if let oneWay = coverage.oneWayText { line("- **One direction**: \(oneWay)") }
         if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }
+        if let cut = result.cutInTunnelsText { line("- **Cut inside tunnels**: \(cut)") }
+        if let udp = coverage.udpText { line("- UDP: \(udp)") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
         if let translated = coverage.translatedText { line("- Address translation: \(escaped(translated))") }
         if let evicted = coverage.evictedAtCapText {
@@ -68,8 +70,7 @@ public enum MarkdownReport {
                                      proof?.sizeBytes.map { "\($0)" } ?? "-", escaped(input.linkTypeName ?? "-"),
                                      input.snaplen.map { "\($0)" } ?? "-", "\(input.packets)",
                                      input.firstSeen.map { "\($0)" } ?? "-", input.lastSeen.map { "\($0)" } ?? "-",
-                                     escaped(input.error ?? (input.complete ? "complete"
-                                         : "incomplete: lost \(input.drops?.total ?? 0) packets while capturing"))]
+                                     escaped(input.error ?? input.incompleteReason.map { "incomplete: \($0)" } ?? "complete")]
                          }))
 
         line("")

@@ -144,12 +144,14 @@ public struct TextReport {
             "; drops: \(drops.kernel) kernel, \(drops.interface) interface"
         } ?? ""
         let shortSnaplen = result.shortSnaplenText.map { paint("; \($0)", .yellow) } ?? ""
+        let cutInTunnels = result.cutInTunnelsText.map { paint("; \($0)", .yellow) } ?? ""
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "")
             + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
-            + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow))
+            + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow)) + cutInTunnels
             + (coverage.oneWayText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.unjudgedText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.udpText.map { "; \($0)" } ?? "")
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")

@@ -5,8 +5,8 @@
 /// (`TCPSegment.tunnel`, counted in the coverage).
 ///
 /// A tunnel header that is not what its port or protocol number promises (UDP 4789 without
-/// the VXLAN I flag, a Geneve version other than 0) is not a tunnel: `.notTCP`, as any
-/// other UDP. One the decoder does not open is `.tunnel`.
+/// the VXLAN I flag, a Geneve version other than 0) is not a tunnel: `.udp`, as any other
+/// UDP (counted `.notTCP`). One the decoder does not open is `.tunnel`.
 ///
 /// These functions are never inlined: the inner packet is decoded by the same inlined
 /// functions as the outer one, which call back here for a tunnel inside, and the depth is
@@ -20,7 +20,8 @@ extension PacketDecoder {
         return outcome
     }
 
-    /// VXLAN and Geneve, after the UDP header (`extent` as it was before the UDP header).
+    /// VXLAN and Geneve, after the UDP header (`extent` as it was before the UDP header):
+    /// Geneve on its port, VXLAN on any other the caller chose (4789, 8472, a declared one).
     @usableFromInline @inline(never)
     static func decodeUDPTunnel(_ udp: UDPHeader, _ extent: PayloadExtent, around: Encapsulation) -> DecodeOutcome {
         var extent = extent
@@ -29,7 +30,7 @@ extension PacketDecoder {
         if udp.destinationPort == UDPPort.geneve {
             if let reason = extent.shortfall(GeneveHeader.minimumLength) { return .skipped(reason) }
             guard let geneve = GeneveHeader(payload) else { return .skipped(.truncated) }
-            guard geneve.version == 0 else { return .skipped(.notTCP) }
+            guard geneve.version == 0 else { return .udp(.of(udp)) }
             let length = geneve.headerLength
             if let reason = extent.shortfall(length) { return .skipped(reason) }
             guard let inner = around.entering(.geneve) else { return .skipped(.tunnel) }
@@ -37,7 +38,7 @@ extension PacketDecoder {
         }
         if let reason = extent.shortfall(VXLANHeader.length) { return .skipped(reason) }
         guard let vxlan = VXLANHeader(payload) else { return .skipped(.truncated) }
-        guard vxlan.hasValidIdentifier else { return .skipped(.notTCP) }
+        guard vxlan.hasValidIdentifier else { return .udp(.of(udp)) }
         guard let inner = around.entering(.vxlan) else { return .skipped(.tunnel) }
         return decodeEthernet(vxlan.payload, around: inner)
     }

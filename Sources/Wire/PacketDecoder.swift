@@ -8,24 +8,28 @@
 public struct PacketDecoder: Sendable {
     public let linkType: LinkType
     @usableFromInline let framing: Framing
+    /// The UDP ports besides 4789 and 8472 opened as VXLAN (`--vxlan-port`).
+    public let vxlanPorts: VXLANPorts
 
-    public init(linkType: LinkType) {
+    public init(linkType: LinkType, vxlanPorts: VXLANPorts = VXLANPorts()) {
         self.linkType = linkType
         self.framing = Framing(linkType)
+        self.vxlanPorts = vxlanPorts
     }
 
     /// Decodes one captured packet (the `caplen` bytes libpcap gives).
     @inlinable @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+        let around = Encapsulation(vxlanPorts: vxlanPorts)
         switch framing {
-        case .ethernet: return Self.decodeEthernet(bytes)
-        case .linuxSLL: return Self.decodeLinuxSLL(bytes)
-        case .linuxSLL2: return Self.decodeLinuxSLL2(bytes)
-        case .null: return Self.decodeNull(bytes, familyInNetworkOrder: false)
-        case .loop: return Self.decodeNull(bytes, familyInNetworkOrder: true)
-        case .rawIP: return Self.decodeRawIP(bytes)
-        case .ipv4: return Self.decodeIPv4(bytes, around: Encapsulation())
-        case .ipv6: return Self.decodeIPv6(bytes, around: Encapsulation())
+        case .ethernet: return Self.decodeEthernet(bytes, around: around)
+        case .linuxSLL: return Self.decodeLinuxSLL(bytes, around: around)
+        case .linuxSLL2: return Self.decodeLinuxSLL2(bytes, around: around)
+        case .null: return Self.decodeNull(bytes, familyInNetworkOrder: false, around: around)
+        case .loop: return Self.decodeNull(bytes, familyInNetworkOrder: true, around: around)
+        case .rawIP: return Self.decodeRawIP(bytes, around: around)
+        case .ipv4: return Self.decodeIPv4(bytes, around: around)
+        case .ipv6: return Self.decodeIPv6(bytes, around: around)
         case .unsupported: return .skipped(.unsupportedLinkType)
         }
     }
@@ -88,34 +92,34 @@ enum Framing: UInt8, Sendable {
 
 extension PacketDecoder {
     @inlinable @inline(__always)
-    static func decodeEthernet(_ bytes: UnsafeRawBufferPointer, around: Encapsulation = Encapsulation()) -> DecodeOutcome {
+    static func decodeEthernet(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let frame = EthernetFrame(bytes) else { return .skipped(.truncated) }
         return decodeEtherType(frame.etherType, frame.payload, around: around)
     }
 
     @inlinable
-    static func decodeLinuxSLL(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+    static func decodeLinuxSLL(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let header = LinuxSLLHeader(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload, around: Encapsulation())
+        return decodeEtherType(header.protocolType, header.payload, around: around)
     }
 
     @inlinable
-    static func decodeLinuxSLL2(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
+    static func decodeLinuxSLL2(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let header = LinuxSLL2Header(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload, around: Encapsulation())
+        return decodeEtherType(header.protocolType, header.payload, around: around)
     }
 
     @inlinable
-    static func decodeNull(_ bytes: UnsafeRawBufferPointer, familyInNetworkOrder: Bool) -> DecodeOutcome {
+    static func decodeNull(_ bytes: UnsafeRawBufferPointer, familyInNetworkOrder: Bool, around: Encapsulation) -> DecodeOutcome {
         guard let header = NullLoopbackHeader(bytes) else { return .skipped(.truncated) }
         switch familyInNetworkOrder ? header.familyInNetworkOrder : header.family {
         case NullLoopbackHeader.familyIPv4:
-            return decodeIPv4(header.payload, around: Encapsulation())
+            return decodeIPv4(header.payload, around: around)
         case NullLoopbackHeader.familyIPv6BSD, NullLoopbackHeader.familyIPv6FreeBSD,
              NullLoopbackHeader.familyIPv6Darwin:
-            return decodeIPv6(header.payload, around: Encapsulation())
+            return decodeIPv6(header.payload, around: around)
         default:
             return .skipped(.notIP)
         }
@@ -123,7 +127,7 @@ extension PacketDecoder {
 
     /// RAW link types carry a bare IP packet; its version nibble says which.
     @inlinable
-    static func decodeRawIP(_ bytes: UnsafeRawBufferPointer, around: Encapsulation = Encapsulation()) -> DecodeOutcome {
+    static func decodeRawIP(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let first = bytes.first else { return .skipped(.truncated) }
         switch first >> 4 {
         case 4: return decodeIPv4(bytes, around: around)
@@ -248,7 +252,9 @@ extension PacketDecoder {
             switch udp.destinationPort {
             case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve:
                 return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
-            default: return .skipped(.notTCP)
+            case let port where around.vxlanPorts.contains(port):
+                return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
+            default: return .udp(.of(udp))
             }
         case IPProtocol.ipInIP, IPProtocol.ipv6:
             return cutInTunnel(decodeIPInIP(protocolNumber, bytes, around: around))

@@ -115,4 +115,17 @@ public enum SkipReason: Int, CaseIterable, Sendable {
 public enum DecodeOutcome: Sendable {
     case segment(TCPSegment)
     case skipped(SkipReason)
+    /// A UDP datagram not opened as a tunnel: skipped as `.notTCP`, with its destination
+    /// port for the coverage to name (`UDPDatagram`).
+    case udp(UDPDatagram)
+
+    /// Why the packet gave no segment: `.notTCP` for a UDP datagram; nil for a segment.
+    @inlinable
+    public var skipReason: SkipReason? {
+        switch self {
+        case .segment: nil
+        case .skipped(let reason): reason
+        case .udp: .notTCP
+        }
+    }
 }

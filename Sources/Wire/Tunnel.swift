@@ -5,7 +5,8 @@
 public enum Tunnel: UInt8, CaseIterable, Sendable, BitwiseCopyable {
     /// Not in a tunnel.
     case none
-    /// VXLAN (RFC 7348) on UDP 4789, or on 8472 (Linux's default port, and flannel's and Cilium's).
+    /// VXLAN (RFC 7348) on UDP 4789, or on 8472 (Linux's default port, and flannel's and
+    /// Cilium's), or on a port the user declared (`VXLANPorts`).
     case vxlan
     /// Geneve (RFC 8926) on UDP 6081 (OVN, AWS Gateway Load Balancer).
     case geneve
@@ -37,18 +38,22 @@ public enum Tunnel: UInt8, CaseIterable, Sendable, BitwiseCopyable {
 
 /// What the layers outside an IP packet said, handed inwards as the decoder unwraps them:
 /// the outermost VLAN id, the outermost tunnel, and how many tunnels deep the packet is
-/// (bounded, so that a crafted packet of tunnels in tunnels cannot hold the decoder).
+/// (bounded, so that a crafted packet of tunnels in tunnels cannot hold the decoder); and
+/// the UDP ports the user declared VXLAN on (`VXLANPorts`), which every layer hands on as
+/// it is, so that the decoder's static functions read them without a reference to hold.
 @frozen
 public struct Encapsulation: Sendable, BitwiseCopyable {
     public var vlan: UInt16?
     public var tunnel: Tunnel
     public var depth: UInt8
+    public var vxlanPorts: VXLANPorts
 
     @inlinable
-    public init(vlan: UInt16? = nil, tunnel: Tunnel = .none, depth: UInt8 = 0) {
+    public init(vlan: UInt16? = nil, tunnel: Tunnel = .none, depth: UInt8 = 0, vxlanPorts: VXLANPorts = VXLANPorts()) {
         self.vlan = vlan
         self.tunnel = tunnel
         self.depth = depth
+        self.vxlanPorts = vxlanPorts
     }
 
     /// At most this many tunnels are opened around one packet (a mirror session of an
@@ -60,6 +65,7 @@ public struct Encapsulation: Sendable, BitwiseCopyable {
     @inlinable
     public func entering(_ tunnel: Tunnel) -> Encapsulation? {
         guard depth < Self.maximumDepth else { return nil }
-        return Encapsulation(vlan: vlan, tunnel: self.tunnel == .none ? tunnel : self.tunnel, depth: depth &+ 1)
+        return Encapsulation(vlan: vlan, tunnel: self.tunnel == .none ? tunnel : self.tunnel, depth: depth &+ 1,
+                             vxlanPorts: vxlanPorts)
     }
 }

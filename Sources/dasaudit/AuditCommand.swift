@@ -4,6 +4,7 @@ import CaptureEngine
 import Foundation
 import PcapKit
 import Reports
+import Wire
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,6 +43,7 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var filterOption: CaptureFilterOption
     @OptionGroup var deduplicateOption: DeduplicateOption
+    @OptionGroup var vxlanPortOption: VXLANPortOption
 
     @OptionGroup var capturePointOption: CapturePointOption
 
@@ -84,11 +86,13 @@ struct AuditCommand: ParsableCommand {
         // With auto, the policy's other problems first, before the captures are read for the offset.
         if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(notes: false, autoOffset: 0) }
         let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
-        let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter) : nil
+        let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter,
+                                                                                              vxlanPorts: vxlanPortOption.vxlanPorts) : nil
         var auditor = Auditor(policy: try policyOptions.makePolicy(autoOffset: autoOffset), failOn: outputOptions.failOn,
                               auditTime: try AuditTimeOption.now())
         auditor.captureFilter = filterOption.filter
         auditor.deduplicates = deduplicateOption.deduplicate
+        auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         let stageTimings = timings ? StageTimings() : nil
@@ -119,8 +123,8 @@ struct AuditCommand: ParsableCommand {
 
     /// `--offset auto`: the offset `dasaudit infer` finds in the captures (a first read of
     /// them; the audit reads them again under it), said in a note.
-    static func inferOffset(paths: [String], filter: String?) throws -> Int {
-        let inference = InferCommand.infer(paths: paths, filter: filter).0
+    static func inferOffset(paths: [String], filter: String?, vxlanPorts: VXLANPorts) throws -> Int {
+        let inference = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts).0
         printError("--offset auto: offset \(inference.offset) (\(inference.supportingServices) services on its catalog ports, "
             + "confidence \(inference.confidenceWord))", label: "note")
         return inference.offset

@@ -37,6 +37,7 @@ struct FlowsCommand: ParsableCommand {
 
     @OptionGroup var filterOption: CaptureFilterOption
     @OptionGroup var deduplicateOption: DeduplicateOption
+    @OptionGroup var vxlanPortOption: VXLANPortOption
 
     @Option(help: ArgumentHelp("Output format: ndjson (one JSON object per line) or csv (with a header line).",
                                valueName: "format"))
@@ -58,6 +59,7 @@ struct FlowsCommand: ParsableCommand {
         var auditor = Auditor(policy: try policyOptions.makePolicy())
         auditor.captureFilter = filterOption.filter
         auditor.deduplicates = deduplicateOption.deduplicate
+        auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
         let read = auditor.connections(paths: paths)

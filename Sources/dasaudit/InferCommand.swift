@@ -4,6 +4,7 @@ import CaptureEngine
 import Foundation
 import Policy
 import Reports
+import Wire
 
 /// `dasaudit infer CAPTURE...`: a commented YAML policy drafted from traffic
 /// (`PolicyInference`), to review and then audit with (docs/infer.md).
@@ -32,6 +33,7 @@ struct InferCommand: ParsableCommand {
     var inputs: [String]
 
     @OptionGroup var filterOption: CaptureFilterOption
+    @OptionGroup var vxlanPortOption: VXLANPortOption
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the policy to this file instead of standard output (replaced whole, never an input).",
                                                        valueName: "path"))
@@ -46,7 +48,8 @@ struct InferCommand: ParsableCommand {
         defer { withExtendedLifetime(signals) {} }
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: "yaml", inputs: paths)
-        let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter)
+        let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter,
+                                                 vxlanPorts: vxlanPortOption.vxlanPorts)
         CaptureArguments.reportProblems(result.inputs)
         CaptureArguments.warnOfOverlaps(result.inputs)
         let usable = result.inputs.filter { !$0.isUnusable }
@@ -64,9 +67,10 @@ struct InferCommand: ParsableCommand {
 
     /// Reads `paths` once, every TCP server endpoint kept whatever its port, and drafts
     /// the policy that fits them; also what was read from each input.
-    static func infer(paths: [String], filter: String?) -> (PolicyInference, AuditResult) {
+    static func infer(paths: [String], filter: String?, vxlanPorts: VXLANPorts) -> (PolicyInference, AuditResult) {
         var auditor = Auditor(policy: Policy(mode: .cluster), failOn: .never)
         auditor.captureFilter = filter
+        auditor.vxlanPorts = vxlanPorts
         let result = auditor.audit(paths: paths)
         return (PolicyInference(services: result.services.map(PolicyInference.Service.init)), result)
     }

@@ -45,6 +45,7 @@ struct LiveCommand: ParsableCommand {
     var filter: String?
 
     @OptionGroup var deduplicateOption: DeduplicateOption
+    @OptionGroup var vxlanPortOption: VXLANPortOption
 
     // Numeric options are unconditional: `--snaplen -1` reaches the range check instead of
     // being taken for an unknown option.
@@ -114,6 +115,7 @@ struct LiveCommand: ParsableCommand {
         var auditor = Auditor(policy: try policyOptions.makePolicy(), failOn: outputOptions.failOn,
                               auditTime: try AuditTimeOption.now())
         auditor.deduplicates = deduplicateOption.deduplicate
+        auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         var plan = try checkOutputs(asUser: nil)
         var watchTargets = try watchOptions.check(against: plan, inputs: policyOptions.files, asUser: nil)
         let capture = try orExit { try LiveCapture(captureSettings) }

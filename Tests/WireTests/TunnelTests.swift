@@ -42,6 +42,60 @@ final class TunnelTests: XCTestCase {
         XCTAssertSkipped(decode(overUDP(53, Build.vxlan(innerV4)), as: .ethernet), .notTCP)
     }
 
+    /// A UDP port declared as VXLAN (`--vxlan-port`) is opened as 4789 is, cuts inside it
+    /// included; undeclared, the same packet is UDP, named by its port and shaped like VXLAN.
+    func testADeclaredPortIsOpenedAsVXLAN() throws {
+        let packet = overUDP(9999, Build.vxlan(innerV4))
+        XCTAssertOutcome(decode(packet, as: .ethernet), .udp(UDPDatagram(destinationPort: 9999, looksLikeVXLAN: true)))
+        let decoder = PacketDecoder(linkType: .ethernet, vxlanPorts: try XCTUnwrap(VXLANPorts([7777, 9999])))
+        XCTAssertOutcome(withBytes(packet) { decoder.decode($0) }, .segment(segmentV4.in(.vxlan)))
+        let outer = 14 + 20 + 8
+        for cut in outer..<(packet.count - 6) {
+            XCTAssertOutcome(withBytes(Array(packet.prefix(cut))) { decoder.decode($0) }, .skipped(.truncatedInTunnel), "cut \(cut)")
+        }
+        // Every link type hands the ports inwards, tunnels inside tunnels too.
+        let sll2 = Build.sll2(protocol: 0x0800, Array(packet.dropFirst(14)))
+        XCTAssertOutcome(withBytes(sll2) { PacketDecoder(linkType: .linuxSLL2, vxlanPorts: decoder.vxlanPorts).decode($0) },
+                         .segment(segmentV4.in(.vxlan)))
+        let inGRE = overGRE(Build.gre(protocolType: 0x0800, Array(packet.dropFirst(14))))
+        XCTAssertOutcome(withBytes(inGRE) { decoder.decode($0) }, .segment(segmentV4.in(.gre)))
+        // Other UDP stays UDP with the ports declared.
+        XCTAssertOutcome(withBytes(overUDP(53, Build.vxlan(innerV4))) { decoder.decode($0) },
+                         .udp(UDPDatagram(destinationPort: 53, looksLikeVXLAN: true)))
+    }
+
+    /// UDP not opened names its destination port, and says whether it is shaped like VXLAN:
+    /// the I flag (G beside it allowed), the last reserved byte zero, an Ethernet frame of
+    /// IP, ARP or a VLAN tag.
+    func testUDPNotOpenedNamesItsPortAndWhetherItLooksLikeVXLAN() {
+        func datagram(_ port: UInt16, _ payload: [UInt8]) -> DecodeOutcome { decode(overUDP(port, payload), as: .ethernet) }
+        func udp(_ port: UInt16, _ shaped: Bool) -> DecodeOutcome { .udp(UDPDatagram(destinationPort: port, looksLikeVXLAN: shaped)) }
+        XCTAssertOutcome(datagram(9999, Build.vxlan(flags: 0x88, innerV4)), udp(9999, true))
+        XCTAssertOutcome(datagram(9999, Build.vxlan(Build.ethernet(etherType: 0x0806, [UInt8](repeating: 0, count: 28)))), udp(9999, true))
+        XCTAssertOutcome(datagram(9999, Build.vxlan(flags: 0x0C, innerV4)), udp(9999, false))
+        XCTAssertOutcome(datagram(9999, Build.vxlan(Build.ethernet(etherType: 0x88CC, []))), udp(9999, false))
+        XCTAssertOutcome(datagram(9999, Array(Build.vxlan(innerV4).prefix(8 + 13))), udp(9999, false))
+        XCTAssertOutcome(datagram(53, [UInt8](repeating: 0xBB, count: 40)), udp(53, false))
+        XCTAssertOutcome(datagram(53, []), udp(53, false))
+        // A header that is not what its port promises is UDP to that port.
+        XCTAssertOutcome(datagram(4789, Build.vxlan(flags: 0x00, innerV4)), udp(4789, false))
+        XCTAssertOutcome(datagram(6081, Build.geneve(version: 1, innerV4)), udp(6081, false))
+        XCTAssertEqual(udp(53, false).skipReason, .notTCP)
+    }
+
+    func testDeclaredPortsAreAtMostEightNonZeroPorts() throws {
+        let ports = try XCTUnwrap(VXLANPorts([9999, 9999, 7777]))
+        XCTAssertEqual(ports.ports, [9999, 7777])
+        XCTAssertTrue(ports.contains(7777))
+        XCTAssertFalse(ports.contains(0))
+        XCTAssertFalse(ports.contains(4789))
+        XCTAssertTrue(VXLANPorts().isEmpty)
+        XCTAssertFalse(VXLANPorts().contains(0))
+        XCTAssertNotNil(VXLANPorts((1...8).map { UInt16($0) }))
+        XCTAssertNil(VXLANPorts((1...9).map { UInt16($0) }))
+        XCTAssertNil(VXLANPorts([0]))
+    }
+
     func testGeneveSkipsItsOptionsAndCarriesEthernetOrIP() {
         assertOpens(overUDP(6081, Build.geneve(innerV4)), to: segmentV4.in(.geneve))
         assertOpens(overUDP(6081, Build.geneve(options: [UInt8](repeating: 0x11, count: 12), innerV4)), to: segmentV4.in(.geneve))

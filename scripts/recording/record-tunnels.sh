@@ -33,46 +33,11 @@ B=das-tunnel-b
 command -v tcpdump >/dev/null && command -v curl >/dev/null && command -v dumpcap >/dev/null ||
   apt-get install -y -qq tcpdump curl iproute2 wireshark-common
 
-in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
-work=$(mktemp -d)
-pids=""
-cleanup() {
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-  ip netns del "$A" 2>/dev/null || true
-  ip netns del "$B" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+UNDERLAY=10.210.0
+UNDERLAY6=fd00:210
+# shellcheck source=vxlan-pair.sh
+. "$(dirname "$0")/vxlan-pair.sh"
 
-ip netns add "$A"
-ip netns add "$B"
-ip link add under netns "$A" type veth peer name under netns "$B"
-n=1
-for ns in "$A" "$B"; do
-  in_ns "$ns" ip link set lo up
-  in_ns "$ns" ip addr add "10.210.0.$n/24" dev under
-  in_ns "$ns" ip addr add "fd00:210::$n/64" dev under nodad
-  in_ns "$ns" ip link set under up
-  in_ns "$ns" ethtool -K under tso off gso off gro off 2>/dev/null || true
-  n=$((n + 1))
-done
-# vni, UDP port, local and remote underlay of a and b, overlay subnet
-tunnel() {
-  local name=$1 vni=$2 port=$3 la=$4 lb=$5 subnet=$6 v6=${7:-}
-  # The overlay's MTU leaves room for the outer headers (50 bytes over IPv4, 70 over IPv6),
-  # as flannel and Docker set it: no outer packet is fragmented.
-  local mtu=1450; [[ $la == *:* ]] && mtu=1430
-  in_ns "$A" ip link add "$name" mtu "$mtu" type vxlan id "$vni" dstport "$port" local "$la" remote "$lb"
-  in_ns "$B" ip link add "$name" mtu "$mtu" type vxlan id "$vni" dstport "$port" local "$lb" remote "$la"
-  n=1
-  for ns in "$A" "$B"; do
-    in_ns "$ns" ip addr add "$subnet.$n/24" dev "$name"
-    [ -n "$v6" ] && in_ns "$ns" ip addr add "$v6::$n/64" dev "$name" nodad
-    in_ns "$ns" ip link set "$name" up
-    in_ns "$ns" ethtool -K "$name" tso off gso off gro off 2>/dev/null || true
-    n=$((n + 1))
-  done
-}
 tunnel vx4789 42 4789 10.210.0.1 10.210.0.2 10.211.0 fd00:211
 tunnel vx8472 43 8472 10.210.0.1 10.210.0.2 10.212.0
 tunnel vx6 44 4789 fd00:210::1 fd00:210::2 10.213.0

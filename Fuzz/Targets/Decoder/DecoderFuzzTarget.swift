@@ -28,6 +28,9 @@ public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         require(a == b, "decoding is not deterministic")
         require(Int(a.payloadLength) <= max(65535, bytes.count), "payload length \(a.payloadLength) from \(bytes.count) bytes")
         require(linkType.isSupported, "a segment from an unsupported link type")
+    case let (.udp(a), .udp(b)):
+        require(a == b, "decoding is not deterministic")
+        require(linkType.isSupported, "a datagram from an unsupported link type")
     case let (.skipped(a), .skipped(b)):
         require(a == b, "decoding is not deterministic")
         require(a != .unsupportedLinkType || !linkType.isSupported, "a supported link type said unsupported")
