@@ -5,7 +5,7 @@ import XCTest
 
 /// Connections whose handshake the capture missed, recorded with tcpdump on a veth pair
 /// between two network namespaces (server 10.28.1.1, client 10.28.1.2; from a bug hunt,
-/// /work/hunt28a): where the two direction rules disagree, and where most of the traffic
+/// December 5, 2026): where the two direction rules disagree, and where most of the traffic
 /// is of unknown direction.
 final class DirectionEvidenceCaptureTests: XCTestCase {
     private func audit(_ name: String, _ extra: [String] = []) throws -> (AuditResult, CommandResult) {
