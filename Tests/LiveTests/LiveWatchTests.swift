@@ -8,6 +8,9 @@ import XCTest
 /// event stream (docs/events.md).
 final class LiveWatchTests: XCTestCase {
     private var directory = ""
+    /// The loopback network of this test run's services: another run at the same time (a
+    /// second checkout's tests) binds the same ports on its own addresses.
+    private let net = "127.\(3 + getpid() % 200).5."
     private var prometheus: Process?
 
     override func setUp() {
@@ -66,9 +69,9 @@ final class LiveWatchTests: XCTestCase {
         for tool in ["/usr/bin/prometheus", "/usr/bin/promtool"] {
             XCTAssertTrue(FileManager.default.isExecutableFile(atPath: tool), "\(tool) missing: scripts/setup.sh installs prometheus")
         }
-        let service = try LoopbackService(address: "127.3.5.1", port: 7079)
+        let service = try LoopbackService(address: "\(net)1", port: 7079)
         defer { service.stop() }
-        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.1", "--interval", "0.5s", "--offset", "2",
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)1", "--interval", "0.5s", "--offset", "2",
                                        "--mode", "cluster", "--metrics-listen", "127.0.0.1:0"])
         let metrics = try metricsURL(run)
         let stop = StopFlag()
@@ -133,7 +136,7 @@ final class LiveWatchTests: XCTestCase {
     /// A client that connects and says nothing holds the server for 5 s at most: then it is
     /// dropped and the next scrape is answered. The capture is not held meanwhile.
     func testASilentClientIsDroppedAfterFiveSeconds() throws {
-        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.5", "--interval", "0.5s",
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)5", "--interval", "0.5s",
                                        "--metrics-listen", "127.0.0.1:0"])
         let port = UInt16(try metricsURL(run).port!)
         let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -157,7 +160,7 @@ final class LiveWatchTests: XCTestCase {
 
     func testTheMetricsFileIsReplacedWhole() throws {
         let file = directory + "/dasaudit.prom"
-        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.2", "--interval", "0.2s",
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)2", "--interval", "0.2s",
                                        "--duration", "1s", "--metrics-file", file])
         XCTAssertEqual(run.finish().status, 1, "an audit of nothing is never compliant: \(run.stderr)")
         let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -167,14 +170,14 @@ final class LiveWatchTests: XCTestCase {
     }
 
     func testEventsAsTheyHappen() throws {
-        let expected = try LoopbackService(address: "127.3.5.3", port: 7079)
-        let rogue = try LoopbackService(address: "127.3.5.3", port: 31337)
+        let expected = try LoopbackService(address: "\(net)3", port: 7079)
+        let rogue = try LoopbackService(address: "\(net)3", port: 31337)
         defer { expected.stop(); rogue.stop() }
         let events = directory + "/events.ndjson"
-        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.3", "--interval", "0.3s", "--offset", "2",
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)3", "--interval", "0.3s", "--offset", "2",
                                        "--mode", "cluster", "--events", events, "--event-snapshots"])
         XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
-        try exchange(with: "127.3.5.3", port: 7079)
+        try exchange(with: "\(net)3", port: 7079)
         // The first event is written while the capture runs, not at the end.
         let deadline = Date(timeIntervalSinceNow: 10)
         var lines: [String] = []
@@ -183,7 +186,7 @@ final class LiveWatchTests: XCTestCase {
             lines = ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
         XCTAssertTrue(lines.contains { $0.contains("\"event\":\"new-service\"") && $0.contains("\"port\":7079") }, "\(lines)")
-        for _ in 0..<3 { try exchange(with: "127.3.5.3", port: 31337) }
+        for _ in 0..<3 { try exchange(with: "\(net)3", port: 31337) }
         usleep(1_000_000)
         run.signal(SIGINT)
         XCTAssertEqual(run.finish().status, 1, "the rogue port fails the audit: \(run.stderr)")
@@ -208,14 +211,14 @@ final class LiveWatchTests: XCTestCase {
     /// `LiveCaptureTests` makes them) give a capture-loss event with libpcap's counts, and
     /// the packets-dropped finding.
     func testCaptureLossWhenTheKernelDrops() throws {
-        let service = try LoopbackService(address: "127.3.5.6", port: 31337)
+        let service = try LoopbackService(address: "\(net)6", port: 31337)
         defer { service.stop() }
         let events = directory + "/events.ndjson"
-        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.6", "--snaplen", "128", "--buffer-size", "64k",
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)6", "--snaplen", "128", "--buffer-size", "64k",
                                        "--interval", "0.2s", "--events", events])
         XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
         run.signal(SIGSTOP)
-        for _ in 0..<100 { try exchange(with: "127.3.5.6", port: 31337) }
+        for _ in 0..<100 { try exchange(with: "\(net)6", port: 31337) }
         run.signal(SIGCONT)
         XCTAssertTrue(run.waitForError(containing: "DROPS "), run.stderr)
         run.signal(SIGINT)
@@ -256,7 +259,7 @@ final class LiveWatchTests: XCTestCase {
             (["--event-snapshots"], "--event-snapshots adds to the --events stream; give --events too"),
         ]
         for (arguments, message) in cases {
-            let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.3.5.4"] + arguments)
+            let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)4"] + arguments)
             XCTAssertEqual(run.finish(timeout: 5).status, 2, "\(arguments): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains(message), run.stderr)
             XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
