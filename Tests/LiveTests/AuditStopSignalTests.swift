@@ -53,15 +53,6 @@ final class AuditStopSignalTests: XCTestCase {
         return (writer, FileHandle(fileDescriptor: ends[0], closeOnDealloc: true))
     }
 
-    private func waitFor(_ seconds: TimeInterval, _ condition: () -> Bool) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while !condition() {
-            if Date() > deadline { return false }
-            usleep(2_000)
-        }
-        return true
-    }
-
     private func report(_ path: String) throws -> AuditResult {
         try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: path)))
     }
@@ -193,18 +184,7 @@ final class AuditStopSignalTests: XCTestCase {
         XCTAssertNil(result.evidence?.inputs[0].sha256)
         XCTAssertEqual(result.evidence?.inputs[0].note, "\(big) was not hashed: SIGTERM stopped the reading before its hash was done")
         // Cut at a packet: the audit of the first `cut` packets, made by editcap, is the same.
-        let first = "\(directory)/first.pcap"
-        let editcap = Process()
-        editcap.executableURL = URL(fileURLWithPath: "/usr/bin/editcap")
-        editcap.arguments = ["-F", "pcap", "-r", big, first, "1-\(cut)"]
-        try editcap.run()
-        editcap.waitUntilExit()
-        let whole = try runDasaudit(["audit", first, "--offset", "3", "--format", "json"])
-        let reference = try JSONReport.parse(Data(whole.stdout.utf8))
-        XCTAssertEqual(reference.coverage.packets, cut)
-        XCTAssertEqual(result.coverage.tcpSegments, reference.coverage.tcpSegments)
-        XCTAssertEqual(result.coverage.connections, reference.coverage.connections)
-        XCTAssertEqual(result.services.map(\.port), reference.services.map(\.port))
+        assertSameAudit(result, try auditOfFirstPackets(cut, of: big, in: directory, ["--offset", "3"]))
     }
 
     /// Where process `pid` reads `path`: the offset of its descriptor, nil when it has none open.
