@@ -212,7 +212,12 @@ final class AuditStopSignalTests: XCTestCase {
             let audit = try DasauditProcess(["audit", capture, "--offset", "3", "--connections", "--format", "json",
                                              "-o", "\(reports)/cx.json"])
             let temporary = { (try? FileManager.default.contentsOfDirectory(atPath: reports))?.filter { $0.hasSuffix(".tmp") } ?? [] }
-            XCTAssertTrue(waitFor(120) { !temporary().isEmpty }, audit.stderr)
+            // The report's own temporary file, grown past the one byte of the write trial
+            // (`proveWritable`), whose `.tmp` exists for a moment before anything is read.
+            let writing = { temporary().contains { name in
+                ((try? FileManager.default.attributesOfItem(atPath: "\(reports)/\(name)"))?[.size] as? UInt64 ?? 0) > 1
+            } }
+            XCTAssertTrue(waitFor(120, writing), audit.stderr)
             for _ in 1...signals {
                 audit.signal(SIGTERM)
                 usleep(20_000)
