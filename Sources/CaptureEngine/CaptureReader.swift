@@ -87,9 +87,11 @@ public struct CaptureReader {
     /// Reads one input. An input that cannot be opened or is cut short is recorded with
     /// its error; the packets read before a cut still count. After a stop of the reading
     /// (`InputStop`: Ctrl-C) an input is cut where it stands, and one not opened yet is not
-    /// read: each is incomplete, with what the stop did to it as its error.
+    /// read: each is incomplete, with what the stop did to it as its error. A second reading
+    /// of inputs a stop cut during the first (`InputStop.replay`) cuts each at the same point.
     public mutating func read(path: String) {
-        if InputStop.isRequested {
+        let cut = InputStop.replayedCut(of: path)
+        if InputStop.isRequested || cut == .notRead {
             inputs.append(InputSummary(path: path, packets: 0, tcpSegments: 0, skipped: [:], complete: false,
                                        error: InputStop.notRead(path)))
             return
@@ -128,16 +130,20 @@ public struct CaptureReader {
             meter?.tell(packets: packets, finished: false)
             if let pace, let consumed = file.bytesConsumed { pace(path, consumed) }
         }
-        // The packet loop: count, decode in place, track. Nothing in it allocates.
+        // The packet loop: count, decode in place, track. Nothing in it allocates. A replayed
+        // cut stops it before the packet past the first reading's (`breakLoop`: interrupted).
+        var limit = UInt64.max
+        if case .after(let packets) = cut { limit = packets }
         let end: ReadEnd
         let share = readerShare ?? ReaderShare.forInput(snapshotLength: Int(file.snapshotLength),
                                                         hashedAlongside: hashedAlongside)
         if !pipelined { file.windowObserver = hashing?.digest(for: path) }
         if pipelined && share == .trackingThreadTakesAll {
-            end = readPipelined(file, decoder: decoder, counts: &counts, tick: tick)
+            end = readPipelined(file, decoder: decoder, counts: &counts, limit: limit, tick: tick)
         } else {
             let batch = SegmentBatch(gathering: tracksInBatches)
             end = file.forEachPacket { header, bytes in
+                guard counts.packets < limit else { return file.breakLoop() }
                 consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
@@ -147,7 +153,7 @@ public struct CaptureReader {
         var error: String?
         switch end {
         case .failed(let reason): error = "\(CaptureError.readFailed(path: path, reason: reason, packetsRead: file.packetsRead))"
-        case .interrupted: error = InputStop.cut(path, packetsRead: counts.packets)  // no one else breaks its loop
+        case .interrupted: error = InputStop.cut(path, packetsRead: counts.packets)  // the stop, or its replayed cut
         case .endOfInput: break
         }
         ended = copies.isActive && end == .endOfInput && counts.packets > 0
@@ -239,11 +245,12 @@ public struct CaptureReader {
     /// this reader's table for the time of the input (no copy of it stays here) and tracks
     /// every segment this thread decodes.
     private mutating func readPipelined(_ file: CaptureFile, decoder: PacketDecoder,
-                                        counts: inout PacketCounts, tick: (UInt64) -> Void) -> ReadEnd {
+                                        counts: inout PacketCounts, limit: UInt64, tick: (UInt64) -> Void) -> ReadEnd {
         let pipeline = SegmentPipeline(table: table)
         table = FlowTable(settingsOf: table)
         pipeline.start()
         let end = file.forEachPacket { header, bytes in
+            guard counts.packets < limit else { return file.breakLoop() }
             consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload in
                 pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
             } retract: { _, front in

@@ -39,7 +39,7 @@ final class CaptureStream {
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
         // Standard input is duplicated, so closing the stream never closes descriptor 0.
-        let descriptor = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : Self.openInput(path)
         guard descriptor >= 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }
         // The descriptor this initializer still owns; nil once it is handed on.
         var source: Int32? = descriptor
@@ -111,6 +111,19 @@ final class CaptureStream {
         self.capturePrefix = kind == .capture ? prefix : nil
         self.version = version
         self.startOffset = start >= 0 && kind == .capture ? Int64(start) : nil
+    }
+
+    /// Opens `path` to read it. A FIFO is opened without waiting for a writer (`O_NONBLOCK`,
+    /// cleared at once so that it is read as a blocking pipe): its writer is then waited for
+    /// as its first bytes are, until a stop of the reading (`InputStop.awaitInput`). Opened
+    /// as usual, a FIFO with no writer yet blocked in `open`, and the first Ctrl-C did
+    /// nothing. (On Linux a FIFO that never had a writer is not at its end: poll waits.)
+    private static func openInput(_ path: String) -> Int32 {
+        var status = stat()
+        let isFIFO = stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (isFIFO ? O_NONBLOCK : 0))
+        if isFIFO && descriptor >= 0 { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) }
+        return descriptor
     }
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.

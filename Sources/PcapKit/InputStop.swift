@@ -17,10 +17,25 @@ import Darwin
 /// - a pipe, FIFO or standard input (`PcapngBlockTap`) is read on for `pipeGraceSeconds`
 ///   at most, for what its writer still sends: `tcpdump -w - | dasaudit audit -` stopped by
 ///   one Ctrl-C gets it too, writes its last packets and closes the pipe, and the input
-///   ends whole there. A writer still writing then is cut off;
+///   ends whole there. A writer still writing then is cut off; one that has sent nothing,
+///   or a FIFO no writer has opened yet (`CaptureStream` opens it without waiting), is
+///   given up: the input is not read;
 /// - an input not opened yet is not read.
 /// An input cut is incomplete (`ReadEnd.interrupted`, the reader's `stoppedReading`).
+///
+/// A command that reads its inputs twice (`audit --offset auto`: once for the offset, then
+/// to audit) and was stopped during the first reading has the second cut each input where
+/// the first was (`replay`): the stop is then kept, for its signal and what it did, but no
+/// longer stops anything itself.
 public enum InputStop {
+    /// Where a stop left an input of the first reading, for the second (`replay`).
+    public enum Cut: Equatable, Sendable {
+        /// Not opened: the stop came before it.
+        case notRead
+        /// Cut after its first `packets` packets (those the reader counted, after `--filter`).
+        case after(packets: UInt64)
+    }
+
     /// How long a pipe is read on after the request, for its writer's last packets.
     public static let pipeGraceSeconds = 1.0
 
@@ -35,7 +50,24 @@ public enum InputStop {
     public static var signal: String? { state.locked { $0.signal } }
 
     /// Whether reading is to stop: a lock, taken once a megabyte or a pipe read at most.
-    public static var isRequested: Bool { signal != nil }
+    /// False during a second reading (`replay`), which its cuts stop instead.
+    public static var isRequested: Bool { state.locked { $0.stops } }
+
+    /// Starts the second reading of inputs a stop cut during the first: `cuts` says, per
+    /// path, where the first reading left each input it did not read whole; the others are
+    /// read whole again. Only after a stop (`signal` set); a second signal quits the run.
+    public static func replay(_ cuts: [String: Cut]) {
+        state.locked { fields in
+            guard fields.signal != nil else { return }
+            fields.replayed = cuts
+        }
+    }
+
+    /// During a second reading (`replay`): where the first left `path`; nil when it read it
+    /// whole, or outside a second reading.
+    public static func replayedCut(of path: String) -> Cut? {
+        state.locked { $0.replayed?[path] }
+    }
 
     /// What a reader says of an input the request cut after `packetsRead` packets.
     public static func cut(_ path: String, packetsRead: UInt64) -> String {
@@ -78,8 +110,8 @@ public enum InputStop {
         guard let handle else { return (try body(), false) }
         let key = state.locked { state -> Int in
             state.nextKey += 1
-            if state.signal != nil { pcap_breakloop(handle) }
-            state.reading[state.nextKey] = (handle, state.signal != nil)
+            if state.stops { pcap_breakloop(handle) }
+            state.reading[state.nextKey] = (handle, state.stops)
             return state.nextKey
         }
         let value = try body()
@@ -97,6 +129,10 @@ public enum InputStop {
             /// The handles libpcap reads now, and whether the request broke each.
             var reading: [Int: (handle: OpaquePointer, broken: Bool)] = [:]
             var nextKey = 0
+            /// The first reading's cuts, during the second (`replay`).
+            var replayed: [String: Cut]?
+            /// Whether reading is to stop now: after the request, unless in a second reading.
+            var stops: Bool { signal != nil && replayed == nil }
         }
 
         private let lock = NSLock()

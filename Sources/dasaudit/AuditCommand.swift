@@ -122,12 +122,30 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// `--offset auto`: the offset `dasaudit infer` finds in the captures (a first read of
-    /// them; the audit reads them again under it), said in a note.
+    /// them; the audit reads them again under it), said in a note. A stop during that first
+    /// read (Ctrl-C) cuts it, the offset is found in what was read, and the audit reads each
+    /// input up to the same point (`InputStop.replay`): what the offset was found in,
+    /// incomplete as a stop during the audit leaves it.
     static func inferOffset(paths: [String], filter: String?, vxlanPorts: VXLANPorts) throws -> Int {
-        let inference = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts).0
+        let (inference, read) = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts)
+        let stop = InputStop.signal.map { " in what was read before \($0) stopped the reading" } ?? ""
         printError("--offset auto: offset \(inference.offset) (\(inference.supportingServices) services on its catalog ports, "
-            + "confidence \(inference.confidenceWord))", label: "note")
+            + "confidence \(inference.confidenceWord))\(stop)", label: "note")
+        if InputStop.signal != nil { InputStop.replay(firstReadingCuts(read.inputs)) }
         return inference.offset
+    }
+
+    /// Where a stop left each input of the first read that it did not read whole.
+    private static func firstReadingCuts(_ inputs: [InputSummary]) -> [String: InputStop.Cut] {
+        var cuts: [String: InputStop.Cut] = [:]
+        for input in inputs {
+            if input.error == InputStop.notRead(input.path) {
+                cuts[input.path] = .notRead
+            } else if input.error == InputStop.cut(input.path, packetsRead: input.packets) {
+                cuts[input.path] = .after(packets: input.packets)
+            }
+        }
+        return cuts
     }
 }
 

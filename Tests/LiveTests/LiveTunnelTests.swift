@@ -18,18 +18,8 @@ final class LiveTunnelTests: XCTestCase {
     func testALiveCaptureOfTheUnderlayAuditsTheInnerTraffic() throws {
         let tag = "\(getpid() % 100_000)"
         let a = "dasaudit-vx-a\(tag)", b = "dasaudit-vx-b\(tag)", underlay = "dvxu\(tag)", overlay = "dvxo\(tag)"
-        try lab.addNamespace(a)
-        try lab.addNamespace(b)
-        try lab.require(["ip", "link", "add", underlay, "netns", a, "type", "veth", "peer", "name", underlay, "netns", b])
-        for (namespace, node) in [(a, 1), (b, 2)] {
-            let peer = node == 1 ? 2 : 1
-            try lab.require(["ip", "-n", namespace, "address", "add", "10.208.0.\(node)/24", "dev", underlay])
-            try lab.require(["ip", "-n", namespace, "link", "set", underlay, "up"])
-            try lab.require(["ip", "-n", namespace, "link", "add", overlay, "mtu", "1450", "type", "vxlan", "id", "77",
-                             "dstport", "4789", "local", "10.208.0.\(node)", "remote", "10.208.0.\(peer)"])
-            try lab.require(["ip", "-n", namespace, "address", "add", "10.209.0.\(node)/24", "dev", overlay])
-            try lab.require(["ip", "-n", namespace, "link", "set", overlay, "up"])
-        }
+        try lab.joinByVXLAN(a, b, underlay: underlay, overlay: overlay, id: 77, port: 4789,
+                            underlayNet: "10.208.0", overlayNet: "10.209.0")
         try lab.startAnsweringServer(at: "10.209.0.2", port: 7611, in: b)
 
         // The underlay's filter lets the tunnel through: `tcp` would keep none of it.

@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Reports
+import TestSupport
 import XCTest
 
 /// The network namespaces and processes of one live test, removed when it ends (`tearDown`).
@@ -41,6 +42,27 @@ final class NamespaceLab {
         try require(["ip", "netns", "add", name])
         namespaces.append(name)
         try require(["ip", "-n", name, "link", "set", "lo", "up"])
+    }
+
+    /// Two new namespaces, nodes `a` and b, on a veth pair (`underlay` in each, addresses
+    /// `underlayNet`.1 and .2/24), joined by a Linux VXLAN device `overlay` each (VNI `id`,
+    /// UDP `port`, addresses `overlayNet`.1 and .2/24). Skips the test (fails it under CI)
+    /// when the kernel cannot make a VXLAN device.
+    func joinByVXLAN(_ a: String, _ b: String, underlay: String, overlay: String, id: Int, port: Int,
+                     underlayNet: String, overlayNet: String) throws {
+        try addNamespace(a)
+        try addNamespace(b)
+        try require(["ip", "link", "add", underlay, "netns", a, "type", "veth", "peer", "name", underlay, "netns", b])
+        for (namespace, node) in [(a, 1), (b, 2)] {
+            let peer = node == 1 ? 2 : 1
+            try require(["ip", "-n", namespace, "address", "add", "\(underlayNet).\(node)/24", "dev", underlay])
+            try require(["ip", "-n", namespace, "link", "set", underlay, "up"])
+            let vxlan = ["ip", "-n", namespace, "link", "add", overlay, "mtu", "1450", "type", "vxlan", "id", "\(id)",
+                         "dstport", "\(port)", "local", "\(underlayNet).\(node)", "remote", "\(underlayNet).\(peer)"]
+            guard try run(vxlan) == 0 else { throw unavailable("the kernel cannot make a VXLAN device (no vxlan module)") }
+            try require(["ip", "-n", namespace, "address", "add", "\(overlayNet).\(node)/24", "dev", overlay])
+            try require(["ip", "-n", namespace, "link", "set", overlay, "up"])
+        }
     }
 
     /// Starts `script` (Python) inside `namespace`, left running until the test ends.

@@ -1,0 +1,120 @@
+import Audit
+import Foundation
+import Reports
+import TestSupport
+import XCTest
+
+/// Two waits a first Ctrl-C did not end, with real signals to real processes
+/// (docs/inputs.md "Stopping the reading"): a FIFO with no writer yet, which blocked
+/// `audit` in `open` until a second signal killed it without a report; and the first
+/// reading of `--offset auto`, after which the audit read nothing (every input "not read",
+/// exit 2).
+final class AuditStopWaitTests: XCTestCase {
+    var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "dasaudit-stopwait-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A bundled capture (captures/), read by path.
+    private func bundled(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("captures/\(name)").path
+    }
+
+    private func fifo(_ name: String) -> String {
+        let path = "\(directory)/\(name)"
+        XCTAssertEqual(mkfifo(path, 0o600), 0)
+        return path
+    }
+
+    private func packets(in path: String) throws -> UInt64 {
+        let run = try runDasaudit(["audit", path, "--offset", "3", "--format", "json"])
+        return try JSONReport.parse(Data(run.stdout.utf8)).coverage.packets
+    }
+
+    // MARK: - A FIFO with no writer
+
+    /// `mkfifo f; dasaudit audit capture f` and no writer ever: the first SIGINT ends the
+    /// wait, the FIFO is not read (exit 2, as an input that cannot be opened), and the
+    /// capture before it is audited, its report written.
+    func testTheFirstSignalEndsTheWaitForAFIFOWriter() throws {
+        let capture = bundled("das-offset3-lo.pcap"), path = fifo("nowriter")
+        let output = "\(directory)/fifo.json"
+        let audit = try DasauditProcess(["audit", capture, path, "--offset", "3", "--threads", "1", "--format", "json",
+                                         "-o", output])
+        usleep(1_500_000)  // the capture read, the FIFO waited for
+        XCTAssertTrue(audit.process.isRunning, audit.stderr)
+        let signalled = Date()
+        audit.signal(SIGINT)
+        let (status, _) = audit.finish(timeout: 10)
+        XCTAssertLessThan(Date().timeIntervalSince(signalled), 5)
+        XCTAssertEqual(audit.process.terminationReason, .exit, audit.stderr)
+        XCTAssertEqual(status, 2, audit.stderr)
+        let result = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: output)))
+        XCTAssertEqual(result.inputs.map(\.path), [capture, path])
+        XCTAssertNil(result.inputs[0].error)
+        XCTAssertEqual(result.inputs[0].packets, try packets(in: capture))
+        XCTAssertEqual(result.inputs[1].packets, 0)
+        XCTAssertEqual(result.inputs[1].error, "\(path): not read: SIGINT stopped the reading before its first bytes came")
+        XCTAssertFalse(result.services.isEmpty)
+    }
+
+    /// Opened without waiting, a FIFO still waits for a writer that comes later (it is not
+    /// at its end before one came), and is read whole.
+    func testAFIFOWhoseWriterComesLaterIsReadWhole() throws {
+        let capture = bundled("das-offset3-lo.pcap"), path = fifo("later")
+        let audit = try DasauditProcess(["audit", path, "--offset", "3", "--format", "json"])
+        usleep(800_000)
+        XCTAssertTrue(audit.process.isRunning, "waits for the writer: \(audit.stderr)")
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", capture, path]
+        try writer.run()
+        writer.waitUntilExit()
+        let (status, stdout) = audit.finish(timeout: 20)
+        XCTAssertNotEqual(status, 2, audit.stderr)
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        XCTAssertNil(result.inputs[0].error)
+        XCTAssertTrue(result.coverage.complete)
+        XCTAssertEqual(result.coverage.packets, try packets(in: capture))
+    }
+
+    // MARK: - --offset auto
+
+    /// SIGTERM during `--offset auto`'s first reading (the one that finds the offset): it
+    /// is cut there, the offset is found in what it read, and the audit reads the input up
+    /// to the same packet: the audit of the first N packets (editcap) under `--offset auto`
+    /// is the same, offset included. The input is incomplete (a medium incomplete-input).
+    func testASignalDuringTheOffsetAutoReadingAuditsWhatItRead() throws {
+        let big = "\(directory)/big.pcap"
+        let generator = URL(fileURLWithPath: dasauditPath).deletingLastPathComponent().appendingPathComponent("dasaudit-gen")
+        let generate = try DasauditProcess(["--packets", "1000000", "--snaplen", "64", big], program: generator.path)
+        XCTAssertEqual(generate.finish(timeout: 120).status, 0, generate.stderr)
+        let output = "\(directory)/auto.json"
+        let audit = try DasauditProcess(["audit", big, "--offset", "auto", "--format", "json", "-o", output])
+        XCTAssertTrue(waitFor(60) { AuditStopSignalTests.readOffset(of: audit.process.processIdentifier, in: big) ?? 0 > 4 << 20 },
+                      audit.stderr)
+        XCTAssertFalse(audit.stderr.contains("--offset auto: offset"), "still in the first reading")
+        audit.signal(SIGTERM)
+        let (status, _) = audit.finish(timeout: 30)
+        XCTAssertEqual(audit.process.terminationReason, .exit, audit.stderr)
+        XCTAssertEqual(status, 1, "the incomplete input fails at medium: \(audit.stderr)")
+        XCTAssertTrue(audit.stderr.contains("in what was read before SIGTERM stopped the reading"), audit.stderr)
+        let result = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: output)))
+        let cut = result.inputs[0].packets
+        XCTAssertGreaterThan(cut, 0)
+        XCTAssertLessThan(cut, 1_000_000)
+        XCTAssertEqual(result.inputs[0].error, "\(big): cut by SIGTERM after \(cut) packets: the rest of the input was not read")
+        XCTAssertFalse(result.coverage.complete)
+        XCTAssertEqual(result.findings.filter { $0.kind == .incompleteInput }.map(\.severity), [.medium])
+        let reference = try auditOfFirstPackets(cut, of: big, in: directory, ["--offset", "auto"])
+        XCTAssertEqual(result.policy.offset, reference.policy.offset)
+        assertSameAudit(result, reference)
+    }
+}
