@@ -78,6 +78,19 @@ public struct PolicySummary: Codable, Sendable {
     /// (`ha`, `clustering`, `embedded-ldap`, `jmx`, `spark-ui-https`); a feature not said is absent. Null only in
     /// results from before features existed.
     @Nullable public var features: [String: Bool]? = nil
+    /// Port-like keys the DAS installation (`--das-home`) sets that dasaudit did not read
+    /// (`spark.driver.blockManager.port`), each with its file and line: no part of the
+    /// policy, so a reader sees why a port the file pins is not expected. Empty when none
+    /// (or no `--das-home`); null in results from before it was recorded.
+    @Nullable public var ignoredKeys: [IgnoredKeySummary]? = nil
+}
+
+/// One key a DAS installation sets that dasaudit did not read (`IgnoredSetting`).
+public struct IgnoredKeySummary: Codable, Sendable {
+    public var key: String
+    public var value: String
+    public var file: String
+    @Nullable public var line: Int?
 }
 
 /// A declared dependency: what, where, and why.

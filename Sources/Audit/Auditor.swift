@@ -210,7 +210,10 @@ public struct Auditor {
                 DependencySummary(name: dependency.name, address: "\(dependency.address)", port: dependency.port,
                                   reason: dependency.reason)
             },
-            features: Dictionary(uniqueKeysWithValues: policy.features.map { ($0.key.rawValue, $0.value) }))
+            features: Dictionary(uniqueKeysWithValues: policy.features.map { ($0.key.rawValue, $0.value) }),
+            ignoredKeys: policy.ignoredSettings.map {
+                IgnoredKeySummary(key: $0.key, value: $0.value, file: $0.origin.source, line: $0.origin.line)
+            })
     }
 
     /// The coverage of `tally`, whose `services` (taken out of it) are passed apart.

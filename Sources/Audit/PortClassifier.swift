@@ -72,7 +72,7 @@ public struct PortClassifier: Sendable {
         if policy.allowedPorts[port] != nil {
             return Verdict(classification: .allowed, catalogKey: nil)
         }
-        return Verdict(classification: .unexpected, catalogKey: nil, hint: retryHint(port))
+        return Verdict(classification: .unexpected, catalogKey: nil, hint: policy.ignoredSettingHint(port) ?? retryHint(port))
     }
 
     /// Keys of entries sharing a port, Spark cluster keys first: where 11000 is both the

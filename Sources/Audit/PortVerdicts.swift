@@ -10,7 +10,8 @@ import Wire
 ///
 /// Few ports mean anything under a policy: the ports of catalog entries (expected or not),
 /// the executor band, the allowed ports, and the ports just above a Spark port, which get
-/// a port-retry hint. Those are marked once per policy; their verdict depends on the node
+/// a port-retry hint, and the ports keys of the installation pin that dasaudit does not
+/// read, which get a hint naming the key. Those are marked once per policy; their verdict depends on the node
 /// and is asked of `PortClassifier` the first time a (port, node) pair comes up, then kept.
 /// Every other port is unexpected, with no hint, on every node: what `PortClassifier` says
 /// of it, found with one array read. `PortVerdictsTests` pins the two equal on every port
@@ -37,6 +38,7 @@ struct PortVerdicts {
         if let band = policy.executorBand { mark(band.lowerBound...max(band.lowerBound, band.upperBound)) }
         for port in policy.allowedPorts.keys { mark(port...port) }
         for ports in classifier.retryHintPorts { mark(ports) }
+        for port in policy.ignoredSettingPorts { mark(port...port) }  // the hint naming the key
         self.meaningful = meaningful
     }
 

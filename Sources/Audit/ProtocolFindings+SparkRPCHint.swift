@@ -10,7 +10,8 @@ extension ProtocolFindings {
     /// What Spark RPC on an unexpected `port` suggests. When the port is a known Spark RPC
     /// key's port in some profile (under this policy's offset, or its unshifted default:
     /// 7337 is `spark.shuffle.service.port`), that key and what listens there; otherwise a
-    /// service on a random port, with the keys of this profile that would pin it.
+    /// service on a random port, with the keys of this profile that would pin it, unless a
+    /// key of the installation that dasaudit does not read pins it (`Policy.ignoredSetting`).
     func sparkRPCHint(port: UInt16) -> String {
         let own = Profile.named(policy.profileName)?.catalog ?? []
         for profile in Profile.all {
@@ -24,6 +25,8 @@ extension ProtocolFindings {
                 return "it speaks Spark RPC: \(place)\(elsewhere), the \(entry.summary)"
             }
         }
+        // A key of the installation pinned it, which dasaudit did not read: the verdict's hint names it.
+        if policy.ignoredSetting(pinning: port) != nil { return "it speaks Spark RPC" }
         let keys = Self.pinnableSparkKeys.filter { key in policy.catalog.contains { $0.key == key } }
         return "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
             + keys.joined(separator: ", ") + ", or spark.port.maxRetries)"

@@ -11,9 +11,9 @@ extension AuditResult {
     /// The one policy all `results` (named by `names` in errors) were audited under.
     /// Throws a `PolicyError` when they name different policies (offset, mode, cores,
     /// profile, groups, nodes, allowed ports, waivers, moved base ports, deployment features
-    /// or dependencies; `fail_on` and
-    /// whether a waiver had expired on the day of each audit do not count), or when the
-    /// policy cannot be read back whole.
+    /// or dependencies; `fail_on`, whether a waiver had expired on the day of each audit
+    /// and the installations' unread keys do not count), or when the policy cannot be read
+    /// back whole. The policy carries every result's unread keys.
     public static func sharedPolicy(of results: [AuditResult], names: [String]) throws -> Policy {
         guard let first = results.first else { throw PolicyError(source: "merge", message: "no result to take a policy from") }
         let reference = try first.policy.comparable()
@@ -26,7 +26,11 @@ extension AuditResult {
                 + "(\(difference)); give the policy to merge under (--policy, --offset, --mode, --cores, ...)")
         }
         do {
-            return try first.policy.rebuiltPolicy()
+            var policy = try first.policy.rebuiltPolicy()
+            // Every result's unread installation keys, once each: the nodes' files may differ.
+            var seen = Set<IgnoredSetting>()
+            policy.ignoredSettings = results.flatMap { $0.policy.ignoredSettings }.filter { seen.insert($0).inserted }
+            return policy
         } catch let error as PolicyError {
             throw PolicyError(source: names[0], message: "its policy section cannot be audited under again (\(error.message)); "
                 + "give the policy to merge under (--policy, --offset, --mode, --cores, ...)")
@@ -37,6 +41,11 @@ extension AuditResult {
 extension PolicySummary {
     /// "offset 2, mode cluster, cores 2, profile das": the settings that differ most often.
     public var brief: String { "offset \(offset), mode \(mode.rawValue), cores \(cores), profile \(profile)" }
+
+    /// The installation keys this section records as unread (`ignored_keys`).
+    var ignoredSettings: [IgnoredSetting] {
+        (ignoredKeys ?? []).map { IgnoredSetting(key: $0.key, value: $0.value, origin: SettingOrigin(source: $0.file, line: $0.line)) }
+    }
 
     /// The fields in which two sections (`comparable()`) differ, each with its two values
     /// (cut when long): "ephemeral_range 40000-60999 against 32768-60999". What a refusal
@@ -59,13 +68,17 @@ extension PolicySummary {
     }
 
     /// The canonical JSON of the section without what depends on the run rather than the
-    /// policy: the `--fail-on` threshold and whether waivers had expired on the audit's day.
+    /// policy: the `--fail-on` threshold, whether waivers had expired on the audit's day and
+    /// the installation's unread keys.
     func comparable() throws -> Data {
         var summary = self
         summary.failOn = .medium
         // Results from before features and dependencies were recorded said none.
         summary.features = features ?? [:]
         summary.dependencies = dependencies ?? []
+        // What each node's installation left unread is no part of the policy: results of
+        // nodes with their own spark-defaults.conf still merge.
+        summary.ignoredKeys = nil
         for index in summary.waivers.indices { summary.waivers[index].expired = false }
         return try ResultCoding.encoder(canonical: true).encode(summary)
     }
@@ -117,6 +130,7 @@ extension PolicySummary {
             return Waiver(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason, expires: expires)
         }
         settings.basePorts = basePorts
+        settings.ignoredSettings = ignoredSettings
         settings.features = Dictionary(uniqueKeysWithValues: try (features ?? [:]).map { name, on in
             guard let feature = DeploymentFeature(rawValue: name) else { throw fail("unknown deployment feature '\(name)'") }
             return (feature, on)

@@ -40,6 +40,10 @@ public struct Policy: Sendable {
     public var unboundKeys: Set<String> = []
     /// Servers outside the cluster its nodes are meant to use (its egress).
     public var dependencies: [Dependency]
+    /// Port-like keys of the DAS installation that dasaudit did not read
+    /// (`PolicySettings.ignoredSettings`): no part of what is expected, kept so the
+    /// result records them.
+    public var ignoredSettings: [IgnoredSetting] = []
 
     public init(
         profile: Profile = .default, offset: Int = 0, mode: SparkMode? = nil, coresPerNode: Int = 1,

@@ -27,6 +27,9 @@ public struct PolicySettings: Sendable {
     public var waivers: [Waiver] = []
     /// The `scan:` section: when attempts are a port scan.
     public var scanThresholds: ScanThresholds?
+    /// Port-like keys a DAS installation's files set that dasaudit does not read, in file
+    /// order: noted on standard error and recorded in the result, never applied.
+    public var ignoredSettings: [IgnoredSetting] = []
     /// Where each field was said, keyed by its policy-file name (`offset`, `ports.KEY`,
     /// `allow.PORT`); a field without an origin came from code.
     public var origins: [String: SettingOrigin] = [:]
@@ -56,6 +59,7 @@ public struct PolicySettings: Sendable {
         result.nodes = other.nodes ?? nodes
         result.waivers += other.waivers
         result.scanThresholds = other.scanThresholds ?? scanThresholds
+        result.ignoredSettings += other.ignoredSettings
         result.origins.merge(other.origins) { _, new in new }
         return result
     }
@@ -107,6 +111,7 @@ public struct PolicySettings: Sendable {
             dependencies: dependencies ?? [])
         policy.allowedProtocols = allowedProtocols
         policy.unboundKeys = unboundKeys
+        policy.ignoredSettings = ignoredSettings
         if let scanThresholds { policy.scanThresholds = scanThresholds }
         // A UI's HTTPS port follows the UI's (moveBasePort) unless set itself: set after it.
         let order = { (key: String) in (SparkHTTPSPorts.isConnectorKey(key) ? 1 : 0, key) }

@@ -8,12 +8,15 @@ extension DASInstallation {
     /// Sets the feature `spark-ui-https` when the file says `spark.ssl.enabled` or a UI
     /// namespace's `enabled` (on when some namespace is on, else off), the connectors of
     /// namespaces left off as never bound, and the ports the file sets, each with its line.
+    /// The connectors whose Spark keys are read: only the UIs a DAS node has, since stock
+    /// Spark's own keys are not in the das profiles.
+    static let sparkHTTPSConnectors = SparkHTTPSPorts.connectors.filter { connector in
+        Profile.das.catalog.contains { $0.key == connector.key }
+    }
+
     static func applySparkHTTPS(_ values: [String: (value: String, line: Int)], source: String,
                                 to settings: inout PolicySettings) throws {
-        // Only the UIs a DAS node has: stock Spark's own keys are not in the das profiles.
-        let connectors = SparkHTTPSPorts.connectors.filter { connector in
-            Profile.das.catalog.contains { $0.key == connector.key }
-        }
+        let connectors = sparkHTTPSConnectors
         // The ports are read whether or not their connector is on: the result records them.
         for connector in connectors {
             guard let (text, line) = values[connector.sparkKey] else { continue }

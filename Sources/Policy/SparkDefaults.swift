@@ -6,7 +6,8 @@
 extension DASInstallation {
     /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
     /// first), the cores, `spark.port.maxRetries`, whether the external shuffle service
-    /// runs (`spark.shuffle.service.enabled`) and every catalog `spark.*.port`.
+    /// runs (`spark.shuffle.service.enabled`) and every catalog `spark.*.port`; the other
+    /// port-like keys as ignored settings (`IgnoredSetting`).
     static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
         let values: [String: (value: String, line: Int)]
         do {
@@ -52,17 +53,36 @@ extension DASInstallation {
             settings.origins["features.\(DeploymentFeature.shuffleService.rawValue)"] = SettingOrigin(source: source, line: line)
         }
         try applySparkHTTPS(values, source: source, to: &settings)
-        // The DAS profiles' keys only: Spark 1.6 ignores keys of later Sparks
-        // (spark.driver.blockManager.port, Spark 2.1), and so does DAS. The UIs' HTTPS
-        // ports are dasaudit's names: applySparkHTTPS reads Spark's keys for them.
-        let knownKeys = Set(Profile.all.filter { $0.name.hasPrefix("das") }.flatMap { $0.catalog.map(\.key) })
-            .filter { !SparkHTTPSPorts.isConnectorKey($0) }
-        for key in values.keys.sorted() where key.hasPrefix("spark.") && key.hasSuffix(".port") && knownKeys.contains(key) {
+        for key in values.keys.sorted() where sparkPortKeys.contains(key) {
             // 0 is Spark's "any free port"; DAS adds the offset to it all the same (see Policy.expects).
             if let port = try integer(key, 0...65535) {
                 settings.basePorts[key] = UInt16(port)
                 settings.origins["ports.\(key)"] = origin(key)
             }
+        }
+        // Every other port-like key is said, not dropped in silence: a port the operator
+        // pinned that the audit does not expect would otherwise contradict their file.
+        let read = sparkPortKeys.union(sparkHTTPSConnectors.map(\.sparkKey)).union(["spark.port.maxRetries"])
+        settings.ignoredSettings += values.filter { isPortLike($0.key) && !read.contains($0.key) }
+            .sorted { ($0.value.line, $0.key) < ($1.value.line, $1.key) }
+            .map { IgnoredSetting(key: $0.key, value: $0.value.value, origin: SettingOrigin(source: source, line: $0.value.line)) }
+    }
+
+    /// The `spark.*.port` keys read as base ports: the DAS profiles' catalog keys only.
+    /// Spark 1.6 ignores keys of later Sparks (spark.driver.blockManager.port, Spark 2.1),
+    /// and so does DAS. The UIs' HTTPS ports are dasaudit's names: applySparkHTTPS reads
+    /// Spark's keys for them.
+    static let sparkPortKeys = Set(Profile.all.filter { $0.name.hasPrefix("das") }.flatMap { $0.catalog.map(\.key) })
+        .filter { $0.hasPrefix("spark.") && $0.hasSuffix(".port") && !SparkHTTPSPorts.isConnectorKey($0) }
+
+    /// Whether `key` looks like it sets a Spark port: `spark.` (any case) with a part
+    /// `port` or `ports` (any case: `spark.ssl.ui.port`, `spark.driver.port.maxRetries`,
+    /// `spark.UI.Port`, which Java's case-sensitive keys leave unread) or a camel-case
+    /// part ending in `Port`. Not `transport` or `support`.
+    static func isPortLike(_ key: String) -> Bool {
+        guard key.lowercased().hasPrefix("spark.") else { return false }
+        return key.split(separator: ".").dropFirst().contains { part in
+            ["port", "ports"].contains(part.lowercased()) || part.dropFirst().hasSuffix("Port")
         }
     }
 }

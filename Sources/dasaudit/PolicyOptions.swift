@@ -48,12 +48,19 @@ struct PolicyOptions: ParsableArguments {
     /// The policy all sources describe; throws a `PolicyError` naming the bad source.
     /// Where a later source overrides a field an earlier one set, a note on standard
     /// error says which value won ("offset 2 from --offset overrides 5 from policy.yaml:3"),
-    /// unless `notes` is false (a second call for the same command line).
+    /// unless `notes` is false (a second call for the same command line); so does one for
+    /// each port-like key of `--das-home` that dasaudit does not read.
     /// `autoOffset` is the offset `--offset auto` stands for, found from the captures.
     func makePolicy(notes: Bool = true, autoOffset: Int? = nil) throws -> Policy {
         var sources: [PolicySettings] = []
         if let policyFile { sources.append(try PolicyFile.load(path: policyFile)) }
-        if let dasHome { sources.append(try DASInstallation.read(home: dasHome, offsetGiven: offset != nil)) }
+        if let dasHome {
+            let installation = try DASInstallation.read(home: dasHome, offsetGiven: offset != nil)
+            // Each port-like key the installation sets and dasaudit does not read, said
+            // rather than dropped: its port is not expected, whatever the file pins.
+            if notes { for ignored in installation.ignoredSettings { printError("\(ignored)", label: "note") } }
+            sources.append(installation)
+        }
         sources.append(try commandLineSettings(autoOffset: autoOffset))
         var settings = PolicySettings()
         for source in sources {

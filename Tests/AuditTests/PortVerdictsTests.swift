@@ -93,6 +93,21 @@ final class PortVerdictsTests: XCTestCase {
         assertSameVerdicts(noRetries, "retries 0")
     }
 
+    /// Ports keys of the installation pin that dasaudit does not read (12600 + offset 2)
+    /// get a hint naming the key, remembered like any other.
+    func testPortsOfIgnoredInstallationKeysMatchTheDirectClassifier() {
+        var policy = Policy(profile: .das32, offset: 2, mode: .cluster, coresPerNode: 2)
+        policy.ignoredSettings = [
+            IgnoredSetting(key: "spark.driver.blockManager.port", value: "12600", origin: SettingOrigin(source: "s.conf", line: 8)),
+            IgnoredSetting(key: "spark.driver.port.maxRetries", value: "8", origin: SettingOrigin(source: "s.conf", line: 9)),
+        ]
+        assertSameVerdicts(policy, "ignored installation keys")
+        XCTAssertEqual(PortVerdicts(policy: policy).namesAnything(12602), true)
+        XCTAssertEqual(PortClassifier(policy: policy).classify(12602).hint,
+                       "spark.driver.blockManager.port, a key dasaudit does not read: s.conf:8 pins it (12600 plus offset 2); "
+                           + "allow the port in a policy file with `allow:` if it is meant")
+    }
+
     /// The egress rules come first either way: a declared dependency, and a server outside
     /// the declared nodes that a node connects to.
     func testServerVerdictsKeepTheEgressRules() {

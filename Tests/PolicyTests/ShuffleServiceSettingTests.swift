@@ -6,19 +6,8 @@ import XCTest
 /// anything else refused with its line) into the `shuffle-service` feature, and the
 /// catalog expects `spark.shuffle.service.port` (plus the offset) only when it is on.
 final class ShuffleServiceSettingTests: XCTestCase {
-    private func settings(_ sparkDefaults: String) throws -> PolicySettings {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-\(UUID())")
-        let spark = root.appendingPathComponent("repository/conf/analytics/spark")
-        try FileManager.default.createDirectory(at: spark, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
-        try Data("<Server><Ports><Offset>2</Offset></Ports></Server>".utf8)
-            .write(to: root.appendingPathComponent("repository/conf/carbon.xml"))
-        try Data(sparkDefaults.utf8).write(to: spark.appendingPathComponent("spark-defaults.conf"))
-        return try DASInstallation.read(home: root.path)
-    }
-
     func testEnabledExpectsTheMovedPortOnWorkersInClusterMode() throws {
-        var read = try settings("spark.shuffle.service.enabled TRUE\nspark.shuffle.service.port 7400\n")
+        var read = try settings(sparkDefaults: "spark.shuffle.service.enabled TRUE\nspark.shuffle.service.port 7400\n")
         XCTAssertEqual(read.features[.shuffleService], true)
         read.mode = .cluster
         let policy = try read.makePolicy()
@@ -32,17 +21,17 @@ final class ShuffleServiceSettingTests: XCTestCase {
 
     func testUnsaidOrFalseExpectsNothing() throws {
         for text in ["", "spark.shuffle.service.enabled false\n"] {
-            var read = try settings(text)
+            var read = try settings(sparkDefaults: text)
             read.mode = .cluster
             let policy = try read.makePolicy()
             XCTAssertEqual(policy.expectedEntries(at: 7339), [], text)
             XCTAssertFalse(policy.expectedEntries.contains { $0.key == "spark.shuffle.service.port" }, "no unused opening")
         }
-        XCTAssertNil(try settings("").features[.shuffleService])
+        XCTAssertNil(try settings(sparkDefaults: "").features[.shuffleService])
     }
 
     func testANonBooleanIsRefusedWithItsLine() {
-        XCTAssertThrowsError(try settings("# c\nspark.shuffle.service.enabled yes\n")) { error in
+        XCTAssertThrowsError(try settings(sparkDefaults: "# c\nspark.shuffle.service.enabled yes\n")) { error in
             XCTAssertTrue("\(error)".hasSuffix("spark-defaults.conf:2: spark.shuffle.service.enabled is 'yes'; expected true or false"),
                           "\(error)")
         }
@@ -50,7 +39,7 @@ final class ShuffleServiceSettingTests: XCTestCase {
 
     func testALaterSparksKeyIsIgnoredAsDASDoes() throws {
         // spark.driver.blockManager.port (Spark 2.1) is no key of DAS's Spark 1.6.
-        let read = try settings("spark.driver.blockManager.port 12500\n")
+        let read = try settings(sparkDefaults: "spark.driver.blockManager.port 12500\n")
         XCTAssertNil(read.basePorts["spark.driver.blockManager.port"])
         XCTAssertNoThrow(try read.makePolicy())
     }

@@ -1,6 +1,7 @@
 import Audit
 import CaptureEngine
 import Foundation
+import Policy
 import Reports
 import XCTest
 
@@ -28,12 +29,22 @@ final class ResultSchemaTests: XCTestCase {
         let jmxOff = Auditor(policy: .init(offset: 5, features: [.jmx: false])).audit(paths: [
             repositoryRoot.appendingPathComponent("captures/das-carbon-offset5-lo.pcap").path,
         ])
+        // Keys of --das-home dasaudit did not read (ignored_keys), one with no line.
+        var ignoring = Policy(offset: 2)
+        ignoring.ignoredSettings = [
+            IgnoredSetting(key: "spark.driver.blockManager.port", value: "12600", origin: SettingOrigin(source: "spark-defaults.conf", line: 8)),
+            IgnoredSetting(key: "spark.ssl.port", value: "4443", origin: SettingOrigin(source: "spark-defaults.conf")),
+        ]
+        let ignored = Auditor(policy: ignoring).audit(paths: [
+            repositoryRoot.appendingPathComponent("captures/das-home-ignored-ports-lo.pcap").path,
+        ])
         var bare = syntheticAudit(services: 3)
         bare.evidence = nil
         let results: [(String, AuditResult)] = [
             ("spark cluster", try auditedCapture()), ("das offset 3", try auditedCapture("das-offset3-any.pcap", offset: 3, mode: .local, cores: 1)),
             ("cluster with nodes and waivers", try auditedCluster()), ("500 services", syntheticAudit(services: 500)),
             ("without evidence", bare), ("live-like, with drops", try liveLikeResult()), ("missing and standard inputs", incomplete), ("hostile text", try hostileResult()), ("jmx off", jmxOff),
+            ("ignored installation keys", ignored),
         ]
         for (name, result) in results {
             let errors = validator.errors(try written(result))
