@@ -249,14 +249,22 @@ public struct CaptureReader {
         let pipeline = SegmentPipeline(table: table)
         table = FlowTable(settingsOf: table)
         pipeline.start()
-        let end = file.forEachPacket { header, bytes in
-            guard counts.packets < limit else { return file.breakLoop() }
-            consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload in
-                pipeline.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
-            } retract: { _, front in
-                pipeline.retract(front)
+        // The closure below runs for every packet. The file and the pipeline outlive the
+        // loop, so it holds them unretained: held as usual, each packet retained and
+        // released one of them (40 instructions of the reading thread's 800 a packet on a
+        // pcapng input, counted with callgrind).
+        unowned(unsafe) let reading = file
+        unowned(unsafe) let handOver = pipeline
+        let end = withExtendedLifetime((file, pipeline)) {
+            reading.forEachPacket { header, bytes in
+                guard counts.packets < limit else { return reading.breakLoop() }
+                consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload in
+                    handOver.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
+                } retract: { _, front in
+                    handOver.retract(front)
+                }
+                if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
-            if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
         }
         table = pipeline.finish()
         trackingThreadCPU += pipeline.trackingCPU
