@@ -1,0 +1,64 @@
+import Audit
+import Flows
+import Wire
+
+/// Per-input tallies kept in the packet loop: fixed size, no optionals to unwrap, no
+/// array to check for uniqueness.
+struct PacketCounts {
+    var packets: UInt64 = 0
+    var tcpSegments: UInt64 = 0
+    /// Packets that gave no segment to track, by reason.
+    var skipped = CaseCounts<SkipReason>()
+    /// The tracked segments taken out of a tunnel, by tunnel.
+    var tunneled = CaseCounts<Tunnel>()
+    /// The UDP datagrams not opened as tunnels, by destination port (counted in `skipped`
+    /// as `notTCP` too).
+    var udp = UDPPortTally()
+    /// Earliest and latest timestamps; `Int64.max` / `Int64.min` before the first packet.
+    var earliest = Int64.max
+    var latest = Int64.min
+
+    // Told by the packet count, not the values: a time past 2262 is pinned to `Int64.max`
+    // (`PacketHeader.nanoseconds`), and was then taken for no time at all.
+    var first: Int64? { packets == 0 ? nil : earliest }
+    var last: Int64? { packets == 0 ? nil : latest }
+
+    @inline(__always)
+    mutating func add(_ timestamp: Int64) {
+        packets &+= 1
+        if timestamp < earliest { earliest = timestamp }
+        if timestamp > latest { latest = timestamp }
+    }
+
+    @inline(__always)
+    mutating func skip(_ reason: SkipReason) {
+        skipped.increment(reason)
+    }
+
+    /// Counts a segment to track, and the tunnel it came out of.
+    @inline(__always)
+    mutating func countTracked(_ segment: TCPSegment) {
+        tcpSegments &+= 1
+        if segment.tunnel != .none { tunneled.increment(segment.tunnel) }
+    }
+
+    /// The summary of the input these counts were kept for; `drops` for a live capture or
+    /// a pcapng file that records them, which is incomplete when it lost packets, as one
+    /// whose packets were cut inside a tunnel is (`InputSummary.cutInTunnels`).
+    func summary(path: String, linkType: Int32?, linkTypeName: String?, snaplen: Int32?, error: String?, drops: Drops?,
+                 dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
+        var summary = InputSummary(
+            path: path, linkType: linkType, linkTypeName: linkTypeName, snaplen: snaplen, packets: packets, tcpSegments: tcpSegments,
+            skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
+            firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
+            complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncatedInTunnel] == 0, error: error,
+            drops: drops, dropsSource: dropsSource)
+        summary.udp = udp.coverage
+        return summary
+    }
+
+    /// The counts that are not zero, by the name of their case (the result's `skipped`, `tunneled`).
+    private static func byName<Key>(_ counts: CaseCounts<Key>, _ name: (Key) -> String) -> [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: counts.dictionary.map { (name($0.key), $0.value) })
+    }
+}
