@@ -57,10 +57,38 @@ public struct PayloadSample: Sendable, BitwiseCopyable {
         let kept = Swift.min(payload.count, wanted)
         #endif
         if kept > 0, let source = payload.baseAddress {
-            withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: kept) }
+            withUnsafeMutableBytes(of: &storage) { Self.copy(kept, from: source, to: $0.baseAddress!) }
         }
         count = UInt8(truncatingIfNeeded: kept)
         flags = Self.takenFlag | (kept < wanted ? Self.cutFlag : 0)
+    }
+
+    /// Copies `count` bytes (1 to `capacity`) in unaligned 16-, 8- or 4-byte moves, the last
+    /// of each run overlapping the one before, instead of calling `memcpy`: this runs for
+    /// every segment that carries payload, on the reading thread, where the call cost more
+    /// than the copy of the 20 to 96 bytes (callgrind: 36 instructions a segment).
+    @inlinable @inline(__always)
+    static func copy(_ count: Int, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer) {
+        @inline(__always) func move<Word: BitwiseCopyable>(_ word: Word.Type, at offset: Int) {
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: Word.self),
+                                   toByteOffset: offset, as: Word.self)
+        }
+        if count >= 16 {
+            var offset = 0
+            while offset &+ 16 < count {
+                move(SIMD16<UInt8>.self, at: offset)
+                offset &+= 16
+            }
+            move(SIMD16<UInt8>.self, at: count &- 16)
+        } else if count >= 8 {
+            move(UInt64.self, at: 0)
+            move(UInt64.self, at: count &- 8)
+        } else if count >= 4 {
+            move(UInt32.self, at: 0)
+            move(UInt32.self, at: count &- 4)
+        } else {
+            for offset in 0..<count { move(UInt8.self, at: offset) }
+        }
     }
 
     /// The kept bytes, for as long as `body` runs.

@@ -23,13 +23,13 @@ extension UnsafeRawBufferPointer {
 
     /// The bytes from `offset` to the end, as a buffer of their own (no copy).
     /// `offset` must be at most `count`.
-    @inlinable
+    @inlinable @inline(__always)
     func rest(from offset: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: self[offset...])
     }
 
     /// The bytes from `offset` to the end, or an empty buffer when `offset` is past the end.
-    @inlinable
+    @inlinable @inline(__always)
     func clampedRest(from offset: Int) -> UnsafeRawBufferPointer {
         rest(from: Swift.min(offset, count))
     }

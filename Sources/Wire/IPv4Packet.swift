@@ -69,5 +69,5 @@ public struct IPv4Packet {
 
     /// The captured bytes after the header (Ethernet padding included: the payload length
     /// comes from `totalLength`, not from this).
-    @inlinable public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
+    @inlinable @inline(__always) public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
 }

@@ -61,5 +61,5 @@ public struct TCPHeader {
     }
 
     /// The captured bytes after the header (the payload length comes from the IP lengths).
-    @inlinable public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
+    @inlinable @inline(__always) public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
 }

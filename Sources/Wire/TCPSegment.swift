@@ -52,7 +52,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     /// The captured payload bytes, in `packet`: the bytes this segment was decoded from.
     /// Shorter than `payloadLength` when the capture's snapshot length cut the packet;
     /// link-layer padding is not payload.
-    @inlinable
+    @inlinable @inline(__always)
     public func capturedPayload(in packet: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         let tail = Int(truncatingIfNeeded: capturedTail)
         guard tail <= packet.count, payloadLength != 0 else { return UnsafeRawBufferPointer(rebasing: packet[0..<0]) }

@@ -49,6 +49,26 @@ final class PayloadSampleTests: XCTestCase {
                        ProtocolEvidence(.unknown))
     }
 
+    /// The sample copies its bytes in overlapping moves of 16, 8 and 4 bytes
+    /// (`PayloadSample.copy`): every length keeps exactly the payload's first bytes, from any
+    /// alignment, over a sample that held other bytes before.
+    func testEveryLengthAndAlignmentKeepsExactlyTheFirstBytes() {
+        let bytes = (0..<200).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        var sample = PayloadSample()
+        for start in 0..<9 {
+            for length in 0...(PayloadSample.capacity + 3) {
+                bytes.withUnsafeBytes { sample.take(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]),
+                                                    payloadLength: UInt32(length)) }
+                let kept = min(length, PayloadSample.capacity)
+                XCTAssertEqual(sample.withBytes { Array($0) }, Array(bytes[start..<(start + kept)]), "\(length) from \(start)")
+                XCTAssertEqual(sample.isTaken, true)
+                XCTAssertFalse(sample.isCutByCapture)
+                // Dirty the sample for the next length.
+                [UInt8](repeating: 0xEE, count: 96).withUnsafeBytes { sample.take($0, payloadLength: 96) }
+            }
+        }
+    }
+
     func testAtMostTheSampleSizeIsKeptAndThatIsNoCut() {
         let long = [UInt8](repeating: 0x41, count: 500)
         var sample = PayloadSample()
