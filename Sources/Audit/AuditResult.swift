@@ -348,6 +348,9 @@ public struct Finding: Codable, Sendable {
         case waiverUnused = "waiver-unused"
         /// A declared node took part in no connection while others did (`ClusterPresence`).
         case nodeNotSeen = "node-not-seen"
+        /// UDP on a port not opened as a tunnel was shaped like VXLAN (`UndeclaredTunnels`):
+        /// the TCP inside it was not audited.
+        case undeclaredTunnel = "undeclared-tunnel"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
         /// since an audit of nothing cannot be approved into a pass, `waiver-unused`,

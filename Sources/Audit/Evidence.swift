@@ -13,7 +13,8 @@ public struct Evidence: Codable, Sendable {
     /// path it was started by, so the same audit gives the same evidence.
     public var commandLine: [String]
     /// SHA-256 (lowercase hex) of the canonical JSON of the result's `policy` section:
-    /// keys sorted, no whitespace (`ResultCoding.encoder(canonical: true)`).
+    /// keys sorted, no whitespace (`ResultCoding.encoder(canonical: true)`), `ignored_keys`
+    /// null (`PolicySummary.sha256`).
     public var policySha256: String
     /// One entry per input, in the order of the result's `inputs`.
     public var inputs: [InputEvidence]
@@ -61,9 +62,8 @@ extension Evidence {
     /// `auditedAt`: when the audit ran (`Auditor.auditTime`).
     public init(of result: AuditResult, arguments: [String], auditedAt: Timestamp,
                 hashed: [String: InputEvidence] = [:]) throws {
-        let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
         self.init(commandLine: ["dasaudit"] + arguments,
-                  policySha256: SHA256.hash(data: policyJSON).hexDigest,
+                  policySha256: try result.policy.sha256(),
                   inputs: result.inputs.map { hashed[$0.path] ?? InputEvidence(hashing: $0.path) },
                   auditedAt: auditedAt)
     }

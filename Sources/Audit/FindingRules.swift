@@ -91,6 +91,7 @@ struct FindingRules {
                     + (large ? "; give --ephemeral-range when the clients pick ports outside 32768-60999" : "")
                     + "."))
         }
+        findings += UndeclaredTunnels.findings(coverage.udp)
         for input in inputs {
             if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }
             if input.cutInTunnels > 0 && !auditedNothing { findings.append(cutInTunnelsFinding(input)) }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// What a merged result says of where its numbers came from: its sources' inputs, their
@@ -49,8 +48,7 @@ public struct MergedProvenance {
     /// The evidence of the merged `result`: the command line, the policy digest, and the
     /// fingerprints of the captures behind every source.
     public func evidence(of result: AuditResult, arguments: [String], auditedAt: Timestamp) throws -> Evidence {
-        let policyJSON = try ResultCoding.encoder(canonical: true).encode(result.policy)
-        return Evidence(commandLine: ["dasaudit"] + arguments, policySha256: SHA256.hash(data: policyJSON).hexDigest,
+        Evidence(commandLine: ["dasaudit"] + arguments, policySha256: try result.policy.sha256(),
                         inputs: inputEvidence, auditedAt: auditedAt)
     }
 }

@@ -71,14 +71,13 @@ extension PolicySummary {
     /// policy: the `--fail-on` threshold, whether waivers had expired on the audit's day and
     /// the installation's unread keys.
     func comparable() throws -> Data {
-        var summary = self
+        // What each node's installation left unread is no part of the policy: results of
+        // nodes with their own spark-defaults.conf still merge (as their digests agree).
+        var summary = withoutIgnoredKeys
         summary.failOn = .medium
         // Results from before features and dependencies were recorded said none.
         summary.features = features ?? [:]
         summary.dependencies = dependencies ?? []
-        // What each node's installation left unread is no part of the policy: results of
-        // nodes with their own spark-defaults.conf still merge.
-        summary.ignoredKeys = nil
         for index in summary.waivers.indices { summary.waivers[index].expired = false }
         return try ResultCoding.encoder(canonical: true).encode(summary)
     }

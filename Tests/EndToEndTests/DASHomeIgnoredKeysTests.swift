@@ -107,4 +107,67 @@ final class DASHomeIgnoredKeysTests: XCTestCase {
         XCTAssertEqual(result.policy.ignoredKeys?.count, 11, "5 of a's file, 6 of b's")
         XCTAssertEqual(result.policy.ignoredKeys?.last?.key, "spark.yarn.am.port")
     }
+
+    /// The same capture audited with the fixture tree and with a copy whose file sets none
+    /// of the unread keys: one policy, so one `policy_sha256`. It hashed `ignored_keys`
+    /// with the rest of the section, so the two nodes' digests differed (merge and diff,
+    /// which compare sections without it, agreed before and after). Results written with
+    /// the old digest still render, diff and merge.
+    func testNodesWhoseFilesIgnoreDifferentKeysCarryOnePolicyDigest() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-\(UUID())")
+        try FileManager.default.copyItem(atPath: home, toPath: copy.path)
+        addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
+        let conf = copy.appendingPathComponent("repository/conf/analytics/spark/spark-defaults.conf")
+        let unread = Set(ignored.map(\.1))
+        let kept = try String(contentsOf: conf, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !unread.contains { line.hasPrefix($0) } }
+        try kept.joined(separator: "\n").write(to: conf, atomically: true, encoding: .utf8)
+        func write(_ text: String, _ name: String) throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID()).json").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+            return path
+        }
+        // a and b: one capture under each tree; c: another node's capture (merge takes one
+        // result per capture) under the copy.
+        var paths: [String] = [], results: [AuditResult] = []
+        for (name, tree, recording) in [("a", home, "das-home-ignored-ports-lo.pcap"), ("b", copy.path, "das-home-ignored-ports-lo.pcap"),
+                                        ("c", copy.path, "spark43-multi-s200.pcap")] {
+            let run = try runDasaudit(["audit", capture(recording), "--das-home", tree, "--connections", "--format", "json"])
+            paths.append(try write(run.stdout, name))
+            results.append(try JSONReport.parse(Data(run.stdout.utf8)))
+        }
+        XCTAssertEqual(results.map { $0.policy.ignoredKeys?.count }, [5, 0, 0])
+        let digest = try XCTUnwrap(results[0].evidence?.policySha256)
+        XCTAssertEqual(results.map { $0.evidence?.policySha256 }, [digest, digest, digest], "one policy, one digest")
+        // The recipe in docs/result-schema.md gives it again.
+        func recipe(_ filter: String, _ path: String) throws -> String {
+            let run = try runProgram(URL(fileURLWithPath: "/bin/sh"),
+                                     ["-c", "jq -cS '\(filter)' \"$0\" | tr -d '\\n' | sha256sum", path], environment: [:])
+            return String(run.stdout.prefix(64))
+        }
+        XCTAssertEqual(try recipe(".policy | .ignored_keys = null", paths[0]), digest)
+        XCTAssertEqual(try recipe(".policy | .ignored_keys = null", paths[1]), digest)
+
+        let diff = try runDasaudit(["diff", paths[0], paths[1], "--format", "json"])
+        XCTAssertEqual(diff.status, 0, diff.stdout + diff.stderr)
+        let merged = try runDasaudit(["merge", paths[0], paths[2], "--format", "json"])
+        XCTAssertNotEqual(merged.status, 2, merged.stderr)
+        XCTAssertFalse(merged.stderr.contains("another policy"), merged.stderr)
+        let mergedResult = try JSONReport.parse(Data(merged.stdout.utf8))
+        XCTAssertEqual(mergedResult.policy.ignoredKeys?.count, 5)
+        XCTAssertEqual(mergedResult.evidence?.policySha256, digest, "the merged policy is the nodes' policy")
+
+        // A result written before: its digest is of the whole section (`jq -cS .policy`).
+        let oldDigest = try recipe(".policy", paths[0])
+        XCTAssertNotEqual(oldDigest, digest)
+        let old = try write(try String(contentsOfFile: paths[0], encoding: .utf8).replacingOccurrences(of: digest, with: oldDigest), "old")
+        let rendered = try runDasaudit(["render", old, "--format", "markdown"])
+        XCTAssertEqual(rendered.status, 0, rendered.stderr)
+        XCTAssertTrue(rendered.stdout.contains("- Policy SHA-256: `\(oldDigest)`"), rendered.stdout)
+        XCTAssertEqual(try runDasaudit(["diff", old, paths[1], "--format", "json"]).status, 0)
+        let mergedOld = try runDasaudit(["merge", old, paths[2], "--format", "json"])
+        XCTAssertNotEqual(mergedOld.status, 2, mergedOld.stderr)
+        XCTAssertEqual(try JSONReport.parse(Data(mergedOld.stdout.utf8)).evidence?.policySha256, digest)
+    }
 }

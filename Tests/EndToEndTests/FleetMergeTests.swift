@@ -128,7 +128,10 @@ final class FleetMergeTests: XCTestCase {
         let junit = try runDasaudit(named2 + ["--format", "junit"]).stdout
         XCTAssertTrue(junit.contains("<property name=\"capture_points\" value=\"das1\"/>"), junit)
         let csv = try runDasaudit(named2 + ["--format", "csv"]).stdout.split(separator: "\r\n")
-        XCTAssertTrue(csv[0].hasSuffix(",capture_points") && csv.dropFirst().allSatisfy { $0.hasSuffix(",das1") }, "\(csv)")
+        // Every service row ends its service columns with the capture point (the coverage rows follow).
+        let services = csv.dropFirst().filter { $0.hasSuffix(",service,,,") }
+        XCTAssertTrue(csv[0].hasSuffix(",capture_points,what,coverage,coverage_value,coverage_note") && !services.isEmpty
+                      && services.allSatisfy { $0.hasSuffix(",das1,service,,,") }, "\(csv)")
         // A file name with a control character reaches the terminal escaped.
         let directory = temporary("dir")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -40,13 +40,14 @@ final class TunnelPortsCaptureTests: XCTestCase {
         let text = try runDasaudit(["audit", cut96])
         XCTAssertEqual(text.status, 1)
         XCTAssertTrue(text.stdout.contains("; INCOMPLETE; \(said)"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("NOT COMPLIANT: 1 finding at or above --fail-on medium"), text.stdout)
+        // The VXLAN on 9999 is an undeclared-tunnel finding besides (its UDP header is not cut).
+        XCTAssertTrue(text.stdout.contains("NOT COMPLIANT: 2 findings at or above --fail-on medium"), text.stdout)
         // Below the finding's threshold, the verdict still says the audit was incomplete.
         let high = try runDasaudit(["audit", cut96, "--fail-on", "high"])
         XCTAssertEqual(high.status, 0)
         XCTAssertTrue(high.stdout.contains("COMPLIANT: no finding at or above --fail-on high (but the input was incomplete)"),
                       high.stdout)
-        for format in ["markdown", "html", "junit"] {  // csv lists services only
+        for format in ["markdown", "html", "junit", "csv"] {
             let report = try runDasaudit(["audit", cut96, "--format", format])
             XCTAssertTrue(report.stdout.contains("105 packets cut by the snapshot length (96 bytes) inside a tunnel"), format)
         }
@@ -108,6 +109,44 @@ final class TunnelPortsCaptureTests: XCTestCase {
         // flows opens it too, and the option repeats.
         let flows = try runDasaudit(["flows", whole, "--vxlan-port", "7777", "--vxlan-port", "9999"])
         XCTAssertEqual(flows.stdout.split(separator: "\n").count, 11, flows.stderr)
+    }
+
+    /// The TCP in VXLAN on an undeclared port is not audited at all: with the fetches over
+    /// 4789 left out by a filter, the capture holds the one fetch outside any tunnel (an
+    /// expected DAS port) and the 28 datagrams to 9999, in which the rogue 10.222.0.2:31337
+    /// answered. The audit said COMPLIANT, the overlay a coverage line only. Now the port
+    /// is a medium `undeclared-tunnel` finding naming the option, which fails the default
+    /// threshold; with the option, the rogue port is found and the finding is gone.
+    func testUDPShapedLikeVXLANOnAnUndeclaredPortIsAFinding() throws {
+        let filter = ["--filter", "not udp port 4789"]
+        let plain = try runDasaudit(["audit", whole, "--offset", "0"] + filter)
+        XCTAssertEqual(plain.status, 1, plain.stdout)
+        XCTAssertTrue(plain.stdout.contains("  MEDIUM undeclared-tunnel: UDP port 9999 carried 28 of its 28 datagrams shaped like "
+                                            + "VXLAN, a port not opened as a tunnel: the TCP inside them was not audited"), plain.stdout)
+        XCTAssertTrue(plain.stdout.hasSuffix("NOT COMPLIANT: 1 finding at or above --fail-on medium\n"), plain.stdout)
+        let (_, result) = try json(["audit", whole, "--offset", "0"] + filter)
+        XCTAssertEqual((result["coverage"] as? [String: Any])?["connections"] as? Int, 1)
+        let findings = try XCTUnwrap(result["findings"] as? [[String: Any]])
+        let tunnel = try XCTUnwrap(findings.first { $0["kind"] as? String == "undeclared-tunnel" })
+        XCTAssertEqual(tunnel["severity"] as? String, "medium")
+        XCTAssertEqual(tunnel["port"] as? Int, 9999)
+        XCTAssertTrue(tunnel["address"] is NSNull)
+        XCTAssertTrue((tunnel["remediation"] as? String)?.hasPrefix("Audit again with --vxlan-port 9999 ") == true)
+
+        // Declared, the overlay is audited: its rogue port fails the audit, the tunnel does not.
+        let (status, opened) = try json(["audit", whole, "--offset", "0", "--vxlan-port", "9999"] + filter)
+        XCTAssertEqual(status, 1)
+        let openedFindings = try XCTUnwrap(opened["findings"] as? [[String: Any]])
+        XCTAssertFalse(openedFindings.contains { $0["kind"] as? String == "undeclared-tunnel" })
+        XCTAssertTrue(openedFindings.contains { $0["kind"] as? String == "unexpected-port" && $0["port"] as? Int == 31337 })
+
+        // Waivable by port, like the others, for a port known to carry something else.
+        let policy = FileManager.default.temporaryDirectory.appendingPathComponent("tunnel-waiver-\(UUID()).yaml")
+        try "waivers:\n  - kind: undeclared-tunnel\n    port: 9999\n    reason: a test\n    expires: 2099-12-31\n"
+            .write(to: policy, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: policy) }
+        let waived = try runDasaudit(["audit", whole, "--offset", "0", "--policy", policy.path] + filter)
+        XCTAssertEqual(waived.status, 0, waived.stdout + waived.stderr)
     }
 
     func testAVXLANPortMustBeAUDPPortOtherThanGeneves() throws {
