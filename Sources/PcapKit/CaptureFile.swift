@@ -320,7 +320,9 @@ public final class CaptureFile {
         }
         if reason.contains("different from the type of the first interface") {
             return "its pcapng interfaces have different link types, and libpcap reads one link type per file (\(reason)); "
-                + "split it by interface first, e.g. tshark -r FILE -Y frame.interface_id==N -w PART-N.pcapng"
+                + "split it into one file per link type: tshark -r FILE -Y frame.interface_id==N -w PART-N.pcapng, "
+                + "then editcap -F nsecpcap -T TYPE PART-N.pcapng PART-N.pcap, TYPE the interface's (ether, rawip, "
+                + "linux-sll2, ...: tshark keeps every interface's description, and editcap -T gives them one type)"
         }
         if reason.isEmpty { return "unknown libpcap error" }
         return reason

@@ -117,6 +117,16 @@ final class InputFormatTests: XCTestCase {
         let both = try runDasaudit(["flows", mixed, base])
         XCTAssertEqual(both.status, 2)
         XCTAssertEqual(both.stdout.split(separator: "\n").count, 23)
+        // The split the message gives, followed to the letter, reads every connection.
+        var split: [String] = []
+        for (interface, type) in [(0, "ether"), (1, "linux-sll2")] {
+            let part = scratch.path("part-\(interface).pcapng"), pcap = scratch.path("part-\(interface).pcap")
+            XCTAssertTrue(run.stderr.contains("editcap -F nsecpcap -T TYPE PART-N.pcapng PART-N.pcap"), run.stderr)
+            try runTool("tshark", ["-r", mixed, "-Y", "frame.interface_id==\(interface)", "-w", part])
+            try runTool("editcap", ["-F", "nsecpcap", "-T", type, part, pcap])
+            split += try flows([pcap])
+        }
+        XCTAssertEqual(split.sorted(), (try flows([base]) + flows([capture("das-offset3-any.pcap")])).sorted())
     }
 
     func testAnUnsupportedLinkTypeIsNamed() throws {
