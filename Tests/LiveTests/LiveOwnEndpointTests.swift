@@ -58,12 +58,18 @@ final class LiveOwnEndpointTests: XCTestCase {
         try lab.addNamespace(namespace)
         let eventsPath = directory + "/events.ndjson"
         let run = try lab.live(in: namespace, ["-i", "lo", "--filter", "tcp port 9466", "--offset", "2", "--interval", "0.3s",
-                                               "--metrics-listen", "127.0.0.1:9466", "--fail-on", "high", "--events", eventsPath])
+                                               "--metrics-listen", "127.0.0.1:9466", "--fail-on", "high", "--events", eventsPath,
+                                               "--report", "text:\(directory)/audit.txt"])
         try scrape("http://127.0.0.1:9466/metrics", in: namespace)
         let result = try lab.result(of: run)
         XCTAssertEqual(run.process.terminationStatus, 0, "nothing but dasaudit's own endpoint was seen: \(run.stderr)")
         XCTAssertEqual(result.services.first { $0.port == 9466 }?.connections, 3, "the scrapes are counted, as its own")
         assertOwn(9466, at: ["127.0.0.1"], result: result, events: try events(eventsPath))
+        // The text report gives the reason where a catalog key would be, not as a guess.
+        let text = try String(contentsOfFile: directory + "/audit.txt", encoding: .utf8)
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("9466") && $0.contains("allowed") }, text)
+        XCTAssertTrue(row.contains("(dasaudit's own metrics endpoint (--metrics-listen))"), String(row))
+        XCTAssertFalse(row.contains("?"), String(row))
     }
 
     func testAListenerOnEveryAddressIsTheAuditsOwnAtEachAddressOfTheHost() throws {
