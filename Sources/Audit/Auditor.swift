@@ -23,6 +23,9 @@ public struct Auditor {
     /// The UDP ports besides 4789 and 8472 that carry VXLAN on the captured network:
     /// `--vxlan-port`. The decoder opens them as it does the standard ones.
     public var vxlanPorts = VXLANPorts()
+    /// The endpoints the audit serves itself (`live --metrics-listen`): never judged as the
+    /// cluster's (`OwnEndpoints`).
+    public var ownEndpoints = OwnEndpoints()
 
     public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
                 auditTime: Timestamp? = nil, today: Day? = nil) {
@@ -57,7 +60,7 @@ public struct Auditor {
     /// the findings beside the services' summaries.
     public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary], threads: Int = 2) -> AuditResult {
         let inParallel = threads > 1
-        var verdicts = PortVerdicts(policy: policy)
+        var verdicts = PortVerdicts(policy: policy, own: ownEndpoints)
         var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
                                                                                            keepingAttemptTallies: true)
         var coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)

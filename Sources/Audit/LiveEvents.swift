@@ -56,9 +56,11 @@ public struct LiveEventTracker: Sendable {
     public init(snapshots: Bool = false) { self.snapshots = snapshots }
 
     /// Findings about something not seen (an expected port without traffic, a declared
-    /// node without any, no traffic at all, a waiver that matched nothing): they hold at the
-    /// start of every capture, so only the final audit reports them.
-    static let absenceKinds: Set<Finding.Kind> = [.unusedOpening, .noTraffic, .nodeNotSeen, .waiverUnused]
+    /// node without any, no traffic at all, a waiver that matched nothing), and about the
+    /// window being too short to call openings unused (`insufficient-traffic`): they hold at
+    /// the start of every capture, so only the final audit reports them.
+    static let finalOnlyKinds: Set<Finding.Kind> = [.unusedOpening, .noTraffic, .nodeNotSeen, .waiverUnused,
+                                                    .insufficientTraffic]
 
     /// The events `result` brings since the last call, noticed at `time`; `final` for the
     /// audit of the whole capture, the only one that reports findings of absence.
@@ -72,7 +74,7 @@ public struct LiveEventTracker: Sendable {
                                     catalogKey: service.catalogKey, protocol: service.protocol, hint: service.hint))
         }
         var counted: [FindingIdentity: Int] = [:]
-        for finding in result.findings where final || !Self.absenceKinds.contains(finding.kind) {
+        for finding in result.findings where final || !Self.finalOnlyKinds.contains(finding.kind) {
             let identity = FindingIdentity(finding)
             counted[identity, default: 0] += 1
             // The n-th finding with this identity is new when fewer than n were reported.

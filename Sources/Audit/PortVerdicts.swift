@@ -21,6 +21,8 @@ struct PortVerdicts {
     /// Indexed by port: whether the policy has anything to say about it.
     private let meaningful: [Bool]
     private var known: [Key: PortClassifier.Verdict] = [:]
+    /// The endpoints dasaudit serves itself: `allowed`, the reason as the hint.
+    private let own: OwnEndpoints
 
     private struct Key: Hashable {
         let port: UInt16
@@ -30,8 +32,9 @@ struct PortVerdicts {
     /// The verdict of a port no rule names.
     private static let unnamed = PortClassifier.Verdict(classification: .unexpected, catalogKey: nil)
 
-    init(policy: Policy) {
+    init(policy: Policy, own: OwnEndpoints = OwnEndpoints()) {
         classifier = PortClassifier(policy: policy)
+        self.own = own
         var meaningful = [Bool](repeating: false, count: Int(UInt16.max) + 1)
         func mark(_ ports: ClosedRange<UInt16>) { for port in ports { meaningful[Int(port)] = true } }
         for entry in policy.catalog { mark(policy.ports(of: entry)) }
@@ -57,8 +60,10 @@ struct PortVerdicts {
         return verdict
     }
 
-    /// `PortClassifier.classify(server:on:clients:)`, the port rules remembered.
+    /// `PortClassifier.classify(server:on:clients:)`, the port rules remembered; dasaudit's
+    /// own endpoints first (`OwnEndpoints`).
     mutating func verdict(server: Endpoint, on node: Node?, clients: some Sequence<IPAddress>) -> PortClassifier.Verdict {
-        classifier.egressVerdict(server: server, on: node, clients: clients) ?? verdict(server.port, on: node)
+        if let reason = own.reason(for: server) { return PortClassifier.Verdict(classification: .allowed, catalogKey: nil, hint: reason) }
+        return classifier.egressVerdict(server: server, on: node, clients: clients) ?? verdict(server.port, on: node)
     }
 }

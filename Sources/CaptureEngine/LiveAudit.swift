@@ -1,5 +1,6 @@
 import Audit
 import Dispatch
+import Foundation
 import Flows
 import PcapKit
 import Wire
@@ -97,7 +98,7 @@ public struct LiveAudit {
     /// Where the audit stands now: counts, drops, and the services and findings an audit
     /// of what was captured so far gives.
     public mutating func status() -> LiveAuditStatus {
-        let result = audit()
+        let result = audit(interim: true)
         let now = DispatchTime.now().uptimeNanoseconds
         let seconds = Double(now - lastStatus.time) / 1e9
         let rate = seconds > 0 ? Double(counts.packets - lastStatus.packets) / seconds : 0
@@ -121,7 +122,9 @@ public struct LiveAudit {
     }
 
     /// The audit of the packets captured so far, with the drops libpcap counts now.
-    private mutating func audit() -> AuditResult {
+    /// `interim`: a status audit while the capture runs, which leaves out the connect
+    /// attempts younger than `pendingAttemptSeconds` (`FlowTable.statistics(pendingSince:)`).
+    private mutating func audit(interim: Bool = false) -> AuditResult {
         let statistics = capture.statistics()
         reader.flush(batch)
         var summary = counts.summary(
@@ -130,8 +133,18 @@ public struct LiveAudit {
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
             translations: reader.translations)
         summary.countRetracted(since: CaseCounts(), by: reader.table)
-        return auditor.audit(reader.table.statistics(), inputs: [summary])
+        guard interim else { return auditor.audit(reader.table.statistics(), inputs: [summary]) }
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        return auditor.audit(reader.table.statistics(pendingSince: now - LiveAudit.pendingAttemptSeconds * 1_000_000_000),
+                             inputs: [summary])
     }
+
+    /// How long a connect attempt waits for its answer before a status audit counts it
+    /// unanswered: 3 s, the time Linux takes to send a SYN twice (the initial retransmission
+    /// timeout is 1 s, doubled at each retry), so that a SYN answered by the server's first
+    /// or second SYN-ACK, or retransmitted once because the first one was lost, is never
+    /// an interim `expected-service-not-answering`. The final audit counts every attempt.
+    static let pendingAttemptSeconds: Int64 = 3
 
     /// The flow table's limits for a live capture: the standard ones, except that no
     /// connection is held back for merging with another input's (a live table is never

@@ -11,7 +11,10 @@ import Darwin
 ///   NAME cut to 64 bytes, created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed to disk with `fsync`, then renamed
 ///   over the path. Until the rename the old file is untouched; after it the new one is
 ///   whole. On any failure the temporary file is removed, and so it is when the run quits at
-///   once (a second Ctrl-C: `TemporaryOutputs`). A link at the path is replaced by
+///   once (a second Ctrl-C: `TemporaryOutputs`). The directory is the one checked at the
+///   start of the run, opened then and kept (`OutputDirectories`): the temporary file is
+///   created, renamed and removed relative to it, so a directory on the way swapped for a
+///   link during the run sends nothing elsewhere. A link at the path is replaced by
 ///   the rename, so the file it pointed at keeps its content. A new file gets mode 0644
 ///   (less the umask): reports hold addresses, ports and hashes, no packet contents; a
 ///   file replaced keeps its permission bits (less write for others), so a report kept
@@ -54,7 +57,9 @@ public enum OutputFile {
     public final class Writer {
         private let target: OutputTarget
         private var descriptor: Int32
-        /// The temporary file of a replaced file, until it is renamed or removed.
+        /// The directory of a replaced file (`OutputDirectories`), and its temporary file's
+        /// name there, until it is renamed or removed.
+        private var directory: Int32 = -1
         private var temporary: String?
         /// Where failures are reported: the path, or "standard output".
         private var name: String { target.path ?? "standard output" }
@@ -76,15 +81,20 @@ public enum OutputFile {
                     throw Failure(path: path, reason: "it is no longer a device or FIFO")
                 }
             case .replacedFile(let path):
+                guard let directory = OutputDirectories.descriptor(of: PathName.directory(of: path)) else {
+                    throw Failure(path: path, reason: "cannot open its directory: \(OutputFile.describeErrno())")
+                }
                 var existing = stat()
                 // The permission bits of a file replaced, but never writable by everyone.
-                let keptMode = lstat(path, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o775 : nil
-                guard let (descriptor, temporary) = OutputFile.createTemporary(for: path) else {
+                let keptMode = fstatat(directory, PathName.name(of: path), &existing, AT_SYMLINK_NOFOLLOW) == 0
+                    && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o775 : nil
+                guard let (descriptor, temporary) = OutputFile.createTemporary(in: directory, for: path) else {
                     throw Failure(path: path, reason: "cannot create a file in its directory: \(OutputFile.describeErrno())")
                 }
                 self.descriptor = descriptor
+                self.directory = directory
                 self.temporary = temporary
-                TemporaryOutputs.add(temporary)
+                TemporaryOutputs.add(temporary, in: directory)
                 if let keptMode, fchmod(descriptor, keptMode) != 0 { throw failing(OutputFile.describeErrno()) }
             }
         }
@@ -112,10 +122,14 @@ public enum OutputFile {
                 let closed = close(descriptor)
                 descriptor = -1
                 if closed != 0 { throw failing(OutputFile.describeErrno()) }
-                if rename(temporary, path) != 0 { throw failing(OutputFile.describeErrno()) }
-                TemporaryOutputs.remove(temporary)
+                if renameat(directory, temporary, directory, PathName.name(of: path)) != 0 {
+                    throw failing(OutputFile.describeErrno())
+                }
+                TemporaryOutputs.remove(temporary, in: directory)
                 self.temporary = nil
-                OutputFile.syncDirectory(of: path)
+                // Makes the rename itself durable; a directory that cannot be synced loses
+                // nothing but that guarantee, so a failure here is not reported.
+                fsync(directory)
             }
         }
 
@@ -125,8 +139,8 @@ public enum OutputFile {
             if target != .standardOutput && descriptor >= 0 { close(descriptor) }
             descriptor = -1
             if let temporary {
-                unlink(temporary)
-                TemporaryOutputs.remove(temporary)
+                unlinkat(directory, temporary, 0)
+                TemporaryOutputs.remove(temporary, in: directory)
             }
             temporary = nil
         }
@@ -139,28 +153,29 @@ public enum OutputFile {
         }
     }
 
-    /// The temporary file's name for `path`, `.NAME.RANDOM.tmp`: hidden (so a directory of
-    /// captures read by `dasaudit audit DIR` skips it) and unique. NAME is at most the first
-    /// `temporaryNameBytes` bytes of the name, whole characters, so that any name the system
-    /// takes (255 bytes) leaves room for the rest: a longer one failed after the whole audit.
-    static func temporaryPath(for path: String) -> String {
-        let directory = PathName.directory(of: path)
+    /// The temporary file's name for `path`, `.NAME.RANDOM.tmp`, in the same directory:
+    /// hidden (so a directory of captures read by `dasaudit audit DIR` skips it) and unique.
+    /// NAME is at most the first `temporaryNameBytes` bytes of the name, whole characters, so
+    /// that any name the system takes (255 bytes) leaves room for the rest: a longer one
+    /// failed after the whole audit.
+    static func temporaryName(for path: String) -> String {
         var budget = temporaryNameBytes
         let name = String(PathName.name(of: path).unicodeScalars.prefix { scalar in
             budget -= UTF8.width(scalar)
             return budget >= 0
         })
         let suffix = String(UInt64.random(in: 0 ... .max), radix: 36)
-        return (directory == "/" ? "/" : directory + "/") + ".\(name).\(suffix).tmp"
+        return ".\(name).\(suffix).tmp"
     }
 
-    /// Creates a new temporary file for `path` (`temporaryPath`, mode 0644 less the umask,
-    /// `O_CREAT|O_EXCL|O_NOFOLLOW`, so it is never an existing file or a link planted
-    /// there), opened for writing: its descriptor and path, or nil with errno set.
-    static func createTemporary(for path: String) -> (descriptor: Int32, path: String)? {
+    /// Creates a new temporary file for `path` in its opened `directory` (`temporaryName`,
+    /// mode 0644 less the umask, `O_CREAT|O_EXCL|O_NOFOLLOW`, so it is never an existing
+    /// file or a link planted there), opened for writing: its descriptor and name, or nil
+    /// with errno set.
+    static func createTemporary(in directory: Int32, for path: String) -> (descriptor: Int32, name: String)? {
         while true {
-            let temporary = temporaryPath(for: path)
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            let temporary = temporaryName(for: path)
+            let descriptor = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             if descriptor >= 0 { return (descriptor, temporary) }
             if errno != EEXIST { return nil }
         }
@@ -168,15 +183,6 @@ public enum OutputFile {
 
     /// The most of a name's bytes its temporary file's name keeps.
     static let temporaryNameBytes = 64
-
-    /// Makes the rename itself durable; a directory that cannot be synced loses nothing
-    /// but that guarantee, so a failure here is not reported.
-    fileprivate static func syncDirectory(of path: String) {
-        let directory = open(PathName.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directory >= 0 else { return }
-        fsync(directory)
-        close(directory)
-    }
 
     fileprivate static func describeErrno() -> String {
         errno == 0 ? "short write" : POSIXFile.describe(errno)

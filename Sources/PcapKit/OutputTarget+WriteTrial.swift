@@ -14,15 +14,19 @@ extension OutputTarget {
     /// `/proc` and `/sys` passed, and a report there failed only after the whole audit or
     /// live capture ("no such file", "permission denied"). The trial also finds a read-only
     /// mount, a full file system and a file size limit (`ulimit -f`) before anything is read.
+    ///
+    /// The directory is opened here, once for the run (`OutputDirectories`): the reports are
+    /// written later in the directory checked now, whatever its path leads to by then.
     static func proveWritable(_ path: String, in directory: String) throws(OutputProblem) {
-        guard let (descriptor, trial) = OutputFile.createTemporary(for: path) else {
+        guard let opened = OutputDirectories.descriptor(of: directory),
+              let (descriptor, trial) = OutputFile.createTemporary(in: opened, for: path) else {
             throw OutputProblem(cannotCreate(in: directory, errno))
         }
         var byte = UInt8(ascii: "\n")
         let written = write(descriptor, &byte, 1) == 1
         let code = errno
         close(descriptor)
-        unlink(trial)
+        unlinkat(opened, trial, 0)
         guard written else {
             throw OutputProblem("a new file in directory \(directory) cannot be written: \(POSIXFile.describe(code))")
         }

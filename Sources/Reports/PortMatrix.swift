@@ -36,7 +36,7 @@ struct PortMatrix {
             if hostSet.insert(service.address).inserted { hosts.append(service.address) }
             if let node = service.node { nodes[service.address] = node }
             labels[service.port] = labels[service.port] ?? service.catalogKeys.first
-                ?? service.hint.map { String($0.prefix { $0 != ":" }) + "?" } ?? ""
+                ?? service.hintLabel ?? ""
             let classification = service.classification.rawValue
             cells[Key(host: service.address, port: service.port)] = Cell(
                 cssClass: "c-\(classification)", text: service.protocol.map { "\(classification) \($0)" } ?? classification,

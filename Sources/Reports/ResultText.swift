@@ -13,6 +13,14 @@ extension ServiceSummary {
         let versions = tlsVersions ?? []
         return versions.isEmpty ? name : "\(name) \(versions.joined(separator: ", "))"
     }
+
+    /// The hint as a short label where a catalog key would be (the text and port-matrix
+    /// tables): up to its first colon, with "?" for a guess ("spark.ui.port+1?"), without
+    /// for an allowed service, whose hint is its reason ("dasaudit's own metrics endpoint
+    /// (--metrics-listen)"); nil without a hint.
+    var hintLabel: String? {
+        hint.map { String($0.prefix { $0 != ":" }) + (classification == .allowed ? "" : "?") }
+    }
 }
 
 extension Finding {

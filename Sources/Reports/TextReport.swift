@@ -34,7 +34,7 @@ public struct TextReport {
                 let key = ([service.catalogKey] + service.alsoCatalogKeys.map { $0 as String? }).compactMap { $0 }.joined(separator: " | ")
                 table.rows.append((withNodes ? [service.node ?? "-"] : []) + [
                     service.address, "\(service.port)", service.classification.rawValue,
-                    key.isEmpty ? (service.hint.map { "(" + $0.prefix(while: { $0 != ":" }) + "?)" } ?? "-") : key,
+                    key.isEmpty ? (service.hintLabel.map { "(\($0))" } ?? "-") : key,
                     service.protocolText, "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"])
             }
             out.append(colorRows(table.render(), result.services.prefix(TableCap.services).map(\.classification)))

@@ -132,10 +132,12 @@ struct LiveCommand: ParsableCommand {
                                   startTime: Int64(Date().timeIntervalSince1970 * 1e9), followLink: writeFollowSymlink)
             }
         }
+        let watch = try LiveWatch(watchOptions, targets: watchTargets)
+        // The metrics scraped are the audit's own traffic, not the cluster's.
+        auditor.ownEndpoints = watch.ownEndpoints
         var live = try orExit {
             try LiveAudit(capture: capture, auditor: auditor, writer: writer, listingConnections: connectionsOption.connections)
         }
-        let watch = try LiveWatch(watchOptions, targets: watchTargets)
         watch.start(with: live.status().result!)
         let signals = StopSignals.capturing(live.control)
         let statusLine = StatusLine(device: interface)

@@ -4,6 +4,7 @@ import Foundation
 import Metrics
 import PcapKit
 import Reports
+import Wire
 
 /// What `dasaudit live` offers to watch a capture from outside while it runs: Prometheus
 /// metrics over HTTP (`--metrics-listen`) or as a node_exporter textfile
@@ -92,6 +93,19 @@ final class LiveWatch {
         } else {
             server = nil
         }
+    }
+
+    /// What the watchers serve themselves, for the auditor to leave unjudged
+    /// (`OwnEndpoints`): the metrics listener, on the host's interface addresses when it
+    /// listens on every address.
+    var ownEndpoints: OwnEndpoints {
+        var own = OwnEndpoints()
+        if let address = server?.address {
+            own.add(host: address.host, port: address.port, localAddresses: {
+                ((try? CaptureDevice.all()) ?? []).flatMap(\.addresses).compactMap(IPAddress.init)
+            }, reason: "dasaudit's own metrics endpoint (--metrics-listen)")
+        }
+        return own
     }
 
     /// Starts serving (after the capture is open and root is given up).

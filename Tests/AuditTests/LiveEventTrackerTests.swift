@@ -5,7 +5,8 @@ import Policy
 import XCTest
 
 /// The events of a live audit, from successive audits of a capture so far: each service
-/// and finding once, drops as they grow, findings of absence only at the end.
+/// and finding once, drops as they grow, findings of absence (and of too short a window)
+/// only at the end.
 final class LiveEventTrackerTests: XCTestCase {
     private func audited(offset: Int = 2) -> AuditResult {
         let capture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -25,7 +26,10 @@ final class LiveEventTrackerTests: XCTestCase {
         XCTAssertTrue(tracker.events(in: result).isEmpty, "nothing new, nothing said")
         let final = tracker.events(in: result, final: true)
         XCTAssertFalse(final.isEmpty)
-        XCTAssertTrue(final.allSatisfy { $0.kind == .unusedOpening })
+        XCTAssertTrue(final.allSatisfy { $0.kind == .unusedOpening || $0.kind == .insufficientTraffic })
+        XCTAssertFalse(first.contains { $0.kind == .insufficientTraffic }, "the window is short at the start of every capture")
+        XCTAssertEqual(final.filter { $0.kind == .insufficientTraffic }.count,
+                       result.findings.filter { $0.kind == .insufficientTraffic }.count, "said by the final audit")
     }
 
     func testCaptureLossAsTheDropsGrow() {
