@@ -15,18 +15,18 @@ import Wire
 /// a unit after: copies reach the capture from several CPUs, a little out of time order) on
 /// another interface. The signature hashes the addresses, ports, sequence and
 /// acknowledgment numbers, control bits and `TCPSegment.copyIdentity` (the IPv4
-/// identification or IPv6 flow label, the TCP checksum xor window). Bridging and routing change none of
-/// these (routing changes the TTL, which is left out). A retransmission repeats the numbers
-/// but takes a new IPv4 identification, and with TCP timestamps a new checksum; it also
+/// identification or IPv6 flow label, the TCP checksum xor window xor a digest of the TCP
+/// options). Bridging and routing change none of these (routing changes the TTL, which is
+/// left out). A retransmission repeats the numbers but takes a new IPv4 identification,
+/// and with TCP timestamps a new timestamp (a duplicate ACK new SACK blocks); it also
 /// comes on the interface the original came on, which SLL2 names
 /// (`PacketDecoder.interfaceIndex`), and so does a pcapng of several interfaces
 /// (`dumpcap -i a -i b`: its packet blocks' interface number, `PacketHeader.interface`).
 /// SLL (v1) names none, and its packet type does not tell the interfaces apart (a packet
 /// received on a bridge port is received again on the bridge), so there the signature and
 /// the time decide alone: only a retransmission without an identification of its own (an
-/// IPv6 flow label kept; some stacks send IPv4 identification 0 with DF set), whose
-/// checksum is left to the network card and whose TCP timestamp did not change, can be
-/// taken for a copy there.
+/// IPv6 flow label kept; some stacks send IPv4 identification 0 with DF set) whose TCP
+/// timestamp did not change (sent within the millisecond) can be taken for a copy there.
 ///
 /// Limits: 4,096 buckets of 4 entries of 8 bytes (128 KiB, allocated only where copies are
 /// looked for), a bucket per signature hash, its newest four packets kept: a copy is missed

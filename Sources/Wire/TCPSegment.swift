@@ -23,7 +23,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public var capturedTail: UInt32
     /// What tells this packet from a retransmission with the same numbers: the IPv4
     /// identification (in IPv6 the flow label's low 16 bits) over the TCP checksum xor the
-    /// window. Copies of one packet
+    /// window xor a digest of the TCP options (`TCPHeader.optionsDigest`: a retransmission's
+    /// new timestamp, a duplicate ACK's SACK blocks; not a SYN's). Copies of one packet
     /// captured on several interfaces share it, as bridging and routing change none of
     /// these fields (`InterfaceCopies`). It fits in the value's padding (64-byte stride).
     public var copyIdentity: UInt32

@@ -40,6 +40,25 @@ final class CopyIdentityTests: XCTestCase {
         XCTAssertNotEqual(first.copyIdentity, again.copyIdentity)
     }
 
+    /// A retransmission sent a millisecond or more after its original carries a new TCP
+    /// timestamp, a duplicate ACK new SACK blocks, where its checksum, offloaded, may be
+    /// the pseudo-header's sum alone: the options tell them apart. A copy's are the same;
+    /// a SYN's are left out (a router clamping the MSS changes them).
+    func testTheOptionsTellARetransmissionWhoseChecksumIsTheSame() throws {
+        func decoded(_ options: [UInt8], flags: UInt8 = 0x18) throws -> TCPSegment {
+            try XCTUnwrap(segment(Build.sll2(protocol: 0x86DD, Build.ipv6(Build.tcp(flags: flags, options: options, payload: 4))),
+                                  as: .linuxSLL2))
+        }
+        let timestamps: (UInt32) -> [UInt8] = { [1, 1, 8, 10] + Build.be32($0) + Build.be32(0x0102_0304) }
+        XCTAssertEqual(try decoded(timestamps(1_430_525_825)).copyIdentity, try decoded(timestamps(1_430_525_825)).copyIdentity)
+        XCTAssertNotEqual(try decoded(timestamps(1_430_525_825)).copyIdentity, try decoded(timestamps(1_430_525_826)).copyIdentity)
+        let sack: (UInt32) -> [UInt8] = { timestamps(7) + [1, 1, 5, 10] + Build.be32(1000) + Build.be32($0) }
+        XCTAssertNotEqual(try decoded(sack(2448)).copyIdentity, try decoded(sack(3896)).copyIdentity)
+        XCTAssertEqual(try decoded([]).copyIdentity, 0xFFFF, "no options: the checksum (0) xor the window")
+        let syn: (UInt16) -> [UInt8] = { [2, 4] + Build.be16($0) + [1, 1, 4, 2] }
+        XCTAssertEqual(try decoded(syn(1460), flags: 0x02).copyIdentity, try decoded(syn(1400), flags: 0x02).copyIdentity)
+    }
+
     func testOnlyCookedCapturesCaptureEveryInterfaceAndOnlySLL2NamesIt() {
         XCTAssertTrue(PacketDecoder(linkType: .linuxSLL2).capturesEveryInterface)
         XCTAssertTrue(PacketDecoder(linkType: .linuxSLL).capturesEveryInterface)
