@@ -137,7 +137,7 @@ public struct Connection: Sendable {
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
-            && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusal)
+            && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusalWithoutAbort)
         abortOnly = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
             && (fromClient.isEmpty && fromServer.isAbortOnly || fromServer.isEmpty && fromClient.isAbortOnly)
         if let recognized = record.recognizedEvidence {
@@ -158,7 +158,7 @@ public struct Connection: Sendable {
     static func proberIsA(_ record: ConnectionRecord) -> Bool? {
         guard record.clientIsA == nil, record.payloadFromA == 0, record.payloadFromB == 0 else { return nil }
         func probes(_ prober: ConnectionRecord.Seen, _ other: ConnectionRecord.Seen) -> Bool {
-            (prober.isProbeWithoutSyn || prober.isEmpty) && other.isRefusal
+            (prober.isProbeWithoutSyn || prober.isEmpty) && other.isRefusalWithoutAbort
         }
         if probes(record.seenFromA, record.seenFromB) { return true }
         if probes(record.seenFromB, record.seenFromA) { return false }
@@ -196,7 +196,7 @@ public struct Connection: Sendable {
     /// in a simultaneous open) completed the handshake: the capture holds its direction
     /// only, and the connection served.
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
-        guard handshakeSeen else { return fromClient.isEmpty && fromServer.isRefusal ? .refused : .midstream }
+        guard handshakeSeen else { return fromClient.isEmpty && fromServer.isRefusalWithoutAbort ? .refused : .midstream }
         if fromServer.isRefusal { return .refused }
         if fromServer.isEmpty && !fromClient.showsHandshakeAnswered { return .attempted }
         return ending(fromClient: fromClient, fromServer: fromServer)

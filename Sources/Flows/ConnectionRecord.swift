@@ -116,10 +116,16 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// at its acknowledgment number): RFC 9293 3.10.7.1, Linux's `tcp_v4_send_reset`.
         @inlinable public static var abort: Seen { Seen(rawValue: 32) }
 
-        /// A server's side of a refusal: a RST, no SYN-ACK, nothing else, and no RST of a
-        /// connection it had (`abort`): a server that aborts a connection that idled since
-        /// before the capture began sends a lone RST too, but it served.
+        /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
+        /// nothing else (whatever the RST's sequence number: a middlebox's may have any).
         @inlinable public var isRefusal: Bool {
+            rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
+        }
+
+        /// A server's side of a refusal when what it answered was not captured (no SYN seen):
+        /// `isRefusal`, and no RST of a connection it had (`abort`). A server that aborts a
+        /// connection idle since before the capture began sends a lone RST too, but it served.
+        @inlinable public var isRefusalWithoutAbort: Bool {
             rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue | Seen.abort.rawValue)
                 == Seen.rst.rawValue
         }

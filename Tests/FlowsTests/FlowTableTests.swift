@@ -175,6 +175,12 @@ final class ConnectionStateTests: XCTestCase {
             XCTAssertEqual(connection.abortOnly, state == .midstream, "\(flags) \(sequence)")
             XCTAssertEqual(connection.seenOneWay, state == .refused, "\(flags) \(sequence)")
         }
+        // With its SYN captured, a RST is a refusal whatever its sequence number (a
+        // middlebox's, or a generator's, may carry any).
+        var answered = Conversation()
+        answered.send("10.0.0.1:47906", "10.0.0.2:31341", [.syn], sequence: 7)
+        answered.send("10.0.0.2:31341", "10.0.0.1:47906", [.rst, .ack], sequence: 0x1234_5678)
+        XCTAssertEqual(answered.connections().first?.state, .refused)
     }
 
     func testAnOpenConnectionAtTheEndIsEstablished() {
