@@ -280,9 +280,6 @@ extension PacketDecoder {
         if let reason = extent.overrun(headerLength) { return .skipped(reason) }
         // overrun accepted headerLength, so extent.declared >= headerLength here, unless the
         // IP length field was 0 (TSO) and the capture cut the options: no payload captured, 0.
-        // A SYN's options are left out of its identity: a router that clamps the MSS changes
-        // them between its interfaces, and a SYN is resent a second or more later, no copy.
-        let optionsDigest = tcp.flags.contains(.syn) ? 0 : tcp.optionsDigest
         return .segment(TCPSegment(
             source: source,
             destination: destination,
@@ -294,7 +291,8 @@ extension PacketDecoder {
             payloadLength: UInt32(clamping: extent.declared &- headerLength),
             vlan: around.vlan,
             capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count),
-            copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window ^ optionsDigest),
+            copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window),
+            headerTail: tcp.bytes.count <= Int(UInt16.max) ? UInt16(truncatingIfNeeded: tcp.bytes.count) : 0,
             tunnel: around.tunnel
         ))
     }

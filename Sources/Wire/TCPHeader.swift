@@ -62,7 +62,7 @@ public struct TCPHeader {
 
     /// A 16-bit digest of the captured option bytes, 0 when there are none: what tells a
     /// retransmission, or a duplicate ACK, from a copy of one packet when nothing else in
-    /// the headers does (`TCPSegment.copyIdentity`). A retransmission takes a new TCP
+    /// the headers does (`InterfaceCopies`, where copies are looked for). A retransmission takes a new TCP
     /// timestamp (TSval) a millisecond or more after the original, a duplicate ACK new SACK
     /// blocks; copies share every option byte. The checksum says the same only where it
     /// was computed whole: one captured on the sending host, or across a veth, holds the

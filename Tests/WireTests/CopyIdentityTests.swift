@@ -42,21 +42,30 @@ final class CopyIdentityTests: XCTestCase {
 
     /// A retransmission sent a millisecond or more after its original carries a new TCP
     /// timestamp, a duplicate ACK new SACK blocks, where its checksum, offloaded, may be
-    /// the pseudo-header's sum alone: the options tell them apart. A copy's are the same;
-    /// a SYN's are left out (a router clamping the MSS changes them).
+    /// the pseudo-header's sum alone: the options tell them apart (the copies memory reads
+    /// them, `InterfaceCopies.optionsDigest`). A segment finds its header in its packet
+    /// again, over every link and IP version, and copies share the digest.
     func testTheOptionsTellARetransmissionWhoseChecksumIsTheSame() throws {
-        func decoded(_ options: [UInt8], flags: UInt8 = 0x18) throws -> TCPSegment {
-            try XCTUnwrap(segment(Build.sll2(protocol: 0x86DD, Build.ipv6(Build.tcp(flags: flags, options: options, payload: 4))),
-                                  as: .linuxSLL2))
+        func digest(_ options: [UInt8], ipv6: Bool = true) throws -> UInt16 {
+            let tcp = Build.tcp(options: options, payload: 4)
+            let packet = ipv6 ? Build.sll2(protocol: 0x86DD, Build.ipv6(tcp)) : Build.ethernet(etherType: 0x0800, Build.ipv4(tcp))
+            let decoded = try XCTUnwrap(segment(packet, as: ipv6 ? .linuxSLL2 : .ethernet))
+            XCTAssertEqual(Int(decoded.headerTail), tcp.count)
+            return try withBytes(packet) { bytes in
+                let header = try XCTUnwrap(decoded.header(in: bytes))
+                XCTAssertEqual(header.sourcePort, decoded.sourcePort)
+                XCTAssertEqual(Array(header.options), options)
+                return header.optionsDigest
+            }
         }
         let timestamps: (UInt32) -> [UInt8] = { [1, 1, 8, 10] + Build.be32($0) + Build.be32(0x0102_0304) }
-        XCTAssertEqual(try decoded(timestamps(1_430_525_825)).copyIdentity, try decoded(timestamps(1_430_525_825)).copyIdentity)
-        XCTAssertNotEqual(try decoded(timestamps(1_430_525_825)).copyIdentity, try decoded(timestamps(1_430_525_826)).copyIdentity)
+        XCTAssertEqual(try digest(timestamps(1_430_525_825)), try digest(timestamps(1_430_525_825), ipv6: false))
+        XCTAssertNotEqual(try digest(timestamps(1_430_525_825)), try digest(timestamps(1_430_525_826)))
         let sack: (UInt32) -> [UInt8] = { timestamps(7) + [1, 1, 5, 10] + Build.be32(1000) + Build.be32($0) }
-        XCTAssertNotEqual(try decoded(sack(2448)).copyIdentity, try decoded(sack(3896)).copyIdentity)
-        XCTAssertEqual(try decoded([]).copyIdentity, 0xFFFF, "no options: the checksum (0) xor the window")
-        let syn: (UInt16) -> [UInt8] = { [2, 4] + Build.be16($0) + [1, 1, 4, 2] }
-        XCTAssertEqual(try decoded(syn(1460), flags: 0x02).copyIdentity, try decoded(syn(1400), flags: 0x02).copyIdentity)
+        XCTAssertNotEqual(try digest(sack(2448)), try digest(sack(3896)))
+        XCTAssertEqual(try digest([]), 0, "no options")
+        XCTAssertNil(TCPSegment(source: IPAddress("::1")!, destination: IPAddress("::1")!, sourcePort: 1, destinationPort: 2,
+                                flags: [.ack]).header(in: UnsafeRawBufferPointer(start: nil, count: 0)), "no place known")
     }
 
     func testOnlyCookedCapturesCaptureEveryInterfaceAndOnlySLL2NamesIt() {
