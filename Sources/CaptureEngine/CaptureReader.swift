@@ -317,7 +317,7 @@ public struct CaptureReader {
                     return counts.skip(.duplicate)
                 }
                 let interface = decoder.interfaceIndex(of: bytes) ?? (interfacesNamed ? header.interface : nil)
-                if copies.isCopy(segment, interface: interface, at: header.timestamp) {
+                if copies.isCopy(segment, in: bytes, interface: interface, at: header.timestamp) {
                     return counts.skip(.duplicate)
                 }
                 if translatedCopies.isActive {

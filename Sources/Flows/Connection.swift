@@ -48,6 +48,13 @@ public struct Connection: Sendable {
     /// port scan (`PortScans`), which then takes it for a refused (RST back) or unanswered
     /// probe. Read from the control bits, as `halfOpen`.
     public var probeWithoutSyn = false
+    /// Whether the connection is nothing but one side's RSTs of a connection it had
+    /// (`ConnectionRecord.Seen.abort`: an ACK and a non-zero sequence number), nothing from
+    /// the other side, no handshake: a connection that idled since before the capture
+    /// began, aborted (a close with SO_LINGER 0). It is `midstream` traffic, not a refusal;
+    /// and a capture of both directions holds it alike (nothing answers a RST), so it is
+    /// not counted as seen one way.
+    public var abortOnly = false
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -130,7 +137,9 @@ public struct Connection: Sendable {
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
-            && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusal)
+            && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusalWithoutAbort)
+        abortOnly = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
+            && (fromClient.isEmpty && fromServer.isAbortOnly || fromServer.isEmpty && fromClient.isAbortOnly)
         if let recognized = record.recognizedEvidence {
             evidence = recognized
         } else if let samples {
@@ -149,7 +158,7 @@ public struct Connection: Sendable {
     static func proberIsA(_ record: ConnectionRecord) -> Bool? {
         guard record.clientIsA == nil, record.payloadFromA == 0, record.payloadFromB == 0 else { return nil }
         func probes(_ prober: ConnectionRecord.Seen, _ other: ConnectionRecord.Seen) -> Bool {
-            (prober.isProbeWithoutSyn || prober.isEmpty) && other.isRefusal
+            (prober.isProbeWithoutSyn || prober.isEmpty) && other.isRefusalWithoutAbort
         }
         if probes(record.seenFromA, record.seenFromB) { return true }
         if probes(record.seenFromB, record.seenFromA) { return false }
@@ -179,13 +188,15 @@ public struct Connection: Sendable {
     /// The state from the control bits of each side. Without a handshake, RSTs from the
     /// server and nothing from the client are a refusal whose SYN was not captured (a
     /// capture of the server's side only of a connect to a closed port, or of a port scan):
-    /// no data could flow, so it is `refused`, never a mid-stream service. With one, a
+    /// no data could flow, so it is `refused`, never a mid-stream service; unless a RST
+    /// carries what only a socket that had the connection sends (`Seen.abort`: a server
+    /// that aborts a connection idle since before the capture), which is `midstream`. With one, a
     /// client whose server sent nothing captured but who answered as only a SYN-ACK lets
     /// it (`Seen.showsHandshakeAnswered`: an ACK, data or a FIN, or a SYN-ACK of its own
     /// in a simultaneous open) completed the handshake: the capture holds its direction
     /// only, and the connection served.
     static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
-        guard handshakeSeen else { return fromClient.isEmpty && fromServer.isRefusal ? .refused : .midstream }
+        guard handshakeSeen else { return fromClient.isEmpty && fromServer.isRefusalWithoutAbort ? .refused : .midstream }
         if fromServer.isRefusal { return .refused }
         if fromServer.isEmpty && !fromClient.showsHandshakeAnswered { return .attempted }
         return ending(fromClient: fromClient, fromServer: fromServer)
@@ -195,9 +206,9 @@ public struct Connection: Sendable {
     /// part: data, a handshake answered, a close, or a refusal seen from one side alone.
     /// An unanswered connect (`attempted`) and an unanswered probe without a SYN are not
     /// counted: a capture of both directions holds those too (a firewall that drops them,
-    /// an open port silent to a FIN probe).
+    /// an open port silent to a FIN probe), nor is a lone abort (`abortOnly`).
     public var seenOneWay: Bool {
-        (packetsToServer == 0) != (packetsToClient == 0) && state != .attempted && !probeWithoutSyn
+        (packetsToServer == 0) != (packetsToClient == 0) && state != .attempted && !probeWithoutSyn && !abortOnly
     }
 
     /// Whether the connection was still open at its last captured packet (`ending`

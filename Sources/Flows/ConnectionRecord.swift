@@ -108,10 +108,32 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         @inlinable public static var rst: Seen { Seen(rawValue: 8) }
         /// A packet that is neither SYN nor RST: data, an ACK or a FIN.
         @inlinable public static var other: Seen { Seen(rawValue: 16) }
+        /// A RST (also `rst`) that carries an ACK and a non-zero sequence number: sent by a
+        /// socket that had a connection (a close with SO_LINGER 0, an abort), at the
+        /// connection's own sequence number. A kernel's RST for a segment no socket takes
+        /// (a SYN to a closed port, a scanner's probe) carries either an ACK and sequence
+        /// number 0 (answering a segment without ACK) or no ACK (answering one with an ACK,
+        /// at its acknowledgment number): RFC 9293 3.10.7.1, Linux's `tcp_v4_send_reset`.
+        @inlinable public static var abort: Seen { Seen(rawValue: 32) }
 
-        /// A server's side of a refusal: a RST, no SYN-ACK, nothing else.
+        /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
+        /// nothing else (whatever the RST's sequence number: a middlebox's may have any).
         @inlinable public var isRefusal: Bool {
             rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
+        }
+
+        /// A server's side of a refusal when what it answered was not captured (no SYN seen):
+        /// `isRefusal`, and no RST of a connection it had (`abort`). A server that aborts a
+        /// connection idle since before the capture began sends a lone RST too, but it served.
+        @inlinable public var isRefusalWithoutAbort: Bool {
+            rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue | Seen.abort.rawValue)
+                == Seen.rst.rawValue
+        }
+
+        /// A side that sent RSTs and nothing else, one at least of a connection it had
+        /// (`abort`): all a capture begun while the connection idled holds of its end.
+        @inlinable public var isAbortOnly: Bool {
+            rawValue & ~Seen.abort.rawValue == Seen.rst.rawValue && contains(.abort)
         }
 
         /// A client's side that shows its SYN was answered by a SYN-ACK: an ACK, data or a
@@ -191,7 +213,10 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             seen = Seen.other.rawValue
         }
         if flags.contains(.fin) { seen |= Seen.fin.rawValue }
-        if rst { seen |= Seen.rst.rawValue }
+        if rst {
+            seen |= Seen.rst.rawValue
+            if ack && segment.sequenceNumber != 0 { seen |= Seen.abort.rawValue }
+        }
         if fromA {
             packetsFromA &+= 1
             bytesFromA &+= UInt64(wireLength)

@@ -15,18 +15,18 @@ import Wire
 /// a unit after: copies reach the capture from several CPUs, a little out of time order) on
 /// another interface. The signature hashes the addresses, ports, sequence and
 /// acknowledgment numbers, control bits and `TCPSegment.copyIdentity` (the IPv4
-/// identification or IPv6 flow label, the TCP checksum xor window). Bridging and routing change none of
-/// these (routing changes the TTL, which is left out). A retransmission repeats the numbers
-/// but takes a new IPv4 identification, and with TCP timestamps a new checksum; it also
+/// identification or IPv6 flow label, the TCP checksum xor window), and a digest of the
+/// TCP options (`optionsDigest(of:in:)`). Bridging and routing change none of these (routing changes the TTL, which is
+/// left out). A retransmission repeats the numbers but takes a new IPv4 identification,
+/// and with TCP timestamps a new timestamp (a duplicate ACK new SACK blocks); it also
 /// comes on the interface the original came on, which SLL2 names
 /// (`PacketDecoder.interfaceIndex`), and so does a pcapng of several interfaces
 /// (`dumpcap -i a -i b`: its packet blocks' interface number, `PacketHeader.interface`).
 /// SLL (v1) names none, and its packet type does not tell the interfaces apart (a packet
 /// received on a bridge port is received again on the bridge), so there the signature and
 /// the time decide alone: only a retransmission without an identification of its own (an
-/// IPv6 flow label kept; some stacks send IPv4 identification 0 with DF set), whose
-/// checksum is left to the network card and whose TCP timestamp did not change, can be
-/// taken for a copy there.
+/// IPv6 flow label kept; some stacks send IPv4 identification 0 with DF set) whose TCP
+/// timestamp did not change (sent within the millisecond) can be taken for a copy there.
 ///
 /// Limits: 4,096 buckets of 4 entries of 8 bytes (128 KiB, allocated only where copies are
 /// looked for), a bucket per signature hash, its newest four packets kept: a copy is missed
@@ -69,11 +69,13 @@ public struct InterfaceCopies: Sendable {
         entries = isActive ? [UInt64](repeating: 0, count: Self.bucketCount * Self.ways) : []
     }
 
-    /// Whether `segment`, captured at `time` (nanoseconds) on the interface of index
-    /// `interface` (nil: not known), is a copy of one that came moments before on another
-    /// interface. A segment that is not is remembered.
-    public mutating func isCopy(_ segment: TCPSegment, interface: UInt32?, at time: Int64) -> Bool {
-        let hash = Self.signature(segment)
+    /// Whether `segment`, decoded from `packet` and captured at `time` (nanoseconds) on the
+    /// interface of index `interface` (nil: not known), is a copy of one that came moments
+    /// before on another interface. A segment that is not is remembered. Without its packet
+    /// (tests), its TCP options are not compared.
+    public mutating func isCopy(_ segment: TCPSegment, in packet: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                                interface: UInt32?, at time: Int64) -> Bool {
+        let hash = Self.signature(segment, optionsDigest: Self.optionsDigest(of: segment, in: packet))
         let first = (Int(truncatingIfNeeded: hash) & (Self.bucketCount - 1)) &* Self.ways
         let mark = PacketMemoryClock.mark(hash)
         let units = UInt16(truncatingIfNeeded: PacketMemoryClock.units(time))
@@ -107,17 +109,29 @@ public struct InterfaceCopies: Sendable {
 
     /// The bucket `segment`'s signature falls in (for tests).
     static func bucket(of segment: TCPSegment) -> Int {
-        Int(truncatingIfNeeded: signature(segment)) & (bucketCount - 1)
+        Int(truncatingIfNeeded: signature(segment, optionsDigest: 0)) & (bucketCount - 1)
+    }
+
+    /// The digest of `segment`'s TCP options as `packet` holds them (`TCPHeader.optionsDigest`),
+    /// 0 for a SYN or without the packet. A retransmission's new timestamp and a duplicate
+    /// ACK's SACK blocks are in it where nothing else tells them from copies (IPv6, whose
+    /// flow label stays, with a checksum offloaded). A SYN's are left out: a router that
+    /// clamps the MSS changes them between its interfaces, and a SYN is resent a second or
+    /// more later. Read here, not by the decoder, so that only captures whose copies are
+    /// looked for pay for it (some 17 instructions a packet with timestamps).
+    static func optionsDigest(of segment: TCPSegment, in packet: UnsafeRawBufferPointer) -> UInt16 {
+        guard !segment.flags.contains(.syn), let header = segment.header(in: packet) else { return 0 }
+        return header.optionsDigest
     }
 
     /// The seeded hash of what a copy shares with its original. The payload length is in the
     /// TCP checksum (even a checksum left for the network card to finish holds the length).
-    static func signature(_ segment: TCPSegment) -> UInt64 {
+    static func signature(_ segment: TCPSegment, optionsDigest: UInt16) -> UInt64 {
         let hash = SeededHash.process
         let outward = hash(segment.source, tag: UInt64(segment.sourcePort) << 32 | UInt64(segment.sequenceNumber))
         let back = hash(segment.destination,
                         tag: UInt64(segment.destinationPort) << 32 | UInt64(segment.acknowledgmentNumber))
         return hash(IPAddress(high: outward, low: back),
-                    tag: UInt64(segment.copyIdentity) << 8 | UInt64(segment.flags.rawValue))
+                    tag: UInt64(optionsDigest) << 40 | UInt64(segment.copyIdentity) << 8 | UInt64(segment.flags.rawValue))
     }
 }

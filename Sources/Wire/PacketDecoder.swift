@@ -292,6 +292,7 @@ extension PacketDecoder {
             vlan: around.vlan,
             capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count),
             copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window),
+            headerTail: tcp.bytes.count <= Int(UInt16.max) ? UInt16(truncatingIfNeeded: tcp.bytes.count) : 0,
             tunnel: around.tunnel
         ))
     }

@@ -60,6 +60,29 @@ public struct TCPHeader {
         return UnsafeRawBufferPointer(rebasing: bytes[Self.minimumHeaderLength..<end])
     }
 
+    /// A 16-bit digest of the captured option bytes, 0 when there are none: what tells a
+    /// retransmission, or a duplicate ACK, from a copy of one packet when nothing else in
+    /// the headers does (`InterfaceCopies`, where copies are looked for). A retransmission takes a new TCP
+    /// timestamp (TSval) a millisecond or more after the original, a duplicate ACK new SACK
+    /// blocks; copies share every option byte. The checksum says the same only where it
+    /// was computed whole: one captured on the sending host, or across a veth, holds the
+    /// sum of the pseudo-header alone (offloaded). A multiplicative hash of each 8 bytes, so
+    /// that a change of the timestamp and the checksum's change with it cannot cancel out,
+    /// as they would in a sum or an xor. At most five loads (40 bytes of options).
+    @inlinable public var optionsDigest: UInt16 {
+        let options = self.options
+        var digest: UInt64 = 0
+        var offset = 0
+        while offset &+ 8 <= options.count {
+            digest = (digest ^ options.uint64BE(at: offset)) &* 0x9E37_79B9_7F4A_7C15
+            offset &+= 8
+        }
+        if offset &+ 4 <= options.count {
+            digest = (digest ^ UInt64(options.uint32BE(at: offset))) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return UInt16(truncatingIfNeeded: digest >> 48)
+    }
+
     /// The captured bytes after the header (the payload length comes from the IP lengths).
     @inlinable @inline(__always) public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
 }

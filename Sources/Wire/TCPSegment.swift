@@ -9,6 +9,12 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     /// The tunnel the segment was taken out of (`.none` for most captures). It sits in the
     /// bytes after `flags` that alignment leaves free, so the value stays 64 bytes.
     public var tunnel: Tunnel
+    /// Bytes captured from the start of the TCP header on (0: more than 65,535), so that the
+    /// header can be found again in the packet (`header(in:)`) by those that need more of
+    /// it than the segment keeps: the copies memory reads the options (`InterfaceCopies`),
+    /// only where copies are looked for. It fills the two bytes alignment leaves free after
+    /// `tunnel`, so the value stays 64 bytes.
+    public var headerTail: UInt16
     public var sequenceNumber: UInt32
     public var acknowledgmentNumber: UInt32
     /// TCP payload bytes, from the IP length fields (Ethernet padding is not payload).
@@ -33,7 +39,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
         payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0,
-        tunnel: Tunnel = .none
+        headerTail: UInt16 = 0, tunnel: Tunnel = .none
     ) {
         self.source = source
         self.destination = destination
@@ -46,7 +52,17 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         self.vlan = vlan
         self.capturedTail = capturedTail
         self.copyIdentity = copyIdentity
+        self.headerTail = headerTail
         self.tunnel = tunnel
+    }
+
+    /// The TCP header in `packet`, the bytes this segment was decoded from; nil when its
+    /// place is not known (`headerTail` 0: a segment not decoded from a packet).
+    @inlinable
+    public func header(in packet: UnsafeRawBufferPointer) -> TCPHeader? {
+        let tail = Int(truncatingIfNeeded: headerTail)
+        guard tail != 0, tail <= packet.count else { return nil }
+        return TCPHeader(UnsafeRawBufferPointer(rebasing: packet[(packet.count &- tail)...]))
     }
 
     /// The captured payload bytes, in `packet`: the bytes this segment was decoded from.

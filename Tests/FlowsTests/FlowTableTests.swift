@@ -159,6 +159,30 @@ final class ConnectionStateTests: XCTestCase {
         XCTAssertFalse(connection.state.isTraffic)
     }
 
+    /// A lone RST, its SYN or the connection's start not captured: the kernel's refusal
+    /// of a SYN (ACK, sequence number 0) and its answer to a segment with an ACK (no ACK,
+    /// at the segment's acknowledgment number: an ACK scan's probe) are refusals; a socket's
+    /// abort of its connection (ACK, the connection's own non-zero sequence number) served.
+    func testALoneRstIsARefusalUnlessItAbortsAConnection() {
+        let cases: [(TCPFlags, UInt32, ConnectionState)] = [([.rst, .ack], 0, .refused), ([.rst], 0x1234_5678, .refused),
+                                                            ([.rst, .ack], 0x1234_5678, .midstream)]
+        for (flags, sequence, state) in cases {
+            var conversation = Conversation()
+            conversation.send("10.0.0.2:31341", "10.0.0.1:47906", flags, sequence: sequence)
+            let connection = conversation.connections().first!
+            XCTAssertEqual(connection.state, state, "\(flags) \(sequence)")
+            XCTAssertEqual(connection.server.port, 31341, "\(flags) \(sequence)")
+            XCTAssertEqual(connection.abortOnly, state == .midstream, "\(flags) \(sequence)")
+            XCTAssertEqual(connection.seenOneWay, state == .refused, "\(flags) \(sequence)")
+        }
+        // With its SYN captured, a RST is a refusal whatever its sequence number (a
+        // middlebox's, or a generator's, may carry any).
+        var answered = Conversation()
+        answered.send("10.0.0.1:47906", "10.0.0.2:31341", [.syn], sequence: 7)
+        answered.send("10.0.0.2:31341", "10.0.0.1:47906", [.rst, .ack], sequence: 0x1234_5678)
+        XCTAssertEqual(answered.connections().first?.state, .refused)
+    }
+
     func testAnOpenConnectionAtTheEndIsEstablished() {
         var conversation = Conversation()
         conversation.send("10.0.0.1:40000", "10.0.0.2:13002", [.syn])

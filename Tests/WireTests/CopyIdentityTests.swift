@@ -40,6 +40,34 @@ final class CopyIdentityTests: XCTestCase {
         XCTAssertNotEqual(first.copyIdentity, again.copyIdentity)
     }
 
+    /// A retransmission sent a millisecond or more after its original carries a new TCP
+    /// timestamp, a duplicate ACK new SACK blocks, where its checksum, offloaded, may be
+    /// the pseudo-header's sum alone: the options tell them apart (the copies memory reads
+    /// them, `InterfaceCopies.optionsDigest`). A segment finds its header in its packet
+    /// again, over every link and IP version, and copies share the digest.
+    func testTheOptionsTellARetransmissionWhoseChecksumIsTheSame() throws {
+        func digest(_ options: [UInt8], ipv6: Bool = true) throws -> UInt16 {
+            let tcp = Build.tcp(options: options, payload: 4)
+            let packet = ipv6 ? Build.sll2(protocol: 0x86DD, Build.ipv6(tcp)) : Build.ethernet(etherType: 0x0800, Build.ipv4(tcp))
+            let decoded = try XCTUnwrap(segment(packet, as: ipv6 ? .linuxSLL2 : .ethernet))
+            XCTAssertEqual(Int(decoded.headerTail), tcp.count)
+            return try withBytes(packet) { bytes in
+                let header = try XCTUnwrap(decoded.header(in: bytes))
+                XCTAssertEqual(header.sourcePort, decoded.sourcePort)
+                XCTAssertEqual(Array(header.options), options)
+                return header.optionsDigest
+            }
+        }
+        let timestamps: (UInt32) -> [UInt8] = { [1, 1, 8, 10] + Build.be32($0) + Build.be32(0x0102_0304) }
+        XCTAssertEqual(try digest(timestamps(1_430_525_825)), try digest(timestamps(1_430_525_825), ipv6: false))
+        XCTAssertNotEqual(try digest(timestamps(1_430_525_825)), try digest(timestamps(1_430_525_826)))
+        let sack: (UInt32) -> [UInt8] = { timestamps(7) + [1, 1, 5, 10] + Build.be32(1000) + Build.be32($0) }
+        XCTAssertNotEqual(try digest(sack(2448)), try digest(sack(3896)))
+        XCTAssertEqual(try digest([]), 0, "no options")
+        XCTAssertNil(TCPSegment(source: IPAddress("::1")!, destination: IPAddress("::1")!, sourcePort: 1, destinationPort: 2,
+                                flags: [.ack]).header(in: UnsafeRawBufferPointer(start: nil, count: 0)), "no place known")
+    }
+
     func testOnlyCookedCapturesCaptureEveryInterfaceAndOnlySLL2NamesIt() {
         XCTAssertTrue(PacketDecoder(linkType: .linuxSLL2).capturesEveryInterface)
         XCTAssertTrue(PacketDecoder(linkType: .linuxSLL).capturesEveryInterface)

@@ -133,12 +133,14 @@ extension DecodeOutcome {
     /// Outcomes compare by value in tests (the library type is deliberately not Equatable).
     func matches(_ other: DecodeOutcome) -> Bool {
         switch (self, other) {
-        // Where the payload sits in the packet (`capturedTail`) and what tells a copy
-        // (`copyIdentity`) are checked on their own (PayloadPositionTests,
-        // CopyIdentityTests); the expected segments here say what the headers say.
+        // Where the payload and the header sit in the packet (`capturedTail`, `headerTail`)
+        // and what tells a copy (`copyIdentity`) are checked on their own
+        // (PayloadPositionTests, CopyIdentityTests); the expected segments here say what the
+        // headers say.
         case let (.segment(a), .segment(b)):
             var a = a
             a.capturedTail = b.capturedTail
+            a.headerTail = b.headerTail
             a.copyIdentity = b.copyIdentity
             return a == b
         case let (.skipped(a), .skipped(b)): return a == b
