@@ -54,7 +54,9 @@ struct PortScans {
             let (ports, failed) = { (slice: ArraySlice<ScanProbe>) in
                 (slice.indices.count(where: slice.isFirst(at:)), slice.count(where: \.failed))
             }(probes[run])
-            guard ports >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports) else { continue }
+            guard thresholds.mostlyFailed(failed, of: ports),
+                  ports >= thresholds.minPorts || Self.fromOneSourcePort(probes[run], endpoints: endpoints, thresholds: thresholds)
+            else { continue }
             for index in run { probes[index].inVerticalScan = true }
             record(.vertical, run: probes[run])
         }
@@ -203,6 +205,22 @@ struct PortScans {
             openPorts: open.sorted().map { book.endpoints[Int($0)].description },
             unfilteredPorts: unfiltered.sorted().map { book.endpoints[Int($0)].description },
             firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
+    }
+
+    /// The fewest distinct ports of one host that failed connects from one source port must
+    /// reach to be a scan below `min_ports` (`fromOneSourcePort`).
+    static let minPortsFromOneSourcePort = 8
+
+    /// Whether a client's probes of one host (`run`) are a small scan: at least
+    /// `minPortsFromOneSourcePort` of its failed connects (no more than `min_ports`) came from
+    /// one source port (`ProbeSourcePort.scanSource`). Only a raw-socket scanner sends to
+    /// several ports from one port (nmap's SYN, FIN, NULL, Xmas, ACK, Window and Maimon
+    /// scans, masscan, also slowed down); a host's real connects each come from an ephemeral
+    /// port of their own, so a client's few refused connects stay attempts. Without it a
+    /// 20-port FIN scan was 20 mid-stream services and 14 high `unexpected-port` findings.
+    static func fromOneSourcePort(_ run: ArraySlice<ScanProbe>, endpoints: ScanEndpoints, thresholds: ScanThresholds) -> Bool {
+        guard let source = ProbeSourcePort.scanSource(run, endpoints: endpoints) else { return false }
+        return source.sharing >= min(minPortsFromOneSourcePort, thresholds.minPorts)
     }
 
     /// Whether most of the endpoints a scan's probes (`run`) failed on were probed without a

@@ -149,7 +149,9 @@ final class PortScanCaptureTests: XCTestCase {
 
     func testThresholdsFromThePolicyDecide() throws {
         var policy = Policy()
-        policy.scanThresholds = ScanThresholds(minPorts: 5000, minHosts: 50, minFailedPercent: 80)
+        // nmap's SYN scan sends from one source port, which makes a scan of 8 ports or more
+        // whatever min_ports says (SmallScanCaptureTests): the failed share decides it here.
+        policy.scanThresholds = ScanThresholds(minPorts: 5000, minHosts: 50, minFailedPercent: 100)
         let result = Auditor(policy: policy).audit(paths: [capture("scan-netns-veth.pcap")])
         XCTAssertEqual(result.scans?.count, 0)
         XCTAssertFalse(result.findings.contains { $0.kind == .portScan })
