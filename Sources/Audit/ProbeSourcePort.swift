@@ -55,7 +55,7 @@ enum ProbeSourcePort {
         return kept
     }
 
-    /// The source port of one client's probes of one host (`run`, in endpoint order): the
+    /// The source port of one client's probes of one host, or of one port (`run`): the
     /// client port that more than half of the failed connects whose endpoint saw one client
     /// port (`ScanEndpoints.Attempt.clientPort`) share, when at least two do; `sharing`
     /// is how many do, `known` how many saw one port. Nil when there is none: a connect

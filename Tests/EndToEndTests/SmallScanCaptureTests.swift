@@ -53,6 +53,21 @@ final class SmallScanCaptureTests: XCTestCase {
         }
     }
 
+    /// nmap's SYN sweep of 7613 (the thrift port at offset 2, closed) across 9 addresses of
+    /// the node, under `min_hosts` (10): 9 attempts and 9 `expected-service-not-answering`
+    /// findings. Every probe came from one source port (tshark): one sweep.
+    func testASmallSweepFromOneSourcePortIsOneSweep() throws {
+        let result = auditor.audit(paths: [capture("scan-small-sweep.pcap")])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.kind, .horizontal)
+        XCTAssertEqual(scan.portRanges, "7613")
+        XCTAssertEqual(scan.targets.count, 9)
+        XCTAssertEqual(scan.refused, 9)
+        XCTAssertEqual(result.attempts.count, 0)
+        XCTAssertFalse(result.findings.contains { $0.kind == .expectedServiceNotAnswering })
+    }
+
     /// A connect scan's every probe is a real connect from an ephemeral port of its own, as
     /// a client's refused connects are: under `min_ports` it stays 17 attempts.
     func testASmallConnectScanStaysAttempts() {

@@ -21,7 +21,9 @@
 # - scan-small-filtered: `nmap -sS` with 8 of the closed ports dropped by b's firewall
 #   (nftables): nmap retries those from other source ports;
 # - scan-small-masscan: `masscan --rate 50`, whose probes come from a port of its own
-#   that b's kernel answers with RSTs.
+#   that b's kernel answers with RSTs;
+# - scan-small-sweep: `nmap -sS -p 7613` of b's 9 addresses (10.79.0.2, .4-.11), all
+#   closed there: a sweep of one port under the thresholds' 10 hosts.
 #
 # What the audit must say: Tests/EndToEndTests/SmallScanCaptureTests.swift.
 # Needs root (ip netns, tcpdump, raw packets). Traffic stays inside the two namespaces it
@@ -91,7 +93,7 @@ record() {
             --router-mac "$(ip -n "$B" link show vb | awk '/ether/ {print $2}')" --rate 50 --wait 2 \
             "$@" 2>/dev/null | tr -d '\r' >"$WORK/$name.txt"
     else
-        ip netns exec "$A" nmap -n -Pn -p "$PORTS" -e va -S "$SUBNET.1" "$@" "$SUBNET.2" >"$WORK/$name.txt"
+        ip netns exec "$A" nmap -n -Pn -p "${SCAN_PORTS:-$PORTS}" -e va -S "$SUBNET.1" "$@" "${TARGETS:-$SUBNET.2}" >"$WORK/$name.txt"
     fi
     sleep 2
     kill "$fetches"; wait "$fetches" 2>/dev/null || true
@@ -116,3 +118,5 @@ ip netns exec "$B" nft add rule inet scanfw input ip saddr "$SUBNET.1" tcp dport
 record scan-small-filtered nmap -sS
 ip netns exec "$B" nft delete table inet scanfw
 record scan-small-masscan masscan
+for host in $(seq 4 11); do ip -n "$B" addr add "$SUBNET.$host/24" dev vb; done
+SCAN_PORTS=7613 TARGETS="$SUBNET.2,4-11" record scan-small-sweep nmap -sS
