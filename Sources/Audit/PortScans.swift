@@ -54,7 +54,9 @@ struct PortScans {
             let (ports, failed) = { (slice: ArraySlice<ScanProbe>) in
                 (slice.indices.count(where: slice.isFirst(at:)), slice.count(where: \.failed))
             }(probes[run])
-            guard ports >= thresholds.minPorts, thresholds.mostlyFailed(failed, of: ports) else { continue }
+            guard thresholds.mostlyFailed(failed, of: ports),
+                  ports >= thresholds.minPorts || Self.fromOneSourcePort(probes[run], endpoints: endpoints, threshold: thresholds.minPorts)
+            else { continue }
             for index in run { probes[index].inVerticalScan = true }
             record(.vertical, run: probes[run])
         }
@@ -67,7 +69,9 @@ struct PortScans {
             .stablySorted(by: { Int($0.client) }, keyCount: gathered.clients.count)
         for run in sweepable.runs(where: { $0.client == $1.client && endpoints.endpoints[Int($0.endpoint)].port == endpoints.endpoints[Int($1.endpoint)].port }) {
             let failed = sweepable[run].count(where: \.failed)
-            guard run.count >= thresholds.minHosts, thresholds.mostlyFailed(failed, of: run.count) else { continue }
+            guard thresholds.mostlyFailed(failed, of: run.count),
+                  run.count >= thresholds.minHosts || Self.fromOneSourcePort(sweepable[run], endpoints: endpoints, threshold: thresholds.minHosts)
+            else { continue }
             for index in run { sweepable[index].inHorizontalSweep = true }
             record(.horizontal, run: sweepable[run])
         }
@@ -203,6 +207,25 @@ struct PortScans {
             openPorts: open.sorted().map { book.endpoints[Int($0)].description },
             unfilteredPorts: unfiltered.sorted().map { book.endpoints[Int($0)].description },
             firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
+    }
+
+    /// The fewest endpoints (ports of one host, or hosts on one port) that failed connects
+    /// from one source port must reach to be a scan below `min_ports` or `min_hosts`
+    /// (`fromOneSourcePort`).
+    static let minFromOneSourcePort = 8
+
+    /// Whether a client's probes of one host, or of one port on several hosts (`run`), are
+    /// a small scan: at least `minFromOneSourcePort` of its failed connects (no more than
+    /// `threshold`, the policy's `min_ports` or `min_hosts`) came from one source port
+    /// (`ProbeSourcePort.scanSource`). Only a raw-socket scanner sends to several endpoints
+    /// from one port (nmap's SYN, FIN, NULL, Xmas, ACK, Window and Maimon scans, masscan,
+    /// also slowed down); a host's real connects each come from an ephemeral port of their
+    /// own, so a client's few refused connects stay attempts. Without it a 20-port FIN scan
+    /// was 20 mid-stream services and 14 high `unexpected-port` findings, and a SYN sweep of
+    /// 7613 across 9 hosts 9 `expected-service-not-answering` findings.
+    static func fromOneSourcePort(_ run: ArraySlice<ScanProbe>, endpoints: ScanEndpoints, threshold: Int) -> Bool {
+        guard let source = ProbeSourcePort.scanSource(run, endpoints: endpoints) else { return false }
+        return source.sharing >= min(minFromOneSourcePort, threshold)
     }
 
     /// Whether most of the endpoints a scan's probes (`run`) failed on were probed without a

@@ -14,42 +14,38 @@ import Flows
 /// payload (a `HELO` to every open port): its probes are all kept, as before.
 enum ProbeSourcePort {
     /// `probes` (in client, host, port order) without the connections that are a
-    /// scanner's own. In each client's probes of one host, when more than half of the
-    /// failed connects whose endpoint saw one client port (`ScanEndpoints.Attempt.clientPort`)
-    /// share one port, and at least two do, that is the scan's source port; then
+    /// scanner's own. In each client's probes of one host that have a source port
+    /// (`scanSource`):
     /// - a failed connect from another port is the host's own, when such connects are too
     ///   few (`fewerThan`, the policy's `min_ports`) to be a scan of their own (a connect
-    ///   scan of the host besides its SYN scan stays);
+    ///   scan of the host besides its SYN scan stays), and no other failed connect came from
+    ///   its port (a second round of the scan from a new source port stays);
     /// - an answered one is the host's own where every connection of the service carried
     ///   the client's payload (`ScanEndpoints.Service.onlyClientPayload`): the scan's probe
     ///   of an open port carries none.
-    /// Connects whose endpoint saw several client ports, and probes without a SYN, are
-    /// kept: their port is not known.
+    /// Connects whose endpoint saw several client ports are kept: their port is not known.
     static func withoutOwnConnects(_ probes: [ScanProbe], endpoints: ScanEndpoints, fewerThan limit: Int) -> [ScanProbe] {
-        func port(_ probe: ScanProbe) -> UInt16? {
-            probe.failed ? endpoints.attempts[Int(probe.endpoint)]?.clientPort : nil
-        }
         var kept: [ScanProbe] = []
         kept.reserveCapacity(probes.count)
+        // Failed connects per client port other than the scan's, in one run (reused).
+        var otherPorts: [UInt16: Int] = [:]
         for run in probes.runs(where: { $0.client == $1.client && endpoints.hosts[Int($0.endpoint)] == endpoints.hosts[Int($1.endpoint)] }) {
-            // The majority port, if any (Boyer-Moore: one pass, no table), then its count.
-            var candidate: UInt16 = 0, lead = 0, known = 0
-            for index in run {
-                guard let own = port(probes[index]) else { continue }
-                known += 1
-                if lead == 0 { candidate = own }
-                lead += own == candidate ? 1 : -1
-            }
-            let sharing = run.count { port(probes[$0]) == candidate }
-            guard sharing >= 2, sharing * 2 > known else {
+            guard let source = scanSource(probes[run], endpoints: endpoints) else {
                 kept += probes[run]
                 continue
             }
-            let dropFailed = known - sharing < limit
-            for index in run {
-                let probe = probes[index]
+            let dropFailed = source.known - source.sharing < limit
+            otherPorts.removeAll(keepingCapacity: true)
+            if dropFailed {
+                for probe in probes[run] {
+                    if let own = clientPort(probe, endpoints), own != source.port { otherPorts[own, default: 0] += 1 }
+                }
+            }
+            for probe in probes[run] {
                 if probe.failed {
-                    if dropFailed, let own = port(probe), own != candidate { continue }
+                    // A port that several failed connects came from is a scanner's too (another
+                    // round of nmap, masscan, a retry's port): only a port of one is the host's own.
+                    if dropFailed, let own = clientPort(probe, endpoints), own != source.port, otherPorts[own] == 1 { continue }
                 } else if endpoints.services[Int(probe.endpoint)]?.onlyClientPayload == true {
                     continue
                 }
@@ -57,5 +53,29 @@ enum ProbeSourcePort {
             }
         }
         return kept
+    }
+
+    /// The source port of one client's probes of one host, or of one port (`run`): the
+    /// client port that more than half of the failed connects whose endpoint saw one client
+    /// port (`ScanEndpoints.Attempt.clientPort`) share, when at least two do; `sharing`
+    /// is how many do, `known` how many saw one port. Nil when there is none: a connect
+    /// loop, whose every connect has a port of its own.
+    static func scanSource(_ run: ArraySlice<ScanProbe>, endpoints: ScanEndpoints) -> (port: UInt16, sharing: Int, known: Int)? {
+        // The majority port, if any (Boyer-Moore: one pass, no table), then its count.
+        var candidate: UInt16 = 0, lead = 0, known = 0
+        for probe in run {
+            guard let own = clientPort(probe, endpoints) else { continue }
+            known += 1
+            if lead == 0 { candidate = own }
+            lead += own == candidate ? 1 : -1
+        }
+        let sharing = run.count { clientPort($0, endpoints) == candidate }
+        guard sharing >= 2, sharing * 2 > known else { return nil }
+        return (candidate, sharing, known)
+    }
+
+    /// A failed probe's client port, where its endpoint saw one; nil for answered ones.
+    private static func clientPort(_ probe: ScanProbe, _ endpoints: ScanEndpoints) -> UInt16? {
+        probe.failed ? endpoints.attempts[Int(probe.endpoint)]?.clientPort : nil
     }
 }

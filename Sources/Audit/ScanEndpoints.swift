@@ -18,8 +18,9 @@ struct ScanEndpoints {
         var unanswered: UInt64
         var firstSeen: Int64
         var lastSeen: Int64
-        /// The client port every connect came from (`AttemptCounts.clientPort`); nil with
-        /// several, or for probes without a SYN (`ProbeSourcePort`).
+        /// The client port every connect came from (`AttemptCounts.clientPort`, and for
+        /// probes without a SYN `TrafficCounts.probeClientPorts`); nil with several
+        /// (`ProbeSourcePort`).
         var clientPort: UInt16? = nil
 
         /// Counts its connects as one scanner's: adds its refused and unanswered ones to
@@ -148,7 +149,8 @@ struct ScanEndpoints {
                 let counts = services[position].counts
                 return Attempt(soleClient: services[position].clients.sole, refused: counts.probesWithoutSynReset,
                                unanswered: counts.probesWithoutSyn - counts.probesWithoutSynReset,
-                               firstSeen: counts.firstSeen, lastSeen: counts.lastSeen)
+                               firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
+                               clientPort: counts.probeClientPorts.port)
             }
             if let probes { tries = tries.map { $0.adding(probes) } ?? probes }
             self.attempts.append(tries)

@@ -33,38 +33,25 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
     /// Nanoseconds since the Unix epoch; `Int64.max` / `Int64.min` while empty.
     public var firstSeen = Int64.max
     public var lastSeen = Int64.min
-    /// The client port of its first connect, and whether another connect came from another
-    /// port (then 0): what tells a port scanner's probes, sent from one source port (nmap's
-    /// SYN scan), from the same host's real connects, each from its own ephemeral port.
-    var firstClientPort: UInt16 = 0
-    var severalClientPorts = false
+    /// The client port every connect came from (`SoleClientPort`).
+    var clientPorts = SoleClientPort()
 
     /// The client port every connect came from; nil with several (or none).
-    public var clientPort: UInt16? { severalClientPorts || refused + unanswered == 0 ? nil : firstClientPort }
+    public var clientPort: UInt16? { clientPorts.port }
 
     public init() {}
 
     /// Counts one refused or unanswered connect (its client is recorded apart).
     @inline(__always)
     mutating func add(_ connection: Connection) {
-        if refused + unanswered == 0 {
-            firstClientPort = connection.client.port
-        } else if connection.client.port != firstClientPort {
-            (firstClientPort, severalClientPorts) = (0, true)
-        }
+        clientPorts.add(connection.client.port)
         if connection.state == .refused { refused += 1 } else { unanswered += 1 }
         firstSeen = min(firstSeen, connection.firstSeen)
         lastSeen = max(lastSeen, connection.lastSeen)
     }
 
     mutating func merge(_ other: AttemptCounts) {
-        if refused + unanswered == 0 {
-            (firstClientPort, severalClientPorts) = (other.firstClientPort, other.severalClientPorts)
-        } else if other.refused + other.unanswered > 0 {
-            if severalClientPorts || other.severalClientPorts || other.firstClientPort != firstClientPort {
-                (firstClientPort, severalClientPorts) = (0, true)  // whatever the order of merging
-            }
-        }
+        clientPorts.merge(other.clientPorts)
         refused += other.refused
         unanswered += other.unanswered
         firstSeen = min(firstSeen, other.firstSeen)

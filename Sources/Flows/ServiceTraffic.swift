@@ -55,6 +55,9 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// are such probes is, within a port scan, a probed port that did not serve.
     public var probesWithoutSyn: UInt64 = 0
     public var probesWithoutSynReset: UInt64 = 0
+    /// The client port every probe without a SYN came from (`SoleClientPort`): a FIN, NULL,
+    /// Xmas, ACK or Maimon scan sends all its probes from one.
+    public var probeClientPorts = SoleClientPort()
     /// Whether every connection was a probe without a SYN.
     public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
     /// Connections still open at their last captured packet (`Connection.isOpenAtEnd`): what
@@ -101,6 +104,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if connection.probeWithoutSyn {
             probesWithoutSyn += 1
             if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
+            probeClientPorts.add(connection.client.port)
         }
         if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
@@ -120,6 +124,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         clientPayloadConnections.addSaturated(other.clientPayloadConnections)
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
+        probeClientPorts.merge(other.probeClientPorts)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)
         packets.addSaturated(other.packets)
         bytes.addSaturated(other.bytes)

@@ -147,13 +147,19 @@ final class PortScanCaptureTests: XCTestCase {
         XCTAssertEqual(result.attempts.count, 0)
     }
 
+    /// Above the policy's `min_ports` the connect scan of 127.0.0.2 (2,000 ports, each probe
+    /// a real connect from its own ephemeral port) is no scan: its refused endpoints are
+    /// attempts again. The SYN scan of 127.0.0.1 is still one: 2,997 of its refused
+    /// connects came from one source port, which only a raw-socket scanner does
+    /// (`PortScans.fromOneSourcePort`, SmallScanCaptureTests).
     func testThresholdsFromThePolicyDecide() throws {
         var policy = Policy()
         policy.scanThresholds = ScanThresholds(minPorts: 5000, minHosts: 50, minFailedPercent: 80)
-        let result = Auditor(policy: policy).audit(paths: [capture("scan-netns-veth.pcap")])
-        XCTAssertEqual(result.scans?.count, 0)
-        XCTAssertFalse(result.findings.contains { $0.kind == .portScan })
-        XCTAssertEqual(result.attempts.count, 1997 + 18, "unfolded, every refused endpoint is an attempt again")
+        let result = Auditor(policy: policy).audit(paths: [capture("scan-syn-connect-lo.pcap")])
+        XCTAssertEqual(result.scans?.map(\.scanner), ["127.0.0.1"])
+        XCTAssertEqual(result.scans?.first?.type, .synHalfOpen)
+        XCTAssertEqual(result.attempts.count, 1999, "unfolded, every refused endpoint of the connect scan is an attempt again")
+        XCTAssertTrue(result.attempts.allSatisfy { $0.address == "127.0.0.2" })
     }
 
     func testAShortCaptureSaysItCannotCallOpeningsUnused() throws {

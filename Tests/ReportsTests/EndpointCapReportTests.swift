@@ -58,8 +58,9 @@ final class EndpointCapReportTests: XCTestCase {
     }
 
     /// Three scanners of 250 refused ports each under a bound of 300 (endpoint, client)
-    /// pairs: the first is found, the second and third are past the bound and are not,
-    /// and every report says that scans past it are not found.
+    /// pairs: the first is found; the second is found by the 50 ports tallied before the
+    /// bound (from one source port, a scan under `min_ports`), the third, past the bound,
+    /// is not; and every report says that scans past it are not found.
     func testEveryReportSaysWhenTheClientBoundHidScanners() throws {
         let auditor = Auditor(policy: Policy(offset: 2, mode: .cluster, coresPerNode: 2))
         var table = FlowTable(rules: auditor.directionRules, limits: FlowLimits(maxClientAddresses: 300))
@@ -76,7 +77,8 @@ final class EndpointCapReportTests: XCTestCase {
         }
         let result = auditor.audit(table.statistics(), inputs: [])
         XCTAssertTrue(result.coverage.clientCountsCapped)
-        XCTAssertEqual(result.scans?.map(\.scanner), ["10.9.0.1"])
+        XCTAssertEqual(result.scans?.map(\.scanner), ["10.9.0.1", "10.9.0.2"])
+        XCTAssertEqual(result.scans?.last?.ports, 50)
         let expected = "port scans by clients past the bound are not found"
         XCTAssertTrue(TextReport(color: false).render(result).contains(expected))
         XCTAssertTrue(MarkdownReport.render(result).contains("**Clients bound reached**: "))
