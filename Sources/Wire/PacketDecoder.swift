@@ -136,7 +136,8 @@ extension PacketDecoder {
         }
     }
 
-    /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id),
+    /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id
+    /// that is not 0),
     /// then dispatches on the EtherType.
     @inlinable @inline(__always)
     static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
@@ -146,7 +147,8 @@ extension PacketDecoder {
         // Each tag consumes 4 bytes, so the loop ends with the bytes.
         while EtherType.isVLANTag(type) {
             guard let tag = VLANTag(rest) else { return .skipped(.truncated) }
-            if around.vlan == nil { around.vlan = tag.vlanID }
+            // VLAN id 0 is a priority tag, no VLAN (802.1Q): the id is the first nonzero one.
+            if around.vlan == nil && tag.vlanID != 0 { around.vlan = tag.vlanID }
             type = tag.etherType
             rest = tag.payload
         }
