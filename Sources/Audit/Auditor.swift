@@ -244,7 +244,7 @@ public struct Auditor {
             udp: UDPCoverage.combined(inputs.compactMap(\.udp)), captureStart: start, captureEnd: end, durationSeconds: duration,
             connections: tally.connections,
             // An input of an older result whose packets were cut inside a tunnel said complete.
-            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 },
+            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 && $0.unjoinedFragments == 0 },
             drops: counted.isEmpty ? nil
                 : Drops(kernel: counted.reduce(0) { $0.addingSaturated($1.kernel) },
                         interface: counted.reduce(0) { $0.addingSaturated($1.interface) }),

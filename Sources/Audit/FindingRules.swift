@@ -95,9 +95,12 @@ struct FindingRules {
         for input in inputs {
             if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }
             if input.cutInTunnels > 0 && !auditedNothing { findings.append(cutInTunnelsFinding(input)) }
-            // Drops and cuts alone are said above; whatever else left the input incomplete, here.
+            if input.unjoinedFragments > 0 && !auditedNothing { findings.append(unjoinedFragmentsFinding(input)) }
+            // Drops, cuts and fragments alone are said above; whatever else left the input incomplete, here.
             guard !input.complete,
-                  input.error != nil || ((input.drops?.total ?? 0) == 0 && input.cutInTunnels == 0) else { continue }
+                  input.error != nil
+                    || ((input.drops?.total ?? 0) == 0 && input.cutInTunnels == 0 && input.unjoinedFragments == 0)
+            else { continue }
             findings.append(Finding(
                 kind: .incompleteInput, severity: .medium, port: nil, address: nil,
                 message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
@@ -228,6 +231,18 @@ struct FindingRules {
             remediation: "Record the underlay again with a snapshot length that holds the outer headers too "
                 + "(tcpdump -s \(InputSummary.tunnelSnaplen)), or capture on the overlay's interfaces, whose packets are not "
                 + "in a tunnel.")
+    }
+
+    /// An input with IP fragments of TCP that could not be joined into a segment (the
+    /// fragment holding the TCP header missing, RFC 1858's overlapping fragments): the
+    /// connections only they carried are missing, as a cut's are (medium, as `cutInTunnelsFinding`).
+    private func unjoinedFragmentsFinding(_ input: InputSummary) -> Finding {
+        Finding(
+            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
+            message: "\(input.path): " + InputSummary.unjoinedFragmentsText(input.unjoinedFragments)
+                + "; services seen only in those packets are missing from the audit",
+            remediation: "Capture where the datagrams' fragments all pass (the sending or receiving host), and look "
+                + "for the source of overlapping or tiny fragments (RFC 1858), a scanner's evasion (nmap -f) among them.")
     }
 
     /// A live capture, or the recording of a pcapng file, that lost packets: the audit may

@@ -33,8 +33,8 @@ public struct InputSummary: Codable, Sendable {
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// False when reading stopped early (a file cut short), the input was unusable, a live
-    /// capture dropped packets, or packets were cut inside a tunnel before their inner TCP
-    /// header (`cutInTunnels`).
+    /// capture dropped packets, packets were cut inside a tunnel before their inner TCP
+    /// header (`cutInTunnels`), or fragments of TCP could not be joined (`unjoinedFragments`).
     public var complete: Bool
     /// Why the input was unusable or cut short.
     @Nullable public var error: String?
@@ -74,6 +74,19 @@ extension InputSummary {
     /// (`truncated-in-tunnel`): the snapshot length held the outer headers, not the inner
     /// ones, and the segments they carried are missing from the audit.
     public var cutInTunnels: UInt64 { skipped[SkipReason.truncatedInTunnel.name] ?? 0 }
+
+    /// The IP fragments of TCP that could not be joined into their datagram's segment
+    /// (`fragment`: the fragments holding the TCP header never came, too many datagrams at
+    /// once, overlapping fragments): the TCP they carried is missing from the audit.
+    public var unjoinedFragments: UInt64 { skipped[SkipReason.fragment.name] ?? 0 }
+
+    /// What `count` unjoined fragments mean: what the `incomplete-input` finding of such an
+    /// input and every report's coverage say.
+    public static func unjoinedFragmentsText(_ count: UInt64) -> String {
+        "\(count) IP fragment\(count == 1 ? "" : "s") of TCP could not be joined to \(count == 1 ? "its" : "their") "
+            + "datagram (the fragment with the TCP header missing, or fragments overlapping): the TCP "
+            + "\(count == 1 ? "it" : "they") carried was not audited"
+    }
 
     /// The snapshot length that keeps the inner TCP header of every tunnel dasaudit opens,
     /// IPv6 outside and in, with the longest TCP options (docs/inputs.md, Tunnels).

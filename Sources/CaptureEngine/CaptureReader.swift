@@ -51,6 +51,9 @@ public struct CaptureReader {
     /// it is a capture on every interface (`SegmentedCopies`). Each input starts with an
     /// empty one, unless it is the next piece of the same recording, as `copies`.
     private var segmentedCopies = SegmentedCopies()
+    /// The fragmented TCP datagrams of the current input being put together
+    /// (`FragmentTable`); given up at the end of each input (`flushFragments`).
+    private var fragments = FragmentTable()
     /// The input before, read to its end with its copies looked for: the next input may go
     /// on with its memories (`RecordingPiece`); nil after any other.
     private var ended: RecordingPiece.End?
@@ -147,6 +150,7 @@ public struct CaptureReader {
                 consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
+            flushFragments(counts: &counts, batch: batch)
             flush(batch)
         }
         meter?.tell(packets: counts.packets, finished: true)
@@ -259,14 +263,21 @@ public struct CaptureReader {
         let end = withExtendedLifetime((file, pipeline)) {
             reading.forEachPacket { header, bytes in
                 guard counts.packets < limit else { return reading.breakLoop() }
-                consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload in
+                consume(header, bytes, decoder: decoder, counts: &counts) { _, segment, payload, timestamp, wireLength in
                     handOver._withUnsafeGuaranteedRef {
-                        $0.push(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength)
+                        $0.push(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
                     }
                 } retract: { _, front in
                     handOver._withUnsafeGuaranteedRef { $0.retract(front) }
                 }
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
+            }
+        }
+        if !fragments.isEmpty {
+            flushFragments(counts: &counts) { _, segment, payload, timestamp, wireLength in
+                pipeline.push(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
+            } retract: { _, front in
+                pipeline.retract(front)
             }
         }
         table = pipeline.finish()
@@ -280,8 +291,8 @@ public struct CaptureReader {
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts, batch: SegmentBatch) {
-        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload in
-            batch.add(segment, payload: payload, timestamp: header.timestamp, wireLength: header.wireLength, to: &table)
+        consume(header, bytes, decoder: decoder, counts: &counts) { table, segment, payload, timestamp, wireLength in
+            batch.add(segment, payload: payload, timestamp: timestamp, wireLength: wireLength, to: &table)
         } retract: { table, front in
             batch.retract(front, from: &table)
         }
@@ -292,20 +303,96 @@ public struct CaptureReader {
         batch.flush(into: &table)
     }
 
+    /// Gives up the fragmented datagrams still being put together at the end of an input
+    /// (`FragmentTable.flush`), tracking through `batch` the segments of those whose TCP
+    /// header came.
+    mutating func flushFragments(counts: inout PacketCounts, batch: SegmentBatch) {
+        guard !fragments.isEmpty else { return }
+        flushFragments(counts: &counts) { table, segment, payload, timestamp, wireLength in
+            batch.add(segment, payload: payload, timestamp: timestamp, wireLength: wireLength, to: &table)
+        } retract: { table, front in
+            batch.retract(front, from: &table)
+        }
+    }
+
+    /// `flushFragments` with the segments handed to `track`, as `consume` hands them.
+    mutating func flushFragments(counts: inout PacketCounts,
+                                 track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
+                                 retract: (inout FlowTable, TCPSegment) -> Void) {
+        // Taken out of self for the call, whose closures reach self's table (moved, not copied).
+        var pending = fragments
+        fragments = FragmentTable()
+        defer { fragments = pending }
+        let header = PacketHeader(timestamp: counts.latest, capturedLength: 0, wireLength: 0)
+        pending.flush { segment, payload, timestamp, wireLength in
+            trackDecoded(segment, payload: payload, at: timestamp, wireLength: wireLength, header: header,
+                         bytes: UnsafeRawBufferPointer(start: nil, count: 0), decoder: nil, counts: &counts,
+                         track: track, retract: retract)
+        } skip: { reason, count in
+            counts.skip(reason, count)
+        }
+    }
+
     /// One packet's work with the segment and its captured payload handed to `track` (with
-    /// this reader's table), unless it is a copy of a packet captured moments before on
-    /// another interface (`copies`), a piece of a segment received whole (`segmentedCopies`),
-    /// or of a connection's view before address translation (`translatedCopies`, whose
-    /// earlier view of a connection `retract` takes back).
+    /// this reader's table, the segment's time and wire length), unless it is a copy of a
+    /// packet captured moments before on another interface (`copies`), a piece of a segment
+    /// received whole (`segmentedCopies`), or of a connection's view before address
+    /// translation (`translatedCopies`, whose earlier view of a connection `retract` takes
+    /// back). A fragment of TCP goes to `fragments`, which hands over its datagram's segment
+    /// once the datagram is there.
     @inline(__always)
     mutating func consume(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, decoder: PacketDecoder,
                           counts: inout PacketCounts,
-                          track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer) -> Void,
+                          track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
                           retract: (inout FlowTable, TCPSegment) -> Void) {
         counts.add(header.timestamp)
         if awaitsFirstPacket { settleContinuation(at: header.timestamp, decoder: decoder) }
         switch decoder.decode(bytes) {
         case .segment(let segment):
+            trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
+                         wireLength: header.wireLength, header: header, bytes: bytes, decoder: decoder,
+                         counts: &counts, track: track, retract: retract)
+        case .skipped(let reason):
+            counts.skip(reason)
+        case .udp(let datagram):
+            counts.skip(.notTCP)
+            counts.udp.add(datagram)
+        case .fragment(let fragment):
+            join(fragment, header, bytes, decoder: decoder, counts: &counts, track: track, retract: retract)
+        }
+    }
+
+    /// A fragment of TCP into `fragments`; the segment of a datagram it completes (or of one
+    /// given up to make room) is tracked as a decoded one is.
+    @inline(never)
+    private mutating func join(_ fragment: IPFragment, _ header: PacketHeader, _ bytes: UnsafeRawBufferPointer,
+                               decoder: PacketDecoder, counts: inout PacketCounts,
+                               track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
+                               retract: (inout FlowTable, TCPSegment) -> Void) {
+        // Taken out of self for the call, whose closures reach self's table (moved, not copied).
+        var pending = fragments
+        fragments = FragmentTable()
+        defer { fragments = pending }
+        pending.add(fragment, packet: bytes, timestamp: header.timestamp, wireLength: header.wireLength) {
+            segment, payload, timestamp, wireLength in
+            trackDecoded(segment, payload: payload, at: timestamp, wireLength: wireLength, header: header,
+                         bytes: bytes, decoder: decoder, counts: &counts, track: track, retract: retract)
+        } skip: { reason, count in
+            counts.skip(reason, count)
+        }
+    }
+
+    /// A decoded (or joined) segment to `track`, unless it is a copy, a piece or a front
+    /// view (`consume`). `bytes` and `decoder` are the packet it came with and its decoder,
+    /// for the link header's direction and interface; nil at the end of an input.
+    @inline(__always)
+    private mutating func trackDecoded(
+        _ segment: TCPSegment, payload: UnsafeRawBufferPointer, at timestamp: Int64, wireLength: UInt32,
+        header: PacketHeader, bytes: UnsafeRawBufferPointer, decoder: PacketDecoder?, counts: inout PacketCounts,
+        track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
+        retract: (inout FlowTable, TCPSegment) -> Void
+    ) {
+        if let decoder {
             if !copies.isActive, let named = header.interface, named > 0 { expectNamedInterfaces(of: decoder) }
             if copies.isActive {
                 // A piece is told first, so that it is not remembered among the copies'
@@ -328,13 +415,8 @@ public struct CaptureReader {
                     }
                 }
             }
-            counts.countTracked(segment)
-            track(&table, segment, segment.capturedPayload(in: bytes))
-        case .skipped(let reason):
-            counts.skip(reason)
-        case .udp(let datagram):
-            counts.skip(.notTCP)
-            counts.udp.add(datagram)
         }
+        counts.countTracked(segment)
+        track(&table, segment, payload, timestamp, wireLength)
     }
 }

@@ -116,6 +116,7 @@ public struct LiveAudit {
     public mutating func finish() -> AuditResult {
         control.cancelTimers()
         writer?.close()
+        reader.flushFragments(counts: &counts, batch: batch)
         var result = audit()
         if listsConnections { result.connections = reader.table.connections().map(ConnectionEntry.init) }
         return result

@@ -35,6 +35,11 @@ struct PacketCounts {
         skipped.increment(reason)
     }
 
+    /// Counts `count` packets skipped for `reason` at once (the fragments of a datagram).
+    mutating func skip(_ reason: SkipReason, _ count: UInt64) {
+        skipped[reason] = skipped[reason] &+ count
+    }
+
     /// Counts a segment to track, and the tunnel it came out of.
     @inline(__always)
     mutating func countTracked(_ segment: TCPSegment) {
@@ -44,14 +49,16 @@ struct PacketCounts {
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
     /// a pcapng file that records them, which is incomplete when it lost packets, as one
-    /// whose packets were cut inside a tunnel is (`InputSummary.cutInTunnels`).
+    /// whose packets were cut inside a tunnel is (`InputSummary.cutInTunnels`), or one with
+    /// fragments of TCP that could not be joined (`InputSummary.unjoinedFragments`).
     func summary(path: String, linkType: Int32?, linkTypeName: String?, snaplen: Int32?, error: String?, drops: Drops?,
                  dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
         var summary = InputSummary(
             path: path, linkType: linkType, linkTypeName: linkTypeName, snaplen: snaplen, packets: packets, tcpSegments: tcpSegments,
             skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
-            complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncatedInTunnel] == 0, error: error,
+            complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncatedInTunnel] == 0 && skipped[.fragment] == 0,
+            error: error,
             drops: drops, dropsSource: dropsSource)
         summary.udp = udp.coverage
         return summary

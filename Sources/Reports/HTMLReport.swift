@@ -86,7 +86,6 @@ public enum HTMLReport {
     /// input with its hash, size, link type, snapshot length, packets and window.
     private static func evidence(_ result: AuditResult) -> Markup {
         let coverage = result.coverage
-        let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         var facts: [(String, Markup)] = [("Tool", "\(result.tool.name) \(result.tool.version), result schema \(result.schema)")]
         if let evidence = result.evidence {
             facts.append(("Command line", "<code class=\"mono wrap\">\(evidence.commandLineText)</code>"))
@@ -97,10 +96,11 @@ public enum HTMLReport {
         }
         if let points = result.capturePointsText { facts.append(("Captured at", "\(points)")) }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
-            + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))")))
+            + (result.skippedText.map { "; skipped: \($0)" } ?? "")))
         if let oneWay = coverage.oneWayText { facts.append(("One direction", "<b>\(oneWay)</b>")) }
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
         if let cut = result.cutInTunnelsText { facts.append(("Cut inside tunnels", "<b>\(cut)</b>")) }
+        if let unjoined = result.unjoinedFragmentsText { facts.append(("Fragments not joined", "<b>\(unjoined)</b>")) }
         if let udp = coverage.udpText { facts.append(("UDP", "\(udp)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
         if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }

@@ -7,9 +7,10 @@ extension InputSummary {
     /// header", or both. What the inputs tables of the Markdown and HTML reports say.
     var incompleteReason: String? {
         guard !complete, error == nil else { return nil }
-        let lost = drops.map(\.total) ?? 0, cut = cutInTunnels
-        let reasons = [lost > 0 || cut == 0 ? "lost \(lost) packets while capturing" : nil,
-                       cut > 0 ? "\(cut) packet\(cut == 1 ? "" : "s") cut inside a tunnel before the inner TCP header" : nil]
+        let lost = drops.map(\.total) ?? 0, cut = cutInTunnels, unjoined = unjoinedFragments
+        let reasons = [lost > 0 || (cut == 0 && unjoined == 0) ? "lost \(lost) packets while capturing" : nil,
+                       cut > 0 ? "\(cut) packet\(cut == 1 ? "" : "s") cut inside a tunnel before the inner TCP header" : nil,
+                       unjoined > 0 ? "\(unjoined) IP fragment\(unjoined == 1 ? "" : "s") of TCP not joined" : nil]
         return reasons.compactMap { $0 }.joined(separator: "; ")
     }
 }
@@ -26,6 +27,21 @@ extension AuditResult {
         return InputSummary.cutInTunnelsText(cut, snaplen: snaplen)
     }
 
+    /// The IP fragments of TCP that could not be joined, over every input, or nil when
+    /// none were (`InputSummary.unjoinedFragmentsText`): what every report's coverage says.
+    var unjoinedFragmentsText: String? {
+        let count = coverage.skipped[SkipReason.fragment.name] ?? 0
+        return count > 0 ? InputSummary.unjoinedFragmentsText(count) : nil
+    }
+
+    /// The packets that gave no TCP segment of their own, by reason ("51463 reassembled,
+    /// 12 not-tcp"), or nil when every packet gave one: what the text, Markdown and HTML
+    /// coverage say, as JSON's `coverage.skipped` does.
+    var skippedText: String? {
+        guard !coverage.skipped.isEmpty else { return nil }
+        return coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+
     /// Why the audit is incomplete, or nil when it is not: "an input was unusable or cut
     /// short", "packets were lost while capturing", "packets were cut inside a tunnel", as
     /// many as apply (any, for a result that says incomplete and lists no such input).
@@ -36,6 +52,7 @@ extension AuditResult {
             inputs.contains { ($0.drops?.total ?? 0) > 0 } || (coverage.drops?.total ?? 0) > 0
                 ? "packets were lost while capturing" : nil,
             (coverage.skipped[SkipReason.truncatedInTunnel.name] ?? 0) > 0 ? "packets were cut inside a tunnel" : nil,
+            (coverage.skipped[SkipReason.fragment.name] ?? 0) > 0 ? "IP fragments of TCP could not be joined" : nil,
         ].compactMap { $0 }
         return reasons.isEmpty ? "an input was unusable or cut short" : reasons.joined(separator: ", ")
     }

@@ -68,6 +68,7 @@ public enum JUnitReport {
         if let cut = result.coverage.skipped[SkipReason.truncatedInTunnel.name], cut > 0 {
             properties.append(("cut_in_tunnels", "\(cut)"))
         }
+        properties += result.coverage.skipped.sorted { $0.key < $1.key }.map { ("skipped.\($0.key)", "\($0.value)") }
         if let udp = result.coverage.udp {
             properties.append(("udp_packets", "\(udp.packets)"))
             let shaped = udp.vxlanShapedPorts

@@ -40,7 +40,9 @@ public enum MarkdownReport {
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (result.incompleteText.map { "; **incomplete**: \($0)" } ?? ""))
         if let oneWay = coverage.oneWayText { line("- **One direction**: \(oneWay)") }
         if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }
+        if let skipped = result.skippedText { line("- Packets without a segment of their own: \(skipped)") }
         if let cut = result.cutInTunnelsText { line("- **Cut inside tunnels**: \(cut)") }
+        if let unjoined = result.unjoinedFragmentsText { line("- **Fragments not joined**: \(unjoined)") }
         if let udp = coverage.udpText { line("- UDP: \(udp)") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
         if let translated = coverage.translatedText { line("- Address translation: \(escaped(translated))") }

@@ -145,10 +145,12 @@ public struct TextReport {
         } ?? ""
         let shortSnaplen = result.shortSnaplenText.map { paint("; \($0)", .yellow) } ?? ""
         let cutInTunnels = result.cutInTunnelsText.map { paint("; \($0)", .yellow) } ?? ""
+        let unjoined = result.unjoinedFragmentsText.map { paint("; \($0)", .yellow) } ?? ""
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "")
             + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
-            + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow)) + cutInTunnels
+            + (result.skippedText.map { "; skipped: \($0)" } ?? "")
+            + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow)) + cutInTunnels + unjoined
             + (coverage.oneWayText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.unjudgedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.udpText.map { "; \($0)" } ?? "")

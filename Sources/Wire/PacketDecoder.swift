@@ -136,7 +136,8 @@ extension PacketDecoder {
         }
     }
 
-    /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id),
+    /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id
+    /// that is not 0),
     /// then dispatches on the EtherType.
     @inlinable @inline(__always)
     static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
@@ -146,7 +147,8 @@ extension PacketDecoder {
         // Each tag consumes 4 bytes, so the loop ends with the bytes.
         while EtherType.isVLANTag(type) {
             guard let tag = VLANTag(rest) else { return .skipped(.truncated) }
-            if around.vlan == nil { around.vlan = tag.vlanID }
+            // VLAN id 0 is a priority tag, no VLAN (802.1Q): the id is the first nonzero one.
+            if around.vlan == nil && tag.vlanID != 0 { around.vlan = tag.vlanID }
             type = tag.etherType
             rest = tag.payload
         }
@@ -172,9 +174,20 @@ extension PacketDecoder {
         let declaredByHeader = totalLength != 0
         if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
         guard headerLength <= bytes.count else { return .skipped(.truncated) }
-        // A non-first fragment carries no transport header: no ports to invent.
-        guard packet.fragmentOffset == 0 else { return .skipped(.fragment) }
         let payload = packet.payload
+        if packet.moreFragments || packet.fragmentOffset != 0 {
+            // A fragment of TCP goes to `FragmentTable`, which joins its datagram's segment;
+            // a non-first fragment of anything else carries no header: no ports to invent.
+            if packet.protocolNumber == IPProtocol.tcp {
+                return .fragment(IPFragment(
+                    source: packet.source, destination: packet.destination,
+                    identification: UInt32(packet.identification), offset: UInt32(packet.fragmentOffset) &* 8,
+                    length: UInt32(truncatingIfNeeded: declaredByHeader ? totalLength &- headerLength : payload.count),
+                    capturedTail: UInt32(truncatingIfNeeded: payload.count), moreFragments: packet.moreFragments,
+                    copyIdentification: packet.identification, vlan: around.vlan, tunnel: around.tunnel))
+            }
+            guard packet.fragmentOffset == 0 else { return .skipped(.notTCP) }
+        }
         let extent = PayloadExtent(
             captured: payload.count,
             declaredLength: declaredByHeader ? totalLength &- headerLength : nil,
@@ -213,7 +226,24 @@ extension PacketDecoder {
                 guard extensionHeaders <= maximumIPv6ExtensionHeaders else { return .skipped(.malformed) }
                 if let reason = extent.shortfall(IPv6FragmentHeader.length) { return .skipped(reason) }
                 guard let fragment = IPv6FragmentHeader(rest) else { return .skipped(.truncated) }
-                guard fragment.fragmentOffset == 0 else { return .skipped(.fragment) }
+                let atomic = fragment.fragmentOffset == 0 && !fragment.moreFragments  // RFC 6946: a whole packet
+                if !atomic && fragment.nextHeader == IPProtocol.tcp {
+                    var after = extent
+                    after.advance(by: IPv6FragmentHeader.length)
+                    return .fragment(IPFragment(
+                        source: packet.source, destination: packet.destination,
+                        identification: fragment.identification, offset: UInt32(fragment.fragmentOffset) &* 8,
+                        length: UInt32(truncatingIfNeeded: Swift.max(after.declared, 0)),
+                        capturedTail: UInt32(truncatingIfNeeded: fragment.payload.count),
+                        moreFragments: fragment.moreFragments,
+                        copyIdentification: UInt16(truncatingIfNeeded: packet.flowLabel),
+                        vlan: around.vlan, tunnel: around.tunnel))
+                }
+                // A non-first fragment of anything else carries no header: an extension
+                // header first may still hide TCP (`.fragment`); any other protocol is not TCP.
+                if fragment.fragmentOffset != 0 {
+                    return .skipped(IPv6ExtensionHeader.hasGenericLayout(fragment.nextHeader) ? .fragment : .notTCP)
+                }
                 extent.moreFragments = fragment.moreFragments
                 next = fragment.nextHeader
                 rest = fragment.payload

@@ -88,7 +88,10 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     case notIP
     /// An IP packet carrying something other than TCP (UDP, ICMP, ...).
     case notTCP
-    /// A non-first IP fragment: it carries no TCP header, so no ports.
+    /// An IP fragment of TCP that could not be joined to its datagram's segment
+    /// (`FragmentTable`): the fragments holding the TCP header never came, the table was
+    /// full, or the fragments overlapped; or a non-first IPv6 fragment whose next header is
+    /// an extension header, which may hide TCP. The TCP it carried is missing from the audit.
     case fragment
     /// A tunnel the decoder does not open (PPTP's GRE, GRE with source routing, a GRE or
     /// Geneve payload that is not Ethernet or IP), or tunnels nested deeper than
@@ -110,6 +113,10 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// translation (masquerade). The same connection is audited in its other view
     /// (`TranslatedCopies`).
     case translated
+    /// An IP fragment joined, with the other fragments of its datagram, into one TCP
+    /// segment (`FragmentTable`): the segment is counted once, on the datagram's last
+    /// fragment, as tshark counts it; the datagram's other fragments are counted here.
+    case reassembled
 
     public var name: String {
         switch self {
@@ -123,6 +130,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .duplicate: "duplicate"
         case .truncatedInTunnel: "truncated-in-tunnel"
         case .translated: "translated"
+        case .reassembled: "reassembled"
         }
     }
 }
@@ -134,14 +142,19 @@ public enum DecodeOutcome: Sendable {
     /// A UDP datagram not opened as a tunnel: skipped as `.notTCP`, with its destination
     /// port for the coverage to name (`UDPDatagram`).
     case udp(UDPDatagram)
+    /// A fragment of a TCP datagram, for `FragmentTable` to join: a segment, once its
+    /// datagram's fragments are there.
+    case fragment(IPFragment)
 
-    /// Why the packet gave no segment: `.notTCP` for a UDP datagram; nil for a segment.
+    /// Why the packet gave no segment: `.notTCP` for a UDP datagram, `.fragment` for a
+    /// fragment (until `FragmentTable` joins it); nil for a segment.
     @inlinable
     public var skipReason: SkipReason? {
         switch self {
         case .segment: nil
         case .skipped(let reason): reason
         case .udp: .notTCP
+        case .fragment: .fragment
         }
     }
 }

@@ -31,13 +31,13 @@ enum Build {
     static func ipv4(
         source: UInt32 = 0x0A00_0001, destination: UInt32 = 0x0A00_0002, protocol proto: UInt8 = 6,
         version: UInt8 = 4, ihl: UInt8? = nil, options: [UInt8] = [], totalLength: UInt16? = nil,
-        moreFragments: Bool = false, fragmentOffset: UInt16 = 0, _ payload: [UInt8]
+        moreFragments: Bool = false, fragmentOffset: UInt16 = 0, identification: UInt16 = 0x1234, _ payload: [UInt8]
     ) -> [UInt8] {
         let headerLength = 20 + options.count
         let ihlValue = ihl ?? UInt8(headerLength / 4)
         let total = totalLength ?? UInt16(headerLength + payload.count)
         let flags: UInt16 = 0x4000 | (moreFragments ? 0x2000 : 0) | fragmentOffset
-        return [version << 4 | ihlValue, 0] + be16(total) + be16(0x1234) + be16(flags)
+        return [version << 4 | ihlValue, 0] + be16(total) + be16(identification) + be16(flags)
             + [64, proto] + be16(0) + be32(source) + be32(destination) + options + payload
     }
 
@@ -148,6 +148,12 @@ extension DecodeOutcome {
         // A UDP datagram is the `.notTCP` it is counted as; tests that look at its port
         // expect `.udp`.
         case let (.udp, .skipped(b)): return b == .notTCP
+        case let (.fragment(a), .fragment(b)):
+            return (a.source, a.destination, a.identification, a.offset, a.length, a.moreFragments)
+                == (b.source, b.destination, b.identification, b.offset, b.length, b.moreFragments)
+                && (a.vlan, a.tunnel) == (b.vlan, b.tunnel)
+        // A fragment is the `.fragment` it is counted as until `FragmentTable` joins it.
+        case let (.fragment, .skipped(b)): return b == .fragment
         default: return false
         }
     }

@@ -95,19 +95,26 @@ final class IPv4PacketTests: XCTestCase {
         XCTAssertOutcome(decode(Array(packet.prefix(96)), as: .ipv4), .segment(defaultSegment(payloadLength: 1400)))
     }
 
-    func testLaterFragmentsAreFragmentsWhateverTheyCarry() {
+    func testLaterFragmentsOfTCPAreFragmentsAndOfAnythingElseNotTCP() {
         for proto: UInt8 in [6, 17, 47, 1] {
+            let reason: SkipReason = proto == 6 ? .fragment : .notTCP
             let packet = Build.ipv4(protocol: proto, moreFragments: true, fragmentOffset: 1, Build.tcp())
-            XCTAssertSkipped(decode(packet, as: .ipv4), .fragment, "protocol \(proto)")
+            XCTAssertSkipped(decode(packet, as: .ipv4), reason, "protocol \(proto)")
             // The last fragment (MF clear) too.
-            XCTAssertSkipped(decode(Build.ipv4(protocol: proto, fragmentOffset: 0x1FFF, Build.tcp()), as: .ipv4), .fragment)
+            XCTAssertSkipped(decode(Build.ipv4(protocol: proto, fragmentOffset: 0x1FFF, Build.tcp()), as: .ipv4), reason)
         }
     }
 
-    func testFirstFragmentDecodesItsTCPHeader() {
-        // The payload length is that of this fragment: the rest arrives in later fragments.
+    func testAFragmentOfTCPSaysWhereItsBytesSitInTheDatagram() {
+        // The segment comes from `FragmentTable`, once the datagram's fragments are there.
         let packet = Build.ipv4(moreFragments: true, Build.tcp(payload: 1460))
-        XCTAssertOutcome(decode(packet, as: .ipv4), .segment(defaultSegment(payloadLength: 1460)))
+        XCTAssertOutcome(decode(packet, as: .ipv4), .fragment(IPFragment(
+            source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002), identification: 0x1234,
+            offset: 0, length: 1480, capturedTail: 1480, moreFragments: true, copyIdentification: 0x1234)))
+        let later = Build.ipv4(fragmentOffset: 185, [UInt8](repeating: 1, count: 30))
+        XCTAssertOutcome(decode(later, as: .ipv4), .fragment(IPFragment(
+            source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002), identification: 0x1234,
+            offset: 1480, length: 30, capturedTail: 30, moreFragments: false, copyIdentification: 0x1234)))
     }
 
     func testFirstFragmentTooSmallForTheTCPHeaderIsAFragment() {

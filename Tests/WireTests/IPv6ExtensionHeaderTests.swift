@@ -86,8 +86,11 @@ final class IPv6ExtensionHeaderTests: XCTestCase {
     }
 
     func testFirstAndAtomicFragmentsDecode() {
+        // A first fragment goes to `FragmentTable`, with the Fragment header's identification.
         let first = Build.ipv6(nextHeader: 44, Build.fragmentHeader(next: 6, more: true) + Build.tcp(payload: 1200))
-        XCTAssertOutcome(decode(first, as: .ipv6), .segment(defaultV6Segment(payloadLength: 1200)))
+        XCTAssertOutcome(decode(first, as: .ipv6), .fragment(IPFragment(
+            source: Build.v6Source, destination: Build.v6Destination, identification: 0xCAFE_F00D,
+            offset: 0, length: 1220, capturedTail: 1220, moreFragments: true, copyIdentification: 0)))
         let atomic = Build.ipv6(nextHeader: 44, Build.fragmentHeader(next: 6) + Build.tcp(payload: 1))
         XCTAssertOutcome(decode(atomic, as: .ipv6), .segment(defaultV6Segment(payloadLength: 1)))
         // A first fragment whose TCP header continues in the next fragment.

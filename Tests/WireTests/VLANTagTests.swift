@@ -35,11 +35,13 @@ final class VLANTagTests: XCTestCase {
             [(0x9100, 300), (0x8100, 5)],
             [(0x8100, 1), (0x8100, 2)],
             [(0x88A8, 7), (0x9100, 8), (0x8100, 9)],
-            [(0x8100, 0)],  // priority-only tag: VLAN id 0 is recorded as it is
+            // A priority tag (VLAN id 0) is no VLAN by 802.1Q: none, or the first id that is one.
+            [(0x8100, 0)],
+            [(0x8100, 0), (0x8100, 12)],
         ]
         for tags in stacks {
             let frame = Build.ethernet(etherType: 0x86DD, tags: tags, Build.ipv6(Build.tcp(payload: 1)))
-            let expected = DecodeOutcome.segment(defaultV6Segment(payloadLength: 1, vlan: tags[0].1))
+            let expected = DecodeOutcome.segment(defaultV6Segment(payloadLength: 1, vlan: tags.first { $0.1 != 0 }?.1))
             XCTAssertOutcome(decode(frame, as: .ethernet), expected, "\(tags)")
             assertEveryCut(frame, as: .ethernet, headersEnd: 14 + 4 * tags.count + 60, expected: expected, "\(tags)")
         }
@@ -49,7 +51,7 @@ final class VLANTagTests: XCTestCase {
         // 1000 tags and then an IPv4 packet; then the same stack with no end at all.
         let tags = (0..<1000).map { (UInt16(0x8100), UInt16($0 % 4096)) }
         let frame = Build.ethernet(etherType: 0x0800, tags: tags, Build.ipv4(Build.tcp()))
-        XCTAssertOutcome(decode(frame, as: .ethernet), .segment(defaultSegment(vlan: 0)))
+        XCTAssertOutcome(decode(frame, as: .ethernet), .segment(defaultSegment(vlan: 1)), "the first tag, 0, is no VLAN")
         XCTAssertSkipped(decode(Array(frame.prefix(14 + 4000)), as: .ethernet), .truncated)
     }
 

@@ -9,7 +9,10 @@ import Wire
 ///
 /// It checks more than "does not crash": a decoded segment's payload length can never
 /// exceed what an IP length field can say (65535) or, for a 0 length field (TSO), what
-/// was captured; and decoding the same bytes twice gives the same outcome.
+/// was captured; and decoding the same bytes twice gives the same outcome. A fragment of
+/// TCP goes to one `FragmentTable` kept across inputs (so that the fuzzer's inputs make
+/// the floods, overlaps and datagrams never completed a table meets), whose segments obey
+/// the same bound and whose payloads stay within the bytes it keeps.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -31,6 +34,14 @@ public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     case let (.udp(a), .udp(b)):
         require(a == b, "decoding is not deterministic")
         require(linkType.isSupported, "a datagram from an unsupported link type")
+    case let (.fragment(a), .fragment(b)):
+        require((a.offset, a.length, a.capturedTail, a.identification) == (b.offset, b.length, b.capturedTail, b.identification),
+                "decoding is not deterministic")
+        require(Int(a.capturedTail) <= bytes.count, "a fragment's bytes past the packet")
+        fragments.add(a, packet: bytes, timestamp: Int64(size), wireLength: UInt32(size)) { segment, payload, _, _ in
+            require(Int(segment.payloadLength) <= 65535 + 8, "payload length \(segment.payloadLength) from fragments")
+            require(payload.count <= min(Int(segment.payloadLength), FragmentTable.headLength), "payload past the head")
+        } skip: { _, _ in }
     case let (.skipped(a), .skipped(b)):
         require(a == b, "decoding is not deterministic")
         require(a != .unsupportedLinkType || !linkType.isSupported, "a supported link type said unsupported")
@@ -39,6 +50,9 @@ public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     }
     return 0
 }
+
+/// The fragments of the inputs so far (the fuzzer calls the entry point on one thread).
+nonisolated(unsafe) var fragments = FragmentTable()
 
 /// The link types the first input byte chooses from: every one the decoder supports, and
 /// one it does not (Wi-Fi radiotap, 127).
