@@ -7,13 +7,18 @@ import Darwin
 
 /// A minimal HTTP/1.1 server for one document: `GET /metrics` (and `HEAD`) answers the
 /// latest exposition, anything else 404 or 405. It has no dependency: a listening socket
-/// and one thread that answers one connection at a time, which is all a Prometheus scrape
-/// needs (docs/design.md says why no HTTP framework).
+/// and one thread that polls it and its clients, which is all a Prometheus scrape needs
+/// (docs/design.md says why no HTTP framework).
 ///
-/// It is small on purpose, because it faces the network: a request is read up to 8 KiB
-/// and for at most 5 s (a slow or silent client is dropped unanswered, and cannot hold the
-/// capture, which runs on another thread), only the request line is looked at, the answer
-/// is written with a 5 s send timeout, and every connection is closed after one answer.
+/// It is small on purpose, because it faces the network. Up to `maximumConnections`
+/// clients are served at once, each on a non-blocking socket (`MetricsConnection`), so a
+/// silent or slow client only holds its own slot: a scrape is answered as soon as its
+/// request is in. Each connection has 5 s in all, from its accept to its close (request,
+/// answer, and the client's close); a request is read up to 8 KiB (past that: 431), only
+/// its request line is looked at, and every connection is closed after one answer. When
+/// every slot is taken a new connection takes the oldest one's, which is closed: clients
+/// that connect and wait cannot keep the next scrape out. Memory and descriptors are thus
+/// bounded, and the capture, which runs on another thread, is never held.
 // Unchecked Sendable: the document it serves is touched only under `lock`, `thread` only
 // by the thread that calls `start`; the socket is set up before serving starts.
 public final class MetricsServer: @unchecked Sendable {
@@ -32,6 +37,10 @@ public final class MetricsServer: @unchecked Sendable {
 
     static let maximumRequest = 8192
     static let timeoutSeconds = 5
+    /// Clients served at once; one more takes the oldest one's place.
+    static let maximumConnections = 16
+    /// Connections the kernel completes and holds until they are accepted.
+    static let backlog: Int32 = 64
 
     /// Why the server could not start, in words naming the address.
     public struct Failure: Error, CustomStringConvertible {
@@ -45,6 +54,8 @@ public final class MetricsServer: @unchecked Sendable {
         }
         let descriptor = socket(family, MetricsServer.streamType, 0)
         guard descriptor >= 0 else { throw Failure(description: "\(address): socket: \(String(cString: strerror(errno)))") }
+        // Non-blocking: a connection gone between poll and accept must not hold the thread.
+        _ = fcntl(descriptor, F_SETFL, O_NONBLOCK)
         var yes: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var storage = sockaddr_storage()
@@ -52,7 +63,7 @@ public final class MetricsServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
         }
-        guard bound == 0, listen(descriptor, 16) == 0 else {
+        guard bound == 0, listen(descriptor, MetricsServer.backlog) == 0 else {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             throw Failure(description: "cannot listen on \(address): \(reason)")
@@ -74,68 +85,79 @@ public final class MetricsServer: @unchecked Sendable {
 
     /// Starts answering on a thread of its own, until the process ends.
     public func start() {
-        let thread = Thread { [self] in
-            while true {
-                let client = accept(listener, nil, nil)
-                if client < 0 {
-                    if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
-                    return
-                }
-                answer(client)
-                close(client)
-            }
-        }
+        let thread = Thread { [self] in serve() }
         thread.name = "dasaudit.metrics"
         thread.start()
         self.thread = thread
     }
 
-    /// Reads one request from `client` and writes the answer.
-    private func answer(_ client: Int32) {
-        var timeout = timeval(tv_sec: MetricsServer.timeoutSeconds, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var request = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let deadline = Date(timeIntervalSinceNow: Double(MetricsServer.timeoutSeconds))
-        while request.count < MetricsServer.maximumRequest, !MetricsServer.hasHeaderEnd(request) {
-            // Each wait is what is left of the 5 s, so a client trickling bytes gets no more.
-            let left = deadline.timeIntervalSinceNow
-            guard left > 0 else { break }
-            var wait = timeval(tv_sec: Int(left), tv_usec: Int((left - left.rounded(.down)) * 1e6) + 1)
-            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-            let count = recv(client, &buffer, min(buffer.count, MetricsServer.maximumRequest - request.count), 0)
-            if count <= 0 { break }
-            request += buffer[0..<count]
-        }
-        // A request not whole within the limits gets no answer: the connection is just closed.
-        guard MetricsServer.hasHeaderEnd(request) else { return }
-        let response = MetricsServer.response(to: request, document: lock.withLock { document })
-        var bytes = Array(response.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { send(client, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if count <= 0 { return }
-            sent += count
+    /// The serving loop: waits for the listener and the clients (at most until the
+    /// earliest deadline), moves each ready client on, closes those done or past their
+    /// deadline, and accepts one new connection a turn, so clients already in are served
+    /// between accepts even under a flood of connections.
+    private func serve() {
+        var connections: [MetricsConnection] = []
+        connections.reserveCapacity(MetricsServer.maximumConnections)
+        var polled: [pollfd] = []
+        polled.reserveCapacity(MetricsServer.maximumConnections + 1)
+        var scratch = [UInt8](repeating: 0, count: 2048)
+        let current = { [self] in lock.withLock { document } }
+        while true {
+            polled.removeAll(keepingCapacity: true)
+            polled.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
+            for connection in connections { polled.append(pollfd(fd: connection.descriptor, events: connection.events, revents: 0)) }
+            let wait = connections.lazy.map(\.deadline).min().map { Int32(clamping: ($0 &- min($0, MetricsServer.now())) / 1_000_000 + 1) } ?? -1
+            if poll(&polled, nfds_t(polled.count), wait) < 0 && errno != EINTR { usleep(10_000) }
+
+            let now = MetricsServer.now()
+            var kept = 0
+            for index in connections.indices {
+                var connection = connections[index]
+                let ready = polled[index + 1].revents != 0
+                if now >= connection.deadline || (ready && !connection.advance(scratch: &scratch, document: current)) {
+                    close(connection.descriptor)
+                    continue
+                }
+                connections[kept] = connection
+                kept += 1
+            }
+            connections.removeLast(connections.count - kept)
+
+            guard polled[0].revents != 0 else { continue }
+            // accept4 is not in Swift's Glibc module: the flags are set after (nothing forks
+            // in between: dasaudit runs no program during a live capture).
+            let client = accept(listener, nil, nil)
+            if client >= 0 {
+                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(client, F_SETFL, O_NONBLOCK)
+            }
+            // EAGAIN, ECONNABORTED: the client left before it was accepted; anything else
+            // (EMFILE, ENFILE, ENOBUFS) is tried again a little later.
+            if client < 0 {
+                switch errno {
+                case EAGAIN, EWOULDBLOCK, ECONNABORTED, EINTR: break
+                default: usleep(10_000)
+                }
+                continue
+            }
+            if connections.count == MetricsServer.maximumConnections {
+                close(connections.removeFirst().descriptor)
+            }
+            var connection = MetricsConnection(descriptor: client, deadline: now + UInt64(MetricsServer.timeoutSeconds) * 1_000_000_000)
+            // A scrape's request is usually in already: answered before the next accept.
+            if connection.advance(scratch: &scratch, document: current) {
+                connections.append(connection)
+            } else {
+                close(client)
+            }
         }
     }
 
-    static func hasHeaderEnd(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 4 && bytes.indices.dropLast(3).contains { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }
-    }
-
-    /// The whole HTTP answer to `request`: only its request line matters.
-    static func response(to request: [UInt8], document: String) -> String {
-        let line = String(decoding: request.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
-        let parts = line.split(separator: " ")
-        func reply(_ status: String, _ type: String, _ body: String, head: Bool = false) -> String {
-            "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
-                + "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n" + (head ? "" : body)
-        }
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else { return reply("400 Bad Request", "text/plain", "bad request\n") }
-        guard parts[0] == "GET" || parts[0] == "HEAD" else { return reply("405 Method Not Allowed", "text/plain", "only GET\n") }
-        let path = parts[1].split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        guard path == "/metrics" else { return reply("404 Not Found", "text/plain", "metrics are at /metrics\n") }
-        return reply("200 OK", PrometheusExposition.contentType, document, head: parts[0] == "HEAD")
+    /// CLOCK_MONOTONIC in nanoseconds: deadlines that a change of the wall clock cannot move.
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     /// Fills `storage` with `host` and `port`; returns the address length.

@@ -9,7 +9,9 @@ import Darwin
 /// it is written. Standard output is written as it is; a device or FIFO in place (opened
 /// without following a link, and only if it still is one once opened); a file is appended
 /// to, created 0600 if missing (`O_APPEND|O_CREAT|O_NOFOLLOW`), never followed through a
-/// link and never truncated, so an event log keeps what earlier runs wrote.
+/// link and never truncated, so an event log keeps what earlier runs wrote. A FIFO is
+/// opened without waiting for its reader (`O_NONBLOCK`, cleared once open): one no process
+/// reads yet fails at once, in words, where a plain open would block the run unnoticed.
 public final class AppendStream: Sendable {
     public let target: OutputTarget
     private let descriptor: Int32
@@ -25,13 +27,17 @@ public final class AppendStream: Sendable {
             return
         case .stream(let path), .replacedFile(let path):
             let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
-            let flags = O_WRONLY | O_APPEND | O_CLOEXEC | noFollow | (target == .replacedFile(path: path) ? O_CREAT : 0)
+            let flags = O_WRONLY | O_APPEND | O_CLOEXEC | noFollow | (target == .replacedFile(path: path) ? O_CREAT : O_NONBLOCK)
             let opened = open(path, flags, 0o600)
             guard opened >= 0 else {
                 let code = errno
+                var status = stat()
+                // ENXIO: a FIFO opened without waiting has no reader (docs/live.md).
+                if code == ENXIO, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFIFO {
+                    throw OutputFile.Failure(path: path, reason: "it is a FIFO no process reads yet: start its reader first")
+                }
                 // O_NOFOLLOW says ELOOP for a link, and a sticky directory's protection EACCES
                 // for another user's: say what the path is instead.
-                var status = stat()
                 if noFollow != 0, lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
                     throw OutputFile.Failure(path: path, reason: "it is a symbolic link, and events are appended to a file itself, never through a link")
                 }
@@ -44,6 +50,8 @@ public final class AppendStream: Sendable {
                 close(opened)
                 throw OutputFile.Failure(path: path, reason: "it is no longer what was checked (a regular file, a device or a FIFO)")
             }
+            // Writes block again, as on any stream: a slow reader is waited for, not dropped.
+            if flags & O_NONBLOCK != 0 { _ = fcntl(opened, F_SETFL, fcntl(opened, F_GETFL) & ~O_NONBLOCK) }
             descriptor = opened
             ownsDescriptor = true
         }

@@ -59,8 +59,11 @@ struct LiveWatchOptions: ParsableArguments {
 }
 
 /// The watchers of one live run, fed every audit of the capture so far: the metrics server
-/// and file, and the event stream. A watcher that fails (a full disk, a reader gone) is
-/// reported once and stops; the capture goes on, and the run exits 2 at the end.
+/// and file, and the event stream. The event stream that fails (a full disk, a reader gone)
+/// is reported once and stops, since a lost event cannot be told again; the capture goes
+/// on, and the run exits 2 at the end. The metrics file is whole again with any later
+/// update, so a failed one is reported once, tried again every interval (its recovery
+/// said once too), and only a failed final update makes the run exit 2.
 final class LiveWatch {
     private let server: MetricsServer?
     private let metricsFile: OutputTarget?
@@ -118,13 +121,21 @@ final class LiveWatch {
     func update(with result: AuditResult, final: Bool = false) {
         let exposition = server != nil || metricsFile != nil ? PrometheusExposition.render(result) : ""
         server?.update(exposition)
-        if let metricsFile, !metricsFileFailed {
+        if let metricsFile {
             do throws(OutputFile.Failure) {
                 try OutputFile.write(exposition, to: metricsFile)
+                if metricsFileFailed {
+                    printError("--metrics-file: \(metricsFile.path ?? "") is written again", label: "note")
+                    metricsFileFailed = false
+                }
             } catch {
-                printError("--metrics-file: \(error)")
+                if final {
+                    printError("--metrics-file: \(error); it does not hold the final metrics")
+                    failed = true
+                } else if !metricsFileFailed {
+                    printError("--metrics-file: \(error); tried again every --interval")
+                }
                 metricsFileFailed = true
-                failed = true
             }
         }
         if let stream = eventStream {

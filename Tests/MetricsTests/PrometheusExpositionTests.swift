@@ -63,5 +63,7 @@ final class PrometheusExpositionTests: XCTestCase {
         XCTAssertEqual(status("POST /metrics HTTP/1.1\r\n\r\n"), "HTTP/1.1 405 Method Not Allowed")
         XCTAssertEqual(status("\u{0}\u{1}garbage"), "HTTP/1.1 400 Bad Request")
         XCTAssertTrue(MetricsServer.response(to: Array("HEAD /metrics HTTP/1.1\r\n\r\n".utf8), document: "x 1\n").hasSuffix("\r\n\r\n"))
+        // RFC 9110: a 405 names the methods allowed.
+        XCTAssertTrue(MetricsServer.response(to: Array("POST /metrics HTTP/1.1\r\n\r\n".utf8), document: "").contains("\r\nAllow: GET, HEAD\r\n"))
     }
 }
