@@ -99,6 +99,15 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     }
 
     /// Handshake and teardown events seen from one side.
+    /// What a RST says of its side: `rst`, and `abort` when it carries an ACK and a
+    /// non-zero sequence number. Out of line: RSTs are rare, and inlined into `add` this
+    /// pushed the tracking thread's whole per-segment path (`FlowTable.addToUniqueStorage`)
+    /// past the optimizer's inlining limit, 33 instructions a packet on the short shape.
+    @usableFromInline @inline(never)
+    static func seenOfRST(ack: Bool, sequenceNumber: UInt32) -> UInt8 {
+        Seen.rst.rawValue | (ack && sequenceNumber != 0 ? Seen.abort.rawValue : 0)
+    }
+
     public struct Seen: OptionSet, Sendable, BitwiseCopyable {
         public let rawValue: UInt8
         @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
@@ -213,10 +222,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             seen = Seen.other.rawValue
         }
         if flags.contains(.fin) { seen |= Seen.fin.rawValue }
-        if rst {
-            seen |= Seen.rst.rawValue
-            if ack && segment.sequenceNumber != 0 { seen |= Seen.abort.rawValue }
-        }
+        if rst { seen |= Self.seenOfRST(ack: ack, sequenceNumber: segment.sequenceNumber) }
         if fromA {
             packetsFromA &+= 1
             bytesFromA &+= UInt64(wireLength)
