@@ -53,7 +53,7 @@ public struct CaptureReader {
     private var segmentedCopies = SegmentedCopies()
     /// The fragmented TCP datagrams of the current input being put together
     /// (`FragmentTable`); given up at the end of each input (`flushFragments`).
-    private var fragments = FragmentTable()
+    var fragments = FragmentTable()
     /// The input before, read to its end with its copies looked for: the next input may go
     /// on with its memories (`RecordingPiece`); nil after any other.
     private var ended: RecordingPiece.End?
@@ -303,36 +303,6 @@ public struct CaptureReader {
         batch.flush(into: &table)
     }
 
-    /// Gives up the fragmented datagrams still being put together at the end of an input
-    /// (`FragmentTable.flush`), tracking through `batch` the segments of those whose TCP
-    /// header came.
-    mutating func flushFragments(counts: inout PacketCounts, batch: SegmentBatch) {
-        guard !fragments.isEmpty else { return }
-        flushFragments(counts: &counts) { table, segment, payload, timestamp, wireLength in
-            batch.add(segment, payload: payload, timestamp: timestamp, wireLength: wireLength, to: &table)
-        } retract: { table, front in
-            batch.retract(front, from: &table)
-        }
-    }
-
-    /// `flushFragments` with the segments handed to `track`, as `consume` hands them.
-    mutating func flushFragments(counts: inout PacketCounts,
-                                 track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
-                                 retract: (inout FlowTable, TCPSegment) -> Void) {
-        // Taken out of self for the call, whose closures reach self's table (moved, not copied).
-        var pending = fragments
-        fragments = FragmentTable()
-        defer { fragments = pending }
-        let header = PacketHeader(timestamp: counts.latest, capturedLength: 0, wireLength: 0)
-        pending.flush { segment, payload, timestamp, wireLength in
-            trackDecoded(segment, payload: payload, at: timestamp, wireLength: wireLength, header: header,
-                         bytes: UnsafeRawBufferPointer(start: nil, count: 0), decoder: nil, counts: &counts,
-                         track: track, retract: retract)
-        } skip: { reason, count in
-            counts.skip(reason, count)
-        }
-    }
-
     /// One packet's work with the segment and its captured payload handed to `track` (with
     /// this reader's table, the segment's time and wire length), unless it is a copy of a
     /// packet captured moments before on another interface (`copies`), a piece of a segment
@@ -362,31 +332,11 @@ public struct CaptureReader {
         }
     }
 
-    /// A fragment of TCP into `fragments`; the segment of a datagram it completes (or of one
-    /// given up to make room) is tracked as a decoded one is.
-    @inline(never)
-    private mutating func join(_ fragment: IPFragment, _ header: PacketHeader, _ bytes: UnsafeRawBufferPointer,
-                               decoder: PacketDecoder, counts: inout PacketCounts,
-                               track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
-                               retract: (inout FlowTable, TCPSegment) -> Void) {
-        // Taken out of self for the call, whose closures reach self's table (moved, not copied).
-        var pending = fragments
-        fragments = FragmentTable()
-        defer { fragments = pending }
-        pending.add(fragment, packet: bytes, timestamp: header.timestamp, wireLength: header.wireLength) {
-            segment, payload, timestamp, wireLength in
-            trackDecoded(segment, payload: payload, at: timestamp, wireLength: wireLength, header: header,
-                         bytes: bytes, decoder: decoder, counts: &counts, track: track, retract: retract)
-        } skip: { reason, count in
-            counts.skip(reason, count)
-        }
-    }
-
     /// A decoded (or joined) segment to `track`, unless it is a copy, a piece or a front
     /// view (`consume`). `bytes` and `decoder` are the packet it came with and its decoder,
     /// for the link header's direction and interface; nil at the end of an input.
     @inline(__always)
-    private mutating func trackDecoded(
+    mutating func trackDecoded(
         _ segment: TCPSegment, payload: UnsafeRawBufferPointer, at timestamp: Int64, wireLength: UInt32,
         header: PacketHeader, bytes: UnsafeRawBufferPointer, decoder: PacketDecoder?, counts: inout PacketCounts,
         track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
