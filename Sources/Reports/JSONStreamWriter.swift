@@ -157,11 +157,18 @@ struct JSONStreamWriter {
     }
 
     /// A dictionary of counts, its keys sorted as JSONEncoder sorts them (UTF-8 bytes).
+    /// Most services count one state, one basis and one protocol: a single member is
+    /// written without sorting, whose array was a third of the services list's output.
     mutating func counts(_ dictionary: [String: UInt64]) {
         beginObject()
-        for (key, value) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        if dictionary.count == 1, let (key, value) = dictionary.first {
             self.key(escaping: key)
             number(value)
+        } else {
+            for (key, value) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                self.key(escaping: key)
+                number(value)
+            }
         }
         endObject()
     }
