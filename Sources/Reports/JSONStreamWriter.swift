@@ -207,7 +207,16 @@ struct JSONStreamWriter {
     private func escaped(_ bytes: UnsafeRawBufferPointer) {
         sink.write(byte: UInt8(ascii: "\""))
         var start = 0
-        for index in bytes.indices {
+        var next = 0
+        while next < bytes.count {
+            // Eight bytes at a time while none needs a look: most text is plain ASCII.
+            if bytes.count - next >= 8,
+               !Self.mayNeedEscaping(bytes.loadUnaligned(fromByteOffset: next, as: UInt64.self)) {
+                next &+= 8
+                continue
+            }
+            let index = next
+            next &+= 1
             let byte = bytes[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte >= 0x7F else { continue }
             if byte >= 0x7F {
@@ -234,5 +243,18 @@ struct JSONStreamWriter {
         }
         if bytes.count > start { sink.write(UnsafeRawBufferPointer(rebasing: bytes[start...])) }
         sink.write(byte: UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `word` is one `escaped` must look at: below 0x20,
+    /// `"`, `\`, or 0x7F and above. Exact, never a byte missed: the classic "has a byte
+    /// less than n" and "has a zero byte" tests, whose borrows can only mark bytes above
+    /// one that matched.
+    @inline(__always)
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let belowSpace = (word &- ones &* 0x20) & ~word & highs != 0
+        return belowSpace || word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
+            || hasZeroByte(word ^ (ones &* 0x5C)) || hasZeroByte(word ^ (ones &* 0x7F))
     }
 }

@@ -207,3 +207,26 @@ final class JSONStreamingTests: XCTestCase {
         XCTAssertLessThanOrEqual(pieces.max() ?? 0, ByteSink.capacity)
     }
 }
+
+extension JSONStreamingTests {
+    /// The escaper skips eight plain bytes at a time: every character it must escape (and
+    /// the plain ones next to them) at every place of an eight-byte word, and across two.
+    func testEveryEscapeAtEveryPlaceOfAWordStreamsAsJSONEncoderWritesIt() throws {
+        let edges: [Unicode.Scalar] = (0...0x21).map { Unicode.Scalar(UInt8($0)) }
+            + ["\"", "#", "[", "\\", "]", "~", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "é", "\u{200B}",
+               "\u{2028}", "\u{202E}", "\u{FEFF}", "😀", "\u{E0041}"]
+        var result = try richResult()
+        let template = result.services[0]
+        for scalar in edges {
+            for place in 0..<17 {
+                var text = String(repeating: "a", count: place)
+                text.unicodeScalars.append(scalar)
+                text += String(repeating: "z", count: 17 - place)
+                var service = template
+                service.hint = text
+                result.services.append(service)
+            }
+        }
+        try assertStreamedEqualsEncoded(result, "an escape at every place of a word")
+    }
+}
