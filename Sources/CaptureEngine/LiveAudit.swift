@@ -15,7 +15,9 @@ import Wire
 /// The loop runs on the calling thread; other threads reach it only through `control`.
 public struct LiveAudit {
     public let capture: LiveCapture
-    public let auditor: Auditor
+    /// The auditor of every status and of the end; its own endpoints follow the host's
+    /// addresses (`OwnEndpoints.addHostAddresses`, before each audit).
+    public private(set) var auditor: Auditor
     /// Where the raw packets are kept, or nil without `--write`.
     public let writer: CaptureWriter?
     public let control: LiveAuditControl
@@ -134,6 +136,9 @@ public struct LiveAudit {
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
             translations: reader.translations)
         summary.countRetracted(since: CaseCounts(), by: reader.table)
+        if auditor.ownEndpoints.followsHostAddresses {
+            auditor.ownEndpoints.addHostAddresses(HostAddresses.current().compactMap(IPAddress.init))
+        }
         guard interim else { return auditor.audit(reader.table.statistics(), inputs: [summary]) }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         return auditor.audit(reader.table.statistics(pendingSince: now - LiveAudit.pendingAttemptSeconds * 1_000_000_000),

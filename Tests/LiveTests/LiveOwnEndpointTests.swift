@@ -107,4 +107,30 @@ final class LiveOwnEndpointTests: XCTestCase {
         XCTAssertEqual(result.services.first { $0.port == 31337 }?.classification, .unexpected)
         XCTAssertEqual(result.findings.filter { $0.port == 31337 }.map(\.kind), [.unexpectedPort])
     }
+
+    /// An address the host gains while `live` runs (`ip addr add`) is one more of its own
+    /// endpoints for a listener on every address: a scrape there, before and after the
+    /// next status, is the audit's own, in the events and in the result. Until December
+    /// 2026 only the addresses at the start counted, and such a scrape was a HIGH
+    /// `unexpected-port` that failed the run.
+    func testAnAddressAddedWhileItRunsIsTheAuditsOwnToo() throws {
+        let namespace = "dasaudit-own-new-\(tag)"
+        try lab.addNamespace(namespace)
+        try lab.require(["ip", "-n", namespace, "link", "add", "dsanew0", "type", "veth", "peer", "name", "dsanew1"])
+        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.8.1/24", "dev", "dsanew0"])
+        for link in ["dsanew0", "dsanew1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+        let eventsPath = directory + "/events.ndjson"
+        let run = try lab.live(in: namespace, ["-i", "any", "--filter", "tcp port 9465", "--offset", "2", "--interval", "0.3s",
+                                               "--metrics-listen", "0.0.0.0:9465", "--fail-on", "high", "--events", eventsPath])
+        // Added after the start, scraped at once (before any status has seen it), then again.
+        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.9.1/24", "dev", "dsanew0"])
+        try scrape("http://10.29.9.1:9465/metrics", in: namespace, times: 1)
+        usleep(700_000)
+        try scrape("http://10.29.9.1:9465/metrics", in: namespace, times: 2)
+        try scrape("http://10.29.8.1:9465/metrics", in: namespace)
+        let result = try lab.result(of: run)
+        XCTAssertEqual(run.process.terminationStatus, 0, "nothing but dasaudit's own endpoint was seen: \(run.stderr)")
+        XCTAssertEqual(result.services.first { $0.address == "10.29.9.1" && $0.port == 9465 }?.connections, 3)
+        assertOwn(9465, at: ["10.29.9.1", "10.29.8.1"], result: result, events: try events(eventsPath))
+    }
 }
