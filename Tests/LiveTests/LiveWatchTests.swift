@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import TestSupport
 import XCTest
 
@@ -184,6 +185,40 @@ final class LiveWatchTests: XCTestCase {
         run.signal(SIGINT)
         XCTAssertEqual(run.finish().status, 1, "the final metrics are written: no exit 2: \(run.stderr)")
         XCTAssertEqual(run.stderr.components(separatedBy: "No space left on device").count, 2, "said once: \(run.stderr)")
+    }
+
+    /// The disk of `--metrics-file` is full at the end (a tmpfs of 64 KiB filled while the
+    /// capture runs, which refuses root too): the final update fails, the run exits 2 and
+    /// says the file lacks the final metrics, and nothing else is lost: the report is
+    /// written whole, the metrics file keeps its last good update, no temporary file is left.
+    func testAFinalMetricsFileThatCannotBeWrittenExits2WithTheReportWritten() throws {
+        let disk = directory + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        guard mount("tmpfs", disk, "tmpfs", 0, "size=64k") == 0 else {
+            throw unavailable("a full disk is a tmpfs of the test's own, which needs mount(2): \(String(cString: strerror(errno)))")
+        }
+        defer { umount2(disk, Int32(MNT_DETACH)) }
+        let file = disk + "/dasaudit.prom", filler = disk + "/filler", report = directory + "/final.json"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)9", "--interval", "0.2s", "--metrics-file", file,
+                                       "--report", "json:\(report)"])
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while !FileManager.default.fileExists(atPath: file) && Date() < deadline { usleep(50_000) }
+        let lastGood = try String(contentsOfFile: file, encoding: .utf8)
+        let descriptor = open(filler, O_WRONLY | O_CREAT, 0o600)
+        let block = [UInt8](repeating: 0, count: 4096)
+        while write(descriptor, block, block.count) > 0 {}
+        close(descriptor)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 2, "the final metrics are missing: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("error: --metrics-file: cannot write \(file): No space left on device; "
+                                          + "it does not hold the final metrics"), run.stderr)
+        let result = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report)))
+        XCTAssertEqual(result.inputs.first?.path, "live:lo", "the report is written whole")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), lastGood, "the last good update is kept whole")
+        XCTAssertTrue(lastGood.hasPrefix("# HELP dasaudit_packets_total"), lastGood)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk).sorted(), ["dasaudit.prom", "filler"],
+                       "no temporary file left")
     }
 
     /// `--events` on a FIFO no process reads is refused at once, in words; with a reader it
