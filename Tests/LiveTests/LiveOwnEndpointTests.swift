@@ -116,14 +116,14 @@ final class LiveOwnEndpointTests: XCTestCase {
     func testAnAddressAddedWhileItRunsIsTheAuditsOwnToo() throws {
         let namespace = "dasaudit-own-new-\(tag)"
         try lab.addNamespace(namespace)
-        try lab.require(["ip", "-n", namespace, "link", "add", "dsanew0", "type", "veth", "peer", "name", "dsanew1"])
-        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.8.1/24", "dev", "dsanew0"])
-        for link in ["dsanew0", "dsanew1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+        try lab.require(["ip", "-n", namespace, "link", "add", "dasaudit-new0", "type", "veth", "peer", "name", "dasaudit-new1"])
+        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.8.1/24", "dev", "dasaudit-new0"])
+        for link in ["dasaudit-new0", "dasaudit-new1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
         let eventsPath = directory + "/events.ndjson"
         let run = try lab.live(in: namespace, ["-i", "any", "--filter", "tcp port 9465", "--offset", "2", "--interval", "0.3s",
                                                "--metrics-listen", "0.0.0.0:9465", "--fail-on", "high", "--events", eventsPath])
         // Added after the start, scraped at once (before any status has seen it), then again.
-        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.9.1/24", "dev", "dsanew0"])
+        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.9.1/24", "dev", "dasaudit-new0"])
         try scrape("http://10.29.9.1:9465/metrics", in: namespace, times: 1)
         usleep(700_000)
         try scrape("http://10.29.9.1:9465/metrics", in: namespace, times: 2)
