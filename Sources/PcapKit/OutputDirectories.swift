@@ -37,8 +37,17 @@ enum OutputDirectories {
         return descriptor
     }
 
+    /// Closes `directory`'s descriptor, when the output checked in it is refused after all:
+    /// nothing is written there, and a descriptor kept would hold its file system busy
+    /// (a mount point could not be unmounted while the process runs).
+    static func close(_ directory: String) {
+        lock.withLock { opened.removeValue(forKey: directory).map(closeDescriptor) }
+    }
+
     /// The descriptor of `directory` if it was opened already, else nil.
     static func descriptor(of directory: String) -> Int32? {
         lock.withLock { opened[directory] }
     }
 }
+
+private func closeDescriptor(_ descriptor: Int32) { close(descriptor) }

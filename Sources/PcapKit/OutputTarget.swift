@@ -51,14 +51,19 @@ public enum OutputTarget: Equatable, Sendable {
         // directory checked is the directory written in (`OutputDirectories`).
         let directory = PathName.directory(of: path)
         let opened = try OutputDirectories.open(directory, for: path)
-        var directoryStatus = stat()
-        guard fstat(opened, &directoryStatus) == 0 else { throw OutputProblem("directory \(directory): \(POSIXFile.describe(errno))") }
-        let sticky = directoryStatus.st_mode & S_ISVTX != 0
-        if sticky, fstatat(opened, PathName.name(of: path), &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_uid != geteuid(),
-           directoryStatus.st_uid != geteuid(), geteuid() != 0 {
-            throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
+        do throws(OutputProblem) {
+            var directoryStatus = stat()
+            guard fstat(opened, &directoryStatus) == 0 else { throw OutputProblem("directory \(directory): \(POSIXFile.describe(errno))") }
+            let sticky = directoryStatus.st_mode & S_ISVTX != 0
+            if sticky, fstatat(opened, PathName.name(of: path), &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_uid != geteuid(),
+               directoryStatus.st_uid != geteuid(), geteuid() != 0 {
+                throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
+            }
+            try proveWritable(path, in: directory, opened: opened)
+        } catch {
+            OutputDirectories.close(directory)
+            throw error
         }
-        try proveWritable(path, in: directory, opened: opened)
         return .replacedFile(path: path)
     }
 

@@ -30,6 +30,14 @@ final class LiveOwnEndpointTests: XCTestCase {
         }
     }
 
+    /// A veth pair `name`0 and `name`1, both ends in `namespace` and up, `address` on the
+    /// first: an interface of the namespace's own beside its loopback.
+    private func addVethPair(_ name: String, address: String, in namespace: String) throws {
+        try lab.require(["ip", "-n", namespace, "link", "add", name + "0", "type", "veth", "peer", "name", name + "1"])
+        try lab.require(["ip", "-n", namespace, "address", "add", address, "dev", name + "0"])
+        for link in [name + "0", name + "1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+    }
+
     /// The events written to `path`, parsed.
     private func events(_ path: String) throws -> [[String: Any]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
@@ -77,9 +85,7 @@ final class LiveOwnEndpointTests: XCTestCase {
         try lab.addNamespace(namespace)
         // A second interface with an address (a veth pair, both ends here): a listener on
         // 0.0.0.0 answers there too.
-        try lab.require(["ip", "-n", namespace, "link", "add", "dsaown0", "type", "veth", "peer", "name", "dsaown1"])
-        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.7.1/24", "dev", "dsaown0"])
-        for link in ["dsaown0", "dsaown1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+        try addVethPair("dsaown", address: "10.29.7.1/24", in: namespace)
         // A service of the cluster's own on another port stays judged.
         _ = try lab.start("""
             import socket
@@ -116,9 +122,7 @@ final class LiveOwnEndpointTests: XCTestCase {
     func testAnAddressAddedWhileItRunsIsTheAuditsOwnToo() throws {
         let namespace = "dasaudit-own-new-\(tag)"
         try lab.addNamespace(namespace)
-        try lab.require(["ip", "-n", namespace, "link", "add", "dasaudit-new0", "type", "veth", "peer", "name", "dasaudit-new1"])
-        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.8.1/24", "dev", "dasaudit-new0"])
-        for link in ["dasaudit-new0", "dasaudit-new1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+        try addVethPair("dasaudit-new", address: "10.29.8.1/24", in: namespace)
         let eventsPath = directory + "/events.ndjson"
         let run = try lab.live(in: namespace, ["-i", "any", "--filter", "tcp port 9465", "--offset", "2", "--interval", "0.3s",
                                                "--metrics-listen", "0.0.0.0:9465", "--fail-on", "high", "--events", eventsPath])
