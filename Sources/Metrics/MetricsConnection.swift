@@ -74,8 +74,15 @@ struct MetricsConnection {
     private static func wouldBlock() -> Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR }
 
     /// Whether `bytes` hold an empty line (the end of the header), looked for from `start`.
+    /// A line may end in CRLF or in a bare LF (RFC 9112 2.2 lets a server take a LF alone,
+    /// and health checks written as `printf 'GET /metrics HTTP/1.0\n\n' | nc` send one):
+    /// the header ends at a LF followed by a LF, or by a CR and a LF. Until December 2026
+    /// only CRLF CRLF ended it, and such a request waited out its 5 s unanswered.
     static func hasHeaderEnd(_ bytes: [UInt8], from start: Int = 0) -> Bool {
-        bytes.count >= start + 4
-            && (start..<bytes.count - 3).contains { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }
+        guard bytes.count >= start + 2 else { return false }
+        return (start..<bytes.count - 1).contains { index in
+            bytes[index] == 10 && (bytes[index + 1] == 10
+                || (bytes[index + 1] == 13 && index + 2 < bytes.count && bytes[index + 2] == 10))
+        }
     }
 }

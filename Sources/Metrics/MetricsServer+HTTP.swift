@@ -9,9 +9,23 @@ extension MetricsServer {
         guard parts[0] == "GET" || parts[0] == "HEAD" else {
             return reply("405 Method Not Allowed", "only GET and HEAD\n", extra: "Allow: GET, HEAD\r\n")
         }
-        let path = parts[1].split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        guard path == "/metrics" else { return reply("404 Not Found", "metrics are at /metrics\n") }
+        guard path(of: parts[1]) == "/metrics" else { return reply("404 Not Found", "metrics are at /metrics\n") }
         return reply("200 OK", document, type: PrometheusExposition.contentType, head: parts[0] == "HEAD")
+    }
+
+    /// The path a request target names, without its query: the origin form's own
+    /// (`/metrics?x`), or the absolute form's (`http://host:9464/metrics`, what an HTTP
+    /// proxy forwards, which RFC 9112 3.2.2 says a server must accept; its authority is
+    /// not this server's to judge: whatever address the client used reached it). Until
+    /// December 2026 the absolute form was answered 404.
+    static func path(of target: Substring) -> Substring {
+        var rest = target
+        if let scheme = rest.range(of: "://"), ["http", "https"].contains(rest[..<scheme.lowerBound].lowercased()) {
+            rest = rest[scheme.upperBound...]
+            rest = rest[(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)...]
+            if !rest.hasPrefix("/") { return "/" }  // `http://host` or `http://host?q`: the root
+        }
+        return rest.prefix { $0 != "?" }
     }
 
     /// The answer to a request whose header does not end within `maximumRequest` bytes.

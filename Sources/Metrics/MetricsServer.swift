@@ -15,7 +15,8 @@ import Darwin
 /// silent or slow client only holds its own slot: a scrape is answered as soon as its
 /// request is in. Each connection has 5 s in all, from its accept to its close (request,
 /// answer, and the client's close); a request is read up to 8 KiB (past that: 431), only
-/// its request line is looked at, and every connection is closed after one answer. When
+/// its request line is looked at (its lines may end in CRLF or a bare LF, its target may
+/// be in origin or absolute form), and every connection is closed after one answer. When
 /// every slot is taken a new connection takes the oldest one's, which is closed: clients
 /// that connect and wait cannot keep the next scrape out. Memory and descriptors are thus
 /// bounded, and the capture, which runs on another thread, is never held.

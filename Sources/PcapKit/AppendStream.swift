@@ -28,7 +28,19 @@ public final class AppendStream: Sendable {
         case .stream(let path), .replacedFile(let path):
             let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
             let flags = O_WRONLY | O_APPEND | O_CLOEXEC | noFollow | (target == .replacedFile(path: path) ? O_CREAT : O_NONBLOCK)
-            let opened = open(path, flags, 0o600)
+            // A file is opened in its directory as checked (`OutputDirectories`), never by
+            // its path again: a level on the way swapped since cannot send it elsewhere.
+            let opened: Int32
+            if target == .replacedFile(path: path) {
+                do throws(OutputProblem) {
+                    opened = openat(try OutputDirectories.open(PathName.directory(of: path), for: path), PathName.name(of: path),
+                                    flags, 0o600)
+                } catch {
+                    throw OutputFile.Failure(path: path, reason: "cannot open its directory: \(error)")
+                }
+            } else {
+                opened = open(path, flags, 0o600)
+            }
             guard opened >= 0 else {
                 let code = errno
                 var status = stat()

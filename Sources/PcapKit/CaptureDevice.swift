@@ -59,7 +59,8 @@ public struct CaptureDevice: Equatable, Sendable {
         return result
     }
 
-    private static func text(of address: UnsafeMutablePointer<sockaddr>) -> String? {
+    /// `address` as `inet_ntop` writes it, nil for a family other than IPv4 and IPv6.
+    static func text(of address: UnsafeMutablePointer<sockaddr>) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         switch Int32(address.pointee.sa_family) {
         case AF_INET:

@@ -51,17 +51,29 @@ public enum EvidenceDirectory {
     }
 
     /// Creates `path` (mode 0700 for each level made) if it is missing and opens it; the
-    /// descriptor is for `openat`. Throws the reason in words.
+    /// descriptor is for `openat`. Throws the reason in words. The levels are opened one
+    /// by one (`DirectoryWalk`), so another user's link put on the way after a look at it
+    /// is still refused; the directory itself is opened with `O_NOFOLLOW` relative to its
+    /// parent's descriptor unless its link is to be followed.
     public static func open(_ path: String, followLink: Bool) throws(OutputProblem) -> Int32 {
         if let link = PathName.foreignLink(towards: path, includingItself: followLink) {
             throw OutputTarget.foreignLinkProblem(link)
         }
         try makeMissing(path)
-        let descriptor = systemOpen(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW))
+        // `/var/evidence/` is `/var/evidence`; `.`, `..` and `/` are never links.
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let name = PathName.name(of: String(trimmed))
+        if followLink || ["", ".", ".."].contains(name) { return try DirectoryWalk.open(path, for: path) }
+        let parent = try DirectoryWalk.open(PathName.directory(of: String(trimmed)), for: path)
+        defer { close(parent) }
+        let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             let code = errno
             var status = stat()
-            if !followLink && lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK { throw linkRefused(path) }
+            if fstatat(parent, name, &status, AT_SYMLINK_NOFOLLOW) == 0 && status.st_mode & S_IFMT == S_IFLNK {
+                throw linkRefused(path)
+            }
             throw OutputProblem(code == ENOTDIR ? "\(path) is not a directory" : POSIXFile.describe(code))
         }
         return descriptor
@@ -80,5 +92,3 @@ public enum EvidenceDirectory {
         OutputProblem("\(path) is a symbolic link; captures are not written through a link unless --write-follow-symlink is given")
     }
 }
-
-private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }

@@ -81,8 +81,11 @@ public enum OutputFile {
                     throw Failure(path: path, reason: "it is no longer a device or FIFO")
                 }
             case .replacedFile(let path):
-                guard let directory = OutputDirectories.descriptor(of: PathName.directory(of: path)) else {
-                    throw Failure(path: path, reason: "cannot open its directory: \(OutputFile.describeErrno())")
+                let directory: Int32
+                do throws(OutputProblem) {
+                    directory = try OutputDirectories.open(PathName.directory(of: path), for: path)
+                } catch {
+                    throw Failure(path: path, reason: "cannot open its directory: \(error)")
                 }
                 var existing = stat()
                 // The permission bits of a file replaced, but never writable by everyone.

@@ -15,11 +15,11 @@ extension OutputTarget {
     /// live capture ("no such file", "permission denied"). The trial also finds a read-only
     /// mount, a full file system and a file size limit (`ulimit -f`) before anything is read.
     ///
-    /// The directory is opened here, once for the run (`OutputDirectories`): the reports are
-    /// written later in the directory checked now, whatever its path leads to by then.
-    static func proveWritable(_ path: String, in directory: String) throws(OutputProblem) {
-        guard let opened = OutputDirectories.descriptor(of: directory),
-              let (descriptor, trial) = OutputFile.createTemporary(in: opened, for: path) else {
+    /// The trial is made in `opened`, the directory's descriptor kept for the run
+    /// (`OutputDirectories`): the reports are written later in the directory checked now,
+    /// whatever its path leads to by then.
+    static func proveWritable(_ path: String, in directory: String, opened: Int32) throws(OutputProblem) {
+        guard let (descriptor, trial) = OutputFile.createTemporary(in: opened, for: path) else {
             throw OutputProblem(cannotCreate(in: directory, errno))
         }
         var byte = UInt8(ascii: "\n")

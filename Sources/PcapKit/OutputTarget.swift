@@ -47,20 +47,23 @@ public enum OutputTarget: Equatable, Sendable {
             throw code == EACCES ? unreachable(path) ?? OutputProblem("\(path): \(POSIXFile.describe(code))")
                 : OutputProblem("\(path): \(POSIXFile.describe(code))")
         }
+        // Opened once, level by level, and looked at through its descriptor only: the
+        // directory checked is the directory written in (`OutputDirectories`).
         let directory = PathName.directory(of: path)
-        var directoryStatus = stat()
-        guard stat(directory, &directoryStatus) == 0 else {
-            let code = errno
-            if code == EACCES, let problem = unreachable(path) { throw problem }
-            throw OutputProblem(code == ENOENT ? "directory \(directory) does not exist"
-                                : "directory \(directory): \(POSIXFile.describe(code))")
+        let opened = try OutputDirectories.open(directory, for: path)
+        do throws(OutputProblem) {
+            var directoryStatus = stat()
+            guard fstat(opened, &directoryStatus) == 0 else { throw OutputProblem("directory \(directory): \(POSIXFile.describe(errno))") }
+            let sticky = directoryStatus.st_mode & S_ISVTX != 0
+            if sticky, fstatat(opened, PathName.name(of: path), &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_uid != geteuid(),
+               directoryStatus.st_uid != geteuid(), geteuid() != 0 {
+                throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
+            }
+            try proveWritable(path, in: directory, opened: opened)
+        } catch {
+            OutputDirectories.close(directory)
+            throw error
         }
-        guard directoryStatus.st_mode & S_IFMT == S_IFDIR else { throw OutputProblem("\(directory) is not a directory") }
-        let sticky = directoryStatus.st_mode & S_ISVTX != 0
-        if sticky, lstat(path, &status) == 0, status.st_uid != geteuid(), directoryStatus.st_uid != geteuid(), geteuid() != 0 {
-            throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
-        }
-        try proveWritable(path, in: directory)
         return .replacedFile(path: path)
     }
 

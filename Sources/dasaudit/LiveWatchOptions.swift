@@ -105,7 +105,7 @@ final class LiveWatch {
         var own = OwnEndpoints()
         if let address = server?.address {
             own.add(host: address.host, port: address.port, localAddresses: {
-                ((try? CaptureDevice.all()) ?? []).flatMap(\.addresses).compactMap(IPAddress.init)
+                HostAddresses.current().compactMap(IPAddress.init)
             }, reason: "dasaudit's own metrics endpoint (--metrics-listen)")
         }
         return own

@@ -43,4 +43,26 @@ final class LiveOutputSwapTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: base + "/sub.old").sorted(), ["final.json", "m.prom"],
                        "written in the directory checked, no temporary file left")
     }
+
+    /// The directory of every output is another user's link (made by `nobody` in a sticky
+    /// directory, pointing at a directory of root's): each is refused before capturing,
+    /// exit 2, naming the link, and nothing is written where it points. The directory is
+    /// opened level by level with the link's owner read from the link itself
+    /// (`DirectoryWalk`, raced in `OutputDirectoryRaceTests`).
+    func testOutputsInAnotherUsersLinkedDirectoryAreRefusedAndNothingIsWrittenThere() throws {
+        let elsewhere = base + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(base, 0o1777), 0)
+        XCTAssertEqual(try asNobody("ln -s '\(elsewhere)' link"), 0)
+        let refusal = "the path goes through \(base)/link, a symbolic link that belongs to another user"
+        for output in [["--report", "json:\(base)/link/final.json"], ["--metrics-file", base + "/link/m.prom"],
+                       ["--events", base + "/link/e.ndjson"], ["--write", base + "/link/evidence"],
+                       ["--write", base + "/link/evidence", "--write-follow-symlink"]] {
+            let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host 127.0.0.254", "--duration", "1s"] + output)
+            XCTAssertEqual(run.finish(timeout: 10).status, 2, "\(output): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(refusal), "\(output): \(run.stderr)")
+            XCTAssertFalse(run.stderr.contains("capturing on"), run.stderr)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [], "nothing where the link points")
+    }
 }

@@ -30,6 +30,14 @@ final class LiveOwnEndpointTests: XCTestCase {
         }
     }
 
+    /// A veth pair `name`0 and `name`1, both ends in `namespace` and up, `address` on the
+    /// first: an interface of the namespace's own beside its loopback.
+    private func addVethPair(_ name: String, address: String, in namespace: String) throws {
+        try lab.require(["ip", "-n", namespace, "link", "add", name + "0", "type", "veth", "peer", "name", name + "1"])
+        try lab.require(["ip", "-n", namespace, "address", "add", address, "dev", name + "0"])
+        for link in [name + "0", name + "1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+    }
+
     /// The events written to `path`, parsed.
     private func events(_ path: String) throws -> [[String: Any]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
@@ -77,9 +85,7 @@ final class LiveOwnEndpointTests: XCTestCase {
         try lab.addNamespace(namespace)
         // A second interface with an address (a veth pair, both ends here): a listener on
         // 0.0.0.0 answers there too.
-        try lab.require(["ip", "-n", namespace, "link", "add", "dsaown0", "type", "veth", "peer", "name", "dsaown1"])
-        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.7.1/24", "dev", "dsaown0"])
-        for link in ["dsaown0", "dsaown1"] { try lab.require(["ip", "-n", namespace, "link", "set", link, "up"]) }
+        try addVethPair("dsaown", address: "10.29.7.1/24", in: namespace)
         // A service of the cluster's own on another port stays judged.
         _ = try lab.start("""
             import socket
@@ -106,5 +112,29 @@ final class LiveOwnEndpointTests: XCTestCase {
         assertOwn(9464, at: ["10.29.7.1", "127.0.0.1"], result: result, events: try events(eventsPath))
         XCTAssertEqual(result.services.first { $0.port == 31337 }?.classification, .unexpected)
         XCTAssertEqual(result.findings.filter { $0.port == 31337 }.map(\.kind), [.unexpectedPort])
+    }
+
+    /// An address the host gains while `live` runs (`ip addr add`) is one more of its own
+    /// endpoints for a listener on every address: a scrape there, before and after the
+    /// next status, is the audit's own, in the events and in the result. Until December
+    /// 2026 only the addresses at the start counted, and such a scrape was a HIGH
+    /// `unexpected-port` that failed the run.
+    func testAnAddressAddedWhileItRunsIsTheAuditsOwnToo() throws {
+        let namespace = "dasaudit-own-new-\(tag)"
+        try lab.addNamespace(namespace)
+        try addVethPair("dasaudit-new", address: "10.29.8.1/24", in: namespace)
+        let eventsPath = directory + "/events.ndjson"
+        let run = try lab.live(in: namespace, ["-i", "any", "--filter", "tcp port 9465", "--offset", "2", "--interval", "0.3s",
+                                               "--metrics-listen", "0.0.0.0:9465", "--fail-on", "high", "--events", eventsPath])
+        // Added after the start, scraped at once (before any status has seen it), then again.
+        try lab.require(["ip", "-n", namespace, "address", "add", "10.29.9.1/24", "dev", "dasaudit-new0"])
+        try scrape("http://10.29.9.1:9465/metrics", in: namespace, times: 1)
+        usleep(700_000)
+        try scrape("http://10.29.9.1:9465/metrics", in: namespace, times: 2)
+        try scrape("http://10.29.8.1:9465/metrics", in: namespace)
+        let result = try lab.result(of: run)
+        XCTAssertEqual(run.process.terminationStatus, 0, "nothing but dasaudit's own endpoint was seen: \(run.stderr)")
+        XCTAssertEqual(result.services.first { $0.address == "10.29.9.1" && $0.port == 9465 }?.connections, 3)
+        assertOwn(9465, at: ["10.29.9.1", "10.29.8.1"], result: result, events: try events(eventsPath))
     }
 }

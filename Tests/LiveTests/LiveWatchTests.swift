@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import TestSupport
 import XCTest
 
@@ -57,6 +58,26 @@ final class LiveWatchTests: XCTestCase {
               answer.hasPrefix("HTTP/1.1 200") || answer.hasPrefix("HTTP/1.0 200"),
               let end = answer.range(of: "\r\n\r\n") else { return nil }
         return String(answer[end.upperBound...])
+    }
+
+    /// A disk of 64 KiB of the test's own (a tmpfs at `directory`/disk, unmounted when the
+    /// test ends), which a full `fill` makes refuse every write, root's too.
+    private func smallDisk() throws -> String {
+        let disk = directory + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        guard mount("tmpfs", disk, "tmpfs", 0, "size=64k") == 0 else {
+            throw unavailable("a full disk is a tmpfs of the test's own, which needs mount(2): \(String(cString: strerror(errno)))")
+        }
+        addTeardownBlock { umount2(disk, Int32(MNT_DETACH)) }
+        return disk
+    }
+
+    /// Writes `path` until its disk has no room left.
+    private func fill(_ path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT, 0o600)
+        let block = [UInt8](repeating: 0, count: 4096)
+        while write(descriptor, block, block.count) > 0 {}
+        close(descriptor)
     }
 
     /// The URL `live` says it serves metrics at.
@@ -161,20 +182,12 @@ final class LiveWatchTests: XCTestCase {
     /// again once there is room, said once each way. Until December 2026 the first failure
     /// stopped every later update, the final one included, with one line on stderr.
     func testTheMetricsFileIsWrittenAgainOnceTheDiskHasRoom() throws {
-        let disk = directory + "/disk"
-        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
-        guard mount("tmpfs", disk, "tmpfs", 0, "size=64k") == 0 else {
-            throw unavailable("a full disk is a tmpfs of the test's own, which needs mount(2): \(String(cString: strerror(errno)))")
-        }
-        defer { umount2(disk, Int32(MNT_DETACH)) }
+        let disk = try smallDisk()
         let file = disk + "/dasaudit.prom", filler = disk + "/filler"
         let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)7", "--interval", "0.2s", "--metrics-file", file])
         XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
         // The disk fills up (the outputs were checked with room to spare, before capturing).
-        let descriptor = open(filler, O_WRONLY | O_CREAT, 0o600)
-        let block = [UInt8](repeating: 0, count: 4096)
-        while write(descriptor, block, block.count) > 0 {}
-        close(descriptor)
+        fill(filler)
         XCTAssertTrue(run.waitForError(containing: "No space left on device; tried again every --interval"), run.stderr)
         usleep(600_000)
         unlink(filler)
@@ -184,6 +197,32 @@ final class LiveWatchTests: XCTestCase {
         run.signal(SIGINT)
         XCTAssertEqual(run.finish().status, 1, "the final metrics are written: no exit 2: \(run.stderr)")
         XCTAssertEqual(run.stderr.components(separatedBy: "No space left on device").count, 2, "said once: \(run.stderr)")
+    }
+
+    /// The disk of `--metrics-file` is full at the end (a tmpfs of 64 KiB filled while the
+    /// capture runs, which refuses root too): the final update fails, the run exits 2 and
+    /// says the file lacks the final metrics, and nothing else is lost: the report is
+    /// written whole, the metrics file keeps its last good update, no temporary file is left.
+    func testAFinalMetricsFileThatCannotBeWrittenExits2WithTheReportWritten() throws {
+        let disk = try smallDisk()
+        let file = disk + "/dasaudit.prom", filler = disk + "/filler", report = directory + "/final.json"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)9", "--interval", "0.2s", "--metrics-file", file,
+                                       "--report", "json:\(report)"])
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while !FileManager.default.fileExists(atPath: file) && Date() < deadline { usleep(50_000) }
+        let lastGood = try String(contentsOfFile: file, encoding: .utf8)
+        fill(filler)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 2, "the final metrics are missing: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("error: --metrics-file: cannot write \(file): No space left on device; "
+                                          + "it does not hold the final metrics"), run.stderr)
+        let result = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report)))
+        XCTAssertEqual(result.inputs.first?.path, "live:lo", "the report is written whole")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), lastGood, "the last good update is kept whole")
+        XCTAssertTrue(lastGood.hasPrefix("# HELP dasaudit_packets_total"), lastGood)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk).sorted(), ["dasaudit.prom", "filler"],
+                       "no temporary file left")
     }
 
     /// `--events` on a FIFO no process reads is refused at once, in words; with a reader it

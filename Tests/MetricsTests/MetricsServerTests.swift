@@ -6,6 +6,8 @@ import XCTest
 /// slow ones, many at once, an oversized request. A scrape must be answered within a
 /// second whatever they do, and each of them must be closed by its deadline.
 final class MetricsServerTests: XCTestCase {
+    private var server: MetricsServer?
+
     private func started() throws -> MetricsServer {
         let server = try MetricsServer(address: ListenAddress(host: "127.0.0.1", port: 0))
         server.update("x 1\n")
@@ -53,6 +55,16 @@ final class MetricsServerTests: XCTestCase {
         defer { close(descriptor) }
         let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
         _ = write(descriptor, request, request.count)
+        return (answer(on: descriptor), Date().timeIntervalSince(start))
+    }
+
+    /// The server's whole answer to `request`, sent as it is, and how long it took.
+    private func answer(to request: String) throws -> (answer: String?, seconds: TimeInterval) {
+        let start = Date()
+        let descriptor = try connected(to: try XCTUnwrap(server))
+        defer { close(descriptor) }
+        let bytes = Array(request.utf8)
+        XCTAssertEqual(write(descriptor, bytes, bytes.count), bytes.count)
         return (answer(on: descriptor), Date().timeIntervalSince(start))
     }
 
@@ -122,6 +134,43 @@ final class MetricsServerTests: XCTestCase {
         XCTAssertTrue(answer.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer)
         XCTAssertTrue(answer.hasSuffix("the request is over 8192 bytes\n"), answer)
         XCTAssertTrue(try scrape(server).answer?.hasPrefix("HTTP/1.1 200 OK") == true)
+    }
+
+    /// Lines ended by a bare LF (`printf 'GET /metrics HTTP/1.0\n\n' | nc HOST PORT`, as
+    /// health checks and some scrapers send them), which RFC 9112 2.2 lets a server take,
+    /// alone or mixed with CRLF. Until December 2026 the header of such a request never
+    /// ended for the server, and the client waited 5 s for a close without an answer.
+    func testARequestWhoseLinesEndInABareLFIsAnswered() throws {
+        server = try started()
+        for request in ["GET /metrics HTTP/1.0\n\n", "GET /metrics HTTP/1.1\nHost: 127.0.0.1\n\n",
+                        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\n\r\n", "GET /metrics HTTP/1.1\nHost: x\r\n\n"] {
+            let (answer, seconds) = try answer(to: request)
+            XCTAssertTrue(answer?.hasPrefix("HTTP/1.1 200 OK\r\n") == true, "\(request.debugDescription): \(answer ?? "no answer")")
+            XCTAssertTrue(answer?.hasSuffix("\r\n\r\nx 1\n") == true, answer ?? "no answer")
+            XCTAssertLessThan(seconds, 1, "answered at once, not at the 5 s deadline")
+        }
+        // The other answers keep their rules with a bare LF too.
+        XCTAssertTrue(try answer(to: "POST /metrics HTTP/1.0\n\n").answer?.contains("405 Method Not Allowed\r\n") == true)
+        XCTAssertTrue(try answer(to: "POST /metrics HTTP/1.0\n\n").answer?.contains("\r\nAllow: GET, HEAD\r\n") == true)
+        XCTAssertTrue(try answer(to: "GET /other HTTP/1.0\n\n").answer?.hasPrefix("HTTP/1.1 404 Not Found\r\n") == true)
+    }
+
+    /// A request target in absolute form, as an HTTP proxy forwards it (`GET
+    /// http://HOST:PORT/metrics`): RFC 9112 3.2.2 says a server must accept it, and its
+    /// path is what names the document. Until December 2026 it was answered 404.
+    func testARequestInAbsoluteFormIsAnsweredByItsPath() throws {
+        server = try started()
+        let port = server!.address.port
+        for target in ["http://127.0.0.1:\(port)/metrics", "HTTP://localhost/metrics?name[]=x", "https://example.org/metrics"] {
+            let answer = try answer(to: "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").answer
+            XCTAssertTrue(answer?.hasPrefix("HTTP/1.1 200 OK\r\n") == true, "\(target): \(answer ?? "no answer")")
+            XCTAssertTrue(answer?.hasSuffix("x 1\n") == true, answer ?? "no answer")
+        }
+        for target in ["http://127.0.0.1:\(port)/", "http://127.0.0.1:\(port)", "http://127.0.0.1:\(port)?/metrics",
+                       "http://127.0.0.1:\(port)/metrics/x", "ftp://127.0.0.1/metrics", "127.0.0.1:\(port)/metrics"] {
+            let answer = try answer(to: "GET \(target) HTTP/1.1\r\n\r\n").answer
+            XCTAssertTrue(answer?.hasPrefix("HTTP/1.1 404 Not Found\r\n") == true, "\(target): \(answer ?? "no answer")")
+        }
     }
 
     /// A flood of connections larger than the server's slots: each new one takes the

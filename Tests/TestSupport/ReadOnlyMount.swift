@@ -11,7 +11,9 @@ extension XCTestCase {
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
         guard try mount(["--bind", directory, mountPoint]) else { throw unavailable("cannot bind-mount \(directory) here") }
         addTeardownBlock {
-            _ = try? Self.run("/usr/bin/umount", [mountPoint])
+            // A descriptor the code under test kept open in it would hold the mount busy,
+            // left behind after the run.
+            XCTAssertTrue((try? Self.run("/usr/bin/umount", [mountPoint])) == true, "\(mountPoint) is unmounted: nothing holds it open")
             try? FileManager.default.removeItem(atPath: mountPoint)
         }
         guard try mount(["-o", "remount,bind,ro", mountPoint]) else { throw unavailable("cannot make a bind mount read-only here") }
