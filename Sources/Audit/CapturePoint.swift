@@ -19,7 +19,7 @@ public struct CapturePoint: Codable, Equatable, Hashable, Sendable, Comparable {
     /// The interface captured on, when known (a live capture).
     @Nullable public var interface: String? = nil
 
-    public enum Basis: String, Codable, Sendable, Comparable {
+    public enum Basis: String, CaseIterable, Codable, Sendable, Comparable {
         /// Given with `--capture-point`.
         case option
         /// A live capture: this host's name and the interface, `host/interface`.

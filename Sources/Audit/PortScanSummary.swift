@@ -1,6 +1,6 @@
 /// One port scan, as written to the result's `scans`: its probes aggregated.
 public struct PortScanSummary: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, Comparable {
+    public enum Kind: String, CaseIterable, Codable, Sendable, Comparable {
         /// Many ports of one host each.
         case vertical
         /// One port (or a few) across many hosts.
@@ -8,7 +8,7 @@ public struct PortScanSummary: Codable, Sendable, Equatable {
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 
-    public enum ScanType: String, Codable, Sendable, Comparable {
+    public enum ScanType: String, CaseIterable, Codable, Sendable, Comparable {
         case synHalfOpen = "syn-half-open"
         case connect
         /// Probes without a SYN (nmap's FIN, NULL, Xmas, ACK, Window or Maimon scans): most

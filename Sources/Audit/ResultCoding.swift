@@ -20,4 +20,18 @@ public enum ResultCoding {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
     }
+
+    /// The field a key of the JSON names to `decoder()`, as its `.convertFromSnakeCase`
+    /// matches it (Foundation's rule, restated): underscores at either end kept, the words
+    /// between the others joined, the first lowercased and the rest capitalized, so
+    /// `first_seen`, `first__seen` and `firstSeen` all name `firstSeen`. Two keys of one
+    /// object that name one field are refused (`UnambiguousJSON`).
+    public static func fieldName(_ key: String) -> String {
+        guard key.utf8.contains(UInt8(ascii: "_")) else { return key }  // most keys of a result: one word
+        guard let first = key.firstIndex(where: { $0 != "_" }), let last = key.lastIndex(where: { $0 != "_" }) else { return key }
+        let words = key[first...last].split(separator: "_")
+        guard words.count > 1 else { return key }
+        let joined = ([words[0].lowercased()] + words.dropFirst().map { $0.capitalized }).joined()
+        return String(key[..<first]) + joined + String(key[key.index(after: last)...])
+    }
 }

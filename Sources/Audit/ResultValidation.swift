@@ -10,10 +10,13 @@ import Wire
 /// services, attempts, scans and unresolved connections), VLAN ids of 12 bits,
 /// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, no more
 /// connections counted low than connections, waivers with a reason (one line, not blank)
-/// and an expiry date in 2000-2999, and a
+/// and an expiry date in 2000-2999, finding messages and remediations of at most 16 KiB
+/// (`Finding.longestText`), and a
 /// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
-/// fields, within 1677-2262). The first problem is reported with the field's path, as
+/// fields, within 1677-2262). Before decoding, the JSON text itself is checked for what
+/// other readers would read another way (`UnambiguousJSON`: a key given twice, an
+/// unpaired surrogate). The first problem is reported with the field's path, as
 /// in the JSON: `services[3].packets: 18446744073709551615 is above 2^63`.
 public struct ResultValidationError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The field, as a path into the JSON (`services[3].packets`).
@@ -24,6 +27,14 @@ public struct ResultValidationError: Error, LocalizedError, CustomStringConverti
     public var errorDescription: String? { description }
 }
 
+extension Finding {
+    /// The longest message or remediation a result read back may hold, in bytes of UTF-8:
+    /// 16 KiB, four times the longest path Linux takes (an input's path is the longest part
+    /// of any message an audit writes), so that a report that lists findings has a bound
+    /// (`JUnitReport.listedFindingBytes`).
+    public static let longestText = 16_384
+}
+
 extension AuditResult {
     /// The largest count a result may carry: 2^63.
     public static let maximumCount: UInt64 = 1 << 63
@@ -31,6 +42,8 @@ extension AuditResult {
     /// Reads a result from JSON and checks it as a whole (`validate`); every problem, of
     /// the JSON or of a value, is a `ResultValidationError` naming the field.
     public static func decode(from data: Data) throws -> AuditResult {
+        // A key given twice, or a text other JSON readers read otherwise, first.
+        try UnambiguousJSON.check(data)
         let result: AuditResult
         do {
             result = try NumberCheckingDecoder.decode(AuditResult.self, from: data, with: ResultCoding.decoder())
@@ -132,6 +145,11 @@ extension AuditResult {
         // Waivers as a policy file must state them (`PolicyFile`): a reason that is one line
         // and not blank, an expiry date within `Waiver.expiryYears`.
         for (index, finding) in findings.enumerated() {
+            for (name, text) in [("message", finding.message), ("remediation", finding.remediation)]
+            where text.utf8.count > Finding.longestText {
+                throw ResultValidationError(path: "findings[\(index)].\(name)", problem: "\(text.utf8.count) bytes long, "
+                    + "longer than any finding's text (at most \(Finding.longestText) bytes of UTF-8)")
+            }
             guard let waiver = finding.waiver else { continue }
             try check.waiver("findings[\(index)].waiver", reason: waiver.reason, expires: waiver.expires)
         }

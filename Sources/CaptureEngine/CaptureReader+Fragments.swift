@@ -47,7 +47,7 @@ extension CaptureReader {
         var pending = fragments
         fragments = FragmentTable()
         defer { fragments = pending }
-        pending.add(fragment, packet: bytes, timestamp: header.timestamp, wireLength: header.wireLength) {
+        pending.add(fragment, packet: bytes, timestamp: header.timestamp, wireLength: header.believedWireLength) {
             segment, payload, timestamp, wireLength in
             trackDecoded(segment, payload: payload, at: timestamp, wireLength: wireLength, header: header,
                          bytes: bytes, decoder: decoder, counts: &counts, track: track, retract: retract)

@@ -320,7 +320,7 @@ public struct CaptureReader {
         switch decoder.decode(bytes) {
         case .segment(let segment):
             trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
-                         wireLength: header.wireLength, header: header, bytes: bytes, decoder: decoder,
+                         wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,
                          counts: &counts, track: track, retract: retract)
         case .skipped(let reason):
             counts.skip(reason)

@@ -14,6 +14,21 @@ public struct PacketHeader: Sendable {
     /// does not tell.
     public var interface: UInt32?
 
+    /// The longest frame believed on the wire: 1 MiB, twice the largest packet a Linux host
+    /// hands a capture (a BIG TCP GSO or GRO packet of up to 512 KiB; 64 KiB without BIG
+    /// TCP). A record's header can claim any length up to 2^32 - 1, and 2.2 million
+    /// records claiming 0xFFFFFFFF made one service of 9.4 PB, a count past 2^53 that JSON
+    /// readers holding numbers as doubles (jq, JavaScript) misread.
+    public static let longestBelievedWireLength: UInt32 = 1 << 20
+
+    /// `wireLength`, or, where the record claims more than `longestBelievedWireLength`, not
+    /// believed: the bytes it holds (`capturedLength`), as for a record that says nothing
+    /// better. What services, connections and the direction rules count as bytes.
+    @inlinable
+    public var believedWireLength: UInt32 {
+        wireLength <= Self.longestBelievedWireLength ? wireLength : capturedLength
+    }
+
     public init(timestamp: Int64, capturedLength: UInt32, wireLength: UInt32, interface: UInt32? = nil) {
         self.timestamp = timestamp
         self.capturedLength = capturedLength

@@ -12,6 +12,18 @@ import Wire
 /// control characters made visible (`String.htmlEscaped`): CI systems print case names,
 /// failures and `system-out` in build logs, where a raw escape sequence would act.
 public enum JUnitReport {
+    /// How much text of findings a test case lists, in its `failure` and in its
+    /// `system-out` each, in bytes of XML: past it, how many more there are and where they
+    /// all are. libxml2, under most JUnit readers (xmllint, lxml, junitparser), refuses a
+    /// text node above 10 MB, and 40,000 findings of one kind made an 11.7 MB `failure`.
+    /// 1 MB is about 2,900 findings as audits word them; with a message and a remediation
+    /// read back of at most `Finding.longestText` bytes each, and no byte escaped to more
+    /// than 6 (`&quot;`), one finding's line is under 200 kB, so a case's text stays under
+    /// 1.2 MB whatever the findings say.
+    public static let listedFindingBytes = 1_000_000
+
+
+
     /// The JUnit XML of `result` as one string (`write`, collected in memory).
     public static func render(_ result: AuditResult) -> String {
         ByteSink.collect { write(result, to: $0) }
@@ -147,12 +159,28 @@ public enum JUnitReport {
 
         var markup: Markup {
             let failure: Markup = failing.isEmpty ? "" : """
-                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") failing the audit at --fail-on \(failOn.rawValue)">\(Markup(joining: failing.map(Self.line), separator: "\n"))</failure>
+                <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") failing the audit at --fail-on \(failOn.rawValue)">\(Markup(joining: Self.lines(failing), separator: "\n"))</failure>
 
                 """
-            let out = (note.map { ["\($0)" as Markup] } ?? []) + other.map(Self.line)
+            let out = (note.map { ["\($0)" as Markup] } ?? []) + Self.lines(other)
             let systemOut: Markup = out.isEmpty ? "" : "<system-out>\(Markup(joining: out, separator: "\n"))</system-out>\n"
             return "<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0\">\n\(failure)\(systemOut)</testcase>\n"
+        }
+
+        /// The lines of `findings` up to `JUnitReport.listedFindingBytes` (one at least), then
+        /// how many more there are and where they are all listed.
+        static func lines(_ findings: [Finding]) -> [Markup] {
+            var shown: [Markup] = []
+            var bytes = 0
+            for finding in findings {
+                let line = line(finding)
+                bytes += line.description.utf8.count + 1
+                if bytes > JUnitReport.listedFindingBytes && !shown.isEmpty { break }
+                shown.append(line)
+            }
+            let more = findings.count - shown.count
+            guard more > 0 else { return shown }
+            return shown + ["... and \(more) more finding\(more == 1 ? "" : "s"): all are in the JSON result and the Markdown and HTML reports"]
         }
 
         /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation; a waived

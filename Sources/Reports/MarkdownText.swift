@@ -7,18 +7,42 @@ extension String {
     /// characters, line breaks included, become visible escapes as on a terminal
     /// (`Unicode.Scalar.visibleEscape`), so a value can neither end its cell or line nor
     /// reach a terminal that shows the file raw. A backslash before a letter, as in `\e`,
-    /// is literal in Markdown.
+    /// is literal in Markdown. U+FFFE and U+FFFF, noncharacters, become U+FFFD.
+    ///
+    /// Nor can a value become a link through GFM's autolinks (GitHub, GitLab, cmark-gfm's
+    /// `autolink` extension), which find `www.`, `http://` (any `scheme://`) and
+    /// `user@host` in plain text: the `.` after `www` and a `:` before `//` are
+    /// backslash-escaped, which ends the text the extension looks at, and each run of `@` is
+    /// a code span (`` `@` ``): neither `\@` nor `&#64;` stops an e-mail autolink, since
+    /// both are text again before the extension runs, and a code span is not text. The
+    /// rendered text reads, and copies, as the value.
     var markdownEscaped: String {
         var escaped = ""
         escaped.reserveCapacity(utf8.count + 8)
-        for scalar in unicodeScalars {
+        let scalars = Array(unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
             switch scalar {
             case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&", "#", "$":
                 escaped += "\\"
                 escaped.unicodeScalars.append(scalar)
+            case "@":
+                var run = index
+                while run < scalars.count, scalars[run] == "@" { run += 1 }
+                escaped += "`" + String(repeating: "@", count: run - index) + "`"
+                index = run
+                continue
+            case ":" where scalars[(index + 1)...].starts(with: ["/", "/"]):
+                escaped += "\\:"
+            case "." where index >= 3 && scalars[(index - 3)..<index].allSatisfy({ $0 == "w" || $0 == "W" }):
+                escaped += "\\."
+            case "\u{FFFE}", "\u{FFFF}":
+                escaped += "\u{FFFD}"
             default:
                 if let visible = scalar.visibleEscape { escaped += visible } else { escaped.unicodeScalars.append(scalar) }
             }
+            index += 1
         }
         return escaped
     }

@@ -28,7 +28,7 @@ enum TableCap {
             case .services: "the JSON result and the CSV, Markdown and HTML reports"
             case .attempts: "the JSON result and the HTML report"
             case .unusedOpenings: "the JSON result and the Markdown and HTML reports"
-            case .findings: "the JSON result and the Markdown, HTML and JUnit reports"
+            case .findings: "the JSON result and the Markdown and HTML reports"
             }
         }
 

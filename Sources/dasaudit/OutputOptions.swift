@@ -7,7 +7,7 @@ import Reports
 /// format of standard output (or `--output`), the `--report` files, `--fail-on`, and
 /// colour.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract), html, csv, markdown or junit.",
+    @Option(help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract; diff writes dasaudit.diff/1), html, csv, markdown or junit.",
                                valueName: "format"))
     var format: ReportFormat = .text
 

@@ -65,6 +65,18 @@ final class ResultValidationTests: XCTestCase {
         XCTAssertEqual(try problem { self.set(&$0, ["summary", "services"], -1) }, "summary.services: -1 is negative")
     }
 
+    /// A finding's message or remediation of 11 MB reached the JUnit report whole (one text
+    /// node libxml2 refuses); 16 KiB of UTF-8 is the most a result read back may hold.
+    func testFindingTextsLongerThanSixteenKiBAreRefused() throws {
+        XCTAssertFalse((try validResult()["findings"] as? [Any] ?? []).isEmpty)
+        let longest = String(repeating: "é", count: Finding.longestText / 2)
+        XCTAssertNil(try problem { self.set(&$0, ["findings", 0, "message"], longest) })
+        XCTAssertEqual(try problem { self.set(&$0, ["findings", 0, "message"], longest + "x") },
+                       "findings[0].message: 16385 bytes long, longer than any finding's text (at most 16384 bytes of UTF-8)")
+        XCTAssertEqual(try problem { self.set(&$0, ["findings", 0, "remediation"], String(repeating: "x", count: 11_000_000)) },
+                       "findings[0].remediation: 11000000 bytes long, longer than any finding's text (at most 16384 bytes of UTF-8)")
+    }
+
     func testTimesMustBeRealAndInOrder() throws {
         XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "first_seen"], "2099-01-01T00:00:00.000000000Z") },
                        "services[0].first_seen: 2099-01-01T00:00:00.000000000Z is after last_seen 2023-11-14T22:13:20.005000000Z")

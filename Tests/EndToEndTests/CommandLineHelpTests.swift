@@ -20,6 +20,15 @@ final class CommandLineHelpTests: XCTestCase {
         XCTAssertFalse(live.contains("TimeSpan("), live)
     }
 
+    /// `--format json` names the contract each command writes: `diff` named the result's.
+    func testTheJSONFormatNamesTheContractItWrites() throws {
+        func flat(_ command: String) throws -> String {
+            try help(command).replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  +", with: " ", options: .regularExpression)
+        }
+        XCTAssertTrue(try flat("diff").contains("diff writes dasaudit.diff/1"))
+        XCTAssertTrue(try flat("audit").contains("json (the dasaudit.result/1 contract"))
+    }
+
     /// An option that argument-parser gives a `(default: ...)` mentions no default of its own.
     func testNoDefaultIsPrintedTwice() throws {
         for command in Self.commands {

@@ -86,6 +86,29 @@ final class HostileCaptureTests: XCTestCase {
         }
     }
 
+    /// A record's wire length is what its header claims, up to 2^32 - 1: every record of a
+    /// real capture claiming 0xFFFFFFFF summed to bytes past 2^53 (9.4 PB from 2.2 million
+    /// records), which JSON readers holding doubles misread. Above 1 MiB, twice a BIG TCP
+    /// packet, the claim is not believed and the record counts its captured bytes; 1 MiB
+    /// itself is believed.
+    func testAWireLengthNoLinkCarriesIsNotBelievedAndOneBelowIs() throws {
+        let records = pcapRecords(try contents(base))
+        XCTAssertTrue(records.allSatisfy { $0.length == UInt32($0.bytes.count) }, "a capture of whole packets")
+        func forged(_ name: String, length: UInt32) throws -> String {
+            try scratch.file(name, pcapHeader() + records.map { pcapRecord($0.bytes, length: length, seconds: $0.seconds) }.reduce(Data(), +))
+        }
+        let (_, original) = try audit(base)
+        let (run, claimed) = try audit(try forged("claims-4-gib.pcap", length: 0xFFFF_FFFF))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let originalBytes = try XCTUnwrap(original?.services.map(\.bytes))
+        XCTAssertEqual(claimed?.services.map(\.bytes), originalBytes, "each record counted at its captured bytes, as they were")
+        XCTAssertEqual(claimed?.coverage.packets, original?.coverage.packets)
+
+        let (_, believed) = try audit(try forged("claims-1-mib.pcap", length: 1 << 20))
+        let counted = try XCTUnwrap(believed?.services.map(\.bytes))
+        XCTAssertEqual(counted, try XCTUnwrap(original?.services.map(\.packets)).map { $0 << 20 }, "1 MiB a packet, believed")
+    }
+
     func testZeroLengthAndLargestRecordsAreCountedNotFatal() throws {
         let records = try realRecords(2)
         let big = Data(largestTCPFrame())

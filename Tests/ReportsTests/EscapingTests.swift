@@ -52,7 +52,12 @@ final class EscapingTests: XCTestCase {
         XCTAssertEqual("<b>$x$ ~s~ & \\".markdownEscaped, "\\<b\\>\\$x\\$ \\~s\\~ \\& \\\\")
         // A digest is a code span only when it is hex; anything else cannot close the span.
         XCTAssertEqual(String(repeating: "ab", count: 32).markdownDigest, "`" + String(repeating: "ab", count: 32) + "`")
-        XCTAssertEqual("x` [l](http://evil.example) `".markdownDigest, "x\\` \\[l\\](http://evil.example) \\`")
+        XCTAssertEqual("x` [l](http://evil.example) `".markdownDigest, "x\\` \\[l\\](http\\://evil.example) \\`")
+        // No GFM autolink: www. and scheme:// broken by an escape, each run of @ a code span.
+        XCTAssertEqual("www.a.example http://b/ a@b.example @@c".markdownEscaped,
+                       "www\\.a.example http\\://b/ a`@`b.example `@@`c")
+        XCTAssertEqual("ab:c 10.0.0.1:7077 fe80::1 wwww".markdownEscaped, "ab:c 10.0.0.1:7077 fe80::1 wwww", "nothing else changes")
+        XCTAssertEqual("a\u{FFFE}b\u{FFFF}".markdownEscaped, "a\u{FFFD}b\u{FFFD}", "noncharacters, as in HTML")
     }
 
     func testCSVQuotesNeutralisesFormulasAndKeepsOneLinePerRow() {

@@ -28,7 +28,7 @@ final class TextTableNotesTests: XCTestCase {
         let lines = result.findings.filter { $0.kind != .unusedOpening }.count
         XCTAssertGreaterThan(lines, 300)
         XCTAssertTrue(text.contains("\n  ... and \(lines - 40) more rows (\(lines - 40) findings): all are in the JSON result and "
-            + "the Markdown, HTML and JUnit reports\n"), text)
+            + "the Markdown and HTML reports\n"), text)
     }
 
     /// One client's refused connects to 40 pairs of consecutive closed ports
