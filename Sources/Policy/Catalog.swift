@@ -7,7 +7,10 @@ public enum Catalog {
     /// offset) and the ports of the WSO2 Carbon server every DAS node is built on. Without
     /// the Carbon ports, every node's own management console and JMX would be
     /// unexpected ports.
-    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark + sparkCluster + carbon
+    /// The cluster-deploy-mode driver is Spark 2 and later's (DriverWrapper binds
+    /// `spark.driver.port` since then), so the das-3.x profiles of Spark 1.x have none.
+    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark
+        + [clusterDeployDriver(basePort: 13001, shifted: true)] + sparkCluster + carbon
 
     static let receivers: [CatalogEntry] = [
         CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers, roles: [.receiver], exposure: .clients,
@@ -42,7 +45,6 @@ public enum Catalog {
                      summary: "Spark HTTP broadcast server (unbound with torrent broadcast)"),
         CatalogEntry(key: "spark.driver.port", basePort: 13000, group: .spark, roles: [.driver],
                      summary: "Spark driver RPC"),
-        clusterDeployDriver(basePort: 13001, shifted: true),
         CatalogEntry(key: "spark.executor.port", basePort: 13500, group: .spark, roles: [.worker],
                      summary: "Spark executor RPC"),
         CatalogEntry(key: "spark.fileserver.port", basePort: 14000, group: .spark, roles: [.driver],
@@ -81,7 +83,7 @@ public enum Catalog {
     static func historyServer(shifted: Bool) -> CatalogEntry {
         CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.master, .driver],
                      shiftedByOffset: shifted, feature: .historyServer,
-                     summary: "Spark history server web UI (only with start-history-server.sh)")
+                     summary: "Spark history server web UI")
     }
 
     /// The catalog key of the driver of a cluster-deploy-mode application.
