@@ -208,6 +208,10 @@ public enum Classification: String, CaseIterable, Codable, Sendable {
     /// A server outside the declared nodes that a node connects to, declared by no
     /// dependency.
     case undeclaredDependency = "undeclared-dependency"
+    /// A server on a loopback address that is no declared node's, whose clients are all
+    /// loopback too: a process talking to its own host (PySpark's Py4J gateway and local
+    /// servers), unreachable from the network. Listed, never a finding.
+    case hostLocal = "host-local"
 }
 
 /// One server endpoint (address and port) and the traffic it served.

@@ -9,7 +9,14 @@ import Wire
 ///    never a finding;
 /// 2. when the policy declares nodes, a server outside them that a node connects to is
 ///    `undeclared-dependency` (a medium finding), not an unexpected port of the cluster;
-/// 3. anything else is left to the port rules (`PortClassifier.classify(_:on:)`).
+/// 3. when the policy declares nodes, a server on a loopback address that is no node's,
+///    whose clients are all loopback, is `host-local`: a process serving its own host
+///    (PySpark's Py4J gateway, its callback server and its authenticated local servers,
+///    each on a random port of 127.0.0.1), unreachable from the network and so listed,
+///    never a finding. Without declared nodes, or where a node has a loopback address
+///    (a cluster recorded on one host, whose loopback is its network), the port rules
+///    judge it as any server;
+/// 4. anything else is left to the port rules (`PortClassifier.classify(_:on:)`).
 extension PortClassifier {
     /// Classifies the server endpoint `server` on `node` (nil: no declared node holds its
     /// address), whose clients came from `clients`.
@@ -25,6 +32,20 @@ extension PortClassifier {
         if node == nil, !policy.nodes.isEmpty, clients.contains(where: { policy.node(for: $0) != nil }) {
             return Verdict(classification: .undeclaredDependency, catalogKey: nil)
         }
+        if node == nil, !policy.nodes.isEmpty, server.address.isLoopback, !policy.hasLoopbackNode,
+           Self.allLoopback(clients) {
+            return Verdict(classification: .hostLocal, catalogKey: nil)
+        }
         return nil
+    }
+
+    /// Whether there are clients and every one is a loopback address.
+    static func allLoopback(_ clients: some Sequence<IPAddress>) -> Bool {
+        var any = false
+        for client in clients {
+            guard client.isLoopback else { return false }
+            any = true
+        }
+        return any
     }
 }

@@ -134,7 +134,7 @@ struct FindingRules {
                     node: service.node?.name, message: message, remediation: remediation)
         }
         switch verdict.classification {
-        case .expected, .executor, .allowed, .dependency, .unexpected:  // unexpected: made above
+        case .expected, .executor, .allowed, .dependency, .hostLocal, .unexpected:  // unexpected: made above
             return nil
         case .undeclaredDependency:
             return finding(.undeclaredDependency, .medium,
@@ -148,9 +148,14 @@ struct FindingRules {
             return finding(.executorOutOfRange, .high,
                 "\(endpoint) carried executor traffic (\(seen)) above the allowed range \(allowed)"
                     + "\(service.node.map { " on \($0.name)" } ?? "") for \(policy.coresPerNode) core"
-                    + "\(policy.coresPerNode == 1 ? "" : "s") per node",
+                    + "\(policy.coresPerNode == 1 ? "" : "s") per node"
+                    + ((service.node?.hostsDriver ?? true)
+                        ? ": more executors than cores, or a second driver on this host (two applications at once), "
+                            + "whose block manager took a port of the band" : ""),
                 "Check the cores given to Spark (spark.worker.cores / spark.executor.cores) against the "
-                    + "policy, and look for extra executor JVMs holding ports in the band.")
+                    + "policy, and look for extra executor JVMs holding ports in the band. On a node that runs "
+                    + "drivers, a second application's driver running at the same time also takes a block "
+                    + "manager port of the band and pushes the executors one port up.")
         case .notInMode where verdict.mismatch == .role:
             let entryRoles = policy.catalog.first { $0.key == verdict.catalogKey }?.roles ?? []
             return finding(.roleMismatch, .medium,

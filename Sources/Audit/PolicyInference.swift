@@ -112,14 +112,14 @@ public struct PolicyInference: Sendable {
     public init(services: [Service], profiles: [Profile] = Profile.all, offsetCeiling: Int = Policy.offsetCeiling) {
         var best: (profile: Profile, fit: OffsetScores.Best, explained: Int)?
         for profile in profiles {
-            let scores = OffsetScores(services: services, catalog: profile.catalog, ceiling: offsetCeiling)
+            let scores = OffsetScores(services: services, catalog: profile.inferableCatalog, ceiling: offsetCeiling)
             guard let fit = scores.best else { continue }
-            let explained = CatalogMatch(catalog: profile.catalog, offset: fit.offset)
+            let explained = CatalogMatch(catalog: profile.inferableCatalog, offset: fit.offset)
                 .explainedCount(services, profileName: profile.name)
             if best == nil || explained > best!.explained { best = (profile, fit, explained) }
         }
         profile = best?.profile ?? Profile.default
-        let scores = OffsetScores(services: services, catalog: profile.catalog, ceiling: offsetCeiling)
+        let scores = OffsetScores(services: services, catalog: profile.inferableCatalog, ceiling: offsetCeiling)
         offset = best?.fit.offset ?? 0
         supportingServices = best?.fit.services ?? 0
         supportingPorts = best?.fit.ports ?? []
@@ -131,24 +131,24 @@ public struct PolicyInference: Sendable {
         var hosts: [Host] = [], misfits: [Misfit] = []
         for address in byHost.keys.sorted(by: IPOrder.precedes) {
             let hosted = byHost[address]!
-            let own = OffsetScores(services: hosted, catalog: profile.catalog, ceiling: offsetCeiling)
+            let own = OffsetScores(services: hosted, catalog: profile.inferableCatalog, ceiling: offsetCeiling)
             let atCluster = own.services(at: offset)
             var hostOffset = offset
             if let mine = own.best, mine.offset != offset, mine.ports.count >= 2, mine.services > atCluster {
                 hostOffset = mine.offset
                 misfits.append(Misfit(address: address, offset: mine.offset,
-                                      ports: CatalogMatch(catalog: profile.catalog, offset: mine.offset).exactKeys(hosted)))
+                                      ports: CatalogMatch(catalog: profile.inferableCatalog, offset: mine.offset).exactKeys(hosted)))
             }
-            hosts.append(CatalogMatch(catalog: profile.catalog, offset: hostOffset).host(address, serving: hosted))
+            hosts.append(CatalogMatch(catalog: profile.inferableCatalog, offset: hostOffset).host(address, serving: hosted))
         }
-        let clusterKeys = CatalogMatch.clusterOnlyKeys(profile.catalog)
+        let clusterKeys = CatalogMatch.clusterOnlyKeys(profile.inferableCatalog)
         let clusterSeen = hosts.contains { host in host.catalogPorts.contains { clusterKeys.contains($0.key) } }
         mode = clusterSeen || profile.mode == .cluster ? .cluster : .local
         // A driver's run holds its own slot and N executors; a worker's, N executors.
         cores = max(1, hosts.map { $0.roles.contains(.driver) || $0.roles.contains(.master) ? $0.executorRun - 1 : $0.executorRun }.max() ?? 1)
         self.hosts = hosts
         self.misfits = misfits
-        let needsSaying = Dictionary(profile.catalog.compactMap { entry in
+        let needsSaying = Dictionary(profile.inferableCatalog.compactMap { entry in
             entry.feature.flatMap { $0.isExpectedWhenNotSaid ? nil : (entry.key, $0) }
         }, uniquingKeysWith: { first, _ in first })
         var seen: [DeploymentFeature: [(address: String, port: UInt16)]] = [:]
@@ -157,12 +157,12 @@ public struct PolicyInference: Sendable {
         }
         features = DeploymentFeature.allCases.compactMap { feature in seen[feature].map { (feature, $0) } }
 
-        let match = CatalogMatch(catalog: profile.catalog, offset: offset)
+        let match = CatalogMatch(catalog: profile.inferableCatalog, offset: offset)
         // A service's key at its host's own offset (a misconfigured host's ports are still its roles' ports).
         let hostOffsets = Dictionary(uniqueKeysWithValues: hosts.map { ($0.address, $0.offset) })
         var dependencies = Set<Dependency>()
         for service in services {
-            let key = CatalogMatch(catalog: profile.catalog, offset: hostOffsets[service.address] ?? offset)
+            let key = CatalogMatch(catalog: profile.inferableCatalog, offset: hostOffsets[service.address] ?? offset)
                 .key(for: service.port, executorCores: self.cores)
             for client in service.clients where client != service.address {
                 dependencies.insert(Dependency(client: client, server: service.address, port: service.port, key: key))
@@ -315,3 +315,11 @@ enum IPOrder {
 }
 
 import Wire
+
+extension Profile {
+    /// The catalog entries a server seen on its port is evidence of: not those of a feature
+    /// whose port is as often something else (the cluster-deploy-mode driver's,
+    /// `spark.driver.port` + 1, is a second driver's retry too), which would draw a profile
+    /// or draft a feature on nothing sure.
+    var inferableCatalog: [CatalogEntry] { catalog.filter { $0.feature?.namesItsPortWhenNotExpected ?? true } }
+}

@@ -29,11 +29,11 @@ public struct PortClassifier: Sendable {
             case mode, role
         }
 
-        /// Whether the policy explains the port: expected, an allowed executor, allowed, or a
-        /// declared dependency.
+        /// Whether the policy explains the port: expected, an allowed executor, allowed, a
+        /// declared dependency, or a host-local server.
         public var isExplained: Bool {
             switch classification {
-            case .expected, .executor, .allowed, .dependency: true
+            case .expected, .executor, .allowed, .dependency, .hostLocal: true
             case .executorOutOfRange, .notInMode, .unexpected, .undeclaredDependency: false
             }
         }
@@ -92,7 +92,19 @@ public struct PortClassifier: Sendable {
         let base = Int(policy.ports(of: entry).upperBound)
         // Every port it tried before this one was busy: 4042, "4042 and 4043", "4042 to 4044".
         let busy = distance == 1 ? "\(base)" : "\(base)\(distance == 2 ? " and " : " to ")\(base + distance - 1)"
-        return "\(entry.key)+\(distance): a Spark port retry (the service found \(busy) busy)"
+        var hint = "\(entry.key)+\(distance): a Spark port retry (the service found \(busy) busy)"
+        if distance == 1, let driver = clusterDeployDriver(retrying: entry) {
+            hint += ", or \(driver.key): the driver of a --deploy-mode cluster application, which always binds here "
+                + "(the policy's cluster-deploy-mode feature expects it)"
+        }
+        return hint
+    }
+
+    /// The catalog's cluster-deploy-mode driver when it sits one above `entry`
+    /// (`spark.driver.port`): a server there is that driver as often as a retry.
+    func clusterDeployDriver(retrying entry: CatalogEntry) -> CatalogEntry? {
+        guard entry.key == "spark.driver.port" else { return nil }
+        return policy.catalog.first { $0.feature == .clusterDeployMode }
     }
 
     /// Whether a busy service of `entry` may retry past its port: Spark's ports, but for the

@@ -12,6 +12,7 @@ extension ProtocolFindings {
     /// 7337 is `spark.shuffle.service.port`), that key and what listens there; otherwise a
     /// service on a random port, with the keys of this profile that would pin it, unless a
     /// key of the installation that dasaudit does not read pins it (`Policy.ignoredSetting`).
+    /// Not asked when the port rules named the port a retry of a pinned port already.
     func sparkRPCHint(port: UInt16) -> String {
         let own = Profile.named(policy.profileName)?.catalog ?? []
         for profile in Profile.all {
@@ -29,6 +30,6 @@ extension ProtocolFindings {
         if policy.ignoredSetting(pinning: port) != nil { return "it speaks Spark RPC" }
         let keys = Self.pinnableSparkKeys.filter { key in policy.catalog.contains { $0.key == key } }
         return "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
-            + keys.joined(separator: ", ") + ", or spark.port.maxRetries)"
+            + (keys.count > 1 ? keys.dropLast().joined(separator: ", ") + ", or " : "") + (keys.last ?? "") + ")"
     }
 }

@@ -147,6 +147,9 @@ struct ProtocolFindings {
         guard service.verdict.classification == .unexpected else { return nil }
         switch service.traffic.protocolBesidesScanners {
         case .sparkRPC:
+            // The port rules explained it already (a retry of a pinned Spark port, or a key
+            // the installation sets that dasaudit does not read): the protocol only confirms.
+            if service.verdict.hint != nil { return "it speaks Spark RPC" }
             return sparkRPCHint(port: service.endpoint.port)
         case .akka:
             return "it speaks Akka remoting: a Spark 1.x actor system on an unpinned port (spark.driver.port, "

@@ -7,7 +7,10 @@ public enum Catalog {
     /// offset) and the ports of the WSO2 Carbon server every DAS node is built on. Without
     /// the Carbon ports, every node's own management console and JMX would be
     /// unexpected ports.
-    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark + sparkCluster + carbon
+    /// The cluster-deploy-mode driver is Spark 2 and later's (DriverWrapper binds
+    /// `spark.driver.port` since then), so the das-3.x profiles of Spark 1.x have none.
+    public static let das: [CatalogEntry] = receivers + ha(shifted: true) + spark
+        + [clusterDeployDriver(basePort: 13001, shifted: true)] + sparkCluster + carbon
 
     static let receivers: [CatalogEntry] = [
         CatalogEntry(key: "thrift.ssl.port", basePort: 7711, group: .receivers, roles: [.receiver], exposure: .clients,
@@ -35,9 +38,7 @@ public enum Catalog {
     static let spark: [CatalogEntry] = [
         CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
                      summary: "Spark application web UI"),
-        CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.driver],
-                     normallyBound: false,  // DAS never starts a history server
-                     summary: "Spark history server web UI"),
+        historyServer(shifted: true),
         CatalogEntry(key: "spark.blockManager.port", basePort: 12000, group: .spark, roles: [.driver, .worker],
                      isExecutorBand: true, summary: "Spark block manager: driver and executors (the 1200x band)"),
         CatalogEntry(key: "spark.broadcast.port", basePort: 12500, group: .spark, roles: [.driver], normallyBound: false,
@@ -56,7 +57,7 @@ public enum Catalog {
         CatalogEntry(key: "spark.master.port", basePort: 7077, group: .sparkCluster, modes: [.cluster], roles: [.master],
                      summary: "Spark master RPC"),
         CatalogEntry(key: "spark.master.rest.port", basePort: 6066, group: .sparkCluster, modes: [.cluster],
-                     roles: [.master], summary: "Spark master REST submission"),
+                     roles: [.master], feature: .restSubmission, summary: "Spark master REST submission"),
         CatalogEntry(key: "spark.master.webui.port", basePort: 8081, group: .sparkCluster, modes: [.cluster],
                      roles: [.master], summary: "Spark master web UI"),
         CatalogEntry(key: "spark.worker.port", basePort: 11000, group: .sparkCluster, modes: [.cluster],
@@ -74,6 +75,29 @@ public enum Catalog {
         CatalogEntry(key: "spark.shuffle.service.port", basePort: 7337, group: .sparkCluster, modes: [.cluster],
                      roles: [.worker], shiftedByOffset: shifted, feature: .shuffleService,
                      summary: "Spark external shuffle service (only with spark.shuffle.service.enabled)")
+    }
+
+    /// Spark's history server, a daemon of its own (`sbin/start-history-server.sh`) that
+    /// usually runs on the master's host: expected on master and driver nodes, and only
+    /// required (and opened by firewall rules) when the policy says `history-server: on`.
+    static func historyServer(shifted: Bool) -> CatalogEntry {
+        CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.master, .driver],
+                     shiftedByOffset: shifted, feature: .historyServer,
+                     summary: "Spark history server web UI")
+    }
+
+    /// The catalog key of the driver of a cluster-deploy-mode application.
+    public static let clusterDeployDriverKey = "sparkDriver.clusterDeployMode"
+
+    /// The driver of an application submitted with `--deploy-mode cluster`: the worker
+    /// hosting it runs `DriverWrapper`, whose own RPC environment (`Driver`) binds
+    /// `spark.driver.port` first, so the application's `sparkDriver` finds that port busy
+    /// and binds the next one, every time. Follows `spark.driver.port` (`moveBasePort`):
+    /// at port 0 (stock Spark, driver port not pinned) no policy expects it.
+    static func clusterDeployDriver(basePort: UInt16, shifted: Bool) -> CatalogEntry {
+        CatalogEntry(key: clusterDeployDriverKey, basePort: basePort, group: .spark, modes: [.cluster], roles: [.driver],
+                     shiftedByOffset: shifted, feature: .clusterDeployMode,
+                     summary: "Spark driver RPC in cluster deploy mode (spark.driver.port is the worker's DriverWrapper)")
     }
 
     /// Spark 1.6 (DAS 3.1 and 3.2): a legacy actor system beside the driver, and one
@@ -127,17 +151,17 @@ public enum Catalog {
         CatalogEntry(key: "spark.master.port", basePort: 7077, group: .sparkCluster, roles: [.master],
                      shiftedByOffset: false, summary: "Spark master RPC"),
         CatalogEntry(key: "spark.master.rest.port", basePort: 6066, group: .sparkCluster, roles: [.master],
-                     shiftedByOffset: false, summary: "Spark master REST submission"),
+                     shiftedByOffset: false, feature: .restSubmission, summary: "Spark master REST submission"),
         CatalogEntry(key: "spark.master.ui.port", basePort: 8080, group: .sparkCluster, roles: [.master],
                      shiftedByOffset: false, summary: "Spark master web UI"),
         CatalogEntry(key: "spark.worker.ui.port", basePort: 8081, group: .sparkCluster, roles: [.worker],
                      shiftedByOffset: false, summary: "Spark worker web UI"),
         CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
                      shiftedByOffset: false, summary: "Spark application web UI"),
-        CatalogEntry(key: "spark.history.ui.port", basePort: 18080, group: .spark, roles: [.driver],
-                     shiftedByOffset: false, summary: "Spark history server web UI"),
+        historyServer(shifted: false),
         CatalogEntry(key: "spark.driver.port", basePort: 0, group: .spark, roles: [.driver], shiftedByOffset: false,
                      summary: "Spark driver RPC (random unless pinned)"),
+        clusterDeployDriver(basePort: 0, shifted: false),
         CatalogEntry(key: "spark.blockManager.port", basePort: 0, group: .spark, roles: [.driver, .worker],
                      shiftedByOffset: false, isExecutorBand: true,
                      summary: "Spark block manager: driver and executors (random unless pinned)"),

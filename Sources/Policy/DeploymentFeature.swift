@@ -10,8 +10,8 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     case clustering
     /// The embedded LDAP user store and its KDC (embedded-ldap.xml; off in DAS).
     case embeddedLDAP = "embedded-ldap"
-    /// The JMX RMI registry and server (`<StartRMIServer>` in etc/jmx.xml). The one feature
-    /// the stock configuration has **on**: not said, its ports are expected and must be used.
+    /// The JMX RMI registry and server (`<StartRMIServer>` in etc/jmx.xml). On in the
+    /// stock configuration (as `rest-submission`): not said, its ports are expected and must be used.
     case jmx
     /// Spark's external shuffle service, which each standalone worker starts on
     /// `spark.shuffle.service.port` when `spark.shuffle.service.enabled` is true (Spark's
@@ -22,14 +22,36 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     /// The HTTPS connectors of Spark's web UIs (`SparkHTTPSPorts`): `spark.ssl.enabled`, or
     /// `spark.ssl.ui.enabled`, `spark.ssl.standalone.enabled`, `spark.ssl.historyServer.enabled`.
     case sparkUIHTTPS = "spark-ui-https"
+    /// Spark applications submitted with `--deploy-mode cluster` to the standalone cluster:
+    /// the worker that hosts such a driver starts `DriverWrapper`, whose own RPC environment
+    /// (`Driver`) takes `spark.driver.port`, so the application's driver (`sparkDriver`)
+    /// always binds the next port (`Catalog.clusterDeployDriver`, key `sparkDriver.clusterDeployMode`). Not said: client mode only.
+    case clusterDeployMode = "cluster-deploy-mode"
+    /// Spark's history server (`sbin/start-history-server.sh`), a daemon of its own that
+    /// serves finished applications' event logs on `spark.history.ui.port`. Neither DAS nor
+    /// a stock Spark cluster starts one: not said, its port is explained when seen but not
+    /// required, and firewall rules leave it closed.
+    case historyServer = "history-server"
+    /// The master's REST submission server on `spark.master.rest.port`
+    /// (`spark.master.rest.enabled`, on unless set false; setting it false is the usual
+    /// hardening, since the server runs any jar it is sent without authentication).
+    case restSubmission = "rest-submission"
 
-    /// Whether the stock configuration has it on (a policy that says nothing of it keeps that).
-    public var isOnInStockConfiguration: Bool { self == .jmx }
+    /// Whether the stock configuration has it on (a policy that says nothing of it keeps that):
+    /// JMX and the master's REST submission server.
+    public var isOnInStockConfiguration: Bool { self == .jmx || self == .restSubmission }
 
     /// Whether its ports are expected (explained when seen, info when unused) while the
     /// policy says nothing of it: the DAS specification's conditional ports are; the shuffle
-    /// service, which only Spark's own configuration names, is expected only when said on.
-    public var isExpectedWhenNotSaid: Bool { self != .shuffleService }
+    /// service, which only Spark's own configuration names, and the cluster-deploy-mode
+    /// driver, which client mode never binds, are expected only when said on.
+    public var isExpectedWhenNotSaid: Bool { self != .shuffleService && self != .clusterDeployMode }
+
+    /// Whether a port of the feature that the policy does not expect is still named as the
+    /// feature's (`not-in-mode`, naming its switch). Not the cluster-deploy-mode driver's:
+    /// its port, `spark.driver.port` + 1, is also where a second client-mode driver on the
+    /// host lands, so it is left to the port-retry hint, which names both causes.
+    public var namesItsPortWhenNotExpected: Bool { self != .clusterDeployMode }
 
     /// What switches it on, for messages.
     public var switchedOnBy: String {
@@ -40,6 +62,9 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
         case .jmx: "StartRMIServer in etc/jmx.xml"
         case .shuffleService: "spark.shuffle.service.enabled in spark-defaults.conf"
         case .sparkUIHTTPS: "spark.ssl.enabled (or spark.ssl.<ui|standalone|historyServer>.enabled) in spark-defaults.conf"
+        case .clusterDeployMode: "spark-submit --deploy-mode cluster"
+        case .historyServer: "sbin/start-history-server.sh"
+        case .restSubmission: "spark.master.rest.enabled in spark-defaults.conf (on unless set false)"
         }
     }
 

@@ -96,3 +96,15 @@ public struct AddressPattern: Hashable, Sendable, CustomStringConvertible {
         return IPAddress(high: address.high & mask(prefixLength), low: address.low & mask(prefixLength - 64))
     }
 }
+
+extension Policy {
+    /// Whether a declared node has a loopback address (127.0.0.0/8 or ::1), as a cluster
+    /// recorded on one host does: its loopback is then the cluster's network, and a
+    /// loopback server is no host-local one.
+    public var hasLoopbackNode: Bool {
+        let loopbacks = [IPAddress(ipv4: 0x7F00_0001), IPAddress(high: 0, low: 1)]
+        return nodes.contains { node in
+            node.addresses.contains { pattern in pattern.network.isLoopback || loopbacks.contains(where: pattern.contains) }
+        }
+    }
+}

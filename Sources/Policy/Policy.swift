@@ -143,7 +143,7 @@ public struct Policy: Sendable {
     }
 
     /// Whether a feature is on: as the policy says, else as the stock configuration has it
-    /// (only `jmx` is on there).
+    /// (`jmx` and `rest-submission` are on there).
     public func isOn(_ feature: DeploymentFeature) -> Bool { features[feature] ?? feature.isOnInStockConfiguration }
 
     /// Whether `node` (nil: any host) should open `entry`.
@@ -170,9 +170,13 @@ public struct Policy: Sendable {
         catalog.filter { ports(of: $0).contains(port) && !$0.isExecutorBand && expects($0) && !expects($0, on: node) }
     }
 
-    /// Catalog entries at `port` that this cluster does not expect (another mode or group).
+    /// Catalog entries at `port` that this cluster does not expect (another mode or group),
+    /// but those whose feature leaves their port to the retry rule when not expected
+    /// (`DeploymentFeature.namesItsPortWhenNotExpected`).
     public func unexpectedCatalogEntries(at port: UInt16) -> [CatalogEntry] {
-        catalog.filter { ports(of: $0).contains(port) && !expects($0) }
+        catalog.filter {
+            ports(of: $0).contains(port) && !expects($0) && $0.feature.map(\.namesItsPortWhenNotExpected) ?? true
+        }
     }
 
     // MARK: - The executor band

@@ -35,9 +35,10 @@ extension Policy {
     /// The shifted entry that reaches highest before the offset: its last port (per-core
     /// ports and the executor band with Spark's retries included). Not the web UIs' HTTPS
     /// ports: Spark wraps one past 65535 into 1024 and up (`Utils.userPort`), so they bound
-    /// no offset.
+    /// no offset. Nor a port whose feature the policy keeps out (the cluster-deploy-mode
+    /// driver, one above `spark.driver.port`, unless said on): it is never opened.
     private var highestShiftedPort: (key: String, reach: Int)? {
-        catalog.filter { $0.shiftedByOffset && !SparkHTTPSPorts.isConnectorKey($0.key) }.map { entry -> (key: String, reach: Int) in
+        catalog.filter { $0.shiftedByOffset && !SparkHTTPSPorts.isConnectorKey($0.key) && featureKeepingOut($0) == nil }.map { entry -> (key: String, reach: Int) in
             if entry.isExecutorBand { return (entry.key, Int(entry.basePort) + max(portRetries, coresPerNode)) }
             return (entry.key, Int(entry.ports(offset: 0, cores: coresPerNode).upperBound))
         }.max { $0.reach < $1.reach }

@@ -143,9 +143,9 @@ public struct PolicySettings: Sendable {
 
 extension Policy {
     /// Moves a catalog entry to another base port; a web UI's HTTPS connector follows its
-    /// UI (port + 400, `SparkHTTPSPorts`), and the Spark 1.6 driver actor system follows
-    /// `spark.driver.port` (it binds driver port + 1, or any free port when the driver port
-    /// is 0: `SparkEnv`).
+    /// UI (port + 400, `SparkHTTPSPorts`), and the Spark 1.6 driver actor system and the
+    /// cluster-deploy-mode driver follow `spark.driver.port` (each binds driver port + 1, or
+    /// any free port when the driver port is 0: `SparkEnv`, `DriverWrapper`).
     public mutating func moveBasePort(of key: String, to port: UInt16) {
         for index in catalog.indices where catalog[index].key == key {
             catalog[index].basePort = port
@@ -154,7 +154,9 @@ extension Policy {
             moveBasePort(of: connector.key, to: SparkHTTPSPorts.derivedPort(from: port))
         }
         if key == "spark.driver.port" {
-            moveBasePort(of: "sparkDriverActorSystem", to: port == 0 ? 0 : UInt16(clamping: Int(port) + 1))
+            let next: UInt16 = port == 0 ? 0 : UInt16(clamping: Int(port) + 1)
+            moveBasePort(of: "sparkDriverActorSystem", to: next)
+            moveBasePort(of: Catalog.clusterDeployDriverKey, to: next)
         }
     }
 }

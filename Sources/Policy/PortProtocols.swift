@@ -29,6 +29,7 @@ public enum PortProtocols {
         "spark.driver.blockManager.port": .sparkRPC,
         "spark.shuffle.service.port": .sparkRPC,
         "spark.driver.port": .sparkRPC,
+        "sparkDriver.clusterDeployMode": .sparkRPC,
         "spark.executor.port": .sparkRPC,
         "spark.fileserver.port": .sparkRPC,
         "spark.master.port": .sparkRPC,
@@ -66,7 +67,8 @@ public enum PortProtocols {
     /// REPL class server) with `spark.ssl.fs.enabled` (`SecurityManager`). The Spark 1.6 of
     /// das-3.1 and das-3.2 has no TLS on its network-common RPC.
     static let sparkRPCTLS: Set<String> = [
-        "spark.blockManager.port", "spark.driver.blockManager.port", "spark.driver.port", "spark.executor.port",
+        "spark.blockManager.port", "spark.driver.blockManager.port", "spark.driver.port", "sparkDriver.clusterDeployMode",
+        "spark.executor.port",
         "spark.fileserver.port", "spark.master.port", "spark.worker.port", "spark.shuffle.service.port",
     ]
     static let sparkHTTPServerTLS: Set<String> = ["spark.fileserver.port", "spark.broadcast.port", "spark.replClassServer.port"]

@@ -6,7 +6,8 @@
 extension DASInstallation {
     /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
     /// first), the cores, `spark.port.maxRetries`, whether the external shuffle service
-    /// runs (`spark.shuffle.service.enabled`) and every catalog `spark.*.port`; the other
+    /// runs (`spark.shuffle.service.enabled`), whether the master's REST server
+    /// does (`spark.master.rest.enabled`) and every catalog `spark.*.port`; the other
     /// port-like keys as ignored settings (`IgnoredSetting`).
     static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
         let values: [String: (value: String, line: Int)]
@@ -41,16 +42,17 @@ extension DASInstallation {
         settings.origins["cores"] = origin("spark.worker.cores") ?? origin("spark.executor.cores")
         settings.portRetries = try integer("spark.port.maxRetries", 0...1000)
         settings.origins["port_retries"] = origin("spark.port.maxRetries")
-        if let (text, line) = values["spark.shuffle.service.enabled"] {
-            // Spark reads it as a boolean conf (`String.toBoolean`: true or false in any case)
-            // and refuses anything else; unsaid, its default is false, which the feature
-            // left unsaid means too.
+        for (key, feature) in sparkSwitches {
+            guard let (text, line) = values[key] else { continue }
+            // Spark reads each as a boolean conf (`String.toBoolean`: true or false in any
+            // case) and refuses anything else; unsaid, its default is what the feature left
+            // unsaid means too (the shuffle service off, the REST server on).
             guard let on = ["true": true, "false": false][text.lowercased()] else {
                 throw PolicyError(source: source, line: line,
-                                  message: "spark.shuffle.service.enabled is '\(text.escapedForMessage)'; expected true or false")
+                                  message: "\(key) is '\(text.escapedForMessage)'; expected true or false")
             }
-            settings.features[.shuffleService] = on
-            settings.origins["features.\(DeploymentFeature.shuffleService.rawValue)"] = SettingOrigin(source: source, line: line)
+            settings.features[feature] = on
+            settings.origins["features.\(feature.rawValue)"] = SettingOrigin(source: source, line: line)
         }
         try applySparkHTTPS(values, source: source, to: &settings)
         for key in values.keys.sorted() where sparkPortKeys.contains(key) {
@@ -67,6 +69,14 @@ extension DASInstallation {
             .sorted { ($0.value.line, $0.key) < ($1.value.line, $1.key) }
             .map { IgnoredSetting(key: $0.key, value: $0.value.value, origin: SettingOrigin(source: source, line: $0.value.line)) }
     }
+
+    /// The boolean keys of spark-defaults.conf that switch a deployment feature on or off:
+    /// the external shuffle service, and the master's REST submission server
+    /// (`spark.master.rest.enabled false`, the usual hardening, leaves its port unbound).
+    static let sparkSwitches: [(key: String, feature: DeploymentFeature)] = [
+        ("spark.shuffle.service.enabled", .shuffleService),
+        ("spark.master.rest.enabled", .restSubmission),
+    ]
 
     /// The `spark.*.port` keys read as base ports: the DAS profiles' catalog keys only.
     /// Spark 1.6 ignores keys of later Sparks (spark.driver.blockManager.port, Spark 2.1),

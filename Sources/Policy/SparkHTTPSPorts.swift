@@ -62,7 +62,10 @@ public enum SparkHTTPSPorts {
         entries + connectors.compactMap { connector in
             entries.first { $0.key == connector.uiKey }.map { ui in
                 CatalogEntry(key: connector.key, basePort: derivedPort(from: ui.basePort), group: ui.group, modes: ui.modes,
-                             roles: ui.roles, shiftedByOffset: ui.shiftedByOffset, normallyBound: ui.normallyBound,
+                             roles: ui.roles, shiftedByOffset: ui.shiftedByOffset,
+                             // One feature an entry: the history server's connector is
+                             // optional even when both features are on.
+                             normallyBound: ui.normallyBound && ui.feature == nil,
                              exposure: ui.exposure, feature: .sparkUIHTTPS,
                              summary: "\(ui.summary), HTTPS (\(connector.sparkKey), else the UI port + 400)")
             }

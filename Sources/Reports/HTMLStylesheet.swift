@@ -97,6 +97,8 @@ enum HTMLStylesheet {
     .c-undeclared-dependency.badge, .legend .c-undeclared-dependency::before,
       table.matrix td.c-undeclared-dependency { background: var(--not-in-mode) !important; }
     svg.chart rect.c-dependency { fill: var(--allowed); } svg.chart rect.c-undeclared-dependency { fill: var(--not-in-mode); }
+    .c-host-local.badge, .legend .c-host-local::before, table.matrix td.c-host-local { background: var(--allowed) !important; }
+    svg.chart rect.c-host-local { fill: var(--allowed); }
     table.matrix td.unused { background: #eef0f3 !important; color: #475467; font-style: italic; }
     table.matrix td.attempt { color: var(--muted); border: 1px dashed var(--muted); }
     footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px; }

@@ -193,7 +193,7 @@ public struct TextReport {
             switch classification {
             case .unexpected, .executorOutOfRange: lines[index + 1] = paint(lines[index + 1], .red)
             case .notInMode, .undeclaredDependency: lines[index + 1] = paint(lines[index + 1], .yellow)
-            case .expected, .executor, .allowed, .dependency: break
+            case .expected, .executor, .allowed, .dependency, .hostLocal: break
             }
         }
         return lines.joined(separator: "\n")

@@ -21,11 +21,11 @@ final class SparkRPCHintTests: XCTestCase {
     func testOtherPortsListTheProfilesPinningKeys() {
         XCTAssertEqual(ProtocolFindings(policy: Policy()).sparkRPCHint(port: 40000),
                        "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
-                           + "spark.driver.port, spark.blockManager.port, spark.executor.port, or spark.port.maxRetries)")
+                           + "spark.driver.port, spark.blockManager.port, or spark.executor.port)")
         XCTAssertEqual(ProtocolFindings(policy: Policy(profile: .spark)).sparkRPCHint(port: 40000),
                        "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
-                           + "spark.driver.port, spark.blockManager.port, spark.driver.blockManager.port, or "
-                           + "spark.port.maxRetries)")
+                           + "spark.driver.port, spark.blockManager.port, or spark.driver.blockManager.port)")
+        // spark.port.maxRetries is a count: it pins nothing, and is not offered.
     }
 
     func testAnAkkaPortIsNoSparkRPCKey() {

@@ -61,7 +61,7 @@ final class ShuffleServiceCaptureTests: XCTestCase {
         let result = try audit("spark43-stock-s200.pcap", ["--profile", "spark", "--cores", "2"])
         let hint = try XCTUnwrap(service(result, 37639)?.hint)
         XCTAssertEqual(hint, "it speaks Spark RPC: a Spark service on a port no configuration pinned (pin it with "
-            + "spark.driver.port, spark.blockManager.port, spark.driver.blockManager.port, or spark.port.maxRetries)")
+            + "spark.driver.port, spark.blockManager.port, or spark.driver.blockManager.port)")
     }
 
     private func policyFile(_ text: String) throws -> String {

@@ -34,13 +34,18 @@ final class CatalogTruthTests: XCTestCase {
 
     func testTheHistoryUIAndTheEntitlementPortAreNormallyUnbound() {
         // Before: spark.history.ui.port was normally bound, so its unused opening was low on every audit.
+        // Now it needs the history-server feature, which no profile has on.
+        for profile in [Profile.das, .das30, .das31, .das32, .spark] {
+            XCTAssertEqual(entry("spark.history.ui.port", in: profile)?.feature, .historyServer, profile.name)
+            XCTAssertEqual(entry("spark.history.ui.port", in: profile)?.roles, [.master, .driver], profile.name)
+        }
         for profile in [Profile.das, .das30, .das31, .das32] {
-            XCTAssertEqual(entry("spark.history.ui.port", in: profile)?.normallyBound, false, profile.name)
             XCTAssertEqual(entry("Ports.ThriftEntitlementReceivePort", in: profile)?.basePort, 10500, profile.name)
             XCTAssertEqual(entry("Ports.ThriftEntitlementReceivePort", in: profile)?.normallyBound, false, profile.name)
         }
         let policy = Policy()
         XCTAssertFalse(policy.mustBeBound(entry("spark.history.ui.port")!))
+        XCTAssertTrue(Policy(features: [.historyServer: true]).mustBeBound(entry("spark.history.ui.port")!))
         XCTAssertTrue(policy.mustBeBound(entry("carbon.https.port")!))
     }
 

@@ -12,6 +12,8 @@ final class CatalogTests: XCTestCase {
             "spark.fileserver.port": 14000, "spark.replClassServer.port": 14500,
             "spark.master.port": 7077, "spark.master.rest.port": 6066, "spark.master.webui.port": 8081,
             "spark.worker.port": 11000, "spark.worker.webui.port": 11500,
+            // The driver of a cluster-deploy-mode application (only with cluster-deploy-mode).
+            "sparkDriver.clusterDeployMode": 13001,
             // Spark's external shuffle service (only with the shuffle-service feature).
             "spark.shuffle.service.port": 7337,
             // The Carbon server under every DAS node.
@@ -26,13 +28,18 @@ final class CatalogTests: XCTestCase {
         let clusterOnly = Catalog.das.filter { $0.group == .sparkCluster }
         XCTAssertEqual(clusterOnly.count, 6, "master 3, worker 2, the shuffle service")
         XCTAssertTrue(clusterOnly.allSatisfy { $0.modes == [.cluster] })
-        XCTAssertTrue(Catalog.das.filter { $0.group != .sparkCluster }.allSatisfy { $0.modes.count == 3 })
+        // The cluster-deploy-mode driver is a driver port: the spark group, in cluster mode only.
+        let clusterDeployDriver = Catalog.das.filter { $0.feature == .clusterDeployMode }
+        XCTAssertEqual(clusterDeployDriver.map(\.modes), [[.cluster]])
+        XCTAssertTrue(Catalog.das.filter { $0.group != .sparkCluster && $0.feature != .clusterDeployMode }
+            .allSatisfy { $0.modes.count == 3 })
     }
 
-    func testBroadcastReplClassServerHistoryUIAndEntitlementAreNormallyUnbound() {
+    func testBroadcastReplClassServerAndEntitlementAreNormallyUnbound() {
         XCTAssertEqual(Set(Catalog.das.filter { !$0.normallyBound }.map(\.key)),
-                       ["spark.broadcast.port", "spark.replClassServer.port", "spark.history.ui.port",
-                        "Ports.ThriftEntitlementReceivePort"])
+                       ["spark.broadcast.port", "spark.replClassServer.port", "Ports.ThriftEntitlementReceivePort"])
+        // The history server is a feature of its own, required only when said on.
+        XCTAssertEqual(Catalog.das.first { $0.key == "spark.history.ui.port" }?.feature, .historyServer)
     }
 }
 
