@@ -73,18 +73,22 @@ public struct CaptureInputs: Sendable, Equatable {
 
     /// The names in `directory` as `readdir` gives them, byte for byte (`FileManager`
     /// replaces bytes that are not UTF-8 with U+FFFD, a name no file has); nil when it
-    /// cannot be opened.
+    /// cannot be opened or its listing fails part way (an I/O error): a part of a listing
+    /// would leave the rest out unnoticed, and the directory is then an input whose
+    /// reading fails.
     static func entryNames(in directory: String) -> [String]? {
         guard let stream = opendir(directory.fileSystemPath) else { return nil }
         defer { closedir(stream) }
         var names: [String] = []
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else { break }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(pathCString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names
+        return errno == 0 ? names : nil
     }
 
     /// Why the entry at `path` is not an input, or nil when it is one. Only what cannot

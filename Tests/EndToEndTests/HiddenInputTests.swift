@@ -87,6 +87,20 @@ final class HiddenInputTests: XCTestCase {
         XCTAssertTrue(twice.stderr.contains("the same file as"), twice.stderr)
     }
 
+    func testTwoResultsWhoseNamesAreCanonicallyEqualAreBothMerged() throws {
+        let scratch = try ScratchDirectory()
+        let composed = scratch.path("n\u{E9}.json"), decomposed = scratch.path("ne\u{301}.json")
+        for (capture, result) in [(baseline, composed), (rogue, decomposed)] {
+            let run = try runDasaudit(["audit", capture] + options + ["--connections", "--fail-on", "never", "--format", "json", "-o", result])
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        let merged = try runDasaudit(["merge", composed, decomposed] + options + ["--format", "json"])
+        XCTAssertFalse(merged.stderr.contains("the same file"), merged.stderr)
+        XCTAssertEqual(merged.status, 1, "the rogue server of the second result is in the merge: \(merged.stderr)")
+        let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((result["inputs"] as? [[String: Any]])?.count, 2)
+    }
+
     func testACaptureCompressedWithLz4OrZipInADirectoryIsAnUnusableInputNotASkip() throws {
         let scratch = try ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.path("dir"), withIntermediateDirectories: true)
