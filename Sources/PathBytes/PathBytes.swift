@@ -102,7 +102,8 @@ extension String {
         PathBytes.bytes(self).map { CChar(bitPattern: $0) } + [0]
     }
 
-    /// Whether the path's bytes are valid UTF-8 (no scalar stands for a byte).
+    /// Whether no scalar stands for a byte: the path's bytes are valid UTF-8 (a name that
+    /// spells one of U+10FC80-U+10FCFF in UTF-8 is kept byte by byte, and is not).
     public var isUTF8Path: Bool {
         !unicodeScalars.contains { PathBytes.byte(standingFor: $0) != nil }
     }
