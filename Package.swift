@@ -22,7 +22,9 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
-        .target(name: "PcapKit", dependencies: ["CPcap"]),
+        // File-system paths as text, byte for byte (names that are not UTF-8): no dependencies.
+        .target(name: "PathBytes"),
+        .target(name: "PcapKit", dependencies: ["CPcap", "PathBytes"]),
         // The C library's allocator settings (`LargeAllocations`).
         .target(name: "CMalloc"),
         .target(name: "Wire"),
@@ -33,14 +35,14 @@ let package = Package(
         .target(name: "Flows", dependencies: ["Wire", "Protocols", "CPrefetch"]),
         .target(
             name: "Policy",
-            dependencies: ["Wire", "Protocols", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Wire", "Protocols", "PathBytes", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Audit",
             // Connections x policy -> services and findings: no threads, no pcap (the
             // capture engine reads). Crypto: SHA-256 of the inputs and the policy, for the
             // report's evidence.
-            dependencies: ["Wire", "Flows", "Policy", "Protocols", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Wire", "Flows", "Policy", "Protocols", "PathBytes", .product(name: "Crypto", package: "swift-crypto")],
             // DasauditVersion, generated from the VERSION file (Plugins/VersionStamp).
             plugins: ["VersionStamp"]
         ),
@@ -49,7 +51,7 @@ let package = Package(
         // (files or a live device) into the connections the audit's rules take.
         .target(
             name: "CaptureEngine",
-            dependencies: ["PcapKit", "Wire", "Flows", "Audit", "CMalloc", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PcapKit", "PathBytes", "Wire", "Flows", "Audit", "CMalloc", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Reports", dependencies: ["Audit", "Policy", "Flows"]),
         // Prometheus metrics of a live audit and the small HTTP server for them (no HTTP
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "dasaudit",
             dependencies: [
-                "PcapKit", "Wire", "Flows", "Policy", "Audit", "CaptureEngine", "Reports", "Metrics",
+                "PcapKit", "PathBytes", "Wire", "Flows", "Policy", "Audit", "CaptureEngine", "Reports", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "Flows", "TrafficGenerator", "TestSupport", "dasaudit",
+            dependencies: ["Audit", "CaptureEngine", "Reports", "Policy", "PcapKit", "PathBytes", "Flows", "TrafficGenerator", "TestSupport", "dasaudit",
                            "dasaudit-gen"]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PathBytes
 
 /// Where a result's numbers came from, so that a reader can check them rather than trust
 /// them: the command line that produced it, when it ran, a digest of the policy it
@@ -80,13 +81,20 @@ extension Evidence.InputEvidence {
         }
         // A FIFO or `<(...)` is read once, by the audit: reading it here would steal its packets.
         var status = stat()
-        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+        if stat(path.fileSystemPath, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
             self.init(path: path, sha256: nil, sizeBytes: nil,
                       note: "not a regular file (a pipe, FIFO or device) is read once and not kept: hash the capture itself")
             return
         }
         do {
-            let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            // Opened by its bytes (`PathBytes`): a URL would spell a name that is not UTF-8 otherwise.
+            let descriptor = open(path.fileSystemPath, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                self.init(path: path, sha256: nil, sizeBytes: nil,
+                          note: "\(path) could not be read for hashing: \(String(cString: strerror(errno)))")
+                return
+            }
+            let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             defer { try? file.close() }
             var hash = SHA256()
             var size: UInt64 = 0

@@ -3,6 +3,7 @@ import Crypto
 import Dispatch
 import Foundation
 import PcapKit
+import PathBytes
 
 /// The SHA-256 of one regular file, computed a chunk at a time by whichever thread has the
 /// time (`InputHashing`): a thread takes the lock, hashes the next chunk, and lets go, so
@@ -171,7 +172,7 @@ final class FileDigest: @unchecked Sendable {
     }
 
     private func openFile() -> Bool {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        descriptor = open(path.fileSystemPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         guard let version = FileVersion(descriptor: descriptor), version.size > 0 else { return false }
         size = Int(version.size)

@@ -1,6 +1,7 @@
 import Audit
 import PcapKit
 import Foundation
+import PathBytes
 
 /// Hashes the evidence of input files (`Evidence.InputEvidence`) alongside the audit that
 /// reads them, so that the SHA-256 of a large capture overlaps the packet loop instead of
@@ -22,7 +23,9 @@ import Foundation
 /// - `wait` finishes what is left on the calling thread.
 public final class InputHashing: Sendable {
     private let digests: [FileDigest]
-    private let byPath: [String: FileDigest]
+    /// Keyed by the path's bytes: `String` keys are equal under canonical equivalence, so
+    /// `caf\u{E9}.pcap` and `cafe\u{301}.pcap`, two files, would share one digest.
+    private let byPath: [[UInt8]: FileDigest]
 
     /// Prepares to hash the regular files among `paths`, in order. Anything else (standard
     /// input, a FIFO, `<(...)`, a device) is never opened here: it is read once, by the
@@ -30,11 +33,11 @@ public final class InputHashing: Sendable {
     public init(paths: [String]) {
         let files = paths.filter { path in
             var status = stat()
-            return path != "-" && stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+            return path != "-" && stat(path.fileSystemPath, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
         }
-        var seen = Set<String>()
-        digests = files.filter { seen.insert($0).inserted }.map(FileDigest.init)
-        byPath = Dictionary(uniqueKeysWithValues: digests.map { ($0.path, $0) })
+        var seen = Set<[UInt8]>()
+        digests = files.filter { seen.insert(Array($0.utf8)).inserted }.map(FileDigest.init)
+        byPath = Dictionary(uniqueKeysWithValues: digests.map { (Array($0.path.utf8), $0) })
     }
 
     /// Starts `count` threads (at most one per file) that hash beside the reading.
@@ -53,20 +56,20 @@ public final class InputHashing: Sendable {
     /// Hashes `path` up to `position` (bytes the audit has read of it) where no other
     /// thread is at it. For the reading thread, now and then.
     public func keepUp(with path: String, at position: Int64) {
-        guard let digest = byPath[path] else { return }
+        guard let digest = byPath[Array(path.utf8)] else { return }
         while digest.advanceIfFree(before: Int(position)) {}
     }
 
     /// How `path` stood when the audit opened it and when it was done reading it: a file
     /// that changed meanwhile gets no hash (`FileDigest.noteAudited`).
     public func noteAudited(_ path: String, opened: FileVersion?, ended: FileVersion?) {
-        byPath[path]?.noteAudited(opened: opened, ended: ended)
+        byPath[Array(path.utf8)]?.noteAudited(opened: opened, ended: ended)
     }
 
     /// The hash of `path`, for a reader to lend its bytes to (`FileDigest`); nil when it is
     /// not hashed.
     func digest(for path: String) -> FileDigest? {
-        byPath[path]
+        byPath[Array(path.utf8)]
     }
 
     /// The CPU time the hashes have taken so far, in seconds, on every thread; nil when no

@@ -5,10 +5,7 @@ extension CaptureFile {
     /// The size of the capture file in bytes; nil for standard input or a pipe.
     public var fileSize: Int64? {
         guard path != "-" else { return nil }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              (attributes[.type] as? FileAttributeType) == .typeRegular,
-              let size = attributes[.size] as? NSNumber else { return nil }
-        return size.int64Value
+        return FileVersion(path: path)?.size
     }
 
     /// How far into the file libpcap has read (the file offset of its stream, at most one

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// One input opened as a stream of capture bytes for libpcap (`pcap_fopen_offline`): a
 /// file or standard input (`-`), recognised by its first bytes, and decompressed on the
@@ -120,8 +121,8 @@ final class CaptureStream {
     /// nothing. (On Linux a FIFO that never had a writer is not at its end: poll waits.)
     private static func openInput(_ path: String) -> Int32 {
         var status = stat()
-        let isFIFO = stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (isFIFO ? O_NONBLOCK : 0))
+        let isFIFO = stat(path.fileSystemPath, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
+        let descriptor = open(path.fileSystemPath, O_RDONLY | O_CLOEXEC | (isFIFO ? O_NONBLOCK : 0))
         if isFIFO && descriptor >= 0 { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) }
         return descriptor
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// The directory `live --write` keeps its capture files in. Those files hold whole packets,
 /// payloads included, so:
@@ -22,6 +23,7 @@ public enum EvidenceDirectory {
     /// Checks that `path` is, or can be made, a directory this process may write files in,
     /// without creating anything: a check run before capturing (and again after `--user`).
     public static func check(_ path: String, followLink: Bool) throws(OutputProblem) {
+        if !path.isUTF8Path { throw OutputTarget.notUTF8Problem(path) }
         if let link = PathName.foreignLink(towards: path, includingItself: followLink) {
             throw OutputTarget.foreignLinkProblem(link)
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// What a path on a command line names, in the forms that tell two paths apart or make
 /// them one file: `a.pcap`, `./a.pcap` and `/cwd/a.pcap` are one entry; a symbolic link
@@ -35,8 +36,8 @@ public struct FileIdentity: Equatable, Sendable {
         entry = PathName.entry(path)
         resolved = PathName.resolved(path)
         var status = stat()
-        entryNode = lstat(path, &status) == 0 ? Node(status) : nil
-        fileNode = stat(path, &status) == 0 ? Node(status) : nil
+        entryNode = lstat(path.fileSystemPath, &status) == 0 ? Node(status) : nil
+        fileNode = stat(path.fileSystemPath, &status) == 0 ? Node(status) : nil
     }
 
     /// Standard input, as the file it currently is: `audit - a.pcap < a.pcap` names one file
@@ -55,26 +56,36 @@ public struct FileIdentity: Equatable, Sendable {
         entryNode = fileNode
     }
 
-    /// Whether reading both paths reads the same file: the same entry, or the same file
-    /// reached (links, hard links, `dir/` and a file in it).
+    /// Whether reading both paths reads the same file: the same device and inode when both
+    /// are there (links, hard links, `dir/` and a file in it), else the same entry. Names
+    /// are compared byte for byte: Swift's `==` takes `caf\u{E9}.pcap` and
+    /// `cafe\u{301}.pcap`, two files, for one name, and one of them went unread.
     public func readsSameFile(as other: FileIdentity) -> Bool {
-        entry == other.entry || (resolved != nil && resolved == other.resolved) || (fileNode != nil && fileNode == other.fileNode)
+        if let fileNode, let otherNode = other.fileNode { return fileNode == otherNode }
+        return Self.sameBytes(entry, other.entry) || Self.sameBytes(resolved, other.resolved)
     }
 
     /// Whether writing `target` (this identity) would change the input `input`: replacing
     /// this entry replaces the input's entry or the file the input reaches (a link at the
     /// output path is replaced, not followed, so its target is not the output).
     public func writes(over input: FileIdentity, as target: OutputTarget) -> Bool {
-        if entry == input.entry || entry == input.resolved { return true }
+        if Self.sameBytes(entry, input.entry) || Self.sameBytes(entry, input.resolved) { return true }
         guard let written = writtenNode(as: target) else { return false }
         return written == input.fileNode || written == input.entryNode
     }
 
     /// Whether two outputs write the same file.
     public func writesSameFile(as other: FileIdentity, as target: OutputTarget, otherAs otherTarget: OutputTarget) -> Bool {
-        if entry == other.entry { return true }
+        if Self.sameBytes(entry, other.entry) { return true }
         guard let written = writtenNode(as: target) else { return false }
         return written == other.writtenNode(as: otherTarget)
+    }
+
+    /// Whether two path names are the same bytes (both there); `==` on `String` is
+    /// canonical equivalence, under which two different names can be equal.
+    static func sameBytes(_ one: String?, _ other: String?) -> Bool {
+        guard let one, let other else { return false }
+        return one.utf8.elementsEqual(other.utf8)
     }
 
     /// The file a write to `target` lands in: the entry for a replaced file, the file

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// A regular file as it stood at one look: which file (device and inode), its size, and
 /// when its contents or metadata last changed (the change time, which a write, a
@@ -26,7 +27,7 @@ public struct FileVersion: Equatable, Sendable {
     /// The file at `path` now, following links; nil unless it is a regular file.
     public init?(path: String) {
         var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
+        guard stat(path.fileSystemPath, &status) == 0 else { return nil }
         self.init(status)
     }
 

@@ -5,6 +5,8 @@ enum InputKind: Equatable {
     /// pcap (either byte order; micro-, nanosecond or the modified format) or pcapng.
     case capture
     case compressed(Compression)
+    /// Compressed or archived in a format dasaudit does not decompress.
+    case unreadCompression(UnreadCompression)
     /// No bytes at all.
     case empty
     /// Too few bytes to hold any capture format's magic number.
@@ -32,6 +34,8 @@ enum InputKind: Equatable {
             self = .compressed(compression)
         } else if InputKind.captureMagics.contains(where: { prefix.starts(with: $0) }) {
             self = .capture
+        } else if let format = UnreadCompression.of(prefix: prefix) {
+            self = .unreadCompression(format)
         } else if prefix.count < 4 {
             self = .tooShort(prefix.count)
         } else {
@@ -39,10 +43,12 @@ enum InputKind: Equatable {
         }
     }
 
-    /// Whether the input is worth reading as a capture (plain or compressed).
-    var isCaptureOrCompressed: Bool {
+    /// Whether a file of a directory is an input (read, or named as one that cannot be
+    /// read): a capture, plain or compressed, or compressed in a format dasaudit does not
+    /// decompress, which most likely holds one.
+    var isDirectoryInput: Bool {
         switch self {
-        case .capture, .compressed: true
+        case .capture, .compressed, .unreadCompression: true
         default: false
         }
     }
@@ -52,6 +58,7 @@ enum InputKind: Equatable {
         switch self {
         case .capture, .compressed: return nil
         case .empty: return "empty file (0 bytes): not a capture"
+        case .unreadCompression(let format): return format.problem
         case .tooShort(let count): return "only \(count) byte\(count == 1 ? "" : "s"): too short to be a capture"
         case .unknown(let bytes):
             let hex = bytes.map { String($0, radix: 16).leftPaddedWithZero }.joined(separator: " ")

@@ -15,9 +15,10 @@ enum NaturalOrder {
 
     /// The name without its digits and compression suffix: the names of one rotated set
     /// have the same shape (`dump.pcap`, `dump.pcap7.gz`; `cap-2026-11-27_0010.pcap`,
-    /// `cap-2026-11-27_0020.pcap`).
-    static func shape(_ name: String) -> String {
-        String(decoding: uncompressed(name).utf8.filter { !isDigit($0) }, as: UTF8.self)
+    /// `cap-2026-11-27_0020.pcap`). Bytes, so that shapes compare byte for byte: `String`'s
+    /// `==` would put `caf\u{E9}1.pcap` and `cafe\u{301}2.pcap` in one set.
+    static func shape(_ name: String) -> [UInt8] {
+        uncompressed(name).utf8.filter { !isDigit($0) }
     }
 
     /// `name` without the suffix its compression tool gave it, if any.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// How a report or an output file named on the command line will be written, decided
 /// before anything is read so that a path that cannot be written fails the run at once
@@ -32,6 +33,7 @@ public enum OutputTarget: Equatable, Sendable {
         if path == "-" { return .standardOutput }
         if path.isEmpty { throw OutputProblem("the path is empty") }
         if path.hasSuffix("/") { throw OutputProblem("\(path) names a directory, not a file") }
+        if !path.isUTF8Path { throw notUTF8Problem(path) }
         if let link = PathName.foreignLink(towards: path) { throw foreignLinkProblem(link) }
         var status = stat()
         if lstat(path, &status) == 0 {
@@ -123,6 +125,16 @@ public enum OutputTarget: Equatable, Sendable {
 
 /// Why an output cannot be written, in words that name the path; the command line puts
 /// the option in front ("--report html:/x/a.html: directory /x does not exist").
+extension OutputTarget {
+    /// A path to write whose bytes are not UTF-8 (`cat > $'r\xfc.json'` in a Latin-1
+    /// shell). Outputs are refused rather than written under a name of their own making,
+    /// which a job would look for in vain while it read a stale file at the name it gave.
+    public static func notUTF8Problem(_ path: String) -> OutputProblem {
+        OutputProblem("\(path): the name is not valid UTF-8 (its bytes are shown as \\xNN); "
+            + "dasaudit writes only to names in UTF-8: choose one")
+    }
+}
+
 public struct OutputProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }

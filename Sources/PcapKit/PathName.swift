@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// Path names taken apart and resolved with the system's rules, for telling whether two
 /// names on a command line are the same file (`FileIdentity`).
@@ -20,6 +21,13 @@ enum PathName {
         return String(path[path.index(after: slash)...])
     }
 
+    /// `name` inside `directory` (`dir`, `dir/` and `dir//` give `dir/name`; `/` gives `/name`).
+    static func joined(_ directory: String, _ name: String) -> String {
+        var directory = Substring(directory)
+        while directory.count > 1 && directory.hasSuffix("/") { directory = directory.dropLast() }
+        return directory == "/" ? "/" + name : directory + "/" + name
+    }
+
     /// The first symbolic link on the way to `path`'s directory that belongs to another
     /// user (not this process's user, not root), or nil. Another user's link in a report's
     /// directory path would let that user choose where root's file lands; Linux refuses to
@@ -35,7 +43,7 @@ enum PathName {
     /// directory nothing can be looked at, created or written, whatever the levels below
     /// allow: the reason to name when a path gives "permission denied".
     static func closedDirectory(towards path: String) -> String? {
-        firstLevel(towards: path) { access($0, X_OK) != 0 && errno == EACCES }
+        firstLevel(towards: path) { access($0.fileSystemPath, X_OK) != 0 && errno == EACCES }
     }
 
     /// The first of the levels leading to `path`'s directory, outermost first (`/a`, `/a/b`
@@ -53,15 +61,15 @@ enum PathName {
     /// process's user, not root).
     private static func isForeignLink(_ path: String) -> Bool {
         var status = stat()
-        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK && status.st_uid != geteuid()
+        return lstat(path.fileSystemPath, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK && status.st_uid != geteuid()
             && status.st_uid != 0
     }
 
     /// `path` with every symbolic link and `.`/`..` resolved; nil when it does not exist.
     static func resolved(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard let resolved = realpath(path.fileSystemPath, nil) else { return nil }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return String(pathCString: resolved)
     }
 
     /// `path` with its directory resolved and its last part as it is: the name of the

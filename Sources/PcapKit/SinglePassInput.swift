@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// Inputs that can be read only once: standard input, a pipe, a FIFO or `<(...)`, a
 /// device. A first reading (`--offset auto` looking for the offset before the audit)
@@ -15,7 +16,7 @@ public enum SinglePassInput {
     public static func kind(of argument: String) -> String? {
         if argument == "-" { return "standard input" }
         var status = stat()
-        guard stat(argument, &status) == 0 else { return nil }
+        guard stat(argument.fileSystemPath, &status) == 0 else { return nil }
         switch status.st_mode & S_IFMT {
         case S_IFREG, S_IFDIR: return nil
         case S_IFIFO: return "a FIFO or pipe"

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PathBytes
 
 /// Reads a configuration file (a policy file, carbon.xml, spark-defaults.conf,
 /// event-processor.xml) with the checks a hostile or broken input needs:
@@ -24,7 +25,7 @@ public enum ConfigurationFile {
 
     /// The file's bytes; nil when `path` does not exist and `required` is false.
     public static func read(_ path: String, required: Bool = true) throws -> Data? {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = open(path.fileSystemPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT, let target = danglingLinkTarget(path) {

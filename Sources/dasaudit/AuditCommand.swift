@@ -101,7 +101,7 @@ struct AuditCommand: ParsableCommand {
                                    timings: stageTimings)
         progress?.finish()
         result.record(capturePoint: capturePointOption.point(or: .files(paths)))
-        result.evidence = try Evidence(of: result, arguments: Array(CommandLine.arguments.dropFirst()),
+        result.evidence = try Evidence(of: result, arguments: ProgramArguments.afterName,
                                        auditedAt: auditor.auditTime, hashed: hashing.wait())
         result.evidence?.captureFilter = filterOption.filter
         let audited = result.inputs

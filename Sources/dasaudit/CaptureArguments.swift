@@ -27,12 +27,12 @@ enum CaptureArguments {
     }
 
     /// The files to read (`CaptureInputs`), each once (`RepeatedInputs`), the pieces of one
-    /// recording in time order (`TimeOrder`), after a note for each file of a directory that
-    /// was left out because it is not a capture, for each file named again (read twice, its
+    /// recording in time order (`TimeOrder`), after a note for each entry of a directory that
+    /// was left out and why (not a capture, a subdirectory), for each file named again (read twice, its
     /// packets would be counted twice), and for each set put in time order.
     static func expand(_ inputs: [String]) -> [String] {
         let captures = CaptureInputs(arguments: inputs)
-        for file in captures.skipped { printError("\(file): skipped: not a capture file", label: "note") }
+        for entry in captures.skipped { printError("\(entry.path): skipped: \(entry.reason)", label: "note") }
         let order = TimeOrder(readOnce(captures.paths))
         for run in order.reordered {
             printError("read in the order of their first packets, the order they were recorded in: "

@@ -39,12 +39,12 @@ struct Dasaudit: ParsableCommand {
         }
         LargeAllocations.returnToSystemWhenFreed()
         ProgramSignals.set()
-        if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
+        if let problem = unknownHelpTopic(ProgramArguments.afterName) {
             printError(problem)
             Foundation.exit(2)
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ProgramArguments.afterName)
             try command.run()
             if StandardError.lostMessages { Foundation.exit(2) }
         } catch let error as PolicyError {

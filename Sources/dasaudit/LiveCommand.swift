@@ -158,7 +158,7 @@ struct LiveCommand: ParsableCommand {
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
-        result.evidence = try Evidence(ofLive: result, arguments: Array(CommandLine.arguments.dropFirst()), auditedAt: auditor.auditTime,
+        result.evidence = try Evidence(ofLive: result, arguments: ProgramArguments.afterName, auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [], writeFailure: writer?.failure,
                                        packetsWritten: writer?.packetsWritten ?? 0)
         result.evidence?.captureFilter = filter

@@ -68,7 +68,7 @@ struct MergeCommand: ParsableCommand {
         let result: AuditResult, observations: MergeObservations
         do {
             (result, observations) = try ResultMerger(skew: Int64(skew * 1e9)).mergedResult(
-                of: parsed, names: results, auditor: auditor, arguments: Array(CommandLine.arguments.dropFirst()))
+                of: parsed, names: results, auditor: auditor, arguments: ProgramArguments.afterName)
         } catch let error as ResultMerger.MergeError {
             printError("\(error)")
             throw ExitCode(2)

@@ -2,6 +2,7 @@ import Audit
 import CaptureEngine
 import Dispatch
 import Foundation
+import PcapKit
 import Reports
 
 /// A progress bar on standard error for long offline audits: bytes read of the total, the
@@ -31,8 +32,8 @@ final class ProgressBar: @unchecked Sendable {
         var sum: Int64 = 0
         var known = true
         for path in paths {
-            if path != "-", let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber {
-                sum += size.int64Value
+            if path != "-", let size = FileVersion(path: path)?.size {
+                sum += size
             } else {
                 known = false
             }

@@ -3,6 +3,7 @@ import Audit
 import Foundation
 import PcapKit
 import Reports
+import PathBytes
 
 /// A JSON result read back from a file or standard input (`render`, `diff`, `merge`):
 /// checked as it is decoded (`JSONReport.parse`), and when it cannot be used, an error
@@ -28,7 +29,7 @@ enum SavedResult {
     /// `<(...)` or `/dev/stdin` reads as a file does; as with `cat`, opening a FIFO waits
     /// for its writer.
     private static func bytes(of path: String) throws -> Data {
-        let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = path == "-" ? STDIN_FILENO : open(path.fileSystemPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Unreadable(description: POSIXFile.describe(errno)) }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         var bytes = Data()
