@@ -61,6 +61,11 @@ extension AuditResult {
                 throw ResultValidationError(path: path + ".snaplen",
                                             problem: "\(snaplen) is not a snapshot length (1-\(InputSummary.largestSnaplen))")
             }
+            if let steps = input.clockStepsBack { try check.counts(path, ["clock_steps_back": steps]) }
+            if let seconds = input.outOfOrderSeconds, !(0...1).contains(seconds) {
+                throw ResultValidationError(path: path + ".out_of_order_seconds",
+                                            problem: "\(seconds) is not a disorder of packet times (0-1 s)")
+            }
         }
         try check.counts("coverage", ["packets": coverage.packets, "tcp_segments": coverage.tcpSegments])
         try check.counts("coverage.skipped", coverage.skipped)
