@@ -44,7 +44,10 @@ public struct Auditor {
 
     /// Audits connections already read.
     public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
-        audit(ServiceStatistics(connections), inputs: inputs)
+        let (kept, cut) = AttemptsCutByEnd.split(connections, inputs: inputs, cap: FlowLimits.standard.maxAttempts)
+        var statistics = ServiceStatistics(kept)
+        statistics.cutByEnd = cut
+        return audit(statistics, inputs: inputs)
     }
 
     /// Audits connections already folded per service (as a flow table evicts them).
@@ -67,6 +70,10 @@ public struct Auditor {
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
+        let cutByEnd = tally.cutByEnd
+        coverage.connectsCutByEnd = cutByEnd.total
+        // Tracked like every other connection, only not judged.
+        coverage.connections = coverage.connections.addingReportingOverflow(Int(clamping: cutByEnd.total)).partialValue
         _ = consume tally
         let (scanned, classified) = bothAtOnce(inParallel: inParallel, {
             PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts,
@@ -120,14 +127,17 @@ public struct Auditor {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
-        let attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
+        var attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
             .map { position in
                 let endpoint = tallyAttempts.endpoints[position], tries = tallyAttempts.values[position]
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedAttempt(endpoint: endpoint, node: node,
                                          verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
-                                         tries: tries)
+                                         tries: tries, cutByEnd: cutByEnd.byEndpoint[endpoint])
             }
+        if !cutByEnd.byEndpoint.isEmpty {
+            attempts = ClassifiedAttempt.adding(cutByEnd, to: attempts, policy: policy, verdicts: &verdicts)
+        }
         let unresolved = listedUnresolved.map {
             UnresolvedConnection(
                 addressA: "\($0.client.address)", portA: $0.client.port,
@@ -260,7 +270,8 @@ public struct Auditor {
             // begun before the window, which are open at both ends.
             openAtEnd: tally.connectionsOpenAtEnd,
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
-            connectionsSeenOneWay: tally.connectionsSeenOneWay)
+            connectionsSeenOneWay: tally.connectionsSeenOneWay,
+            clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 
     /// The counts, and the verdict: compliant when no finding fails the audit
