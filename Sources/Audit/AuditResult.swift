@@ -267,9 +267,9 @@ public struct AttemptSummary: Codable, Sendable {
     public var clients: Int
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
-    /// Unanswered connects whose every try came in the last 3 s before the capture ended
-    /// (`AttemptsCutByEnd`): cut by its end, their answer not captured; in neither
-    /// `refused` nor `unanswered`, and no finding is made of them. Null in older results.
+    /// Of `unanswered`, the connects whose every try came in the last 3 s before the capture
+    /// ended (`AttemptsCutByEnd`): cut by its end, their answer not captured; no finding is
+    /// made of them. Null in older results.
     @Nullable public var cutByEnd: UInt64? = nil
 }
 

@@ -44,9 +44,8 @@ public struct Auditor {
 
     /// Audits connections already read.
     public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
-        let (kept, cut) = AttemptsCutByEnd.split(connections, inputs: inputs, cap: FlowLimits.standard.maxAttempts)
-        var statistics = ServiceStatistics(kept)
-        statistics.cutByEnd = cut
+        var statistics = ServiceStatistics(connections)
+        statistics.cutByEnd = AttemptsCutByEnd.found(in: connections, inputs: inputs, cap: FlowLimits.standard.maxAttempts)
         return audit(statistics, inputs: inputs)
     }
 
@@ -72,8 +71,6 @@ public struct Auditor {
         let attemptsNotListed = tally.unlisted.attemptConnections
         let cutByEnd = tally.cutByEnd
         coverage.connectsCutByEnd = cutByEnd.total
-        // Tracked like every other connection, only not judged.
-        coverage.connections = coverage.connections.addingReportingOverflow(Int(clamping: cutByEnd.total)).partialValue
         _ = consume tally
         let (scanned, classified) = bothAtOnce(inParallel: inParallel, {
             PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts,
@@ -127,7 +124,7 @@ public struct Auditor {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
-        var attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
+        let attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
             .map { position in
                 let endpoint = tallyAttempts.endpoints[position], tries = tallyAttempts.values[position]
                 let node = policy.node(for: endpoint.address)
@@ -135,9 +132,6 @@ public struct Auditor {
                                          verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
                                          tries: tries, cutByEnd: cutByEnd.byEndpoint[endpoint])
             }
-        if !cutByEnd.byEndpoint.isEmpty {
-            attempts = ClassifiedAttempt.adding(cutByEnd, to: attempts, policy: policy, verdicts: &verdicts)
-        }
         let unresolved = listedUnresolved.map {
             UnresolvedConnection(
                 addressA: "\($0.client.address)", portA: $0.client.port,

@@ -15,16 +15,11 @@ extension AttemptsCutByEnd {
         }
     }
 
-    /// The unanswered connects of `inputs`' last seconds, found in `connections` (a merge's,
-    /// which holds every one): the others, to fold, and those cut.
-    static func split(_ connections: [Connection], inputs: [InputSummary], cap: Int)
-        -> (kept: [Connection], cut: AttemptsCutByEnd) {
+    /// The unanswered connects of `inputs`' last seconds among `connections` (a merge's,
+    /// which holds every one).
+    static func found(in connections: [Connection], inputs: [InputSummary], cap: Int) -> AttemptsCutByEnd {
         var cut = AttemptsCutByEnd(ends: ends(of: inputs))
-        var kept: [Connection] = []
-        kept.reserveCapacity(connections.count)
-        for connection in connections {
-            if cut.cuts(connection) { cut.add(connection, cap: cap) } else { kept.append(connection) }
-        }
-        return (kept, cut)
+        for connection in connections where cut.cuts(connection) { cut.add(connection, cap: cap) }
+        return cut
     }
 }

@@ -96,17 +96,15 @@ struct ClassifiedAttempt {
     let node: Node?
     let verdict: PortClassifier.Verdict
     let tries: ServiceTally.Attempts
-    /// Its unanswered connects that the end of the capture cut (`AttemptsCutByEnd`), not in `tries`.
+    /// Of its unanswered connects, those the end of the capture cut (`AttemptsCutByEnd`).
     var cutByEnd: AttemptsCutByEnd.Tries? = nil
 
     var summary: AttemptSummary {
-        let cut = cutByEnd ?? AttemptsCutByEnd.Tries()
-        let clients = cutByEnd.map { ClientAddresses(Set(tries.clients).union($0.clients)).count } ?? tries.clients.count
-        return AttemptSummary(
+        AttemptSummary(
             address: AddressText.of(endpoint.address), port: endpoint.port, catalogKey: verdict.catalogKey,
-            refused: tries.refused, unanswered: tries.unanswered, clients: clients,
-            firstSeen: Timestamp(nanoseconds: min(tries.firstSeen, cut.firstSeen)),
-            lastSeen: Timestamp(nanoseconds: max(tries.lastSeen, cut.lastSeen)), cutByEnd: cut.connects)
+            refused: tries.refused, unanswered: tries.unanswered, clients: tries.clients.count,
+            firstSeen: Timestamp(nanoseconds: tries.firstSeen), lastSeen: Timestamp(nanoseconds: tries.lastSeen),
+            cutByEnd: cutByEnd?.connects ?? 0)
     }
 
     /// A catalog or executor port this host should answer on.
@@ -114,25 +112,7 @@ struct ClassifiedAttempt {
 
     /// Whether a connect to it was refused or went unanswered while the capture ran on: the
     /// evidence of a service not answering, which connects cut by the capture's end are not.
-    var failedWhileCaptured: Bool { tries.refused > 0 || tries.unanswered > 0 }
-
-    /// `attempts` (in endpoint order) with the endpoints whose only connects the end of the
-    /// capture cut, in endpoint order among them.
-    static func adding(_ cut: AttemptsCutByEnd, to attempts: [ClassifiedAttempt], policy: Policy,
-                       verdicts: inout PortVerdicts) -> [ClassifiedAttempt] {
-        let listed = Set(attempts.map(\.endpoint))
-        var all = attempts
-        for (endpoint, tries) in cut.byEndpoint where !listed.contains(endpoint) {
-            let node = policy.node(for: endpoint.address)
-            var none = ServiceTally.Attempts()
-            none.firstSeen = tries.firstSeen
-            none.lastSeen = tries.lastSeen
-            all.append(ClassifiedAttempt(endpoint: endpoint, node: node,
-                                         verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
-                                         tries: none, cutByEnd: tries))
-        }
-        return all.sorted { $0.endpoint < $1.endpoint }
-    }
+    var failedWhileCaptured: Bool { tries.refused > 0 || tries.unanswered > (cutByEnd?.connects ?? 0) }
 }
 
 typealias IPAddressKey = Wire.IPAddress

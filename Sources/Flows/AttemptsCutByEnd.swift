@@ -3,8 +3,9 @@ import Wire
 /// Unanswered connects that the end of a capture cut: every try of each came in the last
 /// `seconds` before an input ended (`ends`), so the capture stopped before its SYN-ACK
 /// could come (`tcpdump -c N`, a rotation, Ctrl-C between a SYN and its answer). They are
-/// no evidence of a service not answering: the audit lists them apart, per endpoint, and
-/// makes no finding of them.
+/// no evidence of a service not answering: the audit says how many of each endpoint's
+/// unanswered connects they are, and makes no finding of them. They stay unanswered
+/// connects in every count (a port scan's last probes are still its probes).
 ///
 /// Why: a capture cut right after a SYN to an expected port (the SYN-ACK came 0.2 ms
 /// later, uncaptured) gave a medium `expected-service-not-answering` finding and failed the

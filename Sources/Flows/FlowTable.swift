@@ -377,8 +377,8 @@ public struct FlowTable: Sendable {
     /// services, measured). The table keeps its held records; its evicted statistics are
     /// left empty.
     /// `leavingOutAttemptsSince`: as `statistics(pendingSince:)`. `cuttingAttemptsAt`: the
-    /// times the capture ended, whose unanswered connects of the last 3 s are counted apart
-    /// (`AttemptsCutByEnd`), not as unanswered.
+    /// times the capture ended, whose unanswered connects of the last 3 s are also counted
+    /// as cut by the end (`AttemptsCutByEnd`), which no finding is made of.
     public mutating func takeStatistics(rules: DirectionRules? = nil,
                                         leavingOutAttemptsSince pendingSince: Int64 = .max,
                                         cuttingAttemptsAt ends: [Int64] = []) -> ServiceStatistics {
@@ -393,10 +393,7 @@ public struct FlowTable: Sendable {
         for position in 0..<storage.count {
             let connection = Connection(storage.detached(at: position), rules: rules)
             if connection.state == .attempted && connection.firstSeen >= pendingSince { continue }
-            if statistics.cutByEnd.cuts(connection) {
-                statistics.cutByEnd.add(connection, cap: limits.maxAttempts)
-                continue
-            }
+            if statistics.cutByEnd.cuts(connection) { statistics.cutByEnd.add(connection, cap: limits.maxAttempts) }
             batch.add(connection, into: &statistics)
         }
         batch.flush(into: &statistics)

@@ -36,8 +36,8 @@ public struct ServiceStatistics: Sendable {
     public var connections: Int = 0
     /// Unresolved connections counted but not listed (past `maxUnresolved`).
     public var unresolvedNotListed: Int = 0
-    /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`): left out of
-    /// `attempts`, listed apart.
+    /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`): counted in
+    /// `attempts` as unanswered too, and told apart there.
     public var cutByEnd = AttemptsCutByEnd()
     /// Whether some client addresses went unrecorded (past `maxClientAddresses`).
     public var clientAddressesOverflowed = false

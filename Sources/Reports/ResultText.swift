@@ -106,7 +106,7 @@ extension Coverage {
     var cutByEndText: String? {
         guard let cut = connectsCutByEnd, cut > 0 else { return nil }
         return "\(cut) connect\(cut == 1 ? "" : "s") cut by the end of the capture: every try came in the last 3 s "
-            + "before it ended, so the answer may have come after it; listed with the attempts, not judged"
+            + "before it ended, so the answer may have come after it; counted unanswered, not judged"
     }
 
     /// The steps back of the packet time (`clock_steps_back`), or nil when there were none:

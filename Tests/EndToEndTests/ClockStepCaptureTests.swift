@@ -10,9 +10,9 @@ final class ClockStepCaptureTests: XCTestCase {
     /// offset 0), whose SYN-ACK came after the capture ended
     /// (scripts/recording/record-cut-after-syn.sh). The connect was a medium
     /// `expected-service-not-answering` finding, and the audit NOT COMPLIANT. Every try of
-    /// it came in the last 3 s of the capture: it is listed with the attempts, cut by the
-    /// end, counted in the coverage, and judged no failure, in the audit and in a merge of
-    /// its result alike.
+    /// it came in the last 3 s of the capture: it stays an unanswered connect, told apart as
+    /// cut by the end, counted in the coverage, and judged no failure, in the audit and in
+    /// a merge of its result alike.
     func testAConnectCutByTheEndOfTheCaptureIsNoServiceNotAnswering() throws {
         let saved = temporary("cut-after-syn.json")
         let run = try runDasaudit(["audit", capture("cut-after-syn-lo.pcap"), "--offset", "0", "--connections",
@@ -24,7 +24,7 @@ final class ClockStepCaptureTests: XCTestCase {
         for (name, result) in [("audit", audited), ("merge", try decodedResult(merged.stdout))] {
             XCTAssertFalse(result.findings.contains { $0.kind == .expectedServiceNotAnswering }, name)
             XCTAssertEqual(result.attempts.map { "\($0.address):\($0.port) \($0.refused) \($0.unanswered) \($0.cutByEnd ?? 99)" },
-                           ["127.0.0.1:9443 0 0 1"], name)
+                           ["127.0.0.1:9443 0 1 1"], name)
             XCTAssertEqual(result.coverage.connectsCutByEnd, 1, name)
             XCTAssertEqual(result.coverage.connections, 2, "\(name): the HTTP connection and the connect")
         }
