@@ -182,6 +182,13 @@ public struct Coverage: Codable, Sendable {
     /// port mirroring one way, asymmetric routing, `tcpdump -Q in`), so refusals cannot
     /// be told from unanswered connects, nor what the unseen side sent. Null in older results.
     @Nullable public var connectionsSeenOneWay: UInt64? = nil
+    /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`), on every
+    /// endpoint: no evidence of a service not answering. Null in older results.
+    @Nullable public var connectsCutByEnd: UInt64? = nil
+    /// How many times, over the inputs, the packet time went back by more than 1 s
+    /// (`InputSummary.clockStepsBack`): the window is then not how long the capture ran.
+    /// Null in older results.
+    @Nullable public var clockStepsBack: UInt64? = nil
     /// A merge's connections seen at two capture points whose windows each reach past the
     /// other's (`MergeObservations.countedLow`): each end saw packets the other did not, so
     /// their packet and byte counts, the larger sighting's, are lower bounds. Null in an
@@ -264,6 +271,10 @@ public struct AttemptSummary: Codable, Sendable {
     public var clients: Int
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
+    /// Of `unanswered`, the connects whose every try came in the last 3 s before the capture
+    /// ended (`AttemptsCutByEnd`): cut by its end, their answer not captured; no finding is
+    /// made of them. Null in older results.
+    @Nullable public var cutByEnd: UInt64? = nil
 }
 
 /// A connection no rule could orient: both endpoints as seen, lower first.

@@ -44,7 +44,9 @@ public struct Auditor {
 
     /// Audits connections already read.
     public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
-        audit(ServiceStatistics(connections), inputs: inputs)
+        var statistics = ServiceStatistics(connections)
+        statistics.cutByEnd = AttemptsCutByEnd.found(in: connections, inputs: inputs, cap: FlowLimits.standard.maxAttempts)
+        return audit(statistics, inputs: inputs)
     }
 
     /// Audits connections already folded per service (as a flow table evicts them).
@@ -67,6 +69,8 @@ public struct Auditor {
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections
+        let cutByEnd = tally.cutByEnd
+        coverage.connectsCutByEnd = cutByEnd.total
         _ = consume tally
         let (scanned, classified) = bothAtOnce(inParallel: inParallel, {
             PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts,
@@ -126,7 +130,7 @@ public struct Auditor {
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedAttempt(endpoint: endpoint, node: node,
                                          verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
-                                         tries: tries)
+                                         tries: tries, cutByEnd: cutByEnd.byEndpoint[endpoint])
             }
         let unresolved = listedUnresolved.map {
             UnresolvedConnection(
@@ -260,7 +264,8 @@ public struct Auditor {
             // begun before the window, which are open at both ends.
             openAtEnd: tally.connectionsOpenAtEnd,
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
-            connectionsSeenOneWay: tally.connectionsSeenOneWay)
+            connectionsSeenOneWay: tally.connectionsSeenOneWay,
+            clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 
     /// The counts, and the verdict: compliant when no finding fails the audit

@@ -96,16 +96,23 @@ struct ClassifiedAttempt {
     let node: Node?
     let verdict: PortClassifier.Verdict
     let tries: ServiceTally.Attempts
+    /// Of its unanswered connects, those the end of the capture cut (`AttemptsCutByEnd`).
+    var cutByEnd: AttemptsCutByEnd.Tries? = nil
 
     var summary: AttemptSummary {
         AttemptSummary(
             address: AddressText.of(endpoint.address), port: endpoint.port, catalogKey: verdict.catalogKey,
             refused: tries.refused, unanswered: tries.unanswered, clients: tries.clients.count,
-            firstSeen: Timestamp(nanoseconds: tries.firstSeen), lastSeen: Timestamp(nanoseconds: tries.lastSeen))
+            firstSeen: Timestamp(nanoseconds: tries.firstSeen), lastSeen: Timestamp(nanoseconds: tries.lastSeen),
+            cutByEnd: cutByEnd?.connects ?? 0)
     }
 
     /// A catalog or executor port this host should answer on.
     var isExpectedService: Bool { verdict.classification == .expected || verdict.classification == .executor }
+
+    /// Whether a connect to it was refused or went unanswered while the capture ran on: the
+    /// evidence of a service not answering, which connects cut by the capture's end are not.
+    var failedWhileCaptured: Bool { tries.refused > 0 || tries.unanswered > (cutByEnd?.connects ?? 0) }
 }
 
 typealias IPAddressKey = Wire.IPAddress

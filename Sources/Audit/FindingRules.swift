@@ -51,7 +51,7 @@ struct FindingRules {
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) where address == mismatch.addresses[0] {
             findings.append(offsetFinding(mismatch))
         }
-        for attempt in attempts where attempt.isExpectedService {
+        for attempt in attempts where attempt.isExpectedService && attempt.failedWhileCaptured {
             let endpoint = "\(attempt.endpoint)"
             findings.append(Finding(
                 kind: .expectedServiceNotAnswering, severity: .medium, port: attempt.endpoint.port,

@@ -13,13 +13,21 @@ public enum InputOverlaps {
     public static let tolerance: Int64 = 1 << 20
 
     /// The consecutive pairs of `inputs` (in the order read) that overlap, each input with
-    /// packets compared with the last input before it that had some.
+    /// packets compared with the last input before it that had some. A next input may begin
+    /// as much earlier as it and the inputs before it showed their own packets out of time order
+    /// (`InputSummary.outOfOrderSeconds`, at most 1 s): dumpcap capturing several
+    /// interfaces writes each one's buffer in turn, and the next file of its ring begins up
+    /// to some 0.25 s before the one before ends.
     public static func find(in inputs: [InputSummary]) -> [(earlier: InputSummary, later: InputSummary)] {
         var pairs: [(earlier: InputSummary, later: InputSummary)] = []
         var earlier: InputSummary?
+        var disorder: Int64 = 0
         for input in inputs {
             guard let first = input.firstSeen?.nanoseconds else { continue }
-            if let before = earlier, let last = before.lastSeen?.nanoseconds, overlaps(last: last, first: first) {
+            // Its own disorder too: its earliest packet may come after some later ones.
+            disorder = max(disorder, outOfOrder(of: input))
+            if let before = earlier, let last = before.lastSeen?.nanoseconds,
+               overlaps(last: last, first: first, allowing: disorder) {
                 pairs.append((before, input))
             }
             earlier = input
@@ -27,12 +35,19 @@ public enum InputOverlaps {
         return pairs
     }
 
-    /// Whether an input whose first packet came at `first` begins more than `tolerance`
-    /// before `last`, the end of the input read before it (times pinned to the ends of the
-    /// range included).
-    static func overlaps(last: Int64, first: Int64) -> Bool {
+    /// How far out of time order `input` wrote its packets, in nanoseconds, within
+    /// `TimeDisorder.largestDisorder` (a result read back may say anything).
+    static func outOfOrder(of input: InputSummary) -> Int64 {
+        guard let seconds = input.outOfOrderSeconds, seconds > 0 else { return 0 }
+        return seconds >= 1 ? TimeDisorder.largestDisorder : Int64(seconds * 1e9)
+    }
+
+    /// Whether an input whose first packet came at `first` begins more than `tolerance`,
+    /// or than `disorder` nanoseconds, before `last`, the end of the input read before it
+    /// (times pinned to the ends of the range included).
+    static func overlaps(last: Int64, first: Int64, allowing disorder: Int64 = 0) -> Bool {
         guard last > first else { return false }
         let (gap, overflow) = last.subtractingReportingOverflow(first)
-        return overflow || gap > tolerance
+        return overflow || gap > max(tolerance, disorder)
     }
 }

@@ -32,6 +32,16 @@ public struct InputSummary: Codable, Sendable {
     @Nullable public var udp: UDPCoverage? = nil
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
+    /// The most, in seconds, a packet came behind the latest one before it in the input,
+    /// up to `TimeDisorder.largestDisorder` (1 s): how far out of time order the capture
+    /// wrote its packets (dumpcap on several interfaces: some 0.25 s). Null without packets,
+    /// and in older results.
+    @Nullable public var outOfOrderSeconds: Double? = nil
+    /// How many times the packet time went back by more than 1 s from one packet to the
+    /// next (`TimeDisorder`): a clock stepped back while the capture ran, after which
+    /// `firstSeen` to `lastSeen` is not the recording's length. Null without packets, and
+    /// in older results.
+    @Nullable public var clockStepsBack: UInt64? = nil
     /// False when reading stopped early (a file cut short), the input was unusable, a live
     /// capture dropped packets, packets were cut inside a tunnel before their inner TCP
     /// header (`cutInTunnels`), or fragments of TCP could not be joined (`unjoinedFragments`).
@@ -50,7 +60,8 @@ public struct InputSummary: Codable, Sendable {
                 packets: UInt64, tcpSegments: UInt64,
                 skipped: [String: UInt64], tunneled: [String: UInt64]? = nil, translated: [String: UInt64]? = nil,
                 firstSeen: Timestamp? = nil,
-                lastSeen: Timestamp? = nil, complete: Bool, error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
+                lastSeen: Timestamp? = nil, outOfOrderSeconds: Double? = nil, clockStepsBack: UInt64? = nil,
+                complete: Bool, error: String? = nil, drops: Drops? = nil, dropsSource: DropsSource? = nil) {
         self.path = path
         self.linkType = linkType
         self.linkTypeName = linkTypeName
@@ -62,6 +73,8 @@ public struct InputSummary: Codable, Sendable {
         self.translated = translated
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
+        self.outOfOrderSeconds = outOfOrderSeconds
+        self.clockStepsBack = clockStepsBack
         self.complete = complete
         self.error = error
         self.drops = drops

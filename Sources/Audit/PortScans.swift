@@ -260,7 +260,8 @@ struct PortScans {
     /// which no client's connects are tallied. The counts are then lower bounds, and the
     /// finding says so.
     static func finding(_ scan: PortScanSummary, unlistedAttempts: UInt64, clientsCapped: Bool = false) -> Finding {
-        let seconds = Double(scan.lastSeen.nanoseconds - scan.firstSeen.nanoseconds) / 1e9
+        // Saturating: a crafted capture or result can put the scan's ends more than 2^63 ns apart.
+        let seconds = scan.lastSeen.seconds(since: scan.firstSeen)
         let shownTargets = scan.targets.prefix(10).joined(separator: ", ")
             + (scan.targets.count > 10 ? " and \(scan.targets.count - 10) more" : "")
         func shown(_ ports: [String]) -> String {

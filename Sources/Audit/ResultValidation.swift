@@ -74,6 +74,11 @@ extension AuditResult {
                 throw ResultValidationError(path: path + ".snaplen",
                                             problem: "\(snaplen) is not a snapshot length (1-\(InputSummary.largestSnaplen))")
             }
+            if let steps = input.clockStepsBack { try check.counts(path, ["clock_steps_back": steps]) }
+            if let seconds = input.outOfOrderSeconds, !(0...1).contains(seconds) {
+                throw ResultValidationError(path: path + ".out_of_order_seconds",
+                                            problem: "\(seconds) is not a disorder of packet times (0-1 s)")
+            }
         }
         try check.counts("coverage", ["packets": coverage.packets, "tcp_segments": coverage.tcpSegments])
         try check.counts("coverage.skipped", coverage.skipped)
@@ -89,6 +94,8 @@ extension AuditResult {
         }
         try check.nonNegative("coverage", ["connections": coverage.connections, "unresolved_not_listed": coverage.unresolvedNotListed])
         if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
+        try check.counts("coverage", ["connects_cut_by_end": coverage.connectsCutByEnd ?? 0,
+                                      "clock_steps_back": coverage.clockStepsBack ?? 0])
         // Connections of the audit or the merge, so never more than it counted.
         for (name, count) in [("connections_counted_low", coverage.connectionsCountedLow),
                               ("connections_seen_one_way", coverage.connectionsSeenOneWay)] {
@@ -110,6 +117,11 @@ extension AuditResult {
         for (index, attempt) in attempts.enumerated() {
             let path = "attempts[\(index)]"
             try check.counts(path, ["refused": attempt.refused, "unanswered": attempt.unanswered])
+            // Of its unanswered connects, so never more (a report would show a negative remainder).
+            if let cut = attempt.cutByEnd, cut > attempt.unanswered {
+                throw ResultValidationError(path: path + ".cut_by_end",
+                                            problem: "\(cut) is more than the \(attempt.unanswered) unanswered connects")
+            }
             try check.nonNegative(path, ["clients": attempt.clients])
             try check.window(path, attempt.firstSeen, attempt.lastSeen, names: ("first_seen", "last_seen"))
             try check.address(path + ".address", attempt.address)

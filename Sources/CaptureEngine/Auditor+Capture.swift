@@ -36,7 +36,7 @@ extension Auditor {
         if read.trackingThreadCPU > 0 { timings?.trackingCPU = read.trackingThreadCPU }
         var table = read.takeTable()
         let listed = listing ? table.connections().map(ConnectionEntry.init) : nil
-        return (table.takeStatistics(), read.inputs, listed)
+        return (table.takeStatistics(cuttingAttemptsAt: AttemptsCutByEnd.ends(of: read.inputs)), read.inputs, listed)
     }
 
     /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the

@@ -123,6 +123,7 @@ public struct CaptureReader {
         let decoder = PacketDecoder(linkType: linkType, vxlanPorts: vxlanPorts)
         let piece = RecordingPiece(file)
         let continuing = ended?.mayContinue(into: piece) == true
+        if !continuing { ended = nil }
         expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
         awaitsFirstPacket = continuing
         var counts = PacketCounts()
@@ -161,7 +162,8 @@ public struct CaptureReader {
         case .endOfInput: break
         }
         ended = copies.isActive && end == .endOfInput && counts.packets > 0
-            ? RecordingPiece.End(piece: piece, lastSeen: counts.latest) : nil
+            ? RecordingPiece.End(piece: piece, lastSeen: counts.latest,
+                                 outOfOrder: max(counts.outOfOrder, ended?.outOfOrder ?? 0)) : nil
         awaitsFirstPacket = false
         let (drops, source) = Drops.recorded(in: file)
         // A pcapng without an interface has no link type nor snapshot length (its handle's are stand-ins).
@@ -199,6 +201,7 @@ public struct CaptureReader {
     private mutating func settleContinuation(at time: Int64, decoder: PacketDecoder) {
         awaitsFirstPacket = false
         guard let ended, !ended.continues(at: time) else { return }
+        self.ended = nil
         forgetCopies(of: decoder, interfacesNamed: ended.piece.interfaces > 1)
     }
 

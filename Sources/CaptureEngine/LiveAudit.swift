@@ -166,7 +166,10 @@ public struct LiveAudit {
         if auditor.ownEndpoints.followsHostAddresses {
             auditor.ownEndpoints.addHostAddresses(HostAddresses.current().compactMap(IPAddress.init))
         }
-        guard interim else { return auditor.audit(reader.table.statistics(), inputs: [summary]) }
+        guard interim else {
+            var table = reader.table
+            return auditor.audit(table.takeStatistics(cuttingAttemptsAt: AttemptsCutByEnd.ends(of: [summary])), inputs: [summary])
+        }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         return auditor.audit(reader.table.statistics(pendingSince: now - LiveAudit.pendingAttemptSeconds * 1_000_000_000),
                              inputs: [summary])

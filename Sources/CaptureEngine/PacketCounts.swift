@@ -23,11 +23,30 @@ struct PacketCounts {
     var first: Int64? { packets == 0 ? nil : earliest }
     var last: Int64? { packets == 0 ? nil : latest }
 
+    /// The time of the packet before, in the input's order.
+    var previous = Int64.min
+    /// The most a packet came behind the latest one before it, in nanoseconds, among those
+    /// at most `TimeDisorder.largestDisorder` behind: how far out of time order the capture
+    /// writes its packets (`TimeDisorder`).
+    var outOfOrder: Int64 = 0
+    /// How many times a packet's time went back by more than `TimeDisorder.largestDisorder`
+    /// from the packet before it: a clock stepped back while the capture ran.
+    var clockStepsBack: UInt64 = 0
+
     @inline(__always)
     mutating func add(_ timestamp: Int64) {
         packets &+= 1
         if timestamp < earliest { earliest = timestamp }
-        if timestamp > latest { latest = timestamp }
+        if timestamp > latest { latest = timestamp } else if timestamp < previous { noteStepBack(to: timestamp) }
+        previous = timestamp
+    }
+
+    /// A packet earlier than the one before it: out of order by a little, or a clock step.
+    @inline(never)
+    private mutating func noteStepBack(to timestamp: Int64) {
+        if TimeDisorder.isClockStep(from: previous, back: timestamp) { clockStepsBack &+= 1 }
+        let (behind, overflow) = latest.subtractingReportingOverflow(timestamp)
+        if !overflow && behind <= TimeDisorder.largestDisorder && behind > outOfOrder { outOfOrder = behind }
     }
 
     @inline(__always)
@@ -57,6 +76,7 @@ struct PacketCounts {
             path: path, linkType: linkType, linkTypeName: linkTypeName, snaplen: snaplen, packets: packets, tcpSegments: tcpSegments,
             skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
+            outOfOrderSeconds: packets == 0 ? nil : Double(outOfOrder) / 1e9, clockStepsBack: packets == 0 ? nil : clockStepsBack,
             complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncatedInTunnel] == 0 && skipped[.fragment] == 0,
             error: error,
             drops: drops, dropsSource: dropsSource)

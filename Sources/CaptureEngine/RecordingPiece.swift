@@ -19,10 +19,17 @@ import Wire
 /// the link type, the snapshot length and the interfaces described before the first packet
 /// (a pcapng's interface numbers then name the same interfaces), and the later one's
 /// first packet must come no earlier than a unit of the memory's clock (about a
-/// millisecond) before the earlier one's last, and no later than the copies' window after
+/// millisecond) before the earlier one's last, or than the recording so far has shown its
+/// packets out of time order (`outOfOrder`), and no later than the copies' window after
 /// it (`continues(at:)`, `InterfaceCopies.mayHoldCopies`): two captures made at the same time overlap in time and
 /// fail it; pieces of one recording are back to back. A piece that ended with an error
 /// (cut short) or without packets continues nothing.
+///
+/// Why the recording's own disorder: dumpcap capturing several interfaces writes each
+/// one's buffer in turn, so a file of its ring (`-b packets:N`) begins up to some 0.25 s
+/// before the one before it ends. Held to a millisecond, the memory of copies did not go on
+/// into the next file, and the second interface's copy of each connection there was
+/// counted again (a ring of 9 files: 41 connections, the same packets in one file 35).
 struct RecordingPiece: Equatable, Sendable {
     let linkType: Int32
     let snapshotLength: Int32
@@ -40,6 +47,9 @@ struct RecordingPiece: Equatable, Sendable {
         let piece: RecordingPiece
         /// The time of its latest packet, in nanoseconds.
         let lastSeen: Int64
+        /// The most its recording's packets came out of time order so far (nanoseconds, at
+        /// most `TimeDisorder.largestDisorder`): this piece's and those it continued.
+        let outOfOrder: Int64
 
         /// Whether an input of `next`'s kind may go on with this one's memories: told for
         /// sure by its first packet (`continues(at:)`).
@@ -48,7 +58,9 @@ struct RecordingPiece: Equatable, Sendable {
         /// Whether an input whose first packet came at `firstSeen` (nanoseconds) is the next
         /// piece of this one's recording: back to back with it in time.
         func continues(at firstSeen: Int64) -> Bool {
-            InterfaceCopies.mayHoldCopies(from: firstSeen, of: lastSeen)
+            if InterfaceCopies.mayHoldCopies(from: firstSeen, of: lastSeen) { return true }
+            let (earlier, overflow) = lastSeen.subtractingReportingOverflow(firstSeen)
+            return !overflow && earlier > 0 && earlier <= outOfOrder
         }
     }
 

@@ -376,19 +376,24 @@ public struct FlowTable: Sendable {
     /// service's dictionary entry and client set on first write (39 MB and 31 MB with 40 k
     /// services, measured). The table keeps its held records; its evicted statistics are
     /// left empty.
-    /// `leavingOutAttemptsSince`: as `statistics(pendingSince:)`.
+    /// `leavingOutAttemptsSince`: as `statistics(pendingSince:)`. `cuttingAttemptsAt`: the
+    /// times the capture ended, whose unanswered connects of the last 3 s are also counted
+    /// as cut by the end (`AttemptsCutByEnd`), which no finding is made of.
     public mutating func takeStatistics(rules: DirectionRules? = nil,
-                                        leavingOutAttemptsSince pendingSince: Int64 = .max) -> ServiceStatistics {
+                                        leavingOutAttemptsSince pendingSince: Int64 = .max,
+                                        cuttingAttemptsAt ends: [Int64] = []) -> ServiceStatistics {
         guard let rules = rules ?? self.rules else {
             preconditionFailure("FlowTable.statistics: a table made without rules needs rules here")
         }
         var statistics = evicted
         evicted = ServiceStatistics(limits: limits)
+        statistics.cutByEnd = AttemptsCutByEnd(ends: ends)
         var batch = FoldingBatch()
         for record in ended { batch.add(Connection(record, rules: rules), into: &statistics) }
         for position in 0..<storage.count {
             let connection = Connection(storage.detached(at: position), rules: rules)
             if connection.state == .attempted && connection.firstSeen >= pendingSince { continue }
+            if statistics.cutByEnd.cuts(connection) { statistics.cutByEnd.add(connection, cap: limits.maxAttempts) }
             batch.add(connection, into: &statistics)
         }
         batch.flush(into: &statistics)

@@ -36,6 +36,9 @@ public struct ServiceStatistics: Sendable {
     public var connections: Int = 0
     /// Unresolved connections counted but not listed (past `maxUnresolved`).
     public var unresolvedNotListed: Int = 0
+    /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`): counted in
+    /// `attempts` as unanswered too, and told apart there.
+    public var cutByEnd = AttemptsCutByEnd()
     /// Whether some client addresses went unrecorded (past `maxClientAddresses`).
     public var clientAddressesOverflowed = false
     /// What was folded in but not listed per endpoint, past `maxServices` and `maxAttempts`.

@@ -21,6 +21,13 @@ enum NaturalOrder {
         uncompressed(name).utf8.filter { !isDigit($0) }
     }
 
+    /// Whether `name`, without its compression suffix, holds no digit: the first file of a
+    /// `tcpdump -C` set written without `-W` (`dump.pcap`, then `dump.pcap1`, ...), which
+    /// never wraps as a ring does.
+    static func isUnnumbered(_ name: String) -> Bool {
+        !uncompressed(String(name.split(separator: "/").last ?? "")).utf8.contains(where: isDigit)
+    }
+
     /// `name` without the suffix its compression tool gave it, if any.
     static func uncompressed(_ name: String) -> String {
         guard let suffix = Compression.allCases.map(\.fileSuffix).first(where: { name.hasSuffix($0) }),

@@ -20,6 +20,12 @@
 ///   time, which is neither: read in time order they would alternate, and each file's
 ///   copies could be taken for the other recording's moments before. Such a run keeps the
 ///   order given (and the audit warns that its files overlap in time, `InputOverlaps`).
+///   A run with a file whose name has no number (`dump.pcap`, the first file `tcpdump -C`
+///   writes without `-W`) is no ring: such a set never wraps, and its names' order is its
+///   recording's. First packets in a ring's order there mean a clock stepped back while it
+///   ran (`dump.pcap5` begins before `dump.pcap`, 2 h back), and read as a ring the set
+///   split every connection crossing the step (18 connections where the files joined in
+///   name order, and tshark, hold 15): it keeps the order given, with the warning.
 ///
 /// Files with no first packet to read (standard input, pipes, an empty or unusable file)
 /// keep their places; the others of the run take the remaining places in time order.
@@ -60,7 +66,8 @@ public struct TimeOrder: Sendable {
         let distinct = Set(timed.map { times[$0]! }).count == timed.count
         let byName = byTime.sorted(by: NaturalOrder.precedes)
         guard distinct, let earliest = byTime.first, let oldest = byName.firstIndex(of: earliest),
-              Array(byName[oldest...] + byName[..<oldest]) == byTime else { return run }
+              Array(byName[oldest...] + byName[..<oldest]) == byTime,
+              oldest == 0 || !byName.contains(where: NaturalOrder.isUnnumbered) else { return run }
         var ordered = run
         for (slot, path) in zip(timed, byTime) { ordered[slot] = path }
         return ordered

@@ -58,6 +58,8 @@ extension AuditResult {
             row("open_at_end", number(coverage.openAtEnd)),
             row("open_connections_evicted_at_cap", number(coverage.openConnectionsEvictedAtCap), coverage.evictedAtCapText),
             row("connections_counted_low", number(coverage.connectionsCountedLow), coverage.countedLowText),
+            row("connects_cut_by_end", number(coverage.connectsCutByEnd), coverage.cutByEndText),
+            row("clock_steps_back", number(coverage.clockStepsBack), coverage.clockStepsText),
         ]
         rows += coverage.skipped.sorted { $0.key < $1.key }.map { row("skipped.\($0.key)", "\($0.value)") }
         return rows

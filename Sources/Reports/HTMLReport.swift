@@ -98,6 +98,8 @@ public enum HTMLReport {
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (result.skippedText.map { "; skipped: \($0)" } ?? "")))
         if let oneWay = coverage.oneWayText { facts.append(("One direction", "<b>\(oneWay)</b>")) }
+        if let steps = coverage.clockStepsText { facts.append(("Clock", "<b>\(steps)</b>")) }
+        if let cut = coverage.cutByEndText { facts.append(("Cut by the end", "\(cut)")) }
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
         if let cut = result.cutInTunnelsText { facts.append(("Cut inside tunnels", "<b>\(cut)</b>")) }
         if let unjoined = result.unjoinedFragmentsText { facts.append(("Fragments not joined", "<b>\(unjoined)</b>")) }

@@ -46,6 +46,8 @@ extension JSONStreamWriter {
         key("address"); string(attempt.address)
         key("catalog_key"); string(attempt.catalogKey)
         key("clients"); number(attempt.clients)
+        key("cut_by_end")
+        if let cut = attempt.cutByEnd { number(cut) } else { null() }
         key("first_seen"); time(attempt.firstSeen)
         key("last_seen"); time(attempt.lastSeen)
         key("port"); number(attempt.port)

@@ -76,6 +76,8 @@ public enum JUnitReport {
         if let low = result.coverage.connectionsCountedLow, low > 0 {
             properties.append(("connections_counted_low", "\(low)"))
         }
+        if let cut = result.coverage.connectsCutByEnd, cut > 0 { properties.append(("connects_cut_by_end", "\(cut)")) }
+        if let steps = result.coverage.clockStepsBack, steps > 0 { properties.append(("clock_steps_back", "\(steps)")) }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }
         if let cut = result.coverage.skipped[SkipReason.truncatedInTunnel.name], cut > 0 {
             properties.append(("cut_in_tunnels", "\(cut)"))

@@ -39,6 +39,8 @@ public enum MarkdownReport {
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (result.incompleteText.map { "; **incomplete**: \($0)" } ?? ""))
         if let oneWay = coverage.oneWayText { line("- **One direction**: \(oneWay)") }
+        if let steps = coverage.clockStepsText { line("- **Clock**: \(steps)") }
+        if let cut = coverage.cutByEndText { line("- Cut by the end: \(cut)") }
         if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }
         if let skipped = result.skippedText { line("- Packets without a segment of their own: \(skipped)") }
         if let cut = result.cutInTunnelsText { line("- **Cut inside tunnels**: \(cut)") }

@@ -101,6 +101,22 @@ extension Coverage {
             + "told from unanswered ones, and what the unseen side sent is not audited"
     }
 
+    /// The unanswered connects the end of the capture cut (`connects_cut_by_end`), or nil
+    /// when there were none: their answer may have come after the capture stopped.
+    var cutByEndText: String? {
+        guard let cut = connectsCutByEnd, cut > 0 else { return nil }
+        return "\(cut) connect\(cut == 1 ? "" : "s") cut by the end of the capture: every try came in the last 3 s "
+            + "before it ended, so the answer may have come after it; counted unanswered, not judged"
+    }
+
+    /// The steps back of the packet time (`clock_steps_back`), or nil when there were none:
+    /// the window, first to last packet, is then not how long the capture ran.
+    var clockStepsText: String? {
+        guard let steps = clockStepsBack, steps > 0 else { return nil }
+        return "the packet time went back by more than 1 s \(steps == 1 ? "once" : "\(steps) times") (a clock stepped "
+            + "back while the capture ran): the window is not how long the capture ran"
+    }
+
     /// What the bound on recorded client addresses left out, or nil when it was not reached.
     /// Port-scan detection reads the same records, so a scanner first seen past it is
     /// missed, not only undercounted.

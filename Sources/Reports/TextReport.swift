@@ -152,6 +152,8 @@ public struct TextReport {
             + (result.skippedText.map { "; skipped: \($0)" } ?? "")
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow)) + cutInTunnels + unjoined
             + (coverage.oneWayText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.clockStepsText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.cutByEndText.map { "; \($0)" } ?? "")
             + (result.unjudgedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.udpText.map { "; \($0)" } ?? "")
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")

@@ -61,6 +61,10 @@ final class ResultValidationTests: XCTestCase {
                        "coverage.skipped.not-tcp: 18446744073709551615 is above 2^63")
         XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "states"], ["closed": UInt64.max]) },
                        "services[0].states.closed: 18446744073709551615 is above 2^63")
+        XCTAssertEqual(try problem { self.set(&$0, ["coverage", "clock_steps_back"], UInt64.max) },
+                       "coverage.clock_steps_back: 18446744073709551615 is above 2^63")
+        XCTAssertEqual(try problem { self.set(&$0, ["coverage", "connects_cut_by_end"], UInt64.max) },
+                       "coverage.connects_cut_by_end: 18446744073709551615 is above 2^63")
         XCTAssertNil(try problem { self.set(&$0, ["services", 0, "packets"], UInt64(1) << 63) }, "2^63 itself is allowed")
         XCTAssertEqual(try problem { self.set(&$0, ["summary", "services"], -1) }, "summary.services: -1 is negative")
     }

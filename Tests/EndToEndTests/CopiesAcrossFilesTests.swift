@@ -68,6 +68,34 @@ final class CopiesAcrossFilesTests: XCTestCase {
         XCTAssertEqual(flows(set).count, 11)
     }
 
+    /// dumpcap on both links of a host that routes, writing a ring (`-b packets:100`,
+    /// captures/dumpcap-ring/) and, at the same time, one file (dumpcap-2if.pcapng;
+    /// scripts/recording/record-dumpcap-ring.sh). dumpcap writes each interface's packets in
+    /// turn, up to 0.239 s out of time order, and a file of its ring begins up to 0.19 s
+    /// before the one before it ends. Held to a millisecond, the memory of copies started
+    /// empty in such a file and the second interface's copy of a connection there was
+    /// counted again (41 connections, 529 segments), with 5 warnings that the files overlap
+    /// in time. The ring now audits as the one file: tshark's 35 TCP conversations and 846
+    /// TCP packets, each forwarded one on both links.
+    func testADumpcapRingOfTwoInterfacesAuditsAsItsOneFile() throws {
+        let ringDirectory = capture("dumpcap-ring")
+        let ring = try FileManager.default.contentsOfDirectory(atPath: ringDirectory).sorted().map { ringDirectory + "/" + $0 }
+        XCTAssertEqual(ring.count, 9)
+        let whole = auditor.audit(paths: [capture("dumpcap-2if.pcapng")])
+        XCTAssertEqual(counts(whole), #"846 packets, 423 segments, ["duplicate": 423], 35 connections"#)
+        XCTAssertEqual(whole.inputs.first?.clockStepsBack, 0)
+        XCTAssertEqual(try XCTUnwrap(whole.inputs.first?.outOfOrderSeconds), 0.239, accuracy: 0.001)
+        for threads in [1, 2] {
+            let asSet = auditor.audit(paths: ring, threads: threads)
+            XCTAssertEqual(counts(asSet), counts(whole), "\(threads) threads")
+            XCTAssertEqual(traffic(asSet), traffic(whole), "\(threads) threads")
+        }
+        let command = try runDasaudit(["audit", ringDirectory, "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(command.status, 0, command.stderr)
+        XCTAssertFalse(command.stderr.contains("overlap in time"), command.stderr)
+        XCTAssertEqual(try decodedResult(command.stdout).coverage.connections, 35)
+    }
+
     /// The same files read in another order are not one recording cut in two: each next
     /// file begins before the last one ended, so the memory of copies starts empty in each,
     /// and the three copies at the boundaries count again, as in each file alone.

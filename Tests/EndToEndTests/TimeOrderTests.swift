@@ -164,6 +164,14 @@ final class TimeOrderTests: XCTestCase {
         let ring = ["w.pcap0": 40, "w.pcap1": 50, "w.pcap2": 10, "w.pcap3": 20, "w.pcap4": 30] as [String: Int64]
         XCTAssertEqual(order(["w.pcap0", "w.pcap1", "w.pcap2", "w.pcap3", "w.pcap4"], ring),
                        ["w.pcap2", "w.pcap3", "w.pcap4", "w.pcap0", "w.pcap1"])
+        // A tcpdump -C set without -W (its first file unnumbered) never wraps: first packets
+        // in a ring's order there are a clock stepped back 2 h after d/x.pcap1, and the
+        // names' order is kept (the audit then warns that d/x.pcap2 begins before d/x.pcap1 ends).
+        let stepped = ["d/x.pcap": 10, "d/x.pcap1": 20, "d/x.pcap2": 1, "d/x.pcap3": 2] as [String: Int64]
+        XCTAssertEqual(order(["d/x.pcap", "d/x.pcap1", "d/x.pcap2", "d/x.pcap3"], stepped),
+                       ["d/x.pcap", "d/x.pcap1", "d/x.pcap2", "d/x.pcap3"])
+        XCTAssertEqual(order(["d/x.pcap3", "d/x.pcap2", "d/x.pcap1", "d/x.pcap"], stepped),
+                       ["d/x.pcap3", "d/x.pcap2", "d/x.pcap1", "d/x.pcap"], "as given")
         // No time: keeps its place.
         XCTAssertEqual(order(["d/x.pcap3", "d/x.pcap9", "d/x.pcap1", "-", "d/x.pcap2", "d/x.pcap"], set),
                        ["d/x.pcap1", "d/x.pcap9", "d/x.pcap3", "-", "d/x.pcap", "d/x.pcap2"])
