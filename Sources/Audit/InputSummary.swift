@@ -30,6 +30,11 @@ public struct InputSummary: Codable, Sendable {
     /// The UDP datagrams not opened as tunnels, by destination port (`UDPCoverage`); null
     /// when there were none, and in older results.
     @Nullable public var udp: UDPCoverage? = nil
+    /// Records whose header claimed a wire length above 1 MiB, more than any link carries
+    /// (`PacketHeader.longestBelievedWireLength`): not believed, each counted at its
+    /// captured bytes instead. Nil (absent from the JSON) when there were none, and in
+    /// older results.
+    public var wireLengthsNotBelieved: UInt64? = nil
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// False when reading stopped early (a file cut short), the input was unusable, a live

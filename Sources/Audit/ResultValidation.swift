@@ -62,7 +62,12 @@ extension AuditResult {
         }
         for (index, input) in inputs.enumerated() {
             let path = "inputs[\(index)]"
-            try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments])
+            try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments,
+                                    "wire_lengths_not_believed": input.wireLengthsNotBelieved ?? 0])
+            if (input.wireLengthsNotBelieved ?? 0) > input.packets {
+                throw ResultValidationError(path: path + ".wire_lengths_not_believed",
+                                            problem: "\(input.wireLengthsNotBelieved ?? 0) is more than the input's \(input.packets) packets")
+            }
             try check.counts(path + ".skipped", input.skipped)
             try check.counts(path + ".tunneled", input.tunneled ?? [:])
             try check.counts(path + ".translated", input.translated ?? [:])
