@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire", "TestSupport"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy", "TrafficGenerator"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy", "PathBytes", "TrafficGenerator"]),
         .testTarget(name: "CaptureEngineTests", dependencies: ["CaptureEngine", "Flows", "Wire"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "CaptureEngine", "Policy", "Flows", "Wire", "Protocols"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Audit", "CaptureEngine"]),

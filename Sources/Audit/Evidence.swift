@@ -30,7 +30,7 @@ public struct Evidence: Codable, Sendable {
     @Nullable public var auditedAt: Timestamp? = nil
 
     public init(commandLine: [String], policySha256: String, inputs: [InputEvidence], auditedAt: Timestamp? = nil) {
-        self.commandLine = commandLine
+        self.commandLine = commandLine.map(Self.recordable)
         self.policySha256 = policySha256
         self.inputs = inputs
         self.auditedAt = auditedAt
@@ -57,6 +57,27 @@ public struct Evidence: Codable, Sendable {
 }
 
 extension Evidence {
+    /// The longest command-line argument a result records and reads back, in bytes of
+    /// UTF-8: 16 KiB, as a finding's text (`Finding.longestText`). Every report prints the
+    /// command line; without a bound a result read back could carry megabytes there.
+    public static let longestArgument = Finding.longestText
+
+    /// `argument`, or, when it is longer than `longestArgument`, its first part and how long
+    /// it was, within that bound: "tcp port 1 or ... [cut: 20480 bytes]". Only a very long
+    /// BPF filter gets here, and `capture_filter` keeps it whole.
+    static func recordable(_ argument: String) -> String {
+        let length = argument.utf8.count
+        guard length > longestArgument else { return argument }
+        let mark = " [cut: \(length) bytes]"
+        var kept = String.UnicodeScalarView(), room = longestArgument - mark.utf8.count
+        for scalar in argument.unicodeScalars {
+            room -= UTF8.width(scalar)
+            guard room >= 0 else { break }
+            kept.append(scalar)
+        }
+        return String(kept) + mark
+    }
+
     /// Collects the evidence of `result`: digests its policy section and takes each input's
     /// hash from `hashed` (`InputHashing`, alongside the audit; `size_bytes` says how much of
     /// a file still growing was hashed), or hashes it now, reading it again.

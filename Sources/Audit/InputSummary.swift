@@ -30,6 +30,11 @@ public struct InputSummary: Codable, Sendable {
     /// The UDP datagrams not opened as tunnels, by destination port (`UDPCoverage`); null
     /// when there were none, and in older results.
     @Nullable public var udp: UDPCoverage? = nil
+    /// Records whose header claimed a wire length above 1 MiB, more than any link carries
+    /// (`PacketHeader.longestBelievedWireLength`): not believed, each counted at its
+    /// captured bytes instead. Nil (absent from the JSON) when there were none, and in
+    /// older results.
+    public var wireLengthsNotBelieved: UInt64? = nil
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// The most, in seconds, a packet came behind the latest one before it in the input,

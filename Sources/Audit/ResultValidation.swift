@@ -1,4 +1,5 @@
 import Foundation
+import PathBytes
 import Policy
 import Wire
 
@@ -11,7 +12,8 @@ import Wire
 /// snapshot lengths libpcap could apply (1-262,144), an audit time not before 1970, no more
 /// connections counted low than connections, waivers with a reason (one line, not blank)
 /// and an expiry date in 2000-2999, finding messages and remediations of at most 16 KiB
-/// (`Finding.longestText`), and a
+/// (`Finding.longestText`), input paths of at most 4096 bytes (`InputSummary.longestPath`),
+/// command-line arguments of at most 16 KiB (`Evidence.longestArgument`), and a
 /// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). Before decoding, the JSON text itself is checked for what
@@ -33,6 +35,21 @@ extension Finding {
     /// of any message an audit writes), so that a report that lists findings has a bound
     /// (`JUnitReport.listedFindingBytes`).
     public static let longestText = 16_384
+}
+
+extension InputSummary {
+    /// The longest input path a result read back may hold, in bytes as the file system has
+    /// them (`PathBytes`): 4096, Linux's `PATH_MAX`, the longest path `open` takes. A path
+    /// is printed in every report's inputs table and in messages; without a bound a result
+    /// could carry megabytes there.
+    public static let longestPath = 4096
+
+    /// Why `path` (an input's, or an evidence file's) is longer than any path an audit
+    /// reads, or nil when it is not.
+    static func pathLengthProblem(_ path: String) -> String? {
+        let length = PathBytes.bytes(path).count
+        return length > longestPath ? "\(length) bytes long, longer than any path Linux opens (PATH_MAX, \(longestPath) bytes)" : nil
+    }
 }
 
 extension AuditResult {
@@ -62,7 +79,15 @@ extension AuditResult {
         }
         for (index, input) in inputs.enumerated() {
             let path = "inputs[\(index)]"
-            try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments])
+            if let problem = InputSummary.pathLengthProblem(input.path) {
+                throw ResultValidationError(path: path + ".path", problem: problem)
+            }
+            try check.counts(path, ["packets": input.packets, "tcp_segments": input.tcpSegments,
+                                    "wire_lengths_not_believed": input.wireLengthsNotBelieved ?? 0])
+            if (input.wireLengthsNotBelieved ?? 0) > input.packets {
+                throw ResultValidationError(path: path + ".wire_lengths_not_believed",
+                                            problem: "\(input.wireLengthsNotBelieved ?? 0) is more than the input's \(input.packets) packets")
+            }
             try check.counts(path + ".skipped", input.skipped)
             try check.counts(path + ".tunneled", input.tunneled ?? [:])
             try check.counts(path + ".translated", input.translated ?? [:])
@@ -170,6 +195,10 @@ extension AuditResult {
         }
         if let evidence {
             try check.digest("evidence.policy_sha256", evidence.policySha256)
+            for (index, argument) in evidence.commandLine.enumerated() where argument.utf8.count > Evidence.longestArgument {
+                throw ResultValidationError(path: "evidence.command_line[\(index)]", problem: "\(argument.utf8.count) bytes long, "
+                    + "longer than any argument a result records (at most \(Evidence.longestArgument) bytes of UTF-8)")
+            }
             if let auditedAt = evidence.auditedAt, auditedAt < .epoch {
                 throw ResultValidationError(path: "evidence.audited_at",
                                             problem: "\(auditedAt) is before 1970: no audit ran then")
@@ -177,6 +206,9 @@ extension AuditResult {
             for (name, files) in [("inputs", evidence.inputs), ("written_captures", evidence.writtenCaptures ?? [])] {
                 for (index, file) in files.enumerated() {
                     let path = "evidence.\(name)[\(index)]"
+                    if let problem = InputSummary.pathLengthProblem(file.path) {
+                        throw ResultValidationError(path: path + ".path", problem: problem)
+                    }
                     if let sha256 = file.sha256 { try check.digest(path + ".sha256", sha256) }
                     if let size = file.sizeBytes { try check.counts(path, ["size_bytes": size]) }
                 }

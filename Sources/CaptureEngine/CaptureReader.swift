@@ -318,7 +318,7 @@ public struct CaptureReader {
                           counts: inout PacketCounts,
                           track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void,
                           retract: (inout FlowTable, TCPSegment) -> Void) {
-        counts.add(header.timestamp)
+        counts.add(header)
         if awaitsFirstPacket { settleContinuation(at: header.timestamp, decoder: decoder) }
         switch decoder.decode(bytes) {
         case .segment(let segment):

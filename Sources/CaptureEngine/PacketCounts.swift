@@ -1,5 +1,6 @@
 import Audit
 import Flows
+import PcapKit
 import Wire
 
 /// Per-input tallies kept in the packet loop: fixed size, no optionals to unwrap, no
@@ -14,6 +15,9 @@ struct PacketCounts {
     /// The UDP datagrams not opened as tunnels, by destination port (counted in `skipped`
     /// as `notTCP` too).
     var udp = UDPPortTally()
+    /// Records whose wire length claimed more than a link carries
+    /// (`PacketHeader.longestBelievedWireLength`), counted at their captured bytes instead.
+    var wireLengthsNotBelieved: UInt64 = 0
     /// Earliest and latest timestamps; `Int64.max` / `Int64.min` before the first packet.
     var earliest = Int64.max
     var latest = Int64.min
@@ -34,11 +38,13 @@ struct PacketCounts {
     var clockStepsBack: UInt64 = 0
 
     @inline(__always)
-    mutating func add(_ timestamp: Int64) {
+    mutating func add(_ header: PacketHeader) {
         packets &+= 1
+        let timestamp = header.timestamp
         if timestamp < earliest { earliest = timestamp }
         if timestamp > latest { latest = timestamp } else if timestamp < previous { noteStepBack(to: timestamp) }
         previous = timestamp
+        if header.wireLength > PacketHeader.longestBelievedWireLength { wireLengthsNotBelieved &+= 1 }
     }
 
     /// A packet earlier than the one before it: out of order by a little, or a clock step.
@@ -81,6 +87,7 @@ struct PacketCounts {
             error: error,
             drops: drops, dropsSource: dropsSource)
         summary.udp = udp.coverage
+        summary.wireLengthsNotBelieved = wireLengthsNotBelieved == 0 ? nil : wireLengthsNotBelieved
         return summary
     }
 

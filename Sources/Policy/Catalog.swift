@@ -36,7 +36,7 @@ public enum Catalog {
     }
 
     static let spark: [CatalogEntry] = [
-        CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
+        CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver], feature: .sparkUI,
                      summary: "Spark application web UI"),
         historyServer(shifted: true),
         CatalogEntry(key: "spark.blockManager.port", basePort: 12000, group: .spark, roles: [.driver, .worker],
@@ -157,7 +157,7 @@ public enum Catalog {
         CatalogEntry(key: "spark.worker.ui.port", basePort: 8081, group: .sparkCluster, roles: [.worker],
                      shiftedByOffset: false, summary: "Spark worker web UI"),
         CatalogEntry(key: "spark.ui.port", basePort: 4040, group: .spark, roles: [.driver],
-                     shiftedByOffset: false, summary: "Spark application web UI"),
+                     shiftedByOffset: false, feature: .sparkUI, summary: "Spark application web UI"),
         historyServer(shifted: false),
         CatalogEntry(key: "spark.driver.port", basePort: 0, group: .spark, roles: [.driver], shiftedByOffset: false,
                      summary: "Spark driver RPC (random unless pinned)"),

@@ -11,7 +11,7 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     /// The embedded LDAP user store and its KDC (embedded-ldap.xml; off in DAS).
     case embeddedLDAP = "embedded-ldap"
     /// The JMX RMI registry and server (`<StartRMIServer>` in etc/jmx.xml). On in the
-    /// stock configuration (as `rest-submission`): not said, its ports are expected and must be used.
+    /// stock configuration (as `rest-submission` and `spark-ui`): not said, its ports are expected and must be used.
     case jmx
     /// Spark's external shuffle service, which each standalone worker starts on
     /// `spark.shuffle.service.port` when `spark.shuffle.service.enabled` is true (Spark's
@@ -36,10 +36,14 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
     /// (`spark.master.rest.enabled`, on unless set false; setting it false is the usual
     /// hardening, since the server runs any jar it is sent without authentication).
     case restSubmission = "rest-submission"
+    /// The application's web UI on `spark.ui.port` (`spark.ui.enabled`, on unless set
+    /// false, which batch deployments do to leave no UI open: the driver then binds no UI).
+    /// The master's and workers' UIs run whatever it says.
+    case sparkUI = "spark-ui"
 
     /// Whether the stock configuration has it on (a policy that says nothing of it keeps that):
-    /// JMX and the master's REST submission server.
-    public var isOnInStockConfiguration: Bool { self == .jmx || self == .restSubmission }
+    /// JMX, the master's REST submission server and the application's web UI.
+    public var isOnInStockConfiguration: Bool { self == .jmx || self == .restSubmission || self == .sparkUI }
 
     /// Whether its ports are expected (explained when seen, info when unused) while the
     /// policy says nothing of it: the DAS specification's conditional ports are; the shuffle
@@ -65,6 +69,7 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
         case .clusterDeployMode: "spark-submit --deploy-mode cluster"
         case .historyServer: "sbin/start-history-server.sh"
         case .restSubmission: "spark.master.rest.enabled in spark-defaults.conf (on unless set false)"
+        case .sparkUI: "spark.ui.enabled in spark-defaults.conf (on unless set false)"
         }
     }
 

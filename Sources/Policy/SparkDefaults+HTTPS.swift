@@ -40,7 +40,9 @@ extension DASInstallation {
         let on = off.count < connectors.count
         settings.features[.sparkUIHTTPS] = on
         settings.origins["features.\(DeploymentFeature.sparkUIHTTPS.rawValue)"] = SettingOrigin(source: source, line: firstLine)
-        // On for some UIs only: the others' connectors are never bound.
+        // On for some UIs only: the others' connectors are never bound, nor the
+        // application UI's when spark.ui.enabled is false (no UI, no connector).
         if on { settings.unboundKeys.formUnion(off.map(\.key)) }
+        if on, settings.features[.sparkUI] == false { settings.unboundKeys.insert("spark.ui.https.port") }
     }
 }

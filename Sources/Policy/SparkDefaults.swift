@@ -7,7 +7,8 @@ extension DASInstallation {
     /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
     /// first), the cores, `spark.port.maxRetries`, whether the external shuffle service
     /// runs (`spark.shuffle.service.enabled`), whether the master's REST server
-    /// does (`spark.master.rest.enabled`) and every catalog `spark.*.port`; the other
+    /// does (`spark.master.rest.enabled`), whether the application's UI does
+    /// (`spark.ui.enabled`) and every catalog `spark.*.port`; the other
     /// port-like keys as ignored settings (`IgnoredSetting`).
     static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
         let values: [String: (value: String, line: Int)]
@@ -46,7 +47,7 @@ extension DASInstallation {
             guard let (text, line) = values[key] else { continue }
             // Spark reads each as a boolean conf (`String.toBoolean`: true or false in any
             // case) and refuses anything else; unsaid, its default is what the feature left
-            // unsaid means too (the shuffle service off, the REST server on).
+            // unsaid means too (the shuffle service off, the REST server and the UI on).
             guard let on = ["true": true, "false": false][text.lowercased()] else {
                 throw PolicyError(source: source, line: line,
                                   message: "\(key) is '\(text.escapedForMessage)'; expected true or false")
@@ -72,10 +73,12 @@ extension DASInstallation {
 
     /// The boolean keys of spark-defaults.conf that switch a deployment feature on or off:
     /// the external shuffle service, and the master's REST submission server
-    /// (`spark.master.rest.enabled false`, the usual hardening, leaves its port unbound).
+    /// (`spark.master.rest.enabled false`, the usual hardening, leaves its port unbound),
+    /// and the application's web UI (`spark.ui.enabled false`: the driver binds no UI).
     static let sparkSwitches: [(key: String, feature: DeploymentFeature)] = [
         ("spark.shuffle.service.enabled", .shuffleService),
         ("spark.master.rest.enabled", .restSubmission),
+        ("spark.ui.enabled", .sparkUI),
     ]
 
     /// The `spark.*.port` keys read as base ports: the DAS profiles' catalog keys only.

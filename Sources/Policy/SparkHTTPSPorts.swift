@@ -64,8 +64,9 @@ public enum SparkHTTPSPorts {
                 CatalogEntry(key: connector.key, basePort: derivedPort(from: ui.basePort), group: ui.group, modes: ui.modes,
                              roles: ui.roles, shiftedByOffset: ui.shiftedByOffset,
                              // One feature an entry: the history server's connector is
-                             // optional even when both features are on.
-                             normallyBound: ui.normallyBound && ui.feature == nil,
+                             // optional even when both features are on; the application
+                             // UI's, whose feature is on unless said off, is not.
+                             normallyBound: ui.normallyBound && ui.feature?.isOnInStockConfiguration ?? true,
                              exposure: ui.exposure, feature: .sparkUIHTTPS,
                              summary: "\(ui.summary), HTTPS (\(connector.sparkKey), else the UI port + 400)")
             }

@@ -124,6 +124,7 @@ public enum HTMLReport {
             facts.append(("Drops not known", "\(unknown)"))
         }
         if let short = result.shortSnaplenText { facts.append(("Payloads cut", "<b>\(short)</b>")) }
+        if let lengths = result.wireLengthsNotBelievedText { facts.append(("Wire lengths not believed", "<b>\(lengths)</b>")) }
         facts.append(("Complete", result.incompleteText.map { "<b>no</b>: \($0)" } ?? "yes: every input was read to its end"))
 
         // A drops column only when an input counts drops: a live capture, or a pcapng file that records them.

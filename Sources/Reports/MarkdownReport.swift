@@ -66,6 +66,7 @@ public enum MarkdownReport {
             line("- Drops not known: \(unknown)")
         }
         if let short = result.shortSnaplenText { line("- **Payloads cut**: \(short)") }
+        if let lengths = result.wireLengthsNotBelievedText { line("- **Wire lengths not believed**: \(lengths)") }
         line("")
         line(table(["Input", "SHA-256", "Bytes", "Link type", "Snaplen", "Packets", "First packet", "Last packet", "Status"],
                          result.inputs.enumerated().map { index, input in

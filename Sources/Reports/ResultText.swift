@@ -60,6 +60,21 @@ extension AuditResult {
     }
 }
 
+extension AuditResult {
+    /// The records whose wire length was not believed, over every input, or nil when there
+    /// was none: "3 records claimed a wire length above 1 MiB, more than a link carries (in 1
+    /// of 2 inputs): not believed, each counted at its captured bytes". What the text,
+    /// Markdown and HTML coverage say, as each input's `wire_lengths_not_believed` does.
+    var wireLengthsNotBelievedText: String? {
+        let counts = inputs.compactMap(\.wireLengthsNotBelieved).filter { $0 > 0 }
+        guard !counts.isEmpty else { return nil }
+        let total = counts.reduce(UInt64(0)) { $0.addingSaturated($1) }
+        let which = inputs.count == 1 ? "" : " (in \(counts.count) of \(inputs.count) inputs)"
+        return "\(total) record\(total == 1 ? "" : "s") claimed a wire length above 1 MiB, more than a link carries\(which): "
+            + "not believed, \(total == 1 ? "counted" : "each counted") at \(total == 1 ? "its" : "their") captured bytes"
+    }
+}
+
 extension Coverage {
     /// "start to end (12.345 s)", or nil when the capture held no packets.
     var windowText: String? {

@@ -161,6 +161,7 @@ public struct TextReport {
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.countedLowText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.unknownDropsText.map { "; \($0)" } ?? "") + shortSnaplen
+            + (result.wireLengthsNotBelievedText.map { paint("; \($0)", .yellow) } ?? "")
     }
 
     private func formatSeconds(_ seconds: Double) -> String {

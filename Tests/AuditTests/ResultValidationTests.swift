@@ -1,6 +1,7 @@
 import Audit
 import Flows
 import Foundation
+import PathBytes
 import Policy
 import XCTest
 
@@ -79,6 +80,44 @@ final class ResultValidationTests: XCTestCase {
                        "findings[0].message: 16385 bytes long, longer than any finding's text (at most 16384 bytes of UTF-8)")
         XCTAssertEqual(try problem { self.set(&$0, ["findings", 0, "remediation"], String(repeating: "x", count: 11_000_000)) },
                        "findings[0].remediation: 11000000 bytes long, longer than any finding's text (at most 16384 bytes of UTF-8)")
+    }
+
+    /// An input's path and each command-line argument are printed by every report, as
+    /// finding texts are, and were read back at any length (a path of 11 MB was rendered
+    /// whole). A path is at most 4096 bytes as the file system has them (PATH_MAX: a name
+    /// not UTF-8 counts its bytes, not the 4-byte scalars that keep them), an argument 16 KiB.
+    func testPathsAndArgumentsLongerThanAnAuditWritesAreRefused() throws {
+        let input = try JSONSerialization.jsonObject(with: try ResultCoding.encoder().encode(
+            InputSummary(path: "a.pcap", packets: 0, tcpSegments: 0, skipped: [:], complete: true)))
+        let longest = String(repeating: "d/", count: InputSummary.longestPath / 2)
+        XCTAssertNil(try problem { self.set(&$0, ["inputs"], [input]); self.set(&$0, ["inputs", 0, "path"], longest) })
+        XCTAssertEqual(try problem { self.set(&$0, ["inputs"], [input]); self.set(&$0, ["inputs", 0, "path"], longest + "x") },
+                       "inputs[0].path: 4097 bytes long, longer than any path Linux opens (PATH_MAX, 4096 bytes)")
+        let latin1 = PathBytes.text([UInt8](repeating: 0xFC, count: InputSummary.longestPath))
+        XCTAssertEqual(latin1.utf8.count, 4 * InputSummary.longestPath)
+        XCTAssertNil(try problem { self.set(&$0, ["evidence", "inputs", 0, "path"], latin1) }, "4096 bytes on disk")
+        XCTAssertEqual(try problem { self.set(&$0, ["evidence", "inputs", 0, "path"], String(repeating: "x", count: 11_000_000)) },
+                       "evidence.inputs[0].path: 11000000 bytes long, longer than any path Linux opens (PATH_MAX, 4096 bytes)")
+
+        let argument = String(repeating: "é", count: Evidence.longestArgument / 2)
+        XCTAssertNil(try problem { self.set(&$0, ["evidence", "command_line"], ["dasaudit", argument]) })
+        XCTAssertEqual(try problem { self.set(&$0, ["evidence", "command_line"], ["dasaudit", "audit", argument + "x"]) },
+                       "evidence.command_line[2]: 16385 bytes long, longer than any argument a result records (at most 16384 bytes of UTF-8)")
+    }
+
+    /// An audit given an argument longer than a result may hold (a BPF filter of 20 KB)
+    /// records its first part and its length, so that its own result reads back; the
+    /// filter itself is whole in `capture_filter`.
+    func testAnArgumentLongerThanAResultHoldsIsRecordedCut() throws {
+        let filter = (1...3000).map { "port \($0)" }.joined(separator: " or ")
+        let evidence = Evidence(commandLine: ["dasaudit", "audit", "--filter", filter, "a.pcap"], policySha256: "", inputs: [])
+        XCTAssertEqual(evidence.commandLine.map(\.utf8.count).max(), Evidence.longestArgument)
+        XCTAssertTrue(evidence.commandLine[3].hasPrefix("port 1 or port 2 or "), String(evidence.commandLine[3].prefix(40)))
+        XCTAssertTrue(evidence.commandLine[3].hasSuffix(" [cut: \(filter.utf8.count) bytes]"), String(evidence.commandLine[3].suffix(40)))
+        XCTAssertEqual(Array(evidence.commandLine[0...2] + evidence.commandLine[4...]), ["dasaudit", "audit", "--filter", "a.pcap"])
+        let multibyte = String(repeating: "é", count: Evidence.longestArgument)
+        XCTAssertLessThanOrEqual(Evidence(commandLine: [multibyte], policySha256: "", inputs: []).commandLine[0].utf8.count,
+                                 Evidence.longestArgument)
     }
 
     func testTimesMustBeRealAndInOrder() throws {

@@ -109,6 +109,46 @@ final class HostileCaptureTests: XCTestCase {
         XCTAssertEqual(counted, try XCTUnwrap(original?.services.map(\.packets)).map { $0 << 20 }, "1 MiB a packet, believed")
     }
 
+    /// The records whose wire length was not believed are counted per input and said: in
+    /// the input's `wire_lengths_not_believed` (absent when none, as zero skip counts are)
+    /// and on the text and Markdown coverage. Before, the result held the same numbers as
+    /// for the honest capture and nothing said some of them were not the file's.
+    func testRecordsWhoseWireLengthIsNotBelievedAreCountedAndSaid() throws {
+        let records = pcapRecords(try contents(base))
+        let forged = try scratch.file("every-third-claims-4-gib.pcap", pcapHeader() + records.enumerated().map { index, record in
+            pcapRecord(record.bytes, length: index % 3 == 0 ? 0xFFFF_FFFF : record.length, seconds: record.seconds)
+        }.reduce(Data(), +))
+        let lying = UInt64((records.count + 2) / 3)
+        let (run, claimed) = try audit(forged)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(claimed?.inputs.first?.wireLengthsNotBelieved, lying)
+        XCTAssertTrue(run.stdout.contains("\"wire_lengths_not_believed\" : \(lying)"), run.stdout)
+        let (honestRun, honest) = try audit(base)
+        XCTAssertNil(honest?.inputs.first?.wireLengthsNotBelieved)
+        XCTAssertFalse(honestRun.stdout.contains("wire_lengths_not_believed"), "absent when none")
+
+        let said = "\(lying) records claimed a wire length above 1 MiB, more than a link carries: not believed, "
+            + "each counted at their captured bytes"
+        let text = try runDasaudit(["audit", forged, "--fail-on", "never"]).stdout
+        XCTAssertTrue(text.contains("; " + said), text)
+        let markdown = try runDasaudit(["audit", forged, "--format", "markdown", "--fail-on", "never"]).stdout
+        XCTAssertTrue(markdown.contains("- **Wire lengths not believed**: " + said), markdown)
+        XCTAssertFalse(try runDasaudit(["audit", base, "--fail-on", "never"]).stdout.contains("wire length"))
+
+        // Two inputs, one of them honest: the note says which share of the inputs lied.
+        let (twoRun, two) = try audit2(forged, base)
+        XCTAssertEqual(two?.inputs.first { $0.path == forged }?.wireLengthsNotBelieved, lying, twoRun.stderr)
+        XCTAssertEqual(two?.inputs.filter { $0.path == base }.count, 1)
+        XCTAssertNil(two?.inputs.first { $0.path == base }?.wireLengthsNotBelieved)
+        let twoText = try runDasaudit(["audit", forged, base, "--fail-on", "never"]).stdout
+        XCTAssertTrue(twoText.contains("more than a link carries (in 1 of 2 inputs)"), twoText)
+    }
+
+    private func audit2(_ paths: String...) throws -> (CommandResult, AuditResult?) {
+        let run = try runDasaudit(["audit"] + paths + ["--format", "json", "--fail-on", "never"])
+        return (run, try? JSONReport.parse(Data(run.stdout.utf8)))
+    }
+
     func testZeroLengthAndLargestRecordsAreCountedNotFatal() throws {
         let records = try realRecords(2)
         let big = Data(largestTCPFrame())

@@ -169,6 +169,30 @@ final class SparkDeploymentCaptureTests: XCTestCase {
         XCTAssertTrue(finding.message.contains("spark.master.rest.enabled"), finding.message)
     }
 
+    // MARK: - The application UI
+
+    func testUITurnedOffInSparkDefaultsIsNeitherExpectedNorOpened() throws {
+        let home = fixtures.appendingPathComponent("das-home-ui-off").path
+        let listing = try runDasaudit(["ports", "--das-home", home]).stdout
+        XCTAssertFalse(listing.contains("4042"), listing)
+        XCTAssertTrue(listing.contains("13002"), listing)
+        let result = try audit("spark43-cluster-deploy-veth-s200.pcap", ["--das-home", home])
+        XCTAssertEqual(result.policy.features?["spark-ui"], false)
+        XCTAssertFalse(result.unusedOpenings.contains { $0.port == 4042 }, "before: a low unused opening")
+        let rules = try runDasaudit(["ports", "--das-home", home, "--firewall", "nftables"]).stdout
+        XCTAssertFalse(rules.contains("dport 4042"), rules)
+        XCTAssertTrue(try runDasaudit(["ports", "--offset", "2", "--mode", "cluster"]).stdout.contains("4042"), "on unless said off")
+    }
+
+    func testUISaidOffMakesItsTrafficNotInMode() throws {
+        // The bundled capture's driver served its UI on 127.0.0.1:4042.
+        let off = try policyFile("offset: 2\nmode: cluster\ncores: 2\nfeatures: {spark-ui: off}\n")
+        let result = try audit("spark-cluster-offset2-lo.pcap", ["--policy", off])
+        XCTAssertEqual(service(result, "127.0.0.1:4042")?.classification, .notInMode)
+        let finding = try XCTUnwrap(result.findings.first { $0.port == 4042 })
+        XCTAssertTrue(finding.message.contains("spark.ui.enabled"), finding.message)
+    }
+
     // MARK: - Two applications at once
 
     func testARetryHintDoesNotContradictItself() throws {

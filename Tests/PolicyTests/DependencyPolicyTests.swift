@@ -114,7 +114,7 @@ final class DependencyPolicyTests: XCTestCase {
         XCTAssertEqual(error("""
         features:
           clustring: on
-        """), "p.yaml:2: 'clustring' is not a deployment feature; did you mean clustering? expected one of ha, clustering, embedded-ldap, jmx, shuffle-service, spark-ui-https, cluster-deploy-mode, history-server, rest-submission")
+        """), "p.yaml:2: 'clustring' is not a deployment feature; did you mean clustering? expected one of ha, clustering, embedded-ldap, jmx, shuffle-service, spark-ui-https, cluster-deploy-mode, history-server, rest-submission, spark-ui")
         XCTAssertEqual(error("""
         features:
           ha: sometimes
