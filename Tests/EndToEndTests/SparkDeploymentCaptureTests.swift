@@ -148,16 +148,7 @@ final class SparkDeploymentCaptureTests: XCTestCase {
     // MARK: - The REST submission server
 
     func testRESTTurnedOffInSparkDefaultsIsNeitherExpectedNorOpened() throws {
-        let home = fixtures.appendingPathComponent("das-home-rest-off").path
-        let listing = try runDasaudit(["ports", "--das-home", home]).stdout
-        XCTAssertFalse(listing.contains("6068"), listing)
-        XCTAssertTrue(listing.contains("7079"), listing)
-        let result = try audit("spark43-cluster-deploy-veth-s200.pcap", ["--das-home", home])
-        XCTAssertEqual(result.policy.features?["rest-submission"], false)
-        XCTAssertFalse(result.unusedOpenings.contains { $0.port == 6068 }, "before: a low unused opening")
-        let rules = try runDasaudit(["ports", "--das-home", home, "--firewall", "nftables"]).stdout
-        XCTAssertFalse(rules.contains("dport 6068"), rules)
-        XCTAssertTrue(try runDasaudit(["ports", "--offset", "2", "--mode", "cluster"]).stdout.contains("6068"), "on unless said off")
+        try assertTurnedOff(inDASHome: "das-home-rest-off", feature: "rest-submission", port: 6068, stillListed: "7079")
     }
 
     func testRESTSaidOffMakesItsTrafficNotInMode() throws {
@@ -172,16 +163,7 @@ final class SparkDeploymentCaptureTests: XCTestCase {
     // MARK: - The application UI
 
     func testUITurnedOffInSparkDefaultsIsNeitherExpectedNorOpened() throws {
-        let home = fixtures.appendingPathComponent("das-home-ui-off").path
-        let listing = try runDasaudit(["ports", "--das-home", home]).stdout
-        XCTAssertFalse(listing.contains("4042"), listing)
-        XCTAssertTrue(listing.contains("13002"), listing)
-        let result = try audit("spark43-cluster-deploy-veth-s200.pcap", ["--das-home", home])
-        XCTAssertEqual(result.policy.features?["spark-ui"], false)
-        XCTAssertFalse(result.unusedOpenings.contains { $0.port == 4042 }, "before: a low unused opening")
-        let rules = try runDasaudit(["ports", "--das-home", home, "--firewall", "nftables"]).stdout
-        XCTAssertFalse(rules.contains("dport 4042"), rules)
-        XCTAssertTrue(try runDasaudit(["ports", "--offset", "2", "--mode", "cluster"]).stdout.contains("4042"), "on unless said off")
+        try assertTurnedOff(inDASHome: "das-home-ui-off", feature: "spark-ui", port: 4042, stillListed: "13002")
     }
 
     func testUISaidOffMakesItsTrafficNotInMode() throws {
@@ -191,6 +173,24 @@ final class SparkDeploymentCaptureTests: XCTestCase {
         XCTAssertEqual(service(result, "127.0.0.1:4042")?.classification, .notInMode)
         let finding = try XCTUnwrap(result.findings.first { $0.port == 4042 })
         XCTAssertTrue(finding.message.contains("spark.ui.enabled"), finding.message)
+    }
+
+    /// A feature spark-defaults.conf turns off in the DAS home `fixture`: its `port` is not
+    /// listed (`stillListed` is), not an unused opening on a real capture, and not opened by
+    /// the firewall rules; without the home the port is on.
+    private func assertTurnedOff(inDASHome fixture: String, feature: String, port: UInt16, stillListed: String,
+                                 file: StaticString = #filePath, line: UInt = #line) throws {
+        let home = fixtures.appendingPathComponent(fixture).path
+        let listing = try runDasaudit(["ports", "--das-home", home]).stdout
+        XCTAssertFalse(listing.contains("\(port)"), listing, file: file, line: line)
+        XCTAssertTrue(listing.contains(stillListed), listing, file: file, line: line)
+        let result = try audit("spark43-cluster-deploy-veth-s200.pcap", ["--das-home", home])
+        XCTAssertEqual(result.policy.features?[feature], false, file: file, line: line)
+        XCTAssertFalse(result.unusedOpenings.contains { $0.port == port }, "before: a low unused opening", file: file, line: line)
+        let rules = try runDasaudit(["ports", "--das-home", home, "--firewall", "nftables"]).stdout
+        XCTAssertFalse(rules.contains("dport \(port)"), rules, file: file, line: line)
+        XCTAssertTrue(try runDasaudit(["ports", "--offset", "2", "--mode", "cluster"]).stdout.contains("\(port)"),
+                      "on unless said off", file: file, line: line)
     }
 
     // MARK: - Two applications at once
