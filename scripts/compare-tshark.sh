@@ -59,6 +59,8 @@ declare -A one_copy=(
   # A host that routes, dumpcap on both links; tshark names each section's interfaces from 0.
   [sections-two-interfaces.pcapng]="|frame.interface_id == 0"
   [sections-concatenated.pcapng]="|frame.interface_id == 0"
+  # A host that routes, dumpcap on both links at once, its packets up to 0.23 s out of order.
+  [dumpcap-2if.pcapng]="|frame.interface_id == 0"
   # A rotated capture on every interface, read as one set: the client's link.
   [rotated-copies]="|sll.ifindex == 2"
 )
