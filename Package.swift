@@ -109,7 +109,7 @@ if ProcessInfo.processInfo.environment["DASAUDIT_FUZZ"] == "1" {
     package.targets += [
         .target(name: "FuzzSupport", path: "Fuzz/Support"),
         .executableTarget(name: "fuzz-decoder", dependencies: ["Wire", "FuzzSupport"], path: "Fuzz/Targets/Decoder"),
-        .executableTarget(name: "fuzz-capture", dependencies: ["Audit", "CaptureEngine", "PcapKit", "Policy", "Reports", "FuzzSupport"],
+        .executableTarget(name: "fuzz-capture", dependencies: ["Audit", "CaptureEngine", "Flows", "PcapKit", "Policy", "Reports", "FuzzSupport"],
                           path: "Fuzz/Targets/Capture"),
         .executableTarget(name: "fuzz-result", dependencies: ["Audit", "Reports", "Policy", "Flows", "FuzzSupport"],
                           path: "Fuzz/Targets/Result"),

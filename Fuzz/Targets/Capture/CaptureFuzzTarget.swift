@@ -1,5 +1,6 @@
 import Audit
 import CaptureEngine
+import Flows
 import Foundation
 import FuzzSupport
 import PcapKit
@@ -146,7 +147,10 @@ enum CaptureFuzzing {
             input.error = input.error?.replacingOccurrences(of: path, with: "capture")
             return input
         }
-        var result = auditor.audit(reader.table.statistics(), inputs: inputs)
+        // As the audit takes them: unanswered connects of the capture's last seconds are
+        // cut by its end (`AttemptsCutByEnd`), which the audit of connections works out too.
+        var table = reader.table
+        var result = auditor.audit(table.takeStatistics(cuttingAttemptsAt: AttemptsCutByEnd.ends(of: inputs)), inputs: inputs)
         let connections = reader.table.connections()
         let byConnection = auditor.audit(connections, inputs: inputs)
         result.connections = connections.map(ConnectionEntry.init)
