@@ -62,6 +62,14 @@ extension Evidence {
     /// command line; without a bound a result read back could carry megabytes there.
     public static let longestArgument = Finding.longestText
 
+    /// The longest BPF filter an audit takes and a result read back holds in
+    /// `capture_filter`, in bytes of UTF-8: 128 KiB, the longest single argument Linux
+    /// passes to a program (`MAX_ARG_STRLEN`), so no `--filter` on Linux is longer. A filter
+    /// naming a thousand hosts is about 20 KB and is kept whole (the command line keeps its
+    /// first 16 KiB); the bound keeps what a result read back may put into every report
+    /// finite.
+    public static let longestCaptureFilter = 128 << 10
+
     /// `argument`, or, when it is longer than `longestArgument`, its first part and how long
     /// it was, within that bound: "tcp port 1 or ... [cut: 20480 bytes]". Only a very long
     /// BPF filter gets here, and `capture_filter` keeps it whole.

@@ -13,7 +13,8 @@ import Wire
 /// connections counted low than connections, waivers with a reason (one line, not blank)
 /// and an expiry date in 2000-2999, finding messages and remediations of at most 16 KiB
 /// (`Finding.longestText`), input paths of at most 4096 bytes (`InputSummary.longestPath`),
-/// command-line arguments of at most 16 KiB (`Evidence.longestArgument`), and a
+/// command-line arguments of at most 16 KiB (`Evidence.longestArgument`), a capture filter
+/// of at most 128 KiB (`Evidence.longestCaptureFilter`), and a
 /// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). Before decoding, the JSON text itself is checked for what
@@ -198,6 +199,10 @@ extension AuditResult {
             for (index, argument) in evidence.commandLine.enumerated() where argument.utf8.count > Evidence.longestArgument {
                 throw ResultValidationError(path: "evidence.command_line[\(index)]", problem: "\(argument.utf8.count) bytes long, "
                     + "longer than any argument a result records (at most \(Evidence.longestArgument) bytes of UTF-8)")
+            }
+            if let filter = evidence.captureFilter, filter.utf8.count > Evidence.longestCaptureFilter {
+                throw ResultValidationError(path: "evidence.capture_filter", problem: "\(filter.utf8.count) bytes long, "
+                    + "longer than any capture filter an audit takes (at most \(Evidence.longestCaptureFilter) bytes of UTF-8)")
             }
             if let auditedAt = evidence.auditedAt, auditedAt < .epoch {
                 throw ResultValidationError(path: "evidence.audited_at",

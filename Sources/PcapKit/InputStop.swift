@@ -54,9 +54,11 @@ public enum InputStop {
     public static var isRequested: Bool { state.locked { $0.stops } }
 
     /// Starts the second reading of inputs a stop cut during the first: `cuts` says, per
-    /// path, where the first reading left each input it did not read whole; the others are
-    /// read whole again. Only after a stop (`signal` set); a second signal quits the run.
-    public static func replay(_ cuts: [String: Cut]) {
+    /// path (its UTF-8 bytes: `String` keys are equal under canonical equivalence, so
+    /// `caf\u{E9}.pcap` and `cafe\u{301}.pcap`, two files, would share a cut), where the
+    /// first reading left each input it did not read whole; the others are read whole
+    /// again. Only after a stop (`signal` set); a second signal quits the run.
+    public static func replay(_ cuts: [[UInt8]: Cut]) {
         state.locked { fields in
             guard fields.signal != nil else { return }
             fields.replayed = cuts
@@ -66,7 +68,7 @@ public enum InputStop {
     /// During a second reading (`replay`): where the first left `path`; nil when it read it
     /// whole, or outside a second reading.
     public static func replayedCut(of path: String) -> Cut? {
-        state.locked { $0.replayed?[path] }
+        state.locked { $0.replayed?[Array(path.utf8)] }
     }
 
     /// What a reader says of an input the request cut after `packetsRead` packets.
@@ -130,7 +132,7 @@ public enum InputStop {
             var reading: [Int: (handle: OpaquePointer, broken: Bool)] = [:]
             var nextKey = 0
             /// The first reading's cuts, during the second (`replay`).
-            var replayed: [String: Cut]?
+            var replayed: [[UInt8]: Cut]?
             /// Whether reading is to stop now: after the request, unless in a second reading.
             var stops: Bool { signal != nil && replayed == nil }
         }

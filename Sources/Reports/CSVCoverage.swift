@@ -60,6 +60,7 @@ extension AuditResult {
             row("connections_counted_low", number(coverage.connectionsCountedLow), coverage.countedLowText),
             row("connects_cut_by_end", number(coverage.connectsCutByEnd), coverage.cutByEndText),
             row("clock_steps_back", number(coverage.clockStepsBack), coverage.clockStepsText),
+            row("wire_lengths_not_believed", "\(wireLengthsNotBelieved)", wireLengthsNotBelievedText),
         ]
         rows += coverage.skipped.sorted { $0.key < $1.key }.map { row("skipped.\($0.key)", "\($0.value)") }
         return rows

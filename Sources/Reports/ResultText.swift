@@ -61,14 +61,20 @@ extension AuditResult {
 }
 
 extension AuditResult {
+    /// The records whose wire length was not believed, summed over the inputs (each says
+    /// its own in `wire_lengths_not_believed`, absent when none).
+    var wireLengthsNotBelieved: UInt64 {
+        inputs.reduce(UInt64(0)) { $0.addingSaturated($1.wireLengthsNotBelieved ?? 0) }
+    }
+
     /// The records whose wire length was not believed, over every input, or nil when there
     /// was none: "3 records claimed a wire length above 1 MiB, more than a link carries (in 1
     /// of 2 inputs): not believed, each counted at its captured bytes". What the text,
-    /// Markdown and HTML coverage say, as each input's `wire_lengths_not_believed` does.
+    /// Markdown, HTML and CSV coverage say, as each input's `wire_lengths_not_believed` does.
     var wireLengthsNotBelievedText: String? {
         let counts = inputs.compactMap(\.wireLengthsNotBelieved).filter { $0 > 0 }
         guard !counts.isEmpty else { return nil }
-        let total = counts.reduce(UInt64(0)) { $0.addingSaturated($1) }
+        let total = wireLengthsNotBelieved
         let which = inputs.count == 1 ? "" : " (in \(counts.count) of \(inputs.count) inputs)"
         return "\(total) record\(total == 1 ? "" : "s") claimed a wire length above 1 MiB, more than a link carries\(which): "
             + "not believed, \(total == 1 ? "counted" : "each counted") at \(total == 1 ? "its" : "their") captured bytes"

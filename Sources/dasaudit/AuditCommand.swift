@@ -86,8 +86,10 @@ struct AuditCommand: ParsableCommand {
         // With auto, the policy's other problems first, before the captures are read for the offset.
         if policyOptions.offset == .auto { _ = try policyOptions.makePolicy(notes: false, autoOffset: 0) }
         let plan = try outputOptions.plan(inputs: paths + policyOptions.files)
-        let autoOffset = policyOptions.offset == .auto ? try Self.inferOffset(paths: paths, filter: filterOption.filter,
-                                                                                              vxlanPorts: vxlanPortOption.vxlanPorts) : nil
+        let autoOffset = policyOptions.offset == .auto
+            ? try Self.inferOffset(paths: paths, filter: filterOption.filter, vxlanPorts: vxlanPortOption.vxlanPorts,
+                                   threads: threads)
+            : nil
         var auditor = Auditor(policy: try policyOptions.makePolicy(autoOffset: autoOffset), failOn: outputOptions.failOn,
                               auditTime: try AuditTimeOption.now())
         auditor.captureFilter = filterOption.filter
@@ -125,9 +127,10 @@ struct AuditCommand: ParsableCommand {
     /// them; the audit reads them again under it), said in a note. A stop during that first
     /// read (Ctrl-C) cuts it, the offset is found in what was read, and the audit reads each
     /// input up to the same point (`InputStop.replay`): what the offset was found in,
-    /// incomplete as a stop during the audit leaves it.
-    static func inferOffset(paths: [String], filter: String?, vxlanPorts: VXLANPorts) throws -> Int {
-        let (inference, read) = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts)
+    /// incomplete as a stop during the audit leaves it. `threads`: as many cores as the
+    /// audit's (`--threads`), so that both readings read the inputs in the same order.
+    static func inferOffset(paths: [String], filter: String?, vxlanPorts: VXLANPorts, threads: Int?) throws -> Int {
+        let (inference, read) = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts, threads: threads)
         let stop = InputStop.signal.map { " in what was read before \($0) stopped the reading" } ?? ""
         printError("--offset auto: offset \(inference.offset) (\(inference.supportingServices) services on its catalog ports, "
             + "confidence \(inference.confidenceWord))\(stop)", label: "note")
@@ -135,14 +138,15 @@ struct AuditCommand: ParsableCommand {
         return inference.offset
     }
 
-    /// Where a stop left each input of the first read that it did not read whole.
-    private static func firstReadingCuts(_ inputs: [InputSummary]) -> [String: InputStop.Cut] {
-        var cuts: [String: InputStop.Cut] = [:]
+    /// Where a stop left each input of the first read that it did not read whole, by the
+    /// bytes of its path (`InputStop.replay`).
+    private static func firstReadingCuts(_ inputs: [InputSummary]) -> [[UInt8]: InputStop.Cut] {
+        var cuts: [[UInt8]: InputStop.Cut] = [:]
         for input in inputs {
             if input.error == InputStop.notRead(input.path) {
-                cuts[input.path] = .notRead
+                cuts[Array(input.path.utf8)] = .notRead
             } else if input.error == InputStop.cut(input.path, packetsRead: input.packets) {
-                cuts[input.path] = .after(packets: input.packets)
+                cuts[Array(input.path.utf8)] = .after(packets: input.packets)
             }
         }
         return cuts

@@ -65,13 +65,15 @@ struct InferCommand: ParsableCommand {
         if result.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
     }
 
-    /// Reads `paths` once, every TCP server endpoint kept whatever its port, and drafts
-    /// the policy that fits them; also what was read from each input.
-    static func infer(paths: [String], filter: String?, vxlanPorts: VXLANPorts) -> (PolicyInference, AuditResult) {
+    /// Reads `paths` once (on `threads` cores; nil: all), every TCP server endpoint kept
+    /// whatever its port, and drafts the policy that fits them; also what was read from
+    /// each input.
+    static func infer(paths: [String], filter: String?, vxlanPorts: VXLANPorts,
+                      threads: Int? = nil) -> (PolicyInference, AuditResult) {
         var auditor = Auditor(policy: Policy(mode: .cluster), failOn: .never)
         auditor.captureFilter = filter
         auditor.vxlanPorts = vxlanPorts
-        let result = auditor.audit(paths: paths)
+        let result = auditor.audit(paths: paths, threads: threads)
         return (PolicyInference(services: result.services.map(PolicyInference.Service.init)), result)
     }
 }

@@ -102,6 +102,7 @@ struct LiveCommand: ParsableCommand {
     @OptionGroup var watchOptions: LiveWatchOptions
 
     func validate() throws {
+        try CaptureFilterOption.checkLength(filter)
         if write == nil && (rotateSize != nil || rotateSeconds != nil) {
             throw ValidationError("--rotate-size and --rotate-seconds rotate the files of --write DIR; give --write too")
         }

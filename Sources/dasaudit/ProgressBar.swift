@@ -15,7 +15,8 @@ import Reports
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int64?
-    private var inputs: [String: ReadProgress] = [:]
+    /// Each input's last report, by its path's bytes (two names equal as text are two files).
+    private var inputs: [[UInt8]: ReadProgress] = [:]
     private let started = DispatchTime.now().uptimeNanoseconds
     private var lastDrawn: UInt64 = 0
     private var visible = false
@@ -46,7 +47,7 @@ final class ProgressBar: @unchecked Sendable {
     func report(_ progress: ReadProgress) {
         lock.lock()
         defer { lock.unlock() }
-        inputs[progress.path] = progress
+        inputs[Array(progress.path.utf8)] = progress
         let now = DispatchTime.now().uptimeNanoseconds
         guard now - started >= 500_000_000, now - lastDrawn >= 100_000_000 else { return }
         lastDrawn = now

@@ -105,6 +105,16 @@ final class ResultValidationTests: XCTestCase {
                        "evidence.command_line[2]: 16385 bytes long, longer than any argument a result records (at most 16384 bytes of UTF-8)")
     }
 
+    /// The filter is kept whole in `capture_filter`, up to Linux's longest argument: a result
+    /// holding a longer one, which no audit on Linux wrote, is refused, as long paths are.
+    func testACaptureFilterLongerThanAnAuditTakesIsRefused() throws {
+        let longest = String(repeating: "é", count: Evidence.longestCaptureFilter / 2)
+        XCTAssertNil(try problem { self.set(&$0, ["evidence", "capture_filter"], longest) })
+        XCTAssertEqual(try problem { self.set(&$0, ["evidence", "capture_filter"], longest + "x") },
+                       "evidence.capture_filter: 131073 bytes long, longer than any capture filter an audit takes "
+                           + "(at most 131072 bytes of UTF-8)")
+    }
+
     /// An audit given an argument longer than a result may hold (a BPF filter of 20 KB)
     /// records its first part and its length, so that its own result reads back; the
     /// filter itself is whole in `capture_filter`.

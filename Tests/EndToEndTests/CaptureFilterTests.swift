@@ -1,4 +1,5 @@
 import Audit
+@testable import dasaudit
 import Foundation
 import XCTest
 
@@ -38,6 +39,36 @@ final class CaptureFilterTests: XCTestCase {
             XCTAssertTrue(run.stderr.contains("bad capture filter 'tcp prot 7079': can't parse filter expression: syntax error"),
                           run.stderr)
             XCTAssertFalse(run.stderr.contains("nonexistent"), "no input was opened: \(run.stderr)")
+        }
+    }
+
+    /// A filter longer than the 16 KiB a command-line argument is recorded with is kept
+    /// whole in `capture_filter`, and its result reads back. One longer than a result holds
+    /// (which only systems other than Linux pass) is refused by every command that takes a
+    /// filter, before libpcap compiles it, without repeating it. (Padded with spaces: libpcap
+    /// takes minutes to optimize a filter of a thousand terms.)
+    func testALongFilterReadsBackAndOneLongerThanAResultHoldsIsRefused() throws {
+        let filter = "tcp port 7079" + String(repeating: " ", count: 20_000) + "or host 10.1.0.1"
+        XCTAssertGreaterThan(filter.utf8.count, Evidence.longestArgument)
+        let scratch = try scratchDirectory()
+        let output = scratch.path("long-filter.json")
+        let audited = try runDasaudit(["audit", spark, "--offset", "2", "--filter", filter, "--format", "json",
+                                       "--output", output])
+        XCTAssertNotEqual(audited.status, 2, audited.stderr)
+        let result = try AuditResult.decode(from: try Data(contentsOf: URL(fileURLWithPath: output)))
+        XCTAssertEqual(result.evidence?.captureFilter, filter)
+        let rendered = try runDasaudit(["render", output, "--format", "markdown"])
+        XCTAssertNotEqual(rendered.status, 2, rendered.stderr)
+
+        let tooLong = filter + String(repeating: " ", count: Evidence.longestCaptureFilter)
+        for arguments in [["audit", "a.pcap"], ["flows", "a.pcap"], ["infer", "a.pcap"], ["live", "-i", "lo"]] {
+            XCTAssertThrowsError(try Dasaudit.parseAsRoot(arguments + ["--filter", tooLong]), arguments[0]) { error in
+                let message = Dasaudit.message(for: error)
+                XCTAssertTrue(message.contains("the capture filter is \(tooLong.utf8.count) bytes long; dasaudit takes at most "
+                    + "131072 bytes (128 KiB)"), message)
+                XCTAssertLessThan(message.utf8.count, 300, "the filter is not repeated")
+                XCTAssertEqual(Dasaudit.exitCode(for: error), .validationFailure, "a usage error: exit 2 (`runMain`)")
+            }
         }
     }
 

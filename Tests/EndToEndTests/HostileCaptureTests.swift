@@ -134,6 +134,11 @@ final class HostileCaptureTests: XCTestCase {
         let markdown = try runDasaudit(["audit", forged, "--format", "markdown", "--fail-on", "never"]).stdout
         XCTAssertTrue(markdown.contains("- **Wire lengths not believed**: " + said), markdown)
         XCTAssertFalse(try runDasaudit(["audit", base, "--fail-on", "never"]).stdout.contains("wire length"))
+        // The CSV's coverage rows too, where a CI script reads them.
+        let csv = try runDasaudit(["audit", forged, "--format", "csv", "--fail-on", "never"]).stdout
+        XCTAssertTrue(csv.contains(",coverage,wire_lengths_not_believed,\(lying),\"\(said)\"\r\n"), csv)
+        let honestCSV = try runDasaudit(["audit", base, "--format", "csv", "--fail-on", "never"]).stdout
+        XCTAssertTrue(honestCSV.contains(",coverage,wire_lengths_not_believed,0,\r\n"), honestCSV)
 
         // Two inputs, one of them honest: the note says which share of the inputs lied.
         let (twoRun, two) = try audit2(forged, base)

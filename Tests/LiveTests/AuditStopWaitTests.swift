@@ -117,4 +117,35 @@ final class AuditStopWaitTests: XCTestCase {
         XCTAssertEqual(result.policy.offset, reference.policy.offset)
         assertSameAudit(result, reference)
     }
+
+    /// Two inputs whose names are one text in NFC and in NFD (two files to Linux) keep
+    /// their own places in the audit's reading after a stop during `--offset auto`'s: the
+    /// first cut where the first reading left it, the second not read. Keyed by the name's
+    /// text, the second's "not read" took the first's place, and the audit read none of it.
+    func testInputsNamedAlikeKeepTheirOwnCutsAfterAStop() throws {
+        let composed = "\(directory)/caf\u{E9}.pcap", decomposed = "\(directory)/cafe\u{301}.pcap"
+        XCTAssertEqual(composed, decomposed, "one text to Swift")
+        let generator = URL(fileURLWithPath: dasauditPath).deletingLastPathComponent().appendingPathComponent("dasaudit-gen")
+        let generate = try DasauditProcess(["--packets", "1000000", "--snaplen", "64", composed], program: generator.path)
+        XCTAssertEqual(generate.finish(timeout: 120).status, 0, generate.stderr)
+        try FileManager.default.copyItem(atPath: bundled("das-offset3-lo.pcap"), toPath: decomposed)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).count, 2, "two files")
+        let output = "\(directory)/auto.json"
+        let audit = try DasauditProcess(["audit", composed, decomposed, "--offset", "auto", "--threads", "1",
+                                         "--format", "json", "-o", output])
+        XCTAssertTrue(waitFor(60) { AuditStopSignalTests.readOffset(of: audit.process.processIdentifier, in: composed) ?? 0 > 4 << 20 },
+                      audit.stderr)
+        audit.signal(SIGTERM)
+        let (status, _) = audit.finish(timeout: 30)
+        XCTAssertEqual(audit.process.terminationReason, .exit, audit.stderr)
+        XCTAssertEqual(status, 2, "an input not read: \(audit.stderr)")
+        let result = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: output)))
+        XCTAssertEqual(result.inputs.count, 2)
+        let cut = result.inputs[0].packets
+        XCTAssertGreaterThan(cut, 0, "the first input is read up to where the first reading left it")
+        XCTAssertLessThan(cut, 1_000_000)
+        XCTAssertEqual(result.inputs[0].error, "\(composed): cut by SIGTERM after \(cut) packets: the rest of the input was not read")
+        XCTAssertEqual(result.inputs[1].error, "\(decomposed): not read: SIGTERM stopped the reading before it")
+        XCTAssertEqual(Array(result.inputs[1].path.utf8), Array(decomposed.utf8))
+    }
 }
