@@ -11,6 +11,9 @@
 /// have said otherwise, and a cut capture must never give a different protocol than the
 /// whole one.
 ///
+/// A PROXY protocol header a load balancer put before the client's bytes is passed over
+/// (`ProxyProtocolHeader`): the client's protocol is what follows it.
+///
 /// When no side's bytes are named, the connection speaks `none` (no payload either way),
 /// `unknown` (a recognizer could not decide because the capture cut the bytes, or the
 /// connection was picked up mid-stream, so its first captured bytes need not start
@@ -33,9 +36,11 @@ public enum ProtocolRecognizer {
         recognize(client: client, server: server, fromStart: fromStart, candidates: nil)
     }
 
-    private static func recognize(client: PayloadBytes, server: PayloadBytes, fromStart: Bool,
+    private static func recognize(client firstBytes: PayloadBytes, server: PayloadBytes, fromStart: Bool,
                                   candidates: FirstByteCandidates?) -> ProtocolEvidence {
-        guard client.sent || server.sent else { return .none }
+        guard firstBytes.sent || server.sent else { return .none }
+        // A load balancer's PROXY protocol header says who the client is, not what it speaks.
+        let client = ProxyProtocolHeader.clientBytes(after: firstBytes)
         let byServer = SideRecognition(client: .silent, server: server,
                                        trying: candidates?.recognizers(forServer: server) ?? SideRecognition.every)
         if let found = byServer.found { return found }

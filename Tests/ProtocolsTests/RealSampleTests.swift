@@ -43,6 +43,16 @@ final class RealSampleTests: XCTestCase {
         "thriftMultiplexedCompact": ProtocolEvidence(.thrift),
         "tlsMidStream": ProtocolEvidence(.tls),
         "tlsMidStreamHTTP": ProtocolEvidence(.tls),
+        // A load balancer's PROXY protocol header is not the client's protocol: what follows
+        // it is, or, where it filled the segment, the server's answer.
+        "proxyV1HealthCheck": .unknown,
+        "proxyV2HealthCheck": .unknown,
+        "proxyV1ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "proxyV2ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "proxyV1ToHTTP": ProtocolEvidence(.http),
+        "proxyV1TCP6ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "proxyV1PlaintextToTLS": ProtocolEvidence(.http),
+        "proxyV1AndRequestToSilentTLS": ProtocolEvidence(.http),
     ]
 
     func testEveryRealSampleIsRecognized() {
