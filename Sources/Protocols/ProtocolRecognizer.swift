@@ -11,6 +11,13 @@
 /// have said otherwise, and a cut capture must never give a different protocol than the
 /// whole one.
 ///
+/// **But a hello answered in the clear is no TLS.** A TLS server answers a ClientHello with
+/// a TLS record (a ServerHello, an alert) or with nothing; from the connection's start,
+/// server bytes that no TLS record begins, and no recognizer names (vsftpd's or an SMTP
+/// server's `220` banner on the console's HTTPS port), say a plaintext service listens:
+/// the connection is `other`, not the client's `tls`. Picked up mid-stream, the server's
+/// first captured bytes may continue a record, and prove nothing.
+///
 /// A PROXY protocol header a load balancer put before the client's bytes is passed over
 /// (`ProxyProtocolHeader`): the client's protocol is what follows it.
 ///
@@ -49,8 +56,11 @@ public enum ProtocolRecognizer {
         if let found = byClient.found {
             // Only the client's own protocol may be pending on a cut server side.
             let pending = server.isCut ? byServer.undecided & ~SideRecognition.bit(found.name) : 0
-            if pending == 0 { return found }
-            return .unknown
+            if pending != 0 { return .unknown }
+            if found.name == .tls && fromStart && server.has(1) && byServer.undecided & SideRecognition.bit(.tls) == 0 {
+                return .other  // A hello answered in the clear: TLS does not listen.
+            }
+            return found
         }
         let undecided = (byServer.undecided != 0 && server.isCut) || (byClient.undecided != 0 && client.isCut)
         return undecided || !fromStart ? .unknown : .other

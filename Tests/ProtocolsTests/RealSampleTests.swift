@@ -53,6 +53,10 @@ final class RealSampleTests: XCTestCase {
         "proxyV1TCP6ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
         "proxyV1PlaintextToTLS": ProtocolEvidence(.http),
         "proxyV1AndRequestToSilentTLS": ProtocolEvidence(.http),
+        // A hello answered in the clear: no TLS listens. Unanswered, it tells nothing more.
+        "helloAnsweredByFTPBanner": ProtocolEvidence(.other),
+        "helloAnsweredBySMTPBanner": ProtocolEvidence(.other),
+        "helloToSilentRedis": ProtocolEvidence(.tls),
     ]
 
     func testEveryRealSampleIsRecognized() {
@@ -205,6 +209,33 @@ final class RealSampleTests: XCTestCase {
         XCTAssertEqual(recognize(RealSamples.http2Preface), ProtocolEvidence(.http))
         XCTAssertEqual(recognize(client: RealSamples.http2Preface.client, server: [], serverSent: false),
                        ProtocolEvidence(.http2))
+    }
+
+    /// A TLS server answers a hello with a TLS record or with nothing: a plaintext banner
+    /// back (vsftpd's, an SMTP server's) says a plaintext service listens, whatever the
+    /// client sent, even cut to its first 2 bytes; the connection is `other` (it was `tls`,
+    /// and the TLS port passed). Picked up mid-stream, the server's first captured bytes
+    /// may continue a record: the hello names the connection, as it does when the server
+    /// says nothing (Redis reading the hello as an unfinished command).
+    func testAHelloAnsweredInTheClearIsNoTLS() {
+        for sample in [RealSamples.helloAnsweredByFTPBanner, RealSamples.helloAnsweredBySMTPBanner] {
+            XCTAssertEqual(Array(sample.server.prefix(4)), Array("220 ".utf8), sample.name)
+            XCTAssertEqual(recognize(client: sample.client, server: [], serverSent: false), ProtocolEvidence(.tls), sample.name)
+            XCTAssertEqual(recognize(sample), ProtocolEvidence(.other), sample.name)
+            // Cut to "2", the banner might still be MySQL's handshake (a length byte): `unknown`;
+            // "22" is no protocol's start.
+            XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(1)), serverCut: true),
+                           .unknown, sample.name)
+            for length in 2..<sample.server.count {
+                XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(length)), serverCut: true),
+                               ProtocolEvidence(.other), "\(sample.name) cut at \(length)")
+            }
+            XCTAssertEqual(recognize(client: sample.client, server: sample.server, fromStart: false), ProtocolEvidence(.tls),
+                           sample.name)
+        }
+        XCTAssertEqual(recognize(RealSamples.helloToSilentRedis), ProtocolEvidence(.tls))
+        // A TLS record back, an alert included, is TLS.
+        XCTAssertEqual(recognize(client: RealSamples.tls12.client, server: RealSamples.httpToJSSEServer.server), ProtocolEvidence(.tls))
     }
 
     /// TLS records of every content type from either side are TLS, without a version; a

@@ -252,6 +252,22 @@ enum RealSamples {
         client: "50524f58592054435034203132372e302e302e39203132372e302e302e3520343030303020393434350d0a474554202f20485454502f312e310d0a486f73743a203132372e302e302e350d0a0d0a",
         server: "")
 
+    /// plaintext-answers-hello-lo.pcap, 127.0.0.1:39186 -> 127.0.0.50:9445: vsftpd 3.0.3 on 9445, curl https://: the ClientHello answered by the plaintext banner "220 (vsFTPd 3.0.3)".
+    static let helloAnsweredByFTPBanner = RealSample(
+        "helloAnsweredByFTPBanner",
+        client: "1603010200010001fc0303699e5451e9b7f435e0155ad0e1c503d7cdda1bd55e4336f1a60c813b2db2788f207ae34fd28cbd131a1798e8e8fad47d2af850de4cb5715359b59c35f9a9b9c582003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "323230202876734654506420332e302e33290d0a")
+    /// plaintext-answers-hello-lo.pcap, 127.0.0.1:33472 -> 127.0.0.51:7713: Python 3.11's smtpd on 7713, openssl s_client: the ClientHello answered by the plaintext "220 ... Python SMTP proxy" banner.
+    static let helloAnsweredBySMTPBanner = RealSample(
+        "helloAnsweredBySMTPBanner",
+        client: "1603010124010001200303eeda5614c4f3820c24bc8e9208ae780dfdf54aaa64ed399970cd0cc4a810310920256277d8f2e36ad0f71856790a1aa32b2cec13ab6c19d288a2382bae26ccb81b003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "323230206c6f63616c686f737420507974686f6e20534d54502070726f78792076657273696f6e20302e330d0a")
+    /// plaintext-answers-hello-lo.pcap, 127.0.0.1:47486 -> 127.0.0.52:9445: redis-server 7.0 without TLS on 9445, redis-cli --tls: the ClientHello, which Redis reads as an unfinished inline command, unanswered.
+    static let helloToSilentRedis = RealSample(
+        "helloToSilentRedis",
+        client: "160301012401000120030315d775db38d1f6c9f80f6b31681affe7f3740802c09a84b4e48795a5f3f954a82011c3f403fea341d50b5f4741592e44fa4c628a7f6b1e032c735f6c476fa53b8e003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "")
+
     static let all: [RealSample] = [
         thriftCompact, thriftBinaryFramed, thriftBinaryOldStyle, tls10, tls11, tls12, tls13, http, http2Preface, ssh, jrmi, sparkRPC, sparkBlockManager, thriftBinaryUnframed, tls13Thrift, py4jAuth, httpOnThriftPort,
         ssl3, sslv2FormatHello, hazelcastClient5, hazelcastClient3,
@@ -259,6 +275,6 @@ enum RealSamples {
         httpsToPlainNginx, httpToTLSNginx, httpsToPythonHTTPServer, httpToSilentTLSServer, httpToJSSEServer,
         thriftMultiplexedBinaryFramed, thriftMultiplexedCompact, tlsMidStream, tlsMidStreamHTTP,
         proxyV1HealthCheck, proxyV2HealthCheck, proxyV1ToTLS, proxyV2ToTLS, proxyV1ToHTTP, proxyV1TCP6ToTLS,
-        proxyV1PlaintextToTLS, proxyV1AndRequestToSilentTLS,
+        proxyV1PlaintextToTLS, proxyV1AndRequestToSilentTLS, helloAnsweredByFTPBanner, helloAnsweredBySMTPBanner, helloToSilentRedis,
     ]
 }
