@@ -9,7 +9,7 @@ import Protocols
 /// (the first byte's choice of recognizers changes no answer), the same bytes give the same answer twice, a TLS version comes only
 /// with `tls`, bytes no cut touched are never `unknown` (unless a PROXY protocol header
 /// fills the client's: `ProxyProtocolHeader`), the same bytes picked up mid-stream
-/// differ only in `other` becoming `unknown` (or `tls`, a hello answered in the clear), and docs/protocols.md's promise: where the two sides' whole bytes name a
+/// differ only in `other` becoming `unknown`, and docs/protocols.md's promise: where the two sides' whole bytes name a
 /// protocol, each side cut by the capture (at lengths the input's last byte chooses, one
 /// side, the other, both) gives the same protocol or `unknown`, never another.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -58,10 +58,7 @@ public func fuzzProtocolRecognizer(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     // Picked up mid-stream, the same bytes say the same, except that unknown bytes are `unknown`.
     let midStream = recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut, serverCut: serverCut,
                               fromStart: false)
-    // (From the start, a hello answered by bytes no TLS record begins is `other`; mid-stream those
-    // bytes may continue a record, and the hello names the connection.)
-    precondition(midStream == first || (first.name == .other && (midStream == .unknown || midStream.name == .tls)),
-                 "mid-stream says another")
+    precondition(midStream == first || (first.name == .other && midStream == .unknown), "mid-stream says another")
     let whole = recognize(clientKeep: split, serverKeep: rest - split, clientCut: false, serverCut: false)
     if whole.name.isRecognized {
         let lengths = Int(data[size - 1])

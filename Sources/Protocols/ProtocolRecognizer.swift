@@ -12,11 +12,13 @@
 /// whole one.
 ///
 /// **But a hello answered in the clear is no TLS.** A TLS server answers a ClientHello with
-/// a TLS record (a ServerHello, an alert) or with nothing; from the connection's start,
-/// server bytes that no TLS record begins, and no recognizer names (vsftpd's or an SMTP
-/// server's `220` banner on the console's HTTPS port), say a plaintext service listens:
-/// the connection is `other`, not the client's `tls`. Picked up mid-stream, the server's
-/// first captured bytes may continue a record, and prove nothing.
+/// a TLS record (a ServerHello, an alert) or with nothing; from the connection's start, a
+/// line of text back that no recognizer names (`TextLine`: vsftpd's or an SMTP server's
+/// `220` banner on the console's HTTPS port) says a plaintext service listens: the
+/// connection is `other` (`unknown` picked up mid-stream, as any bytes no recognizer
+/// knows), not the client's `tls`. Binary bytes back prove nothing: they may be the
+/// middle of the ServerHello's record when the capture lost its first segment, or of any
+/// record mid-stream, and the hello names the connection.
 ///
 /// A PROXY protocol header a load balancer put before the client's bytes is passed over
 /// (`ProxyProtocolHeader`): the client's protocol is what follows it.
@@ -57,8 +59,13 @@ public enum ProtocolRecognizer {
             // Only the client's own protocol may be pending on a cut server side.
             let pending = server.isCut ? byServer.undecided & ~SideRecognition.bit(found.name) : 0
             if pending != 0 { return .unknown }
-            if found.name == .tls && fromStart && server.has(1) && byServer.undecided & SideRecognition.bit(.tls) == 0 {
-                return .other  // A hello answered in the clear: TLS does not listen.
+            // A hello answered by a line of text: TLS does not listen.
+            if found.name == .tls && server.has(1) && byServer.undecided & SideRecognition.bit(.tls) == 0 {
+                switch TextLine.begins(server) {
+                case .yes: return fromStart ? .other : .unknown
+                case .undecided: return .unknown
+                case .no: break
+                }
             }
             return found
         }
