@@ -223,11 +223,11 @@ final class RealSampleTests: XCTestCase {
             XCTAssertEqual(Array(sample.server.prefix(4)), Array("220 ".utf8), sample.name)
             XCTAssertEqual(recognize(client: sample.client, server: [], serverSent: false), ProtocolEvidence(.tls), sample.name)
             XCTAssertEqual(recognize(sample), ProtocolEvidence(.other), sample.name)
-            // Cut by the capture before 8 bytes, the text might still be no line: `unknown`; from
-            // 8 (`tcpdump -s 96` keeps 30) it is one.
+            // Cut by the capture before 16 bytes, the text might still turn binary: `unknown`; from
+            // 16 (`tcpdump -s 96` keeps 30) it is a line.
             for length in 0..<sample.server.count {
                 XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(length)), serverSent: true,
-                                         serverCut: true), length < 8 ? .unknown : ProtocolEvidence(.other),
+                                         serverCut: true), length < 16 ? .unknown : ProtocolEvidence(.other),
                                "\(sample.name) cut at \(length)")
             }
             XCTAssertEqual(recognize(client: sample.client, server: sample.server, fromStart: false), .unknown, sample.name)
@@ -239,6 +239,14 @@ final class RealSampleTests: XCTestCase {
         for dropped in [5, 9, 43, 60] {
             XCTAssertEqual(recognize(client: hello.client, server: Array(hello.server.dropFirst(dropped))), ProtocolEvidence(.tls),
                            "server bytes from \(dropped)")
+        }
+        // Nor is text that turns binary within 16 bytes (the fuzz target's find: bytes of
+        // nmap's probe, "random3random4" then zeros), however the capture cut it.
+        let textThenBinary = Array("ndom3random4".utf8) + [0, 0, 0x0c, 0, 0x2f, 0]
+        XCTAssertEqual(recognize(client: hello.client, server: textThenBinary), ProtocolEvidence(.tls))
+        for length in 0..<textThenBinary.count {
+            let cut = recognize(client: hello.client, server: Array(textThenBinary.prefix(length)), serverSent: true, serverCut: true)
+            XCTAssertTrue(cut == ProtocolEvidence(.tls) || cut == .unknown, "cut at \(length): \(cut)")
         }
         // A TLS record back, an alert included, is TLS.
         XCTAssertEqual(recognize(client: RealSamples.tls12.client, server: RealSamples.httpToJSSEServer.server), ProtocolEvidence(.tls))
