@@ -7,7 +7,8 @@ import Protocols
 ///
 /// Besides "no crash": every answer is the one with every recognizer tried on each side
 /// (the first byte's choice of recognizers changes no answer), the same bytes give the same answer twice, a TLS version comes only
-/// with `tls`, bytes no cut touched are never `unknown`, the same bytes picked up mid-stream
+/// with `tls`, bytes no cut touched are never `unknown` (unless a PROXY protocol header
+/// fills the client's: `ProxyProtocolHeader`), the same bytes picked up mid-stream
 /// differ only in `other` becoming `unknown`, and docs/protocols.md's promise: where the two sides' whole bytes name a
 /// protocol, each side cut by the capture (at lengths the input's last byte chooses, one
 /// side, the other, both) gives the same protocol or `unknown`, never another.
@@ -40,11 +41,20 @@ public func fuzzProtocolRecognizer(_ data: UnsafePointer<UInt8>, _ size: Int) ->
                      "the first byte's recognizers answer otherwise than every recognizer")
         return answer
     }
+    /// Whether the client's bytes are a PROXY protocol header and nothing after it: its own
+    /// bytes not seen, as if the capture had cut them.
+    func headerFillsClientBytes() -> Bool {
+        let client = copy(0, split)
+        defer { client.deallocate() }
+        let after = ProxyProtocolHeader.clientBytes(after: PayloadBytes(UnsafeRawBufferPointer(client), sent: split > 0))
+        return split > 0 && after.count == 0
+    }
     let first = recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut, serverCut: serverCut)
     precondition(first == recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut,
                                     serverCut: serverCut), "recognition is not deterministic")
     precondition(first.tlsVersion == nil || first.name == .tls, "a TLS version without TLS")
-    precondition(first.name != .unknown || clientCut || serverCut, "unknown without a cut")
+    precondition(first.name != .unknown || clientCut || serverCut || headerFillsClientBytes(),
+                 "unknown without a cut")
     // Picked up mid-stream, the same bytes say the same, except that unknown bytes are `unknown`.
     let midStream = recognize(clientKeep: split, serverKeep: rest - split, clientCut: clientCut, serverCut: serverCut,
                               fromStart: false)

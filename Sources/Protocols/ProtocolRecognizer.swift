@@ -11,6 +11,18 @@
 /// have said otherwise, and a cut capture must never give a different protocol than the
 /// whole one.
 ///
+/// **But a hello answered in the clear is no TLS.** A TLS server answers a ClientHello with
+/// a TLS record (a ServerHello, an alert) or with nothing; from the connection's start, a
+/// line of text back that no recognizer names (`TextLine`: vsftpd's or an SMTP server's
+/// `220` banner on the console's HTTPS port) says a plaintext service listens: the
+/// connection is `other` (`unknown` picked up mid-stream, as any bytes no recognizer
+/// knows), not the client's `tls`. Binary bytes back prove nothing: they may be the
+/// middle of the ServerHello's record when the capture lost its first segment, or of any
+/// record mid-stream, and the hello names the connection.
+///
+/// A PROXY protocol header a load balancer put before the client's bytes is passed over
+/// (`ProxyProtocolHeader`): the client's protocol is what follows it.
+///
 /// When no side's bytes are named, the connection speaks `none` (no payload either way),
 /// `unknown` (a recognizer could not decide because the capture cut the bytes, or the
 /// connection was picked up mid-stream, so its first captured bytes need not start
@@ -33,9 +45,11 @@ public enum ProtocolRecognizer {
         recognize(client: client, server: server, fromStart: fromStart, candidates: nil)
     }
 
-    private static func recognize(client: PayloadBytes, server: PayloadBytes, fromStart: Bool,
+    private static func recognize(client firstBytes: PayloadBytes, server: PayloadBytes, fromStart: Bool,
                                   candidates: FirstByteCandidates?) -> ProtocolEvidence {
-        guard client.sent || server.sent else { return .none }
+        guard firstBytes.sent || server.sent else { return .none }
+        // A load balancer's PROXY protocol header says who the client is, not what it speaks.
+        let client = ProxyProtocolHeader.clientBytes(after: firstBytes)
         let byServer = SideRecognition(client: .silent, server: server,
                                        trying: candidates?.recognizers(forServer: server) ?? SideRecognition.every)
         if let found = byServer.found { return found }
@@ -44,8 +58,16 @@ public enum ProtocolRecognizer {
         if let found = byClient.found {
             // Only the client's own protocol may be pending on a cut server side.
             let pending = server.isCut ? byServer.undecided & ~SideRecognition.bit(found.name) : 0
-            if pending == 0 { return found }
-            return .unknown
+            if pending != 0 { return .unknown }
+            // A hello answered by a line of text: TLS does not listen.
+            if found.name == .tls && server.has(1) && byServer.undecided & SideRecognition.bit(.tls) == 0 {
+                switch TextLine.begins(server) {
+                case .yes: return fromStart ? .other : .unknown
+                case .undecided: return .unknown
+                case .no: break
+                }
+            }
+            return found
         }
         let undecided = (byServer.undecided != 0 && server.isCut) || (byClient.undecided != 0 && client.isCut)
         return undecided || !fromStart ? .unknown : .other

@@ -43,6 +43,20 @@ final class RealSampleTests: XCTestCase {
         "thriftMultiplexedCompact": ProtocolEvidence(.thrift),
         "tlsMidStream": ProtocolEvidence(.tls),
         "tlsMidStreamHTTP": ProtocolEvidence(.tls),
+        // A load balancer's PROXY protocol header is not the client's protocol: what follows
+        // it is, or, where it filled the segment, the server's answer.
+        "proxyV1HealthCheck": .unknown,
+        "proxyV2HealthCheck": .unknown,
+        "proxyV1ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "proxyV2ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "proxyV1ToHTTP": ProtocolEvidence(.http),
+        "proxyV1TCP6ToTLS": ProtocolEvidence(.tls, tlsVersion: .tls12),
+        "proxyV1PlaintextToTLS": ProtocolEvidence(.http),
+        "proxyV1AndRequestToSilentTLS": ProtocolEvidence(.http),
+        // A hello answered in the clear: no TLS listens. Unanswered, it tells nothing more.
+        "helloAnsweredByFTPBanner": ProtocolEvidence(.other),
+        "helloAnsweredBySMTPBanner": ProtocolEvidence(.other),
+        "helloToSilentRedis": ProtocolEvidence(.tls),
     ]
 
     func testEveryRealSampleIsRecognized() {
@@ -195,6 +209,47 @@ final class RealSampleTests: XCTestCase {
         XCTAssertEqual(recognize(RealSamples.http2Preface), ProtocolEvidence(.http))
         XCTAssertEqual(recognize(client: RealSamples.http2Preface.client, server: [], serverSent: false),
                        ProtocolEvidence(.http2))
+    }
+
+    /// A TLS server answers a hello with a TLS record or with nothing: a line of text back
+    /// (vsftpd's, an SMTP server's banner) says a plaintext service listens, whatever the
+    /// client sent; the connection is `other` (it was `tls`, and the TLS port passed), or
+    /// `unknown` picked up mid-stream, as bytes no recognizer knows are there. Binary bytes
+    /// back prove nothing (the middle of a record whose start the capture lost), and the
+    /// hello names the connection, as it does when the server says nothing (Redis reading
+    /// the hello as an unfinished command).
+    func testAHelloAnsweredInTheClearIsNoTLS() {
+        for sample in [RealSamples.helloAnsweredByFTPBanner, RealSamples.helloAnsweredBySMTPBanner] {
+            XCTAssertEqual(Array(sample.server.prefix(4)), Array("220 ".utf8), sample.name)
+            XCTAssertEqual(recognize(client: sample.client, server: [], serverSent: false), ProtocolEvidence(.tls), sample.name)
+            XCTAssertEqual(recognize(sample), ProtocolEvidence(.other), sample.name)
+            // Cut by the capture before 16 bytes, the text might still turn binary: `unknown`; from
+            // 16 (`tcpdump -s 96` keeps 30) it is a line.
+            for length in 0..<sample.server.count {
+                XCTAssertEqual(recognize(client: sample.client, server: Array(sample.server.prefix(length)), serverSent: true,
+                                         serverCut: true), length < 16 ? .unknown : ProtocolEvidence(.other),
+                               "\(sample.name) cut at \(length)")
+            }
+            XCTAssertEqual(recognize(client: sample.client, server: sample.server, fromStart: false), .unknown, sample.name)
+        }
+        XCTAssertEqual(recognize(RealSamples.helloToSilentRedis), ProtocolEvidence(.tls))
+        // Binary bytes back, as the ServerHello's record continued past a segment the capture
+        // lost, are no proof: the hello names the connection.
+        let hello = RealSamples.tls12
+        for dropped in [5, 9, 43, 60] {
+            XCTAssertEqual(recognize(client: hello.client, server: Array(hello.server.dropFirst(dropped))), ProtocolEvidence(.tls),
+                           "server bytes from \(dropped)")
+        }
+        // Nor is text that turns binary within 16 bytes (the fuzz target's find: bytes of
+        // nmap's probe, "random3random4" then zeros), however the capture cut it.
+        let textThenBinary = Array("ndom3random4".utf8) + [0, 0, 0x0c, 0, 0x2f, 0]
+        XCTAssertEqual(recognize(client: hello.client, server: textThenBinary), ProtocolEvidence(.tls))
+        for length in 0..<textThenBinary.count {
+            let cut = recognize(client: hello.client, server: Array(textThenBinary.prefix(length)), serverSent: true, serverCut: true)
+            XCTAssertTrue(cut == ProtocolEvidence(.tls) || cut == .unknown, "cut at \(length): \(cut)")
+        }
+        // A TLS record back, an alert included, is TLS.
+        XCTAssertEqual(recognize(client: RealSamples.tls12.client, server: RealSamples.httpToJSSEServer.server), ProtocolEvidence(.tls))
     }
 
     /// TLS records of every content type from either side are TLS, without a version; a

@@ -211,11 +211,70 @@ enum RealSamples {
         client: "170303002176b6842e44a5df2ea9a427e10bd3e6a7cfb65eb5daed7b3302e43e1d9a63f4c7ec",
         server: "")
 
+    /// proxy-protocol-lo.pcap, 127.0.0.1:36700 -> 127.0.0.1:9445: HAProxy 2.6 `send-proxy` health check to nginx 1.22 (`listen 9445 ssl proxy_protocol`): the v1 header alone, then a close; nginx waits for a hello.
+    static let proxyV1HealthCheck = RealSample(
+        "proxyV1HealthCheck",
+        client: "50524f58592054435034203132372e302e302e31203132372e302e302e3120333637303020393434350d0a",
+        server: "")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:39808 -> 127.0.0.2:9445: HAProxy 2.6 `send-proxy-v2` health check to nginx 1.22: the v2 header with the LOCAL command alone, then a close.
+    static let proxyV2HealthCheck = RealSample(
+        "proxyV2HealthCheck",
+        client: "0d0a0d0a000d0a515549540a20000000",
+        server: "")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:36714 -> 127.0.0.1:9445: curl https:// through HAProxy `send-proxy` to nginx `ssl proxy_protocol`: the v1 header in a segment of its own, answered by the ServerHello.
+    static let proxyV1ToTLS = RealSample(
+        "proxyV1ToTLS",
+        client: "50524f58592054435034203132372e302e302e31203132372e302e302e3920343239383820383434330d0a",
+        server: "160303006c020000680303b4b573011baa0c999441c1daff0ec103e90af97522b548707f9ea455e00b7404202ad8a858923000aafc77f843016d3a02043354508f888528855b17c5a0a320edc030000020ff01000100000b0004030001020010000b000908687474702f312e310017000016030303170b00031300031000030d")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:39834 -> 127.0.0.2:9445: curl https:// through HAProxy `send-proxy-v2` to nginx `ssl proxy_protocol`: the v2 header (TCP over IPv4) in a segment of its own, answered by the ServerHello.
+    static let proxyV2ToTLS = RealSample(
+        "proxyV2ToTLS",
+        client: "0d0a0d0a000d0a515549540a2111000c7f0000017f000009895c20fc",
+        server: "160303006c0200006803031163cdef9b89206fa043400fd8bf42d09db4239a1202d1c54ded44d6ce7be22c20fad5680479aba5895aa960be0143a8d06d0cb711a4f88fe207c621dcaafb3331c030000020ff01000100000b0004030001020010000b000908687474702f312e310017000016030303170b00031300031000030d")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:43434 -> 127.0.0.3:9765: curl http:// through HAProxy `send-proxy` to nginx `proxy_protocol` on 9765: the v1 header alone, answered by HTTP/1.1 200.
+    static let proxyV1ToHTTP = RealSample(
+        "proxyV1ToHTTP",
+        client: "50524f58592054435034203132372e302e302e31203132372e302e302e3920343936363820383038300d0a",
+        server: "485454502f312e3120323030204f4b0d0a5365727665723a206e67696e782f312e32322e310d0a446174653a2053756e2c2030362044656320323032362030333a35323a323720474d540d0a436f6e74656e742d547970653a20746578742f706c61696e0d0a436f6e74656e742d4c656e6774683a20360d0a436f6e6e656374")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:47720 -> 127.0.0.4:9445: curl https:// from a long IPv6 address through HAProxy `send-proxy`: a 103-byte "PROXY TCP6" header, longer than the 96-byte sample, answered by the ServerHello.
+    static let proxyV1TCP6ToTLS = RealSample(
+        "proxyV1TCP6ToTLS",
+        client: "50524f5859205443503620666431323a333435363a373839613a626364653a663031323a333435363a373839613a6263643220666431323a333435363a373839613a626364653a663031323a333435363a373839613a6263643120353132343420383434330d0a",
+        server: "160303006c020000680303f076ae639cc22c680e26d430fa4672f0fb2b4bb64cb024bd6bdd502beb33038b20abaf48112d71055336b4b1dff5ae108994a7d54c0a7c1062f3874abef027fe42c030000020ff01000100000b0004030001020010000b000908687474702f312e310017000016030303170b00031300031000030d")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:36738 -> 127.0.0.1:9445: curl http:// through HAProxy `send-proxy` to nginx `ssl proxy_protocol`: the v1 header alone, answered by nginx's plaintext 400.
+    static let proxyV1PlaintextToTLS = RealSample(
+        "proxyV1PlaintextToTLS",
+        client: "50524f58592054435034203132372e302e302e31203132372e302e302e3920343330313020383434330d0a",
+        server: "485454502f312e31203430302042616420526571756573740d0a5365727665723a206e67696e782f312e32322e310d0a446174653a2053756e2c2030362044656320323032362030333a35323a323720474d540d0a436f6e74656e742d547970653a20746578742f68746d6c0d0a436f6e74656e742d4c656e6774683a203235")
+    /// proxy-protocol-lo.pcap, 127.0.0.1:49934 -> 127.0.0.5:9445: Python's socket to openssl s_server -www on 9445: a v1 header and a plaintext GET in one segment; the server sends nothing back.
+    static let proxyV1AndRequestToSilentTLS = RealSample(
+        "proxyV1AndRequestToSilentTLS",
+        client: "50524f58592054435034203132372e302e302e39203132372e302e302e3520343030303020393434350d0a474554202f20485454502f312e310d0a486f73743a203132372e302e302e350d0a0d0a",
+        server: "")
+
+    /// plaintext-answers-hello-lo.pcap, 127.0.0.1:39186 -> 127.0.0.50:9445: vsftpd 3.0.3 on 9445, curl https://: the ClientHello answered by the plaintext banner "220 (vsFTPd 3.0.3)".
+    static let helloAnsweredByFTPBanner = RealSample(
+        "helloAnsweredByFTPBanner",
+        client: "1603010200010001fc0303699e5451e9b7f435e0155ad0e1c503d7cdda1bd55e4336f1a60c813b2db2788f207ae34fd28cbd131a1798e8e8fad47d2af850de4cb5715359b59c35f9a9b9c582003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "323230202876734654506420332e302e33290d0a")
+    /// plaintext-answers-hello-lo.pcap, 127.0.0.1:33472 -> 127.0.0.51:7713: Python 3.11's smtpd on 7713, openssl s_client: the ClientHello answered by the plaintext "220 ... Python SMTP proxy" banner.
+    static let helloAnsweredBySMTPBanner = RealSample(
+        "helloAnsweredBySMTPBanner",
+        client: "1603010124010001200303eeda5614c4f3820c24bc8e9208ae780dfdf54aaa64ed399970cd0cc4a810310920256277d8f2e36ad0f71856790a1aa32b2cec13ab6c19d288a2382bae26ccb81b003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "323230206c6f63616c686f737420507974686f6e20534d54502070726f78792076657273696f6e20302e330d0a")
+    /// plaintext-answers-hello-lo.pcap, 127.0.0.1:47486 -> 127.0.0.52:9445: redis-server 7.0 without TLS on 9445, redis-cli --tls: the ClientHello, which Redis reads as an unfinished inline command, unanswered.
+    static let helloToSilentRedis = RealSample(
+        "helloToSilentRedis",
+        client: "160301012401000120030315d775db38d1f6c9f80f6b31681affe7f3740802c09a84b4e48795a5f3f954a82011c3f403fea341d50b5f4741592e44fa4c628a7f6b1e032c735f6c476fa53b8e003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d",
+        server: "")
+
     static let all: [RealSample] = [
         thriftCompact, thriftBinaryFramed, thriftBinaryOldStyle, tls10, tls11, tls12, tls13, http, http2Preface, ssh, jrmi, sparkRPC, sparkBlockManager, thriftBinaryUnframed, tls13Thrift, py4jAuth, httpOnThriftPort,
         ssl3, sslv2FormatHello, hazelcastClient5, hazelcastClient3,
         redisSet, mysql, ldapSearch, ldapBind, postgresqlSSLRequest, postgresqlStartup,
         httpsToPlainNginx, httpToTLSNginx, httpsToPythonHTTPServer, httpToSilentTLSServer, httpToJSSEServer,
         thriftMultiplexedBinaryFramed, thriftMultiplexedCompact, tlsMidStream, tlsMidStreamHTTP,
+        proxyV1HealthCheck, proxyV2HealthCheck, proxyV1ToTLS, proxyV2ToTLS, proxyV1ToHTTP, proxyV1TCP6ToTLS,
+        proxyV1PlaintextToTLS, proxyV1AndRequestToSilentTLS, helloAnsweredByFTPBanner, helloAnsweredBySMTPBanner, helloToSilentRedis,
     ]
 }
