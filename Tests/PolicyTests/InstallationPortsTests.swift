@@ -80,6 +80,26 @@ final class InstallationPortsTests: XCTestCase {
         XCTAssertEqual(try settings.makePolicy().expectedEntries(at: 11200).map(\.key), ["Ports.JMX.RMIServerPort"])
     }
 
+    /// A node started with `-DportOffset` (dasaudit's `--offset`), whatever carbon.xml's
+    /// offset, a number or a placeholder: JMXServerManager still binds jmx.xml's number as
+    /// it is, so the expected port is that number under every offset.
+    func testANumberInJMXXMLStaysPutUnderTheOffsetOption() throws {
+        for (carbonOffset, given) in [("5", 3), ("5", 0), ("0", 5), ("${portOffset}", 3)] {
+            let copy = try scratchCopy()
+            try edit(copy, "carbon.xml", "<Offset>5</Offset>", "<Offset>\(carbonOffset)</Offset>")
+            try edit(copy, "etc/jmx.xml", "<RMIServerPort>${Ports.JMX.RMIServerPort}</RMIServerPort>",
+                     "<RMIServerPort>11200</RMIServerPort>")
+            var commandLine = PolicySettings()
+            commandLine.offset = given
+            let policy = try DASInstallation.read(home: copy, commandLineOffset: given).overlaid(with: commandLine).makePolicy()
+            XCTAssertEqual(policy.offset, given)
+            XCTAssertEqual(policy.expectedEntries(at: 11200).map(\.key), ["Ports.JMX.RMIServerPort"],
+                           "carbon.xml offset \(carbonOffset), --offset \(given)")
+            XCTAssertEqual(policy.expectedEntries(at: UInt16(9899 + given)).map(\.key), ["Ports.JMX.RMIRegistryPort"],
+                           "the ${...} template in jmx.xml takes the offset the node runs with")
+        }
+    }
+
     func testAPortThatIsNotANumberIsNamedWithItsLine() throws {
         let copy = try scratchCopy()
         try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
