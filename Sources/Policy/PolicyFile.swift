@@ -110,6 +110,13 @@ struct PolicyFileReader {
         if let node = fields["features"] {
             for (keyNode, valueNode) in try pairs(node) {
                 let feature = try choice(keyNode, DeploymentFeature.self, what: "a deployment feature")
+                // Names are taken in any letter case, so YAML's duplicate-key check passes
+                // `ha` and `HA`: the second would silently replace the first.
+                if let earlier = settings.origins["features.\(feature.rawValue)"] {
+                    throw error(keyNode, "feature \(feature.rawValue) is said twice, at line \(earlier.line.map(String.init) ?? "?") "
+                        + "and here as '\(try string(keyNode).escapedForMessage)' (names are read in any letter case); "
+                        + "say each feature once")
+                }
                 settings.features[feature] = try switchState(valueNode)
                 settings.origins["features.\(feature.rawValue)"] = origin(keyNode)
             }
@@ -358,7 +365,38 @@ struct PolicyFileReader {
 
     func pairs(_ node: Yams.Node) throws -> [(Yams.Node, Yams.Node)] {
         guard case .mapping(let mapping) = node else { throw error(node, "expected a mapping of key: value") }
-        return mapping.map { ($0.key, $0.value) }
+        return try merged(mapping)
+    }
+
+    /// The pairs of `mapping` with YAML merge keys resolved (`<<: *defaults`, or a list of
+    /// aliases, as YAML 1.1's merge type says): the merged mappings' keys come in after the
+    /// mapping's own, which win over them, and in a list the earlier mapping wins. Operators
+    /// share a reason and an expiry among waivers, or roles among nodes, this way; without
+    /// it, `<<` was refused as a mistyped field name.
+    private func merged(_ mapping: Yams.Node.Mapping) throws -> [(Yams.Node, Yams.Node)] {
+        var own: [(Yams.Node, Yams.Node)] = []
+        var inherited: [(Yams.Node, Yams.Node)] = []
+        for (key, value) in mapping {
+            // A plain `<<` is the merge key; a quoted "<<" is a string like any other.
+            guard case .scalar(let scalar) = key, scalar.string == "<<", scalar.style == .plain else {
+                own.append((key, value))
+                continue
+            }
+            let sources: [Yams.Node]
+            switch value {
+            case .mapping: sources = [value]
+            case .sequence(let sequence): sources = Array(sequence)
+            default: throw error(value, "a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults")
+            }
+            for source in sources {
+                guard case .mapping(let inner) = source else {
+                    throw error(source, "a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults")
+                }
+                inherited += try merged(inner)
+            }
+        }
+        var seen = Set(own.compactMap { $0.0.scalar?.string })
+        return own + inherited.filter { key, _ in key.scalar.map { seen.insert($0.string).inserted } ?? true }
     }
 
     /// An allowed port's protocol: one of the recognized names (docs/protocols.md). One
