@@ -56,27 +56,46 @@ final class InstallationPortsAuditTests: XCTestCase {
     /// real JMX two high unexpected-port findings.
     func testJMXNumbersInJMXXMLStayPutUnderTheOffsetOption() throws {
         for carbonOffset in ["0", "${portOffset}"] {
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-jmx-numbers-\(UUID())")
-            try FileManager.default.copyItem(at: URL(fileURLWithPath: movedHome), to: copy)
-            addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
-            func edit(_ file: String, _ old: String, _ new: String) throws {
-                let url = copy.appendingPathComponent("repository/conf/\(file)")
-                let text = try String(contentsOf: url, encoding: .utf8)
-                XCTAssertTrue(text.contains(old), "\(file) holds \(old)")
-                try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
-            }
-            try edit("carbon.xml", "<Offset>5</Offset>", "<Offset>\(carbonOffset)</Offset>")
-            try edit("tomcat/catalina-server.xml", "port=\"9780\"", "port=\"9763\"")
-            try edit("etc/jmx.xml", "<RMIRegistryPort>${Ports.JMX.RMIRegistryPort}</RMIRegistryPort>",
-                     "<RMIRegistryPort>10004</RMIRegistryPort>")
-            try edit("etc/jmx.xml", "<RMIServerPort>${Ports.JMX.RMIServerPort}</RMIServerPort>",
-                     "<RMIServerPort>11116</RMIServerPort>")
-            let (run, services) = try classified(["--das-home", copy.path, "--offset", "5"])
+            let copy = try jmxNumbersHome(carbonOffset: carbonOffset)
+            let (run, services) = try classified(["--das-home", copy, "--offset", "5"])
             XCTAssertEqual(services, ["9448 expected carbon.https.port", "9768 expected carbon.http.port",
                                       "10004 expected Ports.JMX.RMIRegistryPort", "11116 expected Ports.JMX.RMIServerPort"],
                            "carbon.xml offset \(carbonOffset)")
             XCTAssertEqual(run.status, 0, run.stdout)
         }
+    }
+
+    /// The same node with the offset in the policy file instead: it fills in carbon.xml's
+    /// `${portOffset}`, which only `--offset` could.
+    func testAPolicyFileOffsetFillsInACarbonPlaceholder() throws {
+        let copy = try jmxNumbersHome(carbonOffset: "${portOffset}")
+        let policy = copy + "/policy.yaml"
+        try "offset: 5\n".write(toFile: policy, atomically: true, encoding: .utf8)
+        let (run, services) = try classified(["--das-home", copy, "--policy", policy])
+        XCTAssertEqual(services, ["9448 expected carbon.https.port", "9768 expected carbon.http.port",
+                                  "10004 expected Ports.JMX.RMIRegistryPort", "11116 expected Ports.JMX.RMIServerPort"])
+        XCTAssertEqual(run.status, 0, run.stderr + run.stdout)
+    }
+
+    /// A copy of das-home-moved as the recorded node's: carbon.xml's offset `carbonOffset`,
+    /// the stock HTTP connector, and a jmx.xml that pins the capture's JMX ports as numbers.
+    private func jmxNumbersHome(carbonOffset: String) throws -> String {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-jmx-numbers-\(UUID())")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: movedHome), to: copy)
+        addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
+        func edit(_ file: String, _ old: String, _ new: String) throws {
+            let url = copy.appendingPathComponent("repository/conf/\(file)")
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(old), "\(file) holds \(old)")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        try edit("carbon.xml", "<Offset>5</Offset>", "<Offset>\(carbonOffset)</Offset>")
+        try edit("tomcat/catalina-server.xml", "port=\"9780\"", "port=\"9763\"")
+        try edit("etc/jmx.xml", "<RMIRegistryPort>${Ports.JMX.RMIRegistryPort}</RMIRegistryPort>",
+                 "<RMIRegistryPort>10004</RMIRegistryPort>")
+        try edit("etc/jmx.xml", "<RMIServerPort>${Ports.JMX.RMIServerPort}</RMIServerPort>",
+                 "<RMIServerPort>11116</RMIServerPort>")
+        return copy.path
     }
 
     /// JMX switched off in etc/jmx.xml: its ports are not expected at all.
