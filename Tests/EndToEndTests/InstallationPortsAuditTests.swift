@@ -98,6 +98,20 @@ final class InstallationPortsAuditTests: XCTestCase {
         return copy.path
     }
 
+    /// A node serving on two connectors an operator added to catalina-server.xml after the
+    /// console's (captures/tomcat-connectors-offset5-lo.pcap, Tests/Fixtures/das-home-connectors):
+    /// mutual-TLS HTTPS on 9543+5 and HTTP on 8280+5. Carbon starts them; they were two high
+    /// unexpected-port findings of the operator's own configuration.
+    func testConnectorsAddedToCatalinaServerXMLAreAllowed() throws {
+        let home = URL(fileURLWithPath: movedHome).deletingLastPathComponent().appendingPathComponent("das-home-connectors").path
+        let run = try runDasaudit(["audit", capture("tomcat-connectors-offset5-lo.pcap"), "--format", "json", "--das-home", home])
+        let result = try JSONReport.parse(Data(run.stdout.utf8))
+        XCTAssertEqual(result.services.map { "\($0.port) \($0.classification.rawValue) \($0.catalogKey ?? "-")" },
+                       ["8285 allowed -", "9448 expected carbon.https.port", "9548 allowed -", "9768 expected carbon.http.port"])
+        XCTAssertEqual(result.findings.filter { $0.severity == .high || $0.severity == .medium }.map(\.message), [])
+        XCTAssertEqual(run.status, 0, run.stdout)
+    }
+
     /// JMX switched off in etc/jmx.xml: its ports are not expected at all.
     func testJMXOffInTheInstallationMakesJMXTrafficAFinding() throws {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-jmx-off-\(UUID())")

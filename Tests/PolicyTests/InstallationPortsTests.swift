@@ -100,6 +100,27 @@ final class InstallationPortsTests: XCTestCase {
         }
     }
 
+    /// Carbon starts every `<Connector>` of catalina-server.xml, not only the first of each
+    /// scheme that the console's keys take: the further ones are allowed where the node
+    /// binds them (port + the offset it runs with), with what each speaks on the wire.
+    func testFurtherTomcatConnectorsAreAllowedWhereTheNodeBindsThem() throws {
+        let connectors = URL(fileURLWithPath: home).deletingLastPathComponent().appendingPathComponent("das-home-connectors").path
+        let catalina = "\(connectors)/repository/conf/tomcat/catalina-server.xml"
+        let settings = try DASInstallation.read(home: connectors)
+        XCTAssertEqual(settings.allowedPorts, [
+            9548: "Tomcat connector (catalina-server.xml, port 9543 + offset 5)",
+            8285: "Tomcat connector (catalina-server.xml, port 8280 + offset 5)",
+            8014: "Tomcat connector (catalina-server.xml, port 8009 + offset 5)",
+        ])
+        XCTAssertEqual(settings.allowedProtocols, [9548: .tls, 8285: .http], "SSLEnabled is TLS; AJP is nothing checked")
+        XCTAssertEqual(["9548", "8285", "8014"].map { settings.origins["allow.\($0)"]?.description },
+                       [catalina + ":99", catalina + ":110", catalina + ":113"])
+        XCTAssertEqual(settings.basePorts["carbon.http.port"], 9763, "the console's connectors stay its catalog keys")
+        XCTAssertEqual(settings.basePorts["carbon.https.port"], 9443)
+        let underOption = try DASInstallation.read(home: connectors, commandLineOffset: 2)
+        XCTAssertEqual(underOption.allowedPorts.keys.sorted(), [8011, 8282, 9545], "-DportOffset=2 moves them all")
+    }
+
     func testAPortThatIsNotANumberIsNamedWithItsLine() throws {
         let copy = try scratchCopy()
         try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
