@@ -12,6 +12,14 @@ enum CarbonPlaceholder {
         return text[open.upperBound...].contains("}")
     }
 
+    /// The error for a port DAS takes from its start-up environment (`<RMIRegistryPort>${jmx.port}`):
+    /// said as such, not as a malformed number, with the one way to audit it.
+    static func portProblem(_ what: String, _ text: String) -> String {
+        "\(what) is '\(text.escapedForMessage)', a placeholder DAS fills in at start-up from a system property "
+            + "(-Dname=value) or an environment variable; the audit cannot see it, so write the port the node uses "
+            + "in a copy of the installation's file and give that copy to --das-home"
+    }
+
     /// The error for an offset DAS takes from its start-up environment.
     static func offsetProblem(_ text: String) -> String {
         "<Ports><Offset> is '\(text.escapedForMessage)', which DAS replaces at start-up with a system property "

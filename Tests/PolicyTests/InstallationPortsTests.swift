@@ -123,18 +123,38 @@ final class InstallationPortsTests: XCTestCase {
 
     func testAPortThatIsNotANumberIsNamedWithItsLine() throws {
         let copy = try scratchCopy()
-        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"97x0\"")
         XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
             XCTAssertEqual("\(error)", "\(copy)/repository/conf/tomcat/catalina-server.xml:29: <Connector scheme=\"http\" port> "
-                + "is '${http.port}'; expected a port from 1 to 65535")
+                + "is '97x0'; expected a port from 1 to 65535")
         }
-        try edit(copy, "tomcat/catalina-server.xml", "port=\"${http.port}\"", "port=\"9780\"")
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"97x0\"", "port=\"9780\"")
         try edit(copy, "data-bridge/data-bridge-config.xml", "<config name=\"sslPort\">9711</config>",
                  "<config name=\"SSLPORT\">70000</config>")
         XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
             XCTAssertEqual("\(error)", "\(copy)/repository/conf/data-bridge/data-bridge-config.xml:64: <dataReceiver "
                 + "name=\"Binary\"><config name=\"sslPort\"> is '70000'; expected a port from 1 to 65535",
                 "config names match in any letter case, as DataReceiver.getConfiguration does")
+        }
+    }
+
+    /// A `${...}` placeholder where a port goes is filled in from the node's start-up
+    /// environment, which the audit cannot see: said as such, with the way out, not as a
+    /// malformed number.
+    func testAPlaceholderPortIsSaidToBeOne() throws {
+        let copy = try scratchCopy()
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
+        try edit(copy, "carbon.xml", "<RMIRegistryPort>9899</RMIRegistryPort>", "<RMIRegistryPort>${jmx.port}</RMIRegistryPort>")
+        XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
+            XCTAssertEqual("\(error)", "\(copy)/repository/conf/carbon.xml:133: <Ports><JMX><RMIRegistryPort> is '${jmx.port}', "
+                + "a placeholder DAS fills in at start-up from a system property (-Dname=value) or an environment variable; "
+                + "the audit cannot see it, so write the port the node uses in a copy of the installation's file and give "
+                + "that copy to --das-home")
+        }
+        try edit(copy, "carbon.xml", "<RMIRegistryPort>${jmx.port}</RMIRegistryPort>", "<RMIRegistryPort>9899</RMIRegistryPort>")
+        XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(copy)/repository/conf/tomcat/catalina-server.xml:29: <Connector scheme=\"http\" "
+                + "port> is '${http.port}', a placeholder DAS fills in at start-up"), "\(error)")
         }
     }
 
