@@ -260,6 +260,7 @@ struct PolicyFileReader {
         }
         let host = try fields["host"].map { hostNode -> String in
             let host = try string(hostNode)
+            if let problem = Self.octetProblem(host) { throw error(hostNode, "waiver host: \(problem)") }
             if let block = AddressPattern.widened(host) {
                 throw error(hostNode, Self.hostBitsMessage(host, block, of: "waiver host"))
             }
@@ -285,6 +286,7 @@ struct PolicyFileReader {
     /// An address or CIDR block of `entry` (`node 'das1'`), written with its network address.
     private func addressPattern(_ node: Yams.Node, of entry: String, example: String) throws -> AddressPattern {
         let text = try string(node)
+        if let problem = Self.octetProblem(text) { throw error(node, "\(entry): \(problem)") }
         guard let pattern = AddressPattern(text) else {
             if let zone = Self.zoneProblem(text) { throw error(node, "\(entry): \(zone)") }
             throw error(node, "'\(text.escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; expected one like \(example)")
@@ -303,6 +305,24 @@ struct PolicyFileReader {
         let bare = String(parts[0]) + String(parts[1].dropFirst(zone.count))
         return "'\(text.escapedForMessage)' has a zone id (%\(String(zone).escapedForMessage)), which dasaudit does not support: "
             + "addresses in a capture carry no zone id, so it could never match; write the address without it (" + bare.escapedForMessage + ")"
+    }
+
+    /// `010`, `+08`: a number whose digits start with a zero, which a YAML 1.1 reader takes
+    /// for octal (`offset: 010` is 8 to PyYAML) and a YAML 1.2 one for decimal (10): one
+    /// policy file would mean two clusters, so neither reading is taken.
+    static func hasLeadingZero(_ text: String) -> Bool {
+        let digits = text.drop { $0 == "+" || $0 == "-" }
+        return digits.count > 1 && digits.first == "0" && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    }
+
+    /// `10.0.0.010`: an IPv4 octet with a leading zero, which inet_aton, ping and ssh read
+    /// as octal (10.0.0.8) and others as decimal (10.0.0.10); nil for any other text.
+    static func octetProblem(_ text: String) -> String? {
+        let address = text.prefix { $0 != "/" }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, !address.contains(":"), octets.contains(where: { hasLeadingZero(String($0)) }) else { return nil }
+        return "'\(text.escapedForMessage)' has an octet with a leading zero, which some tools read as octal and others as "
+            + "decimal; write the address without it"
     }
 
     /// `10.77.0.1/8` has host bits set: it would silently stand for all of 10.0.0.0/8.
@@ -341,7 +361,12 @@ struct PolicyFileReader {
     }
 
     func integer(_ node: Yams.Node, in range: ClosedRange<Int>, what: String) throws -> Int {
-        guard let value = Int(try string(node)), range.contains(value) else {
+        let text = try string(node)
+        if Self.hasLeadingZero(text) {
+            throw error(node, "'\(text.escapedForMessage)' has a leading zero, which YAML 1.1 readers (PyYAML, Ansible) take "
+                + "for octal and others for decimal; write \(what) without it")
+        }
+        guard let value = Int(text), range.contains(value) else {
             throw error(node, "expected \(what): a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value

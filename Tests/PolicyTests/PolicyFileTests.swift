@@ -71,6 +71,14 @@ final class PolicyFileTests: XCTestCase {
             ("waivers:\n  - kind: unexpected-port\n    reason: x\n    expires: 31/01/2027", "p.yaml:4: expected a date YYYY-MM-DD"),
             ("allow:\n  - port: 70000\n    reason: x", "p.yaml:2: expected a port: a whole number from 1 to 65535"),
             ("offset: [1, 2]", "p.yaml:1: expected a single value"),
+            // Read as 8 by YAML 1.1 readers and as 10 by YAML 1.2 ones: taken neither way.
+            ("offset: 010", "p.yaml:1: '010' has a leading zero, which YAML 1.1 readers (PyYAML, Ansible) take for octal "
+                + "and others for decimal; write an offset without it"),
+            ("allow:\n  - port: 0022\n    reason: x", "p.yaml:2: '0022' has a leading zero, which YAML 1.1 readers (PyYAML, "
+                + "Ansible) take for octal and others for decimal; write a port without it"),
+            // inet_aton and ping read 10.0.0.010 as 10.0.0.8.
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.010]", "p.yaml:3: node 'a': '10.0.0.010' has an octet with a "
+                + "leading zero, which some tools read as octal and others as decimal; write the address without it"),
             ("offset: 2\n  bad: indentation: here", "p.yaml:2: not valid YAML: mapping values are not allowed in this context"),
         ]
         for (text, message) in cases {
