@@ -190,6 +190,13 @@ struct PolicyFileReader {
     private func clusterNode(_ node: Yams.Node) throws -> Node {
         let fields = try mapping(node, allowed: ["name", "addresses", "roles"], required: ["name", "addresses"], what: "a node")
         let roles = try fields["roles"].map { try list($0).map { try choice($0, NodeRole.self, what: "a node role") } } ?? []
+        // No `roles` is a node of every role; `roles: []` says the opposite, so it is not
+        // silently taken for every role.
+        if let rolesNode = fields["roles"], roles.isEmpty {
+            throw error(rolesNode, "the roles list is empty, which would make the node one of every role; list the node's "
+                + "roles (one of " + NodeRole.allCases.map(\.rawValue).joined(separator: ", ") + "), or leave roles out for "
+                + "a node of every role")
+        }
         let nameNode = fields["name"]!
         let name = try string(nameNode)
         if let problem = NameRules.problem(with: name) {

@@ -68,6 +68,10 @@ final class PolicyFileTests: XCTestCase {
             ("nodes:\n  - name: a\n    addresses: [10.0.0.300]", "p.yaml:3: '10.0.0.300' is not an IPv4 or IPv6 address or CIDR block; expected one like 10.0.0.5 or 10.0.1.0/24"),
             ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: [boss]", "p.yaml:4: 'boss' is not a node role; expected one of master, worker, driver, receiver, presenter, ha"),
             ("nodes:\n  - addresses: [10.0.0.1]", "p.yaml:2: a node needs 'name'"),
+            // Leaving roles out makes a node of every role; an empty list silently did the same.
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: []", "p.yaml:4: the roles list is empty, which "
+                + "would make the node one of every role; list the node's roles (one of master, worker, driver, receiver, "
+                + "presenter, ha), or leave roles out for a node of every role"),
             ("waivers:\n  - kind: unexpected-port\n    reason: x\n    expires: 31/01/2027", "p.yaml:4: expected a date YYYY-MM-DD"),
             ("allow:\n  - port: 70000\n    reason: x", "p.yaml:2: expected a port: a whole number from 1 to 65535"),
             ("offset: [1, 2]", "p.yaml:1: expected a single value"),
