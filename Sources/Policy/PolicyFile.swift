@@ -213,6 +213,11 @@ struct PolicyFileReader {
             }
             return pattern
         }
+        // A node of no address is never seen: every audit would call it node-not-seen.
+        if addresses.isEmpty {
+            throw error(fields["addresses"]!, "node '\(name.escapedForMessage)' has no addresses; a node needs at least one "
+                + "address or CIDR block, like 10.0.0.5 or 10.0.1.0/24")
+        }
         return Node(name: name, addresses: addresses, roles: Set(roles))
     }
 

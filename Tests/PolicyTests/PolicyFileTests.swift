@@ -68,6 +68,9 @@ final class PolicyFileTests: XCTestCase {
             ("nodes:\n  - name: a\n    addresses: [10.0.0.300]", "p.yaml:3: '10.0.0.300' is not an IPv4 or IPv6 address or CIDR block; expected one like 10.0.0.5 or 10.0.1.0/24"),
             ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: [boss]", "p.yaml:4: 'boss' is not a node role; expected one of master, worker, driver, receiver, presenter, ha"),
             ("nodes:\n  - addresses: [10.0.0.1]", "p.yaml:2: a node needs 'name'"),
+            // A node of no address was accepted, and never seen.
+            ("nodes:\n  - name: a\n    addresses: []", "p.yaml:3: node 'a' has no addresses; a node needs at least one "
+                + "address or CIDR block, like 10.0.0.5 or 10.0.1.0/24"),
             // Leaving roles out makes a node of every role; an empty list silently did the same.
             ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: []", "p.yaml:4: the roles list is empty, which "
                 + "would make the node one of every role; list the node's roles (one of master, worker, driver, receiver, "
