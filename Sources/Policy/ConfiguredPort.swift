@@ -9,6 +9,7 @@ struct ConfiguredPort: Equatable {
     /// element or attribute as the file spells it).
     static func parse(_ text: String, what: String, origin: SettingOrigin) throws -> UInt16 {
         guard let value = UInt16(text), value > 0 else {
+            if CarbonPlaceholder.isPlaceholder(text) { throw origin.error(CarbonPlaceholder.portProblem(what, text)) }
             throw origin.error("\(what) is '\(text.escapedForMessage)'; expected a port from 1 to 65535")
         }
         return value

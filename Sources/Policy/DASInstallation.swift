@@ -15,9 +15,13 @@ public enum DASInstallation {
     public static let eventProcessorXML = "repository/conf/event-processor.xml"
     public static let axis2XML = "repository/conf/axis2/axis2.xml"
 
-    /// `offsetGiven`: `--offset` replaces carbon.xml's offset, so an offset DAS takes from
-    /// a system property or environment variable at start-up is then not needed.
-    public static func read(home: String, offsetGiven: Bool = false) throws -> PolicySettings {
+    /// The offsets said outside the installation: `commandLine`, `--offset`, wins over
+    /// carbon.xml's as `-DportOffset` does in DAS, so the node runs with it; `policyFile`,
+    /// a policy file's `offset:`, stands when carbon.xml's is a `${…}` placeholder DAS fills
+    /// in at start-up. Either makes such a placeholder readable, and the offset the node
+    /// runs with is what jmx.xml's plain port numbers, which Carbon binds as they are, are
+    /// stored against (`InstallationPorts`).
+    public static func read(home: String, commandLineOffset: Int? = nil, policyFileOffset: Int? = nil) throws -> PolicySettings {
         try InstallationFolder.check(home)
         var settings = PolicySettings()
         // Missing optional files keep the defaults; files that exist but cannot be read
@@ -26,14 +30,13 @@ public enum DASInstallation {
         guard let carbon = try ConfigurationFile.read(carbonPath, required: false) else {
             throw PolicyError(source: carbonPath, message: "missing: is \(home.escapedForMessage) a DAS installation?")
         }
-        let offset = try offset(carbon, source: carbonPath, offsetGiven: offsetGiven)
+        let offset = try offset(carbon, source: carbonPath, filledIn: commandLineOffset != nil || policyFileOffset != nil)
         if let offset {
             settings.offset = offset.value
             settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
         }
-        // An offset given on the command line in place of a placeholder: jmx.xml's plain
-        // numbers are stored against offset 0 then (InstallationPorts).
-        try InstallationPorts.apply(home: home, carbon: carbon, carbonPath: carbonPath, offset: offset?.value ?? 0, to: &settings)
+        let running = commandLineOffset ?? offset?.value ?? policyFileOffset ?? 0
+        try InstallationPorts.apply(home: home, carbon: carbon, carbonPath: carbonPath, offset: running, to: &settings)
 
         let eventPath = (home as NSString).appendingPathComponent(eventProcessorXML)
         if let data = try ConfigurationFile.read(eventPath, required: false) {
@@ -52,12 +55,12 @@ public enum DASInstallation {
     }
 
     /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored) and its line; 0
-    /// when absent; nil when it is a `${…}` placeholder and `offsetGiven`.
-    static func offset(_ data: Data, source: String, offsetGiven: Bool = false) throws -> (value: Int, line: Int?)? {
+    /// when absent; nil when it is a `${…}` placeholder another source `filledIn`.
+    static func offset(_ data: Data, source: String, filledIn: Bool = false) throws -> (value: Int, line: Int?)? {
         let root = try XMLElementTree.parse(data, source: source)
         guard let element = root.first(["Ports", "Offset"]) else { return (0, nil) }
         if CarbonPlaceholder.isPlaceholder(element.trimmedText) {
-            if offsetGiven { return nil }
+            if filledIn { return nil }
             throw PolicyError(source: source, line: element.line, message: CarbonPlaceholder.offsetProblem(element.trimmedText))
         }
         guard let value = Int(element.trimmedText), (0...Policy.offsetCeiling).contains(value) else {

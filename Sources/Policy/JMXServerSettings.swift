@@ -8,7 +8,9 @@
 ///   element KEY plus the offset (`CarbonUtils.getPortFromServerConfig`; the stock file
 ///   names `${Ports.JMX.RMIRegistryPort}` and `${Ports.JMX.RMIServerPort}`, which
 ///   `CarbonXMLPorts` already read); a number is bound as it is, **without** the offset,
-///   so its base port is the number less carbon.xml's offset.
+///   so its base port is the number less the offset the node runs with (`-DportOffset`,
+///   dasaudit's `--offset`, when given, else carbon.xml's): the port stays where it is
+///   whichever of the two says the offset.
 ///
 /// Each element is the first of its name anywhere under the root, as
 /// `getElementsByTagName(...).item(0)` finds it.
@@ -38,7 +40,7 @@ enum JMXServerSettings {
             }
             let port = try ConfiguredPort.parse(text, what: "<\(element)>", origin: origin)
             guard Int(port) > offset else {
-                throw origin.error("<\(element)> is \(port), bound without the offset: expected a port above carbon.xml's offset \(offset)")
+                throw origin.error("<\(element)> is \(port), bound without the offset: expected a port above the node's offset \(offset)")
             }
             return ConfiguredPort(key: key, basePort: UInt16(Int(port) - offset), origin: origin)
         }

@@ -110,6 +110,13 @@ struct PolicyFileReader {
         if let node = fields["features"] {
             for (keyNode, valueNode) in try pairs(node) {
                 let feature = try choice(keyNode, DeploymentFeature.self, what: "a deployment feature")
+                // Names are taken in any letter case, so YAML's duplicate-key check passes
+                // `ha` and `HA`: the second would silently replace the first.
+                if let earlier = settings.origins["features.\(feature.rawValue)"] {
+                    throw error(keyNode, "feature \(feature.rawValue) is said twice, at line \(earlier.line.map(String.init) ?? "?") "
+                        + "and here as '\(try string(keyNode).escapedForMessage)' (names are read in any letter case); "
+                        + "say each feature once")
+                }
                 settings.features[feature] = try switchState(valueNode)
                 settings.origins["features.\(feature.rawValue)"] = origin(keyNode)
             }
@@ -183,6 +190,13 @@ struct PolicyFileReader {
     private func clusterNode(_ node: Yams.Node) throws -> Node {
         let fields = try mapping(node, allowed: ["name", "addresses", "roles"], required: ["name", "addresses"], what: "a node")
         let roles = try fields["roles"].map { try list($0).map { try choice($0, NodeRole.self, what: "a node role") } } ?? []
+        // No `roles` is a node of every role; `roles: []` says the opposite, so it is not
+        // silently taken for every role.
+        if let rolesNode = fields["roles"], roles.isEmpty {
+            throw error(rolesNode, "the roles list is empty, which would make the node one of every role; list the node's "
+                + "roles (one of " + NodeRole.allCases.map(\.rawValue).joined(separator: ", ") + "), or leave roles out for "
+                + "a node of every role")
+        }
         let nameNode = fields["name"]!
         let name = try string(nameNode)
         if let problem = NameRules.problem(with: name) {
@@ -198,6 +212,11 @@ struct PolicyFileReader {
                     + "source; list the node's own addresses (or declare no nodes, for rules that fit any node)")
             }
             return pattern
+        }
+        // A node of no address is never seen: every audit would call it node-not-seen.
+        if addresses.isEmpty {
+            throw error(fields["addresses"]!, "node '\(name.escapedForMessage)' has no addresses; a node needs at least one "
+                + "address or CIDR block, like 10.0.0.5 or 10.0.1.0/24")
         }
         return Node(name: name, addresses: addresses, roles: Set(roles))
     }
@@ -253,6 +272,7 @@ struct PolicyFileReader {
         }
         let host = try fields["host"].map { hostNode -> String in
             let host = try string(hostNode)
+            if let problem = Self.octetProblem(host) { throw error(hostNode, "waiver host: \(problem)") }
             if let block = AddressPattern.widened(host) {
                 throw error(hostNode, Self.hostBitsMessage(host, block, of: "waiver host"))
             }
@@ -278,6 +298,7 @@ struct PolicyFileReader {
     /// An address or CIDR block of `entry` (`node 'das1'`), written with its network address.
     private func addressPattern(_ node: Yams.Node, of entry: String, example: String) throws -> AddressPattern {
         let text = try string(node)
+        if let problem = Self.octetProblem(text) { throw error(node, "\(entry): \(problem)") }
         guard let pattern = AddressPattern(text) else {
             if let zone = Self.zoneProblem(text) { throw error(node, "\(entry): \(zone)") }
             throw error(node, "'\(text.escapedForMessage)' is not an IPv4 or IPv6 address or CIDR block; expected one like \(example)")
@@ -296,6 +317,24 @@ struct PolicyFileReader {
         let bare = String(parts[0]) + String(parts[1].dropFirst(zone.count))
         return "'\(text.escapedForMessage)' has a zone id (%\(String(zone).escapedForMessage)), which dasaudit does not support: "
             + "addresses in a capture carry no zone id, so it could never match; write the address without it (" + bare.escapedForMessage + ")"
+    }
+
+    /// `010`, `+08`: a number whose digits start with a zero, which a YAML 1.1 reader takes
+    /// for octal (`offset: 010` is 8 to PyYAML) and a YAML 1.2 one for decimal (10): one
+    /// policy file would mean two clusters, so neither reading is taken.
+    static func hasLeadingZero(_ text: String) -> Bool {
+        let digits = text.drop { $0 == "+" || $0 == "-" }
+        return digits.count > 1 && digits.first == "0" && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    }
+
+    /// `10.0.0.010`: an IPv4 octet with a leading zero, which inet_aton, ping and ssh read
+    /// as octal (10.0.0.8) and others as decimal (10.0.0.10); nil for any other text.
+    static func octetProblem(_ text: String) -> String? {
+        let address = text.prefix { $0 != "/" }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, !address.contains(":"), octets.contains(where: { hasLeadingZero(String($0)) }) else { return nil }
+        return "'\(text.escapedForMessage)' has an octet with a leading zero, which some tools read as octal and others as "
+            + "decimal; write the address without it"
     }
 
     /// `10.77.0.1/8` has host bits set: it would silently stand for all of 10.0.0.0/8.
@@ -334,7 +373,12 @@ struct PolicyFileReader {
     }
 
     func integer(_ node: Yams.Node, in range: ClosedRange<Int>, what: String) throws -> Int {
-        guard let value = Int(try string(node)), range.contains(value) else {
+        let text = try string(node)
+        if Self.hasLeadingZero(text) {
+            throw error(node, "'\(text.escapedForMessage)' has a leading zero, which YAML 1.1 readers (PyYAML, Ansible) take "
+                + "for octal and others for decimal; write \(what) without it")
+        }
+        guard let value = Int(text), range.contains(value) else {
             throw error(node, "expected \(what): a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
@@ -358,7 +402,38 @@ struct PolicyFileReader {
 
     func pairs(_ node: Yams.Node) throws -> [(Yams.Node, Yams.Node)] {
         guard case .mapping(let mapping) = node else { throw error(node, "expected a mapping of key: value") }
-        return mapping.map { ($0.key, $0.value) }
+        return try merged(mapping)
+    }
+
+    /// The pairs of `mapping` with YAML merge keys resolved (`<<: *defaults`, or a list of
+    /// aliases, as YAML 1.1's merge type says): the merged mappings' keys come in after the
+    /// mapping's own, which win over them, and in a list the earlier mapping wins. Operators
+    /// share a reason and an expiry among waivers, or roles among nodes, this way; without
+    /// it, `<<` was refused as a mistyped field name.
+    private func merged(_ mapping: Yams.Node.Mapping) throws -> [(Yams.Node, Yams.Node)] {
+        var own: [(Yams.Node, Yams.Node)] = []
+        var inherited: [(Yams.Node, Yams.Node)] = []
+        for (key, value) in mapping {
+            // A plain `<<` is the merge key; a quoted "<<" is a string like any other.
+            guard case .scalar(let scalar) = key, scalar.string == "<<", scalar.style == .plain else {
+                own.append((key, value))
+                continue
+            }
+            let sources: [Yams.Node]
+            switch value {
+            case .mapping: sources = [value]
+            case .sequence(let sequence): sources = Array(sequence)
+            default: throw error(value, "a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults")
+            }
+            for source in sources {
+                guard case .mapping(let inner) = source else {
+                    throw error(source, "a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults")
+                }
+                inherited += try merged(inner)
+            }
+        }
+        var seen = Set(own.compactMap { $0.0.scalar?.string })
+        return own + inherited.filter { key, _ in key.scalar.map { seen.insert($0.string).inserted } ?? true }
     }
 
     /// An allowed port's protocol: one of the recognized names (docs/protocols.md). One

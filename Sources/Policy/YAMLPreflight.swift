@@ -19,11 +19,14 @@ import CYaml
 ///   complex keys made that comparison take minutes on a 2 KB file (found by the policy
 ///   fuzz target, December 5, 2026: one run in five of the same file, as the hash seed
 ///   ordered the keys).
+/// - **A key given twice in one mapping**, named with the line of each: Yams refuses it too,
+///   but without a line, and with the mapping's whole text as context (for a top-level key,
+///   the whole file, on one line of the error). Keys compare as text, as the reader takes them.
 enum YAMLPreflight {
     static let nodeLimit = 100_000
 
     /// Throws a `PolicyError` naming `path` and the line when `text` expands to more than
-    /// `limit` nodes or has a key that is not a scalar.
+    /// `limit` nodes, has a key that is not a scalar, or has a key twice in one mapping.
     static func check(_ text: String, path: String, limit: Int = nodeLimit) throws {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
@@ -34,10 +37,12 @@ enum YAMLPreflight {
             /// Expanded nodes seen so far.
             var expanded = 0
             /// Each open collection: its anchor, the count at its start and, for a mapping,
-            /// whether its next node is a key (nil for a sequence).
-            var open: [(anchor: String?, start: Int, keyNext: Bool?)] = []
+            /// whether its next node is a key (nil for a sequence) and the lines of its keys.
+            var open: [(anchor: String?, start: Int, keyNext: Bool?, keys: [String: Int])] = []
             var anchorSizes: [String: Int] = [:]
             var collectionAnchors: Set<String> = []
+            /// The text of each anchored scalar, for an alias used as a key.
+            var scalarAnchors: [String: String] = [:]
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else { return }
@@ -53,23 +58,40 @@ enum YAMLPreflight {
                 func ended() {
                     if let keyNext = open.last?.keyNext { open[open.count - 1].keyNext = !keyNext }
                 }
+                /// A scalar key of the innermost mapping, refused when the mapping has it already.
+                func key(_ text: String) throws {
+                    guard open.last?.keyNext == true else { return }
+                    if let first = open[open.count - 1].keys[text] {
+                        throw PolicyError(source: path, line: line, message: "the key '\(text.escapedForMessage)' is given twice "
+                            + "in one mapping, at line \(first) and here; a key is given once (YAML keys are unique)")
+                    }
+                    open[open.count - 1].keys[text] = line
+                }
                 switch event.type {
                 case YAML_STREAM_END_EVENT:
                     return
                 case YAML_SCALAR_EVENT:
                     expanded += 1
-                    if let anchor = name(event.data.scalar.anchor) { anchorSizes[anchor] = 1 }
+                    let scalar = event.data.scalar
+                    let text = scalar.value.map {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                    } ?? ""
+                    if let anchor = name(scalar.anchor) {
+                        anchorSizes[anchor] = 1
+                        scalarAnchors[anchor] = text
+                    }
+                    try key(text)
                     ended()
                 case YAML_SEQUENCE_START_EVENT:
                     try begins(collection: true)
                     expanded += 1
-                    open.append((name(event.data.sequence_start.anchor), expanded - 1, nil))
+                    open.append((name(event.data.sequence_start.anchor), expanded - 1, nil, [:]))
                 case YAML_MAPPING_START_EVENT:
                     try begins(collection: true)
                     expanded += 1
-                    open.append((name(event.data.mapping_start.anchor), expanded - 1, true))
+                    open.append((name(event.data.mapping_start.anchor), expanded - 1, true, [:]))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    if let (anchor, start, _) = open.popLast(), let anchor {
+                    if let (anchor, start, _, _) = open.popLast(), let anchor {
                         anchorSizes[anchor] = expanded - start
                         collectionAnchors.insert(anchor)
                     }
@@ -77,6 +99,7 @@ enum YAMLPreflight {
                 case YAML_ALIAS_EVENT:
                     let anchor = name(event.data.alias.anchor)
                     try begins(collection: anchor.map(collectionAnchors.contains) ?? false)
+                    if let text = anchor.flatMap({ scalarAnchors[$0] }) { try key(text) }
                     expanded += anchor.flatMap { anchorSizes[$0] } ?? 1
                     ended()
                 default:

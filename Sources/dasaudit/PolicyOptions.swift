@@ -53,15 +53,20 @@ struct PolicyOptions: ParsableArguments {
     /// `autoOffset` is the offset `--offset auto` stands for, found from the captures.
     func makePolicy(notes: Bool = true, autoOffset: Int? = nil) throws -> Policy {
         var sources: [PolicySettings] = []
-        if let policyFile { sources.append(try PolicyFile.load(path: policyFile)) }
+        let policyFileSettings = try policyFile.map { try PolicyFile.load(path: $0) }
+        if let policyFileSettings { sources.append(policyFileSettings) }
+        let commandLine = try commandLineSettings(autoOffset: autoOffset)
         if let dasHome {
-            let installation = try DASInstallation.read(home: dasHome, offsetGiven: offset != nil)
+            // The offset the node runs with: --offset (-DportOffset) over carbon.xml's, and a
+            // policy file's for a carbon.xml placeholder (DASInstallation.read).
+            let installation = try DASInstallation.read(home: dasHome, commandLineOffset: commandLine.offset,
+                                                        policyFileOffset: policyFileSettings?.offset)
             // Each port-like key the installation sets and dasaudit does not read, said
             // rather than dropped: its port is not expected, whatever the file pins.
             if notes { for ignored in installation.ignoredSettings { printError("\(ignored)", label: "note") } }
             sources.append(installation)
         }
-        sources.append(try commandLineSettings(autoOffset: autoOffset))
+        sources.append(commandLine)
         var settings = PolicySettings()
         for source in sources {
             if notes { for override in settings.overrides(by: source) { printError("\(override)", label: "note") } }

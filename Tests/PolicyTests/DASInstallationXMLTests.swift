@@ -105,17 +105,28 @@ final class DASInstallationXMLTests: XCTestCase {
         XCTAssertEqual(settings.offset, 3)
     }
 
-    func testAPlaceholderOffsetNeedsTheOffsetOption() throws {
+    func testAPlaceholderOffsetNeedsTheOffsetOptionOrThePolicyFiles() throws {
         for placeholder in ["${portOffset}", "${DAS_PORT_OFFSET}"] {
             let directory = try home(carbon: carbon(placeholder))
             XCTAssertThrowsError(try DASInstallation.read(home: directory)) { error in
                 XCTAssertTrue("\(error)".contains("<Ports><Offset> is '\(placeholder)', which DAS replaces at start-up"), "\(error)")
-                XCTAssertTrue("\(error)".hasSuffix("give the offset with --offset N"), "\(error)")
+                XCTAssertTrue("\(error)".hasSuffix("give the offset with --offset N (or offset: N in the policy file)"), "\(error)")
             }
-            let settings = try DASInstallation.read(home: directory, offsetGiven: true)
-            XCTAssertNil(settings.offset, "--offset supplies it")
-            XCTAssertNil(settings.origins["offset"])
+            for settings in [try DASInstallation.read(home: directory, commandLineOffset: 3),
+                             try DASInstallation.read(home: directory, policyFileOffset: 3)] {
+                XCTAssertNil(settings.offset, "--offset or the policy file supplies it")
+                XCTAssertNil(settings.origins["offset"])
+            }
         }
+    }
+
+    /// `offset: 3` in the policy file stands for the placeholder: the installation says no
+    /// offset, so the layered policy keeps the file's.
+    func testAPolicyFileOffsetFillsInAPlaceholder() throws {
+        let directory = try home(carbon: carbon("${portOffset}"))
+        let file = try PolicyFile.parse("offset: 3\n", path: "p.yaml")
+        let installation = try DASInstallation.read(home: directory, policyFileOffset: file.offset)
+        XCTAssertEqual(try file.overlaid(with: installation).makePolicy().offset, 3)
     }
 
     func testAUTF16CarbonXMLWithAByteOrderMarkIsRead() throws {

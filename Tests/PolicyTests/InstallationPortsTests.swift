@@ -80,20 +80,81 @@ final class InstallationPortsTests: XCTestCase {
         XCTAssertEqual(try settings.makePolicy().expectedEntries(at: 11200).map(\.key), ["Ports.JMX.RMIServerPort"])
     }
 
+    /// A node started with `-DportOffset` (dasaudit's `--offset`), whatever carbon.xml's
+    /// offset, a number or a placeholder: JMXServerManager still binds jmx.xml's number as
+    /// it is, so the expected port is that number under every offset.
+    func testANumberInJMXXMLStaysPutUnderTheOffsetOption() throws {
+        for (carbonOffset, given) in [("5", 3), ("5", 0), ("0", 5), ("${portOffset}", 3)] {
+            let copy = try scratchCopy()
+            try edit(copy, "carbon.xml", "<Offset>5</Offset>", "<Offset>\(carbonOffset)</Offset>")
+            try edit(copy, "etc/jmx.xml", "<RMIServerPort>${Ports.JMX.RMIServerPort}</RMIServerPort>",
+                     "<RMIServerPort>11200</RMIServerPort>")
+            var commandLine = PolicySettings()
+            commandLine.offset = given
+            let policy = try DASInstallation.read(home: copy, commandLineOffset: given).overlaid(with: commandLine).makePolicy()
+            XCTAssertEqual(policy.offset, given)
+            XCTAssertEqual(policy.expectedEntries(at: 11200).map(\.key), ["Ports.JMX.RMIServerPort"],
+                           "carbon.xml offset \(carbonOffset), --offset \(given)")
+            XCTAssertEqual(policy.expectedEntries(at: UInt16(9899 + given)).map(\.key), ["Ports.JMX.RMIRegistryPort"],
+                           "the ${...} template in jmx.xml takes the offset the node runs with")
+        }
+    }
+
+    /// Carbon starts every `<Connector>` of catalina-server.xml, not only the first of each
+    /// scheme that the console's keys take: the further ones are allowed where the node
+    /// binds them (port + the offset it runs with), with what each speaks on the wire.
+    func testFurtherTomcatConnectorsAreAllowedWhereTheNodeBindsThem() throws {
+        let connectors = URL(fileURLWithPath: home).deletingLastPathComponent().appendingPathComponent("das-home-connectors").path
+        let catalina = "\(connectors)/repository/conf/tomcat/catalina-server.xml"
+        let settings = try DASInstallation.read(home: connectors)
+        XCTAssertEqual(settings.allowedPorts, [
+            9548: "Tomcat connector (catalina-server.xml, port 9543 + offset 5)",
+            8285: "Tomcat connector (catalina-server.xml, port 8280 + offset 5)",
+            8014: "Tomcat connector (catalina-server.xml, port 8009 + offset 5)",
+        ])
+        XCTAssertEqual(settings.allowedProtocols, [9548: .tls, 8285: .http], "SSLEnabled is TLS; AJP is nothing checked")
+        XCTAssertEqual(["9548", "8285", "8014"].map { settings.origins["allow.\($0)"]?.description },
+                       [catalina + ":99", catalina + ":110", catalina + ":113"])
+        XCTAssertEqual(settings.basePorts["carbon.http.port"], 9763, "the console's connectors stay its catalog keys")
+        XCTAssertEqual(settings.basePorts["carbon.https.port"], 9443)
+        let underOption = try DASInstallation.read(home: connectors, commandLineOffset: 2)
+        XCTAssertEqual(underOption.allowedPorts.keys.sorted(), [8011, 8282, 9545], "-DportOffset=2 moves them all")
+    }
+
     func testAPortThatIsNotANumberIsNamedWithItsLine() throws {
         let copy = try scratchCopy()
-        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"97x0\"")
         XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
             XCTAssertEqual("\(error)", "\(copy)/repository/conf/tomcat/catalina-server.xml:29: <Connector scheme=\"http\" port> "
-                + "is '${http.port}'; expected a port from 1 to 65535")
+                + "is '97x0'; expected a port from 1 to 65535")
         }
-        try edit(copy, "tomcat/catalina-server.xml", "port=\"${http.port}\"", "port=\"9780\"")
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"97x0\"", "port=\"9780\"")
         try edit(copy, "data-bridge/data-bridge-config.xml", "<config name=\"sslPort\">9711</config>",
                  "<config name=\"SSLPORT\">70000</config>")
         XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
             XCTAssertEqual("\(error)", "\(copy)/repository/conf/data-bridge/data-bridge-config.xml:64: <dataReceiver "
                 + "name=\"Binary\"><config name=\"sslPort\"> is '70000'; expected a port from 1 to 65535",
                 "config names match in any letter case, as DataReceiver.getConfiguration does")
+        }
+    }
+
+    /// A `${...}` placeholder where a port goes is filled in from the node's start-up
+    /// environment, which the audit cannot see: said as such, with the way out, not as a
+    /// malformed number.
+    func testAPlaceholderPortIsSaidToBeOne() throws {
+        let copy = try scratchCopy()
+        try edit(copy, "tomcat/catalina-server.xml", "port=\"9780\"", "port=\"${http.port}\"")
+        try edit(copy, "carbon.xml", "<RMIRegistryPort>9899</RMIRegistryPort>", "<RMIRegistryPort>${jmx.port}</RMIRegistryPort>")
+        XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
+            XCTAssertEqual("\(error)", "\(copy)/repository/conf/carbon.xml:133: <Ports><JMX><RMIRegistryPort> is '${jmx.port}', "
+                + "a placeholder DAS fills in at start-up from a system property (-Dname=value) or an environment variable; "
+                + "the audit cannot see it, so write the port the node uses in a copy of the installation's file and give "
+                + "that copy to --das-home")
+        }
+        try edit(copy, "carbon.xml", "<RMIRegistryPort>${jmx.port}</RMIRegistryPort>", "<RMIRegistryPort>9899</RMIRegistryPort>")
+        XCTAssertThrowsError(try DASInstallation.read(home: copy)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(copy)/repository/conf/tomcat/catalina-server.xml:29: <Connector scheme=\"http\" "
+                + "port> is '${http.port}', a placeholder DAS fills in at start-up"), "\(error)")
         }
     }
 

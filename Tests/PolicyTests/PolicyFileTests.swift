@@ -68,9 +68,24 @@ final class PolicyFileTests: XCTestCase {
             ("nodes:\n  - name: a\n    addresses: [10.0.0.300]", "p.yaml:3: '10.0.0.300' is not an IPv4 or IPv6 address or CIDR block; expected one like 10.0.0.5 or 10.0.1.0/24"),
             ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: [boss]", "p.yaml:4: 'boss' is not a node role; expected one of master, worker, driver, receiver, presenter, ha"),
             ("nodes:\n  - addresses: [10.0.0.1]", "p.yaml:2: a node needs 'name'"),
+            // A node of no address was accepted, and never seen.
+            ("nodes:\n  - name: a\n    addresses: []", "p.yaml:3: node 'a' has no addresses; a node needs at least one "
+                + "address or CIDR block, like 10.0.0.5 or 10.0.1.0/24"),
+            // Leaving roles out makes a node of every role; an empty list silently did the same.
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.1]\n    roles: []", "p.yaml:4: the roles list is empty, which "
+                + "would make the node one of every role; list the node's roles (one of master, worker, driver, receiver, "
+                + "presenter, ha), or leave roles out for a node of every role"),
             ("waivers:\n  - kind: unexpected-port\n    reason: x\n    expires: 31/01/2027", "p.yaml:4: expected a date YYYY-MM-DD"),
             ("allow:\n  - port: 70000\n    reason: x", "p.yaml:2: expected a port: a whole number from 1 to 65535"),
             ("offset: [1, 2]", "p.yaml:1: expected a single value"),
+            // Read as 8 by YAML 1.1 readers and as 10 by YAML 1.2 ones: taken neither way.
+            ("offset: 010", "p.yaml:1: '010' has a leading zero, which YAML 1.1 readers (PyYAML, Ansible) take for octal "
+                + "and others for decimal; write an offset without it"),
+            ("allow:\n  - port: 0022\n    reason: x", "p.yaml:2: '0022' has a leading zero, which YAML 1.1 readers (PyYAML, "
+                + "Ansible) take for octal and others for decimal; write a port without it"),
+            // inet_aton and ping read 10.0.0.010 as 10.0.0.8.
+            ("nodes:\n  - name: a\n    addresses: [10.0.0.010]", "p.yaml:3: node 'a': '10.0.0.010' has an octet with a "
+                + "leading zero, which some tools read as octal and others as decimal; write the address without it"),
             ("offset: 2\n  bad: indentation: here", "p.yaml:2: not valid YAML: mapping values are not allowed in this context"),
         ]
         for (text, message) in cases {
