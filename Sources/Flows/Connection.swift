@@ -143,7 +143,7 @@ public struct Connection: Sendable {
         if let recognized = record.recognizedEvidence {
             evidence = recognized
         } else if let samples {
-            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.clientIsA != nil)
+            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.payloadFromStart)
         } else {
             evidence = .none
         }

@@ -130,7 +130,8 @@ final class FlowStorage: @unchecked Sendable {
     /// Recognizes the samples of the record at `position` and frees their slot.
     @usableFromInline
     func recognize(at position: Int, slot: Int, clientIsA: Bool) {
-        records[position].recognizedEvidence = PayloadSamples.evidence(of: samples + slot, serverIsA: !clientIsA, fromStart: true)
+        records[position].recognizedEvidence = PayloadSamples.evidence(
+            of: samples + slot, serverIsA: !clientIsA, fromStart: records[position].payloadFromStart)
         freeSampleSlot(slot)
     }
 

@@ -323,7 +323,10 @@ extension PacketDecoder {
             capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count),
             copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window),
             headerTail: tcp.bytes.count <= Int(UInt16.max) ? UInt16(truncatingIfNeeded: tcp.bytes.count) : 0,
-            tunnel: around.tunnel
+            tunnel: around.tunnel,
+            // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
+            joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
+                && tcp.joinsMultipathConnection
         ))
     }
 }
