@@ -133,7 +133,11 @@ public struct Connection: Sendable {
         clientInitialSequence = record.clientIsA != nil ? record.clientInitialSequence : nil
         let fromServer = serverIsA ? record.seenFromA : record.seenFromB
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
-        state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
+        // A self-connect has no server: nothing listened on the port (a listener holds it, so
+        // no client is given it as its own), and the client's SYN reached its own socket.
+        state = record.isSelfConnect
+            ? .refused
+            : Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
@@ -204,11 +208,14 @@ public struct Connection: Sendable {
 
     /// Whether the capture holds one side's packets only although the other side took
     /// part: data, a handshake answered, a close, or a refusal seen from one side alone.
+    /// A self-connect's packets all go from its one endpoint to itself, in both directions
+    /// at once: it is not counted either.
     /// An unanswered connect (`attempted`) and an unanswered probe without a SYN are not
     /// counted: a capture of both directions holds those too (a firewall that drops them,
     /// an open port silent to a FIN probe), nor is a lone abort (`abortOnly`).
     public var seenOneWay: Bool {
         (packetsToServer == 0) != (packetsToClient == 0) && state != .attempted && !probeWithoutSyn && !abortOnly
+            && client != server
     }
 
     /// Whether the connection was still open at its last captured packet (`ending`

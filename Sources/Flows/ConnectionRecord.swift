@@ -195,6 +195,14 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable
     public var payloadFromStart: Bool { clientIsA != nil && !joinsMultipathConnection }
 
+    /// Whether both ends are the same address and port: a TCP self-connect. A client that
+    /// connects to a port inside its own ephemeral range where nothing listens (a retry
+    /// loop waiting for a service that is down) may be given that very port as its source;
+    /// its SYN then reaches its own socket, which answers it as in a simultaneous open, and
+    /// the connect succeeds with no server at all (`Connection.state`: `refused`).
+    @inlinable
+    public var isSelfConnect: Bool { key.a == key.b }
+
     /// Whether the connection ended: FIN both ways, or a RST.
     @inlinable
     public var hasEnded: Bool {
