@@ -33,7 +33,7 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
             return CaptureFilter.message(filter: filter, reason: reason)
         case let .unsupportedLinkType(device, linkType, name):
             return "\(device): link type \(name) (\(linkType)) is not supported; dasaudit reads Ethernet, "
-                + "Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 devices"
+                + "Linux SLL/SLL2, NFLOG, BSD NULL/LOOP, RAW, IPV4 and IPV6 devices"
         case let .cannotOpen(device, reason):
             return "cannot capture on \(device): \(reason)"
         }

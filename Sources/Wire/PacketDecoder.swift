@@ -30,6 +30,7 @@ public struct PacketDecoder: Sendable {
         case .rawIP: return Self.decodeRawIP(bytes, around: around)
         case .ipv4: return Self.decodeIPv4(bytes, around: around)
         case .ipv6: return Self.decodeIPv6(bytes, around: around)
+        case .nflog: return Self.decodeNFLOG(bytes, around: around)
         case .unsupported: return .skipped(.unsupportedLinkType)
         }
     }
@@ -71,7 +72,7 @@ public struct PacketDecoder: Sendable {
 /// The link-layer framing, worked out once from the link type.
 @usableFromInline
 enum Framing: UInt8, Sendable {
-    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, unsupported
+    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, nflog, unsupported
 
     init(_ linkType: LinkType) {
         switch linkType {
@@ -83,6 +84,7 @@ enum Framing: UInt8, Sendable {
         case .raw, .rawOpenBSD, .rawLinktype: self = .rawIP
         case .ipv4: self = .ipv4
         case .ipv6: self = .ipv6
+        case .nflog: self = .nflog
         default: self = .unsupported
         }
     }
@@ -122,6 +124,19 @@ extension PacketDecoder {
             return decodeIPv6(header.payload, around: around)
         default:
             return .skipped(.notIP)
+        }
+    }
+
+    /// A netfilter log message carries a bare IP packet in its NFULA_PAYLOAD TLV; its version
+    /// nibble says which (the message's family agrees). Out of line: a walk over TLVs.
+    @inline(never)
+    @usableFromInline
+    static func decodeNFLOG(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
+        guard let message = NFLOGMessage(bytes) else { return .skipped(.truncated) }
+        guard message.version == 0 else { return .skipped(.malformed) }
+        switch message.packet {
+        case .packet(let packet): return decodeRawIP(packet, around: around)
+        case .skipped(let reason): return .skipped(reason)
         }
     }
 
