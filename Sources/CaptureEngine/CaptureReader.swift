@@ -320,7 +320,8 @@ public struct CaptureReader {
                           retract: (inout FlowTable, TCPSegment) -> Void) {
         counts.add(header)
         if awaitsFirstPacket { settleContinuation(at: header.timestamp, decoder: decoder) }
-        switch decoder.decode(bytes) {
+        let uncaptured = Int(header.believedWireLength) &- bytes.count
+        switch decoder.decode(bytes, uncaptured: uncaptured) {
         case .segment(let segment):
             trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
                          wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,

@@ -17,10 +17,14 @@ public struct PacketDecoder: Sendable {
         self.vxlanPorts = vxlanPorts
     }
 
-    /// Decodes one captured packet (the `caplen` bytes libpcap gives).
+    /// Decodes one captured packet (the `caplen` bytes libpcap gives). `uncaptured` is how
+    /// many bytes of it the capture did not keep (its record's wire length minus `caplen`):
+    /// where an IP length field is 0 (a segment captured before the interface cut it up,
+    /// larger than 64 KiB: Linux's BIG TCP, IPv4 TSO/GSO), the payload is the captured bytes
+    /// and these, as tshark reckons it from the frame's length.
     @inlinable @inline(__always)
-    public func decode(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
-        let around = Encapsulation(vxlanPorts: vxlanPorts)
+    public func decode(_ bytes: UnsafeRawBufferPointer, uncaptured: Int = 0) -> DecodeOutcome {
+        let around = Encapsulation(vxlanPorts: vxlanPorts, uncaptured: Swift.max(uncaptured, 0))
         switch framing {
         case .ethernet: return Self.decodeEthernet(bytes, around: around)
         case .linuxSLL: return Self.decodeLinuxSLL(bytes, around: around)
@@ -185,7 +189,8 @@ extension PacketDecoder {
         let headerLength = packet.headerLength
         guard headerLength >= IPv4Packet.minimumHeaderLength else { return .skipped(.malformed) }
         let totalLength = Int(packet.totalLength)
-        // Total length 0: a TSO/LSO capture; the payload is whatever was captured.
+        // Total length 0: a TSO/LSO capture; the payload is whatever the packet held past
+        // its header, captured or not (`Encapsulation.uncaptured`).
         let declaredByHeader = totalLength != 0
         if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
         guard headerLength <= bytes.count else { return .skipped(.truncated) }
@@ -206,6 +211,7 @@ extension PacketDecoder {
         let extent = PayloadExtent(
             captured: payload.count,
             declaredLength: declaredByHeader ? totalLength &- headerLength : nil,
+            uncaptured: around.uncaptured,
             moreFragments: packet.moreFragments
         )
         return decodeTransport(
@@ -220,9 +226,11 @@ extension PacketDecoder {
         guard let packet = IPv6Packet(bytes) else { return .skipped(.truncated) }
         guard packet.version == 6 else { return .skipped(.malformed) }
         var rest = packet.payload
-        // Payload length 0: a jumbogram or TSO capture; the payload is whatever was captured.
+        // Payload length 0: a jumbogram or TSO capture (BIG TCP's segments over 64 KiB); the
+        // payload is whatever the packet held past its header, captured or not.
         let payloadLength = Int(packet.payloadLength)
-        var extent = PayloadExtent(captured: rest.count, declaredLength: payloadLength != 0 ? payloadLength : nil)
+        var extent = PayloadExtent(captured: rest.count, declaredLength: payloadLength != 0 ? payloadLength : nil,
+                                   uncaptured: around.uncaptured)
         var next = packet.nextHeader
         var extensionHeaders = 0
         while true {
