@@ -23,6 +23,13 @@ public struct LinkType: Hashable, Sendable {
         }
     }
 
+    /// Whether a live device of this type can be audited as it captures: every supported
+    /// type but NFLOG, whose log group libpcap reads with a blocking `recv` that neither its
+    /// timeout nor `pcap_breakloop` interrupts (libpcap 1.10; non-blocking, it fails with
+    /// EAGAIN), so a live audit would stop or report only at the group's next message.
+    /// Its recordings are audited from files.
+    public var isLive: Bool { isSupported && self != .nflog }
+
     /// libpcap's short name for the type (`EN10MB`, `LINUX_SLL2`, ...), or `DLT n`.
     public var name: String {
         switch self {
