@@ -42,7 +42,7 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .notLive(device, linkType, name):
             return "\(device): link type \(name) (\(linkType)) is read from a file, not live: libpcap waits for the "
                 + "next message without a timeout, so a quiet group would never stop or report; record it with "
-                + "`tcpdump -i \(device) -s 0 -w FILE` and run `dasaudit audit FILE`"
+                + "`tcpdump -i \(device) -w FILE` (whole messages) and run `dasaudit audit FILE`"
         case let .cannotOpen(device, reason):
             return "cannot capture on \(device): \(reason)"
         }

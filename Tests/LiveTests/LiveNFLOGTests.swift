@@ -22,6 +22,6 @@ final class LiveNFLOGTests: XCTestCase {
         let (status, _) = run.finish(timeout: 10)
         XCTAssertEqual(status, 2, run.stderr)
         XCTAssertTrue(run.stderr.contains("nflog:5: link type NFLOG (239) is read from a file, not live"), run.stderr)
-        XCTAssertTrue(run.stderr.contains("tcpdump -i nflog:5 -s 0 -w FILE"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("tcpdump -i nflog:5 -w FILE"), run.stderr)
     }
 }
