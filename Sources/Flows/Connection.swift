@@ -105,7 +105,15 @@ public struct Connection: Sendable {
     public init(_ record: ConnectionRecord, samplesAt samples: UnsafePointer<PayloadSamples>?,
                 rules: borrowing DirectionRules) {
         let serverIsA: Bool
-        if let clientIsA = record.clientIsA {
+        // A simultaneous open's first SYN names no server: the rules for connections without
+        // a handshake are asked first, and the first SYN's receiver is kept only where they
+        // say nothing.
+        let simultaneous = record.isSimultaneousOpen
+            ? rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) : nil
+        if let (isA, basis) = simultaneous {
+            serverIsA = isA
+            directionBasis = basis
+        } else if let clientIsA = record.clientIsA {
             serverIsA = !clientIsA
             directionBasis = .handshake
         } else if let (isA, basis) = rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) {

@@ -203,6 +203,15 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable
     public var isSelfConnect: Bool { key.a == key.b }
 
+    /// Whether both sides sent a SYN without ACK: a simultaneous open (RFC 9293 3.5), two
+    /// sockets that connected to each other at once with neither listening. The first SYN
+    /// captured says nothing of a server then: which of the two crossing SYNs a capture
+    /// point sees first depends on where it sits (`Connection`, the server side).
+    @inlinable
+    public var isSimultaneousOpen: Bool {
+        seenFromA.rawValue & seenFromB.rawValue & Seen.syn.rawValue != 0
+    }
+
     /// Whether the connection ended: FIN both ways, or a RST.
     @inlinable
     public var hasEnded: Bool {

@@ -121,8 +121,10 @@ final class FlowStorage: @unchecked Sendable {
         } else {
             samples[slot].fromB.take(payload, payloadLength: payloadLength)
         }
+        // A simultaneous open's server side is decided at the end (`Connection`), not by its first SYN.
         if recognizesEarly && records[position].samplesTaken == ConnectionRecord.bothSamplesTaken,
-           let clientIsA = records[position].clientIsA, !records[position].mayContinue {
+           let clientIsA = records[position].clientIsA, !records[position].mayContinue,
+           !records[position].isSimultaneousOpen {
             recognize(at: position, slot: slot, clientIsA: clientIsA)
         }
     }
