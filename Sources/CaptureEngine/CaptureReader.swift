@@ -117,7 +117,7 @@ public struct CaptureReader {
                 packets: 0, tcpSegments: 0,
                 skipped: [:], complete: false,
                 error: "\(path): link type \(file.linkTypeName) (\(file.linkType)) is not supported; "
-                    + "dasaudit reads Ethernet, Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 captures"))
+                    + "dasaudit reads Ethernet, Linux SLL/SLL2, NFLOG, BSD NULL/LOOP, RAW, IPV4 and IPV6 captures"))
             return
         }
         let decoder = PacketDecoder(linkType: linkType, vxlanPorts: vxlanPorts)
@@ -320,7 +320,8 @@ public struct CaptureReader {
                           retract: (inout FlowTable, TCPSegment) -> Void) {
         counts.add(header)
         if awaitsFirstPacket { settleContinuation(at: header.timestamp, decoder: decoder) }
-        switch decoder.decode(bytes) {
+        let uncaptured = Int(header.believedWireLength) &- bytes.count
+        switch decoder.decode(bytes, uncaptured: uncaptured) {
         case .segment(let segment):
             trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
                          wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,

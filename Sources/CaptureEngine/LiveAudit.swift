@@ -36,13 +36,17 @@ public struct LiveAudit {
     private var lastStatus: (time: UInt64, packets: UInt64)
 
     /// Sets up the audit of an opened device. Throws `LiveCaptureError.unsupportedLinkType`
-    /// for a device whose frames dasaudit cannot decode. `listingConnections`: keep every
+    /// for a device whose frames dasaudit cannot decode, `.notLive` for one it reads from
+    /// files only (`LinkType.isLive`). `listingConnections`: keep every
     /// connection for the final result's `connections` too; memory then grows with them.
     public init(capture: LiveCapture, auditor: Auditor, writer: CaptureWriter?, listingConnections: Bool = false) throws {
         let linkType = LinkType(rawValue: capture.linkType)
         guard linkType.isSupported else {
             throw LiveCaptureError.unsupportedLinkType(
                 device: capture.settings.device, linkType: capture.linkType, name: capture.linkTypeName)
+        }
+        guard linkType.isLive else {
+            throw LiveCaptureError.notLive(device: capture.settings.device, linkType: capture.linkType, name: capture.linkTypeName)
         }
         self.capture = capture
         self.auditor = auditor

@@ -105,7 +105,15 @@ public struct Connection: Sendable {
     public init(_ record: ConnectionRecord, samplesAt samples: UnsafePointer<PayloadSamples>?,
                 rules: borrowing DirectionRules) {
         let serverIsA: Bool
-        if let clientIsA = record.clientIsA {
+        // A simultaneous open's first SYN names no server: the rules for connections without
+        // a handshake are asked first, and the first SYN's receiver is kept only where they
+        // say nothing.
+        let simultaneous = record.isSimultaneousOpen
+            ? rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) : nil
+        if let (isA, basis) = simultaneous {
+            serverIsA = isA
+            directionBasis = basis
+        } else if let clientIsA = record.clientIsA {
             serverIsA = !clientIsA
             directionBasis = .handshake
         } else if let (isA, basis) = rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) {
@@ -133,7 +141,11 @@ public struct Connection: Sendable {
         clientInitialSequence = record.clientIsA != nil ? record.clientInitialSequence : nil
         let fromServer = serverIsA ? record.seenFromA : record.seenFromB
         let fromClient = serverIsA ? record.seenFromB : record.seenFromA
-        state = Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
+        // A self-connect has no server: nothing listened on the port (a listener holds it, so
+        // no client is given it as its own), and the client's SYN reached its own socket.
+        state = record.isSelfConnect
+            ? .refused
+            : Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
@@ -143,7 +155,7 @@ public struct Connection: Sendable {
         if let recognized = record.recognizedEvidence {
             evidence = recognized
         } else if let samples {
-            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.clientIsA != nil)
+            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.payloadFromStart)
         } else {
             evidence = .none
         }
@@ -204,11 +216,14 @@ public struct Connection: Sendable {
 
     /// Whether the capture holds one side's packets only although the other side took
     /// part: data, a handshake answered, a close, or a refusal seen from one side alone.
+    /// A self-connect's packets all go from its one endpoint to itself, in both directions
+    /// at once: it is not counted either.
     /// An unanswered connect (`attempted`) and an unanswered probe without a SYN are not
     /// counted: a capture of both directions holds those too (a firewall that drops them,
     /// an open port silent to a FIN probe), nor is a lone abort (`abortOnly`).
     public var seenOneWay: Bool {
         (packetsToServer == 0) != (packetsToClient == 0) && state != .attempted && !probeWithoutSyn && !abortOnly
+            && client != server
     }
 
     /// Whether the connection was still open at its last captured packet (`ending`

@@ -124,6 +124,10 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// number 0 (answering a segment without ACK) or no ACK (answering one with an ACK,
         /// at its acknowledgment number): RFC 9293 3.10.7.1, Linux's `tcp_v4_send_reset`.
         @inlinable public static var abort: Seen { Seen(rawValue: 32) }
+        /// A SYN or SYN-ACK (also `syn` or `synAck`) with MPTCP's MP_JOIN option: the
+        /// connection is a subflow joining an MPTCP connection already open
+        /// (`TCPSegment.joinsMultipathConnection`).
+        @inlinable public static var joined: Seen { Seen(rawValue: 64) }
 
         /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
         /// nothing else (whatever the RST's sequence number: a middlebox's may have any).
@@ -177,6 +181,37 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         self.bits = tunnel.rawValue << Self.tunnelShift
     }
 
+    /// Whether the connection is an MPTCP subflow that joined a connection already open (a
+    /// SYN or SYN-ACK of it carried MP_JOIN): its first payload bytes are the middle of that
+    /// connection's stream, not the start of one, however its own handshake was seen.
+    @inlinable
+    public var joinsMultipathConnection: Bool {
+        (seenFromA.rawValue | seenFromB.rawValue) & Seen.joined.rawValue != 0
+    }
+
+    /// Whether the first payload bytes of each side begin the stream they belong to: the
+    /// handshake was seen (not picked up mid-stream) and the connection is no MPTCP subflow
+    /// joining another. What the recognizers are told (`PayloadSamples.evidence`).
+    @inlinable
+    public var payloadFromStart: Bool { clientIsA != nil && !joinsMultipathConnection }
+
+    /// Whether both ends are the same address and port: a TCP self-connect. A client that
+    /// connects to a port inside its own ephemeral range where nothing listens (a retry
+    /// loop waiting for a service that is down) may be given that very port as its source;
+    /// its SYN then reaches its own socket, which answers it as in a simultaneous open, and
+    /// the connect succeeds with no server at all (`Connection.state`: `refused`).
+    @inlinable
+    public var isSelfConnect: Bool { key.a == key.b }
+
+    /// Whether both sides sent a SYN without ACK: a simultaneous open (RFC 9293 3.5), two
+    /// sockets that connected to each other at once with neither listening. The first SYN
+    /// captured says nothing of a server then: which of the two crossing SYNs a capture
+    /// point sees first depends on where it sits (`Connection`, the server side).
+    @inlinable
+    public var isSimultaneousOpen: Bool {
+        seenFromA.rawValue & seenFromB.rawValue & Seen.syn.rawValue != 0
+    }
+
     /// Whether the connection ended: FIN both ways, or a RST.
     @inlinable
     public var hasEnded: Bool {
@@ -214,6 +249,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         var seen: UInt8 = 0
         if syn {
             seen = ack ? Seen.synAck.rawValue : Seen.syn.rawValue
+            if segment.joinsMultipathConnection { seen |= Seen.joined.rawValue }
             if clientIsA == nil {
                 clientIsA = ack ? !fromA : fromA
                 clientInitialSequence = ack ? segment.acknowledgmentNumber &- 1 : segment.sequenceNumber

@@ -121,8 +121,10 @@ final class FlowStorage: @unchecked Sendable {
         } else {
             samples[slot].fromB.take(payload, payloadLength: payloadLength)
         }
+        // A simultaneous open's server side is decided at the end (`Connection`), not by its first SYN.
         if recognizesEarly && records[position].samplesTaken == ConnectionRecord.bothSamplesTaken,
-           let clientIsA = records[position].clientIsA, !records[position].mayContinue {
+           let clientIsA = records[position].clientIsA, !records[position].mayContinue,
+           !records[position].isSimultaneousOpen {
             recognize(at: position, slot: slot, clientIsA: clientIsA)
         }
     }
@@ -130,7 +132,8 @@ final class FlowStorage: @unchecked Sendable {
     /// Recognizes the samples of the record at `position` and frees their slot.
     @usableFromInline
     func recognize(at position: Int, slot: Int, clientIsA: Bool) {
-        records[position].recognizedEvidence = PayloadSamples.evidence(of: samples + slot, serverIsA: !clientIsA, fromStart: true)
+        records[position].recognizedEvidence = PayloadSamples.evidence(
+            of: samples + slot, serverIsA: !clientIsA, fromStart: records[position].payloadFromStart)
         freeSampleSlot(slot)
     }
 

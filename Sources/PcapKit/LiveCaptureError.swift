@@ -11,6 +11,11 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
     case badFilter(filter: String, reason: String)
     /// The device's link type is not one dasaudit decodes.
     case unsupportedLinkType(device: String, linkType: Int32, name: String)
+    /// A device whose captures dasaudit reads from a file only: libpcap reads a netfilter
+    /// log group (`nflog:5`, link type NFLOG) with a blocking `recv` that neither its
+    /// timeout nor `pcap_breakloop` interrupts, so the status interval, `--duration` and
+    /// Ctrl-C would wait for the group's next message, forever on a quiet one.
+    case notLive(device: String, linkType: Int32, name: String)
     /// Any other failure to open the device, in libpcap's words.
     case cannotOpen(device: String, reason: String)
 
@@ -34,6 +39,10 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .unsupportedLinkType(device, linkType, name):
             return "\(device): link type \(name) (\(linkType)) is not supported; dasaudit reads Ethernet, "
                 + "Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 devices"
+        case let .notLive(device, linkType, name):
+            return "\(device): link type \(name) (\(linkType)) is read from a file, not live: libpcap waits for the "
+                + "next message without a timeout, so a quiet group would never stop or report; record it with "
+                + "`tcpdump -i \(device) -w FILE` (whole messages) and run `dasaudit audit FILE`"
         case let .cannotOpen(device, reason):
             return "cannot capture on \(device): \(reason)"
         }

@@ -13,14 +13,22 @@ public struct LinkType: Hashable, Sendable {
     public static let rawLinktype = LinkType(rawValue: 101) // LINKTYPE_RAW in files
     public static let ipv4 = LinkType(rawValue: 228)
     public static let ipv6 = LinkType(rawValue: 229)
+    public static let nflog = LinkType(rawValue: 239)     // Linux netfilter log messages (tcpdump -i nflog:N)
     public static let linuxSLL2 = LinkType(rawValue: 276)
 
     public var isSupported: Bool {
         switch self {
-        case .null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2: true
+        case .null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2, .nflog: true
         default: false
         }
     }
+
+    /// Whether a live device of this type can be audited as it captures: every supported
+    /// type but NFLOG, whose log group libpcap reads with a blocking `recv` that neither its
+    /// timeout nor `pcap_breakloop` interrupts (libpcap 1.10; non-blocking, it fails with
+    /// EAGAIN), so a live audit would stop or report only at the group's next message.
+    /// Its recordings are audited from files.
+    public var isLive: Bool { isSupported && self != .nflog }
 
     /// libpcap's short name for the type (`EN10MB`, `LINUX_SLL2`, ...), or `DLT n`.
     public var name: String {
@@ -33,6 +41,7 @@ public struct LinkType: Hashable, Sendable {
         case .linuxSLL2: "LINUX_SLL2"
         case .ipv4: "IPV4"
         case .ipv6: "IPV6"
+        case .nflog: "NFLOG"
         default: "DLT \(rawValue)"
         }
     }

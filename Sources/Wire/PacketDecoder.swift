@@ -17,10 +17,14 @@ public struct PacketDecoder: Sendable {
         self.vxlanPorts = vxlanPorts
     }
 
-    /// Decodes one captured packet (the `caplen` bytes libpcap gives).
+    /// Decodes one captured packet (the `caplen` bytes libpcap gives). `uncaptured` is how
+    /// many bytes of it the capture did not keep (its record's wire length minus `caplen`):
+    /// where an IP length field is 0 (a segment captured before the interface cut it up,
+    /// larger than 64 KiB: Linux's BIG TCP, IPv4 TSO/GSO), the payload is the captured bytes
+    /// and these, as tshark reckons it from the frame's length.
     @inlinable @inline(__always)
-    public func decode(_ bytes: UnsafeRawBufferPointer) -> DecodeOutcome {
-        let around = Encapsulation(vxlanPorts: vxlanPorts)
+    public func decode(_ bytes: UnsafeRawBufferPointer, uncaptured: Int = 0) -> DecodeOutcome {
+        let around = Encapsulation(vxlanPorts: vxlanPorts, uncaptured: Swift.max(uncaptured, 0))
         switch framing {
         case .ethernet: return Self.decodeEthernet(bytes, around: around)
         case .linuxSLL: return Self.decodeLinuxSLL(bytes, around: around)
@@ -30,6 +34,7 @@ public struct PacketDecoder: Sendable {
         case .rawIP: return Self.decodeRawIP(bytes, around: around)
         case .ipv4: return Self.decodeIPv4(bytes, around: around)
         case .ipv6: return Self.decodeIPv6(bytes, around: around)
+        case .nflog: return Self.decodeNFLOG(bytes, around: around)
         case .unsupported: return .skipped(.unsupportedLinkType)
         }
     }
@@ -71,7 +76,7 @@ public struct PacketDecoder: Sendable {
 /// The link-layer framing, worked out once from the link type.
 @usableFromInline
 enum Framing: UInt8, Sendable {
-    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, unsupported
+    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, nflog, unsupported
 
     init(_ linkType: LinkType) {
         switch linkType {
@@ -83,6 +88,7 @@ enum Framing: UInt8, Sendable {
         case .raw, .rawOpenBSD, .rawLinktype: self = .rawIP
         case .ipv4: self = .ipv4
         case .ipv6: self = .ipv6
+        case .nflog: self = .nflog
         default: self = .unsupported
         }
     }
@@ -122,6 +128,19 @@ extension PacketDecoder {
             return decodeIPv6(header.payload, around: around)
         default:
             return .skipped(.notIP)
+        }
+    }
+
+    /// A netfilter log message carries a bare IP packet in its NFULA_PAYLOAD TLV; its version
+    /// nibble says which (the message's family agrees). Out of line: a walk over TLVs.
+    @inline(never)
+    @usableFromInline
+    static func decodeNFLOG(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
+        guard let message = NFLOGMessage(bytes) else { return .skipped(.truncated) }
+        guard message.version == 0 else { return .skipped(.malformed) }
+        switch message.packet {
+        case .packet(let packet): return decodeRawIP(packet, around: around)
+        case .skipped(let reason): return .skipped(reason)
         }
     }
 
@@ -170,7 +189,8 @@ extension PacketDecoder {
         let headerLength = packet.headerLength
         guard headerLength >= IPv4Packet.minimumHeaderLength else { return .skipped(.malformed) }
         let totalLength = Int(packet.totalLength)
-        // Total length 0: a TSO/LSO capture; the payload is whatever was captured.
+        // Total length 0: a TSO/LSO capture; the payload is whatever the packet held past
+        // its header, captured or not (`Encapsulation.uncaptured`).
         let declaredByHeader = totalLength != 0
         if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
         guard headerLength <= bytes.count else { return .skipped(.truncated) }
@@ -191,6 +211,7 @@ extension PacketDecoder {
         let extent = PayloadExtent(
             captured: payload.count,
             declaredLength: declaredByHeader ? totalLength &- headerLength : nil,
+            uncaptured: around.uncaptured,
             moreFragments: packet.moreFragments
         )
         return decodeTransport(
@@ -205,9 +226,11 @@ extension PacketDecoder {
         guard let packet = IPv6Packet(bytes) else { return .skipped(.truncated) }
         guard packet.version == 6 else { return .skipped(.malformed) }
         var rest = packet.payload
-        // Payload length 0: a jumbogram or TSO capture; the payload is whatever was captured.
+        // Payload length 0: a jumbogram or TSO capture (BIG TCP's segments over 64 KiB); the
+        // payload is whatever the packet held past its header, captured or not.
         let payloadLength = Int(packet.payloadLength)
-        var extent = PayloadExtent(captured: rest.count, declaredLength: payloadLength != 0 ? payloadLength : nil)
+        var extent = PayloadExtent(captured: rest.count, declaredLength: payloadLength != 0 ? payloadLength : nil,
+                                   uncaptured: around.uncaptured)
         var next = packet.nextHeader
         var extensionHeaders = 0
         while true {
@@ -323,7 +346,10 @@ extension PacketDecoder {
             capturedTail: UInt32(truncatingIfNeeded: tcp.payload.count),
             copyIdentity: UInt32(identification) << 16 | UInt32(tcp.checksum ^ tcp.window),
             headerTail: tcp.bytes.count <= Int(UInt16.max) ? UInt16(truncatingIfNeeded: tcp.bytes.count) : 0,
-            tunnel: around.tunnel
+            tunnel: around.tunnel,
+            // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
+            joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
+                && tcp.joinsMultipathConnection
         ))
     }
 }

@@ -8,14 +8,16 @@
 ///   (TCP's options excepted: `overrun` alone is asked of them, `PacketDecoder.decodeTCP`).
 ///
 /// When the IP length field is 0 (TSO/LSO captures, IPv6 jumbograms) the declared length
-/// falls back to the captured bytes, and every shortfall is `.truncated`.
+/// falls back to the bytes the packet held from this point: those captured and those the
+/// capture did not keep (`uncaptured`, from the record's wire length), and every shortfall
+/// is `.truncated`.
 @frozen
 @usableFromInline
 struct PayloadExtent {
     /// Bytes captured from this point on.
     @usableFromInline var captured: Int
-    /// Bytes the IP length fields say follow this point (the captured bytes when the IP
-    /// length field was 0).
+    /// Bytes the IP length fields say follow this point (the captured and uncaptured bytes
+    /// when the IP length field was 0).
     @usableFromInline var declared: Int
     /// Whether `declared` came from an IP length field (rather than from the capture).
     @usableFromInline var declaredByHeader: Bool
@@ -23,9 +25,9 @@ struct PayloadExtent {
     @usableFromInline var moreFragments: Bool
 
     @inlinable
-    init(captured: Int, declaredLength: Int?, moreFragments: Bool = false) {
+    init(captured: Int, declaredLength: Int?, uncaptured: Int = 0, moreFragments: Bool = false) {
         self.captured = captured
-        self.declared = declaredLength ?? captured
+        self.declared = declaredLength ?? captured &+ uncaptured
         self.declaredByHeader = declaredLength != nil
         self.moreFragments = moreFragments
     }

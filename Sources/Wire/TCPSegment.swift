@@ -21,6 +21,11 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public var payloadLength: UInt32
     /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
     public var vlan: UInt16?
+    /// Whether the segment is a SYN or SYN-ACK with MPTCP's MP_JOIN option
+    /// (`TCPHeader.joinsMultipathConnection`): it opens a subflow of a connection already
+    /// open, whose first payload is the middle of that connection's stream. It fills the
+    /// byte alignment leaves free after `vlan`, so the value stays 64 bytes.
+    public var joinsMultipathConnection: Bool
     /// Bytes captured after the TCP header: the payload as far as the capture kept it, then
     /// any link-layer padding; none when the capture ended in the TCP options. Every header
     /// view is a suffix of the packet's bytes, so the payload starts this many bytes before
@@ -39,7 +44,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
         payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0,
-        headerTail: UInt16 = 0, tunnel: Tunnel = .none
+        headerTail: UInt16 = 0, tunnel: Tunnel = .none, joinsMultipathConnection: Bool = false
     ) {
         self.source = source
         self.destination = destination
@@ -54,6 +59,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         self.copyIdentity = copyIdentity
         self.headerTail = headerTail
         self.tunnel = tunnel
+        self.joinsMultipathConnection = joinsMultipathConnection
     }
 
     /// The TCP header in `packet`, the bytes this segment was decoded from; nil when its

@@ -47,13 +47,19 @@ public struct Encapsulation: Sendable, BitwiseCopyable {
     public var tunnel: Tunnel
     public var depth: UInt8
     public var vxlanPorts: VXLANPorts
+    /// Bytes of the packet the capture did not keep (the record's wire length past its
+    /// captured bytes): what an IP length field of 0 leaves to tell the payload's length by
+    /// (`PayloadExtent`). They are the end of every header inside too, tunnels included.
+    public var uncaptured: Int
 
     @inlinable
-    public init(vlan: UInt16? = nil, tunnel: Tunnel = .none, depth: UInt8 = 0, vxlanPorts: VXLANPorts = VXLANPorts()) {
+    public init(vlan: UInt16? = nil, tunnel: Tunnel = .none, depth: UInt8 = 0, vxlanPorts: VXLANPorts = VXLANPorts(),
+                uncaptured: Int = 0) {
         self.vlan = vlan
         self.tunnel = tunnel
         self.depth = depth
         self.vxlanPorts = vxlanPorts
+        self.uncaptured = uncaptured
     }
 
     /// At most this many tunnels are opened around one packet (a mirror session of an
@@ -66,6 +72,6 @@ public struct Encapsulation: Sendable, BitwiseCopyable {
     public func entering(_ tunnel: Tunnel) -> Encapsulation? {
         guard depth < Self.maximumDepth else { return nil }
         return Encapsulation(vlan: vlan, tunnel: self.tunnel == .none ? tunnel : self.tunnel, depth: depth &+ 1,
-                             vxlanPorts: vxlanPorts)
+                             vxlanPorts: vxlanPorts, uncaptured: uncaptured)
     }
 }

@@ -113,7 +113,7 @@ final class HostileLengthTests: XCTestCase {
 
     func testZeroLengthAndMaximumSnapshotPacketsOfEveryLinkType() {
         let linkTypes: [LinkType] = [.null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6,
-                                     .linuxSLL2, LinkType(rawValue: 127)]
+                                     .linuxSLL2, .nflog, LinkType(rawValue: 127)]
         var generator = SplitMix64(seed: 0xB16)
         let huge = (0..<262_144).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         for linkType in linkTypes {

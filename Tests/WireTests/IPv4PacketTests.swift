@@ -90,6 +90,20 @@ final class IPv4PacketTests: XCTestCase {
         }
     }
 
+    /// A segment larger than 64 KiB captured on its sending host (IPv4 BIG TCP, TSO) has
+    /// total length 0; cut by the snapshot length, the bytes not captured (its record's
+    /// wire length past what was captured) are payload too, as tshark counts them.
+    func testTotalLengthZeroCountsTheBytesTheCaptureDidNotKeep() {
+        let packet = Build.ipv4(totalLength: 0, Build.tcp(payload: 90_000))
+        let cut = Array(packet.prefix(96))
+        let outcome = withBytes(cut) { PacketDecoder(linkType: .ipv4).decode($0, uncaptured: packet.count - 96) }
+        XCTAssertOutcome(outcome, .segment(defaultSegment(payloadLength: 90_000)))
+        // A length field that says something is believed, whatever was not captured.
+        let declared = Array(Build.ipv4(Build.tcp(payload: 1400)).prefix(96))
+        XCTAssertOutcome(withBytes(declared) { PacketDecoder(linkType: .ipv4).decode($0, uncaptured: 5000) },
+                         .segment(defaultSegment(payloadLength: 1400)))
+    }
+
     func testSnaplenCutTakesThePayloadLengthFromTheHeader() {
         let packet = Build.ipv4(Build.tcp(payload: 1400))
         XCTAssertOutcome(decode(Array(packet.prefix(96)), as: .ipv4), .segment(defaultSegment(payloadLength: 1400)))

@@ -46,6 +46,16 @@ final class IPv6PacketTests: XCTestCase {
         XCTAssertSkipped(decode(Array(withExtensions.prefix(60)), as: .ipv6), .truncated)
     }
 
+    /// IPv6 BIG TCP: payload length 0 and no jumbo option, cut by the snapshot length; the
+    /// bytes not captured are payload too (captures/big-tcp-v6-s192.pcap has two).
+    func testPayloadLengthZeroCountsTheBytesTheCaptureDidNotKeep() {
+        let packet = Build.ipv6(payloadLength: 0, Build.tcp(payload: 137_088))
+        let outcome = withBytes(Array(packet.prefix(96))) {
+            PacketDecoder(linkType: .ipv6).decode($0, uncaptured: packet.count - 96)
+        }
+        XCTAssertOutcome(outcome, .segment(defaultV6Segment(payloadLength: 137_088)))
+    }
+
     func testPayloadLengthComesFromTheHeaderNotTheCapture() {
         let packet = Build.ipv6(Build.tcp(payload: 1000))
         XCTAssertOutcome(decode(Array(packet.prefix(80)), as: .ipv6), .segment(defaultV6Segment(payloadLength: 1000)))

@@ -137,7 +137,7 @@ final class PacketDecoderTests: XCTestCase {
     }
 
     func testEverySupportedLinkTypeSaysTruncatedForAnEmptyPacket() {
-        for linkType: LinkType in [.null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2] {
+        for linkType: LinkType in [.null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2, .nflog] {
             XCTAssertTrue(linkType.isSupported)
             XCTAssertSkipped(decode([], as: linkType), .truncated, linkType.name)
         }
