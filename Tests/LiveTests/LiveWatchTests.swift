@@ -225,6 +225,44 @@ final class LiveWatchTests: XCTestCase {
                        "no temporary file left")
     }
 
+    /// The disk of `--events` fills in the middle of a write (a 64 KiB tmpfs with one page
+    /// left when the final audit's findings come, several pages of them): the write is
+    /// taken back, so the log ends on its last whole line, and the next run's events,
+    /// appended to it, are lines of their own that every NDJSON reader can parse. Until
+    /// December 2026 the log kept the first 4,096 bytes of the write, the next run's first
+    /// line was glued to them, and `jq` stopped there (10 of 29 new-service events read).
+    func testAnEventsWriteCutByAFullDiskLeavesOnlyWholeLines() throws {
+        let disk = try smallDisk()
+        let events = disk + "/events.ndjson", filler = disk + "/filler"
+        // Twelve rogue servers: their new-service and unexpected-port events, a few hundred
+        // bytes each, come in one write, at the end (the interval is longer than the run).
+        let rogues = try (31340..<31352).map { try LoopbackService(address: "\(net)6", port: UInt16($0)) }
+        defer { rogues.forEach { $0.stop() } }
+        let arguments = ["live", "-i", "lo", "--filter", "host \(net)6", "--interval", "60s", "--events", events]
+        let run = try DasauditProcess(arguments)
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        for rogue in rogues { try exchange(with: "\(net)6", port: rogue.port) }
+        fill(filler)
+        // One page free: less than the events, more than nothing.
+        var status = stat()
+        XCTAssertEqual(stat(filler, &status), 0)
+        XCTAssertEqual(truncate(filler, status.st_size - 4096), 0)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 2, "events lost are exit 2: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("--events: cannot write \(events): No space left on device"), run.stderr)
+        let cut = try String(contentsOfFile: events, encoding: .utf8)
+        XCTAssertTrue(cut.isEmpty || cut.hasSuffix("\n"), "no half line left: …\(cut.suffix(80))")
+
+        unlink(filler)
+        let next = try DasauditProcess(arguments + ["--duration", "1s"])
+        XCTAssertEqual(next.finish().status, 1, "an audit of nothing is never compliant: \(next.stderr)")
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, cut.split(separator: "\n").count, "the next run's events are appended")
+        for line in lines {
+            XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)), "every line is an event: \(line.prefix(120))")
+        }
+    }
+
     /// `--events` on a FIFO no process reads is refused at once, in words; with a reader it
     /// is written. Until December 2026 the run blocked in open(2), silent, before capturing.
     func testAnEventsFIFOWithoutAReaderIsRefusedAtOnce() throws {
