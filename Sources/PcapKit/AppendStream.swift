@@ -22,6 +22,9 @@ public final class AppendStream: Sendable {
         self.target = target
         switch target {
         case .standardOutput:
+            guard !StandardStreams.outputClosed else {
+                throw OutputFile.Failure(path: "standard output", reason: StandardStreams.outputClosedReason)
+            }
             descriptor = STDOUT_FILENO
             ownsDescriptor = false
             return

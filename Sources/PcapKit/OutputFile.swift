@@ -70,6 +70,9 @@ public enum OutputFile {
             self.target = target
             switch target {
             case .standardOutput:
+                guard !StandardStreams.outputClosed else {
+                    throw Failure(path: "standard output", reason: StandardStreams.outputClosedReason)
+                }
                 descriptor = STDOUT_FILENO
             case .stream(let path):
                 let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW

@@ -24,6 +24,8 @@ struct Dasaudit: ParsableCommand {
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
+        // Before anything opens a descriptor, which would take a closed one's number.
+        StandardStreams.reserveClosed()
         // The Swift runtime reads the arguments through /proc on Linux: without it mounted (a
         // chroot, a sandbox) it hands over none, and an empty command line would print the
         // help and exit 0, which a CI gate reads as compliant. A real exec always passes at
