@@ -178,6 +178,45 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertEqual(run.finish().status, 1, "an audit of nothing is never compliant: \(run.stderr)")
     }
 
+    /// Under a low open-file limit (`prlimit --nofile=24:24`), clients that connect to the
+    /// metrics endpoint and keep connecting (forty at once, each replaced as the server
+    /// closes one) take no descriptor the rest of the run needs: the final reports are
+    /// written. Until December 2026 the server held 16 clients whatever the limit, and the
+    /// reports of the whole capture failed with "Too many open files".
+    func testClientsHoldingTheMetricsEndpointLeaveTheReportsTheirDescriptors() throws {
+        let report = directory + "/final.json", text = directory + "/final.txt"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)4", "--interval", "0.2s",
+                                       "--metrics-listen", "127.0.0.1:0", "--write", directory + "/evidence", "--rotate-seconds", "1",
+                                       "--events", directory + "/events.ndjson", "--metrics-file", directory + "/dasaudit.prom",
+                                       "--report", "json:\(report)", "-o", text], launcher: ["/usr/bin/prlimit", "--nofile=24:24"])
+        let port = UInt16(try metricsURL(run).port!)
+        let stop = StopFlag()
+        let holder = Thread {
+            var held: [Int32] = []
+            while !stop.isSet {
+                while held.count < 40, let socket = try? LoopbackService.connectedSocket("127.0.0.1", port) { held.append(socket) }
+                // Those the server closed are replaced.
+                held = held.filter { socket in
+                    var byte: UInt8 = 0
+                    let got = recv(socket, &byte, 1, Int32(MSG_DONTWAIT))
+                    if got == 0 { close(socket) }
+                    return got != 0
+                }
+                usleep(20_000)
+            }
+            held.forEach { close($0) }
+        }
+        holder.start()
+        usleep(2_500_000)
+        run.signal(SIGINT)
+        let status = run.finish().status
+        stop.set()
+        XCTAssertEqual(status, 1, "an audit of nothing is never compliant, and every output is written: \(run.stderr)")
+        XCTAssertFalse(run.stderr.contains("Too many open files"), run.stderr)
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report))).inputs.first?.path, "live:lo")
+        XCTAssertTrue(try String(contentsOfFile: text, encoding: .utf8).contains("NOT COMPLIANT"))
+    }
+
     /// A disk full for a moment: the metrics file is tried again every interval and written
     /// again once there is room, said once each way. Until December 2026 the first failure
     /// stopped every later update, the final one included, with one line on stderr.
