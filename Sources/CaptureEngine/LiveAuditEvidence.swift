@@ -10,8 +10,10 @@ extension Evidence {
     /// the input's note then says how many of its packets the written captures hold, and the
     /// capture the failure cut (or, when the next one could not be created, the last one
     /// written) says where the evidence stops and why, beside its hash.
+    /// `removed`: written captures removed while they were written, whose packets are lost:
+    /// the input's note names them, and each says so beside its (missing) hash.
     public init(ofLive result: AuditResult, arguments: [String], auditedAt: Timestamp, written: [String],
-                writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0) throws {
+                writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0, removed: [String] = []) throws {
         var withoutInputs = result
         withoutInputs.inputs = []
         try self.init(of: withoutInputs, arguments: arguments, auditedAt: auditedAt)
@@ -21,11 +23,18 @@ extension Evidence {
         } else if let writeFailure {
             "a live capture: only its first \(packetsWritten) of \(captured) packets are in the written captures, hashed in "
                 + "written_captures (\(writeFailure))"
-        } else {
+        } else if removed.isEmpty {
             "a live capture: its packets are in the written captures, hashed in written_captures"
+        } else {
+            "a live capture: its packets were written to the captures in written_captures"
         }
-        inputs = result.inputs.map { InputEvidence(path: $0.path, sha256: nil, sizeBytes: nil, note: note) }
+        let lost = removed.isEmpty ? "" : "; \(removed.count) of the \(written.count) written captures were removed during "
+            + "the capture, with the packets written to them: \(removed.joined(separator: ", "))"
+        inputs = result.inputs.map { InputEvidence(path: $0.path, sha256: nil, sizeBytes: nil, note: note + lost) }
         var captures = written.map(InputEvidence.init(hashing:))
+        for index in captures.indices where removed.contains(captures[index].path) {
+            captures[index].note = "removed during the capture (its directory deleted?): the packets written to it are lost"
+        }
         if let writeFailure, !captures.isEmpty {
             let cut = captures.lastIndex { $0.path == writeFailure.path }
             let stop = "the evidence stops at packet \(packetsWritten) of the \(captured) captured: \(writeFailure)"

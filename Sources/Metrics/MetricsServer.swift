@@ -40,6 +40,16 @@ public final class MetricsServer: @unchecked Sendable {
     static let timeoutSeconds = 5
     /// Clients served at once; one more takes the oldest one's place.
     static let maximumConnections = 16
+    /// Descriptors left to the rest of the run whatever the clients do: the final
+    /// reports' temporary files, `--metrics-file`'s, a rotation of `--write`.
+    static let reservedDescriptors = 8
+
+    /// The clients this run serves at once: `maximumConnections`, or fewer (one at least)
+    /// when the open-file limit leaves less room beside the descriptors already open and
+    /// `reservedDescriptors`. At `ulimit -n 24`, clients holding 16 connections took the
+    /// descriptors the final reports needed, and the audit of the whole capture was lost
+    /// ("Too many open files").
+    let slots: Int
     /// Connections the kernel completes and holds until they are accepted.
     static let backlog: Int32 = 64
 
@@ -79,6 +89,19 @@ public final class MetricsServer: @unchecked Sendable {
             : withUnsafePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) } }
         self.listener = descriptor
         self.address = ListenAddress(host: address.host, port: port)
+        self.slots = MetricsServer.slotsLeft()
+    }
+
+    /// `maximumConnections`, or what the open-file limit leaves: the limit, less the
+    /// descriptors open now and `reservedDescriptors` (one slot at least). Counted only under
+    /// a limit below 1,024, where 16 clients could matter.
+    static func slotsLeft() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < 1024 else {
+            return maximumConnections
+        }
+        let open = (0..<Int32(limit.rlim_cur)).count { fcntl($0, F_GETFD) >= 0 }
+        return max(1, min(maximumConnections, Int(limit.rlim_cur) - open - reservedDescriptors))
     }
 
     /// Replaces the document served from now on.
@@ -98,9 +121,9 @@ public final class MetricsServer: @unchecked Sendable {
     /// between accepts even under a flood of connections.
     private func serve() {
         var connections: [MetricsConnection] = []
-        connections.reserveCapacity(MetricsServer.maximumConnections)
+        connections.reserveCapacity(slots)
         var polled: [pollfd] = []
-        polled.reserveCapacity(MetricsServer.maximumConnections + 1)
+        polled.reserveCapacity(slots + 1)
         var scratch = [UInt8](repeating: 0, count: 2048)
         let current = { [self] in lock.withLock { document } }
         while true {
@@ -141,7 +164,7 @@ public final class MetricsServer: @unchecked Sendable {
                 }
                 continue
             }
-            if connections.count == MetricsServer.maximumConnections {
+            if connections.count >= slots {
                 close(connections.removeFirst().descriptor)
             }
             var connection = MetricsConnection(descriptor: client, deadline: now + UInt64(MetricsServer.timeoutSeconds) * 1_000_000_000)

@@ -22,6 +22,9 @@ public final class AppendStream: Sendable {
         self.target = target
         switch target {
         case .standardOutput:
+            guard !StandardStreams.outputClosed else {
+                throw OutputFile.Failure(path: "standard output", reason: StandardStreams.outputClosedReason)
+            }
             descriptor = STDOUT_FILENO
             ownsDescriptor = false
             return
@@ -71,10 +74,19 @@ public final class AppendStream: Sendable {
 
     deinit { if ownsDescriptor { close(descriptor) } }
 
-    /// Appends `text` whole; throws when the write fails (a full disk, a reader gone).
+    /// Appends `text` whole; throws when the write fails (a full disk, a reader gone). A
+    /// file is cut back to where it ended before the write, so a write cut short (the disk
+    /// filled half way) leaves no half line that the next run's first line would be glued
+    /// to: the log keeps whole lines only, which every NDJSON reader (`jq`) can go on reading.
     public func write(_ text: String) throws(OutputFile.Failure) {
         var text = text
+        var status = stat()
+        var end: off_t?
+        if case .replacedFile = target, fstat(descriptor, &status) == 0 { end = status.st_size }
         let written = text.withUTF8 { POSIXFile.write(descriptor, UnsafeRawBufferPointer($0)) }
-        if !written { throw OutputFile.Failure(path: target.path ?? "standard output", reason: POSIXFile.describe(errno)) }
+        guard !written else { return }
+        let reason = POSIXFile.describe(errno)
+        if let end { _ = ftruncate(descriptor, end) }
+        throw OutputFile.Failure(path: target.path ?? "standard output", reason: reason)
     }
 }

@@ -39,6 +39,7 @@ final class CaptureStream {
 
     /// Opens `path` ("-" for standard input). Throws the reason it is not usable.
     init(path: String) throws(InputProblem) {
+        if path == "-" && StandardStreams.inputClosed { throw InputProblem(reason: StandardStreams.inputClosedReason) }
         // Standard input is duplicated, so closing the stream never closes descriptor 0.
         let descriptor = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : Self.openInput(path)
         guard descriptor >= 0 else { throw InputProblem(reason: POSIXFile.describe(errno)) }

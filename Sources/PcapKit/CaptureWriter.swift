@@ -44,6 +44,11 @@ public final class CaptureWriter {
     public private(set) var files: [String] = []
     /// Set when a write failed; nothing more is written after it.
     public private(set) var failure: Failure?
+    /// Files removed while they were written (their directory deleted by a clean-up job or
+    /// an `rm -rf` during the capture): every write to them succeeded, into a file no name
+    /// leads to any more, so their packets are lost. Found when each is closed (its link
+    /// count is 0 then).
+    public private(set) var removedFiles: [String] = []
     /// Packets written over all files.
     public var packetsWritten: UInt64 { written }
 
@@ -173,6 +178,10 @@ public final class CaptureWriter {
     /// Closes the current file; nothing more is written.
     public func close() {
         if let dumper {
+            var status = stat()
+            if let stream = pcap_dump_file(dumper), fstat(fileno(stream), &status) == 0, status.st_nlink == 0, let path = files.last {
+                removedFiles.append(path)
+            }
             pcap_dump_close(dumper)
             self.dumper = nil
         }

@@ -70,11 +70,12 @@ public enum OutputFile {
             self.target = target
             switch target {
             case .standardOutput:
+                guard !StandardStreams.outputClosed else {
+                    throw Failure(path: "standard output", reason: StandardStreams.outputClosedReason)
+                }
                 descriptor = STDOUT_FILENO
             case .stream(let path):
-                let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
-                descriptor = open(path, O_WRONLY | O_CLOEXEC | noFollow)
-                guard descriptor >= 0 else { throw Failure(path: path, reason: OutputFile.describeErrno()) }
+                descriptor = try OutputFile.openStream(path)
                 var status = stat()
                 guard fstat(descriptor, &status) == 0, [S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT) else {
                     close(descriptor)
@@ -153,6 +154,30 @@ public enum OutputFile {
         private func failing(_ reason: String) -> Failure {
             discard()
             return Failure(path: name, reason: reason)
+        }
+    }
+
+    /// Opens a device or FIFO for writing in place. A FIFO is opened without waiting
+    /// (`O_NONBLOCK`, cleared once open) and, while no process reads it, tried again every
+    /// 20 ms: as a blocking open would, it waits for its reader, but a stop signal that
+    /// comes during the wait (the first Ctrl-C or the single SIGTERM of `timeout`, once the
+    /// reading is over: `InputStop`) gives the output up instead of leaving the run blocked
+    /// in open(2) for ever, with the signal taken and nothing to stop.
+    static func openStream(_ path: String) throws(Failure) -> Int32 {
+        let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
+        let stoppedBefore = InputStop.signal != nil
+        while true {
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+            if descriptor >= 0 {
+                _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+                return descriptor
+            }
+            // ENXIO: a FIFO that no process has open for reading.
+            guard errno == ENXIO else { throw Failure(path: path, reason: OutputFile.describeErrno()) }
+            if !stoppedBefore, let signal = InputStop.signal {
+                throw Failure(path: path, reason: "it is a FIFO that no process opened to read before \(signal)")
+            }
+            usleep(20_000)
         }
     }
 

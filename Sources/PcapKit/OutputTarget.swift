@@ -61,6 +61,11 @@ public enum OutputTarget: Equatable, Sendable {
                directoryStatus.st_uid != geteuid(), geteuid() != 0 {
                 throw OutputProblem("\(path) belongs to another user in a sticky directory and cannot be replaced")
             }
+            if fstatat(opened, PathName.name(of: path), &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_mode & S_IFMT == S_IFREG,
+               MountPoints.isMountPoint(path, directory: opened) {
+                throw OutputProblem("\(path) is a mount point (a file mounted over another, as a container's single-file volume), "
+                    + "and a report replaces its file whole, which a mount point refuses: mount its directory instead, or write elsewhere")
+            }
             try proveWritable(path, in: directory, opened: opened)
         } catch {
             OutputDirectories.close(directory)

@@ -98,7 +98,7 @@ struct AuditCommand: ParsableCommand {
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         let stageTimings = timings ? StageTimings() : nil
-        var result = auditor.audit(paths: paths, threads: threads, connections: connectionsOption.connections, hashing: hashing,
+        var result = auditor.audit(paths: paths, threads: readingThreads(paths: paths), connections: connectionsOption.connections, hashing: hashing,
                                    progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } },
                                    timings: stageTimings)
         progress?.finish()
@@ -121,6 +121,15 @@ struct AuditCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if !result.summary.compliant { throw ExitCode(1) }
+    }
+
+    /// `--threads`, or all cores, within what the open-file limit allows
+    /// (`DescriptorLimit.readingThreads`); a `--threads` cut down is said in a note.
+    private func readingThreads(paths: [String]) -> Int? {
+        guard let bound = DescriptorLimit.readingThreads(), paths.count > 1 else { return threads }
+        guard (threads ?? ProcessInfo.processInfo.activeProcessorCount) > bound else { return threads }
+        if let threads { printError("--threads \(threads): the open-file limit allows \(bound) reading at once", label: "note") }
+        return bound
     }
 
     /// `--offset auto`: the offset `dasaudit infer` finds in the captures (a first read of

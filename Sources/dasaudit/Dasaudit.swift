@@ -24,6 +24,8 @@ struct Dasaudit: ParsableCommand {
 
     /// Runs the command line; usage errors exit 2 (argument-parser's default is 64).
     static func runMain() {
+        // Before anything opens a descriptor, which would take a closed one's number.
+        StandardStreams.reserveClosed()
         // The Swift runtime reads the arguments through /proc on Linux: without it mounted (a
         // chroot, a sandbox) it hands over none, and an empty command line would print the
         // help and exit 0, which a CI gate reads as compliant. A real exec always passes at
@@ -62,7 +64,24 @@ struct Dasaudit: ParsableCommand {
             }
             // Messages lost outrank findings, as a report not written does.
             if StandardError.lostMessages && code == .failure { Foundation.exit(2) }
+            if code == .success, case let text = fullMessage(for: error), !text.isEmpty {
+                Foundation.exit(printCleanExit(text))
+            }
             exit(withError: error)
+        }
+    }
+
+    /// Prints what argument-parser's clean exits print on standard output (the help, the
+    /// version, a completion script) as every output is written: a write that fails (a
+    /// full disk under `> /etc/bash_completion.d/dasaudit`, `/dev/full`) is said and is
+    /// exit 2, where argument-parser's own `print` exited 0 and left the file cut short.
+    /// Returns the exit code.
+    static func printCleanExit(_ text: String) -> Int32 {
+        do {
+            try write(text + "\n", to: nil)
+            return 0
+        } catch {
+            return 2
         }
     }
 

@@ -42,6 +42,8 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = StopSignals.quitting(without: "the diff")
+        defer { withExtendedLifetime(signals) {} }
         let plan = try outputOptions.plan(inputs: [baselinePath, currentPath])
         // Both are read (and both problems printed) before giving up.
         let baseline = Result { try SavedResult.read(baselinePath) }, current = Result { try SavedResult.read(currentPath) }

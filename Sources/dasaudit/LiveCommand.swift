@@ -159,11 +159,17 @@ struct LiveCommand: ParsableCommand {
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
+        let removed = writer?.removedFiles ?? []
+        for path in removed {
+            printError("--write: \(path) was removed during the capture (its directory deleted?): the packets written to it are lost")
+        }
         result.evidence = try Evidence(ofLive: result, arguments: ProgramArguments.afterName, auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [], writeFailure: writer?.failure,
-                                       packetsWritten: writer?.packetsWritten ?? 0)
+                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed)
         result.evidence?.captureFilter = filter
-        if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || watch.failed { throw ExitCode(2) }
+        if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || !removed.isEmpty || watch.failed {
+            throw ExitCode(2)
+        }
         withExtendedLifetime(signals) {}
         if !result.summary.compliant { throw ExitCode(1) }
     }

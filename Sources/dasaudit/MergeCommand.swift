@@ -54,6 +54,8 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = StopSignals.quitting(without: "the merged result")
+        defer { withExtendedLifetime(signals) {} }
         let results = CaptureArguments.readOnce(self.results)
         let plan = try outputOptions.plan(inputs: results + policyOptions.files)
         let parsed = try results.map(SavedResult.read)

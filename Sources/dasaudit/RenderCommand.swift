@@ -36,6 +36,8 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
+        let signals = StopSignals.quitting(without: "the reports")
+        defer { withExtendedLifetime(signals) {} }
         let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: [resultPath])
         let result = try SavedResult.read(resultPath)
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)

@@ -29,6 +29,7 @@ enum SavedResult {
     /// `<(...)` or `/dev/stdin` reads as a file does; as with `cat`, opening a FIFO waits
     /// for its writer.
     private static func bytes(of path: String) throws -> Data {
+        if path == "-" && StandardStreams.inputClosed { throw Unreadable(description: StandardStreams.inputClosedReason) }
         let descriptor = path == "-" ? STDIN_FILENO : open(path.fileSystemPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Unreadable(description: POSIXFile.describe(errno)) }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }

@@ -9,6 +9,8 @@ import PcapKit
 enum StandardError {
     /// Writes `text` whole, or remembers that it could not be.
     static func write(_ text: String) {
+        // Closed at the start: /dev/null holds its number (`StandardStreams`); the message is lost.
+        guard !StandardStreams.errorClosed else { return losses.record() }
         var text = text
         let written = text.withUTF8 { POSIXFile.write(STDERR_FILENO, UnsafeRawBufferPointer($0)) }
         if !written { losses.record() }

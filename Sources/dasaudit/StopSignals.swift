@@ -34,7 +34,17 @@ final class StopSignals {
         StopSignals(stopping: "the reading", then: then, quitting: quitting) { InputStop.request(signal: $0) }
     }
 
-    private init(stopping: String, then: String, quitting: String, stop: @escaping (String) -> Void) {
+    /// For the commands that only read results and write reports (`render`, `merge`,
+    /// `diff`): there is nothing to stop cleanly, so the first signal quits at once, as its
+    /// default action would, but removes the temporary files of the reports being written
+    /// first. Killed by the default action, a run left each one behind, hidden and as large
+    /// as the report.
+    static func quitting(without what: String) -> StopSignals {
+        StopSignals(stopping: "", then: "", quitting: what, stop: nil)
+    }
+
+    /// `stop`: what the first signal does; nil when the first signal quits at once.
+    private init(stopping: String, then: String, quitting: String, stop: ((String) -> Void)?) {
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             let previous = signal(number, SIG_IGN)
             // Under nohup SIGHUP is ignored from the start, and stays so: the run outlives its session.
@@ -42,11 +52,11 @@ final class StopSignals {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [unowned self] in  // the cycle with `source` ends at cancel()
                 received += Int(source.data)
-                if received == 1 {
+                if received == 1, let stop {
                     printError("\(name): stopping \(stopping); \(then) (again to quit at once)", label: "note")
                     stop(name)
                 } else {
-                    printError("\(name) again: quitting \(quitting)")
+                    printError("\(name)\(received > 1 ? " again" : ""): quitting \(quitting)")
                     PacketWriteGate.quit(signal: number)
                 }
             }

@@ -84,4 +84,24 @@ final class CommandLineHelpTests: XCTestCase {
         XCTAssertEqual(try runDasaudit(["help", "ports"]).status, 0)
         XCTAssertEqual(try runDasaudit(["help", "help"]).status, 0)
     }
+
+    /// The help, the version and the completion scripts written to a disk that is full
+    /// (`/dev/full`, the kernel's real disk-full device): exit 2 and the reason, as every
+    /// other output. Until December 2026 they exited 0, so the README's install step
+    /// `--generate-completion-script bash >/etc/bash_completion.d/dasaudit` on a full /etc
+    /// "succeeded" with a script cut at 12 KiB that every new shell then failed to read.
+    func testTheHelpVersionAndCompletionScriptsOnAFullDiskAreExitTwo() throws {
+        for arguments in [["--generate-completion-script", "bash"], ["--generate-completion-script", "zsh"], ["--version"],
+                          ["help", "audit"]] {
+            let quoted = ([dasauditBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            let run = try runProgram(URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \(quoted) >/dev/full"],
+                                     environment: ProcessInfo.processInfo.environment)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("standard output: cannot write: No space left on device"), "\(arguments): \(run.stderr)")
+        }
+        let script = try runDasaudit(["--generate-completion-script", "bash"])
+        XCTAssertEqual(script.status, 0, script.stderr)
+        XCTAssertTrue(script.stdout.hasSuffix("complete -o filenames -F _dasaudit dasaudit\n"),
+                      "written whole where there is room: \(script.stdout.suffix(200))")
+    }
 }

@@ -93,6 +93,33 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path), [], "the trial file is removed")
     }
 
+    /// A report path that is a file mounted over another (`mount --bind`, as a container's
+    /// single-file volume, `docker run -v $PWD/audit.json:/out/audit.json`), from the same
+    /// file system and from another: the report is renamed over its path, which a mount
+    /// point refuses (EBUSY), so it is refused before any input is read. Until December 2026
+    /// it passed the check and failed after the whole audit ("Device or resource busy").
+    func testAReportPathThatIsAMountPointIsRefusedBeforeAnyInputIsRead() throws {
+        let scratch = try scratchDirectory()
+        let disk = scratch.path("disk")
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        guard mount("tmpfs", disk, "tmpfs", 0, "size=64k") == 0 else {
+            throw unavailable("a mount of the test's own needs mount(2): \(String(cString: strerror(errno)))")
+        }
+        defer { umount2(disk, Int32(MNT_DETACH)) }
+        for source in [scratch.path("kept.json"), disk + "/kept.json"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: source, contents: Data("kept\n".utf8)))
+            let report = scratch.path("audit.json")
+            XCTAssertTrue(FileManager.default.createFile(atPath: report, contents: nil))
+            XCTAssertEqual(mount(source, report, nil, UInt(MS_BIND), nil), 0, String(cString: strerror(errno)))
+            defer { umount2(report, Int32(MNT_DETACH)) }
+            let run = try runWithStandardInputHeld(["audit", "-", "--format", "json", "-o", report] + policy)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertLessThan(run.seconds, 5, "it waited for the input instead of failing at once")
+            XCTAssertTrue(run.stderr.contains("--output \(report): \(report) is a mount point"), run.stderr)
+            XCTAssertEqual(try String(contentsOfFile: source, encoding: .utf8), "kept\n")
+        }
+    }
+
     func testEveryProblemIsNamedAndNothingIsWritten() throws {
         let scratch = try scratchDirectory()
         let good = scratch.path("good.html")

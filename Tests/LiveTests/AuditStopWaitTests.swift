@@ -148,4 +148,26 @@ final class AuditStopWaitTests: XCTestCase {
         XCTAssertEqual(result.inputs[1].error, "\(decomposed): not read: SIGTERM stopped the reading before it")
         XCTAssertEqual(Array(result.inputs[1].path.utf8), Array(decomposed.utf8))
     }
+
+    // MARK: - An output FIFO with no reader
+
+    /// `timeout 600 dasaudit audit capture -o FIFO` whose reader never came: the audit is
+    /// over and the run waits for the FIFO's reader; the single SIGTERM of `timeout` ends
+    /// that wait, the output is given up in words, the other reports are written, exit 2.
+    /// Until December 2026 the signal was taken as "stop the reading", which was over, and
+    /// the run stayed blocked in open(2) for ever.
+    func testAStopWhileAnOutputFIFOWaitsForItsReaderGivesTheOutputUp() throws {
+        let output = fifo("report.fifo"), report = "\(directory)/audit.json"
+        let run = try DasauditProcess(["audit", bundled("das-offset3-lo.pcap"), "--offset", "3", "--format", "json", "-o", output,
+                                       "--report", "json:\(report)"])
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while !FileManager.default.fileExists(atPath: report) && Date() < deadline { usleep(20_000) }
+        usleep(200_000)
+        run.signal(SIGTERM)
+        XCTAssertEqual(run.finish(timeout: 10).status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("--output \(output): cannot write: it is a FIFO that no process opened to read before SIGTERM"),
+                      run.stderr)
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report))).coverage.packets,
+                       try packets(in: bundled("das-offset3-lo.pcap")), "the report to a file is written whole")
+    }
 }

@@ -324,6 +324,35 @@ final class LiveCaptureTests: XCTestCase {
                            + "packets are in the written captures, hashed in written_captures (\(failure))")
     }
 
+    /// The `--write` directory deleted while the capture runs (a clean-up job, an `rm -rf`):
+    /// every write still succeeded, into a file no name leads to, so the run exits 0 and its
+    /// evidence was lost without a word until December 2026. Now the file is found removed
+    /// when it is closed: an error naming it, a note in the evidence, exit 2.
+    func testEvidenceRemovedDuringTheCaptureIsNamedAndTheRunExits2() throws {
+        try serve([rogue])
+        let evidence = "\(directory)/evidence"
+        let live = try startLive(["--write", evidence, "--format", "json"])
+        try exchange(with: address, port: rogue)
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: evidence)) ?? []).isEmpty && Date() < deadline { usleep(50_000) }
+        let file = "\(evidence)/" + (try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: evidence).first))
+        try FileManager.default.removeItem(atPath: evidence)
+        try exchange(with: address, port: rogue)
+        live.signal(SIGINT)
+        let (status, stdout) = live.finish()
+        XCTAssertEqual(status, 2, "evidence lost is exit 2: \(live.stderr)")
+        XCTAssertTrue(live.stderr.contains("--write: \(file) was removed during the capture (its directory deleted?): "
+                                           + "the packets written to it are lost"), live.stderr)
+        let result = try JSONReport.parse(Data(stdout.utf8))
+        XCTAssertEqual(result.services.map(\.port), [rogue], "the audit is still written")
+        let written = try XCTUnwrap(result.evidence?.writtenCaptures?.first)
+        XCTAssertNil(written.sha256)
+        XCTAssertEqual(written.note, "removed during the capture (its directory deleted?): the packets written to it are lost")
+        XCTAssertEqual(result.evidence?.inputs.first?.note, "a live capture: its packets were written to the captures in "
+                           + "written_captures; 1 of the 1 written captures were removed during the capture, with the packets written "
+                           + "to them: \(file)")
+    }
+
     func testLostPacketsAreNeverCleanCoverage() throws {
         try serve([rogue])
         // A tiny buffer, and a capture process held still while traffic flows: the kernel

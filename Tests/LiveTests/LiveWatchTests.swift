@@ -178,6 +178,45 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertEqual(run.finish().status, 1, "an audit of nothing is never compliant: \(run.stderr)")
     }
 
+    /// Under a low open-file limit (`prlimit --nofile=24:24`), clients that connect to the
+    /// metrics endpoint and keep connecting (forty at once, each replaced as the server
+    /// closes one) take no descriptor the rest of the run needs: the final reports are
+    /// written. Until December 2026 the server held 16 clients whatever the limit, and the
+    /// reports of the whole capture failed with "Too many open files".
+    func testClientsHoldingTheMetricsEndpointLeaveTheReportsTheirDescriptors() throws {
+        let report = directory + "/final.json", text = directory + "/final.txt"
+        let run = try DasauditProcess(["live", "-i", "lo", "--filter", "host \(net)4", "--interval", "0.2s",
+                                       "--metrics-listen", "127.0.0.1:0", "--write", directory + "/evidence", "--rotate-seconds", "1",
+                                       "--events", directory + "/events.ndjson", "--metrics-file", directory + "/dasaudit.prom",
+                                       "--report", "json:\(report)", "-o", text], launcher: ["/usr/bin/prlimit", "--nofile=24:24"])
+        let port = UInt16(try metricsURL(run).port!)
+        let stop = StopFlag()
+        let holder = Thread {
+            var held: [Int32] = []
+            while !stop.isSet {
+                while held.count < 40, let socket = try? LoopbackService.connectedSocket("127.0.0.1", port) { held.append(socket) }
+                // Those the server closed are replaced.
+                held = held.filter { socket in
+                    var byte: UInt8 = 0
+                    let got = recv(socket, &byte, 1, Int32(MSG_DONTWAIT))
+                    if got == 0 { close(socket) }
+                    return got != 0
+                }
+                usleep(20_000)
+            }
+            held.forEach { close($0) }
+        }
+        holder.start()
+        usleep(2_500_000)
+        run.signal(SIGINT)
+        let status = run.finish().status
+        stop.set()
+        XCTAssertEqual(status, 1, "an audit of nothing is never compliant, and every output is written: \(run.stderr)")
+        XCTAssertFalse(run.stderr.contains("Too many open files"), run.stderr)
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report))).inputs.first?.path, "live:lo")
+        XCTAssertTrue(try String(contentsOfFile: text, encoding: .utf8).contains("NOT COMPLIANT"))
+    }
+
     /// A disk full for a moment: the metrics file is tried again every interval and written
     /// again once there is room, said once each way. Until December 2026 the first failure
     /// stopped every later update, the final one included, with one line on stderr.
@@ -223,6 +262,44 @@ final class LiveWatchTests: XCTestCase {
         XCTAssertTrue(lastGood.hasPrefix("# HELP dasaudit_packets_total"), lastGood)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk).sorted(), ["dasaudit.prom", "filler"],
                        "no temporary file left")
+    }
+
+    /// The disk of `--events` fills in the middle of a write (a 64 KiB tmpfs with one page
+    /// left when the final audit's findings come, several pages of them): the write is
+    /// taken back, so the log ends on its last whole line, and the next run's events,
+    /// appended to it, are lines of their own that every NDJSON reader can parse. Until
+    /// December 2026 the log kept the first 4,096 bytes of the write, the next run's first
+    /// line was glued to them, and `jq` stopped there (10 of 29 new-service events read).
+    func testAnEventsWriteCutByAFullDiskLeavesOnlyWholeLines() throws {
+        let disk = try smallDisk()
+        let events = disk + "/events.ndjson", filler = disk + "/filler"
+        // Twelve rogue servers: their new-service and unexpected-port events, a few hundred
+        // bytes each, come in one write, at the end (the interval is longer than the run).
+        let rogues = try (31340..<31352).map { try LoopbackService(address: "\(net)6", port: UInt16($0)) }
+        defer { rogues.forEach { $0.stop() } }
+        let arguments = ["live", "-i", "lo", "--filter", "host \(net)6", "--interval", "60s", "--events", events]
+        let run = try DasauditProcess(arguments)
+        XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
+        for rogue in rogues { try exchange(with: "\(net)6", port: rogue.port) }
+        fill(filler)
+        // One page free: less than the events, more than nothing.
+        var status = stat()
+        XCTAssertEqual(stat(filler, &status), 0)
+        XCTAssertEqual(truncate(filler, status.st_size - 4096), 0)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish().status, 2, "events lost are exit 2: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("--events: cannot write \(events): No space left on device"), run.stderr)
+        let cut = try String(contentsOfFile: events, encoding: .utf8)
+        XCTAssertTrue(cut.isEmpty || cut.hasSuffix("\n"), "no half line left: …\(cut.suffix(80))")
+
+        unlink(filler)
+        let next = try DasauditProcess(arguments + ["--duration", "1s"])
+        XCTAssertEqual(next.finish().status, 1, "an audit of nothing is never compliant: \(next.stderr)")
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, cut.split(separator: "\n").count, "the next run's events are appended")
+        for line in lines {
+            XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)), "every line is an event: \(line.prefix(120))")
+        }
     }
 
     /// `--events` on a FIFO no process reads is refused at once, in words; with a reader it
