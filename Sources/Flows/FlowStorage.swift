@@ -121,17 +121,19 @@ final class FlowStorage: @unchecked Sendable {
         } else {
             samples[slot].fromB.take(payload, payloadLength: payloadLength)
         }
-        // A simultaneous open's server side is decided at the end (`Connection`), not by its first SYN.
         if recognizesEarly && records[position].samplesTaken == ConnectionRecord.bothSamplesTaken,
-           let clientIsA = records[position].clientIsA, !records[position].mayContinue,
-           !records[position].isSimultaneousOpen {
+           let clientIsA = records[position].clientIsA, !records[position].mayContinue {
             recognize(at: position, slot: slot, clientIsA: clientIsA)
         }
     }
 
-    /// Recognizes the samples of the record at `position` and frees their slot.
+    /// Recognizes the samples of the record at `position` and frees their slot; not a
+    /// simultaneous open's, whose server side is decided at the end (`Connection`), not by
+    /// its first SYN. (The test is here, out of line, rather than in `keepSample`: inlined
+    /// there it pushed `FlowTable.addToUniqueStorage` out of the tracking thread's loop.)
     @usableFromInline
     func recognize(at position: Int, slot: Int, clientIsA: Bool) {
+        guard !records[position].isSimultaneousOpen else { return }
         records[position].recognizedEvidence = PayloadSamples.evidence(
             of: samples + slot, serverIsA: !clientIsA, fromStart: records[position].payloadFromStart)
         freeSampleSlot(slot)
