@@ -132,16 +132,26 @@ compare() {  # compare NAME DASAUDIT_INPUT TSHARK_INPUT
 }
 
 # Swaps every header field of a little-endian pcap (file header and record headers): the
-# same packets as a big-endian host's libpcap writes them.
+# same packets as a big-endian host's libpcap writes them. NFLOG (link type 239) keeps each
+# TLV's length and type in the capturing host's byte order, so those are swapped too.
 big_endian() {
   python3 - "$1" "$2" <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
-out = bytearray(struct.pack(">IHHiIII", *struct.unpack("<IHHiIII", data[:24])))
+header = struct.unpack("<IHHiIII", data[:24])
+out = bytearray(struct.pack(">IHHiIII", *header))
+nflog = header[6] & 0x0FFFFFFF == 239
 offset = 24
 while offset < len(data):
     fields = struct.unpack("<IIII", data[offset:offset + 16])
-    out += struct.pack(">IIII", *fields) + data[offset + 16:offset + 16 + fields[2]]
+    packet = bytearray(data[offset + 16:offset + 16 + fields[2]])
+    tlv = 4
+    while nflog and tlv + 4 <= len(packet):
+        length, kind = struct.unpack("<HH", packet[tlv:tlv + 4])
+        packet[tlv:tlv + 4] = struct.pack(">HH", length, kind)
+        if length < 4: break
+        tlv += (length + 3) & ~3
+    out += struct.pack(">IIII", *fields) + packet
     offset += 16 + fields[2]
 open(sys.argv[2], "wb").write(out)
 PY
