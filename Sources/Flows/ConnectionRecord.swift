@@ -7,6 +7,12 @@ import Wire
 /// frees them without deinitializing (`FlowStorage`).
 public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public let key: ConnectionKey
+    /// The client's initial sequence number, from the same handshake packet (a SYN's
+    /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
+    /// when `clientIsA` is set. With the endpoints it names the connection across capture
+    /// points, whose clocks differ (docs/merge.md). Declared next to the key, whose last
+    /// bytes leave room for it, so that the record stays 128 bytes with the server's too.
+    public var clientInitialSequence: UInt32 = 0
     public var packetsFromA: UInt64 = 0
     public var packetsFromB: UInt64 = 0
     /// Frame bytes as on the wire (the record's `len`), per direction.
@@ -27,11 +33,10 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// `mayContinue`, `isRecognized`, and in the top three the `tunnel`. One byte, so that
     /// the record stays 128 bytes, two cache lines.
     @usableFromInline var bits: UInt8 = 0
-    /// The client's initial sequence number, from the same handshake packet (a SYN's
-    /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
-    /// when `clientIsA` is set. With the endpoints it names the connection across capture
-    /// points, whose clocks differ (docs/merge.md).
-    public var clientInitialSequence: UInt32 = 0
+    /// The server's initial sequence number, from its SYN-ACK; meaningful only when the
+    /// server's side has `Seen.synAck` (and no simultaneous open mixed the two sides'). With `clientInitialSequence` it tells whether a
+    /// side's first captured payload begins its stream (`beginsStream`).
+    public var serverInitialSequence: UInt32 = 0
     /// Where the table keeps this record's payload samples (0: none taken); once they are
     /// recognized (`isRecognized`), what they said instead (`recognizedEvidence`).
     @usableFromInline var sampleSlot: UInt32 = 0
@@ -124,10 +129,14 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// number 0 (answering a segment without ACK) or no ACK (answering one with an ACK,
         /// at its acknowledgment number): RFC 9293 3.10.7.1, Linux's `tcp_v4_send_reset`.
         @inlinable public static var abort: Seen { Seen(rawValue: 32) }
-        /// A SYN or SYN-ACK (also `syn` or `synAck`) with MPTCP's MP_JOIN option: the
-        /// connection is a subflow joining an MPTCP connection already open
-        /// (`TCPSegment.joinsMultipathConnection`).
-        @inlinable public static var joined: Seen { Seen(rawValue: 64) }
+        /// The side's first payload does not begin a stream, so its bytes begin nothing
+        /// (`payloadFromStart`): its SYN or SYN-ACK (also `syn` or `synAck`) carried MPTCP's
+        /// MP_JOIN option, so the connection is a subflow joining an MPTCP connection
+        /// already open (`TCPSegment.joinsMultipathConnection`); or its first payload
+        /// captured is not the first it sent (`ConnectionRecord.beginsStream`): the capture
+        /// lost the segment before it, or caught a later one first, or it is a keep-alive
+        /// probe's byte, sent at the sequence number before the next.
+        @inlinable public static var midStream: Seen { Seen(rawValue: 64) }
 
         /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
         /// nothing else (whatever the RST's sequence number: a middlebox's may have any).
@@ -181,19 +190,14 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         self.bits = tunnel.rawValue << Self.tunnelShift
     }
 
-    /// Whether the connection is an MPTCP subflow that joined a connection already open (a
-    /// SYN or SYN-ACK of it carried MP_JOIN): its first payload bytes are the middle of that
-    /// connection's stream, not the start of one, however its own handshake was seen.
-    @inlinable
-    public var joinsMultipathConnection: Bool {
-        (seenFromA.rawValue | seenFromB.rawValue) & Seen.joined.rawValue != 0
-    }
-
     /// Whether the first payload bytes of each side begin the stream they belong to: the
-    /// handshake was seen (not picked up mid-stream) and the connection is no MPTCP subflow
-    /// joining another. What the recognizers are told (`PayloadSamples.evidence`).
+    /// handshake was seen (not picked up mid-stream), and neither side is `midStream` (an
+    /// MPTCP subflow joining another connection, or a first payload captured that is not
+    /// the first sent). What the recognizers are told (`PayloadSamples.evidence`).
     @inlinable
-    public var payloadFromStart: Bool { clientIsA != nil && !joinsMultipathConnection }
+    public var payloadFromStart: Bool {
+        clientIsA != nil && (seenFromA.rawValue | seenFromB.rawValue) & Seen.midStream.rawValue == 0
+    }
 
     /// Whether both ends are the same address and port: a TCP self-connect. A client that
     /// connects to a port inside its own ephemeral range where nothing listens (a retry
@@ -249,11 +253,15 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         var seen: UInt8 = 0
         if syn {
             seen = ack ? Seen.synAck.rawValue : Seen.syn.rawValue
-            if segment.joinsMultipathConnection { seen |= Seen.joined.rawValue }
+            if segment.joinsMultipathConnection { seen |= Seen.midStream.rawValue }
             if clientIsA == nil {
                 clientIsA = ack ? !fromA : fromA
                 clientInitialSequence = ack ? segment.acknowledgmentNumber &- 1 : segment.sequenceNumber
             }
+            // The server's first number (both sides send a SYN-ACK in a simultaneous open,
+            // which `beginsStream` leaves unjudged). Unconditional: a test of the side here
+            // pushed `FlowTable.addToUniqueStorage` out of the tracking loop.
+            if ack { serverInitialSequence = segment.sequenceNumber }
         } else if !rst {
             seen = Seen.other.rawValue
         }
@@ -274,7 +282,31 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         if timestamp > lastSeen { lastSeen = timestamp }
         let side = fromA ? Self.sampleTakenFromA : Self.sampleTakenFromB
         guard segment.payloadLength != 0 && samplesTaken & side == 0 else { return false }
-        samplesTaken |= side
+        takeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
         return true
+    }
+
+    /// Notes that `side`'s first payload, a segment at `sequence`, is in (`samplesTaken`),
+    /// and marks the side `midStream` when the segment does not begin its stream
+    /// (`beginsStream`). Once per side with payload, out of line: inlined, the test pushed
+    /// `FlowTable.addToUniqueStorage` out of the tracking loop (58-64 M instructions more
+    /// per million packets of the short shape).
+    @usableFromInline @inline(never)
+    mutating func takeSample(from side: UInt8, fromA: Bool, syn: Bool, sequence: UInt32) {
+        samplesTaken |= side
+        guard !beginsStream(at: sequence, syn: syn, fromA: fromA) else { return }
+        if fromA { seenFromA.insert(.midStream) } else { seenFromB.insert(.midStream) }
+    }
+
+    /// Whether a side's first payload, a segment at `sequence`, begins its stream: the first
+    /// byte after the side's SYN or SYN-ACK, or a SYN's own data (TCP Fast Open). Taken as
+    /// the start when it cannot be told: no handshake seen (`payloadFromStart` is false
+    /// then anyway), no SYN-ACK of the server's captured, or a simultaneous open (both
+    /// sides sent a SYN-ACK).
+    @usableFromInline
+    func beginsStream(at sequence: UInt32, syn: Bool, fromA: Bool) -> Bool {
+        guard !syn, let clientIsA, !isSimultaneousOpen else { return true }
+        if fromA == clientIsA { return sequence == clientInitialSequence &+ 1 }
+        return !(fromA ? seenFromA : seenFromB).contains(.synAck) || sequence == serverInitialSequence &+ 1
     }
 }

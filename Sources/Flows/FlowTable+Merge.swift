@@ -110,13 +110,19 @@ extension ConnectionRecord {
         samplesTaken |= other.samplesTaken
         if other.firstSeen < firstSeen {
             firstSeen = other.firstSeen
-            if other.clientIsA != nil { clientInitialSequence = other.clientInitialSequence }
+            if other.clientIsA != nil {
+                clientInitialSequence = other.clientInitialSequence
+                serverInitialSequence = other.serverInitialSequence
+            }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
             tunnel = other.tunnel
             openedWithSyn = other.openedWithSyn
         } else {
-            if clientIsA == nil { clientInitialSequence = other.clientInitialSequence }
+            if clientIsA == nil {
+                clientInitialSequence = other.clientInitialSequence
+                serverInitialSequence = other.serverInitialSequence
+            }
             clientIsA = clientIsA ?? other.clientIsA
         }
         lastSeen = max(lastSeen, other.lastSeen)

@@ -11,9 +11,11 @@ final class PayloadSampleTests: XCTestCase {
     let request = Array("GET / HTTP/1.1\r\nHost: 127.0.0.2\r\n\r\n".utf8)
     let response = Array("HTTP/1.0 200 OK\r\nServer: test\r\n\r\n".utf8)
 
+    /// Each side's SYN or SYN-ACK at sequence number 0, its payload from 1 on: the first
+    /// payload begins its stream.
     func segment(_ from: Endpoint, _ to: Endpoint, _ flags: TCPFlags, payloadLength: Int = 0) -> TCPSegment {
         TCPSegment(source: from.address, destination: to.address, sourcePort: from.port, destinationPort: to.port,
-                   flags: flags, payloadLength: UInt32(payloadLength))
+                   flags: flags, sequenceNumber: flags.contains(.syn) ? 0 : 1, payloadLength: UInt32(payloadLength))
     }
 
     /// Handshake, the client's `first` segment (of `firstLength` bytes on the wire, of which
