@@ -49,22 +49,31 @@ final class DASHomeInstallationNotesTests: XCTestCase {
         }, run.stderr)
     }
 
-    /// The shuffle service turned on without its port: DAS adds no offset to a key it never
-    /// set, so the worker binds Spark's 7337 at offset 2. A real Spark 4.3.0 shuffle service
-    /// on 127.0.0.2:7337 (captures/spark43-stock-s200.pcap): before, a high unexpected-port
-    /// and an unused opening at 7339.
+    /// The shuffle service turned on without its port, as in DAS's stock file: DAS adds no
+    /// offset to a key it never set, so the worker binds Spark's 7337 at offset 2. A real
+    /// Spark 4.3.0 shuffle service there (captures/das-shuffle-default-lo.pcap; tshark: 4
+    /// TCP conversations to 127.0.0.2:7337). Before, 7337 was a high unexpected port and
+    /// 7339 a low unused opening.
     func testAnEnabledShuffleServiceWithoutItsPortIsExpectedAtSparksDefault() throws {
-        let trimmed = try home("das-home-shuffle", editing: "repository/conf/analytics/spark/spark-defaults.conf") {
-            $0.replacingOccurrences(of: "spark.shuffle.service.port 7337\n", with: "")
-        }
-        let (run, result) = try audit("spark43-stock-s200.pcap", ["--das-home", trimmed])
+        let stock = fixtures.appendingPathComponent("das-home-shuffle-default").path
+        let (run, result) = try audit("das-shuffle-default-lo.pcap", ["--das-home", stock])
         let shuffle = try XCTUnwrap(result.services.first { $0.port == 7337 })
         XCTAssertEqual(shuffle.classification, .expected)
         XCTAssertEqual(shuffle.catalogKey, "spark.shuffle.service.port")
+        XCTAssertEqual(shuffle.connections, 4)
         XCTAssertFalse(result.findings.contains { $0.port == 7337 || $0.port == 7339 }, "\(result.findings.map(\.message))")
-        XCTAssertFalse(result.unusedOpenings.contains { $0.catalogKey == "spark.shuffle.service.port" })
-        XCTAssertTrue(notes(run.stderr).contains { $0.contains("/spark-defaults.conf:4: spark.shuffle.service.enabled true, "
-            + "without spark.shuffle.service.port") }, run.stderr)
+        XCTAssertEqual(notes(run.stderr), ["dasaudit: note: \(stock)/repository/conf/analytics/spark/spark-defaults.conf:124: "
+            + "spark.shuffle.service.enabled true, without spark.shuffle.service.port: DAS adds its port offset only to the "
+            + "spark.*.port keys its configuration holds, which it fills in with its own defaults for every other Spark port, "
+            + "not for this one, so the shuffle service binds Spark's default 7337 without the offset; dasaudit expects it "
+            + "there (set spark.shuffle.service.port in the file to have DAS add the offset)"])
+        // The file that sets the port has it moved by the offset, as DAS moves it.
+        let pinned = try home("das-home-shuffle-default", editing: "repository/conf/analytics/spark/spark-defaults.conf") {
+            $0 + "spark.shuffle.service.port 7337\n"
+        }
+        let moved = try audit("das-shuffle-default-lo.pcap", ["--das-home", pinned]).result
+        XCTAssertEqual(moved.services.first { $0.port == 7337 }?.classification, .unexpected)
+        XCTAssertTrue(moved.unusedOpenings.contains { $0.port == 7339 && $0.catalogKey == "spark.shuffle.service.port" })
     }
 
     /// event-processor.xml in the Distributed (Storm) mode: HA off, and the Storm ports named.
