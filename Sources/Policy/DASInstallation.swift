@@ -30,7 +30,8 @@ public enum DASInstallation {
         guard let carbon = try ConfigurationFile.read(carbonPath, required: false) else {
             throw PolicyError(source: carbonPath, message: "missing: is \(home.escapedForMessage) a DAS installation?")
         }
-        let offset = try offset(carbon, source: carbonPath, filledIn: commandLineOffset != nil || policyFileOffset != nil)
+        let offset = try offset(carbon, source: carbonPath, filledIn: commandLineOffset != nil || policyFileOffset != nil,
+                                notes: &settings.installationNotes)
         if let offset {
             settings.offset = offset.value
             settings.origins["offset"] = SettingOrigin(source: carbonPath, line: offset.line)
@@ -49,19 +50,36 @@ public enum DASInstallation {
         // After axis2.xml: with Carbon clustering on, `local` is DAS's own Spark cluster.
         let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
         if let data = try ConfigurationFile.read(sparkPath, required: false) {
-            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, to: &settings)
+            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, offset: running, to: &settings)
         }
         return settings
     }
 
     /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored) and its line; 0
-    /// when absent; nil when it is a `${…}` placeholder another source `filledIn`.
-    static func offset(_ data: Data, source: String, filledIn: Bool = false) throws -> (value: Int, line: Int?)? {
+    /// when absent; nil when it is a `${…}` placeholder or empty and another source
+    /// `filledIn`.
+    ///
+    /// An empty element (`<Offset></Offset>`, `<Offset/>`, spaces only) is no value to
+    /// Carbon: `ServerConfiguration.readChildElements` keeps only elements with text, so
+    /// `getFirstProperty("Ports.Offset")` is null, as for no element, and the node starts
+    /// only with `-DportOffset=N` (`CarbonBaseActivator` sets the `portOffset` system
+    /// property from it, and a null one stops the start with a NullPointerException). It is
+    /// read as no element is, offset 0, with a note that says so and asks for `--offset`.
+    static func offset(_ data: Data, source: String, filledIn: Bool = false,
+                       notes: inout [InstallationNote]) throws -> (value: Int, line: Int?)? {
         let root = try XMLElementTree.parse(data, source: source)
         guard let element = root.first(["Ports", "Offset"]) else { return (0, nil) }
         if CarbonPlaceholder.isPlaceholder(element.trimmedText) {
             if filledIn { return nil }
             throw PolicyError(source: source, line: element.line, message: CarbonPlaceholder.offsetProblem(element.trimmedText))
+        }
+        if element.trimmedText.isEmpty {
+            if filledIn { return nil }
+            notes.append(InstallationNote(origin: SettingOrigin(source: source, line: element.line), text:
+                "<Ports><Offset> is empty, which Carbon reads as no offset at all: the node starts only when -DportOffset=N "
+                + "gives one (without it, Carbon stops at start-up with a NullPointerException setting portOffset); "
+                + "dasaudit takes offset 0, as for a carbon.xml without <Offset>: give the node's -DportOffset with --offset N"))
+            return (0, element.line)
         }
         guard let value = Int(element.trimmedText), (0...Policy.offsetCeiling).contains(value) else {
             throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to \(Policy.offsetCeiling)")
@@ -74,6 +92,7 @@ public enum DASInstallation {
     static func applyEventProcessor(_ data: Data, source: String, to settings: inout PolicySettings) throws {
         let mode = try EventProcessorMode(root: XMLElementTree.parse(data, source: source), source: source)
         settings.features[.ha] = mode.isHA
+        if let note = mode.distributedNote { settings.installationNotes.append(note) }
         settings.origins["features.ha"] = SettingOrigin(source: source, line: mode.line)
         settings.unboundKeys.formUnion(mode.unboundKeys)
         for (element, key, port) in mode.boundPorts {

@@ -65,7 +65,7 @@ public enum DeploymentFeature: String, CaseIterable, Codable, Sendable {
         case .embeddedLDAP: "the embedded LDAP in embedded-ldap.xml"
         case .jmx: "StartRMIServer in etc/jmx.xml"
         case .shuffleService: "spark.shuffle.service.enabled in spark-defaults.conf"
-        case .sparkUIHTTPS: "spark.ssl.enabled (or spark.ssl.<ui|standalone|historyServer>.enabled) in spark-defaults.conf"
+        case .sparkUIHTTPS: "spark.ssl.enabled (or spark.ssl.<ui|standalone|historyServer>.enabled) in the spark-defaults.conf of Spark 2.0 and later"
         case .clusterDeployMode: "spark-submit --deploy-mode cluster"
         case .historyServer: "sbin/start-history-server.sh"
         case .restSubmission: "spark.master.rest.enabled in spark-defaults.conf (on unless set false)"

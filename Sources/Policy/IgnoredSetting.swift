@@ -37,6 +37,8 @@ public struct IgnoredSetting: Hashable, Sendable, CustomStringConvertible {
             + "it sets no port of the das profiles' catalog, so nothing is expected from it"
         if let connector = SparkHTTPSPorts.connectors.first(where: { $0.key == key }) {
             text += " (\(key) is dasaudit's name; Spark's key is \(connector.sparkKey))"
+        } else if SparkHTTPSPorts.connectors.contains(where: { $0.sparkKey == key }) {
+            text += " (a web UI's HTTPS port in Spark 2.0 and later; DAS's Spark 1.x serves its UIs over HTTP only)"
         }
         if let port = pinnedPort {
             text += "; if a service listens there, allow its port (\(port) plus the port offset, which DAS adds to every "

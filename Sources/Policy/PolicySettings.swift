@@ -30,6 +30,9 @@ public struct PolicySettings: Sendable {
     /// Port-like keys a DAS installation's files set that dasaudit does not read, in file
     /// order: noted on standard error and recorded in the result, never applied.
     public var ignoredSettings: [IgnoredSetting] = []
+    /// What a DAS installation's files make the node do that dasaudit reads a particular
+    /// way (`InstallationNote`): said on standard error, never a setting of their own.
+    public var installationNotes: [InstallationNote] = []
     /// Where each field was said, keyed by its policy-file name (`offset`, `ports.KEY`,
     /// `allow.PORT`); a field without an origin came from code.
     public var origins: [String: SettingOrigin] = [:]
@@ -60,6 +63,7 @@ public struct PolicySettings: Sendable {
         result.waivers += other.waivers
         result.scanThresholds = other.scanThresholds ?? scanThresholds
         result.ignoredSettings += other.ignoredSettings
+        result.installationNotes += other.installationNotes
         result.origins.merge(other.origins) { _, new in new }
         return result
     }

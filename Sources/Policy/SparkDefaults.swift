@@ -3,6 +3,14 @@
 /// mode from `carbon.spark.master` (default `local`) and Carbon clustering, then sets it as
 /// Spark's master, so a `spark.master` line has no effect; and it adds the port offset to
 /// every `spark.*.port`.
+///
+/// A catalog key the file leaves out is at the catalog's port plus the offset all the same:
+/// carbon-analytics' `SparkAnalyticsExecutor.initializeSparkConf` (v1.0.5, v1.2.7, v1.3.25)
+/// first fills every Spark port it knows with its own default (`setAdditionalConfigs`:
+/// `setIfMissing("spark.blockManager.port", "12000")` and the like, the catalog's values),
+/// then adds the offset to every `spark.*.port` the configuration then holds
+/// (`addSparkPropertiesPortOffset`). The one catalog key it does not fill in is the
+/// shuffle service's (`applyShuffleServicePort`).
 extension DASInstallation {
     /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
     /// first), the cores, `spark.port.maxRetries`, whether the external shuffle service
@@ -10,7 +18,8 @@ extension DASInstallation {
     /// does (`spark.master.rest.enabled`), whether the application's UI does
     /// (`spark.ui.enabled`) and every catalog `spark.*.port`; the other
     /// port-like keys as ignored settings (`IgnoredSetting`).
-    static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
+    /// `offset` is the one the node runs with (`--offset` over carbon.xml's).
+    static func applySparkDefaults(_ text: String, source: String, offset: Int, to settings: inout PolicySettings) throws {
         let values: [String: (value: String, line: Int)]
         do {
             values = try JavaProperties.values(text).mapValues { ($0.value.trimmedAsJava, $0.line) }
@@ -55,7 +64,7 @@ extension DASInstallation {
             settings.features[feature] = on
             settings.origins["features.\(feature.rawValue)"] = SettingOrigin(source: source, line: line)
         }
-        try applySparkHTTPS(values, source: source, to: &settings)
+        noteSparkSSL(values, source: source, to: &settings)
         for key in values.keys.sorted() where sparkPortKeys.contains(key) {
             // 0 is Spark's "any free port"; DAS adds the offset to it all the same (see Policy.expects).
             if let port = try integer(key, 0...65535) {
@@ -63,12 +72,38 @@ extension DASInstallation {
                 settings.origins["ports.\(key)"] = origin(key)
             }
         }
+        applyShuffleServicePort(values, source: source, offset: offset, to: &settings)
         // Every other port-like key is said, not dropped in silence: a port the operator
         // pinned that the audit does not expect would otherwise contradict their file.
-        let read = sparkPortKeys.union(sparkHTTPSConnectors.map(\.sparkKey)).union(["spark.port.maxRetries"])
+        let read = sparkPortKeys.union(["spark.port.maxRetries"])
         settings.ignoredSettings += values.filter { isPortLike($0.key) && !read.contains($0.key) }
             .sorted { ($0.value.line, $0.key) < ($1.value.line, $1.key) }
             .map { IgnoredSetting(key: $0.key, value: $0.value.value, origin: SettingOrigin(source: source, line: $0.value.line)) }
+    }
+
+    /// The shuffle service's port when the file turns the service on but leaves
+    /// `spark.shuffle.service.port` out. DAS has no default of its own for it, so the key is
+    /// not in the configuration it adds the offset to, and the worker's shuffle service
+    /// (Spark 1.6 `StandaloneWorkerShuffleService`: `getInt("spark.shuffle.service.port",
+    /// 7337)`) binds Spark's 7337 as it is, under any offset. Stored as the base port that
+    /// the offset the node runs with brings to 7337 (as jmx.xml's plain numbers are), with a
+    /// note; an offset of 7337 or more leaves the catalog's port, which no base can move there.
+    static func applyShuffleServicePort(_ values: [String: (value: String, line: Int)], source: String, offset: Int,
+                                        to settings: inout PolicySettings) {
+        let key = "spark.shuffle.service.port"
+        guard values[key] == nil, settings.features[.shuffleService] == true,
+              let (_, line) = values["spark.shuffle.service.enabled"] else { return }
+        let sparkDefault = Int(Catalog.shuffleService(shifted: false).basePort)
+        let origin = SettingOrigin(source: source, line: line)
+        if offset < sparkDefault {
+            settings.basePorts[key] = UInt16(sparkDefault - offset)
+            settings.origins["ports.\(key)"] = origin
+        }
+        settings.installationNotes.append(InstallationNote(origin: origin, text:
+            "spark.shuffle.service.enabled true, without \(key): DAS adds its port offset only to the spark.*.port keys "
+            + "its configuration holds, which it fills in with its own defaults for every other Spark port, not for this "
+            + "one, so the shuffle service binds Spark's default \(sparkDefault) without the offset; dasaudit expects it "
+            + "there (set \(key) in the file to have DAS add the offset)"))
     }
 
     /// The boolean keys of spark-defaults.conf that switch a deployment feature on or off:
@@ -83,8 +118,8 @@ extension DASInstallation {
 
     /// The `spark.*.port` keys read as base ports: the DAS profiles' catalog keys only.
     /// Spark 1.6 ignores keys of later Sparks (spark.driver.blockManager.port, Spark 2.1),
-    /// and so does DAS. The UIs' HTTPS ports are dasaudit's names: applySparkHTTPS reads
-    /// Spark's keys for them.
+    /// and so does DAS; the same goes for the UIs' HTTPS ports, of Spark 2.0 and later
+    /// (`noteSparkSSL`), whose catalog keys are dasaudit's names.
     static let sparkPortKeys = Set(Profile.all.filter { $0.name.hasPrefix("das") }.flatMap { $0.catalog.map(\.key) })
         .filter { $0.hasPrefix("spark.") && $0.hasSuffix(".port") && !SparkHTTPSPorts.isConnectorKey($0) }
 

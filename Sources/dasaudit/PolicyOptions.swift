@@ -64,6 +64,8 @@ struct PolicyOptions: ParsableArguments {
             // Each port-like key the installation sets and dasaudit does not read, said
             // rather than dropped: its port is not expected, whatever the file pins.
             if notes { for ignored in installation.ignoredSettings { printError("\(ignored)", label: "note") } }
+            // And how it read what the node does beyond the catalog (InstallationNote).
+            if notes { for note in installation.installationNotes { printError("\(note)", label: "note") } }
             sources.append(installation)
         }
         sources.append(commandLine)

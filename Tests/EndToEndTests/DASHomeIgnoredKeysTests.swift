@@ -27,7 +27,7 @@ final class DASHomeIgnoredKeysTests: XCTestCase {
         for (note, (number, key)) in zip(notes, ignored) {
             XCTAssertTrue(note.hasPrefix("dasaudit: note: \(sparkDefaults):\(number): \(key) "), "\(command): \(note)", file: file, line: line)
         }
-        for read in ["spark.ui.port ", "spark.ssl.ui.port", "spark.shuffle.service.port", "spark.blockManager.port",
+        for read in ["spark.ui.port ", "spark.driver.port ", "spark.shuffle.service.port", "spark.blockManager.port",
                      "spark.port.maxRetries", "spark.worker.cores"] {
             XCTAssertFalse(notes.contains { $0.contains(": \(read)") }, "\(command) noted \(read), which it reads", file: file, line: line)
         }

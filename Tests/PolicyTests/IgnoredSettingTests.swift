@@ -18,7 +18,7 @@ final class IgnoredSettingTests: XCTestCase {
         XCTAssertTrue(read.ignoredSettings.allSatisfy { $0.origin.source.hasSuffix(DASInstallation.sparkDefaults) })
         // What it reads is applied and not noted.
         XCTAssertEqual(read.basePorts["spark.ui.port"], 4040)
-        XCTAssertEqual(read.basePorts["spark.ui.https.port"], 4440, "spark.ssl.ui.port, Spark's key")
+        XCTAssertEqual(read.basePorts["spark.driver.port"], 13000)
         XCTAssertEqual(read.basePorts["spark.shuffle.service.port"], 7337)
         XCTAssertEqual(read.basePorts["spark.blockManager.port"], 12000)
         XCTAssertEqual(read.portRetries, 16)
@@ -55,7 +55,7 @@ final class IgnoredSettingTests: XCTestCase {
     func testAFileOfReadKeysOnlyKeepsNone() throws {
         XCTAssertEqual(try DASInstallation.read(home: URL(fileURLWithPath: fixture).deletingLastPathComponent()
             .appendingPathComponent("das-3.2.0-cluster-local").path).ignoredSettings, [])
-        XCTAssertEqual(try settings(sparkDefaults: "spark.ui.port 4050\nspark.ssl.standalone.port 8480\nspark.master.port 7080\n").ignoredSettings, [])
+        XCTAssertEqual(try settings(sparkDefaults: "spark.ui.port 4050\nspark.worker.webui.port 11600\nspark.master.port 7080\n").ignoredSettings, [])
     }
 
     func testThePolicyNamesThePortAKeyPinsUnderItsOffset() throws {

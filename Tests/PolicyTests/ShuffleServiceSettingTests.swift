@@ -19,6 +19,22 @@ final class ShuffleServiceSettingTests: XCTestCase {
         XCTAssertEqual(policy.expectedEntries(at: 7402, on: master).count, 0, "the workers run it")
     }
 
+    func testEnabledWithoutItsPortIsSparksDefaultWithoutTheOffset() throws {
+        // DAS fills in no default for spark.shuffle.service.port, so it adds no offset to it:
+        // the worker's service binds Spark's 7337 at offset 2.
+        var read = try settings(sparkDefaults: "spark.port.maxRetries 16\nspark.shuffle.service.enabled true\n")
+        read.mode = .cluster
+        let policy = try read.makePolicy()
+        XCTAssertEqual(policy.expectedEntries(at: 7337).map(\.key), ["spark.shuffle.service.port"])
+        XCTAssertEqual(policy.expectedEntries(at: 7339), [])
+        XCTAssertEqual(read.origins["ports.spark.shuffle.service.port"]?.line, 2, "said where the service is turned on")
+        XCTAssertEqual(read.installationNotes.map(\.origin.line), [2])
+        XCTAssertTrue(read.installationNotes[0].text.contains("binds Spark's default 7337 without the offset"),
+                      read.installationNotes[0].text)
+        // Off, nothing is said: the port is not expected anyway.
+        XCTAssertEqual(try settings(sparkDefaults: "spark.shuffle.service.enabled false\n").installationNotes, [])
+    }
+
     func testUnsaidOrFalseExpectsNothing() throws {
         for text in ["", "spark.shuffle.service.enabled false\n"] {
             var read = try settings(sparkDefaults: text)

@@ -44,6 +44,28 @@ final class SparkDefaultsTests: XCTestCase {
         XCTAssertEqual(absent.mode, .cluster, "no carbon.spark.master: DAS's default local, under clustering")
     }
 
+    func testSparkPortsLeftOutAreDASsOwnDefaultsPlusTheOffset() throws {
+        // SparkAnalyticsExecutor fills every Spark port it knows with setIfMissing (the
+        // catalog's values) before it adds the offset to each spark.*.port: a file trimmed of
+        // every port key gives the node the same ports as the stock file.
+        let trimmed = try home(sparkDefaults: { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !($0.hasPrefix("spark.") && $0.split(separator: " ").first?.hasSuffix(".port") == true) }
+                .joined(separator: "\n")
+        })
+        let read = try DASInstallation.read(home: trimmed)
+        XCTAssertEqual(read.basePorts.keys.filter { $0.hasPrefix("spark.") }, [], "no Spark port is read from the file")
+        let stock = try DASInstallation.read(home: fixture.path).makePolicy()
+        let policy = try read.makePolicy()
+        XCTAssertEqual(policy.expectedEntries.map { "\($0.key) \(policy.ports(of: $0))" },
+                       stock.expectedEntries.map { "\($0.key) \(stock.ports(of: $0))" })
+        XCTAssertEqual(policy.expectedEntries(at: 4044).map(\.key), ["spark.ui.port"], "4040 + offset 4")
+        XCTAssertTrue(policy.expectedEntries(at: 11004).contains { $0.key == "spark.worker.port" },
+                      "11000 + 4, not startWorker's unreachable fallback 10000 + 4")
+        XCTAssertEqual(policy.expectedEntries(at: 10004), [])
+        XCTAssertEqual(policy.executorAllowed, PortRange(12004, 12005))
+    }
+
     func testCarbonWithoutClusteringIsRefusedAsDASRefusesIt() throws {
         let carbon = replacing("carbon.spark.master local", with: "carbon.spark.master carbon")
         XCTAssertEqual(try DASInstallation.read(home: home(sparkDefaults: carbon)).mode, .cluster)

@@ -4,7 +4,7 @@ import Protocols
 import XCTest
 
 /// The web UIs' HTTPS connectors (`SparkHTTPSPorts`) in the catalog, moved with their UI,
-/// and read from a DAS installation's spark-defaults.conf as Spark's `SSLOptions` reads them;
+/// and none from a DAS installation's spark-defaults.conf, whose Spark 1.x has no HTTPS UI;
 /// and which Spark ports may carry TLS by Spark's own configuration.
 final class SparkHTTPSPortsTests: XCTestCase {
     /// A DAS home of carbon.xml at offset 2 and this spark-defaults.conf.
@@ -46,35 +46,30 @@ final class SparkHTTPSPortsTests: XCTestCase {
         XCTAssertNoThrow(try settings.makePolicy())
     }
 
-    func testTheInstallationSaysWhichUIsServeHTTPSAndOnWhichPorts() throws {
-        let stock = try DASInstallation.read(home: home(sparkDefaults: "spark.ui.port 4040\n"))
-        XCTAssertNil(stock.features[.sparkUIHTTPS], "no spark.ssl.*.enabled: not said")
-
-        let some = try DASInstallation.read(home: home(sparkDefaults: """
+    func testADASInstallationsSSLKeysOpenNoHTTPSUIPort() throws {
+        // DAS 3.x runs Spark 1.x: spark.ssl.* covers Akka and the file server, no web UI.
+        let read = try DASInstallation.read(home: home(sparkDefaults: """
+            spark.ui.port 4040
             spark.ssl.enabled true
             spark.ssl.standalone.enabled FALSE
             spark.ssl.ui.port 4600
-            spark.ssl.historyServer.port 18600
+            spark.ssl.historyServer.port 70000
             """))
-        XCTAssertEqual(some.features[.sparkUIHTTPS], true)
-        XCTAssertEqual(some.origins["features.spark-ui-https"]?.line, 1)
-        XCTAssertEqual(some.basePorts["spark.ui.https.port"], 4600)
-        XCTAssertEqual(some.origins["ports.spark.ui.https.port"]?.line, 3)
-        XCTAssertEqual(some.basePorts["spark.history.ui.https.port"], 18600)
-        XCTAssertEqual(some.unboundKeys, ["spark.master.webui.https.port", "spark.worker.webui.https.port"],
-                       "spark.ssl.standalone.enabled false: the master and worker UIs stay HTTP")
-        let policy = try some.makePolicy()
-        XCTAssertEqual(policy.expectedEntries(at: 4602).map(\.key), ["spark.ui.https.port"], "DAS adds the offset")
-        XCTAssertEqual(policy.expectedEntries(at: 8483), [])
-
-        let off = try DASInstallation.read(home: home(sparkDefaults: "spark.ssl.enabled false\nspark.ssl.ui.port 4600\n"))
-        XCTAssertEqual(off.features[.sparkUIHTTPS], false)
-        XCTAssertEqual(off.basePorts["spark.ui.https.port"], 4600, "read all the same, and recorded")
-        XCTAssertEqual(try off.makePolicy().expectedEntries(at: 4602), [])
-
-        XCTAssertThrowsError(try DASInstallation.read(home: home(sparkDefaults: "spark.ssl.ui.port 70000\n"))) { error in
-            XCTAssertEqual((error as? PolicyError)?.line, 1)
-        }
+        XCTAssertNil(read.features[.sparkUIHTTPS], "left unsaid, as in a file without SSL")
+        XCTAssertEqual(read.unboundKeys, [])
+        XCTAssertEqual(read.basePorts.keys.filter(SparkHTTPSPorts.isConnectorKey), [])
+        XCTAssertEqual(read.ignoredSettings.map { "\($0.origin.line!) \($0.key)" },
+                       ["4 spark.ssl.ui.port", "5 spark.ssl.historyServer.port"], "Spark 1.x reads neither: no error for 70000")
+        XCTAssertTrue(read.ignoredSettings[0].description.contains("DAS's Spark 1.x serves its UIs over HTTP only"),
+                      read.ignoredSettings[0].description)
+        XCTAssertEqual(read.installationNotes.map(\.origin.line), [2])
+        XCTAssertTrue(read.installationNotes[0].text.hasPrefix("spark.ssl.enabled true: DAS's Spark 1.x applies SSL to its "
+            + "Akka remoting and its HTTP file server, not to its web UIs"), read.installationNotes[0].text)
+        let policy = try read.makePolicy()
+        XCTAssertFalse(policy.expectedEntries.filter { SparkHTTPSPorts.isConnectorKey($0.key) }.contains(where: policy.mustBeBound),
+                       "no HTTPS UI port must be bound, so none is a low unused opening")
+        XCTAssertEqual(try DASInstallation.read(home: home(sparkDefaults: "spark.ssl.enabled false\n")).installationNotes, [],
+                       "SSL off: nothing to say")
     }
 
     func testSparkCanCarryItsOwnPortsInTLS() {

@@ -5,7 +5,7 @@ import XCTest
 /// `--das-home` reads `spark.ui.enabled` as Spark does (a boolean, any case; anything else
 /// refused with its line) into the `spark-ui` feature, which is on unless said off: the
 /// application UI's port (4040 + offset) is expected on a driver until the file (or the
-/// policy) turns the UI off, and then neither it nor its HTTPS connector is.
+/// policy) turns the UI off.
 final class SparkUISettingTests: XCTestCase {
     private let driver = Node(name: "d", addresses: [AddressPattern("127.0.0.1")!], roles: [.driver])
 
@@ -24,17 +24,6 @@ final class SparkUISettingTests: XCTestCase {
             XCTAssertEqual(policy.expectedEntries(at: 4042, on: driver).map(\.key), ["spark.ui.port"], text)
             XCTAssertTrue(policy.mustBeBound(policy.expectedEntries(at: 4042)[0]), "an unused one is low: \(text)")
         }
-    }
-
-    func testWithSSLOnTheUIsHTTPSConnectorGoesWithIt() throws {
-        let on = try settings(sparkDefaults: "spark.ssl.enabled true\n").makePolicy()
-        XCTAssertEqual(on.expectedEntries(at: 4442).map(\.key), ["spark.ui.https.port"], "4042 + 400")
-        XCTAssertTrue(on.mustBeBound(on.expectedEntries(at: 4442)[0]), "said on, its unused HTTPS port is low")
-        var read = try settings(sparkDefaults: "spark.ssl.enabled true\nspark.ui.enabled false\n")
-        read.mode = .cluster
-        let off = try read.makePolicy()
-        XCTAssertEqual(off.expectedEntries(at: 4442), [])
-        XCTAssertEqual(off.expectedEntries(at: 8483).map(\.key), ["spark.master.webui.https.port"], "the master's UI stays")
     }
 
     func testANonBooleanIsRefusedWithItsLine() {
