@@ -83,7 +83,10 @@ public enum OutputStop {
             let signal = self.signal
             // After the request the wake descriptor stays readable: only the output is watched.
             waits[0].revents = 0
-            let ready = poll(&waits, signal == nil ? 2 : 1, signal == nil ? -1 : Int32(graceSeconds * 1000))
+            // Without a wake pipe (none could be made: no descriptor left), the request is
+            // looked for every 100 ms instead.
+            let untilRequest: Int32 = state.wake < 0 ? 100 : -1
+            let ready = poll(&waits, signal == nil ? 2 : 1, signal == nil ? untilRequest : Int32(graceSeconds * 1000))
             if ready < 0 && errno != EINTR { return nil }  // let the write itself say what is wrong
             if ready > 0 && waits[0].revents != 0 { return nil }
             if ready == 0, let signal { return signal }
