@@ -77,15 +77,17 @@ public enum OutputStop {
     /// Waits until `descriptor` takes bytes (or has an error for the write to report): nil;
     /// the request's signal when it came and the reader took nothing for `graceSeconds`.
     private static func awaitRoom(on descriptor: Int32) -> String? {
-        var waits = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0),
-                     pollfd(fd: state.wake, events: Int16(POLLIN), revents: 0)]
+        var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        if poll(&ready, 1, 0) == 1 { return nil }  // room now: no wake pipe needed
+        let wake = state.wakeDescriptor()
+        var waits = [ready, pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         while true {
             let signal = self.signal
             // After the request the wake descriptor stays readable: only the output is watched.
             waits[0].revents = 0
             // Without a wake pipe (none could be made: no descriptor left), the request is
             // looked for every 100 ms instead.
-            let untilRequest: Int32 = state.wake < 0 ? 100 : -1
+            let untilRequest: Int32 = wake < 0 ? 100 : -1
             let ready = poll(&waits, signal == nil ? 2 : 1, signal == nil ? untilRequest : Int32(graceSeconds * 1000))
             if ready < 0 && errno != EINTR { return nil }  // let the write itself say what is wrong
             if ready > 0 && waits[0].revents != 0 { return nil }
@@ -94,29 +96,33 @@ public enum OutputStop {
     }
 
     /// The request, under its lock, and the pipe that wakes the writers waiting at it.
-    private final class State: @unchecked Sendable {  // `signal` is touched only under `lock`
+    private final class State: @unchecked Sendable {  // its fields are touched only under `lock`
         private let lock = NSLock()
         private var signal: String?
-        /// A pipe whose read end becomes readable at the request, waking every `awaitRoom`.
-        let wake: Int32
-        private let wakeWrite: Int32
-
-        init() {
-            let ends = POSIXFile.pipe()
-            (wake, wakeWrite) = (ends?.read ?? -1, ends?.write ?? -1)
-        }
+        /// A pipe whose read end becomes readable at the request, waking every `awaitRoom`:
+        /// made by the first write that has to wait, so that a run whose outputs never wait
+        /// spends no descriptor on it (under a low open-file limit every one is counted).
+        private var wake: (read: Int32, write: Int32)?
 
         func locked<T>(_ body: (String?) -> T) -> T {
             lock.withLock { body(signal) }
         }
 
-        func request(signal: String) {
-            let first = lock.withLock { () -> Bool in
-                guard self.signal == nil else { return false }
-                self.signal = signal
-                return true
+        /// The read end of the wake pipe, made now if it was not; -1 when none can be.
+        func wakeDescriptor() -> Int32 {
+            lock.withLock {
+                if wake == nil { wake = POSIXFile.pipe() ?? (-1, -1) }
+                return wake!.read
             }
-            guard first else { return }
+        }
+
+        func request(signal: String) {
+            let wakeWrite = lock.withLock { () -> Int32? in
+                guard self.signal == nil else { return nil }
+                self.signal = signal
+                return wake?.write
+            }
+            guard let wakeWrite, wakeWrite >= 0 else { return }
             var byte: UInt8 = 1
             _ = systemWrite(wakeWrite, &byte, 1)
         }

@@ -72,13 +72,13 @@ final class StopSignals {
             source.setEventHandler { [unowned self] in  // the cycle with `source` ends at cancel()
                 received += Int(source.data)
                 if received == 1, writing {
-                    OutputStop.request(signal: name)
                     printErrorIfRoom("\(name): \(self.stopping) is over; stopping the writing of any output whose reader "
                         + "takes nothing (a full pipe or standard output, a FIFO no process opened), the others are written "
                         + "(again to quit at once)", label: "note")
+                    OutputStop.request(signal: name)
                 } else if received == 1, let stop {
-                    stop(name)
                     printErrorIfRoom("\(name): stopping \(stopping); \(then) (again to quit at once)", label: "note")
+                    stop(name)
                 } else {
                     printErrorIfRoom("\(name)\(received > 1 ? " again" : ""): quitting \(quitting)")
                     PacketWriteGate.quit(signal: number)
