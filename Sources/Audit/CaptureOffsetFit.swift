@@ -7,8 +7,9 @@ import Policy
 /// `OffsetMismatch` finds one host whose ports all fit another offset. This looks at every
 /// service at once: it counts the services each offset explains (expected, an allowed
 /// executor, or allowed, on the service's node) and, when another offset explains more of
-/// them than the given one, at least two ports that the given offset leaves unexplained
-/// (so one stray port never names an offset), and at least a tenth of the services the
+/// them than the given one, ports of at least two catalog keys that the given offset leaves
+/// unexplained (so one stray port, or a run of consecutive ones that a per-core band fits,
+/// never names an offset), and at least a tenth of the services the
 /// given offset leaves unexplained (`minimumSharePercent`: among thousands of rogue ports
 /// a few line up with catalog ports at some offset by chance, and would lose their own
 /// findings to an offset that explains next to none of them), the audit says so in one
@@ -89,8 +90,10 @@ struct CaptureOffsetFit {
                     catalogPorts[endpoint] = key
                 }
             }
-            // Two ports, not two services: one port open on many hosts is still one stray port.
-            guard fitting > fittingGiven, Set(explained.keys.map(\.port)).count >= 2, fitting > best?.fitting ?? 0,
+            // Two catalog keys, not two services nor two ports: one port open on many hosts
+            // is still one stray port, and consecutive ports fit a per-core band at some
+            // offset whatever they are (rogue listeners on 31002-31007 fitted offset 19002).
+            guard fitting > fittingGiven, Set(explained.values).count >= 2, fitting > best?.fitting ?? 0,
                   explained.count * 100 >= unexplained * minimumSharePercent
             else { continue }
             best = CaptureOffsetFit(offset: offset, fitting: fitting, fittingGiven: fittingGiven, total: services.count,

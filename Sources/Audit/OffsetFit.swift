@@ -15,8 +15,10 @@ struct OffsetFit {
     private let shiftedSpans: [(base: Int, span: Int)]
     /// The ports of the unshifted expected entries: ports that fit every offset.
     private let unshiftedPorts: [ClosedRange<Int>]
-    /// The offsets a port offset can take.
-    static let validOffsets = 0...55535
+    /// The offsets a node of this catalog can have: 0 up to the largest that keeps every
+    /// shifted port within 65535 (`Policy.largestOffset`, 47455 for `das`; carbon.xml's own
+    /// bound is 55535), so that no hint names an offset the policy would refuse.
+    let validOffsets: ClosedRange<Int>
 
     init(policy: Policy) {
         self.policy = policy
@@ -32,13 +34,17 @@ struct OffsetFit {
         }
         shiftedSpans = shifted.sorted { $0.base + $0.span > $1.base + $1.span }
         unshiftedPorts = unshifted
+        validOffsets = 0...max(policy.largestOffset, policy.offset)
     }
 
     /// The offset (other than the policy's) at which every port in `ports` is an expected
     /// catalog port or an allowed executor port, if there is one. Ports that the offset
     /// does not move (Hazelcast 4000) fit any offset; at least two moved ports must agree,
-    /// so one stray port never names an offset. The smallest such offset wins.
-    func offset<Ports: Sequence<UInt16>>(explaining ports: Ports) -> Int? {
+    /// and they must be ports of two catalog keys (`explainsEnough`): one stray port never
+    /// names an offset, and neither do two consecutive ones, which a per-core band
+    /// (`spark.blockManager.port` and its executors) fits at some offset whatever they are:
+    /// rogue listeners on 31002 and 31003 fitted offset 19002. The smallest such offset wins.
+    func offset<Ports: Collection<UInt16>>(explaining ports: Ports) -> Int? {
         var common: [ClosedRange<Int>]?
         var ranges: [ClosedRange<Int>] = []
         var movedPorts = 0
@@ -51,9 +57,21 @@ struct OffsetFit {
         }
         guard movedPorts >= 2, let common else { return nil }
         for range in common {
-            if let offset = range.first(where: { $0 != policy.offset }) { return offset }
+            if let offset = range.first(where: { $0 != policy.offset }), explainsEnough(ports, at: offset) { return offset }
         }
         return nil
+    }
+
+    /// Whether the moved ones of `ports` at `offset` are ports of at least two catalog keys:
+    /// a band of per-core ports counts once, since any run of consecutive ports fits it
+    /// somewhere, and a port the offset does not move (Hazelcast's) not at all.
+    func explainsEnough(_ ports: some Sequence<UInt16>, at offset: Int) -> Bool {
+        var keys = Set<String>()
+        for port in ports where !unshiftedPorts.contains(where: { $0.contains(Int(port)) }) {
+            if let key = key(for: port, at: offset) { keys.insert(key) }
+            if keys.count >= 2 { return true }
+        }
+        return false
     }
 
     /// The offsets at which `port` is explained; nil when an unshifted entry explains it
@@ -73,8 +91,8 @@ struct OffsetFit {
         if unshiftedPorts.contains(where: { $0.contains(port) }) { return false }
         var pending: ClosedRange<Int>?
         func emit(_ range: ClosedRange<Int>) {
-            let lower = max(range.lowerBound, Self.validOffsets.lowerBound)
-            let upper = min(range.upperBound, Self.validOffsets.upperBound)
+            let lower = max(range.lowerBound, validOffsets.lowerBound)
+            let upper = min(range.upperBound, validOffsets.upperBound)
             if lower <= upper { body(lower...upper) }
         }
         for (base, span) in shiftedSpans {

@@ -63,7 +63,9 @@ public final class CaptureFile {
             let reason = CaptureFile.explain(message)
             throw CaptureError.cannotOpen(path: path, reason: CaptureFile.qualify(reason, stream, stoppedEarly: true))
         }
-        guard let handle = opened else { throw CaptureError.cannotOpen(path: path, reason: "libpcap could not make a handle") }
+        guard let handle = opened else {
+            throw CaptureError.cannotOpen(path: path, reason: "libpcap could not make a handle: \(POSIXFile.describe(errno))")
+        }
         self.stream = stream
         self.handle = handle
         self.linkType = pcap_datalink(handle)

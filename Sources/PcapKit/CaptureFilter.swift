@@ -1,4 +1,9 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A BPF filter in tcpdump's syntax (pcap-filter(7)), compiled by libpcap: the same code
 /// sets it on a live device (`dasaudit live --filter`) and on a capture file being read
@@ -52,7 +57,9 @@ public enum CaptureFilter {
     /// filter before any input is read. An input of another link type may still refuse a
     /// filter that names link-layer fields (`ether host`); that input is then reported.
     public static func problem(with expression: String) -> String? {
-        guard let handle = pcap_open_dead(DLT_EN10MB, 262_144) else { return "libpcap could not make a handle" }
+        guard let handle = pcap_open_dead(DLT_EN10MB, 262_144) else {
+            return "libpcap could not make a handle: \(POSIXFile.describe(errno))"
+        }
         defer { pcap_close(handle) }
         var program = bpf_program()
         guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {

@@ -78,7 +78,7 @@ final class CaptureStream {
 
         if start < 0 {
             guard let replay = PrefixReplay.pipe(prefix: prefix, then: descriptor) else {
-                throw InputProblem(reason: "cannot create a pipe")
+                throw InputProblem(reason: "cannot create a pipe to read it through: \(POSIXFile.describe(errno))")
             }
             source = replay  // the replay thread owns the descriptor now
         }

@@ -86,7 +86,7 @@ public final class CaptureWriter {
         self.flushesEachPacket = true
         guard let template = pcap_open_dead_with_tstamp_precision(
             linkType, snapshotLength, UInt32(PCAP_TSTAMP_PRECISION_NANO)) else {
-            throw Failure(path: directory, reason: "libpcap could not set up a writer for link type \(linkType)")
+            throw Failure(path: directory, reason: "libpcap could not set up a writer for link type \(linkType): \(POSIXFile.describe(errno))")
         }
         self.template = template
         do {
@@ -111,7 +111,7 @@ public final class CaptureWriter {
         self.directoryDescriptor = -1
         guard let template = pcap_open_dead_with_tstamp_precision(
             linkType, Int32(clamping: self.snapshotLength), UInt32(PCAP_TSTAMP_PRECISION_NANO)) else {
-            throw Failure(path: path, reason: "libpcap could not set up a writer for link type \(linkType)")
+            throw Failure(path: path, reason: "libpcap could not set up a writer for link type \(linkType): \(POSIXFile.describe(errno))")
         }
         self.template = template
         guard let stream = fopen(path, "wb") else {

@@ -22,10 +22,13 @@ final class Decompressor {
     /// Throws the reason when the tool is missing or cannot be started.
     init(_ compression: Compression, input: Int32) throws(InputProblem) {
         self.compression = compression
-        guard let errors = tmpfile() else { throw InputProblem(reason: "cannot create a temporary file") }
+        guard let errors = tmpfile() else {
+            throw InputProblem(reason: "cannot create a temporary file for its decompressor's messages: \(POSIXFile.describe(errno))")
+        }
         guard let outputPipe = POSIXFile.pipe() else {
+            let reason = POSIXFile.describe(errno)  // before fclose can change errno
             fclose(errors)
-            throw InputProblem(reason: "cannot create a pipe")
+            throw InputProblem(reason: "cannot create a pipe for its decompressor: \(reason)")
         }
         #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()

@@ -89,7 +89,9 @@ public enum InputStop {
                      pollfd(fd: state.wake, events: Int16(POLLIN), revents: 0)]
         while true {
             let deadline = state.locked { $0.requestedAt }.map { $0 + (graceful ? pipeGraceSeconds : 0) }
-            var timeout: Int32 = -1
+            // Without a wake pipe (none could be made: no descriptor left), the request is
+            // looked for every 100 ms instead.
+            var timeout: Int32 = state.wake < 0 ? 100 : -1
             if let deadline {
                 let left = deadline - Self.now
                 guard left > 0 else { return false }

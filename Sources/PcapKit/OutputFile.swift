@@ -22,6 +22,9 @@ import Darwin
 /// - a character device or FIFO is written in place, opened with `O_NOFOLLOW` outside
 ///   `/dev` and `/proc/self/fd`, and only if it still is one once opened;
 /// - standard output is written as it is.
+/// A device, a FIFO and standard output that is a pipe, a socket or a terminal are written
+/// through `OutputStop`: a stop signal once the reading is over gives up one whose reader
+/// takes nothing, rather than leave the run blocked in write(2).
 public enum OutputFile {
     /// Why a report could not be written, naming the path and the system's reason.
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
@@ -61,6 +64,9 @@ public enum OutputFile {
         /// name there, until it is renamed or removed.
         private var directory: Int32 = -1
         private var temporary: String?
+        /// Whether a write can wait on a reader (standard output or a FIFO that is a pipe, a
+        /// socket, a terminal): written through `OutputStop`, so a stop signal ends the wait.
+        private var waitsOnReader = false
         /// Where failures are reported: the path, or "standard output".
         private var name: String { target.path ?? "standard output" }
 
@@ -74,6 +80,7 @@ public enum OutputFile {
                     throw Failure(path: "standard output", reason: StandardStreams.outputClosedReason)
                 }
                 descriptor = STDOUT_FILENO
+                waitsOnReader = OutputStop.mayWait(descriptor)
             case .stream(let path):
                 descriptor = try OutputFile.openStream(path)
                 var status = stat()
@@ -81,6 +88,7 @@ public enum OutputFile {
                     close(descriptor)
                     throw Failure(path: path, reason: "it is no longer a device or FIFO")
                 }
+                waitsOnReader = true
             case .replacedFile(let path):
                 let directory: Int32
                 do throws(OutputProblem) {
@@ -108,7 +116,15 @@ public enum OutputFile {
         /// Appends `bytes`; on failure the output is discarded.
         public func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
             guard descriptor >= 0 || target == .standardOutput else { throw Failure(path: name, reason: "already closed") }
-            guard POSIXFile.write(descriptor, bytes) else { throw failing(OutputFile.describeErrno()) }
+            guard waitsOnReader else {
+                guard POSIXFile.write(descriptor, bytes) else { throw failing(OutputFile.describeErrno()) }
+                return
+            }
+            switch OutputStop.write(descriptor, bytes) {
+            case .written: return
+            case .failed: throw failing(OutputFile.describeErrno())
+            case .stopped(let signal): throw failing(OutputStop.givenUpReason(signal))
+            }
         }
 
         /// Completes the output: a replaced file is flushed to disk and renamed over its
@@ -161,11 +177,10 @@ public enum OutputFile {
     /// (`O_NONBLOCK`, cleared once open) and, while no process reads it, tried again every
     /// 20 ms: as a blocking open would, it waits for its reader, but a stop signal that
     /// comes during the wait (the first Ctrl-C or the single SIGTERM of `timeout`, once the
-    /// reading is over: `InputStop`) gives the output up instead of leaving the run blocked
+    /// reading is over: `OutputStop`) gives the output up instead of leaving the run blocked
     /// in open(2) for ever, with the signal taken and nothing to stop.
     static func openStream(_ path: String) throws(Failure) -> Int32 {
         let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
-        let stoppedBefore = InputStop.signal != nil
         while true {
             let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
             if descriptor >= 0 {
@@ -174,7 +189,7 @@ public enum OutputFile {
             }
             // ENXIO: a FIFO that no process has open for reading.
             guard errno == ENXIO else { throw Failure(path: path, reason: OutputFile.describeErrno()) }
-            if !stoppedBefore, let signal = InputStop.signal {
+            if let signal = OutputStop.signal {
                 throw Failure(path: path, reason: "it is a FIFO that no process opened to read before \(signal)")
             }
             usleep(20_000)

@@ -10,7 +10,7 @@ import Darwin
 /// of its own. Only inputs that cannot seek back need it (standard input from a pipe,
 /// `<(...)` process substitution); files are sniffed with `pread` and read in place.
 enum PrefixReplay {
-    /// The read end of the new pipe, or nil when no pipe could be made (then `source` is
+    /// The read end of the new pipe, or nil when no pipe could be made (`errno` says why; `source` is
     /// still the caller's). Otherwise `source` belongs to the copying thread, which closes
     /// it when it ends; the thread ends at the end of `source`, or as soon as the
     /// read end is closed (its next write fails with EPIPE, which is not fatal because the

@@ -40,7 +40,7 @@ extension AuditResult {
             row("duration_seconds", "\(coverage.durationSeconds)"),
             row("drops", number(coverage.drops?.total), dropsNote),
             row("snaplen", number(snaplen), shortSnaplenText),
-            row("connections_seen_one_way", number(coverage.connectionsSeenOneWay), coverage.oneWayText),
+            row("connections_seen_one_way", number(coverage.connectionsSeenOneWay), oneWayText),
             row("direction_unknown", "\(unjudged.connections)", unjudged.connections > 0 ? unjudged.text : nil),
             row("udp_packets", number(coverage.udp?.packets), coverage.udpText),
             row("udp_ports_shaped_like_vxlan", (coverage.udp?.vxlanShapedPorts ?? []).map(String.init).joined(separator: " ")),

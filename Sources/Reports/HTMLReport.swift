@@ -97,7 +97,7 @@ public enum HTMLReport {
         if let points = result.capturePointsText { facts.append(("Captured at", "\(points)")) }
         facts.append(("Read", "\(coverage.packets) packets, \(coverage.tcpSegments) TCP segments, \(coverage.connections) connections"
             + (result.skippedText.map { "; skipped: \($0)" } ?? "")))
-        if let oneWay = coverage.oneWayText { facts.append(("One direction", "<b>\(oneWay)</b>")) }
+        if let oneWay = result.oneWayText { facts.append(("One direction", "<b>\(oneWay)</b>")) }
         if let steps = coverage.clockStepsText { facts.append(("Clock", "<b>\(steps)</b>")) }
         if let cut = coverage.cutByEndText { facts.append(("Cut by the end", "\(cut)")) }
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }

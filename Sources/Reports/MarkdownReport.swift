@@ -38,7 +38,7 @@ public enum MarkdownReport {
         }
         if let points = result.capturePointsText { line("- Captured at: \(escaped(points))") }
         line("- Capture window: " + (coverage.windowText ?? "no packets") + (result.incompleteText.map { "; **incomplete**: \($0)" } ?? ""))
-        if let oneWay = coverage.oneWayText { line("- **One direction**: \(oneWay)") }
+        if let oneWay = result.oneWayText { line("- **One direction**: \(oneWay)") }
         if let steps = coverage.clockStepsText { line("- **Clock**: \(steps)") }
         if let cut = coverage.cutByEndText { line("- Cut by the end: \(cut)") }
         if let tunneled = coverage.tunneledText { line("- Tunnels: \(escaped(tunneled))") }

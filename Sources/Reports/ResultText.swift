@@ -81,6 +81,27 @@ extension AuditResult {
     }
 }
 
+extension AuditResult {
+    /// The connections of which one side only was captured (`connections_seen_one_way`), or
+    /// nil when there were none: "6 connections seen in one direction only: the capture may
+    /// hold one direction (...)". What such a capture cannot show is said with it: a
+    /// refused connect looks unanswered from the client's side, and an unanswered one is
+    /// not in the server's. Under a `--filter` the filter is named first: BPF's `tcp` and
+    /// `port` read only the IPv6 header's own next-header field, so a side that sends a
+    /// hop-by-hop or destination options header before TCP is filtered out, and the capture
+    /// point is not to blame.
+    var oneWayText: String? {
+        guard let oneWay = coverage.connectionsSeenOneWay, oneWay > 0 else { return nil }
+        let filtered = evidence?.captureFilter == nil ? ""
+            : "the --filter may be why (BPF's tcp and port do not look past an IPv6 extension header, so a side that sends "
+                + "hop-by-hop or destination options before TCP is filtered out: add 'or ip6 protochain 6' to the filter, "
+                + "or audit without it); or "
+        return "\(oneWay) connection\(oneWay == 1 ? "" : "s") seen in one direction only: \(filtered)the capture may hold one "
+            + "direction (a SPAN port mirroring one way, asymmetric routing, tcpdump -Q in or out), so refused connects cannot be "
+            + "told from unanswered ones, and what the unseen side sent is not audited"
+    }
+}
+
 extension Coverage {
     /// "start to end (12.345 s)", or nil when the capture held no packets.
     var windowText: String? {
@@ -108,18 +129,6 @@ extension Coverage {
         guard let low = connectionsCountedLow, low > 0 else { return nil }
         return "\(low) connection\(low == 1 ? " was" : "s were") seen at two capture points whose windows each reach past "
             + "the other's: \(low == 1 ? "its" : "their") packet and byte counts, the larger sighting's, are a lower bound"
-    }
-
-    /// The connections of which one side only was captured (`connections_seen_one_way`), or
-    /// nil when there were none: "6 connections seen in one direction only: the capture may
-    /// hold one direction (...)". What such a capture cannot show is said with it: a
-    /// refused connect looks unanswered from the client's side, and an unanswered one is
-    /// not in the server's.
-    var oneWayText: String? {
-        guard let oneWay = connectionsSeenOneWay, oneWay > 0 else { return nil }
-        return "\(oneWay) connection\(oneWay == 1 ? "" : "s") seen in one direction only: the capture may hold one direction "
-            + "(a SPAN port mirroring one way, asymmetric routing, tcpdump -Q in or out), so refused connects cannot be "
-            + "told from unanswered ones, and what the unseen side sent is not audited"
     }
 
     /// The unanswered connects the end of the capture cut (`connects_cut_by_end`), or nil

@@ -102,9 +102,11 @@ struct AuditCommand: ParsableCommand {
                                    progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } },
                                    timings: stageTimings)
         progress?.finish()
+        StandardError.noteDroppedUpdates("progress updates", while: "the reading")
         result.record(capturePoint: capturePointOption.point(or: .files(paths)))
         result.evidence = try Evidence(of: result, arguments: ProgramArguments.afterName,
                                        auditedAt: auditor.auditTime, hashed: hashing.wait())
+        signals.writingOutputs()  // the reading and its hashes are over
         result.evidence?.captureFilter = filterOption.filter
         let audited = result.inputs
         result.evidence?.noteStoppedReading(of: audited)

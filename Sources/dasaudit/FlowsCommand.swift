@@ -63,6 +63,7 @@ struct FlowsCommand: ParsableCommand {
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
         let read = auditor.connections(paths: paths)
+        signals.writingOutputs()
         CaptureArguments.reportProblems(read.inputs)
         CaptureArguments.warnOfOverlaps(read.inputs)
         guard write(to: plan.main, { ConnectionExport.write(read.connections, as: format, to: $0) }) else { throw ExitCode(2) }

@@ -50,6 +50,7 @@ struct InferCommand: ParsableCommand {
         let plan = try OutputPlan.check(output: output, format: "yaml", inputs: paths)
         let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter,
                                                  vxlanPorts: vxlanPortOption.vxlanPorts)
+        signals.writingOutputs()
         CaptureArguments.reportProblems(result.inputs)
         CaptureArguments.warnOfOverlaps(result.inputs)
         let usable = result.inputs.filter { !$0.isUnusable }

@@ -149,10 +149,12 @@ struct LiveCommand: ParsableCommand {
             statusLine.show(status)
             if let result = status.result { watch.update(with: result) }
         }
+        signals.writingOutputs()
         var result = live.finish()
         result.record(capturePoint: capturePointOption.point(or: .live(interface: interface)))
         watch.update(with: result, final: true)
         statusLine.end()
+        StandardError.noteDroppedUpdates("status lines", while: "the capture")
         let drops = result.coverage.drops?.total ?? 0
         printError("stopped (\(reason)) after \(result.coverage.packets) packets, \(drops) dropped", label: "note")
         // A capture that failed midway is audited up to the failure, like a file cut short

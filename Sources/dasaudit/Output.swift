@@ -53,5 +53,15 @@ func write(_ text: String, to path: String?) throws {
 /// messages carry file names, node names and text echoed from inputs, none of which may
 /// reach the terminal as a control sequence or forge a line of its own.
 func printError(_ message: String, label: String = "error") {
-    StandardError.write("dasaudit: \(label): \(message.terminalEscaped)\n")
+    StandardError.write(errorLine(message, label: label))
+}
+
+/// Prints what `printError` prints, but only if standard error takes it at once
+/// (`StandardError.writeIfRoom`): for what must never wait on standard error's reader.
+func printErrorIfRoom(_ message: String, label: String = "error") {
+    StandardError.writeIfRoom(errorLine(message, label: label))
+}
+
+private func errorLine(_ message: String, label: String) -> String {
+    "dasaudit: \(label): \(message.terminalEscaped)\n"
 }

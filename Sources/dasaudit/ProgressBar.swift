@@ -9,7 +9,8 @@ import Reports
 /// rate, and the time left, redrawn in place at most ten times a second. It appears only
 /// when standard error is a terminal (and DASAUDIT_NO_PROGRESS is not set), and only once a
 /// read has taken half a second, so short audits and logs never see it; it is erased when
-/// reading ends. Inputs read at once (several files on several cores) add up.
+/// reading ends. Inputs read at once (several files on several cores) add up. A redraw the
+/// terminal does not take at once is dropped (`StandardError.update`), never waited for.
 // Unchecked Sendable: the reading threads report to it, and its state is touched only
 // under `lock`.
 final class ProgressBar: @unchecked Sendable {
@@ -52,14 +53,16 @@ final class ProgressBar: @unchecked Sendable {
         guard now - started >= 500_000_000, now - lastDrawn >= 100_000_000 else { return }
         lastDrawn = now
         visible = true
-        StandardError.write("\r" + line(now: now) + "\u{1B}[K")
+        // A reading thread writes it, under the lock: dropped, not waited for, when the
+        // terminal does not take it at once (paused with Ctrl-S), or the reading would stop.
+        StandardError.update("\r" + line(now: now) + "\u{1B}[K")
     }
 
     /// Erases the bar, if it was shown.
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        if visible { StandardError.write("\r\u{1B}[K") }
+        if visible { StandardError.writeIfRoom("\r\u{1B}[K") }
         visible = false
     }
 

@@ -13,13 +13,25 @@ import PcapKit
 /// packet, each flushed as it is written and the one being written waited for; the
 /// reports' temporary files are removed). Started under nohup, it leaves SIGHUP ignored.
 ///
+/// Once the capture or the reading is over (`writingOutputs`), nothing is left to stop but
+/// the writing of the outputs: the first signal then gives up those whose reader takes
+/// nothing (`OutputStop`: a full pipe or standard output, a FIFO no process opened), and
+/// says so; the other outputs are written.
+///
 /// The signals are taken by dispatch sources, not handlers, so the work runs on a normal
 /// thread; it wakes the capture thread through `LiveAuditControl` (`pcap_breakloop`), the
-/// reading threads through `InputStop`.
+/// reading threads through `InputStop`, the writes through `OutputStop`. Its notes are
+/// written only if standard error takes them at once: waiting there on a reader that does
+/// not read would leave the next signal untaken.
 final class StopSignals {
     private let queue = DispatchQueue(label: "dasaudit.signals")
     private var sources: [DispatchSourceSignal] = []
     private var received = 0
+    /// What the first signal stops ("the capture", "the reading"); what is over once
+    /// `writingOutputs` is called.
+    private let stopping: String
+    /// Set by `writingOutputs`, read on `queue`.
+    private var writing = false
 
     /// For `live`: the first signal stops the capture.
     static func capturing(_ control: LiveAuditControl) -> StopSignals {
@@ -34,6 +46,12 @@ final class StopSignals {
         StopSignals(stopping: "the reading", then: then, quitting: quitting) { InputStop.request(signal: $0) }
     }
 
+    /// The capture or the reading is over: from now on a first signal stops the writing of
+    /// the outputs whose reader takes nothing (`OutputStop`), not what is over.
+    func writingOutputs() {
+        queue.sync { writing = true }
+    }
+
     /// For the commands that only read results and write reports (`render`, `merge`,
     /// `diff`): there is nothing to stop cleanly, so the first signal quits at once, as its
     /// default action would, but removes the temporary files of the reports being written
@@ -45,6 +63,7 @@ final class StopSignals {
 
     /// `stop`: what the first signal does; nil when the first signal quits at once.
     private init(stopping: String, then: String, quitting: String, stop: ((String) -> Void)?) {
+        self.stopping = stopping
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             let previous = signal(number, SIG_IGN)
             // Under nohup SIGHUP is ignored from the start, and stays so: the run outlives its session.
@@ -52,11 +71,16 @@ final class StopSignals {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [unowned self] in  // the cycle with `source` ends at cancel()
                 received += Int(source.data)
-                if received == 1, let stop {
-                    printError("\(name): stopping \(stopping); \(then) (again to quit at once)", label: "note")
+                if received == 1, writing {
+                    printErrorIfRoom("\(name): \(self.stopping) is over; stopping the writing of any output whose reader "
+                        + "takes nothing (a full pipe or standard output, a FIFO no process opened), the others are written "
+                        + "(again to quit at once)", label: "note")
+                    OutputStop.request(signal: name)
+                } else if received == 1, let stop {
+                    printErrorIfRoom("\(name): stopping \(stopping); \(then) (again to quit at once)", label: "note")
                     stop(name)
                 } else {
-                    printError("\(name)\(received > 1 ? " again" : ""): quitting \(quitting)")
+                    printErrorIfRoom("\(name)\(received > 1 ? " again" : ""): quitting \(quitting)")
                     PacketWriteGate.quit(signal: number)
                 }
             }

@@ -13,7 +13,8 @@ final class OffsetFitTests: XCTestCase {
     ]
 
     /// The offsets at which `port` is an expected port of `policy`, by definition: nil when
-    /// an unshifted entry covers it (it fits every offset).
+    /// an unshifted entry covers it (it fits every offset). Only offsets the catalog allows
+    /// (`Policy.largestOffset`: every shifted port within 65535).
     func referenceOffsets(_ port: UInt16, _ policy: Policy) -> Set<Int>? {
         var offsets = Set<Int>()
         for entry in policy.expectedEntries {
@@ -24,7 +25,7 @@ final class OffsetFitTests: XCTestCase {
             }
             for step in 0...span {
                 let offset = Int(port) - Int(entry.basePort) - step
-                if (0...55535).contains(offset) { offsets.insert(offset) }
+                if (0...policy.largestOffset).contains(offset) { offsets.insert(offset) }
             }
         }
         return offsets
@@ -75,5 +76,17 @@ final class OffsetFitTests: XCTestCase {
             XCTAssertEqual(fit.offset(explaining: ports), expected, "ports \(ports.sorted())")
         }
         XCTAssertEqual(fit.offset(explaining: [11007, 11507, 12007] as Set<UInt16>), 7)
+    }
+
+    /// Ports of one per-core band (the block manager and its executors) fit it at some
+    /// offset whatever they are, so they name none; two keys do. No offset past the largest
+    /// the catalog allows (47455 for das) is named.
+    func testOneBandNamesNoOffsetAndNoneIsPastTheCatalogsLargest() {
+        let fit = OffsetFit(policy: Policy(offset: 0, mode: .cluster, coresPerNode: 2))
+        XCTAssertNil(fit.offset(explaining: [31002, 31003] as Set<UInt16>), "12000 and 12001 at 19002: one band")
+        XCTAssertNil(fit.offset(explaining: [31002, 31003, 31004] as Set<UInt16>))
+        XCTAssertEqual(fit.offset(explaining: [31002, 32002] as Set<UInt16>), 17502, "spark.executor.port and spark.replClassServer.port")
+        XCTAssertNil(fit.offset(explaining: [62000, 63000] as Set<UInt16>), "offset 50000: past every shifted port's 65535")
+        XCTAssertEqual(fit.validOffsets, 0...47455)
     }
 }

@@ -23,6 +23,34 @@ final class CaptureFilterTests: XCTestCase {
         XCTAssertNil(whole.evidence?.captureFilter)
     }
 
+    /// `captures/ipv6-options-veth.pcap`: an IPv6 client that sends hop-by-hop or
+    /// destination options before TCP. `--filter 'tcp port 9763'` keeps only the server's
+    /// side of those three connections (BPF's `tcp` does not look past the header), and the
+    /// one-way note names the filter and the way out before it suspects the capture point;
+    /// the way out keeps every packet. Before, the note blamed a SPAN port alone.
+    func testAFilterThatDropsOneSideBehindAnIPv6ExtensionHeaderIsNamed() throws {
+        let options = capture("ipv6-options-veth.pcap")
+        func audit(_ filter: [String]) throws -> (AuditResult, String) {
+            let json = try runDasaudit(["audit", options, "--offset", "0", "--format", "json"] + filter)
+            let text = try runDasaudit(["audit", options, "--offset", "0", "--no-color"] + filter)
+            return (try ResultCoding.decoder().decode(AuditResult.self, from: Data(json.stdout.utf8)), text.stdout)
+        }
+        let (whole, wholeText) = try audit([])
+        XCTAssertEqual(whole.coverage.connections, 4)
+        XCTAssertEqual(whole.coverage.connectionsSeenOneWay ?? 0, 0)
+        XCTAssertFalse(wholeText.contains("one direction"), wholeText)
+        let (filtered, filteredText) = try audit(["--filter", "tcp port 9763"])
+        XCTAssertEqual(filtered.coverage.connections, 4)
+        XCTAssertEqual(filtered.coverage.connectionsSeenOneWay, 3, "the three with options lost their client's side")
+        XCTAssertTrue(filteredText.contains("3 connections seen in one direction only: the --filter may be why (BPF's tcp and "
+            + "port do not look past an IPv6 extension header"), filteredText)
+        XCTAssertTrue(filteredText.contains("add 'or ip6 protochain 6' to the filter"), filteredText)
+        let (wayOut, wayOutText) = try audit(["--filter", "tcp port 9763 or ip6 protochain 6"])
+        XCTAssertEqual(wayOut.coverage.connectionsSeenOneWay ?? 0, 0, wayOutText)
+        XCTAssertEqual(wayOut.coverage.tcpSegments, whole.coverage.tcpSegments)
+        XCTAssertEqual(wayOut.services.map(\.bytes), whole.services.map(\.bytes))
+    }
+
     func testFlowsThroughAFilter() throws {
         let run = try runDasaudit(["flows", spark, "--filter", "host 127.0.0.4", "--format", "csv"])
         XCTAssertEqual(run.status, 0, run.stderr)

@@ -58,4 +58,33 @@ final class DescriptorLimitTests: XCTestCase {
         XCTAssertEqual(result.inputs.count, names.count)
         XCTAssertEqual(result.coverage.packets, try JSONReport.parse(Data(unlimited.stdout.utf8)).coverage.packets)
     }
+
+    /// The reader's pipes and its decompressor's message file, made when the open-file limit
+    /// is all but used up (descriptors the run was started holding, `exec 3</dev/null ...`
+    /// in a real shell, at the least limit of 16): the input fails with the system's reason,
+    /// "Too many open files". It said only "cannot create a pipe", which sent users looking
+    /// for a broken pipe. Each number of held descriptors from 0 to 11 is tried, so the
+    /// creation of each is reached whatever the runtime itself opens; a run the runtime
+    /// could not start (libdispatch out of descriptors) is left aside.
+    func testAPipeOrFileThatCannotBeMadeSaysWhy() throws {
+        let scratch = try ScratchDirectory()
+        let gzip = try runProcess("/bin/gzip", ["-c", capture("das-offset3-lo.pcap")], stdout: scratch.path("a.pcap.gz"))
+        XCTAssertEqual(gzip.status, 0, gzip.stderr)
+        let limited = "/usr/bin/prlimit --nofile=16:16 '\(dasauditBinary.path)'"
+        let audits = ["\(limited) audit '\(scratch.path("a.pcap.gz"))' --offset 3 --format json",
+                      "cat '\(capture("das-offset3-lo.pcap"))' | \(limited) audit - --offset 3 --format json"]
+        var made: Set<String> = []
+        for audit in audits {
+            for held in 0...11 {
+                let command = (0..<held).map { "exec \($0 + 3)</dev/null; " }.joined() + audit
+                let result = try runProcess("/bin/sh", ["-c", command])
+                for line in result.stderr.split(separator: "\n") where line.contains("cannot create a") {
+                    made.insert(line.contains("pipe") ? "pipe" : "file")
+                    XCTAssertTrue(line.hasSuffix(": Too many open files"), "holding \(held): \(line)")
+                }
+            }
+        }
+        XCTAssertTrue(made.contains("pipe"), "some run failed to make a pipe: \(made)")
+        XCTAssertTrue(made.contains("file"), "some run failed to make the decompressor's file: \(made)")
+    }
 }

@@ -170,4 +170,58 @@ final class AuditStopWaitTests: XCTestCase {
         XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report))).coverage.packets,
                        try packets(in: bundled("das-offset3-lo.pcap")), "the report to a file is written whole")
     }
+
+    // MARK: - An output whose reader takes nothing
+
+    /// `dasaudit audit capture --format json | (sleep 600)`: the report to standard output
+    /// fills the pipe and waits for a reader that never reads. The first SIGINT, once the
+    /// reading is over, says so (not "stopping the reading") and gives that output up a
+    /// second later; the --report file is written, the run exits 2 with the output named.
+    /// Until December 2026 the run stayed blocked in write(2) until a second signal killed it.
+    func testAStopGivesUpAStandardOutputWhoseReaderTakesNothing() throws {
+        let report = "\(directory)/audit.json"
+        let run = try DasauditProcess(["audit", bundled("das-offset3-lo.pcap"), "--offset", "3", "--format", "json",
+                                       "--report", "json:\(report)"], readOutput: false)
+        XCTAssertTrue(waitFor(20) { FileManager.default.fileExists(atPath: report) }, run.stderr)
+        usleep(300_000)  // the report to standard output fills its 4 KiB and waits
+        XCTAssertTrue(run.process.isRunning, run.stderr)
+        let signalled = Date()
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish(timeout: 10).status, 2, run.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(signalled), 3)
+        XCTAssertEqual(run.process.terminationReason, .exit, run.stderr)
+        XCTAssertTrue(run.stderr.contains("SIGINT: the reading is over; stopping the writing of any output whose reader takes nothing"),
+                      run.stderr)
+        XCTAssertFalse(run.stderr.contains("stopping the reading"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("the --format json output: cannot write: its reader was not reading when SIGINT came"),
+                      run.stderr)
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report))).coverage.packets,
+                       try packets(in: bundled("das-offset3-lo.pcap")), "the report to a file is written whole")
+    }
+
+    /// A --report to a FIFO whose reader opened it but takes nothing (its 4 KiB full): the
+    /// single SIGTERM of `timeout` gives that report up, and the reports after it (another
+    /// --report, the --output) are still written.
+    func testAStopGivesUpAReportFIFOWhoseReaderTakesNothingAndWritesTheOthers() throws {
+        let output = fifo("report.fifo"), html = "\(directory)/audit.html", main = "\(directory)/audit.json"
+        let reader = open(output, O_RDONLY | O_NONBLOCK)
+        XCTAssertGreaterThanOrEqual(reader, 0)
+        defer { close(reader) }
+        _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096)
+        let run = try DasauditProcess(["audit", bundled("das-offset3-lo.pcap"), "--offset", "3", "--format", "json", "-o", main,
+                                       "--report", "json:\(output)", "--report", "html:\(html)"])
+        var queued: Int32 = 0
+        XCTAssertTrue(waitFor(20) { ioctl(reader, UInt(FIONREAD), &queued) == 0 && queued >= 4096 }, run.stderr)
+        usleep(200_000)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: html), "waits on the FIFO, before the other reports")
+        let signalled = Date()
+        run.signal(SIGTERM)
+        XCTAssertEqual(run.finish(timeout: 10).status, 2, run.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(signalled), 3)
+        XCTAssertTrue(run.stderr.contains("--report json:\(output): cannot write: its reader was not reading when SIGTERM came"),
+                      run.stderr)
+        XCTAssertTrue(try String(contentsOfFile: html, encoding: .utf8).contains("</html>"))
+        XCTAssertEqual(try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: main))).coverage.packets,
+                       try packets(in: bundled("das-offset3-lo.pcap")))
+    }
 }

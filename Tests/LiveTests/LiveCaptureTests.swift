@@ -197,6 +197,23 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertTrue(live.stderr.contains("SIGINT again: quitting without the final audit"), live.stderr)
     }
 
+    func testAStopAfterTheCaptureGivesUpAStandardOutputNobodyReads() throws {
+        // The capture ended by --duration; the final report fills standard output's 4 KiB
+        // and waits. The first signal now has only that wait to end, and says so.
+        let live = try startLive(["--format", "json", "--duration", "1s"], readOutput: false)
+        XCTAssertTrue(live.waitForError(containing: "stopped (the --duration elapsed)"), live.stderr)
+        usleep(500_000)
+        XCTAssertTrue(live.process.isRunning, live.stderr)
+        live.signal(SIGINT)
+        let (status, _) = live.finish(timeout: 10)
+        XCTAssertEqual(live.process.terminationReason, .exit, live.stderr)
+        XCTAssertEqual(status, 2, live.stderr)
+        XCTAssertTrue(live.stderr.contains("SIGINT: the capture is over; stopping the writing of any output whose reader takes nothing"),
+                      live.stderr)
+        XCTAssertTrue(live.stderr.contains("the --format json output: cannot write: its reader was not reading when SIGINT came"),
+                      live.stderr)
+    }
+
     func testASecondInterruptLeavesEveryEvidenceFileWhole() throws {
         // Quitting at once used to _exit while the capture thread was inside write(2): the
         // kernel stops a killed write at a page boundary, and a 64 KiB packet was cut (about

@@ -18,24 +18,14 @@ set -euo pipefail
 out="$(realpath -m "${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}")"
 command -v tcpdump >/dev/null && command -v ethtool >/dev/null || apt-get install -y -qq tcpdump ethtool
 S=dasaudit-bigtcp-s C=dasaudit-bigtcp-c
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns del "$S" 2>/dev/null || true
-  ip netns del "$C" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$S"
-ip netns add "$C"
+NAMESPACES=("$S" "$C")
+# shellcheck source=scripts/recording/namespaces.sh
+source "$(dirname "$0")/namespaces.sh"
 ip link add dasaudit-bts netns "$S" type veth peer name dasaudit-btc netns "$C"
 ip -n "$S" addr add fd00:31:6::1/64 dev dasaudit-bts nodad
 ip -n "$C" addr add fd00:31:6::2/64 dev dasaudit-btc nodad
 for end in "$S dasaudit-bts" "$C dasaudit-btc"; do
   set -- $end
-  ip -n "$1" link set lo up
   ip netns exec "$1" ethtool -K "$2" tso on gso on gro on >/dev/null
   ip -n "$1" link set dev "$2" gso_max_size 185000 gro_max_size 185000
   ip -n "$1" link set "$2" up

@@ -24,18 +24,9 @@ set -euo pipefail
 out="$(realpath -m "${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}")"
 command -v tcpdump >/dev/null && command -v openssl >/dev/null || apt-get install -y -qq tcpdump openssl
 S=dasaudit-mp-s C=dasaudit-mp-c
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns del "$S" 2>/dev/null || true
-  ip netns del "$C" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$S"
-ip netns add "$C"
+NAMESPACES=("$S" "$C")
+# shellcheck source=scripts/recording/namespaces.sh
+source "$(dirname "$0")/namespaces.sh"
 for path in 1 2; do
   ip link add "dasaudit-mp${path}s" netns "$S" type veth peer name "dasaudit-mp${path}c" netns "$C"
   ip -n "$S" addr add "10.31.$path.1/24" dev "dasaudit-mp${path}s"
@@ -46,7 +37,6 @@ for path in 1 2; do
   ip netns exec "$C" ethtool -K "dasaudit-mp${path}c" tso off gso off gro off >/dev/null 2>&1 || true
 done
 for ns in "$S" "$C"; do
-  ip -n "$ns" link set lo up
   ip netns exec "$ns" sysctl -qw net.mptcp.enabled=1
   ip -n "$ns" mptcp limits set subflow 4 add_addr_accepted 4
 done

@@ -4,8 +4,8 @@
 # NFLOG, 239) and as the server's interface carried it.
 #
 # Two network namespaces, dasaudit-nflog-s (server 10.31.5.1, fd00:31:5::1) and
-# dasaudit-nflog-c (client 10.31.5.2, fd00:31:5::2), joined by a veth pair (dasaudit-nfs,
-# dasaudit-nfc; segmentation offloads off). In the server's namespace an nftables table
+# dasaudit-nflog-c (client 10.31.5.2, fd00:31:5::2), joined by a veth pair (va, vb;
+# segmentation offloads off: scripts/recording/netns-pair.sh). In the server's namespace an nftables table
 # dasaudit-nflog logs every TCP packet of its input and output hooks to group 5. A Python
 # server answers each request with 5,000 bytes on 9763 (carbon.http.port at offset 0),
 # 31020 (no catalog port) and [fd00:31:5::1]:9763; the client fetches twice from each and
@@ -20,29 +20,12 @@
 set -euo pipefail
 out="$(realpath -m "${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}")"
 command -v tcpdump >/dev/null && command -v nft >/dev/null || apt-get install -y -qq tcpdump nftables
-S=dasaudit-nflog-s C=dasaudit-nflog-c
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns del "$S" 2>/dev/null || true
-  ip netns del "$C" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$S"
-ip netns add "$C"
-ip link add dasaudit-nfs netns "$S" type veth peer name dasaudit-nfc netns "$C"
-ip -n "$S" addr add 10.31.5.1/24 dev dasaudit-nfs
-ip -n "$C" addr add 10.31.5.2/24 dev dasaudit-nfc
-ip -n "$S" addr add fd00:31:5::1/64 dev dasaudit-nfs nodad
-ip -n "$C" addr add fd00:31:5::2/64 dev dasaudit-nfc nodad
-for ns in "$S" "$C"; do ip -n "$ns" link set lo up; done
-ip -n "$S" link set dasaudit-nfs up
-ip -n "$C" link set dasaudit-nfc up
-ip netns exec "$S" ethtool -K dasaudit-nfs tso off gso off gro off >/dev/null 2>&1 || true
-ip netns exec "$C" ethtool -K dasaudit-nfc tso off gso off gro off >/dev/null 2>&1 || true
+A=dasaudit-nflog-s B=dasaudit-nflog-c SUBNET=10.31.5
+# shellcheck source=scripts/recording/netns-pair.sh
+source "$(dirname "$0")/netns-pair.sh"
+S=$A C=$B
+ip -n "$S" addr add fd00:31:5::1/64 dev va nodad
+ip -n "$C" addr add fd00:31:5::2/64 dev vb nodad
 ip netns exec "$S" nft -f - <<'NFT'
 table inet dasaudit-nflog {
   chain in { type filter hook input priority 0; meta l4proto tcp log group 5; }
@@ -85,7 +68,7 @@ PY
 
 ip netns exec "$S" tcpdump -i nflog:5 -s 0 -U -w "$work/nflog-group5.pcap" 2>"$work/tcpdump-nflog.log" &
 pids+=($!)
-ip netns exec "$S" tcpdump -i dasaudit-nfs -s 192 -U -w "$work/nflog-twin-veth.pcap" tcp 2>"$work/tcpdump-veth.log" &
+ip netns exec "$S" tcpdump -i va -s 192 -U -w "$work/nflog-twin-veth.pcap" tcp 2>"$work/tcpdump-veth.log" &
 pids+=($!)
 for log in tcpdump-nflog.log tcpdump-veth.log; do
   for _ in $(seq 50); do grep -q listening "$work/$log" 2>/dev/null && break; sleep 0.1; done

@@ -19,17 +19,9 @@ set -euo pipefail
 out="$(realpath -m "${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}")"
 command -v tcpdump >/dev/null || apt-get install -y -qq tcpdump
 ns=${NETNS:-dasaudit-selfconn}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
+NAMESPACES=("$ns")
+# shellcheck source=scripts/recording/namespaces.sh
+source "$(dirname "$0")/namespaces.sh"
 ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="9763 9766"
 
 cat >"$work/self_connect.py" <<'PY'

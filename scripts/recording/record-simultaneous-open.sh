@@ -3,7 +3,7 @@
 # two sockets that connect() to each other at once, neither listening.
 #
 # Two network namespaces, dasaudit-simo-a (10.31.7.1) and dasaudit-simo-b (10.31.7.2),
-# joined by a veth pair (dasaudit-soa, dasaudit-sob). Socket a binds 10.31.7.1:9763
+# joined by a veth pair (va, vb: scripts/recording/netns-pair.sh). Socket a binds 10.31.7.1:9763
 # (carbon.http.port at offset 0, so the policy has a word to say) and connects to
 # 10.31.7.2:45001; socket b binds 10.31.7.2:45001 and connects to 10.31.7.1:9763, 10 ms
 # later. An nftables table dasaudit-simopen in each namespace drops incoming SYNs without
@@ -17,27 +17,11 @@
 set -euo pipefail
 out="$(realpath -m "${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}")"
 command -v tcpdump >/dev/null && command -v nft >/dev/null || apt-get install -y -qq tcpdump nftables
-A=dasaudit-simo-a B=dasaudit-simo-b
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns del "$A" 2>/dev/null || true
-  ip netns del "$B" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$A"
-ip netns add "$B"
-ip link add dasaudit-soa netns "$A" type veth peer name dasaudit-sob netns "$B"
-ip -n "$A" addr add 10.31.7.1/24 dev dasaudit-soa
-ip -n "$B" addr add 10.31.7.2/24 dev dasaudit-sob
-for end in "$A dasaudit-soa" "$B dasaudit-sob"; do
-  set -- $end
-  ip -n "$1" link set lo up
-  ip -n "$1" link set "$2" up
-  ip netns exec "$1" nft -f - <<'NFT'
+A=dasaudit-simo-a B=dasaudit-simo-b SUBNET=10.31.7
+# shellcheck source=scripts/recording/netns-pair.sh
+source "$(dirname "$0")/netns-pair.sh"
+for ns in "$A" "$B"; do
+  ip netns exec "$ns" nft -f - <<'NFT'
 table inet dasaudit-simopen {
   chain in {
     type filter hook input priority 0;
@@ -56,7 +40,7 @@ c.connect((peer, peer_port)); c.sendall(b"hello from %d\n" % my_port); print(c.r
 time.sleep(0.2); c.close()
 PY
 
-ip netns exec "$B" tcpdump -i dasaudit-sob --immediate-mode -s 192 -U -w "$work/simultaneous-open-veth.pcap" tcp 2>"$work/tcpdump.log" &
+ip netns exec "$B" tcpdump -i vb --immediate-mode -s 192 -U -w "$work/simultaneous-open-veth.pcap" tcp 2>"$work/tcpdump.log" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$work/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
 at=$(python3 -c 'import time; print(time.time() + 0.5)')
