@@ -84,8 +84,17 @@ extension PacketDecoder {
     }
 
     /// IPv4 (protocol 4) or IPv6 (protocol 41) carried directly in IP.
+    ///
+    /// An outer packet whose IP length fields leave no room for the inner header is
+    /// `.malformed`, not cut inside the tunnel: nmap's IP protocol scan (`nmap -sO`) probes
+    /// protocols 4 and 41 with a bare IPv4 header of total length 20, nothing inside, and
+    /// counted as `.truncatedInTunnel` they made a capture recorded whole incomplete, "cut
+    /// by the snapshot length".
     @usableFromInline @inline(never)
-    static func decodeIPInIP(_ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
+    static func decodeIPInIP(_ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, _ extent: PayloadExtent,
+                             around: Encapsulation) -> DecodeOutcome {
+        let innerHeader = protocolNumber == IPProtocol.ipInIP ? IPv4Packet.minimumHeaderLength : IPv6Packet.headerLength
+        if let reason = extent.overrun(innerHeader) { return .skipped(reason) }
         guard let inner = around.entering(.ipInIP) else { return .skipped(.tunnel) }
         return protocolNumber == IPProtocol.ipInIP ? decodeIPv4(bytes, around: inner) : decodeIPv6(bytes, around: inner)
     }

@@ -310,7 +310,7 @@ extension PacketDecoder {
             default: return .udp(.of(udp))
             }
         case IPProtocol.ipInIP, IPProtocol.ipv6:
-            return cutInTunnel(decodeIPInIP(protocolNumber, bytes, around: around))
+            return cutInTunnel(decodeIPInIP(protocolNumber, bytes, extent, around: around))
         case IPProtocol.gre:
             return cutInTunnel(decodeGRE(bytes, extent, around: around))
         default:
