@@ -196,9 +196,10 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
         } else if let tries = attempts[endpoint] {
             shared.append(tries)
         }
-        // A port that answered some probes and not others is open too.
+        // A port that answered some probes and not others is open too; one that answered
+        // other clients only is not one the scanner found open.
         if let traffic = services[endpoint] {
-            open.append(endpoint)
+            if key.type == .stealth || traffic.clients.contains(key.scanner) { open.append(endpoint) }
             // An open port makes the window only where it saw the scanner's probes alone.
             if traffic.clients == [key.scanner] && traffic.payloadBytes == 0 {
                 first = min(first, traffic.firstSeen)

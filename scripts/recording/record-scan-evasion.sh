@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Records captures/scan-fin-g9445-veth.pcap, scan-xmas-g7613-v6-veth.pcap and
-# scan-protocol-veth.pcap: nmap scans whose probes carry no ACK flag, sent from a catalog
-# port of a DAS node (the evasion of `-g` / `--source-port`, which firewalls that trust a
-# service's port let through), and nmap's IP protocol scan, next to a real client of the node.
+# Records captures/scan-fin-g9445-veth.pcap, scan-xmas-g7613-v6-veth.pcap,
+# scan-protocol-veth.pcap and scan-badsum-veth.pcap: nmap's evasions, next to a real client
+# of a DAS node: scans whose probes carry no ACK flag, sent from a catalog port of the node
+# (`-g` / `--source-port`, which firewalls that trust a service's port let through), nmap's
+# IP protocol scan, and a SYN scan with bad checksums, which the node drops.
 #
-#   sudo scripts/recording/record-scan-source-port.sh [OUTDIR [NAME...]]  # default: captures/, all (about 30 s)
+#   sudo scripts/recording/record-scan-evasion.sh [OUTDIR [NAME...]]  # default: captures/, all (about 40 s)
 #
 # NETNS_A and NETNS_B name the two namespaces (default dasaudit-sp-a and dasaudit-sp-b).
 #
@@ -23,8 +24,10 @@
 # - scan-protocol-veth.pcap: `nmap -sO -p 1,4,6,17,41,47`: one probe per IP protocol
 #   number; the IP-in-IP (4) and IPv6-in-IPv4 (41) probes are a bare IPv4 header of total
 #   length 20, nothing inside, and the TCP one (6) is an ACK to port 80.
+# - scan-badsum-veth.pcap: `nmap -sS --badsum -p 1-120,9765`: every probe has a wrong TCP
+#   checksum, so b's kernel drops it and answers none, 9765 included (nmap: 121 filtered).
 #
-# What the audit must say: Tests/EndToEndTests/ScanSourcePortCaptureTests.swift.
+# What the audit must say: Tests/EndToEndTests/ScanEvasionCaptureTests.swift.
 # Needs root (ip netns, tcpdump, nmap's raw packets). Traffic stays inside the two
 # namespaces it creates, which are removed on exit.
 set -euo pipefail
@@ -92,3 +95,5 @@ record scan-xmas-g7613-v6-veth "http://[$SUBNET6:2]:9765/" "$SUBNET6:3" \
     -6 -sX -g 7613 -p 33000-33040,9765 -e va -S "$SUBNET6:1" "$SUBNET6:2"
 record scan-protocol-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
     -sO -p 1,4,6,17,41,47 -e va -S "$SUBNET.1" "$SUBNET.2"
+record scan-badsum-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
+    -sS --badsum -p 1-120,9765 -e va -S "$SUBNET.1" "$SUBNET.2"

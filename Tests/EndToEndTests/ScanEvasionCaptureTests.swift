@@ -5,10 +5,10 @@ import XCTest
 
 /// Real nmap scans of a DAS node at offset 2 (10.81.0.2, fd81::2: HTTP on 9765, HTTPS on
 /// 9445) beside a real client of 9765, recorded by
-/// scripts/recording/record-scan-source-port.sh: FIN and Xmas scans sent from a catalog
-/// port (`-g 9445`, `-g 7613`, the evasion that passes firewalls trusting a service's
-/// port), and an IP protocol scan (`nmap -sO`).
-final class ScanSourcePortCaptureTests: XCTestCase {
+/// scripts/recording/record-scan-evasion.sh: FIN and Xmas scans sent from a catalog port
+/// (`-g 9445`, `-g 7613`, the evasion that passes firewalls trusting a service's port), an
+/// IP protocol scan (`nmap -sO`), and a SYN scan with bad checksums (`--badsum`).
+final class ScanEvasionCaptureTests: XCTestCase {
     let auditor = Auditor(policy: Policy(offset: 2))
 
     /// `nmap -sF -g 9445 -p 1-40,9445,9765`: the policy rule took the scanner's port 9445
@@ -72,5 +72,22 @@ final class ScanSourcePortCaptureTests: XCTestCase {
         XCTAssertNil(result.coverage.skipped["truncated-in-tunnel"])
         XCTAssertEqual(result.coverage.skipped["malformed"], 3, "the empty IP-in-IP, IPv6-in-IP and GRE probes")
         XCTAssertFalse(result.findings.contains { $0.kind == .incompleteInput })
+    }
+
+    /// `nmap -sS --badsum -p 1-120,9765`: the node dropped every probe (nmap: 121 filtered,
+    /// tshark: 242 SYNs from 10.81.0.1, no answer to any). The finding said "open ports it
+    /// found: 10.81.0.2:9765", the port the real client used, which never answered the
+    /// scanner.
+    func testAScanWhoseProbesNothingAnsweredFoundNoOpenPort() throws {
+        let result = auditor.audit(paths: [capture("scan-badsum-veth.pcap")])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.portRanges, "1-120, 9765")
+        XCTAssertEqual(scan.refused, 0)
+        XCTAssertEqual(scan.unanswered, 242)
+        XCTAssertEqual(scan.openPorts, [])
+        let finding = try XCTUnwrap(result.findings.first { $0.kind == .portScan })
+        XCTAssertTrue(finding.message.hasSuffix("open ports it found: none"), finding.message)
+        XCTAssertEqual(result.services.map(\.port), [9765], "the real client's service stays")
     }
 }
