@@ -90,4 +90,20 @@ final class ScanEvasionCaptureTests: XCTestCase {
         XCTAssertTrue(finding.message.hasSuffix("open ports it found: none"), finding.message)
         XCTAssertEqual(result.services.map(\.port), [9765], "the real client's service stays")
     }
+
+    /// `nmap -sS --data-length 40 -p 1-120,9445,9765`: tshark: 122 SYNs of 40 bytes each,
+    /// 120 RSTs back, SYN-ACKs from 9445 and 9765 (acknowledging the SYN only), each reset
+    /// by nmap. The probes of the open ports carried payload, so they were taken for the
+    /// scanner host's own connections: "a SYN or connect port scan of 120 ports ... open
+    /// ports it found: none", and 7 connections besides the scan where the client made 5.
+    func testASynScanWhoseProbesCarryPayloadFoundTheOpenPorts() throws {
+        let result = auditor.audit(paths: [capture("scan-data-length-veth.pcap")])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.type, .synHalfOpen)
+        XCTAssertEqual(scan.portRanges, "1-120, 9445, 9765")
+        XCTAssertEqual(scan.refused, 120)
+        XCTAssertEqual(scan.openPorts, ["10.81.0.2:9445", "10.81.0.2:9765"], "nmap: 9445 and 9765 open")
+        XCTAssertEqual(result.coverage.connections - scan.probes, 5, "the real client's 5 fetches")
+    }
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Records captures/scan-fin-g9445-veth.pcap, scan-xmas-g7613-v6-veth.pcap,
-# scan-protocol-veth.pcap and scan-badsum-veth.pcap: nmap's evasions, next to a real client
-# of a DAS node: scans whose probes carry no ACK flag, sent from a catalog port of the node
-# (`-g` / `--source-port`, which firewalls that trust a service's port let through), nmap's
-# IP protocol scan, and a SYN scan with bad checksums, which the node drops.
+# scan-protocol-veth.pcap, scan-badsum-veth.pcap and scan-data-length-veth.pcap: nmap's
+# evasions, next to a real client of a DAS node: scans whose probes carry no ACK flag, sent
+# from a catalog port of the node (`-g` / `--source-port`, which firewalls that trust a
+# service's port let through), nmap's IP protocol scan, a SYN scan with bad checksums,
+# which the node drops, and a SYN scan whose probes carry payload.
 #
 #   sudo scripts/recording/record-scan-evasion.sh [OUTDIR [NAME...]]  # default: captures/, all (about 40 s)
 #
@@ -26,6 +27,9 @@
 #   length 20, nothing inside, and the TCP one (6) is an ACK to port 80.
 # - scan-badsum-veth.pcap: `nmap -sS --badsum -p 1-120,9765`: every probe has a wrong TCP
 #   checksum, so b's kernel drops it and answers none, 9765 included (nmap: 121 filtered).
+# - scan-data-length-veth.pcap: `nmap -sS --data-length 40 -p 1-120,9445,9765`: each SYN
+#   carries 40 random bytes; 9445 and 9765 answer with a SYN-ACK (acknowledging the SYN
+#   only), which nmap resets (nmap: 2 open, 120 closed).
 #
 # What the audit must say: Tests/EndToEndTests/ScanEvasionCaptureTests.swift.
 # Needs root (ip netns, tcpdump, nmap's raw packets). Traffic stays inside the two
@@ -97,3 +101,5 @@ record scan-protocol-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
     -sO -p 1,4,6,17,41,47 -e va -S "$SUBNET.1" "$SUBNET.2"
 record scan-badsum-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
     -sS --badsum -p 1-120,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
+record scan-data-length-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
+    -sS --data-length 40 -p 1-120,9445,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
