@@ -74,6 +74,18 @@ final class ScanEvasionCaptureTests: XCTestCase {
         XCTAssertFalse(result.findings.contains { $0.kind == .incompleteInput })
     }
 
+    /// `nmap -6 -sO -p 4,6,17,41,47`: the tunnel probes are IPv6 headers of payload length
+    /// 0 (tshark: 54-byte frames, all captured), which reads as "the rest of the frame" (a
+    /// jumbogram, a segmentation offload's capture): there is no rest, and the capture did
+    /// not cut it. They were 3 packets "cut by the snapshot length", INCOMPLETE.
+    func testAnIPv6ProtocolScansEmptyTunnelProbesAreNotCutBySnapshotLength() {
+        let result = auditor.audit(paths: [capture("scan-protocol-v6-veth.pcap")])
+        XCTAssertTrue(result.coverage.complete)
+        XCTAssertNil(result.coverage.skipped["truncated-in-tunnel"])
+        XCTAssertEqual(result.coverage.skipped["malformed"], 3, "the empty IP-in-IPv6, IPv6-in-IPv6 and GRE probes")
+        XCTAssertFalse(result.findings.contains { $0.kind == .incompleteInput })
+    }
+
     /// `nmap -sS --badsum -p 1-120,9765`: the node dropped every probe (nmap: 121 filtered,
     /// tshark: 242 SYNs from 10.81.0.1, no answer to any). The finding said "open ports it
     /// found: 10.81.0.2:9765", the port the real client used, which never answered the

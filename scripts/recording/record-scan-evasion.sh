@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records captures/scan-fin-g9445-veth.pcap, scan-xmas-g7613-v6-veth.pcap,
-# scan-protocol-veth.pcap, scan-badsum-veth.pcap and scan-data-length-veth.pcap: nmap's
+# scan-protocol-veth.pcap, scan-protocol-v6-veth.pcap, scan-badsum-veth.pcap and scan-data-length-veth.pcap: nmap's
 # evasions, next to a real client of a DAS node: scans whose probes carry no ACK flag, sent
 # from a catalog port of the node (`-g` / `--source-port`, which firewalls that trust a
 # service's port let through), nmap's IP protocol scan, a SYN scan with bad checksums,
@@ -25,6 +25,9 @@
 # - scan-protocol-veth.pcap: `nmap -sO -p 1,4,6,17,41,47`: one probe per IP protocol
 #   number; the IP-in-IP (4) and IPv6-in-IPv4 (41) probes are a bare IPv4 header of total
 #   length 20, nothing inside, and the TCP one (6) is an ACK to port 80.
+# - scan-protocol-v6-veth.pcap: `nmap -6 -sO -p 4,6,17,41,47` over IPv6: the IP-in-IP,
+#   IPv6-in-IPv6 and GRE probes are a bare IPv6 header of payload length 0, which is
+#   also how a jumbogram or a segmentation offload's capture says "the rest of the frame".
 # - scan-badsum-veth.pcap: `nmap -sS --badsum -p 1-120,9765`: every probe has a wrong TCP
 #   checksum, so b's kernel drops it and answers none, 9765 included (nmap: 121 filtered).
 # - scan-data-length-veth.pcap: `nmap -sS --data-length 40 -p 1-120,9445,9765`: each SYN
@@ -99,6 +102,8 @@ record scan-xmas-g7613-v6-veth "http://[$SUBNET6:2]:9765/" "$SUBNET6:3" \
     -6 -sX -g 7613 -p 33000-33040,9765 -e va -S "$SUBNET6:1" "$SUBNET6:2"
 record scan-protocol-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
     -sO -p 1,4,6,17,41,47 -e va -S "$SUBNET.1" "$SUBNET.2"
+record scan-protocol-v6-veth "http://[$SUBNET6:2]:9765/" "$SUBNET6:3" \
+    -6 -sO -p 4,6,17,41,47 -e va -S "$SUBNET6:1" "$SUBNET6:2"
 record scan-badsum-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
     -sS --badsum -p 1-120,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
 record scan-data-length-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \
