@@ -60,12 +60,7 @@ pids+=($!)
 ip netns exec "$B" openssl s_server -accept "$SUBNET.2:9445" -cert "$WORK/cert.pem" -key "$WORK/key.pem" \
     -www -quiet >/dev/null 2>&1 </dev/null &
 pids+=($!)
-for port in 9765 9445; do
-    for _ in $(seq 50); do
-        ip netns exec "$B" ss -ltn "sport = :$port" | grep -q LISTEN && break
-        sleep 0.1
-    done
-done
+wait_listening "$B" 9765 9445
 
 # record NAME CLIENT_URL NMAP_ARGS...: one capture of one scan, with the real client's
 # fetches of CLIENT_URL before, during and after it.
@@ -73,12 +68,8 @@ record() {
     local name=$1 url=$2 interface=$3
     shift 3
     if [ ${#ONLY[@]} -gt 0 ] && [[ " ${ONLY[*]} " != *" $name "* ]]; then return; fi
-    ip netns exec "$B" tcpdump -i vb -s 0 -U -w "$WORK/$name.pcap" 'ip or ip6' 2>"$WORK/tcpdump.log" &
-    local tcpdump=$!
-    for _ in $(seq 50); do
-        grep -q listening "$WORK/tcpdump.log" 2>/dev/null && break
-        sleep 0.1
-    done
+    start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 0 -U -w "$WORK/$name.pcap" 'ip or ip6'
+    local tcpdump=$tcpdump_pid
     (while true; do
         ip netns exec "$A" curl -s -o /dev/null --interface "$interface" "$url" || true
         sleep 1
