@@ -37,13 +37,17 @@ struct PortScans {
         var probes = ProbeSourcePort.withoutOwnConnects(gathered.probes, endpoints: endpoints, fewerThan: thresholds.minPorts)
         gathered.probes = []  // moved out, so that marking them does not copy them
         var scans: [ScanKey: [UInt32]] = [:]
+        // Of each scan's endpoints, those that answered the scanner itself (its probe was no
+        // failed connect): the open ports it found.
+        var answered: [ScanKey: Set<UInt32>] = [:]
         /// One scan's probes (`run`, of one client): its kind of scan and the endpoints it probed.
         func record(_ kind: PortScanSummary.Kind, run: ArraySlice<ScanProbe>) {
             let scanner = gathered.clients[Int(run.first!.client)]
             var type = scanType(open: run.lazy.filter { !$0.failed }.map(\.endpoint), scanner: scanner, endpoints: endpoints)
             if type == .undetermined, Self.mostlyWithoutSyn(run, endpoints: endpoints) { type = .stealth }
-            scans[ScanKey(scanner: scanner, kind: kind, type: type), default: []]
-                .append(contentsOf: run.indices.lazy.filter { run.isFirst(at: $0) }.map { run[$0].endpoint })
+            let key = ScanKey(scanner: scanner, kind: kind, type: type)
+            scans[key, default: []].append(contentsOf: run.indices.lazy.filter { run.isFirst(at: $0) }.map { run[$0].endpoint })
+            answered[key, default: []].formUnion(run.lazy.filter { !$0.failed }.map(\.endpoint))
         }
 
         // Vertical: one client, one host, many ports (the probes are in that order).
@@ -100,7 +104,9 @@ struct PortScans {
         let folded = Set(foldedNumbers.lazy.map { endpoints.endpoints[$0] })
         let foldedServices = Set(foldedNumbers.lazy.filter { endpoints.probedOnly[$0] }.map { endpoints.endpoints[$0] })
         let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
-            .map { key, numbers in summary(key, endpoints: numbers, of: endpoints, tallies: attemptTallies) }
+            .map { key, numbers in
+                summary(key, endpoints: numbers, answered: answered[key] ?? [], of: endpoints, tallies: attemptTallies)
+            }
         return (summaries, folded, foldedServices, probesAtServices)
     }
 
@@ -123,7 +129,13 @@ struct PortScans {
     /// clients) it is counted as shared, and its connects are in no scan's counts. The
     /// other times of such endpoints are every client's, so they make the window only of a
     /// scan that has no time of its own, which the finding says.
-    func summary(_ key: ScanKey, endpoints numbers: [UInt32], of book: ScanEndpoints,
+    ///
+    /// `answered`: the endpoints among `numbers` that answered the scanner's own probes. A
+    /// SYN or connect scan found open only those: a port other clients used that refused
+    /// or left unanswered each of its probes (its SYN-FIN or SYN-RST probes, which Linux
+    /// drops; `--badsum`; a decoy's, whose answers went nowhere) was listed as "open ports
+    /// it found" though nmap reported it filtered.
+    func summary(_ key: ScanKey, endpoints numbers: [UInt32], answered: Set<UInt32>, of book: ScanEndpoints,
                  tallies: AttemptClientTallies = AttemptClientTallies()) -> PortScanSummary {
         var refused: UInt64 = 0, unanswered: UInt64 = 0, shared = 0
         var first = Int64.max, last = Int64.min
@@ -184,7 +196,7 @@ struct PortScans {
                 // A stealth scan's RST from a port others show open: unfiltered, not found open.
                 if key.type == .stealth && traffic.probesWithoutSyn > 0 && traffic.probesWithoutSynReset == traffic.probesWithoutSyn {
                     unfiltered.append(number)
-                } else {
+                } else if key.type == .stealth || answered.contains(number) {
                     open.append(number)
                 }
                 if traffic.answeredOnlyProbes(of: key.scanner) {

@@ -21,8 +21,11 @@ enum ProbeSourcePort {
     ///   scan of the host besides its SYN scan stays), and no other failed connect came from
     ///   its port (a second round of the scan from a new source port stays);
     /// - an answered one is the host's own where every connection of the service carried
-    ///   the client's payload (`ScanEndpoints.Service.onlyClientPayload`): the scan's probe
-    ///   of an open port carries none.
+    ///   the client's payload (`ScanEndpoints.Service.onlyClientPayload`) and none was left
+    ///   half open: the scan's probe of an open port carries none, or, with payload in its
+    ///   SYN (`nmap --data-length`), is answered by a SYN-ACK the scanner resets, as no
+    ///   host's own connection is. Taken for the host's own, those probes made a SYN scan
+    ///   that found 4 open ports say "open ports it found: none".
     /// Connects whose endpoint saw several client ports are kept: their port is not known.
     static func withoutOwnConnects(_ probes: [ScanProbe], endpoints: ScanEndpoints, fewerThan limit: Int) -> [ScanProbe] {
         var kept: [ScanProbe] = []
@@ -46,7 +49,8 @@ enum ProbeSourcePort {
                     // A port that several failed connects came from is a scanner's too (another
                     // round of nmap, masscan, a retry's port): only a port of one is the host's own.
                     if dropFailed, let own = clientPort(probe, endpoints), own != source.port, otherPorts[own] == 1 { continue }
-                } else if endpoints.services[Int(probe.endpoint)]?.onlyClientPayload == true {
+                } else if let service = endpoints.services[Int(probe.endpoint)], service.onlyClientPayload,
+                          service.halfOpenConnections == 0 {
                     continue
                 }
                 kept.append(probe)

@@ -66,10 +66,12 @@ struct ScanEndpoints {
         var onlyClientPayload = false
 
         /// Whether its connections are `scanner`'s probes: it alone connected, and nothing
-        /// was sent. A service the scanner also used for real (a client that sends a
-        /// request, then scans the host) says nothing of how or when it scanned.
+        /// was sent, or each connection was left half open (a SYN scan's probes that carry
+        /// payload, `nmap --data-length`). A service the scanner also used for real (a
+        /// client that sends a request, then scans the host) says nothing of how or when
+        /// it scanned.
         func answeredOnlyProbes(of scanner: IPAddress) -> Bool {
-            soleClient == scanner && payloadless
+            soleClient == scanner && (payloadless || halfOpenConnections == connections)
         }
     }
 

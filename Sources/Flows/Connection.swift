@@ -116,6 +116,12 @@ public struct Connection: Sendable {
         } else if let clientIsA = record.clientIsA {
             serverIsA = !clientIsA
             directionBasis = .handshake
+        } else if let proberIsA = Connection.handMadeProberIsA(record),
+                  rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port).map({ $0.0 == proberIsA }) ?? true {
+            // A scanner's probe without an ACK from a catalog port (`nmap -sF -g 9445`): the
+            // policy rule named the scanner a DAS service and the probed node its client.
+            serverIsA = !proberIsA
+            directionBasis = .probe
         } else if let (isA, basis) = rules.serverIsA(portA: record.key.a.port, portB: record.key.b.port) {
             serverIsA = isA
             directionBasis = basis
@@ -174,6 +180,25 @@ public struct Connection: Sendable {
         }
         if probes(record.seenFromA, record.seenFromB) { return true }
         if probes(record.seenFromB, record.seenFromA) { return false }
+        return nil
+    }
+
+    /// Which side sent hand-made probes (`ConnectionRecord.Seen.withoutAck`: packets
+    /// without an ACK, neither SYN nor RST, which no TCP stack sends in a connection) that
+    /// the other answered with RSTs of no connection of its own, or not at all: `true` for
+    /// a, `false` for b, nil when the record is no such probe. The prober is the client,
+    /// whatever the port rules say of its port: a FIN, NULL or Xmas scan sent from a
+    /// catalog port (`nmap -g 9445`, to pass firewalls that trust a service's port) is
+    /// told from a service by this alone. A probe with an ACK (an ACK, Window or Maimon
+    /// scan's) looks like a real connection's last packets, and is left to the rules.
+    static func handMadeProberIsA(_ record: ConnectionRecord) -> Bool? {
+        guard record.clientIsA == nil else { return nil }
+        func probes(_ prober: ConnectionRecord.Seen, _ other: ConnectionRecord.Seen, otherPayload: UInt64) -> Bool {
+            prober.isProbeWithoutSyn && prober.contains(.withoutAck) && otherPayload == 0
+                && (other.isEmpty || other.isRefusalWithoutAbort)
+        }
+        if probes(record.seenFromA, record.seenFromB, otherPayload: record.payloadFromB) { return true }
+        if probes(record.seenFromB, record.seenFromA, otherPayload: record.payloadFromA) { return false }
         return nil
     }
 

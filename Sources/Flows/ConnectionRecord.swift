@@ -137,6 +137,11 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// lost the segment before it, or caught a later one first, or it is a keep-alive
         /// probe's byte, sent at the sequence number before the next.
         @inlinable public static var midStream: Seen { Seen(rawValue: 64) }
+        /// A packet that is neither SYN nor RST and carries no ACK (also `other`): no TCP
+        /// stack sends one inside a connection, whose every segment after the SYN carries an
+        /// ACK (RFC 9293 3.10.7), so only a scanner's hand-made probe is one: nmap's FIN,
+        /// NULL and Xmas probes, hping3's `-F`. Its sender is the prober, whatever its port.
+        @inlinable public static var withoutAck: Seen { Seen(rawValue: 128) }
 
         /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
         /// nothing else (whatever the RST's sequence number: a middlebox's may have any).
@@ -263,7 +268,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             // pushed `FlowTable.addToUniqueStorage` out of the tracking loop.
             if ack { serverInitialSequence = segment.sequenceNumber }
         } else if !rst {
-            seen = Seen.other.rawValue
+            seen = Seen.other.rawValue | (ack ? 0 : Seen.withoutAck.rawValue)
         }
         if flags.contains(.fin) { seen |= Seen.fin.rawValue }
         if rst { seen |= Self.seenOfRST(ack: ack, sequenceNumber: segment.sequenceNumber) }

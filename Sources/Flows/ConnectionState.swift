@@ -34,7 +34,10 @@ public enum DirectionBasis: String, CaseIterable, Codable, Sendable {
     /// which the other answered with a RST: the prober is the client (a scanner's FIN,
     /// NULL, Xmas, ACK, Window or Maimon probe from a port above the ephemeral range); or
     /// one side sent only RSTs and the other nothing captured: the RSTs' sender is the
-    /// server (a refusal whose SYN was not captured).
+    /// server (a refusal whose SYN was not captured). Also, before the port rules, a side
+    /// whose packets carried no ACK (`ConnectionRecord.Seen.withoutAck`: nmap's FIN, NULL
+    /// and Xmas probes), answered by a RST or by nothing: the prober is the client even
+    /// from a catalog port (`nmap -sF -g 9445`), where the policy rule named it the server.
     case probe
     /// No rule applies; client and server are reported as seen, not guessed.
     case unknown

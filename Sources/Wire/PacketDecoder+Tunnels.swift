@@ -14,9 +14,17 @@
 extension PacketDecoder {
     /// A packet cut after its outer headers, inside the tunnel they announce, is
     /// `.truncatedInTunnel`: what a too short snapshot length on an underlay looks like.
+    /// Only where the capture holds fewer bytes than the outer packet has (`extent`, its IP
+    /// payload: by its length field, or by the record's wire length when that field is 0);
+    /// an outer packet captured whole that ends inside the tunnel was sent so, and is
+    /// `.malformed`: nmap's IP protocol scan (`nmap -sO`, `-6 -sO`) probes protocols 4 and
+    /// 41 with an IP header and nothing inside, and counted as cut by the snapshot length
+    /// they made a capture recorded whole incomplete, with a medium finding.
     @inlinable
-    static func cutInTunnel(_ outcome: DecodeOutcome) -> DecodeOutcome {
-        if case .skipped(.truncated) = outcome { return .skipped(.truncatedInTunnel) }
+    static func cutInTunnel(_ outcome: DecodeOutcome, _ extent: PayloadExtent) -> DecodeOutcome {
+        if case .skipped(.truncated) = outcome {
+            return .skipped(extent.captured < extent.declared ? .truncatedInTunnel : .malformed)
+        }
         return outcome
     }
 

@@ -304,15 +304,15 @@ extension PacketDecoder {
             guard let udp = UDPHeader(bytes) else { return .skipped(.truncated) }
             switch udp.destinationPort {
             case UDPPort.vxlan, UDPPort.linuxVXLAN, UDPPort.geneve:
-                return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
+                return cutInTunnel(decodeUDPTunnel(udp, extent, around: around), extent)
             case let port where around.vxlanPorts.contains(port):
-                return cutInTunnel(decodeUDPTunnel(udp, extent, around: around))
+                return cutInTunnel(decodeUDPTunnel(udp, extent, around: around), extent)
             default: return .udp(.of(udp))
             }
         case IPProtocol.ipInIP, IPProtocol.ipv6:
-            return cutInTunnel(decodeIPInIP(protocolNumber, bytes, around: around))
+            return cutInTunnel(decodeIPInIP(protocolNumber, bytes, around: around), extent)
         case IPProtocol.gre:
-            return cutInTunnel(decodeGRE(bytes, extent, around: around))
+            return cutInTunnel(decodeGRE(bytes, extent, around: around), extent)
         default:
             return .skipped(.notTCP)
         }

@@ -196,11 +196,12 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
         } else if let tries = attempts[endpoint] {
             shared.append(tries)
         }
-        // A port that answered some probes and not others is open too.
+        // A port that answered some probes and not others is open too; one that answered
+        // other clients only is not one the scanner found open.
         if let traffic = services[endpoint] {
-            open.append(endpoint)
+            if key.type == .stealth || traffic.clients.contains(key.scanner) { open.append(endpoint) }
             // An open port makes the window only where it saw the scanner's probes alone.
-            if traffic.clients == [key.scanner] && traffic.payloadBytes == 0 {
+            if referenceOnlyProbes(traffic, of: key.scanner) {
                 first = min(first, traffic.firstSeen)
                 last = max(last, traffic.lastSeen)
             }
@@ -223,7 +224,7 @@ private func referenceSummary(_ key: PortScans.ScanKey, endpoints: [Endpoint], s
 
 /// SYN (half-open) or connect, from the open ports only `scanner` used.
 private func referenceScanType(open: [Endpoint], scanner: IPAddress, services: [Endpoint: ServiceTraffic]) -> PortScanSummary.ScanType {
-    let alone = open.compactMap { services[$0] }.filter { $0.clients == [scanner] && $0.payloadBytes == 0 }
+    let alone = open.compactMap { services[$0] }.filter { referenceOnlyProbes($0, of: scanner) }
     guard !alone.isEmpty else { return .undetermined }
     return alone.allSatisfy { $0.halfOpenConnections == $0.connections } ? .synHalfOpen : .connect
 }
@@ -306,4 +307,10 @@ final class AddressNumbersTests: XCTestCase {
         XCTAssertNil(numbers.number(of: IPAddress(high: 1, low: 2)))
         XCTAssertNil(AddressNumbers().number(of: IPAddress(ipv4: 0)))
     }
+}
+
+/// Whether a service answered only `scanner`'s probes: it alone connected, sending nothing
+/// or leaving every connection half open.
+private func referenceOnlyProbes(_ traffic: ServiceTraffic, of scanner: IPAddress) -> Bool {
+    traffic.clients == [scanner] && (traffic.payloadBytes == 0 || traffic.halfOpenConnections == traffic.connections)
 }
