@@ -6,7 +6,7 @@
 //
 //   swift package --allow-writing-to-package-directory benchmark
 //
-// (docs/performance.md, "Micro benchmarks").
+// (docs/performance-log.md, "Micro benchmarks").
 import PackageDescription
 
 let package = Package(

@@ -19,7 +19,7 @@ import PathBytes
 ///   audit's work as the reading. At the lowest priority (nice 19, until December 2026)
 ///   it only got what the two pipeline threads left, and the rest of it ran alone after
 ///   the packet loop, one core idle: 0.25-0.6 s of the cluster shape's 1.2 s
-///   (docs/performance.md, "The evidence hash at the audit's priority");
+///   (docs/performance-log.md, "The evidence hash at the audit's priority");
 /// - `wait` finishes what is left on the calling thread.
 public final class InputHashing: Sendable {
     private let digests: [FileDigest]

@@ -16,7 +16,7 @@ public enum ReaderShare: Equatable, Sendable {
     /// thread of its own beside both. Keeping 40% of the connections
     /// on the reading thread, as before, left that thread the slowest on four of the five
     /// shapes of the benchmark and split a scan's clients over two budgets; the medians of
-    /// seven interleaved runs are in docs/performance.md ("One table per input").
+    /// seven interleaved runs are in docs/performance-log.md ("One table per input").
     public static func forInput(snapshotLength: Int, hashedAlongside: Bool) -> ReaderShare {
         hashedAlongside && snapshotLength > 256 ? .readerKeepsAll : .trackingThreadTakesAll
     }

@@ -101,7 +101,7 @@ public struct Connection: Sendable {
     /// `init(_:samples:rules:)` with the samples read where they lie (nil: none kept): a
     /// sweep makes its connections from the records and samples in the table's storage,
     /// where handing each over as a `DetachedRecord` copied 320 bytes, 200 of them samples
-    /// recognized already or empty (docs/performance.md, "Evicted in place").
+    /// recognized already or empty (docs/performance-log.md, "Evicted in place").
     public init(_ record: ConnectionRecord, samplesAt samples: UnsafePointer<PayloadSamples>?,
                 rules: borrowing DirectionRules) {
         let serverIsA: Bool

@@ -53,7 +53,7 @@ final class FlowStorage: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var freeSampleSlotCount = 0
     /// The bulk removal's bookkeeping (`removeAll`), kept from one removal to the next: a
     /// block of a megabyte or two allocated per sweep came back as fresh pages each time,
-    /// 6,873 of the 39,216 page faults of 2.5 M short connections (docs/performance.md).
+    /// 6,873 of the 39,216 page faults of 2.5 M short connections (docs/performance-log.md).
     var removalScratch = RemovalScratch()
 
     init(seed: UInt64, recognizesEarly: Bool = true, recordCapacity: Int = 64, slotBits: Int = 7, sampleCapacity: Int = 64) {

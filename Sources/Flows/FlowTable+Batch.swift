@@ -42,7 +42,7 @@ extension FlowTable {
     /// segment i + d's record (reading the slot asked for d segments before), while it
     /// adds segment i, so that the misses of 2d segments overlap instead of coming one
     /// after another. Each tag is worked out once, when first asked for, and kept in a
-    /// ring until its segment is added. Measured (docs/performance.md, "Prefetching the
+    /// ring until its segment is added. Measured (docs/performance-log.md, "Prefetching the
     /// connection table"): a fifth less CPU with 50,000 connections open; nothing gained,
     /// and a little lost, on a table that fits in the cache, hence the threshold.
     public mutating func add(_ batch: UnsafeBufferPointer<TimedSegment>, samples: UnsafePointer<PayloadSample>) {

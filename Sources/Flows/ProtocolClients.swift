@@ -46,7 +46,7 @@ struct ProtocolClientTable: Sendable {
     /// often than this is its clients' (a scanner's later connections of it stay counted,
     /// so the findings keep them: the safe side). Without this bound every connection
     /// looked up its (service, protocol) entry: the tracking thread took 0.84 s instead of
-    /// 0.67 s on the services shape of the benchmark (docs/performance.md).
+    /// 0.67 s on the services shape of the benchmark (docs/performance-log.md).
     static let connectionsRecorded: UInt64 = 8
     /// (service, protocol) entries at most: 65,536 of 112 bytes (the table at most 3/4 full: 8 to 16 MB).
     static let maxEntries = 1 << 16

@@ -6,7 +6,7 @@
 /// else may follow (a duplicated RST, a SYN retransmitted before the RST arrived) would
 /// only add packets an attempt does not report. Held for the linger like any ended
 /// connection, a scan's refused probes filled most of the table, and the scan shape's audit
-/// took 10-15% longer (docs/performance.md, "Refused connections leave at their RST").
+/// took 10-15% longer (docs/performance-log.md, "Refused connections leave at their RST").
 ///
 /// What still matters is that such a straggler does not start a connection of its own: a
 /// duplicated RST taken for a mid-stream connection would make a closed port look open. A

@@ -12,7 +12,7 @@ import Darwin
 ///
 /// Why: libpcap's `pcap_next_ex` makes two `fread` calls per packet and copies the packet
 /// out of stdio's buffer into its own, which costs about 40 ns a packet, two thirds of the
-/// floor's time (docs/performance.md, "Reading a pcap file's records in place"). This does
+/// floor's time (docs/performance-log.md, "Reading a pcap file's records in place"). This does
 /// what libpcap 1.10's `pcap_next_packet` does for `format`, check for check and message
 /// for message:
 /// - a header cut short: "truncated dump file; tried to read 16 header bytes, only got N";

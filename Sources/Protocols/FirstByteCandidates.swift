@@ -10,7 +10,7 @@
 /// changes an answer. The tests hold the dispatched answer to the one with every recognizer
 /// tried on every real sample at every length, and the fuzz target on every input it makes.
 ///
-/// Measured on 2.5 M short connections (docs/performance.md, "Recognizers picked by the
+/// Measured on 2.5 M short connections (docs/performance-log.md, "Recognizers picked by the
 /// first byte"): the recognition's instructions per connection fell from about 750.
 // Unchecked Sendable: the raw table is written once, in `init`, and only read after.
 struct FirstByteCandidates: @unchecked Sendable {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make-big-result.py SEED.json OUT.json SERVICES CONNECTIONS
 
-Builds a large dasaudit result for measuring the output stage (docs/performance.md,
+Builds a large dasaudit result for measuring the output stage (docs/performance-log.md,
 "Writing reports"): the services, findings and connections of SEED (a result written by
 `dasaudit audit --format json --connections`) repeated with new addresses and ports
 until there are SERVICES services (each with an unexpected-port finding) and
