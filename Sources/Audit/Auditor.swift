@@ -265,6 +265,7 @@ public struct Auditor {
             openAtEnd: tally.connectionsOpenAtEnd,
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
             connectionsSeenOneWay: tally.connectionsSeenOneWay,
+            loneResets: tally.loneResetPackets,
             clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 

@@ -22,6 +22,9 @@ struct ScanEndpoints {
         /// probes without a SYN `TrafficCounts.probeClientPorts`); nil with several
         /// (`ProbeSourcePort`).
         var clientPort: UInt16? = nil
+        /// The two client ports its connects came from, when there were exactly two (nmap's
+        /// probe and its retry from a second source port, `SoleClientPort.pair`).
+        var clientPortPair: (UInt16, UInt16)? = nil
 
         /// Counts its connects as one scanner's: adds its refused and unanswered ones to
         /// `refused` and `unanswered` (saturating) and widens the window `first`...`last` by
@@ -40,7 +43,10 @@ struct ScanEndpoints {
             Attempt(soleClient: soleClient == other.soleClient ? soleClient : nil,
                     refused: refused.addingSaturated(other.refused), unanswered: unanswered.addingSaturated(other.unanswered),
                     firstSeen: min(firstSeen, other.firstSeen), lastSeen: max(lastSeen, other.lastSeen),
-                    clientPort: clientPort == other.clientPort ? clientPort : nil)
+                    clientPort: clientPort == other.clientPort ? clientPort : nil,
+                    clientPortPair: clientPortPair.flatMap { mine in
+                        other.clientPortPair.flatMap { $0 == mine ? mine : nil }
+                    })
         }
     }
 
@@ -96,6 +102,10 @@ struct ScanEndpoints {
     /// (`TrafficCounts.onlyProbesWithoutSyn`): a port scan that probed it folds it, service
     /// and all.
     private(set) var probedOnly: [Bool] = []
+    /// Whether every connection or connect of the endpoint was a probe without a SYN: a
+    /// `probedOnly` service, or an attempt of bare ACKs that RSTs refused
+    /// (`AttemptCounts.onlyProbesWithoutSyn`): what tells a stealth scan (`PortScans`).
+    private(set) var probedWithoutSyn: [Bool] = []
     /// Each endpoint's position in the attempts and in the services it was built from
     /// (-1: not one), where its clients are.
     private(set) var attemptPositions: [Int32] = []
@@ -113,6 +123,7 @@ struct ScanEndpoints {
         probesWithoutSyn.reserveCapacity(most)
         attemptPositions.reserveCapacity(most)
         probedOnly.reserveCapacity(most)
+        probedWithoutSyn.reserveCapacity(most)
         servicePositions.reserveCapacity(most)
         services.values.withUnsafeBufferPointer { serviceValues in
             attempts.values.withUnsafeBufferPointer { attemptValues in
@@ -143,7 +154,7 @@ struct ScanEndpoints {
                 let counts = attempts[position].counts
                 return Attempt(soleClient: attempts[position].clients.sole, refused: counts.refused,
                                unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
-                               clientPort: counts.clientPort)
+                               clientPort: counts.clientPort, clientPortPair: counts.clientPortPair)
             }
             let probed = service.map { services[$0].counts.onlyProbesWithoutSyn } ?? false
             let probes = service.flatMap { position -> Attempt? in
@@ -152,7 +163,7 @@ struct ScanEndpoints {
                 return Attempt(soleClient: services[position].clients.sole, refused: counts.probesWithoutSynReset,
                                unanswered: counts.probesWithoutSyn - counts.probesWithoutSynReset,
                                firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
-                               clientPort: counts.probeClientPorts.port)
+                               clientPort: counts.probeClientPorts.port, clientPortPair: counts.probeClientPorts.pair)
             }
             if let probes { tries = tries.map { $0.adding(probes) } ?? probes }
             self.attempts.append(tries)
@@ -170,6 +181,7 @@ struct ScanEndpoints {
                                onlyClientPayload: services[position].counts.onlyClientPayload)
             })
             probedOnly.append(probed)
+            probedWithoutSyn.append(probed || attempt.map { attempts[$0].counts.onlyProbesWithoutSyn } ?? false)
             attemptPositions.append(Int32(attempt ?? -1))
             servicePositions.append(Int32(service ?? -1))
             if attempt != nil { nextAttempt += 1 }

@@ -35,9 +35,16 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
     public var lastSeen = Int64.min
     /// The client port every connect came from (`SoleClientPort`).
     var clientPorts = SoleClientPort()
+    /// Connects that were probes without a SYN (`Connection.probeWithoutSyn`): a bare ACK a
+    /// RST refused (`Connection.isRefusedAck`), an ACK or Window scan's probe of a closed port.
+    public var probesWithoutSyn: UInt64 = 0
+    /// Whether every connect was such a probe.
+    public var onlyProbesWithoutSyn: Bool { probesWithoutSyn > 0 && probesWithoutSyn == refused.addingSaturated(unanswered) }
 
     /// The client port every connect came from; nil with several (or none).
     public var clientPort: UInt16? { clientPorts.port }
+    /// The two client ports the connects came from, when there were exactly two.
+    public var clientPortPair: (UInt16, UInt16)? { clientPorts.pair }
 
     public init() {}
 
@@ -46,6 +53,7 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
     mutating func add(_ connection: Connection) {
         clientPorts.add(connection.client.port)
         if connection.state == .refused { refused += 1 } else { unanswered += 1 }
+        if connection.probeWithoutSyn { probesWithoutSyn += 1 }
         firstSeen = min(firstSeen, connection.firstSeen)
         lastSeen = max(lastSeen, connection.lastSeen)
     }
@@ -54,6 +62,7 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
         clientPorts.merge(other.clientPorts)
         refused += other.refused
         unanswered += other.unanswered
+        probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)
     }
