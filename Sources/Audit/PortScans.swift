@@ -18,8 +18,7 @@ import Wire
 struct PortScans {
     let thresholds: ScanThresholds
 
-    /// The scans found, in a stable order, and the attempt endpoints folded into them (and
-    /// those of bare ACKs refused at ports that served, which are no attempt, scan or not).
+    /// The scans found, in a stable order, and the attempt endpoints folded into them.
     /// `attemptTallies`: each attempted endpoint's clients' own failed connects, which a scan
     /// counts where other clients tried the same endpoint (without them, such endpoints are
     /// counted as shared).
@@ -102,23 +101,15 @@ struct PortScans {
             guard scanned[number], let service = endpoints.services[number] else { return sum }
             return sum.addingSaturated(service.probesWithoutSyn)
         }
-        var folded = Set(foldedNumbers.lazy.map { endpoints.endpoints[$0] })
+        let folded = Set(foldedNumbers.lazy.map { endpoints.endpoints[$0] })
         var foldedServices = Set(foldedNumbers.lazy.filter { endpoints.probedOnly[$0] }.map { endpoints.endpoints[$0] })
-        // A port that served (a handshake or data) is no port that refused: the bare ACKs RSTs
-        // answered there (`Connection.isRefusedAck`) were sent to no socket of its, as a
-        // scanner's ACK probe or a keep-alive after a restart are, and are no attempt.
-        for number in endpoints.endpoints.indices
-        where endpoints.services[number] != nil && endpoints.attempts[number] != nil && endpoints.probedWithoutSyn[number] {
-            folded.insert(endpoints.endpoints[number])
-        }
         var summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, numbers in
                 summary(key, endpoints: numbers, answered: answered[key] ?? [], of: endpoints, tallies: attemptTallies)
             }
-        let fromServices = scansByServices(services, attempts: attempts)
+        let fromServices = scansByServices(services)
         if !fromServices.isEmpty {
-            foldedServices.formUnion(fromServices.map(\.service))
-            folded.formUnion(fromServices.flatMap(\.attempts))
+            foldedServices.formUnion(fromServices.flatMap { [$0.service] + $0.probed })
             summaries = (summaries + fromServices.map(\.scan)).sorted { ($0.scanner, $0.kind, $0.type) < ($1.scanner, $1.kind, $1.type) }
         }
         return (summaries, folded, foldedServices, probesAtServices)
@@ -132,41 +123,42 @@ struct PortScans {
     /// the probed host for its client. Its probes all come from one source port, as the
     /// small scans' (`fromOneSourcePort`); a real server's keep-alives to a few clients that
     /// lost their sockets, or next to connections that served, stay a service.
-    /// The scan's probes of the host's catalog ports, where both ends are catalog ports and
-    /// the prober came out the client, are attempts of its bare ACKs alone
-    /// (`AttemptCounts.onlyProbesWithoutSyn`) from the scanner's port: folded into it too.
-    func scansByServices(_ services: EndpointList<ServiceTraffic>, attempts: EndpointList<ServiceAttempts>)
-        -> [(service: Endpoint, attempts: [Endpoint], scan: PortScanSummary)] {
+    /// `probed`: the scan's probes of the host's catalog ports, where both ends are catalog
+    /// ports and the prober came out the client: services of its probes without a SYN
+    /// alone (`TrafficCounts.onlyProbesWithoutSyn`) from the scanner's port, folded too.
+    func scansByServices(_ services: EndpointList<ServiceTraffic>)
+        -> [(service: Endpoint, probed: [Endpoint], scan: PortScanSummary)] {
         let fewest = min(Self.minFromOneSourcePort, thresholds.minPorts)
         let scanners = services.indices.filter {
             let traffic = services.values[$0]
             return traffic.counts.onlyServerProbes && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
         }
         guard !scanners.isEmpty else { return [] }
-        // Attempts of one client's bare ACKs from one port, by that client endpoint.
+        // Services of one client's probes without a SYN from one port, by that client endpoint.
         var probedFrom: [Endpoint: [Int]] = [:]
-        for position in attempts.indices {
-            let tries = attempts.values[position]
-            guard tries.counts.onlyProbesWithoutSyn, tries.clients.count == 1, let client = tries.clients.first,
-                  let port = tries.counts.clientPort else { continue }
+        for position in services.indices {
+            let traffic = services.values[position]
+            guard traffic.counts.onlyProbesWithoutSyn, traffic.clients.count == 1, let client = traffic.clients.first,
+                  let port = traffic.counts.probeClientPorts.port else { continue }
             probedFrom[Endpoint(address: client, port: port), default: []].append(position)
         }
         return scanners.map { position in
             let traffic = services.values[position], scanner = services.endpoints[position]
             let target = traffic.clients.first!
-            let probed = (probedFrom[scanner] ?? []).filter { attempts.endpoints[$0].address == target }
+            let probed = (probedFrom[scanner] ?? []).filter { services.endpoints[$0].address == target }
             var ports = PortSet(traffic.serverProbedPorts)
             var refused = traffic.counts.serverProbes, unanswered: UInt64 = 0
             var first = traffic.counts.firstSeen, last = traffic.counts.lastSeen
             for place in probed {
-                ports.insert(attempts.endpoints[place].port)
-                refused.addSaturated(attempts.values[place].counts.refused)
-                unanswered.addSaturated(attempts.values[place].counts.unanswered)
-                first = min(first, attempts.values[place].counts.firstSeen)
-                last = max(last, attempts.values[place].counts.lastSeen)
+                let counts = services.values[place].counts
+                ports.insert(services.endpoints[place].port)
+                refused.addSaturated(counts.probesWithoutSynReset)
+                unanswered.addSaturated(counts.probesWithoutSyn - counts.probesWithoutSynReset)
+                first = min(first, counts.firstSeen)
+                last = max(last, counts.lastSeen)
             }
             let runs = ports.runs, count = ports.count
-            return (scanner, probed.map { attempts.endpoints[$0] }, PortScanSummary(
+            return (scanner, probed.map { services.endpoints[$0] }, PortScanSummary(
                 scanner: "\(scanner.address)", kind: .vertical, type: .stealth, targets: ["\(target)"],
                 ports: count, portRanges: PortList.written(runs), portRuns: runs,
                 probes: count, refused: refused, unanswered: unanswered, sharedProbes: 0, windowShared: false,
@@ -305,11 +297,11 @@ struct PortScans {
     }
 
     /// Whether most of the endpoints a scan's probes (`run`) failed on were probed without a
-    /// SYN (`ScanEndpoints.probedWithoutSyn`): a FIN, NULL, Xmas, ACK, Window or Maimon scan,
+    /// SYN (`ScanEndpoints.probedOnly`): a FIN, NULL, Xmas, ACK, Window or Maimon scan,
     /// whose type no open port tells (a Linux port answers none of them with a SYN-ACK).
     static func mostlyWithoutSyn(_ run: ArraySlice<ScanProbe>, endpoints: ScanEndpoints) -> Bool {
         let failed = run.lazy.filter(\.failed)
-        let withoutSyn = failed.count(where: { endpoints.probedWithoutSyn[Int($0.endpoint)] })
+        let withoutSyn = failed.count(where: { endpoints.probedOnly[Int($0.endpoint)] })
         return withoutSyn * 2 > failed.count
     }
 

@@ -102,10 +102,6 @@ struct ScanEndpoints {
     /// (`TrafficCounts.onlyProbesWithoutSyn`): a port scan that probed it folds it, service
     /// and all.
     private(set) var probedOnly: [Bool] = []
-    /// Whether every connection or connect of the endpoint was a probe without a SYN: a
-    /// `probedOnly` service, or an attempt of bare ACKs that RSTs refused
-    /// (`AttemptCounts.onlyProbesWithoutSyn`): what tells a stealth scan (`PortScans`).
-    private(set) var probedWithoutSyn: [Bool] = []
     /// Each endpoint's position in the attempts and in the services it was built from
     /// (-1: not one), where its clients are.
     private(set) var attemptPositions: [Int32] = []
@@ -123,7 +119,6 @@ struct ScanEndpoints {
         probesWithoutSyn.reserveCapacity(most)
         attemptPositions.reserveCapacity(most)
         probedOnly.reserveCapacity(most)
-        probedWithoutSyn.reserveCapacity(most)
         servicePositions.reserveCapacity(most)
         services.values.withUnsafeBufferPointer { serviceValues in
             attempts.values.withUnsafeBufferPointer { attemptValues in
@@ -181,7 +176,6 @@ struct ScanEndpoints {
                                onlyClientPayload: services[position].counts.onlyClientPayload)
             })
             probedOnly.append(probed)
-            probedWithoutSyn.append(probed || attempt.map { attempts[$0].counts.onlyProbesWithoutSyn } ?? false)
             attemptPositions.append(Int32(attempt ?? -1))
             servicePositions.append(Int32(service ?? -1))
             if attempt != nil { nextAttempt += 1 }

@@ -70,6 +70,11 @@ public struct Connection: Sendable {
     /// answer to a segment the capture did not hold. `ServiceStatistics` counts its
     /// packets (`loneResetPackets`) and makes nothing else of it.
     public var loneReset = false
+    /// Whether the connection is nothing but a bare ACK (no FIN, no payload, no handshake)
+    /// the server answered with a RST (`probeWithoutSyn`, `isRefusedAck`): nothing had
+    /// that connection. A service whose every connection is one is no service but a
+    /// refused port, as one whose SYNs a RST answered (`TrafficCounts.onlyRefusedAcks`).
+    public var refusedAck = false
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -178,9 +183,7 @@ public struct Connection: Sendable {
             && !fromServer.contains(.withoutAck) && fromClient.isRefusalWithoutAbort
         loneReset = record.clientIsA == nil && payloadless
             && (fromClient.isEmpty && fromServer.isResetWithoutAck || fromServer.isEmpty && fromClient.isResetWithoutAck)
-        // A bare ACK (no FIN, no payload) answered by a RST: no socket had that connection,
-        // so nothing served it; refused, as a SYN answered so is (docs/design.md).
-        if probeWithoutSyn && Connection.isRefusedAck(fromClient: fromClient, fromServer: fromServer) { state = .refused }
+        refusedAck = probeWithoutSyn && Connection.isRefusedAck(fromClient: fromClient, fromServer: fromServer)
         if let recognized = record.recognizedEvidence {
             evidence = recognized
         } else if let samples {
@@ -194,9 +197,8 @@ public struct Connection: Sendable {
     /// Whether a probe without a SYN (`probeWithoutSyn`) is a bare ACK its server answered
     /// with a RST: the client's packets carry an ACK and nothing else (no FIN, no flag
     /// missing an ACK), the server's are RSTs. A RST answers such an ACK only where no
-    /// socket has the connection, and a listener that served a handshake there would hold
-    /// one: it shows nothing listening for it, as a RST to a SYN does. A FIN answered by a
-    /// RST stays a probe: a real connection's last packets look so.
+    /// socket has the connection (a listener answers it so too: it takes only SYNs). A FIN
+    /// answered by a RST is not one: a real connection's last packets look so.
     static func isRefusedAck(fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> Bool {
         !fromClient.contains(.fin) && !fromClient.contains(.withoutAck) && fromServer.contains(.rst)
     }

@@ -16,6 +16,24 @@ public struct ServiceAttempts: Sendable, Equatable {
         self.clients = clients
     }
 
+    /// The refused connects a service of refused bare ACKs only was
+    /// (`TrafficCounts.onlyRefusedAcks`): each ACK refused by its RST, from the same clients
+    /// and client ports.
+    public init(refusedAcksOf traffic: ServiceTraffic) {
+        var counts = AttemptCounts()
+        counts.refused = traffic.counts.refusedAcks
+        counts.firstSeen = traffic.counts.firstSeen
+        counts.lastSeen = traffic.counts.lastSeen
+        counts.clientPorts = traffic.counts.probeClientPorts
+        self.init(counts: counts, clients: traffic.clients)
+    }
+
+    /// Both endpoints' connects as one (an endpoint refused SYNs and bare ACKs).
+    public mutating func merge(_ other: ServiceAttempts) {
+        counts.merge(other.counts)
+        clients = ClientAddresses(Array(clients) + Array(other.clients))
+    }
+
     @inlinable
     public subscript<Value>(dynamicMember field: WritableKeyPath<AttemptCounts, Value>) -> Value {
         get { counts[keyPath: field] }
@@ -35,11 +53,6 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
     public var lastSeen = Int64.min
     /// The client port every connect came from (`SoleClientPort`).
     var clientPorts = SoleClientPort()
-    /// Connects that were probes without a SYN (`Connection.probeWithoutSyn`): a bare ACK a
-    /// RST refused (`Connection.isRefusedAck`), an ACK or Window scan's probe of a closed port.
-    public var probesWithoutSyn: UInt64 = 0
-    /// Whether every connect was such a probe.
-    public var onlyProbesWithoutSyn: Bool { probesWithoutSyn > 0 && probesWithoutSyn == refused.addingSaturated(unanswered) }
 
     /// The client port every connect came from; nil with several (or none).
     public var clientPort: UInt16? { clientPorts.port }
@@ -53,7 +66,6 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
     mutating func add(_ connection: Connection) {
         clientPorts.add(connection.client.port)
         if connection.state == .refused { refused += 1 } else { unanswered += 1 }
-        if connection.probeWithoutSyn { probesWithoutSyn += 1 }
         firstSeen = min(firstSeen, connection.firstSeen)
         lastSeen = max(lastSeen, connection.lastSeen)
     }
@@ -62,7 +74,6 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
         clientPorts.merge(other.clientPorts)
         refused += other.refused
         unanswered += other.unanswered
-        probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)
     }

@@ -68,6 +68,12 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     public var serverProbes: UInt64 = 0
     /// Whether every connection was the server's own probe (`serverProbes`).
     public var onlyServerProbes: Bool { connections > 0 && serverProbes == connections }
+    /// Connections that were a bare ACK the server answered with a RST (`Connection.refusedAck`).
+    public var refusedAcks: UInt64 = 0
+    /// Whether every connection was such a refused ACK: no handshake and no byte shows
+    /// anything served there (nmap's host discovery ACK to port 80, answered by a RST). The
+    /// audit makes it a refused attempt, unless a port scan took it (`Auditor`).
+    public var onlyRefusedAcks: Bool { connections > 0 && refusedAcks == connections }
     /// Whether every connection was a probe without a SYN.
     public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
     /// Connections still open at their last captured packet (`Connection.isOpenAtEnd`): what
@@ -117,6 +123,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
             probeClientPorts.add(connection.client.port)
         }
         if connection.probedByServer { serverProbes += 1 }
+        if connection.refusedAck { refusedAcks += 1 }
         if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
@@ -136,6 +143,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
         serverProbes.addSaturated(other.serverProbes)
+        refusedAcks.addSaturated(other.refusedAcks)
         probeClientPorts.merge(other.probeClientPorts)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)
         packets.addSaturated(other.packets)
