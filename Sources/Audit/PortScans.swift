@@ -97,7 +97,7 @@ struct PortScans {
         }
         // The probes without a SYN of the scanned ports that stay services (other clients
         // used them): no connection open at the start of the window either.
-        let probesAtServices = endpoints.endpoints.indices.reduce(UInt64(0)) { sum, number in
+        var probesAtServices = endpoints.endpoints.indices.reduce(UInt64(0)) { sum, number in
             guard scanned[number], let service = endpoints.services[number] else { return sum }
             return sum.addingSaturated(service.probesWithoutSyn)
         }
@@ -110,6 +110,7 @@ struct PortScans {
         let fromServices = scansByServices(services)
         if !fromServices.isEmpty {
             foldedServices.formUnion(fromServices.flatMap { [$0.service] + $0.probed })
+            probesAtServices = fromServices.reduce(probesAtServices) { $0.addingSaturated($1.probesAtServices) }
             summaries = (summaries + fromServices.map(\.scan)).sorted { ($0.scanner, $0.kind, $0.type) < ($1.scanner, $1.kind, $1.type) }
         }
         return (summaries, folded, foldedServices, probesAtServices)
@@ -126,43 +127,53 @@ struct PortScans {
     /// `probed`: the scan's probes of the host's catalog ports, where both ends are catalog
     /// ports and the prober came out the client: services of its probes without a SYN
     /// alone (`TrafficCounts.onlyProbesWithoutSyn`) from the scanner's port, folded too.
+    /// Its probes of ports other clients used stay with those services, as a stealth scan's
+    /// do (`summary`: unfiltered where a RST answered), and are counted in `probesAtServices`.
     func scansByServices(_ services: EndpointList<ServiceTraffic>)
-        -> [(service: Endpoint, probed: [Endpoint], scan: PortScanSummary)] {
+        -> [(service: Endpoint, probed: [Endpoint], probesAtServices: UInt64, scan: PortScanSummary)] {
         let fewest = min(Self.minFromOneSourcePort, thresholds.minPorts)
         let scanners = services.indices.filter {
             let traffic = services.values[$0]
             return traffic.counts.onlyServerProbes && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
         }
         guard !scanners.isEmpty else { return [] }
-        // Services of one client's probes without a SYN from one port, by that client endpoint.
+        // Services probed without a SYN from one client port, by (their host, that port).
         var probedFrom: [Endpoint: [Int]] = [:]
         for position in services.indices {
-            let traffic = services.values[position]
-            guard traffic.counts.onlyProbesWithoutSyn, traffic.clients.count == 1, let client = traffic.clients.first,
-                  let port = traffic.counts.probeClientPorts.port else { continue }
-            probedFrom[Endpoint(address: client, port: port), default: []].append(position)
+            let counts = services.values[position].counts
+            guard counts.probesWithoutSyn > 0, let port = counts.probeClientPorts.port else { continue }
+            probedFrom[Endpoint(address: services.endpoints[position].address, port: port), default: []].append(position)
         }
         return scanners.map { position in
             let traffic = services.values[position], scanner = services.endpoints[position]
             let target = traffic.clients.first!
-            let probed = (probedFrom[scanner] ?? []).filter { services.endpoints[$0].address == target }
             var ports = PortSet(traffic.serverProbedPorts)
-            var refused = traffic.counts.serverProbes, unanswered: UInt64 = 0
+            var refused = traffic.counts.serverProbes, unanswered: UInt64 = 0, atServices: UInt64 = 0
             var first = traffic.counts.firstSeen, last = traffic.counts.lastSeen
-            for place in probed {
-                let counts = services.values[place].counts
-                ports.insert(services.endpoints[place].port)
-                refused.addSaturated(counts.probesWithoutSynReset)
-                unanswered.addSaturated(counts.probesWithoutSyn - counts.probesWithoutSynReset)
-                first = min(first, counts.firstSeen)
-                last = max(last, counts.lastSeen)
+            var folded: [Endpoint] = [], open: [Endpoint] = [], unfiltered: [Endpoint] = []
+            for place in probedFrom[Endpoint(address: target, port: scanner.port)] ?? [] {
+                let probed = services.values[place], endpoint = services.endpoints[place]
+                guard probed.clients.contains(scanner.address) else { continue }
+                ports.insert(endpoint.port)
+                let counts = probed.counts
+                if counts.onlyProbesWithoutSyn && probed.clients.count == 1 {
+                    folded.append(endpoint)
+                    refused.addSaturated(counts.probesWithoutSynReset)
+                    unanswered.addSaturated(counts.probesWithoutSyn - counts.probesWithoutSynReset)
+                    first = min(first, counts.firstSeen)
+                    last = max(last, counts.lastSeen)
+                } else {
+                    atServices.addSaturated(counts.probesWithoutSyn)
+                    if counts.probesWithoutSynReset == counts.probesWithoutSyn { unfiltered.append(endpoint) } else { open.append(endpoint) }
+                }
             }
             let runs = ports.runs, count = ports.count
-            return (scanner, probed.map { services.endpoints[$0] }, PortScanSummary(
+            return (scanner, folded, atServices, PortScanSummary(
                 scanner: "\(scanner.address)", kind: .vertical, type: .stealth, targets: ["\(target)"],
                 ports: count, portRanges: PortList.written(runs), portRuns: runs,
                 probes: count, refused: refused, unanswered: unanswered, sharedProbes: 0, windowShared: false,
-                openPorts: [], unfilteredPorts: [], firstSeen: Timestamp(nanoseconds: first), lastSeen: Timestamp(nanoseconds: last)))
+                openPorts: open.map(\.description), unfilteredPorts: unfiltered.map(\.description),
+                firstSeen: Timestamp(nanoseconds: first), lastSeen: Timestamp(nanoseconds: last)))
         }
     }
 
