@@ -62,10 +62,7 @@ struct FlowsCommand: ParsableCommand {
         auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
-        var read = auditor.connections(paths: paths)
-        // A lone RST without ACK is no connection (`Connection.loneReset`): the audit counts
-        // it in its coverage only, and so the list leaves it out.
-        read.connections.removeAll(where: \.loneReset)
+        let read = auditor.connections(paths: paths)
         signals.writingOutputs()
         CaptureArguments.reportProblems(read.inputs)
         CaptureArguments.warnOfOverlaps(read.inputs)
