@@ -182,6 +182,12 @@ public struct Coverage: Codable, Sendable {
     /// port mirroring one way, asymmetric routing, `tcpdump -Q in`), so refusals cannot
     /// be told from unanswered connects, nor what the unseen side sent. Null in older results.
     @Nullable public var connectionsSeenOneWay: UInt64? = nil
+    /// Packets that were a connection's only packets and RSTs without ACK from one side
+    /// (`Connection.loneReset`): what a spoofed RST flood (`hping3 -R --rand-source`)
+    /// sends. Such a RST answered no SYN (a refusal's carries an ACK) and ended no
+    /// connection the capture holds, so it is counted here and made no connection,
+    /// service, attempt or finding. Null in older results.
+    @Nullable public var loneResets: UInt64? = nil
     /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`), on every
     /// endpoint: no evidence of a service not answering. Null in older results.
     @Nullable public var connectsCutByEnd: UInt64? = nil

@@ -92,6 +92,17 @@ public struct Auditor {
                 probesOpenAtEnd.addSaturated(tallyServices.values[index].openAtEndConnections)
             }
         }
+        // A port whose every connection was a bare ACK a RST refused, and which no scan took,
+        // is a refused attempt, as a port whose SYNs a RST refused: no handshake and no byte
+        // shows a service there (docs/design.md). Its "connections" were open at no start.
+        var refusedAcks: [Endpoint: ServiceAttempts] = [:]
+        if services.contains(where: { $0.traffic.counts.onlyRefusedAcks }) {
+            for service in services where service.traffic.counts.onlyRefusedAcks {
+                refusedAcks[service.endpoint] = ServiceAttempts(refusedAcksOf: service.traffic)
+                probes.addSaturated(service.traffic.stateCounts[.midstream])
+            }
+            services.removeAll { $0.traffic.counts.onlyRefusedAcks }
+        }
         if probes > 0 { coverage.openAtStart = coverage.openAtStart.map { $0 - min($0, probes) } }
         if probesOpenAtEnd > 0 { coverage.openAtEnd = coverage.openAtEnd.map { $0 - min($0, probesOpenAtEnd) } }
         ScannerClients.mark(scanned.scans, in: &services)
@@ -124,14 +135,25 @@ public struct Auditor {
                 services[index].verdict.hint = services[index].verdict.hint.map { "\($0); \(spoken)" } ?? spoken
             }
         }
-        let attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
+        var attempts = tallyAttempts.indices.filter { !scanned.folded.contains(tallyAttempts.endpoints[$0]) }
             .map { position in
-                let endpoint = tallyAttempts.endpoints[position], tries = tallyAttempts.values[position]
+                let endpoint = tallyAttempts.endpoints[position]
+                var tries = tallyAttempts.values[position]
+                if let acks = refusedAcks.removeValue(forKey: endpoint) { tries.merge(acks) }
                 let node = policy.node(for: endpoint.address)
                 return ClassifiedAttempt(endpoint: endpoint, node: node,
                                          verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
                                          tries: tries, cutByEnd: cutByEnd.byEndpoint[endpoint])
             }
+        if !refusedAcks.isEmpty {
+            for (endpoint, tries) in refusedAcks {
+                let node = policy.node(for: endpoint.address)
+                attempts.append(ClassifiedAttempt(endpoint: endpoint, node: node,
+                                                  verdict: verdicts.verdict(server: endpoint, on: node, clients: tries.clients),
+                                                  tries: tries, cutByEnd: cutByEnd.byEndpoint[endpoint]))
+            }
+            attempts.sort { $0.endpoint < $1.endpoint }
+        }
         let unresolved = listedUnresolved.map {
             UnresolvedConnection(
                 addressA: "\($0.client.address)", portA: $0.client.port,
@@ -265,6 +287,7 @@ public struct Auditor {
             openAtEnd: tally.connectionsOpenAtEnd,
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
             connectionsSeenOneWay: tally.connectionsSeenOneWay,
+            loneResets: tally.loneResetPackets,
             clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 

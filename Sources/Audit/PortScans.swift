@@ -97,17 +97,84 @@ struct PortScans {
         }
         // The probes without a SYN of the scanned ports that stay services (other clients
         // used them): no connection open at the start of the window either.
-        let probesAtServices = endpoints.endpoints.indices.reduce(UInt64(0)) { sum, number in
+        var probesAtServices = endpoints.endpoints.indices.reduce(UInt64(0)) { sum, number in
             guard scanned[number], let service = endpoints.services[number] else { return sum }
             return sum.addingSaturated(service.probesWithoutSyn)
         }
         let folded = Set(foldedNumbers.lazy.map { endpoints.endpoints[$0] })
-        let foldedServices = Set(foldedNumbers.lazy.filter { endpoints.probedOnly[$0] }.map { endpoints.endpoints[$0] })
-        let summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
+        var foldedServices = Set(foldedNumbers.lazy.filter { endpoints.probedOnly[$0] }.map { endpoints.endpoints[$0] })
+        var summaries = scans.sorted { ($0.key.scanner, $0.key.kind, $0.key.type) < ($1.key.scanner, $1.key.kind, $1.key.type) }
             .map { key, numbers in
                 summary(key, endpoints: numbers, answered: answered[key] ?? [], of: endpoints, tallies: attemptTallies)
             }
+        let fromServices = scansByServices(services)
+        if !fromServices.isEmpty {
+            foldedServices.formUnion(fromServices.flatMap { [$0.service] + $0.probed })
+            probesAtServices = fromServices.reduce(probesAtServices) { $0.addingSaturated($1.probesAtServices) }
+            summaries = (summaries + fromServices.map(\.scan)).sorted { ($0.scanner, $0.kind, $0.type) < ($1.scanner, $1.kind, $1.type) }
+        }
         return (summaries, folded, foldedServices, probesAtServices)
+    }
+
+    /// Scans sent from a service's own port: a service whose every connection was its own
+    /// probe without a SYN answered by the client's RST (`TrafficCounts.onlyServerProbes`),
+    /// to ports of one host, at least `minFromOneSourcePort` of them (or `min_ports`, if
+    /// lower). Such a "service" is an ACK, Window or Maimon scan sent from a catalog port
+    /// (`nmap -sA -g 7613`): the port rules took the scanner's port for the server's, and
+    /// the probed host for its client. Its probes all come from one source port, as the
+    /// small scans' (`fromOneSourcePort`); a real server's keep-alives to a few clients that
+    /// lost their sockets, or next to connections that served, stay a service.
+    /// `probed`: the scan's probes of the host's catalog ports, where both ends are catalog
+    /// ports and the prober came out the client: services of its probes without a SYN
+    /// alone (`TrafficCounts.onlyProbesWithoutSyn`) from the scanner's port, folded too.
+    /// Its probes of ports other clients used stay with those services, as a stealth scan's
+    /// do (`summary`: unfiltered where a RST answered), and are counted in `probesAtServices`.
+    func scansByServices(_ services: EndpointList<ServiceTraffic>)
+        -> [(service: Endpoint, probed: [Endpoint], probesAtServices: UInt64, scan: PortScanSummary)] {
+        let fewest = min(Self.minFromOneSourcePort, thresholds.minPorts)
+        let scanners = services.indices.filter {
+            let traffic = services.values[$0]
+            return traffic.counts.onlyServerProbes && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
+        }
+        guard !scanners.isEmpty else { return [] }
+        // Services probed without a SYN from one client port, by (their host, that port).
+        var probedFrom: [Endpoint: [Int]] = [:]
+        for position in services.indices {
+            let counts = services.values[position].counts
+            guard counts.probesWithoutSyn > 0, let port = counts.probeClientPorts.port else { continue }
+            probedFrom[Endpoint(address: services.endpoints[position].address, port: port), default: []].append(position)
+        }
+        return scanners.map { position in
+            let traffic = services.values[position], scanner = services.endpoints[position]
+            let target = traffic.clients.first!
+            var ports = PortSet(traffic.serverProbedPorts)
+            var refused = traffic.counts.serverProbes, unanswered: UInt64 = 0, atServices: UInt64 = 0
+            var first = traffic.counts.firstSeen, last = traffic.counts.lastSeen
+            var folded: [Endpoint] = [], open: [Endpoint] = [], unfiltered: [Endpoint] = []
+            for place in probedFrom[Endpoint(address: target, port: scanner.port)] ?? [] {
+                let probed = services.values[place], endpoint = services.endpoints[place]
+                guard probed.clients.contains(scanner.address) else { continue }
+                ports.insert(endpoint.port)
+                let counts = probed.counts
+                if counts.onlyProbesWithoutSyn && probed.clients.count == 1 {
+                    folded.append(endpoint)
+                    refused.addSaturated(counts.probesWithoutSynReset)
+                    unanswered.addSaturated(counts.probesWithoutSyn - counts.probesWithoutSynReset)
+                    first = min(first, counts.firstSeen)
+                    last = max(last, counts.lastSeen)
+                } else {
+                    atServices.addSaturated(counts.probesWithoutSyn)
+                    if counts.probesWithoutSynReset == counts.probesWithoutSyn { unfiltered.append(endpoint) } else { open.append(endpoint) }
+                }
+            }
+            let runs = ports.runs, count = ports.count
+            return (scanner, folded, atServices, PortScanSummary(
+                scanner: "\(scanner.address)", kind: .vertical, type: .stealth, targets: ["\(target)"],
+                ports: count, portRanges: PortList.written(runs), portRuns: runs,
+                probes: count, refused: refused, unanswered: unanswered, sharedProbes: 0, windowShared: false,
+                openPorts: open.map(\.description), unfilteredPorts: unfiltered.map(\.description),
+                firstSeen: Timestamp(nanoseconds: first), lastSeen: Timestamp(nanoseconds: last)))
+        }
     }
 
     /// The same from dictionaries (tests build fleets of endpoints as dictionaries).

@@ -74,8 +74,42 @@ enum ProbeSourcePort {
             lead += own == candidate ? 1 : -1
         }
         let sharing = run.count { clientPort($0, endpoints) == candidate }
-        guard sharing >= 2, sharing * 2 > known else { return nil }
+        guard sharing >= 2, sharing * 2 > known else { return retriedScanSource(run, endpoints: endpoints) }
         return (candidate, sharing, known)
+    }
+
+    /// `scanSource` where the failed connects' endpoints saw one or two client ports
+    /// (`ScanEndpoints.Attempt.clientPortPair`): nmap sends each probe nothing answered
+    /// once more, from a second source port, so every endpoint of an all-filtered scan saw
+    /// its first port and its retries' (`nmap -sS --badsum -p 1-30`: 31 endpoints, 60
+    /// connects, none from one port alone). The port more than half of them share, at
+    /// least two, as there; `known` counts the endpoints that saw one or two ports. A
+    /// host's own connects and their retries each have ports of their own, and share none.
+    private static func retriedScanSource(_ run: ArraySlice<ScanProbe>, endpoints: ScanEndpoints)
+        -> (port: UInt16, sharing: Int, known: Int)? {
+        guard run.contains(where: { pair($0, endpoints) != nil }) else { return nil }
+        var counts: [UInt16: Int] = [:]
+        var known = 0
+        for probe in run {
+            if let own = clientPort(probe, endpoints) {
+                counts[own, default: 0] += 1
+            } else if let (low, high) = pair(probe, endpoints) {
+                counts[low, default: 0] += 1
+                counts[high, default: 0] += 1
+            } else {
+                continue
+            }
+            known += 1
+        }
+        // The most shared port, the lowest of a tie: the same whatever the order of the run.
+        guard let (port, sharing) = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }).map({ ($0.key, $0.value) }),
+              sharing >= 2, sharing * 2 > known else { return nil }
+        return (port, sharing, known)
+    }
+
+    /// A failed probe's two client ports, where its endpoint saw exactly two.
+    private static func pair(_ probe: ScanProbe, _ endpoints: ScanEndpoints) -> (UInt16, UInt16)? {
+        probe.failed ? endpoints.attempts[Int(probe.endpoint)]?.clientPortPair : nil
     }
 
     /// A failed probe's client port, where its endpoint saw one; nil for answered ones.

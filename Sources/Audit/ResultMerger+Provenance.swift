@@ -67,6 +67,9 @@ extension ResultMerger {
         // The sources' tables evicted these before listing them; the merged list cannot tell.
         let evictedAtCap = results.compactMap(\.coverage.openConnectionsEvictedAtCap)
         if !evictedAtCap.isEmpty { result.coverage.openConnectionsEvictedAtCap = evictedAtCap.reduce(0) { $0.addingSaturated($1) } }
+        // Lone RSTs are no connection, so the sources list none of them: their counts are summed.
+        let loneResets = results.compactMap(\.coverage.loneResets)
+        if !loneResets.isEmpty { result.coverage.loneResets = loneResets.reduce(0) { $0.addingSaturated($1) } }
         // Said in the result, not only on standard error, so that every report and a later
         // `render` state the bound. Counted from every sighting (merged results list theirs),
         // so a merge of merged results counts the same as one merge of them all.

@@ -121,7 +121,8 @@ extension AuditResult {
         try check.nonNegative("coverage", ["connections": coverage.connections, "unresolved_not_listed": coverage.unresolvedNotListed])
         if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
         try check.counts("coverage", ["connects_cut_by_end": coverage.connectsCutByEnd ?? 0,
-                                      "clock_steps_back": coverage.clockStepsBack ?? 0])
+                                      "clock_steps_back": coverage.clockStepsBack ?? 0,
+                                      "lone_resets": coverage.loneResets ?? 0])
         // Connections of the audit or the merge, so never more than it counted.
         for (name, count) in [("connections_counted_low", coverage.connectionsCountedLow),
                               ("connections_seen_one_way", coverage.connectionsSeenOneWay)] {

@@ -22,6 +22,9 @@ struct ScanEndpoints {
         /// probes without a SYN `TrafficCounts.probeClientPorts`); nil with several
         /// (`ProbeSourcePort`).
         var clientPort: UInt16? = nil
+        /// The two client ports its connects came from, when there were exactly two (nmap's
+        /// probe and its retry from a second source port, `SoleClientPort.pair`).
+        var clientPortPair: (UInt16, UInt16)? = nil
 
         /// Counts its connects as one scanner's: adds its refused and unanswered ones to
         /// `refused` and `unanswered` (saturating) and widens the window `first`...`last` by
@@ -40,7 +43,10 @@ struct ScanEndpoints {
             Attempt(soleClient: soleClient == other.soleClient ? soleClient : nil,
                     refused: refused.addingSaturated(other.refused), unanswered: unanswered.addingSaturated(other.unanswered),
                     firstSeen: min(firstSeen, other.firstSeen), lastSeen: max(lastSeen, other.lastSeen),
-                    clientPort: clientPort == other.clientPort ? clientPort : nil)
+                    clientPort: clientPort == other.clientPort ? clientPort : nil,
+                    clientPortPair: clientPortPair.flatMap { mine in
+                        other.clientPortPair.flatMap { $0 == mine ? mine : nil }
+                    })
         }
     }
 
@@ -143,7 +149,7 @@ struct ScanEndpoints {
                 let counts = attempts[position].counts
                 return Attempt(soleClient: attempts[position].clients.sole, refused: counts.refused,
                                unanswered: counts.unanswered, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
-                               clientPort: counts.clientPort)
+                               clientPort: counts.clientPort, clientPortPair: counts.clientPortPair)
             }
             let probed = service.map { services[$0].counts.onlyProbesWithoutSyn } ?? false
             let probes = service.flatMap { position -> Attempt? in
@@ -152,7 +158,7 @@ struct ScanEndpoints {
                 return Attempt(soleClient: services[position].clients.sole, refused: counts.probesWithoutSynReset,
                                unanswered: counts.probesWithoutSyn - counts.probesWithoutSynReset,
                                firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
-                               clientPort: counts.probeClientPorts.port)
+                               clientPort: counts.probeClientPorts.port, clientPortPair: counts.probeClientPorts.pair)
             }
             if let probes { tries = tries.map { $0.adding(probes) } ?? probes }
             self.attempts.append(tries)

@@ -55,6 +55,26 @@ public struct Connection: Sendable {
     /// and a capture of both directions holds it alike (nothing answers a RST), so it is
     /// not counted as seen one way.
     public var abortOnly = false
+    /// Whether the connection is nothing but the server's own probe without a SYN (an ACK,
+    /// a FIN or both, no payload, no handshake seen) that the client answered with a RST
+    /// of no connection of its own (`ConnectionRecord.Seen.isRefusalWithoutAbort`). One
+    /// is what a server's keep-alive to a client that lost its socket looks like; many of
+    /// one server endpoint to many ports of one host are an ACK, Window or Maimon scan
+    /// sent from a catalog port (`nmap -sA -g 7613`), which the port rules took for the
+    /// service (`TrafficCounts.serverProbes`, `PortScans`).
+    public var probedByServer = false
+    /// Whether the connection is nothing but RSTs without ACK from one side, nothing from
+    /// the other, no payload (`ConnectionRecord.Seen.isResetWithoutAck`): no server served
+    /// it and no client was refused (a refusal's RST carries an ACK), so it is no
+    /// connection: a spoofed RST flood's packet (`hping3 -R --rand-source`), or the
+    /// answer to a segment the capture did not hold. `ServiceStatistics` counts its
+    /// packets (`loneResetPackets`) and makes nothing else of it.
+    public var loneReset = false
+    /// Whether the connection is nothing but a bare ACK (no FIN, no payload, no handshake)
+    /// the server answered with a RST (`probeWithoutSyn`, `isRefusedAck`): nothing had
+    /// that connection. A service whose every connection is one is no service but a
+    /// refused port, as one whose SYNs a RST answered (`TrafficCounts.onlyRefusedAcks`).
+    public var refusedAck = false
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -158,13 +178,38 @@ public struct Connection: Sendable {
             && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusalWithoutAbort)
         abortOnly = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
             && (fromClient.isEmpty && fromServer.isAbortOnly || fromServer.isEmpty && fromClient.isAbortOnly)
+        let payloadless = payloadBytesToServer == 0 && payloadBytesToClient == 0
+        probedByServer = record.clientIsA == nil && payloadless && fromServer.isProbeWithoutSyn
+            && !fromServer.contains(.withoutAck) && fromClient.isRefusalWithoutAbort
+        loneReset = record.clientIsA == nil && payloadless
+            && (fromClient.isEmpty && fromServer.isResetWithoutAck || fromServer.isEmpty && fromClient.isResetWithoutAck)
+        refusedAck = probeWithoutSyn && Connection.isRefusedAck(fromClient: fromClient, fromServer: fromServer)
         if let recognized = record.recognizedEvidence {
             evidence = recognized
         } else if let samples {
-            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.payloadFromStart)
+            evidence = PayloadSamples.evidence(of: samples, serverIsA: serverIsA, fromStart: record.payloadFromStart,
+                                               clientSampleUnaccepted: Connection.sentDataOnlyInSyns(fromClient))
         } else {
             evidence = .none
         }
+    }
+
+    /// Whether a probe without a SYN (`probeWithoutSyn`) is a bare ACK its server answered
+    /// with a RST: the client's packets carry an ACK and nothing else (no FIN, no flag
+    /// missing an ACK), the server's are RSTs. A RST answers such an ACK only where no
+    /// socket has the connection (a listener answers it so too: it takes only SYNs). A FIN
+    /// answered by a RST is not one: a real connection's last packets look so.
+    static func isRefusedAck(fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> Bool {
+        !fromClient.contains(.fin) && !fromClient.contains(.withoutAck) && fromServer.contains(.rst)
+    }
+
+    /// Whether a client side that sent payload sent it only in SYNs: it sent nothing but
+    /// SYNs and RSTs (no ACK of the server's SYN-ACK, `other`), so its SYN's data was never
+    /// taken by an open connection (a SYN scan's probe with `--data-length`, answered by a
+    /// RST or by a SYN-ACK the prober resets). TCP Fast Open's accepted data is followed
+    /// by the client's ACK, and counts.
+    static func sentDataOnlyInSyns(_ fromClient: ConnectionRecord.Seen) -> Bool {
+        fromClient.contains(.syn) && !fromClient.contains(.other)
     }
 
     /// Which side sent a probe without a SYN (`probeWithoutSyn`) that the other answered with

@@ -110,7 +110,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// past the optimizer's inlining limit, 33 instructions a packet on the short shape.
     @usableFromInline @inline(never)
     static func seenOfRST(ack: Bool, sequenceNumber: UInt32) -> UInt8 {
-        Seen.rst.rawValue | (ack && sequenceNumber != 0 ? Seen.abort.rawValue : 0)
+        Seen.rst.rawValue | (ack ? (sequenceNumber != 0 ? Seen.abort.rawValue : 0) : Seen.withoutAck.rawValue)
     }
 
     public struct Seen: OptionSet, Sendable, BitwiseCopyable {
@@ -137,10 +137,13 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// lost the segment before it, or caught a later one first, or it is a keep-alive
         /// probe's byte, sent at the sequence number before the next.
         @inlinable public static var midStream: Seen { Seen(rawValue: 64) }
-        /// A packet that is neither SYN nor RST and carries no ACK (also `other`): no TCP
-        /// stack sends one inside a connection, whose every segment after the SYN carries an
-        /// ACK (RFC 9293 3.10.7), so only a scanner's hand-made probe is one: nmap's FIN,
-        /// NULL and Xmas probes, hping3's `-F`. Its sender is the prober, whatever its port.
+        /// A packet other than a SYN that carries no ACK. With `other` (neither SYN nor RST):
+        /// no TCP stack sends one inside a connection, whose every segment after the SYN
+        /// carries an ACK (RFC 9293 3.10.7), so only a scanner's hand-made probe is one:
+        /// nmap's FIN, NULL and Xmas probes, hping3's `-F`; its sender is the prober,
+        /// whatever its port. With `rst`: a RST that answers a segment carrying an ACK (at
+        /// its acknowledgment number, RFC 9293 3.10.7.1), or a forged one (`hping3 -R`);
+        /// never a refusal of a SYN, whose RST carries an ACK.
         @inlinable public static var withoutAck: Seen { Seen(rawValue: 128) }
 
         /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
@@ -161,6 +164,15 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// (`abort`): all a capture begun while the connection idled holds of its end.
         @inlinable public var isAbortOnly: Bool {
             rawValue & ~Seen.abort.rawValue == Seen.rst.rawValue && contains(.abort)
+        }
+
+        /// A side that sent RSTs without ACK and nothing else (`withoutAck`): what a
+        /// capture holds of a RST whose connection it holds nothing else of. It answered
+        /// no SYN (that RST carries an ACK) and aborted no connection (`abort`): a forged
+        /// RST (a spoofed flood, `hping3 -R --rand-source`), or the answer to a segment
+        /// the capture did not hold.
+        @inlinable public var isResetWithoutAck: Bool {
+            rawValue == Seen.rst.rawValue | Seen.withoutAck.rawValue
         }
 
         /// A client's side that shows its SYN was answered by a SYN-ACK: an ACK, data or a

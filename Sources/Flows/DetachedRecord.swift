@@ -23,15 +23,22 @@ public struct PayloadSamples: Sendable {
     /// Read where they are: the table's pool recognizes each connection's samples in place,
     /// where copying them out (200 bytes, then each side again to reach its bytes) was a
     /// fifth of the recognition's instructions on millions of short connections.
+    ///
+    /// `clientSampleUnaccepted`: the client's bytes came in SYNs no open connection took
+    /// (`Connection.sentDataOnlyInSyns`), and are read as if it sent none: a SYN scan's
+    /// probe payload (`nmap --data-length`) named the probed port's protocol `other`.
     @usableFromInline
-    static func evidence(of samples: UnsafePointer<PayloadSamples>, serverIsA: Bool, fromStart: Bool) -> ProtocolEvidence {
+    static func evidence(of samples: UnsafePointer<PayloadSamples>, serverIsA: Bool, fromStart: Bool,
+                         clientSampleUnaccepted: Bool = false) -> ProtocolEvidence {
         // What the recognizer says of no payload either way, without reading the bytes (a
         // scan's millions of connections carry none).
         if samples.pointee.isEmpty { return .none }
         let sideA = UnsafeRawPointer(samples) + MemoryLayout<PayloadSamples>.offset(of: \.fromA)!
         let sideB = UnsafeRawPointer(samples) + MemoryLayout<PayloadSamples>.offset(of: \.fromB)!
-        let client = PayloadSample.payloadBytes(at: (serverIsA ? sideB : sideA).assumingMemoryBound(to: PayloadSample.self))
+        let client = clientSampleUnaccepted ? .silent
+            : PayloadSample.payloadBytes(at: (serverIsA ? sideB : sideA).assumingMemoryBound(to: PayloadSample.self))
         let server = PayloadSample.payloadBytes(at: (serverIsA ? sideA : sideB).assumingMemoryBound(to: PayloadSample.self))
+        if !client.sent && !server.sent { return .none }
         return ProtocolRecognizer.recognize(client: client, server: server, fromStart: fromStart)
     }
 

@@ -16,6 +16,24 @@ public struct ServiceAttempts: Sendable, Equatable {
         self.clients = clients
     }
 
+    /// The refused connects a service of refused bare ACKs only was
+    /// (`TrafficCounts.onlyRefusedAcks`): each ACK refused by its RST, from the same clients
+    /// and client ports.
+    public init(refusedAcksOf traffic: ServiceTraffic) {
+        var counts = AttemptCounts()
+        counts.refused = traffic.counts.refusedAcks
+        counts.firstSeen = traffic.counts.firstSeen
+        counts.lastSeen = traffic.counts.lastSeen
+        counts.clientPorts = traffic.counts.probeClientPorts
+        self.init(counts: counts, clients: traffic.clients)
+    }
+
+    /// Both endpoints' connects as one (an endpoint refused SYNs and bare ACKs).
+    public mutating func merge(_ other: ServiceAttempts) {
+        counts.merge(other.counts)
+        clients = ClientAddresses(Array(clients) + Array(other.clients))
+    }
+
     @inlinable
     public subscript<Value>(dynamicMember field: WritableKeyPath<AttemptCounts, Value>) -> Value {
         get { counts[keyPath: field] }
@@ -38,6 +56,8 @@ public struct AttemptCounts: Sendable, Equatable, EndpointCounts {
 
     /// The client port every connect came from; nil with several (or none).
     public var clientPort: UInt16? { clientPorts.port }
+    /// The two client ports the connects came from, when there were exactly two.
+    public var clientPortPair: (UInt16, UInt16)? { clientPorts.pair }
 
     public init() {}
 

@@ -56,6 +56,10 @@ public struct ServiceStatistics: Sendable {
     /// Connections still open at their last captured packet (`Connection.isOpenAtEnd`),
     /// unresolved ones included.
     public var connectionsOpenAtEnd: UInt64 = 0
+    /// Packets of connections that were nothing but one side's RSTs without ACK
+    /// (`Connection.loneReset`: a spoofed RST flood's): counted here, and nowhere else,
+    /// no connection, service or attempt made of them.
+    public var loneResetPackets: UInt64 = 0
 
     /// Client addresses recorded, summed over services and attempts.
     public private(set) var clientAddressesRecorded = 0
@@ -70,6 +74,8 @@ public struct ServiceStatistics: Sendable {
     private var attemptTally = EndpointTally<AttemptCounts>()
     /// The first clients of each protocol of each service, by row (`ProtocolClientTable`).
     private var protocolClients = ProtocolClientTable()
+    /// The ports each service probed itself, by row (`ServerProbePorts`).
+    private var serverProbePorts = ServerProbePorts()
 
     public init(limits: FlowLimits = .standard) {
         maxClientAddresses = limits.maxClientAddresses
@@ -151,7 +157,7 @@ public struct ServiceStatistics: Sendable {
     private enum Tally { case service, attempt }
 
     private static func tally(of connection: Connection) -> Tally? {
-        if connection.directionBasis == .unknown { return nil }
+        if connection.directionBasis == .unknown || connection.loneReset { return nil }
         return connection.state.isTraffic ? .service : .attempt
     }
 
@@ -170,6 +176,7 @@ public struct ServiceStatistics: Sendable {
     /// counted as unlisted past the cap).
     @inline(__always)
     private mutating func fold(_ connection: Connection, row: Int?, budget: inout ClientBudget) {
+        if connection.loneReset { return loneResetPackets.addSaturated(connection.packets) }
         connections += 1
         if connection.seenOneWay { connectionsSeenOneWay += 1 }
         if connection.isOpenAtEnd { connectionsOpenAtEnd += 1 }
@@ -187,6 +194,7 @@ public struct ServiceStatistics: Sendable {
             if serviceTally.rows[row].protocolCounts[connection.evidence.name] <= ProtocolClientTable.connectionsRecorded {
                 protocolClients.add(connection, row: row)
             }
+            if connection.probedByServer { serverProbePorts.add(row: row, port: connection.client.port) }
         case .attempt:
             guard let row else { return unlisted.addAttempts(1) }
             attemptTally.rows[row].add(connection)
@@ -201,12 +209,14 @@ public struct ServiceStatistics: Sendable {
         connections += other.connections
         connectionsSeenOneWay.addSaturated(other.connectionsSeenOneWay)
         connectionsOpenAtEnd.addSaturated(other.connectionsOpenAtEnd)
+        loneResetPackets.addSaturated(other.loneResetPackets)
         openConnectionsEvictedAtCap.addSaturated(other.openConnectionsEvictedAtCap)
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
         unlisted.merge(other.unlisted)
         var budget = clientBudget
         let rowOf = serviceTally.merge(other.serviceTally, cap: maxServices, budget: &budget) { unlisted.addService($0) }
         protocolClients.merge(other.protocolClients, rowOf: rowOf)
+        serverProbePorts.merge(other.serverProbePorts, rowOf: rowOf)
         attemptTally.merge(other.attemptTally, cap: maxAttempts, budget: &budget) {
             unlisted.addAttempts($0.refused.addingSaturated($0.unanswered))
         }
@@ -248,9 +258,12 @@ public struct ServiceStatistics: Sendable {
         swap(&attempts, &attemptTally)
         var clientsOfProtocols = ProtocolClientTable()
         swap(&clientsOfProtocols, &protocolClients)
+        var probedPorts = ServerProbePorts()
+        swap(&probedPorts, &serverProbePorts)
         let endpointOfRow = services.index.endpoints
         var serviceList = (consume services).sorted(ServiceTraffic.init, inParallel: inParallel)
         serviceList.attach(clientsOfProtocols, endpointOfRow: endpointOfRow)
+        serviceList.attach(probedPorts, endpointOfRow: endpointOfRow)
         let (attemptList, pairs, rowOfPlace) = (consume attempts).sorted(ServiceAttempts.init, inParallel: inParallel,
                                                                          keepingPairs: keepingAttemptTallies)
         return (serviceList, attemptList, AttemptClientTallies(pairs: pairs, rowOfPlace: rowOfPlace))

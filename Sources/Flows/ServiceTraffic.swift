@@ -19,6 +19,10 @@ public struct ServiceTraffic: Sendable, Equatable {
     /// Set by `markScanners`: every client address it has is a marked scanner, so all its
     /// connections are theirs, recorded in `protocolClients` or not.
     public var servedOnlyScanners = false
+    /// The client ports of the connections that were the service's own probes
+    /// (`TrafficCounts.serverProbes`), distinct, in order; at most what `ServerProbePorts`
+    /// keeps.
+    public var serverProbedPorts: [UInt16] = []
 
     public init() {}
 
@@ -58,6 +62,18 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// The client port every probe without a SYN came from (`SoleClientPort`): a FIN, NULL,
     /// Xmas, ACK or Maimon scan sends all its probes from one.
     public var probeClientPorts = SoleClientPort()
+    /// Connections that were the server's own probe without a SYN, answered by the
+    /// client's RST (`Connection.probedByServer`): a service whose every connection is
+    /// one, to one host, may be a scanner sending from a catalog port (`PortScans`).
+    public var serverProbes: UInt64 = 0
+    /// Whether every connection was the server's own probe (`serverProbes`).
+    public var onlyServerProbes: Bool { connections > 0 && serverProbes == connections }
+    /// Connections that were a bare ACK the server answered with a RST (`Connection.refusedAck`).
+    public var refusedAcks: UInt64 = 0
+    /// Whether every connection was such a refused ACK: no handshake and no byte shows
+    /// anything served there (nmap's host discovery ACK to port 80, answered by a RST). The
+    /// audit makes it a refused attempt, unless a port scan took it (`Auditor`).
+    public var onlyRefusedAcks: Bool { connections > 0 && refusedAcks == connections }
     /// Whether every connection was a probe without a SYN.
     public var onlyProbesWithoutSyn: Bool { connections > 0 && probesWithoutSyn == connections }
     /// Connections still open at their last captured packet (`Connection.isOpenAtEnd`): what
@@ -106,6 +122,8 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
             if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
             probeClientPorts.add(connection.client.port)
         }
+        if connection.probedByServer { serverProbes += 1 }
+        if connection.refusedAck { refusedAcks += 1 }
         if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
         bytes.addSaturated(connection.bytes)
@@ -124,6 +142,8 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         clientPayloadConnections.addSaturated(other.clientPayloadConnections)
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
+        serverProbes.addSaturated(other.serverProbes)
+        refusedAcks.addSaturated(other.refusedAcks)
         probeClientPorts.merge(other.probeClientPorts)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)
         packets.addSaturated(other.packets)

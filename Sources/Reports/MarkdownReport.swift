@@ -52,6 +52,7 @@ public enum MarkdownReport {
             line("- **Memory bound reached**: \(evicted)")
         }
         if let low = coverage.countedLowText { line("- **Counts lower bounds**: \(low)") }
+        if let lone = coverage.loneResetsText { line("- Lone RSTs: \(lone)") }
         if let unjudged = result.unjudgedText { line("- **Not judged**: \(unjudged)") }
         if let capped = coverage.clientCountsCappedText {
             line("- **Clients bound reached**: \(capped)")

@@ -196,6 +196,14 @@ extension Coverage {
     /// The packets set aside as copies of a packet captured on another interface.
     var duplicatePackets: UInt64 { skipped[SkipReason.duplicate.name] ?? 0 }
 
+    /// The lone RSTs counted apart (`lone_resets`), or nil when there were none:
+    /// "2000 lone RSTs without ACK (...)".
+    var loneResetsText: String? {
+        guard let lone = loneResets, lone > 0 else { return nil }
+        return "\(lone) lone RST\(lone == 1 ? "" : "s") without ACK, the only packets of their connection (a spoofed RST flood's, "
+            + "or answers to packets not captured): no connection, service or finding made of them"
+    }
+
     /// The connections the table's cap evicted while open, or nil when none was:
     /// "12 connections evicted while open at the connection-table cap (...)".
     var evictedAtCapText: String? {

@@ -159,6 +159,7 @@ public struct TextReport {
             + (coverage.clientCountsCappedText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.unlistedText.map { paint("; not listed: \($0)", .yellow) } ?? "")
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.loneResetsText.map { "; \($0)" } ?? "")
             + (coverage.countedLowText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.unknownDropsText.map { "; \($0)" } ?? "") + shortSnaplen
             + (result.wireLengthsNotBelievedText.map { paint("; \($0)", .yellow) } ?? "")
