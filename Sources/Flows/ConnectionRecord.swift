@@ -7,6 +7,12 @@ import Wire
 /// frees them without deinitializing (`FlowStorage`).
 public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public let key: ConnectionKey
+    /// The sides (`sampleTakenFromA`, `sampleTakenFromB`) whose sample is a payload captured
+    /// before the first one they sent (`beginsStream`): the capture caught a later segment
+    /// first, on a network that reordered them, or a keep-alive probe's byte. Such a side's
+    /// sample is taken again when its first segment arrives (`retakeSample`). In the bytes
+    /// the key's alignment leaves, before `clientInitialSequence`.
+    @usableFromInline var lateSamples: UInt8 = 0
     /// The client's initial sequence number, from the same handshake packet (a SYN's
     /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
     /// when `clientIsA` is set. With the endpoints it names the connection across capture
@@ -135,7 +141,8 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// already open (`TCPSegment.joinsMultipathConnection`); or its first payload
         /// captured is not the first it sent (`ConnectionRecord.beginsStream`): the capture
         /// lost the segment before it, or caught a later one first, or it is a keep-alive
-        /// probe's byte, sent at the sequence number before the next.
+        /// probe's byte, sent at the sequence number before the next. Taken back when the
+        /// side's first segment arrives after all (`ConnectionRecord.retakeSample`).
         @inlinable public static var midStream: Seen { Seen(rawValue: 64) }
         /// A packet that is neither SYN nor RST and carries no ACK (also `other`): no TCP
         /// stack sends one inside a connection, whose every segment after the SYN carries an
@@ -286,9 +293,13 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         if timestamp < firstSeen { firstSeen = timestamp }
         if timestamp > lastSeen { lastSeen = timestamp }
         let side = fromA ? Self.sampleTakenFromA : Self.sampleTakenFromB
-        guard segment.payloadLength != 0 && samplesTaken & side == 0 else { return false }
-        takeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
-        return true
+        guard segment.payloadLength != 0 else { return false }
+        if samplesTaken & side == 0 {
+            takeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
+            return true
+        }
+        guard lateSamples & side != 0 else { return false }
+        return retakeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
     }
 
     /// Notes that `side`'s first payload, a segment at `sequence`, is in (`samplesTaken`),
@@ -300,7 +311,23 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     mutating func takeSample(from side: UInt8, fromA: Bool, syn: Bool, sequence: UInt32) {
         samplesTaken |= side
         guard !beginsStream(at: sequence, syn: syn, fromA: fromA) else { return }
+        // A subflow's side (MP_JOIN, `midStream` since its SYN) begins nothing even from its
+        // first byte: no later segment can give it a better sample.
+        guard !(fromA ? seenFromA : seenFromB).contains(.midStream) else { return }
+        lateSamples |= side
         if fromA { seenFromA.insert(.midStream) } else { seenFromB.insert(.midStream) }
+    }
+
+    /// Whether a later payload of a side whose sample came late (`lateSamples`), a segment
+    /// at `sequence`, is the side's first: then its bytes replace the sample, and the side
+    /// begins its stream after all. Out of line: only a side whose segments the capture
+    /// caught out of order comes here.
+    @usableFromInline @inline(never)
+    mutating func retakeSample(from side: UInt8, fromA: Bool, syn: Bool, sequence: UInt32) -> Bool {
+        guard beginsStream(at: sequence, syn: syn, fromA: fromA) else { return false }
+        lateSamples &= ~side
+        if fromA { seenFromA.remove(.midStream) } else { seenFromB.remove(.midStream) }
+        return true
     }
 
     /// Whether a side's first payload, a segment at `sequence`, begins its stream: the first
