@@ -129,13 +129,11 @@ final class FlowStorage: @unchecked Sendable {
 
     /// Recognizes the samples of the record at `position` and frees their slot; not a
     /// simultaneous open's, whose server side is decided at the end (`Connection`), not by
-    /// its first SYN, nor one with a side whose sample came late, which its first segment
-    /// may still replace (`ConnectionRecord.lateSamples`). (The test is here, out of line,
-    /// rather than in `keepSample`: inlined there it pushed `FlowTable.addToUniqueStorage`
-    /// out of the tracking thread's loop.)
+    /// its first SYN. (The test is here, out of line, rather than in `keepSample`: inlined
+    /// there it pushed `FlowTable.addToUniqueStorage` out of the tracking thread's loop.)
     @usableFromInline
     func recognize(at position: Int, slot: Int, clientIsA: Bool) {
-        guard !records[position].isSimultaneousOpen && records[position].lateSamples == 0 else { return }
+        guard !records[position].isSimultaneousOpen else { return }
         records[position].recognizedEvidence = PayloadSamples.evidence(
             of: samples + slot, serverIsA: !clientIsA, fromStart: records[position].payloadFromStart)
         freeSampleSlot(slot)

@@ -6,7 +6,7 @@ import XCTest
 /// A side's first captured payload that is not the first it sent
 /// (`ConnectionRecord.beginsStream`) starts nothing: bytes no recognizer knows are then
 /// `unknown`, not `other`, unless the side's first segment arrives after all, whose bytes
-/// then replace the sample (`ConnectionRecord.retakeSample`). The bytes here are text of no
+/// then replace the sample (`ConnectionRecord.takeSample`). The bytes here are text of no
 /// protocol (the middle of a JSON document), `other` when they begin their stream.
 final class LateSampleTests: XCTestCase {
     let client = Endpoint(address: IPAddress(ipv4: 0x0A4D_2301), port: 39014)
