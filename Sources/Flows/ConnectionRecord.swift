@@ -7,6 +7,13 @@ import Wire
 /// frees them without deinitializing (`FlowStorage`).
 public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public let key: ConnectionKey
+    /// The sides (`sampleTakenFromA`, `sampleTakenFromB`) whose sample is a payload captured
+    /// before the first one they sent (`beginsStream`): the capture caught a later segment
+    /// first, on a network that reordered them, or a keep-alive probe's byte. Such a side
+    /// is not in `samplesTaken`: its sample is taken again when its first segment arrives
+    /// (`takeSample`), and the connection is not recognized before. In the bytes the key's
+    /// alignment leaves, before `clientInitialSequence`.
+    @usableFromInline var lateSamples: UInt8 = 0
     /// The client's initial sequence number, from the same handshake packet (a SYN's
     /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
     /// when `clientIsA` is set. With the endpoints it names the connection across capture
@@ -135,7 +142,8 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// already open (`TCPSegment.joinsMultipathConnection`); or its first payload
         /// captured is not the first it sent (`ConnectionRecord.beginsStream`): the capture
         /// lost the segment before it, or caught a later one first, or it is a keep-alive
-        /// probe's byte, sent at the sequence number before the next.
+        /// probe's byte, sent at the sequence number before the next. Taken back when the
+        /// side's first segment arrives after all (`ConnectionRecord.takeSample`).
         @inlinable public static var midStream: Seen { Seen(rawValue: 64) }
         /// A packet other than a SYN that carries no ACK. With `other` (neither SYN nor RST):
         /// no TCP stack sends one inside a connection, whose every segment after the SYN
@@ -299,20 +307,39 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         if timestamp > lastSeen { lastSeen = timestamp }
         let side = fromA ? Self.sampleTakenFromA : Self.sampleTakenFromB
         guard segment.payloadLength != 0 && samplesTaken & side == 0 else { return false }
-        takeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
-        return true
+        return takeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
     }
 
-    /// Notes that `side`'s first payload, a segment at `sequence`, is in (`samplesTaken`),
-    /// and marks the side `midStream` when the segment does not begin its stream
-    /// (`beginsStream`). Once per side with payload, out of line: inlined, the test pushed
-    /// `FlowTable.addToUniqueStorage` out of the tracking loop (58-64 M instructions more
-    /// per million packets of the short shape).
+    /// Whether a segment at `sequence` with payload of a side whose sample is not taken
+    /// (`samplesTaken`) gives the side's sample: its first payload captured, or, for a side
+    /// whose sample came late (`lateSamples`), its first segment arriving after all. A
+    /// first payload that does not begin its stream (`beginsStream`) marks the side
+    /// `midStream`, and is held as a late sample, the side left not taken: so its later
+    /// segments come here too, without a second test on the tracking loop's path, until
+    /// the first arrives (it replaces the sample, and the side begins its stream after
+    /// all). Out of line, once per side with payload (and per payload of a late side):
+    /// inlined, the test pushed `FlowTable.addToUniqueStorage` out of the tracking loop
+    /// (58-64 M instructions more per million packets of the short shape), as a test of
+    /// `lateSamples` beside `samplesTaken`'s did (34-42 M).
     @usableFromInline @inline(never)
-    mutating func takeSample(from side: UInt8, fromA: Bool, syn: Bool, sequence: UInt32) {
-        samplesTaken |= side
-        guard !beginsStream(at: sequence, syn: syn, fromA: fromA) else { return }
+    mutating func takeSample(from side: UInt8, fromA: Bool, syn: Bool, sequence: UInt32) -> Bool {
+        let begins = beginsStream(at: sequence, syn: syn, fromA: fromA)
+        if lateSamples & side != 0 {
+            guard begins else { return false }
+            lateSamples &= ~side
+            samplesTaken |= side
+            if fromA { seenFromA.remove(.midStream) } else { seenFromB.remove(.midStream) }
+            return true
+        }
+        // A subflow's side (MP_JOIN, `midStream` since its SYN) begins nothing even from its
+        // first byte: no later segment can give it a better sample.
+        if begins || (fromA ? seenFromA : seenFromB).contains(.midStream) {
+            samplesTaken |= side
+            return true
+        }
+        lateSamples |= side
         if fromA { seenFromA.insert(.midStream) } else { seenFromB.insert(.midStream) }
+        return true
     }
 
     /// Whether a side's first payload, a segment at `sequence`, begins its stream: the first

@@ -108,6 +108,7 @@ extension ConnectionRecord {
         seenFromA.formUnion(other.seenFromA)
         seenFromB.formUnion(other.seenFromB)
         samplesTaken |= other.samplesTaken
+        lateSamples = (lateSamples | other.lateSamples) & ~samplesTaken
         if other.firstSeen < firstSeen {
             firstSeen = other.firstSeen
             if other.clientIsA != nil {

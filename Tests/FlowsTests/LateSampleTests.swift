@@ -3,10 +3,11 @@ import Protocols
 import Wire
 import XCTest
 
-/// A side's first captured payload that is not the first it sent (`PayloadSample.isLate`,
-/// `ConnectionRecord.beginsStream`) starts nothing: bytes no recognizer knows are then
-/// `unknown`, not `other`. The bytes here are text of no protocol (the middle of a JSON
-/// document), `other` when they begin their stream.
+/// A side's first captured payload that is not the first it sent
+/// (`ConnectionRecord.beginsStream`) starts nothing: bytes no recognizer knows are then
+/// `unknown`, not `other`, unless the side's first segment arrives after all, whose bytes
+/// then replace the sample (`ConnectionRecord.takeSample`). The bytes here are text of no
+/// protocol (the middle of a JSON document), `other` when they begin their stream.
 final class LateSampleTests: XCTestCase {
     let client = Endpoint(address: IPAddress(ipv4: 0x0A4D_2301), port: 39014)
     let server = Endpoint(address: IPAddress(ipv4: 0x0A4D_2302), port: 9763)
@@ -51,17 +52,30 @@ final class LateSampleTests: XCTestCase {
                        ProtocolEvidence(.unknown))
     }
 
-    /// The server's second segment was captured before its first (reordering).
-    func testAServersSecondSegmentCapturedFirstStartsNothing() {
-        XCTAssertEqual(evidence(handshake + [(true, [.ack, .psh], clientISN &+ 1, 40), (false, [.ack], serverISN &+ 1449, 30),
-                                             (false, [.ack, .psh], serverISN &+ 1, 30)]),
+    /// The server's second segment was captured before its first (reordering): until the
+    /// first arrives, the side starts nothing; when it does, its bytes are the sample, and
+    /// they begin the stream. Both sides' samples were in before it came, so the connection
+    /// is not recognized until then.
+    func testAServersSecondSegmentCapturedFirstIsSampledAgainWhenItsFirstArrives() {
+        let secondFirst: [Step] = handshake + [(true, [.ack, .psh], clientISN &+ 1, 40), (false, [.ack], serverISN &+ 1449, 30)]
+        XCTAssertEqual(evidence(secondFirst), ProtocolEvidence(.unknown))
+        XCTAssertEqual(evidence(secondFirst + [(false, [.ack, .psh], serverISN &+ 1, 30)]), ProtocolEvidence(.other))
+    }
+
+    /// A later segment of a side whose sample came late is not its first: the sample stays,
+    /// and starts nothing.
+    func testOnlyTheFirstSegmentReplacesALateSample() {
+        XCTAssertEqual(evidence(handshake + [(true, [.ack, .psh], clientISN &+ 2897, 40), (true, [.ack, .psh], clientISN &+ 1449, 40),
+                                             (true, [.ack, .psh], clientISN &+ 4345, 40)]),
                        ProtocolEvidence(.unknown))
     }
 
     /// A keep-alive probe's byte, at the sequence number before the next, as a side's only
-    /// payload.
-    func testAKeepAliveByteStartsNothing() {
+    /// payload; its first real payload, sent later, replaces it.
+    func testAKeepAliveByteStartsNothingAndTheFirstPayloadReplacesIt() {
         XCTAssertEqual(evidence(handshake + [(true, [.ack], clientISN, 1)]), ProtocolEvidence(.unknown))
+        XCTAssertEqual(evidence(handshake + [(true, [.ack], clientISN, 1), (true, [.ack, .psh], clientISN &+ 1, 40)]),
+                       ProtocolEvidence(.other))
     }
 
     /// Without the server's SYN-ACK in the capture its first number is not known, and its
