@@ -51,8 +51,10 @@ while (($#)); do
     esac
 done
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap and chroot)"
-cc=${CC:-cc}
-command -v "$cc" >/dev/null || cc=clang
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+cc=${CC:-clang}   # as scripts/package.sh: the Swift toolchain's clang, for the planted library
 for tool in debootstrap chroot python3 rpm rpm2cpio objdump "$cc"; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs it)"
 done
