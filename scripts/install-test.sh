@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/install-test.sh: the packages install and work on a clean Debian 12 without Swift.
+# scripts/install-test.sh: the packages install and work on a clean Debian 12 and 13 without Swift.
 #
 #   scripts/install-test.sh [--no-build]
 #
@@ -9,12 +9,13 @@
 # http://deb.debian.org/debian). Run by scripts/test.sh, so by CI.
 #
 #   1. scripts/package.sh builds the packages into dist/.
-#   2. A clean root: `debootstrap --variant=minbase bookworm`, made once and cached as
-#      .build-install/bookworm-minbase.tar (delete it to make it again); each check below
-#      unpacks a fresh copy. /proc is mounted inside while it runs and always unmounted.
-#   3. The .deb: `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches libpcap0.8
-#      and the rest of Depends from the mirror), then the checks, then `apt-get purge`
-#      removes every file it installed.
+#   2. Clean roots: `debootstrap --variant=minbase bookworm` (and trixie), each made once and
+#      cached as .build-install/SUITE-minbase.tar (delete it to make it again); each check
+#      below unpacks a fresh copy. /proc is mounted inside while it runs and always unmounted.
+#   3. The .deb, on Debian 12 (bookworm) and Debian 13 (trixie, whose libpcap package is
+#      libpcap0.8t64): `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches
+#      libpcap0.8 and the rest of Depends from the mirror), then the checks, then
+#      `apt-get purge` removes every file it installed.
 #   4. The tarball, in a second clean root, exactly as README's Install section says:
 #      `apt-get install libpcap0.8 libxml2`, then extracted into /usr/local; the same checks.
 #   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
@@ -75,7 +76,6 @@ rpm_file=$(ls dist/dasaudit-"$version"-1."$(uname -m)".rpm)
 say "packages ready after $((SECONDS - started)) s"
 
 # ---------------------------------------------------------------- 2. clean roots
-base=$cache/bookworm-minbase.tar
 roots=()
 cleanup() {
     local root
@@ -91,26 +91,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -s "$base" ]; then
-    say "debootstrap --variant=minbase bookworm (cached in $base afterwards)"
-    staging=$cache/debootstrap
-    rm -rf "$staging"
-    roots+=("$staging")
-    debootstrap --variant=minbase bookworm "$staging" "$mirror" >"$cache/debootstrap.log" 2>&1 \
-        || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed (log: $cache/debootstrap.log)"; }
-    echo "deb $mirror bookworm main" > "$staging/etc/apt/sources.list"
-    rm -f "$staging"/var/cache/apt/archives/*.deb
-    tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base"
-    rm -rf "$staging"
-    say "clean root cached after $((SECONDS - started)) s ($(du -m "$base" | cut -f1) MB)"
-fi
+# clean_root SUITE: the cached clean root of a Debian suite, made with debootstrap if missing.
+clean_root() {
+    local suite=$1 base=$cache/$1-minbase.tar
+    if [ ! -s "$base" ]; then
+        say "debootstrap --variant=minbase $suite (cached in $base afterwards)"
+        local staging=$cache/debootstrap-$suite
+        rm -rf "$staging"
+        roots+=("$staging")
+        debootstrap --variant=minbase "$suite" "$staging" "$mirror" >"$cache/debootstrap-$suite.log" 2>&1 \
+            || { tail -20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed (log: $cache/debootstrap-$suite.log)"; }
+        echo "deb $mirror $suite main" > "$staging/etc/apt/sources.list"
+        rm -f "$staging"/var/cache/apt/archives/*.deb
+        tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base"
+        rm -rf "$staging"
+        say "clean $suite root cached after $((SECONDS - started)) s ($(du -m "$base" | cut -f1) MB)"
+    fi
+}
+clean_root bookworm
+clean_root trixie
 
-# new_root DIR: a fresh copy of the clean root with /proc mounted and the host's DNS.
+# new_root DIR [SUITE]: a fresh copy of a clean root (bookworm unless named) with /proc
+# mounted and the host's DNS.
 new_root() {
-    local root=$1
+    local root=$1 suite=${2:-bookworm}
     rm -rf "$root" && mkdir -p "$root"
     roots+=("$root")
-    tar -C "$root" -xf "$base"
+    tar -C "$root" -xf "$cache/$suite-minbase.tar"
     cp /etc/resolv.conf "$root/etc/resolv.conf"
     mount -t proc proc "$root/proc"
 }
@@ -205,17 +212,19 @@ work=$cache/roots
 # The decompressors of compressed captures, as weak dependencies of both packages.
 recommends="$(dpkg-deb -f "$deb" Recommends) / $(rpm -qp --recommends "$rpm_file" 2>/dev/null | sort | tr '\n' ' ')"
 [ "$recommends" = "xz-utils, zstd, bzip2 / bzip2 xz zstd " ] || fail "packages recommend '$recommends', not xz, zstd and bzip2"
-root=$work/deb
-new_root "$root"
-# man-db and bash-completion: what a host that reads man pages and completes has.
-apt_in_root "$root" install -y --no-install-recommends man-db bash-completion zsh
-cp "$deb" "$root/tmp/"
-apt_in_root "$root" install -y --no-install-recommends "/tmp/$(basename "$deb")"
-say "installed $(basename "$deb") with apt-get after $((SECONDS - started)) s"
-check_installed "$root" /usr ".deb" vendor-completions
-apt_in_root "$root" purge -y dasaudit
-left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/share/bash-completion/completions/dasaudit 2>/dev/null || true)
-[ -z "$left" ] || fail ".deb: apt-get purge left $left"
+for suite in bookworm trixie; do
+    root=$work/deb-$suite
+    new_root "$root" "$suite"
+    # man-db and bash-completion: what a host that reads man pages and completes has.
+    apt_in_root "$root" install -y --no-install-recommends man-db bash-completion zsh
+    cp "$deb" "$root/tmp/"
+    apt_in_root "$root" install -y --no-install-recommends "/tmp/$(basename "$deb")"
+    say "installed $(basename "$deb") with apt-get on $suite after $((SECONDS - started)) s"
+    check_installed "$root" /usr ".deb on $suite" vendor-completions
+    apt_in_root "$root" purge -y dasaudit
+    left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/share/bash-completion/completions/dasaudit 2>/dev/null || true)
+    [ -z "$left" ] || fail ".deb on $suite: apt-get purge left $left"
+done
 
 # ---------------------------------------------------------------- 4. the tarball
 root=$work/tarball
