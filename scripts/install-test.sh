@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/install-test.sh: the packages install and work on a clean Debian 12 without Swift.
+# scripts/install-test.sh: the packages install and work on a clean Debian 12 and 13 without Swift.
 #
 #   scripts/install-test.sh [--no-build]
 #
@@ -9,12 +9,13 @@
 # http://deb.debian.org/debian). Run by scripts/test.sh, so by CI.
 #
 #   1. scripts/package.sh builds the packages into dist/.
-#   2. A clean root: `debootstrap --variant=minbase bookworm`, made once and cached as
-#      .build-install/bookworm-minbase.tar (delete it to make it again); each check below
-#      unpacks a fresh copy. /proc is mounted inside while it runs and always unmounted.
-#   3. The .deb: `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches libpcap0.8
-#      and the rest of Depends from the mirror), then the checks, then `apt-get purge`
-#      removes every file it installed.
+#   2. Clean roots: `debootstrap --variant=minbase bookworm` (and trixie), each made once and
+#      cached as .build-install/SUITE-minbase.tar (delete it to make it again); each check
+#      below unpacks a fresh copy. /proc is mounted inside while it runs and always unmounted.
+#   3. The .deb, on Debian 12 (bookworm) and Debian 13 (trixie, whose libpcap package is
+#      libpcap0.8t64): `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches
+#      libpcap0.8 and the rest of Depends from the mirror), then the checks, then
+#      `apt-get purge` removes every file it installed.
 #   4. The tarball, in a second clean root, exactly as README's Install section says:
 #      `apt-get install libpcap0.8 libxml2`, then extracted into /usr/local; the same checks.
 #   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
@@ -27,7 +28,11 @@
 # `dasaudit au` to `audit`; zsh's compinit, with Debian zsh's default fpath, binds `_dasaudit`
 # to dasaudit; the fish completion is in its vendor directory; every docs/ page the README
 # links to is installed beside it. The tarball leaves the
-# host's /usr/local directories as they were (a /usr/local/bin kept 2775 root:staff stays so).
+# host's /usr/local directories as they were (a /usr/local/bin kept 2775 root:staff stays so);
+# extracted with the documented command from a shell whose umask is 027 (hardened hosts), its
+# man page and completions are still found by a user who is not root; the documented removal
+# leaves nothing of it. No binary of the three packages has an RPATH or RUNPATH, and root
+# running a copy of the binary in /tmp does not load a libpcap.so.0.8 another user put beside it.
 # Both packages recommend xz, zstd and bzip2. package.sh itself fails on a binary that names
 # its build path.
 set -euo pipefail
@@ -47,7 +52,11 @@ while (($#)); do
     esac
 done
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap and chroot)"
-for tool in debootstrap chroot python3 rpm rpm2cpio; do
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+cc=${CC:-clang}   # as scripts/package.sh: the Swift toolchain's clang, for the planted library
+for tool in debootstrap chroot python3 rpm rpm2cpio objdump "$cc"; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs it)"
 done
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -67,7 +76,6 @@ rpm_file=$(ls dist/dasaudit-"$version"-1."$(uname -m)".rpm)
 say "packages ready after $((SECONDS - started)) s"
 
 # ---------------------------------------------------------------- 2. clean roots
-base=$cache/bookworm-minbase.tar
 roots=()
 cleanup() {
     local root
@@ -83,26 +91,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -s "$base" ]; then
-    say "debootstrap --variant=minbase bookworm (cached in $base afterwards)"
-    staging=$cache/debootstrap
-    rm -rf "$staging"
-    roots+=("$staging")
-    debootstrap --variant=minbase bookworm "$staging" "$mirror" >"$cache/debootstrap.log" 2>&1 \
-        || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed (log: $cache/debootstrap.log)"; }
-    echo "deb $mirror bookworm main" > "$staging/etc/apt/sources.list"
-    rm -f "$staging"/var/cache/apt/archives/*.deb
-    tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base"
-    rm -rf "$staging"
-    say "clean root cached after $((SECONDS - started)) s ($(du -m "$base" | cut -f1) MB)"
-fi
+# clean_root SUITE: the cached clean root of a Debian suite, made with debootstrap if missing.
+clean_root() {
+    local suite=$1 base=$cache/$1-minbase.tar
+    if [ ! -s "$base" ]; then
+        say "debootstrap --variant=minbase $suite (cached in $base afterwards)"
+        local staging=$cache/debootstrap-$suite
+        rm -rf "$staging"
+        roots+=("$staging")
+        debootstrap --variant=minbase "$suite" "$staging" "$mirror" >"$cache/debootstrap-$suite.log" 2>&1 \
+            || { tail -20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed (log: $cache/debootstrap-$suite.log)"; }
+        echo "deb $mirror $suite main" > "$staging/etc/apt/sources.list"
+        rm -f "$staging"/var/cache/apt/archives/*.deb
+        tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base"
+        rm -rf "$staging"
+        say "clean $suite root cached after $((SECONDS - started)) s ($(du -m "$base" | cut -f1) MB)"
+    fi
+}
+clean_root bookworm
+clean_root trixie
 
-# new_root DIR: a fresh copy of the clean root with /proc mounted and the host's DNS.
+# new_root DIR [SUITE]: a fresh copy of a clean root (bookworm unless named) with /proc
+# mounted and the host's DNS.
 new_root() {
-    local root=$1
+    local root=$1 suite=${2:-bookworm}
     rm -rf "$root" && mkdir -p "$root"
     roots+=("$root")
-    tar -C "$root" -xf "$base"
+    tar -C "$root" -xf "$cache/$suite-minbase.tar"
     cp /etc/resolv.conf "$root/etc/resolv.conf"
     mount -t proc proc "$root/proc"
 }
@@ -197,17 +212,19 @@ work=$cache/roots
 # The decompressors of compressed captures, as weak dependencies of both packages.
 recommends="$(dpkg-deb -f "$deb" Recommends) / $(rpm -qp --recommends "$rpm_file" 2>/dev/null | sort | tr '\n' ' ')"
 [ "$recommends" = "xz-utils, zstd, bzip2 / bzip2 xz zstd " ] || fail "packages recommend '$recommends', not xz, zstd and bzip2"
-root=$work/deb
-new_root "$root"
-# man-db and bash-completion: what a host that reads man pages and completes has.
-apt_in_root "$root" install -y --no-install-recommends man-db bash-completion zsh
-cp "$deb" "$root/tmp/"
-apt_in_root "$root" install -y --no-install-recommends "/tmp/$(basename "$deb")"
-say "installed $(basename "$deb") with apt-get after $((SECONDS - started)) s"
-check_installed "$root" /usr ".deb" vendor-completions
-apt_in_root "$root" purge -y dasaudit
-left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/share/bash-completion/completions/dasaudit 2>/dev/null || true)
-[ -z "$left" ] || fail ".deb: apt-get purge left $left"
+for suite in bookworm trixie; do
+    root=$work/deb-$suite
+    new_root "$root" "$suite"
+    # man-db and bash-completion: what a host that reads man pages and completes has.
+    apt_in_root "$root" install -y --no-install-recommends man-db bash-completion zsh
+    cp "$deb" "$root/tmp/"
+    apt_in_root "$root" install -y --no-install-recommends "/tmp/$(basename "$deb")"
+    say "installed $(basename "$deb") with apt-get on $suite after $((SECONDS - started)) s"
+    check_installed "$root" /usr ".deb on $suite" vendor-completions
+    apt_in_root "$root" purge -y dasaudit
+    left=$(cd "$root" && ls usr/bin/dasaudit usr/share/man/man1/dasaudit.1.gz usr/share/bash-completion/completions/dasaudit 2>/dev/null || true)
+    [ -z "$left" ] || fail ".deb on $suite: apt-get purge left $left"
+done
 
 # ---------------------------------------------------------------- 4. the tarball
 root=$work/tarball
@@ -218,13 +235,62 @@ apt_in_root "$root" install -y --no-install-recommends libpcap0.8 libxml2 man-db
 chgrp staff "$root/usr/local/bin" && chmod 2775 "$root/usr/local/bin"
 local_dirs() { (cd "$root" && find usr/local -type d -exec stat -c '%n %a %U:%G' {} + | sort); }
 dirs_before=$(local_dirs)
-tar -C "$root/usr/local" -xzf "$tarball" --strip-components=1
+# Exactly as docs/install.md says, from a root shell whose umask is a hardened host's (027):
+# the directories tar creates must still be readable by every user.
+cp "$tarball" "$root/tmp/"
+in_root "$root" sh -c "umask 027 && sh -c 'umask 022 && tar -xzf /tmp/$(basename "$tarball") -C /usr/local --strip-components=1'" \
+    || fail "tarball: the documented extraction failed"
 changed=$(comm -23 <(echo "$dirs_before") <(local_dirs))
 [ -z "$changed" ] || fail "tarball: extracting it changed existing directories; before: $(tr '\n' ' ' <<<"$changed")"
 [ "$(stat -c '%a %G' "$root/usr/local/bin")" = "2775 staff" ] \
     || fail "tarball: /usr/local/bin is $(stat -c '%a %U:%G' "$root/usr/local/bin") after extraction, not 2775 root:staff"
 in_root "$root" mandb -q >/dev/null 2>&1 || true
 check_installed "$root" /usr/local "tarball" site-functions
+# A user who is not root finds the man page and reads the completions and the manual.
+in_root "$root" useradd --no-create-home dasaudit-user
+as_user=(chroot --userspec=dasaudit-user:dasaudit-user "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp)
+# (/usr/local/man is Debian's link to share/man: man may name the page through either.)
+manpage=$("${as_user[@]}" man -w dasaudit 2>&1) || true
+[[ "$manpage" =~ ^/usr/local/(share/)?man/man1/dasaudit\.1\.gz$ ]] \
+    || fail "tarball: a user who is not root gets '$manpage' from man -w dasaudit"
+for file in share/bash-completion/completions/dasaudit share/zsh/site-functions/_dasaudit \
+    share/fish/vendor_completions.d/dasaudit.fish share/doc/dasaudit/README.md share/doc/dasaudit/docs/install.md; do
+    "${as_user[@]}" head -c1 "/usr/local/$file" >/dev/null 2>&1 \
+        || fail "tarball: a user who is not root cannot read /usr/local/$file ($(cd "$root/usr/local" && stat -c '%a %U' "$(dirname "$file")"))"
+done
+
+# The library search path: none in any of the three binaries, so nothing beside the binary
+# is loaded. An operator who copies the binary to /tmp and runs it as root must not load a
+# libpcap.so.0.8 another user planted there (its constructor would run as root).
+mkdir -p "$root/tmp/rpm"
+rpm2cpio "$rpm_file" | (cd "$root/tmp/rpm" && cpio -idm --quiet ./usr/bin/dasaudit)
+mkdir -p "$root/tmp/deb" && dpkg-deb -x "$deb" "$root/tmp/deb"
+for binary in "$root/usr/local/bin/dasaudit" "$root/tmp/deb/usr/bin/dasaudit" "$root/tmp/rpm/usr/bin/dasaudit"; do
+    search_path=$(objdump -p "$binary" | awk '$1 == "RPATH" || $1 == "RUNPATH" {print $1 " " $2}')
+    [ -z "$search_path" ] || fail "${binary#"$root"}: has $search_path: it loads libraries from there before the system's"
+done
+printf '%s\n' '#include <stdio.h>' \
+    '__attribute__((constructor)) static void planted(void) { FILE *f = fopen("/tmp/planted-library-ran", "w"); if (f) fclose(f); }' \
+    > "$cache/planted.c"
+"$cc" -shared -fPIC -Wl,-soname,libpcap.so.0.8 -o "$root/tmp/libpcap.so.0.8" "$cache/planted.c" \
+    || die "cannot compile the planted library with $cc"
+chown 65534:65534 "$root/tmp/libpcap.so.0.8"
+install -m 755 "$root/usr/local/bin/dasaudit" "$root/tmp/dasaudit"
+planted_version=$(in_root "$root" /tmp/dasaudit --version 2>&1) || true
+[ ! -e "$root/tmp/planted-library-ran" ] \
+    || fail "tarball: root running /tmp/dasaudit ran the code of a libpcap.so.0.8 planted in /tmp ($(head -1 <<<"$planted_version"))"
+[ "$(sed -n 1p <<<"$planted_version")" = "dasaudit $version (commit $commit)" ] \
+    || fail "tarball: /tmp/dasaudit beside a planted libpcap.so.0.8 says '$planted_version'"
+rm -f "$root/tmp/dasaudit" "$root/tmp/libpcap.so.0.8"
+
+# The documented removal leaves nothing of dasaudit under /usr/local, and its directories as
+# they were.
+in_root "$root" sh -c "cd /usr/local && tar -tzf /tmp/$(basename "$tarball") | cut -d/ -f2- | grep -v '/\$' | xargs rm -f -- && rm -rf share/doc/dasaudit" \
+    || fail "tarball: the documented removal failed"
+left=$(cd "$root/usr/local" && find . -name '*dasaudit*' | sort | tr '\n' ' ')
+[ -z "$left" ] || fail "tarball: the documented removal left $left"
+changed=$(comm -23 <(echo "$dirs_before") <(local_dirs))
+[ -z "$changed" ] || fail "tarball: removing it changed existing directories; before: $(tr '\n' ' ' <<<"$changed")"
 
 # ---------------------------------------------------------------- 5. the rpm
 requires=$(rpm -qpR "$rpm_file" 2>/dev/null)
@@ -234,8 +300,6 @@ files=$(rpm -qpl "$rpm_file" 2>/dev/null)
 for file in /usr/bin/dasaudit /usr/share/man/man1/dasaudit.1.gz /usr/share/bash-completion/completions/dasaudit; do
     grep -qx "$file" <<<"$files" || fail "rpm: does not install $file"
 done
-mkdir -p "$root/tmp/rpm"
-rpm2cpio "$rpm_file" | (cd "$root/tmp/rpm" && cpio -idm --quiet ./usr/bin/dasaudit)
 library=$(cd "$root" && ls usr/lib/*-linux-gnu/libpcap.so.1.* | head -1)
 ln -sf "$(basename "$library")" "$root/$(dirname "$library")/libpcap.so.1"
 rpm_version=$(in_root "$root" /tmp/rpm/usr/bin/dasaudit --version 2>&1) \

@@ -73,9 +73,13 @@ for symbol in "${older_symbols[@]}"; do link_flags+=(-Xlinker "--wrap=$symbol");
 # /where/it/was/built/.build-release/checkouts/..., so a rebuild elsewhere differs.
 prefix_map=(-Xcc "-ffile-prefix-map=$root=." -Xswiftc -file-prefix-map -Xswiftc "$root=.")
 # Both builds take the same flags, so neither makes the other recompile.
+# --disable-local-rpath: SwiftPM otherwise gives every Linux executable the RUNPATH $ORIGIN,
+# so the binary would look for libpcap, libxml2 and libstdc++ in its own directory before the
+# system's: root running a copy in /tmp (or any directory others may add files to) would load
+# a libpcap.so.0.8 planted beside it. Every library it needs is in the system's directories.
 release_build() {
-    swift build -c release --scratch-path "$scratch" --static-swift-stdlib "${prefix_map[@]}" \
-        "${link_flags[@]}" "$@"
+    swift build -c release --scratch-path "$scratch" --static-swift-stdlib --disable-local-rpath \
+        "${prefix_map[@]}" "${link_flags[@]}" "$@"
 }
 export DASAUDIT_COMMIT=$commit
 manual_dir=$scratch/manual
@@ -146,6 +150,11 @@ glibc_floor=$(newest_version GLIBC) glibcxx_floor=$(newest_version GLIBCXX)
 build_paths=$(strings "$tree/bin/dasaudit" | grep -c -F "$root") || true
 [ "$build_paths" = 0 ] \
     || die "the binary holds $build_paths strings with the build path $root: strings $binary | grep $root"
+# No RPATH or RUNPATH: the loader must take the libraries from the system's directories only,
+# never from one beside the binary (release_build says why).
+search_path=$(objdump -p "$tree/bin/dasaudit" | awk '$1 == "RPATH" || $1 == "RUNPATH" {print $1 " " $2}')
+[ -z "$search_path" ] \
+    || die "the binary has $search_path: it would load libraries from there before the system's: objdump -p $binary | grep PATH"
 say "binary: $(stat -c %s "$tree/bin/dasaudit") bytes stripped; needs ${needed}; newest symbol versions $glibc_floor, $glibcxx_floor"
 for pair in "$glibc_floor GLIBC_2.34" "$glibcxx_floor GLIBCXX_3.4.29"; do
     set -- $pair

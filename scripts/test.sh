@@ -14,7 +14,7 @@ scripts/render-report.sh
 # pcapng, nanosecond, big-endian, compressed, other link types); then a short fuzz run.
 scripts/compare-tshark.sh
 scripts/fuzz.sh 20
-# The release packages (.deb, tarball, rpm) install and audit in clean Debian 12 roots.
+# The release packages (.deb, tarball, rpm) install and audit in clean Debian 12 and 13 roots.
 scripts/install-test.sh
 # The fleet: audits fanned out on Spark (local mode, pyspark from PyPI) merge to what a
 # local merge gives; the ssh + xargs recipe of docs/merge.md against a local sshd.

@@ -39,13 +39,15 @@ public enum Compression: String, CaseIterable, Sendable {
         }
     }
 
-    /// The Debian/Ubuntu package that provides `command`, for the message when it is missing.
+    /// The package that provides `command`, for the message when it is missing: Debian's and
+    /// Ubuntu's name, and the RHEL family's where it differs (the rpm carries the same binary,
+    /// so the message must serve both).
     var package: String {
         switch self {
-        case .gzip: "gzip"
-        case .zstd: "zstd"
-        case .xz: "xz-utils"
-        case .bzip2: "bzip2"
+        case .gzip: "the gzip package"
+        case .zstd: "the zstd package"
+        case .xz: "the xz-utils package; xz on RHEL, Fedora and SUSE"
+        case .bzip2: "the bzip2 package"
         }
     }
 }

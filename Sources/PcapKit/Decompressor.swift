@@ -64,7 +64,7 @@ final class Decompressor {
             let tool = compression.command[0]
             throw InputProblem(reason: status == ENOENT
                 ? "\(compression.rawValue)-compressed, and `\(tool)` is not installed to decompress it "
-                    + "(install the \(compression.package) package)"
+                    + "(install \(compression.package))"
                 : "\(compression.rawValue)-compressed, and `\(tool)` could not be started: \(POSIXFile.describe(status))")
         }
         self.pid = pid

@@ -258,6 +258,18 @@ final class HostileCaptureTests: XCTestCase {
                       run.stderr)
     }
 
+    /// xz's package is xz-utils on Debian and Ubuntu, xz on the RHEL family, whose rpm carries
+    /// the same binary: the message names both.
+    func testAMissingXzIsNamedWithTheDebianAndTheRHELPackage() throws {
+        let xz = scratch.path("capture.pcap.xz")
+        try runTool("xz", ["-c", base], stdout: xz)
+        let run = try runProcess("/usr/bin/env", ["PATH=/nonexistent", dasauditBinary.path, "flows", xz])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("\(xz): xz-compressed, and `xz` is not installed to decompress it "
+                                          + "(install the xz-utils package; xz on RHEL, Fedora and SUSE)"),
+                      run.stderr)
+    }
+
     /// Tests run as root, who can read any file: the unreadable file is read by `nobody`
     /// through `runuser` (skipped where that is impossible, and failed then under CI).
     func testAnUnreadableFileIsNamed() throws {
