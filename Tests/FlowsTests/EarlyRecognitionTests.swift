@@ -17,21 +17,26 @@ final class EarlyRecognitionTests: XCTestCase {
         Endpoint(address: IPAddress(ipv4: 0x0A00_0100 + UInt32(index % 200)), port: UInt16(20_000 + index))
     }
 
+    /// The client's and the server's initial sequence numbers: each first payload is at the
+    /// one after its side's, where a real stack puts it (`ConnectionRecord.beginsStream`).
+    let clientISN: UInt32 = 1_000, serverISN: UInt32 = 5_000
+
     func add(_ table: inout FlowTable, _ from: Endpoint, _ to: Endpoint, _ flags: TCPFlags, _ payload: [UInt8] = [],
-             at time: Int64 = 1) {
+             sequence: UInt32, at time: Int64 = 1) {
         let segment = TCPSegment(source: from.address, destination: to.address, sourcePort: from.port,
-                                 destinationPort: to.port, flags: flags, payloadLength: UInt32(payload.count))
+                                 destinationPort: to.port, flags: flags, sequenceNumber: sequence,
+                                 payloadLength: UInt32(payload.count))
         payload.withUnsafeBytes { table.add(segment, payload: $0, timestamp: time, wireLength: 60) }
     }
 
     /// Handshake, the request; the response only if `answered`.
     func open(_ table: inout FlowTable, _ client: Endpoint, answered: Bool, handshake: Bool = true) {
         if handshake {
-            add(&table, client, server, [.syn])
-            add(&table, server, client, [.syn, .ack])
+            add(&table, client, server, [.syn], sequence: clientISN)
+            add(&table, server, client, [.syn, .ack], sequence: serverISN)
         }
-        add(&table, client, server, [.ack, .psh], request)
-        if answered { add(&table, server, client, [.ack, .psh], response) }
+        add(&table, client, server, [.ack, .psh], request, sequence: clientISN + 1)
+        if answered { add(&table, server, client, [.ack, .psh], response, sequence: serverISN + 1) }
     }
 
     func testBothSidesInWithAHandshakeFreeTheSlotAndKeepTheEvidence() {
