@@ -75,6 +75,10 @@ public struct PolicyInference: Sendable {
     /// policy must say on before their ports are expected (the shuffle service), with the
     /// hosts and ports that showed it.
     public var features: [(feature: DeploymentFeature, seen: [(address: String, port: UInt16)])]
+    /// Keys the draft pins because a host served them where only a configuration that sets
+    /// the key puts them: the shuffle service at 7337 plus the offset, not Spark's unshifted
+    /// 7337 (`Catalog.shuffleService`), is `spark.shuffle.service.port` set to 7337.
+    public var pinnedPorts: [(key: String, basePort: UInt16, seen: [(address: String, port: UInt16)])]
     public var misfits: [Misfit]
     public var dependencies: [Dependency]
     /// Endpoints no catalog port explains at `offset`: left to the audit to report.
@@ -156,6 +160,15 @@ public struct PolicyInference: Sendable {
             for (port, key) in host.catalogPorts { if let feature = needsSaying[key] { seen[feature, default: []].append((host.address, port)) } }
         }
         features = DeploymentFeature.allCases.compactMap { feature in seen[feature].map { (feature, $0) } }
+        let unshifted = Dictionary(profile.catalog.filter { !$0.shiftedByOffset }.map { ($0.key, $0.basePort) },
+                                   uniquingKeysWith: { first, _ in first })
+        var pinned: [String: (basePort: UInt16, seen: [(address: String, port: UInt16)])] = [:]
+        for host in hosts {
+            for (port, key) in host.catalogPorts where key == Catalog.shuffleServiceKey && unshifted[key] != port {
+                pinned[key, default: (UInt16(clamping: Int(port) - host.offset), [])].seen.append((host.address, port))
+            }
+        }
+        pinnedPorts = pinned.keys.sorted().map { ($0, pinned[$0]!.basePort, pinned[$0]!.seen) }
 
         let match = CatalogMatch(catalog: profile.inferableCatalog, offset: offset)
         // A service's key at its host's own offset (a misconfigured host's ports are still its roles' ports).
@@ -321,5 +334,17 @@ extension Profile {
     /// whose port is as often something else (the cluster-deploy-mode driver's,
     /// `spark.driver.port` + 1, is a second driver's retry too), which would draw a profile
     /// or draft a feature on nothing sure.
-    var inferableCatalog: [CatalogEntry] { catalog.filter { $0.feature?.namesItsPortWhenNotExpected ?? true } }
+    ///
+    /// The shuffle service is evidence at Spark's unshifted 7337, and at 7337 plus the
+    /// offset too, where a configuration that sets `spark.shuffle.service.port` to Spark's
+    /// own value has DAS bind it (`Catalog.shuffleService`): the draft then pins the key
+    /// (`PolicyInference.pinnedPorts`).
+    var inferableCatalog: [CatalogEntry] {
+        let evidence = catalog.filter { $0.feature?.namesItsPortWhenNotExpected ?? true }
+        return evidence + evidence.filter { $0.key == Catalog.shuffleServiceKey && !$0.shiftedByOffset }.map { entry in
+            var pinned = entry
+            pinned.shiftedByOffset = true
+            return pinned
+        }
+    }
 }

@@ -97,6 +97,13 @@ public struct PortClassifier: Sendable {
             hint += ", or \(driver.key): the driver of a --deploy-mode cluster application, which always binds here "
                 + "(the policy's cluster-deploy-mode feature expects it)"
         }
+        // The shuffle service's port plus the offset is where a configuration that sets its
+        // key to Spark's own port has DAS bind it (Catalog.shuffleService).
+        if entry.key == Catalog.shuffleServiceKey, !entry.shiftedByOffset, policy.offset > 0,
+           entry.portWhenSet(offset: policy.offset) == port {
+            hint += ", or \(entry.key) set to \(entry.basePort) in spark-defaults.conf, which DAS moves by the offset "
+                + "(say so with ports: in the policy)"
+        }
         return hint
     }
 

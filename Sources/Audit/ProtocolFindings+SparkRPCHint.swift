@@ -9,7 +9,8 @@ extension ProtocolFindings {
 
     /// What Spark RPC on an unexpected `port` suggests. When the port is a known Spark RPC
     /// key's port in some profile (under this policy's offset, or its unshifted default:
-    /// 7337 is `spark.shuffle.service.port`), that key and what listens there; otherwise a
+    /// 7337 is `spark.shuffle.service.port`, and so is 7337 plus the offset, where a
+    /// configuration that sets the key has DAS bind it), that key and what listens there; otherwise a
     /// service on a random port, with the keys of this profile that would pin it, unless a
     /// key of the installation that dasaudit does not read pins it (`Policy.ignoredSetting`).
     /// Not asked when the port rules named the port a retry of a pinned port already.
@@ -17,9 +18,9 @@ extension ProtocolFindings {
         let own = Profile.named(policy.profileName)?.catalog ?? []
         for profile in Profile.all {
             for entry in profile.catalog where entry.basePort != 0 && entry.key.hasPrefix("spark.")
-                && (entry.port(offset: policy.offset) == port || entry.basePort == port)
+                && (entry.portWhenSet(offset: policy.offset) == port || entry.basePort == port)
                 && PortProtocols.expected(key: entry.key, profileName: profile.name) == .sparkRPC {
-                let shifted = entry.port(offset: policy.offset) == port && entry.port(offset: policy.offset) != entry.basePort
+                let shifted = entry.portWhenSet(offset: policy.offset) == port && entry.portWhenSet(offset: policy.offset) != entry.basePort
                 let place = shifted ? "\(entry.key)'s port under offset \(policy.offset)" : "\(entry.key)'s default port"
                 // Another profile's port for the key (DAS's 13000 under the spark profile) says whose.
                 let elsewhere = own.contains { $0.key == entry.key && $0.basePort == entry.basePort } ? "" : " in profile \(profile.name)"

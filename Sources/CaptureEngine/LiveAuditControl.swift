@@ -56,6 +56,15 @@ public final class LiveAuditControl: @unchecked Sendable {
     /// Whether a stop has been asked for, without taking it.
     public var isStopping: Bool { lock.withLock { stopReason != nil } }
 
+    /// The signal that asked for the stop (`SIGINT`), once one did: what ends a wait on an
+    /// output written during the capture (`live --events`).
+    public var stopSignal: String? {
+        lock.withLock {
+            guard case .signal(let name) = stopReason else { return nil }
+            return name
+        }
+    }
+
     /// Takes what was asked since the last call: the stop reason, if any, and whether a
     /// status report is due.
     func take() -> (stop: StopReason?, statusDue: Bool) {

@@ -16,6 +16,9 @@ public final class AppendStream: Sendable {
     public let target: OutputTarget
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// Whether a write can wait on a reader (standard output to a pipe, a FIFO, a
+    /// terminal): then it is written through `OutputStop`, so a stop ends the wait.
+    private let waitsOnReader: Bool
 
     /// Opens `target`; throws naming the path and the system's reason.
     public init(_ target: OutputTarget) throws(OutputFile.Failure) {
@@ -27,6 +30,7 @@ public final class AppendStream: Sendable {
             }
             descriptor = STDOUT_FILENO
             ownsDescriptor = false
+            waitsOnReader = OutputStop.mayWait(STDOUT_FILENO)
             return
         case .stream(let path), .replacedFile(let path):
             let noFollow = OutputTarget.followsLinks(path) ? 0 : O_NOFOLLOW
@@ -69,6 +73,7 @@ public final class AppendStream: Sendable {
             if flags & O_NONBLOCK != 0 { _ = fcntl(opened, F_SETFL, fcntl(opened, F_GETFL) & ~O_NONBLOCK) }
             descriptor = opened
             ownsDescriptor = true
+            waitsOnReader = OutputStop.mayWait(opened)
         }
     }
 
@@ -78,15 +83,29 @@ public final class AppendStream: Sendable {
     /// file is cut back to where it ended before the write, so a write cut short (the disk
     /// filled half way) leaves no half line that the next run's first line would be glued
     /// to: the log keeps whole lines only, which every NDJSON reader (`jq`) can go on reading.
-    public func write(_ text: String) throws(OutputFile.Failure) {
+    ///
+    /// A write that waits on its reader (a FIFO, a pipe) ends as `OutputStop.write` does:
+    /// at the process's stop request, or at `stoppedBy`'s (the signal that stopped the
+    /// capture), once the reader has taken nothing for `OutputStop.graceSeconds`; it then
+    /// throws that its reader was not reading when the signal came.
+    public func write(_ text: String, stoppedBy stop: (@Sendable () -> String?)? = nil) throws(OutputFile.Failure) {
         var text = text
         var status = stat()
         var end: off_t?
         if case .replacedFile = target, fstat(descriptor, &status) == 0 { end = status.st_size }
+        let path = target.path ?? "standard output"
+        if waitsOnReader {
+            let ended = text.withUTF8 { OutputStop.write(descriptor, UnsafeRawBufferPointer($0), stoppedBy: stop) }
+            switch ended {
+            case .written: return
+            case .failed: throw OutputFile.Failure(path: path, reason: POSIXFile.describe(errno))
+            case .stopped(let signal): throw OutputFile.Failure(path: path, reason: OutputStop.givenUpReason(signal))
+            }
+        }
         let written = text.withUTF8 { POSIXFile.write(descriptor, UnsafeRawBufferPointer($0)) }
         guard !written else { return }
         let reason = POSIXFile.describe(errno)
         if let end { _ = ftruncate(descriptor, end) }
-        throw OutputFile.Failure(path: target.path ?? "standard output", reason: reason)
+        throw OutputFile.Failure(path: path, reason: reason)
     }
 }

@@ -15,6 +15,12 @@ public enum OutputConflicts {
         }
     }
 
+    /// What writes standard output, for a later output that would too: its label, unless
+    /// that is only "standard output" (a run's main output, no option naming it).
+    private static func writer(_ output: Output) -> String {
+        output.label == "standard output" ? "the run's main output (give it --output FILE to free standard output)" : output.label
+    }
+
     /// One problem for each output that conflicts with an input or an earlier output,
     /// naming both. Inputs are file paths; `-` (standard input) is never an output.
     public static func find(outputs: [Output], inputs: [String]) -> [String] {
@@ -31,7 +37,7 @@ public enum OutputConflicts {
                 identity.writesSameFile(as: $0.identity, as: output.target, otherAs: $0.output.target)
             }) {
                 problems.append(output.target == .standardOutput || first.output.target == .standardOutput
-                    ? "\(output.label): standard output is already written by \(first.output.label)"
+                    ? "\(output.label): standard output is already written by " + writer(first.output)
                     : "\(output.label): the same file as \(first.output.label)")
             }
             earlier.append((output, identity))

@@ -62,10 +62,16 @@ public enum OutputStop {
     /// would, but a chunk of at most `PIPE_BUF` bytes at a time and only once `poll` says
     /// there is room, so that the wait for room is where a request can end it. A descriptor
     /// left non-blocking by another process (`EAGAIN`) is waited for the same way.
-    public static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> WriteEnd {
+    ///
+    /// `stoppedBy` is a request of the caller's own, for an output written while the run
+    /// still does other work (`live --events`, during the capture): the signal that asked
+    /// for the work to stop, once one did. It is looked for every 100 ms while the write
+    /// waits, and ends the wait as the process's request does.
+    public static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer,
+                             stoppedBy stop: (@Sendable () -> String?)? = nil) -> WriteEnd {
         var written = 0
         while written < bytes.count {
-            if let signal = awaitRoom(on: descriptor) { return .stopped(signal: signal) }
+            if let signal = awaitRoom(on: descriptor, stoppedBy: stop) { return .stopped(signal: signal) }
             let put = systemWrite(descriptor, bytes.baseAddress! + written, min(bytes.count - written, Int(PIPE_BUF)))
             if put < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if put <= 0 { return .failed }
@@ -76,18 +82,18 @@ public enum OutputStop {
 
     /// Waits until `descriptor` takes bytes (or has an error for the write to report): nil;
     /// the request's signal when it came and the reader took nothing for `graceSeconds`.
-    private static func awaitRoom(on descriptor: Int32) -> String? {
+    private static func awaitRoom(on descriptor: Int32, stoppedBy stop: (@Sendable () -> String?)?) -> String? {
         var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
         if poll(&ready, 1, 0) == 1 { return nil }  // room now: no wake pipe needed
         let wake = state.wakeDescriptor()
         var waits = [ready, pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         while true {
-            let signal = self.signal
+            let signal = self.signal ?? stop?()
             // After the request the wake descriptor stays readable: only the output is watched.
             waits[0].revents = 0
-            // Without a wake pipe (none could be made: no descriptor left), the request is
-            // looked for every 100 ms instead.
-            let untilRequest: Int32 = wake < 0 ? 100 : -1
+            // Without a wake pipe (none could be made: no descriptor left), or with a request
+            // of the caller's own, which wakes no pipe, the request is looked for every 100 ms.
+            let untilRequest: Int32 = wake < 0 || stop != nil ? 100 : -1
             let ready = poll(&waits, signal == nil ? 2 : 1, signal == nil ? untilRequest : Int32(graceSeconds * 1000))
             if ready < 0 && errno != EINTR { return nil }  // let the write itself say what is wrong
             if ready > 0 && waits[0].revents != 0 { return nil }

@@ -64,18 +64,23 @@ public enum Catalog {
                      roles: [.worker], summary: "Spark worker RPC"),
         CatalogEntry(key: "spark.worker.webui.port", basePort: 11500, group: .sparkCluster, modes: [.cluster],
                      roles: [.worker], summary: "Spark worker web UI"),
-        shuffleService(shifted: true),
+        shuffleService,
     ]
+
+    public static let shuffleServiceKey = "spark.shuffle.service.port"
 
     /// Spark's external shuffle service (`ExternalShuffleService`, started by each
     /// standalone worker): on `spark.shuffle.service.port`, 7337 in every Spark from 1.2 on,
-    /// only when `spark.shuffle.service.enabled` is true (default false). DAS adds its
-    /// offset, as to every `spark.*.port`; plain Spark does not. docs/ports.md.
-    static func shuffleService(shifted: Bool) -> CatalogEntry {
-        CatalogEntry(key: "spark.shuffle.service.port", basePort: 7337, group: .sparkCluster, modes: [.cluster],
-                     roles: [.worker], shiftedByOffset: shifted, feature: .shuffleService,
+    /// only when `spark.shuffle.service.enabled` is true (default false). Not shifted, in
+    /// the das profiles too: DAS adds its offset to the `spark.*.port` keys its
+    /// configuration holds, and it fills in a default for every other one but not for this,
+    /// so a node whose spark-defaults.conf leaves the key out binds Spark's 7337 under any
+    /// offset. A policy that sets the key (`ports:`, or `--das-home` whose file sets it)
+    /// moves it, and the offset is then added (`Policy.moveBasePort`). docs/ports.md.
+    static let shuffleService =
+        CatalogEntry(key: shuffleServiceKey, basePort: 7337, group: .sparkCluster, modes: [.cluster],
+                     roles: [.worker], shiftedByOffset: false, feature: .shuffleService,
                      summary: "Spark external shuffle service (only with spark.shuffle.service.enabled)")
-    }
 
     /// Spark's history server, a daemon of its own (`sbin/start-history-server.sh`) that
     /// usually runs on the master's host: expected on master and driver nodes, and only
@@ -170,6 +175,6 @@ public enum Catalog {
                      summary: "Spark driver's block manager, when apart from spark.blockManager.port (Spark 2.1 on)"),
         CatalogEntry(key: "spark.worker.port", basePort: 0, group: .sparkCluster, roles: [.worker], shiftedByOffset: false,
                      summary: "Spark worker RPC (SPARK_WORKER_PORT or --port; random unless pinned)"),
-        shuffleService(shifted: false),
+        shuffleService,
     ]
 }

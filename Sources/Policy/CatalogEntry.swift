@@ -57,6 +57,13 @@ public struct CatalogEntry: Hashable, Sendable {
         shiftedByOffset ? UInt16(clamping: Int(basePort) + offset) : basePort
     }
 
+    /// The port under `offset` once a configuration sets the key to the base port: the
+    /// shuffle service's 7337 is not shifted until a policy sets its key, and then is
+    /// (`Catalog.shuffleService`); every other entry's is its `port(offset:)`.
+    public func portWhenSet(offset: Int) -> UInt16 {
+        key == Catalog.shuffleServiceKey ? UInt16(clamping: Int(basePort) + offset) : port(offset: offset)
+    }
+
     /// Every port the entry opens under `offset` with `cores` per node.
     public func ports(offset: Int, cores: Int) -> ClosedRange<UInt16> {
         let first = port(offset: offset)

@@ -50,41 +50,51 @@ public enum DASInstallation {
         // After axis2.xml: with Carbon clustering on, `local` is DAS's own Spark cluster.
         let sparkPath = (home as NSString).appendingPathComponent(sparkDefaults)
         if let data = try ConfigurationFile.read(sparkPath, required: false) {
-            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, offset: running, to: &settings)
+            try applySparkDefaults(String(decoding: data, as: UTF8.self), source: sparkPath, to: &settings)
         }
         return settings
     }
 
-    /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored) and its line; 0
-    /// when absent; nil when it is a `${…}` placeholder or empty and another source
-    /// `filledIn`.
+    /// `<Server><Ports><Offset>N</Offset>` (default namespace ignored) and its line; nil
+    /// when it is a `${…}` placeholder, empty or missing and another source `filledIn`.
     ///
-    /// An empty element (`<Offset></Offset>`, `<Offset/>`, spaces only) is no value to
-    /// Carbon: `ServerConfiguration.readChildElements` keeps only elements with text, so
-    /// `getFirstProperty("Ports.Offset")` is null, as for no element, and the node starts
-    /// only with `-DportOffset=N` (`CarbonBaseActivator` sets the `portOffset` system
-    /// property from it, and a null one stops the start with a NullPointerException). It is
-    /// read as no element is, offset 0, with a note that says so and asks for `--offset`.
+    /// A missing element, and an empty one (`<Offset></Offset>`, `<Offset/>`, spaces only),
+    /// are no value to Carbon: `ServerConfiguration.readChildElements` keeps only elements
+    /// with text, so `getFirstProperty("Ports.Offset")` is null, and the node starts only
+    /// with `-DportOffset=N` (`CarbonBaseActivator` sets the `portOffset` system property
+    /// from it, and a null one stops the start with a NullPointerException). Either is read
+    /// as offset 0, with a note that says so and asks for `--offset`: a node that runs has
+    /// been given an offset dasaudit cannot see.
     static func offset(_ data: Data, source: String, filledIn: Bool = false,
                        notes: inout [InstallationNote]) throws -> (value: Int, line: Int?)? {
         let root = try XMLElementTree.parse(data, source: source)
-        guard let element = root.first(["Ports", "Offset"]) else { return (0, nil) }
+        guard let element = root.first(["Ports", "Offset"]) else {
+            if filledIn { return nil }
+            notes.append(noOffsetNote("is missing", origin: SettingOrigin(source: source, line: root.first(["Ports"])?.line)))
+            return (0, nil)
+        }
         if CarbonPlaceholder.isPlaceholder(element.trimmedText) {
             if filledIn { return nil }
             throw PolicyError(source: source, line: element.line, message: CarbonPlaceholder.offsetProblem(element.trimmedText))
         }
         if element.trimmedText.isEmpty {
             if filledIn { return nil }
-            notes.append(InstallationNote(origin: SettingOrigin(source: source, line: element.line), text:
-                "<Ports><Offset> is empty, which Carbon reads as no offset at all: the node starts only when -DportOffset=N "
-                + "gives one (without it, Carbon stops at start-up with a NullPointerException setting portOffset); "
-                + "dasaudit takes offset 0, as for a carbon.xml without <Offset>: give the node's -DportOffset with --offset N"))
+            notes.append(noOffsetNote("is empty", origin: SettingOrigin(source: source, line: element.line)))
             return (0, element.line)
         }
         guard let value = Int(element.trimmedText), (0...Policy.offsetCeiling).contains(value) else {
             throw PolicyError(source: source, line: element.line, message: "<Ports><Offset> is '\(element.trimmedText.escapedForMessage)'; expected a whole number from 0 to \(Policy.offsetCeiling)")
         }
         return (value, element.line)
+    }
+
+    /// The note for a carbon.xml whose `<Ports><Offset>` gives Carbon no value (`what`:
+    /// "is empty", "is missing"), said where it was read.
+    private static func noOffsetNote(_ what: String, origin: SettingOrigin) -> InstallationNote {
+        InstallationNote(origin: origin, text:
+            "<Ports><Offset> \(what), which Carbon reads as no offset at all: the node starts only when -DportOffset=N "
+            + "gives one (without it, Carbon stops at start-up with a NullPointerException setting portOffset); "
+            + "dasaudit takes offset 0: give the node's -DportOffset with --offset N")
     }
 
     /// The mode DAS picks from event-processor.xml (`EventProcessorMode`): HA on or off,

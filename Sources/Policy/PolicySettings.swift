@@ -149,10 +149,14 @@ extension Policy {
     /// Moves a catalog entry to another base port; a web UI's HTTPS connector follows its
     /// UI (port + 400, `SparkHTTPSPorts`), and the Spark 1.6 driver actor system and the
     /// cluster-deploy-mode driver follow `spark.driver.port` (each binds driver port + 1, or
-    /// any free port when the driver port is 0: `SparkEnv`, `DriverWrapper`).
+    /// any free port when the driver port is 0: `SparkEnv`, `DriverWrapper`). The shuffle
+    /// service's port, Spark's unshifted 7337 while no configuration sets it, is shifted by
+    /// the offset once set, as DAS shifts every `spark.*.port` its file sets
+    /// (`Catalog.shuffleService`).
     public mutating func moveBasePort(of key: String, to port: UInt16) {
         for index in catalog.indices where catalog[index].key == key {
             catalog[index].basePort = port
+            if key == Catalog.shuffleServiceKey { catalog[index].shiftedByOffset = true }
         }
         for connector in SparkHTTPSPorts.connectors where connector.uiKey == key {
             moveBasePort(of: connector.key, to: SparkHTTPSPorts.derivedPort(from: port))

@@ -10,7 +10,7 @@
 /// `setIfMissing("spark.blockManager.port", "12000")` and the like, the catalog's values),
 /// then adds the offset to every `spark.*.port` the configuration then holds
 /// (`addSparkPropertiesPortOffset`). The one catalog key it does not fill in is the
-/// shuffle service's (`applyShuffleServicePort`).
+/// shuffle service's (`noteShuffleServicePort`).
 extension DASInstallation {
     /// The mode (`carbon.spark.master`, with clustering as axis2.xml says: read axis2.xml
     /// first), the cores, `spark.port.maxRetries`, whether the external shuffle service
@@ -18,8 +18,7 @@ extension DASInstallation {
     /// does (`spark.master.rest.enabled`), whether the application's UI does
     /// (`spark.ui.enabled`) and every catalog `spark.*.port`; the other
     /// port-like keys as ignored settings (`IgnoredSetting`).
-    /// `offset` is the one the node runs with (`--offset` over carbon.xml's).
-    static func applySparkDefaults(_ text: String, source: String, offset: Int, to settings: inout PolicySettings) throws {
+    static func applySparkDefaults(_ text: String, source: String, to settings: inout PolicySettings) throws {
         let values: [String: (value: String, line: Int)]
         do {
             values = try JavaProperties.values(text).mapValues { ($0.value.trimmedAsJava, $0.line) }
@@ -72,7 +71,7 @@ extension DASInstallation {
                 settings.origins["ports.\(key)"] = origin(key)
             }
         }
-        applyShuffleServicePort(values, source: source, offset: offset, to: &settings)
+        noteShuffleServicePort(values, source: source, to: &settings)
         // Every other port-like key is said, not dropped in silence: a port the operator
         // pinned that the audit does not expect would otherwise contradict their file.
         let read = sparkPortKeys.union(["spark.port.maxRetries"])
@@ -81,25 +80,20 @@ extension DASInstallation {
             .map { IgnoredSetting(key: $0.key, value: $0.value.value, origin: SettingOrigin(source: source, line: $0.value.line)) }
     }
 
-    /// The shuffle service's port when the file turns the service on but leaves
+    /// The note for a file that turns the shuffle service on but leaves
     /// `spark.shuffle.service.port` out. DAS has no default of its own for it, so the key is
     /// not in the configuration it adds the offset to, and the worker's shuffle service
     /// (Spark 1.6 `StandaloneWorkerShuffleService`: `getInt("spark.shuffle.service.port",
-    /// 7337)`) binds Spark's 7337 as it is, under any offset. Stored as the base port that
-    /// the offset the node runs with brings to 7337 (as jmx.xml's plain numbers are), with a
-    /// note; an offset of 7337 or more leaves the catalog's port, which no base can move there.
-    static func applyShuffleServicePort(_ values: [String: (value: String, line: Int)], source: String, offset: Int,
-                                        to settings: inout PolicySettings) {
-        let key = "spark.shuffle.service.port"
+    /// 7337)`) binds Spark's 7337 as it is, under any offset: the catalog's port
+    /// (`Catalog.shuffleService`), which only a set key moves, by the offset. Said, as the
+    /// reading differs from every other Spark port's.
+    static func noteShuffleServicePort(_ values: [String: (value: String, line: Int)], source: String,
+                                       to settings: inout PolicySettings) {
+        let key = Catalog.shuffleServiceKey
         guard values[key] == nil, settings.features[.shuffleService] == true,
               let (_, line) = values["spark.shuffle.service.enabled"] else { return }
-        let sparkDefault = Int(Catalog.shuffleService(shifted: false).basePort)
-        let origin = SettingOrigin(source: source, line: line)
-        if offset < sparkDefault {
-            settings.basePorts[key] = UInt16(sparkDefault - offset)
-            settings.origins["ports.\(key)"] = origin
-        }
-        settings.installationNotes.append(InstallationNote(origin: origin, text:
+        let sparkDefault = Catalog.shuffleService.basePort
+        settings.installationNotes.append(InstallationNote(origin: SettingOrigin(source: source, line: line), text:
             "spark.shuffle.service.enabled true, without \(key): DAS adds its port offset only to the spark.*.port keys "
             + "its configuration holds, which it fills in with its own defaults for every other Spark port, not for this "
             + "one, so the shuffle service binds Spark's default \(sparkDefault) without the offset; dasaudit expects it "

@@ -44,6 +44,15 @@ public enum InferredPolicyYAML {
             out += inference.features.map { "  \($0.feature.rawValue): on" }
             out.append("")
         }
+        if !inference.pinnedPorts.isEmpty {
+            out.append("# Ports seen where only a configuration that sets their key puts them (the offset added to it):")
+            for pin in inference.pinnedPorts {
+                out.append("# \(pin.key): " + list(pin.seen.map { endpointText($0.address, $0.port) }) + ".")
+            }
+            out.append("ports:")
+            out += inference.pinnedPorts.map { "  \($0.key): \($0.basePort)" }
+            out.append("")
+        }
         out.append("# The hosts that serve catalog ports, with the roles those ports belong to (master, worker,")
         out.append("# driver, receiver; presenter and ha share their ports with others and are not guessed).")
         let nodes = inference.hosts.filter { !$0.catalogPorts.isEmpty || $0.executorRun > 0 }

@@ -39,9 +39,13 @@ struct FlowsCommand: ParsableCommand {
     @OptionGroup var deduplicateOption: DeduplicateOption
     @OptionGroup var vxlanPortOption: VXLANPortOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson (one JSON object per line) or csv (with a header line).",
+    @Option(name: .customLong("format"),
+            help: ArgumentHelp("Output format: ndjson (one JSON object per line) or csv (with a header line) (default: ndjson).",
                                valueName: "format"))
-    var format: ConnectionExport.Format = .ndjson
+    var givenFormat: ConnectionExport.Format?
+
+    /// The output format; `givenFormat` says whether the user chose it.
+    var format: ConnectionExport.Format { givenFormat ?? .ndjson }
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the records to this file instead of standard output (replaced whole, never an input).",
                                                        valueName: "path"))
@@ -61,7 +65,7 @@ struct FlowsCommand: ParsableCommand {
         auditor.deduplicates = deduplicateOption.deduplicate
         auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let paths = CaptureArguments.expand(inputs)
-        let plan = try OutputPlan.check(output: output, format: format.rawValue, inputs: paths + policyOptions.files)
+        let plan = try OutputPlan.check(output: output, format: givenFormat?.rawValue, inputs: paths + policyOptions.files)
         let read = auditor.connections(paths: paths)
         signals.writingOutputs()
         CaptureArguments.reportProblems(read.inputs)

@@ -47,7 +47,7 @@ struct InferCommand: ParsableCommand {
         let signals = StopSignals.reading(then: "the draft of what was read follows", quitting: "without the draft")
         defer { withExtendedLifetime(signals) {} }
         let paths = CaptureArguments.expand(inputs)
-        let plan = try OutputPlan.check(output: output, format: "yaml", inputs: paths)
+        let plan = try OutputPlan.check(output: output, format: nil, inputs: paths)
         let (inference, result) = Self.infer(paths: paths, filter: filterOption.filter,
                                                  vxlanPorts: vxlanPortOption.vxlanPorts)
         signals.writingOutputs()

@@ -140,6 +140,7 @@ struct LiveCommand: ParsableCommand {
             try LiveAudit(capture: capture, auditor: auditor, writer: writer, listingConnections: connectionsOption.connections)
         }
         watch.start(with: live.status().result!)
+        watch.stoppedBy = { [control = live.control] in control.stopSignal }
         let signals = StopSignals.capturing(live.control)
         let statusLine = StatusLine(device: interface)
         printError("capturing on \(interface) (\(capture.linkTypeName)" + (filter.map { ", filter '\($0)'" } ?? "")

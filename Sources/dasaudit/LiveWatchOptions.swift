@@ -68,6 +68,10 @@ final class LiveWatch {
     private let server: MetricsServer?
     private let metricsFile: OutputTarget?
     private var eventStream: AppendStream?
+    /// The signal that stopped the capture, once one did: it ends a write of events that
+    /// waits on a reader taking nothing (`AppendStream.write`), as a signal ends the wait
+    /// of any output once the capture is over (`OutputStop`).
+    var stoppedBy: (@Sendable () -> String?)?
     private var tracker: LiveEventTracker
     private var metricsFileFailed = false
     /// Whether a watcher failed during the run.
@@ -142,7 +146,9 @@ final class LiveWatch {
             let lines = tracker.events(in: result, final: final).map { JSONInvisibles.escaped($0.line) }.joined()
             guard !lines.isEmpty else { return }
             do throws(OutputFile.Failure) {
-                try stream.write(lines)
+                // A reader that takes nothing must not hold the capture past its stop, nor
+                // the final audit: the signal that stopped the capture ends the wait.
+                try stream.write(lines, stoppedBy: stoppedBy)
             } catch {
                 printError("--events: \(error); no more events are written")
                 eventStream = nil

@@ -45,7 +45,7 @@ func write(_ text: String, to destination: OutputPlan.Destination) -> Bool {
 /// Writes `text` to standard output (`path` nil or `-`) or to `path`, checked and written
 /// as every output is, for a command whose only output is the one it prints.
 func write(_ text: String, to path: String?) throws {
-    let plan = try OutputPlan.check(main: path.map { "--output \($0)" } ?? "standard output", path: path ?? "-", inputs: [])
+    let plan = try OutputPlan.check(main: path.map { "--output \($0)" } ?? OutputPlan.standardOutputLabel, path: path ?? "-", inputs: [])
     guard write(text, to: plan.main) else { throw ExitCode(2) }
 }
 

@@ -7,9 +7,13 @@ import Reports
 /// format of standard output (or `--output`), the `--report` files, `--fail-on`, and
 /// colour.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract; diff writes dasaudit.diff/1), html, csv, markdown or junit.",
+    @Option(name: .customLong("format"),
+            help: ArgumentHelp("Format of standard output (or --output): text (a terminal summary), json (the dasaudit.result/1 contract; diff writes dasaudit.diff/1), html, csv, markdown or junit (default: text).",
                                valueName: "format"))
-    var format: ReportFormat = .text
+    var givenFormat: ReportFormat?
+
+    /// The format of standard output (or `--output`); `givenFormat` says whether the user chose it.
+    var format: ReportFormat { givenFormat ?? .text }
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file instead of standard output (replaced whole, never an input).",
                                                        valueName: "path"))
@@ -27,7 +31,7 @@ struct OutputOptions: ParsableArguments {
     /// Checks every output (`OutputPlan`) before anything is read: exits 2 naming each
     /// problem. `inputs` are the files the run reads, never to be written over.
     func plan(inputs: [String], otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
-        try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: inputs,
+        try OutputPlan.check(output: output, format: givenFormat?.rawValue, reports: reportOptions.reports, inputs: inputs,
                              otherProblems: otherProblems, asUser: user)
     }
 

@@ -25,14 +25,20 @@ struct OutputPlan {
 
     /// Standard output, or `--output`.
     var main: Destination
+
+    /// The main output's name when it is standard output with no `--format` given.
+    static let standardOutputLabel = "standard output"
     /// The `--report` files, in the order given.
     var reports: [Report] = []
 
-    /// Checks the main output, `output` (`-` or nil for standard output) in `format`, as
-    /// `check(main:path:...)` does.
-    static func check(output: String?, format: String, reports: [ReportRequest] = [], inputs: [String],
+    /// Checks the main output, `output` (`-` or nil for standard output), as
+    /// `check(main:path:...)` does. It is named as the user gave it: `--output PATH`, else
+    /// "the --format json output" when `format` was given with `--format`, else "standard
+    /// output" (`dasaudit flows CAPTURE | head`: "standard output: cannot write: Broken pipe").
+    static func check(output: String?, format: String?, reports: [ReportRequest] = [], inputs: [String],
                       otherProblems: [String] = [], asUser user: String? = nil) throws -> OutputPlan {
-        try check(main: output.map { "--output \($0)" } ?? "the --format \(format) output", path: output ?? "-",
+        let label = output.map { "--output \($0)" } ?? format.map { "the --format \($0) output" } ?? standardOutputLabel
+        return try check(main: label, path: output ?? "-",
                   reports: reports, inputs: inputs, otherProblems: otherProblems, asUser: user)
     }
 

@@ -25,9 +25,13 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A JSON result ('-' for standard input).", valueName: "result"))
     var resultPath: String
 
-    @Option(help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit.",
+    @Option(name: .customLong("format"),
+            help: ArgumentHelp("Format of standard output (or --output): text, json, html, csv, markdown or junit (default: text).",
                                valueName: "format"))
-    var format: ReportFormat = .text
+    var givenFormat: ReportFormat?
+
+    /// The format of standard output (or `--output`); `givenFormat` says whether the user chose it.
+    var format: ReportFormat { givenFormat ?? .text }
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output (replaced whole, never the input).",
                                                        valueName: "path"))
@@ -38,7 +42,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let signals = StopSignals.quitting(without: "the reports")
         defer { withExtendedLifetime(signals) {} }
-        let plan = try OutputPlan.check(output: output, format: format.rawValue, reports: reportOptions.reports, inputs: [resultPath])
+        let plan = try OutputPlan.check(output: output, format: givenFormat?.rawValue, reports: reportOptions.reports, inputs: [resultPath])
         let result = try SavedResult.read(resultPath)
         let reportsWritten = reportOptions.writeReports(of: result, to: plan.reports)
         guard write(to: plan.main, { try format.write(result, to: $0) }) else { throw ExitCode(2) }

@@ -12,6 +12,14 @@ final class SparkRPCHintTests: XCTestCase {
             + "shuffle service (only with spark.shuffle.service.enabled)")
     }
 
+    func testTheShuffleServicesSetPortUnderTheOffsetIsNamed() {
+        // 7337 is not shifted unless a configuration sets the key; set to 7337, DAS binds it
+        // at 7337 plus the offset, past any retry at offset 100.
+        let hint = ProtocolFindings(policy: Policy(offset: 100)).sparkRPCHint(port: 7437)
+        XCTAssertEqual(hint, "it speaks Spark RPC: spark.shuffle.service.port's port under offset 100, the Spark external "
+            + "shuffle service (only with spark.shuffle.service.enabled)")
+    }
+
     func testAKnownKeysPortUnderTheOffsetSaysSo() {
         // 13000 is DAS's driver port; the spark profile has the key, but at a random port.
         let hint = ProtocolFindings(policy: Policy(profile: .spark)).sparkRPCHint(port: 13000)

@@ -38,7 +38,7 @@ final class ClosedStandardStreamsTests: XCTestCase {
         let report = scratch.path("audit.json")
         let result = try run(["audit", sharedCapture, "--report", "json:\(report)"] + policy, ">&-")
         XCTAssertEqual(result.status, 2, result.stderr)
-        XCTAssertTrue(result.stderr.contains("the --format text output: cannot write: standard output is closed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("standard output: cannot write: standard output is closed"), result.stderr)
         let written = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: report)))
         let open = try JSONReport.parse(Data(try runDasaudit(["audit", sharedCapture, "--format", "json"] + policy).stdout.utf8))
         XCTAssertEqual(written.coverage.connections, open.coverage.connections, "the report is the whole audit")

@@ -103,12 +103,41 @@ final class DASHomeInstallationNotesTests: XCTestCase {
         XCTAssertEqual(result.policy.offset, 4, given.stderr)
         XCTAssertFalse(given.stderr.contains("<Offset>"), "-DportOffset given: the node runs with it\n\(given.stderr)")
 
-        let run = try runDasaudit(["ports", "--das-home", empty])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stdout.contains("offset 0"), run.stdout)
-        XCTAssertEqual(notes(run.stderr), ["dasaudit: note: \(empty)/repository/conf/carbon.xml:128: <Ports><Offset> is empty, "
+        try assertOffsetZeroWithNote(home: empty, line: 128, "is empty")
+    }
+
+    /// `ports --das-home home` runs at offset 0 and says, once, that carbon.xml's
+    /// `<Ports><Offset>` (at `line`) `what` ("is empty") and what to do.
+    private func assertOffsetZeroWithNote(home: String, line: Int, _ what: String,
+                                          file: StaticString = #filePath, lineOfCall: UInt = #line) throws {
+        let run = try runDasaudit(["ports", "--das-home", home])
+        XCTAssertEqual(run.status, 0, run.stderr, file: file, line: lineOfCall)
+        XCTAssertTrue(run.stdout.contains("offset 0"), run.stdout, file: file, line: lineOfCall)
+        XCTAssertEqual(notes(run.stderr), ["dasaudit: note: \(home)/repository/conf/carbon.xml:\(line): <Ports><Offset> \(what), "
             + "which Carbon reads as no offset at all: the node starts only when -DportOffset=N gives one (without it, Carbon "
-            + "stops at start-up with a NullPointerException setting portOffset); dasaudit takes offset 0, as for a carbon.xml "
-            + "without <Offset>: give the node's -DportOffset with --offset N"])
+            + "stops at start-up with a NullPointerException setting portOffset); dasaudit takes offset 0: give the node's "
+            + "-DportOffset with --offset N"], file: file, line: lineOfCall)
+    }
+
+    /// A carbon.xml with no `<Offset>` at all: Carbon finds no value, as for an empty one,
+    /// and starts only with -DportOffset. Before, read as offset 0 without a word, and over
+    /// a policy file's `offset: 4` ("offset 0 from .../carbon.xml overrides 4"), so the
+    /// recorded offset-4 cluster's DAS ports were all unexpected.
+    func testAMissingOffsetIsNoOffsetWithTheEmptyOnesNote() throws {
+        let missing = try home(editing: "repository/conf/carbon.xml") {
+            $0.replacingOccurrences(of: "<Offset>4</Offset>", with: "")
+        }
+        try assertOffsetZeroWithNote(home: missing, line: 122, "is missing")
+
+        // A policy file's offset fills it in, as it does an empty or `${…}` one.
+        let policy = FileManager.default.temporaryDirectory.appendingPathComponent("das-notes-\(UUID()).yaml")
+        try Data("offset: 4\n".utf8).write(to: policy)
+        addTeardownBlock { try? FileManager.default.removeItem(at: policy) }
+        let stock = try audit("das-cluster-offset4-lo.pcap", ["--das-home", fixtures.appendingPathComponent("das-3.2.0-cluster-local").path,
+                                                              "--cores", "2"]).result
+        let (given, result) = try audit("das-cluster-offset4-lo.pcap", ["--das-home", missing, "--policy", policy.path, "--cores", "2"])
+        XCTAssertEqual(result.policy.offset, 4, given.stderr)
+        XCTAssertFalse(given.stderr.contains("Offset") || given.stderr.contains("offset 0"), "offset: 4 given: the node runs with it\n\(given.stderr)")
+        XCTAssertEqual(result.findings.map(\.message), stock.findings.map(\.message))
     }
 }

@@ -189,7 +189,8 @@ final class OutputSafetyTests: XCTestCase {
         let twice = try runProcess(dasauditBinary.path, ["audit", sharedCapture, "--report", "json:/dev/stdout"] + policy,
                                    stdout: redirected)
         XCTAssertEqual(twice.status, 2)
-        XCTAssertTrue(twice.stderr.contains("--report json:/dev/stdout: standard output is already written by the --format text output"),
+        XCTAssertTrue(twice.stderr.contains("--report json:/dev/stdout: standard output is already written by the run's main output "
+            + "(give it --output FILE to free standard output)"),
                       twice.stderr)
     }
 
@@ -200,6 +201,25 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
         let render = try runDasaudit(["render", "/nonexistent-dasaudit.json"])
         XCTAssertFalse(render.stderr.contains("NSCocoaErrorDomain"), render.stderr)
+    }
+
+    /// `dasaudit flows CAPTURE | head`: the output is named as the command line gave it,
+    /// standard output, not a `--format` that was never given. Before: "the --format ndjson
+    /// output: cannot write: Broken pipe".
+    func testStandardOutputWithItsReaderGoneIsNamedAsGiven() throws {
+        let cases: [([String], String)] = [
+            (["flows", capture("das-offset3-lo.pcap")], "dasaudit: error: standard output: cannot write: Broken pipe\n"),
+            (["flows", capture("das-offset3-lo.pcap"), "--format", "csv"],
+             "dasaudit: error: the --format csv output: cannot write: Broken pipe\n"),
+            (["audit", capture("das-offset3-lo.pcap")] + policy, "dasaudit: error: standard output: cannot write: Broken pipe\n"),
+            (["infer", capture("das-offset3-lo.pcap")], "dasaudit: error: standard output: cannot write: Broken pipe\n"),
+        ]
+        for (arguments, message) in cases {
+            let run = try runWithReaderGone(dasauditBinary.path, arguments)
+            XCTAssertEqual(run.reason, .exit, "not killed by SIGPIPE")
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertEqual(run.stderr, message, "\(arguments)")
+        }
     }
 
     func testStandardOutputWithItsReaderGoneIsAWriteErrorAndTheOtherReportsAreWritten() throws {

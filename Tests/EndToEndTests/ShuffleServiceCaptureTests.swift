@@ -35,15 +35,50 @@ final class ShuffleServiceCaptureTests: XCTestCase {
 
     func testDASHomeWithoutTheServiceDoesNotListItsOpening() throws {
         // Not said on (a policy, the profile alone): Spark's default is off, so the port is no
-        // unused opening, and traffic there is a catalog port not expected, named with its switch.
-        let result = try audit("spark43-multi-s200.pcap", ["--offset", "2", "--mode", "cluster"])
-        XCTAssertEqual(service(result, 7339)?.classification, .notInMode)
-        let finding = try XCTUnwrap(result.findings.first { $0.port == 7339 })
+        // unused opening, and traffic on Spark's 7337 is a catalog port not expected, named
+        // with its switch (captures/das-shuffle-default-lo.pcap, offset 2).
+        let result = try audit("das-shuffle-default-lo.pcap", ["--offset", "2", "--mode", "cluster"])
+        XCTAssertEqual(service(result, 7337)?.classification, .notInMode)
+        let finding = try XCTUnwrap(result.findings.first { $0.port == 7337 })
         XCTAssertEqual(finding.severity, .medium)
         XCTAssertTrue(finding.message.contains("spark.shuffle.service.port, which this policy does not expect: it is bound only "
             + "with spark.shuffle.service.enabled in spark-defaults.conf, which the policy does not say is on"), finding.message)
         let quiet = try audit("spark43-execs-s200.pcap", ["--offset", "2", "--mode", "cluster"])
-        XCTAssertFalse(quiet.findings.contains { $0.port == 7339 }, "no unused opening when the service is not said on")
+        XCTAssertFalse(quiet.findings.contains { $0.port == 7337 || $0.port == 7339 }, "no unused opening when the service is not said on")
+        // 7339 is the service only where a configuration set its key: unset, an unexpected
+        // port whose hint names the key moved by the offset.
+        let moved = try audit("spark43-multi-s200.pcap", ["--offset", "2", "--mode", "cluster"])
+        XCTAssertEqual(service(moved, 7339)?.classification, .unexpected)
+        XCTAssertEqual(service(moved, 7339)?.hint, "spark.shuffle.service.port+2: a Spark port retry (the service found 7337 "
+            + "and 7338 busy), or spark.shuffle.service.port set to 7337 in spark-defaults.conf, which DAS moves by the "
+            + "offset (say so with ports: in the policy); it speaks Spark RPC")
+    }
+
+    /// A policy file's `shuffle-service: on` expects the service where DAS binds it: Spark's
+    /// 7337 without the offset while no `spark.shuffle.service.port` is set, as `--das-home`
+    /// does. Before, it expected 7337 plus the offset, so the real service on 7337 at offset 2
+    /// (captures/das-shuffle-default-lo.pcap, 4 connections) was a high unexpected port and
+    /// 7339 a low unused opening.
+    func testAPolicyFileThatTurnsTheServiceOnExpectsSparksDefault() throws {
+        let on = try policyFile("offset: 2\nmode: cluster\nfeatures: {shuffle-service: on}\n")
+        let result = try audit("das-shuffle-default-lo.pcap", ["--policy", on])
+        let shuffle = try XCTUnwrap(service(result, 7337))
+        XCTAssertEqual(shuffle.classification, .expected)
+        XCTAssertEqual(shuffle.catalogKey, "spark.shuffle.service.port")
+        XCTAssertEqual(shuffle.connections, 4, "tshark: 4 TCP conversations to 127.0.0.2:7337")
+        XCTAssertFalse(result.findings.contains { $0.port == 7337 || $0.port == 7339 }, "\(result.findings.map(\.message))")
+
+        // The key set in the policy is a base port, moved by the offset, as DAS moves it.
+        let pinned = try policyFile("offset: 2\nmode: cluster\nfeatures: {shuffle-service: on}\nports: {spark.shuffle.service.port: 7337}\n")
+        let moved = try audit("spark43-multi-s200.pcap", ["--policy", pinned])
+        XCTAssertEqual(service(moved, 7339)?.classification, .expected)
+        XCTAssertEqual(service(moved, 7339)?.connections, 11, "tshark: 11 TCP conversations to 127.0.0.2:7339")
+
+        // Past offset 7337 the unset key is still Spark's 7337 (no base port could say it).
+        let far = try runDasaudit(["ports", "--policy", try policyFile("offset: 8000\nmode: cluster\nfeatures: {shuffle-service: on}\n")])
+        XCTAssertEqual(far.status, 0, far.stderr)
+        XCTAssertTrue(far.stdout.split(separator: "\n").contains { $0.contains(" 7337 ") && $0.contains("spark.shuffle.service.port") },
+                      far.stdout)
     }
 
     func testStockSparkShuffleServiceIsNamed() throws {

@@ -27,14 +27,15 @@ final class SparkDeploymentCaptureTests: XCTestCase {
         result.servicesByEndpoint[endpoint]
     }
 
-    /// das1 and das2 at offset 2, in cluster mode with 2 cores and the shuffle service;
-    /// `features` and the roles are the test's.
+    /// das1 and das2 at offset 2, in cluster mode with 2 cores and the shuffle service on
+    /// 7339 (its key set to 7337, which the offset moves); `features` and the roles are the test's.
     private func policy(das1: String, das2: String, features: String = "") throws -> String {
         try policyFile("""
             offset: 2
             mode: cluster
             cores: 2
             features: {shuffle-service: on\(features)}
+            ports: {spark.shuffle.service.port: 7337}
             nodes:
               - name: das1
                 addresses: [10.30.0.1]

@@ -214,6 +214,39 @@ final class LiveCaptureTests: XCTestCase {
                       live.stderr)
     }
 
+    /// `--events` to a FIFO whose reader holds it open and takes nothing (its pipe cut to
+    /// one page): the snapshots fill it in about two seconds, and the capture thread then
+    /// waits in the write. The first SIGINT ends that wait, as it ends the wait of any
+    /// output once the capture is over: the events are given up with the signal's reason,
+    /// the final audit and its report follow, exit 2. Before, the capture thread stayed
+    /// blocked after SIGINT (and SIGTERM), and only a second signal ended the run, without
+    /// the final audit.
+    func testAStopEndsTheWaitOfEventsOnAFIFONobodyReads() throws {
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let fifo = "\(directory)/events-\(name).fifo"
+            XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+            let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+            XCTAssertGreaterThanOrEqual(reader, 0)
+            defer { close(reader) }
+            _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096)
+            let live = try startLive(["--events", fifo, "--event-snapshots", "--interval", "0.2s", "--format", "json"])
+            sleep(4)
+            XCTAssertTrue(live.process.isRunning, live.stderr)
+            let asked = Date()
+            live.signal(number)
+            let (status, stdout) = live.finish(timeout: 10)
+            XCTAssertLessThan(Date().timeIntervalSince(asked), 5, "ended promptly after \(name)")
+            XCTAssertEqual(live.process.terminationReason, .exit, live.stderr)
+            XCTAssertEqual(status, 2, live.stderr)
+            XCTAssertTrue(live.stderr.contains("--events: cannot write \(fifo): its reader was not reading when \(name) came "
+                + "(nothing taken for 1 s); no more events are written"), live.stderr)
+            XCTAssertTrue(live.stderr.contains("stopped (\(name) asked for a stop)"), live.stderr)
+            XCTAssertFalse(live.stderr.contains("quitting"), live.stderr)
+            XCTAssertNoThrow(try JSONReport.parse(Data(stdout.utf8)), "the final audit's report is written")
+        }
+    }
+
     func testASecondInterruptLeavesEveryEvidenceFileWhole() throws {
         // Quitting at once used to _exit while the capture thread was inside write(2): the
         // kernel stops a killed write at a page boundary, and a 64 KiB packet was cut (about

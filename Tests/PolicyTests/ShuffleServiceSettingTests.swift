@@ -27,12 +27,24 @@ final class ShuffleServiceSettingTests: XCTestCase {
         let policy = try read.makePolicy()
         XCTAssertEqual(policy.expectedEntries(at: 7337).map(\.key), ["spark.shuffle.service.port"])
         XCTAssertEqual(policy.expectedEntries(at: 7339), [])
-        XCTAssertEqual(read.origins["ports.spark.shuffle.service.port"]?.line, 2, "said where the service is turned on")
+        XCTAssertNil(read.basePorts["spark.shuffle.service.port"], "not set: the catalog's unshifted port")
         XCTAssertEqual(read.installationNotes.map(\.origin.line), [2])
         XCTAssertTrue(read.installationNotes[0].text.contains("binds Spark's default 7337 without the offset"),
                       read.installationNotes[0].text)
         // Off, nothing is said: the port is not expected anyway.
         XCTAssertEqual(try settings(sparkDefaults: "spark.shuffle.service.enabled false\n").installationNotes, [])
+    }
+
+    /// At an offset of 7337 or more no base port brings the offset back to 7337: before, the
+    /// unset key was stored as 7337 minus the offset, and past it left the catalog's port
+    /// plus the offset (15337 at offset 8000).
+    func testEnabledWithoutItsPortIsSparksDefaultUnderAnOffsetPastIt() throws {
+        var read = try settings(sparkDefaults: "spark.shuffle.service.enabled true\n", offset: 8000)
+        read.mode = .cluster
+        let policy = try read.makePolicy()
+        XCTAssertEqual(policy.offset, 8000)
+        XCTAssertEqual(policy.expectedEntries(at: 7337).map(\.key), ["spark.shuffle.service.port"])
+        XCTAssertEqual(policy.expectedEntries(at: 15337), [])
     }
 
     func testUnsaidOrFalseExpectsNothing() throws {

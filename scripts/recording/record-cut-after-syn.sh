@@ -18,21 +18,14 @@ out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}"
 command -v tcpdump >/dev/null && command -v curl >/dev/null && command -v tshark >/dev/null ||
   apt-get install -y -qq tcpdump curl tshark
 ns=${NETNS:-dasaudit-cutsyn}
-work=$(mktemp -d)
-servers=()
-cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
+NAMESPACES=("$ns")
+# shellcheck source=scripts/recording/namespaces.sh
+source "$(dirname "$0")/namespaces.sh"
 mkdir -p "$work/site"
 echo "hello" > "$work/site/index.html"
 for port in 9763 9443; do
   (cd "$work/site" && exec ip netns exec "$ns" python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
-  servers+=($!)
+  pids+=($!)
 done
 sleep 2
 

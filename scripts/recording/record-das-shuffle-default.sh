@@ -16,26 +16,9 @@
 # Writes OUTDIR/das-shuffle-default-lo.pcap. VENV is a virtual environment with pyspark
 # (its Java: JAVA_HOME, default Debian's OpenJDK 17).
 set -uo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-OUT="$(realpath -m "${1:-$ROOT/captures}")"
-: "${VENV:?a virtual environment with pyspark}"
-SP=$(echo "$VENV"/lib/python3*/site-packages/pyspark)
-export SPARK_HOME=$SP PYSPARK_PYTHON=$VENV/bin/python JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
-TMP=$(mktemp -d) NS=dasaudit-shuffle
-export SPARK_LOG_DIR=$TMP/logs SPARK_WORKER_DIR=$TMP/work SPARK_CONF_DIR=$TMP/conf
-mkdir -p "$OUT" "$SPARK_LOG_DIR" "$SPARK_WORKER_DIR" "$SPARK_CONF_DIR"
-cleanup() {
-    for p in $(ip netns pids $NS 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-    ip netns del $NS 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-ip netns add $NS && ip -n $NS link set lo up
-ip netns exec $NS tcpdump -i lo -s 200 -U -w "$TMP/capture.pcap" tcp 2>"$TMP/tcpdump.err" & TD=$!
-sleep 1
-SPARK_LOCAL_IP=127.0.0.1 ip netns exec $NS "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
-    --port 7079 --webui-port 8083 >"$SPARK_LOG_DIR/master.log" 2>&1 & MASTER=$!
-sleep 6
+NS=dasaudit-shuffle
+# shellcheck source=scripts/recording/spark-standalone.sh
+source "$(dirname "${BASH_SOURCE[0]}")/spark-standalone.sh"
 # The worker's shuffle service: enabled, its port left to Spark's default.
 SPARK_WORKER_OPTS="-Dspark.shuffle.service.enabled=true" SPARK_LOCAL_IP=127.0.0.2 ip netns exec $NS \
     "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host 127.0.0.2 \
@@ -46,8 +29,5 @@ SPARK_LOCAL_IP=127.0.0.1 ip netns exec $NS "$SPARK_HOME/bin/spark-submit" "$ROOT
     >"$SPARK_LOG_DIR/job.log" 2>&1
 echo "job rc $?"
 grep -h "result\|Successfully started service" "$SPARK_LOG_DIR/job.log" | head -8
-sleep 2
-kill $WORKER $MASTER; sleep 3; kill -9 $WORKER $MASTER 2>/dev/null
-sleep 1; kill -INT $TD; wait $TD
-cat "$TMP/tcpdump.err"
+stop_cluster "$WORKER"
 cp "$TMP/capture.pcap" "$OUT/das-shuffle-default-lo.pcap"

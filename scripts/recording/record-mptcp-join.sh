@@ -61,7 +61,7 @@ if sys.argv[1] == "server":
         d = t.recv(65536)
         if not d: break
         got += len(d)
-        t.close(); print("server got", got, flush=True)
+    t.close(); print("server got", got, flush=True)
 else:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
     c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP); c.connect(("10.31.1.1", 9443))

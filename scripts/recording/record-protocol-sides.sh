@@ -23,10 +23,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../captures}
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+# work (a temporary directory) and pids (the processes to stop), cleaned up on exit; no
+# namespace of its own, as it runs in the caller's.
+NAMESPACES=()
+# shellcheck source=scripts/recording/namespaces.sh
+source "$here/namespaces.sh"
 
 missing=()
 for tool in tcpdump openssl curl nginx java javac; do command -v "$tool" >/dev/null || missing+=("$tool"); done

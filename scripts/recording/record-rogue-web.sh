@@ -11,10 +11,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../captures}
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+# work (a temporary directory) and pids (the processes to stop), cleaned up on exit; no
+# namespace of its own, as it runs in the caller's.
+NAMESPACES=()
+# shellcheck source=scripts/recording/namespaces.sh
+source "$here/namespaces.sh"
 command -v tcpdump >/dev/null || apt-get install -y tcpdump >/dev/null
 
 cat > "$work/servers.py" <<'PY'
