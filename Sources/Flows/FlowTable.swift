@@ -6,7 +6,8 @@ import Wire
 ///
 /// A SYN on a 4-tuple whose connection has ended (FIN both ways, or RST), or was closing
 /// (`ConnectionRecord.isEnded(forConnectionRequestWith:)`), starts a new connection, as TCP
-/// port reuse does. A connection the server refused leaves the table at
+/// port reuse does, unless it is the connection's own SYN sent again (its initial sequence
+/// number) and the server did not refuse it. A connection the server refused leaves the table at
 /// its RST (`letGoRefused`, `RecentlyRefused`).
 ///
 /// Made with direction rules (`init(rules:limits:)`), the table keeps only the open
