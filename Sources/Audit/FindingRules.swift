@@ -1,9 +1,19 @@
+import Flows
 import Policy
 
 /// Turns classified services, attempts, unused openings and coverage into findings, each
 /// with a severity, an explanation with its evidence, and a remediation.
 struct FindingRules {
     let policy: Policy
+
+    /// The endpoints of `attempts` to an expected port that are also services: they served
+    /// connections while the capture ran. Only those are looked up, so an audit without
+    /// such attempts builds nothing.
+    static func servedEndpoints(_ services: [ClassifiedService], amongExpected attempts: [ClassifiedAttempt]) -> Set<Endpoint> {
+        let failed = Set(attempts.lazy.filter(\.isExpectedService).map(\.endpoint))
+        guard !failed.isEmpty else { return [] }
+        return Set(services.lazy.map(\.endpoint).filter(failed.contains))
+    }
 
     /// The findings in the order they are made: the auditor sorts them once, with the
     /// others (`FindingRules.sorted`, stable, so that sorting them here first would change
@@ -51,7 +61,11 @@ struct FindingRules {
         for (address, mismatch) in offsetMismatches.sorted(by: { $0.key < $1.key }) where address == mismatch.addresses[0] {
             findings.append(offsetFinding(mismatch))
         }
-        for attempt in attempts where attempt.isExpectedService && attempt.failedWhileCaptured {
+        // An endpoint that also served connections answered: its failed connects are a
+        // listen queue that overflowed under load or a restart, not a service that is down.
+        let served = Self.servedEndpoints(services, amongExpected: attempts)
+        for attempt in attempts where attempt.isExpectedService && attempt.failedWhileCaptured
+            && !served.contains(attempt.endpoint) {
             let endpoint = "\(attempt.endpoint)"
             findings.append(Finding(
                 kind: .expectedServiceNotAnswering, severity: .medium, port: attempt.endpoint.port,

@@ -255,10 +255,24 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// between a connection's two FINs, or at its last ACK, sees the 4-tuple used again
     /// with no end in view: without the last two rules the new connection was counted into
     /// the old one.
+    ///
+    /// The connection's own SYN sent again (its client's initial sequence number) at
+    /// `time`, less than `linger` after the record's last packet, does not start a new one
+    /// after a RST either, unless the server refused it: when a client reuses its 4-tuple at
+    /// once, its SYN can meet what is left of the connection before (that connection's late
+    /// ACK or RST, or the server's challenge ACK, RFC 5961, which the client answers with a
+    /// RST), and those end this record; the client then sends the SYN again, and the server
+    /// answers it. Taken for a new connection, each such connect was two: a `reset` or
+    /// `attempted` one that never was, and the real one. Within the linger, because an
+    /// ended record is held that long and no longer (`FlowTable`): a table that evicts and
+    /// one that keeps every record then agree.
     @inlinable
-    public func isEnded(forConnectionRequestWith sequence: UInt32) -> Bool {
-        if hasEnded || clientIsA == nil { return true }
-        return (seenFromA.rawValue | seenFromB.rawValue) & Seen.fin.rawValue != 0 && sequence != clientInitialSequence
+    public func isEnded(forConnectionRequestWith sequence: UInt32, at time: Int64, linger: Int64) -> Bool {
+        guard clientIsA != nil else { return true }
+        if sequence == clientInitialSequence {
+            return hasEnded && (wasRefused || time &- lastSeen >= linger)
+        }
+        return hasEnded || (seenFromA.rawValue | seenFromB.rawValue) & Seen.fin.rawValue != 0
     }
 
     /// Whether the server answered the client's SYN with a RST and nothing else

@@ -81,7 +81,8 @@ extension FlowTable {
 
     /// Whether, read in one table, the first packet of `next` would have gone to `mine`.
     private func continues(_ mine: ConnectionRecord, with next: ConnectionRecord) -> Bool {
-        if next.openedWithSyn && mine.isEnded(forConnectionRequestWith: next.clientInitialSequence) { return false }
+        if next.openedWithSyn && mine.isEnded(forConnectionRequestWith: next.clientInitialSequence, at: next.firstSeen,
+                                              linger: limits.endedLinger) { return false }
         if rules != nil {
             let now = FlowTable.tick(max(clock, next.firstSeen), interval: limits.sweepInterval)
             if expired(mine, now: now) { return false }

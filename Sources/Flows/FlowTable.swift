@@ -5,8 +5,9 @@ import Wire
 /// folds them per service.
 ///
 /// A SYN on a 4-tuple whose connection has ended (FIN both ways, or RST), or was closing
-/// (`ConnectionRecord.isEnded(forConnectionRequestWith:)`), starts a new connection, as TCP
-/// port reuse does. A connection the server refused leaves the table at
+/// (`ConnectionRecord.isEnded(forConnectionRequestWith:at:linger:)`), starts a new connection,
+/// as TCP port reuse does, unless it is the connection's own SYN sent again (its initial
+/// sequence number) within the linger and the server did not refuse it. A connection the server refused leaves the table at
 /// its RST (`letGoRefused`, `RecentlyRefused`).
 ///
 /// Made with direction rules (`init(rules:limits:)`), the table keeps only the open
@@ -148,7 +149,9 @@ public struct FlowTable: Sendable {
         let position = storage.find(key, tag: tag)
         if position >= 0 {
             let record = storage.records + position
-            if segment.flags.isConnectionRequest && record.pointee.isEnded(forConnectionRequestWith: segment.sequenceNumber) {
+            if segment.flags.isConnectionRequest
+                && record.pointee.isEnded(forConnectionRequestWith: segment.sequenceNumber, at: timestamp,
+                                          linger: limits.endedLinger) {
                 replace(at: position, with: segment, timestamp: timestamp)
             }
             if record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength) {

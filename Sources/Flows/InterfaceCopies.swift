@@ -11,9 +11,9 @@ import Wire
 /// the service's traffic again: two or three times the truth (docs/design.md, "Copies of
 /// one packet").
 ///
-/// A segment is a copy when one with the same signature came at most `window` before it (or
-/// a unit after: copies reach the capture from several CPUs, a little out of time order) on
-/// another interface. The signature hashes the addresses, ports, sequence and
+/// A segment is a copy when one with the same signature came at most `window` before it
+/// (`namedWindow` where packets name their interface; or a unit after: copies reach the
+/// capture from several CPUs, a little out of time order) on another interface. The signature hashes the addresses, ports, sequence and
 /// acknowledgment numbers, control bits and `TCPSegment.copyIdentity` (the IPv4
 /// identification or IPv6 flow label, the TCP checksum xor window), and a digest of the
 /// TCP options (`optionsDigest(of:in:)`). Bridging and routing change none of these (routing changes the TTL, which is
@@ -41,10 +41,19 @@ import Wire
 public struct InterfaceCopies: Sendable {
     static let bucketCount = 1 << 12
     static let ways = 4
-    /// How long after a packet its copies may come: 64 units, 67 ms. Forwarding takes
-    /// microseconds; the margin is for a queue on the way out. A retransmission on another
-    /// interface that soon, with the same identification, is a copy by any measure.
+    /// How long after a packet its copies may come where the interfaces are not named (SLL
+    /// v1, `--deduplicate`): 64 units, 67 ms. Forwarding takes microseconds; the margin is
+    /// for a queue on the way out. A retransmission on another interface that soon, with the
+    /// same identification, is a copy by any measure.
     static let window: Int16 = 64
+    /// How long after a packet its copies may come where each packet names its interface
+    /// (SLL2, a pcapng of several interfaces): 1,024 units, 1.07 s. A packet is captured on
+    /// its way out after the interface's queue, and a shaped or congested link's queue holds
+    /// it for hundreds of milliseconds (tbf at 4 Mbit/s with a 400 ms queue: 150 of 347
+    /// packets came more than 67 ms after their first copy, and counted twice,
+    /// `captures/shaped-router-any-sll2.pcap`). A retransmission comes on the interface its
+    /// original came on, which is no copy however soon, so the longer wait takes none for one.
+    static let namedWindow: Int16 = 1024
 
     /// Per entry: the mark (the hash's upper 32 bits, never 0), the time in units, the
     /// interface; 0 while empty.
@@ -85,7 +94,9 @@ public struct InterfaceCopies: Sendable {
             let entry = entries[slot]
             if interface == nil || UInt16(truncatingIfNeeded: entry) != port {
                 let age = Int16(bitPattern: units &- UInt16(truncatingIfNeeded: entry >> 16))
-                if PacketMemoryClock.isRecent(age: age, within: Self.window) { return true }
+                if PacketMemoryClock.isRecent(age: age, within: interface == nil ? Self.window : Self.namedWindow) {
+                    return true
+                }
             }
             // The same packet again on its own interface (a retransmission), or long after.
             entries[slot] = stamped

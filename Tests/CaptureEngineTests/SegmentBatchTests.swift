@@ -12,8 +12,9 @@ final class SegmentBatchTests: XCTestCase {
     let server = Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 8080)
 
     /// The segments of `connections` HTTP connections, each opened, answered, closed and
-    /// then opened again on the same 4-tuple (port reuse: only the order of the segments
-    /// tells the two apart), the connections' packets interleaved round by round.
+    /// then opened again on the same 4-tuple with a new initial sequence number (port
+    /// reuse: only the order of the segments tells the two apart), the connections'
+    /// packets interleaved round by round.
     func segments(connections: Int) -> [(segment: TCPSegment, payload: [UInt8])] {
         let request = Array("GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n".utf8)
         let response = Array("HTTP/1.1 200 OK\r\nServer: test\r\n\r\n".utf8)
@@ -29,8 +30,11 @@ final class SegmentBatchTests: XCTestCase {
                 case 2: (client(index), server, [.fin, .ack, .psh], request)
                 default: (server, client(index), [.fin, .ack, .psh], response)
                 }
+                // The client's numbers: each use of the 4-tuple starts from an ISN of its own.
+                let sequence: UInt32 = from == server ? 0 : (round < 4 ? 1_000 : 5_000) + (round % 4 == 0 ? 0 : 1)
                 all.append((TCPSegment(source: from.address, destination: to.address, sourcePort: from.port,
-                                       destinationPort: to.port, flags: flags, payloadLength: UInt32(payload.count)),
+                                       destinationPort: to.port, flags: flags, sequenceNumber: sequence,
+                                       payloadLength: UInt32(payload.count)),
                             payload))
             }
         }

@@ -38,6 +38,22 @@ final class InterfaceCopiesCaptureTests: XCTestCase {
         XCTAssertEqual(everything.coverage.connections, 13)
     }
 
+    /// Real HTTP through a router whose link to the client is shaped (tbf at 4 Mbit/s with a
+    /// queue of up to 400 ms: scripts/recording/record-shaped-router.sh), `tcpdump -i any`
+    /// on the router: each answer packet is captured on the server's link when it arrives and
+    /// on the client's when the queue lets it go, up to 215 ms later (151 of the 347 more
+    /// than 67 ms later). Every packet counts once, as on the server's link alone (interface
+    /// 2); before, the 150 late copies counted again (497 packets, 512,894 bytes).
+    func testACopyHeldInAShapedQueueCountsOnce() {
+        let everything = auditor.audit(paths: [capture("shaped-router-any-sll2.pcap")])
+        let truth = auditor.audit(bundled: "shaped-router-any-sll2.pcap", filter: "ifindex 2")
+        XCTAssertEqual(truth.coverage.skipped["duplicate"], nil, "one interface holds no copy")
+        XCTAssertEqual(traffic(everything), traffic(truth))
+        XCTAssertEqual(everything.services.map(\.bytes), truth.services.map(\.bytes))
+        XCTAssertEqual(traffic(everything), ["10.138.0.1:9763 347 packets 262718 payload 2 connections closed 2"])
+        XCTAssertEqual(everything.coverage.skipped, ["duplicate": 347])
+    }
+
     /// Real HTTP through a host that cuts the large segments it forwards (GSO; its link to
     /// the client has segmentation offload off: scripts/recording/record-segmented.sh): each
     /// segment of up to 64 KiB from the server is in the file whole, as received, and in

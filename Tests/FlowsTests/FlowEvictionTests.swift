@@ -18,11 +18,14 @@ private struct Traffic {
     var packets: [Packet] = []
     var random = SplitMix64(seed: 2026)
 
+    /// A SYN's sequence number is its time's low bits, as a TCP stack's initial sequence
+    /// numbers are drawn anew for each connection.
     mutating func send(_ from: (UInt32, UInt16), _ to: (UInt32, UInt16), _ flags: TCPFlags, at time: Int64,
                        payload: UInt32 = 0) {
+        let sequence = flags.isConnectionRequest ? UInt32(truncatingIfNeeded: time >> 10) : 0
         packets.append(Packet(segment: TCPSegment(source: IPAddress(ipv4: from.0), destination: IPAddress(ipv4: to.0),
                                                   sourcePort: from.1, destinationPort: to.1, flags: flags,
-                                                  payloadLength: payload),
+                                                  sequenceNumber: sequence, payloadLength: payload),
                               time: time, wire: 66 + payload))
     }
 

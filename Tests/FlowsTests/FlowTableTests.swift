@@ -233,12 +233,34 @@ final class ConnectionStateTests: XCTestCase {
 
     func testASynOnAFinishedFourTupleStartsANewConnection() {
         var conversation = Conversation()
-        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613")
-        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613")
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613", isn: 1_000)
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:7613", isn: 900_000)
         let connections = conversation.connections()
         XCTAssertEqual(connections.count, 2)
         XCTAssertEqual(connections.map(\.packets), [8, 8])
         XCTAssertEqual(connections.map(\.state), [.closed, .closed])
+    }
+
+    /// A client that reuses its 4-tuple at once can have its SYN answered by the server's
+    /// challenge ACK (the connection before still closing there), which it answers with a
+    /// RST, and then sends the same SYN again: one connection, not a reset one and another.
+    func testTheSameSynAgainAfterAChallengeAckAndRstIsOneConnection() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: 5_000)
+        conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.ack])
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.rst], sequence: 77)
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:9763", isn: 5_000)
+        XCTAssertEqual(conversation.connections().map(\.packets), [11])
+    }
+
+    /// A SYN sent again after the server refused it is a new refused connect, as before.
+    func testTheSameSynAgainAfterARefusalIsANewConnect() {
+        var conversation = Conversation()
+        for _ in 0..<2 {
+            conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: 5_000)
+            conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst, .ack])
+        }
+        XCTAssertEqual(conversation.connections().map(\.state), [.refused, .refused])
     }
 
     func testRetransmittedSynsStayOneConnection() {

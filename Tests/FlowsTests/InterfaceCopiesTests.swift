@@ -45,9 +45,17 @@ final class InterfaceCopiesTests: XCTestCase {
         var copies = sll2()
         XCTAssertFalse(copies.isCopy(segment(), interface: 3, at: start))
         XCTAssertTrue(copies.isCopy(segment(), interface: 4, at: start + 60 * millisecond))
+        var queued = sll2()
+        XCTAssertFalse(queued.isCopy(segment(), interface: 3, at: start))
+        XCTAssertTrue(queued.isCopy(segment(), interface: 4, at: start + 400 * millisecond),
+                      "held in a shaped link's queue: named interfaces wait 1.07 s")
         var late = sll2()
         XCTAssertFalse(late.isCopy(segment(), interface: 3, at: start))
-        XCTAssertFalse(late.isCopy(segment(), interface: 4, at: start + 80 * millisecond), "past 67 ms")
+        XCTAssertFalse(late.isCopy(segment(), interface: 4, at: start + 1100 * millisecond), "past 1.07 s")
+        var unnamed = InterfaceCopies(for: PacketDecoder(linkType: .linuxSLL))
+        XCTAssertFalse(unnamed.isCopy(segment(), interface: nil, at: start))
+        XCTAssertFalse(unnamed.isCopy(segment(), interface: nil, at: start + 80 * millisecond),
+                       "interfaces not named: past 67 ms, where a retransmission may come")
         var early = sll2()
         XCTAssertFalse(early.isCopy(segment(), interface: 3, at: start))
         XCTAssertTrue(early.isCopy(segment(), interface: 4, at: start - 10_000),
