@@ -56,6 +56,9 @@ declare -A one_copy=(
   [nat-merge-host-sll2.pcap]="|((sll.ifindex == 4 || sll.ifindex == 5) && !(ip.dst == 10.228.0.1 && tcp.dstport == 9763) && !(ip.src == 10.228.0.1 && tcp.srcport == 9763)) || (sll.ifindex == 3 && ip.addr == 10.228.0.254 && tcp.port == 9763)"
   # A host that cuts the segments it forwards: the server's link, where they are whole.
   [segmented-any-sll2.pcap]="|sll.ifindex == 3"
+  # A router whose egress queue holds a packet's second capture up to 215 ms after its
+  # first: the server's side of the router (2) holds every packet once.
+  [shaped-router-any-sll2.pcap]="|sll.ifindex == 2"
   [segmented-any-sll.pcap]="captures/segmented-any-sll2.pcap|sll.ifindex == 3"
   [segmented-interleaved-any-sll2.pcap]="|sll.ifindex == 3"
   [segmented-resent-any-sll2.pcap]="|sll.ifindex == 3"
