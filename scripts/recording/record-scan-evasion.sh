@@ -62,29 +62,22 @@ ip netns exec "$B" openssl s_server -accept "$SUBNET.2:9445" -cert "$WORK/cert.p
 pids+=($!)
 wait_listening "$B" 9765 9445
 
-# record NAME CLIENT_URL NMAP_ARGS...: one capture of one scan, with the real client's
-# fetches of CLIENT_URL before, during and after it.
-record() {
-    local name=$1 url=$2 interface=$3
-    shift 3
-    if [ ${#ONLY[@]} -gt 0 ] && [[ " ${ONLY[*]} " != *" $name "* ]]; then return; fi
-    start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 0 -U -w "$WORK/$name.pcap" 'ip or ip6'
-    local tcpdump=$tcpdump_pid
-    (while true; do
-        ip netns exec "$A" curl -s -o /dev/null --interface "$interface" "$url" || true
-        sleep 1
-    done) &
-    local fetches=$!
-    pids+=("$fetches")  # stopped on exit too, should nmap fail
-    sleep 2
-    ip netns exec "$A" nmap -n -Pn "$@" >"$WORK/$name.txt"
-    sleep 2
-    kill "$fetches"; wait "$fetches" 2>/dev/null || true
+# shellcheck source=scripts/recording/scan-recording.sh
+source "$ROOT/scripts/recording/scan-recording.sh"
+
+# The real client: a fetch of FETCH_URL from FETCH_INTERFACE every second.
+fetch() {
+    ip netns exec "$A" curl -s -o /dev/null --interface "$FETCH_INTERFACE" "$FETCH_URL" || true
     sleep 1
-    kill -INT "$tcpdump"; wait "$tcpdump" 2>/dev/null || true
-    cp "$WORK/$name.pcap" "$OUT/"
-    echo "== $name: nmap $*"
-    cat "$WORK/$name.txt"
+}
+
+# record NAME CLIENT_URL CLIENT_ADDRESS NMAP_ARGS...: one capture of one nmap scan, with the
+# real client's fetches of CLIENT_URL from CLIENT_ADDRESS before, during and after it.
+record() {
+    local name=$1
+    FETCH_URL=$2 FETCH_INTERFACE=$3
+    shift 3
+    record_scan "$name" nmap -n -Pn "$@"
 }
 
 record scan-fin-g9445-veth "http://$SUBNET.2:9765/" "$SUBNET.3" \

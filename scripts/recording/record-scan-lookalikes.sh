@@ -76,40 +76,20 @@ ip netns exec "$B" python3 "$WORK/keepalive_server.py" "$SUBNET.2" 7613 >/dev/nu
 pids+=($!)
 wait_listening "$B" 9765 9445 7613
 
-# wanted NAME: whether NAME is to be recorded (all when no names were given).
-wanted() { [ ${#ONLY[@]} -eq 0 ] || [[ " ${ONLY[*]} " == *" $1 "* ]]; }
+# shellcheck source=scripts/recording/scan-recording.sh
+source "$ROOT/scripts/recording/scan-recording.sh"
 
-# record NAME COMMAND...: one capture of COMMAND run in a, with the real client's fetches of
-# 9765 before, during and after it.
-record() {
-    local name=$1
-    shift
-    wanted "$name" || return 0
-    start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 0 -U -w "$WORK/$name.pcap" 'ip or ip6'
-    local tcpdump=$tcpdump_pid
-    (while true; do
-        ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
-        sleep 1
-    done) &
-    local fetches=$!
-    pids+=("$fetches")  # stopped on exit too, should the command fail
-    sleep 2
-    # hping3 exits 1 when nothing answered, as nothing answers a RST: the capture is what counts.
-    ip netns exec "$A" "$@" >"$WORK/$name.txt" 2>&1 || echo "(exit $?)" >>"$WORK/$name.txt"
-    sleep 2
-    kill "$fetches"; wait "$fetches" 2>/dev/null || true
+# The real client: a fetch of 9765 every second.
+fetch() {
+    ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
     sleep 1
-    kill -INT "$tcpdump"; wait "$tcpdump" 2>/dev/null || true
-    cp "$WORK/$name.pcap" "$OUT/"
-    echo "== $name: $*"
-    cat "$WORK/$name.txt"
 }
 
-record scan-ack-g7613-veth nmap -n -Pn -sA -g 7613 -p 1-40,9445,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
-record scan-maimon-g9445-veth nmap -n -Pn -sM -g 9445 -p 1-40 -e va -S "$SUBNET.1" "$SUBNET.2"
-record scan-ping-send-ip-veth nmap -n -sn --send-ip -e va -S "$SUBNET.1" "$SUBNET.2"
-record scan-rst-flood-veth hping3 -q -R --rand-source -s 7600 -p 7613 -c 2000 -i u500 "$SUBNET.2"
-record scan-badsum-small-veth nmap -n -Pn -sS --badsum -p 1-30,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
+record_scan scan-ack-g7613-veth nmap -n -Pn -sA -g 7613 -p 1-40,9445,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
+record_scan scan-maimon-g9445-veth nmap -n -Pn -sM -g 9445 -p 1-40 -e va -S "$SUBNET.1" "$SUBNET.2"
+record_scan scan-ping-send-ip-veth nmap -n -sn --send-ip -e va -S "$SUBNET.1" "$SUBNET.2"
+record_scan scan-rst-flood-veth hping3 -q -R --rand-source -s 7600 -p 7613 -c 2000 -i u500 "$SUBNET.2"
+record_scan scan-badsum-small-veth nmap -n -Pn -sS --badsum -p 1-30,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
 
 if wanted keepalive-dead-clients-veth; then
     # Three clients: each sends a line, reads it back, and waits to be told to go.

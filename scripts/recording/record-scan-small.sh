@@ -5,7 +5,7 @@
 #
 #   sudo scripts/recording/record-scan-small.sh [OUTDIR [NAME...]]  # default: captures/, all
 #
-# NETNS_A and NETNS_B name the two namespaces (default ss-small-a and ss-small-b).
+# NETNS_A and NETNS_B name the two namespaces (default dasaudit-ss-small-a and dasaudit-ss-small-b).
 #
 # Two hosts in network namespaces joined by a veth pair (netns-pair.sh): b (10.79.0.2) is a
 # DAS node at offset 2 with HTTP on 9765 (Python's http.server), HTTPS on 9445 (openssl
@@ -31,7 +31,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$(realpath -m "${1:-$ROOT/captures}")"
-A=${NETNS_A:-ss-small-a} B=${NETNS_B:-ss-small-b} SUBNET=10.79.0
+A=${NETNS_A:-dasaudit-ss-small-a} B=${NETNS_B:-dasaudit-ss-small-b} SUBNET=10.79.0
 shift || true
 ONLY=("$@")
 PORTS=21,22,23,25,80,110,143,443,445,3306,5432,7613,7713,8080,9445,9765,9999,11002,12002,31337
@@ -56,52 +56,36 @@ pids+=($!)
 ip netns exec "$B" /usr/sbin/sshd -D -f /dev/null -h "$WORK/ssh_host_key" -o "ListenAddress=$SUBNET.2" \
     -o PidFile=none -o UsePAM=no >/dev/null 2>&1 &
 pids+=($!)
-for port in 9765 9445 22; do
-    for _ in $(seq 50); do
-        ip netns exec "$B" ss -ltn "sport = :$port" | grep -q LISTEN && break
-        sleep 0.1
-    done
-done
+wait_listening "$B" 9765 9445 22
+# shellcheck source=scripts/recording/scan-recording.sh
+source "$ROOT/scripts/recording/scan-recording.sh"
 
-# record NAME SCANNER ARGS...: one capture of one scan, with the real client's fetches
-# before, during and after it. SCANNER is nmap or masscan.
+# The real client: a fetch of 9765 every second, and a TLS session to 9445 every 5th.
+fetches_made=0
+fetch() {
+    ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
+    if [ $((fetches_made % 5)) -eq 0 ]; then
+        ip netns exec "$A" timeout 3 openssl s_client -connect "$SUBNET.2:9445" -bind "$SUBNET.3:0" \
+            </dev/null >/dev/null 2>&1 || true
+    fi
+    fetches_made=$((fetches_made + 1))
+    sleep 1
+}
+
+# record NAME SCANNER ARGS...: one capture of one scan of PORTS (SCAN_PORTS) on b (TARGETS),
+# with the real client's fetches before, during and after it. SCANNER is nmap or masscan.
 record() {
     local name=$1 scanner=$2
     shift 2
-    if [ ${#ONLY[@]} -gt 0 ] && [[ " ${ONLY[*]} " != *" $name "* ]]; then return; fi
-    ip netns exec "$B" tcpdump -i vb -s 0 -U -w "$WORK/$name.pcap" tcp 2>"$WORK/tcpdump.log" &
-    local tcpdump=$!
-    for _ in $(seq 50); do
-        grep -q listening "$WORK/tcpdump.log" 2>/dev/null && break
-        sleep 0.1
-    done
-    (n=0; while true; do
-        ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
-        if [ $((n % 5)) -eq 0 ]; then
-            ip netns exec "$A" timeout 3 openssl s_client -connect "$SUBNET.2:9445" -bind "$SUBNET.3:0" \
-                </dev/null >/dev/null 2>&1 || true
-        fi
-        n=$((n + 1))
-        sleep 1
-    done) &
-    local fetches=$!
-    pids+=("$fetches")  # stopped on exit too, should the scanner fail
-    sleep 2
     if [ "$scanner" = masscan ]; then
         # masscan finds no default route in a namespace: its interface and b's MAC are named.
-        ip netns exec "$A" masscan "$SUBNET.2" -p "$PORTS" --adapter va --adapter-ip "$SUBNET.1" \
-            --router-mac "$(ip -n "$B" link show vb | awk '/ether/ {print $2}')" --rate 50 --wait 2 \
-            "$@" 2>/dev/null | tr -d '\r' >"$WORK/$name.txt"
+        CAPTURE_FILTER=tcp record_scan "$name" masscan "$SUBNET.2" -p "$PORTS" --adapter va \
+            --adapter-ip "$SUBNET.1" --router-mac "$(ip -n "$B" link show vb | awk '/ether/ {print $2}')" \
+            --rate 50 --wait 2 "$@"
     else
-        ip netns exec "$A" nmap -n -Pn -p "${SCAN_PORTS:-$PORTS}" -e va -S "$SUBNET.1" "$@" "${TARGETS:-$SUBNET.2}" >"$WORK/$name.txt"
+        CAPTURE_FILTER=tcp record_scan "$name" nmap -n -Pn -p "${SCAN_PORTS:-$PORTS}" -e va -S "$SUBNET.1" \
+            "$@" "${TARGETS:-$SUBNET.2}"
     fi
-    sleep 2
-    kill "$fetches"; wait "$fetches" 2>/dev/null || true
-    sleep 1
-    kill -INT "$tcpdump"; wait "$tcpdump" 2>/dev/null || true
-    cp "$WORK/$name.pcap" "$OUT/"
-    echo "== $name: $scanner $*"
-    cat "$WORK/$name.txt"
 }
 
 record scan-small-syn nmap -sS

@@ -7,7 +7,7 @@
 #   sudo scripts/recording/record-scan-stealth.sh [OUTDIR [NAME...]]  # default: captures/, all (about 95 s)
 #   sudo scripts/recording/record-scan-stealth.sh captures scan-ack-veth scan-window-veth  # those two only
 #
-# NETNS_A and NETNS_B name the two namespaces (default ss-stealth-a and ss-stealth-b).
+# NETNS_A and NETNS_B name the two namespaces (default dasaudit-ss-stealth-a and dasaudit-ss-stealth-b).
 #
 # Two hosts in network namespaces joined by a veth pair (netns-pair.sh): b (10.78.0.2)
 # serves HTTP on 9765 (a DAS node's HTTP port at offset 2, Python's http.server) and
@@ -34,7 +34,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$(realpath -m "${1:-$ROOT/captures}")"
-A=${NETNS_A:-ss-stealth-a} B=${NETNS_B:-ss-stealth-b} SUBNET=10.78.0
+A=${NETNS_A:-dasaudit-ss-stealth-a} B=${NETNS_B:-dasaudit-ss-stealth-b} SUBNET=10.78.0
 shift || true
 ONLY=("$@")
 command -v nmap >/dev/null && command -v curl >/dev/null && command -v socat >/dev/null \
@@ -49,38 +49,23 @@ ip netns exec "$B" python3 -m http.server 9765 --bind "$SUBNET.2" --directory "$
 pids+=($!)
 ip netns exec "$B" socat "TCP-LISTEN:31337,bind=$SUBNET.2,fork,reuseaddr" SYSTEM:'echo backdoor' >/dev/null 2>&1 &
 pids+=($!)
-for port in 9765 31337; do
-    for _ in $(seq 50); do
-        ip netns exec "$B" ss -ltn "sport = :$port" | grep -q LISTEN && break
-        sleep 0.1
-    done
-done
+wait_listening "$B" 9765 31337
+# shellcheck source=scripts/recording/scan-recording.sh
+source "$ROOT/scripts/recording/scan-recording.sh"
+
+# The real client: a fetch of 9765 every FETCH_EVERY seconds.
+fetch() {
+    ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
+    sleep "$FETCH_EVERY"
+}
 
 # record NAME SECONDS_BETWEEN_FETCHES NMAP_OPTIONS...: one capture of one scan, with a
-# fetch from the real client before it and every SECONDS while it runs.
+# fetch from the real client every SECONDS before, during and after it.
 record() {
-    local name=$1 every=$2
+    local name=$1
+    FETCH_EVERY=$2
     shift 2
-    if [ ${#ONLY[@]} -gt 0 ] && [[ " ${ONLY[*]} " != *" $name "* ]]; then return; fi
-    ip netns exec "$B" tcpdump -i vb -s 0 -U -w "$WORK/$name.pcap" tcp 2>"$WORK/tcpdump.log" &
-    local tcpdump=$!
-    for _ in $(seq 50); do
-        grep -q listening "$WORK/tcpdump.log" 2>/dev/null && break
-        sleep 0.1
-    done
-    (while true; do
-        ip netns exec "$A" curl -s -o /dev/null --interface "$SUBNET.3" "http://$SUBNET.2:9765/" || true
-        sleep "$every"
-    done) &
-    local fetches=$!
-    sleep 1
-    ip netns exec "$A" nmap -n -Pn "$@" "$SUBNET.2" >"$WORK/$name.txt"
-    kill "$fetches"; wait "$fetches" 2>/dev/null || true
-    sleep 1
-    kill -INT "$tcpdump"; wait "$tcpdump" 2>/dev/null || true
-    cp "$WORK/$name.pcap" "$OUT/"
-    echo "== $name: nmap $*"
-    cat "$WORK/$name.txt"
+    CAPTURE_FILTER=tcp record_scan "$name" nmap -n -Pn "$@" "$SUBNET.2"
 }
 
 record scan-fin-veth 1 -sF -g 40000 -p 1-300,9765,31337
