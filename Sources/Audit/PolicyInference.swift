@@ -298,7 +298,10 @@ struct CatalogMatch {
     }
 
     /// A host's catalog ports and roles: each exact port gives the roles of its first
-    /// entry (ports every role opens give none); executor ports alone make a worker.
+    /// entry (ports every role opens give none); executor ports make a worker unless the
+    /// host already plays a role they belong to (worker or driver). A master or a receiver
+    /// serving them is a worker too: without the role, the audit of the very window the
+    /// draft came from reports each executor port as a `role-mismatch` (docs/infer.md).
     func host(_ address: String, serving hosted: [PolicyInference.Service]) -> PolicyInference.Host {
         let ports = Set(hosted.map(\.port))
         var roles = Set<NodeRole>()
@@ -312,7 +315,7 @@ struct CatalogMatch {
         if let base = executorBase {
             while ports.contains(UInt16(clamping: Int(base) + run)) && run < 1024 { run += 1 }
         }
-        if roles.isEmpty && run > 0 { roles = [.worker] }
+        if run > 0 && roles.isDisjoint(with: [.worker, .driver]) { roles.insert(.worker) }
         return PolicyInference.Host(address: address, offset: offset, catalogPorts: keys, roles: roles, executorRun: run)
     }
 }
