@@ -92,7 +92,8 @@ public enum InferredPolicyYAML {
         }
         if !inference.unexplained.isEmpty {
             out.append("")
-            out.append("# Services no catalog port explains at offset \(inference.offset) (the audit reports them):")
+            out.append("# Services no catalog port explains at offset \(inference.offset)"
+                + (inference.misfits.isEmpty ? "" : " (on a host at another offset, at its own)") + " (the audit reports them):")
             out += inference.unexplained.map { "#   \(endpointText($0.address, $0.port))" }
         }
         let nodeAddresses = Set(nodes.map(\.address))

@@ -100,6 +100,20 @@ final class InferCommandTests: XCTestCase {
         }
     }
 
+    /// captures/misfit-rogue-lo.pcap: 127.0.0.5 fits offset 0 (7611, 9763) beside a cluster
+    /// at offset 3, and also serves a rogue port, 31337, that no offset explains. The draft
+    /// lists the rogue with the unexplained services; before, a host at another offset was
+    /// left out of that list whole, and the draft named 31337 nowhere but among the
+    /// connections seen.
+    func testARoguePortOnAHostAtAnotherOffsetIsListedAsUnexplained() throws {
+        let (text, policy, _) = try inferred("misfit-rogue-lo.pcap")
+        XCTAssertEqual(policy.offset, 3)
+        XCTAssertTrue(text.contains("# 127.0.0.5 FITS OFFSET 0, not 3: 7611 thrift.tcp.port, 9763 carbon.http.port."), text)
+        let unexplained = text.components(separatedBy: "(the audit reports them):\n").last?
+            .components(separatedBy: "\n\n").first ?? ""
+        XCTAssertEqual(unexplained, "#   127.0.0.5:31337", "the rogue, not the ports that fit the host's own offset: \(text)")
+    }
+
     func testAuditOffsetAutoUsesTheSameInference() throws {
         let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "auto", "--mode", "cluster",
                                    "--cores", "2", "--format", "json"])
