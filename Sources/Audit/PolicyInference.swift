@@ -81,7 +81,8 @@ public struct PolicyInference: Sendable {
     public var pinnedPorts: [(key: String, basePort: UInt16, seen: [(address: String, port: UInt16)])]
     public var misfits: [Misfit]
     public var dependencies: [Dependency]
-    /// Endpoints no catalog port explains at `offset`: left to the audit to report.
+    /// Endpoints no catalog port explains at their host's offset (`offset`, or a misfit's
+    /// own): left to the audit to report.
     public var unexplained: [(address: String, port: UInt16)]
 
     /// The services some offset explains (a shifted catalog port at an offset from 0 to the
@@ -182,9 +183,14 @@ public struct PolicyInference: Sendable {
             }
         }
         self.dependencies = dependencies.sorted { ($0.client, $0.server, $0.port) < ($1.client, $1.server, $1.port) }
-        let misfitAddresses = Set(misfits.map(\.address)), cores = self.cores
-        unexplained = services.filter { !misfitAddresses.contains($0.address) && match.key(for: $0.port, executorCores: cores) == nil }
-            .map { ($0.address, $0.port) }.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
+        // At its host's own offset: a host at another offset is written with the ports that
+        // fit it, and a port that fits neither (a rogue on that host) is still unexplained.
+        // Leaving such hosts out whole kept their rogue ports out of the draft.
+        let cores = self.cores, catalog = profile.inferableCatalog
+        unexplained = services.filter { service in
+            let own = hostOffsets[service.address].map { CatalogMatch(catalog: catalog, offset: $0) } ?? match
+            return own.key(for: service.port, executorCores: cores) == nil
+        }.map { ($0.address, $0.port) }.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
     }
 }
 
@@ -298,7 +304,10 @@ struct CatalogMatch {
     }
 
     /// A host's catalog ports and roles: each exact port gives the roles of its first
-    /// entry (ports every role opens give none); executor ports alone make a worker.
+    /// entry (ports every role opens give none); executor ports make a worker unless the
+    /// host already plays a role they belong to (worker or driver). A master or a receiver
+    /// serving them is a worker too: without the role, the audit of the very window the
+    /// draft came from reports each executor port as a `role-mismatch` (docs/infer.md).
     func host(_ address: String, serving hosted: [PolicyInference.Service]) -> PolicyInference.Host {
         let ports = Set(hosted.map(\.port))
         var roles = Set<NodeRole>()
@@ -312,7 +321,7 @@ struct CatalogMatch {
         if let base = executorBase {
             while ports.contains(UInt16(clamping: Int(base) + run)) && run < 1024 { run += 1 }
         }
-        if roles.isEmpty && run > 0 { roles = [.worker] }
+        if run > 0 && roles.isDisjoint(with: [.worker, .driver]) { roles.insert(.worker) }
         return PolicyInference.Host(address: address, offset: offset, catalogPorts: keys, roles: roles, executorRun: run)
     }
 }

@@ -1,4 +1,5 @@
 import Policy
+import Protocols
 
 /// What changed between two audits of the same cluster (`dasaudit diff BASELINE CURRENT`),
 /// as written to JSON (`dasaudit.diff/1`, docs/diff.md): services that appeared or
@@ -7,7 +8,8 @@ import Policy
 /// current audit's `no-traffic` findings that are not new.
 ///
 /// Only what describes the cluster is compared: a service is its server endpoint (address
-/// and port), a finding its kind, severity, host, port and node, and whether a waiver
+/// and port), a finding its kind, severity, host and port (its node when it names no host),
+/// and whether a waiver
 /// covers it (a finding no longer waived fails the audit again, so the diff must see it).
 /// Client ports, timestamps,
 /// traffic counts and messages (which quote counts) are left out, so two captures of an
@@ -23,7 +25,8 @@ public struct ResultDiff: Codable, Sendable {
     public var newServices: [ServiceState]
     public var vanishedServices: [ServiceState]
     /// Services in both whose classification, catalog key, node or protocol differ (a
-    /// protocol only when both results recognized one: older results have none).
+    /// protocol only when both results say what the service speaks: older results have
+    /// none, and `unknown` and `none` say nothing about it).
     public var changedServices: [ServiceChange]
     /// Findings in the current result only (most severe first), and in the baseline only.
     public var newFindings: [Finding]
@@ -113,7 +116,9 @@ extension ResultDiff {
         changedServices = after.keys.sorted().compactMap { endpoint in
             guard let old = before[endpoint], let new = after[endpoint] else { return nil }
             let changed = [("classification", old.classification != new.classification), ("catalog_key", old.catalogKey != new.catalogKey),
-                           ("protocol", old.protocol != nil && new.protocol != nil && old.protocol != new.protocol), ("node", old.node != new.node)]
+                           ("protocol", Self.saysWhatItSpeaks(old.protocol) && Self.saysWhatItSpeaks(new.protocol)
+                                && old.protocol != new.protocol),
+                           ("node", old.node != new.node)]
                 .filter(\.1).map(\.0)
             return changed.isEmpty ? nil : ServiceChange(address: endpoint.address, port: endpoint.port, before: old, after: new, changed: changed)
         }
@@ -138,6 +143,19 @@ extension ResultDiff {
     }
 }
 
+extension ResultDiff {
+    /// Whether a service's recorded protocol says what the service speaks, so that another
+    /// one in the other result is a change: not nil (a result made before protocols were
+    /// recognized), `unknown` (the start of its payload was not captured: a capture started
+    /// on running connections, a snapshot length that cut it) nor `none` (no payload in the
+    /// window). Compared as they were, a window of heartbeats on connections opened before
+    /// the capture made every service "changed" from `other` or `http` to `unknown`.
+    static func saysWhatItSpeaks(_ name: String?) -> Bool {
+        guard let name else { return false }
+        return name != ProtocolName.unknown.name && name != ProtocolName.none.name
+    }
+}
+
 extension ResultDiff.Side {
     init(path: String, _ result: AuditResult) {
         self.init(path: path, profile: result.policy.profile, offset: result.policy.offset, mode: result.policy.mode,
@@ -159,9 +177,13 @@ public struct ServiceEndpoint: Hashable, Comparable, Sendable {
     public static func < (lhs: ServiceEndpoint, rhs: ServiceEndpoint) -> Bool { (lhs.address, lhs.port) < (rhs.address, rhs.port) }
 }
 
-/// What makes two findings of two audits the same finding: kind, severity, host, port and
-/// node, not the message (which quotes counts and times) nor the waiver (the diff compares
-/// that apart, `WaivedIdentity`).
+/// What makes two findings of two audits the same finding: kind, severity, host and port,
+/// and the node only for a finding that names no host (an unused opening listed per node),
+/// not the message (which quotes counts and times) nor the waiver (the diff compares that
+/// apart, `WaivedIdentity`). A host's node is the policy's name for its address: renaming
+/// the node (`host-127.0.0.2` of an `infer` draft to `worker1`) changes no finding, and made
+/// every finding on the host new, the diff WORSE for a cluster that did not change; the
+/// services still list the rename (`changed: node`).
 struct FindingIdentity: Hashable {
     var kind: Finding.Kind
     var severity: Severity
@@ -174,7 +196,7 @@ struct FindingIdentity: Hashable {
         severity = finding.severity
         address = finding.address
         port = finding.port
-        node = finding.node
+        node = finding.address == nil ? finding.node : nil
     }
 
     /// The findings of `findings` that `others` has no counterpart for under `key`, in

@@ -14,7 +14,15 @@ public enum InferredPolicyYAML {
         out.append("# REVIEW every value before auditing with it: the traffic shows what ran, not what should.")
         out.append("# Schema: docs/policy.md. Use it with: dasaudit audit CAPTURE --policy THIS-FILE")
         out.append("")
-        out.append("# The built-in catalog that explains the most of the services seen.")
+        // Nothing seen: the file must say so itself, not only `infer`'s warning on standard
+        // error, or its defaults read as values drawn from traffic.
+        if inference.hosts.isEmpty {
+            out.append("# NOTHING TO DRAFT FROM: no TCP server carried traffic in these captures, so every value")
+            out.append("# below is a default (profile das, offset 0, local mode, 1 core, no nodes), not one the")
+            out.append("# traffic suggested. Draft from a capture of the cluster at work.")
+            out.append("")
+        }
+        out.append(inference.hosts.isEmpty ? "# The default catalog." : "# The built-in catalog that explains the most of the services seen.")
         out.append("profile: \(inference.profile.name)")
         out.append("")
         let percent = Int((inference.confidence * 100).rounded())
@@ -84,7 +92,8 @@ public enum InferredPolicyYAML {
         }
         if !inference.unexplained.isEmpty {
             out.append("")
-            out.append("# Services no catalog port explains at offset \(inference.offset) (the audit reports them):")
+            out.append("# Services no catalog port explains at offset \(inference.offset)"
+                + (inference.misfits.isEmpty ? "" : " (on a host at another offset, at its own)") + " (the audit reports them):")
             out += inference.unexplained.map { "#   \(endpointText($0.address, $0.port))" }
         }
         let nodeAddresses = Set(nodes.map(\.address))

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Reports
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -201,5 +202,67 @@ final class DiffCommandTests: XCTestCase {
         let (_, diff) = try diff([empty, udp])
         XCTAssertEqual(diff?.repeatedNoTraffic.map(\.kind), [.noTraffic])
         XCTAssertEqual(diff?.worse, true)
+    }
+
+    /// The policy of the two windows of one cluster (`scripts/recording/record-window-pair.sh`:
+    /// offset 3, cluster mode, 2 cores) with the worker's node named `worker`, and the JSON
+    /// result of auditing `captureName` under it.
+    private func auditedWindow(_ captureName: String, worker: String) throws -> String {
+        let policy = try scratch.file("\(worker).yaml", Data("""
+            profile: das
+            offset: 3
+            mode: cluster
+            cores: 2
+            nodes:
+              - name: host-127.0.0.1
+                addresses: ["127.0.0.1"]
+                roles: [master, receiver, worker]
+              - name: \(worker)
+                addresses: ["127.0.0.2"]
+                roles: [worker]
+
+            """.utf8))
+        let out = path("\(captureName)-\(worker).json")
+        let run = try runDasaudit(["audit", capture(captureName), "--policy", policy, "--format", "json", "--output", out])
+        XCTAssertEqual(run.status, 1, "the rogue server on 127.0.0.2:31338: \(run.stderr)")
+        return out
+    }
+
+    /// The same window audited after the worker's node was renamed (`host-127.0.0.2`, as
+    /// `infer` names it, to `worker1`): the services say their node changed, and no finding
+    /// is new. Before, every finding on 127.0.0.2 was new and resolved at once, the rogue
+    /// server's high `unexpected-port` among them, and the diff WORSE (exit 1) for a cluster
+    /// that had not changed.
+    func testRenamingANodeChangesNoFinding() throws {
+        let baseline = try auditedWindow("window-full-lo.pcap", worker: "host-127.0.0.2")
+        let current = try auditedWindow("window-full-lo.pcap", worker: "worker1")
+        let (run, diff) = try diff([baseline, current])
+        XCTAssertEqual(run.status, 0, run.stdout)
+        let found = try XCTUnwrap(diff)
+        XCTAssertEqual(found.changedServices.map { "\($0.port) \($0.changed) \($0.before.node ?? "-") \($0.after.node ?? "-")" },
+                       ["11003 [\"node\"] host-127.0.0.2 worker1", "12003 [\"node\"] host-127.0.0.2 worker1",
+                        "12004 [\"node\"] host-127.0.0.2 worker1", "31338 [\"node\"] host-127.0.0.2 worker1"])
+        XCTAssertEqual(found.newFindings.map(\.message), [])
+        XCTAssertEqual(found.resolvedFindings.map(\.message), [])
+        XCTAssertFalse(found.worse)
+    }
+
+    /// A window of heartbeats on connections opened before the capture
+    /// (`window-idle-lo.pcap`) against one that saw them opened (`window-full-lo.pcap`): the
+    /// same eight services, whose protocol the idle window cannot tell (`unknown`, no start
+    /// of payload captured). Before, each was "changed" from `other` to `unknown`.
+    func testAProtocolNotToldIsNoChange() throws {
+        let full = try auditedWindow("window-full-lo.pcap", worker: "worker")
+        let idle = try auditedWindow("window-idle-lo.pcap", worker: "worker")
+        let result = try JSONReport.parse(Data(contentsOf: URL(fileURLWithPath: idle)))
+        XCTAssertEqual(Set(result.services.map { $0.protocol ?? "nil" }), ["unknown"], "what the idle window cannot tell")
+        for (baseline, current) in [(full, idle), (idle, full)] {
+            let (run, diff) = try diff([baseline, current])
+            XCTAssertEqual(run.status, 0, run.stdout)
+            let found = try XCTUnwrap(diff)
+            XCTAssertEqual(found.changedServices.map { "\($0.port) \($0.changed)" }, [])
+            XCTAssertEqual(found.newServices.count + found.vanishedServices.count, 0)
+            XCTAssertEqual(found.newFindings.filter { $0.fails(under: .medium) }.map(\.message), [])
+        }
     }
 }

@@ -79,6 +79,41 @@ final class InferCommandTests: XCTestCase {
         XCTAssertTrue(audit.stdout.contains("\"port\" : 9090"))
     }
 
+    /// captures/window-full-lo.pcap: 127.0.0.1 is a master and a receiver that serves the
+    /// block manager ports 12003 and 12004 (no driver port in the window), and
+    /// captures/fleet-a.pcap a receiver serving 12002. Executor ports belong to workers and
+    /// drivers, so the draft makes those hosts workers too: before, it declared them only
+    /// master and receiver, and the audit of the very window the draft came from reported
+    /// each executor port as a medium `role-mismatch` (not compliant against its own draft).
+    func testExecutorPortsMakeAWorkerOfAHostWithOtherRoles() throws {
+        XCTAssertEqual(roles(try inferred("window-full-lo.pcap").policy),
+                       ["127.0.0.1": ["master", "receiver", "worker"], "127.0.0.2": ["worker"]])
+        XCTAssertEqual(roles(try inferred("fleet-a.pcap").policy)["10.78.0.2"], ["receiver", "worker"])
+        for name in ["window-full-lo.pcap", "window-idle-lo.pcap", "fleet-a.pcap"] {
+            let draft = scratch.path("\(name).yaml")
+            XCTAssertEqual(try runDasaudit(["infer", capture(name), "--output", draft]).status, 0)
+            let run = try runDasaudit(["audit", capture(name), "--policy", draft, "--format", "json"])
+            let result = try JSONReport.parse(Data(run.stdout.utf8))
+            XCTAssertEqual(result.findings.filter { $0.kind == .roleMismatch }.map(\.message), [], name)
+            XCTAssertEqual(result.services.filter { $0.port >= 12000 && $0.port < 12100 }.map(\.classification).filter { $0 != .executor },
+                           [], "\(name): every block manager port is an executor port under the draft")
+        }
+    }
+
+    /// captures/misfit-rogue-lo.pcap: 127.0.0.5 fits offset 0 (7611, 9763) beside a cluster
+    /// at offset 3, and also serves a rogue port, 31337, that no offset explains. The draft
+    /// lists the rogue with the unexplained services; before, a host at another offset was
+    /// left out of that list whole, and the draft named 31337 nowhere but among the
+    /// connections seen.
+    func testARoguePortOnAHostAtAnotherOffsetIsListedAsUnexplained() throws {
+        let (text, policy, _) = try inferred("misfit-rogue-lo.pcap")
+        XCTAssertEqual(policy.offset, 3)
+        XCTAssertTrue(text.contains("# 127.0.0.5 FITS OFFSET 0, not 3: 7611 thrift.tcp.port, 9763 carbon.http.port."), text)
+        let unexplained = text.components(separatedBy: "(the audit reports them):\n").last?
+            .components(separatedBy: "\n\n").first ?? ""
+        XCTAssertEqual(unexplained, "#   127.0.0.5:31337", "the rogue, not the ports that fit the host's own offset: \(text)")
+    }
+
     func testAuditOffsetAutoUsesTheSameInference() throws {
         let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "auto", "--mode", "cluster",
                                    "--cores", "2", "--format", "json"])

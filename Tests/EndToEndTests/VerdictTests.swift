@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Policy
 import Reports
 import XCTest
 
@@ -57,6 +58,12 @@ final class VerdictTests: XCTestCase {
         let infer = try runDasaudit(["infer", path])
         XCTAssertEqual(infer.status, 0, infer.stderr)
         XCTAssertTrue(infer.stderr.contains("no TCP server carried traffic"), infer.stderr)
+        // The draft says it too, where the reviewer reads it: its defaults are no values from
+        // traffic (before, it called das "the built-in catalog that explains the most of the
+        // services seen" with none seen).
+        XCTAssertTrue(infer.stdout.contains("# NOTHING TO DRAFT FROM: no TCP server carried traffic in these captures"), infer.stdout)
+        XCTAssertFalse(infer.stdout.contains("explains the most of the services seen"), infer.stdout)
+        XCTAssertEqual(try PolicyFile.parse(infer.stdout, path: "draft.yaml").makePolicy().nodes.count, 0)
     }
 
     /// A hand-made result that claims compliance about nothing is rendered as not compliant.
