@@ -33,9 +33,13 @@ let package = Package(
         // The CPU's prefetch hint, for the connection table's batch loop (FlowStorage+Prefetch.swift).
         .systemLibrary(name: "CPrefetch"),
         .target(name: "Flows", dependencies: ["Wire", "Protocols", "CPrefetch"]),
+        // dasaudit's own XML reader, for DAS configuration files: no system XML library
+        // (Foundation's FoundationXML needs libxml2, whose soname changes between
+        // distributions), so the release binary runs wherever glibc does (docs/install.md).
+        .target(name: "ConfigurationXML", dependencies: ["PathBytes"]),
         .target(
             name: "Policy",
-            dependencies: ["Wire", "Protocols", "PathBytes", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Wire", "Protocols", "PathBytes", "ConfigurationXML", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Audit",
@@ -83,7 +87,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire", "TestSupport"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Wire", "ConfigurationXML", "TestSupport"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CaptureEngine", "Flows", "Wire", "Policy", "PathBytes", "TrafficGenerator"]),
         .testTarget(name: "CaptureEngineTests", dependencies: ["CaptureEngine", "Flows", "Wire"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "CaptureEngine", "Policy", "Flows", "Wire", "Protocols"]),
@@ -115,5 +119,6 @@ if ProcessInfo.processInfo.environment["DASAUDIT_FUZZ"] == "1" {
                           path: "Fuzz/Targets/Result"),
         .executableTarget(name: "fuzz-policy", dependencies: ["Policy", "FuzzSupport"], path: "Fuzz/Targets/Policy"),
         .executableTarget(name: "fuzz-das-home", dependencies: ["Policy", "FuzzSupport"], path: "Fuzz/Targets/DASHome"),
+        .executableTarget(name: "fuzz-xml", dependencies: ["ConfigurationXML", "FuzzSupport"], path: "Fuzz/Targets/XML"),
     ]
 }

@@ -17,7 +17,8 @@
 # Targets (Fuzz/Targets/*): decoder (one packet, PacketDecoder), capture (a whole capture
 # file through InputKind, the decompressors, libpcap, the decoder, the flow table and the
 # audit), result (a JSON result: parse, every report format, merge), policy (a YAML policy
-# file), das-home (carbon.xml, spark-defaults.conf, event-processor.xml).
+# file), das-home (carbon.xml, spark-defaults.conf, event-processor.xml), xml (dasaudit's XML
+# reader, on any bytes).
 #
 # The targets are SwiftPM executables declared only when DASAUDIT_FUZZ=1, built in release
 # (-O keeps Swift's overflow and precondition checks) into .build-fuzz with ASan on Swift
@@ -30,7 +31,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH="/opt/swift/usr/bin:$PATH"
 fi
 
-targets=(decoder capture result policy das-home)
+targets=(decoder capture result policy das-home xml)
 usage() { echo "usage: scripts/fuzz.sh [TARGET] [SECONDS] | --build-only [TARGET]   (TARGET: ${targets[*]})" >&2; exit 2; }
 is_target() { local t; for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 
@@ -74,7 +75,7 @@ max_len() {
 }
 dictionary() {
   case "$1" in result) echo Fuzz/dictionaries/json.dict ;; policy) echo Fuzz/dictionaries/yaml.dict ;;
-               das-home) echo Fuzz/dictionaries/das-home.dict ;; capture) echo Fuzz/dictionaries/capture.dict ;; esac
+               das-home|xml) echo Fuzz/dictionaries/das-home.dict ;; capture) echo Fuzz/dictionaries/capture.dict ;; esac
 }
 
 if [ "$mode" = merge ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/install-test.sh: the packages install and work on a clean Debian 12 and 13 without Swift.
+# scripts/install-test.sh: the packages install and work on a clean Debian 12, 13 and testing without Swift.
 #
 #   scripts/install-test.sh [--no-build]
 #
@@ -9,21 +9,25 @@
 # http://deb.debian.org/debian). Run by scripts/test.sh, so by CI.
 #
 #   1. scripts/package.sh builds the packages into dist/.
-#   2. Clean roots: `debootstrap --variant=minbase bookworm` (and trixie), each made once and
+#   2. Clean roots: `debootstrap --variant=minbase bookworm` (and trixie, testing), each made once and
 #      cached as .build-install/SUITE-minbase.tar (delete it to make it again); each check
 #      below unpacks a fresh copy. /proc is mounted inside while it runs and always unmounted.
-#   3. The .deb, on Debian 12 (bookworm) and Debian 13 (trixie, whose libpcap package is
-#      libpcap0.8t64): `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches
+#   3. The .deb, on Debian 12 (bookworm), Debian 13 (trixie, whose libpcap package is
+#      libpcap0.8t64) and Debian testing (whose libxml2 is 2.14, libxml2.so.16, which a
+#      binary linked with Foundation's XML could not load; dasaudit reads XML itself):
+#      `apt-get install ./dasaudit_*.deb` in a clean root (apt fetches
 #      libpcap0.8 and the rest of Depends from the mirror), then the checks, then
 #      `apt-get purge` removes every file it installed.
 #   4. The tarball, in a second clean root, exactly as README's Install section says:
-#      `apt-get install libpcap0.8 libxml2`, then extracted into /usr/local; the same checks.
+#      `apt-get install libpcap0.8`, then extracted into /usr/local; the same checks.
 #   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
 #      second root once libpcap.so.1 names Debian's libpcap; its Requires are RHEL's names.
 #
 # The checks: `dasaudit --version` names the version, the commit and the libpcap; the
 # bundled capture captures/spark-cluster-offset2-lo.pcap audits to its known result (exit 1,
-# the seven unexpected ports as high findings, 127.0.0.1:5432 refused); the man page is where
+# the seven unexpected ports as high findings, 127.0.0.1:5432 refused), and again with
+# `--das-home` on the DAS 3.2.0 configuration of Tests/Fixtures (its carbon.xml's offset 4
+# and clustering read from its XML); the man page is where
 # man-db looks and `man` renders it without a warning; the bash completion completes
 # `dasaudit au` to `audit`; zsh's compinit, with Debian zsh's default fpath, binds `_dasaudit`
 # to dasaudit; the fish completion is in its vendor directory; every docs/ page the README
@@ -110,6 +114,7 @@ clean_root() {
 }
 clean_root bookworm
 clean_root trixie
+clean_root testing
 
 # new_root DIR [SUITE]: a fresh copy of a clean root (bookworm unless named) with /proc
 # mounted and the host's DNS.
@@ -172,6 +177,19 @@ for problem in problems:
 sys.exit(1 if problems else 0)
 PY
 
+    # --das-home: the DAS configuration's XML (carbon.xml, axis2.xml, event-processor.xml, ...)
+    # read by the installed binary.
+    rm -rf "$root/tmp/das-home" && cp -r Tests/Fixtures/das-3.2.0-cluster-local "$root/tmp/das-home"
+    status=0
+    in_root "$root" "$binary" audit /tmp/spark.pcap --das-home /tmp/das-home --cores 2 \
+        --format json --output /tmp/das-home.json 2>"$root/tmp/das-home.stderr" || status=$?
+    [ "$status" -eq 1 ] || fail "$label: the audit with --das-home exited $status, not 1: $(cat "$root/tmp/das-home.stderr")"
+    [ -s "$root/tmp/das-home.json" ] && python3 - "$root/tmp/das-home.json" <<'PY' || fail "$label: --das-home did not read the DAS configuration's offset 4, cluster mode and clustering"
+import json, sys
+policy = json.load(open(sys.argv[1]))["policy"]
+sys.exit(0 if (policy["offset"], policy["mode"], policy["features"]["clustering"]) == (4, "cluster", True) else 1)
+PY
+
     # The man page where man-db looks, rendered by man itself, with nothing on stderr (groff
     # warns there of what the page gets wrong, such as "mdoc warning: Empty input line").
     local manpage=$prefix/share/man/man1/dasaudit.1.gz
@@ -203,7 +221,7 @@ PY
         [ -s "$root$doc/$link" ] || fail "$label: the README links to $link, not installed in $doc"
     done
     [ ${#failures[@]} -gt "$failed_before" ] \
-        || say "$label: --version, the audit's known result, man page and completions are right"
+        || say "$label: --version, the audit's known result, --das-home, man page and completions are right"
 }
 
 work=$cache/roots
@@ -212,7 +230,7 @@ work=$cache/roots
 # The decompressors of compressed captures, as weak dependencies of both packages.
 recommends="$(dpkg-deb -f "$deb" Recommends) / $(rpm -qp --recommends "$rpm_file" 2>/dev/null | sort | tr '\n' ' ')"
 [ "$recommends" = "xz-utils, zstd, bzip2 / bzip2 xz zstd " ] || fail "packages recommend '$recommends', not xz, zstd and bzip2"
-for suite in bookworm trixie; do
+for suite in bookworm trixie testing; do
     root=$work/deb-$suite
     new_root "$root" "$suite"
     # man-db and bash-completion: what a host that reads man pages and completes has.
@@ -229,7 +247,7 @@ done
 # ---------------------------------------------------------------- 4. the tarball
 root=$work/tarball
 new_root "$root"
-apt_in_root "$root" install -y --no-install-recommends libpcap0.8 libxml2 man-db bash-completion zsh
+apt_in_root "$root" install -y --no-install-recommends libpcap0.8 man-db bash-completion zsh
 # A host that lets the staff group install into /usr/local/bin (setgid, group-writable): the
 # documented extraction must leave that, and every other directory already there, alone.
 chgrp staff "$root/usr/local/bin" && chmod 2775 "$root/usr/local/bin"

@@ -74,7 +74,7 @@ for symbol in "${older_symbols[@]}"; do link_flags+=(-Xlinker "--wrap=$symbol");
 prefix_map=(-Xcc "-ffile-prefix-map=$root=." -Xswiftc -file-prefix-map -Xswiftc "$root=.")
 # Both builds take the same flags, so neither makes the other recompile.
 # --disable-local-rpath: SwiftPM otherwise gives every Linux executable the RUNPATH $ORIGIN,
-# so the binary would look for libpcap, libxml2 and libstdc++ in its own directory before the
+# so the binary would look for libpcap and libstdc++ in its own directory before the
 # system's: root running a copy in /tmp (or any directory others may add files to) would load
 # a libpcap.so.0.8 planted beside it. Every library it needs is in the system's directories.
 release_build() {
@@ -155,6 +155,12 @@ build_paths=$(strings "$tree/bin/dasaudit" | grep -c -F "$root") || true
 search_path=$(objdump -p "$tree/bin/dasaudit" | awk '$1 == "RPATH" || $1 == "RUNPATH" {print $1 " " $2}')
 [ -z "$search_path" ] \
     || die "the binary has $search_path: it would load libraries from there before the system's: objdump -p $binary | grep PATH"
+# No libxml2: its soname changed with 2.14 (libxml2.so.2 to .16, Debian's libxml2 to
+# libxml2-16), so a binary that needs it installs on some distributions only. dasaudit reads
+# XML with its own reader (Sources/ConfigurationXML); Foundation's FoundationXML, the one
+# thing that would bring libxml2 back, must stay out of the sources.
+! grep -q 'libxml2' <<<"$needed" \
+    || die "the binary needs libxml2 ($needed): something imports FoundationXML again; readelf -d $binary | grep NEEDED"
 say "binary: $(stat -c %s "$tree/bin/dasaudit") bytes stripped; needs ${needed}; newest symbol versions $glibc_floor, $glibcxx_floor"
 for pair in "$glibc_floor GLIBC_2.34" "$glibcxx_floor GLIBCXX_3.4.29"; do
     set -- $pair
@@ -196,6 +202,7 @@ printf 'Source: dasaudit\n\nPackage: dasaudit\nArchitecture: any\n' > "$work/shl
 depends=$(cd "$work/shlibs" && dpkg-shlibdeps -O "$deb/usr/bin/dasaudit" 2>"$work/shlibdeps.log") \
     || { cat "$work/shlibdeps.log" >&2; die "dpkg-shlibdeps failed"; }
 depends=${depends#shlibs:Depends=}
+! grep -q libxml2 <<<"$depends" || die "the .deb would depend on libxml2 ($depends): see the NEEDED check above"
 [ -n "$depends" ] || die "dpkg-shlibdeps found no dependency"
 installed_size=$(du -sk --apparent-size "$deb/usr" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$debarch/" -e "s/@DEPENDS@/$depends/" \

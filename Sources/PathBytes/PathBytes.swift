@@ -58,7 +58,7 @@ public enum PathBytes {
     /// The scalar whose well-formed UTF-8 starts at `index`, and its length; nil when the
     /// bytes there are not well-formed UTF-8 (a stray continuation byte, a cut sequence,
     /// an overlong form, a surrogate, a value above U+10FFFF).
-    static func scalar(in bytes: [UInt8], at index: Int) -> (Unicode.Scalar, Int)? {
+    public static func scalar(in bytes: [UInt8], at index: Int) -> (Unicode.Scalar, Int)? {
         let lead = bytes[index]
         if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
         let length: Int, low: UInt8, high: UInt8

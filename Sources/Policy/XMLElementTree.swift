@@ -1,40 +1,29 @@
+import ConfigurationXML
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
-/// A parsed XML document as a plain tree, with namespace prefixes dropped: DAS files put
-/// carbon.xml under a default namespace, and we match elements by their local name.
+/// A parsed XML document as a plain tree, matched by local names (namespace prefixes
+/// dropped): DAS files put carbon.xml under a default namespace.
 ///
 /// Built for hostile input:
 /// - a document type declaration (`<!DOCTYPE`, and so any `<!ENTITY`) is refused before
 ///   parsing: DAS configuration has none, and refusing it rules out external entities
 ///   (XXE), nested entity expansion (billion laughs) and floods of references to one
-///   entity, whatever the XML parser would do with them; the parser's own refusal of
-///   external entities stays on;
-/// - nesting is limited to `depthLimit` elements (DAS files nest about 10 deep);
+///   entity; the reader (`XMLReader`, dasaudit's own) refuses it again and knows no
+///   entity but XML's five;
+/// - the reader bounds nesting, names, text, elements and attributes (`XMLReaderLimits`);
 /// - the elements live in one flat array and refer to their children by index, so a
 ///   tree of any shape is freed without recursion (a chain of nested values would be
 ///   torn down one stack frame per level).
 struct XMLElementTree {
-    static let depthLimit = 256
+    static let depthLimit = XMLReaderLimits.depth
 
-    /// One element: its local name, attributes, text, and children as indices into `elements`.
-    private struct Element {
-        var name: String
-        var attributes: [String: String]
-        var text: String
-        var children: [Int]
-        /// The line of the start tag, for error messages and setting origins.
-        var line: Int
-    }
-
-    private let elements: [Element]
+    private let elements: [XMLReadElement]
     private let index: Int
 
-    var name: String { elements[index].name }
+    var name: String { String(elements[index].localName) }
     var attributes: [String: String] { elements[index].attributes }
     var text: String { elements[index].text }
+    /// The line of the start tag, for error messages and setting origins.
     var line: Int { elements[index].line }
     var children: [XMLElementTree] { elements[index].children.map { XMLElementTree(elements: elements, index: $0) } }
 
@@ -52,7 +41,7 @@ struct XMLElementTree {
 
     var trimmedText: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
 
-    /// Parses `data`, or throws with the parser's line and message.
+    /// Parses `data`, or throws with the line and the problem.
     static func parse(_ data: Data, source: String) throws -> XMLElementTree {
         try refuseDocumentType(in: data, source: source)
         guard let document = XMLTextEncoding.utf8Document(data) else {
@@ -62,20 +51,12 @@ struct XMLElementTree {
         }
         // Again on the converted text: in UTF-16, `<!DOCTYPE` is not those ASCII bytes.
         try refuseDocumentType(in: document, source: source)
-        let builder = Builder()
-        let parser = XMLParser(data: XMLProcessingInstructions.blankedOut(document))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = builder
-        let parsed = parser.parse()
-        if let depthLine = builder.tooDeepAtLine {
-            throw PolicyError(source: source, line: depthLine, message: "elements nest deeper than \(depthLimit) levels, "
-                + "the limit for configuration files")
+        do {
+            return XMLElementTree(elements: try XMLReader.read(document), index: 0)
+        } catch let error as XMLReadError {
+            throw PolicyError(source: source, line: error.line,
+                              message: error.isOverLimit ? error.problem : "not well-formed XML (\(error.problem))")
         }
-        guard parsed, let root = builder.root else {
-            throw PolicyError(source: source, line: parser.lineNumber,
-                              message: "not well-formed XML (\(parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"))")
-        }
-        return XMLElementTree(elements: builder.elements, index: root)
     }
 
     /// Throws when `data` has a document type declaration.
@@ -112,44 +93,5 @@ struct XMLElementTree {
             }
         }
         return nil
-    }
-
-    private final class Builder: NSObject, XMLParserDelegate {
-        var elements: [Element] = []
-        /// Indices of the open elements, outermost first.
-        var open: [Int] = []
-        /// The first top-level element, once closed.
-        var root: Int?
-        /// Set when the depth limit stopped the parse.
-        var tooDeepAtLine: Int?
-
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            guard open.count < XMLElementTree.depthLimit else {
-                tooDeepAtLine = parser.lineNumber
-                parser.abortParsing()
-                return
-            }
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            elements.append(Element(name: local, attributes: attributes, text: "", children: [], line: parser.lineNumber))
-            let index = elements.count - 1
-            if let parent = open.last { elements[parent].children.append(index) }
-            open.append(index)
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if let current = open.last { elements[current].text += string }
-        }
-
-        /// `<Offset><![CDATA[3]]></Offset>`: text as DAS's XML readers see it (the parser
-        /// reports CDATA here and not as characters). The document is UTF-8 by now.
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-            if let current = open.last { elements[current].text += String(decoding: CDATABlock, as: UTF8.self) }
-        }
-
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-            // The root counts once it is closed: a document cut short has none.
-            if let closed = open.popLast(), open.isEmpty, root == nil { root = closed }
-        }
     }
 }

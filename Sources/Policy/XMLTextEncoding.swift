@@ -1,18 +1,14 @@
 import Foundation
 
-/// Hands Foundation's `XMLParser` nothing but UTF-8.
-///
-/// swift-corelibs-foundation force-unwraps the UTF-8 decoding of every comment and element
-/// name libxml2 reports, so a carbon.xml saved in Latin-1 without saying so
-/// (`<!-- café -->`) stopped dasaudit with a trap instead of an error naming the file
-/// (found by the das-home fuzz target, Fuzz/README.md). Whether libxml2 converts a document
-/// first depends on how it reads the XML declaration, so rather than guessing that, a
-/// document is passed on only as UTF-8: as it is when its bytes are UTF-8, converted here
-/// when it declares ISO-8859-1 (the encoding WSO2 ships carbon.xml in) or opens with a
-/// UTF-16 byte order mark (Windows Notepad's "Unicode"; Java's XML readers take it),
-/// refused otherwise.
+/// Hands the XML reader (`XMLReader`, which reads UTF-8) nothing but UTF-8: a document is
+/// passed on as it is when its bytes are UTF-8, converted here when it declares ISO-8859-1
+/// (the encoding WSO2 ships carbon.xml in) or opens with a UTF-16 byte order mark (Windows
+/// Notepad's "Unicode"; Java's XML readers take it), refused otherwise with the line of the
+/// first byte that is not UTF-8. (Under Foundation's XMLParser, a carbon.xml saved in
+/// Latin-1 without saying so stopped dasaudit with a trap; the das-home fuzz target found it,
+/// Fuzz/README.md.)
 enum XMLTextEncoding {
-    /// `data` as UTF-8 for the parser, or nil when it is neither UTF-8, nor UTF-16 with a
+    /// `data` as UTF-8 for the reader, or nil when it is neither UTF-8, nor UTF-16 with a
     /// byte order mark, nor declared ISO-8859-1.
     static func utf8Document(_ data: Data) -> Data? {
         if let text = utf16Text(data) {

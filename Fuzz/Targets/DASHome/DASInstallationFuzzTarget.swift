@@ -3,7 +3,7 @@ import Policy
 
 /// The libFuzzer entry point over a DAS installation's configuration, as `--das-home DIR`
 /// reads it (`DASInstallation.read`): carbon.xml and event-processor.xml through
-/// `XMLElementTree` (Foundation's `XMLParser`), and spark-defaults.conf, then the policy
+/// `XMLElementTree` (dasaudit's own `XMLReader`), and spark-defaults.conf, then the policy
 /// they describe.
 ///
 /// An input holds the three files in that order, separated by NUL bytes (which none of
