@@ -22,11 +22,13 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # itself comes from PyPI into .build/spark-venv); openssh-server and -client: the ssh fan-out
 # recipe of docs/merge.md against a local sshd (scripts/fanout-ssh-test.sh).
 # libxml2-utils (xmllint) and cmark-gfm: real readers of the JUnit and Markdown reports
-# (JUnitReadersTests, MarkdownAutolinkTests).
+# (JUnitReadersTests, MarkdownAutolinkTests); python3-lxml: libxml2's reading of the
+# configuration XML the project's own reader is compared with (XMLDifferentialTests).
 packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
           tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2
           debootstrap rpm cpio dpkg-dev binutils patchelf prometheus
-          default-jdk-headless python3-venv openssh-server openssh-client libxml2-utils cmark-gfm)
+          default-jdk-headless python3-venv openssh-server openssh-client libxml2-utils cmark-gfm
+          python3-lxml)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
