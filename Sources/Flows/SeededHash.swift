@@ -11,6 +11,7 @@ import Wire
 /// It is not a cryptographic hash, but every multiplication takes a word of the secret
 /// seed, so whoever crafts the addresses in a capture cannot tell which of them share a
 /// slot, and cannot aim them at one probe chain without knowing the seed.
+@usableFromInline
 package struct SeededHash: Sendable {
     /// The seed of this process: the same for every table, so that tables built in
     /// different threads (a pipelined reader's) merge by the same placement rules.
@@ -24,6 +25,14 @@ package struct SeededHash: Sendable {
     @usableFromInline let addressLow: UInt64
     @usableFromInline let fold: UInt64
     @usableFromInline let tagSeed: UInt64
+
+    /// The seed grown from one 64-bit number (`SplitMix`'s first four draws): what
+    /// `FlowStorage` places its 4-tuples by, one number per table so that tables merged
+    /// across threads agree.
+    package init(expanding seed: UInt64) {
+        var generator = SplitMix(seed: seed)
+        self.init(using: &generator)
+    }
 
     /// Draws the seed from `generator` (tests pass a seeded one to get a fixed placement).
     package init(using generator: inout some RandomNumberGenerator) {
@@ -39,6 +48,19 @@ package struct SeededHash: Sendable {
     package func callAsFunction(_ address: IPAddress, tag: UInt64) -> UInt64 {
         let first = Self.folded(address.high ^ addressHigh, address.low ^ addressLow)
         return Self.folded(first ^ fold, tag ^ tagSeed)
+    }
+
+    /// The hash of a connection's 4-tuple: each endpoint's address folded with its own
+    /// words of the seed, the ports folded into the first, the two folded together. Every
+    /// field the capture chooses meets a secret word before it meets another field, so no
+    /// choice of addresses and ports cancels out (the plain multiplies this replaced mixed
+    /// the ports with an address's upper half unseeded: 2^32 IPv6 4-tuples had one hash
+    /// whatever the seed, and a capture of them was one probe chain).
+    @inlinable @inline(__always)
+    package func callAsFunction(_ first: IPAddress, _ second: IPAddress, ports: UInt64) -> UInt64 {
+        let a = Self.folded(first.high ^ addressHigh, first.low ^ addressLow)
+        let b = Self.folded(second.high ^ fold, second.low ^ tagSeed)
+        return Self.folded(a ^ ports, b)
     }
 
     @inlinable @inline(__always)
