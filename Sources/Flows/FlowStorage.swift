@@ -11,10 +11,11 @@ import Wire
 /// moves the last record into the hole, so the records stay dense and a sweep over them is
 /// a plain loop. The table grows at half full.
 ///
-/// The hash is three independent multiplies over the 4-tuple (IPv4-mapped addresses as two
-/// 64-bit words each, both ports), folded and multiplied once more: a few cycles, where
-/// `Hasher` (SipHash-1-3) over the same 36 bytes costs most of the per-packet budget. It is
-/// seeded per table, so crafted 4-tuples cannot aim at one chain.
+/// The hash is `SeededHash`'s of the 4-tuple: three 64×64→128-bit multiplications, each
+/// endpoint's address with words of the seed and the two folded together with the ports,
+/// a few cycles, where `Hasher` (SipHash-1-3) over the same 36 bytes costs most of the
+/// per-packet budget. Every field meets a secret word of the seed before another field, so
+/// crafted 4-tuples cannot aim at one chain.
 ///
 /// Records are trivial values: no reference counting, no deinitialization needed.
 // Unchecked Sendable: raw memory, owned by one `FlowTable` at a time (copied on write when
@@ -33,6 +34,8 @@ final class FlowStorage: @unchecked Sendable {
     /// log2 of the number of slots (at most 32: the tag holds the home slot).
     @usableFromInline @exclusivity(unchecked) var slotBits: Int
     @usableFromInline let seed: UInt64
+    /// The hash grown from `seed`: the same for every table of one seed.
+    @usableFromInline let keyHash: SeededHash
     /// Whether samples are recognized as soon as both are in (`keepSample`): not in a table
     /// that continues an earlier input, whose records may yet be joined to a record of
     /// that input, where the earlier record's samples come first.
@@ -58,6 +61,7 @@ final class FlowStorage: @unchecked Sendable {
 
     init(seed: UInt64, recognizesEarly: Bool = true, recordCapacity: Int = 64, slotBits: Int = 7, sampleCapacity: Int = 64) {
         self.seed = seed
+        self.keyHash = SeededHash(expanding: seed)
         self.recognizesEarly = recognizesEarly
         self.recordCapacity = recordCapacity
         self.slotBits = slotBits
@@ -210,12 +214,7 @@ final class FlowStorage: @unchecked Sendable {
     /// The key's seeded hash, of which the tag is the upper half.
     @inlinable @inline(__always)
     func hash(_ key: ConnectionKey) -> UInt64 {
-        let ports = UInt64(key.a.port) << 16 | UInt64(key.b.port)
-        let x = (key.a.address.low ^ seed) &* 0x9E37_79B9_7F4A_7C15
-        let y = key.b.address.low &* 0xC2B2_AE3D_27D4_EB4F
-        let z = (ports ^ key.a.address.high ^ (key.b.address.high &<< 17 | key.b.address.high &>> 47)) &* 0x1656_67B1_9E37_79F9
-        let h = x ^ y ^ z
-        return (h ^ (h &>> 32)) &* 0xD6E8_FEB8_6659_FD93
+        keyHash(key.a.address, key.b.address, ports: UInt64(key.a.port) << 16 | UInt64(key.b.port))
     }
 
     @inlinable @inline(__always)

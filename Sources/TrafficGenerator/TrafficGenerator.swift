@@ -1,3 +1,4 @@
+import Flows
 import PcapKit
 import Protocols
 

@@ -1,4 +1,5 @@
 @testable import Audit
+import Flows
 import Foundation
 import Policy
 @testable import TrafficGenerator

@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 @testable import PcapKit
 @testable import TrafficGenerator
