@@ -82,7 +82,7 @@ let package = Package(
             dependencies: ["TrafficGenerator", "PcapKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // What the test targets share: `unavailable`, a skip that fails under CI, and a seeded generator.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Flows"], path: "Tests/TestSupport"),
         .testTarget(name: "TrafficGeneratorTests", dependencies: ["TrafficGenerator", "PcapKit", "Audit", "CaptureEngine", "Policy"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),

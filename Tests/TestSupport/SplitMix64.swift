@@ -1,17 +1,15 @@
-/// A small deterministic generator (SplitMix64: Steele, Lea and Flood), so that every run
-/// tests the same inputs and a failing one can be replayed from its seed.
+import Flows
+
+/// A small deterministic generator for tests, so that every run tests the same inputs and a
+/// failing one can be replayed from its seed: the project's `SplitMix` sequence, with the
+/// `below` the tests were written with (a remainder, where `SplitMix.below` multiplies), so
+/// every seeded test keeps drawing the inputs it always drew.
 public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+    private var sequence: SplitMix
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { sequence = SplitMix(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { sequence.next() }
 
     /// A number in `0..<bound` (0 when `bound` is 0 or 1).
     public mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
