@@ -70,12 +70,11 @@ extension FlowTable {
     }
 
     /// Whether `record`, from a later input, starts with a segment that `insert` would have
-    /// dropped here: no SYN, no record of its 4-tuple, which this table let go refused
-    /// within the linger before.
+    /// dropped here: no SYN, or the refused SYN sent again, and no record of its 4-tuple,
+    /// which this table let go refused within the linger before.
     private func isStragglerOfRefused(_ record: ConnectionRecord) -> Bool {
-        !record.openedWithSyn
-            && recentlyRefused.contains(hash: storage.hash(record.key), refusedWithin: limits.endedLinger,
-                                     of: record.firstSeen)
+        recentlyRefused.contains(hash: storage.hash(record.key), refusedWithin: limits.endedLinger, of: record.firstSeen,
+                                 request: record.openedWithSyn ? record.clientInitialSequence : nil)
             && storage.find(record.key, tag: storage.tag(record.key)) < 0
     }
 
@@ -108,6 +107,7 @@ extension ConnectionRecord {
         payloadFromB += other.payloadFromB
         seenFromA.formUnion(other.seenFromA)
         seenFromB.formUnion(other.seenFromB)
+        resetsWithAck |= other.resetsWithAck
         samplesTaken |= other.samplesTaken
         lateSamples = (lateSamples | other.lateSamples) & ~samplesTaken
         if other.firstSeen < firstSeen {
