@@ -63,6 +63,10 @@ public struct Connection: Sendable {
     /// sent from a catalog port (`nmap -sA -g 7613`), which the port rules took for the
     /// service (`TrafficCounts.serverProbes`, `PortScans`).
     public var probedByServer = false
+    /// The acknowledgment number of the server's probe, when the connection is one
+    /// (`probedByServer`; else 0): a scanner sends all its probes with one, a server's
+    /// keep-alives each carry their connection's (`SharedAcknowledgment`).
+    public var probeAcknowledgment: UInt32 = 0
     /// Whether the connection is nothing but RSTs without ACK from one side, nothing from
     /// the other, no payload (`ConnectionRecord.Seen.isResetWithoutAck`): no server served
     /// it and no client was refused (a refusal's RST carries an ACK), so it is no
@@ -183,6 +187,7 @@ public struct Connection: Sendable {
         let payloadless = payloadBytesToServer == 0 && payloadBytesToClient == 0
         probedByServer = record.clientIsA == nil && payloadless && fromServer.isProbeWithoutSyn
             && !fromServer.contains(.withoutAck) && fromClient.isRefusalWithoutAbort
+        if probedByServer { probeAcknowledgment = record.firstAcknowledgment ?? 0 }
         loneReset = record.clientIsA == nil && payloadless
             && (fromClient.isEmpty && fromServer.isResetWithoutAck || fromServer.isEmpty && fromClient.isResetWithoutAck)
         refusedAck = probeWithoutSyn && Connection.isRefusedAck(fromClient: fromClient, fromServer: fromServer)

@@ -42,7 +42,9 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @usableFromInline var bits: UInt8 = 0
     /// The server's initial sequence number, from its SYN-ACK; meaningful only when the
     /// server's side has `Seen.synAck` (and no simultaneous open mixed the two sides'). With `clientInitialSequence` it tells whether a
-    /// side's first captured payload begins its stream (`beginsStream`).
+    /// side's first captured payload begins its stream (`beginsStream`). In a record whose
+    /// first segment was no SYN, until a SYN-ACK comes, that segment's acknowledgment
+    /// number (`firstAcknowledgment`).
     public var serverInitialSequence: UInt32 = 0
     /// Where the table keeps this record's payload samples (0: none taken); once they are
     /// recognized (`isRecognized`), what they said instead (`recognizedEvidence`).
@@ -292,6 +294,13 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         }
         return hasEnded || (seenFromA.rawValue | seenFromB.rawValue) & Seen.fin.rawValue != 0
     }
+
+    /// The acknowledgment number of the record's first segment, when that was no SYN and no
+    /// handshake came after (`FlowTable.insert` keeps it in `serverInitialSequence`): a
+    /// probe without a SYN's, which tells a scanner's probes, all with one number, from a
+    /// server's keep-alives, each with its connection's (`SharedAcknowledgment`).
+    @inlinable
+    public var firstAcknowledgment: UInt32? { openedWithSyn || clientIsA != nil ? nil : serverInitialSequence }
 
     /// Whether the server answered the client's SYN with a RST and nothing else
     /// (`ConnectionState.refused`): RSTs only (`Seen.isRefusal`), one of them at least with

@@ -115,13 +115,15 @@ extension ConnectionRecord {
             if other.clientIsA != nil {
                 clientInitialSequence = other.clientInitialSequence
                 serverInitialSequence = other.serverInitialSequence
+            } else if clientIsA == nil {
+                serverInitialSequence = other.serverInitialSequence  // the first segment's (`firstAcknowledgment`)
             }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
             tunnel = other.tunnel
             openedWithSyn = other.openedWithSyn
         } else {
-            if clientIsA == nil {
+            if clientIsA == nil && other.clientIsA != nil {
                 clientInitialSequence = other.clientInitialSequence
                 serverInitialSequence = other.serverInitialSequence
             }

@@ -191,6 +191,7 @@ public struct FlowTable: Sendable {
         if !recentlyRefused.isEmpty && isStragglerOfRefused(segment, key: key, at: timestamp) { return }
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan, tunnel: segment.tunnel)
         record.openedWithSyn = segment.flags.isConnectionRequest
+        if !segment.flags.contains(.syn) { record.serverInitialSequence = segment.acknowledgmentNumber }
         record.mayContinue = mayContinue(record)
         let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         if rules != nil && storage.count >= limits.maxConnections { relieve() }
