@@ -10,8 +10,10 @@ extension PortScans {
     /// lower). Such a "service" is an ACK, Window or Maimon scan sent from a catalog port
     /// (`nmap -sA -g 7613`): the port rules took the scanner's port for the server's, and
     /// the probed host for its client. Its probes all come from one source port, as the
-    /// small scans' (`fromOneSourcePort`); a real server's keep-alives to a few clients that
-    /// lost their sockets, or next to connections that served, stay a service.
+    /// small scans' (`fromOneSourcePort`), and carry one acknowledgment number
+    /// (`TrafficCounts.serverProbeAcknowledgments`): a real server's keep-alives to clients
+    /// that lost their sockets, each with its own connection's numbers, however many, or
+    /// next to connections that served, stay a service.
     /// `probed`: the scan's probes of the host's catalog ports, where both ends are catalog
     /// ports and the prober came out the client: services of its probes without a SYN
     /// alone (`TrafficCounts.onlyProbesWithoutSyn`) from the scanner's port, folded too.
@@ -22,7 +24,8 @@ extension PortScans {
         let fewest = min(Self.minFromOneSourcePort, thresholds.minPorts)
         let scanners = services.indices.filter {
             let traffic = services.values[$0]
-            return traffic.counts.onlyServerProbes && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
+            return traffic.counts.onlyServerProbes && traffic.counts.serverProbeAcknowledgments.isShared
+                && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
         }
         guard !scanners.isEmpty else { return [] }
         // Services probed without a SYN from one client port, by (their host, that port).

@@ -63,6 +63,10 @@ public struct Connection: Sendable {
     /// sent from a catalog port (`nmap -sA -g 7613`), which the port rules took for the
     /// service (`TrafficCounts.serverProbes`, `PortScans`).
     public var probedByServer = false
+    /// The acknowledgment number of the server's probe, when the connection is one
+    /// (`probedByServer`; else 0): a scanner sends all its probes with one, a server's
+    /// keep-alives each carry their connection's (`SharedAcknowledgment`).
+    public var probeAcknowledgment: UInt32 = 0
     /// Whether the connection is nothing but RSTs without ACK from one side, nothing from
     /// the other, no payload (`ConnectionRecord.Seen.isResetWithoutAck`): no server served
     /// it and no client was refused (a refusal's RST carries an ACK), so it is no
@@ -171,7 +175,9 @@ public struct Connection: Sendable {
         // no client is given it as its own), and the client's SYN reached its own socket.
         state = record.isSelfConnect
             ? .refused
-            : Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer)
+            : Connection.state(handshakeSeen: record.clientIsA != nil, fromClient: fromClient, fromServer: fromServer,
+                               serverResetWithAck: record.resetsWithAck
+                                   & (serverIsA ? ConnectionRecord.resetWithAckFromA : ConnectionRecord.resetWithAckFromB) != 0)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
@@ -181,6 +187,7 @@ public struct Connection: Sendable {
         let payloadless = payloadBytesToServer == 0 && payloadBytesToClient == 0
         probedByServer = record.clientIsA == nil && payloadless && fromServer.isProbeWithoutSyn
             && !fromServer.contains(.withoutAck) && fromClient.isRefusalWithoutAbort
+        if probedByServer { probeAcknowledgment = record.firstAcknowledgment ?? 0 }
         loneReset = record.clientIsA == nil && payloadless
             && (fromClient.isEmpty && fromServer.isResetWithoutAck || fromServer.isEmpty && fromClient.isResetWithoutAck)
         refusedAck = probeWithoutSyn && Connection.isRefusedAck(fromClient: fromClient, fromServer: fromServer)
@@ -276,10 +283,14 @@ public struct Connection: Sendable {
     /// client whose server sent nothing captured but who answered as only a SYN-ACK lets
     /// it (`Seen.showsHandshakeAnswered`: an ACK, data or a FIN, or a SYN-ACK of its own
     /// in a simultaneous open) completed the handshake: the capture holds its direction
-    /// only, and the connection served.
-    static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
+    /// only, and the connection served. A server that sent RSTs and nothing else refused
+    /// the SYN only if one of them carried an ACK (`serverResetWithAck`, as a RST answering
+    /// a SYN does, RFC 9293 3.10.7.1): RSTs without ACK answered segments with one (a late
+    /// ACK of the connection before on the same 4-tuple), and the SYN went unanswered.
+    static func state(handshakeSeen: Bool, fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen,
+                      serverResetWithAck: Bool) -> ConnectionState {
         guard handshakeSeen else { return fromClient.isEmpty && fromServer.isRefusalWithoutAbort ? .refused : .midstream }
-        if fromServer.isRefusal { return .refused }
+        if fromServer.isRefusal && serverResetWithAck { return .refused }
         if fromServer.isEmpty && !fromClient.showsHandshakeAnswered { return .attempted }
         return ending(fromClient: fromClient, fromServer: fromServer)
     }

@@ -42,13 +42,24 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @usableFromInline var bits: UInt8 = 0
     /// The server's initial sequence number, from its SYN-ACK; meaningful only when the
     /// server's side has `Seen.synAck` (and no simultaneous open mixed the two sides'). With `clientInitialSequence` it tells whether a
-    /// side's first captured payload begins its stream (`beginsStream`).
+    /// side's first captured payload begins its stream (`beginsStream`). In a record whose
+    /// first segment was no SYN, until a SYN-ACK comes, that segment's acknowledgment
+    /// number (`firstAcknowledgment`).
     public var serverInitialSequence: UInt32 = 0
     /// Where the table keeps this record's payload samples (0: none taken); once they are
     /// recognized (`isRecognized`), what they said instead (`recognizedEvidence`).
     @usableFromInline var sampleSlot: UInt32 = 0
     public var vlan: UInt16?
+    /// The sides (`resetWithAckFromA`, `resetWithAckFromB`) that sent a RST carrying an
+    /// ACK: what tells a refusal of a SYN (RFC 9293 3.10.7.1: a RST answering a segment
+    /// without ACK carries one) from a RST without ACK, which answered a segment that had an
+    /// ACK, such as a previous connection's late ACK (`wasRefused`). `Seen` has no bit left
+    /// for it: `withoutAck` says a RST without ACK was sent, not that none with one was.
+    /// In the byte the vlan's optional leaves before the record's 128th.
+    @usableFromInline var resetsWithAck: UInt8 = 0
 
+    @inlinable static var resetWithAckFromA: UInt8 { 1 }
+    @inlinable static var resetWithAckFromB: UInt8 { 2 }
     @inlinable static var sampleTakenFromA: UInt8 { 1 }
     @inlinable static var sampleTakenFromB: UInt8 { 2 }
     @inlinable static var openedWithSynBit: UInt8 { 4 }
@@ -110,15 +121,19 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         }
     }
 
-    /// Handshake and teardown events seen from one side.
     /// What a RST says of its side: `rst`, and `abort` when it carries an ACK and a
-    /// non-zero sequence number. Out of line: RSTs are rare, and inlined into `add` this
-    /// pushed the tracking thread's whole per-segment path (`FlowTable.addToUniqueStorage`)
+    /// non-zero sequence number, `withoutAck` when it carries none; a RST with an ACK also
+    /// marks its side in `resetsWithAck`. Out of line: RSTs are rare, and inlined into `add`
+    /// this pushed the tracking thread's whole per-segment path (`FlowTable.addToUniqueStorage`)
     /// past the optimizer's inlining limit, 33 instructions a packet on the short shape.
     @usableFromInline @inline(never)
-    static func seenOfRST(ack: Bool, sequenceNumber: UInt32) -> UInt8 {
-        Seen.rst.rawValue | (ack ? (sequenceNumber != 0 ? Seen.abort.rawValue : 0) : Seen.withoutAck.rawValue)
+    mutating func noteReset(ack: Bool, sequenceNumber: UInt32, fromA: Bool) -> UInt8 {
+        guard ack else { return Seen.rst.rawValue | Seen.withoutAck.rawValue }
+        resetsWithAck |= fromA ? Self.resetWithAckFromA : Self.resetWithAckFromB
+        return Seen.rst.rawValue | (sequenceNumber != 0 ? Seen.abort.rawValue : 0)
     }
+
+    /// Handshake and teardown events seen from one side.
 
     public struct Seen: OptionSet, Sendable, BitwiseCopyable {
         public let rawValue: UInt8
@@ -154,8 +169,10 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         /// never a refusal of a SYN, whose RST carries an ACK.
         @inlinable public static var withoutAck: Seen { Seen(rawValue: 128) }
 
-        /// A server's side of a refusal of a SYN that was captured: a RST, no SYN-ACK,
-        /// nothing else (whatever the RST's sequence number: a middlebox's may have any).
+        /// A server's side of a refusal of a SYN that was captured, as far as its control
+        /// bits tell: a RST, no SYN-ACK, nothing else (whatever the RST's sequence number: a
+        /// middlebox's may have any). A refusal's RST also carries an ACK, which these bits
+        /// do not keep (`ConnectionRecord.wasRefused`).
         @inlinable public var isRefusal: Bool {
             rawValue & (Seen.synAck.rawValue | Seen.rst.rawValue | Seen.other.rawValue) == Seen.rst.rawValue
         }
@@ -258,29 +275,49 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     ///
     /// The connection's own SYN sent again (its client's initial sequence number) at
     /// `time`, less than `linger` after the record's last packet, does not start a new one
-    /// after a RST either, unless the server refused it: when a client reuses its 4-tuple at
-    /// once, its SYN can meet what is left of the connection before (that connection's late
-    /// ACK or RST, or the server's challenge ACK, RFC 5961, which the client answers with a
-    /// RST), and those end this record; the client then sends the SYN again, and the server
-    /// answers it. Taken for a new connection, each such connect was two: a `reset` or
-    /// `attempted` one that never was, and the real one. Within the linger, because an
-    /// ended record is held that long and no longer (`FlowTable`): a table that evicts and
-    /// one that keeps every record then agree.
+    /// after a RST either: when a client reuses its 4-tuple at once, its SYN can meet what
+    /// is left of the connection before (that connection's late ACK or RST, or the server's
+    /// challenge ACK, RFC 5961, which the client answers with a RST), and those end this
+    /// record; the client then sends the SYN again, and the server answers it. Taken for a
+    /// new connection, each such connect was two: a `reset` or `attempted` one that never
+    /// was, and the real one. Nor after a refusal: a refused SYN sent again (its RST lost,
+    /// or the SYN duplicated on the way) is the same connect refused again, not a second
+    /// one (a client that connects again draws a new initial sequence number). Within the
+    /// linger, because an ended record is held that long and no longer (`FlowTable`, whose
+    /// refused records leave at once but are remembered as long, `RecentlyRefused`): a
+    /// table that evicts and one that keeps every record then agree.
     @inlinable
     public func isEnded(forConnectionRequestWith sequence: UInt32, at time: Int64, linger: Int64) -> Bool {
         guard clientIsA != nil else { return true }
         if sequence == clientInitialSequence {
-            return hasEnded && (wasRefused || time &- lastSeen >= linger)
+            return hasEnded && time &- lastSeen >= linger
         }
         return hasEnded || (seenFromA.rawValue | seenFromB.rawValue) & Seen.fin.rawValue != 0
     }
 
+    /// The acknowledgment number of the record's first segment, when that was no SYN and no
+    /// handshake came after (`FlowTable.insert` keeps it in `serverInitialSequence`): a
+    /// probe without a SYN's, which tells a scanner's probes, all with one number, from a
+    /// server's keep-alives, each with its connection's (`SharedAcknowledgment`).
+    @inlinable
+    public var firstAcknowledgment: UInt32? { openedWithSyn || clientIsA != nil ? nil : serverInitialSequence }
+
     /// Whether the server answered the client's SYN with a RST and nothing else
-    /// (`ConnectionState.refused`).
+    /// (`ConnectionState.refused`): RSTs only (`Seen.isRefusal`), one of them at least with
+    /// an ACK. A RST without ACK answered a segment that had one (RFC 9293 3.10.7.1), not
+    /// the SYN: on a 4-tuple reused at once, the previous connection's late ACK, which the
+    /// server, its socket gone, answers so while the new SYN waits for its answer.
     @inlinable
     public var wasRefused: Bool {
         guard let clientIsA else { return false }
-        return (clientIsA ? seenFromB : seenFromA).isRefusal
+        return (clientIsA ? seenFromB : seenFromA).isRefusal && serverSentResetWithAck
+    }
+
+    /// Whether the server's side (the side that is not the client) sent a RST with an ACK.
+    @inlinable
+    public var serverSentResetWithAck: Bool {
+        guard let clientIsA else { return false }
+        return resetsWithAck & (clientIsA ? Self.resetWithAckFromB : Self.resetWithAckFromA) != 0
     }
 
     /// Counts one segment travelling from a (`fromA`) or from b. Returns whether it is the
@@ -305,7 +342,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
             seen = Seen.other.rawValue | (ack ? 0 : Seen.withoutAck.rawValue)
         }
         if flags.contains(.fin) { seen |= Seen.fin.rawValue }
-        if rst { seen |= Self.seenOfRST(ack: ack, sequenceNumber: segment.sequenceNumber) }
+        if rst { seen |= noteReset(ack: ack, sequenceNumber: segment.sequenceNumber, fromA: fromA) }
         if fromA {
             packetsFromA &+= 1
             bytesFromA &+= UInt64(wireLength)

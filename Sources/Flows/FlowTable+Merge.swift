@@ -70,12 +70,11 @@ extension FlowTable {
     }
 
     /// Whether `record`, from a later input, starts with a segment that `insert` would have
-    /// dropped here: no SYN, no record of its 4-tuple, which this table let go refused
-    /// within the linger before.
+    /// dropped here: no SYN, or the refused SYN sent again, and no record of its 4-tuple,
+    /// which this table let go refused within the linger before.
     private func isStragglerOfRefused(_ record: ConnectionRecord) -> Bool {
-        !record.openedWithSyn
-            && recentlyRefused.contains(hash: storage.hash(record.key), refusedWithin: limits.endedLinger,
-                                     of: record.firstSeen)
+        recentlyRefused.contains(hash: storage.hash(record.key), refusedWithin: limits.endedLinger, of: record.firstSeen,
+                                 request: record.openedWithSyn ? record.clientInitialSequence : nil)
             && storage.find(record.key, tag: storage.tag(record.key)) < 0
     }
 
@@ -108,6 +107,7 @@ extension ConnectionRecord {
         payloadFromB += other.payloadFromB
         seenFromA.formUnion(other.seenFromA)
         seenFromB.formUnion(other.seenFromB)
+        resetsWithAck |= other.resetsWithAck
         samplesTaken |= other.samplesTaken
         lateSamples = (lateSamples | other.lateSamples) & ~samplesTaken
         if other.firstSeen < firstSeen {
@@ -115,13 +115,15 @@ extension ConnectionRecord {
             if other.clientIsA != nil {
                 clientInitialSequence = other.clientInitialSequence
                 serverInitialSequence = other.serverInitialSequence
+            } else if clientIsA == nil {
+                serverInitialSequence = other.serverInitialSequence  // the first segment's (`firstAcknowledgment`)
             }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan
             tunnel = other.tunnel
             openedWithSyn = other.openedWithSyn
         } else {
-            if clientIsA == nil {
+            if clientIsA == nil && other.clientIsA != nil {
                 clientInitialSequence = other.clientInitialSequence
                 serverInitialSequence = other.serverInitialSequence
             }

@@ -184,14 +184,14 @@ public struct FlowTable: Sendable {
     }
 
     /// A new connection's first segment; nothing for a straggler of a connection refused
-    /// within the linger (`RecentlyRefused`).
+    /// within the linger, or its SYN sent again (`RecentlyRefused`).
     @usableFromInline
     mutating func insert(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, key: ConnectionKey, tag: UInt32,
                          fromA: Bool, timestamp: Int64, wireLength: UInt32) {
-        if !segment.flags.isConnectionRequest
-            && recentlyRefused.contains(hash: storage.hash(key), refusedWithin: limits.endedLinger, of: timestamp) { return }
+        if !recentlyRefused.isEmpty && isStragglerOfRefused(segment, key: key, at: timestamp) { return }
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan, tunnel: segment.tunnel)
         record.openedWithSyn = segment.flags.isConnectionRequest
+        if !segment.flags.contains(.syn) { record.serverInitialSequence = segment.acknowledgmentNumber }
         record.mayContinue = mayContinue(record)
         let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         if rules != nil && storage.count >= limits.maxConnections { relieve() }
@@ -201,12 +201,28 @@ public struct FlowTable: Sendable {
         }
     }
 
+    /// Whether a segment that found no record belongs to a connection refused within the
+    /// linger (`RecentlyRefused`): any segment but a SYN, or the refused SYN sent again,
+    /// from which the refusal is then remembered, as its record would have lingered.
+    @usableFromInline
+    mutating func isStragglerOfRefused(_ segment: TCPSegment, key: ConnectionKey, at timestamp: Int64) -> Bool {
+        let hash = storage.hash(key)
+        guard segment.flags.isConnectionRequest else {
+            return recentlyRefused.contains(hash: hash, refusedWithin: limits.endedLinger, of: timestamp)
+        }
+        guard recentlyRefused.contains(hash: hash, refusedWithin: limits.endedLinger, of: timestamp,
+                                       request: segment.sequenceNumber) else { return false }
+        recentlyRefused.note(hash: hash, initialSequence: segment.sequenceNumber, at: timestamp)
+        return true
+    }
+
     /// A connection the server refused: evicted at once rather than held for the linger,
     /// and remembered for it (`RecentlyRefused`).
     @usableFromInline
     mutating func letGoRefused(at position: Int) {
         let record = storage.records + position
-        recentlyRefused.note(hash: storage.hash(record.pointee.key), at: record.pointee.lastSeen)
+        recentlyRefused.note(hash: storage.hash(record.pointee.key), initialSequence: record.pointee.clientInitialSequence,
+                             at: record.pointee.lastSeen)
         evict(storage.remove(at: position))
     }
 

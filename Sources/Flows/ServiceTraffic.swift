@@ -68,6 +68,9 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     public var serverProbes: UInt64 = 0
     /// Whether every connection was the server's own probe (`serverProbes`).
     public var onlyServerProbes: Bool { connections > 0 && serverProbes == connections }
+    /// Whether those probes all carried one acknowledgment number, as a scanner's do and a
+    /// server's keep-alives to several clients do not (`Connection.probeAcknowledgment`).
+    public var serverProbeAcknowledgments = SharedAcknowledgment()
     /// Connections that were a bare ACK the server answered with a RST (`Connection.refusedAck`).
     public var refusedAcks: UInt64 = 0
     /// Whether every connection was such a refused ACK: no handshake and no byte shows
@@ -122,7 +125,10 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
             if connection.packetsToClient > 0 { probesWithoutSynReset += 1 }
             probeClientPorts.add(connection.client.port)
         }
-        if connection.probedByServer { serverProbes += 1 }
+        if connection.probedByServer {
+            serverProbes += 1
+            serverProbeAcknowledgments.add(connection.probeAcknowledgment)
+        }
         if connection.refusedAck { refusedAcks += 1 }
         if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
         packets.addSaturated(connection.packets)
@@ -143,6 +149,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         probesWithoutSyn.addSaturated(other.probesWithoutSyn)
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
         serverProbes.addSaturated(other.serverProbes)
+        serverProbeAcknowledgments.merge(other.serverProbeAcknowledgments)
         refusedAcks.addSaturated(other.refusedAcks)
         probeClientPorts.merge(other.probeClientPorts)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)

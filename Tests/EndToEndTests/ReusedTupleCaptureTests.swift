@@ -36,4 +36,25 @@ final class ReusedTupleCaptureTests: XCTestCase {
                        ["10.37.0.1:9763 8 [\"reset\": 8]"])
         XCTAssertEqual(result.services.first?.protocol, "http")
     }
+
+    /// captures/reuse-late-ack-tun.pcap (scripts/recording/record-reuse-late-ack.sh): the
+    /// same client and server over a link that delivered each connection's last ACK (the
+    /// client's ACK of the server's FIN) after the next connection's SYN, whose first copy
+    /// the server's input dropped. The server, its socket gone at the client's RST, answered
+    /// the late ACK with a RST without ACK; the client sent its SYN again a second later,
+    /// and the server answered it (tshark: 8 TCP conversations; frames 11-15: SYN, late
+    /// ACK, RST, SYN again, SYN-ACK). A RST without ACK answers a segment that had one
+    /// (RFC 9293 3.10.7.1), never a SYN: it is no refusal. Before, the capture held 15
+    /// connections: 7 refused connects that never were, beside the 8 real ones.
+    func testARstWithoutAckToALateAckIsNoRefusal() {
+        var reader = CaptureReader(rules: auditor.directionRules, keepingConnections: true)
+        reader.read(path: capture("reuse-late-ack-tun.pcap"))
+        let connections = reader.table.connections()
+        XCTAssertEqual(connections.count, 8)
+        XCTAssertEqual(Set(connections.map { "\($0.client) \($0.server) \($0.state)" }), ["10.38.0.2:40000 10.38.0.1:9763 reset"])
+        XCTAssertEqual(connections.map { "\($0.payloadBytesToServer) \($0.payloadBytesToClient)" }, Array(repeating: "18 41", count: 8))
+        let result = auditor.audit(paths: [capture("reuse-late-ack-tun.pcap")])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.38.0.1:9763 8"])
+        XCTAssertEqual(result.attempts.count, 0, "no connect was refused")
+    }
 }

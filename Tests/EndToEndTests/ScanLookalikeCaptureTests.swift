@@ -67,6 +67,22 @@ final class ScanLookalikeCaptureTests: XCTestCase {
         XCTAssertTrue(result.summary.compliant)
     }
 
+    /// The same server's keep-alives to eight clients of one host that went away at once:
+    /// as many ports as an ACK scan from 7613 needs to be one. Each keep-alive carries its
+    /// own connection's numbers (tshark: 8 acknowledgment numbers for 8 keep-alives), where
+    /// nmap's probes all carry one (3692727273 in `scan-ack-g7613-veth.pcap`, 4058716623 in
+    /// `scan-maimon-g9445-veth.pcap`): a service, not a scan. Before, a MEDIUM `port-scan`
+    /// by the server of its own clients, and a HIGH `no-traffic` ("the capture's only
+    /// connections were 8 port-scan probes").
+    func testAServersKeepAlivesToEightClientsThatWentAwayStayAService() throws {
+        let result = auditor.audit(paths: [capture("keepalive-8-dead-clients-veth.pcap")])
+        XCTAssertEqual(result.scans ?? [], [])
+        XCTAssertFalse(result.findings.contains { $0.kind == .portScan || $0.kind == .noTraffic })
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.82.0.2:7613 8"])
+        XCTAssertEqual(result.services.first?.catalogKey, "thrift.tcp.port")
+        XCTAssertTrue(result.summary.compliant)
+    }
+
     /// `nmap -sn --send-ip`: host discovery sends an ACK to port 80, answered by a RST
     /// (nothing listens), which was a HIGH `unexpected-port` "serving 1 connection". A bare
     /// ACK refused by a RST is a refused attempt, as the SYN to 443 beside it is.

@@ -20,9 +20,10 @@ private struct Traffic {
 
     /// A SYN's sequence number is its time's low bits, as a TCP stack's initial sequence
     /// numbers are drawn anew for each connection.
+    /// `sequence`: a SYN's own number, for one sent again.
     mutating func send(_ from: (UInt32, UInt16), _ to: (UInt32, UInt16), _ flags: TCPFlags, at time: Int64,
-                       payload: UInt32 = 0) {
-        let sequence = flags.isConnectionRequest ? UInt32(truncatingIfNeeded: time >> 10) : 0
+                       payload: UInt32 = 0, sequence: UInt32? = nil) {
+        let sequence = sequence ?? (flags.isConnectionRequest ? UInt32(truncatingIfNeeded: time >> 10) : 0)
         packets.append(Packet(segment: TCPSegment(source: IPAddress(ipv4: from.0), destination: IPAddress(ipv4: to.0),
                                                   sourcePort: from.1, destinationPort: to.1, flags: flags,
                                                   sequenceNumber: sequence, payloadLength: payload),
@@ -262,6 +263,48 @@ final class FlowEvictionTests: XCTestCase {
         }
         traffic.feed(&table)
         XCTAssertEqual(table.statistics().attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 3)
+    }
+
+    /// A refused SYN sent again (its RST lost on the way back, so the client's kernel sends
+    /// it again 1 s, then 2 s later) is the same connect refused again: no second refused
+    /// connect, in the table that lets refusals go at their RST as in one that keeps every
+    /// record; past the linger after its last try, the same SYN would be a new connect.
+    func testTheRefusedSynSentAgainIsTheSameConnect() {
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        for time in [0, second, 3 * second] {
+            traffic.send(c, s, [.syn], at: time, sequence: 5_000)
+            traffic.send(s, c, [.rst, .ack], at: time + 1_000)
+        }
+        var bounded = FlowTable(rules: rules), unbounded = FlowTable()
+        traffic.feed(&bounded)
+        traffic.feed(&unbounded)
+        let statistics = bounded.statistics()
+        XCTAssertEqual(statistics.connections, 1)
+        XCTAssertEqual(statistics.attempts[Endpoint(address: IPAddress(ipv4: s.0), port: s.1)]?.refused, 1)
+        let untimed = { (lines: [String]) in
+            lines.map { $0.hasPrefix("attempts") ? $0.split(separator: " ").dropLast().joined(separator: " ") : $0 }
+        }
+        XCTAssertEqual(untimed(digest(statistics)), untimed(digest(unbounded.statistics(rules: rules))))
+    }
+
+    /// A refusal at the end of one input and its SYN sent again at the start of the next,
+    /// read into two tables and merged, give what one table gives: one refused connect.
+    func testARefusedSynSentAgainInTheNextInputIsTheSameConnect() {
+        var traffic = Traffic()
+        let c: (UInt32, UInt16) = (0x0A00_0101, 40000), s: (UInt32, UInt16) = (0x0A00_0009, 31337)
+        traffic.send(c, s, [.syn], at: 0, sequence: 5_000)
+        traffic.send(s, c, [.rst, .ack], at: 1_000)
+        traffic.send(c, s, [.syn], at: second, sequence: 5_000)
+        traffic.send(s, c, [.rst, .ack], at: second + 1_000)
+        var whole = FlowTable(rules: rules)
+        traffic.feed(&whole)
+        var first = FlowTable(rules: rules), later = FlowTable(rules: rules, continuesEarlierInput: true)
+        traffic.feed(&first, 0..<2)
+        traffic.feed(&later, 2..<4)
+        first.absorb(later)
+        XCTAssertEqual(first.statistics().connections, 1)
+        XCTAssertEqual(digest(first.statistics()), digest(whole.statistics()))
     }
 
     /// Past the linger, a straggler of a refusal starts a connection of its own, as a

@@ -253,14 +253,60 @@ final class ConnectionStateTests: XCTestCase {
         XCTAssertEqual(conversation.connections().map(\.packets), [11])
     }
 
-    /// A SYN sent again after the server refused it is a new refused connect, as before.
-    func testTheSameSynAgainAfterARefusalIsANewConnect() {
+    /// A refused SYN sent again (its RST lost on the way back, or the SYN duplicated) is the
+    /// same connect refused again: one refused connection with both tries' packets.
+    func testTheSameSynAgainAfterARefusalIsTheSameConnect() {
         var conversation = Conversation()
         for _ in 0..<2 {
             conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: 5_000)
             conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst, .ack])
         }
+        XCTAssertEqual(conversation.connections().map { "\($0.state) \($0.packets)" }, ["refused 4"])
+    }
+
+    /// A client that connects again from the same port once refused draws a new initial
+    /// sequence number: a second refused connect.
+    func testANewSynAfterARefusalIsANewConnect() {
+        var conversation = Conversation()
+        for isn: UInt32 in [5_000, 9_000] {
+            conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: isn)
+            conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst, .ack])
+        }
         XCTAssertEqual(conversation.connections().map(\.state), [.refused, .refused])
+    }
+
+    /// A SYN that meets the previous connection's late ACK, which the server (its socket
+    /// gone) answers with a RST without ACK, and is sent again and answered: one connection.
+    /// A RST without ACK answers a segment that had one (RFC 9293 3.10.7.1), never a SYN:
+    /// no refusal.
+    func testTheSameSynAgainAfterARstWithoutAckToALateAckIsOneConnection() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: 5_000)
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.ack], sequence: 777)
+        conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst], sequence: 888)
+        conversation.completeConnection("10.0.0.1:40000", "10.0.0.2:9763", isn: 5_000)
+        XCTAssertEqual(conversation.connections().map { "\($0.state) \($0.packets)" }, ["closed 11"])
+    }
+
+    /// A SYN answered by nothing but a RST without ACK was not refused: that RST answered
+    /// another segment. It was reset, not refused.
+    func testARstWithoutAckAloneIsNoRefusal() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: 5_000)
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.ack], sequence: 777)
+        conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst], sequence: 888)
+        XCTAssertEqual(conversation.connections().map(\.state), [.reset])
+    }
+
+    /// A refusal's RST carries an ACK, whatever else the server's side sent before or after
+    /// it: a RST without ACK to a stray segment beside it leaves it a refusal.
+    func testARefusalBesideARstWithoutAckIsStillARefusal() {
+        var conversation = Conversation()
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.syn], sequence: 5_000)
+        conversation.send("10.0.0.1:40000", "10.0.0.2:9763", [.ack], sequence: 777)
+        conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst], sequence: 888)
+        conversation.send("10.0.0.2:9763", "10.0.0.1:40000", [.rst, .ack])
+        XCTAssertEqual(conversation.connections().map(\.state), [.refused])
     }
 
     func testRetransmittedSynsStayOneConnection() {

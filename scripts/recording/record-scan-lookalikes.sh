@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Records captures/scan-ack-g7613-veth.pcap, scan-maimon-g9445-veth.pcap,
-# scan-ping-send-ip-veth.pcap, scan-rst-flood-veth.pcap, scan-badsum-small-veth.pcap and
-# keepalive-dead-clients-veth.pcap: scans whose packets look, one by one, like something
-# else, and the real thing one of them looks like.
+# scan-ping-send-ip-veth.pcap, scan-rst-flood-veth.pcap, scan-badsum-small-veth.pcap,
+# keepalive-dead-clients-veth.pcap and keepalive-8-dead-clients-veth.pcap: scans whose
+# packets look, one by one, like something else, and the real thing one of them looks like.
 #
 #   sudo scripts/recording/record-scan-lookalikes.sh [OUTDIR [NAME...]]  # default: captures/, all (about 60 s)
 #
@@ -33,6 +33,10 @@
 #   an nft rule in a (table dasaudit-sl) drops its RST, so that its socket is gone and b's
 #   still open. Recorded from then on: b's keep-alive probes (bare ACKs), each answered by
 #   a's kernel with a RST, as a server's keep-alives to clients that went away are.
+# - keepalive-8-dead-clients-veth.pcap: the same with eight clients, as many ports of one
+#   host as a scan sent from a service's port needs at least. Each keep-alive carries its
+#   own connection's sequence and acknowledgment numbers, where nmap's ACK, Window and
+#   Maimon probes all carry one (and sequence number 0).
 #
 # What the audit must say: Tests/EndToEndTests/ScanLookalikeCaptureTests.swift.
 # Needs root (ip netns, tcpdump, nft, nmap's and hping3's raw packets). Traffic stays inside
@@ -91,12 +95,16 @@ record_scan scan-ping-send-ip-veth nmap -n -sn --send-ip -e va -S "$SUBNET.1" "$
 record_scan scan-rst-flood-veth hping3 -q -R --rand-source -s 7600 -p 7613 -c 2000 -i u500 "$SUBNET.2"
 record_scan scan-badsum-small-veth nmap -n -Pn -sS --badsum -p 1-30,9765 -e va -S "$SUBNET.1" "$SUBNET.2"
 
-if wanted keepalive-dead-clients-veth; then
-    # Three clients: each sends a line, reads it back, and waits to be told to go.
+# keepalives COUNT NAME: COUNT clients of b's line server whose sockets go away unseen, and
+# b's keep-alives to them from then on.
+keepalives() {
+    local count=$1 name=$2
+    wanted "$name" || return 0
+    # The clients: each sends a line, reads it back, and waits to be told to go.
     cat > "$WORK/dying_clients.py" <<'EOF'
 import socket, struct, sys, time
 clients = []
-for _ in range(3):
+for _ in range(int(sys.argv[3])):
     client = socket.create_connection((sys.argv[1], 7613), source_address=(sys.argv[2], 0))
     client.sendall(b"hello\n")
     client.recv(64)
@@ -108,7 +116,7 @@ for client in clients:  # a RST each (SO_LINGER 0), which the nft rule drops: th
     client.close()
 print("gone", flush=True)
 EOF
-    coproc CLIENTS { ip netns exec "$A" python3 "$WORK/dying_clients.py" "$SUBNET.2" "$SUBNET.3"; }
+    coproc CLIENTS { ip netns exec "$A" python3 "$WORK/dying_clients.py" "$SUBNET.2" "$SUBNET.3" "$count"; }
     read -r _ <&"${CLIENTS[0]}"
     ip netns exec "$A" nft add table inet dasaudit-sl
     ip netns exec "$A" nft add chain inet dasaudit-sl out '{ type filter hook output priority 0; }'
@@ -117,9 +125,11 @@ EOF
     read -r _ <&"${CLIENTS[0]}"
     ip netns exec "$A" nft delete table inet dasaudit-sl
     # From here on, only b's keep-alives (2 s idle) and a's RSTs answering them.
-    start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 0 -U -w "$WORK/keepalive-dead-clients-veth.pcap" 'ip or ip6'
+    start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 0 -U -w "$WORK/$name.pcap" 'ip or ip6'
     sleep 5
     kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
-    cp "$WORK/keepalive-dead-clients-veth.pcap" "$OUT/"
-    echo "== keepalive-dead-clients-veth"
-fi
+    cp "$WORK/$name.pcap" "$OUT/"
+    echo "== $name"
+}
+keepalives 3 keepalive-dead-clients-veth
+keepalives 8 keepalive-8-dead-clients-veth
