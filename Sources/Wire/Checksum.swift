@@ -16,75 +16,78 @@
 ///   (0: a TSO capture), or longer than an Ethernet frame's 1,480 bytes of TCP: a merged
 ///   super-packet (TSO, GRO, a NIC's LRO) may carry the sum of its first segment only.
 ///
-/// The sums add 32-bit words in the machine's order into 64 bits (no carry is lost below
-/// 2^32 words) and fold; RFC 1071's byte-order independence makes the folded sum the one of
-/// 16-bit big-endian words with its two bytes swapped on a little-endian machine.
+/// Only the residues of the sums modulo 0xFFFF are worked out: one's complement addition
+/// of 16-bit words is addition modulo 0xFFFF (0x0000 and 0xFFFF alike), and as 2^16 is 1
+/// modulo 0xFFFF, a 64-bit word's value has the residue of the sum of its four 16-bit
+/// words. So the bytes are added 8 at a time in the machine's order, with the carry added
+/// back (end-around carry), and never folded; a word loaded with its bytes swapped (a
+/// little-endian machine) has the residue of the word times 2^8, so the pseudo-header's
+/// numbers are shifted by 8 to be added to them. A right sum has the residue 0.
 public enum Checksum {
     /// The longest TCP segment (header and payload) whose sum is judged: what a 1,500-byte
     /// IPv4 packet carries. Longer ones may be merged super-packets.
     @inlinable public static var longestJudgedSegment: Int { 1_480 }
 
     /// Whether the IPv4 header `bytes` (its `headerLength` bytes captured) carries a
-    /// checksum that is neither right nor 0 (left for the NIC to fill in).
+    /// checksum that is neither right nor 0 (left for the NIC to fill in). Asked only of a
+    /// packet whose TCP segment is not judged: a segment's own sum covers the addresses.
     @inlinable @inline(__always)
     public static func damagesIPv4Header(_ bytes: UnsafeRawBufferPointer, headerLength: Int) -> Bool {
         guard bytes.uint16BE(at: 10) != 0 else { return false }
-        return fold(wordSum(bytes, count: headerLength)) != 0xFFFF
+        return sum(bytes, count: headerLength) % 0xFFFF != 0
     }
 
     /// Whether the whole TCP segment `bytes` (header and payload, `length` bytes from the IP
     /// lengths, all captured) between `source` and `destination` carries a checksum that is
-    /// neither right, nor 0, nor the offloaded pseudo-header sum.
-    @inlinable @inline(__always)
-    public static func damagesTCPSegment(_ bytes: UnsafeRawBufferPointer, length: Int, checksum: UInt16,
-                                         source: IPAddress, destination: IPAddress) -> Bool {
+    /// neither right, nor 0, nor the offloaded pseudo-header sum. Out of line, so that the
+    /// decoder's own path stays as short as it was.
+    @usableFromInline @inline(never)
+    static func damagesTCPSegment(_ bytes: UnsafeRawBufferPointer, length: Int, checksum: UInt16,
+                                  source: IPAddress, destination: IPAddress) -> Bool {
         guard checksum != 0 else { return false }
         // The pseudo-header: both addresses (IPv4 ones as ::ffff:a.b.c.d, whose 0xFFFF word
-        // adds nothing in one's complement), the protocol (6) and the TCP length; IPv4's
-        // and IPv6's layouts hold the same 16-bit words.
-        let pseudo = fold(wordsOf(source.high) &+ wordsOf(source.low) &+ wordsOf(destination.high)
-                          &+ wordsOf(destination.low) &+ 6 &+ UInt64(truncatingIfNeeded: length))
-        guard checksum != UInt16(truncatingIfNeeded: pseudo) else { return false }
-        let segment = fold(wordSum(bytes, count: length))
-        let inNetworkOrder = UInt64(UInt16(truncatingIfNeeded: segment).bigEndian)
-        return fold(pseudo &+ inNetworkOrder) != 0xFFFF
+        // is 0 here), the protocol (6) and the TCP length; IPv4's and IPv6's layouts hold
+        // the same 16-bit words. Numbers, not bytes: their residues as they are.
+        let addresses = add(add(source.high, source.low), add(destination.high, destination.low))
+        let pseudo = add(addresses, 6 &+ UInt64(truncatingIfNeeded: length)) % 0xFFFF
+        let segment = sum(bytes, count: length) % 0xFFFF
+        let total = UInt16(1).littleEndian == 1 ? pseudo << 8 &+ segment : pseudo &+ segment
+        guard total % 0xFFFF != 0 else { return false }
+        return UInt64(checksum) % 0xFFFF != pseudo
     }
 
-    /// The sum of the first `count` bytes (at most `bytes.count`) as 32-bit words in the
-    /// machine's order, an odd byte at the end padded with a zero after it.
+    /// The first `count` bytes (at most `bytes.count`) added 8 at a time in the machine's
+    /// order with end-around carry, an odd byte at the end padded with a zero after it:
+    /// its residue modulo 0xFFFF is the residue of their 16-bit words in the machine's order.
     @inlinable @inline(__always)
-    static func wordSum(_ bytes: UnsafeRawBufferPointer, count: Int) -> UInt64 {
+    static func sum(_ bytes: UnsafeRawBufferPointer, count: Int) -> UInt64 {
         guard let base = bytes.baseAddress else { return 0 }
-        var sum: UInt64 = 0
+        var total: UInt64 = 0
         var offset = 0
-        while offset &+ 4 <= count {
-            sum &+= UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        while offset &+ 8 <= count {
+            total = add(total, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset &+= 8
+        }
+        if offset &+ 4 <= count {
+            total = add(total, UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset &+= 4
         }
         if offset &+ 2 <= count {
-            sum &+= UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            total = add(total, UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
             offset &+= 2
         }
         if offset < count {
             // The byte comes first in its 16-bit word: the word's high byte in network order.
             let byte = UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
-            sum &+= UInt16(1).littleEndian == 1 ? byte : byte << 8
+            total = add(total, UInt16(1).littleEndian == 1 ? byte : byte << 8)
         }
-        return sum
+        return total
     }
 
-    /// The 16-bit words of a 64-bit value, added (a value of four big-endian words).
+    /// One's complement addition of 64-bit words: the carry out is added back in.
     @inlinable @inline(__always)
-    static func wordsOf(_ value: UInt64) -> UInt64 {
-        (value >> 48) &+ (value >> 32 & 0xFFFF) &+ (value >> 16 & 0xFFFF) &+ (value & 0xFFFF)
-    }
-
-    /// A sum folded into 16 bits with the carries added back (end-around carry).
-    @inlinable @inline(__always)
-    static func fold(_ sum: UInt64) -> UInt64 {
-        var folded = (sum & 0xFFFF_FFFF) &+ (sum >> 32)
-        folded = (folded & 0xFFFF) &+ (folded >> 16)
-        folded = (folded & 0xFFFF) &+ (folded >> 16)
-        return (folded & 0xFFFF) &+ (folded >> 16)
+    static func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (total, carry) = a.addingReportingOverflow(b)
+        return total &+ (carry ? 1 : 0)
     }
 }

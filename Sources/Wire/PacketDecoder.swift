@@ -195,7 +195,13 @@ extension PacketDecoder {
         if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
         guard headerLength <= bytes.count else { return .skipped(.truncated) }
         var around = around
-        if Checksum.damagesIPv4Header(bytes, headerLength: headerLength) { around.damaged = true }
+        // The header's checksum where the segment's own is not judged (`Checksum`): the
+        // segment's covers the addresses.
+        if !(declaredByHeader && totalLength <= bytes.count
+             && totalLength &- headerLength <= Checksum.longestJudgedSegment)
+            && Checksum.damagesIPv4Header(bytes, headerLength: headerLength) {
+            around.damaged = true
+        }
         let payload = packet.payload
         if packet.moreFragments || packet.fragmentOffset != 0 {
             // A fragment of TCP goes to `FragmentTable`, which joins its datagram's segment;

@@ -50,6 +50,56 @@ final class ChecksumCaptureTests: XCTestCase {
                                  "scan-badsum-veth.pcap": 242])
     }
 
+    /// The bytes of frame `number` of `path`, and its link type.
+    func frame(_ number: Int, of path: String) throws -> (bytes: [UInt8], decoder: PacketDecoder) {
+        let file = try CaptureFile(path: path)
+        var count = 0, bytes: [UInt8] = []
+        _ = file.forEachPacket { _, packet in
+            count += 1
+            if count == number { bytes = Array(packet) }
+        }
+        return (bytes, PacketDecoder(linkType: LinkType(rawValue: file.linkType)))
+    }
+
+    func isDamaged(_ bytes: [UInt8], _ decoder: PacketDecoder) -> Bool? {
+        bytes.withUnsafeBytes {
+            guard case .segment(let segment) = decoder.decode($0) else { return nil }
+            return segment.checksumFailed
+        }
+    }
+
+    /// An IPv6 segment (frame 41 of captures/scan-xmas-g7613-v6-veth.pcap, nmap's Xmas probe
+    /// from [fd81::1]:7613, whose sum is right): a bit flipped in its source port marks it,
+    /// as the IPv6 pseudo-header's sum tells; with its checksum replaced by the offloaded
+    /// pseudo-header sum, or by 0, it is good.
+    func testAnIPv6SegmentIsJudgedWithItsOwnPseudoHeader() throws {
+        let (good, decoder) = try frame(41, of: capture("scan-xmas-g7613-v6-veth.pcap"))
+        XCTAssertEqual(good.count, 74)
+        XCTAssertEqual(isDamaged(good, decoder), false)
+        var portFlipped = good
+        portFlipped[54] ^= 0x01
+        XCTAssertEqual(isDamaged(portFlipped, decoder), true)
+        // The pseudo-header's folded sum: both addresses (bytes 22..<54), 6, the TCP length.
+        var sum = 6 + 20
+        for offset in stride(from: 22, to: 54, by: 2) { sum += Int(good[offset]) << 8 | Int(good[offset + 1]) }
+        while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
+        var offloaded = portFlipped
+        (offloaded[70], offloaded[71]) = (UInt8(sum >> 8), UInt8(sum & 0xFF))
+        XCTAssertEqual(isDamaged(offloaded, decoder), false)
+        var zero = portFlipped
+        (zero[70], zero[71]) = (0, 0)
+        XCTAssertEqual(isDamaged(zero, decoder), false)
+    }
+
+    /// A damaged segment the capture's snapshot length cut (frame 49 of
+    /// captures/damaged-packets-veth.pcap, the request whose source port changed, kept to
+    /// 96 bytes as `tcpdump -s 96` keeps it) cannot be summed: it is taken as good.
+    func testACutSegmentIsNotJudged() throws {
+        let (whole, decoder) = try frame(49, of: capture("damaged-packets-veth.pcap"))
+        XCTAssertEqual(isDamaged(whole, decoder), true)
+        XCTAssertEqual(isDamaged(Array(whole.prefix(96)), decoder), false)
+    }
+
     /// captures/offload-super-packets-veth.pcap: one connection whose data went as GRO's
     /// and TSO's super-packets, each with the pseudo-header sum. Audited as before: one
     /// connection of all 20 packets, 40,000 bytes up and 20,000 down, nothing skipped.
