@@ -127,7 +127,7 @@ public struct CaptureReader {
         expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
         awaitsFirstPacket = continuing
         var counts = PacketCounts()
-        let retractedBefore = table.retracted
+        let (retractedBefore, badChecksumsBefore) = (table.retracted, table.badChecksums)
         let meter = progress.map { ProgressMeter(path: path, file: file, report: $0) }
         let pace = pipelined ? nil : self.pace
         let tick = { (packets: UInt64) in
@@ -171,7 +171,7 @@ public struct CaptureReader {
                                      linkTypeName: file.sectionsOnly ? nil : file.linkTypeName,
                                      snaplen: file.sectionsOnly ? nil : file.snapshotLength, error: error,
                                      drops: drops, dropsSource: source, translations: translations)
-        summary.countRetracted(since: retractedBefore, by: table)
+        summary.countRetracted(since: retractedBefore, badChecksumsSince: badChecksumsBefore, by: table)
         inputs.append(summary)
     }
 
@@ -237,7 +237,7 @@ public struct CaptureReader {
         if let first = other.inputs.indices.first {
             let before = other.table.retracted
             other.table.retractContinuations { translatedCopies.isFront($0) }
-            other.inputs[first].countRetracted(since: before, by: other.table)
+            other.inputs[first].countRetracted(since: before, badChecksumsSince: other.table.badChecksums, by: other.table)
         }
         translatedCopies.adoptFronts(of: other.translatedCopies)
         // The memories of copies as the last input read left them.

@@ -166,7 +166,7 @@ public struct LiveAudit {
             snaplen: capture.snapshotLength, error: failure,
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
             translations: reader.translations)
-        summary.countRetracted(since: CaseCounts(), by: reader.table)
+        summary.countRetracted(since: CaseCounts(), badChecksumsSince: CaseCounts(), by: reader.table)
         if auditor.ownEndpoints.followsHostAddresses {
             auditor.ownEndpoints.addHostAddresses(HostAddresses.current().compactMap(IPAddress.init))
         }

@@ -47,6 +47,10 @@ public struct FlowTable: Sendable {
     @usableFromInline var recentlyRefused = RecentlyRefused()
     /// The packets taken back by `retract`, by the tunnel of their connection's first packet.
     public internal(set) var retracted = CaseCounts<Tunnel>()
+    /// The damaged segments (`TCPSegment.checksumFailed`) that would have started a
+    /// connection, by the tunnel they came in: not tracked, so the reader counts them as
+    /// skipped (`SkipReason.badChecksum`), not as tracked segments.
+    public internal(set) var badChecksums = CaseCounts<Tunnel>()
 
     /// The seed of every table's hash in this process (`FlowStorage.hash`), drawn once: the
     /// same for tables read on different threads, so that what one table remembers by hash
@@ -184,10 +188,17 @@ public struct FlowTable: Sendable {
     }
 
     /// A new connection's first segment; nothing for a straggler of a connection refused
-    /// within the linger, or its SYN sent again (`RecentlyRefused`).
+    /// within the linger, or its SYN sent again (`RecentlyRefused`); nor for a damaged
+    /// segment (`TCPSegment.checksumFailed`) that is not a connection request: its receiver
+    /// dropped it, and a bit flipped in an address or a port would make a connection nobody
+    /// made (counted in `badChecksums`). A damaged SYN still starts one: a scan that sends
+    /// bad sums (`nmap --badsum`) still probes, and an unanswered SYN makes no service.
     @usableFromInline
     mutating func insert(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, key: ConnectionKey, tag: UInt32,
                          fromA: Bool, timestamp: Int64, wireLength: UInt32) {
+        if segment.checksumFailed && !segment.flags.isConnectionRequest {
+            return badChecksums.increment(segment.tunnel)
+        }
         if !recentlyRefused.isEmpty && isStragglerOfRefused(segment, key: key, at: timestamp) { return }
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan, tunnel: segment.tunnel)
         record.openedWithSyn = segment.flags.isConnectionRequest

@@ -194,6 +194,14 @@ extension PacketDecoder {
         let declaredByHeader = totalLength != 0
         if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
         guard headerLength <= bytes.count else { return .skipped(.truncated) }
+        var around = around
+        // The header's checksum where the segment's own is not judged (`Checksum`): the
+        // segment's covers the addresses.
+        if !(declaredByHeader && totalLength <= bytes.count
+             && totalLength &- headerLength <= Checksum.longestJudgedSegment)
+            && Checksum.damagesIPv4Header(bytes, headerLength: headerLength) {
+            around.damaged = true
+        }
         let payload = packet.payload
         if packet.moreFragments || packet.fragmentOffset != 0 {
             // A fragment of TCP goes to `FragmentTable`, which joins its datagram's segment;
@@ -333,6 +341,11 @@ extension PacketDecoder {
         if let reason = extent.overrun(headerLength) { return .skipped(reason) }
         // overrun accepted headerLength, so extent.declared >= headerLength here, unless the
         // IP length field was 0 (TSO) and the capture cut the options: no payload captured, 0.
+        // The checksum is judged on whole segments only, the IP lengths given (`Checksum`).
+        let judged = extent.declaredByHeader && !extent.moreFragments && extent.declared <= extent.captured
+            && extent.declared <= Checksum.longestJudgedSegment
+        let damaged = around.damaged || judged && Checksum.damagesTCPSegment(
+            bytes, length: extent.declared, checksum: tcp.checksum, source: source, destination: destination)
         return .segment(TCPSegment(
             source: source,
             destination: destination,
@@ -349,7 +362,8 @@ extension PacketDecoder {
             tunnel: around.tunnel,
             // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
             joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
-                && tcp.joinsMultipathConnection
+                && tcp.joinsMultipathConnection,
+            checksumFailed: damaged
         ))
     }
 }

@@ -21,11 +21,25 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public var payloadLength: UInt32
     /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
     public var vlan: UInt16?
+    /// Marks of the segment, one bit each (`joinsMultipathConnection`, `checksumFailed`):
+    /// the byte alignment leaves free after `vlan`, so the value stays 64 bytes.
+    @usableFromInline var marks: UInt8
     /// Whether the segment is a SYN or SYN-ACK with MPTCP's MP_JOIN option
     /// (`TCPHeader.joinsMultipathConnection`): it opens a subflow of a connection already
-    /// open, whose first payload is the middle of that connection's stream. It fills the
-    /// byte alignment leaves free after `vlan`, so the value stays 64 bytes.
-    public var joinsMultipathConnection: Bool
+    /// open, whose first payload is the middle of that connection's stream.
+    @inlinable public var joinsMultipathConnection: Bool {
+        get { marks & Self.joinsMark != 0 }
+        set { marks = newValue ? marks | Self.joinsMark : marks & ~Self.joinsMark }
+    }
+    /// Whether the packet arrived damaged (`Checksum`): a whole TCP segment whose checksum
+    /// is wrong, or an IPv4 header whose checksum is wrong (an outer one's too, in a
+    /// tunnel). Its receiver dropped it, so it starts no connection (`FlowTable`).
+    @inlinable public var checksumFailed: Bool {
+        get { marks & Self.checksumMark != 0 }
+        set { marks = newValue ? marks | Self.checksumMark : marks & ~Self.checksumMark }
+    }
+    @inlinable static var joinsMark: UInt8 { 1 }
+    @inlinable static var checksumMark: UInt8 { 2 }
     /// Bytes captured after the TCP header: the payload as far as the capture kept it, then
     /// any link-layer padding; none when the capture ended in the TCP options. Every header
     /// view is a suffix of the packet's bytes, so the payload starts this many bytes before
@@ -44,7 +58,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
         payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0,
-        headerTail: UInt16 = 0, tunnel: Tunnel = .none, joinsMultipathConnection: Bool = false
+        headerTail: UInt16 = 0, tunnel: Tunnel = .none, joinsMultipathConnection: Bool = false,
+        checksumFailed: Bool = false
     ) {
         self.source = source
         self.destination = destination
@@ -59,7 +74,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         self.copyIdentity = copyIdentity
         self.headerTail = headerTail
         self.tunnel = tunnel
-        self.joinsMultipathConnection = joinsMultipathConnection
+        self.marks = (joinsMultipathConnection ? Self.joinsMark : 0) | (checksumFailed ? Self.checksumMark : 0)
     }
 
     /// The TCP header in `packet`, the bytes this segment was decoded from; nil when its
@@ -123,6 +138,12 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// segment (`FragmentTable`): the segment is counted once, on the datagram's last
     /// fragment, as tshark counts it; the datagram's other fragments are counted here.
     case reassembled
+    /// A TCP segment that arrived damaged (`TCPSegment.checksumFailed`, `Checksum`) and
+    /// would have started a connection: its receiver dropped it, so it is not tracked. A
+    /// connection request (SYN) is tracked all the same (a scan's probes with bad sums are
+    /// still probes), and so is a damaged segment of a connection already tracked, as
+    /// tshark counts it. Counted by the table (`FlowTable.badChecksums`), not the decoder.
+    case badChecksum
 
     public var name: String {
         switch self {
@@ -137,6 +158,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .truncatedInTunnel: "truncated-in-tunnel"
         case .translated: "translated"
         case .reassembled: "reassembled"
+        case .badChecksum: "bad-checksum"
         }
     }
 }
