@@ -322,7 +322,8 @@ public struct CaptureReader {
         if awaitsFirstPacket { settleContinuation(at: header.timestamp, decoder: decoder) }
         let uncaptured = Int(header.believedWireLength) &- bytes.count
         switch decoder.decode(bytes, uncaptured: uncaptured) {
-        case .segment(let segment):
+        case .segment(var segment):
+            if decoder.placesSegmentsAtTheEnd { segment.judgeChecksum(in: bytes) }
             trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
                          wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,
                          counts: &counts, track: track, retract: retract)

@@ -17,6 +17,11 @@ public struct PacketDecoder: Sendable {
         self.vxlanPorts = vxlanPorts
     }
 
+    /// Whether a decoded segment's place in the packet's bytes is where its tails say
+    /// (`TCPSegment.judgeChecksum`): every framing but NFLOG, whose attributes may follow
+    /// the packet in its frame.
+    @inlinable public var placesSegmentsAtTheEnd: Bool { framing != .nflog }
+
     /// Decodes one captured packet (the `caplen` bytes libpcap gives). `uncaptured` is how
     /// many bytes of it the capture did not keep (its record's wire length minus `caplen`):
     /// where an IP length field is 0 (a segment captured before the interface cut it up,
@@ -194,14 +199,6 @@ extension PacketDecoder {
         let declaredByHeader = totalLength != 0
         if declaredByHeader && totalLength < headerLength { return .skipped(.malformed) }
         guard headerLength <= bytes.count else { return .skipped(.truncated) }
-        var around = around
-        // The header's checksum where the segment's own is not judged (`Checksum`): the
-        // segment's covers the addresses.
-        if !(declaredByHeader && totalLength <= bytes.count
-             && totalLength &- headerLength <= Checksum.longestJudgedSegment)
-            && Checksum.damagesIPv4Header(bytes, headerLength: headerLength) {
-            around.damaged = true
-        }
         let payload = packet.payload
         if packet.moreFragments || packet.fragmentOffset != 0 {
             // A fragment of TCP goes to `FragmentTable`, which joins its datagram's segment;
@@ -341,11 +338,6 @@ extension PacketDecoder {
         if let reason = extent.overrun(headerLength) { return .skipped(reason) }
         // overrun accepted headerLength, so extent.declared >= headerLength here, unless the
         // IP length field was 0 (TSO) and the capture cut the options: no payload captured, 0.
-        // The checksum is judged on whole segments only, the IP lengths given (`Checksum`).
-        let judged = extent.declaredByHeader && !extent.moreFragments && extent.declared <= extent.captured
-            && extent.declared <= Checksum.longestJudgedSegment
-        let damaged = around.damaged || judged && Checksum.damagesTCPSegment(
-            bytes, length: extent.declared, checksum: tcp.checksum, source: source, destination: destination)
         return .segment(TCPSegment(
             source: source,
             destination: destination,
@@ -362,8 +354,7 @@ extension PacketDecoder {
             tunnel: around.tunnel,
             // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
             joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
-                && tcp.joinsMultipathConnection,
-            checksumFailed: damaged
+                && tcp.joinsMultipathConnection
         ))
     }
 }

@@ -51,19 +51,15 @@ public struct Encapsulation: Sendable, BitwiseCopyable {
     /// captured bytes): what an IP length field of 0 leaves to tell the payload's length by
     /// (`PayloadExtent`). They are the end of every header inside too, tunnels included.
     public var uncaptured: Int
-    /// Whether an IPv4 header around the packet carries a wrong checksum (`Checksum`): its
-    /// receiver dropped it, and the segment inside is marked `checksumFailed`.
-    public var damaged: Bool
 
     @inlinable
     public init(vlan: UInt16? = nil, tunnel: Tunnel = .none, depth: UInt8 = 0, vxlanPorts: VXLANPorts = VXLANPorts(),
-                uncaptured: Int = 0, damaged: Bool = false) {
+                uncaptured: Int = 0) {
         self.vlan = vlan
         self.tunnel = tunnel
         self.depth = depth
         self.vxlanPorts = vxlanPorts
         self.uncaptured = uncaptured
-        self.damaged = damaged
     }
 
     /// At most this many tunnels are opened around one packet (a mirror session of an
@@ -76,6 +72,6 @@ public struct Encapsulation: Sendable, BitwiseCopyable {
     public func entering(_ tunnel: Tunnel) -> Encapsulation? {
         guard depth < Self.maximumDepth else { return nil }
         return Encapsulation(vlan: vlan, tunnel: self.tunnel == .none ? tunnel : self.tunnel, depth: depth &+ 1,
-                             vxlanPorts: vxlanPorts, uncaptured: uncaptured, damaged: damaged)
+                             vxlanPorts: vxlanPorts, uncaptured: uncaptured)
     }
 }

@@ -5,12 +5,12 @@ import Policy
 import Wire
 import XCTest
 
-/// Which segments the decoder marks damaged (`TCPSegment.checksumFailed`, `Checksum`), on
+/// Which segments the reader marks damaged (`TCPSegment.judgeChecksum`, `Checksum`), on
 /// real captures: the packets a relay damaged, and none of the good packets whose sums
 /// tshark also calls incorrect (checksum offload's pseudo-header sum, GRO's and TSO's
 /// super-packets), nor packets the snapshot length cut.
 final class ChecksumCaptureTests: XCTestCase {
-    /// The frames of `name` whose segment the decoder marks damaged.
+    /// The frames of `name` whose segment is marked damaged, judged as the reader judges it.
     func damagedFrames(_ path: String) throws -> [Int] {
         let file = try CaptureFile(path: path)
         let decoder = PacketDecoder(linkType: LinkType(rawValue: file.linkType))
@@ -18,7 +18,8 @@ final class ChecksumCaptureTests: XCTestCase {
         _ = file.forEachPacket { header, bytes in
             frame += 1
             let uncaptured = Int(header.believedWireLength) - bytes.count
-            guard case .segment(let segment) = decoder.decode(bytes, uncaptured: uncaptured) else { return }
+            guard case .segment(var segment) = decoder.decode(bytes, uncaptured: uncaptured) else { return }
+            if decoder.placesSegmentsAtTheEnd { segment.judgeChecksum(in: bytes) }
             if segment.checksumFailed { damaged.append(frame) }
         }
         return damaged
@@ -63,7 +64,8 @@ final class ChecksumCaptureTests: XCTestCase {
 
     func isDamaged(_ bytes: [UInt8], _ decoder: PacketDecoder) -> Bool? {
         bytes.withUnsafeBytes {
-            guard case .segment(let segment) = decoder.decode($0) else { return nil }
+            guard case .segment(var segment) = decoder.decode($0) else { return nil }
+            segment.judgeChecksum(in: $0)
             return segment.checksumFailed
         }
     }
