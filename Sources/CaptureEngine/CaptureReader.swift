@@ -323,7 +323,7 @@ public struct CaptureReader {
         let uncaptured = Int(header.believedWireLength) &- bytes.count
         switch decoder.decode(bytes, uncaptured: uncaptured) {
         case .segment(var segment):
-            if decoder.placesSegmentsAtTheEnd { segment.judgeChecksum(in: bytes) }
+            segment.judgeChecksum(in: bytes)
             trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
                          wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,
                          counts: &counts, track: track, retract: retract)

@@ -17,11 +17,6 @@ public struct PacketDecoder: Sendable {
         self.vxlanPorts = vxlanPorts
     }
 
-    /// Whether a decoded segment's place in the packet's bytes is where its tails say
-    /// (`TCPSegment.judgeChecksum`): every framing but NFLOG, whose attributes may follow
-    /// the packet in its frame.
-    @inlinable public var placesSegmentsAtTheEnd: Bool { framing != .nflog }
-
     /// Decodes one captured packet (the `caplen` bytes libpcap gives). `uncaptured` is how
     /// many bytes of it the capture did not keep (its record's wire length minus `caplen`):
     /// where an IP length field is 0 (a segment captured before the interface cut it up,
@@ -138,15 +133,36 @@ extension PacketDecoder {
 
     /// A netfilter log message carries a bare IP packet in its NFULA_PAYLOAD TLV; its version
     /// nibble says which (the message's family agrees). Out of line: a walk over TLVs.
+    ///
+    /// The packet is decoded with the rest of the frame after it (the attribute's padding to
+    /// 4 bytes, any attribute after it) as link-layer padding, which the IP lengths leave
+    /// out: a segment's tails then count from the frame's end, as the reader takes its
+    /// payload and judges its checksum (`TCPSegment.capturedPayload(in:)`), as for every
+    /// other link type. Counted from the attribute's end, a padded request's sample began
+    /// up to 3 bytes late. A packet whose IP length is 0 (a segment larger than 64 KiB,
+    /// BIG TCP) is decoded alone: its length is the bytes there are.
     @inline(never)
     @usableFromInline
     static func decodeNFLOG(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let message = NFLOGMessage(bytes) else { return .skipped(.truncated) }
         guard message.version == 0 else { return .skipped(.malformed) }
         switch message.packet {
-        case .packet(let packet): return decodeRawIP(packet, around: around)
+        case .packet(let packet):
+            guard let start = packet.baseAddress, let frame = bytes.baseAddress, declaresItsLength(packet) else {
+                return decodeRawIP(packet, around: around)
+            }
+            return decodeRawIP(UnsafeRawBufferPointer(rebasing: bytes[(start - frame)...]), around: around)
         case .skipped(let reason): return .skipped(reason)
         }
+    }
+
+    /// Whether an IP packet's header gives its length (IPv4's total length, IPv6's payload
+    /// length not 0); false when too short to tell.
+    @usableFromInline
+    static func declaresItsLength(_ packet: UnsafeRawBufferPointer) -> Bool {
+        guard let first = packet.first else { return false }
+        let field = first >> 4 == 6 ? 4 : 2
+        return packet.count >= field &+ 2 && packet.uint16BE(at: field) != 0
     }
 
     /// RAW link types carry a bare IP packet; its version nibble says which.

@@ -1,6 +1,7 @@
 import Audit
 import PcapKit
 import Policy
+import Wire
 import XCTest
 
 /// captures/nflog-group5.pcap and its twin captures/nflog-twin-veth.pcap
@@ -34,5 +35,22 @@ final class NFLOGCaptureTests: XCTestCase {
         XCTAssertEqual(services(log).count, 3, "9763 over IPv4 and IPv6, and 31020")
         XCTAssertEqual(log.attempts.map { "\($0.address):\($0.port) refused \($0.refused)" }, ["10.31.5.1:9999 refused 1"])
         XCTAssertEqual(log.findings.map { "\($0.kind.rawValue) \($0.port ?? 0)" }, wire.findings.map { "\($0.kind.rawValue) \($0.port ?? 0)" })
+    }
+
+    /// Frame 4 is the client's request, 29 bytes logged in an 81-byte packet whose
+    /// attribute is padded to 84 in the frame: the payload the reader takes the sample from
+    /// (`capturedPayload(in:)` of the frame) begins with the request's first byte. Counted
+    /// from the attribute's end, as before, it began 3 bytes late (" / HTTP/1.1"), the
+    /// padding after it.
+    func testARequestsSampleBeginsWithItsFirstByteInAPaddedAttribute() throws {
+        let file = try CaptureFile(path: capture("nflog-group5.pcap"))
+        let decoder = PacketDecoder(linkType: LinkType(rawValue: file.linkType))
+        var frame = 0, sample = ""
+        _ = file.forEachPacket { _, bytes in
+            frame += 1
+            guard frame == 4, case .segment(let segment) = decoder.decode(bytes) else { return }
+            sample = String(decoding: segment.capturedPayload(in: bytes), as: UTF8.self)
+        }
+        XCTAssertEqual(sample, "GET / HTTP/1.1\r\nHost: das\r\n\r\n")
     }
 }
