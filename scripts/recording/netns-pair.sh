@@ -18,28 +18,3 @@ ip -n "$A" link set va up
 ip -n "$B" link set vb up
 ip netns exec "$A" ethtool -K va tso off gso off gro off 2>/dev/null || true
 ip netns exec "$B" ethtool -K vb tso off gso off gro off 2>/dev/null || true
-
-# wait_listening NS PORT...: waits (5 s at most each) until namespace NS listens on each TCP PORT.
-wait_listening() {
-    local ns=$1 port
-    shift
-    for port in "$@"; do
-        for _ in $(seq 50); do
-            ip netns exec "$ns" ss -ltn "sport = :$port" | grep -q LISTEN && break
-            sleep 0.1
-        done
-    done
-}
-
-# start_tcpdump NS LOG TCPDUMP_ARGS...: starts tcpdump in namespace NS, its messages to LOG,
-# and waits (5 s at most) until it listens; its process id is in $tcpdump_pid.
-start_tcpdump() {
-    local ns=$1 log=$2
-    shift 2
-    ip netns exec "$ns" tcpdump "$@" 2>"$log" &
-    tcpdump_pid=$!
-    for _ in $(seq 50); do
-        grep -q listening "$log" 2>/dev/null && break
-        sleep 0.1
-    done
-}

@@ -33,31 +33,12 @@ table inet dasaudit-lossy {
 }
 NFT
 
-cat >"$WORK/server.py" <<'PY'
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.37.0.1", 9763)); s.listen()
-while True:
-    c, _ = s.accept()
-    c.recv(4096); c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n"); c.close()
-PY
-cat >"$WORK/client.py" <<'PY'
-import socket, struct
-for i in range(8):
-    c = socket.socket(); c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.bind(("10.37.0.2", 40000)); c.settimeout(10); c.connect(("10.37.0.1", 9763))
-    c.sendall(b"GET / HTTP/1.0\r\n\r\n")
-    while c.recv(4096): pass
-    c.close()
-print("8 connections", flush=True)
-PY
-ip netns exec "$A" python3 "$WORK/server.py" &
+ip netns exec "$A" python3 "$ROOT/scripts/recording/reuse_tuple.py" serve "$SUBNET.1" &
 pids+=($!)
 wait_listening "$A" 9763
 start_tcpdump "$A" "$WORK/tcpdump.log" -i va -s 192 -U -w "$WORK/reuse-challenge-ack-veth.pcap" tcp
 pids+=("$tcpdump_pid")
-ip netns exec "$B" python3 "$WORK/client.py" >&2
+ip netns exec "$B" python3 "$ROOT/scripts/recording/reuse_tuple.py" connect "$SUBNET.1" "$SUBNET.2" >&2
 sleep 1
 kill -INT "$tcpdump_pid"
 wait "$tcpdump_pid" 2>/dev/null || true

@@ -45,34 +45,13 @@ table inet dasaudit-lossy {
 }
 NFT
 
-cat >"$work/server.py" <<'PY'
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.38.0.1", 9763)); s.listen()
-while True:
-    c, _ = s.accept()
-    c.recv(4096); c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n"); c.close()
-PY
-cat >"$work/client.py" <<'PY'
-import socket, struct, time
-for i in range(8):
-    c = socket.socket(); c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.bind(("10.38.0.2", 40000)); c.settimeout(10); c.connect(("10.38.0.1", 9763))
-    c.sendall(b"GET / HTTP/1.0\r\n\r\n")
-    while c.recv(4096): pass
-    time.sleep(0.05)  # the kernel's ACK of the server's FIN goes out before the RST
-    c.close()
-print("8 connections", flush=True)
-PY
-ip netns exec "$S" python3 "$work/server.py" &
+ip netns exec "$S" python3 "$ROOT/scripts/recording/reuse_tuple.py" serve "$SUBNET.1" &
 pids+=($!)
-for _ in $(seq 50); do ip netns exec "$S" ss -ltn "sport = :9763" | grep -q LISTEN && break; sleep 0.1; done
-ip netns exec "$S" tcpdump -i dasaudit-laa -s 192 -U -w "$work/reuse-late-ack-tun.pcap" tcp 2>"$work/tcpdump.log" &
-tcpdump_pid=$!
+wait_listening "$S" 9763
+start_tcpdump "$S" "$work/tcpdump.log" -i dasaudit-laa -s 192 -U -w "$work/reuse-late-ack-tun.pcap" tcp
 pids+=("$tcpdump_pid")
-for _ in $(seq 50); do grep -q listening "$work/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
-ip netns exec "$C" python3 "$work/client.py" >&2
+# A pause before each close: the kernel's ACK of the server's FIN goes out before the RST.
+ip netns exec "$C" python3 "$ROOT/scripts/recording/reuse_tuple.py" connect "$SUBNET.1" "$SUBNET.2" 0.05 >&2
 sleep 1
 kill -INT "$tcpdump_pid"
 wait "$tcpdump_pid" 2>/dev/null || true
