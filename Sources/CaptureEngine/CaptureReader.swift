@@ -171,7 +171,7 @@ public struct CaptureReader {
                                      linkTypeName: file.sectionsOnly ? nil : file.linkTypeName,
                                      snaplen: file.sectionsOnly ? nil : file.snapshotLength, error: error,
                                      drops: drops, dropsSource: source, translations: translations)
-        summary.countRetracted(since: retractedBefore, badChecksumsSince: badChecksumsBefore, by: table)
+        summary.countUntracked(by: table, retractedBefore: retractedBefore, badChecksumsBefore: badChecksumsBefore)
         inputs.append(summary)
     }
 
@@ -237,7 +237,7 @@ public struct CaptureReader {
         if let first = other.inputs.indices.first {
             let before = other.table.retracted
             other.table.retractContinuations { translatedCopies.isFront($0) }
-            other.inputs[first].countRetracted(since: before, badChecksumsSince: other.table.badChecksums, by: other.table)
+            other.inputs[first].countUntracked(by: other.table, retractedBefore: before, badChecksumsBefore: other.table.badChecksums)
         }
         translatedCopies.adoptFronts(of: other.translatedCopies)
         // The memories of copies as the last input read left them.

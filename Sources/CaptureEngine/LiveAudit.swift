@@ -166,7 +166,7 @@ public struct LiveAudit {
             snaplen: capture.snapshotLength, error: failure,
             drops: Drops(kernel: statistics.dropped, interface: statistics.interfaceDropped), dropsSource: .live,
             translations: reader.translations)
-        summary.countRetracted(since: CaseCounts(), badChecksumsSince: CaseCounts(), by: reader.table)
+        summary.countUntracked(by: reader.table, retractedBefore: CaseCounts(), badChecksumsBefore: CaseCounts())
         if auditor.ownEndpoints.followsHostAddresses {
             auditor.ownEndpoints.addHostAddresses(HostAddresses.current().compactMap(IPAddress.init))
         }

@@ -134,7 +134,6 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     }
 
     /// Handshake and teardown events seen from one side.
-
     public struct Seen: OptionSet, Sendable, BitwiseCopyable {
         public let rawValue: UInt8
         @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }

@@ -3,12 +3,13 @@ import Flows
 import Wire
 
 extension InputSummary {
-    /// Counts the segments `table` took back since its count was `before` (`FlowTable.retract`:
-    /// the front view of a translated connection) as `translated`, not tracked; and the
-    /// damaged segments it did not track since its count was `badBefore`
-    /// (`FlowTable.badChecksums`) as `bad-checksum`.
-    mutating func countRetracted(since before: CaseCounts<Tunnel>, badChecksumsSince badBefore: CaseCounts<Tunnel>,
-                                 by table: FlowTable) {
+    /// Counts the segments the table did not track after all, since its counts were
+    /// `retractedBefore` and `badChecksumsBefore`, as skipped: those it took back
+    /// (`FlowTable.retract`: the front view of a translated connection) as `translated`, the
+    /// damaged ones it would not start a connection with (`FlowTable.badChecksums`) as
+    /// `bad-checksum`.
+    mutating func countUntracked(by table: FlowTable, retractedBefore before: CaseCounts<Tunnel>,
+                                 badChecksumsBefore badBefore: CaseCounts<Tunnel>) {
         countUntracked(table.retracted, since: before, as: .translated)
         countUntracked(table.badChecksums, since: badBefore, as: .badChecksum)
     }
