@@ -116,13 +116,14 @@ public enum InferredPolicyYAML {
         }
         if !inference.dependencies.isEmpty {
             // Every node's connections, so that none that used a server is hidden; of the
-            // clients that are no node, the lowest `namedClients` of each server.
+            // clients that are no node, the first `namedClients` of each server (by address text).
             var others: [String: Int] = [:]
             var unnamed = 0
             let shown = inference.dependencies.filter { dependency in
                 guard !nodeAddresses.contains(dependency.client) else { return true }
-                let count = others[endpointText(dependency.server, dependency.port), default: 0] + 1
-                others[endpointText(dependency.server, dependency.port)] = count
+                let server = endpointText(dependency.server, dependency.port)
+                let count = others[server, default: 0] + 1
+                others[server] = count
                 if count > namedClients { unnamed += 1 }
                 return count <= namedClients
             }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Records captures/infer-many-clients-lo.pcap: a small DAS cluster at port offset 3 whose
-# ten workers all use a server outside the cluster, among five machines that are no node,
+# ten workers all use a server outside the cluster, among ten machines that are no node,
 # for `dasaudit infer` (docs/infer.md, "Dependencies, commented out"): a service with more
 # clients than a result names (`sample_clients`, the five lowest addresses), the nodes among
 # them above those five. Every server is a real listening process (das_scenario.py's echo
@@ -13,8 +13,8 @@
 #       dependency)
 #
 # Each worker connects to the master's 7080 and to 127.0.0.9:31337, the master to each
-# worker's 11003 and to its own 7614 from 127.0.0.22, and five workstations (127.0.0.11-15)
-# to 127.0.0.9:31337: one message echoed, then closed. Needs root (ip netns, tcpdump).
+# worker's 11003, 127.0.0.22 to the master's 7614, and ten workstations (127.0.0.11-20) to
+# 127.0.0.9:31337: one message echoed, then closed. Needs root (ip netns, tcpdump).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../captures}
@@ -37,7 +37,7 @@ connects=("127.0.0.22 127.0.0.21 7614")
 for worker in "${workers[@]}"; do
   connects+=("$worker 127.0.0.21 7080" "$worker 127.0.0.9 31337" "127.0.0.21 $worker 11003")
 done
-for n in $(seq 11 15); do connects+=("127.0.0.$n 127.0.0.9 31337"); done
+for n in $(seq 11 20); do connects+=("127.0.0.$n 127.0.0.9 31337"); done
 for connect in "${connects[@]}"; do
   read -r source host port <<< "$connect"
   ip netns exec "$ns" python3 -c "
