@@ -340,7 +340,7 @@ public struct Finding: Codable, Sendable {
     }
 
     /// The approved exception a finding is shown under.
-    public struct AppliedWaiver: Codable, Sendable {
+    public struct AppliedWaiver: Codable, Sendable, Hashable {
         public var reason: String
         public var expires: String
     }

@@ -44,25 +44,20 @@ private struct ListedEndpoint: Hashable {
 
 /// Every field of a finding: two findings alike in all of them are one finding listed twice.
 private struct FindingCopy: Hashable {
-    var kind: Finding.Kind
-    var severity: Severity
-    var port: UInt16?
-    var address: String?
+    /// Kind, severity, host and port, as `diff` tells findings apart.
+    var identity: FindingIdentity
+    /// The rest: the node (which the identity keeps only for a finding without a host), the
+    /// text and the waiver.
     var node: String?
     var message: String
     var remediation: String
-    var waiverReason: String?
-    var waiverExpires: String?
+    var waiver: Finding.AppliedWaiver?
 
     init(_ finding: Finding) {
-        kind = finding.kind
-        severity = finding.severity
-        port = finding.port
-        address = finding.address
+        identity = FindingIdentity(finding)
         node = finding.node
         message = finding.message
         remediation = finding.remediation
-        waiverReason = finding.waiver?.reason
-        waiverExpires = finding.waiver?.expires
+        waiver = finding.waiver
     }
 }
