@@ -229,6 +229,9 @@ public enum Classification: String, CaseIterable, Codable, Sendable {
 
 /// One server endpoint (address and port) and the traffic it served.
 public struct ServiceSummary: Codable, Sendable {
+    /// How many client addresses a result's `sample_clients` names at most.
+    public static let sampleClientCount = 5
+
     public var address: String
     public var port: UInt16
     /// The declared node the address belongs to, or null.
@@ -247,7 +250,7 @@ public struct ServiceSummary: Codable, Sendable {
     public var payloadBytes: UInt64
     /// Distinct client addresses.
     public var clients: Int
-    /// Up to five client addresses, lowest first.
+    /// Up to five client addresses (`sampleClientCount`), lowest first.
     public var sampleClients: [String]
     /// How each connection's server side was decided.
     public var directionBasis: [String: UInt64]
@@ -337,7 +340,7 @@ public struct Finding: Codable, Sendable {
     }
 
     /// The approved exception a finding is shown under.
-    public struct AppliedWaiver: Codable, Sendable {
+    public struct AppliedWaiver: Codable, Sendable, Hashable {
         public var reason: String
         public var expires: String
     }

@@ -26,6 +26,12 @@ public struct Auditor {
     /// The endpoints the audit serves itself (`live --metrics-listen`): never judged as the
     /// cluster's (`OwnEndpoints`).
     public var ownEndpoints = OwnEndpoints()
+    /// How many client addresses each service names in `sample_clients`, lowest first: 5 in
+    /// a result (`ServiceSummary.sampleClientCount`); `dasaudit infer` asks for every one
+    /// (`Int.max`), since its draft must name each node that used a server outside the
+    /// nodes, not only the nodes among the five lowest addresses. The audit keeps its
+    /// clients whatever this says (up to `coverage.client_counts_capped`).
+    public var sampleClientsPerService = ServiceSummary.sampleClientCount
 
     public init(policy: Policy, failOn: FailThreshold = .medium, toolVersion: String = DasauditVersion.current,
                 auditTime: Timestamp? = nil, today: Day? = nil) {
@@ -174,7 +180,7 @@ public struct Auditor {
                 .apply(to: FindingRules.sorted(consume found))
         }, {
             var countNames = RecordCountNames()
-            return services.map { $0.summary(naming: &countNames) }
+            return services.map { $0.summary(naming: &countNames, sampleClients: sampleClientsPerService) }
         })
         return AuditResult(
             tool: ToolInfo(version: toolVersion),

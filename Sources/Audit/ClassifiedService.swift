@@ -41,14 +41,15 @@ struct ClassifiedService {
         text += String(endpoint.port)
     }
 
-    /// The service's record; `names` shares the named counts between records.
-    func summary(naming names: inout RecordCountNames) -> ServiceSummary {
+    /// The service's record; `names` shares the named counts between records; `sampleClients`:
+    /// how many of its client addresses it names, lowest first.
+    func summary(naming names: inout RecordCountNames, sampleClients: Int = ServiceSummary.sampleClientCount) -> ServiceSummary {
         ServiceSummary(
             address: address, port: endpoint.port, node: node?.name, classification: verdict.classification,
             catalogKey: verdict.catalogKey, alsoCatalogKeys: verdict.alsoCatalogKeys, hint: verdict.hint,
             connections: traffic.connections, packets: traffic.packets, bytes: traffic.bytes,
             payloadBytes: traffic.payloadBytes, clients: traffic.clients.count,
-            sampleClients: traffic.clients.prefix(5).map(AddressText.of), // sorted already
+            sampleClients: traffic.clients.prefix(sampleClients).map(AddressText.of), // sorted already
             directionBasis: names.basis.named(traffic.basisCounts),
             states: names.states.named(traffic.stateCounts),
             firstSeen: Timestamp(nanoseconds: traffic.firstSeen), lastSeen: Timestamp(nanoseconds: traffic.lastSeen),

@@ -12,7 +12,9 @@ import Protocols
 /// executor ports alone never make an offset a candidate (12005 is both offset 5's first
 /// slot and offset 4's second).
 public struct PolicyInference: Sendable {
-    /// One server endpoint as a result lists it, with the addresses of its clients and
+    /// One server endpoint as a result lists it, with the addresses of its clients (every
+    /// one: `infer` audits with `Auditor.sampleClientsPerService` unbounded, so that a node
+    /// above a service's five lowest client addresses is not left out of the draft) and
     /// what it speaks (nil: not known).
     public struct Service: Sendable {
         public var address: String

@@ -4,8 +4,9 @@ import Protocols
 /// What changed between two audits of the same cluster (`dasaudit diff BASELINE CURRENT`),
 /// as written to JSON (`dasaudit.diff/1`, docs/diff.md): services that appeared or
 /// vanished, services whose classification, catalog key or protocol changed, findings
-/// that are new or resolved, findings in both whose waiver lapsed or began, and the
-/// current audit's `no-traffic` findings that are not new.
+/// that are new or resolved, findings in both whose waiver lapsed or began, the
+/// current audit's `no-traffic` findings that are not new, and the fields in which the
+/// policies the two results were audited under differ.
 ///
 /// Only what describes the cluster is compared: a service is its server endpoint (address
 /// and port), a finding its kind, severity, host and port (its node when it names no host),
@@ -21,6 +22,11 @@ public struct ResultDiff: Codable, Sendable {
     /// The two results compared: what they were read from and the policy each applied.
     public var baseline: Side
     public var current: Side
+    /// The fields of the `policy` section in which the two results differ
+    /// (`PolicySummary.changes`): another node list, other allowed ports, waivers,
+    /// features or dependencies make findings new or resolved, and services changed, that
+    /// the traffic did not. Empty when both were audited under one policy.
+    public var policyChanges: [PolicyChange]
     /// Services in the current result only, and in the baseline only, by address then port.
     public var newServices: [ServiceState]
     public var vanishedServices: [ServiceState]
@@ -136,6 +142,7 @@ extension ResultDiff {
         let newNoTraffic = newFindings.filter { $0.kind == .noTraffic }
         repeatedNoTraffic = FindingIdentity.unmatched(current.noTrafficFindings, against: newNoTraffic, by: FindingIdentity.init)
         self.failOn = failOn
+        policyChanges = PolicySummary.changes(from: baseline.policy, to: current.policy)
         self.baseline = Side(path: baselinePath, baseline)
         self.current = Side(path: currentPath, current)
         worse = false

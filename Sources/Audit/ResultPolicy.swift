@@ -48,23 +48,12 @@ extension PolicySummary {
     }
 
     /// The fields in which two sections (`comparable()`) differ, each with its two values
-    /// (cut when long): "ephemeral_range 40000-60999 against 32768-60999". What a refusal
-    /// names when offset, mode, cores and profile (`brief`) are equal: the policies differ
-    /// in another field (allowed ports, waivers, nodes), and naming only those four showed
-    /// two equal texts as different policies.
+    /// (cut when long, `PolicyChange.shown`): "ephemeral_range 40000-60999 against
+    /// 32768-60999". What a refusal names when offset, mode, cores and profile (`brief`) are
+    /// equal: the policies differ in another field (allowed ports, waivers, nodes), and
+    /// naming only those four showed two equal texts as different policies.
     static func differences(_ section: Data, _ reference: Data) -> String {
-        func fields(_ data: Data) -> [String: Any] { (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:] }
-        let (x, y) = (fields(section), fields(reference))
-        // Each value as canonical JSON (a string as itself): equal values give equal text.
-        func json(_ value: Any?) -> String {
-            if let text = value as? String { return text }
-            guard let value, !(value is NSNull),
-                  let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) else { return "none" }
-            return String(decoding: data, as: UTF8.self)
-        }
-        func short(_ text: String) -> String { text.count <= 60 ? text : "\(text.prefix(57))..." }
-        return Set(x.keys).union(y.keys).sorted().filter { json(x[$0]) != json(y[$0]) }
-            .map { "\($0) \(short(json(x[$0]))) against \(short(json(y[$0])))" }.joined(separator: ", ")
+        changes(section, reference).map(\.brief).joined(separator: ", ")
     }
 
     /// The canonical JSON of the section without what depends on the run rather than the

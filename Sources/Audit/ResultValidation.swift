@@ -14,8 +14,9 @@ import Wire
 /// and an expiry date in 2000-2999, finding messages and remediations of at most 16 KiB
 /// (`Finding.longestText`), input paths of at most 4096 bytes (`InputSummary.longestPath`),
 /// command-line arguments of at most 16 KiB (`Evidence.longestArgument`), a capture filter
-/// of at most 128 KiB (`Evidence.longestCaptureFilter`), and a
-/// `summary.compliant` that is the findings' verdict under `summary.fail_on`.
+/// of at most 128 KiB (`Evidence.longestCaptureFilter`), a
+/// `summary.compliant` that is the findings' verdict under `summary.fail_on`, and no
+/// server endpoint or finding listed twice (`validateNoDuplicates`).
 /// Timestamps are checked as they are decoded (`Timestamp(parsing:)`: real calendar
 /// fields, within 1677-2262). Before decoding, the JSON text itself is checked for what
 /// other readers would read another way (`UnambiguousJSON`: a key given twice, an
@@ -238,6 +239,7 @@ extension AuditResult {
             }
         }
         try validateCapturePoints()
+        try validateNoDuplicates()
     }
 }
 

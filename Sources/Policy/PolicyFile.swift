@@ -169,7 +169,17 @@ struct PolicyFileReader {
         }
         if let node = fields["waivers"] {
             let nodeNames = settings.nodes?.map(\.name) ?? []
-            settings.waivers = try list(node).map { try waiver($0, nodeNames: nodeNames) }
+            var lines: [Waiver: Int?] = [:]
+            settings.waivers = try list(node).map { item in
+                let waiver = try waiver(item, nodeNames: nodeNames)
+                // The same waiver twice made each of its findings (`waiver-expired`,
+                // `waiver-unused`) twice: one finding listed twice, which a result read back refuses.
+                if let line = lines.updateValue(item.mark?.line, forKey: waiver) {
+                    throw error(item, "this waiver is given twice (also\(line.map { " at line \($0)" } ?? " above")), with the same "
+                        + "kind, port, host, reason and expiry date: keep one")
+                }
+                return waiver
+            }
         }
         if let node = fields["scan"] { settings.scanThresholds = try scanThresholds(node) }
         return settings

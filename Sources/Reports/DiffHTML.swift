@@ -17,8 +17,10 @@ enum DiffHTML {
         </header>
         <section id="compared">
         <h2>Compared</h2>
-        <dl class="facts"><dt>Baseline</dt><dd>\(DiffRows.describe(rows.diff.baseline))</dd><dt>Current</dt><dd>\(DiffRows.describe(rows.diff.current))</dd></dl>
+        <dl class="facts"><dt>Baseline</dt><dd>\(DiffRows.describe(rows.diff.baseline))</dd><dt>Current</dt><dd>\(DiffRows.describe(rows.diff.current))</dd><dt>Policy</dt><dd>\(rows.policyLine)</dd></dl>
         </section>
+        \(rows.policy.isEmpty ? "" : "<section id=\"policy\">\n<h2>Policy changes (\(rows.policy.count))</h2>\n" as Markup
+            + table(DiffRows.policyHeaders, rows.policy) + "</section>\n")
         <section id="services">
         <h2>Service changes (\(rows.services.count))</h2>
         \(table(DiffRows.serviceHeaders, rows.services, numeric: [2]))</section>

@@ -1,10 +1,12 @@
 import Audit
 
-/// A diff laid out once for every format: the verdict line, one row per service change and
-/// one per finding change, as plain strings each format escapes and arranges its own way.
+/// A diff laid out once for every format: the verdict line, one row per field of the policy
+/// that differs, one per service change and one per finding change, as plain strings each
+/// format escapes and arranges its own way.
 struct DiffRows {
     static let serviceHeaders = ["change", "address", "port", "node", "classification", "catalog_key", "protocol", "before"]
     static let findingHeaders = ["change", "severity", "kind", "location", "message", "fails"]
+    static let policyHeaders = ["field", "baseline", "current"]
 
     let diff: ResultDiff
     var services: [[String]] = []
@@ -45,6 +47,22 @@ struct DiffRows {
 
     private func row(_ change: String, _ finding: Finding, fails: Bool) -> [String] {
         [change, finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.message, fails ? "yes" : "no"]
+    }
+
+    /// One row per field of the policy section the two results give differently
+    /// (`ResultDiff.policyChanges`), each value cut as `PolicyChange.shown` cuts it: what the
+    /// text, Markdown and HTML reports show (the CSV and JSON keep the values whole).
+    var policy: [[String]] {
+        diff.policyChanges.map { [$0.field, PolicyChange.shown($0.baseline), PolicyChange.shown($0.current)] }
+    }
+
+    /// Whether the two results were audited under one policy, in words: "the same in both
+    /// results", or "different in allowed_ports, nodes: ..." with the warning a reader of a
+    /// diff needs, since such a diff lists findings that only the policy made new or resolved.
+    var policyLine: String {
+        guard !diff.policyChanges.isEmpty else { return "the same in both results" }
+        return "different in \(diff.policyChanges.map(\.field).joined(separator: ", ")): services and findings may be new, "
+            + "resolved or changed by the policy, not by the traffic"
     }
 
     /// `WORSE` or `NOT WORSE`.

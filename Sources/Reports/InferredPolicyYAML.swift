@@ -111,13 +111,29 @@ public enum InferredPolicyYAML {
                 out.append("#   - name: \(dependencyName(dependency.server, dependency.port))")
                 out.append("#     address: \"\(dependency.server)\"")
                 out.append("#     port: \(dependency.port)")
-                out.append("#     reason: REVIEW (seen from \(list(clients)))")
+                out.append("#     reason: REVIEW (seen from \(named(clients, what: "node")))")
             }
         }
         if !inference.dependencies.isEmpty {
+            // Every node's connections, so that none that used a server is hidden; of the
+            // clients that are no node, the first `namedClients` of each server (by address text).
+            var others: [String: Int] = [:]
+            var unnamed = 0
+            let shown = inference.dependencies.filter { dependency in
+                guard !nodeAddresses.contains(dependency.client) else { return true }
+                let server = endpointText(dependency.server, dependency.port)
+                let count = others[server, default: 0] + 1
+                others[server] = count
+                if count > namedClients { unnamed += 1 }
+                return count <= namedClients
+            }
             out.append("")
             out.append("# Connections seen between hosts (client host -> server, catalog key):")
-            out += inference.dependencies.map { "#   \($0.client) -> \(endpointText($0.server, $0.port)) \($0.key ?? "(no catalog port)")" }
+            out += shown.map { "#   \($0.client) -> \(endpointText($0.server, $0.port)) \($0.key ?? "(no catalog port)")" }
+            if unnamed > 0 {
+                out.append("#   and \(unnamed) more from clients that are no node (at most \(namedClients) such clients "
+                    + "named per server)")
+            }
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -134,6 +150,21 @@ public enum InferredPolicyYAML {
     }
 
     private static func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
+
+    /// How many clients one comment line names: 8, so that a `reason:` line of IPv6
+    /// addresses (up to 39 characters each) stays within about 350 characters, one line a
+    /// reviewer reads whole. Past it the line says how many more there are, and the limit;
+    /// the connections listed after the dependencies name every node still.
+    static let namedClients = 8
+
+    /// "10.0.0.1, 10.0.0.2", or the first `namedClients` and "and 3 more nodes (at most 8
+    /// named here)": `items` within one comment line.
+    private static func named(_ items: [String], what: String) -> String {
+        guard items.count > namedClients else { return list(items) }
+        let more = items.count - namedClients
+        return list(Array(items.prefix(namedClients))) + " and \(more) more \(what)\(more == 1 ? "" : "s") (at most \(namedClients) "
+            + "named here; every one is in the connections below)"
+    }
 
     /// Text (an input's file name) safe inside a one-line comment: the characters a
     /// terminal or a reader must never get raw (line breaks, ESC and the other C0 controls,

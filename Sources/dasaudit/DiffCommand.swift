@@ -13,7 +13,10 @@ struct DiffCommand: ParsableCommand {
         discussion: """
         Both results are JSON written by 'dasaudit audit --format json' (or --report json:PATH). \
         A service is its server endpoint; client ports, timestamps and traffic counts are not \
-        compared, so two captures of an unchanged cluster give no change. See docs/diff.md.
+        compared, so two captures of an unchanged cluster give no change. Results audited \
+        under different policies (nodes, allowed ports, waivers, features...) are compared all \
+        the same, and every format says in which fields the policies differ (a warning too). \
+        See docs/diff.md.
 
         Examples:
           dasaudit diff baseline.json today.json
@@ -50,6 +53,12 @@ struct DiffCommand: ParsableCommand {
         guard case .success(let before) = baseline, case .success(let after) = current else { throw ExitCode(2) }
         let diff = ResultDiff(baseline: before, at: baselinePath, current: after, at: currentPath,
                               failOn: outputOptions.failOn)
+        if !diff.policyChanges.isEmpty {
+            // Said where a CI log shows it too, since the exit status cannot say it.
+            let fields = diff.policyChanges.map(\.field).joined(separator: ", ")
+            printError("\(baselinePath) and \(currentPath) were audited under different policies (\(fields)): services and "
+                + "findings may be new, resolved or changed by the policy, not by the traffic", label: "warning")
+        }
         let reportsWritten = outputOptions.reportOptions.writeReports(to: plan.reports) { try $1.write(DiffReport.render(diff, as: $0)) }
         guard write(try DiffReport.render(diff, as: outputOptions.format), to: plan.main) else { throw ExitCode(2) }
         if !reportsWritten { throw ExitCode(2) }

@@ -72,6 +72,8 @@ struct InferCommand: ParsableCommand {
     static func infer(paths: [String], filter: String?, vxlanPorts: VXLANPorts,
                       threads: Int? = nil) -> (PolicyInference, AuditResult) {
         var auditor = Auditor(policy: Policy(mode: .cluster), failOn: .never)
+        // Every client of each service, so that each node that used a server is named.
+        auditor.sampleClientsPerService = .max
         auditor.captureFilter = filter
         auditor.vxlanPorts = vxlanPorts
         let result = auditor.audit(paths: paths, threads: threads)

@@ -23,6 +23,7 @@ final class ResultDiffTests: XCTestCase {
         let diff = ResultDiff(baseline: result, at: "a", current: result, at: "b", failOn: .medium)
         XCTAssertTrue(diff.isEmpty)
         XCTAssertFalse(diff.worse)
+        XCTAssertEqual(diff.policyChanges, [])
     }
 
     func testChangesAndWhetherTheyAreWorse() {
@@ -32,6 +33,28 @@ final class ResultDiffTests: XCTestCase {
         XCTAssertEqual(diff.newFindings.map(\.kind), [.unexpectedPort])
         XCTAssertTrue(diff.worse)
         XCTAssertFalse(ResultDiff(baseline: before, at: "a", current: after, at: "b", failOn: .never).worse)
+        // The finding is new because the policy no longer allows the port: the diff says so.
+        XCTAssertEqual(diff.policyChanges, [PolicyChange(field: "allowed_ports",
+                                                         baseline: #"[{"port":31337,"protocol":null,"reason":"approved"}]"#,
+                                                         current: "[]")])
+    }
+
+    /// What depends on the day or the run is no change of policy: a waiver in force in one
+    /// audit and expired in the other (the diff lists its finding as unwaived), and the
+    /// fields an older result does not record (`base_ports`, `features`, `dependencies`).
+    func testTheSamePolicyOnAnotherDayOrFromAnOlderVersionIsNoPolicyChange() {
+        let inForce = audited(offset: 2, waivers: [rogueWaiver])
+        var expired = audited(offset: 2, waivers: [rogueWaiver], today: Day(year: 2026, month: 12, day: 6))
+        XCTAssertEqual(expired.policy.waivers.map(\.expired), [true])
+        XCTAssertEqual(ResultDiff(baseline: inForce, at: "a", current: expired, at: "b", failOn: .medium).policyChanges, [])
+        expired.policy.basePorts = nil
+        expired.policy.features = nil
+        expired.policy.dependencies = nil
+        XCTAssertEqual(ResultDiff(baseline: inForce, at: "a", current: expired, at: "b", failOn: .medium).policyChanges, [])
+        // Another offset is a change of policy, named with its two values.
+        let other = audited(offset: 4, waivers: [rogueWaiver])
+        XCTAssertEqual(ResultDiff(baseline: inForce, at: "a", current: other, at: "b", failOn: .medium).policyChanges
+            .filter { $0.field == "offset" }, [PolicyChange(field: "offset", baseline: "2", current: "4")])
     }
 
     /// A current audit that saw nothing is worse at any threshold, as its verdict fails.

@@ -72,6 +72,46 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertEqual(diff?.resolvedFindings.map(\.kind), [.unexpectedPort])
     }
 
+    /// Results audited under two policies (here: the rogue port allowed in the current one)
+    /// are compared all the same, and every format says that the policies differ, in which
+    /// field and how; standard error warns too. Before, nothing in the diff said so, and the
+    /// resolved finding read as a change of the cluster.
+    func testResultsOfTwoPoliciesSaySoInEveryFormat() throws {
+        let baseline = try audited("diff-rogue-lo.pcap"), current = try audited("diff-rogue-lo.pcap", ["--allow", "31338:approved CHG-2"])
+        let allowed = #"[{"port":31338,"protocol":null,"reason":"approved CHG-2"}]"#
+        let run = try runDasaudit(["diff", baseline, current, "--report", "html:\(path("p.html"))", "--report", "md:\(path("p.md"))",
+                                   "--report", "csv:\(path("p.csv"))", "--report", "junit:\(path("p.xml"))",
+                                   "--report", "json:\(path("p.json"))"])
+        XCTAssertEqual(run.status, 0, "a policy change alone makes nothing worse: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("warning: \(baseline) and \(current) were audited under different policies (allowed_ports)"),
+                      run.stderr)
+        XCTAssertTrue(run.stdout.contains("policy:   different in allowed_ports: services and findings may be new, resolved or changed "
+            + "by the policy, not by the traffic"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("Policy changes (1)\n  FIELD          BASELINE  CURRENT\n  allowed_ports  []        "
+            + "[{\"port\":31338,\"protocol\":null,\"reason\":\"approved CHG-2\"}]"), run.stdout)
+        func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+        let diff = try ResultCoding.decoder().decode(ResultDiff.self, from: Data(try read("p.json").utf8))
+        XCTAssertEqual(diff.policyChanges, [PolicyChange(field: "allowed_ports", baseline: "[]", current: allowed)])
+        XCTAssertEqual(diff.resolvedFindings.map(\.kind), [.unexpectedPort])
+        let markdown = try read("p.md"), html = try read("p.html"), csv = try read("p.csv")
+        XCTAssertTrue(markdown.contains("- policy: **different in allowed\\_ports: "), markdown)
+        XCTAssertTrue(markdown.contains("## Policy changes (1)\n\n| field | baseline | current |"), markdown)
+        XCTAssertTrue(html.contains("<dt>Policy</dt><dd>different in allowed_ports: "), html)
+        XCTAssertTrue(html.contains("<section id=\"policy\">"), html)
+        XCTAssertTrue(csv.contains("policy,changed,,,,,,,,,,,,,allowed_ports,[],"
+            + "\"[{\"\"port\"\":31338,\"\"protocol\"\":null,\"\"reason\"\":\"\"approved CHG-2\"\"}]\"\r\n"), csv)
+        let xml = try XMLDocument(data: Data(try read("p.xml").utf8))
+        XCTAssertEqual(try xml.nodes(forXPath: "//property[@name='policy']/@value").first?.stringValue?.hasPrefix("different in allowed_ports"),
+                       true)
+        XCTAssertEqual(try xml.nodes(forXPath: "//testcase[@name='policy allowed_ports differs']").count, 1)
+        XCTAssertEqual(try xml.nodes(forXPath: "//testcase/failure").count, 0)
+        // Under one policy: said so, no warning, no policy table.
+        let same = try runDasaudit(["diff", try audited("diff-baseline-lo.pcap"), baseline, "--format", "markdown"])
+        XCTAssertTrue(same.stdout.contains("- policy: the same in both results\n"), same.stdout)
+        XCTAssertFalse(same.stdout.contains("Policy changes"), same.stdout)
+        XCTAssertFalse(same.stderr.contains("different policies"), same.stderr)
+    }
+
     func testFailOnDecidesTheExit() throws {
         let baseline = try audited("diff-baseline-lo.pcap"), current = try audited("diff-rogue-lo.pcap")
         XCTAssertEqual(try runDasaudit(["diff", baseline, current, "--fail-on", "never"]).status, 0)
@@ -245,6 +285,7 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertEqual(found.newFindings.map(\.message), [])
         XCTAssertEqual(found.resolvedFindings.map(\.message), [])
         XCTAssertFalse(found.worse)
+        XCTAssertEqual(found.policyChanges.map(\.field), ["nodes"], "the rename is a change of policy, and said")
     }
 
     /// A window of heartbeats on connections opened before the capture

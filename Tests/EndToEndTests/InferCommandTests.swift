@@ -114,6 +114,29 @@ final class InferCommandTests: XCTestCase {
         XCTAssertEqual(unexplained, "#   127.0.0.5:31337", "the rogue, not the ports that fit the host's own offset: \(text)")
     }
 
+    /// captures/infer-many-clients-lo.pcap: ten workers (127.0.0.22-31) use 127.0.0.9:31337,
+    /// outside the nodes, beside ten workstations with lower addresses (127.0.0.11-20). The
+    /// draft names every worker: the first 8 in the dependency's reason and how many more,
+    /// all ten among the connections, where 8 workstations are listed and the 2 others
+    /// counted. Before, it read the five client addresses a result names of each service,
+    /// all workstations: no dependency entry, and no worker's use of the server anywhere in
+    /// the draft.
+    func testEveryNodeThatUsedAServerOutsideTheNodesIsNamed() throws {
+        let (text, policy, _) = try inferred("infer-many-clients-lo.pcap")
+        let workers = (22...31).map { "127.0.0.\($0)" }
+        XCTAssertEqual(policy.nodes.flatMap { $0.addresses.map(\.description) }.sorted(), (["127.0.0.21"] + workers).sorted())
+        XCTAssertTrue(text.contains("# dependencies:\n#   - name: dep-127.0.0.9-31337\n#     address: \"127.0.0.9\"\n#     port: 31337\n"
+            + "#     reason: REVIEW (seen from \(workers.prefix(8).joined(separator: ", ")) and 2 more nodes (at most 8 named here; "
+            + "every one is in the connections below))\n"), text)
+        for worker in workers {
+            XCTAssertTrue(text.contains("#   \(worker) -> 127.0.0.9:31337 (no catalog port)\n"), "\(worker) named: \(text)")
+        }
+        // The workstations are no node: 8 listed among the connections, the others counted.
+        let listed = (11...20).filter { text.contains("#   127.0.0.\($0) -> 127.0.0.9:31337 (no catalog port)\n") }
+        XCTAssertEqual(listed.count, 8, text)
+        XCTAssertTrue(text.contains("#   and 2 more from clients that are no node (at most 8 such clients named per server)\n"), text)
+    }
+
     func testAuditOffsetAutoUsesTheSameInference() throws {
         let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "auto", "--mode", "cluster",
                                    "--cores", "2", "--format", "json"])

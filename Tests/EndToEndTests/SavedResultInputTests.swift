@@ -34,6 +34,38 @@ final class SavedResultInputTests: XCTestCase {
         XCTAssertTrue(merge.stdout.contains("\"schema\" : \"dasaudit.result/1\""), merge.stderr)
     }
 
+    /// A result that lists one service, one attempted endpoint or one finding twice (edited
+    /// by hand, or hostile) is refused by every reader: exit 2, the file, the field and the
+    /// endpoint or finding named, and no output written. Before, it was read: `diff` and
+    /// `render` showed the last copy of the service, and a finding listed twice counted
+    /// twice (a copy in the current result was a new finding, the diff WORSE).
+    func testAServiceOrAFindingListedTwiceIsRefusedByEveryReader() throws {
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result))) as? [String: Any])
+        let services = try XCTUnwrap(json["services"] as? [[String: Any]]), findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        let service = try XCTUnwrap(services.first), finding = try XCTUnwrap(findings.first)
+        let endpoint = "\(service["address"] ?? ""):\(service["port"] ?? "")"
+        func edited(_ name: String, _ key: String, _ list: [[String: Any]]) throws -> String {
+            var copy = json
+            copy[key] = list
+            return try scratch.file(name, try JSONSerialization.data(withJSONObject: copy, options: [.sortedKeys]))
+        }
+        let cases = [
+            (try edited("service-twice.json", "services", services + [service]),
+             "services[\(services.count)]: \(endpoint) is listed twice (also services[0]): an audit lists each server endpoint once"),
+            (try edited("finding-twice.json", "findings", [finding] + findings),
+             "findings[1]: the \(finding["severity"] ?? "") \(finding["kind"] ?? "") finding"),
+        ]
+        for (path, problem) in cases {
+            let out = scratch.path("out-\(URL(fileURLWithPath: path).lastPathComponent)")
+            for command in [["render", path], ["merge", path, "--offset", "5"], ["diff", result, path], ["diff", path, result]] {
+                let run = try runDasaudit(command + ["--output", out])
+                XCTAssertEqual(run.status, 2, "\(command): \(run.stderr)")
+                XCTAssertTrue(run.stderr.contains("\(path) is not a readable dasaudit result: \(problem)"), "\(command): \(run.stderr)")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(command): nothing written")
+            }
+        }
+    }
+
     func testStandardInputIsOneResultAtMost() throws {
         let run = try runDasaudit(["merge", "-", "-"], stdin: Data())
         XCTAssertEqual(run.status, 2)

@@ -39,6 +39,18 @@ final class PolicyNameAndWaiverTests: XCTestCase {
                        "p.yaml:3: node name 'a' is declared twice")
     }
 
+    /// The same waiver twice made each of its `waiver-expired` or `waiver-unused` findings
+    /// twice: one finding listed twice, which `render`, `diff` and `merge` refuse in a result.
+    /// Two waivers of one port that differ in their expiry date (one renewed) are two.
+    func testTheSameWaiverTwiceIsRefusedWithBothLines() throws {
+        let waiver = "  - {kind: unexpected-port, port: 31338, reason: approved CHG-1, expires: 2020-01-01}\n"
+        XCTAssertEqual(error("waivers:\n" + waiver + "  - {kind: unused-opening, reason: r, expires: 2030-01-01}\n" + waiver),
+                       "p.yaml:4: this waiver is given twice (also at line 2), with the same kind, port, host, reason and "
+                        + "expiry date: keep one")
+        let renewed = waiver + waiver.replacingOccurrences(of: "2020-01-01", with: "2030-01-01")
+        XCTAssertEqual(try PolicyFile.parse("waivers:\n" + renewed, path: "p.yaml").waivers.count, 2)
+    }
+
     /// Regression: an unknown kind was accepted and the waiver never matched anything.
     func testAWaiverOfAnUnknownKindIsRefusedWithTheKinds() {
         let message = error("waivers:\n  - kind: unexpected-prot\n    reason: x\n    expires: 2030-01-01\n")

@@ -6,26 +6,19 @@
 # host's "$LINK"SIDE; both up); route_sides, serve_blob, fetch, record_any and
 # stop_recording (below).
 # Sets work (a temporary directory) and pids (processes to stop, space-separated); on exit
-# both, and every namespace added, are removed. Needs root.
+# both, and every namespace added, are removed (cleanup.sh). Needs root.
 in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
-work=$(mktemp -d)
-pids=""
-lab_namespaces=()
-cleanup() {
-  for pid in ${pids:-}; do kill "$pid" 2>/dev/null || true; done
-  for ns in "${lab_namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/recording/cleanup.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/cleanup.sh"
 
 ip netns add "$H"
-lab_namespaces+=("$H")
+NAMESPACES+=("$H")
 in_ns "$H" ip link set lo up
 
 add_side() {
   local side="$1"
   ip netns add "$H-$side"
-  lab_namespaces+=("$H-$side")
+  NAMESPACES+=("$H-$side")
   in_ns "$H-$side" ip link set lo up
   ip -n "$H" link add "$LINK$side" type veth peer name eth0 netns "$H-$side"
   ip -n "$H" link set "$LINK$side" up

@@ -1,22 +1,13 @@
 # Network namespaces for a recording, and what to clean up after it. Sourced, with
 # NAMESPACES set (an array of names, each starting dasaudit-): adds each namespace with its
-# loopback up. Sets work (a temporary directory) and pids (an array of processes to stop;
-# a string of them, `pids="$pids $!"`, works too); on exit, however the script ends, the
-# processes are stopped and the namespaces and the directory removed. Defines
-# wait_listening and start_tcpdump (below) for the recordings.
+# loopback up. Sources cleanup.sh: sets work (a temporary directory) and pids (an array of
+# processes to stop; a string of them, `pids="$pids $!"`, works too), and on exit, however
+# the script ends, the processes are stopped and the namespaces and the directory removed.
+# Defines wait_listening, start_tcpdump and start_echo_servers (below) for the recordings.
 # Needs root (ip netns).
-work=$(mktemp -d)
-pids=()
-
-cleanup() {
-  local pid name
-  # Unquoted: pids may hold one string of several numbers.
-  for pid in ${pids[@]+${pids[@]}}; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  for name in "${NAMESPACES[@]}"; do ip netns del "$name" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+recording_scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/recording/cleanup.sh
+source "$recording_scripts/cleanup.sh"
 
 add_namespaces() {
   local name
@@ -49,5 +40,21 @@ start_tcpdump() {
   for _ in $(seq 50); do
     grep -q listening "$log" 2>/dev/null && break
     sleep 0.1
+  done
+}
+
+# start_echo_servers NS "HOST PORT"...: starts das_scenario.py's echo server on each HOST and
+# PORT in namespace NS (each a real listening process, stopped on exit), and waits until
+# every one says it listens.
+start_echo_servers() {
+  local ns=$1 server
+  shift
+  for server in "$@"; do
+    # shellcheck disable=SC2086  # HOST PORT: two arguments
+    ip netns exec "$ns" python3 "$recording_scripts/das_scenario.py" serve echo $server > "$work/ready-${server// /-}" &
+    pids+=("$!")
+  done
+  for server in "$@"; do
+    until grep -q READY "$work/ready-${server// /-}" 2>/dev/null; do sleep 0.1; done
   done
 }

@@ -22,22 +22,17 @@
 # Needs root (ip netns, tcpdump; PostgreSQL runs as the postgres user).
 # Usage: sudo scripts/recording/record-allowed-protocols.sh [OUTDIR]
 set -euo pipefail
-out=${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/../../captures}
 ns=ap-proto
-work=$(mktemp -d)
 pgbin=/usr/lib/postgresql/15/bin
-pids=()
+NAMESPACES=("$ns")
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
 # A function would fork a subshell when run in the background: the processes to stop are
 # started with ip netns exec itself (which execs the command, keeping $!).
 inns() { ip netns exec "$ns" "$@"; }
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -d "$work/pg" ] && inns runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
-    sleep 1
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+at_exit '[ -d "$work/pg" ] && inns runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop; sleep 1'
 
 for tool in tcpdump editcap openssl nghttpd curl psql $pgbin/initdb; do
     command -v "$tool" >/dev/null || {

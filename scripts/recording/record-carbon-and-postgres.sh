@@ -15,16 +15,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${CAPTURES_DIR:-$here/../../captures}
 only=${2:-}
 [[ ${1:-} == --only ]] || only=""
-work=$(mktemp -d /tmp/dasaudit-record.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    if [[ -f $work/pg/postmaster.pid ]]; then
-        runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+WORK_TEMPLATE=/tmp/dasaudit-record.XXXXXX
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+at_exit '[[ -f $work/pg/postmaster.pid ]] && runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -m fast stop'
 
 need() { command -v "$1" >/dev/null || { apt-get install -y "$2" >/dev/null; }; }
 need tcpdump tcpdump; need openssl openssl; need curl curl; need java openjdk-17-jdk-headless

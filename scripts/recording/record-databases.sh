@@ -15,17 +15,12 @@
 # (tcpdump; PostgreSQL runs as the postgres user).
 # Usage: sudo scripts/recording/record-databases.sh [OUTDIR]
 set -euo pipefail
-out=${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}
-work=$(mktemp -d)
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/../../captures}
 pgbin=/usr/lib/postgresql/15/bin
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -d "$work/pg" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
-    sleep 1
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+at_exit '[ -d "$work/pg" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop; sleep 1'
 
 missing=()
 for tool in tcpdump editcap redis-server redis-cli mariadbd mariadb mariadb-install-db slapd ldapsearch psql $pgbin/initdb; do

@@ -11,12 +11,11 @@
 #
 # Needs root (dumpcap on lo). Usage: sudo scripts/recording/record-dumpcap-drops.sh
 set -euo pipefail
-out="$(cd "$(dirname "$0")/../.." && pwd)/captures/dumpcap-drops-lo.pcapng"
+here=$(cd "$(dirname "$0")" && pwd)
+out="$(cd "$here/../.." && pwd)/captures/dumpcap-drops-lo.pcapng"
 command -v dumpcap >/dev/null || apt-get install -y -q wireshark-common curl >/dev/null
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
 
 # Real HTTP/1.1: GETs get a page, a POST's body is read and acknowledged.
 python3 - <<'PY' >/dev/null 2>&1 &

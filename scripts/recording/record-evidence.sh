@@ -16,15 +16,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../captures}
-work=$(mktemp -d)
 node=127.0.0.21
 python=${PYTHON:-python3}
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
 
 missing=()
 for tool in tcpdump editcap openssl java javac; do

@@ -41,17 +41,11 @@ C=$P-c R=$P-r S=$P-s
 command -v nmap >/dev/null && command -v curl >/dev/null && /usr/bin/python3 -c "import scapy" 2>/dev/null \
     || apt-get install -y -q nmap curl python3-scapy >/dev/null
 mkdir -p "$OUT"
-WORK=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    for ns in "$C" "$R" "$S"; do ip netns del "$ns" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for ns in "$C" "$R" "$S"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+here="$ROOT/scripts/recording"
+NAMESPACES=("$C" "$R" "$S")
+# shellcheck source=scripts/recording/namespaces.sh
+source "$here/namespaces.sh"
+WORK=$work
 ip link add fc netns "$C" type veth peer name fr1 netns "$R"
 ip link add fr2 netns "$R" type veth peer name fs netns "$S"
 ip -n "$C" addr add 10.79.1.1/24 dev fc

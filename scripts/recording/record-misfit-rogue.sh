@@ -24,19 +24,10 @@ ns=(ip netns exec dasaudit-misfit)
 
 servers=("127.0.0.1 7080" "127.0.0.1 7614" "127.0.0.2 11003" "127.0.0.2 12003"
          "127.0.0.5 7611" "127.0.0.5 9763" "127.0.0.5 31337")
-for server in "${servers[@]}"; do
-  # shellcheck disable=SC2086
-  "${ns[@]}" python3 "$here/das_scenario.py" serve echo $server > "$work/ready-${server// /-}" &
-  pids+=("$!")
-done
-for server in "${servers[@]}"; do
-  until grep -q READY "$work/ready-${server// /-}" 2>/dev/null; do sleep 0.1; done
-done
+start_echo_servers dasaudit-misfit "${servers[@]}"
 
 # --immediate-mode: without it, the packets of the last buffer block are lost at SIGINT.
-"${ns[@]}" tcpdump -i lo -U --immediate-mode -w "$work/misfit-rogue-lo.pcap" tcp 2> "$work/tcpdump.err" &
-dump=$!
-until grep -q "listening on" "$work/tcpdump.err" 2>/dev/null; do sleep 0.1; done
+start_tcpdump dasaudit-misfit "$work/tcpdump.err" -i lo -U --immediate-mode -w "$work/misfit-rogue-lo.pcap" tcp
 sleep 1
 for server in "${servers[@]}"; do
   read -r host port <<< "$server"
@@ -48,5 +39,5 @@ import das_scenario
 das_scenario.echo_client('$host', $port, [b'hello'], source='$source_address')"
 done
 sleep 0.5
-kill -INT "$dump"; wait "$dump" || true
+kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" || true
 cp "$work/misfit-rogue-lo.pcap" "$out/misfit-rogue-lo.pcap"

@@ -40,9 +40,11 @@ kill -INT "$dump"; wait "$dump" || true
 
 # 2. ARP, UDP and ICMP between two namespaces joined by a veth pair.
 a=dasaudit-notcp-a b=dasaudit-notcp-b
-cleanup() { ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; }
-trap cleanup EXIT
-cleanup
+for ns in "$a" "$b"; do ip netns del "$ns" 2>/dev/null || true; done  # left by an earlier run
+NAMESPACES=("$a" "$b")
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
 ip netns add "$a"; ip netns add "$b"
 ip link add veth-notcp-a netns "$a" type veth peer name veth-notcp-b netns "$b"
 ip -n "$a" addr add 10.231.7.1/24 dev veth-notcp-a; ip -n "$a" link set veth-notcp-a up

@@ -28,14 +28,15 @@ HERE="$ROOT/scripts/recording"
 : "${VENV:?a virtual environment with pyspark}" "${CERTS:?a directory with server.crt/key and client.crt/key}"
 SP=$(echo "$VENV"/lib/python3*/site-packages/pyspark)
 export SPARK_HOME=$SP PYSPARK_PYTHON=$VENV/bin/python JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
-TMP=$(mktemp -d) NS=dasaudit-nodes
+NS=dasaudit-nodes
 mkdir -p "$OUT"
-cleanup() {
-    for n in n1 n2 n3; do for p in $(ip netns pids $NS-$n 2>/dev/null); do kill -9 "$p" 2>/dev/null; done; done
-    for n in n1 n2 n3 br; do ip netns del $NS-$n 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+NAMESPACES=("$NS-n1" "$NS-n2" "$NS-n3" "$NS-br")
+here=$HERE
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+TMP=$work
+# Spark's JVMs are killed outright, before their namespaces go.
+at_exit 'for n in n1 n2 n3; do ip netns pids $NS-$n | xargs -r kill -9; done'
 ip netns add $NS-br
 ip -n $NS-br link add br0 type bridge && ip -n $NS-br link set br0 up
 for i in 1 2 3; do

@@ -28,16 +28,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../captures}
-work=$(mktemp -d)
-pids=()
 long6=fd12:3456:789a:bcde:f012:3456:789a
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    ip addr del "$long6:bcd1/128" dev lo 2>/dev/null || true
-    ip addr del "$long6:bcd2/128" dev lo 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+at_exit 'ip addr del "$long6:bcd1/128" dev lo; ip addr del "$long6:bcd2/128" dev lo'
 
 missing=()
 for tool in tcpdump openssl curl nginx haproxy python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done

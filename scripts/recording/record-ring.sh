@@ -16,18 +16,14 @@
 # Needs root (a namespace, tcpdump). Traffic stays in the namespace's loopback.
 # Usage: sudo [NETNS=name] scripts/recording/record-ring.sh [CAPTURES_DIR]
 set -euo pipefail
-out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}/ring"
+here=$(cd "$(dirname "$0")" && pwd)
+out="${1:-$here/../../captures}/ring"
 command -v tcpdump >/dev/null && command -v ab >/dev/null && command -v curl >/dev/null &&
   command -v tshark >/dev/null || apt-get install -y -qq tcpdump apache2-utils curl tshark
 ns=${NETNS:-to-ring}
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+NAMESPACES=("$ns")
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
 
@@ -36,7 +32,7 @@ python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)" > "$work
 (cd "$work/site" && exec ip netns exec "$ns" python3 -c '
 import http.server as h
 h.test(HandlerClass=h.SimpleHTTPRequestHandler, protocol="HTTP/1.1", port=9763, bind="127.0.0.1")' >/dev/null 2>&1) &
-server=$!
+pids+=("$!")
 sleep 2
 
 ip netns exec "$ns" tcpdump -Z root -i lo -U -s 96 -C 1 -W 3 -w "$work/ring/ring.pcap" 'tcp port 9763' 2>/dev/null &

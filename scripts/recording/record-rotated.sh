@@ -15,11 +15,12 @@
 #
 # Needs root (tcpdump on lo; nginx on port 80). Usage: sudo scripts/recording/record-rotated.sh
 set -euo pipefail
-out="$(cd "$(dirname "$0")/../.." && pwd)/captures/rotated"
+here=$(cd "$(dirname "$0")" && pwd)
+out="$(cd "$here/../.." && pwd)/captures/rotated"
 command -v nginx >/dev/null && command -v ab >/dev/null || apt-get install -y -q nginx-light apache2-utils >/dev/null
-work=$(mktemp -d)
-cleanup() { nginx -s stop -c "$work/nginx.conf" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+at_exit 'nginx -s stop -c "$work/nginx.conf"'
 
 cat > "$work/nginx.conf" <<EOF
 daemon on; pid $work/nginx.pid; error_log $work/error.log;

@@ -33,19 +33,11 @@ SUBNET=10.78.0
 BR="$PREFIX-br" NODE="$PREFIX-node" CLIENT="$PREFIX-client" SCAN="$PREFIX-scan"
 for tool in nmap socat curl openssl tcpdump; do command -v "$tool" >/dev/null || apt-get install -y -q "$tool" >/dev/null; done
 mkdir -p "$OUT"
-WORK=$(mktemp -d)
-pids=()
-
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for ns in "$NODE" "$CLIENT" "$SCAN" "$BR"; do
-        ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    for ns in "$NODE" "$CLIENT" "$SCAN" "$BR"; do ip netns del "$ns" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+NAMESPACES=("$NODE" "$CLIENT" "$SCAN" "$BR")
+here="$ROOT/scripts/recording"
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+WORK=$work
 
 ip netns add "$BR"
 ip -n "$BR" link add br0 type bridge

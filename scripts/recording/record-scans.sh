@@ -25,7 +25,8 @@
 # Needs root (namespaces, raw sockets, tcpdump). Traffic stays on lo and the veth pair.
 # Usage: sudo scripts/recording/record-scans.sh [CAPTURES_DIR]
 set -euo pipefail
-out="${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}"
+here=$(cd "$(dirname "$0")" && pwd)
+out="${1:-$here/../../captures}"
 mkdir -p "$out"
 NS=dasaudit-scan
 command -v nmap >/dev/null || apt-get install -y -qq nmap tcpdump iproute2
@@ -49,15 +50,10 @@ PY
   echo $!
 }
 
-cleanup() {
-  for pid in ${pids:-}; do kill "$pid" 2>/dev/null || true; done
-  ip netns del "$NS" 2>/dev/null || true
-  ip link del dasscan0 2>/dev/null || true
-  for ns in "$NS-a" "$NS-b"; do ip netns del "$ns" 2>/dev/null || true; done
-  ip link del dasdupbr 2>/dev/null || true
-}
-trap cleanup EXIT
-pids=""
+NAMESPACES=("$NS" "$NS-a" "$NS-b")
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+at_exit 'ip link del dasscan0; ip link del dasdupbr'
 
 record() {  # record FILE INTERFACE FILTER COMMAND...: runs COMMAND under tcpdump
   local file="$1" iface="$2" filter="$3"; shift 3

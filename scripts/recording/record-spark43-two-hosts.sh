@@ -38,14 +38,13 @@ RUN="$OUT/spark43-$RUN_KIND"
 rm -rf "$RUN"; mkdir -p "$RUN"/{conf,events,logs,workA,workB,app}
 export SPARK_CONF_DIR=$RUN/conf SPARK_LOG_DIR=$RUN/logs SPARK_NO_DAEMONIZE=1
 A=dasaudit-s30a; B=dasaudit-s30b
-cleanup() {
-    for n in $A $B; do ip netns pids $n 2>/dev/null | xargs -r kill 2>/dev/null; done
-    sleep 4
-    for n in $A $B; do ip netns pids $n 2>/dev/null | xargs -r kill -9 2>/dev/null; done
-    sleep 1
-    ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null
-}
-trap cleanup EXIT
+NAMESPACES=("$A" "$B")
+here="$ROOT/scripts/recording"
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
+# Spark's JVMs get 4 s to stop, then are killed outright, before their namespaces go.
+at_exit 'for n in $A $B; do ip netns pids $n | xargs -r kill; done; sleep 4
+         for n in $A $B; do ip netns pids $n | xargs -r kill -9; done; sleep 1'
 
 if [ "$RUN_KIND" = shuffle ]; then
     SHUFFLE="spark.shuffle.service.enabled    true

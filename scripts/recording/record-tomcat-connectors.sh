@@ -20,10 +20,9 @@ if [[ ${DASAUDIT_IN_NETNS:-} != 1 ]]; then
     DASAUDIT_IN_NETNS=1 ip netns exec "$ns" "$0" "$out"
     exit
 fi
-work=$(mktemp -d /tmp/dasaudit-record.XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+WORK_TEMPLATE=/tmp/dasaudit-record.XXXXXX
+# shellcheck source=scripts/recording/cleanup.sh
+source "$here/cleanup.sh"
 need() { command -v "$1" >/dev/null || apt-get install -y "$2" >/dev/null; }
 need tcpdump tcpdump; need openssl openssl; need curl curl
 

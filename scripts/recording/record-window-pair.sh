@@ -26,14 +26,7 @@ ns=(ip netns exec dasaudit-winpair)
 
 servers=("127.0.0.1 7080" "127.0.0.1 7614" "127.0.0.1 12003" "127.0.0.1 12004"
          "127.0.0.2 11003" "127.0.0.2 12003" "127.0.0.2 12004" "127.0.0.2 31338")
-for server in "${servers[@]}"; do
-  # shellcheck disable=SC2086
-  "${ns[@]}" python3 "$here/das_scenario.py" serve echo $server > "$work/ready-${server// /-}" &
-  pids+=("$!")
-done
-for server in "${servers[@]}"; do
-  until grep -q READY "$work/ready-${server// /-}" 2>/dev/null; do sleep 0.1; done
-done
+start_echo_servers dasaudit-winpair "${servers[@]}"
 
 cat > "$work/clients.py" <<'PY'
 import os, socket, sys, time
@@ -66,14 +59,12 @@ PY
 # tcpdump on the namespace's loopback, --immediate-mode: without it, the packets of the
 # last buffer block were lost at SIGINT (a window of 8 connections kept 2).
 start_capture() {
-  "${ns[@]}" tcpdump -i lo -U --immediate-mode -w "$work/$1" tcp 2> "$work/tcpdump-$1.err" &
-  dump=$!
-  until grep -q "listening on" "$work/tcpdump-$1.err" 2>/dev/null; do sleep 0.1; done
+  start_tcpdump dasaudit-winpair "$work/tcpdump-$1.err" -i lo -U --immediate-mode -w "$work/$1" tcp
   sleep 1
 }
 stop_capture() {
   sleep 0.5
-  kill -INT "$dump"; wait "$dump" || true
+  kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" || true
   cp "$work/$1" "$out/$1"
 }
 
