@@ -91,13 +91,15 @@ public struct ConnectionEntry: Codable, Sendable {
 /// handshake with the same client initial sequence number, or, when one did not, their
 /// times overlap within `skew`; the connection takes, per direction, the larger packet
 /// and byte counts (each end sees every packet, unless its capture dropped some), the
-/// earliest first and the latest last packet, and the orientation and state of the
-/// sighting on the strongest evidence. Sightings of one capture point are never
-/// deduplicated with each other. Every step works on the sightings sorted in one
-/// canonical order, so the outcome depends only on the set of sightings, not on the order
-/// or grouping of the results: merge is associative and commutative. A connection captured
-/// at one point before an address translation another point named (a published port, a
-/// Service) is matched to that point's view, the server it reached (`KnownTranslations`).
+/// earliest first and the latest last packet, what it speaks as the sighting that says more
+/// of it shows (`evidence(_:_:)`: one end may have captured only the headers), and the
+/// orientation and state of the sighting on the strongest evidence. Sightings of one
+/// capture point are never deduplicated with each other. Every step works on the sightings
+/// sorted in one canonical order, so the outcome depends only on the set of sightings, not
+/// on the order or grouping of the results: merge is associative and commutative. A
+/// connection captured at one point before an address translation another point named (a
+/// published port, a Service) is matched to that point's view, the server it reached
+/// (`KnownTranslations`).
 public struct ResultMerger {
     /// Nanoseconds the nodes' clocks may differ by.
     public var skew: Int64
@@ -277,7 +279,8 @@ public struct ResultMerger {
         x.firstSeen <= y.lastSeen.addingSaturated(skew) && y.firstSeen <= x.lastSeen.addingSaturated(skew)
     }
 
-    /// One connection from two captures of it.
+    /// One connection from two captures of it: the counts, times and protocol of both, the
+    /// orientation and state of the stronger (`stronger`).
     func combine(_ x: Connection, _ y: Connection) -> Connection {
         let (lead, other) = ResultMerger.stronger(x, y) ? (x, y) : (y, x)
         var result = lead
@@ -291,6 +294,7 @@ public struct ResultMerger {
         result.firstSeen = min(lead.firstSeen, other.firstSeen)
         result.lastSeen = max(lead.lastSeen, other.lastSeen)
         result.clientInitialSequence = lead.clientInitialSequence ?? other.clientInitialSequence
+        result.evidence = ResultMerger.evidence(lead.evidence, other.evidence)
         return result
     }
 
