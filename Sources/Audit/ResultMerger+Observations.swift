@@ -22,9 +22,9 @@ public struct MergeObservations: Sendable {
 
     public init() {}
 
-    /// One sighting's first and last packet, at its capture point.
+    /// One sighting's first and last packet, at its capture point, and how it ended there.
     struct Window: Sendable {
-        var point: String, first: Int64, last: Int64
+        var point: String, first: Int64, last: Int64, ending: ConnectionState
     }
 
     /// One clock offset measured between two capture points.
@@ -84,7 +84,7 @@ public struct MergeObservations: Sendable {
     /// first, the others' times moved back by the offset measured between the two (none
     /// where none was measured). Taken at face value, the earliest first and the latest last
     /// packet of two clocks 45 s apart made a thrift call of 0.1 s last 45 s, and a service's
-    /// first and last packets moved with it.
+    /// first and last packets moved with it. Its ending too (`ending(of:)`).
     func inOneClock(_ connections: [Connection]) -> [Connection] {
         let offsets = offsetsByPair()
         var connections = connections
@@ -92,8 +92,26 @@ public struct MergeObservations: Sendable {
             let windows = windowsInOneClock(index, offsets: offsets).windows
             connections[connection].firstSeen = windows.lazy.map(\.first).min()!
             connections[connection].lastSeen = windows.lazy.map(\.last).max()!
+            guard connections[connection].state.isTraffic, let ending = Self.ending(of: windows) else { continue }
+            connections[connection].ending = ending
+            // Opened in a sighting that saw the handshake: it ended as the connection did.
+            if connections[connection].state != .midstream { connections[connection].state = ending }
         }
         return connections
+    }
+
+    /// How a connection seen at several points ended: closed or reset when any point saw it
+    /// close, as the latest of those saw it (in one clock), else nil (open at every point's
+    /// last packet, as the merge made it). A point that stopped capturing while the
+    /// connection was open only did not see its end: the sighting that gave the orientation
+    /// (a handshake, at the point that started capturing first) had left it `established`,
+    /// open at the end, when another point saw it closed.
+    static func ending(of windows: [(first: Int64, last: Int64, ending: ConnectionState)]) -> ConnectionState? {
+        var ending: (state: ConnectionState, last: Int64)?
+        for window in windows where window.ending != .established && window.last >= (ending?.last ?? .min) {
+            ending = (window.ending, window.last)
+        }
+        return ending?.state
     }
 
     /// The median offsets measured (`measuredOffsets`) by pair of capture points, names in order.
@@ -106,17 +124,18 @@ public struct MergeObservations: Sendable {
     /// The windows of the `index`th connection seen at two or more points, each in the clock
     /// of the point that saw it first (its first window's), and whether every other point's
     /// offset to that one was measured.
-    func windowsInOneClock(_ index: Int, offsets: [[String]: Int64]) -> (windows: [(first: Int64, last: Int64)], allMeasured: Bool) {
+    func windowsInOneClock(_ index: Int, offsets: [[String]: Int64])
+        -> (windows: [(first: Int64, last: Int64, ending: ConnectionState)], allMeasured: Bool) {
         let start = sharedStarts[index], end = index + 1 < sharedStarts.count ? sharedStarts[index + 1] : sharedWindows.count
         let reference = sharedWindows[start].point
         var allMeasured = true
-        let windows = sharedWindows[start..<end].map { window -> (first: Int64, last: Int64) in
+        let windows = sharedWindows[start..<end].map { window -> (first: Int64, last: Int64, ending: ConnectionState) in
             var shift: Int64 = 0
             if window.point != reference {
                 let pair = [min(window.point, reference), max(window.point, reference)]
                 if let offset = offsets[pair] { shift = window.point > reference ? offset : -offset } else { allMeasured = false }
             }
-            return (window.first.subtractingSaturated(shift), window.last.subtractingSaturated(shift))
+            return (window.first.subtractingSaturated(shift), window.last.subtractingSaturated(shift), window.ending)
         }
         return (windows, allMeasured)
     }
@@ -147,7 +166,8 @@ public struct MergeObservations: Sendable {
             sharedConnections.append(base + owner)
             for sighting in placed[starts[owner]..<starts[owner + 1]] {
                 let (point, connection) = ordered[sighting]
-                sharedWindows.append(Window(point: point, first: connection.firstSeen, last: connection.lastSeen))
+                sharedWindows.append(Window(point: point, first: connection.firstSeen, last: connection.lastSeen,
+                                            ending: connection.ending))
             }
         }
     }
