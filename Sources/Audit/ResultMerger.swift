@@ -94,13 +94,13 @@ public struct ConnectionEntry: Codable, Sendable {
 /// earliest first and the latest last packet (in the clock of the point that saw it first,
 /// once the clocks' offsets are measured), what it speaks as the sighting that says more
 /// of it shows (`evidence(_:_:)`: one end may have captured only the headers), and the
-/// orientation and state of the sighting on the strongest evidence. Sightings of one
-/// capture point are never deduplicated with each other. Every step works on the sightings
-/// sorted in one canonical order, so the outcome depends only on the set of sightings, not
-/// on the order or grouping of the results: merge is associative and commutative. A
-/// connection captured at one point before an address translation another point named (a
-/// published port, a Service) is matched to that point's view, the server it reached
-/// (`KnownTranslations`).
+/// orientation and state of the sighting on the strongest evidence (its end as any point
+/// saw it, `MergeObservations.inOneClock`). Sightings of one capture point are never
+/// deduplicated with each other. Every step works on the sightings sorted in one canonical
+/// order, so the outcome depends only on the set of sightings, not on the order or
+/// grouping of the results: merge is associative and commutative. A connection captured at
+/// one point before an address translation another point named (a published port, a
+/// Service) is matched to that point's view, the server it reached (`KnownTranslations`).
 public struct ResultMerger {
     /// Nanoseconds the nodes' clocks may differ by.
     public var skew: Int64
