@@ -16,12 +16,15 @@ public struct MergeObservations: Sendable {
     /// connection.
     var sharedWindows: [Window] = []
     var sharedStarts: [Int] = []
+    /// Per connection of `sharedStarts`: its index among the merge's connections, as made
+    /// (`inOneClock`).
+    var sharedConnections: [Int] = []
 
     public init() {}
 
-    /// One sighting's first and last packet, at its capture point.
+    /// One sighting's first and last packet, at its capture point, and how it ended there.
     struct Window: Sendable {
-        var point: String, first: Int64, last: Int64
+        var point: String, first: Int64, last: Int64, ending: ConnectionState
     }
 
     /// One clock offset measured between two capture points.
@@ -63,22 +66,10 @@ public struct MergeObservations: Sendable {
     /// a node whose clock was 30 s off put the windows of every connection both ends saw
     /// 30 s apart: 13 of a real cluster's connections were said to be lower bounds where 1 is.
     public func countedLow(skew: Int64) -> Int {
-        var offsets: [[String]: Int64] = [:]
-        for offset in measuredOffsets() { offsets[[offset.first, offset.second]] = offset.nanoseconds }
+        let offsets = offsetsByPair()
         var low = 0
-        for (index, start) in sharedStarts.enumerated() {
-            let end = index + 1 < sharedStarts.count ? sharedStarts[index + 1] : sharedWindows.count
-            let reference = sharedWindows[start].point
-            var allMeasured = true
-            // Each window in the reference point's clock.
-            let windows = sharedWindows[start..<end].map { window -> (first: Int64, last: Int64) in
-                var shift: Int64 = 0
-                if window.point != reference {
-                    let pair = [min(window.point, reference), max(window.point, reference)]
-                    if let offset = offsets[pair] { shift = window.point > reference ? offset : -offset } else { allMeasured = false }
-                }
-                return (window.first.subtractingSaturated(shift), window.last.subtractingSaturated(shift))
-            }
+        for index in sharedStarts.indices {
+            let (windows, allMeasured) = windowsInOneClock(index, offsets: offsets)
             let slack = allMeasured ? min(skew, ResultMerger.defaultSkew) : skew
             let first = windows.lazy.map(\.first).min()!, last = windows.lazy.map(\.last).max()!
             if !windows.contains(where: { $0.first <= first.addingSaturated(slack) && last <= $0.last.addingSaturated(slack) }) {
@@ -86,6 +77,67 @@ public struct MergeObservations: Sendable {
             }
         }
         return low
+    }
+
+    /// `connections` (the merge's, as made) with the first and last packet of each seen at
+    /// two or more capture points taken in one clock: the clock of the point that saw it
+    /// first, the others' times moved back by the offset measured between the two (none
+    /// where none was measured). Taken at face value, the earliest first and the latest last
+    /// packet of two clocks 45 s apart made a thrift call of 0.1 s last 45 s, and a service's
+    /// first and last packets moved with it. Its ending too (`ending(of:)`).
+    func inOneClock(_ connections: [Connection]) -> [Connection] {
+        let offsets = offsetsByPair()
+        var connections = connections
+        for (index, connection) in sharedConnections.enumerated() {
+            let windows = windowsInOneClock(index, offsets: offsets).windows
+            connections[connection].firstSeen = windows.lazy.map(\.first).min()!
+            connections[connection].lastSeen = windows.lazy.map(\.last).max()!
+            guard connections[connection].state.isTraffic, let ending = Self.ending(of: windows) else { continue }
+            connections[connection].ending = ending
+            // Opened in a sighting that saw the handshake: it ended as the connection did.
+            if connections[connection].state != .midstream { connections[connection].state = ending }
+        }
+        return connections
+    }
+
+    /// How a connection seen at several points ended: closed or reset when any point saw it
+    /// close, as the latest of those saw it (in one clock), else nil (open at every point's
+    /// last packet, as the merge made it). A point that stopped capturing while the
+    /// connection was open only did not see its end: the sighting that gave the orientation
+    /// (a handshake, at the point that started capturing first) had left it `established`,
+    /// open at the end, when another point saw it closed.
+    static func ending(of windows: [(first: Int64, last: Int64, ending: ConnectionState)]) -> ConnectionState? {
+        var ending: (state: ConnectionState, last: Int64)?
+        for window in windows where window.ending != .established && window.last >= (ending?.last ?? .min) {
+            ending = (window.ending, window.last)
+        }
+        return ending?.state
+    }
+
+    /// The median offsets measured (`measuredOffsets`) by pair of capture points, names in order.
+    func offsetsByPair() -> [[String]: Int64] {
+        var offsets: [[String]: Int64] = [:]
+        for offset in measuredOffsets() { offsets[[offset.first, offset.second]] = offset.nanoseconds }
+        return offsets
+    }
+
+    /// The windows of the `index`th connection seen at two or more points, each in the clock
+    /// of the point that saw it first (its first window's), and whether every other point's
+    /// offset to that one was measured.
+    func windowsInOneClock(_ index: Int, offsets: [[String]: Int64])
+        -> (windows: [(first: Int64, last: Int64, ending: ConnectionState)], allMeasured: Bool) {
+        let start = sharedStarts[index], end = index + 1 < sharedStarts.count ? sharedStarts[index + 1] : sharedWindows.count
+        let reference = sharedWindows[start].point
+        var allMeasured = true
+        let windows = sharedWindows[start..<end].map { window -> (first: Int64, last: Int64, ending: ConnectionState) in
+            var shift: Int64 = 0
+            if window.point != reference {
+                let pair = [min(window.point, reference), max(window.point, reference)]
+                if let offset = offsets[pair] { shift = window.point > reference ? offset : -offset } else { allMeasured = false }
+            }
+            return (window.first.subtractingSaturated(shift), window.last.subtractingSaturated(shift), window.ending)
+        }
+        return (windows, allMeasured)
     }
 
     /// Records a connection opened by `opener` at point `openerPoint` and seen again by
@@ -97,10 +149,11 @@ public struct MergeObservations: Sendable {
     }
 
     /// Records the windows of the merged connections seen at two or more capture points:
-    /// `owners[i]` is the merged connection (of `count`) that sighting `ordered[i]` opened or
-    /// joined. Gathered by a stable counting sort, so each connection's sightings keep their
-    /// order (the one that opened it first) and no array is made per connection.
-    mutating func recordShared(_ ordered: [(source: String, connection: Connection)], owners: [Int], count: Int) {
+    /// `owners[i]` is the merged connection (of `count`, the merge's `base + owners[i]`th)
+    /// that sighting `ordered[i]` opened or joined. Gathered by a stable counting sort, so
+    /// each connection's sightings keep their order (the one that opened it first) and no
+    /// array is made per connection.
+    mutating func recordShared(_ ordered: [(source: String, connection: Connection)], owners: [Int], count: Int, base: Int) {
         var sizes = [Int](repeating: 0, count: count)
         for owner in owners { sizes[owner] += 1 }
         guard sizes.contains(where: { $0 > 1 }) else { return }
@@ -110,9 +163,11 @@ public struct MergeObservations: Sendable {
         for (sighting, owner) in owners.enumerated() { placed[next[owner]] = sighting; next[owner] += 1 }
         for owner in 0..<count where sizes[owner] > 1 {
             sharedStarts.append(sharedWindows.count)
+            sharedConnections.append(base + owner)
             for sighting in placed[starts[owner]..<starts[owner + 1]] {
                 let (point, connection) = ordered[sighting]
-                sharedWindows.append(Window(point: point, first: connection.firstSeen, last: connection.lastSeen))
+                sharedWindows.append(Window(point: point, first: connection.firstSeen, last: connection.lastSeen,
+                                            ending: connection.ending))
             }
         }
     }

@@ -91,12 +91,15 @@ public struct ConnectionEntry: Codable, Sendable {
 /// handshake with the same client initial sequence number, or, when one did not, their
 /// times overlap within `skew`; the connection takes, per direction, the larger packet
 /// and byte counts (each end sees every packet, unless its capture dropped some), the
-/// earliest first and the latest last packet, and the orientation and state of the
-/// sighting on the strongest evidence. Sightings of one capture point are never
-/// deduplicated with each other. Every step works on the sightings sorted in one
-/// canonical order, so the outcome depends only on the set of sightings, not on the order
-/// or grouping of the results: merge is associative and commutative. A connection captured
-/// at one point before an address translation another point named (a published port, a
+/// earliest first and the latest last packet (in the clock of the point that saw it first,
+/// once the clocks' offsets are measured), what it speaks as the sighting that says more
+/// of it shows (`evidence(_:_:)`: one end may have captured only the headers), and the
+/// orientation and state of the sighting on the strongest evidence (its end as any point
+/// saw it, `MergeObservations.inOneClock`). Sightings of one capture point are never
+/// deduplicated with each other. Every step works on the sightings sorted in one canonical
+/// order, so the outcome depends only on the set of sightings, not on the order or
+/// grouping of the results: merge is associative and commutative. A connection captured at
+/// one point before an address translation another point named (a published port, a
 /// Service) is matched to that point's view, the server it reached (`KnownTranslations`).
 public struct ResultMerger {
     /// Nanoseconds the nodes' clocks may differ by.
@@ -179,8 +182,10 @@ public struct ResultMerger {
         }
         for sightings in joined {
             merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) },
-                                             observations: &merged.observations)
+                                             base: merged.connections.count, observations: &merged.observations)
         }
+        // The times of a connection seen at several points, once the clocks' offsets are known.
+        merged.connections = merged.observations.inOneClock(merged.connections)
         merged.sightings.sort { ($0.point, ResultMerger.sortKey($0.connection)) < ($1.point, ResultMerger.sortKey($1.connection)) }
         merged.connections.sort { ResultMerger.sortKey($0) < ResultMerger.sortKey($1) }
         return merged
@@ -216,8 +221,10 @@ public struct ResultMerger {
     /// points: each joins the earliest-opened merged connection that lacks its point and is
     /// the same connection (`sameConnection`), or opens a new one. The windows of a merged
     /// connection of several sightings go to `observations` (whether its counts are a lower
-    /// bound, `MergeObservations.countedLow`, needs the clocks' offsets measured over the
-    /// whole merge), and one whose sightings both saw the handshake gives its clocks' offset.
+    /// bound, `MergeObservations.countedLow`, and its times in one clock, `inOneClock`, need
+    /// the clocks' offsets measured over the whole merge; `base` is where this group's
+    /// connections begin among the merge's), and one whose sightings both saw the handshake
+    /// gives its clocks' offset.
     ///
     /// In linear time: sightings come in order of first packet, so a merged connection
     /// that does not match a sighting of a point matches no later sighting of that point
@@ -225,7 +232,8 @@ public struct ResultMerger {
     /// that point's queue for good. For each point, a queue holds the merged connections
     /// that lack it, in the order they were opened. (Scanning every open connection for
     /// each sighting took 8.5 s for 40,000 connections on one pair.)
-    func mergeGroup(_ ordered: [(source: String, connection: Connection)], observations: inout MergeObservations) -> [Connection] {
+    func mergeGroup(_ ordered: [(source: String, connection: Connection)], base: Int = 0,
+                    observations: inout MergeObservations) -> [Connection] {
         var merged: [Connection] = []
         // Per merged connection: the sighting that opened it; per sighting, its merged connection.
         var openers: [(source: String, connection: Connection)] = []
@@ -258,7 +266,7 @@ public struct ResultMerger {
                 for other in sources where other != source { waiting[other]!.queue.append(merged.count - 1) }
             }
         }
-        if sources.count > 1 { observations.recordShared(ordered, owners: owners, count: merged.count) }
+        if sources.count > 1 { observations.recordShared(ordered, owners: owners, count: merged.count, base: base) }
         return merged
     }
 
@@ -277,7 +285,8 @@ public struct ResultMerger {
         x.firstSeen <= y.lastSeen.addingSaturated(skew) && y.firstSeen <= x.lastSeen.addingSaturated(skew)
     }
 
-    /// One connection from two captures of it.
+    /// One connection from two captures of it: the counts, times and protocol of both, the
+    /// orientation and state of the stronger (`stronger`).
     func combine(_ x: Connection, _ y: Connection) -> Connection {
         let (lead, other) = ResultMerger.stronger(x, y) ? (x, y) : (y, x)
         var result = lead
@@ -291,6 +300,7 @@ public struct ResultMerger {
         result.firstSeen = min(lead.firstSeen, other.firstSeen)
         result.lastSeen = max(lead.lastSeen, other.lastSeen)
         result.clientInitialSequence = lead.clientInitialSequence ?? other.clientInitialSequence
+        result.evidence = ResultMerger.evidence(lead.evidence, other.evidence)
         return result
     }
 

@@ -6,9 +6,11 @@ extension AuditResult {
     public static let maximumCapturePointLength = 512
 
     /// Throws the first capture point no audit or merge could have written: an empty or
-    /// overlong name, a connection entry naming a point the result does not list, or an
-    /// entry whose `ending` is not `closed`, `reset` or `established`. Names are otherwise
-    /// free text (file and host names), escaped wherever they are printed.
+    /// overlong name, an input or a connection entry naming a point the result does not
+    /// list, or an entry whose `ending` is not `closed`, `reset` or `established`. Names are
+    /// otherwise free text (file and host names), escaped wherever they are printed. (An
+    /// input's point is what `merge` tells a node's time windows by: one naming a point of
+    /// another result was refused as that node's capture of the same time.)
     func validateCapturePoints() throws {
         func checkName(_ path: String, _ name: String) throws {
             if name.isEmpty { throw ResultValidationError(path: path, problem: "is empty") }
@@ -19,19 +21,19 @@ extension AuditResult {
         }
         for (index, point) in (capturePoints ?? []).enumerated() { try checkName("capture_points[\(index)].name", point.name) }
         let listed = Set((capturePoints ?? []).map(\.name))
+        func checkListed(_ path: String, _ name: String) throws {
+            try checkName(path, name)
+            if capturePoints != nil && !listed.contains(name) {
+                throw ResultValidationError(path: path, problem: "'\(name.escapedForMessage)' is not one of the result's capture_points")
+            }
+        }
         for (index, input) in inputs.enumerated() {
             guard let name = input.capturePoint else { continue }
-            try checkName("inputs[\(index)].capture_point", name)
+            try checkListed("inputs[\(index)].capture_point", name)
         }
         for (index, entry) in (connections ?? []).enumerated() {
             let path = "connections[\(index)]"
-            if let name = entry.capturePoint {
-                try checkName(path + ".capture_point", name)
-                if capturePoints != nil && !listed.contains(name) {
-                    throw ResultValidationError(path: path + ".capture_point",
-                                                problem: "'\(name.escapedForMessage)' is not one of the result's capture_points")
-                }
-            }
+            if let name = entry.capturePoint { try checkListed(path + ".capture_point", name) }
             if let ending = entry.ending, ![.closed, .reset, .established].contains(ending) {
                 throw ResultValidationError(path: path + ".ending", problem: "'\(ending.rawValue)' is not closed, reset or established")
             }

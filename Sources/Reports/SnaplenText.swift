@@ -7,12 +7,15 @@ extension AuditResult {
     /// recognition could read them (`InputSummary.wholeSampleSnaplen`), or nil when none
     /// did: "snapshot length 64 bytes, below the 192 that keep the payload bytes protocols
     /// are recognized by: payloads cut, 11 connections' protocols unknown". With several
-    /// inputs the shortest length is named, with how many inputs are that short. A short
+    /// inputs, the lengths of those below 192 are named, shortest to longest, with how many
+    /// they are: "64 to 96 bytes (2 of 3 inputs)" (the shortest alone, "64 bytes (2 of 3
+    /// inputs)", read as two inputs at 64 when one was at 96). A short
     /// length is not a finding: ports are audited from the headers alone, and what was cut
     /// is `unknown`, never a protocol mismatch.
     var shortSnaplenText: String? {
         let short = inputs.compactMap(\.snaplen).filter { $0 < InputSummary.wholeSampleSnaplen }
-        guard let shortest = short.min() else { return nil }
+        guard let shortest = short.min(), let longest = short.max() else { return nil }
+        let lengths = shortest == longest ? "\(shortest)" : "\(shortest) to \(longest)"
         let which = inputs.count == 1 ? "" : " (\(short.count) of \(inputs.count) inputs)"
         let unknown = services.reduce(UInt64(0)) { $0.addingSaturated($1.protocols?[ProtocolName.unknown.name] ?? 0) }
         let unknownText = switch unknown {
@@ -21,7 +24,7 @@ extension AuditResult {
         case 1: "1 connection's protocol unknown"
         default: "\(unknown) connections' protocols unknown"
         }
-        return "snapshot length \(shortest) bytes\(which), below the \(InputSummary.wholeSampleSnaplen) that keep the payload "
+        return "snapshot length \(lengths) bytes\(which), below the \(InputSummary.wholeSampleSnaplen) that keep the payload "
             + "bytes protocols are recognized by: payloads cut, \(unknownText)"
     }
 }

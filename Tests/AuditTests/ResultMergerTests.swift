@@ -2,6 +2,7 @@
 import Flows
 import Foundation
 import Policy
+import Protocols
 import Wire
 import XCTest
 
@@ -31,6 +32,29 @@ final class ResultMergerTests: XCTestCase {
             }
         }
         XCTAssertEqual(bases.firstIndex(of: .probe)!, bases.firstIndex(of: .ephemeral)! + 1)
+    }
+
+    /// What a connection speaks comes from the sighting that says more of it, whichever
+    /// leads: a recognized protocol over bytes no recognizer knows, over no payload, over
+    /// bytes not captured (one end at a short snapshot length); of the same protocol, the
+    /// one with its TLS version (the server's hello cut at one end). Both orders alike.
+    func testTheSightingThatSaysMoreOfWhatWasSpokenGivesTheProtocol() {
+        let merger = ResultMerger()
+        let ladder: [ProtocolEvidence] = [.unknown, .none, .other, ProtocolEvidence(.tls), ProtocolEvidence(.tls, tlsVersion: .tls10)]
+        for (lowIndex, low) in ladder.enumerated() {
+            for high in ladder[(lowIndex + 1)...] {
+                var x = connection(40000, first: 0, last: 1, packets: 9), y = connection(40000, first: 0, last: 1, packets: 1)
+                (x.evidence, y.evidence) = (low, high)
+                XCTAssertEqual(merger.combine(x, y).evidence, high, "\(high) over \(low), from the sighting that does not lead")
+                XCTAssertEqual(merger.combine(y, x).evidence, high, "\(high) over \(low), either order")
+                XCTAssertEqual(merger.combine(x, y).packetsToServer, 9, "the counts still the larger")
+            }
+        }
+        // Two recognized protocols: the leading sighting's, in either order.
+        var x = connection(40000, first: 0, last: 1, packets: 9), y = connection(40000, first: 0, last: 1, packets: 1)
+        (x.evidence, y.evidence) = (ProtocolEvidence(.http), ProtocolEvidence(.thrift))
+        XCTAssertEqual(merger.combine(x, y).evidence.name, .http)
+        XCTAssertEqual(merger.combine(y, x).evidence.name, .http)
     }
 
     func result(_ connections: [Connection], capture: String = UUID().uuidString) -> AuditResult {

@@ -165,6 +165,18 @@ final class FleetMergeTests: XCTestCase {
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("connections[0].capture_point: 'elsewhere' is not one of the result's capture_points"),
                       run.stderr)
+        // An input naming the other result's point: it was refused as b's capture of the
+        // same time ("both name their capture point 'b'"), which the file does not say.
+        connections[0]["capture_point"] = "a"
+        json["connections"] = connections
+        var inputs = try XCTUnwrap(json["inputs"] as? [[String: Any]])
+        inputs[0]["capture_point"] = "b"
+        json["inputs"] = inputs
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+        let input = try runDasaudit(["merge", edited, try audit("fleet-b-w1.pcap", at: "b")] + policy)
+        XCTAssertEqual(input.status, 2)
+        XCTAssertTrue(input.stderr.contains("\(edited) is not a readable dasaudit result: inputs[0].capture_point: 'b' is not one "
+            + "of the result's capture_points"), input.stderr)
         json["capture_points"] = [["name": "", "basis": "option", "host": NSNull(), "interface": NSNull()]]
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
         let empty = try runDasaudit(["merge", edited] + policy)

@@ -166,6 +166,31 @@ final class NodesMergeTests: XCTestCase {
         XCTAssertFalse(try merge(try nodes(["n1", "n2", "n3"])).run.stderr.contains("clock is"))
     }
 
+    /// n3's clock 30 s ahead: a connection n3 and another node saw took its first packet from
+    /// one clock and its last from the other, so the thrift port's two calls of 0.04 s ran
+    /// from 08:57:00.148 to 08:57:30.192, and every service n3 saw a connection of ended
+    /// 30 s late. A connection's times are now taken in the clock of the point that saw it
+    /// first, the offset measured from the handshakes taken out: every service's first and
+    /// last packet as with the true clocks, to the wire's microseconds; at the default
+    /// --skew, all but the master port's, where n3's mid-stream sighting stays apart.
+    func testAConnectionSeenAtTwoPointsKeepsItsTimesInOneClock() throws {
+        let truth = try XCTUnwrap(try merge(try nodes(["n1", "n2", "n3"])).result)
+        let results = try nodes(["n1", "n2", "n3-skew30"])
+        func late(_ merged: AuditResult) -> [String] {
+            merged.services.compactMap { service in
+                guard let expected = truth.services.first(where: { $0.address == service.address && $0.port == service.port }) else {
+                    return "\(service.address):\(service.port) not in the true clocks' merge"
+                }
+                let apart = max((service.firstSeen.nanoseconds - expected.firstSeen.nanoseconds).magnitude,
+                                (service.lastSeen.nanoseconds - expected.lastSeen.nanoseconds).magnitude)
+                return apart < 1_000_000 ? nil : "\(service.address):\(service.port) \(service.firstSeen) to \(service.lastSeen)"
+            }
+        }
+        XCTAssertEqual(late(try XCTUnwrap(try merge(results, ["--skew", "32"]).result)), [])
+        let atDefault = late(try XCTUnwrap(try merge(results).result))
+        XCTAssertEqual(atDefault.map { $0.components(separatedBy: " ")[0] }, ["10.77.0.1:7080"], "\(atDefault)")
+    }
+
     /// Results whose policies differ in a field other than offset, mode, cores and profile
     /// were refused naming those four, equal on both sides; the message names the field.
     func testAPolicyMismatchNamesTheFieldThatDiffers() throws {

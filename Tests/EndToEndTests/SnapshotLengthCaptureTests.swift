@@ -70,9 +70,14 @@ final class SnapshotLengthCaptureTests: XCTestCase {
         XCTAssertTrue(MarkdownReport.render(whole).contains("| EN10MB | 262144 |"))
     }
 
-    /// Several inputs: the shortest length is named, with how many inputs are below 192.
-    func testSeveralInputsNameTheShortestLength() {
+    /// Several inputs: the lengths below 192 are named, shortest to longest, with how many
+    /// inputs have them. "64 bytes (2 of 3 inputs)" read as two inputs at 64, for one at 64
+    /// and one at 96 (a merge of nodes captured at -s 96 and -s 128 said "96 bytes (2 of 4
+    /// inputs)"); inputs of one short length still name it alone.
+    func testSeveralInputsNameTheirShortLengths() {
         let text = TextReport(color: false).render(audit(["protocols-lo.pcap", "protocols-lo-s96.pcap", "protocols-lo-s64.pcap"]))
-        XCTAssertTrue(text.contains("snapshot length 64 bytes (2 of 3 inputs), below the 192"), text)
+        XCTAssertTrue(text.contains("snapshot length 64 to 96 bytes (2 of 3 inputs), below the 192"), text)
+        let same = TextReport(color: false).render(audit(["protocols-lo.pcap", "protocols-lo-s64.pcap"]))
+        XCTAssertTrue(same.contains("snapshot length 64 bytes (1 of 2 inputs), below the 192"), same)
     }
 }
