@@ -108,7 +108,7 @@ struct LiveCommand: ParsableCommand {
         }
         if let rotateSeconds, rotateSeconds <= 0 { throw ValidationError("--rotate-seconds must be at least 1") }
         if packets == 0 { throw ValidationError("--packets must be at least 1") }
-        if snaplen < 64 { throw ValidationError("--snaplen must be at least 64 bytes, to hold the TCP/IP headers") }
+        if snaplen < 64 { throw ValidationError("--snaplen must be at least 64 bytes, to hold the TCP/IP headers over IPv4 (96 hold IPv6's too)") }
         if bufferSize.bytes > UInt64(Int32.max) { throw ValidationError("--buffer-size must be below 2G") }
     }
 
