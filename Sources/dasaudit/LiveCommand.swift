@@ -162,6 +162,9 @@ struct LiveCommand: ParsableCommand {
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
+        if let writer, let input = result.inputs.first, let unrecorded = Evidence.unrecorded(input) {
+            printError("--write \(writer.directory): \(unrecorded)", label: "note")
+        }
         let removed = writer?.removedFiles ?? []
         for path in removed {
             printError("--write: \(path) was removed during the capture (its directory deleted?): the packets written to it are lost")

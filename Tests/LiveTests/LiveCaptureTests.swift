@@ -449,7 +449,8 @@ final class LiveCaptureTests: XCTestCase {
         defer { if tcpdump.isRunning { kill(tcpdump.processIdentifier, SIGKILL) } }
         XCTAssertTrue(waitFor(10) { (try? String(contentsOfFile: tcpdumpErrors, encoding: .utf8))?.contains("listening on") == true })
 
-        let live = try startLive(["--buffer-size", "64k", "--format", "json", "--interval", "0.2s"])
+        let evidence = "\(directory)/evidence"
+        let live = try startLive(["--buffer-size", "64k", "--format", "json", "--interval", "0.2s", "--write", evidence])
         live.signal(SIGSTOP)
         for _ in 0..<400 { try exchange(with: address, port: rogue) }
         live.signal(SIGCONT)
@@ -469,6 +470,17 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertGreaterThan(dropped, 0, live.stderr)
         XCTAssertEqual(result.coverage.packets + dropped, beside,
                        "\(result.coverage.packets) captured and \(dropped) counted dropped, of the packets tcpdump holds")
+
+        // The written captures hold what was captured, and a pcap has no place for the drops:
+        // audited alone they read as complete, so the live result's evidence and the run say so.
+        let written = try FileManager.default.contentsOfDirectory(atPath: evidence).map { "\(evidence)/\($0)" }
+        XCTAssertEqual(try audit(written).coverage.complete, true)
+        let lost = "the capture lost \(dropped) packets (kernel \(dropped), interface 0), which no written capture holds; "
+            + "a pcap file cannot record it: an audit of the written captures alone reads them as complete, without the "
+            + "packets-dropped finding"
+        XCTAssertEqual(result.evidence?.inputs.first?.note,
+                       "a live capture: its packets are in the written captures, hashed in written_captures; \(lost)")
+        XCTAssertTrue(live.stderr.contains("note: --write \(evidence): \(lost)\n"), live.stderr)
     }
 
     func testUserGivesUpRootAfterOpeningTheDevice() throws {
