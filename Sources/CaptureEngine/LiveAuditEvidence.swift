@@ -15,9 +15,11 @@ extension Evidence {
     ///
     /// A capture that lost packets, or failed before it was stopped, says so in the input's
     /// note too (`unrecorded`): a pcap file has no place for either, so an audit of the
-    /// written captures alone reads them as complete.
+    /// written captures alone reads them as complete. So does one whose captures hold the
+    /// scrapes of dasaudit's own metrics endpoint (`own`), which such an audit judges as any port.
     public init(ofLive result: AuditResult, arguments: [String], auditedAt: Timestamp, written: [String],
-                writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0, removed: [String] = []) throws {
+                writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0, removed: [String] = [],
+                own: [ServiceSummary] = []) throws {
         var withoutInputs = result
         withoutInputs.inputs = []
         try self.init(of: withoutInputs, arguments: arguments, auditedAt: auditedAt)
@@ -35,7 +37,7 @@ extension Evidence {
         let lost = removed.isEmpty ? "" : "; \(removed.count) of the \(written.count) written captures were removed during "
             + "the capture, with the packets written to them: \(removed.joined(separator: ", "))"
         inputs = result.inputs.map { input in
-            let unrecorded = written.isEmpty ? nil : Evidence.unrecorded(input).map { "; \($0)" }
+            let unrecorded = written.isEmpty ? nil : Evidence.unrecorded(input, own: own).map { "; \($0)" }
             return InputEvidence(path: input.path, sha256: nil, sizeBytes: nil, note: note + lost + (unrecorded ?? ""))
         }
         var captures = written.map(InputEvidence.init(hashing:))
@@ -56,9 +58,9 @@ extension Evidence {
     /// nothing: the packets the capture lost ("the capture lost 20730 packets (kernel 20730,
     /// interface 0), which no written capture holds; a pcap file cannot record it: an audit
     /// of the written captures alone reads them as complete, without the packets-dropped
-    /// finding"), and the failure that ended it. Also said on standard error at the end of
-    /// the run.
-    public static func unrecorded(_ input: InputSummary) -> String? {
+    /// finding"), the failure that ended it, and the scrapes of dasaudit's own endpoints
+    /// (`own`) they hold. Also said on standard error at the end of the run.
+    public static func unrecorded(_ input: InputSummary, own: [ServiceSummary] = []) -> String? {
         let drops = input.drops ?? Drops(kernel: 0, interface: 0)
         var facts: [String] = []
         if drops.total > 0 {
@@ -66,10 +68,15 @@ extension Evidence {
                          + "interface \(drops.interface)), which no written capture holds")
         }
         if let error = input.error { facts.append("it ended on a failure (\(error))") }
-        guard !facts.isEmpty else { return nil }
         let findings = [drops.total > 0 ? "packets-dropped" : nil, input.error != nil ? "incomplete-input" : nil].compactMap { $0 }
-        return facts.joined(separator: ", and ") + "; a pcap file cannot record \(facts.count == 1 ? "it" : "either"): an audit "
-            + "of the written captures alone "
-            + "reads them as complete, without the \(findings.joined(separator: " and ")) finding\(findings.count == 1 ? "" : "s")"
+        let lost = facts.isEmpty ? nil : facts.joined(separator: ", and ") + "; a pcap file cannot record "
+            + "\(facts.count == 1 ? "it" : "either"): an audit of the written captures alone reads them as complete, without the "
+            + "\(findings.joined(separator: " and ")) finding\(findings.count == 1 ? "" : "s")"
+        let ports = Array(Set(own.map(\.port))).sorted()
+        let scrapes = own.isEmpty ? nil : "the written captures hold the scrapes of dasaudit's own metrics endpoint ("
+            + own.map { endpointText($0.address, $0.port) }.joined(separator: ", ") + "), which an audit of them judges as any "
+            + "port: give it " + ports.map { "--allow '\($0):dasaudit metrics'" }.joined(separator: " ")
+        let notes = [lost, scrapes].compactMap { $0 }
+        return notes.isEmpty ? nil : notes.joined(separator: "; ")
     }
 }

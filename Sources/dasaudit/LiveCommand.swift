@@ -162,7 +162,8 @@ struct LiveCommand: ParsableCommand {
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
-        if let writer, let input = result.inputs.first, let unrecorded = Evidence.unrecorded(input) {
+        let own = live.auditor.ownEndpoints.services(of: result)
+        if let writer, let input = result.inputs.first, let unrecorded = Evidence.unrecorded(input, own: own) {
             printError("--write \(writer.directory): \(unrecorded)", label: "note")
         }
         let removed = writer?.removedFiles ?? []
@@ -171,7 +172,7 @@ struct LiveCommand: ParsableCommand {
         }
         result.evidence = try Evidence(ofLive: result, arguments: ProgramArguments.afterName, auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [], writeFailure: writer?.failure,
-                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed)
+                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed, own: own)
         result.evidence?.captureFilter = filter
         if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || !removed.isEmpty || watch.failed {
             throw ExitCode(2)
