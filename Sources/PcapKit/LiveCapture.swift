@@ -91,10 +91,12 @@ public final class LiveCapture {
     /// the ring fills twice as fast and, once full, counts both copies as dropped: `live -i
     /// lo` under load said it lost 2,348 packets where tcpdump, capturing beside it, showed
     /// 1,194 missing. Linux 4.20 and later take `PACKET_IGNORE_OUTGOING`; on an older kernel
-    /// the option is refused and the capture goes on as before.
+    /// the option is refused and the capture goes on as before (other systems: nothing done).
     private static func ignoreOutgoingCopies(_ handle: OpaquePointer) {
+        #if os(Linux)
         var on: Int32 = 1
         _ = setsockopt(pcap_fileno(handle), socketLevelPacket, packetIgnoreOutgoing, &on, socklen_t(MemoryLayout<Int32>.size))
+        #endif
     }
 
     /// `SOL_PACKET` and `PACKET_IGNORE_OUTGOING` (<linux/if_packet.h>), which Glibc does not export.
