@@ -108,12 +108,14 @@ struct FindingRules {
         findings += UndeclaredTunnels.findings(coverage.udp)
         for input in inputs {
             if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }
+            if input.cutBeforeTCP > 0 && !auditedNothing { findings.append(cutBeforeTCPFinding(input)) }
             if input.cutInTunnels > 0 && !auditedNothing { findings.append(cutInTunnelsFinding(input)) }
             if input.unjoinedFragments > 0 && !auditedNothing { findings.append(unjoinedFragmentsFinding(input)) }
             // Drops, cuts and fragments alone are said above; whatever else left the input incomplete, here.
             guard !input.complete,
                   input.error != nil
-                    || ((input.drops?.total ?? 0) == 0 && input.cutInTunnels == 0 && input.unjoinedFragments == 0)
+                    || ((input.drops?.total ?? 0) == 0 && input.cutBeforeTCP == 0 && input.cutInTunnels == 0
+                        && input.unjoinedFragments == 0)
             else { continue }
             findings.append(Finding(
                 kind: .incompleteInput, severity: .medium, port: nil, address: nil,
@@ -238,6 +240,21 @@ struct FindingRules {
         text += clients == 1 ? " client" : " clients"
     }
 
+    /// An input whose snapshot length cut packets before the end of their TCP header (IPv6
+    /// at `-s 64`): the services only they reached are missing, as a capture's drops are, and
+    /// the audit is incomplete the same way (medium, as `cutInTunnelsFinding`). Until December
+    /// 2026 such an input was complete: `live --snaplen 64` on IPv6 traffic passed the audit
+    /// without the IPv6 services, a rogue one among them.
+    private func cutBeforeTCPFinding(_ input: InputSummary) -> Finding {
+        Finding(
+            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
+            message: "\(input.path): " + InputSummary.cutBeforeTCPText(input.cutBeforeTCP, snaplen: input.snaplen)
+                + "; services seen only in those packets are missing from the audit",
+            remediation: "Capture again with a snapshot length that holds every header (tcpdump -s "
+                + "\(InputSummary.headersSnaplen), dasaudit live --snaplen \(InputSummary.headersSnaplen); 192 also keeps what "
+                + "each port speaks).")
+    }
+
     /// An input whose snapshot length cut packets inside a tunnel, before their inner TCP
     /// header (a capture on an underlay at `-s 96`): the services only they carried are
     /// missing, as a capture's drops are, and the audit is incomplete the same way (medium,
@@ -276,7 +293,8 @@ struct FindingRules {
                         + "counts its kernel buffer's drops, and \(drops.kernel) by the operating system)")
                 + "; services seen only in those packets are missing from the audit",
             remediation: "Capture again with a larger capture buffer (dasaudit live --buffer-size, dumpcap or tcpdump -B), "
-                + "a narrower filter or a smaller snapshot length, or audit a capture recorded where the traffic is lighter.")
+                + "a narrower filter or a smaller snapshot length (not below \(InputSummary.headersSnaplen), which holds every "
+                + "header), or audit a capture recorded where the traffic is lighter.")
     }
 
     /// The finding of one host: "10.0.0.2 (das2): ...", or for a node whose services were

@@ -93,6 +93,27 @@ extension InputSummary {
     /// ones, and the segments they carried are missing from the audit.
     public var cutInTunnels: UInt64 { skipped[SkipReason.truncatedInTunnel.name] ?? 0 }
 
+    /// The packets the snapshot length cut before the end of their TCP header, outside any
+    /// tunnel (`truncated`: `tcpdump -s 64` or `live --snaplen 64` keeps 10 bytes of TCP
+    /// over Ethernet and IPv6, 4 at `-i any`): the segments they carried, and the services
+    /// only they reached, are missing from the audit.
+    public var cutBeforeTCP: UInt64 { skipped[SkipReason.truncated.name] ?? 0 }
+
+    /// The snapshot length that keeps every header the port audit reads, the longest usual
+    /// ones: Linux SLL2 (20 bytes) or Ethernet with a VLAN tag (18), IPv6 (40) and TCP's fixed
+    /// 20 make 80 (docs/inputs.md#recording-for-an-audit).
+    public static let headersSnaplen = 96
+
+    /// What `count` packets cut before their TCP header mean, at `snaplen` when known: "36
+    /// packets cut by the snapshot length (64 bytes) before the end of their TCP header: the
+    /// TCP they carried was not audited; a snapshot length of 96 keeps it (tcpdump -s 96)".
+    /// What the `incomplete-input` finding of such an input and every report's coverage say.
+    public static func cutBeforeTCPText(_ count: UInt64, snaplen: Int32?) -> String {
+        "\(count) packet\(count == 1 ? "" : "s") cut by the snapshot length\(snaplen.map { " (\($0) bytes)" } ?? "") "
+            + "before the end of \(count == 1 ? "its" : "their") TCP header: the TCP \(count == 1 ? "it" : "they") "
+            + "carried was not audited; a snapshot length of \(headersSnaplen) keeps it (tcpdump -s \(headersSnaplen))"
+    }
+
     /// The IP fragments of TCP that could not be joined into their datagram's segment
     /// (`fragment`: the fragments holding the TCP header never came, too many datagrams at
     /// once, overlapping fragments): the TCP they carried is missing from the audit.

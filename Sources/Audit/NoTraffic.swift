@@ -36,8 +36,11 @@ public enum NoTraffic {
             if coverage.tcpSegments == 0 {
                 let skipped = coverage.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
                 let cutInTunnels = coverage.skipped[SkipReason.truncatedInTunnel.name] ?? 0
+                let cutBeforeTCP = coverage.skipped[SkipReason.truncated.name] ?? 0
                 return "no TCP traffic was audited: none of the \(count(coverage.packets, "packet")) \(read) \(source) "
                     + "was a TCP segment" + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
+                    + (cutBeforeTCP == 0 ? "" : "; the packets cut before their TCP header need a snapshot length that "
+                        + "holds every header (tcpdump -s \(InputSummary.headersSnaplen))")
                     + (cutInTunnels == 0 ? "" : "; the packets cut inside a tunnel need a snapshot length that holds the "
                         + "outer headers too (tcpdump -s \(InputSummary.tunnelSnaplen))")
             }

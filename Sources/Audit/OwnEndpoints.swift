@@ -56,4 +56,13 @@ public struct OwnEndpoints: Sendable {
     public func reason(for endpoint: Endpoint) -> String? {
         reasons.isEmpty ? nil : reasons[endpoint]
     }
+
+    /// The services of `result` that are the audit's own endpoints: what an audit of the
+    /// packets alone (the files `live --write` kept) judges as any other port.
+    public func services(of result: AuditResult) -> [ServiceSummary] {
+        guard !isEmpty else { return [] }
+        return result.services.filter { service in
+            IPAddress(service.address).map { reason(for: Endpoint(address: $0, port: service.port)) != nil } ?? false
+        }
+    }
 }

@@ -328,7 +328,10 @@ public struct CaptureReader {
                          wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,
                          counts: &counts, track: track, retract: retract)
         case .skipped(let reason):
-            counts.skip(reason)
+            // Headers that end early in a packet captured whole were sent so: malformed, not
+            // cut by the snapshot length, which is what `truncated` counts (and what leaves
+            // the input incomplete, `InputSummary.cutBeforeTCP`).
+            counts.skip(reason == .truncated && uncaptured <= 0 ? .malformed : reason)
         case .udp(let datagram):
             counts.skip(.notTCP)
             counts.udp.add(datagram)

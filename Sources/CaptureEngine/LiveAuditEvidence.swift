@@ -12,8 +12,14 @@ extension Evidence {
     /// written) says where the evidence stops and why, beside its hash.
     /// `removed`: written captures removed while they were written, whose packets are lost:
     /// the input's note names them, and each says so beside its (missing) hash.
+    ///
+    /// A capture that lost packets, or failed before it was stopped, says so in the input's
+    /// note too (`unrecorded`): a pcap file has no place for either, so an audit of the
+    /// written captures alone reads them as complete. So does one whose captures hold the
+    /// scrapes of dasaudit's own metrics endpoint (`own`), which such an audit judges as any port.
     public init(ofLive result: AuditResult, arguments: [String], auditedAt: Timestamp, written: [String],
-                writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0, removed: [String] = []) throws {
+                writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0, removed: [String] = [],
+                own: [ServiceSummary] = []) throws {
         var withoutInputs = result
         withoutInputs.inputs = []
         try self.init(of: withoutInputs, arguments: arguments, auditedAt: auditedAt)
@@ -30,7 +36,10 @@ extension Evidence {
         }
         let lost = removed.isEmpty ? "" : "; \(removed.count) of the \(written.count) written captures were removed during "
             + "the capture, with the packets written to them: \(removed.joined(separator: ", "))"
-        inputs = result.inputs.map { InputEvidence(path: $0.path, sha256: nil, sizeBytes: nil, note: note + lost) }
+        inputs = result.inputs.map { input in
+            let unrecorded = written.isEmpty ? nil : Evidence.unrecorded(input, own: own).map { "; \($0)" }
+            return InputEvidence(path: input.path, sha256: nil, sizeBytes: nil, note: note + lost + (unrecorded ?? ""))
+        }
         var captures = written.map(InputEvidence.init(hashing:))
         for index in captures.indices where removed.contains(captures[index].path) {
             captures[index].note = "removed during the capture (its directory deleted?): the packets written to it are lost"
@@ -43,5 +52,31 @@ extension Evidence {
                 .compactMap { $0 }.joined(separator: "; ")
         }
         writtenCaptures = captures
+    }
+
+    /// What the written captures of a live input cannot tell an audit of them, or nil when
+    /// nothing: the packets the capture lost ("the capture lost 20730 packets (kernel 20730,
+    /// interface 0), which no written capture holds; a pcap file cannot record it: an audit
+    /// of the written captures alone reads them as complete, without the packets-dropped
+    /// finding"), the failure that ended it, and the scrapes of dasaudit's own endpoints
+    /// (`own`) they hold. Also said on standard error at the end of the run.
+    public static func unrecorded(_ input: InputSummary, own: [ServiceSummary] = []) -> String? {
+        let drops = input.drops ?? Drops(kernel: 0, interface: 0)
+        var facts: [String] = []
+        if drops.total > 0 {
+            facts.append("the capture lost \(drops.total) packet\(drops.total == 1 ? "" : "s") (kernel \(drops.kernel), "
+                         + "interface \(drops.interface)), which no written capture holds")
+        }
+        if let error = input.error { facts.append("it ended on a failure (\(error))") }
+        let findings = [drops.total > 0 ? "packets-dropped" : nil, input.error != nil ? "incomplete-input" : nil].compactMap { $0 }
+        let lost = facts.isEmpty ? nil : facts.joined(separator: ", and ") + "; a pcap file cannot record "
+            + "\(facts.count == 1 ? "it" : "either"): an audit of the written captures alone reads them as complete, without the "
+            + "\(findings.joined(separator: " and ")) finding\(findings.count == 1 ? "" : "s")"
+        let ports = Array(Set(own.map(\.port))).sorted()
+        let scrapes = own.isEmpty ? nil : "the written captures hold the scrapes of dasaudit's own metrics endpoint ("
+            + own.map { endpointText($0.address, $0.port) }.joined(separator: ", ") + "), which an audit of them judges as any "
+            + "port: give it " + ports.map { "--allow '\($0):dasaudit metrics'" }.joined(separator: " ")
+        let notes = [lost, scrapes].compactMap { $0 }
+        return notes.isEmpty ? nil : notes.joined(separator: "; ")
     }
 }

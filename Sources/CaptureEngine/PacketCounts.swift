@@ -74,7 +74,8 @@ struct PacketCounts {
 
     /// The summary of the input these counts were kept for; `drops` for a live capture or
     /// a pcapng file that records them, which is incomplete when it lost packets, as one
-    /// whose packets were cut inside a tunnel is (`InputSummary.cutInTunnels`), or one with
+    /// whose packets the snapshot length cut before their TCP header is, inside a tunnel
+    /// or not (`InputSummary.cutBeforeTCP`, `InputSummary.cutInTunnels`), or one with
     /// fragments of TCP that could not be joined (`InputSummary.unjoinedFragments`).
     func summary(path: String, linkType: Int32?, linkTypeName: String?, snaplen: Int32?, error: String?, drops: Drops?,
                  dropsSource: DropsSource, translations: [String: UInt64]) -> InputSummary {
@@ -83,7 +84,8 @@ struct PacketCounts {
             skipped: Self.byName(skipped, \.name), tunneled: Self.byName(tunneled, \.name), translated: translations,
             firstSeen: first.map { Timestamp(nanoseconds: $0) }, lastSeen: last.map { Timestamp(nanoseconds: $0) },
             outOfOrderSeconds: packets == 0 ? nil : Double(outOfOrder) / 1e9, clockStepsBack: packets == 0 ? nil : clockStepsBack,
-            complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncatedInTunnel] == 0 && skipped[.fragment] == 0,
+            complete: error == nil && (drops?.total ?? 0) == 0 && skipped[.truncated] == 0 && skipped[.truncatedInTunnel] == 0
+                && skipped[.fragment] == 0,
             error: error,
             drops: drops, dropsSource: dropsSource)
         summary.udp = udp.coverage

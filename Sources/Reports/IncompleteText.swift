@@ -3,12 +3,14 @@ import Wire
 
 extension InputSummary {
     /// Why an input read without an error is incomplete, or nil when it is not: "lost 12
-    /// packets while capturing", "176 packets cut inside a tunnel before their inner TCP
-    /// header", or both. What the inputs tables of the Markdown and HTML reports say.
+    /// packets while capturing", "36 packets cut before their TCP header", "176 packets cut
+    /// inside a tunnel before their inner TCP header", as many as apply. What the inputs
+    /// tables of the Markdown and HTML reports say.
     var incompleteReason: String? {
         guard !complete, error == nil else { return nil }
-        let lost = drops.map(\.total) ?? 0, cut = cutInTunnels, unjoined = unjoinedFragments
-        let reasons = [lost > 0 || (cut == 0 && unjoined == 0) ? "lost \(lost) packets while capturing" : nil,
+        let lost = drops.map(\.total) ?? 0, cutOutside = cutBeforeTCP, cut = cutInTunnels, unjoined = unjoinedFragments
+        let reasons = [lost > 0 || (cutOutside == 0 && cut == 0 && unjoined == 0) ? "lost \(lost) packets while capturing" : nil,
+                       cutOutside > 0 ? "\(cutOutside) packet\(cutOutside == 1 ? "" : "s") cut before the TCP header" : nil,
                        cut > 0 ? "\(cut) packet\(cut == 1 ? "" : "s") cut inside a tunnel before the inner TCP header" : nil,
                        unjoined > 0 ? "\(unjoined) IP fragment\(unjoined == 1 ? "" : "s") of TCP not joined" : nil]
         return reasons.compactMap { $0 }.joined(separator: "; ")
@@ -43,14 +45,16 @@ extension AuditResult {
     }
 
     /// Why the audit is incomplete, or nil when it is not: "an input was unusable or cut
-    /// short", "packets were lost while capturing", "packets were cut inside a tunnel", as
-    /// many as apply (any, for a result that says incomplete and lists no such input).
+    /// short", "packets were lost while capturing", "packets were cut before their TCP
+    /// header", "packets were cut inside a tunnel", as many as apply (any, for a result that
+    /// says incomplete and lists no such input).
     var incompleteText: String? {
         guard !coverage.complete else { return nil }
         let reasons = [
             inputs.contains { $0.error != nil } ? "an input was unusable or cut short" : nil,
             inputs.contains { ($0.drops?.total ?? 0) > 0 } || (coverage.drops?.total ?? 0) > 0
                 ? "packets were lost while capturing" : nil,
+            (coverage.skipped[SkipReason.truncated.name] ?? 0) > 0 ? "packets were cut before their TCP header" : nil,
             (coverage.skipped[SkipReason.truncatedInTunnel.name] ?? 0) > 0 ? "packets were cut inside a tunnel" : nil,
             (coverage.skipped[SkipReason.fragment.name] ?? 0) > 0 ? "IP fragments of TCP could not be joined" : nil,
         ].compactMap { $0 }

@@ -120,7 +120,10 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
 /// Why a packet yielded no TCP segment to track. Each reason is counted in the audit's coverage.
 public enum SkipReason: Int, CaseIterable, Sendable {
     /// The bytes end before a header that the lengths say is there. TCP's options are not
-    /// needed: a segment is decoded from the fixed 20 bytes of its header on.
+    /// needed: a segment is decoded from the fixed 20 bytes of its header on. The reader
+    /// counts such a packet `truncated` only when the capture kept less of it than it had
+    /// (the snapshot length cut it, and the TCP it carried is missing from the audit:
+    /// `InputSummary.cutBeforeTCP`); one captured whole was sent so, and is `malformed`.
     case truncated
     /// A header field holds an impossible value (IP version, header length, ...).
     case malformed

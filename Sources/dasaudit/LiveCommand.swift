@@ -108,7 +108,7 @@ struct LiveCommand: ParsableCommand {
         }
         if let rotateSeconds, rotateSeconds <= 0 { throw ValidationError("--rotate-seconds must be at least 1") }
         if packets == 0 { throw ValidationError("--packets must be at least 1") }
-        if snaplen < 64 { throw ValidationError("--snaplen must be at least 64 bytes, to hold the TCP/IP headers") }
+        if snaplen < 64 { throw ValidationError("--snaplen must be at least 64 bytes, to hold the TCP/IP headers over IPv4 (96 hold IPv6's too)") }
         if bufferSize.bytes > UInt64(Int32.max) { throw ValidationError("--buffer-size must be below 2G") }
     }
 
@@ -162,13 +162,17 @@ struct LiveCommand: ParsableCommand {
         // (an incomplete-input finding); evidence that could not be kept whole is exit 2.
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
+        let own = live.auditor.ownEndpoints.services(of: result)
+        if let writer, let input = result.inputs.first, let unrecorded = Evidence.unrecorded(input, own: own) {
+            printError("--write \(writer.directory): \(unrecorded)", label: "note")
+        }
         let removed = writer?.removedFiles ?? []
         for path in removed {
             printError("--write: \(path) was removed during the capture (its directory deleted?): the packets written to it are lost")
         }
         result.evidence = try Evidence(ofLive: result, arguments: ProgramArguments.afterName, auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [], writeFailure: writer?.failure,
-                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed)
+                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed, own: own)
         result.evidence?.captureFilter = filter
         if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || !removed.isEmpty || watch.failed {
             throw ExitCode(2)

@@ -66,7 +66,7 @@ final class HostileCaptureTests: XCTestCase {
         XCTAssertEqual(run.status, 1, "no TCP segment: nothing audited, never a pass: \(run.stderr)")
         XCTAssertEqual(result?.coverage.packets, 3)
         XCTAssertEqual(result?.coverage.skipped["truncated"], 3, "every record is cut at 40 bytes")
-        XCTAssertEqual(result?.coverage.complete, true)
+        XCTAssertEqual(result?.coverage.complete, false, "the TCP the cut records carried was not audited")
     }
 
     func testImpossibleRecordLengthsStopTheReadWithTheirReason() throws {
@@ -163,7 +163,9 @@ final class HostileCaptureTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(result?.coverage.packets, 4)
         XCTAssertEqual(result?.coverage.tcpSegments, 3, "the two real packets and the 65535-byte frame")
-        XCTAssertEqual(result?.coverage.skipped["truncated"], 1, "the zero-length record")
+        XCTAssertEqual(result?.coverage.skipped["malformed"], 1, "the zero-length record: 0 of its 0 bytes kept, nothing cut")
+        XCTAssertNil(result?.coverage.skipped["truncated"])
+        XCTAssertEqual(result?.coverage.complete, true)
         let big64k = try flows([path]).map(record).first { ($0["server_port"] as? Int) == 7711 }
         XCTAssertEqual(big64k?["payload_bytes_to_server"] as? Int, 65535 - 14 - 20 - 20)
     }

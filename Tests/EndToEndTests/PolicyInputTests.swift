@@ -25,7 +25,7 @@ final class PolicyInputTests: XCTestCase {
             (["merge", "a.json", "--skew", "-1"], "Error: --skew must be between 0 and 3600 seconds, not -1\n"),
             (["ports", "--cores", "-1"], "dasaudit: error: --cores: cores -1 is outside 1-1024\n"),
             (["audit", "x.pcap", "--threads", "-1"], "Error: --threads -1 is outside 1-1024\n"),
-            (["live", "-i", "lo", "--snaplen", "-1"], "Error: --snaplen must be at least 64 bytes, to hold the TCP/IP headers\n"),
+            (["live", "-i", "lo", "--snaplen", "-1"], "Error: --snaplen must be at least 64 bytes, to hold the TCP/IP headers over IPv4 (96 hold IPv6's too)\n"),
             (["live", "-i", "lo", "--write", "d", "--rotate-seconds", "-1"], "Error: --rotate-seconds must be at least 1\n"),
         ]
         for (arguments, message) in cases {

@@ -67,7 +67,7 @@ final class LiveOwnEndpointTests: XCTestCase {
         let eventsPath = directory + "/events.ndjson"
         let run = try lab.live(in: namespace, ["-i", "lo", "--filter", "tcp port 9466", "--offset", "2", "--interval", "0.3s",
                                                "--metrics-listen", "127.0.0.1:9466", "--fail-on", "high", "--events", eventsPath,
-                                               "--report", "text:\(directory)/audit.txt"])
+                                               "--report", "text:\(directory)/audit.txt", "--write", "\(directory)/evidence"])
         try scrape("http://127.0.0.1:9466/metrics", in: namespace)
         let result = try lab.result(of: run)
         XCTAssertEqual(run.process.terminationStatus, 0, "nothing but dasaudit's own endpoint was seen: \(run.stderr)")
@@ -78,6 +78,19 @@ final class LiveOwnEndpointTests: XCTestCase {
         let row = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("9466") && $0.contains("allowed") }, text)
         XCTAssertTrue(row.contains("(dasaudit's own metrics endpoint (--metrics-listen))"), String(row))
         XCTAssertFalse(row.contains("?"), String(row))
+
+        // The written captures hold the scrapes, and an audit of them alone does not know
+        // whose endpoint it was: the evidence and the run say what that audit needs.
+        let advice = "the written captures hold the scrapes of dasaudit's own metrics endpoint (127.0.0.1:9466), which an "
+            + "audit of them judges as any port: give it --allow '9466:dasaudit metrics'"
+        XCTAssertEqual(result.evidence?.inputs.first?.note,
+                       "a live capture: its packets are in the written captures, hashed in written_captures; \(advice)")
+        XCTAssertTrue(run.stderr.contains("note: --write \(directory)/evidence: \(advice)\n"), run.stderr)
+        let alone = try runDasaudit(["audit", "\(directory)/evidence", "--offset", "2", "--fail-on", "high"])
+        XCTAssertEqual(alone.status, 1, "9466 is an unexpected port to an audit of the files alone: \(alone.stdout)")
+        let advised = try runDasaudit(["audit", "\(directory)/evidence", "--offset", "2", "--fail-on", "high",
+                                       "--allow", "9466:dasaudit metrics"])
+        XCTAssertEqual(advised.status, 0, advised.stdout)
     }
 
     func testAListenerOnEveryAddressIsTheAuditsOwnAtEachAddressOfTheHost() throws {

@@ -382,7 +382,7 @@ final class LiveWatchTests: XCTestCase {
                                        "--interval", "0.2s", "--events", events])
         XCTAssertTrue(run.waitForError(containing: "capturing on"), run.stderr)
         run.signal(SIGSTOP)
-        for _ in 0..<100 { try exchange(with: "\(net)6", port: 31337) }
+        for _ in 0..<400 { try exchange(with: "\(net)6", port: 31337) }
         run.signal(SIGCONT)
         XCTAssertTrue(run.waitForError(containing: "DROPS "), run.stderr)
         run.signal(SIGINT)
