@@ -12,8 +12,12 @@ public struct ExpectedOpenings: Sendable {
         public var normallyBound: Bool
         /// The deployment feature the port needs when the policy does not say it is on.
         public var feature: DeploymentFeature? = nil
-        /// Who connects: the cluster's nodes only, or clients too (allowed ports are for clients).
+        /// Who connects: the cluster's nodes only, or clients too (allowed ports are for
+        /// clients, and so are the driver's ports in client mode: `Policy.exposure(of:)`).
         public var exposure: PortExposure
+        /// Whether clients reach it because the external cluster's executors call the driver
+        /// back there (client mode; `Policy.isCalledBackByExternalExecutors`).
+        public var calledBackByExternalExecutors = false
         public var summary: String
     }
 
@@ -40,7 +44,9 @@ public struct ExpectedOpenings: Sendable {
                 openings.append(Opening(ports: ports, key: entry.key, group: entry.group, shifted: entry.shiftedByOffset,
                                         normallyBound: policy.mustBeBound(entry),
                                         feature: entry.feature.flatMap { policy.isOn($0) ? nil : $0 },
-                                        exposure: entry.exposure, summary: summary))
+                                        exposure: policy.exposure(of: entry),
+                                        calledBackByExternalExecutors: policy.isCalledBackByExternalExecutors(entry),
+                                        summary: summary))
             }
             for (port, reason) in policy.allowedPorts.sorted(by: { $0.key < $1.key }) {
                 openings.append(Opening(ports: port...port, key: "allowed", group: .carbon, shifted: false,

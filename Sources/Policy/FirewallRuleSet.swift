@@ -18,6 +18,9 @@ public struct FirewallRuleSet: Sendable {
     public let clientOpenings: [Opening]
     /// Ports open to the cluster's addresses only: Spark, HA, Hazelcast, JMX.
     public let clusterOpenings: [Opening]
+    /// In client mode, the driver's ports the external cluster's executors call back on,
+    /// among `clientOpenings` (every source): the header says why they face clients.
+    public let executorCallbacks: [Opening]
     /// The addresses of every declared node; nil when none are declared, and then the
     /// cluster ports are open to every source, since the cluster is not known.
     public let clusterAddresses: [AddressPattern]?
@@ -29,6 +32,9 @@ public struct FirewallRuleSet: Sendable {
     /// `spark.worker.port` opened; with 600 cores the executor band 12000-12600 covers
     /// `spark.broadcast.port`. Listed apart, since calling them closed would be false.
     public let openedByOthers: [SharedPort]
+    /// Keys of ports the node's roles need that Spark picks at random (`Policy.randomEntries`):
+    /// no rule opens them, and the header and a warning say so.
+    public let randomKeys: [String]
     /// One line on the policy the set comes from, for the file's header.
     public let policySummary: String
 
@@ -59,8 +65,10 @@ public struct FirewallRuleSet: Sendable {
         let opened = openings.filter { includeUnbound || $0.normallyBound }
         clientOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .clients })
         clusterOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .cluster })
+        executorCallbacks = FirewallRuleSet.merged(opened.filter(\.calledBackByExternalExecutors))
         let notOpened = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
         (leftOut, openedByOthers) = FirewallRuleSet.split(notOpened, by: clientOpenings + clusterOpenings)
+        randomKeys = policy.randomEntries(on: node).map(\.key).uniqued()
         clusterAddresses = policy.nodes.isEmpty ? nil : policy.nodes.flatMap(\.addresses).uniqued()
         policySummary = "profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
             + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"
@@ -92,6 +100,15 @@ public struct FirewallRuleSet: Sendable {
             if next <= end { closed.append(Opening(ports: UInt16(next)...UInt16(end), labels: opening.labels)) }
         }
         return (closed, shared)
+    }
+
+    /// What the header and the warning say of `randomKeys`; nil when there are none.
+    public var randomPortsWarning: String? {
+        guard !randomKeys.isEmpty else { return nil }
+        return "Not opened, because Spark picks them at random at every start (their keys are unset, or 0), so no rule "
+            + "can name them: connections to them are dropped, and no job runs without the driver port and the block "
+            + "manager ports. Pin them under ports: in the policy, as in spark-defaults.conf: "
+            + randomKeys.joined(separator: ", ")
     }
 
     /// Who the set is for, in words: `node das1 (10.0.0.1, 10.0.0.0/24)` or `any DAS node`.

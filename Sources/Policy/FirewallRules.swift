@@ -53,6 +53,13 @@ public enum FirewallRules {
             }
         }
         var wrapped = lines.flatMap { FirewallText.commentLines($0) }
+        if !set.executorCallbacks.isEmpty {
+            let items = set.executorCallbacks.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }
+            wrapped += FirewallText.commentLines(
+                "Mode client: the executors run on the external Spark cluster, at addresses of no node, and "
+                    + "connect to the driver, so its ports accept any source:", items: items)
+        }
+        if let warning = set.randomPortsWarning { wrapped += FirewallText.commentLines(warning) }
         if !set.leftOut.isEmpty {
             let items = set.leftOut.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }
             wrapped += FirewallText.commentLines(

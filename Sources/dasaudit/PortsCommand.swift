@@ -50,6 +50,7 @@ struct PortsCommand: ParsableCommand {
         let policy = try policyOptions.makePolicy()
         if let firewall {
             let rules = try FirewallRuleSet(policy: policy, nodeName: node, includeUnbound: includeUnbound)
+            if let warning = rules.randomPortsWarning { StandardError.write("dasaudit: warning: --firewall: \(warning)\n") }
             try write(FirewallRules.render(rules, dialect: firewall), to: nil)
             return
         }

@@ -101,6 +101,91 @@ final class FirewallNamespaceTests: XCTestCase {
                        "from das2 to \(closed) (said closed) and \(opened) (said opened)\n\(generated.stdout)")
     }
 
+    /// In client mode the executors run on the external Spark cluster, whose hosts are no
+    /// node, and connect to the driver's RPC port and its block manager from there. Those
+    /// ports accepted the nodes only: a real pyspark job through das1's rules hung, its
+    /// executors' connects to 13002 dropped, while the audit of the same traffic called it
+    /// expected. Now they accept any source, and the header says why; the UI and JMX stay
+    /// the cluster's.
+    func testClientModeDriverPortsAcceptTheExternalClustersExecutors() throws {
+        let policy = directory.appendingPathComponent("client.yaml")
+        try """
+            offset: 2
+            mode: client
+            nodes:
+              - name: das1
+                addresses: [\(NamespacePair.serverIPv4), "\(NamespacePair.serverIPv6)"]
+                roles: [driver, receiver]
+              - name: das2
+                addresses: [\(NamespacePair.clientIPv4), "\(NamespacePair.clientIPv6)"]
+                roles: [driver]
+            """.write(to: policy, atomically: true, encoding: .utf8)
+        let generated = try runDasaudit(["ports", "--policy", policy.path, "--node", "das1", "--firewall", "nftables"])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        XCTAssertTrue(generated.stdout.contains("# Mode client: the executors run on the external Spark cluster"), generated.stdout)
+        let driverPort: UInt16 = 13002, blockManagerPort: UInt16 = 12002, uiPort: UInt16 = 4042, jmxPort: UInt16 = 10001
+        let ports = [driverPort, blockManagerPort, uiPort, jmxPort]
+        try namespaces.listen(on: ports)
+        let rules = directory.appendingPathComponent("das1-client.nft")
+        try generated.stdout.write(to: rules, atomically: true, encoding: .utf8)
+        try namespaces.inside(namespaces.server, ["nft", "-f", rules.path])
+
+        for family in [ipv4, ipv6] {
+            let fromExecutorHost = try namespaces.connect(in: namespaces.client, ports.map { (family.outsider, family.server, $0) })
+            XCTAssertEqual(fromExecutorHost, ["connected", "connected", "timeout", "timeout"],
+                           "from \(family.outsider), an executor's host in no node, to \(ports)\n\(generated.stdout)")
+            let fromNode = try namespaces.connect(in: namespaces.client, ports.map { (family.client, family.server, $0) })
+            XCTAssertEqual(fromNode, Array(repeating: "connected", count: ports.count), "from das2 to \(ports)")
+        }
+    }
+
+    /// Stock Spark's driver and block manager ports are random unless pinned, so the
+    /// `spark` profile's rules cannot open them: a pyspark job through them hung, and
+    /// nothing said why. The rules still drop a driver's random port, but the header and a
+    /// warning name the keys to pin; pinned, they are opened and say nothing.
+    func testSparkProfileRulesNameTheRandomPortsTheyCannotOpen() throws {
+        let policy = directory.appendingPathComponent("stock.yaml")
+        let nodes = """
+            nodes:
+              - name: das1
+                addresses: [\(NamespacePair.serverIPv4)]
+                roles: [driver]
+              - name: das2
+                addresses: [\(NamespacePair.clientIPv4)]
+                roles: [worker]
+            """
+        try ("profile: spark\n" + nodes).write(to: policy, atomically: true, encoding: .utf8)
+        let generated = try runDasaudit(["ports", "--policy", policy.path, "--node", "das1", "--firewall", "nftables"])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let keys = "spark.driver.port, spark.blockManager.port, spark.driver.blockManager.port"
+        XCTAssertTrue(generated.stderr.contains("dasaudit: warning: --firewall: Not opened, because Spark picks them at random"),
+                      generated.stderr)
+        XCTAssertTrue(generated.stderr.hasSuffix("as in spark-defaults.conf: \(keys)\n"), generated.stderr)
+        let header = generated.stdout.split(separator: "\n").filter { $0.hasPrefix("#") }
+            .map { $0.dropFirst($0.hasPrefix("#   ") ? 4 : 2) }.joined(separator: " ")
+        XCTAssertTrue(header.contains("Not opened, because Spark picks them at random at every start"), header)
+        XCTAssertTrue(header.contains("as in spark-defaults.conf: \(keys)"), header)
+
+        // A driver's random port (Spark's sparkDriver took 35139 in the run) is dropped from das2.
+        let randomPort: UInt16 = 35139
+        try namespaces.listen(on: [randomPort, 13002])
+        let rules = directory.appendingPathComponent("das1-stock.nft")
+        try generated.stdout.write(to: rules, atomically: true, encoding: .utf8)
+        try namespaces.inside(namespaces.server, ["nft", "-f", rules.path])
+        XCTAssertEqual(try namespaces.connect(in: namespaces.client, [(ipv4.client, ipv4.server, randomPort)]), ["timeout"])
+
+        let pinned = directory.appendingPathComponent("pinned.yaml")
+        try ("profile: spark\nports:\n  spark.driver.port: 13002\n  spark.blockManager.port: 12002\n" + nodes)
+            .write(to: pinned, atomically: true, encoding: .utf8)
+        let opened = try runDasaudit(["ports", "--policy", pinned.path, "--node", "das1", "--firewall", "nftables"])
+        XCTAssertEqual(opened.status, 0, opened.stderr)
+        XCTAssertEqual(opened.stderr, "")
+        XCTAssertFalse(opened.stdout.contains("Not opened"), opened.stdout)
+        try opened.stdout.write(to: rules, atomically: true, encoding: .utf8)
+        try namespaces.inside(namespaces.server, ["nft", "-f", rules.path])
+        XCTAssertEqual(try namespaces.connect(in: namespaces.client, [(ipv4.client, ipv4.server, 13002)]), ["connected"])
+    }
+
     /// A node name that once ran a command from the iptables output and added a table to
     /// the nftables one loads as the same rules as any name: one table, derived chains.
     func testAnInjectedNodeNameLoadsAsNothingButTheRules() throws {
