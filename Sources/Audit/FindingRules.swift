@@ -117,10 +117,14 @@ struct FindingRules {
                     || ((input.drops?.total ?? 0) == 0 && input.cutBeforeTCP == 0 && input.cutInTunnels == 0
                         && input.unjoinedFragments == 0)
             else { continue }
+            // An input nothing was read from (a capture that would not open, a merge's result
+            // that could not be read) covers no packet at all.
             findings.append(Finding(
                 kind: .incompleteInput, severity: .medium, port: nil, address: nil,
-                message: "\(input.error ?? "\(input.path): incomplete"); the audit covers only the packets before it",
-                remediation: "Audit a complete capture to cover the whole window."))
+                message: "\(input.error ?? "\(input.path): incomplete"); "
+                    + (input.isUnusable ? "nothing of it was audited" : "the audit covers only the packets before it"),
+                remediation: input.isUnusable ? "Give it again whole and readable (the capture, or the node's result) to cover its part."
+                    : "Audit a complete capture to cover the whole window."))
         }
         return findings
     }

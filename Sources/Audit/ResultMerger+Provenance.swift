@@ -14,8 +14,9 @@ public struct MergedProvenance {
     public var capturePoints: [CapturePoint]
 
     /// The provenance of merging `results` (named `names`); a result from before capture
-    /// points stands for a point named after its file.
-    public init(_ results: [AuditResult], names: [String]) {
+    /// points stands for a point named after its file. Each of `unreadable` is an input of
+    /// its own, with its reason and no fingerprint (`UnreadableResult`).
+    public init(_ results: [AuditResult], names: [String], unreadable: [UnreadableResult] = []) {
         var rows: [(input: InputSummary, evidence: Evidence.InputEvidence)] = []
         var points = Set<CapturePoint>()
         for (result, name) in zip(results, names) {
@@ -30,6 +31,10 @@ public struct MergedProvenance {
                                              note: "\(name) holds no evidence of this input")
                 rows.append((input, fingerprint))
             }
+        }
+        for result in unreadable {
+            points.insert(result.capturePoint)
+            rows.append((result.input, result.evidence))
         }
         rows.sort { x, y in
             let (a, b) = (x.input, y.input)
@@ -59,10 +64,11 @@ extension ResultMerger {
     /// `auditor`, with the sources' capture points, inputs and capture fingerprints, and
     /// the sightings listed so that it can be merged again. `arguments` is the command line
     /// for the evidence. With it, what the matching learnt that the result cannot show.
-    public func mergedResult(of results: [AuditResult], names: [String], auditor: Auditor,
+    /// `unreadable` are the results that could not be merged, named as inputs of their own.
+    public func mergedResult(of results: [AuditResult], names: [String], unreadable: [UnreadableResult] = [], auditor: Auditor,
                              arguments: [String]) throws -> (result: AuditResult, observations: MergeObservations) {
         let merged = try merge(results, names: names)
-        let provenance = MergedProvenance(results, names: names)
+        let provenance = MergedProvenance(results, names: names, unreadable: unreadable)
         var result = auditor.audit(merged.connections, inputs: provenance.inputs)
         // The sources' tables evicted these before listing them; the merged list cannot tell.
         let evictedAtCap = results.compactMap(\.coverage.openConnectionsEvictedAtCap)

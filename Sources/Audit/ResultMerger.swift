@@ -152,10 +152,7 @@ public struct ResultMerger {
         var groups: [PairKey: [Sighting]] = [:]
         for (index, result) in results.enumerated() {
             guard let entries = result.connections else {
-                // Name the command that made the result: it is the one to run again.
-                let command = result.inputs.contains { $0.dropsSource == .live } ? "live" : "audit"
-                throw MergeError(description: "\(names[index]) has no connections section: make it with `dasaudit \(command) "
-                    + "--connections`, so that a connection seen at both ends, or cut between time windows, is counted once")
+                throw MergeError(description: ResultMerger.unmergeableProblem(result, name: names[index]) ?? "")
             }
             // A result from before capture points: its file stands for its point.
             let resultPoint = result.capturePoints?.count == 1 ? result.capturePoints![0].name : names[index]

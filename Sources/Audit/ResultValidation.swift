@@ -1,6 +1,7 @@
 import Foundation
 import PathBytes
 import Policy
+import Protocols
 import Wire
 
 /// A result read back from JSON (`merge`, `render`) is outside input: a file anyone could
@@ -141,6 +142,11 @@ extension AuditResult {
             try check.nonNegative(path, ["clients": service.clients])
             try check.window(path, service.firstSeen, service.lastSeen, names: ("first_seen", "last_seen"))
             try check.address(path + ".address", service.address)
+            try check.protocolName(path + ".protocol", service.protocol)
+            for name in (service.protocols ?? [:]).keys.sorted() { try check.protocolName(path + ".protocols", name) }
+            for (version, name) in (service.tlsVersions ?? []).enumerated() {
+                try check.tlsVersion("\(path).tls_versions[\(version)]", name)
+            }
         }
         for (index, attempt) in attempts.enumerated() {
             let path = "attempts[\(index)]"
@@ -234,6 +240,8 @@ extension AuditResult {
             if let vlan = entry.vlan, vlan > 4095 {
                 throw ResultValidationError(path: "\(path).vlan", problem: "\(vlan) is not a VLAN id (0-4095)")
             }
+            try check.protocolName(path + ".protocol", entry.protocol)
+            try check.tlsVersion(path + ".tls_version", entry.tlsVersion)
             if let tunnel = entry.tunnel, Tunnel(name: tunnel) == nil {
                 throw ResultValidationError(path: "\(path).tunnel", problem: "'\(tunnel)' is not a tunnel dasaudit opens")
             }
@@ -288,10 +296,33 @@ private struct ValueCheck {
     }
 
     /// An address as every report prints it: one that parses (a hand-edited one could carry
-    /// anything, escape sequences included).
+    /// anything, escape sequences included), and whose dotted quad, if any, has no octet
+    /// with a leading zero (`010.078.000.003`): some readers take such an octet for octal
+    /// (8.64.0.3), and dasaudit never writes one.
     func address(_ path: String, _ text: String) throws {
-        guard IPAddress(text) == nil else { return }
-        throw ResultValidationError(path: path, problem: "'\(text)' is not an IP address")
+        guard let address = IPAddress(text) else {
+            throw ResultValidationError(path: path, problem: "'\(text.escapedForMessage)' is not an IP address")
+        }
+        let quad = text.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
+        guard quad.split(separator: ".").contains(where: { $0.count > 1 && $0.first == "0" }) else { return }
+        throw ResultValidationError(path: path, problem: "'\(text)' has an octet with a leading zero, which some readers take "
+            + "for octal: dasaudit writes \(address)")
+    }
+
+    /// A protocol name of the documented vocabulary (`ProtocolName`: `tls`, `http`, ...,
+    /// `other`, `none`, `unknown`), or null. Read as `unknown`, another name would hide that
+    /// the result was edited, and a report would print it as if a recognizer had.
+    func protocolName(_ path: String, _ name: String?) throws {
+        guard let name, ProtocolName(name: name) == nil else { return }
+        throw ResultValidationError(path: path, problem: "'\(name.escapedForMessage)' is not a protocol dasaudit recognizes ("
+            + ProtocolName.allCases.map(\.name).joined(separator: ", ") + ")")
+    }
+
+    /// A TLS version as results name it (`SSLv2`, `SSLv3`, `1.0` to `1.3`), or null.
+    func tlsVersion(_ path: String, _ name: String?) throws {
+        guard let name, TLSVersion(name: name) == nil else { return }
+        throw ResultValidationError(path: path, problem: "'\(name.escapedForMessage)' is not a TLS version ("
+            + TLSVersion.allCases.map(\.name).joined(separator: ", ") + ")")
     }
 
     func waiver(_ path: String, reason: String, expires: String) throws {

@@ -25,9 +25,16 @@ struct MergeCommand: ParsableCommand {
           dasaudit merge node1.json node2.json node3.json --offset 2 --mode cluster
           dasaudit merge results/*.json --policy cluster.yaml --format json -o all.json
 
+        A result that cannot be read (not JSON, cut short, another schema, a value no audit \
+        writes) or has no connections section is named in the merged result with the reason, \
+        the others merged without it, and the exit code is 2; results that cannot be merged \
+        together (different policies without a policy option, one capture point's captures of \
+        the same time, one capture in two results) are refused, exit 2, nothing written.
+
         Exit codes: 0 compliant; 1 findings at or above --fail-on; 2 a result that cannot be \
-        read or has no connections section, an output that cannot be written or is an input \
-        (checked before anything is read), or a usage error.
+        read or has no connections section (the others merged and written), results that \
+        cannot be merged together, none readable, an output that cannot be written or is an \
+        input (checked before anything is read), or a usage error.
         """
     )
 
@@ -58,19 +65,43 @@ struct MergeCommand: ParsableCommand {
         defer { withExtendedLifetime(signals) {} }
         let results = CaptureArguments.readOnce(self.results)
         let plan = try outputOptions.plan(inputs: results + policyOptions.files)
-        let parsed = try results.map(SavedResult.read)
+        // A result that cannot be read or merged is named in the merged result, the others
+        // merged without it, and the exit code is 2 (docs/merge.md, "A result it cannot read").
+        var parsed: [AuditResult] = [], names: [String] = [], unreadable: [UnreadableResult] = []
+        for path in results {
+            switch SavedResult.attempt(path) {
+            case .success(let result):
+                if let problem = ResultMerger.unmergeableProblem(result, name: path) {
+                    unreadable.append(UnreadableResult(path: path, error: problem))
+                } else {
+                    parsed.append(result)
+                    names.append(path)
+                }
+            case .failure(let problem): unreadable.append(problem)
+            }
+        }
+        for problem in unreadable { printError(problem.error) }
+        if parsed.isEmpty {
+            printError("no result could be merged: nothing to write")
+            throw ExitCode(2)
+        }
+        if !unreadable.isEmpty {
+            printError("merging the other \(parsed.count) result\(parsed.count == 1 ? "" : "s") without "
+                + "\(unreadable.count == 1 ? "it" : "those \(unreadable.count)"): the merged result names "
+                + "\(unreadable.count == 1 ? "it" : "them") as an input that could not be read, and is not compliant", label: "note")
+        }
         // Without a policy option, the policy the results share (docs/merge.md).
-        let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: results)
+        let policy = policyOptions.givesAny ? try policyOptions.makePolicy() : try AuditResult.sharedPolicy(of: parsed, names: names)
         if !policyOptions.givesAny { printError("no policy option: merging under the results' own policy (\(parsed[0].policy.brief))", label: "note") }
         let auditor = Auditor(policy: policy, failOn: outputOptions.failOn, auditTime: try AuditTimeOption.now())
-        for (path, result) in zip(results, parsed) where !result.policy.hasSameSettings(as: auditor.policy) {
+        for (path, result) in zip(names, parsed) where !result.policy.hasSameSettings(as: auditor.policy) {
             printError("\(path) was audited under another policy (offset \(result.policy.offset), mode \(result.policy.mode.rawValue), "
                 + "cores \(result.policy.cores)); its connections are audited again under this one", label: "note")
         }
         let result: AuditResult, observations: MergeObservations
         do {
             (result, observations) = try ResultMerger(skew: Int64(skew * 1e9)).mergedResult(
-                of: parsed, names: results, auditor: auditor, arguments: ProgramArguments.afterName)
+                of: parsed, names: names, unreadable: unreadable, auditor: auditor, arguments: ProgramArguments.afterName)
         } catch let error as ResultMerger.MergeError {
             printError("\(error)")
             throw ExitCode(2)
@@ -87,7 +118,7 @@ struct MergeCommand: ParsableCommand {
             printError(NoTraffic.pointMessage(point, inputs: inputs) + " (a no-traffic finding)", label: "note")
         }
         printNotes(observations, countedLow: result.coverage.connectionsCountedLow ?? 0)
-        if !(try outputOptions.deliver(result, to: plan)) { throw ExitCode(2) }
+        if !(try outputOptions.deliver(result, to: plan)) || !unreadable.isEmpty { throw ExitCode(2) }
         if !result.summary.compliant { throw ExitCode(1) }
     }
 

@@ -12,11 +12,21 @@ enum SavedResult {
     /// Reads `path` (`-`: standard input). Prints the problem and throws `ExitCode(2)`
     /// when it is not a readable dasaudit result.
     static func read(_ path: String) throws -> AuditResult {
-        do {
-            return try JSONReport.parse(try bytes(of: path))
-        } catch {
-            printError("\(path) is not a readable dasaudit result: \(error)")
+        switch attempt(path) {
+        case .success(let result): return result
+        case .failure(let unreadable):
+            printError(unreadable.error)
             throw ExitCode(2)
+        }
+    }
+
+    /// Reads `path` (`-`: standard input), or says why it is not a readable dasaudit
+    /// result, without printing: `merge` merges the others and names it.
+    static func attempt(_ path: String) -> Result<AuditResult, UnreadableResult> {
+        do {
+            return .success(try JSONReport.parse(try bytes(of: path)))
+        } catch {
+            return .failure(UnreadableResult(path: path, problem: "\(error)"))
         }
     }
 

@@ -152,7 +152,8 @@ final class FleetMergeTests: XCTestCase {
     }
 
     /// A result read back whose capture points do not hold together is refused, exit 2,
-    /// naming the file and the field; the other results are not merged without it.
+    /// naming the file and the field; the other results are merged without it, and the
+    /// merged result names it. With no other result, nothing is written.
     func testAResultWithBadCapturePointsIsRefusedNamingTheField() throws {
         let a = try audit("fleet-a-w1.pcap", at: "a")
         var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a))) as? [String: Any])
@@ -165,6 +166,9 @@ final class FleetMergeTests: XCTestCase {
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("connections[0].capture_point: 'elsewhere' is not one of the result's capture_points"),
                       run.stderr)
+        XCTAssertTrue(run.stdout.contains("! \(edited) is not a readable dasaudit result: connections[0].capture_point: 'elsewhere'"),
+                      run.stdout)
+        XCTAssertTrue(run.stdout.contains("NOT COMPLIANT"), run.stdout)
         // An input naming the other result's point: it was refused as b's capture of the
         // same time ("both name their capture point 'b'"), which the file does not say.
         connections[0]["capture_point"] = "a"
@@ -182,5 +186,100 @@ final class FleetMergeTests: XCTestCase {
         let empty = try runDasaudit(["merge", edited] + policy)
         XCTAssertEqual(empty.status, 2)
         XCTAssertTrue(empty.stderr.contains("capture_points[0].name: is empty"), empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("no result could be merged: nothing to write"), empty.stderr)
+        XCTAssertEqual(empty.stdout, "")
+    }
+
+    /// One node's result that cannot be read (cut short in copying, missing, not JSON,
+    /// hostile) loses that node only: the others are merged and written, in every format,
+    /// with the unreadable one named as an input with the reason, a `no-traffic` finding
+    /// for its capture point, never compliant (not even under `--fail-on never`), and exit
+    /// 2. The merged result reads back and merges again, still naming it.
+    func testAResultItCannotReadIsNamedAndTheOthersAreMergedWithoutIt() throws {
+        let a = try audit("fleet-a.pcap", at: "a"), b = try audit("fleet-b.pcap", at: "b")
+        let alone = try result(try merge([b]))
+        let cut = temporary("cut.json"), hostile = temporary("hostile.json"), missing = temporary("missing.json")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: a))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: whole) as? [String: Any])
+        var connections = try XCTUnwrap(json["connections"] as? [[String: Any]])
+        connections[0]["client_isn"] = 1 << 40
+        json["connections"] = connections
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: hostile))
+        let cases = [(cut, "not JSON"), (missing, "no such file"), (capture("fleet-b-w1.pcap"), "not JSON"),
+                     (hostile, "connections[0].client_isn")]
+        for (bad, problem) in cases {
+            let output = temporary("with-unreadable.json")
+            let reports = ["text", "markdown", "html", "junit"].map { (format: $0, path: temporary("with-unreadable.\($0)")) }
+            let run = try runDasaudit(["merge", b, bad] + policy + ["--fail-on", "never", "--format", "json", "--output", output]
+                + reports.flatMap { ["--report", "\($0.format):\($0.path)"] })
+            XCTAssertEqual(run.status, 2, run.stderr)
+            let error = "\(bad) is not a readable dasaudit result: "
+            XCTAssertTrue(run.stderr.contains(error), run.stderr)
+            let merged = try result(output)
+            // Nothing of b's lost, nothing of the bad one's taken.
+            XCTAssertEqual(merged.services.map { "\($0.address):\($0.port) \($0.connections) \($0.packets)" },
+                           alone.services.map { "\($0.address):\($0.port) \($0.connections) \($0.packets)" }, bad)
+            XCTAssertFalse(merged.services.isEmpty)
+            let named = try XCTUnwrap(merged.inputs.first { $0.path == bad }, bad)
+            XCTAssertTrue(named.error?.hasPrefix(error) == true && named.error?.contains(problem) == true, "\(named.error ?? "")")
+            XCTAssertEqual(named.packets, 0)
+            XCTAssertEqual(merged.evidence?.inputs.first { $0.path == bad }?.sha256, nil)
+            XCTAssertFalse(merged.coverage.complete)
+            let point = URL(fileURLWithPath: bad).lastPathComponent
+            XCTAssertTrue(merged.findings.contains { $0.kind == .noTraffic && $0.message.hasPrefix("capture point \(point) audited no TCP") },
+                          "\(merged.findings.map(\.message))")
+            XCTAssertTrue(merged.findings.contains { $0.kind == .incompleteInput && $0.message.hasPrefix(error) })
+            XCTAssertFalse(merged.summary.compliant, bad)
+            for report in reports {
+                let text = try String(contentsOfFile: report.path, encoding: .utf8)
+                XCTAssertTrue(text.contains("is not a readable dasaudit result"), "\(report.format): \(bad)")
+            }
+            // Read back and merged again: the node is still missing, and said to be.
+            let again = try runDasaudit(["merge", output, a] + policy + ["--format", "json"])
+            XCTAssertEqual(again.status, 1, again.stderr)
+            let remerged = try ResultCoding.decoder().decode(AuditResult.self, from: Data(again.stdout.utf8))
+            XCTAssertEqual(remerged.inputs.first { $0.path == bad }?.error, named.error)
+            XCTAssertTrue(remerged.findings.contains { $0.kind == .noTraffic })
+        }
+    }
+
+    /// Values an audit never writes and other readers read another way are refused where a
+    /// result is read, naming the field: an octet with a leading zero (`010.078.000.001`,
+    /// octal to some parsers) and protocol or TLS version names outside the vocabulary
+    /// (read as `unknown` before, without a word).
+    func testLeadingZeroOctetsAndUnknownProtocolNamesAreRefusedNamingTheField() throws {
+        let a = try audit("fleet-a.pcap", at: "a"), b = try audit("fleet-b.pcap", at: "b")
+        let edits: [(field: String, value: String, problem: String)] = [
+            ("client", "010.078.000.001", "connections[0].client: '010.078.000.001' has an octet with a leading zero, which some "
+                + "readers take for octal: dasaudit writes 10.78.0.1"),
+            ("server", "::ffff:10.078.0.2", "connections[0].server: '::ffff:10.078.0.2' has an octet with a leading zero"),
+            ("protocol", "gopher", "connections[0].protocol: 'gopher' is not a protocol dasaudit recognizes (unknown, none, other, tls"),
+            ("tls_version", "tls 9", "connections[0].tls_version: 'tls 9' is not a TLS version (SSLv2, SSLv3, 1.0, 1.1, 1.2, 1.3)"),
+        ]
+        let original = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a))) as? [String: Any])
+        for edit in edits {
+            var json = original
+            var connections = try XCTUnwrap(json["connections"] as? [[String: Any]])
+            connections[0][edit.field] = edit.value
+            json["connections"] = connections
+            let edited = temporary("edited-\(edit.field).json")
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+            let run = try runDasaudit(["merge", edited, b] + policy)
+            XCTAssertEqual(run.status, 2, edit.field)
+            XCTAssertTrue(run.stderr.contains("\(edited) is not a readable dasaudit result: \(edit.problem)"), run.stderr)
+            let render = try runDasaudit(["render", edited])
+            XCTAssertEqual(render.status, 2, edit.field)
+            XCTAssertTrue(render.stderr.contains(edit.problem), render.stderr)
+        }
+        var json = original
+        var services = try XCTUnwrap(json["services"] as? [[String: Any]])
+        services[0]["protocols"] = ["gopher": 1]
+        json["services"] = services
+        let edited = temporary("edited-services.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+        let run = try runDasaudit(["render", edited])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("services[0].protocols: 'gopher' is not a protocol dasaudit recognizes"), run.stderr)
     }
 }
