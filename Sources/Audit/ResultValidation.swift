@@ -301,7 +301,7 @@ private struct ValueCheck {
     /// (8.64.0.3), and dasaudit never writes one.
     func address(_ path: String, _ text: String) throws {
         guard let address = IPAddress(text) else {
-            throw ResultValidationError(path: path, problem: "'\(text.escapedForMessage)' is not an IP address")
+            throw ResultValidationError(path: path, problem: "'\(text)' is not an IP address")
         }
         let quad = text.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
         guard quad.split(separator: ".").contains(where: { $0.count > 1 && $0.first == "0" }) else { return }

@@ -248,6 +248,20 @@ final class ResultValidationTests: XCTestCase {
         // sequence in a hand-edited result) is refused, as a connection's is.
         XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "address"], "10.0.0.1\u{1B}]0;x\u{07}") },
                        "services[0].address: '10.0.0.1\u{1B}]0;x\u{07}' is not an IP address")
+        // Octets with a leading zero are octal to some readers (010 is 8): refused, the
+        // address dasaudit writes named.
+        XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "client"], "010.078.000.003") },
+                       "connections[0].client: '010.078.000.003' has an octet with a leading zero, which some readers take "
+                        + "for octal: dasaudit writes 10.78.0.3")
+        XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "address"], "::ffff:10.0.0.01") },
+                       "services[0].address: '::ffff:10.0.0.01' has an octet with a leading zero, which some readers take "
+                        + "for octal: dasaudit writes 10.0.0.1")
+        // Names outside the vocabulary (the JSON Schema's enums) were read as unknown without a word.
+        XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "protocol"], "gopher") },
+                       "connections[0].protocol: 'gopher' is not a protocol dasaudit recognizes (unknown, none, other, tls, "
+                        + "http, http2, thrift, spark-rpc, akka, hazelcast, jrmi, ssh, postgresql, mysql, redis, ldap)")
+        XCTAssertEqual(try problem { self.set(&$0, ["services", 0, "tls_versions"], ["1.2", "TLSv1.3"]) },
+                       "services[0].tls_versions[1]: 'TLSv1.3' is not a TLS version (SSLv2, SSLv3, 1.0, 1.1, 1.2, 1.3)")
         XCTAssertEqual(try problem { self.set(&$0, ["connections", 0, "vlan"], 5000) },
                        "connections[0].vlan: 5000 is not a VLAN id (0-4095)")
         XCTAssertEqual(try problem { self.set(&$0, ["schema"], "other/2") }, "schema: 'other/2' is not dasaudit.result/1")

@@ -82,6 +82,9 @@ final class ResultSchemaTests: XCTestCase {
         XCTAssertFalse(breaking { var s = $0["services"] as! [[String: Any]]; s[0]["port"] = 70000; $0["services"] = s }.isEmpty)
         XCTAssertFalse(breaking { var e = $0["evidence"] as! [String: Any]; e["policy_sha256"] = "abc"; $0["evidence"] = e }.isEmpty)
         XCTAssertFalse(breaking { var s = $0["services"] as! [[String: Any]]; s[0]["states"] = ["open": 1]; $0["services"] = s }.isEmpty)
+        // An octet with a leading zero, octal to some readers: refused as the reader refuses it.
+        XCTAssertFalse(breaking { var s = $0["services"] as! [[String: Any]]; s[0]["address"] = "127.0.0.01"; $0["services"] = s }.isEmpty)
+        XCTAssertEqual(breaking { var s = $0["services"] as! [[String: Any]]; s[0]["address"] = "10.0.0.10"; $0["services"] = s }, [])
         XCTAssertEqual(JSONSchemaValidator(root: ["type": "object", "minProperties": 1]).errors([:] as [String: Any]),
                        ["$: schema keyword 'minProperties' is not checked by this validator"])
     }
