@@ -88,6 +88,7 @@ declare -A not_compared=(
   [tunnel-vxlan-ports-underlay-s96.pcap]="96 bytes end inside the fixed TCP header behind VXLAN's 50 bytes of outer headers"
   [tunnel-vxlan-ports-underlay-s128.pcap]="128 bytes end inside the fixed TCP header of inner IPv6 behind VXLAN over IPv6"
   [http-cut-s40-lo.pcap]="40 bytes end inside the fixed TCP header (14 Ethernet, 20 IP, 6 of TCP's 20)"
+  [snaplen-cut-v6-veth-s64.pcap]="64 bytes end inside the fixed TCP header of IPv6 (14 Ethernet, 40 IPv6, 10 of TCP's 20)"
   # One variant only (NAME/VARIANT): as a Linux cooked capture (`-i any`, no interface
   # index), a packet seen again within moments is a copy from another interface
   # (docs/inputs.md), and this capture holds 4 real retransmissions, 3 of them that close.
