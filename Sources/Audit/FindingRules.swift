@@ -250,10 +250,8 @@ struct FindingRules {
     /// 2026 such an input was complete: `live --snaplen 64` on IPv6 traffic passed the audit
     /// without the IPv6 services, a rogue one among them.
     private func cutBeforeTCPFinding(_ input: InputSummary) -> Finding {
-        Finding(
-            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
-            message: "\(input.path): " + InputSummary.cutBeforeTCPText(input.cutBeforeTCP, snaplen: input.snaplen)
-                + "; services seen only in those packets are missing from the audit",
+        missingPacketsFinding(
+            input, InputSummary.cutBeforeTCPText(input.cutBeforeTCP, snaplen: input.snaplen),
             remediation: "Capture again with a snapshot length that holds every header (tcpdump -s "
                 + "\(InputSummary.headersSnaplen), dasaudit live --snaplen \(InputSummary.headersSnaplen); 192 also keeps what "
                 + "each port speaks).")
@@ -264,10 +262,8 @@ struct FindingRules {
     /// missing, as a capture's drops are, and the audit is incomplete the same way (medium,
     /// so that at the default `--fail-on medium` such a cut cannot pass unnoticed).
     private func cutInTunnelsFinding(_ input: InputSummary) -> Finding {
-        Finding(
-            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
-            message: "\(input.path): " + InputSummary.cutInTunnelsText(input.cutInTunnels, snaplen: input.snaplen)
-                + "; services seen only in those packets are missing from the audit",
+        missingPacketsFinding(
+            input, InputSummary.cutInTunnelsText(input.cutInTunnels, snaplen: input.snaplen),
             remediation: "Record the underlay again with a snapshot length that holds the outer headers too "
                 + "(tcpdump -s \(InputSummary.tunnelSnaplen)), or capture on the overlay's interfaces, whose packets are not "
                 + "in a tunnel.")
@@ -277,12 +273,19 @@ struct FindingRules {
     /// fragment holding the TCP header missing, RFC 1858's overlapping fragments): the
     /// connections only they carried are missing, as a cut's are (medium, as `cutInTunnelsFinding`).
     private func unjoinedFragmentsFinding(_ input: InputSummary) -> Finding {
-        Finding(
-            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
-            message: "\(input.path): " + InputSummary.unjoinedFragmentsText(input.unjoinedFragments)
-                + "; services seen only in those packets are missing from the audit",
+        missingPacketsFinding(
+            input, InputSummary.unjoinedFragmentsText(input.unjoinedFragments),
             remediation: "Capture where the datagrams' fragments all pass (the sending or receiving host), and look "
                 + "for the source of overlapping or tiny fragments (RFC 1858), a scanner's evasion (nmap -f) among them.")
+    }
+
+    /// The medium `incomplete-input` of an input whose packets, as `what` says, did not
+    /// reach the audit: the services only they carried are missing from it.
+    private func missingPacketsFinding(_ input: InputSummary, _ what: String, remediation: String) -> Finding {
+        Finding(
+            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
+            message: "\(input.path): " + what + "; services seen only in those packets are missing from the audit",
+            remediation: remediation)
     }
 
     /// A live capture, or the recording of a pcapng file, that lost packets: the audit may
