@@ -375,6 +375,9 @@ public struct Finding: Codable, Sendable {
         /// UDP on a port not opened as a tunnel was shaped like VXLAN (`UndeclaredTunnels`):
         /// the TCP inside it was not audited.
         case undeclaredTunnel = "undeclared-tunnel"
+        /// A node's port its firewall rules open to the cluster only served clients that are
+        /// no declared node (`ClientsOutsideCluster`).
+        case clientOutsideCluster = "client-outside-cluster"
 
         /// Whether a waiver may cover findings of this kind: every kind but `no-traffic`,
         /// since an audit of nothing cannot be approved into a pass, `waiver-unused`,

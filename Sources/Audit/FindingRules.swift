@@ -50,10 +50,12 @@ struct FindingRules {
         // A service a wrong offset explains is in that offset's finding, not one of its own.
         // Through a buffer: the services are read in place, not copied.
         let protocolFindings = ProtocolFindings(policy: policy)
+        let outsideClients = ClientsOutsideCluster(policy: policy)
         services.withUnsafeBufferPointer { services in
             for index in services.indices where offsetMismatches[services[index].endpoint.address] == nil
                 && captureFit?.explained[services[index].endpoint] == nil {
                 if let finding = finding(for: services[index]) { findings.append(finding) }
+                if let finding = outsideClients.finding(for: services[index]) { findings.append(finding) }
             }
             for index in services.indices { findings += protocolFindings.findings(for: services[index]) }
         }

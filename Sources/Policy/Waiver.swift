@@ -41,7 +41,7 @@ public struct Waiver: Hashable, Sendable {
         Scope("plaintext-on-tls-port", port: true, host: true), Scope("deprecated-tls", port: true, host: true),
         Scope("port-scan", port: false, host: true), Scope("insufficient-traffic", port: false, host: false),
         Scope("undeclared-dependency", port: true, host: true), Scope("node-not-seen", port: false, host: true),
-        Scope("undeclared-tunnel", port: true, host: false),
+        Scope("undeclared-tunnel", port: true, host: false), Scope("client-outside-cluster", port: true, host: true),
     ]
 
     /// The finding kinds no waiver may name, and why: a policy file that names one is

@@ -50,4 +50,89 @@ final class FirewallAuditAgreementTests: XCTestCase {
             }
         }
     }
+
+    /// The two-host Spark capture (scripts/recording/record-spark43-two-hosts.sh: das1 =
+    /// 10.30.0.1 runs the master, a worker, the history server and the drivers, das2 =
+    /// 10.30.0.2 a worker) under a policy that declares das1 alone.
+    static func sparkPolicy(declaringDas2: Bool) -> String {
+        """
+        offset: 2
+        mode: cluster
+        cores: 2
+        features: {shuffle-service: on, cluster-deploy-mode: on}
+        ports: {spark.shuffle.service.port: 7337}
+        nodes:
+          - name: das1
+            addresses: [10.30.0.1]
+            roles: [master, driver, worker]
+        """ + (declaringDas2 ? "\n  - name: das2\n    addresses: [10.30.0.2]\n    roles: [worker, driver]\n" : "\n")
+    }
+
+    /// The other way round: every connection das1's rules would drop, from a client that is no
+    /// node to a port they open to the cluster only, is a finding. Before, das2's worker
+    /// using das1's master, shuffle service, UIs, driver and block managers was expected
+    /// and nothing said that das1's rules would drop all of it.
+    func testEveryConnectionTheRulesWouldDropIsAFinding() throws {
+        let policy = try PolicyFile.parse(Self.sparkPolicy(declaringDas2: false), path: "das1.yaml").makePolicy()
+        let result = Auditor(policy: policy).audit(paths: [capture("spark43-cluster-deploy-veth-s200.pcap")])
+        let rules = try FirewallRuleSet(policy: policy, nodeName: "das1", includeUnbound: true)
+        let outside = result.findings.filter { $0.kind == .clientOutsideCluster }
+
+        var dropped: [UInt16] = []
+        for service in result.services where service.node == "das1" && [.expected, .executor].contains(service.classification) {
+            let clusterOnly = !rules.clientOpenings.contains { $0.ports.contains(service.port) }
+            let strangers = try service.sampleClients.filter { client in
+                let address = try XCTUnwrap(IPAddress(client))
+                return !(rules.clusterAddresses ?? []).contains { $0.contains(address) }
+            }
+            if clusterOnly && !strangers.isEmpty { dropped.append(service.port) }
+        }
+        XCTAssertEqual(dropped, [7079, 7339, 8083, 12002, 12003, 13002, 13003, 18082], "tshark: das2's connections to das1")
+        XCTAssertEqual(outside.map { $0.port ?? 0 }.sorted(), dropped)
+        for finding in outside {
+            XCTAssertEqual(finding.severity, .medium)
+            XCTAssertEqual(finding.node, "das1")
+            XCTAssertEqual(finding.address, "10.30.0.1")
+            XCTAssertTrue(finding.message.contains("its one client is no declared node: 10.30.0.2; node das1's firewall rules"),
+                          finding.message)
+        }
+        XCTAssertEqual(outside.first?.message.hasPrefix("10.30.0.1:7079 (spark.master.port) is open to the cluster's nodes only"), true)
+        XCTAssertFalse(result.summary.compliant)
+    }
+
+    func testDeclaringTheOtherHostAsANodeLeavesNoClientOutside() throws {
+        let policy = try PolicyFile.parse(Self.sparkPolicy(declaringDas2: true), path: "both.yaml").makePolicy()
+        let result = Auditor(policy: policy).audit(paths: [capture("spark43-cluster-deploy-veth-s200.pcap")])
+        XCTAssertFalse(result.findings.contains { $0.kind == .clientOutsideCluster },
+                       "\(result.findings.filter { $0.kind == .clientOutsideCluster }.map(\.message))")
+    }
+
+    /// In client mode the external cluster's executors call the driver back on ports the
+    /// rules open to every source: they are no node, and no finding.
+    func testTheExternalExecutorsOfClientModeAreNoClientOutside() throws {
+        let policy = try PolicyFile.parse(Self.policyText, path: "client.yaml").makePolicy()
+        let result = Auditor(policy: policy).audit(paths: [capture("client-mode-driver-veth-s200.pcap")])
+        XCTAssertEqual(result.services.first { $0.port == 13002 }?.sampleClients, ["10.40.0.1"])
+        XCTAssertFalse(result.findings.contains { $0.kind == .clientOutsideCluster })
+    }
+
+    func testAnAllowedPortFacesEveryoneAndAWaiverCoversOnePort() throws {
+        let text = Self.sparkPolicy(declaringDas2: false) + """
+            allow:
+              - port: 8083
+                reason: operators read the master UI from their desks
+            waivers:
+              - kind: client-outside-cluster
+                port: 7079
+                host: das1
+                reason: the second worker joins the cluster next month
+                expires: 2099-12-31
+            """
+        let policy = try PolicyFile.parse(text, path: "allowed.yaml").makePolicy()
+        let result = Auditor(policy: policy).audit(paths: [capture("spark43-cluster-deploy-veth-s200.pcap")])
+        let outside = result.findings.filter { $0.kind == .clientOutsideCluster }
+        XCTAssertFalse(outside.contains { $0.port == 8083 }, "allowed: open to every source")
+        XCTAssertEqual(outside.first { $0.port == 7079 }?.waiver?.reason, "the second worker joins the cluster next month")
+        XCTAssertEqual(outside.filter { !$0.isWaived }.count, 6)
+    }
 }

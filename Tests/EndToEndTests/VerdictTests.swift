@@ -82,7 +82,7 @@ final class VerdictTests: XCTestCase {
         XCTAssertTrue(try runDasaudit(["render", json]).stdout.contains("NOT COMPLIANT: no TCP traffic was audited: none of the 10 packets"))
         // JUnit fails the finding the result left out, as the verdict does.
         let junit = try runDasaudit(["render", json, "--format", "junit"]).stdout
-        XCTAssertTrue(junit.contains("<testsuites name=\"dasaudit\" tests=\"44\" failures=\"1\""), junit)
+        XCTAssertTrue(junit.contains("<testsuites name=\"dasaudit\" tests=\"45\" failures=\"1\""), junit)
         XCTAssertTrue(junit.contains("<failure type=\"no-traffic\" message=\"1 finding failing the audit at --fail-on medium\">"
             + "[high] no-traffic: no TCP traffic was audited: none of the 10 packets"), junit)
     }
@@ -108,7 +108,7 @@ final class VerdictTests: XCTestCase {
     /// The result at `json`, rendered as JUnit, HTML and Markdown, fails its `no-traffic` finding.
     private func assertNothingAuditedFails(_ json: String, line: UInt = #line) throws {
         let junit = try runDasaudit(["render", json, "--format", "junit"])
-        XCTAssertTrue(junit.stdout.contains("<testsuites name=\"dasaudit\" tests=\"44\" failures=\"1\""), junit.stdout, line: line)
+        XCTAssertTrue(junit.stdout.contains("<testsuites name=\"dasaudit\" tests=\"45\" failures=\"1\""), junit.stdout, line: line)
         XCTAssertTrue(junit.stdout.contains("name=\"no no-traffic finding\" time=\"0\">\n<failure type=\"no-traffic\" "
             + "message=\"1 finding failing the audit at --fail-on never\">"), junit.stdout, line: line)
         let html = try runDasaudit(["render", json, "--format", "html"]).stdout
