@@ -1,5 +1,6 @@
 import Audit
 import Policy
+import Wire
 
 /// A `PolicyInference` as a YAML policy file (docs/policy.md) that `--policy` loads as it
 /// is, every value preceded by a comment saying which traffic suggested it, so the person
@@ -85,6 +86,8 @@ public enum InferredPolicyYAML {
                 }
             }
         }
+        // Right after the nodes, so that an entry uncommented there continues their list.
+        out += clientsOutsideCluster(inference, nodeAddresses: Set(nodes.map(\.address)))
         let others = inference.hosts.filter { $0.catalogPorts.isEmpty && $0.executorRun == 0 }
         if !others.isEmpty {
             out.append("")
@@ -136,6 +139,34 @@ public enum InferredPolicyYAML {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The hosts that are no node but used a node's port that the nodes' firewall rules open
+    /// to the cluster only (Spark, HA, Hazelcast, JMX), as commented-out node entries: the
+    /// audit of the draft makes each such use a `client-outside-cluster` finding, so the
+    /// reviewer decides, host by host, whether it is a cluster host (uncomment it) or not
+    /// (allow the port, or find out why it connects). Never drafted as a node outright: a
+    /// workstation on the Spark UI looks the same on the wire as a worker's host.
+    static func clientsOutsideCluster(_ inference: PolicyInference, nodeAddresses: Set<String>) -> [String] {
+        let clusterKeys = Set(inference.profile.catalog.filter { $0.exposure == .cluster }.map(\.key))
+        let used = inference.dependencies.filter { use in
+            nodeAddresses.contains(use.server) && !nodeAddresses.contains(use.client)
+                && use.key.map(clusterKeys.contains) == true && IPAddress(use.client)?.isLoopback != true
+        }
+        guard !used.isEmpty else { return [] }
+        var lines = [
+            "",
+            "# Hosts that are no node but used the nodes' cluster-only ports (the audit reports each use as",
+            "# client-outside-cluster). Uncomment those that are cluster hosts, and give their roles; for the",
+            "# others, allow the port (allow:) or find out why they connect. Each continues the nodes: list above.",
+        ]
+        for client in Set(used.map(\.client)).sorted(by: AddressOrder.less) {
+            let ports = used.filter { $0.client == client }.map { "\(endpointText($0.server, $0.port)) \($0.key ?? "")" }
+            lines.append("#   # \(client) used " + list(ports))
+            lines.append("#   - name: \(nodeName(client))")
+            lines.append("#     addresses: [\"\(client)\"]")
+        }
+        return lines
     }
 
     /// The node name for a host: `host-` and its address, with the characters a name may

@@ -137,6 +137,30 @@ final class InferCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("#   and 2 more from clients that are no node (at most 8 such clients named per server)\n"), text)
     }
 
+    /// captures/offset-dual-stack-veth.pcap: fd00:27::99 (curl, no server) used the Spark master,
+    /// the driver and the history UI of fd00:27::1, ports its firewall rules open to the
+    /// cluster only. The draft names it as a node entry to uncomment, not as a node: the audit
+    /// with the draft as it is makes three client-outside-cluster findings, and with the entry
+    /// uncommented none, the list of nodes still valid YAML.
+    func testAClientOfClusterOnlyPortsIsANodeEntryToUncomment() throws {
+        let (text, policy, _) = try inferred("offset-dual-stack-veth.pcap")
+        XCTAssertEqual(policy.nodes.map(\.name), ["host-fd00-27--1"])
+        let entry = "#   # fd00:27::99 used [fd00:27::1]:7079 spark.master.port, [fd00:27::1]:13002 spark.driver.port, "
+            + "[fd00:27::1]:18082 spark.history.ui.port\n#   - name: host-fd00-27--99\n#     addresses: [\"fd00:27::99\"]\n"
+        XCTAssertTrue(text.contains(entry), text)
+
+        let draft = scratch.path("draft.yaml"), reviewed = scratch.path("reviewed.yaml")
+        try text.write(toFile: draft, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "#   - name: host-fd00-27--99\n#     addresses:", with: "  - name: host-fd00-27--99\n    addresses:")
+            .write(toFile: reviewed, atomically: true, encoding: .utf8)
+        func outside(_ path: String) throws -> [UInt16] {
+            let run = try runDasaudit(["audit", capture("offset-dual-stack-veth.pcap"), "--policy", path, "--format", "json"])
+            return try JSONReport.parse(Data(run.stdout.utf8)).findings.filter { $0.kind == .clientOutsideCluster }.compactMap(\.port)
+        }
+        XCTAssertEqual(try outside(draft).sorted(), [7079, 13002, 18082])
+        XCTAssertEqual(try outside(reviewed), [])
+    }
+
     func testAuditOffsetAutoUsesTheSameInference() throws {
         let run = try runDasaudit(["audit", capture("spark-cluster-offset2-lo.pcap"), "--offset", "auto", "--mode", "cluster",
                                    "--cores", "2", "--format", "json"])
