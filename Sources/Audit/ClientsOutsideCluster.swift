@@ -24,19 +24,27 @@ struct ClientsOutsideCluster {
     /// How many of the outside clients a finding names.
     static let namedClients = 5
 
+    /// The declared nodes' addresses: one lookup per client, whatever the number of nodes.
+    private let hosts: Set<IPAddress>
+    private let blocks: [AddressPattern]
+
     init(policy: Policy) {
-        var rules: [String: FirewallRuleSet] = [:]
-        for node in policy.nodes {
-            rules[node.name] = try? FirewallRuleSet(policy: policy, nodeName: node.name, includeUnbound: true)
-        }
-        self.rules = rules
+        rules = FirewallRuleSet.everyNode(of: policy, includeUnbound: true)
+        let addresses = policy.nodes.flatMap(\.addresses)
+        hosts = Set(addresses.filter(\.isSingleAddress).map(\.network))
+        blocks = addresses.filter { !$0.isSingleAddress }
+    }
+
+    /// Whether `client` is an address of a declared node.
+    private func isNode(_ client: IPAddress) -> Bool {
+        hosts.contains(client) || blocks.contains { $0.contains(client) }
     }
 
     /// The finding of `service`, if clients outside the cluster used it while its node's
     /// rules open its port to the cluster only.
     func finding(for service: ClassifiedService) -> Finding? {
         guard service.verdict.classification == .expected || service.verdict.classification == .executor,
-              let node = service.node, let rules = rules[node.name], let cluster = rules.clusterAddresses,
+              let node = service.node, let rules = rules[node.name],
               !service.endpoint.address.isLoopback, !service.traffic.servedOnlyScanners
         else { return nil }
         let port = service.endpoint.port
@@ -45,7 +53,7 @@ struct ClientsOutsideCluster {
         else { return nil }
         let scanners = Set(service.traffic.protocolClients.lazy.filter(\.isScanner).map(\.address))
         let outside = service.traffic.clients.filter { client in
-            !client.isLoopback && !scanners.contains(client) && !cluster.contains { $0.contains(client) }
+            !client.isLoopback && !scanners.contains(client) && !isNode(client)
         }
         guard !outside.isEmpty else { return nil }
         return Self.finding(service: service, node: node, opening: opening, outside: outside,

@@ -59,9 +59,32 @@ public struct FirewallRuleSet: Sendable {
             }
             node = found
         }
+        self.init(policy: policy, node: node, openings: ExpectedOpenings(policy: policy).scopes.first { $0.node == node }?.openings ?? [],
+                  clusterAddresses: Self.clusterAddresses(of: policy), includeUnbound: includeUnbound)
+    }
+
+    /// Every declared node's rule set, by node name (empty when the policy declares none):
+    /// the openings worked out once for all of them, where a set at a time works them out
+    /// for every node again (a thousand nodes: a million scopes).
+    public static func everyNode(of policy: Policy, includeUnbound: Bool = false) -> [String: FirewallRuleSet] {
+        let addresses = clusterAddresses(of: policy)
+        var sets: [String: FirewallRuleSet] = [:]
+        for scope in ExpectedOpenings(policy: policy).scopes {
+            guard let node = scope.node else { continue }
+            sets[node.name] = FirewallRuleSet(policy: policy, node: node, openings: scope.openings,
+                                              clusterAddresses: addresses, includeUnbound: includeUnbound)
+        }
+        return sets
+    }
+
+    /// The addresses of every declared node, each once; nil when none are declared.
+    static func clusterAddresses(of policy: Policy) -> [AddressPattern]? {
+        policy.nodes.isEmpty ? nil : policy.nodes.flatMap(\.addresses).uniqued()
+    }
+
+    private init(policy: Policy, node: Node?, openings: [ExpectedOpenings.Opening], clusterAddresses: [AddressPattern]?,
+                 includeUnbound: Bool) {
         self.node = node
-        let scope = ExpectedOpenings(policy: policy).scopes.first { $0.node == node }
-        let openings = scope?.openings ?? []
         let opened = openings.filter { includeUnbound || $0.normallyBound }
         clientOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .clients })
         clusterOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .cluster })
@@ -69,7 +92,7 @@ public struct FirewallRuleSet: Sendable {
         let notOpened = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
         (leftOut, openedByOthers) = FirewallRuleSet.split(notOpened, by: clientOpenings + clusterOpenings)
         randomKeys = policy.randomEntries(on: node).map(\.key).uniqued()
-        clusterAddresses = policy.nodes.isEmpty ? nil : policy.nodes.flatMap(\.addresses).uniqued()
+        self.clusterAddresses = clusterAddresses
         policySummary = "profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
             + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"
     }
