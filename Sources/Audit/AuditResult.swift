@@ -65,6 +65,9 @@ public struct PolicySummary: Codable, Sendable {
     public var allowedPorts: [AllowedPortSummary]
     /// Declared nodes; empty when the policy declares none.
     public var nodes: [NodeSummary]
+    /// In mode `client`, the external Spark cluster's addresses the policy names
+    /// (`external_cluster`); absent when it names none.
+    public var externalCluster: [String]? = nil
     public var waivers: [WaiverSummary]
     /// Catalog keys whose base port the policy moved from the profile's (a DAS
     /// installation's spark-defaults.conf, a policy file), with the new base port: with

@@ -236,6 +236,7 @@ public struct Auditor {
                             roles: NodeRole.allCases.filter(node.roles.contains).map(\.rawValue),
                             executorAllowed: policy.executorAllowed(on: node).map(\.description))
             },
+            externalCluster: policy.externalCluster.isEmpty ? nil : policy.externalCluster.map(\.description),
             waivers: policy.waivers.map { waiver in
                 WaiverSummary(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason,
                               expires: "\(waiver.expires)", expired: waiver.hasExpired(on: today))

@@ -48,20 +48,22 @@ struct ClientsOutsideCluster {
               !service.endpoint.address.isLoopback, !service.traffic.servedOnlyScanners
         else { return nil }
         let port = service.endpoint.port
-        guard !rules.clientOpenings.contains(where: { $0.ports.contains(port) }),
-              let opening = rules.clusterOpenings.first(where: { $0.ports.contains(port) })
-        else { return nil }
+        guard !rules.clientOpenings.contains(where: { $0.ports.contains(port) }) else { return nil }
+        // The driver's callback ports, where the policy names the external cluster: its hosts too.
+        let external = rules.externalClusterOpenings.first { $0.ports.contains(port) }
+        guard let opening = external ?? rules.clusterOpenings.first(where: { $0.ports.contains(port) }) else { return nil }
         let scanners = Set(service.traffic.protocolClients.lazy.filter(\.isScanner).map(\.address))
         let outside = service.traffic.clients.filter { client in
             !client.isLoopback && !scanners.contains(client) && !isNode(client)
+                && (external == nil || !rules.externalCluster.contains { $0.contains(client) })
         }
         guard !outside.isEmpty else { return nil }
-        return Self.finding(service: service, node: node, opening: opening, outside: outside,
-                            allClients: service.traffic.clients.count)
+        return Self.finding(service: service, node: node, opening: opening, toExternalCluster: external != nil,
+                            outside: outside, allClients: service.traffic.clients.count)
     }
 
     private static func finding(service: ClassifiedService, node: Node, opening: FirewallRuleSet.Opening,
-                                outside: [IPAddress], allClients: Int) -> Finding {
+                                toExternalCluster: Bool, outside: [IPAddress], allClients: Int) -> Finding {
         let named = outside.prefix(namedClients).map(AddressText.of).joined(separator: ", ")
         let more = outside.count > namedClients ? " and \(outside.count - namedClients) more" : ""
         let clients = outside.count == 1 ? (allClients == 1 ? "its one client is" : "1 of its \(allClients) clients is")
@@ -70,10 +72,12 @@ struct ClientsOutsideCluster {
             kind: .clientOutsideCluster, severity: .medium, port: service.endpoint.port, address: service.address,
             node: node.name,
             message: "\(service.endpointText) (\(opening.labels.joined(separator: ", "))) is open to the cluster's "
-                + "nodes only, but \(clients) no declared node: \(named)\(more); "
+                + (toExternalCluster ? "nodes and the external Spark cluster (external_cluster) only, but \(clients) neither: "
+                    : "nodes only, but \(clients) no declared node: ") + "\(named)\(more); "
                 + "node \(node.name)'s firewall rules (dasaudit ports --firewall ... --node \(node.name)) would drop "
                 + "\(outside.count == 1 ? "it" : "them")",
-            remediation: "If they are cluster hosts, declare their addresses under the policy's nodes; if the port "
+            remediation: (toExternalCluster ? "If they are hosts of the external Spark cluster, add them to external_cluster; "
+                : "") + "If they are cluster hosts, declare their addresses under the policy's nodes; if the port "
                 + "must face them, give it under allow: with the reason (the rules then open it to every source) or "
                 + "waive this finding; otherwise find out how they reach a port the cluster keeps to itself.")
     }

@@ -113,6 +113,12 @@ extension PolicySummary {
                      return role
                  }))
         }
+        settings.externalCluster = try externalCluster.map { list in
+            try list.map { text in
+                guard let pattern = AddressPattern(text) else { throw fail("external_cluster: '\(text)' is not an address or CIDR block") }
+                return pattern
+            }
+        }
         settings.waivers = try waivers.map { waiver in
             guard let expires = Day(waiver.expires) else { throw fail("waiver expiry '\(waiver.expires)' is not a date") }
             return Waiver(kind: waiver.kind, port: waiver.port, host: waiver.host, reason: waiver.reason, expires: expires)

@@ -19,9 +19,11 @@ extension Policy {
         mode == .client && Self.driverCallbackKeys.contains(entry.key)
     }
 
-    /// Who connects to `entry` under this policy: its catalog exposure, but clients for the
-    /// driver's ports in client mode (`isCalledBackByExternalExecutors`).
+    /// Who connects to `entry` under this policy: its catalog exposure, but for the driver's
+    /// ports in client mode (`isCalledBackByExternalExecutors`) the external cluster's hosts
+    /// with the nodes where the policy names them (`externalCluster`), else any client.
     public func exposure(of entry: CatalogEntry) -> PortExposure {
-        isCalledBackByExternalExecutors(entry) ? .clients : entry.exposure
+        guard isCalledBackByExternalExecutors(entry) else { return entry.exposure }
+        return externalCluster.isEmpty ? .clients : .externalCluster
     }
 }

@@ -18,12 +18,18 @@ public struct FirewallRuleSet: Sendable {
     public let clientOpenings: [Opening]
     /// Ports open to the cluster's addresses only: Spark, HA, Hazelcast, JMX.
     public let clusterOpenings: [Opening]
+    /// Ports open to the nodes and the external Spark cluster's hosts only: the driver's
+    /// callback ports in client mode, when the policy names that cluster (`external_cluster`).
+    public let externalClusterOpenings: [Opening]
     /// In client mode, the driver's ports the external cluster's executors call back on,
-    /// among `clientOpenings` (every source): the header says why they face clients.
+    /// among `clientOpenings` (every source) or `externalClusterOpenings`: the header says why.
     public let executorCallbacks: [Opening]
     /// The addresses of every declared node; nil when none are declared, and then the
     /// cluster ports are open to every source, since the cluster is not known.
     public let clusterAddresses: [AddressPattern]?
+    /// The external Spark cluster's addresses the policy names (`external_cluster`); empty
+    /// when it names none.
+    public let externalCluster: [AddressPattern]
     /// Expected ports normally left unbound, not opened (unless asked for), and no rule
     /// opens them for another entry either: the header's "Left closed" list.
     public let leftOut: [Opening]
@@ -88,9 +94,11 @@ public struct FirewallRuleSet: Sendable {
         let opened = openings.filter { includeUnbound || $0.normallyBound }
         clientOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .clients })
         clusterOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .cluster })
+        externalClusterOpenings = FirewallRuleSet.merged(opened.filter { $0.exposure == .externalCluster })
         executorCallbacks = FirewallRuleSet.merged(opened.filter(\.calledBackByExternalExecutors))
+        externalCluster = policy.externalCluster
         let notOpened = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
-        (leftOut, openedByOthers) = FirewallRuleSet.split(notOpened, by: clientOpenings + clusterOpenings)
+        (leftOut, openedByOthers) = FirewallRuleSet.split(notOpened, by: clientOpenings + clusterOpenings + externalClusterOpenings)
         randomKeys = policy.randomEntries(on: node).map(\.key).uniqued()
         self.clusterAddresses = clusterAddresses
         policySummary = "profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
@@ -143,6 +151,15 @@ public struct FirewallRuleSet: Sendable {
     /// The cluster's addresses of one family (IPv4 when `ipv4`).
     func clusterAddresses(ipv4: Bool) -> [AddressPattern]? {
         clusterAddresses?.filter { $0.isIPv4 == ipv4 }
+    }
+
+    /// The sources `externalClusterOpenings` accept: the nodes' addresses and the external
+    /// cluster's, each once.
+    public var externalClusterSources: [AddressPattern] { ((clusterAddresses ?? []) + externalCluster).uniqued() }
+
+    /// `externalClusterSources` of one family (IPv4 when `ipv4`).
+    func externalClusterSources(ipv4: Bool) -> [AddressPattern] {
+        externalClusterSources.filter { $0.isIPv4 == ipv4 }
     }
 
     /// One opening per port range, in port order, with every key at that range

@@ -55,9 +55,13 @@ public enum FirewallRules {
         var wrapped = lines.flatMap { FirewallText.commentLines($0) }
         if !set.executorCallbacks.isEmpty {
             let items = set.executorCallbacks.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }
+            let sources = set.externalCluster.isEmpty ? "so its ports accept any source (name that cluster's addresses "
+                + "under external_cluster: in the policy to accept them alone):"
+                : "so its ports accept the nodes and the addresses of the external cluster (external_cluster: "
+                    + set.externalCluster.map(\.description).joined(separator: ", ") + "):"
             wrapped += FirewallText.commentLines(
                 "Mode client: the executors run on the external Spark cluster, at addresses of no node, and "
-                    + "connect to the driver, so its ports accept any source:", items: items)
+                    + "connect to the driver, " + sources, items: items)
         }
         if let warning = set.randomPortsWarning { wrapped += FirewallText.commentLines(warning) }
         if !set.leftOut.isEmpty {

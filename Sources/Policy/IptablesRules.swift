@@ -20,6 +20,9 @@ enum IptablesRules {
         let addresses = set.clusterAddresses(ipv4: ipv4)
         let clusterChainUsed = (addresses?.isEmpty == false) && !set.clusterOpenings.isEmpty
         if clusterChainUsed { lines.append(":\(chain.cluster) - [0:0]") }
+        let external = set.externalClusterSources(ipv4: ipv4)
+        let externalChainUsed = !external.isEmpty && !set.externalClusterOpenings.isEmpty
+        if externalChainUsed { lines.append(":\(chain.external) - [0:0]") }
         lines += [
             "-A INPUT -i lo -j ACCEPT",
             "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
@@ -49,18 +52,27 @@ enum IptablesRules {
                 lines.append(accept(opening, in: chain.node))
             }
         }
+        // The driver's callback ports, from the nodes and the external cluster only.
+        if externalChainUsed {
+            for address in external {
+                lines.append("-A \(chain.node) -s \(address.description) -j \(chain.external)")
+            }
+            for opening in set.externalClusterOpenings {
+                lines.append(accept(opening, in: chain.external))
+            }
+        }
         lines.append("COMMIT")
         return lines
     }
 
-    /// The node's chain and its cluster chain: `dasaudit-NODE` and `dasaudit-NODE-cl`
-    /// (`dasaudit-any-node` without nodes), the node's name made an identifier that fits
-    /// iptables' 28 characters with the suffix.
-    static func chainNames(for nodeName: String?) -> (node: String, cluster: String) {
-        let prefix = "dasaudit-", suffix = "-cl"
-        let id = nodeName.map { FirewallText.identifier($0, maxLength: maximumChainLength - prefix.count - suffix.count) }
+    /// The node's chain, its cluster chain and its external cluster chain: `dasaudit-NODE`,
+    /// `dasaudit-NODE-cl` and `dasaudit-NODE-ex` (`dasaudit-any-node` without nodes), the
+    /// node's name made an identifier that fits iptables' 28 characters with a suffix.
+    static func chainNames(for nodeName: String?) -> (node: String, cluster: String, external: String) {
+        let prefix = "dasaudit-", suffixLength = 3
+        let id = nodeName.map { FirewallText.identifier($0, maxLength: maximumChainLength - prefix.count - suffixLength) }
             ?? "any-node"
-        return (prefix + id, prefix + id + suffix)
+        return (prefix + id, prefix + id + "-cl", prefix + id + "-ex")
     }
 
     /// `-A CHAIN -p tcp -m tcp --dport 12002:12004 -m comment --comment "..." -j ACCEPT`.

@@ -14,7 +14,12 @@ enum NftablesRules {
             ("cluster_v4", "ipv4_addr", "ip saddr", set.clusterAddresses(ipv4: true)),
             ("cluster_v6", "ipv6_addr", "ip6 saddr", set.clusterAddresses(ipv4: false)),
         ]
-        for family in families {
+        let external: [(name: String, type: String, match: String, addresses: [AddressPattern]?)] =
+            set.externalClusterOpenings.isEmpty ? [] : [
+                ("external_v4", "ipv4_addr", "ip saddr", set.externalClusterSources(ipv4: true)),
+                ("external_v6", "ipv6_addr", "ip6 saddr", set.externalClusterSources(ipv4: false)),
+            ]
+        for family in families + external {
             guard let addresses = family.addresses, !addresses.isEmpty else { continue }
             lines += [
                 "  set \(family.name) {",
@@ -40,6 +45,10 @@ enum NftablesRules {
             : families.filter { $0.addresses?.isEmpty == false }.map { "\($0.match) @\($0.name) " }
         lines += set.clientOpenings.map { accept($0) }
         lines += set.clusterOpenings.flatMap { opening in clusterSources.map { accept(opening, from: $0) } }
+        // The driver's callback ports: from the nodes and the external cluster (a family
+        // with neither stays closed).
+        let externalSources = external.filter { $0.addresses?.isEmpty == false }.map { "\($0.match) @\($0.name) " }
+        lines += set.externalClusterOpenings.flatMap { opening in externalSources.map { accept(opening, from: $0) } }
         lines += ["  }", "}"]
         return lines
     }

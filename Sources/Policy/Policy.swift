@@ -28,6 +28,10 @@ public struct Policy: Sendable {
     public var catalog: [CatalogEntry]
     /// Declared cluster members. Empty: every host may open every expected port.
     public var nodes: [Node]
+    /// In mode `client`, the addresses of the external Spark cluster whose executors call
+    /// the driver back: with the nodes', the only sources the driver's callback ports accept
+    /// (`exposure(of:)`). Empty: those ports face every source.
+    public var externalCluster: [AddressPattern] = []
     public var waivers: [Waiver]
     /// When connection attempts are a port scan (the policy file's `scan:` section).
     public var scanThresholds = ScanThresholds()

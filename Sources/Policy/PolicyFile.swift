@@ -68,7 +68,7 @@ struct PolicyFileReader {
     let path: String
 
     static let topLevelKeys = ["profile", "offset", "mode", "cores", "ephemeral_range", "port_retries", "expect",
-                               "ports", "features", "nodes", "dependencies", "allow", "waivers", "scan"]
+                               "ports", "features", "nodes", "external_cluster", "dependencies", "allow", "waivers", "scan"]
 
     func settings(_ root: Yams.Node) throws -> PolicySettings {
         let fields = try mapping(root, allowed: Self.topLevelKeys, what: "the policy")
@@ -138,6 +138,9 @@ struct PolicyFileReader {
                 }
             }
             settings.nodes = nodes
+        }
+        if let node = fields["external_cluster"] {
+            settings.externalCluster = try externalCluster(node)
         }
         if let node = fields["dependencies"] {
             var seen = Set<String>()
@@ -229,6 +232,26 @@ struct PolicyFileReader {
                 + "address or CIDR block, like 10.0.0.5 or 10.0.1.0/24")
         }
         return Node(name: name, addresses: addresses, roles: Set(roles))
+    }
+
+    /// The external Spark cluster's addresses (mode `client`): at least one, none of them
+    /// every address, which would open the driver's callback ports to any source as
+    /// leaving the list out does, while reading as a limit.
+    private func externalCluster(_ node: Yams.Node) throws -> [AddressPattern] {
+        let items = try list(node)
+        guard !items.isEmpty else {
+            throw error(node, "external_cluster is empty; list the addresses or CIDR blocks of the external Spark cluster's "
+                + "hosts, or leave it out (the driver's callback ports then accept any source)")
+        }
+        return try items.map { item in
+            let pattern = try addressPattern(item, of: "external_cluster", example: "10.50.0.0/24")
+            if pattern.isEveryAddress {
+                throw error(item, "external_cluster has \(pattern), every \(pattern.isIPv4 ? "IPv4" : "IPv6") address: the "
+                    + "driver's callback ports would accept any source, as without external_cluster; list the external "
+                    + "Spark cluster's own addresses")
+            }
+            return pattern
+        }
     }
 
     /// A server outside the cluster its nodes use: every field required, the name under

@@ -24,6 +24,8 @@ public struct PolicySettings: Sendable {
     /// The protocols allowed ports must speak, where stated (see `Policy.allowedProtocols`).
     public var allowedProtocols: [UInt16: ProtocolName] = [:]
     public var nodes: [Node]?
+    /// The external Spark cluster's addresses, in mode `client` (`Policy.externalCluster`).
+    public var externalCluster: [AddressPattern]?
     public var waivers: [Waiver] = []
     /// The `scan:` section: when attempts are a port scan.
     public var scanThresholds: ScanThresholds?
@@ -60,6 +62,7 @@ public struct PolicySettings: Sendable {
             result.allowedProtocols[port] = other.allowedProtocols[port]
         }
         result.nodes = other.nodes ?? nodes
+        result.externalCluster = other.externalCluster ?? externalCluster
         result.waivers += other.waivers
         result.scanThresholds = other.scanThresholds ?? scanThresholds
         result.ignoredSettings += other.ignoredSettings
@@ -85,6 +88,7 @@ public struct PolicySettings: Sendable {
             fields.append(("features.\(feature.rawValue)", features[feature].map(Self.text), other.features[feature].map(Self.text)))
         }
         fields.append(("dependencies", dependencies.map(Self.text), other.dependencies.map(Self.text)))
+        fields.append(("external_cluster", externalCluster.map(Self.text), other.externalCluster.map(Self.text)))
         for key in basePorts.keys.sorted() { fields.append(("ports.\(key)", basePorts[key].map(String.init), other.basePorts[key].map(String.init))) }
         for port in allowedPorts.keys.sorted() {
             fields.append(("allow.\(port)", allowed(port)?.description, other.allowed(port)?.description))
@@ -99,6 +103,7 @@ public struct PolicySettings: Sendable {
     private static func text(_ groups: Set<CatalogGroup>) -> String { groups.map(\.rawValue).sorted().joined(separator: ",") }
     private static func text(_ on: Bool) -> String { on ? "on" : "off" }
     private static func text(_ dependencies: [Dependency]) -> String { dependencies.map(\.name).joined(separator: ",") }
+    private static func text(_ addresses: [AddressPattern]) -> String { addresses.map(\.description).joined(separator: ",") }
 
     /// The policy these settings describe, or the reasons they cannot be one.
     public func makePolicy() throws -> Policy {
@@ -114,6 +119,15 @@ public struct PolicySettings: Sendable {
             allowedPorts: allowedPorts, nodes: nodes ?? [], waivers: waivers, features: features,
             dependencies: dependencies ?? [])
         policy.allowedProtocols = allowedProtocols
+        if let externalCluster {
+            // Said for any other mode, it would limit nothing: no executor calls a driver back.
+            guard policy.mode == .client else {
+                throw (origins["external_cluster"] ?? SettingOrigin(source: "external_cluster")).error(
+                    "external_cluster is for mode client, where the executors run on an external Spark cluster and call "
+                    + "the driver back; the mode is \(policy.mode.rawValue)")
+            }
+            policy.externalCluster = externalCluster
+        }
         policy.unboundKeys = unboundKeys
         policy.ignoredSettings = ignoredSettings
         if let scanThresholds { policy.scanThresholds = scanThresholds }

@@ -11,4 +11,7 @@ public enum PortExposure: String, CaseIterable, Codable, Sendable {
     /// Clients outside the cluster connect: event publishers (thrift and binary
     /// receivers) and administrators (the management console), and ports allowed with `--allow`.
     case clients
+    /// The cluster's nodes and the external Spark cluster's hosts (`external_cluster`): the
+    /// driver's callback ports in mode `client` when the policy names that cluster.
+    case externalCluster = "external-cluster"
 }

@@ -116,6 +116,22 @@ final class FirewallAuditAgreementTests: XCTestCase {
         XCTAssertFalse(result.findings.contains { $0.kind == .clientOutsideCluster })
     }
 
+    /// With the external cluster named, its executors calling the driver back are no finding;
+    /// with another block named, each callback port they used is one, as das1's rules then
+    /// drop them.
+    func testTheNamedExternalClusterIsTheOnlyOutsideCaller() throws {
+        for (external, expected) in [("[10.40.0.1]", [UInt16]()), ("[10.40.9.0/24]", [12002, 13002])] {
+            let text = Self.policyText.replacingOccurrences(of: "dependencies:", with: "external_cluster: \(external)\ndependencies:")
+            let policy = try PolicyFile.parse(text, path: "client.yaml").makePolicy()
+            let result = Auditor(policy: policy).audit(paths: [capture("client-mode-driver-veth-s200.pcap")])
+            let outside = result.findings.filter { $0.kind == .clientOutsideCluster }
+            XCTAssertEqual(outside.compactMap(\.port).sorted(), expected, external)
+            XCTAssertTrue(outside.allSatisfy { $0.message.contains("the external Spark cluster (external_cluster) only, but its one "
+                + "client is neither: 10.40.0.1") }, "\(outside.map(\.message))")
+            XCTAssertEqual(result.policy.externalCluster, [String(external.dropFirst().dropLast())])
+        }
+    }
+
     func testAnAllowedPortFacesEveryoneAndAWaiverCoversOnePort() throws {
         let text = Self.sparkPolicy(declaringDas2: false) + """
             allow:

@@ -139,6 +139,54 @@ final class FirewallNamespaceTests: XCTestCase {
         }
     }
 
+    /// With the external cluster named (`external_cluster`), the driver's ports accept it and
+    /// the nodes, no one else: the executors' host (192.0.2.3, ::3) connects when named, and
+    /// times out when the policy names another block, while das2 (a node) connects either
+    /// way; the UI stays the nodes'. In both dialects of IPv4 (the iptables file's own chain
+    /// for them) and in nftables over IPv6.
+    func testClientModeDriverPortsAcceptTheNamedExternalClusterAlone() throws {
+        let driverPort: UInt16 = 13002, blockManagerPort: UInt16 = 12002, uiPort: UInt16 = 4042
+        let ports = [driverPort, blockManagerPort, uiPort]
+        try namespaces.listen(on: ports)
+        let cases: [(external: String, outsider: [String])] = [
+            ("[\(NamespacePair.outsiderIPv4), \"\(NamespacePair.outsiderIPv6)\"]", ["connected", "connected", "timeout"]),
+            ("[198.51.100.0/24, \"2001:db8:77::/64\"]", ["timeout", "timeout", "timeout"]),
+        ]
+        for (external, outsider) in cases {
+            let policy = directory.appendingPathComponent("external.yaml")
+            try """
+                offset: 2
+                mode: client
+                nodes:
+                  - name: das1
+                    addresses: [\(NamespacePair.serverIPv4), "\(NamespacePair.serverIPv6)"]
+                    roles: [driver, receiver]
+                  - name: das2
+                    addresses: [\(NamespacePair.clientIPv4), "\(NamespacePair.clientIPv6)"]
+                    roles: [driver]
+                external_cluster: \(external)
+                """.write(to: policy, atomically: true, encoding: .utf8)
+            for (dialect, loader, families) in [("nftables", ["nft", "-f"], [ipv4, ipv6]), ("iptables", ["iptables-restore"], [ipv4])] {
+                let generated = try runDasaudit(["ports", "--policy", policy.path, "--node", "das1", "--firewall", dialect])
+                XCTAssertEqual(generated.status, 0, generated.stderr)
+                let rules = directory.appendingPathComponent("das1-external.\(dialect)")
+                try generated.stdout.write(to: rules, atomically: true, encoding: .utf8)
+                try namespaces.inside(namespaces.server, loader + [rules.path])
+                for family in families {
+                    XCTAssertEqual(try namespaces.connect(in: namespaces.client, ports.map { (family.outsider, family.server, $0) }),
+                                   outsider, "\(dialect), external_cluster \(external), from \(family.outsider) to \(ports)\n\(generated.stdout)")
+                    XCTAssertEqual(try namespaces.connect(in: namespaces.client, ports.map { (family.client, family.server, $0) }),
+                                   ["connected", "connected", "connected"], "\(dialect), from das2 to \(ports)")
+                }
+                if dialect == "nftables" {
+                    try namespaces.inside(namespaces.server, ["nft", "delete", "table", "inet", "dasaudit"])
+                } else {
+                    try namespaces.inside(namespaces.server, ["sh", "-c", "iptables -P INPUT ACCEPT && iptables -F && iptables -X"])
+                }
+            }
+        }
+    }
+
     /// Stock Spark's driver and block manager ports are random unless pinned, so the
     /// `spark` profile's rules cannot open them: a pyspark job through them hung, and
     /// nothing said why. The rules still drop a driver's random port, but the header and a

@@ -53,8 +53,30 @@ final class PolicyFileTests: XCTestCase {
     func testAnUnknownKeyIsAnErrorWithItsLine() {
         XCTAssertThrowsError(try PolicyFile.parse("offset: 2\nofset: 3\n", path: "p.yaml")) { error in
             XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; did you mean offset? expected one of profile, offset, mode, "
-                + "cores, ephemeral_range, port_retries, expect, ports, features, nodes, dependencies, allow, waivers, scan")
+                + "cores, ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, dependencies, allow, waivers, scan")
         }
+    }
+
+    /// `external_cluster` limits the driver's callback ports in mode client to the nodes and
+    /// the external Spark cluster; anything that would limit nothing while reading as a limit
+    /// is refused with its line.
+    func testTheExternalClusterIsForModeClientAndLimitsSomething() throws {
+        let policy = try PolicyFile.parse("mode: client\nexternal_cluster: [10.50.0.0/24, \"fd00:50::7\"]\n", path: "p.yaml").makePolicy()
+        XCTAssertEqual(policy.externalCluster.map(\.description), ["10.50.0.0/24", "fd00:50::7"])
+        let driverPort = try XCTUnwrap(policy.catalog.first { $0.key == "spark.driver.port" })
+        XCTAssertEqual(policy.exposure(of: driverPort), .externalCluster)
+        XCTAssertEqual(try PolicyFile.parse("mode: client\n", path: "p.yaml").makePolicy().exposure(of: driverPort), .clients)
+
+        XCTAssertEqual(policyFileError("mode: cluster\nexternal_cluster: [10.50.0.0/24]\n"),
+                       "p.yaml:2: external_cluster is for mode client, where the executors run on an external Spark cluster "
+                           + "and call the driver back; the mode is cluster")
+        XCTAssertEqual(policyFileError("mode: client\nexternal_cluster: []\n"),
+                       "p.yaml:2: external_cluster is empty; list the addresses or CIDR blocks of the external Spark cluster's "
+                           + "hosts, or leave it out (the driver's callback ports then accept any source)")
+        XCTAssertEqual(policyFileError("mode: client\nexternal_cluster: [0.0.0.0/0]\n"),
+                       "p.yaml:2: external_cluster has 0.0.0.0/0, every IPv4 address: the driver's callback ports would accept "
+                           + "any source, as without external_cluster; list the external Spark cluster's own addresses")
+        XCTAssertTrue(policyFileError("mode: client\nexternal_cluster: [10.50.0.1/24]\n").hasPrefix("p.yaml:2: "))
     }
 
     func testBadValuesSayWhatWasExpected() {

@@ -49,6 +49,14 @@ final class ResultSchemaTests: XCTestCase {
         let shuffle = Auditor(policy: .init(offset: 2, features: [.shuffleService: true])).audit(paths: [
             repositoryRoot.appendingPathComponent("captures/spark-cluster-offset2-lo.pcap").path,
         ])
+        // Mode client with the external cluster named, whose callers from elsewhere are findings.
+        var clientMode = Policy(offset: 2, mode: .client, coresPerNode: 2,
+                                nodes: [Node(name: "das1", addresses: [AddressPattern("10.40.0.2")!], roles: [.driver, .receiver])])
+        clientMode.externalCluster = [AddressPattern("10.40.9.0/24")!]
+        let external = Auditor(policy: clientMode).audit(paths: [
+            repositoryRoot.appendingPathComponent("captures/client-mode-driver-veth-s200.pcap").path,
+        ])
+        XCTAssertTrue(external.findings.contains { $0.kind == .clientOutsideCluster })
         var bare = syntheticAudit(services: 3)
         bare.evidence = nil
         let results: [(String, AuditResult)] = [
@@ -56,6 +64,7 @@ final class ResultSchemaTests: XCTestCase {
             ("cluster with nodes and waivers", try auditedCluster()), ("500 services", syntheticAudit(services: 500)),
             ("without evidence", bare), ("live-like, with drops", try liveLikeResult()), ("missing and standard inputs", incomplete), ("hostile text", try hostileResult()), ("jmx off", jmxOff),
             ("ignored installation keys", ignored), ("joined IP fragments", fragments), ("shuffle service on", shuffle),
+            ("external cluster", external),
         ]
         for (name, result) in results {
             let errors = validator.errors(try written(result))
