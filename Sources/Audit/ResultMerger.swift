@@ -131,6 +131,8 @@ public struct ResultMerger {
         public var sightings: [Sighting]
         /// What the matching learnt that the counts cannot show.
         public var observations = MergeObservations()
+        /// The clock `connections` are timed in.
+        public var clock = MergeClock()
 
         /// The sightings as the merged result's `connections` entries, by capture point
         /// then time.
@@ -181,11 +183,24 @@ public struct ResultMerger {
             merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) },
                                              base: merged.connections.count, observations: &merged.observations)
         }
-        // The times of a connection seen at several points, once the clocks' offsets are known.
-        merged.connections = merged.observations.inOneClock(merged.connections)
+        // Every time in one clock, once the clocks' offsets are known.
+        merged.clock = MergeClock(offsets: merged.observations.measuredOffsets(),
+                                  starts: ResultMerger.captureStarts(MergedProvenance(results, names: names).inputs))
+        merged.connections = merged.observations.inOneClock(merged.connections, clock: merged.clock)
         merged.sightings.sort { ($0.point, ResultMerger.sortKey($0.connection)) < ($1.point, ResultMerger.sortKey($1.connection)) }
         merged.connections.sort { ResultMerger.sortKey($0) < ResultMerger.sortKey($1) }
         return merged
+    }
+
+    /// Each capture point's earliest first packet among `inputs`, as recorded: the point
+    /// whose capture began first gives the merge its clock (`MergeClock`).
+    static func captureStarts(_ inputs: [InputSummary]) -> [String: Int64] {
+        var starts: [String: Int64] = [:]
+        for input in inputs {
+            guard let point = input.capturePoint, let first = input.firstSeen?.nanoseconds else { continue }
+            starts[point] = min(starts[point] ?? .max, first)
+        }
+        return starts
     }
 
     /// The order every step walks sightings in: by first packet, then capture point, then
@@ -258,6 +273,7 @@ public struct ResultMerger {
             }
             if !joined {
                 merged.append(connection)
+                observations.openedAt.append(source)
                 openers.append((source, connection))
                 owners.append(merged.count - 1)
                 for other in sources where other != source { waiting[other]!.queue.append(merged.count - 1) }

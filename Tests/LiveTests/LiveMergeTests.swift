@@ -96,6 +96,31 @@ final class LiveMergeTests: XCTestCase {
                        "the pieces' packets add up")
     }
 
+    /// Successive live windows of one node are a fraction of a second apart (one run's end
+    /// to the next one's start: 0.1-0.8 s measured, scripts/measure-live-gaps.sh), and the
+    /// merge joined them without a word, as if the node had watched without a break. The
+    /// gaps up to 2 s are now joined and summed in the coverage, never a gap of their own.
+    func testSuccessiveLiveWindowsAreJoinedAndTheirGapsSummed() throws {
+        let connection = try HeldConnection(address: address, port: thrift)
+        var windows: [(path: String, result: AuditResult)] = []
+        for index in 1...3 {
+            let live = try startLive(["--capture-point", "node-a", "--connections"])
+            connection.exchange()
+            windows.append(try stop(live, savingAs: "window-\(index).json"))
+        }
+        connection.end()
+        let merged = try merge(windows.map(\.path))
+        XCTAssertEqual(merged.coverage.captureGaps, [])
+        let joined = try XCTUnwrap(merged.coverage.captureGapsJoined)
+        XCTAssertEqual(joined.count, 2)
+        let apart = zip(windows, windows.dropFirst()).map { earlier, later in
+            later.result.coverage.captureStart!.seconds(since: earlier.result.coverage.captureEnd!)
+        }
+        XCTAssertEqual(joined.seconds, apart.reduce(0, +), accuracy: 1e-6)
+        XCTAssertTrue(apart.allSatisfy { $0 > 0 && $0 < 2 }, "\(apart)")
+        XCTAssertFalse(merged.findings.contains { $0.kind == .incompleteInput })
+    }
+
     func testALiveResultWithoutConnectionsIsRefusedSayingToRunLiveWithThem() throws {
         let service = try LoopbackService(address: address, port: thrift)
         defer { service.stop() }
