@@ -110,15 +110,18 @@ final class LiveMergeTests: XCTestCase {
         }
         connection.end()
         let merged = try merge(windows.map(\.path))
-        XCTAssertEqual(merged.coverage.captureGaps, [])
-        let joined = try XCTUnwrap(merged.coverage.captureGapsJoined)
-        XCTAssertEqual(joined.count, 2)
         let apart = zip(windows, windows.dropFirst()).map { earlier, later in
             later.result.coverage.captureStart!.seconds(since: earlier.result.coverage.captureEnd!)
         }
-        XCTAssertEqual(joined.seconds, apart.reduce(0, +), accuracy: 1e-6)
-        XCTAssertTrue(apart.allSatisfy { $0 > 0 && $0 < 2 }, "\(apart)")
-        XCTAssertFalse(merged.findings.contains { $0.kind == .incompleteInput })
+        XCTAssertTrue(apart.allSatisfy { $0 > 0 }, "\(apart)")
+        // A machine loaded enough to take more than 2 s from one run's end to the next one's
+        // start leaves a gap of its own there, said as one.
+        let short = apart.filter { $0 <= 2 }, long = apart.filter { $0 > 2 }
+        let joined = try XCTUnwrap(merged.coverage.captureGapsJoined)
+        XCTAssertEqual(joined.count, UInt64(short.count))
+        XCTAssertEqual(joined.seconds, short.reduce(0, +), accuracy: 1e-6)
+        XCTAssertEqual(merged.coverage.captureGaps?.map(\.seconds).count, long.count)
+        XCTAssertEqual(merged.findings.filter { $0.kind == .incompleteInput }.count, long.count)
     }
 
     func testALiveResultWithoutConnectionsIsRefusedSayingToRunLiveWithThem() throws {
