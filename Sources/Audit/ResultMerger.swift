@@ -91,7 +91,7 @@ public struct ConnectionEntry: Codable, Sendable {
 /// handshake with the same client initial sequence number, or, when one did not, their
 /// times overlap within `skew`; the connection takes, per direction, the larger packet
 /// and byte counts (each end sees every packet, unless its capture dropped some), the
-/// earliest first and the latest last packet (in the clock of the point that saw it first,
+/// earliest first and the latest last packet (in the merge's one clock, `MergeClock`,
 /// once the clocks' offsets are measured), what it speaks as the sighting that says more
 /// of it shows (`evidence(_:_:)`: one end may have captured only the headers), and the
 /// orientation and state of the sighting on the strongest evidence (its end as any point
