@@ -203,6 +203,22 @@ public struct Coverage: Codable, Sendable {
     /// their packet and byte counts, the larger sighting's, are lower bounds. Null in an
     /// audit (one capture point) and in older results.
     @Nullable public var connectionsCountedLow: UInt64? = nil
+    /// A merge's stretches of time one capture point's inputs leave uncovered, longer than
+    /// `CaptureGaps.tolerance`, by point then time: nothing that point captured then is
+    /// audited (each an `incomplete-input` finding, and `complete` is false). Empty in a
+    /// merge without any; null in an audit and in older results.
+    @Nullable public var captureGaps: [CaptureGap]? = nil
+    /// A merge's gaps between windows of one capture point up to `CaptureGaps.tolerance`,
+    /// joined: how many, and their seconds in all. Null in an audit and in older results.
+    @Nullable public var captureGapsJoined: JoinedGaps? = nil
+    /// A merge's clock (`MergeClock`): the capture point whose clock its times are in
+    /// (`capture_start`, `capture_end`, the services' and connections' first and last
+    /// packets, the gaps). Null in an audit (its inputs' own clock) and in older results.
+    @Nullable public var clockOf: String? = nil
+    /// A merge's capture points whose times were moved into another's clock, by name, with
+    /// the offset taken out; a point not listed keeps its own times. Null in an audit and in
+    /// older results.
+    @Nullable public var clockOffsets: [ClockShift]? = nil
 }
 
 /// How a service endpoint relates to the policy.

@@ -49,10 +49,13 @@ public struct Auditor {
     }
 
     /// Audits connections already read.
-    public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
+    /// `window`: a merge's, said in the coverage and judged (`MergedWindow`).
+    public func audit(_ connections: [Connection], inputs: [InputSummary], window: MergedWindow? = nil) -> AuditResult {
         var statistics = ServiceStatistics(connections)
-        statistics.cutByEnd = AttemptsCutByEnd.found(in: connections, inputs: inputs, cap: FlowLimits.standard.maxAttempts)
-        return audit(statistics, inputs: inputs)
+        // The inputs' ends in the connections' clock (a merge's: `MergeClock`).
+        let ends = window.map { $0.clock.inOneClock(inputs) } ?? inputs
+        statistics.cutByEnd = AttemptsCutByEnd.found(in: connections, inputs: ends, cap: FlowLimits.standard.maxAttempts)
+        return audit(statistics, inputs: inputs, window: window)
     }
 
     /// Audits connections already folded per service (as a flow table evicts them).
@@ -66,12 +69,14 @@ public struct Auditor {
     /// services but not each other's results run two at a time (`bothAtOnce`): the sorting
     /// of the services' clients in two halves, the port scans beside the classification,
     /// the findings beside the services' summaries.
-    public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary], threads: Int = 2) -> AuditResult {
+    public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary], threads: Int = 2,
+                      window: MergedWindow? = nil) -> AuditResult {
         let inParallel = threads > 1
         var verdicts = PortVerdicts(policy: policy, own: ownEndpoints)
         var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
                                                                                            keepingAttemptTallies: true)
         var coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
+        window?.apply(to: &coverage, inputs: inputs)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections

@@ -108,6 +108,8 @@ struct FindingRules {
                     + "."))
         }
         findings += UndeclaredTunnels.findings(coverage.udp)
+        // A merge's window that a capture point's inputs leave uncovered is not audited there.
+        findings += (coverage.captureGaps ?? []).map(CaptureGaps.finding)
         for input in inputs {
             if let drops = input.drops, drops.total > 0 { findings.append(dropFinding(input.path, drops)) }
             if input.cutBeforeTCP > 0 && !auditedNothing { findings.append(cutBeforeTCPFinding(input)) }

@@ -19,6 +19,9 @@ public struct MergeObservations: Sendable {
     /// Per connection of `sharedStarts`: its index among the merge's connections, as made
     /// (`inOneClock`).
     var sharedConnections: [Int] = []
+    /// Per connection of the merge, as made: the capture point of the sighting that opened
+    /// it, whose clock its times are in until `inOneClock` moves them.
+    var openedAt: [String] = []
 
     public init() {}
 
@@ -79,17 +82,29 @@ public struct MergeObservations: Sendable {
         return low
     }
 
-    /// `connections` (the merge's, as made) with the first and last packet of each seen at
-    /// two or more capture points taken in one clock: the clock of the point that saw it
-    /// first, the others' times moved back by the offset measured between the two (none
-    /// where none was measured). Taken at face value, the earliest first and the latest last
-    /// packet of two clocks 45 s apart made a thrift call of 0.1 s last 45 s, and a service's
-    /// first and last packets moved with it. Its ending too (`ending(of:)`).
-    func inOneClock(_ connections: [Connection]) -> [Connection] {
-        let offsets = offsetsByPair()
+    /// `connections` (the merge's, as made) with their first and last packets in `clock`
+    /// (`MergeClock`): each moved back by how far the clock of the point that saw it is ahead
+    /// of the merge's; one seen at two or more points from the earliest to the latest of its
+    /// sightings, each moved so. Taken at face value, the earliest first and the latest last
+    /// packet of two clocks 45 s apart made a thrift call of 0.1 s last 45 s; timed each in
+    /// the clock of the point that saw it first, a service's first packet came from one clock
+    /// and its last from another. Its ending too (`ending(of:)`).
+    func inOneClock(_ connections: [Connection], clock: MergeClock) -> [Connection] {
         var connections = connections
+        if !clock.moved.isEmpty {
+            for index in connections.indices where index < openedAt.count {
+                let shift = clock.shift(openedAt[index])
+                guard shift != 0 else { continue }
+                connections[index].firstSeen = connections[index].firstSeen.subtractingSaturated(shift)
+                connections[index].lastSeen = connections[index].lastSeen.subtractingSaturated(shift)
+            }
+        }
         for (index, connection) in sharedConnections.enumerated() {
-            let windows = windowsInOneClock(index, offsets: offsets).windows
+            let start = sharedStarts[index], end = index + 1 < sharedStarts.count ? sharedStarts[index + 1] : sharedWindows.count
+            let windows = sharedWindows[start..<end].map { window -> (first: Int64, last: Int64, ending: ConnectionState) in
+                let shift = clock.shift(window.point)
+                return (window.first.subtractingSaturated(shift), window.last.subtractingSaturated(shift), window.ending)
+            }
             connections[connection].firstSeen = windows.lazy.map(\.first).min()!
             connections[connection].lastSeen = windows.lazy.map(\.last).max()!
             guard connections[connection].state.isTraffic, let ending = Self.ending(of: windows) else { continue }

@@ -36,6 +36,7 @@ public struct MergedProvenance {
             points.insert(result.capturePoint)
             rows.append((result.input, result.evidence))
         }
+        rows = Self.unreadableOnce(rows)
         rows.sort { x, y in
             let (a, b) = (x.input, y.input)
             if a.capturePoint != b.capturePoint { return (a.capturePoint ?? "") < (b.capturePoint ?? "") }
@@ -48,6 +49,21 @@ public struct MergedProvenance {
         inputs = rows.map(\.input)
         inputEvidence = rows.map(\.evidence)
         capturePoints = points.sorted()
+    }
+
+    /// `rows` with each unreadable input named once (`UnreadableResult`: nothing read, no
+    /// digest, an error). Two rack-level merges that were both given one node's unreadable
+    /// result each name it, and a merge of the two named it twice, with two findings. With
+    /// no digest to tell it by, it is told by what names it: its path, its capture point and
+    /// its reason (which names the path and the problem). Two different files given under one
+    /// path that fail for the same reason are then named once: either is missing all the same.
+    static func unreadableOnce(_ rows: [(input: InputSummary, evidence: Evidence.InputEvidence)])
+        -> [(input: InputSummary, evidence: Evidence.InputEvidence)] {
+        var seen = Set<[String]>()
+        return rows.filter { row in
+            guard row.evidence.sha256 == nil, row.input.packets == 0, let error = row.input.error else { return true }
+            return seen.insert([row.input.path, row.input.capturePoint ?? "", error]).inserted
+        }
     }
 
     /// The evidence of the merged `result`: the command line, the policy digest, and the
@@ -69,7 +85,7 @@ extension ResultMerger {
                              arguments: [String]) throws -> (result: AuditResult, observations: MergeObservations) {
         let merged = try merge(results, names: names)
         let provenance = MergedProvenance(results, names: names, unreadable: unreadable)
-        var result = auditor.audit(merged.connections, inputs: provenance.inputs)
+        var result = auditor.audit(merged.connections, inputs: provenance.inputs, window: MergedWindow(provenance.inputs, clock: merged.clock))
         // The sources' tables evicted these before listing them; the merged list cannot tell.
         let evictedAtCap = results.compactMap(\.coverage.openConnectionsEvictedAtCap)
         if !evictedAtCap.isEmpty { result.coverage.openConnectionsEvictedAtCap = evictedAtCap.reduce(0) { $0.addingSaturated($1) } }

@@ -91,7 +91,7 @@ public struct ConnectionEntry: Codable, Sendable {
 /// handshake with the same client initial sequence number, or, when one did not, their
 /// times overlap within `skew`; the connection takes, per direction, the larger packet
 /// and byte counts (each end sees every packet, unless its capture dropped some), the
-/// earliest first and the latest last packet (in the clock of the point that saw it first,
+/// earliest first and the latest last packet (in the merge's one clock, `MergeClock`,
 /// once the clocks' offsets are measured), what it speaks as the sighting that says more
 /// of it shows (`evidence(_:_:)`: one end may have captured only the headers), and the
 /// orientation and state of the sighting on the strongest evidence (its end as any point
@@ -131,6 +131,8 @@ public struct ResultMerger {
         public var sightings: [Sighting]
         /// What the matching learnt that the counts cannot show.
         public var observations = MergeObservations()
+        /// The clock `connections` are timed in.
+        public var clock = MergeClock()
 
         /// The sightings as the merged result's `connections` entries, by capture point
         /// then time.
@@ -181,11 +183,24 @@ public struct ResultMerger {
             merged.connections += mergeGroup(sightings.map { (source: $0.point, connection: $0.connection) },
                                              base: merged.connections.count, observations: &merged.observations)
         }
-        // The times of a connection seen at several points, once the clocks' offsets are known.
-        merged.connections = merged.observations.inOneClock(merged.connections)
+        // Every time in one clock, once the clocks' offsets are known.
+        merged.clock = MergeClock(offsets: merged.observations.measuredOffsets(),
+                                  starts: ResultMerger.captureStarts(MergedProvenance(results, names: names).inputs))
+        merged.connections = merged.observations.inOneClock(merged.connections, clock: merged.clock)
         merged.sightings.sort { ($0.point, ResultMerger.sortKey($0.connection)) < ($1.point, ResultMerger.sortKey($1.connection)) }
         merged.connections.sort { ResultMerger.sortKey($0) < ResultMerger.sortKey($1) }
         return merged
+    }
+
+    /// Each capture point's earliest first packet among `inputs`, as recorded: the point
+    /// whose capture began first gives the merge its clock (`MergeClock`).
+    static func captureStarts(_ inputs: [InputSummary]) -> [String: Int64] {
+        var starts: [String: Int64] = [:]
+        for input in inputs {
+            guard let point = input.capturePoint, let first = input.firstSeen?.nanoseconds else { continue }
+            starts[point] = min(starts[point] ?? .max, first)
+        }
+        return starts
     }
 
     /// The order every step walks sightings in: by first packet, then capture point, then
@@ -258,6 +273,7 @@ public struct ResultMerger {
             }
             if !joined {
                 merged.append(connection)
+                observations.openedAt.append(source)
                 openers.append((source, connection))
                 owners.append(merged.count - 1)
                 for other in sources where other != source { waiting[other]!.queue.append(merged.count - 1) }

@@ -31,6 +31,26 @@ extension AuditResult {
             guard let name = input.capturePoint else { continue }
             try checkListed("inputs[\(index)].capture_point", name)
         }
+        for (index, gap) in (coverage.captureGaps ?? []).enumerated() {
+            let path = "coverage.capture_gaps[\(index)]"
+            try checkListed(path + ".capture_point", gap.capturePoint)
+            if gap.from > gap.to { throw ResultValidationError(path: path + ".from", problem: "\(gap.from) is after to \(gap.to)") }
+            if !(gap.seconds.isFinite && gap.seconds >= 0) {
+                throw ResultValidationError(path: path + ".seconds", problem: "\(gap.seconds) is not a length of time")
+            }
+        }
+        if let clock = coverage.clockOf { try checkListed("coverage.clock_of", clock) }
+        for (index, offset) in (coverage.clockOffsets ?? []).enumerated() {
+            let path = "coverage.clock_offsets[\(index)]"
+            try checkListed(path + ".capture_point", offset.capturePoint)
+            try checkListed(path + ".clock_of", offset.clockOf)
+            if !(offset.secondsAhead.isFinite && offset.secondsAhead.magnitude < 18_446_744_074) {
+                throw ResultValidationError(path: path + ".seconds_ahead", problem: "\(offset.secondsAhead) is not an offset between clocks")
+            }
+        }
+        if let joined = coverage.captureGapsJoined, !(joined.seconds.isFinite && joined.seconds >= 0) || joined.count > AuditResult.maximumCount {
+            throw ResultValidationError(path: "coverage.capture_gaps_joined", problem: "\(joined.count) gaps of \(joined.seconds) s is not a count and a length of time")
+        }
         for (index, entry) in (connections ?? []).enumerated() {
             let path = "connections[\(index)]"
             if let name = entry.capturePoint { try checkListed(path + ".capture_point", name) }

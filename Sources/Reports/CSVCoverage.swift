@@ -16,7 +16,8 @@ struct CSVCoverageRow: Equatable {
 
 extension AuditResult {
     /// The CSV's coverage rows, the same items in the same order for every audit (then one
-    /// per reason packets were skipped), so that a script gating CI on the CSV's services
+    /// per reason packets were skipped, then one per input with an error, `input_error`: its
+    /// path as the value, the error as the note), so that a script gating CI on the CSV's services
     /// meets in the same file that the input was incomplete, cut, dropped, seen one way or
     /// partly tunnelled out of reach. The notes are the other reports' own sentences
     /// (`incompleteText`, `oneWayText`, `udpText`, ...), so no format says more than another.
@@ -59,11 +60,16 @@ extension AuditResult {
             row("open_connections_evicted_at_cap", number(coverage.openConnectionsEvictedAtCap), coverage.evictedAtCapText),
             row("lone_resets", number(coverage.loneResets), coverage.loneResetsText),
             row("connections_counted_low", number(coverage.connectionsCountedLow), coverage.countedLowText),
+            row("clock_of", coverage.clockOf ?? "", coverage.clockText),
+            row("capture_gaps", number(coverage.captureGaps?.count), coverage.gapsText),
+            row("capture_gaps_joined_seconds", coverage.captureGapsJoined.map { "\($0.seconds)" } ?? ""),
             row("connects_cut_by_end", number(coverage.connectsCutByEnd), coverage.cutByEndText),
             row("clock_steps_back", number(coverage.clockStepsBack), coverage.clockStepsText),
             row("wire_lengths_not_believed", "\(wireLengthsNotBelieved)", wireLengthsNotBelievedText),
         ]
         rows += coverage.skipped.sorted { $0.key < $1.key }.map { row("skipped.\($0.key)", "\($0.value)") }
+        // Which input could not be read, or was read only in part, as every other format names it.
+        rows += inputs.compactMap { input in input.error.map { row("input_error", input.path, $0) } }
         return rows
     }
 }

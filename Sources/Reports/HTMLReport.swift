@@ -110,6 +110,10 @@ public enum HTMLReport {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))
         }
         if let low = coverage.countedLowText { facts.append(("Lower bounds", "<b>\(low)</b>")) }
+        if let clock = coverage.clockText { facts.append(("Clocks", "\(clock)")) }
+        if let gaps = coverage.gapsText {
+            facts.append(("Gaps", (coverage.captureGaps ?? []).isEmpty ? "\(gaps)" : "<b>\(gaps)</b>"))
+        }
         if let lone = coverage.loneResetsText { facts.append(("Lone RSTs", "\(lone)")) }
         if let unjudged = result.unjudgedText { facts.append(("Not judged", "<b>\(unjudged)</b>")) }
         if let capped = coverage.clientCountsCappedText {

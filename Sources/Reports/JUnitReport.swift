@@ -76,6 +76,9 @@ public enum JUnitReport {
         if let low = result.coverage.connectionsCountedLow, low > 0 {
             properties.append(("connections_counted_low", "\(low)"))
         }
+        if let clock = result.coverage.clockText { properties.append(("clock", clock)) }
+        if let gaps = result.coverage.captureGaps, !gaps.isEmpty { properties.append(("capture_gaps", "\(gaps.count)")) }
+        if let gaps = result.coverage.gapsText { properties.append(("capture_gaps_text", gaps)) }
         if let cut = result.coverage.connectsCutByEnd, cut > 0 { properties.append(("connects_cut_by_end", "\(cut)")) }
         if let steps = result.coverage.clockStepsBack, steps > 0 { properties.append(("clock_steps_back", "\(steps)")) }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }

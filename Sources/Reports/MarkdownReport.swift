@@ -52,6 +52,8 @@ public enum MarkdownReport {
             line("- **Memory bound reached**: \(evicted)")
         }
         if let low = coverage.countedLowText { line("- **Counts lower bounds**: \(low)") }
+        if let clock = coverage.clockText { line("- Clocks: \(escaped(clock))") }
+        if let gaps = coverage.gapsText { line("- " + ((coverage.captureGaps ?? []).isEmpty ? "Gaps" : "**Gaps**") + ": \(escaped(gaps))") }
         if let lone = coverage.loneResetsText { line("- Lone RSTs: \(lone)") }
         if let unjudged = result.unjudgedText { line("- **Not judged**: \(unjudged)") }
         if let capped = coverage.clientCountsCappedText {

@@ -131,6 +131,37 @@ extension Coverage {
             + "the other's: \(low == 1 ? "its" : "their") packet and byte counts, the larger sighting's, are a lower bound"
     }
 
+    /// A merge's gaps in a capture point's windows (`capture_gaps`, `capture_gaps_joined`),
+    /// or nil when it joined none and has none: "capture point n1 has no input from ... to
+    /// ... (600.0 s); 2 gaps of up to 2 s between windows of a capture point, 0.52 s in all,
+    /// joined". At most five gaps are named, then how many more.
+    var gapsText: String? {
+        let gaps = captureGaps ?? [], shown = 5
+        var parts = gaps.prefix(shown).map {
+            "capture point \($0.capturePoint) has no input from \($0.from) to \($0.to) (\(CaptureGaps.secondsText($0.seconds)))"
+        }
+        if gaps.count > shown { parts.append("\(gaps.count - shown) more gap\(gaps.count - shown == 1 ? "" : "s")") }
+        if let joined = captureGapsJoined, joined.count > 0 {
+            parts.append("\(joined.count) gap\(joined.count == 1 ? "" : "s") of up to \(CaptureGaps.toleranceText) between windows "
+                + "of a capture point, \(CaptureGaps.secondsText(joined.seconds)) in all, joined")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// A merge's clock when it moved any capture point's times (`clock_of`, `clock_offsets`),
+    /// else nil: "times in capture point n1's clock: n3's moved back 30.000 s (its clock
+    /// ahead, measured from the handshakes both saw)".
+    var clockText: String? {
+        guard let clock = clockOf, let offsets = clockOffsets, !offsets.isEmpty else { return nil }
+        let moves = offsets.map { offset in
+            "\(offset.capturePoint)'s moved \(offset.secondsAhead >= 0 ? "back" : "on") "
+                + "\(CaptureGaps.secondsText(offset.secondsAhead.magnitude))"
+                + (offset.clockOf == clock ? "" : " into \(offset.clockOf)'s")
+        }
+        return "times in capture point \(clock)'s clock: " + moves.joined(separator: ", ")
+            + " (clocks apart, measured from the handshakes both saw)"
+    }
+
     /// The unanswered connects the end of the capture cut (`connects_cut_by_end`), or nil
     /// when there were none: their answer may have come after the capture stopped.
     var cutByEndText: String? {

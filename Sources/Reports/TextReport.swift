@@ -161,6 +161,8 @@ public struct TextReport {
             + (coverage.evictedAtCapText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.loneResetsText.map { "; \($0)" } ?? "")
             + (coverage.countedLowText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.clockText.map { "; \($0.terminalEscaped)" } ?? "")
+            + (coverage.gapsText.map { (coverage.captureGaps ?? []).isEmpty ? "; \($0.terminalEscaped)" : paint("; \($0.terminalEscaped)", .yellow) } ?? "")
             + (result.unknownDropsText.map { "; \($0)" } ?? "") + shortSnaplen
             + (result.wireLengthsNotBelievedText.map { paint("; \($0)", .yellow) } ?? "")
     }

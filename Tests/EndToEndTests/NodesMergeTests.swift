@@ -169,11 +169,14 @@ final class NodesMergeTests: XCTestCase {
     /// n3's clock 30 s ahead: a connection n3 and another node saw took its first packet from
     /// one clock and its last from the other, so the thrift port's two calls of 0.04 s ran
     /// from 08:57:00.148 to 08:57:30.192, and every service n3 saw a connection of ended
-    /// 30 s late. A connection's times are now taken in the clock of the point that saw it
-    /// first, the offset measured from the handshakes taken out: every service's first and
-    /// last packet as with the true clocks, to the wire's microseconds; at the default
-    /// --skew, all but the master port's, where n3's mid-stream sighting stays apart.
-    func testAConnectionSeenAtTwoPointsKeepsItsTimesInOneClock() throws {
+    /// 30 s late. Then each such connection was timed in the clock of the point that saw it
+    /// first, every other one at face value: at the default --skew the master port 7080,
+    /// whose connection n3 saw mid-stream apart, began in n1's clock and ended in n3's
+    /// (08:56:22.85 to 08:57:29.52). Every time is now in one clock, n1's (whose capture
+    /// began first), n3's moved back by the offset measured from the handshakes: every
+    /// service's first and last packet as with the true clocks, to the wire's microseconds,
+    /// at any --skew.
+    func testEveryServiceIsTimedInOneClock() throws {
         let truth = try XCTUnwrap(try merge(try nodes(["n1", "n2", "n3"])).result)
         let results = try nodes(["n1", "n2", "n3-skew30"])
         func late(_ merged: AuditResult) -> [String] {
@@ -186,9 +189,39 @@ final class NodesMergeTests: XCTestCase {
                 return apart < 1_000_000 ? nil : "\(service.address):\(service.port) \(service.firstSeen) to \(service.lastSeen)"
             }
         }
-        XCTAssertEqual(late(try XCTUnwrap(try merge(results, ["--skew", "32"]).result)), [])
-        let atDefault = late(try XCTUnwrap(try merge(results).result))
-        XCTAssertEqual(atDefault.map { $0.components(separatedBy: " ")[0] }, ["10.77.0.1:7080"], "\(atDefault)")
+        for skew in ["2", "32"] {
+            XCTAssertEqual(late(try XCTUnwrap(try merge(results, ["--skew", skew]).result)), [], "--skew \(skew)")
+        }
+    }
+
+    /// The window of the merge was its inputs' at face value: with n3's clock 30 s ahead,
+    /// 08:56:07.766 to 08:57:35.235, 87.5 s, for the 57.5 s the three nodes captured. It is
+    /// now in the merge's clock, n1's, n3's offset taken out: the true clocks' window, and
+    /// the result says which clock and what was moved; clocks that agree move nothing.
+    func testTheMergedWindowIsInTheClockOfTheCapturePointThatBeganFirst() throws {
+        let truth = try XCTUnwrap(try merge(try nodes(["n1", "n2", "n3"])).result).coverage
+        XCTAssertEqual(truth.clockOf, "n1")
+        XCTAssertEqual(truth.clockOffsets, [], "offsets of 17-19 µs, the time on the wire, move nothing")
+        XCTAssertEqual("\(truth.captureStart!) \(truth.captureEnd!)", "2026-12-05T08:56:07.766286000Z 2026-12-05T08:57:05.234957000Z")
+        for skew in ["2", "32"] {
+            let (run, merged) = try merge(try nodes(["n1", "n2", "n3-skew30"]), ["--skew", skew])
+            let coverage = try XCTUnwrap(merged?.coverage, run.stderr)
+            XCTAssertEqual(coverage.clockOf, "n1")
+            XCTAssertEqual(coverage.clockOffsets?.map(\.capturePoint), ["n3"])
+            XCTAssertEqual(coverage.clockOffsets?.first?.clockOf, "n1")
+            XCTAssertEqual(coverage.clockOffsets?.first?.secondsAhead ?? 0, 30, accuracy: 0.001)
+            XCTAssertEqual(coverage.captureStart, truth.captureStart)
+            XCTAssertEqual(Double(coverage.captureEnd!.nanoseconds - truth.captureEnd!.nanoseconds) / 1e9, 0, accuracy: 0.001)
+            XCTAssertEqual(coverage.durationSeconds, 57.47, accuracy: 0.01, "not 87.5 s")
+        }
+        // Said in every report.
+        let saved = temporary("skewed.json")
+        _ = try runDasaudit(["merge"] + (try nodes(["n1", "n2", "n3-skew30"])) + ["--fail-on", "never", "--format", "json", "-o", saved])
+        for format in ["text", "markdown", "html", "csv", "junit"] {
+            let rendered = try runDasaudit(["render", saved, "--format", format]).stdout
+                .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&apos;", with: "'")
+            XCTAssertTrue(rendered.contains("times in capture point n1's clock: n3's moved back 30.0 s"), "\(format)")
+        }
     }
 
     /// Results whose policies differ in a field other than offset, mode, cores and profile

@@ -96,6 +96,34 @@ final class LiveMergeTests: XCTestCase {
                        "the pieces' packets add up")
     }
 
+    /// Successive live windows of one node are a fraction of a second apart (one run's end
+    /// to the next one's start: 0.1-0.8 s measured, scripts/measure-live-gaps.sh), and the
+    /// merge joined them without a word, as if the node had watched without a break. The
+    /// gaps up to 2 s are now joined and summed in the coverage, never a gap of their own.
+    func testSuccessiveLiveWindowsAreJoinedAndTheirGapsSummed() throws {
+        let connection = try HeldConnection(address: address, port: thrift)
+        var windows: [(path: String, result: AuditResult)] = []
+        for index in 1...3 {
+            let live = try startLive(["--capture-point", "node-a", "--connections"])
+            connection.exchange()
+            windows.append(try stop(live, savingAs: "window-\(index).json"))
+        }
+        connection.end()
+        let merged = try merge(windows.map(\.path))
+        let apart = zip(windows, windows.dropFirst()).map { earlier, later in
+            later.result.coverage.captureStart!.seconds(since: earlier.result.coverage.captureEnd!)
+        }
+        XCTAssertTrue(apart.allSatisfy { $0 > 0 }, "\(apart)")
+        // A machine loaded enough to take more than 2 s from one run's end to the next one's
+        // start leaves a gap of its own there, said as one.
+        let short = apart.filter { $0 <= 2 }, long = apart.filter { $0 > 2 }
+        let joined = try XCTUnwrap(merged.coverage.captureGapsJoined)
+        XCTAssertEqual(joined.count, UInt64(short.count))
+        XCTAssertEqual(joined.seconds, short.reduce(0, +), accuracy: 1e-6)
+        XCTAssertEqual(merged.coverage.captureGaps?.map(\.seconds).count, long.count)
+        XCTAssertEqual(merged.findings.filter { $0.kind == .incompleteInput }.count, long.count)
+    }
+
     func testALiveResultWithoutConnectionsIsRefusedSayingToRunLiveWithThem() throws {
         let service = try LoopbackService(address: address, port: thrift)
         defer { service.stop() }
