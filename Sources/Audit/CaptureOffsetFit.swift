@@ -73,7 +73,7 @@ struct CaptureOffsetFit {
         for offset in candidates {
             var shifted = policy
             shifted.offset = offset
-            var verdicts = PortVerdicts(policy: shifted)
+            var verdicts = PortVerdicts(policy: shifted, readingMovedShuffleService: false)
             var fitting = 0
             var explained: [Endpoint: String] = [:]
             var catalogPorts: [Endpoint: String] = [:]

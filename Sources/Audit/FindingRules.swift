@@ -190,18 +190,27 @@ struct FindingRules {
         case .notInMode:
             // A port its feature keeps out (HA off, the shuffle service not said on) says so:
             // the mode and groups are not what to change.
-            if let entry = policy.catalog.first(where: { $0.key == verdict.catalogKey }),
-               let feature = policy.featureKeepingOut(entry),
+            let entry = policy.catalog.first { $0.key == verdict.catalogKey }
+            // A port that is the entry's only once its key is set (the shuffle service's
+            // 7337, which DAS then moves by the offset: `PortClassifier.shuffleServiceMovedByOffset`)
+            // names that reading after the key.
+            let moved = entry.map { !policy.ports(of: $0).contains(service.endpoint.port) } ?? false
+            let base = Int(entry?.basePort ?? 0), distance = Int(service.endpoint.port) - base
+            let reading = !moved ? "" : " (set to \(base) in spark-defaults.conf, which DAS moves by the offset"
+                + ((1...max(1, policy.portRetries)).contains(distance)
+                    ? ", or " + PortClassifier.retryText(base: base, distance: distance) : "") + ")"
+            if let entry, let feature = policy.featureKeepingOut(entry),
                policy.groups.contains(entry.group), entry.modes.contains(policy.mode) {
                 let said = policy.features[feature] == false ? "says is off" : "does not say is on"
+                let setKey = moved ? " and ports: {\(entry.key): \(entry.basePort)}" : ""
                 return finding(.notInMode, .medium,
-                    "\(endpoint) is \(entry.key), which this policy does not expect: it is bound only with "
+                    "\(endpoint) is \(entry.key)\(reading), which this policy does not expect: it is bound only with "
                         + "\(feature.switchedOnBy), which the policy \(said); it served \(seen)",
-                    "If the service is meant to run, say so (features: {\(feature.rawValue): on} in the policy, or "
-                        + "--das-home reading it); otherwise stop it on this node.")
+                    "If the service is meant to run, say so (features: {\(feature.rawValue): on}\(setKey) in the policy, "
+                        + "or --das-home reading it); otherwise stop it on this node.")
             }
             return finding(.notInMode, .medium,
-                "\(endpoint) is \(verdict.catalogKey ?? "a catalog port"), which this policy does not expect "
+                "\(endpoint) is \(verdict.catalogKey ?? "a catalog port")\(reading), which this policy does not expect "
                     + "(Spark mode \(policy.mode.rawValue), " + Self.groupsText(policy.groups) + "); it served \(seen)",
                 "Confirm the Spark mode (carbon.spark.master in spark-defaults.conf, with Carbon clustering in "
                     + "axis2.xml) and the expected groups; audit with the right --mode or policy, or stop the service.")

@@ -58,9 +58,13 @@ public struct LiveEventTracker: Sendable {
     /// Findings about something not seen (an expected port without traffic, a declared
     /// node without any, no traffic at all, a waiver that matched nothing), and about the
     /// window being too short to call openings unused (`insufficient-traffic`): they hold at
-    /// the start of every capture, so only the final audit reports them.
+    /// the start of every capture, so only the final audit reports them. And
+    /// `direction-unknown`, whose severity is a share of the whole window (medium when its
+    /// connections are at least half of the connections or of the bytes, `UnjudgedTraffic`):
+    /// an interim audit's share is not the window's, and an event is said once, so a medium
+    /// one said early stayed in the log when the final audit's was info, and the reverse.
     static let finalOnlyKinds: Set<Finding.Kind> = [.unusedOpening, .noTraffic, .nodeNotSeen, .waiverUnused,
-                                                    .insufficientTraffic]
+                                                    .insufficientTraffic, .directionUnknown]
 
     /// The events `result` brings since the last call, noticed at `time`; `final` for the
     /// audit of the whole capture, the only one that reports findings of absence.

@@ -125,6 +125,6 @@ struct OffsetFit {
     func key(for port: UInt16, at offset: Int) -> String? {
         var shifted = policy
         shifted.offset = offset
-        return PortClassifier(policy: shifted).classify(port).catalogKey
+        return PortClassifier(policy: shifted, readingMovedShuffleService: false).classify(port).catalogKey
     }
 }

@@ -8,11 +8,21 @@ import Policy
 /// 3. a catalog port expected on other nodes only (role mismatch);
 /// 4. a catalog port of another Spark mode or of a group not expected;
 /// 5. a port the policy allows;
-/// 6. unexpected, with a Spark port-retry hint where one fits.
+/// 6. the shuffle service where DAS binds it once its key is set, when not expected
+///    (`shuffleServiceMovedByOffset`): not in mode, as on its unset port (not asked by
+///    the offset fit, `readsMovedShuffleService`);
+/// 7. unexpected, with a Spark port-retry hint where one fits.
 public struct PortClassifier: Sendable {
     public let policy: Policy
+    /// Whether rule 6 applies. The offset fit leaves it out: 7337 plus an offset is
+    /// evidence of that offset only under a reading of a configuration it has not read
+    /// (`CaptureOffsetFit`, `OffsetFit.key(for:at:)`).
+    public let readsMovedShuffleService: Bool
 
-    public init(policy: Policy) { self.policy = policy }
+    public init(policy: Policy, readingMovedShuffleService: Bool = true) {
+        self.policy = policy
+        readsMovedShuffleService = readingMovedShuffleService
+    }
 
     public struct Verdict: Equatable, Sendable {
         public var classification: Classification
@@ -72,6 +82,9 @@ public struct PortClassifier: Sendable {
         if policy.allowedPorts[port] != nil {
             return Verdict(classification: .allowed, catalogKey: nil)
         }
+        if movedShuffleServicePort == port, let shuffle = shuffleServiceMovedByOffset {
+            return Verdict(classification: .notInMode, catalogKey: shuffle.key, mismatch: .mode)
+        }
         return Verdict(classification: .unexpected, catalogKey: nil, hint: policy.ignoredSettingHint(port) ?? retryHint(port))
     }
 
@@ -89,10 +102,7 @@ public struct PortClassifier: Sendable {
                 return (1...max(1, policy.portRetries)).contains(distance) ? (entry, distance) : nil
             }
         guard let (entry, distance) = candidates.min(by: { $0.1 < $1.1 }) else { return nil }
-        let base = Int(policy.ports(of: entry).upperBound)
-        // Every port it tried before this one was busy: 4042, "4042 and 4043", "4042 to 4044".
-        let busy = distance == 1 ? "\(base)" : "\(base)\(distance == 2 ? " and " : " to ")\(base + distance - 1)"
-        var hint = "\(entry.key)+\(distance): a Spark port retry (the service found \(busy) busy)"
+        var hint = "\(entry.key)+\(distance): " + Self.retryText(base: Int(policy.ports(of: entry).upperBound), distance: distance)
         if distance == 1, let driver = clusterDeployDriver(retrying: entry) {
             hint += ", or \(driver.key): the driver of a --deploy-mode cluster application, which always binds here "
                 + "(the policy's cluster-deploy-mode feature expects it)"
@@ -105,6 +115,33 @@ public struct PortClassifier: Sendable {
                 + "(say so with ports: in the policy)"
         }
         return hint
+    }
+
+    /// The shuffle service's entry, whose port plus the offset is rule 6's, when the policy
+    /// does not expect the service (`Policy.featureKeepingOut`: the feature not said on, or
+    /// said off) nor sets its key. That is where DAS binds it when spark-defaults.conf sets
+    /// the key to Spark's 7337 (DAS adds the offset to the keys the file holds;
+    /// `Catalog.shuffleService`), and where a retry past 7337 and 7338 lands: the service
+    /// either way. Its unset port, 7337, is then `not-in-mode` (medium, naming the switch),
+    /// and so is this one: until December 6, 2026 this was a HIGH `unexpected-port` with a
+    /// hint, for the same undeclared service that on 7337 was medium.
+    var shuffleServiceMovedByOffset: CatalogEntry? {
+        guard readsMovedShuffleService, policy.offset > 0,
+              let entry = policy.catalog.first(where: { $0.key == Catalog.shuffleServiceKey }),
+              !entry.shiftedByOffset, !policy.expects(entry), policy.featureKeepingOut(entry) != nil
+        else { return nil }
+        return entry
+    }
+
+    /// The port of `shuffleServiceMovedByOffset`, when there is one: 7337 plus the offset.
+    var movedShuffleServicePort: UInt16? { shuffleServiceMovedByOffset?.portWhenSet(offset: policy.offset) }
+
+    /// "a Spark port retry (the service found 4042 and 4043 busy)": the retry that took a
+    /// port `distance` above `base`, every port it tried before being busy (4042, "4042 and
+    /// 4043", "4042 to 4044").
+    static func retryText(base: Int, distance: Int) -> String {
+        let busy = distance == 1 ? "\(base)" : "\(base)\(distance == 2 ? " and " : " to ")\(base + distance - 1)"
+        return "a Spark port retry (the service found \(busy) busy)"
     }
 
     /// The catalog's cluster-deploy-mode driver when it sits one above `entry`

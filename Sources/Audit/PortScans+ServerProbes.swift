@@ -13,7 +13,11 @@ extension PortScans {
     /// small scans' (`fromOneSourcePort`), and carry one acknowledgment number
     /// (`TrafficCounts.serverProbeAcknowledgments`): a real server's keep-alives to clients
     /// that lost their sockets, each with its own connection's numbers, however many, or
-    /// next to connections that served, stay a service.
+    /// next to connections that served, stay a service. A scanner that draws a new
+    /// acknowledgment number for each probe (`hping3 -A`) is told by the ports it probed:
+    /// none of them in the clients' range (`ephemeralRange`), where a keep-alive's client
+    /// ports are, so the ephemeral rule named no side and the policy's alone made the
+    /// scanner's port the server's.
     /// `probed`: the scan's probes of the host's catalog ports, where both ends are catalog
     /// ports and the prober came out the client: services of its probes without a SYN
     /// alone (`TrafficCounts.onlyProbesWithoutSyn`) from the scanner's port, folded too.
@@ -24,7 +28,9 @@ extension PortScans {
         let fewest = min(Self.minFromOneSourcePort, thresholds.minPorts)
         let scanners = services.indices.filter {
             let traffic = services.values[$0]
-            return traffic.counts.onlyServerProbes && traffic.counts.serverProbeAcknowledgments.isShared
+            return traffic.counts.onlyServerProbes
+                && (traffic.counts.serverProbeAcknowledgments.isShared
+                    || !traffic.serverProbedPorts.contains(where: ephemeralRange.contains))
                 && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
         }
         guard !scanners.isEmpty else { return [] }

@@ -11,7 +11,8 @@ import Wire
 /// Few ports mean anything under a policy: the ports of catalog entries (expected or not),
 /// the executor band, the allowed ports, and the ports just above a Spark port, which get
 /// a port-retry hint, and the ports keys of the installation pin that dasaudit does not
-/// read, which get a hint naming the key. Those are marked once per policy; their verdict depends on the node
+/// read, which get a hint naming the key, and the shuffle service moved by the offset
+/// (`PortClassifier.movedShuffleServicePort`). Those are marked once per policy; their verdict depends on the node
 /// and is asked of `PortClassifier` the first time a (port, node) pair comes up, then kept.
 /// Every other port is unexpected, with no hint, on every node: what `PortClassifier` says
 /// of it, found with one array read. `PortVerdictsTests` pins the two equal on every port
@@ -32,8 +33,9 @@ struct PortVerdicts {
     /// The verdict of a port no rule names.
     private static let unnamed = PortClassifier.Verdict(classification: .unexpected, catalogKey: nil)
 
-    init(policy: Policy, own: OwnEndpoints = OwnEndpoints()) {
-        classifier = PortClassifier(policy: policy)
+    /// `readingMovedShuffleService`: `PortClassifier.readsMovedShuffleService`.
+    init(policy: Policy, own: OwnEndpoints = OwnEndpoints(), readingMovedShuffleService: Bool = true) {
+        classifier = PortClassifier(policy: policy, readingMovedShuffleService: readingMovedShuffleService)
         self.own = own
         var meaningful = [Bool](repeating: false, count: Int(UInt16.max) + 1)
         func mark(_ ports: ClosedRange<UInt16>) { for port in ports { meaningful[Int(port)] = true } }
@@ -42,6 +44,7 @@ struct PortVerdicts {
         for port in policy.allowedPorts.keys { mark(port...port) }
         for ports in classifier.retryHintPorts { mark(ports) }
         for port in policy.ignoredSettingPorts { mark(port...port) }  // the hint naming the key
+        if let port = classifier.movedShuffleServicePort { mark(port...port) }
         self.meaningful = meaningful
     }
 

@@ -47,9 +47,9 @@ public struct FlowTable: Sendable {
     @usableFromInline var recentlyRefused = RecentlyRefused()
     /// The packets taken back by `retract`, by the tunnel of their connection's first packet.
     public internal(set) var retracted = CaseCounts<Tunnel>()
-    /// The damaged segments (`TCPSegment.checksumFailed`) that would have started a
-    /// connection, by the tunnel they came in: not tracked, so the reader counts them as
-    /// skipped (`SkipReason.badChecksum`), not as tracked segments.
+    /// The damaged segments (`TCPSegment.checksumFailed`) but SYNs, by the tunnel they came
+    /// in (`setAsideDamaged`): not tracked, so the reader counts them as skipped
+    /// (`SkipReason.badChecksum`), not as tracked segments.
     public internal(set) var badChecksums = CaseCounts<Tunnel>()
 
     /// The seed of every table's hash in this process (`FlowStorage.hash`), drawn once: the
@@ -150,6 +150,7 @@ public struct FlowTable: Sendable {
                                      payload: UnsafeRawBufferPointer, timestamp: Int64, wireLength: UInt32) {
         if timestamp >= nextSweep { advanceClock(to: timestamp) }
         if timestamp > clock { clock = timestamp }
+        if segment.checksumFailed && !segment.flags.isConnectionRequest { return setAsideDamaged(segment) }
         let position = storage.find(key, tag: tag)
         if position >= 0 {
             let record = storage.records + position
@@ -187,18 +188,27 @@ public struct FlowTable: Sendable {
         return x.port < y.port
     }
 
+    /// A damaged segment (`TCPSegment.checksumFailed`) that is not a connection request:
+    /// its receiver dropped it, so for both hosts it never happened, and it is counted in
+    /// `badChecksums`, not tracked. It starts no connection (a bit flipped in an address or
+    /// a port would make one nobody made), and it changes none already open: a damaged FIN
+    /// or RST ended the record while the hosts went on, so that a connection still open at
+    /// the capture's end was `reset`, and one quiet for the linger after it was let go and
+    /// came back as a second connection, picked up mid-stream. A damaged SYN is tracked
+    /// (`TCPSegment.judgeChecksum` does not even sum one): a scan that sends bad sums
+    /// (`nmap --badsum`) still probes, and an unanswered SYN makes no service. Out of line:
+    /// damaged segments are rare, and the per-segment path is kept small.
+    @usableFromInline @inline(never)
+    mutating func setAsideDamaged(_ segment: TCPSegment) {
+        badChecksums.increment(segment.tunnel)
+    }
+
     /// A new connection's first segment; nothing for a straggler of a connection refused
-    /// within the linger, or its SYN sent again (`RecentlyRefused`); nor for a damaged
-    /// segment (`TCPSegment.checksumFailed`) that is not a connection request: its receiver
-    /// dropped it, and a bit flipped in an address or a port would make a connection nobody
-    /// made (counted in `badChecksums`). A damaged SYN still starts one: a scan that sends
-    /// bad sums (`nmap --badsum`) still probes, and an unanswered SYN makes no service.
+    /// within the linger, or its SYN sent again (`RecentlyRefused`). A damaged segment
+    /// never comes here but as a SYN (`setAsideDamaged`).
     @usableFromInline
     mutating func insert(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, key: ConnectionKey, tag: UInt32,
                          fromA: Bool, timestamp: Int64, wireLength: UInt32) {
-        if segment.checksumFailed && !segment.flags.isConnectionRequest {
-            return badChecksums.increment(segment.tunnel)
-        }
         if !recentlyRefused.isEmpty && isStragglerOfRefused(segment, key: key, at: timestamp) { return }
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan, tunnel: segment.tunnel)
         record.openedWithSyn = segment.flags.isConnectionRequest

@@ -32,8 +32,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         set { marks = newValue ? marks | Self.joinsMark : marks & ~Self.joinsMark }
     }
     /// Whether the packet arrived damaged (`Checksum`): a whole TCP segment whose checksum
-    /// is wrong (`judgeChecksum`). Its receiver dropped it, so it starts no connection
-    /// (`FlowTable`).
+    /// is wrong (`judgeChecksum`). Its receiver dropped it, so it starts no connection and
+    /// changes none (`FlowTable`).
     @inlinable public var checksumFailed: Bool {
         get { marks & Self.checksumMark != 0 }
         set { marks = newValue ? marks | Self.checksumMark : marks & ~Self.checksumMark }
@@ -160,11 +160,12 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// segment (`FragmentTable`): the segment is counted once, on the datagram's last
     /// fragment, as tshark counts it; the datagram's other fragments are counted here.
     case reassembled
-    /// A TCP segment that arrived damaged (`TCPSegment.checksumFailed`, `Checksum`) and
-    /// would have started a connection: its receiver dropped it, so it is not tracked. A
-    /// connection request (SYN) is tracked all the same (a scan's probes with bad sums are
-    /// still probes), and so is a damaged segment of a connection already tracked, as
-    /// tshark counts it. Counted by the table (`FlowTable.badChecksums`), not the decoder.
+    /// A TCP segment that arrived damaged (`TCPSegment.checksumFailed`, `Checksum`): its
+    /// receiver dropped it, so it is not tracked, neither as the start of a connection nor
+    /// as a packet of one already open, whose state a damaged FIN or RST would end while
+    /// the hosts went on. A connection request (SYN) is tracked all the same (a scan's
+    /// probes with bad sums are still probes). Counted by the table
+    /// (`FlowTable.badChecksums`), not the decoder.
     case badChecksum
 
     public var name: String {

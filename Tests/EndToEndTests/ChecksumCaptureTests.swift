@@ -34,10 +34,17 @@ final class ChecksumCaptureTests: XCTestCase {
         XCTAssertEqual(try damagedFrames(capture("damaged-packets-veth.pcap")), [31, 49, 65, 90])
     }
 
+    /// captures/damaged-teardown-veth.pcap: frames 8 and 37 (the client's RSTs), 22 and 23
+    /// (the client's and the server's FIN), forged with wrong sums, the four the kernels
+    /// dropped; the server's packets, sent with checksum offload, are good.
+    func testTheForgedEndsAreTheDamagedSegments() throws {
+        XCTAssertEqual(try damagedFrames(capture("damaged-teardown-veth.pcap")), [8, 22, 23, 37])
+    }
+
     /// Every bundled capture, with its packets offloaded (most were recorded on veths and
     /// loopback, where each packet sent holds the pseudo-header sum), cut by the snapshot
-    /// length, tunneled, fragmented, or merged by GRO: none is marked damaged but the
-    /// damaged capture's four. The SYNs `nmap --badsum` sent with wrong sums (62 and 242)
+    /// length, tunneled, fragmented, or merged by GRO: none is marked damaged but the four
+    /// of each of the two damaged captures. The SYNs `nmap --badsum` sent with wrong sums (62 and 242)
     /// are not summed: a connection request starts its connection damaged or not.
     func testNoBundledCaptureHasDamagedSegmentsButTheDamagedOnes() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
@@ -48,7 +55,7 @@ final class ChecksumCaptureTests: XCTestCase {
             let frames = try damagedFrames(capture(name))
             if !frames.isEmpty { damaged[name] = frames.count }
         }
-        XCTAssertEqual(damaged, ["damaged-packets-veth.pcap": 4])
+        XCTAssertEqual(damaged, ["damaged-packets-veth.pcap": 4, "damaged-teardown-veth.pcap": 4])
     }
 
     /// The bytes of frame `number` of `path`, and its link type.

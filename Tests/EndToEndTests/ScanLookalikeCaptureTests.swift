@@ -83,6 +83,31 @@ final class ScanLookalikeCaptureTests: XCTestCase {
         XCTAssertTrue(result.summary.compliant)
     }
 
+    /// captures/scan-ack-random-g7613-veth.pcap (scripts/recording/record-scan-ack-random.sh):
+    /// `hping3 -A -s 7613 -k -p ++1 -c 30` from 10.83.0.1 to ports 1-30 of 10.83.0.2, after a
+    /// real fetch from its 9765. hping3 draws a sequence and acknowledgment number for each
+    /// probe (tshark: 30 acknowledgment numbers for 30 ACKs), which made its probes, by their
+    /// numbers, a server's keep-alives: an expected `thrift.tcp.port` 10.83.0.1:7613 with 30
+    /// connections from the node, and COMPLIANT with no scan. The ports it probed are none of
+    /// them in the clients' range, where a keep-alive's are (the keep-alive capture above:
+    /// 8 ports of 10.82.0.3, all in 32768-60999).
+    func testAnACKScanWithANumberPerProbeIsAScanNotAService() throws {
+        let result = auditor.audit(paths: [capture("scan-ack-random-g7613-veth.pcap")])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.83.0.2:9765 1"])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.scanner, "10.83.0.1")
+        XCTAssertEqual(scan.type, .stealth)
+        XCTAssertEqual(scan.targets, ["10.83.0.2"])
+        XCTAssertEqual(scan.portRanges, "1-30")
+        XCTAssertEqual(scan.refused, 30)
+        let finding = try XCTUnwrap(result.findings.first { $0.kind == .portScan })
+        XCTAssertEqual(finding.severity, .medium)
+        XCTAssertEqual(finding.address, "10.83.0.1")
+        XCTAssertFalse(result.summary.compliant)
+        XCTAssertEqual(result.coverage.openAtStart, 0, "the probes were no connection open at the start")
+    }
+
     /// `nmap -sn --send-ip`: host discovery sends an ACK to port 80, answered by a RST
     /// (nothing listens), which was a HIGH `unexpected-port` "serving 1 connection". A bare
     /// ACK refused by a RST is a refused attempt, as the SYN to 443 beside it is.

@@ -45,13 +45,22 @@ final class ShuffleServiceCaptureTests: XCTestCase {
             + "with spark.shuffle.service.enabled in spark-defaults.conf, which the policy does not say is on"), finding.message)
         let quiet = try audit("spark43-execs-s200.pcap", ["--offset", "2", "--mode", "cluster"])
         XCTAssertFalse(quiet.findings.contains { $0.port == 7337 || $0.port == 7339 }, "no unused opening when the service is not said on")
-        // 7339 is the service only where a configuration set its key: unset, an unexpected
-        // port whose hint names the key moved by the offset.
+        // 7339 is the service where a configuration set its key to 7337 (DAS moves it by the
+        // offset), or where it retried past 7337 and 7338: the same undeclared service as on
+        // 7337, and the same medium, naming the switch and the readings. Before, a HIGH
+        // `unexpected-port` whose hint named the readings.
         let moved = try audit("spark43-multi-s200.pcap", ["--offset", "2", "--mode", "cluster"])
-        XCTAssertEqual(service(moved, 7339)?.classification, .unexpected)
-        XCTAssertEqual(service(moved, 7339)?.hint, "spark.shuffle.service.port+2: a Spark port retry (the service found 7337 "
-            + "and 7338 busy), or spark.shuffle.service.port set to 7337 in spark-defaults.conf, which DAS moves by the "
-            + "offset (say so with ports: in the policy); it speaks Spark RPC")
+        XCTAssertEqual(service(moved, 7339)?.classification, .notInMode)
+        XCTAssertEqual(service(moved, 7339)?.catalogKey, "spark.shuffle.service.port")
+        let shuffle = try XCTUnwrap(moved.findings.first { $0.port == 7339 })
+        XCTAssertEqual("\(shuffle.kind.rawValue) \(shuffle.severity)", "not-in-mode medium")
+        XCTAssertEqual(shuffle.message, "127.0.0.2:7339 is spark.shuffle.service.port (set to 7337 in spark-defaults.conf, "
+            + "which DAS moves by the offset, or a Spark port retry (the service found 7337 and 7338 busy)), which this "
+            + "policy does not expect: it is "
+            + "bound only with spark.shuffle.service.enabled in spark-defaults.conf, which the policy does not say is on; "
+            + "it served 11 connections from 1 client")
+        XCTAssertTrue(shuffle.remediation.contains("features: {shuffle-service: on} and ports: {spark.shuffle.service.port: 7337}"),
+                      shuffle.remediation)
     }
 
     /// A policy file's `shuffle-service: on` expects the service where DAS binds it: Spark's

@@ -72,4 +72,56 @@ final class LiveInterimAuditTests: XCTestCase {
         XCTAssertEqual(insufficient.count, 1, "\(findings)")
         XCTAssertGreaterThan(insufficient.first ?? 0, snapshots.dropLast().last ?? .max, "reported by the final audit only")
     }
+
+    /// `direction-unknown` is medium when the connections it sets apart are at least half of
+    /// the window's connections or bytes, which only the whole window tells. Here a
+    /// connection between two ports of the ephemeral range, open before the capture, is
+    /// half of the connections for a second and a half (beside one to 7079: the interim
+    /// audits say medium), then six more connections to 7079 make it one in eight (the final
+    /// audit: info). Before, the events said info (before the first judged connection, in an
+    /// audit of nothing), then medium, a severity the final audit did not have.
+    func testDirectionUnknownIsSaidOnceAtTheSeverityOfTheFinalAudit() throws {
+        let namespace = "dasaudit-unk-\(getpid() % 100_000)"
+        try lab.addNamespace(namespace)
+        try lab.startAnsweringServer(at: "127.0.0.1", port: 7079, in: namespace)
+        let ready = directory + "/ready"
+        _ = try lab.start("""
+            import socket, time
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", 45000)); s.listen(1)
+            c = socket.create_connection(("127.0.0.1", 45000)); a, _ = s.accept()
+            open("\(ready)", "w").close()
+            while True:
+                c.sendall(b"ping"); a.recv(16); a.sendall(b"pong"); c.recv(16); time.sleep(0.2)
+            """, in: namespace)
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: ready) { usleep(50_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: ready), "the connection open before the capture")
+        let eventsPath = directory + "/events.ndjson"
+        let run = try lab.live(in: namespace, ["-i", "lo", "--offset", "2", "--mode", "cluster",
+                                               "--interval", "0.2s", "--events", eventsPath, "--event-snapshots"])
+        usleep(300_000)
+        let first = try lab.start("""
+            import socket
+            c = socket.create_connection(("127.0.0.1", 7079), timeout=5)
+            c.sendall(b"hello")
+            while c.recv(4096): pass
+            """, in: namespace)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+        usleep(1_500_000)
+        XCTAssertEqual(try lab.runClients(to: "127.0.0.1", port: 7079, in: namespace), 0)
+        let result = try lab.result(of: run)
+        let final = try XCTUnwrap(result.findings.first { $0.kind == .directionUnknown }, "\(result.findings)")
+        XCTAssertEqual(final.severity, .info, final.message)
+
+        let events = try String(contentsOfFile: eventsPath, encoding: .utf8).split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+        }
+        let snapshots = events.filter { $0["event"] as? String == "snapshot" }
+        XCTAssertGreaterThan(snapshots.count, 5, "status audits ran while the connection was half of them")
+        XCTAssertTrue(snapshots.contains { ($0["findings"] as? [String: Int])?["medium"] ?? 0 > 0 },
+                      "an interim audit judged it medium")
+        let unknown = events.filter { $0["kind"] as? String == "direction-unknown" }
+        XCTAssertEqual(unknown.map { $0["severity"] as? String }, ["info"], "\(unknown)")
+    }
 }
