@@ -25,9 +25,14 @@ enum PcapngBlockEncoding {
                        bytes: UnsafeRawPointer?) -> Int {
         let length = Int(packetBlockLength(captured: captured))
         let units = UInt64(bitPattern: timestamp)
-        let header: [UInt32] = [PcapngBlockType.enhancedPacket, UInt32(length), 0, UInt32(units >> 32),
-                                UInt32(truncatingIfNeeded: units), captured, wire]
-        for (index, word) in header.enumerated() { block.storeBytes(of: word, toByteOffset: index * 4, as: UInt32.self) }
+        // Word by word: no array, so no allocation per packet.
+        block.storeBytes(of: PcapngBlockType.enhancedPacket, toByteOffset: 0, as: UInt32.self)
+        block.storeBytes(of: UInt32(length), toByteOffset: 4, as: UInt32.self)
+        block.storeBytes(of: UInt32(0), toByteOffset: 8, as: UInt32.self)
+        block.storeBytes(of: UInt32(units >> 32), toByteOffset: 12, as: UInt32.self)
+        block.storeBytes(of: UInt32(truncatingIfNeeded: units), toByteOffset: 16, as: UInt32.self)
+        block.storeBytes(of: captured, toByteOffset: 20, as: UInt32.self)
+        block.storeBytes(of: wire, toByteOffset: 24, as: UInt32.self)
         if captured > 0, let bytes { block.advanced(by: packetHeaderBytes).copyMemory(from: bytes, byteCount: Int(captured)) }
         let padded = packetHeaderBytes + Int(captured)
         for offset in padded..<(length - packetTrailerBytes) { block.storeBytes(of: 0, toByteOffset: offset, as: UInt8.self) }

@@ -44,11 +44,13 @@ final class LiveEvidenceDropsTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("INCOMPLETE"), text.stdout)
     }
 
-    /// Every length of an evidence file, from nothing to whole: libpcap and dasaudit's own
-    /// reader agree packet for packet; the drops are known only for the whole file (its
-    /// statistics are its last block); and the command line refuses what holds no capture
-    /// (exit 2, naming the file) and reads the rest up to its last whole packet, a cut
-    /// inside a block being an incomplete input.
+    /// An evidence file cut at every length, from nothing to whole: dasaudit's reader refuses
+    /// only what ends before the file's interface is described, and reads the rest up to
+    /// its last whole packet, to its end only when the cut falls between two blocks; the
+    /// drops are known only for the whole file (its statistics are its last block). About
+    /// the ends of its first and last blocks, libpcap reads it alike, and the command line
+    /// refuses it naming the file (exit 2) or audits it, a cut inside a block being an
+    /// incomplete input.
     func testEveryCutOfAnEvidenceFileIsRefusedOrReadUpToItsLastWholePacket() throws {
         // The smallest file whose window lost packets: its statistics hold drops.
         let candidates = try files().filter { try CaptureFile(path: $0).readingAll().recordedDrops?.system ?? 0 > 0 }
@@ -56,27 +58,43 @@ final class LiveEvidenceDropsTests: XCTestCase {
         let whole = try contents(path)
         let scratch = try ScratchDirectory()
         let wholeDrops = try XCTUnwrap(try CaptureFile(path: path).readingAll().recordedDrops)
-        let blockEnds = Set(blockBoundaries(whole))
-        var refused = 0, cutInside = 0, cutBetween = 0
-        for length in 0...whole.count {
+        let blocks = blockEnds(whole)
+        let ends = Set(blocks.map(\.end)), headerEnd = blocks[1].end
+        XCTAssertEqual(blocks.last?.end, whole.count)
+        XCTAssertEqual(blocks.last?.type, 5, "the statistics close the file")
+        // Every length through the section and interface blocks and the first two packets,
+        // and through the last packet and the statistics: every kind of place a cut can fall
+        // (the packets between are more of the same, and take seconds each to cut).
+        let cuts = Array(0...blocks[3].end) + Array(blocks[blocks.count - 3].end...whole.count)
+        var refused = 0, cutInside = 0
+        for length in cuts {
             let cut = try scratch.file("cut.pcapng", whole.prefix(length))
-            let digest = try assertReadsAsLibpcap(cut, inPlace: nil, "cut at \(length) of \(whole.count)")
-            guard digest != nil else {
+            let file: CaptureFile
+            do {
+                file = try CaptureFile(path: cut)
+            } catch {
+                XCTAssertLessThan(length, headerEnd, "cut at \(length) of \(whole.count): \(error)")
                 refused += 1
                 continue
             }
-            let drops = try CaptureFile(path: cut).readingAll().recordedDrops
-            XCTAssertEqual(drops, length == whole.count ? wholeDrops : nil, "cut at \(length)")
-            if blockEnds.contains(length) { cutBetween += 1 } else { cutInside += 1 }
+            var packets = 0
+            let end = file.forEachPacket { _, _ in packets += 1 }
+            let wholePackets = blocks.filter { $0.end <= length && $0.type == 6 }.count
+            XCTAssertEqual(packets, wholePackets, "cut at \(length): every whole packet, no other")
+            XCTAssertEqual(end == .endOfInput, ends.contains(length) || length < headerEnd, "cut at \(length): \(end)")
+            if end != .endOfInput { cutInside += 1 }
+            XCTAssertEqual(file.recordedDrops, length == whole.count ? wholeDrops : nil, "cut at \(length)")
         }
         XCTAssertGreaterThan(refused, 0)
         XCTAssertGreaterThan(cutInside, 0)
-        XCTAssertGreaterThan(cutBetween, 2)
 
-        // The command line, at each block's end and one byte either side of it.
-        let lengths = blockEnds.flatMap { [$0 - 1, $0, $0 + 1] }.filter { (0...whole.count).contains($0) }.sorted()
+        // libpcap and the command line, one byte either side of the ends of the section and
+        // interface blocks, of the first packets and of the last packet and the statistics.
+        let edges = blocks.prefix(4).map(\.end) + blocks.suffix(2).map(\.end)
+        let lengths = Set([0] + edges.flatMap { [$0 - 1, $0, $0 + 1] }).filter { (0...whole.count).contains($0) }.sorted()
         for length in lengths {
             let cut = try scratch.file("cut-\(length).pcapng", whole.prefix(length))
+            try assertReadsAsLibpcap(cut, inPlace: nil, "cut at \(length) of \(whole.count)")
             let (status, stderr, result) = try audit([cut])
             guard let result else {
                 XCTAssertEqual(status, 2)
@@ -84,23 +102,25 @@ final class LiveEvidenceDropsTests: XCTestCase {
                 continue
             }
             let input = try XCTUnwrap(result.inputs.first)
-            XCTAssertEqual(input.error == nil, blockEnds.contains(length), "cut at \(length): \(String(describing: input.error))")
+            XCTAssertEqual(input.error == nil, ends.contains(length), "cut at \(length): \(String(describing: input.error))")
             XCTAssertEqual(input.drops, length == whole.count ? Drops(recorded: wholeDrops) : nil, "cut at \(length)")
             if length < whole.count { XCTAssertNotEqual(input.dropsSource, .pcapng, "cut at \(length)") }
         }
     }
 
-    /// The byte offsets at which the blocks of a pcapng file (this machine's byte order) end.
-    private func blockBoundaries(_ file: Data) -> [Int] {
+    /// The type of each block of a pcapng file (this machine's byte order) and the offset
+    /// at which it ends.
+    private func blockEnds(_ file: Data) -> [(type: UInt32, end: Int)] {
         let bytes = [UInt8](file)
-        var ends: [Int] = [], offset = 0
+        var blocks: [(type: UInt32, end: Int)] = [], offset = 0
+        func word(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } }
         while offset + 8 <= bytes.count {
-            let length = bytes[(offset + 4)..<(offset + 8)].withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self)) }
+            let length = Int(word(offset + 4))
             guard length >= 12 else { break }
+            blocks.append((word(offset), offset + length))
             offset += length
-            ends.append(offset)
         }
-        return ends
+        return blocks
     }
 }
 
