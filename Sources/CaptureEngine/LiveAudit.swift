@@ -60,6 +60,9 @@ public struct LiveAudit {
         reader.deduplicates = auditor.deduplicates
         reader.expectCopies(of: decoder)
         self.lastStatus = (started, 0)
+        // Each pcapng evidence file records the drops of its own window, from the same
+        // counts the audit reports.
+        writer?.statisticsSource = { [capture] in capture.statistics() }
     }
 
     /// Captures until a stop is asked for (`control`), `packetLimit` packets have been
@@ -145,21 +148,25 @@ public struct LiveAudit {
     }
 
     /// Stops the timers, closes the evidence files, and audits everything captured, with
-    /// every connection listed when `listsConnections` (the status audits list none).
+    /// every connection listed when `listsConnections` (the status audits list none). The
+    /// last file's statistics and the audit take libpcap's counts from one reading, so the
+    /// drops the files record add up to the drops the result reports.
     public mutating func finish() -> AuditResult {
         control.cancelTimers()
-        writer?.close()
+        let statistics = capture.statistics()
+        writer?.close(statistics: statistics)
         reader.flushFragments(counts: &counts, batch: batch)
-        var result = audit()
+        var result = audit(statistics: statistics)
         if listsConnections { result.connections = reader.table.connections().map(ConnectionEntry.init) }
         return result
     }
 
-    /// The audit of the packets captured so far, with the drops libpcap counts now.
-    /// `interim`: a status audit while the capture runs, which leaves out the connect
-    /// attempts younger than `pendingAttemptSeconds` (`FlowTable.statistics(pendingSince:)`).
-    private mutating func audit(interim: Bool = false) -> AuditResult {
-        let statistics = capture.statistics()
+    /// The audit of the packets captured so far, with the drops libpcap counts now (or
+    /// `statistics`, counted already). `interim`: a status audit while the capture runs, which
+    /// leaves out the connect attempts younger than `pendingAttemptSeconds`
+    /// (`FlowTable.statistics(pendingSince:)`).
+    private mutating func audit(interim: Bool = false, statistics counted: LiveCapture.Statistics? = nil) -> AuditResult {
+        let statistics = counted ?? capture.statistics()
         reader.flush(batch)
         var summary = counts.summary(
             path: inputName, linkType: capture.linkType, linkTypeName: capture.linkTypeName,

@@ -13,13 +13,14 @@ extension Evidence {
     /// `removed`: written captures removed while they were written, whose packets are lost:
     /// the input's note names them, and each says so beside its (missing) hash.
     ///
-    /// A capture that lost packets, or failed before it was stopped, says so in the input's
-    /// note too (`unrecorded`): a pcap file has no place for either, so an audit of the
-    /// written captures alone reads them as complete. So does one whose captures hold the
-    /// scrapes of dasaudit's own metrics endpoint (`own`), which such an audit judges as any port.
+    /// A capture that lost packets says in the input's note that its pcapng captures
+    /// (`recordsDrops`) record them, or that its pcap captures cannot (`unrecorded`), so an
+    /// audit of those alone reads them as complete; so does one that failed before it was
+    /// stopped, which no capture file records, and one whose captures hold the scrapes of
+    /// dasaudit's own metrics endpoint (`own`), which such an audit judges as any port.
     public init(ofLive result: AuditResult, arguments: [String], auditedAt: Timestamp, written: [String],
                 writeFailure: CaptureWriter.Failure? = nil, packetsWritten: UInt64 = 0, removed: [String] = [],
-                own: [ServiceSummary] = []) throws {
+                own: [ServiceSummary] = [], recordsDrops: Bool = false) throws {
         var withoutInputs = result
         withoutInputs.inputs = []
         try self.init(of: withoutInputs, arguments: arguments, auditedAt: auditedAt)
@@ -37,8 +38,12 @@ extension Evidence {
         let lost = removed.isEmpty ? "" : "; \(removed.count) of the \(written.count) written captures were removed during "
             + "the capture, with the packets written to them: \(removed.joined(separator: ", "))"
         inputs = result.inputs.map { input in
-            let unrecorded = written.isEmpty ? nil : Evidence.unrecorded(input, own: own).map { "; \($0)" }
-            return InputEvidence(path: input.path, sha256: nil, sizeBytes: nil, note: note + lost + (unrecorded ?? ""))
+            let drops = input.drops?.total ?? 0
+            let recorded = written.isEmpty || !recordsDrops || drops == 0 ? "" : "; the written captures record the \(drops) "
+                + "packet\(drops == 1 ? "" : "s") it lost in their interface statistics, each those of its own time window, so an "
+                + "audit of them counts them too"
+            let unrecorded = written.isEmpty ? nil : Evidence.unrecorded(input, own: own, recordsDrops: recordsDrops).map { "; \($0)" }
+            return InputEvidence(path: input.path, sha256: nil, sizeBytes: nil, note: note + lost + recorded + (unrecorded ?? ""))
         }
         var captures = written.map(InputEvidence.init(hashing:))
         for index in captures.indices where removed.contains(captures[index].path) {
@@ -58,10 +63,11 @@ extension Evidence {
     /// nothing: the packets the capture lost ("the capture lost 20730 packets (kernel 20730,
     /// interface 0), which no written capture holds; a pcap file cannot record it: an audit
     /// of the written captures alone reads them as complete, without the packets-dropped
-    /// finding"), the failure that ended it, and the scrapes of dasaudit's own endpoints
-    /// (`own`) they hold. Also said on standard error at the end of the run.
-    public static func unrecorded(_ input: InputSummary, own: [ServiceSummary] = []) -> String? {
-        let drops = input.drops ?? Drops(kernel: 0, interface: 0)
+    /// finding"), unless they are pcapng captures that record them (`recordsDrops`); the
+    /// failure that ended it, and the scrapes of dasaudit's own endpoints (`own`) they hold.
+    /// Also said on standard error at the end of the run.
+    public static func unrecorded(_ input: InputSummary, own: [ServiceSummary] = [], recordsDrops: Bool = false) -> String? {
+        let drops = recordsDrops ? Drops(kernel: 0, interface: 0) : input.drops ?? Drops(kernel: 0, interface: 0)
         var facts: [String] = []
         if drops.total > 0 {
             facts.append("the capture lost \(drops.total) packet\(drops.total == 1 ? "" : "s") (kernel \(drops.kernel), "
@@ -69,7 +75,7 @@ extension Evidence {
         }
         if let error = input.error { facts.append("it ended on a failure (\(error))") }
         let findings = [drops.total > 0 ? "packets-dropped" : nil, input.error != nil ? "incomplete-input" : nil].compactMap { $0 }
-        let lost = facts.isEmpty ? nil : facts.joined(separator: ", and ") + "; a pcap file cannot record "
+        let lost = facts.isEmpty ? nil : facts.joined(separator: ", and ") + "; \(recordsDrops ? "a capture" : "a pcap") file cannot record "
             + "\(facts.count == 1 ? "it" : "either"): an audit of the written captures alone reads them as complete, without the "
             + "\(findings.joined(separator: " and ")) finding\(findings.count == 1 ? "" : "s")"
         let ports = Array(Set(own.map(\.port))).sorted()

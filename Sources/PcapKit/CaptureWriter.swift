@@ -1,24 +1,38 @@
 import CPcap
 import Foundation
 
-/// Writes packets to pcap files in a directory, rotating to a new file at a size or an age,
-/// as `tcpdump -w -C -G` does: the evidence of a live capture.
+/// Writes packets to capture files in a directory, rotating to a new file at a size or an
+/// age, as `tcpdump -w -C -G` does: the evidence of a live capture.
 ///
-/// Files are named `dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap`: the UTC time the file starts
-/// (when it was opened, or the first packet it holds for a rotated file) and its number in
-/// the run, so a shell glob lists them in capture order. They are nanosecond pcap files,
-/// like the live timestamps.
+/// Files are named `dasaudit-YYYYMMDD-HHMMSS-NNNN.pcapng` (`.pcap` in the pcap format): the
+/// UTC time the file starts (when it was opened, or the first packet it holds for a rotated
+/// file) and its number in the run, so a shell glob lists them in capture order. Timestamps
+/// are nanoseconds, like the live ones.
 ///
-/// Each packet is flushed to the file as it is written (`pcap_dump_flush`), so a file
-/// always ends on a whole packet: readable and complete up to the last packet when the
-/// process quits at once (`PacketWriteGate`), and almost always when it is killed (SIGKILL
-/// inside a write larger than a page can leave the last packet short). docs/live.md gives
-/// the cost.
+/// pcapng files (`Format.pcapng`, the default) record what a pcap file cannot: the packets
+/// the capture lost. Each file ends with an Interface Statistics Block holding libpcap's
+/// counts during the file's own window (`statisticsSource`, read when the file is closed,
+/// less what they were when it started), so the drops of the files add up to the run's,
+/// and `dasaudit audit` of them, tshark or capinfos see them (`PcapngEvidenceFile`).
+///
+/// Each packet reaches the file as it is written (one `write(2)` per pcapng block, or
+/// `pcap_dump_flush`), so a file always ends on a whole packet: readable and complete up to
+/// the last packet when the process quits at once (`PacketWriteGate`), and almost always
+/// when it is killed (SIGKILL inside a write larger than a page can leave the last packet
+/// short). docs/live.md gives the cost.
 ///
 /// `init(path:...)` writes one file instead, buffered (no flush per packet, no rotation):
 /// the fast path of the capture generator (`dasaudit-gen`), tens of millions of packets.
 /// Either way a record longer than the snapshot length is cut to it, as `tcpdump -s` cuts.
 public final class CaptureWriter {
+    /// The format of the evidence files: pcapng records the capture's drops, pcap cannot.
+    public enum Format: String, CaseIterable, Sendable {
+        case pcapng, pcap
+
+        /// The files' extension, which names their format.
+        public var fileExtension: String { rawValue }
+    }
+
     /// When to start a new file; nil fields never rotate.
     public struct Rotation: Sendable {
         /// Start a new file before one would grow past this many bytes.
@@ -40,6 +54,11 @@ public final class CaptureWriter {
     }
 
     public let directory: String
+    public let format: Format
+    /// libpcap's counts of the capture so far (cumulative), read when a pcapng file is
+    /// closed, so that its statistics say what was lost during its window; nil records no
+    /// drop counts.
+    public var statisticsSource: (() -> LiveCapture.Statistics)?
     /// The files written so far, in order; the last is the one being written.
     public private(set) var files: [String] = []
     /// Set when a write failed; nothing more is written after it.
@@ -59,6 +78,15 @@ public final class CaptureWriter {
     /// link swapped in at its path later.
     private let directoryDescriptor: Int32
     @usableFromInline var dumper: OpaquePointer?
+    /// The pcapng file being written (`Format.pcapng`).
+    @usableFromInline var pcapng: PcapngEvidenceFile?
+    /// The interface named in each pcapng file, and its link type.
+    private let interfaceName: String
+    private let linkType: Int32
+    /// The window of the file being written: when it started, and libpcap's counts then.
+    private var window: (start: Int64, counts: LiveCapture.Statistics) = (0, .init(received: 0, dropped: 0, interfaceDropped: 0))
+    /// Bytes each file keeps free for the block that closes it (its statistics).
+    @usableFromInline let closingBytes: UInt64
     /// The single file's stream buffer (`init(path:)`), freed after the file is closed.
     private var buffer: StreamBuffer?
     @usableFromInline var written: UInt64 = 0
@@ -75,11 +103,17 @@ public final class CaptureWriter {
     @usableFromInline let flushesEachPacket: Bool
 
     /// Creates `directory` if needed (mode 0700) and opens the first file, stamped
-    /// `startTime` (nanoseconds since the epoch). A symbolic link at `directory` is refused
-    /// unless `followLink` (`EvidenceDirectory`).
+    /// `startTime` (nanoseconds since the epoch), in `format`; a pcapng file names the
+    /// captured interface `interfaceName`. A symbolic link at `directory` is refused unless
+    /// `followLink` (`EvidenceDirectory`). The first file's window starts at `startTime`
+    /// with libpcap's counts at 0: the drops of the files are the drops of the whole capture.
     public init(directory: String, linkType: Int32, snapshotLength: Int32, rotation: Rotation, startTime: Int64,
-                followLink: Bool = false) throws {
+                format: Format = .pcapng, interfaceName: String = "", followLink: Bool = false) throws {
         self.directory = directory
+        self.format = format
+        self.interfaceName = interfaceName
+        self.linkType = linkType
+        self.closingBytes = format == .pcapng ? PcapngBlockEncoding.statisticsBlockLength : 0
         self.maxBytes = rotation.maxBytes ?? .max
         self.maxNanoseconds = rotation.maxSeconds.map { $0 &* 1_000_000_000 }
         self.snapshotLength = UInt32(clamping: snapshotLength > 0 ? Int(snapshotLength) : 262_144)
@@ -104,6 +138,10 @@ public final class CaptureWriter {
     /// whether everything reached the file.
     public init(path: String, linkType: Int32, snapshotLength: Int32) throws {
         self.directory = (path as NSString).deletingLastPathComponent
+        self.format = .pcap
+        self.interfaceName = ""
+        self.linkType = linkType
+        self.closingBytes = 0
         self.maxBytes = .max
         self.maxNanoseconds = nil
         self.snapshotLength = UInt32(clamping: snapshotLength > 0 ? Int(snapshotLength) : 262_144)
@@ -153,9 +191,21 @@ public final class CaptureWriter {
         // Evidence: a second Ctrl-C waits for this packet to be whole in its file.
         if flushesEachPacket { PacketWriteGate.enter() }
         defer { if flushesEachPacket { PacketWriteGate.leave() } }
-        let recordBytes = 16 &+ UInt64(header.capturedLength)
-        if header.timestamp >= fileDeadline || (fileBytes &+ recordBytes > maxBytes && filePackets > 0) {
+        let recordBytes = pcapng != nil ? PcapngBlockEncoding.packetBlockLength(captured: header.capturedLength)
+            : 16 &+ UInt64(header.capturedLength)
+        if header.timestamp >= fileDeadline || (fileBytes &+ recordBytes &+ closingBytes > maxBytes && filePackets > 0) {
             rotate(at: header.timestamp)
+        }
+        if let pcapng {
+            let captured = min(header.capturedLength, UInt32(bytes.count), snapshotLength)
+            if let code = pcapng.writePacket(timestamp: header.timestamp, captured: captured,
+                                             wire: max(header.wireLength, captured), bytes: bytes.baseAddress) {
+                return fail(code)
+            }
+            fileBytes = pcapng.length
+            filePackets &+= 1
+            written &+= 1
+            return
         }
         guard let dumper else { return }
         var record = pcap_pkthdr()
@@ -175,8 +225,35 @@ public final class CaptureWriter {
         written &+= 1
     }
 
-    /// Closes the current file; nothing more is written.
-    public func close() {
+    /// Closes the current file; nothing more is written. A pcapng file gets its statistics
+    /// first: the window from its start to `time` (nanoseconds since the epoch; now when
+    /// nil), with libpcap's counts `statistics` (read from `statisticsSource` when nil).
+    /// Give the counts the final audit reports, so that the files' drops add up to them.
+    public func close(statistics: LiveCapture.Statistics? = nil, at time: Int64? = nil) {
+        // A second Ctrl-C waits for the statistics to be whole in the file too.
+        if flushesEachPacket { PacketWriteGate.enter() }
+        defer { if flushesEachPacket { PacketWriteGate.leave() } }
+        closeFile(statistics: statistics, at: time)
+    }
+
+    /// `close`, with the gate held already (a rotation or a failure inside `write`).
+    @usableFromInline
+    func closeFile(statistics: LiveCapture.Statistics? = nil, at time: Int64? = nil) {
+        if let pcapng {
+            let counts = statistics ?? statisticsSource?()
+            let end = time ?? Int64(Date().timeIntervalSince1970 * 1e9)
+            let lost = counts.map { now in
+                LiveCapture.Statistics(received: now.received &- window.counts.received, dropped: now.dropped &- window.counts.dropped,
+                                       interfaceDropped: now.interfaceDropped &- window.counts.interfaceDropped)
+            }
+            if let code = pcapng.writeStatistics(StatisticsWindow(start: window.start, end: max(end, window.start), counts: lost,
+                                                                  delivered: filePackets)) {
+                failure = Failure(path: files.last ?? directory, reason: String(cString: strerror(code)))
+            }
+            if let counts { window.counts = counts }
+            if pcapng.isRemoved, let path = files.last { removedFiles.append(path) }
+            self.pcapng = nil
+        }
         if let dumper {
             var status = stat()
             if let stream = pcap_dump_file(dumper), fstat(fileno(stream), &status) == 0, status.st_nlink == 0, let path = files.last {
@@ -189,8 +266,9 @@ public final class CaptureWriter {
 
     @usableFromInline
     func rotate(at timestamp: Int64) {
-        guard dumper != nil else { return }
-        close()
+        guard dumper != nil || pcapng != nil else { return }
+        closeFile(at: timestamp)
+        guard failure == nil else { return }
         do {
             try openFile(startingAt: timestamp)
         } catch let error as Failure {
@@ -205,19 +283,26 @@ public final class CaptureWriter {
     @usableFromInline
     func fail(_ code: Int32) {
         failure = Failure(path: files.last ?? directory, reason: String(cString: strerror(code)))
-        // Only a file flushed packet by packet knows where its last whole packet ends.
+        // Only a file flushed packet by packet knows where its last whole packet ends. A
+        // pcapng file has cut its failed block off already, and closes without statistics:
+        // the disk that refused a packet would refuse them too.
+        if let pcapng {
+            if pcapng.isRemoved, let path = files.last { removedFiles.append(path) }
+            self.pcapng = nil
+        }
         if flushesEachPacket, let dumper, let stream = pcap_dump_file(dumper) {
             discardUnwritten(stream, keeping: fileBytes)
         }
-        close()
+        closeFile()
     }
 
     /// Creates the next file (never over an existing one, never through a link; mode
-    /// 0600, since it holds whole packets) and writes its pcap header.
+    /// 0600, since it holds whole packets) and writes its pcap header, or its pcapng
+    /// section and interface; its window starts at `time`.
     private func openFile(startingAt time: Int64) throws {
         var number = files.count + 1
         while true {
-            let name = CaptureWriter.fileName(time: time, number: number)
+            let name = CaptureWriter.fileName(time: time, number: number, format: format)
             let path = (directory as NSString).appendingPathComponent(name)
             let descriptor = openat(directoryDescriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else {
@@ -226,6 +311,18 @@ public final class CaptureWriter {
                     continue
                 }
                 throw Failure(path: path, reason: String(cString: strerror(errno)))
+            }
+            window.start = time
+            fileDeadline = maxNanoseconds.map { time &+ $0 } ?? .max
+            filePackets = 0
+            if format == .pcapng {
+                // The file is listed first, so that a failure names it and the evidence hashes it.
+                files.append(path)
+                let file = try PcapngEvidenceFile(descriptor: descriptor, path: path, linkType: linkType,
+                                                  snapshotLength: snapshotLength, interfaceName: interfaceName)
+                pcapng = file
+                fileBytes = file.length
+                return
             }
             guard let stream = fdopen(descriptor, "w") else {
                 let reason = String(cString: strerror(errno))
@@ -244,20 +341,18 @@ public final class CaptureWriter {
             files.append(path)
             dumper = opened
             fileBytes = 24
-            filePackets = 0
-            fileDeadline = maxNanoseconds.map { time &+ $0 } ?? .max
             return
         }
     }
 
-    /// `dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap` for a start time in nanoseconds (UTC).
-    static func fileName(time: Int64, number: Int) -> String {
+    /// `dasaudit-YYYYMMDD-HHMMSS-NNNN.pcapng` (or `.pcap`) for a start time in nanoseconds (UTC).
+    static func fileName(time: Int64, number: Int, format: Format = .pcapng) -> String {
         var seconds = time_t(time / 1_000_000_000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "dasaudit-%04d%02d%02d-%02d%02d%02d-%04d.pcap", Int(parts.tm_year) + 1900,
+        return String(format: "dasaudit-%04d%02d%02d-%02d%02d%02d-%04d.", Int(parts.tm_year) + 1900,
                       Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
-                      Int(parts.tm_sec), number)
+                      Int(parts.tm_sec), number) + format.fileExtension
     }
 }
 

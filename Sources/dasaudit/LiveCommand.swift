@@ -16,8 +16,11 @@ struct LiveCommand: ParsableCommand {
 
         Packets libpcap dropped are in the coverage of every report; a capture that \
         dropped packets is never reported complete (a medium packets-dropped finding). \
-        --write DIR keeps the raw packets as pcap files, their SHA-256 in the report's \
-        evidence; `dasaudit audit DIR/*.pcap` with the same policy gives the same services. \
+        --write DIR keeps the raw packets as pcapng files, their SHA-256 in the report's \
+        evidence; `dasaudit audit DIR` with the same policy gives the same services, and \
+        the packets the capture lost, which each file records for its own time window \
+        (--write-format pcap writes pcap files, which cannot record them; a --write name \
+        ending in .pcap is refused unless --write-format is given). \
         --connections lists every connection in the JSON result, so that `dasaudit merge` \
         joins the results of several nodes, and of successive windows of one node.
 
@@ -72,10 +75,16 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How often the status line on standard error is updated.", valueName: "time"))
     var interval = TimeSpan(seconds: 10)
 
-    @Option(help: ArgumentHelp("Keep the raw packets as pcap files in this directory (created 0700 if missing; files 0600), "
-                                   + "named dasaudit-YYYYMMDD-HHMMSS-NNNN.pcap. A symbolic link is refused.",
+    @Option(help: ArgumentHelp("Keep the raw packets as capture files in this directory (created 0700 if missing; files "
+                                   + "0600), named dasaudit-YYYYMMDD-HHMMSS-NNNN.pcapng. A symbolic link is refused.",
                                valueName: "dir"))
     var write: String?
+
+    @Option(help: ArgumentHelp("The format of the --write files: pcapng (default) records the packets the capture lost in "
+                                   + "each file, so an audit of the files says them; pcap cannot (files named .pcap). A --write "
+                                   + "name ending in .pcap needs this option.",
+                               valueName: "format"))
+    var writeFormat: CaptureWriter.Format?
 
     @Flag(help: "Let --write DIR be a symbolic link (root's or your own; another user's is refused), followed to the directory it points at.")
     var writeFollowSymlink = false
@@ -106,6 +115,8 @@ struct LiveCommand: ParsableCommand {
         if write == nil && (rotateSize != nil || rotateSeconds != nil) {
             throw ValidationError("--rotate-size and --rotate-seconds rotate the files of --write DIR; give --write too")
         }
+        if write == nil && writeFormat != nil { throw ValidationError("--write-format is the format of the files of --write DIR; give --write too") }
+        try WriteFormatOption.check(write: write, format: writeFormat)
         if let rotateSeconds, rotateSeconds <= 0 { throw ValidationError("--rotate-seconds must be at least 1") }
         if packets == 0 { throw ValidationError("--packets must be at least 1") }
         if snaplen < 64 { throw ValidationError("--snaplen must be at least 64 bytes, to hold the TCP/IP headers over IPv4 (96 hold IPv6's too)") }
@@ -130,7 +141,8 @@ struct LiveCommand: ParsableCommand {
             try orExit {
                 try CaptureWriter(directory: directory, linkType: capture.linkType, snapshotLength: capture.snapshotLength,
                                   rotation: .init(maxBytes: rotateSize?.bytes, maxSeconds: rotateSeconds),
-                                  startTime: Int64(Date().timeIntervalSince1970 * 1e9), followLink: writeFollowSymlink)
+                                  startTime: Int64(Date().timeIntervalSince1970 * 1e9), format: writeFormat ?? .pcapng,
+                                  interfaceName: interface, followLink: writeFollowSymlink)
             }
         }
         let watch = try LiveWatch(watchOptions, targets: watchTargets)
@@ -163,7 +175,8 @@ struct LiveCommand: ParsableCommand {
         CaptureArguments.reportProblems(Array(result.inputs.prefix(1)))
         if let failure = writer?.failure { printError("\(failure); the evidence stops at the last packet written") }
         let own = live.auditor.ownEndpoints.services(of: result)
-        if let writer, let input = result.inputs.first, let unrecorded = Evidence.unrecorded(input, own: own) {
+        if let writer, let input = result.inputs.first,
+           let unrecorded = Evidence.unrecorded(input, own: own, recordsDrops: writer.format == .pcapng) {
             printError("--write \(writer.directory): \(unrecorded)", label: "note")
         }
         let removed = writer?.removedFiles ?? []
@@ -172,7 +185,8 @@ struct LiveCommand: ParsableCommand {
         }
         result.evidence = try Evidence(ofLive: result, arguments: ProgramArguments.afterName, auditedAt: auditor.auditTime,
                                        written: writer?.files ?? [], writeFailure: writer?.failure,
-                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed, own: own)
+                                       packetsWritten: writer?.packetsWritten ?? 0, removed: removed, own: own,
+                                       recordsDrops: writer?.format == .pcapng)
         result.evidence?.captureFilter = filter
         if !(try outputOptions.deliver(result, to: plan)) || writer?.failure != nil || !removed.isEmpty || watch.failed {
             throw ExitCode(2)

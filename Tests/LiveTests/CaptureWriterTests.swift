@@ -3,8 +3,8 @@ import Foundation
 import PcapKit
 import XCTest
 
-/// `CaptureWriter` on the packets of a real capture: rotation by size and time, names,
-/// and that what it writes reads back packet for packet, to the nanosecond.
+/// `CaptureWriter` on the packets of a real capture, in both formats: rotation by size and
+/// time, names, and that what it writes reads back packet for packet, to the nanosecond.
 final class CaptureWriterTests: XCTestCase {
     let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("captures/spark-cluster-offset2-lo.pcap").path
@@ -36,10 +36,12 @@ final class CaptureWriterTests: XCTestCase {
     }
 
     /// Writes every packet of the source through a writer with `rotation`.
-    private func write(rotation: CaptureWriter.Rotation, startTime: Int64 = 0) throws -> CaptureWriter {
+    private func write(rotation: CaptureWriter.Rotation, startTime: Int64 = 0, format: CaptureWriter.Format = .pcapng,
+                       into directory: String? = nil) throws -> CaptureWriter {
         let file = try CaptureFile(path: source)
-        let writer = try CaptureWriter(directory: directory, linkType: file.linkType, snapshotLength: file.snapshotLength,
-                                       rotation: rotation, startTime: startTime)
+        let writer = try CaptureWriter(directory: directory ?? self.directory, linkType: file.linkType,
+                                       snapshotLength: file.snapshotLength, rotation: rotation, startTime: startTime,
+                                       format: format)
         _ = file.forEachPacket { header, bytes in writer.write(header, bytes) }
         writer.close()
         return writer
@@ -47,16 +49,19 @@ final class CaptureWriterTests: XCTestCase {
 
     func testFilesRotatedBySizeHoldEveryPacketInOrderToTheNanosecond() throws {
         let original = try packets(of: source)
-        let writer = try write(rotation: .init(maxBytes: 8192))
-        XCTAssertGreaterThan(writer.files.count, 3)
-        XCTAssertNil(writer.failure)
-        XCTAssertEqual(writer.packetsWritten, UInt64(original.count))
-        for file in writer.files {
-            let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
-            // Only a packet bigger than the limit by itself makes a bigger file, alone in it.
-            if size > 8192 { XCTAssertEqual(try packets(of: file).count, 1, file) }
+        for format in CaptureWriter.Format.allCases {
+            let writer = try write(rotation: .init(maxBytes: 8192), format: format, into: "\(directory)/\(format)")
+            XCTAssertGreaterThan(writer.files.count, 3)
+            XCTAssertNil(writer.failure)
+            XCTAssertEqual(writer.packetsWritten, UInt64(original.count))
+            for file in writer.files {
+                XCTAssertTrue(file.hasSuffix(".\(format.fileExtension)"), file)
+                let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
+                // Only a packet bigger than the limit by itself makes a bigger file, alone in it.
+                if size > 8192 { XCTAssertEqual(try packets(of: file).count, 1, file) }
+            }
+            XCTAssertEqual(try writer.files.flatMap(packets(of:)), original, "\(format)")
         }
-        XCTAssertEqual(try writer.files.flatMap(packets(of:)), original)
     }
 
     func testFilesRotatedByTimeEachSpanLessThanTheirSeconds() throws {
@@ -77,14 +82,16 @@ final class CaptureWriterTests: XCTestCase {
     func testFilesAreNamedByStartTimeAndNumberAndNeverOverwritten() throws {
         let start = try XCTUnwrap(Timestamp(parsing: "2026-11-27T00:11:55.5Z")).nanoseconds
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let taken = directory + "/dasaudit-20261127-001155-0001.pcap"
-        try Data("someone else's".utf8).write(to: URL(fileURLWithPath: taken))
-        let writer = try CaptureWriter(directory: directory, linkType: 1, snapshotLength: 65535, rotation: .init(),
-                                       startTime: start)
-        writer.close()
-        XCTAssertEqual(writer.files, [directory + "/dasaudit-20261127-001155-0002.pcap"])
-        XCTAssertEqual(try String(contentsOfFile: taken, encoding: .utf8), "someone else's")
-        XCTAssertEqual(try packets(of: writer.files[0]), [], "an empty capture is still a readable capture")
+        for format in CaptureWriter.Format.allCases {
+            let taken = directory + "/dasaudit-20261127-001155-0001.\(format.fileExtension)"
+            try Data("someone else's".utf8).write(to: URL(fileURLWithPath: taken))
+            let writer = try CaptureWriter(directory: directory, linkType: 1, snapshotLength: 65535, rotation: .init(),
+                                           startTime: start, format: format)
+            writer.close()
+            XCTAssertEqual(writer.files, [directory + "/dasaudit-20261127-001155-0002.\(format.fileExtension)"])
+            XCTAssertEqual(try String(contentsOfFile: taken, encoding: .utf8), "someone else's")
+            XCTAssertEqual(try packets(of: writer.files[0]), [], "an empty capture is still a readable capture")
+        }
     }
 
     func testAFileThatCannotGrowStopsTheWritingAndSaysWhy() throws {
@@ -95,20 +102,24 @@ final class CaptureWriterTests: XCTestCase {
         small.rlim_cur = 4096
         let previousHandler = signal(SIGXFSZ, SIG_IGN)
         setrlimit(Int32(RLIMIT_FSIZE.rawValue), &small)
-        let writer: CaptureWriter
+        let writers: [CaptureWriter]
         do {
             defer {
                 setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit)
                 signal(SIGXFSZ, previousHandler)
             }
-            writer = try write(rotation: .init())
+            writers = try CaptureWriter.Format.allCases.map { try write(rotation: .init(), format: $0, into: "\(directory)/\($0)") }
         }
-        let failure = try XCTUnwrap(writer.failure)
-        XCTAssertEqual(failure.path, writer.files.last)
-        XCTAssertTrue("\(failure)".hasSuffix(": File too large"), "\(failure)")
-        XCTAssertLessThan(writer.packetsWritten, UInt64(try packets(of: source).count))
-        XCTAssertEqual(try CaptureFile(path: writer.files[0]).forEachPacket { _, _ in }, .endOfInput,
-                       "what was written before is still a whole capture")
+        for writer in writers {
+            let failure = try XCTUnwrap(writer.failure)
+            XCTAssertEqual(failure.path, writer.files.last)
+            XCTAssertTrue("\(failure)".hasSuffix(": File too large"), "\(failure)")
+            XCTAssertLessThan(writer.packetsWritten, UInt64(try packets(of: source).count))
+            var kept: UInt64 = 0
+            XCTAssertEqual(try CaptureFile(path: writer.files[0]).forEachPacket { _, _ in kept += 1 }, .endOfInput,
+                           "what was written before is still a whole capture")
+            XCTAssertEqual(kept, writer.packetsWritten, "\(writer.format): every packet counted written is in the file")
+        }
     }
 
     func testADirectoryThatCannotBeMadeIsAClearError() throws {

@@ -314,7 +314,7 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertGreaterThan(files.count, 1, "2 KiB files rotate")
         for file in files {
             let name = URL(fileURLWithPath: file).lastPathComponent
-            XCTAssertNotNil(name.range(of: #"^dasaudit-\d{8}-\d{6}-\d{4}\.pcap$"#, options: .regularExpression), name)
+            XCTAssertNotNil(name.range(of: #"^dasaudit-\d{8}-\d{6}-\d{4}\.pcapng$"#, options: .regularExpression), name)
             let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
             XCTAssertLessThanOrEqual(size, 2048, name)
         }
@@ -450,7 +450,8 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertTrue(waitFor(10) { (try? String(contentsOfFile: tcpdumpErrors, encoding: .utf8))?.contains("listening on") == true })
 
         let evidence = "\(directory)/evidence"
-        let live = try startLive(["--buffer-size", "64k", "--format", "json", "--interval", "0.2s", "--write", evidence])
+        let live = try startLive(["--buffer-size", "64k", "--format", "json", "--interval", "0.2s", "--write", evidence,
+                                  "--write-format", "pcap"])
         live.signal(SIGSTOP)
         for _ in 0..<400 { try exchange(with: address, port: rogue) }
         live.signal(SIGCONT)
@@ -471,8 +472,9 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(result.coverage.packets + dropped, beside,
                        "\(result.coverage.packets) captured and \(dropped) counted dropped, of the packets tcpdump holds")
 
-        // The written captures hold what was captured, and a pcap has no place for the drops:
-        // audited alone they read as complete, so the live result's evidence and the run say so.
+        // The written captures hold what was captured, and a pcap (--write-format pcap) has no
+        // place for the drops: audited alone they read as complete, so the live result's
+        // evidence and the run say so (pcapng files record them: LiveWriteDropsTests).
         let written = try FileManager.default.contentsOfDirectory(atPath: evidence).map { "\(evidence)/\($0)" }
         XCTAssertEqual(try audit(written).coverage.complete, true)
         let lost = "the capture lost \(dropped) packets (kernel \(dropped), interface 0), which no written capture holds; "
