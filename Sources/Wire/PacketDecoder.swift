@@ -107,14 +107,16 @@ extension PacketDecoder {
     static func decodeLinuxSLL(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let header = LinuxSLLHeader(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload, around: around)
+        return cooked(decodeEtherType(header.protocolType, header.payload, around: around),
+                      header.protocolType, header.payload, around: around)
     }
 
     @inlinable
     static func decodeLinuxSLL2(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let header = LinuxSLL2Header(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload, around: around)
+        return cooked(decodeEtherType(header.protocolType, header.payload, around: around),
+                      header.protocolType, header.payload, around: around)
     }
 
     @inlinable
