@@ -67,6 +67,8 @@ declare -A one_copy=(
   [sections-concatenated.pcapng]="|frame.interface_id == 0"
   # A host that routes, dumpcap on both links at once, its packets up to 0.23 s out of order.
   [dumpcap-2if.pcapng]="|frame.interface_id == 0"
+  # dumpcap on a balance-rr bond and its two slaves: the bond holds every packet once.
+  [bond-rr-dumpcap.pcapng]="|frame.interface_id == 0"
   # A rotated capture on every interface, read as one set: the client's link.
   [rotated-copies]="|sll.ifindex == 2"
   # A provider bridge (802.1ad over 802.1Q) on every interface: the kernel hands some of its

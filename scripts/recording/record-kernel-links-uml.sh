@@ -19,6 +19,12 @@
 #                               bytes of the inner 802.1Q tag still before it.
 #   qinq-bridge-trunk.pcap      the same moment on the customer's trunk (802.1Q 100, Ethernet):
 #                               every packet once, as it went
+#   bond-rr-dumpcap.pcapng      dumpcap on a bond in balance-rr mode and on its two slaves at
+#                               once (`dumpcap -i bond0 -i a1 -i a2`): each packet on the bond
+#                               and on the slave that sent or took it, every other packet of a
+#                               connection on each slave, written by dumpcap interface by
+#                               interface in batches, out of time order; three rounds of the
+#                               exchange below, each with a 40 kB fetch more
 #
 # Each exchange: python3 http.server on 9763 (carbon.http.port at offset 0) and on 31337
 # (no catalog port), curl fetches 3 pages and a 404 from 9763 and one page from 31337, one
@@ -26,6 +32,7 @@
 # Segmentation offloads are off. Traffic stays inside the UML kernel's namespaces.
 # Needs root (apt-get for user-mode-linux and kmod when missing).
 # Usage: sudo scripts/recording/record-kernel-links-uml.sh [CAPTURES_DIR]
+#        env: ONLY=mpls,qinq,bond (the recordings to make; all by default)
 set -euo pipefail
 out=$(realpath -m "${1:-$(cd "$(dirname "$0")/../.." && pwd)/captures}")
 mkdir -p "$out"
@@ -46,6 +53,7 @@ trap cleanup EXIT
 mkdir -p "$work/www" "$work/out"
 printf 'hello\n' > "$work/www/index.html"
 head -c 3000 /dev/urandom | base64 > "$work/www/page.txt"
+head -c 30000 /dev/urandom | base64 > "$work/www/large.txt"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
   -subj /CN=dasaudit-kernel-links 2>/dev/null
 
@@ -56,7 +64,7 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs tmp /run; mount -t tmpfs tmp /tmp
 exec >>"$WORK/inner.log" 2>&1
 mkdir -p /tmp/mod/lib/modules; ln -s "/usr/lib/uml/modules/$(uname -r)" "/tmp/mod/lib/modules/$(uname -r)"
-for m in ipv6 veth 8021q bridge mpls_router mpls_iptunnel; do modprobe -d /tmp/mod $m || echo "modprobe $m failed"; done
+for m in ipv6 veth 8021q bridge bonding mpls_router mpls_iptunnel; do modprobe -d /tmp/mod $m || echo "modprobe $m failed"; done
 ip link set lo up
 ns() { ip netns add "$1"; ip -n "$1" link set lo up; }
 offloads_off() { local i; for i in $(ip -n "$1" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
@@ -87,6 +95,9 @@ exchange() {  # exchange CLIENT_NS SERVER_ADDRESS
   fetch "$1" "http://$2:31337/"
 }
 
+want() { [ -z "${ONLY:-}" ] || case ",$ONLY," in *",$1,"*) true;; *) false;; esac; }
+
+if want mpls; then
 echo "--- mpls"
 ns dasaudit-mh; ns dasaudit-mr; ns dasaudit-ms
 ip link add hr netns dasaudit-mh type veth peer name rh netns dasaudit-mr
@@ -109,7 +120,9 @@ exchange dasaudit-mh 10.236.2.2
 fetch dasaudit-mh http://10.236.1.254:9763/; fetch dasaudit-mh http://10.236.1.254:9763/page.txt
 stop_recording; stop_servers
 for n in dasaudit-mh dasaudit-mr dasaudit-ms; do ip netns del $n; done
+fi
 
+if want qinq; then
 echo "--- qinq bridge"
 for n in a b c d; do ns dasaudit-q$n; done
 ip link add ac netns dasaudit-qa type veth peer name ca netns dasaudit-qc
@@ -134,6 +147,27 @@ record dasaudit-qa ac qinq-bridge-trunk.pcap
 exchange dasaudit-qa 10.233.0.2
 stop_recording; stop_servers
 for n in a b c d; do ip netns del dasaudit-q$n; done
+fi
+
+if want bond; then
+echo "--- bond balance-rr"
+ns dasaudit-ba; ns dasaudit-bb
+for k in 1 2; do ip link add a$k netns dasaudit-ba type veth peer name b$k netns dasaudit-bb; done
+for s in ba:a:1 bb:b:2; do IFS=: read -r n slave host <<<"$s"
+  ip -n dasaudit-$n link add bond0 type bond mode balance-rr miimon 100
+  for k in 1 2; do ip -n dasaudit-$n link set $slave$k master bond0; done
+  ip -n dasaudit-$n link set bond0 up
+  ip -n dasaudit-$n addr add 10.234.0.$host/24 dev bond0
+done
+offloads_off dasaudit-ba; offloads_off dasaudit-bb
+sleep 1
+serve dasaudit-bb 9763; serve dasaudit-bb 31337; serve dasaudit-bb 9443 tls
+ip netns exec dasaudit-ba dumpcap -q -i bond0 -s 256 -i a1 -s 256 -i a2 -s 256 -w "$WORK/out/bond-rr-dumpcap.pcapng" & tds+=($!)
+sleep 3
+for _ in 1 2 3; do exchange dasaudit-ba 10.234.0.2; fetch dasaudit-ba http://10.234.0.2:9763/large.txt; done
+stop_recording; stop_servers
+ip netns del dasaudit-ba; ip netns del dasaudit-bb
+fi
 echo "=== done"
 sync
 poweroff -f
@@ -143,13 +177,14 @@ chmod +x "$work/inner.sh"
 echo "booting user-mode-linux (log: $work/inner.log)"
 # Unknown name=value kernel parameters become environment variables of init.
 setsid timeout -s KILL 600 linux.uml mem=512M rootfstype=hostfs rootflags=/ rw init="$work/inner.sh" \
-  WORK="$work" con=null con0=null,fd:1 > "$work/console.log" 2>&1 < /dev/null &
+  WORK="$work" ${ONLY:+ONLY=$ONLY} con=null con0=null,fd:1 > "$work/console.log" 2>&1 < /dev/null &
 uml=$!
 wait "$uml" || true
 uml=
 grep -a -v '^$' "$work/inner.log" || true
 grep -q "=== done" "$work/inner.log" || { echo "the UML run did not finish"; tail -20 "$work/console.log"; exit 1; }
-for f in mpls-labelled-veth.pcap qinq-bridge-any-sll2.pcap qinq-bridge-trunk.pcap; do
+for f in mpls-labelled-veth.pcap qinq-bridge-any-sll2.pcap qinq-bridge-trunk.pcap bond-rr-dumpcap.pcapng; do
+  [ -f "$work/out/$f" ] || continue
   cp "$work/out/$f" "$out/$f"
   capinfos -c -u "$out/$f" 2>/dev/null | sed -n '2,3p' || ls -l "$out/$f"
 done
