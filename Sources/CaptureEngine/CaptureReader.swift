@@ -160,7 +160,7 @@ public struct CaptureReader {
             }
             flush(batch)
         }
-        timeOrder.endInput()
+        timeOrder.startOver()
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?
         switch end {
@@ -388,6 +388,10 @@ public struct CaptureReader {
         }
         counts.countTracked(segment)
         if interfacesNamed {
+            if timeOrder.stepsBack(to: timestamp) {
+                releaseHeld(all: true, track: track)
+                timeOrder.startOver()
+            }
             timeOrder.hold(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
             return releaseHeld(all: false, track: track)
         }

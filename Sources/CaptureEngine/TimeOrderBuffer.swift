@@ -15,7 +15,8 @@ import Wire
 /// Each segment is held until the input's latest packet is `window` later (1 s, the most
 /// `out_of_order_seconds` records), or while more than `capacity` are held, in a binary
 /// heap by time, packets of one time in the order they came; then tracked. The input's
-/// end (`drain`) tracks the rest. Its memory grows with what is held, to `capacity`
+/// end tracks the rest (`release(all:)`), and so does a step back of the clock by more than
+/// the window (`stepsBack`), after which the file's order is kept across the step. Its memory grows with what is held, to `capacity`
 /// segments and their payload samples (3 MB), and is kept for the input's next packets.
 struct TimeOrderBuffer {
     /// How long a segment is held, in nanoseconds of capture time.
@@ -72,9 +73,18 @@ struct TimeOrderBuffer {
         return (entries[slot], samples[slot])
     }
 
-    /// Forgets the latest time: the next input's packets are held from its own.
-    mutating func endInput() {
-        precondition(heap.isEmpty, "drained before the input ends")
+    /// Whether a packet of `timestamp` comes more than `window` before the latest held: not
+    /// an interface's batch written late but the clock stepped back while the capture ran.
+    /// The segments held are then tracked before it (`release(all:)`, `startOver`), so that
+    /// those before the step are not held behind the thousands after it.
+    func stepsBack(to timestamp: Int64) -> Bool {
+        latest != .min && timestamp < latest &- Self.window
+    }
+
+    /// Forgets the latest time, once every segment held is released: at the end of an input
+    /// (the next one's packets are held from its own) and after a step back of the clock.
+    mutating func startOver() {
+        precondition(heap.isEmpty, "drained before starting over")
         latest = .min
     }
 

@@ -43,6 +43,19 @@ final class TimeOrderBufferTests: XCTestCase {
         XCTAssertEqual(drained(&buffer), [2, 3])
     }
 
+    /// A packet more than a window before the latest is a clock stepped back, not a batch
+    /// written late: told, so that what is held is tracked before it.
+    func testAStepBackOfTheClockIsTold() {
+        var buffer = TimeOrderBuffer()
+        XCTAssertFalse(buffer.stepsBack(to: 0), "nothing held yet")
+        withUnsafeBytes(of: 0) { buffer.hold(segment(1), payload: $0, timestamp: 7_200_000_000_000, wireLength: 60) }
+        XCTAssertFalse(buffer.stepsBack(to: 7_200_000_000_000 - TimeOrderBuffer.window), "within the window")
+        XCTAssertTrue(buffer.stepsBack(to: 7_200_000_000_000 - TimeOrderBuffer.window - 1))
+        XCTAssertEqual(drained(&buffer), [1])
+        buffer.startOver()
+        XCTAssertFalse(buffer.stepsBack(to: 0), "held from the step on")
+    }
+
     /// At most `capacity` segments are held: one more releases the earliest.
     func testNoMoreThanTheCapacityIsHeld() {
         var buffer = TimeOrderBuffer()
