@@ -67,8 +67,15 @@ declare -A one_copy=(
   [sections-concatenated.pcapng]="|frame.interface_id == 0"
   # A host that routes, dumpcap on both links at once, its packets up to 0.23 s out of order.
   [dumpcap-2if.pcapng]="|frame.interface_id == 0"
+  # dumpcap on a balance-rr bond and its two slaves: the bond holds every packet once.
+  [bond-rr-dumpcap.pcapng]="|frame.interface_id == 0"
   # A rotated capture on every interface, read as one set: the client's link.
   [rotated-copies]="|sll.ifindex == 2"
+  # A provider bridge (802.1ad over 802.1Q) on every interface: the kernel hands some of its
+  # packets with the inner tag's last 4 bytes before the IP header, which tshark reads as a
+  # bogus IPv4 header and dasaudit decodes behind them; its twin, recorded at the same time
+  # on the customer's trunk, holds each packet once as it went.
+  [qinq-bridge-any-sll2.pcap]="captures/qinq-bridge-trunk.pcap|"
   # Not copies: damaged packets (wrong TCP or IPv4 header checksum), which dasaudit counts
   # as bad-checksum (docs/design.md, "Damaged packets"). tshark counts three as streams of
   # their own (a port and an address the relay's flipped bits made) and the damaged ACK
@@ -103,6 +110,12 @@ declare -A not_compared=(
   [retransmissions-veth.pcap/sll]="2 IPv6 retransmissions identical to their originals read as an -i any capture's copies"
   # Cutting 14 bytes leaves the 802.1Q tag of every frame where the IP header should begin.
   [vlan-prio0-scapy.pcap/raw]="editcap -C 14 leaves its 802.1Q tag where raw IP should begin"
+  # A trunk whose every TCP frame is tagged: the same cut, and the re-framings' tcpdump ip
+  # and ip6 filters match no tagged frame (3 untagged ICMPv6 packets are left, no TCP).
+  [qinq-bridge-trunk.pcap/raw]="editcap -C 14 leaves each frame's 802.1Q tag where raw IP should begin"
+  [qinq-bridge-trunk.pcap/null]="every TCP frame is tagged, and the re-framing's ip and ip6 filters keep none"
+  [qinq-bridge-trunk.pcap/loop]="every TCP frame is tagged, and the re-framing's ip and ip6 filters keep none"
+  [qinq-bridge-trunk.pcap/sll]="every TCP frame is tagged, and the re-framing's ip and ip6 filters keep none"
 )
 
 # "A B packets" per connection, the two endpoints in sorted order, all lines sorted; only

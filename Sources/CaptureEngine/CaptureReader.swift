@@ -63,6 +63,9 @@ public struct CaptureReader {
     /// Whether the current input's packets name one of several interfaces
     /// (`PacketHeader.interface`): in a pcapng of one interface, the number says nothing.
     private var interfacesNamed = false
+    /// The segments of an input whose packets name one of several interfaces, held to be
+    /// tracked in time order (`TimeOrderBuffer`); empty at the end of each input.
+    private var timeOrder = TimeOrderBuffer()
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
@@ -152,8 +155,12 @@ public struct CaptureReader {
                 if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
             }
             flushFragments(counts: &counts, batch: batch)
+            releaseHeld(all: true) { table, segment, payload, timestamp, wireLength in
+                batch.add(segment, payload: payload, timestamp: timestamp, wireLength: wireLength, to: &table)
+            }
             flush(batch)
         }
+        timeOrder.startOver()
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?
         switch end {
@@ -283,6 +290,9 @@ public struct CaptureReader {
                 pipeline.retract(front)
             }
         }
+        releaseHeld(all: true) { _, segment, payload, timestamp, wireLength in
+            pipeline.push(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
+        }
         table = pipeline.finish()
         trackingThreadCPU += pipeline.trackingCPU
         return end
@@ -369,12 +379,31 @@ public struct CaptureReader {
                     switch translatedCopies.classify(segment, outgoing: decoder.isOutgoing(bytes), at: header.timestamp) {
                     case .own: break
                     case .front: return counts.skip(.translated)
-                    case .translates(let front): retract(&table, front)
+                    case .translates(let front):
+                        releaseHeld(all: true, track: track)
+                        retract(&table, front)
                     }
                 }
             }
         }
         counts.countTracked(segment)
+        if interfacesNamed {
+            if timeOrder.stepsBack(to: timestamp) {
+                releaseHeld(all: true, track: track)
+                timeOrder.startOver()
+            }
+            timeOrder.hold(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
+            return releaseHeld(all: false, track: track)
+        }
         track(&table, segment, payload, timestamp, wireLength)
+    }
+
+    /// Hands `track` the segments `timeOrder` holds that are due, earliest first, or all of
+    /// them (`all`: the input ends, or a translation is taken back in its place).
+    mutating func releaseHeld(all: Bool,
+                              track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void) {
+        while let (entry, sample) = timeOrder.release(all: all) {
+            sample.withBytes { track(&table, entry.segment, $0, entry.timestamp, entry.wireLength) }
+        }
     }
 }

@@ -9,6 +9,10 @@ public enum EtherType {
     @inlinable public static var serviceVLAN: UInt16 { 0x88A8 }
     /// The pre-standard QinQ outer tag some switches still send.
     @inlinable public static var legacyQinQ: UInt16 { 0x9100 }
+    /// An MPLS label stack before a unicast packet (`MPLSLabelStack`).
+    @inlinable public static var mplsUnicast: UInt16 { 0x8847 }
+    /// An MPLS label stack before a multicast packet.
+    @inlinable public static var mplsMulticast: UInt16 { 0x8848 }
     /// Values below this are IEEE 802.3 length fields (or, in Linux cooked captures,
     /// Linux-specific protocol codes such as 0x0001 802.3 and 0x0004 802.2 LLC), not EtherTypes.
     @inlinable public static var minimumEtherType: UInt16 { 0x0600 }

@@ -107,14 +107,16 @@ extension PacketDecoder {
     static func decodeLinuxSLL(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let header = LinuxSLLHeader(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload, around: around)
+        return cooked(decodeEtherType(header.protocolType, header.payload, around: around),
+                      header.protocolType, header.payload, around: around)
     }
 
     @inlinable
     static func decodeLinuxSLL2(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         guard let header = LinuxSLL2Header(bytes) else { return .skipped(.truncated) }
         guard header.arphrdType != LinuxSLLHeader.arphrdNetlink else { return .skipped(.notIP) }
-        return decodeEtherType(header.protocolType, header.payload, around: around)
+        return cooked(decodeEtherType(header.protocolType, header.payload, around: around),
+                      header.protocolType, header.payload, around: around)
     }
 
     @inlinable
@@ -178,7 +180,7 @@ extension PacketDecoder {
 
     /// Unwraps any stack of 802.1Q / 802.1ad / 0x9100 tags (keeping the outermost VLAN id
     /// that is not 0),
-    /// then dispatches on the EtherType.
+    /// then dispatches on the EtherType: IPv4, IPv6, or an MPLS label stack before one.
     @inlinable @inline(__always)
     static func decodeEtherType(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
         var type = etherType
@@ -195,7 +197,27 @@ extension PacketDecoder {
         switch type {
         case EtherType.ipv4: return decodeIPv4(rest, around: around)
         case EtherType.ipv6: return decodeIPv6(rest, around: around)
+        case EtherType.mplsUnicast, EtherType.mplsMulticast: return decodeMPLS(rest, around: around)
         default: return .skipped(.notIP)
+        }
+    }
+
+    /// The IP packet under an MPLS label stack, told by its version nibble; a stack cut
+    /// short is `truncated`, one over anything else (a pseudowire) or deeper than
+    /// `MPLSLabelStack.maximumDepth` is a `tunnel` not opened. Out of line: the packet loop
+    /// of a capture without labels does not carry it.
+    @usableFromInline @inline(never)
+    static func decodeMPLS(_ bytes: UnsafeRawBufferPointer, around: Encapsulation) -> DecodeOutcome {
+        switch MPLSLabelStack(bytes).payload {
+        case .packet(let packet):
+            guard let first = packet.first else { return .skipped(.truncated) }
+            switch first >> 4 {
+            case 4: return decodeIPv4(packet, around: around)
+            case 6: return decodeIPv6(packet, around: around)
+            default: return .skipped(.tunnel)
+            }
+        case .cut: return .skipped(.truncated)
+        case .tooDeep: return .skipped(.tunnel)
         }
     }
 }

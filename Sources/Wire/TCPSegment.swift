@@ -137,7 +137,8 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// an extension header, which may hide TCP. The TCP it carried is missing from the audit.
     case fragment
     /// A tunnel the decoder does not open (PPTP's GRE, GRE with source routing, a GRE or
-    /// Geneve payload that is not Ethernet or IP), or tunnels nested deeper than
+    /// Geneve payload that is not Ethernet or IP, an MPLS label stack over something other
+    /// than IP or deeper than `MPLSLabelStack.maximumDepth`), or tunnels nested deeper than
     /// `Encapsulation.maximumDepth`. The tunnels it opens give their inner segments.
     case tunnel
     /// The capture's link type is one the decoder does not know.

@@ -71,6 +71,13 @@ enum Build {
         return frame + be16(etherType) + payload
     }
 
+    /// An MPLS label stack: one 4-byte entry per label, the last marked bottom of stack.
+    static func mpls(labels: [UInt32], _ payload: [UInt8]) -> [UInt8] {
+        labels.enumerated().flatMap { index, label in
+            be32(label << 12 | (index == labels.count - 1 ? 0x100 : 0) | 64)
+        } + payload
+    }
+
     static func sll(protocol proto: UInt16, arphrd: UInt16 = 1, _ payload: [UInt8]) -> [UInt8] {
         be16(0) + be16(arphrd) + be16(6) + [0x02, 0, 0, 0, 0, 0x01, 0, 0] + be16(proto) + payload
     }
