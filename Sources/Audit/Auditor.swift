@@ -49,9 +49,16 @@ public struct Auditor {
     }
 
     /// Audits connections already read.
-    public func audit(_ connections: [Connection], inputs: [InputSummary]) -> AuditResult {
+    /// `captureLoss`: what the captures the connections were read from lost (`CaptureLoss`),
+    /// which a list of connections cannot tell (a merge's sources' coverage, summed); nil:
+    /// what the connections say (`Connection.missedData`), bytes unknown.
+    public func audit(_ connections: [Connection], inputs: [InputSummary], captureLoss: CaptureLoss? = nil) -> AuditResult {
         var statistics = ServiceStatistics(connections)
         statistics.cutByEnd = AttemptsCutByEnd.found(in: connections, inputs: inputs, cap: FlowLimits.standard.maxAttempts)
+        if let captureLoss {
+            statistics.connectionsWithMissedData = captureLoss.connections
+            statistics.missedBytes = captureLoss.missedBytes
+        }
         return audit(statistics, inputs: inputs)
     }
 
@@ -71,6 +78,7 @@ public struct Auditor {
         var verdicts = PortVerdicts(policy: policy, own: ownEndpoints)
         var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
                                                                                            keepingAttemptTallies: true)
+        let captureLoss = CaptureLoss(tally, inputs: inputs)
         var coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
@@ -171,7 +179,7 @@ public struct Auditor {
             let found = FindingRules(policy: policy).findings(
                 services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
                 unused: unused, unresolved: unresolved, unresolvedNotListed: unresolvedNotListed, inputs: inputs,
-                coverage: coverage, scans: scanned.scans)
+                coverage: coverage, scans: scanned.scans, captureLoss: captureLoss)
                 + scanned.scans.map {
                     PortScans.finding($0, unlistedAttempts: attemptsNotListed, clientsCapped: coverage.clientCountsCapped)
                 }
@@ -269,6 +277,7 @@ public struct Auditor {
         let end = inputs.compactMap(\.lastSeen).max()
         let duration = start.flatMap { start in end.map { $0.seconds(since: start) } } ?? 0
         let counted = inputs.compactMap(\.drops)  // live captures, pcapng files that record drops
+        let captureLoss = CaptureLoss(tally, inputs: inputs)
         return Coverage(
             packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },
             tcpSegments: inputs.reduce(0) { $0.addingSaturated($1.tcpSegments) },
@@ -276,7 +285,8 @@ public struct Auditor {
             udp: UDPCoverage.combined(inputs.compactMap(\.udp)), captureStart: start, captureEnd: end, durationSeconds: duration,
             connections: tally.connections,
             // An input of an older result whose packets were cut inside a tunnel said complete.
-            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 && $0.unjoinedFragments == 0 },
+            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 && $0.unjoinedFragments == 0 }
+                && !captureLoss.makesIncomplete,
             drops: counted.isEmpty ? nil
                 : Drops(kernel: counted.reduce(0) { $0.addingSaturated($1.kernel) },
                         interface: counted.reduce(0) { $0.addingSaturated($1.interface) }),
@@ -294,6 +304,7 @@ public struct Auditor {
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
             connectionsSeenOneWay: tally.connectionsSeenOneWay,
             loneResets: tally.loneResetPackets,
+            connectionsWithMissedData: captureLoss.connections, missedBytes: captureLoss.missedBytes,
             clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 

@@ -58,6 +58,8 @@ extension AuditResult {
             row("open_at_end", number(coverage.openAtEnd)),
             row("open_connections_evicted_at_cap", number(coverage.openConnectionsEvictedAtCap), coverage.evictedAtCapText),
             row("lone_resets", number(coverage.loneResets), coverage.loneResetsText),
+            row("connections_with_missed_data", number(coverage.connectionsWithMissedData), coverage.missedDataText),
+            row("missed_bytes", number(coverage.missedBytes)),
             row("connections_counted_low", number(coverage.connectionsCountedLow), coverage.countedLowText),
             row("connects_cut_by_end", number(coverage.connectsCutByEnd), coverage.cutByEndText),
             row("clock_steps_back", number(coverage.clockStepsBack), coverage.clockStepsText),

@@ -57,6 +57,7 @@ extension AuditResult {
             (coverage.skipped[SkipReason.truncated.name] ?? 0) > 0 ? "packets were cut before their TCP header" : nil,
             (coverage.skipped[SkipReason.truncatedInTunnel.name] ?? 0) > 0 ? "packets were cut inside a tunnel" : nil,
             (coverage.skipped[SkipReason.fragment.name] ?? 0) > 0 ? "IP fragments of TCP could not be joined" : nil,
+            (coverage.missedBytes ?? 0) > 0 ? "packets were lost before they were captured (acknowledged, never captured)" : nil,
         ].compactMap { $0 }
         return reasons.isEmpty ? "an input was unusable or cut short" : reasons.joined(separator: ", ")
     }
