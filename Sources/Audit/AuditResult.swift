@@ -191,8 +191,9 @@ public struct Coverage: Codable, Sendable {
     /// Connections of which one side acknowledged bytes the capture never held, and those
     /// bytes over every connection (`CaptureLoss`, as Zeek's `missed_bytes`): packets lost
     /// before they were captured, which a pcap file does not record. Past
-    /// `CaptureLoss.incompleteFraction` of the bytes sent, `complete` is false. Null in
-    /// older results.
+    /// `CaptureLoss.incompleteFraction` of the bytes sent, `complete` is false. Null when
+    /// the inputs overlap in time (`CaptureLoss.inputsOverlap`: no measure of a loss), and
+    /// in older results.
     @Nullable public var connectionsWithMissedData: UInt64? = nil
     @Nullable public var missedBytes: UInt64? = nil
     /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`), on every

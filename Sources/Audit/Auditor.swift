@@ -304,7 +304,10 @@ public struct Auditor {
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
             connectionsSeenOneWay: tally.connectionsSeenOneWay,
             loneResets: tally.loneResetPackets,
-            connectionsWithMissedData: captureLoss.connections, missedBytes: captureLoss.missedBytes,
+            // Inputs that overlap in time leave acknowledgments of bytes that are in another
+            // input in the one read first: no measure of what the capture lost, so none.
+            connectionsWithMissedData: captureLoss.inputsOverlap ? nil : captureLoss.connections,
+            missedBytes: captureLoss.inputsOverlap ? nil : captureLoss.missedBytes,
             clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 

@@ -85,12 +85,54 @@ final class CaptureLossCaptureTests: XCTestCase {
         XCTAssertEqual(Set(fired.keys), lossy, "missed bytes by capture: \(fired)")
     }
 
+    /// Every bundled set of files (each subdirectory of captures/, as one input): rotated
+    /// sets and rings read in time order, files of several interfaces. None missed
+    /// anything. The tunnels' (each tunnel's underlay and overlay captured at once) and the
+    /// two halves of one capture overlap in time: no count.
+    func testNoBundledSetOfFilesSaysItMissedData() throws {
+        let directories = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
+            .filter { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: capture(name), isDirectory: &isDirectory) && isDirectory.boolValue
+            }.sorted()
+        XCTAssertGreaterThan(directories.count, 4)
+        for name in directories {
+            // The command line: it puts a directory's rotated sets in time order.
+            let run = try runDasaudit(["audit", capture(name), "--offset", "0", "--format", "json", "--fail-on", "never"])
+            XCTAssertEqual(run.status, 0, name + run.stderr)
+            let overlapping = ["split-inputs", "tunnels"].contains(name)
+            XCTAssertEqual(run.stderr.contains("inputs that overlap in time"), overlapping, name)
+            XCTAssertTrue(run.stdout.contains("\"missed_bytes\" : " + (overlapping ? "null" : "0") + ","), name)
+            XCTAssertFalse(run.stdout.contains("the capture lost packets"), name)
+        }
+    }
+
+    /// One capture point's two inputs holding a connection whose packets went over either
+    /// of two links (odd and even frames of a capture recorded whole): each alone misses
+    /// half of every connection, and says so; the two together overlap in time, so read one
+    /// after another the first holds acknowledgments of bytes in the second. No count is
+    /// made of them, and the audit is complete: nothing was lost.
+    func testTheTwoInputsOfOneConnectionSplitBetweenThemCountNothing() {
+        let halves = ["split-inputs/first-segments-veth-odd.pcap", "split-inputs/first-segments-veth-even.pcap"]
+        let both = Auditor(policy: Policy(offset: 0)).audit(paths: halves.map(capture))
+        XCTAssertNil(both.coverage.missedBytes)
+        XCTAssertNil(both.coverage.connectionsWithMissedData)
+        XCTAssertTrue(both.coverage.complete)
+        XCTAssertFalse(both.findings.contains { $0.kind == .incompleteInput })
+        XCTAssertTrue(both.summary.compliant)
+        let odd = audit(halves[0])
+        XCTAssertEqual(odd.coverage.connectionsWithMissedData, 2)
+        XCTAssertFalse(odd.coverage.complete, "half of the packets of each connection")
+    }
+
     /// The captures that lost packets while they were recorded, and why.
     static let lossyCaptures: Set<String> = [
         "tcpdump-drops-veth-s80.pcap",  // tcpdump: "1600 packets dropped by kernel"
         // The first payload segment of each side of its two connections taken out (editcap),
         // as a capture that dropped them holds it: 4 segments of 1,448 bytes.
         "first-segments-lost-veth.pcap",
+        // The odd and the even frames of first-segments-veth.pcap: each half of a capture.
+        "split-inputs/first-segments-veth-even.pcap", "split-inputs/first-segments-veth-odd.pcap",
     ]
 
     /// Every capture file directly in captures/ and in its subdirectories (each file
