@@ -48,6 +48,23 @@ final class CaptureLossCaptureTests: XCTestCase {
         XCTAssertTrue(result.summary.compliant)
     }
 
+    /// captures/tcp-features-veth-s80.pcap (scripts/recording/record-tcp-features.sh): data
+    /// on a SYN (TCP Fast Open, taken), keep-alives at the sequence number before the next,
+    /// a zero window and the probes sent into it, a retransmission, a slow reader, FINs, at
+    /// a snapshot length that cut the payloads; and the same packets with every connection's
+    /// numbers wrapping past 2^32. Nothing was lost (tshark: no ack_lost_segment): nothing
+    /// is counted.
+    func testTCPThatIsNoLossCountsNothing() {
+        for name in ["tcp-features-veth-s80.pcap", "tcp-features-wrapped-veth-s80.pcap"] {
+            let result = audit(name)
+            XCTAssertEqual(result.coverage.connections, 5, name)
+            XCTAssertEqual(result.coverage.missedBytes, 0, name)
+            XCTAssertEqual(result.coverage.connectionsWithMissedData, 0, name)
+            XCTAssertNil(result.coverage.skipped["bad-checksum"], "\(name): the wrapped copy's sums were written again")
+            XCTAssertTrue(result.coverage.complete, name)
+        }
+    }
+
     /// Every report says what was missed: the text coverage line, the Markdown and HTML
     /// coverage, a JUnit property and the CSV coverage rows; the JSON result has both
     /// fields, which `render` reads back into the same text. Exit 1: not compliant.
