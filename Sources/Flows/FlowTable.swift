@@ -207,7 +207,7 @@ public struct FlowTable: Sendable {
         if !segment.flags.contains(.syn) { record.serverInitialSequence = segment.acknowledgmentNumber }
         record.mayContinue = mayContinue(record)
         let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
-        _ = record.trackSequence(segment, fromA: fromA)  // its first segment: no other side to compare with yet
+        _ = record.trackSequenceAtEdges(segment, fromA: fromA)  // its first segment: no other side to compare with yet
         if rules != nil && storage.count >= limits.maxConnections { relieve() }
         let position = storage.append(record, tag: tag)
         if firstPayload {
