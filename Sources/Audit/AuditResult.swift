@@ -191,6 +191,14 @@ public struct Coverage: Codable, Sendable {
     /// connection the capture holds, so it is counted here and made no connection,
     /// service, attempt or finding. Null in older results.
     @Nullable public var loneResets: UInt64? = nil
+    /// Connections of which one side acknowledged bytes the capture never held, and those
+    /// bytes over every connection (`CaptureLoss`, as Zeek's `missed_bytes`): packets lost
+    /// before they were captured, which a pcap file does not record. Past
+    /// `CaptureLoss.incompleteFraction` of the bytes sent, `complete` is false. Null when
+    /// the inputs overlap in time (`CaptureLoss.inputsOverlap`: no measure of a loss), and
+    /// in older results.
+    @Nullable public var connectionsWithMissedData: UInt64? = nil
+    @Nullable public var missedBytes: UInt64? = nil
     /// Unanswered connects the end of the capture cut (`AttemptsCutByEnd`), on every
     /// endpoint: no evidence of a service not answering. Null in older results.
     @Nullable public var connectsCutByEnd: UInt64? = nil

@@ -49,12 +49,20 @@ public struct Auditor {
     }
 
     /// Audits connections already read.
-    /// `window`: a merge's, said in the coverage and judged (`MergedWindow`).
-    public func audit(_ connections: [Connection], inputs: [InputSummary], window: MergedWindow? = nil) -> AuditResult {
+    /// `window`: a merge's, said in the coverage and judged (`MergedWindow`). `captureLoss`:
+    /// what the captures the connections were read from lost (`CaptureLoss`), which a list
+    /// of connections cannot tell (a merge's sources' coverage, summed); nil: what the
+    /// connections say (`Connection.missedData`), bytes unknown.
+    public func audit(_ connections: [Connection], inputs: [InputSummary], window: MergedWindow? = nil,
+                      captureLoss: CaptureLoss? = nil) -> AuditResult {
         var statistics = ServiceStatistics(connections)
         // The inputs' ends in the connections' clock (a merge's: `MergeClock`).
         let ends = window.map { $0.clock.inOneClock(inputs) } ?? inputs
         statistics.cutByEnd = AttemptsCutByEnd.found(in: connections, inputs: ends, cap: FlowLimits.standard.maxAttempts)
+        if let captureLoss {
+            statistics.connectionsWithMissedData = captureLoss.connections
+            statistics.missedBytes = captureLoss.missedBytes
+        }
         return audit(statistics, inputs: inputs, window: window)
     }
 
@@ -75,6 +83,7 @@ public struct Auditor {
         var verdicts = PortVerdicts(policy: policy, own: ownEndpoints)
         var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
                                                                                            keepingAttemptTallies: true)
+        let captureLoss = CaptureLoss(tally, inputs: inputs)
         var coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         window?.apply(to: &coverage, inputs: inputs)
         let listedUnresolved = tally.unresolved
@@ -176,7 +185,7 @@ public struct Auditor {
             let found = FindingRules(policy: policy).findings(
                 services: services, offsetMismatches: offsetMismatches, captureFit: captureFit, attempts: attempts,
                 unused: unused, unresolved: unresolved, unresolvedNotListed: unresolvedNotListed, inputs: inputs,
-                coverage: coverage, scans: scanned.scans)
+                coverage: coverage, scans: scanned.scans, captureLoss: captureLoss)
                 + scanned.scans.map {
                     PortScans.finding($0, unlistedAttempts: attemptsNotListed, clientsCapped: coverage.clientCountsCapped)
                 }
@@ -275,6 +284,7 @@ public struct Auditor {
         let end = inputs.compactMap(\.lastSeen).max()
         let duration = start.flatMap { start in end.map { $0.seconds(since: start) } } ?? 0
         let counted = inputs.compactMap(\.drops)  // live captures, pcapng files that record drops
+        let captureLoss = CaptureLoss(tally, inputs: inputs)
         return Coverage(
             packets: inputs.reduce(0) { $0.addingSaturated($1.packets) },
             tcpSegments: inputs.reduce(0) { $0.addingSaturated($1.tcpSegments) },
@@ -282,7 +292,8 @@ public struct Auditor {
             udp: UDPCoverage.combined(inputs.compactMap(\.udp)), captureStart: start, captureEnd: end, durationSeconds: duration,
             connections: tally.connections,
             // An input of an older result whose packets were cut inside a tunnel said complete.
-            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 && $0.unjoinedFragments == 0 },
+            complete: inputs.allSatisfy { $0.complete && $0.cutInTunnels == 0 && $0.unjoinedFragments == 0 }
+                && !captureLoss.makesIncomplete,
             drops: counted.isEmpty ? nil
                 : Drops(kernel: counted.reduce(0) { $0.addingSaturated($1.kernel) },
                         interface: counted.reduce(0) { $0.addingSaturated($1.interface) }),
@@ -300,6 +311,10 @@ public struct Auditor {
             openConnectionsEvictedAtCap: tally.openConnectionsEvictedAtCap,
             connectionsSeenOneWay: tally.connectionsSeenOneWay,
             loneResets: tally.loneResetPackets,
+            // Inputs that overlap in time leave acknowledgments of bytes that are in another
+            // input in the one read first: no measure of what the capture lost, so none.
+            connectionsWithMissedData: captureLoss.inputsOverlap ? nil : captureLoss.connections,
+            missedBytes: captureLoss.inputsOverlap ? nil : captureLoss.missedBytes,
             clockStepsBack: inputs.reduce(0) { $0.addingSaturated($1.clockStepsBack ?? 0) })
     }
 

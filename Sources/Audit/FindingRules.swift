@@ -21,7 +21,7 @@ struct FindingRules {
     func findings(services: [ClassifiedService], offsetMismatches: [IPAddressKey: OffsetMismatch],
                   captureFit: CaptureOffsetFit?, attempts: [ClassifiedAttempt], unused: [UnusedOpening],
                   unresolved unresolvedConnections: [UnresolvedConnection], unresolvedNotListed: Int, inputs: [InputSummary],
-                  coverage: Coverage, scans: [PortScanSummary] = []) -> [Finding] {
+                  coverage: Coverage, scans: [PortScanSummary] = [], captureLoss: CaptureLoss? = nil) -> [Finding] {
         var findings: [Finding] = []
         // At most one per service or attempt, besides the protocols' and a few others: room
         // for them at once, not grown (and copied) a dozen times on a busy capture.
@@ -129,6 +129,9 @@ struct FindingRules {
                     + (input.isUnusable ? "nothing of it was audited" : "the audit covers only the packets before it"),
                 remediation: input.isUnusable ? "Give it again whole and readable (the capture, or the node's result) to cover its part."
                     : "Audit a complete capture to cover the whole window."))
+        }
+        if let captureLoss, captureLoss.makesIncomplete && !auditedNothing {
+            findings.append(captureLossFinding(captureLoss))
         }
         return findings
     }
@@ -299,6 +302,20 @@ struct FindingRules {
             kind: .incompleteInput, severity: .medium, port: nil, address: nil,
             message: "\(input.path): " + what + "; services seen only in those packets are missing from the audit",
             remediation: remediation)
+    }
+
+    /// A capture that lost packets before it held them, as TCP's acknowledgments tell
+    /// (`CaptureLoss`): the audit is incomplete as a cut input's is (medium), though a pcap
+    /// file records no drop. Audit-wide, since the connection table spans the inputs.
+    private func captureLossFinding(_ loss: CaptureLoss) -> Finding {
+        Finding(
+            kind: .incompleteInput, severity: .medium, port: nil, address: nil,
+            message: "the capture lost packets before it held them: \(loss.text), which their receivers got; "
+                + "a capture that could not keep up (tcpdump's \"packets dropped by kernel\", which a pcap file does not "
+                + "record) or a mirror port past its bandwidth; services seen only in those packets are missing from the audit",
+            remediation: "Capture again without loss: with dumpcap (whose pcapng records what it drops), a larger capture "
+                + "buffer (tcpdump -B, dumpcap -B, dasaudit live --buffer-size), a narrower filter or a snapshot length of "
+                + "\(InputSummary.headersSnaplen), or where the traffic is lighter.")
     }
 
     /// A live capture, or the recording of a pcapng file, that lost packets: the audit may

@@ -85,7 +85,24 @@ extension ResultMerger {
                              arguments: [String]) throws -> (result: AuditResult, observations: MergeObservations) {
         let merged = try merge(results, names: names)
         let provenance = MergedProvenance(results, names: names, unreadable: unreadable)
-        var result = auditor.audit(merged.connections, inputs: provenance.inputs, window: MergedWindow(provenance.inputs, clock: merged.clock))
+        // What each capture lost is no connection of the list: the sources' counts, summed (a
+        // connection seen at two capture points that both lost its packets counts twice).
+        let losses = results.compactMap { result in
+            result.coverage.missedBytes.map { CaptureLoss(connections: result.coverage.connectionsWithMissedData ?? 0,
+                                                          missedBytes: $0, payloadBytes: 0) }
+        }
+        let captureLoss = losses.isEmpty ? nil
+            : CaptureLoss(connections: losses.reduce(0) { $0.addingSaturated($1.connections) },
+                          missedBytes: losses.reduce(0) { $0.addingSaturated($1.missedBytes) }, payloadBytes: 0)
+        var result = auditor.audit(merged.connections, inputs: provenance.inputs,
+                                   window: MergedWindow(provenance.inputs, clock: merged.clock), captureLoss: captureLoss)
+        if captureLoss == nil {  // sources too old to have counted it: not known, rather than 0
+            result.coverage.connectionsWithMissedData = nil
+            result.coverage.missedBytes = nil
+        } else if let counted = result.coverage.connectionsWithMissedData {
+            // A connection counted at both of its ends is one connection of the merge.
+            result.coverage.connectionsWithMissedData = min(counted, UInt64(max(result.coverage.connections, 0)))
+        }
         // The sources' tables evicted these before listing them; the merged list cannot tell.
         let evictedAtCap = results.compactMap(\.coverage.openConnectionsEvictedAtCap)
         if !evictedAtCap.isEmpty { result.coverage.openConnectionsEvictedAtCap = evictedAtCap.reduce(0) { $0.addingSaturated($1) } }

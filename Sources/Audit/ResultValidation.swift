@@ -124,10 +124,13 @@ extension AuditResult {
         if let drops = coverage.drops { try check.counts("coverage.drops", ["kernel": drops.kernel, "interface": drops.interface]) }
         try check.counts("coverage", ["connects_cut_by_end": coverage.connectsCutByEnd ?? 0,
                                       "clock_steps_back": coverage.clockStepsBack ?? 0,
-                                      "lone_resets": coverage.loneResets ?? 0])
+                                      "lone_resets": coverage.loneResets ?? 0,
+                                      "connections_with_missed_data": coverage.connectionsWithMissedData ?? 0,
+                                      "missed_bytes": coverage.missedBytes ?? 0])
         // Connections of the audit or the merge, so never more than it counted.
         for (name, count) in [("connections_counted_low", coverage.connectionsCountedLow),
-                              ("connections_seen_one_way", coverage.connectionsSeenOneWay)] {
+                              ("connections_seen_one_way", coverage.connectionsSeenOneWay),
+                              ("connections_with_missed_data", coverage.connectionsWithMissedData)] {
             if let count, count > UInt64(max(coverage.connections, 0)) {
                 throw ResultValidationError(path: "coverage.\(name)",
                                             problem: "\(count) is more than the \(coverage.connections) connections")

@@ -79,6 +79,10 @@ public struct Connection: Sendable {
     /// that connection. A service whose every connection is one is no service but a
     /// refused port, as one whose SYNs a RST answered (`TrafficCounts.onlyRefusedAcks`).
     public var refusedAck = false
+    /// Whether one side acknowledged bytes of the other that the capture never held
+    /// (`ConnectionRecord.missedData`): packets of this connection were lost before they
+    /// were captured, so its counts are short of what was sent.
+    public var missedData = false
 
     /// Both directions; saturating, since merged counts come from result files.
     public var packets: UInt64 { packetsToServer.addingSaturated(packetsToClient) }
@@ -179,6 +183,7 @@ public struct Connection: Sendable {
                                serverResetWithAck: record.resetsWithAck
                                    & (serverIsA ? ConnectionRecord.resetWithAckFromA : ConnectionRecord.resetWithAckFromB) != 0)
         ending = Connection.ending(fromClient: fromClient, fromServer: fromServer)
+        missedData = record.missedData
         halfOpen = fromServer.contains(.synAck) && fromClient.isHalfOpenClose
         probeWithoutSyn = record.clientIsA == nil && payloadBytesToServer == 0 && payloadBytesToClient == 0
             && fromClient.isProbeWithoutSyn && (fromServer.isEmpty || fromServer.isRefusalWithoutAbort)

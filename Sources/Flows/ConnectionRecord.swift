@@ -7,19 +7,24 @@ import Wire
 /// frees them without deinitializing (`FlowStorage`).
 public struct ConnectionRecord: Sendable, BitwiseCopyable {
     public let key: ConnectionKey
-    /// The sides (`sampleTakenFromA`, `sampleTakenFromB`) whose sample is a payload captured
-    /// before the first one they sent (`beginsStream`): the capture caught a later segment
-    /// first, on a network that reordered them, or a keep-alive probe's byte. Such a side
-    /// is not in `samplesTaken`: its sample is taken again when its first segment arrives
-    /// (`takeSample`), and the connection is not recognized before. In the bytes the key's
-    /// alignment leaves, before `clientInitialSequence`.
-    @usableFromInline var lateSamples: UInt8 = 0
+    /// Where a's captured bytes would reach in its sequence space, less `payloadFromA`
+    /// (`sequenceBaseFromB`: b's): `sequenceBaseFromA &+ payloadFromA` is the sequence number
+    /// after a's captured bytes, had the capture held each byte a sent once. Set by a's first
+    /// segment (its sequence number, one more for a SYN, plus its payload, less the payload
+    /// counted so far), so a connection picked up mid-stream has one too (`sequenceFromA` in
+    /// `sideMarks` says it is set). An acknowledgment from b beyond it acknowledges bytes of
+    /// a that the capture never held (`trackSequence`). In the bytes the key leaves before
+    /// `clientInitialSequence` (its two addresses, then its two ports: 36 bytes), as
+    /// `sequenceBaseFromB` is in those after.
+    @usableFromInline var sequenceBaseFromA: UInt32 = 0
     /// The client's initial sequence number, from the same handshake packet (a SYN's
     /// sequence number, or a SYN-ACK's acknowledgment number minus one); meaningful only
     /// when `clientIsA` is set. With the endpoints it names the connection across capture
     /// points, whose clocks differ (docs/merge.md). Declared next to the key, whose last
     /// bytes leave room for it, so that the record stays 128 bytes with the server's too.
     public var clientInitialSequence: UInt32 = 0
+    /// As `sequenceBaseFromA`, of b's bytes.
+    @usableFromInline var sequenceBaseFromB: UInt32 = 0
     public var packetsFromA: UInt64 = 0
     public var packetsFromB: UInt64 = 0
     /// Frame bytes as on the wire (the record's `len`), per direction.
@@ -50,16 +55,48 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// recognized (`isRecognized`), what they said instead (`recognizedEvidence`).
     @usableFromInline var sampleSlot: UInt32 = 0
     public var vlan: UInt16?
+    /// Bits per side, in the byte the vlan's optional leaves before the record's 128th:
+    /// `resetWithAckFromA` and `resetWithAckFromB` (`resetsWithAck`), the late samples
+    /// (`lateSamples`), whose sides' sequence ends are set (`sequenceFromA`,
+    /// `sequenceFromB`), and `missedDataBit`.
+    @usableFromInline var sideMarks: UInt8 = 0
+
     /// The sides (`resetWithAckFromA`, `resetWithAckFromB`) that sent a RST carrying an
     /// ACK: what tells a refusal of a SYN (RFC 9293 3.10.7.1: a RST answering a segment
     /// without ACK carries one) from a RST without ACK, which answered a segment that had an
     /// ACK, such as a previous connection's late ACK (`wasRefused`). `Seen` has no bit left
     /// for it: `withoutAck` says a RST without ACK was sent, not that none with one was.
-    /// In the byte the vlan's optional leaves before the record's 128th.
-    @usableFromInline var resetsWithAck: UInt8 = 0
+    @inlinable var resetsWithAck: UInt8 {
+        get { sideMarks & (Self.resetWithAckFromA | Self.resetWithAckFromB) }
+        set { sideMarks = sideMarks & ~(Self.resetWithAckFromA | Self.resetWithAckFromB) | newValue }
+    }
+
+    /// The sides (`sampleTakenFromA`, `sampleTakenFromB`) whose sample is a payload captured
+    /// before the first one they sent (`beginsStream`): the capture caught a later segment
+    /// first, on a network that reordered them, or a keep-alive probe's byte. Such a side
+    /// is not in `samplesTaken`: its sample is taken again when its first segment arrives
+    /// (`takeSample`), and the connection is not recognized before. Two bits of `sideMarks`.
+    @inlinable var lateSamples: UInt8 {
+        get { sideMarks >> Self.lateSampleShift & Self.bothSamplesTaken }
+        set {
+            sideMarks = sideMarks & ~(Self.bothSamplesTaken << Self.lateSampleShift)
+                | (newValue & Self.bothSamplesTaken) << Self.lateSampleShift
+        }
+    }
+
+    /// Whether the other side acknowledged bytes of this connection that the capture never
+    /// held (`trackSequence`): packets were lost before they were captured.
+    public internal(set) var missedData: Bool {
+        get { sideMarks & Self.missedDataBit != 0 }
+        set { sideMarks = newValue ? sideMarks | Self.missedDataBit : sideMarks & ~Self.missedDataBit }
+    }
 
     @inlinable static var resetWithAckFromA: UInt8 { 1 }
     @inlinable static var resetWithAckFromB: UInt8 { 2 }
+    @inlinable static var lateSampleShift: UInt8 { 2 }
+    @inlinable static var sequenceFromA: UInt8 { 16 }
+    @inlinable static var sequenceFromB: UInt8 { 32 }
+    @inlinable static var missedDataBit: UInt8 { 64 }
     @inlinable static var sampleTakenFromA: UInt8 { 1 }
     @inlinable static var sampleTakenFromB: UInt8 { 2 }
     @inlinable static var openedWithSynBit: UInt8 { 4 }
@@ -129,7 +166,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @usableFromInline @inline(never)
     mutating func noteReset(ack: Bool, sequenceNumber: UInt32, fromA: Bool) -> UInt8 {
         guard ack else { return Seen.rst.rawValue | Seen.withoutAck.rawValue }
-        resetsWithAck |= fromA ? Self.resetWithAckFromA : Self.resetWithAckFromB
+        sideMarks |= fromA ? Self.resetWithAckFromA : Self.resetWithAckFromB
         return Seen.rst.rawValue | (sequenceNumber != 0 ? Seen.abort.rawValue : 0)
     }
 
@@ -358,6 +395,106 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         let side = fromA ? Self.sampleTakenFromA : Self.sampleTakenFromB
         guard segment.payloadLength != 0 && samplesTaken & side == 0 else { return false }
         return takeSample(from: side, fromA: fromA, syn: syn, sequence: segment.sequenceNumber)
+    }
+
+    /// How far an acknowledgment may pass where the other side's captured bytes reach
+    /// (`sequenceBaseFromA`) without saying that the capture missed bytes: two sequence
+    /// numbers. A FIN takes one and is no byte of payload; and a side first captured by a
+    /// keep-alive probe, sent at the sequence number before the next, has its base one
+    /// short.
+    @inlinable static var acknowledgmentSlack: Int32 { 2 }
+
+    /// Follows the sequence numbers of a segment travelling from a (`fromA`) or from b,
+    /// after `add` counted it: sets its side's base (`sequenceBaseFromA`) at its first
+    /// segment, and again at a SYN, which starts its sequence numbers (a 4-tuple reused at
+    /// once can meet the connection before, whose numbers the side sent first); then returns how many bytes its acknowledgment number says the other side
+    /// sent beyond those the capture held of it (more than `acknowledgmentSlack`), and 0
+    /// almost always. Bytes a receiver acknowledged reached it: the capture lost their
+    /// packets, the network did not (`noteMissed`). The captured bytes are counted, not
+    /// their sequence numbers: a packet the capture lost between two it held leaves them
+    /// short, whatever came after. Differences are of 32 bits, so sequence numbers that
+    /// wrap past 2^32 change nothing.
+    ///
+    /// Nothing but lost bytes makes an acknowledgment pass them. Segments captured out of
+    /// order count as in order; SACK blocks are not read (the acknowledgment number is
+    /// what was received in order); a super-packet of TSO or GRO counts its whole length
+    /// (the IP header's, or the wire's); a snapshot length that cut the payload changes
+    /// nothing (the length is the IP header's, not the capture's); TCP Fast Open's data on
+    /// a SYN counts as any payload. A retransmission captured counts its bytes twice, as
+    /// does a keep-alive or window probe's byte: so the measure is a lower bound, which
+    /// bytes sent again can hide, and never more than was lost. A side never captured (one
+    /// direction only) has no base: nothing is compared. A RST is left out (its sequence
+    /// number is not always the connection's: a refusal's is 0), and so is a damaged
+    /// segment (`TCPSegment.checksumFailed`), whose numbers may be the damage.
+    @inlinable @inline(__always)
+    public mutating func trackSequence(_ segment: TCPSegment, fromA: Bool) -> UInt32 {
+        // Almost every segment is an ACK without SYN or RST of a connection whose two bases
+        // are set: one test of each, the rest out of line. Inlined whole, the tracking pushed
+        // `FlowTable.addToUniqueStorage` out of the tracking loop (69 M instructions more per
+        // million packets of the short shape).
+        guard segment.flags.rawValue & (TCPFlags.syn.rawValue | TCPFlags.rst.rawValue | TCPFlags.ack.rawValue)
+                == TCPFlags.ack.rawValue,
+              sideMarks & Self.bothSequences == Self.bothSequences, !segment.checksumFailed
+        else { return trackSequenceAtEdges(segment, fromA: fromA) }
+        let reached = fromA ? sequenceBaseFromB &+ UInt32(truncatingIfNeeded: payloadFromB)
+            : sequenceBaseFromA &+ UInt32(truncatingIfNeeded: payloadFromA)
+        guard Int32(bitPattern: segment.acknowledgmentNumber &- reached) > Self.acknowledgmentSlack else { return 0 }
+        return noteMissed(acknowledgment: segment.acknowledgmentNumber, reached: reached, fromA: fromA)
+    }
+
+    @inlinable static var bothSequences: UInt8 { sequenceFromA | sequenceFromB }
+
+    /// `trackSequence` of a segment off its common path: a side's first segment, a SYN, a
+    /// RST, a segment without ACK, a damaged one. Out of line.
+    @usableFromInline @inline(never)
+    mutating func trackSequenceAtEdges(_ segment: TCPSegment, fromA: Bool) -> UInt32 {
+        let flags = segment.flags
+        guard !flags.contains(.rst) && !segment.checksumFailed else { return 0 }
+        let reached: UInt32
+        if fromA {
+            if sideMarks & Self.sequenceFromA == 0 || flags.contains(.syn) {
+                sequenceBaseFromA = Self.base(of: segment, counted: payloadFromA)
+                sideMarks |= Self.sequenceFromA
+            }
+            guard sideMarks & Self.sequenceFromB != 0 else { return 0 }
+            reached = sequenceBaseFromB &+ UInt32(truncatingIfNeeded: payloadFromB)
+        } else {
+            if sideMarks & Self.sequenceFromB == 0 || flags.contains(.syn) {
+                sequenceBaseFromB = Self.base(of: segment, counted: payloadFromB)
+                sideMarks |= Self.sequenceFromB
+            }
+            guard sideMarks & Self.sequenceFromA != 0 else { return 0 }
+            reached = sequenceBaseFromA &+ UInt32(truncatingIfNeeded: payloadFromA)
+        }
+        guard flags.contains(.ack) && Int32(bitPattern: segment.acknowledgmentNumber &- reached) > Self.acknowledgmentSlack
+        else { return 0 }
+        return noteMissed(acknowledgment: segment.acknowledgmentNumber, reached: reached, fromA: fromA)
+    }
+
+    /// A side's base at its first segment, whose payload `counted` already holds
+    /// (`sequenceBaseFromA`): the sequence number after the segment (one more for a SYN),
+    /// less every payload byte counted of the side.
+    @inlinable
+    static func base(of segment: TCPSegment, counted: UInt64) -> UInt32 {
+        segment.sequenceNumber &+ (segment.flags.contains(.syn) ? 1 : 0) &+ segment.payloadLength
+            &- UInt32(truncatingIfNeeded: counted)
+    }
+
+    /// An acknowledgment from a (`fromA`) or b of bytes the capture never held, beyond
+    /// where the other side's captured bytes reach (`trackSequence`): marks the connection
+    /// (`missedData`), moves the other side's base up by them, so that the same bytes are
+    /// counted once, and returns how many they are. Out of line: it happens only where the
+    /// capture lost packets.
+    @usableFromInline @inline(never)
+    mutating func noteMissed(acknowledgment: UInt32, reached: UInt32, fromA: Bool) -> UInt32 {
+        // The server's ACK before its SYN-ACK answers no byte of this connection: a 4-tuple
+        // reused at once meets the server's socket of the connection before, whose challenge
+        // ACK (RFC 5961) acknowledges that connection's bytes.
+        if let clientIsA, fromA != clientIsA, !(fromA ? seenFromA : seenFromB).contains(.synAck) { return 0 }
+        missedData = true
+        let missed = acknowledgment &- reached
+        if fromA { sequenceBaseFromB &+= missed } else { sequenceBaseFromA &+= missed }
+        return missed
     }
 
     /// Whether a segment at `sequence` with payload of a side whose sample is not taken

@@ -214,7 +214,7 @@ final class FlowStorage: @unchecked Sendable {
     /// The key's seeded hash, of which the tag is the upper half.
     @inlinable @inline(__always)
     func hash(_ key: ConnectionKey) -> UInt64 {
-        keyHash(key.a.address, key.b.address, ports: UInt64(key.a.port) << 16 | UInt64(key.b.port))
+        keyHash(key.addressA, key.addressB, ports: UInt64(key.portA) << 16 | UInt64(key.portB))
     }
 
     @inlinable @inline(__always)
@@ -223,9 +223,9 @@ final class FlowStorage: @unchecked Sendable {
     /// Whether two keys are the same 4-tuple (branch-free).
     @inlinable @inline(__always)
     static func same(_ x: ConnectionKey, _ y: ConnectionKey) -> Bool {
-        let addresses = (x.a.address.low ^ y.a.address.low) | (x.b.address.low ^ y.b.address.low)
-            | (x.a.address.high ^ y.a.address.high) | (x.b.address.high ^ y.b.address.high)
-        let ports = (x.a.port ^ y.a.port) | (x.b.port ^ y.b.port)
+        let addresses = (x.addressA.low ^ y.addressA.low) | (x.addressB.low ^ y.addressB.low)
+            | (x.addressA.high ^ y.addressA.high) | (x.addressB.high ^ y.addressB.high)
+        let ports = (x.portA ^ y.portA) | (x.portB ^ y.portB)
         return addresses | UInt64(ports) == 0
     }
 

@@ -102,14 +102,15 @@ extension FlowTable {
                               sample: UnsafePointer<PayloadSample>) {
         if entry.retracts {
             retract(entry.segment)
-        } else if entry.segment.payloadLength == 0 {
-            addToUniqueStorage(entry.segment, key: key, fromA: fromA, tag: tag, payload: UnsafeRawBufferPointer(start: nil, count: 0),
-                               timestamp: entry.timestamp, wireLength: entry.wireLength)
         } else {
-            sample.pointee.withBytes { payload in
-                addToUniqueStorage(entry.segment, key: key, fromA: fromA, tag: tag, payload: payload,
-                                   timestamp: entry.timestamp, wireLength: entry.wireLength)
-            }
+            // One call, its payload the sample's bytes where they lie (valid for the batch):
+            // two calls, one in `withBytes`' closure, were two copies of the inlined
+            // per-segment path, and with the sequence tracking (`trackSequence`) the loop
+            // no longer took them in.
+            let payload = entry.segment.payloadLength == 0 ? UnsafeRawBufferPointer(start: nil, count: 0)
+                : PayloadSample.bytes(at: sample)
+            addToUniqueStorage(entry.segment, key: key, fromA: fromA, tag: tag, payload: payload,
+                               timestamp: entry.timestamp, wireLength: entry.wireLength)
         }
     }
 }

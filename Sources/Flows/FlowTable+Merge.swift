@@ -110,6 +110,17 @@ extension ConnectionRecord {
         resetsWithAck |= other.resetsWithAck
         samplesTaken |= other.samplesTaken
         lateSamples = (lateSamples | other.lateSamples) & ~samplesTaken
+        missedData = missedData || other.missedData
+        // The later record's bases, where it saw the side, moved down by this record's
+        // payload: where the bytes of both records reach is where the later one's reached.
+        if other.sideMarks & Self.sequenceFromA != 0 {
+            sequenceBaseFromA = other.sequenceBaseFromA &- UInt32(truncatingIfNeeded: payloadFromA &- other.payloadFromA)
+            sideMarks |= Self.sequenceFromA
+        }
+        if other.sideMarks & Self.sequenceFromB != 0 {
+            sequenceBaseFromB = other.sequenceBaseFromB &- UInt32(truncatingIfNeeded: payloadFromB &- other.payloadFromB)
+            sideMarks |= Self.sequenceFromB
+        }
         if other.firstSeen < firstSeen {
             firstSeen = other.firstSeen
             if other.clientIsA != nil {

@@ -162,6 +162,8 @@ public struct FlowTable: Sendable {
             if record.pointee.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength) {
                 storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
             }
+            let missed = record.pointee.trackSequence(segment, fromA: fromA)
+            if missed != 0 { noteMissed(bytes: missed) }
             if segment.flags.contains(.rst) && rules != nil && !record.pointee.mayContinue && record.pointee.wasRefused {
                 return letGoRefused(at: position)
             }
@@ -215,11 +217,19 @@ public struct FlowTable: Sendable {
         if !segment.flags.contains(.syn) { record.serverInitialSequence = segment.acknowledgmentNumber }
         record.mayContinue = mayContinue(record)
         let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
+        _ = record.trackSequenceAtEdges(segment, fromA: fromA)  // its first segment: no other side to compare with yet
         if rules != nil && storage.count >= limits.maxConnections { relieve() }
         let position = storage.append(record, tag: tag)
         if firstPayload {
             storage.keepSample(at: position, fromA: fromA, payload: payload, payloadLength: segment.payloadLength)
         }
+    }
+
+    /// Bytes a segment acknowledged that the capture never held (`ConnectionRecord.trackSequence`):
+    /// counted in the statistics' `missedBytes`. Out of line: only where packets were lost.
+    @usableFromInline @inline(never)
+    mutating func noteMissed(bytes: UInt32) {
+        evicted.missedBytes.addSaturated(UInt64(bytes))
     }
 
     /// Whether a segment that found no record belongs to a connection refused within the

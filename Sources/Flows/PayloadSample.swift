@@ -97,13 +97,18 @@ public struct PayloadSample: Sendable, BitwiseCopyable {
         withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
     }
 
+    /// The kept bytes of the sample at `sample`, where they lie (valid while that memory is).
+    @inlinable
+    static func bytes(at sample: UnsafePointer<PayloadSample>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: UnsafeRawPointer(sample) + MemoryLayout<PayloadSample>.offset(of: \.storage)!,
+                               count: Int(sample.pointee.count))
+    }
+
     /// The sample at `sample` as a recognizer reads it, its bytes left where they are (valid
     /// while that memory is).
     @inlinable
     static func payloadBytes(at sample: UnsafePointer<PayloadSample>) -> PayloadBytes {
-        let bytes = UnsafeRawPointer(sample) + MemoryLayout<PayloadSample>.offset(of: \.storage)!
-        return PayloadBytes(UnsafeRawBufferPointer(start: bytes, count: Int(sample.pointee.count)),
-                            sent: sample.pointee.isTaken, cutByCapture: sample.pointee.isCutByCapture)
+        PayloadBytes(bytes(at: sample), sent: sample.pointee.isTaken, cutByCapture: sample.pointee.isCutByCapture)
     }
 
     /// The earlier of two samples of one side: this one if it was taken.

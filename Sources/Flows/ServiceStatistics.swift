@@ -60,6 +60,18 @@ public struct ServiceStatistics: Sendable {
     /// (`Connection.loneReset`: a spoofed RST flood's): counted here, and nowhere else,
     /// no connection, service or attempt made of them.
     public var loneResetPackets: UInt64 = 0
+    /// Connections whose packets were lost before they were captured: one side
+    /// acknowledged bytes of the other that the capture never held
+    /// (`Connection.missedData`, `ConnectionRecord.trackSequence`).
+    public var connectionsWithMissedData: UInt64 = 0
+    /// The bytes acknowledged that the capture never held, over every connection (as
+    /// Zeek's `missed_bytes`): a lower bound of what the capture lost, since a packet lost
+    /// whose bytes no captured acknowledgment covers (the last ones of a connection, a
+    /// handshake, an ACK) is not counted.
+    public var missedBytes: UInt64 = 0
+    /// TCP payload bytes of the connections folded in, both directions: what `missedBytes`
+    /// is weighed against.
+    public var payloadBytes: UInt64 = 0
 
     /// Client addresses recorded, summed over services and attempts.
     public private(set) var clientAddressesRecorded = 0
@@ -180,6 +192,8 @@ public struct ServiceStatistics: Sendable {
         connections += 1
         if connection.seenOneWay { connectionsSeenOneWay += 1 }
         if connection.isOpenAtEnd { connectionsOpenAtEnd += 1 }
+        if connection.missedData { connectionsWithMissedData += 1 }
+        payloadBytes.addSaturated(connection.payloadBytes)
         switch Self.tally(of: connection) {
         case nil:
             if unresolved.count < maxUnresolved {
@@ -210,6 +224,9 @@ public struct ServiceStatistics: Sendable {
         connectionsSeenOneWay.addSaturated(other.connectionsSeenOneWay)
         connectionsOpenAtEnd.addSaturated(other.connectionsOpenAtEnd)
         loneResetPackets.addSaturated(other.loneResetPackets)
+        connectionsWithMissedData.addSaturated(other.connectionsWithMissedData)
+        missedBytes.addSaturated(other.missedBytes)
+        payloadBytes.addSaturated(other.payloadBytes)
         openConnectionsEvictedAtCap.addSaturated(other.openConnectionsEvictedAtCap)
         clientAddressesOverflowed = clientAddressesOverflowed || other.clientAddressesOverflowed
         unlisted.merge(other.unlisted)

@@ -59,6 +59,8 @@ extension AuditResult {
             row("open_at_end", number(coverage.openAtEnd)),
             row("open_connections_evicted_at_cap", number(coverage.openConnectionsEvictedAtCap), coverage.evictedAtCapText),
             row("lone_resets", number(coverage.loneResets), coverage.loneResetsText),
+            row("connections_with_missed_data", number(coverage.connectionsWithMissedData), coverage.missedDataText),
+            row("missed_bytes", number(coverage.missedBytes)),
             row("connections_counted_low", number(coverage.connectionsCountedLow), coverage.countedLowText),
             row("clock_of", coverage.clockOf ?? "", coverage.clockText),
             row("capture_gaps", number(coverage.captureGaps?.count), coverage.gapsText),

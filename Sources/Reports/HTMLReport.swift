@@ -103,6 +103,7 @@ public enum HTMLReport {
         if let tunneled = coverage.tunneledText { facts.append(("Tunnels", "\(tunneled)")) }
         if let cut = result.cutInTunnelsText { facts.append(("Cut inside tunnels", "<b>\(cut)</b>")) }
         if let unjoined = result.unjoinedFragmentsText { facts.append(("Fragments not joined", "<b>\(unjoined)</b>")) }
+        if let missed = coverage.missedDataText { facts.append(("Capture loss", "<b>\(missed)</b>")) }
         if let udp = coverage.udpText { facts.append(("UDP", "\(udp)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
         if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }

@@ -58,6 +58,7 @@ extension AuditResult {
             (coverage.skipped[SkipReason.truncatedInTunnel.name] ?? 0) > 0 ? "packets were cut inside a tunnel" : nil,
             (coverage.skipped[SkipReason.fragment.name] ?? 0) > 0 ? "IP fragments of TCP could not be joined" : nil,
             (coverage.captureGaps ?? []).isEmpty ? nil : "a capture point's inputs leave a gap in its window",
+            (coverage.missedBytes ?? 0) > 0 ? "packets were lost before they were captured (acknowledged, never captured)" : nil,
         ].compactMap { $0 }
         return reasons.isEmpty ? "an input was unusable or cut short" : reasons.joined(separator: ", ")
     }

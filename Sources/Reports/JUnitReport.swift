@@ -80,6 +80,10 @@ public enum JUnitReport {
         if let gaps = result.coverage.captureGaps, !gaps.isEmpty { properties.append(("capture_gaps", "\(gaps.count)")) }
         if let gaps = result.coverage.gapsText { properties.append(("capture_gaps_text", gaps)) }
         if let cut = result.coverage.connectsCutByEnd, cut > 0 { properties.append(("connects_cut_by_end", "\(cut)")) }
+        if let missed = result.coverage.missedBytes, missed > 0 {
+            properties.append(("connections_with_missed_data", "\(result.coverage.connectionsWithMissedData ?? 0)"))
+            properties.append(("missed_bytes", "\(missed)"))
+        }
         if let steps = result.coverage.clockStepsBack, steps > 0 { properties.append(("clock_steps_back", "\(steps)")) }
         if result.coverage.duplicatePackets > 0 { properties.append(("duplicate_packets", "\(result.coverage.duplicatePackets)")) }
         if let cut = result.coverage.skipped[SkipReason.truncatedInTunnel.name], cut > 0 {

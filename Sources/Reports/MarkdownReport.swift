@@ -45,6 +45,7 @@ public enum MarkdownReport {
         if let skipped = result.skippedText { line("- Packets without a segment of their own: \(skipped)") }
         if let cut = result.cutInTunnelsText { line("- **Cut inside tunnels**: \(cut)") }
         if let unjoined = result.unjoinedFragmentsText { line("- **Fragments not joined**: \(unjoined)") }
+        if let missed = coverage.missedDataText { line("- **Capture loss**: \(missed)") }
         if let udp = coverage.udpText { line("- UDP: \(udp)") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
         if let translated = coverage.translatedText { line("- Address translation: \(escaped(translated))") }

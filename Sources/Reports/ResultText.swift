@@ -235,6 +235,17 @@ extension Coverage {
             + "or answers to packets not captured): no connection, service or finding made of them"
     }
 
+    /// The bytes one side acknowledged that the capture never held (`missed_bytes`), or nil
+    /// when there were none: "capture loss: 41280 bytes acknowledged that the capture never
+    /// held, in 3 connections (...)".
+    var missedDataText: String? {
+        guard let missed = missedBytes, missed > 0 else { return nil }
+        let connections = connectionsWithMissedData ?? 0
+        return "capture loss: \(missed) byte\(missed == 1 ? "" : "s") acknowledged that the capture never held, in "
+            + "\(connections) connection\(connections == 1 ? "" : "s") (packets lost before they were captured, which their "
+            + "receivers got)"
+    }
+
     /// The connections the table's cap evicted while open, or nil when none was:
     /// "12 connections evicted while open at the connection-table cap (...)".
     var evictedAtCapText: String? {

@@ -151,6 +151,7 @@ public struct TextReport {
             + (coverage.copiesText.map { "; \($0)" } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (result.skippedText.map { "; skipped: \($0)" } ?? "")
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow)) + cutInTunnels + unjoined
+            + (coverage.missedDataText.map { paint("; \($0)", .yellow) } ?? "")
             + (result.oneWayText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.clockStepsText.map { paint("; \($0)", .yellow) } ?? "")
             + (coverage.cutByEndText.map { "; \($0)" } ?? "")
