@@ -388,18 +388,32 @@ public struct CaptureReader {
         }
         counts.countTracked(segment)
         if interfacesNamed {
-            if timeOrder.stepsBack(to: timestamp) {
-                releaseHeld(all: true, track: track)
-                timeOrder.startOver()
-            }
-            timeOrder.hold(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
-            return releaseHeld(all: false, track: track)
+            return trackInTimeOrder(segment, payload: payload, at: timestamp, wireLength: wireLength, track: track)
         }
         track(&table, segment, payload, timestamp, wireLength)
     }
 
+    /// A segment of an input whose packets name one of several interfaces: held, and the
+    /// held segments that are due handed to `track` in time order (`TimeOrderBuffer`). Out
+    /// of line: inlined into the packet loop of every input, it made the loop retain and
+    /// release on every packet (the reading thread 674.7 -> 1,129.8 M instructions on a
+    /// million packets of one interface).
+    @inline(never)
+    mutating func trackInTimeOrder(_ segment: TCPSegment, payload: UnsafeRawBufferPointer, at timestamp: Int64,
+                                   wireLength: UInt32,
+                                   track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void) {
+        if timeOrder.stepsBack(to: timestamp) {
+            releaseHeld(all: true, track: track)
+            timeOrder.startOver()
+        }
+        timeOrder.hold(segment, payload: payload, timestamp: timestamp, wireLength: wireLength)
+        releaseHeld(all: false, track: track)
+    }
+
     /// Hands `track` the segments `timeOrder` holds that are due, earliest first, or all of
-    /// them (`all`: the input ends, or a translation is taken back in its place).
+    /// them (`all`: the input ends, or a translation is taken back in its place). Out of
+    /// line, as `trackInTimeOrder`.
+    @inline(never)
     mutating func releaseHeld(all: Bool,
                               track: (inout FlowTable, TCPSegment, UnsafeRawBufferPointer, Int64, UInt32) -> Void) {
         while let (entry, sample) = timeOrder.release(all: all) {

@@ -162,6 +162,10 @@ public enum CaptureRepeater {
         } else {
             for i in 0..<4 { new[i] = UInt8(truncatingIfNeeded: fresh.ipv4 >> (24 - 8 * i)) }
         }
+        let tcp = place.isIPv6 ? ip + 40 : ip + Int(buffer[ip] & 0x0F) * 4
+        // An offloaded checksum (the pseudo-header's sum, not complemented: loopback and
+        // outgoing packets) follows the addresses uncomplemented, or it would read as damage.
+        let offloaded = tcp + 18 <= count && isPseudoHeaderSum(buffer, ip: ip, tcp: tcp, isIPv6: place.isIPv6)
         // RFC 1624: HC' = ~(~HC + ~m + m') over the 16-bit words that change.
         var delta: UInt32 = 0
         for word in stride(from: 0, to: length, by: 2) {
@@ -170,16 +174,27 @@ public enum CaptureRepeater {
             delta &+= UInt32(~old) &+ UInt32(newWord)
         }
         for i in 0..<length { buffer[at + i] = new[i] }
-        func adjust(_ checksumAt: Int) {
+        func adjust(_ checksumAt: Int, complemented: Bool = true) {
             guard checksumAt + 2 <= count else { return }
-            var sum = UInt32(~(UInt16(buffer[checksumAt]) << 8 | UInt16(buffer[checksumAt + 1]))) &+ delta
+            let field = UInt16(buffer[checksumAt]) << 8 | UInt16(buffer[checksumAt + 1])
+            var sum = UInt32(complemented ? ~field : field) &+ delta
             while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }
-            let checksum = ~UInt16(sum)
+            let checksum = complemented ? ~UInt16(sum) : UInt16(sum)
             buffer[checksumAt] = UInt8(checksum >> 8)
             buffer[checksumAt + 1] = UInt8(checksum & 0xFF)
         }
         if !place.isIPv6 { adjust(ip + 10) }
-        let tcp = place.isIPv6 ? ip + 40 : ip + Int(buffer[ip] & 0x0F) * 4
-        adjust(tcp + 16)
+        adjust(tcp + 16, complemented: !offloaded)
+    }
+
+    /// Whether the TCP checksum of the packet at `ip` is its pseudo-header's folded sum
+    /// (addresses, protocol 6 and TCP length), as checksum offload leaves it.
+    private static func isPseudoHeaderSum(_ buffer: UnsafeMutableRawBufferPointer, ip: Int, tcp: Int, isIPv6: Bool) -> Bool {
+        func word(_ at: Int) -> UInt32 { UInt32(buffer[at]) << 8 | UInt32(buffer[at + 1]) }
+        let addresses = isIPv6 ? ip + 8 : ip + 12, length = isIPv6 ? 32 : 8
+        var sum: UInt32 = 6 &+ (isIPv6 ? word(ip + 4) : word(ip + 2) &- UInt32(tcp - ip))
+        for at in stride(from: addresses, to: addresses + length, by: 2) { sum &+= word(at) }
+        while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }
+        return UInt32(word(tcp + 16)) % 0xFFFF == sum % 0xFFFF
     }
 }

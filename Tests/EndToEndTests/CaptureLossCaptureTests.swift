@@ -104,7 +104,7 @@ final class CaptureLossCaptureTests: XCTestCase {
 
     /// Every bundled set of files (each subdirectory of captures/, as one input): rotated
     /// sets and rings read in time order, files of several interfaces. None missed
-    /// anything. The tunnels' (each tunnel's underlay and overlay captured at once) and the
+    /// anything but a live run's files that lost packets to the kernel (`lossySets`). The tunnels' (each tunnel's underlay and overlay captured at once) and the
     /// two halves of one capture overlap in time: no count.
     func testNoBundledSetOfFilesSaysItMissedData() throws {
         let directories = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
@@ -119,6 +119,10 @@ final class CaptureLossCaptureTests: XCTestCase {
             XCTAssertEqual(run.status, 0, name + run.stderr)
             let overlapping = ["split-inputs", "tunnels"].contains(name)
             XCTAssertEqual(run.stderr.contains("inputs that overlap in time"), overlapping, name)
+            if Self.lossySets.contains(name) {
+                XCTAssertTrue(run.stdout.contains("the capture lost packets"), name)
+                continue
+            }
             XCTAssertTrue(run.stdout.contains("\"missed_bytes\" : " + (overlapping ? "null" : "0") + ","), name)
             XCTAssertFalse(run.stdout.contains("the capture lost packets"), name)
         }
@@ -150,7 +154,18 @@ final class CaptureLossCaptureTests: XCTestCase {
         "first-segments-lost-veth.pcap",
         // The odd and the even frames of first-segments-veth.pcap: each half of a capture.
         "split-inputs/first-segments-veth-even.pcap", "split-inputs/first-segments-veth-odd.pcap",
+        // A file of a live run that lost 1,400 packets to the kernel (its statistics block
+        // records 804 of them): 210 bytes of it acknowledged, never captured.
+        "live-write-drops-lo/dasaudit-20261206-202210-0004.pcapng",
+        // One file of a dumpcap ring on two links, alone: its files run up to 0.1 s out of
+        // time order into each other (record-dumpcap-ring.sh), and 83 bytes this one's
+        // acknowledgments answer are in the file before it. Read as the set, nothing is missed.
+        "dumpcap-ring/ring_00002_20261206004708.pcapng",
     ]
+
+    /// The sets whose packets were lost before they were captured: a live run's files that
+    /// lost packets to the kernel.
+    static let lossySets: Set<String> = ["live-write-drops-lo"]
 
     /// Every capture file directly in captures/ and in its subdirectories (each file
     /// audited alone).
