@@ -152,7 +152,12 @@ enum CaptureFuzzing {
         var table = reader.table
         var result = auditor.audit(table.takeStatistics(cuttingAttemptsAt: AttemptsCutByEnd.ends(of: inputs)), inputs: inputs)
         let connections = reader.table.connections()
-        let byConnection = auditor.audit(connections, inputs: inputs)
+        // What the capture lost is no connection of the list (the bytes are counted as the
+        // table tracks, `CaptureLoss`): handed over, as a merge hands over its sources'.
+        let loss = result.coverage.missedBytes.map {
+            CaptureLoss(connections: result.coverage.connectionsWithMissedData ?? 0, missedBytes: $0, payloadBytes: 0)
+        }
+        let byConnection = auditor.audit(connections, inputs: inputs, captureLoss: loss)
         result.connections = connections.map(ConnectionEntry.init)
         do {
             var withConnections = byConnection
