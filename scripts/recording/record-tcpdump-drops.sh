@@ -34,24 +34,7 @@ command -v curl >/dev/null || apt-get install -y -q curl >/dev/null
 source "$ROOT/scripts/recording/netns-pair.sh"
 
 # Real HTTP/1.1: GETs get a page, a POST's body is read and acknowledged.
-ip netns exec "$A" python3 - <<'PY' >/dev/null 2>&1 &
-from http.server import BaseHTTPRequestHandler, HTTPServer
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def reply(self, body):
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def do_GET(self):
-        self.reply(b"<html>carbon</html>")
-    def do_POST(self):
-        length = int(self.headers["Content-Length"])
-        while length > 0:
-            length -= len(self.rfile.read(min(length, 65536)))
-        self.reply(b"ok")
-HTTPServer(("10.36.0.1", 9763), Handler).serve_forever()
-PY
+ip netns exec "$A" python3 "$(dirname "$0")/upload_server.py" 10.36.0.1 9763 >/dev/null 2>&1 &
 pids+=($!)
 wait_listening "$A" 9763
 
