@@ -174,14 +174,17 @@ final class MetricsServerTests: XCTestCase {
     }
 
     /// A flood of connections larger than the server's slots: each new one takes the
-    /// oldest one's place, and the scrape that comes after them is answered.
+    /// oldest one's place, and the scrape that comes after them is answered well before
+    /// the 5 s a held slot would cost it. Not within 1 s: on a busy machine the flood can
+    /// fill the listen backlog (64) before the server accepts, the kernel then drops the
+    /// scrape's SYN and the client resends it after 1 s (a CI run measured 1.03 s).
     func testAFloodOfConnectionsLeavesTheScrapeAnswered() throws {
         let server = try started()
         let flood = try (0..<300).map { _ in try connected(to: server, timeout: 8) }
         defer { flood.forEach { close($0) } }
         let (answer, seconds) = try scrape(server)
         XCTAssertTrue(answer?.hasPrefix("HTTP/1.1 200 OK\r\n") == true, answer ?? "no answer")
-        XCTAssertLessThan(seconds, 1)
+        XCTAssertLessThan(seconds, 4, "answered before a slot's 5 s deadline, SYN resends included")
     }
 }
 
