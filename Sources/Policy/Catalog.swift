@@ -68,6 +68,9 @@ public enum Catalog {
     ]
 
     public static let shuffleServiceKey = "spark.shuffle.service.port"
+    /// Hazelcast's TCP port (axis2.xml's `localMemberPort`): a node that opens it is a
+    /// Carbon cluster member (`HazelcastMembership`).
+    public static let hazelcastMemberKey = "hazelcast.localMemberPort"
 
     /// Spark's external shuffle service (`ExternalShuffleService`, started by each
     /// standalone worker): on `spark.shuffle.service.port`, 7337 in every Spark from 1.2 on,
@@ -138,7 +141,7 @@ public enum Catalog {
                      summary: "Embedded LDAP Kerberos KDC"),
         CatalogEntry(key: "Ports.ThriftEntitlementReceivePort", basePort: 10500, group: .carbon, normallyBound: false,
                      summary: "Thrift entitlement service (DAS ships no entitlement feature)"),
-        CatalogEntry(key: "hazelcast.localMemberPort", basePort: 4000, group: .carbon, shiftedByOffset: false,
+        CatalogEntry(key: hazelcastMemberKey, basePort: 4000, group: .carbon, shiftedByOffset: false,
                      feature: .clustering, autoIncrement: hazelcastMembersPerHost - 1,
                      summary: "Hazelcast cluster membership (never shifted; +1 per further member on a host)"),
         CatalogEntry(key: "binary.tcp.port", basePort: 9611, group: .carbon, roles: [.receiver], exposure: .clients,

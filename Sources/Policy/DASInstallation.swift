@@ -116,21 +116,39 @@ public enum DASInstallation {
     }
 
     /// `<clustering class="...HazelcastClusteringAgent" enable="…">`: the `clustering`
-    /// feature on or off, and its `<parameter name="localMemberPort">` (Hazelcast's base port).
+    /// feature on or off and, when on, its `<parameter name="localMemberPort">` (Hazelcast's
+    /// base port) and how the members find each other (`membershipScheme`, `mcastPort`).
     static func applyAxis2(_ data: Data, source: String, to settings: inout PolicySettings) throws {
         let root = try XMLElementTree.parse(data, source: source)
         guard let clustering = root.all("clustering").first else { return }
         let enabled = Axis2Switch.isEnabled(clustering)
         settings.features[.clustering] = enabled
         settings.origins["features.clustering"] = SettingOrigin(source: source, line: clustering.line)
-        guard enabled, let port = clustering.all("parameter").first(where: { $0.attributes["name"] == "localMemberPort" }) else {
-            return
+        guard enabled else { return }
+        let parameters = clustering.all("parameter")
+        let parameter = { (name: String) in parameters.first { $0.attributes["name"] == name } }
+        if let port = parameter("localMemberPort") {
+            settings.basePorts[Catalog.hazelcastMemberKey] = try axis2Port(port, named: "localMemberPort", source: source)
+            settings.origins["ports.\(Catalog.hazelcastMemberKey)"] = SettingOrigin(source: source, line: port.line)
         }
-        guard let value = UInt16(port.trimmedText), value > 0 else {
-            throw PolicyError(source: source, line: port.line, message: "<parameter name=\"localMemberPort\"> is "
-                + "'\(port.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
+        // As Carbon's HazelcastClusteringAgent: no scheme is multicast, and no mcastPort
+        // leaves Hazelcast's own. Any other scheme (wka, aws, kubernetes) finds members over TCP.
+        let scheme = parameter("membershipScheme")
+        if scheme == nil || scheme?.trimmedText == "multicast" {
+            let port = try parameter("mcastPort").map { try axis2Port($0, named: "mcastPort", source: source) }
+            settings.hazelcastMembership = .multicast(port: port ?? HazelcastMembership.hazelcastDefaultMulticastPort)
+        } else {
+            settings.hazelcastMembership = .wellKnownAddresses
         }
-        settings.basePorts["hazelcast.localMemberPort"] = value
-        settings.origins["ports.hazelcast.localMemberPort"] = SettingOrigin(source: source, line: port.line)
+        settings.origins["membership"] = SettingOrigin(source: source, line: scheme?.line ?? clustering.line)
+    }
+
+    /// A `<parameter>` of axis2.xml's clustering that holds a port.
+    private static func axis2Port(_ parameter: XMLElementTree, named name: String, source: String) throws -> UInt16 {
+        guard let value = UInt16(parameter.trimmedText), value > 0 else {
+            throw PolicyError(source: source, line: parameter.line, message: "<parameter name=\"\(name)\"> is "
+                + "'\(parameter.trimmedText.escapedForMessage)'; expected a port from 1 to 65535")
+        }
+        return value
     }
 }

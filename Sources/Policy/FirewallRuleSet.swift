@@ -38,6 +38,15 @@ public struct FirewallRuleSet: Sendable {
     /// `spark.worker.port` opened; with 600 cores the executor band 12000-12600 covers
     /// `spark.broadcast.port`. Listed apart, since calling them closed would be false.
     public let openedByOthers: [SharedPort]
+    /// The UDP port the node's Hazelcast members multicast their joins to
+    /// (`Policy.hazelcastMembership`), accepted from the cluster's addresses with the IGMP
+    /// and MLD queries that keep a switch forwarding the group; nil when the node runs no
+    /// Hazelcast or its members find each other over TCP.
+    public let multicastMembershipPort: UInt16?
+    /// The comment of the rule that accepts `multicastMembershipPort`.
+    static let multicastMembershipComment = "Hazelcast multicast membership (axis2.xml membershipScheme, mcastPort)"
+    /// The comment of the rules that accept IGMP and MLD queries with it.
+    static let groupQueryComment = "multicast group queries, for Hazelcast multicast membership"
     /// Keys of ports the node's roles need that Spark picks at random (`Policy.randomEntries`):
     /// no rule opens them, and the header and a warning say so.
     public let randomKeys: [String]
@@ -100,6 +109,8 @@ public struct FirewallRuleSet: Sendable {
         let notOpened = FirewallRuleSet.merged(openings.filter { !opened.contains($0) })
         (leftOut, openedByOthers) = FirewallRuleSet.split(notOpened, by: clientOpenings + clusterOpenings + externalClusterOpenings)
         randomKeys = policy.randomEntries(on: node).map(\.key).uniqued()
+        let runsHazelcast = clusterOpenings.contains { $0.labels.contains(Catalog.hazelcastMemberKey) }
+        multicastMembershipPort = runsHazelcast ? policy.hazelcastMembership.multicastPort : nil
         self.clusterAddresses = clusterAddresses
         policySummary = "profile \(policy.profileName), offset \(policy.offset), mode \(policy.mode.rawValue), "
             + "\(policy.coresPerNode) core\(policy.coresPerNode == 1 ? "" : "s") per node"

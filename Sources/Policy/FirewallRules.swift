@@ -52,6 +52,12 @@ public enum FirewallRules {
                 lines.append("The nodes declare no \(name) address: the cluster-internal ports stay closed over \(name).")
             }
         }
+        if let port = set.multicastMembershipPort {
+            lines.append("Hazelcast members find each other by multicast (membership multicast, as in the stock axis2.xml of DAS): UDP "
+                + "\(port) is accepted \(set.clusterAddresses == nil ? "from any source" : "from the nodes"), with the IGMP "
+                + "and MLD queries that keep switches forwarding the group. If axis2.xml says membershipScheme wka, say "
+                + "membership: wka in the policy to leave UDP closed.")
+        }
         var wrapped = lines.flatMap { FirewallText.commentLines($0) }
         if !set.executorCallbacks.isEmpty {
             let items = set.executorCallbacks.map { "\($0.ports.portText) \($0.labels.joined(separator: " / "))" }

@@ -52,6 +52,13 @@ enum IptablesRules {
                 lines.append(accept(opening, in: chain.node))
             }
         }
+        if let port = set.multicastMembershipPort {
+            let udp = "-A INPUT -p udp -m udp --dport \(port)"
+            let comment = "-m comment --comment \"\(FirewallRuleSet.multicastMembershipComment)\" -j ACCEPT"
+            lines += addresses.map { $0.map { "\(udp) -s \($0.description) \(comment)" } } ?? ["\(udp) \(comment)"]
+            lines.append((ipv4 ? "-A INPUT -p igmp" : "-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 130")
+                + " -m comment --comment \"\(FirewallRuleSet.groupQueryComment)\" -j ACCEPT")
+        }
         // The driver's callback ports, from the nodes and the external cluster only.
         if externalChainUsed {
             for address in external {

@@ -45,6 +45,13 @@ enum NftablesRules {
             : families.filter { $0.addresses?.isEmpty == false }.map { "\($0.match) @\($0.name) " }
         lines += set.clientOpenings.map { accept($0) }
         lines += set.clusterOpenings.flatMap { opening in clusterSources.map { accept(opening, from: $0) } }
+        if let port = set.multicastMembershipPort {
+            lines += clusterSources.map { "    \($0)udp dport \(port) accept comment \"\(FirewallRuleSet.multicastMembershipComment)\"" }
+            lines += [
+                "    ip protocol igmp accept comment \"\(FirewallRuleSet.groupQueryComment)\"",
+                "    icmpv6 type mld-listener-query accept comment \"\(FirewallRuleSet.groupQueryComment)\"",
+            ]
+        }
         // The driver's callback ports: from the nodes and the external cluster (a family
         // with neither stays closed).
         let externalSources = external.filter { $0.addresses?.isEmpty == false }.map { "\($0.match) @\($0.name) " }

@@ -32,6 +32,10 @@ public struct Policy: Sendable {
     /// the driver back: with the nodes', the only sources the driver's callback ports accept
     /// (`exposure(of:)`). Empty: those ports face every source.
     public var externalCluster: [AddressPattern] = []
+    /// How the Hazelcast members of a clustered node find each other (`membership:`,
+    /// axis2.xml's `membershipScheme`): by multicast on a UDP port the firewall rules must
+    /// accept from the nodes, as DAS's stock configuration does, unless said otherwise.
+    public var hazelcastMembership = HazelcastMembership.stock
     public var waivers: [Waiver]
     /// When connection attempts are a port scan (the policy file's `scan:` section).
     public var scanThresholds = ScanThresholds()

@@ -68,7 +68,8 @@ struct PolicyFileReader {
     let path: String
 
     static let topLevelKeys = ["profile", "offset", "mode", "cores", "ephemeral_range", "port_retries", "expect",
-                               "ports", "features", "nodes", "external_cluster", "dependencies", "allow", "waivers", "scan"]
+                               "ports", "features", "nodes", "external_cluster", "membership", "multicast_port", "dependencies", "allow",
+                               "waivers", "scan"]
 
     func settings(_ root: Yams.Node) throws -> PolicySettings {
         let fields = try mapping(root, allowed: Self.topLevelKeys, what: "the policy")
@@ -142,6 +143,7 @@ struct PolicyFileReader {
         if let node = fields["external_cluster"] {
             settings.externalCluster = try externalCluster(node)
         }
+        settings.hazelcastMembership = try hazelcastMembership(scheme: fields["membership"], port: fields["multicast_port"])
         if let node = fields["dependencies"] {
             var seen = Set<String>()
             settings.dependencies = try list(node).map { item in
@@ -232,6 +234,21 @@ struct PolicyFileReader {
                 + "address or CIDR block, like 10.0.0.5 or 10.0.1.0/24")
         }
         return Node(name: name, addresses: addresses, roles: Set(roles))
+    }
+
+    /// `membership:` (`multicast` or `wka`) and `multicast_port:`, or nil when neither is
+    /// said. A port alone is multicast's; with `wka` it is refused, since it would open nothing.
+    private func hazelcastMembership(scheme: Yams.Node?, port: Yams.Node?) throws -> HazelcastMembership? {
+        let said = try scheme.map { try choice($0, HazelcastMembership.Scheme.self, what: "a Hazelcast membership scheme") }
+        let multicastPort = try port.map { UInt16(try integer($0, in: 1...65535, what: "a UDP port")) }
+        switch (said, multicastPort) {
+        case (nil, nil): return nil
+        case (.wka?, let multicastPort?):
+            throw error(port!, "multicast_port \(multicastPort) is for membership multicast, but the membership is wka: "
+                + "the members find each other over TCP; leave multicast_port out, or say membership: multicast")
+        case (.wka?, nil): return .wellKnownAddresses
+        case (_, let multicastPort): return .multicast(port: multicastPort ?? HazelcastMembership.stockMulticastPort)
+        }
     }
 
     /// The external Spark cluster's addresses (mode `client`): at least one, none of them

@@ -26,6 +26,9 @@ public struct PolicySettings: Sendable {
     public var nodes: [Node]?
     /// The external Spark cluster's addresses, in mode `client` (`Policy.externalCluster`).
     public var externalCluster: [AddressPattern]?
+    /// How Hazelcast members find each other (`Policy.hazelcastMembership`): the policy
+    /// file's `membership:` and `multicast_port:`, or axis2.xml.
+    public var hazelcastMembership: HazelcastMembership?
     public var waivers: [Waiver] = []
     /// The `scan:` section: when attempts are a port scan.
     public var scanThresholds: ScanThresholds?
@@ -63,6 +66,7 @@ public struct PolicySettings: Sendable {
         }
         result.nodes = other.nodes ?? nodes
         result.externalCluster = other.externalCluster ?? externalCluster
+        result.hazelcastMembership = other.hazelcastMembership ?? hazelcastMembership
         result.waivers += other.waivers
         result.scanThresholds = other.scanThresholds ?? scanThresholds
         result.ignoredSettings += other.ignoredSettings
@@ -89,6 +93,7 @@ public struct PolicySettings: Sendable {
         }
         fields.append(("dependencies", dependencies.map(Self.text), other.dependencies.map(Self.text)))
         fields.append(("external_cluster", externalCluster.map(Self.text), other.externalCluster.map(Self.text)))
+        fields.append(("membership", hazelcastMembership?.description, other.hazelcastMembership?.description))
         for key in basePorts.keys.sorted() { fields.append(("ports.\(key)", basePorts[key].map(String.init), other.basePorts[key].map(String.init))) }
         for port in allowedPorts.keys.sorted() {
             fields.append(("allow.\(port)", allowed(port)?.description, other.allowed(port)?.description))
@@ -128,6 +133,7 @@ public struct PolicySettings: Sendable {
             }
             policy.externalCluster = externalCluster
         }
+        if let hazelcastMembership { policy.hazelcastMembership = hazelcastMembership }
         policy.unboundKeys = unboundKeys
         policy.ignoredSettings = ignoredSettings
         if let scanThresholds { policy.scanThresholds = scanThresholds }

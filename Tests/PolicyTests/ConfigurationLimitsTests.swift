@@ -160,7 +160,7 @@ final class ConfigurationLimitsTests: XCTestCase {
         // The preflight lets it through; the reader then names the key it does not know.
         XCTAssertEqual(readError { try PolicyFile.parse("a: &k b\nc: {*k : 1}\n", path: "p.yaml") },
                        "p.yaml:1: unknown key 'a' in the policy; expected one of profile, offset, mode, cores, ephemeral_range, "
-                       + "port_retries, expect, ports, features, nodes, external_cluster, dependencies, allow, waivers, scan")
+                       + "port_retries, expect, ports, features, nodes, external_cluster, membership, multicast_port, dependencies, allow, waivers, scan")
     }
 
     func testAFewAliasesAreFine() throws {

@@ -96,6 +96,42 @@ final class DASInstallationTests: XCTestCase {
         XCTAssertEqual(off.expectedEntries(at: 4000), [], "clustering off: no Hazelcast")
     }
 
+    /// How the members find each other, as Carbon's HazelcastClusteringAgent reads it: no
+    /// `membershipScheme` is multicast, no `mcastPort` leaves Hazelcast's 54327, and any
+    /// scheme but `multicast` (wka, aws, kubernetes) finds them over TCP.
+    func testAxis2SaysHowTheMembersFindEachOther() throws {
+        let directory = try scratchHome(carbon: "<Server><Ports><Offset>1</Offset></Ports></Server>", eventProcessor: nil)
+        let axis2 = URL(fileURLWithPath: directory).appendingPathComponent("repository/conf/axis2")
+        try FileManager.default.createDirectory(at: axis2, withIntermediateDirectories: true)
+        let file = axis2.appendingPathComponent("axis2.xml")
+        let cases: [(parameters: String, membership: HazelcastMembership)] = [
+            ("<parameter name=\"membershipScheme\"> multicast </parameter><parameter name=\"mcastPort\">45564</parameter>",
+             .multicast(port: 45564)),
+            ("<parameter name=\"mcastPort\">45570</parameter>", .multicast(port: 45570)),
+            ("", .multicast(port: 54327)),
+            ("<parameter name=\"membershipScheme\">wka</parameter><parameter name=\"mcastPort\">45564</parameter>",
+             .wellKnownAddresses),
+            ("<parameter name=\"membershipScheme\">kubernetes</parameter>", .wellKnownAddresses),
+        ]
+        for (parameters, membership) in cases {
+            try Data("<axisconfig><clustering enable=\"true\">\(parameters)</clustering></axisconfig>".utf8).write(to: file)
+            XCTAssertEqual(try DASInstallation.read(home: directory).makePolicy().hazelcastMembership, membership, parameters)
+        }
+        try Data("<axisconfig><clustering enable=\"true\"><parameter name=\"mcastPort\">0</parameter></clustering></axisconfig>"
+            .utf8).write(to: file)
+        XCTAssertThrowsError(try DASInstallation.read(home: directory)) { error in
+            XCTAssertEqual("\(error)", "\(file.path):1: <parameter name=\"mcastPort\"> is '0'; expected a port from 1 to 65535")
+        }
+        // DAS 3.2.0's own file, clustering switched on as an operator does: multicast on 45564.
+        let stock = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/das-stock-conf/axis2-3.2.0.xml"), encoding: .utf8)
+        let enabled = stock.replacingOccurrences(of: "enable=\"false\">\r\n\r\n        <!--\r\n           This parameter indicates",
+                                                 with: "enable=\"true\">\r\n\r\n        <!--\r\n           This parameter indicates")
+        XCTAssertNotEqual(enabled, stock)
+        try Data(enabled.utf8).write(to: file)
+        XCTAssertEqual(try DASInstallation.read(home: directory).makePolicy().hazelcastMembership, .multicast(port: 45564))
+    }
+
     private func scratchHome(carbon: String?, eventProcessor: String?) throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("das-home-\(UUID())")
         let conf = root.appendingPathComponent("repository/conf")

@@ -52,6 +52,44 @@ final class FirewallRulesTests: XCTestCase {
         XCTAssertTrue(ipv6.contains("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT"))
     }
 
+    /// A node with Hazelcast (clustering on) accepts its members' multicast joins from the
+    /// cluster's addresses, and IGMP and MLD queries; a node without Hazelcast, or whose
+    /// members are listed (`wka`), accepts no UDP. FirewallMulticastTests probes them for real.
+    func testAClusteredNodeAcceptsTheMulticastJoinsOfTheNodes() throws {
+        var clustered = cluster()
+        clustered.features[.clustering] = true
+        let nftables = FirewallRules.render(try FirewallRuleSet(policy: clustered, nodeName: "das1"), dialect: .nftables)
+        let comment = "comment \"Hazelcast multicast membership (axis2.xml membershipScheme, mcastPort)\""
+        XCTAssertTrue(nftables.contains("    ip saddr @cluster_v4 udp dport 45564 accept \(comment)\n"), nftables)
+        XCTAssertTrue(nftables.contains("    ip6 saddr @cluster_v6 udp dport 45564 accept \(comment)\n"), nftables)
+        XCTAssertTrue(nftables.contains("    ip protocol igmp accept"), nftables)
+        XCTAssertTrue(nftables.contains("    icmpv6 type mld-listener-query accept"), nftables)
+        XCTAssertTrue(nftables.contains("# Hazelcast members find each other by multicast"), nftables)
+        let iptables = FirewallRules.render(try FirewallRuleSet(policy: clustered, nodeName: "das1"), dialect: .iptables)
+        XCTAssertEqual(iptables.split(separator: "\n").filter { $0.contains("-p udp") }.map { $0.components(separatedBy: " -m comment")[0] },
+                       ["-A INPUT -p udp -m udp --dport 45564 -s 10.0.0.1", "-A INPUT -p udp -m udp --dport 45564 -s 10.0.1.0/24"])
+        XCTAssertTrue(iptables.contains("-A INPUT -p igmp -m comment"), iptables)
+        let ip6tables = FirewallRules.render(try FirewallRuleSet(policy: clustered, nodeName: "das1"), dialect: .ip6tables)
+        XCTAssertTrue(ip6tables.contains("-A INPUT -p udp -m udp --dport 45564 -s fd00::1 -m comment"), ip6tables)
+        XCTAssertTrue(ip6tables.contains("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 130 -m comment"), ip6tables)
+
+        var anyNode = cluster([])
+        anyNode.features[.clustering] = true
+        XCTAssertTrue(FirewallRules.render(try FirewallRuleSet(policy: anyNode, nodeName: nil), dialect: .nftables)
+            .contains("    udp dport 45564 accept \(comment)\n"), "no nodes declared: from any source, as the cluster ports")
+        var moved = clustered
+        moved.hazelcastMembership = .multicast(port: 54327)
+        XCTAssertEqual(try FirewallRuleSet(policy: moved, nodeName: "das1").multicastMembershipPort, 54327)
+
+        var listed = clustered
+        listed.hazelcastMembership = .wellKnownAddresses
+        for (policy, why) in [(listed, "wka"), (cluster(), "clustering not said on: no Hazelcast port opened")] {
+            XCTAssertNil(try FirewallRuleSet(policy: policy, nodeName: "das1").multicastMembershipPort, why)
+            XCTAssertFalse(FirewallRules.render(try FirewallRuleSet(policy: policy, nodeName: "das1"), dialect: .nftables)
+                .contains("udp"), why)
+        }
+    }
+
     func testAllowedPortsAreOpenToEverySource() throws {
         let set = try FirewallRuleSet(policy: cluster(allowed: [22: "operator ssh"]), nodeName: "das2")
         XCTAssertEqual(set.clientOpenings.first, FirewallRuleSet.Opening(ports: 22...22, labels: ["allowed: operator ssh"]))

@@ -65,7 +65,7 @@ final class PolicyFileKeyTests: XCTestCase {
                        "p.yaml:3: a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults")
         XCTAssertEqual(policyFileError("offset: 2\n'<<': 3\n"),
                        "p.yaml:2: unknown key '<<' in the policy; expected one of profile, offset, mode, cores, "
-                           + "ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, dependencies, allow, waivers, scan",
+                           + "ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, membership, multicast_port, dependencies, allow, waivers, scan",
                        "a quoted \"<<\" is a name like any other")
     }
 }

@@ -53,7 +53,7 @@ final class PolicyFileTests: XCTestCase {
     func testAnUnknownKeyIsAnErrorWithItsLine() {
         XCTAssertThrowsError(try PolicyFile.parse("offset: 2\nofset: 3\n", path: "p.yaml")) { error in
             XCTAssertEqual("\(error)", "p.yaml:2: unknown key 'ofset' in the policy; did you mean offset? expected one of profile, offset, mode, "
-                + "cores, ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, dependencies, allow, waivers, scan")
+                + "cores, ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, membership, multicast_port, dependencies, allow, waivers, scan")
         }
     }
 
@@ -77,6 +77,25 @@ final class PolicyFileTests: XCTestCase {
                        "p.yaml:2: external_cluster has 0.0.0.0/0, every IPv4 address: the driver's callback ports would accept "
                            + "any source, as without external_cluster; list the external Spark cluster's own addresses")
         XCTAssertTrue(policyFileError("mode: client\nexternal_cluster: [10.50.0.1/24]\n").hasPrefix("p.yaml:2: "))
+    }
+
+    /// `membership:` and `multicast_port:` say how Hazelcast members find each other, as
+    /// axis2.xml's `membershipScheme` and `mcastPort`; unsaid, as DAS's stock file: multicast
+    /// on 45564. A port with `wka` would open nothing and is refused.
+    func testTheMembershipSaysWhetherHazelcastMulticasts() throws {
+        let membership = { (text: String) in try PolicyFile.parse(text, path: "p.yaml").makePolicy().hazelcastMembership }
+        XCTAssertEqual(try membership("offset: 2\n"), .multicast(port: 45564))
+        XCTAssertEqual(try membership("membership: wka\n"), .wellKnownAddresses)
+        XCTAssertEqual(try membership("membership: multicast\n"), .multicast(port: 45564))
+        XCTAssertEqual(try membership("multicast_port: 45570\n"), .multicast(port: 45570))
+        XCTAssertEqual(try membership("membership: Multicast\nmulticast_port: 45570\n"), .multicast(port: 45570))
+        XCTAssertEqual(policyFileError("membership: wka\nmulticast_port: 45570\n"),
+                       "p.yaml:2: multicast_port 45570 is for membership multicast, but the membership is wka: the members "
+                           + "find each other over TCP; leave multicast_port out, or say membership: multicast")
+        XCTAssertEqual(policyFileError("membership: tcp\n"),
+                       "p.yaml:1: 'tcp' is not a Hazelcast membership scheme; expected one of multicast, wka")
+        XCTAssertEqual(policyFileError("multicast_port: 70000\n"),
+                       "p.yaml:1: expected a UDP port: a whole number from 1 to 65535")
     }
 
     func testBadValuesSayWhatWasExpected() {

@@ -161,7 +161,7 @@ final class PolicyNameAndWaiverTests: XCTestCase {
         XCTAssertTrue(error("waivers:\n  - {kind: unused-opening, reason: x, expirse: 2030-01-01}\n")
             .contains("unknown key 'expirse' in a waiver; did you mean expires?"))
         XCTAssertEqual(error("zzzzzz: 1\n"), "p.yaml:1: unknown key 'zzzzzz' in the policy; expected one of profile, offset, "
-            + "mode, cores, ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, dependencies, allow, waivers, scan", "no suggestion when nothing is close")
+            + "mode, cores, ephemeral_range, port_retries, expect, ports, features, nodes, external_cluster, membership, multicast_port, dependencies, allow, waivers, scan", "no suggestion when nothing is close")
     }
 
     func testTheNearestWordIsFoundByEditDistance() {
