@@ -5,7 +5,7 @@ import XCTest
 /// The gaps between an audit's own inputs (docs/inputs.md, "Gaps between the inputs"), on
 /// a real time-rotated capture, `captures/rotated-gap/` (`tcpdump -G 3` of HTTP on loopback,
 /// scripts/recording/record-rotated-gap.sh): five files, the second of which also holds the
-/// only two connections to a rogue server on 8888. An audit's inputs are its one capture
+/// only connection to a rogue server on 8888. An audit's inputs are its one capture
 /// point's, and the stretches none of them covers are said and judged as a merge says the
 /// gaps in a capture point's windows (`CaptureGaps`).
 final class RotatedGapCaptureTests: XCTestCase {

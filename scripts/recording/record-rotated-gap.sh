@@ -7,9 +7,9 @@
 # 1 KiB file on 127.0.0.1:9763 (DAS's HTTP port at offset 0) in a namespace of its own
 # ("$NETNS", default to-rotgap). curl fetches it four times a second over one kept
 # connection for 13 s, and, 4.5 s after tcpdump started (in its second file), a second
-# server on 127.0.0.1:8888, which no DAS catalog lists, is fetched twice. tcpdump -i lo
-# -s 96 -G 3 starts a new file at the first packet 3 s after the file before began,
-# rot-HHMMSS.pcap in strftime's order (the time order).
+# server on 127.0.0.1:8888, which no DAS catalog lists, is fetched twice over one
+# connection. tcpdump -i lo -s 96 -G 3 starts a new file at the first packet 3 s after the
+# file before began, rot-HHMMSS.pcap in strftime's order (the time order).
 #
 # Needs root (a namespace, tcpdump). Traffic stays in the namespace's loopback.
 # Usage: sudo [NETNS=name] scripts/recording/record-rotated-gap.sh [CAPTURES_DIR]
