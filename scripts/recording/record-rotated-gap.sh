@@ -19,20 +19,11 @@ out="${1:-$here/../../captures}/rotated-gap"
 command -v tcpdump >/dev/null && command -v curl >/dev/null || apt-get install -y -qq tcpdump curl
 ns=${NETNS:-to-rotgap}
 NAMESPACES=("$ns")
-# shellcheck source=scripts/recording/cleanup.sh
-source "$here/cleanup.sh"
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
+# shellcheck source=scripts/recording/namespaces.sh
+source "$here/namespaces.sh"
 
-mkdir -p "$work/site" "$work/rot"
-python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)" > "$work/site/blob"
-for port in 9763 8888; do
-  (cd "$work/site" && exec ip netns exec "$ns" python3 -c "
-import http.server as h
-h.test(HandlerClass=h.SimpleHTTPRequestHandler, protocol='HTTP/1.1', port=$port, bind='127.0.0.1')" >/dev/null 2>&1) &
-  pids+=("$!")
-done
-sleep 2
+mkdir -p "$work/rot"
+serve_blob_http11 "$ns" 9763 8888
 
 ip netns exec "$ns" tcpdump -Z root -i lo -U -s 96 -G 3 -w "$work/rot/rot-%H%M%S.pcap" 'tcp' 2>/dev/null &
 recorder=$!
