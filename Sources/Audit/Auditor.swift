@@ -77,8 +77,12 @@ public struct Auditor {
     /// services but not each other's results run two at a time (`bothAtOnce`): the sorting
     /// of the services' clients in two halves, the port scans beside the classification,
     /// the findings beside the services' summaries.
+    ///
+    /// `capturePoint`: the name of the point all of `inputs` were captured at (an audit of
+    /// files), whose gaps between them, when there are several, are said and judged as a
+    /// merge's (`CaptureGaps`); nil for a merge, which gives its `window`, and a live audit.
     public func audit(_ tally: consuming ServiceStatistics, inputs: [InputSummary], threads: Int = 2,
-                      window: MergedWindow? = nil) -> AuditResult {
+                      window: MergedWindow? = nil, capturePoint: String? = nil) -> AuditResult {
         let inParallel = threads > 1
         var verdicts = PortVerdicts(policy: policy, own: ownEndpoints)
         var (tallyServices, tallyAttempts, attemptTallies) = tally.takeServicesAndAttempts(inParallel: inParallel,
@@ -86,6 +90,10 @@ public struct Auditor {
         let captureLoss = CaptureLoss(tally, inputs: inputs)
         var coverage = coverage(inputs: inputs, tally: tally, services: tallyServices)
         window?.apply(to: &coverage, inputs: inputs)
+        if let capturePoint, inputs.count > 1 {
+            let found = CaptureGaps.find(inInputsOf: capturePoint, inputs)
+            coverage.record(gaps: found.gaps, joined: found.joined)
+        }
         let listedUnresolved = tally.unresolved
         let unresolvedNotListed = tally.unresolvedNotListed
         let attemptsNotListed = tally.unlisted.attemptConnections

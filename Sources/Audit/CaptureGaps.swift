@@ -91,14 +91,26 @@ public enum CaptureGaps {
         return (gaps, joined)
     }
 
+    /// The gaps between the inputs of an audit, all of them `point`'s (an audit's result
+    /// names one capture point): the stretches none of its inputs covers, as a merge of its
+    /// result would find them (docs/inputs.md, "Gaps between the inputs").
+    public static func find(inInputsOf point: String, _ inputs: [InputSummary]) -> (gaps: [CaptureGap], joined: JoinedGaps) {
+        find(in: inputs.map { input in
+            var input = input
+            input.capturePoint = point
+            return input
+        })
+    }
+
     /// The `incomplete-input` finding of one gap: medium, as an input read only in part.
     static func finding(_ gap: CaptureGap) -> Finding {
         Finding(kind: .incompleteInput, severity: .medium, port: nil, address: nil,
                 message: "capture point \(gap.capturePoint) has no input from \(gap.from) to \(gap.to) ("
                     + "\(secondsText(gap.seconds)) between its last packet of one window and its first of the next): "
                     + "nothing it captured then was audited, and its window is not one watch",
-                remediation: "Merge the result of the missing window, audited at the same --capture-point; if the node "
-                    + "was captured then and quiet, the gap is its quiet time and can be waived.")
+                remediation: "Give the missing window's capture with the others (a rotated set's lost file), or merge "
+                    + "its result audited at the same --capture-point; if the node was captured then and quiet, the "
+                    + "gap is its quiet time and can be waived.")
     }
 
     /// "2 s".
@@ -107,5 +119,16 @@ public enum CaptureGaps {
     /// "12.345 s".
     public static func secondsText(_ seconds: Double) -> String {
         "\(Double((seconds * 1000).rounded()) / 1000) s"
+    }
+}
+
+extension Coverage {
+    /// Says the gaps of a capture point's inputs and the short ones joined, and with a gap
+    /// an incomplete window: what a merge (`MergedWindow`) and an audit of several inputs
+    /// both record.
+    public mutating func record(gaps: [CaptureGap], joined: JoinedGaps) {
+        captureGaps = gaps
+        captureGapsJoined = joined
+        if !gaps.isEmpty { complete = false }
     }
 }

@@ -24,8 +24,6 @@ public struct MergedWindow: Sendable {
         coverage.durationSeconds = coverage.captureStart.flatMap { start in coverage.captureEnd.map { $0.seconds(since: start) } } ?? 0
         coverage.clockOf = clock.reference
         coverage.clockOffsets = clock.offsets
-        coverage.captureGaps = gaps
-        coverage.captureGapsJoined = joined
-        if !gaps.isEmpty { coverage.complete = false }
+        coverage.record(gaps: gaps, joined: joined)
     }
 }

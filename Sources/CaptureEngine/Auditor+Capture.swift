@@ -10,8 +10,11 @@ extension Auditor {
     /// `hashing`: the inputs' evidence hash, computed alongside the reading (`InputHashing`).
     /// `timings`: ends its packet loop and end stage (`dasaudit audit --timings`).
     /// The end stage uses two of the `threads` if it has them (`audit(_:inputs:threads:)`).
+    /// `capturePoint`: the name of the point the files were captured at, whose gaps between
+    /// them the audit says (`CaptureGaps`); nil: none looked for.
     public func audit(paths: [String], threads: Int? = nil, connections: Bool = false, hashing: InputHashing? = nil,
-                      progress: (@Sendable (ReadProgress) -> Void)? = nil, timings: StageTimings? = nil) -> AuditResult {
+                      progress: (@Sendable (ReadProgress) -> Void)? = nil, timings: StageTimings? = nil,
+                      capturePoint: String? = nil) -> AuditResult {
         var reader = ParallelReader(rules: directionRules, progress: progress)
         if let threads { reader.threads = max(1, threads) }
         reader.keepingConnections = connections
@@ -22,7 +25,7 @@ extension Auditor {
         if let hashing { reader.hash(alongside: hashing, inputs: runs.count) }
         let (statistics, inputs, listed) = Self.fold(reader.readMerged(paths: paths, runs: runs), listing: connections,
                                                      timings: timings)
-        var result = audit(consume statistics, inputs: inputs, threads: reader.threads)
+        var result = audit(consume statistics, inputs: inputs, threads: reader.threads, capturePoint: capturePoint)
         if let listed { result.connections = listed }
         timings?.end(.endStage)
         return result

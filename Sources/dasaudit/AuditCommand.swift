@@ -98,12 +98,14 @@ struct AuditCommand: ParsableCommand {
         let hashing = InputHashing(paths: paths)  // alongside the reading
         let progress = ProgressBar.onStandardError(paths: paths)
         let stageTimings = timings ? StageTimings() : nil
+        // Named before the reading: the gaps between the inputs are the point's (`CaptureGaps`).
+        let capturePoint = capturePointOption.point(or: .files(paths))
         var result = auditor.audit(paths: paths, threads: readingThreads(paths: paths), connections: connectionsOption.connections, hashing: hashing,
                                    progress: progress.map { bar -> @Sendable (ReadProgress) -> Void in { bar.report($0) } },
-                                   timings: stageTimings)
+                                   timings: stageTimings, capturePoint: capturePoint.name)
         progress?.finish()
         StandardError.noteDroppedUpdates("progress updates", while: "the reading")
-        result.record(capturePoint: capturePointOption.point(or: .files(paths)))
+        result.record(capturePoint: capturePoint)
         result.evidence = try Evidence(of: result, arguments: ProgramArguments.afterName,
                                        auditedAt: auditor.auditTime, hashed: hashing.wait())
         signals.writingOutputs()  // the reading and its hashes are over

@@ -21,10 +21,15 @@ final class TimeOrderTests: XCTestCase {
     }
 
     /// What the audit found, without what names the inputs: the coverage (packets, segments,
-    /// connections, times), services, findings, scans, unused openings, summary.
+    /// connections, times), services, findings, scans, unused openings, summary. Without the
+    /// gaps between inputs too, which one file has none of (null) and a set says (`CaptureGaps`).
     private func findings(_ result: [String: Any]) throws -> String {
         var kept = result
         for key in ["inputs", "evidence", "capture_points", "tool"] { kept[key] = nil }
+        if var coverage = kept["coverage"] as? [String: Any] {
+            for key in ["capture_gaps", "capture_gaps_joined"] { coverage[key] = nil }
+            kept["coverage"] = coverage
+        }
         return String(decoding: try JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]), as: UTF8.self)
     }
 
@@ -65,6 +70,8 @@ final class TimeOrderTests: XCTestCase {
             for order in orders {
                 let (result, stderr) = try audit(order)
                 XCTAssertEqual(inputsRead(result), set, "read in time order")
+                let gaps = (result["coverage"] as? [String: Any])?["capture_gaps"] as? [Any]
+                XCTAssertEqual(gaps?.count, 0, "pieces of one recording leave no gap")
                 XCTAssertEqual(try findings(result), try findings(whole), "\(order)")
                 if order == set {
                     XCTAssertFalse(stderr.contains("note: read in the order"), stderr)

@@ -3,7 +3,8 @@
 # loopback up. Sources cleanup.sh: sets work (a temporary directory) and pids (an array of
 # processes to stop; a string of them, `pids="$pids $!"`, works too), and on exit, however
 # the script ends, the processes are stopped and the namespaces and the directory removed.
-# Defines wait_listening, start_tcpdump and start_echo_servers (below) for the recordings.
+# Defines wait_listening, start_tcpdump, start_echo_servers and serve_blob_http11 (below) for
+# the recordings.
 # Needs root (ip netns).
 recording_scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/recording/cleanup.sh
@@ -57,4 +58,21 @@ start_echo_servers() {
   for server in "$@"; do
     until grep -q READY "$work/ready-${server// /-}" 2>/dev/null; do sleep 0.1; done
   done
+}
+
+# serve_blob_http11 NS PORT...: Python's http.server with HTTP/1.1 (a connection is kept
+# while its client sends) on 127.0.0.1:PORT in namespace NS for each PORT, serving /blob,
+# 1 KiB of the bytes 0-255 over and over; each a process stopped on exit. Waits 2 s for them.
+serve_blob_http11() {
+  local ns=$1 port
+  shift
+  mkdir -p "$work/site"
+  python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)" > "$work/site/blob"
+  for port in "$@"; do
+    (cd "$work/site" && exec ip netns exec "$ns" python3 -c "
+import http.server as h
+h.test(HandlerClass=h.SimpleHTTPRequestHandler, protocol='HTTP/1.1', port=$port, bind='127.0.0.1')" >/dev/null 2>&1) &
+    pids+=("$!")
+  done
+  sleep 2
 }

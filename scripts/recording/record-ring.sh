@@ -22,18 +22,11 @@ command -v tcpdump >/dev/null && command -v ab >/dev/null && command -v curl >/d
   command -v tshark >/dev/null || apt-get install -y -qq tcpdump apache2-utils curl tshark
 ns=${NETNS:-to-ring}
 NAMESPACES=("$ns")
-# shellcheck source=scripts/recording/cleanup.sh
-source "$here/cleanup.sh"
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
+# shellcheck source=scripts/recording/namespaces.sh
+source "$here/namespaces.sh"
 
-mkdir -p "$work/site" "$work/ring"
-python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)" > "$work/site/blob"
-(cd "$work/site" && exec ip netns exec "$ns" python3 -c '
-import http.server as h
-h.test(HandlerClass=h.SimpleHTTPRequestHandler, protocol="HTTP/1.1", port=9763, bind="127.0.0.1")' >/dev/null 2>&1) &
-pids+=("$!")
-sleep 2
+mkdir -p "$work/ring"
+serve_blob_http11 "$ns" 9763
 
 ip netns exec "$ns" tcpdump -Z root -i lo -U -s 96 -C 1 -W 3 -w "$work/ring/ring.pcap" 'tcp port 9763' 2>/dev/null &
 recorder=$!
