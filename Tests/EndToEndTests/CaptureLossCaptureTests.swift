@@ -99,7 +99,7 @@ final class CaptureLossCaptureTests: XCTestCase {
         XCTAssertFalse(result.coverage.complete)
     }
 
-    /// captures/two-points/ (scripts/recording/record-two-point-drops.sh): the two POSTs of
+    /// captures/two-points/ (scripts/recording/record-split-inputs.sh): the two POSTs of
     /// first-segments-veth.pcap as two capture points held them when each lost different
     /// packets, tap a each side's second payload segment, tap b its third: each point's
     /// audit counts 5,792 bytes in 2 connections, and no byte is missing from both. A

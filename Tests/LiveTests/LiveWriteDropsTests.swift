@@ -61,9 +61,7 @@ final class LiveWriteDropsTests: XCTestCase {
         let live = try startLive(["--buffer-size", "64k", "--snaplen", "128", "--interval", "0.2s", "--write", evidence,
                                   "--rotate-size", "4k", "--format", "json"])
         for _ in 0..<2 {
-            live.signal(SIGSTOP)
-            for _ in 0..<300 { try exchange(with: address, port: rogue) }
-            live.signal(SIGCONT)
+            try live.dropPackets(whileStoppedFor: 300, with: address, port: rogue)
             usleep(800_000)
         }
         XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
@@ -138,9 +136,7 @@ final class LiveWriteDropsTests: XCTestCase {
         let evidence = "\(directory)/evidence"
         let live = try startLive(["--buffer-size", "64k", "--snaplen", "128", "--interval", "0.2s", "--write", evidence,
                                   "--format", "json"])
-        live.signal(SIGSTOP)
-        for _ in 0..<300 { try exchange(with: address, port: rogue) }
-        live.signal(SIGCONT)
+        try live.dropPackets(whileStoppedFor: 300, with: address, port: rogue)
         XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
         for _ in 0..<22 {
             _ = try exchange(with: address, port: rogue)
