@@ -87,6 +87,7 @@ extension ConnectionRecord {
         guard flags.contains(.ack) else { return 0 }
         let beyond = Int32(bitPattern: segment.acknowledgmentNumber &- reached)
         if sideMarks & Self.unconfirmedBaseBit != 0 {
+            guard !answersNoByteOfThis(fromA: fromA) else { return 0 }
             // Not yet past the base: a duplicate ACK, or one of bytes before the capture.
             guard Int32(bitPattern: segment.acknowledgmentNumber &- otherBase) > 0 else { return 0 }
             sideMarks &= ~Self.unconfirmedBaseBit
@@ -121,6 +122,16 @@ extension ConnectionRecord {
             &- UInt32(truncatingIfNeeded: counted)
     }
 
+    /// Whether an acknowledgment from a (`fromA`) or b answers no byte of this connection:
+    /// the server's before its SYN-ACK. A 4-tuple reused at once meets the server's socket
+    /// of the connection before, whose challenge ACK (RFC 5961) acknowledges that
+    /// connection's bytes.
+    @usableFromInline
+    func answersNoByteOfThis(fromA: Bool) -> Bool {
+        guard let clientIsA else { return false }
+        return fromA != clientIsA && !(fromA ? seenFromA : seenFromB).contains(.synAck)
+    }
+
     /// An acknowledgment from a (`fromA`) or b of bytes the capture never held, beyond
     /// where the other side's captured bytes reach (`trackSequence`): marks the connection
     /// (`missedData`), moves the other side's base up by them, so that the same bytes are
@@ -128,10 +139,7 @@ extension ConnectionRecord {
     /// capture lost packets.
     @usableFromInline @inline(never)
     mutating func noteMissed(acknowledgment: UInt32, reached: UInt32, fromA: Bool) -> UInt32 {
-        // The server's ACK before its SYN-ACK answers no byte of this connection: a 4-tuple
-        // reused at once meets the server's socket of the connection before, whose challenge
-        // ACK (RFC 5961) acknowledges that connection's bytes.
-        if let clientIsA, fromA != clientIsA, !(fromA ? seenFromA : seenFromB).contains(.synAck) { return 0 }
+        if answersNoByteOfThis(fromA: fromA) { return 0 }
         missedData = true
         let missed = acknowledgment &- reached
         if fromA { sequenceBaseFromB &+= missed } else { sequenceBaseFromA &+= missed }
