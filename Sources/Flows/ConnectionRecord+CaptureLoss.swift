@@ -37,14 +37,12 @@ extension ConnectionRecord {
     ///
     /// A connection picked up mid-stream may have been retransmitting when the capture
     /// began: a side's first segment captured is then bytes sent before it, and its base
-    /// is too low (the receiver, which already held the bytes after them, acknowledges
-    /// them all at once) or too high (a tail loss probe's last segment first, the bytes
-    /// below it resent after). Until an acknowledgment of a base set so is captured
+    /// too low (the receiver, which already held the bytes after them, acknowledges them
+    /// all at once). Until an acknowledgment of a base set so is captured
     /// (`unconfirmedBaseBit`), the first that passes where its side's bytes reach moves
-    /// the base up to it rather than counting, and a segment of the side that ends at or
-    /// below its base moves the base down by its bytes rather than counting them
-    /// (`trackSequenceAtEdges`). So a loss in that short while, before the receiver's first
-    /// acknowledgment after the capture began, is not counted: the bound stays a lower one.
+    /// the base up to it rather than counting (`trackSequenceAtEdges`). So a loss in that
+    /// short while, before the receiver's first acknowledgment after the capture began, is
+    /// not counted: the bound stays a lower one.
     @inlinable @inline(__always)
     public mutating func trackSequence(_ segment: TCPSegment, fromA: Bool) -> UInt32 {
         // Almost every segment is an ACK without SYN or RST of a connection whose two bases
@@ -78,8 +76,6 @@ extension ConnectionRecord {
             sideMarks |= ownMark
             // A SYN starts the side's numbers: nothing before it can be resent.
             sideMarks = flags.contains(.syn) ? sideMarks & ~Self.unconfirmedBaseBit : sideMarks | Self.unconfirmedBaseBit
-        } else if sideMarks & Self.unconfirmedBaseBit != 0 {
-            lowerBaseBelowFirstSegment(segment, fromA: fromA)
         }
         guard sideMarks & otherMark != 0 else { return 0 }
         let otherBase = fromA ? sequenceBaseFromB : sequenceBaseFromA
@@ -98,19 +94,6 @@ extension ConnectionRecord {
         }
         guard beyond > Self.acknowledgmentSlack else { return 0 }
         return noteMissed(acknowledgment: segment.acknowledgmentNumber, reached: reached, fromA: fromA)
-    }
-
-    /// A segment from a (`fromA`) or b, already counted, while a base set mid-stream awaits
-    /// its first acknowledgment: when it ends at or below its side's base, it resends bytes
-    /// sent before the first segment captured of the side (a tail loss probe's last segment
-    /// captured first), so the base moves down by its payload and where the side's bytes
-    /// reach stays where it was.
-    @inlinable
-    mutating func lowerBaseBelowFirstSegment(_ segment: TCPSegment, fromA: Bool) {
-        let base = fromA ? sequenceBaseFromA : sequenceBaseFromB
-        guard segment.payloadLength > 0,
-              Int32(bitPattern: segment.sequenceNumber &+ segment.payloadLength &- base) <= 0 else { return }
-        if fromA { sequenceBaseFromA &-= segment.payloadLength } else { sequenceBaseFromB &-= segment.payloadLength }
     }
 
     /// A side's base at its first segment, whose payload `counted` already holds
