@@ -14,11 +14,13 @@ public struct CaptureLoss: Sendable, Equatable {
     public var missedBytes: UInt64
     /// The TCP payload bytes the capture held, both directions, over every connection.
     public var payloadBytes: UInt64
-    /// Whether the inputs overlap in time (`InputOverlaps`): two captures made at once (two
-    /// interfaces, two nodes) read one after another into one table. A connection whose
-    /// packets are in both (a bond that sends them over either link) has, in the first
-    /// input read, acknowledgments of bytes that are in the second: the count is then no
-    /// measure of a capture's loss, and makes the audit incomplete no more.
+    /// Whether the inputs of one capture point overlap in time (`InputOverlaps`): two
+    /// captures made at once (two interfaces, two nodes) read one after another into one
+    /// table. A connection whose packets are in both (a bond that sends them over either
+    /// link) has, in the first input read, acknowledgments of bytes that are in the second:
+    /// the count is then no measure of a capture's loss, and makes the audit incomplete no
+    /// more. Inputs of different capture points (a merge's) overlap as a matter of course:
+    /// each point's loss was measured by its own audit.
     public var inputsOverlap: Bool
 
     public init(connections: UInt64, missedBytes: UInt64, payloadBytes: UInt64, inputsOverlap: Bool = false) {
@@ -31,7 +33,12 @@ public struct CaptureLoss: Sendable, Equatable {
     /// The loss in the statistics of a connection table that read `inputs`.
     public init(_ statistics: borrowing ServiceStatistics, inputs: [InputSummary]) {
         self.init(connections: statistics.connectionsWithMissedData, missedBytes: statistics.missedBytes,
-                  payloadBytes: statistics.payloadBytes, inputsOverlap: !InputOverlaps.find(in: inputs).isEmpty)
+                  payloadBytes: statistics.payloadBytes, inputsOverlap: Self.overlapWithinAPoint(inputs))
+    }
+
+    /// Whether the inputs of any one capture point overlap in time (`inputsOverlap`).
+    static func overlapWithinAPoint(_ inputs: [InputSummary]) -> Bool {
+        Dictionary(grouping: inputs, by: \.capturePoint).values.contains { !InputOverlaps.find(in: $0).isEmpty }
     }
 
     /// The share of the bytes sent that the capture missed, past which the audit is

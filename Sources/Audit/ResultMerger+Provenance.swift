@@ -85,15 +85,16 @@ extension ResultMerger {
                              arguments: [String]) throws -> (result: AuditResult, observations: MergeObservations) {
         let merged = try merge(results, names: names)
         let provenance = MergedProvenance(results, names: names, unreadable: unreadable)
-        // What each capture lost is no connection of the list: the sources' counts, summed (a
-        // connection seen at two capture points that both lost its packets counts twice).
+        // What each capture lost is no connection of the list: a result keeps its loss as
+        // totals, not per connection or byte, so the bytes no point saw cannot be told. The
+        // largest source's counts: summed, a connection two capture points both lost bytes
+        // of counted twice. Never more than one source lost, and the same for every tree of
+        // merges; less than was lost when sources lost bytes of different connections.
         let losses = results.compactMap { result in
             result.coverage.missedBytes.map { CaptureLoss(connections: result.coverage.connectionsWithMissedData ?? 0,
                                                           missedBytes: $0, payloadBytes: 0) }
         }
-        let captureLoss = losses.isEmpty ? nil
-            : CaptureLoss(connections: losses.reduce(0) { $0.addingSaturated($1.connections) },
-                          missedBytes: losses.reduce(0) { $0.addingSaturated($1.missedBytes) }, payloadBytes: 0)
+        let captureLoss = losses.max { ($0.missedBytes, $0.connections) < ($1.missedBytes, $1.connections) }
         var result = auditor.audit(merged.connections, inputs: provenance.inputs,
                                    window: MergedWindow(provenance.inputs, clock: merged.clock), captureLoss: captureLoss)
         if captureLoss == nil {  // sources too old to have counted it: not known, rather than 0

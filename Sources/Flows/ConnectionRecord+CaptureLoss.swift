@@ -34,6 +34,15 @@ extension ConnectionRecord {
     /// direction only) has no base: nothing is compared. A RST is left out (its sequence
     /// number is not always the connection's: a refusal's is 0), and so is a damaged
     /// segment (`TCPSegment.checksumFailed`), whose numbers may be the damage.
+    ///
+    /// A connection picked up mid-stream may have been retransmitting when the capture
+    /// began: a side's first segment captured is then bytes sent before it, and its base
+    /// too low (the receiver, which already held the bytes after them, acknowledges them
+    /// all at once). Until an acknowledgment of a base set so is captured
+    /// (`unconfirmedBaseBit`), the first that passes where its side's bytes reach moves
+    /// the base up to it rather than counting (`trackSequenceAtEdges`). So a loss in that
+    /// short while, before the receiver's first acknowledgment after the capture began, is
+    /// not counted: the bound stays a lower one.
     @inlinable @inline(__always)
     public mutating func trackSequence(_ segment: TCPSegment, fromA: Bool) -> UInt32 {
         // Almost every segment is an ACK without SYN or RST of a connection whose two bases
@@ -42,7 +51,7 @@ extension ConnectionRecord {
         // million packets of the short shape).
         guard segment.flags.rawValue & (TCPFlags.syn.rawValue | TCPFlags.rst.rawValue | TCPFlags.ack.rawValue)
                 == TCPFlags.ack.rawValue,
-              sideMarks & Self.bothSequences == Self.bothSequences, !segment.checksumFailed
+              sideMarks & (Self.bothSequences | Self.unconfirmedBaseBit) == Self.bothSequences, !segment.checksumFailed
         else { return trackSequenceAtEdges(segment, fromA: fromA) }
         let reached = fromA ? sequenceBaseFromB &+ UInt32(truncatingIfNeeded: payloadFromB)
             : sequenceBaseFromA &+ UInt32(truncatingIfNeeded: payloadFromA)
@@ -53,29 +62,37 @@ extension ConnectionRecord {
     @inlinable static var bothSequences: UInt8 { sequenceFromA | sequenceFromB }
 
     /// `trackSequence` of a segment off its common path: a side's first segment, a SYN, a
-    /// RST, a segment without ACK, a damaged one. Out of line.
+    /// RST, a segment without ACK, a damaged one, any segment while a base set mid-stream
+    /// awaits its first acknowledgment (`unconfirmedBaseBit`). Out of line.
     @usableFromInline @inline(never)
     mutating func trackSequenceAtEdges(_ segment: TCPSegment, fromA: Bool) -> UInt32 {
         let flags = segment.flags
         guard !flags.contains(.rst) && !segment.checksumFailed else { return 0 }
-        let reached: UInt32
-        if fromA {
-            if sideMarks & Self.sequenceFromA == 0 || flags.contains(.syn) {
-                sequenceBaseFromA = Self.base(of: segment, counted: payloadFromA)
-                sideMarks |= Self.sequenceFromA
-            }
-            guard sideMarks & Self.sequenceFromB != 0 else { return 0 }
-            reached = sequenceBaseFromB &+ UInt32(truncatingIfNeeded: payloadFromB)
-        } else {
-            if sideMarks & Self.sequenceFromB == 0 || flags.contains(.syn) {
-                sequenceBaseFromB = Self.base(of: segment, counted: payloadFromB)
-                sideMarks |= Self.sequenceFromB
-            }
-            guard sideMarks & Self.sequenceFromA != 0 else { return 0 }
-            reached = sequenceBaseFromA &+ UInt32(truncatingIfNeeded: payloadFromA)
+        let ownMark = fromA ? Self.sequenceFromA : Self.sequenceFromB
+        let otherMark = fromA ? Self.sequenceFromB : Self.sequenceFromA
+        if sideMarks & ownMark == 0 || flags.contains(.syn) {
+            let base = Self.base(of: segment, counted: fromA ? payloadFromA : payloadFromB)
+            if fromA { sequenceBaseFromA = base } else { sequenceBaseFromB = base }
+            sideMarks |= ownMark
+            // A SYN starts the side's numbers: nothing before it can be resent.
+            sideMarks = flags.contains(.syn) ? sideMarks & ~Self.unconfirmedBaseBit : sideMarks | Self.unconfirmedBaseBit
         }
-        guard flags.contains(.ack) && Int32(bitPattern: segment.acknowledgmentNumber &- reached) > Self.acknowledgmentSlack
-        else { return 0 }
+        guard sideMarks & otherMark != 0 else { return 0 }
+        let otherBase = fromA ? sequenceBaseFromB : sequenceBaseFromA
+        let reached = otherBase &+ UInt32(truncatingIfNeeded: fromA ? payloadFromB : payloadFromA)
+        guard flags.contains(.ack) else { return 0 }
+        let beyond = Int32(bitPattern: segment.acknowledgmentNumber &- reached)
+        if sideMarks & Self.unconfirmedBaseBit != 0 {
+            guard !answersNoByteOfThis(fromA: fromA) else { return 0 }
+            // Not yet past the base: a duplicate ACK, or one of bytes before the capture.
+            guard Int32(bitPattern: segment.acknowledgmentNumber &- otherBase) > 0 else { return 0 }
+            sideMarks &= ~Self.unconfirmedBaseBit
+            if beyond > Self.acknowledgmentSlack {  // bytes sent before the capture began
+                if fromA { sequenceBaseFromB &+= UInt32(bitPattern: beyond) } else { sequenceBaseFromA &+= UInt32(bitPattern: beyond) }
+                return 0
+            }
+        }
+        guard beyond > Self.acknowledgmentSlack else { return 0 }
         return noteMissed(acknowledgment: segment.acknowledgmentNumber, reached: reached, fromA: fromA)
     }
 
@@ -88,6 +105,16 @@ extension ConnectionRecord {
             &- UInt32(truncatingIfNeeded: counted)
     }
 
+    /// Whether an acknowledgment from a (`fromA`) or b answers no byte of this connection:
+    /// the server's before its SYN-ACK. A 4-tuple reused at once meets the server's socket
+    /// of the connection before, whose challenge ACK (RFC 5961) acknowledges that
+    /// connection's bytes.
+    @usableFromInline
+    func answersNoByteOfThis(fromA: Bool) -> Bool {
+        guard let clientIsA else { return false }
+        return fromA != clientIsA && !(fromA ? seenFromA : seenFromB).contains(.synAck)
+    }
+
     /// An acknowledgment from a (`fromA`) or b of bytes the capture never held, beyond
     /// where the other side's captured bytes reach (`trackSequence`): marks the connection
     /// (`missedData`), moves the other side's base up by them, so that the same bytes are
@@ -95,10 +122,7 @@ extension ConnectionRecord {
     /// capture lost packets.
     @usableFromInline @inline(never)
     mutating func noteMissed(acknowledgment: UInt32, reached: UInt32, fromA: Bool) -> UInt32 {
-        // The server's ACK before its SYN-ACK answers no byte of this connection: a 4-tuple
-        // reused at once meets the server's socket of the connection before, whose challenge
-        // ACK (RFC 5961) acknowledges that connection's bytes.
-        if let clientIsA, fromA != clientIsA, !(fromA ? seenFromA : seenFromB).contains(.synAck) { return 0 }
+        if answersNoByteOfThis(fromA: fromA) { return 0 }
         missedData = true
         let missed = acknowledgment &- reached
         if fromA { sequenceBaseFromB &+= missed } else { sequenceBaseFromA &+= missed }

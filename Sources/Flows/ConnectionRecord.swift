@@ -58,7 +58,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// Bits per side, in the byte the vlan's optional leaves before the record's 128th:
     /// `resetWithAckFromA` and `resetWithAckFromB` (`resetsWithAck`), the late samples
     /// (`lateSamples`), whose sides' sequence ends are set (`sequenceFromA`,
-    /// `sequenceFromB`), and `missedDataBit`.
+    /// `sequenceFromB`), `missedDataBit`, and `unconfirmedBaseBit`.
     @usableFromInline var sideMarks: UInt8 = 0
 
     /// The sides (`resetWithAckFromA`, `resetWithAckFromB`) that sent a RST carrying an
@@ -97,6 +97,12 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     @inlinable static var sequenceFromA: UInt8 { 16 }
     @inlinable static var sequenceFromB: UInt8 { 32 }
     @inlinable static var missedDataBit: UInt8 { 64 }
+    /// A side's sequence base was set by a segment other than a SYN (the connection picked
+    /// up mid-stream) and no acknowledgment of its bytes has been captured since
+    /// (`ConnectionRecord.trackSequenceAtEdges`): the first captured segment may have been
+    /// a retransmission of bytes sent before the capture began. One bit for the connection:
+    /// the record has no byte left for one per side.
+    @inlinable static var unconfirmedBaseBit: UInt8 { 128 }
     @inlinable static var sampleTakenFromA: UInt8 { 1 }
     @inlinable static var sampleTakenFromB: UInt8 { 2 }
     @inlinable static var openedWithSynBit: UInt8 { 4 }

@@ -121,6 +121,11 @@ extension ConnectionRecord {
             sequenceBaseFromB = other.sequenceBaseFromB &- UInt32(truncatingIfNeeded: payloadFromB &- other.payloadFromB)
             sideMarks |= Self.sequenceFromB
         }
+        // Whether a base awaits its first acknowledgment is the later record's to say, where
+        // it set one: its bases are the ones kept.
+        if other.sideMarks & Self.bothSequences != 0 {
+            sideMarks = sideMarks & ~Self.unconfirmedBaseBit | other.sideMarks & Self.unconfirmedBaseBit
+        }
         if other.firstSeen < firstSeen {
             firstSeen = other.firstSeen
             if other.clientIsA != nil {

@@ -14,6 +14,10 @@ import Foundation
 /// counts during the file's own window (`statisticsSource`, read when the file is closed,
 /// less what they were when it started), so the drops of the files add up to the run's,
 /// and `dasaudit audit` of them, tshark or capinfos see them (`PcapngEvidenceFile`).
+/// While a file is written, an Interface Statistics Block is added every
+/// `statisticsInterval` of packet time, with the counts from the file's start to then
+/// (pcapng allows several per interface; readers take the last): a run killed at once
+/// (SIGKILL) never closes its last file, which still says its drops up to its last block.
 ///
 /// Each packet reaches the file as it is written (one `write(2)` per pcapng block, or
 /// `pcap_dump_flush`), so a file always ends on a whole packet: readable and complete up to
@@ -94,6 +98,13 @@ public final class CaptureWriter {
     @usableFromInline var filePackets: UInt64 = 0
     /// The timestamp from which the next packet starts a new file.
     @usableFromInline var fileDeadline = Int64.max
+    /// How often, in packet time, a pcapng file being written gets an Interface Statistics
+    /// Block of its window so far: 5 s, so a killed run's last file knows its drops up to
+    /// 5 s before it was killed, for one `pcap_stats` and a block of about 100 bytes (`write`).
+    public static let statisticsInterval: Int64 = 5_000_000_000
+    /// The timestamp from which the next packet of a pcapng file is followed by an
+    /// Interface Statistics Block of the file so far (`statisticsInterval`).
+    @usableFromInline var statisticsDeadline = Int64.max
     @usableFromInline let maxBytes: UInt64
     @usableFromInline let maxNanoseconds: Int64?
     /// Records are cut to this many bytes.
@@ -205,6 +216,7 @@ public final class CaptureWriter {
             fileBytes = pcapng.length
             filePackets &+= 1
             written &+= 1
+            if header.timestamp >= statisticsDeadline { writeInterimStatistics(at: header.timestamp) }
             return
         }
         guard let dumper else { return }
@@ -242,12 +254,7 @@ public final class CaptureWriter {
         if let pcapng {
             let counts = statistics ?? statisticsSource?()
             let end = time ?? Int64(Date().timeIntervalSince1970 * 1e9)
-            let lost = counts.map { now in
-                LiveCapture.Statistics(received: now.received &- window.counts.received, dropped: now.dropped &- window.counts.dropped,
-                                       interfaceDropped: now.interfaceDropped &- window.counts.interfaceDropped)
-            }
-            if let code = pcapng.writeStatistics(StatisticsWindow(start: window.start, end: max(end, window.start), counts: lost,
-                                                                  delivered: filePackets)) {
+            if let code = pcapng.writeStatistics(fileWindow(to: end, counts: counts)) {
                 failure = Failure(path: files.last ?? directory, reason: String(cString: strerror(code)))
             }
             if let counts { window.counts = counts }
@@ -262,6 +269,29 @@ public final class CaptureWriter {
             pcap_dump_close(dumper)
             self.dumper = nil
         }
+    }
+
+    /// The statistics of the file being written from its start to `end`, with libpcap's
+    /// cumulative counts `counts` less what they were when the file started.
+    private func fileWindow(to end: Int64, counts: LiveCapture.Statistics?) -> StatisticsWindow {
+        let lost = counts.map { now in
+            LiveCapture.Statistics(received: now.received &- window.counts.received, dropped: now.dropped &- window.counts.dropped,
+                                   interfaceDropped: now.interfaceDropped &- window.counts.interfaceDropped)
+        }
+        return StatisticsWindow(start: window.start, end: max(end, window.start), counts: lost, delivered: filePackets)
+    }
+
+    /// Adds to the pcapng file being written an Interface Statistics Block of its window
+    /// from its start to `time`, a packet's timestamp (`statisticsInterval`), when it
+    /// leaves room for the one that closes the file within the size limit; a failure to
+    /// write it is the file's failure, as a packet's. Out of line: once in 5 s.
+    @usableFromInline @inline(never)
+    func writeInterimStatistics(at time: Int64) {
+        statisticsDeadline = time &+ Self.statisticsInterval
+        guard let pcapng, let counts = statisticsSource?(),
+              fileBytes &+ PcapngBlockEncoding.statisticsBlockLength &+ closingBytes <= maxBytes else { return }
+        if let code = pcapng.writeStatistics(fileWindow(to: time, counts: counts)) { return fail(code) }
+        fileBytes = pcapng.length
     }
 
     @usableFromInline
@@ -314,6 +344,7 @@ public final class CaptureWriter {
             }
             window.start = time
             fileDeadline = maxNanoseconds.map { time &+ $0 } ?? .max
+            statisticsDeadline = format == .pcapng ? time &+ Self.statisticsInterval : .max
             filePackets = 0
             if format == .pcapng {
                 // The file is listed first, so that a failure names it and the evidence hashes it.

@@ -17,6 +17,13 @@ final class CaptureLossCaptureTests: XCTestCase {
         Auditor(policy: Policy(offset: 0)).audit(paths: [capture(name)])
     }
 
+    /// The JSON result of `dasaudit audit` of a bundled capture, at offset 0.
+    private func auditedByTheProgram(_ name: String) throws -> AuditResult {
+        let run = try runDasaudit(["audit", capture(name), "--offset", "0", "--format", "json"])
+        XCTAssertNotEqual(run.status, 2, run.stderr)
+        return try decodedResult(run.stdout)
+    }
+
     /// The pcap file of a capture that dropped packets says nothing of it; the bytes the
     /// receivers acknowledged and the capture never held do: the audit counts them, is
     /// incomplete, and cannot pass. Before, the same file audited complete and COMPLIANT.
@@ -65,6 +72,61 @@ final class CaptureLossCaptureTests: XCTestCase {
         }
     }
 
+    /// captures/retransmitted-first-veth-s96.pcap (scripts/recording/record-retransmitted-first.sh):
+    /// tcpdump started while the server's packets were blackholed, so the first segment it
+    /// holds of port 40001 is a retransmission of bytes sent before it, which the server
+    /// answers with an ACK 15,928 bytes further; port 40002 is picked up mid-stream without
+    /// one. The capture lost nothing (tcpdump: 0 dropped): nothing is counted. Before, the
+    /// retransmission set the sender's base, and the 13,032 bytes between it and the ACK,
+    /// sent before the capture, were counted missed: incomplete, not compliant.
+    func testAFirstSegmentResentFromBeforeTheCaptureIsNoLoss() throws {
+        let result = try auditedByTheProgram("retransmitted-first-veth-s96.pcap")
+        XCTAssertEqual(result.coverage.connections, 2)
+        XCTAssertEqual(result.coverage.missedBytes, 0)
+        XCTAssertEqual(result.coverage.connectionsWithMissedData, 0)
+        XCTAssertTrue(result.coverage.complete)
+        XCTAssertTrue(result.findings.filter { $0.kind == .incompleteInput }.isEmpty)
+    }
+
+    /// The same capture without a segment of each connection that was acknowledged after
+    /// its first acknowledgment (1,000 bytes of the control, 2,624 of the retransmitting
+    /// one): both are counted, so the base a retransmission set is moved, not given up on.
+    /// Before, 16,656: the 13,032 bytes sent before the capture too.
+    func testLossAfterTheFirstAcknowledgmentOfAPickupIsCounted() throws {
+        let result = try auditedByTheProgram("retransmitted-first-lost-veth-s96.pcap")
+        XCTAssertEqual(result.coverage.missedBytes, 1_000 + 2_624)
+        XCTAssertEqual(result.coverage.connectionsWithMissedData, 2)
+        XCTAssertFalse(result.coverage.complete)
+    }
+
+    /// captures/two-points/ (scripts/recording/record-split-inputs.sh): the two POSTs of
+    /// first-segments-veth.pcap as two capture points held them when each lost different
+    /// packets, tap a each side's second payload segment, tap b its third: each point's
+    /// audit counts 5,792 bytes in 2 connections, and no byte is missing from both. A
+    /// result keeps its loss as totals, so the merge says the larger source's, not their
+    /// sum (11,584: each connection's loss counted twice). Before, the two points' inputs,
+    /// made at the same time, were taken for inputs of one table that overlap: the merge
+    /// said no count at all (null) and complete, whatever both had lost.
+    func testAMergeCountsTheLargerOfTwoPointsLossesOfOneConnection() throws {
+        var saved: [String] = []
+        for tap in ["tap-a", "tap-b"] {
+            let path = temporary("two-points-\(tap).json")
+            let run = try runDasaudit(["audit", capture("two-points/first-segments-veth-\(tap).pcap"), "--offset", "0",
+                                       "--capture-point", tap, "--connections", "--format", "json", "--output", path])
+            XCTAssertEqual(run.status, 1, "\(tap): incomplete, \(run.stderr)")
+            let result = try decodedResult(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
+            XCTAssertEqual(result.coverage.missedBytes, 4 * 1_448, tap)
+            XCTAssertEqual(result.coverage.connectionsWithMissedData, 2, tap)
+            saved.append(path)
+        }
+        let merged = try runDasaudit(["merge"] + saved + ["--offset", "0", "--format", "json"])
+        let result = try decodedResult(merged.stdout)
+        XCTAssertEqual(result.coverage.connections, 2, "each connection once: \(merged.stderr)")
+        XCTAssertEqual(result.coverage.missedBytes, 4 * 1_448)
+        XCTAssertEqual(result.coverage.connectionsWithMissedData, 2)
+        XCTAssertFalse(result.coverage.complete)
+    }
+
     /// Every report says what was missed: the text coverage line, the Markdown and HTML
     /// coverage, a JUnit property and the CSV coverage rows; the JSON result has both
     /// fields, which `render` reads back into the same text. Exit 1: not compliant.
@@ -104,8 +166,8 @@ final class CaptureLossCaptureTests: XCTestCase {
 
     /// Every bundled set of files (each subdirectory of captures/, as one input): rotated
     /// sets and rings read in time order, files of several interfaces. None missed
-    /// anything but a live run's files that lost packets to the kernel (`lossySets`). The tunnels' (each tunnel's underlay and overlay captured at once) and the
-    /// two halves of one capture overlap in time: no count.
+    /// anything but a live run's files that lost packets to the kernel (`lossySets`). The tunnels' (each tunnel's underlay and overlay captured at once), the
+    /// two halves of one capture and two capture points' files overlap in time: no count.
     func testNoBundledSetOfFilesSaysItMissedData() throws {
         let directories = try FileManager.default.contentsOfDirectory(atPath: capturesDirectory.path)
             .filter { name in
@@ -117,7 +179,7 @@ final class CaptureLossCaptureTests: XCTestCase {
             // The command line: it puts a directory's rotated sets in time order.
             let run = try runDasaudit(["audit", capture(name), "--offset", "0", "--format", "json", "--fail-on", "never"])
             XCTAssertEqual(run.status, 0, name + run.stderr)
-            let overlapping = ["split-inputs", "tunnels"].contains(name)
+            let overlapping = ["split-inputs", "tunnels", "two-points"].contains(name)
             XCTAssertEqual(run.stderr.contains("inputs that overlap in time"), overlapping, name)
             if Self.lossySets.contains(name) {
                 XCTAssertTrue(run.stdout.contains("the capture lost packets"), name)
@@ -154,6 +216,10 @@ final class CaptureLossCaptureTests: XCTestCase {
         "first-segments-lost-veth.pcap",
         // The odd and the even frames of first-segments-veth.pcap: each half of a capture.
         "split-inputs/first-segments-veth-even.pcap", "split-inputs/first-segments-veth-odd.pcap",
+        // The same as two capture points hold it when each lost different segments (tshark -Y).
+        "two-points/first-segments-veth-tap-a.pcap", "two-points/first-segments-veth-tap-b.pcap",
+        // A capture begun during a retransmission, two acknowledged segments taken out (editcap).
+        "retransmitted-first-lost-veth-s96.pcap",
         // A file of a live run that lost 1,400 packets to the kernel (its statistics block
         // records 804 of them): 210 bytes of it acknowledged, never captured.
         "live-write-drops-lo/dasaudit-20261206-202210-0004.pcapng",

@@ -408,9 +408,7 @@ final class LiveCaptureTests: XCTestCase {
         // A tiny buffer, and a capture process held still while traffic flows: the kernel
         // has nowhere to put the packets and drops them, as it would under a real overload.
         let live = try startLive(["--snaplen", "128", "--buffer-size", "64k", "--format", "json", "--interval", "0.2s"])
-        live.signal(SIGSTOP)
-        for _ in 0..<400 { try exchange(with: address, port: rogue) }
-        live.signal(SIGCONT)
+        try live.dropPackets(whileStoppedFor: 400, with: address, port: rogue)
         XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
         live.signal(SIGINT)
         let (status, stdout) = live.finish()
@@ -452,9 +450,7 @@ final class LiveCaptureTests: XCTestCase {
         let evidence = "\(directory)/evidence"
         let live = try startLive(["--buffer-size", "64k", "--format", "json", "--interval", "0.2s", "--write", evidence,
                                   "--write-format", "pcap"])
-        live.signal(SIGSTOP)
-        for _ in 0..<400 { try exchange(with: address, port: rogue) }
-        live.signal(SIGCONT)
+        try live.dropPackets(whileStoppedFor: 400, with: address, port: rogue)
         XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
         live.signal(SIGINT)
         let (_, stdout) = live.finish()

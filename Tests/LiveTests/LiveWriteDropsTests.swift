@@ -61,9 +61,7 @@ final class LiveWriteDropsTests: XCTestCase {
         let live = try startLive(["--buffer-size", "64k", "--snaplen", "128", "--interval", "0.2s", "--write", evidence,
                                   "--rotate-size", "4k", "--format", "json"])
         for _ in 0..<2 {
-            live.signal(SIGSTOP)
-            for _ in 0..<300 { try exchange(with: address, port: rogue) }
-            live.signal(SIGCONT)
+            try live.dropPackets(whileStoppedFor: 300, with: address, port: rogue)
             usleep(800_000)
         }
         XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
@@ -126,6 +124,45 @@ final class LiveWriteDropsTests: XCTestCase {
         XCTAssertEqual(first, "lo\n", "the interface is named")
     }
 
+    /// A run killed at once (SIGKILL: no second Ctrl-C, no closing) never writes the block
+    /// that closes its last file. Its file still says the drops up to its last Interface
+    /// Statistics Block, one every 5 s of packet time, each from the file's start (the
+    /// audit takes the last of them, never their sum). A tiny buffer, the process held
+    /// still once while 300 connections run (drops), then an exchange every half second
+    /// for 11 s (two blocks), then SIGKILL. Before, the file held no statistics at all:
+    /// its drops were unknown (`drops_source` none) and it audited complete.
+    func testAKilledRunsLastFileSaysItsDropsUpToItsLastStatistics() throws {
+        services = [try LoopbackService(address: address, port: rogue)]
+        let evidence = "\(directory)/evidence"
+        let live = try startLive(["--buffer-size", "64k", "--snaplen", "128", "--interval", "0.2s", "--write", evidence,
+                                  "--format", "json"])
+        try live.dropPackets(whileStoppedFor: 300, with: address, port: rogue)
+        XCTAssertTrue(live.waitForError(containing: "DROPS "), live.stderr)
+        for _ in 0..<22 {
+            _ = try exchange(with: address, port: rogue)
+            usleep(500_000)
+        }
+        live.signal(SIGKILL)
+        _ = live.finish()
+
+        let written = try files(in: evidence)
+        XCTAssertEqual(written.count, 1, "no rotation")
+        let capinfos = try runTool("capinfos", [written[0]])
+        let entries = capinfos.components(separatedBy: "Number of stat entries = ").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+        XCTAssertGreaterThanOrEqual(entries ?? 0, 2, "a block every 5 s of the 11 s after the drops: \(capinfos)")
+        let dropped = try systemDrops(inStatisticsOf: written[0])
+        XCTAssertEqual(dropped.count, entries, "Wireshark reads every block")
+        let last = try XCTUnwrap(dropped.last)
+        XCTAssertGreaterThan(last, 0, "the drops before the first block are in every block")
+
+        let (fileStatus, fromFile) = try audit(written)
+        XCTAssertEqual(fromFile.inputs.map(\.dropsSource), [.pcapng])
+        XCTAssertEqual(fromFile.coverage.drops?.total, last, "the last block's drops, not the blocks' sum: \(dropped)")
+        XCTAssertFalse(fromFile.coverage.complete)
+        XCTAssertEqual(fileStatus, 1)
+        XCTAssertEqual(fromFile.findings.filter { $0.kind == .packetsDropped }.count, 1)
+    }
+
     /// A run without drops: its pcapng files audit as the pcap files of a capture beside it
     /// (the format of before, `--write-format pcap`) and as the live run itself: the same
     /// services, connections, packets and findings. The pcapng files say they lost nothing
@@ -180,6 +217,32 @@ final class LiveWriteDropsTests: XCTestCase {
         XCTAssertEqual(stray.status, 2)
         XCTAssertTrue(stray.stderr.contains("--write-format is the format of the files of --write DIR; give --write too"),
                       stray.stderr)
+    }
+
+    /// The `isb_osdrop` of each Interface Statistics Block of the little-endian pcapng file
+    /// at `path`, in file order (a block without it: none): read block by block here, not
+    /// by the reader under test.
+    private func systemDrops(inStatisticsOf path: String) throws -> [UInt64] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func field<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            (0..<MemoryLayout<T>.size).reduce(T(0)) { $0 | T(bytes[offset + $1]) << (8 * $1) }
+        }
+        var drops: [UInt64] = [], offset = 0
+        while offset + 12 <= bytes.count {
+            let type = field(offset, UInt32.self), length = Int(field(offset + 4, UInt32.self))
+            guard length >= 12, offset + length <= bytes.count else { break }
+            if type == 5 {  // options from after the interface and the two halves of the time
+                var option = offset + 20
+                while option + 4 <= offset + length - 4 {
+                    let code = field(option, UInt16.self), size = Int(field(option + 2, UInt16.self))
+                    if code == 0 { break }
+                    if code == 7 && size == 8 { drops.append(field(option + 4, UInt64.self)) }
+                    option += 4 + (size + 3) / 4 * 4
+                }
+            }
+            offset += length
+        }
+        return drops
     }
 
     /// The standard output of a real tool (tcpdump, tshark, capinfos), which must succeed.
