@@ -58,7 +58,7 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// Bits per side, in the byte the vlan's optional leaves before the record's 128th:
     /// `resetWithAckFromA` and `resetWithAckFromB` (`resetsWithAck`), the late samples
     /// (`lateSamples`), whose sides' sequence ends are set (`sequenceFromA`,
-    /// `sequenceFromB`), and `missedDataBit`.
+    /// `sequenceFromB`), `missedDataBit` and `firstLooksHandMadeBit`.
     @usableFromInline var sideMarks: UInt8 = 0
 
     /// The sides (`resetWithAckFromA`, `resetWithAckFromB`) that sent a RST carrying an
@@ -91,12 +91,21 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         set { sideMarks = newValue ? sideMarks | Self.missedDataBit : sideMarks & ~Self.missedDataBit }
     }
 
+    /// Whether the record's first segment, when it was no SYN, looked hand-made
+    /// (`TCPSegment.looksHandMade`: no TCP option, no DF): with `firstAcknowledgment`, what
+    /// the record keeps of a probe without a SYN to tell a scanner's from a keep-alive.
+    public internal(set) var firstLooksHandMade: Bool {
+        get { sideMarks & Self.firstLooksHandMadeBit != 0 }
+        set { sideMarks = newValue ? sideMarks | Self.firstLooksHandMadeBit : sideMarks & ~Self.firstLooksHandMadeBit }
+    }
+
     @inlinable static var resetWithAckFromA: UInt8 { 1 }
     @inlinable static var resetWithAckFromB: UInt8 { 2 }
     @inlinable static var lateSampleShift: UInt8 { 2 }
     @inlinable static var sequenceFromA: UInt8 { 16 }
     @inlinable static var sequenceFromB: UInt8 { 32 }
     @inlinable static var missedDataBit: UInt8 { 64 }
+    @inlinable static var firstLooksHandMadeBit: UInt8 { 128 }
     @inlinable static var sampleTakenFromA: UInt8 { 1 }
     @inlinable static var sampleTakenFromB: UInt8 { 2 }
     @inlinable static var openedWithSynBit: UInt8 { 4 }

@@ -108,6 +108,44 @@ final class ScanLookalikeCaptureTests: XCTestCase {
         XCTAssertEqual(result.coverage.openAtStart, 0, "the probes were no connection open at the start")
     }
 
+    /// captures/scan-ack-random-in-range-veth.pcap
+    /// (scripts/recording/record-ack-probes-by-port-range.sh): `hping3 -A -s 7613 -k -p
+    /// ++40000 -c 30` from 10.84.0.1 to ports 40000-40029 of 10.84.0.2 (real listeners on
+    /// 40005 and 40017), after a real fetch from its 9765. A number per probe, and every
+    /// port inside the clients' range: until December 7, 2026 an expected `thrift.tcp.port`
+    /// 10.84.0.1:7613 with 30 connections from the node, COMPLIANT with no scan. tshark: 30
+    /// ACKs from 10.84.0.1:7613, no TCP option, DF clear, 30 RSTs back.
+    func testAnACKScanWithANumberPerProbeOfPortsInTheClientsRangeIsAScan() throws {
+        let result = auditor.audit(paths: [capture("scan-ack-random-in-range-veth.pcap")])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.84.0.2:9765 1"])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.scanner, "10.84.0.1")
+        XCTAssertEqual(scan.type, .stealth)
+        XCTAssertEqual(scan.targets, ["10.84.0.2"])
+        XCTAssertEqual(scan.portRanges, "40000-40029")
+        XCTAssertEqual(scan.refused, 30)
+        let finding = try XCTUnwrap(result.findings.first { $0.kind == .portScan })
+        XCTAssertEqual(finding.severity, .medium)
+        XCTAssertEqual(finding.address, "10.84.0.1")
+        XCTAssertFalse(result.summary.compliant)
+    }
+
+    /// captures/keepalive-8-fixed-ports-veth.pcap
+    /// (scripts/recording/record-ack-probes-by-port-range.sh): the line server on 10.84.0.2:7613
+    /// keep-alives eight clients of 10.84.0.1 that were bound to ports 5001-5008, outside the
+    /// clients' range, and went away. Until December 7, 2026 a MEDIUM `port-scan` by the
+    /// server of its own clients and a HIGH `no-traffic`. tshark: 8 keep-alives with the
+    /// connections' timestamps and DF, each answered by a RST.
+    func testAServersKeepAlivesToEightClientsOnFixedPortsStayAService() throws {
+        let result = auditor.audit(paths: [capture("keepalive-8-fixed-ports-veth.pcap")])
+        XCTAssertEqual(result.scans ?? [], [])
+        XCTAssertFalse(result.findings.contains { $0.kind == .portScan || $0.kind == .noTraffic })
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.84.0.2:7613 8"])
+        XCTAssertEqual(result.services.first?.catalogKey, "thrift.tcp.port")
+        XCTAssertTrue(result.summary.compliant)
+    }
+
     /// `nmap -sn --send-ip`: host discovery sends an ACK to port 80, answered by a RST
     /// (nothing listens), which was a HIGH `unexpected-port` "serving 1 connection". A bare
     /// ACK refused by a RST is a refused attempt, as the SYN to 443 beside it is.
