@@ -11,7 +11,7 @@
 # Two hosts in network namespaces joined by a veth pair (netns-pair.sh): b (10.84.0.2) is a
 # DAS node at offset 2 with HTTP on 9765 (Python's http.server), two more real listeners
 # inside the clients' range (Python's http.server on 40005 and 40017) and a line server on
-# the thrift port 7613 (Python, TCP keep-alive every second after 2 s idle); a (10.84.0.1)
+# the thrift port 7613 (keepalive_server.py: TCP keep-alive every second after 2 s idle); a (10.84.0.1)
 # is the client and the scanner. Recorded on b's end of the pair, -s 192 (no payload is
 # needed):
 #
@@ -45,20 +45,7 @@ for port in 9765 40005 40017; do
     ip netns exec "$B" python3 -m http.server "$port" --bind "$SUBNET.2" --directory "$WORK/site" >/dev/null 2>&1 &
     pids+=($!)
 done
-cat > "$WORK/keepalive_server.py" <<'PY'
-import socket, sys, threading
-listener = socket.create_server((sys.argv[1], int(sys.argv[2])))
-def serve(connection):
-    connection.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 2)
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 5)
-    while data := connection.recv(4096):
-        connection.sendall(data)
-while True:
-    threading.Thread(target=serve, args=(listener.accept()[0],), daemon=True).start()
-PY
-ip netns exec "$B" python3 "$WORK/keepalive_server.py" "$SUBNET.2" 7613 >/dev/null 2>&1 &
+ip netns exec "$B" python3 "$ROOT/scripts/recording/keepalive_server.py" "$SUBNET.2" 7613 >/dev/null 2>&1 &
 pids+=($!)
 wait_listening "$B" 9765 40005 40017 7613
 
@@ -73,24 +60,9 @@ tail -n 3 "$WORK/hping3.log" >&2
 cp "$WORK/$name.pcap" "$OUT/"
 echo "== $name: $(tail -n 3 "$WORK/tcpdump.log" | tr '\n' ' ')" >&2
 
-# The keep-alives: eight clients on fixed ports whose sockets go away unseen.
+# The keep-alives: eight clients on fixed ports whose sockets go away unseen (dying_clients.py).
 name=keepalive-8-fixed-ports-veth
-cat > "$WORK/dying_clients.py" <<'PY'
-import socket, struct, sys
-clients = []
-for port in range(5001, 5009):
-    client = socket.create_connection((sys.argv[1], 7613), source_address=(sys.argv[2], port))
-    client.sendall(b"hello\n")
-    client.recv(64)
-    clients.append(client)
-print("connected", flush=True)
-sys.stdin.readline()
-for client in clients:  # a RST each (SO_LINGER 0), which the nft rule drops: the socket is gone
-    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    client.close()
-print("gone", flush=True)
-PY
-coproc CLIENTS { ip netns exec "$A" python3 "$WORK/dying_clients.py" "$SUBNET.2" "$SUBNET.1"; }
+coproc CLIENTS { ip netns exec "$A" python3 "$ROOT/scripts/recording/dying_clients.py" "$SUBNET.2" "$SUBNET.1" 8 5001; }
 read -r _ <&"${CLIENTS[0]}"
 ip netns exec "$A" nft add table inet "$TABLE"
 ip netns exec "$A" nft add chain inet "$TABLE" out '{ type filter hook output priority 0; }'
