@@ -101,7 +101,7 @@ public struct Auditor {
         coverage.connectsCutByEnd = cutByEnd.total
         _ = consume tally
         let (scanned, classified) = bothAtOnce(inParallel: inParallel, {
-            PortScans(thresholds: policy.scanThresholds, ephemeralRange: policy.ephemeralRange).find(services: tallyServices, attempts: tallyAttempts,
+            PortScans(thresholds: policy.scanThresholds).find(services: tallyServices, attempts: tallyAttempts,
                                                               attemptTallies: attemptTallies)
         }, {
             classify(tallyServices, verdicts: &verdicts)

@@ -12,25 +12,36 @@ import Protocols
 /// executor ports alone never make an offset a candidate (12005 is both offset 5's first
 /// slot and offset 4's second).
 public struct PolicyInference: Sendable {
-    /// One server endpoint as a result lists it, with the addresses of its clients (every
-    /// one: `infer` audits with `Auditor.sampleClientsPerService` unbounded, so that a node
-    /// above a service's five lowest client addresses is not left out of the draft) and
-    /// what it speaks (nil: not known).
+    /// How many client addresses of each service `infer` reads, lowest first
+    /// (`Auditor.sampleClientsPerService`): far more than the five a result names, so that a
+    /// node above a service's five lowest client addresses is not left out of the draft, and
+    /// bounded, since each address read costs about 0.37 KB of memory until the draft is
+    /// written (24 MB over the audit's own at 65,320 clients of one service, unbounded
+    /// before December 7, 2026). A service
+    /// with more is listed in the draft (`clientsNotRead`).
+    public static let clientsReadPerService = 4096
+
+    /// One server endpoint as a result lists it, with the addresses of its clients (the
+    /// lowest `clientsReadPerService` of them) and what it speaks (nil: not known).
     public struct Service: Sendable {
         public var address: String
         public var port: UInt16
         public var clients: [String]
+        /// Its clients beyond `clients`, not read (`clientsReadPerService`).
+        public var clientsNotRead: Int
         public var speaks: ProtocolName?
 
-        public init(address: String, port: UInt16, clients: [String], speaks: ProtocolName? = nil) {
+        public init(address: String, port: UInt16, clients: [String], clientsNotRead: Int = 0, speaks: ProtocolName? = nil) {
             self.address = address
             self.port = port
             self.clients = clients
+            self.clientsNotRead = clientsNotRead
             self.speaks = speaks
         }
 
         public init(_ summary: ServiceSummary) {
             self.init(address: summary.address, port: summary.port, clients: summary.sampleClients,
+                      clientsNotRead: max(0, summary.clients - summary.sampleClients.count),
                       speaks: summary.protocol.flatMap(ProtocolName.init(name:)))
         }
     }
@@ -86,6 +97,10 @@ public struct PolicyInference: Sendable {
     /// Endpoints no catalog port explains at their host's offset (`offset`, or a misfit's
     /// own): left to the audit to report.
     public var unexplained: [(address: String, port: UInt16)]
+    /// Services with more clients than were read (`Service.clientsNotRead`), with how many
+    /// were read and how many not: a node among those not read that used such a service is
+    /// not named as its client, nor a host that used a node's cluster-only port.
+    public var clientsNotRead: [(address: String, port: UInt16, read: Int, notRead: Int)]
 
     /// The services some offset explains (a shifted catalog port at an offset from 0 to the
     /// ceiling, or an executor port run after one): the candidates the offset was chosen among.
@@ -185,6 +200,9 @@ public struct PolicyInference: Sendable {
             }
         }
         self.dependencies = dependencies.sorted { ($0.client, $0.server, $0.port) < ($1.client, $1.server, $1.port) }
+        clientsNotRead = services.filter { $0.clientsNotRead > 0 }
+            .map { ($0.address, $0.port, $0.clients.count, $0.clientsNotRead) }
+            .sorted { ($0.address, $0.port) < ($1.address, $1.port) }
         // At its host's own offset: a host at another offset is written with the ports that
         // fit it, and a port that fits neither (a rogue on that host) is still unexplained.
         // Leaving such hosts out whole kept their rogue ports out of the draft.

@@ -14,10 +14,11 @@ extension PortScans {
     /// (`TrafficCounts.serverProbeAcknowledgments`): a real server's keep-alives to clients
     /// that lost their sockets, each with its own connection's numbers, however many, or
     /// next to connections that served, stay a service. A scanner that draws a new
-    /// acknowledgment number for each probe (`hping3 -A`) is told by the ports it probed:
-    /// none of them in the clients' range (`ephemeralRange`), where a keep-alive's client
-    /// ports are, so the ephemeral rule named no side and the policy's alone made the
-    /// scanner's port the server's.
+    /// acknowledgment number for each probe (`hping3 -A`) is told by how its probes were
+    /// made (`TrafficCounts.onlyHandMadeServerProbes`): no TCP option and no DF, where a
+    /// keep-alive carries its connection's timestamps or DF, whatever ports either went to
+    /// (before December 7, 2026 the ports told: a scan of ports in the clients' range was
+    /// missed, and keep-alives to clients on fixed ports outside it were a scan).
     /// `probed`: the scan's probes of the host's catalog ports, where both ends are catalog
     /// ports and the prober came out the client: services of its probes without a SYN
     /// alone (`TrafficCounts.onlyProbesWithoutSyn`) from the scanner's port, folded too.
@@ -29,8 +30,7 @@ extension PortScans {
         let scanners = services.indices.filter {
             let traffic = services.values[$0]
             return traffic.counts.onlyServerProbes
-                && (traffic.counts.serverProbeAcknowledgments.isShared
-                    || !traffic.serverProbedPorts.contains(where: ephemeralRange.contains))
+                && (traffic.counts.serverProbeAcknowledgments.isShared || traffic.counts.onlyHandMadeServerProbes)
                 && traffic.clients.count == 1 && traffic.serverProbedPorts.count >= fewest
         }
         guard !scanners.isEmpty else { return [] }

@@ -17,9 +17,6 @@ import Wire
 /// connection), which a capture holding every packet twice turned into a connect scan.
 struct PortScans {
     let thresholds: ScanThresholds
-    /// The clients' port range (`Policy.ephemeralRange`): a service's bare probes to ports
-    /// outside it are no keep-alives to clients (`scansByServices`).
-    var ephemeralRange: PortRange = .linuxEphemeral
 
     /// The scans found, in a stable order, and the attempt endpoints folded into them.
     /// `attemptTallies`: each attempted endpoint's clients' own failed connects, which a scan

@@ -67,6 +67,10 @@ public struct Connection: Sendable {
     /// (`probedByServer`; else 0): a scanner sends all its probes with one, a server's
     /// keep-alives each carry their connection's (`SharedAcknowledgment`).
     public var probeAcknowledgment: UInt32 = 0
+    /// Whether the server's probe, when the connection is one (`probedByServer`), looked
+    /// hand-made (`TCPSegment.looksHandMade`: no TCP option, no DF), as a scanner's do and
+    /// a TCP stack's keep-alives do not.
+    public var probeLooksHandMade = false
     /// Whether the connection is nothing but RSTs without ACK from one side, nothing from
     /// the other, no payload (`ConnectionRecord.Seen.isResetWithoutAck`): no server served
     /// it and no client was refused (a refusal's RST carries an ACK), so it is no
@@ -192,7 +196,10 @@ public struct Connection: Sendable {
         let payloadless = payloadBytesToServer == 0 && payloadBytesToClient == 0
         probedByServer = record.clientIsA == nil && payloadless && fromServer.isProbeWithoutSyn
             && !fromServer.contains(.withoutAck) && fromClient.isRefusalWithoutAbort
-        if probedByServer { probeAcknowledgment = record.firstAcknowledgment ?? 0 }
+        if probedByServer {
+            probeAcknowledgment = record.firstAcknowledgment ?? 0
+            probeLooksHandMade = record.firstLooksHandMade
+        }
         loneReset = record.clientIsA == nil && payloadless
             && (fromClient.isEmpty && fromServer.isResetWithoutAck || fromServer.isEmpty && fromClient.isResetWithoutAck)
         refusedAck = probeWithoutSyn && Connection.isRefusedAck(fromClient: fromClient, fromServer: fromServer)

@@ -54,8 +54,12 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
     /// Where the table keeps this record's payload samples (0: none taken); once they are
     /// recognized (`isRecognized`), what they said instead (`recognizedEvidence`).
     @usableFromInline var sampleSlot: UInt32 = 0
-    public var vlan: UInt16?
-    /// Bits per side, in the byte the vlan's optional leaves before the record's 128th:
+    /// The 802.1Q VLAN id of the first packet (12 bits), `noVLAN` for none: a plain
+    /// `UInt16?` took a third byte for its tag, which `marks` holds instead.
+    @usableFromInline var vlanID: UInt16 = ConnectionRecord.noVLAN
+    /// Bits for the connection, in the byte `vlanID` leaves: `firstLooksHandMadeBit`.
+    @usableFromInline var marks: UInt8 = 0
+    /// Bits per side, in the byte before the record's 128th:
     /// `resetWithAckFromA` and `resetWithAckFromB` (`resetsWithAck`), the late samples
     /// (`lateSamples`), whose sides' sequence ends are set (`sequenceFromA`,
     /// `sequenceFromB`), `missedDataBit`, and `unconfirmedBaseBit`.
@@ -91,6 +95,24 @@ public struct ConnectionRecord: Sendable, BitwiseCopyable {
         set { sideMarks = newValue ? sideMarks | Self.missedDataBit : sideMarks & ~Self.missedDataBit }
     }
 
+    /// The VLAN the connection's first packet carried (`TCPSegment.vlan`), if any.
+    public var vlan: UInt16? {
+        get { vlanID == Self.noVLAN ? nil : vlanID }
+        set { vlanID = newValue ?? Self.noVLAN }
+    }
+
+    /// `vlanID` of a record whose first packet had no VLAN tag: no 12-bit id.
+    @inlinable static var noVLAN: UInt16 { 0xFFFF }
+
+    /// Whether the record's first segment, when it was no SYN, looked hand-made
+    /// (`TCPSegment.looksHandMade`: no TCP option, no DF): with `firstAcknowledgment`, what
+    /// the record keeps of a probe without a SYN to tell a scanner's from a keep-alive.
+    public internal(set) var firstLooksHandMade: Bool {
+        get { marks & Self.firstLooksHandMadeBit != 0 }
+        set { marks = newValue ? marks | Self.firstLooksHandMadeBit : marks & ~Self.firstLooksHandMadeBit }
+    }
+
+    @inlinable static var firstLooksHandMadeBit: UInt8 { 1 }
     @inlinable static var resetWithAckFromA: UInt8 { 1 }
     @inlinable static var resetWithAckFromB: UInt8 { 2 }
     @inlinable static var lateSampleShift: UInt8 { 2 }

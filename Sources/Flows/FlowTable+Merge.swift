@@ -133,6 +133,7 @@ extension ConnectionRecord {
                 serverInitialSequence = other.serverInitialSequence
             } else if clientIsA == nil {
                 serverInitialSequence = other.serverInitialSequence  // the first segment's (`firstAcknowledgment`)
+                firstLooksHandMade = other.firstLooksHandMade
             }
             clientIsA = other.clientIsA ?? clientIsA
             vlan = other.vlan

@@ -214,7 +214,10 @@ public struct FlowTable: Sendable {
         if !recentlyRefused.isEmpty && isStragglerOfRefused(segment, key: key, at: timestamp) { return }
         var record = ConnectionRecord(key: key, timestamp: timestamp, vlan: segment.vlan, tunnel: segment.tunnel)
         record.openedWithSyn = segment.flags.isConnectionRequest
-        if !segment.flags.contains(.syn) { record.serverInitialSequence = segment.acknowledgmentNumber }
+        if !segment.flags.contains(.syn) {
+            record.serverInitialSequence = segment.acknowledgmentNumber
+            record.firstLooksHandMade = segment.looksHandMade
+        }
         record.mayContinue = mayContinue(record)
         let firstPayload = record.add(segment, fromA: fromA, timestamp: timestamp, wireLength: wireLength)
         _ = record.trackSequenceAtEdges(segment, fromA: fromA)  // its first segment: no other side to compare with yet

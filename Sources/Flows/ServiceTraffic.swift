@@ -71,6 +71,12 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
     /// Whether those probes all carried one acknowledgment number, as a scanner's do and a
     /// server's keep-alives to several clients do not (`Connection.probeAcknowledgment`).
     public var serverProbeAcknowledgments = SharedAcknowledgment()
+    /// Those of `serverProbes` that looked hand-made (`Connection.probeLooksHandMade`: no
+    /// TCP option, no DF), as a scanner's probes do whatever their numbers, and a server's
+    /// keep-alives do not whatever their clients' ports.
+    public var handMadeServerProbes: UInt64 = 0
+    /// Whether every one of the server's own probes looked hand-made (`handMadeServerProbes`).
+    public var onlyHandMadeServerProbes: Bool { serverProbes > 0 && handMadeServerProbes == serverProbes }
     /// Connections that were a bare ACK the server answered with a RST (`Connection.refusedAck`).
     public var refusedAcks: UInt64 = 0
     /// Whether every connection was such a refused ACK: no handshake and no byte shows
@@ -128,6 +134,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         if connection.probedByServer {
             serverProbes += 1
             serverProbeAcknowledgments.add(connection.probeAcknowledgment)
+            if connection.probeLooksHandMade { handMadeServerProbes += 1 }
         }
         if connection.refusedAck { refusedAcks += 1 }
         if connection.payloadBytesToClient == 0 && connection.evidence.name.isPlaintext { unansweredPlaintextConnections += 1 }
@@ -150,6 +157,7 @@ public struct TrafficCounts: Sendable, Equatable, EndpointCounts {
         probesWithoutSynReset.addSaturated(other.probesWithoutSynReset)
         serverProbes.addSaturated(other.serverProbes)
         serverProbeAcknowledgments.merge(other.serverProbeAcknowledgments)
+        handMadeServerProbes.addSaturated(other.handMadeServerProbes)
         refusedAcks.addSaturated(other.refusedAcks)
         probeClientPorts.merge(other.probeClientPorts)
         unansweredPlaintextConnections.addSaturated(other.unansweredPlaintextConnections)

@@ -138,7 +138,19 @@ public enum InferredPolicyYAML {
                     + "named per server)")
             }
         }
+        out += clientsNotRead(inference)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The services whose clients were not all read (`PolicyInference.clientsNotRead`),
+    /// said where the reviewer reads the connections: what the draft does not know.
+    static func clientsNotRead(_ inference: PolicyInference) -> [String] {
+        guard !inference.clientsNotRead.isEmpty else { return [] }
+        return ["",
+                "# Clients not read: infer reads the \(PolicyInference.clientsReadPerService) lowest client addresses of each",
+                "# service. A node above them that used one of these services is not named as its client above,",
+                "# nor a host above them that used a node's cluster-only port:"]
+            + inference.clientsNotRead.map { "#   \(endpointText($0.address, $0.port)): \($0.read) read, \($0.notRead) not read" }
     }
 
     /// The hosts that are no node but used a node's port that the nodes' firewall rules open

@@ -255,7 +255,8 @@ extension PacketDecoder {
             captured: payload.count,
             declaredLength: declaredByHeader ? totalLength &- headerLength : nil,
             uncaptured: around.uncaptured,
-            moreFragments: packet.moreFragments
+            moreFragments: packet.moreFragments,
+            dontFragment: packet.dontFragment
         )
         return decodeTransport(
             packet.protocolNumber, payload, extent,
@@ -392,7 +393,8 @@ extension PacketDecoder {
             tunnel: around.tunnel,
             // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
             joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
-                && tcp.joinsMultipathConnection
+                && tcp.joinsMultipathConnection,
+            looksHandMade: headerLength == TCPHeader.minimumHeaderLength && !extent.dontFragment
         ))
     }
 }

@@ -23,13 +23,18 @@ struct PayloadExtent {
     @usableFromInline var declaredByHeader: Bool
     /// Whether the packet is a first fragment (MF set, offset 0).
     @usableFromInline var moreFragments: Bool
+    /// Whether the IPv4 header set Don't Fragment (never in IPv6, which has no such bit):
+    /// every segment of a TCP stack doing path MTU discovery carries it (Linux, Windows and
+    /// macOS by default), a raw-socket scanner's probes do not (`TCPSegment.looksHandMade`).
+    @usableFromInline var dontFragment: Bool
 
     @inlinable
-    init(captured: Int, declaredLength: Int?, uncaptured: Int = 0, moreFragments: Bool = false) {
+    init(captured: Int, declaredLength: Int?, uncaptured: Int = 0, moreFragments: Bool = false, dontFragment: Bool = false) {
         self.captured = captured
         self.declared = declaredLength ?? captured &+ uncaptured
         self.declaredByHeader = declaredLength != nil
         self.moreFragments = moreFragments
+        self.dontFragment = dontFragment
     }
 
     /// Why `length` bytes from this point cannot be read as a header, or nil when they can.

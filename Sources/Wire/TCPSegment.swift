@@ -21,7 +21,8 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     public var payloadLength: UInt32
     /// The outermost VLAN id when the frame carried 802.1Q/802.1ad tags.
     public var vlan: UInt16?
-    /// Marks of the segment, one bit each (`joinsMultipathConnection`, `checksumFailed`):
+    /// Marks of the segment, one bit each (`joinsMultipathConnection`, `checksumFailed`,
+    /// `looksHandMade`):
     /// the byte alignment leaves free after `vlan`, so the value stays 64 bytes.
     @usableFromInline var marks: UInt8
     /// Whether the segment is a SYN or SYN-ACK with MPTCP's MP_JOIN option
@@ -38,8 +39,20 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         get { marks & Self.checksumMark != 0 }
         set { marks = newValue ? marks | Self.checksumMark : marks & ~Self.checksumMark }
     }
+    /// Whether the segment carries no TCP option and, over IPv4, no Don't Fragment flag:
+    /// what a raw-socket tool sends (nmap's, hping3's and scapy's probes carry neither), and
+    /// no segment of a TCP stack's connection that negotiated timestamps (all of its
+    /// segments then carry them) or that does path MTU discovery (Linux, Windows and macOS
+    /// set DF on every segment by default). What tells a scanner's bare probes from a
+    /// server's keep-alives when their numbers and ports do not (`ConnectionRecord`,
+    /// `TrafficCounts.handMadeServerProbes`). In IPv6, which has no DF, only the options tell.
+    @inlinable public var looksHandMade: Bool {
+        get { marks & Self.handMadeMark != 0 }
+        set { marks = newValue ? marks | Self.handMadeMark : marks & ~Self.handMadeMark }
+    }
     @inlinable static var joinsMark: UInt8 { 1 }
     @inlinable static var checksumMark: UInt8 { 2 }
+    @inlinable static var handMadeMark: UInt8 { 4 }
     /// Bytes captured after the TCP header: the payload as far as the capture kept it, then
     /// any link-layer padding; none when the capture ended in the TCP options. Every header
     /// view is a suffix of the packet's bytes, so the payload starts this many bytes before
@@ -59,7 +72,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         flags: TCPFlags, sequenceNumber: UInt32 = 0, acknowledgmentNumber: UInt32 = 0,
         payloadLength: UInt32 = 0, vlan: UInt16? = nil, capturedTail: UInt32 = 0, copyIdentity: UInt32 = 0,
         headerTail: UInt16 = 0, tunnel: Tunnel = .none, joinsMultipathConnection: Bool = false,
-        checksumFailed: Bool = false
+        checksumFailed: Bool = false, looksHandMade: Bool = false
     ) {
         self.source = source
         self.destination = destination
@@ -75,6 +88,7 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         self.headerTail = headerTail
         self.tunnel = tunnel
         self.marks = (joinsMultipathConnection ? Self.joinsMark : 0) | (checksumFailed ? Self.checksumMark : 0)
+            | (looksHandMade ? Self.handMadeMark : 0)
     }
 
     /// Marks the segment `checksumFailed` when `packet`, the bytes it was decoded from,

@@ -143,7 +143,8 @@ struct AuditCommand: ParsableCommand {
     /// incomplete as a stop during the audit leaves it. `threads`: as many cores as the
     /// audit's (`--threads`), so that both readings read the inputs in the same order.
     static func inferOffset(paths: [String], filter: String?, vxlanPorts: VXLANPorts, threads: Int?) throws -> Int {
-        let (inference, read) = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts, threads: threads)
+        let (inference, read) = InferCommand.infer(paths: paths, filter: filter, vxlanPorts: vxlanPorts, threads: threads,
+                                                   clientsPerService: ServiceSummary.sampleClientCount)
         let stop = InputStop.signal.map { " in what was read before \($0) stopped the reading" } ?? ""
         printError("--offset auto: offset \(inference.offset) (\(inference.supportingServices) services on its catalog ports, "
             + "confidence \(inference.confidenceWord))\(stop)", label: "note")

@@ -63,17 +63,23 @@ struct InferCommand: ParsableCommand {
             + "cores \(inference.cores), \(inference.hosts.count) host\(inference.hosts.count == 1 ? "" : "s")" + (inference.misfits.isEmpty ? ""
                 : "; at another offset: " + inference.misfits.map { "\($0.address) (\($0.offset))" }.joined(separator: ", ")),
             label: "note")
+        if !inference.clientsNotRead.isEmpty {
+            printError("\(inference.clientsNotRead.count) service\(inference.clientsNotRead.count == 1 ? " has" : "s have") more than "
+                + "\(PolicyInference.clientsReadPerService) clients; the draft read the lowest addresses of each, and names no "
+                + "client above them (listed in the draft)", label: "note")
+        }
         if result.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
     }
 
     /// Reads `paths` once (on `threads` cores; nil: all), every TCP server endpoint kept
     /// whatever its port, and drafts the policy that fits them; also what was read from
-    /// each input.
-    static func infer(paths: [String], filter: String?, vxlanPorts: VXLANPorts,
-                      threads: Int? = nil) -> (PolicyInference, AuditResult) {
+    /// each input. `clientsPerService`: the client addresses of each service read, lowest
+    /// first: the draft's bound (`PolicyInference.clientsReadPerService`), so that each node
+    /// that used a server is named; the offset alone (`--offset auto`) needs none of them.
+    static func infer(paths: [String], filter: String?, vxlanPorts: VXLANPorts, threads: Int? = nil,
+                      clientsPerService: Int = PolicyInference.clientsReadPerService) -> (PolicyInference, AuditResult) {
         var auditor = Auditor(policy: Policy(mode: .cluster), failOn: .never)
-        // Every client of each service, so that each node that used a server is named.
-        auditor.sampleClientsPerService = .max
+        auditor.sampleClientsPerService = clientsPerService
         auditor.captureFilter = filter
         auditor.vxlanPorts = vxlanPorts
         let result = auditor.audit(paths: paths, threads: threads)

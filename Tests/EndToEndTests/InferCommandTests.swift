@@ -1,7 +1,9 @@
 import Audit
+@testable import dasaudit
 import Foundation
 import Policy
 import Reports
+import Wire
 import XCTest
 
 /// `dasaudit infer` on the bundled captures, whose offsets, modes, cores and roles
@@ -135,6 +137,25 @@ final class InferCommandTests: XCTestCase {
         let listed = (11...20).filter { text.contains("#   127.0.0.\($0) -> 127.0.0.9:31337 (no catalog port)\n") }
         XCTAssertEqual(listed.count, 8, text)
         XCTAssertTrue(text.contains("#   and 2 more from clients that are no node (at most 8 such clients named per server)\n"), text)
+        XCTAssertFalse(text.contains("# Clients not read"), "20 clients are under the bound: \(text)")
+    }
+
+    /// The same capture, read with a bound of 12 client addresses a service in place of
+    /// `PolicyInference.clientsReadPerService` (4,096), which bounds infer's memory (about
+    /// 0.37 KB an address): 127.0.0.9:31337's 12 lowest clients are read (the ten
+    /// workstations and the first two workers, .22 and .23), the 8 workers above them are
+    /// named nowhere as its clients, and the draft says so.
+    func testClientsAboveTheBoundAreSaidNotRead() throws {
+        let (inference, _) = InferCommand.infer(paths: [capture("infer-many-clients-lo.pcap")], filter: nil,
+                                                vxlanPorts: VXLANPorts(), clientsPerService: 12)
+        XCTAssertEqual(inference.clientsNotRead.map { "\($0.address):\($0.port) \($0.read) \($0.notRead)" }, ["127.0.0.9:31337 12 8"])
+        let text = InferredPolicyYAML.render(inference, inputs: ["infer-many-clients-lo.pcap"])
+        XCTAssertTrue(text.contains("# Clients not read: infer reads the 4096 lowest client addresses of each\n"), text)
+        XCTAssertTrue(text.hasSuffix("#   127.0.0.9:31337: 12 read, 8 not read\n"), text)
+        XCTAssertTrue(text.contains("#     reason: REVIEW (seen from 127.0.0.22, 127.0.0.23)\n"), text)
+        for worker in (24...31).map({ "127.0.0.\($0)" }) {
+            XCTAssertFalse(text.contains("#   \(worker) -> 127.0.0.9:31337"), "\(worker) not read: \(text)")
+        }
     }
 
     /// captures/offset-dual-stack-veth.pcap: fd00:27::99 (curl, no server) used the Spark master,

@@ -75,12 +75,18 @@ final class ScanLookalikeCaptureTests: XCTestCase {
     /// by the server of its own clients, and a HIGH `no-traffic` ("the capture's only
     /// connections were 8 port-scan probes").
     func testAServersKeepAlivesToEightClientsThatWentAwayStayAService() throws {
-        let result = auditor.audit(paths: [capture("keepalive-8-dead-clients-veth.pcap")])
-        XCTAssertEqual(result.scans ?? [], [])
-        XCTAssertFalse(result.findings.contains { $0.kind == .portScan || $0.kind == .noTraffic })
-        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.82.0.2:7613 8"])
-        XCTAssertEqual(result.services.first?.catalogKey, "thrift.tcp.port")
-        XCTAssertTrue(result.summary.compliant)
+        assertKeepAlivesStayAService("keepalive-8-dead-clients-veth.pcap", service: "10.82.0.2:7613 8")
+    }
+
+    /// `captureName` audits as the thrift port's `service` ("address:port connections"),
+    /// compliant, with no scan and no `no-traffic`: a server's keep-alives.
+    private func assertKeepAlivesStayAService(_ captureName: String, service: String, line: UInt = #line) {
+        let result = auditor.audit(paths: [capture(captureName)])
+        XCTAssertEqual(result.scans ?? [], [], line: line)
+        XCTAssertFalse(result.findings.contains { $0.kind == .portScan || $0.kind == .noTraffic }, line: line)
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, [service], line: line)
+        XCTAssertEqual(result.services.first?.catalogKey, "thrift.tcp.port", line: line)
+        XCTAssertTrue(result.summary.compliant, line: line)
     }
 
     /// captures/scan-ack-random-g7613-veth.pcap (scripts/recording/record-scan-ack-random.sh):
@@ -92,20 +98,49 @@ final class ScanLookalikeCaptureTests: XCTestCase {
     /// them in the clients' range, where a keep-alive's are (the keep-alive capture above:
     /// 8 ports of 10.82.0.3, all in 32768-60999).
     func testAnACKScanWithANumberPerProbeIsAScanNotAService() throws {
-        let result = auditor.audit(paths: [capture("scan-ack-random-g7613-veth.pcap")])
-        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.83.0.2:9765 1"])
-        let scan = try XCTUnwrap(result.scans?.first)
-        XCTAssertEqual(result.scans?.count, 1)
-        XCTAssertEqual(scan.scanner, "10.83.0.1")
-        XCTAssertEqual(scan.type, .stealth)
-        XCTAssertEqual(scan.targets, ["10.83.0.2"])
-        XCTAssertEqual(scan.portRanges, "1-30")
-        XCTAssertEqual(scan.refused, 30)
-        let finding = try XCTUnwrap(result.findings.first { $0.kind == .portScan })
-        XCTAssertEqual(finding.severity, .medium)
-        XCTAssertEqual(finding.address, "10.83.0.1")
-        XCTAssertFalse(result.summary.compliant)
-        XCTAssertEqual(result.coverage.openAtStart, 0, "the probes were no connection open at the start")
+        try assertHping3ACKScan("scan-ack-random-g7613-veth.pcap", subnet: "10.83.0", ports: "1-30")
+    }
+
+    /// `captureName` audits as one recording of record-scan-ack-random.sh or
+    /// record-ack-probes-by-port-range.sh: a fetch from SUBNET.2:9765, then hping3's 30 ACKs
+    /// from SUBNET.1:7613 to `ports` of SUBNET.2: a medium stealth `port-scan` of them, each
+    /// refused, and the fetch the only service.
+    private func assertHping3ACKScan(_ captureName: String, subnet: String, ports: String, line: UInt = #line) throws {
+        let result = auditor.audit(paths: [capture(captureName)])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["\(subnet).2:9765 1"], line: line)
+        let scan = try XCTUnwrap(result.scans?.first, line: line)
+        XCTAssertEqual(result.scans?.count, 1, line: line)
+        XCTAssertEqual(scan.scanner, "\(subnet).1", line: line)
+        XCTAssertEqual(scan.type, .stealth, line: line)
+        XCTAssertEqual(scan.targets, ["\(subnet).2"], line: line)
+        XCTAssertEqual(scan.portRanges, ports, line: line)
+        XCTAssertEqual(scan.refused, 30, line: line)
+        let finding = try XCTUnwrap(result.findings.first { $0.kind == .portScan }, line: line)
+        XCTAssertEqual(finding.severity, .medium, line: line)
+        XCTAssertEqual(finding.address, "\(subnet).1", line: line)
+        XCTAssertFalse(result.summary.compliant, line: line)
+        XCTAssertEqual(result.coverage.openAtStart, 0, "the probes were no connection open at the start", line: line)
+    }
+
+    /// captures/scan-ack-random-in-range-veth.pcap
+    /// (scripts/recording/record-ack-probes-by-port-range.sh): `hping3 -A -s 7613 -k -p
+    /// ++40000 -c 30` from 10.84.0.1 to ports 40000-40029 of 10.84.0.2 (real listeners on
+    /// 40005 and 40017), after a real fetch from its 9765. A number per probe, and every
+    /// port inside the clients' range: until December 7, 2026 an expected `thrift.tcp.port`
+    /// 10.84.0.1:7613 with 30 connections from the node, COMPLIANT with no scan. tshark: 30
+    /// ACKs from 10.84.0.1:7613, no TCP option, DF clear, 30 RSTs back.
+    func testAnACKScanWithANumberPerProbeOfPortsInTheClientsRangeIsAScan() throws {
+        try assertHping3ACKScan("scan-ack-random-in-range-veth.pcap", subnet: "10.84.0", ports: "40000-40029")
+    }
+
+    /// captures/keepalive-8-fixed-ports-veth.pcap
+    /// (scripts/recording/record-ack-probes-by-port-range.sh): the line server on 10.84.0.2:7613
+    /// keep-alives eight clients of 10.84.0.1 that were bound to ports 5001-5008, outside the
+    /// clients' range, and went away. Until December 7, 2026 a MEDIUM `port-scan` by the
+    /// server of its own clients and a HIGH `no-traffic`. tshark: 8 keep-alives with the
+    /// connections' timestamps and DF, each answered by a RST.
+    func testAServersKeepAlivesToEightClientsOnFixedPortsStayAService() throws {
+        assertKeepAlivesStayAService("keepalive-8-fixed-ports-veth.pcap", service: "10.84.0.2:7613 8")
     }
 
     /// `nmap -sn --send-ip`: host discovery sends an ACK to port 80, answered by a RST

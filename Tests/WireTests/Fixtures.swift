@@ -31,12 +31,13 @@ enum Build {
     static func ipv4(
         source: UInt32 = 0x0A00_0001, destination: UInt32 = 0x0A00_0002, protocol proto: UInt8 = 6,
         version: UInt8 = 4, ihl: UInt8? = nil, options: [UInt8] = [], totalLength: UInt16? = nil,
-        moreFragments: Bool = false, fragmentOffset: UInt16 = 0, identification: UInt16 = 0x1234, _ payload: [UInt8]
+        moreFragments: Bool = false, fragmentOffset: UInt16 = 0, identification: UInt16 = 0x1234,
+        dontFragment: Bool = true, _ payload: [UInt8]
     ) -> [UInt8] {
         let headerLength = 20 + options.count
         let ihlValue = ihl ?? UInt8(headerLength / 4)
         let total = totalLength ?? UInt16(headerLength + payload.count)
-        let flags: UInt16 = 0x4000 | (moreFragments ? 0x2000 : 0) | fragmentOffset
+        let flags: UInt16 = (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0) | fragmentOffset
         return [version << 4 | ihlValue, 0] + be16(total) + be16(identification) + be16(flags)
             + [64, proto] + be16(0) + be32(source) + be32(destination) + options + payload
     }
@@ -140,15 +141,17 @@ extension DecodeOutcome {
     /// Outcomes compare by value in tests (the library type is deliberately not Equatable).
     func matches(_ other: DecodeOutcome) -> Bool {
         switch (self, other) {
-        // Where the payload and the header sit in the packet (`capturedTail`, `headerTail`)
-        // and what tells a copy (`copyIdentity`) are checked on their own
-        // (PayloadPositionTests, CopyIdentityTests); the expected segments here say what the
+        // Where the payload and the header sit in the packet (`capturedTail`, `headerTail`),
+        // what tells a copy (`copyIdentity`) and whether the packet looks hand-made
+        // (`looksHandMade`) are checked on their own (PayloadPositionTests,
+        // CopyIdentityTests, HandMadeLookTests); the expected segments here say what the
         // headers say.
         case let (.segment(a), .segment(b)):
             var a = a
             a.capturedTail = b.capturedTail
             a.headerTail = b.headerTail
             a.copyIdentity = b.copyIdentity
+            a.looksHandMade = b.looksHandMade
             return a == b
         case let (.skipped(a), .skipped(b)): return a == b
         case let (.udp(a), .udp(b)): return a == b

@@ -62,21 +62,8 @@ pids+=($!)
 ip netns exec "$B" openssl s_server -accept "$SUBNET.2:9445" -cert "$WORK/cert.pem" -key "$WORK/key.pem" \
     -www -quiet >/dev/null 2>&1 </dev/null &
 pids+=($!)
-# A line server with TCP keep-alive: answers each line with the line, keeps every connection.
-cat > "$WORK/keepalive_server.py" <<'EOF'
-import socket, sys, threading
-listener = socket.create_server((sys.argv[1], int(sys.argv[2])))
-def serve(connection):
-    connection.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 2)
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 5)
-    while data := connection.recv(4096):
-        connection.sendall(data)
-while True:
-    threading.Thread(target=serve, args=(listener.accept()[0],), daemon=True).start()
-EOF
-ip netns exec "$B" python3 "$WORK/keepalive_server.py" "$SUBNET.2" 7613 >/dev/null 2>&1 &
+# A line server with TCP keep-alive (keepalive_server.py).
+ip netns exec "$B" python3 "$ROOT/scripts/recording/keepalive_server.py" "$SUBNET.2" 7613 >/dev/null 2>&1 &
 pids+=($!)
 wait_listening "$B" 9765 9445 7613
 
@@ -100,23 +87,8 @@ record_scan scan-badsum-small-veth nmap -n -Pn -sS --badsum -p 1-30,9765 -e va -
 keepalives() {
     local count=$1 name=$2
     wanted "$name" || return 0
-    # The clients: each sends a line, reads it back, and waits to be told to go.
-    cat > "$WORK/dying_clients.py" <<'EOF'
-import socket, struct, sys, time
-clients = []
-for _ in range(int(sys.argv[3])):
-    client = socket.create_connection((sys.argv[1], 7613), source_address=(sys.argv[2], 0))
-    client.sendall(b"hello\n")
-    client.recv(64)
-    clients.append(client)
-print("connected", flush=True)
-sys.stdin.readline()
-for client in clients:  # a RST each (SO_LINGER 0), which the nft rule drops: the socket is gone
-    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    client.close()
-print("gone", flush=True)
-EOF
-    coproc CLIENTS { ip netns exec "$A" python3 "$WORK/dying_clients.py" "$SUBNET.2" "$SUBNET.3" "$count"; }
+    # The clients (dying_clients.py): each sends a line, reads it back, and waits to be told to go.
+    coproc CLIENTS { ip netns exec "$A" python3 "$ROOT/scripts/recording/dying_clients.py" "$SUBNET.2" "$SUBNET.3" "$count"; }
     read -r _ <&"${CLIENTS[0]}"
     ip netns exec "$A" nft add table inet dasaudit-sl
     ip netns exec "$A" nft add chain inet dasaudit-sl out '{ type filter hook output priority 0; }'
