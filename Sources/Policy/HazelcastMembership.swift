@@ -7,7 +7,7 @@
 /// addresses) the members connect to the listed ones over TCP, Hazelcast's port alone.
 /// Carbon takes `multicast` when the parameter is missing, and DAS's stock axis2.xml says
 /// `multicast` with `mcastPort` 45564 (docs/ports.md).
-public enum HazelcastMembership: Sendable, Equatable {
+public enum HazelcastMembership: Sendable, Equatable, CustomStringConvertible {
     case multicast(port: UInt16)
     /// Well-known addresses, or another scheme that finds members over TCP (`aws`,
     /// `kubernetes`: Carbon plug-ins that list the members' addresses).
