@@ -46,8 +46,16 @@ final class XMLDifferentialTests: XCTestCase {
     private func libxml2Trees(_ paths: [String]) throws -> [String: Node?] {
         let script = fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/xml-libxml2-tree.py")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + paths
+        // Debian's interpreter, where python3-lxml (scripts/setup.sh) installs: a python3 found
+        // first on PATH (pyenv, a venv) may not have it.
+        let debianPython = "/usr/bin/python3"
+        if FileManager.default.isExecutableFile(atPath: debianPython) {
+            process.executableURL = URL(fileURLWithPath: debianPython)
+            process.arguments = [script.path] + paths
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", script.path] + paths
+        }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
