@@ -4,12 +4,15 @@ answers each line with the line and keeps every connection, each probed after 2 
 then every second.
 
     python3 keepalive_server.py ADDRESS PORT
+
+ADDRESS may be IPv6 (record-probes-by-make.sh).
 """
 import socket
 import sys
 import threading
 
-listener = socket.create_server((sys.argv[1], int(sys.argv[2])))
+family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+listener = socket.create_server((sys.argv[1], int(sys.argv[2])), family=family)
 
 
 def serve(connection):
