@@ -256,7 +256,7 @@ extension PacketDecoder {
             declaredLength: declaredByHeader ? totalLength &- headerLength : nil,
             uncaptured: around.uncaptured,
             moreFragments: packet.moreFragments,
-            dontFragment: packet.dontFragment
+            markedByStack: packet.dontFragment
         )
         return decodeTransport(
             packet.protocolNumber, payload, extent,
@@ -274,7 +274,7 @@ extension PacketDecoder {
         // payload is whatever the packet held past its header, captured or not.
         let payloadLength = Int(packet.payloadLength)
         var extent = PayloadExtent(captured: rest.count, declaredLength: payloadLength != 0 ? payloadLength : nil,
-                                   uncaptured: around.uncaptured)
+                                   uncaptured: around.uncaptured, markedByStack: packet.flowLabel != 0)
         var next = packet.nextHeader
         var extensionHeaders = 0
         while true {
@@ -394,7 +394,10 @@ extension PacketDecoder {
             // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
             joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
                 && tcp.joinsMultipathConnection,
-            looksHandMade: headerLength == TCPHeader.minimumHeaderLength && !extent.dontFragment
+            // A timestamp option is read only in a header of exactly its 12 bytes.
+            looksHandMade: headerLength == TCPHeader.minimumHeaderLength
+                ? !extent.markedByStack
+                : headerLength == TCPHeader.minimumHeaderLength &+ 12 && tcp.echoesNoTimestamp
         ))
     }
 }

@@ -23,18 +23,20 @@ struct PayloadExtent {
     @usableFromInline var declaredByHeader: Bool
     /// Whether the packet is a first fragment (MF set, offset 0).
     @usableFromInline var moreFragments: Bool
-    /// Whether the IPv4 header set Don't Fragment (never in IPv6, which has no such bit):
-    /// every segment of a TCP stack doing path MTU discovery carries it (Linux, Windows and
-    /// macOS by default), a raw-socket scanner's probes do not (`TCPSegment.looksHandMade`).
-    @usableFromInline var dontFragment: Bool
+    /// Whether the IP header carries what a TCP stack sets on every segment of a connection
+    /// and a raw-socket scanner's probes do not (`TCPSegment.looksHandMade`): in IPv4 Don't
+    /// Fragment (path MTU discovery: Linux, Windows and macOS by default), in IPv6 a flow
+    /// label other than 0 (RFC 6437: Linux, Windows, macOS and FreeBSD label each
+    /// connection; nmap's and scapy's IPv6 probes carry 0).
+    @usableFromInline var markedByStack: Bool
 
     @inlinable
-    init(captured: Int, declaredLength: Int?, uncaptured: Int = 0, moreFragments: Bool = false, dontFragment: Bool = false) {
+    init(captured: Int, declaredLength: Int?, uncaptured: Int = 0, moreFragments: Bool = false, markedByStack: Bool = false) {
         self.captured = captured
         self.declared = declaredLength ?? captured &+ uncaptured
         self.declaredByHeader = declaredLength != nil
         self.moreFragments = moreFragments
-        self.dontFragment = dontFragment
+        self.markedByStack = markedByStack
     }
 
     /// Why `length` bytes from this point cannot be read as a header, or nil when they can.

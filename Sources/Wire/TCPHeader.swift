@@ -83,6 +83,18 @@ public struct TCPHeader {
         return UInt16(truncatingIfNeeded: digest >> 48)
     }
 
+    /// Whether the options are a timestamp option alone, as a stack lays it out after the
+    /// handshake (NOP, NOP, kind 8, length 10: 12 bytes), on a segment that is no SYN and
+    /// whose echo reply (TSecr) is 0. After the handshake a stack echoes the peer's last
+    /// TSval (RFC 7323 3.2), a random-offset clock (Linux, since 4.10) that is 0 once in
+    /// 2^32; a raw-socket tool that adds the option echoes nothing (`hping3
+    /// --tcp-timestamp`: TSecr 0 on every probe). False when the capture cut the options.
+    @inlinable public var echoesNoTimestamp: Bool {
+        bytes.count >= Self.minimumHeaderLength &+ 12 && headerLength == Self.minimumHeaderLength &+ 12
+            && bytes.uint32BE(at: Self.minimumHeaderLength) == 0x0101_080A
+            && bytes.uint32BE(at: Self.minimumHeaderLength &+ 8) == 0 && !flags.contains(.syn)
+    }
+
     /// The captured bytes after the header (the payload length comes from the IP lengths).
     @inlinable @inline(__always) public var payload: UnsafeRawBufferPointer { bytes.clampedRest(from: headerLength) }
 }

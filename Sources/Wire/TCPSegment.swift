@@ -39,13 +39,16 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
         get { marks & Self.checksumMark != 0 }
         set { marks = newValue ? marks | Self.checksumMark : marks & ~Self.checksumMark }
     }
-    /// Whether the segment carries no TCP option and, over IPv4, no Don't Fragment flag:
-    /// what a raw-socket tool sends (nmap's, hping3's and scapy's probes carry neither), and
-    /// no segment of a TCP stack's connection that negotiated timestamps (all of its
-    /// segments then carry them) or that does path MTU discovery (Linux, Windows and macOS
-    /// set DF on every segment by default). What tells a scanner's bare probes from a
-    /// server's keep-alives when their numbers and ports do not (`ConnectionRecord`,
-    /// `TrafficCounts.handMadeServerProbes`). In IPv6, which has no DF, only the options tell.
+    /// Whether the segment carries no TCP option and no mark of a stack's connection in its
+    /// IP header (Don't Fragment in IPv4, a flow label in IPv6: `PayloadExtent.markedByStack`),
+    /// or a timestamp option alone that echoes nothing (`TCPHeader.echoesNoTimestamp`): what
+    /// a raw-socket tool sends (nmap's, hping3's and scapy's probes carry neither mark;
+    /// `hping3 --tcp-timestamp` echoes 0), and no segment of a TCP stack's connection that
+    /// negotiated timestamps (all of its segments then carry them, echoing the peer's) or
+    /// that does path MTU discovery or labels its flows (Linux, Windows and macOS do both by
+    /// default). What tells a scanner's bare probes from a server's keep-alives when their
+    /// numbers and ports do not (`ConnectionRecord`, `TrafficCounts.handMadeServerProbes`).
+    /// Not told: a tool that sets DF (`hping3 -y`) or a flow label, with no option.
     @inlinable public var looksHandMade: Bool {
         get { marks & Self.handMadeMark != 0 }
         set { marks = newValue ? marks | Self.handMadeMark : marks & ~Self.handMadeMark }

@@ -143,6 +143,56 @@ final class ScanLookalikeCaptureTests: XCTestCase {
         assertKeepAlivesStayAService("keepalive-8-fixed-ports-veth.pcap", service: "10.84.0.2:7613 8")
     }
 
+    /// captures/scan-ack-timestamp-g7613-veth.pcap (scripts/recording/record-probes-by-make.sh):
+    /// `hping3 -A --tcp-timestamp -s 7613 -k -p ++40000 -c 30` from 10.85.0.1 to ports
+    /// 40000-40029 of 10.85.0.2, after a real fetch from its 9765. Each probe carries a
+    /// timestamp option, as a keep-alive does, but echoes nothing (tshark: TSecr 0 on all 30):
+    /// until December 7, 2026 an expected `thrift.tcp.port` 10.85.0.1:7613 with 30
+    /// connections from the node, COMPLIANT with no scan.
+    func testAnACKScanWhoseTimestampsEchoNothingIsAScan() throws {
+        try assertHping3ACKScan("scan-ack-timestamp-g7613-veth.pcap", subnet: "10.85.0", ports: "40000-40029")
+    }
+
+    /// captures/keepalive-8-dead-clients-ipv6-no-timestamps-veth.pcap
+    /// (scripts/recording/record-probes-by-make.sh): the line server on [fd85::2]:7613, with
+    /// net.ipv4.tcp_timestamps=0 (Linux applies it to IPv6 too), keep-alives eight clients of
+    /// fd85::1 that went away. No TCP option, and IPv6 has no DF: until December 7, 2026 a
+    /// MEDIUM `port-scan` by the server of its own clients and a HIGH `no-traffic`. Each
+    /// carries its connection's flow label (tshark: 8 distinct, none 0), which nmap's IPv6
+    /// probes do not (below).
+    func testAServersIPv6KeepAlivesWithoutTimestampsStayAService() throws {
+        assertKeepAlivesStayAService("keepalive-8-dead-clients-ipv6-no-timestamps-veth.pcap", service: "fd85::2:7613 8")
+    }
+
+    /// captures/scan-ack-ipv6-g7613-veth.pcap (scripts/recording/record-probes-by-make.sh):
+    /// `nmap -6 -sA -g 7613 -p 40000-40029` from fd85::1, after a real fetch from
+    /// [fd85::2]:9765: a scan, as its IPv4 twin (tshark: flow label 0, one acknowledgment
+    /// number, no TCP option on all 30 probes).
+    func testAnIPv6ACKScanFromTheThriftPortIsAScan() throws {
+        let result = auditor.audit(paths: [capture("scan-ack-ipv6-g7613-veth.pcap")])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["fd85::2:9765 1"])
+        let scan = try XCTUnwrap(result.scans?.first)
+        XCTAssertEqual(result.scans?.count, 1)
+        XCTAssertEqual(scan.scanner, "fd85::1")
+        XCTAssertEqual(scan.type, .stealth)
+        XCTAssertEqual(scan.portRanges, "40000-40029")
+        XCTAssertEqual(scan.refused, 30)
+        XCTAssertFalse(result.summary.compliant)
+    }
+
+    /// captures/scan-ack-df-random-g7613-veth.pcap (scripts/recording/record-probes-by-make.sh):
+    /// `hping3 -A -y -s 7613 -k -p ++40000 -c 30`, a number per probe with DF set and no
+    /// option, is packet for packet what a Linux server's keep-alive without timestamps is
+    /// over IPv4 (DF, no option, TTL 64, an IP id of its own; tshark: 30 distinct ids and
+    /// acknowledgment numbers, window 512), and the audit cannot tell it from one: it stays
+    /// the thrift port's service, as docs/design.md says. Should this change, say how there.
+    func testAnACKScanWithDFAndANumberPerProbeStillReadsAsKeepAlives() {
+        let result = auditor.audit(paths: [capture("scan-ack-df-random-g7613-veth.pcap")])
+        XCTAssertEqual(result.scans ?? [], [])
+        XCTAssertEqual(result.services.map { "\($0.address):\($0.port) \($0.connections)" }, ["10.85.0.1:7613 30", "10.85.0.2:9765 1"])
+        XCTAssertTrue(result.summary.compliant)
+    }
+
     /// `nmap -sn --send-ip`: host discovery sends an ACK to port 80, answered by a RST
     /// (nothing listens), which was a HIGH `unexpected-port` "serving 1 connection". A bare
     /// ACK refused by a RST is a refused attempt, as the SYN to 443 beside it is.

@@ -48,9 +48,10 @@ enum Build {
     /// An IPv6 header followed by `payload` (extension headers included).
     static func ipv6(
         source: IPAddress = v6Source, destination: IPAddress = v6Destination,
-        nextHeader: UInt8 = 6, version: UInt8 = 6, payloadLength: UInt16? = nil, _ payload: [UInt8]
+        nextHeader: UInt8 = 6, version: UInt8 = 6, payloadLength: UInt16? = nil, flowLabel: UInt32 = 0, _ payload: [UInt8]
     ) -> [UInt8] {
-        [version << 4, 0, 0, 0] + be16(payloadLength ?? UInt16(payload.count)) + [nextHeader, 64]
+        [version << 4, UInt8(flowLabel >> 16 & 0x0F), UInt8(flowLabel >> 8 & 0xFF), UInt8(flowLabel & 0xFF)]
+            + be16(payloadLength ?? UInt16(payload.count)) + [nextHeader, 64]
             + bytes(source) + bytes(destination) + payload
     }
 

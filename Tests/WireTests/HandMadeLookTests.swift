@@ -1,9 +1,10 @@
 import Wire
 import XCTest
 
-/// `TCPSegment.looksHandMade`: no TCP option and, over IPv4, no Don't Fragment flag, as a
-/// raw-socket scanner's probes (hping3's, nmap's, scapy's) are and a TCP stack's keep-alives
-/// (with their connection's timestamps, or DF) are not. What tells a scan sent from a
+/// `TCPSegment.looksHandMade`: no TCP option and no Don't Fragment flag (IPv4) or flow label
+/// (IPv6), or a timestamp option alone that echoes nothing, as a raw-socket scanner's probes
+/// (hping3's, nmap's, scapy's) are and a TCP stack's keep-alives (with their connection's
+/// timestamps, DF or flow label) are not. What tells a scan sent from a
 /// service's port from the service's keep-alives (ScanLookalikeCaptureTests, on recordings).
 final class HandMadeLookTests: XCTestCase {
     /// The 10-byte timestamp option a Linux connection carries on every segment, padded.
@@ -27,9 +28,25 @@ final class HandMadeLookTests: XCTestCase {
                        "a Linux keep-alive: both")
     }
 
-    /// IPv6 has no DF: only the options tell.
-    func testInIPv6OnlyTheOptionsTell() throws {
+    /// IPv6 has no DF; the flow label a stack gives each connection stands in for it (a
+    /// Linux keep-alive without timestamps: no option, a flow label; nmap's probe: neither).
+    func testInIPv6TheFlowLabelTellsAsDFDoes() throws {
         XCTAssertTrue(try segment(Build.ipv6(Build.tcp(flags: 0x10))).looksHandMade)
-        XCTAssertFalse(try segment(Build.ipv6(Build.tcp(flags: 0x10, options: timestamps))).looksHandMade)
+        XCTAssertFalse(try segment(Build.ipv6(flowLabel: 0x8_6C03, Build.tcp(flags: 0x10))).looksHandMade, "flow label")
+        XCTAssertFalse(try segment(Build.ipv6(Build.tcp(flags: 0x10, options: timestamps))).looksHandMade, "timestamps")
+    }
+
+    /// A timestamp option alone whose echo reply is 0 (`hping3 --tcp-timestamp`'s ACKs):
+    /// after the handshake a stack echoes its peer's TSval, so only a tool sends that.
+    func testATimestampThatEchoesNothingLooksHandMade() throws {
+        let echoingNothing: [UInt8] = [1, 1, 8, 10, 0xA6, 0x41, 0x7B, 0x8B, 0, 0, 0, 0]
+        XCTAssertTrue(try segment(Build.ipv4(dontFragment: false, Build.tcp(flags: 0x10, options: echoingNothing))).looksHandMade)
+        XCTAssertTrue(try segment(Build.ipv4(dontFragment: true, Build.tcp(flags: 0x10, options: echoingNothing))).looksHandMade,
+                      "DF besides (hping3 -y --tcp-timestamp)")
+        XCTAssertTrue(try segment(Build.ipv6(flowLabel: 1, Build.tcp(flags: 0x10, options: echoingNothing))).looksHandMade)
+        XCTAssertFalse(try segment(Build.ipv4(dontFragment: false, Build.tcp(flags: 0x02, options: echoingNothing))).looksHandMade,
+                       "a SYN echoes 0")
+        XCTAssertFalse(try segment(Build.ipv4(dontFragment: false, Build.tcp(flags: 0x10, options: echoingNothing + [1, 1, 1, 1])))
+                           .looksHandMade, "other options besides")
     }
 }
