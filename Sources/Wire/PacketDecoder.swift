@@ -394,7 +394,7 @@ extension PacketDecoder {
             // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
             joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
                 && tcp.joinsMultipathConnection,
-            // A timestamp option is read only in a header of exactly its 12 bytes.
+            // The options are read only in a header of a timestamp option's 12 bytes alone.
             looksHandMade: headerLength == TCPHeader.minimumHeaderLength
                 ? !extent.markedByStack
                 : headerLength == TCPHeader.minimumHeaderLength &+ 12 && tcp.echoesNoTimestamp

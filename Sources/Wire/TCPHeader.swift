@@ -90,7 +90,7 @@ public struct TCPHeader {
     /// 2^32; a raw-socket tool that adds the option echoes nothing (`hping3
     /// --tcp-timestamp`: TSecr 0 on every probe). False when the capture cut the options.
     @inlinable public var echoesNoTimestamp: Bool {
-        bytes.count >= Self.minimumHeaderLength &+ 12 && headerLength == Self.minimumHeaderLength &+ 12
+        headerLength == Self.minimumHeaderLength &+ 12 && bytes.count >= Self.minimumHeaderLength &+ 12
             && bytes.uint32BE(at: Self.minimumHeaderLength) == 0x0101_080A
             && bytes.uint32BE(at: Self.minimumHeaderLength &+ 8) == 0 && !flags.contains(.syn)
     }
