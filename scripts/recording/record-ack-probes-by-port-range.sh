@@ -38,6 +38,8 @@ for tool in curl hping3 nft; do command -v "$tool" >/dev/null || apt-get install
 mkdir -p "$OUT"
 # shellcheck source=scripts/recording/netns-pair.sh
 source "$ROOT/scripts/recording/netns-pair.sh"
+# shellcheck source=scripts/recording/keepalives-to-dead-clients.sh
+source "$ROOT/scripts/recording/keepalives-to-dead-clients.sh"
 at_exit "ip netns exec $A nft delete table inet $TABLE"
 
 mkdir -p "$WORK/site" && echo "<html>carbon</html>" > "$WORK/site/index.html"
@@ -60,19 +62,5 @@ tail -n 3 "$WORK/hping3.log" >&2
 cp "$WORK/$name.pcap" "$OUT/"
 echo "== $name: $(tail -n 3 "$WORK/tcpdump.log" | tr '\n' ' ')" >&2
 
-# The keep-alives: eight clients on fixed ports whose sockets go away unseen (dying_clients.py).
-name=keepalive-8-fixed-ports-veth
-coproc CLIENTS { ip netns exec "$A" python3 "$ROOT/scripts/recording/dying_clients.py" "$SUBNET.2" "$SUBNET.1" 8 5001; }
-read -r _ <&"${CLIENTS[0]}"
-ip netns exec "$A" nft add table inet "$TABLE"
-ip netns exec "$A" nft add chain inet "$TABLE" out '{ type filter hook output priority 0; }'
-ip netns exec "$A" nft add rule inet "$TABLE" out tcp dport 7613 tcp flags rst drop
-echo go >&"${CLIENTS[1]}"
-read -r _ <&"${CLIENTS[0]}"
-ip netns exec "$A" nft delete table inet "$TABLE"
-# From here on, only b's keep-alives (2 s idle) and a's RSTs answering them.
-start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 192 -U -w "$WORK/$name.pcap" tcp
-sleep 5
-kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
-cp "$WORK/$name.pcap" "$OUT/"
-echo "== $name: $(tail -n 3 "$WORK/tcpdump.log" | tr '\n' ' ')" >&2
+# The keep-alives: eight clients on fixed ports whose sockets go away unseen.
+record_keepalives_to_dead_clients keepalive-8-fixed-ports-veth "$OUT" "$SUBNET.2" "$SUBNET.1" 5001

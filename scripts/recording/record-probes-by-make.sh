@@ -41,6 +41,8 @@ for tool in curl hping3 nmap nft; do command -v "$tool" >/dev/null || apt-get in
 mkdir -p "$OUT"
 # shellcheck source=scripts/recording/netns-pair.sh
 source "$ROOT/scripts/recording/netns-pair.sh"
+# shellcheck source=scripts/recording/keepalives-to-dead-clients.sh
+source "$ROOT/scripts/recording/keepalives-to-dead-clients.sh"
 at_exit "ip netns exec $A nft delete table inet $TABLE"
 ip -n "$A" addr add "$SUBNET6:1/64" dev va nodad
 ip -n "$B" addr add "$SUBNET6:2/64" dev vb nodad
@@ -76,18 +78,4 @@ ip netns exec "$B" sysctl -qw net.ipv4.tcp_timestamps=0
 ip netns exec "$B" python3 "$ROOT/scripts/recording/keepalive_server.py" "$SUBNET6:2" 7613 >/dev/null 2>&1 &
 pids+=($!)
 wait_listening "$B" 7613
-name=keepalive-8-dead-clients-ipv6-no-timestamps-veth
-coproc CLIENTS { ip netns exec "$A" python3 "$ROOT/scripts/recording/dying_clients.py" "$SUBNET6:2" "$SUBNET6:1" 8; }
-read -r _ <&"${CLIENTS[0]}"
-ip netns exec "$A" nft add table inet "$TABLE"
-ip netns exec "$A" nft add chain inet "$TABLE" out '{ type filter hook output priority 0; }'
-ip netns exec "$A" nft add rule inet "$TABLE" out tcp dport 7613 tcp flags rst drop
-echo go >&"${CLIENTS[1]}"
-read -r _ <&"${CLIENTS[0]}"
-ip netns exec "$A" nft delete table inet "$TABLE"
-# From here on, only b's keep-alives (2 s idle) and a's RSTs answering them.
-start_tcpdump "$B" "$WORK/tcpdump.log" -i vb -s 192 -U -w "$WORK/$name.pcap" tcp
-sleep 5
-kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
-cp "$WORK/$name.pcap" "$OUT/"
-echo "== $name: $(tail -n 3 "$WORK/tcpdump.log" | tr '\n' ' ')" >&2
+record_keepalives_to_dead_clients keepalive-8-dead-clients-ipv6-no-timestamps-veth "$OUT" "$SUBNET6:2" "$SUBNET6:1"
