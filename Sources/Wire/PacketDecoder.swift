@@ -394,10 +394,11 @@ extension PacketDecoder {
             // Only a SYN or SYN-ACK with options can open an MPTCP subflow; the walk is out of line.
             joinsMultipathConnection: tcp.flags.contains(.syn) && headerLength > TCPHeader.minimumHeaderLength
                 && tcp.joinsMultipathConnection,
-            // The options are read only in a header of a timestamp option's 12 bytes alone.
+            // The options are read only in a segment of a timestamp option's 12 bytes alone and
+            // no payload (a probe, a keep-alive, a pure ACK): a data segment is no probe.
             looksHandMade: headerLength == TCPHeader.minimumHeaderLength
                 ? !extent.markedByStack
-                : headerLength == TCPHeader.minimumHeaderLength &+ 12 && tcp.echoesNoTimestamp
+                : extent.declared == TCPHeader.minimumHeaderLength &+ 12 && tcp.echoesNoTimestamp
         ))
     }
 }

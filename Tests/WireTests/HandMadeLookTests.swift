@@ -48,5 +48,7 @@ final class HandMadeLookTests: XCTestCase {
                        "a SYN echoes 0")
         XCTAssertFalse(try segment(Build.ipv4(dontFragment: false, Build.tcp(flags: 0x10, options: echoingNothing + [1, 1, 1, 1])))
                            .looksHandMade, "other options besides")
+        XCTAssertFalse(try segment(Build.ipv4(dontFragment: false, Build.tcp(flags: 0x18, options: echoingNothing, payload: 10)))
+                           .looksHandMade, "data: no probe, and not read so that data segments cost nothing more")
     }
 }
