@@ -58,6 +58,18 @@ final class DoubledPacketsCaptureTests: XCTestCase {
         XCTAssertEqual(asked.coverage.skipped["duplicate"], 257)
         XCTAssertNil(asked.inputs[0].duplicatesFoundBySample, "looked for because asked, not found by the sample")
 
+        // The remedies before the audit: two interfaces kept apart, whose copies are told by
+        // interface; the same bytes again dropped by editcap. Nothing for the sample to find.
+        let apart = scratch.path("apart.pcapng"), deduplicated = scratch.path("deduplicated.pcap")
+        try runTool("mergecap", ["-I", "none", "-w", apart] + ends)
+        try runTool("editcap", ["-D", "100", mergedPcap, deduplicated])
+        for path in [apart, deduplicated] {
+            let once: AuditResult = try audit(path, bothEnds)
+            XCTAssertEqual(traffic(once), traffic(one), path)
+            XCTAssertEqual(once.coverage.tcpSegments, 257, path)
+            XCTAssertNil(once.inputs[0].duplicatesFoundBySample, path)
+        }
+
         let said = "257 copies dropped in 1 input that holds every packet twice without naming two interfaces, "
             + "found by its first TCP segments (looked for as with --deduplicate)"
         XCTAssertTrue(try report(merged, bothEnds, format: "text").contains("; \(said)"))
