@@ -23,7 +23,7 @@ import Wire
 /// packets name no interface, where a file of every packet twice has one segment in two a
 /// copy (`mergecap` of `both-ends-a.pcap` and `-b.pcap`: 257 of 514). Only a share of copies
 /// past `threshold` turns the looking on.
-struct CopiesSample: Equatable {
+struct CopiesSample {
     /// The segments a sample reads at most: some four seconds of a busy node's traffic.
     static let segmentLimit = 4096
     /// The packets a sample reads at most, for a capture whose packets are mostly not TCP.
