@@ -35,6 +35,12 @@ public struct InputSummary: Codable, Sendable {
     /// captured bytes instead. Nil (absent from the JSON) when there were none, and in
     /// older results.
     public var wireLengthsNotBelieved: UInt64? = nil
+    /// The `duplicate` packets of an input whose first TCP segments held copies of each
+    /// other (`CopiesSample`: a file that holds every packet twice without naming two
+    /// interfaces, `mergecap` of two capture points' files): its copies were looked for, as
+    /// with `--deduplicate`, without being asked. Nil (absent from the JSON) for any other
+    /// input, and in older results.
+    public var duplicatesFoundBySample: UInt64? = nil
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// The most, in seconds, a packet came behind the latest one before it in the input,

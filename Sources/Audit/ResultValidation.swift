@@ -92,6 +92,10 @@ extension AuditResult {
                                             problem: "\(input.wireLengthsNotBelieved ?? 0) is more than the input's \(input.packets) packets")
             }
             try check.counts(path + ".skipped", input.skipped)
+            if let found = input.duplicatesFoundBySample, found > input.skipped["duplicate"] ?? 0 {
+                throw ResultValidationError(path: path + ".duplicates_found_by_sample",
+                                            problem: "\(found) is more than the input's \(input.skipped["duplicate"] ?? 0) duplicate packets")
+            }
             try check.counts(path + ".tunneled", input.tunneled ?? [:])
             try check.counts(path + ".translated", input.translated ?? [:])
             try check.translationNames(path + ".translated", input.translated)

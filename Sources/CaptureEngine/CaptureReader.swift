@@ -69,6 +69,9 @@ public struct CaptureReader {
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
+    /// Whether the current input's first segments held copies (`CopiesSample`): its copies
+    /// are looked for as with `deduplicates`, and its summary says how many were dropped.
+    private var copiesFoundBySample = false
     /// The UDP ports besides 4789 and 8472 opened as VXLAN (`dasaudit audit --vxlan-port`),
     /// handed to each input's decoder.
     public var vxlanPorts = VXLANPorts()
@@ -127,6 +130,8 @@ public struct CaptureReader {
         let piece = RecordingPiece(file)
         let continuing = ended?.mayContinue(into: piece) == true
         if !continuing { ended = nil }
+        copiesFoundBySample = samplesCopies(of: file, path: path, decoder: decoder)
+            && CopiesSample.of(path: path, filter: filter, decoder: decoder)?.holdsCopies == true
         expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
         awaitsFirstPacket = continuing
         var counts = PacketCounts()
@@ -168,7 +173,9 @@ public struct CaptureReader {
         case .interrupted: error = InputStop.cut(path, packetsRead: counts.packets)  // the stop, or its replayed cut
         case .endOfInput: break
         }
-        ended = copies.isActive && end == .endOfInput && counts.packets > 0
+        // An input whose copies only its sample turned on is no piece of a recording whose
+        // copies the next input would go on with (`RecordingPiece` does not group it either).
+        ended = copies.isActive && !copiesFoundBySample && end == .endOfInput && counts.packets > 0
             ? RecordingPiece.End(piece: piece, lastSeen: counts.latest,
                                  outOfOrder: max(counts.outOfOrder, ended?.outOfOrder ?? 0)) : nil
         awaitsFirstPacket = false
@@ -179,7 +186,18 @@ public struct CaptureReader {
                                      snaplen: file.sectionsOnly ? nil : file.snapshotLength, error: error,
                                      drops: drops, dropsSource: source, translations: translations)
         summary.countUntracked(by: table, retractedBefore: retractedBefore, badChecksumsBefore: badChecksumsBefore)
+        if copiesFoundBySample { summary.duplicatesFoundBySample = counts.skipped[.duplicate] }
         inputs.append(summary)
+    }
+
+    /// Whether the copies of `file`, read from `path` with `decoder`, are to be looked for
+    /// on a sample of its first segments (`CopiesSample`): a regular file (read again for
+    /// the sample; standard input and FIFOs are read once) whose copies would not be looked
+    /// for otherwise: not with `deduplicates`, not a capture on every interface, not a
+    /// pcapng whose packets name one of several interfaces.
+    private func samplesCopies(of file: CaptureFile, path: String, decoder: PacketDecoder) -> Bool {
+        !deduplicates && !decoder.capturesEveryInterface && file.interfacesAtStart <= 1
+            && path != "-" && FileVersion(path: path) != nil
     }
 
     /// Starts the copies memories for an input `decoder` reads: looked at when it is a
@@ -197,7 +215,7 @@ public struct CaptureReader {
     /// Empties the memories of copies and segments, for an input `decoder` reads.
     private mutating func forgetCopies(of decoder: PacketDecoder, interfacesNamed: Bool) {
         self.interfacesNamed = interfacesNamed
-        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates || interfacesNamed)
+        copies = InterfaceCopies(for: decoder, everyLinkType: deduplicates || interfacesNamed || copiesFoundBySample)
         segmentedCopies = SegmentedCopies(for: decoder)
     }
 

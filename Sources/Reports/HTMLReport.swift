@@ -106,6 +106,7 @@ public enum HTMLReport {
         if let missed = coverage.missedDataText { facts.append(("Capture loss", "<b>\(missed)</b>")) }
         if let udp = coverage.udpText { facts.append(("UDP", "\(udp)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
+        if let found = result.copiesFoundBySampleText { facts.append(("Copies found without --deduplicate", "<b>\(found)</b>")) }
         if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }
         if let evicted = coverage.evictedAtCapText {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))

@@ -82,6 +82,25 @@ extension AuditResult {
 }
 
 extension AuditResult {
+    /// The copies dropped in inputs whose first segments held copies (`CopiesSample`), or nil
+    /// when no input's did: "257 copies dropped in 1 input that holds every packet twice
+    /// without naming two interfaces, found by its first TCP segments (looked for as with
+    /// --deduplicate)". What the text, Markdown and HTML coverage say, as each such input's
+    /// `duplicates_found_by_sample` does; they are among the `duplicate` packets.
+    var copiesFoundBySampleText: String? {
+        let counts = inputs.compactMap(\.duplicatesFoundBySample)
+        guard !counts.isEmpty else { return nil }
+        let total = counts.reduce(UInt64(0)) { $0.addingSaturated($1) }
+        let which = counts.count == inputs.count ? "\(counts.count) input\(counts.count == 1 ? "" : "s")"
+            : "\(counts.count) of \(inputs.count) inputs"
+        let one = counts.count == 1
+        return "\(total) cop\(total == 1 ? "y" : "ies") dropped in \(which) that hold\(one ? "s" : "") every packet twice "
+            + "without naming two interfaces, found by \(one ? "its" : "their") first TCP segments "
+            + "(looked for as with --deduplicate)"
+    }
+}
+
+extension AuditResult {
     /// The connections of which one side only was captured (`connections_seen_one_way`), or
     /// nil when there were none: "6 connections seen in one direction only: the capture may
     /// hold one direction (...)". What such a capture cannot show is said with it: a

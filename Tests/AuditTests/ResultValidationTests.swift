@@ -72,6 +72,20 @@ final class ResultValidationTests: XCTestCase {
 
     /// A finding's message or remediation of 11 MB reached the JUnit report whole (one text
     /// node libxml2 refuses); 16 KiB of UTF-8 is the most a result read back may hold.
+    /// An input's copies found by its sample are among its `duplicate` packets: more is no
+    /// count an audit writes.
+    func testCopiesFoundBySampleAreAmongTheInputsDuplicates() throws {
+        func withInput(foundBySample: UInt64) throws -> Any {
+            var input = InputSummary(path: "merged.pcap", packets: 514, tcpSegments: 257, skipped: ["duplicate": 257], complete: true)
+            input.duplicatesFoundBySample = foundBySample
+            return try JSONSerialization.jsonObject(with: try ResultCoding.encoder().encode(input))
+        }
+        let found = try withInput(foundBySample: 257), tooMany = try withInput(foundBySample: 258)
+        XCTAssertNil(try problem { self.set(&$0, ["inputs"], [found]) })
+        XCTAssertEqual(try problem { self.set(&$0, ["inputs"], [tooMany]) },
+                       "inputs[0].duplicates_found_by_sample: 258 is more than the input's 257 duplicate packets")
+    }
+
     func testFindingTextsLongerThanSixteenKiBAreRefused() throws {
         XCTAssertFalse((try validResult()["findings"] as? [Any] ?? []).isEmpty)
         let longest = String(repeating: "é", count: Finding.longestText / 2)

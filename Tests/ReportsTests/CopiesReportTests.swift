@@ -27,6 +27,27 @@ final class CopiesReportTests: XCTestCase {
         XCTAssertEqual(JSONSchemaValidator(root: try XCTUnwrap(schema as? [String: Any])).errors(json), [])
     }
 
+    /// An input whose first segments held copies (a file of every packet twice, found by
+    /// the sample): the reports say how many were dropped and how they were found, and the
+    /// JSON names them in the input's `duplicates_found_by_sample`, valid against the schema.
+    func testEveryReportSaysTheCopiesTheSampleFound() throws {
+        var result = auditWithCopies()
+        result.inputs[0].skipped["duplicate"] = 398
+        result.inputs[0].duplicatesFoundBySample = 398
+        let expected = "398 copies dropped in 1 input that holds every packet twice without naming two interfaces, "
+            + "found by its first TCP segments (looked for as with --deduplicate)"
+        XCTAssertTrue(TextReport(color: false).render(result).contains("; " + expected))
+        XCTAssertTrue(MarkdownReport.render(result).contains("- **Copies found without --deduplicate**: " + expected))
+        XCTAssertTrue(HTMLReport.render(result).contains(expected))
+        let rendered = try JSONReport.render(result)
+        XCTAssertTrue(rendered.contains("\"duplicates_found_by_sample\" : 398"), rendered)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: Any])
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("docs/result-schema.json")))
+        XCTAssertEqual(JSONSchemaValidator(root: try XCTUnwrap(schema as? [String: Any])).errors(json), [])
+        XCTAssertFalse(try JSONReport.render(auditWithCopies()).contains("duplicates_found_by_sample"), "absent when none")
+        XCTAssertFalse(TextReport(color: false).render(auditWithCopies()).contains("found by its first TCP segments"))
+    }
+
     func testWithoutCopiesNothingIsSaid() {
         let result = syntheticAudit(services: 3)
         XCTAssertFalse(TextReport(color: false).render(result).contains("copies"))
