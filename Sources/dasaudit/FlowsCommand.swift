@@ -56,7 +56,9 @@ struct FlowsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let signals = StopSignals.reading(then: "the connections read are listed", quitting: "without the list")
+        // The list is written as the reading goes: a stop ends the reading and gives up an
+        // output whose reader takes nothing, together.
+        let signals = StopSignals.readingWhileWriting(then: "the connections read are listed", quitting: "without the list")
         defer { withExtendedLifetime(signals) {} }
         // The policy first, here and not in `validate`: argument-parser wraps what `validate`
         // throws, and a policy error exited 1 instead of 2.
@@ -66,15 +68,24 @@ struct FlowsCommand: ParsableCommand {
         auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: givenFormat?.rawValue, inputs: paths + policyOptions.files)
-        let read = auditor.connections(paths: paths)
-        signals.writingOutputs()
-        CaptureArguments.reportProblems(read.inputs)
-        CaptureArguments.warnOfOverlaps(read.inputs)
-        guard write(to: plan.main, { ConnectionExport.write(read.connections, as: format, to: $0) }) else { throw ExitCode(2) }
-        if let output {
-            printError("wrote \(read.connections.count) connections to \(output)", label: "note")
+        var inputs: [InputSummary] = [], written = 0
+        let format = self.format
+        let wrote = write(to: plan.main) { sink in
+            ConnectionExport.writeHeader(as: format, to: sink)
+            inputs = auditor.connections(paths: paths) { connections in
+                ConnectionExport.writeRecords(connections, as: format, to: sink)
+                written += connections.count
+                // A round at a time, so that `tcpdump -w - | dasaudit flows -` shows each as it ends.
+                sink.flush()
+            }
         }
-        if read.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
+        CaptureArguments.reportProblems(inputs)
+        CaptureArguments.warnOfOverlaps(inputs)
+        guard wrote else { throw ExitCode(2) }
+        if let output {
+            printError("wrote \(written) connections to \(output)", label: "note")
+        }
+        if inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
     }
 }
 
