@@ -18,6 +18,10 @@ struct FlowsCommand: ParsableCommand {
         outermost VLAN id. The policy options matter only for connections caught mid-stream: \
         the side on a port the policy expects is the server. Fields: docs/flows.md.
 
+        Each connection is written once it has ended (FIN or RST, then 5 s of capture time \
+        quiet), or at the end for those still open, as Zeek writes conn.log: records come \
+        out while a pipe is read, and memory grows with the connections open at once.
+
         Examples:
           dasaudit flows capture.pcap
           dasaudit flows captures/ --format csv --output connections.csv
