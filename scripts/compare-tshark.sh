@@ -88,9 +88,6 @@ declare -A one_copy=(
   [damaged-packets-veth.pcap/vlan]="|" [damaged-packets-veth.pcap/qinq]="|"
   [damaged-packets-veth.pcap/null]="|" [damaged-packets-veth.pcap/loop]="|"
   [damaged-packets-veth.pcap/sll]="|"
-  [damaged-teardown-veth.pcap/vlan]="|" [damaged-teardown-veth.pcap/qinq]="|"
-  [damaged-teardown-veth.pcap/null]="|" [damaged-teardown-veth.pcap/loop]="|"
-  [damaged-teardown-veth.pcap/sll]="|"
 )
 # Captures whose packets end inside TCP's fixed 20-byte header: tshark follows the ports it
 # can read, dasaudit counts such a packet `truncated` (no flags, no state). Not compared.
@@ -116,6 +113,14 @@ declare -A not_compared=(
   [qinq-bridge-trunk.pcap/null]="every TCP frame is tagged, and the re-framing's ip and ip6 filters keep none"
   [qinq-bridge-trunk.pcap/loop]="every TCP frame is tagged, and the re-framing's ip and ip6 filters keep none"
   [qinq-bridge-trunk.pcap/sll]="every TCP frame is tagged, and the re-framing's ip and ip6 filters keep none"
+  # tcprewrite computes every checksum again: the forged RSTs are sound there and end their
+  # connections, and the hosts' packets 11 s later, past the 5 s linger, are a second
+  # connection for dasaudit (audit and flows alike) where tshark keeps one stream.
+  [damaged-teardown-veth.pcap/vlan]="its forged RSTs made sound end connections the hosts go on with 11 s later"
+  [damaged-teardown-veth.pcap/qinq]="its forged RSTs made sound end connections the hosts go on with 11 s later"
+  [damaged-teardown-veth.pcap/null]="its forged RSTs made sound end connections the hosts go on with 11 s later"
+  [damaged-teardown-veth.pcap/loop]="its forged RSTs made sound end connections the hosts go on with 11 s later"
+  [damaged-teardown-veth.pcap/sll]="its forged RSTs made sound end connections the hosts go on with 11 s later"
 )
 
 # "A B packets" per connection, the two endpoints in sorted order, all lines sorted; only

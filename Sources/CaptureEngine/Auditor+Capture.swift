@@ -42,16 +42,34 @@ extension Auditor {
         return (table.takeStatistics(cuttingAttemptsAt: AttemptsCutByEnd.ends(of: read.inputs)), read.inputs, listed)
     }
 
-    /// Every connection of `paths`, read in order as one capture ("-" is stdin), in the
-    /// order of their first packets and oriented by the policy, with what was read from
-    /// each input: what `dasaudit flows` lists. The table evicts nothing, so memory grows
-    /// with the number of connections (about 130 bytes each).
-    public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
-        var reader = CaptureReader()
+    /// Every connection of `paths`, read in order as one capture ("-" is stdin), oriented
+    /// by the policy, handed to `each` as they leave the connection table: round after
+    /// round of its sweeps (every 5 s of capture time: the connections that ended and
+    /// stayed quiet for the linger, were refused, or were idle for an hour), each round in
+    /// the order of their first packets, then the rest, those still open at the end, in the
+    /// order of their first packets. What `dasaudit flows` writes as it reads, so that memory
+    /// grows with the connections open at once, not with all of them: no connection is
+    /// evicted early at a cap, where the audit's table would, and a refused connection stays
+    /// for the linger (`FlowLimits.releasesRefusedAtOnce`). Returns what was read of each
+    /// input.
+    public func connections(paths: [String], each: @escaping ([Connection]) -> Void) -> [InputSummary] {
+        var limits = FlowLimits.standard
+        limits.maxConnections = .max
+        limits.releasesRefusedAtOnce = false
+        var reader = CaptureReader(rules: directionRules, limits: limits, keepingConnections: true)
         reader.filter = captureFilter
         reader.deduplicates = deduplicates
         reader.vxlanPorts = vxlanPorts
+        reader.swept = each
         for path in paths { reader.read(path: path) }
-        return (reader.table.finish(rules: directionRules), reader.inputs)
+        each(reader.table.unsweptConnections(rules: directionRules))
+        return reader.inputs
+    }
+
+    /// `connections(paths:each:)` collected, in the order of their first packets.
+    public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
+        var all: [Connection] = []
+        let inputs = connections(paths: paths) { all += $0 }
+        return (all.sorted(by: Connection.beganBefore), inputs)
     }
 }

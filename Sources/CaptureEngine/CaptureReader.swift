@@ -10,6 +10,10 @@ public struct CaptureReader {
     public private(set) var inputs: [InputSummary] = []
     /// Told how far reading has got: every 65,536 packets and at the end of each input.
     public var progress: ((ReadProgress) -> Void)?
+    /// Handed the connections the table let go of in its sweeps (`FlowTable.takeSweptConnections`),
+    /// when it keeps them: looked for every 256 packets, and at the end of each input. What
+    /// lets `dasaudit flows` write the connections as they end instead of holding them all.
+    public var swept: (([Connection]) -> Void)?
     /// Whether to track connections on a second thread while this one reads and decodes
     /// (`SegmentPipeline`): faster when a core is free, which `ParallelReader` works out.
     public var pipelined = false
@@ -157,7 +161,10 @@ public struct CaptureReader {
             end = file.forEachPacket { header, bytes in
                 guard counts.packets < limit else { return file.breakLoop() }
                 consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
-                if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
+                if counts.packets & 0xFF == 0 {
+                    handOverSwept()
+                    if counts.packets & 0xFFFF == 0 { tick(counts.packets) }
+                }
             }
             flushFragments(counts: &counts, batch: batch)
             releaseHeld(all: true) { table, segment, payload, timestamp, wireLength in
@@ -166,6 +173,7 @@ public struct CaptureReader {
             flush(batch)
         }
         timeOrder.startOver()
+        handOverSwept()
         meter?.tell(packets: counts.packets, finished: true)
         var error: String?
         switch end {
@@ -198,6 +206,13 @@ public struct CaptureReader {
     private func samplesCopies(of file: CaptureFile, path: String, decoder: PacketDecoder) -> Bool {
         !deduplicates && !decoder.capturesEveryInterface && file.interfacesAtStart <= 1
             && path != "-" && FileVersion(path: path) != nil
+    }
+
+    /// Hands `swept` what the table let go of since the last time.
+    private mutating func handOverSwept() {
+        guard let swept else { return }
+        let connections = table.takeSweptConnections()
+        if !connections.isEmpty { swept(connections) }
     }
 
     /// Starts the copies memories for an input `decoder` reads: looked at when it is a

@@ -50,6 +50,12 @@ public struct FlowLimits: Sendable, Equatable {
     /// Endpoints that only saw refused or unanswered connects listed; past it they are only
     /// counted, like services.
     public var maxAttempts: Int
+    /// Whether a connection the server refused leaves at its RST, remembered for the
+    /// linger (`RecentlyRefused`) rather than held for it: so a scan's millions of refusals
+    /// hold no record. Off for a listing of the connections themselves (`dasaudit flows`):
+    /// the refused SYN sent again then joins its record, which is written with both tries'
+    /// packets, instead of leaving them out of a record already written.
+    public var releasesRefusedAtOnce = true
 
     public init(maxConnections: Int = 1 << 18,
                 endedLinger: Int64 = 5 * FlowLimits.second,

@@ -33,6 +33,9 @@ public struct FlowTable: Sendable {
     public let keepsConnections: Bool
     /// The evicted connections, when `keepsConnections`: about 100 bytes each.
     @usableFromInline var evictedConnections: [Connection] = []
+    /// How many of `evictedConnections` left before the last sweep, each sweep's in the
+    /// order of their first packets: what `takeSweptConnections` hands over.
+    @usableFromInline var sweptCount = 0
     /// Records replaced by a new connection on the same 4-tuple and kept individually:
     /// all of them without rules; with rules, those that may continue an earlier input's
     /// connection (the others are evicted).
@@ -164,7 +167,8 @@ public struct FlowTable: Sendable {
             }
             let missed = record.pointee.trackSequence(segment, fromA: fromA)
             if missed != 0 { noteMissed(bytes: missed) }
-            if segment.flags.contains(.rst) && rules != nil && !record.pointee.mayContinue && record.pointee.wasRefused {
+            if segment.flags.contains(.rst) && rules != nil && limits.releasesRefusedAtOnce && !record.pointee.mayContinue
+                && record.pointee.wasRefused {
                 return letGoRefused(at: position)
             }
             storage.lastSeenTimes[position] = record.pointee.lastSeen
@@ -324,6 +328,34 @@ public struct FlowTable: Sendable {
             storage.removeAll(lastSeenAtMost: now &- min(limits.endedLinger, limits.idleTimeout),
                               where: { FlowTable.expired($0, now: now, limits: limits) }, evict)
         }
+        closeRound()
+    }
+
+    /// Puts the connections kept since the last sweep in the order of their first packets
+    /// and counts them as swept: a round is what left between two sweeps, whose times are
+    /// a grid of capture time, so the rounds do not depend on where the inputs were cut.
+    private mutating func closeRound() {
+        guard keepsConnections, evictedConnections.count > sweptCount else { return }
+        evictedConnections[sweptCount...].sort(by: Connection.beganBefore)
+        sweptCount = evictedConnections.count
+    }
+
+    /// The connections that left the table in the sweeps since the last call, when it keeps
+    /// them (`keepingConnections`): round after round, each in the order of their first
+    /// packets. The table lets go of them, so that a listing written as the reading goes
+    /// (`dasaudit flows`) holds only the connections still open.
+    public mutating func takeSweptConnections() -> [Connection] {
+        guard sweptCount > 0 else { return [] }
+        let swept = Array(evictedConnections[..<sweptCount])
+        evictedConnections.removeFirst(sweptCount)
+        sweptCount = 0
+        return swept
+    }
+
+    /// The connections not yet taken by `takeSweptConnections`: the last round's and those
+    /// still held, in the order of their first packets.
+    public func unsweptConnections(rules: DirectionRules) -> [Connection] {
+        (evictedConnections[sweptCount...] + finish(rules: rules)).sorted(by: Connection.beganBefore)
     }
 
     /// At the cap: evicts the least recently seen quarter of the open connections.

@@ -31,7 +31,12 @@ public struct CaptureInputs: Sendable, Equatable {
         /// Why it is not an input: "a directory (subdirectories are not read)", "empty
         /// file (0 bytes): not a capture", ...
         public let reason: String
+        /// Whether the entry is a subdirectory.
+        public var isDirectory: Bool { reason == CaptureInputs.directoryReason }
     }
+
+    /// Why a subdirectory is skipped.
+    static let directoryReason = "a directory (subdirectories are not read)"
 
     /// The inputs to read, in order.
     public private(set) var paths: [String] = []
@@ -101,7 +106,7 @@ public struct CaptureInputs: Sendable, Equatable {
         guard stat(path.fileSystemPath, &status) == 0 else { return nil }
         switch status.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: return "a directory (subdirectories are not read)"
+        case S_IFDIR: return directoryReason
         default: return "not a regular file (a FIFO, socket or device)"
         }
         let descriptor = open(path.fileSystemPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK)

@@ -28,9 +28,21 @@ public enum ConnectionExport {
         ByteSink.collect { write(connections, as: format, to: $0) }
     }
 
-    /// Writes the records of `connections` to `sink` one line at a time.
+    /// Writes the records of `connections` to `sink` one line at a time, after the header
+    /// line a format has.
     public static func write(_ connections: [Connection], as format: Format, to sink: ByteSink) {
+        writeHeader(as: format, to: sink)
+        writeRecords(connections, as: format, to: sink)
+    }
+
+    /// The line before the records: CSV's field names; nothing in NDJSON.
+    public static func writeHeader(as format: Format, to sink: ByteSink) {
         if format == .csv { sink.write(fields.joined(separator: ",") + "\n") }
+    }
+
+    /// The records of `connections`, one line each: a listing written a part at a time
+    /// (`dasaudit flows`, as connections end) is `writeHeader`, then this for each part.
+    public static func writeRecords(_ connections: [Connection], as format: Format, to sink: ByteSink) {
         for connection in connections {
             if format == .ndjson { sink.write(byte: UInt8(ascii: "{")) }
             for (index, value) in values(of: connection).enumerated() {

@@ -27,18 +27,31 @@ enum CaptureArguments {
     }
 
     /// The files to read (`CaptureInputs`), each once (`RepeatedInputs`), the pieces of one
-    /// recording in time order (`TimeOrder`), after a note for each entry of a directory that
-    /// was left out and why (not a capture, a subdirectory), for each file named again (read twice, its
+    /// recording in time order (`TimeOrder`), after a note for the entries of a directory that
+    /// were left out and why (not a capture, a subdirectory: `noteSkipped`), for each file named again (read twice, its
     /// packets would be counted twice), and for each set put in time order.
     static func expand(_ inputs: [String]) -> [String] {
         let captures = CaptureInputs(arguments: inputs)
-        for entry in captures.skipped { printError("\(entry.path): skipped: \(entry.reason)", label: "note") }
+        noteSkipped(captures.skipped)
         let order = TimeOrder(readOnce(captures.paths))
         for run in order.reordered {
             printError("read in the order of their first packets, the order they were recorded in: "
                 + run.joined(separator: ", "), label: "note")
         }
         return order.paths
+    }
+
+    /// A note for each of the first `shown` directory entries left out, and one line for the
+    /// rest: a directory that holds much else besides captures (a home directory, /var/log)
+    /// would otherwise bury the lines that matter under one note per entry.
+    static func noteSkipped(_ skipped: [CaptureInputs.Skipped], shown: Int = 10) {
+        for entry in skipped.prefix(shown) { printError("\(entry.path): skipped: \(entry.reason)", label: "note") }
+        let rest = skipped.dropFirst(shown)
+        guard !rest.isEmpty else { return }
+        let directories = rest.filter(\.isDirectory).count
+        printError("\(rest.count) more entries of the directories given skipped: \(directories) "
+            + (directories == 1 ? "directory" : "directories") + ", \(rest.count - directories) "
+            + (rest.count - directories == 1 ? "file" : "files") + " holding no capture", label: "note")
     }
 
     /// Each input's problem, worded by what it costs: an error for an input none of whose

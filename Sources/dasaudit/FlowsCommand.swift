@@ -18,6 +18,10 @@ struct FlowsCommand: ParsableCommand {
         outermost VLAN id. The policy options matter only for connections caught mid-stream: \
         the side on a port the policy expects is the server. Fields: docs/flows.md.
 
+        Each connection is written once it has ended (FIN or RST, then 5 s of capture time \
+        quiet), or at the end for those still open, as Zeek writes conn.log: records come \
+        out while a pipe is read, and memory grows with the connections open at once.
+
         Examples:
           dasaudit flows capture.pcap
           dasaudit flows captures/ --format csv --output connections.csv
@@ -56,7 +60,9 @@ struct FlowsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let signals = StopSignals.reading(then: "the connections read are listed", quitting: "without the list")
+        // The list is written as the reading goes: a stop ends the reading and gives up an
+        // output whose reader takes nothing, together.
+        let signals = StopSignals.readingWhileWriting(then: "the connections read are listed", quitting: "without the list")
         defer { withExtendedLifetime(signals) {} }
         // The policy first, here and not in `validate`: argument-parser wraps what `validate`
         // throws, and a policy error exited 1 instead of 2.
@@ -66,15 +72,24 @@ struct FlowsCommand: ParsableCommand {
         auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: givenFormat?.rawValue, inputs: paths + policyOptions.files)
-        let read = auditor.connections(paths: paths)
-        signals.writingOutputs()
-        CaptureArguments.reportProblems(read.inputs)
-        CaptureArguments.warnOfOverlaps(read.inputs)
-        guard write(to: plan.main, { ConnectionExport.write(read.connections, as: format, to: $0) }) else { throw ExitCode(2) }
-        if let output {
-            printError("wrote \(read.connections.count) connections to \(output)", label: "note")
+        var inputs: [InputSummary] = [], written = 0
+        let format = self.format
+        let wrote = write(to: plan.main) { sink in
+            ConnectionExport.writeHeader(as: format, to: sink)
+            inputs = auditor.connections(paths: paths) { connections in
+                ConnectionExport.writeRecords(connections, as: format, to: sink)
+                written += connections.count
+                // A round at a time, so that `tcpdump -w - | dasaudit flows -` shows each as it ends.
+                sink.flush()
+            }
         }
-        if read.inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
+        CaptureArguments.reportProblems(inputs)
+        CaptureArguments.warnOfOverlaps(inputs)
+        guard wrote else { throw ExitCode(2) }
+        if let output {
+            printError("wrote \(written) connections to \(output)", label: "note")
+        }
+        if inputs.contains(where: \.isUnusable) { throw ExitCode(2) }
     }
 }
 

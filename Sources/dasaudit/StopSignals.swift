@@ -46,6 +46,16 @@ final class StopSignals {
         StopSignals(stopping: "the reading", then: then, quitting: quitting) { InputStop.request(signal: $0) }
     }
 
+    /// For a command that writes its output as it reads (`flows`): the first signal stops
+    /// the reading and, at once, the writing of an output whose reader takes nothing, which
+    /// would otherwise hold the reading where it stands.
+    static func readingWhileWriting(then: String, quitting: String) -> StopSignals {
+        StopSignals(stopping: "the reading", then: then, quitting: quitting) {
+            InputStop.request(signal: $0)
+            OutputStop.request(signal: $0)
+        }
+    }
+
     /// The capture or the reading is over: from now on a first signal stops the writing of
     /// the outputs whose reader takes nothing (`OutputStop`), not what is over.
     func writingOutputs() {

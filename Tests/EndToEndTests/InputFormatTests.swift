@@ -162,6 +162,24 @@ final class InputFormatTests: XCTestCase {
         XCTAssertFalse(run.stderr.contains(".hidden"), run.stderr)
     }
 
+    /// A directory of much else (a home directory): ten notes, then one line for the rest.
+    func testADirectoryOfManyOtherEntriesNamesTenAndCountsTheRest() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.file("mixed/capture.pcap", try contents(base))
+        for number in 1...15 { try scratch.file("mixed/notes-\(number).txt", Data("notes\n".utf8)) }
+        for number in 1...3 {
+            try FileManager.default.createDirectory(atPath: scratch.path("mixed/zdir-\(number)"), withIntermediateDirectories: true)
+        }
+        let run = try runDasaudit(["flows", scratch.path("mixed")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.split(separator: "\n").map(String.init).sorted(), try flows([base]).sorted())
+        let notes = run.stderr.split(separator: "\n").filter { $0.contains(": skipped: ") }
+        XCTAssertEqual(notes.count, 10, run.stderr)
+        XCTAssertTrue(notes.first?.contains("notes-1.txt: skipped: not a capture file") == true, run.stderr)
+        XCTAssertTrue(run.stderr.contains("8 more entries of the directories given skipped: 3 directories, 5 files holding no capture"),
+                      run.stderr)
+    }
+
     func testADirectoryWithoutCapturesIsAnError() throws {
         let scratch = try ScratchDirectory()
         try scratch.file("empty/notes.txt", Data("hello\n".utf8))
