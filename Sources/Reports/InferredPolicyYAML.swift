@@ -91,13 +91,15 @@ public enum InferredPolicyYAML {
         let others = inference.hosts.filter { $0.catalogPorts.isEmpty && $0.executorRun == 0 }
         if !others.isEmpty {
             out.append("")
-            out.append("# Hosts serving no catalog port, left out of the nodes: " + list(others.map(\.address)) + ".")
+            let named = others.prefix(listedAtMost / 10).map(\.address)
+            out.append("# Hosts serving no catalog port, left out of the nodes: " + list(named)
+                + (others.count > named.count ? " and \(others.count - named.count) more" : "") + ".")
         }
         if !inference.unexplained.isEmpty {
             out.append("")
             out.append("# Services no catalog port explains at offset \(inference.offset)"
                 + (inference.misfits.isEmpty ? "" : " (on a host at another offset, at its own)") + " (the audit reports them):")
-            out += inference.unexplained.map { "#   \(endpointText($0.address, $0.port))" }
+            out += atMost(inference.unexplained.map { "#   \(endpointText($0.address, $0.port))" }, of: "services")
         }
         let nodeAddresses = Set(nodes.map(\.address))
         let outside = inference.dependencies.filter { nodeAddresses.contains($0.client) && !nodeAddresses.contains($0.server) }
@@ -120,22 +122,25 @@ public enum InferredPolicyYAML {
         if !inference.dependencies.isEmpty {
             // Every node's connections, so that none that used a server is hidden; of the
             // clients that are no node, the first `namedClients` of each server (by address text).
+            // clients that are no node, the first `namedClients` of each server (by address
+            // text), and `listedAtMost` in all.
             var others: [String: Int] = [:]
-            var unnamed = 0
+            var (named, unnamed) = (0, 0)
             let shown = inference.dependencies.filter { dependency in
                 guard !nodeAddresses.contains(dependency.client) else { return true }
                 let server = endpointText(dependency.server, dependency.port)
                 let count = others[server, default: 0] + 1
                 others[server] = count
-                if count > namedClients { unnamed += 1 }
-                return count <= namedClients
+                guard count <= namedClients && named < listedAtMost else { unnamed += 1; return false }
+                named += 1
+                return true
             }
             out.append("")
             out.append("# Connections seen between hosts (client host -> server, catalog key):")
             out += shown.map { "#   \($0.client) -> \(endpointText($0.server, $0.port)) \($0.key ?? "(no catalog port)")" }
             if unnamed > 0 {
                 out.append("#   and \(unnamed) more from clients that are no node (at most \(namedClients) such clients "
-                    + "named per server)")
+                    + "named per server, \(listedAtMost) in all)")
             }
         }
         out += clientsNotRead(inference)
@@ -150,7 +155,8 @@ public enum InferredPolicyYAML {
                 "# Clients not read: infer reads the \(PolicyInference.clientsReadPerService) lowest client addresses of each",
                 "# service. A node above them that used one of these services is not named as its client above,",
                 "# nor a host above them that used a node's cluster-only port:"]
-            + inference.clientsNotRead.map { "#   \(endpointText($0.address, $0.port)): \($0.read) read, \($0.notRead) not read" }
+            + atMost(inference.clientsNotRead.map { "#   \(endpointText($0.address, $0.port)): \($0.read) read, \($0.notRead) not read" },
+                     of: "services")
     }
 
     /// The hosts that are no node but used a node's port that the nodes' firewall rules open
@@ -172,12 +178,15 @@ public enum InferredPolicyYAML {
             "# client-outside-cluster). Uncomment those that are cluster hosts, and give their roles; for the",
             "# others, allow the port (allow:) or find out why they connect. Each continues the nodes: list above.",
         ]
-        for client in Set(used.map(\.client)).sorted(by: AddressOrder.less) {
-            let ports = used.filter { $0.client == client }.map { "\(endpointText($0.server, $0.port)) \($0.key ?? "")" }
+        let clients = Set(used.map(\.client)).sorted(by: AddressOrder.less)
+        let usesByClient = Dictionary(grouping: used, by: \.client)
+        for client in clients.prefix(listedAtMost) {
+            let ports = (usesByClient[client] ?? []).map { "\(endpointText($0.server, $0.port)) \($0.key ?? "")" }
             lines.append("#   # \(client) used " + list(ports))
             lines.append("#   - name: \(nodeName(client))")
             lines.append("#     addresses: [\"\(client)\"]")
         }
+        if clients.count > listedAtMost { lines.append(moreLine(clients.count - listedAtMost, of: "hosts")) }
         return lines
     }
 
@@ -199,6 +208,25 @@ public enum InferredPolicyYAML {
     /// reviewer reads whole. Past it the line says how many more there are, and the limit;
     /// the connections listed after the dependencies name every node still.
     static let namedClients = 8
+
+    /// How many lines a list of comments that grows with the capture holds at most (the
+    /// services nothing explains, the connections of clients that are no node, the hosts
+    /// that used cluster-only ports, the services whose clients were not all read), then a
+    /// line saying how many more: so that the draft of a capture of tens of thousands of
+    /// services stays a file a reviewer reads (138,789 lines for 36,069 services before
+    /// December 7, 2026, nearly all of them such comments). The audit lists every one.
+    public static let listedAtMost = 1_000
+
+    /// `lines`, or the first `listedAtMost` and a line saying how many more `what` there are.
+    private static func atMost(_ lines: [String], of what: String) -> [String] {
+        guard lines.count > listedAtMost else { return lines }
+        return Array(lines.prefix(listedAtMost)) + [moreLine(lines.count - listedAtMost, of: what)]
+    }
+
+    /// "#   and 35069 more services (at most 1000 listed here; the audit reports every one)".
+    private static func moreLine(_ more: Int, of what: String) -> String {
+        "#   and \(more) more \(what) (at most \(listedAtMost) listed here; the audit reports every one)"
+    }
 
     /// "10.0.0.1, 10.0.0.2", or the first `namedClients` and "and 3 more nodes (at most 8
     /// named here)": `items` within one comment line.

@@ -27,6 +27,31 @@ final class InferCommandTests: XCTestCase {
         })
     }
 
+    /// A capture of tens of thousands of services (a port-scan-like shape): the draft lists
+    /// 1,000 of each list that grows with the capture and says how many more, and still loads.
+    func testTheDraftOfTensOfThousandsOfServicesListsAThousandOfEachAndCountsTheRest() throws {
+        let path = scratch.path("services.pcap")
+        let generator = dasauditBinary.deletingLastPathComponent().appendingPathComponent("dasaudit-gen")
+        let made = try runProgram(generator, ["--preset", "services", "--packets", "200000", "--snaplen", "96", path],
+                                  environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let run = try runDasaudit(["infer", path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertLessThan(lines.count, 6_000, "a draft a reviewer reads")
+        let unexplainedStart = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("# Services no catalog port explains") })
+        let listed = lines[(unexplainedStart + 1)...].prefix { $0.hasPrefix("#   ") && !$0.hasPrefix("#   and ") }
+        XCTAssertEqual(listed.count, InferredPolicyYAML.listedAtMost)
+        let more = try XCTUnwrap(lines.dropFirst(unexplainedStart + 1 + listed.count).first)
+        XCTAssertTrue(more.hasPrefix("#   and ") && more.hasSuffix(" more services (at most 1000 listed here; the audit reports every one)"),
+                      String(more))
+        let unlisted = Int(more.split(separator: " ")[2]) ?? 0
+        XCTAssertGreaterThan(unlisted, 1_000)
+        XCTAssertTrue(run.stdout.contains(" in all)"), "the connections of clients that are no node are bounded too")
+        let policy = try PolicyFile.parse(run.stdout, path: "draft.yaml").makePolicy()
+        XCTAssertGreaterThan(policy.nodes.count, 10)
+    }
+
     func testDASClusterAtOffset4WithOneNodeAt7() throws {
         let (text, policy, _) = try inferred("das-cluster-offset4-lo.pcap")
         XCTAssertEqual(policy.profileName, "das-3.1", "the driver actor system (13005), 9447 and 4000 are das-3.1 ports")
@@ -136,7 +161,7 @@ final class InferCommandTests: XCTestCase {
         // The workstations are no node: 8 listed among the connections, the others counted.
         let listed = (11...20).filter { text.contains("#   127.0.0.\($0) -> 127.0.0.9:31337 (no catalog port)\n") }
         XCTAssertEqual(listed.count, 8, text)
-        XCTAssertTrue(text.contains("#   and 2 more from clients that are no node (at most 8 such clients named per server)\n"), text)
+        XCTAssertTrue(text.contains("#   and 2 more from clients that are no node (at most 8 such clients named per server, 1000 in all)\n"), text)
         XCTAssertFalse(text.contains("# Clients not read"), "20 clients are under the bound: \(text)")
     }
 
