@@ -225,6 +225,10 @@ struct OffsetScores {
 
     /// For each offset, the services (address and port) it explains.
     private var explained: [Int: [(address: String, port: UInt16)]] = [:]
+    /// The offsets, best first (`best`), each with its services and distinct ports counted
+    /// once: counted in the sort's comparison instead, a capture of 36,069 services spent
+    /// 83% of `infer`'s 10 s there (December 7, 2026).
+    private var ranked: [(offset: Int, services: Int, distinctPorts: Int)] = []
 
     init(services: [PolicyInference.Service], catalog: [CatalogEntry], ceiling: Int) {
         let voters = catalog.filter { $0.shiftedByOffset && !$0.isExecutorBand }
@@ -235,18 +239,27 @@ struct OffsetScores {
         // An offset with exact votes also explains each host's executor ports from its band's
         // first port on without a gap: 12007 counts for offset 7 on a host serving 12007, not
         // for offset 507, where the catalog's ports 500 apart would otherwise make it tie.
+        // Walked from each host's ports that start a run at an offset with votes, not from
+        // every such offset for every host: with tens of thousands of services nearly every
+        // offset has votes.
         if let band = catalog.first(where: { $0.isExecutorBand && $0.shiftedByOffset }) {
-            let portsByHost = Dictionary(grouping: services, by: \.address).mapValues { Set($0.map(\.port)) }
-            for offset in Array(explained.keys) {
-                for (address, ports) in portsByHost {
-                    var port = Int(band.basePort) + offset
+            let base = Int(band.basePort)
+            let voted = Set(explained.keys)
+            for (address, ports) in Dictionary(grouping: services, by: \.address).mapValues({ Set($0.map(\.port)) }) {
+                for first in ports where voted.contains(Int(first) - base) {
+                    var port = Int(first)
                     while port <= Int(UInt16.max), ports.contains(UInt16(port)) {
-                        explained[offset]!.append((address, UInt16(port)))
+                        explained[Int(first) - base]!.append((address, UInt16(port)))
                         port += 1
                     }
                 }
             }
         }
+        ranked = explained.map { offset, services in (offset, services.count, Set(services.map(\.port)).count) }
+            .sorted { lhs, rhs in
+                let left = (lhs.services, lhs.distinctPorts), right = (rhs.services, rhs.distinctPorts)
+                return left != right ? left > right : lhs.offset < rhs.offset
+            }
     }
 
     func services(at offset: Int) -> Int { explained[offset]?.count ?? 0 }
@@ -259,18 +272,11 @@ struct OffsetScores {
     /// The offset explaining the most services; on a tie, the one with more distinct
     /// ports, then the smaller offset. Nil when no service is a shifted catalog port.
     var best: Best? {
-        ranked.first.map { Best(offset: $0.key, services: $0.value.count, ports: Set($0.value.map(\.port)).sorted()) }
+        ranked.first.map { Best(offset: $0.offset, services: $0.services, ports: Set(explained[$0.offset]!.map(\.port)).sorted()) }
     }
 
     func runnerUp(besides offset: Int) -> (offset: Int, services: Int)? {
-        ranked.first { $0.key != offset }.map { ($0.key, $0.value.count) }
-    }
-
-    private var ranked: [(key: Int, value: [(address: String, port: UInt16)])] {
-        explained.sorted { lhs, rhs in
-            let left = (lhs.value.count, Set(lhs.value.map(\.port)).count), right = (rhs.value.count, Set(rhs.value.map(\.port)).count)
-            return left != right ? left > right : lhs.key < rhs.key
-        }
+        ranked.first { $0.offset != offset }.map { ($0.offset, $0.services) }
     }
 }
 

@@ -111,8 +111,9 @@ public enum InferredPolicyYAML {
             out.append("# purpose (a database, an LDAP server, a broker), with the reason; the others are findings.")
             out.append("# dependencies:")
             var listed = Set<String>()
+            let clientsByServer = Dictionary(grouping: outside) { endpointText($0.server, $0.port) }
             for dependency in outside where listed.insert(endpointText(dependency.server, dependency.port)).inserted {
-                let clients = outside.filter { $0.server == dependency.server && $0.port == dependency.port }.map(\.client)
+                let clients = (clientsByServer[endpointText(dependency.server, dependency.port)] ?? []).map(\.client)
                 out.append("#   - name: \(dependencyName(dependency.server, dependency.port))")
                 out.append("#     address: \"\(dependency.server)\"")
                 out.append("#     port: \(dependency.port)")
