@@ -50,13 +50,10 @@ extension Auditor {
     /// order of their first packets. What `dasaudit flows` writes as it reads, so that memory
     /// grows with the connections open at once, not with all of them: no connection is
     /// evicted early at a cap, where the audit's table would, and a refused connection stays
-    /// for the linger (`FlowLimits.releasesRefusedAtOnce`). Returns what was read of each
+    /// for the linger (`FlowLimits.listing`). Returns what was read of each
     /// input.
     public func connections(paths: [String], each: @escaping ([Connection]) -> Void) -> [InputSummary] {
-        var limits = FlowLimits.standard
-        limits.maxConnections = .max
-        limits.releasesRefusedAtOnce = false
-        var reader = CaptureReader(rules: directionRules, limits: limits, keepingConnections: true)
+        var reader = CaptureReader(rules: directionRules, limits: .listing, keepingConnections: true)
         reader.filter = captureFilter
         reader.deduplicates = deduplicates
         reader.vxlanPorts = vxlanPorts

@@ -84,4 +84,14 @@ public struct FlowLimits: Sendable, Equatable {
     /// The defaults: 262,144 open connections, 5 s linger, 1 h idle, 5 s sweeps;
     /// 100,000 services, attempted endpoints and unresolved connections listed.
     public static let standard = FlowLimits()
+
+    /// A listing's (`dasaudit flows`): the standard times, no cap that would evict an open
+    /// connection (split in two, it would be written twice), and a refused connection kept
+    /// for the linger (`releasesRefusedAtOnce`), so its SYN sent again joins its record.
+    public static let listing: FlowLimits = {
+        var limits = FlowLimits.standard
+        limits.maxConnections = .max
+        limits.releasesRefusedAtOnce = false
+        return limits
+    }()
 }
