@@ -7,7 +7,12 @@ source scripts/setup.sh
 
 swift build --build-tests
 mkdir -p .build
-swift test --skip-build "$@" 2>&1 | tee .build/test-output.log
+if ! swift test --skip-build "$@" 2>&1 | tee .build/test-output.log; then
+  # Repeated last, where a reader of only the end of this run's output sees them.
+  echo "test: failed; the failures, from .build/test-output.log:" >&2
+  grep -E ": error: |' failed \(" .build/test-output.log | tail -60 >&2
+  exit 1
+fi
 # The HTML report in headless Chromium: no external load, no console error, PNG and PDF.
 scripts/render-report.sh
 # Packets per connection equal tshark's over every capture and its variants (VLAN, QinQ,

@@ -47,26 +47,27 @@ extension Auditor {
     /// round of its sweeps (every 5 s of capture time: the connections that ended and
     /// stayed quiet for the linger, were refused, or were idle for an hour), each round in
     /// the order of their first packets, then the rest, those still open at the end, in the
-    /// order of their first packets. What `dasaudit flows` writes as it reads, so that memory
-    /// grows with the connections open at once, not with all of them: no connection is
-    /// evicted early at a cap, where the audit's table would, and a refused connection stays
-    /// for the linger (`FlowLimits.listing`). Returns what was read of each
-    /// input.
-    public func connections(paths: [String], each: @escaping ([Connection]) -> Void) -> [InputSummary] {
+    /// order of their first packets, a chunk at a time. What `dasaudit flows` writes as it
+    /// reads, so that memory grows with the connections open at once, up to the cap of
+    /// the audit's table, not with all of them (`FlowLimits.listing`). Returns what was read
+    /// of each input, and how many connections the cap let go of while they were open
+    /// (each written as it stood then; a later packet of one begins another record).
+    public func connections(paths: [String], each: @escaping ([Connection]) -> Void)
+        -> (inputs: [InputSummary], openConnectionsEvictedAtCap: UInt64) {
         var reader = CaptureReader(rules: directionRules, limits: .listing, keepingConnections: true)
         reader.filter = captureFilter
         reader.deduplicates = deduplicates
         reader.vxlanPorts = vxlanPorts
         reader.swept = each
         for path in paths { reader.read(path: path) }
-        each(reader.table.unsweptConnections(rules: directionRules))
-        return reader.inputs
+        reader.handOverUnswept()
+        return (reader.inputs, reader.table.openConnectionsEvictedAtCap)
     }
 
     /// `connections(paths:each:)` collected, in the order of their first packets.
     public func connections(paths: [String]) -> (connections: [Connection], inputs: [InputSummary]) {
         var all: [Connection] = []
-        let inputs = connections(paths: paths) { all += $0 }
+        let inputs = connections(paths: paths) { all += $0 }.inputs
         return (all.sorted(by: Connection.beganBefore), inputs)
     }
 }

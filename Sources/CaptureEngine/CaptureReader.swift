@@ -215,6 +215,13 @@ public struct CaptureReader {
         if !connections.isEmpty { swept(connections) }
     }
 
+    /// Hands `swept` the rest, once every input is read: the last round's connections and
+    /// those still held (`FlowTable.handOverUnswept`).
+    public mutating func handOverUnswept() {
+        guard let swept else { return }
+        table.handOverUnswept(to: swept)
+    }
+
     /// Starts the copies memories for an input `decoder` reads: looked at when it is a
     /// capture on every interface, a capture of several interfaces whose packets name theirs
     /// (`interfacesNamed`: a pcapng of several), or with `deduplicates`

@@ -344,6 +344,9 @@ public struct FlowTable: Sendable {
             }
         }
         evicted.openConnectionsEvictedAtCap += evictedOpen
+        // A listing takes them now: a flood that reaches the cap again and again before
+        // the next sweep would otherwise pile up its evicted connections until it.
+        closeRound()
     }
 
     /// A record that is done: into the statistics, or kept when it may continue an earlier

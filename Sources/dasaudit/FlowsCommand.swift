@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import CaptureEngine
+import Flows
 import Foundation
 import PcapKit
 import Reports
@@ -20,7 +21,9 @@ struct FlowsCommand: ParsableCommand {
 
         Each connection is written once it has ended (FIN or RST, then 5 s of capture time \
         quiet), or at the end for those still open, as Zeek writes conn.log: records come \
-        out while a pipe is read, and memory grows with the connections open at once.
+        out while a pipe is read, and memory grows with the connections open at once, up \
+        to 262,144 (about 90 MB). Past that (a SYN flood, a scan) the least recently seen \
+        are written before they end, and a warning says how many.
 
         Examples:
           dasaudit flows capture.pcap
@@ -72,16 +75,21 @@ struct FlowsCommand: ParsableCommand {
         auditor.vxlanPorts = vxlanPortOption.vxlanPorts
         let paths = CaptureArguments.expand(inputs)
         let plan = try OutputPlan.check(output: output, format: givenFormat?.rawValue, inputs: paths + policyOptions.files)
-        var inputs: [InputSummary] = [], written = 0
+        var inputs: [InputSummary] = [], written = 0, splitAtCap: UInt64 = 0
         let format = self.format
         let wrote = write(to: plan.main) { sink in
             ConnectionExport.writeHeader(as: format, to: sink)
-            inputs = auditor.connections(paths: paths) { connections in
+            (inputs, splitAtCap) = auditor.connections(paths: paths) { connections in
                 ConnectionExport.writeRecords(connections, as: format, to: sink)
                 written += connections.count
                 // A round at a time, so that `tcpdump -w - | dasaudit flows -` shows each as it ends.
                 sink.flush()
             }
+        }
+        if splitAtCap > 0 {
+            printError("more than \(FlowLimits.listing.maxConnections) connections were open at once (a SYN flood, a scan): "
+                       + "\(splitAtCap) of them, the least recently seen, were written before they ended; a later packet "
+                       + "of one begins a second record", label: "warning")
         }
         CaptureArguments.reportProblems(inputs)
         CaptureArguments.warnOfOverlaps(inputs)

@@ -80,6 +80,44 @@ final class FlowsStreamingTests: XCTestCase {
         withExtendedLifetime(scratch) {}
     }
 
+    /// A SYN flood: 300,000 connects nobody answers in 6 s, each SYN sent again 3 ms later,
+    /// more than the 262,144 the table holds at once. The listing stays within the cap's
+    /// memory (316 MB before the cap, debug build; about 90 MB now), lists every packet
+    /// once, each connect in one record, and warns how many were written before they ended.
+    func testASynFloodIsListedWithinTheTablesCap() throws {
+        let scratch = try ScratchDirectory()
+        let capture = scratch.path("flood.pcap"), listing = scratch.path("flood.ndjson"), peak = scratch.path("peak")
+        let generator = dasauditBinary.deletingLastPathComponent().appendingPathComponent("dasaudit-gen")
+        let generated = try runProgram(generator, ["--preset", "short", "--unanswered-share", "1", "--packets", "600000",
+                                                   "--rate", "100000", "--snaplen", "96", capture],
+                                       environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        // The peak resident memory of the listing alone: python3's children are it.
+        let measure = """
+            import resource, subprocess, sys
+            with open(sys.argv[2], "wb") as out:
+                status = subprocess.run(sys.argv[3:], stdout=out).returncode
+            open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+            sys.exit(status)
+            """
+        let run = try runProcess("/usr/bin/env", ["python3", "-c", measure, peak, listing, dasauditBinary.path, "flows", capture])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("more than 262144 connections were open at once"), run.stderr)
+        let peakKB = try XCTUnwrap(Int(String(contentsOfFile: peak, encoding: .utf8)))
+        XCTAssertLessThan(peakKB, 150_000, "peak resident memory in KB")
+        var packets = 0, tuples = Set<String>(), records = 0
+        for line in try String(contentsOfFile: listing, encoding: .utf8).split(separator: "\n") {
+            let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(record["state"] as? String, "attempted")
+            packets += try XCTUnwrap(record["packets"] as? Int)
+            tuples.insert("\(record["client"]!) \(record["client_port"]!) \(record["server"]!) \(record["server_port"]!)")
+            records += 1
+        }
+        XCTAssertEqual(packets, 600_000, "every packet listed once")
+        XCTAssertEqual(tuples.count, records, "each connect in one record")
+        XCTAssertGreaterThan(records, 262_144)
+    }
+
     /// Where the first record at or after `seconds` of capture time begins in a classic
     /// little-endian pcap (what dasaudit-gen writes).
     private func offsetOfFirstRecord(in bytes: Data, atOrAfterSeconds seconds: UInt32) -> Int? {
