@@ -324,14 +324,3 @@ public struct Connection: Sendable {
     /// ones included (begun before the window, they are open at both ends).
     public var isOpenAtEnd: Bool { state.isTraffic && ending == .established }
 }
-
-extension Connection {
-    /// Whether `x` began before `y`: by first packet, then by the lower endpoint and the
-    /// higher, as the table orders its records (`FlowTable.earlier`), so that a listing is
-    /// in the same order whichever side is the client.
-    public static func beganBefore(_ x: Connection, _ y: Connection) -> Bool {
-        let (xLow, xHigh) = x.client < x.server ? (x.client, x.server) : (x.server, x.client)
-        let (yLow, yHigh) = y.client < y.server ? (y.client, y.server) : (y.server, y.client)
-        return (x.firstSeen, xLow, xHigh) < (y.firstSeen, yLow, yHigh)
-    }
-}

@@ -34,11 +34,9 @@ extension FlowTable {
         closeRound()
         let lastRound = takeSweptConnections()
         let ended = self.ended, storage = self.storage
-        // What `FlowTable.earlier` orders records by, read where each record lies.
-        func order(_ place: Int) -> (Int64, Endpoint, Endpoint) {
-            if place < ended.count { return (ended[place].record.firstSeen, ended[place].record.key.a, ended[place].record.key.b) }
-            let record = storage.records + (place - ended.count)
-            return (record.pointee.firstSeen, record.pointee.key.a, record.pointee.key.b)
+        // Read where each record lies.
+        func order(_ place: Int) -> ListingOrder {
+            place < ended.count ? ended[place].record.listingOrder : storage.records[place - ended.count].listingOrder
         }
         let places = (0..<(ended.count + storage.count)).sorted { order($0) < order($1) }
         var part: [Connection] = []

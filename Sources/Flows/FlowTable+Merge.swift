@@ -89,10 +89,10 @@ extension FlowTable {
         return true
     }
 
-    /// Records in the order of their first packet (then key): how merged and finished
+    /// Records in the order they are listed (`ListingOrder`): how merged and finished
     /// records are listed.
     static func earlier(_ x: DetachedRecord, _ y: DetachedRecord) -> Bool {
-        (x.record.firstSeen, x.record.key.a, x.record.key.b) < (y.record.firstSeen, y.record.key.a, y.record.key.b)
+        x.record.listingOrder < y.record.listingOrder
     }
 }
 
