@@ -56,10 +56,6 @@ public struct FlowLimits: Sendable, Equatable {
     /// the refused SYN sent again then joins its record, which is written with both tries'
     /// packets, instead of leaving them out of a record already written.
     public var releasesRefusedAtOnce = true
-    /// Whether a connection the table lets go of is folded into its per-service statistics.
-    /// Off for a listing that hands its connections over (`dasaudit flows`), which reads no
-    /// statistics: its table's statistics then count none of them.
-    public var foldsLetGo = true
 
     public init(maxConnections: Int = 1 << 18,
                 endedLinger: Int64 = 5 * FlowLimits.second,
@@ -89,9 +85,8 @@ public struct FlowLimits: Sendable, Equatable {
     /// 100,000 services, attempted endpoints and unresolved connections listed.
     public static let standard = FlowLimits()
 
-    /// A listing's (`dasaudit flows`): the standard times and cap, a refused connection kept
-    /// for the linger (`releasesRefusedAtOnce`), so its SYN sent again joins its record, and
-    /// no statistics folded (`foldsLetGo`).
+    /// A listing's (`dasaudit flows`): the standard times and cap, and a refused connection
+    /// kept for the linger (`releasesRefusedAtOnce`), so its SYN sent again joins its record.
     /// The cap bounds its memory as the audit's: without it a SYN flood's unanswered
     /// connects, held for the idle hour, took 498 MB at 500,000. An open connection the cap
     /// lets go of is written as it stands, and a later packet of it begins a second record
@@ -99,7 +94,6 @@ public struct FlowLimits: Sendable, Equatable {
     public static let listing: FlowLimits = {
         var limits = FlowLimits.standard
         limits.releasesRefusedAtOnce = false
-        limits.foldsLetGo = false
         return limits
     }()
 }

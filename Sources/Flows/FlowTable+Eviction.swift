@@ -81,8 +81,7 @@ extension FlowTable {
 
     @usableFromInline
     mutating func evict(_ record: DetachedRecord) {
-        let connection = evictedConnection(record)
-        if limits.foldsLetGo { evicted.add(connection) }
+        evicted.add(evictedConnection(record))
     }
 
     /// A record that goes as a connection, kept one by one too when the table keeps them.
@@ -102,14 +101,10 @@ extension FlowTable {
     /// Evicts every record `remove` hands to the function it is given (where it lies, as
     /// `FlowStorage.removeAll` hands them), as `evict` would one by one, folding them into
     /// the statistics in batches (`FoldingBatch`): a sweep or the cap evicts thousands at
-    /// once, whose lookups then overlap their cache misses. Unfolded where the table's
-    /// limits say so (`FlowLimits.foldsLetGo`).
+    /// once, whose lookups then overlap their cache misses.
     private mutating func evictInBatches(
         _ remove: (_ evict: (UnsafePointer<ConnectionRecord>, UnsafePointer<PayloadSamples>?) -> Void) -> Void
     ) {
-        guard limits.foldsLetGo else {
-            return remove { record, samples in _ = evictedConnection(record.pointee, samplesAt: samples) }
-        }
         var batch = FoldingBatch()
         remove { record, samples in
             let connection = evictedConnection(record.pointee, samplesAt: samples)
