@@ -24,19 +24,23 @@ extension FlowTable {
     }
 
     /// Hands `each` the connections not yet taken by `takeSweptConnections` (a table with
-    /// rules, keeping its connections), `chunk` at a time: the last round's and those still held, in the order of their first packets.
-    /// The held records are sorted by their places, not copied, and turned into connections
-    /// a chunk at a time, so that the end of a listing that still holds a cap's worth of
-    /// connections (a SYN flood's) adds little to its memory: the whole of them, copied and
-    /// sorted, was 168 MB at 500,000 held connections.
+    /// rules, keeping its connections), `chunk` at a time: the last round's and those still
+    /// held, in the order they are listed (`ListingOrder`). The held records are sorted by
+    /// their places, not copied, and turned into connections a chunk at a time, so that the
+    /// end of a listing that still holds a cap's worth of connections (a SYN flood's) adds
+    /// little to its memory: the whole of them, copied and sorted, was 168 MB at 500,000.
     public mutating func handOverUnswept(chunk: Int = 4096, to each: ([Connection]) -> Void) {
         guard let rules else { preconditionFailure("FlowTable.handOverUnswept: a listing's table has rules") }
         closeRound()
         let lastRound = takeSweptConnections()
         let ended = self.ended, storage = self.storage
-        // Read where each record lies.
+        // The held records by place: the ended ones first, then the storage's. Read where
+        // each lies.
         func order(_ place: Int) -> ListingOrder {
             place < ended.count ? ended[place].record.listingOrder : storage.records[place - ended.count].listingOrder
+        }
+        func detached(_ place: Int) -> DetachedRecord {
+            place < ended.count ? ended[place] : storage.detached(at: place - ended.count)
         }
         let places = (0..<(ended.count + storage.count)).sorted { order($0) < order($1) }
         var part: [Connection] = []
@@ -50,7 +54,7 @@ extension FlowTable {
         }
         var nextOfRound = lastRound.startIndex
         for place in places {
-            let held = Connection(place < ended.count ? ended[place] : storage.detached(at: place - ended.count), rules: rules)
+            let held = Connection(detached(place), rules: rules)
             // A tie goes to the round's, as it went when the two were sorted together.
             while nextOfRound < lastRound.endIndex && !Connection.beganBefore(held, lastRound[nextOfRound]) {
                 append(lastRound[nextOfRound])

@@ -293,14 +293,14 @@ public struct FlowTable: Sendable {
         return all.sorted(by: FlowTable.earlier).map { Connection($0, rules: rules) }
     }
 
-    /// Every connection the table has seen, one by one, in the order of their first packet:
-    /// the evicted ones too when the table keeps them (`keepingConnections`).
+    /// Every connection the table has seen, one by one, in the order they are listed
+    /// (`ListingOrder`): the evicted ones too when the table keeps them (`keepingConnections`).
     public func connections(rules: DirectionRules? = nil) -> [Connection] {
         guard let rules = rules ?? self.rules else {
             preconditionFailure("FlowTable.connections: a table made without rules needs rules here")
         }
         return (evictedConnections + finish(rules: rules))
-            .sorted { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
+            .sorted(by: Connection.beganBefore)
     }
 
     /// Every connection the table has seen, folded per service: the evicted ones and the

@@ -247,7 +247,7 @@ public struct ServiceStatistics: Sendable {
     /// Puts the unresolved connections in the order of their first packet (then by
     /// endpoints), which does not depend on the order they were folded in.
     public mutating func sortUnresolved() {
-        unresolved.sort { ($0.firstSeen, $0.client, $0.server) < ($1.firstSeen, $1.client, $1.server) }
+        unresolved.sort(by: Connection.beganBefore)
     }
 
     /// `services` and `attempts`, moved out in endpoint order (`EndpointList`): the
