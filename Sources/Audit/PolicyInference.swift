@@ -132,16 +132,16 @@ public struct PolicyInference: Sendable {
     /// Drafts a policy for `services`. `profiles` are the catalogs to choose among (the one
     /// explaining the most services wins, the first on a tie); `offsetCeiling` bounds the fit.
     public init(services: [Service], profiles: [Profile] = Profile.all, offsetCeiling: Int = Policy.offsetCeiling) {
-        var best: (profile: Profile, fit: OffsetScores.Best, explained: Int)?
+        var best: (profile: Profile, fit: OffsetScores.Best, explained: Int, scores: OffsetScores)?
         for profile in profiles {
             let scores = OffsetScores(services: services, catalog: profile.inferableCatalog, ceiling: offsetCeiling)
             guard let fit = scores.best else { continue }
             let explained = CatalogMatch(catalog: profile.inferableCatalog, offset: fit.offset)
                 .explainedCount(services, profileName: profile.name)
-            if best == nil || explained > best!.explained { best = (profile, fit, explained) }
+            if best == nil || explained > best!.explained { best = (profile, fit, explained, scores) }
         }
         profile = best?.profile ?? Profile.default
-        let scores = OffsetScores(services: services, catalog: profile.inferableCatalog, ceiling: offsetCeiling)
+        let scores = best?.scores ?? OffsetScores(services: services, catalog: profile.inferableCatalog, ceiling: offsetCeiling)
         offset = best?.fit.offset ?? 0
         supportingServices = best?.fit.services ?? 0
         supportingPorts = best?.fit.ports ?? []
@@ -191,15 +191,26 @@ public struct PolicyInference: Sendable {
         let match = CatalogMatch(catalog: profile.inferableCatalog, offset: offset)
         // A service's key at its host's own offset (a misconfigured host's ports are still its roles' ports).
         let hostOffsets = Dictionary(uniqueKeysWithValues: hosts.map { ($0.address, $0.offset) })
-        var dependencies = Set<Dependency>()
+        // Listed, sorted, then rid of repeats (a service listed twice), not gathered in a set:
+        // with a million clients the set and its sorted copy held 172 MB at once (December 7, 2026).
+        var dependencies: [Dependency] = []
+        dependencies.reserveCapacity(services.reduce(0) { $0 + $1.clients.count })
         for service in services {
             let key = CatalogMatch(catalog: profile.inferableCatalog, offset: hostOffsets[service.address] ?? offset)
                 .key(for: service.port, executorCores: self.cores)
             for client in service.clients where client != service.address {
-                dependencies.insert(Dependency(client: client, server: service.address, port: service.port, key: key))
+                dependencies.append(Dependency(client: client, server: service.address, port: service.port, key: key))
             }
         }
-        self.dependencies = dependencies.sorted { ($0.client, $0.server, $0.port) < ($1.client, $1.server, $1.port) }
+        // The key follows from the server and port, so the order is a total one on dependencies.
+        dependencies.sort { ($0.client, $0.server, $0.port) < ($1.client, $1.server, $1.port) }
+        var kept = 0
+        for index in dependencies.indices where kept == 0 || dependencies[kept - 1] != dependencies[index] {
+            dependencies[kept] = dependencies[index]
+            kept += 1
+        }
+        dependencies.removeSubrange(kept...)
+        self.dependencies = dependencies
         clientsNotRead = services.filter { $0.clientsNotRead > 0 }
             .map { ($0.address, $0.port, $0.clients.count, $0.clientsNotRead) }
             .sorted { ($0.address, $0.port) < ($1.address, $1.port) }
@@ -216,6 +227,11 @@ public struct PolicyInference: Sendable {
 
 /// How many services each candidate offset explains exactly (shifted, non-executor catalog
 /// ports only).
+///
+/// Each service (address and port) counts once, however often the list names it. Services
+/// are counted by their place (one per address and port), not by their text: with tens of thousands of services each
+/// offset's list, and the set of the candidates, held a string per entry, 70 MB of the
+/// 117 MB `infer` took on a million packets of 39,000 services (December 7, 2026).
 struct OffsetScores {
     struct Best {
         var offset: Int
@@ -223,18 +239,33 @@ struct OffsetScores {
         var ports: [UInt16]
     }
 
-    /// For each offset, the services (address and port) it explains.
-    private var explained: [Int: [(address: String, port: UInt16)]] = [:]
+    /// For each offset, the places of the services it explains (`port`).
+    private var explained: [Int: [Int32]] = [:]
+    /// Each place's port.
+    private let port: [UInt16]
+    /// Places: one for each distinct address and port among the services.
+    private let places: Int
     /// The offsets, best first (`best`), each with its services and distinct ports counted
     /// once: counted in the sort's comparison instead, a capture of 36,069 services spent
     /// 83% of `infer`'s 10 s there (December 7, 2026).
     private var ranked: [(offset: Int, services: Int, distinctPorts: Int)] = []
 
     init(services: [PolicyInference.Service], catalog: [CatalogEntry], ceiling: Int) {
-        let voters = catalog.filter { $0.shiftedByOffset && !$0.isExecutorBand }
-        for service in services {
-            let offsets = Set(voters.map { Int(service.port) - Int($0.basePort) }.filter { (0...ceiling).contains($0) })
-            for offset in offsets { explained[offset, default: []].append((service.address, service.port)) }
+        // Each distinct address and port has one place; the ports of each address by place.
+        var placeOf: [String: [UInt16: Int32]] = [:]
+        var port: [UInt16] = []
+        for service in services where placeOf[service.address]?[service.port] == nil {
+            placeOf[service.address, default: [:]][service.port] = Int32(port.count)
+            port.append(service.port)
+        }
+        self.port = port
+        places = port.count
+        let bases = Set(catalog.filter { $0.shiftedByOffset && !$0.isExecutorBand }.map { Int($0.basePort) })
+        for (place, servicePort) in port.enumerated() {
+            for base in bases {
+                let offset = Int(servicePort) - base
+                if (0...ceiling).contains(offset) { explained[offset, default: []].append(Int32(place)) }
+            }
         }
         // An offset with exact votes also explains each host's executor ports from its band's
         // first port on without a gap: 12007 counts for offset 7 on a host serving 12007, not
@@ -245,17 +276,17 @@ struct OffsetScores {
         if let band = catalog.first(where: { $0.isExecutorBand && $0.shiftedByOffset }) {
             let base = Int(band.basePort)
             let voted = Set(explained.keys)
-            for (address, ports) in Dictionary(grouping: services, by: \.address).mapValues({ Set($0.map(\.port)) }) {
-                for first in ports where voted.contains(Int(first) - base) {
-                    var port = Int(first)
-                    while port <= Int(UInt16.max), ports.contains(UInt16(port)) {
-                        explained[Int(first) - base]!.append((address, UInt16(port)))
-                        port += 1
+            for ports in placeOf.values {
+                for first in ports.keys where voted.contains(Int(first) - base) {
+                    var next = Int(first)
+                    while next <= Int(UInt16.max), let place = ports[UInt16(next)] {
+                        explained[Int(first) - base]!.append(place)
+                        next += 1
                     }
                 }
             }
         }
-        ranked = explained.map { offset, services in (offset, services.count, Set(services.map(\.port)).count) }
+        ranked = explained.map { offset, places in (offset, places.count, Set(places.map { port[Int($0)] }).count) }
             .sorted { lhs, rhs in
                 let left = (lhs.services, lhs.distinctPorts), right = (rhs.services, rhs.distinctPorts)
                 return left != right ? left > right : lhs.offset < rhs.offset
@@ -266,13 +297,15 @@ struct OffsetScores {
 
     /// How many services (address and port) at least one offset explains.
     var candidates: Int {
-        Set(explained.values.joined().map { "\($0.address) \($0.port)" }).count
+        var explainedSomewhere = [Bool](repeating: false, count: places)
+        for places in explained.values { for place in places { explainedSomewhere[Int(place)] = true } }
+        return explainedSomewhere.count { $0 }
     }
 
     /// The offset explaining the most services; on a tie, the one with more distinct
     /// ports, then the smaller offset. Nil when no service is a shifted catalog port.
     var best: Best? {
-        ranked.first.map { Best(offset: $0.offset, services: $0.services, ports: Set(explained[$0.offset]!.map(\.port)).sorted()) }
+        ranked.first.map { Best(offset: $0.offset, services: $0.services, ports: Set(explained[$0.offset]!.map { port[Int($0)] }).sorted()) }
     }
 
     func runnerUp(besides offset: Int) -> (offset: Int, services: Int)? {

@@ -122,7 +122,6 @@ public enum InferredPolicyYAML {
         }
         if !inference.dependencies.isEmpty {
             // Every node's connections, so that none that used a server is hidden; of the
-            // clients that are no node, the first `namedClients` of each server (by address text).
             // clients that are no node, the first `namedClients` of each server (by address
             // text), and `listedAtMost` in all.
             var others: [String: Int] = [:]
