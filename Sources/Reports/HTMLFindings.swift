@@ -5,55 +5,58 @@ import Audit
 /// seen and what to do about it; then the waived findings, with each waiver's reason and
 /// expiry, apart, since they never fail the audit.
 enum HTMLFindings {
-    static func render(_ result: AuditResult) -> Markup {
-        guard !result.findings.isEmpty else { return "<p>No findings: the traffic matched the policy.</p>" }
+    /// Writes the section's body to `sink` a finding (or group of findings) at a time: a
+    /// result of tens of thousands of findings is never held as one text (20 MB of the
+    /// services shape's report, built whole until December 7, 2026).
+    static func write(_ result: AuditResult, to sink: ByteSink) {
+        guard !result.findings.isEmpty else { return sink.write("<p>No findings: the traffic matched the policy.</p>") }
         let failOn = result.summary.failOn
         let open = result.findings.filter { !$0.isWaived }
-        var groups = Severity.allCases.reversed().compactMap { severity -> Markup? in
+        for severity in Severity.allCases.reversed() {
             let findings = open.filter { $0.severity == severity }
-            guard !findings.isEmpty else { return nil }
+            guard !findings.isEmpty else { continue }
             // Read from the findings (`Finding.fails`), not the severity: `no-traffic` fails at any threshold.
             let failing = findings.filter { $0.fails(under: failOn) }.count
             let gate = failing == findings.count ? "fails the audit at --fail-on \(failOn.rawValue)"
                 : failing == 0 ? "reported; does not fail the audit at --fail-on \(failOn.rawValue)"
                 : "\(failing) of \(findings.count) fail the audit at --fail-on \(failOn.rawValue)"
-            return group("s-\(severity.rawValue)", title(severity.rawValue, findings.count), gate, findings)
+            group("s-\(severity.rawValue)", title(severity.rawValue, findings.count), gate, findings, to: sink)
         }
         let waived = result.findings.filter(\.isWaived)
         if !waived.isEmpty {
-            groups.append(group("waived", title("waived", waived.count), "covered by a waiver in the policy; never fails the audit", waived))
+            group("waived", title("waived", waived.count), "covered by a waiver in the policy; never fails the audit", waived, to: sink)
         }
-        return "\(groups)"
     }
 
     private static func title(_ name: String, _ count: Int) -> String {
         name.prefix(1).uppercased() + name.dropFirst() + " (\(count))"
     }
 
-    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ findings: [Finding]) -> Markup {
+    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ findings: [Finding], to sink: ByteSink) {
+        let head: Markup = """
+        <div class="severity \(cssClass)">
+        <h3>\(title)<span class="gate">\(gate)</span></h3>
+        <ol class="findings">
+
+        """
+        sink.write(head.description)
         // Findings of one kind on the same ports across hosts are one card (`FindingGroup`).
-        let items = FindingGroup.grouping(findings).map { group -> Markup in
+        for group in FindingGroup.grouping(findings) {
             let severity = group.severity.rawValue
             let first = group.findings[0]
             let location: Markup = group.findings.count > 1 ? " · \(hostList(group.hosts))"
                 : first.location.isEmpty ? "" : " · <span class=\"mono\">\(first.location)</span>"
             let waiver: Markup = first.waiverText.map { "<p class=\"remedy\"><b>Waiver:</b> \($0)</p>\n" } ?? ""
-            return """
+            let item: Markup = """
             <li class="finding \(group.isWaived ? "waived " : "")s-\(severity)" data-findings="\(group.findings.count)"><div class="what"><span class="badge s-\(severity)">\(severity)</span> \(group.title)\(location)</div>
             <p>\(group.message)</p>
             <p class="remedy"><b>Remediation:</b> \(group.remediation)</p>
             \(waiver)</li>
 
             """
+            sink.write(item.description)
         }
-        return """
-        <div class="severity \(cssClass)">
-        <h3>\(title)<span class="gate">\(gate)</span></h3>
-        <ol class="findings">
-        \(items)</ol>
-        </div>
-
-        """
+        sink.write("</ol>\n</div>\n")
     }
 
     /// The hosts of a group: the first ten, the rest inside `<details>` (no script needed).

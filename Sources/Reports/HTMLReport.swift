@@ -18,7 +18,8 @@ public enum HTMLReport {
         ByteSink.collect { write(result, to: $0) }
     }
 
-    /// Writes the report to `sink`; its long tables row by row (`HTMLServiceTables`).
+    /// Writes the report to `sink`; its findings one by one (`HTMLFindings`) and its long
+    /// tables row by row (`HTMLServiceTables`).
     public static func write(_ result: AuditResult, to sink: ByteSink) {
         let verdict = Verdict(result)
         let document: Markup = """
@@ -35,7 +36,12 @@ public enum HTMLReport {
         </section>
         <section id="findings">
         <h2>Findings (\(result.findings.count))</h2>
-        \(HTMLFindings.render(result))
+
+        """
+        sink.write(document.description)
+        HTMLFindings.write(result, to: sink)
+        let pictures: Markup = """
+
         </section>
         <section id="traffic">
         <h2>Traffic per service</h2>
@@ -47,7 +53,7 @@ public enum HTMLReport {
         </section>
 
         """
-        sink.write(document.description)
+        sink.write(pictures.description)
         HTMLServiceTables.write(result, to: sink)
         let end: Markup = """
 

@@ -37,6 +37,9 @@ struct Markup: ExpressibleByStringInterpolation, CustomStringConvertible, Sendab
 
         /// Anything else goes in as escaped text.
         mutating func appendInterpolation<Value>(_ value: Value) { text += "\(value)".htmlEscaped }
+
+        /// A number: its digits and sign need no escaping.
+        mutating func appendInterpolation(_ value: some BinaryInteger) { text += String(value) }
     }
 }
 
@@ -50,20 +53,39 @@ extension String {
     /// raw; U+FFFE and U+FFFF, which XML forbids, become U+FFFD. Line breaks of the
     /// document itself are markup (`Markup` literals), never escaped text.
     var htmlEscaped: String {
-        var escaped = ""
-        escaped.reserveCapacity(utf8.count)
+        // Most values (addresses, ports, keys, counts) are printable ASCII with nothing to
+        // escape: they go in as they are, without a copy made scalar by scalar.
+        guard utf8.contains(where: Self.needsHTMLEscape) else { return self }
+        // Into bytes, not a string appended to scalar by scalar (a long remediation text
+        // with one apostrophe took the slow way whole).
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(utf8.count + 16)
         for scalar in unicodeScalars {
             switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            case "\u{FFFE}", "\u{FFFF}": escaped += "\u{FFFD}"
+            case "&": escaped += "&amp;".utf8
+            case "<": escaped += "&lt;".utf8
+            case ">": escaped += "&gt;".utf8
+            case "\"": escaped += "&quot;".utf8
+            case "'": escaped += "&#39;".utf8
+            case "\u{FFFE}", "\u{FFFF}": escaped += "\u{FFFD}".utf8
+            case " "..."~": escaped.append(UInt8(truncatingIfNeeded: scalar.value))
             default:
-                if let visible = scalar.visibleEscape { escaped += visible } else { escaped.unicodeScalars.append(scalar) }
+                if let visible = scalar.visibleEscape {
+                    escaped += visible.utf8
+                } else {
+                    UTF8.encode(scalar) { escaped.append($0) }
+                }
             }
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
+    }
+
+    /// Whether a UTF-8 byte may need escaping: a markup character, a control character,
+    /// or part of a non-ASCII scalar (which may be a format character or U+FFFE).
+    private static func needsHTMLEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        default: byte < 0x20 || byte >= 0x7F
+        }
     }
 }
