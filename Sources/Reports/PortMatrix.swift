@@ -14,6 +14,9 @@ struct PortMatrix {
     private(set) var cells: [Key: Cell] = [:]
     /// Columns at most; the services table has the rest.
     var maximumColumns = 40
+    /// Rows at most, as a large HTML table shows: with tens of thousands of ports the rows
+    /// down the page made a matrix of 34 MB that no one reads (December 7, 2026).
+    var maximumRows = 100
     /// Columns per table: the tables stack, so each fits the width of an A4 page.
     var columnsPerTable = 8
 
@@ -67,7 +70,8 @@ struct PortMatrix {
             return "<p>No service carried traffic, so there is no host to show.</p>"
         }
         let portsDown = ports.count >= hosts.count
-        let rowKeys: [String] = portsDown ? ports.map { "\($0.port)" } : hosts
+        let allRows: [String] = portsDown ? ports.map { "\($0.port)" } : hosts
+        let rowKeys = Array(allRows.prefix(maximumRows))
         let allColumns: [String] = portsDown ? hosts : ports.map { "\($0.port)" }
         let columns = Array(allColumns.prefix(maximumColumns))
         let portLabel = Dictionary(uniqueKeysWithValues: ports.map { ("\($0.port)", $0.label) })
@@ -106,9 +110,11 @@ struct PortMatrix {
             .filter { present.contains(String($0.cssClass)) }
         let cut: Markup = allColumns.count > columns.count
             ? "<p class=\"muted\">The first \(columns.count) of \(allColumns.count) \(portsDown ? "hosts" : "ports") are shown; the services table lists them all.</p>\n" : ""
+        let cutRows: Markup = allRows.count > rowKeys.count
+            ? "<p class=\"muted\">The first \(rowKeys.count) of \(allRows.count) \(portsDown ? "ports" : "hosts") are shown down the page; the services table lists them all.</p>\n" : ""
         return """
         <p class="muted">\(portsDown ? "Ports down, hosts across" : "Hosts down, ports across"): what the audit said of each server endpoint. An empty cell: no traffic there.</p>
-        \(HTMLLegend.render(legend))\(tables)\(cut)
+        \(HTMLLegend.render(legend))\(tables)\(cut)\(cutRows)
         """
     }
 }

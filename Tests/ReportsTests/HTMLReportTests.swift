@@ -149,6 +149,23 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(wide.render().description.contains("The first 40 of \(wide.ports.count) ports are shown"))
     }
 
+    /// Tens of thousands of ports on a few hosts made a matrix of 34 MB, a row per port;
+    /// the longer axis now stops at 100 rows, as a large table shows, and says so.
+    func testTheMatrixCutsTooManyRowsAndSaysTheServicesTableHasThem() {
+        let audit = syntheticAudit(services: 300, hosts: 2, distinctPorts: 250)
+        let matrix = PortMatrix(audit)
+        XCTAssertGreaterThan(matrix.ports.count, 250)
+        let html = matrix.render().description
+        XCTAssertTrue(html.contains("Ports down, hosts across"))
+        XCTAssertEqual(html.components(separatedBy: "<th scope=\"row\">").count - 1, 100)
+        XCTAssertTrue(html.contains("The first 100 of \(matrix.ports.count) ports are shown down the page; the services table lists them all."))
+        let lowest = matrix.ports.prefix(100).map(\.port), firstLeftOut = matrix.ports[100].port
+        XCTAssertTrue(lowest.allSatisfy { html.contains("<span class=\"mono\">\($0)</span>") })
+        XCTAssertFalse(html.contains("<span class=\"mono\">\(firstLeftOut)</span>"))
+        let few = PortMatrix(syntheticAudit(services: 60, hosts: 2, distinctPorts: 50)).render().description
+        XCTAssertFalse(few.contains("shown down the page"))
+    }
+
     func testThePrintStylesheetRepeatsTableHeadersAndKeepsRowsWhole() {
         let css = HTMLStylesheet.css
         let print = css[css.range(of: "@media print")!.lowerBound...]
