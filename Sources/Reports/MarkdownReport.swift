@@ -96,16 +96,17 @@ public enum MarkdownReport {
         if result.findings.isEmpty {
             line("None.")
         } else {
-            // Findings of one kind on the same ports across hosts are one row (`FindingGroup`).
-            line(table(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"],
-                             FindingGroup.grouping(result.findings).map { group in
+            // Findings of one kind on the same ports across hosts are one row (`FindingGroup`),
+            // written as it is made: tens of thousands of findings are never one text.
+            writeTable(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"],
+                             FindingGroup.grouping(result.findings).lazy.map { group in
                 let finding = group.findings[0]
                 let hosts = group.hosts
                 let place = group.findings.count == 1 ? finding.location
                     : hosts.prefix(10).joined(separator: ", ") + (hosts.count > 10 ? " and \(hosts.count - 10) more" : "")
                 return [finding.severity.rawValue, escaped(finding.waiverText ?? (finding.fails(under: policy.failOn) ? "yes" : "no")),
                         escaped(group.title), escaped(place), escaped(group.message), escaped(group.remediation)]
-            }))
+            }, to: sink)
         }
 
         line("")
@@ -152,7 +153,14 @@ public enum MarkdownReport {
     /// Writes a pipe table to `sink` a line at a time, each line ended; cells must already
     /// be escaped.
     static func writeTable(_ headers: [String], _ rows: some Sequence<[String]>, rightAligned: Set<Int> = [], to sink: ByteSink) {
-        func line(_ cells: [String]) { sink.write("| " + cells.joined(separator: " | ") + " |\n") }
+        func line(_ cells: [String]) {
+            sink.write("| " as StaticString)
+            for (column, cell) in cells.enumerated() {
+                if column > 0 { sink.write(" | " as StaticString) }
+                sink.write(cell)
+            }
+            sink.write(" |\n" as StaticString)
+        }
         line(headers)
         line(headers.indices.map { rightAligned.contains($0) ? "---:" : "---" })
         for row in rows { line(row) }

@@ -17,6 +17,13 @@ extension String {
     /// both are text again before the extension runs, and a code span is not text. The
     /// rendered text reads, and copies, as the value.
     var markdownEscaped: String {
+        // Most values (addresses, ports, keys, counts) hold nothing to escape: passed as they
+        // are, without the scalars copied into an array and appended one by one.
+        needsMarkdownEscape ? markdownEscapedScalarByScalar : self
+    }
+
+    /// `markdownEscaped` worked out scalar by scalar, whatever the string holds.
+    var markdownEscapedScalarByScalar: String {
         var escaped = ""
         escaped.reserveCapacity(utf8.count + 8)
         let scalars = Array(unicodeScalars)
@@ -45,6 +52,37 @@ extension String {
             index += 1
         }
         return escaped
+    }
+
+    /// Whether `markdownEscaped` changes anything: a byte it escapes, a control character
+    /// or a non-ASCII one (it may be a format character), `://` or `www.` (any case).
+    private var needsMarkdownEscape: Bool {
+        var bytes = utf8.makeIterator()
+        // The last three bytes seen, oldest first, and the one before the byte in hand.
+        var (third, second, first): (UInt8, UInt8, UInt8) = (0, 0, 0)
+        var pendingColon = 0  // bytes of "://" seen so far
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
+                 UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "@"):
+                return true
+            case UInt8(ascii: ".") where [third, second, first].allSatisfy({ $0 | 0x20 == UInt8(ascii: "w") }):
+                return true
+            case _ where byte < 0x20 || byte >= 0x7F:
+                return true
+            default: break
+            }
+            pendingColon = switch (pendingColon, byte) {
+            case (_, UInt8(ascii: ":")): 1
+            case (1, UInt8(ascii: "/")): 2
+            case (2, UInt8(ascii: "/")): 3
+            default: 0
+            }
+            if pendingColon == 3 { return true }
+            (third, second, first) = (second, first, byte)
+        }
+        return false
     }
 
     /// A digest (SHA-256 in hex) as a Markdown code span; anything but hex digits, which a
