@@ -35,32 +35,73 @@ public enum CSVReport {
         ByteSink.collect { write(result, to: $0) }
     }
 
-    /// Writes the CSV of `result` to `sink` one row at a time.
+    /// Writes the CSV of `result` to `sink` one row at a time, each field as it is made:
+    /// counts as digits, with no string (or array of strings) made per row first.
     public static func write(_ result: AuditResult, to sink: ByteSink) {
-        writeRow(header, to: sink)
+        var row = Row(sink)
+        for name in header { row.field(name) }
+        row.end()
         for service in result.services {
-            writeRow([service.address, "\(service.port)", service.node ?? "", service.classification.rawValue, service.catalogKey ?? "",
-                      service.alsoCatalogKeys.joined(separator: " "), service.hint ?? "", "\(service.connections)",
-                      "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)", "\(service.clients)",
-                      service.sampleClients.joined(separator: " ")]
-                + states.map { "\(service.states[$0] ?? 0)" } + bases.map { "\(service.directionBasis[$0] ?? 0)" }
-                + ["\(service.firstSeen)", "\(service.lastSeen)"]
-                + [service.protocol ?? "", (service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                    .joined(separator: " "), (service.tlsVersions ?? []).joined(separator: " "),
-                   service.dependency ?? "", result.capturePointNames]
-                + ["service", "", "", ""], to: sink)
+            row.field(service.address)
+            row.field(UInt64(service.port))
+            row.field(service.node ?? "")
+            row.field(service.classification.rawValue)
+            row.field(service.catalogKey ?? "")
+            row.field(service.alsoCatalogKeys.joined(separator: " "))
+            row.field(service.hint ?? "")
+            for count in [service.connections, service.packets, service.bytes, service.payloadBytes] { row.field(count) }
+            row.field(service.clients)
+            row.field(service.sampleClients.joined(separator: " "))
+            for state in states { row.field(service.states[state] ?? 0) }
+            for basis in bases { row.field(service.directionBasis[basis] ?? 0) }
+            row.field(service.firstSeen.description)
+            row.field(service.lastSeen.description)
+            row.field(service.protocol ?? "")
+            row.field((service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            row.field((service.tlsVersions ?? []).joined(separator: " "))
+            row.field(service.dependency ?? "")
+            row.field(result.capturePointNames)
+            for last in ["service", "", "", ""] { row.field(last) }
+            row.end()
         }
-        for row in result.csvCoverageRows {
-            writeRow(serviceBlank + ["coverage", row.item, row.value, row.note], to: sink)
+        for coverage in result.csvCoverageRows {
+            for field in serviceBlank + ["coverage", coverage.item, coverage.value, coverage.note] { row.field(field) }
+            row.end()
         }
     }
 
-    /// One row: its fields made safe (`csvField`), separated by commas, ended by CRLF.
-    private static func writeRow(_ fields: [String], to sink: ByteSink) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { sink.write(byte: UInt8(ascii: ",")) }
-            sink.write(field.csvField)
+    /// The row being written: fields separated by commas, each text made safe
+    /// (`csvField`), each row ended by CRLF.
+    private struct Row {
+        let sink: ByteSink
+        var started = false
+
+        init(_ sink: ByteSink) { self.sink = sink }
+
+        mutating func field(_ text: String) {
+            separate()
+            sink.write(text.csvField)
         }
-        sink.write("\r\n")
+
+        /// A count: digits only, nothing to make safe.
+        mutating func field(_ count: UInt64) {
+            separate()
+            sink.write(decimal: count)
+        }
+
+        mutating func field(_ count: Int) {
+            separate()
+            sink.write(decimal: Int64(count))
+        }
+
+        mutating func end() {
+            sink.write("\r\n" as StaticString)
+            started = false
+        }
+
+        private mutating func separate() {
+            if started { sink.write(byte: UInt8(ascii: ",")) }
+            started = true
+        }
     }
 }

@@ -57,11 +57,15 @@ extension String {
     /// Whether `markdownEscaped` changes anything: a byte it escapes, a control character
     /// or a non-ASCII one (it may be a format character), `://` or `www.` (any case).
     private var needsMarkdownEscape: Bool {
-        var bytes = utf8.makeIterator()
-        // The last three bytes seen, oldest first, and the one before the byte in hand.
+        // From the string's own storage where it has one, as `containsUTF8Byte` reads.
+        utf8.withContiguousStorageIfAvailable(Self.needsMarkdownEscape) ?? Self.needsMarkdownEscape(utf8)
+    }
+
+    private static func needsMarkdownEscape(_ bytes: some Sequence<UInt8>) -> Bool {
+        // The last three bytes seen, oldest first.
         var (third, second, first): (UInt8, UInt8, UInt8) = (0, 0, 0)
         var pendingColon = 0  // bytes of "://" seen so far
-        while let byte = bytes.next() {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
                  UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
