@@ -106,7 +106,7 @@ final class CaptureStream {
         // 4 KiB (for pipes, at most a page per read), and 260,000 of them for a 1 GB file.
         // Unlocked: libpcap calls fread twice per packet, and the lock glibc takes in a
         // multithreaded process cost a tenth of the audit (measured, docs/performance.md).
-        buffer = StreamBuffer(for: file, size: 1 << 18)
+        buffer = StreamBuffer(for: file, size: Self.bufferSize)
         cpcap_unlocked_stream(file)
         self.file = file
         self.decompressor = decompressor
@@ -127,6 +127,10 @@ final class CaptureStream {
         if isFIFO && descriptor >= 0 { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) }
         return descriptor
     }
+
+    /// The size of `file`'s stdio buffer (`StreamBuffer`): glibc reads whole multiples of it
+    /// straight into the caller's memory (`RecordWindow.refill`).
+    static let bufferSize = 1 << 18
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.
     var origin: String? { decompressor.map { "\($0.compression.rawValue)-compressed" } }

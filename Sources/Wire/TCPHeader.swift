@@ -56,9 +56,13 @@ public struct TCPHeader {
     /// The captured option bytes (20..<dataOffset*4, cut at the end of the capture).
     @inlinable
     public var options: UnsafeRawBufferPointer {
-        let end = Swift.min(Swift.max(headerLength, Self.minimumHeaderLength), bytes.count)
-        return UnsafeRawBufferPointer(rebasing: bytes[Self.minimumHeaderLength..<end])
+        UnsafeRawBufferPointer(rebasing: bytes[Self.minimumHeaderLength..<optionsEnd])
     }
+
+    /// Where the captured options end in `bytes`: the header's length, cut at the end of the
+    /// capture; 20 when there are none (or the data offset is below 5).
+    @inlinable
+    var optionsEnd: Int { Swift.min(Swift.max(headerLength, Self.minimumHeaderLength), bytes.count) }
 
     /// A 16-bit digest of the captured option bytes, 0 when there are none: what tells a
     /// retransmission, or a duplicate ACK, from a copy of one packet when nothing else in
