@@ -12,7 +12,8 @@ import Wire
 /// was captured; and decoding the same bytes twice gives the same outcome. A fragment of
 /// TCP goes to one `FragmentTable` kept across inputs (so that the fuzzer's inputs make
 /// the floods, overlaps and datagrams never completed a table meets), whose segments obey
-/// the same bound and whose payloads stay within the bytes it keeps.
+/// the same bound and whose payloads stay within the bytes it keeps. Each segment's checksum
+/// is judged in the packet's bytes, as the reader judges it (`TCPSegment.judgeChecksum`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -31,6 +32,10 @@ public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         require(a == b, "decoding is not deterministic")
         require(Int(a.payloadLength) <= max(65535, bytes.count), "payload length \(a.payloadLength) from \(bytes.count) bytes")
         require(linkType.isSupported, "a segment from an unsupported link type")
+        // The reader sums each segment it decodes in the same bytes (`Checksum`).
+        var judged = a
+        judged.judgeChecksum(in: bytes)
+        _ = judged.checksumFailed
     case let (.udp(a), .udp(b)):
         require(a == b, "decoding is not deterministic")
         require(linkType.isSupported, "a datagram from an unsupported link type")
