@@ -75,7 +75,7 @@ struct RecordWindow {
             end = count
             start = 0
         }
-        let wanted = Self.readSize(RecordWindow.room - end, from: file)
+        let wanted = Self.readSize(after: end, from: file)
         let got = fread(base + end, 1, wanted, file)
         end += got
         if got < wanted {
@@ -85,18 +85,20 @@ struct RecordWindow {
         if let observer, let baseOffset { observer.windowFilled(UnsafeRawBufferPointer(start: base, count: end), at: baseOffset) }
     }
 
-    /// How many of `room` bytes to ask `fread` for: for a file, the bytes its stdio buffer
-    /// still holds, then as many whole buffers as fit (more than `room` less one buffer);
-    /// all of `room` for a stream that cannot say where it is (a pipe). glibc copies the bytes
-    /// it holds, and reads whole buffers straight into the window; asked for any other
-    /// length, it also read the last part of it into its buffer and copied it out: a quarter
-    /// of the file copied twice, the reading thread's `memcpy` (32 instructions a packet at
-    /// snaplen 96, callgrind). Once that buffer is emptied, every refill asks for whole ones.
+    /// How many bytes to ask `fread` for, into a window that holds `end`: for a file, the
+    /// bytes its stdio buffer still holds, then as many whole buffers as the window has room
+    /// for (more than `capacity - end`); for a stream that cannot say where it is (a pipe),
+    /// `capacity - end`. glibc copies the bytes it holds, and reads whole buffers straight
+    /// into the window; asked for any other length, it also read the last part of it into
+    /// its buffer and copied it out: a quarter of the file copied twice, the reading
+    /// thread's `memcpy` (32 instructions a packet at snaplen 96, callgrind). Once that
+    /// buffer is emptied, every refill asks for whole ones.
     @usableFromInline
-    static func readSize(_ room: Int, from file: UnsafeMutablePointer<FILE>) -> Int {
+    static func readSize(after end: Int, from file: UnsafeMutablePointer<FILE>) -> Int {
+        let room = RecordWindow.room &- end
         let descriptorAt = lseek(fileno(file), 0, SEEK_CUR), streamAt = ftello(file)
         guard descriptorAt >= 0, streamAt >= 0, descriptorAt >= streamAt, descriptorAt &- streamAt <= room else {
-            return room
+            return RecordWindow.capacity &- end
         }
         let buffered = Int(descriptorAt &- streamAt), buffer = CaptureStream.bufferSize
         return buffered &+ (room &- buffered) / buffer &* buffer
