@@ -52,7 +52,7 @@ struct FlatTable<Entry: FlatTableEntry>: Sendable {
 
     /// Asks for the slot a `find` of `key` reads first, without waiting for it: a batch
     /// asks for its keys' slots before it looks any up, so that their cache misses overlap
-    /// (`ServiceStatistics.add(contentsOf:)`). A hint only; the table is unchanged.
+    /// (`ServiceStatistics.add(batch:)`). A hint only; the table is unchanged.
     @inline(__always)
     func prefetch(_ key: Entry.Key) {
         slots.withUnsafeBufferPointer { slots in

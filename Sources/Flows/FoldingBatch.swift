@@ -1,24 +1,35 @@
 /// Connections on their way into a `ServiceStatistics`, folded in `capacity` at a time
-/// (`ServiceStatistics.add(contentsOf:)`, whose lookups of a batch overlap their cache
-/// misses): how a bulk eviction and the end's fold of the held connections add them.
-/// Whoever fills one calls `flush` at the end; until then the last connections are held.
-struct FoldingBatch {
-    /// What `ServiceStatistics.add(contentsOf:)` folds at once.
-    static let capacity = ServiceStatistics.foldedAtOnce
+/// (`ServiceStatistics.add(batch:)`, whose lookups of a batch overlap their cache misses):
+/// how a bulk eviction and the end's fold of the held connections add them. Whoever fills
+/// one calls `flush` at the end; until then the last connections are held.
+///
+/// The connections lie in a buffer of the batch's own, allocated once, and are folded
+/// where they lie: an array of them was appended to (a capacity and a uniqueness check, a
+/// copy of the whole connection) and read back through a slice (another copy each), about
+/// 90 of the 1,280 instructions an evicted connection cost on the short shape.
+struct FoldingBatch: ~Copyable {
+    /// What `ServiceStatistics.add(batch:)` folds at once.
+    static var capacity: Int { ServiceStatistics.foldedAtOnce }
 
-    private var connections: [Connection] = []
+    private let connections = UnsafeMutablePointer<Connection>.allocate(capacity: FoldingBatch.capacity)
+    private var count = 0
 
-    init() { connections.reserveCapacity(Self.capacity) }
+    init() {}
+
+    deinit { connections.deallocate() }
 
     /// Adds `connection`, folding the batch into `statistics` once it is full.
+    @inline(__always)
     mutating func add(_ connection: Connection, into statistics: inout ServiceStatistics) {
-        connections.append(connection)
-        if connections.count == Self.capacity { flush(into: &statistics) }
+        (connections + count).initialize(to: connection)
+        count += 1
+        if count == Self.capacity { flush(into: &statistics) }
     }
 
     /// Folds the connections held into `statistics`.
     mutating func flush(into statistics: inout ServiceStatistics) {
-        statistics.add(contentsOf: connections)
-        connections.removeAll(keepingCapacity: true)
+        statistics.add(batch: UnsafeBufferPointer(start: connections, count: count))
+        connections.deinitialize(count: count)
+        count = 0
     }
 }

@@ -115,32 +115,18 @@ public struct ServiceStatistics: Sendable {
         settle(budget)
     }
 
-    /// Folds in `batch`, in its order: the same as adding each connection, with each
-    /// lookup of the whole batch asked for (`FlatTable.prefetch`) before any is made, so
-    /// that their cache misses overlap instead of coming one after another. With tens of
-    /// thousands of services the endpoint index and the counters (several cache lines a
-    /// service) outgrow the caches, and with a scan the client pairs (tens of MB). Endpoint
-    /// numbers are handed out in the batch's order, then everything is folded in that
-    /// order, so numbers, caps and the client budget fall as they would one by one.
-    mutating func add(contentsOf batch: [Connection]) {
-        var start = batch.startIndex
-        while start < batch.endIndex {
-            let end = min(batch.endIndex, start + Self.foldedAtOnce)
-            add(chunk: batch[start..<end])
-            start = end
-        }
-    }
-
-    /// Connections whose lookups `add(contentsOf:)` asks for at once: enough for their
-    /// misses to overlap, few enough that they stay in the cache (the count of the
-    /// `InlineArray` in `add(chunk:)`).
-    static let foldedAtOnce = 64
-
-    /// `add(contentsOf:)` for at most `foldedAtOnce` connections. The rows sit in an
-    /// `InlineArray` on the stack: with a closure around them
+    /// Folds in `batch` (at most `foldedAtOnce` connections), in its order: the same as
+    /// adding each connection, with each lookup of the whole batch asked for
+    /// (`FlatTable.prefetch`) before any is made, so that their cache misses overlap instead
+    /// of coming one after another. With tens of thousands of services the endpoint index
+    /// and the counters (several cache lines a service) outgrow the caches, and with a scan
+    /// the client pairs (tens of MB). Endpoint numbers are handed out in the batch's order,
+    /// then everything is folded in that order, so numbers, caps and the client budget fall
+    /// as they would one by one. The connections are read where they lie (`FoldingBatch`).
+    /// The rows sit in an `InlineArray` on the stack: with a closure around them
     /// (`withUnsafeTemporaryAllocation`), each call on a tally inside it copied the tally.
-    private mutating func add(chunk: ArraySlice<Connection>) {
-        for connection in chunk {
+    mutating func add(batch: UnsafeBufferPointer<Connection>) {
+        for connection in batch {
             switch Self.tally(of: connection) {
             case .service: serviceTally.prefetchRow(for: connection.server)
             case .attempt: attemptTally.prefetchRow(for: connection.server)
@@ -148,8 +134,8 @@ public struct ServiceStatistics: Sendable {
             }
         }
         var rows = InlineArray<64, Int>(repeating: -1)  // foldedAtOnce
-        precondition(chunk.count <= rows.count)
-        for (offset, connection) in chunk.enumerated() {
+        precondition(batch.count <= rows.count)
+        for (offset, connection) in batch.enumerated() {
             guard let row = row(for: connection) else { continue }
             rows[offset] = row
             switch Self.tally(of: connection) {
@@ -159,11 +145,15 @@ public struct ServiceStatistics: Sendable {
             }
         }
         var budget = clientBudget
-        for (offset, connection) in chunk.enumerated() {
+        for (offset, connection) in batch.enumerated() {
             fold(connection, row: rows[offset] >= 0 ? rows[offset] : nil, budget: &budget)
         }
         settle(budget)
     }
+
+    /// Connections `add(batch:)` folds at once: enough for their lookups' misses to
+    /// overlap, few enough that they stay in the cache (the count of its `InlineArray`).
+    static let foldedAtOnce = 64
 
     /// Which tally a connection is folded into: none when no rule could orient it.
     private enum Tally { case service, attempt }
