@@ -45,6 +45,9 @@ public enum ProtocolRecognizer {
         recognize(client: client, server: server, fromStart: fromStart, candidates: nil)
     }
 
+    /// Inlined into each of the two entry points: a call of its own cost about 20
+    /// instructions a connection (docs/performance-log.md, "Tracking per connection").
+    @inline(__always)
     private static func recognize(client firstBytes: PayloadBytes, server: PayloadBytes, fromStart: Bool,
                                   candidates: FirstByteCandidates?) -> ProtocolEvidence {
         guard firstBytes.sent || server.sent else { return .none }
