@@ -270,10 +270,7 @@ public struct Connection: Sendable {
     /// connection of which one side only was captured (a capture of one
     /// direction, a SPAN port mirroring one way, `tcpdump -Q in`) ends as that side's FIN or
     /// RST says: the other side's packets are not in the capture, and waiting for its FIN
-    /// counted every such connection still open at the end. Inlined, as `seenOneWay` and
-    /// `isOpenAtEnd` are: called per connection by its making and its fold, which the
-    /// optimizer left them out of (a call each, about 10 instructions an evicted connection).
-    @inline(__always)
+    /// counted every such connection still open at the end.
     static func ending(fromClient: ConnectionRecord.Seen, fromServer: ConnectionRecord.Seen) -> ConnectionState {
         if fromClient.isEmpty || fromServer.isEmpty {
             let side = fromClient.union(fromServer)
@@ -318,14 +315,12 @@ public struct Connection: Sendable {
     /// counted: a capture of both directions holds those too (a firewall that drops them,
     /// an open port silent to a FIN probe), nor is a lone abort (`abortOnly`).
     public var seenOneWay: Bool {
-        @inline(__always) get {
         (packetsToServer == 0) != (packetsToClient == 0) && state != .attempted && !probeWithoutSyn && !abortOnly
             && client != server
-        }
     }
 
     /// Whether the connection was still open at its last captured packet (`ending`
     /// `established`) and carried traffic: what `coverage.open_at_end` counts, mid-stream
     /// ones included (begun before the window, they are open at both ends).
-    public var isOpenAtEnd: Bool { @inline(__always) get { state.isTraffic && ending == .established } }
+    public var isOpenAtEnd: Bool { state.isTraffic && ending == .established }
 }

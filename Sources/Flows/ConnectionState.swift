@@ -19,7 +19,7 @@ public enum ConnectionState: String, CaseIterable, Codable, Sendable {
     case midstream
 
     /// Whether data could have flowed: the port was open. Attempts are reported apart.
-    public var isTraffic: Bool { @inline(__always) get { self != .attempted && self != .refused } }
+    public var isTraffic: Bool { self != .attempted && self != .refused }
 }
 
 /// On what evidence a connection's server side was chosen, strongest first.

@@ -27,9 +27,13 @@ public struct PayloadSamples: Sendable {
     /// `clientSampleUnaccepted`: the client's bytes came in SYNs no open connection took
     /// (`Connection.sentDataOnlyInSyns`), and are read as if it sent none: a SYN scan's
     /// probe payload (`nmap --data-length`) named the probed port's protocol `other`.
+    ///
+    /// `candidates`: `FirstByteCandidates.table`, read once by a caller that recognizes
+    /// many connections (`FlowStorage`).
     @usableFromInline
     static func evidence(of samples: UnsafePointer<PayloadSamples>, serverIsA: Bool, fromStart: Bool,
-                         clientSampleUnaccepted: Bool = false) -> ProtocolEvidence {
+                         clientSampleUnaccepted: Bool = false,
+                         candidates: FirstByteCandidates = .table) -> ProtocolEvidence {
         // What the recognizer says of no payload either way, without reading the bytes (a
         // scan's millions of connections carry none).
         if samples.pointee.isEmpty { return .none }
@@ -39,7 +43,7 @@ public struct PayloadSamples: Sendable {
             : PayloadSample.payloadBytes(at: (serverIsA ? sideB : sideA).assumingMemoryBound(to: PayloadSample.self))
         let server = PayloadSample.payloadBytes(at: (serverIsA ? sideA : sideB).assumingMemoryBound(to: PayloadSample.self))
         if !client.sent && !server.sent { return .none }
-        return ProtocolRecognizer.recognize(client: client, server: server, fromStart: fromStart)
+        return ProtocolRecognizer.recognize(client: client, server: server, fromStart: fromStart, candidates: candidates)
     }
 
     /// Per side, this one's sample if it was taken, else `later`'s: the samples of a

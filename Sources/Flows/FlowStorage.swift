@@ -1,3 +1,4 @@
+import Protocols
 import Wire
 
 /// The memory of a `FlowTable`: the open connections' records in one dense array, and an
@@ -40,6 +41,9 @@ final class FlowStorage: @unchecked Sendable {
     /// that continues an earlier input, whose records may yet be joined to a record of
     /// that input, where the earlier record's samples come first.
     @usableFromInline let recognizesEarly: Bool
+    /// The recognizers each first byte leaves, read once: each read of the static cost a
+    /// `swift_once` call per connection recognized.
+    let recognizerCandidates = FirstByteCandidates.table
     /// The payload samples of the records that carried payload, at their `sampleSlot`
     /// (slot 0 is never used: it means "none"): kept apart so that a record stays two
     /// cache lines. Slots freed by removed or recognized records are reused (`firstFreeSampleSlot`).
@@ -139,7 +143,8 @@ final class FlowStorage: @unchecked Sendable {
     func recognize(at position: Int, slot: Int, clientIsA: Bool) {
         guard !records[position].isSimultaneousOpen else { return }
         records[position].recognizedEvidence = PayloadSamples.evidence(
-            of: samples + slot, serverIsA: !clientIsA, fromStart: records[position].payloadFromStart)
+            of: samples + slot, serverIsA: !clientIsA, fromStart: records[position].payloadFromStart,
+            candidates: recognizerCandidates)
         freeSampleSlot(slot)
     }
 

@@ -157,10 +157,8 @@ public struct ServiceStatistics: Sendable {
             }
         }
         var budget = clientBudget
-        for offset in batch.indices {
-            // `pointee`, an addressor: the fold reads the connection where it lies, where
-            // `batch[offset]` copied it out whole first (a `memcpy` of 170 bytes).
-            fold((batch.baseAddress! + offset).pointee, row: rows[offset] >= 0 ? rows[offset] : nil, budget: &budget)
+        for (offset, connection) in batch.enumerated() {
+            fold(connection, row: rows[offset] >= 0 ? rows[offset] : nil, budget: &budget)
         }
         settle(budget)
     }

@@ -13,14 +13,16 @@
 /// Measured on 2.5 M short connections (docs/performance-log.md, "Recognizers picked by the
 /// first byte"): the recognition's instructions per connection fell from about 750.
 // Unchecked Sendable: the raw table is written once, in `init`, and only read after.
-struct FirstByteCandidates: @unchecked Sendable {
+public struct FirstByteCandidates: @unchecked Sendable {
     /// 256 entries as the client's first byte, then 256 as the server's: the bits of the
     /// recognizers that did not say no (`SideRecognition.bit`). Raw memory made once and
     /// never freed: read per connection without a reference count or a bounds check.
     private let bits: UnsafePointer<UInt32>
 
-    /// The table, made on first use.
-    static let table = FirstByteCandidates()
+    /// The table, made on first use. Each read of it is a call (`swift_once`): a caller
+    /// that recognizes connection after connection reads it once and hands it over
+    /// (`ProtocolRecognizer.recognize(client:server:fromStart:candidates:)`).
+    public static let table = FirstByteCandidates()
 
     private init() {
         let bits = UnsafeMutablePointer<UInt32>.allocate(capacity: 512)

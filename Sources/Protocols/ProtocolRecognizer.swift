@@ -38,18 +38,25 @@ public enum ProtocolRecognizer {
         recognize(client: client, server: server, fromStart: fromStart, candidates: FirstByteCandidates.table)
     }
 
+    /// `recognize(client:server:fromStart:)` with the table of the recognizers each first
+    /// byte leaves (`FirstByteCandidates.table`) read once by the caller.
+    public static func recognize(client: PayloadBytes, server: PayloadBytes, fromStart: Bool,
+                                 candidates: FirstByteCandidates) -> ProtocolEvidence {
+        recognize(client: client, server: server, fromStart: fromStart, trying: candidates)
+    }
+
     /// `recognize(client:server:fromStart:)` with every recognizer tried on every side, as
     /// before the first byte picked the candidates (`FirstByteCandidates`): the reference
     /// the tests and the fuzz target hold the dispatched answer to.
     public static func recognizeTryingEvery(client: PayloadBytes, server: PayloadBytes, fromStart: Bool = true) -> ProtocolEvidence {
-        recognize(client: client, server: server, fromStart: fromStart, candidates: nil)
+        recognize(client: client, server: server, fromStart: fromStart, trying: nil)
     }
 
     /// Inlined into each of the two entry points: a call of its own cost about 20
     /// instructions a connection (docs/performance-log.md, "Tracking per connection").
     @inline(__always)
     private static func recognize(client firstBytes: PayloadBytes, server: PayloadBytes, fromStart: Bool,
-                                  candidates: FirstByteCandidates?) -> ProtocolEvidence {
+                                  trying candidates: FirstByteCandidates?) -> ProtocolEvidence {
         guard firstBytes.sent || server.sent else { return .none }
         // A load balancer's PROXY protocol header says who the client is, not what it speaks.
         let client = ProxyProtocolHeader.clientBytes(after: firstBytes)
