@@ -4,9 +4,10 @@
 /// one calls `flush` at the end; until then the last connections are held.
 ///
 /// The connections lie in a buffer of the batch's own, allocated once, and are folded
-/// where they lie: an array of them was appended to (a capacity and a uniqueness check, a
-/// copy of the whole connection) and read back through a slice (another copy each), about
-/// 90 of the 1,280 instructions an evicted connection cost on the short shape.
+/// where they lie: appending to an array checked its capacity and uniqueness for each
+/// connection, and reading them back through a slice its bounds, 59 of the 1,280
+/// instructions an evicted connection cost on the short shape (docs/performance-log.md,
+/// "December 7, tracking per connection").
 struct FoldingBatch: ~Copyable {
     /// What `ServiceStatistics.add(batch:)` folds at once.
     static var capacity: Int { ServiceStatistics.foldedAtOnce }
@@ -16,7 +17,10 @@ struct FoldingBatch: ~Copyable {
 
     init() {}
 
-    deinit { connections.deallocate() }
+    deinit {
+        connections.deinitialize(count: count)  // a batch dropped unflushed (a thrown read)
+        connections.deallocate()
+    }
 
     /// Adds `connection`, folding the batch into `statistics` once it is full.
     @inline(__always)

@@ -52,8 +52,8 @@ public enum ProtocolRecognizer {
         recognize(client: client, server: server, fromStart: fromStart, trying: nil)
     }
 
-    /// Inlined into each of the two entry points: a call of its own cost about 20
-    /// instructions a connection (docs/performance-log.md, "Tracking per connection").
+    /// Inlined into each entry point: a call of its own cost 30 instructions a connection
+    /// recognized (docs/performance-log.md, "December 7, tracking per connection").
     @inline(__always)
     private static func recognize(client firstBytes: PayloadBytes, server: PayloadBytes, fromStart: Bool,
                                   trying candidates: FirstByteCandidates?) -> ProtocolEvidence {
