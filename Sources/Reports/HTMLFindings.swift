@@ -41,22 +41,45 @@ enum HTMLFindings {
         """
         sink.write(head.description)
         // Findings of one kind on the same ports across hosts are one card (`FindingGroup`).
-        for group in FindingGroup.grouping(findings) {
-            let severity = group.severity.rawValue
-            let first = group.findings[0]
-            let location: Markup = group.findings.count > 1 ? " · \(hostList(group.hosts))"
-                : first.location.isEmpty ? "" : " · <span class=\"mono\">\(first.location)</span>"
-            let waiver: Markup = first.waiverText.map { "<p class=\"remedy\"><b>Waiver:</b> \($0)</p>\n" } ?? ""
-            let item: Markup = """
-            <li class="finding \(group.isWaived ? "waived " : "")s-\(severity)" data-findings="\(group.findings.count)"><div class="what"><span class="badge s-\(severity)">\(severity)</span> \(group.title)\(location)</div>
-            <p>\(group.message)</p>
-            <p class="remedy"><b>Remediation:</b> \(group.remediation)</p>
-            \(waiver)</li>
-
-            """
-            sink.write(item.description)
-        }
+        for group in FindingGroup.grouping(findings) { write(group, to: sink) }
         sink.write("</ol>\n</div>\n")
+    }
+
+    /// One card: piece by piece into the sink, each value escaped as it goes (`htmlEscaped`),
+    /// not one text of markup made first and copied (a long message and remediation each,
+    /// for tens of thousands of findings).
+    private static func write(_ group: FindingGroup, to sink: ByteSink) {
+        let severity = group.severity.rawValue
+        let first = group.findings[0]
+        sink.write(group.isWaived ? "<li class=\"finding waived s-" as StaticString : "<li class=\"finding s-")
+        sink.write(severity)
+        sink.write("\" data-findings=\"" as StaticString)
+        sink.write(decimal: UInt64(group.findings.count))
+        sink.write("\"><div class=\"what\"><span class=\"badge s-" as StaticString)
+        sink.write(severity)
+        sink.write("\">" as StaticString)
+        sink.write(severity)
+        sink.write("</span> " as StaticString)
+        sink.write(group.title.htmlEscaped)
+        if group.findings.count > 1 {
+            sink.write(" · " as StaticString)
+            sink.write(hostList(group.hosts).description)
+        } else if !first.location.isEmpty {
+            sink.write(" · <span class=\"mono\">" as StaticString)
+            sink.write(first.location.htmlEscaped)
+            sink.write("</span>" as StaticString)
+        }
+        sink.write("</div>\n<p>" as StaticString)
+        sink.write(group.message.htmlEscaped)
+        sink.write("</p>\n<p class=\"remedy\"><b>Remediation:</b> " as StaticString)
+        sink.write(group.remediation.htmlEscaped)
+        sink.write("</p>\n" as StaticString)
+        if let waiver = first.waiverText {
+            sink.write("<p class=\"remedy\"><b>Waiver:</b> " as StaticString)
+            sink.write(waiver.htmlEscaped)
+            sink.write("</p>\n" as StaticString)
+        }
+        sink.write("</li>\n" as StaticString)
     }
 
     /// The hosts of a group: the first ten, the rest inside `<details>` (no script needed).

@@ -13,22 +13,50 @@ enum HTMLServiceTables {
             headers: (nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Protocol", "Conns", "Packets", "Bytes",
                                                 "Payload", "Clients", "Sample clients", "States", "Direction", "First and last seen"],
             numeric: Set([1, 5, 6, 7, 8, 9].map { nodes ? $0 + 1 : $0 }), cssClass: "data services")
-        let rows = result.services.lazy.map { service -> HTMLTable.Row in
+        func cells(_ service: ServiceSummary, _ row: inout HTMLTable.Cells) {
             let classification = service.classification.rawValue
-            let key: Markup = service.catalogKeys.isEmpty
-                ? (service.hint.map { "<span class=\"muted\">\($0)</span>" } ?? "-")
-                : "\(service.catalogKeys.joined(separator: " | "))"
-            return HTMLTable.Row(
-                cells: (nodes ? ["\(service.node ?? "-")"] : []) + ["<span class=\"mono nowrap\">\(service.address)</span>", "\(service.port)",
-                        "<span class=\"badge c-\(classification)\">\(classification)</span>", key,
-                        "\(service.protocolText)", "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.payloadBytes)",
-                        "\(service.clients)", "\(service.sampleClients.joined(separator: ", "))", "\(counts(service.states))",
-                        "\(counts(service.directionBasis))", "<span class=\"nowrap\">\(clock(service.firstSeen))<br>\(clock(service.lastSeen))</span>"],
-                cssClass: "service c-\(classification)")
+            if nodes { row.add(text: service.node ?? "-") }
+            row.add { sink in
+                sink.write("<span class=\"mono nowrap\">" as StaticString)
+                sink.write(service.address.htmlEscaped)
+                sink.write("</span>" as StaticString)
+            }
+            row.add(count: UInt64(service.port))
+            row.add { sink in
+                sink.write("<span class=\"badge c-" as StaticString)
+                sink.write(classification.htmlEscaped)
+                sink.write("\">" as StaticString)
+                sink.write(classification.htmlEscaped)
+                sink.write("</span>" as StaticString)
+            }
+            if !service.catalogKeys.isEmpty {
+                row.add(text: service.catalogKeys.joined(separator: " | "))
+            } else if let hint = service.hint {
+                row.add { sink in
+                    sink.write("<span class=\"muted\">" as StaticString)
+                    sink.write(hint.htmlEscaped)
+                    sink.write("</span>" as StaticString)
+                }
+            } else {
+                row.add(text: "-")
+            }
+            row.add(text: service.protocolText)
+            for count in [service.connections, service.packets, service.bytes, service.payloadBytes] { row.add(count: count) }
+            row.add(text: "\(service.clients)")
+            row.add(text: service.sampleClients.joined(separator: ", "))
+            row.add { counts(service.states, to: $0) }
+            row.add { counts(service.directionBasis, to: $0) }
+            row.add { sink in
+                sink.write("<span class=\"nowrap\">" as StaticString)
+                sink.write(clock(service.firstSeen).htmlEscaped)
+                sink.write("<br>" as StaticString)
+                sink.write(clock(service.lastSeen).htmlEscaped)
+                sink.write("</span>" as StaticString)
+            }
         }
         let servicesHead: Markup = "<section id=\"services\">\n<h2>Services (\(result.services.count))</h2>\n<p class=\"muted\">Every server endpoint that carried traffic, by address then port. Times are UTC\(clock.dateNote).</p>\n"
         sink.write(servicesHead.description)
-        services.write(rows, to: sink)
+        services.write(result.services, rowClass: { "service c-\($0.classification.rawValue)" }, to: sink, cells: cells)
         sink.write("</section>\n")
         var sections: [Markup] = []
 
@@ -74,9 +102,18 @@ enum HTMLServiceTables {
         sink.write(Markup(joining: sections).description)
     }
 
-    /// "closed 1, reset 2": a count per key, keys in order.
-    private static func counts(_ values: [String: UInt64]) -> Markup {
-        Markup(joining: values.sorted { $0.key < $1.key }.map { "<span class=\"nowrap\">\($0.key) \($0.value)</span>" }, separator: "<br>")
+    /// "closed 1, reset 2": a count per key, keys in order, one under another.
+    private static func counts(_ values: [String: UInt64], to sink: ByteSink) {
+        // Most services have one key: written as it is, with no sorted copy made.
+        let sorted = values.count == 1 ? Array(values) : values.sorted { $0.key < $1.key }
+        for (index, (key, count)) in sorted.enumerated() {
+            if index > 0 { sink.write("<br>" as StaticString) }
+            sink.write("<span class=\"nowrap\">" as StaticString)
+            sink.write(key.htmlEscaped)
+            sink.write(byte: UInt8(ascii: " "))
+            sink.write(decimal: count)
+            sink.write("</span>" as StaticString)
+        }
     }
 
     /// Times in tables: the time of day to the microsecond when the whole capture falls on
