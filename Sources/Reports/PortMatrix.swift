@@ -11,7 +11,12 @@ struct PortMatrix {
     private(set) var nodes: [String: String] = [:]
     /// Ports, lowest first, with the catalog key (or hint) that names them.
     private(set) var ports: [(port: UInt16, label: String)] = []
-    private(set) var cells: [Key: Cell] = [:]
+    /// What each drawn cell shows: a service, an unused opening or an attempt of the
+    /// result, found by its place there; the text is made only for the cells drawn
+    /// (`cell(host:port:)`). Made for every service up front, the cells' titles were most of
+    /// the report's matrix time with tens of thousands of services, 100 rows of which show.
+    private var sources: [Key: Source] = [:]
+    private let result: AuditResult
     /// Columns at most; the services table has the rest.
     var maximumColumns = 40
     /// Rows at most, as a large HTML table shows: with tens of thousands of ports the rows
@@ -31,38 +36,77 @@ struct PortMatrix {
         var title: String
     }
 
+    private enum Source {
+        case service(Int)
+        case unused(Int)
+        case attempt(Int)
+    }
+
     init(_ result: AuditResult) {
+        self.result = result
         var labels: [UInt16: String] = [:]
         // The hosts as a set too, so that each service and attempt checks it in constant time.
         var hostSet: Set<String> = []
-        for service in result.services {
+        for (index, service) in result.services.enumerated() {
             if hostSet.insert(service.address).inserted { hosts.append(service.address) }
             if let node = service.node { nodes[service.address] = node }
-            labels[service.port] = labels[service.port] ?? service.catalogKeys.first
-                ?? service.hintLabel ?? ""
-            let classification = service.classification.rawValue
-            cells[Key(host: service.address, port: service.port)] = Cell(
-                cssClass: "c-\(classification)", text: service.protocol.map { "\(classification) \($0)" } ?? classification,
-                title: "\(service.endpoint) \(classification), \(service.protocolText): \(service.connections) connections, "
-                    + "\(service.bytes) bytes")
+            if labels[service.port] == nil { labels[service.port] = service.catalogKeys.first ?? service.hintLabel ?? "" }
+            sources[Key(host: service.address, port: service.port)] = .service(index)
         }
-        for opening in result.unusedOpenings {
+        for (index, opening) in result.unusedOpenings.enumerated() {
             labels[opening.port] = labels[opening.port] ?? opening.catalogKey
             // An opening expected of one node is unused on that node's hosts; one expected
             // of no node in particular, on every host.
-            for host in hosts where cells[Key(host: host, port: opening.port)] == nil && (opening.node == nil || nodes[host] == opening.node) {
-                cells[Key(host: host, port: opening.port)] = Cell(
-                    cssClass: "unused", text: "unused",
-                    title: "\(opening.catalogKey) (port \(opening.port)) carried no traffic " + (opening.node.map { "on \($0)" } ?? "on any host"))
+            for host in hosts where sources[Key(host: host, port: opening.port)] == nil && (opening.node == nil || nodes[host] == opening.node) {
+                sources[Key(host: host, port: opening.port)] = .unused(index)
             }
         }
-        for attempt in result.attempts where labels[attempt.port] != nil && hostSet.contains(attempt.address) {
+        for (index, attempt) in result.attempts.enumerated() where labels[attempt.port] != nil && hostSet.contains(attempt.address) {
             let key = Key(host: attempt.address, port: attempt.port)
-            guard cells[key] == nil else { continue }
-            cells[key] = Cell(cssClass: "attempt", text: attempt.unanswered > 0 ? "unanswered" : "refused",
-                              title: "\(endpointText(attempt.address, attempt.port)): \(attempt.refused) refused, \(attempt.unanswered) unanswered")
+            guard sources[key] == nil else { continue }
+            sources[key] = .attempt(index)
         }
         ports = labels.keys.sorted().map { ($0, labels[$0]!) }
+    }
+
+    /// The cell of `host` and `port`, nil where nothing was seen.
+    func cell(host: String, port: UInt16) -> Cell? {
+        sources[Key(host: host, port: port)].map(cell)
+    }
+
+    /// Every cell, by host and port.
+    var cells: [Key: Cell] { sources.mapValues(cell) }
+
+    private func cell(_ source: Source) -> Cell {
+        switch source {
+        case .service(let index):
+            let service = result.services[index]
+            let classification = service.classification.rawValue
+            return Cell(cssClass: "c-\(classification)", text: service.protocol.map { "\(classification) \($0)" } ?? classification,
+                        title: "\(service.endpoint) \(classification), \(service.protocolText): \(service.connections) connections, "
+                            + "\(service.bytes) bytes")
+        case .unused(let index):
+            let opening = result.unusedOpenings[index]
+            return Cell(cssClass: "unused", text: "unused",
+                        title: "\(opening.catalogKey) (port \(opening.port)) carried no traffic " + (opening.node.map { "on \($0)" } ?? "on any host"))
+        case .attempt(let index):
+            let attempt = result.attempts[index]
+            return Cell(cssClass: "attempt", text: attempt.unanswered > 0 ? "unanswered" : "refused",
+                        title: "\(endpointText(attempt.address, attempt.port)): \(attempt.refused) refused, \(attempt.unanswered) unanswered")
+        }
+    }
+
+    /// The class of each kind of cell drawn anywhere (`Cell.cssClass`), for the legend.
+    private var presentClasses: Set<String> {
+        var classifications = Set<Classification>(), others = Set<String>()
+        for source in sources.values {
+            switch source {
+            case .service(let index): classifications.insert(result.services[index].classification)
+            case .unused: others.insert("unused")
+            case .attempt: others.insert("attempt")
+            }
+        }
+        return others.union(classifications.map { "c-\($0.rawValue)" })
     }
 
     func render() -> Markup {
@@ -87,7 +131,7 @@ struct PortMatrix {
             let body = rowKeys.map { row -> Markup in
                 let cells = slice.map { column -> Markup in
                     let key = portsDown ? Key(host: column, port: UInt16(row)!) : Key(host: row, port: UInt16(column)!)
-                    guard let cell = self.cells[key] else { return "<td></td>" }
+                    guard let cell = self.cell(host: key.host, port: key.port) else { return "<td></td>" }
                     return "<td class=\"\(cell.cssClass)\" title=\"\(cell.title)\">\(cell.text)</td>"
                 }
                 return "<tr><th scope=\"row\">\(header(row))</th>\(cells)</tr>\n"
@@ -103,7 +147,7 @@ struct PortMatrix {
 
             """
         }
-        let present = Set(cells.values.map(\.cssClass))
+        let present = presentClasses
         let legend = Classification.allCases.map { (cssClass: "c-\($0.rawValue)", label: $0.rawValue) }
             .filter { present.contains($0.cssClass) }
             + [(cssClass: "unused", label: "unused: expected there, no traffic"), (cssClass: "attempt", label: "refused or unanswered")]
