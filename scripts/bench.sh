@@ -5,7 +5,7 @@
 #
 # usage: scripts/bench.sh [--packets N] [--full-packets N] [--snaplen N] [--runs N]
 #                         [--slice N] [--shapes LIST] [--matrix-runs N] [--no-matrix] [--no-tshark] [--no-ndpi]
-#                         [--no-full] [--no-parallel] [--no-protocol-stage-price] [--price-tracking] [--no-build]
+#                         [--no-full] [--no-parallel] [--no-formats] [--no-protocol-stage-price] [--price-tracking] [--no-build]
 #                         [--dasaudit PATH] [--quick]
 #
 #   --packets N       packets of every truncated capture (default 10000000)
@@ -16,7 +16,7 @@
 #   --matrix-runs N   timed runs in the matrix only (default 3; after --runs, which sets both)
 #   --slice N         packets of the slice tshark reads (default 1000000)
 #   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap,copies,vxlan,nat)
-#   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel   leave that part out
+#   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel, --no-formats   leave that part out
 #   --no-protocol-stage-price   leave out the matrix's runs of dasaudit without the protocol stage
 #   --price-tracking  also time, in the matrix, a build whose tracking thread hands each batch back
 #                     untracked (-DDASAUDIT_WITHOUT_TRACKING): the rest of the audit alone, and so
@@ -56,7 +56,7 @@ BENCH_RAM=${BENCH_RAM:-/dev/shm}
 shapes=cluster,concurrent,short,services,nmap,copies,vxlan,nat with_matrix=1
 nice=()
 [[ $(id -u) -eq 0 ]] && nice=(nice -n -20)
-with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 build=1 dasaudit_bin="" price_protocols=1 price_tracking=0
+with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 with_formats=1 build=1 dasaudit_bin="" price_protocols=1 price_tracking=0
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 need_num() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { say "$1 needs a number"; usage; }; }
 while (($#)); do
@@ -73,6 +73,7 @@ while (($#)); do
     --no-ndpi) with_ndpi=0; shift ;;
     --no-full) with_full=0; shift ;;
     --no-parallel) with_parallel=0; shift ;;
+    --no-formats) with_formats=0; shift ;;
     --no-build) build=0; shift ;;
     --no-protocol-stage-price) price_protocols=0; shift ;;
     --price-tracking) price_tracking=1; shift ;;
@@ -446,6 +447,52 @@ if ((with_matrix)); then
     echo
     echo "Every run, in turn (seconds):$MATRIX_RUNS"
     echo
+fi
+
+# ---- every report format's rate -----------------------------------------------------
+# On the services shape, whose reports are the largest (40,000 services and findings):
+# `audit CAPTURE --format F --timings > FILE` for each format, in turn, best of
+# --matrix-runs; the output stage's seconds from --timings, the report's bytes, MB/s, the
+# rate against JSON's in the same run, and the peak RSS against JSON's (a report written
+# as it is produced adds no memory).
+if ((with_formats)); then
+    capture=$(in_memory "$(shape_capture services)")
+    say "== report formats on the services shape: $capture"
+    declare -A out_sec=() out_kb=() out_bytes=()
+    formats=(json html markdown junit csv text)
+    for ((r = 1; r <= matrix_runs; r++)); do
+        for format in "${formats[@]}"; do
+            time_once "format-$format" "$dasaudit_bin" audit "$capture" --offset 2 --mode cluster --cores 2 --format "$format" --timings
+            [[ $T_RC == 0 || $T_RC == 1 ]] || die "dasaudit --format $format failed (exit $T_RC, see bench-out/format-$format.stderr)"
+            # "timings: packet loop 1.234 s, end stage 0.012 s, evidence hash 0.000 s, output 0.051 s, total 1.297 s"
+            seconds=$(sed -n 's/^timings:.* output \([0-9.]*\) s.*/\1/p' "$BENCH_OUT/format-$format.stderr" | tail -n 1)
+            [[ -n $seconds ]] || die "no --timings line from dasaudit --format $format"
+            if [[ -z ${out_sec[$format]:-} ]] || awk -v a="$seconds" -v b="${out_sec[$format]}" 'BEGIN { exit !(a < b) }'; then
+                out_sec[$format]=$seconds
+            fi
+            ((T_KB > ${out_kb[$format]:-0})) && out_kb[$format]=$T_KB
+            out_bytes[$format]=$(stat -c %s "$BENCH_OUT/format-$format.stdout")
+            say "  --format $format run $r/$matrix_runs: output $seconds s, ${out_bytes[$format]} bytes, $T_KB KB"
+        done
+    done
+    out_of_memory
+    echo
+    echo "#### Report formats: the services shape"
+    echo
+    echo "\`dasaudit audit CAPTURE --offset 2 --mode cluster --cores 2 --format F --timings > FILE\` for each format in turn, best of $matrix_runs: the output stage's time from \`--timings\`, the report's size and rate, the rate against JSON's in this run, and the peak RSS against JSON's run (a report written as it is produced adds none)."
+    echo
+    echo "| format | bytes | output s | MB/s | rate ÷ JSON's | peak RSS MB | RSS ÷ JSON's |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for format in "${formats[@]}"; do
+        awk -v f="$format" -v b="${out_bytes[$format]}" -v s="${out_sec[$format]}" -v k="${out_kb[$format]}" \
+            -v jb="${out_bytes[json]}" -v js="${out_sec[json]}" -v jk="${out_kb[json]}" 'BEGIN {
+            rate = s > 0 ? b / s / 1e6 : 0; json = js > 0 ? jb / js / 1e6 : 0
+            # The terminal summary is bounded (its tables capped): a rate of its few kB says nothing.
+            if (b < 1e6) { printf "| %s | %d | %.3f | - | - | %.1f | %.2f |\n", f, b, s, k / 1024, k / jk; exit }
+            printf "| %s | %d | %.3f | %.0f | %.2f | %.1f | %.2f |\n", f, b, s, rate, (json > 0 ? rate / json : 0), k / 1024, k / jk }'
+    done
+    echo
+    rm -f "$BENCH_OUT"/format-*.stdout
 fi
 
 # ---- the cluster shape against tshark and ndpiReader ---------------------------------
