@@ -177,39 +177,52 @@ public enum JUnitReport {
         func write(to sink: ByteSink) {
             sink.write(("<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0\">\n" as Markup).description)
             if !failing.isEmpty {
-                let failure: Markup = """
-                    <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") failing the audit at --fail-on \(failOn.rawValue)">\(Markup(joining: Self.lines(failing), separator: "\n"))</failure>
-
+                let open: Markup = """
+                    <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") failing the audit at --fail-on \(failOn.rawValue)">
                     """
-                sink.write(failure.description)
+                sink.write(open.description)
+                Self.writeLines(failing, to: sink, afterText: false)
+                sink.write("</failure>\n" as StaticString)
             }
-            let out = (note.map { ["\($0)" as Markup] } ?? []) + Self.lines(other)
-            if !out.isEmpty { sink.write(("<system-out>\(Markup(joining: out, separator: "\n"))</system-out>\n" as Markup).description) }
+            if note != nil || !other.isEmpty {
+                sink.write("<system-out>" as StaticString)
+                if let note { sink.write(note.htmlEscaped) }
+                Self.writeLines(other, to: sink, afterText: note != nil)
+                sink.write("</system-out>\n" as StaticString)
+            }
             sink.write("</testcase>\n" as StaticString)
         }
 
-        /// The lines of `findings` up to `JUnitReport.listedFindingBytes` (one at least), then
-        /// how many more there are and where they are all listed.
-        static func lines(_ findings: [Finding]) -> [Markup] {
-            var shown: [Markup] = []
-            var bytes = 0
+        /// Writes the lines of `findings` (`line`), one under another (under text already
+        /// written when `afterText`), up to `JUnitReport.listedFindingBytes` (one at least),
+        /// then how many more there are and where they are all listed. Each line's pieces
+        /// go into the sink escaped, without the line made as one text first.
+        static func writeLines(_ findings: [Finding], to sink: ByteSink, afterText: Bool) {
+            var bytes = 0, shown = 0
             for finding in findings {
-                let line = line(finding)
-                bytes += line.description.utf8.count + 1
-                if bytes > JUnitReport.listedFindingBytes && !shown.isEmpty { break }
-                shown.append(line)
+                let pieces = line(finding)
+                bytes += pieces.reduce(0) { $0 + $1.utf8.count } + 1
+                if bytes > JUnitReport.listedFindingBytes && shown > 0 { break }
+                if shown > 0 || afterText { sink.write(byte: UInt8(ascii: "\n")) }
+                for piece in pieces { sink.write(piece) }
+                shown += 1
             }
-            let more = findings.count - shown.count
-            guard more > 0 else { return shown }
-            return shown + ["... and \(more) more finding\(more == 1 ? "" : "s"): all are in the JSON result and the Markdown and HTML reports"]
+            let more = findings.count - shown
+            guard more > 0 else { return }
+            if shown > 0 || afterText { sink.write(byte: UInt8(ascii: "\n")) }
+            sink.write("... and \(more) more finding\(more == 1 ? "" : "s"): all are in the JSON result and the Markdown and HTML reports")
         }
 
         /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation; a waived
-        /// finding starts "(waived until ...: reason) [high]".
-        static func line(_ finding: Finding) -> Markup {
-            let head = (finding.waiverText.map { "(\($0)) " } ?? "") + "[\(finding.severity.rawValue)] \(finding.kind.rawValue)"
-                + (finding.location.isEmpty ? "" : " " + finding.location) + ": " + finding.message
-            return "\(head)\n  Remediation: \(finding.remediation)"
+        /// finding starts "(waived until ...: reason) [high]". In pieces, each escaped.
+        static func line(_ finding: Finding) -> [String] {
+            var pieces: [String] = []
+            if let waiver = finding.waiverText { pieces.append("(" + waiver.htmlEscaped + ") ") }
+            pieces.append("[\(finding.severity.rawValue)] \(finding.kind.rawValue)")
+            let location = finding.location
+            if !location.isEmpty { pieces.append(" " + location.htmlEscaped) }
+            pieces += [": ", finding.message.htmlEscaped, "\n  Remediation: ", finding.remediation.htmlEscaped]
+            return pieces
         }
     }
 }
