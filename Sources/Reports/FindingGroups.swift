@@ -58,13 +58,17 @@ struct FindingGroup {
         var groupOfPortKey: [Int: Int] = [:]
         for (position, key) in order.enumerated() {
             let portFindings = byPort[key]!
-            let hostsKey = HostsKey(kind: key.kind, severity: key.severity, waived: key.waived,
-                                    hosts: Set(portFindings.map(\.host)))
-            if hostsKey.hosts.count > 1, let existing = merged[hostsKey] {
+            // A port on one host stays its own group: no set of its hosts made and hashed
+            // (tens of thousands of them when every finding has a port of its own).
+            let firstHost = portFindings[0].host
+            let oneHost = portFindings.allSatisfy { $0.host == firstHost }
+            let hostsKey = oneHost ? nil : HostsKey(kind: key.kind, severity: key.severity, waived: key.waived,
+                                                     hosts: Set(portFindings.map(\.host)))
+            if let hostsKey, let existing = merged[hostsKey] {
                 groups[existing].findings += portFindings
                 groupOfPortKey[position] = existing
             } else {
-                merged[hostsKey] = groups.count
+                if let hostsKey { merged[hostsKey] = groups.count }
                 groupOfPortKey[position] = groups.count
                 groups.append(FindingGroup(kind: key.kind, severity: key.severity, isWaived: key.waived, findings: portFindings))
             }
