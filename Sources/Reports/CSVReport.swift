@@ -27,6 +27,10 @@ public enum CSVReport {
         + ["protocol", "protocols", "tls_versions", "dependency", "capture_points"]
         + ["what", "coverage", "coverage_value", "coverage_note"]
 
+    /// The column of each state and each basis among theirs.
+    static let stateColumn = Dictionary(uniqueKeysWithValues: states.enumerated().map { ($1, $0) })
+    static let basisColumn = Dictionary(uniqueKeysWithValues: bases.enumerated().map { ($1, $0) })
+
     /// The service columns a coverage row leaves empty (all but the last four).
     static let serviceBlank = Array(repeating: "", count: header.count - 4)
 
@@ -39,6 +43,9 @@ public enum CSVReport {
     /// counts as digits, with no string (or array of strings) made per row first.
     public static func write(_ result: AuditResult, to sink: ByteSink) {
         var row = Row(sink)
+        // The count columns filled from the few keys each service has, not looked up by every
+        // column's name (15 lookups of a string a service).
+        var stateCounts = [UInt64](repeating: 0, count: states.count), basisCounts = [UInt64](repeating: 0, count: bases.count)
         for name in header { row.field(name) }
         row.end()
         for service in result.services {
@@ -52,8 +59,8 @@ public enum CSVReport {
             for count in [service.connections, service.packets, service.bytes, service.payloadBytes] { row.field(count) }
             row.field(service.clients)
             row.field(service.sampleClients.joined(separator: " "))
-            for state in states { row.field(service.states[state] ?? 0) }
-            for basis in bases { row.field(service.directionBasis[basis] ?? 0) }
+            row.fields(service.states, in: states, column: stateColumn, counts: &stateCounts)
+            row.fields(service.directionBasis, in: bases, column: basisColumn, counts: &basisCounts)
             row.field(service.firstSeen.description)
             row.field(service.lastSeen.description)
             row.field(service.protocol ?? "")
@@ -92,6 +99,14 @@ public enum CSVReport {
         mutating func field(_ count: Int) {
             separate()
             sink.write(decimal: Int64(count))
+        }
+
+        /// A field for each of `names`, in order: its count in `values`, 0 if none.
+        /// `counts` is room for them, reused from row to row.
+        mutating func fields(_ values: [String: UInt64], in names: [String], column: [String: Int], counts: inout [UInt64]) {
+            for index in counts.indices { counts[index] = 0 }
+            for (name, count) in values { if let index = column[name] { counts[index] = count } }
+            for count in counts { field(count) }
         }
 
         mutating func end() {
