@@ -62,6 +62,7 @@ extension String {
     }
 
     private static func needsMarkdownEscape(_ bytes: some Sequence<UInt8>) -> Bool {
+        func isW(_ byte: UInt8) -> Bool { byte | 0x20 == UInt8(ascii: "w") }  // w or W
         // The last three bytes seen, oldest first.
         var (third, second, first): (UInt8, UInt8, UInt8) = (0, 0, 0)
         var pendingColon = 0  // bytes of "://" seen so far
@@ -71,7 +72,7 @@ extension String {
                  UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
                  UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "@"):
                 return true
-            case UInt8(ascii: ".") where [third, second, first].allSatisfy({ $0 | 0x20 == UInt8(ascii: "w") }):
+            case UInt8(ascii: ".") where isW(third) && isW(second) && isW(first):
                 return true
             case _ where byte < 0x20 || byte >= 0x7F:
                 return true
