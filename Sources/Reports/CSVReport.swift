@@ -56,11 +56,14 @@ public enum CSVReport {
             row.field(service.catalogKey ?? "")
             row.field(service.alsoCatalogKeys.joined(separator: " "))
             row.field(service.hint ?? "")
-            for count in [service.connections, service.packets, service.bytes, service.payloadBytes] { row.field(count) }
+            row.field(service.connections)
+            row.field(service.packets)
+            row.field(service.bytes)
+            row.field(service.payloadBytes)
             row.field(service.clients)
             row.field(service.sampleClients.joined(separator: " "))
-            row.fields(service.states, in: states, column: stateColumn, counts: &stateCounts)
-            row.fields(service.directionBasis, in: bases, column: basisColumn, counts: &basisCounts)
+            row.fields(service.states, column: stateColumn, counts: &stateCounts)
+            row.fields(service.directionBasis, column: basisColumn, counts: &basisCounts)
             row.field(service.firstSeen.description)
             row.field(service.lastSeen.description)
             row.field(service.protocol ?? "")
@@ -101,9 +104,9 @@ public enum CSVReport {
             sink.write(decimal: Int64(count))
         }
 
-        /// A field for each of `names`, in order: its count in `values`, 0 if none.
-        /// `counts` is room for them, reused from row to row.
-        mutating func fields(_ values: [String: UInt64], in names: [String], column: [String: Int], counts: inout [UInt64]) {
+        /// A field for each column of `column` (a name's place among the columns), in order:
+        /// its count in `values`, 0 if none. `counts` is room for them, reused row to row.
+        mutating func fields(_ values: [String: UInt64], column: [String: Int], counts: inout [UInt64]) {
             for index in counts.indices { counts[index] = 0 }
             for (name, count) in values { if let index = column[name] { counts[index] = count } }
             for count in counts { field(count) }
