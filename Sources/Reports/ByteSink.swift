@@ -146,3 +146,12 @@ public final class ByteSink {
         }
     }
 }
+
+extension ByteSink {
+    /// Appends `text` as `String.htmlEscaped` makes it, without making that string: a value
+    /// with nothing to escape is copied as it is, any other in runs between its escapes.
+    func write(htmlEscaping text: String) {
+        guard text.containsUTF8Byte(where: String.needsHTMLEscape) else { return write(text) }
+        String.escapingHTML(text) { write($0) }
+    }
+}

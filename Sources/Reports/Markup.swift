@@ -56,55 +56,67 @@ extension String {
         // Most values (addresses, ports, keys, counts) are printable ASCII with nothing to
         // escape: they go in as they are, without a copy made scalar by scalar.
         guard containsUTF8Byte(where: Self.needsHTMLEscape) else { return self }
-        return utf8.withContiguousStorageIfAvailable(Self.htmlEscaped) ?? Array(utf8).withUnsafeBufferPointer(Self.htmlEscaped)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(utf8.count + 16)
+        Self.escapingHTML(self) { escaped.append(contentsOf: $0) }
+        return String(decoding: escaped, as: UTF8.self)
     }
 
-    /// `htmlEscaped` of the UTF-8 `text` (well-formed, as a string's is), into bytes: ASCII
-    /// byte by byte, a non-ASCII scalar decoded only to look it up
-    /// (`visibleEscape`). Appending to a string scalar by scalar cost a JUnit report of
-    /// 36,000 findings, whose remediations hold quotes, a sixth of its writing.
-    private static func htmlEscaped(_ text: UnsafeBufferPointer<UInt8>) -> String {
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(text.count + 16)
-        var index = 0
-        while index < text.count {
-            let byte = text[index]
-            switch byte {
-            case UInt8(ascii: "&"): escaped += "&amp;".utf8
-            case UInt8(ascii: "<"): escaped += "&lt;".utf8
-            case UInt8(ascii: ">"): escaped += "&gt;".utf8
-            case UInt8(ascii: "\""): escaped += "&quot;".utf8
-            case UInt8(ascii: "'"): escaped += "&#39;".utf8
-            case 0x20..<0x7F: escaped.append(byte)
-            case 0..<0x80: escaped += (Unicode.Scalar(byte).visibleEscape ?? "").utf8
-            default:
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                let sequence = UnsafeBufferPointer(rebasing: text[index..<Swift.min(index + length, text.count)])
-                var decoder = UTF8()
-                var bytes = sequence.makeIterator()
-                guard case .scalarValue(let scalar) = decoder.decode(&bytes) else {
-                    escaped += "\u{FFFD}".utf8  // not reached: a string's UTF-8 is well formed
-                    index += sequence.count
-                    continue
-                }
-                if scalar == "\u{FFFE}" || scalar == "\u{FFFF}" {
-                    escaped += "\u{FFFD}".utf8
-                } else if let visible = scalar.visibleEscape {
-                    escaped += visible.utf8
-                } else {
-                    escaped += sequence
-                }
-                index += sequence.count
-                continue
+    /// Hands `htmlEscaped` of `text` to `emit` in pieces: each run of bytes that need
+    /// nothing as it is, each escape on its own. One escape for the string and for a sink
+    /// (`ByteSink.write(htmlEscaping:)`); a non-ASCII scalar is decoded only to look it up
+    /// (`visibleEscape`). Remediations hold quotes, and copying them byte by byte, or
+    /// scalar by scalar into a string, was a sixth of a JUnit report's writing.
+    @inline(__always)
+    static func escapingHTML(_ text: String, _ emit: (UnsafeRawBufferPointer) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0, index = 0
+            func writeRun() {
+                if index > runStart { emit(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[runStart..<index])) }
             }
-            index += 1
+            func write(_ literal: StaticString) {
+                emit(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+            }
+            func write(_ string: String) {
+                var string = string
+                string.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard needsHTMLEscape(byte) else { index += 1; continue }
+                writeRun()
+                var length = 1
+                switch byte {
+                case UInt8(ascii: "&"): write("&amp;" as StaticString)
+                case UInt8(ascii: "<"): write("&lt;" as StaticString)
+                case UInt8(ascii: ">"): write("&gt;" as StaticString)
+                case UInt8(ascii: "\""): write("&quot;" as StaticString)
+                case UInt8(ascii: "'"): write("&#39;" as StaticString)
+                case 0..<0x80: write(Unicode.Scalar(byte).visibleEscape ?? "")
+                default:
+                    length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    let sequence = UnsafeBufferPointer(rebasing: bytes[index..<Swift.min(index + length, bytes.count)])
+                    length = sequence.count
+                    var decoder = UTF8()
+                    var iterator = sequence.makeIterator()
+                    if case .scalarValue(let scalar) = decoder.decode(&iterator), scalar != "\u{FFFE}", scalar != "\u{FFFF}" {
+                        if let visible = scalar.visibleEscape { write(visible) } else { emit(UnsafeRawBufferPointer(sequence)) }
+                    } else {
+                        write("\u{FFFD}")  // U+FFFE, U+FFFF (a string's UTF-8 is otherwise well formed)
+                    }
+                }
+                index += length
+                runStart = index
+            }
+            writeRun()
         }
-        return String(decoding: escaped, as: UTF8.self)
     }
 
     /// Whether a UTF-8 byte may need escaping: a markup character, a control character,
     /// or part of a non-ASCII scalar (which may be a format character or U+FFFE).
-    private static func needsHTMLEscape(_ byte: UInt8) -> Bool {
+    @inline(__always)
+    static func needsHTMLEscape(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
         default: byte < 0x20 || byte >= 0x7F

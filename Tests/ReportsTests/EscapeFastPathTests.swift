@@ -4,7 +4,8 @@ import TestSupport
 import XCTest
 
 /// The HTML and Markdown escapes pass a string with nothing to escape as it is, and work
-/// through the rest scalar by scalar: the two ways give the same text. Held to the
+/// through the rest scalar by scalar: the two ways give the same text, and the HTML one
+/// written into a sink gives the same bytes as the string. Held to the
 /// scalar-by-scalar escapes on strings drawn from the characters each one treats apart
 /// (markup and Markdown syntax, controls, format characters, non-ASCII, `www.`, `://`).
 final class EscapeFastPathTests: XCTestCase {
@@ -32,6 +33,14 @@ final class EscapeFastPathTests: XCTestCase {
         for text in randomStrings(count: 20_000, seed: 0x7A) + Self.pieces + ["10.0.0.1", "[::1]:7079"] {
             XCTAssertEqual(text.htmlEscaped, Self.htmlEscapedScalarByScalar(text), text.debugDescription)
         }
+    }
+
+    func testTheSinkWritesWhatTheHTMLEscapeGives() {
+        let texts = randomStrings(count: 20_000, seed: 0x5B) + Self.pieces + ["", "10.0.0.1", String(repeating: "a\"b", count: 30_000)]
+        let written = ByteSink.collect { sink in
+            for text in texts { sink.write(htmlEscaping: text); sink.write(byte: 0) }
+        }
+        XCTAssertEqual(written, texts.map { $0.htmlEscaped + "\0" }.joined())
     }
 
     /// `htmlEscaped` as it was written before it passed plain strings through and gathered
