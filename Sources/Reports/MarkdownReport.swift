@@ -98,15 +98,21 @@ public enum MarkdownReport {
         } else {
             // Findings of one kind on the same ports across hosts are one row (`FindingGroup`),
             // written as it is made: tens of thousands of findings are never one text.
-            writeTable(["Severity", "Fails", "Kind", "Where", "Message", "Remediation"],
-                             FindingGroup.grouping(result.findings).lazy.map { group in
+            let table = MarkdownTable(headers: ["Severity", "Fails", "Kind", "Where", "Message", "Remediation"])
+            table.write(FindingGroup.grouping(result.findings), to: sink) { group, cells in
                 let finding = group.findings[0]
-                let hosts = group.hosts
-                let place = group.findings.count == 1 ? finding.location
-                    : hosts.prefix(10).joined(separator: ", ") + (hosts.count > 10 ? " and \(hosts.count - 10) more" : "")
-                return [finding.severity.rawValue, escaped(finding.waiverText ?? (finding.fails(under: policy.failOn) ? "yes" : "no")),
-                        escaped(group.title), escaped(place), escaped(group.message), escaped(group.remediation)]
-            }, to: sink)
+                cells.add(literal: finding.severity.rawValue)
+                cells.add(text: finding.waiverText ?? (finding.fails(under: policy.failOn) ? "yes" : "no"))
+                cells.add(text: group.title)
+                if group.findings.count == 1 {
+                    cells.add(text: finding.location)
+                } else {
+                    let hosts = group.hosts
+                    cells.add(text: hosts.prefix(10).joined(separator: ", ") + (hosts.count > 10 ? " and \(hosts.count - 10) more" : ""))
+                }
+                cells.add(text: group.message)
+                cells.add(text: group.remediation)
+            }
         }
 
         line("")
@@ -116,12 +122,25 @@ public enum MarkdownReport {
             line("None: no connection carried traffic.")
         } else {
             let nodes = result.services.contains { $0.node != nil }
-            writeTable((nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Protocol", "Connections", "Packets", "Bytes", "Clients"],
-                             result.services.lazy.map { service in
-                                 (nodes ? [escaped(service.node ?? "-")] : []) + [escaped(service.address), "\(service.port)", service.classification.rawValue,
-                                  escaped(service.catalogKeys.isEmpty ? service.hint ?? "-" : service.catalogKeys.joined(separator: ", ")),
-                                  escaped(service.protocolText), "\(service.connections)", "\(service.packets)", "\(service.bytes)", "\(service.clients)"]
-                             }, rightAligned: Set([1, 5, 6, 7, 8].map { nodes ? $0 + 1 : $0 }), to: sink)
+            let headers = ["Address", "Port", "Classification", "Catalog key", "Protocol", "Connections", "Packets", "Bytes", "Clients"]
+            let table = MarkdownTable(headers: (nodes ? ["Node"] : []) + headers,
+                                      rightAligned: Set([1, 5, 6, 7, 8].map { nodes ? $0 + 1 : $0 }))
+            table.write(result.services, to: sink) { service, cells in
+                if nodes { cells.add(text: service.node ?? "-") }
+                cells.add(text: service.address)
+                cells.add(count: service.port)
+                cells.add(literal: service.classification.rawValue)
+                switch service.catalogKeys.count {
+                case 0: cells.add(text: service.hint ?? "-")
+                case 1: cells.add(text: service.catalogKeys[0])
+                default: cells.add(text: service.catalogKeys.joined(separator: ", "))
+                }
+                cells.add(text: service.protocolText)
+                cells.add(count: service.connections)
+                cells.add(count: service.packets)
+                cells.add(count: service.bytes)
+                cells.add(count: service.clients)
+            }
         }
 
         let egress = EgressTable.rows(result)
@@ -147,23 +166,7 @@ public enum MarkdownReport {
 
     /// A pipe table, its lines joined (no line end after the last); cells must already be escaped.
     static func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        String(ByteSink.collect { writeTable(headers, rows, rightAligned: rightAligned, to: $0) }.dropLast())
-    }
-
-    /// Writes a pipe table to `sink` a line at a time, each line ended; cells must already
-    /// be escaped.
-    static func writeTable(_ headers: [String], _ rows: some Sequence<[String]>, rightAligned: Set<Int> = [], to sink: ByteSink) {
-        func line(_ cells: [String]) {
-            sink.write("| " as StaticString)
-            for (column, cell) in cells.enumerated() {
-                if column > 0 { sink.write(" | " as StaticString) }
-                sink.write(cell)
-            }
-            sink.write(" |\n" as StaticString)
-        }
-        line(headers)
-        line(headers.indices.map { rightAligned.contains($0) ? "---:" : "---" })
-        for row in rows { line(row) }
+        MarkdownTable(headers: headers, rightAligned: rightAligned).text(rows)
     }
 
     /// `text` as literal Markdown text (`String.markdownEscaped`).

@@ -56,36 +56,38 @@ extension String {
 
     /// Whether `markdownEscaped` changes anything: a byte it escapes, a control character
     /// or a non-ASCII one (it may be a format character), `://` or `www.` (any case).
-    private var needsMarkdownEscape: Bool {
+    var needsMarkdownEscape: Bool {
         // From the string's own storage where it has one, as `containsUTF8Byte` reads.
-        utf8.withContiguousStorageIfAvailable(Self.needsMarkdownEscape) ?? Self.needsMarkdownEscape(utf8)
+        utf8.withContiguousStorageIfAvailable(Self.needsMarkdownEscape) ?? Array(utf8).withUnsafeBufferPointer(Self.needsMarkdownEscape)
     }
 
-    private static func needsMarkdownEscape(_ bytes: some Sequence<UInt8>) -> Bool {
+    /// Bytes below 128 that `needsMarkdownEscape` looks at, as bits of two masks (bytes 0-63,
+    /// 64-127): the syntax characters and controls, and `.` and `:`, which start `www.` and
+    /// `://` checks. A plain letter, digit or space costs one test; a byte at or above 128 is
+    /// non-ASCII and needs the escape's look.
+    private static let (lowBytesToLookAt, highBytesToLookAt): (UInt64, UInt64) = {
+        var masks: (low: UInt64, high: UInt64) = (0, 0)
+        for byte in UInt8(0)..<128 where byte < 0x20 || byte == 0x7F || "\\`*_[]<>|~&#$@.:".utf8.contains(byte) {
+            if byte < 64 { masks.low |= 1 << byte } else { masks.high |= 1 << (byte - 64) }
+        }
+        return masks
+    }()
+
+    private static func needsMarkdownEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func isW(_ byte: UInt8) -> Bool { byte | 0x20 == UInt8(ascii: "w") }  // w or W
-        // The last three bytes seen, oldest first.
-        var (third, second, first): (UInt8, UInt8, UInt8) = (0, 0, 0)
-        var pendingColon = 0  // bytes of "://" seen so far
-        for byte in bytes {
+        let (low, high) = (lowBytesToLookAt, highBytesToLookAt)
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let lookAt = byte < 64 ? low >> byte & 1 != 0 : byte < 128 ? high >> (byte & 63) & 1 != 0 : true
+            guard lookAt else { continue }
             switch byte {
-            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
-                 UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
-                 UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "@"):
+            case UInt8(ascii: "."):
+                if index >= 3, isW(bytes[index - 3]), isW(bytes[index - 2]), isW(bytes[index - 1]) { return true }
+            case UInt8(ascii: ":"):
+                if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") { return true }
+            default:
                 return true
-            case UInt8(ascii: ".") where isW(third) && isW(second) && isW(first):
-                return true
-            case _ where byte < 0x20 || byte >= 0x7F:
-                return true
-            default: break
             }
-            pendingColon = switch (pendingColon, byte) {
-            case (_, UInt8(ascii: ":")): 1
-            case (1, UInt8(ascii: "/")): 2
-            case (2, UInt8(ascii: "/")): 3
-            default: 0
-            }
-            if pendingColon == 3 { return true }
-            (third, second, first) = (second, first, byte)
         }
         return false
     }
