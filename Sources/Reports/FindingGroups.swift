@@ -35,56 +35,68 @@ struct FindingGroup {
 
     /// `findings` grouped, in the order of each group's first finding.
     static func grouping(_ findings: [Finding]) -> [FindingGroup] {
-        // First by kind, severity, waived and port: the hosts that share it.
-        var byPort: [PortKey: [Finding]] = [:]
-        var order: [PortKey] = []
-        var single: [Int: FindingGroup] = [:]
-        var sequence: [(isGroup: Bool, index: Int)] = []
-        for (index, finding) in findings.enumerated() {
+        // First by kind, severity, waived and port: the hosts that share it. Positions in
+        // arrays rather than dictionaries of groups: one lookup per finding, tens of
+        // thousands of findings each on a port of its own.
+        var portGroupOfKey: [PortKey: Int] = [:]
+        portGroupOfKey.reserveCapacity(findings.count)
+        var portGroups: [[Finding]] = []
+        var sequence: [Entry] = []
+        for finding in findings {
             guard let port = finding.port else {
-                single[index] = FindingGroup(kind: finding.kind, severity: finding.severity, isWaived: finding.isWaived,
-                                             findings: [finding])
-                sequence.append((false, index))
+                sequence.append(.single(finding))
                 continue
             }
             let key = PortKey(kind: finding.kind, severity: finding.severity, waived: finding.isWaived, port: port)
-            if byPort[key] == nil { order.append(key); sequence.append((true, order.count - 1)) }
-            byPort[key, default: []].append(finding)
+            if let portGroup = portGroupOfKey[key] {
+                portGroups[portGroup].append(finding)
+            } else {
+                portGroupOfKey[key] = portGroups.count
+                sequence.append(.port(portGroups.count))
+                portGroups.append([finding])
+            }
         }
         // Then ports whose findings name the same hosts (two or more: on one host each
         // finding stays itself), into one group.
         var merged: [HostsKey: Int] = [:]
         var groups: [FindingGroup] = []
-        var groupOfPortKey: [Int: Int] = [:]
-        for (position, key) in order.enumerated() {
-            let portFindings = byPort[key]!
+        var groupOfPortGroup: [Int] = []
+        groupOfPortGroup.reserveCapacity(portGroups.count)
+        for portFindings in portGroups {
+            let first = portFindings[0]
             // A port on one host stays its own group: no set of its hosts made and hashed
             // (tens of thousands of them when every finding has a port of its own).
-            let firstHost = portFindings[0].host
+            let firstHost = first.host
             let oneHost = portFindings.allSatisfy { $0.host == firstHost }
-            let hostsKey = oneHost ? nil : HostsKey(kind: key.kind, severity: key.severity, waived: key.waived,
+            let hostsKey = oneHost ? nil : HostsKey(kind: first.kind, severity: first.severity, waived: first.isWaived,
                                                      hosts: Set(portFindings.map(\.host)))
             if let hostsKey, let existing = merged[hostsKey] {
                 groups[existing].findings += portFindings
-                groupOfPortKey[position] = existing
+                groupOfPortGroup.append(existing)
             } else {
                 if let hostsKey { merged[hostsKey] = groups.count }
-                groupOfPortKey[position] = groups.count
-                groups.append(FindingGroup(kind: key.kind, severity: key.severity, isWaived: key.waived, findings: portFindings))
+                groupOfPortGroup.append(groups.count)
+                groups.append(FindingGroup(kind: first.kind, severity: first.severity, isWaived: first.isWaived, findings: portFindings))
             }
         }
         var result: [FindingGroup] = []
-        var emitted = Set<Int>()
+        var emitted = [Bool](repeating: false, count: groups.count)
         for entry in sequence {
-            if entry.isGroup {
-                let group = groupOfPortKey[entry.index]!
-                if emitted.insert(group).inserted { result.append(groups[group]) }
-            } else {
-                result.append(single[entry.index]!)
+            switch entry {
+            case .port(let portGroup):
+                let group = groupOfPortGroup[portGroup]
+                if !emitted[group] { emitted[group] = true; result.append(groups[group]) }
+            case .single(let finding):
+                result.append(FindingGroup(kind: finding.kind, severity: finding.severity, isWaived: finding.isWaived,
+                                           findings: [finding]))
             }
         }
         return result
     }
+
+    /// A place in the result's order: the first finding of a port's group, or a finding
+    /// without a port, a group of its own.
+    private enum Entry { case port(Int), single(Finding) }
 
     private struct PortKey: Hashable { var kind: Finding.Kind; var severity: Severity; var waived: Bool; var port: UInt16 }
     private struct HostsKey: Hashable { var kind: Finding.Kind; var severity: Severity; var waived: Bool; var hosts: Set<String> }

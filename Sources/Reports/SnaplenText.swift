@@ -17,7 +17,11 @@ extension AuditResult {
         guard let shortest = short.min(), let longest = short.max() else { return nil }
         let lengths = shortest == longest ? "\(shortest)" : "\(shortest) to \(longest)"
         let which = inputs.count == 1 ? "" : " (\(short.count) of \(inputs.count) inputs)"
-        let unknown = services.reduce(UInt64(0)) { $0.addingSaturated($1.protocols?[ProtocolName.unknown.name] ?? 0) }
+        // Each service's count read in place: a service copied per step of a reduce cost
+        // more than its lookup.
+        let unknownName = ProtocolName.unknown.name
+        var unknown: UInt64 = 0
+        for index in services.indices { unknown = unknown.addingSaturated(services[index].protocols?[unknownName] ?? 0) }
         let unknownText = switch unknown {
         case 0 where coverage.connections == 0: "no connection to tell"
         case 0: "no connection's protocol unknown"

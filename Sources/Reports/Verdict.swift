@@ -11,9 +11,9 @@ import Audit
 struct Verdict {
     var compliant: Bool
     var failOn: FailThreshold
-    /// The findings at or above `--fail-on` that no waiver covers, most severe first,
-    /// besides the `no-traffic` ones.
-    var failing: [Finding]
+    /// How many findings are at or above `--fail-on` with no waiver covering them, besides
+    /// the `no-traffic` ones: counted, not copied (tens of thousands, each report).
+    var failing: Int
     /// Whether every input was read to its end.
     var complete: Bool
     /// Connections of which one side only was captured (`coverage.connections_seen_one_way`).
@@ -31,13 +31,12 @@ struct Verdict {
 
     init(_ result: AuditResult) {
         failOn = result.summary.failOn
-        failing = result.findings.filter { $0.fails(under: result.summary.failOn) }
+        failing = result.findings.count { $0.kind != .noTraffic && $0.fails(under: result.summary.failOn) }
         complete = result.coverage.complete
         seenOneWay = result.coverage.connectionsSeenOneWay ?? 0
         unjudgedText = result.unjudgedText
         noTrafficFindings = result.noTrafficFindings
-        failing.removeAll { $0.kind == .noTraffic }
-        compliant = failing.isEmpty && noTrafficFindings.isEmpty
+        compliant = failing == 0 && noTrafficFindings.isEmpty
     }
 
     /// `COMPLIANT` or `NOT COMPLIANT`.
@@ -46,11 +45,11 @@ struct Verdict {
     /// Why, against which threshold: "7 findings at or above --fail-on medium", or what
     /// was not audited: "no TCP traffic was audited: none of the 12 packets ...".
     var reason: String {
-        let count = "\(failing.count) finding\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)"
+        let count = "\(failing) finding\(failing == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue)"
         if let noTraffic {
             let others = noTrafficFindings.count - 1
             return noTraffic.message + (others == 0 ? "" : "; and \(others) more no-traffic finding\(others == 1 ? "" : "s")")
-                + (failing.isEmpty ? "" : "; and \(count)")
+                + (failing == 0 ? "" : "; and \(count)")
         }
         if compliant {
             // What the audit could not see, said beside a pass: a cut input, a capture of
