@@ -13,6 +13,7 @@ extension String {
     ///   legitimate changes;
     /// - then RFC 4180: quoted, with quotes doubled, when it holds a comma or a quote.
     var csvField: String {
+        if isPlainCSVField { return self }
         var field = terminalEscaped
         // The first scalar is one of these ASCII characters exactly when the first byte is.
         switch utf8.first {
@@ -29,5 +30,15 @@ extension String {
         }
         quoted.append(UInt8(ascii: "\""))
         return String(decoding: quoted, as: UTF8.self)
+    }
+
+    /// Whether `csvField` leaves the string as it is: printable ASCII without a comma or a
+    /// quote, not starting as a formula. One pass over the bytes, as most fields (addresses,
+    /// keys, names) are.
+    var isPlainCSVField: Bool {
+        switch utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"): return false
+        default: return !containsUTF8Byte { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }
+        }
     }
 }

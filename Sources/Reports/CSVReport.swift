@@ -48,29 +48,30 @@ public enum CSVReport {
         var stateCounts = [UInt64](repeating: 0, count: states.count), basisCounts = [UInt64](repeating: 0, count: bases.count)
         for name in header { row.field(name) }
         row.end()
+        let capturePointNames = result.capturePointNames
         for service in result.services {
             row.field(service.address)
             row.field(UInt64(service.port))
             row.field(service.node ?? "")
             row.field(service.classification.rawValue)
             row.field(service.catalogKey ?? "")
-            row.field(service.alsoCatalogKeys.joined(separator: " "))
+            row.field(joining: service.alsoCatalogKeys)
             row.field(service.hint ?? "")
             row.field(service.connections)
             row.field(service.packets)
             row.field(service.bytes)
             row.field(service.payloadBytes)
             row.field(service.clients)
-            row.field(service.sampleClients.joined(separator: " "))
+            row.field(joining: service.sampleClients)
             row.fields(service.states, column: stateColumn, counts: &stateCounts)
             row.fields(service.directionBasis, column: basisColumn, counts: &basisCounts)
             row.field(service.firstSeen.description)
             row.field(service.lastSeen.description)
             row.field(service.protocol ?? "")
-            row.field((service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-            row.field((service.tlsVersions ?? []).joined(separator: " "))
+            row.field(protocols: service.protocols ?? [:])
+            row.field(joining: service.tlsVersions ?? [])
             row.field(service.dependency ?? "")
-            row.field(result.capturePointNames)
+            row.field(capturePointNames)
             for last in ["service", "", "", ""] { row.field(last) }
             row.end()
         }
@@ -91,6 +92,37 @@ public enum CSVReport {
         mutating func field(_ text: String) {
             separate()
             sink.write(text.csvField)
+        }
+
+        /// `texts` joined by spaces, as one field: written piece by piece when no piece needs
+        /// making safe (the joined text then needs none either), else joined first.
+        mutating func field(joining texts: [String]) {
+            guard texts.allSatisfy(\.isPlainCSVField) else { return field(texts.joined(separator: " ")) }
+            separate()
+            for (index, text) in texts.enumerated() {
+                if index > 0 { sink.write(byte: UInt8(ascii: " ")) }
+                sink.write(text)
+            }
+        }
+
+        /// Protocol counts as `name=count` pairs in the names' order, space-separated; a
+        /// service has one or two, written without the pairs made as strings first. (A name
+        /// that is empty would start the field with `=`, a formula: made safe, as any other.)
+        mutating func field(protocols: [String: UInt64]) {
+            guard protocols.keys.allSatisfy({ !$0.isEmpty && $0.isPlainCSVField }) else {
+                return field(protocols.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            }
+            separate()
+            func write(_ pair: (key: String, value: UInt64)) {
+                sink.write(pair.key)
+                sink.write(byte: UInt8(ascii: "="))
+                sink.write(decimal: pair.value)
+            }
+            if protocols.count == 1, let only = protocols.first { return write(only) }
+            for (index, pair) in protocols.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { sink.write(byte: UInt8(ascii: " ")) }
+                write(pair)
+            }
         }
 
         /// A count: digits only, nothing to make safe.

@@ -57,6 +57,32 @@ final class CSVReportTests: XCTestCase {
         XCTAssertTrue(rows.contains { $0.contains(hint.terminalEscaped) }, "the hint, its line break made visible, in one cell")
     }
 
+    /// The list columns are written piece by piece when no piece needs making safe; any
+    /// list, plain or not, gives the field its joined text gives (`csvField`): a formula
+    /// start, a comma, a quote or a control character in any piece, or an empty protocol
+    /// name (which would start the field with `=`).
+    func testListFieldsAreMadeSafeAsTheirJoinedText() throws {
+        let lists: [[String]] = [[], [""], ["a"], ["a", "b"], ["", "x"], ["=cmd"], ["a", "=b"], ["-1"], ["a,b"], ["q\"", "c"],
+                                 ["line\nbreak"], ["@x", "y"], ["ok", "\u{202E}rtl"], ["+1", ""]]
+        var result = syntheticAudit(services: lists.count)
+        for (index, list) in lists.enumerated() {
+            result.services[index].alsoCatalogKeys = list
+            result.services[index].sampleClients = list.reversed()
+            result.services[index].tlsVersions = list
+            result.services[index].protocols = Dictionary(list.enumerated().map { ($1, UInt64($0 + 1)) }, uniquingKeysWith: +)
+        }
+        let rows = parseCSV(CSVReport.render(result))
+        let header = rows[0]
+        let column = { (name: String) in header.firstIndex(of: name)! }
+        for (row, service) in zip(rows.dropFirst(), result.services) {
+            XCTAssertEqual(row[column("also_catalog_keys")], service.alsoCatalogKeys.joined(separator: " ").csvFieldAsParsed)
+            XCTAssertEqual(row[column("sample_clients")], service.sampleClients.joined(separator: " ").csvFieldAsParsed)
+            XCTAssertEqual(row[column("tls_versions")], (service.tlsVersions ?? []).joined(separator: " ").csvFieldAsParsed)
+            let protocols = (service.protocols ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            XCTAssertEqual(row[column("protocols")], protocols.joined(separator: " ").csvFieldAsParsed)
+        }
+    }
+
     /// The coverage rows of a CSV: item to value and note.
     private func coverage(_ csv: String) throws -> [String: (value: String, note: String)] {
         let rows = parseCSV(csv)
@@ -128,4 +154,9 @@ final class CSVReportTests: XCTestCase {
         XCTAssertTrue(note.contains("=HYPERLINK(\"http://evil.example\")\\r\\nx (2)"), note)
         XCTAssertFalse(csv.contains(",=") || csv.contains(",\"=") || csv.contains(",@"))
     }
+}
+
+extension String {
+    /// The field a CSV reader gets back from `csvField`: the text made safe, unquoted.
+    var csvFieldAsParsed: String { parseCSV(csvField + "\r\n")[0][0] }
 }
