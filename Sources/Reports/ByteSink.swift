@@ -1,3 +1,5 @@
+import Audit
+
 /// Where a report's bytes go while it is produced: a fixed 64 KiB buffer, handed to
 /// `drain` (a file, standard output, memory) each time it fills and once at the end. A
 /// report of any size is written in constant memory and without building one string of
@@ -153,5 +155,18 @@ extension ByteSink {
     func write(htmlEscaping text: String) {
         guard text.containsUTF8Byte(where: String.needsHTMLEscape) else { return write(text) }
         String.escapingHTML(text) { write($0) }
+    }
+}
+
+extension ByteSink {
+    /// Appends a time as its `description` (RFC 3339, nine fractional digits), written in
+    /// place (`Timestamp.write(into:)`) without a string made for it: two a service, in
+    /// every format that lists services.
+    @inline(__always)
+    func write(_ time: Timestamp) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.textLength) { text in
+            time.write(into: UnsafeMutableRawBufferPointer(text))
+            write(UnsafeRawBufferPointer(text))
+        }
     }
 }

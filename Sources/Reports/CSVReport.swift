@@ -65,8 +65,8 @@ public enum CSVReport {
             row.field(joining: service.sampleClients)
             row.fields(service.states, column: stateColumn, counts: &stateCounts)
             row.fields(service.directionBasis, column: basisColumn, counts: &basisCounts)
-            row.field(service.firstSeen.description)
-            row.field(service.lastSeen.description)
+            row.field(service.firstSeen)
+            row.field(service.lastSeen)
             row.field(service.protocol ?? "")
             row.field(protocols: service.protocols ?? [:])
             row.field(joining: service.tlsVersions ?? [])
@@ -123,6 +123,12 @@ public enum CSVReport {
                 if index > 0 { sink.write(byte: UInt8(ascii: " ")) }
                 write(pair)
             }
+        }
+
+        /// A time as its `description`: digits and separators, nothing to make safe.
+        mutating func field(_ time: Timestamp) {
+            separate()
+            sink.write(time)
         }
 
         /// A count: digits only, nothing to make safe.

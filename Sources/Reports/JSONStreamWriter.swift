@@ -126,17 +126,14 @@ struct JSONStreamWriter {
     func null() { sink.write("null" as StaticString) }
 
     /// A time, as `Timestamp` encodes itself (RFC 3339 text, nine fractional digits),
-    /// written in place (`Timestamp.write(into:)`): making a string of each, or keeping
-    /// one per second, cost most of the services list's output, whose first and last
-    /// times alternate between seconds.
+    /// written in place (`ByteSink.write(_: Timestamp)`): making a string of each, or
+    /// keeping one per second, cost most of the services list's output, whose first and
+    /// last times alternate between seconds.
     @inline(__always)
     func time(_ value: Timestamp) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.textLength + 2) { text in
-            text[0] = UInt8(ascii: "\"")
-            value.write(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(text)[1...]))
-            text[Timestamp.textLength + 1] = UInt8(ascii: "\"")
-            sink.write(UnsafeRawBufferPointer(text))
-        }
+        sink.write(byte: UInt8(ascii: "\""))
+        sink.write(value)
+        sink.write(byte: UInt8(ascii: "\""))
     }
 
     // MARK: Composites
