@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -62,5 +62,19 @@ final class JUnitReportTests: XCTestCase {
         let document = try parseJUnit(JUnitReport.render(result))
         let failure = try XCTUnwrap(try cases(document, "dasaudit.findings").first?.elements(forName: "failure").first?.stringValue)
         XCTAssertTrue(failure.contains("<script>alert('x')</script> & \"q\""))
+    }
+
+    /// A diff's failure is the new finding's line as the audit's report words it, not the
+    /// pieces that line is written in.
+    func testADiffFailureIsTheNewFindingsLine() throws {
+        let baseline = try auditedCapture()
+        var current = baseline
+        current.findings.append(Finding(kind: .unexpectedPort, severity: .high, port: 31338, address: "127.0.0.9",
+                                        message: "127.0.0.9:31338 served 2 connections", remediation: "Stop 'it' & <see>"))
+        let diff = ResultDiff(baseline: baseline, at: "a", current: current, at: "b", failOn: .medium)
+        let document = try parseJUnit(try DiffReport.render(diff, as: .junit))
+        let failures = try document.nodes(forXPath: "//testcase/failure").map { $0.stringValue }
+        XCTAssertEqual(failures, ["[high] unexpected-port 127.0.0.9:31338: 127.0.0.9:31338 served 2 connections\n"
+            + "  Remediation: Stop 'it' & <see>"])
     }
 }
