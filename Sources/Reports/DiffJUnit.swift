@@ -7,7 +7,7 @@ enum DiffJUnit {
     static func render(_ rows: DiffRows) -> String {
         var cases: [Markup] = []
         for (change, finding, fails) in rows.findingChanges where change != "resolved" {
-            let line = Markup(stringLiteral: JUnitReport.TestCase.line(finding).joined())
+            let line = JUnitReport.FindingLine(finding).markup
             let name = "\(change) \(finding.kind.rawValue) \(finding.location)"
             let failure: Markup = fails
                 ? "<failure type=\"\(finding.kind.rawValue)\" message=\"\(change) \(finding.severity.rawValue) finding at or above --fail-on \(rows.diff.failOn.rawValue)\">\(line)</failure>\n"
