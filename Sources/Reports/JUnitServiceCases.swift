@@ -4,10 +4,15 @@ extension JUnitReport {
     /// Each service's findings, in the order of `result.services`: those at its address and
     /// port. Looked up once, for the suite's count of failures and for the cases.
     static func findingsOfEachService(_ result: AuditResult) -> [[Finding]] {
-        let byEndpoint = Dictionary(grouping: result.findings.filter { $0.address != nil && $0.port != nil }) {
-            EndpointKey(address: $0.address!, port: $0.port!)
+        var byEndpoint: [EndpointKey: [Finding]] = [:]
+        for finding in result.findings {
+            guard let address = finding.address, let port = finding.port else { continue }
+            byEndpoint[EndpointKey(address: address, port: port), default: []].append(finding)
         }
-        return result.services.map { byEndpoint[EndpointKey(address: $0.address, port: $0.port)] ?? [] }
+        // By index: a closure over each service copied it whole, its strings and tables.
+        return result.services.indices.map { index in
+            byEndpoint[EndpointKey(address: result.services[index].address, port: result.services[index].port)] ?? []
+        }
     }
 
     /// A server endpoint as the result names it.
