@@ -17,7 +17,7 @@ extension JUnitReport {
 
         /// No fewer bytes than the line takes once escaped: its texts' bytes six times over,
         /// as no byte escapes to more (`&quot;`), and room for its words and punctuation
-        /// ("(", ") ", "[high] ", the longest kind, ": ", "\n  Remediation: ": 61 bytes).
+        /// ("(", ") ", "[medium] ", the longest kind, " ", ": ", "\n  Remediation: ": 61 bytes).
         var mostBytes: Int {
             6 * ((waiver?.utf8.count ?? 0) + location.utf8.count + finding.message.utf8.count + finding.remediation.utf8.count)
                 + 100
