@@ -7,10 +7,11 @@ enum DiffJUnit {
     static func render(_ rows: DiffRows) -> String {
         var cases: [Markup] = []
         for (change, finding, fails) in rows.findingChanges where change != "resolved" {
+            let line = JUnitReport.FindingLine(finding).markup
             let name = "\(change) \(finding.kind.rawValue) \(finding.location)"
             let failure: Markup = fails
-                ? "<failure type=\"\(finding.kind.rawValue)\" message=\"\(change) \(finding.severity.rawValue) finding at or above --fail-on \(rows.diff.failOn.rawValue)\">\(JUnitReport.TestCase.line(finding))</failure>\n"
-                : "<system-out>\(JUnitReport.TestCase.line(finding))</system-out>\n"
+                ? "<failure type=\"\(finding.kind.rawValue)\" message=\"\(change) \(finding.severity.rawValue) finding at or above --fail-on \(rows.diff.failOn.rawValue)\">\(line)</failure>\n"
+                : "<system-out>\(line)</system-out>\n"
             cases.append("<testcase classname=\"dasaudit.diff\" name=\"\(name)\" time=\"0\">\n\(failure)</testcase>\n")
         }
         for change in rows.policy {

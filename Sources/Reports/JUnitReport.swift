@@ -29,9 +29,9 @@ public enum JUnitReport {
         ByteSink.collect { write(result, to: $0) }
     }
 
-    /// Writes the JUnit XML of `result` to `sink` one test case at a time: the services'
-    /// cases (one per service) are made as they are written, after a first pass that
-    /// counts their failures for the suite's header.
+    /// Writes the JUnit XML of `result` to `sink` one test case at a time: each service's
+    /// case is written from the service and its findings (`writeServiceCase`), after a
+    /// first pass that counts their failures for the suite's header.
     public static func write(_ result: AuditResult, to sink: ByteSink) {
         let failOn = result.summary.failOn
         let verdict = Verdict(result)
@@ -44,17 +44,7 @@ public enum JUnitReport {
                      findings: kind == .noTraffic ? verdict.noTrafficFindings
                         : findingsOfKind[kind] ?? [], failOn: failOn)
         }
-        // Findings by endpoint, so that each service finds its own in constant time.
-        let findingsByEndpoint = Dictionary(grouping: result.findings.filter { $0.address != nil && $0.port != nil }) {
-            EndpointKey(address: $0.address!, port: $0.port!)
-        }
-        let serviceCases = result.services.lazy.map { service in
-            TestCase(classname: "dasaudit.services",
-                     name: "\(service.endpoint) \(service.classification.rawValue)" + (service.catalogKeys.first.map { " \($0)" } ?? ""),
-                     findings: findingsByEndpoint[EndpointKey(address: service.address, port: service.port)] ?? [], failOn: failOn,
-                     note: "\(service.connections) connections, \(service.packets) packets, \(service.bytes) bytes; "
-                        + "protocol \(service.protocolText)")
-        }
+        let serviceFindings = findingsOfEachService(result)
         let openingCases = openings(result).map { opening in
             TestCase(classname: "dasaudit.openings", name: "\(opening.key) (\(opening.ports)) carries traffic",
                      findings: (findingsOfKind[.unusedOpening] ?? []).filter { $0.port.map(opening.portSet.contains) == true },
@@ -101,11 +91,8 @@ public enum JUnitReport {
         if let evidence = result.evidence { properties.append(("policy_sha256", evidence.policySha256)) }
         if result.capturePoints != nil { properties.append(("capture_points", result.capturePointNames)) }
 
-        // Counted from the findings, not by making each service's case twice (once to count,
-        // once to write): that was half of the report's time with tens of thousands of services.
-        let serviceFailures = result.services.count { service in
-            findingsByEndpoint[EndpointKey(address: service.address, port: service.port)]?.contains { $0.fails(under: failOn) } == true
-        }
+        // Counted from the findings, not by writing each service's case twice.
+        let serviceFailures = serviceFindings.count { $0.contains { $0.fails(under: failOn) } }
         let tests = kindCases.count + result.services.count + openingCases.count
         let failures = kindCases.filter(\.failed).count + serviceFailures + openingCases.filter(\.failed).count
         let head: Markup = """
@@ -115,22 +102,30 @@ public enum JUnitReport {
         """
         sink.write(head.description)
         let props = properties.map { name, value -> Markup in "<property name=\"\(name)\" value=\"\(value)\"/>\n" }
-        writeSuite("dasaudit.findings", kindCases, count: kindCases.count, failures: kindCases.filter(\.failed).count,
-                   properties: "<properties>\n\(props)</properties>\n", to: sink)
-        writeSuite("dasaudit.services", serviceCases, count: result.services.count, failures: serviceFailures, to: sink)
-        writeSuite("dasaudit.openings", openingCases, count: openingCases.count, failures: openingCases.filter(\.failed).count, to: sink)
+        writeSuite("dasaudit.findings", count: kindCases.count, failures: kindCases.filter(\.failed).count,
+                   properties: "<properties>\n\(props)</properties>\n", to: sink) {
+            for testCase in kindCases { testCase.write(to: sink) }
+        }
+        writeSuite("dasaudit.services", count: result.services.count, failures: serviceFailures, to: sink) {
+            for (service, findings) in zip(result.services, serviceFindings) {
+                writeServiceCase(service, findings: findings, failOn: failOn, to: sink)
+            }
+        }
+        writeSuite("dasaudit.openings", count: openingCases.count, failures: openingCases.filter(\.failed).count, to: sink) {
+            for testCase in openingCases { testCase.write(to: sink) }
+        }
         sink.write("</testsuites>\n")
     }
 
-    /// One `<testsuite>`: its header, `properties`, then each case as it comes.
-    private static func writeSuite(_ name: String, _ cases: some Sequence<TestCase>, count: Int, failures: Int,
-                                   properties: Markup = "", to sink: ByteSink) {
+    /// One `<testsuite>`: its header, `properties`, then the cases `writeCases` writes.
+    private static func writeSuite(_ name: String, count: Int, failures: Int, properties: Markup = "", to sink: ByteSink,
+                                   cases writeCases: () -> Void) {
         let head: Markup = """
         <testsuite name="\(name)" tests="\(count)" failures="\(failures)" errors="0" skipped="0" time="0">
         \(properties)
         """
         sink.write(head.description)
-        for testCase in cases { testCase.write(to: sink) }
+        writeCases()
         sink.write("</testsuite>\n")
     }
 
@@ -144,85 +139,5 @@ public enum JUnitReport {
         for opening in result.unusedOpenings { ports[opening.catalogKey, default: []].insert(opening.port) }
         return ports.map { key, set in (key, set.sorted().map(String.init).joined(separator: ", "), set) }
             .sorted { ($0.portSet.min() ?? 0, $0.key) < ($1.portSet.min() ?? 0, $1.key) }
-    }
-
-    /// A server endpoint as the result names it.
-    struct EndpointKey: Hashable {
-        var address: String
-        var port: UInt16
-    }
-
-    /// One check: failed by its findings that fail the audit; the others are listed.
-    struct TestCase {
-        var classname: String
-        var name: String
-        var failing: [Finding]
-        var other: [Finding]
-        var note: String?
-
-        init(classname: String, name: String, findings: [Finding], failOn: FailThreshold, note: String? = nil) {
-            self.classname = classname
-            self.name = name
-            failing = findings.filter { $0.fails(under: failOn) }
-            other = findings.filter { !$0.fails(under: failOn) }
-            self.note = note
-            self.failOn = failOn
-        }
-
-        private var failOn: FailThreshold
-
-        var failed: Bool { !failing.isEmpty }
-
-        /// Writes the `<testcase>` element, its failure and its `system-out`.
-        func write(to sink: ByteSink) {
-            sink.write(("<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0\">\n" as Markup).description)
-            if !failing.isEmpty {
-                let open: Markup = """
-                    <failure type="\(failing[0].kind.rawValue)" message="\(failing.count) finding\(failing.count == 1 ? "" : "s") failing the audit at --fail-on \(failOn.rawValue)">
-                    """
-                sink.write(open.description)
-                Self.writeLines(failing, to: sink, afterText: false)
-                sink.write("</failure>\n" as StaticString)
-            }
-            if note != nil || !other.isEmpty {
-                sink.write("<system-out>" as StaticString)
-                if let note { sink.write(note.htmlEscaped) }
-                Self.writeLines(other, to: sink, afterText: note != nil)
-                sink.write("</system-out>\n" as StaticString)
-            }
-            sink.write("</testcase>\n" as StaticString)
-        }
-
-        /// Writes the lines of `findings` (`line`), one under another (under text already
-        /// written when `afterText`), up to `JUnitReport.listedFindingBytes` (one at least),
-        /// then how many more there are and where they are all listed. Each line's pieces
-        /// go into the sink escaped, without the line made as one text first.
-        static func writeLines(_ findings: [Finding], to sink: ByteSink, afterText: Bool) {
-            var bytes = 0, shown = 0
-            for finding in findings {
-                let pieces = line(finding)
-                bytes += pieces.reduce(0) { $0 + $1.utf8.count } + 1
-                if bytes > JUnitReport.listedFindingBytes && shown > 0 { break }
-                if shown > 0 || afterText { sink.write(byte: UInt8(ascii: "\n")) }
-                for piece in pieces { sink.write(piece) }
-                shown += 1
-            }
-            let more = findings.count - shown
-            guard more > 0 else { return }
-            if shown > 0 || afterText { sink.write(byte: UInt8(ascii: "\n")) }
-            sink.write("... and \(more) more finding\(more == 1 ? "" : "s"): all are in the JSON result and the Markdown and HTML reports")
-        }
-
-        /// "[high] unexpected-port 127.0.0.4:31337: message" and its remediation; a waived
-        /// finding starts "(waived until ...: reason) [high]". In pieces, each escaped.
-        static func line(_ finding: Finding) -> [String] {
-            var pieces: [String] = []
-            if let waiver = finding.waiverText { pieces.append("(" + waiver.htmlEscaped + ") ") }
-            pieces.append("[\(finding.severity.rawValue)] \(finding.kind.rawValue)")
-            let location = finding.location
-            if !location.isEmpty { pieces.append(" " + location.htmlEscaped) }
-            pieces += [": ", finding.message.htmlEscaped, "\n  Remediation: ", finding.remediation.htmlEscaped]
-            return pieces
-        }
     }
 }

@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -62,5 +62,41 @@ final class JUnitReportTests: XCTestCase {
         let document = try parseJUnit(JUnitReport.render(result))
         let failure = try XCTUnwrap(try cases(document, "dasaudit.findings").first?.elements(forName: "failure").first?.stringValue)
         XCTAssertTrue(failure.contains("<script>alert('x')</script> & \"q\""))
+    }
+
+    /// A case lists its findings up to `listedFindingBytes` of text as written, escapes
+    /// included: lines of quotes and control characters, each byte of which escapes to six
+    /// (`&quot;`, `\u{1F}`), are cut where their escaped text would pass the limit.
+    func testFindingsAreListedUpToTheLimitOfTheirEscapedText() throws {
+        var result = try auditedCapture()
+        let message = String(repeating: "\"", count: 4_000), remediation = String(repeating: "\u{1F}", count: 4_000)
+        result.findings = Array(repeating: Finding(kind: .unexpectedPort, severity: .high, port: nil, address: nil,
+                                                   message: message, remediation: remediation), count: 40)
+        let lineBytes = "[high] unexpected-port: ".utf8.count + message.htmlEscaped.utf8.count
+            + "\n  Remediation: ".utf8.count + remediation.htmlEscaped.utf8.count
+        XCTAssertEqual(lineBytes, 6 * 8_000 + 40)
+        let shown = JUnitReport.listedFindingBytes / (lineBytes + 1)
+
+        let document = JUnitReport.render(result)
+        let open = "<failure type=\"unexpected-port\" message=\"40 findings failing the audit at --fail-on medium\">"
+        let failure = try XCTUnwrap(document.components(separatedBy: open).dropFirst().first?.components(separatedBy: "</failure>").first)
+        var lines = failure.components(separatedBy: "\n")
+        XCTAssertEqual(lines.removeLast(), "... and \(40 - shown) more findings: all are in the JSON result and the Markdown and HTML reports")
+        XCTAssertEqual(lines.count, 2 * shown, "each finding's line and its remediation")
+        XCTAssertEqual(lines.joined(separator: "\n").utf8.count + 1, shown * (lineBytes + 1))
+    }
+
+    /// A diff's failure is the new finding's line as the audit's report words it, not the
+    /// pieces that line is written in.
+    func testADiffFailureIsTheNewFindingsLine() throws {
+        let baseline = try auditedCapture()
+        var current = baseline
+        current.findings.append(Finding(kind: .unexpectedPort, severity: .high, port: 31338, address: "127.0.0.9",
+                                        message: "127.0.0.9:31338 served 2 connections", remediation: "Stop 'it' & <see>"))
+        let diff = ResultDiff(baseline: baseline, at: "a", current: current, at: "b", failOn: .medium)
+        let document = try parseJUnit(try DiffReport.render(diff, as: .junit))
+        let failures = try document.nodes(forXPath: "//testcase/failure").map { $0.stringValue }
+        XCTAssertEqual(failures, ["[high] unexpected-port 127.0.0.9:31338: 127.0.0.9:31338 served 2 connections\n"
+            + "  Remediation: Stop 'it' & <see>"])
     }
 }
