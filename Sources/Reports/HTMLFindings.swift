@@ -11,20 +11,27 @@ enum HTMLFindings {
     static func write(_ result: AuditResult, to sink: ByteSink) {
         guard !result.findings.isEmpty else { return sink.write("<p>No findings: the traffic matched the policy.</p>") }
         let failOn = result.summary.failOn
+        // Findings of one kind on the same ports across hosts are one card (`FindingGroup`),
+        // grouped once for every section: a group holds findings of one severity, all waived
+        // or none, in the order of its first finding, so a section's groups are those its
+        // findings alone would make, and no section's findings are copied out to group them.
+        let groups = FindingGroup.grouping(result.findings)
         for severity in Severity.allCases.reversed() {
-            // Each finding copied once, into its severity's list: not the open ones first.
-            let findings = result.findings.filter { !$0.isWaived && $0.severity == severity }
-            guard !findings.isEmpty else { continue }
+            func inSection(_ finding: Finding) -> Bool { !finding.isWaived && finding.severity == severity }
+            let count = result.findings.count(where: inSection)
+            guard count > 0 else { continue }
             // Read from the findings (`Finding.fails`), not the severity: `no-traffic` fails at any threshold.
-            let failing = findings.count(where: { $0.fails(under: failOn) })
-            let gate = failing == findings.count ? "fails the audit at --fail-on \(failOn.rawValue)"
+            let failing = result.findings.count { inSection($0) && $0.fails(under: failOn) }
+            let gate = failing == count ? "fails the audit at --fail-on \(failOn.rawValue)"
                 : failing == 0 ? "reported; does not fail the audit at --fail-on \(failOn.rawValue)"
-                : "\(failing) of \(findings.count) fail the audit at --fail-on \(failOn.rawValue)"
-            group("s-\(severity.rawValue)", title(severity.rawValue, findings.count), gate, findings, to: sink)
+                : "\(failing) of \(count) fail the audit at --fail-on \(failOn.rawValue)"
+            group("s-\(severity.rawValue)", title(severity.rawValue, count), gate,
+                  groups.lazy.filter { !$0.isWaived && $0.severity == severity }, to: sink)
         }
-        let waived = result.findings.filter(\.isWaived)
-        if !waived.isEmpty {
-            group("waived", title("waived", waived.count), "covered by a waiver in the policy; never fails the audit", waived, to: sink)
+        let waived = result.findings.count(where: \.isWaived)
+        if waived > 0 {
+            group("waived", title("waived", waived), "covered by a waiver in the policy; never fails the audit",
+                  groups.lazy.filter(\.isWaived), to: sink)
         }
     }
 
@@ -32,7 +39,8 @@ enum HTMLFindings {
         name.prefix(1).uppercased() + name.dropFirst() + " (\(count))"
     }
 
-    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ findings: [Finding], to sink: ByteSink) {
+    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ groups: some Sequence<FindingGroup>,
+                              to sink: ByteSink) {
         let head: Markup = """
         <div class="severity \(cssClass)">
         <h3>\(title)<span class="gate">\(gate)</span></h3>
@@ -40,8 +48,7 @@ enum HTMLFindings {
 
         """
         sink.write(head.description)
-        // Findings of one kind on the same ports across hosts are one card (`FindingGroup`).
-        for group in FindingGroup.grouping(findings) { write(group, to: sink) }
+        for group in groups { write(group, to: sink) }
         sink.write("</ol>\n</div>\n")
     }
 

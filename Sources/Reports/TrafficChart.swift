@@ -22,9 +22,9 @@ struct TrafficChart {
         }
         if folded {
             let drawnSet = Set(drawn)
-            let rest = services.indices.filter { !drawnSet.contains($0) }.map { services[$0] }
-            bars.append(Bar(label: "other \(rest.count) services", cssClass: "other", bytes: Self.saturatingSum(rest.map(\.bytes)),
-                            packets: Self.saturatingSum(rest.map(\.packets)), title: "the \(rest.count) smaller services together"))
+            let rest = services.indices.filter { !drawnSet.contains($0) }
+            bars.append(Bar(label: "other \(rest.count) services", cssClass: "other", bytes: Self.saturatingSum(rest.map { services[$0].bytes }),
+                            packets: Self.saturatingSum(rest.map { services[$0].packets }), title: "the \(rest.count) smaller services together"))
         }
         // Scaled to the largest service, not to the "other" bar: many small services
         // together would flatten the bars that matter. The "other" bar is cut at the plot's
