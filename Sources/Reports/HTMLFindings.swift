@@ -15,32 +15,38 @@ enum HTMLFindings {
         // grouped once for every section: a group holds findings of one severity, all waived
         // or none, in the order of its first finding, so a section's groups are those its
         // findings alone would make, and no section's findings are copied out to group them.
+        // Each section's counts are those of its groups.
         let groups = FindingGroup.grouping(result.findings)
         for severity in Severity.allCases.reversed() {
-            func inSection(_ finding: Finding) -> Bool { !finding.isWaived && finding.severity == severity }
-            let count = result.findings.count(where: inSection)
-            guard count > 0 else { continue }
+            let shown = groups.filter { !$0.isWaived && $0.severity == severity }
+            guard !shown.isEmpty else { continue }
+            let count = findingCount(shown)
             // Read from the findings (`Finding.fails`), not the severity: `no-traffic` fails at any threshold.
-            let failing = result.findings.count { inSection($0) && $0.fails(under: failOn) }
+            let failing = shown.reduce(0) { sum, group in sum + group.findings.count { $0.fails(under: failOn) } }
             let gate = failing == count ? "fails the audit at --fail-on \(failOn.rawValue)"
                 : failing == 0 ? "reported; does not fail the audit at --fail-on \(failOn.rawValue)"
                 : "\(failing) of \(count) fail the audit at --fail-on \(failOn.rawValue)"
-            group("s-\(severity.rawValue)", title(severity.rawValue, count), gate,
-                  groups.lazy.filter { !$0.isWaived && $0.severity == severity }, to: sink)
+            group("s-\(severity.rawValue)", title(severity.rawValue, count), gate, shown, to: sink)
         }
-        let waived = result.findings.count(where: \.isWaived)
-        if waived > 0 {
-            group("waived", title("waived", waived), "covered by a waiver in the policy; never fails the audit",
-                  groups.lazy.filter(\.isWaived), to: sink)
+        let waived = groups.filter(\.isWaived)
+        if !waived.isEmpty {
+            group("waived", title("waived", findingCount(waived)), "covered by a waiver in the policy; never fails the audit",
+                  waived, to: sink)
         }
+    }
+
+    /// The findings of `groups`: counted from the groups shown, not from the result's
+    /// findings, each of which `count(where:)` copied (a dozen references) to read two of
+    /// its fields, once for every section.
+    private static func findingCount(_ groups: [FindingGroup]) -> Int {
+        groups.reduce(0) { $0 + $1.findings.count }
     }
 
     private static func title(_ name: String, _ count: Int) -> String {
         name.prefix(1).uppercased() + name.dropFirst() + " (\(count))"
     }
 
-    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ groups: some Sequence<FindingGroup>,
-                              to sink: ByteSink) {
+    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ groups: [FindingGroup], to sink: ByteSink) {
         let head: Markup = """
         <div class="severity \(cssClass)">
         <h3>\(title)<span class="gate">\(gate)</span></h3>

@@ -67,7 +67,7 @@ struct TrafficChart {
         }
         var largest: [Int] = []
         largest.reserveCapacity(count + 1)
-        for index in services.indices where largest.count < count || before(index, largest[largest.count - 1]) {
+        for index in services.indices where largest.count < count || largest.last.map({ before(index, $0) }) == true {
             largest.insert(index, at: largest.firstIndex { before(index, $0) } ?? largest.count)
             if largest.count > count { largest.removeLast() }
         }
