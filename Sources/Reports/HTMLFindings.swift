@@ -11,28 +11,42 @@ enum HTMLFindings {
     static func write(_ result: AuditResult, to sink: ByteSink) {
         guard !result.findings.isEmpty else { return sink.write("<p>No findings: the traffic matched the policy.</p>") }
         let failOn = result.summary.failOn
-        let open = result.findings.filter { !$0.isWaived }
+        // Findings of one kind on the same ports across hosts are one card (`FindingGroup`),
+        // grouped once for every section: a group holds findings of one severity, all waived
+        // or none, in the order of its first finding, so a section's groups are those its
+        // findings alone would make, and no section's findings are copied out to group them.
+        // Each section's counts are those of its groups.
+        let groups = FindingGroup.grouping(result.findings)
         for severity in Severity.allCases.reversed() {
-            let findings = open.filter { $0.severity == severity }
-            guard !findings.isEmpty else { continue }
+            let shown = groups.filter { !$0.isWaived && $0.severity == severity }
+            guard !shown.isEmpty else { continue }
+            let count = findingCount(shown)
             // Read from the findings (`Finding.fails`), not the severity: `no-traffic` fails at any threshold.
-            let failing = findings.filter { $0.fails(under: failOn) }.count
-            let gate = failing == findings.count ? "fails the audit at --fail-on \(failOn.rawValue)"
+            let failing = shown.reduce(0) { sum, group in sum + group.findings.count { $0.fails(under: failOn) } }
+            let gate = failing == count ? "fails the audit at --fail-on \(failOn.rawValue)"
                 : failing == 0 ? "reported; does not fail the audit at --fail-on \(failOn.rawValue)"
-                : "\(failing) of \(findings.count) fail the audit at --fail-on \(failOn.rawValue)"
-            group("s-\(severity.rawValue)", title(severity.rawValue, findings.count), gate, findings, to: sink)
+                : "\(failing) of \(count) fail the audit at --fail-on \(failOn.rawValue)"
+            group("s-\(severity.rawValue)", title(severity.rawValue, count), gate, shown, to: sink)
         }
-        let waived = result.findings.filter(\.isWaived)
+        let waived = groups.filter(\.isWaived)
         if !waived.isEmpty {
-            group("waived", title("waived", waived.count), "covered by a waiver in the policy; never fails the audit", waived, to: sink)
+            group("waived", title("waived", findingCount(waived)), "covered by a waiver in the policy; never fails the audit",
+                  waived, to: sink)
         }
+    }
+
+    /// The findings of `groups`: counted from the groups shown, not from the result's
+    /// findings, each of which `count(where:)` copied (a dozen references) to read two of
+    /// its fields, once for every section.
+    private static func findingCount(_ groups: [FindingGroup]) -> Int {
+        groups.reduce(0) { $0 + $1.findings.count }
     }
 
     private static func title(_ name: String, _ count: Int) -> String {
         name.prefix(1).uppercased() + name.dropFirst() + " (\(count))"
     }
 
-    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ findings: [Finding], to sink: ByteSink) {
+    private static func group(_ cssClass: String, _ title: String, _ gate: String, _ groups: [FindingGroup], to sink: ByteSink) {
         let head: Markup = """
         <div class="severity \(cssClass)">
         <h3>\(title)<span class="gate">\(gate)</span></h3>
@@ -40,14 +54,13 @@ enum HTMLFindings {
 
         """
         sink.write(head.description)
-        // Findings of one kind on the same ports across hosts are one card (`FindingGroup`).
-        for group in FindingGroup.grouping(findings) { write(group, to: sink) }
+        for group in groups { write(group, to: sink) }
         sink.write("</ol>\n</div>\n")
     }
 
-    /// One card: piece by piece into the sink, each value escaped as it goes (`htmlEscaped`),
-    /// not one text of markup made first and copied (a long message and remediation each,
-    /// for tens of thousands of findings).
+    /// One card: piece by piece into the sink, each value escaped as it goes
+    /// (`write(htmlEscaping:)`), not one text of markup made first and copied (a long
+    /// message and remediation each, for tens of thousands of findings).
     private static func write(_ group: FindingGroup, to sink: ByteSink) {
         let severity = group.severity.rawValue
         let first = group.findings[0]
@@ -60,34 +73,46 @@ enum HTMLFindings {
         sink.write("\">" as StaticString)
         sink.write(severity)
         sink.write("</span> " as StaticString)
-        sink.write(group.title.htmlEscaped)
+        sink.write(htmlEscaping: group.title)
         if group.findings.count > 1 {
             sink.write(" · " as StaticString)
-            sink.write(hostList(group.hosts).description)
-        } else if !first.location.isEmpty {
-            sink.write(" · <span class=\"mono\">" as StaticString)
-            sink.write(first.location.htmlEscaped)
-            sink.write("</span>" as StaticString)
+            hostList(group.hosts, to: sink)
+        } else {
+            let location = first.location
+            if !location.isEmpty {
+                sink.write(" · <span class=\"mono\">" as StaticString)
+                sink.write(htmlEscaping: location)
+                sink.write("</span>" as StaticString)
+            }
         }
         sink.write("</div>\n<p>" as StaticString)
-        sink.write(group.message.htmlEscaped)
+        sink.write(htmlEscaping: group.message)
         sink.write("</p>\n<p class=\"remedy\"><b>Remediation:</b> " as StaticString)
-        sink.write(group.remediation.htmlEscaped)
+        sink.write(htmlEscaping: group.remediation)
         sink.write("</p>\n" as StaticString)
         if let waiver = first.waiverText {
             sink.write("<p class=\"remedy\"><b>Waiver:</b> " as StaticString)
-            sink.write(waiver.htmlEscaped)
+            sink.write(htmlEscaping: waiver)
             sink.write("</p>\n" as StaticString)
         }
         sink.write("</li>\n" as StaticString)
     }
 
-    /// The hosts of a group: the first ten, the rest inside `<details>` (no script needed).
-    private static func hostList(_ hosts: [String]) -> Markup {
-        let spans = hosts.map { "<span class=\"mono\">\($0)</span>" as Markup }
-        let head = Markup(joining: Array(spans.prefix(10)), separator: ", ")
-        guard hosts.count > 10 else { return head }
-        let rest = Markup(joining: Array(spans.dropFirst(10)), separator: ", ")
-        return "\(head) <details><summary>and \(hosts.count - 10) more hosts</summary>\(rest)</details>"
+    /// The hosts of a group, ", " between them: the first ten, the rest inside `<details>`
+    /// (no script needed).
+    private static func hostList(_ hosts: [String], to sink: ByteSink) {
+        for (index, host) in hosts.enumerated() {
+            if index == 10 {
+                sink.write(" <details><summary>and " as StaticString)
+                sink.write(decimal: UInt64(hosts.count - 10))
+                sink.write(" more hosts</summary>" as StaticString)
+            } else if index > 0 {
+                sink.write(", " as StaticString)
+            }
+            sink.write("<span class=\"mono\">" as StaticString)
+            sink.write(htmlEscaping: host)
+            sink.write("</span>" as StaticString)
+        }
+        if hosts.count > 10 { sink.write("</details>" as StaticString) }
     }
 }

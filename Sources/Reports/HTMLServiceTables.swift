@@ -13,44 +13,45 @@ enum HTMLServiceTables {
             headers: (nodes ? ["Node"] : []) + ["Address", "Port", "Classification", "Catalog key", "Protocol", "Conns", "Packets", "Bytes",
                                                 "Payload", "Clients", "Sample clients", "States", "Direction", "First and last seen"],
             numeric: Set([1, 5, 6, 7, 8, 9].map { nodes ? $0 + 1 : $0 }), cssClass: "data services")
+        // The cells' closures capture the fields they write, never `service`: a closure that
+        // did copied the whole summary (a dozen references) for its cell.
         func cells(_ service: ServiceSummary, _ row: inout HTMLTable.Cells) {
-            let classification = service.classification.rawValue
             if nodes { row.add(text: service.node ?? "-") }
-            row.add { sink in
-                sink.write("<span class=\"mono nowrap\">" as StaticString)
-                sink.write(service.address.htmlEscaped)
-                sink.write("</span>" as StaticString)
-            }
+            row.add("<span class=\"mono nowrap\">", text: service.address, "</span>")
             row.add(count: UInt64(service.port))
+            let classification = service.classification.rawValue
             row.add { sink in
                 sink.write("<span class=\"badge c-" as StaticString)
-                sink.write(classification.htmlEscaped)
+                sink.write(htmlEscaping: classification)
                 sink.write("\">" as StaticString)
-                sink.write(classification.htmlEscaped)
+                sink.write(htmlEscaping: classification)
                 sink.write("</span>" as StaticString)
             }
-            if !service.catalogKeys.isEmpty {
-                row.add(text: service.catalogKeys.joined(separator: " | "))
+            // The catalog keys (`catalogKeys`), else the hint, else "-".
+            if service.catalogKey != nil || !service.alsoCatalogKeys.isEmpty {
+                let (key, otherKeys) = (service.catalogKey, service.alsoCatalogKeys)
+                row.add { list(key, otherKeys, separator: " | ", to: $0) }
             } else if let hint = service.hint {
-                row.add { sink in
-                    sink.write("<span class=\"muted\">" as StaticString)
-                    sink.write(hint.htmlEscaped)
-                    sink.write("</span>" as StaticString)
-                }
+                row.add("<span class=\"muted\">", text: hint, "</span>")
             } else {
                 row.add(text: "-")
             }
             row.add(text: service.protocolText)
-            for count in [service.connections, service.packets, service.bytes, service.payloadBytes] { row.add(count: count) }
-            row.add(text: "\(service.clients)")
-            row.add(text: service.sampleClients.joined(separator: ", "))
-            row.add { counts(service.states, to: $0) }
-            row.add { counts(service.directionBasis, to: $0) }
+            row.add(count: service.connections)
+            row.add(count: service.packets)
+            row.add(count: service.bytes)
+            row.add(count: service.payloadBytes)
+            row.add(number: service.clients)
+            let (clients, states, basis) = (service.sampleClients, service.states, service.directionBasis)
+            row.add { list(nil, clients, separator: ", ", to: $0) }
+            row.add { counts(states, to: $0) }
+            row.add { counts(basis, to: $0) }
+            let (firstSeen, lastSeen) = (service.firstSeen, service.lastSeen)
             row.add { sink in
                 sink.write("<span class=\"nowrap\">" as StaticString)
-                sink.write(clock(service.firstSeen).htmlEscaped)
+                clock.write(firstSeen, to: sink)
                 sink.write("<br>" as StaticString)
-                sink.write(clock(service.lastSeen).htmlEscaped)
+                clock.write(lastSeen, to: sink)
                 sink.write("</span>" as StaticString)
             }
         }
@@ -102,17 +103,36 @@ enum HTMLServiceTables {
         sink.write(Markup(joining: sections).description)
     }
 
+    /// `first` (when there is one) and `rest`, each escaped, joined by `separator`: as
+    /// `joined(separator:)` then `htmlEscaped` write them, without the array or either
+    /// string made (two lists a row of the services table).
+    private static func list(_ first: String?, _ rest: [String], separator: StaticString, to sink: ByteSink) {
+        var needsSeparator = false
+        if let first {
+            sink.write(htmlEscaping: first)
+            needsSeparator = true
+        }
+        for item in rest {
+            if needsSeparator { sink.write(separator) }
+            sink.write(htmlEscaping: item)
+            needsSeparator = true
+        }
+    }
+
     /// "closed 1, reset 2": a count per key, keys in order, one under another.
     private static func counts(_ values: [String: UInt64], to sink: ByteSink) {
-        // Most services have one key: written as it is, with no sorted copy made.
-        let sorted = values.count == 1 ? Array(values) : values.sorted { $0.key < $1.key }
-        for (index, (key, count)) in sorted.enumerated() {
-            if index > 0 { sink.write("<br>" as StaticString) }
+        func write(_ key: String, _ count: UInt64) {
             sink.write("<span class=\"nowrap\">" as StaticString)
-            sink.write(key.htmlEscaped)
+            sink.write(htmlEscaping: key)
             sink.write(byte: UInt8(ascii: " "))
             sink.write(decimal: count)
             sink.write("</span>" as StaticString)
+        }
+        // Most services have one key: written as it is, with no sorted copy made.
+        if values.count == 1, let only = values.first { return write(only.key, only.value) }
+        for (index, (key, count)) in values.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { sink.write("<br>" as StaticString) }
+            write(key, count)
         }
     }
 
@@ -128,9 +148,24 @@ enum HTMLServiceTables {
         }
 
         func callAsFunction(_ time: Timestamp) -> String {
-            let text = "\(time)"
-            guard let day, text.hasPrefix(day) else { return text }
-            return String(text.dropFirst(11).prefix(15))
+            withText(time) { String(decoding: $0, as: UTF8.self) }
+        }
+
+        /// Writes the text of `time` to `sink` from its bytes, with no string made (two a
+        /// row of the services table); it needs no escaping.
+        func write(_ time: Timestamp, to sink: ByteSink) {
+            withText(time) { sink.write($0) }
+        }
+
+        /// Hands `body` the text of `time`: its RFC 3339 bytes (`Timestamp.write(into:)`),
+        /// or, on `day`, the time of day "HH:MM:SS.uuuuuu" within them.
+        private func withText<Result>(_ time: Timestamp, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            withUnsafeTemporaryAllocation(byteCount: Timestamp.textLength, alignment: 1) { buffer in
+                time.write(into: buffer)
+                let text = UnsafeRawBufferPointer(buffer)
+                guard let day, day.utf8.elementsEqual(text.prefix(day.utf8.count)) else { return body(text) }
+                return body(UnsafeRawBufferPointer(rebasing: text[11..<26]))
+            }
         }
 
         var dateNote: String { day.map { ", on \($0)" } ?? "" }

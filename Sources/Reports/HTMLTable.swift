@@ -48,7 +48,7 @@ struct HTMLTable {
             for item in body {
                 if let rowClass = rowClass(item) {
                     sink.write("<tr class=\"" as StaticString)
-                    sink.write(rowClass.htmlEscaped)
+                    sink.write(htmlEscaping: rowClass)
                     sink.write("\">" as StaticString)
                 } else {
                     sink.write("<tr>" as StaticString)
@@ -68,7 +68,7 @@ struct HTMLTable {
 
     /// The cells of one row, left to right, each `<td>` (of class `num` in a numeric column)
     /// written around what it holds: markup as it is, text escaped (`htmlEscaped`), counts
-    /// as digits.
+    /// and numbers as digits.
     struct Cells {
         let sink: ByteSink
         let numeric: [Bool]
@@ -81,9 +81,20 @@ struct HTMLTable {
 
         mutating func add(_ markup: Markup) { add { $0.write(markup.text) } }
 
-        mutating func add(text: String) { add { $0.write(text.htmlEscaped) } }
+        mutating func add(text: String) { add { $0.write(htmlEscaping: text) } }
+
+        /// A cell of `text`, escaped, between the markup `open` and `close` (`<span ...>`, `</span>`).
+        mutating func add(_ open: StaticString, text: String, _ close: StaticString) {
+            add { sink in
+                sink.write(open)
+                sink.write(htmlEscaping: text)
+                sink.write(close)
+            }
+        }
 
         mutating func add(count: UInt64) { add { $0.write(decimal: count) } }
+
+        mutating func add(number: Int) { add { $0.write(decimal: Int64(number)) } }
 
         /// A cell whose content `content` writes: markup pieces and escaped values.
         mutating func add(_ content: (ByteSink) -> Void) {

@@ -10,12 +10,20 @@ struct PortMatrix {
     /// The declared node of each host, where the result names one.
     private(set) var nodes: [String: String] = [:]
     /// Ports, lowest first, with the catalog key (or hint) that names them.
-    private(set) var ports: [(port: UInt16, label: String)] = []
+    var ports: [(port: UInt16, label: String)] { portOrder.map { ($0, label(of: $0)) } }
     /// What each drawn cell shows: a service, an unused opening or an attempt of the
     /// result, found by its place there; the text is made only for the cells drawn
     /// (`cell(host:port:)`). Made for every service up front, the cells' titles were most of
     /// the report's matrix time with tens of thousands of services, 100 rows of which show.
-    private var sources: [Key: Source] = [:]
+    private var sources: [Place: Source] = [:]
+    /// The place of each host in `hosts`: a cell's place is two numbers, hashed in a
+    /// fraction of the time of an address (tens of thousands of services).
+    private var hostNumbers: [String: Int] = [:]
+    /// The ports, lowest first.
+    private var portOrder: [UInt16] = []
+    /// What names each port (`label(of:)`): its first service, else its first unused
+    /// opening; the label is made only for the ports drawn.
+    private var portNamers: [UInt16: Source] = [:]
     private let result: AuditResult
     /// Columns at most; the services table has the rest.
     var maximumColumns = 40
@@ -42,40 +50,66 @@ struct PortMatrix {
         case attempt(Int)
     }
 
+    /// A cell's place: the host's number in `hosts`, and the port.
+    private struct Place: Hashable {
+        var host: Int
+        var port: UInt16
+    }
+
     init(_ result: AuditResult) {
         self.result = result
-        var labels: [UInt16: String] = [:]
-        // The hosts as a set too, so that each service and attempt checks it in constant time.
-        var hostSet: Set<String> = []
-        for (index, service) in result.services.enumerated() {
-            if hostSet.insert(service.address).inserted { hosts.append(service.address) }
-            if let node = service.node { nodes[service.address] = node }
-            if labels[service.port] == nil { labels[service.port] = service.catalogKeys.first ?? service.hintLabel ?? "" }
-            sources[Key(host: service.address, port: service.port)] = .service(index)
+        sources.reserveCapacity(result.services.count)
+        for index in result.services.indices {
+            let address = result.services[index].address, port = result.services[index].port
+            // The services come by address: most are on the host of the one before.
+            let host = address == hosts.last ? hosts.count - 1 : number(of: address)
+            if let node = result.services[index].node { nodes[address] = node }
+            if portNamers[port] == nil { portNamers[port] = .service(index) }
+            sources[Place(host: host, port: port)] = .service(index)
         }
         for (index, opening) in result.unusedOpenings.enumerated() {
-            labels[opening.port] = labels[opening.port] ?? opening.catalogKey
+            if portNamers[opening.port] == nil { portNamers[opening.port] = .unused(index) }
             // An opening expected of one node is unused on that node's hosts; one expected
             // of no node in particular, on every host.
-            for host in hosts where sources[Key(host: host, port: opening.port)] == nil && (opening.node == nil || nodes[host] == opening.node) {
-                sources[Key(host: host, port: opening.port)] = .unused(index)
+            for host in hosts.indices where sources[Place(host: host, port: opening.port)] == nil
+                && (opening.node == nil || nodes[hosts[host]] == opening.node) {
+                sources[Place(host: host, port: opening.port)] = .unused(index)
             }
         }
-        for (index, attempt) in result.attempts.enumerated() where labels[attempt.port] != nil && hostSet.contains(attempt.address) {
-            let key = Key(host: attempt.address, port: attempt.port)
-            guard sources[key] == nil else { continue }
-            sources[key] = .attempt(index)
+        for (index, attempt) in result.attempts.enumerated() where portNamers[attempt.port] != nil {
+            guard let host = hostNumbers[attempt.address], sources[Place(host: host, port: attempt.port)] == nil else { continue }
+            sources[Place(host: host, port: attempt.port)] = .attempt(index)
         }
-        ports = labels.keys.sorted().map { ($0, labels[$0]!) }
+        portOrder = portNamers.keys.sorted()
+    }
+
+    /// The number of `address` in `hosts`, added at the end when it is not there yet.
+    private mutating func number(of address: String) -> Int {
+        if let number = hostNumbers[address] { return number }
+        hosts.append(address)
+        hostNumbers[address] = hosts.count - 1
+        return hosts.count - 1
+    }
+
+    /// The catalog key (or hint) that names `port`: its first service's, else its first
+    /// unused opening's.
+    private func label(of port: UInt16) -> String {
+        switch portNamers[port] {
+        case .service(let index)?: result.services[index].catalogKeys.first ?? result.services[index].hintLabel ?? ""
+        case .unused(let index)?: result.unusedOpenings[index].catalogKey
+        case .attempt?, nil: ""
+        }
     }
 
     /// The cell of `host` and `port`, nil where nothing was seen.
     func cell(host: String, port: UInt16) -> Cell? {
-        sources[Key(host: host, port: port)].map(cell)
+        hostNumbers[host].flatMap { sources[Place(host: $0, port: port)] }.map(cell)
     }
 
     /// Every cell, by host and port.
-    var cells: [Key: Cell] { sources.mapValues(cell) }
+    var cells: [Key: Cell] {
+        Dictionary(uniqueKeysWithValues: sources.map { (Key(host: hosts[$0.key.host], port: $0.key.port), cell($0.value)) })
+    }
 
     private func cell(_ source: Source) -> Cell {
         switch source {
@@ -113,12 +147,13 @@ struct PortMatrix {
         guard !hosts.isEmpty else {
             return "<p>No service carried traffic, so there is no host to show.</p>"
         }
-        let portsDown = ports.count >= hosts.count
-        let allRows: [String] = portsDown ? ports.map { "\($0.port)" } : hosts
-        let rowKeys = Array(allRows.prefix(maximumRows))
-        let allColumns: [String] = portsDown ? hosts : ports.map { "\($0.port)" }
-        let columns = Array(allColumns.prefix(maximumColumns))
-        let portLabel = Dictionary(uniqueKeysWithValues: ports.map { ("\($0.port)", $0.label) })
+        let portsDown = portOrder.count >= hosts.count
+        let (rowCount, columnCount) = portsDown ? (portOrder.count, hosts.count) : (hosts.count, portOrder.count)
+        // Only the ports drawn are named.
+        func portNames(_ count: Int) -> [String] { portOrder.prefix(count).map { "\($0)" } }
+        let rowKeys = portsDown ? portNames(maximumRows) : Array(hosts.prefix(maximumRows))
+        let columns = portsDown ? Array(hosts.prefix(maximumColumns)) : portNames(maximumColumns)
+        let portLabel = Dictionary(uniqueKeysWithValues: (portsDown ? rowKeys : columns).map { ($0, label(of: UInt16($0)!)) })
         func header(_ name: String) -> Markup {
             let label = portLabel[name] ?? nodes[name] ?? ""
             return label.isEmpty ? "<span class=\"mono\">\(name)</span>" : "<span class=\"mono\">\(name)</span> <span class=\"muted\">\(label)</span>"
@@ -152,10 +187,10 @@ struct PortMatrix {
             .filter { present.contains($0.cssClass) }
             + [(cssClass: "unused", label: "unused: expected there, no traffic"), (cssClass: "attempt", label: "refused or unanswered")]
             .filter { present.contains(String($0.cssClass)) }
-        let cut: Markup = allColumns.count > columns.count
-            ? "<p class=\"muted\">The first \(columns.count) of \(allColumns.count) \(portsDown ? "hosts" : "ports") are shown; the services table lists them all.</p>\n" : ""
-        let cutRows: Markup = allRows.count > rowKeys.count
-            ? "<p class=\"muted\">The first \(rowKeys.count) of \(allRows.count) \(portsDown ? "ports" : "hosts") are shown down the page; the services table lists them all.</p>\n" : ""
+        let cut: Markup = columnCount > columns.count
+            ? "<p class=\"muted\">The first \(columns.count) of \(columnCount) \(portsDown ? "hosts" : "ports") are shown; the services table lists them all.</p>\n" : ""
+        let cutRows: Markup = rowCount > rowKeys.count
+            ? "<p class=\"muted\">The first \(rowKeys.count) of \(rowCount) \(portsDown ? "ports" : "hosts") are shown down the page; the services table lists them all.</p>\n" : ""
         return """
         <p class="muted">\(portsDown ? "Ports down, hosts across" : "Hosts down, ports across"): what the audit said of each server endpoint. An empty cell: no traffic there.</p>
         \(HTMLLegend.render(legend))\(tables)\(cut)\(cutRows)

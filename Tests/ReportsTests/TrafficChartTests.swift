@@ -19,4 +19,18 @@ final class TrafficChartTests: XCTestCase {
         XCTAssertEqual(TrafficChart.saturatingSum([1, 2]), 3)
         XCTAssertTrue(HTMLReport.render(result).contains("</html>"))
     }
+
+    /// The bars are the largest services, largest first, ties by address then port, in
+    /// whatever order the result lists them; the rest are the "other" bar.
+    func testTheBarsAreTheLargestServicesWithTiesByAddressThenPort() {
+        var services = syntheticAudit(services: 80, hosts: 7).services
+        for index in services.indices { services[index].bytes = UInt64(index % 5) * 1000 }
+        services.reverse()
+        let chart = TrafficChart(services: services).render().description
+        let titles = chart.components(separatedBy: "<g><title>").dropFirst().map { $0.components(separatedBy: ": ")[0] }
+        let ordered = services.sorted { ($0.bytes, $1.address, $1.port) > ($1.bytes, $0.address, $0.port) }
+        XCTAssertEqual(titles, ordered.prefix(29).map { "\($0.endpoint) \($0.classification.rawValue)" } + ["the 51 smaller services together"])
+        let rest = ordered.dropFirst(29).reduce(0) { $0 + $1.bytes }
+        XCTAssertTrue(chart.contains("the 51 smaller services together: \(rest) bytes"), chart)
+    }
 }
