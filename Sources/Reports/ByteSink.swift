@@ -153,7 +153,7 @@ extension ByteSink {
     /// Appends `text` as `String.htmlEscaped` makes it, without making that string: a value
     /// with nothing to escape is copied as it is, any other in runs between its escapes.
     func write(htmlEscaping text: String) {
-        guard text.containsUTF8Byte(where: String.needsHTMLEscape) else { return write(text) }
+        // No check first: a value with nothing to escape is one run, written after one pass.
         String.escapingHTML(text) { write($0) }
     }
 }

@@ -36,7 +36,9 @@ extension Finding {
         case let (address?, nil): address
         case (nil, nil): ""
         }
-        return [node, place].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        // Not a joined array: this is made once a finding, in every report.
+        guard let node, !node.isEmpty else { return place }
+        return place.isEmpty ? node : node + " " + place
     }
 }
 
