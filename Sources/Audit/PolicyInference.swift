@@ -93,7 +93,7 @@ public struct PolicyInference: Sendable {
     /// 7337 (`Catalog.shuffleService`), is `spark.shuffle.service.port` set to 7337.
     public var pinnedPorts: [(key: String, basePort: UInt16, seen: [(address: String, port: UInt16)])]
     public var misfits: [Misfit]
-    public var dependencies: [Dependency]
+    public var dependencies: Dependencies
     /// Endpoints no catalog port explains at their host's offset (`offset`, or a misfit's
     /// own): left to the audit to report.
     public var unexplained: [(address: String, port: UInt16)]
@@ -191,26 +191,11 @@ public struct PolicyInference: Sendable {
         let match = CatalogMatch(catalog: profile.inferableCatalog, offset: offset)
         // A service's key at its host's own offset (a misconfigured host's ports are still its roles' ports).
         let hostOffsets = Dictionary(uniqueKeysWithValues: hosts.map { ($0.address, $0.offset) })
-        // Listed, sorted, then rid of repeats (a service listed twice), not gathered in a set:
-        // with a million clients the set and its sorted copy held 172 MB at once (December 7, 2026).
-        var dependencies: [Dependency] = []
-        dependencies.reserveCapacity(services.reduce(0) { $0 + $1.clients.count })
-        for service in services {
-            let key = CatalogMatch(catalog: profile.inferableCatalog, offset: hostOffsets[service.address] ?? offset)
-                .key(for: service.port, executorCores: self.cores)
-            for client in service.clients where client != service.address {
-                dependencies.append(Dependency(client: client, server: service.address, port: service.port, key: key))
-            }
+        let (inferable, clusterOffset, drafted) = (profile.inferableCatalog, offset, self.cores)
+        dependencies = Dependencies(services) { service in
+            CatalogMatch(catalog: inferable, offset: hostOffsets[service.address] ?? clusterOffset)
+                .key(for: service.port, executorCores: drafted)
         }
-        // The key follows from the server and port, so the order is a total one on dependencies.
-        dependencies.sort { ($0.client, $0.server, $0.port) < ($1.client, $1.server, $1.port) }
-        var kept = 0
-        for index in dependencies.indices where kept == 0 || dependencies[kept - 1] != dependencies[index] {
-            dependencies[kept] = dependencies[index]
-            kept += 1
-        }
-        dependencies.removeSubrange(kept...)
-        self.dependencies = dependencies
         clientsNotRead = services.filter { $0.clientsNotRead > 0 }
             .map { ($0.address, $0.port, $0.clients.count, $0.clientsNotRead) }
             .sorted { ($0.address, $0.port) < ($1.address, $1.port) }

@@ -1,4 +1,5 @@
 @testable import Audit
+import TestSupport
 import XCTest
 
 /// `infer` counts each server endpoint (address and port) once however often the services
@@ -30,6 +31,31 @@ final class InferenceCountingTests: XCTestCase {
                        ["10.0.0.1>10.0.0.2:31337", "10.0.0.2>10.0.0.1:8083", "10.0.0.9>10.0.0.1:8083", "10.0.0.9>10.0.0.1:9765"])
         XCTAssertEqual(twice.dependencies, once.dependencies)
         XCTAssertEqual(twice.dependencies.first { $0.port == 8083 }?.key, "spark.master.webui.port")
+    }
+
+    /// The dependencies are kept as clients and places of servers, not as values of their
+    /// own (a million of them held 76 MB): read back, they are each distinct client, server
+    /// and port once, in the order of client text, server text and port, as a set of them
+    /// sorted gives, whatever the order and repeats of the services and their clients.
+    func testDependenciesAreEachDistinctUseOnceInClientServerPortOrder() {
+        var generator = SplitMix64(seed: 0x1DE9)
+        let addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.10", "10.0.0.9", "192.168.1.1", "fe80::1", "::1"]
+        let ports: [UInt16] = [8083, 7079, 31337, 12002, 80]
+        for _ in 0..<50 {
+            let services = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+                service(addresses.randomElement(using: &generator)!, ports.randomElement(using: &generator)!,
+                        clients: (0..<Int.random(in: 0...6, using: &generator)).map { _ in addresses.randomElement(using: &generator)! })
+            }
+            struct Use: Hashable, Comparable {
+                var client: String, server: String, port: UInt16
+                static func < (a: Use, b: Use) -> Bool { (a.client, a.server, a.port) < (b.client, b.server, b.port) }
+            }
+            let expected = Set(services.flatMap { service in
+                service.clients.filter { $0 != service.address }.map { Use(client: $0, server: service.address, port: service.port) }
+            }).sorted()
+            let inference = PolicyInference(services: services)
+            XCTAssertEqual(inference.dependencies.map { Use(client: $0.client, server: $0.server, port: $0.port) }, expected)
+        }
     }
 
     /// The executor ports from the band's first one on count for the offset that first port
