@@ -45,7 +45,7 @@ struct MarkdownTable {
 
         mutating func add(text: String) {
             separate()
-            sink.write(text.needsMarkdownEscape ? text.markdownEscapedScalarByScalar : text)
+            sink.write(text.markdownEscaped)
         }
 
         /// A count as its digits (a sign first if negative), as `"\(count)"` writes it.

@@ -56,7 +56,7 @@ extension String {
 
     /// Whether `markdownEscaped` changes anything: a byte it escapes, a control character
     /// or a non-ASCII one (it may be a format character), `://` or `www.` (any case).
-    var needsMarkdownEscape: Bool {
+    private var needsMarkdownEscape: Bool {
         // From the string's own storage where it has one, as `containsUTF8Byte` reads.
         utf8.withContiguousStorageIfAvailable(Self.needsMarkdownEscape) ?? Array(utf8).withUnsafeBufferPointer(Self.needsMarkdownEscape)
     }
