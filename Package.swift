@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "PcapKit", dependencies: ["CPcap", "PathBytes"]),
         // The C library's allocator settings (`LargeAllocations`).
         .target(name: "CMalloc"),
+        // User and group lookups from local files only, for the static binary (`UserSwitch`).
+        .target(name: "CUserDatabase"),
         .target(name: "Wire"),
         // What a connection speaks, from its first payload bytes: pure functions, no dependencies.
         .target(name: "Protocols"),
@@ -65,6 +67,7 @@ let package = Package(
             name: "dasaudit",
             dependencies: [
                 "PcapKit", "PathBytes", "Wire", "Flows", "Policy", "Audit", "CaptureEngine", "Reports", "Metrics",
+                "CUserDatabase",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -22,6 +22,12 @@
 #      `apt-get install libpcap0.8`, then extracted into /usr/local; the same checks.
 #   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
 #      second root once libpcap.so.1 names Debian's libpcap; its Requires are RHEL's names.
+#   6. The static tarball, extracted into an empty root: no C library, no dynamic loader, no
+#      libpcap, only its own files, /proc, /tmp and an /etc/passwd and /etc/group of root and
+#      nobody. --version, the bundled capture's known result and --das-home as above, a
+#      live capture on the loopback interface as --user nobody (the report is nobody's and
+#      holds the HTTP requests made meanwhile), and --user of an account not in /etc/passwd
+#      refused (exit 2): this build never loads the host's NSS modules.
 #
 # The checks: `dasaudit --version` names the version, the commit and the libpcap; the
 # bundled capture captures/spark-cluster-offset2-lo.pcap audits to its known result (exit 1,
@@ -77,6 +83,7 @@ fi
 tarball=$(ls dist/dasaudit-"$version"-linux-"$(uname -m)".tar.gz)
 deb=$(ls dist/dasaudit_"$version"_"$(dpkg --print-architecture)".deb)
 rpm_file=$(ls dist/dasaudit-"$version"-1."$(uname -m)".rpm)
+static_tarball=$(ls dist/dasaudit-"$version"-linux-"$(uname -m)"-static.tar.gz)
 say "packages ready after $((SECONDS - started)) s"
 
 # ---------------------------------------------------------------- 2. clean roots
@@ -138,16 +145,21 @@ apt_in_root() {
         || { tail -20 "$cache/apt.log" >&2; die "apt-get $* failed in $root (log: $cache/apt.log)"; }
 }
 
-# check_installed ROOT PREFIX LABEL ZSH_DIR: the checks, on the dasaudit installed under
-# PREFIX, its zsh completion in PREFIX/share/zsh/ZSH_DIR.
-check_installed() {
-    local root=$1 prefix=$2 label=$3 zsh_dir=$4
-    local binary=$prefix/bin/dasaudit
-    local failed_before=${#failures[@]}
+# bare_root DIR COMMAND...: runs a command inside a root that has no env of its own (the
+# static tarball's), with a plain environment.
+bare_root() {
+    local root=$1; shift
+    env -i PATH=/bin:/usr/bin HOME=/ "$(command -v chroot)" "$root" "$@"
+}
+
+# check_runs RUN ROOT BINARY LABEL: --version, the bundled capture's known result and
+# --das-home, with BINARY run in ROOT by RUN (in_root or bare_root).
+check_runs() {
+    local run=$1 root=$2 binary=$3 label=$4
 
     # --version: the release, the commit and the libpcap actually loaded.
     local version_text
-    version_text=$(in_root "$root" "$binary" --version 2>&1) || fail "$label: dasaudit --version failed: $version_text"
+    version_text=$("$run" "$root" "$binary" --version 2>&1) || fail "$label: dasaudit --version failed: $version_text"
     [ "$(sed -n 1p <<<"$version_text")" = "dasaudit $version (commit $commit)" ] \
         || fail "$label: --version says '$(sed -n 1p <<<"$version_text")', not 'dasaudit $version (commit $commit)'"
     [[ "$(sed -n 2p <<<"$version_text")" == "libpcap version "* ]] \
@@ -156,7 +168,7 @@ check_installed() {
     # The bundled capture and its known result.
     cp captures/spark-cluster-offset2-lo.pcap "$root/tmp/spark.pcap"
     local status=0
-    in_root "$root" "$binary" audit /tmp/spark.pcap --offset 2 --mode cluster --cores 2 \
+    "$run" "$root" "$binary" audit /tmp/spark.pcap --offset 2 --mode cluster --cores 2 \
         --format json --output /tmp/audit.json 2>"$root/tmp/audit.stderr" || status=$?
     [ "$status" -eq 1 ] || fail "$label: the audit exited $status, not 1: $(cat "$root/tmp/audit.stderr")"
     [ -s "$root/tmp/audit.json" ] && python3 - "$root/tmp/audit.json" <<'PY' || fail "$label: the audit's findings differ from the known result"
@@ -181,7 +193,7 @@ PY
     # read by the installed binary.
     rm -rf "$root/tmp/das-home" && cp -r Tests/Fixtures/das-3.2.0-cluster-local "$root/tmp/das-home"
     status=0
-    in_root "$root" "$binary" audit /tmp/spark.pcap --das-home /tmp/das-home --cores 2 \
+    "$run" "$root" "$binary" audit /tmp/spark.pcap --das-home /tmp/das-home --cores 2 \
         --format json --output /tmp/das-home.json 2>"$root/tmp/das-home.stderr" || status=$?
     [ "$status" -eq 1 ] || fail "$label: the audit with --das-home exited $status, not 1: $(cat "$root/tmp/das-home.stderr")"
     [ -s "$root/tmp/das-home.json" ] && python3 - "$root/tmp/das-home.json" <<'PY' || fail "$label: --das-home did not read the DAS configuration's offset 4, cluster mode and clustering"
@@ -189,6 +201,14 @@ import json, sys
 policy = json.load(open(sys.argv[1]))["policy"]
 sys.exit(0 if (policy["offset"], policy["mode"], policy["features"]["clustering"]) == (4, "cluster", True) else 1)
 PY
+}
+
+# check_installed ROOT PREFIX LABEL ZSH_DIR: the checks, on the dasaudit installed under
+# PREFIX, its zsh completion in PREFIX/share/zsh/ZSH_DIR.
+check_installed() {
+    local root=$1 prefix=$2 label=$3 zsh_dir=$4
+    local failed_before=${#failures[@]}
+    check_runs in_root "$root" "$prefix/bin/dasaudit" "$label"
 
     # The man page where man-db looks, rendered by man itself, with nothing on stderr (groff
     # warns there of what the page gets wrong, such as "mdoc warning: Empty input line").
@@ -324,6 +344,50 @@ rpm_version=$(in_root "$root" /tmp/rpm/usr/bin/dasaudit --version 2>&1) \
     && [ "$(sed -n 1p <<<"$rpm_version")" = "dasaudit $version (commit $commit)" ] \
     || fail "rpm: its binary does not run against libpcap.so.1: $rpm_version"
 say "rpm: requires $(grep -v '^rpmlib' <<<"$requires" | sed 's/(.*//' | sort -u | tr '\n' ' ')"
+
+# ---------------------------------------------------------------- 6. the static tarball
+root=$work/static
+rm -rf "$root" && mkdir -p "$root/proc" "$root/tmp" "$root/etc"
+roots+=("$root")
+chmod 1777 "$root/tmp"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+tar -xzf "$static_tarball" -C "$root" --strip-components=1
+mount -t proc proc "$root/proc"
+others=$(cd "$root" && find . -path ./proc -prune -o -type f -print | grep -v -E '^\./(bin/dasaudit|share/.*|etc/(passwd|group))$' || true)
+[ -z "$others" ] || fail "static: the root holds more than the tarball: $others"
+[ ! -e "$root/lib" ] && [ ! -e "$root/lib64" ] && [ ! -e "$root/usr" ] || fail "static: the root has a library directory"
+failed_before=${#failures[@]}
+check_runs bare_root "$root" /bin/dasaudit "static tarball in an empty root"
+
+# Live, on the loopback interface, as nobody once the device is open: an HTTP server on the
+# host's loopback answers three requests made while it captures.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$root/share" >/dev/null 2>&1 &
+server=$!
+bare_root "$root" /bin/dasaudit live --interface lo --duration 4 --user nobody --format json \
+    --output /tmp/live.json 2>"$root/live.stderr" &
+capture=$!
+for _ in $(seq 50); do grep -q 'capturing on lo' "$root/live.stderr" 2>/dev/null && break; sleep 0.1; done
+for _ in 1 2 3; do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/').read()" || true; done
+status=0
+wait "$capture" || status=$?
+kill "$server" 2>/dev/null || true
+[ "$status" -le 1 ] || fail "static: dasaudit live exited $status: $(cat "$root/live.stderr")"
+[ "$(stat -c %u "$root/tmp/live.json" 2>/dev/null)" = 65534 ] || fail "static: the live report is not nobody's (--user nobody)"
+python3 - "$root/tmp/live.json" "$port" <<'PY' || fail "static: the live audit did not see the three HTTP requests to port $port"
+import json, sys
+result, port = json.load(open(sys.argv[1])), int(sys.argv[2])
+served = [s for s in result["services"] if s["address"] == "127.0.0.1" and s["port"] == port]
+sys.exit(0 if served and served[0]["connections"] >= 3 and served[0]["protocol"] == "http" else 1)
+PY
+status=0
+refusal=$(bare_root "$root" /bin/dasaudit live --interface lo --duration 1 --user no-such-account \
+    --format json --output /tmp/refused.json 2>&1) || status=$?
+[ "$status" = 2 ] && grep -q 'no such user in /etc/passwd' <<<"$refusal" \
+    || fail "static: --user of an account not in /etc/passwd gave exit $status: $refusal"
+[ ${#failures[@]} -gt "$failed_before" ] \
+    || say "static tarball in an empty root: --version, the known result, --das-home, live as nobody are right"
 
 say "took $((SECONDS - started)) s"
 if [ ${#failures[@]} -gt 0 ]; then

@@ -15,6 +15,12 @@
 #                                            files only, so existing directories keep their mode)
 #   DIR/dasaudit_VERSION_DEBARCH.deb         Depends from dpkg-shlibdeps on the binary itself
 #   DIR/dasaudit-VERSION-1.ARCH.rpm          for RHEL-family hosts, built with rpmbuild
+#   DIR/dasaudit-VERSION-linux-ARCH-static.tar.gz
+#                                            the tarball's layout, its binary static: the C
+#                                            library and libpcap linked in (-static-executable,
+#                                            libpcap from scripts/static-libpcap.sh, in
+#                                            .build-static), for any Linux kernel 3.2 or newer,
+#                                            whatever its glibc (RHEL 7 and 8 among them)
 #   DIR/SHA256SUMS
 # The version comes from VERSION (the one source, read by Plugins/VersionStamp at build
 # time); the commit is embedded through DASAUDIT_COMMIT. The man page comes from the
@@ -81,6 +87,17 @@ release_build() {
     swift build -c release --scratch-path "$scratch" --static-swift-stdlib --disable-local-rpath \
         "${prefix_map[@]}" "${link_flags[@]}" "$@"
 }
+# The static binary: its own scratch path (other Swift flags), libpcap found through the
+# pkg-config file of the static one, which comes first (scripts/static-libpcap.sh says why
+# Debian's libpcap.a cannot be linked in). DASAUDIT_STATIC_EXECUTABLE: `--user` reads local
+# accounts only (Sources/dasaudit/UserSwitch.swift).
+static_scratch=.build-static
+static_binary=$static_scratch/release/dasaudit
+static_build() {
+    PKG_CONFIG_PATH="$root/$static_scratch/libpcap/lib/pkgconfig" \
+        swift build -c release --scratch-path "$static_scratch" --disable-local-rpath \
+        -Xswiftc -static-executable -Xswiftc -DDASAUDIT_STATIC_EXECUTABLE "${prefix_map[@]}" "$@"
+}
 export DASAUDIT_COMMIT=$commit
 manual_dir=$scratch/manual
 if [ "$build" = 1 ]; then
@@ -103,6 +120,11 @@ if [ "$build" = 1 ]; then
     # runs the same tool, after a second release build of every product without these flags).
     release_build --product generate-manual >"$scratch/package-manual.log" 2>&1 \
         || { tail -30 "$scratch/package-manual.log" >&2; die "building generate-manual failed (log: $scratch/package-manual.log)"; }
+    scripts/static-libpcap.sh "$static_scratch/libpcap" \
+        || die "cannot build the static libpcap"
+    static_build --product dasaudit >"$static_scratch/package-build.log" 2>&1 \
+        || { grep -v "warning: Using '" "$static_scratch/package-build.log" | tail -30 >&2
+             die "static build failed (log: $static_scratch/package-build.log)"; }
     rm -f "$manual_dir"/*
     "$scratch/release/generate-manual" "$binary" --output-directory "$manual_dir" \
         --date "$date_of_commit" --authors "dasaudit maintainers" >>"$scratch/package-manual.log" 2>&1 \
@@ -114,6 +136,9 @@ manual=$manual_dir/dasaudit.1
 stamp=$("$binary" --version | head -1)
 [ "$stamp" = "dasaudit $version (commit $commit)" ] \
     || die "the binary says '$stamp', not 'dasaudit $version (commit $commit)': rebuild without --no-build"
+[ -x "$static_binary" ] || die "$static_binary is missing: run without --no-build"
+static_stamp=$("$static_binary" --version | head -1)
+[ "$static_stamp" = "$stamp" ] || die "the static binary says '$static_stamp', not '$stamp': rebuild without --no-build"
 
 # ---------------------------------------------------------------- the installed tree
 # One staged tree under a /usr-like prefix; the tarball, the .deb and the rpm all copy it.
@@ -187,6 +212,24 @@ mv "$work/$name/share/zsh/vendor-completions" "$work/$name/share/zsh/site-functi
     | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$name.tar.gz"
 say "wrote $out/$name.tar.gz"
 
+# ---------------------------------------------------------------- static tarball
+# The same files, the static binary in place of the other. It must need nothing from the
+# host: no interpreter (the dynamic loader), no library.
+static_name=$name-static
+mkdir "$work/$static_name"
+cp -a "$work/$name/." "$work/$static_name/"
+install -m 755 "$static_binary" "$work/$static_name/bin/dasaudit"
+strip --strip-all "$work/$static_name/bin/dasaudit"
+touch -h -d "@$SOURCE_DATE_EPOCH" "$work/$static_name/bin/dasaudit"
+! objdump -p "$work/$static_name/bin/dasaudit" | grep -E 'NEEDED|INTERP|RPATH|RUNPATH' >&2 \
+    || die "the static binary still needs the dynamic loader or a library: objdump -p $static_binary"
+static_paths=$(strings "$work/$static_name/bin/dasaudit" | grep -c -F "$root") || true
+[ "$static_paths" = 0 ] \
+    || die "the static binary holds $static_paths strings with the build path $root: strings $static_binary | grep $root"
+(cd "$work" && { find "$static_name" -type f; find "$static_name/share/doc/dasaudit" -type d; } | sort) \
+    | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$static_name.tar.gz"
+say "wrote $out/$static_name.tar.gz (binary $(stat -c %s "$work/$static_name/bin/dasaudit") bytes stripped, static)"
+
 # ---------------------------------------------------------------- .deb
 deb=$work/deb
 mkdir -p "$deb/usr" "$deb/DEBIAN"
@@ -237,6 +280,8 @@ rpm_file=$(find "$rpmtop/RPMS" -name '*.rpm' | head -1)
 cp "$rpm_file" "$out/"
 say "wrote $out/$(basename "$rpm_file") (Requires: $(rpm -qpR "$rpm_file" 2>/dev/null | grep -v '^rpmlib' | sed 's/(.*//' | sort -u | tr '\n' ' '))"
 
-(cd "$out" && sha256sum "$name.tar.gz" "dasaudit_${version}_$debarch.deb" "$(basename "$rpm_file")" > SHA256SUMS)
-# For scripts: the three package paths, one a line.
-printf '%s\n' "$out/$name.tar.gz" "$out/dasaudit_${version}_$debarch.deb" "$out/$(basename "$rpm_file")"
+(cd "$out" && sha256sum "$name.tar.gz" "dasaudit_${version}_$debarch.deb" "$(basename "$rpm_file")" \
+    "$static_name.tar.gz" > SHA256SUMS)
+# For scripts: the four package paths, one a line.
+printf '%s\n' "$out/$name.tar.gz" "$out/dasaudit_${version}_$debarch.deb" "$out/$(basename "$rpm_file")" \
+    "$out/$static_name.tar.gz"

@@ -16,7 +16,8 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # nftables, iptables, iproute2: the firewall rules loaded in network namespaces (FirewallNamespaceTests).
 # debootstrap, rpm (rpmbuild, rpm2cpio), cpio, dpkg-dev (dpkg-shlibdeps), binutils (objdump,
 # strip), patchelf: the release packages and their install test (scripts/package.sh,
-# scripts/install-test.sh).
+# scripts/install-test.sh); flex, bison and curl: the static binary's libpcap, built from
+# Debian's copy of its source (scripts/static-libpcap.sh).
 # prometheus (with promtool): the live metrics scraped by a real Prometheus (LiveWatchTests).
 # default-jdk-headless, python3-venv: Spark local mode for scripts/spark-fanout-test.sh (pyspark
 # itself comes from PyPI into .build/spark-venv); openssh-server and -client: the ssh fan-out
@@ -24,7 +25,7 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://
 # libxml2-utils (xmllint) and cmark-gfm: real readers of the JUnit and Markdown reports
 # (JUnitReadersTests, MarkdownAutolinkTests); python3-lxml: libxml2's reading of the
 # configuration XML the project's own reader is compared with (XMLDifferentialTests).
-packages=(libpcap-dev pkg-config tcpdump tshark chromium poppler-utils python3-jsonschema
+packages=(libpcap-dev pkg-config flex bison curl tcpdump tshark chromium poppler-utils python3-jsonschema
           tcpreplay gzip zstd xz-utils bzip2 nftables iptables iproute2
           debootstrap rpm cpio dpkg-dev binutils patchelf prometheus
           default-jdk-headless python3-venv openssh-server openssh-client libxml2-utils cmark-gfm

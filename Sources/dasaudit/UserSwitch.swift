@@ -1,3 +1,4 @@
+import CUserDatabase
 import Foundation
 
 /// `--user NAME`: gives up root once the capture device is open, as `tcpdump -Z` does,
@@ -13,8 +14,18 @@ enum UserSwitch {
     /// Becomes `name`: its groups (initgroups, which calls setgroups), its group, then its
     /// user id, in that order, since after `setuid` the others are no longer allowed.
     static func become(_ name: String) throws {
+        #if DASAUDIT_STATIC_EXECUTABLE
+        // The static binary carries its own C library: the host's NSS modules (sss, ldap)
+        // belong to the host's, so users come from /etc/passwd and /etc/group alone.
+        guard cuserdb_use_local_files() == 1 else {
+            throw Failure(description: "--user \(name): cannot limit user lookups to /etc/passwd and /etc/group")
+        }
+        let source = " in /etc/passwd (this static build reads local accounts only)"
+        #else
+        let source = ""
+        #endif
         guard let entry = getpwnam(name) else {
-            throw Failure(description: "--user \(name): no such user")
+            throw Failure(description: "--user \(name): no such user\(source)")
         }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard initgroups(name, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
