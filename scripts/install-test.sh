@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# scripts/install-test.sh: the packages install and work on a clean Debian 12, 13 and testing without Swift.
+# scripts/install-test.sh: the packages install and work on a clean Debian 12, 13 and testing without
+# Swift; the static tarball in an empty root and on Debian 11, below the packages' glibc floor.
 #
 #   scripts/install-test.sh [--no-build]
 #
@@ -27,7 +28,10 @@
 #      nobody. --version, the bundled capture's known result and --das-home as above, a
 #      live capture on the loopback interface as --user nobody (the report is nobody's and
 #      holds the HTTP requests made meanwhile), and --user of an account not in /etc/passwd
-#      refused (exit 2): this build never loads the host's NSS modules.
+#      refused (exit 2): this build never loads the host's NSS modules. Then on Debian 11
+#      (bullseye, glibc 2.31, older than the packages' floor): the tarball's binary is refused
+#      by the loader (GLIBC_2.34 not found), as docs/install.md says, and the static tarball,
+#      extracted into /usr/local as documented, passes every check of step 4's.
 #
 # The checks: `dasaudit --version` names the version, the commit and the libpcap; the
 # bundled capture captures/spark-cluster-offset2-lo.pcap audits to its known result (exit 1,
@@ -122,6 +126,7 @@ clean_root() {
 clean_root bookworm
 clean_root trixie
 clean_root testing
+clean_root bullseye
 
 # new_root DIR [SUITE]: a fresh copy of a clean root (bookworm unless named) with /proc
 # mounted and the host's DNS.
@@ -388,6 +393,20 @@ refusal=$(bare_root "$root" /bin/dasaudit live --interface lo --duration 1 --use
     || fail "static: --user of an account not in /etc/passwd gave exit $status: $refusal"
 [ ${#failures[@]} -gt "$failed_before" ] \
     || say "static tarball in an empty root: --version, the known result, --das-home, live as nobody are right"
+
+# On a host older than the packages' glibc floor: Debian 11's glibc 2.31.
+root=$work/static-bullseye
+new_root "$root" bullseye
+apt_in_root "$root" install -y --no-install-recommends libpcap0.8 man-db bash-completion zsh
+cp "$tarball" "$static_tarball" "$root/tmp/"
+mkdir -p "$root/tmp/dynamic" && tar -xzf "$tarball" -C "$root/tmp/dynamic" --strip-components=1
+refused=$(in_root "$root" /tmp/dynamic/bin/dasaudit --version 2>&1) \
+    && fail "bullseye: the tarball's binary ran on glibc 2.31, below its documented floor: $refused"
+grep -q "GLIBC_2.34' not found" <<<"$refused" || fail "bullseye: the tarball's binary failed otherwise than for its glibc: $refused"
+in_root "$root" sh -c "umask 022 && tar -xzf /tmp/$(basename "$static_tarball") -C /usr/local --strip-components=1" \
+    || fail "bullseye: the documented extraction of the static tarball failed"
+in_root "$root" mandb -q >/dev/null 2>&1 || true
+check_installed "$root" /usr/local "static tarball on bullseye" site-functions
 
 say "took $((SECONDS - started)) s"
 if [ ${#failures[@]} -gt 0 ]; then
