@@ -24,8 +24,9 @@
 #   5. The rpm's binary (its libpcap NEEDED renamed to RHEL's libpcap.so.1) runs in the
 #      second root once libpcap.so.1 names Debian's libpcap; its Requires are RHEL's names.
 #   6. The static tarball, extracted into an empty root: no C library, no dynamic loader, no
-#      libpcap, only its own files, /proc, /tmp and an /etc/passwd and /etc/group of root and
-#      nobody. --version, the bundled capture's known result and --das-home as above, a
+#      libpcap, only its own files, /proc, /tmp, /dev/urandom and an /etc/passwd and
+#      /etc/group of root and nobody; run there as Linux 3.10 (RHEL 7's kernel) would answer
+#      its system calls (packaging/compat/linux-3.10-syscalls.c). --version, the bundled capture's known result and --das-home as above, a
 #      live capture on the loopback interface as --user nobody (the report is nobody's and
 #      holds the HTTP requests made meanwhile), and --user of an account not in /etc/passwd
 #      refused (exit 2): this build never loads the host's NSS modules. Then on Debian 11
@@ -150,15 +151,16 @@ apt_in_root() {
         || { tail -20 "$cache/apt.log" >&2; die "apt-get $* failed in $root (log: $cache/apt.log)"; }
 }
 
-# bare_root DIR COMMAND...: runs a command inside a root that has no env of its own (the
-# static tarball's), with a plain environment.
-bare_root() {
+# old_kernel_root DIR COMMAND...: runs a command inside a root that has no env of its own
+# (the static tarball's), with a plain environment, as Linux 3.10 (RHEL 7's kernel) would
+# answer its system calls (packaging/compat/linux-3.10-syscalls.c).
+old_kernel_root() {
     local root=$1; shift
-    env -i PATH=/bin:/usr/bin HOME=/ "$(command -v chroot)" "$root" "$@"
+    env -i PATH=/bin:/usr/bin HOME=/ "$cache/linux-3.10-syscalls" "$(command -v chroot)" "$root" "$@"
 }
 
 # check_runs RUN ROOT BINARY LABEL: --version, the bundled capture's known result and
-# --das-home, with BINARY run in ROOT by RUN (in_root or bare_root).
+# --das-home, with BINARY run in ROOT by RUN (in_root or old_kernel_root).
 check_runs() {
     local run=$1 root=$2 binary=$3 label=$4
 
@@ -352,25 +354,32 @@ say "rpm: requires $(grep -v '^rpmlib' <<<"$requires" | sed 's/(.*//' | sort -u 
 
 # ---------------------------------------------------------------- 6. the static tarball
 root=$work/static
-rm -rf "$root" && mkdir -p "$root/proc" "$root/tmp" "$root/etc"
+rm -rf "$root" && mkdir -p "$root/proc" "$root/tmp" "$root/etc" "$root/dev"
 roots+=("$root")
 chmod 1777 "$root/tmp"
+# Before getrandom (Linux 3.17) the Swift runtime reads its random seed from /dev/urandom,
+# which every host has.
+mknod -m 444 "$root/dev/urandom" c 1 9
+"$cc" -O2 -o "$cache/linux-3.10-syscalls" packaging/compat/linux-3.10-syscalls.c \
+    || die "cannot compile packaging/compat/linux-3.10-syscalls.c with $cc"
+"$cache/linux-3.10-syscalls" /usr/bin/python3 -c 'import os; os.getrandom(1)' 2>/dev/null \
+    && die "packaging/compat/linux-3.10-syscalls.c lets getrandom (Linux 3.17) through"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 tar -xzf "$static_tarball" -C "$root" --strip-components=1
 mount -t proc proc "$root/proc"
-others=$(cd "$root" && find . -path ./proc -prune -o -type f -print | grep -v -E '^\./(bin/dasaudit|share/.*|etc/(passwd|group))$' || true)
+others=$(cd "$root" && find . -path ./proc -prune -o ! -type d -print | grep -v -E '^\./(bin/dasaudit|share/.*|etc/(passwd|group)|dev/urandom)$' || true)
 [ -z "$others" ] || fail "static: the root holds more than the tarball: $others"
 [ ! -e "$root/lib" ] && [ ! -e "$root/lib64" ] && [ ! -e "$root/usr" ] || fail "static: the root has a library directory"
 failed_before=${#failures[@]}
-check_runs bare_root "$root" /bin/dasaudit "static tarball in an empty root"
+check_runs old_kernel_root "$root" /bin/dasaudit "static tarball in an empty root"
 
 # Live, on the loopback interface, as nobody once the device is open: an HTTP server on the
 # host's loopback answers three requests made while it captures.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$root/share" >/dev/null 2>&1 &
 server=$!
-bare_root "$root" /bin/dasaudit live --interface lo --duration 4 --user nobody --format json \
+old_kernel_root "$root" /bin/dasaudit live --interface lo --duration 4 --user nobody --format json \
     --output /tmp/live.json 2>"$root/live.stderr" &
 capture=$!
 for _ in $(seq 50); do grep -q 'capturing on lo' "$root/live.stderr" 2>/dev/null && break; sleep 0.1; done
@@ -387,7 +396,7 @@ served = [s for s in result["services"] if s["address"] == "127.0.0.1" and s["po
 sys.exit(0 if served and served[0]["connections"] >= 3 and served[0]["protocol"] == "http" else 1)
 PY
 status=0
-refusal=$(bare_root "$root" /bin/dasaudit live --interface lo --duration 1 --user no-such-account \
+refusal=$(old_kernel_root "$root" /bin/dasaudit live --interface lo --duration 1 --user no-such-account \
     --format json --output /tmp/refused.json 2>&1) || status=$?
 [ "$status" = 2 ] && grep -q 'no such user in /etc/passwd' <<<"$refusal" \
     || fail "static: --user of an account not in /etc/passwd gave exit $status: $refusal"
