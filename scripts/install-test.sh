@@ -400,6 +400,8 @@ refusal=$(old_kernel_root "$root" /bin/dasaudit live --interface lo --duration 1
     --format json --output /tmp/refused.json 2>&1) || status=$?
 [ "$status" = 2 ] && grep -q 'no such user in /etc/passwd' <<<"$refusal" \
     || fail "static: --user of an account not in /etc/passwd gave exit $status: $refusal"
+old_kernel_root "$root" /bin/dasaudit live --help 2>&1 | tr -s ' \n' ' ' | grep -q 'reads local accounts only' \
+    || fail "static: live --help does not say that --user reads local accounts only"
 [ ${#failures[@]} -gt "$failed_before" ] \
     || say "static tarball in an empty root: --version, the known result, --das-home, live as nobody are right"
 
@@ -416,6 +418,8 @@ in_root "$root" sh -c "umask 022 && tar -xzf /tmp/$(basename "$static_tarball") 
     || fail "bullseye: the documented extraction of the static tarball failed"
 in_root "$root" mandb -q >/dev/null 2>&1 || true
 check_installed "$root" /usr/local "static tarball on bullseye" site-functions
+in_root "$root" MANWIDTH=200 man -P cat dasaudit 2>/dev/null | grep -q 'This static build reads local accounts only' \
+    || fail "static tarball on bullseye: its man page does not say that --user reads local accounts only"
 
 say "took $((SECONDS - started)) s"
 if [ ${#failures[@]} -gt 0 ]; then

@@ -99,7 +99,7 @@ static_build() {
         -Xswiftc -static-executable -Xswiftc -DDASAUDIT_STATIC_EXECUTABLE "${prefix_map[@]}" "$@"
 }
 export DASAUDIT_COMMIT=$commit
-manual_dir=$scratch/manual
+manual_dir=$scratch/manual static_manual_dir=$static_scratch/manual
 if [ "$build" = 1 ]; then
     mkdir -p "$scratch" "$manual_dir"
     say "building release $version ($commit) in $scratch"
@@ -125,14 +125,18 @@ if [ "$build" = 1 ]; then
     static_build --product dasaudit >"$static_scratch/package-build.log" 2>&1 \
         || { grep -v "warning: Using '" "$static_scratch/package-build.log" | tail -30 >&2
              die "static build failed (log: $static_scratch/package-build.log)"; }
-    rm -f "$manual_dir"/*
-    "$scratch/release/generate-manual" "$binary" --output-directory "$manual_dir" \
-        --date "$date_of_commit" --authors "dasaudit maintainers" >>"$scratch/package-manual.log" 2>&1 \
-        || { tail -30 "$scratch/package-manual.log" >&2; die "generate-manual failed (log: $scratch/package-manual.log)"; }
+    # One page per binary: the static one's help says where --user finds users.
+    for pair in "$binary $manual_dir" "$static_binary $static_manual_dir"; do
+        set -- $pair
+        mkdir -p "$2" && rm -f "$2"/*
+        "$scratch/release/generate-manual" "$1" --output-directory "$2" \
+            --date "$date_of_commit" --authors "dasaudit maintainers" >>"$scratch/package-manual.log" 2>&1 \
+            || { tail -30 "$scratch/package-manual.log" >&2; die "generate-manual $1 failed (log: $scratch/package-manual.log)"; }
+    done
 fi
 [ -x "$binary" ] || die "$binary is missing: run without --no-build"
-manual=$manual_dir/dasaudit.1
-[ -f "$manual" ] || die "the man page was not generated: run without --no-build"
+manual=$manual_dir/dasaudit.1 static_manual=$static_manual_dir/dasaudit.1
+[ -f "$manual" ] && [ -f "$static_manual" ] || die "the man pages were not generated: run without --no-build"
 stamp=$("$binary" --version | head -1)
 [ "$stamp" = "dasaudit $version (commit $commit)" ] \
     || die "the binary says '$stamp', not 'dasaudit $version (commit $commit)': rebuild without --no-build"
@@ -219,6 +223,8 @@ static_name=$name-static
 mkdir "$work/$static_name"
 cp -a "$work/$name/." "$work/$static_name/"
 install -m 755 "$static_binary" "$work/$static_name/bin/dasaudit"
+sed 's/^$/.Pp/' "$static_manual" | gzip -9n > "$work/$static_name/share/man/man1/dasaudit.1.gz"
+touch -h -d "@$SOURCE_DATE_EPOCH" "$work/$static_name/share/man/man1/dasaudit.1.gz"
 strip --strip-all "$work/$static_name/bin/dasaudit"
 touch -h -d "@$SOURCE_DATE_EPOCH" "$work/$static_name/bin/dasaudit"
 ! objdump -p "$work/$static_name/bin/dasaudit" | grep -E 'NEEDED|INTERP|RPATH|RUNPATH' >&2 \

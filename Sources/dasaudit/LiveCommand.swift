@@ -96,7 +96,8 @@ struct LiveCommand: ParsableCommand {
     var rotateSeconds: Int64?
 
     @Option(help: ArgumentHelp("Run as this user once the interface is open, like tcpdump -Z; every output is checked again as "
-                                   + "this user before capturing, so --write and the reports need places it may write.",
+                                   + "this user before capturing, so --write and the reports need places it may write."
+                                   + UserSwitch.whereUsersComeFrom,
                                valueName: "name"))
     var user: String?
 

@@ -6,6 +6,13 @@ import Foundation
 /// Files written after the switch belong to the user, and `--write` needs a directory the
 /// user may write to.
 enum UserSwitch {
+    /// Said in `--user`'s help: where this build looks the user up.
+    #if DASAUDIT_STATIC_EXECUTABLE
+    static let whereUsersComeFrom = " This static build reads local accounts only (/etc/passwd and /etc/group)."
+    #else
+    static let whereUsersComeFrom = ""
+    #endif
+
     /// Why the process could not become the user.
     struct Failure: Error, CustomStringConvertible {
         var description: String
