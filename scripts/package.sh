@@ -176,9 +176,13 @@ newest_version() { objdump -T "$tree/bin/dasaudit" | grep -o "$1_[0-9.]*" | sort
 glibc_floor=$(newest_version GLIBC) glibcxx_floor=$(newest_version GLIBCXX)
 # No build path in the binary (prefix_map above; docs/security.md says what else differs
 # between builds in two directories).
-build_paths=$(strings "$tree/bin/dasaudit" | grep -c -F "$root") || true
-[ "$build_paths" = 0 ] \
-    || die "the binary holds $build_paths strings with the build path $root: strings $binary | grep $root"
+# refuse_build_path STRIPPED BUILT: fails when the stripped binary names the build directory.
+refuse_build_path() {
+    local count
+    count=$(strings "$1" | grep -c -F "$root") || true
+    [ "$count" = 0 ] || die "$2 holds $count strings with the build path $root: strings $2 | grep $root"
+}
+refuse_build_path "$tree/bin/dasaudit" "$binary"
 # No RPATH or RUNPATH: the loader must take the libraries from the system's directories only,
 # never from one beside the binary (release_build says why).
 search_path=$(objdump -p "$tree/bin/dasaudit" | awk '$1 == "RPATH" || $1 == "RUNPATH" {print $1 " " $2}')
@@ -212,8 +216,12 @@ name=dasaudit-$version-linux-$arch
 mkdir "$work/$name"
 cp -a "$tree/." "$work/$name/"
 mv "$work/$name/share/zsh/vendor-completions" "$work/$name/share/zsh/site-functions"
-(cd "$work" && { find "$name" -type f; find "$name/share/doc/dasaudit" -type d; } | sort) \
-    | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$name.tar.gz"
+# tarball_of DIR: $out/DIR.tar.gz of $work/DIR, its files and dasaudit's own doc directories.
+tarball_of() {
+    (cd "$work" && { find "$1" -type f; find "$1/share/doc/dasaudit" -type d; } | sort) \
+        | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$1.tar.gz"
+}
+tarball_of "$name"
 say "wrote $out/$name.tar.gz"
 
 # ---------------------------------------------------------------- static tarball
@@ -229,11 +237,8 @@ strip --strip-all "$work/$static_name/bin/dasaudit"
 touch -h -d "@$SOURCE_DATE_EPOCH" "$work/$static_name/bin/dasaudit"
 ! objdump -p "$work/$static_name/bin/dasaudit" | grep -E 'NEEDED|INTERP|RPATH|RUNPATH' >&2 \
     || die "the static binary still needs the dynamic loader or a library: objdump -p $static_binary"
-static_paths=$(strings "$work/$static_name/bin/dasaudit" | grep -c -F "$root") || true
-[ "$static_paths" = 0 ] \
-    || die "the static binary holds $static_paths strings with the build path $root: strings $static_binary | grep $root"
-(cd "$work" && { find "$static_name" -type f; find "$static_name/share/doc/dasaudit" -type d; } | sort) \
-    | reproducible_tar -C "$work" --no-recursion -T - -cf - | gzip -9n > "$out/$static_name.tar.gz"
+refuse_build_path "$work/$static_name/bin/dasaudit" "$static_binary"
+tarball_of "$static_name"
 say "wrote $out/$static_name.tar.gz (binary $(stat -c %s "$work/$static_name/bin/dasaudit") bytes stripped, static)"
 
 # ---------------------------------------------------------------- .deb

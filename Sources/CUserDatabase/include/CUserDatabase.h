@@ -5,7 +5,7 @@
 /// only, whatever /etc/nsswitch.conf names. For the static binary, which carries its own
 /// C library: any other source (sss, ldap, systemd) is a module of the host's C library,
 /// and loading it into a process with another one is not supported by glibc. Returns 1
-/// when both databases were set, 0 otherwise.
+/// when the passwd, group and initgroups databases were all set, 0 otherwise.
 int cuserdb_use_local_files(void);
 
 #endif
