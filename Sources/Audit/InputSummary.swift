@@ -36,11 +36,16 @@ public struct InputSummary: Codable, Sendable {
     /// older results.
     public var wireLengthsNotBelieved: UInt64? = nil
     /// The `duplicate` packets of an input whose first TCP segments held copies of each
-    /// other (`CopiesSample`: a file that holds every packet twice without naming two
+    /// other (`InputSample`: a file that holds every packet twice without naming two
     /// interfaces, `mergecap` of two capture points' files): its copies were looked for, as
     /// with `--deduplicate`, without being asked. Nil (absent from the JSON) for any other
     /// input, and in older results.
     public var duplicatesFoundBySample: UInt64? = nil
+    /// The wrong TCP checksums among the judged ones of an input's first segments, when they
+    /// were too many to be damage (`WrongChecksums`): the input's checksums were not judged,
+    /// and no segment of it counts as `bad-checksum`. Nil (absent from the JSON) for any
+    /// other input, and in older results.
+    public var checksumsNotJudged: WrongChecksums? = nil
     @Nullable public var firstSeen: Timestamp?
     @Nullable public var lastSeen: Timestamp?
     /// The most, in seconds, a packet came behind the latest one before it in the input,

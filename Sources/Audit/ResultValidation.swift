@@ -96,6 +96,9 @@ extension AuditResult {
                 throw ResultValidationError(path: path + ".duplicates_found_by_sample",
                                             problem: "\(found) is more than the input's \(input.skipped["duplicate"] ?? 0) duplicate packets")
             }
+            if let problem = input.checksumsNotJudged?.problem(badChecksums: input.skipped["bad-checksum"]) {
+                throw ResultValidationError(path: path + ".checksums_not_judged", problem: problem)
+            }
             try check.counts(path + ".tunneled", input.tunneled ?? [:])
             try check.counts(path + ".translated", input.translated ?? [:])
             try check.translationNames(path + ".translated", input.translated)

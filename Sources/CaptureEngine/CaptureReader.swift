@@ -73,9 +73,13 @@ public struct CaptureReader {
     /// Whether copies are looked for in captures of every link type, not only in captures
     /// on every interface (`dasaudit audit --deduplicate`; `InterfaceCopies`).
     public var deduplicates = false
-    /// Whether the current input's first segments held copies (`CopiesSample`): its copies
+    /// Whether the current input's first segments held copies (`InputSample`): its copies
     /// are looked for as with `deduplicates`, and its summary says how many were dropped.
     private var copiesFoundBySample = false
+    /// Whether the current input's TCP checksums are judged (`TCPSegment.judgeChecksum`):
+    /// not when its sample showed them not computed over its bytes (`InputSample`: an
+    /// anonymized or rewritten capture), whose segments would otherwise all be set aside.
+    private var judgesChecksums = true
     /// The UDP ports besides 4789 and 8472 opened as VXLAN (`dasaudit audit --vxlan-port`),
     /// handed to each input's decoder.
     public var vxlanPorts = VXLANPorts()
@@ -134,8 +138,11 @@ public struct CaptureReader {
         let piece = RecordingPiece(file)
         let continuing = ended?.mayContinue(into: piece) == true
         if !continuing { ended = nil }
-        copiesFoundBySample = samplesCopies(of: file, path: path, decoder: decoder)
-            && CopiesSample.of(path: path, filter: filter, decoder: decoder)?.holdsCopies == true
+        let countingCopies = samplesCopies(of: file, path: path, decoder: decoder)
+        let sample = samples(path) ? InputSample.of(path: path, filter: filter, decoder: decoder,
+                                                    countingCopies: countingCopies) : nil
+        copiesFoundBySample = countingCopies && sample?.holdsCopies == true
+        judgesChecksums = sample?.checksumsNotComputed != true
         expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
         awaitsFirstPacket = continuing
         var counts = PacketCounts()
@@ -195,17 +202,26 @@ public struct CaptureReader {
                                      drops: drops, dropsSource: source, translations: translations)
         summary.countUntracked(by: table, retractedBefore: retractedBefore, badChecksumsBefore: badChecksumsBefore)
         if copiesFoundBySample { summary.duplicatesFoundBySample = counts.skipped[.duplicate] }
+        if !judgesChecksums, let sample {
+            summary.checksumsNotJudged = WrongChecksums(wrong: UInt64(sample.wrongChecksums),
+                                                        judged: UInt64(sample.judgedChecksums))
+        }
+        judgesChecksums = true
         inputs.append(summary)
     }
 
+    /// Whether the input at `path` is sampled before it is read (`InputSample`): a regular
+    /// file, which can be read again; standard input and FIFOs are read once.
+    private func samples(_ path: String) -> Bool {
+        path != "-" && FileVersion(path: path) != nil
+    }
+
     /// Whether the copies of `file`, read from `path` with `decoder`, are to be looked for
-    /// on a sample of its first segments (`CopiesSample`): a regular file (read again for
-    /// the sample; standard input and FIFOs are read once) whose copies would not be looked
-    /// for otherwise: not with `deduplicates`, not a capture on every interface, not a
-    /// pcapng whose packets name one of several interfaces.
+    /// on a sample of its first segments (`InputSample`): a file sampled whose copies would
+    /// not be looked for otherwise: not with `deduplicates`, not a capture on every
+    /// interface, not a pcapng whose packets name one of several interfaces.
     private func samplesCopies(of file: CaptureFile, path: String, decoder: PacketDecoder) -> Bool {
-        !deduplicates && !decoder.capturesEveryInterface && file.interfacesAtStart <= 1
-            && path != "-" && FileVersion(path: path) != nil
+        !deduplicates && !decoder.capturesEveryInterface && file.interfacesAtStart <= 1 && samples(path)
     }
 
     /// Hands `swept` what the table let go of since the last time.
@@ -373,7 +389,7 @@ public struct CaptureReader {
         let uncaptured = Int(header.believedWireLength) &- bytes.count
         switch decoder.decode(bytes, uncaptured: uncaptured) {
         case .segment(var segment):
-            segment.judgeChecksum(in: bytes)
+            if judgesChecksums { segment.judgeChecksum(in: bytes) }
             trackDecoded(segment, payload: segment.capturedPayload(in: bytes), at: header.timestamp,
                          wireLength: header.believedWireLength, header: header, bytes: bytes, decoder: decoder,
                          counts: &counts, track: track, retract: retract)

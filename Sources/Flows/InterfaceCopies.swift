@@ -73,7 +73,7 @@ public struct InterfaceCopies: Sendable {
     /// interfaces read in place, whose packets name their interface (`PacketHeader.interface`),
     /// or `--deduplicate` (a switch's mirror port that sends a frame twice, a pcapng of
     /// several interfaces read by libpcap, whose packets do not name their interface), or a
-    /// file whose first segments held copies (`CopiesSample` in CaptureEngine).
+    /// file whose first segments held copies (`InputSample` in CaptureEngine).
     public init(for decoder: PacketDecoder, everyLinkType: Bool = false) {
         isActive = decoder.capturesEveryInterface || everyLinkType
         entries = isActive ? [UInt64](repeating: 0, count: Self.bucketCount * Self.ways) : []

@@ -113,6 +113,7 @@ public enum HTMLReport {
         if let udp = coverage.udpText { facts.append(("UDP", "\(udp)")) }
         if let copies = coverage.copiesText { facts.append(("Copies", "\(copies)")) }
         if let found = result.copiesFoundBySampleText { facts.append(("Copies found without --deduplicate", "<b>\(found)</b>")) }
+        if let sums = result.checksumsNotJudgedText { facts.append(("Checksums not judged", "<b>\(sums)</b>")) }
         if let translated = coverage.translatedText { facts.append(("Address translation", "\(translated)")) }
         if let evicted = coverage.evictedAtCapText {
             facts.append(("Memory bound", "<b>\(evicted)</b>"))

@@ -49,6 +49,7 @@ public enum MarkdownReport {
         if let udp = coverage.udpText { line("- UDP: \(udp)") }
         if let copies = coverage.copiesText { line("- Copies: \(copies)") }
         if let found = result.copiesFoundBySampleText { line("- **Copies found without --deduplicate**: \(found)") }
+        if let sums = result.checksumsNotJudgedText { line("- **Checksums not judged**: \(sums)") }
         if let translated = coverage.translatedText { line("- Address translation: \(escaped(translated))") }
         if let evicted = coverage.evictedAtCapText {
             line("- **Memory bound reached**: \(evicted)")

@@ -84,7 +84,7 @@ extension AuditResult {
 }
 
 extension AuditResult {
-    /// The copies dropped in inputs whose first segments held copies (`CopiesSample`), or nil
+    /// The copies dropped in inputs whose first segments held copies (`InputSample`), or nil
     /// when no input's did: "257 copies dropped in 1 input that holds every packet twice
     /// without naming two interfaces, found by its first TCP segments (looked for as with
     /// --deduplicate)". What the text, Markdown and HTML coverage say, as each such input's
@@ -99,6 +99,25 @@ extension AuditResult {
         return "\(total) cop\(total == 1 ? "y" : "ies") dropped in \(which) that hold\(one ? "s" : "") every packet twice "
             + "without naming two interfaces, found by \(one ? "its" : "their") first TCP segments "
             + "(looked for as with --deduplicate)"
+    }
+}
+
+extension AuditResult {
+    /// The inputs whose TCP checksums were not judged (`checksums_not_judged`: their first
+    /// segments' sums were mostly wrong, an anonymized or rewritten capture), or nil when
+    /// every input's were: "TCP checksums not judged: 572 of the 572 sums judged among its
+    /// first TCP segments were wrong, too many for damage on a link: ...". What the text,
+    /// Markdown and HTML coverage say.
+    var checksumsNotJudgedText: String? {
+        let samples = inputs.compactMap(\.checksumsNotJudged)
+        guard !samples.isEmpty else { return nil }
+        let wrong = samples.reduce(UInt64(0)) { $0.addingSaturated($1.wrong) }
+        let judged = samples.reduce(UInt64(0)) { $0.addingSaturated($1.judged) }
+        let one = samples.count == 1
+        let which = inputs.count == 1 ? "" : " in \(samples.count) of \(inputs.count) inputs"
+        return "TCP checksums not judged\(which): \(wrong) of the \(judged) sums judged among \(one ? "its" : "their") first "
+            + "TCP segments were wrong, too many for damage on a link: not computed over the captured bytes "
+            + "(an anonymized or rewritten capture), so no segment was set aside as damaged"
     }
 }
 

@@ -149,7 +149,9 @@ public struct TextReport {
         return "\(inputs): \(coverage.packets) packets, \(coverage.tcpSegments) TCP, \(coverage.connections) connections; "
             + "\(window)" + (coverage.tunneledText.map { "; \($0.terminalEscaped)" } ?? "")
             + (coverage.copiesText.map { "; \($0)" } ?? "")
-            + (result.copiesFoundBySampleText.map { paint("; \($0)", .yellow) } ?? "") + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
+            + (result.copiesFoundBySampleText.map { paint("; \($0)", .yellow) } ?? "")
+            + (result.checksumsNotJudgedText.map { paint("; \($0)", .yellow) } ?? "")
+            + (coverage.translatedText.map { "; \($0.terminalEscaped)" } ?? "") + (coverage.drops.map { $0.total > 0 } == true ? paint(drops, .yellow) : drops)
             + (result.skippedText.map { "; skipped: \($0)" } ?? "")
             + (coverage.complete ? "" : paint("; INCOMPLETE", .yellow)) + cutInTunnels + unjoined
             + (coverage.missedDataText.map { paint("; \($0)", .yellow) } ?? "")

@@ -102,15 +102,23 @@ public struct TCPSegment: Hashable, Sendable, BitwiseCopyable {
     /// it starts its connection (`FlowTable`), so its verdict would go unused.
     @inlinable @inline(__always)
     public mutating func judgeChecksum(in packet: UnsafeRawBufferPointer) {
+        if checksumIsWrong(in: packet) == true { checksumFailed = true }
+    }
+
+    /// Whether the sum of the segment in `packet`, the bytes it was decoded from, proves it
+    /// damaged (`Checksum`); nil when it is not judged: a connection request, a segment the
+    /// capture cut or did not keep whole, or one longer than `Checksum.longestJudgedSegment`.
+    /// What `judgeChecksum` marks, and what an input's sample counts (`InputSample`).
+    @inlinable @inline(__always)
+    public func checksumIsWrong(in packet: UnsafeRawBufferPointer) -> Bool? {
         let tail = Int(truncatingIfNeeded: headerTail), captured = Int(truncatingIfNeeded: capturedTail)
         let payload = Int(truncatingIfNeeded: payloadLength)
         let length = tail &- captured &+ payload
         guard !flags.isConnectionRequest, tail != 0, tail <= packet.count, captured >= payload,
-              length <= Checksum.longestJudgedSegment,
-              Checksum.damagesTCPSegment(UnsafeRawBufferPointer(rebasing: packet[(packet.count &- tail)...]),
-                                         length: length, source: source, destination: destination)
-        else { return }
-        checksumFailed = true
+              length <= Checksum.longestJudgedSegment
+        else { return nil }
+        return Checksum.damagesTCPSegment(UnsafeRawBufferPointer(rebasing: packet[(packet.count &- tail)...]),
+                                          length: length, source: source, destination: destination)
     }
 
     /// The TCP header in `packet`, the bytes this segment was decoded from; nil when its

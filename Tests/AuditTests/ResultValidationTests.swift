@@ -86,6 +86,35 @@ final class ResultValidationTests: XCTestCase {
                        "inputs[0].duplicates_found_by_sample: 258 is more than the input's 257 duplicate packets")
     }
 
+    /// An input whose checksums were not judged shows figures a sample can give: at most
+    /// 4,096 judged, no more wrong than judged, enough wrong to stop judging, and no segment
+    /// set aside as damaged.
+    func testChecksumsNotJudgedHoldFiguresASampleCanGive() throws {
+        func withInput(wrong: UInt64, judged: UInt64, badChecksums: UInt64 = 0) throws -> Any {
+            var input = InputSummary(path: "anonymized.pcap", packets: 659, tcpSegments: 659,
+                                     skipped: badChecksums == 0 ? [:] : ["bad-checksum": badChecksums], complete: true)
+            input.checksumsNotJudged = WrongChecksums(wrong: wrong, judged: judged)
+            return try JSONSerialization.jsonObject(with: try ResultCoding.encoder().encode(input))
+        }
+        let path = "inputs[0].checksums_not_judged"
+        func problemOf(wrong: UInt64, judged: UInt64, badChecksums: UInt64 = 0) throws -> String? {
+            let input = try withInput(wrong: wrong, judged: judged, badChecksums: badChecksums)
+            return try problem { self.set(&$0, ["inputs"], [input]) }
+        }
+        XCTAssertNil(try problemOf(wrong: 572, judged: 572))
+        XCTAssertNil(try problemOf(wrong: 3, judged: 12), "a quarter")
+        XCTAssertEqual(try problemOf(wrong: 3, judged: 13),
+                       "\(path): 3 wrong of 13 judged is too few to stop judging")
+        XCTAssertEqual(try problemOf(wrong: 2, judged: 2),
+                       "\(path): 2 wrong of 2 judged is too few to stop judging")
+        XCTAssertEqual(try problemOf(wrong: 9, judged: 8),
+                       "\(path): wrong 9 is more than the 8 judged")
+        XCTAssertEqual(try problemOf(wrong: UInt64.max, judged: UInt64.max),
+                       "\(path): judged 18446744073709551615 is more than a sample's 4096 segments")
+        XCTAssertEqual(try problemOf(wrong: 10, judged: 10, badChecksums: 1),
+                       "\(path): the input's checksums were not judged, yet 1 segment is skipped as bad-checksum")
+    }
+
     func testFindingTextsLongerThanSixteenKiBAreRefused() throws {
         XCTAssertFalse((try validResult()["findings"] as? [Any] ?? []).isEmpty)
         let longest = String(repeating: "é", count: Finding.longestText / 2)

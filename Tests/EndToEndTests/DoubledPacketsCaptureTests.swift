@@ -8,7 +8,7 @@ import XCTest
 /// 257 packets), whose default merges the two files' identical interfaces into one, and
 /// `editcap -F pcap` of a real two-interface dumpcap capture of a router
 /// (`captures/dumpcap-2if.pcapng`, 846 packets, 423 of them copies). The audit reads a
-/// sample of each file's first TCP segments for copies (`CopiesSample`): these hold them, so
+/// sample of each file's first TCP segments for copies (`InputSample`): these hold them, so
 /// their copies are looked for over the whole file, counted once and said in the coverage.
 /// Captures of real retransmissions, which repeat a segment's numbers, hold too few for it.
 final class DoubledPacketsCaptureTests: XCTestCase {
