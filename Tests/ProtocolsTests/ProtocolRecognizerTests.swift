@@ -85,6 +85,39 @@ final class ProtocolRecognizerTests: XCTestCase {
         XCTAssertEqual(recognize(client: Array("GOT /".utf8), server: []), .other)
     }
 
+    /// RTSP, SIP and NATS open with HTTP's methods, then a target HTTP never writes (nDPI's
+    /// test captures rtsp.pcap and nats.pcap were named `http` until December 7, 2026);
+    /// HTTP's four target forms stay HTTP, and at every length each decodes without a crash,
+    /// the method alone answering while the target's first byte is not captured.
+    func testTheTargetAfterTheMethodTellsHTTPFromProtocolsThatBorrowItsMethods() {
+        let borrowed: [(client: String, server: String)] = [
+            ("OPTIONS rtsp://10.2.2.2:8554/stream RTSP/1.0\r\nCSeq: 1\r\n", "RTSP/1.0 200 OK\r\nCSeq: 1\r\n"),
+            ("DESCRIBE rtsp://10.2.2.2:8554/stream RTSP/1.0\r\n", "RTSP/1.0 200 OK\r\n"),
+            ("OPTIONS sip:bob@192.0.2.4 SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.1\r\n", "SIP/2.0 200 OK\r\n"),
+            ("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n", "INFO {\"server_id\":\"N1\",\"version\":\"2.9\"}\r\n"),
+        ]
+        for (client, server) in borrowed {
+            XCTAssertNotEqual(recognize(client: Array(client.utf8), server: Array(server.utf8)).name, .http, client)
+        }
+        let http = ["GET /index.html HTTP/1.1\r\n", "OPTIONS * HTTP/1.1\r\n", "GET http://example.com/ HTTP/1.1\r\n",
+                    "GET HTTPS://example.com/ HTTP/1.1\r\n", "CONNECT example.com:443 HTTP/1.1\r\n",
+                    "CONNECT [2001:db8::1]:443 HTTP/1.1\r\n", "CONNECT 192.0.2.7:443 HTTP/1.1\r\n"]
+        for request in http {
+            XCTAssertEqual(recognize(client: Array(request.utf8), server: []), ProtocolEvidence(.http), request)
+        }
+        for request in http + borrowed.map(\.client) {
+            let bytes = Array(request.utf8)
+            let space = bytes.firstIndex(of: UInt8(ascii: " "))!
+            for length in 0...bytes.count {
+                let answer = recognize(client: Array(bytes[..<length]), server: [], clientCut: length < bytes.count)
+                let method = String(decoding: bytes[..<space], as: UTF8.self)
+                if length == space + 1 && ["GET", "OPTIONS", "CONNECT"].contains(method) {
+                    XCTAssertEqual(answer, ProtocolEvidence(.http), "\(request) cut to \(length): the method alone")
+                }
+            }
+        }
+    }
+
     func testByteSetHoldsWhatItWasGiven() {
         let set = ByteSet([0, 63, 64, 127, 128, 200, 255])
         XCTAssertEqual((UInt8.min...UInt8.max).filter(set.contains), [0, 63, 64, 127, 128, 200, 255])
