@@ -22,8 +22,8 @@
 #      MySQL, PostgreSQL, Redis or LDAP (scripts/ndpi-protocols.py): dasaudit names it so,
 #      except the three flows named below;
 #   4. what these captures showed dasaudit (docs/inputs.md): anonymized captures audit with
-#      their checksums not judged, RTSP and NATS are not HTTP, and files that hold every
-#      packet twice are counted once.
+#      their checksums not judged, RTSP and NATS are not HTTP, a capture of one SYN is an
+#      audit of nothing, and files that hold every packet twice are counted once.
 # Exits 1 on any failure (and prints it), 2 when a tool or a download is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -182,6 +182,8 @@ check nDPI-4.2/tests/pcap/rtsp.pcap "[(s['port'], s['protocol']) for s in r['ser
     "RTSP, which opens with HTTP's methods and an rtsp:// target: no http"
 check nDPI-4.2/tests/pcap/nats.pcap "[(s['port'], s['protocol']) for s in r['services']] == [(4222, 'other')]" \
     "NATS, whose client opens with CONNECT and a JSON object: no http"
+check tcpdump-4.99.3/tests/bgp-addpath.pcap "[f['kind'] for f in r['findings'] if f['severity'] == 'high'] == ['no-traffic']" \
+    "one SYN in the capture's last 3 s, its answer not captured: an audit of nothing, never COMPLIANT"
 check nDPI-4.2/tests/pcap/1kxun.pcap "r['inputs'][0].get('duplicates_found_by_sample') == 241" \
     "241 copies, found by the sample"
 check nDPI-4.2/tests/pcap/ftp-start-tls.pcap "r['inputs'][0].get('duplicates_found_by_sample') == 16" \

@@ -311,6 +311,16 @@ public struct AttemptSummary: Codable, Sendable {
     /// ended (`AttemptsCutByEnd`): cut by its end, their answer not captured; no finding is
     /// made of them. Null in older results.
     @Nullable public var cutByEnd: UInt64? = nil
+
+    /// Whether a connect to it was refused or went unanswered while the capture ran on: the
+    /// evidence that nothing listened, which connects cut by the capture's end are not.
+    public var failedWhileCaptured: Bool {
+        Self.failedWhileCaptured(refused: refused, unanswered: unanswered, cutByEnd: cutByEnd ?? 0)
+    }
+
+    static func failedWhileCaptured(refused: UInt64, unanswered: UInt64, cutByEnd: UInt64) -> Bool {
+        refused > 0 || unanswered > cutByEnd
+    }
 }
 
 /// A connection no rule could orient: both endpoints as seen, lower first.

@@ -113,7 +113,10 @@ struct ClassifiedAttempt {
 
     /// Whether a connect to it was refused or went unanswered while the capture ran on: the
     /// evidence of a service not answering, which connects cut by the capture's end are not.
-    var failedWhileCaptured: Bool { tries.refused > 0 || tries.unanswered > (cutByEnd?.connects ?? 0) }
+    var failedWhileCaptured: Bool {
+        AttemptSummary.failedWhileCaptured(refused: tries.refused, unanswered: tries.unanswered,
+                                           cutByEnd: cutByEnd?.connects ?? 0)
+    }
 }
 
 typealias IPAddressKey = Wire.IPAddress

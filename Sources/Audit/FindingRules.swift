@@ -27,9 +27,11 @@ struct FindingRules {
         // for them at once, not grown (and copied) a dozen times on a busy capture.
         findings.reserveCapacity(services.count + attempts.count + unused.count + inputs.count + 8)
         // An audit of nothing says so, and nothing about unused ports: it saw no port used.
-        // Probes folded into a scan are attempts all the same: evidence of what listened.
+        // Probes folded into a scan are attempts all the same: evidence of what listened;
+        // connects the capture's end cut are not.
         let unresolved = unresolvedConnections.count + unresolvedNotListed
-        var nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + scans.probes)
+        let judgedAttempts = attempts.reduce(0) { $0 + ($1.failedWhileCaptured ? 1 : 0) }
+        var nothing = NoTraffic.auditedNothing(services: services.count, attempts: judgedAttempts + scans.probes)
         // Its no-traffic finding says why, cuts inside tunnels included.
         let auditedNothing = nothing
         if nothing {

@@ -10,7 +10,10 @@ import Wire
 ///
 /// "Nothing" is no service and no connection attempt: refused or unanswered connects are
 /// evidence (nothing listened where the clients looked), connections of unknown
-/// direction are not (no port of them can be judged).
+/// direction are not (no port of them can be judged), nor connects whose every try came
+/// in the capture's last 3 s (`AttemptSummary.failedWhileCaptured`: their answer may have
+/// come after it). Until December 7, 2026 a capture of one SYN audited COMPLIANT
+/// (tcpdump's test capture bgp-addpath.pcap).
 public enum NoTraffic {
     /// Whether an audit that found these services and attempted endpoints judged nothing.
     public static func auditedNothing(services: Int, attempts: Int) -> Bool {
@@ -90,7 +93,8 @@ extension AuditResult {
     /// Whether this result judged nothing (`NoTraffic.auditedNothing`), a scan's probes
     /// counted as the connection attempts they are.
     public var auditedNothing: Bool {
-        NoTraffic.auditedNothing(services: services.count, attempts: attempts.count + (scans ?? []).probes)
+        NoTraffic.auditedNothing(services: services.count,
+                                 attempts: attempts.reduce(0) { $0 + ($1.failedWhileCaptured ? 1 : 0) } + (scans ?? []).probes)
     }
 
     /// The result's `no-traffic` findings (an audit of nothing, of none of the declared
