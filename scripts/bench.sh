@@ -15,7 +15,8 @@
 #                     3 in the matrix); tshark and ndpiReader, 50-200 times slower, run once
 #   --matrix-runs N   timed runs in the matrix only (default 3; after --runs, which sets both)
 #   --slice N         packets of the slice tshark reads (default 1000000)
-#   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap,copies,vxlan,nat)
+#   --shapes LIST     the matrix's shapes, comma-separated (default cluster,concurrent,short,services,nmap,copies,vxlan,nat,wild;
+#                     wild downloads nDPI's test captures once, scripts/third-party-captures.sh)
 #   --no-matrix, --no-tshark, --no-ndpi, --no-full, --no-parallel, --no-formats   leave that part out
 #   --no-protocol-stage-price   leave out the matrix's runs of dasaudit without the protocol stage
 #   --price-tracking  also time, in the matrix, a build whose tracking thread hands each batch back
@@ -53,7 +54,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bench/lib.sh"
 
 packets=10000000 full_packets=2000000 snaplen=96 runs=5 slice=1000000 matrix_runs=3
 BENCH_RAM=${BENCH_RAM:-/dev/shm}
-shapes=cluster,concurrent,short,services,nmap,copies,vxlan,nat with_matrix=1
+shapes=cluster,concurrent,short,services,nmap,copies,vxlan,nat,wild with_matrix=1
 nice=()
 [[ $(id -u) -eq 0 ]] && nice=(nice -n -20)
 with_tshark=1 with_ndpi=1 with_full=1 with_parallel=1 with_formats=1 build=1 dasaudit_bin="" price_protocols=1 price_tracking=0
@@ -334,7 +335,12 @@ shape_capture() {
         local nat="$BENCH_ROOT/captures/nat-any-sll2.pcap"
         [[ -r $nat ]] || die "$nat is missing"
         "$BENCH_DIR/make-capture.sh" "$BENCH_OUT/shape-nat.pcap" "$packets" 128 --repeat "$nat" ;;
-    *) die "--shapes: no shape '$1' (cluster, concurrent, short, services, nmap, copies, vxlan, nat)" ;;
+    wild)
+        # nDPI's test captures, recorded by others, one after another (make-wild-source.sh).
+        local source="$BENCH_OUT/wild-source.pcap"
+        [[ -s $source ]] || "$BENCH_DIR/make-wild-source.sh" "$source" >/dev/null
+        "$BENCH_DIR/make-capture.sh" "$BENCH_OUT/shape-wild.pcap" "$packets" "$snaplen" --repeat "$source" ;;
+    *) die "--shapes: no shape '$1' (cluster, concurrent, short, services, nmap, copies, vxlan, nat, wild)" ;;
     esac
 }
 
@@ -348,6 +354,7 @@ shape_what() {
     nmap) echo "a real nmap SYN and connect scan (captures/scan-syn-connect-lo.pcap, 10,006 packets) repeated, each copy from a new scanner address" ;;
     copies) echo "real HTTP through a bridge and a router recorded with tcpdump -i any (captures/copies-any-sll2.pcap, 686 packets, 398 of them copies on another interface) repeated at snaplen 128, each repetition from new client addresses" ;;
     nat) echo "real HTTP through a host that translates addresses (published ports, a Service, masquerade) recorded with tcpdump -i any (captures/nat-any-sll2.pcap, 783 packets: 295 copies, and 14 of its 30 connections seen before and after translation) repeated at snaplen 128, each repetition from new client addresses" ;;
+    wild) echo "traffic nobody shaped for dasaudit: nDPI's 186 Ethernet test captures of real networks (web, mobile apps, VPNs, games, IoT, attacks; TCP, UDP, IPv6, VLANs) one after another, repeated, each repetition from new client addresses" ;;
     vxlan) echo "real HTTP between two nodes over VXLAN recorded on the underlay (captures/tunnel-vxlan-underlay.pcap, 745 packets, every TCP segment inside UDP 4789 or 8472) repeated at snaplen 160, each repetition later in time (the repeater rewrites no address inside a tunnel)" ;;
     esac
 }

@@ -4,6 +4,9 @@
 # mobile apps, VPNs, games, industrial protocols, attacks), anonymized, crafted or fuzzed.
 #
 #   scripts/third-party-captures.sh       uses .build/debug/dasaudit (DASAUDIT=... to override)
+#   scripts/third-party-captures.sh --download-only
+#                                         fetches the captures, prints where they are, checks
+#                                         nothing (scripts/bench/make-wild-source.sh uses it)
 #
 # The three source tarballs Debian 12 builds those packages from are downloaded from Debian's
 # mirror (DEBIAN_MIRROR, default http://deb.debian.org/debian), checked against the SHA-256
@@ -29,11 +32,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "third-party-captures: $*" >&2; }
 die() { say "error: $*"; exit 2; }
+download_only=0
+case ${1:-} in
+    --download-only) download_only=1 ;;
+    "") ;;
+    *) die "usage: scripts/third-party-captures.sh [--download-only]" ;;
+esac
 dasaudit=${DASAUDIT:-.build/debug/dasaudit}
-for tool in "$dasaudit" tshark curl python3 timeout tar bzip2; do
+needed=(curl tar bzip2)
+((download_only)) || needed+=("$dasaudit" tshark python3 timeout)
+for tool in "${needed[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/setup.sh installs it)"
 done
-dasaudit=$(cd "$(dirname "$dasaudit")" && pwd)/$(basename "$dasaudit")
+((download_only)) || dasaudit=$(cd "$(dirname "$dasaudit")" && pwd)/$(basename "$dasaudit")
 corpus=${CORPUS_DIR:-.build-third-party}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 mkdir -p "$corpus"
@@ -59,6 +70,7 @@ done
 mapfile -t captures < <(cd "$corpus" && find . -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \
     -o -name '*.pcap.gz' -o -name '*.pcapng.gz' \) | sed 's|^\./||' | LC_ALL=C sort)
 [ "${#captures[@]}" -eq 1043 ] || die "expected 1043 captures in $corpus, found ${#captures[@]}"
+if ((download_only)); then (cd "$corpus" && pwd); exit 0; fi
 
 # tshark_table FILE, dasaudit_table INPUT: "A|port B|port packets" per connection.
 source scripts/tshark-tables.sh
