@@ -15,7 +15,7 @@
 #   1. every capture: `dasaudit audit` exits 0, 1 or 2 within 60 s, never by a signal; on 2
 #      its error names the file (a link type dasaudit does not read: 802.11, PPP, Frame
 #      Relay, ...); otherwise its JSON result is read back by `dasaudit render` (which
-#      validates it) into HTML;
+#      validates it) into HTML, and `dasaudit infer` drafts a policy from it (exit 0);
 #   2. every capture read: `dasaudit flows` counts each connection's packets as tshark's
 #      TCP streams do (scripts/tshark-tables.sh), except the captures named below, each for
 #      a reason of its own: dasaudit counts copies once, sets damaged segments aside, opens
@@ -93,6 +93,8 @@ for name in "${captures[@]}"; do
         0|1)
             "$dasaudit" render "$work/result.json" --format html >/dev/null 2>"$work/render" \
                 || fail "$name: its result does not read back: $(head -c 300 "$work/render")"
+            timeout 60 "$dasaudit" infer "$file" >/dev/null 2>"$work/infer" \
+                || fail "$name: dasaudit infer exits $?: $(head -c 300 "$work/infer")"
             readable+=("$name") ;;
         2)
             grep -qF "error: $file: " "$work/stderr" || fail "$name: exit 2 without an error naming it: $(head -c 300 "$work/stderr")" ;;
