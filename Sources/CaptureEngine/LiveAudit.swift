@@ -32,6 +32,8 @@ public struct LiveAudit {
     private let batch = SegmentBatch()
     private var counts = PacketCounts()
     private var failure: String?
+    /// The reading on after a stop, once one was asked for.
+    private var drain: StopDrain?
     private let started = DispatchTime.now().uptimeNanoseconds
     private var lastStatus: (time: UInt64, packets: UInt64)
 
@@ -70,7 +72,6 @@ public struct LiveAudit {
     /// due. Returns why it stopped.
     public mutating func run(packetLimit: UInt64? = nil, report: (LiveAuditStatus) -> Void) -> LiveAuditControl.StopReason {
         let limit = packetLimit ?? .max
-        var drainedAt: UInt64?
         while true {
             let end = readPackets(limit: limit)
             if case .failed(let reason) = end {
@@ -81,15 +82,17 @@ public struct LiveAudit {
             if counts.packets >= limit { return .packetLimit }
             let (stop, statusDue) = control.take()
             if let stop {
-                // Packets the kernel still holds in a batch not yet handed over count too:
-                // read on until libpcap's batch timeout has surely passed, then stop.
-                let now = DispatchTime.now().uptimeNanoseconds
-                if let drainedAt, now >= drainedAt { return stop }
-                if drainedAt == nil {
-                    let drain = LiveAudit.drainNanoseconds(capture)
-                    drainedAt = now &+ drain
-                    control.breakLoop(after: Double(drain) / 1e9)
+                // The packets captured before the stop count too (`StopDrain`).
+                guard var drain else {
+                    let drain = StopDrain(packets: counts.packets, batchTimeoutMilliseconds: capture.settings.timeoutMilliseconds)
+                    self.drain = drain
+                    control.breakLoop(after: Double(drain.window) / 1e9)
+                    continue
                 }
+                let (over, newWindow) = drain.isOver(packets: counts.packets)
+                self.drain = drain
+                if over { return stop }
+                if newWindow { control.breakLoop(after: Double(drain.window) / 1e9) }
                 continue
             }
             if statusDue { report(status()) }
@@ -97,12 +100,13 @@ public struct LiveAudit {
     }
 
     /// Reads the packets the capture has until it is interrupted or fails, `limit` at most
-    /// in all: each goes to the evidence files and into the audit.
+    /// in all: each goes to the evidence files and into the audit. After a stop, the first
+    /// packet stamped after it ends the reading.
     private mutating func readPackets(limit: UInt64) -> ReadEnd {
         capture.forEachPacket { header, bytes in
             writer?.write(header, bytes)
             reader.consume(header, bytes, decoder: decoder, counts: &counts, batch: batch)
-            if counts.packets >= limit { capture.breakLoop() }
+            if counts.packets >= limit || drain?.read(timestamp: header.timestamp) == true { capture.breakLoop() }
         }
     }
 
@@ -114,21 +118,16 @@ public struct LiveAudit {
     /// left there: `ip link del` right after a burst of 50 packets lost the burst and the
     /// packets before it in the same batch (54 to 87 of 450, `LiveInterfaceGoneTests`).
     private mutating func readWhatTheKernelStillHolds(limit: UInt64) {
-        let drain = LiveAudit.drainNanoseconds(capture)
-        let deadline = DispatchTime.now().uptimeNanoseconds &+ drain
+        let window = StopDrain.window(batchTimeoutMilliseconds: capture.settings.timeoutMilliseconds)
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ window
         // A capture that works again is not read on past the deadline.
-        control.breakLoop(after: Double(drain) / 1e9)
+        control.breakLoop(after: Double(window) / 1e9)
         while counts.packets < limit && DispatchTime.now().uptimeNanoseconds < deadline {
             usleep(10_000)
             let before = counts.packets
             _ = readPackets(limit: limit)
             if counts.packets > before { return }
         }
-    }
-
-    /// How long to read on after a stop: twice libpcap's batch timeout.
-    private static func drainNanoseconds(_ capture: LiveCapture) -> UInt64 {
-        UInt64(max(capture.settings.timeoutMilliseconds, 10)) * 2_000_000
     }
 
     /// Where the audit stands now: counts, drops, and the services and findings an audit
