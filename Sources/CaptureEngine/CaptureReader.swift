@@ -138,9 +138,18 @@ public struct CaptureReader {
         let piece = RecordingPiece(file)
         let continuing = ended?.mayContinue(into: piece) == true
         if !continuing { ended = nil }
-        let countingCopies = samplesCopies(of: file, path: path, decoder: decoder)
-        let sample = samples(path) ? InputSample.of(path: path, filter: filter, decoder: decoder,
-                                                    countingCopies: countingCopies) : nil
+        // A file is sampled by reading its start again; a capture read once, from the bytes
+        // read ahead of it.
+        let lookAhead = file.takeLookAhead()
+        let sampled = samples(path) || lookAhead != nil
+        let countingCopies = sampled && samplesCopies(of: file, decoder: decoder)
+        let sample = if let lookAhead {
+            InputSample.of(bytes: lookAhead, filter: filter, decoder: decoder, countingCopies: countingCopies)
+        } else if sampled {
+            InputSample.of(path: path, filter: filter, decoder: decoder, countingCopies: countingCopies)
+        } else {
+            nil as InputSample?
+        }
         copiesFoundBySample = countingCopies && sample?.holdsCopies == true
         judgesChecksums = sample?.checksumsNotComputed != true
         expectCopies(of: decoder, interfacesNamed: file.interfacesAtStart > 1, continuing: continuing)
@@ -210,18 +219,19 @@ public struct CaptureReader {
         inputs.append(summary)
     }
 
-    /// Whether the input at `path` is sampled before it is read (`InputSample`): a regular
-    /// file, which can be read again; standard input and FIFOs are read once.
+    /// Whether the input at `path` is sampled by reading its start again (`InputSample`): a
+    /// regular file. Standard input and FIFOs are read once, and sampled from the bytes read
+    /// ahead of them (`CaptureFile.takeLookAhead`).
     private func samples(_ path: String) -> Bool {
         path != "-" && FileVersion(path: path) != nil
     }
 
-    /// Whether the copies of `file`, read from `path` with `decoder`, are to be looked for
-    /// on a sample of its first segments (`InputSample`): a file sampled whose copies would
-    /// not be looked for otherwise: not with `deduplicates`, not a capture on every
-    /// interface, not a pcapng whose packets name one of several interfaces.
-    private func samplesCopies(of file: CaptureFile, path: String, decoder: PacketDecoder) -> Bool {
-        !deduplicates && !decoder.capturesEveryInterface && file.interfacesAtStart <= 1 && samples(path)
+    /// Whether the copies of a sampled `file`, read with `decoder`, are to be looked for on
+    /// its sample (`InputSample`): when they would not be looked for otherwise: not with
+    /// `deduplicates`, not a capture on every interface, not a pcapng whose packets name one
+    /// of several interfaces.
+    private func samplesCopies(of file: CaptureFile, decoder: PacketDecoder) -> Bool {
+        !deduplicates && !decoder.capturesEveryInterface && file.interfacesAtStart <= 1
     }
 
     /// Hands `swept` what the table let go of since the last time.

@@ -69,10 +69,37 @@ struct InputSample {
     static func of(path: String, filter: String?, decoder: PacketDecoder, countingCopies: Bool) -> InputSample? {
         guard let file = try? CaptureFile(path: path) else { return nil }
         if let filter { guard (try? file.setFilter(filter)) != nil else { return nil } }
-        var sample = InputSample()
-        var memory = InterfaceCopies(for: decoder, everyLinkType: true)
-        var packets = 0
+        var sampler = Sampler(decoder: decoder, countingCopies: countingCopies)
         _ = file.forEachPacket { header, bytes in
+            if !sampler.take(header, bytes) { file.breakLoop() }
+        }
+        return sampler.sample
+    }
+
+    /// The same sample of the first bytes of a capture read once (`CaptureFile.takeLookAhead`:
+    /// standard input, a FIFO); nil when they cannot be read.
+    static func of(bytes: [UInt8], filter: String?, decoder: PacketDecoder, countingCopies: Bool) -> InputSample? {
+        var sampler = Sampler(decoder: decoder, countingCopies: countingCopies)
+        guard CapturedBytes.forEachPacket(in: bytes, filter: filter, { sampler.take($0, $1) }) else { return nil }
+        return sampler.sample
+    }
+
+    /// A sample being taken, a packet at a time.
+    private struct Sampler {
+        let decoder: PacketDecoder
+        let countingCopies: Bool
+        var sample = InputSample()
+        var memory: InterfaceCopies
+        var packets = 0
+
+        init(decoder: PacketDecoder, countingCopies: Bool) {
+            self.decoder = decoder
+            self.countingCopies = countingCopies
+            memory = InterfaceCopies(for: decoder, everyLinkType: true)
+        }
+
+        /// Takes one packet into the sample; false once the sample is whole.
+        mutating func take(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) -> Bool {
             packets += 1
             let uncaptured = Int(header.believedWireLength) &- bytes.count
             if case .segment(let segment) = decoder.decode(bytes, uncaptured: uncaptured) {
@@ -85,8 +112,7 @@ struct InputSample {
                     if wrong { sample.wrongChecksums += 1 }
                 }
             }
-            if sample.segments >= segmentLimit || packets >= packetLimit { file.breakLoop() }
+            return sample.segments < segmentLimit && packets < packetLimit
         }
-        return sample
     }
 }

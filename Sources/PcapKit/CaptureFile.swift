@@ -120,6 +120,11 @@ public final class CaptureFile {
     /// Whether dasaudit reads this input's records itself (see `RecordReading`).
     public var readsRecordsInPlace: Bool { recordFormat != nil }
 
+    /// The first bytes of a capture read once (standard input, a FIFO; not compressed), read
+    /// ahead for its sample before it is read (`LookAhead`), handed over once; nil for other
+    /// inputs, which can be read again (`CapturedBytes` reads them).
+    public func takeLookAhead() -> [UInt8]? { stream.takeLookAhead() }
+
     /// The file as it was opened, for a regular file: compared with later looks to learn
     /// whether it changed while it was audited (`FileVersion`).
     public var openedVersion: FileVersion? { stream.version }

@@ -30,6 +30,9 @@ final class CaptureStream {
     /// input), whose records `PcapRecordFormat` may then read in place; nil for a
     /// compressed input, whose decompressed first bytes are not looked at.
     let capturePrefix: [UInt8]?
+    /// The first bytes of a capture read once (standard input, a FIFO; not compressed), read
+    /// ahead for its sample (`LookAhead`); nil for other inputs.
+    private(set) var lookAhead: [UInt8]?
     /// The file as it was opened, for a regular file (compressed or not); nil otherwise.
     let version: FileVersion?
     /// Where the capture starts in a regular file that is not decompressed (0, unless
@@ -76,11 +79,11 @@ final class CaptureStream {
         let kind = InputKind(prefix: prefix)
         if let problem = kind.problem { throw InputProblem(reason: problem) }
 
+        // A capture read once is read ahead, for its sample (`LookAhead`): its bytes, or
+        // those its decompressor gives.
+        var lookAhead = start < 0 && kind == .capture ? prefix + LookAhead.bytes(of: descriptor) : nil
         if start < 0 {
-            guard let replay = PrefixReplay.pipe(prefix: prefix, then: descriptor) else {
-                throw InputProblem(reason: "cannot create a pipe to read it through: \(POSIXFile.describe(errno))")
-            }
-            source = replay  // the replay thread owns the descriptor now
+            source = try Self.replay(lookAhead ?? prefix, then: descriptor)
         }
         var decompressor: Decompressor?
         if case .compressed(let compression) = kind {
@@ -88,6 +91,11 @@ final class CaptureStream {
             close(source!)  // the child has its own copy
             source = started.output
             decompressor = started
+            if start < 0 {
+                let ahead = LookAhead.bytes(of: started.output)
+                source = try Self.replay(ahead, then: started.output)
+                lookAhead = ahead
+            }
         }
         // A regular file is read in place or by libpcap from its descriptor; any other
         // stream, through a tap that follows its pcapng blocks (`PcapngBlockTap`).
@@ -111,8 +119,18 @@ final class CaptureStream {
         self.file = file
         self.decompressor = decompressor
         self.capturePrefix = kind == .capture ? prefix : nil
+        self.lookAhead = lookAhead
         self.version = version
         self.startOffset = start >= 0 && kind == .capture ? Int64(start) : nil
+    }
+
+    /// A pipe that gives `bytes`, already read from `source`, then the rest of `source`
+    /// (`PrefixReplay`), whose thread then owns `source`.
+    private static func replay(_ bytes: [UInt8], then source: Int32) throws(InputProblem) -> Int32 {
+        guard let replay = PrefixReplay.pipe(prefix: bytes, then: source) else {
+            throw InputProblem(reason: "cannot create a pipe to read it through: \(POSIXFile.describe(errno))")
+        }
+        return replay
     }
 
     /// Opens `path` to read it. A FIFO is opened without waiting for a writer (`O_NONBLOCK`,
@@ -131,6 +149,12 @@ final class CaptureStream {
     /// The size of `file`'s stdio buffer (`StreamBuffer`): glibc reads whole multiples of it
     /// straight into the caller's memory (`RecordWindow.refill`).
     static let bufferSize = 1 << 18
+
+    /// The bytes read ahead (`lookAhead`), handed over once: the stream keeps none of them.
+    func takeLookAhead() -> [UInt8]? {
+        defer { lookAhead = nil }
+        return lookAhead
+    }
 
     /// "gzip-compressed" and the like, to qualify libpcap's messages about the stream.
     var origin: String? { decompressor.map { "\($0.compression.rawValue)-compressed" } }

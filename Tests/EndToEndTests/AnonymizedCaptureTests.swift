@@ -64,12 +64,46 @@ final class AnonymizedCaptureTests: XCTestCase {
         }
     }
 
-    /// Standard input is read once, so no sample tells its checksums: they are judged, and
-    /// the coverage counts what was set aside.
-    func testStandardInputIsJudgedAsBefore() throws {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: capture("anonymized-bittwiste-veth-s200.pcap")))
-        let result = try audit(["-"], stdin: bytes)
-        XCTAssertNil(result.inputs[0].checksumsNotJudged)
-        XCTAssertEqual(result.inputs[0].skipped["bad-checksum"], 572)
+    /// Standard input and a FIFO are read once: their sample is taken from the bytes read
+    /// ahead of them (`LookAhead`), plain or compressed, and they audit as the file does.
+    /// Until December 2026 they were not sampled: 572 segments set aside as damaged, 9
+    /// services of 11.
+    func testStandardInputAndAFIFOAuditAsTheFileDoes() throws {
+        let path = capture("anonymized-bittwiste-veth-s200.pcap")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let file = try audit([path])
+        func rows(_ result: AuditResult) -> [String] {
+            result.services.map { "\($0.address):\($0.port) \($0.connections) \($0.packets) \($0.protocol ?? "-")" }
+        }
+        let compressed = temporary("anonymized.pcap.gz")
+        _ = try runProgram(URL(fileURLWithPath: "/bin/sh"), ["-c", "gzip -c \"$0\" > \"$1\"", path, compressed], environment: [:])
+        let gzipped = try Data(contentsOf: URL(fileURLWithPath: compressed))
+        let fifo = temporary("anonymized.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: fifo) { handle.write(bytes); try? handle.close() }
+        }
+        writer.start()
+        for (name, result) in [("a pipe", try audit(["-"], stdin: bytes)), ("gzip'd, a pipe", try audit(["-"], stdin: gzipped)),
+                               ("a FIFO", try audit([fifo]))] {
+            XCTAssertEqual(result.inputs[0].checksumsNotJudged, WrongChecksums(wrong: 572, judged: 572), name)
+            XCTAssertNil(result.inputs[0].skipped["bad-checksum"], name)
+            XCTAssertEqual(rows(result), rows(file), name)
+            XCTAssertEqual(result.findings.map(\.message), file.findings.map(\.message), name)
+        }
+    }
+
+    /// A writer that sends its first bytes and then waits (a live `tcpdump -w -` on a quiet
+    /// network) is sampled on what came within the second the reading ahead waits: its first
+    /// 21 segments here, all 21 sums wrong, enough to tell.
+    func testASlowWriterIsSampledOnWhatCameWithinASecond() throws {
+        let run = try runProgram(URL(fileURLWithPath: "/bin/sh"), [
+            "-c", "(head -c 3000 \"$0\"; sleep 2; tail -c +3001 \"$0\") | \"$1\" audit - --offset 2 --format json",
+            capture("anonymized-bittwiste-veth-s200.pcap"), dasauditBinary.path,
+        ], environment: ["NO_COLOR": "1"])
+        let result = try JSONReport.parse(Data(run.stdout.utf8))
+        XCTAssertEqual(result.inputs[0].checksumsNotJudged, WrongChecksums(wrong: 21, judged: 21))
+        XCTAssertEqual(result.inputs[0].packets, 659, "every packet read, those after the wait too")
+        XCTAssertEqual(result.services.count, 11)
     }
 }

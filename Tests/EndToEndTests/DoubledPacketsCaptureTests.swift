@@ -51,6 +51,12 @@ final class DoubledPacketsCaptureTests: XCTestCase {
             XCTAssertEqual(once.inputs[0].duplicatesFoundBySample, 257, path)
             XCTAssertEqual(once.coverage.connections, 18, path)
             XCTAssertEqual(traffic(once), traffic(one), path)
+            // Piped in, read once: sampled from the bytes read ahead of it (`LookAhead`).
+            let piped = try runDasaudit(["audit", "-", "--format", "json"] + bothEnds,
+                                        stdin: try Data(contentsOf: URL(fileURLWithPath: path)))
+            let pipedResult: AuditResult = try decodedResult(piped.stdout)
+            XCTAssertEqual(pipedResult.inputs[0].duplicatesFoundBySample, 257, "\(path), piped")
+            XCTAssertEqual(traffic(pipedResult), traffic(one), "\(path), piped")
         }
 
         let asked: AuditResult = try audit(merged, bothEnds + ["--deduplicate"])
