@@ -36,7 +36,7 @@ scripts/render-report.sh
 # Packets per connection equal tshark's over every capture and its variants (VLAN, QinQ,
 # pcapng, nanosecond, big-endian, compressed, other link types); then a short fuzz run.
 scripts/compare-tshark.sh
-# The 1,043 captures of nDPI's, Wireshark's and tcpdump's tests, recorded by others: read
+# The 1,071 captures of nDPI's, Wireshark's, tcpdump's and tcpflow's tests, recorded by others: read
 # without a crash, packets per connection as tshark, protocols as nDPI names them.
 scripts/third-party-captures.sh
 scripts/fuzz.sh 20

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# dasaudit on captures it was not written against: the 1,043 test captures in the sources of
-# nDPI 4.2, Wireshark 4.0.17 and tcpdump 4.99.3, recorded by others on real networks (web,
-# mobile apps, VPNs, games, industrial protocols, attacks), anonymized, crafted or fuzzed.
+# dasaudit on captures it was not written against: the 1,071 test captures in the sources of
+# nDPI 4.2, Wireshark 4.0.17, tcpdump 4.99.3 and tcpflow 1.6.1, recorded by others on real
+# networks (web, mobile apps, VPNs, games, industrial protocols, attacks), anonymized,
+# crafted or fuzzed, and tcpflow's cases of TCP reassembly (segments out of order, in
+# random order, one packet of a connection, a 40-byte snapshot length).
 #
 #   scripts/third-party-captures.sh       uses .build/debug/dasaudit (DASAUDIT=... to override)
 #   scripts/third-party-captures.sh --download-only
 #                                         fetches the captures, prints where they are, checks
 #                                         nothing (scripts/bench/make-wild-source.sh uses it)
 #
-# The three source tarballs Debian 12 builds those packages from are downloaded from Debian's
+# The four source tarballs Debian 12 builds those packages from are downloaded from Debian's
 # mirror (DEBIAN_MIRROR, default http://deb.debian.org/debian), checked against the SHA-256
 # Debian's Sources index lists, and kept with the captures in CORPUS_DIR (default
-# .build-third-party/; 175 MB). Nothing of them is committed. Then:
+# .build-third-party/; 176 MB). Nothing of them is committed. Then:
 #   1. every capture: `dasaudit audit` exits 0, 1 or 2 within 60 s, never by a signal; on 2
 #      its error names the file (a link type dasaudit does not read: 802.11, PPP, Frame
 #      Relay, ...); otherwise its JSON result is read back by `dasaudit render` (which
@@ -19,14 +21,16 @@
 #   2. every capture read: `dasaudit flows` counts each connection's packets as tshark's
 #      TCP streams do (scripts/tshark-tables.sh), except the captures named below, each for
 #      a reason of its own: dasaudit counts copies once, sets damaged segments aside, opens
-#      no GTP or WireGuard, and ends a connection 5 s after its close where tshark's stream
-#      goes on;
+#      no GTP or WireGuard, ends a connection 5 s after its close where tshark's stream
+#      goes on, and does not track a TCP header cut before its flags;
 #   3. every connection nDPI's own results name by deep packet inspection as TLS, HTTP, SSH,
 #      MySQL, PostgreSQL, Redis or LDAP (scripts/ndpi-protocols.py): dasaudit names it so,
 #      except the three flows named below;
 #   4. what these captures showed dasaudit (docs/inputs.md): anonymized captures audit with
 #      their checksums not judged, RTSP and NATS are not HTTP, a capture of one SYN is an
-#      audit of nothing, and files that hold every packet twice are counted once.
+#      audit of nothing, files that hold every packet twice are counted once, a connection
+#      whose packets are in random order is one, and headers cut before their flags are no
+#      evidence.
 # Exits 1 on any failure (and prints it), 2 when a tool or a download is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +58,7 @@ sources=(
     "n/ndpi/ndpi_4.2.orig.tar.gz e54ce8fe13adc5d747be7553513657fae78f796e0bd459e122c280cc06ce4daf nDPI-4.2/tests/pcap nDPI-4.2/tests/result"
     "w/wireshark/wireshark_4.0.17.orig.tar.bz2 62fd1491b6211d1651a16a45ead15808970b3a6a9ebde2537f96722af47aaaa5 wireshark-v4.0.17/test/captures"
     "t/tcpdump/tcpdump_4.99.3.orig.tar.gz ad75a6ed3dc0d9732945b2e5483cb41dc8b4b528a169315e499c6861952e73b3 tcpdump-4.99.3/tests"
+    "t/tcpflow/tcpflow_1.6.1.orig.tar.gz c1c88513473e12011c0c00bba88dd02013ea3b813b08088f250cbf82b8f42358 tcpflow-tcpflow-1.6.1/tests tcpflow-tcpflow-1.6.1/samplePcaps"
 )
 for entry in "${sources[@]}"; do
     read -r pool sha256 paths <<<"$entry"
@@ -69,7 +74,7 @@ for entry in "${sources[@]}"; do
 done
 mapfile -t captures < <(cd "$corpus" && find . -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \
     -o -name '*.pcap.gz' -o -name '*.pcapng.gz' \) | sed 's|^\./||' | LC_ALL=C sort)
-[ "${#captures[@]}" -eq 1043 ] || die "expected 1043 captures in $corpus, found ${#captures[@]}"
+[ "${#captures[@]}" -eq 1071 ] || die "expected 1071 captures in $corpus, found ${#captures[@]}"
 if ((download_only)); then (cd "$corpus" && pwd); exit 0; fi
 
 # tshark_table FILE, dasaudit_table INPUT: "A|port B|port packets" per connection.
@@ -139,6 +144,12 @@ declare -A differs=(
     # tshark starts a second stream after 4 packets of one connection (one SYN, the numbers
     # running on); dasaudit keeps one.
     [nDPI-4.2/tests/pcap/vnc.pcap]=tshark-split
+    # The packets of one connection in random order (tcpflow's test): tshark starts a second
+    # stream at the SYN that comes ninth; dasaudit keeps one.
+    [tcpflow-tcpflow-1.6.1/tests/test5-lines-randomized.pcap]=tshark-split
+    # A snapshot length of 40 bytes cuts each TCP header after its ports: tshark counts the
+    # packets by their ports, dasaudit sets them aside as truncated (no flags, no state).
+    [tcpflow-tcpflow-1.6.1/tests/simson.pcap]=cut-before-flags
 )
 equal=0 explained=0
 for name in "${readable[@]}"; do
@@ -202,6 +213,12 @@ check nDPI-4.2/tests/pcap/1kxun.pcap "r['inputs'][0].get('duplicates_found_by_sa
     "241 copies, found by the sample"
 check nDPI-4.2/tests/pcap/ftp-start-tls.pcap "r['inputs'][0].get('duplicates_found_by_sample') == 16" \
     "16 copies, found by the sample"
+check tcpflow-tcpflow-1.6.1/tests/test5-lines-randomized.pcap \
+    "[(s['port'], s['protocol'], s['states']) for s in r['services']] == [(80, 'http', {'closed': 1})]" \
+    "11 packets of one connection in random order: one closed HTTP connection"
+check tcpflow-tcpflow-1.6.1/tests/simson.pcap \
+    "r['inputs'][0]['skipped'] == {'truncated': 303} and [f['kind'] for f in r['findings'] if f['severity'] == 'high'] == ['no-traffic']" \
+    "303 TCP headers cut after their ports: set aside, an audit of nothing, never COMPLIANT"
 
 if [ "$failures" -gt 0 ]; then
     echo "third-party-captures: $failures failure(s)"
