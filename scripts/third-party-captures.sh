@@ -29,8 +29,8 @@
 #   4. what these captures showed dasaudit (docs/inputs.md): anonymized captures audit with
 #      their checksums not judged, RTSP and NATS are not HTTP, a capture of one SYN is an
 #      audit of nothing, files that hold every packet twice are counted once, a connection
-#      whose packets are in random order is one, and headers cut before their flags are no
-#      evidence.
+#      whose packets are in random order is one, headers cut before their flags are no
+#      evidence, and text on the JMX registry's port is not Java RMI.
 # Exits 1 on any failure (and prints it), 2 when a tool or a download is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -216,6 +216,9 @@ check nDPI-4.2/tests/pcap/ftp-start-tls.pcap "r['inputs'][0].get('duplicates_fou
 check tcpflow-tcpflow-1.6.1/tests/test5-lines-randomized.pcap \
     "[(s['port'], s['protocol'], s['states']) for s in r['services']] == [(80, 'http', {'closed': 1})]" \
     "11 packets of one connection in random order: one closed HTTP connection"
+check tcpflow-tcpflow-1.6.1/tests/flow_test.pcap \
+    "[(f['severity'], f['kind'], f['port']) for f in r['findings'] if f['severity'] == 'high'] == [('high', 'protocol-mismatch', 9999)]" \
+    "three connections of a line of text to 9999, the JMX registry at offset 0: not Java RMI, whose header every session sends"
 check tcpflow-tcpflow-1.6.1/tests/simson.pcap \
     "r['inputs'][0]['skipped'] == {'truncated': 303} and [f['kind'] for f in r['findings'] if f['severity'] == 'high'] == ['no-traffic']" \
     "303 TCP headers cut after their ports: set aside, an audit of nothing, never COMPLIANT"

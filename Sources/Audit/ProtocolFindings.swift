@@ -10,7 +10,9 @@ import Protocols
 ///   apart when only clients spoke in the clear (the service sent nothing back);
 /// - `protocol-mismatch` (high): an expected port carried a recognized protocol other than
 ///   its own (HTTP on the thrift port). Bytes no recognizer knows (`other`) are not
-///   evidence enough here: a recognizer may not know every version of a protocol;
+///   evidence enough here: a recognizer may not know every version of a protocol; except
+///   on a port whose protocol always opens alike (`ProtocolName.alwaysRecognized`: Java
+///   RMI, SSH), where they are another protocol;
 /// - `deprecated-tls` (medium): SSLv2, SSLv3, TLS 1.0 or TLS 1.1 negotiated, on any port.
 ///
 /// The first two count the connections of the service's clients, not a port scanner's
@@ -60,12 +62,16 @@ struct ProtocolFindings {
             // the like), not another service: its version is still judged below.
             let wrapped = policy.mayWrapInTLS(port: service.endpoint.port, key: service.verdict.catalogKey)
             let isMismatch = { (name: ProtocolName) in
-                !name.satisfies(expected) && !(name == .tls && wrapped) && name.isRecognized && !isPlaintext(name)
+                !name.satisfies(expected) && !(name == .tls && wrapped) && !isPlaintext(name)
+                    && (name.isRecognized || (name == .other && expected.alwaysRecognized))
             }
-            let other = Self.counted(spoken.filter { isMismatch($0.key) })
+            let mismatched = spoken.filter { isMismatch($0.key) }
+            let other = Self.counted(mismatched)
             if !other.isEmpty {
+                let unknownBytes = mismatched[.other] == nil ? ""
+                    : " (bytes no recognizer knows, where every \(expected.name) session opens with bytes its recognizer knows)"
                 findings.append(finding(.protocolMismatch, .high,
-                    "\(endpoint) is \(key), which speaks \(expected.name), but carried \(other)"
+                    "\(endpoint) is \(key), which speaks \(expected.name), but carried \(other)" + unknownBytes
                         + Self.scannersLeftOut(traffic, isMismatch),
                     "Find the process listening there (ss -ltnp 'sport = :\(service.endpoint.port)'): another "
                         + "service took the catalog port, or clients send the wrong protocol to it."))

@@ -70,6 +70,12 @@ public enum ProtocolName: UInt8, CaseIterable, Sendable, Hashable, Comparable {
     /// Whether the name says what was spoken (not `unknown`, `none` or `other`).
     @inlinable public var isRecognized: Bool { rawValue >= ProtocolName.tls.rawValue }
 
+    /// Whether every session of the protocol opens with bytes its recognizer knows, whatever
+    /// its version: Java RMI's header (`JRMI`, version 2 since JDK 1.1) and SSH's
+    /// identification string (`SSH-`, RFC 4253, from both sides). On a port that speaks one
+    /// of them, `other` is then no version the recognizer missed but another protocol.
+    @inlinable public var alwaysRecognized: Bool { self == .jrmi || self == .ssh }
+
     /// Whether the protocol carries its content in the clear (every recognized protocol
     /// but TLS and SSH). `other` counts too: on a port that must carry TLS, bytes that are
     /// not a TLS record are not encrypted by TLS.
