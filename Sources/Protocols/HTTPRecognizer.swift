@@ -37,7 +37,7 @@ public enum HTTPRecognizer {
         guard side.has(offset + 1) else { return .yes }
         let first = side[offset]
         if first == UInt8(ascii: "/") || first == UInt8(ascii: "*") { return .yes }
-        if connect { return .when(isAlphanumeric(first) || first == UInt8(ascii: "[")) }
+        if connect { return .when(first.isASCIILetterOrDigit || first == UInt8(ascii: "[")) }
         return .when(startsScheme("http://", side, at: offset) || startsScheme("https://", side, at: offset))
     }
 
@@ -55,10 +55,6 @@ public enum HTTPRecognizer {
         return true
     }
 
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-    }
-
     static func response(_ side: PayloadBytes) -> Match {
         let version = side.starts(with: "HTTP/1.")
         guard version == .yes else {
@@ -66,6 +62,6 @@ public enum HTTPRecognizer {
             return document == .no ? version : document
         }
         guard side.has(8) else { return .undecided }
-        return .when(side[7] >= UInt8(ascii: "0") && side[7] <= UInt8(ascii: "9"))
+        return .when(side[7].isASCIIDigit)
     }
 }

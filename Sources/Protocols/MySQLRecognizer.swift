@@ -24,7 +24,7 @@ public enum MySQLRecognizer {
         let length = UInt32(side[0]) | UInt32(side[1]) << 8 | UInt32(side[2]) << 16
         guard length >= 32 && length <= 1024 && side[3] == 0 else { return .no }
         guard side.has(6) else { return .undecided }
-        guard side[4] == protocolVersion && isDigit(side[5]) else { return .no }
+        guard side[4] == protocolVersion && side[5].isASCIIDigit else { return .no }
         // The version: printable text up to its NUL.
         for index in 6..<min(side.count, 5 + maximumVersionLength) {
             if side[index] == 0 { return .yes }
@@ -32,6 +32,4 @@ public enum MySQLRecognizer {
         }
         return side.count < 5 + maximumVersionLength ? .undecided : .no
     }
-
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

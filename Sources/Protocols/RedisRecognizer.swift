@@ -27,7 +27,7 @@ public enum RedisRecognizer {
     /// One to ten digits (the first not 0) and "\r\n", from `position`, which it moves past them.
     static func number(_ side: PayloadBytes, _ position: inout Int) -> Match {
         let start = position
-        while side.has(position + 1) && side[position] >= UInt8(ascii: "0") && side[position] <= UInt8(ascii: "9") {
+        while side.has(position + 1) && side[position].isASCIIDigit {
             guard position - start < 10 else { return .no }
             if position == start && side[position] == UInt8(ascii: "0") { return .no }
             position += 1

@@ -103,7 +103,7 @@ public enum ThriftRecognizer {
         guard end > from else { return .undecided }
         for index in from..<end {
             let byte = side[index]
-            let isName = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let isName = byte.isASCIILetterOrDigit
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
             if !isName { return .no }
         }
