@@ -86,7 +86,11 @@ final class AnonymizedCaptureTests: XCTestCase {
         writer.start()
         for (name, result) in [("a pipe", try audit(["-"], stdin: bytes)), ("gzip'd, a pipe", try audit(["-"], stdin: gzipped)),
                                ("a FIFO", try audit([fifo]))] {
-            XCTAssertEqual(result.inputs[0].checksumsNotJudged, WrongChecksums(wrong: 572, judged: 572), name)
+            // All 572 when the writer gave its 71,817 bytes within the look-ahead's second,
+            // as it does; fewer, all wrong, on a machine that stalled it.
+            let sample = try XCTUnwrap(result.inputs[0].checksumsNotJudged, name)
+            XCTAssertEqual(sample.wrong, sample.judged, name)
+            XCTAssertLessThanOrEqual(sample.judged, 572, name)
             XCTAssertNil(result.inputs[0].skipped["bad-checksum"], name)
             XCTAssertEqual(rows(result), rows(file), name)
             XCTAssertEqual(result.findings.map(\.message), file.findings.map(\.message), name)
