@@ -79,8 +79,9 @@ final class CaptureStream {
         let kind = InputKind(prefix: prefix)
         if let problem = kind.problem { throw InputProblem(reason: problem) }
 
-        // A capture read once is read ahead, for its sample (`LookAhead`): its bytes, or
-        // those its decompressor gives.
+        // A capture read once is read ahead, for its sample (`LookAhead`): its bytes, given
+        // back with the sniffed prefix, or those its decompressor gives, which the tap hands
+        // out before reading on.
         var lookAhead = start < 0 && kind == .capture ? prefix + LookAhead.bytes(of: descriptor) : nil
         if start < 0 {
             source = try Self.replay(lookAhead ?? prefix, then: descriptor)
@@ -91,11 +92,7 @@ final class CaptureStream {
             close(source!)  // the child has its own copy
             source = started.output
             decompressor = started
-            if start < 0 {
-                let ahead = LookAhead.bytes(of: started.output)
-                source = try Self.replay(ahead, then: started.output)
-                lookAhead = ahead
-            }
+            if start < 0 { lookAhead = LookAhead.bytes(of: started.output) }
         }
         // A regular file is read in place or by libpcap from its descriptor; any other
         // stream, through a tap that follows its pcapng blocks (`PcapngBlockTap`).
@@ -104,7 +101,8 @@ final class CaptureStream {
             guard let opened = fdopen(source!, "rb") else { throw InputProblem(reason: POSIXFile.describe(errno)) }
             (file, tap) = (opened, nil)
         } else {
-            guard let tapped = PcapngBlockTap.stream(reading: source!, waitsForWriter: start < 0) else {
+            let readAhead = decompressor != nil ? lookAhead ?? [] : []
+            guard let tapped = PcapngBlockTap.stream(reading: source!, waitsForWriter: start < 0, readAhead: readAhead) else {
                 throw InputProblem(reason: POSIXFile.describe(errno))
             }
             (file, tap) = tapped

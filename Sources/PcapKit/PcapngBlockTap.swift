@@ -31,17 +31,21 @@ final class PcapngBlockTap {
     /// the input is cut there, whatever libpcap made of its end.
     private(set) var cutByStop = false
 
-    private init(descriptor: Int32, waitsForWriter: Bool) {
+    private init(descriptor: Int32, waitsForWriter: Bool, readAhead: [UInt8]) {
         self.descriptor = descriptor
         self.waitsForWriter = waitsForWriter
+        ahead = readAhead
+        readAhead.withUnsafeBytes { follower.follow($0) }
     }
 
     /// A stream of `descriptor`'s bytes through a new tap, which closes the descriptor when
     /// the stream is closed; nil (the descriptor still the caller's) when none can be made.
     /// `waitsForWriter`: a stop of the reading waits a moment for the writer's last bytes
-    /// (`InputStop.pipeGraceSeconds`).
-    static func stream(reading descriptor: Int32, waitsForWriter: Bool) -> (stream: UnsafeMutablePointer<FILE>, tap: PcapngBlockTap)? {
-        let tap = PcapngBlockTap(descriptor: descriptor, waitsForWriter: waitsForWriter)
+    /// (`InputStop.pipeGraceSeconds`). `readAhead`: bytes the caller already read from the
+    /// descriptor (`LookAhead`), handed out first.
+    static func stream(reading descriptor: Int32, waitsForWriter: Bool,
+                       readAhead: [UInt8] = []) -> (stream: UnsafeMutablePointer<FILE>, tap: PcapngBlockTap)? {
+        let tap = PcapngBlockTap(descriptor: descriptor, waitsForWriter: waitsForWriter, readAhead: readAhead)
         let cookie = Unmanaged.passRetained(tap).toOpaque()
         var functions = cpcap_cookie_functions()
         functions.read = { cookie, buffer, size in
