@@ -30,8 +30,7 @@ struct FindingRules {
         // Probes folded into a scan are attempts all the same: evidence of what listened;
         // connects the capture's end cut are not.
         let unresolved = unresolvedConnections.count + unresolvedNotListed
-        let judgedAttempts = attempts.reduce(0) { $0 + ($1.failedWhileCaptured ? 1 : 0) }
-        var nothing = NoTraffic.auditedNothing(services: services.count, attempts: judgedAttempts + scans.probes)
+        var nothing = NoTraffic.auditedNothing(services: services.count, attempts: attempts, probes: scans.probes)
         // Its no-traffic finding says why, cuts inside tunnels included.
         let auditedNothing = nothing
         if nothing {

@@ -20,6 +20,14 @@ public enum NoTraffic {
         services == 0 && attempts == 0
     }
 
+    /// The same, of attempted endpoints as an audit or a result read back holds them, a
+    /// scan's `probes` counted as the attempts they are: an endpoint counts only when a
+    /// connect to it failed while the capture ran on (`failedWhileCaptured`).
+    static func auditedNothing<Attempts: Sequence>(services: Int, attempts: Attempts, probes: Int) -> Bool
+        where Attempts.Element: AttemptEvidence {
+        auditedNothing(services: services, attempts: attempts.reduce(0) { $0 + ($1.failedWhileCaptured ? 1 : 0) } + probes)
+    }
+
     /// The finding for an audit of nothing: what was read, and why none of it counted.
     public static func finding(coverage: Coverage, inputs: [InputSummary], unresolved: Int) -> Finding {
         Finding(kind: .noTraffic, severity: .high, port: nil, address: nil,
@@ -93,8 +101,7 @@ extension AuditResult {
     /// Whether this result judged nothing (`NoTraffic.auditedNothing`), a scan's probes
     /// counted as the connection attempts they are.
     public var auditedNothing: Bool {
-        NoTraffic.auditedNothing(services: services.count,
-                                 attempts: attempts.reduce(0) { $0 + ($1.failedWhileCaptured ? 1 : 0) } + (scans ?? []).probes)
+        NoTraffic.auditedNothing(services: services.count, attempts: attempts, probes: (scans ?? []).probes)
     }
 
     /// The result's `no-traffic` findings (an audit of nothing, of none of the declared
@@ -115,3 +122,12 @@ extension AuditResult {
         return []
     }
 }
+
+/// An attempted endpoint, as an audit (`ClassifiedAttempt`) or a result read back
+/// (`AttemptSummary`) holds it: whether it is evidence that nothing listened.
+protocol AttemptEvidence {
+    var failedWhileCaptured: Bool { get }
+}
+
+extension ClassifiedAttempt: AttemptEvidence {}
+extension AttemptSummary: AttemptEvidence {}
