@@ -329,7 +329,7 @@ public struct FlowTable: Sendable {
     /// times the capture ended, whose unanswered connects of the last 3 s are also counted
     /// as cut by the end (`AttemptsCutByEnd`), which no finding is made of.
     public mutating func takeStatistics(rules: DirectionRules? = nil,
-                                        leavingOutAttemptsSince pendingSince: Int64 = .max,
+                                        leavingOutAttemptsSince pendingSince: Int64? = nil,
                                         cuttingAttemptsAt ends: [Int64] = []) -> ServiceStatistics {
         guard let rules = rules ?? self.rules else {
             preconditionFailure("FlowTable.statistics: a table made without rules needs rules here")
@@ -341,7 +341,9 @@ public struct FlowTable: Sendable {
         for record in ended { batch.add(Connection(record, rules: rules), into: &statistics) }
         for position in 0..<storage.count {
             let connection = Connection(storage.detached(at: position), rules: rules)
-            if connection.state == .attempted && connection.firstSeen >= pendingSince { continue }
+            // No sentinel time for "none left out": a capture's clock may say Int64.max (a
+            // timestamp past 2262, held at the largest time dasaudit keeps).
+            if let pendingSince, connection.state == .attempted && connection.firstSeen >= pendingSince { continue }
             if statistics.cutByEnd.cuts(connection) { statistics.cutByEnd.add(connection, cap: limits.maxAttempts) }
             batch.add(connection, into: &statistics)
         }

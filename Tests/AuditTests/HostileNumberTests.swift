@@ -38,6 +38,21 @@ final class HostileNumberTests: XCTestCase {
         XCTAssertEqual(result.coverage.captureEnd?.nanoseconds, Int64.max)
     }
 
+    /// A connect pinned to the range's end (Int64.max) is counted like any other. The
+    /// table's statistics took Int64.max for "no pending connect to leave out" and left it
+    /// out: the audit counted 1 of these 2 connections, where the audit of the table's
+    /// connections counted 2 (the capture fuzz target found the difference).
+    func testAConnectAtTheLastTimeThereIsIsCounted() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ts64-last-\(UUID().uuidString).pcapng").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        try PcapNG.twoSYNs(secondsFirst: 18_000_000_000, secondsSecond: UInt64.max - 18_000_000_000).write(to: URL(fileURLWithPath: path))
+        for threads in [1, 2] {
+            let result = Auditor(policy: Policy()).audit(paths: [path], threads: threads)
+            XCTAssertEqual(result.coverage.connections, 2, "threads \(threads)")
+            XCTAssertEqual(result.coverage.connectsCutByEnd, 1, "the last one, at the capture's end: threads \(threads)")
+        }
+    }
+
     func testTimestampsAreTextForEveryInt64() {
         XCTAssertEqual("\(Timestamp(nanoseconds: .min))", "1677-09-21T00:12:43.145224192Z")
         XCTAssertEqual("\(Timestamp(nanoseconds: .max))", "2262-04-11T23:47:16.854775807Z")
