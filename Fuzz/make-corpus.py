@@ -6,7 +6,8 @@ Each seed is one real packet: a selector byte (the index of the link type in
 FuzzLinkTypes.all, Fuzz/Targets/Decoder/DecoderFuzzTarget.swift) followed by the packet bytes. Packets are
 taken from the Ethernet and Linux SLL2 captures, one per kind (EtherType, IP protocol,
 TCP flags), cut to at most 256 bytes, and re-framed for the other link types (raw IP,
-BSD NULL/LOOP, Linux SLL, 802.1Q and QinQ tags) so every framing starts from real traffic.
+BSD NULL/LOOP, Linux SLL, 802.1Q and QinQ tags, PPP in each framing of its protocol field,
+Cisco HDLC) so every framing starts from real traffic.
 The output is deterministic: running it again gives the same files.
 
 Usage: Fuzz/make-corpus.py [CAPTURES_DIR] [CORPUS_DIR]
@@ -16,7 +17,7 @@ import os
 import struct
 import sys
 
-ETHERNET, SLL, SLL2, NULL, LOOP, RAW12, RAW14, RAW101, IPV4, IPV6 = range(10)
+ETHERNET, SLL, SLL2, NULL, LOOP, RAW12, RAW14, RAW101, IPV4, IPV6, RADIOTAP, PPP, PPP_SERIAL, C_HDLC = range(14)
 MAX_BYTES = 256
 
 
@@ -95,6 +96,11 @@ def seeds(captures):
         for raw in (RAW12, RAW14, RAW101):
             yield raw, ip
         yield (IPV6 if v6 else IPV4), ip
+        ppp = b"\x00\x57" if v6 else b"\x00\x21"
+        yield PPP, b"\xff\x03" + ppp + ip                                                 # HDLC-like framing
+        yield PPP, (ppp if v6 else b"\x21") + ip                                          # bare, compressed
+        yield PPP_SERIAL, b"\x8f\x00" + struct.pack(">H", ethertype) + ip                 # Cisco PPP
+        yield C_HDLC, b"\x0f\x00" + struct.pack(">H", ethertype) + ip
 
 
 def main():

@@ -15,8 +15,8 @@
 # Debian's Sources index lists, and kept with the captures in CORPUS_DIR (default
 # .build-third-party/; 176 MB). Nothing of them is committed. Then:
 #   1. every capture: `dasaudit audit` exits 0, 1 or 2 within 60 s, never by a signal; on 2
-#      its error names the file (a link type dasaudit does not read: 802.11, PPP, Frame
-#      Relay, ...); otherwise its JSON result is read back by `dasaudit render` (which
+#      its error names the file (a link type dasaudit does not read: 802.11, Frame
+#      Relay, SLIP, ...); otherwise its JSON result is read back by `dasaudit render` (which
 #      validates it) into HTML, and `dasaudit infer` drafts a policy from it (exit 0);
 #   2. every capture read: `dasaudit flows` counts each connection's packets as tshark's
 #      TCP streams do (scripts/tshark-tables.sh), except the captures named below, each for
@@ -30,7 +30,8 @@
 #      their checksums not judged, RTSP and NATS are not HTTP, a capture of one SYN is an
 #      audit of nothing, files that hold every packet twice are counted once, a connection
 #      whose packets are in random order is one, headers cut before their flags are no
-#      evidence, and text on the JMX registry's port is not Java RMI.
+#      evidence, text on the JMX registry's port is not Java RMI, and a router's PPP and
+#      Cisco HDLC links carry TCP, under MPLS labels too.
 # Exits 1 on any failure (and prints it), 2 when a tool or a download is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -191,6 +192,15 @@ check() {  # check CAPTURE PYTHON-EXPRESSION-OVER-r (the result) DESCRIPTION
     audit_json "$1" | python3 -c "import json, sys; r = json.load(sys.stdin); sys.exit(0 if ($2) else 1)" \
         || fail "$1: $3"
 }
+check nDPI-4.2/tests/pcap/BGP_Cisco_hdlc_slarp.pcap \
+    "r['inputs'][0]['link_type'] == 9 and [(s['port'], s['packets']) for s in r['services']] == [(179, 14)]" \
+    "a PPP file of Cisco HDLC frames: BGP's 14 packets, on 179"
+check nDPI-4.2/tests/pcap/BGP_redist.pcap \
+    "r['inputs'][0]['link_type'] == 104 and r['coverage']['tcp_segments'] == 2 and r['coverage']['skipped'] == {}" \
+    "Cisco HDLC: both BGP segments, one under an MPLS label"
+check tcpdump-4.99.3/tests/lspping-fec-ldp.pcap \
+    "r['inputs'][0]['link_type'] == 9 and r['coverage']['tcp_segments'] == 3 and r['coverage']['skipped'] == {'not-tcp': 10}" \
+    "PPP carrying MPLS: its 3 TCP segments under labels, its 10 LSP pings not TCP"
 check nDPI-4.2/tests/pcap/smtp-starttls.pcap \
     "r['inputs'][0].get('checksums_not_judged') == {'wrong': 35, 'judged': 35} and [(s['port'], s['packets']) for s in r['services']] == [(25, 36)]" \
     "an anonymized SMTP session: its 35 wrong sums not judged, one service on 25 with all 36 packets"

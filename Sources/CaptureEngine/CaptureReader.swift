@@ -131,7 +131,7 @@ public struct CaptureReader {
                 packets: 0, tcpSegments: 0,
                 skipped: [:], complete: false,
                 error: "\(path): link type \(file.linkTypeName) (\(file.linkType)) is not supported; "
-                    + "dasaudit reads Ethernet, Linux SLL/SLL2, NFLOG, BSD NULL/LOOP, RAW, IPV4 and IPV6 captures"))
+                    + "dasaudit reads \(LinkType.supportedKinds(live: false)) captures"))
             return
         }
         let decoder = PacketDecoder(linkType: linkType, vxlanPorts: vxlanPorts)

@@ -45,7 +45,8 @@ public struct LiveAudit {
         let linkType = LinkType(rawValue: capture.linkType)
         guard linkType.isSupported else {
             throw LiveCaptureError.unsupportedLinkType(
-                device: capture.settings.device, linkType: capture.linkType, name: capture.linkTypeName)
+                device: capture.settings.device, linkType: capture.linkType, name: capture.linkTypeName,
+                readable: LinkType.supportedKinds(live: true))
         }
         guard linkType.isLive else {
             throw LiveCaptureError.notLive(device: capture.settings.device, linkType: capture.linkType, name: capture.linkTypeName)

@@ -9,8 +9,8 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
     case interfaceDown(device: String)
     /// The BPF filter does not compile, or the device would not take it.
     case badFilter(filter: String, reason: String)
-    /// The device's link type is not one dasaudit decodes.
-    case unsupportedLinkType(device: String, linkType: Int32, name: String)
+    /// The device's link type is not one dasaudit decodes; `readable` names those it does.
+    case unsupportedLinkType(device: String, linkType: Int32, name: String, readable: String)
     /// A device whose captures dasaudit reads from a file only: libpcap reads a netfilter
     /// log group (`nflog:5`, link type NFLOG) with a blocking `recv` that neither its
     /// timeout nor `pcap_breakloop` interrupts, so the status interval, `--duration` and
@@ -36,9 +36,8 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
             return "interface \(device) is down; bring it up (ip link set \(device) up) or capture on another"
         case let .badFilter(filter, reason):
             return CaptureFilter.message(filter: filter, reason: reason)
-        case let .unsupportedLinkType(device, linkType, name):
-            return "\(device): link type \(name) (\(linkType)) is not supported; dasaudit reads Ethernet, "
-                + "Linux SLL/SLL2, BSD NULL/LOOP, RAW, IPV4 and IPV6 devices"
+        case let .unsupportedLinkType(device, linkType, name, readable):
+            return "\(device): link type \(name) (\(linkType)) is not supported; dasaudit reads \(readable) devices"
         case let .notLive(device, linkType, name):
             return "\(device): link type \(name) (\(linkType)) is read from a file, not live: libpcap waits for the "
                 + "next message without a timeout, so a quiet group would never stop or report; record it with "

@@ -15,10 +15,14 @@ public struct LinkType: Hashable, Sendable {
     public static let ipv6 = LinkType(rawValue: 229)
     public static let nflog = LinkType(rawValue: 239)     // Linux netfilter log messages (tcpdump -i nflog:N)
     public static let linuxSLL2 = LinkType(rawValue: 276)
+    public static let ppp = LinkType(rawValue: 9)             // PPP, bare or in HDLC-like framing
+    public static let pppSerial = LinkType(rawValue: 50)      // LINKTYPE_PPP_HDLC: PPP or Cisco PPP in HDLC framing
+    public static let ciscoHDLC = LinkType(rawValue: 104)     // Cisco HDLC (DLT_C_HDLC)
 
     public var isSupported: Bool {
         switch self {
-        case .null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2, .nflog: true
+        case .null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2, .nflog,
+             .ppp, .pppSerial, .ciscoHDLC: true
         default: false
         }
     }
@@ -29,6 +33,12 @@ public struct LinkType: Hashable, Sendable {
     /// EAGAIN), so a live audit would stop or report only at the group's next message.
     /// Its recordings are audited from files.
     public var isLive: Bool { isSupported && self != .nflog }
+
+    /// The supported types, for a message that refuses another: those of files
+    /// (`isSupported`), or of live devices (`isLive`).
+    public static func supportedKinds(live: Bool) -> String {
+        "Ethernet, Linux SLL/SLL2, " + (live ? "" : "NFLOG, ") + "BSD NULL/LOOP, RAW, IPV4, IPV6, PPP and Cisco HDLC"
+    }
 
     /// libpcap's short name for the type (`EN10MB`, `LINUX_SLL2`, ...), or `DLT n`.
     public var name: String {
@@ -42,6 +52,9 @@ public struct LinkType: Hashable, Sendable {
         case .ipv4: "IPV4"
         case .ipv6: "IPV6"
         case .nflog: "NFLOG"
+        case .ppp: "PPP"
+        case .pppSerial: "PPP_SERIAL"
+        case .ciscoHDLC: "C_HDLC"
         default: "DLT \(rawValue)"
         }
     }

@@ -24,6 +24,19 @@ public enum EtherType {
     }
 }
 
+/// PPP protocol numbers the decoder knows (RFC 1661, IANA's PPP DLL protocol numbers).
+public enum PPPProtocol {
+    @inlinable public static var ipv4: UInt16 { 0x0021 }
+    @inlinable public static var ipv6: UInt16 { 0x0057 }
+    /// An MPLS label stack before a unicast packet (RFC 3032).
+    @inlinable public static var mplsUnicast: UInt16 { 0x0281 }
+    @inlinable public static var mplsMulticast: UInt16 { 0x0283 }
+    /// Van Jacobson's compressed and uncompressed TCP/IP (RFC 1144): TCP whose headers need
+    /// the link's state from the frames before to read, which a decoder of one packet lacks.
+    @inlinable public static var vanJacobsonCompressedTCP: UInt16 { 0x002D }
+    @inlinable public static var vanJacobsonUncompressedTCP: UInt16 { 0x002F }
+}
+
 /// IP protocol numbers (IPv4 protocol field, IPv6 next header) the decoder knows.
 public enum IPProtocol {
     @inlinable public static var hopByHopOptions: UInt8 { 0 }

@@ -35,6 +35,8 @@ public struct PacketDecoder: Sendable {
         case .ipv4: return Self.decodeIPv4(bytes, around: around)
         case .ipv6: return Self.decodeIPv6(bytes, around: around)
         case .nflog: return Self.decodeNFLOG(bytes, around: around)
+        case .ppp: return Self.decodePPP(bytes, around: around)
+        case .ciscoHDLC: return Self.decodeCiscoHDLC(bytes, around: around)
         case .unsupported: return .skipped(.unsupportedLinkType)
         }
     }
@@ -76,7 +78,7 @@ public struct PacketDecoder: Sendable {
 /// The link-layer framing, worked out once from the link type.
 @usableFromInline
 enum Framing: UInt8, Sendable {
-    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, nflog, unsupported
+    case ethernet, linuxSLL, linuxSLL2, null, loop, rawIP, ipv4, ipv6, nflog, ppp, ciscoHDLC, unsupported
 
     init(_ linkType: LinkType) {
         switch linkType {
@@ -89,6 +91,8 @@ enum Framing: UInt8, Sendable {
         case .ipv4: self = .ipv4
         case .ipv6: self = .ipv6
         case .nflog: self = .nflog
+        case .ppp, .pppSerial: self = .ppp
+        case .ciscoHDLC: self = .ciscoHDLC
         default: self = .unsupported
         }
     }

@@ -103,6 +103,9 @@ final class PacketDecoderTests: XCTestCase {
         Link(name: "raw 101", linkType: .rawLinktype, vlan: nil) { $1 },
         Link(name: "ipv4 228", linkType: .ipv4, vlan: nil) { $0 == .v4 ? $1 : nil },
         Link(name: "ipv6 229", linkType: .ipv6, vlan: nil) { $0 == .v6 ? $1 : nil },
+        Link(name: "ppp, HDLC-like framing", linkType: .ppp, vlan: nil) { [0xFF, 0x03, 0x00, $0 == .v4 ? 0x21 : 0x57] + $1 },
+        Link(name: "ppp serial, compressed protocol", linkType: .pppSerial, vlan: nil) { [$0 == .v4 ? 0x21 : 0x57] + $1 },
+        Link(name: "cisco hdlc", linkType: .ciscoHDLC, vlan: nil) { [0x0F, 0x00] + Build.be16(etherType($0)) + $1 },
     ]
 
     func testEveryLinkTypeAroundEveryPacketDecodesAndEveryCutIsTruncated() {
@@ -123,11 +126,12 @@ final class PacketDecoderTests: XCTestCase {
                 combinations += 1
             }
         }
-        XCTAssertEqual(combinations, 13 * Self.inners.count + 8 + 8)
+        XCTAssertEqual(combinations, 16 * Self.inners.count + 8 + 8)
     }
 
     func testUnsupportedLinkTypesAreSkippedWhateverTheBytes() {
-        for raw: Int32 in [6, 9, 105, 127, 147, 192, 9999, -1] {
+        // 8 SLIP, 105 802.11, 107 Frame Relay, 127 radiotap, 147 user 0, 192 PPI, 242 IPoIB.
+        for raw: Int32 in [6, 8, 105, 107, 127, 147, 192, 242, 9999, -1] {
             let decoder = PacketDecoder(linkType: LinkType(rawValue: raw))
             XCTAssertEqual(decoder.linkType.rawValue, raw)
             XCTAssertSkipped(decode([], as: LinkType(rawValue: raw)), .unsupportedLinkType)
@@ -137,7 +141,8 @@ final class PacketDecoderTests: XCTestCase {
     }
 
     func testEverySupportedLinkTypeSaysTruncatedForAnEmptyPacket() {
-        for linkType: LinkType in [.null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2, .nflog] {
+        for linkType: LinkType in [.null, .ethernet, .raw, .rawOpenBSD, .loop, .linuxSLL, .rawLinktype, .ipv4, .ipv6, .linuxSLL2, .nflog,
+                                   .ppp, .pppSerial, .ciscoHDLC] {
             XCTAssertTrue(linkType.isSupported)
             XCTAssertSkipped(decode([], as: linkType), .truncated, linkType.name)
         }

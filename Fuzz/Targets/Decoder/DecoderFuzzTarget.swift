@@ -60,10 +60,11 @@ public func fuzzPacketDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
 nonisolated(unsafe) var fragments = FragmentTable()
 
 /// The link types the first input byte chooses from: every one the decoder supports, and
-/// one it does not (Wi-Fi radiotap, 127).
+/// one it does not (Wi-Fi radiotap, 127). Types added later go at the end, so that the seeds'
+/// selector bytes keep their meaning.
 enum FuzzLinkTypes {
     static let all: [LinkType] = [
         .ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .rawOpenBSD, .rawLinktype, .ipv4, .ipv6,
-        LinkType(rawValue: 127),
+        LinkType(rawValue: 127), .ppp, .pppSerial, .ciscoHDLC,
     ]
 }
