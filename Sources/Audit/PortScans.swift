@@ -215,8 +215,11 @@ struct PortScans {
         hosts.sort()
         let targets = hosts.indices.filter { $0 == 0 || hosts[$0] != hosts[$0 - 1] }
             .map { book.hostAddresses[Int(hosts[$0])].description }
-        let windowShared = first == .max && sharedFirst != .max
+        // A window was widened when it holds a time (first <= last): Int64.max and .min are
+        // times too (a clock past 2262 or before 1677 is held there), so no value says "none".
+        let windowShared = first > last && sharedFirst <= sharedLast
         if windowShared { (first, last) = (sharedFirst, sharedLast) }
+        let timed = first <= last
         let runs = ports.runs
         return PortScanSummary(
             scanner: "\(key.scanner)", kind: key.kind, type: key.type, targets: targets,
@@ -224,7 +227,7 @@ struct PortScans {
             probes: numbers.count, refused: refused, unanswered: unanswered, sharedProbes: shared, windowShared: windowShared,
             openPorts: open.sorted().map { book.endpoints[Int($0)].description },
             unfilteredPorts: unfiltered.sorted().map { book.endpoints[Int($0)].description },
-            firstSeen: Timestamp(nanoseconds: first == .max ? 0 : first), lastSeen: Timestamp(nanoseconds: last == .min ? 0 : last))
+            firstSeen: Timestamp(nanoseconds: timed ? first : 0), lastSeen: Timestamp(nanoseconds: timed ? last : 0))
     }
 
     /// The fewest endpoints (ports of one host, or hosts on one port) that failed connects

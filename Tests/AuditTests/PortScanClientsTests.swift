@@ -71,6 +71,18 @@ final class PortScanClientsTests: XCTestCase {
             .contains("150 endpoints probed, 50 connects refused, 0 unanswered (100 of the failed ones other clients tried too"))
     }
 
+    /// A scan whose probes all came at the last time there is (a clock past 2262, held at
+    /// Int64.max) is dated then: that time stood for "no probe timed", and the scan was
+    /// dated 1970.
+    func testAScanAtTheLastTimeThereIsKeepsItsTime() {
+        var attempts = refused(1000..<1100, by: [scanner], at: 0)
+        for endpoint in attempts.keys { (attempts[endpoint]!.firstSeen, attempts[endpoint]!.lastSeen) = (.max, .max) }
+        let scans = PortScans(thresholds: ScanThresholds()).find(services: [:], attempts: attempts).scans
+        XCTAssertEqual(scans.map(\.firstSeen.nanoseconds), [.max])
+        XCTAssertEqual(scans.map(\.lastSeen.nanoseconds), [.max])
+        XCTAssertEqual(scans.map(\.windowShared), [false])
+    }
+
     /// The same two scanners folded from their connections (`ServiceStatistics`), which
     /// tally each client's failed connects: each scan counts its own, refused and
     /// unanswered, on the shared ports too, and none is shared.
